@@ -84,6 +84,12 @@ export const INTEGRATION_ON_POSTGRES = [
   'clockSteps',
   'crmCreatedDay',
   'crmHubspot',
+  // Issue 54: money read back and its figures, review items, the score check, HubSpot's validation refusals.
+  'crmMoney',
+  'crmClosedDealsHome',
+  'crmAttributionReview',
+  'scoreCheck',
+  'hubspotValidation',
   'crmSalesforce',
   'echoEscaping',
   'escalationPolicies',

@@ -121,6 +121,10 @@ export interface SandboxOpportunity {
   amount: number;
   /** How long before the sandbox started it was created: its age decides the attribution the review shows. */
   createdDaysAgo: number;
+  /** Its close date, so many days after the sandbox's start (a seller's forecast). */
+  closesInDays: number;
+  /** Its currency (the sandbox org is multi-currency, USD corporate); default USD. */
+  currency?: 'USD' | 'EUR' | 'GBP';
 }
 
 /**
@@ -135,13 +139,16 @@ export const sandboxOpportunities: SandboxOpportunity[] = [
     stageName: 'Prospecting',
     amount: 125_000,
     createdDaysAgo: 21,
+    closesInDays: 45,
   },
   {
     name: 'Contoso Freight — new business',
     account: { name: 'Contoso Freight', website: 'https://contoso.example' },
     stageName: 'Qualification',
     amount: 48_000,
+    currency: 'EUR',
     createdDaysAgo: 9,
+    closesInDays: 60,
   },
   {
     name: 'Litware Health — platform renewal',
@@ -149,6 +156,7 @@ export const sandboxOpportunities: SandboxOpportunity[] = [
     stageName: 'Needs Analysis',
     amount: 210_000,
     createdDaysAgo: 47,
+    closesInDays: 30,
   },
   {
     name: 'Tailwind Traders — data migration',
@@ -156,6 +164,7 @@ export const sandboxOpportunities: SandboxOpportunity[] = [
     stageName: 'Proposal/Price Quote',
     amount: 86_500,
     createdDaysAgo: 30,
+    closesInDays: 21,
   },
 ];
 

@@ -44,6 +44,15 @@ import {
 } from './cast.js';
 import { ClockJobs, settleOutbox } from './clockJobs.js';
 import { MANIFEST_FILE, MessageActions, readMessageShortcuts, seedMessages } from './messageActions.js';
+import {
+  addSandboxCurrencies,
+  moneyForPanel,
+  opportunityChange,
+  panelChoices,
+  polledMessage,
+  SANDBOX_CORPORATE,
+  savedMessage,
+} from './salesforcePanel.js';
 import { SlackSide } from './slackSide.js';
 
 const WEB = fileURLToPath(new URL('./web/', import.meta.url));
@@ -199,13 +208,27 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // the seeded opportunities with a creation date of some weeks back, as a real pipeline's (the review's attribution
   // reads it).
   let seedingAt: number | undefined;
-  const salesforce = await FakeSalesforce.start({ now: () => seedingAt ?? clock.now().getTime() });
+  // A multi-currency org (USD corporate, EUR and GBP at fixed rates): the Money section converts what it reads.
+  const salesforce = await FakeSalesforce.start({
+    now: () => seedingAt ?? clock.now().getTime(),
+    multiCurrency: true,
+    currency: SANDBOX_CORPORATE,
+  });
+  addSandboxCurrencies(salesforce);
   const ownerIds = salesforceOwners(salesforce);
-  const opportunityIds = sandboxOpportunities.map(({ name, account, stageName, amount, createdDaysAgo }) => {
-    seedingAt = clock.now().getTime() - createdDaysAgo * 86_400_000;
-    const { owner, ...fields } = account;
+  const startDay = DateTime.fromJSDate(clock.now(), { zone: 'America/New_York' });
+  const opportunityIds = sandboxOpportunities.map((o) => {
+    seedingAt = clock.now().getTime() - o.createdDaysAgo * 86_400_000;
+    const { owner, ...fields } = o.account;
     const accountId = salesforce.addAccount({ ...fields, ...(owner ? { ownerId: ownerIds(owner) } : {}) });
-    return salesforce.addOpportunity({ name, stageName, amount, accountId });
+    return salesforce.addOpportunity({
+      name: o.name,
+      stageName: o.stageName,
+      amount: o.amount,
+      accountId,
+      closeDate: startDay.plus({ days: o.closesInDays }).toISODate() ?? undefined,
+      ...(o.currency ? { currencyIsoCode: o.currency } : {}),
+    });
   });
   seedingAt = undefined;
   const config: Config = loadConfig({
@@ -356,6 +379,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
    * (nobody waits a minute in front of the page).
    */
   async function closeOpportunity(id: string, won: boolean): Promise<ClosedOpportunity> {
+    // A seller closing a deal dates it today (their day), so it counts in the period it closed in.
+    const today = DateTime.fromJSDate(clock.now(), { zone: config.calendar.defaultTimeZone }).toISODate();
+    if (today) salesforce.changeOpportunity(id, { closeDate: today });
     salesforce.closeOpportunity(id, { won });
     await app.crmReadBack.poll();
     const linked = linkedHandoffs(id);
@@ -367,6 +393,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   function salesforcePanel(user: SandboxUser) {
     const tasks = salesforce.tasks();
     return {
+      ...panelChoices(salesforce),
       opportunities: opportunityIds.flatMap((id) => {
         const o = salesforce.opportunity(id);
         if (!o) return [];
@@ -375,7 +402,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
             id,
             name: String(o.Name ?? ''),
             stage: String(o.StageName ?? ''),
-            amount: typeof o.Amount === 'number' ? o.Amount : null,
+            ...moneyForPanel(salesforce, o),
             /** The day it was created (its age decides the handoff's attribution). */
             createdOn: String(o.CreatedDate ?? '').slice(0, 10),
             closed: o.IsClosed === true,
@@ -680,6 +707,25 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
           return sendJson(res, 400, { error: `That opportunity is already closed (${stage}).` });
         }
         return sendJson(res, 200, await closeOpportunity(id, body.won));
+      }
+      case '/api/salesforce/change': {
+        // A seller's edit of the record (amount, currency, stage, close date): the fake record only, no poll.
+        const asked = typeof body.opportunity === 'string' ? body.opportunity : '';
+        const id = opportunityId(asked);
+        if (!id) {
+          return sendJson(res, 400, {
+            error: `The fake Salesforce has no opportunity ${JSON.stringify(asked.slice(0, 40))}.`,
+          });
+        }
+        const read = opportunityChange(body, salesforce);
+        if ('error' in read) return sendJson(res, 400, { error: read.error });
+        salesforce.changeOpportunity(id, read.change);
+        return sendJson(res, 200, { message: savedMessage(String(salesforce.opportunity(id)?.Name ?? id)) });
+      }
+      case '/api/salesforce/poll': {
+        // "Poll the CRM now": the app's read-back at once, as its next poll would (nobody waits a minute).
+        const result = await app.crmReadBack.poll();
+        return sendJson(res, 200, { ...result, message: polledMessage(result) });
       }
       default:
         return sendText(res, 404, 'not found', 'text/plain');

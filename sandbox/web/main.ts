@@ -4,7 +4,8 @@
  * The sandbox page: plays Slack's client. It polls the sandbox server for what the app has sent (messages, the App
  * Home, modals, ephemeral notes), renders it with render.ts, and turns clicks and submissions into requests the
  * server signs and forwards to the app exactly as Slack would. Outside Slack, the Salesforce panel shows the fake
- * Salesforce the app is connected to: the opportunities, the Tasks the app wrote on them, and Close won / Close lost.
+ * Salesforce the app is connected to (salesforce.ts): the opportunities, a seller's edits of their money, "Poll the
+ * CRM now", the Tasks the app wrote on them, and Close won / Close lost.
  */
 
 import type { PageStatus } from '../sandbox.js';
@@ -25,6 +26,16 @@ import {
 } from './messageActions.js';
 import { type Ephemeral, ephemeralHtml, type Message, type MessageContext, messageHtml } from './messages.js';
 import { emojiChar, escapeHtml, type RenderContext, renderBlocks, renderModal } from './render.js';
+import {
+  keepDrafts,
+  markTyped,
+  restoreDrafts,
+  SALESFORCE,
+  type SalesforcePanel,
+  salesforceClick,
+  salesforceHtml,
+  saveOpportunity,
+} from './salesforce.js';
 
 type Json = Record<string, unknown>;
 
@@ -58,28 +69,6 @@ interface View extends Json {
   blocks: unknown[];
 }
 
-interface SalesforceTask {
-  id: string;
-  subject: string;
-  description: string;
-  status: string;
-  /** Creation time in sandbox time, in the viewer's zone. */
-  created: string;
-}
-
-interface Opportunity {
-  id: string;
-  name: string;
-  stage: string;
-  amount: number | null;
-  createdOn: string;
-  closed: boolean;
-  won: boolean;
-  lightningUrl: string;
-  handoffs: { id: number; account: string; status: string; outcome: string | null }[];
-  tasks: SalesforceTask[];
-}
-
 interface Snapshot {
   me: { id: string; team_id: string; real_name?: string; tz?: string };
   users: Person[];
@@ -100,15 +89,12 @@ interface Snapshot {
   conversations: Conversation[];
   home: { id: string; blocks: unknown[] } | null;
   modal: { view: View; depth: number } | null;
-  salesforce: { opportunities: Opportunity[] };
+  salesforce: SalesforcePanel;
   /** The app's install (Manage apps; the bar above each channel). */
   app: AppPanel;
   /** The app's message shortcuts this person's "More actions" menu offers (none for another organization's). */
   shortcuts: ShortcutMenu;
 }
-
-/** The place of the Salesforce panel (the others are 'home' and conversation ids). */
-const SALESFORCE = 'salesforce';
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
 
@@ -202,68 +188,8 @@ function sidebar(s: Snapshot): string {
   return `${items.map(button).join('')}<div class="places-heading">Outside Slack</div>${outside.map(button).join('')}`;
 }
 
-const money = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  maximumFractionDigits: 0,
-});
-
-/** A value to copy: shown whole, selected with one click, and a Copy button. */
-const copyable = (value: string, label: string) =>
-  `<code class="sf-copyable">${escapeHtml(value)}</code> <button type="button" class="sf-copy" data-copy="${escapeHtml(value)}" aria-label="Copy the ${escapeHtml(label)}">Copy</button>`;
-
-function linkedHtml(o: Opportunity): string {
-  if (o.handoffs.length === 0) return '<span class="sf-muted">none yet</span>';
-  return o.handoffs
-    .map((h) => {
-      const outcome = h.outcome ? `, ${h.outcome.replace('_', ' ')}` : '';
-      return `<span class="sf-linked">#${h.id} ${escapeHtml(h.account)} (${escapeHtml(h.status)}${escapeHtml(outcome)})</span>`;
-    })
-    .join(' ');
-}
-
-function taskHtml(t: SalesforceTask): string {
-  const open = page.openTasks.has(t.id) ? ' open' : '';
-  return (
-    `<li class="sf-task" data-task="${escapeHtml(t.id)}"><details data-task="${escapeHtml(t.id)}"${open}>` +
-    `<summary><span class="sf-task-subject">${escapeHtml(t.subject)}</span> <time>${escapeHtml(t.created)}</time></summary>` +
-    `<pre class="sf-task-description">${escapeHtml(t.description)}</pre></details></li>`
-  );
-}
-
-function opportunityHtml(o: Opportunity): string {
-  const stageClass = o.closed ? (o.won ? ' sf-won' : ' sf-lost') : '';
-  const actions = o.closed
-    ? ''
-    : `<div class="sf-actions"><button type="button" class="sf-close sf-close-won" data-close-opportunity="${escapeHtml(o.id)}" data-won="true">Close won</button>` +
-      `<button type="button" class="sf-close sf-close-lost" data-close-opportunity="${escapeHtml(o.id)}" data-won="false">Close lost</button></div>`;
-  const tasks = o.tasks.length
-    ? `<ol class="sf-tasks">${o.tasks.map(taskHtml).join('')}</ol>`
-    : '<p class="sf-muted">No Tasks yet: the app writes one when a handoff linked here is sent, and at every change after.</p>';
-  return (
-    `<article class="sf-opportunity" data-opportunity="${escapeHtml(o.id)}">` +
-    `<header><strong class="sf-name">${escapeHtml(o.name)}</strong> <span class="sf-stage${stageClass}">${escapeHtml(o.stage)}</span>` +
-    `<span class="sf-amount">${o.amount === null ? '' : escapeHtml(money.format(o.amount))}</span></header>` +
-    `<dl class="sf-fields"><dt>Id</dt><dd>${copyable(o.id, 'opportunity id')}</dd>` +
-    `<dt>Lightning URL</dt><dd>${copyable(o.lightningUrl, 'Lightning URL')}</dd>` +
-    `<dt>Created</dt><dd>${escapeHtml(o.createdOn)}</dd>` +
-    `<dt>Handoffs</dt><dd>${linkedHtml(o)}</dd></dl>${actions}` +
-    `<h3>Tasks <span class="sf-muted">(${o.tasks.length})</span></h3>${tasks}</article>`
-  );
-}
-
-function salesforceHtml(s: Snapshot): string {
-  return (
-    '<h2>Salesforce</h2><section class="salesforce">' +
-    '<p class="sf-about">A fake Salesforce: the app writes a Task here for every change of a linked handoff, and reads closed deals back every minute.</p>' +
-    '<p class="sf-hint">To link a handoff, paste an opportunity\'s id or Lightning URL in the packet\'s CRM field. ' +
-    'Close won and Close lost do what a seller does in Salesforce; the app then reads the deal back at once (the clock moves a minute).</p>' +
-    `${s.salesforce.opportunities.map(opportunityHtml).join('')}</section>`
-  );
-}
-
 function mainHtml(s: Snapshot, ctx: RenderContext): string {
-  if (page.place === SALESFORCE) return salesforceHtml(s);
+  if (page.place === SALESFORCE) return salesforceHtml(s.salesforce, page.openTasks);
   if (page.place === APPS) return appsPanelHtml(s.app);
   if (page.place === 'home') {
     const body = s.home
@@ -324,7 +250,10 @@ function render(s: Snapshot): void {
     const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
     const samePlace = pane.dataset.showing === page.place;
     $('#places').innerHTML = sidebar(s);
+    // What a person typed in the Salesforce panel's forms and has not saved stays through the redraw.
+    const drafts = samePlace ? keepDrafts(pane) : undefined;
     pane.innerHTML = mainHtml(s, ctx);
+    if (drafts) restoreDrafts(pane, drafts);
     pane.dataset.showing = page.place;
     // Conversations open at the newest message and follow new ones, unless you scrolled up to read.
     const conversation = page.place !== 'home' && page.place !== SALESFORCE && page.place !== APPS;
@@ -637,6 +566,7 @@ document.addEventListener('click', (event) => {
   }
   if (messageToolClick(target, hooks)) return;
   if (appControlClick(target, hooks)) return;
+  if (salesforceClick(target, hooks)) return;
   const button = target.closest<HTMLElement>('button[data-action]');
   if (button) {
     event.preventDefault();
@@ -693,8 +623,12 @@ document.addEventListener(
   true,
 );
 
+// A change typed in the Salesforce panel's forms is the person's until saved (kept through redraws).
+document.addEventListener('input', (event) => markTyped(event.target as HTMLElement));
+
 document.addEventListener('change', (event) => {
   const target = event.target as HTMLElement;
+  markTyped(target);
   if (target.matches('select[data-action], input[data-action]')) void act(target);
   else if (target.closest('[data-input][data-dispatch="true"]')) {
     const input = target.closest<HTMLElement>('[data-input]') as HTMLElement;
@@ -730,6 +664,10 @@ document.addEventListener('submit', (event) => {
       if (typeof answer.message === 'string') showNotice(answer.message, 8000);
       return refresh();
     });
+    return;
+  }
+  if (form.matches('form[data-edit-opportunity]')) {
+    void saveOpportunity(form as HTMLFormElement, hooks);
     return;
   }
   const view = page.snapshot?.modal?.view;

@@ -43,8 +43,10 @@ describe('the export audits every expiry (issue 50)', () => {
       until: new Date('2027-01-01T00:00:00Z'),
     });
     const { header, rows } = csvObjects(csv);
-    // Appended: every column before keeps its place (issue 51's `questions`, first step and take-back came after them).
-    expect(header.slice(-14)).toEqual([
+    // Appended: every column before keeps its place (issue 51's `questions`, first step and take-back came after them,
+    // then issue 52's origin and issue 54's money).
+    const audit = header.indexOf('expiries');
+    expect(header.slice(audit, audit + 14)).toEqual([
       'expiries',
       'expiries_excused',
       'expiries_silent',

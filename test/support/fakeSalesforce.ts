@@ -248,6 +248,8 @@ const STAGES: Record<string, { isClosed: boolean; isWon: boolean; probability: n
   'Closed Won': { isClosed: true, isWon: true, probability: 100 },
   'Closed Lost': { isClosed: true, isWon: false, probability: 0 },
 };
+/** The stage picklist's names, in its order (the sandbox's Salesforce panel offers them). */
+export const FAKE_STAGE_NAMES: readonly string[] = Object.keys(STAGES);
 
 /** Standard Opportunity fields: those an API call may write, and those Salesforce maintains itself. */
 const OPPORTUNITY_WRITABLE = [
