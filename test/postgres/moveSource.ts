@@ -220,6 +220,42 @@ async function fillTheRest(path: string): Promise<void> {
       db.insert(s.handoffFollowers)
         .values({ handoffId: handoff.id, userId: 'U1REVOPS0', notify: 'decisions', createdAt: at })
         .run();
+      // Issue 54: money read back (an amount with cents, a null stage), its history, the CRM's rates, a review item.
+      const money = {
+        handoffId: handoff.id,
+        system: 'salesforce' as const,
+        recordId: '006000000000001AAA',
+        amount: 12_345.67,
+        currency: 'EUR',
+        amountCorporate: null,
+        stage: null,
+        closed: false,
+        won: false,
+        closeDate: '2027-01-29',
+        owner: 'ae@example.com',
+      };
+      db.insert(s.crmMoney)
+        .values({ ...money, readAt: at, changedAt: at })
+        .run();
+      db.insert(s.crmMoneyHistory)
+        .values({ ...money, at })
+        .run();
+      db.insert(s.crmCurrencies)
+        .values({
+          system: 'salesforce',
+          corporate: 'USD',
+          rates: [{ currency: 'EUR', perCorporate: 0.9, from: '2026-11-01', to: null }],
+          readAt: at,
+        })
+        .run();
+      db.insert(s.attributionReviews)
+        .values({
+          handoffId: handoff.id,
+          evidence: { system: 'salesforce', createdOn: '2026-10-26' },
+          status: 'open',
+          openedAt: at,
+        })
+        .run();
     });
   } finally {
     database.close();
