@@ -23,7 +23,7 @@ const SECTION_MAX = 3_000;
 export const MONEY_PARTNERS_SHOWN = 10;
 
 const byClass = (f: ByClass, reporting: string) =>
-  `pipeline ${sumWords(f.pipeline, reporting)} · closed won ${sumWords(f.won, reporting)}`;
+  `pipeline: ${sumWords(f.pipeline, reporting)} · closed won: ${sumWords(f.won, reporting)}`;
 
 function wins(w: WinFigures): string {
   const closed = w.won + w.lost;

@@ -106,10 +106,10 @@ export function amountWords(value: number, currency: string): string {
 
 /**
  * A sum in words, never a made-up 0: "$120,000 (3 deals)", "$100,000 and EUR 20,000 not converted (2 deals; no rate
- * for EUR)", "no deal".
+ * for EUR)", "none".
  */
 export function sumWords(sum: Sum, reporting: string): string {
-  if (sum.read === 0) return 'no deal';
+  if (sum.read === 0) return 'none';
   const parts: string[] = [];
   const priced = sum.read - sum.noAmount;
   const unconverted = Object.entries(sum.unconverted).sort(([a], [b]) => a.localeCompare(b));

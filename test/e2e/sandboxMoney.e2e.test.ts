@@ -111,8 +111,8 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
     expect(await contoso.locator('.sf-amount').textContent()).toBe('€48,000 EUR ≈ $52,173.91 USD');
     await shotPage(page, 'money-1-salesforce-panel');
     expect((await pollNow(page)).message).toMatch(/^The app read 1 linked record/);
-    const before = await homeMoney(page, 'pipeline $125,000 (1 deal)');
-    expect(await before.textContent()).toContain('closed won no deal');
+    const before = await homeMoney(page, 'pipeline: $125,000 (1 deal)');
+    expect(await before.textContent()).toContain('closed won: none');
     await shootMoney(page, 'money-2-home-before');
 
     // A seller raises the amount, moves it to euros and to Negotiation/Review, and saves: the fake record only.
@@ -135,13 +135,13 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
     await deal.locator('.sf-stage', { hasText: 'Negotiation/Review' }).waitFor();
     expect(await deal.locator('.sf-amount').textContent()).toBe('€150,000 EUR ≈ $163,043.48 USD');
     // Not read yet: the Money section still says what the last poll read.
-    await homeMoney(page, 'pipeline $125,000 (1 deal)');
+    await homeMoney(page, 'pipeline: $125,000 (1 deal)');
 
     // The poll: the Money section follows (converted to dollars at the CRM's rate).
     await openPlace(page, 'salesforce');
     expect((await pollNow(page)).moneyChanged).toBe(1);
-    const moved = await homeMoney(page, 'pipeline $163,043 (1 deal)');
-    expect(await moved.textContent()).toContain('closed won no deal');
+    const moved = await homeMoney(page, 'pipeline: $163,043 (1 deal)');
+    expect(await moved.textContent()).toContain('closed won: none');
     await shootMoney(page, 'money-4-home-after-change');
 
     // Close won (dated today, read back at once): the pipeline empties, closed won holds the deal, the handoff is won.
@@ -150,8 +150,8 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
     await deal.locator('.sf-stage.sf-won', { hasText: 'Closed Won' }).waitFor();
     await deal.locator('.sf-linked', { hasText: `#${id} Northwind Logistics (accepted, won)` }).waitFor();
     await shotPage(page, 'money-5-closed-won');
-    const won = await homeMoney(page, 'closed won $163,043 (1 deal)');
-    expect(await won.textContent()).toMatch(/pipeline no deal · closed won \$163,043 \(1 deal\)/);
+    const won = await homeMoney(page, 'closed won: $163,043 (1 deal)');
+    expect(await won.textContent()).toMatch(/pipeline: none · closed won: \$163,043 \(1 deal\)/);
     // (The win rate's line asks Salesforce for its closed deals at most every ten minutes: it follows later.)
     await shootMoney(page, 'money-6-home-closed-won');
 

@@ -136,8 +136,10 @@ describe('money read back from Salesforce, in one currency', () => {
     ]);
     const text = await moneyText();
     // Hand count: the open USD deal ($120,000) is the pipeline; the won EUR deal ($100,000) the closed won.
-    expect(text).toContain('*Partner-influenced*: pipeline $120,000 (1 deal) · closed won $100,000 (1 deal)');
-    expect(text).toContain('*Partner-sourced*: pipeline no deal · closed won no deal');
+    expect(text).toContain(
+      '*Partner-influenced*: pipeline: $120,000 (1 deal) · closed won: $100,000 (1 deal)',
+    );
+    expect(text).toContain('*Partner-sourced*: pipeline: none · closed won: none');
     expect(text).toMatch(
       /Source: Salesforce, read .*\. Amounts in USD, converted with the CRM's own rates\./,
     );
@@ -194,7 +196,7 @@ describe('money read back from Salesforce, in one currency', () => {
       'the digest',
     );
     const text = JSON.stringify(digest.args.blocks);
-    expect(text).toContain('closed won $100,000 (1 deal)');
+    expect(text).toContain('closed won: $100,000 (1 deal)');
     expect(text).toContain('Source: Salesforce, read');
   });
 });

@@ -47,7 +47,7 @@ describe('money in one reporting currency', () => {
     expect(sumWords(sum, 'USD')).toBe(
       '$50,000 and ¥1,000,000 not converted (3 deals; 1 without an amount in the CRM; the CRM has no rate to USD for JPY)',
     );
-    expect(sumWords(emptySum(), 'USD')).toBe('no deal');
+    expect(sumWords(emptySum(), 'USD')).toBe('none');
   });
 
   it('adds pipeline and closed-won value by class, partner and band, against a hand count', () => {
