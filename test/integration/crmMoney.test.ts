@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { touchLogCsv } from '../../src/services/exportCsv.js';
 import { account } from '../support/crmFlow.js';
+import { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -198,5 +199,76 @@ describe('money read back from Salesforce, in one currency', () => {
     const text = JSON.stringify(digest.args.blocks);
     expect(text).toContain('closed won: $100,000 (1 deal)');
     expect(text).toContain('Source: Salesforce, read');
+  });
+});
+
+describe('money read back from HubSpot, in the reporting currency the program sets', () => {
+  let hs: FakeHubspot;
+  let h: Harness;
+
+  beforeAll(async () => {
+    hs = await FakeHubspot.start();
+    // A USD account; from November 1st one euro makes 1.1 dollars (HubSpot converts each deal with it).
+    hs.currencies.addRate({ from: 'EUR', conversionRate: 1.1, effectiveAt: '2026-11-01' });
+    h = await startHarness({
+      now: NOW,
+      env: {
+        ...QUIET,
+        ...ROLES,
+        HUBSPOT_ACCESS_TOKEN: hs.accessToken,
+        HUBSPOT_API_URL: hs.apiUrl,
+        // Read once into the program's settings (RevOps reporting → Reporting currency).
+        REPORTING_CURRENCY: 'eur',
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await hs.stop();
+  });
+
+  it('adds a euro deal as it is and a dollar deal at HubSpot’s rate, and tells the partner nothing', async () => {
+    const euro = hs.addDeal({
+      name: 'Litware platform',
+      amount: 50_000,
+      currency: 'EUR',
+      closeDate: '2027-02-26',
+      createdAt: '2026-10-01',
+    });
+    const dollar = hs.addDeal({
+      name: 'Adatum rollout',
+      amount: 33_000,
+      closeDate: '2027-03-31',
+      createdAt: '2026-10-02',
+    });
+    const deal = (id: string) => `https://app.hubspot.com/contacts/4412345/record/0-3/${id}`;
+    const first = (await sendHandoff(h, { crmOpportunity: deal(euro), ...account('Litware') })).handoff.id;
+    const second = (await sendHandoff(h, { crmOpportunity: deal(dollar), ...account('Adatum') })).handoff.id;
+    await accept(h, first);
+    await accept(h, second);
+    await outboxDrained(h);
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+
+    const rows = await h.database.db
+      .select()
+      .from(h.tables.crmMoney)
+      .orderBy(asc(h.tables.crmMoney.handoffId));
+    // The euro deal with HubSpot's own conversion; the other has no currency of its own (the company's, USD).
+    expect(rows.map((r) => [r.amount, r.currency])).toEqual([
+      [50_000, 'EUR'],
+      [33_000, null],
+    ]);
+    expect(rows[0]?.amountCorporate).toBeCloseTo(55_000, 6);
+    // Hand count in EUR: 50,000 as it is, and 33,000 USD at 1.1 USD per EUR is 30,000 EUR: €80,000.
+    const blocks = blocksOf(await openHome(h, revopsUser.id));
+    const money = sectionTexts(blocks).find((t) => t.startsWith('*Money*')) ?? '';
+    expect(money).toContain('*Partner-influenced*: pipeline: €80,000 (2 deals) · closed won: none');
+    expect(JSON.stringify(blocks)).toMatch(
+      /Source: HubSpot, read [^"]*\. Amounts in EUR, converted with the CRM's own rates\./,
+    );
+    const partner = JSON.stringify(h.slack.messages('C0PARTNER').map((m) => [m.text, m.blocks]));
+    for (const secret of ['50,000', '33,000', '80,000', 'EUR', 'appointmentscheduled'])
+      expect(partner).not.toContain(secret);
   });
 });
