@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Classification } from '../domain/attribution.js';
+import { CLASSIFICATION_LABEL, type Classification } from '../domain/attribution.js';
 import type { CrmSystem } from '../domain/crmLink.js';
 import { sumWords } from '../domain/money.js';
 import type { ByClass, Durations, MoneyFigures, WinFigures } from '../domain/moneyFigures.js';
@@ -13,10 +13,6 @@ import { context, section } from './parts.js';
  */
 
 const CRM_LABEL: Record<CrmSystem, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot' };
-const CLASS_LABEL: Record<Classification, string> = {
-  partner_sourced: 'Partner-sourced',
-  partner_influenced: 'Partner-influenced',
-};
 /** A section's text holds at most this many characters (Slack's limit). */
 const SECTION_MAX = 3_000;
 /** Partners listed by name; the rest are in the totals. */
@@ -49,8 +45,8 @@ function sources(f: MoneyFigures, timeZone: string): string {
 
 /** The money section: by class, by partner, by score band, deals closed with and without a partner, after the accept. */
 export function moneyBlocks(f: MoneyFigures, timeZone: string): KnownBlock[] {
-  const classes = (Object.keys(CLASS_LABEL) as Classification[]).map(
-    (c) => `*${CLASS_LABEL[c]}*: ${byClass(f.overall[c], f.reporting)}`,
+  const classes = (Object.keys(CLASSIFICATION_LABEL) as Classification[]).map(
+    (c) => `*${CLASSIFICATION_LABEL[c]}*: ${byClass(f.overall[c], f.reporting)}`,
   );
   const partners = f.byPartner
     .slice(0, MONEY_PARTNERS_SHOWN)

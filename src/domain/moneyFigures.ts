@@ -89,7 +89,6 @@ export interface MoneyInput {
   systems: readonly CrmSystem[];
 }
 
-const CLASSES: readonly Classification[] = ['partner_sourced', 'partner_influenced'];
 const BANDS: readonly Band[] = ['ready', 'fix', 'keep_building'];
 
 const emptyByClass = (): ByClass => ({ pipeline: emptySum(), won: emptySum() });
@@ -184,5 +183,3 @@ export function moneyFigures(input: MoneyInput): MoneyFigures {
     },
   };
 }
-
-export const MONEY_CLASSES = CLASSES;

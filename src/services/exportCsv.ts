@@ -157,6 +157,8 @@ const ORIGIN: readonly Column[] = [
 interface MoneyContext {
   currencies: ReadonlyMap<string, Currencies>;
   reporting: string | undefined;
+  /** The export's day (YYYY-MM-DD): an open deal without a close date is converted at its rate. */
+  today: string;
 }
 
 /** The deal's state in the CRM at the last read: open, won or lost (empty: never read). */
@@ -166,7 +168,7 @@ const crmState = (r: ExportRow) => (!r.money ? '' : r.money.closed ? (r.money.wo
 function amountReporting(r: ExportRow, m: MoneyContext): string | number {
   if (!m.reporting || !r.crmSystem || !r.money || r.money.amount === null) return '';
   const converted = toReporting(
-    { ...r.money, day: r.money.closeDate ?? new Date().toISOString().slice(0, 10) },
+    { ...r.money, day: r.money.closeDate ?? m.today },
     m.currencies.get(r.crmSystem) ?? { corporate: null, rates: [] },
     m.reporting,
   );
@@ -200,7 +202,7 @@ const COLUMNS: readonly Column[] = [
   ...ORIGIN,
 ];
 
-const NO_MONEY: MoneyContext = { currencies: new Map(), reporting: undefined };
+const NO_MONEY: MoneyContext = { currencies: new Map(), reporting: undefined, today: '' };
 export const CSV_COLUMNS: readonly string[] = [...COLUMNS, ...MONEY.map((c) => c(NO_MONEY))].map(
   (c) => c.name,
 );
@@ -213,12 +215,14 @@ export async function touchLogCsv(
   exec: Executor,
   range: { since: Date; until: Date },
   reportingCurrency?: string,
+  now: Date = range.until,
 ): Promise<{ csv: string; rows: number }> {
   const rows = await exportRows(exec, range.since, range.until);
   const currencies = await readCurrencies(exec);
   const reporting =
     reportingCurrency ?? [...currencies.values()].find((c) => c.corporate)?.corporate ?? undefined;
-  const columns = [...COLUMNS, ...MONEY.map((c) => c({ currencies, reporting }))];
+  const today = now.toISOString().slice(0, 10);
+  const columns = [...COLUMNS, ...MONEY.map((c) => c({ currencies, reporting, today }))];
   const records = rows.map((r) => columns.map((c) => c.value(r)));
   return {
     csv: stringify(records, {

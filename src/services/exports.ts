@@ -143,7 +143,7 @@ export function createExports(deps: ExportsDeps) {
     const userId = ctx.actor.userId;
     const task = (async (): Promise<ExportDelivery> => {
       try {
-        const { csv, rows } = await touchLogCsv(db, range, deps.reportingCurrency);
+        const { csv, rows } = await touchLogCsv(db, range, deps.reportingCurrency, deps.clock.now());
         const stamp = DateTime.fromJSDate(deps.clock.now(), { zone: range.timeZone }).toFormat('yyyy-LL-dd');
         await deps.files.sendCsvToUser(userId, csv, {
           filename: `handoff-touch-log-${stamp}.csv`,

@@ -49,8 +49,8 @@ async function closedDealsOf(
 }
 
 /** The rows the figures read: every linked handoff whose record was read, with what it said. */
-async function moneyRows(db: Db): Promise<MoneyRow[]> {
-  return (await moneyOfHandoffs(db)).map((r) => ({
+async function moneyRows(db: Db, fromDay: string): Promise<MoneyRow[]> {
+  return (await moneyOfHandoffs(db, fromDay)).map((r) => ({
     handoffId: r.handoffId,
     partner: r.partnerName ?? r.partnerOrg,
     classification: r.classification,
@@ -115,7 +115,7 @@ export function createMoney(deps: MoneyDeps) {
       deps.connectors.map((c) => currencies.get(c.system)?.corporate).find((c) => c) ??
       'USD';
     return moneyFigures({
-      rows: await moneyRows(deps.db),
+      rows: await moneyRows(deps.db, dayOf(period.from)),
       currencies,
       reporting,
       period,

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNotNull, isNull, lt, min } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, isNull, lt, min, or } from 'drizzle-orm';
 import type { CrmSystem } from '../../domain/crmLink.js';
 import type { Currencies } from '../../domain/money.js';
 import type { Executor, Tx } from '../client.js';
@@ -98,8 +98,11 @@ export async function readCurrencies(exec: Executor): Promise<Map<CrmSystem, Cur
   return new Map(rows.map((r) => [r.system, { corporate: r.corporate, rates: r.rates, readAt: r.readAt }]));
 }
 
-/** One handoff with its money, as the figures read it (every linked handoff whose record was read). */
-export async function moneyOfHandoffs(exec: Executor) {
+/**
+ * The linked handoffs a period's figures can use, with their money: deals still open, and deals closed on or after
+ * `fromDay` (YYYY-MM-DD). Older closed deals are left in the database, not read on every App Home.
+ */
+export async function moneyOfHandoffs(exec: Executor, fromDay: string) {
   const { handoffs, crmMoney, partners } = tablesOf(exec);
   return exec
     .select({
@@ -115,7 +118,8 @@ export async function moneyOfHandoffs(exec: Executor) {
     })
     .from(crmMoney)
     .innerJoin(handoffs, eq(handoffs.id, crmMoney.handoffId))
-    .leftJoin(partners, eq(partners.id, handoffs.partnerId));
+    .leftJoin(partners, eq(partners.id, handoffs.partnerId))
+    .where(or(eq(crmMoney.closed, false), gte(crmMoney.closeDate, fromDay)));
 }
 
 /** A handoff's money history, oldest first (its record's changes as the polls saw them). */
