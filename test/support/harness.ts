@@ -120,6 +120,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   });
   const clock = new TestClock(new Date(opts.now ?? '2026-11-23T14:00:00Z'));
+  // The workspace lives on the app's clock: a status set to expire at the fixture's Thursday 15:00 is still set when
+  // the test clock says Wednesday, whatever day the suite runs on (real time made that test fail on that Thursday).
+  slack.now = () => clock.now().getTime();
   const logger = createLogger(config.logLevel, sink);
   const storage: AppStorage & { database?: AppDatabase } = onPostgres
     ? await postgresStorage(databasePath, logger, { max: 4 })
