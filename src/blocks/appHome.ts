@@ -2,7 +2,7 @@ import type { HomeView, KnownBlock, PlainTextOption } from '@slack/types';
 import type { HandoffRow, OutcomeReportRow, QuestionRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
-import { describeStatus, type Offer } from '../domain/lifecycle.js';
+import { describeStatus, isDecision, type Offer } from '../domain/lifecycle.js';
 import type { ProgramMetrics, WeekStats } from '../domain/metrics.js';
 import type { MoneyFigures } from '../domain/moneyFigures.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
@@ -259,7 +259,7 @@ function sentBlocks(model: HomeModel, declineReasons?: Map<number, DeclineReason
       // What you sent: after the AE's answer, a note to the AE replaces Edit.
       handoffButtons(h, {
         editable: model.offer(h).edit,
-        notable: h.status === 'accepted' || h.status === 'declined',
+        notable: isDecision(h.status),
       }),
     );
   }
@@ -331,7 +331,10 @@ function ownedState(h: HandoffRow, reader?: string): string {
     case 'taken_back':
       // Issue 51: handed back by the AE, or taken back by the policy after the first step went quiet.
       return `back with you (${ae} had accepted it): you can give it to another AE (Reassign) or withdraw it`;
-    default:
+    // Not in the owner's list (its query), unless it changed since: said plainly. Every state named, so a new one is
+    // placed here too.
+    case 'accepted':
+    case 'withdrawn':
       return `${describeStatus(h.status)} (was with ${ae})`;
   }
 }

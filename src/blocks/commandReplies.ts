@@ -1,5 +1,6 @@
 import type { HandoffRow, ResellerRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL, type Classification } from '../domain/attribution.js';
+import { EXTENDABLE_STATUSES } from '../domain/lifecycle.js';
 import { PERMISSIONS, type Permission, PROGRAM_ROLES, type ProgramRole } from '../domain/permissions.js';
 import { mention, userText } from './mrkdwn.js';
 import { NOTE_INSTEAD } from './packetReplies.js';
@@ -78,7 +79,7 @@ export function editRefusal(
   if (refusal.verdict === 'not_allowed')
     return `Only the author, the owner (${mention(h.ownerUserId)}) or an admin can edit handoff #${h.id}. Nothing was changed.`;
   // Past its deadline, expired or not yet (the sweep's next look): its owner can give it more time.
-  if (h.status === 'sent' || h.status === 'expired')
+  if (EXTENDABLE_STATUSES.includes(h.status))
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Its owner can extend or reassign it.`;
   if (h.status === 'withdrawn')
     return `Handoff #${h.id} is already withdrawn, so the packet can no longer be edited.`;

@@ -1,5 +1,6 @@
 import type { HandoffRow } from '../db/schema.js';
 import { type GuestKind, type GuestPolicy, guestRefusal, NO_GUESTS } from '../domain/guests.js';
+import { EXTENDABLE_STATUSES } from '../domain/lifecycle.js';
 import { mention, userText, withdrawnBy } from './mrkdwn.js';
 
 /**
@@ -99,7 +100,7 @@ export function editRefusedText(result: EditRefusedCase | undefined): string {
     return `Handoff #${h.id} was edited by someone else meanwhile. Nothing was saved: open Edit again to see the packet as it is now.`;
   if (result.kind === 'refused' && result.verdict === 'not_allowed')
     return `Only the author, the owner or an admin can edit handoff #${h.id}. Nothing was changed.`;
-  if (h.status === 'sent' || h.status === 'expired')
+  if (EXTENDABLE_STATUSES.includes(h.status))
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Nothing was changed; its owner can extend or reassign it.`;
   if (h.status === 'withdrawn')
     return `Handoff #${h.id} was withdrawn${withdrawnBy(h, undefined)}, so it can no longer be edited. Nothing was changed.`;

@@ -4,7 +4,9 @@ import { AE_ASKS, type AeAsk, ASK_ACTIONS, ASK_TRANSITIONS } from './asks.js';
 import {
   type HandoffStatus,
   type LifecycleState,
+  OPEN_STATUSES,
   type Role,
+  STATUS_FACTS,
   type Transition,
   windowOpen,
 } from './lifecycleState.js';
@@ -21,7 +23,15 @@ export type {
   StepCheck,
   Transition,
 } from './lifecycleState.js';
-export { HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from './lifecycleState.js';
+export {
+  DECISIONS,
+  HANDOFF_STATUSES,
+  isDecision,
+  MORE_TIME_STATES,
+  OPEN_STATUSES,
+  STATUS_FACTS,
+  STEP_CHECKS,
+} from './lifecycleState.js';
 
 /**
  * The handoff's lifecycle in one table: its states, the events that move it, who may trigger each, and the guard.
@@ -288,21 +298,18 @@ export function sweepTimesEndedBy(status: HandoffStatus): {
  * themselves (blocks/).
  */
 export function describeStatus(status: HandoffStatus): string {
-  switch (status) {
-    case 'sent':
-      return 'waiting for the AE';
-    case 'accepted':
-      return 'accepted';
-    case 'declined':
-      return 'declined';
-    case 'expired':
-      return 'expired without an answer';
-    case 'withdrawn':
-      return 'withdrawn';
-    case 'taken_back':
-      return 'taken back from the AE';
-  }
+  return STATUS_FACTS[status].words;
 }
+
+/**
+ * Lists of states derived from the table, for the queries and renderers that need one (a state added to the table's
+ * rows joins them). Open but before any outcome step: its AE still owes the answer, or its owner acts next (the
+ * outcome steps' states are open until won or lost). The escalation sweep's states. The states an owner may extend
+ * from (the AE's deadline passed, or about to).
+ */
+export const OPEN_BEFORE_OUTCOMES = OPEN_STATUSES.filter((status) => !TRANSITIONS.won.from.includes(status));
+export const ESCALATING_STATUSES = TRANSITIONS.escalate.from;
+export const EXTENDABLE_STATUSES = TRANSITIONS.extend.from;
 
 /** The owner's recovery actions, and their one click on the AE's request for more time. */
 export type OwnerAction = 'reassign' | 'extend' | 'withdraw' | 'grant_more_time';

@@ -19,13 +19,47 @@ export const HANDOFF_STATUSES = [
 ] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
+/** What the app holds true of a state, said once per state: OPEN_STATUSES and describeStatus read it. */
+interface StatusFacts {
+  /**
+   * Still open: something can still happen to it, so a new packet on the same account is a duplicate or a conflict
+   * (an accepted one until won or lost).
+   */
+  open: boolean;
+  /** The state in a few words, naming nobody (describeStatus). */
+  words: string;
+}
+
+/**
+ * Every state's facts. A Record over the union: a state added to HANDOFF_STATUSES without its entry here does not
+ * compile. The rest of each state's meaning is its rows in the lifecycle table (domain/lifecycle.ts).
+ */
+export const STATUS_FACTS: Readonly<Record<HandoffStatus, StatusFacts>> = {
+  sent: { open: true, words: 'waiting for the AE' },
+  accepted: { open: true, words: 'accepted' },
+  declined: { open: false, words: 'declined' },
+  expired: { open: true, words: 'expired without an answer' },
+  withdrawn: { open: false, words: 'withdrawn' },
+  taken_back: { open: true, words: 'taken back from the AE' },
+};
+
+const statusesWhere = (fact: (facts: StatusFacts) => boolean): readonly HandoffStatus[] =>
+  HANDOFF_STATUSES.filter((status) => fact(STATUS_FACTS[status]));
+
 /**
  * The states a handoff is still open in (something can still happen to it, so a new packet on the same account is a
  * duplicate or a conflict): waiting for its AE, expired or taken back (the owner acts next), or accepted.
  */
-export const OPEN_STATUSES: readonly HandoffStatus[] = ['sent', 'accepted', 'expired', 'taken_back'];
+export const OPEN_STATUSES = statusesWhere((facts) => facts.open);
 
-export type Decision = 'accepted' | 'declined';
+/**
+ * The AE's answers, as the states they lead to (the lifecycle table's accept and decline) and as the `decisions`
+ * table's enum. After one, the owner and author add a note to the AE instead of editing the packet.
+ */
+export const DECISIONS = ['accepted', 'declined'] as const satisfies readonly HandoffStatus[];
+export type Decision = (typeof DECISIONS)[number];
+export const isDecision = (status: HandoffStatus): status is Decision =>
+  (DECISIONS as readonly string[]).includes(status);
 
 /** Who someone is to a handoff. `app`: the app itself (the sweep). */
 export type Role = 'ae' | 'owner' | 'author' | 'admin' | 'app';

@@ -1,6 +1,6 @@
 import { isInternalActor } from './actor.js';
 import { rolesOf, type Verdict, type Viewer } from './lifecycle.js';
-import type { HandoffStatus, LifecycleState, Role } from './lifecycleState.js';
+import { type LifecycleState, OPEN_STATUSES, type Role } from './lifecycleState.js';
 import { isFinalOutcome } from './outcomes.js';
 
 /**
@@ -16,10 +16,8 @@ export const EXCERPT_MAX = 200;
 const ATTACHERS: readonly Role[] = ['ae', 'owner', 'author', 'admin'];
 
 /** Still open: something can still happen to it (as `/handoff list` reads it: not declined, withdrawn, won or lost). */
-const OPEN: readonly HandoffStatus[] = ['sent', 'expired', 'taken_back', 'accepted'];
-
 export function isOpenHandoff(h: Pick<LifecycleState, 'status' | 'outcome'>): boolean {
-  return OPEN.includes(h.status) && !isFinalOutcome(h.outcome);
+  return OPEN_STATUSES.includes(h.status) && !isFinalOutcome(h.outcome);
 }
 
 /** Whether this person may attach a message to this handoff now, and if not, why. */

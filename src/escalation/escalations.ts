@@ -6,6 +6,7 @@ import { requestRefresh } from '../db/repositories/surfaces.js';
 import type { AwayRules } from '../domain/absence.js';
 import { dueStep, type Level, type Step } from '../domain/escalation.js';
 import type { GuestPolicy } from '../domain/guests.js';
+import { ESCALATING_STATUSES } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import { type Directory, DirectoryUnavailableError } from '../services/directory.js';
 import type { Lifecycle } from '../services/lifecycle.js';
@@ -95,7 +96,7 @@ async function advance(
     updateIfUnchanged(
       tx,
       h.id,
-      { statuses: ['sent', 'expired'], cycle: h.cycle, nextEscalationAt: h.nextEscalationAt },
+      { statuses: ESCALATING_STATUSES, cycle: h.cycle, nextEscalationAt: h.nextEscalationAt },
       { nextEscalationAt: next ? new Date(next.at) : null, updatedAt: now },
     ),
   );

@@ -9,7 +9,7 @@ import { enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
 import { saveScorecard } from '../db/repositories/packets.js';
 import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
-import { check, rolesOf, type Verdict } from '../domain/lifecycle.js';
+import { check, isDecision, rolesOf, type Verdict } from '../domain/lifecycle.js';
 import {
   EDITABLE_FIELDS,
   FIELD_NAMES,
@@ -197,8 +197,7 @@ async function notable(
   const roles = rolesOf(viewerOf(ctx, deps.adminUserIds), h);
   if (!(roles.has('author') || roles.has('owner') || roles.has('admin')))
     return { kind: 'refused', verdict: 'not_allowed', handoff: h };
-  if (h.status !== 'accepted' && h.status !== 'declined')
-    return { kind: 'refused', verdict: 'not_now', handoff: h };
+  if (!isDecision(h.status)) return { kind: 'refused', verdict: 'not_now', handoff: h };
   return { kind: 'ok', handoff: h };
 }
 

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lte } from 'drizzle-orm';
+import { ESCALATING_STATUSES } from '../../domain/lifecycle.js';
 import type { Executor, Tx } from '../client.js';
 import { first, jsonField, tablesOf } from '../engine.js';
 import type { HandoffEventType, HandoffRow } from '../schema.js';
@@ -23,7 +24,7 @@ export async function findEscalationsDue(
     .from(handoffs)
     .where(
       and(
-        inArray(handoffs.status, ['sent', 'expired']),
+        inArray(handoffs.status, [...ESCALATING_STATUSES]),
         isNotNull(handoffs.nextEscalationAt),
         lte(handoffs.nextEscalationAt, now),
         gt(handoffs.id, afterId),

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { OPEN_BEFORE_OUTCOMES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { isPostgres, tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
@@ -27,7 +28,7 @@ export async function findOwnedNeedingAttention(
         eq(handoffs.ownerUserId, ownerUserId),
         or(
           // Taken back (issue 51): it waits for its owner to reassign or withdraw it.
-          inArray(handoffs.status, ['sent', 'expired', 'taken_back']),
+          inArray(handoffs.status, [...OPEN_BEFORE_OUTCOMES]),
           // A recent decline the owner may still give to another AE.
           and(eq(handoffs.status, 'declined'), gte(handoffs.decidedAt, declinedSince)),
         ),

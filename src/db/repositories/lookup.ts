@@ -1,4 +1,5 @@
 import { and, count, desc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm';
+import { OPEN_BEFORE_OUTCOMES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { first, type Tables, tablesOf } from '../engine.js';
 import type { HandoffRow } from '../schema.js';
@@ -11,7 +12,7 @@ import type { HandoffRow } from '../schema.js';
  */
 function openHandoff(handoffs: Tables['handoffs']) {
   return or(
-    inArray(handoffs.status, ['sent', 'expired', 'taken_back']),
+    inArray(handoffs.status, [...OPEN_BEFORE_OUTCOMES]),
     and(
       eq(handoffs.status, 'accepted'),
       or(isNull(handoffs.outcome), notInArray(handoffs.outcome, ['won', 'lost'])),

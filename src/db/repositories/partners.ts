@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import { accountKey } from '../../domain/accountMatch.js';
+import { HANDOFF_STATUSES, type HandoffStatus } from '../../domain/lifecycle.js';
 import type { PartnerRef } from '../../domain/partnerChannel.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, forUpdate, tablesOf } from '../engine.js';
@@ -278,18 +279,31 @@ export interface OpenCounts {
   inProgress: number;
 }
 
+/** The count each state is in (null: none of them), one entry per state so that a new one must be placed. */
+const OPEN_COUNT_OF: Readonly<Record<HandoffStatus, keyof OpenCounts | null>> = {
+  sent: 'undecided',
+  accepted: 'inProgress',
+  declined: null,
+  expired: 'expired',
+  withdrawn: null,
+  taken_back: null,
+};
+const countedIn = (count: keyof OpenCounts) =>
+  HANDOFF_STATUSES.filter((status) => OPEN_COUNT_OF[status] === count);
+const COUNTED = HANDOFF_STATUSES.filter((status) => OPEN_COUNT_OF[status] !== null);
+
 export async function openCounts(exec: Executor): Promise<Map<number, OpenCounts>> {
   const { handoffs } = tablesOf(exec);
   // case ... then 1 else 0: Postgres does not sum booleans; the sums are bigints there (text to the driver).
   const rows = await exec
     .select({
       partnerId: handoffs.partnerId,
-      undecided: sql<number>`sum(case when ${handoffs.status} = 'sent' then 1 else 0 end)`,
-      expired: sql<number>`sum(case when ${handoffs.status} = 'expired' then 1 else 0 end)`,
-      inProgress: sql<number>`sum(case when ${handoffs.status} = 'accepted' and coalesce(${handoffs.outcome}, '') not in ('won', 'lost') then 1 else 0 end)`,
+      undecided: sql<number>`sum(case when ${inArray(handoffs.status, countedIn('undecided'))} then 1 else 0 end)`,
+      expired: sql<number>`sum(case when ${inArray(handoffs.status, countedIn('expired'))} then 1 else 0 end)`,
+      inProgress: sql<number>`sum(case when ${inArray(handoffs.status, countedIn('inProgress'))} and coalesce(${handoffs.outcome}, '') not in ('won', 'lost') then 1 else 0 end)`,
     })
     .from(handoffs)
-    .where(inArray(handoffs.status, ['sent', 'accepted', 'expired']))
+    .where(inArray(handoffs.status, COUNTED))
     .groupBy(handoffs.partnerId);
   return new Map(
     rows

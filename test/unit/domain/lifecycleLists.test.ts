@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DECISIONS,
+  describeStatus,
+  ESCALATING_STATUSES,
+  EXTENDABLE_STATUSES,
+  HANDOFF_STATUSES,
+  type HandoffStatus,
+  isDecision,
+  OPEN_BEFORE_OUTCOMES,
+  OPEN_STATUSES,
+  STATUS_FACTS,
+  TRANSITIONS,
+} from '../../../src/domain/lifecycle.js';
+
+/**
+ * The lists of states are derived from one place (STATUS_FACTS and the lifecycle table): pinned here at their values
+ * of today, in their order, and checked against the table, so that a new state lands in them on purpose.
+ */
+const transitions = Object.values(TRANSITIONS);
+const sameSet = (a: readonly HandoffStatus[], b: readonly HandoffStatus[]) =>
+  expect([...a].sort()).toEqual([...b].sort());
+
+describe('the lists of states', () => {
+  it('are the values of today, in order', () => {
+    expect(HANDOFF_STATUSES).toEqual(['sent', 'accepted', 'declined', 'expired', 'withdrawn', 'taken_back']);
+    expect(OPEN_STATUSES).toEqual(['sent', 'accepted', 'expired', 'taken_back']);
+    expect(OPEN_BEFORE_OUTCOMES).toEqual(['sent', 'expired', 'taken_back']);
+    expect(ESCALATING_STATUSES).toEqual(['sent', 'expired']);
+    expect(EXTENDABLE_STATUSES).toEqual(['sent', 'expired']);
+    expect(DECISIONS).toEqual(['accepted', 'declined']);
+    expect(HANDOFF_STATUSES.filter(isDecision)).toEqual(['accepted', 'declined']);
+  });
+
+  it('describe every state in the same words as before', () => {
+    expect(Object.fromEntries(HANDOFF_STATUSES.map((s) => [s, describeStatus(s)]))).toEqual({
+      sent: 'waiting for the AE',
+      accepted: 'accepted',
+      declined: 'declined',
+      expired: 'expired without an answer',
+      withdrawn: 'withdrawn',
+      taken_back: 'taken back from the AE',
+    });
+    expect(Object.keys(STATUS_FACTS)).toEqual([...HANDOFF_STATUSES]);
+  });
+});
+
+describe('the states and the lifecycle table', () => {
+  const reached = new Set(transitions.flatMap((t) => (t.to ? [t.to] : [])));
+  const left = new Set(transitions.filter((t) => t.to !== null).flatMap((t) => t.from));
+  const named = new Set(transitions.flatMap((t) => [...t.from, ...(t.to ? [t.to] : [])]));
+
+  it('name only known states, and every known state is reached by some event', () => {
+    for (const status of named) expect(HANDOFF_STATUSES).toContain(status);
+    expect([...reached].sort()).toEqual([...HANDOFF_STATUSES].sort());
+  });
+
+  it('leave every open state by some event; the one state nothing leaves is not open', () => {
+    for (const status of OPEN_STATUSES) expect(left.has(status), status).toBe(true);
+    const terminal = HANDOFF_STATUSES.filter((s) => !left.has(s));
+    expect(terminal).toEqual(['withdrawn']);
+    for (const status of terminal) {
+      expect(STATUS_FACTS[status].open).toBe(false);
+      expect(
+        transitions.some((t) => t.from.includes(status)),
+        status,
+      ).toBe(false);
+    }
+  });
+
+  it('agree with the derived lists', () => {
+    // The decisions are the states accept and decline lead to.
+    expect([TRANSITIONS.accept.to, TRANSITIONS.decline.to]).toEqual([...DECISIONS]);
+    // Outcome steps happen only in open states; the open states before them are those a withdrawal may end.
+    for (const status of TRANSITIONS.won.from) expect(OPEN_STATUSES).toContain(status);
+    sameSet(OPEN_BEFORE_OUTCOMES, TRANSITIONS.withdraw.from);
+    // The escalation sweep reads open states only; a state that is not open has no reminder nor escalation.
+    for (const status of ESCALATING_STATUSES) expect(OPEN_STATUSES).toContain(status);
+    for (const status of TRANSITIONS.remind.from) expect(OPEN_STATUSES).toContain(status);
+  });
+});
