@@ -7,18 +7,23 @@
  * in `_url` (today the slash command's `url`, `event_subscriptions.request_url` and `interactivity.request_url`;
  * `interactivity.message_menu_options_url` or a second command would be found the same way). Bolt serves every
  * kind of request on the one path. A URL anywhere else (an OAuth redirect, a directory listing link) is not a
- * request URL: the transform refuses the manifest rather than guess.
+ * request URL: the transform refuses the manifest rather than guess. The OAuth install (`--oauth`) adds its one
+ * redirect URL itself, after that check (INSTALLS below).
  */
 import { z } from 'zod';
 
 /** Where the app takes every Slack request (src/receiver/headers.ts). */
 export const EVENTS_PATH = '/slack/events';
+/** Where Slack sends the installer back after they approve an OAuth install (@slack/oauth's default path). */
+export const OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
 /** Slack's longest request URL is 3000 characters (a slash command's `url`; the settings' allow 3500). */
 const MAX_REQUEST_URL = 3000;
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
-export type Deployment = { mode: 'http'; baseUrl: string } | { mode: 'socket' };
+/** How a workspace gets the app's token: pasted into SLACK_BOT_TOKEN (the default), or an OAuth install. */
+export type Install = 'token' | 'oauth';
+export type Deployment = { mode: 'http'; baseUrl: string; install?: Install } | { mode: 'socket' };
 
 export type Parsed<T> = { kind: 'ok'; value: T } | { kind: 'invalid'; message: string };
 
@@ -117,6 +122,22 @@ function holder(root: JsonObject, path: (string | number)[]): { parent: JsonObje
   return { parent: node as JsonObject, key: String(path.at(-1)) };
 }
 
+/**
+ * What each way of installing changes in the manifest once its request URLs are set; a new way is one row. OAuth: the
+ * one redirect URL Slack accepts (`<base>/slack/oauth_redirect`), and org-wide installs allowed on Enterprise Grid.
+ */
+const INSTALLS: Record<Install, (manifest: JsonObject, baseUrl: string) => void> = {
+  token: () => {},
+  oauth: (manifest, baseUrl) => {
+    const oauth = isObject(manifest.oauth_config) ? manifest.oauth_config : {};
+    oauth.redirect_urls = [`${baseUrl}${OAUTH_REDIRECT_PATH}`];
+    manifest.oauth_config = oauth;
+    const settings = isObject(manifest.settings) ? manifest.settings : {};
+    settings.org_deploy_enabled = true;
+    manifest.settings = settings;
+  },
+};
+
 /** The manifest for a deployment, or why manifest.json cannot be made into one. The source is not changed. */
 export function manifestFor(source: JsonObject, deployment: Deployment): Parsed<JsonObject> {
   const manifest = structuredClone(source);
@@ -136,6 +157,7 @@ export function manifestFor(source: JsonObject, deployment: Deployment): Parsed<
   const settings = isObject(manifest.settings) ? manifest.settings : {};
   settings.socket_mode_enabled = deployment.mode === 'socket';
   manifest.settings = settings;
+  if (deployment.mode === 'http') INSTALLS[deployment.install ?? 'token'](manifest, deployment.baseUrl);
   const problems = manifestProblems(manifest, deployment.mode);
   return problems.length > 0
     ? { kind: 'invalid', message: `The manifest would not be valid:\n- ${problems.join('\n- ')}` }
@@ -175,12 +197,14 @@ const manifestSchema = z.object({
     })
     .optional(),
   oauth_config: z.object({
+    redirect_urls: z.array(httpsUrl.max(2500)).max(1000).optional(),
     scopes: z.object({
       bot: z.array(z.string().min(1).max(50)).min(1, 'must name at least one scope').max(255),
     }),
   }),
   settings: z.object({
     socket_mode_enabled: z.boolean(),
+    org_deploy_enabled: z.boolean().optional(),
     event_subscriptions: z
       .object({ request_url: httpsUrl.optional(), bot_events: z.array(z.string()).optional() })
       .optional(),

@@ -13,6 +13,20 @@ const schema = JSON.parse(
   readFileSync(join(root, 'test', 'fixtures', 'slack', 'manifest.schema.1.0.0.json'), 'utf8'),
 );
 const validate = addFormats(new Ajv({ strict: false, allErrors: true })).compile(schema);
+const validateV2 = addFormats(new Ajv({ strict: false, allErrors: true })).compile(
+  JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'slack', 'manifest.schema.2.0.0.json'), 'utf8')),
+);
+/** What the command printed for `--url https://handoff.acme.com` before `--oauth`: manifest.json on that host. */
+const tokenManifestText = `${JSON.stringify(
+  JSON.parse(
+    readFileSync(join(root, 'manifest.json'), 'utf8').replaceAll(
+      'https://handoff.example.com/',
+      'https://handoff.acme.com/',
+    ),
+  ),
+  null,
+  2,
+)}\n`;
 
 /** Every string in the manifest that is a URL. */
 function urls(value: unknown): string[] {
@@ -50,6 +64,38 @@ describe('npm run manifest (dist/manifest.js)', () => {
     expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it('without --oauth, prints byte for byte what it printed before --oauth existed', () => {
+    const result = cli(['--url', 'https://handoff.acme.com']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(tokenManifestText);
+  });
+
+  it('with --oauth, adds the redirect URL and org-wide installs and nothing else, valid for Slack', () => {
+    const result = cli(['--url', 'https://handoff.acme.com', '--oauth']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const manifest = JSON.parse(result.stdout);
+    expect(manifest.oauth_config.redirect_urls).toEqual(['https://handoff.acme.com/slack/oauth_redirect']);
+    expect(manifest.settings.org_deploy_enabled).toBe(true);
+    expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true);
+    expect(validateV2(manifest), JSON.stringify(validateV2.errors)).toBe(true);
+    // Scopes, events, request URLs, Socket Mode off, token rotation as manifest.json has it: the token manifest's.
+    const expected = JSON.parse(tokenManifestText);
+    expected.oauth_config.redirect_urls = ['https://handoff.acme.com/slack/oauth_redirect'];
+    expected.settings.org_deploy_enabled = true;
+    expect(result.stdout).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+  });
+
+  it('with --oauth --out, says the redirect URL it wrote', () => {
+    const out = join(dir, 'oauth.json');
+    const result = cli(['--url', 'https://handoff.acme.com', '--oauth', '--out', out]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe(
+      `Wrote the manifest (request URLs https://handoff.acme.com/slack/events, OAuth redirect https://handoff.acme.com/slack/oauth_redirect) to ${out}\n`,
+    );
+    expect(JSON.parse(readFileSync(out, 'utf8')).settings.org_deploy_enabled).toBe(true);
+  });
+
   it('writes the Socket Mode manifest to --out: no request URL, valid for Slack', () => {
     const out = join(dir, 'socket.json');
     const result = cli(['--socket-mode', '--out', out]);
@@ -70,6 +116,9 @@ describe('npm run manifest (dist/manifest.js)', () => {
     [['--host', 'x'], "Unknown option '--host'"],
     [['--url', 'https://%2e%2e'], 'must spell its host name out (no %-escapes)'],
     [['--socket-mode', '--force'], '--force only goes with --out.'],
+    [['--oauth'], '--oauth needs --url'],
+    [['--socket-mode', '--oauth'], '--oauth needs --url'],
+    [['--oauth', '--out', 'app.json'], '--oauth needs --url'],
   ])('refuses %j with a message, the usage and exit code 2', (args, why) => {
     const result = cli(args);
     expect(result.status).toBe(2);

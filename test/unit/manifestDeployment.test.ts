@@ -111,6 +111,55 @@ describe('the manifest for an HTTP deployment', () => {
   });
 });
 
+describe('the manifest for an OAuth install (--oauth)', () => {
+  const oauth = { mode: 'http', baseUrl: BASE, install: 'oauth' } as const;
+
+  it('adds the one redirect URL and allows org-wide installs, and changes nothing else', () => {
+    const token = made(source(), { mode: 'http', baseUrl: BASE });
+    const after = made(source(), oauth) as JsonObject & {
+      oauth_config: { redirect_urls: string[] };
+      settings: JsonObject;
+    };
+    expect(after.oauth_config.redirect_urls).toEqual([`${BASE}/slack/oauth_redirect`]);
+    expect(after.settings.org_deploy_enabled).toBe(true);
+    // The same manifest as the token install's once those two are put back: scopes, events, request URLs.
+    const back = structuredClone(after) as typeof after;
+    delete (back.oauth_config as JsonObject).redirect_urls;
+    back.settings.org_deploy_enabled = (token as { settings: JsonObject }).settings
+      .org_deploy_enabled as Json;
+    expect(JSON.stringify(back)).toBe(JSON.stringify(token));
+    expect(manifestProblems(after, 'http')).toEqual([]);
+  });
+
+  it('is the token install without it: an omitted install and `token` give the same manifest', () => {
+    const omitted = made(source(), { mode: 'http', baseUrl: BASE });
+    expect(made(source(), { mode: 'http', baseUrl: BASE, install: 'token' })).toEqual(omitted);
+    expect((omitted as { oauth_config: JsonObject }).oauth_config.redirect_urls).toBeUndefined();
+    expect((omitted as { settings: JsonObject }).settings.org_deploy_enabled).toBe(false);
+  });
+
+  it('still refuses a redirect URL already in manifest.json rather than keep or replace it', () => {
+    const m = source() as JsonObject & { oauth_config: JsonObject };
+    m.oauth_config.redirect_urls = ['https://handoff.example.com/slack/oauth_redirect'];
+    expect(manifestFor(m, oauth)).toEqual({
+      kind: 'invalid',
+      message: expect.stringContaining('oauth_config.redirect_urls[0]'),
+    });
+  });
+
+  it('checks the redirect URL as Slack would: https, at most 2500 characters', () => {
+    const after = made(source(), oauth) as JsonObject & { oauth_config: { redirect_urls: string[] } };
+    after.oauth_config.redirect_urls = ['http://handoff.acme.com/slack/oauth_redirect'];
+    expect(manifestProblems(after, 'http')).toEqual([
+      expect.stringMatching(/^oauth_config\.redirect_urls\[0\]: must be an https:\/\/ URL/),
+    ]);
+    after.oauth_config.redirect_urls = [`${BASE}/${'a'.repeat(2500)}`];
+    expect(manifestProblems(after, 'http')).toEqual([
+      expect.stringMatching(/^oauth_config\.redirect_urls\[0\]: /),
+    ]);
+  });
+});
+
 describe('the manifest for Socket Mode', () => {
   it('turns Socket Mode on and has no request URL at all', () => {
     const after = made(withMoreRequestUrls(), { mode: 'socket' });
