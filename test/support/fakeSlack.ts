@@ -22,6 +22,7 @@ export { FakeSlack } from './fakeSlack/server.js';
 export type {
   Failure,
   FakeChannel,
+  FakeOAuthApp,
   FakeProfileStatus,
   FakeSlackOptions,
   FakeTeam,

@@ -62,6 +62,8 @@ export interface HarnessOptions {
   timeouts?: SlackClientTimeouts;
   /** Real time for the app's outbox (the process's own by default): a replica whose wall clock is off. */
   outboxTimers?: Timers;
+  /** Told the app's port while its start waits (an OAuth install waits for /slack/install). */
+  onStatusPort?: (port: number) => void;
 }
 
 /**
@@ -120,9 +122,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   });
   const clock = new TestClock(new Date(opts.now ?? '2026-11-23T14:00:00Z'));
-  // The workspace lives on the app's clock: a status set to expire at the fixture's Thursday 15:00 is still set when
-  // the test clock says Wednesday, whatever day the suite runs on (real time made that test fail on that Thursday).
-  slack.now = () => clock.now().getTime();
+  // Statuses expire on the app's clock: a status set to expire at the fixture's Thursday 15:00 is still set when the
+  // test clock says Wednesday, whatever day the suite runs on (real time made that test fail on that Thursday).
+  slack.statusClock = () => clock.now().getTime();
   const logger = createLogger(config.logLevel, sink);
   const storage: AppStorage & { database?: AppDatabase } = onPostgres
     ? await postgresStorage(databasePath, logger, { max: 4 })
@@ -139,6 +141,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     requestClock: requestClock.now,
     ...(clients ? { clients } : {}),
     ...(opts.outboxTimers ? { outboxTimers: opts.outboxTimers } : {}),
+    ...(opts.onStatusPort ? { onStatusPort: opts.onStatusPort } : {}),
   });
   const { port } = app;
   const baseUrl = `http://127.0.0.1:${port}`;

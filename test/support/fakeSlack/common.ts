@@ -23,8 +23,10 @@ export interface WorkspaceConfig {
   fileProcessingCalls: number;
   /** The upload URL of a pending file (on the fake server's origin). */
   uploadUrl: (fileId: string) => string;
-  /** The fake's clock (epoch ms) for workspace state that changes with time (status expiry). */
+  /** The fake's clock (epoch ms) for workspace state that changes with time (message ts, user groups' dates). */
   now: () => number;
+  /** The clock statuses expire on (FakeSlack.statusClock, else `now`). */
+  statusNow: () => number;
 }
 
 /** `{ ok: false, error }`, with `response_metadata.messages` when there are any. */

@@ -18,12 +18,14 @@ import {
   type TokensRevokedEvent,
   type UserStatusChangedEvent,
 } from './events.js';
-import { PeopleActions, REVOKED_TOKEN_ERROR, type StatusChange, type TokenLoss } from './peopleActions.js';
+import { basicCredentials, maskOAuthArgs, OAuth } from './oauth.js';
+import { PeopleActions, type StatusChange, type TokenLoss } from './peopleActions.js';
 import { RateLimiter } from './rateLimits.js';
 import type {
   Failure,
   FakeChannel,
   FakeFile,
+  FakeOAuthApp,
   FakeSlackOptions,
   FakeTeam,
   FakeUser,
@@ -45,6 +47,8 @@ const RESPONSE_URL = 'response_url';
 const FILE_UPLOAD = 'file_upload';
 
 class BadRequest extends Error {}
+
+const OAUTH_ACCESS = 'oauth.v2.access';
 
 /** The bot scopes of the repository's manifest.json: what an app installed from it is granted. */
 const MANIFEST_SCOPES: readonly string[] = (
@@ -176,7 +180,6 @@ export class FakeSlack {
     return fake;
   }
 
-  readonly token: string;
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
@@ -191,6 +194,11 @@ export class FakeSlack {
    * cleared. `Date.now` unless given as the `now` option; may be replaced at any time (e.g. a test clock's).
    */
   now: () => number;
+  /**
+   * The clock statuses expire on, when not `now`: the harness gives the app's test clock, so a status set to expire
+   * on the fixture's Thursday is still set while the test clock says Wednesday, whatever day the suite runs on.
+   */
+  statusClock: (() => number) | undefined;
   /** The token's granted bot scopes, answered in the `x-oauth-scopes` header (see FakeSlackOptions.scopes). */
   grantedScopes: string[];
 
@@ -208,9 +216,13 @@ export class FakeSlack {
   private readonly limiter: RateLimiter | undefined;
   private readonly eventSender: EventSender;
   private readonly people: PeopleActions;
+  private readonly oauth: OAuth;
+  /** The last `subscribeEvents`: events resume there when the app is reinstalled after `uninstallApp`. */
+  private subscription: { url: string; signingSecret: string } | undefined;
+  /** HTTP Basic credentials of an oauth.v2.access call, by its (unmasked) arguments. */
+  private readonly basicAuth = new WeakMap<Args, { id: string; secret: string }>();
 
   private constructor(opts: FakeSlackOptions) {
-    this.token = opts.token ?? 'xoxb-test-token';
     this.teamId = opts.teamId ?? 'T0INTERNAL';
     this.botUserId = opts.botUserId ?? 'UBOT';
     this.botId = opts.botId ?? 'BBOT';
@@ -234,12 +246,14 @@ export class FakeSlack {
       fileProcessingCalls: opts.fileProcessingCalls ?? 1,
       uploadUrl: (fileId) => `${this.origin}/upload/${fileId}`,
       now: () => this.now(),
+      statusNow: () => (this.statusClock ?? this.now)(),
     });
     this.eventSender = new EventSender({ teamId: this.teamId, botUserId: this.botUserId, appId: this.appId });
     this.people = new PeopleActions(this.workspace, this.eventSender, {
       teamId: this.teamId,
       botUserId: this.botUserId,
     });
+    this.oauth = this.startOAuth(opts);
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         console.error('[fakeSlack] handler crashed', error);
@@ -251,6 +265,53 @@ export class FakeSlack {
   /** Base URL to pass as `slackApiUrl` (trailing slash). */
   get apiUrl(): string {
     return `${this.origin}/api/`;
+  }
+
+  /**
+   * The workspace's current bot token: the `token` option ('xoxb-test-token') until an OAuth install issues another
+   * (a reinstall after the token was lost, or any exchange with token rotation: the latest access token).
+   */
+  get token(): string {
+    return this.oauth.botToken;
+  }
+
+  /** The app registered for OAuth installs (FakeOAuthApp), or undefined (oauth.v2.access: invalid_client_id). */
+  get oauthApp(): FakeOAuthApp | undefined {
+    return this.oauth.app;
+  }
+
+  set oauthApp(app: FakeOAuthApp | undefined) {
+    this.oauth.app = app && { ...app };
+  }
+
+  /** The signed-in person who clicks Allow on the authorize page (default 'U0OWNER'; see FakeSlackOptions). */
+  get installer(): string {
+    return this.oauth.installer;
+  }
+
+  set installer(userId: string) {
+    this.oauth.installer = userId;
+  }
+
+  /**
+   * Slack's authorize page on this server (`<origin>/oauth/v2/authorize`, slack.com's is
+   * https://slack.com/oauth/v2/authorize): pass it as InstallProvider's `authorizationUrl`. A GET answers 302 to the
+   * redirect URI with `code` and `state`, as if `installer` clicked Allow, or HTTP 400 with Slack's error page.
+   */
+  get authorizeUrl(): string {
+    return `${this.origin}/oauth/v2/authorize`;
+  }
+
+  /**
+   * What the authorize page does with `authorizeUrl` (any origin; its query is what counts) when the installer
+   * (`opts.installer`, default `fake.installer`) clicks Allow, or Cancel with `deny` (`error=access_denied`): the URL
+   * the browser is sent to. Throws with the page's error (invalid_client_id, bad_redirect_uri, invalid_scope,
+   * installer_not_allowed) where the page would refuse.
+   */
+  approveInstall(authorizeUrl: string, opts: { installer?: string; deny?: boolean } = {}): string {
+    const answer = this.oauth.authorize(new URL(authorizeUrl), opts);
+    if (answer.status === 400) throw new Error(`fake Slack: the authorize page refuses: ${answer.error}`);
+    return answer.location;
   }
 
   /** Successful (ok: true) calls of one method. */
@@ -345,11 +406,13 @@ export class FakeSlack {
    * `signingSecret` as Slack signs them. Replaces an earlier subscription (e.g. the app's new URL after a restart).
    */
   subscribeEvents(url: string, signingSecret: string): void {
+    this.subscription = { url, signingSecret };
     this.eventSender.subscribe(url, signingSecret);
   }
 
   /** Stops delivering events; given a URL, only when it is the subscribed one (a stopped app's, not its successor's). */
   unsubscribeEvents(url?: string): void {
+    if (url === undefined || this.subscription?.url === url) this.subscription = undefined;
     this.eventSender.unsubscribe(url);
   }
 
@@ -673,6 +736,14 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', this.origin || 'http://127.0.0.1');
     const body = await readBody(req);
     if (url.pathname.startsWith('/api/')) return this.handleApi(req, res, url, body);
+    if (url.pathname === '/oauth/v2/authorize' && req.method === 'GET') {
+      const answer = this.oauth.authorize(url);
+      if (answer.status === 302) return send(res, 302, '', { location: answer.location });
+      res.on('error', () => {});
+      res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(answer.page);
+      return;
+    }
     if (url.pathname.startsWith('/response/') && req.method === 'POST') {
       return this.handleResponseUrl(res, url, body);
     }
@@ -712,7 +783,18 @@ export class FakeSlack {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
     delete args.token;
-    const call: RecordedCall = { method, args, at: Date.now(), ok: false, response: undefined, status: 0 };
+    // oauth.v2.access: credentials may come as HTTP Basic auth; the client secret is never recorded.
+    const basic = method === OAUTH_ACCESS ? basicCredentials(req.headers.authorization) : undefined;
+    if (basic) this.basicAuth.set(args, basic);
+    const recorded = method === OAUTH_ACCESS ? maskOAuthArgs(args) : args;
+    const call: RecordedCall = {
+      method,
+      args: recorded,
+      at: Date.now(),
+      ok: false,
+      response: undefined,
+      status: 0,
+    };
     if (token) call.token = token;
     this.calls.push(call);
 
@@ -762,10 +844,39 @@ export class FakeSlack {
     call.response = result;
     // Like Slack, a call made with the token says which scopes it has (comma-separated, no spaces).
     const scopes =
-      token === this.token && !this.people.tokenLoss
+      token && this.oauth.check(token) === 'ok'
         ? { 'x-oauth-scopes': this.grantedScopes.join(',') }
         : undefined;
     send(res, 200, result, scopes);
+  }
+
+  /** The OAuth install side (fakeSlack/oauth.ts), over this fake's workspace and token state. */
+  private startOAuth(opts: FakeSlackOptions): OAuth {
+    const host = {
+      now: () => this.now(),
+      teamId: this.teamId,
+      botUserId: this.botUserId,
+      appId: this.appId,
+      teamName: () => this.workspace.ownTeam().name,
+      user: (id: string) => this.workspace.users.get(id),
+      lost: () => this.people.tokenLoss !== undefined,
+      reinstalled: () => {
+        // The app is back: its bot user too (in no channel: Slack restores no membership), and events resume.
+        const wasUninstalled = this.people.tokenLoss === 'app_uninstalled';
+        this.people.tokenLoss = undefined;
+        if (wasUninstalled && this.subscription && !this.eventSender.url)
+          this.eventSender.subscribe(this.subscription.url, this.subscription.signingSecret);
+      },
+      grantedScopes: () => [...this.grantedScopes],
+      grant: (scopes: string[]) => {
+        this.grantedScopes = [...scopes];
+      },
+    };
+    return new OAuth(host, {
+      token: opts.token ?? 'xoxb-test-token',
+      installer: opts.installer ?? 'U0OWNER',
+      ...(opts.oauthApp ? { app: opts.oauthApp } : {}),
+    });
   }
 
   /** What Slack does with a Web API call and answers (HTTP 200): auth, then the method's handler. */
@@ -776,9 +887,11 @@ export class FakeSlack {
     parseError: string | undefined,
   ): ApiResult {
     if (parseError) return { ok: false, error: parseError };
+    // Needs no token: the client's credentials authenticate it.
+    if (method === OAUTH_ACCESS) return this.oauth.access(args, this.basicAuth.get(args));
     if (!token) return { ok: false, error: 'not_authed' };
-    if (token !== this.token) return { ok: false, error: 'invalid_auth' };
-    if (this.people.tokenLoss) return { ok: false, error: REVOKED_TOKEN_ERROR };
+    const check = this.oauth.check(token);
+    if (check !== 'ok') return { ok: false, error: check };
     return this.workspace.handlers[method]?.(args) ?? { ok: false, error: 'unknown_method' };
   }
 

@@ -208,9 +208,42 @@ export interface FakeView {
   [key: string]: unknown;
 }
 
+/**
+ * An app registered for Slack's OAuth v2 install flow (fakeSlack/oauth.ts): set as `fake.oauthApp` or the `oauthApp`
+ * option. `fake.authorizeUrl` is its authorize page (InstallProvider's `authorizationUrl`); oauth.v2.access exchanges
+ * the page's code for the bot token.
+ */
+export interface FakeOAuthApp {
+  clientId: string;
+  clientSecret: string;
+  /**
+   * The app's registered Redirect URL(s). An authorize URL naming another is refused (`bad_redirect_uri` page); one
+   * naming none goes to the first. When none is registered, any URL the authorize URL names is accepted.
+   */
+  redirectUri?: string | readonly string[];
+  /**
+   * Token rotation on: each code or refresh token exchanged yields an `xoxe.xoxb-` access token valid 12 hours (by the
+   * fake's `now`; then `token_expired`) and a single-use `xoxe-1-` refresh token. Off (default): the answer carries the
+   * long-lived bot token (`fake.token`).
+   */
+  tokenRotation?: boolean;
+  /** The bot scopes the app may ask for; asking for another is refused (`invalid_scope` page). Default: any. */
+  scopes?: readonly string[];
+  /** The same for user scopes. Default: any. */
+  userScopes?: readonly string[];
+}
+
 export interface FakeSlackOptions {
   /** Default 'xoxb-test-token'. */
   token?: string;
+  /** The app registered for OAuth installs (see FakeOAuthApp); none by default. Also settable as `fake.oauthApp`. */
+  oauthApp?: FakeOAuthApp;
+  /**
+   * The signed-in person who clicks Allow on the authorize page: a full member of the own team known to the fake
+   * (`addUser`), else the page refuses. Default 'U0OWNER' (the seeded workspace's owner, test/support/people.ts).
+   * Also settable as `fake.installer`.
+   */
+  installer?: string;
   /** Default 'T0INTERNAL'. */
   teamId?: string;
   /** Name of the own team (team.info, auth.test); default 'Acme Corp'. */

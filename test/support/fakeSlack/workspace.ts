@@ -334,7 +334,7 @@ export class Workspace {
    */
   private statusOf(u: FakeUser): { status_text: string; status_emoji: string; status_expiration: number } {
     const expiration = u.profile?.status_expiration ?? 0;
-    if (expiration > 0 && expiration * 1000 <= this.config.now())
+    if (expiration > 0 && expiration * 1000 <= this.config.statusNow())
       return { status_text: '', status_emoji: '', status_expiration: 0 };
     return {
       status_text: u.profile?.status_text ?? '',
