@@ -106,6 +106,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'reviewDraftParse',
   'slackEventsChannels',
   'slackEventsRevoked',
+  'oauthInstall',
   'digest',
   'outboxParking',
   'sandboxOutboxSettle',

@@ -6,6 +6,7 @@ import { registerHandlers } from './handlers/index.js';
 import { foreignRequest, namedIds } from './handlers/installation.js';
 import { stripNul } from './handlers/nul.js';
 import { tellIfLate } from './handlers/saved.js';
+import { INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from './install/oauth.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import type { BackgroundWork } from './runtime/background.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
    * default): an answer that may have come too late for Slack after a save is followed by a note (handlers/saved.ts).
    */
   requestClock?: () => number;
+  /** The OAuth install (issue 55): its pages beside /slack/events, and its bot token for every request. */
+  installs?: Installs;
   /** Whether the database accepts writes and Slack accepts the token (GET /healthz, and what people are told). */
   health: {
     storage: Pick<StorageHealth, 'writable' | 'fault'>;
@@ -83,6 +86,19 @@ export function healthRoute(deps: AppDeps): CustomRoute {
   };
 }
 
+/** /slack/install and /slack/oauth_redirect, for a reinstall (new scopes, after an uninstall) while the app runs. */
+function installRoutes(installs: Installs | undefined): CustomRoute[] {
+  if (!installs) return [];
+  return [
+    { path: INSTALL_PATH, method: ['GET'], handler: (req, res) => void installs.routes.install(req, res) },
+    {
+      path: OAUTH_REDIRECT_PATH,
+      method: ['GET'],
+      handler: (req, res) => void installs.routes.callback(req, res),
+    },
+  ];
+}
+
 /**
  * Bolt over HTTP (`POST /slack/events`, signatures checked by our receiver, /healthz beside it) or Socket Mode when
  * SLACK_APP_TOKEN is set.
@@ -98,7 +114,7 @@ function transport(deps: AppDeps) {
   return {
     receiver: createReceiver({
       signingSecret: config.slack.signingSecret ?? '',
-      customRoutes: [healthz],
+      customRoutes: [healthz, ...installRoutes(deps.installs)],
       logger: logger.child({ component: 'receiver' }),
       boltLogger: slackLogger(logger, 'bolt-receiver'),
       ...(deps.activity ? { activity: deps.activity } : {}),
@@ -143,8 +159,9 @@ export function buildApp(deps: AppDeps): App {
   const app = new App({
     ...transport(deps),
     // The identity auth.test gave at start (startup.ts): Bolt never calls auth.test itself, nor caches a failure.
+    // An OAuth install's token is the installation's, refreshed when it rotates (install/tokens.ts).
     authorize: async () => ({
-      botToken: config.slack.botToken,
+      botToken: deps.installs ? await deps.installs.tokens.current() : config.slack.botToken,
       botId: workspace.botId,
       botUserId: workspace.botUserId,
       teamId: workspace.teamId,

@@ -5,6 +5,7 @@ import { type AppDeps, buildApp, healthRoute } from './app.js';
 import { scheduledJobs } from './compose/jobs.js';
 import type { Services, StartOptions } from './compose/types.js';
 import { wire } from './compose/wire.js';
+import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from './install/oauth.js';
 import { PROGRAM_FOLLOW_MS, type Program } from './program/program.js';
 import type { BackgroundWork } from './runtime/background.js';
 import { createSlotClaims, processHolder } from './runtime/jobClaims.js';
@@ -50,6 +51,7 @@ export interface RunningApp
 export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
   const { config, logger } = opts;
   const status = await openStatusServer({ host: config.host, port: config.port, logger });
+  opts.onStatusPort?.(status.port);
   try {
     return await startWithStatus(opts, status);
   } catch (error) {
@@ -62,12 +64,53 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
 const listenOn = (config: StartOptions['config'], port: number) =>
   config.host ? { port, host: config.host } : port;
 
+/**
+ * An OAuth install (issue 55) waits for its installation: until someone installs the app at /slack/install, the
+ * status server serves that page and its redirect, and /healthz says what is awaited.
+ */
+async function installed(opts: StartOptions, status: StatusServer): Promise<Installs | undefined> {
+  if (!opts.config.slack.oauth) return opts.installs;
+  const installs = opts.installs ?? createInstalls(opts);
+  status.route(INSTALL_PATH, installs.routes.install);
+  status.route(OAUTH_REDIRECT_PATH, installs.routes.callback);
+  const reason = `not installed: open ${INSTALL_PATH} on this server in a browser to install the app in Slack`;
+  status.waiting(reason);
+  opts.onWaiting?.(reason);
+  await installs.installed();
+  return installs;
+}
+
+/** What the Bolt app is built from (app.ts). */
+function appDepsOf(
+  opts: StartOptions,
+  wired: Awaited<ReturnType<typeof wire>>,
+  installs: Installs | undefined,
+): AppDeps {
+  return {
+    config: wired.config,
+    logger: opts.logger,
+    startup: wired.startup,
+    handlers: wired.services.handlers,
+    background: wired.background,
+    activity: wired.activity,
+    ...(opts.requestClock ? { requestClock: opts.requestClock } : {}),
+    ...(installs ? { installs } : {}),
+    health: {
+      storage: new StorageHealth(opts.storage, opts.logger, { now: () => opts.clock.now() }),
+      slack: wired.clients.connection,
+      recheckSlack: () => wired.clients.interactive.auth.test(),
+    },
+  };
+}
+
 async function startWithStatus(opts: StartOptions, status: StatusServer): Promise<RunningApp> {
   const { config, logger } = opts;
+  const installs = await installed(opts, status);
   // One holder for this process's slots and outbox conversations, so an operator reads one name in both tables.
   const holder = opts.holder ?? processHolder();
   const wired = await wire({
     ...opts,
+    ...(installs ? { installs } : {}),
     holder,
     onWaiting: (reason) => {
       status.waiting(reason);
@@ -75,20 +118,7 @@ async function startWithStatus(opts: StartOptions, status: StatusServer): Promis
     },
   });
   const { services, background } = wired;
-  const appDeps: AppDeps = {
-    config: wired.config,
-    logger,
-    startup: wired.startup,
-    handlers: services.handlers,
-    background,
-    activity: wired.activity,
-    ...(opts.requestClock ? { requestClock: opts.requestClock } : {}),
-    health: {
-      storage: new StorageHealth(opts.storage, logger, { now: () => opts.clock.now() }),
-      slack: wired.clients.connection,
-      recheckSlack: () => wired.clients.interactive.auth.test(),
-    },
-  };
+  const appDeps = appDepsOf(opts, wired, installs);
   const app = buildApp(appDeps);
   const socketMode = Boolean(config.slack.appToken);
   let server: Server | undefined;

@@ -9,7 +9,10 @@ export type { Env } from './configEnv.js';
 
 export interface Config {
   slack: {
-    botToken: string;
+    /** SLACK_BOT_TOKEN; undefined for an OAuth install, whose token is the installation's (src/install/). */
+    botToken: string | undefined;
+    /** The OAuth install's settings (issue 55), when set instead of a bot token. */
+    oauth: { clientId: string; clientSecret: string; stateSecret: string; tokenKey: string } | undefined;
     signingSecret: string | undefined;
     appToken: string | undefined;
     apiUrl: string;
@@ -199,6 +202,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return deepFreeze({
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
+      oauth:
+        e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.SLACK_TOKEN_KEY
+          ? {
+              clientId: e.SLACK_CLIENT_ID,
+              clientSecret: e.SLACK_CLIENT_SECRET,
+              stateSecret: e.SLACK_STATE_SECRET,
+              tokenKey: e.SLACK_TOKEN_KEY,
+            }
+          : undefined,
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,

@@ -66,9 +66,20 @@ function isTimeZone(value: string): boolean {
 }
 
 export const envSchema = z.object({
-  SLACK_BOT_TOKEN: z
-    .string({ error: 'is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app' })
-    .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+  // Missing is allowed only with SLACK_CLIENT_ID (an OAuth install: crossFieldProblems says which is needed).
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
+  // The OAuth install (issue 55, docs/install.md): the app's Client ID and Secret, the secret that signs the OAuth
+  // state, and the key that seals the tokens at rest (32 bytes, base64).
+  SLACK_CLIENT_ID: z.string().min(1).optional(),
+  SLACK_CLIENT_SECRET: z.string().min(1).optional(),
+  SLACK_STATE_SECRET: z.string().min(16, 'must be at least 16 characters: any long random string').optional(),
+  SLACK_TOKEN_KEY: z
+    .string()
+    .refine(
+      (v) => Buffer.from(v, 'base64').length === 32,
+      'must be 32 bytes in base64: make one with `openssl rand -base64 32`',
+    )
+    .optional(),
   SLACK_SIGNING_SECRET: z.string().min(1, 'must not be empty').optional(),
   SLACK_APP_TOKEN: z
     .string()
@@ -262,9 +273,40 @@ export function backupSettingProblems(set: Record<string, string | undefined>): 
   return [];
 }
 
+const OAUTH_SETTINGS = [
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'SLACK_TOKEN_KEY',
+] as const;
+
+/** A bot token, or the OAuth install's four settings (issue 55): one or the other, whole. */
+function oauthProblems(set: Record<string, string>): string[] {
+  const given = OAUTH_SETTINGS.filter((key) => set[key]);
+  if (given.length === 0)
+    return set.SLACK_BOT_TOKEN
+      ? []
+      : [
+          'SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app, or set SLACK_CLIENT_ID and the other OAuth install settings (docs/install.md)',
+        ];
+  const problems: string[] = [];
+  if (set.SLACK_BOT_TOKEN)
+    problems.push(
+      `SLACK_BOT_TOKEN and ${given.join(', ')} are both set: a pasted bot token, or the OAuth install (docs/install.md), not both`,
+    );
+  const missing = OAUTH_SETTINGS.filter((key) => !set[key]);
+  if (missing.length > 0 && !set.SLACK_BOT_TOKEN)
+    problems.push(`the OAuth install needs ${missing.join(', ')} too (docs/install.md)`);
+  if (set.SLACK_APP_TOKEN)
+    problems.push(
+      'the OAuth install serves /slack/install and /slack/oauth_redirect over HTTP: unset SLACK_APP_TOKEN (Socket Mode)',
+    );
+  return problems;
+}
+
 /** Cross-field rules, checked even when other settings are wrong so every problem is named at once. */
 export function crossFieldProblems(set: Record<string, string>): string[] {
-  const problems: string[] = [];
+  const problems: string[] = [...oauthProblems(set)];
   if (!set.SLACK_APP_TOKEN && !set.SLACK_SIGNING_SECRET) {
     problems.push(
       'SLACK_SIGNING_SECRET is missing: set it to the Signing Secret from your Slack app (Basic Information), or set SLACK_APP_TOKEN for Socket Mode',

@@ -6,6 +6,7 @@ import type { Escalations } from '../escalation/escalations.js';
 import type { Policies } from '../escalation/policies.js';
 import type { Sweeper } from '../escalation/sweep.js';
 import type { HandlerDeps } from '../handlers/index.js';
+import type { Installs } from '../install/oauth.js';
 import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import type { ChannelAccess } from '../partners/channelAccess.js';
@@ -59,6 +60,10 @@ export interface StartOptions extends Base {
   onWaiting?: (reason: string) => void;
   /** How long Slack requests wait for their answers (app.ts `AppDeps`): the process's monotonic clock by default. */
   requestClock?: () => number;
+  /** Told the port HOST:PORT answers on, as soon as it does (PORT=0: the system's pick), before the start waits. */
+  onStatusPort?: (port: number) => void;
+  /** The OAuth install (issue 55), when the settings ask for it: the installation's token for every call. */
+  installs?: Installs;
 }
 
 export interface Services {

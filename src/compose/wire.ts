@@ -1,12 +1,16 @@
 import type { Config } from '../config.js';
+import { recordTokenInstallation } from '../db/repositories/installations.js';
 import { createCovers } from '../escalation/covers.js';
 import { businessDayHours, createPolicies } from '../escalation/policies.js';
+import type { Installs } from '../install/oauth.js';
+import { installKeyOf } from '../install/store.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import { createInternalChannels } from '../partners/internalChannels.js';
 import { importSettingsOnce } from '../program/importOnce.js';
 import { liveConfig } from '../program/liveConfig.js';
 import { createProgram, type Program } from '../program/program.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
+import type { RevocationRecord } from '../runtime/health.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import { revocationRecord } from '../runtime/revocations.js';
 import { realTimers } from '../runtime/timers.js';
@@ -106,6 +110,61 @@ function startupFor(
   });
 }
 
+/** With an OAuth install, Slack's word of an uninstall also deletes the installation's tokens (install/store.ts). */
+function uninstalling(record: RevocationRecord, installs: Installs): RevocationRecord {
+  return {
+    read: () => record.read(),
+    write: async (by) => {
+      await record.write(by);
+      await installs.uninstalled();
+    },
+  };
+}
+
+/**
+ * A deployment on SLACK_BOT_TOKEN: its workspace, as auth.test gave it, is recorded as its installation (issue 55),
+ * so its database is the first installation of a multi-workspace one.
+ */
+async function recordTokenInstall(db: StartOptions['db'], clock: StartOptions['clock'], startup: Startup) {
+  const { workspace } = startup;
+  const isEnterpriseInstall = !workspace.teamId && Boolean(workspace.enterpriseId);
+  await db.transaction((tx) =>
+    recordTokenInstallation(
+      tx,
+      {
+        installKey: installKeyOf({ ...workspace, isEnterpriseInstall }),
+        teamId: workspace.teamId ?? null,
+        enterpriseId: workspace.enterpriseId ?? null,
+        isEnterpriseInstall,
+        appId: workspace.appId ?? null,
+        botUserId: workspace.botUserId ?? null,
+        botId: workspace.botId ?? null,
+      },
+      clock.now(),
+    ),
+  );
+}
+
+/**
+ * Slack's word of an uninstall or a revoked token, kept for every process on the database; a start whose auth.test
+ * took the token forgets what was said of it (issue 50 item 23). An OAuth install is keyed by its installation (its
+ * token rotates), and a reinstall connects again; a single-token deployment records its installation.
+ */
+async function keepRevocations(opts: StartOptions, config: Config, clients: SlackClients, startup: Startup) {
+  const { db, clock, installs } = opts;
+  const revocations = revocationRecord({
+    db,
+    clock,
+    token: config.slack.botToken ?? `installation:${await installs?.installed()}`,
+  });
+  clients.connection.keepIn(installs ? uninstalling(revocations, installs) : revocations);
+  if (!opts.startup) await revocations.forget();
+  installs?.onStored(() => {
+    void revocations.forget().then(() => clients.connection.reinstated());
+  });
+  if (!installs && !opts.startup) await recordTokenInstall(db, clock, startup);
+}
+
 /** The clients, the start-time answers and the services, without starting anything. */
 export async function wire(opts: StartOptions): Promise<{
   /** The settings with the program's live views (roles, managers): what every part of the app reads. */
@@ -119,14 +178,12 @@ export async function wire(opts: StartOptions): Promise<{
 }> {
   const { db, clock, logger } = opts;
   const clients = opts.clients ?? createSlackClients(opts.config, logger);
+  const { installs } = opts;
+  if (installs) clients.connection.useTokens(() => installs.tokens.current());
   const directory = slackDirectory(clients.interactive, clock);
   const { program, config } = await programOf(opts, directory);
   const startup = await startupFor(opts, clients, program, config);
-  // Slack's word of an uninstall or a revoked token, kept for every process on the database; a start whose auth.test
-  // took the token forgets what was said of it (issue 50 item 23).
-  const revocations = revocationRecord({ db, clock, token: config.slack.botToken });
-  clients.connection.keepIn(revocations);
-  if (!opts.startup) await revocations.forget();
+  await keepRevocations(opts, config, clients, startup);
   const crm =
     opts.crm ?? crmFromConfig(config, logger, { salesforce: createSalesforce, hubspot: createHubspot });
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.

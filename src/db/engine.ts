@@ -77,6 +77,7 @@ export const ENGINE_NEUTRAL = [
   'handoffs',
   'helpRequests',
   'homeViews',
+  'installations',
   'internalChannels',
   'jobClaims',
   'lookup',

@@ -14,7 +14,7 @@ import type { AttributionBasis } from '../domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import type { Step } from '../domain/escalation.js';
 import { FOLLOW_CHOICES } from '../domain/following.js';
-import { HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../domain/lifecycle.js';
+import { DECISIONS, HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../domain/lifecycle.js';
 import { OUTCOMES } from '../domain/outcomes.js';
 import type { ComponentResult } from '../domain/scoring.js';
 import { createdAt, timestamp, updatedAt } from './columns.js';
@@ -436,7 +436,7 @@ export const decisions = sqliteTable(
       .references(() => handoffs.id, { onDelete: 'restrict' }),
     /** The handoff's assignment this decision answers: a reassigned handoff can be decided again. */
     assignment: integer('assignment').notNull().default(1),
-    decision: text('decision', { enum: ['accepted', 'declined'] }).notNull(),
+    decision: text('decision', { enum: DECISIONS }).notNull(),
     reasonCode: text('reason_code', { enum: DECLINE_REASON_CODES as [string, ...string[]] }),
     /** Internal only: never rendered where a partner can see it. */
     note: text('note'),
@@ -1022,6 +1022,35 @@ export const slackRevocations = sqliteTable('slack_revocations', {
   event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
   revokedAt: timestamp('revoked_at').notNull(),
 });
+
+/**
+ * The Slack installations this deployment serves (issue 55). One row per workspace or Enterprise Grid org: its ids in
+ * the clear (to find it, and to compare a request's ids with), and what @slack/oauth calls the installation (its bot
+ * and user tokens, refresh tokens, scopes) sealed with SLACK_TOKEN_KEY (AES-256-GCM, src/install/seal.ts), never in
+ * the clear. `source` says how it came: `token` (SLACK_BOT_TOKEN: the identity only, no token stored) or `oauth`
+ * (/slack/install). An uninstall deletes the sealed tokens and keeps the row (`uninstalled_at`).
+ */
+export const installations = sqliteTable('installations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** `E…` for an org-wide install, else the workspace's `T…`: one row per installation. */
+  installKey: text('install_key').notNull().unique(),
+  teamId: text('team_id'),
+  enterpriseId: text('enterprise_id'),
+  isEnterpriseInstall: integer('is_enterprise_install', { mode: 'boolean' }).notNull().default(false),
+  appId: text('app_id'),
+  botUserId: text('bot_user_id'),
+  botId: text('bot_id'),
+  source: text('source', { enum: ['token', 'oauth'] }).notNull(),
+  /** The installation as @slack/oauth gives it, JSON, sealed; null for `token` and after an uninstall. */
+  sealed: text('sealed'),
+  /** When the bot token expires (token rotation), so a refresh is due without opening the seal; null: never. */
+  botTokenExpiresAt: timestamp('bot_token_expires_at'),
+  installerUserId: text('installer_user_id'),
+  installedAt: timestamp('installed_at').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+  uninstalledAt: timestamp('uninstalled_at'),
+});
+export type InstallationRow = typeof installations.$inferSelect;
 
 /**
  * The partner program as data (issue 53): pools, escalation policies, routes, limits, managers, closures, holiday

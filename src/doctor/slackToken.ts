@@ -1,25 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError, WebClient } from '@slack/web-api';
 import { slackLogger } from '../logger.js';
-import { type JsonObject, manifestFor } from '../manifest/deployment.js';
+import { manifestBotScopes, manifestShortcuts } from '../manifest/scopes.js';
 import { SLACK_AUTH_ERRORS } from '../runtime/health.js';
 import { slackDirectory } from '../services/directory.js';
 import { startupOf } from '../startup.js';
 import { shownUrl } from './redact.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
-/** manifest.json at the repository's root: two levels above src/doctor/ (tsx) and dist/doctor/ (built). */
-const MANIFEST = join(import.meta.dirname, '..', '..', 'manifest.json');
-
-/** The bot scopes of the manifest `npm run manifest` makes (the same in HTTP and Socket Mode). */
-export function manifestBotScopes(file = MANIFEST): string[] {
-  const made = manifestFor(JSON.parse(readFileSync(file, 'utf8')) as JsonObject, { mode: 'socket' });
-  if (made.kind === 'invalid') throw new Error(`${file}: ${made.message}`);
-  const oauth = made.value.oauth_config as JsonObject;
-  const bot = (oauth.scopes as JsonObject).bot;
-  return Array.isArray(bot) ? bot.filter((scope): scope is string => typeof scope === 'string') : [];
-}
+export { manifestBotScopes, manifestShortcuts };
 
 const TOKEN_FIX =
   "Copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page into SLACK_BOT_TOKEN. If the app was uninstalled, install it again (Install to Workspace) and copy the new token.";
@@ -67,16 +55,6 @@ const WITHOUT: Record<string, string> = {
   'reactions:write': 'Add to handoff cannot mark the message with :memo:',
 };
 
-/** The manifest's shortcuts, as people find them in Slack (the doctor names them, so an admin knows what to offer). */
-export function manifestShortcuts(file = MANIFEST): string[] {
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
-    features?: { shortcuts?: { name?: unknown; type?: unknown }[] };
-  };
-  return (manifest.features?.shortcuts ?? []).flatMap((s) =>
-    typeof s.name === 'string' ? [`${s.name} (${s.type === 'message' ? 'on a message' : 'global'})`] : [],
-  );
-}
-
 /** The granted scopes (Slack's `x-oauth-scopes` header) against the manifest's bot scopes. */
 function scopeFindings(granted: string[] | undefined, wanted: string[]): Finding[] {
   if (!granted) {
@@ -109,6 +87,13 @@ function scopeFindings(granted: string[] | undefined, wanted: string[]): Finding
 async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
   const config = ctx.config;
   if (!config) return [];
+  if (config.slack.oauth)
+    return [
+      {
+        status: 'skip',
+        text: 'Installed by OAuth: the doctor does not read the installation’s token yet. GET /healthz says whether Slack accepts it ("slack": "ok"), and the start log names the workspace.',
+      },
+    ];
   const client = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     timeout: 10_000,

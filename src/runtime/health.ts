@@ -44,6 +44,7 @@ export class SlackConnection {
   private lastCheck = Number.NEGATIVE_INFINITY;
   private record: RevocationRecord | undefined;
   private lastRead = Number.NEGATIVE_INFINITY;
+  private tokens: (() => Promise<string>) | undefined;
 
   constructor(
     private readonly logger: Logger,
@@ -75,6 +76,27 @@ export class SlackConnection {
     return true;
   }
 
+  /**
+   * The app was installed again (an OAuth install, issue 55): what was said of the old token no longer holds, and
+   * calls go out again with the new one.
+   */
+  reinstated(): void {
+    if (this.revokedBy === undefined && this.rejectedWith === undefined) return;
+    this.revokedBy = undefined;
+    this.rejectedWith = undefined;
+    this.lastRead = Number.NEGATIVE_INFINITY;
+    this.logger.info('the app was installed again: connected to Slack');
+  }
+
+  /**
+   * With an OAuth install, the bot token of every call is the installation's, read as each call goes out (a refresh
+   * of a rotating token, or a reinstall, changes it without a restart). A revocation is then read again while it
+   * holds, so a reinstall another process served reconnects this one too.
+   */
+  useTokens(current: () => Promise<string>): void {
+    this.tokens = current;
+  }
+
   /** Keeps Slack's word of a revocation where every process on the database reads it (issue 50 item 23). */
   keepIn(record: RevocationRecord): void {
     this.record = record;
@@ -93,16 +115,19 @@ export class SlackConnection {
 
   /**
    * The revocation as any process on the database heard it: read again when the last read is older than `maxAgeMs`
-   * (0: read now). Once heard, it holds here until a restart, as if this process had got the event.
+   * (0: read now). Once heard, it holds here until a restart, as if this process had got the event; with an OAuth install
+   * (`useTokens`), until the app is installed again.
    */
   async revokedNow(maxAgeMs = 0): Promise<Revocation | undefined> {
-    if (this.revokedBy !== undefined || !this.record) return this.revokedBy;
+    const reinstallable = this.tokens !== undefined;
+    if ((this.revokedBy !== undefined && !reinstallable) || !this.record) return this.revokedBy;
     const now = this.monotonic();
-    if (now - this.lastRead < maxAgeMs) return undefined;
+    if (now - this.lastRead < maxAgeMs) return this.revokedBy;
     this.lastRead = now;
     try {
       const by = await this.record.read();
       if (by !== undefined) this.revoke(by);
+      else if (this.revokedBy !== undefined) this.reinstated();
     } catch (error) {
       // The database did not answer: what it says is read again next time (storage health reports the database).
       this.logger.warn({ err: error }, 'could not read whether Slack revoked the bot token');
@@ -144,6 +169,13 @@ export class SlackConnection {
    */
   watch(inner: typeof fetch = slackFetch): typeof fetch {
     return async (input, init) => {
+      const tokens = this.tokens;
+      if (tokens) {
+        const headers = new Headers(init?.headers);
+        headers.set('authorization', `Bearer ${await tokens()}`);
+        // biome-ignore lint/style/noParameterAssign: the client's own request, with the installation's token.
+        init = { ...init, headers: Object.fromEntries(headers) };
+      }
       const response = await inner(input, init);
       if (response.status !== 200 || !response.body) return response;
       const text = await response.text();

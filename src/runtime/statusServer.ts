@@ -16,6 +16,8 @@ export interface StatusServer {
   readonly port: number;
   /** Why the app is not ready yet, as /healthz says it. */
   waiting(reason: string): void;
+  /** While the app waits (for its OAuth install), `path` is `handler`'s: /slack/install and its redirect. */
+  route(path: string, handler: StatusHandler): void;
   /** From now on /healthz is `handler`'s (the running app's health route); other paths get 404. */
   serve(handler: StatusHandler): void;
   close(): Promise<void>;
@@ -38,8 +40,15 @@ export async function openStatusServer(opts: {
 }): Promise<StatusServer> {
   let reason = 'starting: checking Slack (auth.test) and the settings';
   let health: StatusHandler | undefined;
+  const routes = new Map<string, StatusHandler>();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const routed = health ? undefined : routes.get(path);
+    if (routed && req.method === 'GET') {
+      // No keep-alive while starting (as below): the browser's next request must reach the app's own server.
+      res.setHeader('connection', 'close');
+      return void routed(req, res);
+    }
     const isHealth = path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD');
     if (health) {
       if (isHealth) return void health(req, res);
@@ -66,6 +75,9 @@ export async function openStatusServer(opts: {
     port,
     waiting(now) {
       reason = now;
+    },
+    route(path, handler) {
+      routes.set(path, handler);
     },
     serve(handler) {
       health = handler;

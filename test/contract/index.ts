@@ -16,6 +16,7 @@ import { handoffListsContract } from './handoffLists.contract.js';
 import { handoffsContract } from './handoffs.contract.js';
 import { helpRequestsContract } from './helpRequests.contract.js';
 import { homeViewsContract } from './homeViews.contract.js';
+import { installationsContract } from './installations.contract.js';
 import { internalChannelsContract } from './internalChannels.contract.js';
 import { jobClaimsContract } from './jobClaims.contract.js';
 import { lookupContract } from './lookup.contract.js';
@@ -58,6 +59,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   handoffs: handoffsContract,
   helpRequests: helpRequestsContract,
   homeViews: homeViewsContract,
+  installations: installationsContract,
   internalChannels: internalChannelsContract,
   jobClaims: jobClaimsContract,
   lookup: lookupContract,

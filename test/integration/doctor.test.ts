@@ -247,7 +247,7 @@ describe('npm run doctor', () => {
     const report = await doctor({ SLACK_BOT_TOKEN: undefined, BUSINESS_DAY_END: '08:00' });
     expect(report.exitCode).toBe(1);
     expect(check(report, 'Settings').findings).toEqual([
-      'fail SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app',
+      'fail SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app, or set SLACK_CLIENT_ID and the other OAuth install settings (docs/install.md)',
       'fail BUSINESS_DAY_END must be later than BUSINESS_DAY_START',
     ]);
     expect(check(report, 'Settings').fixes[0]).toContain(".env.example lists the deployment's settings");

@@ -201,6 +201,18 @@ async function fillTheRest(path: string): Promise<void> {
           },
         ])
         .run();
+      db.insert(s.installations)
+        .values({
+          installKey: 'T0ACME',
+          teamId: 'T0ACME',
+          isEnterpriseInstall: false,
+          source: 'oauth',
+          sealed: 'v1.nonce.tag.body',
+          botTokenExpiresAt: at,
+          installedAt: at,
+          updatedAt: at,
+        })
+        .run();
       db.insert(s.slackRevocations)
         .values({ tokenHash: 'a'.repeat(64), event: 'app_uninstalled', revokedAt: at })
         .run();

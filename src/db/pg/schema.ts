@@ -16,7 +16,7 @@ import type { AttributionBasis } from '../../domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../../domain/decline.js';
 import type { Step } from '../../domain/escalation.js';
 import { FOLLOW_CHOICES } from '../../domain/following.js';
-import { HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../../domain/lifecycle.js';
+import { DECISIONS, HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../../domain/lifecycle.js';
 import { OUTCOMES } from '../../domain/outcomes.js';
 import type { ComponentResult } from '../../domain/scoring.js';
 import {
@@ -279,7 +279,7 @@ export const decisions = pgTable(
       .notNull()
       .references(() => handoffs.id, { onDelete: 'restrict' }),
     assignment: integer('assignment').notNull().default(1),
-    decision: text('decision', { enum: ['accepted', 'declined'] }).notNull(),
+    decision: text('decision', { enum: DECISIONS }).notNull(),
     reasonCode: text('reason_code', { enum: DECLINE_REASON_CODES as [string, ...string[]] }),
     note: text('note'),
     decidedByUserId: text('decided_by_user_id').notNull(),
@@ -601,6 +601,24 @@ export const slackRevocations = pgTable('slack_revocations', {
   tokenHash: text('token_hash').primaryKey(),
   event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
   revokedAt: timestamp('revoked_at').notNull(),
+});
+
+export const installations = pgTable('installations', {
+  id: id(),
+  installKey: text('install_key').notNull().unique(),
+  teamId: text('team_id'),
+  enterpriseId: text('enterprise_id'),
+  isEnterpriseInstall: boolean('is_enterprise_install').notNull().default(false),
+  appId: text('app_id'),
+  botUserId: text('bot_user_id'),
+  botId: text('bot_id'),
+  source: text('source', { enum: ['token', 'oauth'] }).notNull(),
+  sealed: text('sealed'),
+  botTokenExpiresAt: timestamp('bot_token_expires_at'),
+  installerUserId: text('installer_user_id'),
+  installedAt: timestamp('installed_at').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+  uninstalledAt: timestamp('uninstalled_at'),
 });
 
 export const programLog = pgTable(

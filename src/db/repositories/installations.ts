@@ -1,0 +1,96 @@
+import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import type { Executor, Tx } from '../client.js';
+import { first, tablesOf } from '../engine.js';
+import type { InstallationRow } from '../schema.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
+
+/** An installation's ids, as Slack names them: `installKey` is the org's for an org-wide install, else the team's. */
+export interface InstallationIds {
+  installKey: string;
+  teamId: string | null;
+  enterpriseId: string | null;
+  isEnterpriseInstall: boolean;
+  appId: string | null;
+  botUserId: string | null;
+  botId: string | null;
+}
+
+/** The installation this key names (installed or not). */
+export function installationByKey(exec: Executor, installKey: string): Promise<InstallationRow | undefined> {
+  const { installations } = tablesOf(exec);
+  return first(exec.select().from(installations).where(eq(installations.installKey, installKey)));
+}
+
+/** The installations in force (not uninstalled), the oldest first. */
+export function installedNow(exec: Executor): Promise<InstallationRow[]> {
+  const { installations } = tablesOf(exec);
+  return exec
+    .select()
+    .from(installations)
+    .where(isNull(installations.uninstalledAt))
+    .orderBy(installations.id) as Promise<InstallationRow[]>;
+}
+
+/** The newest installation in force other than this key's: the one a single-installation deployment serves. */
+export function otherInstallation(exec: Executor, installKey: string): Promise<InstallationRow | undefined> {
+  const { installations } = tablesOf(exec);
+  return first(
+    exec
+      .select()
+      .from(installations)
+      .where(and(isNull(installations.uninstalledAt), ne(installations.installKey, installKey)))
+      .orderBy(desc(installations.id)),
+  );
+}
+
+/**
+ * Stores an installation (its ids, and the sealed tokens for an OAuth one): a new row, or the same key's row
+ * updated (a reinstall, new scopes, a rotated token), installed again if it was uninstalled.
+ */
+export async function saveInstallation(
+  tx: Tx,
+  row: InstallationIds & {
+    source: 'token' | 'oauth';
+    sealed: string | null;
+    botTokenExpiresAt: Date | null;
+    installerUserId: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  const { installations } = tablesOf(tx);
+  const { at, ...values } = row;
+  await tx
+    .insert(installations)
+    .values({ ...values, installedAt: at, updatedAt: at, uninstalledAt: null })
+    .onConflictDoUpdate({
+      target: installations.installKey,
+      set: { ...values, updatedAt: at, uninstalledAt: null },
+    });
+}
+
+/**
+ * The identity of a single-token deployment (SLACK_BOT_TOKEN), as auth.test gave it: its database becomes the first
+ * installation of a multi-workspace one. No token is stored; an OAuth row of the same key keeps its sealed tokens.
+ */
+export async function recordTokenInstallation(tx: Tx, ids: InstallationIds, at: Date): Promise<void> {
+  const { installations } = tablesOf(tx);
+  await tx
+    .insert(installations)
+    .values({ ...ids, source: 'token', installedAt: at, updatedAt: at })
+    .onConflictDoUpdate({
+      target: installations.installKey,
+      set: { ...ids, updatedAt: at, uninstalledAt: null },
+    });
+}
+
+/** Slack said the app was uninstalled (or its bot token revoked): the tokens go at once, the row stays. */
+export async function markUninstalled(tx: Tx, installKey: string, at: Date): Promise<number> {
+  const { installations } = tablesOf(tx);
+  const gone = await tx
+    .update(installations)
+    .set({ sealed: null, botTokenExpiresAt: null, uninstalledAt: at, updatedAt: at })
+    .where(and(eq(installations.installKey, installKey), isNull(installations.uninstalledAt)))
+    .returning({ id: installations.id });
+  return gone.length;
+}

@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type CallbackOptions,
+  type Installation,
+  type InstallationStore,
+  InstallProvider,
+} from '@slack/oauth';
+import { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { installedNow } from '../db/repositories/installations.js';
+import type { InstallationRow } from '../db/schema.js';
+import { type Logger, slackLogger } from '../logger.js';
+import { OAUTH_REDIRECT_PATH } from '../manifest/deployment.js';
+import { manifestBotScopes } from '../manifest/scopes.js';
+import { installPage } from './pages.js';
+import { tokenKey } from './seal.js';
+import { AnotherInstallation, createInstallationStore, storedInstallation } from './store.js';
+import { type BotTokens, botTokens, type Refreshed } from './tokens.js';
+
+/** Where Slack sends the installer back, and where an install starts: what the manifest's `--oauth` registers. */
+export const INSTALL_PATH = '/slack/install';
+export { OAUTH_REDIRECT_PATH };
+
+/** Slack's authorize page beside its Web API (`https://slack.com/api/` → `https://slack.com/oauth/v2/authorize`). */
+export const authorizeUrlOf = (apiUrl: string) => new URL('../oauth/v2/authorize', apiUrl).toString();
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * The OAuth install (issue 55 part 1): @slack/oauth's InstallProvider serves `/slack/install` (straight on to Slack's
+ * authorize page, with a signed `state` in a cookie) and `/slack/oauth_redirect` (the state checked, the code
+ * exchanged with oauth.v2.access, the installation stored, sealed, in the app's database); the bot token of the
+ * installation in force is what every call of the app uses (tokens.ts). One installation per deployment for now.
+ */
+export interface Installs {
+  readonly routes: { install: HttpHandler; callback: HttpHandler };
+  readonly tokens: BotTokens;
+  /** The installation's key in force, once there is one (resolves at once when the app was installed before). */
+  installed(): Promise<string>;
+  /** Slack said the app was uninstalled or its bot token revoked: the installation's tokens are deleted. */
+  uninstalled(): Promise<void>;
+  /** Told when an installation is stored in this process (a first install, a reinstall). */
+  onStored(listener: (installKey: string) => void): void;
+}
+
+/** @slack/oauth's InstallProvider over the store, and what the installer reads when Slack sends them back. */
+function providerOf(deps: InstallsDeps, store: InstallationStore, logger: Logger) {
+  const oauth = deps.config.slack.oauth as NonNullable<Config['slack']['oauth']>;
+  const installer = new InstallProvider({
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    stateSecret: oauth.stateSecret,
+    installationStore: store,
+    directInstall: true,
+    authorizationUrl: authorizeUrlOf(deps.config.slack.apiUrl),
+    installUrlOptions: { scopes: manifestBotScopes() },
+    clientOptions: { slackApiUrl: deps.config.slack.apiUrl },
+    logger: slackLogger(deps.logger, 'oauth'),
+  });
+  const callback: CallbackOptions = {
+    success: (installation, _options, _req, res) => {
+      logger.info(
+        { teamId: installation.team?.id, enterpriseId: installation.enterprise?.id },
+        'the app was installed',
+      );
+      installPage(res, 200, 'installed', installation.team?.name ?? installation.enterprise?.name);
+    },
+    failure: (error, _options, _req, res) => {
+      const another = error instanceof AnotherInstallation;
+      logger.warn({ error: another ? error.message : String(error) }, 'an install did not complete');
+      installPage(res, another ? 409 : 400, another ? 'another' : 'failed');
+    },
+  };
+  return { installer, callback };
+}
+
+/** The installation's bot token, refreshed with oauth.v2.access when it rotates. */
+function tokensOf(
+  deps: InstallsDeps,
+  store: InstallationStore,
+  key: Buffer,
+  logger: Logger,
+  current: () => Promise<InstallationRow | undefined>,
+): BotTokens {
+  const oauth = deps.config.slack.oauth as NonNullable<Config['slack']['oauth']>;
+  const web = new WebClient(undefined, {
+    slackApiUrl: deps.config.slack.apiUrl,
+    logger: slackLogger(deps.logger, 'oauth-client'),
+  });
+  return botTokens({
+    clock: deps.clock,
+    logger,
+    read: async () => {
+      const row = await current();
+      return row ? storedInstallation({ db: deps.db, key }, row.installKey) : undefined;
+    },
+    store: (installation: Installation) => store.storeInstallation(installation),
+    refresh: async (refreshToken) =>
+      (await web.oauth.v2.access({
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      })) as unknown as Refreshed,
+  });
+}
+
+export interface InstallsDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** How often a process that did not serve the callback looks for the installation another one stored. */
+  lookEveryMs?: number;
+}
+
+export function createInstalls(deps: InstallsDeps): Installs {
+  const oauth = deps.config.slack.oauth;
+  if (!oauth) throw new Error('the OAuth install is not configured');
+  const key = tokenKey(oauth.tokenKey);
+  const logger = deps.logger.child({ component: 'install' });
+  const listeners: ((installKey: string) => void)[] = [];
+  const store = createInstallationStore({
+    db: deps.db,
+    clock: deps.clock,
+    key,
+    onStored: (installKey) => {
+      tokens.forget();
+      for (const listener of listeners) listener(installKey);
+    },
+  });
+  const current = async () => (await installedNow(deps.db))[0];
+  const tokens = tokensOf(deps, store, key, logger, current);
+  const { installer, callback } = providerOf(deps, store, logger);
+  return {
+    routes: {
+      install: (req, res) => installer.handleInstallPath(req, res),
+      callback: (req, res) => installer.handleCallback(req, res, callback),
+    },
+    tokens,
+    installed: () =>
+      new Promise<string>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const look = async () => {
+          const row = await current().catch(reject);
+          if (row?.sealed) {
+            if (timer) clearInterval(timer);
+            resolve(row.installKey);
+          }
+        };
+        listeners.push((installKey) => {
+          if (timer) clearInterval(timer);
+          resolve(installKey);
+        });
+        timer = setInterval(() => void look(), deps.lookEveryMs ?? 5000);
+        timer.unref();
+        void look();
+      }),
+    async uninstalled() {
+      const row = await current();
+      if (row) await store.uninstalled(row.installKey);
+      tokens.forget();
+    },
+    onStored(listener) {
+      listeners.push(listener);
+    },
+  };
+}

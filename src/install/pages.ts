@@ -1,0 +1,41 @@
+import type { ServerResponse } from 'node:http';
+
+/** What the person who installs reads in their browser after Slack sends them back. */
+const PAGES = {
+  installed: {
+    title: 'Installed',
+    body: (name: string) =>
+      `The co-sell handoff app is installed in ${name}. Close this tab and type <code>/handoff</code> in Slack.`,
+  },
+  another: {
+    title: 'Not installed',
+    body: () =>
+      'This deployment already serves another Slack workspace, and serves one workspace in this release. Ask whoever runs it for a deployment of your own.',
+  },
+  failed: {
+    title: 'Not installed',
+    body: () =>
+      'The install did not complete: the link may have expired, or been opened in another browser. <a href="/slack/install">Start again</a>.',
+  },
+} as const;
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+export function installPage(
+  res: ServerResponse,
+  status: number,
+  page: keyof typeof PAGES,
+  workspaceName = 'your workspace',
+): void {
+  const { title, body } = PAGES[page];
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; line-height: 1.5"><h1>${title}</h1><p>${body(escapeHtml(workspaceName))}</p></body></html>`;
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+  });
+  res.end(html);
+}

@@ -1,0 +1,114 @@
+import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import {
+  type InstallationIds,
+  installationByKey,
+  markUninstalled,
+  otherInstallation,
+  saveInstallation,
+} from '../db/repositories/installations.js';
+import { open, seal } from './seal.js';
+
+/**
+ * Bolt's installation store (@slack/oauth's `InstallationStore`), in the app's own database (both engines): the ids in
+ * the clear, the installation with its tokens sealed (seal.ts). This release serves one installation per deployment
+ * (issue 55 part 1): an install from another workspace, while one is in force, is refused with `AnotherInstallation`,
+ * which the install page explains. Several installations come with the rows keyed by installation (part 2).
+ */
+
+/** An install from a workspace other than the one this deployment serves. */
+export class AnotherInstallation extends Error {
+  constructor(readonly serving: { teamId: string | null; enterpriseId: string | null }) {
+    super('this deployment serves another workspace');
+    this.name = 'AnotherInstallation';
+  }
+}
+
+/** The key of an installation: the org's id for an org-wide install, else its workspace's. */
+export function installKeyOf(ids: {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall?: boolean | undefined;
+}): string {
+  const key = ids.isEnterpriseInstall ? ids.enterpriseId : (ids.teamId ?? ids.enterpriseId);
+  if (!key) throw new Error('an installation names neither a workspace nor an org');
+  return key;
+}
+
+function idsOf(installation: Installation): InstallationIds {
+  const isEnterpriseInstall = installation.isEnterpriseInstall === true;
+  const teamId = installation.team?.id ?? null;
+  const enterpriseId = installation.enterprise?.id ?? null;
+  return {
+    installKey: installKeyOf({
+      teamId: teamId ?? undefined,
+      enterpriseId: enterpriseId ?? undefined,
+      isEnterpriseInstall,
+    }),
+    teamId,
+    enterpriseId,
+    isEnterpriseInstall,
+    appId: installation.appId ?? null,
+    botUserId: installation.bot?.userId ?? null,
+    botId: installation.bot?.id ?? null,
+  };
+}
+
+export interface InstallationStoreDeps {
+  db: Db;
+  clock: Clock;
+  key: Buffer;
+  /** Told after an installation is stored: a new install, a reinstall, new scopes or a rotated token. */
+  onStored?: (installKey: string) => void | Promise<void>;
+}
+
+/** The stored installation of this key, opened; undefined when none is in force. */
+export async function storedInstallation(
+  deps: Pick<InstallationStoreDeps, 'db' | 'key'>,
+  installKey: string,
+): Promise<Installation | undefined> {
+  const row = await installationByKey(deps.db, installKey);
+  if (!row?.sealed || row.uninstalledAt) return undefined;
+  return JSON.parse(open(deps.key, row.sealed)) as Installation;
+}
+
+export function createInstallationStore(deps: InstallationStoreDeps): InstallationStore & {
+  /** Slack said the app was uninstalled there (or its bot token revoked): its tokens are deleted, the row kept. */
+  uninstalled(installKey: string): Promise<number>;
+} {
+  return {
+    async storeInstallation(installation) {
+      const ids = idsOf(installation as Installation);
+      await deps.db.transaction(async (tx) => {
+        const other = await otherInstallation(tx, ids.installKey);
+        if (other) throw new AnotherInstallation({ teamId: other.teamId, enterpriseId: other.enterpriseId });
+        await saveInstallation(tx, {
+          ...ids,
+          source: 'oauth',
+          sealed: seal(deps.key, JSON.stringify(installation)),
+          botTokenExpiresAt: installation.bot?.expiresAt ? new Date(installation.bot.expiresAt * 1000) : null,
+          installerUserId: installation.user?.id ?? null,
+          at: deps.clock.now(),
+        });
+      });
+      await deps.onStored?.(ids.installKey);
+    },
+    async fetchInstallation(query: InstallationQuery<boolean>) {
+      const key = installKeyOf(query);
+      const found =
+        (await storedInstallation(deps, key)) ??
+        // A workspace of an org whose install is org-wide.
+        (query.enterpriseId && !query.isEnterpriseInstall
+          ? await storedInstallation(deps, query.enterpriseId)
+          : undefined);
+      if (!found) throw new Error(`no installation in force for ${key}`);
+      return found;
+    },
+    async deleteInstallation(query: InstallationQuery<boolean>) {
+      await deps.db.transaction((tx) => markUninstalled(tx, installKeyOf(query), deps.clock.now()));
+    },
+    uninstalled: (installKey) =>
+      deps.db.transaction((tx) => markUninstalled(tx, installKey, deps.clock.now())),
+  };
+}

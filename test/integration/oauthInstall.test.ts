@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { account } from '../support/crmFlow.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { submitAndSend } from '../support/flow.js';
+import {
+  type Harness,
+  type HarnessOptions,
+  seedWorkspace,
+  startHarness,
+  waitFor,
+} from '../support/harness.js';
+import { people, TEAM } from '../support/people.js';
+
+/**
+ * Issue 55 part 1: the OAuth install, through the real receiver and the status server, against the fake Slack's
+ * authorize page and oauth.v2.access. One installation per deployment.
+ */
+
+const CLIENT = { clientId: '1111.2222', clientSecret: 'client-secret-of-the-app' };
+// The harness's handoff is sent Monday 2026-11-23 15:00 Berlin; its AE's halfway reminder is Wednesday 11:00.
+const REMINDER_DUE = '2026-11-25T10:00:00Z';
+const TOKEN_KEY = randomBytes(32).toString('base64');
+const OAUTH_ENV = {
+  SLACK_BOT_TOKEN: '',
+  SLACK_CLIENT_ID: CLIENT.clientId,
+  SLACK_CLIENT_SECRET: CLIENT.clientSecret,
+  SLACK_STATE_SECRET: 'a-long-random-state-secret',
+  SLACK_TOKEN_KEY: TOKEN_KEY,
+  SWEEP_SCHEDULE: '0 0 1 1 *',
+};
+
+const get = (url: string, cookie?: string) =>
+  fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
+
+/** A person installs at `base`: /slack/install, Slack's authorize page (they click Allow), back to the redirect. */
+async function install(slack: FakeSlack, base: string) {
+  const start = await get(`${base}/slack/install`);
+  expect(start.status).toBe(302);
+  const authorize = start.headers.get('location') ?? '';
+  expect(authorize.startsWith(slack.authorizeUrl)).toBe(true);
+  expect(new URL(authorize).searchParams.get('client_id')).toBe(CLIENT.clientId);
+  const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const back = await get(slack.approveInstall(authorize), cookie);
+  return { status: back.status, page: await back.text() };
+}
+
+const health = async (base: string) => {
+  const answer = await fetch(`${base}/healthz`);
+  const text = await answer.text();
+  if (!text) throw new Error(`healthz ${answer.status} empty`);
+  return { status: answer.status, body: JSON.parse(text) as Record<string, unknown> };
+};
+
+describe('the OAuth install (one workspace per deployment)', () => {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+
+  /** Starts the app in OAuth mode; it waits for its install, told its port. */
+  async function waiting(opts: { rotation?: boolean; harness?: HarnessOptions } = {}) {
+    const slack = await FakeSlack.start();
+    seedWorkspace(slack);
+    stops.push(() => slack.stop());
+    let port = 0;
+    const started = startHarness({
+      slack,
+      env: OAUTH_ENV,
+      ...opts.harness,
+      onStatusPort: (p) => {
+        port = p;
+      },
+    });
+    started.then(
+      (h) => stops.push(() => h.stop()),
+      () => undefined,
+    );
+    await waitFor(() => port > 0, 20_000, 'the status server');
+    const base = `http://127.0.0.1:${port}`;
+    slack.oauthApp = {
+      ...CLIENT,
+      redirectUri: `${base}/slack/oauth_redirect`,
+      tokenRotation: opts.rotation ?? false,
+    };
+    return { slack, started, base };
+  }
+
+  it('waits for its install, then serves the workspace with the installation sealed in the database', async () => {
+    const { slack, started, base } = await waiting();
+    await waitFor(async () => (await health(base)).body.reason !== undefined, 10_000, 'waiting');
+    expect(await health(base)).toEqual({
+      status: 503,
+      body: {
+        ok: false,
+        starting: true,
+        reason: 'not installed: open /slack/install on this server in a browser to install the app in Slack',
+      },
+    });
+
+    const done = await install(slack, base);
+    expect(done.status).toBe(200);
+    expect(done.page).toContain('installed in Acme');
+    const h: Harness = await started;
+
+    const [row] = await h.database.db.select().from(h.tables.installations);
+    expect(row).toMatchObject({ installKey: TEAM, teamId: TEAM, source: 'oauth', uninstalledAt: null });
+    expect(row?.sealed).toMatch(/^v1\./);
+    expect(row?.sealed).not.toContain(slack.token);
+    expect(JSON.stringify(h.logs)).not.toContain(slack.token);
+    expect((await health(h.baseUrl)).status).toBe(200);
+
+    const { answer } = await submitAndSend(h, account('Northwind Logistics'));
+    expect(answer).toEqual({ response_action: 'clear' });
+    await waitFor(() => h.slack.messages(h.slack.dmChannelFor(people.ae.id)).length > 0, 5000, 'the AE DM');
+  });
+
+  it('a deployment on SLACK_BOT_TOKEN records its workspace as its installation, and stores no token', async () => {
+    const h = await startHarness({ env: { SWEEP_SCHEDULE: '0 0 1 1 *' } });
+    stops.push(() => h.stop());
+    expect(await h.database.db.select().from(h.tables.installations)).toMatchObject([
+      { installKey: TEAM, teamId: TEAM, source: 'token', sealed: null, botUserId: h.slack.botUserId },
+    ]);
+  });
+
+  it('refuses a redirect whose state this browser was not given, and stores nothing', async () => {
+    const { slack, base } = await waiting();
+    const start = await get(`${base}/slack/install`);
+    const forged = slack.approveInstall(start.headers.get('location') ?? '');
+    const back = await get(forged); // no state cookie: another browser, or a forged link
+    expect(back.status).toBe(400);
+    expect(await back.text()).toContain('did not complete');
+    expect((await health(base)).status).toBe(503);
+  });
+
+  it('an uninstall deletes the tokens at once; a reinstall connects again without a restart', async () => {
+    const { slack, started, base } = await waiting();
+    await install(slack, base);
+    const h = await started;
+    const { answer } = await submitAndSend(h, account('Contoso Freight'));
+    expect(answer).toEqual({ response_action: 'clear' });
+    const aeDm = () => h.slack.messages(h.slack.dmChannelFor(people.ae.id));
+    await waitFor(() => aeDm().length === 1, 5000, 'the AE DM');
+
+    await slack.uninstallApp();
+    await waitFor(async () => (await health(h.baseUrl)).status === 503, 5000, 'disconnected');
+    const [gone] = await h.database.db.select().from(h.tables.installations);
+    expect(gone).toMatchObject({ sealed: null });
+    expect(gone?.uninstalledAt).toBeInstanceOf(Date);
+
+    // The halfway reminder falls due while the app is uninstalled: it waits, and the reinstall (at the running
+    // app's own /slack/install) delivers it.
+    h.clock.set(REMINDER_DUE);
+    expect((await h.app.sweeper.sweep()).reminded).toBe(1);
+    h.app.outbox.kick();
+    await h.app.outbox.idle();
+    expect(aeDm()).toHaveLength(1);
+    const again = await install(slack, h.baseUrl);
+    expect(again.status).toBe(200);
+    const [back] = await h.database.db.select().from(h.tables.installations);
+    expect(back).toMatchObject({ uninstalledAt: null, source: 'oauth' });
+    await waitFor(async () => (await health(h.baseUrl)).status === 200, 10_000, 'connected again');
+    await waitFor(
+      () => aeDm().some((m) => JSON.stringify(m.blocks).includes('*Reminder*')),
+      10_000,
+      'the reminder that waited',
+    );
+  });
+
+  it('with token rotation, refreshes the bot token before it expires, on the app clock, and uses the new one', async () => {
+    // @slack/oauth stamps the first expiry on real time: the app's clock starts at real time here.
+    const { slack, started, base } = await waiting({
+      rotation: true,
+      harness: { now: new Date().toISOString() },
+    });
+    await install(slack, base);
+    const h = await started;
+    const first = slack.token;
+    expect(first).toMatch(/^xoxe\.xoxb-/);
+    h.clock.set(new Date(h.clock.now().getTime() + 11 * 3600_000));
+    const { answer } = await submitAndSend(h, account('Fabrikam Shipping'));
+    expect(answer).toEqual({ response_action: 'clear' });
+    await waitFor(() => slack.token !== first, 10_000, 'a refresh');
+    const refreshes = slack.calls.filter(
+      (c) => c.method === 'oauth.v2.access' && c.args.grant_type === 'refresh_token',
+    );
+    expect(refreshes).toHaveLength(1);
+    await waitFor(
+      () => slack.calls.some((c) => c.method === 'chat.postMessage' && c.token === slack.token),
+      10_000,
+      'a post with the new token',
+    );
+    const [row] = await h.database.db.select().from(h.tables.installations);
+    expect(row?.botTokenExpiresAt?.getTime()).toBeGreaterThan(h.clock.now().getTime() + 11 * 3600_000);
+  });
+});

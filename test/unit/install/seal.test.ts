@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { open, SealError, seal, tokenKey } from '../../../src/install/seal.js';
+
+const key = randomBytes(32);
+const TOKEN = 'xoxb-1111-2222-secretpart';
+
+describe('tokens sealed at rest (issue 55)', () => {
+  it('opens what it sealed, never shows the token, and seals the same text differently each time', () => {
+    const a = seal(key, TOKEN);
+    const b = seal(key, TOKEN);
+    expect(a).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(a).not.toContain('secretpart');
+    expect(a).not.toBe(b);
+    expect(open(key, a)).toBe(TOKEN);
+  });
+
+  it('refuses a changed value and another key, saying what to do', () => {
+    const sealed = seal(key, TOKEN);
+    const [v, nonce, tag, body] = sealed.split('.');
+    const flipped = `${v}.${nonce}.${tag}.${(body ?? '').slice(0, -2)}AA`;
+    expect(() => open(key, flipped)).toThrow(SealError);
+    expect(() => open(randomBytes(32), sealed)).toThrow(/SLACK_TOKEN_KEY/);
+    expect(() => open(key, 'xoxb-plain')).toThrow(/not in a known format/);
+  });
+
+  it('takes a key of 32 bytes only', () => {
+    expect(tokenKey(key.toString('base64'))).toEqual(key);
+    expect(() => tokenKey(randomBytes(16).toString('base64'))).toThrow(/32 bytes/);
+  });
+});
+
+describe('the settings of the OAuth install', () => {
+  const base = { SLACK_SIGNING_SECRET: 'secret' };
+  const oauth = {
+    SLACK_CLIENT_ID: '1.2',
+    SLACK_CLIENT_SECRET: 'client-secret',
+    SLACK_STATE_SECRET: 'a-long-random-state-secret',
+    SLACK_TOKEN_KEY: key.toString('base64'),
+  };
+
+  it('takes the four settings instead of a bot token', () => {
+    const config = loadConfig({ ...base, ...oauth });
+    expect(config.slack.botToken).toBeUndefined();
+    expect(config.slack.oauth).toEqual({
+      clientId: '1.2',
+      clientSecret: 'client-secret',
+      stateSecret: 'a-long-random-state-secret',
+      tokenKey: key.toString('base64'),
+    });
+    expect(loadConfig({ ...base, SLACK_BOT_TOKEN: 'xoxb-1' }).slack.oauth).toBeUndefined();
+  });
+
+  it('names what is missing or set twice', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...base, ...env });
+        return '';
+      } catch (error) {
+        return String(error);
+      }
+    };
+    expect(problems({})).toContain('SLACK_BOT_TOKEN is missing');
+    expect(problems({ SLACK_CLIENT_ID: '1.2' })).toContain(
+      'the OAuth install needs SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_TOKEN_KEY too',
+    );
+    expect(problems({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' })).toContain('not both');
+    expect(problems({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' })).toContain('unset SLACK_APP_TOKEN');
+    expect(problems({ ...oauth, SLACK_TOKEN_KEY: 'short' })).toContain('SLACK_TOKEN_KEY must be 32 bytes');
+  });
+});
