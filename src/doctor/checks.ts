@@ -17,8 +17,9 @@ import type { Check } from './types.js';
  */
 export const CHECKS: readonly Check[] = [
   settingsCheck,
-  slackTokenCheck,
+  // The database before the token: an OAuth install's token is in it (issue 55).
   databaseCheck,
+  slackTokenCheck,
   policyFileCheck,
   programCheck,
   internalChannelsCheck,

@@ -1,4 +1,7 @@
+import type { Installation } from '@slack/oauth';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError, WebClient } from '@slack/web-api';
+import { installedNow } from '../db/repositories/installations.js';
+import { open, tokenKey } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
 import { manifestBotScopes, manifestShortcuts } from '../manifest/scopes.js';
 import { SLACK_AUTH_ERRORS } from '../runtime/health.js';
@@ -8,6 +11,38 @@ import { shownUrl } from './redact.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
 export { manifestBotScopes, manifestShortcuts };
+
+/**
+ * An OAuth install's bot token (issue 55): the installation in force, opened with SLACK_TOKEN_KEY, from the database
+ * the check above opened read-only; or what stands in the way, as a finding.
+ */
+async function installedToken(ctx: DoctorContext): Promise<string | Finding> {
+  const oauth = ctx.config?.slack.oauth;
+  if (!ctx.database || !oauth)
+    return {
+      status: 'skip',
+      text: 'Installed by OAuth: its token is in the database, which could not be read (see Database above).',
+    };
+  const [row] = await installedNow(ctx.database.db);
+  if (!row?.sealed)
+    return {
+      status: 'fail',
+      text: 'Installed by OAuth, but no installation is in force: the app was not installed yet, or was uninstalled.',
+      fix: 'Open https://YOUR-HOST/slack/install in a browser, signed in to the workspace, and approve (docs/install.md).',
+    };
+  try {
+    const installation = JSON.parse(open(tokenKey(oauth.tokenKey), row.sealed)) as Installation;
+    const expiresAt = installation.bot?.expiresAt;
+    if (expiresAt !== undefined && expiresAt * 1000 <= ctx.clock.now().getTime())
+      return {
+        status: 'warn',
+        text: `The stored bot token expired at ${new Date(expiresAt * 1000).toISOString()} (token rotation): the running app refreshes it before it is used; the doctor does not.`,
+      };
+    return installation.bot?.token ?? { status: 'fail', text: 'The installation has no bot token.' };
+  } catch (error) {
+    return { status: 'fail', text: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 const TOKEN_FIX =
   "Copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page into SLACK_BOT_TOKEN. If the app was uninstalled, install it again (Install to Workspace) and copy the new token.";
@@ -87,14 +122,9 @@ function scopeFindings(granted: string[] | undefined, wanted: string[]): Finding
 async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
   const config = ctx.config;
   if (!config) return [];
-  if (config.slack.oauth)
-    return [
-      {
-        status: 'skip',
-        text: 'Installed by OAuth: the doctor does not read the installation’s token yet. GET /healthz says whether Slack accepts it ("slack": "ok"), and the start log names the workspace.',
-      },
-    ];
-  const client = new WebClient(config.slack.botToken, {
+  const token = config.slack.oauth ? await installedToken(ctx) : config.slack.botToken;
+  if (typeof token !== 'string') return token ? [token] : [];
+  const client = new WebClient(token, {
     slackApiUrl: config.slack.apiUrl,
     timeout: 10_000,
     retryConfig: { retries: 1 },

@@ -16,7 +16,7 @@ import { OAUTH_REDIRECT_PATH } from '../manifest/deployment.js';
 import { manifestBotScopes } from '../manifest/scopes.js';
 import { installPage } from './pages.js';
 import { tokenKey } from './seal.js';
-import { AnotherInstallation, createInstallationStore, storedInstallation } from './store.js';
+import { AnotherInstallation, createInstallationStore, OrgWideInstall, storedInstallation } from './store.js';
 import { type BotTokens, botTokens, type Refreshed } from './tokens.js';
 
 /** Where Slack sends the installer back, and where an install starts: what the manifest's `--oauth` registers. */
@@ -68,9 +68,14 @@ function providerOf(deps: InstallsDeps, store: InstallationStore, logger: Logger
       installPage(res, 200, 'installed', installation.team?.name ?? installation.enterprise?.name);
     },
     failure: (error, _options, _req, res) => {
-      const another = error instanceof AnotherInstallation;
-      logger.warn({ error: another ? error.message : String(error) }, 'an install did not complete');
-      installPage(res, another ? 409 : 400, another ? 'another' : 'failed');
+      const page =
+        error instanceof AnotherInstallation
+          ? 'another'
+          : error instanceof OrgWideInstall
+            ? 'orgWide'
+            : 'failed';
+      logger.warn({ error: error.message, page }, 'an install did not complete');
+      installPage(res, page === 'failed' ? 400 : 409, page);
     },
   };
   return { installer, callback };

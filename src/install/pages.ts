@@ -12,6 +12,11 @@ const PAGES = {
     body: () =>
       'This deployment already serves another Slack workspace, and serves one workspace in this release. Ask whoever runs it for a deployment of your own.',
   },
+  orgWide: {
+    title: 'Not installed',
+    body: () =>
+      'This release installs into one workspace, not a whole Enterprise Grid org. Install it again and choose a workspace on Slack’s page.',
+  },
   failed: {
     title: 'Not installed',
     body: () =>

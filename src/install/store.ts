@@ -25,6 +25,14 @@ export class AnotherInstallation extends Error {
   }
 }
 
+/** An org-wide install (Enterprise Grid): served in a later release, with the rows keyed by installation. */
+export class OrgWideInstall extends Error {
+  constructor() {
+    super('org-wide installs are not served yet');
+    this.name = 'OrgWideInstall';
+  }
+}
+
 /** The key of an installation: the org's id for an org-wide install, else its workspace's. */
 export function installKeyOf(ids: {
   teamId?: string | undefined;
@@ -79,6 +87,7 @@ export function createInstallationStore(deps: InstallationStoreDeps): Installati
 } {
   return {
     async storeInstallation(installation) {
+      if (installation.isEnterpriseInstall) throw new OrgWideInstall();
       const ids = idsOf(installation as Installation);
       await deps.db.transaction(async (tx) => {
         const other = await otherInstallation(tx, ids.installKey);

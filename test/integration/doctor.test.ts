@@ -83,8 +83,8 @@ describe('npm run doctor', () => {
     expect(report.exitCode, report.text).toBe(0);
     expect(report.results.map((r) => r.title)).toEqual([
       'Settings',
-      'Slack token and scopes',
       'Database',
+      'Slack token and scopes',
       'Escalation policy file',
       'The program',
       'Internal channels',

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runDoctor } from '../../src/doctor/run.js';
 import { account } from '../support/crmFlow.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import {
   type Harness,
   type HarnessOptions,
+  SIGNING_SECRET,
   seedWorkspace,
   startHarness,
   waitFor,
@@ -113,6 +115,22 @@ describe('the OAuth install (one workspace per deployment)', () => {
     const { answer } = await submitAndSend(h, account('Northwind Logistics'));
     expect(answer).toEqual({ response_action: 'clear' });
     await waitFor(() => h.slack.messages(h.slack.dmChannelFor(people.ae.id)).length > 0, 5000, 'the AE DM');
+
+    // The doctor reads the installation's token from the database (opened read-only) and checks it with Slack.
+    const report = await runDoctor({
+      env: {
+        ...OAUTH_ENV,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        ...(h.config.databaseUrl
+          ? { DATABASE_URL: h.config.databaseUrl }
+          : { DATABASE_PATH: h.config.databasePath }),
+      },
+      clock: h.clock,
+    });
+    const token = report.results.find((r) => r.title === 'Slack token and scopes');
+    expect(token?.findings[0]).toMatchObject({ status: 'pass', text: expect.stringContaining(`(${TEAM})`) });
+    expect(report.text).not.toContain(slack.token);
   });
 
   it('a deployment on SLACK_BOT_TOKEN records its workspace as its installation, and stores no token', async () => {

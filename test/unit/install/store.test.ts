@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Installation } from '@slack/oauth';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import { AnotherInstallation, createInstallationStore, OrgWideInstall } from '../../../src/install/store.js';
+import { TestClock } from '../../support/clock.js';
+
+const installation = (team: string, token = `xoxb-${team}-secret`): Installation => ({
+  team: { id: team, name: team },
+  enterprise: undefined,
+  user: { id: 'U0OWNER', token: undefined, scopes: undefined },
+  bot: { token, scopes: ['chat:write'], id: 'B0BOT', userId: 'U0BOT' },
+  appId: 'A0APP',
+  isEnterpriseInstall: false,
+  authVersion: 'v2',
+});
+
+describe('the installation store (one installation per deployment, this release)', () => {
+  let dir: string;
+  let database: AppDatabase;
+  let store: ReturnType<typeof createInstallationStore>;
+  const stored: string[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'handoff-install-'));
+    database = openDatabase(join(dir, 'handoff.db'));
+    stored.length = 0;
+    store = createInstallationStore({
+      db: database.db,
+      clock: new TestClock(new Date('2026-11-23T14:00:00Z')),
+      key: randomBytes(32),
+      onStored: (key) => {
+        stored.push(key);
+      },
+    });
+  });
+  afterEach(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores and fetches an installation, also for a reinstall of the same workspace with a new token', async () => {
+    await store.storeInstallation(installation('T0ACME'));
+    await store.storeInstallation(installation('T0ACME', 'xoxb-new'));
+    expect(stored).toEqual(['T0ACME', 'T0ACME']);
+    const fetched = await store.fetchInstallation({
+      teamId: 'T0ACME',
+      isEnterpriseInstall: false,
+      enterpriseId: undefined,
+    });
+    expect(fetched.bot?.token).toBe('xoxb-new');
+  });
+
+  it('refuses another workspace while one is in force, and an org-wide install, storing nothing', async () => {
+    await store.storeInstallation(installation('T0ACME'));
+    await expect(store.storeInstallation(installation('T0OTHER'))).rejects.toBeInstanceOf(
+      AnotherInstallation,
+    );
+    const orgWide = {
+      ...installation('T0ACME'),
+      team: undefined,
+      enterprise: { id: 'E0ORG', name: 'Org' },
+      isEnterpriseInstall: true,
+    };
+    await expect(store.storeInstallation(orgWide as Installation)).rejects.toBeInstanceOf(OrgWideInstall);
+    expect(stored).toEqual(['T0ACME']);
+    await expect(
+      store.fetchInstallation({ teamId: 'T0OTHER', isEnterpriseInstall: false, enterpriseId: undefined }),
+    ).rejects.toThrow(/no installation in force/);
+  });
+
+  it('after an uninstall, fetches nothing, and takes another workspace', async () => {
+    await store.storeInstallation(installation('T0ACME'));
+    expect(await store.uninstalled('T0ACME')).toBe(1);
+    await expect(
+      store.fetchInstallation({ teamId: 'T0ACME', isEnterpriseInstall: false, enterpriseId: undefined }),
+    ).rejects.toThrow(/no installation in force/);
+    await store.storeInstallation(installation('T0OTHER'));
+    expect(stored).toEqual(['T0ACME', 'T0OTHER']);
+  });
+});
