@@ -1,8 +1,8 @@
 import type { HandoffRow } from '../db/schema.js';
 import type { AskAction } from '../domain/asks.js';
 import { describeStatus } from '../domain/lifecycle.js';
-import type { AskRefusal, AskResult } from '../services/asks.js';
 import { mention, plain, userText } from './mrkdwn.js';
+import type { AskRefusal, AskResult } from './results.js';
 
 /**
  * Why a question, an answer or a request for more time was refused (services/asks.ts), shown only to whoever clicked

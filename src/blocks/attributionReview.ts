@@ -11,7 +11,7 @@ import {
   relevantOpportunities,
   unlistedPasted,
 } from '../domain/attribution.js';
-import type { Review } from '../packets/types.js';
+import type { Review } from '../domain/review.js';
 import { ACTION_ID, REVIEW_BLOCK_ID } from './ids.js';
 import { plain, userText } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';

@@ -1,6 +1,6 @@
 import type { HandoffRow } from '../db/schema.js';
 import { readablePolicyName } from '../domain/escalation.js';
-import type { InternalChannelKind, InternalChannelSource } from '../partners/internalChannels.js';
+import type { InternalChannelKind, InternalChannelSource } from '../domain/internalChannels.js';
 import type { SlackMessage } from './message.js';
 import { channelLink, counted, mention, slackDate, userText } from './mrkdwn.js';
 import { handoffTitle, notifyText, section } from './parts.js';

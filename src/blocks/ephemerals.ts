@@ -1,6 +1,6 @@
 import type { HandoffRow } from '../db/schema.js';
 import { describeStatus, type OwnerAction } from '../domain/lifecycle.js';
-import { SLACK_AUTH_ERRORS, slackErrorCode } from '../runtime/health.js';
+import { SLACK_AUTH_ERRORS, slackErrorCode } from '../domain/slackErrors.js';
 import { mention, plain, userText, withdrawnBy } from './mrkdwn.js';
 
 /** Why an action on a handoff was refused. */

@@ -1,10 +1,9 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
+import type { HeldBackAsk, HeldBackState } from '../domain/heldBack.js';
 import { describeStatus } from '../domain/lifecycle.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import { FIELD_LIMITS } from '../domain/packet.js';
-import type { HeldBackState } from '../partners/heldBack.js';
-import type { HeldBackAsk } from '../services/notifications.js';
 import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { channelLink, mention, userText } from './mrkdwn.js';

@@ -4,6 +4,7 @@ import {
   hoursWords,
   type OwnDays,
   type Pause,
+  type PersonBody,
   pauseEnd,
   regionsText,
   regionWords,
@@ -11,7 +12,6 @@ import {
   weekInOrder,
   workingDaysWords,
 } from '../domain/ownDays.js';
-import type { PersonBody } from '../program/kinds.js';
 import { ACTION_ID, CALLBACK_ID, MY_DAYS_BLOCK_ID, MY_DAYS_RESUME_OPTION } from './ids.js';
 import { mention, userText } from './mrkdwn.js';
 import { button, context, pt, section } from './parts.js';

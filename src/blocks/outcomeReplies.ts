@@ -1,8 +1,7 @@
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
-import type { AnswerResult } from '../services/outcomeAnswers.js';
-import type { UndoResult } from '../services/outcomeUndo.js';
 import { outcomeRefusalMessage } from './ephemerals.js';
 import { mention, userText } from './mrkdwn.js';
+import type { AnswerResult, UndoResult } from './results.js';
 
 /**
  * What the clicker is told after Confirm or Not right on a reported outcome, and after Undo: nothing when it worked

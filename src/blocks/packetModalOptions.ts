@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { PoolChoice } from '../domain/escalation.js';
 import type { PacketField, PacketInput } from '../domain/packet.js';
-import type { PacketSuggestions } from '../packets/suggestions.js';
+import type { PacketSuggestions } from '../domain/packetSuggestions.js';
 import { plain } from './mrkdwn.js';
 
 /** How the packet modal (packetModal.ts) is drawn: what it prefills, says and carries. */

@@ -1,6 +1,6 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { joinContact, PACKET_FIELDS } from '../domain/packet.js';
-import type { PacketSuggestions, SuggestedField } from '../packets/suggestions.js';
+import type { PacketSuggestions, SuggestedField } from '../domain/packetSuggestions.js';
 import { ACTION_ID } from './ids.js';
 import { plain, userText } from './mrkdwn.js';
 import { button, context } from './parts.js';

@@ -1,12 +1,27 @@
 import type { KnownBlock } from '@slack/types';
-import type { PartnerChannelRow, PartnerRow } from '../db/repositories/partners.js';
-import type { InternalChannelSource } from '../partners/internalChannels.js';
-import type { PartnerListing } from '../partners/listing.js';
-import type { PartnerNotify } from '../program/kinds.js';
+import type {
+  OpenCounts,
+  PartnerChannelRow,
+  PartnerRow,
+  PartnerWorkspaceRow,
+} from '../db/repositories/partners.js';
+import type { InternalChannelSource } from '../domain/internalChannels.js';
+import type { PartnerBody, PartnerNotify } from '../domain/partnerPart.js';
 import { whatIPostThere } from './channelAccess.js';
 import { roleNames } from './commandReplies.js';
 import { channelLink, mention, userText } from './mrkdwn.js';
 import { section } from './parts.js';
+
+/** A partner as the directory lists it: its record, names, workspaces, channels and open handoffs. */
+export interface PartnerListing {
+  partner: PartnerRow;
+  aliases: string[];
+  workspaces: PartnerWorkspaceRow[];
+  channels: PartnerChannelRow[];
+  open: OpenCounts;
+  /** Its partner managers and what they are told (issue 53 item 6); undefined: none named. */
+  managers?: PartnerBody | undefined;
+}
 
 const channelLine = (c: PartnerChannelRow) =>
   `${channelLink(c.channelId)}${c.status === 'held' ? ` (:pause_button: on hold: ${userText(c.heldReason ?? 'waiting for an admin', 200)})` : ''}`;

@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { PARTNER_NOTIFY, type PartnerNotify } from '../program/kinds.js';
+import { PARTNER_NOTIFY, type PartnerNotify } from '../domain/partnerPart.js';
 import { ACTION_ID, CALLBACK_ID, managerBlockId, PROGRAM_BLOCK_ID } from './ids.js';
 import { escapeMrkdwn, mention, usergroupMention } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';

@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
+import type { PartnerNotify } from '../domain/partnerPart.js';
 import { levelSentence, type RawLevel } from '../domain/policyWords.js';
-import type { PartnerNotify } from '../program/kinds.js';
 import { ACTION_ID } from './ids.js';
 import { escapeMrkdwn, mention, slackDate, usergroupMention } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';

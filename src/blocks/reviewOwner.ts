@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { ownerPassedOver } from '../domain/ownerRule.js';
-import type { Review } from '../packets/types.js';
+import type { Review } from '../domain/review.js';
 import { ACTION_ID, REVIEW_BLOCK_ID } from './ids.js';
 import { mention, plain, userText } from './mrkdwn.js';
 import { context, pt } from './parts.js';

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { PARTNER_VISIBLE_FIELDS } from '../domain/internalText.js';
 import { partnerSafeUpdate } from '../domain/partnerSafe.js';
-import type { Review } from '../packets/types.js';
+import type { Review } from '../domain/review.js';
 import { ACTION_ID, CONFIRM_OPTION, REVIEW_BLOCK_ID } from './ids.js';
 import { channelLink, userText } from './mrkdwn.js';
 import { partnerThreadParent } from './partnerUpdate.js';

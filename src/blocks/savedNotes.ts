@@ -1,17 +1,19 @@
 import type { HandoffRow } from '../db/schema.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
-import type { Edits } from '../packets/edits.js';
-import type { SendResult } from '../packets/index.js';
-import type { HeldBackResult } from '../partners/heldBack.js';
-import type { AskResult } from '../services/asks.js';
-import type { DecisionResult } from '../services/handoffs.js';
-import type { HelpRequestResult } from '../services/helpRequests.js';
-import type { AddResult } from '../services/messageLinks.js';
-import type { AnswerResult } from '../services/outcomeAnswers.js';
-import type { OutcomeResult } from '../services/outcomes.js';
-import type { UndoResult } from '../services/outcomeUndo.js';
-import type { OwnerResult } from '../services/ownerActions.js';
 import { aeDeadline, mention, userText } from './mrkdwn.js';
+import type {
+  AddResult,
+  AnswerResult,
+  AskResult,
+  DecisionResult,
+  HeldBackResult,
+  HelpRequestResult,
+  NoteResult,
+  OutcomeResult,
+  OwnerResult,
+  SendResult,
+  UndoResult,
+} from './results.js';
 
 /**
  * What the people who clicked or submitted are told was saved when the app answered Slack late (runtime/lateAnswers.ts):
@@ -21,8 +23,6 @@ import { aeDeadline, mention, userText } from './mrkdwn.js';
 /** `Handoff #12 · Northwind Logistics`, escaped. */
 const named = (h: Pick<HandoffRow, 'id' | 'accountName'>) =>
   `Handoff #${h.id} · ${userText(h.accountName, 150)}`;
-
-type NoteResult = Awaited<ReturnType<Edits['addNote']>>;
 
 /** An outcome step recorded or reported (the button, its modal, or the AE's Confirm). */
 function outcomeSaved(result: OutcomeResult | AnswerResult, recorded: string): string | undefined {

@@ -11,7 +11,6 @@ import {
 } from '../domain/scoreOutcomes.js';
 import { isDefaultWeights, type ScoreWeights, WEIGHTS } from '../domain/scoreWeights.js';
 import { BAND_LABEL, COMPONENT_LABEL, COMPONENTS } from '../domain/scoringModel.js';
-import type { ScoreCheckView } from '../services/scoreCheck.js';
 import { ACTION_ID, CALLBACK_ID, SCORE_WEIGHTS_NOTE_BLOCK_ID, scoreWeightBlockId } from './ids.js';
 import { percent } from './metrics.js';
 import { counted } from './mrkdwn.js';
@@ -21,6 +20,17 @@ import { context, pt, section } from './parts.js';
  * The score against outcomes (issue 54 item 3) as people read it: the App Home's button, the view (per band and per
  * component, strong against weaker, the flags first), the weights editor, and the digest's monthly lines.
  */
+
+/** The score view: the check over a period, the weights in force, and whether they may change them. */
+export interface ScoreCheckView {
+  period: ScorePeriod;
+  from: Date;
+  to: Date;
+  timeZone: string;
+  check: ScoreCheck;
+  weights: ScoreWeights;
+  mayWeights: boolean;
+}
 
 const { minPackets } = SCORE_CHECK_RULES;
 

@@ -7,14 +7,14 @@ import {
   type SettingRow,
   type SettingsGroup,
   settingsOfGroup,
-} from '../program/settings.js';
+} from '../domain/settingRows.js';
 import { ACTION_ID, CALLBACK_ID, settingBlockId } from './ids.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { context, pt } from './parts.js';
 
 /**
  * The program's settings in Slack (issue 53): the Settings page's lines, one group at a time with an Edit button for
- * those who may edit it, and each group's editor, built from the settings table (program/settings.ts).
+ * those who may edit it, and each group's editor, built from the settings table (domain/settingRows.ts).
  */
 
 /** One group as its page shows it: each setting's value in force in words, and whether it is its default. */

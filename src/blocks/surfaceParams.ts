@@ -1,5 +1,5 @@
+import type { HeldBackAsk } from '../domain/heldBack.js';
 import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
-import type { HeldBackAsk } from '../services/notifications.js';
 import type { StepMessage, TakenBack } from './stepChecks.js';
 
 /** What a surface was about when it was queued (services/notifications.ts writes these). */

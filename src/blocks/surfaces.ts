@@ -8,10 +8,10 @@ import type {
   SurfaceKind,
 } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
+import type { HeldBackState } from '../domain/heldBack.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { MoveFacts, PlannedMove } from '../domain/moves.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
-import type { HeldBackState } from '../partners/heldBack.js';
 import { dueOrPaused, questionMessage } from './asks.js';
 import { handoffButtons } from './handoffList.js';
 import { handoffMessage } from './handoffMessage.js';

@@ -8,6 +8,18 @@ import { stepDate } from './firstStep.js';
 /** A pause from one's pools: until they resume, or through this day of their calendar (YYYY-MM-DD). */
 export type Pause = 'until_resumed' | string;
 
+/** One person's own days as the program keeps them (the `person` part; its schema: `personSchema`, program/kinds.ts). */
+export interface PersonBody {
+  /** Their own holiday regions, or `none` (unset: their time zone's country, or everyone's setting). */
+  regions?: 'none' | string[] | undefined;
+  /** The days of the week they work, ISO numbered 1..7 (unset: Monday to Friday). */
+  workingDays?: number[] | undefined;
+  /** Their own business hours, HH:MM (unset: the deployment's). */
+  hours?: { start: string; end: string } | undefined;
+  /** Out of their pools' round robin: through this date (YYYY-MM-DD, in their calendar), or until they resume. */
+  paused?: Pause | undefined;
+}
+
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
 /** The day's name, ISO numbered (1 Monday … 7 Sunday). */

@@ -1,6 +1,7 @@
 import { NOTE_MAX } from '../blocks/ids.js';
 import { editedReplyText, noteReplyText } from '../blocks/packetReplies.js';
 import { notifyText } from '../blocks/parts.js';
+import type { EditRefusal, NoteResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
@@ -9,7 +10,7 @@ import { enqueue, type OutboxMessage } from '../db/repositories/outbox.js';
 import { saveScorecard } from '../db/repositories/packets.js';
 import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
-import { check, isDecision, rolesOf, type Verdict } from '../domain/lifecycle.js';
+import { check, isDecision, rolesOf } from '../domain/lifecycle.js';
 import {
   EDITABLE_FIELDS,
   FIELD_NAMES,
@@ -101,9 +102,8 @@ function aeThreadReply(h: HandoffRow, what: string, text: string): OutboxMessage
   };
 }
 
-export type EditRefusal =
-  | { kind: 'not_found' }
-  | { kind: 'refused'; verdict: Exclude<Verdict, 'ok'>; handoff: HandoffRow };
+/** What an edit refuses: in blocks/results.ts, where the replies read it. */
+export type { EditRefusal } from '../blocks/results.js';
 
 export type EditResult =
   | EditRefusal
@@ -205,7 +205,7 @@ async function addNote(
   deps: EditsDeps,
   ctx: RequestContext,
   req: { handoffId: number; text: string; viewId: string },
-): Promise<EditRefusal | { kind: 'noted'; handoff: HandoffRow }> {
+): Promise<NoteResult> {
   const allowed = await notable(deps, ctx, req.handoffId);
   if (allowed.kind !== 'ok') return allowed;
   const h = allowed.handoff;

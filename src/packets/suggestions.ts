@@ -4,23 +4,19 @@ import { findHandoff } from '../db/repositories/handoffs.js';
 import { partnerByName } from '../db/repositories/partners.js';
 import { accountKey } from '../domain/accountMatch.js';
 import { joinContact } from '../domain/packet.js';
+import type { PacketSuggestions, SuggestedField } from '../domain/packetSuggestions.js';
 
 /**
  * The author's defaults (issue 52 item 3): the contact, joint value and warm path of their last packet for the same
  * partner, offered as one-click suggestions in a new packet, never filled silently.
  */
 
-/** The fields a suggestion fills, in the form's order. */
-export const SUGGESTED_FIELDS = ['partnerContactName', 'jointValue', 'warmPath'] as const;
-export type SuggestedField = (typeof SUGGESTED_FIELDS)[number];
-
-export interface PacketSuggestions {
-  /** The handoff the values come from (the author's own). */
-  handoffId: number;
-  partnerOrg: string;
-  /** Each field's value as its input takes it (the contact with their role after a comma). */
-  values: Partial<Record<SuggestedField, string>>;
-}
+/** The fields a suggestion fills, and what one holds: in domain/packetSuggestions.ts, where renderers read them. */
+export {
+  type PacketSuggestions,
+  SUGGESTED_FIELDS,
+  type SuggestedField,
+} from '../domain/packetSuggestions.js';
 
 type Last = NonNullable<Awaited<ReturnType<typeof lastPacketFor>>>;
 

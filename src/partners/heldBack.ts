@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { HeldBackRefusal, HeldBackResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
@@ -12,10 +13,11 @@ import {
 import { findSurface, requestRefresh } from '../db/repositories/surfaces.js';
 import type { HandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
+import type { HeldBackAsk, HeldBackState } from '../domain/heldBack.js';
 import { rolesOf } from '../domain/lifecycle.js';
 import { isFinalOutcome } from '../domain/outcomes.js';
 import { dayIn, type HeldBackWhy, heldBackWhy, nextMoveAhead, outcomeCheck } from '../domain/partnerView.js';
-import { type HeldBackAsk, heldBackKey, heldBackMessages } from '../services/notifications.js';
+import { heldBackKey, heldBackMessages } from '../services/notifications.js';
 import type { RequestContext } from '../services/requestContext.js';
 import { viewerOf } from '../services/requestContext.js';
 import { formerAeNames, partnerHistory } from './partnerThread.js';
@@ -87,27 +89,8 @@ export async function heldBackNotice(exec: Executor, h: HandoffRow, now: Date): 
   return heldBackMessages(h, ask);
 }
 
-/** What became of a held-back next move, as the author's notice shows it now. */
-export type HeldBackOutcome =
-  /** Still held back as asked: the notice asks, with its buttons. */
-  | 'open'
-  /** Confirmed as still true: the partner reads it again. */
-  | 'confirmed'
-  /** Kept without its passed date: the partner reads it again, with no date. */
-  | 'date_dropped'
-  /** Changed (or cleared): the partner reads the new move. */
-  | 'changed'
-  /** The deal moved on (an outcome, a withdrawal): the thread no longer shows a next move. */
-  | 'moved_on';
-
-export interface HeldBackState {
-  ask: HeldBackAsk;
-  outcome: HeldBackOutcome;
-  /** Whether the move as it is now is held back (for a reason another notice asks about). */
-  heldNow: boolean;
-  /** Who confirmed or changed it, when the touch log says. */
-  by?: string;
-}
+/** What became of a held-back next move, and the notice's model: in domain/heldBack.ts, where renderers read them. */
+export type { HeldBackOutcome, HeldBackState } from '../domain/heldBack.js';
 
 /** The surface's model: what the notice asked, and what became of it (services/surfaces.ts calls it). */
 export async function heldBackState(
@@ -129,13 +112,8 @@ export async function heldBackState(
   return { ...base, outcome: 'changed' };
 }
 
-export type HeldBackRefusal =
-  | { kind: 'not_found' }
-  | { kind: 'not_allowed'; handoff: HandoffRow }
-  /** The move changed since the notice (another answer, an edit), or the deal moved on: nothing was done. */
-  | { kind: 'stale'; handoff: HandoffRow };
-
-export type HeldBackResult = HeldBackRefusal | { kind: 'done'; handoff: HandoffRow };
+/** What an answer to a held-back next move refuses and answers: in blocks/results.ts, where the replies read it. */
+export type { HeldBackRefusal, HeldBackResult } from '../blocks/results.js';
 
 /** A next move to save from the modal: its words and date, checked by the handler. */
 export interface NextMoveChange {

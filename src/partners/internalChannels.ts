@@ -2,14 +2,16 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { recordSharing, sharingOf } from '../db/repositories/internalChannels.js';
+import type { InternalChannelKind, InternalChannelSource } from '../domain/internalChannels.js';
 import { type PolicyBook, policyChannelTargets } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
 import type { Directory } from '../services/directory.js';
 
 /**
  * The settings that name a channel the app posts internal text to (internal people, numbers, owners' buttons). A new
- * one is one entry here: start checks it, the delivery guard lets internal posts into it only while it is confirmed
- * internal, and a `channel_shared` event switches it off, as for every other source of `internalChannelSources`.
+ * one is one entry here (and its kind in domain/internalChannels.ts): start checks it, the delivery guard lets
+ * internal posts into it only while it is confirmed internal, and a `channel_shared` event switches it off, as for
+ * every other source of `internalChannelSources`.
  */
 const INTERNAL_CHANNEL_SETTINGS = [
   {
@@ -27,22 +29,14 @@ const INTERNAL_CHANNEL_SETTINGS = [
     setting: 'DIGEST_CHANNEL_ID',
     channelOf: (c: Config) => c.revopsReporting.digestChannelId,
   },
-] as const;
+] as const satisfies readonly {
+  kind: InternalChannelKind;
+  setting: string;
+  channelOf: (c: Config) => string | undefined;
+}[];
 
-export type InternalChannelKind = (typeof INTERNAL_CHANNEL_SETTINGS)[number]['kind'];
-
-/** One place that names a channel the app posts internal text to. */
-export interface InternalChannelSource {
-  /** The place, as an admin finds it: the setting (`DIGEST_CHANNEL_ID`) or the policy file's `policies.x[1].to[0]`. */
-  readonly name: string;
-  readonly channelId: string;
-  /** The setting's purpose; absent for a `channel:` target of the escalation policy file. */
-  readonly kind?: InternalChannelKind;
-  /** A `channel:` target's policy, by its id in the file (its escalations go there). */
-  readonly policy?: string;
-  /** That policy's name as people read it (the file's `name`, or the id made readable). */
-  readonly policyName?: string;
-}
+/** A setting's purpose, and one place naming a channel: in domain/internalChannels.ts, where renderers read them. */
+export type { InternalChannelKind, InternalChannelSource } from '../domain/internalChannels.js';
 
 /**
  * Every place a channel the app posts internal text to is named: the settings above, then each `channel:` target of

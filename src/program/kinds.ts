@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isKnownRegion } from '../domain/holidays.js';
+import type { PersonBody } from '../domain/ownDays.js';
+import { PARTNER_NOTIFY, type PartnerBody, type PartnerContact } from '../domain/partnerPart.js';
 import { WEIGHTS } from '../domain/scoreWeights.js';
 import { COMPONENTS } from '../domain/scoringModel.js';
 import { settingsSchema } from './settings.js';
@@ -83,20 +85,22 @@ export const personSchema = z.strictObject({
   hours: hoursSchema.optional(),
   /** Out of their pools' round robin: through this date (YYYY-MM-DD, in their calendar), or until they resume. */
   paused: z.union([z.literal('until_resumed'), isoDate]).optional(),
-});
-export type PersonBody = z.infer<typeof personSchema>;
-
-/** Who is told of a partner's handoffs (issue 53 item 6): all news, the decisions only, or nothing. */
-export const PARTNER_NOTIFY = ['all', 'decisions', 'off'] as const;
-export type PartnerNotify = (typeof PARTNER_NOTIFY)[number];
+}) satisfies z.ZodType<PersonBody>;
+// The shapes the schemas read are in domain/ (ownDays.ts, partnerPart.ts), where the renderers read them too.
+export type { PersonBody } from '../domain/ownDays.js';
+export {
+  PARTNER_NOTIFY,
+  type PartnerBody,
+  type PartnerContact,
+  type PartnerNotify,
+} from '../domain/partnerPart.js';
 
 /** A partner's own part (keyed by its id in the partner directory): its internal partner managers, and what they hear. */
 /** A person at the partner: their name and role, as a packet's partner contact is written. */
 export const contactSchema = z.strictObject({
   name: z.string().trim().min(1, { error: 'name the contact' }).max(80, { error: 'at most 80 characters' }),
   role: z.string().trim().max(80, { error: 'at most 80 characters' }).optional(),
-});
-export type PartnerContact = z.infer<typeof contactSchema>;
+}) satisfies z.ZodType<PartnerContact>;
 
 export const partnerSchema = z.strictObject({
   managers: z.array(userId).max(20, { error: 'at most 20 partner managers' }),
@@ -109,8 +113,7 @@ export const partnerSchema = z.strictObject({
   notify: z.enum(PARTNER_NOTIFY).optional(),
   /** The people at the partner we deal with (its managers keep the list): a name, and their role. */
   contacts: z.array(contactSchema).max(20, { error: 'at most 20 contacts' }).optional(),
-});
-export type PartnerBody = z.infer<typeof partnerSchema>;
+}) satisfies z.ZodType<PartnerBody>;
 
 /** The score's weights (issue 54 item 3): each of the nine components 0 to 3 (domain/scoreWeights.ts). */
 export const scoringSchema = z.strictObject({

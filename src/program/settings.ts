@@ -1,27 +1,27 @@
 import { z } from 'zod';
-import { SETTINGS, type SettingRow, type SettingsGroup } from './settingRows.js';
+import { SETTING_KEYS, SETTINGS, type SettingKey, type SettingRow } from '../domain/settingRows.js';
 
 export {
   isSettingsGroup,
+  SETTING_KEYS,
   SETTINGS,
   SETTINGS_GROUPS,
   type SettingInput,
+  type SettingKey,
   type SettingRow,
   type SettingsGroup,
-} from './settingRows.js';
+  settingsOfGroup,
+} from '../domain/settingRows.js';
 
 /**
  * The program's settings (issue 53): what were environment settings about the program, one row each, edited in
  * Slack (the program's Settings page, one editor per group) and read by the app where the environment's value used
  * to be (`path` in Config, through program/liveConfig.ts). A setting's environment variable is read once,
- * at the first start that finds the program without settings (program/importOnce.ts). Adding one is a row here.
+ * at the first start that finds the program without settings (program/importOnce.ts). Adding one is a row in
+ * domain/settingRows.ts.
  */
 
-export type SettingKey = keyof typeof SETTINGS;
-export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 export type SettingsValues = Record<SettingKey, unknown>;
-export const settingsOfGroup = (group: SettingsGroup) =>
-  SETTING_KEYS.filter((key) => SETTINGS[key].group === group);
 
 /** The settings the environment may still give, read once: their variables. */
 export const SETTINGS_ENV = [...new Set(SETTING_KEYS.map((key) => SETTINGS[key].env))];

@@ -1,3 +1,4 @@
+import { SLACK_AUTH_ERRORS } from '../domain/slackErrors.js';
 import type { Logger } from '../logger.js';
 import { slackFetch } from './slackFetch.js';
 
@@ -10,20 +11,8 @@ import { slackFetch } from './slackFetch.js';
  * That word is kept in the database (runtime/revocations.ts): every process on it stops, whichever one Slack told.
  */
 
-/** Slack answers that mean the bot token itself is no good (revoked, uninstalled, wrong): no retry can fix them. */
-export const SLACK_AUTH_ERRORS: ReadonlySet<string> = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-]);
-
-/** The Slack error code of a Web API error (`data.error`), if it is one. */
-export function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
+/** Slack's words for a refused token, and a Web API error's code: in domain/slackErrors.ts, where renderers read them. */
+export { SLACK_AUTH_ERRORS, slackErrorCode } from '../domain/slackErrors.js';
 
 /** The events in which Slack says the bot token is gone for good: the app was uninstalled, or the token revoked. */
 export type Revocation = 'app_uninstalled' | 'tokens_revoked';
@@ -169,19 +158,20 @@ export class SlackConnection {
    */
   watch(inner: typeof fetch = slackFetch): typeof fetch {
     return async (input, init) => {
-      const tokens = this.tokens;
-      if (tokens) {
-        const headers = new Headers(init?.headers);
-        headers.set('authorization', `Bearer ${await tokens()}`);
-        // biome-ignore lint/style/noParameterAssign: the client's own request, with the installation's token.
-        init = { ...init, headers: Object.fromEntries(headers) };
-      }
-      const response = await inner(input, init);
+      const response = await inner(input, await this.withToken(init));
       if (response.status !== 200 || !response.body) return response;
       const text = await response.text();
       this.heard(text);
       return new Response(text, { status: 200, statusText: response.statusText, headers: response.headers });
     };
+  }
+
+  /** The client's request, with the installation's token when the app was installed by OAuth (`useTokens`). */
+  private async withToken(init: RequestInit | undefined): Promise<RequestInit | undefined> {
+    if (!this.tokens) return init;
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${await this.tokens()}`);
+    return { ...init, headers: Object.fromEntries(headers) };
   }
 
   /** What a 200 answer says of the token: Slack's JSON starts `{"ok":true` when it accepted the call. */

@@ -1,4 +1,5 @@
 import { ASK_TEXT_MAX } from '../blocks/ids.js';
+import type { AskRefusal, AskResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
@@ -45,20 +46,10 @@ export interface AskDeps {
   moreTime: { days: number; approval: 'owner' | 'auto' };
 }
 
-export type AskRefusal =
-  | { kind: 'not_found' }
-  | { kind: 'external' }
-  | { kind: 'not_allowed'; handoff: HandoffRow; action: AskAction }
-  | { kind: 'not_now'; handoff: HandoffRow; action: AskAction; question?: QuestionRow | undefined };
+/** What an ask refuses and answers: in blocks/results.ts, where the replies read it. */
+export type { AskRefusal, AskResult } from '../blocks/results.js';
 
 export type AskCheck = AskRefusal | { kind: 'ok'; handoff: HandoffRow; question?: QuestionRow };
-
-export type AskResult =
-  | AskRefusal
-  | { kind: 'invalid'; message: string }
-  | { kind: 'asked'; handoff: HandoffRow; question: QuestionRow }
-  | { kind: 'answered'; handoff: HandoffRow; question: QuestionRow }
-  | { kind: 'more_time'; handoff: HandoffRow; granted: boolean };
 
 type HandoffRequest = RequestContext & { handoffId: number };
 type QuestionRequest = RequestContext & { questionId: number };

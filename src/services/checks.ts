@@ -1,28 +1,11 @@
 import type { Db } from '../db/client.js';
 import { findResellers, findSameAccount } from '../db/repositories/checks.js';
 import { partnerByName } from '../db/repositories/partners.js';
-import type { HandoffRow } from '../db/schema.js';
 import { OPEN_STATUSES } from '../domain/lifecycleState.js';
+import type { Finding } from '../domain/review.js';
 
-/** What the conflict and duplicate check found on the account, as the review step lists it. */
-export type Finding =
-  | {
-      kind: 'duplicate';
-      handoffId: number;
-      accountName: string;
-      partnerOrg: string;
-      status: HandoffRow['status'];
-      aeUserId: string;
-    }
-  | {
-      kind: 'conflict';
-      handoffId: number;
-      accountName: string;
-      partnerOrg: string;
-      status: HandoffRow['status'];
-      aeUserId: string;
-    }
-  | { kind: 'reseller'; resellerName: string; accountName: string };
+/** What the check found on the account, as the review lists it: in domain/review.ts, where renderers read it. */
+export type { Finding } from '../domain/review.js';
 
 const OPEN = OPEN_STATUSES;
 

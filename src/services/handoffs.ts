@@ -1,3 +1,4 @@
+import type { DecisionCheck, DecisionResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { assignmentWindowStart } from '../db/repositories/events.js';
@@ -53,18 +54,8 @@ export interface HandoffServiceDeps {
   adminUserIds: readonly string[];
 }
 
-export type DecisionCheck =
-  | { kind: 'not_found' }
-  | { kind: 'external' }
-  | { kind: 'not_ae'; handoff: HandoffRow }
-  | { kind: 'closed'; handoff: HandoffRow }
-  /** The packet was edited after the version the AE answered: nothing recorded, the AE reads it and answers again. */
-  | { kind: 'edited'; handoff: HandoffRow }
-  | { kind: 'open'; handoff: HandoffRow };
-
-export type DecisionResult =
-  | Exclude<DecisionCheck, { kind: 'open' }>
-  | { kind: 'recorded'; handoff: HandoffRow };
+/** What a decision checks and answers: in blocks/results.ts, where the replies read it. */
+export type { DecisionCheck, DecisionResult } from '../blocks/results.js';
 
 /** Accept with a commitment: the decision's results, or the first step's problems (the modal shows them inline). */
 export type AcceptResult =

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { helpReplies, helpRequestPost } from '../blocks/helpRequest.js';
 import { HELP_BLOCK_ID, HELP_LIMITS } from '../blocks/ids.js';
+import type { HelpRequestResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import {
@@ -42,11 +43,8 @@ const formSchema = z.object({
     .pipe(z.string().max(HELP_LIMITS.partner, `Keep it under ${HELP_LIMITS.partner} characters.`).optional()),
 });
 
-export type HelpRequestResult =
-  | { kind: 'forbidden' }
-  | { kind: 'not_configured' }
-  | { kind: 'invalid'; errors: Record<string, string> }
-  | { kind: 'sent'; request: HelpRequestRow; duplicate: boolean };
+/** What a partner-help request answers: in blocks/results.ts, where the replies read it. */
+export type { HelpRequestResult } from '../blocks/results.js';
 
 export type HelpClaimResult =
   | { kind: 'forbidden' }

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { AddResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db, Executor } from '../db/client.js';
 import { eventsOf, logEvent } from '../db/repositories/events.js';
@@ -59,10 +60,8 @@ export type ChoicesResult =
   | { kind: 'none' }
   | { kind: 'choices'; rows: HandoffRow[]; matched: number };
 
-export type AddResult =
-  | { kind: 'refused'; refusal: AddRefusal; handoffId: number }
-  | { kind: 'added'; handoff: HandoffRow; eventId: number }
-  | { kind: 'already'; handoff: HandoffRow };
+/** What adding a message to a handoff answers: in blocks/results.ts, where the replies read it. */
+export type { AddResult } from '../blocks/results.js';
 
 export type ReactResult = 'reacted' | 'not_in_channel' | 'failed';
 

@@ -3,8 +3,8 @@ import type { TakenBack } from '../blocks/stepChecks.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { SurfaceSpec } from '../db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow, SurfaceKind } from '../db/schema.js';
+import type { HeldBackAsk } from '../domain/heldBack.js';
 import type { MoveFacts } from '../domain/moves.js';
-import type { Outcome } from '../domain/outcomes.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
 import { type PartnerFact, partnerNews, partnerView } from '../domain/partnerView.js';
 
@@ -347,18 +347,8 @@ export function stallMessages(h: HandoffRow, dueAt: Date): OutboxMessage[] {
   return [dm(h, `stall:${dueAt.getTime()}`, h.aeUserId, 'stall_nudge', { since: since.getTime() })];
 }
 
-/** What the author is asked about: the partner's next move held back from the partner, and why. */
-export interface HeldBackAsk {
-  reason: 'date_passed' | 'names_former_ae' | 'outcome_passed';
-  /** The step the move was written before (outcome_passed): each step asks once. */
-  step?: Outcome;
-  /** The former AE the move names (names_former_ae). */
-  former?: string;
-  /** The move and its date as held back, and a short hash of both (its text version). */
-  move: string;
-  date: string | null;
-  version: string;
-}
+/** What the author is asked about (domain/heldBack.ts, where the notice's renderer reads it). */
+export type { HeldBackAsk } from '../domain/heldBack.js';
 
 /** The key of the author's notice about one held-back version of the next move, for one reason. */
 export const heldBackKey = (h: HandoffRow, ask: Pick<HeldBackAsk, 'reason' | 'version' | 'step'>) =>

@@ -1,3 +1,4 @@
+import type { AnswerResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
@@ -6,7 +7,7 @@ import { check as policy } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { CrmResolution } from './crm/index.js';
 import type { Lifecycle } from './lifecycle.js';
-import type { OutcomeResult, Outcomes } from './outcomes.js';
+import type { Outcomes } from './outcomes.js';
 import { type RequestContext, viewerOf } from './requestContext.js';
 
 /**
@@ -24,11 +25,8 @@ export interface OutcomeAnswerDeps {
   adminUserIds: readonly string[];
 }
 
-export type AnswerResult =
-  | OutcomeResult
-  /** The report no longer waits: confirmed, declined or replaced before this answer. */
-  | { kind: 'answered'; handoff: HandoffRow; report: OutcomeReportRow }
-  | { kind: 'declined'; handoff: HandoffRow; report: OutcomeReportRow };
+/** What the AE's answer to a report answers: in blocks/results.ts, where the replies read it. */
+export type { AnswerResult } from '../blocks/results.js';
 
 async function pendingReport(
   deps: OutcomeAnswerDeps,

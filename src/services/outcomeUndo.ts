@@ -1,3 +1,4 @@
+import type { UndoResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { watcherKeysOf } from '../db/repositories/followers.js';
@@ -48,15 +49,8 @@ function stepReopened(deps: OutcomeUndoDeps, h: HandoffRow, step: OutcomeRow, no
   return { firstStepDoneAt: null, stepCheck: next?.check ?? null, nextStepCheckAt: next?.at ?? null };
 }
 
-export type UndoResult =
-  | { kind: 'not_found' }
-  | { kind: 'external' }
-  | { kind: 'not_allowed'; handoff: HandoffRow; step: OutcomeRow }
-  /** The window ended, a later step followed, or the partner's reply is already on its way. */
-  | { kind: 'too_late'; handoff: HandoffRow; step: OutcomeRow }
-  /** Undone already (or never recorded): nothing to do. */
-  | { kind: 'gone'; handoff: HandoffRow }
-  | { kind: 'undone'; handoff: HandoffRow; step: OutcomeRow };
+/** What an undo answers: in blocks/results.ts, where the replies read it. */
+export type { UndoResult } from '../blocks/results.js';
 
 /** Thrown inside the transaction when the partner's reply was sent meanwhile: nothing is changed. */
 class PostedMeanwhile extends Error {}

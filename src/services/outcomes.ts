@@ -1,9 +1,9 @@
+import type { OutcomeCheck, OutcomeResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff, type HandoffRow, insertOutcome } from '../db/repositories/handoffs.js';
 import { queueHeldRefresh } from '../db/repositories/outcomeHolds.js';
-import { answerReport, type OutcomeReportRow } from '../db/repositories/outcomeReports.js';
-import type { OutcomeRow } from '../db/schema.js';
+import { answerReport } from '../db/repositories/outcomeReports.js';
 import { isInternalActor } from '../domain/actor.js';
 import { check as policy } from '../domain/lifecycle.js';
 import { canRecordOutcome, isFinalOutcome, isLostReason, type Outcome } from '../domain/outcomes.js';
@@ -29,25 +29,8 @@ export interface OutcomeDeps {
   lifecycle: Lifecycle;
 }
 
-/**
- * `record`: the AE or an admin records the step (the partner hears it as fact); `report`: the owner or the author
- * reports it, for the AE to confirm first.
- */
-export type OutcomeMode = 'record' | 'report';
-
-export type OutcomeCheck =
-  | { kind: 'not_found' }
-  | { kind: 'external' }
-  | { kind: 'not_allowed'; handoff: HandoffRow }
-  | { kind: 'not_now'; handoff: HandoffRow }
-  | { kind: 'ok'; handoff: HandoffRow; mode: OutcomeMode };
-
-export type OutcomeResult =
-  | Exclude<OutcomeCheck, { kind: 'ok' }>
-  | { kind: 'invalid'; field: 'crmOpportunity' | 'reason'; message: string }
-  /** `undoUntil`: until when the recorder may undo it (null: no undo window). */
-  | { kind: 'recorded'; handoff: HandoffRow; step: OutcomeRow; undoUntil: Date | null }
-  | { kind: 'reported'; handoff: HandoffRow; report: OutcomeReportRow };
+/** Who records or reports a step, and what recording it checks and answers: in blocks/results.ts, where the replies read it. */
+export type { OutcomeCheck, OutcomeMode, OutcomeResult } from '../blocks/results.js';
 
 export interface OutcomeRequest extends RequestContext {
   handoffId: number;

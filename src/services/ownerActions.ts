@@ -1,3 +1,4 @@
+import type { OwnerCheck, OwnerRefusal, OwnerResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
@@ -96,19 +97,8 @@ const moverOf = (h: HandoffRow, userId: string): Mover => ({
   role: userId === h.ownerUserId ? 'owner' : 'admin',
 });
 
-export type OwnerCheck =
-  | { kind: 'not_found' }
-  | { kind: 'external' }
-  | { kind: 'not_owner'; handoff: HandoffRow }
-  | { kind: 'not_now'; handoff: HandoffRow; action: OwnerAction }
-  | { kind: 'ok'; handoff: HandoffRow };
-
-export type OwnerRefusal = Exclude<OwnerCheck, { kind: 'ok' }> | { kind: 'changed'; handoff: HandoffRow };
-
-export type OwnerResult =
-  | OwnerRefusal
-  | { kind: 'invalid'; field: 'newAe' | 'days'; message: string }
-  | { kind: 'done'; handoff: HandoffRow };
+/** What the owner's actions check and answer: in blocks/results.ts, where the replies read it. */
+export type { OwnerCheck, OwnerRefusal, OwnerResult } from '../blocks/results.js';
 
 type OwnerRequest = RequestContext & { handoffId: number };
 

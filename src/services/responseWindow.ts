@@ -8,8 +8,9 @@ import {
 } from '../domain/businessDays.js';
 import { type Policy, planEscalation, type Step } from '../domain/escalation.js';
 import { type AfterAccept, type StepSchedule, stepSchedule } from '../domain/firstStep.js';
-import type { ClosedDay, HolidayCalendar } from '../domain/holidays.js';
+import type { HolidayCalendar } from '../domain/holidays.js';
 import { type ReminderPoint, reminderTimes } from '../domain/reminders.js';
+import type { DeadlinePreview } from '../domain/review.js';
 
 export interface WindowPlan {
   windowStartedAt: Date;
@@ -22,24 +23,8 @@ export interface WindowPlan {
   nextEscalationAt: Date | null;
 }
 
-/**
- * A window's deadline as the review shows it before sending (JSON: it is kept with the draft): when the answer is
- * due, the closed weekdays it skipped and why ("Thanksgiving Day (US)"), and whose public holidays count.
- */
-export interface DeadlinePreview {
-  /** ISO instant. */
-  dueAt: string;
-  timeZone: string;
-  businessDays: number;
-  skipped: ClosedDay[];
-  /** The public-holiday regions that count for the AE (empty: none do). */
-  holidayRegions: string[];
-  /**
-   * How they were chosen: from the AE's time zone (the default), listed for everyone, listed for this AE alone
-   * (HOLIDAY_REGIONS' `U…=` entry; none for them with `U…=none`), or switched off for everyone.
-   */
-  holidaysBy: 'zone' | 'setting' | 'person' | 'none';
-}
+/** A window's deadline as the review shows it before sending: in domain/review.ts, where renderers read it. */
+export type { DeadlinePreview } from '../domain/review.js';
 
 /**
  * Whose calendar: a person (their Slack user id and zone: their own HOLIDAY_REGIONS entry, if any, wins), or a zone

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { ScoreCheckView } from '../blocks/scoreCheck.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { scoredHandoffsSentIn } from '../db/repositories/scoreOutcomes.js';
@@ -22,16 +23,8 @@ export interface ScoreCheckDeps {
   readonly timeZone: string;
 }
 
-/** The score view (blocks/scoreCheck.ts): the check over a period, the weights in force, and whether they may change them. */
-export interface ScoreCheckView {
-  period: ScorePeriod;
-  from: Date;
-  to: Date;
-  timeZone: string;
-  check: ScoreCheck;
-  weights: ScoreWeights;
-  mayWeights: boolean;
-}
+/** The score view: the shape its renderer reads, in blocks/scoreCheck.ts. */
+export type { ScoreCheckView } from '../blocks/scoreCheck.js';
 
 /** The weights editor's form as read: a value per component as Slack sent it (any shape), and the note. */
 export interface WeightsForm {

@@ -1803,7 +1803,7 @@ const PROGRAM_PAGE_ROWS: readonly (ProgramRow & { page: string; title: string })
   },
 ];
 
-/** Each group of settings has its editor, for whom its row names (src/program/settingRows.ts). */
+/** Each group of settings has its editor, for whom its row names (src/domain/settingRows.ts). */
 const SETTINGS_ALLOWED = { program: PROGRAM_ADMIN, policies: PROGRAM_POLICIES } as const;
 const settingsEditRow = (group: SettingsGroup) => {
   const { short, permission } = SETTINGS_GROUPS[group];

@@ -74,6 +74,23 @@ const FUNCTION_LINES_MAX = 80;
  */
 const LONG_FUNCTIONS_ALLOWED = new Set<string>([]);
 
+/**
+ * The feature and use-case folders. The renderers (blocks/) import nothing from them, not even a type: the arrow runs
+ * one way, features → blocks → domain (issue 55). A shape a renderer reads lives in domain/ or in blocks/ itself.
+ */
+const ABOVE_BLOCKS = [
+  'services',
+  'packets',
+  'partners',
+  'program',
+  'escalation',
+  'outbox',
+  'handlers',
+  'compose',
+  'runtime',
+  'install',
+];
+
 /** A function's name: its own, the variable or property it is assigned to, or `<enclosing> › anonymous`. */
 function functionName(node: ts.FunctionLikeDeclaration, enclosing: string | undefined): string {
   if (node.name) return node.name.getText();
@@ -140,6 +157,18 @@ describe('the shape of src/', () => {
         [...(source.get(file) ?? '').matchAll(/(?:^|\n)import (?!type )[^;]*?from '(\.{1,2}\/[^']+)\.js'/g)]
           .map((m) => name(resolve(dirname(file), `${m[1]}.ts`)))
           .filter((target) => /^(services|escalation|partners|packets|outbox|handlers)\//.test(target))
+          .map((target) => `${name(file)} → ${target}`),
+      );
+    expect(upward).toEqual([]);
+  });
+
+  it('blocks/ imports nothing from the feature and use-case folders', () => {
+    const upward = files
+      .filter((file) => name(file).startsWith('blocks/'))
+      .flatMap((file) =>
+        importsOf(file)
+          .map(name)
+          .filter((target) => ABOVE_BLOCKS.some((folder) => target.startsWith(`${folder}/`)))
           .map((target) => `${name(file)} → ${target}`),
       );
     expect(upward).toEqual([]);

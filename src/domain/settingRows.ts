@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from '../domain/absence.js';
-import { parseReminderPoints, type ReminderPoint } from '../domain/reminders.js';
+import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from './absence.js';
+import { parseReminderPoints, type ReminderPoint } from './reminders.js';
 
-/** The program's settings, a row each (program/settings.ts says what a row is): adding a setting is a row here. */
+/**
+ * The program's settings, a row each (program/settings.ts says what a setting is and reads them): adding a setting is
+ * a row here. Pure data, in domain/ so that the Settings page and its editors (blocks/settingsEditor.ts) read it too.
+ */
 
 /** The groups: an editor each (its modal's title: `short`, Slack's 24 characters), and who may edit it. */
 export const SETTINGS_GROUPS = {
@@ -371,3 +374,8 @@ export const SETTINGS = {
     toConfig: (code: string) => code.toUpperCase(),
   },
 } as const satisfies Record<string, SettingRow>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+export const settingsOfGroup = (group: SettingsGroup) =>
+  SETTING_KEYS.filter((key) => SETTINGS[key].group === group);

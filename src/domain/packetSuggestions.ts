@@ -1,0 +1,16 @@
+/**
+ * The author's defaults (issue 52 item 3) as a new packet offers them: which fields a suggestion fills, and what one
+ * holds. packets/suggestions.ts finds them; blocks/packetSuggestions.ts shows them.
+ */
+
+/** The fields a suggestion fills, in the form's order. */
+export const SUGGESTED_FIELDS = ['partnerContactName', 'jointValue', 'warmPath'] as const;
+export type SuggestedField = (typeof SUGGESTED_FIELDS)[number];
+
+export interface PacketSuggestions {
+  /** The handoff the values come from (the author's own). */
+  handoffId: number;
+  partnerOrg: string;
+  /** Each field's value as its input takes it (the contact with their role after a comma). */
+  values: Partial<Record<SuggestedField, string>>;
+}
