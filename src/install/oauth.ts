@@ -14,6 +14,7 @@ import type { InstallationRow } from '../db/schema.js';
 import { type Logger, slackLogger } from '../logger.js';
 import { OAUTH_REDIRECT_PATH } from '../manifest/deployment.js';
 import { manifestBotScopes } from '../manifest/scopes.js';
+import { realTimers, type Timers } from '../runtime/timers.js';
 import { installPage } from './pages.js';
 import { tokenKey } from './seal.js';
 import { AnotherInstallation, createInstallationStore, OrgWideInstall, storedInstallation } from './store.js';
@@ -119,6 +120,35 @@ export interface InstallsDeps {
   logger: Logger;
   /** How often a process that did not serve the callback looks for the installation another one stored. */
   lookEveryMs?: number;
+  /** Real time for that look (the process's own by default). */
+  timers?: Timers;
+}
+
+/**
+ * The installation's key once someone installs the app: told at once by this process's store, or found by looking
+ * every `lookEveryMs` (another process on the database served the redirect), on the app's timers.
+ */
+export function waitForInstall(
+  deps: Pick<InstallsDeps, 'timers' | 'lookEveryMs'>,
+  current: () => Promise<InstallationRow | undefined>,
+  listeners: ((installKey: string) => void)[],
+): Promise<string> {
+  const timers = deps.timers ?? realTimers;
+  return new Promise<string>((resolve, reject) => {
+    let settled = false;
+    const done = (installKey: string) => {
+      if (settled) return;
+      settled = true;
+      timers.clearInterval(timer);
+      listeners.splice(listeners.indexOf(done), 1);
+      resolve(installKey);
+    };
+    listeners.push(done);
+    const timer = timers.setInterval(() => {
+      current().then((row) => row?.sealed && done(row.installKey), reject);
+    }, deps.lookEveryMs ?? 5000);
+    timer.unref?.();
+  });
 }
 
 export function createInstalls(deps: InstallsDeps): Installs {
@@ -145,24 +175,10 @@ export function createInstalls(deps: InstallsDeps): Installs {
       callback: (req, res) => installer.handleCallback(req, res, callback),
     },
     tokens,
-    installed: () =>
-      new Promise<string>((resolve, reject) => {
-        let timer: NodeJS.Timeout | undefined;
-        const look = async () => {
-          const row = await current().catch(reject);
-          if (row?.sealed) {
-            if (timer) clearInterval(timer);
-            resolve(row.installKey);
-          }
-        };
-        listeners.push((installKey) => {
-          if (timer) clearInterval(timer);
-          resolve(installKey);
-        });
-        timer = setInterval(() => void look(), deps.lookEveryMs ?? 5000);
-        timer.unref();
-        void look();
-      }),
+    installed: async () => {
+      const row = await current();
+      return row?.sealed ? row.installKey : waitForInstall(deps, current, listeners);
+    },
     async uninstalled() {
       const row = await current();
       if (row) await store.uninstalled(row.installKey);
