@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { isStorageOutage, probeSqlite, sqliteErrorOf } from '../runtime/storageHealth.js';
 import {
   type MigrationsApplied,
   newestApplied,
@@ -14,6 +13,7 @@ import {
 } from './migrationsCheck.js';
 import { createPrivateFileIfMissing, makePrivateFolder } from './privateFiles.js';
 import * as schema from './schema.js';
+import { isStorageOutage, probeSqlite, sqliteErrorOf } from './storageErrors.js';
 import { sqliteStore } from './store.js';
 import type { Db } from './types.js';
 

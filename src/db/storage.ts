@@ -1,9 +1,9 @@
 import type { Logger } from '../logger.js';
-import { PG_PROBE_SQL, probeSqlite, type StorageProbe } from '../runtime/storageHealth.js';
 import type { AppDatabase } from './client.js';
 import type { MigrationsApplied } from './migrationsCheck.js';
 import { PostgresNewerError } from './pg/moveErrors.js';
 import { openPostgresDatabase } from './pg/store.js';
+import { PG_PROBE_SQL, probeSqlite, type StorageProbe } from './storageErrors.js';
 import type { Db } from './types.js';
 
 /**

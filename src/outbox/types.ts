@@ -1,4 +1,3 @@
-import type { HomeView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Db, Tx } from '../db/client.js';
@@ -6,15 +5,11 @@ import type { OutboxRow } from '../db/repositories/outbox.js';
 import type { Logger } from '../logger.js';
 import type { Timers } from '../runtime/timers.js';
 import type { CrmDelivery } from '../services/crm/delivery.js';
+import type { HomeRenderer } from '../services/homeViews.js';
 import type { Surfaces } from '../services/surfaces.js';
 
-/** Renders a person's App Home for a republish, with the hash of the view they were last published. */
-export interface HomeRenderer {
-  /** The Home as it is now, the hash of the view last published, and the change count it shows. */
-  render(userId: string): Promise<{ view: HomeView; hash: string | null; version: number } | undefined>;
-  /** Records the published view's hash (null: forget it); true when a change came in meanwhile. */
-  published(userId: string, hash: string | null, version?: number): Promise<boolean>;
-}
+/** What a Home republish renders with (services/homeViews.ts). */
+export type { HomeRenderer } from '../services/homeViews.js';
 
 export type DeliveryVerdict =
   | { kind: 'send' }

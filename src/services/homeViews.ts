@@ -1,3 +1,4 @@
+import type { HomeView } from '@slack/types';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import {
@@ -8,9 +9,19 @@ import {
   rememberHomeHash,
 } from '../db/repositories/homeViews.js';
 import type { PeriodKey } from '../domain/periods.js';
-import type { HomeRenderer } from '../outbox/types.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import type { HomeTab } from './home.js';
+
+/**
+ * Renders a person's App Home for a republish, with the hash of the view they were last published: what the outbox's
+ * Home publisher asks (outbox/kinds/homePublish.ts).
+ */
+export interface HomeRenderer {
+  /** The Home as it is now, the hash of the view last published, and the change count it shows. */
+  render(userId: string): Promise<{ view: HomeView; hash: string | null; version: number } | undefined>;
+  /** Records the published view's hash (null: forget it); true when a change came in meanwhile. */
+  published(userId: string, hash: string | null, version?: number): Promise<boolean>;
+}
 
 export interface HomeViewsDeps {
   db: Db;

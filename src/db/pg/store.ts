@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { storageRefusalOf } from '../../runtime/storageHealth.js';
 import type { MigrationsApplied } from '../migrationsCheck.js';
+import { storageRefusalOf } from '../storageErrors.js';
 import { asTransactionBody, outsideTransaction } from '../store.js';
 import type { Db, Tx } from '../types.js';
 import { applyPostgresMigrations } from './migrations.js';
