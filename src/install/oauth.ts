@@ -163,7 +163,8 @@ export function createInstalls(deps: InstallsDeps): Installs {
     key,
     onStored: (installKey) => {
       tokens.forget();
-      for (const listener of listeners) listener(installKey);
+      // A copy: a waiter leaves the list as it is told.
+      for (const listener of [...listeners]) listener(installKey);
     },
   });
   const current = async () => (await installedNow(deps.db))[0];
