@@ -18,8 +18,8 @@ import { writePrivateFile } from './db/privateFiles.js';
 import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from './db/readOnly.js';
 import { logMismatches } from './db/repositories/events.js';
 import { redactedUrl } from './db/storage.js';
-import { touchLogCsv } from './services/exportCsv.js';
-import { parseExportRange } from './services/exports.js';
+import { touchLogCsv } from './revops/exportCsv.js';
+import { parseExportRange } from './revops/exports.js';
 
 const USAGE =
   'Usage: npm run export -- [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE]\n' +

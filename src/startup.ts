@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { slackDirectory } from './core/directory.js';
 import type { PolicyBook } from './domain/policyFile.js';
 import type { Logger } from './logger.js';
 import {
@@ -9,7 +10,6 @@ import {
   type InternalChannelSource,
   internalChannelSources,
 } from './partners/internalChannels.js';
-import { slackDirectory } from './services/directory.js';
 import { type InstalledWorkspace, verifySlackAuth } from './slackAuth.js';
 
 /**

@@ -5,7 +5,7 @@ import { mention, plain, userText } from './mrkdwn.js';
 import type { AskRefusal, AskResult } from './results.js';
 
 /**
- * Why a question, an answer or a request for more time was refused (services/asks.ts), shown only to whoever clicked
+ * Why a question, an answer or a request for more time was refused (escalation/asks.ts), shown only to whoever clicked
  * or submitted: who may, or why not now. Nothing was changed.
  */
 

@@ -10,7 +10,7 @@ import { channelLink, mention, userText } from './mrkdwn.js';
 import { button, context, handoffTitle, notifyText, pt, section } from './parts.js';
 
 /**
- * The author's notice of partner text held back from the partner (partners/heldBack.ts): what the partner no longer
+ * The author's notice of partner text held back from the partner (core/heldBack.ts): what the partner no longer
  * sees and why, with Still true and Edit while it is so; afterwards, what was done, with no buttons.
  */
 

@@ -53,7 +53,7 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
  * Whether the partner thread got a reply about a decision: fixed when the decision is recorded (the reply is queued in
  * its transaction, or not at all when the answer changes nothing the partner knows, like a second decline after a
  * reassignment), so the notice says the same thing whenever it is rendered; except while that reply is held
- * (services/surfaces.ts): because the app is not in the channel (`waits`: the removal and the invite refresh the
+ * (core/surfaces.ts): because the app is not in the channel (`waits`: the removal and the invite refresh the
  * notice), or because the directory holds the channel (`held`: the hold and the admin's confirmation refresh it).
  */
 export type PartnerPost = 'told' | 'waits' | 'held' | 'none';

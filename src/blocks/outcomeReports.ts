@@ -8,7 +8,7 @@ import { mention, personFor, slackDate, userText } from './mrkdwn.js';
 import { buttonLabel, context, handoffTitle, notifyText, pt, section } from './parts.js';
 
 /**
- * What an owner's or author's report of an outcome says (services/outcomeReport.ts): to the AE, with Confirm and Not
+ * What an owner's or author's report of an outcome says (outcomes/outcomeReport.ts): to the AE, with Confirm and Not
  * right while it waits; to the reporter, "waiting for the AE"; to both afterwards, what became of it. And the undo of
  * a recorded step: the recorder's Undo while the window is open, and a notice of a step undone.
  */

@@ -161,7 +161,7 @@ export function lostModal(h: HandoffRow, mode: 'record' | 'report' = 'record'): 
   };
 }
 
-/** Who recorded an outcome when the CRM reported it (see services/crm/readBack.ts). */
+/** Who recorded an outcome when the CRM reported it (see crm/readBack.ts). */
 export const CRM_RECORDERS: Readonly<Record<string, string>> = {
   'crm:salesforce': 'Salesforce',
   'crm:hubspot': 'HubSpot',

@@ -8,7 +8,7 @@ import { button, pt } from './parts.js';
 
 /**
  * What Withdraw's confirm dialog says happens. The partner channel is told only if it heard of the handoff
- * (services/notifications.ts `withdrawMessages`). A decision is what starts the partner thread, so a handoff that can
+ * (core/notifications.ts `withdrawMessages`). A decision is what starts the partner thread, so a handoff that can
  * still be withdrawn (open or expired) was heard of there only if an earlier AE declined it: never on its first
  * assignment. The owner's notice says afterwards which it was.
  */

@@ -9,7 +9,7 @@ import type { AddRefusal } from '../domain/messageLinks.js';
  * they are here so that a renderer reads them without importing a service (docs/architecture.md).
  */
 
-// Returned by services/asks.ts
+// Returned by escalation/asks.ts
 
 export type AskRefusal =
   | { kind: 'not_found' }
@@ -24,7 +24,7 @@ export type AskResult =
   | { kind: 'answered'; handoff: HandoffRow; question: QuestionRow }
   | { kind: 'more_time'; handoff: HandoffRow; granted: boolean };
 
-// Returned by services/handoffs.ts
+// Returned by core/handoffs.ts
 
 export type DecisionCheck =
   | { kind: 'not_found' }
@@ -39,7 +39,7 @@ export type DecisionResult =
   | Exclude<DecisionCheck, { kind: 'open' }>
   | { kind: 'recorded'; handoff: HandoffRow };
 
-// Returned by services/helpRequests.ts
+// Returned by partners/helpRequests.ts
 
 export type HelpRequestResult =
   | { kind: 'forbidden' }
@@ -47,14 +47,14 @@ export type HelpRequestResult =
   | { kind: 'invalid'; errors: Record<string, string> }
   | { kind: 'sent'; request: HelpRequestRow; duplicate: boolean };
 
-// Returned by services/messageLinks.ts
+// Returned by packets/messageLinks.ts
 
 export type AddResult =
   | { kind: 'refused'; refusal: AddRefusal; handoffId: number }
   | { kind: 'added'; handoff: HandoffRow; eventId: number }
   | { kind: 'already'; handoff: HandoffRow };
 
-// Returned by services/outcomes.ts
+// Returned by outcomes/outcomes.ts
 
 /**
  * `record`: the AE or an admin records the step (the partner hears it as fact); `report`: the owner or the author
@@ -76,7 +76,7 @@ export type OutcomeResult =
   | { kind: 'recorded'; handoff: HandoffRow; step: OutcomeRow; undoUntil: Date | null }
   | { kind: 'reported'; handoff: HandoffRow; report: OutcomeReportRow };
 
-// Returned by services/outcomeAnswers.ts
+// Returned by outcomes/outcomeAnswers.ts
 
 export type AnswerResult =
   | OutcomeResult
@@ -84,7 +84,7 @@ export type AnswerResult =
   | { kind: 'answered'; handoff: HandoffRow; report: OutcomeReportRow }
   | { kind: 'declined'; handoff: HandoffRow; report: OutcomeReportRow };
 
-// Returned by services/outcomeUndo.ts
+// Returned by outcomes/outcomeUndo.ts
 
 export type UndoResult =
   | { kind: 'not_found' }
@@ -96,7 +96,7 @@ export type UndoResult =
   | { kind: 'gone'; handoff: HandoffRow }
   | { kind: 'undone'; handoff: HandoffRow; step: OutcomeRow };
 
-// Returned by services/ownerActions.ts
+// Returned by escalation/ownerActions.ts
 
 export type OwnerCheck =
   | { kind: 'not_found' }
@@ -112,7 +112,7 @@ export type OwnerResult =
   | { kind: 'invalid'; field: 'newAe' | 'days'; message: string }
   | { kind: 'done'; handoff: HandoffRow };
 
-// Returned by partners/heldBack.ts
+// Returned by core/heldBack.ts
 
 export type HeldBackRefusal =
   | { kind: 'not_found' }

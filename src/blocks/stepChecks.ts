@@ -121,7 +121,7 @@ function stepNow(h: HandoffRow, due: string, kind?: StepMessage): string | undef
 /**
  * One message of the first step's tracking, from the handoff now: what it was about (the step and its date then),
  * and, once that is no longer so, where the step stands. The AE's buttons (Meeting held …, New date) are added by the
- * surface, on their newest one while it is about the step's date now (services/surfaceOffers.ts).
+ * surface, on their newest one while it is about the step's date now (core/surfaceOffers.ts).
  */
 export function stepCheckMessage(
   h: HandoffRow,

@@ -2,7 +2,7 @@ import type { HeldBackAsk } from '../domain/heldBack.js';
 import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
 import type { StepMessage, TakenBack } from './stepChecks.js';
 
-/** What a surface was about when it was queued (services/notifications.ts writes these). */
+/** What a surface was about when it was queued (core/notifications.ts writes these). */
 export interface SurfaceParams {
   stamp?: string;
   ae?: string;

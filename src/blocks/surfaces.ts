@@ -68,7 +68,7 @@ export function readerOf(m: Pick<SurfaceModel, 'kind' | 'params'>): string | und
   return m.params.to ?? (AE_KINDS.includes(m.kind) ? m.params.ae : undefined);
 }
 
-/** Everything a surface shows, read from the database by services/surfaces.ts. */
+/** Everything a surface shows, read from the database by core/surfaces.ts. */
 export interface SurfaceModel {
   kind: SurfaceKind;
   /** The handoff now. */
@@ -89,7 +89,7 @@ export interface SurfaceModel {
   crmOpportunity?: string | null;
   /** The AE's packet of an expired handoff: the move a level of its policy will make, as the owner was told. */
   expiryPlan?: PlannedMove | undefined;
-  /** The buttons this message offers its reader now (see the placement rules in services/surfaces.ts). */
+  /** The buttons this message offers its reader now (see the placement rules in core/surfaces.ts). */
   offer: Offer;
   /**
    * The reader may take the owner's actions now, but their buttons are on the reader's newest message about the
@@ -353,7 +353,7 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
   };
 }
 
-/** The AE's packet message of the current assignment (services/notifications.ts names it the same way). */
+/** The AE's packet message of the current assignment (core/notifications.ts names it the same way). */
 function packetKeyOf(h: Pick<HandoffRow, 'id' | 'assignment'>): string {
   return h.assignment === 1 ? `handoff:${h.id}:ae_dm` : `handoff:${h.id}:a${h.assignment}:ae_dm`;
 }

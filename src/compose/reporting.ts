@@ -1,17 +1,17 @@
 import { pagesFor } from '../blocks/programPages.js';
 import type { Config } from '../config.js';
+import { createSlackFiles } from '../core/slackFiles.js';
 import { offerFor } from '../domain/lifecycle.js';
 import { may } from '../domain/permissions.js';
 import { createAbsenceOf } from '../escalation/absence.js';
+import { createHome } from '../home/home.js';
+import type { Parked } from '../outbox/parked.js';
 import { createProgramAdmin } from '../program/admin.js';
-import { createDigest } from '../services/digest.js';
-import { createHome } from '../services/home.js';
-import { createMetrics } from '../services/metrics.js';
-import { createMoney } from '../services/money.js';
-import { createMyDays, type MyDays } from '../services/myDays.js';
-import type { Parked } from '../services/parked.js';
-import { createScoreCheck } from '../services/scoreCheck.js';
-import { createSlackFiles } from '../services/slackFiles.js';
+import { createMyDays, type MyDays } from '../program/myDays.js';
+import { createDigest } from '../revops/digest.js';
+import { createMetrics } from '../revops/metrics.js';
+import { createMoney } from '../revops/money.js';
+import { createScoreCheck } from '../revops/scoreCheck.js';
 import { componentLog, type Shared } from './types.js';
 
 /** Whose App Home shows program metrics (domain/permissions.ts). */

@@ -1,32 +1,32 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { ChannelAccess } from '../core/channelAccess.js';
+import type { Directory } from '../core/directory.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import type { WindowPlanner } from '../core/responseWindow.js';
+import type { Surfaces } from '../core/surfaces.js';
+import type { Crm } from '../crm/index.js';
+import type { CrmReadBack } from '../crm/readBack.js';
 import type { Db } from '../db/client.js';
 import type { Covers } from '../escalation/covers.js';
 import type { Escalations } from '../escalation/escalations.js';
+import type { FirstSteps } from '../escalation/firstSteps.js';
 import type { Policies } from '../escalation/policies.js';
 import type { Sweeper } from '../escalation/sweep.js';
 import type { HandlerDeps } from '../handlers/index.js';
+import type { Home } from '../home/home.js';
 import type { Installs } from '../install/oauth.js';
 import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
-import type { ChannelAccess } from '../partners/channelAccess.js';
 import type { InternalChannels } from '../partners/internalChannels.js';
 import type { PartnerText } from '../partners/partnerText.js';
 import type { Program } from '../program/program.js';
+import type { Digest } from '../revops/digest.js';
+import type { Metrics } from '../revops/metrics.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import type { RequestActivity } from '../runtime/requestActivity.js';
 import type { StorageProbe } from '../runtime/storageHealth.js';
 import type { Timers } from '../runtime/timers.js';
-import type { Crm } from '../services/crm/index.js';
-import type { CrmReadBack } from '../services/crm/readBack.js';
-import type { Digest } from '../services/digest.js';
-import type { Directory } from '../services/directory.js';
-import type { FirstSteps } from '../services/firstSteps.js';
-import type { Home } from '../services/home.js';
-import type { Lifecycle } from '../services/lifecycle.js';
-import type { Metrics } from '../services/metrics.js';
-import type { WindowPlanner } from '../services/responseWindow.js';
-import type { Surfaces } from '../services/surfaces.js';
 import type { SlackClients } from '../slackClients.js';
 import type { Startup } from '../startup.js';
 
@@ -79,7 +79,7 @@ export interface Services {
   digest: Digest;
   home: Home;
   internalChannels: InternalChannels;
-  /** Queues a republish of the RevOps Homes when a handoff changed since the last time (services/metricsFollow.ts). */
+  /** Queues a republish of the RevOps Homes when a handoff changed since the last time (revops/metricsFollow.ts). */
   followMetrics: () => Promise<void>;
   /** Reads the CRM records of accepted linked handoffs for closed deals (every CRM_POLL_SECONDS). */
   crmReadBack: CrmReadBack;
@@ -88,7 +88,7 @@ export interface Services {
   /** The escalation policies' notifications and reassignments, run after each sweep. */
   escalations: Escalations;
   policies: Policies;
-  /** Polls the CRMs when CRM_POLL_SECONDS have passed on the app's clock (services/crmFollow.ts). */
+  /** Polls the CRMs when CRM_POLL_SECONDS have passed on the app's clock (crm/crmFollow.ts). */
   followCrm: () => Promise<void>;
   /** What the Slack handlers use. */
   handlers: Omit<HandlerDeps, 'config' | 'startup'>;
@@ -103,9 +103,9 @@ export interface Shared extends Base {
   windows: WindowPlanner;
   internalChannels: InternalChannels;
   onOutboxWrite: () => void;
-  /** Applies every change of a handoff after it is sent (services/lifecycle.ts). */
+  /** Applies every change of a handoff after it is sent (core/lifecycle.ts). */
   lifecycle: Lifecycle;
-  /** Messages about a handoff, rendered from its state (services/surfaces.ts). */
+  /** Messages about a handoff, rendered from its state (core/surfaces.ts). */
   surfaces: Surfaces;
   /** The connected CRMs (none: the CRM loop is off). */
   crm: Crm;

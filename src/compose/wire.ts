@@ -1,10 +1,19 @@
 import type { Config } from '../config.js';
+import { type Directory, slackDirectory } from '../core/directory.js';
+import { createLifecycle } from '../core/lifecycle.js';
+import { createWindowPlanner, type WindowPlanner } from '../core/responseWindow.js';
+import { createSurfaces } from '../core/surfaces.js';
+import { crmActivityHearer } from '../crm/activities.js';
+import { createHubspot } from '../crm/hubspot.js';
+import { crmFromConfig, verifyCrm } from '../crm/index.js';
+import { createSalesforce } from '../crm/salesforce.js';
 import { recordTokenInstallation } from '../db/repositories/installations.js';
 import { createCovers } from '../escalation/covers.js';
 import { businessDayHours, createPolicies } from '../escalation/policies.js';
 import type { Installs } from '../install/oauth.js';
 import { installKeyOf } from '../install/store.js';
 import type { OutboxWorker } from '../outbox/worker.js';
+import { watchersHearer } from '../packets/watchers.js';
 import { createInternalChannels } from '../partners/internalChannels.js';
 import { importSettingsOnce } from '../program/importOnce.js';
 import { liveConfig } from '../program/liveConfig.js';
@@ -14,13 +23,6 @@ import type { RevocationRecord } from '../runtime/health.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import { revocationRecord } from '../runtime/revocations.js';
 import { realTimers } from '../runtime/timers.js';
-import { createHubspot } from '../services/crm/hubspot.js';
-import { crmFromConfig, verifyCrm } from '../services/crm/index.js';
-import { createSalesforce } from '../services/crm/salesforce.js';
-import { type Directory, slackDirectory } from '../services/directory.js';
-import { createLifecycle } from '../services/lifecycle.js';
-import { createWindowPlanner, type WindowPlanner } from '../services/responseWindow.js';
-import { createSurfaces } from '../services/surfaces.js';
 import { createSlackClients, type SlackClients } from '../slackClients.js';
 import { internalChannelSettings, type Startup } from '../startup.js';
 import { resolveStartupPatiently } from '../startupRetry.js';
@@ -206,7 +208,12 @@ export async function wire(opts: StartOptions): Promise<{
   const services = createServices({
     ...opts,
     config,
-    lifecycle: createLifecycle({ db, onOutboxWrite, groupMembers: program.groupMembers }),
+    // The features that hear of every change, in the order their messages are queued.
+    lifecycle: createLifecycle({
+      db,
+      onOutboxWrite,
+      hearers: [watchersHearer(program.groupMembers), crmActivityHearer],
+    }),
     surfaces: createSurfaces({
       db,
       clock,

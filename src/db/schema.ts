@@ -31,7 +31,7 @@ const optionalChannelId = customType<{ data: string | null; driverData: string; 
 });
 
 /**
- * One finding of the conflict and duplicate check, as stored with a handoff (services/checks.ts `Finding`): another
+ * One finding of the conflict and duplicate check, as stored with a handoff (packets/checks.ts `Finding`): another
  * handoff on the account (another partner's: a channel conflict; the same partner's, still open: a duplicate), or a
  * reseller registered on it.
  */
@@ -101,7 +101,7 @@ export const partnerWorkspaces = sqliteTable(
 export const REMOVED_CHANNEL_HOWS = ['event', 'refused', 'held'] as const;
 
 /**
- * The channels the app was removed from and not yet invited back to (partners/channelAccess.ts): what would go there
+ * The channels the app was removed from and not yet invited back to (core/channelAccess.ts): what would go there
  * waits. Written when the removal is noted, deleted when the app is in the channel again (`member_joined_channel`,
  * or the re-check finds it a member), so it survives a restart and is the same for every process on the database.
  */
@@ -121,7 +121,7 @@ export const removedChannels = sqliteTable('removed_channels', {
  * partner update waits there (one such notice per handoff and channel while it waits), or an admin of an internal
  * channel (`handoff_id` null). Each is remembered by the key its post records in posted_messages; when the app is in
  * the channel again (the invite, or the re-check), each is edited to say so (a `chat.update` of the outbox) and its
- * row deleted, so a later removal tells again (partners/channelAccess.ts).
+ * row deleted, so a later removal tells again (core/channelAccess.ts).
  */
 export const channelAccessNotices = sqliteTable(
   'channel_access_notices',
@@ -214,7 +214,7 @@ export const handoffs = sqliteTable(
     partnerNextMoveDate: text('partner_next_move_date'),
     /**
      * The partner next move as its author confirmed it still true after it was held back for naming a former AE
-     * (partners/heldBack.ts): while the move is this text, it is shown to the partner again. Null: never confirmed.
+     * (core/heldBack.ts): while the move is this text, it is shown to the partner again. Null: never confirmed.
      */
     partnerNextMoveConfirmed: text('partner_next_move_confirmed'),
     partnerAgreedInWriting: integer('partner_agreed_in_writing', { mode: 'boolean' }).notNull(),
@@ -292,7 +292,7 @@ export const handoffs = sqliteTable(
     /** Why the author sent it anyway (below the lowest band, or despite a duplicate). */
     overrideReason: text('override_reason'),
     /**
-     * What the conflict and duplicate check found on the account when the author pressed Send (services/checks.ts):
+     * What the conflict and duplicate check found on the account when the author pressed Send (packets/checks.ts):
      * the channel conflicts, registered resellers and duplicates they sent it past. Internal: the AE's packet shows
      * them, no partner message ever does. Null for handoffs sent before migration 0015 (not recorded then).
      */

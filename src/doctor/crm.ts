@@ -1,8 +1,8 @@
+import { createHubspot } from '../crm/hubspot.js';
+import { crmFromConfig } from '../crm/index.js';
+import { createSalesforce, type SalesforceConnector } from '../crm/salesforce.js';
+import { type CrmConnector, CrmError, type CrmRead } from '../crm/types.js';
 import type { CrmSystem } from '../domain/crmLink.js';
-import { createHubspot } from '../services/crm/hubspot.js';
-import { crmFromConfig } from '../services/crm/index.js';
-import { createSalesforce, type SalesforceConnector } from '../services/crm/salesforce.js';
-import { type CrmConnector, CrmError, type CrmRead } from '../services/crm/types.js';
 import { loginUrlWarning, myDomainRefusal } from './salesforceLoginUrl.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 

@@ -1,5 +1,5 @@
+import type { DirectoryChannel } from '../core/directory.js';
 import { internalChannelSources } from '../partners/internalChannels.js';
-import type { DirectoryChannel } from '../services/directory.js';
 import { configInForce, placeOfVariable, settingPlace } from './inForce.js';
 import { lookupFailure } from './lookups.js';
 import {

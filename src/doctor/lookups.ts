@@ -1,5 +1,5 @@
+import { DirectoryUnavailableError } from '../core/directory.js';
 import { slackErrorCode } from '../runtime/health.js';
-import { DirectoryUnavailableError } from '../services/directory.js';
 import type { Finding } from './types.js';
 
 /** A Slack lookup that failed for another reason than "no such thing": what Slack said, as a failed finding. */

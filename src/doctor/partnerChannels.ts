@@ -1,3 +1,4 @@
+import type { DirectoryChannel } from '../core/directory.js';
 import {
   channelsOf,
   findWorkspace,
@@ -6,7 +7,6 @@ import {
   type PartnerChannelRow,
   type PartnerRow,
 } from '../db/repositories/partners.js';
-import type { DirectoryChannel } from '../services/directory.js';
 import { strangersIn } from './internalChannels.js';
 import { lookupFailure } from './lookups.js';
 import { type Check, type DoctorContext, type Finding, noteFound } from './types.js';

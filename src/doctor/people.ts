@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
+import type { DirectoryUser } from '../core/directory.js';
 import type { PolicyBook } from '../domain/policyFile.js';
 import type { ProgramKindName } from '../program/kinds.js';
 import type { ProgramState } from '../program/state.js';
-import type { DirectoryUser } from '../services/directory.js';
 import { lookupFailure } from './lookups.js';
 import {
   type Check,

@@ -1,4 +1,4 @@
-import { MY_DOMAIN_ADVICE, myDomainAdvice } from '../services/crm/salesforceLoginUrl.js';
+import { MY_DOMAIN_ADVICE, myDomainAdvice } from '../crm/salesforceLoginUrl.js';
 import type { Finding } from './types.js';
 
 /** Where an admin finds the org's My Domain. */

@@ -1,11 +1,11 @@
 import type { Installation } from '@slack/oauth';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError, WebClient } from '@slack/web-api';
+import { slackDirectory } from '../core/directory.js';
 import { installedNow } from '../db/repositories/installations.js';
 import { open, tokenKey } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
 import { manifestBotScopes, manifestShortcuts } from '../manifest/scopes.js';
 import { SLACK_AUTH_ERRORS } from '../runtime/health.js';
-import { slackDirectory } from '../services/directory.js';
 import { startupOf } from '../startup.js';
 import { shownUrl } from './redact.js';
 import type { Check, DoctorContext, Finding } from './types.js';

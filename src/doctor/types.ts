@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { Directory } from '../core/directory.js';
 import type { Db } from '../db/client.js';
 import type { PolicyBook } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
 import type { ProgramKindName } from '../program/kinds.js';
 import type { ProgramState } from '../program/state.js';
-import type { Directory } from '../services/directory.js';
 
 /** A finding's verdict. Only `fail` makes the doctor exit with code 1. */
 export type Status = 'pass' | 'warn' | 'fail' | 'skip';

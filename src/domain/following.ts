@@ -20,7 +20,7 @@ export type FollowNews = 'decision' | 'outcome';
  * Which changes of the lifecycle are news to a follower, and of which kind: the AE's answer and what ends or moves
  * the wait for one (a decision), and the deal's outcome steps (an outcome). A change not listed is nobody's news
  * but its own people's (a reminder, an edit, a question to the author). One table: the messages a change owes read
- * their watchers from it (services/watchers.ts), never a branch per event.
+ * their watchers from it (packets/watchers.ts), never a branch per event.
  */
 export const FOLLOWER_NEWS: Readonly<Partial<Record<LifecycleEvent, FollowNews>>> = {
   accept: 'decision',

@@ -2,7 +2,7 @@ import type { Outcome } from './outcomes.js';
 
 /**
  * The partner's next move held back from the partner (domain/partnerView.ts says when), as its author is asked
- * about it: what the notice asks, and what became of it. partners/heldBack.ts asks and answers; the notice is
+ * about it: what the notice asks, and what became of it. core/heldBack.ts asks and answers; the notice is
  * rendered from these (blocks/heldBackNotice.ts).
  */
 

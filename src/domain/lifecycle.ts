@@ -35,7 +35,7 @@ export {
 
 /**
  * The handoff's lifecycle in one table: its states, the events that move it, who may trigger each, and the guard.
- * The services apply a transition through one function (services/lifecycle.ts) that derives its SQL guard from this
+ * The services apply a transition through one function (core/lifecycle.ts) that derives its SQL guard from this
  * table; handlers refuse and renderers hide buttons through `can`, from the same table. Adding a transition is one
  * entry here (or in a group of its own, such as
  * domain/asks.ts) plus its renderers.
@@ -196,7 +196,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleEvent, Transition>> = {
     cancelsReminders: false,
     crm: false,
   },
-  // Undo of the latest outcome step within the undo window, before the partner post (services/outcomeUndo.ts checks
+  // Undo of the latest outcome step within the undo window, before the partner post (outcomes/outcomeUndo.ts checks
   // the window and that it is the recorder's, or an admin's).
   undo_outcome: {
     from: ['accepted'],
@@ -277,7 +277,7 @@ export function nextStatus(event: LifecycleEvent, h: Pick<LifecycleState, 'statu
  * The sweep's times a handoff keeps only while it is in a state their sweep reads: a reminder while it waits for its
  * AE, an escalation step while it is open or expired. Entering any other state clears them, so they leave their
  * partial indexes (db/schema.ts) instead of lingering there. Applied by every transition that moves the state
- * (services/lifecycle.ts, and the decision's prepared statement).
+ * (core/lifecycle.ts, and the decision's prepared statement).
  */
 export function sweepTimesEndedBy(status: HandoffStatus): {
   nextReminderAt?: null;

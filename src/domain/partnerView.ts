@@ -221,7 +221,7 @@ export function heldBackWhy(
 
 /**
  * Whether a next move written before an outcome step still holds after it: its "by" date is after the step's day, or
- * its author confirmed or rewrote it since the step was recorded. Otherwise the author is asked (partners/heldBack.ts).
+ * its author confirmed or rewrote it since the step was recorded. Otherwise the author is asked (core/heldBack.ts).
  */
 function reachesPast(
   h: Pick<PartnerHandoff, 'partnerNextMoveDate'>,

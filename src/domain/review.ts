@@ -10,7 +10,7 @@ import type { ReadinessItem, Scorecard } from './scoring.js';
 
 /**
  * What the author reviews before sending (`Review`, kept as the draft and shown by blocks/reviewModal.ts), with the
- * parts that feature computes: the account's findings (services/checks.ts), the deadline (services/responseWindow.ts)
+ * parts that feature computes: the account's findings (packets/checks.ts), the deadline (core/responseWindow.ts)
  * and the partner channel as Slack showed it (packets/slackChecks.ts). Shapes only: the packet feature fills them.
  */
 

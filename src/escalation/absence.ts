@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
+import type { Directory } from '../core/directory.js';
 import { type Away, type AwayRules, awayFrom } from '../domain/absence.js';
-import type { Directory } from '../services/directory.js';
 import type { Covers } from './covers.js';
 
 /** Whether an AE is away now, and until when: what the stall nudges and the digest ask (issue 50). */

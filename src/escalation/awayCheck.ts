@@ -1,4 +1,6 @@
 import type { Clock } from '../clock.js';
+import type { Directory } from '../core/directory.js';
+import type { Lifecycle } from '../core/lifecycle.js';
 import type { Db } from '../db/client.js';
 import { cycleEvents, findWaitingForAe } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
@@ -6,8 +8,6 @@ import { waitingForAe } from '../db/repositories/slackEvents.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
 import { type Away, type AwayRules, awayFrom, type SlackStatus } from '../domain/absence.js';
 import type { Logger } from '../logger.js';
-import type { Directory } from '../services/directory.js';
-import type { Lifecycle } from '../services/lifecycle.js';
 import type { Covers } from './covers.js';
 import { awayNoticeMessages } from './notices.js';
 import type { Policies } from './policies.js';

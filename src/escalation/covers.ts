@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
+import { type Directory, DirectoryUnavailableError, personRefusal } from '../core/directory.js';
+import type { RequestContext } from '../core/requestContext.js';
 import type { Db, Executor } from '../db/client.js';
 import { type CoverRow, deleteCover, findCover, saveCover } from '../db/repositories/covers.js';
 import { type Away, type AwayDays, awayByDays } from '../domain/absence.js';
 import { isInternalActor } from '../domain/actor.js';
 import type { Logger } from '../logger.js';
-import { type Directory, DirectoryUnavailableError, personRefusal } from '../services/directory.js';
-import type { RequestContext } from '../services/requestContext.js';
 
 /** The longest cover one can name at once, in days: a longer absence is a reassignment, not a cover. */
 export const COVER_MAX_DAYS = 90;

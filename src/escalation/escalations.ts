@@ -1,4 +1,7 @@
 import type { Clock } from '../clock.js';
+import { type Directory, DirectoryUnavailableError } from '../core/directory.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import type { WindowPlanner } from '../core/responseWindow.js';
 import type { Db } from '../db/client.js';
 import { findEscalationsDue } from '../db/repositories/escalation.js';
 import { type HandoffRow, updateIfUnchanged } from '../db/repositories/handoffs.js';
@@ -8,9 +11,6 @@ import { dueStep, type Level, type Step } from '../domain/escalation.js';
 import type { GuestPolicy } from '../domain/guests.js';
 import { ESCALATING_STATUSES } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
-import { type Directory, DirectoryUnavailableError } from '../services/directory.js';
-import type { Lifecycle } from '../services/lifecycle.js';
-import type { WindowPlanner } from '../services/responseWindow.js';
 import { createAwayCheck } from './awayCheck.js';
 import type { Covers } from './covers.js';
 import { policyNoticeMessages, type ResolvedTargets, resolveTargets } from './notices.js';

@@ -1,10 +1,10 @@
+import { partnerHistory, partnerThreadStarted } from '../core/partnerThread.js';
 import type { Executor } from '../db/client.js';
 import { cycleEvents } from '../db/repositories/escalation.js';
 import { findDecision, type HandoffRow } from '../db/repositories/handoffs.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import type { AwaySeen, Chosen, LeftAs, MoveFacts, Mover, PartnerSoFar } from '../domain/moves.js';
 import { partnerView } from '../domain/partnerView.js';
-import { partnerHistory, partnerThreadStarted } from '../partners/partnerThread.js';
 
 /**
  * The latest sign in this window that the AE was away: the away check's look (their status, the days away they gave),

@@ -1,11 +1,11 @@
+import { dm, messageKey, post, surface } from '../core/notifications.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { Target } from '../domain/escalation.js';
 import type { PlannedMove } from '../domain/moves.js';
-import { dm, messageKey, post, surface } from '../services/notifications.js';
 
 /**
- * What the response window's events owe, as outbox rows (see services/notifications.ts for the rows and their keys):
+ * What the response window's events owe, as outbox rows (see core/notifications.ts for the rows and their keys):
  * reminders to the AE, the expiry's notices, and an escalation policy's levels (a notice in a channel or by DM, the
  * owner told the AE went away).
  */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Directory } from '../core/directory.js';
 import { accountKey } from '../domain/accountMatch.js';
 import { minutesOf } from '../domain/businessDays.js';
 import type { PolicyRef, PoolChoice } from '../domain/escalation.js';
@@ -7,7 +8,6 @@ import { type AfterAccept, defaultAfterAccept } from '../domain/firstStep.js';
 import { type PolicyBook, parsePolicyFile } from '../domain/policyFile.js';
 import type { ReminderPoint } from '../domain/reminders.js';
 import type { Logger } from '../logger.js';
-import type { Directory } from '../services/directory.js';
 
 export interface PoliciesOptions {
   /** The program's pools, policies, routes and limits as they are now (undefined: only the default policy). */

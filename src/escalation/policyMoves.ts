@@ -1,4 +1,9 @@
 import type { Clock } from '../clock.js';
+import type { Directory, DirectoryUser } from '../core/directory.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { reassignMessages, stampOf } from '../core/notifications.js';
+import { partnerThread } from '../core/partnerThread.js';
+import type { WindowPlanner } from '../core/responseWindow.js';
 import type { Db, Tx } from '../db/client.js';
 import { findOwnerExpiryNotice, policyMovesOf, setSurfaceParams } from '../db/repositories/escalation.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
@@ -8,15 +13,10 @@ import { type Level, readablePolicyName, type Step } from '../domain/escalation.
 import { type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
 import type { Chosen, PolicyRule, Skipped, Unassigned } from '../domain/moves.js';
 import type { Logger } from '../logger.js';
-import { partnerThread } from '../partners/partnerThread.js';
-import type { Directory, DirectoryUser } from '../services/directory.js';
-import type { Lifecycle } from '../services/lifecycle.js';
-import { reassignMessages, stampOf } from '../services/notifications.js';
-import { reassignChange } from '../services/ownerActions.js';
-import type { WindowPlanner } from '../services/responseWindow.js';
 import type { Covers } from './covers.js';
 import { moveFacts } from './moves.js';
 import { policyNoticeMessages, type ResolvedTargets } from './notices.js';
+import { reassignChange } from './ownerActions.js';
 import type { Policies } from './policies.js';
 import { atExpiry, plannedMoveOf } from './policyPlans.js';
 import type { PoolPicks } from './poolPicks.js';

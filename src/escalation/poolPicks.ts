@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { Directory, DirectoryUser } from '../core/directory.js';
 import type { Db } from '../db/client.js';
 import { aesOf as aesOfHandoff, openCountOf } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
@@ -6,7 +7,6 @@ import { type AwayRules, awayFrom } from '../domain/absence.js';
 import { type GuestKind, type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
 import type { Skipped } from '../domain/moves.js';
 import { type Pause, pausedOn, pauseEnd } from '../domain/ownDays.js';
-import type { Directory, DirectoryUser } from '../services/directory.js';
 import type { Covers } from './covers.js';
 import type { Policies } from './policies.js';
 import { turnOrder, weightOf } from './poolFairness.js';

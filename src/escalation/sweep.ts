@@ -1,4 +1,6 @@
 import type { Clock } from '../clock.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { stallMessages } from '../core/notifications.js';
 import type { Db, Tx } from '../db/client.js';
 import { findStalled } from '../db/repositories/dueTimes.js';
 import { cycleEvents } from '../db/repositories/escalation.js';
@@ -14,8 +16,6 @@ import { awayDaysOverlap, awayDaysSpan, awayDaysText } from '../domain/absence.j
 import { expiryTargets } from '../domain/escalation.js';
 import { isPossible, TRANSITIONS } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
-import type { Lifecycle } from '../services/lifecycle.js';
-import { stallMessages } from '../services/notifications.js';
 import type { AbsenceOf } from './absence.js';
 import type { Covers } from './covers.js';
 import {
@@ -48,7 +48,7 @@ export interface SweepDeps {
   /** Whether an AE is away now (their status, their days away): a stall nudge waits for their return. */
   absenceOf?: AbsenceOf;
   /**
-   * A paused clock whose pause reached QUESTION_PAUSE_DAYS runs again (services/asks.ts `resumeAtLimit`); true when
+   * A paused clock whose pause reached QUESTION_PAUSE_DAYS runs again (escalation/asks.ts `resumeAtLimit`); true when
    * it changed the handoff. Absent: nothing is resumed.
    */
   resumePaused?: (handoff: HandoffRow, now: Date) => Promise<boolean>;

@@ -1,18 +1,18 @@
 import type { TakenBack } from '../blocks/stepChecks.js';
 import type { Clock } from '../clock.js';
+import type { DirectoryUser } from '../core/directory.js';
+import { applyTransition, type Lifecycle } from '../core/lifecycle.js';
+import { reassignMessages, takenBackMessages } from '../core/notifications.js';
+import { partnerThread, unnameHeldAccept } from '../core/partnerThread.js';
+import type { WindowPlanner } from '../core/responseWindow.js';
 import type { Db, Tx } from '../db/client.js';
 import { policyMovesOf } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import type { Chosen, Mover, Skipped } from '../domain/moves.js';
 import type { Logger } from '../logger.js';
-import { partnerThread, unnameHeldAccept } from '../partners/partnerThread.js';
-import type { DirectoryUser } from '../services/directory.js';
-import { ACCEPTED_TIMES_ENDED } from '../services/firstSteps.js';
-import { applyTransition, type Lifecycle } from '../services/lifecycle.js';
-import { reassignMessages, takenBackMessages } from '../services/notifications.js';
-import { reassignChange } from '../services/ownerActions.js';
-import type { WindowPlanner } from '../services/responseWindow.js';
+import { ACCEPTED_TIMES_ENDED } from './firstSteps.js';
 import { moveFacts } from './moves.js';
+import { reassignChange } from './ownerActions.js';
 import type { Policies } from './policies.js';
 import type { PoolPicks } from './poolPicks.js';
 
@@ -77,7 +77,7 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
         change: { takenBackAt: now, ...ACCEPTED_TIMES_ENDED },
         detail: {
           due: h.firstStepDue,
-          // The AE it left, by name: the CRM's activity is written once the deal may have moved on (services/crm).
+          // The AE it left, by name: the CRM's activity is written once the deal may have moved on (crm/).
           aeName: h.aeName,
           policy: h.escalationPolicy ?? 'default',
           ...(h.policyVersion !== null ? { policyVersion: h.policyVersion } : {}),
@@ -93,7 +93,7 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
           return takenBackMessages(after, takenBack, { owner: choice.kind !== 'pool', ae: true });
         },
       },
-      deps.lifecycle.groupMembers,
+      deps.lifecycle.hearers,
     );
     if (!taken) return undefined;
     if (choice.kind !== 'pool') return 'owner' as const;
@@ -157,7 +157,7 @@ async function moveOn(
         return reassignMessages(current, updated, await partnerThread(tx2, updated), move);
       },
     },
-    deps.lifecycle.groupMembers,
+    deps.lifecycle.hearers,
   );
   // The same transaction saw the take-back commit its state: a refusal here is a bug, and rolls both back.
   if (!reassigned) throw new Error(`take-back of handoff ${current.id} could not reassign it`);

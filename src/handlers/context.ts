@@ -1,4 +1,4 @@
-import type { RequestContext } from '../services/requestContext.js';
+import type { RequestContext } from '../core/requestContext.js';
 import type { Startup } from '../startup.js';
 
 interface InteractionBody {

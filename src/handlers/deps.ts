@@ -1,36 +1,36 @@
 import type { Config } from '../config.js';
+import type { ChannelAccess } from '../core/channelAccess.js';
+import type { HandoffService } from '../core/handoffs.js';
+import type { HeldBack } from '../core/heldBack.js';
+import type { Replies } from '../core/replies.js';
+import type { RequestContext } from '../core/requestContext.js';
+import type { Crm } from '../crm/index.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { PoolChoice } from '../domain/escalation.js';
 import type { PeriodKey } from '../domain/periods.js';
+import type { Asks } from '../escalation/asks.js';
 import type { StatusEvents } from '../escalation/awayCheck.js';
 import type { Covers } from '../escalation/covers.js';
+import type { FirstSteps } from '../escalation/firstSteps.js';
+import type { OwnerActions } from '../escalation/ownerActions.js';
+import type { HomeTab } from '../home/home.js';
+import type { Parked } from '../outbox/parked.js';
+import type { OutcomeAnswers } from '../outcomes/outcomeAnswers.js';
+import type { Outcomes } from '../outcomes/outcomes.js';
+import type { OutcomeUndo } from '../outcomes/outcomeUndo.js';
 import type { Edits } from '../packets/edits.js';
+import type { Followers } from '../packets/followers.js';
 import type { PacketService } from '../packets/index.js';
-import type { ChannelAccess } from '../partners/channelAccess.js';
-import type { HeldBack } from '../partners/heldBack.js';
+import type { Lookup } from '../packets/lookup.js';
+import type { MessageLinks } from '../packets/messageLinks.js';
+import type { HelpRequests } from '../partners/helpRequests.js';
 import type { PartnerDirectory } from '../partners/partners.js';
 import type { ProgramAdmin } from '../program/admin.js';
+import type { MyDays } from '../program/myDays.js';
+import type { Exports } from '../revops/exports.js';
+import type { Revops } from '../revops/revops.js';
+import type { ScoreCheckService } from '../revops/scoreCheck.js';
 import type { SlackConnection } from '../runtime/health.js';
-import type { Asks } from '../services/asks.js';
-import type { Crm } from '../services/crm/index.js';
-import type { Exports } from '../services/exports.js';
-import type { FirstSteps } from '../services/firstSteps.js';
-import type { Followers } from '../services/followers.js';
-import type { HandoffService } from '../services/handoffs.js';
-import type { HelpRequests } from '../services/helpRequests.js';
-import type { HomeTab } from '../services/home.js';
-import type { Lookup } from '../services/lookup.js';
-import type { MessageLinks } from '../services/messageLinks.js';
-import type { MyDays } from '../services/myDays.js';
-import type { OutcomeAnswers } from '../services/outcomeAnswers.js';
-import type { Outcomes } from '../services/outcomes.js';
-import type { OutcomeUndo } from '../services/outcomeUndo.js';
-import type { OwnerActions } from '../services/ownerActions.js';
-import type { Parked } from '../services/parked.js';
-import type { Replies } from '../services/replies.js';
-import type { RequestContext } from '../services/requestContext.js';
-import type { Revops } from '../services/revops.js';
-import type { ScoreCheckService } from '../services/scoreCheck.js';
 import type { Startup } from '../startup.js';
 
 /** What Slack adapters may use: use cases and replies, never the database. */
@@ -83,7 +83,7 @@ export interface HandlerDeps {
     statusChanged: StatusEvents['changed'];
     /** `app_uninstalled`, `tokens_revoked` of the bot token: nothing more is sent until a restart with a new token. */
     revoked: SlackConnection['revokeEverywhere'];
-    /** `channel_left`, `group_left`: what would go there waits for an invite (partners/channelAccess.ts). */
+    /** `channel_left`, `group_left`: what would go there waits for an invite (core/channelAccess.ts). */
     channelLeft: ChannelAccess['left'];
   };
   /** `/handoff list` and View: what a person sent or owns, and a handoff as its AE sees it. */
@@ -94,7 +94,7 @@ export interface HandlerDeps {
   edits: Edits;
   /** "Add to handoff": a Slack message attached to one of the person's open handoffs (issue 52 item 5). */
   messageLinks: MessageLinks;
-  /** The author's answers about a partner next move held back from the partner (partners/heldBack.ts). */
+  /** The author's answers about a partner next move held back from the partner (core/heldBack.ts). */
   heldBack: HeldBack;
   /** Who answers for an AE while they are away (`/handoff cover`). */
   covers: Covers;

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { PeriodKey } from '../domain/periods.js';
-import type { HomeTab } from '../services/home.js';
+import type { HomeTab } from '../home/home.js';
 import type { HandlerDeps } from './deps.js';
 
 /** Publishes after newer figures, at most this many times: each promises the next only if yet newer ones are due. */

@@ -1,8 +1,8 @@
 import type { Context } from '@slack/bolt';
 import { savedLateNote } from '../blocks/savedNotes.js';
+import type { Replies } from '../core/replies.js';
 import type { Logger } from '../logger.js';
 import { answeredLate, requestIn, type SlackRequest } from '../runtime/lateAnswers.js';
-import type { Replies } from '../services/replies.js';
 
 /**
  * A listener that saved before its answer says what it saved, in its person's words (blocks/savedNotes.ts `SAVED`,

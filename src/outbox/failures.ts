@@ -4,8 +4,8 @@ import {
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from '@slack/web-api';
+import { CrmError } from '../crm/types.js';
 import { SLACK_AUTH_ERRORS } from '../runtime/health.js';
-import { CrmError } from '../services/crm/types.js';
 
 /** A failure the outbox raises itself (a target message not posted yet, a response_url refused), already sorted. */
 export class DeliveryError extends Error {

@@ -44,7 +44,7 @@ export async function recordFailure(
   const now = clock.now();
   const access = row.audience === 'partner' && WAITS_FOR_ACCESS.has(failure.message);
   // A certain failure clears the mark (Slack refused it): a later send marks it afresh. A kind whose adapter looks
-  // before it writes says so itself: a failed look comes back as an uncertain failure (services/crm/delivery.ts).
+  // before it writes says so itself: a failed look comes back as an uncertain failure (crm/delivery.ts).
   const uncertain = !access && (failure.uncertain || (!looked && kind.uncertain.do !== 'sendLooksFirst'));
   if (!uncertain) pacing.forget(row.id);
   if (!access && failure.retryAfterMs !== undefined)

@@ -1,15 +1,15 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
+import type { Surfaces } from '../core/surfaces.js';
+import type { CrmDelivery } from '../crm/delivery.js';
 import type { Db, Tx } from '../db/client.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
+import type { HomeRenderer } from '../home/homeViews.js';
 import type { Logger } from '../logger.js';
 import type { Timers } from '../runtime/timers.js';
-import type { CrmDelivery } from '../services/crm/delivery.js';
-import type { HomeRenderer } from '../services/homeViews.js';
-import type { Surfaces } from '../services/surfaces.js';
 
-/** What a Home republish renders with (services/homeViews.ts). */
-export type { HomeRenderer } from '../services/homeViews.js';
+/** What a Home republish renders with (home/homeViews.ts). */
+export type { HomeRenderer } from '../home/homeViews.js';
 
 export type DeliveryVerdict =
   | { kind: 'send' }
@@ -60,7 +60,7 @@ export interface OutboxWorkerOptions {
   alone?: boolean;
   /** A partner-channel post Slack refused because the app cannot post there: it waits; this tells someone. */
   onPartnerChannelBlocked?: (row: OutboxRow, error: string) => Promise<void> | void;
-  /** A write parked at once because the CRM's own rules refused it (services/crm/refused.ts): this tells the owner. */
+  /** A write parked at once because the CRM's own rules refused it (crm/refused.ts): this tells the owner. */
   onRefusedByRules?: (row: OutboxRow, error: string) => Promise<void> | void;
   /**
    * Asked right before each delivery whether the conversation may still receive it (the partner directory and the

@@ -1,8 +1,8 @@
+import { type Directory, DirectoryUnavailableError } from '../core/directory.js';
+import { type AccountMatch, type Crm, crmLabel } from '../crm/index.js';
+import type { AccountCandidates } from '../crm/types.js';
 import { accountDomain } from '../domain/accountMatch.js';
 import type { Logger } from '../logger.js';
-import { type AccountMatch, type Crm, crmLabel } from '../services/crm/index.js';
-import type { AccountCandidates } from '../services/crm/types.js';
-import { type Directory, DirectoryUnavailableError } from '../services/directory.js';
 
 /**
  * Who owns the account in the CRM, and who that is in Slack (issue 52): Salesforce's `Account.Owner`, HubSpot's

@@ -1,7 +1,7 @@
+import type { RequestContext } from '../core/requestContext.js';
 import { isoDateIn } from '../domain/businessDays.js';
 import { parseAttributionDates } from '../domain/packet.js';
-import { saveReclassified } from '../services/crm/attribution.js';
-import type { RequestContext } from '../services/requestContext.js';
+import { saveReclassified } from './attribution.js';
 import { draftBeforeSend, reviewOfDraft } from './drafts.js';
 import {
   type AttributionDetailsInput,

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type DirectoryChannel, DirectoryUnavailableError } from '../core/directory.js';
+import type { RequestContext } from '../core/requestContext.js';
 import type { Executor, Tx } from '../db/client.js';
 import {
   addAlias,
@@ -16,8 +18,6 @@ import {
   channelVerdict,
   type PartnerRef,
 } from '../domain/partnerChannel.js';
-import { type DirectoryChannel, DirectoryUnavailableError } from '../services/directory.js';
-import type { RequestContext } from '../services/requestContext.js';
 import type { PacketServiceDeps, SlackChannelFacts } from './types.js';
 
 /**

@@ -1,9 +1,9 @@
+import type { RequestContext } from '../core/requestContext.js';
 import type { Executor } from '../db/client.js';
 import { findBySourceView } from '../db/repositories/handoffs.js';
 import { findDraft } from '../db/repositories/packets.js';
 import type { DraftRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
-import type { RequestContext } from '../services/requestContext.js';
 import { reviewSchema } from './reviewSchema.js';
 import type { Review } from './types.js';
 

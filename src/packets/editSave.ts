@@ -1,12 +1,12 @@
 import { editRefusedText } from '../blocks/packetReplies.js';
+import type { RequestContext } from '../core/requestContext.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { hasClassificationCorrection } from '../db/repositories/packets.js';
 import type { NewHandoffRow } from '../db/schema.js';
 import { EDITABLE_FIELDS, pickFields } from '../domain/packet.js';
-import type { Finding } from '../services/checks.js';
-import { attributionColumns } from '../services/crm/attribution.js';
-import type { RequestContext } from '../services/requestContext.js';
 import { accountOf, crmColumns } from './account.js';
+import { attributionColumns } from './attribution.js';
+import type { Finding } from './checks.js';
 import type { PacketServiceDeps, Review, SendResult } from './types.js';
 
 /**

@@ -3,6 +3,10 @@ import { editedReplyText, noteReplyText } from '../blocks/packetReplies.js';
 import { notifyText } from '../blocks/parts.js';
 import type { EditRefusal, NoteResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
+import type { Lifecycle } from '../core/lifecycle.js';
+import { messageKey } from '../core/notifications.js';
+import type { RequestContext } from '../core/requestContext.js';
+import { viewerOf } from '../core/requestContext.js';
 import type { Db } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
@@ -22,10 +26,6 @@ import {
   type PacketInput,
 } from '../domain/packet.js';
 import type { ComponentResult } from '../domain/scoring.js';
-import type { Lifecycle } from '../services/lifecycle.js';
-import { messageKey } from '../services/notifications.js';
-import type { RequestContext } from '../services/requestContext.js';
-import { viewerOf } from '../services/requestContext.js';
 
 /** The registry's locked fields, with what to do instead: an edit cannot change them (domain/packetFields.ts). */
 export const LOCKED_REASONS = fieldRecord(LOCKED_FIELDS, (field) => PACKET_FIELDS[field].edit.locked);

@@ -1,10 +1,10 @@
 import { userText } from '../blocks/mrkdwn.js';
+import type { DirectoryUser } from '../core/directory.js';
+import type { RequestContext } from '../core/requestContext.js';
+import { cutText } from '../crm/cut.js';
+import type { AccountMatch } from '../crm/index.js';
 import { domainsIn, namesIn, plainMessageText } from '../domain/messageExtract.js';
 import { FIELD_LIMITS, type PacketField, type PacketInput } from '../domain/packet.js';
-import { cutText } from '../services/crm/cut.js';
-import type { AccountMatch } from '../services/crm/index.js';
-import type { DirectoryUser } from '../services/directory.js';
-import type { RequestContext } from '../services/requestContext.js';
 import { accountOwnerOf } from './accountOwner.js';
 import { packetDefaults } from './channel.js';
 import type { PacketServiceDeps } from './types.js';

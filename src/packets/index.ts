@@ -1,5 +1,5 @@
-import { applyAttributionPick } from '../services/crm/attribution.js';
-import type { RequestContext } from '../services/requestContext.js';
+import type { RequestContext } from '../core/requestContext.js';
+import { applyAttributionPick } from './attribution.js';
 import { applyAttributionDetails } from './attributionDetails.js';
 import { packetDefaults } from './channel.js';
 import { type MessageReads, prefillFromMessage, type SourceMessage } from './fromMessage.js';
@@ -26,7 +26,7 @@ export function createPacketService(deps: PacketServiceDeps) {
     sendDraft: (req: SendRequest) => sendDraft(deps, req),
     applyAttributionDetails: (req: RequestContext & { draftId: number; details: AttributionDetailsInput }) =>
       applyAttributionDetails(deps, req),
-    /** The author's pick among the CRM's opportunities on the account (services/crm/attribution.ts). */
+    /** The author's pick among the CRM's opportunities on the account (packets/attribution.ts). */
     applyAttributionPick: (req: Parameters<typeof applyAttributionPick>[1]) =>
       applyAttributionPick({ db: deps.db, clock: deps.clock }, req),
     /** Why this person may not write a handoff (a guest, unless allowed); undefined when they may. */

@@ -1,6 +1,6 @@
+import type { RequestContext } from '../core/requestContext.js';
 import { ownerPassedOver } from '../domain/ownerRule.js';
 import type { PacketInput } from '../domain/packet.js';
-import type { RequestContext } from '../services/requestContext.js';
 import { type AccountOwner, accountOwnerOf, packetCandidates } from './accountOwner.js';
 import type { PacketServiceDeps, Review } from './types.js';
 

@@ -1,4 +1,7 @@
 import { sendRefusalText } from '../blocks/packetReplies.js';
+import { sentMessages } from '../core/notifications.js';
+import type { RequestContext } from '../core/requestContext.js';
+import { crmActivityMessage } from '../crm/activities.js';
 import type { Tx } from '../db/client.js';
 import { logEvent } from '../db/repositories/events.js';
 import { findBySourceView, insertHandoff } from '../db/repositories/handoffs.js';
@@ -8,13 +11,10 @@ import { saveScorecard } from '../db/repositories/packets.js';
 import { ensurePartner, findPartner, partnerRefByName } from '../db/repositories/partners.js';
 import type { DraftRow, NewHandoffRow } from '../db/schema.js';
 import type { ChannelVerdict } from '../domain/partnerChannel.js';
-import { checkAccount, type Finding, hasConflict, hasDuplicate } from '../services/checks.js';
-import { crmActivityMessage } from '../services/crm/activities.js';
-import { attributionColumns, attributionDetail, withChosenLink } from '../services/crm/attribution.js';
-import { sentMessages } from '../services/notifications.js';
-import type { RequestContext } from '../services/requestContext.js';
 import { accountOf, crmColumns, lookbackFrom } from './account.js';
+import { attributionColumns, attributionDetail, withChosenLink } from './attribution.js';
 import { bindPartner, verdictFor } from './channel.js';
+import { checkAccount, type Finding, hasConflict, hasDuplicate } from './checks.js';
 import { authorsDraft, reviewOfDraft } from './drafts.js';
 import { saveEdit } from './editSave.js';
 import { ownerPassedOver, routingDetail, routingReasonOf } from './ownerRouting.js';
@@ -265,7 +265,7 @@ export async function sendDraft(deps: PacketServiceDeps, req: SendRequest): Prom
     logger.warn({ draftId: draft.id }, 'review draft does not read as a review; treated as missing');
     return { kind: 'not_found' };
   }
-  // The opportunity chosen in the review is linked as if pasted (services/crm/attribution.ts).
+  // The opportunity chosen in the review is linked as if pasted (packets/attribution.ts).
   const review = withChosenLink(reviewed);
   // Send pressed again (or retried) after it went: the handoff exists, nothing more to do.
   const already = await findBySourceView(db, draft.sourceViewId);

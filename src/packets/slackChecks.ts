@@ -5,15 +5,11 @@ import {
   SLACK_UNAVAILABLE,
   userProblemText,
 } from '../blocks/packetReplies.js';
+import { type DirectoryChannel, DirectoryUnavailableError, type DirectoryUser } from '../core/directory.js';
+import type { RequestContext } from '../core/requestContext.js';
 import { awayFrom, type SlackStatus } from '../domain/absence.js';
 import { guestRefusal, NO_GUESTS } from '../domain/guests.js';
 import type { Packet, PacketErrors, PacketInput } from '../domain/packet.js';
-import {
-  type DirectoryChannel,
-  DirectoryUnavailableError,
-  type DirectoryUser,
-} from '../services/directory.js';
-import type { RequestContext } from '../services/requestContext.js';
 import type { PacketServiceDeps, ReviewAbsence, SlackChannelFacts } from './types.js';
 
 /**

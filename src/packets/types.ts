@@ -1,4 +1,7 @@
 import type { Clock } from '../clock.js';
+import type { Directory, DirectoryUser } from '../core/directory.js';
+import type { WindowPlanner } from '../core/responseWindow.js';
+import type { Crm } from '../crm/index.js';
 import type { Db } from '../db/client.js';
 import type { AwayRules } from '../domain/absence.js';
 import type { PoolChoice } from '../domain/escalation.js';
@@ -10,9 +13,6 @@ import type { Bands } from '../domain/scoring.js';
 import type { Covers } from '../escalation/covers.js';
 import type { Policies } from '../escalation/policies.js';
 import type { Logger } from '../logger.js';
-import type { Crm } from '../services/crm/index.js';
-import type { Directory, DirectoryUser } from '../services/directory.js';
-import type { WindowPlanner } from '../services/responseWindow.js';
 import type { Edits } from './edits.js';
 
 /** What the author reviews, and the partner channel's facts in it: in domain/review.ts, where renderers read them. */

@@ -1,10 +1,10 @@
 import { PARTNER_CHANNEL_HELD } from '../blocks/notices.js';
+import { APP_REMOVED, type ChannelAccess } from '../core/channelAccess.js';
 import type { Executor } from '../db/client.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
 import { findChannelBinding, holdsPartnerUpdates } from '../db/repositories/partners.js';
 import type { DeliveryVerdict } from '../outbox/types.js';
-import { APP_REMOVED, type ChannelAccess } from './channelAccess.js';
 import type { InternalChannels } from './internalChannels.js';
 
 const isChannel = (key: string) => /^[CG][A-Z0-9]+$/.test(key);
@@ -35,7 +35,7 @@ const HOLDS = {
  *   start, naming the setting or policy place; when Slack said it was shared), and internal text held for it could
  *   only come out later, stale, or after the channel was shared again.
  * - either waits, once it passed the above, while the app is not in the channel (removed from it: channel_left or
- *   group_left, or an internal post Slack refused for it), until it is invited back (partners/channelAccess.ts).
+ *   group_left, or an internal post Slack refused for it), until it is invited back (core/channelAccess.ts).
  */
 export function channelGuard(deps: {
   db: Executor;

@@ -1,5 +1,7 @@
 import { internalChannelShared, partnerChannelHeldAdmin } from '../blocks/partnerReplies.js';
 import type { Clock } from '../clock.js';
+import { refreshWaiting } from '../core/channelAccess.js';
+import type { Directory } from '../core/directory.js';
 import type { Db, Executor } from '../db/client.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import { wakeChannel } from '../db/repositories/outboxChannels.js';
@@ -13,8 +15,6 @@ import {
   setStrangers,
 } from '../db/repositories/partners.js';
 import type { Logger } from '../logger.js';
-import type { Directory } from '../services/directory.js';
-import { refreshWaiting } from './channelAccess.js';
 import type { InternalChannels, SwitchedOff } from './internalChannels.js';
 
 export interface ChannelSharingDeps {

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { Directory } from '../core/directory.js';
 import type { Db } from '../db/client.js';
 import { recordSharing, sharingOf } from '../db/repositories/internalChannels.js';
 import type { InternalChannelKind, InternalChannelSource } from '../domain/internalChannels.js';
 import { type PolicyBook, policyChannelTargets } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
-import type { Directory } from '../services/directory.js';
 
 /**
  * The settings that name a channel the app posts internal text to (internal people, numbers, owners' buttons). A new

@@ -1,5 +1,6 @@
 import { partnerChannelBlocked } from '../blocks/notices.js';
 import type { Clock } from '../clock.js';
+import { ENDED_BY_INVITE } from '../core/channelAccess.js';
 import type { Db, Tx } from '../db/client.js';
 import { insertChannelAccessNotice } from '../db/repositories/channelAccessNotices.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
@@ -7,7 +8,6 @@ import { enqueue, isQueued, type OutboxRow } from '../db/repositories/outbox.js'
 import { handoffsWaitingIn } from '../db/repositories/outboxChannels.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
 import type { HandoffRow } from '../db/schema.js';
-import { ENDED_BY_INVITE } from './channelAccess.js';
 
 interface Deps {
   db: Db;
@@ -18,7 +18,7 @@ interface Deps {
 /**
  * Tells the owner of every handoff with partner updates waiting in a channel the app cannot post in: only the first
  * message in line is tried, but everyone whose update waits behind it should know. Blocked: Slack refused it (not in
- * the channel, archived), the channel is held, or the app was removed from it (partners/channelAccess.ts; the notice
+ * the channel, archived), the channel is held, or the app was removed from it (core/channelAccess.ts; the notice
  * then asks for an invite). The app invited back: `ChannelAccess.joined`, which edits the notices of an invite.
  */
 export function partnerChannelBlockedNotifier(deps: Deps) {
@@ -76,7 +76,7 @@ async function tellOwner(tx: Tx, h: HandoffRow, row: OutboxRow, error: string, n
     ],
     now,
   );
-  // Their decision notice may have said the partner reads of the answer: now it waits (services/surfaces.ts).
+  // Their decision notice may have said the partner reads of the answer: now it waits (core/surfaces.ts).
   await requestRefresh(tx, h.id, now);
   return true;
 }

@@ -1,4 +1,7 @@
 import type { Clock } from '../clock.js';
+import { heldBackNotice } from '../core/heldBack.js';
+import { messageKey } from '../core/notifications.js';
+import type { Surfaces } from '../core/surfaces.js';
 import type { Db } from '../db/client.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import { findPartnerTextToRecheck } from '../db/repositories/partnerThreads.js';
@@ -7,9 +10,6 @@ import { requestRefresh } from '../db/repositories/surfaces.js';
 import type { HandoffRow } from '../db/schema.js';
 import { dayIn } from '../domain/partnerView.js';
 import type { Logger } from '../logger.js';
-import { messageKey } from '../services/notifications.js';
-import type { Surfaces } from '../services/surfaces.js';
-import { heldBackNotice } from './heldBack.js';
 
 /** Deals looked at per run, oldest first. */
 const BATCH = 500;
@@ -18,7 +18,7 @@ const BATCH = 500;
  * Partner-visible text that stops being true with time alone: the partner's next move "by" a date that has now passed.
  * The partner thread's parent is rendered from the partner's view, which holds such a move back (domain/partnerView.ts);
  * nothing else changes the handoff when the date passes, so this job (`partner-thread-recheck`) brings every parent
- * whose rendering changed up to date, and asks the author about what is held back (partners/heldBack.ts).
+ * whose rendering changed up to date, and asks the author about what is held back (core/heldBack.ts).
  */
 export function createPartnerText(deps: {
   db: Db;
@@ -30,7 +30,7 @@ export function createPartnerText(deps: {
   const { db, clock, logger } = deps;
 
   /**
-   * Asks the authors of deals whose partner next move is held back now (partners/heldBack.ts), once per reason and
+   * Asks the authors of deals whose partner next move is held back now (core/heldBack.ts), once per reason and
    * text version: a passed date, or a move naming a former AE (a deal that moved before it was accepted).
    */
   async function askAuthors(page: readonly HandoffRow[], now: Date): Promise<number> {

@@ -1,4 +1,7 @@
 import type { Clock } from '../clock.js';
+import { refreshWaiting } from '../core/channelAccess.js';
+import { type Directory, DirectoryUnavailableError } from '../core/directory.js';
+import type { RequestContext } from '../core/requestContext.js';
 import type { Db } from '../db/client.js';
 import { wakeChannel } from '../db/repositories/outboxChannels.js';
 import {
@@ -25,19 +28,16 @@ import {
 import { accountDomain } from '../domain/accountMatch.js';
 import { may } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
-import { type Directory, DirectoryUnavailableError } from '../services/directory.js';
-import type { RequestContext } from '../services/requestContext.js';
-import { refreshWaiting } from './channelAccess.js';
-import { createChannelSharing } from './channelSharing.js';
-import type { InternalChannels } from './internalChannels.js';
-import type { PartnerListing } from './listing.js';
 import {
   carryManagers,
   type PartnerManagersDeps,
   partnerPartOf,
   setManagers,
   setNotify,
-} from './partnerManagers.js';
+} from '../program/partnerManagers.js';
+import { createChannelSharing } from './channelSharing.js';
+import type { InternalChannels } from './internalChannels.js';
+import type { PartnerListing } from './listing.js';
 
 export type DirectoryResult<T = undefined> =
   | { kind: 'done'; value: T }

@@ -1,11 +1,11 @@
+import type { Directory } from '../core/directory.js';
+import type { RequestContext } from '../core/requestContext.js';
 import type { Db } from '../db/client.js';
 import { isInternalActor } from '../domain/actor.js';
 import { readablePolicyName } from '../domain/escalation.js';
 import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { RawLevel } from '../domain/policyWords.js';
-import { mayEditPartner } from '../partners/partnerManagers.js';
-import type { Directory } from '../services/directory.js';
-import type { RequestContext } from '../services/requestContext.js';
+import { mayEditPartner } from './partnerManagers.js';
 import type { Program } from './program.js';
 import { isSettingsGroup, SETTINGS_GROUPS } from './settings.js';
 
@@ -80,7 +80,7 @@ export function mayEditPart(
   // A group of settings: its row says whose (RevOps edit the packets' and the reporting's).
   if (part === 'settings')
     return isSettingsGroup(key) && may(deps.roles, ctx, SETTINGS_GROUPS[key].permission);
-  // A partner's own managers choose what they hear (partners/partnerManagers.ts, as the command).
+  // A partner's own managers choose what they hear (program/partnerManagers.ts, as the command).
   if (part === 'partner')
     return mayEditPartner(
       deps.roles,

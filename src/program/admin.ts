@@ -11,14 +11,13 @@ import {
 } from '../blocks/programEditors.js';
 import type { ProgramEditLine, ProgramModel, ProgramPage, ProgramPartner } from '../blocks/programPages.js';
 import { type SettingsGroupModel, settingsEditorModal } from '../blocks/settingsEditor.js';
+import type { RequestContext } from '../core/requestContext.js';
 import { poolHistory } from '../db/repositories/escalation.js';
 import { channelsOf, findPartner, listPartners } from '../db/repositories/partners.js';
 import { openUnderPolicy } from '../db/repositories/program.js';
 import { isInternalActor } from '../domain/actor.js';
 import { readablePolicyName } from '../domain/escalation.js';
 import { may } from '../domain/permissions.js';
-import { mayEditPartner } from '../partners/partnerManagers.js';
-import type { RequestContext } from '../services/requestContext.js';
 import {
   isProgramPart,
   levelsOf,
@@ -34,6 +33,7 @@ import {
 import { programHistoryLines } from './history.js';
 import { PROGRAM_KINDS, type ProgramKindName } from './kinds.js';
 import { contactLine } from './partnerForm.js';
+import { mayEditPartner } from './partnerManagers.js';
 import { type PartForm, savePart } from './saves.js';
 import { isSettingsGroup, SETTINGS_GROUPS, type SettingsGroup } from './settings.js';
 import { storedKeys } from './settingsForm.js';

@@ -1,12 +1,12 @@
-import { partnerBody } from '../partners/partnerManagers.js';
 import type { PartnerContact, PartnerNotify } from './kinds.js';
 import type { Problems } from './partForms.js';
+import { partnerBody } from './partnerManagers.js';
 import type { ProgramEdit } from './program.js';
 import type { ProgramState } from './state.js';
 
 /**
  * A partner's editor (the Partners page, issue 53 item 6): its partner managers and what they hear, written as
- * `/handoff partners managers|notify` writes them (partners/partnerManagers.ts's partnerBody).
+ * `/handoff partners managers|notify` writes them (program/partnerManagers.ts's partnerBody).
  */
 export interface PartnerForm {
   /** The partner's id in the directory (the editor's key). */

@@ -1,4 +1,4 @@
-import type { DirectoryUser } from '../services/directory.js';
+import type { DirectoryUser } from '../core/directory.js';
 
 /**
  * The people who hold a place in the program (issue 53): admins, RevOps, pool members and managers, partner managers.

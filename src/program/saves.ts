@@ -1,8 +1,7 @@
 import { levelBlockId, managerBlockId, PROGRAM_BLOCK_ID } from '../blocks/ids.js';
+import type { RequestContext } from '../core/requestContext.js';
 import { findPartner } from '../db/repositories/partners.js';
 import { may } from '../domain/permissions.js';
-import { mayEditPartner } from '../partners/partnerManagers.js';
-import type { RequestContext } from '../services/requestContext.js';
 import { mayEditPart, type ProgramAdminDeps, type ProgramPart } from './access.js';
 import {
   type CalendarForm,
@@ -23,6 +22,7 @@ import {
   rolesGroups,
 } from './partForms.js';
 import { type PartnerForm, partnerChecks, partnerEdits, partnerProblems } from './partnerForm.js';
+import { mayEditPartner } from './partnerManagers.js';
 import { peopleProblem } from './people.js';
 import { type FormPlace, formChecks, type PolicyForm, placeOfProblem, policyEdits } from './policyForm.js';
 import type { ProgramEdit } from './program.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
-import { touchLogCsv } from '../../src/services/exportCsv.js';
+import { touchLogCsv } from '../../src/revops/exportCsv.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { waitFor } from '../support/harness.js';

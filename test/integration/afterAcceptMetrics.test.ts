@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, STEP_DATE_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import type { GroupStats } from '../../src/domain/metrics.js';
-import { touchLogCsv } from '../../src/services/exportCsv.js';
+import { touchLogCsv } from '../../src/revops/exportCsv.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { answerAE, askAuthor } from '../support/askFlow.js';
 import { sendHandoff } from '../support/flow.js';

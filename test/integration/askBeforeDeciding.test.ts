@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { touchLogCsv } from '../../src/services/exportCsv.js';
+import { touchLogCsv } from '../../src/revops/exportCsv.js';
 import {
   answerAE,
   askAuthor,

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogLevel, type Logger as SlackLogger, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chartCacheKey, createSlackFiles, type SlackFiles } from '../../src/core/slackFiles.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { tablesOf } from '../../src/db/engine.js';
 import { createLogger } from '../../src/logger.js';
-import { chartCacheKey, createSlackFiles, type SlackFiles } from '../../src/services/slackFiles.js';
 import { TestClock } from '../support/clock.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 
 /**
- * Chart images in Slack (services/slackFiles.ts) against the fake Slack, which refuses an image block naming a file
+ * Chart images in Slack (core/slackFiles.ts) against the fake Slack, which refuses an image block naming a file
  * its readers cannot see: a chart is shared into the channel whose message shows it, once per picture and channel.
  */
 

@@ -86,7 +86,7 @@ describe('HubSpot: what was searched', () => {
     await hs.stop();
   });
 
-  // The names themselves: test/unit/services/crmAccountNames.test.ts (one connector each, within the search limit).
+  // The names themselves: test/unit/crm/crmAccountNames.test.ts (one connector each, within the search limit).
   it('says what it searched in HubSpot when it finds nothing', async () => {
     const { text } = await submitForReview(h, unpasted('Fourth Coffee', 'fourthcoffee.example'));
     expect(text).toContain(

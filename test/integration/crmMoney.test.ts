@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { touchLogCsv } from '../../src/services/exportCsv.js';
+import { touchLogCsv } from '../../src/revops/exportCsv.js';
 import { account } from '../support/crmFlow.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';

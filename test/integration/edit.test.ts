@@ -213,7 +213,7 @@ describe('edit while undecided', () => {
     await editWritten.fired;
     // The decision's own transaction (the submit writes others before it: the request's bookkeeping).
     db.transaction = (fn) => {
-      if (new Error().stack?.includes('services/handoffs.ts')) decisionAsked.fire();
+      if (new Error().stack?.includes('core/handoffs.ts')) decisionAsked.fire();
       return transaction(fn);
     };
     const submitted = submitAccept(h, modal, { user: aeUser });

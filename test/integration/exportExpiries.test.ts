@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, touchLogCsv } from '../../src/services/exportCsv.js';
+import { CSV_COLUMNS, touchLogCsv } from '../../src/revops/exportCsv.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness } from '../support/harness.js';

@@ -10,7 +10,7 @@ import {
   metricEventBatches,
   metricEvents,
 } from '../../src/db/repositories/metrics.js';
-import { createMetrics } from '../../src/services/metrics.js';
+import { createMetrics } from '../../src/revops/metrics.js';
 import { lastStatementOf, scratchDatabases } from '../support/scratchDb.js';
 import { seedOf } from '../support/seed.js';
 

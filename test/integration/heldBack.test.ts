@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from '../../src/blocks/ids.js';
-import { nextMoveVersion } from '../../src/partners/heldBack.js';
+import { nextMoveVersion } from '../../src/core/heldBack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet } from '../support/harness.js';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHubspot } from '../../src/crm/hubspot.js';
+import type { CrmActivity, CrmConnector } from '../../src/crm/types.js';
 import { createLogger } from '../../src/logger.js';
-import { createHubspot } from '../../src/services/crm/hubspot.js';
-import type { CrmActivity, CrmConnector } from '../../src/services/crm/types.js';
 import { account } from '../support/crmFlow.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { isLegacyPath } from '../support/fakeHubspotVersions.js';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptModal } from '../../src/blocks/acceptModal.js';
 import { decisionValue } from '../../src/blocks/handoffMessage.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
+import { createSurfaces } from '../../src/core/surfaces.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
 import { ESTIMATED_VALUE_MAX, FIRST_STEP_MAX_DAYS_AHEAD, stepDate } from '../../src/domain/firstStep.js';
@@ -17,7 +18,6 @@ import {
   type Viewer,
 } from '../../src/domain/lifecycle.js';
 import { canRecordOutcome, OUTCOMES } from '../../src/domain/outcomes.js';
-import { createSurfaces } from '../../src/services/surfaces.js';
 import { type StepTyped, submitAccept } from '../support/acceptFlow.js';
 import { questionsOf, submitAnswer, submitQuestion } from '../support/askFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';

@@ -17,7 +17,7 @@ import { type BusinessCalendar, businessHoursBetween } from '../../src/domain/bu
 import { holidayCalendar } from '../../src/domain/holidays.js';
 import type { OutcomeCounts } from '../../src/domain/metrics.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
-import { createMetrics } from '../../src/services/metrics.js';
+import { createMetrics } from '../../src/revops/metrics.js';
 import { TestClock } from '../support/clock.js';
 import { outcomeCounts, rounded, stats } from '../support/metricsFixtures.js';
 

@@ -8,8 +8,8 @@ import { logEvent } from '../../src/db/repositories/events.js';
 import { type HandoffRow, handoffs } from '../../src/db/schema.js';
 import type { PeriodKey } from '../../src/domain/periods.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics, type MetricsDeps, type Overview } from '../../src/revops/metrics.js';
 import { createBackgroundWork } from '../../src/runtime/background.js';
-import { createMetrics, type MetricsDeps, type Overview } from '../../src/services/metrics.js';
 import { seedAcceptedHandoffs } from '../support/bulkAccepted.js';
 import { TestClock } from '../support/clock.js';
 

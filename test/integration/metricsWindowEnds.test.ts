@@ -3,21 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyTransition } from '../../src/core/lifecycle.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { logEvent } from '../../src/db/repositories/events.js';
 import { recordDecision } from '../../src/db/repositories/handoffs.js';
 import { type HandoffRow, handoffEvents, handoffs, metricFacts } from '../../src/db/schema.js';
 import type { LifecycleEvent } from '../../src/domain/lifecycle.js';
 import type { Stats } from '../../src/domain/metrics.js';
-import { applyTransition } from '../../src/services/lifecycle.js';
-import { createMetrics } from '../../src/services/metrics.js';
+import { createMetrics } from '../../src/revops/metrics.js';
 import { TestClock } from '../support/clock.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 
 /**
  * Windows that end without an answer and without expiring: by a reassignment or a withdrawal. Such a window is
  * neither an answered window nor silence: it is not in W (docs/revops.md, "The trust metrics"). The touch log is written
- * here by the real transitions (services/lifecycle.ts applyTransition, recordDecision for decisions, with their
+ * here by the real transitions (core/lifecycle.ts applyTransition, recordDecision for decisions, with their
  * guards), and read back through metric_facts (kept by the trigger of migrations 0009/0010) and the metrics service.
  *
  * November 2026 (UTC), by hand:
@@ -77,6 +77,9 @@ function send(ae: string, sentAt: Date, view: string): Promise<HandoffRow> {
   });
 }
 
+/** The metrics are all this file reads: no feature hears of the changes (no followers, no CRM). */
+const NO_HEARERS = [] as const;
+
 /** One owner or sweep transition, as the services apply it; undefined when its guard refused it. */
 function apply(
   event: Exclude<LifecycleEvent, 'accept' | 'decline'>,
@@ -87,13 +90,17 @@ function apply(
   return database.db.transaction(
     async (tx) =>
       (
-        await applyTransition(tx, {
-          event,
-          before,
-          actor: event === 'expire' ? null : OWNER,
-          at: when,
-          change,
-        })
+        await applyTransition(
+          tx,
+          {
+            event,
+            before,
+            actor: event === 'expire' ? null : OWNER,
+            at: when,
+            change,
+          },
+          NO_HEARERS,
+        )
       )?.handoff,
   );
 }
@@ -119,31 +126,35 @@ const extend = (before: HandoffRow, when: Date) =>
     dueAt: new Date(when.getTime() + 3 * 86_400_000),
   });
 
-/** The AE accepts, as services/handoffs.ts records it (the decision's own guarded statement). */
+/** The AE accepts, as core/handoffs.ts records it (the decision's own guarded statement). */
 function accept(before: HandoffRow, when: Date, hours: number): Promise<HandoffRow | undefined> {
   return database.db.transaction(async (tx) => {
     const actor = { userId: before.aeUserId, teamId: 'T0INTERNAL' };
     return (
-      await applyTransition(tx, {
-        event: 'accept',
-        before,
-        actor,
-        at: when,
-        change: {},
-        update: async (inner, guard) =>
-          (
-            await recordDecision(inner, {
-              handoffId: before.id,
-              decision: 'accepted',
-              reasonCode: null,
-              note: null,
-              actor,
-              at: when,
-              cycle: guard.cycle,
-            })
-          )?.handoff,
-        businessHours: hours,
-      })
+      await applyTransition(
+        tx,
+        {
+          event: 'accept',
+          before,
+          actor,
+          at: when,
+          change: {},
+          update: async (inner, guard) =>
+            (
+              await recordDecision(inner, {
+                handoffId: before.id,
+                decision: 'accepted',
+                reasonCode: null,
+                note: null,
+                actor,
+                at: when,
+                cycle: guard.cycle,
+              })
+            )?.handoff,
+          businessHours: hours,
+        },
+        NO_HEARERS,
+      )
     )?.handoff;
   });
 }

@@ -1,9 +1,9 @@
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import { slackDirectory } from '../../src/core/directory.js';
 import { createLogger } from '../../src/logger.js';
 import { createPacketService } from '../../src/packets/index.js';
-import { slackDirectory } from '../../src/services/directory.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
   confirmationsOn,

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { APP_REMOVED, createChannelAccess } from '../../src/core/channelAccess.js';
 import { tablesOf } from '../../src/db/engine.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { markRetry } from '../../src/db/repositories/outboxAttempts.js';
 import { insertRemovedChannel } from '../../src/db/repositories/removedChannels.js';
 import { createLogger } from '../../src/logger.js';
-import { APP_REMOVED, createChannelAccess } from '../../src/partners/channelAccess.js';
 import { TestClock } from '../support/clock.js';
 import { createDatabase } from '../support/postgres.js';
 import { gate, until, waitingForLocks } from './interleave.js';

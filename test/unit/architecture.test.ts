@@ -75,21 +75,30 @@ const FUNCTION_LINES_MAX = 80;
 const LONG_FUNCTIONS_ALLOWED = new Set<string>([]);
 
 /**
- * The feature and use-case folders. The renderers (blocks/) import nothing from them, not even a type: the arrow runs
- * one way, features → blocks → domain (issue 55). A shape a renderer reads lives in domain/ or in blocks/ itself.
+ * The feature modules (issue 55 item 4): each stands on the core and imports it; the core imports none of them, not
+ * even a type. A feature that must hear of every change of a handoff is handed to the core by the composition root
+ * (core/lifecycle.ts `Hearer`).
  */
-const ABOVE_BLOCKS = [
-  'services',
+const FEATURES = [
   'packets',
-  'partners',
-  'program',
   'escalation',
-  'outbox',
-  'handlers',
-  'compose',
-  'runtime',
+  'partners',
+  'outcomes',
+  'crm',
+  'revops',
+  'home',
+  'program',
   'install',
 ];
+
+/** What the core stands on: the store, the rules, the renderers, and the clock and logger at the root. */
+const BELOW_CORE = ['core/', 'db/', 'domain/', 'blocks/', 'clock.ts', 'logger.ts'];
+
+/**
+ * The core, the features and the use-case folders. The renderers (blocks/) import nothing from them, not even a type:
+ * the arrow runs one way, features → core → blocks → domain. A shape a renderer reads lives in domain/ or in blocks/.
+ */
+const ABOVE_BLOCKS = ['core', ...FEATURES, 'outbox', 'handlers', 'compose', 'runtime'];
 
 /** A function's name: its own, the variable or property it is assigned to, or `<enclosing> › anonymous`. */
 function functionName(node: ts.FunctionLikeDeclaration, enclosing: string | undefined): string {
@@ -124,28 +133,11 @@ function functionsOf(file: string): { file: string; name: string; lines: number 
   return found;
 }
 
-/**
- * A file's folder, as the layers count them: its first folder under src/ (services/crm/ is the CRM's own), none for
- * the entry files at the root.
- */
+/** A file's folder, as the layers count them: its first folder under src/, none for the entry files at the root. */
 function folderOf(file: string): string | undefined {
   const parts = name(file).split('/');
-  if (parts.length === 1) return undefined;
-  return parts[0] === 'services' && parts.length > 2 ? `services/${parts[1]}` : parts[0];
+  return parts.length === 1 ? undefined : parts[0];
 }
-
-/**
- * Folder pairs that still import each other both ways (issue 55 item 4), being untangled into a handoff core: an
- * entry goes when its pair is one-way, and no pair may be added.
- */
-const TWO_WAY_ALLOWED = new Set([
-  'escalation ⇄ services',
-  'packets ⇄ services/crm',
-  'partners ⇄ program',
-  'partners ⇄ services',
-  'program ⇄ services',
-  'services ⇄ services/crm',
-]);
 
 /** Every pair of folders that import each other (types too), as `a ⇄ b` with a before b. */
 function twoWayFolders(): string[] {
@@ -165,11 +157,20 @@ function twoWayFolders(): string[] {
 }
 
 describe('the shape of src/', () => {
-  it('has no folders importing each other both ways but those being untangled now', () => {
-    const pairs = twoWayFolders();
-    expect(pairs.filter((pair) => !TWO_WAY_ALLOWED.has(pair))).toEqual([]);
-    // An entry whose pair became one-way goes too, so the list only shrinks.
-    expect([...TWO_WAY_ALLOWED].filter((pair) => !pairs.includes(pair))).toEqual([]);
+  it('has no folders importing each other both ways (types too)', () => {
+    expect(twoWayFolders()).toEqual([]);
+  });
+
+  it('has a core that imports no feature: the features stand on it', () => {
+    const upward = files
+      .filter((file) => name(file).startsWith('core/'))
+      .flatMap((file) =>
+        importsOf(file)
+          .map(name)
+          .filter((target) => !BELOW_CORE.some((below) => target.startsWith(below)))
+          .map((target) => `${name(file)} → ${target}`),
+      );
+    expect(upward).toEqual([]);
   });
 
   it('has no import cycle, counting type-only imports', () => {
@@ -197,13 +198,13 @@ describe('the shape of src/', () => {
     expect(long).toEqual([]);
   });
 
-  it('keeps rules and renderers below the use cases: domain/ and blocks/ import no service value', () => {
+  it('keeps rules and renderers below the use cases: domain/ and blocks/ import no value of the core or a feature', () => {
     const upward = files
       .filter((file) => /^(domain|blocks)\//.test(name(file)))
       .flatMap((file) =>
         [...(source.get(file) ?? '').matchAll(/(?:^|\n)import (?!type )[^;]*?from '(\.{1,2}\/[^']+)\.js'/g)]
           .map((m) => name(resolve(dirname(file), `${m[1]}.ts`)))
-          .filter((target) => /^(services|escalation|partners|packets|outbox|handlers)\//.test(target))
+          .filter((target) => ABOVE_BLOCKS.some((folder) => target.startsWith(`${folder}/`)))
           .map((target) => `${name(file)} → ${target}`),
       );
     expect(upward).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { createWindowPlanner } from '../../src/core/responseWindow.js';
 import { holidayCalendar } from '../../src/domain/holidays.js';
-import { createWindowPlanner } from '../../src/services/responseWindow.js';
 
 /** Issue 31, item 8: HOLIDAY_REGIONS entries may give one person their own public-holiday regions. */
 

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderSurface, type SurfaceModel, type SurfaceParams } from '../../src/blocks/surfaces.js';
+import {
+  decisionMessages,
+  extendMessages,
+  outcomeMessages,
+  type PartnerThread,
+  reassignMessages,
+  sentMessages,
+  stallMessages,
+  stampOf,
+  withdrawMessages,
+} from '../../src/core/notifications.js';
 import type { OutboxMessage } from '../../src/db/repositories/outbox.js';
 import type { SurfaceSpec } from '../../src/db/repositories/surfaces.js';
 import type { DecisionRow, HandoffRow, OutcomeRow } from '../../src/db/schema.js';
@@ -12,17 +23,6 @@ import type { PartnerSafeUpdate } from '../../src/domain/partnerSafe.js';
 import { partnerFacts, partnerView as viewOf } from '../../src/domain/partnerView.js';
 import { BAND_LABEL, COMPONENTS } from '../../src/domain/scoring.js';
 import { expiryMessages, reminderMessages } from '../../src/escalation/notices.js';
-import {
-  decisionMessages,
-  extendMessages,
-  outcomeMessages,
-  type PartnerThread,
-  reassignMessages,
-  sentMessages,
-  stallMessages,
-  stampOf,
-  withdrawMessages,
-} from '../../src/services/notifications.js';
 import { validateMessage } from '../support/fakeSlack.js';
 import { noise as userNoise } from '../support/noise.js';
 import { seedOf } from '../support/seed.js';
@@ -192,7 +192,7 @@ interface Run {
   events: string[];
 }
 
-/** The database as services/surfaces.ts reads it when it renders a surface: the handoff, its decisions and steps. */
+/** The database as core/surfaces.ts reads it when it renders a surface: the handoff, its decisions and steps. */
 interface Snapshot {
   h: HandoffRow;
   /** Decisions by assignment. */
@@ -210,7 +210,7 @@ const surfaceOf = (m: OutboxMessage): SurfaceSpec | undefined =>
   m.method === 'chat.postMessage' ? m.surface : undefined;
 
 /**
- * The partner's view of the deal in `snap`, as services/surfaces.ts renders the thread's parent from it (the domain's
+ * The partner's view of the deal in `snap`, as core/surfaces.ts renders the thread's parent from it (the domain's
  * partnerView, over the same rows): what the partner may know now (null: nothing yet).
  */
 function partnerView({ h, decisions, steps }: Snapshot): PartnerSafeUpdate | null {
@@ -221,7 +221,7 @@ function partnerView({ h, decisions, steps }: Snapshot): PartnerSafeUpdate | nul
   });
 }
 
-/** A surface as services/surfaces.ts models it from `snap` (its reader offered what `can` allows them). */
+/** A surface as core/surfaces.ts models it from `snap` (its reader offered what `can` allows them). */
 function surfaceModel({ spec }: QueuedSurface, snap: Snapshot): SurfaceModel {
   const { h } = snap;
   const params = spec.params as SurfaceParams;
@@ -352,7 +352,7 @@ function simulate(p: Packet, steps: Step[]): Run {
     const kind = allowed[s.pick % allowed.length] as EventKind;
     at = addHours(at, s.hours);
     const startedNow = s.thread === undefined ? thread.started : s.thread;
-    /** The thread as partners/partnerThread.ts reads it inside the change's transaction: after its rows. */
+    /** The thread as core/partnerThread.ts reads it inside the change's transaction: after its rows. */
     const threadNow = (): PartnerThread => ({
       started: startedNow,
       facts: partnerFacts(h, [...decisions.values()], recorded),

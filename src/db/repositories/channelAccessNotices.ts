@@ -6,7 +6,7 @@ import type { ChannelAccessNoticeRow } from '../schema.js';
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
- * The DMs that told someone the app is not in a channel (partners/channelAccess.ts): remembered until the app is in
+ * The DMs that told someone the app is not in a channel (core/channelAccess.ts): remembered until the app is in
  * it again, when each is edited to say so.
  */
 

@@ -7,7 +7,7 @@ export type ChartFileRow = typeof chartFiles.$inferSelect;
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
-/** Chart images shared into Slack, by their cache key (channel and picture hash: services/slackFiles.ts). */
+/** Chart images shared into Slack, by their cache key (channel and picture hash: core/slackFiles.ts). */
 export async function findChartFile(exec: Executor, key: string): Promise<ChartFileRow | undefined> {
   const { chartFiles } = tablesOf(exec);
   return first(exec.select().from(chartFiles).where(eq(chartFiles.contentHash, key)));

@@ -6,7 +6,7 @@ import type { classificationCorrections, HandoffEventRow, HandoffRow } from '../
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
-/** The queries of the CRM loop (`src/services/crm/`): delivery of activities, the read-back, later-linked records. */
+/** The queries of the CRM loop (`src/crm/`): delivery of activities, the read-back, later-linked records. */
 
 /** One touch-log event, by its id (what a `crm.activity` outbox row renders). */
 export async function findEvent(exec: Executor, eventId: number): Promise<HandoffEventRow | undefined> {

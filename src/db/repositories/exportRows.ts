@@ -5,7 +5,7 @@ import { first, type Tables, tablesOf } from '../engine.js';
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited. The export's
 // times are epoch milliseconds on both: each is read as its column's Date, then given as a number.
 
-/** One handoff of the touch-log export (services/exportCsv.ts turns it into a CSV row). */
+/** One handoff of the touch-log export (revops/exportCsv.ts turns it into a CSV row). */
 export interface ExportRow {
   id: number;
   sentAt: number;

@@ -48,7 +48,7 @@ export async function unfollow(exec: Tx, handoffId: number, userId: string): Pro
 }
 
 /**
- * The outbox key of a watcher's DM about one touch-log event of a handoff (services/watchers.ts): one per person and
+ * The outbox key of a watcher's DM about one touch-log event of a handoff (packets/watchers.ts): one per person and
  * event, so a retry queues it once, and an outcome undone within its window finds its DMs by the prefix.
  */
 export const watcherKeyPrefix = (handoffId: number, eventId: number) =>

@@ -6,7 +6,7 @@ import type { HandoffRow, OutboxRow } from '../schema.js';
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
- * The undo window of an outcome step (services/outcomeUndo.ts): what the step owes the partner and the CRM waits in
+ * The undo window of an outcome step (outcomes/outcomeUndo.ts): what the step owes the partner and the CRM waits in
  * the outbox until the window ends (its due time, not a timer), and an undo cancels it there before it is sent.
  */
 

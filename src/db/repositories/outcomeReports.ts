@@ -6,7 +6,7 @@ import type { OutcomeReportRow } from '../schema.js';
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
- * An owner's or author's report of an outcome (services/outcomeReports.ts): stored while it waits for the AE, who
+ * An owner's or author's report of an outcome (outcomes/outcomeReport.ts): stored while it waits for the AE, who
  * confirms it (then it is the AE's outcome step) or says it is not right. One waits per handoff: a newer report
  * replaces an older one still waiting.
  */

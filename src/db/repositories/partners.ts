@@ -106,7 +106,7 @@ export async function findChannelBinding(
 /**
  * Whether partner updates for a channel wait for an admin (`/handoff partners confirm` or `channel`): the directory
  * holds it (another organization joined it), or binds it to no partner. The delivery guard holds them so
- * (partners/channelGuard.ts), and a decision notice says so (services/surfaces.ts).
+ * (partners/channelGuard.ts), and a decision notice says so (core/surfaces.ts).
  */
 export function holdsPartnerUpdates(binding: PartnerChannelRow | undefined): boolean {
   return !binding || binding.partnerId === null || binding.status === 'held';

@@ -5,7 +5,7 @@ import { preparedQuery } from '../prepared.js';
 import type { RemovedChannelRow } from '../schema.js';
 
 /**
- * The channels the app was removed from (partners/channelAccess.ts): the database is the truth, so a removal survives
+ * The channels the app was removed from (core/channelAccess.ts): the database is the truth, so a removal survives
  * a restart and every process on the database sees the same.
  */
 

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { reviewDecisionModal } from '../../blocks/attributionItems.js';
 import { commandReply } from '../../blocks/commandReplies.js';
-import type { ReviewDecision } from '../../services/attributionReviews.js';
+import type { ReviewDecision } from '../../revops/attributionReviews.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { buttonModal } from './buttonModal.js';

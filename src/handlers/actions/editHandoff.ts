@@ -2,8 +2,8 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import { editRefusal, noteRefusal } from '../../blocks/commandReplies.js';
 import { noteModal } from '../../blocks/handoffList.js';
 import { packetModal } from '../../blocks/packetModal.js';
+import type { RequestContext } from '../../core/requestContext.js';
 import { packetOf } from '../../packets/edits.js';
-import type { RequestContext } from '../../services/requestContext.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { buttonModal } from './buttonModal.js';

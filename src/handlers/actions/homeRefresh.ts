@@ -3,7 +3,7 @@ import { homePeriodFrom, withExportNotice } from '../../blocks/appHome.js';
 import { slackDate } from '../../blocks/mrkdwn.js';
 import { exportReplies } from '../../blocks/revopsReplies.js';
 import { isPeriodKey, PERIODS, type PeriodKey } from '../../domain/periods.js';
-import { EXPORT_MAX_ROWS } from '../../services/exports.js';
+import { EXPORT_MAX_ROWS } from '../../revops/exports.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { publishHome } from '../homeTab.js';

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { ModalView } from '@slack/types';
 import { commandReply } from '../../blocks/commandReplies.js';
 import { handoffViewModal } from '../../blocks/handoffList.js';
-import type { RequestContext } from '../../services/requestContext.js';
+import type { RequestContext } from '../../core/requestContext.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { buttonModal } from './buttonModal.js';

@@ -1,7 +1,7 @@
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
+import type { RequestContext } from '../../core/requestContext.js';
 import type { Permission } from '../../domain/permissions.js';
-import type { RequestContext } from '../../services/requestContext.js';
 import type { HandlerDeps } from '../deps.js';
 
 /** One `/handoff <subcommand> …` as typed by an internal member (checked with Slack before it runs). */

@@ -3,7 +3,7 @@ import type { ModalView } from '@slack/types';
 import { commandReply } from '../../blocks/commandReplies.js';
 import { ephemeral, failureText } from '../../blocks/ephemerals.js';
 import { packetModal } from '../../blocks/packetModal.js';
-import type { RequestContext } from '../../services/requestContext.js';
+import type { RequestContext } from '../../core/requestContext.js';
 import type { HandlerDeps } from '../deps.js';
 import type { CommandCall } from './call.js';
 import { helpFor, SUBCOMMANDS, subcommandFor } from './subcommands.js';

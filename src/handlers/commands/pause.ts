@@ -1,6 +1,6 @@
 import { commandReply } from '../../blocks/commandReplies.js';
 import { myDaysReplies } from '../../blocks/myDays.js';
-import type { MyDaysResult } from '../../services/myDays.js';
+import type { MyDaysResult } from '../../program/myDays.js';
 import type { CommandCall } from './call.js';
 
 /** Whether someone other than the person manages one of these pools (they were told). */

@@ -1,7 +1,7 @@
 import { commandReply } from '../../blocks/commandReplies.js';
 import { exportReplies, parkedReplies } from '../../blocks/revopsReplies.js';
 import { stepsReply } from '../../blocks/stepChecks.js';
-import { EXPORT_MAX_ROWS } from '../../services/exports.js';
+import { EXPORT_MAX_ROWS } from '../../revops/exports.js';
 import type { CommandCall } from './call.js';
 
 /**

@@ -1,6 +1,6 @@
 import { commandReply } from '../../blocks/commandReplies.js';
+import type { RequestContext } from '../../core/requestContext.js';
 import { may, PERMISSIONS, type ProgramRoles } from '../../domain/permissions.js';
-import type { RequestContext } from '../../services/requestContext.js';
 import type { Subcommand } from './call.js';
 import { partnersCommand } from './partners.js';
 import { pauseCommand, resumeCommand } from './pause.js';

@@ -3,7 +3,7 @@ import type { HandlerDeps } from '../deps.js';
 
 /**
  * Someone removed the app from a channel (public: `channel_left`; private: `group_left`): what would go there waits
- * until it is invited back (partners/channelAccess.ts, kept in the database). A second event for the same removal
+ * until it is invited back (core/channelAccess.ts, kept in the database). A second event for the same removal
  * changes nothing, also after a restart.
  */
 export function channelLeft(deps: HandlerDeps) {

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } 
 import { z } from 'zod';
 import { addReplies, addToHandoffModal } from '../../blocks/addToHandoff.js';
 import { EXCERPT_MAX, messageExcerpt } from '../../domain/messageLinks.js';
-import type { MessageRef } from '../../services/messageLinks.js';
+import type { MessageRef } from '../../packets/messageLinks.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 

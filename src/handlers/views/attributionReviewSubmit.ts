@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { commandReply } from '../../blocks/commandReplies.js';
 import { ACTION_ID, ATTRIBUTION_REVIEW_BLOCK_ID } from '../../blocks/ids.js';
-import type { ReviewDecision } from '../../services/attributionReviews.js';
+import type { ReviewDecision } from '../../revops/attributionReviews.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { publishHome } from '../homeTab.js';

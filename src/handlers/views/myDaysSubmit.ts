@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { ACTION_ID, MY_DAYS_BLOCK_ID, MY_DAYS_RESUME_OPTION } from '../../blocks/ids.js';
 import { myDaysReplies } from '../../blocks/myDays.js';
-import type { MyDaysForm } from '../../services/myDays.js';
+import type { MyDaysForm } from '../../program/myDays.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { publishHome } from '../homeTab.js';

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { outcomeRefusalPlain } from '../../blocks/ephemerals.js';
 import { ACTION_ID, OUTCOME_BLOCK_ID } from '../../blocks/ids.js';
 import { SAVED } from '../../blocks/savedNotes.js';
-import type { OutcomeResult } from '../../services/outcomes.js';
+import type { OutcomeResult } from '../../outcomes/outcomes.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { markSaved } from '../saved.js';

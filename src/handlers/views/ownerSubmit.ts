@@ -3,7 +3,7 @@ import { ownerRefusalPlain } from '../../blocks/ephemerals.js';
 import { ACTION_ID, OWNER_BLOCK_ID } from '../../blocks/ids.js';
 import type { OwnerModalMetadata } from '../../blocks/ownerActions.js';
 import { SAVED } from '../../blocks/savedNotes.js';
-import type { OwnerResult } from '../../services/ownerActions.js';
+import type { OwnerResult } from '../../escalation/ownerActions.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { markSaved } from '../saved.js';

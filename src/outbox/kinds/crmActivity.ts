@@ -1,4 +1,4 @@
-import { CrmError } from '../../services/crm/types.js';
+import { CrmError } from '../../crm/types.js';
 import type { DeliveryKind } from './kind.js';
 
 /**
@@ -6,7 +6,7 @@ import type { DeliveryKind } from './kind.js';
  * `crm:<system>:<record id>`, so one record's activities go in order). Not a Slack call: no delivery guard, no pacing;
  * a rate limit holds back everything for that CRM. Like a post, an attempt is marked before it is made, so after a
  * crash, a timeout or a 5xx the next attempt waits for the CRM to settle and the connector looks for the activity (by
- * its marker) before writing it again (services/crm/delivery.ts).
+ * its marker) before writing it again (crm/delivery.ts).
  */
 export const crmActivity: DeliveryKind = {
   paced: false,

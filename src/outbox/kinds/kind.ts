@@ -1,10 +1,10 @@
 import type { WebClient } from '@slack/web-api';
+import type { Surfaces } from '../../core/surfaces.js';
+import type { CrmDelivery } from '../../crm/delivery.js';
 import type { Db, Tx } from '../../db/client.js';
 import type { OutboxRow } from '../../db/repositories/outbox.js';
 import type { Logger } from '../../logger.js';
 import type { Timers } from '../../runtime/timers.js';
-import type { CrmDelivery } from '../../services/crm/delivery.js';
-import type { Surfaces } from '../../services/surfaces.js';
 import type { HomeRenderer, PostedMessage } from '../types.js';
 
 /** A delivery kind: the outbox row's `method`. */

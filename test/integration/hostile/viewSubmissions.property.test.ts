@@ -25,8 +25,8 @@ import {
   scoreWeightBlockId,
   settingBlockId,
 } from '../../../src/blocks/ids.js';
+import { nextMoveVersion } from '../../../src/core/heldBack.js';
 import { COMPONENTS } from '../../../src/domain/scoringModel.js';
-import { nextMoveVersion } from '../../../src/partners/heldBack.js';
 import { hostileWorld, signedPost, stillServes, wellFormed } from '../../support/hostile.js';
 import {
   acceptState,

@@ -4,7 +4,7 @@ import { weeklyDigest } from '../../../src/blocks/digest.js';
 import { headline } from '../../../src/blocks/metrics.js';
 import { exportReplies, parkedReplies } from '../../../src/blocks/revopsReplies.js';
 import { DEFAULT_PERIOD } from '../../../src/domain/periods.js';
-import { trendAltText } from '../../../src/services/charts.js';
+import { trendAltText } from '../../../src/revops/charts.js';
 import { outcomeCounts, stats } from '../../support/metricsFixtures.js';
 import { EVERY_BUTTON } from './offers.js';
 

@@ -1,16 +1,16 @@
 import type { SlackMessage } from '../../../src/blocks/message.js';
 import { renderSurface, type SurfaceModel, type SurfaceParams } from '../../../src/blocks/surfaces.js';
+import { surfaceParams } from '../../../src/core/notifications.js';
 import { type HandoffRow, SURFACE_KINDS, type SurfaceKind } from '../../../src/db/schema.js';
 import { NO_OFFER } from '../../../src/domain/lifecycle.js';
-import { surfaceParams } from '../../../src/services/notifications.js';
 import { EVERY_BUTTON } from './offers.js';
 
 /**
- * Surface models as services/surfaces.ts builds them from the database, for rendering with `renderSurface` in
- * tests: the params a builder of services/notifications.ts records when it queues the surface, and the handoff now.
+ * Surface models as core/surfaces.ts builds them from the database, for rendering with `renderSurface` in
+ * tests: the params a builder of core/notifications.ts records when it queues the surface, and the handoff now.
  */
 
-/** What services/notifications.ts records with a surface of `h` queued now (its stamp, AE, due time, window). */
+/** What core/notifications.ts records with a surface of `h` queued now (its stamp, AE, due time, window). */
 export function paramsOf(h: HandoffRow, extra: SurfaceParams = {}): SurfaceParams {
   return surfaceParams(h, { ...extra }) as SurfaceParams;
 }

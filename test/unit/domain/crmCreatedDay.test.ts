@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createdOf } from '../../../src/crm/types.js';
 import { createdDay, createdDaysAnywhere, inAuthorZone } from '../../../src/domain/attribution.js';
-import { createdOf } from '../../../src/services/crm/types.js';
 
 /** Issue 31, item 7: a CRM's creation moment is a day in the author's zone, not its UTC day. */
 describe("an opportunity's creation day", () => {

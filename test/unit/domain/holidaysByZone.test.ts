@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createWindowPlanner } from '../../../src/core/responseWindow.js';
 import { type BusinessCalendar, responseDueAt } from '../../../src/domain/businessDays.js';
 import { countryOfZone, holidayCalendar } from '../../../src/domain/holidays.js';
-import { createWindowPlanner } from '../../../src/services/responseWindow.js';
 
 /** HOLIDAY_REGIONS unset: each person's public holidays come from their time zone's country. */
 const byZone = holidayCalendar('by_zone', []);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyLine } from '../../../src/blocks/handoffList.js';
+import { activityFor } from '../../../src/crm/delivery.js';
 import type { HandoffEventRow } from '../../../src/db/schema.js';
 import {
   addMessageVerdict,
@@ -9,7 +10,6 @@ import {
   isSlackPermalink,
   messageExcerpt,
 } from '../../../src/domain/messageLinks.js';
-import { activityFor } from '../../../src/services/crm/delivery.js';
 import { handoff } from '../blocks/fixtures.js';
 
 /** "Add to handoff" (issue 52 item 5): the rules of what is kept of a message, and who may add one. */

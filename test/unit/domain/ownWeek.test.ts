@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { createWindowPlanner } from '../../../src/core/responseWindow.js';
 import {
   type BusinessCalendar,
   businessHoursBetween,
@@ -10,7 +11,6 @@ import {
 import { holidayCalendar } from '../../../src/domain/holidays.js';
 import { hoursWords, weekInOrder, workingDaysWords } from '../../../src/domain/ownDays.js';
 import { reminderTimes } from '../../../src/domain/reminders.js';
-import { createWindowPlanner } from '../../../src/services/responseWindow.js';
 
 /**
  * Issue 53: a person's own working week and business hours. A weekend day they work is a business day of their

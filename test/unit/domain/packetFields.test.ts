@@ -23,7 +23,7 @@ import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 import { scorePacket } from '../../../src/domain/scoring.js';
 import { readPacketForm } from '../../../src/handlers/views/packetForm.js';
 import { changedFields, lockedChanges } from '../../../src/packets/edits.js';
-import { CSV_COLUMNS, touchLogCsv } from '../../../src/services/exportCsv.js';
+import { CSV_COLUMNS, touchLogCsv } from '../../../src/revops/exportCsv.js';
 import { handoff } from '../blocks/fixtures.js';
 
 /**

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type DirectoryChannel, DirectoryUnavailableError } from '../../../src/core/directory.js';
 import {
   bindChannel,
   bindWorkspace,
@@ -8,7 +9,6 @@ import {
 } from '../../../src/db/repositories/partners.js';
 import { createLogger } from '../../../src/logger.js';
 import { createPartnerDirectory } from '../../../src/partners/partners.js';
-import { type DirectoryChannel, DirectoryUnavailableError } from '../../../src/services/directory.js';
 import { TestClock } from '../../support/clock.js';
 import { scratchDatabases } from '../../support/scratchDb.js';
 import { seedOf } from '../../support/seed.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
+import type { DirectoryChannel } from '../../../src/core/directory.js';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { parsePolicyFile } from '../../../src/domain/policyFile.js';
 import { createLogger } from '../../../src/logger.js';
@@ -12,7 +13,6 @@ import {
   createInternalChannels,
   internalChannelSources,
 } from '../../../src/partners/internalChannels.js';
-import type { DirectoryChannel } from '../../../src/services/directory.js';
 import { TestClock } from '../../support/clock.js';
 
 const config = loadConfig({

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { messageKey } from '../../../src/core/notifications.js';
+import { partnerThread } from '../../../src/core/partnerThread.js';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { insertHandoff, insertOutcome, recordDecision } from '../../../src/db/repositories/handoffs.js';
 import { enqueue } from '../../../src/db/repositories/outbox.js';
 import { markDelivered } from '../../../src/db/repositories/outboxAttempts.js';
 import { type HandoffRow, outbox } from '../../../src/db/schema.js';
-import { partnerThread } from '../../../src/partners/partnerThread.js';
-import { messageKey } from '../../../src/services/notifications.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
 
 const at = new Date('2026-11-23T14:00:00Z');

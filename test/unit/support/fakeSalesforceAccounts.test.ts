@@ -1,6 +1,6 @@
 import jsforce from 'jsforce';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accountOpportunitiesSoql } from '../../../src/services/crm/salesforceSoql.js';
+import { accountOpportunitiesSoql } from '../../../src/crm/salesforceSoql.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /** The fake Salesforce's accounts and the SOQL the account lookup sends: relationship fields, OR, LIKE, dates, paging. */

@@ -1,0 +1,71 @@
+import { partnerUpdate } from '../blocks/partnerUpdate.js';
+import type { Executor, Tx } from '../db/client.js';
+import { findOutcomes } from '../db/repositories/handoffLists.js';
+import { rewriteHeld } from '../db/repositories/outcomeHolds.js';
+import { decisionsOf, formerAeIds, latestAeName, movedFromNames } from '../db/repositories/partnerThreads.js';
+import { findPostedMessage, outboxStatusByRecordAs } from '../db/repositories/postedMessages.js';
+import type { HandoffRow } from '../db/schema.js';
+import { partnerFacts, partnerView } from '../domain/partnerView.js';
+import { messageKey, type PartnerThread, partnerReplyKey } from './notifications.js';
+
+/**
+ * The handoff's partner thread as the notifications read it: whether it exists (its parent queued, waiting or
+ * delivered), and the history the partner's view is derived from (decisions, outcome steps, a withdrawal). A parent
+ * Slack refused for good does not count, so the next event starts a fresh thread instead of replying under nothing.
+ * Call inside the transaction, after the change's own rows were written.
+ */
+export async function partnerThread(exec: Executor, h: HandoffRow): Promise<PartnerThread> {
+  const started = await partnerThreadStarted(exec, h);
+  return { started, facts: await partnerHistory(exec, h) };
+}
+
+/** Whether the partner thread's parent was posted, or is still queued to be. */
+export async function partnerThreadStarted(exec: Executor, h: Pick<HandoffRow, 'id'>): Promise<boolean> {
+  const key = messageKey.partnerParent(h);
+  // Posted (remembered for good), or still queued: its outbox row is deleted after OUTBOX_RETENTION_DAYS.
+  if (await findPostedMessage(exec, key)) return true;
+  const parent = await outboxStatusByRecordAs(exec, key);
+  return parent !== undefined && parent !== 'dead' && parent !== 'cancelled';
+}
+
+/** What happened to the handoff that its partner may come to know of, in order (domain/partnerView.ts). */
+export async function partnerHistory(exec: Executor, h: HandoffRow) {
+  const decided = await decisionsOf(exec, h.id);
+  return partnerFacts(h, decided, await findOutcomes(exec, h.id));
+}
+
+/**
+ * The names of the people who were this handoff's AE before and are not now: the partner's next move may still name
+ * one of them (it was written for the first AE), and is then held back from the partner. A move records the name it
+ * moved from with its messages (`move.fromName` in their params); for an AE it did not, the name stored with another
+ * of their handoffs.
+ */
+export async function formerAeNames(exec: Executor, h: HandoffRow): Promise<string[]> {
+  const recorded = (await movedFromNames(exec, h.id)).filter(
+    (name): name is string => typeof name === 'string' && name.trim() !== '',
+  );
+  if (h.assignment === 1) return recorded;
+  const looked: string[] = [];
+  for (const ae of await formerAeIds(exec, h.id, h.aeUserId)) {
+    const name = await latestAeName(exec, ae);
+    if (name !== undefined) looked.push(name);
+  }
+  return [...new Set([...recorded, ...looked])];
+}
+
+/**
+ * After a take-back or a hand-back (issue 51): the accept's reply, when it still waits in the outbox (the partner
+ * channel held meanwhile), says what the partner may know now: accepted, nobody named, no step. Delivered long ago,
+ * it stays as written (history); the thread's parent drops the name with the refresh.
+ */
+export async function unnameHeldAccept(tx: Tx, h: HandoffRow): Promise<void> {
+  if (!h.partnerChannelId) return;
+  const thread = await partnerThread(tx, h);
+  const view = partnerView({ handoff: h, facts: thread.facts, threadStarted: thread.started });
+  if (view?.event !== 'accepted') return;
+  const message = partnerUpdate(view);
+  await rewriteHeld(tx, partnerReplyKey(h.id, h.assignment, 'decided'), {
+    text: message.text,
+    blocks: message.blocks,
+  });
+}

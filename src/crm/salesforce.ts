@@ -1,0 +1,211 @@
+import { salesforceId18 } from '../domain/crmLink.js';
+import type { Logger } from '../logger.js';
+import { cutText } from './cut.js';
+import { accountsMatching } from './salesforceAccounts.js';
+import {
+  closedOpportunities,
+  isQueryResult,
+  opportunityStates,
+  orgCurrencies,
+  type SalesforceOrg,
+  withCurrencyField,
+} from './salesforceMoney.js';
+import {
+  openSalesforceSession,
+  type SalesforceSession,
+  type SalesforceSettings,
+} from './salesforceSession.js';
+import { accountOpportunitiesSoql, ofAccount, soqlString } from './salesforceSoql.js';
+import {
+  type AccountQuery,
+  type CrmActivity,
+  type CrmConnector,
+  CrmError,
+  type CrmFields,
+  type CrmRecord,
+  createdOf,
+  OPPORTUNITIES_MAX,
+} from './types.js';
+
+export type { SalesforceSettings } from './salesforceSession.js';
+
+const TASK_SUBJECT_MAX = 255;
+const TASK_DESCRIPTION_MAX = 32_000;
+
+/**
+ * The Task's subject: the event's line with its marker, which makes it unique (it is what a lost write is found by).
+ * A long line is cut between two characters (an AE's name may end in an emoji), so the look-up can send it again.
+ */
+export function taskSubject(activity: CrmActivity): string {
+  const tail = ` (ref ${activity.marker})`;
+  return cutText(activity.subject, TASK_SUBJECT_MAX - tail.length) + tail;
+}
+
+/** The Salesforce connector, with the org's address once a token named it (the doctor's login URL check). */
+export type SalesforceConnector = CrmConnector & { instanceUrl(): string | undefined };
+
+interface OpportunityRow {
+  Id: string;
+  Name?: string;
+  StageName?: string;
+  IsClosed?: boolean;
+  IsWon?: boolean;
+  CreatedDate?: string;
+  CloseDate?: string | null;
+  Account?: { Name?: string | null; Website?: string | null } | null;
+}
+
+/**
+ * Salesforce through jsforce: a connected app's client credentials (OAuth 2.0 client credentials flow: a token from
+ * `<login url>/services/oauth2/token`, calls to the `instance_url` it returns, a new token when one expires). Calls
+ * are made with jsforce's own retries off: the outbox owns retries, with backoff and a look before writing again.
+ */
+export function createSalesforce(settings: SalesforceSettings, logger: Logger): SalesforceConnector {
+  const session = openSalesforceSession(settings);
+  const org: SalesforceOrg = {};
+  return {
+    system: 'salesforce',
+    label: 'Salesforce',
+    async verify() {
+      await session.reauthorize();
+      // The token works for the data API, and the run-as user may read opportunities (what the read-back needs); the
+      // answer must be a query result (any 200 is not enough: a proxy's or another service's JSON is not Salesforce's).
+      // Asked with CurrencyIsoCode, it also learns whether the org has several currencies (the read-back's money).
+      const soql = (currency: boolean) =>
+        `SELECT Id${currency ? ', CurrencyIsoCode' : ''} FROM Opportunity WHERE Id IN (${soqlString('006000000000000AAA')})`;
+      const result = await withCurrencyField(
+        org,
+        (currency) =>
+          session.call<unknown>(
+            { method: 'GET', url: `/query?q=${encodeURIComponent(soql(currency))}` },
+            false,
+          ),
+        isQueryResult,
+      );
+      if (!isQueryResult(result))
+        throw new CrmError(
+          'Salesforce: the answer to a query is not Salesforce’s (no records and totalSize)',
+          {
+            transient: false,
+            unexpected: true,
+          },
+        );
+    },
+    lookup: (id, opts = {}) => lookup(session, logger, id, opts.timeoutMs),
+    opportunitiesOn: (account, opts = {}) => opportunitiesOn(session, logger, account, opts.timeoutMs),
+    accountsMatching: (candidates, opts = {}) =>
+      accountsMatching(session, logger, candidates, opts.timeoutMs),
+    states: (ids) => opportunityStates(session, org, ids),
+    currency: () => orgCurrencies(session, org),
+    closedDeals: (from, to, limit) => closedOpportunities(session, org, { from, to, limit }),
+    findActivity: (recordId, activity) => findActivity(session, recordId, activity),
+    writeActivity: (recordId, activity) => writeActivity(session, recordId, activity),
+    writeFields: (recordId, fields) => writeFields(session, recordId, fields),
+    recordUrl(id) {
+      const base = session.instanceUrl();
+      return base ? `${base.replace(/\/$/, '')}/lightning/r/Opportunity/${id}/view` : undefined;
+    },
+    instanceUrl: () => session.instanceUrl(),
+  };
+}
+
+async function lookup(
+  session: SalesforceSession,
+  logger: Logger,
+  id: string,
+  timeoutMs: number | undefined,
+): Promise<CrmRecord | undefined> {
+  try {
+    const row = await session.call<OpportunityRow>(
+      {
+        method: 'GET',
+        url: `/sobjects/Opportunity/${encodeURIComponent(id)}?fields=Id,Name,StageName,IsClosed,IsWon,CreatedDate`,
+      },
+      false,
+      timeoutMs,
+    );
+    return toRecord(logger, row);
+  } catch (error) {
+    if (error instanceof CrmError && error.opts.notFound) return undefined;
+    throw error;
+  }
+}
+
+async function opportunitiesOn(
+  session: SalesforceSession,
+  logger: Logger,
+  account: AccountQuery,
+  timeoutMs: number | undefined,
+): Promise<CrmRecord[]> {
+  const result = await session.call<{ records?: OpportunityRow[] }>(
+    { method: 'GET', url: `/query?q=${encodeURIComponent(accountOpportunitiesSoql(account))}` },
+    false,
+    timeoutMs,
+  );
+  // The LIKE finds more than the account (a longer name, a domain inside another): the same key or domain only.
+  return ofAccount(result.records ?? [], account)
+    .slice(0, OPPORTUNITIES_MAX)
+    .map((row) => toRecord(logger, row));
+}
+
+async function findActivity(
+  session: SalesforceSession,
+  recordId: string,
+  activity: CrmActivity,
+): Promise<string | undefined> {
+  const soql = `SELECT Id FROM Task WHERE WhatId = ${soqlString(recordId)} AND Subject = ${soqlString(taskSubject(activity))}`;
+  const result = await session.call<{ records: { Id: string }[] }>(
+    { method: 'GET', url: `/query?q=${encodeURIComponent(soql)}` },
+    false,
+  );
+  return result.records?.[0]?.Id;
+}
+
+async function writeActivity(
+  session: SalesforceSession,
+  recordId: string,
+  activity: CrmActivity,
+): Promise<string> {
+  const result = await session.call<{ id?: string; success?: boolean }>(
+    {
+      method: 'POST',
+      url: '/sobjects/Task',
+      body: {
+        WhatId: recordId,
+        Subject: taskSubject(activity),
+        Description: cutText(activity.lines.join('\n'), TASK_DESCRIPTION_MAX),
+        Status: 'Completed',
+        Priority: 'Normal',
+        ActivityDate: activity.day,
+      },
+    },
+    true,
+  );
+  if (!result?.id)
+    throw new CrmError('Salesforce: the answer to a new Task has no id', {
+      transient: true,
+      uncertain: true,
+    });
+  return result.id;
+}
+
+async function writeFields(session: SalesforceSession, recordId: string, fields: CrmFields): Promise<void> {
+  if (Object.keys(fields).length === 0) return;
+  await session.call(
+    { method: 'PATCH', url: `/sobjects/Opportunity/${encodeURIComponent(recordId)}`, body: fields },
+    true,
+  );
+}
+
+function toRecord(logger: Logger, row: OpportunityRow): CrmRecord {
+  logger.debug({ id: row.Id }, 'Salesforce opportunity read');
+  return {
+    ref: { system: 'salesforce', id: salesforceId18(row.Id.slice(0, 15)) },
+    name: row.Name ?? row.Id,
+    stage: row.StageName ?? '',
+    closed: Boolean(row.IsClosed),
+    won: Boolean(row.IsWon),
+    ...createdOf(row.CreatedDate),
+    closedOn: row.IsClosed ? (row.CloseDate ?? null) : null,
+  };
+}

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sameAccountName } from '../../../src/crm/accountNames.js';
+import { createHubspot } from '../../../src/crm/hubspot.js';
+import { accountNamePattern } from '../../../src/crm/salesforceSoql.js';
+import { createLogger } from '../../../src/logger.js';
+import { FakeHubspot } from '../../support/fakeHubspot.js';
+
+/**
+ * Account names as people write them (issue 50 item 9): both sides normalised for the match, and the CRM asked so that
+ * it finds them. The review through the real app: test/integration/crmAccountNames.test.ts.
+ */
+
+/** As stored in HubSpot, and as an author types it in the packet. */
+const NAMES: [stored: string, typed: string][] = [
+  ['Smith & Jones Dental', 'Smith & Jones Dental'],
+  ['Smith & Wesson Health', 'Smith and Wesson Health'],
+  ["O'Brien Health", "O'Brien Health"],
+  ['O’Connor Clinics', "O'Connor Clinics"],
+  ['Jean-Luc Pharmacies', 'Jean Luc Pharmacies'],
+  ['A.B. Dental Labs', 'AB Dental Labs'],
+  ['Clínica Saúde Integral', 'Clínica Saúde Integral'],
+];
+
+describe('sameAccountName and the Salesforce pattern', () => {
+  it.each([
+    ['Smith & Jones', 'Smith and Jones', true],
+    ["O'Brien Health", 'OBrien Health', true],
+    ['A.B. Dental', 'AB Dental', true],
+    ['Clínica Saúde', 'Clinica Saude', true],
+    ['Jean-Luc Pharmacies', 'Jean Luc Pharmacies', true],
+    ['Smith & Jones Dental', 'Smith & Jones Dental Supply', false],
+    ['Northwind', 'Northwind Logistics', false],
+  ])('“%s” and “%s”: %s', (a, b, same) => {
+    expect(sameAccountName(a, b)).toBe(same);
+  });
+
+  it('asks for the words in order, whatever is between them, any letter where an accent may be', () => {
+    expect(accountNamePattern('Smith & Jones')).toBe("'%sm_th%j_n_s%'");
+    expect(accountNamePattern("O'Brien Health")).toBe("'%_%br__n%h__lth%'");
+    expect(accountNamePattern('A.B. Dental')).toBe("'%_%b%d_nt_l%'");
+  });
+});
+
+describe('HubSpot: company names as people write them', () => {
+  let hs: FakeHubspot;
+  beforeAll(async () => {
+    // Many lookups in a row: HubSpot's limit of five searches a second is not what is tested here.
+    hs = await FakeHubspot.start({ searchPerSecondLimit: 100 });
+    for (const [stored] of NAMES) {
+      const companyId = hs.addCompany({ name: stored });
+      hs.addDeal({ name: `${stored} renewal`, companyId, createdAt: '2026-10-01' });
+    }
+    // The same words, another company: found by the search, dropped by the app.
+    const other = hs.addCompany({ name: 'Smith & Jones Dental Supply' });
+    hs.addDeal({ name: 'Supply contract', companyId: other, createdAt: '2026-09-01' });
+  });
+  afterAll(() => hs.stop());
+
+  it.each(NAMES)('finds the deal of “%s” from the packet’s “%s”', async (stored, typed) => {
+    // One connector each: its own share of HubSpot's five searches a second.
+    const crm = createHubspot({ accessToken: hs.accessToken, apiUrl: hs.apiUrl }, createLogger('silent'));
+    const found = await crm.opportunitiesOn({ name: typed, domain: null, closedSince: '2026-11-23' });
+    expect(found.map((r) => r.name)).toEqual([`${stored} renewal`]);
+  });
+});

@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHubspot } from '../../../src/crm/hubspot.js';
+import { createSalesforce } from '../../../src/crm/salesforce.js';
+import { type CrmActivity, type CrmConnector, CrmError } from '../../../src/crm/types.js';
+import { createLogger } from '../../../src/logger.js';
+import { FakeHubspot } from '../../support/fakeHubspot.js';
+import { FakeSalesforce } from '../../support/fakeSalesforce.js';
+
+/**
+ * How each connector classifies the vendor's documented error answers, status × body, read through the real client
+ * (jsforce, @hubspot/api-client) from a fake that answers exactly that: the HTTP status first (a 5xx may hide a write
+ * that was done: look before writing again), then the vendor's code.
+ */
+
+/** What the outbox makes of a failure (see `classifyFailure` in outbox/failures.ts). */
+type Verdict =
+  | 'final'
+  | 'not found'
+  | 'auth'
+  | 'transient'
+  | 'uncertain'
+  | 'rate limited'
+  | 'rate limited, uncertain';
+
+function verdict(error: unknown): Verdict {
+  if (!(error instanceof CrmError)) throw new Error(`not a CrmError: ${String(error)}`);
+  const o = error.opts;
+  if (o.auth) return 'auth';
+  if (o.notFound) return 'not found';
+  if (!o.transient) return 'final';
+  if (o.retryAfterMs !== undefined) return o.uncertain ? 'rate limited, uncertain' : 'rate limited';
+  return o.uncertain ? 'uncertain' : 'transient';
+}
+
+type Row = [name: string, status: number, body: string, read: Verdict, write: Verdict];
+
+const sf = (errorCode: string, message: string, fields?: string[]) =>
+  JSON.stringify([{ errorCode, message, ...(fields ? { fields } : {}) }]);
+const hs = (category: string, message: string) =>
+  JSON.stringify({
+    status: 'error',
+    message,
+    correlationId: 'c0ffee00-0000-4000-8000-000000000000',
+    category,
+  });
+const HTML = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+const OOPS =
+  'An unexpected error occurred. Please include this ErrorId if you contact support: 12345-678 (-9)';
+const SF_OOPS = { errorCode: 'UNKNOWN_EXCEPTION', message: OOPS, fields: [] };
+const T = 'transient';
+const U = 'uncertain';
+
+/** Salesforce REST: a JSON array of `{ errorCode, message, fields }`; the verdict for a read, then for a write. */
+const SALESFORCE: Row[] = [
+  ['400 MALFORMED_ID', 400, sf('MALFORMED_ID', 'Id: bad'), 'not found', 'not found'],
+  [
+    '400 INVALID_CROSS_REFERENCE_KEY',
+    400,
+    sf('INVALID_CROSS_REFERENCE_KEY', 'bad id', ['WhatId']),
+    'not found',
+    'not found',
+  ],
+  [
+    '400 REQUIRED_FIELD_MISSING',
+    400,
+    sf('REQUIRED_FIELD_MISSING', 'missing: [Subject]', ['Subject']),
+    'final',
+    'final',
+  ],
+  ['400 UNABLE_TO_LOCK_ROW', 400, sf('UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access'), T, T],
+  [
+    '403 REQUEST_LIMIT_EXCEEDED',
+    403,
+    sf('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
+    'rate limited',
+    'rate limited',
+  ],
+  [
+    '403 INSUFFICIENT_ACCESS_OR_READONLY',
+    403,
+    sf('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access'),
+    'final',
+    'final',
+  ],
+  ['404 NOT_FOUND', 404, sf('NOT_FOUND', 'The requested resource does not exist'), 'not found', 'not found'],
+  ['404 ENTITY_IS_DELETED', 404, sf('ENTITY_IS_DELETED', 'entity is deleted'), 'not found', 'not found'],
+  ['409 CONFLICT', 409, sf('CONFLICT', 'conflict with the current state'), 'final', 'final'],
+  ['500 UNKNOWN_EXCEPTION', 500, sf('UNKNOWN_EXCEPTION', OOPS), T, U],
+  // jsforce calls two errors MULTIPLE_API_ERRORS.
+  ['500 with two errors', 500, JSON.stringify([SF_OOPS, SF_OOPS]), T, U],
+  ['503 SERVER_UNAVAILABLE', 503, sf('SERVER_UNAVAILABLE', 'Server is unavailable'), T, U],
+  ['503 UNKNOWN_EXCEPTION', 503, sf('UNKNOWN_EXCEPTION', OOPS), T, U],
+  ['502 an edge page', 502, HTML, T, U],
+  // Salesforce's REST API limits with 403 REQUEST_LIMIT_EXCEEDED; a 429 came from something in front of it.
+  ['429 an edge page', 429, HTML, T, U],
+];
+
+/** HubSpot v3: `{ status: 'error', message, correlationId, category }`. */
+const HUBSPOT: Row[] = [
+  ['400 VALIDATION_ERROR', 400, hs('VALIDATION_ERROR', 'Property values were not valid'), 'final', 'final'],
+  ['401 INVALID_AUTHENTICATION', 401, hs('INVALID_AUTHENTICATION', 'credentials not found'), 'auth', 'auth'],
+  [
+    '401 EXPIRED_AUTHENTICATION',
+    401,
+    hs('EXPIRED_AUTHENTICATION', 'The OAuth token has expired'),
+    'auth',
+    'auth',
+  ],
+  ['403 MISSING_SCOPES', 403, hs('MISSING_SCOPES', 'This app lacks a required scope'), 'final', 'final'],
+  ['404 OBJECT_NOT_FOUND', 404, hs('OBJECT_NOT_FOUND', 'Object not found'), 'not found', 'not found'],
+  ['409 CONFLICT', 409, hs('CONFLICT', 'Object already exists'), 'final', 'final'],
+  [
+    '429 RATE_LIMITS',
+    429,
+    hs('RATE_LIMITS', 'You have reached your secondly limit.'),
+    'rate limited',
+    'rate limited',
+  ],
+  [
+    '429 errorType RATE_LIMIT (the rate-limit body)',
+    429,
+    JSON.stringify({
+      status: 'error',
+      message: 'ten_secondly_rolling',
+      errorType: 'RATE_LIMIT',
+      policyName: 'X',
+    }),
+    'rate limited',
+    'rate limited',
+  ],
+  // Not HubSpot's limiter (no HubSpot body, no wait named): nothing says the write was refused before any work.
+  ['429 an edge page', 429, HTML, T, U],
+  ['500 INTERNAL_ERROR', 500, hs('INTERNAL_ERROR', 'internal error'), T, U],
+  ['502 INTERNAL_ERROR', 502, hs('INTERNAL_ERROR', 'Bad gateway'), T, U],
+  ['503 INTERNAL_ERROR', 503, hs('INTERNAL_ERROR', 'Service unavailable'), T, U],
+  ['504 INTERNAL_ERROR', 504, hs('INTERNAL_ERROR', 'Gateway timeout'), T, U],
+  // The status comes before the category: a 5xx is a 5xx whatever its body says.
+  ['503 with the category of a refusal', 503, hs('OBJECT_NOT_FOUND', 'Object not found'), T, U],
+  ['504 an edge page', 504, HTML, T, U],
+];
+
+const ACTIVITY: CrmActivity = {
+  subject: 'Co-sell handoff #1 sent to Jordan Seller',
+  lines: ['Partner: Meridian'],
+  at: new Date('2026-11-23T14:00:00Z'),
+  day: '2026-11-23',
+  marker: 'cosell1e1',
+};
+const logger = createLogger('silent');
+
+async function failureOf(run: () => Promise<unknown>): Promise<Verdict> {
+  try {
+    await run();
+  } catch (error) {
+    return verdict(error);
+  }
+  throw new Error('the call succeeded');
+}
+
+function contentType(body: string): string {
+  return body.startsWith('<') ? 'text/html; charset=utf-8' : 'application/json;charset=UTF-8';
+}
+
+describe('Salesforce error answers, status × body', () => {
+  let fake: FakeSalesforce;
+  let crm: CrmConnector;
+  let opp: string;
+  beforeAll(async () => {
+    fake = await FakeSalesforce.start();
+    opp = fake.addOpportunity({ name: 'Shapes' });
+    crm = createSalesforce(
+      { loginUrl: fake.loginUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+      logger,
+    );
+  });
+  afterAll(() => fake.stop());
+
+  it.each(SALESFORCE)('%s', async (_name, status, body, read, write) => {
+    const answer = { status, body, contentType: contentType(body) };
+    fake.fail({ method: 'GET', path: /\/query$/ }, answer);
+    expect(await failureOf(() => crm.findActivity(opp, ACTIVITY))).toBe(read);
+    fake.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, answer);
+    expect(await failureOf(() => crm.writeActivity(opp, ACTIVITY))).toBe(write);
+    expect(fake.tasks()).toHaveLength(0);
+  });
+
+  // 401 INVALID_SESSION_ID: jsforce asks for a new token (the client credentials flow again) and repeats the call.
+  it('401 INVALID_SESSION_ID: a revoked session is renewed and the call made again', async () => {
+    fake.revokeTokens();
+    expect(await crm.findActivity(opp, ACTIVITY)).toBeUndefined();
+    expect(fake.calls.filter((c) => c.status === 401)).not.toHaveLength(0);
+  });
+
+  it('401 INVALID_SESSION_ID: a renewal the token endpoint refuses is the credentials', async () => {
+    fake.revokeTokens();
+    fake.fail(
+      { method: 'POST', path: '/services/oauth2/token' },
+      {
+        status: 400,
+        body: JSON.stringify({ error: 'invalid_client', error_description: 'invalid client credentials' }),
+        contentType: 'application/json',
+      },
+    );
+    expect(await failureOf(() => crm.writeActivity(opp, ACTIVITY))).toBe('auth');
+    expect(fake.tasks()).toHaveLength(0);
+  });
+});
+
+describe('HubSpot error answers, status × body', () => {
+  let fake: FakeHubspot;
+  let crm: CrmConnector;
+  let deal: string;
+  beforeAll(async () => {
+    fake = await FakeHubspot.start();
+    deal = fake.addDeal({ name: 'Shapes' });
+    crm = createHubspot({ accessToken: fake.accessToken, apiUrl: fake.apiUrl }, logger);
+  });
+  afterAll(() => fake.stop());
+
+  it.each(HUBSPOT)('%s', async (_name, status, body, read, write) => {
+    const answer = { status, body, contentType: contentType(body) };
+    fake.fail({ method: 'POST', path: '/crm/objects/2026-09/notes/search' }, answer);
+    expect(await failureOf(() => crm.findActivity(deal, ACTIVITY))).toBe(read);
+    fake.fail({ method: 'POST', path: '/crm/objects/2026-09/notes' }, answer);
+    expect(await failureOf(() => crm.writeActivity(deal, ACTIVITY))).toBe(write);
+    expect(fake.notes()).toHaveLength(0);
+  });
+});
