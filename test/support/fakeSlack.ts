@@ -9,16 +9,24 @@
  *   await client.chat.postMessage({ channel: 'U1', text: 'hi' });
  *   fake.messages(fake.dmChannelFor('U1')); // [{ text: 'hi', ... }]
  *   await fake.stop();
+ *
+ * One fake can host several workspaces with the app installed, and Enterprise Grid orgs
+ * (fakeSlack/tenants.ts): `fake.addWorkspace({ id: 'T0SECOND', name: 'Beta' })` gives that workspace's own
+ * users, channels, bot and token; each call is answered by the workspace of its token.
  */
 export { LIMITS, type ValidationFailure, validateMessage, validateView } from './fakeSlack/blockLimits.js';
 export type {
   ChannelSharedEvent,
   ChannelUnsharedEvent,
+  EventAuthorization,
   EventDelivery,
   EventEnvelope,
+  EventTarget,
   FakeEvent,
 } from './fakeSlack/events.js';
+export type { FakeEnterprise, FakeWorkspace } from './fakeSlack/fakeWorkspace.js';
 export { FakeSlack } from './fakeSlack/server.js';
+export type { EnterpriseSpec, WorkspaceSpec } from './fakeSlack/tenants.js';
 export type {
   Failure,
   FakeChannel,

@@ -1,4 +1,5 @@
 /** Shapes and helpers shared by the fake Slack method handlers. */
+import type { FakeChannel, FakeUser, StoredMessage } from './types.js';
 
 export type Args = Record<string, unknown>;
 export type ApiResult = { ok: true; [key: string]: unknown } | ApiError;
@@ -27,6 +28,22 @@ export interface WorkspaceConfig {
   now: () => number;
   /** The clock statuses expire on (FakeSlack.statusClock, else `now`). */
   statusNow: () => number;
+  /** The Enterprise Grid org the workspace belongs to (auth.test `enterprise_id`); none by default. */
+  enterpriseId?: string;
+  /** State all the fake's installed workspaces share (fakeSlack/tenants.ts); a workspace alone gets its own. */
+  shared?: SharedState;
+}
+
+/**
+ * What the workspaces of one fake Slack share. Messages are kept by conversation id (ids are unique across
+ * Slack), so a channel shared by two installed workspaces holds one list of messages, seen from both. Each
+ * workspace still only reaches the conversations it knows. Message ts come from one clock, so they stay unique.
+ */
+export interface SharedState {
+  messages: Map<string, StoredMessage[]>;
+  ts: { lastMicros: number };
+  /** The bot of another installed workspace (its messages carry its bot_id and team), by bot user id. */
+  botOf: (userId: string) => { botId: string; teamId: string } | undefined;
 }
 
 /** `{ ok: false, error }`, with `response_metadata.messages` when there are any. */
@@ -47,3 +64,16 @@ export const blocksFail = (invalid: { error: string; messages: string[] }): ApiE
 
 /** A non-empty string argument, else undefined. */
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** A copy of a channel the test cannot change the fake's state through. */
+export const copyChannel = (channel: FakeChannel): FakeChannel => ({
+  ...channel,
+  members: [...channel.members],
+  ...(channel.shared_team_ids ? { shared_team_ids: [...channel.shared_team_ids] } : {}),
+});
+
+/** A copy of a user the test cannot change the fake's state through. */
+export const copyUser = (user: FakeUser): FakeUser => ({
+  ...user,
+  ...(user.profile ? { profile: { ...user.profile } } : {}),
+});

@@ -177,17 +177,40 @@ export const slackEvent = {
   }),
 };
 
+/**
+ * One installation the event is visible to. A workspace install names its team (and its org on Enterprise
+ * Grid); an org-wide install names its org, with `team_id: null` ("installations may only have one or two, not
+ * all three, defined": Slack's Events API reference for `authorizations`).
+ */
 export interface EventAuthorization {
-  team_id: string;
+  enterprise_id?: string;
+  team_id: string | null;
   user_id: string;
   is_bot: true;
-  is_enterprise_install: false;
+  is_enterprise_install: boolean;
+}
+
+/**
+ * The workspace an event is delivered as (`EventSender.deliver`): its team, the app's bot user there, and for a
+ * workspace of an Enterprise Grid org, the org and whether the app is installed org-wide. `muted`: the app was
+ * uninstalled from that workspace, so the event is recorded but not sent.
+ */
+export interface EventTarget {
+  teamId: string;
+  botUserId: string;
+  enterpriseId?: string;
+  orgWide?: boolean;
+  muted?: boolean;
 }
 
 /** The outer event of an Events API delivery. */
 export interface EventEnvelope<E extends FakeEvent = FakeEvent> {
   token: string;
   team_id: string;
+  /** Set for a workspace of an Enterprise Grid org, as are the two `context_` ids. */
+  enterprise_id?: string;
+  context_team_id?: string;
+  context_enterprise_id?: string;
   api_app_id: string;
   event: E;
   type: 'event_callback';
@@ -239,31 +262,49 @@ export class EventSender {
     this.log.length = 0;
   }
 
-  envelope<E extends FakeEvent>(event: E): EventEnvelope<E> {
-    const { teamId, botUserId, appId } = this.identity;
+  /**
+   * The envelope of an event for the app. Without `target`: the fake's own workspace, in the shape it always had.
+   * With one: that workspace's `team_id` and bot, and on Enterprise Grid the org ids Slack adds.
+   */
+  envelope<E extends FakeEvent>(event: E, target?: EventTarget): EventEnvelope<E> {
+    const { teamId, botUserId } = target ?? this.identity;
+    const enterpriseId = target?.enterpriseId;
+    const orgWide = enterpriseId !== undefined && target?.orgWide === true;
     return {
       token: VERIFICATION_TOKEN,
       team_id: teamId,
-      api_app_id: appId,
+      ...(enterpriseId
+        ? { enterprise_id: enterpriseId, context_team_id: teamId, context_enterprise_id: enterpriseId }
+        : {}),
+      api_app_id: this.identity.appId,
       event,
       type: 'event_callback',
       event_id: this.newEventId(),
       // Slack's app_uninstalled and tokens_revoked carry no event_ts: the envelope's time is now.
       event_time: Math.floor(Number(event.event_ts ?? Date.now() / 1000)),
-      authorizations: [{ team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+      authorizations: [
+        {
+          ...(enterpriseId ? { enterprise_id: enterpriseId } : {}),
+          team_id: orgWide ? null : teamId,
+          user_id: botUserId,
+          is_bot: true,
+          is_enterprise_install: orgWide,
+        },
+      ],
     };
   }
 
   /**
    * Wraps the event in an envelope and, when a URL is subscribed, POSTs it there signed; resolves once the app
-   * answered. Rejects when the app cannot be reached (the state change that caused the event stays).
+   * answered. Rejects when the app cannot be reached (the state change that caused the event stays). `target`: the
+   * workspace it comes from (see `envelope`); a muted one's event is only recorded.
    */
-  async deliver<E extends FakeEvent>(event: E): Promise<EventDelivery<E>> {
-    const envelope = this.envelope(event);
+  async deliver<E extends FakeEvent>(event: E, target?: EventTarget): Promise<EventDelivery<E>> {
+    const envelope = this.envelope(event, target);
     const delivery: EventDelivery<E> = { envelope };
     this.log.push(delivery as EventDelivery);
     const subscription = this.subscription;
-    if (!subscription) return { ...delivery };
+    if (!subscription || target?.muted) return { ...delivery };
     delivery.url = subscription.url;
     let response: Response;
     try {

@@ -1,5 +1,5 @@
 /**
- * Slack's OAuth v2 install flow for the fake's one workspace: the browser side (`/oauth/v2/authorize`, answered as if
+ * Slack's OAuth v2 install flow for one install target of the fake (a workspace, or an org for an org-wide install): the browser side (`/oauth/v2/authorize`, answered as if
  * the signed-in installer clicked Allow), `oauth.v2.access` (a one-time code, or a refresh token with token rotation)
  * and which bot tokens the Web API accepts. Shapes and error names follow Slack's reference for oauth.v2.access and
  * its token rotation guide.
@@ -37,6 +37,17 @@ export interface OAuthHost {
   reinstalled(): void;
   grantedScopes(): string[];
   grant(scopes: string[]): void;
+  /** The Enterprise Grid org of the install: a workspace's org, or the org itself for an org-wide install. */
+  enterprise?: { id: string; name: string };
+  /** An org-wide install (`teamId` is then the org's id): answered with `team: null`. */
+  orgWide?: boolean;
+  /** Whether a person may install here; default: a member of `teamId`. */
+  member?(user: FakeUser): boolean;
+}
+
+/** The app registration every install target of one fake shares (one app, installed in many workspaces). */
+export interface OAuthRegistration {
+  app: FakeOAuthApp | undefined;
 }
 
 interface PendingCode {
@@ -93,8 +104,6 @@ export function maskOAuthArgs(args: Args): Args {
 }
 
 export class OAuth {
-  /** The registered app; none by default (oauth.v2.access answers invalid_client_id). */
-  app: FakeOAuthApp | undefined;
   /** The signed-in person who clicks Allow on the authorize page. */
   installer: string;
   /** The long-lived bot token, or the latest rotating one: what `fake.token` answers. */
@@ -104,15 +113,38 @@ export class OAuth {
   private readonly codes = new Map<string, PendingCode>();
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly refreshTokens = new Map<string, { generation: number; spent: boolean }>();
+  private readonly registration: OAuthRegistration;
 
   constructor(
     private readonly host: OAuthHost,
-    opts: { token: string; app?: FakeOAuthApp; installer: string },
+    opts: { token: string; app?: FakeOAuthApp; installer: string; registration?: OAuthRegistration },
   ) {
     this.botToken = opts.token;
     this.tokens.set(opts.token, { generation: 0 });
-    this.app = opts.app && { ...opts.app };
+    this.registration = opts.registration ?? { app: undefined };
+    if (opts.app) this.registration.app = { ...opts.app };
     this.installer = opts.installer;
+  }
+
+  /** The registered app (shared by every install target); none by default (oauth.v2.access: invalid_client_id). */
+  get app(): FakeOAuthApp | undefined {
+    return this.registration.app;
+  }
+
+  set app(app: FakeOAuthApp | undefined) {
+    this.registration.app = app;
+  }
+
+  /** Whether this install target issued `token` (valid or not): the Web API then asks it about the token. */
+  issued(token: string): boolean {
+    return this.tokens.has(token);
+  }
+
+  /** Whether an oauth.v2.access call is about a code or a refresh token this install target issued. */
+  owns(args: Args): boolean {
+    const code = typeof args.code === 'string' ? args.code : '';
+    const refresh = typeof args.refresh_token === 'string' ? args.refresh_token : '';
+    return this.codes.has(code) || this.refreshTokens.has(refresh);
   }
 
   /** Whether Slack accepts `token` as the bot token of the workspace now. */
@@ -147,6 +179,8 @@ export class OAuth {
     ];
     if (outside.length > 0)
       return errorPage('invalid_scope', `Invalid permissions requested: ${outside.join(', ')}.`);
+    if (this.host.orgWide && !app.orgDeploy)
+      return errorPage('org_deploy_not_enabled', 'The app is not enabled for org-wide installs (orgDeploy).');
     const installer = opts.installer ?? this.installer;
     const refusal = this.installerProblem(installer);
     if (refusal) return errorPage('installer_not_allowed', refusal);
@@ -211,7 +245,8 @@ export class OAuth {
   private installerProblem(id: string): string | undefined {
     const user = this.host.user(id);
     if (!user) return `No signed-in member ${id} (addUser first).`;
-    if (user.team_id !== this.host.teamId) return `${id} is not a member of this workspace.`;
+    const member = this.host.member ? this.host.member(user) : user.team_id === this.host.teamId;
+    if (!member) return `${id} is not a member of this workspace.`;
     if (user.deleted || user.is_bot) return `${id} cannot sign in.`;
     if (user.is_restricted || user.is_ultra_restricted)
       return `${id} is a guest: guests cannot install apps.`;
@@ -244,9 +279,7 @@ export class OAuth {
       app_id: this.host.appId,
       authed_user: this.authedUser(app, code),
       ...this.botGrant(app),
-      team: { id: this.host.teamId, name: this.host.teamName() },
-      enterprise: null,
-      is_enterprise_install: false,
+      ...this.installedIn(),
     };
   }
 
@@ -266,9 +299,17 @@ export class OAuth {
       ok: true,
       app_id: this.host.appId,
       ...this.botGrant(app),
-      team: { id: this.host.teamId, name: this.host.teamName() },
-      enterprise: null,
-      is_enterprise_install: false,
+      ...this.installedIn(),
+    };
+  }
+
+  /** Where the app is installed, as oauth.v2.access says it (Slack's reference for org-wide apps). */
+  private installedIn(): Record<string, unknown> {
+    const { enterprise, orgWide } = this.host;
+    return {
+      team: orgWide ? null : { id: this.host.teamId, name: this.host.teamName() },
+      enterprise: enterprise ? { ...enterprise } : null,
+      is_enterprise_install: orgWide === true,
     };
   }
 

@@ -34,13 +34,17 @@ export interface StatusChange {
   expiration?: Date | null;
 }
 
+/** What PeopleActions needs to send events: deliver one as its workspace, and stop its events (an uninstall). */
+export type EventPort = Pick<EventSender, 'deliver' | 'unsubscribe'>;
+
 export class PeopleActions {
   /** Set once the bot token is gone: Slack answers it with REVOKED_TOKEN_ERROR from then on. */
   tokenLoss: TokenLoss | undefined;
 
   constructor(
     private readonly workspace: Workspace,
-    private readonly sender: EventSender,
+    /** Where the events go: the EventSender, as this workspace (see `EventPort`). */
+    private readonly sender: EventPort,
     private readonly identity: { teamId: string; botUserId: string },
   ) {}
 

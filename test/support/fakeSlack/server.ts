@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { copyChannel, copyUser } from './common.js';
 import {
   type AppUninstalledEvent,
   type ChannelLeftEvent,
@@ -18,9 +19,11 @@ import {
   type TokensRevokedEvent,
   type UserStatusChangedEvent,
 } from './events.js';
-import { basicCredentials, maskOAuthArgs, OAuth } from './oauth.js';
+import { FakeEnterprise, FakeWorkspace } from './fakeWorkspace.js';
+import { basicCredentials, maskOAuthArgs, OAuth, type OAuthRegistration } from './oauth.js';
 import { PeopleActions, type StatusChange, type TokenLoss } from './peopleActions.js';
 import { RateLimiter } from './rateLimits.js';
+import { type EnterpriseSpec, Tenants, type WorkspaceSpec } from './tenants.js';
 import type {
   Failure,
   FakeChannel,
@@ -35,7 +38,7 @@ import type {
   StoredResponse,
 } from './types.js';
 import type { SubmissionAnswer } from './views.js';
-import { type ApiResult, Workspace } from './workspace.js';
+import type { ApiResult, Workspace } from './workspace.js';
 
 type Args = Record<string, unknown>;
 
@@ -148,17 +151,6 @@ const answersInstead = (failure: Failure): boolean =>
   failure.body !== undefined ||
   failure.truncateAt !== undefined;
 
-const copyChannel = (channel: FakeChannel): FakeChannel => ({
-  ...channel,
-  members: [...channel.members],
-  ...(channel.shared_team_ids ? { shared_team_ids: [...channel.shared_team_ids] } : {}),
-});
-
-const copyUser = (user: FakeUser): FakeUser => ({
-  ...user,
-  ...(user.profile ? { profile: { ...user.profile } } : {}),
-});
-
 const copyDelivery = <E extends EventDelivery>(delivery: E): E => structuredClone(delivery);
 
 const copyFile = (file: FakeFile): FakeFile => ({
@@ -217,6 +209,10 @@ export class FakeSlack {
   private readonly eventSender: EventSender;
   private readonly people: PeopleActions;
   private readonly oauth: OAuth;
+  /** The app's OAuth registration, one for every workspace and org it is installed in. */
+  private readonly registration: OAuthRegistration = { app: undefined };
+  /** Every installed workspace (this one first) and org (fakeSlack/tenants.ts). */
+  private readonly tenants: Tenants;
   /** The last `subscribeEvents`: events resume there when the app is reinstalled after `uninstallApp`. */
   private subscription: { url: string; signingSecret: string } | undefined;
   /** HTTP Basic credentials of an oauth.v2.access call, by its (unmasked) arguments. */
@@ -235,25 +231,38 @@ export class FakeSlack {
     this.limiter = opts.rateLimits
       ? new RateLimiter(opts.rateLimits === true ? {} : opts.rateLimits)
       : undefined;
-    this.workspace = new Workspace({
+    this.eventSender = new EventSender({ teamId: this.teamId, botUserId: this.botUserId, appId: this.appId });
+    this.tenants = new Tenants({
+      appId: this.appId,
+      sender: this.eventSender,
+      registration: this.registration,
+      defaultScopes: MANIFEST_SCOPES,
+      now: () => this.now(),
+      statusNow: () => (this.statusClock ?? this.now)(),
+      uploadUrl: (fileId) => `${this.origin}/upload/${fileId}`,
+      triggerTtlMs: opts.triggerTtlMs ?? 3000,
+      fileProcessingCalls: opts.fileProcessingCalls ?? 1,
+    });
+    this.workspace = this.tenants.newWorkspace({
       teamId: this.teamId,
       botUserId: this.botUserId,
       botId: this.botId,
-      appId: this.appId,
       teamName: opts.teamName ?? 'Acme Corp',
       teamDomain: opts.teamDomain ?? 'acme',
-      triggerTtlMs: opts.triggerTtlMs ?? 3000,
-      fileProcessingCalls: opts.fileProcessingCalls ?? 1,
-      uploadUrl: (fileId) => `${this.origin}/upload/${fileId}`,
-      now: () => this.now(),
-      statusNow: () => (this.statusClock ?? this.now)(),
     });
-    this.eventSender = new EventSender({ teamId: this.teamId, botUserId: this.botUserId, appId: this.appId });
-    this.people = new PeopleActions(this.workspace, this.eventSender, {
+    const own = this.tenants.addPrimary(this.workspace, this.botId, {
+      get: () => this.grantedScopes,
+      set: (scopes) => {
+        this.grantedScopes = [...scopes];
+      },
+    });
+    this.people = new PeopleActions(this.workspace, this.tenants.port(own), {
       teamId: this.teamId,
       botUserId: this.botUserId,
     });
+    own.people = this.people;
     this.oauth = this.startOAuth(opts);
+    own.oauth = this.oauth;
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         console.error('[fakeSlack] handler crashed', error);
@@ -306,12 +315,48 @@ export class FakeSlack {
    * What the authorize page does with `authorizeUrl` (any origin; its query is what counts) when the installer
    * (`opts.installer`, default `fake.installer`) clicks Allow, or Cancel with `deny` (`error=access_denied`): the URL
    * the browser is sent to. Throws with the page's error (invalid_client_id, bad_redirect_uri, invalid_scope,
-   * installer_not_allowed) where the page would refuse.
+   * installer_not_allowed) where the page would refuse. `team`: install into another workspace of the fake
+   * (`addWorkspace`); `enterprise`: install org-wide into an org (`addEnterprise`; the app needs `orgDeploy`).
    */
-  approveInstall(authorizeUrl: string, opts: { installer?: string; deny?: boolean } = {}): string {
-    const answer = this.oauth.authorize(new URL(authorizeUrl), opts);
+  approveInstall(
+    authorizeUrl: string,
+    opts: { installer?: string; deny?: boolean; team?: string; enterprise?: string } = {},
+  ): string {
+    const answer = (this.tenants.oauthTarget(opts) ?? this.oauth).authorize(new URL(authorizeUrl), opts);
     if (answer.status === 400) throw new Error(`fake Slack: the authorize page refuses: ${answer.error}`);
     return answer.location;
+  }
+
+  /**
+   * Adds another workspace with the app installed: its own users, channels, bot user and token (see WorkspaceSpec),
+   * the same app. Its token's calls see only its users and channels, and channels shared with it
+   * (`shareChannel(channelId, itsTeamId)`). The fake's own methods act on the first workspace; set this one up
+   * through the FakeWorkspace returned (also `workspaceOf`).
+   */
+  addWorkspace(spec: WorkspaceSpec): FakeWorkspace {
+    return new FakeWorkspace(this.tenants.addWorkspace(spec), this.tenants);
+  }
+
+  /** An installed workspace by team id (the fake's own one too). Throws for an unknown one (a test's mistake). */
+  workspaceOf(teamId: string): FakeWorkspace {
+    const install = this.tenants.workspaces.get(teamId);
+    if (!install) throw new Error(`fake Slack: no workspace ${teamId} (addWorkspace first)`);
+    return new FakeWorkspace(install, this.tenants);
+  }
+
+  /**
+   * Adds an Enterprise Grid org (then its workspaces: `addWorkspace({ …, enterpriseId })`), with the app installed
+   * org-wide unless `orgWide: false`: one bot user and one token for the whole org (see Tenants.answer).
+   */
+  addEnterprise(spec: EnterpriseSpec): FakeEnterprise {
+    return new FakeEnterprise(this.tenants.addEnterprise(spec), this.tenants);
+  }
+
+  /** An org by id. Throws for an unknown one. */
+  enterprise(id: string): FakeEnterprise {
+    const org = this.tenants.enterprises.get(id);
+    if (!org) throw new Error(`fake Slack: no enterprise ${id} (addEnterprise first)`);
+    return new FakeEnterprise(org, this.tenants);
   }
 
   /** Successful (ok: true) calls of one method. */
@@ -434,13 +479,16 @@ export class FakeSlack {
    * changing anything) for an unknown channel or team, the own team, or a team already in the channel.
    */
   async shareChannel(channelId: string, teamId: string): Promise<EventDelivery<ChannelSharedEvent>> {
-    this.workspace.shareChannel(channelId, teamId);
-    return this.eventSender.deliver({
+    const owner = this.tenants.ownerOf(channelId, teamId);
+    owner.workspace.shareChannel(channelId, teamId);
+    this.tenants.link(owner, channelId, teamId);
+    const event: ChannelSharedEvent = {
       type: 'channel_shared',
       connected_team_id: teamId,
       channel: channelId,
       event_ts: this.workspace.nextTs(),
-    });
+    };
+    return this.tenants.port(owner).deliver(event);
   }
 
   /**
@@ -450,14 +498,17 @@ export class FakeSlack {
    * changing anything) for an unknown channel or team, the own team, or a team not in the channel.
    */
   async unshareChannel(channelId: string, teamId: string): Promise<EventDelivery<ChannelUnsharedEvent>> {
-    const channel = this.workspace.unshareChannel(channelId, teamId);
-    return this.eventSender.deliver({
+    const owner = this.tenants.ownerOf(channelId, teamId);
+    const channel = owner.workspace.unshareChannel(channelId, teamId);
+    this.tenants.unlink(owner, channelId, teamId);
+    const event: ChannelUnsharedEvent = {
       type: 'channel_unshared',
       previously_connected_team_id: teamId,
       channel: channelId,
       is_ext_shared: channel.is_ext_shared ?? false,
       event_ts: this.workspace.nextTs(),
-    });
+    };
+    return this.tenants.port(owner).deliver(event);
   }
 
   /**
@@ -637,6 +688,7 @@ export class FakeSlack {
     this.responses.length = 0;
     this.responseUrls.clear();
     this.workspace.reset();
+    this.tenants.reset();
     this.limiter?.reset();
     this.clearFailures();
   }
@@ -737,7 +789,11 @@ export class FakeSlack {
     const body = await readBody(req);
     if (url.pathname.startsWith('/api/')) return this.handleApi(req, res, url, body);
     if (url.pathname === '/oauth/v2/authorize' && req.method === 'GET') {
-      const answer = this.oauth.authorize(url);
+      // Slack's `team` parameter picks the workspace to install into.
+      const team = url.searchParams.get('team') ?? undefined;
+      const target =
+        team && this.tenants.workspaces.has(team) ? this.tenants.oauthTarget({ team }) : undefined;
+      const answer = (target ?? this.oauth).authorize(url);
       if (answer.status === 302) return send(res, 302, '', { location: answer.location });
       res.on('error', () => {});
       res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
@@ -763,10 +819,11 @@ export class FakeSlack {
     const injected = await this.applyFailure(this.takeFailure(FILE_UPLOAD), res);
     if (injected.answered) return;
     const fileId = decodeURIComponent(url.pathname.slice('/upload/'.length));
-    if (!this.workspace.files.files.has(fileId)) return send(res, 404, 'file not found');
+    const holder = this.tenants.fileHolder(fileId);
+    if (!holder) return send(res, 404, 'file not found');
     const bytes = await uploadedBytes(req.headers['content-type'] ?? '', body);
     if (!bytes) return send(res, 400, 'expected one file field in the multipart body');
-    if (!this.workspace.files.receiveUpload(fileId, bytes)) return send(res, 404, 'file not found');
+    if (!holder.files.receiveUpload(fileId, bytes)) return send(res, 404, 'file not found');
     send(res, 200, `OK - ${bytes.length}`);
   }
 
@@ -843,10 +900,7 @@ export class FakeSlack {
     call.ok = result.ok;
     call.response = result;
     // Like Slack, a call made with the token says which scopes it has (comma-separated, no spaces).
-    const scopes =
-      token && this.oauth.check(token) === 'ok'
-        ? { 'x-oauth-scopes': this.grantedScopes.join(',') }
-        : undefined;
+    const scopes = token ? this.tenants.scopesOf(token) : undefined;
     send(res, 200, result, scopes);
   }
 
@@ -864,6 +918,7 @@ export class FakeSlack {
         // The app is back: its bot user too (in no channel: Slack restores no membership), and events resume.
         const wasUninstalled = this.people.tokenLoss === 'app_uninstalled';
         this.people.tokenLoss = undefined;
+        this.tenants.primary.muted = false;
         if (wasUninstalled && this.subscription && !this.eventSender.url)
           this.eventSender.subscribe(this.subscription.url, this.subscription.signingSecret);
       },
@@ -876,6 +931,7 @@ export class FakeSlack {
       token: opts.token ?? 'xoxb-test-token',
       installer: opts.installer ?? 'U0OWNER',
       ...(opts.oauthApp ? { app: opts.oauthApp } : {}),
+      registration: this.registration,
     });
   }
 
@@ -888,11 +944,15 @@ export class FakeSlack {
   ): ApiResult {
     if (parseError) return { ok: false, error: parseError };
     // Needs no token: the client's credentials authenticate it.
-    if (method === OAUTH_ACCESS) return this.oauth.access(args, this.basicAuth.get(args));
+    if (method === OAUTH_ACCESS)
+      return (this.tenants.oauthFor(args) ?? this.oauth).access(args, this.basicAuth.get(args));
     if (!token) return { ok: false, error: 'not_authed' };
-    const check = this.oauth.check(token);
+    // The workspace (or org) whose token it is answers: it only sees its own users and channels.
+    const install = this.tenants.byToken(token);
+    if (!install) return { ok: false, error: 'invalid_auth' };
+    const check = this.tenants.check(install, token);
     if (check !== 'ok') return { ok: false, error: check };
-    return this.workspace.handlers[method]?.(args) ?? { ok: false, error: 'unknown_method' };
+    return this.tenants.answer(install, method, args);
   }
 
   private async handleResponseUrl(res: http.ServerResponse, url: URL, raw: Buffer): Promise<void> {

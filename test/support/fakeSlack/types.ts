@@ -231,6 +231,11 @@ export interface FakeOAuthApp {
   scopes?: readonly string[];
   /** The same for user scopes. Default: any. */
   userScopes?: readonly string[];
+  /**
+   * The app may be installed org-wide on Enterprise Grid (the manifest's `settings.org_deploy_enabled`). Off: the
+   * authorize page refuses an org-wide install (`fake.approveInstall(url, { enterprise })`).
+   */
+  orgDeploy?: boolean;
 }
 
 export interface FakeSlackOptions {

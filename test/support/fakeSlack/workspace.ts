@@ -13,6 +13,7 @@ import {
   type WorkspaceConfig,
 } from './common.js';
 import { FileStore, type FileViewer } from './files.js';
+import { conversationsList, usersList } from './lists.js';
 import type { FakeChannel, FakeTeam, FakeUser, StoredMessage } from './types.js';
 import { ViewStore } from './views.js';
 
@@ -66,14 +67,15 @@ export class Workspace {
   readonly teams = new Map<string, Required<FakeTeam>>();
   readonly channels = new Map<string, FakeChannel>();
   /** Messages per conversation id, in post order. */
-  readonly messages = new Map<string, StoredMessage[]>();
+  readonly messages: Map<string, StoredMessage[]>;
   readonly views: ViewStore;
   readonly files: FileStore;
   /** User groups (S… ids) and their members, in the order given. */
   readonly usergroups = new Map<string, string[]>();
   /** Each user group's name and handle (usergroups.list); a group added without them is named after its id. */
   readonly usergroupNames = new Map<string, { name: string; handle: string }>();
-  private lastTsMicros = 0;
+  /** The ts clock: the one all installed workspaces share, or the workspace's own. */
+  private readonly ts: { lastMicros: number };
 
   readonly handlers: Record<string, Handler> = {
     'auth.test': () => this.authTest(),
@@ -100,9 +102,13 @@ export class Workspace {
     'files.info': (a) => this.files.info(a),
     'users.lookupByEmail': (a) => this.lookupByEmail(a),
     'reactions.add': (a) => this.addReaction(a),
+    'users.list': (a) => usersList(this, a),
+    'conversations.list': (a) => conversationsList(this, a),
   };
 
   constructor(private readonly config: WorkspaceConfig) {
+    this.messages = config.shared?.messages ?? new Map();
+    this.ts = config.shared?.ts ?? { lastMicros: 0 };
     this.files = new FileStore(config);
     this.views = new ViewStore(
       config,
@@ -111,6 +117,16 @@ export class Workspace {
     );
     this.addBotUser();
     this.addTeam({ id: config.teamId, name: config.teamName, domain: config.teamDomain });
+  }
+
+  /** The workspace's own team id. */
+  get teamId(): string {
+    return this.config.teamId;
+  }
+
+  /** The app's bot user in this workspace. */
+  get botUserId(): string {
+    return this.config.botUserId;
   }
 
   /** Adds (or replaces) a team; the own team's entry can be replaced, never removed. */
@@ -217,8 +233,9 @@ export class Workspace {
    * real time unless the sandbox moves it), so a message posted at 09:00 on the sandbox's Friday reads 09:00.
    */
   nextTs(): string {
-    this.lastTsMicros = Math.max(this.config.now() * 1000, this.lastTsMicros + 1);
-    return `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
+    const micros = Math.max(this.config.now() * 1000, this.ts.lastMicros + 1);
+    this.ts.lastMicros = micros;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
 
   findMessage(channel: string, ts: string): StoredMessage | undefined {
@@ -241,6 +258,8 @@ export class Workspace {
 
   /** Message fields as Slack returns them in `message`. */
   messageObject(m: StoredMessage): Record<string, unknown> {
+    // The app's bot in another installed workspace (a channel both share): its bot, its team.
+    const otherBot = m.user === this.config.botUserId ? undefined : this.config.shared?.botOf(m.user);
     return {
       type: 'message',
       text: m.text ?? '',
@@ -249,9 +268,11 @@ export class Workspace {
       user: m.user,
       ts: m.ts,
       // A person's message carries their team and no bot or app (postAsPerson).
-      ...(m.user === this.config.botUserId || m.bot_id
-        ? { bot_id: m.bot_id ?? this.config.botId, app_id: this.config.appId, team: this.config.teamId }
-        : { team: this.users.get(m.user)?.team_id ?? this.config.teamId }),
+      ...(otherBot
+        ? { bot_id: m.bot_id ?? otherBot.botId, app_id: this.config.appId, team: otherBot.teamId }
+        : m.user === this.config.botUserId || m.bot_id
+          ? { bot_id: m.bot_id ?? this.config.botId, app_id: this.config.appId, team: this.config.teamId }
+          : { team: this.users.get(m.user)?.team_id ?? this.config.teamId }),
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       ...(m.edited ? { edited: { user: m.user, ts: m.ts } } : {}),
       ...(m.metadata ? { metadata: m.metadata } : {}),
@@ -297,11 +318,12 @@ export class Workspace {
       team_id: teamId,
       user_id: botUserId,
       bot_id: botId,
+      ...(this.config.enterpriseId ? { enterprise_id: this.config.enterpriseId } : {}),
       is_enterprise_install: false,
     };
   }
 
-  private usersInfo(args: Args): ApiResult {
+  usersInfo(args: Args): ApiResult {
     const u = this.users.get(str(args.user) ?? '');
     if (!u) return fail('user_not_found');
     const tz = u.tz ?? DEFAULT_TZ;
@@ -441,7 +463,7 @@ export class Workspace {
     };
   }
 
-  private conversationsInfo(args: Args): ApiResult {
+  conversationsInfo(args: Args): ApiResult {
     const target = this.resolveTarget(args.channel, { allowUserId: false });
     if (!('kind' in target)) return target;
     if (target.kind === 'im') {

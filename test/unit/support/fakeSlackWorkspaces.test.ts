@@ -1,0 +1,409 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSlack, type FakeWorkspace } from '../../support/fakeSlack.js';
+
+/**
+ * Several workspaces on one fake Slack (fakeSlack/tenants.ts): each installed workspace answers with its own
+ * users, channels, bot and token; a channel shared by two of them is one channel; OAuth installs into any of
+ * them, or org-wide into an Enterprise Grid org; events say which workspace and org they come from.
+ */
+
+const TEAM = 'T0INTERNAL';
+const SECOND = 'T0SECOND';
+const APP = {
+  clientId: '1111.2222',
+  clientSecret: 'client-secret-value',
+  redirectUri: 'https://handoff.example.com/slack/oauth_redirect',
+};
+
+let fake: FakeSlack;
+let second: FakeWorkspace;
+
+const client = (token: string) =>
+  new WebClient(token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+const noToken = () => new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+
+/** The error Slack answers a call with, or 'ok'. */
+async function answer(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'ok';
+  } catch (error) {
+    if (error instanceof WebAPIPlatformError) return error.data.error;
+    throw error;
+  }
+}
+
+/** The app's authorize URL on the fake, asking for two bot scopes. */
+function authorizeUrl(): string {
+  const url = new URL(fake.authorizeUrl);
+  url.searchParams.set('client_id', APP.clientId);
+  url.searchParams.set('scope', 'chat:write,users:read');
+  url.searchParams.set('redirect_uri', APP.redirectUri);
+  url.searchParams.set('state', 'st4te');
+  return url.href;
+}
+
+const exchange = (code: string) =>
+  noToken().oauth.v2.access({
+    client_id: APP.clientId,
+    client_secret: APP.clientSecret,
+    code,
+    redirect_uri: APP.redirectUri,
+  });
+
+const codeOf = (location: string) => new URL(location).searchParams.get('code') ?? '';
+
+beforeEach(async () => {
+  fake = await FakeSlack.start({ teamId: TEAM });
+  fake.addUser({ id: 'U0ADA', team_id: TEAM, name: 'ada' });
+  fake.addChannel({ id: 'C0FIRST', name: 'deals', members: [fake.botUserId, 'U0ADA'] });
+  second = fake.addWorkspace({ id: SECOND, name: 'Beta Partners' });
+  second.addUser({ id: 'U0BEA', team_id: SECOND, name: 'bea' });
+  second.addChannel({ id: 'C0SECOND', name: 'beta-deals', members: [second.botUserId, 'U0BEA'] });
+});
+
+afterEach(async () => {
+  await fake.stop();
+});
+
+describe('FakeSlack: two installed workspaces', () => {
+  it('gives each workspace its own bot, token and identity, with the same app', async () => {
+    expect(second).toMatchObject({ teamId: SECOND, botUserId: 'U0SECONDBOT', botId: 'B0SECONDBOT' });
+    expect(second.token).toBe('xoxb-t0second-token');
+    expect(fake.workspaceOf(TEAM).token).toBe(fake.token);
+    expect(await client(fake.token).auth.test()).toMatchObject({
+      team_id: TEAM,
+      user_id: 'UBOT',
+      is_enterprise_install: false,
+    });
+    const b = await client(second.token).auth.test();
+    expect(b).toMatchObject({
+      team_id: SECOND,
+      team: 'Beta Partners',
+      url: 'https://beta-partners.slack.com/',
+      user_id: 'U0SECONDBOT',
+      bot_id: 'B0SECONDBOT',
+    });
+    expect(b.enterprise_id).toBeUndefined();
+    expect(() => fake.workspaceOf('T0NOBODY')).toThrow(/no workspace T0NOBODY/);
+  });
+
+  it('lets each see only its own users and channels', async () => {
+    const a = client(fake.token);
+    const b = client(second.token);
+    expect((await a.users.list({})).members?.map((u) => u.id)).toEqual(['UBOT', 'U0ADA']);
+    expect((await b.users.list({})).members?.map((u) => u.id)).toEqual(['U0SECONDBOT', 'U0BEA']);
+    expect((await a.conversations.list({})).channels?.map((c) => c.id)).toEqual(['C0FIRST']);
+    expect((await b.conversations.list({})).channels?.map((c) => c.id)).toEqual(['C0SECOND']);
+    expect((await b.users.info({ user: 'U0BEA' })).user?.team_id).toBe(SECOND);
+    expect(await answer(b.users.info({ user: 'U0ADA' }))).toBe('user_not_found');
+    expect(await answer(a.users.info({ user: 'U0BEA' }))).toBe('user_not_found');
+    expect(await answer(b.conversations.info({ channel: 'C0FIRST' }))).toBe('channel_not_found');
+    expect((await b.conversations.info({ channel: 'C0SECOND' })).channel).toMatchObject({
+      is_member: true,
+      context_team_id: SECOND,
+      shared_team_ids: [SECOND],
+    });
+    // Each workspace's own setup leaves the other's untouched.
+    expect(fake.users().map((u) => u.id)).toEqual(['UBOT', 'U0ADA']);
+    expect(second.channels().map((c) => c.id)).toEqual(['C0SECOND']);
+  });
+
+  it('refuses a post in the other workspace’s channel or DM, and posts in its own', async () => {
+    const b = client(second.token);
+    expect(await answer(b.chat.postMessage({ channel: 'C0FIRST', text: 'hi' }))).toBe('channel_not_found');
+    expect(await answer(b.chat.postMessage({ channel: 'U0ADA', text: 'hi' }))).toBe('channel_not_found');
+    expect(await answer(b.views.publish({ user_id: 'U0ADA', view: { type: 'home', blocks: [] } }))).toBe(
+      'user_not_found',
+    );
+    const posted = await b.chat.postMessage({ channel: 'C0SECOND', text: 'from beta' });
+    expect(posted.message).toMatchObject({ user: 'U0SECONDBOT', bot_id: 'B0SECONDBOT', team: SECOND });
+    expect(fake.messages('C0FIRST')).toEqual([]);
+    expect(second.messages('C0SECOND').map((m) => m.text)).toEqual(['from beta']);
+    await b.chat.postMessage({ channel: 'U0BEA', text: 'a DM' });
+    expect(second.messages(second.dmChannelFor('U0BEA')).map((m) => m.text)).toEqual(['a DM']);
+  });
+
+  it('shares one channel between both: each bot sees it, posts in it, and sees the other’s message', async () => {
+    await fake.shareChannel('C0FIRST', SECOND);
+    const a = client(fake.token);
+    const b = client(second.token);
+    // Not in it yet on B's side: B's bot must be invited, as in Slack.
+    expect((await b.conversations.info({ channel: 'C0FIRST' })).channel).toMatchObject({
+      is_member: false,
+      is_ext_shared: true,
+      shared_team_ids: [TEAM, SECOND],
+      context_team_id: SECOND,
+    });
+    expect(await answer(b.chat.postMessage({ channel: 'C0FIRST', text: 'early' }))).toBe('not_in_channel');
+    await second.inviteApp('C0FIRST', 'U0BEA');
+    await a.chat.postMessage({ channel: 'C0FIRST', text: 'from acme' });
+    await b.chat.postMessage({ channel: 'C0FIRST', text: 'from beta' });
+    const seenByA = (await a.conversations.history({ channel: 'C0FIRST' })).messages ?? [];
+    const seenByB = (await b.conversations.history({ channel: 'C0FIRST' })).messages ?? [];
+    expect(seenByA.map((m) => [m.text, m.team, m.bot_id])).toEqual([
+      ['from beta', SECOND, 'B0SECONDBOT'],
+      ['from acme', TEAM, 'BBOT'],
+    ]);
+    expect(seenByB.map((m) => m.ts)).toEqual(seenByA.map((m) => m.ts));
+    expect(new Set(seenByA.map((m) => m.ts)).size).toBe(2);
+    expect((await b.conversations.list({})).channels?.map((c) => c.id)).toEqual(['C0SECOND', 'C0FIRST']);
+    // B's own channel stays B's.
+    expect(await answer(a.conversations.info({ channel: 'C0SECOND' }))).toBe('channel_not_found');
+
+    // B leaves: the channel is gone for B, its bot is out, A keeps it.
+    await fake.unshareChannel('C0FIRST', SECOND);
+    expect(await answer(b.conversations.info({ channel: 'C0FIRST' }))).toBe('channel_not_found');
+    expect(fake.channels().find((c) => c.id === 'C0FIRST')?.members).toEqual(['UBOT', 'U0ADA']);
+    expect((await a.conversations.history({ channel: 'C0FIRST' })).messages).toHaveLength(2);
+  });
+
+  it('shares a channel of the second workspace with the first, delivering channel_shared as the second', async () => {
+    const delivery = await fake.shareChannel('C0SECOND', TEAM);
+    expect(delivery.envelope).toMatchObject({
+      team_id: SECOND,
+      event: { type: 'channel_shared', connected_team_id: TEAM, channel: 'C0SECOND' },
+      authorizations: [{ team_id: SECOND, user_id: 'U0SECONDBOT', is_enterprise_install: false }],
+    });
+    expect((await client(fake.token).conversations.info({ channel: 'C0SECOND' })).channel).toMatchObject({
+      shared_team_ids: [SECOND, TEAM],
+      context_team_id: TEAM,
+    });
+  });
+});
+
+describe('FakeSlack: OAuth and uninstalls per workspace', () => {
+  beforeEach(() => {
+    fake.oauthApp = { ...APP, tokenRotation: true };
+    second.addUser({ id: 'U0BOSS', team_id: SECOND, name: 'boss' });
+  });
+
+  it('installs into the second workspace: its team, its bot, a rotating token of its own', async () => {
+    expect(() => fake.approveInstall(authorizeUrl(), { team: SECOND })).toThrow(/installer_not_allowed/);
+    const location = fake.approveInstall(authorizeUrl(), { team: SECOND, installer: 'U0BOSS' });
+    const res = await exchange(codeOf(location));
+    expect(res).toMatchObject({
+      ok: true,
+      app_id: 'AFAKEAPP',
+      team: { id: SECOND, name: 'Beta Partners' },
+      enterprise: null,
+      is_enterprise_install: false,
+      bot_user_id: 'U0SECONDBOT',
+      authed_user: { id: 'U0BOSS' },
+      expires_in: 43_200,
+    });
+    expect(res.access_token).toBe(second.token);
+    expect(res.access_token).not.toBe(fake.token);
+    expect((await client(res.access_token ?? '').auth.test()).team_id).toBe(SECOND);
+
+    // Its refresh token refreshes the second workspace's token, not the first's.
+    const firstToken = fake.token;
+    const refreshed = await noToken().oauth.v2.access({
+      client_id: APP.clientId,
+      client_secret: APP.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: res.refresh_token ?? '',
+    });
+    expect(refreshed).toMatchObject({ team: { id: SECOND }, bot_user_id: 'U0SECONDBOT' });
+    expect(refreshed.access_token).toBe(second.token);
+    expect(fake.token).toBe(firstToken);
+
+    // The authorize page's `team` parameter picks the workspace too.
+    const url = new URL(authorizeUrl());
+    url.searchParams.set('team', SECOND);
+    second.installer = 'U0BOSS';
+    const page = await fetch(url, { redirect: 'manual' });
+    const byPage = await exchange(codeOf(page.headers.get('location') ?? ''));
+    expect(byPage.team).toEqual({ id: SECOND, name: 'Beta Partners' });
+  });
+
+  it('uninstalls from one workspace: its token revoked and its events sent as it; the other untouched', async () => {
+    const [uninstalled, revoked] = await second.uninstallApp();
+    expect(uninstalled?.envelope).toMatchObject({
+      team_id: SECOND,
+      event: { type: 'app_uninstalled' },
+      authorizations: [
+        { team_id: SECOND, user_id: 'U0SECONDBOT', is_bot: true, is_enterprise_install: false },
+      ],
+    });
+    expect(revoked?.envelope.event).toEqual({ type: 'tokens_revoked', tokens: { bot: ['U0SECONDBOT'] } });
+    expect(second.tokenLoss).toBe('app_uninstalled');
+    expect(fake.tokenLoss).toBeUndefined();
+    expect(await answer(client(second.token).auth.test())).toBe('token_revoked');
+    expect(
+      await answer(client(fake.token).chat.postMessage({ channel: 'C0FIRST', text: 'still here' })),
+    ).toBe('ok');
+    // A reinstall brings it back, with a new token.
+    const location = fake.approveInstall(authorizeUrl(), { team: SECOND, installer: 'U0BOSS' });
+    const res = await exchange(codeOf(location));
+    expect((await client(res.access_token ?? '').auth.test()).team_id).toBe(SECOND);
+    expect(second.tokenLoss).toBeUndefined();
+  });
+
+  it('keeps sending the other workspaces’ events once one uninstalled', async () => {
+    const received: unknown[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      fake.subscribeEvents(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, 'secret');
+      await second.uninstallApp();
+      expect(received).toHaveLength(2);
+      const quiet = await second.changeStatus('U0BEA', { text: 'away', emoji: ':palm_tree:' });
+      expect(quiet.status).toBeUndefined();
+      const heard = await fake.changeStatus('U0ADA', { text: 'away', emoji: ':palm_tree:' });
+      expect(heard.status).toBe(200);
+      expect(received).toHaveLength(3);
+      expect(fake.eventsUrl).toBeDefined();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('FakeSlack: an Enterprise Grid org', () => {
+  let east: FakeWorkspace;
+  let west: FakeWorkspace;
+  beforeEach(() => {
+    fake.oauthApp = { ...APP, orgDeploy: true };
+    fake.addEnterprise({ id: 'E0ORG', name: 'Globex' });
+    east = fake.addWorkspace({ id: 'T0EAST', name: 'Globex East', enterpriseId: 'E0ORG' });
+    west = fake.addWorkspace({ id: 'T0WEST', name: 'Globex West', enterpriseId: 'E0ORG' });
+    east.addUser({ id: 'W0ADMIN', team_id: 'T0EAST', name: 'admin' });
+    east.addChannel({ id: 'C0EAST', name: 'east-deals', members: ['W0ORGBOT'] });
+    west.addUser({ id: 'W0WEST', team_id: 'T0WEST', name: 'wes' });
+    west.addChannel({ id: 'C0WEST', name: 'west-deals', members: ['W0ORGBOT'] });
+  });
+
+  it('installs org-wide: the enterprise shape, no team, one token for the org', async () => {
+    const org = fake.enterprise('E0ORG');
+    const location = fake.approveInstall(authorizeUrl(), { enterprise: 'E0ORG', installer: 'W0ADMIN' });
+    const res = await exchange(codeOf(location));
+    expect(res).toMatchObject({
+      ok: true,
+      team: null,
+      enterprise: { id: 'E0ORG', name: 'Globex' },
+      is_enterprise_install: true,
+      bot_user_id: 'W0ORGBOT',
+      access_token: org.token,
+    });
+    expect(org.workspaces().map((w) => [w.teamId, w.botUserId])).toEqual([
+      ['T0EAST', 'W0ORGBOT'],
+      ['T0WEST', 'W0ORGBOT'],
+    ]);
+    expect(await client(org.token).auth.test()).toMatchObject({
+      team_id: 'E0ORG',
+      enterprise_id: 'E0ORG',
+      user_id: 'W0ORGBOT',
+      is_enterprise_install: true,
+    });
+    // An app not enabled for org-wide installs cannot be installed so.
+    fake.oauthApp = APP;
+    expect(() => fake.approveInstall(authorizeUrl(), { enterprise: 'E0ORG', installer: 'W0ADMIN' })).toThrow(
+      /org_deploy_not_enabled/,
+    );
+  });
+
+  it('needs team_id with the org token where Slack does, and reaches every workspace of the org', async () => {
+    const org = client(fake.enterprise('E0ORG').token);
+    expect(await answer(org.conversations.list({}))).toBe('missing_argument');
+    expect(await answer(org.users.list({}))).toBe('missing_argument');
+    expect(await answer(org.usergroups.list({}))).toBe('missing_argument');
+    expect(await answer(org.conversations.list({ team_id: TEAM }))).toBe('team_access_not_granted');
+    expect((await org.conversations.list({ team_id: 'T0EAST' })).channels?.map((c) => c.id)).toEqual([
+      'C0EAST',
+    ]);
+    expect((await org.users.list({ team_id: 'T0WEST' })).members?.map((u) => u.id)).toEqual([
+      'W0ORGBOT',
+      'W0WEST',
+    ]);
+    // chat.postMessage needs no team_id: the channel says which workspace.
+    await org.chat.postMessage({ channel: 'C0EAST', text: 'east' });
+    await org.chat.postMessage({ channel: 'C0WEST', text: 'west' });
+    expect(east.messages('C0EAST').map((m) => m.text)).toEqual(['east']);
+    expect(west.messages('C0WEST').map((m) => m.text)).toEqual(['west']);
+    expect((await org.users.info({ user: 'W0WEST' })).user?.team_id).toBe('T0WEST');
+    expect(await answer(org.chat.postMessage({ channel: 'C0FIRST', text: 'no' }))).toBe('channel_not_found');
+    // A workspace token of the org names the org in auth.test.
+    expect(await client(east.token).auth.test()).toMatchObject({
+      team_id: 'T0EAST',
+      enterprise_id: 'E0ORG',
+      is_enterprise_install: false,
+    });
+  });
+
+  it('delivers a workspace’s events with its team, its org and the org-wide authorization', async () => {
+    const delivery = await west.changeStatus('W0WEST', { text: 'off', emoji: ':zzz:' });
+    expect(delivery.envelope).toMatchObject({
+      team_id: 'T0WEST',
+      enterprise_id: 'E0ORG',
+      context_team_id: 'T0WEST',
+      context_enterprise_id: 'E0ORG',
+      api_app_id: 'AFAKEAPP',
+      authorizations: [
+        {
+          enterprise_id: 'E0ORG',
+          team_id: null,
+          user_id: 'W0ORGBOT',
+          is_bot: true,
+          is_enterprise_install: true,
+        },
+      ],
+    });
+    // Any event, as a workspace.
+    const joined = await east.deliver({
+      type: 'member_joined_channel',
+      user: 'W0ORGBOT',
+      channel: 'C0EAST',
+      channel_type: 'C',
+      team: 'T0EAST',
+      event_ts: '1700000000.000100',
+    });
+    expect(joined.envelope).toMatchObject({ team_id: 'T0EAST', enterprise_id: 'E0ORG' });
+    // The fake's own workspace's events keep their shape: no org ids.
+    const own = await fake.changeStatus('U0ADA', { text: 'in', emoji: ':wave:' });
+    expect(Object.keys(own.envelope)).toEqual([
+      'token',
+      'team_id',
+      'api_app_id',
+      'event',
+      'type',
+      'event_id',
+      'event_time',
+      'authorizations',
+    ]);
+    expect(own.envelope.authorizations).toEqual([
+      { team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false },
+    ]);
+  });
+
+  it('installed workspace by workspace (orgWide: false): the org token is refused, events name the team', async () => {
+    fake.addEnterprise({ id: 'E0SPLIT', name: 'Initech', orgWide: false });
+    const branch = fake.addWorkspace({ id: 'T0BRANCH', name: 'Initech Branch', enterpriseId: 'E0SPLIT' });
+    branch.addUser({ id: 'W0IN', team_id: 'T0BRANCH', name: 'peter' });
+    expect(await answer(client(fake.enterprise('E0SPLIT').token).auth.test())).toBe('invalid_auth');
+    const delivery = await branch.changeStatus('W0IN', { text: 'tps', emoji: ':memo:' });
+    expect(delivery.envelope.authorizations).toEqual([
+      {
+        enterprise_id: 'E0SPLIT',
+        team_id: 'T0BRANCH',
+        user_id: 'W0SPLITBOT',
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ]);
+    // Its org-wide install through OAuth makes the org token good.
+    const location = fake.approveInstall(authorizeUrl(), { enterprise: 'E0SPLIT', installer: 'W0IN' });
+    expect((await exchange(codeOf(location))).is_enterprise_install).toBe(true);
+    expect((await client(fake.enterprise('E0SPLIT').token).auth.test()).enterprise_id).toBe('E0SPLIT');
+  });
+});
