@@ -4,9 +4,7 @@ import { createLifecycle } from '../core/lifecycle.js';
 import { createWindowPlanner, type WindowPlanner } from '../core/responseWindow.js';
 import { createSurfaces } from '../core/surfaces.js';
 import { crmActivityHearer } from '../crm/activities.js';
-import { createHubspot } from '../crm/hubspot.js';
-import { crmFromConfig, verifyCrm } from '../crm/index.js';
-import { createSalesforce } from '../crm/salesforce.js';
+import { crmFromConfig, verifyCrm } from '../crm/connectors.js';
 import { recordTokenInstallation } from '../db/repositories/installations.js';
 import { createCovers } from '../escalation/covers.js';
 import { businessDayHours, createPolicies } from '../escalation/policies.js';
@@ -186,8 +184,7 @@ export async function wire(opts: StartOptions): Promise<{
   const { program, config } = await programOf(opts, directory);
   const startup = await startupFor(opts, clients, program, config);
   await keepRevocations(opts, config, clients, startup);
-  const crm =
-    opts.crm ?? crmFromConfig(config, logger, { salesforce: createSalesforce, hubspot: createHubspot });
+  const crm = opts.crm ?? crmFromConfig(config, logger);
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
   if (!opts.crm) await verifyCrm(crm, logger);
   const policies = policiesOf(config, program, directory, logger);

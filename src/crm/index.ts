@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config } from '../config.js';
 import { accountDomain } from '../domain/accountMatch.js';
 import type { CrmCheck, CrmOpportunity } from '../domain/attribution.js';
 import type { CrmRef, CrmSystem } from '../domain/crmLink.js';
-import { looksLikeCrmLink, parseCrmRef } from '../domain/crmLink.js';
+import { CRM_SYSTEMS, CRMS, looksLikeCrmLink, parseCrmRef } from '../domain/crmLink.js';
 import type { Logger } from '../logger.js';
 import { sameAccountName } from './accountNames.js';
 import {
@@ -61,19 +60,6 @@ export interface Crm {
   fieldMap: Readonly<Record<CrmSystem, CrmFieldMap>>;
 }
 
-const NAMES: Record<CrmSystem, { label: string; record: string; how: string }> = {
-  salesforce: {
-    label: 'Salesforce',
-    record: 'opportunity',
-    how: "Paste the opportunity's address from Salesforce, or its 15- or 18-character id (it starts with 006).",
-  },
-  hubspot: {
-    label: 'HubSpot',
-    record: 'deal',
-    how: "Paste the deal's address from HubSpot, or its id (the number at the end of the address).",
-  },
-};
-
 /** The CRM loop's entry point: which CRMs are connected, and what a CRM field names in them. */
 export function createCrm(opts: {
   connectors: readonly CrmConnector[];
@@ -88,7 +74,9 @@ export function createCrm(opts: {
     resolve: (text, o = {}) => resolve(bySystem, logger, text, o),
     checkAccount: (account, o = {}) => checkAccount(connectors, logger, account, o),
     matchAccount: (candidates, o = {}) => matchAccount(connectors, logger, candidates, o),
-    fieldMap: { salesforce: opts.fieldMap?.salesforce ?? {}, hubspot: opts.fieldMap?.hubspot ?? {} },
+    fieldMap: Object.fromEntries(
+      CRM_SYSTEMS.map((system) => [system, opts.fieldMap?.[system] ?? {}]),
+    ) as Record<CrmSystem, CrmFieldMap>,
   };
 }
 
@@ -107,7 +95,7 @@ async function resolve(
     if (meant && bySystem.has(meant))
       return {
         kind: 'invalid',
-        message: `This looks like a ${NAMES[meant].label} link, but it names no ${NAMES[meant].record}. ${NAMES[meant].how}`,
+        message: `This looks like a ${CRMS[meant].label} link, but it names no ${CRMS[meant].record}. ${CRMS[meant].how}`,
       };
     return { kind: 'none' };
   }
@@ -116,14 +104,14 @@ async function resolve(
     if (record) return { kind: 'linked', record };
     return {
       kind: 'invalid',
-      message: `${NAMES[ref.system].label} has no ${NAMES[ref.system].record} ${ref.id} that the app can see. Check the id or link (the app's ${NAMES[ref.system].label} user must be able to see the record).`,
+      message: `${CRMS[ref.system].label} has no ${CRMS[ref.system].record} ${ref.id} that the app can see. Check the id or link (the app's ${CRMS[ref.system].label} user must be able to see the record).`,
     };
   } catch (error) {
     logger.warn(
       { err: error instanceof CrmError ? error.message : error, system: ref.system, id: ref.id },
       'CRM lookup failed during the review; the link is kept unchecked',
     );
-    return { kind: 'unchecked', ref, label: NAMES[ref.system].label };
+    return { kind: 'unchecked', ref, label: CRMS[ref.system].label };
   }
 }
 
@@ -232,74 +220,9 @@ export function opportunityOf(record: CrmRecord): CrmOpportunity {
 }
 
 export function crmLabel(system: CrmSystem): string {
-  return NAMES[system].label;
+  return CRMS[system].label;
 }
 
 export function crmRecordWord(system: CrmSystem): string {
-  return NAMES[system].record;
-}
-
-/** The connectors the settings ask for (none when no CRM setting is set: the loop is off). */
-export function crmFromConfig(
-  config: { crm: Config['crm'] },
-  logger: Logger,
-  build: {
-    salesforce: (s: NonNullable<Config['crm']['salesforce']>, l: Logger) => CrmConnector;
-    hubspot: (s: NonNullable<Config['crm']['hubspot']>, l: Logger) => CrmConnector;
-  },
-): Crm {
-  const { salesforce, hubspot } = config.crm;
-  const connectors: CrmConnector[] = [];
-  if (salesforce) connectors.push(build.salesforce(salesforce, logger.child({ component: 'salesforce' })));
-  if (hubspot) connectors.push(build.hubspot(hubspot, logger.child({ component: 'hubspot' })));
-  return createCrm({
-    connectors,
-    logger,
-    fieldMap: { salesforce: salesforce?.fields ?? {}, hubspot: hubspot?.fields ?? {} },
-  });
-}
-
-/** Settings to check when a CRM refuses the credentials, said at start. */
-const CREDENTIAL_SETTINGS: Record<CrmSystem, string> = {
-  salesforce:
-    "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (the connected app's consumer key and secret), SALESFORCE_LOGIN_URL (your My Domain login URL), and that the connected app has the client credentials flow enabled with a run-as user",
-  hubspot:
-    "HUBSPOT_ACCESS_TOKEN (a Service Key from HubSpot's Settings → Integrations → Service Keys) and its scopes (docs/crm.md#hubspot)",
-};
-
-/**
- * At start: each connected CRM must accept the credentials. A refusal stops the start with what to check, like a
- * refused Slack token; a CRM that cannot be reached does not (what it is owed waits in the outbox).
- */
-export async function verifyCrm(crm: Crm, logger: Logger): Promise<void> {
-  for (const connector of crm.connectors) {
-    try {
-      await connector.verify();
-      logger.info({ system: connector.system }, `${connector.label} connected: the CRM loop is on`);
-    } catch (error) {
-      if (error instanceof CrmError && error.opts.auth) {
-        throw new Error(`${error.message}. Check ${CREDENTIAL_SETTINGS[connector.system]}.`);
-      }
-      if (error instanceof CrmError && error.opts.unexpected) {
-        // Something answered at the CRM's address, but not the CRM: nothing it says can be trusted (npm run doctor).
-        logger.error(
-          { system: connector.system, err: error.message },
-          `What answered at ${connector.label}'s address is not ${connector.label}'s API; check its URL setting. CRM calls will fail until it is`,
-        );
-        continue;
-      }
-      if (error instanceof CrmError && !error.opts.transient) {
-        // The credentials work but a check was refused (a permission, a scope): the app starts, and says what.
-        logger.error(
-          { system: connector.system, err: error.message },
-          `${connector.label} accepted the credentials but refused the start check; CRM writes will be parked until its permissions are fixed`,
-        );
-        continue;
-      }
-      logger.warn(
-        { system: connector.system, err: error instanceof Error ? error.message : error },
-        `${connector.label} could not be reached at start; starting anyway (CRM writes wait in the outbox)`,
-      );
-    }
-  }
+  return CRMS[system].record;
 }

@@ -1,5 +1,4 @@
-import { createHubspot } from '../crm/hubspot.js';
-import { crmFromConfig } from '../crm/index.js';
+import { crmFromConfig } from '../crm/connectors.js';
 import { createSalesforce, type SalesforceConnector } from '../crm/salesforce.js';
 import { type CrmConnector, CrmError, type CrmRead } from '../crm/types.js';
 import type { CrmSystem } from '../domain/crmLink.js';
@@ -117,7 +116,6 @@ async function checkCrm(ctx: DoctorContext): Promise<Finding[]> {
       salesforce = createSalesforce(s, l);
       return salesforce;
     },
-    hubspot: createHubspot,
   });
   if (crm.connectors.length === 0) {
     return [

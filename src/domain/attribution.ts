@@ -1,5 +1,5 @@
 import { isoDateIn } from './businessDays.js';
-import type { CrmSystem } from './crmLink.js';
+import { CRMS, type CrmSystem } from './crmLink.js';
 import { EARLIEST_ZONE, LATEST_ZONE } from './zones.js';
 
 /** Partner-sourced or partner-influenced, decided by rule when the handoff is sent (DOMAIN.md, "Attribution"). */
@@ -68,10 +68,11 @@ export const opportunityKey = (o: Pick<CrmOpportunity, 'system' | 'id'>): string
 /** The author's "none of these" in the review's select. */
 export const NONE_OF_THESE = 'none';
 
-/** "opportunity" (Salesforce), "deal" (HubSpot): what the CRMs asked call them. */
+/** "opportunity" (Salesforce), "deal" (HubSpot): what the CRMs asked call them; "opportunity" for several CRMs. */
 export function recordWord(systems: readonly CrmSystem[], many = false): string {
-  const deals = systems.length > 0 && systems.every((system) => system === 'hubspot');
-  if (deals) return many ? 'deals' : 'deal';
+  const [first] = systems;
+  const one = first !== undefined && systems.every((system) => system === first) ? CRMS[first] : undefined;
+  if (one) return many ? one.records : one.record;
   return many ? 'opportunities' : 'opportunity';
 }
 

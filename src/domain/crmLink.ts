@@ -2,7 +2,6 @@
  * What a packet's CRM field names: a Salesforce opportunity or a HubSpot deal, typed as an id or pasted as a link.
  * Anything else (an id of another CRM, "OPP-55120", a note) stays text, as before the CRM loop existed.
  */
-export type CrmSystem = 'salesforce' | 'hubspot';
 
 export interface CrmRef {
   system: CrmSystem;
@@ -81,6 +80,64 @@ function fromHubspotUrl(url: URL): string | undefined {
   return undefined;
 }
 
+/** How one CRM's records are named to people and recognised in what they paste: one row per CRM (`CRMS`). */
+export interface CrmNaming {
+  /** "Salesforce". */
+  label: string;
+  /** What a record is called there: "opportunity", "deal". */
+  record: string;
+  records: string;
+  /** How to paste one, said when a link names no record. */
+  how: string;
+  /** The record id of a bare value typed alone, if it is one (`bareNumbers`: this CRM's ids are plain numbers). */
+  bareId(value: string, opts: { bareNumbers?: boolean }): string | undefined;
+  /** Whether a link's host is this CRM's app. */
+  host(hostname: string): boolean;
+  /** The record id a link to this CRM's app names, if any. */
+  fromUrl(url: URL): string | undefined;
+  /** Whether the text looks meant as a link to one of its records, even one naming none (a cut-off id). */
+  meant(value: string, url: URL | undefined): boolean;
+}
+
+/**
+ * The CRMs the app knows, in the order a value is tried against them (a Salesforce id before a HubSpot number). A third
+ * CRM is a row here, its connector module in src/crm/, and its row in crm/connectors.ts: the compiler asks for both
+ * once its key is here.
+ */
+export const CRMS = {
+  salesforce: {
+    label: 'Salesforce',
+    record: 'opportunity',
+    records: 'opportunities',
+    how: "Paste the opportunity's address from Salesforce, or its 15- or 18-character id (it starts with 006).",
+    bareId: (value) => opportunityId(value),
+    host: isSalesforceHost,
+    fromUrl: fromSalesforceUrl,
+    meant: (value, url) =>
+      /^006[a-zA-Z0-9]{10,}$/.test(value) ||
+      (url !== undefined && isSalesforceHost(url.hostname) && /\/(006|Opportunity)/.test(url.pathname)),
+  },
+  hubspot: {
+    label: 'HubSpot',
+    record: 'deal',
+    records: 'deals',
+    how: "Paste the deal's address from HubSpot, or its id (the number at the end of the address).",
+    // A bare number is a HubSpot deal only when the app is connected to HubSpot: otherwise it could be any CRM's id.
+    bareId: (value, opts) => (opts.bareNumbers && HUBSPOT_ID.test(value) ? value : undefined),
+    host: isHubspotHost,
+    fromUrl: fromHubspotUrl,
+    meant: (_value, url) =>
+      url !== undefined && isHubspotHost(url.hostname) && /\/(deal|0-3)\//.test(url.pathname),
+  },
+} satisfies Record<string, CrmNaming>;
+
+export type CrmSystem = keyof typeof CRMS;
+
+/** Every CRM the app knows, in the table's order. */
+export const CRM_SYSTEMS = Object.keys(CRMS) as [CrmSystem, ...CrmSystem[]];
+
+const crmRows = () => Object.entries(CRMS) as [CrmSystem, CrmNaming][];
+
 /**
  * The CRM record the field names, or undefined when it names none. A bare number is a HubSpot deal only when the
  * app is connected to HubSpot (`bareNumbers`): otherwise it could be any CRM's id, and stays text.
@@ -96,18 +153,16 @@ export function parseCrmRef(
       .split('|')[0]
       ?.trim() ?? '';
   if (!value) return undefined;
-  const sf = opportunityId(value);
-  if (sf) return { system: 'salesforce', id: sf };
-  if (HUBSPOT_ID.test(value)) return opts.bareNumbers ? { system: 'hubspot', id: value } : undefined;
+  for (const [system, crm] of crmRows()) {
+    const id = crm.bareId(value, opts);
+    if (id) return { system, id };
+  }
   const url = parseUrl(value);
   if (!url) return undefined;
-  if (isSalesforceHost(url.hostname)) {
-    const id = fromSalesforceUrl(url);
-    return id ? { system: 'salesforce', id } : undefined;
-  }
-  if (isHubspotHost(url.hostname)) {
-    const id = fromHubspotUrl(url);
-    return id ? { system: 'hubspot', id } : undefined;
+  for (const [system, crm] of crmRows()) {
+    if (!crm.host(url.hostname)) continue;
+    const id = crm.fromUrl(url);
+    return id ? { system, id } : undefined;
   }
   return undefined;
 }
@@ -115,10 +170,6 @@ export function parseCrmRef(
 /** True when the text looks meant as a link to this CRM, but names no record we can read (a wrong or cut-off id). */
 export function looksLikeCrmLink(text: string | null | undefined): CrmSystem | undefined {
   const value = (text ?? '').trim();
-  if (/^006[a-zA-Z0-9]{10,}$/.test(value)) return 'salesforce';
   const url = parseUrl(value.replace(/^<(.*)>$/, '$1').split('|')[0] ?? '');
-  if (!url) return undefined;
-  if (isSalesforceHost(url.hostname) && /\/(006|Opportunity)/.test(url.pathname)) return 'salesforce';
-  if (isHubspotHost(url.hostname) && /\/(deal|0-3)\//.test(url.pathname)) return 'hubspot';
-  return undefined;
+  return crmRows().find(([, crm]) => crm.meant(value, url))?.[0];
 }

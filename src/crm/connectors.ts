@@ -1,0 +1,108 @@
+import type { Config } from '../config.js';
+import { CRM_SYSTEMS, type CrmSystem } from '../domain/crmLink.js';
+import type { Logger } from '../logger.js';
+import { createHubspot } from './hubspot.js';
+import { type Crm, type CrmFieldMap, createCrm } from './index.js';
+import { createSalesforce } from './salesforce.js';
+import { type CrmConnector, CrmError } from './types.js';
+
+/** One CRM's settings, as the configuration parsed them (undefined: not connected). */
+type SettingsOf<S extends CrmSystem> = NonNullable<Config['crm'][S]>;
+
+/**
+ * How the app connects one CRM: its settings, the connector built from them (the module in this folder), and what to
+ * check when it refuses the credentials. Its words and links are its row of domain/crmLink.ts `CRMS`.
+ */
+interface CrmModule<S extends CrmSystem> {
+  /** Settings to check when it refuses the credentials, said at start. */
+  credentials: string;
+  create(settings: SettingsOf<S>, logger: Logger): CrmConnector;
+  /** The opportunity or deal fields the admin mapped (the optional field mapping). */
+  fields(settings: SettingsOf<S>): CrmFieldMap;
+}
+
+/**
+ * The CRM connector table: a third CRM is one module in src/crm/ (a `CrmConnector`) and one row here (and its row of
+ * `CRMS`, whose key makes the compiler ask for this one).
+ */
+export const CRM_MODULES: { [S in CrmSystem]: CrmModule<S> } = {
+  salesforce: {
+    credentials:
+      "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (the connected app's consumer key and secret), SALESFORCE_LOGIN_URL (your My Domain login URL), and that the connected app has the client credentials flow enabled with a run-as user",
+    create: createSalesforce,
+    fields: (s) => s.fields,
+  },
+  hubspot: {
+    credentials:
+      "HUBSPOT_ACCESS_TOKEN (a Service Key from HubSpot's Settings → Integrations → Service Keys) and its scopes (docs/crm.md#hubspot)",
+    create: createHubspot,
+    fields: (s) => s.fields,
+  },
+};
+
+/** A connector built another way than its row's (the doctor keeps the Salesforce one to check its login URL). */
+export type CrmBuilders = { [S in CrmSystem]?: (settings: SettingsOf<S>, logger: Logger) => CrmConnector };
+
+/** One CRM's connector and field map, when its settings are set. */
+function connect<S extends CrmSystem>(
+  system: S,
+  config: { crm: Config['crm'] },
+  logger: Logger,
+  build: CrmBuilders,
+) {
+  const settings = config.crm[system] as SettingsOf<S> | undefined;
+  if (!settings) return undefined;
+  const row = CRM_MODULES[system] as CrmModule<S>;
+  const create = (build[system] as CrmModule<S>['create'] | undefined) ?? row.create;
+  return { connector: create(settings, logger.child({ component: system })), fields: row.fields(settings) };
+}
+
+/** The connectors the settings ask for (none when no CRM setting is set: the loop is off), in the table's order. */
+export function crmFromConfig(config: { crm: Config['crm'] }, logger: Logger, build: CrmBuilders = {}): Crm {
+  const connectors: CrmConnector[] = [];
+  const fieldMap: Partial<Record<CrmSystem, CrmFieldMap>> = {};
+  for (const system of CRM_SYSTEMS) {
+    const connected = connect(system, config, logger, build);
+    if (!connected) continue;
+    connectors.push(connected.connector);
+    fieldMap[system] = connected.fields;
+  }
+  return createCrm({ connectors, logger, fieldMap });
+}
+
+/**
+ * At start: each connected CRM must accept the credentials. A refusal stops the start with what to check, like a
+ * refused Slack token; a CRM that cannot be reached does not (what it is owed waits in the outbox).
+ */
+export async function verifyCrm(crm: Crm, logger: Logger): Promise<void> {
+  for (const connector of crm.connectors) {
+    try {
+      await connector.verify();
+      logger.info({ system: connector.system }, `${connector.label} connected: the CRM loop is on`);
+    } catch (error) {
+      if (error instanceof CrmError && error.opts.auth) {
+        throw new Error(`${error.message}. Check ${CRM_MODULES[connector.system].credentials}.`);
+      }
+      if (error instanceof CrmError && error.opts.unexpected) {
+        // Something answered at the CRM's address, but not the CRM: nothing it says can be trusted (npm run doctor).
+        logger.error(
+          { system: connector.system, err: error.message },
+          `What answered at ${connector.label}'s address is not ${connector.label}'s API; check its URL setting. CRM calls will fail until it is`,
+        );
+        continue;
+      }
+      if (error instanceof CrmError && !error.opts.transient) {
+        // The credentials work but a check was refused (a permission, a scope): the app starts, and says what.
+        logger.error(
+          { system: connector.system, err: error.message },
+          `${connector.label} accepted the credentials but refused the start check; CRM writes will be parked until its permissions are fixed`,
+        );
+        continue;
+      }
+      logger.warn(
+        { system: connector.system, err: error instanceof Error ? error.message : error },
+        `${connector.label} could not be reached at start; starting anyway (CRM writes wait in the outbox)`,
+      );
+    }
+  }
+}
