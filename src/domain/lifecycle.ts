@@ -311,9 +311,14 @@ export const OPEN_BEFORE_OUTCOMES = OPEN_STATUSES.filter((status) => !TRANSITION
 export const ESCALATING_STATUSES = TRANSITIONS.escalate.from;
 export const EXTENDABLE_STATUSES = TRANSITIONS.extend.from;
 
-/** The owner's recovery actions, and their one click on the AE's request for more time. */
-export type OwnerAction = 'reassign' | 'extend' | 'withdraw' | 'grant_more_time';
-export const OWNER_ACTIONS: readonly OwnerAction[] = ['reassign', 'extend', 'withdraw', 'grant_more_time'];
+/** The owner's recovery actions, and their one click on the AE's request for more time: events of the table. */
+export const OWNER_ACTIONS = [
+  'reassign',
+  'extend',
+  'withdraw',
+  'grant_more_time',
+] as const satisfies readonly LifecycleEvent[];
+export type OwnerAction = (typeof OWNER_ACTIONS)[number];
 
 /** The buttons a person is offered on a handoff: only what `can` allows them now. */
 export interface Offer {

@@ -85,7 +85,7 @@ function providerOf(deps: InstallsDeps, store: InstallationStore, logger: Logger
 /** The installation's bot token, refreshed with oauth.v2.access when it rotates. */
 function tokensOf(
   deps: InstallsDeps,
-  store: InstallationStore,
+  store: Pick<ReturnType<typeof createInstallationStore>, 'storeRefreshed'>,
   key: Buffer,
   logger: Logger,
   current: () => Promise<InstallationRow | undefined>,
@@ -102,7 +102,7 @@ function tokensOf(
       const row = await current();
       return row ? storedInstallation({ db: deps.db, key }, row.installKey) : undefined;
     },
-    store: (installation: Installation) => store.storeInstallation(installation),
+    store: (installation: Installation) => store.storeRefreshed(installation),
     refresh: async (refreshToken) =>
       (await web.oauth.v2.access({
         client_id: oauth.clientId,

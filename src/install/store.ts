@@ -67,7 +67,7 @@ export interface InstallationStoreDeps {
   db: Db;
   clock: Clock;
   key: Buffer;
-  /** Told after an installation is stored: a new install, a reinstall, new scopes or a rotated token. */
+  /** Told after an installation is stored: a new install, a reinstall or new scopes (not a rotated token). */
   onStored?: (installKey: string) => void | Promise<void>;
 }
 
@@ -84,24 +84,36 @@ export async function storedInstallation(
 export function createInstallationStore(deps: InstallationStoreDeps): InstallationStore & {
   /** Slack said the app was uninstalled there (or its bot token revoked): its tokens are deleted, the row kept. */
   uninstalled(installKey: string): Promise<number>;
+  /**
+   * A rotated token of the installation in force, stored as an install is but told to no one: a refresh is neither a
+   * reinstall nor news to the revocation record (it would write every 12 hours for nothing).
+   */
+  storeRefreshed(installation: Installation): Promise<void>;
 } {
+  async function save(installation: Installation): Promise<string> {
+    if (installation.isEnterpriseInstall) throw new OrgWideInstall();
+    const ids = idsOf(installation);
+    await deps.db.transaction(async (tx) => {
+      const other = await otherInstallation(tx, ids.installKey);
+      if (other) throw new AnotherInstallation({ teamId: other.teamId, enterpriseId: other.enterpriseId });
+      await saveInstallation(tx, {
+        ...ids,
+        source: 'oauth',
+        sealed: seal(deps.key, JSON.stringify(installation)),
+        botTokenExpiresAt: installation.bot?.expiresAt ? new Date(installation.bot.expiresAt * 1000) : null,
+        installerUserId: installation.user?.id ?? null,
+        at: deps.clock.now(),
+      });
+    });
+    return ids.installKey;
+  }
   return {
     async storeInstallation(installation) {
-      if (installation.isEnterpriseInstall) throw new OrgWideInstall();
-      const ids = idsOf(installation as Installation);
-      await deps.db.transaction(async (tx) => {
-        const other = await otherInstallation(tx, ids.installKey);
-        if (other) throw new AnotherInstallation({ teamId: other.teamId, enterpriseId: other.enterpriseId });
-        await saveInstallation(tx, {
-          ...ids,
-          source: 'oauth',
-          sealed: seal(deps.key, JSON.stringify(installation)),
-          botTokenExpiresAt: installation.bot?.expiresAt ? new Date(installation.bot.expiresAt * 1000) : null,
-          installerUserId: installation.user?.id ?? null,
-          at: deps.clock.now(),
-        });
-      });
-      await deps.onStored?.(ids.installKey);
+      const installKey = await save(installation as Installation);
+      await deps.onStored?.(installKey);
+    },
+    async storeRefreshed(installation) {
+      await save(installation);
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       const key = installKeyOf(query);

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 export interface BotTokens {
   /** The bot token to call Slack with now. */
   current(): Promise<string>;
-  /** Reads the installation again at the next call (it was stored anew: a reinstall, a refresh). */
+  /** Reads the installation again at the next call (it was stored anew: a reinstall, new scopes). */
   forget(): void;
 }
 

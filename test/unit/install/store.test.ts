@@ -53,6 +53,18 @@ describe('the installation store (one installation per deployment, this release)
     expect(fetched.bot?.token).toBe('xoxb-new');
   });
 
+  it('stores a rotated token as it stores an install, but tells no listener: a refresh is not a reinstall', async () => {
+    await store.storeInstallation(installation('T0ACME'));
+    await store.storeRefreshed(installation('T0ACME', 'xoxb-rotated'));
+    expect(stored).toEqual(['T0ACME']);
+    const fetched = await store.fetchInstallation({
+      teamId: 'T0ACME',
+      isEnterpriseInstall: false,
+      enterpriseId: undefined,
+    });
+    expect(fetched.bot?.token).toBe('xoxb-rotated');
+  });
+
   it('refuses another workspace while one is in force, and an org-wide install, storing nothing', async () => {
     await store.storeInstallation(installation('T0ACME'));
     await expect(store.storeInstallation(installation('T0OTHER'))).rejects.toBeInstanceOf(
