@@ -11,6 +11,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
 import type { AttributionBasis } from '../domain/attribution.js';
+import { CRM_SYSTEMS } from '../domain/crmLink.js';
 import { DECLINE_REASON_CODES } from '../domain/decline.js';
 import type { Step } from '../domain/escalation.js';
 import { FOLLOW_CHOICES } from '../domain/following.js';
@@ -198,7 +199,7 @@ export const handoffs = sqliteTable(
      * connected and the record was found: every state change writes an activity on it, and its close is read back.
      * Salesforce: the 18-character opportunity id; HubSpot: the deal id. Internal.
      */
-    crmSystem: text('crm_system', { enum: ['salesforce', 'hubspot'] }),
+    crmSystem: text('crm_system', { enum: CRM_SYSTEMS }),
     crmRecordId: text('crm_record_id'),
     /** The record's name as the CRM gave it when linked. */
     crmRecordName: text('crm_record_name'),
@@ -1107,7 +1108,7 @@ export const crmMoney = sqliteTable(
     handoffId: integer('handoff_id')
       .notNull()
       .references(() => handoffs.id, { onDelete: 'restrict' }),
-    system: text('system', { enum: ['salesforce', 'hubspot'] }).notNull(),
+    system: text('system', { enum: CRM_SYSTEMS }).notNull(),
     recordId: text('record_id').notNull(),
     amount: real('amount'),
     currency: text('currency'),
@@ -1135,7 +1136,7 @@ export const crmMoneyHistory = sqliteTable(
     handoffId: integer('handoff_id')
       .notNull()
       .references(() => handoffs.id, { onDelete: 'restrict' }),
-    system: text('system', { enum: ['salesforce', 'hubspot'] }).notNull(),
+    system: text('system', { enum: CRM_SYSTEMS }).notNull(),
     recordId: text('record_id').notNull(),
     amount: real('amount'),
     currency: text('currency'),
@@ -1153,7 +1154,7 @@ export type CrmMoneyHistoryRow = typeof crmMoneyHistory.$inferSelect;
 
 /** A CRM's corporate currency and conversion rates as last read (`CrmCurrency`), one row per CRM. */
 export const crmCurrencies = sqliteTable('crm_currencies', {
-  system: text('system', { enum: ['salesforce', 'hubspot'] }).primaryKey(),
+  system: text('system', { enum: CRM_SYSTEMS }).primaryKey(),
   corporate: text('corporate'),
   rates: text('rates', { mode: 'json' })
     .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()

@@ -5,7 +5,7 @@ import {
   createdDaysAnywhere,
 } from './attribution.js';
 import { isoDateIn } from './businessDays.js';
-import type { CrmSystem } from './crmLink.js';
+import { CRM_SYSTEMS, type CrmSystem } from './crmLink.js';
 import { EARLIEST_ZONE, LATEST_ZONE } from './zones.js';
 
 /**
@@ -175,7 +175,7 @@ export function evidenceFrom(value: unknown): ReviewEvidence | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const e = value as Record<string, unknown>;
   const strings = ['crm', 'recordId', 'createdOn', 'touchOn', 'key'].every((k) => typeof e[k] === 'string');
-  if (!strings || (e.system !== 'salesforce' && e.system !== 'hubspot')) return undefined;
+  if (!strings || !(CRM_SYSTEMS as readonly unknown[]).includes(e.system)) return undefined;
   if (!CLASSES.has(String(e.ruleClass)) || !CLASSES.has(String(e.classification))) return undefined;
   if (!SET_BY.has(String(e.setBy))) return undefined;
   return value as ReviewEvidence;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CRM_SYSTEMS } from '../domain/crmLink.js';
 import { PARTNER_VISIBLE_FIELDS, type PartnerVisibleField } from '../domain/internalText.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
 import { FIELD_NAMES } from '../domain/packet.js';
@@ -18,7 +19,7 @@ const maybe = <T extends z.ZodType>(schema: T) => schema.optional().transform((v
 const nullableString = z.string().nullable();
 const person = { id: z.string(), teamId: z.string(), name: z.string(), timeZone: maybe(z.string()) };
 const partnerRef = z.looseObject({ id: z.number(), name: z.string() });
-const crmSystem = z.enum(['salesforce', 'hubspot']);
+const crmSystem = z.enum(CRM_SYSTEMS);
 
 /** The packet's fields come from the registry (domain/packetFields.ts), each stored as a plain value. */
 const plainValue = (value: unknown) =>

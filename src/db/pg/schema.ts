@@ -13,6 +13,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { AttributionBasis } from '../../domain/attribution.js';
+import { CRM_SYSTEMS } from '../../domain/crmLink.js';
 import { DECLINE_REASON_CODES } from '../../domain/decline.js';
 import type { Step } from '../../domain/escalation.js';
 import { FOLLOW_CHOICES } from '../../domain/following.js';
@@ -150,7 +151,7 @@ export const handoffs = pgTable(
 
     accountName: text('account_name').notNull(),
     crmOpportunity: text('crm_opportunity'),
-    crmSystem: text('crm_system', { enum: ['salesforce', 'hubspot'] }),
+    crmSystem: text('crm_system', { enum: CRM_SYSTEMS }),
     crmRecordId: text('crm_record_id'),
     crmRecordName: text('crm_record_name'),
     partnerOrg: text('partner_org').notNull(),
@@ -655,7 +656,7 @@ export const crmMoney = pgTable(
     handoffId: integer('handoff_id')
       .notNull()
       .references(() => handoffs.id, { onDelete: 'restrict' }),
-    system: text('system', { enum: ['salesforce', 'hubspot'] }).notNull(),
+    system: text('system', { enum: CRM_SYSTEMS }).notNull(),
     recordId: text('record_id').notNull(),
     amount: doublePrecision('amount'),
     currency: text('currency'),
@@ -678,7 +679,7 @@ export const crmMoneyHistory = pgTable(
     handoffId: integer('handoff_id')
       .notNull()
       .references(() => handoffs.id, { onDelete: 'restrict' }),
-    system: text('system', { enum: ['salesforce', 'hubspot'] }).notNull(),
+    system: text('system', { enum: CRM_SYSTEMS }).notNull(),
     recordId: text('record_id').notNull(),
     amount: doublePrecision('amount'),
     currency: text('currency'),
@@ -694,7 +695,7 @@ export const crmMoneyHistory = pgTable(
 );
 
 export const crmCurrencies = pgTable('crm_currencies', {
-  system: text('system', { enum: ['salesforce', 'hubspot'] }).primaryKey(),
+  system: text('system', { enum: CRM_SYSTEMS }).primaryKey(),
   corporate: text('corporate'),
   rates: jsonb('rates')
     .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gte, lt, sql } from 'drizzle-orm';
+import type { CrmSystem } from '../../domain/crmLink.js';
 import type { Executor } from '../client.js';
 import { first, type Tables, tablesOf } from '../engine.js';
 
@@ -64,7 +65,7 @@ export interface ExportRow {
   /** The Slack message the packet was started from, and why its AE got it when the CRM decided (issue 52). */
   sourceUrl: string | null;
   routingReason: string | null;
-  crmSystem: 'salesforce' | 'hubspot' | null;
+  crmSystem: CrmSystem | null;
   crmRecordId: string | null;
   /** What the CRM's record said at the last poll (issue 54); null when it was never read. */
   money: {

@@ -1,3 +1,4 @@
+import type { CrmSystem } from '../../domain/crmLink.js';
 import type { insertSurface, SurfaceSpec } from './surfaces.js';
 
 // How each message becomes its outbox row: types and a pure mapping, no query (the queries are in outbox.ts, which
@@ -46,7 +47,7 @@ export type OutboxMessage =
       /** An activity on the handoff's CRM record for one touch-log event, rendered from it at delivery. */
       method: 'crm.activity';
       dedupeKey: string;
-      system: 'salesforce' | 'hubspot';
+      system: CrmSystem;
       recordId: string;
       handoffId: number;
       eventId: number;
