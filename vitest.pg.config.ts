@@ -107,6 +107,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'slackEventsChannels',
   'slackEventsRevoked',
   'oauthInstall',
+  'orgWideInstall',
   'digest',
   'outboxParking',
   'sandboxOutboxSettle',

@@ -166,6 +166,7 @@ export function buildApp(deps: AppDeps): App {
       botUserId: workspace.botUserId,
       teamId: workspace.teamId,
       enterpriseId: workspace.enterpriseId,
+      ...(workspace.isEnterpriseInstall ? { isEnterpriseInstall: true } : {}),
     }),
     logger: slackLogger(logger, 'bolt'),
     logLevel: boltLogLevel(config.logLevel),

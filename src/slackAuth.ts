@@ -28,6 +28,8 @@ export interface InstalledWorkspace {
   readonly botId?: string | undefined;
   /** The app's id, when auth.test gives it: a request naming another app is not ours (handlers/installation.ts). */
   readonly appId?: string | undefined;
+  /** Installed org-wide on Enterprise Grid: the token serves every workspace of the org it is added to. */
+  readonly isEnterpriseInstall?: boolean;
 }
 
 /**
@@ -43,8 +45,11 @@ export async function verifySlackAuth(
   for (let attempt = 1; ; attempt += 1) {
     try {
       const identity = await client.auth.test();
+      // An org-wide token names its org, not a workspace: its team is whichever workspace a request comes from.
+      const orgWide = identity.is_enterprise_install === true && Boolean(identity.enterprise_id);
       return {
-        teamId: identity.team_id,
+        teamId: orgWide ? undefined : identity.team_id,
+        ...(orgWide ? { isEnterpriseInstall: true } : {}),
         enterpriseId: identity.enterprise_id,
         botUserId: identity.user_id,
         botId: identity.bot_id,

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { slackDirectory } from './core/directory.js';
+import { slackDirectory, workspacesOfOrg } from './core/directory.js';
 import type { PolicyBook } from './domain/policyFile.js';
 import type { Logger } from './logger.js';
 import {
@@ -19,7 +19,10 @@ import { type InstalledWorkspace, verifySlackAuth } from './slackAuth.js';
 export interface Startup {
   /** The workspace the app is installed in (auth.test). */
   readonly workspace: InstalledWorkspace;
-  /** Workspaces whose members are ours: the installing one, its Enterprise Grid org and INTERNAL_TEAM_IDS. */
+  /**
+   * Workspaces whose members are ours: the installing one, its Enterprise Grid org, every workspace of the org an
+   * org-wide install was added to, and INTERNAL_TEAM_IDS.
+   */
   readonly internalTeamIds: readonly string[];
   /** The internal channels (every setting and policy target naming one) as the start-time check found them. */
   readonly internalChannels: InternalChannelCheck;
@@ -45,10 +48,12 @@ export function startupOf(
   workspace: InstalledWorkspace,
   config: Pick<Config, 'internalTeamIds'>,
   internalChannels: InternalChannelCheck = { confirmed: [], shared: [] },
+  /** An org-wide install's workspaces (auth.teams.list). */
+  orgWorkspaces: readonly string[] = [],
 ): Startup {
-  const internalTeamIds = [workspace.teamId, workspace.enterpriseId, ...config.internalTeamIds].filter(
-    (id): id is string => typeof id === 'string' && id.length > 0,
-  );
+  const internalTeamIds = [
+    ...new Set([workspace.teamId, workspace.enterpriseId, ...orgWorkspaces, ...config.internalTeamIds]),
+  ].filter((id): id is string => typeof id === 'string' && id.length > 0);
   return Object.freeze({
     workspace: Object.freeze({ ...workspace }),
     internalTeamIds: Object.freeze(internalTeamIds),
@@ -79,5 +84,12 @@ export async function resolveStartup(deps: {
     directory: slackDirectory(deps.client, deps.clock),
     logger: deps.logger,
   });
-  return startupOf(workspace, deps.config, internalChannels);
+  // An org-wide install: every workspace of the org it was added to is ours (one added later, from the next start).
+  const orgWorkspaces = workspace.isEnterpriseInstall ? await workspacesOfOrg(deps.client) : [];
+  if (workspace.isEnterpriseInstall)
+    deps.logger.info(
+      { enterpriseId: workspace.enterpriseId, workspaces: orgWorkspaces.length },
+      'installed org-wide: every workspace of the org it was added to is ours',
+    );
+  return startupOf(workspace, deps.config, internalChannels, orgWorkspaces);
 }

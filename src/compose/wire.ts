@@ -127,7 +127,8 @@ function uninstalling(record: RevocationRecord, installs: Installs): RevocationR
  */
 async function recordTokenInstall(db: StartOptions['db'], clock: StartOptions['clock'], startup: Startup) {
   const { workspace } = startup;
-  const isEnterpriseInstall = !workspace.teamId && Boolean(workspace.enterpriseId);
+  const isEnterpriseInstall =
+    workspace.isEnterpriseInstall === true || (!workspace.teamId && Boolean(workspace.enterpriseId));
   await db.transaction((tx) =>
     recordTokenInstallation(
       tx,

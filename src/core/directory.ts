@@ -112,6 +112,7 @@ function expiring<T>(clock: Clock): (key: string, load: () => Promise<T>) => Pro
 export function slackDirectory(client: WebClient, clock: Clock): Directory {
   const users = expiring<DirectoryUser | undefined>(clock);
   const teams = expiring<string | undefined>(clock);
+  const orgTeams = remembered(() => workspacesOfOrg(client));
   return {
     // users.info with a short cache: validation runs before the 3-second ack, so repeat lookups must be instant.
     lookupUser: (userId) => users(userId, () => lookupUser(client, userId)),
@@ -120,7 +121,9 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
     status: (userId) => status(client, userId),
     async usergroupMembers(usergroupId) {
       try {
-        const result = await client.usergroups.users.list({ usergroup: usergroupId });
+        const result = await inSomeWorkspace(orgTeams, (team) =>
+          client.usergroups.users.list({ usergroup: usergroupId, ...team }),
+        );
         return (result.users ?? []).filter((u): u is string => typeof u === 'string');
       } catch (error) {
         throw new DirectoryUnavailableError(error);
@@ -128,10 +131,14 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
     },
     async usergroups() {
       try {
-        const result = await client.usergroups.list({ include_disabled: false });
-        return (result.usergroups ?? []).flatMap((g) =>
-          g.id ? [{ id: g.id, name: g.name ?? g.id, handle: g.handle ?? '' }] : [],
+        const pages = await inEveryWorkspace(orgTeams, (team) =>
+          client.usergroups.list({ include_disabled: false, ...team }),
         );
+        const groups = new Map<string, { id: string; name: string; handle: string }>();
+        for (const g of pages.flatMap((page) => page.usergroups ?? []))
+          if (g.id && !groups.has(g.id))
+            groups.set(g.id, { id: g.id, name: g.name ?? g.id, handle: g.handle ?? '' });
+        return [...groups.values()];
       } catch (error) {
         throw new DirectoryUnavailableError(error);
       }
@@ -140,6 +147,69 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
     teamName: (teamId) => teams(teamId, () => teamName(client, teamId)),
     lookupByEmail: (email) => users(`email:${email.toLowerCase()}`, () => lookupByEmail(client, email)),
   };
+}
+
+/**
+ * The workspaces of the org an org-wide token was added to (auth.teams.list, every page). Their members and channels
+ * are ours; a workspace added later counts once the app restarts (docs/install.md).
+ */
+export async function workspacesOfOrg(client: WebClient): Promise<string[]> {
+  const found: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.auth.teams.list({ limit: 200, ...(cursor ? { cursor } : {}) });
+    for (const team of page.teams ?? []) if (team.id) found.push(team.id);
+    cursor = page.response_metadata?.next_cursor || undefined;
+  } while (cursor);
+  return found;
+}
+
+/** A load whose answer is kept once it succeeds (a failure is asked again next time). */
+function remembered<T>(load: () => Promise<T>): () => Promise<T> {
+  let kept: Promise<T> | undefined;
+  return () => {
+    kept ??= load().catch((error: unknown) => {
+      kept = undefined;
+      throw error;
+    });
+    return kept;
+  };
+}
+
+type TeamArg = { team_id?: string };
+
+/**
+ * A call that acts in one workspace. With an org-wide token Slack asks which (`missing_argument`: the user group
+ * methods, https://api.slack.com/enterprise/apps/changes-apis): then each workspace of the org is tried in turn,
+ * and the first that answers is the answer.
+ */
+async function inSomeWorkspace<T>(orgTeams: () => Promise<string[]>, call: (team: TeamArg) => Promise<T>) {
+  try {
+    return await call({});
+  } catch (error) {
+    if (slackCode(error) !== 'missing_argument') throw error;
+    let last: unknown = error;
+    for (const team_id of await orgTeams()) {
+      try {
+        return await call({ team_id });
+      } catch (next) {
+        last = next;
+      }
+    }
+    throw last;
+  }
+}
+
+/** A call that lists what one workspace has; with an org-wide token, every workspace of the org's, in turn. */
+async function inEveryWorkspace<T>(orgTeams: () => Promise<string[]>, call: (team: TeamArg) => Promise<T>) {
+  try {
+    return [await call({})];
+  } catch (error) {
+    if (slackCode(error) !== 'missing_argument') throw error;
+    const answers: T[] = [];
+    for (const team_id of await orgTeams()) answers.push(await call({ team_id }));
+    return answers;
+  }
 }
 
 /** Slack's error code on a Web API failure (`user_not_found`…), when it has one. */

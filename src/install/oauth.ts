@@ -17,7 +17,7 @@ import { manifestBotScopes } from '../manifest/scopes.js';
 import { realTimers, type Timers } from '../runtime/timers.js';
 import { installPage } from './pages.js';
 import { tokenKey } from './seal.js';
-import { AnotherInstallation, createInstallationStore, OrgWideInstall, storedInstallation } from './store.js';
+import { AnotherInstallation, createInstallationStore, storedInstallation } from './store.js';
 import { type BotTokens, botTokens, type Refreshed } from './tokens.js';
 
 /** Where Slack sends the installer back, and where an install starts: what the manifest's `--oauth` registers. */
@@ -66,21 +66,24 @@ function providerOf(deps: InstallsDeps, store: InstallationStore, logger: Logger
         { teamId: installation.team?.id, enterpriseId: installation.enterprise?.id },
         'the app was installed',
       );
-      installPage(res, 200, 'installed', installation.team?.name ?? installation.enterprise?.name);
+      const org = installation.isEnterpriseInstall ? installation.enterprise : undefined;
+      if (org)
+        // Slack's own advice: an org-wide app is in no workspace until an admin adds it to some.
+        installPage(res, 200, 'installedOrg', org.name, addToWorkspacesUrl(org.id, installation.appId));
+      else installPage(res, 200, 'installed', installation.team?.name ?? installation.enterprise?.name);
     },
     failure: (error, _options, _req, res) => {
-      const page =
-        error instanceof AnotherInstallation
-          ? 'another'
-          : error instanceof OrgWideInstall
-            ? 'orgWide'
-            : 'failed';
+      const page = error instanceof AnotherInstallation ? 'another' : 'failed';
       logger.warn({ error: error.message, page }, 'an install did not complete');
       installPage(res, page === 'failed' ? 400 : 409, page);
     },
   };
   return { installer, callback };
 }
+
+/** The org admin's page that adds an org-wide app to the org's workspaces (api.slack.com/enterprise/apps). */
+const addToWorkspacesUrl = (enterpriseId: string, appId: string | undefined) =>
+  `https://app.slack.com/manage/${encodeURIComponent(enterpriseId)}/integrations/profile/${encodeURIComponent(appId ?? '')}/workspaces/add`;
 
 /** The installation's bot token, refreshed with oauth.v2.access when it rotates. */
 function tokensOf(

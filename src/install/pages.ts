@@ -7,15 +7,15 @@ const PAGES = {
     body: (name: string) =>
       `The co-sell handoff app is installed in ${name}. Close this tab and type <code>/handoff</code> in Slack.`,
   },
+  installedOrg: {
+    title: 'Installed for your org',
+    body: (name: string, link = '') =>
+      `The co-sell handoff app is installed for ${name}, but in no workspace yet. <a href="${link}">Add it to the workspaces</a> whose people hand off deals, then type <code>/handoff</code> in Slack. Restart the app after adding a workspace later.`,
+  },
   another: {
     title: 'Not installed',
     body: () =>
-      'This deployment already serves another Slack workspace, and serves one workspace in this release. Ask whoever runs it for a deployment of your own.',
-  },
-  orgWide: {
-    title: 'Not installed',
-    body: () =>
-      'This release installs into one workspace, not a whole Enterprise Grid org. Install it again and choose a workspace on Slack’s page.',
+      'This deployment already serves another Slack workspace or org, and serves one in this release. Ask whoever runs it for a deployment of your own.',
   },
   failed: {
     title: 'Not installed',
@@ -35,9 +35,11 @@ export function installPage(
   status: number,
   page: keyof typeof PAGES,
   workspaceName = 'your workspace',
+  /** A link the page offers (the org's page that adds the app to its workspaces). */
+  link?: string,
 ): void {
   const { title, body } = PAGES[page];
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; line-height: 1.5"><h1>${title}</h1><p>${body(escapeHtml(workspaceName))}</p></body></html>`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; line-height: 1.5"><h1>${title}</h1><p>${body(escapeHtml(workspaceName), link === undefined ? undefined : escapeHtml(link))}</p></body></html>`;
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),

@@ -17,19 +17,11 @@ import { open, seal } from './seal.js';
  * which the install page explains. Several installations come with the rows keyed by installation (part 2).
  */
 
-/** An install from a workspace other than the one this deployment serves. */
+/** An install from a workspace or org other than the one this deployment serves (one installation, this release). */
 export class AnotherInstallation extends Error {
   constructor(readonly serving: { teamId: string | null; enterpriseId: string | null }) {
     super('this deployment serves another workspace');
     this.name = 'AnotherInstallation';
-  }
-}
-
-/** An org-wide install (Enterprise Grid): served in a later release, with the rows keyed by installation. */
-export class OrgWideInstall extends Error {
-  constructor() {
-    super('org-wide installs are not served yet');
-    this.name = 'OrgWideInstall';
   }
 }
 
@@ -91,7 +83,6 @@ export function createInstallationStore(deps: InstallationStoreDeps): Installati
   storeRefreshed(installation: Installation): Promise<void>;
 } {
   async function save(installation: Installation): Promise<string> {
-    if (installation.isEnterpriseInstall) throw new OrgWideInstall();
     const ids = idsOf(installation);
     await deps.db.transaction(async (tx) => {
       const other = await otherInstallation(tx, ids.installKey);

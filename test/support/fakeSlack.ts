@@ -12,9 +12,11 @@
  *
  * One fake can host several workspaces with the app installed, and Enterprise Grid orgs
  * (fakeSlack/tenants.ts): `fake.addWorkspace({ id: 'T0SECOND', name: 'Beta' })` gives that workspace's own
- * users, channels, bot and token; each call is answered by the workspace of its token.
+ * users, channels, bot and token; each call is answered by the workspace of its token. The fake's own workspace
+ * may itself belong to an org: `FakeSlack.start({ enterprise: { id: 'E0ORG', name: 'Globex' } })`.
  */
 export { LIMITS, type ValidationFailure, validateMessage, validateView } from './fakeSlack/blockLimits.js';
+export type { EnterpriseUser } from './fakeSlack/common.js';
 export type {
   ChannelSharedEvent,
   ChannelUnsharedEvent,
@@ -23,6 +25,7 @@ export type {
   EventEnvelope,
   EventTarget,
   FakeEvent,
+  TeamAccessEvent,
 } from './fakeSlack/events.js';
 export type { FakeEnterprise, FakeWorkspace } from './fakeSlack/fakeWorkspace.js';
 export { FakeSlack } from './fakeSlack/server.js';

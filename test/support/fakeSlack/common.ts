@@ -32,6 +32,28 @@ export interface WorkspaceConfig {
   enterpriseId?: string;
   /** State all the fake's installed workspaces share (fakeSlack/tenants.ts); a workspace alone gets its own. */
   shared?: SharedState;
+  /**
+   * For a workspace of an Enterprise Grid org: the org's name (team.info `enterprise_name`) and a user's
+   * `enterprise_user` (users.info, users.list), undefined for a user who is not a member of the org.
+   */
+  org?: {
+    name(): string;
+    enterpriseUser(user: FakeUser): EnterpriseUser | undefined;
+  };
+}
+
+/**
+ * What users.info says of a member of an Enterprise Grid org (`user.enterprise_user`): the org, and the org's
+ * workspaces the person is a member of. `team_id` of the user stays their own workspace.
+ */
+export interface EnterpriseUser {
+  /** The person's id in the org (the same as the user id in the fake). */
+  id: string;
+  enterprise_id: string;
+  enterprise_name: string;
+  is_admin: boolean;
+  is_owner: boolean;
+  teams: string[];
 }
 
 /**

@@ -89,6 +89,16 @@ export interface TokensRevokedEvent {
   event_ts?: string;
 }
 
+/**
+ * https://docs.slack.dev/reference/events/team_access_granted and team_access_revoked (no scope): sent to an
+ * org-wide app when its token is given access to workspaces of the org, or loses it.
+ */
+export interface TeamAccessEvent {
+  type: 'team_access_granted' | 'team_access_revoked';
+  team_ids: string[];
+  event_ts?: string;
+}
+
 export type FakeEvent =
   | ChannelSharedEvent
   | ChannelUnsharedEvent
@@ -96,7 +106,8 @@ export type FakeEvent =
   | ChannelLeftEvent
   | MemberJoinedChannelEvent
   | AppUninstalledEvent
-  | TokensRevokedEvent;
+  | TokensRevokedEvent
+  | TeamAccessEvent;
 
 let lastTs = 0;
 /** An event timestamp (`seconds.micros`), increasing across calls, as Slack's are. */

@@ -10,6 +10,7 @@ import type {
   EventDelivery,
   FakeEvent,
   MemberJoinedChannelEvent,
+  TeamAccessEvent,
   TokensRevokedEvent,
   UserStatusChangedEvent,
 } from './events.js';
@@ -213,8 +214,28 @@ export class FakeEnterprise {
     this.org.oauth.installer = userId;
   }
 
-  /** The org's workspaces, in the order they were added. */
+  /** The org's workspaces, in the order they were added (the fake's own first, with the `enterprise` option). */
   workspaces(): FakeWorkspace[] {
     return this.tenants.orgWorkspaces(this.org.id).map((w) => new FakeWorkspace(w, this.tenants));
+  }
+
+  /** The team ids of the org's workspaces the org-wide install is granted (auth.teams.list): all but the revoked. */
+  grantedTeams(): string[] {
+    return this.tenants.granted(this.org).map((w) => w.teamId);
+  }
+
+  /**
+   * An org admin removes the org-wide install from one workspace of the org: the org token answers
+   * `team_access_not_granted` there, auth.teams.list leaves it out, its events are recorded but not sent; then
+   * `team_access_revoked` (`team_ids: [teamId]`). Throws unless installed org-wide and `teamId` is a granted
+   * workspace of the org.
+   */
+  revoke(teamId: string): Promise<EventDelivery<TeamAccessEvent>> {
+    return this.tenants.revokeTeam(this.org, teamId);
+  }
+
+  /** Gives a revoked workspace back to the org-wide install, then `team_access_granted`. Throws as `revoke`. */
+  grant(teamId: string): Promise<EventDelivery<TeamAccessEvent>> {
+    return this.tenants.grantTeam(this.org, teamId);
   }
 }

@@ -15,6 +15,8 @@ import {
   type ChannelUnsharedEvent,
   type EventDelivery,
   EventSender,
+  type EventTarget,
+  type FakeEvent,
   type MemberJoinedChannelEvent,
   type TokensRevokedEvent,
   type UserStatusChangedEvent,
@@ -23,7 +25,7 @@ import { FakeEnterprise, FakeWorkspace } from './fakeWorkspace.js';
 import { basicCredentials, maskOAuthArgs, OAuth, type OAuthRegistration } from './oauth.js';
 import { PeopleActions, type StatusChange, type TokenLoss } from './peopleActions.js';
 import { RateLimiter } from './rateLimits.js';
-import { type EnterpriseSpec, Tenants, type WorkspaceSpec } from './tenants.js';
+import { type EnterpriseSpec, orgBot, Tenants, type WorkspaceSpec } from './tenants.js';
 import type {
   Failure,
   FakeChannel,
@@ -220,8 +222,17 @@ export class FakeSlack {
 
   private constructor(opts: FakeSlackOptions) {
     this.teamId = opts.teamId ?? 'T0INTERNAL';
-    this.botUserId = opts.botUserId ?? 'UBOT';
-    this.botId = opts.botId ?? 'BBOT';
+    // In an org, the own workspace's bot is the org's one bot user (FakeSlackOptions.enterprise).
+    const org: EnterpriseSpec | undefined = opts.enterprise && {
+      ...opts.enterprise,
+      ...orgBot({
+        id: opts.enterprise.id,
+        botUserId: opts.enterprise.botUserId ?? opts.botUserId,
+        botId: opts.enterprise.botId ?? opts.botId,
+      }),
+    };
+    this.botUserId = org?.botUserId ?? opts.botUserId ?? 'UBOT';
+    this.botId = org?.botId ?? opts.botId ?? 'BBOT';
     this.now = opts.now ?? Date.now;
     this.grantedScopes = [...(opts.scopes ?? MANIFEST_SCOPES)];
     this.opts = {
@@ -243,25 +254,32 @@ export class FakeSlack {
       triggerTtlMs: opts.triggerTtlMs ?? 3000,
       fileProcessingCalls: opts.fileProcessingCalls ?? 1,
     });
+    if (org) this.tenants.addEnterprise(org);
     this.workspace = this.tenants.newWorkspace({
       teamId: this.teamId,
       botUserId: this.botUserId,
       botId: this.botId,
       teamName: opts.teamName ?? 'Acme Corp',
       teamDomain: opts.teamDomain ?? 'acme',
+      enterpriseId: org?.id,
     });
-    const own = this.tenants.addPrimary(this.workspace, this.botId, {
-      get: () => this.grantedScopes,
-      set: (scopes) => {
-        this.grantedScopes = [...scopes];
+    const own = this.tenants.addPrimary(
+      this.workspace,
+      this.botId,
+      {
+        get: () => this.grantedScopes,
+        set: (scopes) => {
+          this.grantedScopes = [...scopes];
+        },
       },
-    });
+      org?.id,
+    );
     this.people = new PeopleActions(this.workspace, this.tenants.port(own), {
       teamId: this.teamId,
       botUserId: this.botUserId,
     });
     own.people = this.people;
-    this.oauth = this.startOAuth(opts);
+    this.oauth = this.startOAuth(opts, org);
     own.oauth = this.oauth;
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
@@ -350,6 +368,28 @@ export class FakeSlack {
    */
   addEnterprise(spec: EnterpriseSpec): FakeEnterprise {
     return new FakeEnterprise(this.tenants.addEnterprise(spec), this.tenants);
+  }
+
+  /** The org the fake's own workspace belongs to (the `enterprise` option), or undefined. */
+  get enterpriseId(): string | undefined {
+    return this.tenants.primary.enterpriseId;
+  }
+
+  /**
+   * Delivers any event as the fake's own workspace (FakeWorkspace.deliver): its `team_id`, the app's id and bot, and
+   * in an org (the `enterprise` option) `enterprise_id`, `context_team_id`, `context_enterprise_id` and, once the app
+   * is installed org-wide, the org-wide authorization (`team_id: null`, `is_enterprise_install: true`).
+   */
+  deliver<E extends FakeEvent>(event: E): Promise<EventDelivery<E>> {
+    return this.tenants.port(this.tenants.primary).deliver(event);
+  }
+
+  /**
+   * Who the own workspace's events are for, as the fake sends them: pass it to a test's own
+   * `EventSender.deliver(event, fake.eventTarget)` for envelopes in the same shape (an org's ids included).
+   */
+  get eventTarget(): EventTarget {
+    return this.tenants.target(this.tenants.primary);
   }
 
   /** An org by id. Throws for an unknown one. */
@@ -905,7 +945,7 @@ export class FakeSlack {
   }
 
   /** The OAuth install side (fakeSlack/oauth.ts), over this fake's workspace and token state. */
-  private startOAuth(opts: FakeSlackOptions): OAuth {
+  private startOAuth(opts: FakeSlackOptions, org: EnterpriseSpec | undefined): OAuth {
     const host = {
       now: () => this.now(),
       teamId: this.teamId,
@@ -926,6 +966,8 @@ export class FakeSlack {
       grant: (scopes: string[]) => {
         this.grantedScopes = [...scopes];
       },
+      // A workspace install into the own workspace of an org names the org (is_enterprise_install stays false).
+      ...(org ? { enterprise: { id: org.id, name: org.name } } : {}),
     };
     return new OAuth(host, {
       token: opts.token ?? 'xoxb-test-token',

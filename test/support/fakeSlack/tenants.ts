@@ -8,13 +8,17 @@
  *
  * An org (Enterprise Grid) groups workspaces. The app installed org-wide has one bot user and one token for the
  * whole org; a call with that token is answered by the workspace it names (`team_id`), or else the one that holds
- * the conversation, user or view it is about.
+ * the conversation, user or view it is about. The fake's own workspace is one of an org's with the `enterprise`
+ * option of `FakeSlack.start`. An org admin may remove the org-wide install from one of its workspaces and give it
+ * back (`revokeTeam`, `grantTeam`: Slack's team_access_revoked and team_access_granted); auth.teams.list lists the
+ * workspaces a token may act in.
  */
-import { type ApiResult, type Args, fail, type SharedState, str } from './common.js';
-import type { EventSender, EventTarget } from './events.js';
+import { type ApiResult, type Args, type EnterpriseUser, fail, type SharedState, str } from './common.js';
+import type { EventDelivery, EventSender, EventTarget, TeamAccessEvent } from './events.js';
 import { OAuth, type OAuthRegistration, type TokenCheck } from './oauth.js';
 import { type EventPort, PeopleActions } from './peopleActions.js';
-import { domainOf, Workspace } from './workspace.js';
+import type { FakeUser } from './types.js';
+import { DEFAULT_TEAM_ICON, domainOf, Workspace } from './workspace.js';
 
 /** A workspace to add to the fake, with the app installed in it (`FakeSlack.addWorkspace`). */
 export interface WorkspaceSpec {
@@ -86,6 +90,11 @@ export interface OrgInstall {
   oauth: OAuth;
   scopes: string[];
   orgWide: boolean;
+  /**
+   * Workspaces of the org the org-wide install is no longer granted (`FakeEnterprise.revoke`): its token is
+   * refused there (`team_access_not_granted`), auth.teams.list leaves them out, and their events are not sent.
+   */
+  revoked: Set<string>;
 }
 
 /** What the tenants need from the fake server. */
@@ -117,6 +126,12 @@ export const TEAM_ID_REQUIRED: ReadonlySet<string> = new Set([
 ]);
 
 const tail = (id: string): string => id.slice(1);
+
+/** The app's one bot user and bot id in an org: the spec's, else `W<id without its E>BOT` and `B<…>BOT`. */
+export const orgBot = (spec: Pick<EnterpriseSpec, 'id' | 'botUserId' | 'botId'>) => ({
+  botUserId: spec.botUserId ?? `W${tail(spec.id)}BOT`,
+  botId: spec.botId ?? `B${tail(spec.id)}BOT`,
+});
 
 export class Tenants {
   /** Installed workspaces by team id, the fake's own one first. */
@@ -159,22 +174,54 @@ export class Tenants {
       uploadUrl: (id) => deps.uploadUrl(id),
       now: () => deps.now(),
       statusNow: () => deps.statusNow(),
-      ...(enterpriseId ? { enterpriseId } : {}),
+      ...(enterpriseId
+        ? {
+            enterpriseId,
+            org: {
+              name: () => this.enterprises.get(enterpriseId)?.name ?? enterpriseId,
+              enterpriseUser: (user: FakeUser) => this.enterpriseUser(enterpriseId, user),
+            },
+          }
+        : {}),
       shared: this.shared,
     });
   }
 
   /**
-   * Registers the fake's own workspace. The caller then sets its PeopleActions (with `port`) and its OAuth, which
-   * need the fake's own state.
+   * `enterprise_user` of a person of an org (users.info): a user whose `team_id` is one of the org's workspaces;
+   * `teams` is that workspace, then the org's other workspaces that know the same user id (`addUser` there too).
    */
-  addPrimary(workspace: Workspace, botId: string, scopes: WorkspaceInstall['scopes']): WorkspaceInstall {
+  enterpriseUser(enterpriseId: string, user: FakeUser): EnterpriseUser | undefined {
+    const org = this.enterprises.get(enterpriseId);
+    const workspaces = this.orgWorkspaces(enterpriseId);
+    if (!org || !workspaces.some((w) => w.teamId === user.team_id)) return undefined;
+    const others = workspaces.filter((w) => w.teamId !== user.team_id && w.workspace.users.has(user.id));
+    return {
+      id: user.id,
+      enterprise_id: org.id,
+      enterprise_name: org.name,
+      is_admin: false,
+      is_owner: false,
+      teams: [user.team_id, ...others.map((w) => w.teamId)],
+    };
+  }
+
+  /**
+   * Registers the fake's own workspace (of an org given `enterpriseId`: `addEnterprise` first). The caller then
+   * sets its PeopleActions (with `port`) and its OAuth, which need the fake's own state.
+   */
+  addPrimary(
+    workspace: Workspace,
+    botId: string,
+    scopes: WorkspaceInstall['scopes'],
+    enterpriseId?: string,
+  ): WorkspaceInstall {
     const install = {
       kind: 'workspace',
       teamId: workspace.teamId,
       botUserId: workspace.botUserId,
       botId,
-      enterpriseId: undefined,
+      enterpriseId,
       workspace,
       scopes,
       muted: false as boolean,
@@ -274,10 +321,10 @@ export class Tenants {
       id: spec.id,
       name: spec.name,
       domain: spec.domain ?? domainOf(spec.name),
-      botUserId: spec.botUserId ?? `W${tail(spec.id)}BOT`,
-      botId: spec.botId ?? `B${tail(spec.id)}BOT`,
+      ...orgBot(spec),
       scopes: [...(spec.scopes ?? deps.defaultScopes)],
       orgWide: spec.orgWide ?? true,
+      revoked: new Set<string>(),
     } as OrgInstall;
     org.oauth = new OAuth(
       {
@@ -312,9 +359,59 @@ export class Tenants {
     return org;
   }
 
-  /** The workspaces of an org, in the order they were added. */
+  /** The workspaces of an org, in the order they were added (the fake's own first, when it is one of them). */
   orgWorkspaces(enterpriseId: string): WorkspaceInstall[] {
     return [...this.workspaces.values()].filter((w) => w.enterpriseId === enterpriseId);
+  }
+
+  /** The workspaces of an org its org-wide install may act in: all but the revoked ones. */
+  granted(org: OrgInstall): WorkspaceInstall[] {
+    return this.orgWorkspaces(org.id).filter((w) => !org.revoked.has(w.teamId));
+  }
+
+  /**
+   * An org admin gives the org-wide install access to one of the org's workspaces again (after `revokeTeam`), then
+   * Slack's `team_access_granted`. Throws for a workspace not of the org, or one already granted.
+   */
+  grantTeam(org: OrgInstall, teamId: string): Promise<EventDelivery<TeamAccessEvent>> {
+    const install = this.orgWorkspace(org, teamId);
+    if (!org.revoked.has(teamId)) throw new Error(`fake Slack: ${teamId} is already granted to ${org.id}`);
+    org.revoked.delete(teamId);
+    return this.deliverTeamAccess(org, install, 'team_access_granted');
+  }
+
+  /**
+   * An org admin removes the org-wide install from one of the org's workspaces: its token is refused there
+   * (`team_access_not_granted`), auth.teams.list leaves it out, and that workspace's events are recorded, not sent.
+   * Then Slack's `team_access_revoked`. Throws for a workspace not of the org, or one already revoked.
+   */
+  revokeTeam(org: OrgInstall, teamId: string): Promise<EventDelivery<TeamAccessEvent>> {
+    const install = this.orgWorkspace(org, teamId);
+    if (org.revoked.has(teamId)) throw new Error(`fake Slack: ${teamId} is already revoked from ${org.id}`);
+    org.revoked.add(teamId);
+    return this.deliverTeamAccess(org, install, 'team_access_revoked');
+  }
+
+  private orgWorkspace(org: OrgInstall, teamId: string): WorkspaceInstall {
+    if (!org.orgWide) throw new Error(`fake Slack: the app is not installed org-wide in ${org.id}`);
+    const install = this.orgWorkspaces(org.id).find((w) => w.teamId === teamId);
+    if (!install) throw new Error(`fake Slack: ${teamId} is not a workspace of ${org.id}`);
+    return install;
+  }
+
+  /** A team access event, sent to the org-wide install as that workspace's (sent even for a revoked one). */
+  private deliverTeamAccess(
+    org: OrgInstall,
+    install: WorkspaceInstall,
+    type: TeamAccessEvent['type'],
+  ): Promise<EventDelivery<TeamAccessEvent>> {
+    const event: TeamAccessEvent = { type, team_ids: [install.teamId], event_ts: install.workspace.nextTs() };
+    return this.deps.sender.deliver(event, {
+      teamId: install.teamId,
+      botUserId: org.botUserId,
+      enterpriseId: org.id,
+      orgWide: true,
+    });
   }
 
   /** The install that issued a token (valid or not), if any. */
@@ -343,9 +440,11 @@ export class Tenants {
 
   /** Answers a Web API call made with an install's (accepted) token. */
   answer(install: WorkspaceInstall | OrgInstall, method: string, args: Args): ApiResult {
-    if (install.kind === 'workspace') return handle(install, method, args);
+    if (install.kind === 'workspace')
+      return method === 'auth.teams.list' ? teamsList([install], args) : handle(install, method, args);
     if (method === 'auth.test') return orgAuthTest(install);
-    const granted = this.orgWorkspaces(install.id);
+    const granted = this.granted(install);
+    if (method === 'auth.teams.list') return teamsList(granted, args);
     const teamId = str(args.team_id);
     if (teamId) {
       const named = granted.find((w) => w.teamId === teamId);
@@ -373,11 +472,13 @@ export class Tenants {
   /** Who an event of a workspace is for (EventTarget). */
   target(install: WorkspaceInstall): EventTarget {
     const org = install.enterpriseId ? this.enterprises.get(install.enterpriseId) : undefined;
+    // A workspace the org-wide install was removed from sends it nothing.
+    const revoked = org?.orgWide === true && org.revoked.has(install.teamId);
     return {
       teamId: install.teamId,
       botUserId: install.botUserId,
       ...(org ? { enterpriseId: org.id, orgWide: org.orgWide } : {}),
-      ...(install.muted ? { muted: true } : {}),
+      ...(install.muted || revoked ? { muted: true } : {}),
     };
   }
 
@@ -421,6 +522,37 @@ export class Tenants {
 
 function handle(install: WorkspaceInstall, method: string, args: Args): ApiResult {
   return install.workspace.handlers[method]?.(args) ?? fail('unknown_method');
+}
+
+/**
+ * auth.teams.list (https://docs.slack.dev/reference/methods/auth.teams.list): the workspaces a token may act in,
+ * `{ id, name }` each (and `icon` with `include_icon`), paged with `limit` (1 to 1000, default 100; else
+ * `invalid_limit`) and `cursor` (a `next_cursor` of an earlier page; else `invalid_cursor`). An org-wide token
+ * lists the org's workspaces it is granted; a workspace token lists its own workspace.
+ */
+function teamsList(installs: WorkspaceInstall[], args: Args): ApiResult {
+  let limit = 100;
+  if (args.limit !== undefined && args.limit !== '') {
+    limit = Number(args.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return fail('invalid_limit');
+  }
+  let start = 0;
+  const cursor = str(args.cursor);
+  if (cursor) {
+    const at = /^next:(\d+)$/.exec(cursor)?.[1];
+    if (at === undefined || Number(at) >= installs.length) return fail('invalid_cursor');
+    start = Number(at);
+  }
+  const withIcon = args.include_icon === true || args.include_icon === 'true';
+  const more = start + limit < installs.length;
+  return {
+    ok: true,
+    teams: installs.slice(start, start + limit).map((w) => {
+      const team = w.workspace.ownTeam();
+      return { id: team.id, name: team.name, ...(withIcon ? { icon: { ...DEFAULT_TEAM_ICON } } : {}) };
+    }),
+    response_metadata: { next_cursor: more ? `next:${start + limit}` : '' },
+  };
 }
 
 /** auth.test with an org-wide token: the org, as both team and enterprise. */

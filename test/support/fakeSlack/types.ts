@@ -1,4 +1,5 @@
 import type { RateLimitOptions } from './rateLimits.js';
+import type { EnterpriseSpec } from './tenants.js';
 /** Public types of the fake Slack Web API server (see `test/support/fakeSlack.ts`). */
 
 export interface FakeUser {
@@ -249,6 +250,21 @@ export interface FakeSlackOptions {
    * Also settable as `fake.installer`.
    */
   installer?: string;
+  /**
+   * Makes the fake's own workspace one of the workspaces of an Enterprise Grid org, created first (as by
+   * `addEnterprise`; more of its workspaces: `addWorkspace({ …, enterpriseId })`). Then:
+   * - the own workspace's bot user is the org's one bot user: `enterprise.botUserId`, else `botUserId`, else
+   *   `W<id without its E>BOT` (likewise `botId`), so seeded data naming 'UBOT' keeps working with
+   *   `botUserId: 'UBOT'`. `fake.botUserId` is that bot, in every workspace of the org;
+   * - the app is installed org-wide unless `orgWide: false` (then through `approveInstall(url, { enterprise })`):
+   *   the org token (`fake.enterprise(id).token`) acts in the own workspace and every other of the org, and the
+   *   workspace token (`fake.token`) keeps working in the own workspace;
+   * - the own workspace's events carry `enterprise_id` and the `context_` ids, and while installed org-wide
+   *   `authorizations: [{ enterprise_id, team_id: null, is_enterprise_install: true, … }]`;
+   * - users.info and users.list answer its people with `enterprise_user`, team.info and auth.test name the org.
+   * Without it, the own workspace belongs to no org (the default).
+   */
+  enterprise?: EnterpriseSpec;
   /** Default 'T0INTERNAL'. */
   teamId?: string;
   /** Name of the own team (team.info, auth.test); default 'Acme Corp'. */

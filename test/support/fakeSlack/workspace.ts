@@ -8,6 +8,7 @@ import {
   type ApiResult,
   type Args,
   blocksFail,
+  type EnterpriseUser,
   fail,
   str,
   type WorkspaceConfig,
@@ -34,8 +35,8 @@ export const domainOf = (name: string): string =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '') || 'team';
 
-/** The icon Slack answers for a team that never uploaded one (team.info `team.icon`). */
-const DEFAULT_TEAM_ICON = {
+/** The icon Slack answers for a team that never uploaded one (team.info `team.icon`, auth.teams.list `icon`). */
+export const DEFAULT_TEAM_ICON: Readonly<Record<string, string | boolean>> = {
   ...Object.fromEntries(
     [34, 44, 68, 88, 102, 132, 230].map((size) => [
       `image_${size}`,
@@ -346,8 +347,15 @@ export class Workspace {
         is_restricted: (u.is_restricted ?? false) || (u.is_ultra_restricted ?? false),
         is_ultra_restricted: u.is_ultra_restricted ?? false,
         profile: this.profileObject(u),
+        ...this.enterpriseUserOf(u),
       },
     };
+  }
+
+  /** `enterprise_user` of a member of this workspace's org (Enterprise Grid); nothing outside an org. */
+  private enterpriseUserOf(u: FakeUser): { enterprise_user?: EnterpriseUser } {
+    const enterpriseUser = this.config.org?.enterpriseUser(u);
+    return enterpriseUser ? { enterprise_user: enterpriseUser } : {};
   }
 
   /**
@@ -459,6 +467,10 @@ export class Workspace {
         domain: team.domain,
         email_domain: '',
         icon: { ...DEFAULT_TEAM_ICON },
+        // A workspace of an org names its org.
+        ...(this.config.org && this.config.enterpriseId && team.id === this.config.teamId
+          ? { enterprise_id: this.config.enterpriseId, enterprise_name: this.config.org.name() }
+          : {}),
       },
     };
   }

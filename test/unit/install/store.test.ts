@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Installation } from '@slack/oauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
-import { AnotherInstallation, createInstallationStore, OrgWideInstall } from '../../../src/install/store.js';
+import { AnotherInstallation, createInstallationStore } from '../../../src/install/store.js';
 import { TestClock } from '../../support/clock.js';
 
 const installation = (team: string, token = `xoxb-${team}-secret`): Installation => ({
@@ -16,6 +16,13 @@ const installation = (team: string, token = `xoxb-${team}-secret`): Installation
   appId: 'A0APP',
   isEnterpriseInstall: false,
   authVersion: 'v2',
+});
+
+const orgWide = (): Installation => ({
+  ...installation('T0ACME'),
+  team: undefined,
+  enterprise: { id: 'E0ORG', name: 'Org' },
+  isEnterpriseInstall: true,
 });
 
 describe('the installation store (one installation per deployment, this release)', () => {
@@ -65,22 +72,34 @@ describe('the installation store (one installation per deployment, this release)
     expect(fetched.bot?.token).toBe('xoxb-rotated');
   });
 
-  it('refuses another workspace while one is in force, and an org-wide install, storing nothing', async () => {
+  it('refuses another workspace or an org while one is in force, storing nothing', async () => {
     await store.storeInstallation(installation('T0ACME'));
     await expect(store.storeInstallation(installation('T0OTHER'))).rejects.toBeInstanceOf(
       AnotherInstallation,
     );
-    const orgWide = {
-      ...installation('T0ACME'),
-      team: undefined,
-      enterprise: { id: 'E0ORG', name: 'Org' },
-      isEnterpriseInstall: true,
-    };
-    await expect(store.storeInstallation(orgWide as Installation)).rejects.toBeInstanceOf(OrgWideInstall);
+    await expect(store.storeInstallation(orgWide())).rejects.toBeInstanceOf(AnotherInstallation);
     expect(stored).toEqual(['T0ACME']);
     await expect(
       store.fetchInstallation({ teamId: 'T0OTHER', isEnterpriseInstall: false, enterpriseId: undefined }),
     ).rejects.toThrow(/no installation in force/);
+  });
+
+  it('stores an org-wide install keyed by its org, and fetches it for any workspace of the org', async () => {
+    await store.storeInstallation(orgWide());
+    expect(stored).toEqual(['E0ORG']);
+    const org = await store.fetchInstallation({
+      enterpriseId: 'E0ORG',
+      isEnterpriseInstall: true,
+      teamId: undefined,
+    });
+    expect(org.bot?.token).toBe('xoxb-T0ACME-secret');
+    const inAWorkspace = await store.fetchInstallation({
+      enterpriseId: 'E0ORG',
+      teamId: 'T0WEST',
+      isEnterpriseInstall: false,
+    });
+    expect(inAWorkspace.enterprise?.id).toBe('E0ORG');
+    await expect(store.storeInstallation(installation('T0ACME'))).rejects.toBeInstanceOf(AnotherInstallation);
   });
 
   it('after an uninstall, fetches nothing, and takes another workspace', async () => {

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
+import { acceptValues } from '../support/acceptFlow.js';
+import { account } from '../support/crmFlow.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { submitAndSend } from '../support/flow.js';
+import { type Harness, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import type { OpenedModal } from '../support/ownerFlow.js';
+import { blockAction, packetSubmission, viewSubmission } from '../support/payloads.js';
+import { people, TEAM } from '../support/people.js';
+
+/**
+ * Issue 55 item 1: an org-wide install on Enterprise Grid, through the real receiver and the status server, against
+ * the fake Slack's org. One install serves every workspace of the org it was added to: the author in one workspace,
+ * the AE in another. A workspace of another org is refused.
+ */
+
+const ORG = 'E0ORG';
+const WEST = 'T0WEST';
+const westAe = {
+  id: 'W0WESTAE',
+  team_id: WEST,
+  name: 'riley',
+  real_name: 'Riley West',
+  tz: 'America/Denver',
+};
+const CLIENT = { clientId: '1111.2222', clientSecret: 'client-secret-of-the-app' };
+const OAUTH_ENV = {
+  SLACK_BOT_TOKEN: '',
+  SLACK_CLIENT_ID: CLIENT.clientId,
+  SLACK_CLIENT_SECRET: CLIENT.clientSecret,
+  SLACK_STATE_SECRET: 'a-long-random-state-secret',
+  SLACK_TOKEN_KEY: randomBytes(32).toString('base64'),
+  SWEEP_SCHEDULE: '0 0 1 1 *',
+};
+
+const get = (url: string, cookie?: string) =>
+  fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
+
+describe('an org-wide install on Enterprise Grid (one org per deployment)', () => {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+
+  /** The org (the harness's workspace and a second one, West), the app waiting for its install, then installed. */
+  async function installedOrgWide() {
+    const slack = await FakeSlack.start({
+      botUserId: 'UBOT',
+      enterprise: { id: ORG, name: 'Acme Group', orgWide: false, installer: people.owner.id },
+    });
+    stops.push(() => slack.stop());
+    seedWorkspace(slack);
+    const west = slack.addWorkspace({ id: WEST, name: 'Acme West', enterpriseId: ORG });
+    west.addUser(westAe);
+    let port = 0;
+    const started = startHarness({
+      slack,
+      env: OAUTH_ENV,
+      onStatusPort: (p) => {
+        port = p;
+      },
+    });
+    started.then(
+      (h) => stops.push(() => h.stop()),
+      () => undefined,
+    );
+    await waitFor(() => port > 0, 20_000, 'the status server');
+    const base = `http://127.0.0.1:${port}`;
+    slack.oauthApp = { ...CLIENT, redirectUri: `${base}/slack/oauth_redirect`, orgDeploy: true };
+    const start = await get(`${base}/slack/install`);
+    const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const back = await get(
+      slack.approveInstall(start.headers.get('location') ?? '', {
+        enterprise: ORG,
+        installer: people.owner.id,
+      }),
+      cookie,
+    );
+    const page = await back.text();
+    const h: Harness = await started;
+    return { slack, west, h, back, page };
+  }
+
+  it('stores the org, says to add it to workspaces, and serves an author and an AE in two workspaces', async () => {
+    const { slack, west, h, back, page } = await installedOrgWide();
+    expect(back.status).toBe(200);
+    expect(page).toContain('installed for Acme Group');
+    expect(page).toContain(`https://app.slack.com/manage/${ORG}/integrations/profile/`);
+    const [row] = await h.database.db.select().from(h.tables.installations);
+    expect(row).toMatchObject({
+      installKey: ORG,
+      enterpriseId: ORG,
+      teamId: null,
+      isEnterpriseInstall: true,
+    });
+    expect(row?.sealed).not.toContain(slack.enterprise(ORG).token);
+    // At start the app read the workspaces the install covers.
+    expect(slack.callsTo('auth.teams.list').length).toBeGreaterThan(0);
+
+    // The author (the harness's workspace) hands off to an AE of West: one of ours, not a partner.
+    const { answer } = await submitAndSend(h, { ...account('Northwind Logistics'), aeUserId: westAe.id });
+    expect(answer).toEqual({ response_action: 'clear' });
+    const aeDm = () => west.messages(west.dmChannelFor(westAe.id));
+    await waitFor(() => aeDm().length > 0, 8000, "the AE's DM in West");
+    const [handoff] = await h.database.db.select().from(h.tables.handoffs);
+    expect(handoff).toMatchObject({ aeUserId: westAe.id, status: 'sent' });
+
+    // The AE accepts in West: the click names West and the org.
+    const before = slack.callsTo('views.open').length;
+    const click = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoff?.id),
+        user: { id: westAe.id, team_id: WEST },
+        triggerId: west.issueTriggerId(),
+        channelId: west.dmChannelFor(westAe.id),
+        teamId: WEST,
+      }),
+    );
+    expect(click.status).toBe(200);
+    const opened = await waitFor(
+      () => slack.callsTo('views.open').length > before && slack.callsTo('views.open'),
+      4000,
+      'the accept modal',
+    );
+    const modal = opened[opened.length - 1]?.args.view as OpenedModal;
+    expect(modal.callback_id).toBe(CALLBACK_ID.accept);
+    const submitted = await h.interact(
+      viewSubmission({
+        user: { id: westAe.id, team_id: WEST },
+        callbackId: CALLBACK_ID.accept,
+        privateMetadata: modal.private_metadata,
+        values: acceptValues(modal),
+        teamId: WEST,
+      }),
+    );
+    expect(submitted.status).toBe(200);
+    expect(await submitted.text()).toBe('');
+    const { handoffs } = h.tables;
+    const accepted = await waitFor(
+      async () =>
+        (
+          await h.database.db
+            .select()
+            .from(handoffs)
+            .where(eq(handoffs.id, handoff?.id ?? 0))
+        )[0]?.status === 'accepted',
+      4000,
+      'the accept',
+    );
+    expect(accepted).toBe(true);
+    // The author hears of it in the harness's workspace, through the same org token.
+    await waitFor(
+      () =>
+        slack
+          .messages(slack.dmChannelFor(people.author.id))
+          .some((m) => JSON.stringify(m).includes('accepted')),
+      8000,
+      "the author's notice",
+    );
+  });
+
+  it("refuses an uninstall from a workspace of another org, keeping the org's tokens; a partner stays outside", async () => {
+    const { slack, h } = await installedOrgWide();
+    slack.addEnterprise({ id: 'E0OTHER', name: 'Other Group', installer: 'W0OTHER' });
+    const other = slack.addWorkspace({ id: 'T0OTHER', name: 'Other', enterpriseId: 'E0OTHER' });
+    other.addUser({ id: 'W0OTHER', team_id: 'T0OTHER', name: 'kim', real_name: 'Kim Other' });
+    const delivery = await other.deliver({ type: 'app_uninstalled' });
+    expect(delivery.status).toBe(200);
+    await waitFor(
+      () => JSON.stringify(h.logs).includes('a Slack request for another installation of the app: ignored'),
+      4000,
+      'the refusal',
+    );
+    const [row] = await h.database.db.select().from(h.tables.installations);
+    expect(row).toMatchObject({ installKey: ORG, uninstalledAt: null });
+    expect(row?.sealed).toMatch(/^v1\./);
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+
+    // A Slack Connect partner is no AE of ours, org-wide install or not: the packet says so inline.
+    const refused = await h.interact(
+      packetSubmission({ values: { ...account('Contoso Freight'), aeUserId: people.partner.id } }),
+    );
+    const answer = (await refused.json()) as { response_action?: string; errors?: Record<string, string> };
+    expect(answer.response_action).toBe('errors');
+    expect(JSON.stringify(answer.errors)).toContain('your own company');
+    expect(slack.teamId).toBe(TEAM);
+  });
+});
