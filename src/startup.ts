@@ -26,6 +26,19 @@ export interface Startup {
   readonly internalTeamIds: readonly string[];
   /** The internal channels (every setting and policy target naming one) as the start-time check found them. */
   readonly internalChannels: InternalChannelCheck;
+  /**
+   * An org-wide install's workspaces as Slack grants and revokes the app's access to them (team_access_granted,
+   * team_access_revoked): `internalTeamIds` changes in place, so every reader sees it at once. The installing
+   * workspace, its org and INTERNAL_TEAM_IDS always stay.
+   */
+  readonly orgAccess: OrgAccess;
+}
+
+export interface OrgAccess {
+  grant(teamIds: readonly string[]): void;
+  revoke(teamIds: readonly string[]): void;
+  /** Told after a grant or a revoke (the directory forgets the people it kept). */
+  onChange(listener: () => void): void;
 }
 
 /**
@@ -51,12 +64,32 @@ export function startupOf(
   /** An org-wide install's workspaces (auth.teams.list). */
   orgWorkspaces: readonly string[] = [],
 ): Startup {
-  const internalTeamIds = [
-    ...new Set([workspace.teamId, workspace.enterpriseId, ...orgWorkspaces, ...config.internalTeamIds]),
-  ].filter((id): id is string => typeof id === 'string' && id.length > 0);
+  const named = (ids: readonly (string | undefined)[]) =>
+    ids.filter((id): id is string => typeof id === 'string' && id.length > 0);
+  const fixed = new Set(named([workspace.teamId, workspace.enterpriseId, ...config.internalTeamIds]));
+  // The one live list every reader holds (not frozen: an org-wide install's workspaces come and go).
+  const internalTeamIds = [...new Set([...fixed, ...named(orgWorkspaces)])];
+  const listeners: (() => void)[] = [];
+  const orgAccess: OrgAccess = {
+    grant(teamIds) {
+      for (const id of named(teamIds)) if (!internalTeamIds.includes(id)) internalTeamIds.push(id);
+      for (const listener of listeners) listener();
+    },
+    revoke(teamIds) {
+      for (const id of named(teamIds)) {
+        const at = internalTeamIds.indexOf(id);
+        if (at >= 0 && !fixed.has(id)) internalTeamIds.splice(at, 1);
+      }
+      for (const listener of listeners) listener();
+    },
+    onChange(listener) {
+      listeners.push(listener);
+    },
+  };
   return Object.freeze({
     workspace: Object.freeze({ ...workspace }),
-    internalTeamIds: Object.freeze(internalTeamIds),
+    internalTeamIds,
+    orgAccess: Object.freeze(orgAccess),
     internalChannels: Object.freeze({
       confirmed: Object.freeze([...internalChannels.confirmed]),
       shared: Object.freeze([...internalChannels.shared]),
@@ -84,7 +117,7 @@ export async function resolveStartup(deps: {
     directory: slackDirectory(deps.client, deps.clock),
     logger: deps.logger,
   });
-  // An org-wide install: every workspace of the org it was added to is ours (one added later, from the next start).
+  // An org-wide install: every workspace of the org it was added to is ours (one added later, when Slack says so).
   const orgWorkspaces = workspace.isEnterpriseInstall ? await workspacesOfOrg(deps.client) : [];
   if (workspace.isEnterpriseInstall)
     deps.logger.info(

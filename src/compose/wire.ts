@@ -184,6 +184,8 @@ export async function wire(opts: StartOptions): Promise<{
   const directory = slackDirectory(clients.interactive, clock);
   const { program, config } = await programOf(opts, directory);
   const startup = await startupFor(opts, clients, program, config);
+  // Who Slack shows changes at once when an org-wide install is added to or taken out of a workspace.
+  startup.orgAccess.onChange(() => directory.forgetPeople?.());
   await keepRevocations(opts, config, clients, startup);
   const crm = opts.crm ?? crmFromConfig(config, logger);
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.

@@ -50,6 +50,11 @@ export interface Directory {
   usergroups?(): Promise<DirectoryUsergroup[]>;
   /** The person with this email (users.lookupByEmail: a CRM owner found in Slack), undefined when nobody has it. */
   lookupByEmail?(email: string): Promise<DirectoryUser | undefined>;
+  /**
+   * Forgets the people it keeps: who Slack shows changed at once (an org-wide install added to or taken out of a
+   * workspace of the org, startup.ts `orgAccess`).
+   */
+  forgetPeople?(): void;
 }
 
 /**
@@ -94,11 +99,11 @@ const CACHE_MS = 5 * 60_000;
 
 /**
  * Answers kept CACHE_MS by the business clock (at most 5,000, then forgotten at once). A lookup that throws is not
- * kept: the next one asks Slack again.
+ * kept: the next one asks Slack again. `clear` forgets them all.
  */
-function expiring<T>(clock: Clock): (key: string, load: () => Promise<T>) => Promise<T> {
+function expiring<T>(clock: Clock) {
   const entries = new Map<string, { value: T; until: number }>();
-  return async (key, load) => {
+  const cached = async (key: string, load: () => Promise<T>): Promise<T> => {
     const now = clock.now().getTime();
     const hit = entries.get(key);
     if (hit && hit.until > now) return hit.value;
@@ -107,6 +112,7 @@ function expiring<T>(clock: Clock): (key: string, load: () => Promise<T>) => Pro
     entries.set(key, { value, until: now + CACHE_MS });
     return value;
   };
+  return Object.assign(cached, { clear: () => entries.clear() });
 }
 
 export function slackDirectory(client: WebClient, clock: Clock): Directory {
@@ -146,12 +152,13 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
     // Cached like users: a workspace's name rarely changes, and the review waits for it before the ack.
     teamName: (teamId) => teams(teamId, () => teamName(client, teamId)),
     lookupByEmail: (email) => users(`email:${email.toLowerCase()}`, () => lookupByEmail(client, email)),
+    forgetPeople: () => users.clear(),
   };
 }
 
 /**
  * The workspaces of the org an org-wide token was added to (auth.teams.list, every page). Their members and channels
- * are ours; a workspace added later counts once the app restarts (docs/install.md).
+ * are ours; one added later is told by Slack (handlers/events/teamAccess.ts).
  */
 export async function workspacesOfOrg(client: WebClient): Promise<string[]> {
   const found: string[] = [];

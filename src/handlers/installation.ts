@@ -9,7 +9,12 @@ import type { Startup } from '../startup.js';
 
 /** The installation, as auth.test said at start: never from the request. */
 export type Installation = Pick<Startup, 'internalTeamIds'> & {
-  workspace: { teamId?: string | undefined; enterpriseId?: string | undefined; appId?: string | undefined };
+  workspace: {
+    teamId?: string | undefined;
+    enterpriseId?: string | undefined;
+    appId?: string | undefined;
+    isEnterpriseInstall?: boolean | undefined;
+  };
 };
 
 interface Authorization {
@@ -36,7 +41,11 @@ function eventIsOurs(body: Record<string, unknown>, own: Installation['workspace
   const auths = Array.isArray(body.authorizations) ? (body.authorizations as Authorization[]) : [];
   const teams = ids(body.team_id, body.context_team_id, ...auths.map((a) => a?.team_id));
   if (own.teamId && teams.includes(own.teamId)) return true;
-  const orgWide = auths.some((a) => a?.is_enterprise_install === true) || body.is_enterprise_install === true;
+  // An org-wide install hears of its org's workspaces (team_access_granted names a workspace, not the install).
+  const orgWide =
+    own.isEnterpriseInstall === true ||
+    auths.some((a) => a?.is_enterprise_install === true) ||
+    body.is_enterprise_install === true;
   const orgs = ids(body.enterprise_id, body.context_enterprise_id, ...auths.map((a) => a?.enterprise_id));
   return orgWide && own.enterpriseId !== undefined && orgs.includes(own.enterpriseId);
 }

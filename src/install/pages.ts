@@ -10,7 +10,7 @@ const PAGES = {
   installedOrg: {
     title: 'Installed for your org',
     body: (name: string, link = '') =>
-      `The co-sell handoff app is installed for ${name}, but in no workspace yet. <a href="${link}">Add it to the workspaces</a> whose people hand off deals, then type <code>/handoff</code> in Slack. Restart the app after adding a workspace later.`,
+      `The co-sell handoff app is installed for ${name}, but in no workspace yet. <a href="${link}">Add it to the workspaces</a> whose people hand off deals, then type <code>/handoff</code> in Slack.`,
   },
   another: {
     title: 'Not installed',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
+import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { acceptValues } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { FakeSlack } from '../support/fakeSlack.js';
@@ -19,6 +19,8 @@ import { people, TEAM } from '../support/people.js';
 
 const ORG = 'E0ORG';
 const WEST = 'T0WEST';
+const SOUTH = 'T0SOUTH';
+const southAe = { id: 'W0SOUTHAE', team_id: SOUTH, name: 'sol', real_name: 'Sol South', tz: 'Europe/Madrid' };
 const westAe = {
   id: 'W0WESTAE',
   team_id: WEST,
@@ -55,6 +57,8 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
     seedWorkspace(slack);
     const west = slack.addWorkspace({ id: WEST, name: 'Acme West', enterpriseId: ORG });
     west.addUser(westAe);
+    const south = slack.addWorkspace({ id: SOUTH, name: 'Acme South', enterpriseId: ORG });
+    south.addUser(southAe);
     let port = 0;
     const started = startHarness({
       slack,
@@ -81,7 +85,7 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
     );
     const page = await back.text();
     const h: Harness = await started;
-    return { slack, west, h, back, page };
+    return { slack, west, south, h, back, page };
   }
 
   it('stores the org, says to add it to workspaces, and serves an author and an AE in two workspaces', async () => {
@@ -188,5 +192,35 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
     expect(answer.response_action).toBe('errors');
     expect(JSON.stringify(answer.errors)).toContain('your own company');
     expect(slack.teamId).toBe(TEAM);
+  });
+
+  it('hears when an org admin takes the app out of a workspace and adds it again: its people are ours, or not', async () => {
+    const { slack, south, h } = await installedOrgWide();
+    const aeOfSouth = async (accountName: string) => {
+      const answer = await h.interact(
+        packetSubmission({ values: { ...account(accountName), aeUserId: southAe.id } }),
+      );
+      return (await answer.json()) as { response_action?: string; errors?: Record<string, string> };
+    };
+    const logged = (text: string) => waitFor(() => JSON.stringify(h.logs).includes(text), 4000, text);
+
+    await slack.enterprise(ORG).revoke(SOUTH);
+    await logged('the org-wide install was removed from workspaces of the org (T0SOUTH)');
+    const refused = await aeOfSouth('Litware Robotics');
+    // Out of the workspace, the app no longer sees its people: the AE field says so, inline.
+    expect(refused).toEqual({
+      response_action: 'errors',
+      errors: { [PACKET_BLOCK_ID.aeUserId]: 'I could not find this person in Slack.' },
+    });
+
+    await slack.enterprise(ORG).grant(SOUTH);
+    await logged('the org-wide install was added to workspaces of the org (T0SOUTH)');
+    const { answer } = await submitAndSend(h, { ...account('Litware Robotics'), aeUserId: southAe.id });
+    expect(answer).toEqual({ response_action: 'clear' });
+    await waitFor(
+      () => south.messages(south.dmChannelFor(southAe.id)).length > 0,
+      8000,
+      "the AE's DM in South",
+    );
   });
 });

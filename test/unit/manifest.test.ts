@@ -39,7 +39,8 @@ describe('manifest.json', () => {
     // channel_shared / channel_unshared: a partner channel another organization joins is held; an internal one
     // that becomes shared is switched off. channel_left / group_left: the app was removed from a channel (what would
     // go there waits for an invite). user_status_changed: an AE who goes away is seen at once. app_uninstalled /
-    // tokens_revoked: the outbox stops and /healthz says so.
+    // tokens_revoked: the outbox stops and /healthz says so. team_access_granted / team_access_revoked: an org-wide
+    // install's workspaces (no scope).
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: expect.stringMatching(/\/slack\/events$/),
       bot_events: [
@@ -52,6 +53,8 @@ describe('manifest.json', () => {
         'user_status_changed',
         'app_uninstalled',
         'tokens_revoked',
+        'team_access_granted',
+        'team_access_revoked',
       ],
     });
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);

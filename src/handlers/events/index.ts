@@ -5,6 +5,7 @@ import { appUninstalled, tokensRevoked } from './appRevoked.js';
 import { channelLeft } from './channelLeft.js';
 import { channelShared, channelUnshared } from './channelSharing.js';
 import { memberJoinedChannel } from './memberJoinedChannel.js';
+import { teamAccessGranted, teamAccessRevoked } from './teamAccess.js';
 import { userStatusChanged } from './userStatusChanged.js';
 
 /** The Slack events the app handles (exactly the ones manifest.json subscribes to: test/unit/manifest.test.ts). */
@@ -17,7 +18,9 @@ export type HandledEvent =
   | 'app_uninstalled'
   | 'tokens_revoked'
   | 'channel_left'
-  | 'group_left';
+  | 'group_left'
+  | 'team_access_granted'
+  | 'team_access_revoked';
 
 export function eventTable(deps: HandlerDeps): EventTable<HandledEvent> {
   return {
@@ -30,5 +33,7 @@ export function eventTable(deps: HandlerDeps): EventTable<HandledEvent> {
     tokens_revoked: tokensRevoked(deps),
     channel_left: channelLeft(deps),
     group_left: channelLeft(deps),
+    team_access_granted: teamAccessGranted(deps),
+    team_access_revoked: teamAccessRevoked(deps),
   };
 }
