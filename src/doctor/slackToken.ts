@@ -1,6 +1,6 @@
 import type { Installation } from '@slack/oauth';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError, WebClient } from '@slack/web-api';
-import { slackDirectory } from '../core/directory.js';
+import { slackDirectory, workspacesOfOrg } from '../core/directory.js';
 import { installedNow } from '../db/repositories/installations.js';
 import { open, tokenKey } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
@@ -137,7 +137,15 @@ async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
     return [refused(error, shownUrl(config.slack.apiUrl))];
   }
   const teamId = answer.team_id ?? '';
-  const startup = startupOf({ teamId, enterpriseId: answer.enterprise_id }, config);
+  // An org-wide install (Enterprise Grid): every workspace of the org it was added to is ours, as at the app's start.
+  const orgWide = answer.is_enterprise_install === true && Boolean(answer.enterprise_id);
+  const orgWorkspaces = orgWide ? await workspacesOfOrg(client).catch(() => []) : [];
+  const startup = startupOf(
+    { teamId: orgWide ? undefined : teamId, enterpriseId: answer.enterprise_id },
+    config,
+    undefined,
+    orgWorkspaces,
+  );
   ctx.slack = {
     directory: slackDirectory(client, ctx.clock),
     identity: {
@@ -151,7 +159,9 @@ async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
   return [
     {
       status: 'pass',
-      text: `The token works: workspace ${answer.team ?? '?'} (${teamId}), bot @${answer.user ?? '?'} (${answer.user_id ?? '?'}).`,
+      text: orgWide
+        ? `The token works: installed org-wide on ${answer.team ?? '?'} (${answer.enterprise_id}), in ${orgWorkspaces.length} workspace${orgWorkspaces.length === 1 ? '' : 's'} of the org, bot @${answer.user ?? '?'} (${answer.user_id ?? '?'}).`
+        : `The token works: workspace ${answer.team ?? '?'} (${teamId}), bot @${answer.user ?? '?'} (${answer.user_id ?? '?'}).`,
     },
     ...scopeFindings(answer.response_metadata?.scopes, manifestBotScopes()),
   ];

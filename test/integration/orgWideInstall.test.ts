@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { runDoctor } from '../../src/doctor/run.js';
 import { acceptValues } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
-import { type Harness, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, SIGNING_SECRET, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
 import type { OpenedModal } from '../support/ownerFlow.js';
 import { blockAction, packetSubmission, viewSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
@@ -165,6 +166,24 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
       8000,
       "the author's notice",
     );
+
+    // The doctor reads the org's token from the database and says what it serves.
+    const report = await runDoctor({
+      env: {
+        ...OAUTH_ENV,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        ...(h.config.databaseUrl
+          ? { DATABASE_URL: h.config.databaseUrl }
+          : { DATABASE_PATH: h.config.databasePath }),
+      },
+      clock: h.clock,
+    });
+    const token = report.results.find((r) => r.title === 'Slack token and scopes');
+    expect(token?.findings[0]).toMatchObject({
+      status: 'pass',
+      text: expect.stringContaining(`installed org-wide on Acme Group (${ORG}), in 3 workspaces of the org`),
+    });
   });
 
   it("refuses an uninstall from a workspace of another org, keeping the org's tokens; a partner stays outside", async () => {
