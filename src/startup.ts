@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { slackDirectory, workspacesOfOrg } from './core/directory.js';
@@ -118,11 +118,35 @@ export async function resolveStartup(deps: {
     logger: deps.logger,
   });
   // An org-wide install: every workspace of the org it was added to is ours (one added later, when Slack says so).
-  const orgWorkspaces = workspace.isEnterpriseInstall ? await workspacesOfOrg(deps.client) : [];
+  const orgWorkspaces = workspace.isEnterpriseInstall ? await orgWorkspacesAtStart(deps.client) : [];
   if (workspace.isEnterpriseInstall)
     deps.logger.info(
       { enterpriseId: workspace.enterpriseId, workspaces: orgWorkspaces.length },
       'installed org-wide: every workspace of the org it was added to is ours',
     );
   return startupOf(workspace, deps.config, internalChannels, orgWorkspaces);
+}
+
+const NOT_NOW = new Set([
+  'fatal_error',
+  'internal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
+
+/**
+ * The workspaces an org-wide install covers, read at start. A hiccup is retried with the whole start check
+ * (startupRetry.ts); a refusal stops the start saying which call and what to check.
+ */
+async function orgWorkspacesAtStart(client: WebClient): Promise<string[]> {
+  try {
+    return await workspacesOfOrg(client);
+  } catch (error) {
+    // "Not now" answers are retried with the whole start check (startupRetry.ts PASSING_ERRORS); a "no" is said.
+    if (!(error instanceof WebAPIPlatformError) || NOT_NOW.has(error.data.error)) throw error;
+    throw new Error(
+      `Slack refused auth.teams.list (${error.data.error}), the list of workspaces the org-wide install covers. Check that the app is installed org-wide and added to at least one workspace of the org (docs/install.md).`,
+    );
+  }
 }

@@ -56,7 +56,7 @@ export function passingReason(error: unknown): string | undefined {
   }
   if (error instanceof WebAPIHTTPError && (error.statusCode >= 500 || error.statusCode === 408))
     return `Slack answered HTTP ${error.statusCode}`;
-  if (error instanceof WebAPIRateLimitedError) return 'Slack rate-limited auth.test';
+  if (error instanceof WebAPIRateLimitedError) return 'Slack rate-limited a start-up check';
   if (error instanceof WebAPIPlatformError && PASSING_ERRORS.has(error.data.error))
     return `Slack answered ${error.data.error}`;
   const code = (error as { code?: unknown } | undefined)?.code;

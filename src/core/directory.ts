@@ -51,8 +51,8 @@ export interface Directory {
   /** The person with this email (users.lookupByEmail: a CRM owner found in Slack), undefined when nobody has it. */
   lookupByEmail?(email: string): Promise<DirectoryUser | undefined>;
   /**
-   * Forgets the people it keeps: who Slack shows changed at once (an org-wide install added to or taken out of a
-   * workspace of the org, startup.ts `orgAccess`).
+   * Forgets the people it keeps, and an org-wide install's workspaces: who Slack shows changed at once (the install
+   * added to or taken out of a workspace of the org, startup.ts `orgAccess`).
    */
   forgetPeople?(): void;
 }
@@ -152,7 +152,10 @@ export function slackDirectory(client: WebClient, clock: Clock): Directory {
     // Cached like users: a workspace's name rarely changes, and the review waits for it before the ack.
     teamName: (teamId) => teams(teamId, () => teamName(client, teamId)),
     lookupByEmail: (email) => users(`email:${email.toLowerCase()}`, () => lookupByEmail(client, email)),
-    forgetPeople: () => users.clear(),
+    forgetPeople: () => {
+      users.clear();
+      orgTeams.forget();
+    },
   };
 }
 
@@ -172,18 +175,26 @@ export async function workspacesOfOrg(client: WebClient): Promise<string[]> {
 }
 
 /** A load whose answer is kept once it succeeds (a failure is asked again next time). */
-function remembered<T>(load: () => Promise<T>): () => Promise<T> {
+function remembered<T>(load: () => Promise<T>) {
   let kept: Promise<T> | undefined;
-  return () => {
+  const get = (): Promise<T> => {
     kept ??= load().catch((error: unknown) => {
       kept = undefined;
       throw error;
     });
     return kept;
   };
+  return Object.assign(get, {
+    forget: () => {
+      kept = undefined;
+    },
+  });
 }
 
 type TeamArg = { team_id?: string };
+
+/** Slack's answers for a workspace an org-wide token no longer reaches. */
+const WORKSPACE_GONE = new Set(['team_access_not_granted', 'team_not_found']);
 
 /**
  * A call that acts in one workspace. With an org-wide token Slack asks which (`missing_argument`: the user group
@@ -214,7 +225,14 @@ async function inEveryWorkspace<T>(orgTeams: () => Promise<string[]>, call: (tea
   } catch (error) {
     if (slackCode(error) !== 'missing_argument') throw error;
     const answers: T[] = [];
-    for (const team_id of await orgTeams()) answers.push(await call({ team_id }));
+    for (const team_id of await orgTeams()) {
+      try {
+        answers.push(await call({ team_id }));
+      } catch (next) {
+        // A workspace the app was just taken out of: the others still answer.
+        if (!WORKSPACE_GONE.has(slackCode(next) ?? '')) throw next;
+      }
+    }
     return answers;
   }
 }

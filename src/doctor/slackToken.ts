@@ -139,7 +139,13 @@ async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
   const teamId = answer.team_id ?? '';
   // An org-wide install (Enterprise Grid): every workspace of the org it was added to is ours, as at the app's start.
   const orgWide = answer.is_enterprise_install === true && Boolean(answer.enterprise_id);
-  const orgWorkspaces = orgWide ? await workspacesOfOrg(client).catch(() => []) : [];
+  let teamsRefused: unknown;
+  const orgWorkspaces = orgWide
+    ? await workspacesOfOrg(client).catch((error: unknown) => {
+        teamsRefused = error;
+        return [];
+      })
+    : [];
   const startup = startupOf(
     { teamId: orgWide ? undefined : teamId, enterpriseId: answer.enterprise_id },
     config,
@@ -163,6 +169,15 @@ async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
         ? `The token works: installed org-wide on ${answer.team ?? '?'} (${answer.enterprise_id}), in ${orgWorkspaces.length} workspace${orgWorkspaces.length === 1 ? '' : 's'} of the org, bot @${answer.user ?? '?'} (${answer.user_id ?? '?'}).`
         : `The token works: workspace ${answer.team ?? '?'} (${teamId}), bot @${answer.user ?? '?'} (${answer.user_id ?? '?'}).`,
     },
+    ...(teamsRefused === undefined
+      ? []
+      : [
+          {
+            status: 'warn' as const,
+            text: `Slack did not list the workspaces the org-wide install covers (auth.teams.list: ${slackErrorOf(teamsRefused)}): the people checks below count only the org's own id as ours.`,
+            fix: 'Add the app to the workspaces of the org that hand off deals (docs/install.md#enterprise-grid-one-install-for-the-whole-org), then run the doctor again.',
+          },
+        ]),
     ...scopeFindings(answer.response_metadata?.scopes, manifestBotScopes()),
   ];
 }
@@ -172,3 +187,8 @@ export const slackTokenCheck: Check = {
   needs: ['settings'],
   run: checkToken,
 };
+
+/** Slack's error code, or the error's message. */
+const slackErrorOf = (error: unknown) =>
+  (error as { data?: { error?: string } }).data?.error ??
+  (error instanceof Error ? error.message : String(error));

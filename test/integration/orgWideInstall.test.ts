@@ -242,4 +242,22 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
       "the AE's DM in South",
     );
   });
+
+  it('a workspace install ignores access events: they grow no list of ours', async () => {
+    const h = await startHarness({ env: { SWEEP_SCHEDULE: '0 0 1 1 *' } });
+    stops.push(() => h.stop());
+    const before = [...h.app.startup.internalTeamIds];
+    const delivery = await h.slack.deliver({ type: 'team_access_granted', team_ids: ['T0PARTNER'] });
+    expect(delivery.status).toBe(200);
+    await waitFor(
+      () =>
+        JSON.stringify(h.logs).includes(
+          'team_access_granted for an install that is not this org-wide one: ignored',
+        ),
+      4000,
+      'the refusal',
+    );
+    expect(h.app.startup.internalTeamIds).toEqual(before);
+    expect(h.app.startup.internalTeamIds).not.toContain('T0PARTNER');
+  });
 });
