@@ -2,6 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Logger } from './logger.js';
 
+/** Slack's answers that say "not now" rather than "no": a retry can get past them. */
+export const SLACK_NOT_NOW = new Set([
+  'fatal_error',
+  'internal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
+
 /** Slack answers that no retry can fix: the token itself is wrong. */
 const FATAL_AUTH_ERRORS = new Set([
   'invalid_auth',

@@ -10,7 +10,7 @@ import {
   type InternalChannelSource,
   internalChannelSources,
 } from './partners/internalChannels.js';
-import { type InstalledWorkspace, verifySlackAuth } from './slackAuth.js';
+import { type InstalledWorkspace, SLACK_NOT_NOW, verifySlackAuth } from './slackAuth.js';
 
 /**
  * What the app learns from Slack before it takes a request, resolved once and frozen: nothing changes it afterwards.
@@ -127,14 +127,6 @@ export async function resolveStartup(deps: {
   return startupOf(workspace, deps.config, internalChannels, orgWorkspaces);
 }
 
-const NOT_NOW = new Set([
-  'fatal_error',
-  'internal_error',
-  'service_unavailable',
-  'request_timeout',
-  'ratelimited',
-]);
-
 /**
  * The workspaces an org-wide install covers, read at start. A hiccup is retried with the whole start check
  * (startupRetry.ts); a refusal stops the start saying which call and what to check.
@@ -143,8 +135,8 @@ async function orgWorkspacesAtStart(client: WebClient): Promise<string[]> {
   try {
     return await workspacesOfOrg(client);
   } catch (error) {
-    // "Not now" answers are retried with the whole start check (startupRetry.ts PASSING_ERRORS); a "no" is said.
-    if (!(error instanceof WebAPIPlatformError) || NOT_NOW.has(error.data.error)) throw error;
+    // "Not now" answers are retried with the whole start check (slackAuth.ts SLACK_NOT_NOW); a "no" is said.
+    if (!(error instanceof WebAPIPlatformError) || SLACK_NOT_NOW.has(error.data.error)) throw error;
     throw new Error(
       `Slack refused auth.teams.list (${error.data.error}), the list of workspaces the org-wide install covers. Check that the app is installed org-wide and added to at least one workspace of the org (docs/install.md).`,
     );

@@ -10,20 +10,12 @@ import type { Config } from './config.js';
 import type { PolicyBook } from './domain/policyFile.js';
 import type { Logger } from './logger.js';
 import type { Timers } from './runtime/timers.js';
+import { SLACK_NOT_NOW } from './slackAuth.js';
 import { resolveStartup, type Startup } from './startup.js';
 
 /** The first wait after a failed start-up check, doubled each time up to the longest (then every 30 s). */
 export const FIRST_RETRY_MS = 1_000;
 export const LONGEST_RETRY_MS = 30_000;
-
-/** Slack's answers that say "not now" rather than "no": a retry can get past them. */
-const PASSING_ERRORS = new Set([
-  'fatal_error',
-  'internal_error',
-  'service_unavailable',
-  'request_timeout',
-  'ratelimited',
-]);
 
 /**
  * The start gave up waiting for Slack (STARTUP_WAIT_SECONDS): what it waited for, and what to check. `npm start`
@@ -57,7 +49,7 @@ export function passingReason(error: unknown): string | undefined {
   if (error instanceof WebAPIHTTPError && (error.statusCode >= 500 || error.statusCode === 408))
     return `Slack answered HTTP ${error.statusCode}`;
   if (error instanceof WebAPIRateLimitedError) return 'Slack rate-limited a start-up check';
-  if (error instanceof WebAPIPlatformError && PASSING_ERRORS.has(error.data.error))
+  if (error instanceof WebAPIPlatformError && SLACK_NOT_NOW.has(error.data.error))
     return `Slack answered ${error.data.error}`;
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === 'slack_webapi_request_error' || code === 'ETIMEDOUT') return 'Slack did not answer in time';

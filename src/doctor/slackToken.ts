@@ -2,6 +2,7 @@ import type { Installation } from '@slack/oauth';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError, WebClient } from '@slack/web-api';
 import { slackDirectory, workspacesOfOrg } from '../core/directory.js';
 import { installedNow } from '../db/repositories/installations.js';
+import { slackErrorCode } from '../domain/slackErrors.js';
 import { open, tokenKey } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
 import { manifestBotScopes, manifestShortcuts } from '../manifest/scopes.js';
@@ -174,7 +175,7 @@ async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
       : [
           {
             status: 'warn' as const,
-            text: `Slack did not list the workspaces the org-wide install covers (auth.teams.list: ${slackErrorOf(teamsRefused)}): the people checks below count only the org's own id as ours.`,
+            text: `Slack did not list the workspaces the org-wide install covers (auth.teams.list: ${slackErrorCode(teamsRefused) ?? String(teamsRefused)}): the people checks below count only the org's own id as ours.`,
             fix: 'Add the app to the workspaces of the org that hand off deals (docs/install.md#enterprise-grid-one-install-for-the-whole-org), then run the doctor again.',
           },
         ]),
@@ -187,8 +188,3 @@ export const slackTokenCheck: Check = {
   needs: ['settings'],
   run: checkToken,
 };
-
-/** Slack's error code, or the error's message. */
-const slackErrorOf = (error: unknown) =>
-  (error as { data?: { error?: string } }).data?.error ??
-  (error instanceof Error ? error.message : String(error));

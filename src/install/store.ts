@@ -84,13 +84,15 @@ export function createInstallationStore(deps: InstallationStoreDeps): Installati
 } {
   async function save(installation: Installation): Promise<string> {
     const ids = idsOf(installation);
+    // Sealed before the transaction: it holds the write lock only for the check and the write.
+    const sealed = seal(deps.key, JSON.stringify(installation));
     await deps.db.transaction(async (tx) => {
       const other = await otherInstallation(tx, ids.installKey);
       if (other) throw new AnotherInstallation({ teamId: other.teamId, enterpriseId: other.enterpriseId });
       await saveInstallation(tx, {
         ...ids,
         source: 'oauth',
-        sealed: seal(deps.key, JSON.stringify(installation)),
+        sealed,
         botTokenExpiresAt: installation.bot?.expiresAt ? new Date(installation.bot.expiresAt * 1000) : null,
         installerUserId: installation.user?.id ?? null,
         at: deps.clock.now(),
