@@ -1,7 +1,18 @@
-import { integer } from 'drizzle-orm/sqlite-core';
+import { customType, integer } from 'drizzle-orm/sqlite-core';
 
 /** Millisecond timestamps, always written from the injected clock (no SQL defaults that read the wall clock). */
 export const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
 export const createdAt = () => timestamp('created_at').notNull();
 export const updatedAt = () => timestamp('updated_at').notNull();
+
+/**
+ * A channel id that may be absent: stored as '' in a NOT NULL column (the column predates "no partner channel", and
+ * SQLite cannot relax NOT NULL without rebuilding the handoffs table and its triggers), read back as null. drizzle
+ * binds a null param without the encoder, so writers pass '' themselves.
+ */
+export const optionalChannelId = customType<{ data: string | null; driverData: string; notNull: true }>({
+  dataType: () => 'text',
+  toDriver: (value) => value ?? '',
+  fromDriver: (value) => (value === '' ? null : value),
+});

@@ -16,7 +16,7 @@ const at = new Date('2026-03-09T14:05:06.789Z');
 
 const handoff: sqliteSchema.NewHandoffRow = sentHandoffRow(at, {
   sourceViewId: 'V0ROUNDTRIP',
-  // drizzle binds a null without the column's encoder, so writers pass '' (src/db/schema.ts optionalChannelId).
+  // drizzle binds a null without the column's encoder, so writers pass '' (src/db/columns.ts optionalChannelId).
   partnerChannelId: '',
   partnerAgreedInWriting: true,
   onPriorityList: false,

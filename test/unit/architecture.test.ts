@@ -58,12 +58,6 @@ function firstCycle(): string[] {
   return [];
 }
 
-/**
- * Files allowed over 400 lines: the schema (one table per concern already), and its Postgres twin, which declares the
- * same tables in the same order so the two read side by side (issue 34).
- */
-const LONG_ALLOWED = new Set(['db/schema.ts', 'db/pg/schema.ts']);
-
 /** The longest a function may be, counted from its first line to its last (its doc comment not counted). */
 const FUNCTION_LINES_MAX = 80;
 
@@ -187,7 +181,7 @@ describe('the shape of src/', () => {
   it('has no file over 400 lines but the literals', () => {
     const long = files
       .map((file) => ({ file: name(file), lines: (source.get(file) ?? '').split('\n').length }))
-      .filter((f) => f.lines > 400 && !LONG_ALLOWED.has(f.file));
+      .filter((f) => f.lines > 400);
     expect(long).toEqual([]);
   });
 

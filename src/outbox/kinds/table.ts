@@ -8,7 +8,7 @@ import { surfacesRefresh } from './surfacesRefresh.js';
 import { update } from './update.js';
 
 /**
- * The delivery kinds, one entry per outbox `method` (OUTBOX_METHODS in db/schema.ts): a kind missing here does not
+ * The delivery kinds, one entry per outbox `method` (OUTBOX_METHODS in db/schema/delivery.ts): a kind missing here does not
  * compile. The worker (outbox/delivery.ts) reads only this table; nothing else branches on the method.
  */
 export const DELIVERY_KINDS: Record<OutboxMethod, DeliveryKind> = {

@@ -1,0 +1,24 @@
+import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { id, timestamp } from '../columns.js';
+
+export const covers = pgTable('covers', {
+  aeUserId: text('ae_user_id').primaryKey(),
+  coverUserId: text('cover_user_id').notNull(),
+  until: text('until').notNull(),
+  setAt: timestamp('set_at').notNull(),
+  awayFrom: text('away_from'),
+});
+
+export const programLog = pgTable(
+  'program_log',
+  {
+    id: id(),
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    body: jsonb('body').$type<unknown>(),
+    actor: text('actor').notNull(),
+    note: text('note'),
+    at: timestamp('at').notNull(),
+  },
+  (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
+);

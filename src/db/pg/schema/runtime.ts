@@ -1,0 +1,51 @@
+import { boolean, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { id, timestamp } from '../columns.js';
+
+/** SQLite's `integer primary key` (no AUTOINCREMENT) is assigned when not given, so the id is optional here too. */
+export const healthProbe = pgTable('health_probe', {
+  id: id(),
+  probedAt: timestamp('probed_at').notNull(),
+});
+
+export const jobClaims = pgTable(
+  'job_claims',
+  {
+    job: text('job').notNull(),
+    slot: timestamp('slot').notNull(),
+    holder: text('holder').notNull(),
+    claimedAt: timestamp('claimed_at').notNull(),
+    leaseUntil: timestamp('lease_until').notNull(),
+    doneAt: timestamp('done_at'),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.slot] })],
+);
+
+export const internalChannelSharing = pgTable('internal_channel_sharing', {
+  channelId: text('channel_id').primaryKey(),
+  shared: boolean('shared').notNull(),
+  checkedAt: timestamp('checked_at').notNull(),
+});
+
+export const slackRevocations = pgTable('slack_revocations', {
+  tokenHash: text('token_hash').primaryKey(),
+  event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
+  revokedAt: timestamp('revoked_at').notNull(),
+});
+
+export const installations = pgTable('installations', {
+  id: id(),
+  installKey: text('install_key').notNull().unique(),
+  teamId: text('team_id'),
+  enterpriseId: text('enterprise_id'),
+  isEnterpriseInstall: boolean('is_enterprise_install').notNull().default(false),
+  appId: text('app_id'),
+  botUserId: text('bot_user_id'),
+  botId: text('bot_id'),
+  source: text('source', { enum: ['token', 'oauth'] }).notNull(),
+  sealed: text('sealed'),
+  botTokenExpiresAt: timestamp('bot_token_expires_at'),
+  installerUserId: text('installer_user_id'),
+  installedAt: timestamp('installed_at').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+  uninstalledAt: timestamp('uninstalled_at'),
+});

@@ -1,0 +1,84 @@
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { timestamp } from '../columns.js';
+
+/**
+ * One row the health check writes (`GET /healthz`, and once at start): a real write, so a database that can be read
+ * but not written (a full disk, a read-only file) answers unhealthy. The row is overwritten, never added to.
+ */
+export const healthProbe = sqliteTable('health_probe', {
+  id: integer('id').primaryKey(),
+  probedAt: timestamp('probed_at').notNull(),
+});
+
+/**
+ * Which process runs a scheduled job's slot (issue 34): the first to claim it, for a lease; a claim whose run never
+ * finished can be taken over once its lease has passed. So each slot runs once across replicas (runtime/jobClaims.ts).
+ */
+export const jobClaims = sqliteTable(
+  'job_claims',
+  {
+    job: text('job').notNull(),
+    /** The slot of the schedule the run stands for (the cron time, the same in every process). */
+    slot: timestamp('slot').notNull(),
+    holder: text('holder').notNull(),
+    claimedAt: timestamp('claimed_at').notNull(),
+    leaseUntil: timestamp('lease_until').notNull(),
+    doneAt: timestamp('done_at'),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.slot] })],
+);
+
+export type JobClaimRow = typeof jobClaims.$inferSelect;
+
+/**
+ * What Slack last said of each internal channel the app posts to (the settings' and the policy file's): shared with
+ * another organization or not, and when it said so. Every process reads the newest word, whichever process heard it
+ * (a start-time check, a `channel_shared` event, a re-check): issue 34, replicas (partners/internalChannels.ts).
+ */
+export const internalChannelSharing = sqliteTable('internal_channel_sharing', {
+  channelId: text('channel_id').primaryKey(),
+  shared: integer('shared', { mode: 'boolean' }).notNull(),
+  checkedAt: timestamp('checked_at').notNull(),
+});
+
+/**
+ * Slack's word, by an event, that the app was uninstalled or its bot token revoked (`app_uninstalled`,
+ * `tokens_revoked`), per bot token (a SHA-256 of it, never the token itself): every process on the database reads
+ * it, whichever one Slack told (issue 50 item 23), and holds its outbox and the jobs that call Slack while it runs
+ * with that token. A start whose auth.test accepts the token forgets its row (runtime/revocations.ts).
+ */
+export const slackRevocations = sqliteTable('slack_revocations', {
+  tokenHash: text('token_hash').primaryKey(),
+  event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
+  revokedAt: timestamp('revoked_at').notNull(),
+});
+
+/**
+ * The Slack installations this deployment serves (issue 55). One row per workspace or Enterprise Grid org: its ids in
+ * the clear (to find it, and to compare a request's ids with), and what @slack/oauth calls the installation (its bot
+ * and user tokens, refresh tokens, scopes) sealed with SLACK_TOKEN_KEY (AES-256-GCM, src/install/seal.ts), never in
+ * the clear. `source` says how it came: `token` (SLACK_BOT_TOKEN: the identity only, no token stored) or `oauth`
+ * (/slack/install). An uninstall deletes the sealed tokens and keeps the row (`uninstalled_at`).
+ */
+export const installations = sqliteTable('installations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** `E…` for an org-wide install, else the workspace's `T…`: one row per installation. */
+  installKey: text('install_key').notNull().unique(),
+  teamId: text('team_id'),
+  enterpriseId: text('enterprise_id'),
+  isEnterpriseInstall: integer('is_enterprise_install', { mode: 'boolean' }).notNull().default(false),
+  appId: text('app_id'),
+  botUserId: text('bot_user_id'),
+  botId: text('bot_id'),
+  source: text('source', { enum: ['token', 'oauth'] }).notNull(),
+  /** The installation as @slack/oauth gives it, JSON, sealed; null for `token` and after an uninstall. */
+  sealed: text('sealed'),
+  /** When the bot token expires (token rotation), so a refresh is due without opening the seal; null: never. */
+  botTokenExpiresAt: timestamp('bot_token_expires_at'),
+  installerUserId: text('installer_user_id'),
+  installedAt: timestamp('installed_at').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+  uninstalledAt: timestamp('uninstalled_at'),
+});
+
+export type InstallationRow = typeof installations.$inferSelect;
