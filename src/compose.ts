@@ -135,16 +135,19 @@ async function startWithStatus(opts: StartOptions, status: StatusServer): Promis
   services.outbox.start();
   // An edit made through another process on the database applies here within PROGRAM_FOLLOW_MS (issue 53).
   wired.program.follow(opts.timers ?? realTimers, PROGRAM_FOLLOW_MS);
-  const scheduler = createScheduler(scheduledJobs(wired.config, services, logger), {
-    ...opts,
-    background,
-    // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
-    slackCutOff: () => wired.clients.connection.revoked,
-    // Told to another process on the database: read again right before each run of a job that calls Slack.
-    refreshCutOff: () => wired.clients.connection.revokedNow(),
-    // Each slot runs once across the processes on this database (one on SQLite; replicas on Postgres).
-    claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder }),
-  });
+  const scheduler = createScheduler(
+    scheduledJobs(wired.config, services, logger, { startup: wired.startup, client: wired.clients.outbox }),
+    {
+      ...opts,
+      background,
+      // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
+      slackCutOff: () => wired.clients.connection.revoked,
+      // Told to another process on the database: read again right before each run of a job that calls Slack.
+      refreshCutOff: () => wired.clients.connection.revokedNow(),
+      // Each slot runs once across the processes on this database (one on SQLite; replicas on Postgres).
+      claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder }),
+    },
+  );
   await scheduler.start();
   logger.info(
     { port, host: config.host ?? 'every interface', mode: socketMode ? 'socket' : 'http' },

@@ -37,6 +37,11 @@ export interface Startup {
 export interface OrgAccess {
   grant(teamIds: readonly string[]): void;
   revoke(teamIds: readonly string[]): void;
+  /**
+   * The org's workspaces as Slack lists them now (auth.teams.list): those not ours yet are granted, those ours but
+   * not listed are revoked (never the fixed ones); listeners are told only of a change. Returns the change.
+   */
+  sync(teamIds: readonly string[]): { granted: string[]; revoked: string[] };
   /** Told after a grant or a revoke (the directory forgets the people it kept). */
   onChange(listener: () => void): void;
 }
@@ -81,6 +86,14 @@ export function startupOf(
         if (at >= 0 && !fixed.has(id)) internalTeamIds.splice(at, 1);
       }
       for (const listener of listeners) listener();
+    },
+    sync(teamIds) {
+      const listed = new Set(named(teamIds));
+      const granted = [...listed].filter((id) => !internalTeamIds.includes(id));
+      const revoked = internalTeamIds.filter((id) => !fixed.has(id) && !listed.has(id));
+      if (granted.length > 0) orgAccess.grant(granted);
+      if (revoked.length > 0) orgAccess.revoke(revoked);
+      return { granted, revoked };
     },
     onChange(listener) {
       listeners.push(listener);

@@ -1,7 +1,10 @@
+import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
+import { workspacesOfOrg } from '../core/directory.js';
 import { dailyAt, takeScheduledBackup } from '../db/backup.js';
 import type { Logger } from '../logger.js';
 import type { JobSpec } from '../runtime/scheduler.js';
+import type { Startup } from '../startup.js';
 import type { Services } from './types.js';
 
 /**
@@ -11,9 +14,45 @@ import type { Services } from './types.js';
  */
 export type ScheduledJob = JobSpec & Required<Pick<JobSpec, 'callsSlack'>>;
 
-/** The scheduled jobs: the sweep (also at start), the metrics refresh, the weekly digest (caught up at start). */
-export function scheduledJobs(config: Config, services: Services, logger: Logger): ScheduledJob[] {
-  return [...everyInstall(config, services, logger), ...whenConfigured(config, services, logger)];
+/**
+ * The scheduled jobs: the sweep (also at start), the metrics refresh, the weekly digest (caught up at start); and an
+ * org-wide install's workspaces, asked again (`slack`: what start learned and the client that asks).
+ */
+export function scheduledJobs(
+  config: Config,
+  services: Services,
+  logger: Logger,
+  slack?: { startup: Startup; client: WebClient },
+): ScheduledJob[] {
+  return [
+    ...everyInstall(config, services, logger),
+    ...whenConfigured(config, services, logger),
+    ...(slack?.startup.workspace.isEnterpriseInstall
+      ? [orgWorkspacesJob(slack.startup, slack.client, logger)]
+      : []),
+  ];
+}
+
+/**
+ * An org-wide install's workspaces: Slack tells one process when an org admin adds the app to a workspace or takes
+ * it out (handlers/events/teamAccess.ts); every process asks Slack again every five minutes (auth.teams.list), so
+ * the others learn it too, and one that missed the event.
+ */
+function orgWorkspacesJob(startup: Startup, client: WebClient, logger: Logger): ScheduledJob {
+  return {
+    name: 'org-workspaces-recheck',
+    schedule: '*/5 * * * *',
+    callsSlack: true,
+    perProcess: true,
+    run: async () => {
+      const change = startup.orgAccess.sync(await workspacesOfOrg(client));
+      if (change.granted.length > 0 || change.revoked.length > 0)
+        logger.info(
+          change,
+          "the org's workspaces changed without this process hearing it: now as Slack lists them",
+        );
+    },
+  };
 }
 
 /** The jobs every install runs. */

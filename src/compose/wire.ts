@@ -166,6 +166,22 @@ async function keepRevocations(opts: StartOptions, config: Config, clients: Slac
   if (!installs && !opts.startup) await recordTokenInstall(db, clock, startup);
 }
 
+/**
+ * An org-wide install added to a workspace or taken out of one: who Slack shows changes at once (the directory
+ * forgets the people it kept), and the members of the user groups that hold roles and pools are read again.
+ */
+function followOrgAccess(
+  startup: Startup,
+  deps: { directory: Directory; background: BackgroundWork; groups: { refreshGroups(): Promise<void> }[] },
+) {
+  startup.orgAccess.onChange(() => {
+    deps.directory.forgetPeople?.();
+    deps.background.run('user groups read again after the org-wide install changed workspaces', () =>
+      Promise.all(deps.groups.map((g) => g.refreshGroups())),
+    );
+  });
+}
+
 /** The clients, the start-time answers and the services, without starting anything. */
 export async function wire(opts: StartOptions): Promise<{
   /** The settings with the program's live views (roles, managers): what every part of the app reads. */
@@ -184,8 +200,6 @@ export async function wire(opts: StartOptions): Promise<{
   const directory = slackDirectory(clients.interactive, clock);
   const { program, config } = await programOf(opts, directory);
   const startup = await startupFor(opts, clients, program, config);
-  // Who Slack shows changes at once when an org-wide install is added to or taken out of a workspace.
-  startup.orgAccess.onChange(() => directory.forgetPeople?.());
   await keepRevocations(opts, config, clients, startup);
   const crm = opts.crm ?? crmFromConfig(config, logger);
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
@@ -193,6 +207,7 @@ export async function wire(opts: StartOptions): Promise<{
   const policies = policiesOf(config, program, directory, logger);
   await policies.refreshGroups();
   const background = createBackgroundWork(logger);
+  followOrgAccess(startup, { directory, background, groups: [policies, program] });
   const activity = new RequestActivity();
   let outbox: OutboxWorker | undefined;
   const onOutboxWrite = () => outbox?.wake();

@@ -30,6 +30,11 @@ export interface JobSpec {
   callsSlack?: boolean;
   /** How long a run may hold its slot before another process may take it over (default: runtime/jobClaims.ts). */
   leaseMs?: number;
+  /**
+   * Every process runs each slot, claiming none: the job refreshes what this process keeps in memory (an org-wide
+   * install's workspaces), which another process's run would not refresh here.
+   */
+  perProcess?: boolean;
 }
 
 /** Which process runs a slot, when several share one database (runtime/jobClaims.ts). */
@@ -225,7 +230,7 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
         void deps.background
           .track(
             runOnce(deps.logger, job, deps.clock.now(), false, {
-              claims: deps.claims,
+              claims: job.perProcess ? undefined : deps.claims,
               slot: cronSlot,
               gate,
               again,

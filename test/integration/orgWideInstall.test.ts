@@ -232,8 +232,66 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
       errors: { [PACKET_BLOCK_ID.aeUserId]: 'I could not find this person in Slack.' },
     });
 
+    // A pool managed by a user group of South: its members are read again once the app is back in South.
+    south.addUserGroup('S0SOUTHLEADS', [southAe.id], { name: 'South leads', handle: 'south-leads' });
+    expect(
+      await h.app.program.edit({
+        actor: people.owner.id,
+        kind: 'pool',
+        key: 'south',
+        body: { users: [southAe.id], managersGroup: 'S0SOUTHLEADS' },
+      }),
+    ).toMatchObject({ ok: true });
+    const reads = slack.callsTo('usergroups.users.list').length;
     await slack.enterprise(ORG).grant(SOUTH);
     await logged('the org-wide install was added to workspaces of the org (T0SOUTH)');
+    await waitFor(
+      () => slack.callsTo('usergroups.users.list').length > reads,
+      4000,
+      "the user groups' members read again",
+    );
+    const { answer } = await submitAndSend(h, { ...account('Litware Robotics'), aeUserId: southAe.id });
+    expect(answer).toEqual({ response_action: 'clear' });
+    await waitFor(
+      () => south.messages(south.dmChannelFor(southAe.id)).length > 0,
+      8000,
+      "the AE's DM in South",
+    );
+  });
+
+  it('a process that did not hear the access events learns the workspaces from Slack within five minutes', async () => {
+    const { slack, south, h } = await installedOrgWide();
+    expect(h.app.scheduler.jobNames).toContain('org-workspaces-recheck');
+    // Slack tells one replica; this process is not it.
+    const unheard = async (change: () => Promise<unknown>) => {
+      slack.unsubscribeEvents(h.eventsUrl);
+      await change();
+      slack.subscribeEvents(h.eventsUrl, SIGNING_SECRET);
+    };
+    await unheard(() => slack.enterprise(ORG).revoke(SOUTH));
+    expect(h.app.startup.internalTeamIds).toContain(SOUTH);
+
+    await h.app.scheduler.runNow('org-workspaces-recheck');
+    expect(h.app.startup.internalTeamIds).not.toContain(SOUTH);
+    expect(h.app.startup.internalTeamIds).toContain(WEST);
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({
+        granted: [],
+        revoked: [SOUTH],
+        msg: "the org's workspaces changed without this process hearing it: now as Slack lists them",
+      }),
+    );
+    const refused = await h.interact(
+      packetSubmission({ values: { ...account('Litware Robotics'), aeUserId: southAe.id } }),
+    );
+    expect(await refused.json()).toEqual({
+      response_action: 'errors',
+      errors: { [PACKET_BLOCK_ID.aeUserId]: 'I could not find this person in Slack.' },
+    });
+
+    await unheard(() => slack.enterprise(ORG).grant(SOUTH));
+    await h.app.scheduler.runNow('org-workspaces-recheck');
+    expect(h.app.startup.internalTeamIds).toContain(SOUTH);
     const { answer } = await submitAndSend(h, { ...account('Litware Robotics'), aeUserId: southAe.id });
     expect(answer).toEqual({ response_action: 'clear' });
     await waitFor(
@@ -259,5 +317,7 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
     );
     expect(h.app.startup.internalTeamIds).toEqual(before);
     expect(h.app.startup.internalTeamIds).not.toContain('T0PARTNER');
+    // Nor does it ask Slack for an org's workspaces.
+    expect(h.app.scheduler.jobNames).not.toContain('org-workspaces-recheck');
   });
 });

@@ -90,6 +90,37 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     expect(runs.map((r) => r.replica)).toEqual(claims.map((c) => c.holder));
   });
 
+  it('runs every slot of a per-process job in each replica, claiming none (what each keeps in memory)', async () => {
+    const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
+    const clock = new TestClock(new Date(timers.now()));
+    const jobs = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
+      { name: 'sweep', schedule: '* * * * *', timeZone: 'UTC', run: record('sweep') },
+      { name: 'recheck', schedule: '* * * * *', timeZone: 'UTC', run: record('recheck'), perProcess: true },
+    ];
+    const a = replica('a', jobs, { clock, timers });
+    const b = replica('b', jobs, { clock, timers });
+    await a.scheduler.start();
+    await b.scheduler.start();
+    await timers.advance(2 * MINUTE, async () => {
+      clock.set(new Date(timers.now()));
+      await a.background.drain();
+      await b.background.drain();
+    });
+    const of = (job: string) =>
+      runs
+        .filter((r) => r.job === job)
+        .map((r) => `${r.replica} ${r.slot.slice(11, 16)}`)
+        .sort();
+    expect(of('recheck')).toEqual(['a 14:01', 'a 14:02', 'b 14:01', 'b 14:02']);
+    // The shared job beside it still runs each slot once, and only its slots are claimed.
+    expect(of('sweep')).toHaveLength(2);
+    const claims = database.db.select().from(jobClaims).all();
+    expect(claims.map((c) => [c.job, c.slot.toISOString().slice(11, 16)])).toEqual([
+      ['sweep', '14:01'],
+      ['sweep', '14:02'],
+    ]);
+  });
+
   it('after the wall clock steps back, the slots it lives again run again, even in one process (issue 50 item 25)', async () => {
     const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
     const clock = new TestClock(new Date(timers.now()));
