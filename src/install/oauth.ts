@@ -69,7 +69,13 @@ function providerOf(deps: InstallsDeps, store: InstallationStore, logger: Logger
       const org = installation.isEnterpriseInstall ? installation.enterprise : undefined;
       if (org)
         // Slack's own advice: an org-wide app is in no workspace until an admin adds it to some.
-        installPage(res, 200, 'installedOrg', org.name, addToWorkspacesUrl(org.id, installation.appId));
+        installPage(
+          res,
+          200,
+          'installedOrg',
+          org.name,
+          addToWorkspacesUrl(deps.config.slack.apiUrl, org.id, installation.appId),
+        );
       else installPage(res, 200, 'installed', installation.team?.name ?? installation.enterprise?.name);
     },
     failure: (error, _options, _req, res) => {
@@ -81,9 +87,20 @@ function providerOf(deps: InstallsDeps, store: InstallationStore, logger: Logger
   return { installer, callback };
 }
 
-/** The org admin's page that adds an org-wide app to the org's workspaces (api.slack.com/enterprise/apps). */
-const addToWorkspacesUrl = (enterpriseId: string, appId: string | undefined) =>
-  `https://app.slack.com/manage/${encodeURIComponent(enterpriseId)}/integrations/profile/${encodeURIComponent(appId ?? '')}/workspaces/add`;
+/** Slack's web app beside each of its Web APIs (GovSlack's is its own); Slack's for any other (a test's fake). */
+const SLACK_WEB_HOSTS: Readonly<Record<string, string>> = {
+  'slack.com': 'app.slack.com',
+  'slack-gov.com': 'app.slack-gov.com',
+};
+
+/**
+ * The org admin's page that adds an org-wide app to the org's workspaces (api.slack.com/enterprise/apps), on the web
+ * app of the Slack whose Web API the app calls (SLACK_API_URL).
+ */
+export function addToWorkspacesUrl(apiUrl: string, enterpriseId: string, appId: string | undefined): string {
+  const host = SLACK_WEB_HOSTS[new URL(apiUrl).hostname] ?? 'app.slack.com';
+  return `https://${host}/manage/${encodeURIComponent(enterpriseId)}/integrations/profile/${encodeURIComponent(appId ?? '')}/workspaces/add`;
+}
 
 /** The installation's bot token, refreshed with oauth.v2.access when it rotates. */
 function tokensOf(
