@@ -5,7 +5,7 @@ import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js
 import { runDoctor } from '../../src/doctor/run.js';
 import { acceptValues } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
-import { FakeSlack } from '../support/fakeSlack.js';
+import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, SIGNING_SECRET, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
 import type { OpenedModal } from '../support/ownerFlow.js';
@@ -41,6 +41,28 @@ const OAUTH_ENV = {
 
 const get = (url: string, cookie?: string) =>
   fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
+
+/** A packet naming South's AE is refused inline: the app does not see South's people. */
+async function southAeRefused(h: Harness): Promise<void> {
+  const answer = await h.interact(
+    packetSubmission({ values: { ...account('Litware Robotics'), aeUserId: southAe.id } }),
+  );
+  expect(await answer.json()).toEqual({
+    response_action: 'errors',
+    errors: { [PACKET_BLOCK_ID.aeUserId]: 'I could not find this person in Slack.' },
+  });
+}
+
+/** A packet naming South's AE is sent, and reaches them in South. */
+async function sentToSouthAe(h: Harness, south: FakeWorkspace): Promise<void> {
+  const { answer } = await submitAndSend(h, { ...account('Litware Robotics'), aeUserId: southAe.id });
+  expect(answer).toEqual({ response_action: 'clear' });
+  await waitFor(
+    () => south.messages(south.dmChannelFor(southAe.id)).length > 0,
+    8000,
+    "the AE's DM in South",
+  );
+}
 
 describe('an org-wide install on Enterprise Grid (one org per deployment)', () => {
   const stops: (() => Promise<void>)[] = [];
@@ -215,22 +237,12 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
 
   it('hears when an org admin takes the app out of a workspace and adds it again: its people are ours, or not', async () => {
     const { slack, south, h } = await installedOrgWide();
-    const aeOfSouth = async (accountName: string) => {
-      const answer = await h.interact(
-        packetSubmission({ values: { ...account(accountName), aeUserId: southAe.id } }),
-      );
-      return (await answer.json()) as { response_action?: string; errors?: Record<string, string> };
-    };
     const logged = (text: string) => waitFor(() => JSON.stringify(h.logs).includes(text), 4000, text);
 
     await slack.enterprise(ORG).revoke(SOUTH);
     await logged('the org-wide install was removed from workspaces of the org (T0SOUTH)');
-    const refused = await aeOfSouth('Litware Robotics');
     // Out of the workspace, the app no longer sees its people: the AE field says so, inline.
-    expect(refused).toEqual({
-      response_action: 'errors',
-      errors: { [PACKET_BLOCK_ID.aeUserId]: 'I could not find this person in Slack.' },
-    });
+    await southAeRefused(h);
 
     // A pool managed by a user group of South: its members are read again once the app is back in South.
     south.addUserGroup('S0SOUTHLEADS', [southAe.id], { name: 'South leads', handle: 'south-leads' });
@@ -250,13 +262,7 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
       4000,
       "the user groups' members read again",
     );
-    const { answer } = await submitAndSend(h, { ...account('Litware Robotics'), aeUserId: southAe.id });
-    expect(answer).toEqual({ response_action: 'clear' });
-    await waitFor(
-      () => south.messages(south.dmChannelFor(southAe.id)).length > 0,
-      8000,
-      "the AE's DM in South",
-    );
+    await sentToSouthAe(h, south);
   });
 
   it('a process that did not hear the access events learns the workspaces from Slack within five minutes', async () => {
@@ -281,24 +287,12 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
         msg: "the org's workspaces changed without this process hearing it: now as Slack lists them",
       }),
     );
-    const refused = await h.interact(
-      packetSubmission({ values: { ...account('Litware Robotics'), aeUserId: southAe.id } }),
-    );
-    expect(await refused.json()).toEqual({
-      response_action: 'errors',
-      errors: { [PACKET_BLOCK_ID.aeUserId]: 'I could not find this person in Slack.' },
-    });
+    await southAeRefused(h);
 
     await unheard(() => slack.enterprise(ORG).grant(SOUTH));
     await h.app.scheduler.runNow('org-workspaces-recheck');
     expect(h.app.startup.internalTeamIds).toContain(SOUTH);
-    const { answer } = await submitAndSend(h, { ...account('Litware Robotics'), aeUserId: southAe.id });
-    expect(answer).toEqual({ response_action: 'clear' });
-    await waitFor(
-      () => south.messages(south.dmChannelFor(southAe.id)).length > 0,
-      8000,
-      "the AE's DM in South",
-    );
+    await sentToSouthAe(h, south);
   });
 
   it('a workspace install ignores access events: they grow no list of ours', async () => {
