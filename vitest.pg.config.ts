@@ -108,6 +108,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'slackEventsRevoked',
   'oauthInstall',
   'orgWideInstall',
+  'installationKeys',
   'digest',
   'outboxParking',
   'sandboxOutboxSettle',

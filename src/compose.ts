@@ -5,6 +5,8 @@ import { type AppDeps, buildApp, healthRoute } from './app.js';
 import { scheduledJobs } from './compose/jobs.js';
 import type { Services, StartOptions } from './compose/types.js';
 import { wire } from './compose/wire.js';
+import { type InstallationScope, scopedTo } from './db/installationScope.js';
+import { installationInForce } from './db/repositories/installations.js';
 import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from './install/oauth.js';
 import { PROGRAM_FOLLOW_MS, type Program } from './program/program.js';
 import type { BackgroundWork } from './runtime/background.js';
@@ -103,9 +105,13 @@ function appDepsOf(
   };
 }
 
-async function startWithStatus(opts: StartOptions, status: StatusServer): Promise<RunningApp> {
+async function startWithStatus(given: StartOptions, status: StatusServer): Promise<RunningApp> {
+  const installs = await installed(given, status);
+  // Every row the app writes is its installation's (db/installationScope.ts): an OAuth deployment's is known now, a
+  // token deployment's once its start has recorded its workspace (compose/wire.ts).
+  const scope: InstallationScope = { id: installs ? await installationInForce(given.db) : undefined };
+  const opts = { ...given, db: scopedTo(given.db, scope), scope };
   const { config, logger } = opts;
-  const installs = await installed(opts, status);
   // One holder for this process's slots and outbox conversations, so an operator reads one name in both tables.
   const holder = opts.holder ?? processHolder();
   const wired = await wire({

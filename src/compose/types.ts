@@ -8,6 +8,7 @@ import type { Surfaces } from '../core/surfaces.js';
 import type { Crm } from '../crm/index.js';
 import type { CrmReadBack } from '../crm/readBack.js';
 import type { Db } from '../db/client.js';
+import type { InstallationScope } from '../db/installationScope.js';
 import type { Covers } from '../escalation/covers.js';
 import type { Escalations } from '../escalation/escalations.js';
 import type { FirstSteps } from '../escalation/firstSteps.js';
@@ -64,6 +65,11 @@ export interface StartOptions extends Base {
   onStatusPort?: (port: number) => void;
   /** The OAuth install (issue 55), when the settings ask for it: the installation's token for every call. */
   installs?: Installs;
+  /**
+   * The installation `db` writes for (db/installationScope.ts): set by the start once it is known, a token
+   * deployment's once its workspace is recorded.
+   */
+  scope?: InstallationScope;
 }
 
 export interface Services {

@@ -5,7 +5,11 @@ import { createWindowPlanner, type WindowPlanner } from '../core/responseWindow.
 import { createSurfaces } from '../core/surfaces.js';
 import { crmActivityHearer } from '../crm/activities.js';
 import { crmFromConfig, verifyCrm } from '../crm/connectors.js';
-import { recordTokenInstallation } from '../db/repositories/installations.js';
+import {
+  installationByKey,
+  installationInForce,
+  recordTokenInstallation,
+} from '../db/repositories/installations.js';
 import { createCovers } from '../escalation/covers.js';
 import { businessDayHours, createPolicies } from '../escalation/policies.js';
 import type { Installs } from '../install/oauth.js';
@@ -125,15 +129,17 @@ function uninstalling(record: RevocationRecord, installs: Installs): RevocationR
  * A deployment on SLACK_BOT_TOKEN: its workspace, as auth.test gave it, is recorded as its installation (issue 55),
  * so its database is the first installation of a multi-workspace one.
  */
-async function recordTokenInstall(db: StartOptions['db'], clock: StartOptions['clock'], startup: Startup) {
+async function recordTokenInstall(opts: StartOptions, startup: Startup) {
+  const { db, clock, scope } = opts;
   const { workspace } = startup;
   const isEnterpriseInstall =
     workspace.isEnterpriseInstall === true || (!workspace.teamId && Boolean(workspace.enterpriseId));
+  const installKey = installKeyOf({ ...workspace, isEnterpriseInstall });
   await db.transaction((tx) =>
     recordTokenInstallation(
       tx,
       {
-        installKey: installKeyOf({ ...workspace, isEnterpriseInstall }),
+        installKey,
         teamId: workspace.teamId ?? null,
         enterpriseId: workspace.enterpriseId ?? null,
         isEnterpriseInstall,
@@ -144,6 +150,8 @@ async function recordTokenInstall(db: StartOptions['db'], clock: StartOptions['c
       clock.now(),
     ),
   );
+  // From here on, what the app writes is this installation's (db/installationScope.ts).
+  if (scope && scope.id === undefined) scope.id = (await installationByKey(db, installKey))?.id;
 }
 
 /**
@@ -160,10 +168,19 @@ async function keepRevocations(opts: StartOptions, config: Config, clients: Slac
   });
   clients.connection.keepIn(installs ? uninstalling(revocations, installs) : revocations);
   if (!opts.startup) await revocations.forget();
+  const { scope } = opts;
   installs?.onStored(() => {
     void revocations.forget().then(() => clients.connection.reinstated());
+    // An install after an uninstall may be another workspace's: what is written from then on is the one in force.
+    if (scope)
+      installationInForce(db).then(
+        (id) => {
+          scope.id = id;
+        },
+        (error: unknown) => opts.logger.error({ err: error }, 'the installation in force could not be read'),
+      );
   });
-  if (!installs && !opts.startup) await recordTokenInstall(db, clock, startup);
+  if (!installs && !opts.startup) await recordTokenInstall(opts, startup);
 }
 
 /**

@@ -16,3 +16,9 @@ export const optionalChannelId = customType<{ data: string | null; driverData: s
   toDriver: (value) => value ?? '',
   fromDriver: (value) => (value === '' ? null : value),
 });
+
+/**
+ * A row as the app passes it around: without its installation, which is the executor's to write
+ * (db/installationScope.ts), so no caller builds or carries it.
+ */
+export type Stored<Row> = Omit<Row, 'installationId'>;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
 import { changed, isPostgres, type Tables, tablesOf } from './engine.js';
+import { installationOf, unscopedOf } from './installationScope.js';
 import { idleWriterOf } from './store.js';
 
 /**
@@ -39,6 +40,16 @@ export const setTo = <T>(name: string): T => sql.placeholder(name) as unknown as
  * SQLite stores: epoch milliseconds, JSON text, or null.
  */
 export const stored = (name: string) => sql`${sql.placeholder(name)}`;
+
+/**
+ * A prepared statement is built once, unscoped, and run by every installation's executor (db/installationScope.ts):
+ * an insert into a table of installation-keyed rows names `installationId: sql.placeholder('installationId')`, which
+ * every run fills with its executor's installation (1, the first, for an unscoped one).
+ */
+const withInstallation = (exec: Executor, params: Record<string, unknown>) => ({
+  installationId: installationOf(exec) ?? 1,
+  ...params,
+});
 
 /** A query builder that can be prepared (drizzle's, on either engine). */
 interface Preparable {
@@ -81,9 +92,9 @@ export function preparedQuery<Q extends Preparable>(name: string, build: (exec: 
     let query = bySession.get(session);
     if (query === undefined) {
       if (isPostgres(exec)) {
-        pgTemplate ??= build(exec, tablesOf(exec)).prepare(name) as PreparedOnEither;
+        pgTemplate ??= build(unscopedOf(exec), tablesOf(exec)).prepare(name) as PreparedOnEither;
         query = onClient(pgTemplate, session.client);
-      } else query = build(exec, tablesOf(exec)).prepare() as PreparedOnEither;
+      } else query = build(unscopedOf(exec), tablesOf(exec)).prepare() as PreparedOnEither;
       bySession.set(session, query);
     }
     return query;
@@ -103,7 +114,8 @@ export function preparedQuery<Q extends Preparable>(name: string, build: (exec: 
   type Rows = Awaited<Q> extends readonly unknown[] ? Awaited<Q> : never;
   return {
     /** The rows: a select's, or a write's `returning`. */
-    async all(exec: Executor, params: Record<string, unknown> = {}): Promise<Rows> {
+    async all(exec: Executor, given: Record<string, unknown> = {}): Promise<Rows> {
+      const params = withInstallation(exec, given);
       if (isPostgres(exec)) return (await preparedOn(exec).execute(params)) as Rows;
       return readOn(exec).all?.(params) as Rows;
     },
@@ -112,7 +124,8 @@ export function preparedQuery<Q extends Preparable>(name: string, build: (exec: 
       return (await this.all(exec, params))[0];
     },
     /** A write without `returning`: how many rows it changed. */
-    async run(exec: Executor, params: Record<string, unknown> = {}): Promise<number> {
+    async run(exec: Executor, given: Record<string, unknown> = {}): Promise<number> {
+      const params = withInstallation(exec, given);
       const query = preparedOn(exec);
       return changed(isPostgres(exec) ? await query.execute(params) : query.run?.(params));
     },

@@ -42,6 +42,8 @@ export function channelAccessNoticesContract(engine: Engine): void {
       toldAt = at,
     ): ChannelAccessNoticeRow => ({ messageKey, channelId, readerUserId: 'U0OWNER', handoffId, toldAt });
 
+    /** A notice as it reads back: the first installation's (the contract's database is not scoped). */
+    const stored = (row: ChannelAccessNoticeRow) => ({ ...row, installationId: 1 });
     const insert = (row: ChannelAccessNoticeRow) =>
       db.transaction((tx) => insertChannelAccessNotice(tx, row));
 
@@ -57,12 +59,12 @@ export function channelAccessNoticesContract(engine: Engine): void {
       expect(await insert(notice('k5', 'C0X', null, plus(2)))).toBe(true);
       expect(await insert(notice('k6', 'C0X', null, plus(2)))).toBe(true);
       expect(await channelAccessNoticesIn(db, 'C0X')).toEqual([
-        notice('k1', 'C0X', h1),
-        notice('k3', 'C0X', h2, plus(1)),
-        notice('k5', 'C0X', null, plus(2)),
-        notice('k6', 'C0X', null, plus(2)),
+        stored(notice('k1', 'C0X', h1)),
+        stored(notice('k3', 'C0X', h2, plus(1))),
+        stored(notice('k5', 'C0X', null, plus(2))),
+        stored(notice('k6', 'C0X', null, plus(2))),
       ]);
-      expect(await channelAccessNoticesIn(db, 'C0Y')).toEqual([notice('k4', 'C0Y', h1)]);
+      expect(await channelAccessNoticesIn(db, 'C0Y')).toEqual([stored(notice('k4', 'C0Y', h1))]);
       expect(await channelAccessNoticesIn(db, 'C0NONE')).toEqual([]);
     });
 

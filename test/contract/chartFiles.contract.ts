@@ -16,6 +16,7 @@ export function chartFilesContract(engine: Engine): void {
       expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
       await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at));
       expect(await findChartFile(db, 'C0CHAN:abc')).toEqual({
+        installationId: 1,
         contentHash: 'C0CHAN:abc',
         fileId: 'F0FIRST',
         uploadedAt: at,
@@ -28,6 +29,7 @@ export function chartFilesContract(engine: Engine): void {
       const later = new Date(at.getTime() + 1);
       await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0SECOND', later));
       expect(await findChartFile(db, 'C0CHAN:abc')).toEqual({
+        installationId: 1,
         contentHash: 'C0CHAN:abc',
         fileId: 'F0FIRST',
         uploadedAt: at,
@@ -46,6 +48,7 @@ export function chartFilesContract(engine: Engine): void {
       const later = new Date(at.getTime() + 60_000);
       await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0AGAIN', later));
       expect(await findChartFile(db, 'C0CHAN:abc')).toEqual({
+        installationId: 1,
         contentHash: 'C0CHAN:abc',
         fileId: 'F0AGAIN',
         uploadedAt: later,

@@ -97,7 +97,7 @@ export function checksContract(engine: Engine): void {
       const found = await findResellers(db, 'northwind');
       expect(found.map((r) => r.resellerKey).sort()).toEqual(['acme', 'globex']);
       const acme = found.find((r) => r.resellerKey === 'acme');
-      expect(acme).toEqual({ id: expect.any(Number), ...reseller('northwind', 'acme') });
+      expect(acme).toEqual({ installationId: 1, id: expect.any(Number), ...reseller('northwind', 'acme') });
       expect(acme?.addedAt).toEqual(at);
 
       expect(await db.transaction((tx) => removeReseller(tx, 'northwind', 'acme'))).toBe(true);
@@ -124,6 +124,7 @@ export function checksContract(engine: Engine): void {
       ]);
       expect((await listResellers(db, 2)).map((r) => r.accountKey)).toEqual(['adatum', 'contoso']);
       expect((await listResellers(db, 1))[0]).toEqual({
+        installationId: 1,
         id: expect.any(Number),
         ...reseller('adatum', 'acme'),
       });

@@ -43,6 +43,7 @@ export function coversContract(engine: Engine): void {
         }),
       );
       expect(await findCover(db, 'U0AE')).toEqual({
+        installationId: 1,
         aeUserId: 'U0AE',
         coverUserId: 'U0OTHER',
         until: '2026-12-05',

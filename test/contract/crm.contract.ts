@@ -61,6 +61,7 @@ export function crmContract(engine: Engine): void {
       );
       const id = event?.id ?? 0;
       expect(await findEvent(db, id)).toEqual({
+        installationId: 1,
         id,
         handoffId,
         type: 'accepted',
@@ -180,9 +181,15 @@ export function crmContract(engine: Engine): void {
       const { classificationCorrections } = tablesOf(db);
       const rows = await db.select().from(classificationCorrections).orderBy(classificationCorrections.id);
       expect(rows).toEqual([
-        { id: expect.any(Number), ...correction },
-        { id: expect.any(Number), ...correction, correctedByUserId: 'crm:hubspot' },
-        { id: expect.any(Number), ...correction, correctedByUserId: 'U0REVOPS', reason: 'Fixed.' },
+        { installationId: 1, id: expect.any(Number), ...correction },
+        { installationId: 1, id: expect.any(Number), ...correction, correctedByUserId: 'crm:hubspot' },
+        {
+          installationId: 1,
+          id: expect.any(Number),
+          ...correction,
+          correctedByUserId: 'U0REVOPS',
+          reason: 'Fixed.',
+        },
       ]);
       expect(rows[0]?.correctedAt).toEqual(at);
     });

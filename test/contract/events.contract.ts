@@ -61,6 +61,7 @@ export function eventsContract(engine: Engine): void {
       const events = await eventsOf(db, h.id);
       expect(events).toEqual([
         {
+          installationId: 1,
           id: first,
           handoffId: h.id,
           type: 'sent',
@@ -76,6 +77,7 @@ export function eventsContract(engine: Engine): void {
           detail: { windowFrom: ms(5).toISOString(), nested: { n: 1.5, ok: true } },
         },
         {
+          installationId: 1,
           id: second,
           handoffId: h.id,
           type: 'accepted',

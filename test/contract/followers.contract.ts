@@ -32,14 +32,15 @@ export function followersContract(engine: Engine): void {
       await db.transaction((tx) => follow(tx, { handoffId, userId: 'U0MO', notify: 'decisions', at: later }));
       await db.transaction((tx) => follow(tx, { handoffId: other, userId: 'U0MO', notify: 'all', at }));
       expect(await followOf(db, handoffId, 'U0MO')).toEqual({
+        installationId: 1,
         handoffId,
         userId: 'U0MO',
         notify: 'decisions',
         createdAt: at,
       });
       expect(await followersOf(db, handoffId)).toEqual([
-        { handoffId, userId: 'U0MO', notify: 'decisions', createdAt: at },
-        { handoffId, userId: 'U0RITA', notify: 'decisions', createdAt: later },
+        { installationId: 1, handoffId, userId: 'U0MO', notify: 'decisions', createdAt: at },
+        { installationId: 1, handoffId, userId: 'U0RITA', notify: 'decisions', createdAt: later },
       ]);
       expect(await db.transaction((tx) => unfollow(tx, handoffId, 'U0MO'))).toBe(true);
       expect(await db.transaction((tx) => unfollow(tx, handoffId, 'U0MO'))).toBe(false);

@@ -95,6 +95,7 @@ export function handoffsContract(engine: Engine): void {
         stallNudgedAt: null,
       });
       expect(result?.decision).toEqual({
+        installationId: 1,
         id: expect.any(Number),
         handoffId: h.id,
         assignment: 1,
@@ -271,6 +272,7 @@ export function handoffsContract(engine: Engine): void {
         }),
       );
       expect(first).toEqual({
+        installationId: 1,
         id: expect.any(Number),
         handoffId: h.id,
         outcome: 'meeting_held',
@@ -281,6 +283,7 @@ export function handoffsContract(engine: Engine): void {
         recordedAt: ms(1),
       });
       expect(second).toEqual({
+        installationId: 1,
         id: expect.any(Number),
         handoffId: h.id,
         outcome: 'lost',

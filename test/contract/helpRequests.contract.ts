@@ -32,6 +32,7 @@ export function helpRequestsContract(engine: Engine): void {
       const expected = {
         ...request('V1'),
         id: inserted?.id,
+        installationId: 1,
         partnerOrg: null,
         partnerKey: null,
         claimedByUserId: null,

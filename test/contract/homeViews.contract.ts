@@ -43,6 +43,7 @@ export function homeViewsContract(engine: Engine): void {
         recordHomeView(tx, { userId: 'U0A', hash: 'h1', period: 'quarter', metrics: true, now: ms(1) }),
       );
       expect(await findHomeView(db, 'U0A')).toEqual({
+        installationId: 1,
         userId: 'U0A',
         hash: 'h1',
         period: 'quarter',
@@ -72,6 +73,7 @@ export function homeViewsContract(engine: Engine): void {
     it('opens a Home once (an existing view stays as it is) and returns the changes asked of it so far', async () => {
       expect(await db.transaction((tx) => homeOpening(tx, 'U0A', true, ms(1)))).toBe(0);
       expect(await findHomeView(db, 'U0A')).toEqual({
+        installationId: 1,
         userId: 'U0A',
         hash: null,
         period: null,

@@ -1,6 +1,10 @@
+import { asc } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { tablesOf } from '../../src/db/engine.js';
+import { installationOf, scopedTo } from '../../src/db/installationScope.js';
 import {
   installationByKey,
+  installationInForce,
   installedNow,
   markUninstalled,
   otherInstallation,
@@ -9,6 +13,7 @@ import {
 } from '../../src/db/repositories/installations.js';
 import type { Db } from '../../src/db/types.js';
 import { type Engine, eachTestOn } from './engine.js';
+import { addHandoff } from './seed.js';
 
 export function installationsContract(engine: Engine): void {
   describe(`installations repository (${engine.name})`, () => {
@@ -70,6 +75,80 @@ export function installationsContract(engine: Engine): void {
       expect(await otherInstallation(db, 'T0OTHER')).toMatchObject({ installKey: 'T0ACME' });
       await db.transaction((tx) => markUninstalled(tx, 'T0ACME', later));
       expect(await otherInstallation(db, 'T0OTHER')).toBeUndefined();
+    });
+
+    it('writes for the newest installation in force, and for the first (1) while none is', async () => {
+      expect(await installationInForce(db)).toBe(1);
+      await db.transaction((tx) => recordTokenInstallation(tx, ids, at));
+      expect(await installationInForce(db)).toBe(1);
+      const oauth = {
+        source: 'oauth' as const,
+        sealed: 'v1.b',
+        botTokenExpiresAt: null,
+        installerUserId: null,
+      };
+      await db.transaction((tx) => markUninstalled(tx, 'T0ACME', later));
+      await db.transaction((tx) =>
+        saveInstallation(tx, { ...ids, ...oauth, installKey: 'T0BETA', teamId: 'T0BETA', at: later }),
+      );
+      const beta = await installationByKey(db, 'T0BETA');
+      expect(beta?.id).toBeGreaterThan(1);
+      expect(await installationInForce(db)).toBe(beta?.id);
+    });
+
+    it('stamps every insert of a scoped executor and its transactions with the installation, whatever was given', async () => {
+      const seven = scopedTo(db, 7);
+      expect(installationOf(seven)).toBe(7);
+      expect(installationOf(db)).toBeUndefined();
+      const unscoped = await addHandoff(db, at);
+      const scoped = await addHandoff(seven, at);
+      await seven.transaction(async (tx) => {
+        expect(installationOf(tx)).toBe(7);
+        const { handoffFollowers } = tablesOf(tx);
+        // One row, several rows, and a row naming another installation: all this executor's.
+        await tx
+          .insert(handoffFollowers)
+          .values({ handoffId: scoped, userId: 'U0ONE', notify: 'all', createdAt: at });
+        await tx.insert(handoffFollowers).values([
+          { handoffId: scoped, userId: 'U0TWO', notify: 'all', createdAt: at },
+          { handoffId: scoped, userId: 'U0THREE', notify: 'all', createdAt: at, installationId: 3 },
+        ]);
+      });
+      const { handoffs, handoffFollowers } = tablesOf(db);
+      const owners = await db
+        .select({ id: handoffs.id, installationId: handoffs.installationId })
+        .from(handoffs)
+        .orderBy(asc(handoffs.id));
+      expect(owners).toEqual([
+        { id: unscoped, installationId: 1 },
+        { id: scoped, installationId: 7 },
+      ]);
+      const followers = await db
+        .select({ installationId: handoffFollowers.installationId })
+        .from(handoffFollowers);
+      expect(followers.map((f) => f.installationId)).toEqual([7, 7, 7]);
+    });
+
+    it('gives the rows the touch log’s triggers write the installation of their event', async () => {
+      const seven = scopedTo(db, 7);
+      const handoffId = await addHandoff(seven, at);
+      await seven.transaction((tx) =>
+        tx.insert(tablesOf(tx).handoffEvents).values({
+          handoffId,
+          type: 'accepted',
+          fromStatus: 'sent',
+          toStatus: 'accepted',
+          aeUserId: 'U0AE',
+          assignment: 1,
+          cycle: 1,
+          at,
+        }),
+      );
+      const { firstAccepts, metricFacts } = tablesOf(db);
+      const accepts = await db.select({ installationId: firstAccepts.installationId }).from(firstAccepts);
+      expect(accepts.map((a) => a.installationId)).toEqual([7, 7, 7]);
+      const facts = await db.select({ installationId: metricFacts.installationId }).from(metricFacts);
+      expect(facts).toEqual([{ installationId: 7 }]);
     });
   });
 }

@@ -26,28 +26,34 @@ export function internalChannelsContract(engine: Engine): void {
         now: false,
       });
       expect(await sharingOf(db, 'C0OPS')).toBe(false);
-      expect(await rows()).toEqual([{ channelId: 'C0OPS', shared: false, checkedAt: at }]);
+      expect(await rows()).toEqual([{ installationId: 1, channelId: 'C0OPS', shared: false, checkedAt: at }]);
 
       expect(await db.transaction((tx) => recordSharing(tx, 'C0OPS', true, plus(1)))).toEqual({
         was: false,
         now: true,
       });
       expect(await sharingOf(db, 'C0OPS')).toBe(true);
-      expect(await rows()).toEqual([{ channelId: 'C0OPS', shared: true, checkedAt: plus(1) }]);
+      expect(await rows()).toEqual([
+        { installationId: 1, channelId: 'C0OPS', shared: true, checkedAt: plus(1) },
+      ]);
 
       // An older word (by one millisecond) changes nothing, and says what holds.
       expect(await db.transaction((tx) => recordSharing(tx, 'C0OPS', false, at))).toEqual({
         was: true,
         now: true,
       });
-      expect(await rows()).toEqual([{ channelId: 'C0OPS', shared: true, checkedAt: plus(1) }]);
+      expect(await rows()).toEqual([
+        { installationId: 1, channelId: 'C0OPS', shared: true, checkedAt: plus(1) },
+      ]);
 
       // A word of the same moment replaces it.
       expect(await db.transaction((tx) => recordSharing(tx, 'C0OPS', false, plus(1)))).toEqual({
         was: true,
         now: false,
       });
-      expect(await rows()).toEqual([{ channelId: 'C0OPS', shared: false, checkedAt: plus(1) }]);
+      expect(await rows()).toEqual([
+        { installationId: 1, channelId: 'C0OPS', shared: false, checkedAt: plus(1) },
+      ]);
       expect(await sharingOf(db, 'C0OPS')).toBe(false);
     });
 
@@ -60,8 +66,8 @@ export function internalChannelsContract(engine: Engine): void {
       expect(await sharingOf(db, 'C0B')).toBe(false);
       expect(await sharingOf(db, 'C0C')).toBeUndefined();
       expect(await rows()).toEqual([
-        { channelId: 'C0A', shared: true, checkedAt: at },
-        { channelId: 'C0B', shared: false, checkedAt: plus(5) },
+        { installationId: 1, channelId: 'C0A', shared: true, checkedAt: at },
+        { installationId: 1, channelId: 'C0B', shared: false, checkedAt: plus(5) },
       ]);
     });
 

@@ -27,7 +27,15 @@ export function jobClaimsContract(engine: Engine): void {
     it('takes a slot no one claimed, and records the claim to the millisecond', async () => {
       expect(await claim('A', at, plus(60_000))).toBe(true);
       expect(await claims()).toEqual([
-        { job: 'sweep', slot, holder: 'A', claimedAt: at, leaseUntil: plus(60_000), doneAt: null },
+        {
+          installationId: 1,
+          job: 'sweep',
+          slot,
+          holder: 'A',
+          claimedAt: at,
+          leaseUntil: plus(60_000),
+          doneAt: null,
+        },
       ]);
     });
 
@@ -38,12 +46,21 @@ export function jobClaimsContract(engine: Engine): void {
       // The same holder is refused too while its own lease runs.
       expect(await claim('A', plus(30_000), plus(90_000))).toBe(false);
       expect(await claims()).toEqual([
-        { job: 'sweep', slot, holder: 'A', claimedAt: at, leaseUntil: plus(60_000), doneAt: null },
+        {
+          installationId: 1,
+          job: 'sweep',
+          slot,
+          holder: 'A',
+          claimedAt: at,
+          leaseUntil: plus(60_000),
+          doneAt: null,
+        },
       ]);
       // The lease ends at leaseUntil: a claim at that very millisecond takes it over.
       expect(await claim('B', plus(60_000), plus(120_000))).toBe(true);
       expect(await claims()).toEqual([
         {
+          installationId: 1,
           job: 'sweep',
           slot,
           holder: 'B',
@@ -58,7 +75,15 @@ export function jobClaimsContract(engine: Engine): void {
       expect(await claim('A', at, plus(60_000))).toBe(true);
       await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: plus(5_000) }));
       expect(await claims()).toEqual([
-        { job: 'sweep', slot, holder: 'A', claimedAt: at, leaseUntil: plus(60_000), doneAt: plus(5_000) },
+        {
+          installationId: 1,
+          job: 'sweep',
+          slot,
+          holder: 'A',
+          claimedAt: at,
+          leaseUntil: plus(60_000),
+          doneAt: plus(5_000),
+        },
       ]);
       expect(await claim('B', plus(10 * 60_000), plus(11 * 60_000))).toBe(false);
       expect(await claim('A', plus(10 * 60_000), plus(11 * 60_000))).toBe(false);
@@ -75,7 +100,15 @@ export function jobClaimsContract(engine: Engine): void {
         );
       expect(await again('A', plus(1_000))).toBe(true);
       expect(await claims()).toEqual([
-        { job: 'sweep', slot, holder: 'A', claimedAt: plus(1_000), leaseUntil: plus(61_000), doneAt: null },
+        {
+          installationId: 1,
+          job: 'sweep',
+          slot,
+          holder: 'A',
+          claimedAt: plus(1_000),
+          leaseUntil: plus(61_000),
+          doneAt: null,
+        },
       ]);
       // That new run is not over (unfinished, its lease running): not taken again meanwhile.
       expect(await again('B', plus(2_000))).toBe(false);

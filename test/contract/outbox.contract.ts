@@ -75,6 +75,7 @@ export function outboxContract(engine: Engine): void {
       const unset = { uncertainSince: null, scheduledAt: null, deliveredAt: null, surfaceKey: null };
       expect((await rows()).map(({ id: _id, ...r }) => r)).toEqual([
         {
+          installationId: 1,
           ...common,
           ...unset,
           dedupeKey: 'post',
@@ -92,6 +93,7 @@ export function outboxContract(engine: Engine): void {
           handoffId,
         },
         {
+          installationId: 1,
           ...common,
           ...unset,
           dedupeKey: 'plain',
@@ -105,6 +107,7 @@ export function outboxContract(engine: Engine): void {
           handoffId: null,
         },
         {
+          installationId: 1,
           ...common,
           ...unset,
           dedupeKey: 'update',
@@ -118,6 +121,7 @@ export function outboxContract(engine: Engine): void {
           handoffId,
         },
         {
+          installationId: 1,
           ...common,
           ...unset,
           dedupeKey: 'respond',
@@ -131,6 +135,7 @@ export function outboxContract(engine: Engine): void {
           handoffId: null,
         },
         {
+          installationId: 1,
           ...common,
           ...unset,
           dedupeKey: 'crm',

@@ -61,7 +61,14 @@ export function outboxAttemptsContract(engine: Engine): void {
       });
       const { postedMessages } = tablesOf(db);
       expect(await db.select().from(postedMessages)).toEqual([
-        { messageKey: 'posted-key', channelId: 'C0REAL', ts: '1.000100', handoffId, postedAt: later },
+        {
+          installationId: 1,
+          messageKey: 'posted-key',
+          channelId: 'C0REAL',
+          ts: '1.000100',
+          handoffId,
+          postedAt: later,
+        },
       ]);
       expect(await stillPending(db, posted as number)).toBe(false);
     });

@@ -73,8 +73,8 @@ export function outboxLeasesContract(engine: Engine): void {
       await claim('A', ['C1']);
       await claim('B', ['C2'], plus(5));
       expect(await conversationLeases(db, ['C2', 'C1', 'C9', 'C1'])).toEqual([
-        { channelKey: 'C1', holder: 'A', leaseUntil: plus(LEASE) },
-        { channelKey: 'C2', holder: 'B', leaseUntil: plus(LEASE + 5) },
+        { installationId: 1, channelKey: 'C1', holder: 'A', leaseUntil: plus(LEASE) },
+        { installationId: 1, channelKey: 'C2', holder: 'B', leaseUntil: plus(LEASE + 5) },
       ]);
       expect(await conversationLeases(db, [])).toEqual([]);
     });

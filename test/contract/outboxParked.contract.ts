@@ -111,6 +111,7 @@ export function outboxParkedContract(engine: Engine): void {
       expect(await countDead(db)).toBe(3);
       const row = (await findDead(db, 2))[1];
       expect(row).toEqual({
+        installationId: 1,
         id: d2,
         dedupeKey: 'd2',
         channelKey: 'C0CHAN',

@@ -43,6 +43,7 @@ export function packetsContract(engine: Engine): void {
       );
       const expected = {
         id: saved.id,
+        installationId: 1,
         sourceViewId: 'V1',
         authorUserId: 'U0AUTHOR',
         teamId: 'T0INTERNAL',
@@ -89,6 +90,7 @@ export function packetsContract(engine: Engine): void {
       );
       const expected = {
         id: first.id,
+        installationId: 1,
         sourceViewId: 'V1',
         authorUserId: 'U0AUTHOR',
         teamId: 'T0INTERNAL',
@@ -166,11 +168,21 @@ export function packetsContract(engine: Engine): void {
         await saveScorecard(tx, { handoffId: handoff.id, components: card(2), scoredAt: at });
         return handoff.id;
       });
-      expect(await findScorecard(db, id)).toEqual({ handoffId: id, components: card(2), scoredAt: at });
+      expect(await findScorecard(db, id)).toEqual({
+        installationId: 1,
+        handoffId: id,
+        components: card(2),
+        scoredAt: at,
+      });
       await db.transaction((tx) =>
         saveScorecard(tx, { handoffId: id, components: card(0), scoredAt: later }),
       );
-      expect(await findScorecard(db, id)).toEqual({ handoffId: id, components: card(0), scoredAt: later });
+      expect(await findScorecard(db, id)).toEqual({
+        installationId: 1,
+        handoffId: id,
+        components: card(0),
+        scoredAt: later,
+      });
       expect(await findScorecard(db, id + 1)).toBeUndefined();
       // Only for a handoff that exists.
       await expect(

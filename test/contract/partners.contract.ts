@@ -89,6 +89,7 @@ export function partnersContract(engine: Engine): void {
       expect(await partnerByName(db, 'Meridian')).toBeUndefined();
       const created = await partner('  Meridian Partners GmbH ');
       expect(created).toEqual({
+        installationId: 1,
         id: created.id,
         name: 'Meridian Partners GmbH',
         key: 'meridian partners',
@@ -139,6 +140,7 @@ export function partnersContract(engine: Engine): void {
         bindChannel(tx, { id: 'C1', name: 'ext-meridian' }, meridian.id, 'U0ADMIN', at),
       );
       const bound = {
+        installationId: 1,
         channelId: 'C1',
         channelName: 'ext-meridian',
         partnerId: meridian.id,
@@ -225,6 +227,7 @@ export function partnersContract(engine: Engine): void {
       );
       const unbound = await findChannelBinding(db, 'C3');
       expect(unbound).toEqual({
+        installationId: 1,
         channelId: 'C3',
         channelName: 'c',
         partnerId: null,
@@ -278,6 +281,7 @@ export function partnersContract(engine: Engine): void {
         bindWorkspace(tx, { teamId: 'T0M2', teamName: undefined }, meridian.id, 'U0ADMIN', ms(1)),
       );
       expect(await findWorkspace(db, 'T0M')).toEqual({
+        installationId: 1,
         teamId: 'T0M',
         teamName: 'Meridian HQ',
         partnerId: meridian.id,
@@ -285,6 +289,7 @@ export function partnersContract(engine: Engine): void {
         boundAt: at,
       });
       expect(await findWorkspace(db, 'T0M2')).toEqual({
+        installationId: 1,
         teamId: 'T0M2',
         teamName: null,
         partnerId: meridian.id,
@@ -298,6 +303,7 @@ export function partnersContract(engine: Engine): void {
         bindWorkspace(tx, { teamId: 'T0M', teamName: undefined }, northwind.id, 'U0OTHER', ms(2)),
       );
       expect(await findWorkspace(db, 'T0M')).toEqual({
+        installationId: 1,
         teamId: 'T0M',
         teamName: null,
         partnerId: northwind.id,

@@ -35,6 +35,7 @@ export function postedMessagesContract(engine: Engine): void {
         ]);
       });
       expect(await findPostedMessage(db, 'msg:1')).toEqual({
+        installationId: 1,
         messageKey: 'msg:1',
         channelId: 'C0ONE',
         ts: '1700000000.000100',
@@ -42,6 +43,7 @@ export function postedMessagesContract(engine: Engine): void {
         postedAt: plus(1),
       });
       expect(await findPostedMessage(db, 'msg:2')).toEqual({
+        installationId: 1,
         messageKey: 'msg:2',
         channelId: 'D0TWO',
         ts: '1700000000.000200',
@@ -96,6 +98,7 @@ export function postedMessagesContract(engine: Engine): void {
       );
       expect(newer).toBeGreaterThan(older ?? Number.POSITIVE_INFINITY);
       expect(await findOutboxByRecordAs(db, 'msg:p')).toEqual({
+        installationId: 1,
         id: newer,
         dedupeKey: 'd:2',
         channelKey: 'C0CHAN',

@@ -77,6 +77,7 @@ export function programContract(engine: Engine): void {
       expect(rows.map((r) => r.id)).toEqual(ids);
       expect(rows[0]?.body).toEqual({ users: ['U0AE1', 'U0AE2'], cap: 3, name: 'EMEA – Ünïcode “quoted”' });
       expect(rows[1]).toEqual({
+        installationId: 1,
         id: ids[1],
         kind: 'policy',
         key: 'strategic',

@@ -37,6 +37,7 @@ export function removedChannelsContract(engine: Engine): void {
       expect(await isChannelRemoved(db, 'C0ONE')).toBe(true);
       expect(await isChannelRemoved(db, 'C0TWO')).toBe(false);
       expect(await findRemovedChannel(db, 'C0ONE')).toEqual({
+        installationId: 1,
         channelId: 'C0ONE',
         how: 'event',
         since: at,
@@ -53,6 +54,7 @@ export function removedChannelsContract(engine: Engine): void {
       // A channel with no removal recorded: nothing written.
       await db.transaction((tx) => markAdminsTold(tx, 'C0NONE', plus(2)));
       expect(await findRemovedChannel(db, 'C0ONE')).toEqual({
+        installationId: 1,
         channelId: 'C0ONE',
         how: 'held',
         since: at,
@@ -75,6 +77,7 @@ export function removedChannelsContract(engine: Engine): void {
         ),
       ).toBe(true);
       expect(await findRemovedChannel(db, 'C0ONE')).toEqual({
+        installationId: 1,
         channelId: 'C0ONE',
         how: 'refused',
         since: plus(9),

@@ -30,7 +30,7 @@ export function slackRevocationsContract(engine: Engine): void {
       expect(await revocationOf(db, other)).toBeUndefined();
       const { slackRevocations } = tablesOf(db);
       expect(await db.select().from(slackRevocations)).toEqual([
-        { tokenHash: mine, event: 'tokens_revoked', revokedAt: at },
+        { installationId: 1, tokenHash: mine, event: 'tokens_revoked', revokedAt: at },
       ]);
     });
 

@@ -103,6 +103,7 @@ export function surfacesContract(engine: Engine): void {
       await surface(h.id, 'k2', { kind: 'partner_parent', viewer: null, audience: 'partner' });
       await surface(other.id, 'k3');
       expect(await findSurface(db, 'k1')).toEqual({
+        installationId: 1,
         id: expect.any(Number),
         key: 'k1',
         handoffId: h.id,

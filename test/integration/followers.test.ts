@@ -142,7 +142,7 @@ describe('following a handoff (issue 53 item 6)', () => {
     const followed = await clickInView(h, mo, view, ACTION_ID.follow, 'You follow this handoff');
     expect(viewText(followed)).toContain('decisions and outcomes');
     expect(await followRows(h, handoff.id)).toEqual([
-      { handoffId: handoff.id, userId: mo.id, notify: 'all', createdAt: h.clock.now() },
+      { installationId: 1, handoffId: handoff.id, userId: mo.id, notify: 'all', createdAt: h.clock.now() },
     ]);
 
     await accept(h, handoff.id);

@@ -868,6 +868,7 @@ describe('markDelivered and markSending (prepared)', () => {
         },
       ]);
       expect(await findPostedMessage(database.db, 'handoff:partner')).toEqual({
+        installationId: 1,
         messageKey: 'handoff:partner',
         channelId: 'C0PARTNER',
         ts: '1795442400.000100',

@@ -199,13 +199,11 @@ describe('migrate-to-postgres refuses, and rolls back', () => {
     const outboxId = (ids.prepare('select min(id) as id from outbox').get() as { id: number }).id;
     ids.close();
     const fixes: string[] = [];
+    // In the order the move copies them, foreign keys first: the outbox refers to handoffs.
     for (const expected of [
       { table: 'handoffs', row: { id: handoffId }, column: 'account_name' },
       { table: 'outbox', row: { id: outboxId }, column: 'payload' },
-    ].sort(
-      (a, b) =>
-        tablePairs().findIndex((t) => t.name === a.table) - tablePairs().findIndex((t) => t.name === b.table),
-    )) {
+    ]) {
       const move = moveToPostgres({ sourcePath: path, targetUrl: url });
       await expect(move).rejects.toThrow(NulCharacterError);
       const error = (await move.catch((e: unknown) => e)) as NulCharacterError;

@@ -93,6 +93,8 @@ describe('a handoff row through drizzle on both engines', () => {
       editCount: 0,
       questionOpen: false,
       stepNewDates: 0,
+      // The first installation's (db/installationScope.ts): a write not scoped to one.
+      installationId: 1,
     };
     expect(fromSqlite).toEqual({ ...nulls, ...defaults, ...handoff, partnerChannelId: null });
     expect(fromPg?.sentAt).toBeInstanceOf(Date);

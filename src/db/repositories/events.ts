@@ -31,6 +31,7 @@ const insertEventQuery = preparedQuery('events_insert', (exec, { handoffEvents }
   exec
     .insert(handoffEvents)
     .values({
+      installationId: sql.placeholder('installationId'),
       handoffId: sql.placeholder('handoffId'),
       type: sql.placeholder('type'),
       fromStatus: sql.placeholder('fromStatus'),

@@ -154,6 +154,7 @@ const { run: insertPublish } = preparedQuery('home_views_queue_publish', (exec, 
   exec
     .insert(outbox)
     .values({
+      installationId: sql.placeholder('installationId'),
       ...queuedRow(),
       payload: {},
       audience: 'internal',

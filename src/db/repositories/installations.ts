@@ -32,6 +32,14 @@ export function installedNow(exec: Executor): Promise<InstallationRow[]> {
     .orderBy(installations.id) as Promise<InstallationRow[]>;
 }
 
+/**
+ * The installation a deployment writes for (db/installationScope.ts): the newest in force; 1 while none is, which the
+ * first one recorded becomes (an OAuth install is waited for first; a token deployment records its own at start).
+ */
+export async function installationInForce(exec: Executor): Promise<number> {
+  return (await installedNow(exec)).at(-1)?.id ?? 1;
+}
+
 /** The newest installation in force other than this key's: the one a single-installation deployment serves. */
 export function otherInstallation(exec: Executor, installKey: string): Promise<InstallationRow | undefined> {
   const { installations } = tablesOf(exec);

@@ -21,6 +21,7 @@ const { run: insertSurfaceRow } = preparedQuery('surfaces_insert', (exec, { surf
   exec
     .insert(surfaces)
     .values({
+      installationId: sql.placeholder('installationId'),
       key: sql.placeholder('key'),
       handoffId: sql.placeholder('handoffId'),
       kind: sql.placeholder('kind'),
@@ -134,6 +135,7 @@ const { run: insertRefresh } = preparedQuery('surfaces_queue_refresh', (exec, { 
   exec
     .insert(outbox)
     .values({
+      installationId: sql.placeholder('installationId'),
       ...queuedRow(),
       payload: {},
       audience: 'internal',
@@ -190,6 +192,7 @@ const { run: insertUpdate } = preparedQuery('surfaces_queue_update', (exec, { ou
   exec
     .insert(outbox)
     .values({
+      installationId: sql.placeholder('installationId'),
       ...queuedRow(),
       payload: {},
       method: 'chat.update',

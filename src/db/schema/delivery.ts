@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { createdAt, timestamp } from '../columns.js';
+import { createdAt, type Stored, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 
 /** `crm.activity`: a Salesforce Task or HubSpot note for one event of a linked handoff (channel key crm:<system>:<id>). */
@@ -63,6 +63,8 @@ export const outbox = sqliteTable(
     surfaceKey: text('surface_key'),
     createdAt: createdAt(),
     deliveredAt: timestamp('delivered_at'),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [
     uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
@@ -83,6 +85,8 @@ export const postedMessages = sqliteTable('posted_messages', {
   ts: text('ts').notNull(),
   handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
   postedAt: timestamp('posted_at').notNull(),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });
 
 export const SURFACE_KINDS = [
@@ -148,6 +152,8 @@ export const surfaces = sqliteTable(
     /** A hash of what Slack shows now: an update that would render the same is not sent. */
     renderedHash: text('rendered_hash'),
     createdAt: createdAt(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('surfaces_key_idx').on(t.key), index('surfaces_handoff_id_idx').on(t.handoffId)],
 );
@@ -168,6 +174,8 @@ export const homeViews = sqliteTable('home_views', {
   wanted: integer('wanted').notNull().default(0),
   shown: integer('shown').notNull().default(0),
   openedAt: timestamp('opened_at').notNull(),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });
 
 /** Chart images already uploaded to Slack, by a hash of their content: the same picture is uploaded once. */
@@ -175,11 +183,13 @@ export const chartFiles = sqliteTable('chart_files', {
   contentHash: text('content_hash').primaryKey(),
   fileId: text('file_id').notNull(),
   uploadedAt: timestamp('uploaded_at').notNull(),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });
 
-export type SurfaceRow = typeof surfaces.$inferSelect;
+export type SurfaceRow = Stored<typeof surfaces.$inferSelect>;
 
-export type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxRow = Stored<typeof outbox.$inferSelect>;
 
 /**
  * Which process delivers each outbox conversation (channel key), until when (issue 34, replicas): one at a time, so a
@@ -190,6 +200,8 @@ export const outboxLeases = sqliteTable('outbox_leases', {
   channelKey: text('channel_key').primaryKey(),
   holder: text('holder').notNull(),
   leaseUntil: timestamp('lease_until').notNull(),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });
 
-export type OutboxLeaseRow = typeof outboxLeases.$inferSelect;
+export type OutboxLeaseRow = Stored<typeof outboxLeases.$inferSelect>;

@@ -7,7 +7,7 @@ import type { Step } from '../../domain/escalation.js';
 import { DECISIONS, HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../../domain/lifecycle.js';
 import { OUTCOMES } from '../../domain/outcomes.js';
 import type { ComponentResult } from '../../domain/scoring.js';
-import { createdAt, optionalChannelId, timestamp, updatedAt } from '../columns.js';
+import { createdAt, optionalChannelId, type Stored, timestamp, updatedAt } from '../columns.js';
 
 /**
  * One finding of the conflict and duplicate check, as stored with a handoff (packets/checks.ts `Finding`): another
@@ -211,6 +211,8 @@ export const handoffs = sqliteTable(
     routingReason: text('routing_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   // Each index, the queries whose plans use it (EXPLAIN QUERY PLAN over every statement the integration tests run;
   // docs/architecture.md "Indexes of the handoffs table"). Every full one is written again when a status changes; the
@@ -277,6 +279,8 @@ export const handoffScorecards = sqliteTable(
     components: text('components', { mode: 'json' }).notNull().$type<ComponentResult[]>(),
     /** When it was scored: the send, or the edit that replaced it. */
     scoredAt: timestamp('scored_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   // The table's key (SQLite's rowid, an integer primary key), given on insert: the handoff's id.
   (t) => [primaryKey({ columns: [t.handoffId] })],
@@ -298,6 +302,8 @@ export const decisions = sqliteTable(
     decidedByUserId: text('decided_by_user_id').notNull(),
     decidedByTeamId: text('decided_by_team_id').notNull(),
     decidedAt: timestamp('decided_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   // One decision per assignment: a double click or a retry cannot record a second one.
   (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
@@ -316,14 +322,16 @@ export const drafts = sqliteTable('drafts', {
   content: text('content', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });
 
-export type HandoffRow = typeof handoffs.$inferSelect;
+export type HandoffRow = Stored<typeof handoffs.$inferSelect>;
 
 export type NewHandoffRow = typeof handoffs.$inferInsert;
 
-export type DecisionRow = typeof decisions.$inferSelect;
+export type DecisionRow = Stored<typeof decisions.$inferSelect>;
 
-export type HandoffScorecardRow = typeof handoffScorecards.$inferSelect;
+export type HandoffScorecardRow = Stored<typeof handoffScorecards.$inferSelect>;
 
-export type DraftRow = typeof drafts.$inferSelect;
+export type DraftRow = Stored<typeof drafts.$inferSelect>;

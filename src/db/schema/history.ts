@@ -2,7 +2,7 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 import { FOLLOW_CHOICES } from '../../domain/following.js';
 import { HANDOFF_STATUSES } from '../../domain/lifecycle.js';
 import { OUTCOMES } from '../../domain/outcomes.js';
-import { createdAt, timestamp } from '../columns.js';
+import { createdAt, type Stored, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 
 /**
@@ -20,6 +20,8 @@ export const channelAccessNotices = sqliteTable(
     readerUserId: text('reader_user_id').notNull(),
     handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
     toldAt: timestamp('told_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.channelId, t.handoffId)],
 );
@@ -40,6 +42,8 @@ export const outcomes = sqliteTable(
     note: text('note'),
     recordedByUserId: text('recorded_by_user_id').notNull(),
     recordedAt: timestamp('recorded_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.handoffId, t.outcome)],
 );
@@ -68,6 +72,8 @@ export const outcomeReports = sqliteTable(
     status: text('status', { enum: OUTCOME_REPORT_STATUSES }).notNull(),
     answeredByUserId: text('answered_by_user_id'),
     answeredAt: timestamp('answered_at'),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('outcome_reports_handoff_id_status_idx').on(t.handoffId, t.status)],
 );
@@ -95,6 +101,8 @@ export const questions = sqliteTable(
     answer: text('answer'),
     answeredByUserId: text('answered_by_user_id'),
     answeredAt: timestamp('answered_at'),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   // One question per AE of the handoff: a double submit or a retry stores one.
   (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
@@ -113,6 +121,8 @@ export const classificationCorrections = sqliteTable(
     reason: text('reason').notNull(),
     correctedByUserId: text('corrected_by_user_id').notNull(),
     correctedAt: timestamp('corrected_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('classification_corrections_handoff_id_idx').on(t.handoffId)],
 );
@@ -209,6 +219,8 @@ export const handoffEvents = sqliteTable(
     businessHours: real('business_hours'),
     /** What else matters for this kind of event (reason code, reminder number, extra days, previous AE, ...). */
     detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   // Each index, the queries that use it (EXPLAIN QUERY PLAN over the statements the integration tests run); every
   // event writes an entry in each. `(ae_user_id, type)` served the metrics before metric_facts (migration 0009) and
@@ -244,6 +256,8 @@ export const helpRequests = sqliteTable(
     claimedByUserId: text('claimed_by_user_id'),
     claimedAt: timestamp('claimed_at'),
     createdAt: createdAt(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [
     uniqueIndex('help_requests_source_view_id_idx').on(t.sourceViewId),
@@ -251,19 +265,19 @@ export const helpRequests = sqliteTable(
   ],
 );
 
-export type OutcomeRow = typeof outcomes.$inferSelect;
+export type OutcomeRow = Stored<typeof outcomes.$inferSelect>;
 
-export type OutcomeReportRow = typeof outcomeReports.$inferSelect;
+export type OutcomeReportRow = Stored<typeof outcomeReports.$inferSelect>;
 
-export type QuestionRow = typeof questions.$inferSelect;
+export type QuestionRow = Stored<typeof questions.$inferSelect>;
 
-export type HandoffEventRow = typeof handoffEvents.$inferSelect;
+export type HandoffEventRow = Stored<typeof handoffEvents.$inferSelect>;
 
 export type NewHandoffEventRow = typeof handoffEvents.$inferInsert;
 
-export type HelpRequestRow = typeof helpRequests.$inferSelect;
+export type HelpRequestRow = Stored<typeof helpRequests.$inferSelect>;
 
-export type ChannelAccessNoticeRow = typeof channelAccessNotices.$inferSelect;
+export type ChannelAccessNoticeRow = Stored<typeof channelAccessNotices.$inferSelect>;
 
 /**
  * Who follows a handoff (issue 53 item 6): an internal person who may view it chose to hear of its decisions (and,
@@ -279,11 +293,13 @@ export const handoffFollowers = sqliteTable(
     userId: text('user_id').notNull(),
     notify: text('notify', { enum: FOLLOW_CHOICES }).notNull(),
     createdAt: timestamp('created_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
 );
 
-export type HandoffFollowerRow = typeof handoffFollowers.$inferSelect;
+export type HandoffFollowerRow = Stored<typeof handoffFollowers.$inferSelect>;
 
 /**
  * "Review attribution" items (issue 54): the CRM's read-back contradicts the class chosen at entry. Credit is fixed at
@@ -303,8 +319,10 @@ export const attributionReviews = sqliteTable(
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at'),
     note: text('note'),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('attribution_reviews_status').on(t.status, t.handoffId)],
 );
 
-export type AttributionReviewRow = typeof attributionReviews.$inferSelect;
+export type AttributionReviewRow = Stored<typeof attributionReviews.$inferSelect>;

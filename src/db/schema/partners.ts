@@ -6,7 +6,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { createdAt, timestamp, updatedAt } from '../columns.js';
+import { createdAt, type Stored, timestamp, updatedAt } from '../columns.js';
 
 /**
  * The partner directory: each partner organization once. Handoffs, channels and Slack Connect workspaces point at
@@ -23,6 +23,8 @@ export const partners = sqliteTable(
     domain: text('domain'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('partners_key_idx').on(t.key)],
 );
@@ -36,6 +38,8 @@ export const partnerAliases = sqliteTable(
     partnerId: integer('partner_id')
       .notNull()
       .references(() => partners.id, { onDelete: 'cascade' }),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('partner_aliases_partner_id_idx').on(t.partnerId)],
 );
@@ -51,6 +55,8 @@ export const partnerWorkspaces = sqliteTable(
       .references(() => partners.id, { onDelete: 'cascade' }),
     boundByUserId: text('bound_by_user_id').notNull(),
     boundAt: timestamp('bound_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('partner_workspaces_partner_id_idx').on(t.partnerId)],
 );
@@ -76,6 +82,8 @@ export const removedChannels = sqliteTable('removed_channels', {
    * to tell (a partner channel, whose owners are told per held update by partners/partnerChannel.ts; no admins).
    */
   adminsToldAt: timestamp('admins_told_at'),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });
 
 export const PARTNER_CHANNEL_STATUSES = ['active', 'held'] as const;
@@ -109,6 +117,8 @@ export const partnerChannels = sqliteTable(
       .default({}),
     boundByUserId: text('bound_by_user_id').notNull(),
     updatedAt: updatedAt(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('partner_channels_partner_id_idx').on(t.partnerId)],
 );
@@ -124,16 +134,18 @@ export const registeredResellers = sqliteTable(
     resellerName: text('reseller_name').notNull(),
     addedByUserId: text('added_by_user_id').notNull(),
     addedAt: timestamp('added_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(t.accountKey, t.resellerKey)],
 );
 
-export type ResellerRow = typeof registeredResellers.$inferSelect;
+export type ResellerRow = Stored<typeof registeredResellers.$inferSelect>;
 
-export type PartnerRow = typeof partners.$inferSelect;
+export type PartnerRow = Stored<typeof partners.$inferSelect>;
 
-export type PartnerChannelRow = typeof partnerChannels.$inferSelect;
+export type PartnerChannelRow = Stored<typeof partnerChannels.$inferSelect>;
 
-export type PartnerWorkspaceRow = typeof partnerWorkspaces.$inferSelect;
+export type PartnerWorkspaceRow = Stored<typeof partnerWorkspaces.$inferSelect>;
 
-export type RemovedChannelRow = typeof removedChannels.$inferSelect;
+export type RemovedChannelRow = Stored<typeof removedChannels.$inferSelect>;

@@ -106,6 +106,8 @@ export const handoffs = pgTable(
     routingReason: text('routing_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [
     uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
@@ -145,6 +147,8 @@ export const handoffScorecards = pgTable(
       .references(() => handoffs.id, { onDelete: 'restrict' }),
     components: jsonb('components').notNull().$type<ComponentResult[]>(),
     scoredAt: timestamp('scored_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.handoffId] })],
 );
@@ -163,6 +167,8 @@ export const decisions = pgTable(
     decidedByUserId: text('decided_by_user_id').notNull(),
     decidedByTeamId: text('decided_by_team_id').notNull(),
     decidedAt: timestamp('decided_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
 );
@@ -175,4 +181,6 @@ export const drafts = pgTable('drafts', {
   content: jsonb('content').notNull().$type<Record<string, unknown>>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });

@@ -25,6 +25,8 @@ export const channelAccessNotices = pgTable(
     readerUserId: text('reader_user_id').notNull(),
     handoffId: integer('handoff_id').references((): AnyPgColumn => handoffs.id, { onDelete: 'restrict' }),
     toldAt: timestamp('told_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.channelId, t.handoffId)],
 );
@@ -42,6 +44,8 @@ export const outcomes = pgTable(
     note: text('note'),
     recordedByUserId: text('recorded_by_user_id').notNull(),
     recordedAt: timestamp('recorded_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.handoffId, t.outcome)],
 );
@@ -62,6 +66,8 @@ export const outcomeReports = pgTable(
     status: text('status', { enum: OUTCOME_REPORT_STATUSES }).notNull(),
     answeredByUserId: text('answered_by_user_id'),
     answeredAt: timestamp('answered_at'),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('outcome_reports_handoff_id_status_idx').on(t.handoffId, t.status)],
 );
@@ -82,6 +88,8 @@ export const questions = pgTable(
     answer: text('answer'),
     answeredByUserId: text('answered_by_user_id'),
     answeredAt: timestamp('answered_at'),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
 );
@@ -98,6 +106,8 @@ export const classificationCorrections = pgTable(
     reason: text('reason').notNull(),
     correctedByUserId: text('corrected_by_user_id').notNull(),
     correctedAt: timestamp('corrected_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('classification_corrections_handoff_id_idx').on(t.handoffId)],
 );
@@ -121,6 +131,8 @@ export const handoffEvents = pgTable(
     at: timestamp('at').notNull(),
     businessHours: doublePrecision('business_hours'),
     detail: jsonb('detail').$type<Record<string, unknown>>(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [
     index('handoff_events_handoff_id_id_idx').on(t.handoffId, t.id),
@@ -145,6 +157,8 @@ export const helpRequests = pgTable(
     claimedByUserId: text('claimed_by_user_id'),
     claimedAt: timestamp('claimed_at'),
     createdAt: createdAt(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [
     uniqueIndex('help_requests_source_view_id_idx').on(t.sourceViewId),
@@ -161,6 +175,8 @@ export const handoffFollowers = pgTable(
     userId: text('user_id').notNull(),
     notify: text('notify', { enum: FOLLOW_CHOICES }).notNull(),
     createdAt: timestamp('created_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
 );
@@ -178,6 +194,8 @@ export const attributionReviews = pgTable(
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at'),
     note: text('note'),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('attribution_reviews_status').on(t.status, t.handoffId)],
 );

@@ -23,6 +23,8 @@ export const firstAccepts = pgTable(
     firstEventId: integer('first_event_id').notNull(),
     firstHandoffId: integer('first_handoff_id').notNull(),
     secondEventId: integer('second_event_id'),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.aeUserId, t.scope, t.scopeKey] })],
 );
@@ -45,6 +47,8 @@ export const metricFacts = pgTable(
     partnerOrg: text('partner_org').notNull(),
     authorUserId: text('author_user_id').notNull(),
     score: integer('score'),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.at, t.eventId] })],
 );
@@ -68,6 +72,8 @@ export const crmMoney = pgTable(
     owner: text('owner'),
     readAt: timestamp('read_at').notNull(),
     changedAt: timestamp('changed_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.handoffId] })],
 );
@@ -90,6 +96,8 @@ export const crmMoneyHistory = pgTable(
     closeDate: text('close_date'),
     owner: text('owner'),
     at: timestamp('at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('crm_money_history_handoff').on(t.handoffId, t.id)],
 );
@@ -101,4 +109,6 @@ export const crmCurrencies = pgTable('crm_currencies', {
     .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()
     .notNull(),
   readAt: timestamp('read_at').notNull(),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });

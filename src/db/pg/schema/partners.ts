@@ -11,6 +11,8 @@ export const partners = pgTable(
     domain: text('domain'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('partners_key_idx').on(t.key)],
 );
@@ -23,6 +25,8 @@ export const partnerAliases = pgTable(
     partnerId: integer('partner_id')
       .notNull()
       .references(() => partners.id, { onDelete: 'cascade' }),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('partner_aliases_partner_id_idx').on(t.partnerId)],
 );
@@ -37,6 +41,8 @@ export const partnerWorkspaces = pgTable(
       .references(() => partners.id, { onDelete: 'cascade' }),
     boundByUserId: text('bound_by_user_id').notNull(),
     boundAt: timestamp('bound_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('partner_workspaces_partner_id_idx').on(t.partnerId)],
 );
@@ -46,6 +52,8 @@ export const removedChannels = pgTable('removed_channels', {
   how: text('how', { enum: REMOVED_CHANNEL_HOWS }).notNull(),
   since: timestamp('since').notNull(),
   adminsToldAt: timestamp('admins_told_at'),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });
 
 export const partnerChannels = pgTable(
@@ -60,6 +68,8 @@ export const partnerChannels = pgTable(
     strangersHeardAt: jsonb('strangers_heard_at').$type<Record<string, string>>().notNull().default({}),
     boundByUserId: text('bound_by_user_id').notNull(),
     updatedAt: updatedAt(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('partner_channels_partner_id_idx').on(t.partnerId)],
 );
@@ -74,6 +84,8 @@ export const registeredResellers = pgTable(
     resellerName: text('reseller_name').notNull(),
     addedByUserId: text('added_by_user_id').notNull(),
     addedAt: timestamp('added_at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(t.accountKey, t.resellerKey)],
 );

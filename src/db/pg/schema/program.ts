@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { id, timestamp } from '../columns.js';
 
 export const covers = pgTable('covers', {
@@ -7,6 +7,8 @@ export const covers = pgTable('covers', {
   until: text('until').notNull(),
   setAt: timestamp('set_at').notNull(),
   awayFrom: text('away_from'),
+  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+  installationId: integer('installation_id').notNull().default(1),
 });
 
 export const programLog = pgTable(
@@ -19,6 +21,8 @@ export const programLog = pgTable(
     actor: text('actor').notNull(),
     note: text('note'),
     at: timestamp('at').notNull(),
+    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
+    installationId: integer('installation_id').notNull().default(1),
   },
   (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
 );

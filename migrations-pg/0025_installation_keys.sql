@@ -1,0 +1,66 @@
+ALTER TABLE "attribution_reviews" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "channel_access_notices" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "chart_files" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "classification_corrections" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "covers" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "crm_currencies" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "crm_money" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "crm_money_history" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "decisions" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "drafts" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "first_accepts" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "handoff_events" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "handoff_followers" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "handoff_scorecards" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "handoffs" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "help_requests" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "home_views" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "internal_channel_sharing" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "job_claims" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "metric_facts" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "outbox_leases" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "outcome_reports" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "outcomes" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "partner_aliases" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "partner_channels" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "partner_workspaces" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "partners" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "posted_messages" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "program_log" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "questions" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "registered_resellers" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "removed_channels" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "slack_revocations" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "surfaces" ADD COLUMN "installation_id" integer DEFAULT 1 NOT NULL;--> statement-breakpoint
+-- The rows the touch log's triggers write belong to the event's installation (issue 55): 0001's functions, with
+-- installation_id.
+CREATE OR REPLACE FUNCTION "handoff_events_first_accepts"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "first_accepts" ("ae_user_id", "scope", "scope_key", "first_event_id", "first_handoff_id",
+    "installation_id")
+  SELECT NEW."ae_user_id", s."scope", s."scope_key", NEW."id", NEW."handoff_id", NEW."installation_id"
+  FROM (
+    SELECT '' AS "scope", '' AS "scope_key"
+    UNION ALL SELECT 'partner', "partner_key" FROM "handoffs" WHERE "id" = NEW."handoff_id"
+    UNION ALL SELECT 'author', "author_user_id" FROM "handoffs" WHERE "id" = NEW."handoff_id"
+  ) s
+  ON CONFLICT ("ae_user_id", "scope", "scope_key") DO UPDATE SET "second_event_id" = excluded."first_event_id"
+    WHERE "first_accepts"."second_event_id" IS NULL AND "first_accepts"."first_handoff_id" <> excluded."first_handoff_id";
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION "handoff_events_metric_facts"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "metric_facts" ("at", "event_id", "type", "handoff_id", "ae_user_id", "business_hours", "partner_key",
+    "partner_org", "author_user_id", "score", "installation_id")
+  SELECT NEW."at", NEW."id",
+    CASE WHEN NEW."type" = 'expired' AND NULLIF(NEW."detail" -> 'away', 'null'::jsonb) IS NOT NULL
+      THEN 'expired_away' ELSE NEW."type" END,
+    NEW."handoff_id", NEW."ae_user_id", NEW."business_hours", h."partner_key",
+    COALESCE(p."name", h."partner_org"), h."author_user_id", h."score", NEW."installation_id"
+  FROM "handoffs" h LEFT JOIN "partners" p ON p."id" = h."partner_id" WHERE h."id" = NEW."handoff_id";
+  RETURN NULL;
+END;
+$$;
