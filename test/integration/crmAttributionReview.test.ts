@@ -177,7 +177,10 @@ describe('Review attribution (issue 54 item 4)', () => {
     expect(aeHome).not.toContain('Review attribution');
     expect(aeHome).not.toContain(ACTION_ID.reviewKeep);
 
-    // An AE clicking (a forged click) is refused by DM, no modal; their forged submission is refused on the form.
+    // An AE clicking (a forged click) is refused by DM, no modal; their forged submission is refused on the form. The
+    // refusal is the AE's next DM once what was queued for them before (Fabrikam's accept) is delivered: a DM still in
+    // the outbox at the click would land first (Postgres runs took the accept's DM for the refusal).
+    await outboxDrained(h);
     const byAe = await clickDecision(h, ACTION_ID.reviewKeep, item.id, ae);
     const refusal = 'Only RevOps or an admin can do that. Nothing was changed.';
     expect(await refusalText(h, byAe.reply)).toBe(refusal);
