@@ -167,8 +167,14 @@ async function closeModal(): Promise<void> {
   await page.locator('#modal-layer').waitFor({ state: 'hidden' });
 }
 
+/**
+ * The person's App Home as the page shows it once the app's publishes of it are delivered: a Home published again
+ * while a step reads it is drawn anew, and an element the step held is gone (a Node 22 run lost the section it was
+ * scrolling to that way).
+ */
 async function openHome(): Promise<Locator> {
   await openPlace(page, 'home');
+  await outboxDelivered(sandbox);
   const home = page.locator('#pane .home');
   await home.waitFor();
   return home;
@@ -209,7 +215,8 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
     await open.waitFor();
     const section = home.locator('.bk-section', { hasText: 'The program' });
     expect(await section.textContent()).toMatch(/1 pool · 1 escalation policy · 0 closure days · 1 admin/);
-    await section.scrollIntoViewIfNeeded();
+    // Scrolled to as it is drawn now: a locator finds the section again if the Home was drawn anew meanwhile.
+    await section.evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
     const from = await page.locator('#pane').boundingBox();
     const top = await section.boundingBox();
     const bottom = await homeButton(ACTION_ID.programOpen, 'history').boundingBox();
