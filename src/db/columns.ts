@@ -22,3 +22,12 @@ export const optionalChannelId = customType<{ data: string | null; driverData: s
  * (db/installationScope.ts), so no caller builds or carries it.
  */
 export type Stored<Row> = Omit<Row, 'installationId'>;
+
+/** A deployment's first installation: what a database from before the keys, and an unscoped write, belong to. */
+export const FIRST_INSTALLATION = 1;
+
+/**
+ * The installation a row belongs to (installations.id, issue 55): stamped by the executor's scope
+ * (db/installationScope.ts); FIRST_INSTALLATION for a row written unscoped or before the keys.
+ */
+export const installationId = () => integer('installation_id').notNull().default(FIRST_INSTALLATION);

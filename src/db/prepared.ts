@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
+import { FIRST_INSTALLATION } from './columns.js';
 import { changed, isPostgres, type Tables, tablesOf } from './engine.js';
 import { installationOf, unscopedOf } from './installationScope.js';
 import { idleWriterOf } from './store.js';
@@ -47,7 +48,7 @@ export const stored = (name: string) => sql`${sql.placeholder(name)}`;
  * every run fills with its executor's installation (1, the first, for an unscoped one).
  */
 const withInstallation = (exec: Executor, params: Record<string, unknown>) => ({
-  installationId: installationOf(exec) ?? 1,
+  installationId: installationOf(exec) ?? FIRST_INSTALLATION,
   ...params,
 });
 

@@ -1,4 +1,5 @@
 import { customType, integer, timestamp as pgTimestamp } from 'drizzle-orm/pg-core';
+import { FIRST_INSTALLATION } from '../columns.js';
 
 /**
  * The Postgres twin of ../columns.ts: SQLite keeps milliseconds since the epoch in an integer (drizzle's
@@ -20,3 +21,9 @@ export const optionalChannelId = customType<{ data: string | null; driverData: s
 
 /** SQLite's `integer primary key autoincrement`. */
 export const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+
+/**
+ * The installation a row belongs to (installations.id, issue 55): stamped by the executor's scope
+ * (db/installationScope.ts); FIRST_INSTALLATION for a row written unscoped or before the keys.
+ */
+export const installationId = () => integer('installation_id').notNull().default(FIRST_INSTALLATION);

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
+import { FIRST_INSTALLATION } from '../columns.js';
 import { first, tablesOf } from '../engine.js';
 import type { InstallationRow } from '../schema.js';
 
@@ -37,7 +38,7 @@ export function installedNow(exec: Executor): Promise<InstallationRow[]> {
  * first one recorded becomes (an OAuth install is waited for first; a token deployment records its own at start).
  */
 export async function installationInForce(exec: Executor): Promise<number> {
-  return (await installedNow(exec)).at(-1)?.id ?? 1;
+  return (await installedNow(exec)).at(-1)?.id ?? FIRST_INSTALLATION;
 }
 
 /** The newest installation in force other than this key's: the one a single-installation deployment serves. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { createdAt, type Stored, timestamp } from '../columns.js';
+import { createdAt, installationId, type Stored, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 
 /** `crm.activity`: a Salesforce Task or HubSpot note for one event of a linked handoff (channel key crm:<system>:<id>). */
@@ -63,8 +63,7 @@ export const outbox = sqliteTable(
     surfaceKey: text('surface_key'),
     createdAt: createdAt(),
     deliveredAt: timestamp('delivered_at'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [
     uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
@@ -85,8 +84,7 @@ export const postedMessages = sqliteTable('posted_messages', {
   ts: text('ts').notNull(),
   handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
   postedAt: timestamp('posted_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export const SURFACE_KINDS = [
@@ -152,8 +150,7 @@ export const surfaces = sqliteTable(
     /** A hash of what Slack shows now: an update that would render the same is not sent. */
     renderedHash: text('rendered_hash'),
     createdAt: createdAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('surfaces_key_idx').on(t.key), index('surfaces_handoff_id_idx').on(t.handoffId)],
 );
@@ -174,8 +171,7 @@ export const homeViews = sqliteTable('home_views', {
   wanted: integer('wanted').notNull().default(0),
   shown: integer('shown').notNull().default(0),
   openedAt: timestamp('opened_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 /** Chart images already uploaded to Slack, by a hash of their content: the same picture is uploaded once. */
@@ -183,8 +179,7 @@ export const chartFiles = sqliteTable('chart_files', {
   contentHash: text('content_hash').primaryKey(),
   fileId: text('file_id').notNull(),
   uploadedAt: timestamp('uploaded_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export type SurfaceRow = Stored<typeof surfaces.$inferSelect>;
@@ -200,8 +195,7 @@ export const outboxLeases = sqliteTable('outbox_leases', {
   channelKey: text('channel_key').primaryKey(),
   holder: text('holder').notNull(),
   leaseUntil: timestamp('lease_until').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export type OutboxLeaseRow = Stored<typeof outboxLeases.$inferSelect>;

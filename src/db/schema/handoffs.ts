@@ -7,7 +7,14 @@ import type { Step } from '../../domain/escalation.js';
 import { DECISIONS, HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../../domain/lifecycle.js';
 import { OUTCOMES } from '../../domain/outcomes.js';
 import type { ComponentResult } from '../../domain/scoring.js';
-import { createdAt, optionalChannelId, type Stored, timestamp, updatedAt } from '../columns.js';
+import {
+  createdAt,
+  installationId,
+  optionalChannelId,
+  type Stored,
+  timestamp,
+  updatedAt,
+} from '../columns.js';
 
 /**
  * One finding of the conflict and duplicate check, as stored with a handoff (packets/checks.ts `Finding`): another
@@ -211,8 +218,7 @@ export const handoffs = sqliteTable(
     routingReason: text('routing_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   // Each index, the queries whose plans use it (EXPLAIN QUERY PLAN over every statement the integration tests run;
   // docs/architecture.md "Indexes of the handoffs table"). Every full one is written again when a status changes; the
@@ -279,8 +285,7 @@ export const handoffScorecards = sqliteTable(
     components: text('components', { mode: 'json' }).notNull().$type<ComponentResult[]>(),
     /** When it was scored: the send, or the edit that replaced it. */
     scoredAt: timestamp('scored_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   // The table's key (SQLite's rowid, an integer primary key), given on insert: the handoff's id.
   (t) => [primaryKey({ columns: [t.handoffId] })],
@@ -302,8 +307,7 @@ export const decisions = sqliteTable(
     decidedByUserId: text('decided_by_user_id').notNull(),
     decidedByTeamId: text('decided_by_team_id').notNull(),
     decidedAt: timestamp('decided_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   // One decision per assignment: a double click or a retry cannot record a second one.
   (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
@@ -322,8 +326,7 @@ export const drafts = sqliteTable('drafts', {
   content: text('content', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export type HandoffRow = Stored<typeof handoffs.$inferSelect>;

@@ -2,7 +2,7 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 import { FOLLOW_CHOICES } from '../../domain/following.js';
 import { HANDOFF_STATUSES } from '../../domain/lifecycle.js';
 import { OUTCOMES } from '../../domain/outcomes.js';
-import { createdAt, type Stored, timestamp } from '../columns.js';
+import { createdAt, installationId, type Stored, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 
 /**
@@ -20,8 +20,7 @@ export const channelAccessNotices = sqliteTable(
     readerUserId: text('reader_user_id').notNull(),
     handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
     toldAt: timestamp('told_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.channelId, t.handoffId)],
 );
@@ -42,8 +41,7 @@ export const outcomes = sqliteTable(
     note: text('note'),
     recordedByUserId: text('recorded_by_user_id').notNull(),
     recordedAt: timestamp('recorded_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.handoffId, t.outcome)],
 );
@@ -72,8 +70,7 @@ export const outcomeReports = sqliteTable(
     status: text('status', { enum: OUTCOME_REPORT_STATUSES }).notNull(),
     answeredByUserId: text('answered_by_user_id'),
     answeredAt: timestamp('answered_at'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('outcome_reports_handoff_id_status_idx').on(t.handoffId, t.status)],
 );
@@ -101,8 +98,7 @@ export const questions = sqliteTable(
     answer: text('answer'),
     answeredByUserId: text('answered_by_user_id'),
     answeredAt: timestamp('answered_at'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   // One question per AE of the handoff: a double submit or a retry stores one.
   (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
@@ -121,8 +117,7 @@ export const classificationCorrections = sqliteTable(
     reason: text('reason').notNull(),
     correctedByUserId: text('corrected_by_user_id').notNull(),
     correctedAt: timestamp('corrected_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('classification_corrections_handoff_id_idx').on(t.handoffId)],
 );
@@ -219,8 +214,7 @@ export const handoffEvents = sqliteTable(
     businessHours: real('business_hours'),
     /** What else matters for this kind of event (reason code, reminder number, extra days, previous AE, ...). */
     detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   // Each index, the queries that use it (EXPLAIN QUERY PLAN over the statements the integration tests run); every
   // event writes an entry in each. `(ae_user_id, type)` served the metrics before metric_facts (migration 0009) and
@@ -256,8 +250,7 @@ export const helpRequests = sqliteTable(
     claimedByUserId: text('claimed_by_user_id'),
     claimedAt: timestamp('claimed_at'),
     createdAt: createdAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [
     uniqueIndex('help_requests_source_view_id_idx').on(t.sourceViewId),
@@ -293,8 +286,7 @@ export const handoffFollowers = sqliteTable(
     userId: text('user_id').notNull(),
     notify: text('notify', { enum: FOLLOW_CHOICES }).notNull(),
     createdAt: timestamp('created_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
 );
@@ -319,8 +311,7 @@ export const attributionReviews = sqliteTable(
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at'),
     note: text('note'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('attribution_reviews_status').on(t.status, t.handoffId)],
 );

@@ -1,6 +1,6 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { CRM_SYSTEMS } from '../../domain/crmLink.js';
-import { type Stored, timestamp } from '../columns.js';
+import { installationId, type Stored, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 import { HANDOFF_EVENT_TYPES } from './history.js';
 
@@ -19,8 +19,7 @@ export const firstAccepts = sqliteTable(
     firstHandoffId: integer('first_handoff_id').notNull(),
     /** The first later accept of another handoff (null until there is one). */
     secondEventId: integer('second_event_id'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.aeUserId, t.scope, t.scopeKey] })],
 );
@@ -47,8 +46,7 @@ export const metricFacts = sqliteTable(
     partnerOrg: text('partner_org').notNull(),
     authorUserId: text('author_user_id').notNull(),
     score: integer('score'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.at, t.eventId] })],
 );
@@ -78,8 +76,7 @@ export const crmMoney = sqliteTable(
     readAt: timestamp('read_at').notNull(),
     /** When the poll first read what the row now holds. */
     changedAt: timestamp('changed_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.handoffId] })],
 );
@@ -105,8 +102,7 @@ export const crmMoneyHistory = sqliteTable(
     closeDate: text('close_date'),
     owner: text('owner'),
     at: timestamp('at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('crm_money_history_handoff').on(t.handoffId, t.id)],
 );
@@ -121,8 +117,7 @@ export const crmCurrencies = sqliteTable('crm_currencies', {
     .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()
     .notNull(),
   readAt: timestamp('read_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export type CrmCurrencyRow = Stored<typeof crmCurrencies.$inferSelect>;

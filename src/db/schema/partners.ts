@@ -6,7 +6,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
-import { createdAt, type Stored, timestamp, updatedAt } from '../columns.js';
+import { createdAt, installationId, type Stored, timestamp, updatedAt } from '../columns.js';
 
 /**
  * The partner directory: each partner organization once. Handoffs, channels and Slack Connect workspaces point at
@@ -23,8 +23,7 @@ export const partners = sqliteTable(
     domain: text('domain'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('partners_key_idx').on(t.key)],
 );
@@ -38,8 +37,7 @@ export const partnerAliases = sqliteTable(
     partnerId: integer('partner_id')
       .notNull()
       .references(() => partners.id, { onDelete: 'cascade' }),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('partner_aliases_partner_id_idx').on(t.partnerId)],
 );
@@ -55,8 +53,7 @@ export const partnerWorkspaces = sqliteTable(
       .references(() => partners.id, { onDelete: 'cascade' }),
     boundByUserId: text('bound_by_user_id').notNull(),
     boundAt: timestamp('bound_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('partner_workspaces_partner_id_idx').on(t.partnerId)],
 );
@@ -82,8 +79,7 @@ export const removedChannels = sqliteTable('removed_channels', {
    * to tell (a partner channel, whose owners are told per held update by partners/partnerChannel.ts; no admins).
    */
   adminsToldAt: timestamp('admins_told_at'),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export const PARTNER_CHANNEL_STATUSES = ['active', 'held'] as const;
@@ -117,8 +113,7 @@ export const partnerChannels = sqliteTable(
       .default({}),
     boundByUserId: text('bound_by_user_id').notNull(),
     updatedAt: updatedAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('partner_channels_partner_id_idx').on(t.partnerId)],
 );
@@ -134,8 +129,7 @@ export const registeredResellers = sqliteTable(
     resellerName: text('reseller_name').notNull(),
     addedByUserId: text('added_by_user_id').notNull(),
     addedAt: timestamp('added_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(t.accountKey, t.resellerKey)],
 );

@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { type Stored, timestamp } from '../columns.js';
+import { installationId, type Stored, timestamp } from '../columns.js';
 
 /**
  * Cover: who answers for an AE while they are away (`/handoff cover`), until a day (inclusive, in the AE's
@@ -17,8 +17,7 @@ export const covers = sqliteTable('covers', {
    * dates given, the cover answers only while their Slack status says they are away.
    */
   awayFrom: text('away_from'),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export type CoverRow = Stored<typeof covers.$inferSelect>;
@@ -44,8 +43,7 @@ export const programLog = sqliteTable(
     /** Why, when it says more than the edit: "imported from ESCALATION_POLICY_FILE", "applied to open handoffs". */
     note: text('note'),
     at: timestamp('at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
 );

@@ -1,5 +1,5 @@
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { type Stored, timestamp } from '../columns.js';
+import { installationId, type Stored, timestamp } from '../columns.js';
 
 /**
  * One row the health check writes (`GET /healthz`, and once at start): a real write, so a database that can be read
@@ -24,8 +24,7 @@ export const jobClaims = sqliteTable(
     claimedAt: timestamp('claimed_at').notNull(),
     leaseUntil: timestamp('lease_until').notNull(),
     doneAt: timestamp('done_at'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.job, t.slot] })],
 );
@@ -41,8 +40,7 @@ export const internalChannelSharing = sqliteTable('internal_channel_sharing', {
   channelId: text('channel_id').primaryKey(),
   shared: integer('shared', { mode: 'boolean' }).notNull(),
   checkedAt: timestamp('checked_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 /**
@@ -55,8 +53,7 @@ export const slackRevocations = sqliteTable('slack_revocations', {
   tokenHash: text('token_hash').primaryKey(),
   event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
   revokedAt: timestamp('revoked_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { OUTBOX_METHODS, OUTBOX_STATUSES, SURFACE_KINDS } from '../../schema.js';
-import { createdAt, id, timestamp } from '../columns.js';
+import { createdAt, id, installationId, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 
 export const outbox = pgTable(
@@ -28,8 +28,7 @@ export const outbox = pgTable(
     surfaceKey: text('surface_key'),
     createdAt: createdAt(),
     deliveredAt: timestamp('delivered_at'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [
     uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
@@ -49,8 +48,7 @@ export const postedMessages = pgTable('posted_messages', {
   ts: text('ts').notNull(),
   handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
   postedAt: timestamp('posted_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export const surfaces = pgTable(
@@ -74,8 +72,7 @@ export const surfaces = pgTable(
     attempted: integer('attempted').notNull().default(0),
     renderedHash: text('rendered_hash'),
     createdAt: createdAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('surfaces_key_idx').on(t.key), index('surfaces_handoff_id_idx').on(t.handoffId)],
 );
@@ -88,22 +85,19 @@ export const homeViews = pgTable('home_views', {
   wanted: integer('wanted').notNull().default(0),
   shown: integer('shown').notNull().default(0),
   openedAt: timestamp('opened_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export const chartFiles = pgTable('chart_files', {
   contentHash: text('content_hash').primaryKey(),
   fileId: text('file_id').notNull(),
   uploadedAt: timestamp('uploaded_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export const outboxLeases = pgTable('outbox_leases', {
   channelKey: text('channel_key').primaryKey(),
   holder: text('holder').notNull(),
   leaseUntil: timestamp('lease_until').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });

@@ -8,7 +8,7 @@ import { DECISIONS, HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../.
 import { OUTCOMES } from '../../../domain/outcomes.js';
 import type { ComponentResult } from '../../../domain/scoring.js';
 import type { AccountFinding } from '../../schema.js';
-import { createdAt, id, optionalChannelId, timestamp, updatedAt } from '../columns.js';
+import { createdAt, id, installationId, optionalChannelId, timestamp, updatedAt } from '../columns.js';
 
 export const handoffs = pgTable(
   'handoffs',
@@ -106,8 +106,7 @@ export const handoffs = pgTable(
     routingReason: text('routing_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [
     uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
@@ -147,8 +146,7 @@ export const handoffScorecards = pgTable(
       .references(() => handoffs.id, { onDelete: 'restrict' }),
     components: jsonb('components').notNull().$type<ComponentResult[]>(),
     scoredAt: timestamp('scored_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.handoffId] })],
 );
@@ -167,8 +165,7 @@ export const decisions = pgTable(
     decidedByUserId: text('decided_by_user_id').notNull(),
     decidedByTeamId: text('decided_by_team_id').notNull(),
     decidedAt: timestamp('decided_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
 );
@@ -181,6 +178,5 @@ export const drafts = pgTable('drafts', {
   content: jsonb('content').notNull().$type<Record<string, unknown>>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });

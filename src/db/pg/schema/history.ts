@@ -13,7 +13,7 @@ import { FOLLOW_CHOICES } from '../../../domain/following.js';
 import { HANDOFF_STATUSES } from '../../../domain/lifecycle.js';
 import { OUTCOMES } from '../../../domain/outcomes.js';
 import { HANDOFF_EVENT_TYPES, HELP_REQUEST_STATUSES, OUTCOME_REPORT_STATUSES } from '../../schema.js';
-import { createdAt, id, timestamp } from '../columns.js';
+import { createdAt, id, installationId, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 
 /** A warning that the app is not in a channel, edited once it is back (SQLite: channel_access_notices). */
@@ -25,8 +25,7 @@ export const channelAccessNotices = pgTable(
     readerUserId: text('reader_user_id').notNull(),
     handoffId: integer('handoff_id').references((): AnyPgColumn => handoffs.id, { onDelete: 'restrict' }),
     toldAt: timestamp('told_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.channelId, t.handoffId)],
 );
@@ -44,8 +43,7 @@ export const outcomes = pgTable(
     note: text('note'),
     recordedByUserId: text('recorded_by_user_id').notNull(),
     recordedAt: timestamp('recorded_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.handoffId, t.outcome)],
 );
@@ -66,8 +64,7 @@ export const outcomeReports = pgTable(
     status: text('status', { enum: OUTCOME_REPORT_STATUSES }).notNull(),
     answeredByUserId: text('answered_by_user_id'),
     answeredAt: timestamp('answered_at'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('outcome_reports_handoff_id_status_idx').on(t.handoffId, t.status)],
 );
@@ -88,8 +85,7 @@ export const questions = pgTable(
     answer: text('answer'),
     answeredByUserId: text('answered_by_user_id'),
     answeredAt: timestamp('answered_at'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
 );
@@ -106,8 +102,7 @@ export const classificationCorrections = pgTable(
     reason: text('reason').notNull(),
     correctedByUserId: text('corrected_by_user_id').notNull(),
     correctedAt: timestamp('corrected_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('classification_corrections_handoff_id_idx').on(t.handoffId)],
 );
@@ -131,8 +126,7 @@ export const handoffEvents = pgTable(
     at: timestamp('at').notNull(),
     businessHours: doublePrecision('business_hours'),
     detail: jsonb('detail').$type<Record<string, unknown>>(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [
     index('handoff_events_handoff_id_id_idx').on(t.handoffId, t.id),
@@ -157,8 +151,7 @@ export const helpRequests = pgTable(
     claimedByUserId: text('claimed_by_user_id'),
     claimedAt: timestamp('claimed_at'),
     createdAt: createdAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [
     uniqueIndex('help_requests_source_view_id_idx').on(t.sourceViewId),
@@ -175,8 +168,7 @@ export const handoffFollowers = pgTable(
     userId: text('user_id').notNull(),
     notify: text('notify', { enum: FOLLOW_CHOICES }).notNull(),
     createdAt: timestamp('created_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
 );
@@ -194,8 +186,7 @@ export const attributionReviews = pgTable(
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at'),
     note: text('note'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('attribution_reviews_status').on(t.status, t.handoffId)],
 );

@@ -10,7 +10,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { CRM_SYSTEMS } from '../../../domain/crmLink.js';
 import { HANDOFF_EVENT_TYPES } from '../../schema.js';
-import { id, timestamp } from '../columns.js';
+import { id, installationId, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 
 /** Kept by the trigger handoff_events_first_accepts (migrations-pg/0001), as SQLite's migration 0006 keeps it. */
@@ -23,8 +23,7 @@ export const firstAccepts = pgTable(
     firstEventId: integer('first_event_id').notNull(),
     firstHandoffId: integer('first_handoff_id').notNull(),
     secondEventId: integer('second_event_id'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.aeUserId, t.scope, t.scopeKey] })],
 );
@@ -47,8 +46,7 @@ export const metricFacts = pgTable(
     partnerOrg: text('partner_org').notNull(),
     authorUserId: text('author_user_id').notNull(),
     score: integer('score'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.at, t.eventId] })],
 );
@@ -72,8 +70,7 @@ export const crmMoney = pgTable(
     owner: text('owner'),
     readAt: timestamp('read_at').notNull(),
     changedAt: timestamp('changed_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.handoffId] })],
 );
@@ -96,8 +93,7 @@ export const crmMoneyHistory = pgTable(
     closeDate: text('close_date'),
     owner: text('owner'),
     at: timestamp('at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('crm_money_history_handoff').on(t.handoffId, t.id)],
 );
@@ -109,6 +105,5 @@ export const crmCurrencies = pgTable('crm_currencies', {
     .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()
     .notNull(),
   readAt: timestamp('read_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });

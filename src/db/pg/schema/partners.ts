@@ -1,6 +1,6 @@
 import { type AnyPgColumn, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { PARTNER_CHANNEL_STATUSES, REMOVED_CHANNEL_HOWS } from '../../schema.js';
-import { createdAt, id, timestamp, updatedAt } from '../columns.js';
+import { createdAt, id, installationId, timestamp, updatedAt } from '../columns.js';
 
 export const partners = pgTable(
   'partners',
@@ -11,8 +11,7 @@ export const partners = pgTable(
     domain: text('domain'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('partners_key_idx').on(t.key)],
 );
@@ -25,8 +24,7 @@ export const partnerAliases = pgTable(
     partnerId: integer('partner_id')
       .notNull()
       .references(() => partners.id, { onDelete: 'cascade' }),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('partner_aliases_partner_id_idx').on(t.partnerId)],
 );
@@ -41,8 +39,7 @@ export const partnerWorkspaces = pgTable(
       .references(() => partners.id, { onDelete: 'cascade' }),
     boundByUserId: text('bound_by_user_id').notNull(),
     boundAt: timestamp('bound_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('partner_workspaces_partner_id_idx').on(t.partnerId)],
 );
@@ -52,8 +49,7 @@ export const removedChannels = pgTable('removed_channels', {
   how: text('how', { enum: REMOVED_CHANNEL_HOWS }).notNull(),
   since: timestamp('since').notNull(),
   adminsToldAt: timestamp('admins_told_at'),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export const partnerChannels = pgTable(
@@ -68,8 +64,7 @@ export const partnerChannels = pgTable(
     strangersHeardAt: jsonb('strangers_heard_at').$type<Record<string, string>>().notNull().default({}),
     boundByUserId: text('bound_by_user_id').notNull(),
     updatedAt: updatedAt(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('partner_channels_partner_id_idx').on(t.partnerId)],
 );
@@ -84,8 +79,7 @@ export const registeredResellers = pgTable(
     resellerName: text('reseller_name').notNull(),
     addedByUserId: text('added_by_user_id').notNull(),
     addedAt: timestamp('added_at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(t.accountKey, t.resellerKey)],
 );

@@ -1,5 +1,5 @@
-import { index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import { id, timestamp } from '../columns.js';
+import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { id, installationId, timestamp } from '../columns.js';
 
 export const covers = pgTable('covers', {
   aeUserId: text('ae_user_id').primaryKey(),
@@ -7,8 +7,7 @@ export const covers = pgTable('covers', {
   until: text('until').notNull(),
   setAt: timestamp('set_at').notNull(),
   awayFrom: text('away_from'),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export const programLog = pgTable(
@@ -21,8 +20,7 @@ export const programLog = pgTable(
     actor: text('actor').notNull(),
     note: text('note'),
     at: timestamp('at').notNull(),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
 );

@@ -1,5 +1,5 @@
-import { boolean, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { id, timestamp } from '../columns.js';
+import { boolean, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { id, installationId, timestamp } from '../columns.js';
 
 /** SQLite's `integer primary key` (no AUTOINCREMENT) is assigned when not given, so the id is optional here too. */
 export const healthProbe = pgTable('health_probe', {
@@ -16,8 +16,7 @@ export const jobClaims = pgTable(
     claimedAt: timestamp('claimed_at').notNull(),
     leaseUntil: timestamp('lease_until').notNull(),
     doneAt: timestamp('done_at'),
-    /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-    installationId: integer('installation_id').notNull().default(1),
+    installationId: installationId(),
   },
   (t) => [primaryKey({ columns: [t.job, t.slot] })],
 );
@@ -26,16 +25,14 @@ export const internalChannelSharing = pgTable('internal_channel_sharing', {
   channelId: text('channel_id').primaryKey(),
   shared: boolean('shared').notNull(),
   checkedAt: timestamp('checked_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export const slackRevocations = pgTable('slack_revocations', {
   tokenHash: text('token_hash').primaryKey(),
   event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
   revokedAt: timestamp('revoked_at').notNull(),
-  /** The installation the row belongs to (installations.id; 1: a deployment's first, issue 55). */
-  installationId: integer('installation_id').notNull().default(1),
+  installationId: installationId(),
 });
 
 export const installations = pgTable('installations', {
