@@ -62,6 +62,11 @@ export interface HarnessOptions {
   timeouts?: SlackClientTimeouts;
   /** Real time for the app's outbox (the process's own by default): a replica whose wall clock is off. */
   outboxTimers?: Timers;
+  /**
+   * Real time for the scheduler's ticks and the program's follow (the process's own by default, so a minutely job
+   * may run at any real minute of a test): a test whose steps a job must not come between gives timers it steps.
+   */
+  timers?: Timers;
   /** Told the app's port while its start waits (an OAuth install waits for /slack/install). */
   onStatusPort?: (port: number) => void;
 }
@@ -141,6 +146,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     requestClock: requestClock.now,
     ...(clients ? { clients } : {}),
     ...(opts.outboxTimers ? { outboxTimers: opts.outboxTimers } : {}),
+    ...(opts.timers ? { timers: opts.timers } : {}),
     ...(opts.onStatusPort ? { onStatusPort: opts.onStatusPort } : {}),
   });
   const { port } = app;
