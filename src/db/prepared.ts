@@ -2,31 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from './client.js';
 import { FIRST_INSTALLATION } from './columns.js';
 import { changed, isPostgres, type Tables, tablesOf } from './engine.js';
-import { installationOf, unscopedOf } from './installationScope.js';
+import { installationOf, scopedForPrepared, unscopedOf } from './installationScope.js';
 import { idleWriterOf } from './store.js';
-
-/**
- * A query built once per database connection instead of on every call. drizzle turns a query builder into SQL each
- * time it runs (column lists, parameter encoders, entity checks): under a load of Accepts, that building took about
- * as much CPU as SQLite's own work. A prepared query only binds its placeholders (`sql.placeholder`), which
- * drizzle still encodes through the column types.
- *
- * Keyed by drizzle's session, which the database and every transaction on it share (one better-sqlite3 connection),
- * so the same prepared query serves both, inside and outside transactions.
- */
-export function preparedFor<T>(build: (exec: Executor) => T): (exec: Executor) => T {
-  const bySession = new WeakMap<object, T>();
-  return (exec) => {
-    // `session` is internal to drizzle (not in its types) but set on every database and transaction object.
-    const session = (exec as unknown as { session: object }).session;
-    let query = bySession.get(session);
-    if (query === undefined) {
-      query = build(exec);
-      bySession.set(session, query);
-    }
-    return query;
-  };
-}
 
 /**
  * A placeholder in an update's `set`: drizzle accepts one there at run time and binds it through the column's
@@ -43,9 +20,10 @@ export const setTo = <T>(name: string): T => sql.placeholder(name) as unknown as
 export const stored = (name: string) => sql`${sql.placeholder(name)}`;
 
 /**
- * A prepared statement is built once, unscoped, and run by every installation's executor (db/installationScope.ts):
- * an insert into a table of installation-keyed rows names `installationId: sql.placeholder('installationId')`, which
- * every run fills with its executor's installation (1, the first, for an unscoped one).
+ * A prepared statement is built once and run by every installation's executor: it is built on an executor scoped to
+ * the placeholder `installationId` (db/installationScope.ts `scopedForPrepared`: its inserts stamped, its reads and
+ * writes kept to that installation), which every run fills with its executor's installation (1, the first, for an
+ * unscoped one).
  */
 const withInstallation = (exec: Executor, params: Record<string, unknown>) => ({
   installationId: installationOf(exec) ?? FIRST_INSTALLATION,
@@ -93,9 +71,11 @@ export function preparedQuery<Q extends Preparable>(name: string, build: (exec: 
     let query = bySession.get(session);
     if (query === undefined) {
       if (isPostgres(exec)) {
-        pgTemplate ??= build(unscopedOf(exec), tablesOf(exec)).prepare(name) as PreparedOnEither;
+        pgTemplate ??= build(scopedForPrepared(unscopedOf(exec)), tablesOf(exec)).prepare(
+          name,
+        ) as PreparedOnEither;
         query = onClient(pgTemplate, session.client);
-      } else query = build(unscopedOf(exec), tablesOf(exec)).prepare() as PreparedOnEither;
+      } else query = build(scopedForPrepared(unscopedOf(exec)), tablesOf(exec)).prepare() as PreparedOnEither;
       bySession.set(session, query);
     }
     return query;

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
-import type { Db } from '../../src/db/types.js';
+import { FIRST_INSTALLATION } from '../../src/db/columns.js';
+import { scopedTo } from '../../src/db/installationScope.js';
+import type { Db, Tx } from '../../src/db/types.js';
 
 /**
  * An engine the repository contracts run on (issue 34): each contract (test/contract/*.contract.ts) is one set of tests
@@ -12,6 +14,8 @@ import type { Db } from '../../src/db/types.js';
  */
 export interface Engine {
   name: 'sqlite' | 'postgres';
+  /** Each test's database has a neighbour installation (`besideNeighbour`). */
+  neighbour?: boolean;
   open(): Promise<{ db: Db; close(): Promise<void> }>;
 }
 
@@ -44,3 +48,36 @@ export function eachTestOn(engine: Engine, use: (db: Db) => void): void {
     close = undefined;
   });
 }
+
+/**
+ * The engine with a neighbour on the same database (issue 55): each test's database is the first installation's
+ * (`scopedTo(db, 1)`, as the app's would be), and every transaction the test runs is run first for a second
+ * installation, committed, with the same keys (channels, partners, people). So each contract's reads and writes are
+ * tried with another installation's twin rows beside them: a query that is not kept to its installation reads or
+ * changes the neighbour's and fails the contract. The neighbour's run may fail where the body expects its own rows
+ * (its result is dropped); it runs first so that what the body keeps from a transaction is its own run's.
+ */
+export function besideNeighbour(engine: Engine): Engine {
+  return {
+    name: engine.name,
+    neighbour: true,
+    async open() {
+      const { db, close } = await engine.open();
+      const own = scopedTo(db, FIRST_INSTALLATION);
+      const neighbour = scopedTo(db, NEIGHBOUR);
+      const transaction = async <T>(fn: (tx: Tx) => Promise<T> | T): Promise<T> => {
+        await neighbour.transaction(fn).catch(() => undefined);
+        return own.transaction(fn);
+      };
+      return {
+        db: new Proxy(own, {
+          get: (target, key) => (key === 'transaction' ? transaction : Reflect.get(target, key, target)),
+        }),
+        close,
+      };
+    },
+  };
+}
+
+/** The neighbour installation of `besideNeighbour`. */
+export const NEIGHBOUR = FIRST_INSTALLATION + 1;

@@ -1,7 +1,8 @@
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { installationOf, scopedTo } from '../../src/db/installationScope.js';
+import { findHandoff } from '../../src/db/repositories/handoffs.js';
 import {
   installationByKey,
   installationInForce,
@@ -127,6 +128,55 @@ export function installationsContract(engine: Engine): void {
         .select({ installationId: handoffFollowers.installationId })
         .from(handoffFollowers);
       expect(followers.map((f) => f.installationId)).toEqual([7, 7, 7]);
+    });
+
+    it('keeps a scoped executor’s selects, joins, updates, deletes and prepared reads to its installation’s rows', async () => {
+      const [one, two] = [scopedTo(db, 1), scopedTo(db, 2)];
+      // Twin rows: the same follower of a handoff in each installation.
+      const ids: number[] = [];
+      for (const exec of [one, two]) {
+        const handoffId = await addHandoff(exec, at, { accountName: `Account of ${installationOf(exec)}` });
+        ids.push(handoffId);
+        await exec.transaction((tx) =>
+          tx
+            .insert(tablesOf(tx).handoffFollowers)
+            .values({ handoffId, userId: 'U0SAME', notify: 'all', createdAt: at }),
+        );
+      }
+      const [mine, theirs] = ids as [number, number];
+      const { handoffs, handoffFollowers: f } = tablesOf(db);
+      expect((await one.select({ id: handoffs.id }).from(handoffs)).map((r) => r.id)).toEqual([mine]);
+      // A where the caller gives is joined to the scope's, also in drizzle's function form.
+      expect(await one.select({ id: handoffs.id }).from(handoffs).where(eq(handoffs.id, theirs))).toEqual([]);
+      expect(
+        await two
+          .select({ id: handoffs.id })
+          .from(handoffs)
+          .where(() => eq(handoffs.id, theirs)),
+      ).toEqual([{ id: theirs }]);
+      // A joined table: only its rows of the installation, and a left join still gives its row of nulls.
+      const joined = await one
+        .select({ id: handoffs.id, follower: f.userId, of: f.installationId })
+        .from(handoffs)
+        .leftJoin(f, eq(f.userId, 'U0SAME'));
+      expect(joined).toEqual([{ id: mine, follower: 'U0SAME', of: 1 }]);
+      // Updates and deletes change the installation's rows only.
+      await one.transaction((tx) =>
+        tx.update(tablesOf(tx).handoffFollowers).set({ notify: 'decisions' }).where(eq(f.userId, 'U0SAME')),
+      );
+      await two.transaction((tx) => tx.delete(tablesOf(tx).handoffFollowers));
+      expect(
+        await db.select({ of: f.installationId, notify: f.notify }).from(f).orderBy(asc(f.installationId)),
+      ).toEqual([{ of: 1, notify: 'decisions' }]);
+      // A prepared query, built once and run by both: each reads its own.
+      expect((await findHandoff(one, theirs))?.id).toBeUndefined();
+      expect((await findHandoff(two, theirs))?.accountName).toBe('Account of 2');
+      expect((await findHandoff(one, mine))?.accountName).toBe('Account of 1');
+      // Unscoped (the command-line tools): every installation's.
+      expect(await db.select({ id: handoffs.id }).from(handoffs).orderBy(asc(handoffs.id))).toEqual([
+        { id: mine },
+        { id: theirs },
+      ]);
     });
 
     it('gives the rows the touch log’s triggers write the installation of their event', async () => {

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase, Db, Tx } from '../../src/db/client.js';
-import { preparedFor } from '../../src/db/prepared.js';
 import { assignmentStartedAt, logEvent } from '../../src/db/repositories/events.js';
 import {
   type DecisionInput,
@@ -1078,54 +1077,6 @@ describe('deferHandoffRows: what a change queued while its method waits out a 42
 });
 
 describe('one prepared query per connection: the reads outside a transaction, and the transactions', () => {
-  it('builds a query once for a database’s transactions and once for its reads, and again for another database', () =>
-    withDatabase((first) =>
-      withDatabase(async (second) => {
-        let builds = 0;
-        const byId = preparedFor((exec) => {
-          builds += 1;
-          return exec
-            .select({ id: handoffs.id, accountName: handoffs.accountName })
-            .from(handoffs)
-            .where(sql`${handoffs.id} = ${sql.placeholder('id')}`)
-            .prepare();
-        });
-        const a = await addHandoff(first.db, { accountName: 'First file' });
-        const b = await addHandoff(second.db, { accountName: 'Second file' });
-        expect(a.id).toBe(b.id);
-
-        // First built inside a transaction; a later transaction on the same database uses the same query.
-        const inTransaction = await first.db.transaction((tx) => {
-          expect(byId(tx).get({ id: a.id })?.accountName).toBe('First file');
-          return byId(tx);
-        });
-        expect(builds).toBe(1);
-        const inLater = await first.db.transaction((tx) => {
-          expect(byId(tx).get({ id: a.id })?.accountName).toBe('First file');
-          return byId(tx);
-        });
-        expect(inLater).toBe(inTransaction);
-        expect(builds).toBe(1);
-        // Outside a transaction the reads go through the database's read-only connection (db/store.ts): the query
-        // is built once more for it, then reused there, and reads the same committed row.
-        expect(byId(first.db).get({ id: a.id })?.accountName).toBe('First file');
-        expect(builds).toBe(2);
-        expect(byId(first.db)).toBe(byId(first.db));
-        expect(byId(first.db)).not.toBe(inTransaction);
-        expect(builds).toBe(2);
-
-        // The other database gets its own, reading its own file.
-        expect(byId(second.db).get({ id: b.id })?.accountName).toBe('Second file');
-        const inSecond = await second.db.transaction((tx) => {
-          expect(byId(tx).get({ id: b.id })?.accountName).toBe('Second file');
-          return byId(tx);
-        });
-        expect(builds).toBe(4);
-        expect(byId(second.db)).not.toBe(byId(first.db));
-        expect(inSecond).not.toBe(inTransaction);
-      }),
-    ));
-
   it('the repositories’ prepared writes work in the transaction that first uses them and in every later one', () =>
     withDatabase(async (database) => {
       // The first use of each query is inside this transaction: the query built there serves the later ones.

@@ -36,7 +36,6 @@ const { run: insertChange } = preparedQuery('changes_queue', (exec, { outbox }) 
   exec
     .insert(outbox)
     .values({
-      installationId: sql.placeholder('installationId'),
       ...queuedRow(),
       audience: 'internal',
       method: CHANGE_METHOD,

@@ -31,7 +31,6 @@ const insertEventQuery = preparedQuery('events_insert', (exec, { handoffEvents }
   exec
     .insert(handoffEvents)
     .values({
-      installationId: sql.placeholder('installationId'),
       handoffId: sql.placeholder('handoffId'),
       type: sql.placeholder('type'),
       fromStatus: sql.placeholder('fromStatus'),

@@ -191,7 +191,6 @@ const insertDecisionQuery = preparedQuery('handoffs_insert_decision', (exec, { d
   exec
     .insert(decisions)
     .values({
-      installationId: sql.placeholder('installationId'),
       handoffId: sql.placeholder('handoffId'),
       assignment: sql.placeholder('assignment'),
       decision: sql.placeholder('decision'),

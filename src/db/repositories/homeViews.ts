@@ -154,7 +154,6 @@ const { run: insertPublish } = preparedQuery('home_views_queue_publish', (exec, 
   exec
     .insert(outbox)
     .values({
-      installationId: sql.placeholder('installationId'),
       ...queuedRow(),
       payload: {},
       audience: 'internal',

@@ -59,7 +59,7 @@ function earlierIn(t: Tables, scope: keyof typeof EARLIER, key: SQL): SQL {
   const { firstAccepts, metricFacts: f } = t;
   const scopeName = scope === 'any' ? '' : scope;
   return sql`(case when exists (select 1 from ${firstAccepts} a
-      where a.ae_user_id = ${outer(f, f.aeUserId)} and a.scope = ${sql.raw(`'${scopeName}'`)} and a.scope_key = ${key}
+      where a.ae_user_id = ${outer(f, f.aeUserId)} and a.installation_id = ${outer(f, f.installationId)} and a.scope = ${sql.raw(`'${scopeName}'`)} and a.scope_key = ${key}
         and ((a.first_handoff_id <> ${outer(f, f.handoffId)} and a.first_event_id < ${outer(f, f.eventId)})
           or a.second_event_id < ${outer(f, f.eventId)}))
     then ${sql.raw(String(EARLIER[scope]))} else 0 end)`;

@@ -47,7 +47,7 @@ function dueHeadsQuery(exec: Executor, { outbox }: Tables) {
         sql`${outbox.channelKey} not in ${jsonListValues('skip', isPostgres(exec))}`,
         sql`${outbox.method} not in ${jsonListValues('skipMethods', isPostgres(exec))}`,
         sql`not exists (select 1 from ${outbox} as earlier where earlier.channel_key = ${outbox.channelKey}
-              and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
+              and earlier.installation_id = ${outbox.installationId} and earlier.status = 'pending' and earlier.id < ${outbox.id})`,
         // A handoff's messages wait while a change of it is not expanded yet (changes.ts): they render its state,
         // which that change's new messages and surfaces are part of. Its own conversation (the changes) goes on.
         sql`not exists (select 1 from ${outbox} as change where change.channel_key = ${sql.raw(`'${REFRESH_PREFIX}'`)} || ${outbox.handoffId}

@@ -38,7 +38,6 @@ const { run: rememberPost } = preparedQuery('outbox_remember_post', (exec, { pos
   exec
     .insert(postedMessages)
     .values({
-      installationId: sql.placeholder('installationId'),
       messageKey: sql.placeholder('messageKey'),
       channelId: sql.placeholder('channelId'),
       ts: sql.placeholder('ts'),

@@ -15,7 +15,6 @@ const { run: insertOutboxRow } = preparedQuery('outbox_enqueue', (exec, { outbox
   exec
     .insert(outbox)
     .values({
-      installationId: sql.placeholder('installationId'),
       ...queuedRow(),
       handoffId: sql.placeholder('handoffId'),
       method: sql.placeholder('method'),

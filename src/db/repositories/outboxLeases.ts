@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, isPostgres, tablesOf } from '../engine.js';
+import { ownRows } from '../installationScope.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -81,6 +82,6 @@ export async function dropPassedLeases(tx: Tx, before: Date): Promise<number> {
   const passed = lt(outboxLeases.leaseUntil, before);
   if (!isPostgres(tx)) return changed(await tx.delete(outboxLeases).where(passed));
   const unlocked = sql`${outboxLeases.channelKey} in (select ${outboxLeases.channelKey} from ${outboxLeases}
-    where ${passed} for update skip locked)`;
+    where ${passed} and ${ownRows(tx, outboxLeases.installationId)} for update skip locked)`;
   return changed(await tx.delete(outboxLeases).where(unlocked));
 }

@@ -21,7 +21,6 @@ const { run: insertSurfaceRow } = preparedQuery('surfaces_insert', (exec, { surf
   exec
     .insert(surfaces)
     .values({
-      installationId: sql.placeholder('installationId'),
       key: sql.placeholder('key'),
       handoffId: sql.placeholder('handoffId'),
       kind: sql.placeholder('kind'),
@@ -110,7 +109,9 @@ const refreshStateQuery = preparedQuery('surfaces_refresh_state', (exec, { outbo
       // A waiting refresh: a change waiting in the same conversation carries its own messages and is not one.
       waiting:
         sql<number>`(select count(*) from ${outbox} o where o.channel_key = ${sql.placeholder('channelKey')}
-        and o.status = 'pending' and o.method = ${sql.placeholder('method')})`.mapWith(Number),
+        and o.installation_id = ${sql.placeholder('installationId')} and o.status = 'pending' and o.method = ${sql.placeholder('method')})`.mapWith(
+          Number,
+        ),
     })
     .from(outbox),
 );
@@ -135,7 +136,6 @@ const { run: insertRefresh } = preparedQuery('surfaces_queue_refresh', (exec, { 
   exec
     .insert(outbox)
     .values({
-      installationId: sql.placeholder('installationId'),
       ...queuedRow(),
       payload: {},
       audience: 'internal',
@@ -192,7 +192,6 @@ const { run: insertUpdate } = preparedQuery('surfaces_queue_update', (exec, { ou
   exec
     .insert(outbox)
     .values({
-      installationId: sql.placeholder('installationId'),
       ...queuedRow(),
       payload: {},
       method: 'chat.update',
