@@ -1,5 +1,5 @@
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
-import type { Engine } from '../contract/engine.js';
+import { besideNeighbour, type Engine } from '../contract/engine.js';
 import { CONTRACTS } from '../contract/index.js';
 import { createDatabase } from '../support/postgres.js';
 
@@ -17,3 +17,6 @@ const postgresEngine: Engine = {
 };
 
 for (const contract of Object.values(CONTRACTS)) contract(postgresEngine);
+// And beside a neighbour installation on the same database (issue 55; test/contract/engine.ts).
+for (const [name, contract] of Object.entries(CONTRACTS))
+  if (name !== 'installations') contract(besideNeighbour(postgresEngine));

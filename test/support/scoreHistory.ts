@@ -49,6 +49,8 @@ function eventsOf(i: number, cell: Cell): HandoffEventType[] {
 export async function seedScoreHistory(db: Db, from: Date, perCell = 15): Promise<number[]> {
   const ids: number[] = [];
   await db.transaction(async (tx) => {
+    // A transaction's body may run more than once (Postgres runs one again after a deadlock): its ids are the last run's.
+    ids.length = 0;
     const { handoffs, handoffScorecards, handoffEvents } = tablesOf(tx);
     let n = 0;
     for (const cell of CELLS) {

@@ -20,7 +20,7 @@ export async function saveCover(exec: Tx, row: CoverRow): Promise<void> {
     .insert(covers)
     .values(row)
     .onConflictDoUpdate({
-      target: covers.aeUserId,
+      target: [covers.installationId, covers.aeUserId],
       set: { coverUserId: row.coverUserId, until: row.until, setAt: row.setAt, awayFrom: row.awayFrom },
     });
 }

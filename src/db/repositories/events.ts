@@ -127,7 +127,8 @@ export async function logMismatches(
   // Spelled out: in a one-table select drizzle names columns without their table, which would not correlate.
   const logStatus = sql<
     string | null
-  >`(select e.to_status from ${handoffEvents} e where e.handoff_id = ${handoffs}.id order by e.id desc limit 1)`;
+  >`(select e.to_status from ${handoffEvents} e where e.handoff_id = ${handoffs}.id
+    and e.installation_id = ${handoffs}.installation_id order by e.id desc limit 1)`;
   return exec
     .select({ handoffId: handoffs.id, status: handoffs.status, logStatus })
     .from(handoffs)

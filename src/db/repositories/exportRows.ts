@@ -144,16 +144,17 @@ const moneyColumns = (handoffs: Tables['handoffs'], crmMoney: Tables['crmMoney']
 });
 
 function exportColumns({ crmMoney, decisions, handoffEvents, handoffs, outcomes, partners }: Tables) {
+  // Each subquery reads the handoff's own rows: its id, and its installation (as every key names it, issue 55).
   // Postgres counts in bigint, which its driver gives as text.
   const eventCount = (type: string) =>
-    sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.type = ${type})`.mapWith(
+    sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.installation_id = ${handoffs.installationId} and e.type = ${type})`.mapWith(
       Number,
     );
   // The latest expiry, from the touch log: a reassignment or an extension clears the handoff's own expired_at.
-  const latestExpiry = sql`from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.type = 'expired'
+  const latestExpiry = sql`from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.installation_id = ${handoffs.installationId} and e.type = 'expired'
     order by e.id desc limit 1`;
   // The latest take-back, from the touch log: the handoff keeps when (taken_back_at), not whether it was handed back.
-  const latestTakeBack = sql`from ${handoffEvents} e where e.handoff_id = ${handoffs.id}
+  const latestTakeBack = sql`from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.installation_id = ${handoffs.installationId}
     and e.type in ('taken_back', 'handed_back') order by e.id desc limit 1`;
   return {
     id: handoffs.id,
@@ -178,7 +179,7 @@ function exportColumns({ crmMoney, decisions, handoffEvents, handoffs, outcomes,
     declineReason: decisions.reasonCode,
     businessHours: sql<
       number | null
-    >`(select e.business_hours from ${handoffEvents} e where e.handoff_id = ${handoffs.id}
+    >`(select e.business_hours from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.installation_id = ${handoffs.installationId}
       and e.type = ${decisions.decision} and e.assignment = ${decisions.assignment} order by e.id desc limit 1)`.mapWith(
       handoffEvents.businessHours,
     ),
@@ -210,16 +211,16 @@ function exportColumns({ crmMoney, decisions, handoffEvents, handoffs, outcomes,
     outcomeOpportunity: sql<
       string | null
     >`coalesce(${outcomes.crmOpportunity}, (select x.crm_opportunity from ${outcomes} x
-      where x.handoff_id = ${handoffs.id} and x.crm_opportunity is not null
+      where x.handoff_id = ${handoffs.id} and x.installation_id = ${handoffs.installationId} and x.crm_opportunity is not null
       order by x.recorded_at desc, x.id desc limit 1))`,
     lostReason: sql<string | null>`case when ${handoffs.outcome} = 'lost' then ${outcomes.reasonCode} end`,
     declines:
-      sql<number>`(select count(*) from ${decisions} x where x.handoff_id = ${handoffs.id} and x.decision = 'declined')`.mapWith(
+      sql<number>`(select count(*) from ${decisions} x where x.handoff_id = ${handoffs.id} and x.installation_id = ${handoffs.installationId} and x.decision = 'declined')`.mapWith(
         Number,
       ),
     latestDeclineReason: sql<
       string | null
-    >`(select x.reason_code from ${decisions} x where x.handoff_id = ${handoffs.id}
+    >`(select x.reason_code from ${decisions} x where x.handoff_id = ${handoffs.id} and x.installation_id = ${handoffs.installationId}
       and x.decision = 'declined' order by x.id desc limit 1)`,
   };
 }

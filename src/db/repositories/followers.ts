@@ -38,7 +38,7 @@ export async function follow(
   await exec
     .insert(f)
     .values({ handoffId: row.handoffId, userId: row.userId, notify: row.notify, createdAt: row.at })
-    .onConflictDoUpdate({ target: [f.handoffId, f.userId], set: { notify: row.notify } });
+    .onConflictDoUpdate({ target: [f.installationId, f.handoffId, f.userId], set: { notify: row.notify } });
 }
 
 /** Stops following; whether they followed it. */

@@ -24,7 +24,7 @@ export async function recordHomeView(
       openedAt: row.now,
     })
     .onConflictDoUpdate({
-      target: homeViews.userId,
+      target: [homeViews.installationId, homeViews.userId],
       set: {
         hash: row.hash,
         metrics: row.metrics,

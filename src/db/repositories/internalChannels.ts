@@ -23,7 +23,7 @@ export async function recordSharing(
     .insert(internalChannelSharing)
     .values({ channelId, shared, checkedAt: at })
     .onConflictDoUpdate({
-      target: internalChannelSharing.channelId,
+      target: [internalChannelSharing.installationId, internalChannelSharing.channelId],
       set: { shared, checkedAt: at },
       // The recorded word (the existing row's checked_at) is not newer than this one.
       setWhere: lte(internalChannelSharing.checkedAt, at),

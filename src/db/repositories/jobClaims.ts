@@ -42,7 +42,7 @@ export async function claimSlot(
       leaseUntil: row.leaseUntil,
     })
     .onConflictDoUpdate({
-      target: [jobClaims.job, jobClaims.slot],
+      target: [jobClaims.installationId, jobClaims.job, jobClaims.slot],
       set: { holder: row.holder, claimedAt: row.claimedAt, leaseUntil: row.leaseUntil, doneAt: null },
       // The existing claim: its run never finished, and its lease has passed; lived again: its run is over.
       setWhere: relived ? or(isNotNull(jobClaims.doneAt), over) : and(isNull(jobClaims.doneAt), over),

@@ -58,7 +58,10 @@ export async function recordMoney(tx: Tx, reads: readonly MoneyRead[], at: Date)
       await tx
         .insert(crmMoney)
         .values(row)
-        .onConflictDoUpdate({ target: crmMoney.handoffId, set: { ...read, readAt: at, changedAt: at } });
+        .onConflictDoUpdate({
+          target: [crmMoney.installationId, crmMoney.handoffId],
+          set: { ...read, readAt: at, changedAt: at },
+        });
     }
     if (fresh.length > 0) await tx.insert(crmMoneyHistory).values(fresh.map((read) => ({ ...read, at })));
     if (same.length > 0)
@@ -87,7 +90,7 @@ export async function saveCurrencies(tx: Tx, system: CrmSystem, c: Currencies, a
     .insert(crmCurrencies)
     .values(row)
     .onConflictDoUpdate({
-      target: crmCurrencies.system,
+      target: [crmCurrencies.installationId, crmCurrencies.system],
       set: { corporate: c.corporate, rates: row.rates, readAt: at },
     });
 }

@@ -34,7 +34,7 @@ export async function claimConversations(
     .insert(outboxLeases)
     .values(sorted.map((channelKey) => ({ channelKey, holder, leaseUntil: until })))
     .onConflictDoUpdate({
-      target: outboxLeases.channelKey,
+      target: [outboxLeases.installationId, outboxLeases.channelKey],
       set: { holder, leaseUntil: until },
       // Taken over when it has passed; renewed when it is this holder's. Another holder's running lease stays.
       setWhere: or(lte(outboxLeases.leaseUntil, now), eq(outboxLeases.holder, holder)),

@@ -18,7 +18,7 @@ export async function saveDraft(exec: Tx, row: typeof drafts.$inferInsert): Prom
     .insert(drafts)
     .values(row)
     .onConflictDoUpdate({
-      target: drafts.sourceViewId,
+      target: [drafts.installationId, drafts.sourceViewId],
       set: { content: row.content, updatedAt: row.updatedAt },
     })
     .returning();
@@ -58,7 +58,7 @@ export async function saveScorecard(
     .insert(handoffScorecards)
     .values(card)
     .onConflictDoUpdate({
-      target: handoffScorecards.handoffId,
+      target: [handoffScorecards.installationId, handoffScorecards.handoffId],
       set: { components: card.components, scoredAt: card.scoredAt },
     });
 }

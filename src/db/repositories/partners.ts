@@ -156,7 +156,7 @@ export async function bindChannel(
   await exec
     .insert(partnerChannels)
     .values({ channelId: channel.id, channelName: channel.name ?? null, ...set })
-    .onConflictDoUpdate({ target: partnerChannels.channelId, set });
+    .onConflictDoUpdate({ target: [partnerChannels.installationId, partnerChannels.channelId], set });
 }
 
 /** A partner channel by the name the app last saw (`#ext-meridian` or `ext-meridian`). */
@@ -255,7 +255,7 @@ export async function bindWorkspace(
       boundAt: at,
     })
     .onConflictDoUpdate({
-      target: partnerWorkspaces.teamId,
+      target: [partnerWorkspaces.installationId, partnerWorkspaces.teamId],
       set: { partnerId, teamName: ws.teamName ?? null, boundByUserId: byUserId, boundAt: at },
     });
 }

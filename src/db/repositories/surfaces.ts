@@ -299,7 +299,7 @@ const newestSurfaceQuery = preparedQuery('surfaces_newest_of_kinds', (exec, { su
         or(
           eq(surfaces.posted, true),
           sql`exists (select 1 from outbox o where o.surface_key = ${surfaces.key}
-          and o.status in ('pending', 'dead'))`,
+          and o.installation_id = ${surfaces.installationId} and o.status in ('pending', 'dead'))`,
         ),
       ),
     )

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, installationId, type Stored, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 
@@ -66,7 +66,7 @@ export const outbox = sqliteTable(
     installationId: installationId(),
   },
   (t) => [
-    uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
+    uniqueIndex('outbox_dedupe_key_idx').on(t.installationId, t.dedupeKey),
     // Looked up by a surface or a record key only (`= ?`, which implies not null): the rows without one, a lifecycle
     // change's among them (one per Accept), write no entry (issue 32).
     index('outbox_surface_key_status_idx').on(t.surfaceKey, t.status).where(sql`${t.surfaceKey} is not null`),
@@ -78,14 +78,18 @@ export const outbox = sqliteTable(
 );
 
 /** Where the app's own messages landed, so they can be updated in place later. */
-export const postedMessages = sqliteTable('posted_messages', {
-  messageKey: text('message_key').primaryKey(),
-  channelId: text('channel_id').notNull(),
-  ts: text('ts').notNull(),
-  handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
-  postedAt: timestamp('posted_at').notNull(),
-  installationId: installationId(),
-});
+export const postedMessages = sqliteTable(
+  'posted_messages',
+  {
+    messageKey: text('message_key').notNull(),
+    channelId: text('channel_id').notNull(),
+    ts: text('ts').notNull(),
+    handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
+    postedAt: timestamp('posted_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.messageKey] })],
+);
 
 export const SURFACE_KINDS = [
   'ae_packet',
@@ -152,35 +156,46 @@ export const surfaces = sqliteTable(
     createdAt: createdAt(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('surfaces_key_idx').on(t.key), index('surfaces_handoff_id_idx').on(t.handoffId)],
+  (t) => [
+    uniqueIndex('surfaces_key_idx').on(t.installationId, t.key),
+    index('surfaces_handoff_id_idx').on(t.handoffId),
+  ],
 );
 
 /**
  * People who have opened the app's Home tab, with the hash of the view last published to them: after a change to a
  * handoff their Home shows, it is published again (with the hash, so a stale view never replaces a newer one).
  */
-export const homeViews = sqliteTable('home_views', {
-  userId: text('user_id').primaryKey(),
-  /** Slack's hash of the view last published (null until known). */
-  hash: text('hash'),
-  /** The metrics period a RevOps reader picked. */
-  period: text('period'),
-  /** Their Home shows program metrics (RevOps, admins): any handoff change is theirs to see. */
-  metrics: integer('metrics', { mode: 'boolean' }).notNull().default(false),
-  /** Changes asked for, and the one the Home last published shows: a change during a publish is caught up. */
-  wanted: integer('wanted').notNull().default(0),
-  shown: integer('shown').notNull().default(0),
-  openedAt: timestamp('opened_at').notNull(),
-  installationId: installationId(),
-});
+export const homeViews = sqliteTable(
+  'home_views',
+  {
+    userId: text('user_id').notNull(),
+    /** Slack's hash of the view last published (null until known). */
+    hash: text('hash'),
+    /** The metrics period a RevOps reader picked. */
+    period: text('period'),
+    /** Their Home shows program metrics (RevOps, admins): any handoff change is theirs to see. */
+    metrics: integer('metrics', { mode: 'boolean' }).notNull().default(false),
+    /** Changes asked for, and the one the Home last published shows: a change during a publish is caught up. */
+    wanted: integer('wanted').notNull().default(0),
+    shown: integer('shown').notNull().default(0),
+    openedAt: timestamp('opened_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.userId] })],
+);
 
 /** Chart images already uploaded to Slack, by a hash of their content: the same picture is uploaded once. */
-export const chartFiles = sqliteTable('chart_files', {
-  contentHash: text('content_hash').primaryKey(),
-  fileId: text('file_id').notNull(),
-  uploadedAt: timestamp('uploaded_at').notNull(),
-  installationId: installationId(),
-});
+export const chartFiles = sqliteTable(
+  'chart_files',
+  {
+    contentHash: text('content_hash').notNull(),
+    fileId: text('file_id').notNull(),
+    uploadedAt: timestamp('uploaded_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.contentHash] })],
+);
 
 export type SurfaceRow = Stored<typeof surfaces.$inferSelect>;
 
@@ -191,11 +206,15 @@ export type OutboxRow = Stored<typeof outbox.$inferSelect>;
  * conversation's messages go out in order and paced; a lease that is not renewed (its process died) is taken over
  * once it has passed (outbox/leases.ts, db/repositories/outboxLeases.ts).
  */
-export const outboxLeases = sqliteTable('outbox_leases', {
-  channelKey: text('channel_key').primaryKey(),
-  holder: text('holder').notNull(),
-  leaseUntil: timestamp('lease_until').notNull(),
-  installationId: installationId(),
-});
+export const outboxLeases = sqliteTable(
+  'outbox_leases',
+  {
+    channelKey: text('channel_key').notNull(),
+    holder: text('holder').notNull(),
+    leaseUntil: timestamp('lease_until').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.channelKey] })],
+);
 
 export type OutboxLeaseRow = Stored<typeof outboxLeases.$inferSelect>;

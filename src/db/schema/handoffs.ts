@@ -226,7 +226,7 @@ export const handoffs = sqliteTable(
   // time (a decision the reminder and escalation times), so it only deletes an entry and writes none.
   (t) => [
     // A Send seen twice (Slack's retry, a double click) is one handoff.
-    uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
+    uniqueIndex('handoffs_source_view_id_idx').on(t.installationId, t.sourceViewId),
     // The sweep's expiries; an AE's waiting handoffs by due date (the away check, their App Home); the open handoffs by
     // status (the digest, the metrics' lists).
     index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
@@ -288,7 +288,7 @@ export const handoffScorecards = sqliteTable(
     installationId: installationId(),
   },
   // The table's key (SQLite's rowid, an integer primary key), given on insert: the handoff's id.
-  (t) => [primaryKey({ columns: [t.handoffId] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.handoffId] })],
 );
 
 export const decisions = sqliteTable(
@@ -310,24 +310,28 @@ export const decisions = sqliteTable(
     installationId: installationId(),
   },
   // One decision per assignment: a double click or a retry cannot record a second one.
-  (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
+  (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.installationId, t.handoffId, t.assignment)],
 );
 
 /**
  * A validated packet waiting in the review step. Keyed by the packet modal's view, so editing and submitting
  * again replaces it, and sending it twice stores one handoff.
  */
-export const drafts = sqliteTable('drafts', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  sourceViewId: text('source_view_id').notNull().unique(),
-  authorUserId: text('author_user_id').notNull(),
-  teamId: text('team_id').notNull(),
-  /** Everything needed to send: the packet, the AE's details, the scorecard and the checks, as reviewed. */
-  content: text('content', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-  installationId: installationId(),
-});
+export const drafts = sqliteTable(
+  'drafts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceViewId: text('source_view_id').notNull(),
+    authorUserId: text('author_user_id').notNull(),
+    teamId: text('team_id').notNull(),
+    /** Everything needed to send: the packet, the AE's details, the scorecard and the checks, as reviewed. */
+    content: text('content', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    installationId: installationId(),
+  },
+  (t) => [uniqueIndex('drafts_source_view_id_unique').on(t.installationId, t.sourceViewId)],
+);
 
 export type HandoffRow = Stored<typeof handoffs.$inferSelect>;
 

@@ -15,14 +15,17 @@ import { handoffs } from './handoffs.js';
 export const channelAccessNotices = sqliteTable(
   'channel_access_notices',
   {
-    messageKey: text('message_key').primaryKey(),
+    messageKey: text('message_key').notNull(),
     channelId: text('channel_id').notNull(),
     readerUserId: text('reader_user_id').notNull(),
     handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
     toldAt: timestamp('told_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.channelId, t.handoffId)],
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.messageKey] }),
+    uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.installationId, t.channelId, t.handoffId),
+  ],
 );
 
 /** Every outcome step recorded after acceptance: append-only, so the deal's history stays visible. */
@@ -43,7 +46,7 @@ export const outcomes = sqliteTable(
     recordedAt: timestamp('recorded_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.handoffId, t.outcome)],
+  (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.installationId, t.handoffId, t.outcome)],
 );
 
 /** The outcome report's states: waiting for the AE, confirmed by them, declined ("Not right"), replaced by a newer one. */
@@ -101,7 +104,7 @@ export const questions = sqliteTable(
     installationId: installationId(),
   },
   // One question per AE of the handoff: a double submit or a retry stores one.
-  (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
+  (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.installationId, t.handoffId, t.assignment)],
 );
 
 /** The audit trail of RevOps corrections to a handoff's classification: who, when, from, to, why. */
@@ -253,7 +256,7 @@ export const helpRequests = sqliteTable(
     installationId: installationId(),
   },
   (t) => [
-    uniqueIndex('help_requests_source_view_id_idx').on(t.sourceViewId),
+    uniqueIndex('help_requests_source_view_id_idx').on(t.installationId, t.sourceViewId),
     index('help_requests_created_at_idx').on(t.createdAt),
   ],
 );
@@ -288,7 +291,7 @@ export const handoffFollowers = sqliteTable(
     createdAt: timestamp('created_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.handoffId, t.userId] })],
 );
 
 export type HandoffFollowerRow = Stored<typeof handoffFollowers.$inferSelect>;

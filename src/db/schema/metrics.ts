@@ -21,7 +21,7 @@ export const firstAccepts = sqliteTable(
     secondEventId: integer('second_event_id'),
     installationId: installationId(),
   },
-  (t) => [primaryKey({ columns: [t.aeUserId, t.scope, t.scopeKey] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.aeUserId, t.scope, t.scopeKey] })],
 );
 
 /**
@@ -78,7 +78,7 @@ export const crmMoney = sqliteTable(
     changedAt: timestamp('changed_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [primaryKey({ columns: [t.handoffId] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.handoffId] })],
 );
 
 export type CrmMoneyRow = Stored<typeof crmMoney.$inferSelect>;
@@ -110,14 +110,18 @@ export const crmMoneyHistory = sqliteTable(
 export type CrmMoneyHistoryRow = Stored<typeof crmMoneyHistory.$inferSelect>;
 
 /** A CRM's corporate currency and conversion rates as last read (`CrmCurrency`), one row per CRM. */
-export const crmCurrencies = sqliteTable('crm_currencies', {
-  system: text('system', { enum: CRM_SYSTEMS }).primaryKey(),
-  corporate: text('corporate'),
-  rates: text('rates', { mode: 'json' })
-    .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()
-    .notNull(),
-  readAt: timestamp('read_at').notNull(),
-  installationId: installationId(),
-});
+export const crmCurrencies = sqliteTable(
+  'crm_currencies',
+  {
+    system: text('system', { enum: CRM_SYSTEMS }).notNull(),
+    corporate: text('corporate'),
+    rates: text('rates', { mode: 'json' })
+      .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()
+      .notNull(),
+    readAt: timestamp('read_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.system] })],
+);
 
 export type CrmCurrencyRow = Stored<typeof crmCurrencies.$inferSelect>;

@@ -2,6 +2,7 @@ import {
   type AnySQLiteColumn,
   index,
   integer,
+  primaryKey,
   sqliteTable,
   text,
   uniqueIndex,
@@ -25,28 +26,31 @@ export const partners = sqliteTable(
     updatedAt: updatedAt(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('partners_key_idx').on(t.key)],
+  (t) => [uniqueIndex('partners_key_idx').on(t.installationId, t.key)],
 );
 
 /** Names a partner goes by (its own name included), by match key: one partner per key. */
 export const partnerAliases = sqliteTable(
   'partner_aliases',
   {
-    aliasKey: text('alias_key').primaryKey(),
+    aliasKey: text('alias_key').notNull(),
     alias: text('alias').notNull(),
     partnerId: integer('partner_id')
       .notNull()
       .references(() => partners.id, { onDelete: 'cascade' }),
     installationId: installationId(),
   },
-  (t) => [index('partner_aliases_partner_id_idx').on(t.partnerId)],
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.aliasKey] }),
+    index('partner_aliases_partner_id_idx').on(t.partnerId),
+  ],
 );
 
 /** The Slack Connect workspaces (or Grid orgs) a partner's people join from. */
 export const partnerWorkspaces = sqliteTable(
   'partner_workspaces',
   {
-    teamId: text('team_id').primaryKey(),
+    teamId: text('team_id').notNull(),
     teamName: text('team_name'),
     partnerId: integer('partner_id')
       .notNull()
@@ -55,7 +59,10 @@ export const partnerWorkspaces = sqliteTable(
     boundAt: timestamp('bound_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [index('partner_workspaces_partner_id_idx').on(t.partnerId)],
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.teamId] }),
+    index('partner_workspaces_partner_id_idx').on(t.partnerId),
+  ],
 );
 
 /**
@@ -70,17 +77,21 @@ export const REMOVED_CHANNEL_HOWS = ['event', 'refused', 'held'] as const;
  * waits. Written when the removal is noted, deleted when the app is in the channel again (`member_joined_channel`,
  * or the re-check finds it a member), so it survives a restart and is the same for every process on the database.
  */
-export const removedChannels = sqliteTable('removed_channels', {
-  channelId: text('channel_id').primaryKey(),
-  how: text('how', { enum: REMOVED_CHANNEL_HOWS }).notNull(),
-  since: timestamp('since').notNull(),
-  /**
-   * When the admins were told, by DM in the transaction that noted the removal (an internal channel); null: nobody
-   * to tell (a partner channel, whose owners are told per held update by partners/partnerChannel.ts; no admins).
-   */
-  adminsToldAt: timestamp('admins_told_at'),
-  installationId: installationId(),
-});
+export const removedChannels = sqliteTable(
+  'removed_channels',
+  {
+    channelId: text('channel_id').notNull(),
+    how: text('how', { enum: REMOVED_CHANNEL_HOWS }).notNull(),
+    since: timestamp('since').notNull(),
+    /**
+     * When the admins were told, by DM in the transaction that noted the removal (an internal channel); null: nobody
+     * to tell (a partner channel, whose owners are told per held update by partners/partnerChannel.ts; no admins).
+     */
+    adminsToldAt: timestamp('admins_told_at'),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.channelId] })],
+);
 
 export const PARTNER_CHANNEL_STATUSES = ['active', 'held'] as const;
 
@@ -91,7 +102,7 @@ export const PARTNER_CHANNEL_STATUSES = ['active', 'held'] as const;
 export const partnerChannels = sqliteTable(
   'partner_channels',
   {
-    channelId: text('channel_id').primaryKey(),
+    channelId: text('channel_id').notNull(),
     /** The name as the app last saw it, so admins can type `#name` (ids are what is kept and compared). */
     channelName: text('channel_name'),
     partnerId: integer('partner_id').references((): AnySQLiteColumn => partners.id, { onDelete: 'set null' }),
@@ -115,7 +126,10 @@ export const partnerChannels = sqliteTable(
     updatedAt: updatedAt(),
     installationId: installationId(),
   },
-  (t) => [index('partner_channels_partner_id_idx').on(t.partnerId)],
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.channelId] }),
+    index('partner_channels_partner_id_idx').on(t.partnerId),
+  ],
 );
 
 /** Resellers registered on an account, maintained by RevOps; a different partner on that account is a conflict. */
@@ -131,7 +145,13 @@ export const registeredResellers = sqliteTable(
     addedAt: timestamp('added_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(t.accountKey, t.resellerKey)],
+  (t) => [
+    uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(
+      t.installationId,
+      t.accountKey,
+      t.resellerKey,
+    ),
+  ],
 );
 
 export type ResellerRow = Stored<typeof registeredResellers.$inferSelect>;

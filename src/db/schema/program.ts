@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { installationId, type Stored, timestamp } from '../columns.js';
 
 /**
@@ -6,19 +6,23 @@ import { installationId, type Stored, timestamp } from '../columns.js';
  * calendar). New handoffs to the AE offer the cover; escalation levels can target it. One per AE. Naming a cover does
  * not make the AE away: only their Slack status, or the days they gave (`awayFrom` to `until`), do (issue 50).
  */
-export const covers = sqliteTable('covers', {
-  aeUserId: text('ae_user_id').primaryKey(),
-  coverUserId: text('cover_user_id').notNull(),
-  /** The last day of the cover, YYYY-MM-DD. */
-  until: text('until').notNull(),
-  setAt: timestamp('set_at').notNull(),
-  /**
-   * The first day the AE said they are away, YYYY-MM-DD in their calendar (away from it through `until`); null: no
-   * dates given, the cover answers only while their Slack status says they are away.
-   */
-  awayFrom: text('away_from'),
-  installationId: installationId(),
-});
+export const covers = sqliteTable(
+  'covers',
+  {
+    aeUserId: text('ae_user_id').notNull(),
+    coverUserId: text('cover_user_id').notNull(),
+    /** The last day of the cover, YYYY-MM-DD. */
+    until: text('until').notNull(),
+    setAt: timestamp('set_at').notNull(),
+    /**
+     * The first day the AE said they are away, YYYY-MM-DD in their calendar (away from it through `until`); null: no
+     * dates given, the cover answers only while their Slack status says they are away.
+     */
+    awayFrom: text('away_from'),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.aeUserId] })],
+);
 
 export type CoverRow = Stored<typeof covers.$inferSelect>;
 

@@ -26,7 +26,7 @@ export const jobClaims = sqliteTable(
     doneAt: timestamp('done_at'),
     installationId: installationId(),
   },
-  (t) => [primaryKey({ columns: [t.job, t.slot] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.job, t.slot] })],
 );
 
 export type JobClaimRow = Stored<typeof jobClaims.$inferSelect>;
@@ -36,12 +36,16 @@ export type JobClaimRow = Stored<typeof jobClaims.$inferSelect>;
  * another organization or not, and when it said so. Every process reads the newest word, whichever process heard it
  * (a start-time check, a `channel_shared` event, a re-check): issue 34, replicas (partners/internalChannels.ts).
  */
-export const internalChannelSharing = sqliteTable('internal_channel_sharing', {
-  channelId: text('channel_id').primaryKey(),
-  shared: integer('shared', { mode: 'boolean' }).notNull(),
-  checkedAt: timestamp('checked_at').notNull(),
-  installationId: installationId(),
-});
+export const internalChannelSharing = sqliteTable(
+  'internal_channel_sharing',
+  {
+    channelId: text('channel_id').notNull(),
+    shared: integer('shared', { mode: 'boolean' }).notNull(),
+    checkedAt: timestamp('checked_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.channelId] })],
+);
 
 /**
  * Slack's word, by an event, that the app was uninstalled or its bot token revoked (`app_uninstalled`,
@@ -49,12 +53,16 @@ export const internalChannelSharing = sqliteTable('internal_channel_sharing', {
  * it, whichever one Slack told (issue 50 item 23), and holds its outbox and the jobs that call Slack while it runs
  * with that token. A start whose auth.test accepts the token forgets its row (runtime/revocations.ts).
  */
-export const slackRevocations = sqliteTable('slack_revocations', {
-  tokenHash: text('token_hash').primaryKey(),
-  event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
-  revokedAt: timestamp('revoked_at').notNull(),
-  installationId: installationId(),
-});
+export const slackRevocations = sqliteTable(
+  'slack_revocations',
+  {
+    tokenHash: text('token_hash').notNull(),
+    event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
+    revokedAt: timestamp('revoked_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.tokenHash] })],
+);
 
 /**
  * The Slack installations this deployment serves (issue 55). One row per workspace or Enterprise Grid org: its ids in

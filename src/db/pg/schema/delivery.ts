@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { OUTBOX_METHODS, OUTBOX_STATUSES, SURFACE_KINDS } from '../../schema.js';
 import { createdAt, id, installationId, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
@@ -31,7 +31,7 @@ export const outbox = pgTable(
     installationId: installationId(),
   },
   (t) => [
-    uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
+    uniqueIndex('outbox_dedupe_key_idx').on(t.installationId, t.dedupeKey),
     // Looked up by a surface or a record key only (`= ?`, which implies not null): the rows without one, a lifecycle
     // change's among them (one per Accept), write no entry (issue 32).
     index('outbox_surface_key_status_idx').on(t.surfaceKey, t.status).where(sql`${t.surfaceKey} is not null`),
@@ -42,14 +42,18 @@ export const outbox = pgTable(
   ],
 );
 
-export const postedMessages = pgTable('posted_messages', {
-  messageKey: text('message_key').primaryKey(),
-  channelId: text('channel_id').notNull(),
-  ts: text('ts').notNull(),
-  handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
-  postedAt: timestamp('posted_at').notNull(),
-  installationId: installationId(),
-});
+export const postedMessages = pgTable(
+  'posted_messages',
+  {
+    messageKey: text('message_key').notNull(),
+    channelId: text('channel_id').notNull(),
+    ts: text('ts').notNull(),
+    handoffId: integer('handoff_id').references(() => handoffs.id, { onDelete: 'restrict' }),
+    postedAt: timestamp('posted_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.messageKey] })],
+);
 
 export const surfaces = pgTable(
   'surfaces',
@@ -74,30 +78,45 @@ export const surfaces = pgTable(
     createdAt: createdAt(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('surfaces_key_idx').on(t.key), index('surfaces_handoff_id_idx').on(t.handoffId)],
+  (t) => [
+    uniqueIndex('surfaces_key_idx').on(t.installationId, t.key),
+    index('surfaces_handoff_id_idx').on(t.handoffId),
+  ],
 );
 
-export const homeViews = pgTable('home_views', {
-  userId: text('user_id').primaryKey(),
-  hash: text('hash'),
-  period: text('period'),
-  metrics: boolean('metrics').notNull().default(false),
-  wanted: integer('wanted').notNull().default(0),
-  shown: integer('shown').notNull().default(0),
-  openedAt: timestamp('opened_at').notNull(),
-  installationId: installationId(),
-});
+export const homeViews = pgTable(
+  'home_views',
+  {
+    userId: text('user_id').notNull(),
+    hash: text('hash'),
+    period: text('period'),
+    metrics: boolean('metrics').notNull().default(false),
+    wanted: integer('wanted').notNull().default(0),
+    shown: integer('shown').notNull().default(0),
+    openedAt: timestamp('opened_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.userId] })],
+);
 
-export const chartFiles = pgTable('chart_files', {
-  contentHash: text('content_hash').primaryKey(),
-  fileId: text('file_id').notNull(),
-  uploadedAt: timestamp('uploaded_at').notNull(),
-  installationId: installationId(),
-});
+export const chartFiles = pgTable(
+  'chart_files',
+  {
+    contentHash: text('content_hash').notNull(),
+    fileId: text('file_id').notNull(),
+    uploadedAt: timestamp('uploaded_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.contentHash] })],
+);
 
-export const outboxLeases = pgTable('outbox_leases', {
-  channelKey: text('channel_key').primaryKey(),
-  holder: text('holder').notNull(),
-  leaseUntil: timestamp('lease_until').notNull(),
-  installationId: installationId(),
-});
+export const outboxLeases = pgTable(
+  'outbox_leases',
+  {
+    channelKey: text('channel_key').notNull(),
+    holder: text('holder').notNull(),
+    leaseUntil: timestamp('lease_until').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.channelKey] })],
+);

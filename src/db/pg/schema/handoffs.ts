@@ -109,7 +109,7 @@ export const handoffs = pgTable(
     installationId: installationId(),
   },
   (t) => [
-    uniqueIndex('handoffs_source_view_id_idx').on(t.sourceViewId),
+    uniqueIndex('handoffs_source_view_id_idx').on(t.installationId, t.sourceViewId),
     index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
     index('handoffs_status_next_reminder_at_idx')
       .on(t.status, t.nextReminderAt)
@@ -148,7 +148,7 @@ export const handoffScorecards = pgTable(
     scoredAt: timestamp('scored_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [primaryKey({ columns: [t.handoffId] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.handoffId] })],
 );
 
 export const decisions = pgTable(
@@ -167,16 +167,20 @@ export const decisions = pgTable(
     decidedAt: timestamp('decided_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
+  (t) => [uniqueIndex('decisions_handoff_id_assignment_idx').on(t.installationId, t.handoffId, t.assignment)],
 );
 
-export const drafts = pgTable('drafts', {
-  id: id(),
-  sourceViewId: text('source_view_id').notNull().unique(),
-  authorUserId: text('author_user_id').notNull(),
-  teamId: text('team_id').notNull(),
-  content: jsonb('content').notNull().$type<Record<string, unknown>>(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-  installationId: installationId(),
-});
+export const drafts = pgTable(
+  'drafts',
+  {
+    id: id(),
+    sourceViewId: text('source_view_id').notNull(),
+    authorUserId: text('author_user_id').notNull(),
+    teamId: text('team_id').notNull(),
+    content: jsonb('content').notNull().$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    installationId: installationId(),
+  },
+  (t) => [uniqueIndex('drafts_source_view_id_unique').on(t.installationId, t.sourceViewId)],
+);

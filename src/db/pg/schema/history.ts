@@ -20,14 +20,17 @@ import { handoffs } from './handoffs.js';
 export const channelAccessNotices = pgTable(
   'channel_access_notices',
   {
-    messageKey: text('message_key').primaryKey(),
+    messageKey: text('message_key').notNull(),
     channelId: text('channel_id').notNull(),
     readerUserId: text('reader_user_id').notNull(),
     handoffId: integer('handoff_id').references((): AnyPgColumn => handoffs.id, { onDelete: 'restrict' }),
     toldAt: timestamp('told_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.channelId, t.handoffId)],
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.messageKey] }),
+    uniqueIndex('channel_access_notices_channel_handoff_idx').on(t.installationId, t.channelId, t.handoffId),
+  ],
 );
 
 export const outcomes = pgTable(
@@ -45,7 +48,7 @@ export const outcomes = pgTable(
     recordedAt: timestamp('recorded_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.handoffId, t.outcome)],
+  (t) => [uniqueIndex('outcomes_handoff_id_outcome_idx').on(t.installationId, t.handoffId, t.outcome)],
 );
 
 export const outcomeReports = pgTable(
@@ -87,7 +90,7 @@ export const questions = pgTable(
     answeredAt: timestamp('answered_at'),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.handoffId, t.assignment)],
+  (t) => [uniqueIndex('questions_handoff_id_assignment_idx').on(t.installationId, t.handoffId, t.assignment)],
 );
 
 export const classificationCorrections = pgTable(
@@ -154,7 +157,7 @@ export const helpRequests = pgTable(
     installationId: installationId(),
   },
   (t) => [
-    uniqueIndex('help_requests_source_view_id_idx').on(t.sourceViewId),
+    uniqueIndex('help_requests_source_view_id_idx').on(t.installationId, t.sourceViewId),
     index('help_requests_created_at_idx').on(t.createdAt),
   ],
 );
@@ -170,7 +173,7 @@ export const handoffFollowers = pgTable(
     createdAt: timestamp('created_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [primaryKey({ columns: [t.handoffId, t.userId] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.handoffId, t.userId] })],
 );
 
 export const attributionReviews = pgTable(

@@ -25,7 +25,7 @@ export const firstAccepts = pgTable(
     secondEventId: integer('second_event_id'),
     installationId: installationId(),
   },
-  (t) => [primaryKey({ columns: [t.aeUserId, t.scope, t.scopeKey] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.aeUserId, t.scope, t.scopeKey] })],
 );
 
 /**
@@ -72,7 +72,7 @@ export const crmMoney = pgTable(
     changedAt: timestamp('changed_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [primaryKey({ columns: [t.handoffId] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.handoffId] })],
 );
 
 export const crmMoneyHistory = pgTable(
@@ -98,12 +98,16 @@ export const crmMoneyHistory = pgTable(
   (t) => [index('crm_money_history_handoff').on(t.handoffId, t.id)],
 );
 
-export const crmCurrencies = pgTable('crm_currencies', {
-  system: text('system', { enum: CRM_SYSTEMS }).primaryKey(),
-  corporate: text('corporate'),
-  rates: jsonb('rates')
-    .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()
-    .notNull(),
-  readAt: timestamp('read_at').notNull(),
-  installationId: installationId(),
-});
+export const crmCurrencies = pgTable(
+  'crm_currencies',
+  {
+    system: text('system', { enum: CRM_SYSTEMS }).notNull(),
+    corporate: text('corporate'),
+    rates: jsonb('rates')
+      .$type<{ currency: string; perCorporate: number; from: string | null; to: string | null }[]>()
+      .notNull(),
+    readAt: timestamp('read_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.system] })],
+);

@@ -1,4 +1,13 @@
-import { type AnyPgColumn, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { PARTNER_CHANNEL_STATUSES, REMOVED_CHANNEL_HOWS } from '../../schema.js';
 import { createdAt, id, installationId, timestamp, updatedAt } from '../columns.js';
 
@@ -13,26 +22,29 @@ export const partners = pgTable(
     updatedAt: updatedAt(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('partners_key_idx').on(t.key)],
+  (t) => [uniqueIndex('partners_key_idx').on(t.installationId, t.key)],
 );
 
 export const partnerAliases = pgTable(
   'partner_aliases',
   {
-    aliasKey: text('alias_key').primaryKey(),
+    aliasKey: text('alias_key').notNull(),
     alias: text('alias').notNull(),
     partnerId: integer('partner_id')
       .notNull()
       .references(() => partners.id, { onDelete: 'cascade' }),
     installationId: installationId(),
   },
-  (t) => [index('partner_aliases_partner_id_idx').on(t.partnerId)],
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.aliasKey] }),
+    index('partner_aliases_partner_id_idx').on(t.partnerId),
+  ],
 );
 
 export const partnerWorkspaces = pgTable(
   'partner_workspaces',
   {
-    teamId: text('team_id').primaryKey(),
+    teamId: text('team_id').notNull(),
     teamName: text('team_name'),
     partnerId: integer('partner_id')
       .notNull()
@@ -41,21 +53,28 @@ export const partnerWorkspaces = pgTable(
     boundAt: timestamp('bound_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [index('partner_workspaces_partner_id_idx').on(t.partnerId)],
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.teamId] }),
+    index('partner_workspaces_partner_id_idx').on(t.partnerId),
+  ],
 );
 
-export const removedChannels = pgTable('removed_channels', {
-  channelId: text('channel_id').primaryKey(),
-  how: text('how', { enum: REMOVED_CHANNEL_HOWS }).notNull(),
-  since: timestamp('since').notNull(),
-  adminsToldAt: timestamp('admins_told_at'),
-  installationId: installationId(),
-});
+export const removedChannels = pgTable(
+  'removed_channels',
+  {
+    channelId: text('channel_id').notNull(),
+    how: text('how', { enum: REMOVED_CHANNEL_HOWS }).notNull(),
+    since: timestamp('since').notNull(),
+    adminsToldAt: timestamp('admins_told_at'),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.channelId] })],
+);
 
 export const partnerChannels = pgTable(
   'partner_channels',
   {
-    channelId: text('channel_id').primaryKey(),
+    channelId: text('channel_id').notNull(),
     channelName: text('channel_name'),
     partnerId: integer('partner_id').references((): AnyPgColumn => partners.id, { onDelete: 'set null' }),
     status: text('status', { enum: PARTNER_CHANNEL_STATUSES }).notNull(),
@@ -66,7 +85,10 @@ export const partnerChannels = pgTable(
     updatedAt: updatedAt(),
     installationId: installationId(),
   },
-  (t) => [index('partner_channels_partner_id_idx').on(t.partnerId)],
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.channelId] }),
+    index('partner_channels_partner_id_idx').on(t.partnerId),
+  ],
 );
 
 export const registeredResellers = pgTable(
@@ -81,5 +103,11 @@ export const registeredResellers = pgTable(
     addedAt: timestamp('added_at').notNull(),
     installationId: installationId(),
   },
-  (t) => [uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(t.accountKey, t.resellerKey)],
+  (t) => [
+    uniqueIndex('registered_resellers_account_key_reseller_key_idx').on(
+      t.installationId,
+      t.accountKey,
+      t.resellerKey,
+    ),
+  ],
 );

@@ -1,14 +1,18 @@
-import { index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { id, installationId, timestamp } from '../columns.js';
 
-export const covers = pgTable('covers', {
-  aeUserId: text('ae_user_id').primaryKey(),
-  coverUserId: text('cover_user_id').notNull(),
-  until: text('until').notNull(),
-  setAt: timestamp('set_at').notNull(),
-  awayFrom: text('away_from'),
-  installationId: installationId(),
-});
+export const covers = pgTable(
+  'covers',
+  {
+    aeUserId: text('ae_user_id').notNull(),
+    coverUserId: text('cover_user_id').notNull(),
+    until: text('until').notNull(),
+    setAt: timestamp('set_at').notNull(),
+    awayFrom: text('away_from'),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.aeUserId] })],
+);
 
 export const programLog = pgTable(
   'program_log',

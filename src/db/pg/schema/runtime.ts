@@ -18,22 +18,30 @@ export const jobClaims = pgTable(
     doneAt: timestamp('done_at'),
     installationId: installationId(),
   },
-  (t) => [primaryKey({ columns: [t.job, t.slot] })],
+  (t) => [primaryKey({ columns: [t.installationId, t.job, t.slot] })],
 );
 
-export const internalChannelSharing = pgTable('internal_channel_sharing', {
-  channelId: text('channel_id').primaryKey(),
-  shared: boolean('shared').notNull(),
-  checkedAt: timestamp('checked_at').notNull(),
-  installationId: installationId(),
-});
+export const internalChannelSharing = pgTable(
+  'internal_channel_sharing',
+  {
+    channelId: text('channel_id').notNull(),
+    shared: boolean('shared').notNull(),
+    checkedAt: timestamp('checked_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.channelId] })],
+);
 
-export const slackRevocations = pgTable('slack_revocations', {
-  tokenHash: text('token_hash').primaryKey(),
-  event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
-  revokedAt: timestamp('revoked_at').notNull(),
-  installationId: installationId(),
-});
+export const slackRevocations = pgTable(
+  'slack_revocations',
+  {
+    tokenHash: text('token_hash').notNull(),
+    event: text('event', { enum: ['app_uninstalled', 'tokens_revoked'] }).notNull(),
+    revokedAt: timestamp('revoked_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.tokenHash] })],
+);
 
 export const installations = pgTable('installations', {
   id: id(),
