@@ -75,8 +75,15 @@ const history: fc.Arbitrary<History> = fc.record({
 
 const withDatabase = scratchDatabases('first-accepts-');
 
-/** The migration's last statement: the backfill of first_accepts from the touch log. */
-const BACKFILL_SQL = lastStatementOf('0006_repeat_use_first_accepts.sql');
+/**
+ * The migration's last statement: the backfill of first_accepts from the touch log. Its conflict target is the key of
+ * its day; since migration 0049 the key names the installation first (the backfill's rows are the first
+ * installation's, the column's default), so the same statement runs on today's table with today's key.
+ */
+const BACKFILL_SQL = lastStatementOf('0006_repeat_use_first_accepts.sql').replace(
+  'ON CONFLICT (`ae_user_id`, `scope`, `scope_key`)',
+  'ON CONFLICT (`installation_id`, `ae_user_id`, `scope`, `scope_key`)',
+);
 
 /** Writes the handoffs and then the events, in order (ids ascending), straight into the tables. */
 function insertHistory(database: AppDatabase, h: Pick<History, 'handoffs' | 'events'>): number[] {
@@ -204,6 +211,7 @@ describe('repeat use from first_accepts (migration 0006)', () => {
   it('reads the migration backfill as its last statement', () => {
     expect(BACKFILL_SQL).toMatch(/^INSERT INTO `first_accepts`/);
     expect(BACKFILL_SQL).toMatch(/FROM `handoff_events` e/);
+    expect(BACKFILL_SQL).toContain('ON CONFLICT (`installation_id`, `ae_user_id`, `scope`, `scope_key`)');
   });
 
   it('a hand-worked history: the reference query and metricEvents both give the expected flags', async () => {

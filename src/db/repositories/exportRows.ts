@@ -143,8 +143,8 @@ const moneyColumns = (handoffs: Tables['handoffs'], crmMoney: Tables['crmMoney']
   },
 });
 
+/** The export's columns; each subquery reads the handoff's own rows, by its id and its installation (issue 55). */
 function exportColumns({ crmMoney, decisions, handoffEvents, handoffs, outcomes, partners }: Tables) {
-  // Each subquery reads the handoff's own rows: its id, and its installation (as every key names it, issue 55).
   // Postgres counts in bigint, which its driver gives as text.
   const eventCount = (type: string) =>
     sql<number>`(select count(*) from ${handoffEvents} e where e.handoff_id = ${handoffs.id} and e.installation_id = ${handoffs.installationId} and e.type = ${type})`.mapWith(
