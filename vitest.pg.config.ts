@@ -109,6 +109,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'oauthInstall',
   'orgWideInstall',
   'installationKeys',
+  'twoWorkspaces',
   'digest',
   'outboxParking',
   'sandboxOutboxSettle',

@@ -1,4 +1,4 @@
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Config } from './config.js';
 import { answerFailure, failureKind } from './handlers/failures.js';
 import type { HandlerDeps } from './handlers/index.js';
@@ -6,7 +6,7 @@ import { registerHandlers } from './handlers/index.js';
 import { foreignRequest, namedIds } from './handlers/installation.js';
 import { stripNul } from './handlers/nul.js';
 import { tellIfLate } from './handlers/saved.js';
-import { INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from './install/oauth.js';
+import { INSTALL_PATH, type Installation, type Installs, OAUTH_REDIRECT_PATH } from './install/oauth.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import type { BackgroundWork } from './runtime/background.js';
@@ -31,13 +31,30 @@ export interface AppDeps {
    * default): an answer that may have come too late for Slack after a save is followed by a note (handlers/saved.ts).
    */
   requestClock?: () => number;
-  /** The OAuth install (issue 55): its pages beside /slack/events, and its bot token for every request. */
-  installs?: Installs;
+  /** The installation of an OAuth install this app serves (issue 55): its bot token for every request. */
+  installs?: Installation;
+  /** The OAuth install's pages beside /slack/events. */
+  installRoutes?: Installs['routes'];
+  /**
+   * The receiver: none of its own when the deployment serves several installations (compose/tenants.ts hands each
+   * request to the app of its installation); Bolt over HTTP or Socket Mode otherwise.
+   */
+  receiver?: Receiver;
   /** Whether the database accepts writes and Slack accepts the token (GET /healthz, and what people are told). */
   health: {
     storage: Pick<StorageHealth, 'writable' | 'fault'>;
     slack: Pick<SlackConnection, 'rejected' | 'revoked' | 'revokedNow' | 'shouldRecheck' | 'watch'>;
     /** Asks Slack whether it accepts the token again (auth.test); its answer updates `slack`. */
+    recheckSlack: () => Promise<unknown>;
+  };
+}
+
+/** What /healthz reads: the database, Slack's word on the token, whether the app is stopping. */
+export interface HealthDeps {
+  background: Pick<BackgroundWork, 'stopping'>;
+  health: {
+    storage: Pick<StorageHealth, 'writable'>;
+    slack: Pick<SlackConnection, 'rejected' | 'revoked' | 'revokedNow' | 'shouldRecheck'>;
     recheckSlack: () => Promise<unknown>;
   };
 }
@@ -51,7 +68,7 @@ const SLACK_RECHECK_MS = 30_000;
  * uninstalled or its token revoked, when it did). `HEAD /healthz` (load balancers, uptime checkers) answers the same
  * status and headers, without the body.
  */
-export function healthRoute(deps: AppDeps): CustomRoute {
+export function healthRoute(deps: HealthDeps): CustomRoute {
   const { health } = deps;
   return {
     path: '/healthz',
@@ -87,15 +104,11 @@ export function healthRoute(deps: AppDeps): CustomRoute {
 }
 
 /** /slack/install and /slack/oauth_redirect, for a reinstall (new scopes, after an uninstall) while the app runs. */
-function installRoutes(installs: Installs | undefined): CustomRoute[] {
-  if (!installs) return [];
+export function installRoutes(routes: Installs['routes'] | undefined): CustomRoute[] {
+  if (!routes) return [];
   return [
-    { path: INSTALL_PATH, method: ['GET'], handler: (req, res) => void installs.routes.install(req, res) },
-    {
-      path: OAUTH_REDIRECT_PATH,
-      method: ['GET'],
-      handler: (req, res) => void installs.routes.callback(req, res),
-    },
+    { path: INSTALL_PATH, method: ['GET'], handler: (req, res) => void routes.install(req, res) },
+    { path: OAUTH_REDIRECT_PATH, method: ['GET'], handler: (req, res) => void routes.callback(req, res) },
   ];
 }
 
@@ -114,7 +127,7 @@ function transport(deps: AppDeps) {
   return {
     receiver: createReceiver({
       signingSecret: config.slack.signingSecret ?? '',
-      customRoutes: [healthz, ...installRoutes(deps.installs)],
+      customRoutes: [healthz, ...installRoutes(deps.installRoutes)],
       logger: logger.child({ component: 'receiver' }),
       boltLogger: slackLogger(logger, 'bolt-receiver'),
       ...(deps.activity ? { activity: deps.activity } : {}),
@@ -157,7 +170,7 @@ export function buildApp(deps: AppDeps): App {
   const { config, logger, startup } = deps;
   const { workspace } = startup;
   const app = new App({
-    ...transport(deps),
+    ...(deps.receiver ? { receiver: deps.receiver } : transport(deps)),
     // The identity auth.test gave at start (startup.ts): Bolt never calls auth.test itself, nor caches a failure.
     // An OAuth install's token is the installation's, refreshed when it rotates (install/tokens.ts).
     authorize: async () => ({

@@ -16,7 +16,7 @@ import type { Policies } from '../escalation/policies.js';
 import type { Sweeper } from '../escalation/sweep.js';
 import type { HandlerDeps } from '../handlers/index.js';
 import type { Home } from '../home/home.js';
-import type { Installs } from '../install/oauth.js';
+import type { Installation } from '../install/oauth.js';
 import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import type { InternalChannels } from '../partners/internalChannels.js';
@@ -63,8 +63,10 @@ export interface StartOptions extends Base {
   requestClock?: () => number;
   /** Told the port HOST:PORT answers on, as soon as it does (PORT=0: the system's pick), before the start waits. */
   onStatusPort?: (port: number) => void;
-  /** The OAuth install (issue 55), when the settings ask for it: the installation's token for every call. */
-  installs?: Installs;
+  /** The requests being answered, when several installations' outboxes share them (compose/tenants.ts). */
+  activity?: RequestActivity;
+  /** The installation this start serves, of an OAuth install (issue 55): its token for every call. */
+  installs?: Installation;
   /**
    * The installation `db` writes for (db/installationScope.ts): set by the start once it is known, a token
    * deployment's once its workspace is recorded.

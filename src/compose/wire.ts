@@ -12,7 +12,7 @@ import {
 } from '../db/repositories/installations.js';
 import { createCovers } from '../escalation/covers.js';
 import { businessDayHours, createPolicies } from '../escalation/policies.js';
-import type { Installs } from '../install/oauth.js';
+import type { Installation } from '../install/oauth.js';
 import { installKeyOf } from '../install/store.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import { watchersHearer } from '../packets/watchers.js';
@@ -115,7 +115,7 @@ function startupFor(
 }
 
 /** With an OAuth install, Slack's word of an uninstall also deletes the installation's tokens (install/store.ts). */
-function uninstalling(record: RevocationRecord, installs: Installs): RevocationRecord {
+function uninstalling(record: RevocationRecord, installs: Installation): RevocationRecord {
   return {
     read: () => record.read(),
     write: async (by) => {
@@ -225,7 +225,7 @@ export async function wire(opts: StartOptions): Promise<{
   await policies.refreshGroups();
   const background = createBackgroundWork(logger);
   followOrgAccess(startup, { directory, background, groups: [policies, program] });
-  const activity = new RequestActivity();
+  const activity = opts.activity ?? new RequestActivity();
   let outbox: OutboxWorker | undefined;
   const onOutboxWrite = () => outbox?.wake();
   const internalChannels = createInternalChannels({

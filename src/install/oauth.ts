@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type CallbackOptions,
-  type Installation,
   type InstallationStore,
   InstallProvider,
+  type Installation as SlackInstallation,
 } from '@slack/oauth';
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { installedNow } from '../db/repositories/installations.js';
+import { installationByKey, installedNow } from '../db/repositories/installations.js';
 import type { InstallationRow } from '../db/schema.js';
 import { type Logger, slackLogger } from '../logger.js';
 import { OAUTH_REDIRECT_PATH } from '../manifest/deployment.js';
@@ -17,7 +17,7 @@ import { manifestBotScopes } from '../manifest/scopes.js';
 import { realTimers, type Timers } from '../runtime/timers.js';
 import { installPage } from './pages.js';
 import { tokenKey } from './seal.js';
-import { AnotherInstallation, createInstallationStore, storedInstallation } from './store.js';
+import { createInstallationStore, storedInstallation } from './store.js';
 import { type BotTokens, botTokens, type Refreshed } from './tokens.js';
 
 /** Where Slack sends the installer back, and where an install starts: what the manifest's `--oauth` registers. */
@@ -32,17 +32,30 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise
 /**
  * The OAuth install (issue 55 part 1): @slack/oauth's InstallProvider serves `/slack/install` (straight on to Slack's
  * authorize page, with a signed `state` in a cookie) and `/slack/oauth_redirect` (the state checked, the code
- * exchanged with oauth.v2.access, the installation stored, sealed, in the app's database); the bot token of the
- * installation in force is what every call of the app uses (tokens.ts). One installation per deployment for now.
+ * exchanged with oauth.v2.access, the installation stored, sealed, in the app's database). A deployment serves every
+ * installation in force (compose/tenants.ts builds one tenant each); `of(installKey)` is one installation's view: its bot
+ * token (refreshed when it rotates, tokens.ts), its uninstall, its reinstalls.
  */
 export interface Installs {
   readonly routes: { install: HttpHandler; callback: HttpHandler };
-  readonly tokens: BotTokens;
-  /** The installation's key in force, once there is one (resolves at once when the app was installed before). */
+  /** The first installation's key, once there is one (resolves at once when the app was installed before). */
   installed(): Promise<string>;
-  /** Slack said the app was uninstalled or its bot token revoked: the installation's tokens are deleted. */
+  /** Told when an installation is stored in this process: a first install, a reinstall, another workspace's. */
+  onStored(listener: (installKey: string) => void): void;
+  /** The keys of every installation in force, oldest first. */
+  inForce(): Promise<string[]>;
+  /** One installation's part: its token, its uninstall, its reinstalls. */
+  of(installKey: string): Installation;
+}
+
+/** One installation of the OAuth install, as the tenant that serves it reads it (compose.ts). */
+export interface Installation {
+  readonly tokens: BotTokens;
+  /** Its key. */
+  installed(): Promise<string>;
+  /** Slack said the app was uninstalled there or its bot token revoked: its tokens are deleted. */
   uninstalled(): Promise<void>;
-  /** Told when an installation is stored in this process (a first install, a reinstall). */
+  /** Told when it is stored again in this process (a reinstall, new scopes). */
   onStored(listener: (installKey: string) => void): void;
 }
 
@@ -79,9 +92,8 @@ function providerOf(deps: InstallsDeps, store: InstallationStore, logger: Logger
       else installPage(res, 200, 'installed', installation.team?.name ?? installation.enterprise?.name);
     },
     failure: (error, _options, _req, res) => {
-      const page = error instanceof AnotherInstallation ? 'another' : 'failed';
-      logger.warn({ error: error.message, page }, 'an install did not complete');
-      installPage(res, page === 'failed' ? 400 : 409, page);
+      logger.warn({ error: error.message }, 'an install did not complete');
+      installPage(res, 400, 'failed');
     },
   };
   return { installer, callback };
@@ -102,7 +114,7 @@ export function addToWorkspacesUrl(apiUrl: string, enterpriseId: string, appId: 
   return `https://${host}/manage/${encodeURIComponent(enterpriseId)}/integrations/profile/${encodeURIComponent(appId ?? '')}/workspaces/add`;
 }
 
-/** The installation's bot token, refreshed with oauth.v2.access when it rotates. */
+/** An installation's bot token, refreshed with oauth.v2.access when it rotates. */
 function tokensOf(
   deps: InstallsDeps,
   store: Pick<ReturnType<typeof createInstallationStore>, 'storeRefreshed'>,
@@ -122,7 +134,7 @@ function tokensOf(
       const row = await current();
       return row ? storedInstallation({ db: deps.db, key }, row.installKey) : undefined;
     },
-    store: (installation: Installation) => store.storeRefreshed(installation),
+    store: (installation: SlackInstallation) => store.storeRefreshed(installation),
     refresh: async (refreshToken) =>
       (await web.oauth.v2.access({
         client_id: oauth.clientId,
@@ -177,36 +189,52 @@ export function createInstalls(deps: InstallsDeps): Installs {
   const key = tokenKey(oauth.tokenKey);
   const logger = deps.logger.child({ component: 'install' });
   const listeners: ((installKey: string) => void)[] = [];
+  /** Each installation's tokens, made when first asked. */
+  const tokensByKey = new Map<string, BotTokens>();
   const store = createInstallationStore({
     db: deps.db,
     clock: deps.clock,
     key,
     onStored: (installKey) => {
-      tokens.forget();
+      tokensByKey.get(installKey)?.forget();
       // A copy: a waiter leaves the list as it is told.
       for (const listener of [...listeners]) listener(installKey);
     },
   });
-  const current = async () => (await installedNow(deps.db))[0];
-  const tokens = tokensOf(deps, store, key, logger, current);
+  const inForce = async () => (await installedNow(deps.db)).filter((row) => row.sealed !== null);
+  const tokensFor = (installKey: string) => {
+    let tokens = tokensByKey.get(installKey);
+    if (!tokens) {
+      tokens = tokensOf(deps, store, key, logger, () => installationByKey(deps.db, installKey));
+      tokensByKey.set(installKey, tokens);
+    }
+    return tokens;
+  };
   const { installer, callback } = providerOf(deps, store, logger);
+  const routes = {
+    install: (req: IncomingMessage, res: ServerResponse) => installer.handleInstallPath(req, res),
+    callback: (req: IncomingMessage, res: ServerResponse) => installer.handleCallback(req, res, callback),
+  };
+  const first = async () => (await inForce())[0];
+  const onStored = (listener: (installKey: string) => void) => {
+    listeners.push(listener);
+  };
   return {
-    routes: {
-      install: (req, res) => installer.handleInstallPath(req, res),
-      callback: (req, res) => installer.handleCallback(req, res, callback),
-    },
-    tokens,
+    routes,
     installed: async () => {
-      const row = await current();
-      return row?.sealed ? row.installKey : waitForInstall(deps, current, listeners);
+      const row = await first();
+      return row ? row.installKey : waitForInstall(deps, first, listeners);
     },
-    async uninstalled() {
-      const row = await current();
-      if (row) await store.uninstalled(row.installKey);
-      tokens.forget();
-    },
-    onStored(listener) {
-      listeners.push(listener);
-    },
+    onStored,
+    inForce: async () => (await inForce()).map((row) => row.installKey),
+    of: (installKey) => ({
+      tokens: tokensFor(installKey),
+      installed: () => Promise.resolve(installKey),
+      async uninstalled() {
+        await store.uninstalled(installKey);
+        tokensFor(installKey).forget();
+      },
+      onStored: (listener) => onStored((stored) => stored === installKey && listener(stored)),
+    }),
   };
 }

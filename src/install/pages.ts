@@ -12,11 +12,6 @@ const PAGES = {
     body: (name: string, link = '') =>
       `The co-sell handoff app is installed for ${name}, but in no workspace yet. <a href="${link}">Add it to the workspaces</a> whose people hand off deals, then type <code>/handoff</code> in Slack.`,
   },
-  another: {
-    title: 'Not installed',
-    body: () =>
-      'This deployment already serves another Slack workspace or org, and serves one in this release. Ask whoever runs it for a deployment of your own.',
-  },
   failed: {
     title: 'Not installed',
     body: () =>

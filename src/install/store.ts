@@ -5,25 +5,15 @@ import {
   type InstallationIds,
   installationByKey,
   markUninstalled,
-  otherInstallation,
   saveInstallation,
 } from '../db/repositories/installations.js';
 import { open, seal } from './seal.js';
 
 /**
  * Bolt's installation store (@slack/oauth's `InstallationStore`), in the app's own database (both engines): the ids in
- * the clear, the installation with its tokens sealed (seal.ts). This release serves one installation per deployment
- * (issue 55 part 1): an install from another workspace, while one is in force, is refused with `AnotherInstallation`,
- * which the install page explains. Several installations come with the rows keyed by installation (part 2).
+ * the clear, the installation with its tokens sealed (seal.ts). A deployment serves every installation in force, each
+ * on its own rows (db/installationScope.ts) and its own tenant (compose.ts).
  */
-
-/** An install from a workspace or org other than the one this deployment serves (one installation, this release). */
-export class AnotherInstallation extends Error {
-  constructor(readonly serving: { teamId: string | null; enterpriseId: string | null }) {
-    super('this deployment serves another workspace');
-    this.name = 'AnotherInstallation';
-  }
-}
 
 /** The key of an installation: the org's id for an org-wide install, else its workspace's. */
 export function installKeyOf(ids: {
@@ -87,8 +77,6 @@ export function createInstallationStore(deps: InstallationStoreDeps): Installati
     // Sealed before the transaction: it holds the write lock only for the check and the write.
     const sealed = seal(deps.key, JSON.stringify(installation));
     await deps.db.transaction(async (tx) => {
-      const other = await otherInstallation(tx, ids.installKey);
-      if (other) throw new AnotherInstallation({ teamId: other.teamId, enterpriseId: other.enterpriseId });
       await saveInstallation(tx, {
         ...ids,
         source: 'oauth',

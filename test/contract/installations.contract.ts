@@ -8,7 +8,6 @@ import {
   installationInForce,
   installedNow,
   markUninstalled,
-  otherInstallation,
   recordTokenInstallation,
   saveInstallation,
 } from '../../src/db/repositories/installations.js';
@@ -68,14 +67,6 @@ export function installationsContract(engine: Engine): void {
       expect(await installationByKey(db, 'T0ACME')).toMatchObject({ sealed: null, uninstalledAt: later });
       await db.transaction((tx) => saveInstallation(tx, { ...oauth, sealed: 'v1.b', at: later }));
       expect(await installedNow(db)).toMatchObject([{ sealed: 'v1.b', uninstalledAt: null }]);
-    });
-
-    it('names the other installation in force, never the key asked about nor an uninstalled one', async () => {
-      await db.transaction((tx) => recordTokenInstallation(tx, ids, at));
-      expect(await otherInstallation(db, 'T0ACME')).toBeUndefined();
-      expect(await otherInstallation(db, 'T0OTHER')).toMatchObject({ installKey: 'T0ACME' });
-      await db.transaction((tx) => markUninstalled(tx, 'T0ACME', later));
-      expect(await otherInstallation(db, 'T0OTHER')).toBeUndefined();
     });
 
     it('writes for the newest installation in force, and for the first (1) while none is', async () => {

@@ -16,7 +16,7 @@ import { people, TEAM } from '../support/people.js';
 
 /**
  * Issue 55 part 1: the OAuth install, through the real receiver and the status server, against the fake Slack's
- * authorize page and oauth.v2.access. One installation per deployment.
+ * authorize page and oauth.v2.access, for one workspace (test/integration/twoWorkspaces.test.ts: two).
  */
 
 const CLIENT = { clientId: '1111.2222', clientSecret: 'client-secret-of-the-app' };
@@ -54,7 +54,7 @@ const health = async (base: string) => {
   return { status: answer.status, body: JSON.parse(text) as Record<string, unknown> };
 };
 
-describe('the OAuth install (one workspace per deployment)', () => {
+describe('the OAuth install (a deployment’s first workspace)', () => {
   const stops: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const stop of stops.splice(0).reverse()) await stop();

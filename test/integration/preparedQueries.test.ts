@@ -26,7 +26,7 @@ import {
   surfaceAttempted,
   surfaceShown,
 } from '../../src/db/repositories/surfaces.js';
-import { handoffs, type NewHandoffRow, outbox, type SurfaceKind } from '../../src/db/schema.js';
+import { type NewHandoffRow, outbox, type SurfaceKind } from '../../src/db/schema.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { scratchDatabases } from '../support/scratchDb.js';
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { FIRST_INSTALLATION } from '../columns.js';
 import { first, tablesOf } from '../engine.js';
@@ -39,18 +39,6 @@ export function installedNow(exec: Executor): Promise<InstallationRow[]> {
  */
 export async function installationInForce(exec: Executor): Promise<number> {
   return (await installedNow(exec)).at(-1)?.id ?? FIRST_INSTALLATION;
-}
-
-/** The newest installation in force other than this key's: the one a single-installation deployment serves. */
-export function otherInstallation(exec: Executor, installKey: string): Promise<InstallationRow | undefined> {
-  const { installations } = tablesOf(exec);
-  return first(
-    exec
-      .select()
-      .from(installations)
-      .where(and(isNull(installations.uninstalledAt), ne(installations.installKey, installKey)))
-      .orderBy(desc(installations.id)),
-  );
 }
 
 /**

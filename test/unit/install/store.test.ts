@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Installation } from '@slack/oauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
-import { AnotherInstallation, createInstallationStore } from '../../../src/install/store.js';
+import { createInstallationStore } from '../../../src/install/store.js';
 import { TestClock } from '../../support/clock.js';
 
 const installation = (team: string, token = `xoxb-${team}-secret`): Installation => ({
@@ -25,7 +25,7 @@ const orgWide = (): Installation => ({
   isEnterpriseInstall: true,
 });
 
-describe('the installation store (one installation per deployment, this release)', () => {
+describe('the installation store (every installation of a deployment)', () => {
   let dir: string;
   let database: AppDatabase;
   let store: ReturnType<typeof createInstallationStore>;
@@ -72,15 +72,24 @@ describe('the installation store (one installation per deployment, this release)
     expect(fetched.bot?.token).toBe('xoxb-rotated');
   });
 
-  it('refuses another workspace or an org while one is in force, storing nothing', async () => {
+  it('keeps several installations, each fetched by its own key (a deployment serves them all)', async () => {
     await store.storeInstallation(installation('T0ACME'));
-    await expect(store.storeInstallation(installation('T0OTHER'))).rejects.toBeInstanceOf(
-      AnotherInstallation,
-    );
-    await expect(store.storeInstallation(orgWide())).rejects.toBeInstanceOf(AnotherInstallation);
-    expect(stored).toEqual(['T0ACME']);
+    await store.storeInstallation(installation('T0OTHER', 'xoxb-other'));
+    expect(stored).toEqual(['T0ACME', 'T0OTHER']);
+    const other = await store.fetchInstallation({
+      teamId: 'T0OTHER',
+      isEnterpriseInstall: false,
+      enterpriseId: undefined,
+    });
+    expect(other.bot?.token).toBe('xoxb-other');
+    const acme = await store.fetchInstallation({
+      teamId: 'T0ACME',
+      isEnterpriseInstall: false,
+      enterpriseId: undefined,
+    });
+    expect(acme.bot?.token).not.toBe('xoxb-other');
     await expect(
-      store.fetchInstallation({ teamId: 'T0OTHER', isEnterpriseInstall: false, enterpriseId: undefined }),
+      store.fetchInstallation({ teamId: 'T0THIRD', isEnterpriseInstall: false, enterpriseId: undefined }),
     ).rejects.toThrow(/no installation in force/);
   });
 
@@ -99,7 +108,9 @@ describe('the installation store (one installation per deployment, this release)
       isEnterpriseInstall: false,
     });
     expect(inAWorkspace.enterprise?.id).toBe('E0ORG');
-    await expect(store.storeInstallation(installation('T0ACME'))).rejects.toBeInstanceOf(AnotherInstallation);
+    // A workspace outside the org is another installation, kept beside it.
+    await store.storeInstallation(installation('T0ACME'));
+    expect(stored).toEqual(['E0ORG', 'T0ACME']);
   });
 
   it('after an uninstall, fetches nothing, and takes another workspace', async () => {

@@ -1,0 +1,150 @@
+import type { App } from '@slack/bolt';
+import { type AppDeps, buildApp } from '../app.js';
+import { PROGRAM_FOLLOW_MS, type Program } from '../program/program.js';
+import type { BackgroundWork } from '../runtime/background.js';
+import { createSlotClaims } from '../runtime/jobClaims.js';
+import { createScheduler, type Scheduler } from '../runtime/scheduler.js';
+import type { StatusServer } from '../runtime/statusServer.js';
+import { StorageHealth } from '../runtime/storageHealth.js';
+import { realTimers } from '../runtime/timers.js';
+import type { Startup } from '../startup.js';
+import { scheduledJobs } from './jobs.js';
+import type { Services, StartOptions } from './types.js';
+import { wire } from './wire.js';
+
+export interface RunningApp
+  extends Pick<
+    Services,
+    'outbox' | 'sweeper' | 'metrics' | 'digest' | 'home' | 'crmReadBack' | 'escalations'
+  > {
+  app: App;
+  startup: Startup;
+  /** The partner program as data (issue 53): tests and the sandbox edit it as the Admin tab does. */
+  program: Program;
+  scheduler: Scheduler;
+  background: BackgroundWork;
+  port: number;
+  /** Every installation's tenant this process serves (one on SLACK_BOT_TOKEN). */
+  tenants(): Tenant[];
+  /** Stops taking requests, finishes all background work, stops the outbox. The caller closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Listens on HOST:PORT (`port`: the status server's, so PORT=0 keeps the port it was given). */
+export const listenOn = (config: StartOptions['config'], port: number) =>
+  config.host ? { port, host: config.host } : port;
+
+/** What the Bolt app is built from (app.ts). */
+function appDepsOf(
+  opts: StartOptions,
+  wired: Wired,
+  extra: Pick<AppDeps, 'installRoutes' | 'receiver'>,
+): AppDeps {
+  return {
+    config: wired.config,
+    logger: opts.logger,
+    startup: wired.startup,
+    handlers: wired.services.handlers,
+    background: wired.background,
+    activity: wired.activity,
+    ...(opts.requestClock ? { requestClock: opts.requestClock } : {}),
+    ...(opts.installs ? { installs: opts.installs } : {}),
+    ...extra,
+    health: {
+      storage: new StorageHealth(opts.storage, opts.logger, { now: () => opts.clock.now() }),
+      slack: wired.clients.connection,
+      recheckSlack: () => wired.clients.interactive.auth.test(),
+    },
+  };
+}
+
+export type Wired = Awaited<ReturnType<typeof wire>>;
+
+/**
+ * What serves one installation (a token deployment's one; each of an OAuth install's, compose/tenants.ts): its
+ * clients and services, its Bolt app, its outbox and its scheduled jobs, on its rows.
+ */
+export interface Tenant {
+  wired: Wired;
+  app: App;
+  appDeps: AppDeps;
+  scheduler: Scheduler;
+  /** Starts its outbox, its program's follow and its jobs (once its app takes requests). */
+  run(): Promise<void>;
+  /** Stops its jobs, waits for its work, stops its outbox (its app's transport is the caller's). */
+  stop(): Promise<void>;
+}
+
+/** One installation's tenant, built, not started (`opts.db` scoped to it). */
+export async function buildTenant(
+  opts: StartOptions,
+  extra: Pick<AppDeps, 'installRoutes' | 'receiver'> & { holder: string; status: StatusServer },
+): Promise<Tenant> {
+  const { logger } = opts;
+  const wired = await wire({
+    ...opts,
+    holder: extra.holder,
+    onWaiting: (reason) => {
+      extra.status.waiting(reason);
+      opts.onWaiting?.(reason);
+    },
+  });
+  const { services, background } = wired;
+  const appDeps = appDepsOf(opts, wired, extra);
+  const app = buildApp(appDeps);
+  const timers = opts.timers ?? realTimers;
+  const scheduler = createScheduler(
+    scheduledJobs(wired.config, services, logger, { startup: wired.startup, client: wired.clients.outbox }),
+    {
+      ...opts,
+      background,
+      // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
+      slackCutOff: () => wired.clients.connection.revoked,
+      // Told to another process on the database: read again right before each run of a job that calls Slack.
+      refreshCutOff: () => wired.clients.connection.revokedNow(),
+      // Each slot runs once across the processes on this database (one on SQLite; replicas on Postgres), per
+      // installation (the claims are its rows).
+      claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder: extra.holder }),
+    },
+  );
+  return {
+    wired,
+    app,
+    appDeps,
+    scheduler,
+    async run() {
+      services.outbox.start();
+      // An edit made through another process on the database applies here within PROGRAM_FOLLOW_MS (issue 53).
+      wired.program.follow(timers, PROGRAM_FOLLOW_MS);
+      await scheduler.start();
+    },
+    async stop() {
+      background.close();
+      await scheduler.stop();
+      await background.drain();
+      await services.outbox.stop();
+      wired.program.stop(timers);
+    },
+  };
+}
+
+/** The running app as its callers read it: one tenant's parts (the first installation's, for an OAuth install). */
+export function runningOf(
+  tenant: Tenant,
+  port: number,
+  stop: () => Promise<void>,
+  tenants: () => Tenant[] = () => [tenant],
+): RunningApp {
+  const { outbox, sweeper, metrics, digest, home, crmReadBack, escalations } = tenant.wired.services;
+  return {
+    ...{ outbox, sweeper, metrics, digest, home, crmReadBack, escalations },
+    app: tenant.app,
+    startup: tenant.wired.startup,
+    program: tenant.wired.program,
+    scheduler: tenant.scheduler,
+    background: tenant.wired.background,
+    port,
+    tenants,
+    stop,
+  };
+}

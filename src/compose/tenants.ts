@@ -1,0 +1,184 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import { healthRoute, installRoutes } from '../app.js';
+import { scopedTo } from '../db/installationScope.js';
+import { installationByKey } from '../db/repositories/installations.js';
+import { foreignRequest, namedIds } from '../handlers/installation.js';
+import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
+import { slackLogger } from '../logger.js';
+import { createReceiver } from '../receiver.js';
+import { createBackgroundWork } from '../runtime/background.js';
+import { processHolder } from '../runtime/jobClaims.js';
+import { RequestActivity } from '../runtime/requestActivity.js';
+import type { StatusServer } from '../runtime/statusServer.js';
+import { buildTenant, listenOn, type RunningApp, runningOf, type Tenant } from './tenant.js';
+import type { StartOptions } from './types.js';
+
+/**
+ * An OAuth install (issue 55) serves every installation in force, each by a tenant of its own (tenant.ts): its rows
+ * (its executor is scoped to it), its bot token, its clients (so its pacing and its 429 holds are its token's), its
+ * start-time answers, its program, its Bolt app, its outbox and its jobs. One receiver takes every request on
+ * /slack/events, checks its signature, and hands it to the app of the installation it names; a request no
+ * installation in force claims is ignored and logged (as a tenant's own middleware does). An install while the app
+ * runs starts its tenant; an uninstall stops its tenant, and the others go on.
+ */
+
+/** Waits, serving /slack/install and its redirect on the status server, until the app is installed somewhere. */
+async function firstInstall(opts: StartOptions, status: StatusServer): Promise<Installs> {
+  const installs = createInstalls(opts);
+  status.route(INSTALL_PATH, installs.routes.install);
+  status.route(OAUTH_REDIRECT_PATH, installs.routes.callback);
+  const reason = `not installed: open ${INSTALL_PATH} on this server in a browser to install the app in Slack`;
+  status.waiting(reason);
+  opts.onWaiting?.(reason);
+  await installs.installed();
+  return installs;
+}
+
+/** A tenant's app takes its requests from the one receiver: a receiver of its own that listens on nothing. */
+const noTransport = (): Receiver => ({
+  init: () => undefined,
+  start: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
+});
+
+/** The tenant whose installation a request is for: the first whose own check claims it (handlers/installation.ts). */
+function tenantFor(tenants: Iterable<Tenant>, body: unknown): Tenant | undefined {
+  for (const tenant of tenants) if (foreignRequest(body, tenant.wired.startup) === undefined) return tenant;
+  return undefined;
+}
+
+/** The tenants of an install, by installation key: started when installed, stopped when uninstalled. */
+function tenantRegistry(given: StartOptions, installs: Installs, holder: string, status: StatusServer) {
+  const { logger } = given;
+  // The requests being answered, across installations: every tenant's outbox gives them the CPU first.
+  const activity = new RequestActivity();
+  const tenants = new Map<string, Tenant>();
+  const starting = new Map<string, Promise<void>>();
+  const lifecycle = createBackgroundWork(logger);
+  const retire = async (installKey: string) => {
+    const tenant = tenants.get(installKey);
+    if (!tenant) return;
+    tenants.delete(installKey);
+    await tenant.stop();
+    logger.info({ installation: installKey }, 'no longer serving an installation: it was uninstalled');
+  };
+  const build = async (installKey: string) => {
+    const row = await installationByKey(given.db, installKey);
+    if (!row) throw new Error(`no installation ${installKey}`);
+    const installation = installs.of(installKey);
+    const tenant = await buildTenant(
+      {
+        ...given,
+        db: scopedTo(given.db, row.id),
+        scope: { id: row.id },
+        logger: logger.child({ installation: installKey }),
+        activity,
+        installs: {
+          ...installation,
+          // Slack said the app was uninstalled there: its tokens go, and its tenant stops once this request is done.
+          async uninstalled() {
+            await installation.uninstalled();
+            lifecycle.run(`the tenant of ${installKey} stopped after its uninstall`, () =>
+              retire(installKey),
+            );
+          },
+        },
+      },
+      { holder, status, receiver: noTransport() },
+    );
+    tenants.set(installKey, tenant);
+    await tenant.run();
+    logger.info({ installation: installKey }, 'serving an installation');
+  };
+  const start = (installKey: string): Promise<void> => {
+    const already = starting.get(installKey);
+    if (already) return already;
+    const started = build(installKey).finally(() => starting.delete(installKey));
+    starting.set(installKey, started);
+    return started;
+  };
+  // An install while the app runs (another workspace, or a reinstall after an uninstall) is served at once.
+  installs.onStored((installKey) => {
+    if (!tenants.has(installKey))
+      lifecycle.run(`the tenant of ${installKey} started after its install`, () => start(installKey));
+  });
+  return { tenants, activity, lifecycle, start };
+}
+
+export async function startInstalls(given: StartOptions, status: StatusServer): Promise<RunningApp> {
+  const { config, logger } = given;
+  const installs = await firstInstall(given, status);
+  const registry = tenantRegistry(given, installs, given.holder ?? processHolder(), status);
+  const { tenants, lifecycle } = registry;
+  for (const installKey of await installs.inForce()) await registry.start(installKey);
+  const receiver = createReceiver({
+    signingSecret: config.slack.signingSecret ?? '',
+    customRoutes: [frontHealth(tenants), ...installRoutes(installs.routes)],
+    logger: logger.child({ component: 'receiver' }),
+    boltLogger: slackLogger(logger, 'bolt-receiver'),
+    activity: registry.activity,
+    ...(given.requestClock ? { requestClock: given.requestClock } : {}),
+  });
+  receiver.init({
+    processEvent: async (event: ReceiverEvent) => {
+      const tenant = tenantFor(tenants.values(), event.body);
+      if (tenant) return tenant.app.processEvent(event);
+      logger.warn(
+        { ...namedIds(event.body), why: 'no installation in force' },
+        'a Slack request for another installation of the app: ignored',
+      );
+      await event.ack();
+    },
+  } as unknown as App);
+  await status.close();
+  const server = (await receiver.start(listenOn(config, status.port))) as Server;
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, host: config.host ?? 'every interface', mode: 'http' }, 'handoff app listening');
+  const first = [...tenants.values()][0] as Tenant;
+  const stop = async () => {
+    lifecycle.close();
+    await receiver.stop();
+    await lifecycle.drain();
+    for (const tenant of tenants.values()) await tenant.stop();
+    logger.info('handoff app stopped');
+  };
+  return runningOf(first, port, stop, () => [...tenants.values()]);
+}
+
+/**
+ * /healthz for every installation: 200 while the database accepts a write and Slack accepts the token of every
+ * installation served (an uninstalled one is no longer served, and does not turn the others' health red); 503
+ * otherwise, as a single installation's, and while none is in force.
+ */
+function frontHealth(tenants: Map<string, Tenant>) {
+  const all = () => [...tenants.values()];
+  const connections = () => all().map((t) => t.wired.clients.connection);
+  const anyTenant = () => all()[0];
+  return healthRoute({
+    background: {
+      get stopping() {
+        return all().some((t) => t.wired.background.stopping);
+      },
+    },
+    health: {
+      storage: {
+        writable: () => anyTenant()?.appDeps.health.storage.writable() ?? Promise.resolve(true),
+      },
+      slack: {
+        // None in force (the last was uninstalled): nothing is served until someone installs the app again.
+        get rejected() {
+          if (tenants.size === 0) return 'no installation in force';
+          return connections().find((c) => c.rejected !== undefined)?.rejected;
+        },
+        revoked: undefined,
+        revokedNow: async () => {
+          await Promise.all(connections().map((c) => c.revokedNow()));
+        },
+        shouldRecheck: (everyMs) => connections().some((c) => c.shouldRecheck(everyMs)),
+      },
+      recheckSlack: () => Promise.all(all().map((t) => t.appDeps.health.recheckSlack())),
+    },
+  });
+}

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { account } from '../support/crmFlow.js';
+import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
+import { type Harness, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
+import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
+
+/**
+ * Issue 55: one deployment serves every workspace that installs it. Two workspaces install through the real status
+ * server and receiver; a handoff runs in each at once, each on its own rows, its own bot token and its own people;
+ * one uninstalls, and the other goes on untouched.
+ */
+
+const CLIENT = { clientId: '1111.2222', clientSecret: 'client-secret-of-the-app' };
+const OAUTH_ENV = {
+  SLACK_BOT_TOKEN: '',
+  SLACK_CLIENT_ID: CLIENT.clientId,
+  SLACK_CLIENT_SECRET: CLIENT.clientSecret,
+  SLACK_STATE_SECRET: 'a-long-random-state-secret',
+  SLACK_TOKEN_KEY: randomBytes(32).toString('base64'),
+  SWEEP_SCHEDULE: '0 0 1 1 *',
+};
+
+const BETA = 'T0BETA';
+/** The second workspace's people and its own partner channel (with the same partner organization). */
+const beta = {
+  owner: { id: 'U0BOWNER', team_id: BETA, name: 'bo', real_name: 'Bo Owner', tz: 'Europe/Paris' },
+  author: { id: 'U0BAUTHOR', team_id: BETA, name: 'bea', real_name: 'Bea Marketer', tz: 'Europe/Paris' },
+  ae: { id: 'U0BAE', team_id: BETA, name: 'ben', real_name: 'Ben Seller', tz: 'Europe/Paris' },
+  partner: {
+    ...channels.partner,
+    id: 'C0BPARTNER',
+    name: 'ext-meridian-beta',
+    shared_team_ids: [BETA, PARTNER_TEAM],
+  },
+};
+
+const get = (url: string, cookie?: string) =>
+  fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
+
+/** Someone installs at `base` into `team` (the fake's own workspace by default). */
+async function install(slack: FakeSlack, base: string, opts: { team?: string; installer?: string } = {}) {
+  const start = await get(`${base}/slack/install`);
+  expect(start.status).toBe(302);
+  const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const back = await get(slack.approveInstall(start.headers.get('location') ?? '', opts), cookie);
+  return { status: back.status, page: await back.text() };
+}
+
+/** A request as Slack sends it from the second workspace: the same payload, naming its team. */
+const fromBeta = <T>(payload: T): T => JSON.parse(JSON.stringify(payload).replaceAll(TEAM, BETA)) as T;
+
+/** The author of `team` submits a packet for its AE and sends it from the review. */
+async function sendIn(h: Harness, team: 'acme' | 'beta', accountName: string) {
+  const who = team === 'acme' ? people : beta;
+  const as = team === 'acme' ? <T>(p: T) => p : fromBeta;
+  const values = {
+    ...account(accountName),
+    aeUserId: who.ae.id,
+    ownerUserId: who.owner.id,
+    ...(team === 'beta' ? { partnerChannelId: beta.partner.id } : {}),
+  };
+  const submitted = await h.interact(as(packetSubmission({ values, user: who.author })));
+  expect(submitted.status).toBe(200);
+  const pushed = (await submitted.json()) as { view: { private_metadata: string; blocks: unknown[] } };
+  if (!pushed.view) throw new Error(`the packet was refused in ${team}: ${JSON.stringify(pushed)}`);
+  const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
+  const sent = await h.interact(
+    as(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view), user: who.author })),
+  );
+  expect(await sent.json()).toEqual({ response_action: 'clear' });
+}
+
+describe('two workspaces on one deployment', () => {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+
+  it('serves two installs at once, each on its own rows and token; one uninstalls and the other goes on', async () => {
+    const slack = await FakeSlack.start();
+    seedWorkspace(slack);
+    stops.push(() => slack.stop());
+    const second: FakeWorkspace = slack.addWorkspace({
+      id: BETA,
+      name: 'Beta Partners',
+      installer: beta.owner.id,
+    });
+    for (const user of [beta.owner, beta.author, beta.ae]) second.addUser(user);
+    second.addChannel({ ...beta.partner, members: [second.botUserId] });
+    let port = 0;
+    const started = startHarness({
+      slack,
+      env: OAUTH_ENV,
+      onStatusPort: (p) => {
+        port = p;
+      },
+    });
+    started.then(
+      (h) => stops.push(() => h.stop()),
+      () => undefined,
+    );
+    await waitFor(() => port > 0, 20_000, 'the status server');
+    const base = `http://127.0.0.1:${port}`;
+    slack.oauthApp = { ...CLIENT, redirectUri: `${base}/slack/oauth_redirect`, tokenRotation: false };
+
+    // The first install starts the app; the second is served from the running app's own /slack/install.
+    expect((await install(slack, base)).page).toContain('installed in Acme');
+    const h = await started;
+    const again = await install(slack, h.baseUrl, { team: BETA, installer: beta.owner.id });
+    expect(again.status).toBe(200);
+    expect(again.page).toContain('installed in Beta Partners');
+    await waitFor(() => h.app.tenants().length === 2, 10_000, 'the second installation served');
+    const installs = await h.database.db
+      .select({ id: h.tables.installations.id, key: h.tables.installations.installKey })
+      .from(h.tables.installations)
+      .orderBy(asc(h.tables.installations.id));
+    expect(installs.map((i) => i.key)).toEqual([TEAM, BETA]);
+    const [acmeId, betaId] = installs.map((i) => i.id);
+
+    // A handoff in each, at once: each AE is told in their own workspace, by their own workspace's bot.
+    await Promise.all([sendIn(h, 'acme', 'Northwind Logistics'), sendIn(h, 'beta', 'Contoso Freight')]);
+    const acmeDm = () => slack.messages(slack.dmChannelFor(people.ae.id));
+    const betaDm = () => second.messages(second.dmChannelFor(beta.ae.id));
+    await waitFor(() => acmeDm().length === 1 && betaDm().length === 1, 10_000, 'both AEs told');
+    expect(JSON.stringify(acmeDm())).toContain('Northwind Logistics');
+    expect(JSON.stringify(acmeDm())).not.toContain('Contoso Freight');
+    expect(JSON.stringify(betaDm())).toContain('Contoso Freight');
+    const { handoffs } = h.tables;
+    const rows = await h.database.db
+      .select({ account: handoffs.accountName, installationId: handoffs.installationId })
+      .from(handoffs)
+      .orderBy(asc(handoffs.accountName));
+    expect(rows).toEqual([
+      { account: 'Contoso Freight', installationId: betaId },
+      { account: 'Northwind Logistics', installationId: acmeId },
+    ]);
+
+    // Beta uninstalls: its tokens go, its tenant stops; Acme's goes on, and the deployment stays healthy.
+    await second.uninstallApp();
+    await waitFor(() => h.app.tenants().length === 1, 10_000, 'the uninstalled tenant stopped');
+    const [betaRow] = await h.database.db
+      .select()
+      .from(h.tables.installations)
+      .where(eq(h.tables.installations.installKey, BETA));
+    expect(betaRow).toMatchObject({ sealed: null });
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+    await sendIn(h, 'acme', 'Fabrikam Robotics');
+    await waitFor(() => acmeDm().length === 2, 10_000, 'the second Acme handoff told');
+    // A request from the uninstalled workspace is ignored: nothing stored.
+    const ignored = await h.interact(
+      fromBeta(packetSubmission({ values: account('Litware'), user: beta.author })),
+    );
+    expect(ignored.status).toBe(200);
+    expect(await h.database.db.select().from(handoffs).where(eq(handoffs.accountName, 'Litware'))).toEqual(
+      [],
+    );
+    expect(JSON.stringify(h.logs)).toContain('no installation in force');
+  });
+});
