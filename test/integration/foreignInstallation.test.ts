@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
-import { actionTable } from '../../src/handlers/actions/index.js';
-import { SUBCOMMANDS } from '../../src/handlers/commands/subcommands.js';
-import type { HandlerDeps } from '../../src/handlers/deps.js';
-import { eventTable } from '../../src/handlers/events/index.js';
-import { viewTable } from '../../src/handlers/views/index.js';
 import { account } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
 import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
 import { sendHandoff } from '../support/flow.js';
+import { requestsFrom } from '../support/foreignRequests.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
 import { dmOf, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
-import { blockAction, viewSubmission } from '../support/payloads.js';
+import { blockAction } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
 
 /**
@@ -124,7 +119,7 @@ describe('requests for another installation of the app', () => {
       calls: h.slack.calls.length,
       responses: h.slack.responses.length,
     };
-    const requests = fromElsewhere(handoff.id, dm.ts);
+    const requests = requestsFrom(ELSEWHERE, handoff.id, dm.ts);
     for (const request of requests) {
       const response =
         request.kind === 'command'
@@ -143,107 +138,3 @@ describe('requests for another installation of the app', () => {
     expect(h.slack.responses).toHaveLength(before.responses);
   });
 });
-
-type ForeignRequest = { name: string } & (
-  | { kind: 'interaction'; payload: unknown }
-  | { kind: 'command'; fields: Record<string, string> }
-  | { kind: 'event'; event: ForeignEvent }
-);
-type ForeignEvent = Parameters<EventSender['deliver']>[0];
-
-/** Built without their dependencies (a listener reads them only when it runs): their keys are what the app routes. */
-const unused = new Proxy({} as HandlerDeps, {
-  get: (_target, key) => {
-    throw new Error(`a route table read ${String(key)} when built`);
-  },
-});
-
-const elsewhereUser = (id: string) => ({ id, team_id: ELSEWHERE });
-
-/**
- * One request of every kind the app routes (handlers/routes.ts): each action id (a prefixed one with a suffix), each
- * view callback, each shortcut and slash command of manifest.json (each subcommand), each event type; all naming
- * another workspace only, as another installation's requests do.
- */
-function fromElsewhere(handoffId: number, messageTs: string): ForeignRequest[] {
-  const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8')) as {
-    features: { shortcuts: { type: string; callback_id: string }[]; slash_commands: { command: string }[] };
-  };
-  const actions = actionTable(unused);
-  const actionIds = [...Object.keys(actions.exact), ...Object.keys(actions.prefixed).map((p) => `${p}won`)];
-  const clicks: ForeignRequest[] = actionIds.map((actionId) => ({
-    name: `click ${actionId}`,
-    kind: 'interaction',
-    payload: blockAction({
-      actionId,
-      value: String(handoffId),
-      user: elsewhereUser(people.ae.id),
-      teamId: ELSEWHERE,
-      messageTs,
-      channelId: 'D0ELSEWHERE',
-    }),
-  }));
-  const submits: ForeignRequest[] = Object.keys(viewTable(unused)).map((callbackId) => {
-    const payload = viewSubmission({
-      callbackId,
-      values: {},
-      user: elsewhereUser(people.author.id),
-      teamId: ELSEWHERE,
-      privateMetadata: JSON.stringify({ handoffId }),
-    });
-    return {
-      name: `submit ${callbackId}`,
-      kind: 'interaction',
-      payload: {
-        ...payload,
-        view: { ...payload.view, team_id: ELSEWHERE, app_installed_team_id: ELSEWHERE },
-      },
-    };
-  });
-  const shortcuts: ForeignRequest[] = manifest.features.shortcuts.map((shortcut) => ({
-    name: `shortcut ${shortcut.callback_id}`,
-    kind: 'interaction',
-    payload: {
-      type: shortcut.type === 'global' ? 'shortcut' : 'message_action',
-      callback_id: shortcut.callback_id,
-      trigger_id: '7.7.trigger',
-      action_ts: '1700000001.000200',
-      team: { id: ELSEWHERE, domain: 'elsewhere' },
-      user: { ...elsewhereUser(people.author.id), username: 'author' },
-      api_app_id: 'A0APP',
-      token: 'legacy-verification-token',
-      is_enterprise_install: false,
-      enterprise: null,
-      ...(shortcut.type === 'global'
-        ? {}
-        : {
-            channel: { id: 'C0ELSEWHERE', name: 'deals' },
-            message: { type: 'message', ts: messageTs, text: 'a deal', user: people.author.id },
-            message_ts: messageTs,
-            response_url: 'https://hooks.slack.com/app/T0ELSEWHERE/1/abc',
-          }),
-    },
-  }));
-  const texts = ['', 'Northwind Traders', ...SUBCOMMANDS.map((c) => `${c.name} ${handoffId}`)];
-  const commands: ForeignRequest[] = manifest.features.slash_commands.flatMap(({ command }) =>
-    texts.map((text) => ({
-      name: `${command} ${text}`,
-      kind: 'command' as const,
-      fields: { command, text, team_id: ELSEWHERE, team_domain: 'elsewhere', user_id: people.author.id },
-    })),
-  );
-  const events: ForeignRequest[] = Object.keys(eventTable(unused)).map((type) => ({
-    name: `event ${type}`,
-    kind: 'event',
-    event: {
-      type,
-      user: people.ae.id,
-      channel: 'C0ELSEWHERE',
-      tab: 'home',
-      team_ids: [ELSEWHERE],
-      event_ts: '1700000002.000300',
-      // One body for every type (they stop before any listener reads them), so typed as none of them.
-    } as unknown as ForeignEvent,
-  }));
-  return [...clicks, ...submits, ...shortcuts, ...commands, ...events];
-}

@@ -1,9 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scopedTo } from '../../src/db/installationScope.js';
 import { account } from '../support/crmFlow.js';
+import { dbSnapshot } from '../support/dbSnapshot.js';
+import { EventSender } from '../support/fakeSlack/events.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
-import { type Harness, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { type ForeignRequest, requestsFrom } from '../support/foreignRequests.js';
+import {
+  type Harness,
+  quiet,
+  SIGNING_SECRET,
+  seedWorkspace,
+  startHarness,
+  waitFor,
+} from '../support/harness.js';
 import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
 
@@ -79,7 +90,8 @@ describe('two workspaces on one deployment', () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   });
 
-  it('serves two installs at once, each on its own rows and token; one uninstalls and the other goes on', async () => {
+  /** Starts the app on OAuth; Acme installs it, then Beta at the running app's own /slack/install. */
+  async function bothInstalled() {
     const slack = await FakeSlack.start();
     seedWorkspace(slack);
     stops.push(() => slack.stop());
@@ -105,8 +117,6 @@ describe('two workspaces on one deployment', () => {
     await waitFor(() => port > 0, 20_000, 'the status server');
     const base = `http://127.0.0.1:${port}`;
     slack.oauthApp = { ...CLIENT, redirectUri: `${base}/slack/oauth_redirect`, tokenRotation: false };
-
-    // The first install starts the app; the second is served from the running app's own /slack/install.
     expect((await install(slack, base)).page).toContain('installed in Acme');
     const h = await started;
     const again = await install(slack, h.baseUrl, { team: BETA, installer: beta.owner.id });
@@ -118,8 +128,12 @@ describe('two workspaces on one deployment', () => {
       .from(h.tables.installations)
       .orderBy(asc(h.tables.installations.id));
     expect(installs.map((i) => i.key)).toEqual([TEAM, BETA]);
-    const [acmeId, betaId] = installs.map((i) => i.id);
+    const [acmeId, betaId] = installs.map((i) => i.id) as [number, number];
+    return { h, slack, second, acmeId, betaId };
+  }
 
+  it('serves two installs at once, each on its own rows and token; one uninstalls and the other goes on', async () => {
+    const { h, slack, second, acmeId, betaId } = await bothInstalled();
     // A handoff in each, at once: each AE is told in their own workspace, by their own workspace's bot.
     await Promise.all([sendIn(h, 'acme', 'Northwind Logistics'), sendIn(h, 'beta', 'Contoso Freight')]);
     const acmeDm = () => slack.messages(slack.dmChannelFor(people.ae.id));
@@ -158,5 +172,53 @@ describe('two workspaces on one deployment', () => {
       [],
     );
     expect(JSON.stringify(h.logs)).toContain('no installation in force');
+  });
+
+  it('every route the app has, sent from the other installed workspace about this one’s handoff, changes nothing here', async () => {
+    const { h, slack, second, acmeId } = await bothInstalled();
+    await sendIn(h, 'acme', 'Northwind Logistics');
+    const acmeDm = () => slack.messages(slack.dmChannelFor(people.ae.id));
+    await waitFor(() => acmeDm().length === 1, 10_000, 'the AE told');
+    const [handoff] = await h.database.db.select().from(h.tables.handoffs);
+    const dm = acmeDm()[0] as { ts: string };
+    await quiet(h);
+    // Acme's rows, read as Acme's tenant reads them, and what Acme's people and channels were shown.
+    const acme = { database: { db: scopedTo(h.database.db, acmeId) } };
+    const shown = () =>
+      [people.author, people.ae, people.owner].map((p) => slack.messages(slack.dmChannelFor(p.id)).length);
+    const before = {
+      rows: await dbSnapshot(acme),
+      shown: shown(),
+      partner: slack.messages(channels.partner.id),
+    };
+    // Every action, view, shortcut, command and event, from Beta (installed), naming Acme's handoff and people.
+    const events = new EventSender({ teamId: BETA, botUserId: second.botUserId, appId: 'A0APP' });
+    events.subscribe(h.eventsUrl, SIGNING_SECRET);
+    const all = requestsFrom(BETA, handoff?.id as number, dm.ts);
+    // Beta's own uninstall last: every other request reaches Beta's tenant, which still serves then.
+    const revoking = (r: ForeignRequest) =>
+      r.name === 'event app_uninstalled' || r.name === 'event tokens_revoked';
+    const requests = [...all.filter((r) => !revoking(r)), ...all.filter(revoking)];
+    for (const request of requests) {
+      const response =
+        request.kind === 'command'
+          ? await h.command(request.fields)
+          : request.kind === 'event'
+            ? await events.deliver(request.event)
+            : await h.interact(request.payload);
+      expect(response.status, request.name).toBe(200);
+    }
+    await quiet(h);
+    expect(await dbSnapshot(acme)).toEqual(before.rows);
+    expect(shown()).toEqual(before.shown);
+    expect(slack.messages(channels.partner.id)).toEqual(before.partner);
+    // Beta's uninstall stopped Beta's tenant only.
+    expect(h.app.tenants().map((t) => t.wired.startup.workspace.teamId)).toEqual([TEAM]);
+    // Beta's tenant heard them (its own installation's requests), not the deployment's refusal of a stranger; only
+    // what came after its uninstall (tokens_revoked) found no installation in force.
+    expect(requests.length).toBeGreaterThan(80);
+    expect(h.logs.filter((l) => l.why === 'no installation in force').map((l) => l.event)).toEqual([
+      'tokens_revoked',
+    ]);
   });
 });

@@ -53,7 +53,8 @@ export async function stateRows(db: AppDatabase['db'], name: StateTable): Promis
 
 export type DbSnapshot = Record<StateTable | 'outbox', unknown[]>;
 
-export async function dbSnapshot(h: Pick<Harness, 'database'>): Promise<DbSnapshot> {
+/** `h.database.db` may be scoped to one installation (db/installationScope.ts): then its rows only. */
+export async function dbSnapshot(h: { database: Pick<Harness['database'], 'db'> }): Promise<DbSnapshot> {
   const db = h.database.db;
   const { outbox } = tablesOf(db);
   const tables = {} as Record<StateTable, unknown[]>;
