@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { scopedTo } from '../../src/db/installationScope.js';
+import { acceptHandoff, acceptValues } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
 import { EventSender } from '../support/fakeSlack/events.js';
@@ -15,7 +17,15 @@ import {
   startHarness,
   waitFor,
 } from '../support/harness.js';
-import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
+import type { OpenedModal } from '../support/ownerFlow.js';
+import {
+  blockAction,
+  confirmationsOn,
+  type PacketValues,
+  packetSubmission,
+  reviewSubmission,
+  viewSubmission,
+} from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
 
 /**
@@ -64,7 +74,7 @@ async function install(slack: FakeSlack, base: string, opts: { team?: string; in
 const fromBeta = <T>(payload: T): T => JSON.parse(JSON.stringify(payload).replaceAll(TEAM, BETA)) as T;
 
 /** The author of `team` submits a packet for its AE and sends it from the review. */
-async function sendIn(h: Harness, team: 'acme' | 'beta', accountName: string) {
+async function sendIn(h: Harness, team: 'acme' | 'beta', accountName: string, more: PacketValues = {}) {
   const who = team === 'acme' ? people : beta;
   const as = team === 'acme' ? <T>(p: T) => p : fromBeta;
   const values = {
@@ -72,6 +82,7 @@ async function sendIn(h: Harness, team: 'acme' | 'beta', accountName: string) {
     aeUserId: who.ae.id,
     ownerUserId: who.owner.id,
     ...(team === 'beta' ? { partnerChannelId: beta.partner.id } : {}),
+    ...more,
   };
   const submitted = await h.interact(as(packetSubmission({ values, user: who.author })));
   expect(submitted.status).toBe(200);
@@ -82,6 +93,40 @@ async function sendIn(h: Harness, team: 'acme' | 'beta', accountName: string) {
     as(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view), user: who.author })),
   );
   expect(await sent.json()).toEqual({ response_action: 'clear' });
+}
+
+/** Beta's AE accepts in Beta: the button in their DM, then the modal with its defaults. */
+async function acceptInBeta(h: Harness, second: FakeWorkspace, handoffId: number) {
+  const before = h.slack.callsTo('views.open').length;
+  const click = await h.interact(
+    fromBeta(
+      blockAction({
+        actionId: ACTION_ID.accept,
+        value: String(handoffId),
+        user: beta.ae,
+        triggerId: second.issueTriggerId(),
+        channelId: second.dmChannelFor(beta.ae.id),
+      }),
+    ),
+  );
+  expect(click.status).toBe(200);
+  const opened = await waitFor(
+    () => h.slack.callsTo('views.open').slice(before)[0],
+    5000,
+    'the accept modal in Beta',
+  );
+  const modal = opened.args.view as OpenedModal;
+  const submitted = await h.interact(
+    fromBeta(
+      viewSubmission({
+        user: beta.ae,
+        callbackId: CALLBACK_ID.accept,
+        privateMetadata: modal.private_metadata,
+        values: acceptValues(modal),
+      }),
+    ),
+  );
+  expect(await submitted.text()).toBe('');
 }
 
 describe('two workspaces on one deployment', () => {
@@ -220,5 +265,46 @@ describe('two workspaces on one deployment', () => {
     expect(h.logs.filter((l) => l.why === 'no installation in force').map((l) => l.event)).toEqual([
       'tokens_revoked',
     ]);
+  });
+
+  it('one Slack Connect channel between the two: each side posts only its own handoff there, bound on each side', async () => {
+    const { h, slack, second, acmeId, betaId } = await bothInstalled();
+    // Beta is Acme's partner, and Acme is Beta's: one channel shared between the two, each side's bot invited.
+    slack.addChannel({ id: 'C0BOTH', name: 'ext-acme-beta', members: [slack.botUserId] });
+    await slack.shareChannel('C0BOTH', BETA);
+    await second.inviteApp('C0BOTH', beta.owner.id);
+    await quiet(h);
+    await sendIn(h, 'acme', 'Northwind Logistics', {
+      partnerChannelId: 'C0BOTH',
+      partnerOrg: 'Beta Partners',
+    });
+    await sendIn(h, 'beta', 'Contoso Freight', { partnerChannelId: 'C0BOTH', partnerOrg: 'Acme Corp' });
+    // Each AE accepts in their own workspace: the decision is posted to the partner's channel.
+    const { handoffs } = h.tables;
+    const idOf = async (name: string) =>
+      (await h.database.db.select().from(handoffs).where(eq(handoffs.accountName, name)))[0]?.id as number;
+    expect(await acceptHandoff(h, { handoffId: await idOf('Northwind Logistics') })).toEqual({});
+    await acceptInBeta(h, second, await idOf('Contoso Freight'));
+    const bots = [slack.botUserId, second.botUserId];
+    const posted = () => slack.messages('C0BOTH').filter((m) => bots.includes(m.user));
+    await waitFor(() => posted().length >= 2, 10_000, 'both sides posted');
+    await quiet(h);
+    const by = (bot: string) =>
+      posted()
+        .filter((m) => m.user === bot)
+        .map((m) => JSON.stringify(m))
+        .join();
+    expect(by(slack.botUserId)).toContain('Northwind Logistics');
+    expect(by(slack.botUserId)).not.toContain('Contoso Freight');
+    expect(by(second.botUserId)).toContain('Contoso Freight');
+    expect(by(second.botUserId)).not.toContain('Northwind Logistics');
+    // Each side's binding of the channel is its own (the key names the installation first).
+    const { partnerChannels } = h.tables;
+    const bindings = await h.database.db
+      .select({ installationId: partnerChannels.installationId })
+      .from(partnerChannels)
+      .where(eq(partnerChannels.channelId, 'C0BOTH'))
+      .orderBy(asc(partnerChannels.installationId));
+    expect(bindings).toEqual([{ installationId: acmeId }, { installationId: betaId }]);
   });
 });
