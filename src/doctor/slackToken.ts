@@ -14,25 +14,35 @@ import type { Check, DoctorContext, Finding } from './types.js';
 export { manifestBotScopes, manifestShortcuts };
 
 /**
- * An OAuth install's bot token (issue 55): the installation in force, opened with SLACK_TOKEN_KEY, from the database
- * the check above opened read-only; or what stands in the way, as a finding.
+ * An OAuth install's bot tokens (issue 55): every installation in force, each opened with SLACK_TOKEN_KEY, from the
+ * database the check above opened read-only (or what stands in the way of one, as a finding); or why there is none.
  */
-async function installedToken(ctx: DoctorContext): Promise<string | Finding> {
+async function installedTokens(
+  ctx: DoctorContext,
+): Promise<{ key: string; token: string | Finding }[] | Finding> {
   const oauth = ctx.config?.slack.oauth;
   if (!ctx.database || !oauth)
     return {
       status: 'skip',
       text: 'Installed by OAuth: its token is in the database, which could not be read (see Database above).',
     };
-  const [row] = await installedNow(ctx.database.db);
-  if (!row?.sealed)
+  const rows = (await installedNow(ctx.database.db)).filter((row) => row.sealed !== null);
+  if (rows.length === 0)
     return {
       status: 'fail',
       text: 'Installed by OAuth, but no installation is in force: the app was not installed yet, or was uninstalled.',
       fix: 'Open https://YOUR-HOST/slack/install in a browser, signed in to the workspace, and approve (docs/install.md).',
     };
+  return rows.map((row) => ({
+    key: row.installKey,
+    token: openedToken(ctx, oauth.tokenKey, row.sealed as string),
+  }));
+}
+
+/** One installation's bot token, opened; or why it cannot be used, as a finding. */
+function openedToken(ctx: DoctorContext, key: string, sealed: string): string | Finding {
   try {
-    const installation = JSON.parse(open(tokenKey(oauth.tokenKey), row.sealed)) as Installation;
+    const installation = JSON.parse(open(tokenKey(key), sealed)) as Installation;
     const expiresAt = installation.bot?.expiresAt;
     if (expiresAt !== undefined && expiresAt * 1000 <= ctx.clock.now().getTime())
       return {
@@ -119,12 +129,33 @@ function scopeFindings(granted: string[] | undefined, wanted: string[]): Finding
   ];
 }
 
-/** Resolves the Slack identity the later checks use (ctx.slack), and checks the token's scopes. */
+/**
+ * Checks the token (each installation's, of an OAuth install serving several, each finding named by its installation)
+ * and its scopes; the first one's Slack identity is what the later checks use (ctx.slack).
+ */
 async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
   const config = ctx.config;
   if (!config) return [];
-  const token = config.slack.oauth ? await installedToken(ctx) : config.slack.botToken;
-  if (typeof token !== 'string') return token ? [token] : [];
+  if (!config.slack.oauth)
+    return typeof config.slack.botToken === 'string' ? checkOneToken(ctx, config.slack.botToken) : [];
+  const tokens = await installedTokens(ctx);
+  if (!Array.isArray(tokens)) return [tokens];
+  const findings: Finding[] = [];
+  for (const { key, token } of tokens) {
+    const found = typeof token === 'string' ? await checkOneToken(ctx, token) : [token];
+    const named =
+      tokens.length > 1
+        ? (f: Finding) => ({ ...f, text: `Installation ${key}: ${f.text}` })
+        : (f: Finding) => f;
+    findings.push(...found.map(named));
+  }
+  return findings;
+}
+
+/** One token: auth.test, the workspaces of an org-wide install, the scopes; sets ctx.slack unless already set. */
+async function checkOneToken(ctx: DoctorContext, token: string): Promise<Finding[]> {
+  const config = ctx.config;
+  if (!config) return [];
   const client = new WebClient(token, {
     slackApiUrl: config.slack.apiUrl,
     timeout: 10_000,
@@ -153,7 +184,7 @@ async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
     undefined,
     orgWorkspaces,
   );
-  ctx.slack = {
+  ctx.slack ??= {
     directory: slackDirectory(client, ctx.clock),
     identity: {
       teamId,

@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { scopedTo } from '../../src/db/installationScope.js';
+import { runDoctor } from '../../src/doctor/run.js';
 import { acceptHandoff, acceptValues } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
@@ -196,6 +197,26 @@ describe('two workspaces on one deployment', () => {
       { account: 'Contoso Freight', installationId: betaId },
       { account: 'Northwind Logistics', installationId: acmeId },
     ]);
+
+    // The doctor checks every installation's token, each named.
+    const report = await runDoctor({
+      env: {
+        ...OAUTH_ENV,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        ...(h.config.databaseUrl
+          ? { DATABASE_URL: h.config.databaseUrl }
+          : { DATABASE_PATH: h.config.databasePath }),
+      },
+      clock: h.clock,
+    });
+    const tokens = report.results.find((r) => r.title === 'Slack token and scopes');
+    const works = (tokens?.findings ?? []).filter((f) => f.text.includes('The token works'));
+    expect(works.map((f) => [f.status, f.text.split(':')[0]])).toEqual([
+      ['pass', `Installation ${TEAM}`],
+      ['pass', `Installation ${BETA}`],
+    ]);
+    expect(report.text).not.toContain(second.token);
 
     // Beta uninstalls: its tokens go, its tenant stops; Acme's goes on, and the deployment stays healthy.
     await second.uninstallApp();
