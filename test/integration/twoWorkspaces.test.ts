@@ -328,4 +328,33 @@ describe('two workspaces on one deployment', () => {
       .orderBy(asc(partnerChannels.installationId));
     expect(bindings).toEqual([{ installationId: acmeId }, { installationId: betaId }]);
   });
+
+  it('one workspace held by Slack’s rate limit does not slow the other: each outbox paces its own token', async () => {
+    const { h, slack, second } = await bothInstalled();
+    // Every post to Beta's AE is answered 429 with a long Retry-After: Beta's outbox holds the method, for its token.
+    const betaDm = second.dmChannelFor(beta.ae.id);
+    // The app posts a DM to the person's id.
+    slack.fail('chat.postMessage', { retryAfter: 120, channel: beta.ae.id });
+    await sendIn(h, 'beta', 'Contoso Freight');
+    const limited = () =>
+      slack.calls.some(
+        (c) => c.method === 'chat.postMessage' && c.args.channel === beta.ae.id && c.status === 429,
+      );
+    await waitFor(limited, 10_000, 'Beta rate limited');
+    // Acme's handoff, sent after, reaches its AE at once.
+    await sendIn(h, 'acme', 'Northwind Logistics');
+    await waitFor(
+      () => slack.messages(slack.dmChannelFor(people.ae.id)).length === 1,
+      5000,
+      'Acme’s AE told while Beta waits',
+    );
+    expect(second.messages(betaDm)).toEqual([]);
+    // Beta's message waits for its own token's limit, not lost.
+    const { outbox } = h.tables;
+    const waiting = await h.database.db
+      .select({ status: outbox.status })
+      .from(outbox)
+      .where(eq(outbox.channelKey, beta.ae.id));
+    expect(waiting.map((r) => r.status)).toContain('pending');
+  });
 });
