@@ -357,4 +357,30 @@ describe('two workspaces on one deployment', () => {
       .where(eq(outbox.channelKey, beta.ae.id));
     expect(waiting.map((r) => r.status)).toContain('pending');
   });
+
+  it('every job of one installation, run when the other’s handoff is overdue, leaves the other’s alone', async () => {
+    const { h, slack, acmeId } = await bothInstalled();
+    await sendIn(h, 'acme', 'Northwind Logistics');
+    await waitFor(() => slack.messages(slack.dmChannelFor(people.ae.id)).length === 1, 10_000, 'the AE told');
+    const [handoff] = await h.database.db.select().from(h.tables.handoffs);
+    await quiet(h);
+    // A week on: Acme's handoff is past its window, its reminders and escalations due.
+    h.clock.set(new Date((handoff?.dueAt as Date).getTime() + 7 * 86_400_000));
+    const acme = { database: { db: scopedTo(h.database.db, acmeId) } };
+    const shown = () =>
+      [people.author, people.ae, people.owner].map((p) => slack.messages(slack.dmChannelFor(p.id)).length);
+    const before = { rows: await dbSnapshot(acme), shown: shown() };
+    const [acmeTenant, betaTenant] = h.app.tenants();
+    expect(betaTenant?.wired.startup.workspace.teamId).toBe(BETA);
+    const jobs = betaTenant?.scheduler.jobNames ?? [];
+    expect(jobs).toContain('response-window-sweep');
+    for (const job of jobs) await betaTenant?.scheduler.runNow(job);
+    await quiet(h);
+    expect(await dbSnapshot(acme)).toEqual(before.rows);
+    expect(shown()).toEqual(before.shown);
+    // Acme's own sweep acts on it.
+    await acmeTenant?.scheduler.runNow('response-window-sweep');
+    const [swept] = await h.database.db.select().from(h.tables.handoffs);
+    expect(swept?.status).toBe('expired');
+  });
 });
