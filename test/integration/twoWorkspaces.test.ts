@@ -18,6 +18,7 @@ import {
   startHarness,
   waitFor,
 } from '../support/harness.js';
+import { openHome } from '../support/matrix.js';
 import type { OpenedModal } from '../support/ownerFlow.js';
 import {
   blockAction,
@@ -130,6 +131,33 @@ async function acceptInBeta(h: Harness, second: FakeWorkspace, handoffId: number
   expect(await submitted.text()).toBe('');
 }
 
+/** A person of Beta opens the App Home there: the event as Slack sends it for Beta's install; the publish answered. */
+async function openHomeInBeta(h: Harness, second: FakeWorkspace, userId: string) {
+  const publishes = () =>
+    h.slack.calls.filter((c) => c.method === 'views.publish' && c.args.user_id === userId);
+  const before = publishes().length;
+  const events = new EventSender({ teamId: BETA, botUserId: second.botUserId, appId: 'A0APP' });
+  events.subscribe(h.eventsUrl, SIGNING_SECRET);
+  const opened = {
+    type: 'app_home_opened',
+    user: userId,
+    channel: `D${userId}`,
+    tab: 'home',
+    event_ts: '1795442400.000100',
+  };
+  expect((await events.deliver(opened as unknown as Parameters<EventSender['deliver']>[0])).status).toBe(200);
+  const call = await waitFor(
+    () =>
+      publishes()
+        .slice(before)
+        .find((c) => c.status !== 0),
+    8000,
+    'the App Home in Beta',
+  );
+  expect(call.ok).toBe(true);
+  return call;
+}
+
 describe('two workspaces on one deployment', () => {
   const stops: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -197,6 +225,14 @@ describe('two workspaces on one deployment', () => {
       { account: 'Contoso Freight', installationId: betaId },
       { account: 'Northwind Logistics', installationId: acmeId },
     ]);
+
+    // Each author's App Home lists their own workspace's handoff only.
+    const acmeHome = JSON.stringify((await openHome(h, people.author.id)).args.view);
+    const betaHome = JSON.stringify((await openHomeInBeta(h, second, beta.author.id)).args.view);
+    expect(acmeHome).toContain('Northwind Logistics');
+    expect(acmeHome).not.toContain('Contoso Freight');
+    expect(betaHome).toContain('Contoso Freight');
+    expect(betaHome).not.toContain('Northwind Logistics');
 
     // The doctor checks every installation's token, each named.
     const report = await runDoctor({
