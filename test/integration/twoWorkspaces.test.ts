@@ -401,7 +401,8 @@ describe('two workspaces on one deployment', () => {
     const [handoff] = await h.database.db.select().from(h.tables.handoffs);
     await quiet(h);
     // A week on: Acme's handoff is past its window, its reminders and escalations due.
-    h.clock.set(new Date((handoff?.dueAt as Date).getTime() + 7 * 86_400_000));
+    if (!handoff) throw new Error('no handoff stored');
+    h.clock.set(new Date(handoff.dueAt.getTime() + 7 * 86_400_000));
     const acme = { database: { db: scopedTo(h.database.db, acmeId) } };
     const shown = () =>
       [people.author, people.ae, people.owner].map((p) => slack.messages(slack.dmChannelFor(p.id)).length);
