@@ -107,12 +107,39 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
   return { tenants, activity, lifecycle, start };
 }
 
+/**
+ * Starts every installation's tenant. One that cannot start (Slack refuses its token: it was revoked while the app was
+ * down, so Slack's word never reached it) is logged and left out, and the others are served; a reinstall starts it.
+ * When none can start, the start fails as a single installation's does.
+ */
+async function startEach(
+  installKeys: string[],
+  start: (installKey: string) => Promise<void>,
+  logger: StartOptions['logger'],
+): Promise<void> {
+  let first: unknown;
+  let started = 0;
+  for (const installKey of installKeys) {
+    try {
+      await start(installKey);
+      started += 1;
+    } catch (error) {
+      first ??= error;
+      logger.error(
+        { err: error, installation: installKey },
+        'an installation could not be served: the others are; installing the app there again serves it',
+      );
+    }
+  }
+  if (started === 0 && first !== undefined) throw first;
+}
+
 export async function startInstalls(given: StartOptions, status: StatusServer): Promise<RunningApp> {
   const { config, logger } = given;
   const installs = await firstInstall(given, status);
   const registry = tenantRegistry(given, installs, given.holder ?? processHolder(), status);
   const { tenants, lifecycle } = registry;
-  for (const installKey of await installs.inForce()) await registry.start(installKey);
+  await startEach(await installs.inForce(), registry.start, logger);
   const receiver = createReceiver({
     signingSecret: config.slack.signingSecret ?? '',
     customRoutes: [frontHealth(tenants), ...installRoutes(installs.routes)],
@@ -137,12 +164,17 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, host: config.host ?? 'every interface', mode: 'http' }, 'handoff app listening');
   const first = [...tenants.values()][0] as Tenant;
-  const stop = async () => {
-    lifecycle.close();
-    await receiver.stop();
-    await lifecycle.drain();
-    for (const tenant of tenants.values()) await tenant.stop();
-    logger.info('handoff app stopped');
+  // Once: a second stop (a caller's cleanup after its own) waits for the first.
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      lifecycle.close();
+      await receiver.stop();
+      await lifecycle.drain();
+      for (const tenant of tenants.values()) await tenant.stop();
+      logger.info('handoff app stopped');
+    })();
+    return stopped;
   };
   return runningOf(first, port, stop, () => [...tenants.values()]);
 }

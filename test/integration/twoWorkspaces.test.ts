@@ -184,8 +184,10 @@ describe('two workspaces on one deployment', () => {
         port = p;
       },
     });
+    // Stopped once: by the test (keeping its database for a restart), or after it.
+    let stopped = false;
     started.then(
-      (h) => stops.push(() => h.stop()),
+      (h) => stops.push(() => (stopped ? Promise.resolve() : h.stop())),
       () => undefined,
     );
     await waitFor(() => port > 0, 20_000, 'the status server');
@@ -203,7 +205,11 @@ describe('two workspaces on one deployment', () => {
       .orderBy(asc(h.tables.installations.id));
     expect(installs.map((i) => i.key)).toEqual([TEAM, BETA]);
     const [acmeId, betaId] = installs.map((i) => i.id) as [number, number];
-    return { h, slack, second, acmeId, betaId };
+    const stopKeepingDatabase = async () => {
+      stopped = true;
+      await h.stop({ keepDatabase: true });
+    };
+    return { h, slack, second, acmeId, betaId, stopKeepingDatabase };
   }
 
   it('serves two installs at once, each on its own rows and token; one uninstalls and the other goes on', async () => {
@@ -432,5 +438,30 @@ describe('two workspaces on one deployment', () => {
     await acmeTenant?.scheduler.runNow('response-window-sweep');
     const [swept] = await h.database.db.select().from(h.tables.handoffs);
     expect(swept?.status).toBe('expired');
+  });
+
+  it('a restart serves the installations whose tokens work, and logs one revoked while the app was down', async () => {
+    const { h, slack, second, stopKeepingDatabase } = await bothInstalled();
+    await stopKeepingDatabase();
+    // Slack's word of Beta's uninstall never reaches the app: it is down.
+    slack.unsubscribeEvents();
+    await second.uninstallApp();
+    const again = await startHarness({ slack, databasePath: h.databaseKey, env: OAUTH_ENV });
+    stops.push(() => again.stop());
+    expect(again.app.tenants().map((t) => t.wired.startup.workspace.teamId)).toEqual([TEAM]);
+    expect(
+      again.logs.filter(
+        (l) =>
+          l.installation === BETA &&
+          l.msg ===
+            'an installation could not be served: the others are; installing the app there again serves it',
+      ),
+    ).toHaveLength(1);
+    await sendIn(again, 'acme', 'Northwind Logistics');
+    await waitFor(
+      () => slack.messages(slack.dmChannelFor(people.ae.id)).length === 1,
+      10_000,
+      'Acme served after the restart',
+    );
   });
 });
