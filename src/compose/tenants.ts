@@ -68,11 +68,12 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     const row = await installationByKey(given.db, installKey);
     if (!row) throw new Error(`no installation ${installKey}`);
     const installation = installs.of(installKey);
+    const scope = { id: row.id };
     const tenant = await buildTenant(
       {
         ...given,
-        db: scopedTo(given.db, row.id),
-        scope: { id: row.id },
+        db: scopedTo(given.db, scope),
+        scope,
         logger: logger.child({ installation: installKey }),
         activity,
         installs: {

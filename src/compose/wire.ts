@@ -5,11 +5,7 @@ import { createWindowPlanner, type WindowPlanner } from '../core/responseWindow.
 import { createSurfaces } from '../core/surfaces.js';
 import { crmActivityHearer } from '../crm/activities.js';
 import { crmFromConfig, verifyCrm } from '../crm/connectors.js';
-import {
-  installationByKey,
-  installationInForce,
-  recordTokenInstallation,
-} from '../db/repositories/installations.js';
+import { installationByKey, recordTokenInstallation } from '../db/repositories/installations.js';
 import { createCovers } from '../escalation/covers.js';
 import { businessDayHours, createPolicies } from '../escalation/policies.js';
 import type { Installation } from '../install/oauth.js';
@@ -168,17 +164,9 @@ async function keepRevocations(opts: StartOptions, config: Config, clients: Slac
   });
   clients.connection.keepIn(installs ? uninstalling(revocations, installs) : revocations);
   if (!opts.startup) await revocations.forget();
-  const { scope } = opts;
+  // A reinstall of this installation (its tenant's own: another workspace's install is another tenant).
   installs?.onStored(() => {
     void revocations.forget().then(() => clients.connection.reinstated());
-    // An install after an uninstall may be another workspace's: what is written from then on is the one in force.
-    if (scope)
-      installationInForce(db).then(
-        (id) => {
-          scope.id = id;
-        },
-        (error: unknown) => opts.logger.error({ err: error }, 'the installation in force could not be read'),
-      );
   });
   if (!installs && !opts.startup) await recordTokenInstall(opts, startup);
 }

@@ -5,7 +5,6 @@ import { installationOf, scopedTo } from '../../src/db/installationScope.js';
 import { findHandoff } from '../../src/db/repositories/handoffs.js';
 import {
   installationByKey,
-  installationInForce,
   installedNow,
   markUninstalled,
   recordTokenInstallation,
@@ -67,25 +66,6 @@ export function installationsContract(engine: Engine): void {
       expect(await installationByKey(db, 'T0ACME')).toMatchObject({ sealed: null, uninstalledAt: later });
       await db.transaction((tx) => saveInstallation(tx, { ...oauth, sealed: 'v1.b', at: later }));
       expect(await installedNow(db)).toMatchObject([{ sealed: 'v1.b', uninstalledAt: null }]);
-    });
-
-    it('writes for the newest installation in force, and for the first (1) while none is', async () => {
-      expect(await installationInForce(db)).toBe(1);
-      await db.transaction((tx) => recordTokenInstallation(tx, ids, at));
-      expect(await installationInForce(db)).toBe(1);
-      const oauth = {
-        source: 'oauth' as const,
-        sealed: 'v1.b',
-        botTokenExpiresAt: null,
-        installerUserId: null,
-      };
-      await db.transaction((tx) => markUninstalled(tx, 'T0ACME', later));
-      await db.transaction((tx) =>
-        saveInstallation(tx, { ...ids, ...oauth, installKey: 'T0BETA', teamId: 'T0BETA', at: later }),
-      );
-      const beta = await installationByKey(db, 'T0BETA');
-      expect(beta?.id).toBeGreaterThan(1);
-      expect(await installationInForce(db)).toBe(beta?.id);
     });
 
     it('stamps every insert of a scoped executor and its transactions with the installation, whatever was given', async () => {

@@ -1,6 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { FIRST_INSTALLATION } from '../columns.js';
 import { first, tablesOf } from '../engine.js';
 import type { InstallationRow } from '../schema.js';
 
@@ -31,14 +30,6 @@ export function installedNow(exec: Executor): Promise<InstallationRow[]> {
     .from(installations)
     .where(isNull(installations.uninstalledAt))
     .orderBy(installations.id) as Promise<InstallationRow[]>;
-}
-
-/**
- * The installation a deployment writes for (db/installationScope.ts): the newest in force; 1 while none is, which the
- * first one recorded becomes (an OAuth install is waited for first; a token deployment records its own at start).
- */
-export async function installationInForce(exec: Executor): Promise<number> {
-  return (await installedNow(exec)).at(-1)?.id ?? FIRST_INSTALLATION;
 }
 
 /**
