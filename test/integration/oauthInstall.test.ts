@@ -1,17 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runDoctor } from '../../src/doctor/run.js';
 import { account } from '../support/crmFlow.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import {
   type Harness,
   type HarnessOptions,
-  SIGNING_SECRET,
   seedWorkspace,
   startHarness,
   waitFor,
 } from '../support/harness.js';
+import { doctorOn, getManual, installAt, OAUTH_CLIENT, OAUTH_ENV } from '../support/oauthFlow.js';
 import { people, TEAM } from '../support/people.js';
 
 /**
@@ -19,34 +17,8 @@ import { people, TEAM } from '../support/people.js';
  * authorize page and oauth.v2.access, for one workspace (test/integration/twoWorkspaces.test.ts: two).
  */
 
-const CLIENT = { clientId: '1111.2222', clientSecret: 'client-secret-of-the-app' };
 // The harness's handoff is sent Monday 2026-11-23 15:00 Berlin; its AE's halfway reminder is Wednesday 11:00.
 const REMINDER_DUE = '2026-11-25T10:00:00Z';
-const TOKEN_KEY = randomBytes(32).toString('base64');
-const OAUTH_ENV = {
-  SLACK_BOT_TOKEN: '',
-  SLACK_CLIENT_ID: CLIENT.clientId,
-  SLACK_CLIENT_SECRET: CLIENT.clientSecret,
-  SLACK_STATE_SECRET: 'a-long-random-state-secret',
-  SLACK_TOKEN_KEY: TOKEN_KEY,
-  SWEEP_SCHEDULE: '0 0 1 1 *',
-};
-
-const get = (url: string, cookie?: string) =>
-  fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
-
-/** A person installs at `base`: /slack/install, Slack's authorize page (they click Allow), back to the redirect. */
-async function install(slack: FakeSlack, base: string) {
-  const start = await get(`${base}/slack/install`);
-  expect(start.status).toBe(302);
-  const authorize = start.headers.get('location') ?? '';
-  expect(authorize.startsWith(slack.authorizeUrl)).toBe(true);
-  expect(new URL(authorize).searchParams.get('client_id')).toBe(CLIENT.clientId);
-  const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const back = await get(slack.approveInstall(authorize), cookie);
-  return { status: back.status, page: await back.text() };
-}
-
 const health = async (base: string) => {
   const answer = await fetch(`${base}/healthz`);
   const text = await answer.text();
@@ -81,7 +53,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     await waitFor(() => port > 0, 20_000, 'the status server');
     const base = `http://127.0.0.1:${port}`;
     slack.oauthApp = {
-      ...CLIENT,
+      ...OAUTH_CLIENT,
       redirectUri: `${base}/slack/oauth_redirect`,
       tokenRotation: opts.rotation ?? false,
     };
@@ -100,7 +72,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
       },
     });
 
-    const done = await install(slack, base);
+    const done = await installAt(slack, base);
     expect(done.status).toBe(200);
     expect(done.page).toContain('installed in Acme');
     const h: Harness = await started;
@@ -117,17 +89,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     await waitFor(() => h.slack.messages(h.slack.dmChannelFor(people.ae.id)).length > 0, 5000, 'the AE DM');
 
     // The doctor reads the installation's token from the database (opened read-only) and checks it with Slack.
-    const report = await runDoctor({
-      env: {
-        ...OAUTH_ENV,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        ...(h.config.databaseUrl
-          ? { DATABASE_URL: h.config.databaseUrl }
-          : { DATABASE_PATH: h.config.databasePath }),
-      },
-      clock: h.clock,
-    });
+    const report = await doctorOn(h, slack);
     const token = report.results.find((r) => r.title === 'Slack token and scopes');
     expect(token?.findings[0]).toMatchObject({ status: 'pass', text: expect.stringContaining(`(${TEAM})`) });
     expect(report.text).not.toContain(slack.token);
@@ -143,9 +105,9 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
 
   it('refuses a redirect whose state this browser was not given, and stores nothing', async () => {
     const { slack, base } = await waiting();
-    const start = await get(`${base}/slack/install`);
+    const start = await getManual(`${base}/slack/install`);
     const forged = slack.approveInstall(start.headers.get('location') ?? '');
-    const back = await get(forged); // no state cookie: another browser, or a forged link
+    const back = await getManual(forged); // no state cookie: another browser, or a forged link
     expect(back.status).toBe(400);
     expect(await back.text()).toContain('did not complete');
     expect((await health(base)).status).toBe(503);
@@ -153,7 +115,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
 
   it('an uninstall deletes the tokens at once; a reinstall connects again without a restart', async () => {
     const { slack, started, base } = await waiting();
-    await install(slack, base);
+    await installAt(slack, base);
     const h = await started;
     const { answer } = await submitAndSend(h, account('Contoso Freight'));
     expect(answer).toEqual({ response_action: 'clear' });
@@ -173,7 +135,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     h.app.outbox.kick();
     await h.app.outbox.idle();
     expect(aeDm()).toHaveLength(1);
-    const again = await install(slack, h.baseUrl);
+    const again = await installAt(slack, h.baseUrl);
     expect(again.status).toBe(200);
     const [back] = await h.database.db.select().from(h.tables.installations);
     expect(back).toMatchObject({ uninstalledAt: null, source: 'oauth' });
@@ -191,7 +153,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
       rotation: true,
       harness: { now: new Date().toISOString() },
     });
-    await install(slack, base);
+    await installAt(slack, base);
     const h = await started;
     const first = slack.token;
     expect(first).toMatch(/^xoxe\.xoxb-/);

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
-import { runDoctor } from '../../src/doctor/run.js';
 import { acceptValues } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, SIGNING_SECRET, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { doctorOn, getManual, OAUTH_CLIENT, OAUTH_ENV } from '../support/oauthFlow.js';
 import type { OpenedModal } from '../support/ownerFlow.js';
 import { blockAction, packetSubmission, viewSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
@@ -29,19 +28,6 @@ const westAe = {
   real_name: 'Riley West',
   tz: 'America/Denver',
 };
-const CLIENT = { clientId: '1111.2222', clientSecret: 'client-secret-of-the-app' };
-const OAUTH_ENV = {
-  SLACK_BOT_TOKEN: '',
-  SLACK_CLIENT_ID: CLIENT.clientId,
-  SLACK_CLIENT_SECRET: CLIENT.clientSecret,
-  SLACK_STATE_SECRET: 'a-long-random-state-secret',
-  SLACK_TOKEN_KEY: randomBytes(32).toString('base64'),
-  SWEEP_SCHEDULE: '0 0 1 1 *',
-};
-
-const get = (url: string, cookie?: string) =>
-  fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
-
 /** A packet naming South's AE is refused inline: the app does not see South's people. */
 async function southAeRefused(h: Harness): Promise<void> {
   const answer = await h.interact(
@@ -96,10 +82,10 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
     );
     await waitFor(() => port > 0, 20_000, 'the status server');
     const base = `http://127.0.0.1:${port}`;
-    slack.oauthApp = { ...CLIENT, redirectUri: `${base}/slack/oauth_redirect`, orgDeploy: true };
-    const start = await get(`${base}/slack/install`);
+    slack.oauthApp = { ...OAUTH_CLIENT, redirectUri: `${base}/slack/oauth_redirect`, orgDeploy: true };
+    const start = await getManual(`${base}/slack/install`);
     const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const back = await get(
+    const back = await getManual(
       slack.approveInstall(start.headers.get('location') ?? '', {
         enterprise: ORG,
         installer: people.owner.id,
@@ -190,17 +176,7 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
     );
 
     // The doctor reads the org's token from the database and says what it serves.
-    const report = await runDoctor({
-      env: {
-        ...OAUTH_ENV,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        ...(h.config.databaseUrl
-          ? { DATABASE_URL: h.config.databaseUrl }
-          : { DATABASE_PATH: h.config.databasePath }),
-      },
-      clock: h.clock,
-    });
+    const report = await doctorOn(h, slack);
     const token = report.results.find((r) => r.title === 'Slack token and scopes');
     expect(token?.findings[0]).toMatchObject({
       status: 'pass',

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { scopedTo } from '../../src/db/installationScope.js';
-import { runDoctor } from '../../src/doctor/run.js';
 import { acceptHandoff, acceptValues } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
@@ -19,6 +17,7 @@ import {
   waitFor,
 } from '../support/harness.js';
 import { openHome } from '../support/matrix.js';
+import { doctorOn, installAt, OAUTH_CLIENT, OAUTH_ENV } from '../support/oauthFlow.js';
 import type { OpenedModal } from '../support/ownerFlow.js';
 import {
   blockAction,
@@ -36,16 +35,6 @@ import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
  * one uninstalls, and the other goes on untouched.
  */
 
-const CLIENT = { clientId: '1111.2222', clientSecret: 'client-secret-of-the-app' };
-const OAUTH_ENV = {
-  SLACK_BOT_TOKEN: '',
-  SLACK_CLIENT_ID: CLIENT.clientId,
-  SLACK_CLIENT_SECRET: CLIENT.clientSecret,
-  SLACK_STATE_SECRET: 'a-long-random-state-secret',
-  SLACK_TOKEN_KEY: randomBytes(32).toString('base64'),
-  SWEEP_SCHEDULE: '0 0 1 1 *',
-};
-
 const BETA = 'T0BETA';
 /** The second workspace's people and its own partner channel (with the same partner organization). */
 const beta = {
@@ -59,18 +48,6 @@ const beta = {
     shared_team_ids: [BETA, PARTNER_TEAM],
   },
 };
-
-const get = (url: string, cookie?: string) =>
-  fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
-
-/** Someone installs at `base` into `team` (the fake's own workspace by default). */
-async function install(slack: FakeSlack, base: string, opts: { team?: string; installer?: string } = {}) {
-  const start = await get(`${base}/slack/install`);
-  expect(start.status).toBe(302);
-  const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const back = await get(slack.approveInstall(start.headers.get('location') ?? '', opts), cookie);
-  return { status: back.status, page: await back.text() };
-}
 
 /** A request as Slack sends it from the second workspace: the same payload, naming its team. */
 const fromBeta = <T>(payload: T): T => JSON.parse(JSON.stringify(payload).replaceAll(TEAM, BETA)) as T;
@@ -192,10 +169,10 @@ describe('two workspaces on one deployment', () => {
     );
     await waitFor(() => port > 0, 20_000, 'the status server');
     const base = `http://127.0.0.1:${port}`;
-    slack.oauthApp = { ...CLIENT, redirectUri: `${base}/slack/oauth_redirect`, tokenRotation: false };
-    expect((await install(slack, base)).page).toContain('installed in Acme');
+    slack.oauthApp = { ...OAUTH_CLIENT, redirectUri: `${base}/slack/oauth_redirect`, tokenRotation: false };
+    expect((await installAt(slack, base)).page).toContain('installed in Acme');
     const h = await started;
-    const again = await install(slack, h.baseUrl, { team: BETA, installer: beta.owner.id });
+    const again = await installAt(slack, h.baseUrl, { team: BETA, installer: beta.owner.id });
     expect(again.status).toBe(200);
     expect(again.page).toContain('installed in Beta Partners');
     await waitFor(() => h.app.tenants().length === 2, 10_000, 'the second installation served');
@@ -241,17 +218,7 @@ describe('two workspaces on one deployment', () => {
     expect(betaHome).not.toContain('Northwind Logistics');
 
     // The doctor checks every installation's token, each named.
-    const report = await runDoctor({
-      env: {
-        ...OAUTH_ENV,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        ...(h.config.databaseUrl
-          ? { DATABASE_URL: h.config.databaseUrl }
-          : { DATABASE_PATH: h.config.databasePath }),
-      },
-      clock: h.clock,
-    });
+    const report = await doctorOn(h, slack);
     const tokens = report.results.find((r) => r.title === 'Slack token and scopes');
     const works = (tokens?.findings ?? []).filter((f) => f.text.includes('The token works'));
     expect(works.map((f) => [f.status, f.text.split(':')[0]])).toEqual([
