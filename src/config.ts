@@ -15,6 +15,11 @@ export interface Config {
     oauth: { clientId: string; clientSecret: string; stateSecret: string; tokenKey: string } | undefined;
     signingSecret: string | undefined;
     appToken: string | undefined;
+    /**
+     * SLACK_AUTHORIZATIONS_TOKEN: an app-level token with `authorizations:read`, for an OAuth install serving several
+     * workspaces: an event in a channel they share names one installation, and this token asks Slack for the others.
+     */
+    authorizationsToken: string | undefined;
     apiUrl: string;
   };
   port: number;
@@ -213,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
           : undefined,
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
+      authorizationsToken: e.SLACK_AUTHORIZATIONS_TOKEN,
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
     },
     port: e.PORT,

@@ -85,6 +85,10 @@ export const envSchema = z.object({
     .string()
     .startsWith('xapp-', 'must be an app-level token starting with xapp- (or leave it unset for HTTP mode)')
     .optional(),
+  SLACK_AUTHORIZATIONS_TOKEN: z
+    .string()
+    .startsWith('xapp-', 'must be an app-level token starting with xapp- with the authorizations:read scope')
+    .optional(),
   SLACK_API_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
     .default('https://slack.com/api/'),
@@ -284,11 +288,18 @@ const OAUTH_SETTINGS = [
 function oauthProblems(set: Record<string, string>): string[] {
   const given = OAUTH_SETTINGS.filter((key) => set[key]);
   if (given.length === 0)
-    return set.SLACK_BOT_TOKEN
-      ? []
-      : [
-          'SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app, or set SLACK_CLIENT_ID and the other OAuth install settings (docs/install.md)',
-        ];
+    return [
+      ...(set.SLACK_BOT_TOKEN
+        ? []
+        : [
+            'SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app, or set SLACK_CLIENT_ID and the other OAuth install settings (docs/install.md)',
+          ]),
+      ...(set.SLACK_AUTHORIZATIONS_TOKEN
+        ? [
+            'SLACK_AUTHORIZATIONS_TOKEN is for the OAuth install, which serves several workspaces (docs/install.md): unset it, or set SLACK_CLIENT_ID and the other OAuth install settings',
+          ]
+        : []),
+    ];
   const problems: string[] = [];
   if (set.SLACK_BOT_TOKEN)
     problems.push(

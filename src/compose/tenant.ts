@@ -65,6 +65,8 @@ export type Wired = Awaited<ReturnType<typeof wire>>;
  * clients and services, its Bolt app, its outbox and its scheduled jobs, on its rows.
  */
 export interface Tenant {
+  /** Its installation's rows (the executor scoped to it). */
+  db: StartOptions['db'];
   wired: Wired;
   app: App;
   appDeps: AppDeps;
@@ -108,6 +110,7 @@ export async function buildTenant(
     },
   );
   return {
+    db: opts.db,
     wired,
     app,
     appDeps,

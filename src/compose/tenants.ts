@@ -4,11 +4,17 @@ import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { healthRoute, installRoutes } from '../app.js';
 import { scopedTo } from '../db/installationScope.js';
 import { installationByKey } from '../db/repositories/installations.js';
+import { findChannelBinding } from '../db/repositories/partners.js';
 import { foreignRequest, namedIds } from '../handlers/installation.js';
+import {
+  createEventAuthorizations,
+  type EventAuthorization,
+  sharedEventContext,
+} from '../install/eventAuthorizations.js';
 import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
 import { slackLogger } from '../logger.js';
 import { createReceiver } from '../receiver.js';
-import { createBackgroundWork } from '../runtime/background.js';
+import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
 import { processHolder } from '../runtime/jobClaims.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import type { StatusServer } from '../runtime/statusServer.js';
@@ -149,10 +155,14 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     activity: registry.activity,
     ...(given.requestClock ? { requestClock: given.requestClock } : {}),
   });
+  const shared = sharedEvents(given, tenants, lifecycle);
   receiver.init({
     processEvent: async (event: ReceiverEvent) => {
       const tenant = tenantFor(tenants.values(), event.body);
-      if (tenant) return tenant.app.processEvent(event);
+      if (tenant) {
+        await tenant.app.processEvent(event);
+        return shared.handOn(event.body, tenant);
+      }
       logger.warn(
         { ...namedIds(event.body), why: 'no installation in force' },
         'a Slack request for another installation of the app: ignored',
@@ -178,6 +188,72 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     return stopped;
   };
   return runningOf(first, port, stop, () => [...tenants.values()]);
+}
+
+/**
+ * An event in a channel several installations see (a Slack Connect channel between two workspaces that installed the
+ * app) reaches the app once, naming one installation: the tenant it names has it first (and acknowledges it); then
+ * each other tenant that sees it gets it too, naming its own installation, after the acknowledgement:
+ * - with SLACK_AUTHORIZATIONS_TOKEN, those Slack lists for the event (install/eventAuthorizations.ts);
+ * - without it, those whose rows bind the event's channel to a partner, so a partner channel another organization
+ *   joined is held on every side (fail closed); a warning names the setting.
+ */
+function sharedEvents(given: StartOptions, tenants: Map<string, Tenant>, lifecycle: BackgroundWork) {
+  const { logger } = given;
+  const authorizations = createEventAuthorizations(given.config, logger);
+  const ownAuthorization = (tenant: Tenant): EventAuthorization => {
+    const { workspace } = tenant.wired.startup;
+    return {
+      team_id: workspace.isEnterpriseInstall ? null : (workspace.teamId ?? null),
+      ...(workspace.enterpriseId ? { enterprise_id: workspace.enterpriseId } : {}),
+      is_enterprise_install: workspace.isEnterpriseInstall === true,
+      ...(workspace.botUserId ? { user_id: workspace.botUserId } : {}),
+      is_bot: true,
+    };
+  };
+  /** The other tenants that see the event, each with the authorization that names it. */
+  const othersOf = async (body: Record<string, unknown>, first: Tenant, eventContext: string) => {
+    const others = new Map<Tenant, EventAuthorization>();
+    if (authorizations) {
+      for (const authorization of await authorizations.list(eventContext)) {
+        const claim = {
+          type: 'event_callback',
+          api_app_id: body.api_app_id,
+          authorizations: [authorization],
+        };
+        const tenant = tenantFor(tenants.values(), claim);
+        if (tenant && tenant !== first && !others.has(tenant)) others.set(tenant, authorization);
+      }
+      return others;
+    }
+    const channel = (body.event as { channel?: unknown } | undefined)?.channel;
+    if (typeof channel !== 'string') return others;
+    for (const tenant of tenants.values())
+      if (tenant !== first && (await findChannelBinding(tenant.db, channel)))
+        others.set(tenant, ownAuthorization(tenant));
+    if (others.size > 0)
+      logger.warn(
+        { ...namedIds(body), why: 'SLACK_AUTHORIZATIONS_TOKEN is not set' },
+        'an event in a shared channel: handed to the installations whose partner channel it is; any other that sees the channel was not told',
+      );
+    return others;
+  };
+  const handOn = async (body: Record<string, unknown>, first: Tenant, eventContext: string) => {
+    for (const [tenant, authorization] of await othersOf(body, first, eventContext))
+      await tenant.app.processEvent({
+        body: { ...body, authorizations: [authorization] },
+        ack: async () => {},
+      });
+  };
+  return {
+    handOn(body: unknown, first: Tenant): void {
+      const eventContext = sharedEventContext(body);
+      if (eventContext === undefined || tenants.size < 2) return;
+      lifecycle.run('an event in a shared channel handed to the other installations that see it', () =>
+        handOn(body as Record<string, unknown>, first, eventContext),
+      );
+    },
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError, WebClient } f
 import { slackDirectory, workspacesOfOrg } from '../core/directory.js';
 import { installedNow } from '../db/repositories/installations.js';
 import { slackErrorCode } from '../domain/slackErrors.js';
+import { authorizationsTokenRefusal } from '../install/eventAuthorizations.js';
 import { open, tokenKey } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
 import { manifestBotScopes, manifestShortcuts } from '../manifest/scopes.js';
@@ -149,7 +150,42 @@ async function checkToken(ctx: DoctorContext): Promise<Finding[]> {
         : (f: Finding) => f;
     findings.push(...found.map(named));
   }
+  findings.push(...(await authorizationsFinding(ctx, tokens.length)));
   return findings;
+}
+
+/**
+ * SLACK_AUTHORIZATIONS_TOKEN, checked with Slack when set; without it, an OAuth install serving several workspaces
+ * is told what it costs (an event in a channel two of them share reaches one side).
+ */
+async function authorizationsFinding(ctx: DoctorContext, installations: number): Promise<Finding[]> {
+  const config = ctx.config;
+  const token = config?.slack.authorizationsToken;
+  if (!config || !token)
+    return installations > 1
+      ? [
+          {
+            status: 'warn',
+            text: 'SLACK_AUTHORIZATIONS_TOKEN is not set: an event in a Slack Connect channel that two of these workspaces share (the channel shared with a third organization, the app invited) reaches one of them only; the other learns of it from the re-check, within minutes.',
+            fix: "In your Slack app's Basic Information → App-Level Tokens, generate a token with the authorizations:read scope and set it as SLACK_AUTHORIZATIONS_TOKEN (docs/install.md).",
+          },
+        ]
+      : [];
+  const refusal = await authorizationsTokenRefusal(config, token, ctx.logger);
+  if (refusal === undefined)
+    return [
+      {
+        status: 'pass',
+        text: 'SLACK_AUTHORIZATIONS_TOKEN: Slack accepts it for apps.event.authorizations.list (events in shared channels reach every installation that sees them).',
+      },
+    ];
+  return [
+    {
+      status: 'fail',
+      text: `SLACK_AUTHORIZATIONS_TOKEN: Slack refused it for apps.event.authorizations.list (${refusal}).`,
+      fix: "Use an app-level token (xapp-…) of this app with the authorizations:read scope, from Basic Information → App-Level Tokens in your Slack app's settings.",
+    },
+  ];
 }
 
 /** One token: auth.test, the workspaces of an org-wide install, the scopes; sets ctx.slack unless already set. */

@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
+import { PARTNER_CHANNEL_HELD } from '../../src/blocks/notices.js';
 import { scopedTo } from '../../src/db/installationScope.js';
 import { acceptHandoff, acceptValues } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
@@ -142,7 +143,7 @@ describe('two workspaces on one deployment', () => {
   });
 
   /** Starts the app on OAuth; Acme installs it, then Beta at the running app's own /slack/install. */
-  async function bothInstalled() {
+  async function bothInstalled(opts: { authorizationsToken?: boolean } = {}) {
     const slack = await FakeSlack.start();
     seedWorkspace(slack);
     stops.push(() => slack.stop());
@@ -156,7 +157,10 @@ describe('two workspaces on one deployment', () => {
     let port = 0;
     const started = startHarness({
       slack,
-      env: OAUTH_ENV,
+      env: {
+        ...OAUTH_ENV,
+        ...(opts.authorizationsToken ? { SLACK_AUTHORIZATIONS_TOKEN: slack.appLevelToken } : {}),
+      },
       onStatusPort: (p) => {
         port = p;
       },
@@ -349,6 +353,94 @@ describe('two workspaces on one deployment', () => {
       .orderBy(asc(partnerChannels.installationId));
     expect(bindings).toEqual([{ installationId: acmeId }, { installationId: betaId }]);
   });
+
+  it.each([
+    ['with SLACK_AUTHORIZATIONS_TOKEN: Slack lists who sees the event', true],
+    ['without it: the installations whose partner channel it is', false],
+  ])(
+    'a third organization joins the channel the two share: Slack tells the app once, and both sides hold it (%s)',
+    async (_, authorizationsToken) => {
+      const { h, slack, second, acmeId, betaId } = await bothInstalled({ authorizationsToken });
+      slack.addChannel({ id: 'C0BOTH', name: 'ext-acme-beta', members: [slack.botUserId] });
+      await slack.shareChannel('C0BOTH', BETA);
+      await second.inviteApp('C0BOTH', beta.owner.id);
+      await sendIn(h, 'acme', 'Northwind Logistics', {
+        partnerChannelId: 'C0BOTH',
+        partnerOrg: 'Beta Partners',
+      });
+      await sendIn(h, 'beta', 'Contoso Freight', { partnerChannelId: 'C0BOTH', partnerOrg: 'Acme Corp' });
+      const { partnerChannels } = h.tables;
+      const bindings = () =>
+        h.database.db
+          .select({ installationId: partnerChannels.installationId, status: partnerChannels.status })
+          .from(partnerChannels)
+          .where(eq(partnerChannels.channelId, 'C0BOTH'))
+          .orderBy(asc(partnerChannels.installationId));
+      expect((await bindings()).map((b) => b.installationId)).toEqual([acmeId, betaId]);
+      expect((await bindings()).map((b) => b.status)).not.toContain('held');
+      await quiet(h);
+
+      // Gamma, a third organization, joins: Slack sends channel_shared once, naming Acme's installation alone.
+      slack.addTeam({ id: 'T0GAMMA', name: 'Gamma Resellers', domain: 'gamma' });
+      const shared = await slack.shareChannel('C0BOTH', 'T0GAMMA');
+      expect(shared.status).toBe(200);
+      expect(shared.envelope.authorizations.map((a) => a.team_id)).toEqual([TEAM]);
+      expect(shared.envelope.is_ext_shared_channel).toBe(true);
+      await waitFor(
+        async () => (await bindings()).every((b) => b.status === 'held'),
+        10_000,
+        'the channel held on both sides',
+      );
+      const asked = slack.callsTo('apps.event.authorizations.list');
+      if (authorizationsToken) {
+        // Asked for this event (and for the earlier ones in the channel, the share with Beta and Beta's invite).
+        expect(asked.map((c) => c.args.event_context)).toContain(shared.envelope.event_context);
+        expect(new Set(asked.map((c) => c.token))).toEqual(new Set([slack.appLevelToken]));
+      } else {
+        expect(asked).toEqual([]);
+        expect(
+          h.logs.filter((l) => l.why === 'SLACK_AUTHORIZATIONS_TOKEN is not set').map((l) => l.event),
+        ).toEqual(['channel_shared']);
+      }
+
+      // The doctor says whether events in shared channels reach every side: Slack accepts the token, or it is missing.
+      const doctor = async (more: Record<string, string>) =>
+        (await doctorOn(h, slack, more)).results
+          .flatMap((r) => r.findings)
+          .filter((f) => f.text.startsWith('SLACK_AUTHORIZATIONS_TOKEN'))
+          .map((f) => f.status);
+      if (authorizationsToken) {
+        expect(await doctor({ SLACK_AUTHORIZATIONS_TOKEN: slack.appLevelToken })).toEqual(['pass']);
+        expect(await doctor({ SLACK_AUTHORIZATIONS_TOKEN: 'xapp-1-AOTHER-1-wrong' })).toEqual(['fail']);
+      } else expect(await doctor({})).toEqual(['warn']);
+
+      // Beta's AE accepts: Beta's partner update waits for the channel; neither bot posts there while Gamma is in it.
+      const partnerPosts = () =>
+        slack.messages('C0BOTH').filter((m) => [slack.botUserId, second.botUserId].includes(m.user));
+      const before = partnerPosts().length;
+      const { handoffs } = h.tables;
+      const [contoso] = await h.database.db
+        .select()
+        .from(handoffs)
+        .where(eq(handoffs.accountName, 'Contoso Freight'));
+      await acceptInBeta(h, second, contoso?.id as number);
+      const { outbox } = h.tables;
+      const betaPartnerRows = () =>
+        h.database.db
+          .select({ status: outbox.status, lastError: outbox.lastError })
+          .from(outbox)
+          .where(and(eq(outbox.channelKey, 'C0BOTH'), eq(outbox.installationId, betaId)));
+      // Beta's outbox tried its partner update and held it for the channel.
+      await waitFor(
+        async () => (await betaPartnerRows()).some((r) => r.lastError === PARTNER_CHANNEL_HELD),
+        10_000,
+        "Beta's partner update held",
+      );
+      await quiet(h);
+      expect((await betaPartnerRows()).every((r) => r.status === 'pending')).toBe(true);
+      expect(partnerPosts().length).toBe(before);
+    },
+  );
 
   it('one workspace held by Slack’s rate limit does not slow the other: each outbox paces its own token', async () => {
     const { h, slack, second } = await bothInstalled();

@@ -45,10 +45,11 @@ export async function installAt(
 }
 
 /** `npm run doctor` on the harness's database, with the OAuth settings. */
-export function doctorOn(h: Harness, slack: FakeSlack) {
+export function doctorOn(h: Harness, slack: FakeSlack, more: Record<string, string> = {}) {
   return runDoctor({
     env: {
       ...OAUTH_ENV,
+      ...more,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
       ...(h.config.databaseUrl

@@ -229,8 +229,22 @@ export interface EventEnvelope<E extends FakeEvent = FakeEvent> {
   event_id: string;
   /** Unix seconds: the whole seconds of the event's `event_ts` (now, for an event without one). */
   event_time: number;
+  /** One installation the event is visible to; apps.event.authorizations.list gives them all for `event_context`. */
   authorizations: EventAuthorization[];
+  /** Opaque: names this event to apps.event.authorizations.list. */
+  event_context: string;
+  /** Whether the event happened in a channel shared with another organization (Slack Connect). */
+  is_ext_shared_channel: boolean;
 }
+
+/**
+ * Who else sees an event (its channel shared with other installed workspaces), as the fake's workspaces say:
+ * `shared` whether its channel is shared with another organization, `others` the other installations in it.
+ */
+export type EventVisibility = (
+  event: FakeEvent,
+  target: EventTarget | undefined,
+) => { shared: boolean; others: EventTarget[] };
 
 /** An event the fake Slack produced, and what came of delivering it. */
 export interface EventDelivery<E extends FakeEvent = FakeEvent> {
@@ -253,6 +267,10 @@ export class EventSender {
   readonly log: EventDelivery[] = [];
   private subscription: { url: string; signingSecret: string } | undefined;
   private readonly eventIds = new Set<string>();
+  /** Every installation each event was visible to, by its `event_context` (apps.event.authorizations.list). */
+  private readonly contexts = new Map<string, EventAuthorization[]>();
+  /** Set by the fake's workspaces (fakeSlack/tenants.ts); without it an event is visible to its target alone. */
+  visibility: EventVisibility | undefined;
 
   constructor(private readonly identity: { teamId: string; botUserId: string; appId: string }) {}
 
@@ -271,6 +289,7 @@ export class EventSender {
 
   reset(): void {
     this.log.length = 0;
+    this.contexts.clear();
   }
 
   /**
@@ -278,9 +297,17 @@ export class EventSender {
    * With one: that workspace's `team_id` and bot, and on Enterprise Grid the org ids Slack adds.
    */
   envelope<E extends FakeEvent>(event: E, target?: EventTarget): EventEnvelope<E> {
-    const { teamId, botUserId } = target ?? this.identity;
+    const { teamId } = target ?? this.identity;
     const enterpriseId = target?.enterpriseId;
-    const orgWide = enterpriseId !== undefined && target?.orgWide === true;
+    const seen = this.visibility?.(event, target) ?? { shared: false, others: [] };
+    const eventId = this.newEventId();
+    const eventContext = `4-${Buffer.from(JSON.stringify({ id: eventId })).toString('base64url')}`;
+    const own = this.authorizationOf(target);
+    // Each installation once (an org-wide install is one, however many of its workspaces are in the channel).
+    const visible = new Map<string, EventAuthorization>();
+    for (const a of [own, ...seen.others.map((t) => this.authorizationOf(t))])
+      visible.set(JSON.stringify(a), a);
+    this.contexts.set(eventContext, [...visible.values()]);
     return {
       token: VERIFICATION_TOKEN,
       team_id: teamId,
@@ -290,18 +317,50 @@ export class EventSender {
       api_app_id: this.identity.appId,
       event,
       type: 'event_callback',
-      event_id: this.newEventId(),
+      event_id: eventId,
       // Slack's app_uninstalled and tokens_revoked carry no event_ts: the envelope's time is now.
       event_time: Math.floor(Number(event.event_ts ?? Date.now() / 1000)),
-      authorizations: [
-        {
-          ...(enterpriseId ? { enterprise_id: enterpriseId } : {}),
-          team_id: orgWide ? null : teamId,
-          user_id: botUserId,
-          is_bot: true,
-          is_enterprise_install: orgWide,
-        },
-      ],
+      // Slack names one installation however many see the event.
+      authorizations: [own],
+      event_context: eventContext,
+      is_ext_shared_channel: seen.shared,
+    };
+  }
+
+  /**
+   * apps.event.authorizations.list's answer (app-level token checked by the caller): every installation that saw the
+   * event, a page of `limit` (default 100, at most 1000) from `cursor`; `invalid_event_context` for an unknown one.
+   */
+  authorizationsList(args: {
+    event_context?: unknown;
+    cursor?: unknown;
+    limit?: unknown;
+  }): Record<string, unknown> {
+    const all = typeof args.event_context === 'string' ? this.contexts.get(args.event_context) : undefined;
+    if (!all) return { ok: false, error: 'invalid_event_context' };
+    const from = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64url').toString()) : 0;
+    if (!Number.isInteger(from) || from < 0 || from > all.length)
+      return { ok: false, error: 'invalid_cursor' };
+    const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 1000);
+    const next = from + limit < all.length ? Buffer.from(String(from + limit)).toString('base64url') : '';
+    return {
+      ok: true,
+      authorizations: all.slice(from, from + limit),
+      response_metadata: { next_cursor: next },
+    };
+  }
+
+  /** The authorization naming a target's installation (the own workspace's without one). */
+  private authorizationOf(target: EventTarget | undefined): EventAuthorization {
+    const { teamId, botUserId } = target ?? this.identity;
+    const enterpriseId = target?.enterpriseId;
+    const orgWide = enterpriseId !== undefined && target?.orgWide === true;
+    return {
+      ...(enterpriseId ? { enterprise_id: enterpriseId } : {}),
+      team_id: orgWide ? null : teamId,
+      user_id: botUserId,
+      is_bot: true,
+      is_enterprise_install: orgWide,
     };
   }
 

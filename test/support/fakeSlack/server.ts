@@ -161,6 +161,9 @@ const copyFile = (file: FakeFile): FakeFile => ({
   channels: [...file.channels],
 });
 
+/** The methods only an app-level token (xapp-…) may call. */
+const APP_LEVEL_METHODS = new Set(['apps.event.authorizations.list']);
+
 export class FakeSlack {
   /** Starts a fake Slack Web API on 127.0.0.1 and a free port. */
   static async start(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -301,6 +304,14 @@ export class FakeSlack {
   get token(): string {
     return this.oauth.botToken;
   }
+
+  /**
+   * The app's app-level token (Basic Information → App-Level Tokens), with `appTokenScopes` (default:
+   * authorizations:read). It calls only the methods app-level tokens may (apps.event.authorizations.list); a bot token
+   * calling those, or it calling a bot's method, is answered `not_allowed_token_type`.
+   */
+  readonly appLevelToken = `xapp-1-${this.appId}-1-fakeappleveltoken`;
+  appTokenScopes: string[] = ['authorizations:read'];
 
   /** The app registered for OAuth installs (FakeOAuthApp), or undefined (oauth.v2.access: invalid_client_id). */
   get oauthApp(): FakeOAuthApp | undefined {
@@ -989,12 +1000,28 @@ export class FakeSlack {
     if (method === OAUTH_ACCESS)
       return (this.tenants.oauthFor(args) ?? this.oauth).access(args, this.basicAuth.get(args));
     if (!token) return { ok: false, error: 'not_authed' };
+    if (token.startsWith('xapp-') || APP_LEVEL_METHODS.has(method)) return this.appLevel(method, args, token);
     // The workspace (or org) whose token it is answers: it only sees its own users and channels.
     const install = this.tenants.byToken(token);
     if (!install) return { ok: false, error: 'invalid_auth' };
     const check = this.tenants.check(install, token);
     if (check !== 'ok') return { ok: false, error: check };
     return this.tenants.answer(install, method, args);
+  }
+
+  /** A call with an app-level token, or of a method only one may call. */
+  private appLevel(method: string, args: Args, token: string): ApiResult {
+    if (!token.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+    if (token !== this.appLevelToken) return { ok: false, error: 'invalid_auth' };
+    if (!APP_LEVEL_METHODS.has(method)) return { ok: false, error: 'not_allowed_token_type' };
+    if (!this.appTokenScopes.includes('authorizations:read'))
+      return {
+        ok: false,
+        error: 'missing_scope',
+        needed: 'authorizations:read',
+        provided: this.appTokenScopes.join(','),
+      } as ApiResult;
+    return this.eventSender.authorizationsList(args) as ApiResult;
   }
 
   private async handleResponseUrl(res: http.ServerResponse, url: URL, raw: Buffer): Promise<void> {

@@ -14,7 +14,7 @@
  * workspaces a token may act in.
  */
 import { type ApiResult, type Args, type EnterpriseUser, fail, type SharedState, str } from './common.js';
-import type { EventDelivery, EventSender, EventTarget, TeamAccessEvent } from './events.js';
+import type { EventDelivery, EventSender, EventTarget, FakeEvent, TeamAccessEvent } from './events.js';
 import { OAuth, type OAuthRegistration, type TokenCheck } from './oauth.js';
 import { type EventPort, PeopleActions } from './peopleActions.js';
 import type { FakeUser } from './types.js';
@@ -146,7 +146,25 @@ export class Tenants {
     },
   };
 
-  constructor(private readonly deps: TenantDeps) {}
+  constructor(private readonly deps: TenantDeps) {
+    deps.sender.visibility = (event, target) => this.visibility(event, target);
+  }
+
+  /**
+   * Who sees an event besides the workspace it is delivered as: for one in a channel, whether the channel is shared
+   * with another organization, and the other workspaces the app is installed in that hold the channel.
+   */
+  private visibility(event: FakeEvent, target: EventTarget | undefined) {
+    const channelId = (event as { channel?: unknown }).channel;
+    const own = this.workspaces.get(target?.teamId ?? this.primary.teamId);
+    const channel = typeof channelId === 'string' ? own?.workspace.channels.get(channelId) : undefined;
+    if (typeof channelId !== 'string' || !channel) return { shared: false, others: [] };
+    const others = [...this.workspaces.values()]
+      .filter((w) => w !== own && w.workspace.channels.has(channelId))
+      .map((w) => this.target(w))
+      .filter((t) => !t.muted);
+    return { shared: channel.is_ext_shared === true, others };
+  }
 
   /** The fake's own workspace (the first one added). */
   get primary(): WorkspaceInstall {

@@ -68,5 +68,15 @@ describe('the settings of the OAuth install', () => {
     expect(problems({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' })).toContain('not both');
     expect(problems({ ...oauth, SLACK_APP_TOKEN: 'xapp-1' })).toContain('unset SLACK_APP_TOKEN');
     expect(problems({ ...oauth, SLACK_TOKEN_KEY: 'short' })).toContain('SLACK_TOKEN_KEY must be 32 bytes');
+    // The authorizations token: for the OAuth install, and an app-level token.
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_AUTHORIZATIONS_TOKEN: 'xapp-1' })).toContain(
+      'SLACK_AUTHORIZATIONS_TOKEN is for the OAuth install',
+    );
+    expect(problems({ ...oauth, SLACK_AUTHORIZATIONS_TOKEN: 'xoxb-1' })).toContain(
+      'SLACK_AUTHORIZATIONS_TOKEN must be an app-level token',
+    );
+    expect(
+      loadConfig({ ...base, ...oauth, SLACK_AUTHORIZATIONS_TOKEN: 'xapp-1' }).slack.authorizationsToken,
+    ).toBe('xapp-1');
   });
 });

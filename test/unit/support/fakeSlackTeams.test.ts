@@ -200,6 +200,9 @@ describe('FakeSlack: sharing channels (Slack Connect)', () => {
       event_id: expect.stringMatching(/^Ev[A-Z0-9]{10}$/),
       event_time: Math.floor(Number(shared.envelope.event.event_ts)),
       authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+      event_context: expect.stringMatching(/^4-[A-Za-z0-9_-]+$/),
+      // The channel is shared with the partner's organization from this event on.
+      is_ext_shared_channel: true,
     });
     expect(Math.abs(shared.envelope.event_time - Date.now() / 1000)).toBeLessThan(60);
     expect(await sharing('C1')).toEqual({

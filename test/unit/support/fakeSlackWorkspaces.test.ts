@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { slackEvent } from '../../support/fakeSlack/events.js';
 import { FakeSlack, type FakeWorkspace } from '../../support/fakeSlack.js';
 
 /**
@@ -172,6 +173,51 @@ describe('FakeSlack: two installed workspaces', () => {
       shared_team_ids: [SECOND, TEAM],
       context_team_id: TEAM,
     });
+  });
+
+  it('names one installation in a shared channel’s event, and lists every one that sees it to the app-level token', async () => {
+    fake.addTeam({ id: 'T0GAMMA', name: 'Gamma' });
+    await fake.shareChannel('C0FIRST', SECOND);
+    const delivery = await fake.shareChannel('C0FIRST', 'T0GAMMA');
+    const { envelope } = delivery;
+    expect(envelope.authorizations.map((a) => a.team_id)).toEqual([TEAM]);
+    expect(envelope.is_ext_shared_channel).toBe(true);
+    const app = client(fake.appLevelToken);
+    type Listed = { authorizations: { team_id: string }[]; response_metadata: { next_cursor: string } };
+    const list = async (args: Record<string, unknown>) =>
+      (await app.apiCall('apps.event.authorizations.list', args)) as unknown as Listed;
+    const listed = await list({ event_context: envelope.event_context });
+    expect(listed.authorizations.map((a) => a.team_id)).toEqual([TEAM, SECOND]);
+    // Pages by cursor, as Slack's cursor-paginated methods do.
+    const first = await list({ event_context: envelope.event_context, limit: 1 });
+    expect(first.authorizations.map((a) => a.team_id)).toEqual([TEAM]);
+    const rest = await list({
+      event_context: envelope.event_context,
+      limit: 1,
+      cursor: first.response_metadata.next_cursor,
+    });
+    expect(rest.authorizations.map((a) => a.team_id)).toEqual([SECOND]);
+    expect(rest.response_metadata.next_cursor).toBe('');
+    // What Slack refuses: a bot token, an unknown context, another token, an app token without the scope, and the
+    // app-level token for a bot's method.
+    const botCall = client(fake.token).apiCall('apps.event.authorizations.list', {
+      event_context: envelope.event_context,
+    });
+    expect(await answer(botCall)).toBe('not_allowed_token_type');
+    expect(await answer(list({ event_context: 'nothing' }))).toBe('invalid_event_context');
+    expect(await answer(app.auth.test())).toBe('not_allowed_token_type');
+    const stranger = client('xapp-1-AOTHER-1-x').apiCall('apps.event.authorizations.list', {
+      event_context: envelope.event_context,
+    });
+    expect(await answer(stranger)).toBe('invalid_auth');
+    fake.appTokenScopes = ['connections:write'];
+    expect(await answer(list({ event_context: envelope.event_context }))).toBe('missing_scope');
+    fake.appTokenScopes = ['authorizations:read'];
+    // An event in a channel no other organization is in: not shared, visible to its own installation alone.
+    const plain = await second.deliver(slackEvent.channelLeft('C0SECOND', 'U0BEA'));
+    expect(plain.envelope.is_ext_shared_channel).toBe(false);
+    const alone = await list({ event_context: plain.envelope.event_context });
+    expect(alone.authorizations.map((a) => a.team_id)).toEqual([SECOND]);
   });
 });
 
@@ -380,6 +426,8 @@ describe('FakeSlack: an Enterprise Grid org', () => {
       'event_id',
       'event_time',
       'authorizations',
+      'event_context',
+      'is_ext_shared_channel',
     ]);
     expect(own.envelope.authorizations).toEqual([
       { team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false },
