@@ -1,6 +1,7 @@
 /**
- * `npm run export -- --since 2026-01-01 [--until 2026-03-31] [--out touch-log.csv]`: the touch log CSV (the same
- * file RevOps get in Slack) for scheduled jobs. Reads DATABASE_PATH (or Postgres's DATABASE_URL, on read-only
+ * `npm run export -- --since 2026-01-01 [--until 2026-03-31] [--out touch-log.csv] [--installation T…]`: the touch
+ * log CSV (the same file RevOps get in Slack) for scheduled jobs, of one installation's handoffs (issue 55): the one
+ * --installation names, or the database's only one. Reads DATABASE_PATH (or Postgres's DATABASE_URL, on read-only
  * connections, one snapshot) and the reporting timezone (DIGEST_TIMEZONE,
  * else DEFAULT_TIMEZONE); needs no Slack token. Writes the CSV to --out, or to standard output.
  *
@@ -13,6 +14,8 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { systemClock } from './clock.js';
 import type { AppDatabase, Executor } from './db/client.js';
+import { tablesOf } from './db/engine.js';
+import { scopedTo } from './db/installationScope.js';
 import { openPostgresReadOnly, readSnapshot } from './db/pg/readOnly.js';
 import { writePrivateFile } from './db/privateFiles.js';
 import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from './db/readOnly.js';
@@ -22,10 +25,11 @@ import { touchLogCsv } from './revops/exportCsv.js';
 import { parseExportRange } from './revops/exports.js';
 
 const USAGE =
-  'Usage: npm run export -- [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE]\n' +
-  '  --since  first day of handoffs sent (default: the beginning)\n' +
-  '  --until  last day, included (default: now)\n' +
-  '  --out    write the CSV to FILE (default: standard output)\n' +
+  'Usage: npm run export -- [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE] [--installation ID]\n' +
+  '  --since         first day of handoffs sent (default: the beginning)\n' +
+  '  --until         last day, included (default: now)\n' +
+  '  --out           write the CSV to FILE (default: standard output)\n' +
+  '  --installation  the workspace (T…) or org (E…) whose handoffs to export, when the app serves several\n' +
   'Times are days in DIGEST_TIMEZONE or DEFAULT_TIMEZONE (default UTC); the database is DATABASE_PATH.\n';
 
 function fail(message: string): never {
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
         since: { type: 'string' },
         until: { type: 'string' },
         out: { type: 'string' },
+        installation: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -83,9 +88,10 @@ async function main(): Promise<void> {
   const url = process.env.DATABASE_URL?.trim();
   const path = process.env.DATABASE_PATH?.trim() || './data/handoff.db';
   if (!url && !existsSync(path)) fail(`There is no database at ${path} (DATABASE_PATH).`);
+  const which = args.values.installation?.trim() || undefined;
   const { mismatches, csv, rows } = url
-    ? await readTouchLogPostgres(url, range)
-    : await readTouchLog(path, range);
+    ? await readTouchLogPostgres(url, range, which)
+    : await readTouchLog(path, range, which);
   if (mismatches.length > 0) {
     process.stderr.write(
       `warning: ${mismatches.length} handoff(s) whose state does not match the touch log, e.g. #${mismatches[0]?.handoffId}\n`,
@@ -102,13 +108,41 @@ async function main(): Promise<void> {
 
 type TouchLog = { mismatches: Awaited<ReturnType<typeof logMismatches>>; csv: string; rows: number };
 
-const readBoth = async (db: Executor, range: { since: Date; until: Date }): Promise<TouchLog> => ({
-  mismatches: await logMismatches(db),
-  ...(await touchLogCsv(db, range)),
-});
+/**
+ * The rows of one installation: the one `installKey` names (its workspace's T… or its org's E…), or the database's
+ * only one. Several and none named, or one named that is not there: which there are, and exit code 2.
+ */
+async function oneInstallation(db: Executor, installKey: string | undefined): Promise<Executor> {
+  const { installations } = tablesOf(db);
+  const all = await db
+    .select({ id: installations.id, installKey: installations.installKey })
+    .from(installations)
+    .orderBy(installations.id);
+  const named = installKey === undefined ? undefined : all.find((i) => i.installKey === installKey);
+  if (named) return scopedTo(db, named.id);
+  const keys = all.map((i) => i.installKey).join(', ');
+  if (installKey !== undefined)
+    fail(`No installation ${installKey} in this database (it has ${keys || 'none'}).`);
+  if (all.length > 1)
+    fail(`This database serves ${all.length} installations (${keys}): name one with --installation.`);
+  return all[0] ? scopedTo(db, all[0].id) : db;
+}
+
+const readBoth = async (
+  db: Executor,
+  range: { since: Date; until: Date },
+  installKey: string | undefined,
+): Promise<TouchLog> => {
+  const own = await oneInstallation(db, installKey);
+  return { mismatches: await logMismatches(own), ...(await touchLogCsv(own, range)) };
+};
 
 /** The same from Postgres (DATABASE_URL), on read-only connections, in one snapshot. */
-async function readTouchLogPostgres(url: string, range: { since: Date; until: Date }): Promise<TouchLog> {
+async function readTouchLogPostgres(
+  url: string,
+  range: { since: Date; until: Date },
+  installKey: string | undefined,
+): Promise<TouchLog> {
   const where = redactedUrl(url);
   const opened = await openPostgresReadOnly(url).catch((error: unknown) => {
     process.stderr.write(`Could not reach the Postgres database ${where}: ${(error as Error).message}.\n`);
@@ -124,14 +158,18 @@ async function readTouchLogPostgres(url: string, range: { since: Date; until: Da
       );
       process.exit(1);
     }
-    return await readSnapshot(opened, (db) => readBoth(db, range));
+    return await readSnapshot(opened, (db) => readBoth(db, range, installKey));
   } finally {
     await opened.close();
   }
 }
 
 /** The touch log rows and the state check, read from the database opened read-only, in one read transaction. */
-async function readTouchLog(path: string, range: { since: Date; until: Date }): Promise<TouchLog> {
+async function readTouchLog(
+  path: string,
+  range: { since: Date; until: Date },
+  installKey: string | undefined,
+): Promise<TouchLog> {
   let database: AppDatabase;
   try {
     database = openDatabaseReadOnly(path);
@@ -143,7 +181,7 @@ async function readTouchLog(path: string, range: { since: Date; until: Date }): 
     // which nothing else in this process uses.
     database.sqlite.exec('BEGIN');
     try {
-      return await readBoth(database.db, range);
+      return await readBoth(database.db, range, installKey);
     } finally {
       if (database.sqlite.inTransaction) database.sqlite.exec('COMMIT');
     }

@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
@@ -29,6 +32,8 @@ import {
   viewSubmission,
 } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
+import type { Block } from '../support/programFlow.js';
+import { csvObjects, headlineFigure } from '../support/revopsFlow.js';
 
 /**
  * Issue 55: one deployment serves every workspace that installs it. Two workspaces install through the real status
@@ -37,6 +42,8 @@ import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
  */
 
 const BETA = 'T0BETA';
+/** The repository, whose dist/ test/globalSetup.ts builds (the export CLI runs from it). */
+const ROOT = join(import.meta.dirname, '..', '..');
 /** The second workspace's people and its own partner channel (with the same partner organization). */
 const beta = {
   owner: { id: 'U0BOWNER', team_id: BETA, name: 'bo', real_name: 'Bo Owner', tz: 'Europe/Paris' },
@@ -441,6 +448,97 @@ describe('two workspaces on one deployment', () => {
       expect(partnerPosts().length).toBe(before);
     },
   );
+
+  it('each workspace’s export and metrics hold its own handoffs only, for its own RevOps', async () => {
+    const { h, slack, second } = await bothInstalled();
+    // Each workspace's program names its own RevOps (each tenant's program, as its Admin tab edits it).
+    const [acmeTenant, betaTenant] = h.app.tenants();
+    const roles = (userId: string) => ({ admin: { users: [userId] }, revops: { users: [userId] } });
+    expect(
+      await acmeTenant?.wired.program.edit({
+        actor: people.owner.id,
+        kind: 'roles',
+        body: roles(people.owner.id),
+      }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await betaTenant?.wired.program.edit({
+        actor: beta.owner.id,
+        kind: 'roles',
+        body: roles(beta.owner.id),
+      }),
+    ).toMatchObject({ ok: true });
+    await Promise.all([sendIn(h, 'acme', 'Northwind Logistics'), sendIn(h, 'beta', 'Contoso Freight')]);
+    await sendIn(h, 'beta', 'Litware Freight');
+
+    // An hour later (an export runs up to now: a handoff sent at this very instant would be the next one's).
+    h.clock.advance(60 * 60_000);
+    // The touch log CSV each RevOps asks for in their own workspace: its rows are that workspace's handoffs.
+    const exported = async (who: { id: string; name: string; team_id: string }, files: FakeWorkspace) => {
+      const done = h.slack.callsTo('files.completeUploadExternal').length;
+      const asked = await h.command({
+        user_id: who.id,
+        user_name: who.name,
+        team_id: who.team_id,
+        text: 'export',
+      });
+      expect(asked.status).toBe(200);
+      const completion = await waitFor(
+        () =>
+          h.slack
+            .callsTo('files.completeUploadExternal')
+            .slice(done)
+            .find((c) => typeof c.args.channel_id === 'string'),
+        10_000,
+        `the export of ${who.name}`,
+      );
+      const [entry] = completion.args.files as { id: string }[];
+      const file = files.file(entry?.id ?? '');
+      if (!file) throw new Error(`the export of ${who.name} is not in their workspace`);
+      return csvObjects(file.bytes.toString('utf8'))
+        .rows.map((r) => r.account)
+        .sort();
+    };
+    expect(await exported({ ...people.owner, team_id: TEAM }, slack.workspaceOf(TEAM))).toEqual([
+      'Northwind Logistics',
+    ]);
+    expect(await exported(beta.owner, second)).toEqual(['Contoso Freight', 'Litware Freight']);
+
+    // `npm run export` on the server: the installation it names; several and none named is refused, naming them.
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, 'dist/export.js'), ...args], {
+        cwd: tmpdir(),
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...(h.config.databaseUrl
+            ? { DATABASE_URL: h.config.databaseUrl }
+            : { DATABASE_PATH: h.config.databasePath }),
+        },
+        encoding: 'utf8',
+      });
+    const accounts = (out: string) =>
+      csvObjects(out)
+        .rows.map((r) => r.account)
+        .sort();
+    const ofBeta = cli(['--installation', BETA]);
+    expect(ofBeta.status, ofBeta.stderr).toBe(0);
+    expect(accounts(ofBeta.stdout)).toEqual(['Contoso Freight', 'Litware Freight']);
+    expect(accounts(cli(['--installation', TEAM]).stdout)).toEqual(['Northwind Logistics']);
+    const unnamed = cli([]);
+    expect([unnamed.status, unnamed.stdout]).toEqual([2, '']);
+    expect(unnamed.stderr).toContain(
+      `This database serves 2 installations (${TEAM}, ${BETA}): name one with --installation.`,
+    );
+    const unknown = cli(['--installation', 'T0NOBODY']);
+    expect([unknown.status, unknown.stdout]).toEqual([2, '']);
+    expect(unknown.stderr).toContain(`No installation T0NOBODY in this database (it has ${TEAM}, ${BETA}).`);
+
+    // The App Home's program metrics each RevOps reads: that workspace's handoffs counted, no other's.
+    const acmeHome = (await openHome(h, people.owner.id)).args.view as { blocks: Block[] };
+    const betaHome = (await openHomeInBeta(h, second, beta.owner.id)).args.view as { blocks: Block[] };
+    expect(headlineFigure(acmeHome.blocks, 'Handoffs sent')).toBe('1');
+    expect(headlineFigure(betaHome.blocks, 'Handoffs sent')).toBe('2');
+  });
 
   it('one workspace held by Slack’s rate limit does not slow the other: each outbox paces its own token', async () => {
     const { h, slack, second } = await bothInstalled();

@@ -16,7 +16,7 @@ import type {
 } from './events.js';
 import type { StatusChange, TokenLoss } from './peopleActions.js';
 import type { OrgInstall, Tenants, WorkspaceInstall } from './tenants.js';
-import type { FakeChannel, FakeTeam, FakeUser, FakeView, StoredMessage } from './types.js';
+import type { FakeChannel, FakeFile, FakeTeam, FakeUser, FakeView, StoredMessage } from './types.js';
 
 export class FakeWorkspace {
   constructor(
@@ -101,6 +101,12 @@ export class FakeWorkspace {
   /** Current messages of a conversation (D… id for DMs), in post order, whichever workspace's bot posted them. */
   messages(channel: string): StoredMessage[] {
     return (this.install.workspace.messages.get(channel) ?? []).map((m) => structuredClone(m));
+  }
+
+  /** A file uploaded to this workspace (its bytes, its shares), or undefined. */
+  file(id: string): FakeFile | undefined {
+    const file = this.install.workspace.files.files.get(id);
+    return file && { ...file, bytes: Buffer.from(file.bytes), channels: [...file.channels] };
   }
 
   dmChannelFor(userId: string): string {
