@@ -132,6 +132,11 @@ export interface Config {
       | undefined;
     /** How often the records of accepted linked handoffs are read for closed deals. */
     pollSeconds: number;
+    /**
+     * CRM_INSTALLATIONS: which installations of an OAuth install the CRM settings serve (crm/connectors.ts
+     * `crmServes`): the first, every one, or those whose workspace or org ids are listed.
+     */
+    installations: 'first' | 'all' | readonly string[];
   };
   escalationPolicies: {
     /** The policy file (pools, policies, routes); unset: the default policy from REMINDERS and ESCALATION_*. */
@@ -329,6 +334,10 @@ function crmOf(e: Env): Config['crm'] {
         }
       : undefined,
     pollSeconds: e.CRM_POLL_SECONDS,
+    installations:
+      e.CRM_INSTALLATIONS === 'first' || e.CRM_INSTALLATIONS === 'all'
+        ? e.CRM_INSTALLATIONS
+        : e.CRM_INSTALLATIONS.split(',').map((id) => id.trim()),
   };
 }
 

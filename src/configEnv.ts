@@ -225,6 +225,14 @@ export const envSchema = z.object({
   HUBSPOT_PROPERTY_CLASSIFICATION: fieldName('a deal property internal name such as partner_attribution'),
   HUBSPOT_PROPERTY_PARTNER: fieldName('a deal property internal name such as partner_name'),
   CRM_POLL_SECONDS: integer(300, 60, 86_400),
+  CRM_INSTALLATIONS: z
+    .string()
+    .trim()
+    .default('first')
+    .refine(
+      (v) => v === 'first' || v === 'all' || v.split(',').every((id) => /^[TE][A-Z0-9]{2,}$/.test(id.trim())),
+      'must be first, all, or workspace (T…) and org (E…) ids, comma-separated',
+    ),
   ESCALATION_POLICY_FILE: z.string().min(1).optional(),
   POOL_MAX_OPEN_HANDOFFS: integer(10, 1, 1000),
   AWAY_STATUS_WORDS: z.string().optional(),
@@ -294,6 +302,11 @@ function oauthProblems(set: Record<string, string>): string[] {
         : [
             'SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-…) from your Slack app, or set SLACK_CLIENT_ID and the other OAuth install settings (docs/install.md)',
           ]),
+      ...(set.CRM_INSTALLATIONS && set.CRM_INSTALLATIONS !== 'first'
+        ? [
+            'CRM_INSTALLATIONS is for the OAuth install, which serves several workspaces (docs/crm.md): a deployment on SLACK_BOT_TOKEN has one installation, which the CRM settings serve',
+          ]
+        : []),
       ...(set.SLACK_AUTHORIZATIONS_TOKEN
         ? [
             'SLACK_AUTHORIZATIONS_TOKEN is for the OAuth install, which serves several workspaces (docs/install.md): unset it, or set SLACK_CLIENT_ID and the other OAuth install settings',

@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { healthRoute, installRoutes } from '../app.js';
+import { type CrmInstallation, crmServes, withoutCrm } from '../crm/connectors.js';
 import { scopedTo } from '../db/installationScope.js';
-import { installationByKey } from '../db/repositories/installations.js';
+import { firstInstallation, installationByKey } from '../db/repositories/installations.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import { foreignRequest, namedIds } from '../handlers/installation.js';
 import {
@@ -75,9 +76,11 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     if (!row) throw new Error(`no installation ${installKey}`);
     const installation = installs.of(installKey);
     const scope = { id: row.id };
+    const crm = crmOf(given, { ...row, first: (await firstInstallation(given.db))?.id === row.id });
     const tenant = await buildTenant(
       {
         ...given,
+        ...crm,
         db: scopedTo(given.db, scope),
         scope,
         logger: logger.child({ installation: installKey }),
@@ -112,6 +115,26 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
       lifecycle.run(`the tenant of ${installKey} started after its install`, () => start(installKey));
   });
   return { tenants, activity, lifecycle, start };
+}
+
+/**
+ * The CRM of an installation: the deployment's, when CRM_INSTALLATIONS says it serves this installation
+ * (crm/connectors.ts `crmServes`); else none, so the installation's handoffs never reach another company's CRM.
+ */
+function crmOf(given: StartOptions, installation: CrmInstallation): Pick<StartOptions, 'config' | 'crm'> {
+  const serves = crmServes(given.config.crm.installations, installation);
+  const connected = Boolean(
+    given.crm?.connectors.length || given.config.crm.salesforce || given.config.crm.hubspot,
+  );
+  if (connected)
+    given.logger.info(
+      { installation: installation.installKey, rule: given.config.crm.installations },
+      serves
+        ? 'the CRM settings serve this installation'
+        : 'the CRM settings do not serve this installation: no CRM here',
+    );
+  if (serves) return { config: given.config, ...(given.crm ? { crm: given.crm } : {}) };
+  return { config: withoutCrm(given.config) };
 }
 
 /**

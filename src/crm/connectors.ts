@@ -106,3 +106,30 @@ export async function verifyCrm(crm: Crm, logger: Logger): Promise<void> {
     }
   }
 }
+
+/** An installation, as the rule of CRM_INSTALLATIONS reads it. */
+export interface CrmInstallation {
+  installKey: string;
+  teamId: string | null;
+  enterpriseId: string | null;
+  /** Whether it is the deployment's first installation (the oldest row). */
+  first: boolean;
+}
+
+/**
+ * Whether the CRM settings serve an installation (issue 55): one CRM's records are one company's, so a deployment
+ * serving several workspaces connects its CRM to the first installation only, unless CRM_INSTALLATIONS says `all`
+ * (one company's workspaces sharing one CRM) or lists the workspaces (T…) and orgs (E…) it serves.
+ */
+export function crmServes(rule: Config['crm']['installations'], installation: CrmInstallation): boolean {
+  if (rule === 'all') return true;
+  if (rule === 'first') return installation.first;
+  const ids = [installation.installKey, installation.teamId, installation.enterpriseId];
+  return ids.some((id) => id !== null && rule.includes(id));
+}
+
+/** The settings of an installation the CRM settings do not serve: no CRM, so the loop is off there. */
+export const withoutCrm = <C extends { crm: Config['crm'] }>(config: C): C => ({
+  ...config,
+  crm: { ...config.crm, salesforce: undefined, hubspot: undefined },
+});

@@ -1,6 +1,7 @@
-import { crmFromConfig } from '../crm/connectors.js';
+import { crmFromConfig, crmServes } from '../crm/connectors.js';
 import { createSalesforce, type SalesforceConnector } from '../crm/salesforce.js';
 import { type CrmConnector, CrmError, type CrmRead } from '../crm/types.js';
+import { firstInstallation, installedNow } from '../db/repositories/installations.js';
 import type { CrmSystem } from '../domain/crmLink.js';
 import { loginUrlWarning, myDomainRefusal } from './salesforceLoginUrl.js';
 import type { Check, DoctorContext, Finding } from './types.js';
@@ -146,7 +147,29 @@ async function checkCrm(ctx: DoctorContext): Promise<Finding[]> {
     }
     findings.push(...(await readFindings(connector)));
   }
-  return findings;
+  return [...findings, ...(await servedFindings(ctx))];
+}
+
+/** An OAuth install: which of its installations the CRM settings serve (CRM_INSTALLATIONS), and which have none. */
+async function servedFindings(ctx: DoctorContext): Promise<Finding[]> {
+  const rule = ctx.config?.crm.installations;
+  if (!ctx.database || !ctx.config?.slack.oauth || rule === undefined) return [];
+  const first = await firstInstallation(ctx.database.db);
+  const rows = await installedNow(ctx.database.db);
+  const served = rows.filter((row) => crmServes(rule, { ...row, first: row.id === first?.id }));
+  const others = rows.filter((row) => !served.includes(row)).map((row) => row.installKey);
+  const named = typeof rule === 'string' ? rule : rule.join(',');
+  return [
+    {
+      status: others.length > 0 ? 'warn' : 'pass',
+      text: `The CRM settings serve ${served.map((row) => row.installKey).join(', ') || 'no installation in force'} (CRM_INSTALLATIONS=${named})${others.length > 0 ? `; ${others.join(', ')} ha${others.length === 1 ? 's' : 've'} no CRM` : ''}.`,
+      ...(others.length > 0
+        ? {
+            fix: "One CRM is one company's records: set CRM_INSTALLATIONS=all only when every workspace installed is the same company (docs/crm.md#several-workspaces).",
+          }
+        : {}),
+    },
+  ];
 }
 
 export const crmCheck: Check = { title: 'CRM', needs: ['settings'], run: checkCrm };

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
@@ -7,8 +7,10 @@ import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { PARTNER_CHANNEL_HELD } from '../../src/blocks/notices.js';
 import { scopedTo } from '../../src/db/installationScope.js';
 import { acceptHandoff, acceptValues } from '../support/acceptFlow.js';
+import { noteHeadings } from '../support/afterAcceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
+import { FakeHubspot } from '../support/fakeHubspot.js';
 import { EventSender } from '../support/fakeSlack/events.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { type ForeignRequest, requestsFrom } from '../support/foreignRequests.js';
@@ -21,7 +23,7 @@ import {
   waitFor,
 } from '../support/harness.js';
 import { openHome } from '../support/matrix.js';
-import { doctorOn, installAt, OAUTH_CLIENT, OAUTH_ENV } from '../support/oauthFlow.js';
+import { doctorOn, installedTwice, OAUTH_ENV } from '../support/oauthFlow.js';
 import type { OpenedModal } from '../support/ownerFlow.js';
 import {
   blockAction,
@@ -150,7 +152,7 @@ describe('two workspaces on one deployment', () => {
   });
 
   /** Starts the app on OAuth; Acme installs it, then Beta at the running app's own /slack/install. */
-  async function bothInstalled(opts: { authorizationsToken?: boolean } = {}) {
+  async function bothInstalled(opts: { authorizationsToken?: boolean; env?: Record<string, string> } = {}) {
     const slack = await FakeSlack.start();
     seedWorkspace(slack);
     stops.push(() => slack.stop());
@@ -161,42 +163,22 @@ describe('two workspaces on one deployment', () => {
     });
     for (const user of [beta.owner, beta.author, beta.ae]) second.addUser(user);
     second.addChannel({ ...beta.partner, members: [second.botUserId] });
-    let port = 0;
-    const started = startHarness({
-      slack,
+    const { h, stop, pages } = await installedTwice(slack, second, {
       env: {
-        ...OAUTH_ENV,
+        ...opts.env,
         ...(opts.authorizationsToken ? { SLACK_AUTHORIZATIONS_TOKEN: slack.appLevelToken } : {}),
       },
-      onStatusPort: (p) => {
-        port = p;
-      },
     });
-    // Stopped once: by the test (keeping its database for a restart), or after it.
-    let stopped = false;
-    started.then(
-      (h) => stops.push(() => (stopped ? Promise.resolve() : h.stop())),
-      () => undefined,
-    );
-    await waitFor(() => port > 0, 20_000, 'the status server');
-    const base = `http://127.0.0.1:${port}`;
-    slack.oauthApp = { ...OAUTH_CLIENT, redirectUri: `${base}/slack/oauth_redirect`, tokenRotation: false };
-    expect((await installAt(slack, base)).page).toContain('installed in Acme');
-    const h = await started;
-    const again = await installAt(slack, h.baseUrl, { team: BETA, installer: beta.owner.id });
-    expect(again.status).toBe(200);
-    expect(again.page).toContain('installed in Beta Partners');
-    await waitFor(() => h.app.tenants().length === 2, 10_000, 'the second installation served');
+    stops.push(() => stop());
+    expect(pages[0]).toContain('installed in Acme');
+    expect(pages[1]).toContain('installed in Beta Partners');
     const installs = await h.database.db
       .select({ id: h.tables.installations.id, key: h.tables.installations.installKey })
       .from(h.tables.installations)
       .orderBy(asc(h.tables.installations.id));
     expect(installs.map((i) => i.key)).toEqual([TEAM, BETA]);
     const [acmeId, betaId] = installs.map((i) => i.id) as [number, number];
-    const stopKeepingDatabase = async () => {
-      stopped = true;
-      await h.stop({ keepDatabase: true });
-    };
+    const stopKeepingDatabase = () => stop({ keepDatabase: true });
     return { h, slack, second, acmeId, betaId, stopKeepingDatabase };
   }
 
@@ -505,31 +487,39 @@ describe('two workspaces on one deployment', () => {
     expect(await exported(beta.owner, second)).toEqual(['Contoso Freight', 'Litware Freight']);
 
     // `npm run export` on the server: the installation it names; several and none named is refused, naming them.
+    // Run beside the app without blocking its event loop (a blocked loop meets its own keep-alive timeouts after).
     const cli = (args: string[]) =>
-      spawnSync(process.execPath, [join(ROOT, 'dist/export.js'), ...args], {
-        cwd: tmpdir(),
-        env: {
-          PATH: process.env.PATH ?? '',
-          ...(h.config.databaseUrl
-            ? { DATABASE_URL: h.config.databaseUrl }
-            : { DATABASE_PATH: h.config.databasePath }),
-        },
-        encoding: 'utf8',
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [join(ROOT, 'dist/export.js'), ...args],
+          {
+            cwd: tmpdir(),
+            env: {
+              PATH: process.env.PATH ?? '',
+              ...(h.config.databaseUrl
+                ? { DATABASE_URL: h.config.databaseUrl }
+                : { DATABASE_PATH: h.config.databasePath }),
+            },
+            encoding: 'utf8',
+          },
+          (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
       });
     const accounts = (out: string) =>
       csvObjects(out)
         .rows.map((r) => r.account)
         .sort();
-    const ofBeta = cli(['--installation', BETA]);
+    const ofBeta = await cli(['--installation', BETA]);
     expect(ofBeta.status, ofBeta.stderr).toBe(0);
     expect(accounts(ofBeta.stdout)).toEqual(['Contoso Freight', 'Litware Freight']);
-    expect(accounts(cli(['--installation', TEAM]).stdout)).toEqual(['Northwind Logistics']);
-    const unnamed = cli([]);
+    expect(accounts((await cli(['--installation', TEAM])).stdout)).toEqual(['Northwind Logistics']);
+    const unnamed = await cli([]);
     expect([unnamed.status, unnamed.stdout]).toEqual([2, '']);
     expect(unnamed.stderr).toContain(
       `This database serves 2 installations (${TEAM}, ${BETA}): name one with --installation.`,
     );
-    const unknown = cli(['--installation', 'T0NOBODY']);
+    const unknown = await cli(['--installation', 'T0NOBODY']);
     expect([unknown.status, unknown.stdout]).toEqual([2, '']);
     expect(unknown.stderr).toContain(`No installation T0NOBODY in this database (it has ${TEAM}, ${BETA}).`);
 
@@ -538,6 +528,53 @@ describe('two workspaces on one deployment', () => {
     const betaHome = (await openHomeInBeta(h, second, beta.owner.id)).args.view as { blocks: Block[] };
     expect(headlineFigure(acmeHome.blocks, 'Handoffs sent')).toBe('1');
     expect(headlineFigure(betaHome.blocks, 'Handoffs sent')).toBe('2');
+  });
+
+  it.each([
+    ['first', 'the first installation only (the default): the other workspace’s handoffs never reach it'],
+    ['all', 'every installation (one company’s workspaces)'],
+  ])('CRM_INSTALLATIONS=%s: the CRM settings serve %s', async (rule) => {
+    const hs = await FakeHubspot.start();
+    stops.push(() => hs.stop());
+    const crmEnv = { HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl };
+    const { h, slack, second, betaId } = await bothInstalled({
+      env: { ...crmEnv, ...(rule === 'all' ? { CRM_INSTALLATIONS: 'all' } : {}) },
+    });
+    const acmeDeal = hs.addDeal({ name: 'Northwind platform' });
+    const betaDeal = hs.addDeal({ name: 'Contoso platform' });
+    await sendIn(h, 'acme', 'Northwind Logistics', { crmOpportunity: acmeDeal });
+    await sendIn(h, 'beta', 'Contoso Freight', { crmOpportunity: betaDeal });
+    const { handoffs, outbox } = h.tables;
+    const idOf = async (name: string) =>
+      (await h.database.db.select().from(handoffs).where(eq(handoffs.accountName, name)))[0]?.id as number;
+    expect(await acceptHandoff(h, { handoffId: await idOf('Northwind Logistics') })).toEqual({});
+    await acceptInBeta(h, second, await idOf('Contoso Freight'));
+    await waitFor(() => noteHeadings(hs, acmeDeal).length > 0, 10_000, "Acme's accept noted on its deal");
+    if (rule === 'all') {
+      await waitFor(() => noteHeadings(hs, betaDeal).length > 0, 10_000, "Beta's accept noted on its deal");
+      return;
+    }
+    // Beta's own messages of the accept delivered: whatever Beta's installation would write has been tried.
+    const betaPending = () =>
+      h.database.db
+        .select({ channelKey: outbox.channelKey })
+        .from(outbox)
+        .where(and(eq(outbox.installationId, betaId), eq(outbox.status, 'pending')));
+    await waitFor(async () => (await betaPending()).length === 0, 10_000, "Beta's messages delivered");
+    await quiet(h);
+    expect(noteHeadings(hs, betaDeal)).toEqual([]);
+    expect(hs.calls.filter((c) => JSON.stringify(c).includes('Contoso'))).toEqual([]);
+    expect(
+      h.logs
+        .filter((l) => l.msg === 'the CRM settings do not serve this installation: no CRM here')
+        .map((l) => l.installation),
+    ).toEqual([BETA]);
+    // The doctor says which installation the CRM serves, and which has none.
+    const crm = (await doctorOn(h, slack, crmEnv)).results.find((r) => r.title === 'CRM');
+    expect(crm?.findings.at(-1)).toMatchObject({
+      status: 'warn',
+      text: `The CRM settings serve ${TEAM} (CRM_INSTALLATIONS=first); ${BETA} has no CRM.`,
+    });
   });
 
   it('one workspace held by Slack’s rate limit does not slow the other: each outbox paces its own token', async () => {

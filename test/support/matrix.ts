@@ -15,9 +15,10 @@ import type { HandoffRow, HelpRequestRow, OutboxRow } from '../../src/db/schema.
 import { accountKey } from '../../src/domain/accountMatch.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
 import { acceptHandoff, acceptValues } from './acceptFlow.js';
-import type { FakeUser, RecordedCall, StoredMessage } from './fakeSlack.js';
+import { FakeSlack, type FakeUser, type RecordedCall, type StoredMessage } from './fakeSlack.js';
 import { submitAndSend } from './flow.js';
-import { type Harness, SIGNING_SECRET, startHarness, waitFor } from './harness.js';
+import { type Harness, SIGNING_SECRET, seedWorkspace, waitFor } from './harness.js';
+import { installedTwice } from './oauthFlow.js';
 import type { OpenedModal } from './ownerFlow.js';
 import { appHomeOpened, blockAction, slashCommand, viewSubmission } from './payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from './people.js';
@@ -57,11 +58,55 @@ export const MATRIX_ENV = {
   PARTNER_HELP_CHANNEL_ID: HELP_CHANNEL,
 };
 
+/**
+ * The workspace beside the matrix's (issue 55): the same deployment serves both, installed by OAuth. Its program makes
+ * the matrix's plain member (the same user id, as two workspaces of one Enterprise Grid org installed each on its own
+ * see one person) its admin and its RevOps: every cell of `member` checks that a role held in the other
+ * installation gives nothing here.
+ */
+export const NEIGHBOUR = {
+  teamId: 'T0NEIGHBOUR',
+  name: 'Neighbour Co',
+  installer: { id: 'U0NADMIN', team_id: 'T0NEIGHBOUR', name: 'nia', real_name: 'Nia Neighbour' },
+} as const;
+
+/**
+ * The matrix's deployment: the fake's own workspace (the cast of people.ts, ADMIN and REVOPS) and NEIGHBOUR, both
+ * installed by OAuth on one app, with the roles above. The matrix's requests all come from the first.
+ */
 export async function startMatrixHarness(): Promise<Harness> {
-  const h = await startHarness({ env: MATRIX_ENV });
-  h.slack.addUser(ADMIN);
-  h.slack.addUser(REVOPS);
-  return h;
+  const slack = await FakeSlack.start();
+  seedWorkspace(slack);
+  slack.addUser(ADMIN);
+  slack.addUser(REVOPS);
+  const neighbour = slack.addWorkspace({
+    id: NEIGHBOUR.teamId,
+    name: NEIGHBOUR.name,
+    installer: NEIGHBOUR.installer.id,
+  });
+  neighbour.addUser(NEIGHBOUR.installer);
+  neighbour.addUser(people.member);
+  try {
+    const { h, stop } = await installedTwice(slack, neighbour, { env: MATRIX_ENV });
+    const [, beside] = h.app.tenants();
+    const both = [people.member.id, NEIGHBOUR.installer.id];
+    const edited = await beside?.wired.program.edit({
+      actor: NEIGHBOUR.installer.id,
+      kind: 'roles',
+      body: { admin: { users: both }, revops: { users: both } },
+    });
+    expect(edited).toMatchObject({ ok: true });
+    return {
+      ...h,
+      async stop(opts = {}) {
+        await stop(opts);
+        await slack.stop();
+      },
+    };
+  } catch (error) {
+    await slack.stop();
+    throw error;
+  }
 }
 
 /** Every kind of actor of the matrix. */
@@ -89,7 +134,7 @@ export const HANDOFF_ACTOR_LABEL: Record<ActorKey, string> = {
   ownerAuthor: 'the owner, who is the author (default flow)',
   ownerNotAuthor: 'the owner chosen in the packet, not the author',
   authorNotOwner: 'the author, when someone else owns the handoff',
-  member: 'another internal member',
+  member: 'another internal member (the admin and RevOps of the other installation)',
   admin: 'an admin (ADMIN_USER_IDS)',
   revops: 'a RevOps user (REVOPS_USER_IDS)',
   external: 'an external Slack Connect user',

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { runDoctor } from '../../src/doctor/run.js';
-import type { FakeSlack } from './fakeSlack.js';
-import { type Harness, SIGNING_SECRET } from './harness.js';
+import type { FakeSlack, FakeWorkspace } from './fakeSlack.js';
+import { type Harness, type HarnessOptions, SIGNING_SECRET, startHarness, waitFor } from './harness.js';
 
 /**
  * The OAuth install as the tests drive it (issue 55): the app's credentials, the settings that start it on OAuth, a
@@ -58,4 +58,56 @@ export function doctorOn(h: Harness, slack: FakeSlack, more: Record<string, stri
     },
     clock: h.clock,
   });
+}
+
+/** Two installations of one deployment, and how to stop it (once: a second call waits for the first). */
+export interface InstalledTwice {
+  h: Harness;
+  /** The page each installer read at the end of their install. */
+  pages: [string, string];
+  stop(opts?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+/**
+ * Starts the app on OAuth on `slack` (OAUTH_ENV, then `opts.env`); the fake's own workspace installs it, then
+ * `second` (added to the fake with its installer) at the running app's own /slack/install, as a second workspace
+ * would. Resolves once both are served; a start that fails stops what it started.
+ */
+export async function installedTwice(
+  slack: FakeSlack,
+  second: FakeWorkspace,
+  opts: Pick<HarnessOptions, 'timers'> & { env?: Record<string, string> } = {},
+): Promise<InstalledTwice> {
+  let port = 0;
+  const started = startHarness({
+    slack,
+    env: { ...OAUTH_ENV, ...opts.env },
+    ...(opts.timers ? { timers: opts.timers } : {}),
+    onStatusPort: (p) => {
+      port = p;
+    },
+  });
+  let stopped: Promise<void> | undefined;
+  const stop = (stopOpts: { keepDatabase?: boolean } = {}) => {
+    stopped ??= started.then(
+      (h) => h.stop(stopOpts),
+      () => undefined,
+    );
+    return stopped;
+  };
+  try {
+    await waitFor(() => port > 0, 20_000, 'the status server');
+    const base = `http://127.0.0.1:${port}`;
+    slack.oauthApp = { ...OAUTH_CLIENT, redirectUri: `${base}/slack/oauth_redirect`, tokenRotation: false };
+    const first = await installAt(slack, base);
+    expect(first.status).toBe(200);
+    const h = await started;
+    const again = await installAt(slack, h.baseUrl, { team: second.teamId, installer: second.installer });
+    expect(again.status).toBe(200);
+    await waitFor(() => h.app.tenants().length === 2, 10_000, 'the second installation served');
+    return { h, stop, pages: [first.page, again.page] };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

@@ -22,6 +22,12 @@ export function installationByKey(exec: Executor, installKey: string): Promise<I
   return first(exec.select().from(installations).where(eq(installations.installKey, installKey)));
 }
 
+/** The deployment's first installation (the oldest row, in force or not), or undefined before any. */
+export function firstInstallation(exec: Executor): Promise<InstallationRow | undefined> {
+  const { installations } = tablesOf(exec);
+  return first(exec.select().from(installations).orderBy(installations.id).limit(1));
+}
+
 /** The installations in force (not uninstalled), the oldest first. */
 export function installedNow(exec: Executor): Promise<InstallationRow[]> {
   const { installations } = tablesOf(exec);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config.js';
-import { CRM_MODULES, crmFromConfig } from '../../../src/crm/connectors.js';
+import { CRM_MODULES, crmFromConfig, crmServes, withoutCrm } from '../../../src/crm/connectors.js';
 import { CRM_SYSTEMS, CRMS, looksLikeCrmLink, parseCrmRef } from '../../../src/domain/crmLink.js';
 import { createLogger } from '../../../src/logger.js';
 
@@ -18,7 +18,13 @@ const salesforce = {
 };
 const hubspot = { accessToken: 'pat', apiUrl: 'https://api.hubapi.com', fields: { partner: 'partner_name' } };
 const config = (crm: Partial<Pick<Config['crm'], 'salesforce' | 'hubspot'>>) => ({
-  crm: { salesforce: undefined, hubspot: undefined, pollSeconds: 900, ...crm },
+  crm: {
+    salesforce: undefined,
+    hubspot: undefined,
+    pollSeconds: 900,
+    installations: 'first' as Config['crm']['installations'],
+    ...crm,
+  },
 });
 
 describe('the CRM connector table', () => {
@@ -53,6 +59,21 @@ describe('the CRM connector table', () => {
     });
     expect(seen).toEqual([salesforce.loginUrl]);
     expect(crm.connectors.map((c) => c.system)).toEqual(['salesforce', 'hubspot']);
+  });
+
+  it('serves the installations CRM_INSTALLATIONS names: the first, every one, or those listed by workspace or org', () => {
+    const acme = { installKey: 'T0ACME', teamId: 'T0ACME', enterpriseId: null, first: true };
+    const beta = { installKey: 'T0BETA', teamId: 'T0BETA', enterpriseId: 'E0ORG', first: false };
+    const org = { installKey: 'E0GRID', teamId: null, enterpriseId: 'E0GRID', first: false };
+    const served = (rule: Config['crm']['installations']) =>
+      [acme, beta, org].filter((i) => crmServes(rule, i)).map((i) => i.installKey);
+    expect(served('first')).toEqual(['T0ACME']);
+    expect(served('all')).toEqual(['T0ACME', 'T0BETA', 'E0GRID']);
+    expect(served(['T0BETA'])).toEqual(['T0BETA']);
+    // An org's id serves its org-wide install, and a workspace of it installed on its own.
+    expect(served(['E0GRID', 'E0ORG'])).toEqual(['T0BETA', 'E0GRID']);
+    // Not served: no CRM connected, whatever the settings say.
+    expect(crmFromConfig(withoutCrm(config({ hubspot, salesforce })), logger).connectors).toEqual([]);
   });
 
   it('reads links row by row: a Salesforce id before a HubSpot number, and a bare number only with HubSpot connected', () => {

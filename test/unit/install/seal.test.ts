@@ -75,6 +75,18 @@ describe('the settings of the OAuth install', () => {
     expect(problems({ ...oauth, SLACK_AUTHORIZATIONS_TOKEN: 'xoxb-1' })).toContain(
       'SLACK_AUTHORIZATIONS_TOKEN must be an app-level token',
     );
+    // Which installations the CRM settings serve: the OAuth install's choice, a rule or ids.
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1', CRM_INSTALLATIONS: 'all' })).toContain(
+      'CRM_INSTALLATIONS is for the OAuth install',
+    );
+    expect(problems({ ...oauth, CRM_INSTALLATIONS: 'everyone' })).toContain(
+      'CRM_INSTALLATIONS must be first, all, or workspace (T…) and org (E…) ids',
+    );
+    expect(loadConfig({ ...base, ...oauth, CRM_INSTALLATIONS: 'T0A, E0B' }).crm.installations).toEqual([
+      'T0A',
+      'E0B',
+    ]);
+    expect(loadConfig({ ...base, SLACK_BOT_TOKEN: 'xoxb-1' }).crm.installations).toBe('first');
     expect(
       loadConfig({ ...base, ...oauth, SLACK_AUTHORIZATIONS_TOKEN: 'xapp-1' }).slack.authorizationsToken,
     ).toBe('xapp-1');
