@@ -7,6 +7,7 @@
 import { DELIVERY_METHODS, drainedBy, HOLD_RETRY_AFTER_S } from './apps.js';
 import { type LoadResult, load } from './load.js';
 import { type SignedRequest, sign } from './payloads.js';
+import type { ServerWork } from './pgServer.js';
 import { cpuMs, type Helper } from './proc.js';
 import { type SteadyResult, steady } from './steady.js';
 
@@ -22,6 +23,8 @@ export interface Setup {
   ids: { next: number };
   pending: () => number | Promise<number>;
   fake: Helper;
+  /** What the database server did during the request-path run (Postgres: pgServer.ts `serverWork`). */
+  serverWork?: { start(): Promise<void>; stop(accepts: number): Promise<ServerWork> };
 }
 
 export interface Measured {
@@ -36,6 +39,8 @@ export interface Measured {
     accepts: number;
     appCpuMs: number;
     serverCpuMs?: number;
+    /** Statements, transactions and lock waits per Accept, on Postgres. */
+    work?: ServerWork;
     runs: LoadResult[];
   };
   backlog: number;
@@ -70,11 +75,13 @@ export async function measure(s: Setup, seconds: number): Promise<Measured> {
   await drainedBy(s.pending, 120_000);
 
   await s.fake.request({ type: 'hold', methods: DELIVERY_METHODS, retryAfter: HOLD_RETRY_AFTER_S });
+  await s.serverWork?.start();
   const appBefore = sum(s.pids.map(cpuMs));
   const serverBefore = s.serverCpu?.();
   const runs = await fullSpeed(s, seconds);
   const appCpu = sum(s.pids.map(cpuMs)) - appBefore;
   const serverCpu = serverBefore === undefined ? undefined : (s.serverCpu?.() ?? 0) - serverBefore;
+  const work = await s.serverWork?.stop(sum(runs.map(answered)));
   const backlog = await s.pending();
   await s.fake.request({ type: 'release' });
   const releasedAt = performance.now();
@@ -90,6 +97,7 @@ export async function measure(s: Setup, seconds: number): Promise<Measured> {
       accepts,
       appCpuMs: appCpu / Math.max(accepts, 1),
       ...(serverCpu === undefined ? {} : { serverCpuMs: serverCpu / Math.max(accepts, 1) }),
+      ...(work ? { work } : {}),
       runs,
     },
     backlog,

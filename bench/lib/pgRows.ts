@@ -2,6 +2,7 @@
 import type { Generated } from './generate.js';
 import type { LoadResult } from './load.js';
 import type { Measured, RaceResult } from './pgMeasure.js';
+import type { StatementWork } from './pgServer.js';
 import type { SteadyResult } from './steady.js';
 
 interface Decided {
@@ -21,6 +22,8 @@ export interface PostgresFigures {
   replies: { text: string; status: string; n: number }[];
   /** Slack posts of the Postgres runs: what the fake Slack received, and the outbox rows marked delivered. */
   posts: { sentBySlack: number; deliveredRows: number; dead: number };
+  /** Deadlocks the server counted over each setup's runs. */
+  deadlocks: { one: number; two: number };
 }
 
 type Add = (row: { section: string; measure: string; value: string; target: string; ok?: boolean }) => void;
@@ -31,6 +34,41 @@ const ms = (n: number | undefined) => `${fmt(n ?? Number.NaN, 2)} ms`;
 const latencies = (r: SteadyResult) =>
   `${fmt(r.p50)} / ${fmt(r.p99)} ms${r.rps < 95 ? ` (only ${fmt(r.rps, 0)} req/s reached)` : ''}`;
 const steadyRequests = (r: SteadyResult) => r.requests - r.non2xx;
+
+/**
+ * Where the server's time goes (issue 56 item 1), over the request-path runs: the statements (each one round trip
+ * from node-postgres), the transactions, the lock waits and the deadlocks per Accept, then the heaviest statements.
+ * SQLite makes the same calls in its own process: no round trip, no server to count them on.
+ */
+function workRows(f: PostgresFigures, row: (measure: string, value: string) => void): void {
+  for (const [name, m, deadlocks] of [
+    ['app on Postgres', f.measured.one, f.deadlocks.one],
+    ['two replicas on one Postgres', f.measured.two, f.deadlocks.two],
+  ] as const) {
+    const w = m.held.work;
+    if (!w) continue;
+    row(
+      `Postgres work per Accept, request path (deliveries held back; the app's own polls counted), full speed: ${name} (round trips = statements sent; explicit transactions; server time of the statements; samples with a lock wait; deadlocks in all the setup's runs)`,
+      `${fmt(w.statements)} statements, ${fmt(w.transactions)} transactions (${fmt(w.rollbacks, 2)} rolled back), ${ms(w.statementMs)} of statement time; a lock wait in ${fmt(w.lockWaitShare * 100, 0)}% of samples; ${deadlocks} deadlocks`,
+    );
+    if (name !== 'app on Postgres') continue;
+    const listed = (list: StatementWork[]) =>
+      list
+        .map(
+          (t) =>
+            `${fmt(t.callsPerAccept, 2)} × ${ms(t.meanMs)} = ${fmt(t.timeShare * 100, 0)}%: \`${t.query}\``,
+        )
+        .join('; ');
+    row(
+      `The statements that take the most server time, request path: ${name} (calls per Accept × mean ms = share of statement time)`,
+      listed(w.top),
+    );
+    row(
+      `The statements sent most often (the round trips), request path: ${name} (calls per Accept × mean ms = share of statement time)`,
+      listed(w.frequent),
+    );
+  }
+}
 
 export function postgresRows(f: PostgresFigures, add: Add): void {
   const { sqlite, one, two } = f.measured;
@@ -58,6 +96,7 @@ export function postgresRows(f: PostgresFigures, add: Add): void {
     'CPU time per Accept, request path, full speed: two replicas on one Postgres, round-robin (both apps + server = total)',
     `${ms(two.held.appCpuMs)} + ${ms(two.held.serverCpuMs)} = ${ms(twoTotal)} (${fmt(two.held.rps, 0)} Accepts/s together; p99 ${fmt(two.held.p99)} ms against ${fmt(one.held.p99)} ms with one)`,
   );
+  workRows(f, row);
   row('p50 / p99 at a steady 100 req/s: durable baseline', latencies(f.bare.steady100));
   row(
     'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on SQLite',

@@ -17,7 +17,7 @@ import { type LoadResult, load, withCpu } from './load.js';
 import { acceptSubmissions, SIGNING_SECRET } from './payloads.js';
 import { measure, race, type Setup } from './pgMeasure.js';
 import { type PostgresFigures, postgresRows } from './pgRows.js';
-import { benchReader, serverCpuMs, startBenchPostgres } from './pgServer.js';
+import { benchReader, serverCpuMs, serverWork, startBenchPostgres } from './pgServer.js';
 import { AppProcess, freePort, Helper } from './proc.js';
 import { steady } from './steady.js';
 
@@ -89,6 +89,8 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
   const template = acceptSubmissions(TEAM);
   const click = (id: number) => template(id, aeOf(id));
   const server = await startBenchPostgres();
+  // The statements, transactions and lock waits of the request-path runs (the database is made below as 'bench').
+  const work = serverWork(server, 'bench');
   const apps: AppProcess[] = [];
   const fakes: Helper[] = [];
   let reader: ReturnType<typeof benchReader> | undefined;
@@ -147,11 +149,14 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
       ids,
       pending: async () => (await pgReader.outbox()).pending,
       fake: pgFake.fake,
+      serverWork: work,
     });
     step('the app on Postgres');
     const oneApp = await start(pgEnv);
+    const deadlocksAtStart = await work.deadlocks();
     const one = await measure(pgSetup([oneApp]), ctx.duration);
     await oneApp.stop();
+    const deadlocksOfOne = (await work.deadlocks()) - deadlocksAtStart;
     const oneSteadyDecisions = await pgReader.decisions(one.steadyIds);
 
     step('two replicas on one Postgres');
@@ -160,6 +165,7 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
     const two = await measure(pgSetup(twoApps), ctx.duration);
     const raced = await race(pgSetup(twoApps), Math.min(RACE_PAIRS, ctx.duration * 20));
     for (const app of twoApps) await app.stop();
+    const deadlocksOfTwo = (await work.deadlocks()) - deadlocksAtStart - deadlocksOfOne;
     const twoSteadyDecisions = await pgReader.decisions(two.steadyIds);
     const twoAllDecisions = await pgReader.decisions([twoFrom, ids.next]);
     const raceDecisions = await pgReader.decisions(raced.ids);
@@ -169,7 +175,12 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
 
     const measured = { sqlite, one, two };
     for (const [name, m] of Object.entries(measured)) {
-      if (m.failures > 0) throw new Error(`postgres section, ${name}: a load run had failures`);
+      if (m.failures > 0) {
+        const by = (r: { non2xx: number; errors: number }) => `${r.non2xx} non-2xx, ${r.errors} errors`;
+        throw new Error(
+          `postgres section, ${name}: a load run had failures (${m.failures}; steady: ${by(m.steady100)}; full speed: ${m.held.runs.map(by).join(' / ')}; the rest in the warm-up)`,
+        );
+      }
       if (!m.drained) throw new Error(`postgres section, ${name}: the held-back backlog did not drain`);
     }
     const figures: PostgresFigures = {
@@ -187,6 +198,7 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
       },
       raced,
       replies,
+      deadlocks: { one: deadlocksOfOne, two: deadlocksOfTwo },
       posts: {
         sentBySlack: slack.ok['chat.postMessage'] ?? 0,
         deliveredRows: outboxAtEnd.postsDelivered - outboxAtStart.postsDelivered,
@@ -200,6 +212,7 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
     for (const app of apps) await app.stop();
     for (const fake of fakes) await fake.stop();
     await reader?.close();
+    await work.close();
     server.stop();
   }
 }

@@ -10,7 +10,114 @@ import type { OutboxState } from './apps.js';
 
 export type { PostgresServer };
 
-export const startBenchPostgres = () => startPostgres({ durable: true });
+export const startBenchPostgres = () => startPostgres({ durable: true, statements: true });
+
+/** One statement's share of a run (pg_stat_statements), per Accept. */
+export interface StatementWork {
+  /** The normalized statement, its parameters `$n`, shortened. */
+  query: string;
+  callsPerAccept: number;
+  /** Server time per call, ms (planning and execution). */
+  meanMs: number;
+  /** Its share of the server time of every statement of the run. */
+  timeShare: number;
+}
+
+/** What the server did for a run, per Accept answered (issue 56 item 1). */
+export interface ServerWork {
+  /** Statements the app sent (BEGIN and COMMIT among them): one round trip each, as node-postgres sends them. */
+  statements: number;
+  /** Explicit transactions (BEGIN), and how many ended in ROLLBACK. */
+  transactions: number;
+  rollbacks: number;
+  /** Server time of every statement, ms (planning and execution). */
+  statementMs: number;
+  /** Share of samples (every 100 ms) in which a connection of the app waited on a lock. */
+  lockWaitShare: number;
+  /** The statements that took the most server time, the heaviest first. */
+  top: StatementWork[];
+  /** The statements sent most often (the round trips), the most frequent first. */
+  frequent: StatementWork[];
+}
+
+/**
+ * Counts what the server does for a run on the app's database `database`: pg_stat_statements (loaded by
+ * startBenchPostgres; its view made in the server's own `postgres` database, so the app's holds nothing of the
+ * bench's), reset for the database when the run starts and read when it ends, and pg_stat_activity sampled for lock
+ * waits. `deadlocks()`: pg_stat_database's count so far (a backend reports it when idle or at exit: read it once the
+ * app stopped).
+ */
+export function serverWork(server: PostgresServer, database: string) {
+  const pool = new pg.Pool({ connectionString: server.url, max: 2 });
+  pool.on('error', () => {});
+  let sampler: NodeJS.Timeout | undefined;
+  const samples = { taken: 0, waiting: 0 };
+  return {
+    async start(): Promise<void> {
+      await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await pool.query(
+        'SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = $1), 0)',
+        [database],
+      );
+      samples.taken = 0;
+      samples.waiting = 0;
+      sampler = setInterval(() => {
+        pool
+          .query<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+            [database],
+          )
+          .then((r) => {
+            samples.taken += 1;
+            if (Number(r.rows[0]?.n ?? 0) > 0) samples.waiting += 1;
+          })
+          .catch(() => undefined);
+      }, 100);
+    },
+    /** The run's work per Accept (`accepts` answered). */
+    async stop(accepts: number): Promise<ServerWork> {
+      clearInterval(sampler);
+      const rows = (
+        await pool.query<{ query: string; calls: string; ms: string }>(
+          `SELECT query, calls, total_plan_time + total_exec_time AS ms FROM pg_stat_statements
+           WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) ORDER BY ms DESC`,
+          [database],
+        )
+      ).rows;
+      const per = (n: number) => n / Math.max(accepts, 1);
+      const callsOf = (pattern: RegExp) =>
+        rows.filter((r) => pattern.test(r.query.trim())).reduce((sum, r) => sum + Number(r.calls), 0);
+      const statementMs = rows.reduce((sum, r) => sum + Number(r.ms), 0);
+      const work = (r: (typeof rows)[number]): StatementWork => ({
+        query: r.query.replace(/\s+/g, ' ').slice(0, 100),
+        callsPerAccept: per(Number(r.calls)),
+        meanMs: Number(r.ms) / Math.max(Number(r.calls), 1),
+        timeShare: Number(r.ms) / Math.max(statementMs, 1e-9),
+      });
+      return {
+        statements: per(rows.reduce((sum, r) => sum + Number(r.calls), 0)),
+        transactions: per(callsOf(/^(begin|start transaction)\b/i)),
+        rollbacks: per(callsOf(/^rollback\b/i)),
+        statementMs: per(statementMs),
+        lockWaitShare: samples.waiting / Math.max(samples.taken, 1),
+        top: rows.slice(0, 6).map(work),
+        frequent: [...rows]
+          .sort((a, b) => Number(b.calls) - Number(a.calls))
+          .slice(0, 8)
+          .map(work),
+      };
+    },
+    async deadlocks(): Promise<number> {
+      const row = (
+        await pool.query<{ deadlocks: string }>('SELECT deadlocks FROM pg_stat_database WHERE datname = $1', [
+          database,
+        ])
+      ).rows[0];
+      return Number(row?.deadlocks ?? 0);
+    },
+    close: () => pool.end(),
+  };
+}
 
 /** USER_HZ, as in proc.ts. */
 const CLOCK_TICKS_PER_SECOND = 100;

@@ -108,7 +108,7 @@ function makeServerDir(): string {
  * durability (tests need none, and a flush per commit would slow them); `durable` keeps Postgres' own defaults
  * (fsync, synchronous_commit and full_page_writes on), for a benchmark set beside SQLite's committed writes.
  */
-function configure(data: string, dir: string, durable: boolean): void {
+function configure(data: string, dir: string, opts: { durable: boolean; statements: boolean }): void {
   appendFileSync(
     join(data, 'postgresql.conf'),
     [
@@ -116,7 +116,11 @@ function configure(data: string, dir: string, durable: boolean): void {
       '# test/support/postgres.ts',
       "listen_addresses = '127.0.0.1'",
       `unix_socket_directories = '${dir.replaceAll("'", "''")}'`,
-      ...(durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
+      ...(opts.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
+      // The bench's count of what each statement costs (bench/lib/pgServer.ts `serverWork`).
+      ...(opts.statements
+        ? ["shared_preload_libraries = 'pg_stat_statements'", 'pg_stat_statements.track = all']
+        : []),
       '',
     ].join('\n'),
   );
@@ -148,9 +152,12 @@ async function startOnFreePort(bin: string, dir: string, data: string, log: stri
 
 /**
  * Starts a throwaway server (see PostgresServer). `durable`: each commit flushed to disk as a production server does
- * (the bench's setting); without it, the tests' fast and undurable one.
+ * (the bench's setting); without it, the tests' fast and undurable one. `statements`: pg_stat_statements loaded (the
+ * bench's count of the statements, in the `postgres` database).
  */
-export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+  opts: { durable?: boolean; statements?: boolean } = {},
+): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const dir = makeServerDir();
   const data = join(dir, 'data');
@@ -168,7 +175,7 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<P
     // Trust: the server is this run's own, on 127.0.0.1 only, its sockets in a folder only its user can enter.
     const initdb = ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'];
     check(runAs(dir, join(bin, 'initdb'), initdb), 'initdb');
-    configure(data, dir, opts.durable ?? false);
+    configure(data, dir, { durable: opts.durable ?? false, statements: opts.statements ?? false });
     running = true;
     const port = await startOnFreePort(bin, dir, data, log);
     await waitUntilReady(bin, dir, port);
