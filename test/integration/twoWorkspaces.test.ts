@@ -435,21 +435,15 @@ describe('two workspaces on one deployment', () => {
     const { h, slack, second } = await bothInstalled();
     // Each workspace's program names its own RevOps (each tenant's program, as its Admin tab edits it).
     const [acmeTenant, betaTenant] = h.app.tenants();
-    const roles = (userId: string) => ({ admin: { users: [userId] }, revops: { users: [userId] } });
-    expect(
-      await acmeTenant?.wired.program.edit({
-        actor: people.owner.id,
-        kind: 'roles',
-        body: roles(people.owner.id),
-      }),
-    ).toMatchObject({ ok: true });
-    expect(
-      await betaTenant?.wired.program.edit({
-        actor: beta.owner.id,
-        kind: 'roles',
-        body: roles(beta.owner.id),
-      }),
-    ).toMatchObject({ ok: true });
+    for (const [tenant, userId] of [
+      [acmeTenant, people.owner.id],
+      [betaTenant, beta.owner.id],
+    ] as const) {
+      const body = { admin: { users: [userId] }, revops: { users: [userId] } };
+      expect(await tenant?.wired.program.edit({ actor: userId, kind: 'roles', body })).toMatchObject({
+        ok: true,
+      });
+    }
     await Promise.all([sendIn(h, 'acme', 'Northwind Logistics'), sendIn(h, 'beta', 'Contoso Freight')]);
     await sendIn(h, 'beta', 'Litware Freight');
 
