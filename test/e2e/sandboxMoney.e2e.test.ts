@@ -43,6 +43,10 @@ beforeAll(async () => {
     databasePath: join(dir, 'sandbox.db'),
     logSink: logCollector(logs),
   });
+  // The sandbox fires the app's jobs each second on its clock, which runs on real time: the CRM read-back runs at every
+  // minute's slot. One falling between the seller's save and "Poll the CRM now" read the change first, so the poll
+  // found nothing new (CI, stop 68). Here the polls are the test's clicks only: the jobs stop, the clock stays real.
+  await sandbox.jobs.stop();
   browser = await launchChromium();
 }, 60_000);
 
