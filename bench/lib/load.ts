@@ -7,6 +7,8 @@ import type { SteadyResult } from './steady.js';
 export interface LoadResult extends SteadyResult {
   /** CPU time (user and system) the app under load used per request answered, in ms (set by the caller). */
   cpuPerRequestMs?: number;
+  /** The answers by HTTP status, when any was not a 2xx (autocannon's `statusCodeStats`). */
+  codes?: Record<string, number>;
 }
 
 /**
@@ -40,8 +42,12 @@ export async function load(
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    ...(result.non2xx > 0 ? { codes: statusCounts(result.statusCodeStats) } : {}),
   };
 }
+
+const statusCounts = (stats: Record<string, { count?: number }> = {}) =>
+  Object.fromEntries(Object.entries(stats).map(([code, s]) => [code, s?.count ?? 0]));
 
 /** Requests answered with a 2xx over the runs given. */
 export const acked = (...results: (LoadResult | undefined)[]) =>

@@ -176,9 +176,14 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
     const measured = { sqlite, one, two };
     for (const [name, m] of Object.entries(measured)) {
       if (m.failures > 0) {
-        const by = (r: { non2xx: number; errors: number }) => `${r.non2xx} non-2xx, ${r.errors} errors`;
+        const by = (r: LoadResult) =>
+          `${r.non2xx} non-2xx${r.codes ? ` ${JSON.stringify(r.codes)}` : ''}, ${r.errors} errors`;
+        // The apps' last output says why (a 500's error is logged there).
+        const logs = apps
+          .map((app, i) => `--- app ${i + 1}'s warnings:\n${app.warnings.join('\n')}`)
+          .join('\n');
         throw new Error(
-          `postgres section, ${name}: a load run had failures (${m.failures}; steady: ${by(m.steady100)}; full speed: ${m.held.runs.map(by).join(' / ')}; the rest in the warm-up)`,
+          `postgres section, ${name}: a load run had failures (${m.failures}; steady: ${by(m.steady100)}; full speed: ${m.held.runs.map(by).join(' / ')}; the rest in the warm-up)\n${logs}`,
         );
       }
       if (!m.drained) throw new Error(`postgres section, ${name}: the held-back backlog did not drain`);

@@ -122,10 +122,17 @@ export class AppProcess {
     // Production logs at info on stdout; read and dropped here, as a log shipper would read them.
     const keep = (d: Buffer) => {
       this.output = (this.output + String(d)).slice(-8000);
+      // Warnings and errors (pino's levels 40 and up) kept apart: a failed run says why, whatever came after.
+      for (const line of String(d).split('\n')) {
+        if (/"level":[4-6]\d/.test(line)) this.warnings = [...this.warnings.slice(-19), line.slice(0, 1500)];
+      }
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
   }
+
+  /** The last 20 lines logged at warn or above. */
+  warnings: string[] = [];
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;

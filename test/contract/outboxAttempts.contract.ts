@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { isQueued } from '../../src/db/repositories/outbox.js';
 import {
+  deferMethod,
   markCancelled,
   markDelivered,
   markRetry,
@@ -93,6 +94,57 @@ export function outboxAttemptsContract(engine: Engine): void {
         lastError: null,
         uncertainSince: null,
       });
+    });
+
+    it("a 429's hold: the method's pending rows due before its end wait for it; others and later ones stay", async () => {
+      const until = plus(30_000);
+      const now = plus(1_000);
+      const [due, other, later, delivered, locked] = await queue(
+        outboxRow({ dedupeKey: 'due', method: 'chat.update' }),
+        outboxRow({ dedupeKey: 'other', method: 'chat.postMessage' }),
+        outboxRow({ dedupeKey: 'later', method: 'chat.update', nextAttemptAt: plus(60_000) }),
+        outboxRow({ dedupeKey: 'delivered', method: 'chat.update', status: 'delivered' }),
+        outboxRow({ dedupeKey: 'locked', method: 'chat.update', nextAttemptAt: plus(5) }),
+      );
+      // On Postgres a row another transaction holds (a decision superseding it, another replica's claim) is left as it
+      // is, at once: the deferral waits on nobody. SQLite has one writer: nothing is held while this one writes. (Beside
+      // a neighbour, each transaction runs twice in turn: no two are open at once.)
+      const concurrent = engine.name === 'postgres' && !engine.neighbour;
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let holding = () => {};
+      const lockTaken = new Promise<void>((resolve) => {
+        holding = resolve;
+      });
+      const holder = concurrent
+        ? db.transaction(async (tx) => {
+            const { outbox } = tablesOf(tx);
+            await tx
+              .update(outbox)
+              .set({ lastError: 'held' })
+              .where(eq(outbox.id, locked as number));
+            holding();
+            await held;
+          })
+        : Promise.resolve(holding());
+      await lockTaken;
+      const deferred = await db.transaction((tx) => deferMethod(tx, 'chat.update', until, now));
+      release();
+      await holder;
+      const waiting = { nextAttemptAt: until, scheduledAt: now };
+      expect(await row(due as number)).toMatchObject(waiting);
+      expect(await row(other as number)).toMatchObject({ nextAttemptAt: at, scheduledAt: null });
+      expect(await row(later as number)).toMatchObject({ nextAttemptAt: plus(60_000), scheduledAt: null });
+      expect(await row(delivered as number)).toMatchObject({ nextAttemptAt: at, scheduledAt: null });
+      if (concurrent) {
+        expect(deferred).toBe(1);
+        expect(await row(locked as number)).toMatchObject({ nextAttemptAt: plus(5), lastError: 'held' });
+      } else {
+        expect(deferred).toBe(2);
+        expect(await row(locked as number)).toMatchObject(waiting);
+      }
     });
 
     it('schedules a retry: keeps an uncertain mark, sets one where none, clears it when certain', async () => {
