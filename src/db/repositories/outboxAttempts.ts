@@ -102,12 +102,7 @@ const { run: deferRows } = preparedQuery('outbox_defer_method', (exec, { outbox 
     lt(outbox.nextAttemptAt, sql.placeholder('untilStored')),
     eq(outbox.method, sql.placeholder('method')),
   );
-  const free = forUpdate(
-    exec,
-    exec.select({ id: outbox.id }).from(outbox).where(due),
-    'no key update',
-    true,
-  );
+  const free = forUpdate(exec, exec.select({ id: outbox.id }).from(outbox).where(due), 'no key update', true);
   return exec
     .update(outbox)
     .set({ nextAttemptAt: setTo<Date>('until'), scheduledAt: setTo<Date>('now') })
