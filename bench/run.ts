@@ -786,7 +786,13 @@ try {
   if (sections.has('e2e')) await e2eSection();
   if (sections.has('scale')) await scaleSection();
   if (sections.has('cold')) await coldSection();
-  if (sections.has('postgres')) details.postgres = await postgresSection({ work, duration: DURATION, add });
+  if (sections.has('postgres'))
+    details.postgres = await postgresSection({
+      work,
+      duration: DURATION,
+      add,
+      ...(args.cpuProf ? { cpuProf: resolve(args.cpuProf, 'postgres') } : {}),
+    });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const reference = targets[1];

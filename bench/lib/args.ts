@@ -19,7 +19,7 @@ export interface BenchArgs {
    * `--reference`): the CPU target is judged on the median of the rounds' ratios.
    */
   rounds: number;
-  /** A directory for V8 CPU profiles of each app the ack section starts (`--cpu-prof=DIR`, node's --cpu-prof). */
+  /** A directory for V8 CPU profiles of each app the ack and postgres sections start (`--cpu-prof=DIR`, node's --cpu-prof). */
   cpuProf?: string;
 }
 

@@ -26,6 +26,8 @@ export interface SectionContext {
   /** Seconds of each load run. */
   duration: number;
   add: (row: { section: string; measure: string; value: string; target: string; ok?: boolean }) => void;
+  /** A directory for V8 CPU profiles of each app process the section starts (`--cpu-prof=DIR`: DIR/postgres/app-N). */
+  cpuProf?: string;
 }
 
 /** No sweep during the runs (as in the ack section): it would add its own work at a random moment. */
@@ -106,7 +108,10 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
     const outboxAtStart = await pgReader.outbox();
 
     const start = async (env: NodeJS.ProcessEnv) => {
-      const app = new AppProcess(await freePort(), env);
+      const profile = ctx.cpuProf
+        ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.cpuProf, `app-${apps.length + 1}`)}`]
+        : [];
+      const app = new AppProcess(await freePort(), env, profile);
       apps.push(app);
       await app.healthy();
       return app;
