@@ -177,6 +177,8 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
     const replies = await pgReader.replies();
     const outboxAtEnd = await pgReader.outbox();
     const slack = await pgFake.fake.request<FakeStats>({ type: 'stats' });
+    // What the Postgres runs' Slack refused (the holds' 429s among them): each a call the outbox made and will make again.
+    step(`Slack's refusals over the Postgres runs: ${JSON.stringify(slack.failed)}`);
 
     const measured = { sqlite, one, two };
     for (const [name, m] of Object.entries(measured)) {
