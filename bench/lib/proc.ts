@@ -107,6 +107,8 @@ export class AppProcess {
   readonly child: ChildProcess;
   readonly startedAt = performance.now();
   private output = '';
+  /** The line of the output still arriving. */
+  private partial = '';
 
   constructor(
     readonly port: number,
@@ -122,8 +124,11 @@ export class AppProcess {
     // Production logs at info on stdout; read and dropped here, as a log shipper would read them.
     const keep = (d: Buffer) => {
       this.output = (this.output + String(d)).slice(-8000);
-      // Warnings and errors (pino's levels 40 and up) kept apart: a failed run says why, whatever came after.
-      for (const line of String(d).split('\n')) {
+      // Warnings and errors (pino's levels 40 and up) kept apart: a failed run says why, whatever came after. A
+      // chunk may end inside a line: its end waits for the next chunk.
+      const lines = (this.partial + String(d)).split('\n');
+      this.partial = lines.pop() ?? '';
+      for (const line of lines) {
         if (/"level":[4-6]\d/.test(line)) this.warnings = [...this.warnings.slice(-19), line.slice(0, 1500)];
       }
     };
