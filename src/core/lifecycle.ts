@@ -68,8 +68,9 @@ export async function applyTransition<R = undefined>(
         updatedAt: at,
       });
   if (!after) return undefined;
-  // What the handoff's earlier changes owed is queued before anything here reads it (a partner thread started).
-  await expandPendingChanges(tx, [after.id], at);
+  // What the handoff's earlier changes owed is queued before anything here reads it (a partner thread started). The
+  // guarded update holds the handoff's row until the commit: no other lock is asked for.
+  await expandPendingChanges(tx, [after.id], at, { held: true });
   const recorded = spec.record ? await spec.record(tx, after) : (undefined as R);
   // A paused clock that runs again (or whose wait ended: a decision, a move, a withdrawal) ends its question's pause
   // (its `record` may have ended it at another time: the pause's longest).

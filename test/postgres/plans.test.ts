@@ -1,17 +1,20 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
+import { expandPendingChanges } from '../../src/db/repositories/changes.js';
 import { dueHeads, isQueued, lockDueHeads } from '../../src/db/repositories/outbox.js';
 import { deferMethod } from '../../src/db/repositories/outboxAttempts.js';
 import { createDatabase } from '../support/postgres.js';
 
 /**
  * The outbox's hot queries on Postgres read through their indexes (issue 56): the worker's look for due messages at
- * every wake-up (and its locked twin, the claim), a 429's deferral of its method, and the dedupe lookup of every
- * queued message. Each is run as the app runs it (its repository function, prepared), the statement it sent is
- * taken from the wire, and `EXPLAIN` reads the plan Postgres chose for it, on an outbox grown as a busy deployment's
- * is: 60,000 delivered rows and 1,200 waiting over 400 conversations, analyzed. A plan that reads the whole table
- * (a sequential scan of `outbox`) fails here, with the plan in the message.
+ * every wake-up (and its locked twin, the claim), a 429's deferral of its method, the dedupe lookup of every
+ * queued message, and a decision's look for its handoff's changes still waiting. Each is run as the app runs it (its
+ * repository function, prepared), the statement it sent is taken from the wire, and `EXPLAIN` reads the plan Postgres
+ * chose for it (and the generic plan it keeps for a prepared statement after five runs, where it matters), on an
+ * outbox grown as a busy deployment's is: 80,000 delivered rows, analyzed, then a backlog of 9,200 waiting that the
+ * statistics have not seen yet. A plan that reads the whole table (a sequential scan of `outbox`), or the wrong
+ * index, fails here, with the plan in the message.
  */
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -40,27 +43,39 @@ beforeAll(async () => {
   database = await openPostgresDatabase(url, { max: 2 });
   explainer = new pg.Client({ connectionString: url });
   await explainer.connect();
-  // 60,000 rows delivered (the history the retention keeps), then 1,200 waiting: 3 in each of 400 conversations,
-  // half of them chat.update, due over the last and the next ten minutes.
+  // The history the retention keeps: 60,000 posts delivered over 2,000 conversations, and 20,000 changes expanded
+  // over 5,000 handoffs. Analyzed then, while nothing waited.
   await explainer.query(
     `
     insert into outbox (dedupe_key, channel_key, method, payload, status, attempts, next_attempt_at, created_at, delivered_at)
-    select 'done:' || n, 'D' || (n % 2000), 'chat.postMessage', '{"text":"hi"}', 'delivered', 1,
+    select 'done:' || n, 'D' || (n % 2000), 'chat.postMessage', '{"text":"hi"}'::jsonb, 'delivered', 1,
            $1::timestamptz - (n || ' seconds')::interval, $1::timestamptz - (n || ' seconds')::interval,
            $1::timestamptz - (n || ' seconds')::interval
-    from generate_series(1, 60000) as n`,
+    from generate_series(1, 60000) as n
+    union all
+    select 'change:' || n, 'refresh:' || (n % 5000), 'handoff.change', '{}', 'delivered', 1,
+           $1::timestamptz - (n || ' seconds')::interval, $1::timestamptz - (n || ' seconds')::interval,
+           $1::timestamptz - (n || ' seconds')::interval
+    from generate_series(1, 20000) as n`,
     [NOW],
   );
+  await explainer.query('analyze outbox');
+  // Then a backlog, before autovacuum analyzes again (10% of the table away): 1,200 posts waiting, 3 in each of 400
+  // conversations, half of them chat.update, due over the last and the next ten minutes; and 8,000 handoffs' changes
+  // waiting (a Slack outage's, or a rate limit's).
   await explainer.query(
     `
     insert into outbox (dedupe_key, channel_key, method, payload, status, attempts, next_attempt_at, created_at)
     select 'wait:' || n, 'C' || (n % 400), case when n % 2 = 0 then 'chat.update' else 'chat.postMessage' end,
-           '{"text":"hi"}', 'pending', 0,
+           '{"text":"hi"}'::jsonb, 'pending', 0,
            $1::timestamptz + ((n % 1200 - 600) || ' seconds')::interval, $1::timestamptz
-    from generate_series(1, 1200) as n`,
+    from generate_series(1, 1200) as n
+    union all
+    select 'waiting-change:' || n, 'refresh:' || (n + 10000), 'handoff.change', '{}', 'pending', 0,
+           $1::timestamptz, $1::timestamptz
+    from generate_series(1, 8000) as n`,
     [NOW],
   );
-  await explainer.query('analyze outbox');
   // Every statement the app's clients send, as sent (the prepared ones by their name and text).
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const [config, values] = args as [unknown, unknown];
@@ -81,10 +96,15 @@ afterAll(async () => {
 });
 
 /** Runs `call`, then the plan of the one statement it sent that `pattern` names. */
+interface Plan {
+  text: string;
+  nodes: PlanNode[];
+}
+
 async function planOf(
   call: () => Promise<unknown>,
   pattern: RegExp,
-): Promise<{ text: string; nodes: PlanNode[] }> {
+): Promise<Plan & { generic: () => Promise<Plan> }> {
   sent.length = 0;
   await call();
   const statements = sent.filter((s) => pattern.test(s.text));
@@ -93,16 +113,37 @@ async function planOf(
     `one statement matching ${pattern}`,
   ).toHaveLength(1);
   const [{ text, values }] = statements as [Sent];
+  const given = values.map((v) => (v instanceof Date ? v.toISOString() : v));
   const { rows } = await explainer.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
     `explain (format json) ${text}`,
-    values.map((v) => (v instanceof Date ? v.toISOString() : v)),
+    given,
   );
   const plan = rows[0]?.['QUERY PLAN'][0].Plan as PlanNode;
-  return { text, nodes: nodesOf(plan) };
+  return { text, nodes: nodesOf(plan), generic: () => genericPlanOf(text, given) };
+}
+
+/**
+ * The plan Postgres keeps for a prepared statement once it stops planning each run for its values (the generic plan,
+ * which node-postgres's named statements get after five runs when it costs no more): forced, as `prepare` then
+ * `explain execute`.
+ */
+async function genericPlanOf(text: string, values: unknown[]): Promise<Plan> {
+  await explainer.query('set plan_cache_mode = force_generic_plan');
+  await explainer.query(`prepare generic as ${text}`);
+  try {
+    const literals = values.map((v) => (v === null ? 'null' : explainer.escapeLiteral(String(v))));
+    const { rows } = await explainer.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `explain (format json) execute generic(${literals.join(', ')})`,
+    );
+    return { text, nodes: nodesOf(rows[0]?.['QUERY PLAN'][0].Plan as PlanNode) };
+  } finally {
+    await explainer.query('deallocate generic');
+    await explainer.query('reset plan_cache_mode');
+  }
 }
 
 /** The plan reads `outbox` through these indexes, and never scans it whole. */
-function expectIndexed(plan: { text: string; nodes: PlanNode[] }, indexes: string[]) {
+function expectIndexed(plan: Plan, indexes: string[]) {
   const shown = JSON.stringify(
     plan.nodes.map((n) => [n['Node Type'], n['Relation Name'], n['Index Name']].filter(Boolean).join(' ')),
   );
@@ -116,6 +157,10 @@ describe("the outbox's hot queries on Postgres, by their plans", () => {
   it("the worker's look for due messages: by when they are due, each conversation's earlier rows by its index", async () => {
     const plan = await planOf(() => dueHeads(database.db, NOW, 20), /from "outbox"/);
     expectIndexed(plan, ['outbox_status_next_attempt_at_idx', 'outbox_channel_key_status_id_idx']);
+    expectIndexed(await plan.generic(), [
+      'outbox_status_next_attempt_at_idx',
+      'outbox_channel_key_status_id_idx',
+    ]);
   });
 
   it('the claim (the same look, its rows locked, skipping those locked)', async () => {
@@ -140,5 +185,24 @@ describe("the outbox's hot queries on Postgres, by their plans", () => {
   it("the dedupe lookup of a queued message: by the installation's key", async () => {
     const plan = await planOf(() => isQueued(database.db, 'done:12345'), /"dedupe_key" = /);
     expectIndexed(plan, ['outbox_dedupe_key_idx']);
+  });
+
+  it("a change's look for its handoff's changes still waiting: by the conversation, for any values", async () => {
+    // Asked by every decision (lifecycle.ts). With the statistics of a moment when nothing waited, Postgres read it
+    // through the status index, every waiting row (1.2 ms with this backlog, 47% of the server's time per Accept).
+    const plan = await planOf(
+      () => database.db.transaction((tx) => expandPendingChanges(tx, [10_123], NOW)),
+      /^select "id" from "outbox"/,
+    );
+    expectIndexed(plan, ['outbox_channel_key_status_id_idx']);
+    expectIndexed(await plan.generic(), ['outbox_channel_key_status_id_idx']);
+  });
+
+  it('keeps no statistics of the status, so none from a quiet moment misleads it (migrations-pg/0027)', async () => {
+    await explainer.query('analyze outbox');
+    const { rows } = await explainer.query(
+      "select attname from pg_stats where tablename = 'outbox' and attname in ('status', 'channel_key')",
+    );
+    expect(rows.map((r) => r.attname)).toEqual(['channel_key']);
   });
 });

@@ -94,15 +94,17 @@ const { run: markExpanded } = preparedQuery('changes_mark_expanded', (exec, { ou
  * writes a handoff's messages calls it first (`enqueue`, a lifecycle change, the worker), so the rows of one handoff
  * keep the order of its changes and nothing reads a state its last change has not reached yet. On Postgres the
  * handoffs' rows are locked first: of two transactions expanding the same change, the second finds it expanded.
+ * `held`: the caller's transaction updated them already, so holds their locks (a lifecycle change): not asked again.
  */
 export async function expandPendingChanges(
   exec: Tx,
   handoffIds: readonly (number | null | undefined)[],
   now: Date,
+  { held = false }: { held?: boolean } = {},
 ): Promise<void> {
   const ids = [...new Set(handoffIds.flatMap((id) => (typeof id === 'number' ? [id] : [])))];
   if (ids.length === 0) return;
-  if (isPostgres(exec)) await lockHandoffs(exec, ids);
+  if (isPostgres(exec) && !held) await lockHandoffs(exec, ids);
   // Each handoff's on its own (one index lookup, the common case being one handoff with none waiting).
   for (const id of ids) {
     const channelKey = refreshChannel(id);
