@@ -1,7 +1,7 @@
 /** The command line of `npm run bench` (bench/run.ts), read without side effects so it can be tested. */
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['ack', 'e2e', 'scale', 'cold', 'postgres'] as const;
+export const SECTIONS = ['ack', 'e2e', 'scale', 'cold', 'postgres', 'storm'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchArgs {

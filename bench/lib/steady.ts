@@ -8,6 +8,10 @@ export interface SteadyResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** The slowest answer, in ms (a steady run's). */
+  max?: number;
+  /** Answers that came after Slack's 3 s (a steady run's): Slack shows the clicker an error and retries. */
+  over3s?: number;
 }
 
 /**
@@ -98,5 +102,7 @@ export async function steady(
     requests: total,
     non2xx,
     errors,
+    max: Math.round(sorted[sorted.length - 1] ?? Number.NaN),
+    over3s: sorted.filter((latency) => latency > 3000).length,
   };
 }
