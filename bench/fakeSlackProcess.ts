@@ -6,8 +6,10 @@
  * answers over its limit (HTTP 429, `Retry-After: <seconds>`, `{"ok":false,"error":"ratelimited"}`), through the
  * fake's own failure injection (`fail`), so the app's outbox waits and its deliveries are held back.
  * `responseUrls` gives addresses on the fake that act as Slack's response_url (the app's ephemeral refusals).
+ * `workspaces` installs the app in more workspaces, each with its people, and answers their bot tokens and bot ids.
  */
 import Database from 'better-sqlite3';
+import type { FakeUser } from '../test/support/fakeSlack.js';
 import { FakeSlack } from '../test/support/fakeSlack.js';
 import type { Cast } from './lib/cast.js';
 
@@ -18,7 +20,8 @@ export type FakeRequest =
   | { id: number; type: 'reset' }
   | { id: number; type: 'hold'; methods: string[]; retryAfter: number }
   | { id: number; type: 'release' }
-  | { id: number; type: 'responseUrls'; count: number };
+  | { id: number; type: 'responseUrls'; count: number }
+  | { id: number; type: 'workspaces'; workspaces: { id: string; users: FakeUser[] }[] };
 
 /** What `release` answers: the calls of the held methods that got a 429 while held. */
 export interface HoldReport {
@@ -101,6 +104,17 @@ process.on('message', (raw) => {
         // Fresh response_url addresses on this server, for clicks whose refusal the app posts back to the clicker.
         send({ id: request.id, result: Array.from({ length: request.count }, () => slack.responseUrl()) });
         return;
+      case 'workspaces': {
+        // More workspaces with the app installed (the tenants section's installations), each with its people; the
+        // answer is each one's bot token and bot ids, as the fake issues them.
+        const tokens = request.workspaces.map(({ id, users }) => {
+          const workspace = slack.addWorkspace({ id, name: `Workspace ${id}` });
+          for (const user of users) workspace.addUser(user);
+          return { token: workspace.token, botUserId: workspace.botUserId, botId: workspace.botId };
+        });
+        send({ id: request.id, result: tokens });
+        return;
+      }
       case 'release': {
         slack.clearFailures();
         const report: HoldReport = {

@@ -2,7 +2,7 @@
  * `npm run bench`: how fast the app answers Slack and how far it scales, next to the framework's own limit measured
  * in the same run. Prints a table with the targets and writes it (Markdown and JSON) to --out.
  *
- * Sections (all by default; --only=ack,e2e,scale,cold,postgres,storm):
+ * Sections (all by default; --only=ack,e2e,scale,cold,postgres,storm,tenants):
  * 1. ack: two framework baselines, a bare Bolt app whose listener only acks and one whose listener writes one SQLite
  *    row before its ack (bareBolt.ts with BARE_SQLITE_PATH), at a steady 200 requests/s (lib/steady.ts: evenly
  *    spaced, an open loop) and at full speed (autocannon, 10 connections); then this app's Accept on distinct open
@@ -22,6 +22,8 @@
  * 6. storm: 2,000 Accepts at a steady 200/s while the fake Slack answers every delivery 429, on SQLite and on
  *    Postgres, and again with a CPU burner beside the app: each acked within 3 s, and the backlog's drain
  *    (lib/stormSection.ts).
+ * 7. tenants: one app serving 1, 10, 100 and 1,000 installations (up to --tenants) on one Postgres: its start, idle
+ *    cost, a minute's sweep across them, and each busy installation's p99 under an uneven load (lib/tenantsSection.ts).
  *
  * --reference <commit>: the ack section also measures that commit's app, built from a clean checkout
  * (lib/reference.ts), with this checkout's load and probes, after this checkout's, and adds a side-by-side table.
@@ -57,6 +59,7 @@ import { AppProcess, freePort, Helper, root, startNodeOptions } from './lib/proc
 import { currentTarget, prepareReference, type Target } from './lib/reference.js';
 import { steady } from './lib/steady.js';
 import { stormSection } from './lib/stormSection.js';
+import { tenantsSection } from './lib/tenantsSection.js';
 import type { ProbeResult } from './scaleProbe.js';
 
 const args = parseBenchArgs(process.argv.slice(2));
@@ -798,6 +801,8 @@ try {
       ...(args.cpuProf ? { cpuProf: resolve(args.cpuProf, 'postgres') } : {}),
     });
   if (sections.has('storm')) details.storm = await stormSection({ work, duration: DURATION, add });
+  if (sections.has('tenants'))
+    details.tenants = await tenantsSection({ work, duration: DURATION, add, tenants: args.tenants });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const reference = targets[1];

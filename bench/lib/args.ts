@@ -1,7 +1,7 @@
 /** The command line of `npm run bench` (bench/run.ts), read without side effects so it can be tested. */
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['ack', 'e2e', 'scale', 'cold', 'postgres', 'storm'] as const;
+export const SECTIONS = ['ack', 'e2e', 'scale', 'cold', 'postgres', 'storm', 'tenants'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchArgs {
@@ -10,6 +10,8 @@ export interface BenchArgs {
   duration: number;
   handoffs: number;
   rows: number;
+  /** The most installations the tenants section serves (it measures 1, 10, 100, 1,000 up to it; `--tenants N`). */
+  tenants: number;
   out: string;
   keep: boolean;
   /** A commit whose app the ack section also measures, from a clean checkout (`--reference <commit>`). */
@@ -40,6 +42,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       only: { type: 'string', default: SECTIONS.join(',') },
       handoffs: { type: 'string', default: '10000' },
       rows: { type: 'string', default: '1000000' },
+      tenants: { type: 'string', default: '1000' },
       duration: { type: 'string', default: '10' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -72,6 +75,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     duration: positive('duration', values.duration),
     handoffs: positive('handoffs', values.handoffs),
     rows: positive('rows', values.rows),
+    tenants: positive('tenants', values.tenants),
     out: values.out ?? (reference ? REFERENCE_OUT : 'bench/results.md'),
     keep: values.keep,
     ...(reference ? { reference } : {}),

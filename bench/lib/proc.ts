@@ -82,7 +82,8 @@ export class Helper {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    // Exited already (by itself, or killed by a signal: then its exit code is null and its signal set).
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     if (this.child.connected) this.child.disconnect();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
@@ -164,8 +165,16 @@ export class AppProcess {
     return peakRssMb(this.child.pid ?? 0);
   }
 
+  /** Why the process ended, with its last output; undefined while it runs. */
+  exited(): string | undefined {
+    const { exitCode, signalCode } = this.child;
+    if (exitCode === null && signalCode === null) return undefined;
+    return `exited (${signalCode ?? exitCode}):\n${this.output.slice(-1500)}`;
+  }
+
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    // Exited already (by itself, or killed by a signal: then its exit code is null and its signal set).
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);

@@ -12,6 +12,8 @@ export interface SteadyResult {
   max?: number;
   /** Answers that came after Slack's 3 s (a steady run's): Slack shows the clicker an error and retries. */
   over3s?: number;
+  /** A steady run's latencies by the `tag` its requests carried (a tenant's, say), when they carried one. */
+  byTag?: Record<string, number[]>;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface SteadyResult {
  */
 export async function steady(
   url: string | string[],
-  next: () => { body: string; headers: Record<string, string> },
+  next: () => { body: string; headers: Record<string, string>; tag?: string },
   opts: { rate: number; seconds: number; connections: number },
 ): Promise<SteadyResult> {
   const urls = typeof url === 'string' ? [url] : url;
@@ -42,6 +44,7 @@ export async function steady(
   const interval = 1000 / opts.rate;
   const total = Math.round(opts.rate * opts.seconds);
   const latencies: number[] = [];
+  const byTag: Record<string, number[]> = {};
   let non2xx = 0;
   let errors = 0;
   let settled = 0;
@@ -54,7 +57,7 @@ export async function steady(
       if (settled === total) resolve();
     };
     const fire = (due: number, index: number) => {
-      const { body, headers } = next();
+      const { body, headers, tag } = next();
       const { url, agent } = targets[index % targets.length] as (typeof targets)[number];
       const req = request(
         `${url}/slack/events`,
@@ -68,6 +71,7 @@ export async function steady(
           res.on('end', () => {
             lastAnswer = performance.now();
             latencies.push(lastAnswer - due);
+            if (tag !== undefined) byTag[tag] = [...(byTag[tag] ?? []), lastAnswer - due];
             if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx += 1;
             settle();
           });
@@ -104,5 +108,6 @@ export async function steady(
     errors,
     max: Math.round(sorted[sorted.length - 1] ?? Number.NaN),
     over3s: sorted.filter((latency) => latency > 3000).length,
+    ...(Object.keys(byTag).length > 0 ? { byTag } : {}),
   };
 }

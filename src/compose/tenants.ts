@@ -6,7 +6,7 @@ import { type CrmInstallation, crmServes, withoutCrm } from '../crm/connectors.j
 import { scopedTo } from '../db/installationScope.js';
 import { firstInstallation, installationByKey } from '../db/repositories/installations.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
-import { foreignRequest, namedIds } from '../handlers/installation.js';
+import { foreignRequest, namedIds, namedTeamIds } from '../handlers/installation.js';
 import {
   createEventAuthorizations,
   type EventAuthorization,
@@ -50,10 +50,51 @@ const noTransport = (): Receiver => ({
   stop: () => Promise.resolve(),
 });
 
-/** The tenant whose installation a request is for: the first whose own check claims it (handlers/installation.ts). */
-function tenantFor(tenants: Iterable<Tenant>, body: unknown): Tenant | undefined {
-  for (const tenant of tenants) if (foreignRequest(body, tenant.wired.startup) === undefined) return tenant;
-  return undefined;
+const claims = (tenant: Tenant, body: unknown) => foreignRequest(body, tenant.wired.startup) === undefined;
+
+/**
+ * The tenant whose installation a request is for: the first (in the order they started) whose own check claims it
+ * (handlers/installation.ts). With many installations, not each one asked in turn: the tenants are indexed by the ids
+ * they answer for (their workspace, their org, their internal teams), and only those indexed under an id the request
+ * names are asked. An org's internal teams change while it runs (a workspace granted or revoked): a request the
+ * index's tenants do not claim is put to every tenant, and the index is made again when one claims it. One no tenant
+ * claims (an uninstalled workspace's) costs that scan, as it did before the index.
+ */
+function tenantRouter(tenants: Map<string, Tenant>) {
+  let index: Map<string, Tenant[]> | undefined;
+  let order = new Map<Tenant, number>();
+  const indexed = () => {
+    if (index) return index;
+    order = new Map();
+    const made = new Map<string, Tenant[]>();
+    for (const tenant of tenants.values()) {
+      order.set(tenant, order.size);
+      const { internalTeamIds, workspace } = tenant.wired.startup;
+      const own = new Set([...internalTeamIds, workspace.teamId, workspace.enterpriseId]);
+      for (const id of own) if (id) made.set(id, [...(made.get(id) ?? []), tenant]);
+    }
+    index = made;
+    return made;
+  };
+  return {
+    /** The tenants changed (one started or stopped). */
+    changed: () => {
+      index = undefined;
+    },
+    tenantFor(body: unknown): Tenant | undefined {
+      const byId = indexed();
+      const named = new Set(namedTeamIds(body).flatMap((id) => byId.get(id) ?? []));
+      // In the order the tenants started (each id's list is), as the scan below asks them.
+      const first = [...named].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+      for (const tenant of first) if (claims(tenant, body)) return tenant;
+      for (const tenant of tenants.values())
+        if (!named.has(tenant) && claims(tenant, body)) {
+          index = undefined;
+          return tenant;
+        }
+      return undefined;
+    },
+  };
 }
 
 /** The tenants of an install, by installation key: started when installed, stopped when uninstalled. */
@@ -62,12 +103,14 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
   // The requests being answered, across installations: every tenant's outbox gives them the CPU first.
   const activity = new RequestActivity();
   const tenants = new Map<string, Tenant>();
+  const router = tenantRouter(tenants);
   const starting = new Map<string, Promise<void>>();
   const lifecycle = createBackgroundWork(logger);
   const retire = async (installKey: string) => {
     const tenant = tenants.get(installKey);
     if (!tenant) return;
     tenants.delete(installKey);
+    router.changed();
     await tenant.stop();
     logger.info({ installation: installKey }, 'no longer serving an installation: it was uninstalled');
   };
@@ -99,6 +142,7 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
       { holder, status, receiver: noTransport() },
     );
     tenants.set(installKey, tenant);
+    router.changed();
     await tenant.run();
     logger.info({ installation: installKey }, 'serving an installation');
   };
@@ -114,7 +158,7 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     if (!tenants.has(installKey))
       lifecycle.run(`the tenant of ${installKey} started after its install`, () => start(installKey));
   });
-  return { tenants, activity, lifecycle, start };
+  return { tenants, router, activity, lifecycle, start };
 }
 
 /**
@@ -178,10 +222,10 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     activity: registry.activity,
     ...(given.requestClock ? { requestClock: given.requestClock } : {}),
   });
-  const shared = sharedEvents(given, tenants, lifecycle);
+  const shared = sharedEvents(given, registry, lifecycle);
   receiver.init({
     processEvent: async (event: ReceiverEvent) => {
-      const tenant = tenantFor(tenants.values(), event.body);
+      const tenant = registry.router.tenantFor(event.body);
       if (tenant) {
         await tenant.app.processEvent(event);
         return shared.handOn(event.body, tenant);
@@ -221,7 +265,11 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
  * - without it, those whose rows bind the event's channel to a partner, so a partner channel another organization
  *   joined is held on every side (fail closed); a warning names the setting.
  */
-function sharedEvents(given: StartOptions, tenants: Map<string, Tenant>, lifecycle: BackgroundWork) {
+function sharedEvents(
+  given: StartOptions,
+  { tenants, router }: Pick<ReturnType<typeof tenantRegistry>, 'tenants' | 'router'>,
+  lifecycle: BackgroundWork,
+) {
   const { logger } = given;
   const authorizations = createEventAuthorizations(given.config, logger);
   const ownAuthorization = (tenant: Tenant): EventAuthorization => {
@@ -244,7 +292,7 @@ function sharedEvents(given: StartOptions, tenants: Map<string, Tenant>, lifecyc
           api_app_id: body.api_app_id,
           authorizations: [authorization],
         };
-        const tenant = tenantFor(tenants.values(), claim);
+        const tenant = router.tenantFor(claim);
         if (tenant && tenant !== first && !others.has(tenant)) others.set(tenant, authorization);
       }
       return others;

@@ -79,6 +79,29 @@ export function foreignRequest(body: unknown, own: Installation): string | undef
   return interactionIsOurs(b, own) ? undefined : 'another workspace';
 }
 
+/**
+ * Every workspace and org id a request names, wherever either check above reads one: an installation that claims it
+ * names one of these (its workspace, its org, or one of its internal teams), so a router can look at those alone.
+ */
+export function namedTeamIds(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const b = body as Record<string, unknown>;
+  const auths = Array.isArray(b.authorizations) ? (b.authorizations as Authorization[]) : [];
+  return ids(
+    b.team_id,
+    b.context_team_id,
+    b.enterprise_id,
+    b.context_enterprise_id,
+    ...auths.flatMap((a) => [a?.team_id, a?.enterprise_id]),
+    field(b, 'team', 'id'),
+    field(b, 'user', 'team_id'),
+    field(b, 'enterprise', 'id'),
+    field(b, 'view', 'app_installed_team_id'),
+    field(b, 'view', 'team_id'),
+    field(b, 'message', 'team'),
+  );
+}
+
 /** The ids a refusal's log line names (what the request said, for an admin to recognise). */
 export function namedIds(body: unknown): Record<string, unknown> {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;

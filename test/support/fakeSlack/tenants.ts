@@ -434,8 +434,17 @@ export class Tenants {
 
   /** The install that issued a token (valid or not), if any. */
   byToken(token: string): WorkspaceInstall | OrgInstall | undefined {
-    return [...this.workspaces.values(), ...this.enterprises.values()].find((i) => i.oauth.issued(token));
+    // Remembered by token (a bench's thousand workspaces ask on every call), while its install still says so.
+    const known = this.tokenOwners.get(token);
+    if (known?.oauth.issued(token)) return known;
+    const found = [...this.workspaces.values(), ...this.enterprises.values()].find((i) =>
+      i.oauth.issued(token),
+    );
+    if (found) this.tokenOwners.set(token, found);
+    return found;
   }
+
+  private readonly tokenOwners = new Map<string, WorkspaceInstall | OrgInstall>();
 
   /** Whether Slack accepts the token now. An org token only while the app is installed org-wide. */
   check(install: WorkspaceInstall | OrgInstall, token: string): TokenCheck {

@@ -4,7 +4,7 @@ import { parseBenchArgs, REFERENCE_OUT } from '../../../bench/lib/args.js';
 describe('npm run bench: its command line', () => {
   it('runs every section into results.md with no reference by default', () => {
     const args = parseBenchArgs([]);
-    expect([...args.sections]).toEqual(['ack', 'e2e', 'scale', 'cold', 'postgres', 'storm']);
+    expect([...args.sections]).toEqual(['ack', 'e2e', 'scale', 'cold', 'postgres', 'storm', 'tenants']);
     expect(args).toMatchObject({ duration: 10, handoffs: 10_000, rows: 1_000_000, out: 'bench/results.md' });
     expect(args.reference).toBeUndefined();
   });

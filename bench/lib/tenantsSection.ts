@@ -1,0 +1,320 @@
+/**
+ * 7. tenants (issue 56 item 4): one app serving many installations (the OAuth mode of issue 55) on one Postgres
+ * database, at 1, 10, 100 and up to `--tenants` installations (default 1,000), each a workspace of the fake Slack with
+ * its own bot token and people. Per count: the start (process start to /healthz 200, every tenant started), the
+ * resident memory, what the idle app costs (its CPU, the server's, the statements it sends, per second), one minute's
+ * response-window sweep across every installation (from the job claims: the slot's start to the last installation's
+ * sweep done), and the requests of a steady load spread unevenly over the installations (a few large, many small):
+ * `/handoff help` from a member, acknowledged after its installation is found and its membership checked; each busy
+ * installation's p99 against the median one's.
+ *
+ * What it does not have yet: handoffs in every installation (the installations are empty but for their people, so a
+ * sweep finds nothing due and the requests decide nothing), and one installation in a 429 storm or with its Slack down
+ * while the others run (the fake's holds are per method, not per token).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Installation } from '@slack/oauth';
+import pg from 'pg';
+import { systemClock } from '../../src/clock.js';
+import { applyPostgresMigrations } from '../../src/db/pg/migrations.js';
+import { openPostgresDatabase } from '../../src/db/pg/store.js';
+import { createInstallationStore } from '../../src/install/store.js';
+import type { FakeUser } from '../../test/support/fakeSlack.js';
+import { SIGNING_SECRET, type SignedRequest, sign } from './payloads.js';
+import type { SectionContext } from './pgSection.js';
+import { serverCpuMs, startBenchPostgres } from './pgServer.js';
+import { AppProcess, cpuMs, freePort, Helper, peakRssMb } from './proc.js';
+import { steady } from './steady.js';
+
+/** Requests a second of the steady load, and how long it runs. */
+const RATE = 100;
+const LOAD_SECONDS = 10;
+/** How long the idle app is watched. */
+const IDLE_SECONDS = 20;
+/** An installation with fewer requests than this in the load has no p99 of its own: it counts among the small. */
+const OWN_P99_MIN = 20;
+
+export interface TenantsRun {
+  installations: number;
+  startSeconds: number;
+  rssMb: number;
+  idle: { appCpuPerSecond: number; serverCpuPerSecond: number; statementsPerSecond: number };
+  sweep?: { slotSeconds: number; swept: number; medianMs: number; maxMs: number };
+  /** The app ended before the end of the measures: why, with its last output. */
+  died?: string;
+  load: {
+    requests: number;
+    answered: number;
+    p50: number;
+    p99: number;
+    /** Each installation with its own p99 (at least OWN_P99_MIN requests): the median one's and the slowest's. */
+    busy: { count: number; medianP99: number; slowestP99: number };
+    /** The installations with fewer requests, pooled. */
+    small: { count: number; p99: number };
+  };
+}
+
+export interface TenantsFigures {
+  runs: TenantsRun[];
+}
+
+const pad = (i: number) => String(i).padStart(4, '0');
+const teamOf = (i: number) => `T5WS${pad(i)}`;
+const memberOf = (i: number): FakeUser => ({
+  id: `U5WS${pad(i)}`,
+  team_id: teamOf(i),
+  name: `member${i}`,
+  real_name: `Member ${i}`,
+  tz: 'UTC',
+});
+const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+};
+
+/** The installation counts measured: 1, 10, 100 and 1,000, up to `max` (and `max` itself). */
+export function tenantCounts(max: number): number[] {
+  return [...new Set([1, 10, 100, 1000].filter((n) => n < max).concat(max))];
+}
+
+/** `/handoff help` from installation `i`'s member, to be answered at `responseUrl`. */
+function helpCommand(i: number, responseUrl: string): SignedRequest {
+  const member = memberOf(i);
+  const body = new URLSearchParams({
+    token: 'unused',
+    team_id: member.team_id,
+    team_domain: `ws${i}`,
+    channel_id: `D5WS${pad(i)}`,
+    channel_name: 'directmessage',
+    user_id: member.id,
+    user_name: member.name,
+    command: '/handoff',
+    text: 'help',
+    response_url: responseUrl,
+    trigger_id: `${i}.${Date.now()}.bench`,
+  }).toString();
+  return sign(body);
+}
+
+/** Until /healthz says 200 (every installation served), asked twice a second: the start has both cores. */
+async function startedAll(app: AppProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (app.child.exitCode !== null) throw new Error(`the app exited (${app.child.exitCode})`);
+    const res = await fetch(`${app.url}/healthz`).catch(() => undefined);
+    if (res?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the app did not start in ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Installation 1 to n: a large few and a long tail (log-uniform: the k-th gets about 1/k of the first's share). */
+const unevenly = (n: number) => Math.min(n, Math.floor(n ** Math.random()));
+
+async function measureCount(
+  n: number,
+  server: Awaited<ReturnType<typeof startBenchPostgres>>,
+  step: (what: string) => void,
+): Promise<TenantsRun> {
+  const url = await server.createDatabase(`tenants_${n}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const fake = new Helper('fakeSlackProcess.ts');
+  let app: AppProcess | undefined;
+  try {
+    await applyPostgresMigrations(client, url);
+    const ready = await fake.first<{ apiUrl: string; token: string }>();
+    const workspaces = Array.from({ length: n }, (_, k) => ({ id: teamOf(k + 1), users: [memberOf(k + 1)] }));
+    const bots = await fake.request<{ token: string; botUserId: string; botId: string }[]>({
+      type: 'workspaces',
+      workspaces,
+    });
+    // Installed as Slack's OAuth would have stored them: sealed with the deployment's key.
+    const key = randomBytes(32);
+    const database = await openPostgresDatabase(url, { max: 2 });
+    try {
+      const store = createInstallationStore({ db: database.db, clock: systemClock, key });
+      for (const [k, bot] of bots.entries()) {
+        const team = teamOf(k + 1);
+        const installation: Installation = {
+          team: { id: team, name: `Workspace ${team}` },
+          enterprise: undefined,
+          user: { id: memberOf(k + 1).id, token: undefined, scopes: undefined },
+          bot: { token: bot.token, scopes: ['chat:write', 'commands'], id: bot.botId, userId: bot.botUserId },
+          appId: 'AFAKEAPP',
+          isEnterpriseInstall: false,
+          authVersion: 'v2',
+        };
+        await store.storeInstallation(installation);
+      }
+    } finally {
+      await database.close();
+    }
+    step(`${fmt(n, 0)} installations: starting`);
+    const started = performance.now();
+    app = new AppProcess(await freePort(), {
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: ready.apiUrl,
+      DATABASE_URL: url,
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'bench-client-secret',
+      SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
+      SLACK_TOKEN_KEY: key.toString('base64'),
+    });
+    await startedAll(app, 60_000 + n * 1_000);
+    const startSeconds = (performance.now() - started) / 1000;
+    const pid = app.child.pid ?? 0;
+
+    step(`${fmt(n, 0)} installations: idle for ${IDLE_SECONDS} s`);
+    const statements = async () =>
+      Number(
+        (
+          await client.query<{ n: string }>(
+            'select coalesce(sum(xact_commit + xact_rollback), 0) as n from pg_stat_database where datname = current_database()',
+          )
+        ).rows[0]?.n ?? 0,
+      );
+    const appBefore = cpuMs(pid);
+    const serverBefore = serverCpuMs(server);
+    const statementsBefore = await statements();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const idle = {
+      appCpuPerSecond: (cpuMs(pid) - appBefore) / IDLE_SECONDS,
+      serverCpuPerSecond: (serverCpuMs(server) - serverBefore) / IDLE_SECONDS,
+      statementsPerSecond: ((await statements()) - statementsBefore) / IDLE_SECONDS,
+    };
+    const rss = peakRssMb(pid);
+
+    step(`${fmt(n, 0)} installations: ${RATE} requests a second, spread unevenly`);
+    const total = RATE * LOAD_SECONDS;
+    const urls = await fake.request<string[]>({ type: 'responseUrls', count: total });
+    let sent = 0;
+    const result = await steady(
+      app.url,
+      () => {
+        const i = unevenly(n);
+        const request = helpCommand(i, urls[sent % urls.length] as string);
+        sent += 1;
+        return { ...request, tag: String(i) };
+      },
+      { rate: RATE, seconds: LOAD_SECONDS, connections: 20 },
+    );
+    const tagged = Object.values(result.byTag ?? {});
+    const busy = tagged.filter((latencies) => latencies.length >= OWN_P99_MIN).map((l) => quantile(l, 0.99));
+    const small = tagged.filter((latencies) => latencies.length < OWN_P99_MIN);
+
+    const sweep = await sweptSlot(client, n, step, () => app?.exited() === undefined);
+    const died = app.exited();
+    if (died) step(`${fmt(n, 0)} installations: the app ${died}`);
+    return {
+      installations: n,
+      startSeconds,
+      rssMb: died ? rss : peakRssMb(pid),
+      ...(died ? { died } : {}),
+      idle,
+      ...(sweep ? { sweep } : {}),
+      load: {
+        requests: result.requests,
+        answered: result.requests - result.non2xx - result.errors,
+        p50: result.p50,
+        p99: result.p99,
+        busy: {
+          count: busy.length,
+          medianP99: Math.round(quantile(busy, 0.5)),
+          slowestP99: Math.round(Math.max(...busy)),
+        },
+        small: { count: small.length, p99: Math.round(quantile(small.flat(), 0.99)) },
+      },
+    };
+  } finally {
+    await app?.stop();
+    await fake.stop();
+    await client.end();
+  }
+}
+
+/**
+ * The latest minute's response-window sweep that every installation finished: from the slot's start to the last
+ * one's done (the job claims record each installation's claim and end), and the installations' own durations.
+ * Waits for one, at most two minutes and a half.
+ */
+async function sweptSlot(client: pg.Client, n: number, step: (what: string) => void, alive: () => boolean) {
+  step(`${fmt(n, 0)} installations: waiting for a minute's sweep in every one`);
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline && alive()) {
+    const { rows } = await client.query<{
+      slot: Date;
+      swept: string;
+      last: Date;
+      median: number;
+      max: number;
+    }>(
+      `select slot, count(*) as swept, max(done_at) as last,
+         percentile_cont(0.5) within group (order by extract(epoch from done_at - claimed_at) * 1000) as median,
+         max(extract(epoch from done_at - claimed_at) * 1000) as max
+       from job_claims where job = 'response-window-sweep' and done_at is not null
+       group by slot having count(*) = $1 order by slot desc limit 1`,
+      [n],
+    );
+    const row = rows[0];
+    if (row)
+      return {
+        slotSeconds: (row.last.getTime() - row.slot.getTime()) / 1000,
+        swept: Number(row.swept),
+        medianMs: Number(row.median),
+        maxMs: Number(row.max),
+      };
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  return undefined;
+}
+
+export async function tenantsSection(ctx: SectionContext & { tenants: number }): Promise<TenantsFigures> {
+  console.log(`\n7. Tenants: one app serving up to ${fmt(ctx.tenants, 0)} installations on one Postgres`);
+  const began = performance.now();
+  const step = (what: string) =>
+    console.log(`   ${what} (at ${((performance.now() - began) / 1000).toFixed(0)} s)`);
+  const server = await startBenchPostgres();
+  const runs: TenantsRun[] = [];
+  try {
+    for (const n of tenantCounts(ctx.tenants)) runs.push(await measureCount(n, server, step));
+  } finally {
+    server.stop();
+  }
+  tenantsRows({ runs }, ctx.add);
+  return { runs };
+}
+
+export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void {
+  for (const r of f.runs) {
+    const row = (measure: string, value: string, target = '', ok?: boolean) =>
+      add({
+        section: 'tenants',
+        measure: `${fmt(r.installations, 0)} installation${r.installations === 1 ? '' : 's'} on one app and one Postgres: ${measure}`,
+        value,
+        target,
+        ...(ok === undefined ? {} : { ok }),
+      });
+    row('start, process to /healthz 200 (every installation served)', `${fmt(r.startSeconds)} s`);
+    if (r.died)
+      row('the app ended before the measures did', r.died.split('\n').slice(0, 3).join(' ').slice(0, 300));
+    row(
+      "idle: the app's CPU, the server's, transactions (per second); peak resident memory (over the whole run)",
+      `${fmt(r.idle.appCpuPerSecond, 0)} ms + ${fmt(r.idle.serverCpuPerSecond, 0)} ms of CPU a second, ${fmt(r.idle.statementsPerSecond, 0)} transactions a second; ${fmt(r.rssMb, 0)} MB`,
+    );
+    row(
+      "a minute's response-window sweep in every installation (slot start to the last one done; each one's median / slowest)",
+      r.sweep
+        ? `${fmt(r.sweep.slotSeconds)} s for ${fmt(r.sweep.swept, 0)}; ${fmt(r.sweep.medianMs)} / ${fmt(r.sweep.maxMs)} ms`
+        : 'no minute swept in every installation within 150 s',
+    );
+    const l = r.load;
+    row(
+      `${RATE} requests a second spread unevenly (/handoff help): answered; p50 / p99; the busy installations' (${OWN_P99_MIN}+ requests) median p99 / slowest p99; the others' p99`,
+      `${fmt(l.answered, 0)} of ${fmt(l.requests, 0)}; ${fmt(l.p50)} / ${fmt(l.p99)} ms; ${fmt(l.busy.medianP99)} / ${fmt(l.busy.slowestP99)} ms over ${l.busy.count}; ${l.small.count === 0 ? 'none with fewer' : `${fmt(l.small.p99)} ms over ${fmt(l.small.count, 0)}`}`,
+      'slowest within 2x the median',
+      l.answered === l.requests && l.busy.slowestP99 <= 2 * Math.max(l.busy.medianP99, 1),
+    );
+  }
+}
