@@ -38,11 +38,11 @@ export interface TenantsRun {
   installations: number;
   startSeconds: number;
   rssMb: number;
-  idle: { appCpuPerSecond: number; serverCpuPerSecond: number; statementsPerSecond: number };
+  idle?: { appCpuPerSecond: number; serverCpuPerSecond: number; statementsPerSecond: number };
   sweep?: { slotSeconds: number; swept: number; medianMs: number; maxMs: number };
   /** The app ended before the end of the measures: why, with its last output. */
   died?: string;
-  load: {
+  load?: {
     requests: number;
     answered: number;
     p50: number;
@@ -97,11 +97,14 @@ function helpCommand(i: number, responseUrl: string): SignedRequest {
   return sign(body);
 }
 
-/** Until /healthz says 200 (every installation served), asked twice a second: the start has both cores. */
+/**
+ * Until /healthz says 200 (every installation served), asked twice a second: the start has both cores. Returns at once
+ * when the app ended (the caller reads why).
+ */
 async function startedAll(app: AppProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (app.child.exitCode !== null) throw new Error(`the app exited (${app.child.exitCode})`);
+    if (app.exited()) return;
     const res = await fetch(`${app.url}/healthz`).catch(() => undefined);
     if (res?.status === 200) return;
     if (Date.now() > deadline) throw new Error(`the app did not start in ${timeoutMs / 1000} s`);
@@ -165,6 +168,11 @@ async function measureCount(
     await startedAll(app, 60_000 + n * 1_000);
     const startSeconds = (performance.now() - started) / 1000;
     const pid = app.child.pid ?? 0;
+    const diedStarting = app.exited();
+    if (diedStarting) {
+      step(`${fmt(n, 0)} installations: the app ${diedStarting}`);
+      return { installations: n, startSeconds, rssMb: Number.NaN, died: diedStarting };
+    }
 
     step(`${fmt(n, 0)} installations: idle for ${IDLE_SECONDS} s`);
     const statements = async () =>
@@ -286,6 +294,13 @@ export async function tenantsSection(ctx: SectionContext & { tenants: number }):
   return { runs };
 }
 
+/** How the app ended, and its fatal error when its output has one (V8's out-of-memory among them). */
+function why(died: string): string {
+  const lines = died.split('\n').filter((line) => line.trim() !== '');
+  const fatal = lines.find((line) => /FATAL|heap|out of memory|Error/i.test(line)) ?? lines.at(-1) ?? '';
+  return `${lines[0] ?? ''} ${fatal}`.slice(0, 400);
+}
+
 export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void {
   for (const r of f.runs) {
     const row = (measure: string, value: string, target = '', ok?: boolean) =>
@@ -296,13 +311,22 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
         target,
         ...(ok === undefined ? {} : { ok }),
       });
+    if (r.died && !r.idle) {
+      row(
+        'start, process to /healthz 200 (every installation served)',
+        `not served: the app ended after ${fmt(r.startSeconds)} s`,
+      );
+      row('why the app ended', why(r.died));
+      continue;
+    }
     row('start, process to /healthz 200 (every installation served)', `${fmt(r.startSeconds)} s`);
     if (r.died)
-      row('the app ended before the measures did', r.died.split('\n').slice(0, 3).join(' ').slice(0, 300));
-    row(
-      "idle: the app's CPU, the server's, transactions (per second); peak resident memory (over the whole run)",
-      `${fmt(r.idle.appCpuPerSecond, 0)} ms + ${fmt(r.idle.serverCpuPerSecond, 0)} ms of CPU a second, ${fmt(r.idle.statementsPerSecond, 0)} transactions a second; ${fmt(r.rssMb, 0)} MB`,
-    );
+      row('the app ended before the measures did', r.died.split('\n').slice(0, 4).join(' ').slice(0, 400));
+    if (r.idle)
+      row(
+        "idle: the app's CPU, the server's, transactions (per second); peak resident memory (over the whole run)",
+        `${fmt(r.idle.appCpuPerSecond, 0)} ms + ${fmt(r.idle.serverCpuPerSecond, 0)} ms of CPU a second, ${fmt(r.idle.statementsPerSecond, 0)} transactions a second; ${fmt(r.rssMb, 0)} MB`,
+      );
     row(
       "a minute's response-window sweep in every installation (slot start to the last one done; each one's median / slowest)",
       r.sweep
@@ -310,11 +334,12 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
         : 'no minute swept in every installation within 150 s',
     );
     const l = r.load;
-    row(
-      `${RATE} requests a second spread unevenly (/handoff help): answered; p50 / p99; the busy installations' (${OWN_P99_MIN}+ requests) median p99 / slowest p99; the others' p99`,
-      `${fmt(l.answered, 0)} of ${fmt(l.requests, 0)}; ${fmt(l.p50)} / ${fmt(l.p99)} ms; ${fmt(l.busy.medianP99)} / ${fmt(l.busy.slowestP99)} ms over ${l.busy.count}; ${l.small.count === 0 ? 'none with fewer' : `${fmt(l.small.p99)} ms over ${fmt(l.small.count, 0)}`}`,
-      'slowest within 2x the median',
-      l.answered === l.requests && l.busy.slowestP99 <= 2 * Math.max(l.busy.medianP99, 1),
-    );
+    if (l)
+      row(
+        `${RATE} requests a second spread unevenly (/handoff help): answered; p50 / p99; the busy installations' (${OWN_P99_MIN}+ requests) median p99 / slowest p99; the others' p99`,
+        `${fmt(l.answered, 0)} of ${fmt(l.requests, 0)}; ${fmt(l.p50)} / ${fmt(l.p99)} ms; ${fmt(l.busy.medianP99)} / ${fmt(l.busy.slowestP99)} ms over ${l.busy.count}; ${l.small.count === 0 ? 'none with fewer' : `${fmt(l.small.p99)} ms over ${fmt(l.small.count, 0)}`}`,
+        'slowest within 2x the median',
+        l.answered === l.requests && l.busy.slowestP99 <= 2 * Math.max(l.busy.medianP99, 1),
+      );
   }
 }
