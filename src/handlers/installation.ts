@@ -33,30 +33,23 @@ function field(body: Record<string, unknown>, ...path: string[]): unknown {
   return at;
 }
 
-/**
- * An Events API delivery is for this installation when it names it: its workspace (a workspace install) among the
- * envelope's `team_id`, `context_team_id` and `authorizations`, or its org for an org-wide install.
- */
-function eventIsOurs(body: Record<string, unknown>, own: Installation['workspace']): boolean {
-  const auths = Array.isArray(body.authorizations) ? (body.authorizations as Authorization[]) : [];
-  const teams = ids(body.team_id, body.context_team_id, ...auths.map((a) => a?.team_id));
-  if (own.teamId && teams.includes(own.teamId)) return true;
-  // An org-wide install hears of its org's workspaces (team_access_granted names a workspace, not the install).
-  const orgWide =
-    own.isEnterpriseInstall === true ||
-    auths.some((a) => a?.is_enterprise_install === true) ||
-    body.is_enterprise_install === true;
-  const orgs = ids(body.enterprise_id, body.context_enterprise_id, ...auths.map((a) => a?.enterprise_id));
-  return orgWide && own.enterpriseId !== undefined && orgs.includes(own.enterpriseId);
-}
+const authorizationsOf = (body: Record<string, unknown>): Authorization[] =>
+  Array.isArray(body.authorizations) ? (body.authorizations as Authorization[]) : [];
+
+/** The workspaces an Events API delivery names: the envelope's `team_id`, `context_team_id` and `authorizations`. */
+const eventTeams = (body: Record<string, unknown>) =>
+  ids(body.team_id, body.context_team_id, ...authorizationsOf(body).map((a) => a?.team_id));
+
+/** The orgs an Events API delivery names, in the same places. */
+const eventOrgs = (body: Record<string, unknown>) =>
+  ids(body.enterprise_id, body.context_enterprise_id, ...authorizationsOf(body).map((a) => a?.enterprise_id));
 
 /**
- * An interaction or a command is ours when any workspace it names is one of ours: the clicker's, the one the
- * command was typed in, the one the app's view or message belongs to (a partner clicking in a Slack Connect
- * channel names theirs and ours), or our org.
+ * The workspaces and orgs an interaction or a command names: the clicker's, the one the command was typed in, the one
+ * the app's view or message belongs to (a partner clicking in a Slack Connect channel names theirs and ours), the org.
  */
-function interactionIsOurs(body: Record<string, unknown>, own: Installation): boolean {
-  const named = ids(
+const interactionNames = (body: Record<string, unknown>) =>
+  ids(
     body.team_id,
     body.enterprise_id,
     field(body, 'team', 'id'),
@@ -66,7 +59,24 @@ function interactionIsOurs(body: Record<string, unknown>, own: Installation): bo
     field(body, 'view', 'team_id'),
     field(body, 'message', 'team'),
   );
-  return named.some((id) => own.internalTeamIds.includes(id));
+
+/**
+ * An Events API delivery is for this installation when it names it: its workspace (a workspace install), or its org
+ * for an org-wide install.
+ */
+function eventIsOurs(body: Record<string, unknown>, own: Installation['workspace']): boolean {
+  if (own.teamId && eventTeams(body).includes(own.teamId)) return true;
+  // An org-wide install hears of its org's workspaces (team_access_granted names a workspace, not the install).
+  const orgWide =
+    own.isEnterpriseInstall === true ||
+    authorizationsOf(body).some((a) => a?.is_enterprise_install === true) ||
+    body.is_enterprise_install === true;
+  return orgWide && own.enterpriseId !== undefined && eventOrgs(body).includes(own.enterpriseId);
+}
+
+/** An interaction or a command is ours when any workspace or org it names is one of ours. */
+function interactionIsOurs(body: Record<string, unknown>, own: Installation): boolean {
+  return interactionNames(body).some((id) => own.internalTeamIds.includes(id));
 }
 
 /** Why a request is not this installation's, or undefined when it is. */
@@ -86,20 +96,7 @@ export function foreignRequest(body: unknown, own: Installation): string | undef
 export function namedTeamIds(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return [];
   const b = body as Record<string, unknown>;
-  const auths = Array.isArray(b.authorizations) ? (b.authorizations as Authorization[]) : [];
-  return ids(
-    b.team_id,
-    b.context_team_id,
-    b.enterprise_id,
-    b.context_enterprise_id,
-    ...auths.flatMap((a) => [a?.team_id, a?.enterprise_id]),
-    field(b, 'team', 'id'),
-    field(b, 'user', 'team_id'),
-    field(b, 'enterprise', 'id'),
-    field(b, 'view', 'app_installed_team_id'),
-    field(b, 'view', 'team_id'),
-    field(b, 'message', 'team'),
-  );
+  return [...eventTeams(b), ...eventOrgs(b), ...interactionNames(b)];
 }
 
 /** The ids a refusal's log line names (what the request said, for an admin to recognise). */
