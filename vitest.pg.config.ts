@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * - postgres: the Postgres schema and migrations, their parity with SQLite's, the repositories' contracts, the move.
  * - integration-pg: the integration tests of the Slack entry points, the harness starting the real app on Postgres
  *   (one database per harness). The files listed are those that read the database only through the repositories or
- *   engine-neutral queries (`h.tables`, awaited); each also runs on SQLite in `npm test`, but replicaClocks and
+ *   engine-neutral queries (`h.tables`, awaited); each also runs on SQLite in `npm test`, but replicaClocks, replicaBell and
  *   programReplicas (two apps on one database: SQLite's file is locked to one process).
  *
  * Left on SQLite alone, because they test SQLite itself: the backups and their schedule (backupRestore,
@@ -116,6 +116,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'revopsHome',
   'lateAnswers',
   'replicaClocks',
+  'replicaBell',
   'programReplicas',
   'policyPinning',
   'followers',

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     config,
     db: storage.db,
     storage,
+    ...(storage.bell ? { bell: storage.bell } : {}),
     clock: systemClock,
     logger,
   });

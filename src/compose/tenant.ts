@@ -109,6 +109,7 @@ export async function buildTenant(
       claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder: extra.holder }),
     },
   );
+  let unsubscribe: (() => void) | undefined;
   return {
     db: opts.db,
     wired,
@@ -117,11 +118,17 @@ export async function buildTenant(
     scheduler,
     async run() {
       services.outbox.start();
+      // Rows another process queued for this installation (a replica's, the CLI's) are delivered as they commit.
+      unsubscribe = opts.bell?.subscribe(
+        () => opts.scope?.id,
+        () => services.outbox.wake(),
+      );
       // An edit made through another process on the database applies here within PROGRAM_FOLLOW_MS (issue 53).
       wired.program.follow(timers, PROGRAM_FOLLOW_MS);
       await scheduler.start();
     },
     async stop() {
+      unsubscribe?.();
       background.close();
       await scheduler.stop();
       await background.drain();

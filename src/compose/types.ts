@@ -9,6 +9,7 @@ import type { Crm } from '../crm/index.js';
 import type { CrmReadBack } from '../crm/readBack.js';
 import type { Db } from '../db/client.js';
 import type { InstallationScope } from '../db/installationScope.js';
+import type { OutboxBell } from '../db/pg/bell.js';
 import type { Covers } from '../escalation/covers.js';
 import type { Escalations } from '../escalation/escalations.js';
 import type { FirstSteps } from '../escalation/firstSteps.js';
@@ -49,6 +50,11 @@ export interface Base {
 export interface StartOptions extends Base {
   /** The health check's real write, on whichever engine `db` is (db/storage.ts `AppStorage`). */
   storage: StorageProbe;
+  /**
+   * Postgres: rows another process queued in the outbox, heard as they commit (db/pg/bell.ts): each installation's
+   * outbox wakes for its own. Without it (SQLite, one process), the outbox wakes on its own commits and its poll.
+   */
+  bell?: OutboxBell;
   /** The Slack clients (tests pass clients with short timeouts); built from the config otherwise. */
   clients?: SlackClients;
   /** Skips the start-time calls to Slack (the bench's in-process probe). */

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { AppDatabase } from './client.js';
 import type { MigrationsApplied } from './migrationsCheck.js';
+import type { OutboxBell } from './pg/bell.js';
 import { PostgresNewerError } from './pg/moveErrors.js';
 import { openPostgresDatabase } from './pg/store.js';
 import { PG_PROBE_SQL, probeSqlite, type StorageProbe } from './storageErrors.js';
@@ -18,6 +19,8 @@ export interface AppStorage extends StorageProbe {
   where: string;
   /** The migrations opening it applied (logged at start). */
   migrations: MigrationsApplied;
+  /** Postgres: rows other processes queue in the outbox, heard as they commit (db/pg/bell.ts). */
+  bell?: OutboxBell;
   close(): Promise<void>;
 }
 
@@ -57,20 +60,28 @@ export class PostgresStartError extends Error {
 }
 
 /**
- * Opens the Postgres database at `url` for the app: a pool, this version's migrations applied, one real write. A
+ * The app's connections to Postgres, per process: 7 for Slack's requests and 3 of their own for the work that can
+ * wait (the outbox, the scheduled jobs: db/priority.ts), so a backlog of deliveries never holds the connection an
+ * Accept needs within Slack's 3 s. Ten in all, as before the split (docs/deploy.md).
+ */
+export const APP_CONNECTIONS = { requests: 7, background: 3 } as const;
+
+/**
+ * Opens the Postgres database at `url` for the app: its pools, this version's migrations applied, one real write. A
  * server that cannot be reached, a database a newer version migrated, or one the app cannot write stops the start with
  * a message saying which (PostgresStartError).
  */
 export async function postgresStorage(
   url: string,
   logger: Logger,
-  opts: { max?: number } = {},
+  opts: { max?: number; background?: number } = {},
 ): Promise<AppStorage> {
   const where = redactedUrl(url);
   let opened: Awaited<ReturnType<typeof openPostgresDatabase>>;
   try {
     opened = await openPostgresDatabase(url, {
-      ...opts,
+      max: opts.max ?? APP_CONNECTIONS.requests,
+      background: opts.background ?? APP_CONNECTIONS.background,
       onConnectionError: (error) =>
         logger.warn({ err: error }, 'a Postgres connection was lost; the next request opens another'),
     });
@@ -101,6 +112,7 @@ export async function postgresStorage(
     db,
     where,
     migrations: opened.migrations,
+    bell: opened.bell,
     probe,
     busy: () => false,
     close: opened.close,

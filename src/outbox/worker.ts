@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { asBackground } from '../db/priority.js';
 import { dueHeads, lockDueHeads, type OutboxRow } from '../db/repositories/outbox.js';
 import { processHolder } from '../runtime/jobClaims.js';
 import { realTimers, type TimerHandle, type Timers } from '../runtime/timers.js';
@@ -112,7 +113,8 @@ export class OutboxWorker {
       this.again = true;
       return;
     }
-    this.running = this.drain()
+    // Work that can wait: on Postgres its transactions take the background pool's connections, never a request's.
+    this.running = asBackground(() => this.drain())
       .then((tried) => {
         this.wakeDelayMs =
           tried > 0 ? WAKE_COALESCE_MS : Math.min(this.wakeDelayMs * 2, WAKE_COALESCE_MAX_MS);

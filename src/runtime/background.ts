@@ -1,3 +1,4 @@
+import { asBackground } from '../db/priority.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -44,8 +45,9 @@ export function createBackgroundWork(logger: Logger): BackgroundWork {
     },
     run(what, task) {
       if (stopping) return false;
+      // Nobody waits for it: on Postgres it takes the background pool's connections (db/priority.ts).
       track(
-        (async () => task(isStopping))().catch((error: unknown) =>
+        asBackground(async () => task(isStopping)).catch((error: unknown) =>
           logger.warn({ err: error }, `${what} failed`),
         ),
       );

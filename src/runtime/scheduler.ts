@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import cron from 'node-cron';
 import type { Clock } from '../clock.js';
+import { asBackground } from '../db/priority.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
 import { type CronTicks, startCronTicks } from './cronTicks.js';
@@ -179,12 +180,23 @@ interface Claimed {
   again?: boolean;
 }
 
-async function runOnce(
+function runOnce(
   logger: Logger,
   job: JobSpec,
   slot: Date,
   catchingUp = false,
   claimed?: Claimed,
+): Promise<void> {
+  // A job's run can wait for a request: on Postgres it takes the background pool's connections (db/priority.ts).
+  return asBackground(() => runClaimed(logger, job, slot, catchingUp, claimed));
+}
+
+async function runClaimed(
+  logger: Logger,
+  job: JobSpec,
+  slot: Date,
+  catchingUp: boolean,
+  claimed: Claimed | undefined,
 ): Promise<void> {
   try {
     // Only a job that calls Slack waits for the read: local work starts at once, as before.

@@ -61,7 +61,7 @@ describe('the Postgres migrations (migrations-pg/) on a real server', () => {
     expect(await catalog(pool)).toEqual(after);
   });
 
-  it('add the hand-written triggers of migrations-pg/0001 (the touch log, first_accepts, metric_facts)', async () => {
+  it('add the hand-written triggers: 0001 (the touch log, first_accepts, metric_facts), 0028 (the outbox bell)', async () => {
     const triggers = (await catalog(pool)).triggers.map((t) => `${t.table_name}.${t.tgname}`);
     expect(triggers).toEqual([
       'handoff_events.handoff_events_first_accepts',
@@ -69,6 +69,7 @@ describe('the Postgres migrations (migrations-pg/) on a real server', () => {
       'handoff_events.handoff_events_no_delete',
       'handoff_events.handoff_events_no_truncate',
       'handoff_events.handoff_events_no_update',
+      'outbox.outbox_bell',
     ]);
   });
 });

@@ -36,6 +36,7 @@ const ALL_ON = {
   'handoff_events.handoff_events_no_delete': 'O',
   'handoff_events.handoff_events_no_truncate': 'O',
   'handoff_events.handoff_events_no_update': 'O',
+  'outbox.outbox_bell': 'O',
 };
 
 describe('migrate-to-postgres refuses, and rolls back', () => {

@@ -132,7 +132,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   slack.statusClock = () => clock.now().getTime();
   const logger = createLogger(config.logLevel, sink);
   const storage: AppStorage & { database?: AppDatabase } = onPostgres
-    ? await postgresStorage(databasePath, logger, { max: 4 })
+    ? await postgresStorage(databasePath, logger, { max: 4, background: 2 })
     : sqliteStorage(openDatabase(databasePath));
   const database = harnessDatabase(storage);
   const clients = opts.timeouts ? createSlackClients(config, logger, opts.timeouts) : undefined;
@@ -141,6 +141,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     config,
     db: storage.db,
     storage,
+    ...(storage.bell ? { bell: storage.bell } : {}),
     clock,
     logger,
     requestClock: requestClock.now,

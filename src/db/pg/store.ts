@@ -2,9 +2,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { MigrationsApplied } from '../migrationsCheck.js';
+import { inBackground } from '../priority.js';
 import { storageRefusalOf } from '../storageErrors.js';
 import { asTransactionBody, outsideTransaction } from '../store.js';
 import type { Db, Tx } from '../types.js';
+import { type OutboxBell, outboxBell } from './bell.js';
 import { applyPostgresMigrations } from './migrations.js';
 import * as pgSchema from './schema.js';
 
@@ -14,6 +16,8 @@ export interface PostgresDatabase {
   pool: pg.Pool;
   /** The migrations this open applied (their tags; none when the database was current or another replica did). */
   migrations: MigrationsApplied;
+  /** Rows other processes queue in the outbox, heard as they commit (bell.ts): it connects on the first subscriber. */
+  bell: OutboxBell;
   close(): Promise<void>;
 }
 
@@ -37,20 +41,68 @@ const retryable = (error: unknown) => storageRefusalOf(error)?.contention === tr
  */
 export function appPool(
   url: string,
-  opts: { max: number; name: string; options?: string; onError?: (error: Error) => void },
+  opts: {
+    max: number;
+    name: string;
+    options?: string;
+    onError?: (error: Error) => void;
+    /** Connections of their own for the work that can wait (`RoutedPool` below); none: one pool for all. */
+    background?: number;
+  },
 ): pg.Pool {
-  const pool = new pg.Pool({
+  const config = (max: number): pg.PoolConfig => ({
     connectionString: url,
-    max: opts.max,
+    max,
     // What pg_stat_activity shows for these connections (docs/deploy.md, what to monitor).
     application_name: opts.name,
     connectionTimeoutMillis: 10_000,
     ...(opts.options ? { options: opts.options } : {}),
   });
   const onError = opts.onError ?? (() => {});
-  pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
-  return pool;
+  const listen = (pool: pg.Pool) => {
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
+    return pool;
+  };
+  if (!opts.background) return listen(new pg.Pool(config(opts.max)));
+  const background = listen(new pg.Pool(config(opts.background)));
+  return listen(new RoutedPool(config(opts.max), background));
+}
+
+/**
+ * The app's pool with a second, smaller one beside it for the work that can wait (db/priority.ts `asBackground`: the
+ * outbox's deliveries, the scheduled jobs, what a listener does after its ack). A connection, and a transaction, is
+ * taken from the pool of the caller's kind, so a storm of deliveries (each 429 a short transaction of its own) queues
+ * on its own connections and a Slack request finds one free (issue 56). Both pools connect as the app
+ * (`application_name` `cosell-handoff`), so the counts in docs/deploy.md hold; `end` ends both. A subclass, so
+ * drizzle takes it for a pool (it opens each transaction on a client of it).
+ */
+class RoutedPool extends pg.Pool {
+  constructor(
+    config: pg.PoolConfig,
+    private readonly background: pg.Pool,
+  ) {
+    super(config);
+  }
+
+  // pg's `connect` and `query` overloads (a callback or a promise) pass through as they came.
+  override connect(...args: unknown[]): never {
+    type Connect = (...a: unknown[]) => never;
+    return inBackground()
+      ? (this.background.connect as Connect).apply(this.background, args)
+      : (super.connect as Connect)(...args);
+  }
+
+  override query(...args: unknown[]): never {
+    type Query = (...a: unknown[]) => never;
+    return inBackground()
+      ? (this.background.query as Query).apply(this.background, args)
+      : (super.query as Query)(...args);
+  }
+
+  override async end(): Promise<void> {
+    await Promise.all([super.end(), this.background.end()]);
+  }
 }
 
 /**
@@ -64,6 +116,8 @@ export async function openPostgresDatabase(
   url: string,
   opts: {
     max?: number;
+    /** Connections of their own for the work that can wait (`RoutedPool`); unset: one pool for all (the tools). */
+    background?: number;
     /** A client's connection failed (the server restarted): the pool drops it and connects anew when asked. */
     onConnectionError?: (error: Error) => void;
   } = {},
@@ -71,6 +125,7 @@ export async function openPostgresDatabase(
   const pool = appPool(url, {
     max: opts.max ?? 10,
     name: 'cosell-handoff',
+    ...(opts.background ? { background: opts.background } : {}),
     ...(opts.onConnectionError ? { onError: opts.onConnectionError } : {}),
   });
   let migrations: MigrationsApplied;
@@ -103,5 +158,10 @@ export async function openPostgresDatabase(
   };
   // The type is SQLite's (db/engine.ts explains why a Postgres table passes for its twin); `$client` is the pool.
   const db = Object.assign(postgres as unknown as Db, { transaction });
-  return { db, pool, migrations, close: () => pool.end() };
+  const bell = outboxBell(url, opts.onConnectionError ? { onLost: opts.onConnectionError } : {});
+  const close = async () => {
+    await bell.close();
+    await pool.end();
+  };
+  return { db, pool, migrations, bell, close };
 }

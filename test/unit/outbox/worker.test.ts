@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { inArray } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import { inBackground } from '../../../src/db/priority.js';
 import { queueChange } from '../../../src/db/repositories/changes.js';
 import { enqueue, type OutboxMessage } from '../../../src/db/repositories/outbox.js';
 import { handoffs, outbox } from '../../../src/db/schema.js';
@@ -113,6 +114,22 @@ describe('outbox worker on stepped time', () => {
       .from(outbox)
       .all()
       .map((r) => [r.status, r.lastError]);
+
+  it('delivers as work that can wait: on Postgres its transactions take the background pool (db/priority.ts)', async () => {
+    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
+    const marks: boolean[] = [];
+    const w = start(5000, undefined, {
+      turn: async () => {
+        marks.push(inBackground());
+      },
+    });
+    await w.idle();
+    expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.every(Boolean)).toBe(true);
+    // The test itself is not background work.
+    expect(inBackground()).toBe(false);
+  });
 
   it('paces posts to one channel a second apart, in order, without holding up another channel', async () => {
     await db.db.transaction((tx) =>

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { inBackground } from '../../../src/db/priority.js';
 import { createLogger } from '../../../src/logger.js';
 import { createBackgroundWork } from '../../../src/runtime/background.js';
 import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
@@ -41,6 +42,18 @@ describe('scheduled jobs', () => {
   afterEach(async () => {
     await running?.stop();
     running = undefined;
+  });
+
+  it('runs a job as work that can wait (on Postgres, on the background pool: db/priority.ts)', async () => {
+    const marks: boolean[] = [];
+    const { scheduler } = setup(MONDAY_AFTERNOON, () => [
+      { name: 'marked', schedule: '* * * * *', run: () => void marks.push(inBackground()) },
+    ]);
+    running = scheduler;
+    await scheduler.start();
+    await scheduler.runNow('marked');
+    expect(marks).toEqual([true]);
+    expect(inBackground()).toBe(false);
   });
 
   it('catches up at start on the weekly slot missed while the app was down, standing for that slot', async () => {

@@ -1,0 +1,157 @@
+import pg from 'pg';
+
+/**
+ * The outbox's bell on Postgres (issue 56): every process on the database hears at once that another one queued
+ * outbox rows, instead of finding them at its next poll (OUTBOX_POLL_INTERVAL_MS). Another replica may hold the
+ * conversation the rows are for, and with several workspaces a process serves the installations the rows are for.
+ * The ring is the outbox's trigger (migrations-pg 0028): a notification on `cosell_outbox` per installation a
+ * transaction queued for, sent at its commit, whose payload is the installation's id. The writing process hears its
+ * own ring too, a millisecond or two after the commit that already woke its outbox: that wake-up is still waiting for
+ * company then (outbox/worker.ts `wake`), so the ring adds no look. The poll stays, as the safety net for rows that
+ * fall due later.
+ *
+ * One connection of its own per process, which LISTENs. Lost (the server restarted, the link dropped), it is made
+ * again after 1 s, doubling to 30 s, and every subscriber is woken once it is back: what was queued meanwhile was not
+ * heard. Meanwhile the poll delivers, as it did before the bell.
+ */
+export interface OutboxBell {
+  /**
+   * Calls `wake` when another process queues rows for the installation `installation()` names (for any, while it is
+   * unknown), and once after each reconnect. Returns the function that unsubscribes.
+   */
+  subscribe(installation: () => number | undefined, wake: () => void): () => void;
+  /** Stops listening and ends the connection. */
+  close(): Promise<void>;
+}
+
+export const BELL_CHANNEL = 'cosell_outbox';
+const RECONNECT_MS = { first: 1_000, max: 30_000 } as const;
+
+/** The timers the reconnect waits on (runtime/timers.ts's shape; the process's own by default). */
+export interface BellTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const processTimers: BellTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
+};
+
+interface Subscriber {
+  installation: () => number | undefined;
+  wake: () => void;
+}
+
+/** The bell for the database at `url`. */
+export function outboxBell(
+  url: string,
+  opts: { onLost?: (error: Error) => void; timers?: BellTimers } = {},
+): OutboxBell {
+  return new ListeningBell(url, opts.onLost ?? (() => {}), opts.timers ?? processTimers);
+}
+
+class ListeningBell implements OutboxBell {
+  private readonly subscribers = new Set<Subscriber>();
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private retry: unknown;
+  private delay: number = RECONNECT_MS.first;
+  private closed = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly onLost: (error: Error) => void,
+    private readonly timers: BellTimers,
+  ) {}
+
+  subscribe(installation: () => number | undefined, wake: () => void): () => void {
+    const subscriber = { installation, wake };
+    this.subscribers.add(subscriber);
+    void this.connect();
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.timers.clearTimeout(this.retry);
+    this.retry = undefined;
+    await this.connecting;
+    const last = this.client;
+    this.client = undefined;
+    await last?.end().catch(() => undefined);
+  }
+
+  /** Wakes the subscribers of `installation`, those whose installation is not known yet, or (undefined) all. */
+  private ring(installation: number | undefined): void {
+    for (const s of this.subscribers) {
+      const own = s.installation();
+      if (installation === undefined || own === undefined || own === installation) s.wake();
+    }
+  }
+
+  private readonly heard = (message: pg.Notification) => {
+    if (message.channel !== BELL_CHANNEL) return;
+    const id = Number(message.payload);
+    this.ring(Number.isInteger(id) ? id : undefined);
+  };
+
+  /** The connection ended, by an error or by the server: listen again later, unless the bell is closed. */
+  private lost(error: Error | undefined, client: pg.Client): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    client.removeAllListeners('notification');
+    void client.end().catch(() => undefined);
+    if (this.closed) return;
+    if (error) this.onLost(error);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.closed || this.retry) return;
+    this.retry = this.timers.setTimeout(() => {
+      this.retry = undefined;
+      void this.connect();
+    }, this.delay);
+    (this.retry as { unref?(): unknown }).unref?.();
+    this.delay = Math.min(this.delay * 2, RECONNECT_MS.max);
+  }
+
+  private connect(): Promise<void> {
+    if (this.closed || this.client) return Promise.resolve();
+    this.connecting ??= this.listen().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async listen(): Promise<void> {
+    const next = new pg.Client({
+      connectionString: this.url,
+      application_name: 'cosell-handoff',
+      connectionTimeoutMillis: 10_000,
+    });
+    // Without a listener an error on the connection would end the process.
+    next.on('error', (error) => this.lost(error, next));
+    next.on('end', () => this.lost(undefined, next));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${BELL_CHANNEL}`);
+    } catch (error) {
+      void next.end().catch(() => undefined);
+      if (!this.closed) this.onLost(error as Error);
+      this.schedule();
+      return;
+    }
+    if (this.closed) {
+      await next.end().catch(() => undefined);
+      return;
+    }
+    next.on('notification', this.heard);
+    this.client = next;
+    const reconnected = this.delay !== RECONNECT_MS.first;
+    this.delay = RECONNECT_MS.first;
+    // Rows queued while no one listened were not heard: every subscriber looks once.
+    if (reconnected) this.ring(undefined);
+  }
+}

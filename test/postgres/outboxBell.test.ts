@@ -1,0 +1,177 @@
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tablesOf } from '../../src/db/engine.js';
+import { BELL_CHANNEL, type OutboxBell, outboxBell } from '../../src/db/pg/bell.js';
+import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
+import { outboxRowsAt, queueRows } from '../contract/seed.js';
+import { createDatabase } from '../support/postgres.js';
+
+/**
+ * The outbox's bell (issue 56, db/pg/bell.ts and migrations-pg 0028): rows queued by one process wake the outbox of
+ * the installation they are for in every other process, at their commit, not at the next poll. Here the writer is a
+ * pool of the test's own and the hearers are subscribers of a bell on the same database; nothing waits on a timer.
+ */
+
+const AT = new Date('2026-11-23T14:00:00Z');
+
+let databases = 0;
+
+/** Until `done` holds, a turn of the event loop at a time (fails after 5 s): the ring is a round trip away. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(done()).toBe(true);
+}
+
+/** Timers the test fires by hand: the bell's reconnect waits on them. */
+function handTimers() {
+  const waiting: { fn: () => void; ms: number }[] = [];
+  return {
+    waiting,
+    timers: {
+      setTimeout: (fn: () => void, ms: number) => {
+        const entry = { fn, ms };
+        waiting.push(entry);
+        return entry;
+      },
+      clearTimeout: (handle: unknown) => {
+        const at = waiting.indexOf(handle as (typeof waiting)[number]);
+        if (at >= 0) waiting.splice(at, 1);
+      },
+    },
+    fire() {
+      const next = waiting.shift();
+      next?.fn();
+      return next?.ms;
+    },
+  };
+}
+
+describe("the outbox's bell on Postgres", () => {
+  let url: string;
+  let writer: PostgresDatabase;
+  let bell: OutboxBell | undefined;
+  beforeEach(async () => {
+    databases += 1;
+    url = await createDatabase(`outbox_bell_${databases}`);
+    writer = await openPostgresDatabase(url, { max: 2 });
+  });
+  afterEach(async () => {
+    await bell?.close();
+    bell = undefined;
+    await writer.close();
+  });
+
+  /** The server's count of sessions listening on the bell's channel. */
+  const listeners = async () =>
+    Number(
+      (
+        await writer.pool.query<{ n: string }>(
+          `select count(*) as n from pg_stat_activity where query = 'LISTEN ${BELL_CHANNEL}'`,
+        )
+      ).rows[0]?.n,
+    );
+
+  /** Until `n` sessions listen (fails after 5 s): a subscriber's bell connects in the background. */
+  const listening = async (n: number) => {
+    const deadline = Date.now() + 5000;
+    let now = await listeners();
+    while (now !== n && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      now = await listeners();
+    }
+    expect(now).toBe(n);
+  };
+
+  it("wakes the outbox of the installation whose rows were queued, at their commit, and no other's", async () => {
+    bell = outboxBell(url);
+    const woken: string[] = [];
+    bell.subscribe(
+      () => 1,
+      () => woken.push('first'),
+    );
+    bell.subscribe(
+      () => 2,
+      () => woken.push('second'),
+    );
+    await listening(1);
+    const row = outboxRowsAt(AT);
+    // Two statements in one transaction for installation 2: one ring at the commit.
+    await writer.db.transaction(async (tx) => {
+      await tx.insert(tablesOf(tx).outbox).values(row({ dedupeKey: 'two:a', installationId: 2 }));
+      await tx.insert(tablesOf(tx).outbox).values(row({ dedupeKey: 'two:b', installationId: 2 }));
+    });
+    await until(() => woken.length === 1);
+    expect(woken).toEqual(['second']);
+    // A rolled-back transaction rings nothing; the next commit for installation 1 rings the first alone.
+    await writer.db
+      .transaction(async (tx) => {
+        await tx.insert(tablesOf(tx).outbox).values(row({ dedupeKey: 'one:gone', installationId: 1 }));
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    await queueRows(writer.db, [row({ dedupeKey: 'one:a', installationId: 1 })]);
+    await until(() => woken.length === 2);
+    expect(woken).toEqual(['second', 'first']);
+  });
+
+  it('wakes an outbox whose installation is not known yet (a token deployment before its start) for any', async () => {
+    bell = outboxBell(url);
+    let woken = 0;
+    bell.subscribe(
+      () => undefined,
+      () => {
+        woken += 1;
+      },
+    );
+    await listening(1);
+    await queueRows(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'any', installationId: 7 })]);
+    await until(() => woken === 1);
+  });
+
+  it('listens again after its connection is lost, waking every outbox once it is back, and stops on close', async () => {
+    const hand = handTimers();
+    const lost: Error[] = [];
+    bell = outboxBell(url, { timers: hand.timers, onLost: (error) => lost.push(error) });
+    const woken: number[] = [];
+    bell.subscribe(
+      () => 1,
+      () => woken.push(1),
+    );
+    await listening(1);
+    // The server ends the bell's session (a restart, a failover): the bell waits a second, then listens again.
+    await writer.pool.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN ${BELL_CHANNEL}'`,
+    );
+    await until(() => hand.waiting.length === 1);
+    expect(lost.length).toBe(1);
+    expect(hand.waiting[0]?.ms).toBe(1000);
+    expect(woken).toEqual([]);
+    hand.fire();
+    // Back: what was queued meanwhile was not heard, so every subscriber looks once.
+    await until(() => woken.length === 1);
+    expect(await listeners()).toBe(1);
+    await queueRows(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'after', installationId: 1 })]);
+    await until(() => woken.length === 2);
+    await bell.close();
+    bell = undefined;
+    await until(() => hand.waiting.length === 0);
+    await listening(0);
+  });
+
+  it('is rung by the migration’s trigger with the installation’s id and nothing else', async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const heard: string[] = [];
+    client.on('notification', (message) => heard.push(`${message.channel}:${message.payload}`));
+    await client.query(`LISTEN ${BELL_CHANNEL}`);
+    await queueRows(writer.db, [
+      outboxRowsAt(AT)({ dedupeKey: 'x:1', installationId: 3 }),
+      outboxRowsAt(AT)({ dedupeKey: 'x:2', installationId: 3 }),
+      outboxRowsAt(AT)({ dedupeKey: 'x:3', installationId: 4 }),
+    ]);
+    await until(() => heard.length === 2);
+    expect(heard.sort()).toEqual([`${BELL_CHANNEL}:3`, `${BELL_CHANNEL}:4`]);
+    await client.end();
+  });
+});
