@@ -7,6 +7,8 @@
  * fake's own failure injection (`fail`), so the app's outbox waits and its deliveries are held back.
  * `responseUrls` gives addresses on the fake that act as Slack's response_url (the app's ephemeral refusals).
  * `workspaces` installs the app in more workspaces, each with its people, and answers their bot tokens and bot ids.
+ * `holdTokens` makes one workspace's Slack rate-limit every call (429) or be down (503) by the token it is called
+ * with, until `release`; `tokenCalls` counts the calls made with given tokens and how many were refused.
  */
 import Database from 'better-sqlite3';
 import type { FakeUser } from '../test/support/fakeSlack.js';
@@ -21,7 +23,15 @@ export type FakeRequest =
   | { id: number; type: 'hold'; methods: string[]; retryAfter: number }
   | { id: number; type: 'release' }
   | { id: number; type: 'responseUrls'; count: number }
-  | { id: number; type: 'workspaces'; workspaces: { id: string; users: FakeUser[] }[] };
+  | { id: number; type: 'workspaces'; workspaces: { id: string; users: FakeUser[] }[] }
+  | { id: number; type: 'holdTokens'; holds: { token: string; as: 'ratelimited' | 'down' }[] }
+  | { id: number; type: 'tokenCalls'; tokens: string[] };
+
+/** What `tokenCalls` answers per token: the calls made with it, and those refused (429 or 503). */
+export interface TokenCalls {
+  calls: number;
+  refused: number;
+}
 
 /** What `release` answers: the calls of the held methods that got a 429 while held. */
 export interface HoldReport {
@@ -113,6 +123,24 @@ process.on('message', (raw) => {
           return { token: workspace.token, botUserId: workspace.botUserId, botId: workspace.botId };
         });
         send({ id: request.id, result: tokens });
+        return;
+      }
+      case 'holdTokens': {
+        for (const { token, as } of request.holds)
+          slack.fail('*', as === 'ratelimited' ? { retryAfter: 1, token } : { status: 503, token });
+        send({ id: request.id, result: true });
+        return;
+      }
+      case 'tokenCalls': {
+        const counts: Record<string, TokenCalls> = {};
+        for (const token of request.tokens) counts[token] = { calls: 0, refused: 0 };
+        for (const call of slack.calls) {
+          const count = call.token === undefined ? undefined : counts[call.token];
+          if (!count) continue;
+          count.calls += 1;
+          if (call.status === 429 || call.status === 503) count.refused += 1;
+        }
+        send({ id: request.id, result: counts });
         return;
       }
       case 'release': {

@@ -120,16 +120,20 @@ export function postgresRows(f: PostgresFigures, add: Add): void {
     const kind = `"${r.text.replace(/#\d+/g, '#…').replace(/Account \d+/g, 'Account …')}" (${r.status})`;
     kinds.set(kind, (kinds.get(kind) ?? 0) + r.n);
   }
+  // A steady run's refusals in the modal itself (`response_action: errors`), read from its answers.
+  const inModal = Object.entries(two.steady100.modalErrors ?? {});
+  const toldInModal = inModal.reduce((n, [, k]) => n + k, 0);
+  for (const [body, n] of inModal) kinds.set(`in the modal: ${body.slice(0, 200)}`, n);
   const toldWhy = [...kinds].map(([kind, n]) => `${n} × ${kind}`).join('; ');
   const steadyOk =
-    f.decisions.twoSteady.accepted + told >= steadyRequests(two.steady100) &&
+    f.decisions.twoSteady.accepted + told + toldInModal >= steadyRequests(two.steady100) &&
     f.decisions.twoSteady.decidedTwice === 0;
   const allOk = f.decisions.twoAll.accepted + told >= two.acked && f.decisions.twoAll.decidedTwice === 0;
   add({
     section: 'postgres',
     measure:
       'two replicas: every Accept acknowledged was decided once, or refused and told (decisions / Accepts acked / decided twice)',
-    value: `steady run ${fmt(f.decisions.twoSteady.accepted, 0)} / ${fmt(steadyRequests(two.steady100), 0)} / ${f.decisions.twoSteady.decidedTwice}; all their runs ${fmt(f.decisions.twoAll.accepted, 0)} / ${fmt(two.acked, 0)} / ${f.decisions.twoAll.decidedTwice} (more decisions than acks are requests cut off by the end of a full-speed run); refused and told why, over the Postgres load runs: ${told}${told > 0 ? ` (the replies: ${toldWhy})` : ''}`,
+    value: `steady run ${fmt(f.decisions.twoSteady.accepted, 0)} / ${fmt(steadyRequests(two.steady100), 0)} / ${f.decisions.twoSteady.decidedTwice}; all their runs ${fmt(f.decisions.twoAll.accepted, 0)} / ${fmt(two.acked, 0)} / ${f.decisions.twoAll.decidedTwice} (more decisions than acks are requests cut off by the end of a full-speed run); refused and told why, over the Postgres load runs: ${told + toldInModal}${told + toldInModal > 0 ? ` (the replies: ${toldWhy})` : ''}`,
     target: 'each decided or told, 0 twice',
     ok: steadyOk && allOk,
   });

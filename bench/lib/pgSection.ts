@@ -218,7 +218,15 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
       },
     };
     step('done');
-    postgresRows(figures, ctx.add);
+    try {
+      postgresRows(figures, ctx.add);
+    } catch (error) {
+      // A lost or doubled Accept: the apps' last warnings say what they met (a listener's failure is logged there).
+      const logs = apps
+        .map((app, i) => `--- app ${i + 1}'s warnings:\n${app.warnings.join('\n')}`)
+        .join('\n');
+      throw new Error(`${(error as Error).message}\n${logs}`);
+    }
     return figures;
   } finally {
     for (const app of apps) await app.stop();

@@ -8,6 +8,13 @@ export interface SteadyResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** The requests that got no answer, by what ended them (the socket's error code, or its message). */
+  errorsBy?: Record<string, number>;
+  /**
+   * The requests answered 2xx with a modal's errors (`response_action: errors`: a view submission refused, the person
+   * told why in the modal), by the answer's body.
+   */
+  modalErrors?: Record<string, number>;
   /** The slowest answer, in ms (a steady run's). */
   max?: number;
   /** Answers that came after Slack's 3 s (a steady run's): Slack shows the clicker an error and retries. */
@@ -39,6 +46,10 @@ export async function steady(
     agent: new Agent({
       keepAlive: true,
       maxSockets: Math.max(1, Math.floor(opts.connections / urls.length)),
+      // An idle connection is closed here before the app's server closes it (Node's keepAliveTimeout, 5 s): else a
+      // request sent on it as the server closes it fails with ECONNRESET, a race of the load generator's own, which
+      // a burst that opened more connections than the steady rate needs makes likely once they idle.
+      timeout: 4_000,
     }),
   }));
   const interval = 1000 / opts.rate;
@@ -47,6 +58,8 @@ export async function steady(
   const byTag: Record<string, number[]> = {};
   let non2xx = 0;
   let errors = 0;
+  const errorsBy: Record<string, number> = {};
+  const modalErrors: Record<string, number> = {};
   let settled = 0;
   let lastAnswer = 0;
   const start = performance.now();
@@ -67,8 +80,13 @@ export async function steady(
           headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         },
         (res) => {
-          res.resume();
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            if (body.length < 2048) body += chunk;
+          });
           res.on('end', () => {
+            if (body.includes('"response_action":"errors"')) modalErrors[body] = (modalErrors[body] ?? 0) + 1;
             lastAnswer = performance.now();
             latencies.push(lastAnswer - due);
             if (tag !== undefined) byTag[tag] = [...(byTag[tag] ?? []), lastAnswer - due];
@@ -78,8 +96,10 @@ export async function steady(
         },
       );
       req.setTimeout(30_000, () => req.destroy(new Error('timed out')));
-      req.on('error', () => {
+      req.on('error', (error: NodeJS.ErrnoException) => {
         errors += 1;
+        const why = error.code ?? error.message;
+        errorsBy[why] = (errorsBy[why] ?? 0) + 1;
         settle();
       });
       req.end(body);
@@ -106,6 +126,8 @@ export async function steady(
     requests: total,
     non2xx,
     errors,
+    ...(errors > 0 ? { errorsBy } : {}),
+    ...(Object.keys(modalErrors).length > 0 ? { modalErrors } : {}),
     max: Math.round(sorted[sorted.length - 1] ?? Number.NaN),
     over3s: sorted.filter((latency) => latency > 3000).length,
     ...(Object.keys(byTag).length > 0 ? { byTag } : {}),

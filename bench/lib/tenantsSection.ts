@@ -8,9 +8,12 @@
  * `/handoff help` from a member, acknowledged after its installation is found and its membership checked; each busy
  * installation's p99 against the median one's.
  *
+ * Then the same load again over the others while installation 1's Slack answers every call 429 and installation 2's
+ * is down (503), each with a backlog of posts queued (the fake's failures by token): the others' p99 against the calm
+ * run's.
+ *
  * What it does not have yet: handoffs in every installation (the installations are empty but for their people, so a
- * sweep finds nothing due and the requests decide nothing), and one installation in a 429 storm or with its Slack down
- * while the others run (the fake's holds are per method, not per token).
+ * sweep finds nothing due and the requests decide nothing; the stormed installations' work is their queued posts).
  */
 import { randomBytes } from 'node:crypto';
 import type { Installation } from '@slack/oauth';
@@ -20,6 +23,7 @@ import { applyPostgresMigrations } from '../../src/db/pg/migrations.js';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import { createInstallationStore } from '../../src/install/store.js';
 import type { FakeUser } from '../../test/support/fakeSlack.js';
+import type { TokenCalls } from '../fakeSlackProcess.js';
 import { SIGNING_SECRET, type SignedRequest, sign } from './payloads.js';
 import type { SectionContext } from './pgSection.js';
 import { serverCpuMs, startBenchPostgres } from './pgServer.js';
@@ -33,6 +37,9 @@ const LOAD_SECONDS = 10;
 const IDLE_SECONDS = 20;
 /** An installation with fewer requests than this in the load has no p99 of its own: it counts among the small. */
 const OWN_P99_MIN = 20;
+/** Posts queued for each of the two stormed installations: 20 conversations of 15. */
+const STORM_CONVERSATIONS = 20;
+const STORM_PER_CONVERSATION = 15;
 
 export interface TenantsRun {
   installations: number;
@@ -51,6 +58,17 @@ export interface TenantsRun {
     busy: { count: number; medianP99: number; slowestP99: number };
     /** The installations with fewer requests, pooled. */
     small: { count: number; p99: number };
+  };
+  /** The same load over installations 3 to n while 1 is rate-limited and 2 is down, each with `queued` posts. */
+  isolation?: {
+    queued: number;
+    requests: number;
+    answered: number;
+    p99: number;
+    busy: { count: number; medianP99: number; slowestP99: number };
+    /** The calls the app made with each stormed installation's token meanwhile, and how many Slack refused. */
+    limited: TokenCalls;
+    down: TokenCalls;
   };
 }
 
@@ -195,24 +213,13 @@ async function measureCount(
     const rss = peakRssMb(pid);
 
     step(`${fmt(n, 0)} installations: ${RATE} requests a second, spread unevenly`);
-    const total = RATE * LOAD_SECONDS;
-    const urls = await fake.request<string[]>({ type: 'responseUrls', count: total });
-    let sent = 0;
-    const result = await steady(
-      app.url,
-      () => {
-        const i = unevenly(n);
-        const request = helpCommand(i, urls[sent % urls.length] as string);
-        sent += 1;
-        return { ...request, tag: String(i) };
-      },
-      { rate: RATE, seconds: LOAD_SECONDS, connections: 20 },
-    );
-    const tagged = Object.values(result.byTag ?? {});
-    const busy = tagged.filter((latencies) => latencies.length >= OWN_P99_MIN).map((l) => quantile(l, 0.99));
-    const small = tagged.filter((latencies) => latencies.length < OWN_P99_MIN);
+    const { result, busy, small } = await unevenLoad(app.url, fake, n, 0);
 
     const sweep = await sweptSlot(client, n, step, () => app?.exited() === undefined);
+    const isolation =
+      n >= 3 && !app.exited()
+        ? await stormedTwo(n, { client, fake, url: app.url, tokens: bots.map((b) => b.token), step })
+        : undefined;
     const died = app.exited();
     if (died) step(`${fmt(n, 0)} installations: the app ${died}`);
     return {
@@ -234,11 +241,98 @@ async function measureCount(
         },
         small: { count: small.length, p99: Math.round(quantile(small.flat(), 0.99)) },
       },
+      ...(isolation ? { isolation } : {}),
     };
   } finally {
     await app?.stop();
     await fake.stop();
     await client.end();
+  }
+}
+
+/**
+ * The steady load of `/handoff help` at RATE a second for LOAD_SECONDS, each from an installation drawn unevenly from
+ * `skip + 1` to `n`; each installation's latencies, those with a p99 of their own (`busy`) and the rest (`small`).
+ */
+async function unevenLoad(url: string, fake: Helper, n: number, skip: number) {
+  const total = RATE * LOAD_SECONDS;
+  const urls = await fake.request<string[]>({ type: 'responseUrls', count: total });
+  let sent = 0;
+  const result = await steady(
+    url,
+    () => {
+      const i = skip + unevenly(n - skip);
+      const request = helpCommand(i, urls[sent % urls.length] as string);
+      sent += 1;
+      return { ...request, tag: String(i) };
+    },
+    { rate: RATE, seconds: LOAD_SECONDS, connections: 20 },
+  );
+  const tagged = Object.values(result.byTag ?? {});
+  const busy = tagged.filter((latencies) => latencies.length >= OWN_P99_MIN).map((l) => quantile(l, 0.99));
+  const small = tagged.filter((latencies) => latencies.length < OWN_P99_MIN);
+  return { result, busy, small };
+}
+
+/**
+ * Installation 1's Slack answers every call 429 (Retry-After 1 s) and installation 2's is down (503), each with
+ * STORM_CONVERSATIONS × STORM_PER_CONVERSATION posts queued (as requests would queue them: the outbox's bell wakes
+ * their outboxes at the commit); meanwhile the uneven load runs over installations 3 to n. Slack is released after.
+ */
+async function stormedTwo(
+  n: number,
+  ctx: { client: pg.Client; fake: Helper; url: string; tokens: string[]; step: (what: string) => void },
+): Promise<NonNullable<TenantsRun['isolation']>> {
+  const { client, fake, tokens } = ctx;
+  const [limitedToken, downToken] = tokens as [string, string];
+  ctx.step(`${fmt(n, 0)} installations: the same load over the others, 1 rate-limited and 2 down`);
+  await fake.request({
+    type: 'holdTokens',
+    holds: [
+      { token: limitedToken, as: 'ratelimited' },
+      { token: downToken, as: 'down' },
+    ],
+  });
+  const before = await fake.request<Record<string, TokenCalls>>({
+    type: 'tokenCalls',
+    tokens: [limitedToken, downToken],
+  });
+  for (const k of [1, 2]) {
+    // One statement per installation: its posts, to its member's DM, due now.
+    await client.query(
+      `insert into outbox (dedupe_key, channel_key, method, payload, status, attempts, next_attempt_at, created_at, installation_id)
+       select 'storm:' || $1 || ':' || c || ':' || m, $2 || '-' || c, 'chat.postMessage',
+              jsonb_build_object('text', 'storm ' || c || ' #' || m), 'pending', 0, now(), now(),
+              (select id from installations where team_id = $3)
+       from generate_series(1, $4) as c, generate_series(1, $5) as m`,
+      [k, memberOf(k).id, teamOf(k), STORM_CONVERSATIONS, STORM_PER_CONVERSATION],
+    );
+  }
+  try {
+    const { result, busy } = await unevenLoad(ctx.url, fake, n, 2);
+    const after = await fake.request<Record<string, TokenCalls>>({
+      type: 'tokenCalls',
+      tokens: [limitedToken, downToken],
+    });
+    const since = (token: string): TokenCalls => ({
+      calls: (after[token]?.calls ?? 0) - (before[token]?.calls ?? 0),
+      refused: (after[token]?.refused ?? 0) - (before[token]?.refused ?? 0),
+    });
+    return {
+      queued: STORM_CONVERSATIONS * STORM_PER_CONVERSATION,
+      requests: result.requests,
+      answered: result.requests - result.non2xx - result.errors,
+      p99: result.p99,
+      busy: {
+        count: busy.length,
+        medianP99: Math.round(quantile(busy, 0.5)),
+        slowestP99: Math.round(Math.max(...busy)),
+      },
+      limited: since(limitedToken),
+      down: since(downToken),
+    };
+  } finally {
+    await fake.request({ type: 'release' });
   }
 }
 
@@ -340,6 +434,14 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
         `${fmt(l.answered, 0)} of ${fmt(l.requests, 0)}; ${fmt(l.p50)} / ${fmt(l.p99)} ms; ${fmt(l.busy.medianP99)} / ${fmt(l.busy.slowestP99)} ms over ${l.busy.count}; ${l.small.count === 0 ? 'none with fewer' : `${fmt(l.small.p99)} ms over ${fmt(l.small.count, 0)}`}`,
         'slowest within 2x the median',
         l.answered === l.requests && l.busy.slowestP99 <= 2 * Math.max(l.busy.medianP99, 1),
+      );
+    const iso = r.isolation;
+    if (l && iso)
+      row(
+        `the same load over installations 3 to ${fmt(r.installations, 0)} while 1 is rate-limited (every call 429) and 2 is down (503), ${fmt(iso.queued, 0)} posts queued in each: answered; p99 (calm: ${fmt(l.p99)} ms); the busy installations' median / slowest p99; the calls made with 1's token and 2's, refused`,
+        `${fmt(iso.answered, 0)} of ${fmt(iso.requests, 0)}; ${fmt(iso.p99)} ms; ${fmt(iso.busy.medianP99)} / ${fmt(iso.busy.slowestP99)} ms over ${iso.busy.count}; ${fmt(iso.limited.calls, 0)} (${fmt(iso.limited.refused, 0)} refused) and ${fmt(iso.down.calls, 0)} (${fmt(iso.down.refused, 0)} refused)`,
+        "the others' p99 within 2x the calm run's",
+        iso.answered === iso.requests && iso.p99 <= 2 * Math.max(l.p99, 1),
       );
   }
 }

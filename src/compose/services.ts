@@ -53,6 +53,8 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
     surfaces: s.surfaces,
     homes,
     turn: () => s.activity.turn(),
+    // What a local kind queued (a change expanded into its messages) may be another process's conversation's.
+    onQueued: s.ringBell,
     ...(s.crm.connectors.length > 0
       ? { crm: createCrmDelivery({ db, crm: s.crm, logger: logger.child({ component: 'crm' }) }) }
       : {}),

@@ -117,6 +117,8 @@ export interface Shared extends Base {
   windows: WindowPlanner;
   internalChannels: InternalChannels;
   onOutboxWrite: () => void;
+  /** Tells the other processes on the database that this one queued outbox rows (the worker's own writes). */
+  ringBell: () => void;
   /** Applies every change of a handoff after it is sent (core/lifecycle.ts). */
   lifecycle: Lifecycle;
   /** Messages about a handoff, rendered from its state (core/surfaces.ts). */

@@ -187,6 +187,20 @@ function followOrgAccess(
   });
 }
 
+/**
+ * After a commit that queued outbox rows: this process's outbox wakes, and the other processes hear the bell
+ * (Postgres: db/pg/bell.ts), rung after the commit, outside its transaction. `ringBell` alone: the outbox's own
+ * writes (it looks again anyway).
+ */
+function outboxWakes(opts: StartOptions, outbox: () => OutboxWorker | undefined) {
+  const ringBell = () => opts.bell?.ring(opts.scope?.id);
+  const onOutboxWrite = () => {
+    outbox()?.wake();
+    ringBell();
+  };
+  return { ringBell, onOutboxWrite };
+}
+
 /** The clients, the start-time answers and the services, without starting anything. */
 export async function wire(opts: StartOptions): Promise<{
   /** The settings with the program's live views (roles, managers): what every part of the app reads. */
@@ -215,7 +229,7 @@ export async function wire(opts: StartOptions): Promise<{
   followOrgAccess(startup, { directory, background, groups: [policies, program] });
   const activity = opts.activity ?? new RequestActivity();
   let outbox: OutboxWorker | undefined;
-  const onOutboxWrite = () => outbox?.wake();
+  const { ringBell, onOutboxWrite } = outboxWakes(opts, () => outbox);
   const internalChannels = createInternalChannels({
     configured: () => internalChannelSettings(config, program.book()),
     checked: startup.internalChannels,
@@ -252,6 +266,7 @@ export async function wire(opts: StartOptions): Promise<{
     program,
     internalChannels,
     onOutboxWrite,
+    ringBell,
     crm,
     policies,
     activity,

@@ -82,6 +82,8 @@ export async function postgresStorage(
     opened = await openPostgresDatabase(url, {
       max: opts.max ?? APP_CONNECTIONS.requests,
       background: opts.background ?? APP_CONNECTIONS.background,
+      // The app rings the outbox's bell itself after its commits (compose/wire.ts), not its trigger.
+      app: true,
       onConnectionError: (error) =>
         logger.warn({ err: error }, 'a Postgres connection was lost; the next request opens another'),
     });

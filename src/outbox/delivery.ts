@@ -20,7 +20,7 @@ import { DELIVERY_KINDS, isMethodLimit } from './kinds/table.js';
 import { type RetryDeps, recordFailure } from './retry.js';
 
 export type DeliveryDeps = GuardDeps &
-  RetryDeps & { ctx: DeliveryContext; timers: Timers; turn: () => Promise<void> };
+  RetryDeps & { ctx: DeliveryContext; timers: Timers; turn: () => Promise<void>; onQueued?: () => void };
 
 /** How far an attempt got with a row marked uncertain (see `deliver`). */
 interface Progress {
@@ -77,6 +77,7 @@ export class Delivery {
       for (const row of rows) await this.deliver(row);
       return;
     }
+    this.d.onQueued?.();
     for (const row of rows) pacing.forget(row.id);
   }
 
@@ -214,5 +215,6 @@ export class Delivery {
       await markDelivered(tx, row, now, outcome.posted);
       if (behind && key) await queueSurfaceUpdate(tx, key, now);
     });
+    if (kind.writes) this.d.onQueued?.();
   }
 }

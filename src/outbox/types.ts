@@ -82,4 +82,9 @@ export interface OutboxWorkerOptions {
    * (runtime/requestActivity.ts). Default: the next turn of the event loop.
    */
   turn?: () => Promise<void>;
+  /**
+   * Rows of local kinds committed, which may have queued more (a change expanded into its messages): the other
+   * processes on the database are told (the outbox's bell, db/pg/bell.ts), as after a request's commit.
+   */
+  onQueued?: () => void;
 }

@@ -100,6 +100,12 @@ describe('npm run bench', () => {
       expect(run.load?.answered).toBe(run.load?.requests);
       expect(run.sweep?.swept).toBe(run.installations);
     }
+    // With 10: the others answered while installation 1's Slack refused with 429 and 2's with 503, both tried.
+    const isolation = tenants.find((r) => r.installations === 10)?.isolation;
+    expect(isolation?.answered).toBe(isolation?.requests);
+    expect(isolation?.limited.refused).toBeGreaterThan(0);
+    expect(isolation?.down.refused).toBeGreaterThan(0);
+    expect(tenants.find((r) => r.installations === 1)?.isolation).toBeUndefined();
     // Every target is judged one way or the other, and every figure is a number.
     for (const row of report.rows.filter((r) => r.target)) expect(typeof row.ok).toBe('boolean');
     for (const row of report.rows) expect(row.value).toMatch(/\d/);

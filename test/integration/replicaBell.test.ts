@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import { enqueue } from '../../src/db/repositories/outbox.js';
 import { startHarness, waitFor } from '../support/harness.js';
 import { harnessEngine } from '../support/harnessEngine.js';
@@ -7,9 +8,9 @@ import { people } from '../support/people.js';
 
 /**
  * Rows another process queued reach Slack as they commit, not at the next poll (issue 56: the outbox's bell,
- * db/pg/bell.ts). Two replicas poll once a minute (OUTBOX_POLL_INTERVAL_MS' most); a third writer (the test's own
- * transaction, as a command-line tool or another replica's request would be) queues posts, which wakes neither app
- * by its own commit: only the bell can. SQLite has no such case (its file is locked to one process).
+ * db/pg/bell.ts). Two replicas poll once a minute (OUTBOX_POLL_INTERVAL_MS' most); a third writer (a connection of the
+ * test's own, as a command-line tool's would be) queues posts, which wakes neither app by its own commit: only the
+ * bell can, rung by the outbox's trigger. SQLite has no such case (its file is locked to one process).
  */
 
 const SLOW_POLL = { ...QUIET, OUTBOX_POLL_INTERVAL_MS: '60000' };
@@ -31,8 +32,11 @@ describe.runIf(harnessEngine() === 'postgres')('the outbox bell across replicas'
     const texts = () => a.slack.callsTo('chat.postMessage').map((call) => String(call.args.text));
     // Both started (each looked once at its start) and listen; the poll's next look is a minute away.
     await waitFor(async () => (await b.app.outbox.dueNow()) === 0, 8000, 'both started');
+    // A command-line tool's connection (not the app's: the trigger rings for it).
+    const tool = await openPostgresDatabase(a.databaseKey, { max: 1 });
+    stops.push(() => tool.close());
     for (const n of [1, 2, 3]) {
-      await a.database.db.transaction((tx) =>
+      await tool.db.transaction((tx) =>
         enqueue(
           tx,
           [

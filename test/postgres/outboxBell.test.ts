@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { BELL_CHANNEL, type OutboxBell, outboxBell } from '../../src/db/pg/bell.js';
+import { BELL_CHANNEL, type OutboxBell, outboxBell, RING_EVERY_MS } from '../../src/db/pg/bell.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { outboxRowsAt, queueRows } from '../contract/seed.js';
 import { createDatabase } from '../support/postgres.js';
@@ -157,6 +157,52 @@ describe("the outbox's bell on Postgres", () => {
     bell = undefined;
     await until(() => hand.waiting.length === 0);
     await listening(0);
+  });
+
+  it("is rung by the app after its commits, at most once per installation every 100 ms, and not by the app's trigger", async () => {
+    const hand = handTimers();
+    const app = outboxBell(url, { timers: hand.timers });
+    // What the server sends to a listener, in order (notifications arrive in commit order).
+    const raw = new pg.Client({ connectionString: url });
+    await raw.connect();
+    const heard: string[] = [];
+    raw.on('notification', (message) => heard.push(message.payload ?? ''));
+    await raw.query(`LISTEN ${BELL_CHANNEL}`);
+    try {
+      app.subscribe(
+        () => 9,
+        () => undefined,
+      );
+      await listening(2);
+      // The app's own connections queue rows without a ring (its trigger stays quiet for them); a tool's rings.
+      const own = await openPostgresDatabase(url, { max: 1, app: true });
+      try {
+        await queueRows(own.db, [outboxRowsAt(AT)({ dedupeKey: 'quiet', installationId: 9 })]);
+      } finally {
+        await own.close();
+      }
+      await queueRows(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'loud', installationId: 11 })]);
+      await until(() => heard.length === 1);
+      expect(heard).toEqual(['11']);
+      // The app rings after its commits: the first at once, the next two folded into one RING_EVERY_MS later.
+      app.ring(9);
+      await until(() => heard.length === 2);
+      app.ring(9);
+      app.ring(9);
+      expect(hand.waiting.map((w) => w.ms)).toEqual([RING_EVERY_MS]);
+      hand.fire();
+      await until(() => heard.length === 3);
+      expect(hand.waiting.map((w) => w.ms)).toEqual([RING_EVERY_MS]);
+      hand.fire();
+      // Nothing asked meanwhile: no more rings; the next goes at once again. Before its installation is known: any.
+      expect(hand.waiting).toEqual([]);
+      app.ring(undefined);
+      await until(() => heard.length === 4);
+      expect(heard).toEqual(['11', '9', '9', '']);
+    } finally {
+      await app.close();
+      await raw.end();
+    }
   });
 
   it('is rung by the migration’s trigger with the installation’s id and nothing else', async () => {

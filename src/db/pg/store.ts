@@ -48,6 +48,11 @@ export function appPool(
     onError?: (error: Error) => void;
     /** Connections of their own for the work that can wait (`RoutedPool` below); none: one pool for all. */
     background?: number;
+    /**
+     * The app's own connections: they tell the outbox's trigger not to ring its bell (`cosell.bell` = 'app',
+     * migrations-pg 0028), since the app rings it itself after its commits (bell.ts `ring`).
+     */
+    app?: boolean;
   },
 ): pg.Pool {
   const config = (max: number): pg.PoolConfig => ({
@@ -61,7 +66,11 @@ export function appPool(
   const onError = opts.onError ?? (() => {});
   const listen = (pool: pg.Pool) => {
     pool.on('error', onError);
-    pool.on('connect', (client) => client.on('error', onError));
+    pool.on('connect', (client) => {
+      client.on('error', onError);
+      // Queued before any statement of the connection's first user: the session's setting, for the trigger.
+      if (opts.app) client.query("select set_config('cosell.bell', 'app', false)").catch(() => undefined);
+    });
     return pool;
   };
   if (!opts.background) return listen(new pg.Pool(config(opts.max)));
@@ -118,6 +127,8 @@ export async function openPostgresDatabase(
     max?: number;
     /** Connections of their own for the work that can wait (`RoutedPool`); unset: one pool for all (the tools). */
     background?: number;
+    /** The app's: it rings the outbox's bell itself, so its connections ask the trigger not to (`appPool`). */
+    app?: boolean;
     /** A client's connection failed (the server restarted): the pool drops it and connects anew when asked. */
     onConnectionError?: (error: Error) => void;
   } = {},
@@ -126,6 +137,7 @@ export async function openPostgresDatabase(
     max: opts.max ?? 10,
     name: 'cosell-handoff',
     ...(opts.background ? { background: opts.background } : {}),
+    ...(opts.app ? { app: true } : {}),
     ...(opts.onConnectionError ? { onError: opts.onConnectionError } : {}),
   });
   let migrations: MigrationsApplied;

@@ -756,11 +756,12 @@ export class FakeSlack {
     await closed;
   }
 
-  private takeFailure(method: string, args: Args = {}): Failure | undefined {
+  private takeFailure(method: string, args: Args = {}, token?: string): Failure | undefined {
     const entry = this.failures.find(
       (f) =>
         f.remaining > 0 &&
         (f.failure.channel === undefined || f.failure.channel === args.channel) &&
+        (f.failure.token === undefined || f.failure.token === token) &&
         (f.method === method || (f.method === '*' && method !== RESPONSE_URL && method !== FILE_UPLOAD)),
     );
     if (!entry) return undefined;
@@ -906,7 +907,7 @@ export class FakeSlack {
     if (token) call.token = token;
     this.calls.push(call);
 
-    const failure = this.takeFailure(method, args);
+    const failure = this.takeFailure(method, args, token);
     if (failure && answersInstead(failure) && (failure.afterProcessing || failure.truncateAt !== undefined)) {
       // Slack did the work; the answer is lost on the way back (an edge's page, a cut body, a 5xx, a timeout).
       const result = this.process(method, args, token, parseError);

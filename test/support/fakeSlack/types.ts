@@ -112,6 +112,11 @@ export interface Failure {
    * that conversation, whichever conversation the app delivers to first.
    */
   channel?: string;
+  /**
+   * Only calls made with this token: one installation's Slack rate-limited or down while the others' is not (the
+   * bench's tenants section).
+   */
+  token?: string;
 }
 
 export interface StoredMessage {
