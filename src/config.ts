@@ -130,6 +130,8 @@ export interface Config {
           fields: { classification?: string; partner?: string };
         }
       | undefined;
+    /** HUBSPOT_API_URL, for an installation's own HubSpot too (crm/ownCrm.ts); unset: HubSpot's. */
+    hubspotApiUrl?: string;
     /** How often the records of accepted linked handoffs are read for closed deals. */
     pollSeconds: number;
     /**
@@ -333,6 +335,7 @@ function crmOf(e: Env): Config['crm'] {
           }),
         }
       : undefined,
+    hubspotApiUrl: e.HUBSPOT_API_URL.replace(/\/$/, ''),
     pollSeconds: e.CRM_POLL_SECONDS,
     installations:
       e.CRM_INSTALLATIONS === 'first' || e.CRM_INSTALLATIONS === 'all'

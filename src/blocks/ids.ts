@@ -32,7 +32,12 @@ export const CALLBACK_ID = {
   scoreWeights: 'revops_score_weights_modal',
   /** "Review attribution" (issue 54): RevOps keep or change a class the CRM contradicts, with a reason. */
   attributionReview: 'attribution_review_modal',
+  /** A workspace's own CRM (issue 55): its admins give its credentials (`/handoff crm salesforce|hubspot`). */
+  crmConnect: 'crm_connect_modal',
 } as const;
+
+/** The CRM form's inputs, one per credential (domain/crmCredentials.ts), by the credential's key. */
+export const crmCredentialBlockId = (key: string) => `crm_${key}`;
 
 /** The "Review attribution" modal's one input: why (kept with the decision). */
 export const ATTRIBUTION_REVIEW_BLOCK_ID = 'attribution_review_note';

@@ -259,6 +259,7 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     slackRejected: () => s.clients.connection.rejected,
     editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
     ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
+    ...(s.ownCrm ? { ownCrm: s.ownCrm } : {}),
     covers: s.covers,
     myDays: p.myDays,
     programAdmin: programAdminOf(s),

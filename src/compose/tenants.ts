@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { healthRoute, installRoutes } from '../app.js';
-import { type CrmInstallation, crmServes, withoutCrm } from '../crm/connectors.js';
 import { scopedTo } from '../db/installationScope.js';
 import { firstInstallation, installationByKey } from '../db/repositories/installations.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
@@ -12,7 +11,14 @@ import {
   type EventAuthorization,
   sharedEventContext,
 } from '../install/eventAuthorizations.js';
-import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
+import {
+  createInstalls,
+  INSTALL_PATH,
+  type Installation,
+  type Installs,
+  OAUTH_REDIRECT_PATH,
+} from '../install/oauth.js';
+import { tokenKey } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
 import { createReceiver } from '../receiver.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
@@ -20,6 +26,7 @@ import { processHolder } from '../runtime/jobClaims.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import type { StatusServer } from '../runtime/statusServer.js';
 import { buildTenant, listenOn, type RunningApp, runningOf, type Tenant } from './tenant.js';
+import { tenantCrm } from './tenantCrm.js';
 import type { StartOptions } from './types.js';
 
 /**
@@ -97,6 +104,47 @@ function tenantRouter(tenants: Map<string, Tenant>) {
   };
 }
 
+/** One installation's tenant, built on its rows with its CRM (tenantCrm.ts), not started. */
+async function makeTenant(
+  given: StartOptions,
+  installation: Installation,
+  installKey: string,
+  parts: {
+    key: Buffer | undefined;
+    activity: RequestActivity;
+    made: Parameters<typeof buildTenant>[1];
+    crmChanged: () => void;
+    uninstalled: () => void;
+  },
+): Promise<Tenant> {
+  const row = await installationByKey(given.db, installKey);
+  if (!row) throw new Error(`no installation ${installKey}`);
+  const scope = { id: row.id };
+  const db = scopedTo(given.db, scope);
+  const logger = given.logger.child({ installation: installKey });
+  const first = (await firstInstallation(given.db))?.id === row.id;
+  const crm = await tenantCrm(given, { ...row, first }, { db, key: parts.key, logger }, parts.crmChanged);
+  return buildTenant(
+    {
+      ...given,
+      ...crm,
+      db,
+      scope,
+      logger,
+      activity: parts.activity,
+      installs: {
+        ...installation,
+        // Slack said the app was uninstalled there: its tokens go, and its tenant stops.
+        async uninstalled() {
+          await installation.uninstalled();
+          parts.uninstalled();
+        },
+      },
+    },
+    parts.made,
+  );
+}
+
 /** The tenants of an install, by installation key: started when installed, stopped when uninstalled. */
 function tenantRegistry(given: StartOptions, installs: Installs, holder: string, status: StatusServer) {
   const { logger } = given;
@@ -114,38 +162,43 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     await tenant.stop();
     logger.info({ installation: installKey }, 'no longer serving an installation: it was uninstalled');
   };
+  const key = given.config.slack.oauth ? tokenKey(given.config.slack.oauth.tokenKey) : undefined;
+  // Built again when its admins connect or disconnect its own CRM: one at a time per installation.
+  const rebuilds = new Map<string, Promise<void>>();
+  const crmChanged = (installKey: string) => () => {
+    const next = (rebuilds.get(installKey) ?? Promise.resolve()).then(() => rebuild(installKey));
+    rebuilds.set(installKey, next);
+    lifecycle.run(`the tenant of ${installKey} built again with its CRM`, () => next);
+  };
+  const make = (installKey: string) =>
+    makeTenant(given, installs.of(installKey), installKey, {
+      key,
+      activity,
+      made: { holder, status, receiver: noTransport() },
+      crmChanged: crmChanged(installKey),
+      // Slack said the app was uninstalled there: its tenant stops once this request is done.
+      uninstalled: () =>
+        lifecycle.run(`the tenant of ${installKey} stopped after its uninstall`, () => retire(installKey)),
+    });
   const build = async (installKey: string) => {
-    const row = await installationByKey(given.db, installKey);
-    if (!row) throw new Error(`no installation ${installKey}`);
-    const installation = installs.of(installKey);
-    const scope = { id: row.id };
-    const crm = crmOf(given, { ...row, first: (await firstInstallation(given.db))?.id === row.id });
-    const tenant = await buildTenant(
-      {
-        ...given,
-        ...crm,
-        db: scopedTo(given.db, scope),
-        scope,
-        logger: logger.child({ installation: installKey }),
-        activity,
-        installs: {
-          ...installation,
-          // Slack said the app was uninstalled there: its tokens go, and its tenant stops once this request is done.
-          async uninstalled() {
-            await installation.uninstalled();
-            lifecycle.run(`the tenant of ${installKey} stopped after its uninstall`, () =>
-              retire(installKey),
-            );
-          },
-        },
-      },
-      { holder, status, receiver: noTransport() },
-    );
+    const tenant = await make(installKey);
     tenants.set(installKey, tenant);
     router.changed();
     await tenant.run();
     logger.info({ installation: installKey }, 'serving an installation');
   };
+  // The new tenant takes the requests from now on; the old one finishes its work, then the new one's starts.
+  async function rebuild(installKey: string) {
+    const old = tenants.get(installKey);
+    if (!old) return;
+    const tenant = await make(installKey);
+    if (tenants.get(installKey) !== old) return; // uninstalled meanwhile
+    tenants.set(installKey, tenant);
+    router.changed();
+    await old.stop();
+    await tenant.run();
+    logger.info({ installation: installKey }, 'serving an installation with its CRM as it is now');
+  }
   const start = (installKey: string): Promise<void> => {
     const already = starting.get(installKey);
     if (already) return already;
@@ -159,26 +212,6 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
       lifecycle.run(`the tenant of ${installKey} started after its install`, () => start(installKey));
   });
   return { tenants, router, activity, lifecycle, start };
-}
-
-/**
- * The CRM of an installation: the deployment's, when CRM_INSTALLATIONS says it serves this installation
- * (crm/connectors.ts `crmServes`); else none, so the installation's handoffs never reach another company's CRM.
- */
-function crmOf(given: StartOptions, installation: CrmInstallation): Pick<StartOptions, 'config' | 'crm'> {
-  const serves = crmServes(given.config.crm.installations, installation);
-  const connected = Boolean(
-    given.crm?.connectors.length || given.config.crm.salesforce || given.config.crm.hubspot,
-  );
-  if (connected)
-    given.logger.info(
-      { installation: installation.installKey, rule: given.config.crm.installations },
-      serves
-        ? 'the CRM settings serve this installation'
-        : 'the CRM settings do not serve this installation: no CRM here',
-    );
-  if (serves) return { config: given.config, ...(given.crm ? { crm: given.crm } : {}) };
-  return { config: withoutCrm(given.config) };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import type { WindowPlanner } from '../core/responseWindow.js';
 import type { Surfaces } from '../core/surfaces.js';
 import type { Crm } from '../crm/index.js';
+import type { OwnCrm } from '../crm/ownCrm.js';
 import type { CrmReadBack } from '../crm/readBack.js';
 import type { Db } from '../db/client.js';
 import type { InstallationScope } from '../db/installationScope.js';
@@ -38,6 +39,12 @@ export interface Base {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /**
+   * An installation's own CRM, its admins connect from Slack (crm/ownCrm.ts; OAuth installs). When its credentials
+   * are what `config.crm` holds (`ownCrmInUse`), a refusal at start is logged, not fatal: the others go on.
+   */
+  ownCrm?: OwnCrm;
+  ownCrmInUse?: boolean;
   /** This process, as the holder of its scheduled slots and outbox conversations (runtime/jobClaims.ts): one value. */
   holder?: string;
   /**

@@ -222,7 +222,8 @@ export async function wire(opts: StartOptions): Promise<{
   await keepRevocations(opts, config, clients, startup);
   const crm = opts.crm ?? crmFromConfig(config, logger);
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
-  if (!opts.crm) await verifyCrm(crm, logger);
+  // An installation's own CRM refusing its credentials stops nothing: its admin is told when they look (/handoff crm).
+  if (!opts.crm) await verifyCrm(crm, logger, { refusalStops: !opts.ownCrmInUse });
   const policies = policiesOf(config, program, directory, logger);
   await policies.refreshGroups();
   const background = createBackgroundWork(logger);

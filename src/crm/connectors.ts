@@ -74,14 +74,25 @@ export function crmFromConfig(config: { crm: Config['crm'] }, logger: Logger, bu
  * At start: each connected CRM must accept the credentials. A refusal stops the start with what to check, like a
  * refused Slack token; a CRM that cannot be reached does not (what it is owed waits in the outbox).
  */
-export async function verifyCrm(crm: Crm, logger: Logger): Promise<void> {
+export async function verifyCrm(
+  crm: Crm,
+  logger: Logger,
+  opts: { refusalStops: boolean } = { refusalStops: true },
+): Promise<void> {
   for (const connector of crm.connectors) {
     try {
       await connector.verify();
       logger.info({ system: connector.system }, `${connector.label} connected: the CRM loop is on`);
     } catch (error) {
-      if (error instanceof CrmError && error.opts.auth) {
+      if (error instanceof CrmError && error.opts.auth && opts.refusalStops) {
         throw new Error(`${error.message}. Check ${CRM_MODULES[connector.system].credentials}.`);
+      }
+      if (error instanceof CrmError && error.opts.auth) {
+        logger.error(
+          { system: connector.system, err: error.message },
+          `${connector.label} refused this installation's own credentials: its CRM writes are parked until an admin connects it again (/handoff crm)`,
+        );
+        continue;
       }
       if (error instanceof CrmError && error.opts.unexpected) {
         // Something answered at the CRM's address, but not the CRM: nothing it says can be trusted (npm run doctor).

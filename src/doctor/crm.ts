@@ -1,8 +1,11 @@
 import { crmFromConfig, crmServes } from '../crm/connectors.js';
+import { crmRefusal, type OwnCrmConnection, ownCrmOf } from '../crm/ownCrm.js';
 import { createSalesforce, type SalesforceConnector } from '../crm/salesforce.js';
 import { type CrmConnector, CrmError, type CrmRead } from '../crm/types.js';
+import { scopedTo } from '../db/installationScope.js';
 import { firstInstallation, installedNow } from '../db/repositories/installations.js';
-import type { CrmSystem } from '../domain/crmLink.js';
+import { CRMS as CRM_WORDS, type CrmSystem } from '../domain/crmLink.js';
+import { tokenKey } from '../install/seal.js';
 import { loginUrlWarning, myDomainRefusal } from './salesforceLoginUrl.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
@@ -150,26 +153,56 @@ async function checkCrm(ctx: DoctorContext): Promise<Finding[]> {
   return [...findings, ...(await servedFindings(ctx))];
 }
 
-/** An OAuth install: which of its installations the CRM settings serve (CRM_INSTALLATIONS), and which have none. */
+/**
+ * An OAuth install: the installations that connected their own CRM (each checked with its CRM), which of the others
+ * the CRM settings serve (CRM_INSTALLATIONS), and which have none.
+ */
 async function servedFindings(ctx: DoctorContext): Promise<Finding[]> {
-  const rule = ctx.config?.crm.installations;
-  if (!ctx.database || !ctx.config?.slack.oauth || rule === undefined) return [];
-  const first = await firstInstallation(ctx.database.db);
-  const rows = await installedNow(ctx.database.db);
-  const served = rows.filter((row) => crmServes(rule, { ...row, first: row.id === first?.id }));
-  const others = rows.filter((row) => !served.includes(row)).map((row) => row.installKey);
+  if (!ctx.database || !ctx.config?.slack.oauth) return [];
+  const rule = ctx.config.crm.installations;
+  const { oauth } = ctx.config.slack;
+  const { db } = ctx.database;
+  const first = await firstInstallation(db);
+  const rows = await installedNow(db);
+  const own = new Map<string, OwnCrmConnection[]>();
+  for (const row of rows) {
+    const connected = await ownCrmOf(scopedTo(db, { id: row.id }), tokenKey(oauth.tokenKey), ctx.logger);
+    if (connected.length > 0) own.set(row.installKey, connected);
+  }
+  const settingsRows = rows.filter((row) => !own.has(row.installKey));
+  const served = settingsRows.filter((row) => crmServes(rule, { ...row, first: row.id === first?.id }));
+  const others = settingsRows.filter((row) => !served.includes(row)).map((row) => row.installKey);
   const named = typeof rule === 'string' ? rule : rule.join(',');
+  const ownFindings = await Promise.all(
+    [...own].flatMap(([installKey, connected]) => connected.map((c) => ownFinding(ctx, installKey, c))),
+  );
+  if (settingsRows.length === 0) return ownFindings;
   return [
+    ...ownFindings,
     {
       status: others.length > 0 ? 'warn' : 'pass',
       text: `The CRM settings serve ${served.map((row) => row.installKey).join(', ') || 'no installation in force'} (CRM_INSTALLATIONS=${named})${others.length > 0 ? `; ${others.join(', ')} ha${others.length === 1 ? 's' : 've'} no CRM` : ''}.`,
       ...(others.length > 0
         ? {
-            fix: "One CRM is one company's records: set CRM_INSTALLATIONS=all only when every workspace installed is the same company (docs/crm.md#several-workspaces).",
+            fix: "One CRM is one company's records: an admin of each other workspace connects its own with /handoff crm, or set CRM_INSTALLATIONS=all only when every workspace installed is the same company (docs/crm.md#several-workspaces).",
           }
         : {}),
     },
   ];
+}
+
+/** An installation's own CRM, checked with that CRM. */
+async function ownFinding(ctx: DoctorContext, installKey: string, c: OwnCrmConnection): Promise<Finding> {
+  const { label } = CRM_WORDS[c.system];
+  const said = `${installKey} connected its own ${label} (by ${c.connectedBy}, ${c.connectedAt.toISOString().slice(0, 10)})`;
+  const crm = ctx.config?.crm;
+  const refusal = crm ? await crmRefusal(c.system, c.values, crm, ctx.logger, 15_000) : undefined;
+  if (!refusal) return { status: 'pass', text: `${said}, and ${label} accepts its credentials.` };
+  return {
+    status: 'fail',
+    text: `${said}: ${refusal}`,
+    fix: `An admin of that workspace connects it again with /handoff crm ${c.system} (docs/crm.md#several-workspaces).`,
+  };
 }
 
 export const crmCheck: Check = { title: 'CRM', needs: ['settings'], run: checkCrm };

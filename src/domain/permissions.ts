@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   scoreCheck: ['revops', 'admin'],
   /** The score's weights (the score view's Weights editor, audited in the program's history; issue 54). */
   scoreWeights: ['revops', 'admin'],
+  /** Connect the workspace's own CRM, or disconnect it (`/handoff crm`, an OAuth install; issue 55). */
+  crm: ['admin'],
 } as const satisfies Record<string, readonly ProgramRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

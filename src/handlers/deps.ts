@@ -5,6 +5,7 @@ import type { HeldBack } from '../core/heldBack.js';
 import type { Replies } from '../core/replies.js';
 import type { RequestContext } from '../core/requestContext.js';
 import type { Crm } from '../crm/index.js';
+import type { OwnCrm } from '../crm/ownCrm.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { PoolChoice } from '../domain/escalation.js';
 import type { PeriodKey } from '../domain/periods.js';
@@ -104,6 +105,8 @@ export interface HandlerDeps {
   pools: () => PoolChoice[];
   /** The connected CRMs (checks a CRM field with the CRM); absent when none is. */
   crm?: Crm;
+  /** The installation's own CRM, connected by its admins (`/handoff crm`); absent on a token deployment. */
+  ownCrm?: OwnCrm;
   /** Whether this person may edit this handoff now (an Edit button is shown only then). */
   editable: (ctx: RequestContext, h: HandoffRow) => boolean;
   /** The code Slack gave when it refused the bot token, while it does (the app is disconnected); else undefined. */

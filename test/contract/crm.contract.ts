@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import {
+  crmConnectionsOf,
+  deleteCrmConnection,
   findEvent,
   findOpenLinked,
   findRelinked,
   hasCorrectionByPerson,
   insertClassificationCorrection,
+  saveCrmConnection,
 } from '../../src/db/repositories/crm.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
@@ -192,6 +195,36 @@ export function crmContract(engine: Engine): void {
         },
       ]);
       expect(rows[0]?.correctedAt).toEqual(at);
+    });
+
+    it("keeps an installation's own CRM connections: one per CRM, replaced when connected again, deleted", async () => {
+      expect(await crmConnectionsOf(db)).toEqual([]);
+      const later = new Date(at.getTime() + 60_000);
+      const hubspot = {
+        system: 'hubspot' as const,
+        sealed: 'v1.a.b.c',
+        connectedBy: 'U0ADMIN',
+        connectedAt: at,
+      };
+      const salesforce = {
+        system: 'salesforce' as const,
+        sealed: 'v1.d.e.f',
+        connectedBy: 'U0ADMIN',
+        connectedAt: at,
+      };
+      await db.transaction((tx) => saveCrmConnection(tx, hubspot));
+      await db.transaction((tx) => saveCrmConnection(tx, salesforce));
+      // Connected again: the same CRM's row is replaced, not added.
+      const again = { ...hubspot, sealed: 'v1.g.h.i', connectedBy: 'U0OTHER', connectedAt: later };
+      await db.transaction((tx) => saveCrmConnection(tx, again));
+      const own = { installationId: expect.any(Number) };
+      expect(await crmConnectionsOf(db)).toEqual([
+        { ...own, ...again },
+        { ...own, ...salesforce },
+      ]);
+      expect(await db.transaction((tx) => deleteCrmConnection(tx, 'hubspot'))).toBe(true);
+      expect(await db.transaction((tx) => deleteCrmConnection(tx, 'hubspot'))).toBe(false);
+      expect(await crmConnectionsOf(db)).toEqual([{ ...own, ...salesforce }]);
     });
 
     it('refuses a correction of a handoff that does not exist, and keeps nothing of it', async () => {

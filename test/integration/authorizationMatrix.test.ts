@@ -1236,6 +1236,22 @@ const COMMANDS: readonly CommandRow[] = [
     },
   },
   {
+    // Issue 55: which CRM serves the workspace, and connecting its own (the matrix runs on an OAuth install).
+    name: '/handoff crm',
+    allowed: COMMAND_ALLOWED.admin,
+    permission: 'crm',
+    forbidden: commandReply.forbidden('crm'),
+    readOnly: true,
+    async prepare(h) {
+      return {
+        text: 'crm',
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toContain('*No CRM is connected for this workspace:*');
+        },
+      };
+    },
+  },
+  {
     name: '/handoff <account> (opens the packet)',
     allowed: COMMAND_ALLOWED.anyInternal,
     readOnly: true,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
+import { commandReply } from '../../src/blocks/commandReplies.js';
+import { ACTION_ID, CALLBACK_ID, crmCredentialBlockId } from '../../src/blocks/ids.js';
 import { PARTNER_CHANNEL_HELD } from '../../src/blocks/notices.js';
 import { scopedTo } from '../../src/db/installationScope.js';
 import { acceptHandoff, acceptValues } from '../support/acceptFlow.js';
@@ -11,6 +12,7 @@ import { noteHeadings } from '../support/afterAcceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
+import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { EventSender } from '../support/fakeSlack/events.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { type ForeignRequest, requestsFrom } from '../support/foreignRequests.js';
@@ -569,6 +571,159 @@ describe('two workspaces on one deployment', () => {
       status: 'warn',
       text: `The CRM settings serve ${TEAM} (CRM_INSTALLATIONS=first); ${BETA} has no CRM.`,
     });
+  });
+
+  it('a workspace connects its own CRM from Slack: its admins only, checked with the CRM, sealed, served at once', async () => {
+    const hs = await FakeHubspot.start();
+    stops.push(() => hs.stop());
+    const sf = await FakeSalesforce.start({
+      clientId: 'beta-consumer-key',
+      clientSecret: 'beta-consumer-secret',
+    });
+    stops.push(() => sf.stop());
+    // The deployment's CRM settings (HubSpot) serve the first installation, Acme.
+    const crmEnv = { HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl };
+    const { h, slack, second, betaId } = await bothInstalled({ env: crmEnv });
+    const betaTenant = h.app.tenants()[1];
+    const roles = { admin: { users: [beta.owner.id] }, revops: { users: [] } };
+    expect(
+      await betaTenant?.wired.program.edit({ actor: beta.owner.id, kind: 'roles', body: roles }),
+    ).toMatchObject({ ok: true });
+    // `/handoff crm` typed in Beta: the reply on its response URL.
+    const crm = async (who: { id: string; name: string }, text: string) => {
+      const url = slack.responseUrl();
+      const asked = await h.command({
+        user_id: who.id,
+        user_name: who.name,
+        team_id: BETA,
+        text,
+        response_url: url,
+        trigger_id: second.issueTriggerId(),
+      });
+      expect(asked.status).toBe(200);
+      return url;
+    };
+    const replyTo = (url: string) =>
+      waitFor(
+        () => slack.responses.find((r) => r.url === url)?.body.text as string | undefined,
+        5000,
+        'the reply',
+      );
+    // Beta's author is not its admin; Acme's admin is none of Beta's: both refused, nothing opened.
+    expect(await replyTo(await crm(beta.author, 'crm salesforce'))).toBe(commandReply.forbidden('crm'));
+    expect(await replyTo(await crm(beta.owner, 'crm'))).toContain(
+      '*No CRM is connected for this workspace:*',
+    );
+    const opens = slack.callsTo('views.open').length;
+    expect(await crm(beta.owner, 'crm salesforce')).toBeTruthy();
+    const opened = await waitFor(() => slack.callsTo('views.open')[opens], 5000, 'the CRM form');
+    const form = opened.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string }[];
+    };
+    expect(form.callback_id).toBe(CALLBACK_ID.crmConnect);
+    expect(form.blocks.map((b) => b.block_id).filter(Boolean)).toEqual(
+      ['loginUrl', 'clientId', 'clientSecret'].map(crmCredentialBlockId),
+    );
+    const submit = async (who: typeof beta.owner, given: Record<string, string>) => {
+      const values = Object.fromEntries(
+        Object.entries(given).map(([key, value]) => [
+          crmCredentialBlockId(key),
+          { value: { type: 'plain_text_input', value } },
+        ]),
+      );
+      const answer = await h.interact(
+        fromBeta(
+          viewSubmission({
+            user: who,
+            callbackId: CALLBACK_ID.crmConnect,
+            privateMetadata: form.private_metadata,
+            values,
+          }),
+        ),
+      );
+      expect(answer.status).toBe(200);
+      const text = await answer.text();
+      return (text ? JSON.parse(text) : {}) as { response_action?: string; errors?: Record<string, string> };
+    };
+    const stored = () =>
+      h.database.db
+        .select()
+        .from(h.tables.crmConnections)
+        .where(eq(h.tables.crmConnections.installationId, betaId));
+    const credentials = { loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret };
+    // A plain http address elsewhere than this machine, and a secret Salesforce refuses: said under their fields.
+    const refused = await submit(beta.owner, { ...credentials, loginUrl: 'http://login.example.com' });
+    expect(refused.errors).toEqual({
+      [crmCredentialBlockId('loginUrl')]: 'The address must start with https://.',
+    });
+    const wrong = await submit(beta.owner, { ...credentials, clientSecret: 'not-the-secret' });
+    expect(wrong.errors?.[crmCredentialBlockId('clientSecret')]).toMatch(
+      /^Salesforce refused these credentials/,
+    );
+    // A form submitted by someone who is not Beta's admin is refused too (the command is not the only door).
+    expect(await submit(beta.author, credentials)).toEqual({});
+    expect(await stored()).toEqual([]);
+
+    const done = await submit(beta.owner, credentials);
+    expect(done).toMatchObject({ response_action: 'update' });
+    const [row] = await stored();
+    expect(row).toMatchObject({ system: 'salesforce', connectedBy: beta.owner.id });
+    // Sealed: neither the secret nor the key is in the row.
+    expect(row?.sealed).not.toContain(sf.clientSecret);
+    expect(row?.sealed).not.toContain(sf.clientId);
+    await waitFor(() => h.app.tenants()[1] !== betaTenant, 10_000, "Beta's tenant built with its own CRM");
+    expect(await replyTo(await crm(beta.owner, 'crm'))).toContain(
+      `*Salesforce* is this workspace's CRM, connected by <@${beta.owner.id}>`,
+    );
+
+    // Each workspace's accepted handoff is written to its own company's CRM only.
+    const acmeDeal = hs.addDeal({ name: 'Northwind platform' });
+    const betaOpportunity = sf.addOpportunity({ name: 'Contoso platform' });
+    await sendIn(h, 'acme', 'Northwind Logistics', { crmOpportunity: acmeDeal });
+    await sendIn(h, 'beta', 'Contoso Freight', { crmOpportunity: betaOpportunity });
+    const { handoffs } = h.tables;
+    const idOf = async (name: string) =>
+      (await h.database.db.select().from(handoffs).where(eq(handoffs.accountName, name)))[0]?.id as number;
+    expect(await acceptHandoff(h, { handoffId: await idOf('Northwind Logistics') })).toEqual({});
+    await acceptInBeta(h, second, await idOf('Contoso Freight'));
+    await waitFor(
+      () => noteHeadings(hs, acmeDeal).length > 0,
+      10_000,
+      "Acme's accept noted on its HubSpot deal",
+    );
+    await waitFor(
+      () => sf.tasks().some((t) => t.WhatId === betaOpportunity),
+      10_000,
+      "Beta's Task in its Salesforce",
+    );
+    await quiet(h);
+    expect(JSON.stringify(hs.calls)).not.toContain('Contoso');
+    expect(JSON.stringify(sf.tasks())).not.toContain('Northwind');
+
+    // The doctor checks Beta's own CRM with Salesforce, and says the settings serve Acme.
+    const doctor = (await doctorOn(h, slack, crmEnv)).results.find((r) => r.title === 'CRM');
+    expect(doctor?.findings.slice(-2)).toMatchObject([
+      {
+        status: 'pass',
+        text: expect.stringMatching(
+          new RegExp(`^${BETA} connected its own Salesforce .*accepts its credentials`),
+        ),
+      },
+      { status: 'pass', text: `The CRM settings serve ${TEAM} (CRM_INSTALLATIONS=first).` },
+    ]);
+
+    // Disconnected: the row goes, and Beta's tenant is built again with no CRM.
+    const connected = h.app.tenants()[1];
+    expect(await replyTo(await crm(beta.owner, 'crm off salesforce'))).toBe(
+      'Salesforce is disconnected: handoffs accepted from now on are not written to it. Its credentials are deleted.',
+    );
+    expect(await stored()).toEqual([]);
+    await waitFor(() => h.app.tenants()[1] !== connected, 10_000, "Beta's tenant built again without it");
+    expect(await replyTo(await crm(beta.owner, 'crm'))).toContain(
+      '*No CRM is connected for this workspace:*',
+    );
   });
 
   it('one workspace held by Slack’s rate limit does not slow the other: each outbox paces its own token', async () => {

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, isNull, ne, notLike, or, sql } from 'drizz
 import type { CrmSystem } from '../../domain/crmLink.js';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
-import type { classificationCorrections, HandoffEventRow, HandoffRow } from '../schema.js';
+import type { CrmConnectionRow, classificationCorrections, HandoffEventRow, HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -81,4 +81,32 @@ export async function insertClassificationCorrection(
 ): Promise<void> {
   const { classificationCorrections } = tablesOf(exec);
   await exec.insert(classificationCorrections).values(row);
+}
+
+/** The installation's own CRM connections (issue 55; crm/ownCrm.ts), their credentials sealed. */
+export async function crmConnectionsOf(exec: Executor): Promise<CrmConnectionRow[]> {
+  const { crmConnections } = tablesOf(exec);
+  return exec.select().from(crmConnections).orderBy(crmConnections.system);
+}
+
+/** Connects the installation's own CRM, replacing its earlier credentials for that CRM. */
+export async function saveCrmConnection(exec: Tx, row: CrmConnectionRow): Promise<void> {
+  const { crmConnections } = tablesOf(exec);
+  await exec
+    .insert(crmConnections)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [crmConnections.installationId, crmConnections.system],
+      set: { sealed: row.sealed, connectedBy: row.connectedBy, connectedAt: row.connectedAt },
+    });
+}
+
+/** Disconnects the installation's own CRM; whether it had one. */
+export async function deleteCrmConnection(exec: Tx, system: CrmSystem): Promise<boolean> {
+  const { crmConnections } = tablesOf(exec);
+  const gone = await exec
+    .delete(crmConnections)
+    .where(eq(crmConnections.system, system))
+    .returning({ system: crmConnections.system });
+  return gone.length > 0;
 }

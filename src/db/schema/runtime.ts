@@ -1,4 +1,5 @@
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { CRM_SYSTEMS } from '../../domain/crmLink.js';
 import { installationId, type Stored, timestamp } from '../columns.js';
 
 /**
@@ -93,3 +94,24 @@ export const installations = sqliteTable('installations', {
 });
 
 export type InstallationRow = Stored<typeof installations.$inferSelect>;
+
+/**
+ * An installation's own CRM (issue 55): on a deployment serving several workspaces, each company connects its own
+ * Salesforce or HubSpot from Slack (`/handoff crm`, its admins). The credentials are sealed with SLACK_TOKEN_KEY as
+ * the Slack tokens are, never in the clear; who connected it and when are not secret. One row per installation and
+ * CRM; a disconnect deletes it.
+ */
+export const crmConnections = sqliteTable(
+  'crm_connections',
+  {
+    system: text('system', { enum: CRM_SYSTEMS }).notNull(),
+    /** The CRM's credentials (crm/ownCrm.ts), JSON, sealed. */
+    sealed: text('sealed').notNull(),
+    connectedBy: text('connected_by').notNull(),
+    connectedAt: timestamp('connected_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.system] })],
+);
+
+export type CrmConnectionRow = Stored<typeof crmConnections.$inferSelect>;

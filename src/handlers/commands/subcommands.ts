@@ -2,6 +2,7 @@ import { commandReply } from '../../blocks/commandReplies.js';
 import type { RequestContext } from '../../core/requestContext.js';
 import { may, PERMISSIONS, type ProgramRoles } from '../../domain/permissions.js';
 import type { Subcommand } from './call.js';
+import { crmCommand } from './crm.js';
 import { partnersCommand } from './partners.js';
 import { pauseCommand, resumeCommand } from './pause.js';
 import { askCommand, coverCommand, editCommand, listCommand, viewCommand } from './personal.js';
@@ -146,6 +147,19 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
       },
     ],
     run: stepsCommand,
+  },
+  {
+    name: 'crm',
+    usage: '/handoff crm salesforce',
+    usageNote:
+      '(or `hubspot`) connects your company’s own CRM, `/handoff crm off salesforce` disconnects it, `/handoff crm` shows which serves this workspace.',
+    help: [
+      {
+        text: '*`/handoff crm`*: which CRM serves this workspace; *`/handoff crm salesforce`* or *`hubspot`* connects your company’s own, *`/handoff crm off <crm>`* disconnects it.',
+        permission: 'crm',
+      },
+    ],
+    run: crmCommand,
   },
   { name: 'help', help: [], run: (c) => c.help() },
 ];

@@ -7,6 +7,7 @@ import { addToHandoffSubmit } from './addToHandoffSubmit.js';
 import { answerSubmit, questionSubmit } from './askSubmit.js';
 import { attributionReviewSubmit } from './attributionReviewSubmit.js';
 import { coverSubmit } from './coverSubmit.js';
+import { crmConnectSubmit } from './crmConnectSubmit.js';
 import { declineSubmit } from './declineSubmit.js';
 import { helpRequestSubmit } from './helpRequestSubmit.js';
 import { myDaysSubmit } from './myDaysSubmit.js';
@@ -42,6 +43,7 @@ export function viewTable(deps: HandlerDeps): Record<string, ViewListener> {
     programPart: programPartSubmit(deps),
     scoreWeights: scoreWeightsSubmit(deps),
     attributionReview: attributionReviewSubmit(deps),
+    crmConnect: crmConnectSubmit(deps),
   };
   return Object.fromEntries(
     Object.entries(modals).map(([name, listener]) => [CALLBACK_ID[name as keyof typeof modals], listener]),

@@ -1256,6 +1256,49 @@ const weightValues = (weight: unknown, note?: unknown) => ({
   ),
   ...(note === undefined ? {} : { [SCORE_WEIGHTS_NOTE_BLOCK_ID]: text(note) }),
 });
+/**
+ * A workspace's own CRM form (issue 55). The world runs on SLACK_BOT_TOKEN, where no such form is served (the CRM is the
+ * deployment's settings): whoever submits it, with whatever system and credentials, is refused and nothing is stored.
+ * Its checks on an OAuth install: test/integration/twoWorkspaces.test.ts.
+ */
+const crmConnectForm: fc.Arbitrary<ViewPlan> = fc.oneof(
+  fc
+    .record({
+      i: identity,
+      metadata: fc.oneof(
+        fc.constantFrom(
+          '{"system":"salesforce"}',
+          '{"system":"hubspot"}',
+          '',
+          '{',
+          'null',
+          '{"system":"__proto__"}',
+        ),
+        fc.constantFrom('{"system":3}', '{"system":"toString"}', '[]'),
+        huge,
+      ),
+    })
+    .map(({ i, metadata }) => ({
+      callbackId: CALLBACK_ID.crmConnect,
+      identity: i,
+      why: `crm form on a token deployment: ${metadata.slice(0, 30)}`,
+      metadata: () => metadata,
+      values: () => ({
+        crm_loginUrl: text('https://acme.my.salesforce.com'),
+        crm_clientId: text('3MVG9key'),
+        crm_clientSecret: text('secret'),
+        crm_accessToken: text('pat-na1-x'),
+      }),
+    })),
+  fc.oneof(huge, wrongType).map((typed) => ({
+    callbackId: CALLBACK_ID.crmConnect,
+    identity: programAdmin,
+    why: `crm credential ${JSON.stringify(typed)?.slice(0, 30)}`,
+    metadata: () => '{"system":"hubspot"}',
+    values: () => ({ crm_accessToken: text(typed) }),
+  })),
+);
+
 const scoreWeightsForm: fc.Arbitrary<ViewPlan> = fc.oneof(
   identity
     .filter((i) => !actsAs(i, [ADMIN]))
@@ -1332,6 +1375,7 @@ describe('hostile input through the real HTTP receiver (property)', () => {
           { weight: 1, arbitrary: coverForm },
           { weight: 1, arbitrary: myDaysForm },
           { weight: 1, arbitrary: scoreWeightsForm },
+          { weight: 1, arbitrary: crmConnectForm },
           { weight: 2, arbitrary: programForm },
           { weight: 1, arbitrary: reviewForm },
         ),

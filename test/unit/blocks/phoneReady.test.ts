@@ -1153,6 +1153,8 @@ const INPUTS_ONLY: Record<string, string> = {
   'attributionReview:crmAttributionBlocks': "the review's attribution inputs",
   'reviewPartnerPreview:partnerPreview': 'what the partner will read, inside the review',
   'poolWeights:poolSharingInputs': "the pool editor's weights and sharing inputs",
+  'crmConnect:crmConnectModal': "a workspace's own CRM: its credentials' inputs",
+  'crmConnect:crmConnectedView': 'the CRM form once connected: text and Done',
 };
 
 /** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
@@ -1191,6 +1193,8 @@ const NOT_BUILDERS = new Set([
   'attributionItems:reviewItemText',
   'channelAccess:whatIPostThere',
   'commandReplies:roleNames',
+  // `/handoff crm`'s answers: strings about no handoff.
+  'crmConnect:crmReplies',
   'commandReplies:commandReply',
   'commandReplies:editRefusal',
   'commandReplies:noteRefusal',

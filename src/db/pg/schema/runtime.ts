@@ -1,4 +1,5 @@
 import { boolean, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { CRM_SYSTEMS } from '../../../domain/crmLink.js';
 import { id, installationId, timestamp } from '../columns.js';
 
 /** SQLite's `integer primary key` (no AUTOINCREMENT) is assigned when not given, so the id is optional here too. */
@@ -60,3 +61,15 @@ export const installations = pgTable('installations', {
   updatedAt: timestamp('updated_at').notNull(),
   uninstalledAt: timestamp('uninstalled_at'),
 });
+
+export const crmConnections = pgTable(
+  'crm_connections',
+  {
+    system: text('system', { enum: CRM_SYSTEMS }).notNull(),
+    sealed: text('sealed').notNull(),
+    connectedBy: text('connected_by').notNull(),
+    connectedAt: timestamp('connected_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.system] })],
+);
