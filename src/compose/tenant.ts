@@ -73,7 +73,7 @@ export interface Tenant {
   scheduler: Scheduler;
   /** Starts its outbox, its program's follow and its jobs (once its app takes requests). */
   run(): Promise<void>;
-  /** Stops its jobs, waits for its work, stops its outbox (its app's transport is the caller's). */
+  /** Stops its jobs, waits for its work, stops its outbox (its app's transport is the caller's); run or not. */
   stop(): Promise<void>;
 }
 
@@ -110,6 +110,7 @@ export async function buildTenant(
     },
   );
   let unsubscribe: (() => void) | undefined;
+  let ran = false;
   return {
     db: opts.db,
     wired,
@@ -117,6 +118,7 @@ export async function buildTenant(
     appDeps,
     scheduler,
     async run() {
+      ran = true;
       services.outbox.start();
       // Rows another process queued for this installation (a replica's, the CLI's) are delivered as they commit.
       unsubscribe = opts.bell?.subscribe(
@@ -130,6 +132,8 @@ export async function buildTenant(
     async stop() {
       unsubscribe?.();
       background.close();
+      // Built but never run (uninstalled while it was being built again): only its requests' work to wait for.
+      if (!ran) return background.drain();
       await scheduler.stop();
       await background.drain();
       await services.outbox.stop();

@@ -115,6 +115,8 @@ async function makeTenant(
     made: Parameters<typeof buildTenant>[1];
     crmChanged: () => void;
     uninstalled: () => void;
+    /** Built again: what its start found in Slack, which has not changed (and asking again could wait on Slack). */
+    startup?: Tenant['wired']['startup'];
   },
 ): Promise<Tenant> {
   const row = await installationByKey(given.db, installKey);
@@ -128,6 +130,7 @@ async function makeTenant(
     {
       ...given,
       ...crm,
+      ...(parts.startup ? { startup: parts.startup } : {}),
       db,
       scope,
       logger,
@@ -170,8 +173,9 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     rebuilds.set(installKey, next);
     lifecycle.run(`the tenant of ${installKey} built again with its CRM`, () => next);
   };
-  const make = (installKey: string) =>
+  const make = (installKey: string, startup?: Tenant['wired']['startup']) =>
     makeTenant(given, installs.of(installKey), installKey, {
+      ...(startup ? { startup } : {}),
       key,
       activity,
       made: { holder, status, receiver: noTransport() },
@@ -191,11 +195,13 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
   async function rebuild(installKey: string) {
     const old = tenants.get(installKey);
     if (!old) return;
-    const tenant = await make(installKey);
-    if (tenants.get(installKey) !== old) return; // uninstalled meanwhile
+    const tenant = await make(installKey, old.wired.startup);
+    if (tenants.get(installKey) !== old) return tenant.stop(); // uninstalled meanwhile
     tenants.set(installKey, tenant);
     router.changed();
     await old.stop();
+    // Uninstalled while the old one finished: retire stopped the new one, which must not start now.
+    if (tenants.get(installKey) !== tenant) return;
     await tenant.run();
     logger.info({ installation: installKey }, 'serving an installation with its CRM as it is now');
   }

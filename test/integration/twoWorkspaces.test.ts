@@ -724,6 +724,12 @@ describe('two workspaces on one deployment', () => {
     expect(await replyTo(await crm(beta.owner, 'crm'))).toContain(
       '*No CRM is connected for this workspace:*',
     );
+
+    // Connected again, then Beta uninstalls: its CRM credentials go with its Slack tokens.
+    expect(await submit(beta.owner, credentials)).toMatchObject({ response_action: 'update' });
+    expect(await stored()).toHaveLength(1);
+    await second.uninstallApp();
+    await waitFor(async () => (await stored()).length === 0, 10_000, "Beta's CRM credentials deleted");
   });
 
   it('one workspace held by Slack’s rate limit does not slow the other: each outbox paces its own token', async () => {

@@ -216,6 +216,10 @@ async function fillTheRest(path: string): Promise<void> {
       db.insert(s.slackRevocations)
         .values({ tokenHash: 'a'.repeat(64), event: 'app_uninstalled', revokedAt: at })
         .run();
+      // Issue 55: a workspace's own CRM, its credentials sealed.
+      db.insert(s.crmConnections)
+        .values({ system: 'salesforce', sealed: 'v1.nonce.tag.crm', connectedBy: 'U1ADMIN0', connectedAt: at })
+        .run();
       db.insert(s.questions)
         .values({
           handoffId: handoff.id,

@@ -78,13 +78,17 @@ export async function recordTokenInstallation(tx: Tx, ids: InstallationIds, at: 
     });
 }
 
-/** Slack said the app was uninstalled (or its bot token revoked): the tokens go at once, the row stays. */
+/**
+ * Slack said the app was uninstalled (or its bot token revoked): the tokens go at once, the Slack ones and the CRM
+ * credentials the workspace connected itself (crm/ownCrm.ts); the row stays.
+ */
 export async function markUninstalled(tx: Tx, installKey: string, at: Date): Promise<number> {
-  const { installations } = tablesOf(tx);
+  const { installations, crmConnections } = tablesOf(tx);
   const gone = await tx
     .update(installations)
     .set({ sealed: null, botTokenExpiresAt: null, uninstalledAt: at, updatedAt: at })
     .where(and(eq(installations.installKey, installKey), isNull(installations.uninstalledAt)))
     .returning({ id: installations.id });
+  for (const { id } of gone) await tx.delete(crmConnections).where(eq(crmConnections.installationId, id));
   return gone.length;
 }
