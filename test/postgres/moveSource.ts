@@ -218,7 +218,12 @@ async function fillTheRest(path: string): Promise<void> {
         .run();
       // Issue 55: a workspace's own CRM, its credentials sealed.
       db.insert(s.crmConnections)
-        .values({ system: 'salesforce', sealed: 'v1.nonce.tag.crm', connectedBy: 'U1ADMIN0', connectedAt: at })
+        .values({
+          system: 'salesforce',
+          sealed: 'v1.nonce.tag.crm',
+          connectedBy: 'U1ADMIN0',
+          connectedAt: at,
+        })
         .run();
       db.insert(s.questions)
         .values({
