@@ -1,14 +1,19 @@
 import type { App } from '@slack/bolt';
 import { type AppDeps, buildApp } from '../app.js';
+import { scopedTo } from '../db/installationScope.js';
+import { firstInstallation, installationByKey } from '../db/repositories/installations.js';
+import type { Installation } from '../install/oauth.js';
 import { PROGRAM_FOLLOW_MS, type Program } from '../program/program.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import { createSlotClaims } from '../runtime/jobClaims.js';
+import type { RequestActivity } from '../runtime/requestActivity.js';
 import { createScheduler, type Scheduler } from '../runtime/scheduler.js';
 import type { StatusServer } from '../runtime/statusServer.js';
 import { StorageHealth } from '../runtime/storageHealth.js';
 import { realTimers } from '../runtime/timers.js';
 import type { Startup } from '../startup.js';
 import { scheduledJobs } from './jobs.js';
+import { tenantCrm } from './tenantCrm.js';
 import type { Services, StartOptions } from './types.js';
 import { wire } from './wire.js';
 
@@ -161,4 +166,48 @@ export function runningOf(
     tenants,
     stop,
   };
+}
+
+/** One installation's tenant, built on its rows with its CRM (tenantCrm.ts), not started. */
+export async function makeTenant(
+  given: StartOptions,
+  installation: Installation,
+  installKey: string,
+  parts: {
+    key: Buffer | undefined;
+    activity: RequestActivity;
+    made: Parameters<typeof buildTenant>[1];
+    crmChanged: () => void;
+    uninstalled: () => void;
+    /** Built again: what its start found in Slack, which has not changed (and asking again could wait on Slack). */
+    startup?: Tenant['wired']['startup'];
+  },
+): Promise<Tenant> {
+  const row = await installationByKey(given.db, installKey);
+  if (!row) throw new Error(`no installation ${installKey}`);
+  const scope = { id: row.id };
+  const db = scopedTo(given.db, scope);
+  const logger = given.logger.child({ installation: installKey });
+  const first = (await firstInstallation(given.db))?.id === row.id;
+  const crm = await tenantCrm(given, { ...row, first }, { db, key: parts.key, logger }, parts.crmChanged);
+  return buildTenant(
+    {
+      ...given,
+      ...crm,
+      ...(parts.startup ? { startup: parts.startup } : {}),
+      db,
+      scope,
+      logger,
+      activity: parts.activity,
+      installs: {
+        ...installation,
+        // Slack said the app was uninstalled there: its tokens go, and its tenant stops.
+        async uninstalled() {
+          await installation.uninstalled();
+          parts.uninstalled();
+        },
+      },
+    },
+    parts.made,
+  );
 }

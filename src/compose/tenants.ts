@@ -2,8 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { healthRoute, installRoutes } from '../app.js';
-import { scopedTo } from '../db/installationScope.js';
-import { firstInstallation, installationByKey } from '../db/repositories/installations.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import { foreignRequest, namedIds, namedTeamIds } from '../handlers/installation.js';
 import {
@@ -11,13 +9,7 @@ import {
   type EventAuthorization,
   sharedEventContext,
 } from '../install/eventAuthorizations.js';
-import {
-  createInstalls,
-  INSTALL_PATH,
-  type Installation,
-  type Installs,
-  OAUTH_REDIRECT_PATH,
-} from '../install/oauth.js';
+import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
 import { tokenKey } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
 import { createReceiver } from '../receiver.js';
@@ -25,8 +17,7 @@ import { type BackgroundWork, createBackgroundWork } from '../runtime/background
 import { processHolder } from '../runtime/jobClaims.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import type { StatusServer } from '../runtime/statusServer.js';
-import { buildTenant, listenOn, type RunningApp, runningOf, type Tenant } from './tenant.js';
-import { tenantCrm } from './tenantCrm.js';
+import { listenOn, makeTenant, type RunningApp, runningOf, type Tenant } from './tenant.js';
 import type { StartOptions } from './types.js';
 
 /**
@@ -102,50 +93,6 @@ function tenantRouter(tenants: Map<string, Tenant>) {
       return undefined;
     },
   };
-}
-
-/** One installation's tenant, built on its rows with its CRM (tenantCrm.ts), not started. */
-async function makeTenant(
-  given: StartOptions,
-  installation: Installation,
-  installKey: string,
-  parts: {
-    key: Buffer | undefined;
-    activity: RequestActivity;
-    made: Parameters<typeof buildTenant>[1];
-    crmChanged: () => void;
-    uninstalled: () => void;
-    /** Built again: what its start found in Slack, which has not changed (and asking again could wait on Slack). */
-    startup?: Tenant['wired']['startup'];
-  },
-): Promise<Tenant> {
-  const row = await installationByKey(given.db, installKey);
-  if (!row) throw new Error(`no installation ${installKey}`);
-  const scope = { id: row.id };
-  const db = scopedTo(given.db, scope);
-  const logger = given.logger.child({ installation: installKey });
-  const first = (await firstInstallation(given.db))?.id === row.id;
-  const crm = await tenantCrm(given, { ...row, first }, { db, key: parts.key, logger }, parts.crmChanged);
-  return buildTenant(
-    {
-      ...given,
-      ...crm,
-      ...(parts.startup ? { startup: parts.startup } : {}),
-      db,
-      scope,
-      logger,
-      activity: parts.activity,
-      installs: {
-        ...installation,
-        // Slack said the app was uninstalled there: its tokens go, and its tenant stops.
-        async uninstalled() {
-          await installation.uninstalled();
-          parts.uninstalled();
-        },
-      },
-    },
-    parts.made,
-  );
 }
 
 /** The tenants of an install, by installation key: started when installed, stopped when uninstalled. */
