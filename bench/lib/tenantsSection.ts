@@ -422,7 +422,7 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
         `${fmt(r.idle.appCpuPerSecond, 0)} ms + ${fmt(r.idle.serverCpuPerSecond, 0)} ms of CPU a second, ${fmt(r.idle.statementsPerSecond, 0)} transactions a second; ${fmt(r.rssMb, 0)} MB`,
       );
     row(
-      "a minute's response-window sweep in every installation (slot start to the last one done; each one's median / slowest)",
+      "a minute's response-window sweep in every installation (slot start to the last one done, the installations' ticks spread over 30 s; each one's claim to done, median / slowest)",
       r.sweep
         ? `${fmt(r.sweep.slotSeconds)} s for ${fmt(r.sweep.swept, 0)}; ${fmt(r.sweep.medianMs)} / ${fmt(r.sweep.maxMs)} ms`
         : 'no minute swept in every installation within 150 s',

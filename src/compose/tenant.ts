@@ -7,7 +7,7 @@ import { PROGRAM_FOLLOW_MS, type Program } from '../program/program.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import { createSlotClaims } from '../runtime/jobClaims.js';
 import type { RequestActivity } from '../runtime/requestActivity.js';
-import { createScheduler, type Scheduler } from '../runtime/scheduler.js';
+import { createScheduler, installationLagMs, type Scheduler } from '../runtime/scheduler.js';
 import type { StatusServer } from '../runtime/statusServer.js';
 import { StorageHealth } from '../runtime/storageHealth.js';
 import { realTimers } from '../runtime/timers.js';
@@ -105,6 +105,8 @@ export async function buildTenant(
     {
       ...opts,
       background,
+      // Many installations' minutely jobs spread over the minute, each installation at its own second.
+      lagMs: installationLagMs(opts.scope?.id),
       // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
       slackCutOff: () => wired.clients.connection.revoked,
       // Told to another process on the database: read again right before each run of a job that calls Slack.

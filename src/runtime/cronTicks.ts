@@ -22,6 +22,11 @@ export interface TickSpec {
    * waited for (a cron time on the wall clock: the same in every process).
    */
   tick(slot: Date): void;
+  /**
+   * How long after its slot the tick comes (default 0): many installations' jobs spread over the minute instead of all
+   * at its first second (issue 56). The slot ticked is the same: each slot is still claimed once across processes.
+   */
+  lagMs?: number;
 }
 
 export interface CronTicks {
@@ -79,14 +84,16 @@ export function startCronTicks(
   /** Sets the wait for the first slot after `now`. */
   function plan(t: Ticking, now: number): void {
     timers.clearTimeout(t.timer);
-    t.slot = t.next(now);
+    const lag = t.spec.lagMs ?? 0;
+    // The first slot whose tick is still to come: one that passed less than its lag ago is ticked at slot + lag.
+    t.slot = t.next(now - lag);
     t.offset = now - timers.monotonic();
     if (t.slot === undefined) {
       logger.warn({ job: t.spec.name, schedule: t.spec.schedule }, 'no next slot found: looking again later');
     }
     t.timer = timers.setTimeout(
       () => beat(t),
-      Math.min(Math.max(0, (t.slot ?? Infinity) - now), MAX_WAIT_MS),
+      Math.min(Math.max(0, (t.slot ?? Infinity) + lag - now), MAX_WAIT_MS),
     );
   }
 
@@ -94,7 +101,7 @@ export function startCronTicks(
   function beat(t: Ticking): void {
     if (stopped) return;
     const now = timers.now();
-    if (t.slot !== undefined && now >= t.slot) {
+    if (t.slot !== undefined && now >= t.slot + (t.spec.lagMs ?? 0)) {
       try {
         t.spec.tick(new Date(t.slot));
       } catch (error) {

@@ -64,12 +64,27 @@ export interface Scheduler {
   readonly jobNames: readonly string[];
 }
 
+/** Over how many seconds after each slot the installations' ticks are spread. */
+export const TICK_SPREAD_SECONDS = 30;
+
+/**
+ * An installation's tick lag (issue 56): one second more per installation, over TICK_SPREAD_SECONDS, the first's none.
+ * With 100 installations each minute's jobs come about three installations a second instead of all at once.
+ */
+export const installationLagMs = (installationId: number | undefined): number =>
+  installationId === undefined ? 0 : ((installationId - 1) % TICK_SPREAD_SECONDS) * 1000;
+
 export interface SchedulerDeps {
   clock: Clock;
   logger: Logger;
   background: BackgroundWork;
   /** The wall and monotonic clocks and the timers the ticks wait on (tests step them): the process's own by default. */
   timers?: Timers;
+  /**
+   * How long after each slot its tick comes (runtime/cronTicks.ts `lagMs`): an installation's own, so that many
+   * installations' minutely jobs do not all run at the minute's first second. Default 0.
+   */
+  lagMs?: number;
   /** Why Slack takes no call from the app now (the app uninstalled, its token revoked), or undefined while it does. */
   slackCutOff?: () => string | undefined;
   /**
@@ -228,6 +243,7 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
       name: job.name,
       schedule: job.schedule,
       timeZone: job.timeZone ?? localZone,
+      ...(deps.lagMs ? { lagMs: deps.lagMs } : {}),
       tick(cronSlot) {
         const before = latest.get(job.name);
         const again = before !== undefined && cronSlot.getTime() <= before;

@@ -3,7 +3,13 @@ import cron from 'node-cron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import { createBackgroundWork } from '../../../src/runtime/background.js';
-import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
+import {
+  createScheduler,
+  installationLagMs,
+  type JobSpec,
+  type Scheduler,
+  type SlotClaims,
+} from '../../../src/runtime/scheduler.js';
 import type { Timers } from '../../../src/runtime/timers.js';
 import { TestClock } from '../../support/clock.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
@@ -26,7 +32,10 @@ interface Run {
   real: number;
 }
 
-function setup(jobs: (record: () => void) => JobSpec[], opts: { timers?: Timers; now?: Date } = {}) {
+function setup(
+  jobs: (record: () => void) => JobSpec[],
+  opts: { timers?: Timers; now?: Date; lagMs?: number; claims?: SlotClaims } = {},
+) {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger(
     'info',
@@ -49,6 +58,8 @@ function setup(jobs: (record: () => void) => JobSpec[], opts: { timers?: Timers;
     logger,
     background,
     ...(timers ? { timers } : {}),
+    ...(opts.lagMs ? { lagMs: opts.lagMs } : {}),
+    ...(opts.claims ? { claims: opts.claims } : {}),
   });
   return { scheduler, runs, lines, real };
 }
@@ -215,5 +226,73 @@ describe('a wall-clock step while the app runs (injected timers)', () => {
     await timers.advance(MINUTE); // 14:03: runs
     expect(runs).toHaveLength(2);
     release();
+  });
+});
+
+describe('an installation’s ticks come a few seconds after the slot (issue 56), for the same slot', () => {
+  let running: Scheduler | undefined;
+  // The slot each tick stands for, as the claims across processes see it.
+  const slots: string[] = [];
+  const claims: SlotClaims = {
+    claim: async (_job, slot) => {
+      slots.push(slot.toISOString().slice(11, 19));
+      return true;
+    },
+    finish: async () => undefined,
+  };
+  const hhmmss = (runs: Run[]) => runs.map((r) => new Date(r.wall).toISOString().slice(11, 19));
+  beforeEach(() => {
+    slots.length = 0;
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+    });
+  });
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+    vi.useRealTimers();
+  });
+
+  it('one installation a second over 30 s, the first at the slot', () => {
+    expect([undefined, 1, 2, 3, 30, 31, 100].map(installationLagMs)).toEqual([
+      0, 0, 1000, 2000, 29_000, 0, 9000,
+    ]);
+  });
+
+  it('ticks the minute at its seventh second with a lag of 7 s, naming the minute', async () => {
+    vi.setSystemTime(new Date('2026-11-23T14:00:30Z'));
+    const { scheduler, runs } = setup(minutely, { lagMs: 7000, claims });
+    running = scheduler;
+    await scheduler.start();
+    await vi.advanceTimersByTimeAsync(36_000);
+    expect(runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(hhmmss(runs)).toEqual(['14:01:07']);
+    expect(slots).toEqual(['14:01:00']);
+  });
+
+  it('started within a slot’s lag, ticks that slot at slot + lag', async () => {
+    vi.setSystemTime(new Date('2026-11-23T14:01:03Z'));
+    const { scheduler, runs } = setup(minutely, { lagMs: 7000, claims });
+    running = scheduler;
+    await scheduler.start();
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(hhmmss(runs)).toEqual(['14:01:07']);
+    expect(slots).toEqual(['14:01:00']);
+  });
+
+  it('a clock step within the lag plans again without dropping the slot', async () => {
+    vi.setSystemTime(new Date('2026-11-23T14:00:58Z'));
+    const { scheduler, runs } = setup(minutely, { lagMs: 7000, claims });
+    running = scheduler;
+    await scheduler.start();
+    await vi.advanceTimersByTimeAsync(4000);
+    // 14:01:02: the wall clock steps 3 s forward; the heartbeat plans the sweep again from 14:01:05.
+    vi.setSystemTime(new Date('2026-11-23T14:01:05Z'));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(slots).toEqual(['14:01:00']);
+    expect(hhmmss(runs)).toEqual(['14:01:07']);
   });
 });
