@@ -205,6 +205,34 @@ describe("the outbox's bell on Postgres", () => {
     }
   });
 
+  it("gives the app's connections their setting before their first user's statement, never beside it", async () => {
+    // pg 8 warns, and pg 9 will refuse, a query sent while the client is still running another: the setting used to be
+    // sent from the pool's 'connect' event, beside the first statement of whoever asked for the connection.
+    type Queued = pg.Client & { _queryQueue: unknown[]; activeQuery: unknown };
+    const original = pg.Client.prototype.query;
+    let beside = 0;
+    pg.Client.prototype.query = function (this: Queued, ...args: unknown[]) {
+      if (this._queryQueue.length > 0 || this.activeQuery) beside += 1;
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      const own = await openPostgresDatabase(url, { max: 3, app: true });
+      try {
+        const fresh = await Promise.all(
+          [1, 2, 3].map(() =>
+            own.pool.query<{ bell: string }>("select current_setting('cosell.bell', true) as bell"),
+          ),
+        );
+        expect(fresh.map((r) => r.rows[0]?.bell)).toEqual(['app', 'app', 'app']);
+      } finally {
+        await own.close();
+      }
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(beside).toBe(0);
+  });
+
   it('is rung by the migration’s trigger with the installation’s id and nothing else', async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();

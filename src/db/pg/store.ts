@@ -62,14 +62,20 @@ export function appPool(
     application_name: opts.name,
     connectionTimeoutMillis: 10_000,
     ...(opts.options ? { options: opts.options } : {}),
+    // The session's setting for the trigger, before the connection's first user has it: pg-pool awaits its hook
+    // (a query sent from the 'connect' event ran beside the user's first, which pg 9 will refuse).
+    ...(opts.app
+      ? {
+          onConnect: (client: pg.ClientBase) =>
+            client.query("select set_config('cosell.bell', 'app', false)"),
+        }
+      : {}),
   });
   const onError = opts.onError ?? (() => {});
   const listen = (pool: pg.Pool) => {
     pool.on('error', onError);
     pool.on('connect', (client) => {
       client.on('error', onError);
-      // Queued before any statement of the connection's first user: the session's setting, for the trigger.
-      if (opts.app) client.query("select set_config('cosell.bell', 'app', false)").catch(() => undefined);
     });
     return pool;
   };
