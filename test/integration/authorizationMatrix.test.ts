@@ -1386,6 +1386,8 @@ const COMMANDS: readonly CommandRow[] = [
           expect(text.includes('*For RevOps:*')).toBe(role.revops || role.admin);
           expect(text.includes('/handoff partners channel')).toBe(role.admin);
           expect(text.includes('/handoff outbox')).toBe(role.admin);
+          // The matrix runs on an OAuth install, where a workspace connects its own CRM.
+          expect(text.includes('/handoff crm')).toBe(role.admin);
           expect(text.includes('*For admins:*')).toBe(role.admin);
           expect(text.includes('and the trust metrics')).toBe(role.revops || role.admin);
         },

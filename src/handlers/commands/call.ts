@@ -24,6 +24,8 @@ export interface CommandCall {
 export interface HelpEntry {
   text: string;
   permission?: Permission;
+  /** Shown only on a deployment installed by OAuth (a workspace's own CRM: a token deployment's is its settings). */
+  oauthOnly?: boolean;
 }
 
 /**

@@ -157,6 +157,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
       {
         text: '*`/handoff crm`*: which CRM serves this workspace; *`/handoff crm salesforce`* or *`hubspot`* connects your company’s own, *`/handoff crm off <crm>`* disconnects it.',
         permission: 'crm',
+        oauthOnly: true,
       },
     ],
     run: crmCommand,
@@ -169,9 +170,16 @@ export function subcommandFor(word: string): Subcommand | undefined {
   return SUBCOMMANDS.find((s) => s.name === word || (s.aliases ?? []).includes(word));
 }
 
-/** `/handoff help` for this person: everyone's lines, and the lines of each permission they hold, under its role. */
-export function helpFor(roles: ProgramRoles, who: string | RequestContext): string {
+/**
+ * `/handoff help` for this person: everyone's lines, and the lines of each permission they hold, under its role; an
+ * OAuth-only line (a workspace's own CRM) only on a deployment installed so.
+ */
+export function helpFor(
+  roles: ProgramRoles & { slack: { oauth?: unknown } },
+  who: string | RequestContext,
+): string {
   const lines = SUBCOMMANDS.flatMap((s) => s.help)
+    .filter((line) => !line.oauthOnly || roles.slack.oauth !== undefined)
     .filter((line) => line.permission === undefined || may(roles, who, line.permission))
     .map((line) =>
       line.permission === undefined
