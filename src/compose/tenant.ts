@@ -85,7 +85,12 @@ export interface Tenant {
 /** One installation's tenant, built, not started (`opts.db` scoped to it). */
 export async function buildTenant(
   opts: StartOptions,
-  extra: Pick<AppDeps, 'installRoutes' | 'receiver'> & { holder: string; status: StatusServer },
+  extra: Pick<AppDeps, 'installRoutes' | 'receiver'> & {
+    holder: string;
+    status: StatusServer;
+    /** One look for every installation the process serves kicks its outbox and follows its program (sharedLooks.ts). */
+    shared?: boolean;
+  },
 ): Promise<Tenant> {
   const { logger } = opts;
   const wired = await wire({
@@ -126,14 +131,14 @@ export async function buildTenant(
     scheduler,
     async run() {
       ran = true;
-      services.outbox.start();
+      services.outbox.start({ poll: !extra.shared });
       // Rows another process queued for this installation (a replica's, the CLI's) are delivered as they commit.
       unsubscribe = opts.bell?.subscribe(
         () => opts.scope?.id,
         () => services.outbox.wake(),
       );
       // An edit made through another process on the database applies here within PROGRAM_FOLLOW_MS (issue 53).
-      wired.program.follow(timers, PROGRAM_FOLLOW_MS);
+      if (!extra.shared) wired.program.follow(timers, PROGRAM_FOLLOW_MS);
       await scheduler.start();
     },
     async stop() {

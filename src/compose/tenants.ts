@@ -12,11 +12,14 @@ import {
 import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
 import { tokenKey } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
+import { PROGRAM_FOLLOW_MS } from '../program/program.js';
 import { createReceiver } from '../receiver.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
 import { processHolder } from '../runtime/jobClaims.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import type { StatusServer } from '../runtime/statusServer.js';
+import { realTimers } from '../runtime/timers.js';
+import { createSharedLooks } from './sharedLooks.js';
 import { listenOn, makeTenant, type RunningApp, runningOf, type Tenant } from './tenant.js';
 import type { StartOptions } from './types.js';
 
@@ -125,7 +128,7 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
       ...(startup ? { startup } : {}),
       key,
       activity,
-      made: { holder, status, receiver: noTransport() },
+      made: { holder, status, receiver: noTransport(), shared: true },
       crmChanged: crmChanged(installKey),
       // Slack said the app was uninstalled there: its tenant stops once this request is done.
       uninstalled: () =>
@@ -200,6 +203,17 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
   const registry = tenantRegistry(given, installs, given.holder ?? processHolder(), status);
   const { tenants, lifecycle } = registry;
   await startEach(await installs.inForce(), registry.start, logger);
+  // One look at the outboxes and the programs for every installation, not one per installation.
+  const looks = createSharedLooks({
+    db: given.db,
+    clock: given.clock,
+    timers: given.timers ?? realTimers,
+    logger: logger.child({ component: 'shared-looks' }),
+    tenants: () => tenants.values(),
+    pollMs: config.outbox.pollIntervalMs,
+    programMs: PROGRAM_FOLLOW_MS,
+  });
+  looks.start();
   const receiver = createReceiver({
     signingSecret: config.slack.signingSecret ?? '',
     customRoutes: [frontHealth(tenants), ...installRoutes(installs.routes)],
@@ -233,6 +247,7 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
   const stop = () => {
     stopped ??= (async () => {
       lifecycle.close();
+      looks.stop();
       await receiver.stop();
       await lifecycle.drain();
       for (const tenant of tenants.values()) await tenant.stop();

@@ -84,10 +84,16 @@ export class OutboxWorker {
     });
   }
 
-  start(): void {
+  /**
+   * Looks now, and then every `pollIntervalMs`; `{ poll: false }`: only when woken or kicked, because one look for
+   * every installation of the process kicks this one when it has rows due (compose/sharedLooks.ts).
+   */
+  start({ poll = true }: { poll?: boolean } = {}): void {
     this.stopped = false;
-    this.timer = this.timers.setInterval(() => this.kick(), this.opts.pollIntervalMs);
-    this.timer.unref?.();
+    if (poll) {
+      this.timer = this.timers.setInterval(() => this.kick(), this.opts.pollIntervalMs);
+      this.timer.unref?.();
+    }
     this.kick();
   }
 

@@ -182,7 +182,6 @@ export function createProgram(deps: ProgramDeps) {
     return result;
   }
 
-  let timer: TimerHandle | undefined;
   return {
     refresh,
     /** One edit (see editMany). */
@@ -213,11 +212,21 @@ export function createProgram(deps: ProgramDeps) {
     policyVersion: (name: string | null | undefined) => (name ? read.state.policyVersions[name] : undefined),
     /** A policy as a version said it (a version never changes; its pools are today's). */
     pinnedPolicy: pinnedPolicyOf(read),
-    /** Rereads every few seconds, so an edit another replica made applies here too. */
+    /** Read again when one look for every installation found it elsewhere (`programRevisions`, sharedLooks.ts). */
+    catchUp: (revision: string): Promise<void> => (revision === read.seen ? Promise.resolve() : refresh()),
+    ...followerOf(refresh, deps.logger),
+  };
+}
+
+/** Rereads every few seconds, so an edit another replica made applies here too (a token deployment's one program). */
+function followerOf(refresh: () => Promise<void>, logger: Logger) {
+  let timer: TimerHandle | undefined;
+  return {
     follow(timers: Timers, everyMs: number): void {
-      timer ??= timers.setInterval(() => {
-        refresh().catch((error) => deps.logger.warn({ err: error }, 'could not reread the program'));
-      }, everyMs);
+      timer ??= timers.setInterval(
+        () => void refresh().catch((err) => logger.warn({ err }, 'could not reread the program')),
+        everyMs,
+      );
       timer.unref?.();
     },
     stop(timers: Timers): void {

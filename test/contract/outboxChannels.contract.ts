@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { first, tablesOf } from '../../src/db/engine.js';
+import { scopedTo, unscopedOf } from '../../src/db/installationScope.js';
 import {
   countPendingIn,
   dueAfterClockStep,
   handoffsWaitingIn,
+  installationsDue,
   nextPendingAt,
   pendingChannelOf,
   waitsAfter,
@@ -210,6 +212,24 @@ export function outboxChannelsContract(engine: Engine): void {
       ).rejects.toThrow('rolled back');
       expect(await countPendingIn(db, 'C0X')).toBe(1);
       expect(await nextPendingAt(db)).toEqual(plus(50_000));
+    });
+    it('names the installations with a message due, each once; a scoped executor sees its own only', async () => {
+      const all = unscopedOf(db);
+      const of = (installationId: number, over: Partial<NewOutboxRow> & Pick<NewOutboxRow, 'dedupeKey'>) => ({
+        ...outboxRow(over),
+        installationId,
+      });
+      await queueRows(all, [
+        of(7, { dedupeKey: 'seven-a' }),
+        of(7, { dedupeKey: 'seven-b', channelKey: 'C0OTHER' }),
+        of(5, { dedupeKey: 'five-later', nextAttemptAt: plus(1_000) }),
+        of(9, { dedupeKey: 'nine-delivered', status: 'delivered' }),
+        of(9, { dedupeKey: 'nine-dead', status: 'dead' }),
+      ]);
+      expect(await installationsDue(all, at)).toEqual([7]);
+      expect(await installationsDue(all, plus(1_000))).toEqual([5, 7]);
+      expect(await installationsDue(scopedTo(all, { id: 5 }), plus(1_000))).toEqual([5]);
+      expect(await installationsDue(scopedTo(all, { id: 9 }), plus(1_000))).toEqual([]);
     });
   });
 }

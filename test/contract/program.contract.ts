@@ -1,6 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { scopedTo, unscopedOf } from '../../src/db/installationScope.js';
 import {
   appendProgramEntry,
   currentProgram,
@@ -9,6 +10,7 @@ import {
   type ProgramLogRow,
   programHistory,
   programRevision,
+  programRevisions,
   programVersions,
   recentProgramEdits,
   repinOpenHandoffs,
@@ -231,5 +233,33 @@ export function programContract(engine: Engine): void {
         expect(await programRevision(db)).toMatchObject({ entries: 1 });
       },
     );
+    it("gives every installation's revision in one query, each as its own query says it", async () => {
+      const all = unscopedOf(db);
+      const appendIn = (id: number, key: string) =>
+        scopedTo(all, { id }).transaction((tx) =>
+          appendProgramEntry(tx, {
+            kind: 'pool',
+            key,
+            body: { users: [] },
+            actor: 'U0ADMIN',
+            note: null,
+            at,
+          }),
+        );
+      await appendIn(4, 'emea');
+      await appendIn(6, 'apac');
+      await appendIn(4, 'amer');
+      const own = async (id: number) => {
+        const r = await programRevision(scopedTo(all, { id }));
+        return `${r.newest}:${r.entries}`;
+      };
+      const revisions = await programRevisions(all);
+      expect([...revisions.keys()].sort()).toEqual([4, 6]);
+      expect(revisions.get(4)).toBe(await own(4));
+      expect(revisions.get(6)).toBe(await own(6));
+      expect(revisions.get(4)?.endsWith(':2')).toBe(true);
+      // A scoped executor: its own installation's only.
+      expect([...(await programRevisions(scopedTo(all, { id: 6 }))).entries()]).toEqual([[6, await own(6)]]);
+    });
   });
 }

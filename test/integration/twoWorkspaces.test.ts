@@ -762,6 +762,56 @@ describe('two workspaces on one deployment', () => {
     expect(waiting.map((r) => r.status)).toContain('pending');
   });
 
+  it('messages another process queued for one workspace go out when they fall due: one look finds them for all', async () => {
+    const { h, second, betaId } = await bothInstalled();
+    // No outbox of its own looks every second any more (issue 56): the process's one look finds what is due where.
+    const at = h.clock.now();
+    const queue = (to: string, key: string, due: Date) =>
+      h.database.db.transaction((tx) =>
+        tx.insert(h.tables.outbox).values({
+          dedupeKey: key,
+          channelKey: to,
+          method: 'chat.postMessage',
+          payload: { channel: to, text: `queued elsewhere: ${key}` },
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: due,
+          createdAt: at,
+          installationId: betaId,
+        }),
+      );
+    const dmOf = (user: string) => second.messages(second.dmChannelFor(user));
+    // As the command line would write them, past any bell: one due in a minute, one due now, to two people of Beta.
+    await queue(beta.author.id, 'later', new Date(at.getTime() + 60_000));
+    await queue(beta.ae.id, 'now', at);
+    await waitFor(() => dmOf(beta.ae.id).length === 1, 10_000, 'the message due now, sent in Beta');
+    expect(JSON.stringify(dmOf(beta.ae.id))).toContain('queued elsewhere: now');
+    // The other is not due yet: it waits, then goes out once the clock passes it, by Beta's own token.
+    await quiet(h);
+    expect(dmOf(beta.author.id)).toEqual([]);
+    h.clock.set(new Date(at.getTime() + 61_000));
+    await waitFor(() => dmOf(beta.author.id).length === 1, 10_000, 'the later message, sent once due');
+    expect(JSON.stringify(dmOf(beta.author.id))).toContain('queued elsewhere: later');
+    // Each row is marked once Slack has answered its post.
+    const statuses = async () =>
+      (
+        await h.database.db
+          .select({ status: h.tables.outbox.status })
+          .from(h.tables.outbox)
+          .where(eq(h.tables.outbox.installationId, betaId))
+      ).map((row) => row.status);
+    let last: string[] = [];
+    await waitFor(
+      async () => {
+        last = await statuses();
+        return last.length === 2 && last.every((status) => status === 'delivered');
+      },
+      10_000,
+      'both rows marked delivered',
+    );
+    expect(last).toEqual(['delivered', 'delivered']);
+  });
+
   it('every job of one installation, run when the other’s handoff is overdue, leaves the other’s alone', async () => {
     const { h, slack, acmeId } = await bothInstalled();
     await sendIn(h, 'acme', 'Northwind Logistics');

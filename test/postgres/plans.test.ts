@@ -4,17 +4,18 @@ import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/sto
 import { expandPendingChanges } from '../../src/db/repositories/changes.js';
 import { dueHeads, isQueued, lockDueHeads } from '../../src/db/repositories/outbox.js';
 import { deferMethod } from '../../src/db/repositories/outboxAttempts.js';
+import { installationsDue } from '../../src/db/repositories/outboxChannels.js';
 import { createDatabase } from '../support/postgres.js';
 
 /**
  * The outbox's hot queries on Postgres read through their indexes (issue 56): the worker's look for due messages at
- * every wake-up (and its locked twin, the claim), a 429's deferral of its method, the dedupe lookup of every
- * queued message, and a decision's look for its handoff's changes still waiting. Each is run as the app runs it (its
- * repository function, prepared), the statement it sent is taken from the wire, and `EXPLAIN` reads the plan Postgres
- * chose for it (and the generic plan it keeps for a prepared statement after five runs, where it matters), on an
- * outbox grown as a busy deployment's is: 80,000 delivered rows, analyzed, then a backlog of 9,200 waiting that the
- * statistics have not seen yet. A plan that reads the whole table (a sequential scan of `outbox`), or the wrong
- * index, fails here, with the plan in the message.
+ * every wake-up (and its locked twin, the claim), the one look each second for the installations with messages due,
+ * a 429's deferral of its method, the dedupe lookup of every queued message, and a decision's look for its handoff's
+ * changes still waiting. Each is run as the app runs it (its repository function, prepared), the statement it sent is
+ * taken from the wire, and `EXPLAIN` reads the plan Postgres chose for it (and the generic plan it keeps for a
+ * prepared statement after five runs, where it matters), on an outbox grown as a busy deployment's is: 80,000
+ * delivered rows, analyzed, then a backlog of 9,200 waiting that the statistics have not seen yet. A plan that reads
+ * the whole table (a sequential scan of `outbox`), or the wrong index, fails here, with the plan in the message.
  */
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -169,6 +170,11 @@ describe("the outbox's hot queries on Postgres, by their plans", () => {
       /for update skip locked/,
     );
     expectIndexed(plan, ['outbox_status_next_attempt_at_idx', 'outbox_channel_key_status_id_idx']);
+  });
+
+  it("the one look for every installation's due messages (each second): the due range of the status index", async () => {
+    const plan = await planOf(() => installationsDue(database.db, NOW), /^select distinct "installation_id"/);
+    expectIndexed(plan, ['outbox_status_next_attempt_at_idx']);
   });
 
   it("a 429's deferral of its method: the waiting rows due before its end, not the delivered history", async () => {

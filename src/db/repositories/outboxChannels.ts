@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, tablesOf } from '../engine.js';
 
@@ -28,6 +28,21 @@ export async function dueAfterClockStep(exec: Tx, now: Date): Promise<number> {
         ),
       ),
   );
+}
+
+/**
+ * The installations with a message due now (issue 56): the one look of a process serving many installations
+ * (compose/sharedLooks.ts), which wakes only their outboxes, instead of each installation's outbox looking every
+ * second. Through an unscoped executor it sees every installation; through a scoped one, its own. Reads the status
+ * index's due range once, whatever the number of installations.
+ */
+export async function installationsDue(exec: Executor, now: Date): Promise<number[]> {
+  const { outbox } = tablesOf(exec);
+  const rows = await exec
+    .selectDistinct({ installationId: outbox.installationId })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)));
+  return rows.map((row) => row.installationId).sort((a, b) => a - b);
 }
 
 export async function nextPendingAt(exec: Executor): Promise<Date | undefined> {

@@ -20,6 +20,20 @@ export async function programRevision(exec: Executor): Promise<{ newest: number;
 }
 
 /**
+ * Every installation's `programRevision` in one query (issue 56), as `newest:entries` by installation: what a process
+ * serving many installations asks every few seconds instead of each installation asking for its own
+ * (compose/sharedLooks.ts). An installation that never wrote its program has no entry (its revision is `0:0`).
+ */
+export async function programRevisions(exec: Executor): Promise<Map<number, string>> {
+  const { programLog } = tablesOf(exec);
+  const rows = await exec
+    .select({ installationId: programLog.installationId, id: max(programLog.id), entries: count() })
+    .from(programLog)
+    .groupBy(programLog.installationId);
+  return new Map(rows.map((row) => [row.installationId, `${Number(row.id ?? 0)}:${Number(row.entries)}`]));
+}
+
+/**
  * Takes the program's edit lock until the transaction ends, so that an edit is checked against the program as it is
  * when it is written (two replicas editing at once take turns). On Postgres a transaction-scoped advisory lock; on
  * SQLite nothing: its transactions already take turns (db/store.ts).

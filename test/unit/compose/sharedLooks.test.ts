@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSharedLooks } from '../../../src/compose/sharedLooks.js';
+import type { Tenant } from '../../../src/compose/tenant.js';
+import { openDatabase } from '../../../src/db/client.js';
+import { scopedTo } from '../../../src/db/installationScope.js';
+import { programRevision } from '../../../src/db/repositories/program.js';
+import { programLog } from '../../../src/db/schema.js';
+import type { Db } from '../../../src/db/types.js';
+import { createLogger } from '../../../src/logger.js';
+import { outboxRowsAt, queueRows } from '../../contract/seed.js';
+import { TestClock } from '../../support/clock.js';
+import { SteppedTimers } from '../../support/steppedTimers.js';
+
+/**
+ * Issue 56 item 4: one look at the outboxes and the programs for every installation a process serves. A fake tenant
+ * per installation records what the looks ask of it; the rows are real, in a migrated SQLite file.
+ */
+
+const at = new Date('2026-11-27T10:00:00.000Z');
+const INSTALLATIONS = [1, 2, 3];
+/** What a look set off runs to its end: the SQLite file answers within the turn, no real I/O waits. */
+const settle = async () => {
+  for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('one look for every installation (compose/sharedLooks.ts)', () => {
+  let dir: string;
+  let database: ReturnType<typeof openDatabase>;
+  let db: Db;
+  const clock = new TestClock(at);
+  let timers: SteppedTimers;
+  let kicked: number[];
+  let caughtUp: { id: number; revision: string }[];
+  let tenants: Tenant[];
+  let looks: ReturnType<typeof createSharedLooks>;
+
+  const tenantOf = (id: number) =>
+    ({
+      db: scopedTo(db, { id }),
+      wired: {
+        services: { outbox: { kick: () => kicked.push(id) } },
+        program: {
+          catchUp: async (revision: string) => {
+            caughtUp.push({ id, revision });
+          },
+        },
+      },
+    }) as unknown as Tenant;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shared-looks-'));
+    database = openDatabase(join(dir, 'handoff.db'));
+    db = database.db;
+    clock.set(at);
+    timers = new SteppedTimers(at.getTime());
+    kicked = [];
+    caughtUp = [];
+    tenants = INSTALLATIONS.map(tenantOf);
+    looks = createSharedLooks({
+      db,
+      clock,
+      timers,
+      logger: createLogger('silent'),
+      tenants: () => tenants,
+      pollMs: 1000,
+      programMs: 3000,
+    });
+  });
+
+  afterEach(() => {
+    looks.stop();
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const row = outboxRowsAt(at);
+  /** Queued as another process would (the command line): unscoped, for `installationId`. */
+  const queueFor = (installationId: number, key: string, nextAttemptAt: Date) =>
+    queueRows(db, [{ ...row({ dedupeKey: key, nextAttemptAt }), installationId }]);
+
+  it('kicks only the outboxes of installations with a message due, once a look, and each again when one falls due', async () => {
+    await queueFor(2, 'due-now', at);
+    await queueFor(3, 'due-later', new Date(at.getTime() + 2500));
+    // Delivered already, and given up on: nothing due.
+    await queueRows(db, [
+      { ...row({ dedupeKey: 'sent', nextAttemptAt: at, status: 'delivered' }), installationId: 1 },
+      { ...row({ dedupeKey: 'dead', nextAttemptAt: at, status: 'dead' }), installationId: 1 },
+    ]);
+    await queueFor(2, 'due-now-too', at);
+    looks.start();
+    await timers.advance(1000, settle);
+    expect(kicked).toEqual([2]);
+    // Nothing else falls due yet: the next look kicks the one with a row waiting, not the others.
+    clock.set(new Date(at.getTime() + 2000));
+    await timers.advance(1000, settle);
+    expect(kicked).toEqual([2, 2]);
+    clock.set(new Date(at.getTime() + 3000));
+    await timers.advance(1000, settle);
+    expect(kicked).toEqual([2, 2, 2, 3]);
+    // An installation this process does not serve (another replica's, or uninstalled) is not kicked.
+    tenants = tenants.slice(1, 2);
+    await timers.advance(1000, settle);
+    expect(kicked.slice(4)).toEqual([2]);
+  });
+
+  it('kicks every outbox when the clock is seen stepping back, so each makes due what waited on the clock ahead', async () => {
+    await queueFor(2, 'due', at);
+    clock.set(new Date(at.getTime() + 3_600_000));
+    looks.start();
+    await timers.advance(1000, settle);
+    expect(kicked).toEqual([2]);
+    // An hour back: a row scheduled on the clock as it was is not due by this one, and every outbox looks.
+    await queueFor(1, 'ahead', new Date(at.getTime() + 3_600_000 + 60_000));
+    clock.set(at);
+    await timers.advance(1000, settle);
+    expect(kicked).toEqual([2, 1, 2, 3]);
+    // The clock goes on from there: the look is by what is due again.
+    clock.set(new Date(at.getTime() + 1000));
+    await timers.advance(1000, settle);
+    expect(kicked).toEqual([2, 1, 2, 3, 2]);
+  });
+
+  it("tells each installation's program where the one look found it, every few seconds", async () => {
+    await db.transaction((tx) =>
+      tx.insert(programLog).values([
+        { kind: 'pool', key: 'emea', body: { users: ['U1'] }, actor: 'U0ADMIN', at, installationId: 2 },
+        { kind: 'pool', key: 'apac', body: { users: ['U2'] }, actor: 'U0ADMIN', at, installationId: 2 },
+        { kind: 'closures', key: '-', body: ['2026-12-24'], actor: 'config', at, installationId: 3 },
+      ]),
+    );
+    const revision = async (id: number) => {
+      const r = await programRevision(scopedTo(db, { id }));
+      return `${r.newest}:${r.entries}`;
+    };
+    looks.start();
+    await timers.advance(2999, settle);
+    expect(caughtUp).toEqual([]);
+    await timers.advance(1, settle);
+    expect(caughtUp).toHaveLength(3);
+    // Each installation's own revision, as the query for its own would say; one never written is 0:0.
+    expect(caughtUp).toEqual([
+      { id: 1, revision: '0:0' },
+      { id: 2, revision: await revision(2) },
+      { id: 3, revision: await revision(3) },
+    ]);
+    expect(await revision(1)).toBe('0:0');
+    expect(caughtUp[1]?.revision).toBe('2:2');
+  });
+
+  it('does not start a look while the last is under way, and stops looking when stopped', async () => {
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    tenants = [
+      {
+        ...tenantOf(1),
+        wired: {
+          ...tenantOf(1).wired,
+          program: { catchUp: () => caughtUp.push({ id: 1, revision: '' }) && slow },
+        },
+      } as unknown as Tenant,
+    ];
+    looks.start();
+    await timers.advance(3000, settle);
+    expect(caughtUp).toHaveLength(1);
+    await timers.advance(6000, settle);
+    expect(caughtUp).toHaveLength(1);
+    release();
+    await settle();
+    await timers.advance(3000, settle);
+    expect(caughtUp).toHaveLength(2);
+    looks.stop();
+    expect(timers.scheduled()).toEqual([]);
+  });
+});
