@@ -22,6 +22,7 @@ import { systemClock } from '../../src/clock.js';
 import { applyPostgresMigrations } from '../../src/db/pg/migrations.js';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import { createInstallationStore } from '../../src/install/store.js';
+import { heapNeededMb, START_HEAP_MB } from '../../src/runtime/heapRoom.js';
 import type { FakeUser } from '../../test/support/fakeSlack.js';
 import type { TokenCalls } from '../fakeSlackProcess.js';
 import { SIGNING_SECRET, type SignedRequest, sign } from './payloads.js';
@@ -43,6 +44,8 @@ const STORM_PER_CONVERSATION = 15;
 
 export interface TenantsRun {
   installations: number;
+  /** The heap cap the app was started with (`--max-old-space-size`, MB). */
+  heapMb: number;
   startSeconds: number;
   rssMb: number;
   idle?: { appCpuPerSecond: number; serverCpuPerSecond: number; statementsPerSecond: number };
@@ -172,24 +175,30 @@ async function measureCount(
     } finally {
       await database.close();
     }
-    step(`${fmt(n, 0)} installations: starting`);
+    // Started as the operator is told to start it for n installations (runtime/heapRoom.ts): npm start's cap, or more.
+    const heapMb = heapNeededMb(n);
+    step(`${fmt(n, 0)} installations: starting, the heap capped at ${fmt(heapMb, 0)} MB`);
     const started = performance.now();
-    app = new AppProcess(await freePort(), {
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: ready.apiUrl,
-      DATABASE_URL: url,
-      SLACK_CLIENT_ID: '1111.2222',
-      SLACK_CLIENT_SECRET: 'bench-client-secret',
-      SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
-      SLACK_TOKEN_KEY: key.toString('base64'),
-    });
+    app = new AppProcess(
+      await freePort(),
+      {
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: ready.apiUrl,
+        DATABASE_URL: url,
+        SLACK_CLIENT_ID: '1111.2222',
+        SLACK_CLIENT_SECRET: 'bench-client-secret',
+        SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
+        SLACK_TOKEN_KEY: key.toString('base64'),
+      },
+      heapMb > START_HEAP_MB ? [`--max-old-space-size=${heapMb}`] : [],
+    );
     await startedAll(app, 60_000 + n * 1_000);
     const startSeconds = (performance.now() - started) / 1000;
     const pid = app.child.pid ?? 0;
     const diedStarting = app.exited();
     if (diedStarting) {
       step(`${fmt(n, 0)} installations: the app ${diedStarting}`);
-      return { installations: n, startSeconds, rssMb: Number.NaN, died: diedStarting };
+      return { installations: n, heapMb, startSeconds, rssMb: Number.NaN, died: diedStarting };
     }
 
     step(`${fmt(n, 0)} installations: idle for ${IDLE_SECONDS} s`);
@@ -224,6 +233,7 @@ async function measureCount(
     if (died) step(`${fmt(n, 0)} installations: the app ${died}`);
     return {
       installations: n,
+      heapMb,
       startSeconds,
       rssMb: died ? rss : peakRssMb(pid),
       ...(died ? { died } : {}),
@@ -400,7 +410,7 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
     const row = (measure: string, value: string, target = '', ok?: boolean) =>
       add({
         section: 'tenants',
-        measure: `${fmt(r.installations, 0)} installation${r.installations === 1 ? '' : 's'} on one app and one Postgres: ${measure}`,
+        measure: `${fmt(r.installations, 0)} installation${r.installations === 1 ? '' : 's'} on one app and one Postgres (heap ${fmt(r.heapMb, 0)} MB): ${measure}`,
         value,
         target,
         ...(ok === undefined ? {} : { ok }),

@@ -15,6 +15,7 @@ import { slackLogger } from '../logger.js';
 import { PROGRAM_FOLLOW_MS } from '../program/program.js';
 import { createReceiver } from '../receiver.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
+import { heapWatch } from '../runtime/heapRoom.js';
 import { processHolder } from '../runtime/jobClaims.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import type { StatusServer } from '../runtime/statusServer.js';
@@ -134,12 +135,14 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
       uninstalled: () =>
         lifecycle.run(`the tenant of ${installKey} stopped after its uninstall`, () => retire(installKey)),
     });
+  const heapCheck = heapWatch(logger);
   const build = async (installKey: string) => {
     const tenant = await make(installKey);
     tenants.set(installKey, tenant);
     router.changed();
     await tenant.run();
     logger.info({ installation: installKey }, 'serving an installation');
+    heapCheck(tenants.size);
   };
   // The new tenant takes the requests from now on; the old one finishes its work, then the new one's starts.
   async function rebuild(installKey: string) {
