@@ -7,7 +7,7 @@ import { createSalesforce } from './salesforce.js';
 import { type CrmConnector, CrmError } from './types.js';
 
 /** One CRM's settings, as the configuration parsed them (undefined: not connected). */
-type SettingsOf<S extends CrmSystem> = NonNullable<Config['crm'][S]>;
+export type SettingsOf<S extends CrmSystem> = NonNullable<Config['crm'][S]>;
 
 /**
  * How the app connects one CRM: its settings, the connector built from them (the module in this folder), and what to
@@ -43,6 +43,21 @@ export const CRM_MODULES: { [S in CrmSystem]: CrmModule<S> } = {
 /** A connector built another way than its row's (the doctor keeps the Salesforce one to check its login URL). */
 export type CrmBuilders = { [S in CrmSystem]?: (settings: SettingsOf<S>, logger: Logger) => CrmConnector };
 
+/**
+ * A CRM's connector from its settings: its row's, or the builder given for it. The deployment's settings
+ * (`crmFromConfig`) and an installation's own credentials (ownCrm.ts) are built the same way.
+ */
+export function connectorFor<S extends CrmSystem>(
+  system: S,
+  settings: SettingsOf<S>,
+  logger: Logger,
+  build: CrmBuilders = {},
+): CrmConnector {
+  const create =
+    (build[system] as CrmModule<S>['create'] | undefined) ?? (CRM_MODULES[system] as CrmModule<S>).create;
+  return create(settings, logger.child({ component: system }));
+}
+
 /** One CRM's connector and field map, when its settings are set. */
 function connect<S extends CrmSystem>(
   system: S,
@@ -52,9 +67,8 @@ function connect<S extends CrmSystem>(
 ) {
   const settings = config.crm[system] as SettingsOf<S> | undefined;
   if (!settings) return undefined;
-  const row = CRM_MODULES[system] as CrmModule<S>;
-  const create = (build[system] as CrmModule<S>['create'] | undefined) ?? row.create;
-  return { connector: create(settings, logger.child({ component: system })), fields: row.fields(settings) };
+  const fields = (CRM_MODULES[system] as CrmModule<S>).fields(settings);
+  return { connector: connectorFor(system, settings, logger, build), fields };
 }
 
 /** The connectors the settings ask for (none when no CRM setting is set: the loop is off), in the table's order. */

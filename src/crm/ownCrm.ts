@@ -5,7 +5,7 @@ import { readCrmCredentials } from '../domain/crmCredentials.js';
 import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmLink.js';
 import { open, SealError, seal } from '../install/seal.js';
 import type { Logger } from '../logger.js';
-import { CRM_MODULES } from './connectors.js';
+import { connectorFor, type SettingsOf } from './connectors.js';
 import { CrmError } from './types.js';
 
 /**
@@ -16,12 +16,13 @@ import { CrmError } from './types.js';
  * deployment's CRM settings: one company's handoffs never reach another's records.
  */
 
-type Settings<S extends CrmSystem> = NonNullable<Config['crm'][S]>;
-
 const HUBSPOT_API = 'https://api.hubapi.com';
 
 /** A CRM's settings from an installation's credentials (no field mapping: the deal's own note or Task only). */
-const SETTINGS: { [S in CrmSystem]: (values: Record<string, string>, crm: Config['crm']) => Settings<S> } = {
+type FromCredentials = {
+  [S in CrmSystem]: (values: Record<string, string>, crm: Config['crm']) => SettingsOf<S>;
+};
+const SETTINGS: FromCredentials = {
   salesforce: (v) => ({
     loginUrl: v.loginUrl ?? '',
     clientId: v.clientId ?? '',
@@ -69,23 +70,22 @@ export function withOwnCrm<C extends { crm: Config['crm'] }>(config: C, own: Own
 }
 
 /** Whether the CRM takes these credentials: undefined, or what to tell the admin under the form. */
-export async function crmRefusal(
-  system: CrmSystem,
+export async function crmRefusal<S extends CrmSystem>(
+  system: S,
   values: Record<string, string>,
   crm: Config['crm'],
   logger: Logger,
   timeoutMs: number,
 ): Promise<string | undefined> {
   const { label } = CRMS[system];
-  const settings = { ...SETTINGS[system](values, crm), timeoutMs };
-  const module = CRM_MODULES[system] as (typeof CRM_MODULES)['salesforce'];
+  const settings: SettingsOf<S> = { ...SETTINGS[system](values, crm), timeoutMs };
   let timer: NodeJS.Timeout | undefined;
   // Each call has timeoutMs; the whole check too (Salesforce's is a token, then reads), so the form answers in time.
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), timeoutMs);
   });
   try {
-    const verified = module.create(settings as Settings<'salesforce'>, logger).verify();
+    const verified = connectorFor(system, settings, logger).verify();
     verified.catch(() => undefined);
     if ((await Promise.race([verified, late])) === 'late')
       return `${label} did not answer in time. Nothing was saved; try again in a moment.`;
