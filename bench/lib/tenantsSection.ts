@@ -12,8 +12,10 @@
  * is down (503), each with a backlog of posts queued (the fake's failures by token): the others' p99 against the calm
  * run's.
  *
- * What it does not have yet: handoffs in every installation (the installations are empty but for their people, so a
- * sweep finds nothing due and the requests decide nothing; the stormed installations' work is their queued posts).
+ * Each installation has a member and 20 AEs, and handoffs spread unevenly (tenantsSeed.ts: 400 in the largest 1%, 40
+ * in the next 9%, 4 in the rest; a third open), so its sweeps read real rows. What it does not have yet: decisions in
+ * the load (the requests are `/handoff help`, so they decide nothing), and the touch log and outbox history of the
+ * seeded handoffs.
  */
 import { randomBytes } from 'node:crypto';
 import type { Installation } from '@slack/oauth';
@@ -30,6 +32,7 @@ import type { SectionContext } from './pgSection.js';
 import { serverCpuMs, startBenchPostgres } from './pgServer.js';
 import { AppProcess, cpuMs, freePort, Helper, peakRssMb } from './proc.js';
 import { steady } from './steady.js';
+import { AES_PER_INSTALLATION, aeOf, seedHandoffs } from './tenantsSeed.js';
 
 /** Requests a second of the steady load, and how long it runs. */
 const RATE = 100;
@@ -46,6 +49,8 @@ export interface TenantsRun {
   installations: number;
   /** The heap cap the app was started with (`--max-old-space-size`, MB). */
   heapMb: number;
+  /** The handoffs written in all the installations before the start, and how many of them are open. */
+  seeded: { handoffs: number; open: number };
   startSeconds: number;
   rssMb: number;
   idle?: { appCpuPerSecond: number; serverCpuPerSecond: number; statementsPerSecond: number };
@@ -149,7 +154,13 @@ async function measureCount(
   try {
     await applyPostgresMigrations(client, url);
     const ready = await fake.first<{ apiUrl: string; token: string }>();
-    const workspaces = Array.from({ length: n }, (_, k) => ({ id: teamOf(k + 1), users: [memberOf(k + 1)] }));
+    const workspaces = Array.from({ length: n }, (_, k) => ({
+      id: teamOf(k + 1),
+      users: [
+        memberOf(k + 1),
+        ...Array.from({ length: AES_PER_INSTALLATION }, (_, a) => aeOf(teamOf(k + 1), a + 1)),
+      ],
+    }));
     const bots = await fake.request<{ token: string; botUserId: string; botId: string }[]>({
       type: 'workspaces',
       workspaces,
@@ -175,6 +186,11 @@ async function measureCount(
     } finally {
       await database.close();
     }
+    const seeded = await seedHandoffs(
+      client,
+      workspaces.map((w, k) => ({ team: w.id, member: memberOf(k + 1).id })),
+      new Date(),
+    );
     // Started as the operator is told to start it for n installations (runtime/heapRoom.ts): npm start's cap, or more.
     const heapMb = heapNeededMb(n);
     step(`${fmt(n, 0)} installations: starting, the heap capped at ${fmt(heapMb, 0)} MB`);
@@ -198,7 +214,7 @@ async function measureCount(
     const diedStarting = app.exited();
     if (diedStarting) {
       step(`${fmt(n, 0)} installations: the app ${diedStarting}`);
-      return { installations: n, heapMb, startSeconds, rssMb: Number.NaN, died: diedStarting };
+      return { installations: n, heapMb, seeded, startSeconds, rssMb: Number.NaN, died: diedStarting };
     }
 
     step(`${fmt(n, 0)} installations: idle for ${IDLE_SECONDS} s`);
@@ -234,6 +250,7 @@ async function measureCount(
     return {
       installations: n,
       heapMb,
+      seeded,
       startSeconds,
       rssMb: died ? rss : peakRssMb(pid),
       ...(died ? { died } : {}),
@@ -423,6 +440,10 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
       row('why the app ended', why(r.died));
       continue;
     }
+    row(
+      `the installations' handoffs (${AES_PER_INSTALLATION} AEs each; 400 in the largest 1%, 40 in the next 9%, 4 in the rest): written; open`,
+      `${fmt(r.seeded.handoffs, 0)}; ${fmt(r.seeded.open, 0)}`,
+    );
     row('start, process to /healthz 200 (every installation served)', `${fmt(r.startSeconds)} s`);
     if (r.died)
       row('the app ended before the measures did', r.died.split('\n').slice(0, 4).join(' ').slice(0, 400));

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StormFigures } from '../../bench/lib/stormSection.js';
 import type { TenantsFigures } from '../../bench/lib/tenantsSection.js';
+import { handoffsOf } from '../../bench/lib/tenantsSeed.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
@@ -96,6 +97,12 @@ describe('npm run bench', () => {
     const tenants = report.details.tenants?.runs ?? [];
     expect(tenants.map((r) => r.installations)).toEqual([1, 10]);
     for (const run of tenants) {
+      // Each installation's handoffs, spread unevenly, written before the start; a third of them open.
+      const written = Array.from({ length: run.installations }, (_, k) =>
+        handoffsOf(k + 1, run.installations),
+      );
+      expect(run.seeded.handoffs).toBe(written.reduce((a, b) => a + b, 0));
+      expect(run.seeded.open).toBeGreaterThan(run.seeded.handoffs / 4);
       expect(run.load?.requests).toBeGreaterThan(0);
       expect(run.load?.answered).toBe(run.load?.requests);
       expect(run.sweep?.swept).toBe(run.installations);

@@ -49,7 +49,7 @@ export const programLog = sqliteTable(
     at: timestamp('at').notNull(),
     installationId: installationId(),
   },
-  (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
+  (t) => [index('program_log_part').on(t.installationId, t.kind, t.key, t.id)],
 );
 
 export type ProgramLogRow = Stored<typeof programLog.$inferSelect>;

@@ -26,5 +26,5 @@ export const programLog = pgTable(
     at: timestamp('at').notNull(),
     installationId: installationId(),
   },
-  (t) => [index('program_log_part').on(t.kind, t.key, t.id)],
+  (t) => [index('program_log_part').on(t.installationId, t.kind, t.key, t.id)],
 );

@@ -1,0 +1,2 @@
+DROP INDEX "program_log_part";--> statement-breakpoint
+CREATE INDEX "program_log_part" ON "program_log" USING btree ("installation_id","kind","key","id");
