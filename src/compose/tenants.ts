@@ -205,8 +205,8 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
   const installs = await firstInstall(given, status);
   const registry = tenantRegistry(given, installs, given.holder ?? processHolder(), status);
   const { tenants, lifecycle } = registry;
-  await startEach(await installs.inForce(), registry.start, logger);
-  // One look at the outboxes and the programs for every installation, not one per installation.
+  // One look at the outboxes and the programs for every installation, not one per installation: from the first one
+  // started (a thousand take their time to start).
   const looks = createSharedLooks({
     db: given.db,
     clock: given.clock,
@@ -217,6 +217,10 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     programMs: PROGRAM_FOLLOW_MS,
   });
   looks.start();
+  await startEach(await installs.inForce(), registry.start, logger).catch((error: unknown) => {
+    looks.stop();
+    throw error;
+  });
   const receiver = createReceiver({
     signingSecret: config.slack.signingSecret ?? '',
     customRoutes: [frontHealth(tenants), ...installRoutes(installs.routes)],
