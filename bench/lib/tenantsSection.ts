@@ -29,7 +29,7 @@ import type { FakeUser } from '../../test/support/fakeSlack.js';
 import type { TokenCalls } from '../fakeSlackProcess.js';
 import { SIGNING_SECRET, type SignedRequest, sign } from './payloads.js';
 import type { SectionContext } from './pgSection.js';
-import { serverCpuMs, startBenchPostgres } from './pgServer.js';
+import { serverCpuMs, serverWork, startBenchPostgres } from './pgServer.js';
 import { AppProcess, cpuMs, freePort, Helper, peakRssMb } from './proc.js';
 import { steady } from './steady.js';
 import { AES_PER_INSTALLATION, aeOf, seedHandoffs } from './tenantsSeed.js';
@@ -37,8 +37,8 @@ import { AES_PER_INSTALLATION, aeOf, seedHandoffs } from './tenantsSeed.js';
 /** Requests a second of the steady load, and how long it runs. */
 const RATE = 100;
 const LOAD_SECONDS = 10;
-/** How long the idle app is watched. */
-const IDLE_SECONDS = 20;
+/** How long the idle app is watched: a whole minute, so every minutely job runs once in every installation. */
+const IDLE_SECONDS = 60;
 /** An installation with fewer requests than this in the load has no p99 of its own: it counts among the small. */
 const OWN_P99_MIN = 20;
 /** Posts queued for each of the two stormed installations: 20 conversations of 15. */
@@ -53,7 +53,13 @@ export interface TenantsRun {
   seeded: { handoffs: number; open: number };
   startSeconds: number;
   rssMb: number;
-  idle?: { appCpuPerSecond: number; serverCpuPerSecond: number; statementsPerSecond: number };
+  idle?: {
+    appCpuPerSecond: number;
+    serverCpuPerSecond: number;
+    statementsPerSecond: number;
+    /** Statements sent per installation and minute, all and by statement (the most frequent first). */
+    perInstallationMinute?: { statements: number; frequent: { query: string; calls: number }[] };
+  };
   sweep?: { slotSeconds: number; swept: number; medianMs: number; maxMs: number };
   /** The app ended before the end of the measures: why, with its last output. */
   died?: string;
@@ -226,14 +232,25 @@ async function measureCount(
           )
         ).rows[0]?.n ?? 0,
       );
+    const work = serverWork(server, `tenants_${n}`);
+    await work.start();
     const appBefore = cpuMs(pid);
     const serverBefore = serverCpuMs(server);
     const statementsBefore = await statements();
     await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    const appCpu = cpuMs(pid) - appBefore;
+    const serverCpu = serverCpuMs(server) - serverBefore;
+    const statementsIdle = (await statements()) - statementsBefore;
+    // Per installation and minute: the run's counts divided by n × the minutes watched.
+    const byStatement = await work.stop(n * (IDLE_SECONDS / 60)).finally(() => work.close());
     const idle = {
-      appCpuPerSecond: (cpuMs(pid) - appBefore) / IDLE_SECONDS,
-      serverCpuPerSecond: (serverCpuMs(server) - serverBefore) / IDLE_SECONDS,
-      statementsPerSecond: ((await statements()) - statementsBefore) / IDLE_SECONDS,
+      appCpuPerSecond: appCpu / IDLE_SECONDS,
+      serverCpuPerSecond: serverCpu / IDLE_SECONDS,
+      statementsPerSecond: statementsIdle / IDLE_SECONDS,
+      perInstallationMinute: {
+        statements: byStatement.statements,
+        frequent: byStatement.frequent.map((w) => ({ query: w.query, calls: w.callsPerAccept })),
+      },
     };
     const rss = peakRssMb(pid);
 
@@ -451,6 +468,15 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
       row(
         "idle: the app's CPU, the server's, transactions (per second); peak resident memory (over the whole run)",
         `${fmt(r.idle.appCpuPerSecond, 0)} ms + ${fmt(r.idle.serverCpuPerSecond, 0)} ms of CPU a second, ${fmt(r.idle.statementsPerSecond, 0)} transactions a second; ${fmt(r.rssMb, 0)} MB`,
+      );
+    const perMinute = r.idle?.perInstallationMinute;
+    if (perMinute)
+      row(
+        'idle: statements each installation sends a minute, all; the most frequent (calls a minute)',
+        `${fmt(perMinute.statements)}; ${perMinute.frequent
+          .slice(0, 5)
+          .map((f) => `${f.query.slice(0, 60)} (${fmt(f.calls, 2)})`)
+          .join('; ')}`,
       );
     row(
       "a minute's response-window sweep in every installation (slot start to the last one done, the installations' ticks spread over 30 s; each one's claim to done, median / slowest)",

@@ -109,12 +109,18 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       // Held partner channels, and internal channels not confirmed (switched off, or not seen at start), are asked
       // about again: only Slack's answer frees them.
       run: () => services.handlers.partners.recheckSharing(),
+      // Most minutes nothing is held: a read says so, and the slot is not claimed (issue 56).
+      due: () => services.handlers.partners.sharingToRecheck(),
     },
     {
       name: 'metrics-refresh',
       schedule: '* * * * *',
       // It computes in the database; the App Homes it queues wait in the outbox.
       callsSlack: false,
+      // Each process's figures are its own (kept in its memory), so each process refreshes its own, claiming no slot:
+      // a claim let one replica refresh while the others' went stale, and cost two transactions a minute in every
+      // installation (issue 56). The Homes it queues are one per figures' version across processes (their dedupe key).
+      perProcess: true,
       run: async () => {
         const refreshed = await services.metrics.refreshSnapshots(reporting.refreshMinutes * 60_000);
         if (refreshed > 0) logger.info({ refreshed }, 'metrics refreshed in the background');

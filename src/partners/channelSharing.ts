@@ -74,6 +74,10 @@ export function createChannelSharing(deps: ChannelSharingDeps) {
     sharingChanged: (channelId: string, event: SharingEvent = {}): Promise<void> =>
       sharingChanged(deps, channelId, event),
     recheckSharing: (limit = 20): Promise<void> => recheckSharing(deps, limit),
+    /** Whether the re-check has a channel to ask about: one held for its sharing, or internal and not confirmed. */
+    sharingToRecheck: async (): Promise<boolean> =>
+      (await channelsHeldForSharing(deps.db, 1)).length > 0 ||
+      (await deps.internalChannels.unconfirmed()).length > 0,
   };
 }
 

@@ -81,6 +81,7 @@ export function createPartnerDirectory(deps: PartnerDirectoryDeps) {
     setNotify: (ctx: RequestContext, name: string, choice: string) => setNotify(deps, ctx, name, choice),
     sharingChanged: sharing.sharingChanged,
     recheckSharing: sharing.recheckSharing,
+    sharingToRecheck: sharing.sharingToRecheck,
   };
 }
 

@@ -32,6 +32,12 @@ export interface JobSpec {
   /** How long a run may hold its slot before another process may take it over (default: runtime/jobClaims.ts). */
   leaseMs?: number;
   /**
+   * Whether a tick has anything to do, asked before its slot is claimed (a read or two, or memory): false, and the
+   * tick claims and runs nothing. A claim costs two transactions, so a job that is most often idle (nothing held to
+   * ask Slack about) says so for the price of its first read. Start-time runs, catch-ups and `runNow` do not ask.
+   */
+  due?(): Promise<boolean>;
+  /**
    * Every process runs each slot, claiming none: the job refreshes what this process keeps in memory (an org-wide
    * install's workspaces), which another process's run would not refresh here.
    */
@@ -193,6 +199,8 @@ interface Claimed {
   gate?: Pick<Gate, 'confirms'>;
   /** The scheduler ticked this slot or a later one before: the wall clock stepped back (SlotClaims `again`). */
   again?: boolean;
+  /** A tick: the job's `due` is asked first. */
+  tick?: boolean;
 }
 
 function runOnce(
@@ -215,6 +223,8 @@ async function runClaimed(
 ): Promise<void> {
   try {
     // Only a job that calls Slack waits for the read: local work starts at once, as before.
+    // Nothing to do: not even the cut-off is read again.
+    if (claimed?.tick && job.due && !(await job.due())) return;
     if (job.callsSlack && claimed?.gate && !(await claimed.gate.confirms(job))) return;
     if (claimed?.claims && !(await claimed.claims.claim(job, claimed.slot, claimed.again))) {
       logger.debug(
@@ -262,6 +272,7 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
               slot: cronSlot,
               gate,
               again,
+              tick: true,
             }),
           )
           .finally(() => busy.delete(job.name));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { claimSlot, finishSlot } from '../../src/db/repositories/jobClaims.js';
+import { claimSlot, finishSlot, pruneSlots } from '../../src/db/repositories/jobClaims.js';
 import type { Db } from '../../src/db/types.js';
 import { type Engine, eachTestOn } from './engine.js';
 
@@ -159,7 +159,7 @@ export function jobClaimsContract(engine: Engine): void {
       expect((await claims())[0]).toMatchObject({ holder: 'B', doneAt: null });
     });
 
-    it('drops the job’s claims of slots older than 30 days when a run finishes, not others', async () => {
+    it('drops the job’s claims of slots older than 30 days when pruned, not others', async () => {
       const old = new Date(slot.getTime() - 30 * day - 1);
       const kept = new Date(slot.getTime() - 30 * day);
       expect(await claim('A', old, plus(60_000, old), 'sweep', old)).toBe(true);
@@ -167,6 +167,8 @@ export function jobClaimsContract(engine: Engine): void {
       expect(await claim('A', old, plus(60_000, old), 'digest', old)).toBe(true);
       expect(await claim('A', slot, plus(60_000, slot), 'sweep', slot)).toBe(true);
       await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: slot }));
+      expect(await claims()).toHaveLength(4);
+      await db.transaction((tx) => pruneSlots(tx, 'sweep', slot));
       expect((await claims()).map((c) => [c.job, c.slot])).toEqual([
         ['digest', old],
         ['sweep', kept],

@@ -51,7 +51,7 @@ export async function claimSlot(
   return taken.length > 0;
 }
 
-/** The holder's run of the slot ended (it is not run again); claims older than the kept period are dropped. */
+/** The holder's run of the slot ended: it is not run again. */
 export async function finishSlot(
   tx: Tx,
   done: { job: string; slot: Date; holder: string; now: Date },
@@ -63,7 +63,12 @@ export async function finishSlot(
     .where(
       and(eq(jobClaims.job, done.job), eq(jobClaims.slot, done.slot), eq(jobClaims.holder, done.holder)),
     );
+}
+
+/** Drops the job's claims of slots older than the kept period. */
+export async function pruneSlots(tx: Tx, job: string, now: Date): Promise<void> {
+  const { jobClaims } = tablesOf(tx);
   await tx
     .delete(jobClaims)
-    .where(and(eq(jobClaims.job, done.job), lt(jobClaims.slot, new Date(done.now.getTime() - KEPT_MS))));
+    .where(and(eq(jobClaims.job, job), lt(jobClaims.slot, new Date(now.getTime() - KEPT_MS))));
 }

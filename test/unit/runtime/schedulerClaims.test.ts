@@ -201,4 +201,91 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     expect(database.db.select().from(jobClaims).all()).toMatchObject([{ holder: 'c' }]);
     expect(database.db.select().from(jobClaims).all()[0]?.doneAt).not.toBeNull();
   });
+
+  it('claims and runs a tick only when its job says it has something to do; runNow and start-time runs do not ask', async () => {
+    // Issue 56: an idle job's tick costs a read, not the claim's two transactions.
+    const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
+    const clock = new TestClock(new Date(timers.now()));
+    let held = false;
+    let asked = 0;
+    const jobs = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
+      {
+        name: 'recheck',
+        schedule: '* * * * *',
+        timeZone: 'UTC',
+        run: record('recheck'),
+        atStart: 'run',
+        due: async () => {
+          asked += 1;
+          return held;
+        },
+      },
+    ];
+    const a = replica('a', jobs, { clock, timers });
+    await a.scheduler.start();
+    const step = () =>
+      timers.advance(MINUTE, async () => {
+        clock.set(new Date(timers.now()));
+        await a.background.drain();
+      });
+    // At start it runs without asking; then 14:01 and 14:02 have nothing: asked, neither claimed nor run.
+    await step();
+    await step();
+    expect(asked).toBe(2);
+    expect(runs.map((r) => r.slot.slice(11, 19))).toEqual(['14:00:30']);
+    expect(database.db.select().from(jobClaims).all()).toEqual([]);
+    // Something held: 14:03 is claimed and run.
+    held = true;
+    await step();
+    expect(runs.map((r) => r.slot.slice(11, 16))).toEqual(['14:00', '14:03']);
+    expect(
+      database.db
+        .select()
+        .from(jobClaims)
+        .all()
+        .map((c) => c.slot.toISOString().slice(11, 16)),
+    ).toEqual(['14:03']);
+    // An operator's run does not ask.
+    held = false;
+    await a.scheduler.runNow('recheck');
+    expect(runs).toHaveLength(3);
+    expect(asked).toBe(3);
+  });
+
+  it('prunes a job’s claims older than 30 days at its first run’s end, then at most once an hour', async () => {
+    const day = 86_400_000;
+    const at = Date.parse('2026-11-23T14:00:00Z');
+    const clock = new TestClock(new Date(at));
+    const claims = createSlotClaims({ db: database.db, clock, holder: 'a' });
+    const job: JobSpec = { name: 'sweep', schedule: '* * * * *', run: () => undefined };
+    const run = async (slot: number) => {
+      clock.set(new Date(slot));
+      expect(await claims.claim(job, new Date(slot))).toBe(true);
+      await claims.finish(job, new Date(slot));
+    };
+    const slots = () => database.db.select().from(jobClaims).all().length;
+    // A slot 31 days old, then this minute's run: the old one is pruned at its end.
+    await run(at - 31 * day);
+    await run(at);
+    expect(slots()).toBe(1);
+    // Another old claim (another process's, say): the next 59 minutes' runs leave it; the 60th's end prunes it.
+    const old = new Date(at - 40 * day);
+    await database.db.transaction((tx) =>
+      tx.insert(jobClaims).values({ job: 'sweep', slot: old, holder: 'b', claimedAt: old, leaseUntil: old }),
+    );
+    const oldest = () =>
+      Math.min(
+        ...database.db
+          .select()
+          .from(jobClaims)
+          .all()
+          .map((c) => c.slot.getTime()),
+      );
+    for (let m = 1; m < 60; m += 1) await run(at + m * MINUTE);
+    expect(slots()).toBe(61);
+    expect(oldest()).toBe(old.getTime());
+    await run(at + 60 * MINUTE);
+    expect(slots()).toBe(61);
+    expect(oldest()).toBe(at);
+  });
 });
