@@ -2,20 +2,22 @@
  * 7. tenants (issue 56 item 4): one app serving many installations (the OAuth mode of issue 55) on one Postgres
  * database, at 1, 10, 100 and up to `--tenants` installations (default 1,000), each a workspace of the fake Slack with
  * its own bot token and people. Per count: the start (process start to /healthz 200, every tenant started), the
- * resident memory, what the idle app costs (its CPU, the server's, the statements it sends, per second), one minute's
- * response-window sweep across every installation (from the job claims: the slot's start to the last installation's
- * sweep done), and the requests of a steady load spread unevenly over the installations (a few large, many small):
- * `/handoff help` from a member, acknowledged after its installation is found and its membership checked; each busy
- * installation's p99 against the median one's.
+ * resident memory, what the idle app costs (its CPU, the server's, the statements it sends, per second, and by
+ * statement per installation and minute), the requests of a steady load spread unevenly over the installations (a few
+ * large, many small; some of them decisions, see below) with each busy installation's p99 against the median one's,
+ * and one minute's response-window sweep across every installation, each with a first step's check due (from the job
+ * claims: the slot's start to the last installation's sweep done).
  *
  * Then the same load again over the others while installation 1's Slack answers every call 429 and installation 2's
  * is down (503), each with a backlog of posts queued (the fake's failures by token): the others' p99 against the calm
  * run's.
  *
  * Each installation has a member and 20 AEs, and handoffs spread unevenly (tenantsSeed.ts: 400 in the largest 1%, 40
- * in the next 9%, 4 in the rest; a third open), so its sweeps read real rows. What it does not have yet: decisions in
- * the load (the requests are `/handoff help`, so they decide nothing), and the touch log and outbox history of the
- * seeded handoffs.
+ * in the next 9%, 4 in the rest; a third open), so its sweeps read real rows. A share of the load's requests are
+ * decisions: an installation's AE accepts one of its open handoffs (the accept modal submitted, as in the postgres
+ * section), which writes the handoff and the touch log and queues the AE's, the author's and the partner's messages for
+ * the outbox to deliver; the rest are `/handoff help`. What it does not have yet: the touch log and outbox history of
+ * the seeded handoffs.
  */
 import { randomBytes } from 'node:crypto';
 import type { Installation } from '@slack/oauth';
@@ -27,7 +29,7 @@ import { createInstallationStore } from '../../src/install/store.js';
 import { heapNeededMb, START_HEAP_MB } from '../../src/runtime/heapRoom.js';
 import type { FakeUser } from '../../test/support/fakeSlack.js';
 import type { TokenCalls } from '../fakeSlackProcess.js';
-import { SIGNING_SECRET, type SignedRequest, sign } from './payloads.js';
+import { acceptSubmissions, SIGNING_SECRET, type SignedRequest, sign } from './payloads.js';
 import type { SectionContext } from './pgSection.js';
 import { serverCpuMs, serverWork, startBenchPostgres } from './pgServer.js';
 import { AppProcess, cpuMs, freePort, Helper, peakRssMb } from './proc.js';
@@ -37,10 +39,15 @@ import { AES_PER_INSTALLATION, aeOf, seedHandoffs } from './tenantsSeed.js';
 /** Requests a second of the steady load, and how long it runs. */
 const RATE = 100;
 const LOAD_SECONDS = 10;
-/** How long the idle app is watched: a whole minute, so every minutely job runs once in every installation. */
-const IDLE_SECONDS = 60;
+/**
+ * How long the idle app is watched: a whole minute, so every minutely job runs once in every installation; 20 s in a
+ * short run (`--duration` under 10 s: the bench drill's), whose per-minute figures are then a third of a minute's.
+ */
+const idleSecondsOf = (duration: number) => (duration < 10 ? 20 : 60);
 /** An installation with fewer requests than this in the load has no p99 of its own: it counts among the small. */
 const OWN_P99_MIN = 20;
+/** The share of the load's requests that are an AE's Accept, while its installation has an open handoff left. */
+const DECIDE_SHARE = 0.3;
 /** Posts queued for each of the two stormed installations: 20 conversations of 15. */
 const STORM_CONVERSATIONS = 20;
 const STORM_PER_CONVERSATION = 15;
@@ -72,6 +79,8 @@ export interface TenantsRun {
     busy: { count: number; medianP99: number; slowestP99: number };
     /** The installations with fewer requests, pooled. */
     small: { count: number; p99: number };
+    /** The Accepts among the requests, those the database then holds as accepted, and those refused in the modal. */
+    decisions: Decisions;
   };
   /** The same load over installations 3 to n while 1 is rate-limited and 2 is down, each with `queued` posts. */
   isolation?: {
@@ -80,10 +89,17 @@ export interface TenantsRun {
     answered: number;
     p99: number;
     busy: { count: number; medianP99: number; slowestP99: number };
+    decisions: Decisions;
     /** The calls the app made with each stormed installation's token meanwhile, and how many Slack refused. */
     limited: TokenCalls;
     down: TokenCalls;
   };
+}
+
+export interface Decisions {
+  sent: number;
+  recorded: number;
+  refused: number;
 }
 
 export interface TenantsFigures {
@@ -91,7 +107,8 @@ export interface TenantsFigures {
 }
 
 const pad = (i: number) => String(i).padStart(4, '0');
-const teamOf = (i: number) => `T5WS${pad(i)}`;
+const TEAM_PREFIX = 'T5WS';
+const teamOf = (i: number) => `${TEAM_PREFIX}${pad(i)}`;
 const memberOf = (i: number): FakeUser => ({
   id: `U5WS${pad(i)}`,
   team_id: teamOf(i),
@@ -148,6 +165,7 @@ async function startedAll(app: AppProcess, timeoutMs: number): Promise<void> {
 const unevenly = (n: number) => Math.min(n, Math.floor(n ** Math.random()));
 
 async function measureCount(
+  idleSeconds: number,
   n: number,
   server: Awaited<ReturnType<typeof startBenchPostgres>>,
   step: (what: string) => void,
@@ -223,7 +241,7 @@ async function measureCount(
       return { installations: n, heapMb, seeded, startSeconds, rssMb: Number.NaN, died: diedStarting };
     }
 
-    step(`${fmt(n, 0)} installations: idle for ${IDLE_SECONDS} s`);
+    step(`${fmt(n, 0)} installations: idle for ${idleSeconds} s`);
     const statements = async () =>
       Number(
         (
@@ -237,16 +255,16 @@ async function measureCount(
     const appBefore = cpuMs(pid);
     const serverBefore = serverCpuMs(server);
     const statementsBefore = await statements();
-    await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+    await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
     const appCpu = cpuMs(pid) - appBefore;
     const serverCpu = serverCpuMs(server) - serverBefore;
     const statementsIdle = (await statements()) - statementsBefore;
     // Per installation and minute: the run's counts divided by n × the minutes watched.
-    const byStatement = await work.stop(n * (IDLE_SECONDS / 60)).finally(() => work.close());
+    const byStatement = await work.stop(n * (idleSeconds / 60)).finally(() => work.close());
     const idle = {
-      appCpuPerSecond: appCpu / IDLE_SECONDS,
-      serverCpuPerSecond: serverCpu / IDLE_SECONDS,
-      statementsPerSecond: statementsIdle / IDLE_SECONDS,
+      appCpuPerSecond: appCpu / idleSeconds,
+      serverCpuPerSecond: serverCpu / idleSeconds,
+      statementsPerSecond: statementsIdle / idleSeconds,
       perInstallationMinute: {
         statements: byStatement.statements,
         frequent: byStatement.frequent.map((w) => ({ query: w.query, calls: w.callsPerAccept })),
@@ -255,12 +273,13 @@ async function measureCount(
     const rss = peakRssMb(pid);
 
     step(`${fmt(n, 0)} installations: ${RATE} requests a second, spread unevenly`);
-    const { result, busy, small } = await unevenLoad(app.url, fake, n, 0);
+    const open = await openHandoffs(client);
+    const { result, busy, small, decisions } = await unevenLoad(app.url, { fake, client, open }, n, 0);
 
     const sweep = await sweptSlot(client, n, step, () => app?.exited() === undefined);
     const isolation =
       n >= 3 && !app.exited()
-        ? await stormedTwo(n, { client, fake, url: app.url, tokens: bots.map((b) => b.token), step })
+        ? await stormedTwo(n, { client, fake, open, url: app.url, tokens: bots.map((b) => b.token), step })
         : undefined;
     const died = app.exited();
     if (died) step(`${fmt(n, 0)} installations: the app ${died}`);
@@ -284,6 +303,7 @@ async function measureCount(
           slowestP99: Math.round(Math.max(...busy)),
         },
         small: { count: small.length, p99: Math.round(quantile(small.flat(), 0.99)) },
+        decisions,
       },
       ...(isolation ? { isolation } : {}),
     };
@@ -294,28 +314,66 @@ async function measureCount(
   }
 }
 
+/** Each installation's open handoffs (by its number, 1-based), with their AE: what its Accepts decide. */
+type OpenHandoffs = Map<number, { id: number; ae: string }[]>;
+
+async function openHandoffs(client: pg.Client): Promise<OpenHandoffs> {
+  const { rows } = await client.query<{ id: number; team: string; ae: string }>(
+    `select h.id, i.team_id as team, h.ae_user_id as ae from handoffs h join installations i on i.id = h.installation_id
+     where h.status = 'sent' order by h.id`,
+  );
+  const open: OpenHandoffs = new Map();
+  for (const row of rows) {
+    const i = Number(row.team.slice(TEAM_PREFIX.length));
+    open.set(i, [...(open.get(i) ?? []), { id: row.id, ae: row.ae }]);
+  }
+  return open;
+}
+
 /**
- * The steady load of `/handoff help` at RATE a second for LOAD_SECONDS, each from an installation drawn unevenly from
- * `skip + 1` to `n`; each installation's latencies, those with a p99 of their own (`busy`) and the rest (`small`).
+ * The steady load at RATE a second for LOAD_SECONDS, each request from an installation drawn unevenly from `skip + 1`
+ * to `n`: DECIDE_SHARE of them its AE's Accept of one of its open handoffs (each once, while it has any left), the
+ * rest `/handoff help`. Each installation's latencies, those with a p99 of their own (`busy`) and the rest (`small`);
+ * the Accepts sent, then recorded (read from the database once every Accept was answered) and refused.
  */
-async function unevenLoad(url: string, fake: Helper, n: number, skip: number) {
+async function unevenLoad(
+  url: string,
+  ctx: { fake: Helper; client: pg.Client; open: OpenHandoffs },
+  n: number,
+  skip: number,
+) {
   const total = RATE * LOAD_SECONDS;
-  const urls = await fake.request<string[]>({ type: 'responseUrls', count: total });
+  const urls = await ctx.fake.request<string[]>({ type: 'responseUrls', count: total });
+  const templates = new Map<number, ReturnType<typeof acceptSubmissions>>();
+  const accepted: number[] = [];
   let sent = 0;
   const result = await steady(
     url,
     () => {
       const i = skip + unevenly(n - skip);
-      const request = helpCommand(i, urls[sent % urls.length] as string);
+      const handoff = Math.random() < DECIDE_SHARE ? ctx.open.get(i)?.pop() : undefined;
       sent += 1;
-      return { ...request, tag: String(i) };
+      if (!handoff) return { ...helpCommand(i, urls[sent % urls.length] as string), tag: String(i) };
+      const template = templates.get(i) ?? acceptSubmissions(teamOf(i));
+      templates.set(i, template);
+      accepted.push(handoff.id);
+      return { ...template(handoff.id, handoff.ae), tag: String(i) };
     },
     { rate: RATE, seconds: LOAD_SECONDS, connections: 20 },
   );
+  const recorded = await ctx.client.query<{ n: string }>(
+    `select count(*) as n from handoffs where id = any($1::int[]) and status = 'accepted'`,
+    [accepted],
+  );
+  const decisions: Decisions = {
+    sent: accepted.length,
+    recorded: Number(recorded.rows[0]?.n ?? 0),
+    refused: Object.values(result.modalErrors ?? {}).reduce((sum, k) => sum + k, 0),
+  };
   const tagged = Object.values(result.byTag ?? {});
   const busy = tagged.filter((latencies) => latencies.length >= OWN_P99_MIN).map((l) => quantile(l, 0.99));
   const small = tagged.filter((latencies) => latencies.length < OWN_P99_MIN);
-  return { result, busy, small };
+  return { result, busy, small, decisions };
 }
 
 /**
@@ -325,7 +383,14 @@ async function unevenLoad(url: string, fake: Helper, n: number, skip: number) {
  */
 async function stormedTwo(
   n: number,
-  ctx: { client: pg.Client; fake: Helper; url: string; tokens: string[]; step: (what: string) => void },
+  ctx: {
+    client: pg.Client;
+    fake: Helper;
+    open: OpenHandoffs;
+    url: string;
+    tokens: string[];
+    step: (what: string) => void;
+  },
 ): Promise<NonNullable<TenantsRun['isolation']>> {
   const { client, fake, tokens } = ctx;
   const [limitedToken, downToken] = tokens as [string, string];
@@ -353,7 +418,7 @@ async function stormedTwo(
     );
   }
   try {
-    const { result, busy } = await unevenLoad(ctx.url, fake, n, 2);
+    const { result, busy, decisions } = await unevenLoad(ctx.url, ctx, n, 2);
     const after = await fake.request<Record<string, TokenCalls>>({
       type: 'tokenCalls',
       tokens: [limitedToken, downToken],
@@ -372,6 +437,7 @@ async function stormedTwo(
         medianP99: Math.round(quantile(busy, 0.5)),
         slowestP99: Math.round(Math.max(...busy)),
       },
+      decisions,
       limited: since(limitedToken),
       down: since(downToken),
     };
@@ -381,12 +447,18 @@ async function stormedTwo(
 }
 
 /**
- * The latest minute's response-window sweep that every installation finished: from the slot's start to the last
- * one's done (the job claims record each installation's claim and end), and the installations' own durations.
- * Waits for one, at most two minutes and a half.
+ * A minute in which every installation's sweep has work: one accepted handoff of each is made due for its first
+ * step's check (the AE asked whether it happened), so each installation's next tick claims its slot and sweeps (a
+ * minute with nothing due claims nothing: the sweeper's `due`). From the slot's start to the last installation's
+ * sweep done (the job claims record each one's claim and end), and the installations' own durations. Waits for one,
+ * at most two minutes and a half.
  */
 async function sweptSlot(client: pg.Client, n: number, step: (what: string) => void, alive: () => boolean) {
-  step(`${fmt(n, 0)} installations: waiting for a minute's sweep in every one`);
+  step(`${fmt(n, 0)} installations: a first step's check due in every one, waiting for the minute's sweeps`);
+  await client.query(
+    `update handoffs set next_step_check_at = now()
+     where id in (select min(id) from handoffs where status = 'accepted' group by installation_id)`,
+  );
   const deadline = Date.now() + 150_000;
   while (Date.now() < deadline && alive()) {
     const { rows } = await client.query<{
@@ -424,7 +496,8 @@ export async function tenantsSection(ctx: SectionContext & { tenants: number }):
   const server = await startBenchPostgres();
   const runs: TenantsRun[] = [];
   try {
-    for (const n of tenantCounts(ctx.tenants)) runs.push(await measureCount(n, server, step));
+    for (const n of tenantCounts(ctx.tenants))
+      runs.push(await measureCount(idleSecondsOf(ctx.duration), n, server, step));
   } finally {
     server.stop();
   }
@@ -438,6 +511,8 @@ function why(died: string): string {
   const fatal = lines.find((line) => /FATAL|heap|out of memory|Error/i.test(line)) ?? lines.at(-1) ?? '';
   return `${lines[0] ?? ''} ${fatal}`.slice(0, 400);
 }
+
+const decided = (d: Decisions) => `${fmt(d.sent, 0)}, ${fmt(d.recorded, 0)}, ${fmt(d.refused, 0)}`;
 
 export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void {
   for (const r of f.runs) {
@@ -479,7 +554,7 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
           .join('; ')}`,
       );
     row(
-      "a minute's response-window sweep in every installation (slot start to the last one done, the installations' ticks spread over 30 s; each one's claim to done, median / slowest)",
+      "a minute's response-window sweep in every installation, each with a first step's check due (slot start to the last one done, the installations' ticks spread over 30 s; each one's claim to done, median / slowest)",
       r.sweep
         ? `${fmt(r.sweep.slotSeconds)} s for ${fmt(r.sweep.swept, 0)}; ${fmt(r.sweep.medianMs)} / ${fmt(r.sweep.maxMs)} ms`
         : 'no minute swept in every installation within 150 s',
@@ -487,18 +562,22 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
     const l = r.load;
     if (l)
       row(
-        `${RATE} requests a second spread unevenly (/handoff help): answered; p50 / p99; the busy installations' (${OWN_P99_MIN}+ requests) median p99 / slowest p99; the others' p99`,
-        `${fmt(l.answered, 0)} of ${fmt(l.requests, 0)}; ${fmt(l.p50)} / ${fmt(l.p99)} ms; ${fmt(l.busy.medianP99)} / ${fmt(l.busy.slowestP99)} ms over ${l.busy.count}; ${l.small.count === 0 ? 'none with fewer' : `${fmt(l.small.p99)} ms over ${fmt(l.small.count, 0)}`}`,
+        `${RATE} requests a second spread unevenly (an AE's Accept of an open handoff, else /handoff help): answered; Accepts sent, recorded, refused; p50 / p99; the busy installations' (${OWN_P99_MIN}+ requests) median p99 / slowest p99; the others' p99`,
+        `${fmt(l.answered, 0)} of ${fmt(l.requests, 0)}; ${decided(l.decisions)}; ${fmt(l.p50)} / ${fmt(l.p99)} ms; ${fmt(l.busy.medianP99)} / ${fmt(l.busy.slowestP99)} ms over ${l.busy.count}; ${l.small.count === 0 ? 'none with fewer' : `${fmt(l.small.p99)} ms over ${fmt(l.small.count, 0)}`}`,
         'slowest within 2x the median',
-        l.answered === l.requests && l.busy.slowestP99 <= 2 * Math.max(l.busy.medianP99, 1),
+        l.answered === l.requests &&
+          l.decisions.recorded === l.decisions.sent &&
+          l.busy.slowestP99 <= 2 * Math.max(l.busy.medianP99, 1),
       );
     const iso = r.isolation;
     if (l && iso)
       row(
-        `the same load over installations 3 to ${fmt(r.installations, 0)} while 1 is rate-limited (every call 429) and 2 is down (503), ${fmt(iso.queued, 0)} posts queued in each: answered; p99 (calm: ${fmt(l.p99)} ms); the busy installations' median / slowest p99; the calls made with 1's token and 2's, refused`,
-        `${fmt(iso.answered, 0)} of ${fmt(iso.requests, 0)}; ${fmt(iso.p99)} ms; ${fmt(iso.busy.medianP99)} / ${fmt(iso.busy.slowestP99)} ms over ${iso.busy.count}; ${fmt(iso.limited.calls, 0)} (${fmt(iso.limited.refused, 0)} refused) and ${fmt(iso.down.calls, 0)} (${fmt(iso.down.refused, 0)} refused)`,
+        `the same load over installations 3 to ${fmt(r.installations, 0)} while 1 is rate-limited (every call 429) and 2 is down (503), ${fmt(iso.queued, 0)} posts queued in each: answered; Accepts sent, recorded, refused; p99 (calm: ${fmt(l.p99)} ms); the busy installations' median / slowest p99; the calls made with 1's token and 2's, refused`,
+        `${fmt(iso.answered, 0)} of ${fmt(iso.requests, 0)}; ${decided(iso.decisions)}; ${fmt(iso.p99)} ms; ${fmt(iso.busy.medianP99)} / ${fmt(iso.busy.slowestP99)} ms over ${iso.busy.count}; ${fmt(iso.limited.calls, 0)} (${fmt(iso.limited.refused, 0)} refused) and ${fmt(iso.down.calls, 0)} (${fmt(iso.down.refused, 0)} refused)`,
         "the others' p99 within 2x the calm run's",
-        iso.answered === iso.requests && iso.p99 <= 2 * Math.max(l.p99, 1),
+        iso.answered === iso.requests &&
+          iso.decisions.recorded === iso.decisions.sent &&
+          iso.p99 <= 2 * Math.max(l.p99, 1),
       );
   }
 }

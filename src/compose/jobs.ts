@@ -76,6 +76,8 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
         await services.escalations.checkAway();
       },
       atStart: 'run',
+      // A minute with nothing due claims and runs nothing, but a full sweep comes every 5 minutes (issue 56).
+      due: () => services.sweeper.due(),
     },
     {
       name: 'partner-thread-recheck',

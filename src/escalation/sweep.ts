@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { stallMessages } from '../core/notifications.js';
 import type { Db, Tx } from '../db/client.js';
-import { findStalled } from '../db/repositories/dueTimes.js';
+import { findStalled, handoffDueBy } from '../db/repositories/dueTimes.js';
 import { cycleEvents } from '../db/repositories/escalation.js';
 import {
   findExpiring,
@@ -64,14 +64,34 @@ export interface SweepResult {
 
 const PRUNE_BATCH = 2000;
 
+/** The longest a process goes without a full sweep when nothing is due (see the sweeper's `due`). */
+export const FULL_SWEEP_EVERY_MS = 5 * 60_000;
+
 /**
  * The response-window sweep: expires open handoffs whose window has passed and sends the reminders that are due.
  * Every change is a guarded update (same status, same window, same next reminder) in one transaction with its
  * messages, so overlapping sweeps, restarts and a click in the same second each take effect exactly once.
  */
 export function createSweeper(deps: SweepDeps) {
+  /** When this process's last sweep began (the app's clock). */
+  let swept: number | undefined;
   return {
-    sweep: (): Promise<SweepResult> => sweep(deps),
+    sweep: (): Promise<SweepResult> => {
+      swept = deps.clock.now().getTime();
+      return sweep(deps);
+    },
+    /**
+     * Whether a minute's tick has work (issue 56): a handoff has something due (one read), or this process's last
+     * sweep is FULL_SWEEP_EVERY_MS old, or the clock stepped back past it. The full sweep catches what no due time
+     * says: the days away an AE gave (the away check), an AE's status read once an hour, an accepted handoff without a
+     * first step, the outbox's pruning.
+     */
+    due: async (): Promise<boolean> => {
+      const now = deps.clock.now();
+      const since = swept === undefined ? undefined : now.getTime() - swept;
+      if (since === undefined || since < 0 || since >= FULL_SWEEP_EVERY_MS) return true;
+      return handoffDueBy(deps.db, now);
+    },
     expireIfDue: (handoff: HandoffRow, now: Date): Promise<HandoffRow> => expireIfDue(deps, handoff, now),
   };
 }

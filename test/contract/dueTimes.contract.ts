@@ -1,6 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { nextDueAt } from '../../src/db/repositories/dueTimes.js';
+import { handoffDueBy, nextDueAt } from '../../src/db/repositories/dueTimes.js';
 import type { NewHandoffRow, OutboxRow } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
@@ -94,6 +95,46 @@ export function dueTimesContract(engine: Engine): void {
       expect(await nextDueAt(db, sent)).toEqual(t('2026-11-21T03:00:00.999Z'));
       await handoff('V1', { dueAt: t('2026-11-21T03:00:00.998Z') });
       expect(await nextDueAt(db, sent)).toEqual(t('2026-11-21T03:00:00.998Z'));
+    });
+
+    it('says a handoff has something due by a time: each due time, to the millisecond, of the handoffs it concerns', async () => {
+      // Issue 56: the sweep's tick asks this before it claims its slot.
+      expect(await handoffDueBy(db, far)).toBe(false);
+      await handoff('V1', { nextReminderAt: t('2026-11-24T14:00:00.003Z') });
+      expect(await handoffDueBy(db, t('2026-11-24T14:00:00.002Z'))).toBe(false);
+      expect(await handoffDueBy(db, t('2026-11-24T14:00:00.003Z'))).toBe(true);
+      // Each kind of due time, alone on an otherwise quiet handoff of its own status.
+      const kinds: [NonNullable<NewHandoffRow['status']>, Partial<NewHandoffRow>][] = [
+        ['sent', { pauseEndsAt: t('2026-11-22T00:00:00.000Z') }],
+        ['declined', { nextEscalationAt: t('2026-11-22T00:00:00.000Z') }],
+        ['accepted', { nextStallNudgeAt: t('2026-11-22T00:00:00.000Z') }],
+        ['accepted', { nextStepCheckAt: t('2026-11-22T00:00:00.000Z') }],
+      ];
+      for (const [k, [status, over]] of kinds.entries()) {
+        await handoff(`K${k}`, { status, ...over });
+        expect(await handoffDueBy(db, t('2026-11-21T23:59:59.999Z')), `${status} ${Object.keys(over)}`).toBe(
+          false,
+        );
+        expect(await handoffDueBy(db, t('2026-11-22T00:00:00.000Z')), `${status} ${Object.keys(over)}`).toBe(
+          true,
+        );
+        await db.transaction((tx) =>
+          tx.delete(tablesOf(tx).handoffs).where(eq(tablesOf(tx).handoffs.sourceViewId, `K${k}`)),
+        );
+      }
+    });
+
+    it('does not count a window’s start (a sent handoff’s is its send), what a decided handoff no longer waits for, nor the outbox', async () => {
+      await handoff('V0', { windowStartedAt: t('2026-11-20T14:00:00.000Z') });
+      await handoff('V1', {
+        status: 'declined',
+        dueAt: t('2026-11-21T14:00:00.000Z'),
+        nextReminderAt: t('2026-11-21T15:00:00.000Z'),
+        nextStallNudgeAt: t('2026-11-21T16:00:00.000Z'),
+        nextStepCheckAt: t('2026-11-21T17:00:00.000Z'),
+      });
+      await message('m1', 'pending', t('2026-11-21T00:00:00.000Z'));
+      expect(await handoffDueBy(db, t('2026-11-22T00:00:00.000Z'))).toBe(false);
     });
   });
 }

@@ -105,6 +105,12 @@ describe('npm run bench', () => {
       expect(run.seeded.open).toBeGreaterThan(run.seeded.handoffs / 4);
       expect(run.load?.requests).toBeGreaterThan(0);
       expect(run.load?.answered).toBe(run.load?.requests);
+      // A share of them an AE's Accept of an open handoff: each one recorded, none refused.
+      expect(run.load?.decisions.sent).toBeGreaterThan(0);
+      expect(run.load?.decisions.recorded).toBe(run.load?.decisions.sent);
+      expect(run.load?.decisions.refused).toBe(0);
+      // The idle app's statements, counted by the server.
+      expect(run.idle?.perInstallationMinute?.statements).toBeGreaterThan(0);
       expect(run.sweep?.swept).toBe(run.installations);
     }
     // With 10: the others answered while installation 1's Slack refused with 429 and 2's with 503, both tried.

@@ -61,6 +61,29 @@ describe('the response window', () => {
     expect(reminders(h)).toHaveLength(2);
   });
 
+  it('a minute’s tick sweeps when something is due, and in full every 5 minutes otherwise (issue 56)', async () => {
+    const h = await start();
+    await sendHandoff(h);
+    // The start swept; at 14:00 nothing is due.
+    expect(await h.app.sweeper.due()).toBe(false);
+    h.clock.set('2026-11-23T14:04:59.999Z');
+    expect(await h.app.sweeper.due()).toBe(false);
+    // Five minutes since the last sweep: one in full (the away check, the outbox's pruning), whatever is due.
+    h.clock.set('2026-11-23T14:05:00Z');
+    expect(await h.app.sweeper.due()).toBe(true);
+    // A minute before the first reminder, swept; then the reminder falls due within the five minutes.
+    h.clock.set(new Date(Date.parse(HALFWAY) - 60_000));
+    await h.app.sweeper.sweep();
+    expect(await h.app.sweeper.due()).toBe(false);
+    h.clock.set(HALFWAY);
+    expect(await h.app.sweeper.due()).toBe(true);
+    expect((await h.app.sweeper.sweep()).reminded).toBe(1);
+    expect(await h.app.sweeper.due()).toBe(false);
+    // The clock stepped back past the last sweep: one in full.
+    h.clock.set(new Date(Date.parse(HALFWAY) - 1));
+    expect(await h.app.sweeper.due()).toBe(true);
+  });
+
   it('does not remind an AE the app has seen away in the window: their owner was told once instead', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h);

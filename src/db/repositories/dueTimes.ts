@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lte, min, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, min, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Executor } from '../client.js';
 import { type Tables, tablesOf } from '../engine.js';
@@ -15,12 +15,15 @@ function dueTimes({ handoffs, outbox }: Tables): readonly {
   column: SQLiteColumn;
   table: Tables['handoffs'] | Tables['outbox'];
   only?: SQL;
+  /** false: a time the sandbox's clock stops at, at which the sweep has nothing to do (`handoffDueBy` skips it). */
+  sweeps?: false;
 }[] {
   return [
     { table: handoffs, column: handoffs.dueAt, only: eq(handoffs.status, 'sent') },
     { table: handoffs, column: handoffs.nextReminderAt, only: eq(handoffs.status, 'sent') },
     { table: handoffs, column: handoffs.nextEscalationAt },
-    { table: handoffs, column: handoffs.windowStartedAt, only: eq(handoffs.status, 'sent') },
+    // A deferred window's start: its end and reminders are planned from it; nothing is done at it.
+    { table: handoffs, column: handoffs.windowStartedAt, only: eq(handoffs.status, 'sent'), sweeps: false },
     { table: handoffs, column: handoffs.nextStallNudgeAt, only: eq(handoffs.status, 'accepted') },
     { table: handoffs, column: handoffs.nextStepCheckAt, only: eq(handoffs.status, 'accepted') },
     { table: handoffs, column: handoffs.pauseEndsAt, only: eq(handoffs.status, 'sent') },
@@ -43,6 +46,25 @@ export async function nextDueAt(exec: Executor, after: Date): Promise<Date | und
     if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
   }
   return earliest === undefined ? undefined : new Date(earliest);
+}
+
+/**
+ * Whether a handoff has something due at or before `now` (a window's end, a reminder, an escalation step, a nudge, a
+ * first step's check, a deferred start, a pause's longest): one read, which the sweep's tick asks before it claims its
+ * slot (issue 56). The outbox's own due rows are its look's, not the sweep's.
+ */
+export async function handoffDueBy(exec: Executor, now: Date): Promise<boolean> {
+  const tables = tablesOf(exec);
+  const { handoffs } = tables;
+  const due = dueTimes(tables)
+    .filter((d) => d.table === handoffs && d.sweeps !== false)
+    .map(({ column, only }) => and(lte(column, now), only));
+  const rows = await exec
+    .select({ id: handoffs.id })
+    .from(handoffs)
+    .where(or(...due))
+    .limit(1);
+  return rows.length > 0;
 }
 
 /** Accepted handoffs with a first step's check due (uses handoffs_status_next_step_check_at_idx), oldest first. */
