@@ -100,6 +100,9 @@ export interface Decisions {
   sent: number;
   recorded: number;
   refused: number;
+  /** The Accepts' p99, and the other requests' (`/handoff help`), ms (NaN: none). */
+  p99: number;
+  othersP99: number;
 }
 
 export interface TenantsFigures {
@@ -353,11 +356,11 @@ async function unevenLoad(
       const i = skip + unevenly(n - skip);
       const handoff = Math.random() < DECIDE_SHARE ? ctx.open.get(i)?.pop() : undefined;
       sent += 1;
-      if (!handoff) return { ...helpCommand(i, urls[sent % urls.length] as string), tag: String(i) };
+      if (!handoff) return { ...helpCommand(i, urls[sent % urls.length] as string), tag: `${i}:help` };
       const template = templates.get(i) ?? acceptSubmissions(teamOf(i));
       templates.set(i, template);
       accepted.push(handoff.id);
-      return { ...template(handoff.id, handoff.ae), tag: String(i) };
+      return { ...template(handoff.id, handoff.ae), tag: `${i}:accept` };
     },
     { rate: RATE, seconds: LOAD_SECONDS, connections: 20 },
   );
@@ -365,12 +368,22 @@ async function unevenLoad(
     `select count(*) as n from handoffs where id = any($1::int[]) and status = 'accepted'`,
     [accepted],
   );
+  // Each request's tag is its installation and its kind: by installation, and by kind.
+  const byInstallation = new Map<string, number[]>();
+  const byKind = { accept: [] as number[], help: [] as number[] };
+  for (const [tag, latencies] of Object.entries(result.byTag ?? {})) {
+    const [i = '', kind] = tag.split(':');
+    byInstallation.set(i, [...(byInstallation.get(i) ?? []), ...latencies]);
+    byKind[kind === 'accept' ? 'accept' : 'help'].push(...latencies);
+  }
   const decisions: Decisions = {
     sent: accepted.length,
     recorded: Number(recorded.rows[0]?.n ?? 0),
     refused: Object.values(result.modalErrors ?? {}).reduce((sum, k) => sum + k, 0),
+    p99: Math.round(quantile(byKind.accept, 0.99)),
+    othersP99: Math.round(quantile(byKind.help, 0.99)),
   };
-  const tagged = Object.values(result.byTag ?? {});
+  const tagged = [...byInstallation.values()];
   const busy = tagged.filter((latencies) => latencies.length >= OWN_P99_MIN).map((l) => quantile(l, 0.99));
   const small = tagged.filter((latencies) => latencies.length < OWN_P99_MIN);
   return { result, busy, small, decisions };
@@ -449,43 +462,46 @@ async function stormedTwo(
 /**
  * A minute in which every installation's sweep has work: one accepted handoff of each is made due for its first
  * step's check (the AE asked whether it happened), so each installation's next tick claims its slot and sweeps (a
- * minute with nothing due claims nothing: the sweeper's `due`). From the slot's start to the last installation's
- * sweep done (the job claims record each one's claim and end), and the installations' own durations. Waits for one,
- * at most two minutes and a half.
+ * minute with nothing due claims nothing: the sweeper's `due`). Each installation's first sweep after that, from the
+ * job claims (its claim and end): how many swept, the time from the checks made due to the last one done (the ticks
+ * come over the next minute and a half: each installation's second of the minute's first 30), and the installations'
+ * own durations. Waits for every one, at most two minutes and a half.
  */
 async function sweptSlot(client: pg.Client, n: number, step: (what: string) => void, alive: () => boolean) {
-  step(`${fmt(n, 0)} installations: a first step's check due in every one, waiting for the minute's sweeps`);
-  await client.query(
+  step(`${fmt(n, 0)} installations: a first step's check due in every one, waiting for their sweeps`);
+  const { rows: made } = await client.query<{ at: Date }>(
     `update handoffs set next_step_check_at = now()
-     where id in (select min(id) from handoffs where status = 'accepted' group by installation_id)`,
+     where id in (select min(id) from handoffs where status = 'accepted' group by installation_id)
+     returning now() as at`,
   );
+  const since = made[0]?.at ?? new Date();
   const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline && alive()) {
-    const { rows } = await client.query<{
-      slot: Date;
-      swept: string;
-      last: Date;
-      median: number;
-      max: number;
-    }>(
-      `select slot, count(*) as swept, max(done_at) as last,
-         percentile_cont(0.5) within group (order by extract(epoch from done_at - claimed_at) * 1000) as median,
-         max(extract(epoch from done_at - claimed_at) * 1000) as max
-       from job_claims where job = 'response-window-sweep' and done_at is not null
-       group by slot having count(*) = $1 order by slot desc limit 1`,
-      [n],
-    );
-    const row = rows[0];
-    if (row)
-      return {
-        slotSeconds: (row.last.getTime() - row.slot.getTime()) / 1000,
-        swept: Number(row.swept),
-        medianMs: Number(row.median),
-        maxMs: Number(row.max),
-      };
+  const read = async () =>
+    (
+      await client.query<{ swept: string; last: Date | null; median: number | null; max: number | null }>(
+        `select count(*) as swept, max(done_at) as last,
+           percentile_cont(0.5) within group (order by extract(epoch from done_at - claimed_at) * 1000) as median,
+           max(extract(epoch from done_at - claimed_at) * 1000) as max
+         from (select distinct on (installation_id) claimed_at, done_at from job_claims
+               where job = 'response-window-sweep' and claimed_at >= $1 and done_at is not null
+               order by installation_id, claimed_at) first_sweeps`,
+        [since],
+      )
+    ).rows[0];
+  for (;;) {
+    const row = await read();
+    const swept = Number(row?.swept ?? 0);
+    if (swept >= n || Date.now() >= deadline || !alive())
+      return row?.last
+        ? {
+            slotSeconds: (row.last.getTime() - since.getTime()) / 1000,
+            swept,
+            medianMs: Number(row.median),
+            maxMs: Number(row.max),
+          }
+        : undefined;
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
-  return undefined;
 }
 
 export async function tenantsSection(ctx: SectionContext & { tenants: number }): Promise<TenantsFigures> {
@@ -512,7 +528,8 @@ function why(died: string): string {
   return `${lines[0] ?? ''} ${fatal}`.slice(0, 400);
 }
 
-const decided = (d: Decisions) => `${fmt(d.sent, 0)}, ${fmt(d.recorded, 0)}, ${fmt(d.refused, 0)}`;
+const decided = (d: Decisions) =>
+  `${fmt(d.sent, 0)}, ${fmt(d.recorded, 0)}, ${fmt(d.refused, 0)} (their p99 ${d.sent > 0 ? `${fmt(d.p99)} ms` : '-'}, the others' ${fmt(d.othersP99)} ms)`;
 
 export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void {
   for (const r of f.runs) {
@@ -554,15 +571,15 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
           .join('; ')}`,
       );
     row(
-      "a minute's response-window sweep in every installation, each with a first step's check due (slot start to the last one done, the installations' ticks spread over 30 s; each one's claim to done, median / slowest)",
+      "the response-window sweep in every installation once a first step's check is due in each: installations swept; from the checks made due to the last one done (the installations' ticks spread over the minute's first 30 s); each one's claim to done, median / slowest",
       r.sweep
-        ? `${fmt(r.sweep.slotSeconds)} s for ${fmt(r.sweep.swept, 0)}; ${fmt(r.sweep.medianMs)} / ${fmt(r.sweep.maxMs)} ms`
-        : 'no minute swept in every installation within 150 s',
+        ? `${fmt(r.sweep.swept, 0)} of ${fmt(r.installations, 0)}; ${fmt(r.sweep.slotSeconds)} s; ${fmt(r.sweep.medianMs)} / ${fmt(r.sweep.maxMs)} ms`
+        : 'none swept within 150 s',
     );
     const l = r.load;
     if (l)
       row(
-        `${RATE} requests a second spread unevenly (an AE's Accept of an open handoff, else /handoff help): answered; Accepts sent, recorded, refused; p50 / p99; the busy installations' (${OWN_P99_MIN}+ requests) median p99 / slowest p99; the others' p99`,
+        `${RATE} requests a second spread unevenly (an AE's Accept of an open handoff, else /handoff help): answered; Accepts sent, recorded, refused (their p99, the others'); p50 / p99; the busy installations' (${OWN_P99_MIN}+ requests) median p99 / slowest p99; the others' p99`,
         `${fmt(l.answered, 0)} of ${fmt(l.requests, 0)}; ${decided(l.decisions)}; ${fmt(l.p50)} / ${fmt(l.p99)} ms; ${fmt(l.busy.medianP99)} / ${fmt(l.busy.slowestP99)} ms over ${l.busy.count}; ${l.small.count === 0 ? 'none with fewer' : `${fmt(l.small.p99)} ms over ${fmt(l.small.count, 0)}`}`,
         'slowest within 2x the median',
         l.answered === l.requests &&
@@ -572,7 +589,7 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
     const iso = r.isolation;
     if (l && iso)
       row(
-        `the same load over installations 3 to ${fmt(r.installations, 0)} while 1 is rate-limited (every call 429) and 2 is down (503), ${fmt(iso.queued, 0)} posts queued in each: answered; Accepts sent, recorded, refused; p99 (calm: ${fmt(l.p99)} ms); the busy installations' median / slowest p99; the calls made with 1's token and 2's, refused`,
+        `the same load over installations 3 to ${fmt(r.installations, 0)} while 1 is rate-limited (every call 429) and 2 is down (503), ${fmt(iso.queued, 0)} posts queued in each: answered; Accepts sent, recorded, refused (their p99, the others'); p99 (calm: ${fmt(l.p99)} ms); the busy installations' median / slowest p99; the calls made with 1's token and 2's, refused`,
         `${fmt(iso.answered, 0)} of ${fmt(iso.requests, 0)}; ${decided(iso.decisions)}; ${fmt(iso.p99)} ms; ${fmt(iso.busy.medianP99)} / ${fmt(iso.busy.slowestP99)} ms over ${iso.busy.count}; ${fmt(iso.limited.calls, 0)} (${fmt(iso.limited.refused, 0)} refused) and ${fmt(iso.down.calls, 0)} (${fmt(iso.down.refused, 0)} refused)`,
         "the others' p99 within 2x the calm run's",
         iso.answered === iso.requests &&
