@@ -802,7 +802,13 @@ try {
     });
   if (sections.has('storm')) details.storm = await stormSection({ work, duration: DURATION, add });
   if (sections.has('tenants'))
-    details.tenants = await tenantsSection({ work, duration: DURATION, add, tenants: args.tenants });
+    details.tenants = await tenantsSection({
+      work,
+      duration: DURATION,
+      add,
+      tenants: args.tenants,
+      ...(args.cpuProf ? { cpuProf: resolve(args.cpuProf, 'tenants') } : {}),
+    });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const reference = targets[1];

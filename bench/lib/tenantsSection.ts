@@ -20,6 +20,7 @@
  * the seeded handoffs.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Installation } from '@slack/oauth';
 import pg from 'pg';
 import { systemClock } from '../../src/clock.js';
@@ -169,6 +170,8 @@ const unevenly = (n: number) => Math.min(n, Math.floor(n ** Math.random()));
 
 async function measureCount(
   idleSeconds: number,
+  /** A directory for the app's V8 CPU profile (`--cpu-prof=DIR`: DIR/tenants-n), or none. */
+  cpuProf: string | undefined,
   n: number,
   server: Awaited<ReturnType<typeof startBenchPostgres>>,
   step: (what: string) => void,
@@ -233,7 +236,10 @@ async function measureCount(
         SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
         SLACK_TOKEN_KEY: key.toString('base64'),
       },
-      heapMb > START_HEAP_MB ? [`--max-old-space-size=${heapMb}`] : [],
+      [
+        ...(heapMb > START_HEAP_MB ? [`--max-old-space-size=${heapMb}`] : []),
+        ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProf, `tenants-${n}`)}`] : []),
+      ],
     );
     await startedAll(app, 60_000 + n * 1_000);
     const startSeconds = (performance.now() - started) / 1000;
@@ -513,7 +519,7 @@ export async function tenantsSection(ctx: SectionContext & { tenants: number }):
   const runs: TenantsRun[] = [];
   try {
     for (const n of tenantCounts(ctx.tenants))
-      runs.push(await measureCount(idleSecondsOf(ctx.duration), n, server, step));
+      runs.push(await measureCount(idleSecondsOf(ctx.duration), ctx.cpuProf, n, server, step));
   } finally {
     server.stop();
   }

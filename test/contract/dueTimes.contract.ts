@@ -106,7 +106,7 @@ export function dueTimesContract(engine: Engine): void {
       // Each kind of due time, alone on an otherwise quiet handoff of its own status.
       const kinds: [NonNullable<NewHandoffRow['status']>, Partial<NewHandoffRow>][] = [
         ['sent', { pauseEndsAt: t('2026-11-22T00:00:00.000Z') }],
-        ['declined', { nextEscalationAt: t('2026-11-22T00:00:00.000Z') }],
+        ['expired', { nextEscalationAt: t('2026-11-22T00:00:00.000Z') }],
         ['accepted', { nextStallNudgeAt: t('2026-11-22T00:00:00.000Z') }],
         ['accepted', { nextStepCheckAt: t('2026-11-22T00:00:00.000Z') }],
       ];
@@ -132,6 +132,8 @@ export function dueTimesContract(engine: Engine): void {
         nextReminderAt: t('2026-11-21T15:00:00.000Z'),
         nextStallNudgeAt: t('2026-11-21T16:00:00.000Z'),
         nextStepCheckAt: t('2026-11-21T17:00:00.000Z'),
+        // An escalation step of a status the escalations do not act in (db/repositories/escalation.ts).
+        nextEscalationAt: t('2026-11-21T18:00:00.000Z'),
       });
       await message('m1', 'pending', t('2026-11-21T00:00:00.000Z'));
       expect(await handoffDueBy(db, t('2026-11-22T00:00:00.000Z'))).toBe(false);

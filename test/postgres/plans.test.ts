@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopedTo } from '../../src/db/installationScope.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { expandPendingChanges } from '../../src/db/repositories/changes.js';
+import { handoffDueBy } from '../../src/db/repositories/dueTimes.js';
 import { dueHeads, isQueued, lockDueHeads } from '../../src/db/repositories/outbox.js';
 import { deferMethod } from '../../src/db/repositories/outboxAttempts.js';
 import { installationsDue } from '../../src/db/repositories/outboxChannels.js';
@@ -13,11 +14,12 @@ import { createDatabase } from '../support/postgres.js';
  * The outbox's hot queries on Postgres read through their indexes (issue 56): the worker's look for due messages at
  * every wake-up (and its locked twin, the claim), the one look each second for the installations with messages due,
  * a 429's deferral of its method, the dedupe lookup of every queued message, and a decision's look for its handoff's
- * changes still waiting. Each is run as the app runs it (its repository function, prepared), the statement it sent is
- * taken from the wire, and `EXPLAIN` reads the plan Postgres chose for it (and the generic plan it keeps for a
- * prepared statement after five runs, where it matters), on an outbox grown as a busy deployment's is: 80,000
- * delivered rows, analyzed, then a backlog of 9,200 waiting that the statistics have not seen yet. A plan that reads
- * the whole table (a sequential scan of `outbox`), or the wrong index, fails here, with the plan in the message.
+ * changes still waiting; and a minute's sweep asking whether anything is due. Each is run as the app runs it (its
+ * repository function, prepared), the statement it sent is taken from the wire, and `EXPLAIN` reads the plan Postgres
+ * chose for it (and the generic plan it keeps for a prepared statement after five runs, where it matters), on an
+ * outbox grown as a busy deployment's is: 80,000 delivered rows, analyzed, then a backlog of 9,200 waiting that the
+ * statistics have not seen yet. A plan that reads the whole table (a sequential scan of `outbox`), or the wrong index,
+ * fails here, with the plan in the message.
  */
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -225,6 +227,43 @@ describe("the outbox's hot queries on Postgres, and the program's revision, by t
       plan.nodes.some((n) => n['Index Name'] === 'program_log_part'),
       shown,
     ).toBe(true);
+  });
+
+  it("a minute's sweep asking whether anything is due (each minute, in each installation): each due time by its index", async () => {
+    // An installation with 30,000 handoffs, most of them closed, a tenth open with their times ahead; analyzed.
+    await explainer.query(
+      `insert into handoffs (
+         team_id, source_view_id, status, author_user_id, owner_user_id, ae_user_id, ae_team_id, ae_name,
+         ae_time_zone, partner_channel_id, account_name, partner_org, partner_contact_name, why_partner,
+         customer_trigger, joint_value, warm_path, seller_next_move, partner_next_move, partner_agreed_in_writing,
+         response_window_days, sent_at, due_at, next_reminder_at, account_key, partner_key, score, score_band,
+         classification, classification_reason, created_at, updated_at, installation_id)
+       select 'T1', 'V' || n, case when n % 10 = 0 then 'sent' else 'declined' end, 'UA', 'UA', 'UAE', 'T1', 'AE',
+              'UTC', '', 'Account ' || n, 'Partner', 'Dana', 'why', 'trigger', 'value', 'path', 'move', 'move', true,
+              5, $1::timestamptz, $1::timestamptz + interval '2 days', $1::timestamptz + interval '1 day',
+              'account ' || n, 'partner', 15, 'ready', 'partner_influenced', 'rule', $1::timestamptz,
+              $1::timestamptz, 1
+       from generate_series(1, 30000) as n`,
+      [NOW],
+    );
+    await explainer.query('analyze handoffs');
+    const plan = await planOf(() => handoffDueBy(scopedTo(database.db, { id: 1 }), NOW), /from "handoffs"/);
+    const shown = JSON.stringify(plan.nodes.map((n) => [n['Node Type'], n['Index Name']].filter(Boolean)));
+    expect(
+      plan.nodes.filter((n) => n['Node Type'] === 'Seq Scan'),
+      `no sequential scan of the handoffs: ${shown}`,
+    ).toEqual([]);
+    const used = new Set(plan.nodes.map((n) => n['Index Name']));
+    for (const index of [
+      'handoffs_status_due_at_idx',
+      'handoffs_status_next_reminder_at_idx',
+      'handoffs_status_next_escalation_at_idx',
+      'handoffs_status_next_stall_nudge_at_idx',
+      'handoffs_status_next_step_check_at_idx',
+      'handoffs_status_pause_ends_at_idx',
+    ])
+      expect(used.has(index), `${index} in ${shown}`).toBe(true);
+    expect(await handoffDueBy(scopedTo(database.db, { id: 1 }), NOW)).toBe(false);
   });
 
   it('keeps no statistics of the status, so none from a quiet moment misleads it (migrations-pg/0027)', async () => {

@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, isNull, lte, min, or, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, gt, inArray, isNull, lte, min, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
+import { ESCALATING_STATUSES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { type Tables, tablesOf } from '../engine.js';
 import type { HandoffRow } from '../schema.js';
@@ -15,15 +16,24 @@ function dueTimes({ handoffs, outbox }: Tables): readonly {
   column: SQLiteColumn;
   table: Tables['handoffs'] | Tables['outbox'];
   only?: SQL;
-  /** false: a time the sandbox's clock stops at, at which the sweep has nothing to do (`handoffDueBy` skips it). */
-  sweeps?: false;
+  /**
+   * The rows the sweep acts on at this time (`handoffDueBy`), when not `only`'s: false, none (a time the sandbox's
+   * clock stops at, at which the sweep has nothing to do). Each is a status its index leads with, so the one read is
+   * index probes, never a scan of every handoff.
+   */
+  swept?: SQL | false;
 }[] {
   return [
     { table: handoffs, column: handoffs.dueAt, only: eq(handoffs.status, 'sent') },
     { table: handoffs, column: handoffs.nextReminderAt, only: eq(handoffs.status, 'sent') },
-    { table: handoffs, column: handoffs.nextEscalationAt },
+    {
+      table: handoffs,
+      column: handoffs.nextEscalationAt,
+      // The statuses the escalations act in (db/repositories/escalation.ts `findEscalationsDue`).
+      swept: inArray(handoffs.status, [...ESCALATING_STATUSES]),
+    },
     // A deferred window's start: its end and reminders are planned from it; nothing is done at it.
-    { table: handoffs, column: handoffs.windowStartedAt, only: eq(handoffs.status, 'sent'), sweeps: false },
+    { table: handoffs, column: handoffs.windowStartedAt, only: eq(handoffs.status, 'sent'), swept: false },
     { table: handoffs, column: handoffs.nextStallNudgeAt, only: eq(handoffs.status, 'accepted') },
     { table: handoffs, column: handoffs.nextStepCheckAt, only: eq(handoffs.status, 'accepted') },
     { table: handoffs, column: handoffs.pauseEndsAt, only: eq(handoffs.status, 'sent') },
@@ -56,15 +66,24 @@ export async function nextDueAt(exec: Executor, after: Date): Promise<Date | und
 export async function handoffDueBy(exec: Executor, now: Date): Promise<boolean> {
   const tables = tablesOf(exec);
   const { handoffs } = tables;
-  const due = dueTimes(tables)
-    .filter((d) => d.table === handoffs && d.sweeps !== false)
-    .map(({ column, only }) => and(lte(column, now), only));
-  const rows = await exec
-    .select({ id: handoffs.id })
-    .from(handoffs)
-    .where(or(...due))
-    .limit(1);
-  return rows.length > 0;
+  // One select per due time, joined by UNION ALL: each one probes its own index (status, time). As one OR of them,
+  // an installation's rows were scanned instead (SQLite chose the installation's equality over the OR).
+  const [firstArm, ...others] = dueTimes(tables).flatMap(({ table, column, only, swept = only }) =>
+    table === handoffs && swept !== false
+      ? [
+          exec
+            .select({ id: handoffs.id })
+            .from(handoffs)
+            .where(and(swept, lte(column, now))),
+        ]
+      : [],
+  );
+  if (!firstArm) return false;
+  const union = others.reduce<SQLiteSelect>(
+    (all, arm) => all.unionAll(arm) as SQLiteSelect,
+    firstArm.$dynamic(),
+  );
+  return (await union.limit(1)).length > 0;
 }
 
 /** Accepted handoffs with a first step's check due (uses handoffs_status_next_step_check_at_idx), oldest first. */

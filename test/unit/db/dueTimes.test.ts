@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
-import { nextDueAt } from '../../../src/db/repositories/dueTimes.js';
+import { scopedTo } from '../../../src/db/installationScope.js';
+import { handoffDueBy, nextDueAt } from '../../../src/db/repositories/dueTimes.js';
 import { insertHandoff } from '../../../src/db/repositories/handoffs.js';
 import { handoffs } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
@@ -54,5 +55,44 @@ describe('nextDueAt: when a scheduled job next has something to do (real migrate
     );
     expect(database.db.select().from(handoffs).all()).toHaveLength(1);
     expect(await nextDueAt(database.db, sent)).toBeUndefined();
+  });
+});
+
+describe("handoffDueBy's plan on SQLite: each due time by its own index, never the installation's rows", () => {
+  it('probes the six status indexes, as a token deployment (scoped to its installation) asks each minute', async () => {
+    // Issue 56: as one OR of the due times, SQLite chose the installation's equality (handoffs_source_view_id_idx)
+    // and read every handoff of the installation each minute; a million on a large token deployment.
+    const dir = mkdtempSync(join(tmpdir(), 'due-plan-'));
+    const database = openDatabase(join(dir, 'handoff.db'));
+    try {
+      const client = database.db.$client;
+      const prepare = client.prepare.bind(client);
+      const plans: string[] = [];
+      client.prepare = ((source: string) => {
+        if (/from "handoffs"/.test(source) && /union all/.test(source)) {
+          const params = Array.from(source.match(/\?/g) ?? [], () => 0);
+          const rows = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
+          plans.push(rows.map((r) => r.detail).join('\n'));
+        }
+        return prepare(source);
+      }) as typeof client.prepare;
+      expect(await handoffDueBy(scopedTo(database.db, 1), sent)).toBe(false);
+      client.prepare = prepare;
+      expect(plans).toHaveLength(1);
+      const plan = plans[0] ?? '';
+      for (const index of [
+        'handoffs_status_due_at_idx',
+        'handoffs_status_next_reminder_at_idx',
+        'handoffs_status_next_escalation_at_idx',
+        'handoffs_status_next_stall_nudge_at_idx',
+        'handoffs_status_next_step_check_at_idx',
+        'handoffs_status_pause_ends_at_idx',
+      ])
+        expect(plan).toContain(`USING INDEX ${index} (status=`);
+      expect(plan).not.toMatch(/SCAN handoffs|handoffs_source_view_id_idx/);
+    } finally {
+      database.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
