@@ -9,6 +9,7 @@ import { deferMethod } from '../../src/db/repositories/outboxAttempts.js';
 import { installationsDue } from '../../src/db/repositories/outboxChannels.js';
 import { programRevision } from '../../src/db/repositories/program.js';
 import { createDatabase } from '../support/postgres.js';
+import { SWEEP_DUE_INDEXES } from '../support/sweepIndexes.js';
 
 /**
  * The outbox's hot queries on Postgres read through their indexes (issue 56): the worker's look for due messages at
@@ -254,15 +255,7 @@ describe("the outbox's hot queries on Postgres, and the program's revision, by t
       `no sequential scan of the handoffs: ${shown}`,
     ).toEqual([]);
     const used = new Set(plan.nodes.map((n) => n['Index Name']));
-    for (const index of [
-      'handoffs_status_due_at_idx',
-      'handoffs_status_next_reminder_at_idx',
-      'handoffs_status_next_escalation_at_idx',
-      'handoffs_status_next_stall_nudge_at_idx',
-      'handoffs_status_next_step_check_at_idx',
-      'handoffs_status_pause_ends_at_idx',
-    ])
-      expect(used.has(index), `${index} in ${shown}`).toBe(true);
+    for (const index of SWEEP_DUE_INDEXES) expect(used.has(index), `${index} in ${shown}`).toBe(true);
     expect(await handoffDueBy(scopedTo(database.db, { id: 1 }), NOW)).toBe(false);
   });
 

@@ -8,6 +8,7 @@ import { handoffDueBy, nextDueAt } from '../../../src/db/repositories/dueTimes.j
 import { insertHandoff } from '../../../src/db/repositories/handoffs.js';
 import { handoffs } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
+import { SWEEP_DUE_INDEXES } from '../../support/sweepIndexes.js';
 
 const sent = new Date('2026-11-20T14:00:00Z');
 const t = (iso: string) => new Date(iso);
@@ -80,15 +81,7 @@ describe("handoffDueBy's plan on SQLite: each due time by its own index, never t
       client.prepare = prepare;
       expect(plans).toHaveLength(1);
       const plan = plans[0] ?? '';
-      for (const index of [
-        'handoffs_status_due_at_idx',
-        'handoffs_status_next_reminder_at_idx',
-        'handoffs_status_next_escalation_at_idx',
-        'handoffs_status_next_stall_nudge_at_idx',
-        'handoffs_status_next_step_check_at_idx',
-        'handoffs_status_pause_ends_at_idx',
-      ])
-        expect(plan).toContain(`USING INDEX ${index} (status=`);
+      for (const index of SWEEP_DUE_INDEXES) expect(plan).toContain(`USING INDEX ${index} (status=`);
       expect(plan).not.toMatch(/SCAN handoffs|handoffs_source_view_id_idx/);
     } finally {
       database.close();
