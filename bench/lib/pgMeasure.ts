@@ -8,7 +8,7 @@ import { DELIVERY_METHODS, drainedBy, HOLD_RETRY_AFTER_S } from './apps.js';
 import { type LoadResult, load } from './load.js';
 import { type SignedRequest, sign } from './payloads.js';
 import type { ServerWork } from './pgServer.js';
-import { cpuMs, type Helper } from './proc.js';
+import { cpuMs, type Helper, machineCpuMs } from './proc.js';
 import { type SteadyResult, steady } from './steady.js';
 
 export interface Setup {
@@ -27,8 +27,20 @@ export interface Setup {
   serverWork?: { start(): Promise<void>; stop(accepts: number): Promise<ServerWork> };
 }
 
+/** Where the CPU went during a steady run, as shares of the whole machine (all its cores). */
+export interface SteadyLoad {
+  /** Busy, every process. */
+  machine: number;
+  /** The app processes. */
+  app: number;
+  /** The database server's processes (Postgres). */
+  server?: number;
+}
+
 export interface Measured {
   steady100: SteadyResult;
+  /** The machine's load during the steady run. */
+  steadyLoad: SteadyLoad;
   /** The ids the steady run decided: [from, to). */
   steadyIds: [number, number];
   held: {
@@ -61,6 +73,24 @@ const nextClick = (s: Setup) => () => {
 const answered = (r: LoadResult | SteadyResult) => r.requests - r.non2xx;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+const loadNow = (s: Setup) => ({
+  machine: machineCpuMs(),
+  app: sum(s.pids.map(cpuMs)),
+  server: s.serverCpu?.(),
+});
+
+function loadSince(s: Setup, before: ReturnType<typeof loadNow>): SteadyLoad {
+  const now = loadNow(s);
+  const all = Math.max(now.machine.all - before.machine.all, 1);
+  return {
+    machine: (now.machine.busy - before.machine.busy) / all,
+    app: (now.app - before.app) / all,
+    ...(now.server === undefined || before.server === undefined
+      ? {}
+      : { server: (now.server - before.server) / all }),
+  };
+}
+
 /** At full speed on every URL at once, 10 connections shared out between them. */
 const fullSpeed = (s: Setup, seconds: number) =>
   Promise.all(s.urls.map((url) => load(url, nextClick(s), { seconds, connections: 10 / s.urls.length })));
@@ -70,7 +100,9 @@ export async function measure(s: Setup, seconds: number): Promise<Measured> {
   const warm = await fullSpeed(s, Math.min(2, seconds));
   await drainedBy(s.pending, 120_000);
   const from = s.ids.next;
+  const loadBefore = loadNow(s);
   const steady100 = await steady(s.urls, nextClick(s), { rate: 100, seconds, connections: 10 });
+  const steadyLoad = loadSince(s, loadBefore);
   const steadyIds: [number, number] = [from, s.ids.next];
   await drainedBy(s.pending, 120_000);
 
@@ -89,6 +121,7 @@ export async function measure(s: Setup, seconds: number): Promise<Measured> {
   const accepts = sum(runs.map(answered));
   return {
     steady100,
+    steadyLoad,
     steadyIds,
     held: {
       rps: sum(runs.map((r) => r.rps)),

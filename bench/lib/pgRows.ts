@@ -1,7 +1,7 @@
 /** The Postgres section's rows in the bench's table (pgSection.ts measures them). */
 import type { Generated } from './generate.js';
 import type { LoadResult } from './load.js';
-import type { Measured, RaceResult } from './pgMeasure.js';
+import type { Measured, RaceResult, SteadyLoad } from './pgMeasure.js';
 import type { StatementWork } from './pgServer.js';
 import type { SteadyResult } from './steady.js';
 
@@ -30,6 +30,12 @@ type Add = (row: { section: string; measure: string; value: string; target: stri
 
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const ms = (n: number | undefined) => `${fmt(n ?? Number.NaN, 2)} ms`;
+/** The machine's load over a steady run: busy, and the app's and the server's shares, of all its cores. */
+const loadOf = (l: SteadyLoad) =>
+  `machine ${percent(l.machine)} busy (app ${percent(l.app)}${l.server === undefined ? '' : `, server ${percent(l.server)}`})`;
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
 /** A steady run's latencies, and the rate it reached when it fell short (a busy machine). */
 const latencies = (r: SteadyResult) =>
   `${fmt(r.p50)} / ${fmt(r.p99)} ms${r.rps < 95 ? ` (only ${fmt(r.rps, 0)} req/s reached)` : ''}`;
@@ -99,16 +105,16 @@ export function postgresRows(f: PostgresFigures, add: Add): void {
   workRows(f, row);
   row('p50 / p99 at a steady 100 req/s: durable baseline', latencies(f.bare.steady100));
   row(
-    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on SQLite',
-    latencies(sqlite.steady100),
+    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on SQLite (and the machine’s CPU meanwhile, all its cores: busy; the app’s share)',
+    `${latencies(sqlite.steady100)}; ${loadOf(sqlite.steadyLoad)}`,
   );
   row(
-    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on Postgres',
-    latencies(one.steady100),
+    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on Postgres (the machine’s CPU: busy; the app’s, the server’s share)',
+    `${latencies(one.steady100)}; ${loadOf(one.steadyLoad)}`,
   );
   row(
     'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: two replicas on one Postgres, round-robin',
-    `${latencies(two.steady100)}; ${fmt(two.steady100.rps, 0)} Accepts/s answered`,
+    `${latencies(two.steady100)}; ${fmt(two.steady100.rps, 0)} Accepts/s answered; ${loadOf(two.steadyLoad)}`,
   );
   // Correctness of sharing: each figure below must hold exactly, whatever the machine's load.
   // An Accept the app refused is still answered, and told why: inline in its modal since issue 51 (the race's

@@ -26,6 +26,20 @@ export function cpuMs(pid: number): number {
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
+/**
+ * The whole machine's CPU time so far, in ms summed over its cores (/proc/stat's first line): `busy` (everything but
+ * idle and waiting for I/O) and `all`. Over a run, busy / all is how loaded the machine was: every process's work,
+ * the load generator's and the fake Slack's too.
+ */
+export function machineCpuMs(): { busy: number; all: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const all = ticks.reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const ms = (n: number) => (n * 1000) / CLOCK_TICKS_PER_SECOND;
+  return { busy: ms(all - idle), all: ms(all) };
+}
+
 /** USER_HZ: what /proc counts CPU time in; 100 on Linux for every architecture Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 

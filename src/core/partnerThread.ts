@@ -1,9 +1,13 @@
 import { partnerUpdate } from '../blocks/partnerUpdate.js';
 import type { Executor, Tx } from '../db/client.js';
-import { findOutcomes } from '../db/repositories/handoffLists.js';
 import { rewriteHeld } from '../db/repositories/outcomeHolds.js';
-import { decisionsOf, formerAeIds, latestAeName, movedFromNames } from '../db/repositories/partnerThreads.js';
-import { findPostedMessage, outboxStatusByRecordAs } from '../db/repositories/postedMessages.js';
+import {
+  formerAeIds,
+  latestAeName,
+  movedFromNames,
+  type PartnerThreadRecord,
+  partnerThreadRecord,
+} from '../db/repositories/partnerThreads.js';
 import type { HandoffRow } from '../db/schema.js';
 import { partnerFacts, partnerView } from '../domain/partnerView.js';
 import { messageKey, type PartnerThread, partnerReplyKey } from './notifications.js';
@@ -15,24 +19,25 @@ import { messageKey, type PartnerThread, partnerReplyKey } from './notifications
  * Call inside the transaction, after the change's own rows were written.
  */
 export async function partnerThread(exec: Executor, h: HandoffRow): Promise<PartnerThread> {
-  const started = await partnerThreadStarted(exec, h);
-  return { started, facts: await partnerHistory(exec, h) };
-}
-
-/** Whether the partner thread's parent was posted, or is still queued to be. */
-export async function partnerThreadStarted(exec: Executor, h: Pick<HandoffRow, 'id'>): Promise<boolean> {
-  const key = messageKey.partnerParent(h);
-  // Posted (remembered for good), or still queued: its outbox row is deleted after OUTBOX_RETENTION_DAYS.
-  if (await findPostedMessage(exec, key)) return true;
-  const parent = await outboxStatusByRecordAs(exec, key);
-  return parent !== undefined && parent !== 'dead' && parent !== 'cancelled';
+  const record = await recordOf(exec, h);
+  return { started: startedBy(record), facts: factsOf(h, record) };
 }
 
 /** What happened to the handoff that its partner may come to know of, in order (domain/partnerView.ts). */
 export async function partnerHistory(exec: Executor, h: HandoffRow) {
-  const decided = await decisionsOf(exec, h.id);
-  return partnerFacts(h, decided, await findOutcomes(exec, h.id));
+  return factsOf(h, await recordOf(exec, h));
 }
+
+/** The thread's parent, decisions and outcome steps: one statement. */
+const recordOf = (exec: Executor, h: Pick<HandoffRow, 'id'>) =>
+  partnerThreadRecord(exec, h.id, messageKey.partnerParent(h));
+
+// Posted (remembered for good), or still queued: its outbox row is deleted after OUTBOX_RETENTION_DAYS.
+const startedBy = ({ posted, parentStatus }: PartnerThreadRecord) =>
+  posted || (parentStatus !== undefined && parentStatus !== 'dead' && parentStatus !== 'cancelled');
+
+const factsOf = (h: HandoffRow, record: PartnerThreadRecord) =>
+  partnerFacts(h, record.decisions, record.outcomes);
 
 /**
  * The names of the people who were this handoff's AE before and are not now: the partner's next move may still name

@@ -1,4 +1,4 @@
-import { partnerHistory, partnerThreadStarted } from '../core/partnerThread.js';
+import { partnerThread } from '../core/partnerThread.js';
 import type { Executor } from '../db/client.js';
 import { cycleEvents } from '../db/repositories/escalation.js';
 import { findDecision, type HandoffRow } from '../db/repositories/handoffs.js';
@@ -52,9 +52,8 @@ async function leftAs(tx: Executor, before: HandoffRow): Promise<LeftAs> {
  */
 async function partnerSoFar(tx: Executor, before: HandoffRow): Promise<PartnerSoFar> {
   if (!before.partnerChannelId) return { kind: 'no_channel' };
-  const facts = await partnerHistory(tx, before);
-  const threadStarted = await partnerThreadStarted(tx, before);
-  const view = partnerView({ handoff: before, facts, threadStarted });
+  const { facts, started } = await partnerThread(tx, before);
+  const view = partnerView({ handoff: before, facts, threadStarted: started });
   if (!view) return { kind: 'nothing' };
   return { kind: 'told', stage: view.event, ...(view.reasonWording ? { wording: view.reasonWording } : {}) };
 }

@@ -1,9 +1,8 @@
 import { type WatchReason, watcherNotice } from '../blocks/following.js';
 import type { HeardChange, Hearer } from '../core/lifecycle.js';
 import type { Executor } from '../db/client.js';
-import { followersOf, watcherKeyPrefix } from '../db/repositories/followers.js';
+import { watcherKeyPrefix, watchersRecord } from '../db/repositories/followers.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
-import { programHistory } from '../db/repositories/program.js';
 import { FOLLOWER_NEWS, hears } from '../domain/following.js';
 import { type PartnerBody, partnerSchema } from '../program/kinds.js';
 
@@ -23,11 +22,10 @@ export interface ChangeForWatchers extends HeardChange {
 
 const USER = /^[UW][A-Z0-9]{2,}$/;
 
-/** A partner's managers and what they hear, as the program says now (read in the change's transaction). */
-async function partnerPart(exec: Executor, partnerId: number): Promise<PartnerBody | undefined> {
-  const [newest] = await programHistory(exec, 'partner', String(partnerId), 1);
-  if (!newest || newest.body === null) return undefined;
-  const parsed = partnerSchema.safeParse(newest.body);
+/** A partner's managers and what they hear, as the program says now (its part's body, read with the followers). */
+function partnerPart(part: { body: unknown } | undefined): PartnerBody | undefined {
+  if (!part || part.body === null) return undefined;
+  const parsed = partnerSchema.safeParse(part.body);
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -39,10 +37,12 @@ export async function watchersOf(
   const watchers = new Map<string, WatchReason>();
   const news = FOLLOWER_NEWS[change.event];
   if (!news) return watchers;
-  for (const f of await followersOf(exec, change.after.id))
+  const partnerId = change.after.partnerId;
+  // Read in the change's transaction: the followers, and the partner's part as the program says now.
+  const record = await watchersRecord(exec, change.after.id, partnerId === null ? null : String(partnerId));
+  for (const f of record.followers)
     if (hears(f.notify, news)) watchers.set(f.userId, { kind: 'follower', choice: f.notify });
-  const partner =
-    change.after.partnerId === null ? undefined : await partnerPart(exec, change.after.partnerId);
+  const partner = partnerPart(record.partner);
   const choice = partner?.notify ?? 'all';
   if (partner && hears(choice, news)) {
     // Those named, and everyone in its managers' user group (issue 53 item 7), as the program read it last.

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   follow,
-  followersOf,
   followOf,
   unfollow,
   watcherKeyPrefix,
   watcherKeysOf,
+  watchersRecord,
 } from '../../src/db/repositories/followers.js';
+import { appendProgramEntry } from '../../src/db/repositories/program.js';
 import type { Db } from '../../src/db/types.js';
 import { type Engine, eachTestOn } from './engine.js';
 import { addHandoff, outboxRowsAt, queueRows } from './seed.js';
@@ -38,14 +39,62 @@ export function followersContract(engine: Engine): void {
         notify: 'decisions',
         createdAt: at,
       });
-      expect(await followersOf(db, handoffId)).toEqual([
-        { installationId: 1, handoffId, userId: 'U0MO', notify: 'decisions', createdAt: at },
-        { installationId: 1, handoffId, userId: 'U0RITA', notify: 'decisions', createdAt: later },
-      ]);
+      expect(await watchersRecord(db, handoffId, null)).toEqual({
+        followers: [
+          { userId: 'U0MO', notify: 'decisions', createdAt: at },
+          { userId: 'U0RITA', notify: 'decisions', createdAt: later },
+        ],
+        partner: undefined,
+      });
       expect(await db.transaction((tx) => unfollow(tx, handoffId, 'U0MO'))).toBe(true);
       expect(await db.transaction((tx) => unfollow(tx, handoffId, 'U0MO'))).toBe(false);
-      expect((await followersOf(db, handoffId)).map((f) => f.userId)).toEqual(['U0RITA']);
-      expect((await followersOf(db, other)).map((f) => f.userId)).toEqual(['U0MO']);
+      expect((await watchersRecord(db, handoffId, null)).followers.map((f) => f.userId)).toEqual(['U0RITA']);
+      expect((await watchersRecord(db, other, null)).followers.map((f) => f.userId)).toEqual(['U0MO']);
+    });
+
+    it('reads the followers and the partner’s newest part in one, the earliest follower first', async () => {
+      const handoffId = await addHandoff(db, at);
+      await db.transaction(async (tx) => {
+        await follow(tx, { handoffId, userId: 'U0ZED', notify: 'all', at });
+        await follow(tx, { handoffId, userId: 'U0AMY', notify: 'all', at });
+        await follow(tx, { handoffId, userId: 'U0BEN', notify: 'decisions', at: new Date(at.getTime() - 1) });
+      });
+      const entry = (key: string, body: unknown, n: number) => ({
+        kind: 'partner',
+        key,
+        body,
+        actor: 'U0ADMIN',
+        note: null,
+        at: new Date(at.getTime() + n),
+      });
+      expect((await watchersRecord(db, handoffId, '7')).partner).toBeUndefined();
+      await db.transaction(async (tx) => {
+        await appendProgramEntry(tx, entry('7', { managers: ['U0OLD'], notify: 'all' }, 1));
+        await appendProgramEntry(tx, entry('7', { managers: ['U0NEW'], notify: 'decisions' }, 2));
+        await appendProgramEntry(tx, entry('8', { managers: ['U0EIGHT'] }, 3));
+        await appendProgramEntry(tx, { ...entry('7', { managers: ['U0POOL'] }, 4), kind: 'pool' });
+      });
+      const record = await watchersRecord(db, handoffId, '7');
+      expect(record).toEqual({
+        followers: [
+          { userId: 'U0BEN', notify: 'decisions', createdAt: new Date(at.getTime() - 1) },
+          { userId: 'U0AMY', notify: 'all', createdAt: at },
+          { userId: 'U0ZED', notify: 'all', createdAt: at },
+        ],
+        partner: { body: { managers: ['U0NEW'], notify: 'decisions' } },
+      });
+      expect((await watchersRecord(db, handoffId, '8')).partner).toEqual({ body: { managers: ['U0EIGHT'] } });
+      expect((await watchersRecord(db, handoffId, null)).partner).toBeUndefined();
+      // A part removed: its newest entry's body is null.
+      await db.transaction((tx) => appendProgramEntry(tx, entry('8', null, 5)));
+      expect(await db.transaction((tx) => watchersRecord(tx, handoffId, '8'))).toMatchObject({
+        partner: { body: null },
+      });
+      const other = await addHandoff(db, at);
+      expect(await watchersRecord(db, other, '7')).toEqual({
+        followers: [],
+        partner: { body: { managers: ['U0NEW'], notify: 'decisions' } },
+      });
     });
 
     it('finds the watchers’ messages of one event by their key, and no other', async () => {
@@ -73,7 +122,7 @@ export function followersContract(engine: Engine): void {
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
-      expect(await followersOf(db, handoffId)).toEqual([]);
+      expect((await watchersRecord(db, handoffId, null)).followers).toEqual([]);
     });
   });
 }

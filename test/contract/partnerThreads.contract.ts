@@ -1,13 +1,14 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import {
-  decisionsOf,
   findPartnerTextToRecheck,
   formerAeIds,
   heldBackAnsweredAt,
   heldBackAnsweredBy,
   latestAeName,
   movedFromNames,
+  partnerThreadRecord,
   savePartnerNextMove,
 } from '../../src/db/repositories/partnerThreads.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
@@ -62,12 +63,14 @@ export function partnerThreadsContract(engine: Engine): void {
       });
     }
 
-    it('reads a handoff’s decisions oldest first, to the millisecond, and none for another handoff', async () => {
+    it('reads a handoff’s partner thread in one: its decisions and outcome steps oldest first, to the millisecond, its parent', async () => {
       const id = await addHandoff();
       const other = await addHandoff();
-      expect(await decisionsOf(db, id)).toEqual([]);
+      const parentKey = `handoff:${id}:partner`;
+      const empty = { posted: false, parentStatus: undefined, decisions: [], outcomes: [] };
+      expect(await partnerThreadRecord(db, id, parentKey)).toEqual(empty);
       await db.transaction(async (tx) => {
-        const { decisions } = tablesOf(tx);
+        const { decisions, outcomes } = tablesOf(tx);
         await tx.insert(decisions).values([
           {
             handoffId: id,
@@ -96,15 +99,84 @@ export function partnerThreadsContract(engine: Engine): void {
             decidedAt: plus(1),
           },
         ]);
+        await tx.insert(outcomes).values([
+          { handoffId: id, outcome: 'meeting_held', recordedByUserId: 'U0AE2', recordedAt: plus(2) },
+          {
+            handoffId: other,
+            outcome: 'lost',
+            reasonCode: 'no_budget',
+            recordedByUserId: 'U0AE',
+            recordedAt: at,
+          },
+          {
+            handoffId: id,
+            outcome: 'lost',
+            reasonCode: 'no_budget',
+            note: 'internal',
+            crmOpportunity: '006X',
+            recordedByUserId: 'U0AE2',
+            recordedAt: plus(3),
+          },
+        ]);
       });
-      const rows = await decisionsOf(db, id);
-      expect(rows.map((r) => [r.assignment, r.decision, r.reasonCode, r.note, r.decidedAt])).toEqual([
-        [1, 'declined', 'wrong_owner', 'busy', at],
-        [2, 'accepted', null, null, plus(1)],
-      ]);
-      expect((await decisionsOf(db, other)).map((r) => r.decidedByUserId)).toEqual(['U0AE']);
+      const record = await partnerThreadRecord(db, id, parentKey);
+      expect(record).toEqual({
+        posted: false,
+        parentStatus: undefined,
+        decisions: [
+          { id: expect.any(Number), assignment: 1, decision: 'declined', reasonCode: 'wrong_owner' },
+          { id: expect.any(Number), assignment: 2, decision: 'accepted', reasonCode: null },
+        ],
+        outcomes: [
+          { id: expect.any(Number), outcome: 'meeting_held', reasonCode: null, recordedAt: plus(2) },
+          { id: expect.any(Number), outcome: 'lost', reasonCode: 'no_budget', recordedAt: plus(3) },
+        ],
+      });
+      expect(record.decisions[0]?.id).toBeLessThan(record.decisions[1]?.id ?? 0);
+      expect(record.outcomes[0]?.id).toBeLessThan(record.outcomes[1]?.id ?? 0);
+      const others = await partnerThreadRecord(db, other, `handoff:${other}:partner`);
+      expect(others.decisions.map((d) => d.decision)).toEqual(['accepted']);
+      expect(others.outcomes.map((o) => [o.outcome, o.recordedAt])).toEqual([['lost', at]]);
+
+      // The parent: the newest outbox row recorded under its key gives the status; once posted, it is remembered.
+      const row = (dedupeKey: string, status: 'dead' | 'pending') => ({
+        dedupeKey,
+        channelKey: 'C0PARTNER',
+        method: 'chat.postMessage' as const,
+        payload: { text: 'parent' },
+        recordAs: parentKey,
+        handoffId: id,
+        status,
+        attempts: 0,
+        nextAttemptAt: at,
+        scheduledAt: at,
+        createdAt: at,
+      });
+      await db.transaction((tx) => tx.insert(tablesOf(tx).outbox).values(row('p:1', 'pending')));
+      expect((await partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('pending');
+      await db.transaction(async (tx) => {
+        const { outbox } = tablesOf(tx);
+        await tx.update(outbox).set({ status: 'dead' }).where(eq(outbox.dedupeKey, 'p:1'));
+      });
+      expect((await partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('dead');
+      await db.transaction((tx) => tx.insert(tablesOf(tx).outbox).values(row('p:2', 'pending')));
+      expect((await partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('pending');
+      expect((await partnerThreadRecord(db, id, 'handoff:elsewhere')).parentStatus).toBeUndefined();
+      await db.transaction((tx) =>
+        tx
+          .insert(tablesOf(tx).postedMessages)
+          .values({ messageKey: parentKey, channelId: 'C0PARTNER', ts: '1.1', handoffId: id, postedAt: at }),
+      );
+      expect(await partnerThreadRecord(db, id, parentKey)).toMatchObject({
+        posted: true,
+        parentStatus: 'pending',
+      });
+      expect((await partnerThreadRecord(db, other, parentKey)).decisions).toHaveLength(1);
       // Inside a transaction too (the same prepared query).
-      expect(await db.transaction((tx) => decisionsOf(tx, id))).toHaveLength(2);
+      const inTx = await db.transaction((tx) => partnerThreadRecord(tx, id, parentKey));
+      expect(inTx).toMatchObject({ posted: true, parentStatus: 'pending' });
+      expect(inTx.decisions).toHaveLength(2);
+      expect(inTx.outcomes).toHaveLength(2);
     });
 
     it('reads the names a move recorded with the AE packets, null where none, and only AE packets', async () => {

@@ -4,9 +4,11 @@ import { scopedTo } from '../../src/db/installationScope.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { expandPendingChanges } from '../../src/db/repositories/changes.js';
 import { handoffDueBy } from '../../src/db/repositories/dueTimes.js';
+import { watchersRecord } from '../../src/db/repositories/followers.js';
 import { dueHeads, isQueued, lockDueHeads } from '../../src/db/repositories/outbox.js';
 import { deferMethod } from '../../src/db/repositories/outboxAttempts.js';
 import { installationsDue } from '../../src/db/repositories/outboxChannels.js';
+import { partnerThreadRecord } from '../../src/db/repositories/partnerThreads.js';
 import { programRevision } from '../../src/db/repositories/program.js';
 import { createDatabase } from '../support/postgres.js';
 import { SWEEP_DUE_INDEXES } from '../support/sweepIndexes.js';
@@ -159,6 +161,28 @@ function expectIndexed(plan: Plan, indexes: string[]) {
   for (const index of indexes) expect(used.has(index), `${index} in ${shown}`).toBe(true);
 }
 
+/** An installation with 30,000 handoffs, most of them closed, a tenth open with their times ahead; analyzed. Once. */
+async function seedHandoffs(): Promise<void> {
+  const { rows } = await explainer.query<{ n: number }>('select count(*)::int as n from handoffs');
+  if ((rows[0]?.n ?? 0) > 0) return;
+  await explainer.query(
+    `insert into handoffs (
+       team_id, source_view_id, status, author_user_id, owner_user_id, ae_user_id, ae_team_id, ae_name,
+       ae_time_zone, partner_channel_id, account_name, partner_org, partner_contact_name, why_partner,
+       customer_trigger, joint_value, warm_path, seller_next_move, partner_next_move, partner_agreed_in_writing,
+       response_window_days, sent_at, due_at, next_reminder_at, account_key, partner_key, score, score_band,
+       classification, classification_reason, created_at, updated_at, installation_id)
+     select 'T1', 'V' || n, case when n % 10 = 0 then 'sent' else 'declined' end, 'UA', 'UA', 'UAE', 'T1', 'AE',
+            'UTC', '', 'Account ' || n, 'Partner', 'Dana', 'why', 'trigger', 'value', 'path', 'move', 'move', true,
+            5, $1::timestamptz, $1::timestamptz + interval '2 days', $1::timestamptz + interval '1 day',
+            'account ' || n, 'partner', 15, 'ready', 'partner_influenced', 'rule', $1::timestamptz,
+            $1::timestamptz, 1
+     from generate_series(1, 30000) as n`,
+    [NOW],
+  );
+  await explainer.query('analyze handoffs');
+}
+
 describe("the outbox's hot queries on Postgres, and the program's revision, by their plans", () => {
   it("the worker's look for due messages: by when they are due, each conversation's earlier rows by its index", async () => {
     const plan = await planOf(() => dueHeads(database.db, NOW, 20), /from "outbox"/);
@@ -231,23 +255,7 @@ describe("the outbox's hot queries on Postgres, and the program's revision, by t
   });
 
   it("a minute's sweep asking whether anything is due (each minute, in each installation): each due time by its index", async () => {
-    // An installation with 30,000 handoffs, most of them closed, a tenth open with their times ahead; analyzed.
-    await explainer.query(
-      `insert into handoffs (
-         team_id, source_view_id, status, author_user_id, owner_user_id, ae_user_id, ae_team_id, ae_name,
-         ae_time_zone, partner_channel_id, account_name, partner_org, partner_contact_name, why_partner,
-         customer_trigger, joint_value, warm_path, seller_next_move, partner_next_move, partner_agreed_in_writing,
-         response_window_days, sent_at, due_at, next_reminder_at, account_key, partner_key, score, score_band,
-         classification, classification_reason, created_at, updated_at, installation_id)
-       select 'T1', 'V' || n, case when n % 10 = 0 then 'sent' else 'declined' end, 'UA', 'UA', 'UAE', 'T1', 'AE',
-              'UTC', '', 'Account ' || n, 'Partner', 'Dana', 'why', 'trigger', 'value', 'path', 'move', 'move', true,
-              5, $1::timestamptz, $1::timestamptz + interval '2 days', $1::timestamptz + interval '1 day',
-              'account ' || n, 'partner', 15, 'ready', 'partner_influenced', 'rule', $1::timestamptz,
-              $1::timestamptz, 1
-       from generate_series(1, 30000) as n`,
-      [NOW],
-    );
-    await explainer.query('analyze handoffs');
+    await seedHandoffs();
     const plan = await planOf(() => handoffDueBy(scopedTo(database.db, { id: 1 }), NOW), /from "handoffs"/);
     const shown = JSON.stringify(plan.nodes.map((n) => [n['Node Type'], n['Index Name']].filter(Boolean)));
     expect(
@@ -257,6 +265,71 @@ describe("the outbox's hot queries on Postgres, and the program's revision, by t
     const used = new Set(plan.nodes.map((n) => n['Index Name']));
     for (const index of SWEEP_DUE_INDEXES) expect(used.has(index), `${index} in ${shown}`).toBe(true);
     expect(await handoffDueBy(scopedTo(database.db, { id: 1 }), NOW)).toBe(false);
+  });
+
+  it("a decision's reads of its partner thread and its watchers (every decision and outcome): each source by its index", async () => {
+    await seedHandoffs();
+    // Each handoff decided once, a tenth with an outcome, its partner thread posted, two followers on a tenth; the
+    // outbox's parents of the last 2,000 still recorded there. Analyzed.
+    await explainer.query(
+      `insert into decisions (handoff_id, assignment, decision, decided_by_user_id, decided_by_team_id, decided_at,
+                              installation_id)
+       select id, 1, 'accepted', 'UAE', 'T1', $1::timestamptz, 1 from handoffs;
+       insert into outcomes (handoff_id, outcome, recorded_by_user_id, recorded_at, installation_id)
+       select id, 'meeting_held', 'UAE', $1::timestamptz, 1 from handoffs where id % 10 = 0;
+       insert into posted_messages (message_key, channel_id, ts, handoff_id, posted_at, installation_id)
+       select 'handoff:' || id || ':partner', 'C0P', '1.' || id, id, $1::timestamptz, 1 from handoffs;
+       insert into handoff_followers (handoff_id, user_id, notify, created_at, installation_id)
+       select id, u, 'all', $1::timestamptz, 1 from handoffs, (values ('U0A'), ('U0B')) as f(u) where id % 10 = 0;
+       insert into outbox (dedupe_key, channel_key, method, payload, status, attempts, next_attempt_at, created_at,
+                           record_as, handoff_id)
+       select 'parent:' || id, 'C0P', 'chat.postMessage', '{}'::jsonb, 'delivered', 1, $1::timestamptz,
+              $1::timestamptz, 'handoff:' || id || ':partner', id
+       from handoffs where id > 28000;
+       analyze decisions; analyze outcomes; analyze posted_messages; analyze handoff_followers; analyze outbox`.replaceAll(
+        '$1::timestamptz',
+        `'${NOW.toISOString()}'::timestamptz`,
+      ),
+    );
+    const scoped = scopedTo(database.db, { id: 1 });
+    const thread = await planOf(
+      () => scoped.transaction((tx) => partnerThreadRecord(tx, 29_000, 'handoff:29000:partner')),
+      /from "decisions"/,
+    );
+    const watchers = await planOf(
+      () => scoped.transaction((tx) => watchersRecord(tx, 29_000, '3')),
+      /from "handoff_followers"/,
+    );
+    for (const [plan, indexes] of [
+      [
+        thread,
+        [
+          'decisions_handoff_id_assignment_idx',
+          'outcomes_handoff_id_outcome_idx',
+          'posted_messages_installation_id_message_key_pk',
+          'outbox_record_as_idx',
+        ],
+      ],
+      [watchers, ['program_log_part', 'handoff_followers_installation_id_handoff_id_user_id_pk']],
+    ] as const) {
+      for (const p of [plan, await plan.generic()]) {
+        const shown = JSON.stringify(p.nodes.map((n) => [n['Node Type'], n['Index Name']].filter(Boolean)));
+        expect(
+          p.nodes.filter((n) => n['Node Type'] === 'Seq Scan'),
+          `no sequential scan: ${shown}`,
+        ).toEqual([]);
+        const used = new Set(p.nodes.map((n) => n['Index Name']));
+        for (const index of indexes) expect(used.has(index), `${index} in ${shown}`).toBe(true);
+      }
+    }
+    const record = await partnerThreadRecord(scoped, 29_000, 'handoff:29000:partner');
+    expect(record).toMatchObject({ posted: true, parentStatus: 'delivered' });
+    expect(record.decisions.map((d) => d.decision)).toEqual(['accepted']);
+    expect(record.outcomes.map((o) => o.outcome)).toEqual(['meeting_held']);
+    expect((await watchersRecord(scoped, 29_000, '3')).followers.map((f) => f.userId)).toEqual([
+      'U0A',
+      'U0B',
+    ]);
   });
 
   it('keeps no statistics of the status, so none from a quiet moment misleads it (migrations-pg/0027)', async () => {

@@ -1,7 +1,8 @@
-import { and, asc, eq, like } from 'drizzle-orm';
+import { and, eq, inArray, like, max, sql } from 'drizzle-orm';
 import type { FollowChoice } from '../../domain/following.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, tablesOf } from '../engine.js';
+import { preparedQuery } from '../prepared.js';
 import type { HandoffFollowerRow } from '../schema.js';
 
 export type { HandoffFollowerRow };
@@ -23,11 +24,63 @@ export async function followOf(
   );
 }
 
-/** Everyone who follows the handoff, the earliest first. */
-export async function followersOf(exec: Executor, handoffId: number): Promise<HandoffFollowerRow[]> {
-  const { handoffFollowers: f } = tablesOf(exec);
-  return exec.select().from(f).where(eq(f.handoffId, handoffId)).orderBy(asc(f.createdAt), asc(f.userId));
+/**
+ * Who may watch a handoff, in one statement (issue 56: two round trips on every decision and outcome): everyone who
+ * follows it, the earliest first, and the newest entry of its partner's part in the program (`partnerKey`, its
+ * partner's id; null: no partner), whose body names the partner's managers (packets/watchers.ts). `partner`:
+ * undefined when the program has no such part; its body null when the part was removed.
+ */
+export interface WatchersRecord {
+  followers: Pick<HandoffFollowerRow, 'userId' | 'notify' | 'createdAt'>[];
+  partner: { body: unknown } | undefined;
 }
+
+export async function watchersRecord(
+  exec: Executor,
+  handoffId: number,
+  partnerKey: string | null,
+): Promise<WatchersRecord> {
+  const record: WatchersRecord = { followers: [], partner: undefined };
+  // No partner: a key no part has (a part's key is its partner's id).
+  for (const row of await watchersRows(exec, { handoffId, partnerKey: partnerKey ?? '' })) {
+    if (row.userId === null || row.notify === null) record.partner = { body: row.body };
+    else record.followers.push({ userId: row.userId, notify: row.notify, createdAt: row.createdAt });
+  }
+  record.followers.sort(
+    (a, b) =>
+      a.createdAt.getTime() - b.createdAt.getTime() ||
+      (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+  );
+  return record;
+}
+
+// The program's arm first: its columns decode every arm's (the body's JSON, the timestamp). Each arm is its own
+// index's lookup; an arm of a compound select cannot have its own `order by` on SQLite, so the followers are sorted
+// above and the partner's newest entry is its part's greatest id.
+const { all: watchersRows } = preparedQuery(
+  'followers_watchers_record',
+  (exec, { handoffFollowers: f, programLog }) => {
+    const newest = exec
+      .select({ id: max(programLog.id) })
+      .from(programLog)
+      .where(and(eq(programLog.kind, 'partner'), eq(programLog.key, sql.placeholder('partnerKey'))));
+    return exec
+      .select({
+        userId: sql<string | null>`null`,
+        notify: sql<FollowChoice | null>`null`,
+        createdAt: programLog.at,
+        body: programLog.body,
+      })
+      .from(programLog)
+      .where(inArray(programLog.id, newest))
+      .unionAll(
+        exec
+          .select({ userId: f.userId, notify: f.notify, createdAt: f.createdAt, body: sql<unknown>`null` })
+          .from(f)
+          .where(eq(f.handoffId, sql.placeholder('handoffId'))),
+      );
+  },
+);
 
 /** Follows the handoff, or changes the choice of someone who follows it already (since when stays as it was). */
 export async function follow(

@@ -1,8 +1,23 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  max,
+  ne,
+  notInArray,
+  or,
+  sql,
+} from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, jsonField, tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
-import type { DecisionRow, HandoffRow } from '../schema.js';
+import type { DecisionRow, HandoffRow, OutboxRow, OutcomeRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -12,18 +27,124 @@ import type { DecisionRow, HandoffRow } from '../schema.js';
  * deals whose partner text a passing date may have changed.
  */
 
-/** The handoff's decisions, oldest first. */
-export async function decisionsOf(exec: Executor, handoffId: number): Promise<DecisionRow[]> {
-  return decisionsOfRows(exec, { handoffId });
+/**
+ * What the partner thread is derived from, in one statement (issue 56: it was four round trips on every decision and
+ * outcome): whether its parent was posted (`posted_messages`, kept for good), the status of the newest outbox row
+ * that posts it (its rows are pruned after OUTBOX_RETENTION_DAYS), the handoff's decisions and its outcome steps,
+ * each oldest first. The fields the partner's view reads (domain/partnerView.ts `partnerFacts`), not whole rows.
+ */
+export interface PartnerThreadRecord {
+  posted: boolean;
+  parentStatus: OutboxRow['status'] | undefined;
+  decisions: {
+    id: number;
+    assignment: number;
+    decision: DecisionRow['decision'];
+    reasonCode: string | null;
+  }[];
+  outcomes: { id: number; outcome: OutcomeRow['outcome']; reasonCode: string | null; recordedAt: Date }[];
 }
 
-// Read at every decision and outcome (the partner thread's history): built once, not per Accept.
-const { all: decisionsOfRows } = preparedQuery('partner_threads_decisions_of', (exec, { decisions }) =>
-  exec
-    .select()
-    .from(decisions)
-    .where(eq(decisions.handoffId, sql.placeholder('handoffId')))
-    .orderBy(asc(decisions.id)),
+export async function partnerThreadRecord(
+  exec: Executor,
+  handoffId: number,
+  parentKey: string,
+): Promise<PartnerThreadRecord> {
+  const record: PartnerThreadRecord = { posted: false, parentStatus: undefined, decisions: [], outcomes: [] };
+  const rows = [...(await partnerThreadRows(exec, { handoffId, parentKey }))].sort((a, b) => a.id - b.id);
+  for (const row of rows) {
+    if (row.kind === 'posted') record.posted = true;
+    else if (row.kind === 'parent') record.parentStatus = row.what as OutboxRow['status'];
+    else if (row.kind === 'decision')
+      record.decisions.push({
+        id: row.id,
+        assignment: row.assignment ?? 1,
+        decision: row.what as DecisionRow['decision'],
+        reasonCode: row.reasonCode,
+      });
+    else if (row.kind === 'outcome' && row.at !== null)
+      record.outcomes.push({
+        id: row.id,
+        outcome: row.what as OutcomeRow['outcome'],
+        reasonCode: row.reasonCode,
+        recordedAt: row.at,
+      });
+  }
+  return record;
+}
+
+// One arm per source, each its own index's lookup (test/unit/db/decisionReadPlans.test.ts, test/postgres/plans.test.ts);
+// the shape is the decisions arm's (its timestamp decodes `at` for every arm). An arm of a compound select cannot
+// have its own `order by` on SQLite, so the rows are sorted above, and the outbox's newest row recorded under the key
+// is its greatest id (as a plain `record_as = ?` arm, SQLite read the installation's whole outbox by another index).
+const { all: partnerThreadRows } = preparedQuery(
+  'partner_thread_record',
+  (exec, { decisions, outcomes, postedMessages, outbox }) => {
+    const handoffId = sql.placeholder('handoffId');
+    const parentKey = sql.placeholder('parentKey');
+    const none = sql<null>`null`;
+    return exec
+      .select({
+        kind: sql<string>`'decision'`,
+        id: decisions.id,
+        assignment: sql<number | null>`${decisions.assignment}`,
+        what: sql<string>`${decisions.decision}`,
+        reasonCode: sql<string | null>`${decisions.reasonCode}`,
+        at: sql`${decisions.decidedAt}`.mapWith(
+          // Never given a null: drizzle decodes only a value.
+          (value: unknown): Date | null => decisions.decidedAt.mapFromDriverValue(value as never) as Date,
+        ),
+      })
+      .from(decisions)
+      .where(eq(decisions.handoffId, handoffId))
+      .unionAll(
+        exec
+          .select({
+            kind: sql<string>`'outcome'`,
+            id: outcomes.id,
+            assignment: none,
+            what: sql<string>`${outcomes.outcome}`,
+            reasonCode: outcomes.reasonCode,
+            at: sql<Date | null>`${outcomes.recordedAt}`,
+          })
+          .from(outcomes)
+          .where(eq(outcomes.handoffId, handoffId)),
+      )
+      .unionAll(
+        exec
+          .select({
+            kind: sql<string>`'posted'`,
+            id: sql<number>`0`,
+            assignment: none,
+            what: sql<string>`'posted'`,
+            reasonCode: none,
+            at: none,
+          })
+          .from(postedMessages)
+          .where(eq(postedMessages.messageKey, parentKey)),
+      )
+      .unionAll(
+        exec
+          .select({
+            kind: sql<string>`'parent'`,
+            id: outbox.id,
+            assignment: none,
+            what: sql<string>`${outbox.status}`,
+            reasonCode: none,
+            at: none,
+          })
+          .from(outbox)
+          .where(
+            inArray(
+              outbox.id,
+              exec
+                .select({ id: max(outbox.id) })
+                .from(outbox)
+                .where(eq(outbox.recordAs, parentKey)),
+            ),
+          ),
+      );
+  },
 );
 
 /** The names a move recorded with the AE's packet it moved from (`move.fromName` in the surface's params). */

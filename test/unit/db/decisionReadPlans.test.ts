@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import { scopedTo } from '../../../src/db/installationScope.js';
+import { watchersRecord } from '../../../src/db/repositories/followers.js';
+import { partnerThreadRecord } from '../../../src/db/repositories/partnerThreads.js';
+
+/**
+ * The two reads every decision and outcome makes in its transaction, each one statement of one arm per source (issue
+ * 56): SQLite's plan of each, as an installation's scoped executor runs it, probes every table by an index (a SEARCH),
+ * never reads one whole (a SCAN). Taken from the statement the app prepared (`EXPLAIN QUERY PLAN`), on a real
+ * migrated file.
+ */
+
+describe('the decision’s reads of the partner thread and the watchers, by their plans on SQLite', () => {
+  let dir: string;
+  let database: AppDatabase;
+  let plans: string[];
+  let restore: () => void;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'decision-plans-'));
+    database = openDatabase(join(dir, 'handoff.db'));
+    plans = [];
+    // The writing connection: the app reads them in the decision's transaction.
+    const client = database.sqlite;
+    const prepare = client.prepare.bind(client);
+    client.prepare = ((source: string) => {
+      if (/union all/.test(source)) {
+        const params = Array.from(source.match(/\?/g) ?? [], () => 0);
+        const rows = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
+        plans.push(rows.map((r) => r.detail).join('\n'));
+      }
+      return prepare(source);
+    }) as typeof client.prepare;
+    restore = () => {
+      client.prepare = prepare;
+    };
+  });
+  afterEach(() => {
+    restore();
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the partner thread: the decisions, the outcomes, the parent posted and queued, each by its index', async () => {
+    await scopedTo(database.db, 1).transaction((tx) => partnerThreadRecord(tx, 7, 'handoff:7:partner'));
+    expect(plans).toHaveLength(1);
+    const plan = plans[0] ?? '';
+    for (const index of [
+      'decisions_handoff_id_assignment_idx',
+      'outcomes_handoff_id_outcome_idx',
+      'sqlite_autoindex_posted_messages_1',
+      'outbox_record_as_idx',
+    ])
+      expect(plan).toContain(index);
+    expect(plan).not.toMatch(/\bSCAN (decisions|outcomes|posted_messages|outbox)\b/);
+  });
+
+  it('the watchers: the followers and the partner’s newest part, each by its index', async () => {
+    await scopedTo(database.db, 1).transaction((tx) => watchersRecord(tx, 7, '3'));
+    expect(plans).toHaveLength(1);
+    const plan = plans[0] ?? '';
+    for (const index of ['program_log_part', 'sqlite_autoindex_handoff_followers_1'])
+      expect(plan).toContain(index);
+    expect(plan).not.toMatch(/\bSCAN (program_log|handoff_followers)\b/);
+  });
+});
