@@ -32,6 +32,12 @@ export interface GenerateOptions {
   historyDays?: number;
   /** Outbox rows are kept this long (the sweep deletes older delivered ones). */
   retentionDays?: number;
+  /**
+   * How long after `now` the first open handoff falls due (1 minute by default: a sweep each minute finds a few due).
+   * A section that clicks them for longer than that (the Postgres section's runs take minutes) gives more, so no
+   * handoff it clicks has expired meanwhile.
+   */
+  firstDueAfterMs?: number;
 }
 
 export interface Generated {
@@ -148,7 +154,7 @@ export function generate(opts: GenerateOptions): Generated {
           FROM seq
         ), t1 AS (
           SELECT n, sent, status,
-            CASE WHEN status = 'sent' THEN $now + 60000 + (n * 104729) % (7 * 1440) * 60000
+            CASE WHEN status = 'sent' THEN $now + $firstDue + (n * 104729) % (7 * 1440) * 60000
                  ELSE sent + 7 * ${DAY} END AS due,
             sent + (1 + n % 96) * ${HOUR} AS decided,
             CASE (n / 20) % 10 WHEN 0 THEN NULL WHEN 1 THEN NULL WHEN 5 THEN 'opportunity_created'
@@ -193,6 +199,7 @@ export function generate(opts: GenerateOptions): Generated {
         closed,
         histStart: now - 8 * DAY - historyDays * DAY,
         histSpan: historyDays * DAY,
+        firstDue: opts.firstDueAfterMs ?? 60_000,
         aes: cast.aes.length,
         authors: cast.authors.length,
         partners: cast.partners.length,

@@ -86,7 +86,16 @@ export async function postgresSection(ctx: SectionContext): Promise<PostgresFigu
   // Enough open handoffs for the three setups on Postgres (one database) at full speed.
   const open = 3_000 + ctx.duration * 3_000;
   const dbPath = join(ctx.work, 'pg-source.db');
-  const generated = generate({ path: dbPath, total: open, openShare: 1, now: new Date(), cast });
+  // None falls due while the section runs (about 20 minutes): an expired handoff's Accept is refused, rightly, and
+  // the race's and the steady run's counts would not add up.
+  const generated = generate({
+    path: dbPath,
+    total: open,
+    openShare: 1,
+    now: new Date(),
+    cast,
+    firstDueAfterMs: 2 * 3_600_000,
+  });
   const aeOf = (id: number) => cast.aes[id % cast.aes.length]?.id ?? '';
   const template = acceptSubmissions(TEAM);
   const click = (id: number) => template(id, aeOf(id));

@@ -78,7 +78,15 @@ export async function stormSection(ctx: SectionContext): Promise<StormFigures> {
   const cast = makeCast({ aes: 400, authors: 200, partners: 300 });
   // Each engine's two storms decide handoffs 1 to 2 × clicks of its own copy; a warm-up before them, 300 more.
   const dbPath = join(ctx.work, 'storm.db');
-  generate({ path: dbPath, total: 2 * clicks + 1_000, openShare: 1, now: new Date(), cast });
+  generate({
+    path: dbPath,
+    total: 2 * clicks + 1_000,
+    openShare: 1,
+    now: new Date(),
+    cast,
+    // None falls due during the storms and their drains (an expired handoff's Accept is refused).
+    firstDueAfterMs: 2 * 3_600_000,
+  });
   const aeOf = (id: number) => cast.aes[id % cast.aes.length]?.id ?? '';
   const template = acceptSubmissions(TEAM);
   const click = (id: number) => template(id, aeOf(id));
