@@ -105,11 +105,11 @@ export function postgresRows(f: PostgresFigures, add: Add): void {
   workRows(f, row);
   row('p50 / p99 at a steady 100 req/s: durable baseline', latencies(f.bare.steady100));
   row(
-    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on SQLite (and the machine’s CPU meanwhile, all its cores: busy; the app’s share)',
+    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on SQLite',
     `${latencies(sqlite.steady100)}; ${loadOf(sqlite.steadyLoad)}`,
   );
   row(
-    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on Postgres (the machine’s CPU: busy; the app’s, the server’s share)',
+    'Accept p50 / p99 at a steady 100 req/s, the outbox delivering: app on Postgres',
     `${latencies(one.steady100)}; ${loadOf(one.steadyLoad)}`,
   );
   row(
