@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { openPostgresReadOnly } from '../../src/db/pg/readOnly.js';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
+import { saveCrmConnection } from '../../src/db/repositories/crm.js';
 import { type DoctorReport, runDoctor } from '../../src/doctor/run.js';
 import { commandFolder } from '../support/appProcess.js';
 import { ROOT } from '../support/buildDist.js';
@@ -64,6 +65,37 @@ describe('export, doctor and backup on Postgres', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`Could not reach the Postgres database ${nowhere}`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('npm run doctor -- --privacy names the server and database without credentials, and the workspaces’ own CRMs', async () => {
+    const database = await openPostgresDatabase(url, { max: 1 });
+    try {
+      await database.db.transaction((tx) =>
+        saveCrmConnection(tx, {
+          system: 'hubspot',
+          sealed: 'sealed-credentials',
+          connectedBy: 'U0ADMIN',
+          connectedAt: new Date('2026-11-20T10:00:00Z'),
+        }),
+      );
+    } finally {
+      await database.close();
+    }
+    const given = new URL(url);
+    const privacy = command('doctor', ['--privacy'], {
+      DATABASE_URL: url,
+      SLACK_BOT_TOKEN: 'xoxb-privacy',
+      SLACK_SIGNING_SECRET: 'privacy-secret',
+    });
+    expect(privacy.status, privacy.stderr).toBe(0);
+    expect(privacy.stdout).toContain(
+      `Postgres database ${given.pathname.slice(1)} on ${given.hostname}${given.port ? `:${given.port}` : ''}.`,
+    );
+    if (given.password) expect(privacy.stdout).not.toContain(given.password);
+    expect(privacy.stdout).toMatch(
+      /- HubSpot: a note on the linked deal .* 1 workspace\(s\) connected their own/,
+    );
+    expect(privacy.stdout).toContain('Backups: the app makes none on Postgres');
   });
 
   it('npm run backup points to pg_dump instead of copying a SQLite file', () => {

@@ -1,0 +1,169 @@
+/**
+ * Where the app keeps data about people (issue 57): every table of the schema, with the columns that hold a person's
+ * Slack id, name or words, and how long its rows are kept. The privacy statement (`npm run doctor -- --privacy`,
+ * docs/privacy.md) is printed from it; `test/unit/db/personalData.test.ts` fails when a table of either engine's
+ * schema is missing here, or a column named here is not in it. A new table is a new entry.
+ *
+ * The kinds of keeping, as the statement words them from the live settings (doctor/privacy.ts):
+ * - `kept`: kept as long as the database is (no setting deletes it);
+ * - `outbox`: a delivered or cancelled message is deleted OUTBOX_RETENTION_DAYS after it was queued;
+ * - `current`: the row is the present state, replaced or deleted when that changes (a cover, a lease);
+ * - `none`: holds nothing about a person.
+ */
+
+export type Keeping = 'kept' | 'outbox' | 'current' | 'none';
+
+export interface TableData {
+  /** What a row is, in a few words. */
+  what: string;
+  /** The columns that hold a person's Slack id, name, contact details or words (free text that may name someone). */
+  personal: readonly string[];
+  keeping: Keeping;
+}
+
+export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
+  handoffs: {
+    what: 'the handoff packets',
+    personal: [
+      'author_user_id',
+      'owner_user_id',
+      'ae_user_id',
+      'ae_name',
+      'ae_time_zone',
+      'partner_contact_name',
+      'partner_contact_role',
+      'why_partner',
+      'customer_trigger',
+      'joint_value',
+      'warm_path',
+      'seller_next_move',
+      'partner_next_move',
+      'partner_next_move_confirmed',
+      'risk_note',
+      'evidence_url',
+      'override_reason',
+      'withdrawn_by_user_id',
+      'first_step',
+      'scorecard',
+      'source_url',
+    ],
+    keeping: 'kept',
+  },
+  handoff_scorecards: { what: "each packet's scored components", personal: ['components'], keeping: 'kept' },
+  drafts: {
+    what: 'packets saved before they were sent',
+    personal: ['author_user_id', 'content'],
+    keeping: 'kept',
+  },
+  decisions: {
+    what: "the AEs' accepts and declines",
+    personal: ['decided_by_user_id', 'note'],
+    keeping: 'kept',
+  },
+  outcomes: { what: "each deal's outcome steps", personal: ['recorded_by_user_id', 'note'], keeping: 'kept' },
+  outcome_reports: {
+    what: 'outcomes reported for confirmation',
+    personal: ['reported_by_user_id', 'answered_by_user_id', 'note'],
+    keeping: 'kept',
+  },
+  questions: {
+    what: "an AE's questions before deciding, and the answers",
+    personal: ['asked_by_user_id', 'answered_by_user_id', 'text', 'answer'],
+    keeping: 'kept',
+  },
+  attribution_reviews: { what: 'attribution reviews', personal: ['decided_by', 'note'], keeping: 'kept' },
+  classification_corrections: {
+    what: 'classifications corrected by RevOps',
+    personal: ['corrected_by_user_id', 'reason'],
+    keeping: 'kept',
+  },
+  help_requests: {
+    what: 'requests for a partner’s help',
+    personal: ['requested_by_user_id', 'claimed_by_user_id', 'ask'],
+    keeping: 'kept',
+  },
+  handoff_followers: { what: 'who follows a handoff', personal: ['user_id'], keeping: 'current' },
+  handoff_events: {
+    what: 'the touch log: every change of every handoff',
+    personal: ['actor_user_id', 'ae_user_id', 'detail'],
+    keeping: 'kept',
+  },
+  metric_facts: {
+    what: "the metrics' counts and durations",
+    personal: ['ae_user_id', 'author_user_id'],
+    keeping: 'kept',
+  },
+  first_accepts: { what: "each AE's first accepts, for a metric", personal: ['ae_user_id'], keeping: 'kept' },
+  outbox: {
+    what: 'messages to Slack, as rendered, queued and delivered',
+    personal: ['payload', 'channel_key', 'last_error'],
+    keeping: 'outbox',
+  },
+  surfaces: {
+    what: 'the messages and App Homes the app keeps up to date',
+    personal: ['viewer_user_id', 'params'],
+    keeping: 'kept',
+  },
+  posted_messages: {
+    what: "where the app's messages were posted (channel and timestamp)",
+    personal: [],
+    keeping: 'kept',
+  },
+  channel_access_notices: {
+    what: 'notices that a channel cannot be read',
+    personal: ['reader_user_id'],
+    keeping: 'current',
+  },
+  home_views: { what: "each person's App Home, as last shown", personal: ['user_id'], keeping: 'current' },
+  covers: {
+    what: "AEs' days away and who covers them",
+    personal: ['ae_user_id', 'cover_user_id', 'until', 'away_from'],
+    keeping: 'current',
+  },
+  program_log: {
+    what: "the program's history: pools, policies, people's days, partner managers",
+    personal: ['actor', 'body', 'note'],
+    keeping: 'kept',
+  },
+  partners: { what: 'partner organisations', personal: [], keeping: 'none' },
+  partner_aliases: { what: "partners' other names", personal: [], keeping: 'none' },
+  partner_channels: {
+    what: "partners' Slack Connect channels",
+    personal: ['bound_by_user_id'],
+    keeping: 'kept',
+  },
+  partner_workspaces: { what: "partners' Slack workspaces", personal: ['bound_by_user_id'], keeping: 'kept' },
+  registered_resellers: {
+    what: 'registered resellers of accounts',
+    personal: ['added_by_user_id'],
+    keeping: 'kept',
+  },
+  crm_connections: {
+    what: "a workspace's own CRM connection",
+    personal: ['connected_by'],
+    keeping: 'current',
+  },
+  crm_money: {
+    what: "a linked deal's amount and stage, as the CRM said",
+    personal: ['owner'],
+    keeping: 'current',
+  },
+  crm_money_history: {
+    what: "a linked deal's earlier amounts and stages",
+    personal: ['owner'],
+    keeping: 'kept',
+  },
+  crm_currencies: { what: "the CRM's currency rates", personal: [], keeping: 'none' },
+  installations: {
+    what: 'the workspaces the app is installed in',
+    personal: ['installer_user_id'],
+    keeping: 'kept',
+  },
+  internal_channel_sharing: { what: 'whether an internal channel is shared', personal: [], keeping: 'none' },
+  removed_channels: { what: 'channels the app was removed from', personal: [], keeping: 'none' },
+  slack_revocations: { what: 'tokens Slack revoked (their hashes)', personal: [], keeping: 'none' },
+  chart_files: { what: 'chart images uploaded to Slack', personal: [], keeping: 'none' },
+  job_claims: { what: 'scheduled jobs claimed by a process', personal: [], keeping: 'none' },
+  outbox_leases: { what: 'conversations a process delivers in', personal: [], keeping: 'none' },
+  health_probe: { what: "the health check's write", personal: [], keeping: 'none' },
+};

@@ -1,0 +1,56 @@
+import { getTableColumns, getTableName, is } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { describe, expect, it } from 'vitest';
+import { PERSONAL_DATA } from '../../../src/db/personalData.js';
+import * as pgSchema from '../../../src/db/pg/schema.js';
+import * as sqliteSchema from '../../../src/db/schema.js';
+
+/** Each schema's tables by name, with their columns' names. */
+function tablesOf(schema: Record<string, unknown>, kind: typeof SQLiteTable | typeof PgTable) {
+  const tables = new Map<string, string[]>();
+  for (const value of Object.values(schema))
+    if (is(value, kind))
+      tables.set(
+        getTableName(value as never),
+        Object.values(getTableColumns(value as never)).map((c) => (c as { name: string }).name),
+      );
+  return tables;
+}
+
+describe('the inventory of personal data (issue 57): every table of both schemas, every column named real', () => {
+  for (const [engine, tables] of [
+    ['SQLite', tablesOf(sqliteSchema, SQLiteTable)],
+    ['Postgres', tablesOf(pgSchema, PgTable)],
+  ] as const) {
+    it(`names every table of the ${engine} schema, and no other`, () => {
+      expect(tables.size).toBeGreaterThan(30);
+      expect(Object.keys(PERSONAL_DATA).sort()).toEqual([...tables.keys()].sort());
+    });
+
+    it(`names only columns the ${engine} tables have`, () => {
+      for (const [name, entry] of Object.entries(PERSONAL_DATA))
+        for (const column of entry.personal) expect(tables.get(name), `${name}.${column}`).toContain(column);
+    });
+  }
+
+  it('says a table that keeps nothing about a person holds no personal column', () => {
+    for (const [name, entry] of Object.entries(PERSONAL_DATA))
+      if (entry.keeping === 'none') expect(entry.personal, name).toEqual([]);
+  });
+
+  it('counts the people and their words where they are: the packet, the touch log, the outbox, the program', () => {
+    expect(PERSONAL_DATA.handoffs?.personal).toEqual(
+      expect.arrayContaining([
+        'author_user_id',
+        'ae_user_id',
+        'partner_contact_name',
+        'why_partner',
+        'risk_note',
+      ]),
+    );
+    expect(PERSONAL_DATA.handoff_events?.personal).toEqual(['actor_user_id', 'ae_user_id', 'detail']);
+    expect(PERSONAL_DATA.outbox?.keeping).toBe('outbox');
+    expect(PERSONAL_DATA.program_log?.personal).toContain('body');
+  });
+});
