@@ -29,6 +29,7 @@ import { defineConfig } from 'vitest/config';
  */
 export const INTEGRATION_ON_POSTGRES = [
   'acceptPath',
+  'dataRetention',
   'acceptWithStep',
   'firstStepChecks',
   'afterAcceptLife',

@@ -154,6 +154,18 @@ export interface Config {
    * defaults) as read at start; the app reads the program's instead (program/liveConfig.ts).
    */
   programSettings: Readonly<Partial<SettingsValues>>;
+  /**
+   * Data retention (issue 57, retention/): how many days after a handoff closed its packet's text and contact details,
+   * its touch log's detail, and the CSV exports shared in Slack are kept; undefined: as long as the database. And what
+   * an uninstall does: undefined keeps everything; 0 deletes the installation's data at once; N after N days unless
+   * it is installed again.
+   */
+  retention: {
+    packetTextDays: number | undefined;
+    touchDetailDays: number | undefined;
+    exportDays: number | undefined;
+    uninstallDeleteAfterDays: number | undefined;
+  };
   /** Scheduled backups of the database (BACKUP_DIR); undefined: off. */
   backups:
     | {
@@ -263,6 +275,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     crm: crmOf(e),
     escalationPolicies: escalationPoliciesOf(e),
     backups: backupsOf(e),
+    retention: {
+      packetTextDays: e.RETAIN_PACKET_TEXT_DAYS,
+      touchDetailDays: e.RETAIN_TOUCH_DETAIL_DAYS,
+      exportDays: e.RETAIN_EXPORTS_DAYS,
+      uninstallDeleteAfterDays: e.UNINSTALL_DELETE_AFTER_DAYS,
+    },
     programSettings: settingsFromEnv(set),
   });
 }

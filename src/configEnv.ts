@@ -34,6 +34,18 @@ const integer = (fallback: number, min: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
+/** A number of days, or unset (undefined): a retention period (issue 57). */
+const days = (min: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce
+      .number({ error: 'must be a whole number of days' })
+      .int('must be a whole number of days')
+      .min(min, `must be at least ${min}`)
+      .max(36_500, 'must be at most 36500')
+      .optional(),
+  );
+
 /** A yes-or-no setting: `true` or `false` (any case), default false. */
 const yesNo = z
   .string()
@@ -246,6 +258,12 @@ export const envSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: integer(7, 1, 3650),
   BACKUP_AT: clockTime('03:30'),
+  // Data retention (issue 57, docs/privacy.md): days after a handoff closed; unset keeps it as long as the database.
+  RETAIN_PACKET_TEXT_DAYS: days(1),
+  RETAIN_TOUCH_DETAIL_DAYS: days(1),
+  RETAIN_EXPORTS_DAYS: days(1),
+  // At uninstall: unset keeps everything; 0 deletes the installation's data at once, N after N days unless reinstalled.
+  UNINSTALL_DELETE_AFTER_DAYS: days(0),
 });
 
 /** The settings as read from the environment (see docs/configuration.md). */

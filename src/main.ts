@@ -10,6 +10,7 @@ import { DatabaseNewerError } from './db/migrationsCheck.js';
 import { makePrivateFolder } from './db/privateFiles.js';
 import { type AppStorage, PostgresStartError, postgresStorage, sqliteStorage } from './db/storage.js';
 import { createLogger, type Logger } from './logger.js';
+import { retentionLines, uninstallLine } from './retention/ageOut.js';
 import { APP_VERSION } from './version.js';
 
 /**
@@ -34,6 +35,14 @@ async function main(): Promise<void> {
     applied.length > 0
       ? `database ready: applied ${applied.length} of this version's ${known} migrations (${applied.join(', ')})`
       : `database ready: all ${known} of this version's migrations were already applied`,
+  );
+  // What is kept, and for how long (issue 57): the retention in force, said at every start.
+  logger.info(
+    { retention: config.retention, outboxRetentionDays: config.outbox.retentionDays },
+    `data retention: ${[
+      ...retentionLines(config.retention, config.outbox.retentionDays),
+      uninstallLine(config.retention.uninstallDeleteAfterDays),
+    ].join('; ')}`,
   );
   // A stray rejection (a library's, or a bug) is logged, never allowed to take the whole app down with it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));

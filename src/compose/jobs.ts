@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { workspacesOfOrg } from '../core/directory.js';
 import { dailyAt, takeScheduledBackup } from '../db/backup.js';
 import type { Logger } from '../logger.js';
+import { retentionOn } from '../retention/ageOut.js';
 import type { JobSpec } from '../runtime/scheduler.js';
 import type { Startup } from '../startup.js';
 import type { Services } from './types.js';
@@ -162,6 +163,19 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
     catchUp: async (slot) =>
       logger.info({ result: await services.digest.catchUp(slot) }, 'weekly digest caught up'),
   });
+  if (retentionOn(config.retention)) {
+    // Data retention (issue 57): once a day, at a quiet hour, what has aged out is removed. It deletes aged-out exports
+    // from Slack when RETAIN_EXPORTS_DAYS is set.
+    jobs.push({
+      name: 'data-retention',
+      schedule: '17 3 * * *',
+      timeZone: reporting.timeZone,
+      callsSlack: config.retention.exportDays !== undefined,
+      run: async () => {
+        await services.retention.run();
+      },
+    });
+  }
   const backups = config.backups;
   if (backups) {
     // BACKUP_DIR: a daily copy of the database, as `npm run backup` makes it; a failure is logged as an error.

@@ -20,6 +20,7 @@ import { createOutcomes, type Outcomes } from '../outcomes/outcomes.js';
 import { channelGuard } from '../partners/channelGuard.js';
 import { partnerChannelBlockedNotifier } from '../partners/partnerChannel.js';
 import { createPartnerText } from '../partners/partnerText.js';
+import { createRetention } from '../retention/ageOut.js';
 import { createMetricsFollow } from '../revops/metricsFollow.js';
 import { internalChannelSettings } from '../startup.js';
 import { handlerDeps } from './handlers.js';
@@ -230,6 +231,13 @@ export function createServices(s: Shared): Services {
     channelAccess,
     sweeper,
     firstSteps,
+    retention: createRetention({
+      db,
+      clock,
+      logger: log('retention'),
+      settings: config.retention,
+      deleteFile: files.deleteFile,
+    }),
     metrics,
     digest,
     home,

@@ -24,6 +24,7 @@ import type { OutboxWorker } from '../outbox/worker.js';
 import type { InternalChannels } from '../partners/internalChannels.js';
 import type { PartnerText } from '../partners/partnerText.js';
 import type { Program } from '../program/program.js';
+import type { Retention } from '../retention/ageOut.js';
 import type { Digest } from '../revops/digest.js';
 import type { Metrics } from '../revops/metrics.js';
 import type { BackgroundWork } from '../runtime/background.js';
@@ -96,6 +97,8 @@ export interface Services {
   sweeper: Sweeper;
   /** After the Accept: the first steps' checks (issue 51), run with the sweep. */
   firstSteps: FirstSteps;
+  /** Data retention's daily removal of what has aged out (issue 57, retention/ageOut.ts). */
+  retention: Retention;
   metrics: Metrics;
   digest: Digest;
   home: Home;

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { findChartFile, forgetChartFile, rememberChartFile } from '../db/repositories/chartFiles.js';
+import { rememberExportFile } from '../db/repositories/retention.js';
 import type { Logger } from '../logger.js';
 
 export interface SlackFilesDeps {
@@ -68,6 +69,20 @@ export function createSlackFiles(deps: SlackFilesDeps) {
       csv: string,
       opts: { filename: string; title: string; comment: string },
     ): Promise<string> => sendCsvToUser(deps, userId, csv, opts),
+    /**
+     * Deletes a file the app shared (an aged-out export, RETAIN_EXPORTS_DAYS): `gone` when Slack no longer had it.
+     * Throws when Slack refuses for another reason, for the caller to try again on its next run.
+     */
+    async deleteFile(fileId: string): Promise<'deleted' | 'gone'> {
+      try {
+        await deps.client.files.delete({ file: fileId });
+        return 'deleted';
+      } catch (error) {
+        const code = slackErrorOf(error);
+        if (code === 'file_not_found' || code === 'file_deleted') return 'gone';
+        throw error;
+      }
+    },
   };
 }
 
@@ -173,6 +188,8 @@ async function sendCsvToUser(
   });
   const fileId = uploadedIds(result)[0];
   if (!fileId) throw new Error('filesUploadV2 returned no file id');
+  // Kept so that data retention can delete it once it has aged out (RETAIN_EXPORTS_DAYS).
+  await deps.db.transaction((tx) => rememberExportFile(tx, { fileId, userId, at: deps.clock.now() }));
   return fileId;
 }
 

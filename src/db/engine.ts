@@ -97,6 +97,7 @@ export const ENGINE_NEUTRAL = [
   'program',
   'questions',
   'removedChannels',
+  'retention',
   'scoreOutcomes',
   'slackEvents',
   'slackRevocations',

@@ -7,11 +7,17 @@
  * The kinds of keeping, as the statement words them from the live settings (doctor/privacy.ts):
  * - `kept`: kept as long as the database is (no setting deletes it);
  * - `outbox`: a delivered or cancelled message is deleted OUTBOX_RETENTION_DAYS after it was queued;
+ * - `exports`: a CSV export shared in Slack, deleted there and here RETAIN_EXPORTS_DAYS after it was shared;
  * - `current`: the row is the present state, replaced or deleted when that changes (a cover, a lease);
  * - `none`: holds nothing about a person.
+ *
+ * A table's `ageing` columns are the words data retention removes while the row stays (retention/ageOut.ts):
+ * `packetText` RETAIN_PACKET_TEXT_DAYS after the handoff closed, `touchDetail` RETAIN_TOUCH_DETAIL_DAYS after.
  */
 
-export type Keeping = 'kept' | 'outbox' | 'current' | 'none';
+export type Keeping = 'kept' | 'outbox' | 'exports' | 'current' | 'none';
+
+export type Ageing = 'packetText' | 'touchDetail';
 
 export interface TableData {
   /** What a row is, in a few words. */
@@ -19,7 +25,29 @@ export interface TableData {
   /** The columns that hold a person's Slack id, name, contact details or words (free text that may name someone). */
   personal: readonly string[];
   keeping: Keeping;
+  /** The personal columns data retention removes (the row stays), and by which setting. */
+  ageing?: { by: Ageing; columns: readonly string[] };
 }
+
+/** The packet's words and contact details, as retention removes them (db/repositories/retention.ts). */
+const PACKET_WORDS = [
+  'partner_contact_name',
+  'partner_contact_role',
+  'why_partner',
+  'customer_trigger',
+  'joint_value',
+  'warm_path',
+  'seller_next_move',
+  'partner_next_move',
+  'partner_next_move_confirmed',
+  'risk_note',
+  'evidence_url',
+  'override_reason',
+  'first_step',
+  'source_url',
+] as const;
+
+const packetText = (...columns: string[]) => ({ by: 'packetText' as const, columns });
 
 export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
   handoffs: {
@@ -46,47 +74,69 @@ export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
       'first_step',
       'scorecard',
       'source_url',
+      'routing_reason',
     ],
     keeping: 'kept',
+    ageing: packetText(...PACKET_WORDS, 'routing_reason'),
   },
   handoff_scorecards: { what: "each packet's scored components", personal: ['components'], keeping: 'kept' },
   drafts: {
     what: 'packets saved before they were sent',
     personal: ['author_user_id', 'content'],
     keeping: 'kept',
+    // The whole unsent packet is deleted, by when it was last saved.
+    ageing: packetText('author_user_id', 'content'),
   },
   decisions: {
     what: "the AEs' accepts and declines",
     personal: ['decided_by_user_id', 'note'],
     keeping: 'kept',
+    ageing: packetText('note'),
   },
-  outcomes: { what: "each deal's outcome steps", personal: ['recorded_by_user_id', 'note'], keeping: 'kept' },
+  outcomes: {
+    what: "each deal's outcome steps",
+    personal: ['recorded_by_user_id', 'note'],
+    keeping: 'kept',
+    ageing: packetText('note'),
+  },
   outcome_reports: {
     what: 'outcomes reported for confirmation',
     personal: ['reported_by_user_id', 'answered_by_user_id', 'note'],
     keeping: 'kept',
+    ageing: packetText('note'),
   },
   questions: {
     what: "an AE's questions before deciding, and the answers",
     personal: ['asked_by_user_id', 'answered_by_user_id', 'text', 'answer'],
     keeping: 'kept',
+    ageing: packetText('text', 'answer'),
   },
-  attribution_reviews: { what: 'attribution reviews', personal: ['decided_by', 'note'], keeping: 'kept' },
+  attribution_reviews: {
+    what: 'attribution reviews',
+    personal: ['decided_by', 'note'],
+    keeping: 'kept',
+    ageing: packetText('note'),
+  },
   classification_corrections: {
     what: 'classifications corrected by RevOps',
     personal: ['corrected_by_user_id', 'reason'],
     keeping: 'kept',
+    ageing: packetText('reason'),
   },
   help_requests: {
     what: 'requests for a partner’s help',
     personal: ['requested_by_user_id', 'claimed_by_user_id', 'ask'],
     keeping: 'kept',
+    // By when it was asked (a request is not a handoff).
+    ageing: packetText('ask'),
   },
   handoff_followers: { what: 'who follows a handoff', personal: ['user_id'], keeping: 'current' },
   handoff_events: {
     what: 'the touch log: every change of every handoff',
     personal: ['actor_user_id', 'ae_user_id', 'detail'],
     keeping: 'kept',
+    // The packet's words in it (a first step) go with the packet's text; the rest but its facts by this.
+    ageing: { by: 'touchDetail', columns: ['detail'] },
   },
   metric_facts: {
     what: "the metrics' counts and durations",
@@ -94,6 +144,11 @@ export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
     keeping: 'kept',
   },
   first_accepts: { what: "each AE's first accepts, for a metric", personal: ['ae_user_id'], keeping: 'kept' },
+  export_files: {
+    what: 'CSV exports shared into a person’s DM',
+    personal: ['user_id'],
+    keeping: 'exports',
+  },
   outbox: {
     what: 'messages to Slack, as rendered, queued and delivered',
     personal: ['payload', 'channel_key', 'last_error'],

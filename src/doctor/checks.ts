@@ -6,6 +6,7 @@ import { partnerChannelsCheck } from './partnerChannels.js';
 import { peopleCheck } from './people.js';
 import { policyFileCheck } from './policyFile.js';
 import { programCheck } from './program.js';
+import { retentionCheck } from './retention.js';
 import { settingsCheck } from './settings.js';
 import { slackTokenCheck } from './slackToken.js';
 import type { Check } from './types.js';
@@ -27,4 +28,5 @@ export const CHECKS: readonly Check[] = [
   peopleCheck,
   crmCheck,
   holidaysCheck,
+  retentionCheck,
 ];

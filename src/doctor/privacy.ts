@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
-import { type Keeping, PERSONAL_DATA } from '../db/personalData.js';
+import { type Ageing, type Keeping, PERSONAL_DATA } from '../db/personalData.js';
 import { openPostgresReadOnly } from '../db/pg/readOnly.js';
 import { openDatabaseReadOnly } from '../db/readOnly.js';
 import { crmConnectionsOf } from '../db/repositories/crm.js';
+import { uninstallLine } from '../retention/ageOut.js';
 
 /**
  * `npm run doctor -- --privacy` (issue 57 item 4): what this deployment stores about people, where, for how long,
@@ -40,21 +41,40 @@ export function storageOf(config: Config): string {
 }
 
 const KEEPING: Record<Keeping, (config: Config) => string> = {
-  kept: () => 'kept as long as the database is (no setting deletes them)',
+  kept: () => 'rows kept as long as the database is (their words as the retention below says)',
   outbox: (config) =>
     `deleted ${config.outbox.retentionDays} days after they were queued, once delivered or cancelled (OUTBOX_RETENTION_DAYS)`,
+  exports: (config) =>
+    config.retention.exportDays === undefined
+      ? 'kept, and the files in Slack too, as long as Slack keeps them (RETAIN_EXPORTS_DAYS unset)'
+      : `deleted, and the files from Slack, ${config.retention.exportDays} days after they were shared (RETAIN_EXPORTS_DAYS)`,
   current: () => 'the present state only: replaced or deleted when it changes',
   none: () => 'nothing about a person',
 };
 
+/** When retention removes a table's words, from the live settings. */
+const AGEING: Record<Ageing, (config: Config) => string> = {
+  packetText: (config) =>
+    config.retention.packetTextDays === undefined
+      ? 'kept too (RETAIN_PACKET_TEXT_DAYS unset)'
+      : `removed ${config.retention.packetTextDays} days after the handoff closed (RETAIN_PACKET_TEXT_DAYS)`,
+  touchDetail: (config) =>
+    config.retention.touchDetailDays === undefined
+      ? 'kept too (RETAIN_TOUCH_DETAIL_DAYS unset)'
+      : `cut to its facts ${config.retention.touchDetailDays} days after the handoff closed (RETAIN_TOUCH_DETAIL_DAYS)`,
+};
+
 function storedLines(config: Config): string[] {
   const lines: string[] = [];
-  for (const keeping of ['kept', 'outbox', 'current'] as const) {
+  for (const keeping of ['kept', 'outbox', 'exports', 'current'] as const) {
     const tables = Object.entries(PERSONAL_DATA).filter(
       ([, t]) => t.keeping === keeping && t.personal.length > 0,
     );
     lines.push(`  ${capitalised(KEEPING[keeping](config))}:`);
-    for (const [name, t] of tables) lines.push(`    - ${name} (${t.what}): ${t.personal.join(', ')}`);
+    for (const [name, t] of tables) {
+      const ageing = t.ageing ? `; ${t.ageing.columns.join(', ')} ${AGEING[t.ageing.by](config)}` : '';
+      lines.push(`    - ${name} (${t.what}): ${t.personal.join(', ')}${ageing}`);
+    }
   }
   const none = Object.entries(PERSONAL_DATA).filter(([, t]) => t.personal.length === 0);
   lines.push(`  Nothing about a person: ${none.map(([name]) => name).join(', ')}.`);
@@ -127,7 +147,7 @@ export function privacyStatement(input: PrivacyInput): string {
     '  Slack: the messages the app posted (DMs, channels, partner channels) are kept by Slack under each workspace’s retention settings; a partner organisation keeps its own copy of Slack Connect messages.',
     '  Logs: the app logs to standard output; its lines may name Slack user, channel and handoff ids, and are kept by whatever collects them.',
     '',
-    'At uninstall (app_uninstalled): everything stays; the app stops calling Slack for that workspace.',
+    `${capitalised(uninstallLine(config.retention.uninstallDeleteAfterDays))}.`,
     '',
     'Sub-processors that receive data:',
     ...subProcessorLines(config, input.ownCrms, input.unread),

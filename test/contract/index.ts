@@ -36,6 +36,7 @@ import { postedMessagesContract } from './postedMessages.contract.js';
 import { programContract } from './program.contract.js';
 import { questionsContract } from './questions.contract.js';
 import { removedChannelsContract } from './removedChannels.contract.js';
+import { retentionContract } from './retention.contract.js';
 import { scoreOutcomesContract } from './scoreOutcomes.contract.js';
 import { slackEventsContract } from './slackEvents.contract.js';
 import { slackRevocationsContract } from './slackRevocations.contract.js';
@@ -79,6 +80,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   program: programContract,
   questions: questionsContract,
   removedChannels: removedChannelsContract,
+  retention: retentionContract,
   scoreOutcomes: scoreOutcomesContract,
   slackEvents: slackEventsContract,
   slackRevocations: slackRevocationsContract,

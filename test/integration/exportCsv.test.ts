@@ -9,7 +9,6 @@ import { openDatabase } from '../../src/db/client.js';
 import { type HandoffRow, handoffs } from '../../src/db/schema.js';
 import { CSV_COLUMNS, touchLogCsv } from '../../src/revops/exportCsv.js';
 import { EXPORT_MAX_ROWS } from '../../src/revops/exports.js';
-import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
@@ -19,10 +18,13 @@ import {
   allCallsTo,
   csvObjects,
   declineInDm,
+  exportFailures,
   homeClick,
   QUIET,
   ROLES,
   revopsUser,
+  uploadedCsv,
+  uploadOf,
 } from '../support/revopsFlow.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -148,40 +150,6 @@ function checkFourRows(text: string, s: Seeded) {
   expect(text).toContain(`"'=HYPERLINK(""http://evil.example"", ""Delta, Inc"")"`);
   expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
   expect(text.endsWith('\r\n')).toBe(true);
-}
-
-/** The text of the touch log file uploaded into a DM, by its completion call. */
-function uploadedCsv(h: Harness, completion: RecordedCall): { fileId: string; name: string; text: string } {
-  const [entry] = completion.args.files as { id: string }[];
-  const file = h.slack.file(entry?.id ?? '');
-  if (!file) throw new Error('the uploaded file is missing');
-  expect(file.completed).toBe(true);
-  return { fileId: file.id, name: file.name, text: file.bytes.toString('utf8') };
-}
-
-const completions = (h: Harness) => h.slack.callsTo('files.completeUploadExternal');
-const exportFailures = (h: Harness) => h.logs.filter((l) => l.msg === 'touch log export failed');
-
-/**
- * Does `action` and waits for the CSV upload it starts (its files.completeUploadExternal); fails at once, with the
- * app's error, when the export failed instead.
- */
-async function uploadOf(h: Harness, action: () => Promise<unknown>): Promise<RecordedCall> {
-  const done = completions(h).length;
-  const failed = exportFailures(h).length;
-  await action();
-  const deadline = Date.now() + 8000;
-  for (;;) {
-    // The export is the completion shared into a channel (the requester's DM).
-    const completion = completions(h)
-      .slice(done)
-      .find((c) => typeof c.args.channel_id === 'string');
-    if (completion) return completion;
-    const failure = exportFailures(h)[failed];
-    if (failure) throw new Error(`the export failed: ${JSON.stringify(failure.err)}`);
-    if (Date.now() > deadline) throw new Error('timed out waiting for the CSV upload');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const exportCommand = (h: Harness, text: string, user: { id: string; name: string } = people.member) =>

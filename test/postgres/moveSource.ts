@@ -146,6 +146,7 @@ async function fillTheRest(path: string): Promise<void> {
         })
         .run();
       db.insert(s.chartFiles).values({ contentHash: 'c0ffee', fileId: 'F0CHART', uploadedAt: at }).run();
+      db.insert(s.exportFiles).values({ fileId: 'F0EXPORT', userId: 'U0REVOPS', sharedAt: at }).run();
       db.insert(s.covers)
         .values({ aeUserId: 'U1AE0000', coverUserId: 'U1AE0001', until: '2026-12-01', setAt: at })
         .run();

@@ -147,4 +147,22 @@ describe('the hand-written triggers, on both engines', () => {
     const count = await postgres.pool.query('select count(*)::int as n from handoff_events');
     expect(count.rows).toEqual([{ n: events.length }]);
   });
+
+  it("let data retention rewrite an event's detail, and nothing else (issue 57)", async () => {
+    const refused = [
+      'update handoff_events set detail = null, actor_user_id = null where id = 1',
+      'update handoff_events set at = at where id = 1',
+      "update handoff_events set ae_user_id = 'U0OTHER' where id = 1",
+    ];
+    for (const statement of refused) {
+      expect(() => sqlite.sqlite.prepare(statement).run()).toThrow(/handoff_events is append-only/);
+      await expect(postgres.pool.query(statement)).rejects.toThrow(/handoff_events is append-only/);
+    }
+    const facts = `update handoff_events set detail = '{"away":"(removed)"}' where id = 1`;
+    expect(sqlite.sqlite.prepare(facts).run().changes).toBe(1);
+    expect((await postgres.pool.query(facts)).rowCount).toBe(1);
+    const removed = 'update handoff_events set detail = null where id = 2';
+    expect(sqlite.sqlite.prepare(removed).run().changes).toBe(1);
+    expect((await postgres.pool.query(removed)).rowCount).toBe(1);
+  });
 });

@@ -186,7 +186,13 @@ export async function acceptInDm(h: Harness, handoff: HandoffRow, dm: StoredMess
 }
 
 /** The AE clicks Decline in the DM, then submits the reason modal. */
-export async function declineInDm(h: Harness, handoff: HandoffRow, dm: StoredMessage, reason: string) {
+export async function declineInDm(
+  h: Harness,
+  handoff: HandoffRow,
+  dm: StoredMessage,
+  reason: string,
+  note?: string,
+) {
   const opened = h.slack.callsTo('views.open').length;
   const click = await h.interact(
     blockAction({
@@ -201,7 +207,9 @@ export async function declineInDm(h: Harness, handoff: HandoffRow, dm: StoredMes
   );
   expect(click.status).toBe(200);
   await waitFor(() => h.slack.callsTo('views.open').length > opened, 4000, 'the decline modal');
-  const submit = await h.interact(declineSubmission({ handoffId: handoff.id, reason, user: aeUser }));
+  const submit = await h.interact(
+    declineSubmission({ handoffId: handoff.id, reason, user: aeUser, ...(note ? { note } : {}) }),
+  );
   expect(submit.status).toBe(200);
 }
 
@@ -262,4 +270,41 @@ export function csvObjects(text: string): { header: string[]; rows: Record<strin
     header,
     rows: records.map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? '']))),
   };
+}
+
+/** The text of the touch log file uploaded into a DM, by its completion call. */
+export function uploadedCsv(
+  h: Harness,
+  completion: RecordedCall,
+): { fileId: string; name: string; text: string } {
+  const [entry] = completion.args.files as { id: string }[];
+  const file = h.slack.file(entry?.id ?? '');
+  if (!file) throw new Error('the uploaded file is missing');
+  expect(file.completed).toBe(true);
+  return { fileId: file.id, name: file.name, text: file.bytes.toString('utf8') };
+}
+
+const completions = (h: Harness) => h.slack.callsTo('files.completeUploadExternal');
+export const exportFailures = (h: Harness) => h.logs.filter((l) => l.msg === 'touch log export failed');
+
+/**
+ * Does `action` and waits for the CSV upload it starts (its files.completeUploadExternal); fails at once, with the
+ * app's error, when the export failed instead.
+ */
+export async function uploadOf(h: Harness, action: () => Promise<unknown>): Promise<RecordedCall> {
+  const done = completions(h).length;
+  const failed = exportFailures(h).length;
+  await action();
+  const deadline = Date.now() + 8000;
+  for (;;) {
+    // The export is the completion shared into a channel (the requester's DM).
+    const completion = completions(h)
+      .slice(done)
+      .find((c) => typeof c.args.channel_id === 'string');
+    if (completion) return completion;
+    const failure = exportFailures(h)[failed];
+    if (failure) throw new Error(`the export failed: ${JSON.stringify(failure.err)}`);
+    if (Date.now() > deadline) throw new Error('timed out waiting for the CSV upload');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

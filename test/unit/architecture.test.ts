@@ -83,6 +83,7 @@ const FEATURES = [
   'home',
   'program',
   'install',
+  'retention',
 ];
 
 /** What the core stands on: the store, the rules, the renderers, and the clock and logger at the root. */

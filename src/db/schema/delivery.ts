@@ -202,6 +202,24 @@ export type SurfaceRow = Stored<typeof surfaces.$inferSelect>;
 export type OutboxRow = Stored<typeof outbox.$inferSelect>;
 
 /**
+ * CSV exports the app shared into a person's DM (core/slackFiles.ts), kept so that data retention
+ * (RETAIN_EXPORTS_DAYS, issue 57) can delete them from Slack (files.delete) once they have aged out.
+ */
+export const exportFiles = sqliteTable(
+  'export_files',
+  {
+    fileId: text('file_id').notNull(),
+    userId: text('user_id').notNull(),
+    sharedAt: timestamp('shared_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.fileId] }),
+    index('export_files_shared_at_idx').on(t.sharedAt),
+  ],
+);
+
+/**
  * Which process delivers each outbox conversation (channel key), until when (issue 34, replicas): one at a time, so a
  * conversation's messages go out in order and paced; a lease that is not renewed (its process died) is taken over
  * once it has passed (outbox/leases.ts, db/repositories/outboxLeases.ts).

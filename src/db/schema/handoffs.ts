@@ -216,6 +216,13 @@ export const handoffs = sqliteTable(
      * to the AE and in the history; null when the author chose the AE or a pool's round robin did.
      */
     routingReason: text('routing_reason'),
+    /**
+     * When data retention (issue 57, retention/ageOut.ts) removed the packet's free text and partner contact details,
+     * and the notes, questions and asks about it (RETAIN_PACKET_TEXT_DAYS); when it removed its touch log's detail
+     * (RETAIN_TOUCH_DETAIL_DAYS). Null: kept. The counts and durations the metrics read stay.
+     */
+    textRemovedAt: timestamp('text_removed_at'),
+    detailRemovedAt: timestamp('detail_removed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     installationId: installationId(),

@@ -52,11 +52,28 @@ export interface Completion {
 
 export class FileStore {
   readonly files = new Map<string, FakeFile>();
+  /** Ids of files deleted with files.delete: Slack answers `file_deleted` for them. */
+  readonly deleted = new Set<string>();
 
   constructor(private readonly config: WorkspaceConfig) {}
 
   reset(): void {
     this.files.clear();
+    this.deleted.clear();
+  }
+
+  /**
+   * files.delete: the bot deletes a file it uploaded (every file here is the bot's). The file and its bytes are gone;
+   * asking again is `file_deleted`, an id never seen `file_not_found`.
+   */
+  delete(args: Args): ApiResult {
+    const id = str(args.file) ?? '';
+    if (this.deleted.has(id)) return fail('file_deleted');
+    const file = this.files.get(id);
+    if (!file?.completed) return fail('file_not_found');
+    this.files.delete(id);
+    this.deleted.add(id);
+    return { ok: true };
   }
 
   /**
@@ -179,6 +196,7 @@ export class FileStore {
    * processing (empty `mimetype` and `filetype`); from then on it is processed.
    */
   info(args: Args): ApiResult {
+    if (this.deleted.has(str(args.file) ?? '')) return fail('file_deleted');
     const file = this.files.get(str(args.file) ?? '');
     if (!file?.completed) return fail('file_not_found');
     file.infoCalls += 1;

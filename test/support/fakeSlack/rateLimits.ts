@@ -39,6 +39,7 @@ export const METHOD_TIERS: Record<string, keyof typeof TIERS> = {
   'files.getUploadURLExternal': 4,
   'files.completeUploadExternal': 4,
   'files.info': 4,
+  'files.delete': 3,
   // Slack lists "Special" limits for it; an install is rare, so Tier 4 keeps it out of the way.
   'oauth.v2.access': 4,
 };

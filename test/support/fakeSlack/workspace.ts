@@ -101,6 +101,7 @@ export class Workspace {
     'files.getUploadURLExternal': (a) => this.files.getUploadURLExternal(a),
     'files.completeUploadExternal': (a) => this.completeUploadExternal(a),
     'files.info': (a) => this.files.info(a),
+    'files.delete': (a) => this.files.delete(a),
     'users.lookupByEmail': (a) => this.lookupByEmail(a),
     'reactions.add': (a) => this.addReaction(a),
     'users.list': (a) => usersList(this, a),

@@ -28,6 +28,8 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     takenBackAt: null,
     sourceUrl: null,
     routingReason: null,
+    textRemovedAt: null,
+    detailRemovedAt: null,
     escalationSteps: null,
     nextEscalationAt: null,
     partnerOrg: 'Meridian Cloud Consulting',

@@ -19,7 +19,13 @@ describe('the privacy statement, from the live settings (issue 57 item 4)', () =
     expect(text).toContain(
       `SQLite file ${path} (with ${path}-wal and ${path}-shm beside it), on this machine`,
     );
-    expect(text).toContain('Kept as long as the database is (no setting deletes them):');
+    expect(text).toContain('Rows kept as long as the database is (their words as the retention below says):');
+    // Nothing set: the words are kept too, and the statement says which setting would change it.
+    expect(text).toMatch(/partner_contact_name, .*risk_note.* kept too \(RETAIN_PACKET_TEXT_DAYS unset\)/);
+    expect(text).toContain('detail kept too (RETAIN_TOUCH_DETAIL_DAYS unset)');
+    expect(text).toContain(
+      'Kept, and the files in Slack too, as long as Slack keeps them (RETAIN_EXPORTS_DAYS unset):',
+    );
     expect(text).toMatch(
       /- handoffs \(the handoff packets\): author_user_id, owner_user_id, ae_user_id, ae_name/,
     );
@@ -34,7 +40,34 @@ describe('the privacy statement, from the live settings (issue 57 item 4)', () =
     expect(text).toContain('No CRM: none in the settings, and no workspace connected its own.');
     expect(text).not.toMatch(/Salesforce:|HubSpot:/);
     expect(text).toContain('AI: no AI model, hosted or local, receives or processes any data.');
-    expect(text).toContain('At uninstall (app_uninstalled): everything stays');
+    expect(text).toContain(
+      'At uninstall (app_uninstalled) everything stays (UNINSTALL_DELETE_AFTER_DAYS unset)',
+    );
+  });
+
+  it('states the retention in force, each kind by its setting, and what an uninstall does', () => {
+    const text = statementOf({
+      RETAIN_PACKET_TEXT_DAYS: '365',
+      RETAIN_TOUCH_DETAIL_DAYS: '730',
+      RETAIN_EXPORTS_DAYS: '30',
+      UNINSTALL_DELETE_AFTER_DAYS: '14',
+    });
+    expect(text).toMatch(
+      /- handoffs \(the handoff packets\): .*; partner_contact_name, .*routing_reason removed 365 days after the handoff closed \(RETAIN_PACKET_TEXT_DAYS\)/,
+    );
+    expect(text).toMatch(/- decisions \(.*\): decided_by_user_id, note; note removed 365 days after/);
+    expect(text).toMatch(
+      /- handoff_events \(.*\): .*; detail cut to its facts 730 days after the handoff closed/,
+    );
+    expect(text).toContain(
+      'Deleted, and the files from Slack, 30 days after they were shared (RETAIN_EXPORTS_DAYS):\n    - export_files',
+    );
+    expect(text).toContain(
+      "At uninstall (app_uninstalled) the workspace's data is deleted 14 days later, unless the app is installed there again meanwhile",
+    );
+    expect(statementOf({ UNINSTALL_DELETE_AFTER_DAYS: '0' })).toContain(
+      "the workspace's data is deleted at once",
+    );
   });
 
   it('names the Postgres host, port and database, never its user or password', () => {

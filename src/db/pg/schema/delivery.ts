@@ -110,6 +110,24 @@ export const chartFiles = pgTable(
   (t) => [primaryKey({ columns: [t.installationId, t.contentHash] })],
 );
 
+/**
+ * CSV exports the app shared into a person's DM (core/slackFiles.ts), kept so that data retention
+ * (RETAIN_EXPORTS_DAYS, issue 57) can delete them from Slack (files.delete) once they have aged out.
+ */
+export const exportFiles = pgTable(
+  'export_files',
+  {
+    fileId: text('file_id').notNull(),
+    userId: text('user_id').notNull(),
+    sharedAt: timestamp('shared_at').notNull(),
+    installationId: installationId(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.installationId, t.fileId] }),
+    index('export_files_shared_at_idx').on(t.sharedAt),
+  ],
+);
+
 export const outboxLeases = pgTable(
   'outbox_leases',
   {
