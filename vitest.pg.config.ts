@@ -30,6 +30,7 @@ import { defineConfig } from 'vitest/config';
 export const INTEGRATION_ON_POSTGRES = [
   'acceptPath',
   'dataRetention',
+  'uninstallData',
   'acceptWithStep',
   'firstStepChecks',
   'afterAcceptLife',

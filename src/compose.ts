@@ -5,6 +5,7 @@ import { buildTenant, listenOn, type RunningApp, runningOf } from './compose/ten
 import { startInstalls } from './compose/tenants.js';
 import type { StartOptions } from './compose/types.js';
 import { type InstallationScope, scopedTo } from './db/installationScope.js';
+import { createUninstalls } from './retention/uninstall.js';
 import { processHolder } from './runtime/jobClaims.js';
 import { openStatusServer, type StatusServer } from './runtime/statusServer.js';
 
@@ -44,6 +45,9 @@ export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
  * SLACK_BOT_TOKEN: one installation, its app on its own transport (HTTP or Socket Mode).
  */
 async function startWithStatus(given: StartOptions, status: StatusServer): Promise<RunningApp> {
+  // Workspaces uninstalled long enough ago (UNINSTALL_DELETE_AFTER_DAYS): their data goes before anything is served,
+  // so a deletion due while the app served none (or cut short) is not left waiting for a daily run.
+  await deleteDueUninstalls(given);
   if (given.config.slack.oauth) return startInstalls(given, status);
   // Every row the app writes is its installation's (db/installationScope.ts): a token deployment's once its start has
   // recorded its workspace (compose/wire.ts).
@@ -79,4 +83,18 @@ async function startWithStatus(given: StartOptions, status: StatusServer): Promi
     await tenant.stop();
     logger.info('handoff app stopped');
   });
+}
+
+async function deleteDueUninstalls(given: StartOptions): Promise<void> {
+  const days = given.config.retention.uninstallDeleteAfterDays;
+  if (days === undefined) return;
+  const logger = given.logger.child({ component: 'uninstall' });
+  try {
+    await createUninstalls({ db: given.db, clock: given.clock, logger, days }).purgeDue();
+  } catch (error) {
+    logger.error(
+      { err: error },
+      "uninstalled workspaces' data could not be deleted at start; the daily run will",
+    );
+  }
 }

@@ -163,9 +163,9 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
     catchUp: async (slot) =>
       logger.info({ result: await services.digest.catchUp(slot) }, 'weekly digest caught up'),
   });
-  if (retentionOn(config.retention)) {
-    // Data retention (issue 57): once a day, at a quiet hour, what has aged out is removed. It deletes aged-out exports
-    // from Slack when RETAIN_EXPORTS_DAYS is set.
+  if (retentionOn(config.retention) || config.retention.uninstallDeleteAfterDays !== undefined) {
+    // Data retention (issue 57): once a day, at a quiet hour, what has aged out is removed (it deletes aged-out exports
+    // from Slack when RETAIN_EXPORTS_DAYS is set), and the data of workspaces uninstalled long enough ago.
     jobs.push({
       name: 'data-retention',
       schedule: '17 3 * * *',
@@ -173,6 +173,7 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
       callsSlack: config.retention.exportDays !== undefined,
       run: async () => {
         await services.retention.run();
+        await services.uninstalls.purgeDue();
       },
     });
   }

@@ -21,6 +21,7 @@ import { channelGuard } from '../partners/channelGuard.js';
 import { partnerChannelBlockedNotifier } from '../partners/partnerChannel.js';
 import { createPartnerText } from '../partners/partnerText.js';
 import { createRetention } from '../retention/ageOut.js';
+import { createUninstalls } from '../retention/uninstall.js';
 import { createMetricsFollow } from '../revops/metricsFollow.js';
 import { internalChannelSettings } from '../startup.js';
 import { handlerDeps } from './handlers.js';
@@ -182,6 +183,27 @@ function crmServices(s: Shared) {
   return { crmReadBack, followCrm };
 }
 
+/** Data retention and what an uninstall deletes (issue 57). */
+function retentionServices(s: Shared, files: { deleteFile(fileId: string): Promise<'deleted' | 'gone'> }) {
+  const { config, db, clock } = s;
+  const log = componentLog(s.logger);
+  return {
+    retention: createRetention({
+      db,
+      clock,
+      logger: log('retention'),
+      settings: config.retention,
+      deleteFile: files.deleteFile,
+    }),
+    uninstalls: createUninstalls({
+      db,
+      clock,
+      logger: log('uninstall'),
+      days: config.retention.uninstallDeleteAfterDays,
+    }),
+  };
+}
+
 /** Every service, wired once. Nothing runs until the app starts. */
 export function createServices(s: Shared): Services {
   const { config, db, clock, onOutboxWrite } = s;
@@ -231,13 +253,7 @@ export function createServices(s: Shared): Services {
     channelAccess,
     sweeper,
     firstSteps,
-    retention: createRetention({
-      db,
-      clock,
-      logger: log('retention'),
-      settings: config.retention,
-      deleteFile: files.deleteFile,
-    }),
+    ...retentionServices(s, files),
     metrics,
     digest,
     home,

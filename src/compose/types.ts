@@ -25,6 +25,7 @@ import type { InternalChannels } from '../partners/internalChannels.js';
 import type { PartnerText } from '../partners/partnerText.js';
 import type { Program } from '../program/program.js';
 import type { Retention } from '../retention/ageOut.js';
+import type { Uninstalls } from '../retention/uninstall.js';
 import type { Digest } from '../revops/digest.js';
 import type { Metrics } from '../revops/metrics.js';
 import type { BackgroundWork } from '../runtime/background.js';
@@ -99,6 +100,8 @@ export interface Services {
   firstSteps: FirstSteps;
   /** Data retention's daily removal of what has aged out (issue 57, retention/ageOut.ts). */
   retention: Retention;
+  /** Uninstalled workspaces' data deleted when UNINSTALL_DELETE_AFTER_DAYS says (retention/uninstall.ts). */
+  uninstalls: Uninstalls;
   metrics: Metrics;
   digest: Digest;
   home: Home;

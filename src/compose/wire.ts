@@ -5,7 +5,11 @@ import { createWindowPlanner, type WindowPlanner } from '../core/responseWindow.
 import { createSurfaces } from '../core/surfaces.js';
 import { crmActivityHearer } from '../crm/activities.js';
 import { crmFromConfig, verifyCrm } from '../crm/connectors.js';
-import { installationByKey, recordTokenInstallation } from '../db/repositories/installations.js';
+import {
+  installationByKey,
+  markUninstalled,
+  recordTokenInstallation,
+} from '../db/repositories/installations.js';
 import { createCovers } from '../escalation/covers.js';
 import { businessDayHours, createPolicies } from '../escalation/policies.js';
 import type { Installation } from '../install/oauth.js';
@@ -16,6 +20,7 @@ import { createInternalChannels } from '../partners/internalChannels.js';
 import { importSettingsOnce } from '../program/importOnce.js';
 import { liveConfig } from '../program/liveConfig.js';
 import { createProgram, type Program } from '../program/program.js';
+import { createUninstalls } from '../retention/uninstall.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
 import type { RevocationRecord } from '../runtime/health.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
@@ -122,15 +127,37 @@ function uninstalling(record: RevocationRecord, installs: Installation): Revocat
 }
 
 /**
+ * A deployment on SLACK_BOT_TOKEN whose data an uninstall deletes (UNINSTALL_DELETE_AFTER_DAYS set): Slack's word marks
+ * its installation uninstalled, as an OAuth install's is, so the deletion knows since when; a start with a new token
+ * records it installed again. Unset, the installation stays as it was (nothing is deleted, nothing needs the time).
+ */
+function tokenUninstalling(record: RevocationRecord, opts: StartOptions, startup: Startup): RevocationRecord {
+  if (opts.config.retention.uninstallDeleteAfterDays === undefined) return record;
+  return {
+    read: () => record.read(),
+    write: async (by) => {
+      await record.write(by);
+      const { installKey } = tokenInstallation(startup);
+      await opts.db.transaction((tx) => markUninstalled(tx, installKey, opts.clock.now()));
+    },
+  };
+}
+
+/**
  * A deployment on SLACK_BOT_TOKEN: its workspace, as auth.test gave it, is recorded as its installation (issue 55),
  * so its database is the first installation of a multi-workspace one.
  */
-async function recordTokenInstall(opts: StartOptions, startup: Startup) {
-  const { db, clock, scope } = opts;
+function tokenInstallation(startup: Startup) {
   const { workspace } = startup;
   const isEnterpriseInstall =
     workspace.isEnterpriseInstall === true || (!workspace.teamId && Boolean(workspace.enterpriseId));
-  const installKey = installKeyOf({ ...workspace, isEnterpriseInstall });
+  return { isEnterpriseInstall, installKey: installKeyOf({ ...workspace, isEnterpriseInstall }) };
+}
+
+async function recordTokenInstall(opts: StartOptions, startup: Startup) {
+  const { db, clock, scope } = opts;
+  const { workspace } = startup;
+  const { isEnterpriseInstall, installKey } = tokenInstallation(startup);
   await db.transaction((tx) =>
     recordTokenInstallation(
       tx,
@@ -162,7 +189,21 @@ async function keepRevocations(opts: StartOptions, config: Config, clients: Slac
     clock,
     token: config.slack.botToken ?? `installation:${await installs?.installed()}`,
   });
-  clients.connection.keepIn(installs ? uninstalling(revocations, installs) : revocations);
+  const uninstalls = createUninstalls({
+    db,
+    clock,
+    logger: opts.logger.child({ component: 'uninstall' }),
+    days: config.retention.uninstallDeleteAfterDays,
+  });
+  const kept = installs ? uninstalling(revocations, installs) : tokenUninstalling(revocations, opts, startup);
+  clients.connection.keepIn({
+    read: () => kept.read(),
+    write: async (by) => {
+      await kept.write(by);
+      // UNINSTALL_DELETE_AFTER_DAYS=0: the workspace's data goes now, after the answer to Slack (it may take a while).
+      void uninstalls.uninstalled(opts.scope?.id);
+    },
+  });
   if (!opts.startup) await revocations.forget();
   // A reinstall of this installation (its tenant's own: another workspace's install is another tenant).
   installs?.onStored(() => {

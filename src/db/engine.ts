@@ -102,6 +102,7 @@ export const ENGINE_NEUTRAL = [
   'slackEvents',
   'slackRevocations',
   'surfaces',
+  'uninstalls',
 ] as const;
 
 /**

@@ -41,6 +41,7 @@ import { scoreOutcomesContract } from './scoreOutcomes.contract.js';
 import { slackEventsContract } from './slackEvents.contract.js';
 import { slackRevocationsContract } from './slackRevocations.contract.js';
 import { surfacesContract } from './surfaces.contract.js';
+import { uninstallsContract } from './uninstalls.contract.js';
 
 /** One contract per repository file written for both engines: a file listed in ENGINE_NEUTRAL without one does not compile. */
 export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine) => void> = {
@@ -85,4 +86,5 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   slackEvents: slackEventsContract,
   slackRevocations: slackRevocationsContract,
   surfaces: surfacesContract,
+  uninstalls: uninstallsContract,
 };

@@ -95,6 +95,7 @@ async function history(h: Harness): Promise<Record<Name, number>> {
   >;
 }
 
+/** RevOps's export of the period, once the app has remembered its file. */
 const exportNow = async (h: Harness) => {
   const completion = await uploadOf(h, () =>
     h.command({
@@ -103,7 +104,15 @@ const exportNow = async (h: Harness) => {
       text: 'export 2026-11-01 2026-12-31',
     }),
   );
-  return uploadedCsv(h, completion);
+  const file = uploadedCsv(h, completion);
+  // Remembered once Slack's answer to the upload reached the app, a moment after the fake Slack recorded it.
+  await waitFor(
+    async () =>
+      (await h.database.db.select().from(h.tables.exportFiles)).some((row) => row.fileId === file.fileId),
+    4000,
+    'the export remembered',
+  );
+  return file;
 };
 
 /** Every text column the packet's words live in, and the other tables' notes, of these handoffs. */

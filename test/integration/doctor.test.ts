@@ -92,6 +92,7 @@ describe('npm run doctor', () => {
       'People',
       'CRM',
       'Holidays in force per AE zone',
+      'Data retention',
     ]);
     expect(check(report, 'The program').findings).toEqual([
       'pass The program is empty: the next start reads ESCALATION_POLICY_FILE, ESCALATION_MANAGERS, HOLIDAY_REGIONS, ADMIN_USER_IDS, REVOPS_USER_IDS, ESCALATION_CHANNEL_ID, DEFAULT_TIMEZONE into it, once.',
@@ -127,6 +128,14 @@ describe('npm run doctor', () => {
     expect(holidays.some((line) => line.startsWith('pass U0AE2 Sam Closer, own regions → DE-BY: '))).toBe(
       true,
     );
+    // Nothing set: everything is kept, and the doctor says which setting would change that (issue 57).
+    expect(check(report, 'Data retention').findings).toEqual([
+      'pass Packet text and partner contact details: kept as long as the database (RETAIN_PACKET_TEXT_DAYS unset)',
+      'pass Touch log detail: kept as long as the database (RETAIN_TOUCH_DETAIL_DAYS unset)',
+      'pass Delivered outbox messages: 30 days after they were queued (OUTBOX_RETENTION_DAYS)',
+      'pass CSV exports shared in Slack: kept as long as Slack keeps them (RETAIN_EXPORTS_DAYS unset)',
+      'pass At uninstall (app_uninstalled) everything stays (UNINSTALL_DELETE_AFTER_DAYS unset); the app stops calling Slack for that workspace',
+    ]);
     expect(report.text).toContain('Found in Slack (ids to copy):');
     expect(report.text).toMatch(
       /\n {4}C0INTERNAL +#partner-marketing +ESCALATION_CHANNEL_ID, policies\.strategic\[0\]\.to\[1\]\n/,
@@ -137,7 +146,7 @@ describe('npm run doctor', () => {
     expect(report.text).toMatch(
       /\n {4}U0AE +Jordan Seller +ESCALATION_MANAGERS, pools\.backup\.users\[0\]\n/,
     );
-    expect(report.text).toContain('All 10 checks passed.');
+    expect(report.text).toContain('All 11 checks passed.');
   });
 
   it('catches a wrong token (invalid_auth), with its fix, and skips what needs Slack', async () => {
@@ -331,14 +340,14 @@ describe('npm run doctor', () => {
     expect(healthy.stderr).toBe('');
     expect(healthy.status, healthy.stdout).toBe(0);
     expect(healthy.stdout).toMatch(/^Handoff doctor, \d{4}-/);
-    expect(healthy.stdout).toContain('All 10 checks passed.');
+    expect(healthy.stdout).toContain('All 11 checks passed.');
     const wrong = await builtDoctor({ DIGEST_CHANNEL_ID: 'C0NOSUCH' });
     expect(wrong.status).toBe(1);
     expect(wrong.stdout).toContain(
       'FAIL  C0NOSUCH (DIGEST_CHANNEL_ID): Slack has no channel with this id that the app can see (channel_not_found).',
     );
     expect(wrong.stdout).toContain('Fix: The id is wrong, or the channel is private');
-    expect(wrong.stdout).toContain('1 of 10 checks failed.');
+    expect(wrong.stdout).toContain('1 of 11 checks failed.');
     // Two real processes, each loading the built app (about 3 s each on a quiet 2-core machine): a busy one, such as
     // a CI run beside other test files, takes longer than the suite's 20 s per test.
   }, 60_000);

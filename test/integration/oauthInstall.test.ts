@@ -147,6 +147,35 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     );
   });
 
+  it('UNINSTALL_DELETE_AFTER_DAYS=0: an uninstall deletes the workspace’s data at once; a reinstall starts afresh', async () => {
+    const { slack, started, base } = await waiting({
+      harness: { env: { ...OAUTH_ENV, UNINSTALL_DELETE_AFTER_DAYS: '0' } },
+    });
+    await installAt(slack, base);
+    const h = await started;
+    const { answer } = await submitAndSend(h, account('Contoso Freight'));
+    expect(answer).toEqual({ response_action: 'clear' });
+    const t = h.tables;
+    expect(await h.database.db.select().from(t.handoffEvents)).not.toEqual([]);
+
+    await slack.uninstallApp();
+    await waitFor(
+      async () => (await h.database.db.select().from(t.installations))[0]?.dataDeletedAt instanceof Date,
+      5000,
+      'the data deleted',
+    );
+    for (const table of [t.handoffs, t.handoffEvents, t.metricFacts, t.outbox, t.programLog] as const)
+      expect(await h.database.db.select().from(table as typeof t.handoffs)).toEqual([]);
+    const [gone] = await h.database.db.select().from(t.installations);
+    expect(gone).toMatchObject({ sealed: null, installerUserId: null, installKey: TEAM });
+
+    const again = await installAt(slack, h.baseUrl);
+    expect(again.status).toBe(200);
+    const [back] = await h.database.db.select().from(t.installations);
+    expect(back).toMatchObject({ uninstalledAt: null, dataDeletedAt: null, source: 'oauth' });
+    await waitFor(async () => (await health(h.baseUrl)).status === 200, 10_000, 'connected again');
+  });
+
   it('with token rotation, refreshes the bot token before it expires, on the app clock, and uses the new one', async () => {
     // @slack/oauth stamps the first expiry on real time: the app's clock starts at real time here.
     const { slack, started, base } = await waiting({

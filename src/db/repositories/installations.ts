@@ -59,7 +59,8 @@ export async function saveInstallation(
     .values({ ...values, installedAt: at, updatedAt: at, uninstalledAt: null })
     .onConflictDoUpdate({
       target: installations.installKey,
-      set: { ...values, updatedAt: at, uninstalledAt: null },
+      // Installed again: in force, and a later uninstall may delete its data again.
+      set: { ...values, updatedAt: at, uninstalledAt: null, dataDeletedAt: null },
     });
 }
 
@@ -74,7 +75,7 @@ export async function recordTokenInstallation(tx: Tx, ids: InstallationIds, at: 
     .values({ ...ids, source: 'token', installedAt: at, updatedAt: at })
     .onConflictDoUpdate({
       target: installations.installKey,
-      set: { ...ids, updatedAt: at, uninstalledAt: null },
+      set: { ...ids, updatedAt: at, uninstalledAt: null, dataDeletedAt: null },
     });
 }
 

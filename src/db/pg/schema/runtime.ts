@@ -60,6 +60,11 @@ export const installations = pgTable('installations', {
   installedAt: timestamp('installed_at').notNull(),
   updatedAt: timestamp('updated_at').notNull(),
   uninstalledAt: timestamp('uninstalled_at'),
+  /**
+   * When its data was deleted after its uninstall (UNINSTALL_DELETE_AFTER_DAYS, issue 57, retention/uninstall.ts): the
+   * row stays, with no person in it, and is installed again as any other. Null: its data is kept.
+   */
+  dataDeletedAt: timestamp('data_deleted_at'),
 });
 
 export const crmConnections = pgTable(
