@@ -31,6 +31,7 @@ export const INTEGRATION_ON_POSTGRES = [
   'acceptPath',
   'dataRetention',
   'uninstallData',
+  'erasure',
   'acceptWithStep',
   'firstStepChecks',
   'afterAcceptLife',

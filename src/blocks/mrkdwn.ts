@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isPseudonym } from '../domain/erasure.js';
 
 const ELLIPSIS = '…';
 
@@ -42,7 +43,8 @@ export function plain(text: string, max: number): string {
   return out + ELLIPSIS;
 }
 
-export const mention = (userId: string) => `<@${userId}>`;
+/** A person, as Slack shows them; one erased on request (domain/erasure.ts) is said so, not linked. */
+export const mention = (userId: string) => (isPseudonym(userId) ? '_(erased)_' : `<@${userId}>`);
 
 /** A Slack user group as Slack shows it in a message (its @handle); anything not shaped like an id, escaped. */
 export const usergroupMention = (id: string) =>

@@ -7,6 +7,7 @@ import { viewerOf } from '../core/requestContext.js';
 import type { SlackFiles } from '../core/slackFiles.js';
 import { lastStepCheck, nextStepCheck } from '../domain/firstStep.js';
 import { can } from '../domain/lifecycle.js';
+import { createErasure } from '../erasure/erase.js';
 import { createAsks } from '../escalation/asks.js';
 import type { StatusEvents } from '../escalation/awayCheck.js';
 import type { Escalations } from '../escalation/escalations.js';
@@ -261,6 +262,13 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
     ...(s.ownCrm ? { ownCrm: s.ownCrm } : {}),
     covers: s.covers,
+    erasure: createErasure({
+      db: s.db,
+      clock,
+      logger: s.logger.child({ component: 'erasure' }),
+      config,
+      onOutboxWrite: s.onOutboxWrite,
+    }),
     myDays: p.myDays,
     programAdmin: programAdminOf(s),
     scoreCheck: scoreCheckOf(s),

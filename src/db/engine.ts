@@ -69,6 +69,7 @@ export const ENGINE_NEUTRAL = [
   'crm',
   'digest',
   'dueTimes',
+  'erasure',
   'escalation',
   'events',
   'exportRows',

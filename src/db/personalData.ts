@@ -27,6 +27,11 @@ export interface TableData {
   keeping: Keeping;
   /** The personal columns data retention removes (the row stays), and by which setting. */
   ageing?: { by: Ageing; columns: readonly string[] };
+  /**
+   * What erasing a person does to a row that names them (erasure/): by default it is rewritten without them (their id
+   * a pseudonym, their name and words erased); `delete`: the row goes (a present state about them: a follow, a cover).
+   */
+  erase?: 'delete';
 }
 
 /** The packet's words and contact details, as retention removes them (db/repositories/retention.ts). */
@@ -130,7 +135,12 @@ export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
     // By when it was asked (a request is not a handoff).
     ageing: packetText('ask'),
   },
-  handoff_followers: { what: 'who follows a handoff', personal: ['user_id'], keeping: 'current' },
+  handoff_followers: {
+    what: 'who follows a handoff',
+    personal: ['user_id'],
+    keeping: 'current',
+    erase: 'delete',
+  },
   handoff_events: {
     what: 'the touch log: every change of every handoff',
     personal: ['actor_user_id', 'ae_user_id', 'detail'],
@@ -143,7 +153,12 @@ export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
     personal: ['ae_user_id', 'author_user_id'],
     keeping: 'kept',
   },
-  first_accepts: { what: "each AE's first accepts, for a metric", personal: ['ae_user_id'], keeping: 'kept' },
+  first_accepts: {
+    what: "each AE's first accepts, for a metric",
+    // The author scope's key is the author's Slack id.
+    personal: ['ae_user_id', 'scope_key'],
+    keeping: 'kept',
+  },
   export_files: {
     what: 'CSV exports shared into a person’s DM',
     personal: ['user_id'],
@@ -156,7 +171,8 @@ export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
   },
   surfaces: {
     what: 'the messages and App Homes the app keeps up to date',
-    personal: ['viewer_user_id', 'params'],
+    // A DM's channel key is the person's Slack id.
+    personal: ['viewer_user_id', 'channel_key', 'params'],
     keeping: 'kept',
   },
   posted_messages: {
@@ -168,12 +184,19 @@ export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
     what: 'notices that a channel cannot be read',
     personal: ['reader_user_id'],
     keeping: 'current',
+    erase: 'delete',
   },
-  home_views: { what: "each person's App Home, as last shown", personal: ['user_id'], keeping: 'current' },
+  home_views: {
+    what: "each person's App Home, as last shown",
+    personal: ['user_id'],
+    keeping: 'current',
+    erase: 'delete',
+  },
   covers: {
     what: "AEs' days away and who covers them",
     personal: ['ae_user_id', 'cover_user_id', 'until', 'away_from'],
     keeping: 'current',
+    erase: 'delete',
   },
   program_log: {
     what: "the program's history: pools, policies, people's days, partner managers",
@@ -219,6 +242,17 @@ export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
   slack_revocations: { what: 'tokens Slack revoked (their hashes)', personal: [], keeping: 'none' },
   chart_files: { what: 'chart images uploaded to Slack', personal: [], keeping: 'none' },
   job_claims: { what: 'scheduled jobs claimed by a process', personal: [], keeping: 'none' },
-  outbox_leases: { what: 'conversations a process delivers in', personal: [], keeping: 'none' },
+  outbox_leases: {
+    what: 'conversations a process delivers in',
+    // A DM's conversation key is the person's Slack id; a lease lasts a minute unless renewed.
+    personal: ['channel_key'],
+    keeping: 'current',
+    erase: 'delete',
+  },
+  erasures: {
+    what: 'erasures of a person on request, without the erased data',
+    personal: ['requested_by'],
+    keeping: 'kept',
+  },
   health_probe: { what: "the health check's write", personal: [], keeping: 'none' },
 };

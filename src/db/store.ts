@@ -42,6 +42,20 @@ export async function asTransactionBody<T>(fn: () => Promise<T> | T): Promise<T>
  */
 const IDLE_WRITER = Symbol('idle writer');
 
+const COMPACT = Symbol('compact');
+
+/**
+ * Rewrites the SQLite file whole and empties its WAL (`VACUUM`, then a truncating checkpoint), so that nothing removed
+ * can be read back from the file (issue 57's erasure). Nothing on Postgres (its VACUUM is autovacuum's) or on a
+ * database opened for reading. Blocks this process's writes while it runs: a second or so for 100 MB.
+ */
+export async function compactFile(exec: object): Promise<boolean> {
+  const compact = (exec as { [COMPACT]?: () => Promise<void> })[COMPACT];
+  if (!compact) return false;
+  await compact();
+  return true;
+}
+
 /** The writing connection when it has no transaction open (see IDLE_WRITER); undefined otherwise, or on Postgres. */
 export function idleWriterOf(exec: object): object | undefined {
   return (exec as { [IDLE_WRITER]?: () => object | undefined })[IDLE_WRITER]?.();
@@ -85,6 +99,24 @@ export function sqliteStore(writer: Drizzle, reader: Drizzle): Db {
   }
   Object.defineProperty(reader, IDLE_WRITER, {
     value: () => (connection.inTransaction ? undefined : writer),
+  });
+  // After an erasure: the file rewritten whole (VACUUM), so no earlier version of a row stays in a page's free space,
+  // and the WAL emptied. Queued behind the transactions, as one of them.
+  Object.defineProperty(reader, COMPACT, {
+    value: async () => {
+      const before = tail;
+      let release!: () => void;
+      tail = new Promise((resolve) => {
+        release = resolve;
+      });
+      await before;
+      try {
+        connection.exec('VACUUM');
+        connection.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        release();
+      }
+    },
   });
   const guarded = strict
     ? new Proxy(reader, {

@@ -9,6 +9,7 @@ import type { OwnCrm } from '../crm/ownCrm.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { PoolChoice } from '../domain/escalation.js';
 import type { PeriodKey } from '../domain/periods.js';
+import type { Erasure } from '../erasure/erase.js';
 import type { Asks } from '../escalation/asks.js';
 import type { StatusEvents } from '../escalation/awayCheck.js';
 import type { Covers } from '../escalation/covers.js';
@@ -99,6 +100,8 @@ export interface HandlerDeps {
   heldBack: HeldBack;
   /** Who answers for an AE while they are away (`/handoff cover`). */
   covers: Covers;
+  /** Erasing a person on request (`/handoff erase`, admins; erasure/erase.ts). */
+  erasure: Erasure;
   /** Each person's own days: working days, holiday regions, a pause from their pools (issue 53). */
   myDays: MyDays;
   /** The escalation pools a new packet may go to (round robin) instead of a named AE; none without a policy file. */

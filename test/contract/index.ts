@@ -8,6 +8,7 @@ import { crmContract } from './crm.contract.js';
 import { digestContract } from './digest.contract.js';
 import { dueTimesContract } from './dueTimes.contract.js';
 import type { Engine } from './engine.js';
+import { erasureContract } from './erasure.contract.js';
 import { escalationContract } from './escalation.contract.js';
 import { eventsContract } from './events.contract.js';
 import { exportRowsContract } from './exportRows.contract.js';
@@ -53,6 +54,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   crm: crmContract,
   digest: digestContract,
   dueTimes: dueTimesContract,
+  erasure: erasureContract,
   escalation: escalationContract,
   events: eventsContract,
   exportRows: exportRowsContract,

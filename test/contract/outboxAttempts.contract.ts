@@ -53,12 +53,17 @@ export function outboxAttemptsContract(engine: Engine): void {
         attempts: 3,
         lastError: null,
         uncertainSince: null,
+        // Where it landed, kept with the row (an erasure edits it there: issue 57).
+        postedChannelId: 'C0REAL',
+        postedTs: '1.000100',
       });
       expect(await row(plain as number)).toMatchObject({
         status: 'delivered',
         deliveredAt: later,
         attempts: 1,
         lastError: null,
+        postedChannelId: null,
+        postedTs: null,
       });
       const { postedMessages } = tablesOf(db);
       expect(await db.select().from(postedMessages)).toEqual([

@@ -131,6 +131,8 @@ export function outboxParkedContract(engine: Engine): void {
         surfaceKey: null,
         createdAt: plus(1),
         deliveredAt: null,
+        postedChannelId: null,
+        postedTs: null,
       });
     });
 

@@ -92,6 +92,8 @@ export function postedMessagesContract(engine: Engine): void {
           scheduledAt: plus(3),
           uncertainSince: plus(4),
           deliveredAt: plus(9),
+          postedChannelId: 'C0CHAN',
+          postedTs: '1795842000.000100',
           createdAt: plus(1),
         }),
         outboxRow({ dedupeKey: 'd:3', recordAs: 'msg:other', status: 'cancelled' }),
@@ -118,6 +120,8 @@ export function postedMessagesContract(engine: Engine): void {
         surfaceKey: 'surface:1',
         createdAt: plus(1),
         deliveredAt: plus(9),
+        postedChannelId: 'C0CHAN',
+        postedTs: '1795842000.000100',
       });
       expect(await outboxStatusByRecordAs(db, 'msg:p')).toBe('delivered');
       expect(await outboxStatusByRecordAs(db, 'msg:other')).toBe('cancelled');

@@ -150,9 +150,10 @@ describe('the hand-written triggers, on both engines', () => {
 
   it("let data retention rewrite an event's detail, and nothing else (issue 57)", async () => {
     const refused = [
-      'update handoff_events set detail = null, actor_user_id = null where id = 1',
+      "update handoff_events set detail = null, actor_user_id = 'U0OTHER' where id = 1",
       'update handoff_events set at = at where id = 1',
       "update handoff_events set ae_user_id = 'U0OTHER' where id = 1",
+      "update handoff_events set actor_user_id = 'U0OTHER' where id = 1",
     ];
     for (const statement of refused) {
       expect(() => sqlite.sqlite.prepare(statement).run()).toThrow(/handoff_events is append-only/);
@@ -161,6 +162,11 @@ describe('the hand-written triggers, on both engines', () => {
     const facts = `update handoff_events set detail = '{"away":"(removed)"}' where id = 1`;
     expect(sqlite.sqlite.prepare(facts).run().changes).toBe(1);
     expect((await postgres.pool.query(facts)).rowCount).toBe(1);
+    // An erasure turns a Slack id into a pseudonym, and only into one (migration 0054, pg 0033).
+    const erased =
+      "update handoff_events set ae_user_id = 'ERASED0A1B2C3D', actor_user_id = 'ERASED0A1B2C3D' where id = 3";
+    expect(sqlite.sqlite.prepare(erased).run().changes).toBe(1);
+    expect((await postgres.pool.query(erased)).rowCount).toBe(1);
     const removed = 'update handoff_events set detail = null where id = 2';
     expect(sqlite.sqlite.prepare(removed).run().changes).toBe(1);
     expect((await postgres.pool.query(removed)).rowCount).toBe(1);

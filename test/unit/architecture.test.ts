@@ -84,6 +84,7 @@ const FEATURES = [
   'program',
   'install',
   'retention',
+  'erasure',
 ];
 
 /** What the core stands on: the store, the rules, the renderers, and the clock and logger at the root. */

@@ -21,6 +21,8 @@ const { run: markDeliveredRow } = preparedQuery('outbox_mark_delivered', (exec, 
       attempts: setTo<number>('attempts'),
       lastError: null,
       uncertainSince: null,
+      postedChannelId: setTo<string | null>('postedChannelId'),
+      postedTs: setTo<string | null>('postedTs'),
     })
     .where(eq(outbox.id, sql.placeholder('id'))),
 );
@@ -54,7 +56,13 @@ export async function markDelivered(
   posted?: { channelId: string; ts: string },
 ): Promise<void> {
   // Both in the caller's transaction: the row is delivered and its message remembered together.
-  await markDeliveredRow(exec, { id: row.id, now, attempts: row.attempts + 1 });
+  await markDeliveredRow(exec, {
+    id: row.id,
+    now,
+    attempts: row.attempts + 1,
+    postedChannelId: posted?.channelId ?? null,
+    postedTs: posted?.ts ?? null,
+  });
   if (posted && row.recordAs) {
     await rememberPost(exec, {
       messageKey: row.recordAs,

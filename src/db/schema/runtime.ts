@@ -120,3 +120,19 @@ export const crmConnections = sqliteTable(
 );
 
 export type CrmConnectionRow = Stored<typeof crmConnections.$inferSelect>;
+
+/**
+ * Each erasure of a person on request (issue 57 item 2, erasure/), kept without the erased data: when, who asked (an
+ * admin's Slack id, or `cli`), how the person was named (a Slack id, an email, a name: the kind, not the value), the
+ * pseudonym their ids became, and how many rows and Slack messages changed.
+ */
+export const erasures = sqliteTable('erasures', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: timestamp('at').notNull(),
+  requestedBy: text('requested_by').notNull(),
+  namedBy: text('named_by', { enum: ['slack_id', 'email', 'name'] }).notNull(),
+  pseudonym: text('pseudonym').notNull(),
+  rowsChanged: integer('rows_changed').notNull(),
+  messagesUpdated: integer('messages_updated').notNull(),
+  installationId: installationId(),
+});

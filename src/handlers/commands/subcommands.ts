@@ -3,6 +3,7 @@ import type { RequestContext } from '../../core/requestContext.js';
 import { may, PERMISSIONS, type ProgramRoles } from '../../domain/permissions.js';
 import type { Subcommand } from './call.js';
 import { crmCommand } from './crm.js';
+import { eraseCommand } from './erase.js';
 import { partnersCommand } from './partners.js';
 import { pauseCommand, resumeCommand } from './pause.js';
 import { askCommand, coverCommand, editCommand, listCommand, viewCommand } from './personal.js';
@@ -135,6 +136,18 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
       },
     ],
     run: outboxCommand,
+  },
+  {
+    name: 'erase',
+    usage: '/handoff erase <Slack id, @person, email or name>',
+    usageNote: '(lists first; `/handoff erase --apply …` erases).',
+    help: [
+      {
+        text: '*`/handoff erase <@person, email or name>`*: where a person appears, to erase them on request; *`/handoff erase --apply …`* erases them.',
+        permission: 'erase',
+      },
+    ],
+    run: eraseCommand,
   },
   {
     name: 'steps',

@@ -587,6 +587,27 @@ export class FakeSlack {
     return (this.workspace.messages.get(channel) ?? []).map((m) => structuredClone(m));
   }
 
+  /**
+   * What people can read in the fake workspace now, as one string, for a red-team search (issue 57's erasure): every
+   * message of every conversation, every open view and App Home but those of `except` (a person's own Home tab, by
+   * their user id), and the text of every file. Not the calls log: that is what was sent, not what Slack holds.
+   */
+  readableContent(except: readonly string[] = []): string {
+    const { messages, views, files } = this.workspace;
+    const hidden = new Set(except.flatMap((userId) => views.homeViews.get(userId) ?? []));
+    return JSON.stringify({
+      messages: [...messages.values()],
+      // App Homes: a modal shows only while its person has it open (the tests answer the app, not the fake's modal).
+      views: [...views.views.entries()]
+        .filter(([id, view]) => view.type === 'home' && !hidden.has(id))
+        .map(([, view]) => view),
+      files: [...files.files.values()].map((file) => ({
+        name: file.name,
+        text: file.bytes.toString('utf8'),
+      })),
+    });
+  }
+
   dmChannelFor(userId: string): string {
     return this.workspace.dmChannelFor(userId);
   }

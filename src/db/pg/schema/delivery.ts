@@ -28,6 +28,12 @@ export const outbox = pgTable(
     surfaceKey: text('surface_key'),
     createdAt: createdAt(),
     deliveredAt: timestamp('delivered_at'),
+    /**
+     * Where a delivered chat.postMessage landed (its conversation and ts), kept with the row until it is pruned: an
+     * erasure on request edits the app's history posts there (issue 57, erasure/erase.ts).
+     */
+    postedChannelId: text('posted_channel_id'),
+    postedTs: text('posted_ts'),
     installationId: installationId(),
   },
   (t) => [

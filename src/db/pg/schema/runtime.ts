@@ -1,4 +1,4 @@
-import { boolean, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { CRM_SYSTEMS } from '../../../domain/crmLink.js';
 import { id, installationId, timestamp } from '../columns.js';
 
@@ -78,3 +78,19 @@ export const crmConnections = pgTable(
   },
   (t) => [primaryKey({ columns: [t.installationId, t.system] })],
 );
+
+/**
+ * Each erasure of a person on request (issue 57 item 2, erasure/), kept without the erased data: when, who asked (an
+ * admin's Slack id, or `cli`), how the person was named (a Slack id, an email, a name: the kind, not the value), the
+ * pseudonym their ids became, and how many rows and Slack messages changed.
+ */
+export const erasures = pgTable('erasures', {
+  id: id(),
+  at: timestamp('at').notNull(),
+  requestedBy: text('requested_by').notNull(),
+  namedBy: text('named_by', { enum: ['slack_id', 'email', 'name'] }).notNull(),
+  pseudonym: text('pseudonym').notNull(),
+  rowsChanged: integer('rows_changed').notNull(),
+  messagesUpdated: integer('messages_updated').notNull(),
+  installationId: installationId(),
+});

@@ -1,0 +1,289 @@
+import {
+  and,
+  type Column,
+  eq,
+  getTableColumns,
+  getTableName,
+  inArray,
+  is,
+  isNotNull,
+  isNull,
+  or,
+  type SQL,
+  sql,
+  Table,
+} from 'drizzle-orm';
+
+import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { type NamedBy, names, type Person, scrubbed } from '../../domain/erasure.js';
+import { OPEN_STATUSES } from '../../domain/lifecycleState.js';
+import type { Executor, Tx } from '../client.js';
+import { isPostgres, tablesOf } from '../engine.js';
+import { PERSONAL_DATA } from '../personalData.js';
+import * as sqliteSchema from '../schema.js';
+
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited. Scoped to an
+// installation like any repository: an erasure is one workspace's.
+
+/** A row that names the person: its primary key, and its personal columns as stored (by SQL name). */
+export interface NamedRow {
+  key: Record<string, unknown>;
+  values: Record<string, unknown>;
+  handoffId: number | null;
+}
+
+export interface Found {
+  table: string;
+  rows: NamedRow[];
+}
+
+/** The tables of the executor's engine, by SQL name. */
+function tablesByName(exec: Executor): Record<string, Table> {
+  const byName: Record<string, Table> = {};
+  for (const value of Object.values(tablesOf(exec)) as unknown[])
+    if (is(value, Table)) byName[getTableName(value)] = value;
+  return byName;
+}
+
+/** A table's primary key's SQL names, from the SQLite schema (both engines have the same keys). */
+const PRIMARY_KEYS: Record<string, string[]> = Object.fromEntries(
+  (Object.values(sqliteSchema) as unknown[])
+    .filter((value): value is SQLiteTable => is(value, Table))
+    .map((table) => {
+      const single = Object.values(getTableColumns(table)).filter((c) => c.primary);
+      const composite = getTableConfig(table).primaryKeys[0]?.columns ?? [];
+      return [getTableName(table), (single.length > 0 ? single : composite).map((c) => c.name)];
+    }),
+);
+
+const columnsOf = (table: Table) => Object.entries(getTableColumns(table)) as [string, Column][];
+const columnNamed = (table: Table, name: string) => columnsOf(table).find(([, c]) => c.name === name);
+/** The named columns the table has, as [property key, column]. */
+const columnsNamed = (table: Table, names: readonly string[]) =>
+  names.map((name) => columnNamed(table, name)).filter((c): c is [string, Column] => c !== undefined);
+
+/** `column` (any type, JSON too) contains `term`, ignoring case. */
+function contains(exec: Executor, column: Column, term: string): SQL {
+  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return isPostgres(exec)
+    ? sql`(${column})::text ilike ${pattern} escape '\\'`
+    : sql`cast(${column} as text) like ${pattern} escape '\\'`;
+}
+
+/**
+ * Every row of every table of the inventory (db/personalData.ts) whose personal columns name the person, with its key.
+ * The database narrows by text (ignoring case); `names` then keeps the rows that really do (a whole Slack id only).
+ */
+export async function rowsNaming(exec: Executor, person: Person): Promise<Found[]> {
+  const byName = tablesByName(exec);
+  const terms = [...person.ids, ...person.words];
+  const found: Found[] = [];
+  for (const [name, entry] of Object.entries(PERSONAL_DATA)) {
+    const table = byName[name];
+    if (!table || entry.personal.length === 0 || terms.length === 0) continue;
+    const personal = columnsNamed(table, entry.personal);
+    const keys = columnsNamed(table, PRIMARY_KEYS[name] ?? []);
+    const handoff =
+      columnNamed(table, 'handoff_id') ?? (name === 'handoffs' ? columnNamed(table, 'id') : undefined);
+    const selection: Record<string, Column> = {};
+    for (const [, column] of [...keys, ...personal]) selection[column.name] = column;
+    if (handoff) selection.__handoff = handoff[1];
+    const where = or(...personal.flatMap(([, column]) => terms.map((term) => contains(exec, column, term))));
+    const rows = (await exec
+      .select(selection as Record<string, SQLiteColumn>)
+      .from(table as SQLiteTable)
+      .where(where)) as Record<string, unknown>[];
+    const naming = rows
+      .map((row) => ({
+        key: Object.fromEntries(keys.map(([, c]) => [c.name, row[c.name]])),
+        values: Object.fromEntries(personal.map(([, c]) => [c.name, row[c.name]])),
+        handoffId: typeof row.__handoff === 'number' ? row.__handoff : null,
+      }))
+      .filter((row) => Object.values(row.values).some((value) => names(value, person)));
+    if (naming.length > 0) found.push({ table: name, rows: naming });
+  }
+  return found;
+}
+
+/** The row's key as a condition. */
+function keyed(table: Table, key: Record<string, unknown>): SQL | undefined {
+  return and(
+    ...Object.entries(key).map(([name, value]) =>
+      eq((columnNamed(table, name) as [string, Column])[1], value),
+    ),
+  );
+}
+
+/**
+ * Rewrites one row without the person (`scrubbed`), or deletes it (a present-state row: a cover, a follow, an App
+ * Home). Returns whether it changed.
+ */
+export async function eraseRow(
+  tx: Tx,
+  table: string,
+  row: NamedRow,
+  person: Person,
+  pseudonym: string,
+): Promise<boolean> {
+  const target = tablesByName(tx)[table];
+  if (!target) return false;
+  const where = keyed(target, row.key);
+  if (PERSONAL_DATA[table]?.erase === 'delete') {
+    await tx.delete(target as SQLiteTable).where(where);
+    return true;
+  }
+  const set: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(row.values)) {
+    const after = scrubbed(value, person, pseudonym);
+    if (after !== value) set[(columnNamed(target, name) as [string, Column])[0]] = after;
+  }
+  if (Object.keys(set).length === 0) return false;
+  await tx
+    .update(target as SQLiteTable)
+    .set(set)
+    .where(where);
+  return true;
+}
+
+/** The open handoffs the person is the AE, the owner or the author of: erasing them would leave the deal with nobody. */
+export async function openHandoffsOf(exec: Executor, ids: readonly string[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const { handoffs: h } = tablesOf(exec);
+  const rows = await exec
+    .select({ id: h.id, outcome: h.outcome })
+    .from(h)
+    .where(
+      and(
+        inArray(h.status, [...OPEN_STATUSES]),
+        or(
+          inArray(h.aeUserId, [...ids]),
+          inArray(h.ownerUserId, [...ids]),
+          inArray(h.authorUserId, [...ids]),
+        ),
+      ),
+    )
+    .orderBy(h.id);
+  return rows.filter((r) => r.outcome !== 'won' && r.outcome !== 'lost').map((r) => r.id);
+}
+
+/** The program's parts that name the person now (the latest entry of each part): `pool emea`, `person U0AE`. */
+export async function programPartsNaming(exec: Executor, person: Person): Promise<string[]> {
+  const { programLog: p } = tablesOf(exec);
+  const rows = await exec.select({ id: p.id, kind: p.kind, key: p.key, body: p.body }).from(p).orderBy(p.id);
+  const latest: Record<string, { kind: string; key: string; body: unknown }> = {};
+  for (const row of rows) latest[`${row.kind}\u0000${row.key}`] = row;
+  return Object.values(latest)
+    .filter((part) => part.body !== null && (names(part.body, person) || person.ids.includes(part.key)))
+    .map((part) => `${part.kind} ${part.key}`);
+}
+
+/** The names the app stored for these Slack ids (an AE's name on their handoffs), to search for too. */
+export async function namesOfIds(exec: Executor, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { handoffs: h } = tablesOf(exec);
+  const rows = await exec
+    .selectDistinct({ name: h.aeName })
+    .from(h)
+    .where(inArray(h.aeUserId, [...ids]));
+  return rows.map((r) => r.name);
+}
+
+/** The erasure, recorded without the erased data. */
+export async function recordErasure(
+  tx: Tx,
+  row: {
+    at: Date;
+    requestedBy: string;
+    namedBy: NamedBy;
+    pseudonym: string;
+    rowsChanged: number;
+    messagesUpdated: number;
+  },
+): Promise<void> {
+  await tx.insert(tablesOf(tx).erasures).values(row);
+}
+
+/** What the erasure reaches beyond its rows, for these handoffs: their CRM records, the messages the app posted. */
+export async function reachOf(exec: Executor, handoffIds: readonly number[]) {
+  if (handoffIds.length === 0) return { crm: [], posted: [] };
+  const { handoffs: h, postedMessages: p } = tablesOf(exec);
+  const crm = await exec
+    .select({ id: h.id, system: h.crmSystem, recordId: h.crmRecordId })
+    .from(h)
+    .where(inArray(h.id, [...handoffIds]))
+    .orderBy(h.id);
+  const posted = await exec
+    .select({ messageKey: p.messageKey, channelId: p.channelId, handoffId: p.handoffId })
+    .from(p)
+    .where(inArray(p.handoffId, [...handoffIds]))
+    .orderBy(p.messageKey);
+  return {
+    crm: crm.flatMap((r) =>
+      r.system && r.recordId ? [{ handoffId: r.id, system: r.system, recordId: r.recordId }] : [],
+    ),
+    posted,
+  };
+}
+
+/** The app's posts among these outbox rows that are history (not a view of the handoff), where they landed. */
+export async function postedHistory(exec: Executor, outboxIds: readonly number[]) {
+  if (outboxIds.length === 0) return [];
+  const { outbox: o } = tablesOf(exec);
+  const rows = await exec
+    .select({
+      id: o.id,
+      channelKey: o.channelKey,
+      recordAs: o.recordAs,
+      payload: o.payload,
+      audience: o.audience,
+      handoffId: o.handoffId,
+      postedChannelId: o.postedChannelId,
+      postedTs: o.postedTs,
+    })
+    .from(o)
+    .where(
+      and(
+        inArray(o.id, [...outboxIds]),
+        eq(o.method, 'chat.postMessage'),
+        eq(o.status, 'delivered'),
+        isNull(o.surfaceKey),
+        isNotNull(o.postedTs),
+      ),
+    )
+    .orderBy(o.id);
+  return rows.flatMap((r) =>
+    r.postedChannelId && r.postedTs
+      ? [{ ...r, postedChannelId: r.postedChannelId, postedTs: r.postedTs }]
+      : [],
+  );
+}
+
+/**
+ * The key a history post can be edited by: its own recorded key, or (a post recorded nowhere, such as a thread reply)
+ * one recorded now from where the outbox row says it landed.
+ */
+export async function editableKey(
+  tx: Tx,
+  post: {
+    id: number;
+    recordAs: string | null;
+    postedChannelId: string;
+    postedTs: string;
+    handoffId: number | null;
+  },
+  now: Date,
+): Promise<string> {
+  if (post.recordAs) return post.recordAs;
+  const key = `outbox:${post.id}`;
+  await tx
+    .insert(tablesOf(tx).postedMessages)
+    .values({
+      messageKey: key,
+      channelId: post.postedChannelId,
+      ts: post.postedTs,
+      handoffId: post.handoffId,
+      postedAt: now,
+    })
+    .onConflictDoNothing();
+  return key;
+}

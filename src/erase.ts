@@ -1,0 +1,104 @@
+/**
+ * `npm run erase -- --person <Slack id | email | name> [--apply] [--installation T…]`: erases one person on request
+ * (issue 57 item 2; docs/privacy.md "Erasing a person"). Without --apply it lists every place the person appears,
+ * what would stop the erasure and what it cannot reach, and changes nothing. With --apply (and nothing stopping it)
+ * it rewrites those rows in one transaction, queues the edits of the app's Slack messages that show them (the running
+ * app sends them; a stopped one at its next start), and prints the report. Reads the settings as `npm start` does.
+ * Exit codes: 0 done (or listed), 1 the erasure is blocked or the settings are refused, 2 a wrong command line.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { tablesOf } from './db/engine.js';
+import { scopedTo } from './db/installationScope.js';
+import { postgresStorage, sqliteStorage } from './db/storage.js';
+import type { Db } from './db/types.js';
+import { createErasure } from './erasure/erase.js';
+import { planText, reportText } from './erasure/words.js';
+import { createLogger } from './logger.js';
+
+const USAGE =
+  'Usage: npm run erase -- --person <Slack id | email | full name> [--apply] [--installation ID]\n' +
+  '  --person        who to erase: their Slack user id (U…), their email, or their name as written (a partner contact)\n' +
+  '  --apply         erase (without it: list what would be erased, and change nothing)\n' +
+  '  --installation  the workspace (T…) or org (E…), when the app serves several\n';
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n${code === 2 ? USAGE : ''}`);
+  process.exit(code);
+}
+
+/** The one installation the erasure is for: the one named, or the database's only one. */
+async function oneInstallation(db: Db, installKey: string | undefined): Promise<Db> {
+  const { installations } = tablesOf(db);
+  const all = await db
+    .select({ id: installations.id, installKey: installations.installKey })
+    .from(installations)
+    .orderBy(installations.id);
+  const named = installKey === undefined ? undefined : all.find((i) => i.installKey === installKey);
+  if (named) return scopedTo(db, named.id);
+  const keys = all.map((i) => i.installKey).join(', ');
+  if (installKey !== undefined)
+    fail(`No installation ${installKey} in this database (it has ${keys || 'none'}).`);
+  if (all.length > 1)
+    fail(`This database serves ${all.length} installations (${keys}): name one with --installation.`);
+  return all[0] ? scopedTo(db, all[0].id) : db;
+}
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let values: { person?: string; apply?: boolean; installation?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        person: { type: 'string' },
+        apply: { type: 'boolean' },
+        installation: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (!values.person?.trim()) fail('Name the person with --person.');
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`${error.message}\nSee docs/configuration.md.`, 1);
+    throw error;
+  }
+  if (!config.databaseUrl && !existsSync(config.databasePath))
+    fail(`There is no database at ${config.databasePath} (DATABASE_PATH).`, 1);
+  const logger = createLogger('warn');
+  const storage = config.databaseUrl
+    ? await postgresStorage(config.databaseUrl, logger, { max: 2 })
+    : sqliteStorage(openDatabase(config.databasePath));
+  try {
+    const db = await oneInstallation(storage.db, values.installation?.trim() || undefined);
+    const erasure = createErasure({ db, clock: systemClock, logger, config });
+    const plan = await erasure.plan(values.person);
+    if ('problem' in plan) fail(plan.problem);
+    process.stdout.write(`${planText(plan)}\n`);
+    if (!values.apply) {
+      process.stdout.write('\nNothing changed. Run again with --apply to erase.\n');
+      return;
+    }
+    if (plan.blockers.length > 0)
+      fail('\nNot erased: do what is listed under "First" above, then run again.', 1);
+    const report = await erasure.apply(plan, 'cli');
+    process.stdout.write(`\n${reportText(report)}\n`);
+  } finally {
+    await storage.close();
+  }
+}
+
+await main();
