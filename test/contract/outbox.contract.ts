@@ -72,7 +72,14 @@ export function outboxContract(engine: Engine): void {
         ),
       );
       const common = { status: 'pending', attempts: 0, nextAttemptAt: at, createdAt: at, lastError: null };
-      const unset = { uncertainSince: null, scheduledAt: null, deliveredAt: null, surfaceKey: null, postedChannelId: null, postedTs: null };
+      const unset = {
+        uncertainSince: null,
+        scheduledAt: null,
+        deliveredAt: null,
+        surfaceKey: null,
+        postedChannelId: null,
+        postedTs: null,
+      };
       expect((await rows()).map(({ id: _id, ...r }) => r)).toEqual([
         {
           installationId: 1,
