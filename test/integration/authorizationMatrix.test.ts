@@ -1252,6 +1252,24 @@ const COMMANDS: readonly CommandRow[] = [
     },
   },
   {
+    // Issue 57: the list of where a person appears (read-only); the erasure itself is the same permission.
+    name: '/handoff erase',
+    allowed: COMMAND_ALLOWED.admin,
+    permission: 'erase',
+    forbidden: commandReply.forbidden('erase'),
+    readOnly: true,
+    async prepare(h) {
+      return {
+        text: 'erase Nobody Matrixperson',
+        async effect(reply) {
+          const text = await replyAt(h, reply);
+          expect(text).toContain('Erasure of a person named by a name: 0 row(s) name them.');
+          expect(text).toContain('Nothing changed.');
+        },
+      };
+    },
+  },
+  {
     name: '/handoff <account> (opens the packet)',
     allowed: COMMAND_ALLOWED.anyInternal,
     readOnly: true,
