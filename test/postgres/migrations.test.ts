@@ -69,6 +69,7 @@ describe('the Postgres migrations (migrations-pg/) on a real server', () => {
       'handoff_events.handoff_events_no_delete',
       'handoff_events.handoff_events_no_truncate',
       'handoff_events.handoff_events_no_update',
+      'handoff_events.handoff_events_people_only_erased',
       'outbox.outbox_bell',
     ]);
   });

@@ -61,7 +61,7 @@ describe('npm run migrate-to-postgres (dist/migrateToPostgres.js)', () => {
       ),
     );
     expect(first.stdout).toMatch(
-      /The 6 triggers of handoff_events, outbox were off during the copy and are on again\./,
+      /The 7 triggers of handoff_events, outbox were off during the copy and are on again\./,
     );
     // What is true since the app runs on Postgres (issue 50 item 11): start it there next, never "SQLite only".
     expect(first.stdout).toMatch(

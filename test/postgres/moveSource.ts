@@ -147,6 +147,16 @@ async function fillTheRest(path: string): Promise<void> {
         .run();
       db.insert(s.chartFiles).values({ contentHash: 'c0ffee', fileId: 'F0CHART', uploadedAt: at }).run();
       db.insert(s.exportFiles).values({ fileId: 'F0EXPORT', userId: 'U0REVOPS', sharedAt: at }).run();
+      db.insert(s.erasures)
+        .values({
+          at,
+          requestedBy: 'cli',
+          namedBy: 'name',
+          pseudonym: 'ERASED0A1B2C3D',
+          rowsChanged: 4,
+          messagesUpdated: 1,
+        })
+        .run();
       db.insert(s.covers)
         .values({ aeUserId: 'U1AE0000', coverUserId: 'U1AE0001', until: '2026-12-01', setAt: at })
         .run();
