@@ -105,8 +105,10 @@ export async function rowsNaming(exec: Executor, person: Person): Promise<Found[
   return found;
 }
 
-/** The row's key as a condition. */
+/** The row's key as a condition; a row with no key could not be told from the others, so it is refused. */
 function keyed(table: Table, key: Record<string, unknown>): SQL | undefined {
+  if (Object.keys(key).length === 0)
+    throw new Error(`${getTableName(table)} has no primary key to erase a row by`);
   return and(
     ...Object.entries(key).map(([name, value]) =>
       eq((columnNamed(table, name) as [string, Column])[1], value),

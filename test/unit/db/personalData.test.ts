@@ -1,6 +1,6 @@
 import { getTableColumns, getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
-import { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
 import { PERSONAL_DATA } from '../../../src/db/personalData.js';
 import * as pgSchema from '../../../src/db/pg/schema.js';
@@ -33,6 +33,20 @@ describe('the inventory of personal data (issue 57): every table of both schemas
         for (const column of entry.personal) expect(tables.get(name), `${name}.${column}`).toContain(column);
     });
   }
+
+  it('gives every table with a personal column a primary key, so an erasure rewrites one row at a time', () => {
+    let checked = 0;
+    for (const value of Object.values(sqliteSchema) as unknown[]) {
+      if (!is(value, SQLiteTable)) continue;
+      const name = getTableName(value);
+      const single = Object.values(getTableColumns(value)).filter((c) => c.primary);
+      const composite = getTableConfig(value).primaryKeys[0]?.columns ?? [];
+      if ((PERSONAL_DATA[name]?.personal.length ?? 0) === 0) continue;
+      expect(single.length + composite.length, name).toBeGreaterThan(0);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(25);
+  });
 
   it('says a table that keeps nothing about a person holds no personal column', () => {
     for (const [name, entry] of Object.entries(PERSONAL_DATA))
