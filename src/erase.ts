@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { oneInstallation } from './cliInstallation.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -28,23 +29,6 @@ const USAGE =
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n${code === 2 ? USAGE : ''}`);
   process.exit(code);
-}
-
-/** The one installation the erasure is for: the one named, or the database's only one. */
-async function oneInstallation(db: Db, installKey: string | undefined): Promise<Db> {
-  const { installations } = tablesOf(db);
-  const all = await db
-    .select({ id: installations.id, installKey: installations.installKey })
-    .from(installations)
-    .orderBy(installations.id);
-  const named = installKey === undefined ? undefined : all.find((i) => i.installKey === installKey);
-  if (named) return scopedTo(db, named.id);
-  const keys = all.map((i) => i.installKey).join(', ');
-  if (installKey !== undefined)
-    fail(`No installation ${installKey} in this database (it has ${keys || 'none'}).`);
-  if (all.length > 1)
-    fail(`This database serves ${all.length} installations (${keys}): name one with --installation.`);
-  return all[0] ? scopedTo(db, all[0].id) : db;
 }
 
 async function main(): Promise<void> {
@@ -83,7 +67,7 @@ async function main(): Promise<void> {
     ? await postgresStorage(config.databaseUrl, logger, { max: 2 })
     : sqliteStorage(openDatabase(config.databasePath));
   try {
-    const db = await oneInstallation(storage.db, values.installation?.trim() || undefined);
+    const db = await oneInstallation(storage.db, values.installation?.trim() || undefined, fail);
     const erasure = createErasure({ db, clock: systemClock, logger, config });
     const plan = await erasure.plan(values.person);
     if ('problem' in plan) fail(plan.problem);

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { oneInstallation } from './cliInstallation.js';
 import { systemClock } from './clock.js';
 import type { AppDatabase, Executor } from './db/client.js';
 import { tablesOf } from './db/engine.js';
@@ -108,32 +109,12 @@ async function main(): Promise<void> {
 
 type TouchLog = { mismatches: Awaited<ReturnType<typeof logMismatches>>; csv: string; rows: number };
 
-/**
- * The rows of one installation: the one `installKey` names (its workspace's T… or its org's E…), or the database's
- * only one. Several and none named, or one named that is not there: which there are, and exit code 2.
- */
-async function oneInstallation(db: Executor, installKey: string | undefined): Promise<Executor> {
-  const { installations } = tablesOf(db);
-  const all = await db
-    .select({ id: installations.id, installKey: installations.installKey })
-    .from(installations)
-    .orderBy(installations.id);
-  const named = installKey === undefined ? undefined : all.find((i) => i.installKey === installKey);
-  if (named) return scopedTo(db, named.id);
-  const keys = all.map((i) => i.installKey).join(', ');
-  if (installKey !== undefined)
-    fail(`No installation ${installKey} in this database (it has ${keys || 'none'}).`);
-  if (all.length > 1)
-    fail(`This database serves ${all.length} installations (${keys}): name one with --installation.`);
-  return all[0] ? scopedTo(db, all[0].id) : db;
-}
-
 const readBoth = async (
   db: Executor,
   range: { since: Date; until: Date },
   installKey: string | undefined,
 ): Promise<TouchLog> => {
-  const own = await oneInstallation(db, installKey);
+  const own = await oneInstallation(db, installKey, fail);
   return { mismatches: await logMismatches(own), ...(await touchLogCsv(own, range)) };
 };
 

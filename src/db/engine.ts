@@ -1,4 +1,4 @@
-import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { getTableName, is, type SQL, type SQLWrapper, sql, Table } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import * as pgSchema from './pg/schema.js';
 import * as sqliteSchema from './schema.js';
@@ -25,6 +25,14 @@ export function isPostgres(exec: Executor): boolean {
 /** The executor's engine's tables, typed as SQLite's (see above). */
 export function tablesOf(exec: Executor): Tables {
   return isPostgres(exec) ? (pgSchema as unknown as Tables) : sqliteSchema;
+}
+
+/** The executor's engine's tables by SQL name (a repository that walks the inventory or every table). */
+export function tablesByName(exec: Executor): Record<string, Table> {
+  const byName: Record<string, Table> = {};
+  for (const value of Object.values(tablesOf(exec)) as unknown[])
+    if (is(value, Table)) byName[getTableName(value)] = value;
+  return byName;
 }
 
 /** Postgres's drizzle database or transaction, as far as a plain query goes (the executor is typed as SQLite's). */

@@ -18,7 +18,7 @@ import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm
 import { type NamedBy, names, type Person, scrubbed } from '../../domain/erasure.js';
 import { OPEN_STATUSES } from '../../domain/lifecycleState.js';
 import type { Executor, Tx } from '../client.js';
-import { isPostgres, tablesOf } from '../engine.js';
+import { isPostgres, tablesByName, tablesOf } from '../engine.js';
 import { PERSONAL_DATA } from '../personalData.js';
 import * as sqliteSchema from '../schema.js';
 
@@ -35,14 +35,6 @@ export interface NamedRow {
 export interface Found {
   table: string;
   rows: NamedRow[];
-}
-
-/** The tables of the executor's engine, by SQL name. */
-function tablesByName(exec: Executor): Record<string, Table> {
-  const byName: Record<string, Table> = {};
-  for (const value of Object.values(tablesOf(exec)) as unknown[])
-    if (is(value, Table)) byName[getTableName(value)] = value;
-  return byName;
 }
 
 /** A table's primary key's SQL names, from the SQLite schema (both engines have the same keys). */

@@ -1,7 +1,7 @@
 import { and, Column, eq, getTableName, is, isNotNull, isNull, lte, Table } from 'drizzle-orm';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Executor, Tx } from '../client.js';
-import { changed, tablesOf } from '../engine.js';
+import { changed, tablesByName, tablesOf } from '../engine.js';
 import * as sqliteSchema from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited. The callers
@@ -64,9 +64,7 @@ export async function deleteInstallationData(
     .where(and(eq(i.id, installationId), isNotNull(i.uninstalledAt), isNull(i.dataDeletedAt)))
     .returning({ id: i.id });
   if (marked.length === 0) return undefined;
-  const byName: Record<string, SQLiteTable> = {};
-  for (const value of Object.values(t) as unknown[])
-    if (is(value, Table)) byName[getTableName(value)] = value as SQLiteTable;
+  const byName = tablesByName(tx);
   const deleted: Record<string, number> = {};
   for (const name of DELETION_ORDER) {
     const table = byName[name];
