@@ -95,6 +95,7 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
     logger: log('money'),
     connectors: s.crm?.connectors ?? [],
     reportingCurrency: () => reporting.reportingCurrency,
+    timeZone: () => reporting.timeZone,
   });
   const home = createHome({
     db,

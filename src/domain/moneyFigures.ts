@@ -1,6 +1,7 @@
 import type { Classification } from './attribution.js';
 import type { CrmSystem } from './crmLink.js';
 import { type Amount, addTo, type Currencies, emptySum, type Sum } from './money.js';
+import { dayIn, type Period } from './periods.js';
 import type { Band } from './scoringModel.js';
 
 /**
@@ -79,7 +80,9 @@ export interface MoneyInput {
   rows: readonly MoneyRow[];
   currencies: ReadonlyMap<CrmSystem, Currencies>;
   reporting: string;
-  period: { from: Date; to: Date };
+  period: Period;
+  /** The days whose closes the period counts (`daysOf`: a day is in the period that holds its start). */
+  days: { first: string; last: string } | null;
   /** The day the period ends (YYYY-MM-DD, the reporting zone): an open deal without a close date is valued then. */
   today: string;
   /** The CRM's closed deals in the period, and whether there were more than it read. */
@@ -106,7 +109,6 @@ export function median(values: readonly number[]): number | null {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
@@ -125,8 +127,7 @@ function winFigures(deals: readonly ClosedDeal[]): WinFigures {
 function partOf(row: MoneyRow, input: MoneyInput): keyof ByClass | undefined {
   const { from, to } = input.period;
   if (!row.closed) return row.sentAt >= from && row.sentAt < to ? 'pipeline' : undefined;
-  const closed = row.closeDate;
-  return row.won && closed && closed >= dayOf(from) && closed <= dayOf(to) ? 'won' : undefined;
+  return row.won && row.closeDate && dayIn(row.closeDate, input.days) ? 'won' : undefined;
 }
 
 export function moneyFigures(input: MoneyInput): MoneyFigures {

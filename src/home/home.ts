@@ -18,7 +18,7 @@ import type { DeclineReason } from '../domain/decline.js';
 import type { Offer } from '../domain/lifecycle.js';
 import type { MoneyFigures } from '../domain/moneyFigures.js';
 import type { OwnDays } from '../domain/ownDays.js';
-import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
+import { DEFAULT_PERIOD, type PeriodKey, periodOf } from '../domain/periods.js';
 import type { Metrics } from '../revops/metrics.js';
 
 export interface HomeDeps {
@@ -65,11 +65,7 @@ export function createHome(deps: HomeDeps) {
       return { revops: { ...base, metrics: null, trend: [] }, refresh: overview.refresh };
     }
     const { metrics, weeks, refresh } = overview;
-    const to = deps.now();
-    const money = await deps.money?.({
-      from: new Date(to.getTime() - PERIODS[period].days * 86_400_000),
-      to,
-    });
+    const money = await deps.money?.(periodOf(period, deps.now(), deps.timeZone));
     const revops: RevopsHome = {
       ...base,
       ...(money ? { money: { figures: money, timeZone: deps.timeZone } } : {}),

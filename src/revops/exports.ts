@@ -7,6 +7,7 @@ import type { Replies } from '../core/replies.js';
 import type { RequestContext } from '../core/requestContext.js';
 import type { SlackFiles } from '../core/slackFiles.js';
 import type { Db } from '../db/client.js';
+import { lastDaysPeriod } from '../domain/periods.js';
 import { may } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from '../runtime/background.js';
@@ -164,8 +165,8 @@ export function createExports(deps: ExportsDeps) {
 
   /** The last `days` days up to now. */
   function lastDays(days: number): ExportRange {
-    const until = deps.clock.now();
-    return { since: new Date(until.getTime() - days * 86_400_000), until, timeZone: deps.timeZone };
+    const { from, to } = lastDaysPeriod(days, deps.clock.now(), deps.timeZone);
+    return { since: from, until: to, timeZone: deps.timeZone };
   }
 
   return { parseRange, lastDays, sendToUser };

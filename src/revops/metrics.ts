@@ -1,5 +1,4 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { findAtRisk, lastScores } from '../db/repositories/handoffLists.js';
 import type { AtRisk } from '../db/repositories/handoffs.js';
@@ -19,8 +18,7 @@ import {
   weekStartOf,
 } from '../domain/metrics.js';
 import { OUTCOMES } from '../domain/outcomes.js';
-import { PERIODS, type PeriodKey } from '../domain/periods.js';
-import { zoneFor } from '../domain/zones.js';
+import { type PeriodKey, periodOf } from '../domain/periods.js';
 import { createSnapshots, type SnapshotDeps } from './metricsSnapshots.js';
 
 export type { Overview } from './metricsSnapshots.js';
@@ -133,10 +131,7 @@ async function program(deps: Reading, from: Date, to: Date): Promise<ProgramMetr
   return await finish(deps.db, fold, from, to);
 }
 
-const periodStart = (timeZone: string, key: PeriodKey, now: Date) =>
-  DateTime.fromJSDate(now, { zone: zoneFor(timeZone) })
-    .minus({ days: PERIODS[key].days })
-    .toJSDate();
+const periodStart = (timeZone: string, key: PeriodKey, now: Date) => periodOf(key, now, timeZone).from;
 const trendStart = (deps: Reading, to: Date) =>
   weekStartOf(new Date(to.getTime() - 1), deps.timeZone)
     .minus({ weeks: deps.trendWeeks - 1 })

@@ -1,9 +1,12 @@
+import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { CrmConnector } from '../crm/types.js';
 import type { Db } from '../db/client.js';
 import { acceptToSteps, moneyOfHandoffs, readCurrencies } from '../db/repositories/money.js';
 import type { CrmSystem } from '../domain/crmLink.js';
 import { type ClosedDeal, type MoneyFigures, type MoneyRow, moneyFigures } from '../domain/moneyFigures.js';
+import { daysOf, type Period } from '../domain/periods.js';
+import { zoneFor } from '../domain/zones.js';
 import type { Logger } from '../logger.js';
 
 /** The CRM's closed deals are asked for at most this many per period, and kept this long between asks. */
@@ -19,9 +22,9 @@ export interface MoneyDeps {
   connectors: readonly CrmConnector[];
   /** The reporting currency (a program setting; undefined: the first CRM's corporate currency, else USD). */
   reportingCurrency: () => string | undefined;
+  /** The reporting zone, whose midnights divide the CRM's close dates between periods. */
+  timeZone: () => string;
 }
-
-const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 type Closed = { deals: ClosedDeal[]; limited: boolean } | null;
 
@@ -107,20 +110,25 @@ export function createMoney(deps: MoneyDeps) {
     return Promise.race([cached.value, timeout]).finally(() => clearTimeout(timer));
   }
 
-  async function figures(period: { from: Date; to: Date }): Promise<MoneyFigures | undefined> {
+  async function figures(period: Period): Promise<MoneyFigures | undefined> {
     if (deps.connectors.length === 0) return undefined;
+    const timeZone = deps.timeZone();
+    const days = daysOf(period, timeZone);
+    const dayOf = (at: Date) => DateTime.fromJSDate(at, { zone: zoneFor(timeZone) }).toISODate() as string;
     const currencies = await readCurrencies(deps.db);
     const reporting =
       deps.reportingCurrency() ??
       deps.connectors.map((c) => currencies.get(c.system)?.corporate).find((c) => c) ??
       'USD';
     return moneyFigures({
+      // Open deals and those closed from the period's first day on: the figures keep those the period counts.
       rows: await moneyRows(deps.db, dayOf(period.from)),
       currencies,
       reporting,
       period,
+      days,
       today: dayOf(deps.clock.now()),
-      closedDeals: await closedDeals(dayOf(period.from), dayOf(period.to)),
+      closedDeals: days ? await closedDeals(days.first, days.last) : { deals: [], limited: false },
       afterAccept: await afterAccept(deps.db, period),
       systems: deps.connectors.map((c) => c.system as CrmSystem),
     });

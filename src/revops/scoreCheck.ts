@@ -1,15 +1,13 @@
-import { DateTime } from 'luxon';
 import type { ScoreCheckView } from '../blocks/scoreCheck.js';
 import type { Clock } from '../clock.js';
 import type { RequestContext } from '../core/requestContext.js';
 import type { Db } from '../db/client.js';
 import { scoredHandoffsSentIn } from '../db/repositories/scoreOutcomes.js';
-import { PERIODS } from '../domain/periods.js';
+import { periodOf } from '../domain/periods.js';
 import { may, type ProgramRoles } from '../domain/permissions.js';
 import { type ScoreCheck, type ScorePeriod, scoreCheck } from '../domain/scoreOutcomes.js';
 import { type ScoreWeights, WEIGHTS, type Weight } from '../domain/scoreWeights.js';
 import { COMPONENTS, type ComponentId } from '../domain/scoringModel.js';
-import { zoneFor } from '../domain/zones.js';
 import type { Logger } from '../logger.js';
 import type { Program } from '../program/program.js';
 
@@ -86,10 +84,7 @@ export function createScoreCheck(deps: ScoreCheckDeps) {
     async view(ctx: RequestContext, period: ScorePeriod): Promise<ScoreCheckResult<ScoreCheckView>> {
       if (!may(deps.roles, ctx, 'scoreCheck')) return refuse(ctx, 'score view');
       const timeZone = deps.timeZone;
-      const to = deps.clock.now();
-      const from = DateTime.fromJSDate(to, { zone: zoneFor(timeZone) })
-        .minus({ days: PERIODS[period].days })
-        .toJSDate();
+      const { from, to } = periodOf(period, deps.clock.now(), timeZone);
       return {
         kind: 'done',
         value: {

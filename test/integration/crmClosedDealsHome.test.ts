@@ -77,10 +77,11 @@ describe('RevOps App Home: deals closed with and without a partner (Salesforce)'
       '*Deals closed in the period*, all the CRM holds: With a partner: 1 won of 1 (100%), 50 days to close (median). Without: 1 won of 3 (33%), 17 days to close (median).',
     );
     expect(text).not.toContain('could not be asked for its closed deals');
-    // One query for the period, the latest closed first, both days included.
+    // One query for the period's 30 days (a day counts in the period that holds its midnight: issue 77), the latest
+    // closed first, both days included.
     expect(sf.queries().filter((q) => q.includes('IsClosed = true'))).toEqual([
       expect.stringContaining(
-        'WHERE IsClosed = true AND CloseDate >= 2026-10-24 AND CloseDate <= 2026-11-23 ORDER BY CloseDate DESC LIMIT 2000',
+        'WHERE IsClosed = true AND CloseDate >= 2026-10-25 AND CloseDate <= 2026-11-23 ORDER BY CloseDate DESC LIMIT 2000',
       ),
     ]);
   });

@@ -272,3 +272,94 @@ describe('money read back from HubSpot, in the reporting currency the program se
       expect(partner).not.toContain(secret);
   });
 });
+
+/**
+ * Issue 77 item 1: a close belongs to exactly one week. Contoso closes won on Monday 7 December; the digest of the week
+ * of 30 November, posted that Monday at 09:00, counts it nowhere (not in money, not in the CRM's closed deals), and
+ * the digest of the week of 7 December counts it once. In Berlin, east of UTC, where a week's first midnight is the
+ * Sunday before in UTC.
+ */
+describe('a close counted in the one week that holds its day', () => {
+  let sf: FakeSalesforce;
+  let h: Harness;
+  let opp: string;
+
+  beforeAll(async () => {
+    sf = await FakeSalesforce.start({ currency: 'USD' });
+    h = await startHarness({
+      now: '2026-12-01T10:00:00Z',
+      env: {
+        ...QUIET,
+        ...ROLES,
+        DIGEST_CHANNEL_ID: channels.internal.id,
+        DIGEST_TIMEZONE: 'Europe/Berlin',
+        SALESFORCE_LOGIN_URL: sf.loginUrl,
+        SALESFORCE_CLIENT_ID: sf.clientId,
+        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+      },
+    });
+    opp = sf.addOpportunity({
+      name: 'Contoso platform',
+      stageName: 'Prospecting',
+      amount: 52_174,
+      currencyIsoCode: 'USD',
+      closeDate: '2026-12-31',
+      createdDate: '2026-10-01',
+    });
+    // A deal without a partner closed on Sunday 6 December: in the week of 30 November, and only there.
+    const other = sf.addOpportunity({
+      name: 'Fabrikam direct',
+      stageName: 'Prospecting',
+      amount: 9_000,
+      currencyIsoCode: 'USD',
+      closeDate: '2026-12-06',
+      createdDate: '2026-10-01',
+    });
+    sf.closeOpportunity(other, { won: true });
+    const id = (await sendHandoff(h, { crmOpportunity: opp, ...account('Contoso') })).handoff.id;
+    await accept(h, id);
+    await outboxDrained(h);
+  });
+  afterAll(async () => {
+    await h.stop();
+    await sf.stop();
+  });
+
+  const digestOf = async (at: string) => {
+    const posts = () =>
+      h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id);
+    const before = posts().length;
+    expect(await h.app.digest.post(new Date(at))).toBe('posted');
+    const digest = await waitFor(
+      () =>
+        posts()
+          .slice(before)
+          .find((c) => c.status !== 0),
+      8000,
+      'the digest',
+    );
+    return JSON.stringify(digest.args.blocks);
+  };
+
+  it('counts the Monday close in the week it starts, and not in the week before', async () => {
+    sf.closeOpportunity(opp, { won: true });
+    sf.changeOpportunity(opp, { closeDate: '2026-12-07' });
+    // Monday 7 December, 08:55 in Berlin: the read-back sees the close before the digest of the week before goes out.
+    h.clock.set(new Date('2026-12-07T07:55:00Z'));
+    await h.app.scheduler.runNow('crm-read-back');
+    const weekBefore = await digestOf('2026-12-07T08:00:00Z');
+    expect(weekBefore).toContain('week of 2026-11-30');
+    expect(weekBefore).toContain('closed won: none');
+    expect(weekBefore).not.toContain('52,174');
+    // The CRM's closed deals of that week: the Sunday one without a partner, not Contoso's.
+    expect(weekBefore).toContain('With a partner: none closed');
+    expect(weekBefore).toMatch(/Without: 1 won of 1/);
+
+    h.clock.set(new Date('2026-12-14T07:55:00Z'));
+    const weekOf = await digestOf('2026-12-14T08:00:00Z');
+    expect(weekOf).toContain('week of 2026-12-07');
+    expect(weekOf).toContain('closed won: $52,174 (1 deal)');
+    expect(weekOf).toMatch(/With a partner: 1 won of 1/);
+    expect(weekOf).toContain('Without: none closed');
+  });
+});

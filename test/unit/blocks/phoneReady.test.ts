@@ -475,6 +475,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
             currencies: new Map([['salesforce', { corporate: 'USD', rates: [] }]]),
             reporting: 'USD',
             period: { from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-03-05T00:00:00Z') },
+            days: { first: '2026-02-01', last: '2026-03-04' },
             today: '2026-03-04',
             closedDeals: null,
             afterAccept: { toMeeting: [3], toOpportunity: [] },

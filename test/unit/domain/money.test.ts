@@ -127,6 +127,7 @@ describe('money in one reporting currency', () => {
       currencies: new Map([['salesforce', usd]]),
       reporting: 'USD',
       period: { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-26T00:00:00Z') },
+      days: { first: '2026-11-01', last: '2026-11-25' },
       today: '2026-11-26',
       closedDeals: {
         deals: [
