@@ -46,6 +46,13 @@ export function crmAttributionBlocks(review: Review): KnownBlock[] {
   if (!check || check.kind === 'off') return [];
   const account = userText(review.packet.accountName, 150);
   const crm = plain(check.crm, 60);
+  if (check.kind === 'unreached' && check.undecided) {
+    return [
+      context(
+        `:warning: *${crm} could not tell; classified from the packet.* It holds more accounts named like ${account} than one search reads, and none of those read is exactly ${account}, so it cannot say whether ${account} has an opportunity. If it has one, paste its link in the packet (*Back to edit*).`,
+      ),
+    ];
+  }
   if (check.kind === 'unreached') {
     return [
       context(

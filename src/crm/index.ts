@@ -145,9 +145,14 @@ async function checkAccount(
     }
     const opportunities: CrmOpportunity[] = [];
     const failed: CrmConnector[] = [];
+    const undecided: CrmConnector[] = [];
     for (const a of answered) {
       if ('records' in a) {
         opportunities.push(...a.records.map(opportunityOf));
+        continue;
+      }
+      if (a.error instanceof CrmError && a.error.opts.undecided) {
+        undecided.push(a.connector);
         continue;
       }
       failed.push(a.connector);
@@ -157,6 +162,8 @@ async function checkAccount(
       );
     }
     if (failed.length > 0) return { kind: 'unreached', crm: failed.map((c) => c.label).join(' and ') };
+    if (undecided.length > 0)
+      return { kind: 'unreached', crm: undecided.map((c) => c.label).join(' and '), undecided: true };
     const searched = { name: account.name, domain: account.domain };
     return { kind: 'checked', crm, systems: connectors.map((c) => c.system), opportunities, searched };
   } finally {

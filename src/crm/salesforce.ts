@@ -15,7 +15,14 @@ import {
   type SalesforceSession,
   type SalesforceSettings,
 } from './salesforceSession.js';
-import { accountOpportunitiesSoql, ofAccount, soqlString } from './salesforceSoql.js';
+import {
+  ALIKE_ACCOUNTS_READ,
+  accountsOpportunitiesSoql,
+  alikeAccountsSoql,
+  exactOpportunitiesSoql,
+  ofAccount,
+  soqlString,
+} from './salesforceSoql.js';
 import {
   type AccountQuery,
   type CrmActivity,
@@ -131,21 +138,54 @@ async function lookup(
   }
 }
 
+/**
+ * The account's opportunities. Asked at once: by its exact name (`exactOpportunitiesSoql`), which look-alike accounts
+ * cannot crowd out, and for the accounts that look like it (`alikeAccountsSoql`), of which the app keeps those of the
+ * same name or domain and then reads their opportunities. When neither finds it and the look-alikes filled the read,
+ * the account may be past it: the CRM could not tell (`undecided`), which the review says, rather than "none".
+ */
 async function opportunitiesOn(
   session: SalesforceSession,
   logger: Logger,
   account: AccountQuery,
   timeoutMs: number | undefined,
 ): Promise<CrmRecord[]> {
-  const result = await session.call<{ records?: OpportunityRow[] }>(
-    { method: 'GET', url: `/query?q=${encodeURIComponent(accountOpportunitiesSoql(account))}` },
-    false,
-    timeoutMs,
+  const query = async <T>(soql: string) =>
+    (
+      await session.call<{ records?: T[] }>(
+        { method: 'GET', url: `/query?q=${encodeURIComponent(soql)}` },
+        false,
+        timeoutMs,
+      )
+    ).records ?? [];
+  const [exact, alike] = await Promise.all([
+    query<OpportunityRow>(exactOpportunitiesSoql(account)),
+    query<{ Id: string; Name?: string | null; Website?: string | null }>(alikeAccountsSoql(account)),
+  ]);
+  const ids = ofAccount(
+    alike.map((a) => ({ ...a, Account: { Name: a.Name ?? null, Website: a.Website ?? null } })),
+    account,
+  ).map((a) => a.Id);
+  const kept = new Map<string, OpportunityRow>();
+  const keep = (rows: OpportunityRow[]) => {
+    for (const row of ofAccount(rows, account)) kept.set(row.Id.slice(0, 15), row);
+  };
+  keep(exact);
+  if (ids.length > 0) keep(await query<OpportunityRow>(accountsOpportunitiesSoql(ids, account)));
+  else if (kept.size === 0 && alike.length >= ALIKE_ACCOUNTS_READ) {
+    logger.info({ accounts: alike.length }, 'Salesforce: more look-alike accounts than one search reads');
+    throw new CrmError(
+      'Salesforce holds more accounts named like this one than one search reads, none of them exactly this one',
+      { transient: false, undecided: true },
+    );
+  }
+  return (
+    [...kept.values()]
+      // Salesforce writes every CreatedDate in UTC, one format: as text they sort as times.
+      .sort((a, b) => (a.CreatedDate ?? '').localeCompare(b.CreatedDate ?? ''))
+      .slice(0, OPPORTUNITIES_MAX)
+      .map((row) => toRecord(logger, row))
   );
-  // The LIKE finds more than the account (a longer name, a domain inside another): the same key or domain only.
-  return ofAccount(result.records ?? [], account)
-    .slice(0, OPPORTUNITIES_MAX)
-    .map((row) => toRecord(logger, row));
 }
 
 async function findActivity(

@@ -230,6 +230,11 @@ export class CrmError extends Error {
        * API version): parked for a person to fix, never retried blindly. The message says what the rule asks.
        */
       validation?: boolean;
+      /**
+       * The CRM answered, but could not say for sure (too many look-alike accounts to read them all): the review says
+       * "could not tell", never "none".
+       */
+      undecided?: boolean;
     },
   ) {
     super(message);

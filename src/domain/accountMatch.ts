@@ -38,13 +38,24 @@ const LEGAL_SUFFIXES = new Set([
   'holdings',
 ]);
 
+/** Letters that NFKD leaves whole, written out as people also write them: "Straße" is "Strasse", "Ørsted" "Orsted". */
+const FOLDED: Record<string, string> = { ß: 'ss', æ: 'ae', ø: 'o', œ: 'oe', ł: 'l', đ: 'd', þ: 'th' };
+
+/** `name` with ß, æ, ø, œ, ł, đ and þ written out (in the case they had). */
+export function foldLetters(name: string): string {
+  return name.replace(/[ßæøœłđþ]/giu, (c) => {
+    const out = FOLDED[c.toLowerCase()] ?? c;
+    return c === c.toLowerCase() ? out : out.toUpperCase();
+  });
+}
+
 /**
  * The key two spellings of one company share: case, accents, punctuation and spacing ignored, a leading "The" and
  * trailing legal forms dropped. "The Northwind-Logistics GmbH" and "northwind logistics" match; "Northwind" and
  * "Northwind Logistics" do not (a different name is a different account).
  */
 export function accountKey(name: string): string {
-  const words = name
+  const words = foldLetters(name)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

@@ -44,8 +44,11 @@ export interface CrmOpportunity {
 export type CrmCheck =
   /** No CRM connected: the class comes from the packet alone. */
   | { kind: 'off' }
-  /** The CRM failed or did not answer in time: classified from the packet, and nothing to pick. */
-  | { kind: 'unreached'; crm: string }
+  /**
+   * The CRM failed or did not answer in time, or answered without being able to tell (`undecided`: more look-alike
+   * accounts than one search reads): classified from the packet, and nothing to pick.
+   */
+  | { kind: 'unreached'; crm: string; undecided?: boolean }
   /**
    * The CRM answered: the opportunities on the account (by name and website domain) open on or after the earliest
    * day the partner can have acted, and the author's pick when it is not the rule's (a key, or 'none').
@@ -228,7 +231,9 @@ export function attribute(input: AttributionInput, check: CrmCheck | undefined):
   if (!check || check.kind === 'off') return { ...classify(input), opportunity: null, deciding: null };
   const packet = fromPacket(input);
   if (check.kind === 'unreached') {
-    const lead = `CRM not reached (${check.crm}); classified from the packet`;
+    const lead = check.undecided
+      ? `CRM could not tell (${check.crm}: more accounts named like this one than one search reads); classified from the packet`
+      : `CRM not reached (${check.crm}); classified from the packet`;
     return {
       classification: packet.classification,
       reason: packet.detail ? `${lead}. ${packet.detail}` : `${lead}, which names no existing opportunity.`,

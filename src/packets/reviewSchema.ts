@@ -60,7 +60,7 @@ const crmOpportunity = z.looseObject({
 
 const crmCheck = z.discriminatedUnion('kind', [
   z.looseObject({ kind: z.literal('off') }),
-  z.looseObject({ kind: z.literal('unreached'), crm: z.string() }),
+  z.looseObject({ kind: z.literal('unreached'), crm: z.string(), undecided: z.boolean().optional() }),
   z.looseObject({
     kind: z.literal('checked'),
     crm: z.string(),

@@ -79,11 +79,20 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     expect(text).toContain(
       '• Litware Health — platform renewal (Needs Analysis) · created 2026-10-26 → partner-influenced *← decides*',
     );
-    // Asked by account name and website, open or closed since the partner acted; the closed pilot and the other
-    // company are not listed.
-    expect(sf.queries().at(-1)).toContain(
-      "WHERE (Account.Name LIKE '%l_tw_r_%h__lth%' OR Account.Website LIKE '%litware.example%') AND (IsClosed = false OR CloseDate >= ",
+    // Asked by the account's exact name and website, and for the accounts like it (then their opportunities), open or
+    // closed since the partner acted; the closed pilot and the other company are not listed.
+    const asked = sf.queries().slice(-3);
+    expect(asked).toContainEqual(
+      expect.stringContaining(
+        "WHERE (Account.Name IN ('Litware Health') OR Account.Website LIKE '%litware.example%') AND (IsClosed = false OR CloseDate >= ",
+      ),
     );
+    expect(asked).toContainEqual(
+      expect.stringContaining(
+        "FROM Account WHERE (Name LIKE '%l_tw_r_%h__lth%' OR Website LIKE '%litware.example%') LIMIT 200",
+      ),
+    );
+    expect(asked.at(-1)).toMatch(/WHERE \(AccountId IN \('001\w+'\)\) AND \(IsClosed = false OR CloseDate >= /);
     expect(text).not.toContain('2025 pilot');
     expect(text).not.toContain('Litware Logistics');
     const select = pickOf(view);

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sameAccountName } from '../../../src/crm/accountNames.js';
 import { createHubspot } from '../../../src/crm/hubspot.js';
+import { createSalesforce } from '../../../src/crm/salesforce.js';
 import { accountNamePattern } from '../../../src/crm/salesforceSoql.js';
 import { createLogger } from '../../../src/logger.js';
 import { FakeHubspot } from '../../support/fakeHubspot.js';
+import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
  * Account names as people write them (issue 50 item 9): both sides normalised for the match, and the CRM asked so that
@@ -28,6 +30,8 @@ describe('sameAccountName and the Salesforce pattern', () => {
     ['A.B. Dental', 'AB Dental', true],
     ['Clínica Saúde', 'Clinica Saude', true],
     ['Jean-Luc Pharmacies', 'Jean Luc Pharmacies', true],
+    ['Straße AG', 'Strasse', true],
+    ['Ørsted', 'Orsted', true],
     ['Smith & Jones Dental', 'Smith & Jones Dental Supply', false],
     ['Northwind', 'Northwind Logistics', false],
   ])('“%s” and “%s”: %s', (a, b, same) => {
@@ -61,5 +65,65 @@ describe('HubSpot: company names as people write them', () => {
     const crm = createHubspot({ accessToken: hs.accessToken, apiUrl: hs.apiUrl }, createLogger('silent'));
     const found = await crm.opportunitiesOn({ name: typed, domain: null, closedSince: '2026-11-23' });
     expect(found.map((r) => r.name)).toEqual([`${stored} renewal`]);
+  });
+});
+
+/**
+ * Issue 77 item 17: the account asked for exactly first, so look-alike accounts cannot crowd its opportunity out of the
+ * rows read; and when they crowd everything out, "could not tell", not "none".
+ */
+describe('Salesforce: the account among many look-alikes', () => {
+  let sf: FakeSalesforce;
+  const connector = () =>
+    createSalesforce(
+      { loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret },
+      createLogger('silent'),
+    );
+  beforeAll(async () => {
+    sf = await FakeSalesforce.start();
+    // 45 older accounts whose names the broad pattern for "Straße AG" also finds, each with an open opportunity (more
+    // than the 40 rows one opportunities query reads).
+    for (let i = 1; i <= 45; i++) {
+      const accountId = sf.addAccount({ name: `Strategic Partners ${i}` });
+      sf.addOpportunity({
+        name: `Strategic ${i}`,
+        accountId,
+        createdDate: '2025-01-01',
+        stageName: 'Prospecting',
+      });
+    }
+    const straße = sf.addAccount({ name: 'Straße AG' });
+    sf.addOpportunity({
+      name: 'Straße rollout',
+      accountId: straße,
+      createdDate: '2026-10-01',
+      stageName: 'Prospecting',
+    });
+  });
+  afterAll(() => sf.stop());
+
+  it.each([
+    ['Straße AG', 'as Salesforce holds it'],
+    ['STRASSE AG', 'with the ß written out'],
+    ['Straße', 'without the legal form'],
+  ])('finds the opportunity of “Straße AG” from “%s” (%s)', async (typed) => {
+    const found = await connector().opportunitiesOn({ name: typed, domain: null, closedSince: '2026-11-01' });
+    expect(found.map((r) => r.name)).toEqual(['Straße rollout']);
+  });
+
+  it('says it could not tell when look-alikes fill every row it reads and none is the account', async () => {
+    // 200 more look-alikes of "Strand": the look-alike read is full, and none of them is "Strand".
+    for (let i = 1; i <= 200; i++) sf.addAccount({ name: `Strand Holdings ${i}` });
+    const asked = connector().opportunitiesOn({ name: 'Strand', domain: null, closedSince: '2026-11-01' });
+    await expect(asked).rejects.toMatchObject({ opts: { undecided: true } });
+    // The exact account still wins over the crowd, and a name with no crowd is simply not found: none.
+    expect(
+      (await connector().opportunitiesOn({ name: 'Straße AG', domain: null, closedSince: '2026-11-01' })).map(
+        (r) => r.name,
+      ),
+    ).toEqual(['Straße rollout']);
+    expect(
+      await connector().opportunitiesOn({ name: 'Fabrikam', domain: null, closedSince: '2026-11-01' }),
+    ).toEqual([]);
   });
 });

@@ -55,6 +55,14 @@ describe('attribute: the rule with the CRM asked', () => {
     );
   });
 
+  it('says the CRM could not tell, never "none", when look-alike accounts filled its search (issue 77)', () => {
+    const result = attribute(packet, { kind: 'unreached', crm: 'Salesforce', undecided: true });
+    expect(result.reason).toBe(
+      'CRM could not tell (Salesforce: more accounts named like this one than one search reads); classified from the packet, which names no existing opportunity.',
+    );
+    expect(result.reason).not.toMatch(/no opportunit(y|ies) (on|existed)/i);
+  });
+
   it('lets the earliest opportunity open when the partner acted decide: influenced', () => {
     const result = attribute(packet, checked([opp('b', '2026-11-01'), opp('a', '2026-10-26')]));
     expect(result).toMatchObject({ classification: 'partner_influenced', opportunity: { id: 'a' } });

@@ -1,6 +1,6 @@
 import jsforce from 'jsforce';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accountOpportunitiesSoql } from '../../../src/crm/salesforceSoql.js';
+import { exactOpportunitiesSoql } from '../../../src/crm/salesforceSoql.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /** The fake Salesforce's accounts and the SOQL the account lookup sends: relationship fields, OR, LIKE, dates, paging. */
@@ -58,7 +58,7 @@ describe('accounts and the account lookup', () => {
     });
     fake.addOpportunity({ name: 'Fleet', accountId: other, createdDate: '2026-01-05' });
     fake.addOpportunity({ name: 'No account' });
-    const soql = accountOpportunitiesSoql({
+    const soql = exactOpportunitiesSoql({
       name: 'Litware Health',
       domain: 'litware.example',
       closedSince: '2026-11-01',
