@@ -18,8 +18,18 @@ const SECTION_MAX = 3_000;
 /** Partners listed by name; the rest are in the totals. */
 export const MONEY_PARTNERS_SHOWN = 10;
 
-const byClass = (f: ByClass, reporting: string) =>
-  `pipeline: ${sumWords(f.pipeline, reporting)} · closed won: ${sumWords(f.won, reporting)}`;
+/** The CRM's figures; then, only when there are some, the deals without a CRM deal, labelled as the AE's estimates. */
+function byClass(f: ByClass, reporting: string): string {
+  const crm = `pipeline: ${sumWords(f.pipeline, reporting)} · closed won: ${sumWords(f.won, reporting)}`;
+  if (f.pipelineEstimated.read === 0 && f.wonInSlack.read === 0) return crm;
+  const estimated = [
+    ...(f.pipelineEstimated.read > 0
+      ? [`estimated pipeline ${sumWords(f.pipelineEstimated, reporting, 'estimate')}`]
+      : []),
+    ...(f.wonInSlack.read > 0 ? [`won in Slack ${sumWords(f.wonInSlack, reporting, 'estimate')}`] : []),
+  ];
+  return `${crm}; without a CRM deal, at the AE's estimate: ${estimated.join(' · ')}`;
+}
 
 function wins(w: WinFigures): string {
   const closed = w.won + w.lost;
@@ -69,7 +79,7 @@ export function moneyBlocks(f: MoneyFigures, timeZone: string): KnownBlock[] {
   ].join('\n');
   return [
     section(
-      `*Money* (RevOps, from the CRM): pipeline is the open deals of handoffs sent in the period; closed won, the deals won with a close date in it.\n${classes.join('\n')}\n*Deals closed in the period*, all the CRM holds: ${closed}\n*From the accept* (touch log): ${days(f.afterAccept.toMeeting, 'the first meeting')}; ${days(f.afterAccept.toOpportunity, 'the opportunity')}.`,
+      `*Money* (RevOps, from the CRM): pipeline is the open deals of handoffs sent in the period; closed won, the deals won with a close date in it. Accepted deals with no CRM deal are apart, at the AE's estimate: open ones sent in the period, and those won in Slack in it.\n${classes.join('\n')}\n*Deals closed in the period*, all the CRM holds: ${closed}\n*From the accept* (touch log): ${days(f.afterAccept.toMeeting, 'the first meeting')}; ${days(f.afterAccept.toOpportunity, 'the opportunity')}.`,
     ),
     section(
       groups.length <= SECTION_MAX

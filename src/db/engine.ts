@@ -91,6 +91,7 @@ export const ENGINE_NEUTRAL = [
   'jobClaims',
   'lookup',
   'metrics',
+  'money',
   'outbox',
   'outboxAttempts',
   'outboxChannels',

@@ -108,7 +108,7 @@ export function amountWords(value: number, currency: string): string {
  * A sum in words, never a made-up 0: "$120,000 (3 deals)", "$100,000 and EUR 20,000 not converted (2 deals; no rate
  * for EUR)", "none".
  */
-export function sumWords(sum: Sum, reporting: string): string {
+export function sumWords(sum: Sum, reporting: string, source: 'crm' | 'estimate' = 'crm'): string {
   if (sum.read === 0) return 'none';
   const parts: string[] = [];
   const priced = sum.read - sum.noAmount;
@@ -123,12 +123,15 @@ export function sumWords(sum: Sum, reporting: string): string {
     );
   }
   const deals = `${sum.read} deal${sum.read === 1 ? '' : 's'}`;
-  const missing = sum.noAmount > 0 ? `; ${sum.noAmount} without an amount in the CRM` : '';
+  const missing =
+    sum.noAmount > 0
+      ? `; ${sum.noAmount} without ${source === 'crm' ? 'an amount in the CRM' : 'an estimate'}`
+      : '';
   const noRate =
     unconverted.length > 0
       ? `; the CRM has no rate to ${reporting} for ${unconverted.map(([c]) => c).join(', ')}`
       : '';
   return parts.length > 0
     ? `${parts.join('')} (${deals}${missing}${noRate})`
-    : `no amount in the CRM (${deals})`;
+    : `${source === 'crm' ? 'no amount in the CRM' : 'no estimate'} (${deals})`;
 }

@@ -41,11 +41,32 @@ export interface ClosedDeal {
   amountCorporate: number | null;
 }
 
+/**
+ * An accepted handoff with no deal read from the CRM (none linked, or not read yet): the AE's estimate at the accept,
+ * and whether it was won or lost in Slack (an outcome step a person recorded), and when.
+ */
+export interface EstimateRow {
+  handoffId: number;
+  partner: string;
+  classification: Classification | null;
+  scoreBand: Band | null;
+  sentAt: Date;
+  /** The AE's estimated value (whole units of the reporting currency); null when they gave none. */
+  estimate: number | null;
+  outcome: 'won' | 'lost' | null;
+  /** When the outcome was recorded in Slack. */
+  closedAt: Date | null;
+}
+
 export interface ByClass {
   /** Open deals of handoffs sent in the period. */
   pipeline: Sum;
   /** Deals won with a close date in the period. */
   won: Sum;
+  /** Open accepted handoffs sent in the period with no CRM deal: the AE's estimates, never mixed with the CRM's. */
+  pipelineEstimated: Sum;
+  /** Handoffs won in Slack in the period with no CRM deal: counted, at the AE's estimate when they gave one. */
+  wonInSlack: Sum;
 }
 
 export interface WinFigures {
@@ -78,6 +99,8 @@ export interface Durations {
 
 export interface MoneyInput {
   rows: readonly MoneyRow[];
+  /** Accepted handoffs without a CRM deal (`EstimateRow`). */
+  estimates?: readonly EstimateRow[];
   currencies: ReadonlyMap<CrmSystem, Currencies>;
   reporting: string;
   period: Period;
@@ -94,7 +117,12 @@ export interface MoneyInput {
 
 const BANDS: readonly Band[] = ['ready', 'fix', 'keep_building'];
 
-const emptyByClass = (): ByClass => ({ pipeline: emptySum(), won: emptySum() });
+const emptyByClass = (): ByClass => ({
+  pipeline: emptySum(),
+  won: emptySum(),
+  pipelineEstimated: emptySum(),
+  wonInSlack: emptySum(),
+});
 const emptyClasses = (): Record<Classification, ByClass> => ({
   partner_sourced: emptyByClass(),
   partner_influenced: emptyByClass(),
@@ -130,22 +158,45 @@ function partOf(row: MoneyRow, input: MoneyInput): keyof ByClass | undefined {
   return row.won && row.closeDate && dayIn(row.closeDate, input.days) ? 'won' : undefined;
 }
 
+/** Which part an estimate counts in, if any: open and sent in the period, or won in Slack in it. */
+function estimatePartOf(row: EstimateRow, period: Period): keyof ByClass | undefined {
+  const inPeriod = (at: Date | null) => at !== null && at >= period.from && at < period.to;
+  if (row.outcome === null) return inPeriod(row.sentAt) ? 'pipelineEstimated' : undefined;
+  return row.outcome === 'won' && inPeriod(row.closedAt) ? 'wonInSlack' : undefined;
+}
+
 export function moneyFigures(input: MoneyInput): MoneyFigures {
   const overall = emptyClasses();
   const partners = new Map<string, Record<Classification, ByClass>>();
   const bands = new Map<Band, ByClass>(BANDS.map((b) => [b, emptyByClass()]));
-  for (const row of input.rows) {
-    const part = partOf(row, input);
-    if (!part || !row.classification) continue;
-    const currencies = input.currencies.get(row.system) ?? { corporate: null, rates: [] };
-    const amount: Amount = { ...row, day: row.closeDate ?? input.today };
-    const add = (sum: Sum) => addTo(sum, amount, currencies, input.reporting);
+  const count = (
+    row: { partner: string; classification: Classification | null; scoreBand: Band | null },
+    part: keyof ByClass | undefined,
+    add: (sum: Sum) => void,
+  ) => {
+    if (!part || !row.classification) return;
     add(overall[row.classification][part]);
     const partner = partners.get(row.partner) ?? emptyClasses();
     partners.set(row.partner, partner);
     add(partner[row.classification][part]);
     const band = row.scoreBand ? bands.get(row.scoreBand) : undefined;
     if (band) add(band[part]);
+  };
+  for (const row of input.rows) {
+    const currencies = input.currencies.get(row.system) ?? { corporate: null, rates: [] };
+    const amount: Amount = { ...row, day: row.closeDate ?? input.today };
+    count(row, partOf(row, input), (sum) => addTo(sum, amount, currencies, input.reporting));
+  }
+  // The AE's estimate is in the reporting currency: added as it is.
+  const asGiven = { corporate: null, rates: [] };
+  for (const row of input.estimates ?? []) {
+    const amount: Amount = {
+      amount: row.estimate,
+      currency: input.reporting,
+      amountCorporate: null,
+      day: input.today,
+    };
+    count(row, estimatePartOf(row, input.period), (sum) => addTo(sum, amount, asGiven, input.reporting));
   }
   const linked = new Set(input.rows.map((r) => `${r.system}:${r.recordId}`));
   const isLinked = (d: ClosedDeal) => linked.has(`${d.system}:${d.id}`);

@@ -2,9 +2,20 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import type { CrmConnector } from '../crm/types.js';
 import type { Db } from '../db/client.js';
-import { acceptToSteps, moneyOfHandoffs, readCurrencies } from '../db/repositories/money.js';
+import {
+  acceptToSteps,
+  estimatesOfHandoffs,
+  moneyOfHandoffs,
+  readCurrencies,
+} from '../db/repositories/money.js';
 import type { CrmSystem } from '../domain/crmLink.js';
-import { type ClosedDeal, type MoneyFigures, type MoneyRow, moneyFigures } from '../domain/moneyFigures.js';
+import {
+  type ClosedDeal,
+  type EstimateRow,
+  type MoneyFigures,
+  type MoneyRow,
+  moneyFigures,
+} from '../domain/moneyFigures.js';
 import { daysOf, type Period } from '../domain/periods.js';
 import { zoneFor } from '../domain/zones.js';
 import type { Logger } from '../logger.js';
@@ -71,6 +82,20 @@ async function moneyRows(db: Db, fromDay: string): Promise<MoneyRow[]> {
   }));
 }
 
+/** The accepted handoffs without a CRM deal, with the AE's estimate and what Slack recorded (issue 77). */
+async function estimateRows(db: Db, from: Date): Promise<EstimateRow[]> {
+  return (await estimatesOfHandoffs(db, from)).map((r) => ({
+    handoffId: r.handoffId,
+    partner: r.partnerName ?? r.partnerOrg,
+    classification: r.classification,
+    scoreBand: r.scoreBand,
+    sentAt: r.sentAt,
+    estimate: r.estimate,
+    outcome: r.outcome === 'won' || r.outcome === 'lost' ? r.outcome : null,
+    closedAt: r.outcome === 'won' || r.outcome === 'lost' ? r.closedAt : null,
+  }));
+}
+
 /** Days from each handoff's first accept to its first meeting held and its opportunity, for steps in the period. */
 async function afterAccept(db: Db, period: { from: Date; to: Date }) {
   const steps = await acceptToSteps(db, period.from, period.to);
@@ -123,6 +148,7 @@ export function createMoney(deps: MoneyDeps) {
     return moneyFigures({
       // Open deals and those closed from the period's first day on: the figures keep those the period counts.
       rows: await moneyRows(deps.db, dayOf(period.from)),
+      estimates: await estimateRows(deps.db, period.from),
       currencies,
       reporting,
       period,

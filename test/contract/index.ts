@@ -22,6 +22,7 @@ import { internalChannelsContract } from './internalChannels.contract.js';
 import { jobClaimsContract } from './jobClaims.contract.js';
 import { lookupContract } from './lookup.contract.js';
 import { metricsContract } from './metrics.contract.js';
+import { moneyContract } from './money.contract.js';
 import { outboxContract } from './outbox.contract.js';
 import { outboxAttemptsContract } from './outboxAttempts.contract.js';
 import { outboxChannelsContract } from './outboxChannels.contract.js';
@@ -68,6 +69,7 @@ export const CONTRACTS: Record<(typeof ENGINE_NEUTRAL)[number], (engine: Engine)
   jobClaims: jobClaimsContract,
   lookup: lookupContract,
   metrics: metricsContract,
+  money: moneyContract,
   outbox: outboxContract,
   outboxAttempts: outboxAttemptsContract,
   outboxChannels: outboxChannelsContract,

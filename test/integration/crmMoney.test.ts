@@ -8,7 +8,7 @@ import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { outboxDrained } from '../support/ownerFlow.js';
-import { accept } from '../support/partnerFlow.js';
+import { accept, clickOutcome } from '../support/partnerFlow.js';
 import { channels } from '../support/people.js';
 import { blocksOf, openHome, QUIET, ROLES, revopsUser, sectionTexts } from '../support/revopsFlow.js';
 
@@ -361,5 +361,55 @@ describe('a close counted in the one week that holds its day', () => {
     expect(weekOf).toContain('closed won: $52,174 (1 deal)');
     expect(weekOf).toMatch(/With a partner: 1 won of 1/);
     expect(weekOf).toContain('Without: none closed');
+  });
+});
+
+/**
+ * Issue 77 item 13: accepted deals with no CRM deal. The AE's estimate counts as an estimate, labelled apart from the
+ * CRM's pipeline; a deal won in Slack counts as won (at the estimate), beside the CRM's closed won, never "none" beside
+ * "1 won" in the same view.
+ */
+describe('money of accepted deals with no CRM deal', () => {
+  let sf: FakeSalesforce;
+  let h: Harness;
+
+  beforeAll(async () => {
+    sf = await FakeSalesforce.start({ currency: 'USD' });
+    h = await startHarness({
+      now: NOW,
+      env: {
+        ...QUIET,
+        ...ROLES,
+        SALESFORCE_LOGIN_URL: sf.loginUrl,
+        SALESFORCE_CLIENT_ID: sf.clientId,
+        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+      },
+    });
+    await h.app.scheduler.stop();
+  });
+  afterAll(async () => {
+    await h.stop();
+    await sf.stop();
+  });
+
+  it('counts the estimate apart, and the deal won in Slack as won', async () => {
+    const open = (await sendHandoff(h, account('Northwind'))).handoff.id;
+    const won = (await sendHandoff(h, account('Fabrikam'))).handoff.id;
+    const unpriced = (await sendHandoff(h, account('Contoso'))).handoff.id;
+    await accept(h, open, undefined, { estimatedValue: '48000' });
+    await accept(h, won, undefined, { estimatedValue: '30000' });
+    await accept(h, unpriced);
+    await outboxDrained(h);
+    await clickOutcome(h, 'won', won);
+    await clickOutcome(h, 'won', unpriced);
+    await outboxDrained(h);
+    h.clock.advance(60_000);
+    const blocks = blocksOf(await openHome(h, revopsUser.id));
+    const text = sectionTexts(blocks).join('\n');
+    // All three are partner-influenced (the packet names an opportunity that existed; the CRM lists none on them).
+    expect(text).toContain(
+      "*Partner-influenced*: pipeline: none · closed won: none; without a CRM deal, at the AE's estimate: estimated pipeline $48,000 (1 deal) · won in Slack $30,000 (2 deals; 1 without an estimate)",
+    );
+    expect(text).toContain('*Partner-sourced*: pipeline: none · closed won: none\n');
   });
 });

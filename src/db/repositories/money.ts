@@ -48,10 +48,10 @@ export async function recordMoney(tx: Tx, reads: readonly MoneyRead[], at: Date)
   for (let i = 0; i < reads.length; i += CHUNK) {
     const chunk = reads.slice(i, i + CHUNK);
     const ids = chunk.map((r) => r.handoffId);
-    const before = new Map(
+    const before: Record<number, CrmMoneyRow> = Object.fromEntries(
       (await tx.select().from(crmMoney).where(inArray(crmMoney.handoffId, ids))).map((r) => [r.handoffId, r]),
     );
-    const fresh = chunk.filter((r) => changed(before.get(r.handoffId), r));
+    const fresh = chunk.filter((r) => changed(before[r.handoffId], r));
     const same = chunk.filter((r) => !fresh.includes(r)).map((r) => r.handoffId);
     for (const read of fresh) {
       const row = { ...read, readAt: at, changedAt: at };
@@ -123,6 +123,44 @@ export async function moneyOfHandoffs(exec: Executor, fromDay: string) {
     .innerJoin(handoffs, eq(handoffs.id, crmMoney.handoffId))
     .leftJoin(partners, eq(partners.id, handoffs.partnerId))
     .where(or(eq(crmMoney.closed, false), gte(crmMoney.closeDate, fromDay)));
+}
+
+/**
+ * The accepted handoffs with no deal read from the CRM (none linked, or not read yet) that a period's estimates can
+ * use: still open with the AE's estimate, or won or lost in Slack at or after `from` (when, from the outcomes).
+ */
+export async function estimatesOfHandoffs(exec: Executor, from: Date) {
+  const { handoffs, crmMoney, partners, outcomes } = tablesOf(exec);
+  return exec
+    .select({
+      handoffId: handoffs.id,
+      partnerName: partners.name,
+      partnerOrg: handoffs.partnerOrg,
+      classification: handoffs.classification,
+      scoreBand: handoffs.scoreBand,
+      sentAt: handoffs.sentAt,
+      estimate: handoffs.estimatedValue,
+      outcome: handoffs.outcome,
+      closedAt: outcomes.recordedAt,
+    })
+    .from(handoffs)
+    .leftJoin(crmMoney, eq(crmMoney.handoffId, handoffs.id))
+    .leftJoin(partners, eq(partners.id, handoffs.partnerId))
+    .leftJoin(outcomes, and(eq(outcomes.handoffId, handoffs.id), eq(outcomes.outcome, handoffs.outcome)))
+    .where(
+      and(
+        eq(handoffs.status, 'accepted'),
+        isNull(crmMoney.handoffId),
+        or(
+          and(
+            inArray(handoffs.outcome, ['meeting_held', 'opportunity_created']),
+            isNotNull(handoffs.estimatedValue),
+          ),
+          and(isNull(handoffs.outcome), isNotNull(handoffs.estimatedValue)),
+          and(inArray(handoffs.outcome, ['won', 'lost']), gte(outcomes.recordedAt, from)),
+        ),
+      ),
+    );
 }
 
 /** A handoff's money history, oldest first (its record's changes as the polls saw them). */
