@@ -252,18 +252,29 @@ function patternsOf(person: Person): Patterns {
   return patterns;
 }
 
+/** `text` with what `pattern` matches replaced by `erasedAs`, capitalised where a sentence starts ("Our team is"). */
+function replaced(text: string, pattern: RegExp, erasedAs: string, before = ''): string {
+  return text.replace(pattern, (_match, ...args) => {
+    const at = args.find((arg) => typeof arg === 'number') as number;
+    const preceding = before + text.slice(0, at);
+    return /(^|[.!?:]\**\s+)$/.test(preceding)
+      ? erasedAs.charAt(0).toUpperCase() + erasedAs.slice(1)
+      : erasedAs;
+  });
+}
+
 /** `text` with each lone part replaced, outside the other people's names that share it. */
 function withoutParts(text: string, patterns: Patterns, erasedAs: string): string {
   const { parts, others } = patterns;
   if (!parts) return text;
-  if (!others) return text.replace(parts, erasedAs);
+  if (!others) return replaced(text, parts, erasedAs);
   let out = '';
   let from = 0;
   for (const kept of text.matchAll(others)) {
-    out += text.slice(from, kept.index).replace(parts, erasedAs) + kept[0];
+    out += replaced(text.slice(from, kept.index), parts, erasedAs, out) + kept[0];
     from = kept.index + kept[0].length;
   }
-  return out + text.slice(from).replace(parts, erasedAs);
+  return out + replaced(text.slice(from), parts, erasedAs, out);
 }
 
 /** Whether a value (text, or JSON of any depth) names the person. */
@@ -281,7 +292,7 @@ export function scrubbed<T>(value: T, person: Person, pseudonym: string, erasedA
     const patterns = patternsOf(person);
     let text: string = value;
     for (const id of patterns.ids) text = text.replace(id, pseudonym);
-    if (patterns.words) text = text.replace(patterns.words, erasedAs);
+    if (patterns.words) text = replaced(text, patterns.words, erasedAs);
     text = withoutParts(text, patterns, erasedAs);
     return (text === value ? value : text) as T;
   }
@@ -299,5 +310,8 @@ export function scrubbed<T>(value: T, person: Person, pseudonym: string, erasedA
   return value;
 }
 
-/** A text stored with an erased person in it, as the partner reads it: their contact, not a tombstone. */
-export const forPartner = (text: string) => text.replaceAll(ERASED_TEXT, ERASED_FOR_PARTNER.contact);
+/** A sentence stored with an erased person in it, as the partner reads it: their contact, not a tombstone. */
+export const forPartner = (text: string) =>
+  text.includes(ERASED_TEXT)
+    ? replaced(text, new RegExp(escapeRegExp(ERASED_TEXT), 'g'), ERASED_FOR_PARTNER.contact)
+    : text;

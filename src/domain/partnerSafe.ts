@@ -1,5 +1,5 @@
 import { DECLINE_REASONS, type DeclineReason } from './decline.js';
-import { ERASED_TEXT, forPartner } from './erasure.js';
+import { ERASED_FOR_PARTNER, ERASED_TEXT, forPartner } from './erasure.js';
 import { LOST_REASONS, type LostReason, type Outcome } from './outcomes.js';
 
 /**
@@ -80,7 +80,8 @@ export function partnerSafeUpdate(
   return {
     accountName: handoff.accountName,
     partnerOrg: handoff.partnerOrg,
-    partnerContactName: forPartner(handoff.partnerContactName),
+    // A name, within a sentence: never capitalised.
+    partnerContactName: handoff.partnerContactName.replaceAll(ERASED_TEXT, ERASED_FOR_PARTNER.contact),
     aeName: namesTheAe(event) && !handoff.aeName.includes(ERASED_TEXT) ? handoff.aeName : null,
     partnerNextMove: forPartner(handoff.partnerNextMove ?? ''),
     partnerNextMoveDate: handoff.partnerNextMoveDate ?? null,

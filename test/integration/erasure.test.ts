@@ -181,6 +181,10 @@ describe('erasing a person on request', () => {
     expect(pseudonym).not.toBe('');
     await outboxDrained(h);
     expect(await traces(h, whole, [people.ae.id])).toEqual([]);
+    // The partner reads our team where our AE was named, not a tombstone.
+    const partner = JSON.stringify(h.slack.messages(channels.partner.id));
+    expect(partner).toContain('accepted. Our team is taking it forward with Priya Partnerova (');
+    expect(partner).not.toContain('(erased)');
     // Another AE whose id starts the same is untouched.
     expect(await everyRow(h)).toContain(people.owner.id);
     // The counts and durations stay: the metrics read the same, with the pseudonym in the AE's place.

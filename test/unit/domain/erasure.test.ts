@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   anywhere,
   ERASED_TEXT,
+  forPartner,
   inHandoff,
   type KnownPerson,
   names,
@@ -148,9 +149,15 @@ describe('scrubbing a value of a person', () => {
     expect(anywhere(lee).parts).toEqual([]);
   });
 
-  it('writes what the partner reads in place of the name in a partner post', () => {
+  it('writes what the partner reads in place of the name in a partner post, capitalised where a sentence starts', () => {
     expect(scrubbed('Thank you, Lee Park (Meridian).', named(['Lee Park']), 'ERASEDX', 'your contact')).toBe(
       'Thank you, your contact (Meridian).',
+    );
+    expect(
+      scrubbed('accepted. Jordan Seller is taking it forward', named(['Jordan Seller']), 'X', 'our team'),
+    ).toBe('accepted. Our team is taking it forward');
+    expect(forPartner(`${ERASED_TEXT} sends the dates; call ${ERASED_TEXT}.`)).toBe(
+      'Your contact sends the dates; call your contact.',
     );
   });
 
