@@ -12,17 +12,15 @@ import { oneInstallation } from './cliInstallation.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { tablesOf } from './db/engine.js';
-import { scopedTo } from './db/installationScope.js';
 import { postgresStorage, sqliteStorage } from './db/storage.js';
-import type { Db } from './db/types.js';
 import { createErasure } from './erasure/erase.js';
 import { planText, reportText } from './erasure/words.js';
 import { createLogger } from './logger.js';
 
 const USAGE =
   'Usage: npm run erase -- --person <Slack id | email | full name> [--apply] [--installation ID]\n' +
-  '  --person        who to erase: their Slack user id (U…), their email, or their name as written (a partner contact)\n' +
+  '  --person        who to erase: their Slack user id (U…), their email, or their name (a partner contact, an AE);\n' +
+  "                  a name that is part of two people's names, or one word that is nobody's, is refused\n" +
   '  --apply         erase (without it: list what would be erased, and change nothing)\n' +
   '  --installation  the workspace (T…) or org (E…), when the app serves several\n';
 

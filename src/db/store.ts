@@ -46,7 +46,8 @@ const COMPACT = Symbol('compact');
 
 /**
  * Rewrites the SQLite file whole and empties its WAL (`VACUUM`, then a truncating checkpoint), so that nothing removed
- * can be read back from the file (issue 57's erasure). Nothing on Postgres (its VACUUM is autovacuum's) or on a
+ * can be read back from the file (issue 57's erasure). Nothing on Postgres, where that takes a VACUUM FULL of each
+ * table touched, which locks it against the app (the erasure's report says so: erasure/unreachable.ts), or on a
  * database opened for reading. Blocks this process's writes while it runs: a second or so for 100 MB.
  */
 export async function compactFile(exec: object): Promise<boolean> {

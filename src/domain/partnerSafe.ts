@@ -1,4 +1,5 @@
 import { DECLINE_REASONS, type DeclineReason } from './decline.js';
+import { ERASED_FOR_PARTNER, ERASED_TEXT, forPartner } from './erasure.js';
 import { LOST_REASONS, type LostReason, type Outcome } from './outcomes.js';
 
 /**
@@ -75,12 +76,14 @@ export function partnerSafeUpdate(
       : event === 'lost'
         ? LOST_REASONS[lostReason ?? 'other'].partnerSafe
         : undefined;
+  // A person erased on request (domain/erasure.ts) is their contact to the partner, and an erased AE our team.
   return {
     accountName: handoff.accountName,
     partnerOrg: handoff.partnerOrg,
-    partnerContactName: handoff.partnerContactName,
-    aeName: namesTheAe(event) ? handoff.aeName : null,
-    partnerNextMove: handoff.partnerNextMove ?? '',
+    // A name, within a sentence: never capitalised.
+    partnerContactName: handoff.partnerContactName.replaceAll(ERASED_TEXT, ERASED_FOR_PARTNER.contact),
+    aeName: namesTheAe(event) && !handoff.aeName.includes(ERASED_TEXT) ? handoff.aeName : null,
+    partnerNextMove: forPartner(handoff.partnerNextMove ?? ''),
     partnerNextMoveDate: handoff.partnerNextMoveDate ?? null,
     event,
     ...(reasonWording ? { reasonWording } : {}),

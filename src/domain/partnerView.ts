@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { isoDateIn } from './businessDays.js';
 import { isDeclineReason } from './decline.js';
+import { forPartner } from './erasure.js';
 import { isLostReason, type Outcome } from './outcomes.js';
 import { type PartnerSafeUpdate, type PartnerStage, partnerSafeUpdate } from './partnerSafe.js';
 import { zoneFor } from './zones.js';
@@ -300,7 +301,7 @@ export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}):
   // date not passed where it is read (a step "by Tue 2 Dec" read on the 3rd is no longer true: it is held back).
   const stepAhead = !check.today || !h.firstStepDue || h.firstStepDue >= check.today;
   if (state.stage === 'accepted' && state.acceptedNow && h.firstStep && h.firstStepDue && stepAhead)
-    view.nextStep = { text: h.firstStep, due: h.firstStepDue };
+    view.nextStep = { text: forPartner(h.firstStep), due: h.firstStepDue };
   return view;
 }
 

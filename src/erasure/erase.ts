@@ -7,6 +7,8 @@ import {
   editableKey,
   eraseRow,
   type Found,
+  knownPersons,
+  type NamedRow,
   namesOfIds,
   openHandoffsOf,
   postedHistory,
@@ -18,7 +20,18 @@ import {
 import { enqueue } from '../db/repositories/outbox.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
 import { compactFile } from '../db/store.js';
-import { type Person, personOf, pseudonymOf, scrubbed, withNames } from '../domain/erasure.js';
+import {
+  ERASED_FOR_PARTNER,
+  ERASED_TEXT,
+  inHandoff,
+  inRow,
+  names,
+  type Person,
+  personOf,
+  pseudonymOf,
+  resolveName,
+  withNames,
+} from '../domain/erasure.js';
 import type { Logger } from '../logger.js';
 import { unreachable } from './unreachable.js';
 
@@ -46,8 +59,13 @@ export interface ErasureDeps {
 export interface ErasurePlan {
   person: Person;
   found: Found[];
-  /** The handoffs whose rows name them: their messages are brought up to date. */
+  /**
+   * The handoffs whose rows name them: their messages are brought up to date, and a part of their name alone is them
+   * there (domain/erasure.ts `inHandoff`).
+   */
   handoffIds: number[];
+  /** The handoffs whose AE they are: the partner reads "our team" for them there, "your contact" elsewhere. */
+  aeOf: number[];
   /** Why it cannot be applied yet, each with what to do first; empty: it can. */
   blockers: string[];
   /** What it cannot reach, with what to do there. */
@@ -81,7 +99,8 @@ export function createErasure(deps: ErasureDeps) {
         let rowsChanged = 0;
         for (const { table, rows } of plan.found)
           for (const row of rows)
-            if (await eraseRow(tx, table, row, plan.person, pseudonym)) rowsChanged += 1;
+            if (await eraseRow(tx, table, row, personIn(plan, row), pseudonym, erasedAs(plan, row)))
+              rowsChanged += 1;
         // Every view of the handoffs re-renders from what is stored now (the DMs, the owner's notices, the partner
         // thread's parent); the history posts (thread replies) are edited to their redacted copy.
         for (const id of plan.handoffIds) await requestRefresh(tx, id, now);
@@ -97,7 +116,7 @@ export function createErasure(deps: ErasureDeps) {
             channel: post.channelKey,
             targetMessageKey: await editableKey(tx, post, now),
             // The row's payload, rewritten above without them.
-            payload: updateOf(scrubbed(post.payload, plan.person, pseudonym)),
+            payload: updateOf(post.payload),
             audience: post.audience,
             ...(post.handoffId === null ? {} : { handoffId: post.handoffId }),
           });
@@ -129,18 +148,30 @@ export function createErasure(deps: ErasureDeps) {
 /** Everything that names the person, what blocks the erasure, what it cannot reach. */
 async function planOf(deps: ErasureDeps, typed: string): Promise<{ problem: string } | ErasurePlan> {
   const { db } = deps;
-  const named = personOf(typed);
+  const typedAs = personOf(typed);
+  if ('problem' in typedAs) return typedAs;
+  const known = await knownPersons(db);
+  const named = resolveName(typedAs.person, known);
   if ('problem' in named) return named;
-  const person = withNames(named.person, await namesOfIds(db, named.person.ids));
+  const person = withNames(named.person, await namesOfIds(db, named.person.ids), known);
   const found = await rowsNaming(db, person);
   const handoffIds = [
     ...new Set(found.flatMap((f) => f.rows.flatMap((r) => (r.handoffId === null ? [] : [r.handoffId])))),
   ].sort((a, b) => a - b);
+  const aeOf = (found.find((f) => f.table === 'handoffs')?.rows ?? []).flatMap((row) =>
+    row.handoffId !== null &&
+    [row.values.ae_user_id, row.values.ae_name].some((v) =>
+      names(v, inHandoff(person, handoffIds, row.handoffId)),
+    )
+      ? [row.handoffId]
+      : [],
+  );
   const reach = await reachOf(db, handoffIds);
   return {
     person,
     found,
     handoffIds,
+    aeOf,
     blockers: await blockersOf(db, person),
     unreachable: unreachable(deps.config, person, reach, found),
   };
@@ -162,6 +193,17 @@ async function blockersOf(db: Db, person: Person): Promise<string[]> {
         ]
       : []),
   ];
+}
+
+/** The person as searched in this row: with the parts of their name where it or its handoff names them. */
+export const personIn = (plan: ErasurePlan, row: NamedRow) => inRow(plan.person, plan.handoffIds, row);
+
+/** What stands for them in this row: "(erased)"; in a message to the partner, what the partner knows them as. */
+function erasedAs(plan: ErasurePlan, row: NamedRow): string {
+  if (row.audience !== 'partner') return ERASED_TEXT;
+  return row.handoffId !== null && plan.aeOf.includes(row.handoffId)
+    ? ERASED_FOR_PARTNER.ours
+    : ERASED_FOR_PARTNER.contact;
 }
 
 /** What a chat.update of a posted message sends: its text and blocks (where it is, the outbox knows). */

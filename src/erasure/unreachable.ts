@@ -54,18 +54,29 @@ export function unreachable(
     lines.push(
       'Their own App Home in Slack shows what it showed last until they open it again (the app then shows it afresh).',
     );
-  lines.push(...backupLines(config));
+  lines.push(
+    ...backupLines(
+      config,
+      found.map((f) => f.table),
+    ),
+  );
   lines.push(
     'Logs: lines the app wrote before may name their Slack id; they are kept by whatever collects them.',
   );
   return lines;
 }
 
-function backupLines(config: Pick<Config, 'databaseUrl' | 'backups'>): string[] {
+/**
+ * The copies the database keeps beside its rows. On Postgres a rewritten or deleted row's old version stays in the
+ * table's files until the table is rewritten (VACUUM only marks its space reusable), and in the WAL until its segments
+ * are recycled (test/postgres/erasureFiles.test.ts).
+ */
+function backupLines(config: Pick<Config, 'databaseUrl' | 'backups'>, tables: readonly string[]): string[] {
   if (config.databaseUrl)
     return [
       'Backups: pg_dump or your provider’s backups keep the data until they age out on their schedule.',
-      'Postgres keeps the old versions of the rewritten rows on disk until VACUUM reclaims them (autovacuum does, usually within minutes; run VACUUM to be sure).',
+      `Postgres keeps the old versions of the rewritten and deleted rows in the table files: VACUUM and autovacuum mark their space for reuse without wiping it. To remove them, rewrite the tables, as their owner: VACUUM FULL ${tables.join(', ')}; (it locks each table against the app's reads and writes while it runs; pg_repack rewrites them without that lock), then CHECKPOINT;.`,
+      'Postgres’ WAL: the segments written before that hold the old rows until later checkpoints recycle them; a WAL archive, a replica and point-in-time backups keep them until they age out.',
     ];
   const backups = config.backups;
   if (!backups) return ['Backups: the app makes none (BACKUP_DIR unset); copies made by hand keep the data.'];

@@ -1,5 +1,5 @@
 import { names } from '../domain/erasure.js';
-import type { ErasurePlan, ErasureReport } from './erase.js';
+import { type ErasurePlan, type ErasureReport, personIn } from './erase.js';
 
 /**
  * The erasure's list and report, as the command line prints them and `/handoff erase` answers them (plain text that
@@ -17,7 +17,7 @@ export function planText(plan: ErasurePlan): string {
       ...new Set(
         found.flatMap((row) =>
           Object.entries(row.values)
-            .filter(([, value]) => names(value, plan.person))
+            .filter(([, value]) => names(value, personIn(plan, row)))
             .map(([column]) => column),
         ),
       ),
@@ -36,7 +36,7 @@ export function planText(plan: ErasurePlan): string {
 /** What was done, and what it could not reach. */
 export function reportText(report: ErasureReport): string {
   return [
-    `Erased: ${report.rowsChanged} row(s) rewritten or deleted; their Slack id is now ${report.pseudonym} everywhere, their name and email "(erased)".`,
+    `Erased: ${report.rowsChanged} row(s) rewritten or deleted; their Slack id is now ${report.pseudonym} everywhere, their name and email "(erased)" (the partner reads "your contact", or "our team" for our AE).`,
     `Slack: the messages of ${report.handoffsRefreshed} handoff(s) re-render without them, and ${report.messagesUpdated} earlier post(s) are edited (sent by the app's outbox).`,
     'The erasure is recorded (erasures) without who it was.',
     'Not reached (do these yourself):',

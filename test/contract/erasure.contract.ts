@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import {
   eraseRow,
+  knownPersons,
   namesOfIds,
   openHandoffsOf,
   programPartsNaming,
@@ -10,7 +11,7 @@ import {
   rowsNaming,
 } from '../../src/db/repositories/erasure.js';
 import type { Db } from '../../src/db/types.js';
-import { ERASED_TEXT, type Person } from '../../src/domain/erasure.js';
+import { ERASED_TEXT, inHandoff, type Person, withNames } from '../../src/domain/erasure.js';
 import { type Engine, eachTestOn } from './engine.js';
 import { addHandoff } from './seed.js';
 
@@ -22,8 +23,23 @@ export function erasureContract(engine: Engine): void {
     });
 
     const at = new Date('2026-11-23T15:04:05.678Z');
-    const ae: Person = { namedBy: 'slack_id', ids: ['U0AE'], words: ['Jordan Seller'] };
-    const contact: Person = { namedBy: 'name', ids: [], words: ['Ada_Lovelace%'] };
+    const ae: Person = {
+      namedBy: 'slack_id',
+      ids: ['U0AE'],
+      words: ['Jordan Seller'],
+      parts: [],
+      others: [],
+    };
+    const contact: Person = { namedBy: 'name', ids: [], words: ['Ada_Lovelace%'], parts: [], others: [] };
+    const named = (name: string): Person => ({
+      namedBy: 'name',
+      ids: [],
+      words: [name],
+      parts: [],
+      others: [],
+    });
+    const handoffsOf = (found: Awaited<ReturnType<typeof rowsNaming>>) =>
+      found.flatMap((f) => f.rows.map((r) => [f.table, r.handoffId]));
 
     it('finds the rows that name a person (a whole Slack id, a name in any case, in JSON too), with their keys', async () => {
       const named = await addHandoff(db, at, {
@@ -76,6 +92,50 @@ export function erasureContract(engine: Engine): void {
       const [follow] = (await rowsNaming(db, ae)).find((f) => f.table === 'handoff_followers')?.rows ?? [];
       await db.transaction((tx) => eraseRow(tx, 'handoff_followers', follow as never, ae, 'ERASED00000001'));
       expect(await db.select().from(t.handoffFollowers)).toEqual([]);
+    });
+
+    it('finds whole words only (any script, any case), and a part of a name only in the handoffs that name them (issue 77)', async () => {
+      const theirs = await addHandoff(db, at, {
+        status: 'declined',
+        partnerContactName: 'Lee Park',
+        riskNote: 'Lee sends workshop dates',
+      });
+      const other = await addHandoff(db, at, {
+        status: 'declined',
+        partnerContactName: 'Lee Chen',
+        riskNote: 'Lee sends the deck; accepted at Meridian',
+      });
+      const zoe = await addHandoff(db, at, { status: 'declined', partnerContactName: 'ZOË BRANDT' });
+      const known = await knownPersons(db);
+      expect(known).toEqual(
+        expect.arrayContaining([
+          { name: 'Lee Park', id: null, as: 'partner contact' },
+          { name: 'Lee Chen', id: null, as: 'partner contact' },
+          { name: 'Jordan Seller', id: 'U0AE', as: 'AE' },
+        ]),
+      );
+      const lee = withNames(named('Lee Park'), [], known);
+      const found = await rowsNaming(db, lee);
+      expect(handoffsOf(found)).toEqual([['handoffs', theirs]]);
+      const [row] = found[0]?.rows ?? [];
+      await db.transaction((tx) =>
+        eraseRow(tx, 'handoffs', row as never, inHandoff(lee, [theirs], theirs), 'ERASED00000001'),
+      );
+      const t = tablesOf(db);
+      const rows = await db
+        .select({ id: t.handoffs.id, contact: t.handoffs.partnerContactName, risk: t.handoffs.riskNote })
+        .from(t.handoffs)
+        .orderBy(t.handoffs.id);
+      expect(rows).toEqual([
+        { id: theirs, contact: ERASED_TEXT, risk: `${ERASED_TEXT} sends workshop dates` },
+        { id: other, contact: 'Lee Chen', risk: 'Lee sends the deck; accepted at Meridian' },
+        { id: zoe, contact: 'ZOË BRANDT', risk: null },
+      ]);
+      // Not the letters of "accepted" or "Meridian".
+      expect(await rowsNaming(db, named('Ted'))).toEqual([]);
+      expect(await rowsNaming(db, named('ian'))).toEqual([]);
+      // Found whatever the case of a letter outside ASCII (SQLite's LIKE folds ASCII only).
+      expect(handoffsOf(await rowsNaming(db, named('Zoë Brandt')))).toEqual([['handoffs', zoe]]);
     });
 
     it('names the open deals in their hands and the program parts that name them now; records an erasure', async () => {

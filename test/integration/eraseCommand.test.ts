@@ -36,18 +36,17 @@ describe('npm run erase', () => {
       timeout: 60_000,
     });
 
-  async function seed(status: 'declined' | 'sent') {
+  async function seed(status: 'declined' | 'sent', contacts = ['Ada Lovelace']) {
     const database = openDatabase(path);
     const at = new Date('2026-11-20T10:00:00Z');
     await database.db.transaction((tx) =>
-      tx.insert(tablesOf(tx).handoffs).values(
-        sentHandoffRow(at, {
-          sourceViewId: 'V0ERASE',
-          status,
-          partnerContactName: 'Ada Lovelace',
-          aeUserId: 'U0AE',
-        }),
-      ),
+      tx
+        .insert(tablesOf(tx).handoffs)
+        .values(
+          contacts.map((partnerContactName, i) =>
+            sentHandoffRow(at, { sourceViewId: `V0ERASE${i}`, status, partnerContactName, aeUserId: 'U0AE' }),
+          ),
+        ),
     );
     database.close();
   }
@@ -79,6 +78,16 @@ describe('npm run erase', () => {
       { requested_by: 'cli', named_by: 'name' },
     ]);
     database.close();
+  });
+
+  it('refuses a name that is two people’s, listing them, and changes nothing (issue 77 item 4)', async () => {
+    await seed('declined', ['Ada Lovelace', 'Ada King']);
+    const refused = run('--person', 'ada', '--apply');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(
+      '“ada” names more than one person: Ada King (partner contact); Ada Lovelace (partner contact).',
+    );
+    expect(contacts()).toEqual([{ c: 'Ada Lovelace' }, { c: 'Ada King' }]);
   });
 
   it('refuses an AE who still holds an open deal (exit 1), and a wrong command line (exit 2)', async () => {

@@ -37,8 +37,15 @@ async function history(h: Harness) {
     accountName: 'Northwind Logistics',
     partnerContactName: CONTACT,
     riskNote: `${CONTACT} prefers calls`,
+    // Her first name alone, where her full name stands: her too (issue 77 item 4). Read by the partner.
+    partnerNextMove: 'Priya sends the workshop dates.',
   });
-  const declined = await sendHandoff(h, { accountName: 'Contoso Freight', accountDomain: null });
+  // Another Priya, in a handoff that is not about her: not her. "accepted" and "Meridian" hold no name.
+  const declined = await sendHandoff(h, {
+    accountName: 'Contoso Freight',
+    accountDomain: null,
+    whyPartner: 'Priya Sharma at Meridian ran the migration, accepted by Contoso.',
+  });
   await acceptInDm(h, won.handoff, won.dm);
   await declineInDm(h, declined.handoff, declined.dm, 'timing', NOTE);
   await clickOutcome(h, 'won', won.handoff.id);
@@ -113,9 +120,14 @@ describe('erasing a person on request', () => {
 
     // Only the admins may.
     expect(await erase(h, CONTACT, people.member)).toContain('Only');
+    // A word that is nobody's whole name is refused, and changes nothing (issue 77 item 4).
+    expect(await erase(h, '--apply Ted')).toContain('“Ted” is too short to be a person');
+    expect((await h.database.db.select().from(h.tables.erasures)).length).toBe(0);
     const listed = await erase(h, CONTACT);
     expect(listed).toContain('Erasure of a person named by a name: ');
-    expect(listed).toMatch(/handoffs: 1 row\(s\), in partner_contact_name, risk_note/);
+    expect(listed).toMatch(
+      /handoffs: 1 row\(s\), in partner_contact_name, partner_next_move, risk_note, first_step/,
+    );
     expect(listed).toContain('Nothing changed.');
 
     expect(await traces(h, /Priya Partnerova/i)).toContain('rows');
@@ -126,10 +138,21 @@ describe('erasing a person on request', () => {
     expect(report).toContain(
       h.engine === 'sqlite'
         ? 'Backups: the app makes none'
-        : 'Postgres keeps the old versions of the rewritten rows',
+        : 'rewrite the tables, as their owner: VACUUM FULL handoffs, drafts, handoff_events, outbox;',
     );
     await outboxDrained(h);
-    expect(await traces(h, /Priya Partnerova/i)).toEqual([]);
+    expect(await traces(h, /Priya Partnerova|Priya sends/i)).toEqual([]);
+    // The other Priya, and the words around the names, are as they were.
+    const rows = await everyRow(h);
+    expect(rows).toContain('Priya Sharma at Meridian ran the migration, accepted by Contoso.');
+    expect(rows).toContain('(erased) sends the workshop dates.');
+    // The partner reads their contact, not a tombstone, in the thread's parent and its replies.
+    const partner = JSON.stringify(h.slack.messages(channels.partner.id));
+    expect(partner).toContain('brought by your contact (');
+    expect(partner).toContain(
+      'taking it forward with your contact (Meridian Cloud Consulting). *Next:* Intro call with your contact by',
+    );
+    expect(partner).not.toContain('(erased)');
     // Recorded without who it was.
     const [record] = await h.database.db.select().from(h.tables.erasures);
     expect(record).toMatchObject({ requestedBy: people.owner.id, namedBy: 'name' });
@@ -158,6 +181,10 @@ describe('erasing a person on request', () => {
     expect(pseudonym).not.toBe('');
     await outboxDrained(h);
     expect(await traces(h, whole, [people.ae.id])).toEqual([]);
+    // The partner reads our team where our AE was named, not a tombstone.
+    const partner = JSON.stringify(h.slack.messages(channels.partner.id));
+    expect(partner).toContain('accepted. Our team is taking it forward with Priya Partnerova (');
+    expect(partner).not.toContain('(erased)');
     // Another AE whose id starts the same is untouched.
     expect(await everyRow(h)).toContain(people.owner.id);
     // The counts and durations stay: the metrics read the same, with the pseudonym in the AE's place.

@@ -15,7 +15,15 @@ import {
 } from 'drizzle-orm';
 
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { type NamedBy, names, type Person, scrubbed } from '../../domain/erasure.js';
+import {
+  anywhere,
+  ERASED_TEXT,
+  type KnownPerson,
+  type NamedBy,
+  names,
+  type Person,
+  scrubbed,
+} from '../../domain/erasure.js';
 import { OPEN_STATUSES } from '../../domain/lifecycleState.js';
 import type { Executor, Tx } from '../client.js';
 import { isPostgres, tablesByName, tablesOf } from '../engine.js';
@@ -30,6 +38,8 @@ export interface NamedRow {
   key: Record<string, unknown>;
   values: Record<string, unknown>;
   handoffId: number | null;
+  /** Who reads the message the row is (a table with an `audience`): the partner reads their own words for them. */
+  audience?: 'internal' | 'partner';
 }
 
 export interface Found {
@@ -54,45 +64,92 @@ const columnNamed = (table: Table, name: string) => columnsOf(table).find(([, c]
 const columnsNamed = (table: Table, names: readonly string[]) =>
   names.map((name) => columnNamed(table, name)).filter((c): c is [string, Column] => c !== undefined);
 
-/** `column` (any type, JSON too) contains `term`, ignoring case. */
+/**
+ * `column` (any type, JSON too) may contain `term`: ignoring the case of ASCII letters (SQLite's LIKE folds no other),
+ * any one character for a letter beyond ASCII (Ë for ë), any spaces between words. `names` then decides.
+ */
 function contains(exec: Executor, column: Column, term: string): SQL {
-  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const escaped = term.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+  const pattern = `%${[...escaped]
+    .map((c) => (c.charCodeAt(0) > 0x7f ? '_' : c))
+    .join('')
+    .replace(/\s+/g, '%')}%`;
   return isPostgres(exec)
     ? sql`(${column})::text ilike ${pattern} escape '\\'`
     : sql`cast(${column} as text) like ${pattern} escape '\\'`;
 }
 
-/**
- * Every row of every table of the inventory (db/personalData.ts) whose personal columns name the person, with its key.
- * The database narrows by text (ignoring case); `names` then keeps the rows that really do (a whole Slack id only).
- */
-export async function rowsNaming(exec: Executor, person: Person): Promise<Found[]> {
-  const byName = tablesByName(exec);
-  const terms = [...person.ids, ...person.words];
-  const found: Found[] = [];
-  for (const [name, entry] of Object.entries(PERSONAL_DATA)) {
-    const table = byName[name];
-    if (!table || entry.personal.length === 0 || terms.length === 0) continue;
-    const personal = columnsNamed(table, entry.personal);
-    const keys = columnsNamed(table, PRIMARY_KEYS[name] ?? []);
-    const handoff =
-      columnNamed(table, 'handoff_id') ?? (name === 'handoffs' ? columnNamed(table, 'id') : undefined);
-    const selection: Record<string, Column> = {};
-    for (const [, column] of [...keys, ...personal]) selection[column.name] = column;
-    if (handoff) selection.__handoff = handoff[1];
-    const where = or(...personal.flatMap(([, column]) => terms.map((term) => contains(exec, column, term))));
-    const rows = (await exec
-      .select(selection as Record<string, SQLiteColumn>)
-      .from(table as SQLiteTable)
-      .where(where)) as Record<string, unknown>[];
-    const naming = rows
-      .map((row) => ({
+/** Where a table's rows say which handoff they belong to (the handoffs' own id). */
+const handoffColumn = (name: string, table: Table) =>
+  columnNamed(table, 'handoff_id') ?? (name === 'handoffs' ? columnNamed(table, 'id') : undefined);
+
+/** The rows of one table whose personal columns name `person`, narrowed by the database then by `names`. */
+async function rowsOf(
+  exec: Executor,
+  name: string,
+  person: Person,
+  terms: readonly string[],
+  inHandoffs?: readonly number[],
+): Promise<NamedRow[]> {
+  const table = tablesByName(exec)[name];
+  const entry = PERSONAL_DATA[name];
+  if (!table || !entry || entry.personal.length === 0 || terms.length === 0) return [];
+  const personal = columnsNamed(table, entry.personal);
+  const keys = columnsNamed(table, PRIMARY_KEYS[name] ?? []);
+  const handoff = handoffColumn(name, table);
+  if (inHandoffs && (!handoff || inHandoffs.length === 0)) return [];
+  const audience = columnNamed(table, 'audience');
+  const selection: Record<string, Column> = {};
+  for (const [, column] of [...keys, ...personal]) selection[column.name] = column;
+  if (handoff) selection.__handoff = handoff[1];
+  if (audience) selection.__audience = audience[1];
+  const where = and(
+    or(...personal.flatMap(([, column]) => terms.map((term) => contains(exec, column, term)))),
+    inHandoffs && handoff ? inArray(handoff[1], [...inHandoffs]) : undefined,
+  );
+  const rows = (await exec
+    .select(selection as Record<string, SQLiteColumn>)
+    .from(table as SQLiteTable)
+    .where(where)) as Record<string, unknown>[];
+  return rows
+    .map(
+      (row): NamedRow => ({
         key: Object.fromEntries(keys.map(([, c]) => [c.name, row[c.name]])),
         values: Object.fromEntries(personal.map(([, c]) => [c.name, row[c.name]])),
         handoffId: typeof row.__handoff === 'number' ? row.__handoff : null,
-      }))
-      .filter((row) => Object.values(row.values).some((value) => names(value, person)));
-    if (naming.length > 0) found.push({ table: name, rows: naming });
+        ...(row.__audience === 'partner' || row.__audience === 'internal'
+          ? { audience: row.__audience }
+          : {}),
+      }),
+    )
+    .filter((row) => Object.values(row.values).some((value) => names(value, person)));
+}
+
+/**
+ * Every row of every table of the inventory (db/personalData.ts) whose personal columns name the person, with its key:
+ * first by their ids, full names and emails anywhere; then, in the handoffs those rows belong to, by a part of their
+ * name alone (domain/erasure.ts `inHandoff`).
+ */
+export async function rowsNaming(exec: Executor, person: Person): Promise<Found[]> {
+  const whole = anywhere(person);
+  const found: Found[] = [];
+  for (const name of Object.keys(PERSONAL_DATA)) {
+    const rows = await rowsOf(exec, name, whole, [...whole.ids, ...whole.words]);
+    if (rows.length > 0) found.push({ table: name, rows });
+  }
+  const scope = [
+    ...new Set(found.flatMap((f) => f.rows.flatMap((r) => (r.handoffId === null ? [] : [r.handoffId])))),
+  ];
+  if (person.parts.length === 0 || scope.length === 0) return found;
+  const keyOf = (row: NamedRow) => JSON.stringify(row.key);
+  for (const name of Object.keys(PERSONAL_DATA)) {
+    const more = await rowsOf(exec, name, person, [...whole.ids, ...whole.words, ...person.parts], scope);
+    const entry = found.find((f) => f.table === name);
+    const known = new Set((entry?.rows ?? []).map(keyOf));
+    const added = more.filter((row) => !known.has(keyOf(row)));
+    if (added.length === 0) continue;
+    if (entry) entry.rows.push(...added);
+    else found.push({ table: name, rows: added });
   }
   return found;
 }
@@ -109,8 +166,9 @@ function keyed(table: Table, key: Record<string, unknown>): SQL | undefined {
 }
 
 /**
- * Rewrites one row without the person (`scrubbed`), or deletes it (a present-state row: a cover, a follow, an App
- * Home). Returns whether it changed.
+ * Rewrites one row without the person (`scrubbed`, their names as `erasedAs`), or deletes it (a present-state row: a
+ * cover, a follow, an App Home). `person` as searched in this row (domain/erasure.ts `inHandoff`). Returns whether it
+ * changed.
  */
 export async function eraseRow(
   tx: Tx,
@@ -118,6 +176,7 @@ export async function eraseRow(
   row: NamedRow,
   person: Person,
   pseudonym: string,
+  erasedAs: string = ERASED_TEXT,
 ): Promise<boolean> {
   const target = tablesByName(tx)[table];
   if (!target) return false;
@@ -128,7 +187,7 @@ export async function eraseRow(
   }
   const set: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(row.values)) {
-    const after = scrubbed(value, person, pseudonym);
+    const after = scrubbed(value, person, pseudonym, erasedAs);
     if (after !== value) set[(columnNamed(target, name) as [string, Column])[0]] = after;
   }
   if (Object.keys(set).length === 0) return false;
@@ -167,7 +226,9 @@ export async function programPartsNaming(exec: Executor, person: Person): Promis
   const latest: Record<string, { kind: string; key: string; body: unknown }> = {};
   for (const row of rows) latest[`${row.kind}\u0000${row.key}`] = row;
   return Object.values(latest)
-    .filter((part) => part.body !== null && (names(part.body, person) || person.ids.includes(part.key)))
+    .filter(
+      (part) => part.body !== null && (names(part.body, anywhere(person)) || person.ids.includes(part.key)),
+    )
     .map((part) => `${part.kind} ${part.key}`);
 }
 
@@ -180,6 +241,26 @@ export async function namesOfIds(exec: Executor, ids: readonly string[]): Promis
     .from(h)
     .where(inArray(h.aeUserId, [...ids]));
   return rows.map((r) => r.name);
+}
+
+/**
+ * The people the app knows by name, each once: the partner contacts and the AEs of the handoffs (an AE with their
+ * Slack id). A name typed to erase is one of them, or refused (domain/erasure.ts `resolveName`).
+ */
+export async function knownPersons(exec: Executor): Promise<KnownPerson[]> {
+  const { handoffs: h } = tablesOf(exec);
+  const contacts = await exec
+    .selectDistinct({ name: h.partnerContactName })
+    .from(h)
+    .orderBy(h.partnerContactName);
+  const aes = await exec
+    .selectDistinct({ name: h.aeName, id: h.aeUserId })
+    .from(h)
+    .orderBy(h.aeName, h.aeUserId);
+  return [
+    ...contacts.map((c) => ({ name: c.name, id: null, as: 'partner contact' })),
+    ...aes.map((a) => ({ name: a.name, id: a.id, as: 'AE' })),
+  ];
 }
 
 /** The erasure, recorded without the erased data. */

@@ -1,4 +1,5 @@
 import { commandReply } from '../../blocks/commandReplies.js';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { may } from '../../domain/permissions.js';
 import { planText, reportText } from '../../erasure/words.js';
 import type { CommandCall } from './call.js';
@@ -22,7 +23,8 @@ export async function eraseCommand({ deps, ctx, words, usage }: CommandCall): Pr
   const typed = (apply ? words.slice(1) : words).join(' ').trim();
   if (typed === '') return usage();
   const plan = await deps.erasure.plan(typed);
-  if ('problem' in plan) return commandReply.invalid(plan.problem);
+  // The problem may list people's names as stored (a refusal's candidates): shown, never read as markup.
+  if ('problem' in plan) return commandReply.invalid(escapeMrkdwn(plan.problem));
   if (!apply)
     return shortened(
       `${planText(plan)}\n\nNothing changed. To erase, type \`/handoff erase --apply ${typed}\`.`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import { DECLINE_REASON_CODES, DECLINE_REASONS, type DeclineReason } from '../../../src/domain/decline.js';
+import { ERASED_TEXT } from '../../../src/domain/erasure.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 import { decision, handoff, WORST_PATTERNS, worstHandoff, worstNote } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits } from './limits.js';
@@ -107,5 +108,32 @@ describe('partnerThreadParent and partnerUpdate: our AE is named only once they 
       afterDecline: true,
     };
     expect(partnerUpdate(update).text).toContain('taken forward after all. Sam Closer is taking it forward');
+  });
+});
+
+describe('a person erased on request, as the partner reads them (issue 77 item 4)', () => {
+  const erased = handoff({
+    partnerContactName: ERASED_TEXT,
+    aeName: ERASED_TEXT,
+    partnerNextMove: `${ERASED_TEXT} confirms the meeting.`,
+  });
+
+  it.each(['accepted', 'declined', 'won', 'lost', 'withdrawn'] as const)(
+    '%s: their contact is "your contact" and our erased AE "our team", never a tombstone',
+    (event) => {
+      const update = partnerSafeUpdate(erased, event, 'timing', 'timing');
+      const shown = JSON.stringify([partnerThreadParent(update), partnerUpdate(update)]);
+      expect(shown).not.toContain(ERASED_TEXT);
+      expect(shown).toContain('your contact (Meridian Cloud Consulting)');
+    },
+  );
+
+  it('brought by and thanked as their contact; our team takes it forward', () => {
+    const accepted = partnerSafeUpdate(erased, 'accepted');
+    expect(JSON.stringify(partnerThreadParent(accepted).blocks)).toContain('brought by your contact (');
+    expect(partnerUpdate(accepted).text).toContain('Our team is taking it forward with your contact (');
+    expect(partnerUpdate(partnerSafeUpdate(erased, 'declined', 'timing')).text).toContain(
+      'Thank you, your contact (',
+    );
   });
 });
