@@ -47,7 +47,7 @@ COPY --from=build /app/dist dist
 COPY package.json manifest.json ./
 COPY migrations migrations
 COPY migrations-pg migrations-pg
-COPY scripts/build-if-needed.mjs scripts/
+COPY scripts/build-if-needed.mjs scripts/node-version.mjs scripts/
 USER handoff
 # The SQLite file, its -wal and its lock live here; back up from here (docs/deploy.md).
 VOLUME /data

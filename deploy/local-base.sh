@@ -7,10 +7,13 @@
 #
 #   sudo bash deploy/local-base.sh [TAG]      # default TAG localhost/cosell-handoff-base:24
 #
-# Needs root, podman and debootstrap (apt-get install -y podman buildah debootstrap). NODE_VERSION (default 24.21.0)
-# and NPM_VERSION (default 11) choose the versions; BASE_CACHE_DIR (default /var/tmp/cosell-handoff-base) keeps the
-# Debian tree between runs; DEBIAN_MIRROR (default http://deb.debian.org/debian) is where debootstrap reads it.
-# podman reads its settings as usual (CONTAINERS_CONF: the drill's own, with runc and lower ulimits).
+# Needs root, podman and debootstrap, and runc where the kernel has hybrid (v1) cgroups (apt-get install -y podman
+# buildah debootstrap runc). NODE_VERSION (default 24.21.0) and NPM_VERSION (default 11) choose the versions;
+# BASE_CACHE_DIR (default /var/tmp/cosell-handoff-base) keeps the Debian tree between runs; DEBIAN_MIRROR (default
+# http://deb.debian.org/debian) is where debootstrap reads it.
+# The build's RUN step runs on runc when it is installed: crun, podman's default on Debian 12, refuses hosts with
+# hybrid cgroups ("crun: ... cgroup ..."), and runc runs it everywhere crun does. With CONTAINERS_CONF set (the
+# drill's own), podman's settings choose instead.
 # Real deployments do not need this: they build FROM node:24-bookworm-slim.
 set -euo pipefail
 
@@ -28,10 +31,14 @@ if [[ $(id -u) != 0 ]]; then
 fi
 for tool in podman debootstrap; do
   if ! command -v "$tool" >/dev/null; then
-    echo "local-base.sh: $tool is missing: apt-get install -y podman buildah debootstrap" >&2
+    echo "local-base.sh: $tool is missing: apt-get install -y podman buildah debootstrap runc" >&2
     exit 1
   fi
 done
+runtime=()
+if [[ -z ${CONTAINERS_CONF:-} ]] && command -v runc >/dev/null; then
+  runtime=(--runtime runc)
+fi
 
 # 1. Debian bookworm, the distribution of node:24-bookworm-slim, made once and kept.
 if ! podman image exists "$debian"; then
@@ -72,5 +79,11 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
 ENV NODE_VERSION=$node_version
 CMD ["node"]
 EOF
-podman build --quiet --network host -t "$tag" "$work" >/dev/null
+if ! podman "${runtime[@]}" build --quiet --network host -t "$tag" "$work" >/dev/null; then
+  if [[ ${#runtime[@]} -eq 0 ]]; then
+    echo "local-base.sh: podman build failed. If crun said it could not set up cgroups, install runc" \
+      "(apt-get install -y runc) and run this again: it is used when installed." >&2
+  fi
+  exit 1
+fi
 echo "$tag"

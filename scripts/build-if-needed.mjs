@@ -12,14 +12,19 @@
  * - It is older but TypeScript is not installed: says so and runs what is built as it is (times can be off after a
  *   copy that does not keep them; refusing would stop a working deployment for that).
  *
+ * First of all, the Node.js is checked against package.json's engines (node-version.mjs): an older one exits 1 with
+ * one line saying what is needed, instead of the app's stack trace.
+ *
  * What the build prints goes to stderr, so that a command's own output (the manifest, the CSV) is all of its stdout.
- * Plain JavaScript with no dependency, so that it runs before anything is built.
+ * Plain JavaScript with no dependency, so that it runs before anything is built, on any Node.js.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { checkNodeVersion } from './node-version.mjs';
 
 const root = process.cwd();
+checkNodeVersion(join(root, 'package.json'));
 const entry = process.argv[2] ?? 'dist/main.js';
 const target = join(root, entry);
 const tsc = join(root, 'node_modules', '.bin', 'tsc');

@@ -4,8 +4,8 @@ import { answerFailure, failureKind } from './handlers/failures.js';
 import type { HandlerDeps } from './handlers/index.js';
 import { registerHandlers } from './handlers/index.js';
 import { foreignRequest, namedIds } from './handlers/installation.js';
-import { stripNul } from './handlers/nul.js';
 import { tellIfLate } from './handlers/saved.js';
+import { stripUnstorable } from './handlers/unstorable.js';
 import { INSTALL_PATH, type Installation, type Installs, OAUTH_REDIRECT_PATH } from './install/oauth.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
@@ -193,11 +193,12 @@ export function buildApp(deps: AppDeps): App {
   const answered = watchAnswers(app, deps);
 
   // A request Slack signed for another installation of the app (another workspace, another app): ignored, logged.
-  // What is ours loses any NUL character before a listener reads it (Postgres refuses them: handlers/nul.ts).
+  // What is ours loses any NUL or lone surrogate before a listener reads it (Postgres refuses them:
+  // handlers/unstorable.ts).
   app.use(async (args) => {
     const why = foreignRequest(args.body, startup);
-    if (why === undefined && stripNul(args.body) > 0)
-      logger.info('NUL characters removed from a Slack request');
+    if (why === undefined && stripUnstorable(args.body) > 0)
+      logger.info('NUL characters or lone surrogates removed from a Slack request');
     if (why === undefined) return args.next();
     logger.warn(
       { ...namedIds(args.body), why },

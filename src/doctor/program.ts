@@ -1,6 +1,6 @@
 import { currentProgram, programRevision } from '../db/repositories/program.js';
 import { businessDayHours } from '../escalation/policies.js';
-import { programHolds, settingsParts } from '../program/importOnce.js';
+import { asImported, programHolds, settingsParts } from '../program/importOnce.js';
 import { SINGLE } from '../program/kinds.js';
 import { programStateOf } from '../program/state.js';
 import type { Check, DoctorContext, Finding } from './types.js';
@@ -86,7 +86,18 @@ async function checkProgram(ctx: DoctorContext): Promise<Finding[]> {
       status: 'pass',
       text: `The next start reads ${pending.join(', ')} into the program, once.`,
     });
-  for (const setting of ignored)
+  // A fresh install sets ADMIN_USER_IDS as the README says and its first start reads it in: nothing to warn of.
+  const read = ignored.filter((setting) => asImported(setting, parts, rows));
+  if (read.length > 0) {
+    const one = read.length === 1 && !read[0]?.includes(',');
+    findings.push({
+      status: 'pass',
+      text: one
+        ? `${read.join(', ')} was read into the program at its first start and is not read again: edit it in Slack (App Home → The program). It may be removed from the environment.`
+        : `${read.join(', ')} were read into the program at its first start and are not read again: edit them in Slack (App Home → The program). They may be removed from the environment.`,
+    });
+  }
+  for (const setting of ignored.filter((s) => !read.includes(s)))
     findings.push({
       status: 'warn',
       text: `${setting} is set, but the program holds what it says: it is no longer read.`,

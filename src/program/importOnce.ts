@@ -101,10 +101,43 @@ export function programHolds(
     : held.some((r) => r.kind === kind && r.key === key);
 }
 
+/** JSON text with its objects' keys sorted: jsonb gives them back in its own order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+
+/**
+ * Whether every part `setting` gives is held by the program as a start read it in: its newest entry is that import,
+ * with the same body. Then the setting says what the program holds (a fresh install's ADMIN_USER_IDS, as the README
+ * has it set): not read again, and nothing to warn of. Otherwise the program was edited since, and the setting says
+ * what is no longer so.
+ */
+export function asImported(
+  setting: string,
+  parts: readonly Imported[],
+  held: readonly { kind: string; key: string; actor: string; note: string | null; body: unknown }[],
+): boolean {
+  return parts
+    .filter((p) => p.setting === setting)
+    .every((p) => {
+      const row = held.find((r) => r.kind === p.kind && r.key === p.key);
+      return (
+        row !== undefined &&
+        row.actor === 'import' &&
+        row.note === `imported from ${setting}` &&
+        canonical(row.body) === canonical(p.body)
+      );
+    });
+}
+
 /**
  * Imports, once, each part the program does not hold yet from the settings that gave it before (a part of the
  * program is never overwritten by a setting: once it is data, Slack is where it is edited). Open handoffs of an
- * imported policy are pinned to its imported version. Returns what it imported, and the settings it no longer reads.
+ * imported policy are pinned to its imported version. Returns what it imported, and the settings it no longer reads
+ * that say something else than the program now holds (one that still says what was read in is no news: asImported).
  */
 export async function importSettingsOnce(deps: {
   db: Db;
@@ -137,7 +170,10 @@ export async function importSettingsOnce(deps: {
       imported.add(part.setting);
       if (part.kind === 'policy') await repinOpenHandoffs(tx, part.key, version, OPEN_STATUSES);
     }
-    return { imported: [...imported], ignored: [...ignored].filter((s) => !imported.has(s)) };
+    return {
+      imported: [...imported],
+      ignored: [...ignored].filter((s) => !imported.has(s) && !asImported(s, parts, held)),
+    };
   });
   if (result.imported.length > 0)
     deps.logger.info(

@@ -72,7 +72,8 @@ describe('npm start builds only when it must and can (scripts/build-if-needed.mj
     for (const file of ['tsconfig.json', 'tsconfig.build.json', 'src/main.ts', 'src/db/client.ts'])
       utimesSync(join(dir, file), ago(60), ago(60));
     mkdirSync(join(dir, 'scripts'));
-    copyFileSync(join(root, 'scripts', 'build-if-needed.mjs'), join(dir, 'scripts', 'build-if-needed.mjs'));
+    for (const file of ['build-if-needed.mjs', 'node-version.mjs'])
+      copyFileSync(join(root, 'scripts', file), join(dir, 'scripts', file));
     installTsc();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
@@ -10,6 +11,8 @@ import { appendProgramEntry } from '../../src/db/repositories/program.js';
 import { partnerChannels } from '../../src/db/schema.js';
 import { type DoctorReport, runDoctor } from '../../src/doctor/run.js';
 import { manifestBotScopes } from '../../src/doctor/slackToken.js';
+import { createLogger } from '../../src/logger.js';
+import { importSettingsOnce } from '../../src/program/importOnce.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
@@ -448,5 +451,78 @@ describe('npm run doctor', () => {
     expect(read.join('\n')).not.toMatch(
       /ADMIN_USER_IDS|ESCALATION_MANAGERS|_CHANNEL_ID|DEFAULT_TIMEZONE|CLOSURE_DATES/,
     );
+  });
+});
+
+describe('npm run doctor after the first start of a fresh install (issue 77 item 18)', () => {
+  it('says that the settings the start read in once may go, rather than warning that they are not read', async () => {
+    // The README has a fresh install set ADMIN_USER_IDS; its first start reads it (and the managers) into the program.
+    const settings = {
+      ADMIN_USER_IDS: people.owner.id,
+      ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}`,
+    };
+    const h = await startHarness({ env: settings });
+    try {
+      const report = await runDoctor({
+        env: {
+          SLACK_BOT_TOKEN: h.slack.token,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: h.slack.apiUrl,
+          DATABASE_PATH: h.config.databasePath,
+          ...settings,
+        },
+        clock: h.clock,
+      });
+      const found = check(report, 'The program').findings;
+      expect(found.filter((f) => !f.startsWith('pass The program:'))).toEqual([
+        'pass ESCALATION_MANAGERS, ADMIN_USER_IDS, REVOPS_USER_IDS were read into the program at its first start and are not read again: edit them in Slack (App Home → The program). They may be removed from the environment.',
+      ]);
+      // Changed since (the program is edited in Slack), a setting still set is a warning: it says what is no longer so.
+      const changed = await runDoctor({
+        env: {
+          SLACK_BOT_TOKEN: h.slack.token,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: h.slack.apiUrl,
+          DATABASE_PATH: h.config.databasePath,
+          ...settings,
+          ADMIN_USER_IDS: people.member.id,
+        },
+        clock: h.clock,
+      });
+      expect(
+        check(changed, 'The program').findings.filter((f) => !f.startsWith('pass The program:')),
+      ).toEqual([
+        'pass ESCALATION_MANAGERS was read into the program at its first start and is not read again: edit it in Slack (App Home → The program). It may be removed from the environment.',
+        'warn ADMIN_USER_IDS, REVOPS_USER_IDS is set, but the program holds what it says: it is no longer read.',
+      ]);
+      // A later start's log, the same way: no warning for settings that say what was read in, one for the changed one.
+      const later = async (adminUserIds: string[]) => {
+        const lines: string[] = [];
+        const logger = createLogger(
+          'info',
+          new Writable({
+            write(chunk, _encoding, done) {
+              lines.push(String(chunk));
+              done();
+            },
+          }),
+        );
+        const config = { ...h.config, adminUserIds };
+        const { ignored } = await importSettingsOnce({
+          db: h.database.db,
+          config,
+          logger,
+          now: h.clock.now(),
+        });
+        return { ignored, warned: lines.filter((line) => line.includes('"level":40')).length };
+      };
+      expect(await later([people.owner.id])).toEqual({ ignored: [], warned: 0 });
+      expect(await later([people.member.id])).toEqual({
+        ignored: ['ADMIN_USER_IDS, REVOPS_USER_IDS'],
+        warned: 1,
+      });
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -11,10 +11,16 @@ import { channels, people, TEAM } from '../support/people.js';
  * Issue 50 item 26: a NUL character (U+0000) in what a person types or Slack sends. SQLite stored it and Postgres
  * refused it ("something went wrong on our side"); a SQLite file holding one could not be moved. It is removed at the
  * edge, on both engines: from a modal submission, a slash command's text and an event. What was typed around it stays.
+ * Issue 77 item 20: a lone UTF-16 surrogate (half of a character, as a cut emoji leaves) likewise: Postgres refused it
+ * in JSON, SQLite stored it there (and a U+FFFD in a text column). A whole emoji (a surrogate pair) is kept.
  */
 
 const NUL = '\u0000';
-const holdsNul = (value: unknown) => JSON.stringify(value).includes('\\u0000');
+/** Halves of 😀 (U+1F600, \ud83d\ude00) on their own. */
+const HIGH = '\ud83d';
+const LOW = '\ude00';
+/** A NUL, a lone surrogate (JSON.stringify escapes one), or the U+FFFD a text column put in its place. */
+const holdsNul = (value: unknown) => /\\u0000|\\ud[89a-f]|\ufffd/i.test(JSON.stringify(value));
 
 describe('NUL characters in what Slack sends', () => {
   let h: Harness;
@@ -22,21 +28,21 @@ describe('NUL characters in what Slack sends', () => {
     await h.stop();
   });
 
-  it('a packet and a decline note typed with NUL are saved without it, and read as typed around it', async () => {
+  it('a packet and a decline note typed with NUL or a lone surrogate are saved without it, and read as typed around it', async () => {
     h = await startHarness({ env: QUIET });
     const { handoff } = await sendHandoff(h, {
-      ...account(`North${NUL}wind Freight`),
-      whyPartner: `They ran the migration${NUL} last quarter.`,
+      ...account(`North${NUL}wind Freight${HIGH}`),
+      whyPartner: `They ran the migration${NUL} last quarter${LOW}. 😀`,
     });
     expect(handoff.accountName).toBe('Northwind Freight');
-    expect(handoff.whyPartner).toBe('They ran the migration last quarter.');
+    expect(handoff.whyPartner).toBe('They ran the migration last quarter. 😀');
     expect(holdsNul(handoff)).toBe(false);
     await outboxDrained(h);
     const answer = await h.interact(
       declineSubmission({
         handoffId: handoff.id,
         reason: 'timing',
-        note: `Not${NUL} this quarter`,
+        note: `Not${NUL} this${HIGH} quarter${LOW}`,
         user: aeUser,
       }),
     );
@@ -52,12 +58,13 @@ describe('NUL characters in what Slack sends', () => {
     expect(rows.filter(holdsNul)).toEqual([]);
   });
 
-  it('a slash command’s text and an event’s text lose their NUL too', async () => {
+  it('a slash command’s text and an event’s text lose their NUL (the event its lone surrogate) too', async () => {
     // Partner help on (`/handoff ask`): its channel is the internal one of the fake workspace.
     h = await startHarness({ env: { ...QUIET, PARTNER_HELP_CHANNEL_ID: channels.internal.id } });
     await sendHandoff(h, account('Status Nul'));
     await outboxDrained(h);
-    // `/handoff ask` opens its modal with the account as typed around the NUL.
+    // `/handoff ask` opens its modal with the account as typed around the NUL. (A form-encoded command cannot carry a
+    // lone surrogate: UTF-8 has none, the sender's encoder makes it U+FFFD. JSON can, as an escape: the event below.)
     const ask = await h.command({ user_id: people.ae.id, text: `ask North${NUL}wind` });
     expect(ask.status).toBe(200);
     const opened = await waitFor(
@@ -69,7 +76,10 @@ describe('NUL characters in what Slack sends', () => {
     expect(holdsNul(opened.args)).toBe(false);
     const events = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
     events.subscribe(h.eventsUrl, SIGNING_SECRET);
-    const away = slackEvent.userStatusChanged(people.ae, { text: `Vaca${NUL}tion`, emoji: ':palm_tree:' });
+    const away = slackEvent.userStatusChanged(people.ae, {
+      text: `Vaca${NUL}tion${HIGH}`,
+      emoji: ':palm_tree:',
+    });
     expect((await events.deliver(away)).status).toBe(200);
     await waitForDm(h, people.author.id, 'is away', 'the owner told');
     const escalated = (await h.database.db.select().from(h.tables.handoffEvents)).filter(

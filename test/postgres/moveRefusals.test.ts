@@ -9,11 +9,11 @@ import {
   CopyFailedError,
   CopyMismatchError,
   MoveRefusedError,
-  NulCharacterError,
   PostgresNewerError,
   PostgresUnavailableError,
   SourceShapeError,
   TargetNotEmptyError,
+  UnstorableCharacterError,
 } from '../../src/db/pg/moveErrors.js';
 import { tablePairs } from '../../src/db/pg/moveTables.js';
 import { moveToPostgres } from '../../src/db/pg/moveToPostgres.js';
@@ -207,8 +207,8 @@ describe('migrate-to-postgres refuses, and rolls back', () => {
       { table: 'outbox', row: { id: outboxId }, column: 'payload' },
     ]) {
       const move = moveToPostgres({ sourcePath: path, targetUrl: url });
-      await expect(move).rejects.toThrow(NulCharacterError);
-      const error = (await move.catch((e: unknown) => e)) as NulCharacterError;
+      await expect(move).rejects.toThrow(UnstorableCharacterError);
+      const error = (await move.catch((e: unknown) => e)) as UnstorableCharacterError;
       expect(error).toMatchObject(expected);
       expect(error.message).toContain(
         `The row of ${expected.table} where id = ${expected.row.id} holds a NUL character (U+0000) in its column ${expected.column}`,
@@ -230,6 +230,39 @@ describe('migrate-to-postgres refuses, and rolls back', () => {
     await moveToPostgres({ sourcePath: path, targetUrl: url });
     const [row] = (await pool.query('select account_name from handoffs where id = $1', [handoffId])).rows;
     expect(row.account_name).toBe('Northwind');
+  });
+
+  it('names a row holding a lone surrogate and the statement that removes it; the fixed copy moves', async () => {
+    // Issue 77 item 20: JSON text keeps a lone UTF-16 surrogate as its escape (JSON.stringify's \ud83d), which SQLite
+    // stores and Postgres's jsonb refuses; a whole emoji (its pair, as itself) beside it moves as it is.
+    const { url, pool } = await target('move_surrogate');
+    const path = changedSource(
+      'surrogate.db',
+      `update outbox set payload = replace(json_set(payload, '$.text', 'x'), '"text":"x"', '"text":"a\\ud83db 😀"')
+         where id = (select min(id) from outbox);`,
+    );
+    const ids = new Database(path, { readonly: true });
+    const outboxId = (ids.prepare('select min(id) as id from outbox').get() as { id: number }).id;
+    ids.close();
+    const move = moveToPostgres({ sourcePath: path, targetUrl: url });
+    await expect(move).rejects.toThrow(UnstorableCharacterError);
+    const error = (await move.catch((e: unknown) => e)) as UnstorableCharacterError;
+    expect(error).toMatchObject({ table: 'outbox', row: { id: outboxId }, column: 'payload' });
+    expect(error.message).toContain(
+      `The row of outbox where id = ${outboxId} holds a lone surrogate (U+D83D, half of a character) in its column payload`,
+    );
+    expect(await pgCounts(pool)).toEqual(EMPTY);
+    expect(await triggerStates(pool)).toEqual(ALL_ON);
+    const statement = /sqlite3 COPY\.db "(.*)"\. Then run this again/.exec(error.message)?.[1] ?? '';
+    expect(statement).toBe(
+      `update outbox set payload = replace(payload, '\\ud83d', '') where id = ${outboxId}`,
+    );
+    const sqlite = new Database(path);
+    expect(sqlite.prepare(statement).run().changes).toBe(1);
+    sqlite.close();
+    await moveToPostgres({ sourcePath: path, targetUrl: url });
+    const [row] = (await pool.query('select payload from outbox where id = $1', [outboxId])).rows;
+    expect(row.payload.text).toBe('ab 😀');
   });
 
   it('rolls everything back when Postgres refuses a row midway (a constraint added by hand)', async () => {

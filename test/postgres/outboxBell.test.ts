@@ -1,7 +1,8 @@
+import { createServer, type Server, Socket } from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { BELL_CHANNEL, type OutboxBell, outboxBell, RING_EVERY_MS } from '../../src/db/pg/bell.js';
+import { BELL_CHANNEL, type OutboxBell, outboxBell, PROBE, RING_EVERY_MS } from '../../src/db/pg/bell.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { outboxRowsAt, queueRows } from '../contract/seed.js';
 import { createDatabase } from '../support/postgres.js';
@@ -39,10 +40,55 @@ function handTimers() {
         if (at >= 0) waiting.splice(at, 1);
       },
     },
-    fire() {
-      const next = waiting.shift();
+    /** Fires the first timer waiting (of `ms`, when given). */
+    fire(ms?: number) {
+      const at = waiting.findIndex((w) => ms === undefined || w.ms === ms);
+      const [next] = at >= 0 ? waiting.splice(at, 1) : [];
       next?.fn();
       return next?.ms;
+    },
+  };
+}
+
+/**
+ * A TCP proxy in front of the Postgres server. `silence()` makes the link of every connection open now go quiet, as a
+ * dropped route or a dead NAT entry does: nothing is forwarded either way and nothing is closed or reset (no RST, no
+ * FIN), so neither end's socket errs. Connections made after it are forwarded again.
+ */
+async function silentProxy(target: URL) {
+  const links: { client: Socket; server: Socket; silent: boolean }[] = [];
+  let closedByClient = 0;
+  const proxy: Server = createServer((client) => {
+    const server = new Socket();
+    const link = { client, server, silent: false };
+    links.push(link);
+    server.connect(Number(target.port), target.hostname);
+    client.on('data', (chunk) => link.silent || server.write(chunk));
+    server.on('data', (chunk) => link.silent || client.write(chunk));
+    client.on('close', () => {
+      closedByClient += 1;
+      if (!link.silent) server.destroy();
+    });
+    server.on('close', () => link.silent || client.destroy());
+    client.on('error', () => undefined);
+    server.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as { port: number };
+  const url = new URL(target);
+  url.host = `127.0.0.1:${port}`;
+  return {
+    url: url.toString(),
+    silence: () => {
+      for (const link of links) link.silent = true;
+    },
+    closedByClient: () => closedByClient,
+    close: async () => {
+      for (const link of links) {
+        link.client.destroy();
+        link.server.destroy();
+      }
+      await new Promise((resolve) => proxy.close(resolve));
     },
   };
 }
@@ -143,9 +189,10 @@ describe("the outbox's bell on Postgres", () => {
     await writer.pool.query(
       `select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN ${BELL_CHANNEL}'`,
     );
-    await until(() => hand.waiting.length === 1);
+    // (Until then the one timer waiting is the probe's.)
+    await until(() => hand.waiting.some((w) => w.ms === 1000));
     expect(lost.length).toBe(1);
-    expect(hand.waiting[0]?.ms).toBe(1000);
+    expect(hand.waiting.map((w) => w.ms)).toEqual([1000]);
     expect(woken).toEqual([]);
     hand.fire();
     // Back: what was queued meanwhile was not heard, so every subscriber looks once.
@@ -157,6 +204,53 @@ describe("the outbox's bell on Postgres", () => {
     bell = undefined;
     await until(() => hand.waiting.length === 0);
     await listening(0);
+  });
+
+  it('notices a listening connection gone silent (no reset) by its probe, drops it and listens again', async () => {
+    // Issue 77 item 21: a link that goes quiet without a reset (a dropped route, a NAT entry forgotten) left the bell
+    // deaf for good: no error, no end. A `select 1` every PROBE.everyMs must answer within PROBE.timeoutMs.
+    const proxy = await silentProxy(new URL(url));
+    const hand = handTimers();
+    const lost: Error[] = [];
+    bell = outboxBell(proxy.url, { timers: hand.timers, onLost: (error) => lost.push(error) });
+    const woken: number[] = [];
+    bell.subscribe(
+      () => 1,
+      () => woken.push(1),
+    );
+    try {
+      await listening(1);
+      // A probe answered: the next one is planned, and nothing is lost.
+      await until(() => hand.waiting.some((w) => w.ms === PROBE.everyMs));
+      hand.fire(PROBE.everyMs);
+      expect(hand.waiting.map((w) => w.ms)).toEqual([PROBE.timeoutMs]);
+      await until(() => hand.waiting.some((w) => w.ms === PROBE.everyMs));
+      expect(hand.waiting.map((w) => w.ms)).toEqual([PROBE.everyMs]);
+      expect(lost).toEqual([]);
+      // The link goes quiet. The next probe gets no answer in time: the connection is given up, its socket closed.
+      proxy.silence();
+      hand.fire(PROBE.everyMs);
+      expect(hand.waiting.map((w) => w.ms)).toEqual([PROBE.timeoutMs]);
+      hand.fire(PROBE.timeoutMs);
+      expect(lost.map((e) => e.message)).toEqual([
+        `the connection listening for the outbox's bell did not answer within ${PROBE.timeoutMs / 1000} s`,
+      ]);
+      await until(() => proxy.closedByClient() === 1);
+      // The bell listens again a second later (the poll delivers meanwhile), and every outbox looks once.
+      expect(hand.waiting.map((w) => w.ms)).toEqual([1000]);
+      hand.fire(1000);
+      await until(() => woken.length === 1);
+      // A new session listens (the silent one, still open on the server until its keepalive ends it, last ran the
+      // probe that was answered).
+      await listening(1);
+      await queueRows(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'after silence', installationId: 1 })]);
+      await until(() => woken.length === 2);
+    } finally {
+      await bell.close();
+      bell = undefined;
+      await proxy.close();
+    }
+    expect(hand.waiting).toEqual([]);
   });
 
   it("is rung by the app after its commits, at most once per installation every 100 ms, and not by the app's trigger", async () => {
@@ -189,13 +283,15 @@ describe("the outbox's bell on Postgres", () => {
       await until(() => heard.length === 2);
       app.ring(9);
       app.ring(9);
-      expect(hand.waiting.map((w) => w.ms)).toEqual([RING_EVERY_MS]);
-      hand.fire();
+      // Beside the listening connection's probe (PROBE.everyMs), one ring's timer.
+      const rings = () => hand.waiting.filter((w) => w.ms !== PROBE.everyMs).map((w) => w.ms);
+      expect(rings()).toEqual([RING_EVERY_MS]);
+      hand.fire(RING_EVERY_MS);
       await until(() => heard.length === 3);
-      expect(hand.waiting.map((w) => w.ms)).toEqual([RING_EVERY_MS]);
-      hand.fire();
+      expect(rings()).toEqual([RING_EVERY_MS]);
+      hand.fire(RING_EVERY_MS);
       // Nothing asked meanwhile: no more rings; the next goes at once again. Before its installation is known: any.
-      expect(hand.waiting).toEqual([]);
+      expect(rings()).toEqual([]);
       app.ring(undefined);
       await until(() => heard.length === 4);
       expect(heard).toEqual(['11', '9', '9', '']);

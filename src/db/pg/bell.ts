@@ -15,6 +15,12 @@ import pg from 'pg';
  * One connection of its own per process, which LISTENs. Lost (the server restarted, the link dropped), it is made
  * again after 1 s, doubling to 30 s, and every subscriber is woken once it is back: what was queued meanwhile was not
  * heard. Meanwhile the poll delivers, as it did before the bell.
+ * A link can also go silent with no reset (a route dropped, a NAT or firewall entry forgotten): no error, no end, and
+ * no notification ever again (issue 77 item 21). Two things notice it: TCP keepalive on the connection (the kernel
+ * ends a socket whose peer stops answering, KEEPALIVE_DELAY_MS after the last traffic and then its own probes), and a
+ * probe of our own, for a silence keepalive does not see (a proxy or pooler in between whose side still answers TCP):
+ * `select 1` every PROBE.everyMs, which must answer within PROBE.timeoutMs, or the connection is given up (its socket
+ * destroyed) and made again as if lost.
  */
 export interface OutboxBell {
   /**
@@ -40,6 +46,11 @@ const RECONNECT_MS = { first: 1_000, max: 30_000 } as const;
  * process's rows wait at most this long for their look (without the bell: the poll, 1 s).
  */
 export const RING_EVERY_MS = 100;
+
+/** The listening connection's probe: how often, and how long its answer may take before the link is given up. */
+export const PROBE = { everyMs: 30_000, timeoutMs: 10_000 } as const;
+/** TCP keepalive on the listening connection: its first probe after this long without traffic. */
+const KEEPALIVE_DELAY_MS = 30_000;
 
 /** The timers the reconnect waits on (runtime/timers.ts's shape; the process's own by default). */
 export interface BellTimers {
@@ -70,6 +81,8 @@ class ListeningBell implements OutboxBell {
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
   private retry: unknown;
+  /** The probe's timer: the next probe, or the deadline of the one sent. */
+  private probe: unknown;
   private delay: number = RECONNECT_MS.first;
   private closed = false;
   /** The installations rung within the last RING_EVERY_MS, and whether another ring was asked meanwhile. */
@@ -111,6 +124,7 @@ class ListeningBell implements OutboxBell {
     this.closed = true;
     this.timers.clearTimeout(this.retry);
     this.retry = undefined;
+    this.stopProbe();
     await this.connecting;
     const last = this.client;
     this.client = undefined;
@@ -135,11 +149,49 @@ class ListeningBell implements OutboxBell {
   private lost(error: Error | undefined, client: pg.Client): void {
     if (this.client !== client) return;
     this.client = undefined;
+    this.stopProbe();
     client.removeAllListeners('notification');
+    // With a query still waiting (an unanswered probe), end() destroys the socket rather than wait on the link.
     void client.end().catch(() => undefined);
     if (this.closed) return;
     if (error) this.onLost(error);
     this.schedule();
+  }
+
+  /**
+   * In PROBE.everyMs, `select 1` on `client`; without its answer PROBE.timeoutMs later, the connection is lost. A probe
+   * that fails otherwise changes nothing: the connection's own error or end says it is lost, or the deadline does.
+   */
+  private watch(client: pg.Client): void {
+    this.probe = this.timers.setTimeout(() => {
+      if (this.client !== client) return;
+      const deadline = this.timers.setTimeout(() => {
+        this.probe = undefined;
+        this.lost(
+          new Error(
+            `the connection listening for the outbox's bell did not answer within ${PROBE.timeoutMs / 1000} s`,
+          ),
+          client,
+        );
+      }, PROBE.timeoutMs);
+      (deadline as { unref?(): unknown }).unref?.();
+      this.probe = deadline;
+      client.query('select 1').then(
+        () => {
+          if (this.probe !== deadline) return;
+          this.timers.clearTimeout(deadline);
+          this.probe = undefined;
+          if (this.client === client) this.watch(client);
+        },
+        () => undefined,
+      );
+    }, PROBE.everyMs);
+    (this.probe as { unref?(): unknown }).unref?.();
+  }
+
+  private stopProbe(): void {
+    this.timers.clearTimeout(this.probe);
+    this.probe = undefined;
   }
 
   private schedule(): void {
@@ -165,6 +217,8 @@ class ListeningBell implements OutboxBell {
       connectionString: this.url,
       application_name: 'cosell-handoff',
       connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
     });
     // Without a listener an error on the connection would end the process.
     next.on('error', (error) => this.lost(error, next));
@@ -184,6 +238,7 @@ class ListeningBell implements OutboxBell {
     }
     next.on('notification', this.heard);
     this.client = next;
+    this.watch(next);
     const reconnected = this.delay !== RECONNECT_MS.first;
     this.delay = RECONNECT_MS.first;
     // Rows queued while no one listened were not heard: every subscriber looks once.

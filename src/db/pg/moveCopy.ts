@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import pg from 'pg';
-import { CopyFailedError, MoveRefusedError, NulCharacterError } from './moveErrors.js';
+import { holdsUnstorable, unstorableIn, withoutUnstorable } from '../unstorable.js';
+import { CopyFailedError, MoveRefusedError, UnstorableCharacterError } from './moveErrors.js';
 import { quoted, type TablePair } from './moveTables.js';
 
 /**
@@ -27,14 +28,16 @@ function encode(pair: TablePair, raw: unknown[]): unknown[] {
   return pair.columns.map((column, index) => {
     const value = raw[index] ?? null;
     const decoded = value === null ? null : column.sqlite.mapFromDriverValue(value);
-    if (holdsNul(decoded)) {
-      // Stored as JSON text, the character is its escape (\u0000), not itself.
-      const json = typeof decoded !== 'string' || (typeof value === 'string' && !value.includes('\u0000'));
-      throw new NulCharacterError(
+    const unstorable = unstorableWithin(decoded);
+    if (unstorable.length > 0) {
+      // Stored as JSON text, the character is its escape (\u0000, \ud83d), not itself.
+      const json = typeof decoded !== 'string' || (typeof value === 'string' && !holdsUnstorable(value));
+      throw new UnstorableCharacterError(
         pair.name,
         rowKey(pair, raw),
         column.sqlite.name,
-        json ? { json } : { json, without: (decoded as string).replaceAll('\u0000', '') },
+        unstorable,
+        json ? { json } : { json, without: withoutUnstorable(decoded as string) },
       );
     }
     if (decoded !== null) return column.pg.mapToDriverValue(decoded);
@@ -44,13 +47,11 @@ function encode(pair: TablePair, raw: unknown[]): unknown[] {
   });
 }
 
-/** Whether a decoded value is or holds a string with a NUL character (U+0000), which Postgres refuses. */
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (value !== null && typeof value === 'object' && !(value instanceof Date))
-    return Object.values(value).some(holdsNul);
-  return false;
+/** The characters Postgres refuses (NUL, a lone surrogate: db/unstorable.ts) in a decoded value's strings. */
+function unstorableWithin(value: unknown): string[] {
+  if (typeof value === 'string') return unstorableIn(value);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return [];
+  return [...new Set(Object.values(value).flatMap(unstorableWithin))];
 }
 
 /** A row's primary key, by SQL column name, as SQLite holds it: what names the row to an admin. */

@@ -1,3 +1,5 @@
+import { unstorableName } from '../unstorable.js';
+
 /**
  * Why `npm run migrate-to-postgres` (src/migrateToPostgres.ts) stopped without copying anything, in words for the
  * admin who ran it. Each is printed as it is, with exit code 1 and no stack trace: the failures a person can act on.
@@ -101,25 +103,30 @@ export class CopyMismatchError extends MoveRefusedError {
 const literal = (value: unknown) => `'${String(value).replaceAll("'", "''")}'`;
 
 /**
- * A value holds a NUL character (U+0000), which SQLite stores and Postgres refuses (text: 22021; inside JSON: 22P05).
- * Named by its table, row (primary key) and column, with the statement that removes it from a copy of the file: in a
- * JSON column the character is the six characters \u0000 of JSON text, which replace() removes; in a text column it
- * is itself, which SQLite's string functions stop at, so the statement sets the value without it.
+ * A value holds a character that SQLite stores and Postgres refuses (db/unstorable.ts): a NUL (U+0000; text: 22021,
+ * inside JSON: 22P05) or a lone surrogate (inside JSON: 22P02; a text column cannot hold one). Named by its table, row
+ * (primary key) and column, with the statement that removes it from a copy of the file: in a JSON column the
+ * character is its escape in the JSON text (the six characters \u0000 or \ud83d), which replace() removes; in a text
+ * column it is itself, which SQLite's string functions stop at, so the statement sets the value without it.
  */
-export class NulCharacterError extends MoveRefusedError {
+export class UnstorableCharacterError extends MoveRefusedError {
   constructor(
     readonly table: string,
     readonly row: Record<string, unknown>,
     readonly column: string,
+    characters: string[],
     value: { json: true } | { json: false; without: string },
   ) {
     const where = Object.entries(row)
       .map(([name, key]) => `${name} = ${typeof key === 'number' ? key : literal(key)}`)
       .join(' and ');
-    const set = value.json ? `replace(${column}, '\\u0000', '')` : literal(value.without);
+    const escapes = characters.map((character) => JSON.stringify(character).slice(1, -1));
+    const set = value.json
+      ? escapes.reduce((inner, escaped) => `replace(${inner}, ${literal(escaped)}, '')`, column)
+      : literal(value.without);
     super(
-      `The row of ${table} where ${where} holds a NUL character (U+0000) in its column ${column}, which Postgres cannot store, so nothing was copied (the copy was rolled back). Remove it from a copy of the file (npm run backup) and move that copy: sqlite3 COPY.db "update ${table} set ${column} = ${set} where ${where}". Then run this again; it names the next such row, if any.`,
+      `The row of ${table} where ${where} holds ${characters.map(unstorableName).join(' and ')} in its column ${column}, which Postgres cannot store, so nothing was copied (the copy was rolled back). Remove it from a copy of the file (npm run backup) and move that copy: sqlite3 COPY.db "update ${table} set ${column} = ${set} where ${where}". Then run this again; it names the next such row, if any.`,
     );
-    this.name = 'NulCharacterError';
+    this.name = 'UnstorableCharacterError';
   }
 }
