@@ -11,9 +11,14 @@ export type AcceptMetadata = DeclineMetadata;
 /**
  * Accept with a commitment (issue 51 item 1): one small modal, its defaults ready so that accepting is one more
  * click: the first step (the partner reads it word for word), its date (`due`: FIRST_STEP_BUSINESS_DAYS business days
- * in the AE's calendar), and an optional estimated value that stays internal.
+ * in the AE's calendar), and an optional estimated value that stays internal. With a CRM connected (`crm`: its name) and
+ * no opportunity linked yet, the AE may link one (issue 77 item 13): RevOps then counts its money from the CRM.
  */
-export function acceptModal(h: HandoffRow, due: string, opts: { fromHome?: boolean } = {}): ModalView {
+export function acceptModal(
+  h: HandoffRow,
+  due: string,
+  opts: { fromHome?: boolean; crm?: string } = {},
+): ModalView {
   const metadata: AcceptMetadata = decisionMetadata(h, opts);
   const step = defaultFirstStep(h.partnerContactName);
   return {
@@ -64,6 +69,26 @@ export function acceptModal(h: HandoffRow, due: string, opts: { fromHome?: boole
           max_value: String(ESTIMATED_VALUE_MAX),
         },
       },
+      ...(opts.crm && !h.crmRecordId
+        ? [
+            {
+              type: 'input' as const,
+              block_id: ACCEPT_BLOCK_ID.crmOpportunity,
+              optional: true,
+              label: { type: 'plain_text' as const, text: `${plain(opts.crm, 40)} opportunity (internal)` },
+              hint: {
+                type: 'plain_text' as const,
+                text: `Its link or id, if the deal has one: RevOps then counts its money from ${plain(opts.crm, 40)}, not from your estimate. Never shown to the partner.`,
+              },
+              element: {
+                type: 'plain_text_input' as const,
+                action_id: ACTION_ID.value,
+                max_length: 300,
+                placeholder: { type: 'plain_text' as const, text: 'Paste the opportunity or deal link' },
+              },
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -203,6 +203,7 @@ export const ACCEPT_BLOCK_ID = {
   step: 'accept_first_step',
   due: 'accept_first_step_due',
   value: 'accept_estimated_value',
+  crmOpportunity: 'accept_crm_opportunity',
 } as const;
 
 export const DECLINE_BLOCK_ID = {

@@ -1,6 +1,8 @@
 import type { DecisionCheck, DecisionResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
+import { type CrmResolution, crmLinkOf } from '../crm/index.js';
 import type { Db } from '../db/client.js';
+import { linkRecordIfNone } from '../db/repositories/crm.js';
 import { assignmentWindowStart } from '../db/repositories/events.js';
 import {
   type DecisionInput,
@@ -99,8 +101,14 @@ export function createHandoffService(deps: HandoffServiceDeps) {
     },
     /** Accept with the first step the AE committed to (issue 51 item 1), checked first. */
     acceptWithStep: (
-      req: RequestContext & { handoffId: number; shownEditCount?: number; step: FirstStepInput },
-    ): Promise<AcceptResult> => decide(deps, { ...req, decision: 'accepted' }, req.step),
+      req: RequestContext & {
+        handoffId: number;
+        shownEditCount?: number;
+        step: FirstStepInput;
+        /** The opportunity the AE linked at the accept, as checked with the CRM (when the handoff has none). */
+        crmLink?: CrmResolution;
+      },
+    ): Promise<AcceptResult> => decide(deps, { ...req, decision: 'accepted' }, req.step, req.crmLink),
   };
 }
 
@@ -150,11 +158,13 @@ async function decide(
   deps: HandoffServiceDeps,
   req: DecisionRequest,
   stepInput: FirstStepInput,
+  crmLink?: CrmResolution,
 ): Promise<AcceptResult>;
 async function decide(
   deps: HandoffServiceDeps,
   req: DecisionRequest,
   stepInput?: FirstStepInput,
+  crmLink?: CrmResolution,
 ): Promise<AcceptResult> {
   const checked = await checkOn(deps, req, findDecisionSubject);
   if (checked.kind !== 'open') {
@@ -207,7 +217,9 @@ async function decide(
         if (inWindow && current.editCount !== req.shownEditCount) edited = current;
       }
       decision = decided?.decision;
-      return decided?.handoff;
+      const link = decided && req.decision === 'accepted' ? crmLinkOf(crmLink) : undefined;
+      // Linked only when the handoff has no opportunity yet: the read-back then reads its money and checks its class.
+      return link ? ((await linkRecordIfNone(tx, before.id, link)) ?? decided?.handoff) : decided?.handoff;
     },
     businessHours: hours,
     detail: decisionDetail(reasonCode, paused, firstStep),

@@ -226,6 +226,21 @@ export function opportunityOf(record: CrmRecord): CrmOpportunity {
   };
 }
 
+/** The handoff's CRM link a resolution gives (a record checked, or named by a link the CRM did not confirm in time). */
+export function crmLinkOf(
+  link: CrmResolution | undefined,
+): { crmSystem: CrmSystem; crmRecordId: string; crmRecordName: string | null } | undefined {
+  if (link?.kind === 'linked')
+    return {
+      crmSystem: link.record.ref.system,
+      crmRecordId: link.record.ref.id,
+      crmRecordName: link.record.name,
+    };
+  if (link?.kind === 'unchecked')
+    return { crmSystem: link.ref.system, crmRecordId: link.ref.id, crmRecordName: null };
+  return undefined;
+}
+
 export function crmLabel(system: CrmSystem): string {
   return CRMS[system].label;
 }

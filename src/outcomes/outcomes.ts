@@ -6,7 +6,7 @@ import { outcomeMessages } from '../core/notifications.js';
 import { partnerThread } from '../core/partnerThread.js';
 import { type RequestContext, viewerOf } from '../core/requestContext.js';
 import type { WindowPlanner } from '../core/responseWindow.js';
-import type { CrmResolution } from '../crm/index.js';
+import { type CrmResolution, crmLinkOf } from '../crm/index.js';
 import type { Db } from '../db/client.js';
 import { findHandoff, type HandoffRow, insertOutcome } from '../db/repositories/handoffs.js';
 import { queueHeldRefresh } from '../db/repositories/outcomeHolds.js';
@@ -42,19 +42,6 @@ export interface OutcomeRequest extends RequestContext {
   note?: string | null;
   /** The AE confirms this waiting report: it is answered in the same transaction. */
   fromReport?: number;
-}
-
-/** The handoff's new CRM link from "Opportunity created" (nothing when the id names no record of a connected CRM). */
-function linkOf(link: CrmResolution | undefined) {
-  if (link?.kind === 'linked')
-    return {
-      crmSystem: link.record.ref.system,
-      crmRecordId: link.record.ref.id,
-      crmRecordName: link.record.name,
-    };
-  if (link?.kind === 'unchecked')
-    return { crmSystem: link.ref.system, crmRecordId: link.ref.id, crmRecordName: null };
-  return {};
 }
 
 /** Whose calendar a stall nudge is counted in: the AE's. */
@@ -155,7 +142,7 @@ async function recordStep(
     expect: { outcome: before.outcome },
     change: {
       outcome: req.outcome,
-      ...linkOf(req.crmLink),
+      ...(crmLinkOf(req.crmLink) ?? {}),
       lastActivityAt: at,
       nextStallNudgeAt: nextNudge(deps, before, req.outcome, at),
       stallNudgedAt: null,

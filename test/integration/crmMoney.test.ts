@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { touchLogCsv } from '../../src/revops/exportCsv.js';
+import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
@@ -412,4 +413,61 @@ describe('money of accepted deals with no CRM deal', () => {
     );
     expect(text).toContain('*Partner-sourced*: pipeline: none · closed won: none\n');
   });
+
+  it('lets the AE link the opportunity at the accept, checked with the CRM, and then counts it from the CRM', async () => {
+    const opp = sf.addOpportunity({
+      name: 'Litware platform',
+      stageName: 'Prospecting',
+      amount: 70_000,
+      currencyIsoCode: 'USD',
+      closeDate: '2027-02-26',
+      createdDate: '2026-10-01',
+    });
+    const id = (await sendHandoff(h, account('Litware'))).handoff.id;
+    const modal = await openAcceptModal(h, { handoffId: id });
+    expect(JSON.stringify(modal.blocks)).toContain('Salesforce opportunity (internal)');
+    // Text that names no record of the connected CRM: an inline error, nothing recorded.
+    expect(await submitAccept(h, modal, { typed: { crmOpportunity: 'the big one' } })).toEqual({
+      response_action: 'errors',
+      errors: {
+        accept_crm_opportunity:
+          'Paste the link (or id) of an opportunity or deal in the connected CRM, or leave this empty.',
+      },
+    });
+    expect((await handoffOf(id))?.status).toBe('sent');
+    expect(await submitAccept(h, modal, { typed: { crmOpportunity: opp } })).toEqual({});
+    expect(await handoffOf(id)).toMatchObject({
+      status: 'accepted',
+      crmSystem: 'salesforce',
+      crmRecordId: expect.stringMatching(new RegExp(`^${opp.slice(0, 15)}`)),
+      crmRecordName: 'Litware platform',
+    });
+    // A handoff already linked is not asked again.
+    const other = (await sendHandoff(h, account('Adatum'))).handoff.id;
+    const otherOpp = sf.addOpportunity({
+      name: 'Adatum pilot',
+      stageName: 'Prospecting',
+      amount: 5_000,
+      currencyIsoCode: 'USD',
+      createdDate: '2026-10-01',
+    });
+    await h.database.db.transaction((tx) =>
+      tx
+        .update(h.tables.handoffs)
+        .set({ crmSystem: 'salesforce', crmRecordId: otherOpp })
+        .where(eq(h.tables.handoffs.id, other)),
+    );
+    const linkedModal = await openAcceptModal(h, { handoffId: other });
+    expect(JSON.stringify(linkedModal.blocks)).not.toContain('opportunity (internal)');
+    await outboxDrained(h);
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    h.clock.advance(60_000);
+    const text = sectionTexts(blocksOf(await openHome(h, revopsUser.id))).join('\n');
+    // Litware's $70,000 from the CRM now, not an estimate (and Adatum's linked pilot, $5,000).
+    expect(text).toContain('*Partner-influenced*: pipeline: $75,000 (2 deals) · closed won: none');
+  });
+
+  const handoffOf = async (id: number) =>
+    (await h.database.db.select().from(h.tables.handoffs).where(eq(h.tables.handoffs.id, id)))[0];
 });

@@ -17,6 +17,8 @@ export interface StepTyped {
   due?: string | null;
   /** As typed in the number input ('' or absent: none). */
   estimatedValue?: string;
+  /** The CRM opportunity's link or id, typed where the modal asks it (a CRM connected, none linked). */
+  crmOpportunity?: string;
 }
 
 /** The accept modal's inputs as Slack sends them on submit: the modal's defaults, then what the AE typed. */
@@ -30,6 +32,13 @@ export function acceptValues(modal: OpenedModal, typed: StepTyped = {}): Record<
     [ACCEPT_BLOCK_ID.value]: {
       [ACTION_ID.value]: { type: 'number_input', value: typed.estimatedValue ? typed.estimatedValue : null },
     },
+    ...(modal.blocks.some((b) => b.block_id === ACCEPT_BLOCK_ID.crmOpportunity)
+      ? {
+          [ACCEPT_BLOCK_ID.crmOpportunity]: {
+            [ACTION_ID.value]: { type: 'plain_text_input', value: typed.crmOpportunity ?? null },
+          },
+        }
+      : {}),
   };
 }
 

@@ -110,3 +110,19 @@ export async function deleteCrmConnection(exec: Tx, system: CrmSystem): Promise<
     .returning({ system: crmConnections.system });
   return gone.length > 0;
 }
+
+/** Links the handoff to a CRM record when it has none (the AE's link at the accept); the handoff after, if linked. */
+export async function linkRecordIfNone(
+  tx: Tx,
+  handoffId: number,
+  link: { crmSystem: CrmSystem; crmRecordId: string; crmRecordName: string | null },
+): Promise<HandoffRow | undefined> {
+  const { handoffs } = tablesOf(tx);
+  return first(
+    tx
+      .update(handoffs)
+      .set(link)
+      .where(and(eq(handoffs.id, handoffId), isNull(handoffs.crmRecordId)))
+      .returning(),
+  );
+}

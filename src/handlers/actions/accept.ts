@@ -26,6 +26,14 @@ export function acceptAction(deps: HandlerDeps) {
     if (context.retryNum) return;
     const { reply, open } = buttonModal(deps, args, 'accept');
     if (form.kind !== 'open') await reply(refusalMessage(form));
-    else await open(acceptModal(form.handoff, form.due, { fromHome: body.view?.type === 'home' }));
+    else
+      await open(
+        acceptModal(form.handoff, form.due, {
+          fromHome: body.view?.type === 'home',
+          ...(deps.crm && deps.crm.connectors.length > 0
+            ? { crm: deps.crm.connectors.map((c) => c.label).join(' or ') }
+            : {}),
+        }),
+      );
   };
 }
