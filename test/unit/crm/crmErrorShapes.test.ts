@@ -169,7 +169,12 @@ describe('Salesforce error answers, status × body', () => {
     fake = await FakeSalesforce.start();
     opp = fake.addOpportunity({ name: 'Shapes' });
     crm = createSalesforce(
-      { loginUrl: fake.loginUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+      {
+        loginUrl: fake.loginUrl,
+        hosts: fake.hosts,
+        clientId: fake.clientId,
+        clientSecret: fake.clientSecret,
+      },
       logger,
     );
   });
