@@ -48,10 +48,11 @@ export async function submitCrmForm(
 
 /**
  * The app installed by OAuth in the fake's workspace (its own CRM may be connected from Slack), with `people.owner`
- * its admin; `env` on top of the OAuth settings. Stop it with `stop`.
+ * its admin; `env` on top of the OAuth settings; `rotation`: Slack's token rotation on. Stop it with `stop`.
  */
 export async function installedWithAdmin(
   env: Record<string, string> = {},
+  opts: { rotation?: boolean } = {},
 ): Promise<{ h: Harness; slack: FakeSlack; stop(): Promise<void> }> {
   const slack = await FakeSlack.start();
   seedWorkspace(slack);
@@ -73,7 +74,11 @@ export async function installedWithAdmin(
   try {
     await waitFor(() => port > 0, 20_000, 'the status server');
     const base = `http://127.0.0.1:${port}`;
-    slack.oauthApp = { ...OAUTH_CLIENT, redirectUri: `${base}/slack/oauth_redirect`, tokenRotation: false };
+    slack.oauthApp = {
+      ...OAUTH_CLIENT,
+      redirectUri: `${base}/slack/oauth_redirect`,
+      tokenRotation: opts.rotation ?? false,
+    };
     expect((await installAt(slack, base)).status).toBe(200);
     return { h: await started, slack, stop };
   } catch (error) {
