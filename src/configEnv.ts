@@ -232,7 +232,11 @@ export const envSchema = z.object({
     .optional()
     .refine(
       (list) =>
-        list === undefined || list.split(',').every((entry) => parseOperatorHost(entry) !== undefined),
+        list === undefined ||
+        list
+          .split(',')
+          .filter((entry) => entry.trim() !== '')
+          .every((entry) => parseOperatorHost(entry) !== undefined),
       'must be hosts such as sf-proxy.example.com:8443, comma-separated (http://host:port lets plain http go there)',
     ),
   SALESFORCE_CLIENT_ID: z.string().optional(),
