@@ -98,9 +98,9 @@ async function authorize(session: Session, c: jsforce.Connection = session.conn)
   } catch (error) {
     throw tokenError(session, error);
   }
+  session.refused = undefined;
   // The token answer names where the calls go: it is not called unless it is Salesforce's (or the operator's).
   refuseAddress(session, 'instance_url of the token answer', c.instanceUrl);
-  session.refused = undefined;
   return c.accessToken ?? '';
 }
 
@@ -109,10 +109,14 @@ async function authorize(session: Session, c: jsforce.Connection = session.conn)
  * admin's login URL, or a token answer, must not make the server call its own network. Nothing is fetched from it.
  */
 function refuseAddress(session: Session, what: string, address: string | undefined): void {
-  const refusal = salesforceAddressRefusal(address ?? '', session.hosts);
-  if (!refusal) return;
+  const refused = addressError(session, what, address);
+  if (refused) throw refused;
+}
+
+function addressError(session: Session, what: string, address: string | undefined): CrmError | undefined {
+  if (!salesforceAddressRefusal(address ?? '', session.hosts)) return undefined;
   const host = URL.canParse(address ?? '') ? new URL(address ?? '').host : 'an address that does not parse';
-  throw new CrmError(
+  return new CrmError(
     `Salesforce: the ${what} (${host}) is not Salesforce's over https nor named in SALESFORCE_ALLOWED_HOSTS: not called`,
     { transient: false, unexpected: true },
   );
@@ -162,8 +166,15 @@ async function call<T>(
 ): Promise<T> {
   await ready(session);
   const { conn } = session;
-  // Checked again at each call: a token refreshed inside jsforce (after a 401) may have named another instance.
-  refuseAddress(session, 'instance_url of the token answer', conn.instanceUrl);
+  // Checked again at each call, and after a failed one: a token renewed inside jsforce (after a 401) may have named
+  // another instance, which jsforce then does not call. Refused, the next call asks for a new token.
+  const instanceRefused = () => {
+    const refused = addressError(session, 'instance_url of the token answer', conn.instanceUrl);
+    if (refused) session.authorized = undefined;
+    return refused;
+  };
+  const before = instanceRefused();
+  if (before) throw before;
   let status: number | undefined;
   const transport = {
     httpRequest(...args: Parameters<jsforce.Connection['_transport']['httpRequest']>) {
@@ -189,7 +200,7 @@ async function call<T>(
     };
     return (await conn.request<T>(req, { retry: { maxRetries: 0 }, timeout: ms, transport } as never)) as T;
   } catch (error) {
-    throw classify(session.refused, error, status, write);
+    throw instanceRefused() ?? classify(session.refused, error, status, write);
   }
 }
 
