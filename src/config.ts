@@ -3,6 +3,7 @@ import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from './domain/absence.js';
 import type { GuestPolicy } from './domain/guests.js';
 import type { HolidayRegions, PersonHolidayRegions } from './domain/holidays.js';
 import { parseReminderPoints, type ReminderPoint } from './domain/reminders.js';
+import { type OperatorHost, operatorHosts } from './domain/salesforceHosts.js';
 import { type SettingsValues, settingsFromEnv } from './program/settings.js';
 
 export type { Env } from './configEnv.js';
@@ -116,6 +117,8 @@ export interface Config {
     salesforce:
       | {
           loginUrl: string;
+          /** The hosts the operator named, which calls may go to besides Salesforce's own (domain/salesforceHosts.ts). */
+          hosts: readonly OperatorHost[];
           clientId: string;
           clientSecret: string;
           /** Opportunity fields written besides the Task (the optional mapping; unset: none). */
@@ -130,6 +133,11 @@ export interface Config {
           fields: { classification?: string; partner?: string };
         }
       | undefined;
+    /**
+     * SALESFORCE_ALLOWED_HOSTS and SALESFORCE_LOGIN_URL's host: where Salesforce calls may go besides Salesforce's own
+     * hosts, an installation's own Salesforce too (domain/salesforceHosts.ts); unset: Salesforce's own only.
+     */
+    salesforceHosts?: readonly OperatorHost[];
     /** HUBSPOT_API_URL, for an installation's own HubSpot too (crm/ownCrm.ts); unset: HubSpot's. */
     hubspotApiUrl?: string;
     /** How often the records of accepted linked handoffs are read for closed deals. */
@@ -330,11 +338,13 @@ function outboxOf(e: Env): Config['outbox'] {
 }
 
 function crmOf(e: Env): Config['crm'] {
+  const salesforceHosts = operatorHosts(e.SALESFORCE_ALLOWED_HOSTS, e.SALESFORCE_LOGIN_URL);
   return {
     salesforce:
       e.SALESFORCE_CLIENT_ID && e.SALESFORCE_CLIENT_SECRET
         ? {
             loginUrl: e.SALESFORCE_LOGIN_URL.replace(/\/$/, ''),
+            hosts: salesforceHosts,
             clientId: e.SALESFORCE_CLIENT_ID,
             clientSecret: e.SALESFORCE_CLIENT_SECRET,
             fields: definedOnly({
@@ -353,6 +363,7 @@ function crmOf(e: Env): Config['crm'] {
           }),
         }
       : undefined,
+    salesforceHosts,
     hubspotApiUrl: e.HUBSPOT_API_URL.replace(/\/$/, ''),
     pollSeconds: e.CRM_POLL_SECONDS,
     installations:

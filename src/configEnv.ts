@@ -5,6 +5,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { parseHolidaySetting } from './domain/holidays.js';
 import { parseReminderPoints } from './domain/reminders.js';
+import { parseOperatorHost } from './domain/salesforceHosts.js';
 
 const commaList = z
   .string()
@@ -226,6 +227,18 @@ export const envSchema = z.object({
   SALESFORCE_LOGIN_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://login.salesforce.com' })
     .default('https://login.salesforce.com'),
+  SALESFORCE_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .refine(
+      (list) =>
+        list === undefined ||
+        list
+          .split(',')
+          .filter((entry) => entry.trim() !== '')
+          .every((entry) => parseOperatorHost(entry) !== undefined),
+      'must be hosts such as sf-proxy.example.com:8443, comma-separated (http://host:port lets plain http go there)',
+    ),
   SALESFORCE_CLIENT_ID: z.string().optional(),
   SALESFORCE_CLIENT_SECRET: z.string().optional(),
   SALESFORCE_FIELD_CLASSIFICATION: fieldName('an Opportunity field API name such as Partner_Attribution__c'),

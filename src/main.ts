@@ -11,6 +11,7 @@ import { makePrivateFolder } from './db/privateFiles.js';
 import { type AppStorage, PostgresStartError, postgresStorage, sqliteStorage } from './db/storage.js';
 import { createLogger, type Logger } from './logger.js';
 import { retentionLines, uninstallLine } from './retention/ageOut.js';
+import { secretsOf } from './secrets.js';
 import { APP_VERSION } from './version.js';
 
 /**
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
     'See docs/configuration.md or .env.example.',
   );
 
-  const logger = createLogger(config.logLevel);
+  // The settings' secrets are masked in every line, whatever library writes it (logger.ts).
+  const logger = createLogger(config.logLevel, process.stdout, secretsOf(process.env));
   const storage = config.databaseUrl
     ? await orExitAsync(() => postgresStorage(config.databaseUrl as string, logger), [PostgresStartError])
     : openSqlite(config.databasePath, logger);

@@ -23,8 +23,9 @@ type FromCredentials = {
   [S in CrmSystem]: (values: Record<string, string>, crm: Config['crm']) => SettingsOf<S>;
 };
 const SETTINGS: FromCredentials = {
-  salesforce: (v) => ({
+  salesforce: (v, crm) => ({
     loginUrl: v.loginUrl ?? '',
+    hosts: crm.salesforceHosts ?? [],
     clientId: v.clientId ?? '',
     clientSecret: v.clientSecret ?? '',
     fields: {},
@@ -69,7 +70,11 @@ export function withOwnCrm<C extends { crm: Config['crm'] }>(config: C, own: Own
   return { ...config, crm };
 }
 
-/** Whether the CRM takes these credentials: undefined, or what to tell the admin under the form. */
+/**
+ * Whether the CRM takes these credentials: undefined, or what to tell the admin under the form. Whatever does not
+ * answer as the CRM (no answer in time, a refused address, another service's answer) gets one answer with nothing of
+ * what answered (issue 77: different answers, or an echoed body, would map the server's network); the log has why.
+ */
 export async function crmRefusal<S extends CrmSystem>(
   system: S,
   values: Record<string, string>,
@@ -79,6 +84,7 @@ export async function crmRefusal<S extends CrmSystem>(
 ): Promise<string | undefined> {
   const { label } = CRMS[system];
   const settings: SettingsOf<S> = { ...SETTINGS[system](values, crm), timeoutMs };
+  const unreachable = `${label} could not be reached at that address. Nothing was saved; check the address and try again in a moment.`;
   let timer: NodeJS.Timeout | undefined;
   // Each call has timeoutMs; the whole check too (Salesforce's is a token, then reads), so the form answers in time.
   const late = new Promise<'late'>((resolve) => {
@@ -87,16 +93,18 @@ export async function crmRefusal<S extends CrmSystem>(
   try {
     const verified = connectorFor(system, settings, logger).verify();
     verified.catch(() => undefined);
-    if ((await Promise.race([verified, late])) === 'late')
-      return `${label} did not answer in time. Nothing was saved; try again in a moment.`;
+    if ((await Promise.race([verified, late])) === 'late') {
+      logger.info({ system }, `${label} did not answer the credentials check in time`);
+      return unreachable;
+    }
     return undefined;
   } catch (error) {
     const said = (error instanceof Error ? error.message : String(error)).slice(0, 200);
-    if (!(error instanceof CrmError)) return `${label} could not be checked (${said}). Try again.`;
-    if (error.opts.auth) return `${label} refused these credentials (${said}).`;
-    if (error.opts.unexpected) return `What answered at that address is not ${label}'s API.`;
-    if (error.opts.transient)
-      return `${label} could not be reached (${said}). Nothing was saved; try again in a moment.`;
+    if (error instanceof CrmError && error.opts.auth) return `${label} refused these credentials (${said}).`;
+    if (!(error instanceof CrmError) || error.opts.transient || error.opts.unexpected) {
+      logger.info({ system, said }, `${label} could not be reached to check credentials`);
+      return unreachable;
+    }
     return `${label} took the credentials but refused what the app needs (${said}): docs/crm.md lists the permissions.`;
   } finally {
     clearTimeout(timer);
@@ -151,7 +159,7 @@ export function createOwnCrm(deps: OwnCrmDeps): OwnCrm {
       return { own, deployment };
     },
     async connect(system, given, by) {
-      const read = readCrmCredentials(system, given);
+      const read = readCrmCredentials(system, given, deps.config.crm.salesforceHosts);
       if ('errors' in read) return read.errors;
       const refusal = await crmRefusal(
         system,

@@ -1,10 +1,16 @@
 import jsforce from 'jsforce';
+import { type OperatorHost, salesforceAddressRefusal } from '../domain/salesforceHosts.js';
 import { classifyAnswer, SALESFORCE_CODES, salesforceCode } from './failures.js';
 import { myDomainAdvice } from './salesforceLoginUrl.js';
 import { CrmError, snippetOf } from './types.js';
 
 export interface SalesforceSettings {
   loginUrl: string;
+  /**
+   * Hosts the operator named (SALESFORCE_ALLOWED_HOSTS, SALESFORCE_LOGIN_URL's): besides Salesforce's own, the only
+   * places the login URL and the token answer's `instance_url` may be (domain/salesforceHosts.ts).
+   */
+  hosts: readonly OperatorHost[];
   clientId: string;
   clientSecret: string;
   /** REST API version (default 62.0). */
@@ -42,6 +48,7 @@ export interface SalesforceSession {
 interface Session {
   conn: jsforce.Connection;
   loginUrl: string;
+  hosts: readonly OperatorHost[];
   timeout: number;
   /** The token endpoint refused the credentials (at start, or on a refresh). */
   refused?: string;
@@ -71,6 +78,7 @@ export function openSalesforceSession(settings: SalesforceSettings): SalesforceS
       },
     }),
     loginUrl: settings.loginUrl,
+    hosts: settings.hosts,
     timeout: settings.timeoutMs ?? 10_000,
   };
   return {
@@ -84,13 +92,34 @@ export function openSalesforceSession(settings: SalesforceSettings): SalesforceS
 }
 
 async function authorize(session: Session, c: jsforce.Connection = session.conn): Promise<string> {
+  refuseAddress(session, 'login URL', session.loginUrl);
   try {
     await c.authorize({ grant_type: 'client_credentials' });
-    session.refused = undefined;
-    return c.accessToken ?? '';
   } catch (error) {
     throw tokenError(session, error);
   }
+  session.refused = undefined;
+  // The token answer names where the calls go: it is not called unless it is Salesforce's (or the operator's).
+  refuseAddress(session, 'instance_url of the token answer', c.instanceUrl);
+  return c.accessToken ?? '';
+}
+
+/**
+ * Refuses to call an address that is neither Salesforce's over https nor one the operator named (issue 77): an
+ * admin's login URL, or a token answer, must not make the server call its own network. Nothing is fetched from it.
+ */
+function refuseAddress(session: Session, what: string, address: string | undefined): void {
+  const refused = addressError(session, what, address);
+  if (refused) throw refused;
+}
+
+function addressError(session: Session, what: string, address: string | undefined): CrmError | undefined {
+  if (!salesforceAddressRefusal(address ?? '', session.hosts)) return undefined;
+  const host = URL.canParse(address ?? '') ? new URL(address ?? '').host : 'an address that does not parse';
+  return new CrmError(
+    `Salesforce: the ${what} (${host}) is not Salesforce's over https nor named in SALESFORCE_ALLOWED_HOSTS: not called`,
+    { transient: false, unexpected: true },
+  );
 }
 
 function tokenError(session: Session, error: unknown): CrmError {
@@ -137,6 +166,15 @@ async function call<T>(
 ): Promise<T> {
   await ready(session);
   const { conn } = session;
+  // Checked again at each call, and after a failed one: a token renewed inside jsforce (after a 401) may have named
+  // another instance, which jsforce then does not call. Refused, the next call asks for a new token.
+  const instanceRefused = () => {
+    const refused = addressError(session, 'instance_url of the token answer', conn.instanceUrl);
+    if (refused) session.authorized = undefined;
+    return refused;
+  };
+  const before = instanceRefused();
+  if (before) throw before;
   let status: number | undefined;
   const transport = {
     httpRequest(...args: Parameters<jsforce.Connection['_transport']['httpRequest']>) {
@@ -162,7 +200,7 @@ async function call<T>(
     };
     return (await conn.request<T>(req, { retry: { maxRetries: 0 }, timeout: ms, transport } as never)) as T;
   } catch (error) {
-    throw classify(session.refused, error, status, write);
+    throw instanceRefused() ?? classify(session.refused, error, status, write);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { createLogger, type Logger } from '../logger.js';
+import { scrub, secretsOf } from '../secrets.js';
 import { CHECKS } from './checks.js';
-import { scrub, secretsOf } from './redact.js';
 import { renderReport, statusOf } from './report.js';
 import type { Check, CheckResult, DoctorContext, Finding, Need } from './types.js';
 

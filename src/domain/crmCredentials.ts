@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CrmSystem } from './crmLink.js';
+import { type AddressRefusal, type OperatorHost, salesforceAddressRefusal } from './salesforceHosts.js';
 
 /**
  * What a workspace's admin gives to connect their company's own CRM from Slack (issue 55: `/handoff crm`, on a
@@ -13,27 +14,33 @@ export interface CrmCredentialField {
   label: string;
   hint: string;
   placeholder: string;
-  /** What is typed: checked with this, its message shown under the field. */
-  check: z.ZodType<string, string>;
+  /**
+   * What is typed: checked with this, its message shown under the field. `hosts`: where the operator lets calls go
+   * besides the CRM's own hosts (SALESFORCE_ALLOWED_HOSTS).
+   */
+  check: (hosts: readonly OperatorHost[]) => z.ZodType<string, string>;
 }
 
-/** Credentials go over TLS; plain http only to this machine (a local test CRM). */
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
-const loginUrl = z
-  .string()
-  .trim()
-  .pipe(z.url({ error: 'Give an address like https://yourcompany.my.salesforce.com.' }))
-  .refine(
-    (value) => {
-      if (!URL.canParse(value)) return true; // said once, by the check above
-      const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
-    },
-    { error: 'The address must start with https://.' },
-  )
-  .transform((value) => value.replace(/\/+$/, ''));
+/** What the form says under the login URL, by why the address is refused (domain/salesforceHosts.ts). */
+const LOGIN_URL_REFUSED: Record<AddressRefusal, string> = {
+  unparsable: 'Give an address like https://yourcompany.my.salesforce.com.',
+  'not-https': 'The address must start with https://.',
+  'not-salesforce':
+    "This is not a Salesforce address: give your org's My Domain login URL, like https://yourcompany.my.salesforce.com.",
+};
 
-const word = (what: string, max: number) =>
+/** A Salesforce host over https, or one the operator named (issue 77: the server calls nothing else for an admin). */
+const loginUrl = (hosts: readonly OperatorHost[]) =>
+  z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const refusal = salesforceAddressRefusal(value, hosts);
+      if (refusal) ctx.addIssue({ code: 'custom', message: LOGIN_URL_REFUSED[refusal] });
+    })
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const word = (what: string, max: number) => () =>
   z
     .string()
     .trim()
@@ -80,11 +87,12 @@ export const CRM_CREDENTIALS: { [S in CrmSystem]: readonly CrmCredentialField[] 
 export function readCrmCredentials(
   system: CrmSystem,
   given: Record<string, string | undefined>,
+  hosts: readonly OperatorHost[] = [],
 ): { values: Record<string, string> } | { errors: Record<string, string> } {
   const values: Record<string, string> = {};
   const errors: Record<string, string> = {};
   for (const field of CRM_CREDENTIALS[system]) {
-    const read = field.check.safeParse(given[field.key] ?? '');
+    const read = field.check(hosts).safeParse(given[field.key] ?? '');
     if (read.success) values[field.key] = read.data;
     else errors[field.key] = read.error.issues[0]?.message ?? `This ${field.label} is not valid.`;
   }

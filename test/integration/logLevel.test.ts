@@ -2,8 +2,11 @@ import { LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boltLogLevel } from '../../src/logger.js';
+import { installedWithAdmin, submitCrmForm } from '../support/crmForm.js';
+import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { OAUTH_CLIENT, OAUTH_ENV } from '../support/oauthFlow.js';
 import { appHomeOpened } from '../support/payloads.js';
 import { people } from '../support/people.js';
 import { postEvent } from '../support/signing.js';
@@ -127,5 +130,53 @@ describe('LOG_LEVEL and the handlers’ logger (Bolt)', () => {
     harness = h;
     expect(h.app.app.logger.getLevel()).toBe(boltLogLevel('warn'));
     expect(h.app.app.logger.getLevel()).toBe(LogLevel.WARN);
+  });
+
+  it('LOG_LEVEL=debug: an OAuth install and a CRM connect log their events and none of their secrets (issue 77)', async () => {
+    const sf = await FakeSalesforce.start({
+      clientId: 'own-consumer-key',
+      clientSecret: 'own-consumer-secret-77',
+    });
+    const app = await installedWithAdmin(
+      { LOG_LEVEL: 'debug', SALESFORCE_ALLOWED_HOSTS: sf.loginUrl },
+      { rotation: true },
+    );
+    try {
+      const { h, slack } = app;
+      const credentials = { loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret };
+      // A refused secret first (its check logs why), then the right one.
+      await submitCrmForm(h, people.owner, 'salesforce', { ...credentials, clientSecret: 'wrong-secret-77' });
+      expect(await submitCrmForm(h, people.owner, 'salesforce', credentials)).toMatchObject({
+        response_action: 'update',
+      });
+      const [access] = slack.callsTo('oauth.v2.access');
+      const granted = access?.response as { access_token?: string; refresh_token?: string } | undefined;
+      const secrets = {
+        code: access?.args.code,
+        botToken: granted?.access_token,
+        refreshToken: granted?.refresh_token,
+        clientSecret: OAUTH_CLIENT.clientSecret,
+        stateSecret: OAUTH_ENV.SLACK_STATE_SECRET,
+        tokenKey: OAUTH_ENV.SLACK_TOKEN_KEY,
+        signingSecret: SIGNING_SECRET,
+        crmSecret: sf.clientSecret,
+        crmWrongSecret: 'wrong-secret-77',
+        crmToken: sf.calls.find((c) => c.token)?.token,
+      };
+      for (const [name, value] of Object.entries(secrets))
+        expect(typeof value === 'string' && value.length >= 8, `${name} known`).toBe(true);
+      const lines = h.logs.map((l) => JSON.stringify(l));
+      const leaked = Object.entries(secrets)
+        .map(([name, value]) => [name, lines.filter((line) => line.includes(value as string))] as const)
+        .filter(([, found]) => found.length > 0);
+      expect(Object.fromEntries(leaked)).toEqual({});
+      // The events are still there: the token exchange (at debug, its request redacted), the install, the connect.
+      expect(lines.some((l) => l.includes('http request body') && l.includes('client_secret'))).toBe(true);
+      expect(lines.some((l) => l.includes('oauth.v2.access'))).toBe(true);
+      expect(h.logs.some((l) => l.msg === "this installation's own Salesforce connected")).toBe(true);
+    } finally {
+      await app.stop();
+      await sf.stop();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { scopedTo } from '../../src/db/installationScope.js';
 import { acceptHandoff, acceptValues } from '../support/acceptFlow.js';
 import { noteHeadings } from '../support/afterAcceptFlow.js';
 import { account } from '../support/crmFlow.js';
+import { submitCrmForm } from '../support/crmForm.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
@@ -581,8 +582,13 @@ describe('two workspaces on one deployment', () => {
       clientSecret: 'beta-consumer-secret',
     });
     stops.push(() => sf.stop());
-    // The deployment's CRM settings (HubSpot) serve the first installation, Acme.
-    const crmEnv = { HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl };
+    // The deployment's CRM settings (HubSpot) serve the first installation, Acme; the operator names the fake
+    // Salesforce, so that an admin's form may reach it (issue 77).
+    const crmEnv = {
+      HUBSPOT_ACCESS_TOKEN: hs.accessToken,
+      HUBSPOT_API_URL: hs.apiUrl,
+      SALESFORCE_ALLOWED_HOSTS: sf.loginUrl,
+    };
     const { h, slack, second, betaId } = await bothInstalled({ env: crmEnv });
     const betaTenant = h.app.tenants()[1];
     const roles = { admin: { users: [beta.owner.id] }, revops: { users: [] } };
@@ -626,35 +632,16 @@ describe('two workspaces on one deployment', () => {
     expect(form.blocks.map((b) => b.block_id).filter(Boolean)).toEqual(
       ['loginUrl', 'clientId', 'clientSecret'].map(crmCredentialBlockId),
     );
-    const submit = async (who: typeof beta.owner, given: Record<string, string>) => {
-      const values = Object.fromEntries(
-        Object.entries(given).map(([key, value]) => [
-          crmCredentialBlockId(key),
-          { value: { type: 'plain_text_input', value } },
-        ]),
-      );
-      const answer = await h.interact(
-        fromBeta(
-          viewSubmission({
-            user: who,
-            callbackId: CALLBACK_ID.crmConnect,
-            privateMetadata: form.private_metadata,
-            values,
-          }),
-        ),
-      );
-      expect(answer.status).toBe(200);
-      const text = await answer.text();
-      return (text ? JSON.parse(text) : {}) as { response_action?: string; errors?: Record<string, string> };
-    };
+    const submit = (who: typeof beta.owner, given: Record<string, string>) =>
+      submitCrmForm(h, who, 'salesforce', given, fromBeta);
     const stored = () =>
       h.database.db
         .select()
         .from(h.tables.crmConnections)
         .where(eq(h.tables.crmConnections.installationId, betaId));
     const credentials = { loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret };
-    // A plain http address elsewhere than this machine, and a secret Salesforce refuses: said under their fields.
-    const refused = await submit(beta.owner, { ...credentials, loginUrl: 'http://login.example.com' });
+    // A plain http address of Salesforce's, and a secret Salesforce refuses: said under their fields.
+    const refused = await submit(beta.owner, { ...credentials, loginUrl: 'http://acme.my.salesforce.com' });
     expect(refused.errors).toEqual({
       [crmCredentialBlockId('loginUrl')]: 'The address must start with https://.',
     });

@@ -27,6 +27,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { OperatorHost } from '../../src/domain/salesforceHosts.js';
 import { type FailureMatch, FailureQueue } from './fakeFailures.js';
 import {
   FakeOrg,
@@ -512,10 +513,18 @@ export class FakeSalesforce {
     return this.origin;
   }
 
-  /** The `instance_url` token answers give: the same server. */
+  /** The `instance_url` token answers give: the same server, unless `namedInstanceUrl` names another. */
   get instanceUrl(): string {
-    return this.origin;
+    return this.namedInstanceUrl ?? this.origin;
   }
+
+  /** The fake as the operator names it (SALESFORCE_ALLOWED_HOSTS=<loginUrl>): plain http, on its port. */
+  get hosts(): OperatorHost[] {
+    return [{ host: new URL(this.origin).host, http: true }];
+  }
+
+  /** What token answers name as `instance_url` instead of this server (a token endpoint that points elsewhere). */
+  namedInstanceUrl: string | undefined;
 
   /** The identity URL of token answers (`id`). */
   get identityUrl(): string {

@@ -11,6 +11,7 @@ import { type AppStorage, postgresStorage, sqliteStorage } from '../../src/db/st
 import { createLogger } from '../../src/logger.js';
 import { DELIVERY_KINDS } from '../../src/outbox/kinds/table.js';
 import type { Timers } from '../../src/runtime/timers.js';
+import { secretsOf } from '../../src/secrets.js';
 import { createSlackClients, type SlackClientTimeouts } from '../../src/slackClients.js';
 import { TestClock } from './clock.js';
 import { FakeSlack } from './fakeSlack.js';
@@ -98,7 +99,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const dir = opts.databasePath || onPostgres ? undefined : mkdtempSync(join(tmpdir(), 'handoff-test-'));
   const databasePath =
     opts.databasePath ?? (onPostgres ? await newPostgresDatabase() : join(dir as string, 'handoff.db'));
-  const config = loadConfig({
+  const env = {
     SLACK_BOT_TOKEN: slack.token,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
@@ -118,7 +119,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     // the undo window's own tests set it (test/integration/outcomeUndo.test.ts) and move the test clock past it.
     OUTCOME_UNDO_SECONDS: '0',
     ...opts.env,
-  });
+  };
+  const config = loadConfig(env);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -130,7 +132,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   // Statuses expire on the app's clock: a status set to expire at the fixture's Thursday 15:00 is still set when the
   // test clock says Wednesday, whatever day the suite runs on (real time made that test fail on that Thursday).
   slack.statusClock = () => clock.now().getTime();
-  const logger = createLogger(config.logLevel, sink);
+  const logger = createLogger(config.logLevel, sink, secretsOf(env));
   const storage: AppStorage & { database?: AppDatabase } = onPostgres
     ? await postgresStorage(databasePath, logger, { max: 4, background: 2 })
     : sqliteStorage(openDatabase(databasePath));

@@ -53,6 +53,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, CLOSURE_DATES: '2026-02-30' })).toThrow(/CLOSURE_DATES/);
   });
 
+  it("reads SALESFORCE_ALLOWED_HOSTS with SALESFORCE_LOGIN_URL's host, and refuses an entry that is not a host", () => {
+    expect(
+      loadConfig(env({ SALESFORCE_ALLOWED_HOSTS: 'sf-proxy.example.com:8443, http://127.0.0.1:4000,' })).crm
+        .salesforceHosts,
+    ).toEqual([
+      { host: 'sf-proxy.example.com:8443', http: false },
+      { host: '127.0.0.1:4000', http: true },
+      { host: 'login.salesforce.com', http: false },
+    ]);
+    expect(loadConfig(env({ SALESFORCE_ALLOWED_HOSTS: '' })).crm.salesforceHosts).toEqual([
+      { host: 'login.salesforce.com', http: false },
+    ]);
+    expect(problems({ SALESFORCE_ALLOWED_HOSTS: 'proxy.example.com/salesforce' })).toEqual([
+      expect.stringMatching(/^SALESFORCE_ALLOWED_HOSTS must be hosts such as/),
+    ]);
+  });
+
   it('names every problem at once', () => {
     let caught: unknown;
     try {

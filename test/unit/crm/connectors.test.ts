@@ -12,6 +12,7 @@ const logger = createLogger('silent');
 
 const salesforce = {
   loginUrl: 'https://acme.my.salesforce.com',
+  hosts: [],
   clientId: 'id',
   clientSecret: 'secret',
   fields: { classification: 'Partner_Type__c' },

@@ -21,7 +21,10 @@ const only = (names: string[], domains: string[] = []): AccountCandidates => ({ 
 let sf: FakeSalesforce;
 let hs: FakeHubspot;
 const salesforce = (): CrmConnector =>
-  createSalesforce({ loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret }, logger);
+  createSalesforce(
+    { loginUrl: sf.loginUrl, hosts: sf.hosts, clientId: sf.clientId, clientSecret: sf.clientSecret },
+    logger,
+  );
 // One connector per test: each has its own share of HubSpot's searches a second (the fake's is raised here).
 const hubspot = (fake = hs): CrmConnector =>
   createHubspot({ accessToken: fake.accessToken, apiUrl: fake.apiUrl }, logger);

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHubspot } from '../../../src/crm/hubspot.js';
 import { createSalesforce } from '../../../src/crm/salesforce.js';
@@ -169,7 +171,12 @@ describe('Salesforce error answers, status × body', () => {
     fake = await FakeSalesforce.start();
     opp = fake.addOpportunity({ name: 'Shapes' });
     crm = createSalesforce(
-      { loginUrl: fake.loginUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+      {
+        loginUrl: fake.loginUrl,
+        hosts: fake.hosts,
+        clientId: fake.clientId,
+        clientSecret: fake.clientSecret,
+      },
       logger,
     );
   });
@@ -203,6 +210,29 @@ describe('Salesforce error answers, status × body', () => {
     );
     expect(await failureOf(() => crm.writeActivity(opp, ACTIVITY))).toBe('auth');
     expect(fake.tasks()).toHaveLength(0);
+  });
+
+  it('401 INVALID_SESSION_ID: a renewal whose token answer names another instance is not followed (issue 77)', async () => {
+    const hits: string[] = [];
+    const elsewhere = http.createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      fake.revokeTokens();
+      fake.namedInstanceUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+      // Refused at the renewal, then before the next call: the final verdict of an address that is not Salesforce's.
+      expect(await failureOf(() => crm.writeActivity(opp, ACTIVITY))).toBe('final');
+      expect(await failureOf(() => crm.findActivity(opp, ACTIVITY))).toBe('final');
+      expect(hits).toEqual([]);
+      // Once the token answer names Salesforce's instance again, the next call takes a new token and goes on.
+      fake.namedInstanceUrl = undefined;
+      expect(await crm.findActivity(opp, ACTIVITY)).toBeUndefined();
+    } finally {
+      fake.namedInstanceUrl = undefined;
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    }
   });
 });
 

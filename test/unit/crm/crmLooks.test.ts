@@ -45,7 +45,12 @@ describe('a Salesforce Task subject cut inside an emoji (item 18)', () => {
   beforeAll(async () => {
     fake = await FakeSalesforce.start();
     crm = createSalesforce(
-      { loginUrl: fake.loginUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+      {
+        loginUrl: fake.loginUrl,
+        hosts: fake.hosts,
+        clientId: fake.clientId,
+        clientSecret: fake.clientSecret,
+      },
       logger,
     );
   });

@@ -73,6 +73,7 @@ describe('the doctor, at a login URL that is not the My Domain', () => {
       crm: {
         salesforce: {
           loginUrl: sf.loginUrl,
+          hosts: sf.hosts,
           clientId: sf.clientId,
           clientSecret: sf.clientSecret,
           fields: {},

@@ -19,7 +19,7 @@ async function org(options: FakeSalesforceOptions = {}) {
   const fake = await FakeSalesforce.start(options);
   stops.push(() => fake.stop());
   const crm = createSalesforce(
-    { loginUrl: fake.loginUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+    { loginUrl: fake.loginUrl, hosts: fake.hosts, clientId: fake.clientId, clientSecret: fake.clientSecret },
     logger,
   );
   return { fake, crm };

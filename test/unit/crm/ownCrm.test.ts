@@ -19,9 +19,9 @@ describe("a workspace's own CRM credentials (issue 55)", () => {
     });
   });
 
-  it('says what is wrong under each field: missing, spaced, not https but to this machine', () => {
+  it('says what is wrong under each field: missing, spaced, not https, not Salesforce', () => {
     expect(
-      readCrmCredentials('salesforce', { loginUrl: 'http://acme.example.com', clientId: 'a b' }),
+      readCrmCredentials('salesforce', { loginUrl: 'http://acme.my.salesforce.com', clientId: 'a b' }),
     ).toEqual({
       errors: {
         loginUrl: 'The address must start with https://.',
@@ -32,9 +32,19 @@ describe("a workspace's own CRM credentials (issue 55)", () => {
     expect(readCrmCredentials('salesforce', { ...salesforce, loginUrl: 'not a url' })).toEqual({
       errors: { loginUrl: 'Give an address like https://yourcompany.my.salesforce.com.' },
     });
-    // A local test CRM: plain http to the loopback only.
+    // Issue 77: an address of the server's own network, even this machine, is not Salesforce's.
+    for (const loginUrl of ['http://127.0.0.1:4000', 'https://10.0.0.1', 'https://169.254.169.254'])
+      expect(readCrmCredentials('salesforce', { ...salesforce, loginUrl })).toEqual({
+        errors: {
+          loginUrl:
+            "This is not a Salesforce address: give your org's My Domain login URL, like https://yourcompany.my.salesforce.com.",
+        },
+      });
+    // A test Salesforce, or a proxy, the operator names (SALESFORCE_ALLOWED_HOSTS=http://127.0.0.1:4000).
     expect(
-      readCrmCredentials('salesforce', { ...salesforce, loginUrl: 'http://127.0.0.1:4000' }),
+      readCrmCredentials('salesforce', { ...salesforce, loginUrl: 'http://127.0.0.1:4000' }, [
+        { host: '127.0.0.1:4000', http: true },
+      ]),
     ).toMatchObject({
       values: { loginUrl: 'http://127.0.0.1:4000' },
     });
@@ -47,6 +57,7 @@ describe("a workspace's own CRM credentials (issue 55)", () => {
     const crm: Config['crm'] = {
       salesforce: {
         loginUrl: 'https://deployment.my.salesforce.com',
+        hosts: [],
         clientId: 'd',
         clientSecret: 'd',
         fields: { partner: 'Partner__c' },

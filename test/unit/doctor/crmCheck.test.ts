@@ -152,6 +152,7 @@ describe('the doctor’s Salesforce check', () => {
     stops.push(() => sf.stop());
     const settings = {
       loginUrl: sf.loginUrl,
+      hosts: sf.hosts,
       clientId: sf.clientId,
       clientSecret: sf.clientSecret,
       fields: {},
