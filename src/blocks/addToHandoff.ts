@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
-import { type AddRefusal, EXCERPT_MAX } from '../domain/messageLinks.js';
+import { type AboutReason, type AddRefusal, EXCERPT_MAX } from '../domain/messageLinks.js';
 import { standing } from './handoffList.js';
 import { ACTION_ID, ADD_TO_HANDOFF_BLOCK_ID, CALLBACK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
@@ -28,16 +28,34 @@ function option(h: HandoffRow): PlainTextOption {
 const quoted = (excerpt: string) =>
   excerpt === '' ? '_(a message with no text: its link is kept)_' : `>${userText(excerpt, EXCERPT_MAX + 40)}`;
 
+/** Why the handoff is preselected, as the select's hint says it (plain text). */
+function aboutHint(about: { handoff: HandoffRow; why: AboutReason }): string {
+  return about.why === 'thread'
+    ? `This message is in the thread of handoff #${about.handoff.id}.`
+    : `The message names ${plain(about.handoff.accountName.replace(/\s+/g, ' '), 80)}.`;
+}
+
 /**
  * The modal: the message (its excerpt), then the person's open handoffs in a select, the channel's partner's first
- * (`matched` of them, the first preselected). `metadata` carries the message to the submission.
+ * (`matched` of them), the one the message is about preselected (`about`; none when it cannot be told, rather than a
+ * guess). `metadata` carries the message to the submission.
  */
 export function addToHandoffModal(
   rows: readonly HandoffRow[],
-  opts: { excerpt: string; matched: number; metadata: string },
+  opts: {
+    excerpt: string;
+    matched: number;
+    about?: { handoff: HandoffRow; why: AboutReason } | undefined;
+    metadata: string;
+  },
 ): ModalView {
-  const options = rows.slice(0, PICK_MAX).map(option);
-  const first = options[0];
+  const shown = rows.slice(0, PICK_MAX);
+  const options = shown.map(option);
+  const about = opts.about && shown.some((h) => h.id === opts.about?.handoff.id) ? opts.about : undefined;
+  const where =
+    opts.matched > 0
+      ? "This channel's partner's handoffs come first."
+      : 'Your open handoffs: the ones you sent, own or answer as the AE.';
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.addToHandoff,
@@ -56,13 +74,9 @@ export function addToHandoffModal(
           action_id: ACTION_ID.value,
           placeholder: pt('One of your open handoffs'),
           options,
-          ...(opts.matched > 0 && first ? { initial_option: first } : {}),
+          ...(about ? { initial_option: option(about.handoff) } : {}),
         },
-        hint: pt(
-          opts.matched > 0
-            ? "This channel's partner's handoffs come first."
-            : 'Your open handoffs: the ones you sent, own or answer as the AE.',
-        ),
+        hint: pt(about ? `${aboutHint(about)} ${where}` : where),
       },
       context(
         `The handoff's history keeps a link to the message and its first ${EXCERPT_MAX} characters, with your name; a linked CRM record gets them as an activity. The partner is never told.`,

@@ -5,7 +5,7 @@ import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { MoveFacts, PlannedMove } from '../domain/moves.js';
-import { BAND_LABEL } from '../domain/scoring.js';
+import { readiness } from '../domain/readiness.js';
 import { packetQuestion, pausedLine } from './asks.js';
 import { ACTION_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
@@ -23,6 +23,7 @@ import {
 import { estimatedValueLine, outcomeLine } from './outcomes.js';
 import { originBlocks } from './packetOrigin.js';
 import { button, context, notifyText, pt } from './parts.js';
+import { verdictText } from './scoreVerdict.js';
 import { stepButtons } from './stepChecks.js';
 
 const SECTION_MAX = 3000;
@@ -56,11 +57,11 @@ export function windowDaysText(h: HandoffRow): string {
   return `${days} business day${days === 1 ? '' : 's'}`;
 }
 
-/** The packet's score, band and classification, for the AE (internal: never in a partner channel). */
+/** The packet's score, verdict and classification, for the AE (internal: never in a partner channel). */
 function packetQuality(h: HandoffRow): string {
   if (h.score === null || !h.scoreBand) return '';
   const classification = h.classification ? ` · ${CLASSIFICATION_LABEL[h.classification].toLowerCase()}` : '';
-  return ` · packet *${h.score}/18* (${BAND_LABEL[h.scoreBand]})${classification}`;
+  return ` · packet *${h.score}/18* (${verdictText(h.scoreBand, readiness(h, h.findings))})${classification}`;
 }
 
 /** After acceptance: where the deal stands, and the buttons offered to record what happened next. */

@@ -90,6 +90,8 @@ export const ACTION_ID = {
   /** After the Accept: the AE hands the deal back to its owner (a confirm dialog, then done). */
   handBack: 'handoff_hand_back',
   decline: 'handoff_decline',
+  /** The decline modal's reason select: each change updates the preview of the partner's words (issue 77 item 10). */
+  declineReason: 'handoff_decline_reason',
   reassign: 'handoff_reassign',
   extend: 'handoff_extend',
   withdraw: 'handoff_withdraw',
@@ -209,6 +211,8 @@ export const ACCEPT_BLOCK_ID = {
 export const DECLINE_BLOCK_ID = {
   reason: 'decline_reason',
   note: 'decline_note',
+  /** What the partner will read, for the reason picked (no input). */
+  preview: 'decline_partner_preview',
 } as const;
 
 export const OWNER_BLOCK_ID = {

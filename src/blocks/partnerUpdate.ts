@@ -32,7 +32,7 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
     accepted: update.afterDecline
       ? `:white_check_mark: *${account}*: taken forward after all. ${who} is taking it forward with ${contact}.${next}`
       : `:white_check_mark: *${account}*: accepted. ${who} is taking it forward with ${contact}.${next}`,
-    declined: `*${account}*: not taken forward for now. ${reason} Thank you, ${contact}, for bringing it.`,
+    declined: `*${account}*: not taken forward for now. ${reason ? `${reason} ` : ''}Thank you, ${contact}, for bringing it.`,
     withdrawn: `*${account}*: we have closed this handoff for now. Thank you, ${contact}; we will be in touch if that changes.`,
     meeting_held: `:handshake: *${account}*: ${ae} met the customer. Thank you, ${contact}, for the introduction.`,
     opportunity_created: `:chart_with_upwards_trend: *${account}*: there is now an open opportunity, with ${ae} leading it.`,

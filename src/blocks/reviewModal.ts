@@ -5,13 +5,14 @@ import { readablePolicyName } from '../domain/escalation.js';
 import { describeStatus } from '../domain/lifecycle.js';
 import type { Finding, Review } from '../domain/review.js';
 import { absenceChoices } from '../domain/reviewAbsence.js';
-import { BAND_LABEL, COMPONENT_LABEL } from '../domain/scoring.js';
+import { COMPONENT_LABEL } from '../domain/scoring.js';
 import { crmAttributionBlocks } from './attributionReview.js';
 import { ACTION_ID, CALLBACK_ID, REVIEW_BLOCK_ID } from './ids.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
 import { ownerBlocks } from './reviewOwner.js';
 import { linesWithin, partnerPreview } from './reviewPartnerPreview.js';
+import { verdictText } from './scoreVerdict.js';
 
 export interface ReviewMetadata {
   draftId: number;
@@ -167,25 +168,15 @@ function absenceBlocks(review: Review): KnownBlock[] {
   ];
 }
 
-/**
- * The score and its band, as the header says them. The band "Ready to hand off" holds only with the readiness
- * checklist (DOMAIN.md: hand off now only when all hold): a strong score with an open item says how many are open,
- * so the header never reads ready beside a ⬜ (issue 50 item 20).
- */
-function headline(review: Review): string {
-  const { scorecard } = review;
-  const open = review.readiness.filter((item) => !item.met).length;
-  if (scorecard.band !== 'ready' || open === 0)
-    return `${scorecard.total}/18 · ${BAND_LABEL[scorecard.band]}`;
-  return `${scorecard.total}/18 · Strong, not ready: ${open} readiness item${open === 1 ? '' : 's'} open`;
-}
-
 export function reviewModal(draftId: number, review: Review, opts: { notice?: string } = {}): ModalView {
   const { scorecard } = review;
   const blocks: KnownBlock[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: plain(headline(review), 150) },
+      text: {
+        type: 'plain_text',
+        text: plain(`${scorecard.total}/18 · ${verdictText(scorecard.band, review.readiness)}`, 150),
+      },
     },
     ...(opts.notice ? [section(opts.notice)] : []),
     context(

@@ -281,11 +281,16 @@ async function lookupChannel(client: WebClient, channelId: string): Promise<Dire
     const result = await client.conversations.info({ channel: channelId });
     const c = result.channel;
     if (!c?.id) return undefined;
-    const shared = (c as { shared_team_ids?: string[] }).shared_team_ids;
+    // Slack lists the teams in shared_team_ids and, for Slack Connect, the other organizations' in
+    // connected_team_ids; an answer may carry only one of them.
+    const ids = c as { shared_team_ids?: unknown; connected_team_ids?: unknown };
+    const listed = [ids.shared_team_ids, ids.connected_team_ids].flatMap((list) =>
+      Array.isArray(list) ? list.filter((t): t is string => typeof t === 'string') : [],
+    );
     return {
       id: c.id,
       name: c.name ?? c.id,
-      sharedTeamIds: Array.isArray(shared) ? shared.filter((t) => typeof t === 'string') : [],
+      sharedTeamIds: [...new Set(listed)],
       isMember: Boolean(c.is_member),
       isArchived: Boolean(c.is_archived),
       isExternallyShared: Boolean(c.is_ext_shared || c.is_pending_ext_shared),

@@ -24,7 +24,7 @@ import type { Logger } from '../logger.js';
 import { heldBackNotice } from './heldBack.js';
 import type { Lifecycle } from './lifecycle.js';
 import { decisionMessages } from './notifications.js';
-import { partnerThread } from './partnerThread.js';
+import { declineNews, partnerThread } from './partnerThread.js';
 import { type RequestContext, viewerOf } from './requestContext.js';
 
 export interface HandoffServiceDeps {
@@ -76,6 +76,11 @@ export type AcceptForm =
   | Exclude<DecisionCheck, { kind: 'open' }>
   | { kind: 'open'; handoff: HandoffRow; due: string };
 
+/** The decline modal for a reason: the handoff, and what the partner would read (null: nothing). */
+export type DeclineForm =
+  | Exclude<DecisionCheck, { kind: 'open' }>
+  | { kind: 'open'; handoff: HandoffRow; partnerWords: string | null };
+
 export type DecisionRequest = RequestContext & {
   handoffId: number;
   /** The packet version the AE's buttons were shown with (0: never edited); undefined: not checked. */
@@ -98,6 +103,18 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       const h = checked.handoff;
       const due = deps.firstStepDue(deps.clock.now(), { id: h.aeUserId, timeZone: h.aeTimeZone });
       return { ...checked, due: isoDateIn(due, h.aeTimeZone) };
+    },
+    /**
+     * Decline: what its modal shows for the reason picked (or why it cannot be declined): the partner's words, as
+     * the decline would post them (null: the partner reads nothing of it).
+     */
+    declineForm: async (
+      req: RequestContext & { handoffId: number },
+      reason: DeclineReason,
+    ): Promise<DeclineForm> => {
+      const checked = await checkDecision(deps, req);
+      if (checked.kind !== 'open') return checked;
+      return { ...checked, partnerWords: await declineNews(deps.db, checked.handoff, reason) };
     },
     /** Accept with the first step the AE committed to (issue 51 item 1), checked first. */
     acceptWithStep: (

@@ -106,7 +106,11 @@ const sameFact = (a: PartnerFact, b: PartnerFact) =>
  * What the partner hears of `fact`, just recorded: the partner's view after it, when its stage differs from the view
  * before it (domain/partnerView.ts); null when it is nothing they may know of, or nothing new to them.
  */
-function partnerNewsOf(h: HandoffRow, thread: PartnerThread, fact: PartnerFact): PartnerSafeUpdate | null {
+export function partnerNewsOf(
+  h: HandoffRow,
+  thread: PartnerThread,
+  fact: PartnerFact,
+): PartnerSafeUpdate | null {
   const without = thread.facts.filter((f) => !sameFact(f, fact));
   const history = { handoff: h, threadStarted: thread.started };
   return partnerNews(

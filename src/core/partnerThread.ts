@@ -9,8 +9,9 @@ import {
   partnerThreadRecord,
 } from '../db/repositories/partnerThreads.js';
 import type { HandoffRow } from '../db/schema.js';
+import type { DeclineReason } from '../domain/decline.js';
 import { partnerFacts, partnerView } from '../domain/partnerView.js';
-import { messageKey, type PartnerThread, partnerReplyKey } from './notifications.js';
+import { messageKey, type PartnerThread, partnerNewsOf, partnerReplyKey } from './notifications.js';
 
 /**
  * The handoff's partner thread as the notifications read it: whether it exists (its parent queued, waiting or
@@ -73,4 +74,28 @@ export async function unnameHeldAccept(tx: Tx, h: HandoffRow): Promise<void> {
     text: message.text,
     blocks: message.blocks,
   });
+}
+
+/**
+ * What the partner would read if the AE declined now with `reason`: the reply the decline posts, from the same view
+ * and renderer as the real one (`partnerNewsOf`, blocks/partnerUpdate.ts), so the decline modal can show it word for
+ * word. Null when they would read nothing: no partner channel, or nothing new to them (told of a decline already).
+ */
+export async function declineNews(
+  exec: Executor,
+  h: HandoffRow,
+  reason: DeclineReason,
+): Promise<string | null> {
+  if (!h.partnerChannelId) return null;
+  const thread = await partnerThread(exec, h);
+  const decline = {
+    kind: 'decision' as const,
+    // Not recorded yet: after every decision there is.
+    id: Number.MAX_SAFE_INTEGER,
+    assignment: h.assignment,
+    decision: 'declined' as const,
+    reasonCode: reason,
+  };
+  const news = partnerNewsOf(h, thread, decline);
+  return news ? partnerUpdate(news).text : null;
 }

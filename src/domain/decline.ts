@@ -1,6 +1,6 @@
 /**
- * Decline reasons are coded so RevOps can count them. The partner only ever sees the partner-safe wording;
- * the AE's free-text note stays internal.
+ * Decline reasons are coded so RevOps can count them. The partner only ever sees the partner-safe wording (none for
+ * `neutral`: they read only that it is not taken forward); the AE's free-text note stays internal.
  */
 export const DECLINE_REASONS = {
   wrong_owner: {
@@ -30,6 +30,10 @@ export const DECLINE_REASONS = {
   partner_not_fit: {
     label: 'Partner not a fit for this deal',
     partnerSafe: 'We do not see a joint motion for this opportunity right now.',
+  },
+  neutral: {
+    label: 'Prefer not to say (the partner reads no reason)',
+    partnerSafe: '',
   },
   other: {
     label: 'Other',

@@ -5,8 +5,9 @@ import type { InternalTextFinding } from './internalText.js';
 import type { HandoffStatus } from './lifecycleState.js';
 import type { Packet } from './packet.js';
 import type { ChannelVerdict } from './partnerChannel.js';
+import type { ReadinessItem } from './readiness.js';
 import type { ReviewAbsence } from './reviewAbsence.js';
-import type { ReadinessItem, Scorecard } from './scoring.js';
+import type { Scorecard } from './scoring.js';
 
 /**
  * What the author reviews before sending (`Review`, kept as the draft and shown by blocks/reviewModal.ts), with the

@@ -2,7 +2,6 @@ import { type ScoreWeights, weightedTotal } from './scoreWeights.js';
 import {
   type Band,
   type Bands,
-  type ComponentId,
   type ComponentResult,
   missing,
   SCORING_RULES,
@@ -48,7 +47,7 @@ export { fillerKind, wordCount } from './scoringWords.js';
  * The calibration set in test/fixtures/packets/calibration.ts pins what good, weak and filler packets score.
  */
 
-const realMove = (text: string, minWords: number, deal: Set<string>) =>
+export const realMove = (text: string, minWords: number, deal: Set<string>) =>
   wordCount(text) >= minWords && !PLACEHOLDER.test(text.trim()) && !fillerKind(text, deal);
 
 function targetAccount(p: ScoringInput, deal: Set<string>): ComponentResult {
@@ -178,7 +177,7 @@ function partnerOffer(p: ScoringInput, today: string, deal: Set<string>): Compon
   return strong('partner_offer', 'dated within two weeks and agreed in writing');
 }
 
-function nextAction(p: ScoringInput, deal: Set<string>): ComponentResult {
+export function nextAction(p: ScoringInput, deal: Set<string>): ComponentResult {
   const move = p.sellerNextMove.trim();
   if (wordCount(move) < SCORING_RULES.sellerMoveWords || PLACEHOLDER.test(move))
     return missing('next_action', 'no action for the AE');
@@ -260,28 +259,4 @@ export function scorePacket(
   ];
   const total = weightedTotal(components, weights);
   return { components, total, band: bandFor(total, bands) };
-}
-
-export interface ReadinessItem {
-  label: string;
-  met: boolean;
-}
-
-/** DOMAIN.md's "hand off now only when all hold". A ticked box or a note that is filler does not hold. */
-export function readiness(p: ScoringInput, card: Scorecard): ReadinessItem[] {
-  const scoreOf = (id: ComponentId) => card.components.find((c) => c.id === id)?.score ?? 0;
-  const deal = dealWords(p);
-  return [
-    { label: 'The seller next move is concrete and doable this week', met: scoreOf('next_action') === 2 },
-    { label: "The account is on the AE's priority list", met: p.onPriorityList },
-    {
-      label: 'The partner agreed their next move in writing',
-      met: p.partnerAgreedInWriting && realMove(p.partnerNextMove, SCORING_RULES.partnerMoveWords, deal),
-    },
-    { label: 'The evidence link supports the claims', met: scoreOf('proof') === 2 },
-    {
-      label: 'The channel-conflict check is done and noted',
-      met: Boolean(p.riskNote?.trim()) && !fillerKind(p.riskNote, deal),
-    },
-  ];
 }

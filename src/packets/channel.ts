@@ -121,6 +121,19 @@ export async function packetDefaults(
   channelId: string | undefined,
   ctx: Pick<RequestContext, 'internalTeamIds'>,
 ): Promise<{ partnerChannelId?: string; prefill?: { partnerOrg: string } }> {
+  const { unknownTeamId: _, ...defaults } = await channelDefaults(deps, channelId, ctx);
+  return defaults;
+}
+
+/**
+ * `packetDefaults`, and the organization the channel is shared with when the directory does not know whose the
+ * channel is (not bound, its workspace not recorded): its team id, for Slack to name (`partnerNamedBySlack`).
+ */
+export async function channelDefaults(
+  deps: Pick<PacketServiceDeps, 'db' | 'directory' | 'logger'>,
+  channelId: string | undefined,
+  ctx: Pick<RequestContext, 'internalTeamIds'>,
+): Promise<{ partnerChannelId?: string; prefill?: { partnerOrg: string }; unknownTeamId?: string }> {
   if (!channelId || !/^[CG][A-Z0-9]{2,}$/.test(channelId)) return {};
   let channel: DirectoryChannel | undefined;
   try {
@@ -139,5 +152,20 @@ export async function packetDefaults(
   const partnerId =
     binding?.partnerId ?? (external[0] ? (await findWorkspace(db, external[0]))?.partnerId : undefined);
   const partner = partnerId == null ? undefined : await findPartner(db, partnerId);
-  return { partnerChannelId: channel.id, ...(partner ? { prefill: { partnerOrg: partner.name } } : {}) };
+  if (partner) return { partnerChannelId: channel.id, prefill: { partnerOrg: partner.name } };
+  return { partnerChannelId: channel.id, ...(external[0] ? { unknownTeamId: external[0] } : {}) };
+}
+
+/**
+ * The partner of a channel the directory does not know yet, as Slack names the organization it is shared with
+ * (team.info), and the directory's partner of that name or alias, if there is one. Undefined when Slack will not say.
+ */
+export async function partnerNamedBySlack(
+  deps: Pick<PacketServiceDeps, 'db' | 'directory'>,
+  teamId: string,
+): Promise<{ slackName: string; partner?: PartnerRef } | undefined> {
+  const slackName = (await deps.directory.teamName(teamId))?.trim();
+  if (!slackName) return undefined;
+  const partner = await partnerRefByName(deps.db, slackName);
+  return { slackName, ...(partner ? { partner } : {}) };
 }

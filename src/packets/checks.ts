@@ -51,6 +51,4 @@ export async function checkAccount(
   return findings;
 }
 
-export const hasConflict = (findings: Finding[]) =>
-  findings.some((f) => f.kind === 'conflict' || f.kind === 'reseller');
 export const hasDuplicate = (findings: Finding[]) => findings.some((f) => f.kind === 'duplicate');

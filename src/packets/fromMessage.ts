@@ -6,7 +6,7 @@ import type { AccountMatch } from '../crm/index.js';
 import { domainsIn, namesIn, plainMessageText } from '../domain/messageExtract.js';
 import { FIELD_LIMITS, type PacketField, type PacketInput } from '../domain/packet.js';
 import { accountOwnerOf } from './accountOwner.js';
-import { packetDefaults } from './channel.js';
+import { channelDefaults, partnerNamedBySlack } from './channel.js';
 import type { PacketServiceDeps } from './types.js';
 
 /**
@@ -57,13 +57,13 @@ export async function prefillFromMessage(
     message.userId ? quietly(deps.directory.lookupUser(message.userId)) : undefined,
     quietly(reads.thread(message.channelId, message.threadTs ?? message.ts)),
     quietly(reads.permalink(message.channelId, message.ts)),
-    packetDefaults(deps, message.channelId, ctx),
+    channelDefaults(deps, message.channelId, ctx),
   ]);
-  const partnerOrg =
-    typeof defaults.prefill?.partnerOrg === 'string' ? defaults.prefill.partnerOrg : undefined;
+  const partner = await channelPartner(deps, defaults);
+  const partnerOrg = partner?.name;
   const from = author ? `From ${author.name}'s message.` : 'From the message.';
   const out: MessagePrefill = { prefill: {}, sources: {}, notes: [], ...(source ? { source } : {}) };
-  fillPartner(out, defaults.partnerChannelId, partnerOrg, author, ctx.internalTeamIds);
+  fillPartner(out, defaults.partnerChannelId, partner, author, ctx.internalTeamIds);
   if (source) {
     // The message is the record the AE can check: evidence until the author links a better one.
     out.prefill.evidenceUrl = source;
@@ -96,11 +96,45 @@ export async function prefillFromMessage(
   return out;
 }
 
+/**
+ * Whose channel it is: the directory's partner (the channel bound, or its workspace recorded); else the organization
+ * Slack says it is shared with, by the directory's name for it when it has one (a channel not bound yet).
+ */
+type ChannelPartner = { name: string; from: 'directory' } | { name: string; from: 'slack'; known: boolean };
+
+async function channelPartner(
+  deps: PacketServiceDeps,
+  defaults: Awaited<ReturnType<typeof channelDefaults>>,
+): Promise<ChannelPartner | undefined> {
+  if (defaults.prefill?.partnerOrg) return { name: defaults.prefill.partnerOrg, from: 'directory' };
+  if (!defaults.unknownTeamId) return undefined;
+  const named = await quietly(partnerNamedBySlack(deps, defaults.unknownTeamId));
+  if (!named) return undefined;
+  return { name: named.partner?.name ?? named.slackName, from: 'slack', known: Boolean(named.partner) };
+}
+
+/** What the form says of the partner it assumed, beside the field and at the top of the form. */
+function partnerSource(partner: ChannelPartner): { hint: string; note: string } {
+  const change = "Change it if the deal is another partner's.";
+  const name = `*${userText(partner.name, 150)}*`;
+  if (partner.from === 'directory')
+    return {
+      hint: `This channel's partner, from the partner directory. ${change}`,
+      note: `Partner assumed: ${name}, whose channel this is.`,
+    };
+  return {
+    hint: partner.known
+      ? `From Slack: the organization this channel is shared with, by its name in the partner directory. Sending binds the channel to it. ${change}`
+      : `From Slack: the organization this channel is shared with. Not in the partner directory yet: sending binds the channel to it. ${change}`,
+    note: `Partner assumed: ${name}, the organization Slack says this channel is shared with.`,
+  };
+}
+
 /** The channel's partner and channel; the contact when the message's author is the partner's person. */
 function fillPartner(
   out: MessagePrefill,
   channelId: string | undefined,
-  partnerOrg: string | undefined,
+  partner: ChannelPartner | undefined,
   author: DirectoryUser | undefined,
   internalTeamIds: readonly string[],
 ) {
@@ -112,12 +146,13 @@ function fillPartner(
   }
   out.partnerChannelId = channelId;
   out.sources.partnerChannelId = 'The channel the message is in.';
-  if (partnerOrg) {
+  if (partner) {
+    const said = partnerSource(partner);
     out.notes.push(
-      `:handshake: Partner assumed: *${userText(partnerOrg, 150)}*, whose channel this is. If the deal is another partner's, change the partner and its channel below.`,
+      `:handshake: ${said.note} If the deal is another partner's, change the partner and its channel below.`,
     );
-    out.prefill.partnerOrg = partnerOrg;
-    out.sources.partnerOrg = `This channel's partner, from the partner directory. Change it if the deal is another partner's.`;
+    out.prefill.partnerOrg = partner.name;
+    out.sources.partnerOrg = said.hint;
   }
   if (author && !author.isBot && !internalTeamIds.includes(author.teamId)) {
     out.prefill.partnerContactName = author.name;

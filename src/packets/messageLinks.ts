@@ -11,12 +11,15 @@ import { listHandoffsOf } from '../db/repositories/lookup.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import { lockHandoffs } from '../db/repositories/outboxInsert.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
+import { handoffsPostedAt } from '../db/repositories/postedMessages.js';
 import { isInternalActor } from '../domain/actor.js';
 import {
+  type AboutReason,
   type AddRefusal,
   addMessageVerdict,
   builtPermalink,
   channelFirst,
+  handoffAbout,
   isSlackPermalink,
 } from '../domain/messageLinks.js';
 import type { Logger } from '../logger.js';
@@ -25,7 +28,8 @@ import type { Logger } from '../logger.js';
  * "Add to handoff" (issue 52 item 5): a Slack message (an internal thread, a partner's reply in their channel)
  * attached to one of the person's open handoffs. The touch log keeps its link, a short excerpt, who added it and when
  * (`message_added`); a linked CRM record gets it as an activity, through the outbox like every other. The partner is
- * never told: nothing is posted anywhere, and the partner's view is built from decisions and outcomes only.
+ * never told: nothing is posted anywhere, no :memo: marks a message in a shared channel, and the partner's view is
+ * built from decisions and outcomes only.
  */
 
 export interface MessageLinksDeps {
@@ -34,8 +38,8 @@ export interface MessageLinksDeps {
   logger: Logger;
   /** Slack while the person waits (chat.getPermalink, reactions.add): one short try each. */
   slack: WebClient;
-  /** The adder's name for the CRM activity, when Slack gives it. */
-  directory: Pick<Directory, 'lookupUser'>;
+  /** The adder's name for the CRM activity, and whether the conversation is shared (no :memo: there). */
+  directory: Pick<Directory, 'lookupUser' | 'lookupChannel'>;
   adminUserIds: readonly string[];
   onOutboxWrite: () => void;
 }
@@ -58,24 +62,35 @@ const CHOICES_MAX = 100;
 export type ChoicesResult =
   | { kind: 'external' }
   | { kind: 'none' }
-  | { kind: 'choices'; rows: HandoffRow[]; matched: number };
+  | {
+      kind: 'choices';
+      rows: HandoffRow[];
+      matched: number;
+      /** The handoff the message is about, preselected, and why; none when it cannot be told. */
+      about?: { handoff: HandoffRow; why: AboutReason } | undefined;
+    };
+
+/** The message the shortcut was used on, as `choices` reads it: where it is, its thread, and its whole text. */
+export type ShortcutMessage = Pick<MessageRef, 'channelId' | 'ts' | 'threadTs'> & { text: string };
 
 /** What adding a message to a handoff answers: in blocks/results.ts, where the replies read it. */
 export type { AddResult } from '../blocks/results.js';
 
-export type ReactResult = 'reacted' | 'not_in_channel' | 'failed';
+/** `shared`: not marked, on purpose: the partner would see it. */
+export type ReactResult = 'reacted' | 'shared' | 'not_in_channel' | 'failed';
 
 /** Slack's error code on a Web API failure (`not_in_channel`…), when it has one. */
 const slackCode = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
 
 /**
  * The open handoffs this person may add a message to (those they wrote, own or answer as the AE), newest first, the
- * ones of the channel's partner (its binding in the directory, or sent to this very channel) first.
+ * ones of the channel's partner (its binding in the directory, or sent to this very channel) first; and the one the
+ * message is about (domain/messageLinks.ts `handoffAbout`), if it can be told.
  */
 async function choices(
   deps: MessageLinksDeps,
   ctx: RequestContext,
-  channelId: string,
+  message: ShortcutMessage,
 ): Promise<ChoicesResult> {
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'external' };
   const person = { userId: ctx.actor.userId, teamId: ctx.actor.teamId ?? '' };
@@ -83,8 +98,12 @@ async function choices(
   const viewer = viewerOf(ctx, deps.adminUserIds);
   const open = rows.filter((h) => addMessageVerdict(viewer, h) === 'ok');
   if (open.length === 0) return { kind: 'none' };
+  const { channelId } = message;
   const binding = await findChannelBinding(deps.db, channelId);
-  return { kind: 'choices', ...channelFirst(open, { channelId, partnerId: binding?.partnerId }) };
+  const ordered = channelFirst(open, { channelId, partnerId: binding?.partnerId });
+  const tss = [message.ts, ...(message.threadTs ? [message.threadTs] : [])];
+  const postedAbout = await handoffsPostedAt(deps.db, channelId, tss);
+  return { kind: 'choices', ...ordered, about: handoffAbout(ordered.rows, message.text, postedAbout) };
 }
 
 /** The handoff and whether this person may add to it now: a refusal, or the handoff. */
@@ -173,10 +192,30 @@ async function add(
 }
 
 /**
- * Marks the message with :memo: (after it was added). Not in the conversation (a private channel or DM the app was
- * never invited to): skipped, and the caller tells the person that the attachment itself is fine.
+ * Whether the conversation is shared with another organization (or may be): everyone in it sees the app's
+ * reactions. A channel bound to a partner is, whatever Slack says now; one Slack cannot describe now may be.
+ */
+async function sharedOrUnknown(deps: MessageLinksDeps, channelId: string): Promise<boolean> {
+  if (await findChannelBinding(deps.db, channelId)) return true;
+  try {
+    return (await deps.directory.lookupChannel(channelId))?.isExternallyShared ?? false;
+  } catch (error) {
+    deps.logger.info(
+      { channelId, error: String(error) },
+      'conversations.info failed for Add to handoff: the message is not marked',
+    );
+    return true;
+  }
+}
+
+/**
+ * Marks the message with :memo: (after it was added), in the team's own conversations only: in a Slack Connect
+ * channel the partner would see the mark, and the partner is never told (skipped, and nobody needs telling). Not in
+ * the conversation (a private channel or DM the app was never invited to): skipped, and the caller tells the person
+ * that the attachment itself is fine.
  */
 async function react(deps: MessageLinksDeps, m: Pick<MessageRef, 'channelId' | 'ts'>): Promise<ReactResult> {
+  if (await sharedOrUnknown(deps, m.channelId)) return 'shared';
   try {
     await deps.slack.reactions.add({ channel: m.channelId, timestamp: m.ts, name: 'memo' });
     return 'reacted';
@@ -194,7 +233,7 @@ async function react(deps: MessageLinksDeps, m: Pick<MessageRef, 'channelId' | '
 
 export function createMessageLinks(deps: MessageLinksDeps) {
   return {
-    choices: (ctx: RequestContext, channelId: string) => choices(deps, ctx, channelId),
+    choices: (ctx: RequestContext, message: ShortcutMessage) => choices(deps, ctx, message),
     add: (ctx: RequestContext, req: { handoffId: number; message: MessageRef }) => add(deps, ctx, req),
     react: (m: Pick<MessageRef, 'channelId' | 'ts'>) => react(deps, m),
   };

@@ -12,11 +12,12 @@ import { isoDateIn } from '../domain/businessDays.js';
 import { findInternalText } from '../domain/internalText.js';
 import { type Packet, type PacketErrors, type PacketInput, parsePacket } from '../domain/packet.js';
 import type { ChannelVerdict } from '../domain/partnerChannel.js';
-import { readiness, scorePacket } from '../domain/scoring.js';
+import { hasConflict, readiness } from '../domain/readiness.js';
+import { scorePacket } from '../domain/scoring.js';
 import { accountOf, lookbackFrom } from './account.js';
 import { attributionOf, checkAccountOf, withLinked } from './attribution.js';
 import { verdictFor } from './channel.js';
-import { checkAccount, type Finding, hasConflict, hasDuplicate } from './checks.js';
+import { checkAccount, type Finding, hasDuplicate } from './checks.js';
 import { lockedChanges, withLockedFrom } from './edits.js';
 import { ownerReviewOf, packetOwnerOf } from './ownerRouting.js';
 import { absenceOf, checkWithSlack, fromPoolOf, type SlackChecked } from './slackChecks.js';
@@ -290,7 +291,7 @@ async function buildReview(
     packet,
     ae: { id: ae.id, teamId: ae.teamId, name: ae.name, timeZone: ae.timeZone },
     scorecard,
-    readiness: readiness(packet, scorecard),
+    readiness: readiness(packet, c.findings),
     classification: attribution.classification,
     classificationReason: attribution.reason,
     findings: c.findings,

@@ -3,6 +3,7 @@ import { tablesOf } from '../../src/db/engine.js';
 import {
   findOutboxByRecordAs,
   findPostedMessage,
+  handoffsPostedAt,
   outboxStatusByRecordAs,
 } from '../../src/db/repositories/postedMessages.js';
 import type { Db } from '../../src/db/types.js';
@@ -133,6 +134,39 @@ export function postedMessagesContract(engine: Engine): void {
       const [newest] = await queue(outboxRow({ dedupeKey: 'd:5', recordAs: 'msg:p' }));
       expect((await findOutboxByRecordAs(db, 'msg:p'))?.id).toBe(newest);
       expect(await outboxStatusByRecordAs(db, 'msg:p')).toBe('pending');
+    });
+
+    it('names the handoffs the app posted about at these messages of one conversation, posts and thread replies', async () => {
+      const [one, two] = [await handoff(), await handoff()];
+      await db.transaction(async (tx) => {
+        await tx.insert(tablesOf(tx).postedMessages).values([
+          { messageKey: 'p:1', channelId: 'C0HERE', ts: '1700000000.000100', handoffId: one, postedAt: at },
+          { messageKey: 'p:2', channelId: 'C0ELSE', ts: '1700000000.000200', handoffId: two, postedAt: at },
+          { messageKey: 'p:3', channelId: 'C0HERE', ts: '1700000000.000300', handoffId: null, postedAt: at },
+        ]);
+      });
+      await queue(
+        outboxRow({
+          dedupeKey: 'r:1',
+          handoffId: two,
+          status: 'delivered',
+          postedChannelId: 'C0HERE',
+          postedTs: '1700000000.000400',
+        }),
+        outboxRow({
+          dedupeKey: 'r:2',
+          handoffId: one,
+          postedChannelId: 'C0HERE',
+          postedTs: '1700000000.000100',
+        }),
+      );
+      expect(await handoffsPostedAt(db, 'C0HERE', ['1700000000.000100'])).toEqual([one]);
+      expect(
+        (await handoffsPostedAt(db, 'C0HERE', ['1700000000.000100', '1700000000.000400'])).sort(),
+      ).toEqual([one, two].sort());
+      // Another conversation's ts, a post about no handoff, no ts at all: none.
+      expect(await handoffsPostedAt(db, 'C0HERE', ['1700000000.000200', '1700000000.000300'])).toEqual([]);
+      expect(await handoffsPostedAt(db, 'C0HERE', [])).toEqual([]);
     });
   });
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addRefusalText, addReplies } from '../../src/blocks/addToHandoff.js';
 import { ACTION_ID, ADD_TO_HANDOFF_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { HandoffEventRow, HandoffRow } from '../../src/db/schema.js';
+import { acceptHandoff } from '../support/acceptFlow.js';
 import {
   addSubmission,
   offered,
@@ -130,18 +131,20 @@ describe('Add to handoff, from a partner’s Slack Connect channel', () => {
       'Great news <!channel>: Northwind approved the <https://northwind.example/budget|budget> & wants a workshop next week. '.repeat(
         3,
       );
-    const { ts, triggerId } = await shortcutOnNewMessage(h, {
+    const { ts, triggerId, responseUrl } = await shortcutOnNewMessage(h, {
       user: pat,
       channel: channels.partner,
       author: people.partner.id,
       text,
     });
     const modal = await openedAddModal(h, triggerId);
-    // Newest first, the channel's partner's (its channel, or its partner by the channel's binding) first.
+    // Newest first, the channel's partner's (its channel, or its partner by the channel's binding) first; the one
+    // preselected is the one the message names (Northwind), not the newest (issue 77 item 5).
     expect(offered(modal)).toEqual({
       ids: [meridianQuiet.id, meridian.id, tailspin.id],
-      initial: meridianQuiet.id,
+      initial: meridian.id,
     });
+    expect(JSON.stringify(modal.blocks)).toContain('The message names Northwind Logistics.');
     expect(JSON.stringify(modal.blocks)).toContain(
       '>Great news @channel: Northwind approved the budget &amp; wants a workshop',
     );
@@ -172,8 +175,7 @@ describe('Add to handoff, from a partner’s Slack Connect channel', () => {
     // Nothing else is stored of the message.
     expect(Object.keys(event?.detail ?? {}).sort()).toEqual(['byName', 'excerpt', 'permalink']);
 
-    // The :memo: mark, and the HubSpot note: who, the excerpt, the link, the reference.
-    await waitFor(() => memoOn(channels.partner.id, ts).includes(h.slack.botUserId), 8000, 'the :memo: mark');
+    // The HubSpot note: who, the excerpt, the link, the reference.
     const note = await waitFor(
       () => notesOn(hubspotId).find((n) => String(n.properties.hs_note_body).includes('Slack message added')),
       8000,
@@ -193,9 +195,14 @@ describe('Add to handoff, from a partner’s Slack Connect channel', () => {
     );
     expect(history).toContain(`(<${permalink}|link>)`);
 
-    // The partner is told nothing: nothing posted or updated in their channel, nobody told by DM.
+    // The partner is told nothing: no :memo: on their message (everyone in a shared channel sees the app's
+    // reactions), nothing posted or updated in their channel, nobody told by DM, and the adder is not told of a
+    // skipped mark either.
     await quiet(h);
+    expect(memoOn(channels.partner.id, ts)).toEqual([]);
+    expect(h.slack.calls.slice(from).filter((c) => c.method === 'reactions.add')).toEqual([]);
     expect(sentTo(channels.partner.id, from)).toEqual([]);
+    expect(h.slack.responses.filter((r) => r.url === responseUrl)).toEqual([]);
     expect(h.slack.messages(channels.partner.id).filter((m) => m.user === h.slack.botUserId)).toEqual([]);
     expect(h.slack.messages(h.slack.dmChannelFor(people.partner.id))).toEqual([]);
   });
@@ -398,5 +405,57 @@ describe('Add to handoff: who may', () => {
     });
     await quiet(h);
     expect(await dbSnapshot(h)).toEqual(before);
+  });
+});
+
+describe('Add to handoff: which handoff the message is about (issue 77 item 5)', () => {
+  it('preselects the handoff whose partner post the message replies under, and none for a message about nothing named', async () => {
+    const { handoff: adatum } = await sendHandoff(h, { ...account('Adatum'), crmOpportunity: null });
+    expect(await acceptHandoff(h, { handoffId: adatum.id })).toEqual({});
+    const parent = await waitFor(
+      async () =>
+        (await h.database.db.select().from(h.tables.postedMessages)).find(
+          (p) => p.handoffId === adatum.id && p.channelId === channels.partner.id,
+        ),
+      8000,
+      'the partner post of the accepted handoff',
+    );
+    // A newer handoff in the same channel: the newest is not the one the thread is about.
+    const { handoff: coho } = await sendHandoff(h, { ...account('Coho Winery'), crmOpportunity: null });
+    await quiet(h);
+    const reply = await shortcutOnNewMessage(h, {
+      user: pat,
+      channel: channels.partner,
+      author: people.partner.id,
+      text: 'Thanks! When can we meet?',
+      threadTs: parent.ts,
+    });
+    const inThread = await openedAddModal(h, reply.triggerId);
+    expect(offered(inThread).initial).toBe(adatum.id);
+    expect(JSON.stringify(inThread.blocks)).toContain(
+      `This message is in the thread of handoff #${adatum.id}.`,
+    );
+
+    // In the same channel, a message naming no account and in no thread of ours: nothing preselected, the
+    // channel's handoffs still first.
+    const loose = await shortcutOnNewMessage(h, {
+      user: pat,
+      channel: channels.partner,
+      author: people.partner.id,
+      text: 'Any news?',
+    });
+    const modal = await openedAddModal(h, loose.triggerId);
+    expect(offered(modal).initial).toBeUndefined();
+    expect(offered(modal).ids.slice(0, 4)).toEqual([coho.id, adatum.id, meridianQuiet.id, meridian.id]);
+  });
+
+  it('preselects none when the message names two of the offered accounts', async () => {
+    const { triggerId } = await shortcutOnNewMessage(h, {
+      user: pat,
+      channel: channels.partner,
+      author: people.partner.id,
+      text: 'Northwind Logistics and Contoso both asked for the same workshop.',
+    });
+    expect(offered(await openedAddModal(h, triggerId)).initial).toBeUndefined();
   });
 });

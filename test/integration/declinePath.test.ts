@@ -3,8 +3,27 @@ import { ACTION_ID, CALLBACK_ID, DECLINE_BLOCK_ID } from '../../src/blocks/ids.j
 import { DECLINE_REASONS } from '../../src/domain/decline.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { ackBody, type Harness, startHarness, waitFor } from '../support/harness.js';
-import { blockAction, declineSubmission } from '../support/payloads.js';
+import { blockAction, declineReasonPicked, declineSubmission } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
+
+/** The decline modal, as the app sends it. */
+interface DeclineView {
+  private_metadata: string;
+  blocks: {
+    block_id?: string;
+    dispatch_action?: boolean;
+    text?: { text: string };
+    element?: {
+      options?: { value: string }[];
+      initial_option?: { value: string };
+      initial_value?: string;
+    };
+  }[];
+}
+
+/** The modal's preview of the partner's words (the block under the reason). */
+const previewOf = (view: DeclineView) =>
+  view.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.preview)?.text?.text;
 
 describe('the decline path, end to end', () => {
   let h: Harness;
@@ -86,6 +105,81 @@ describe('the decline path, end to end', () => {
     const updated = JSON.stringify(h.slack.messages(aeDm)[0]?.blocks);
     expect(updated).toContain('Declined');
     expect(updated).not.toContain(ACTION_ID.accept);
+  });
+
+  it('shows the partner’s exact words in the modal as the reason changes, offers a neutral one, and posts just that (issue 77 item 10)', async () => {
+    const { handoff, dm, aeDm } = await sendHandoff(h);
+    await h.interact(
+      blockAction({
+        actionId: ACTION_ID.decline,
+        value: String(handoff.id),
+        user: aeUser,
+        channelId: aeDm,
+        messageTs: dm.ts,
+        triggerId: h.slack.issueTriggerId(),
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    const open = await waitFor(() => h.slack.callsTo('views.open')[0], 4000, 'decline modal');
+    const opened = open.args.view as DeclineView;
+    const viewId = String((open.response as { view?: { id?: string } }).view?.id);
+    const reasonBlock = opened.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.reason);
+    // The select sends each change at once, so the preview can follow it.
+    expect(reasonBlock?.dispatch_action).toBe(true);
+    expect(reasonBlock?.element?.options?.map((o) => o.value)).toContain('neutral');
+    expect(previewOf(opened)).toBe('_Choose a reason to see what Meridian Cloud Consulting will read._');
+
+    const note = 'Keep this from Meridian: we already work this account with another partner.';
+    const pick = async (reason: string, from: number) => {
+      await h.interact(
+        declineReasonPicked({
+          view: { id: viewId, hash: h.slack.view(viewId)?.hash, private_metadata: opened.private_metadata },
+          reason,
+          note,
+          user: aeUser,
+        }),
+      );
+      const update = await waitFor(
+        () =>
+          h.slack
+            .callsTo('views.update')
+            .slice(from)
+            .find((c) => c.args.view_id === viewId),
+        4000,
+        'the modal updated with the preview',
+      );
+      return update.args.view as DeclineView;
+    };
+
+    const working = await pick('already_working', 0);
+    const thanks = 'Thank you, Dana Reyes (Meridian Cloud Consulting), for bringing it.';
+    expect(previewOf(working)).toBe(
+      `>*Northwind Logistics*: not taken forward for now. ${DECLINE_REASONS.already_working.partnerSafe} ${thanks}`,
+    );
+    // What was entered stays: the reason picked, the note typed; the handoff and its packet version too.
+    const chosen = working.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.reason)?.element;
+    expect(chosen?.initial_option?.value).toBe('already_working');
+    const typed = working.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.note)?.element;
+    expect(typed?.initial_value).toBe(note);
+    expect(working.private_metadata).toBe(opened.private_metadata);
+
+    const neutral = await pick('neutral', h.slack.callsTo('views.update').length);
+    const neutralWords = `*Northwind Logistics*: not taken forward for now. ${thanks}`;
+    expect(previewOf(neutral)).toBe(`>${neutralWords}`);
+
+    const submit = await h.interact(
+      declineSubmission({ handoffId: handoff.id, reason: 'neutral', note, user: aeUser }),
+    );
+    expect(await submit.text()).toBe('');
+    // The partner reads exactly what the modal showed, and nothing of the note.
+    const reply = await waitFor(
+      () => h.slack.messages(channels.partner.id).find((m) => m.text === neutralWords),
+      8000,
+      'the partner reply',
+    );
+    expect(JSON.stringify(reply)).not.toContain('another partner');
+    const [decision] = await h.database.db.select().from(h.tables.decisions);
+    expect(decision).toMatchObject({ decision: 'declined', reasonCode: 'neutral', note });
   });
 
   it('asks for a reason inline when none is chosen, and records nothing', async () => {

@@ -20,7 +20,7 @@ import {
   packetSubmission,
   reviewSubmission,
 } from '../support/payloads.js';
-import { channels, people, TEAM } from '../support/people.js';
+import { channels, PARTNER_TEAM, PARTNER_TEAM_NAME, people, TEAM } from '../support/people.js';
 
 /**
  * "Hand off this deal" (issue 52) through the real receiver: the message shortcut on a partner's message, an internal
@@ -398,6 +398,29 @@ describe('Hand off this deal, without a CRM', () => {
     expect(hintOf(view, PACKET_BLOCK_ID.accountName)).toMatch(/^From Dana Reyes's message\. Check the name/);
     expect(initialOf(view, PACKET_BLOCK_ID.aeUserId)).toBeUndefined();
     expect(initialOf(view, PACKET_BLOCK_ID.partnerContactName)).toBe('Dana Reyes, Alliances lead');
+  });
+
+  it('names the partner of a channel not yet bound as Slack names the organization it is shared with (issue 77 item 16)', async () => {
+    // Nothing sent to the channel yet: the directory does not know whose it is; Slack does (conversations.info's
+    // connected team, team.info's name).
+    const ts = h.slack.postAsPerson({
+      channel: channels.partner.id,
+      user: people.partner.id,
+      text: DANA_SAYS,
+    });
+    const view = await handOffFrom(h, { channel: channels.partner, ts });
+    expect(initialOf(view, PACKET_BLOCK_ID.partnerChannelId)).toBe(channels.partner.id);
+    expect(initialOf(view, PACKET_BLOCK_ID.partnerOrg)).toBe(PARTNER_TEAM_NAME);
+    expect(hintOf(view, PACKET_BLOCK_ID.partnerOrg)).toMatch(
+      /^From Slack: the organization this channel is shared with\. Not in the partner directory yet: sending binds the channel to it\. Change it if the deal is another partner's\./,
+    );
+    expect(notesOf(view)).toContain(
+      `Partner assumed: *${PARTNER_TEAM_NAME}*, the organization Slack says this channel is shared with.`,
+    );
+    expect(
+      h.slack.callsTo('team.info').some((c) => c.args.team === PARTNER_TEAM),
+      'team.info asked for the connected team',
+    ).toBe(true);
   });
 
   it('says which partner it assumed in another partner’s channel, and asks in a DM', async () => {

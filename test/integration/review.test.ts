@@ -141,6 +141,23 @@ describe('the review step before a handoff is sent', () => {
       expect(JSON.stringify(dm.blocks)).toContain('packet *18/18* (Ready to hand off) · partner-influenced');
     });
 
+    it('counts its own clean conflict check: a strong packet with no risk note is ready, for the author and the AE alike', async () => {
+      const { review, text, draftId } = await reviewPacket(h, { riskNote: null });
+      expect(text).toContain('No other open or recent handoff and no registered reseller on this account.');
+      expect(text).toContain(
+        '✅ The channel-conflict check is done: the app found no other partner and no registered reseller on this account',
+      );
+      expect(text).not.toContain('⬜');
+      expect(headerOf(review)).toBe('18/18 · Ready to hand off');
+
+      expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
+      const [handoff] = await handoffRows(h);
+      if (!handoff) throw new Error('no handoff stored');
+      expect(handoff).toMatchObject({ riskNote: null, findings: [], score: 18 });
+      const dm = await aeDmOf(h, handoff.id);
+      expect(JSON.stringify(dm.blocks)).toContain('packet *18/18* (Ready to hand off) · partner-influenced');
+    });
+
     it('classifies a packet with no CRM opportunity as partner-sourced, in the review and when stored', async () => {
       const { text } = await reviewPacket(h, { crmOpportunity: null, opportunityCreatedOn: null });
       expect(text).toContain(
@@ -193,7 +210,9 @@ describe('the review step before a handoff is sent', () => {
       });
       const dm = await aeDmOf(h, stored[0]?.id ?? 0);
       const dmJson = JSON.stringify(dm.blocks);
-      expect(dmJson).toContain('packet *16/18* (Ready to hand off)');
+      // One verdict: the AE reads what the author read, not the bare band (issue 77 item 8).
+      expect(dmJson).toContain('packet *16/18* (Strong, not ready: 1 readiness item open)');
+      expect(dmJson).not.toContain('Ready to hand off');
       expect(dmJson).toContain('_No evidence link_');
       await quiet(h);
       expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);

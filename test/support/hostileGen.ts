@@ -293,8 +293,8 @@ export const actsAs = (i: Identity, userIds: readonly string[]) =>
 // Modal input, as Slack sends it in state.values
 
 export const text = (value: unknown) => ({ value: { type: 'plain_text_input', value } });
-export const select = (value: unknown) => ({
-  value: {
+export const select = (value: unknown, actionId = 'value') => ({
+  [actionId]: {
     type: 'static_select',
     selected_option: value === undefined ? null : { value, text: { type: 'plain_text', text: 'x' } },
   },

@@ -289,7 +289,7 @@ export function declineSubmission(opts: {
     ...(opts.viewId ? { viewId: opts.viewId } : {}),
     values: {
       [DECLINE_BLOCK_ID.reason]: {
-        [ACTION_ID.value]: {
+        [ACTION_ID.declineReason]: {
           type: 'static_select',
           selected_option:
             opts.reason === null
@@ -300,6 +300,64 @@ export function declineSubmission(opts: {
       [DECLINE_BLOCK_ID.note]: { [ACTION_ID.value]: { type: 'plain_text_input', value: opts.note ?? null } },
     },
   });
+}
+
+/**
+ * A reason picked in the open decline modal (its select dispatches the change, issue 77 item 10): the block action
+ * Slack sends, with the view as it stands (its id, hash and metadata, the note typed so far).
+ */
+export function declineReasonPicked(opts: {
+  view: { id: string; hash?: string; private_metadata: string };
+  reason: string;
+  note?: string | null;
+  user?: User;
+}) {
+  const user = opts.user ?? { id: people.ae.id, team_id: TEAM };
+  const selected = { value: opts.reason, text: { type: 'plain_text', text: opts.reason } };
+  return {
+    type: 'block_actions',
+    team: { id: TEAM, domain: 'acme' },
+    user: {
+      id: user.id,
+      username: user.id.toLowerCase(),
+      name: user.id.toLowerCase(),
+      team_id: user.team_id,
+    },
+    api_app_id: 'A0APP',
+    token: 'legacy-verification-token',
+    container: { type: 'view', view_id: opts.view.id },
+    trigger_id: '1.3.trigger',
+    view: {
+      id: opts.view.id,
+      team_id: TEAM,
+      type: 'modal',
+      callback_id: CALLBACK_ID.decline,
+      private_metadata: opts.view.private_metadata,
+      hash: opts.view.hash ?? '1.hash',
+      blocks: [],
+      state: {
+        values: {
+          [DECLINE_BLOCK_ID.reason]: {
+            [ACTION_ID.declineReason]: { type: 'static_select', selected_option: selected },
+          },
+          [DECLINE_BLOCK_ID.note]: {
+            [ACTION_ID.value]: { type: 'plain_text_input', value: opts.note ?? null },
+          },
+        },
+      },
+    },
+    actions: [
+      {
+        type: 'static_select',
+        action_id: ACTION_ID.declineReason,
+        block_id: DECLINE_BLOCK_ID.reason,
+        selected_option: selected,
+        action_ts: '1700000001.000300',
+      },
+    ],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
 }
 
 /** A button click on a message the app posted. */

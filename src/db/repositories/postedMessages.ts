@@ -1,5 +1,6 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
+import { tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
 import type { OutboxRow } from '../schema.js';
 
@@ -52,4 +53,27 @@ export async function outboxStatusByRecordAs(
   messageKey: string,
 ): Promise<OutboxRow['status'] | undefined> {
   return (await outboxStatusByRecordAsQuery.first(exec, { messageKey }))?.status;
+}
+
+/**
+ * The handoffs the app posted about at these messages of one conversation: a surface or a partner post
+ * (`posted_messages`), or a thread reply (the outbox row that posted it). What "Add to handoff" reads to tell which
+ * handoff a message, or the thread it replies in, is about.
+ */
+export async function handoffsPostedAt(
+  exec: Executor,
+  channelId: string,
+  tss: readonly string[],
+): Promise<number[]> {
+  if (tss.length === 0) return [];
+  const { postedMessages: p, outbox: o } = tablesOf(exec);
+  const posted = await exec
+    .selectDistinct({ handoffId: p.handoffId })
+    .from(p)
+    .where(and(eq(p.channelId, channelId), inArray(p.ts, [...tss]), isNotNull(p.handoffId)));
+  const replies = await exec
+    .selectDistinct({ handoffId: o.handoffId })
+    .from(o)
+    .where(and(eq(o.postedChannelId, channelId), inArray(o.postedTs, [...tss]), isNotNull(o.handoffId)));
+  return [...new Set([...posted, ...replies].flatMap((r) => (r.handoffId === null ? [] : [r.handoffId])))];
 }

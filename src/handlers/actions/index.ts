@@ -5,6 +5,7 @@ import { acceptAction } from './accept.js';
 import { askActions } from './asks.js';
 import { reviewDecisionAction } from './attributionReview.js';
 import { declineAction } from './decline.js';
+import { declineReasonAction } from './declineReason.js';
 import { editAction, noteAction } from './editHandoff.js';
 import { followAction } from './follow.js';
 import { handBackAction } from './handBack.js';
@@ -30,6 +31,7 @@ export function actionTable(deps: HandlerDeps): ActionTable {
     accept: acceptAction(deps),
     packetSuggest: packetSuggestAction(deps),
     decline: declineAction(deps),
+    declineReason: declineReasonAction(deps),
     reassign: ownerModalButton(deps, 'reassign'),
     extend: ownerModalButton(deps, 'extend'),
     withdraw: withdrawButton(deps),

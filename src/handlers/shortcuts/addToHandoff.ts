@@ -52,7 +52,7 @@ export function decodeAddedMessage(metadata: string): AddedMessage | undefined {
 
 /**
  * The "Add to handoff" message shortcut (issue 52 item 5): opens the modal that picks one of the person's open
- * handoffs, the channel's partner's first. People of other organizations are refused; someone with no open handoff
+ * handoffs, the channel's partner's first, the one the message is about preselected. People of other organizations are refused; someone with no open handoff
  * is told so. Both only to them, where they are.
  */
 export function addToHandoffShortcut(deps: HandlerDeps) {
@@ -63,7 +63,14 @@ export function addToHandoffShortcut(deps: HandlerDeps) {
     logger,
   }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs) => {
     await ack();
-    const found = await deps.messageLinks.choices(requestContext(shortcut, deps), shortcut.channel.id);
+    const threadTs = typeof shortcut.message.thread_ts === 'string' ? shortcut.message.thread_ts : undefined;
+    const text = shortcut.message.text ?? '';
+    const found = await deps.messageLinks.choices(requestContext(shortcut, deps), {
+      channelId: shortcut.channel.id,
+      ts: shortcut.message.ts,
+      threadTs,
+      text,
+    });
     if (found.kind !== 'choices') {
       if (found.kind === 'external')
         logger.warn(`add-to-handoff shortcut refused for external user ${shortcut.user.id}`);
@@ -71,18 +78,18 @@ export function addToHandoffShortcut(deps: HandlerDeps) {
       await deps.replies.ephemeral(shortcut.response_url, text, shortcut.user.id);
       return;
     }
-    const threadTs = typeof shortcut.message.thread_ts === 'string' ? shortcut.message.thread_ts : undefined;
     const message: AddedMessage = {
       channelId: shortcut.channel.id,
       ts: shortcut.message.ts,
       threadTs,
       teamDomain: shortcut.team?.domain,
-      excerpt: messageExcerpt(shortcut.message.text ?? ''),
+      excerpt: messageExcerpt(text),
       responseUrl: shortcut.response_url,
     };
     const view = addToHandoffModal(found.rows, {
       excerpt: message.excerpt,
       matched: found.matched,
+      about: found.about,
       metadata: encodeAddedMessage(message),
     });
     try {

@@ -14,13 +14,14 @@ const refuse = (text: string) => ({
 });
 
 /**
- * After the answer: the message marked with :memo:. Where the app cannot (it is not in the conversation), the person
- * is told, only them, that the attachment itself went through.
+ * After the answer: the message marked with :memo: (not in a shared channel, where the partner would see it). Where
+ * the app cannot (it is not in the conversation), the person is told, only them, that the attachment itself went
+ * through.
  */
 function markAfterwards(deps: HandlerDeps, h: HandoffRow, message: AddedMessage, userId: string): void {
   deps.background(async () => {
     const marked = await deps.messageLinks.react(message);
-    if (marked === 'reacted') return;
+    if (marked === 'reacted' || marked === 'shared') return;
     const reply = addReplies.notMarked(h, marked);
     await deps.replies.ephemeral(message.responseUrl, reply.text, userId, reply.blocks);
   });

@@ -41,7 +41,7 @@ export function declineSubmit(deps: HandlerDeps) {
     logger,
   }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const values = view.state.values;
-    const reasonCode = values[DECLINE_BLOCK_ID.reason]?.[ACTION_ID.value]?.selected_option?.value;
+    const reasonCode = values[DECLINE_BLOCK_ID.reason]?.[ACTION_ID.declineReason]?.selected_option?.value;
     const note = values[DECLINE_BLOCK_ID.note]?.[ACTION_ID.value]?.value ?? null;
     if (!isDeclineReason(reasonCode)) {
       await ack({ response_action: 'errors', errors: { [DECLINE_BLOCK_ID.reason]: 'Choose a reason.' } });

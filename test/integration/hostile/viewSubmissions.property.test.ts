@@ -310,14 +310,14 @@ function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: 
           .map((reason) => ({
             why: `decline reason ${JSON.stringify(reason)?.slice(0, 40)}`,
             values: () => ({
-              [DECLINE_BLOCK_ID.reason]: select(reason),
+              [DECLINE_BLOCK_ID.reason]: select(reason, ACTION_ID.declineReason),
               [DECLINE_BLOCK_ID.note]: text(null),
             }),
           })),
         huge.map((note) => ({
           why: `decline note of ${note.length}`,
           values: () => ({
-            [DECLINE_BLOCK_ID.reason]: select('timing'),
+            [DECLINE_BLOCK_ID.reason]: select('timing', ACTION_ID.declineReason),
             [DECLINE_BLOCK_ID.note]: text(note),
           }),
         })),
@@ -1475,7 +1475,10 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
               callbackId: CALLBACK_ID.decline,
               user: internal(people.otherAe),
               privateMetadata: JSON.stringify({ handoffId: world().seeds.rows.D.id }),
-              values: { [DECLINE_BLOCK_ID.reason]: select('timing'), [DECLINE_BLOCK_ID.note]: text(value) },
+              values: {
+                [DECLINE_BLOCK_ID.reason]: select('timing', ACTION_ID.declineReason),
+                [DECLINE_BLOCK_ID.note]: text(value),
+              },
             }),
           ),
         ].map((sent) => ({ ...wellFormed(sent), wrongTypes: true }));

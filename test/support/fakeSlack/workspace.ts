@@ -506,6 +506,12 @@ export class Workspace {
         is_org_shared: c.is_org_shared ?? false,
         is_pending_ext_shared: c.is_pending_ext_shared ?? false,
         shared_team_ids: [...(c.shared_team_ids ?? [this.config.teamId])],
+        // Slack Connect: the other organizations' teams, as Slack lists them beside shared_team_ids.
+        ...(c.is_ext_shared
+          ? {
+              connected_team_ids: (c.shared_team_ids ?? []).filter((id) => id !== this.config.teamId),
+            }
+          : {}),
         context_team_id: this.config.teamId,
       },
     };

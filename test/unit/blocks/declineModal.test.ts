@@ -29,4 +29,25 @@ describe('declineModal', () => {
     expect(note?.optional).toBe(true);
     expect(note?.element).toMatchObject({ type: 'plain_text_input', max_length: DECLINE_NOTE_MAX });
   });
+
+  it('says what the partner reads for the reason picked, nothing, or that there is no channel to read it in', () => {
+    const previewOf = (view: ReturnType<typeof declineModal>) =>
+      JSON.stringify(view.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.preview));
+    const picked = { reason: 'timing' as const, note: 'internal', partnerWords: 'line one\nline two' };
+    const shown = declineModal(handoff({ partnerChannelId: 'C0PARTNER' }), { picked });
+    expect(previewOf(shown)).toContain('>line one\\n>line two');
+    expect(previewOf(shown)).not.toContain('internal');
+    const told = declineModal(handoff({ partnerChannelId: 'C0PARTNER' }), {
+      picked: { ...picked, partnerWords: null },
+    });
+    expect(previewOf(told)).toContain('reads nothing new: they were already told it is not taken forward');
+    // With the worst fields, a picked reason still fits Slack's limits.
+    for (const pattern of WORST_PATTERNS)
+      expectModalWithinLimits(
+        declineModal(worstHandoff(pattern), { picked: { ...picked, note: 'x'.repeat(2000) } }),
+      );
+    const noChannel = declineModal(handoff({ partnerChannelId: null }), { picked });
+    expect(previewOf(noChannel)).toContain('No partner channel');
+    expect(previewOf(noChannel)).not.toContain('line one');
+  });
 });

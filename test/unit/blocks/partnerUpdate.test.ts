@@ -55,6 +55,11 @@ describe('partnerUpdate', () => {
     },
   );
 
+  it('says no reason for a neutral decline, in one sentence less (issue 77 item 10)', () => {
+    const { text } = render(handoff(), declined({ reasonCode: 'neutral' }));
+    expect(text).toMatch(/^\*[^*]+\*: not taken forward for now\. Thank you, /);
+  });
+
   it('never shows internal packet fields or buttons', () => {
     const json = JSON.stringify(render(handoff(), declined()));
     const h = handoff();

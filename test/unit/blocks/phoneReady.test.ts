@@ -1160,6 +1160,8 @@ const INPUTS_ONLY: Record<string, string> = {
 
 /** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
 const NOT_BUILDERS = new Set([
+  // The packet's verdict in words: checked through the review header and the AE's packet.
+  'scoreVerdict:verdictText',
   // How many partners the money section names: a number.
   'money:MONEY_PARTNERS_SHOWN',
   // The score against outcomes' words: checked through its view and the digest.

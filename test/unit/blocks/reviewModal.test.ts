@@ -4,7 +4,8 @@ import { emptyPoolText } from '../../../src/blocks/packetReplies.js';
 import { partnerThreadParent } from '../../../src/blocks/partnerUpdate.js';
 import { reviewModal } from '../../../src/blocks/reviewModal.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
-import { readiness, scorePacket } from '../../../src/domain/scoring.js';
+import { readiness } from '../../../src/domain/readiness.js';
+import { scorePacket } from '../../../src/domain/scoring.js';
 import type { Finding } from '../../../src/packets/checks.js';
 import type { Review } from '../../../src/packets/index.js';
 import { validateView } from '../../support/fakeSlack.js';
@@ -37,7 +38,7 @@ function review(pattern: string, overrides: Partial<Review> = {}): Review {
     packet,
     ae: { id: 'U0AE', teamId: 'T0INTERNAL', name: 'Jordan', timeZone: 'Europe/Berlin' },
     scorecard,
-    readiness: readiness(packet, scorecard),
+    readiness: readiness(packet, null),
     classification: 'partner_influenced',
     classificationReason: fill(pattern, 400),
     findings,

@@ -55,3 +55,31 @@ describe('slackDirectory cache', () => {
     expect(asked('team.info')).toHaveLength(2);
   });
 });
+
+describe('slackDirectory channels (issue 77 item 16)', () => {
+  /** conversations.info answering `channel` as given: Slack's answer for a Slack Connect channel varies by side. */
+  const answering = (channel: Record<string, unknown>) =>
+    slackDirectory(
+      { conversations: { info: async () => ({ ok: true, channel }) } } as unknown as WebClient,
+      new TestClock(new Date('2026-11-23T14:00:00Z')),
+    );
+  const shared = { id: 'C0PARTNER', name: 'ext-meridian', is_ext_shared: true, is_member: true };
+
+  it('reads the other organization from connected_team_ids when shared_team_ids is not given', async () => {
+    const channel = await answering({
+      ...shared,
+      context_team_id: 'T0INTERNAL',
+      connected_team_ids: [PARTNER_TEAM],
+    }).lookupChannel('C0PARTNER');
+    expect(channel).toMatchObject({ isExternallyShared: true, sharedTeamIds: [PARTNER_TEAM] });
+  });
+
+  it('lists each team once when both lists are given', async () => {
+    const channel = await answering({
+      ...shared,
+      shared_team_ids: ['T0INTERNAL', PARTNER_TEAM],
+      connected_team_ids: [PARTNER_TEAM],
+    }).lookupChannel('C0PARTNER');
+    expect(channel?.sharedTeamIds).toEqual(['T0INTERNAL', PARTNER_TEAM]);
+  });
+});

@@ -23,11 +23,19 @@ describe('decline reasons', () => {
     );
   });
 
-  it.each(DECLINE_REASON_CODES)('%s has a label and a distinct partner-safe wording', (code) => {
-    const { label, partnerSafe } = DECLINE_REASONS[code];
-    expect(label.trim()).not.toBe('');
-    expect(partnerSafe.trim()).not.toBe('');
-    expect(partnerSafe).not.toBe(label);
+  it.each(DECLINE_REASON_CODES.filter((code) => code !== 'neutral'))(
+    '%s has a label and a distinct partner-safe wording',
+    (code) => {
+      const { label, partnerSafe } = DECLINE_REASONS[code];
+      expect(label.trim()).not.toBe('');
+      expect(partnerSafe.trim()).not.toBe('');
+      expect(partnerSafe).not.toBe(label);
+    },
+  );
+
+  it('offers a neutral reason: counted as its own code, with no reason given to the partner (issue 77 item 10)', () => {
+    expect(DECLINE_REASONS.neutral.label.trim()).not.toBe('');
+    expect(DECLINE_REASONS.neutral.partnerSafe).toBe('');
   });
 
   it('never tells the partner they are "not a fit" or name an internal owner problem', () => {
@@ -96,6 +104,12 @@ describe('partnerSafeUpdate', () => {
     const json = JSON.stringify(update);
     expect(json).not.toContain(DECLINE_REASONS.already_working.label);
     expect(json).not.toContain('SECRET');
+  });
+
+  it('adds no wording for the neutral reason', () => {
+    const update = partnerSafeUpdate(handoff, 'declined', 'neutral');
+    expect(update.event).toBe('declined');
+    expect('reasonWording' in update).toBe(false);
   });
 
   it.each([null, undefined])('falls back to the "other" wording when the code is %s', (code) => {

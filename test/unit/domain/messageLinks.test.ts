@@ -7,6 +7,7 @@ import {
   builtPermalink,
   channelFirst,
   EXCERPT_MAX,
+  handoffAbout,
   isSlackPermalink,
   messageExcerpt,
 } from '../../../src/domain/messageLinks.js';
@@ -116,6 +117,40 @@ describe('the link and the order', () => {
     expect(ordered.map((h) => h.id)).toEqual([4, 2, 5, 3]);
     expect(matched).toBe(2);
     expect(channelFirst(rows, { channelId: 'C0NONE', partnerId: undefined }).matched).toBe(0);
+  });
+});
+
+describe('which handoff a message is about (issue 77 item 5)', () => {
+  const rows = [
+    { id: 8, accountName: 'Blue Yonder' },
+    { id: 7, accountName: 'Contoso Pharma' },
+    { id: 6, accountName: 'Contoso Retail' },
+    { id: 2, accountName: 'Northwind Logistics, Inc.' },
+  ];
+  const about = (text: string, posted: number[] = []) => {
+    const found = handoffAbout(rows, text, posted);
+    return found && [found.handoff.id, found.why];
+  };
+
+  it('the handoff whose post the message is, or replies under, first', () => {
+    expect(about('Thanks, any news on Contoso Pharma?', [2])).toEqual([2, 'thread']);
+    // Several of the offered posted there (cannot be told), or one not offered: by its text, then none.
+    expect(about('Any news?', [2, 8])).toBeUndefined();
+    expect(about('Contoso Pharma signed', [99])).toEqual([7, 'account']);
+  });
+
+  it('else the one account the text names, in full or by its first word written as a name', () => {
+    expect(about('Great news: Northwind approved the budget')).toEqual([2, 'account']);
+    expect(about('the NORTHWIND-LOGISTICS team replied')).toEqual([2, 'account']);
+    expect(about('Contoso Pharma wants a workshop')).toEqual([7, 'account']);
+    expect(about('Café at Blue Yonder on Monday')).toEqual([8, 'account']);
+  });
+
+  it('none when two are named, or a first word is shared, or only written as an ordinary word', () => {
+    expect(about('Northwind and Blue Yonder both asked')).toBeUndefined();
+    expect(about('Contoso called back')).toBeUndefined();
+    expect(about('the northwind wind is strong today')).toBeUndefined();
+    expect(about('Any news?')).toBeUndefined();
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readiness } from '../../../src/domain/readiness.js';
 import {
   type Bands,
   bandFor,
@@ -6,7 +7,6 @@ import {
   type ComponentId,
   type ComponentResult,
   fillerKind,
-  readiness,
   type Scorecard,
   type ScoringContext,
   type ScoringInput,
@@ -89,7 +89,7 @@ describe('the Northwind packet', () => {
     for (const c of card.components) expect(c.reason).toMatch(/^strong: \S/);
     expect(card.total).toBe(18);
     expect(card.band).toBe('ready');
-    expect(readiness(NORTHWIND, card).map((item) => item.met)).toEqual([true, true, true, true, true]);
+    expect(readiness(NORTHWIND, null).map((item) => item.met)).toEqual([true, true, true, true, true]);
   });
 });
 
@@ -896,7 +896,7 @@ describe('readiness', () => {
     },
   ])('$name → $met', ({ input, met }) => {
     const packet = { ...NORTHWIND, ...input };
-    const items = readiness(packet, scorePacket(packet, CTX, BANDS));
+    const items = readiness(packet, null);
     expect(items.map((item) => item.met)).toEqual(met);
     expect(items.map((item) => item.label)).toEqual([
       expect.stringMatching(/seller next move/i),
@@ -1331,8 +1331,34 @@ describe('nothing scores without content (issue 20)', () => {
       },
     ])('$name → $met', ({ input, met }) => {
       const packet = { ...NORTHWIND, ...input };
-      expect(readiness(packet, scorePacket(packet, CTX, BANDS)).map((item) => item.met)).toEqual(met);
+      expect(readiness(packet, null).map((item) => item.met)).toEqual(met);
     });
+  });
+});
+
+describe("readiness counts the app's own conflict check (issue 77 item 8)", () => {
+  const conflictOf = (input: Partial<ScoringInput>, findings: Parameters<typeof readiness>[1]) =>
+    readiness({ ...NORTHWIND, ...input }, findings)[4] ?? { label: '', met: false };
+
+  it('holds without a note when the check found no other partner and no reseller', () => {
+    expect(conflictOf({ riskNote: null }, [])).toEqual({
+      label:
+        'The channel-conflict check is done: the app found no other partner and no registered reseller on this account',
+      met: true,
+    });
+    // A duplicate (the same partner's open handoff) is no channel conflict.
+    expect(conflictOf({ riskNote: null }, [{ kind: 'duplicate' }]).met).toBe(true);
+  });
+
+  it('needs a real note when the check found a conflict or a reseller, or when no check is on record', () => {
+    for (const kind of ['conflict', 'reseller'] as const) {
+      expect(conflictOf({ riskNote: 'n/a' }, [{ kind }])).toEqual({
+        label: 'The channel-conflict check is done and noted',
+        met: false,
+      });
+      expect(conflictOf({}, [{ kind }]).met).toBe(true);
+    }
+    expect(conflictOf({ riskNote: null }, null).met).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COMPONENTS, readiness, scorePacket } from '../../../src/domain/scoring.js';
+import { readiness } from '../../../src/domain/readiness.js';
+import { COMPONENTS, scorePacket } from '../../../src/domain/scoring.js';
 import {
   CALIBRATION,
   CALIBRATION_BANDS,
@@ -56,7 +57,7 @@ describe('the calibration set', () => {
         expect(scoreOf(id), `${c.name}: ${id}`).toBe(0);
       }
       expect(
-        readiness(c.packet, c.card)
+        readiness(c.packet, null)
           .filter((item) => item.met)
           .map((item) => item.label),
       ).not.toContain('The partner agreed their next move in writing');
@@ -65,7 +66,7 @@ describe('the calibration set', () => {
 
   it('meets every readiness item only for good packets agreed in writing', () => {
     for (const c of scored) {
-      const allMet = readiness(c.packet, c.card).every((item) => item.met);
+      const allMet = readiness(c.packet, null).every((item) => item.met);
       expect(allMet, c.name).toBe(c.kind === 'good' && c.packet.partnerAgreedInWriting);
     }
   });
