@@ -76,7 +76,7 @@ describe('Salesforce: the account among many look-alikes', () => {
   let sf: FakeSalesforce;
   const connector = () =>
     createSalesforce(
-      { loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret },
+      { loginUrl: sf.loginUrl, hosts: sf.hosts, clientId: sf.clientId, clientSecret: sf.clientSecret },
       createLogger('silent'),
     );
   beforeAll(async () => {
