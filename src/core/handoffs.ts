@@ -1,6 +1,5 @@
 import type { DecisionCheck, DecisionResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
-import { type CrmResolution, crmLinkOf } from '../crm/index.js';
 import type { Db } from '../db/client.js';
 import { linkRecordIfNone } from '../db/repositories/crm.js';
 import { assignmentWindowStart } from '../db/repositories/events.js';
@@ -16,6 +15,7 @@ import {
 import { questionOf } from '../db/repositories/questions.js';
 import { isInternalActor } from '../domain/actor.js';
 import { isoDateIn } from '../domain/businessDays.js';
+import type { HandoffCrmLink } from '../domain/crmLink.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
 import { type PolicyRef, policyRefOf } from '../domain/escalation.js';
 import { checkFirstStep, type FirstStep, type FirstStepField } from '../domain/firstStep.js';
@@ -123,7 +123,7 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         shownEditCount?: number;
         step: FirstStepInput;
         /** The opportunity the AE linked at the accept, as checked with the CRM (when the handoff has none). */
-        crmLink?: CrmResolution;
+        crmLink?: HandoffCrmLink;
       },
     ): Promise<AcceptResult> => decide(deps, { ...req, decision: 'accepted' }, req.step, req.crmLink),
   };
@@ -175,13 +175,13 @@ async function decide(
   deps: HandoffServiceDeps,
   req: DecisionRequest,
   stepInput: FirstStepInput,
-  crmLink?: CrmResolution,
+  crmLink?: HandoffCrmLink,
 ): Promise<AcceptResult>;
 async function decide(
   deps: HandoffServiceDeps,
   req: DecisionRequest,
   stepInput?: FirstStepInput,
-  crmLink?: CrmResolution,
+  crmLink?: HandoffCrmLink,
 ): Promise<AcceptResult> {
   const checked = await checkOn(deps, req, findDecisionSubject);
   if (checked.kind !== 'open') {
@@ -234,9 +234,8 @@ async function decide(
         if (inWindow && current.editCount !== req.shownEditCount) edited = current;
       }
       decision = decided?.decision;
-      const link = decided && req.decision === 'accepted' ? crmLinkOf(crmLink) : undefined;
-      // Linked only when the handoff has no opportunity yet: the read-back then reads its money and checks its class.
-      return link ? ((await linkRecordIfNone(tx, before.id, link)) ?? decided?.handoff) : decided?.handoff;
+      // An opportunity linked at the accept, when the handoff has none: the read-back reads its money and class.
+      return (decided && crmLink && (await linkRecordIfNone(tx, before.id, crmLink))) || decided?.handoff;
     },
     businessHours: hours,
     detail: decisionDetail(reasonCode, paused, firstStep),

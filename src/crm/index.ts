@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accountDomain } from '../domain/accountMatch.js';
 import type { CrmCheck, CrmOpportunity } from '../domain/attribution.js';
-import type { CrmRef, CrmSystem } from '../domain/crmLink.js';
+import type { CrmRef, CrmSystem, HandoffCrmLink } from '../domain/crmLink.js';
 import { CRM_SYSTEMS, CRMS, looksLikeCrmLink, parseCrmRef } from '../domain/crmLink.js';
 import type { Logger } from '../logger.js';
 import { sameAccountName } from './accountNames.js';
@@ -227,9 +227,7 @@ export function opportunityOf(record: CrmRecord): CrmOpportunity {
 }
 
 /** The handoff's CRM link a resolution gives (a record checked, or named by a link the CRM did not confirm in time). */
-export function crmLinkOf(
-  link: CrmResolution | undefined,
-): { crmSystem: CrmSystem; crmRecordId: string; crmRecordName: string | null } | undefined {
+export function crmLinkOf(link: CrmResolution | undefined): HandoffCrmLink | undefined {
   if (link?.kind === 'linked')
     return {
       crmSystem: link.record.ref.system,

@@ -20,6 +20,43 @@ function partsSet(ctx: DoctorContext): ReturnType<typeof settingsParts> {
 const settingsOf = (parts: ReturnType<typeof settingsParts>) => [...new Set(parts.map((p) => p.setting))];
 
 /**
+ * The settings of earlier versions still set: one whose part the program holds is not read (a pass when it says what
+ * the first start read in, else a warning); one whose part it does not hold yet is read at the next start.
+ */
+function settingFindings(
+  parts: ReturnType<typeof settingsParts>,
+  rows: Awaited<ReturnType<typeof currentProgram>>,
+) {
+  const findings: Finding[] = [];
+  const set = settingsOf(parts);
+  const ignored = settingsOf(parts.filter((p) => programHolds(rows, p.kind, p.key)));
+  const pending = set.filter((s) => !ignored.includes(s));
+  if (pending.length > 0)
+    findings.push({
+      status: 'pass',
+      text: `The next start reads ${pending.join(', ')} into the program, once.`,
+    });
+  // A fresh install sets ADMIN_USER_IDS as the README says and its first start reads it in: nothing to warn of.
+  const read = ignored.filter((setting) => asImported(setting, parts, rows));
+  if (read.length > 0) {
+    const one = read.length === 1 && !read[0]?.includes(',');
+    findings.push({
+      status: 'pass',
+      text: one
+        ? `${read.join(', ')} was read into the program at its first start and is not read again: edit it in Slack (App Home → The program). It may be removed from the environment.`
+        : `${read.join(', ')} were read into the program at its first start and are not read again: edit them in Slack (App Home → The program). They may be removed from the environment.`,
+    });
+  }
+  for (const setting of ignored.filter((s) => !read.includes(s)))
+    findings.push({
+      status: 'warn',
+      text: `${setting} is set, but the program holds what it says: it is no longer read.`,
+      fix: 'Remove it from the environment; edit the program in Slack (App Home → The program), or with npm run config.',
+    });
+  return findings;
+}
+
+/**
  * The program as data (issue 53): what it holds, parts that do not read, whether anyone can edit it in Slack, and the
  * settings of earlier versions still set (read once, at the first start; not read afterwards). Its pools and policies
  * are what the checks after it look at (the channels and people they name).
@@ -78,31 +115,7 @@ async function checkProgram(ctx: DoctorContext): Promise<Finding[]> {
         ? 'Name one with npm run config -- import (a file with "roles": { "admin": { "users": ["U…"] } }) and --apply.'
         : 'Set ADMIN_USER_IDS to the first admin: the next start reads it into the program, once.',
     });
-  // A setting whose part the program holds is not read; one whose part it does not hold yet is read at the next start.
-  const ignored = settingsOf(parts.filter((p) => programHolds(rows, p.kind, p.key)));
-  const pending = set.filter((s) => !ignored.includes(s));
-  if (pending.length > 0)
-    findings.push({
-      status: 'pass',
-      text: `The next start reads ${pending.join(', ')} into the program, once.`,
-    });
-  // A fresh install sets ADMIN_USER_IDS as the README says and its first start reads it in: nothing to warn of.
-  const read = ignored.filter((setting) => asImported(setting, parts, rows));
-  if (read.length > 0) {
-    const one = read.length === 1 && !read[0]?.includes(',');
-    findings.push({
-      status: 'pass',
-      text: one
-        ? `${read.join(', ')} was read into the program at its first start and is not read again: edit it in Slack (App Home → The program). It may be removed from the environment.`
-        : `${read.join(', ')} were read into the program at its first start and are not read again: edit them in Slack (App Home → The program). They may be removed from the environment.`,
-    });
-  }
-  for (const setting of ignored.filter((s) => !read.includes(s)))
-    findings.push({
-      status: 'warn',
-      text: `${setting} is set, but the program holds what it says: it is no longer read.`,
-      fix: 'Remove it from the environment; edit the program in Slack (App Home → The program), or with npm run config.',
-    });
+  findings.push(...settingFindings(parts, rows));
   return findings;
 }
 

@@ -136,6 +136,14 @@ export type CrmSystem = keyof typeof CRMS;
 /** Every CRM the app knows, in the table's order. */
 export const CRM_SYSTEMS = Object.keys(CRMS) as [CrmSystem, ...CrmSystem[]];
 
+/** A handoff's link to a CRM record, as stored on it. */
+export interface HandoffCrmLink {
+  crmSystem: CrmSystem;
+  crmRecordId: string;
+  /** The record's name as the CRM gave it; null when it was linked by an id the CRM did not confirm in time. */
+  crmRecordName: string | null;
+}
+
 const crmRows = () => Object.entries(CRMS) as [CrmSystem, CrmNaming][];
 
 /**

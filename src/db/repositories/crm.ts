@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, ne, notLike, or, sql } from 'drizzle-orm';
-import type { CrmSystem } from '../../domain/crmLink.js';
+import type { CrmSystem, HandoffCrmLink } from '../../domain/crmLink.js';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
 import type { CrmConnectionRow, classificationCorrections, HandoffEventRow, HandoffRow } from '../schema.js';
@@ -115,7 +115,7 @@ export async function deleteCrmConnection(exec: Tx, system: CrmSystem): Promise<
 export async function linkRecordIfNone(
   tx: Tx,
   handoffId: number,
-  link: { crmSystem: CrmSystem; crmRecordId: string; crmRecordName: string | null },
+  link: HandoffCrmLink,
 ): Promise<HandoffRow | undefined> {
   const { handoffs } = tablesOf(tx);
   return first(

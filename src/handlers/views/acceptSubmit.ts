@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { refusalPlain } from '../../blocks/ephemerals.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../blocks/ids.js';
 import { SAVED } from '../../blocks/savedNotes.js';
+import { crmLinkOf } from '../../crm/index.js';
 import type { FirstStepField } from '../../domain/firstStep.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
@@ -46,6 +47,7 @@ export function acceptSubmit(deps: HandlerDeps) {
       await ack({ response_action: 'errors', errors: { [ACCEPT_BLOCK_ID.crmOpportunity]: message } });
       return;
     }
+    const link = crmLinkOf(crmLink);
     const result = await deps.handoffs.acceptWithStep({
       ...requestContext(body, deps),
       handoffId: metadata.handoffId,
@@ -55,7 +57,7 @@ export function acceptSubmit(deps: HandlerDeps) {
         due: typed(view, ACCEPT_BLOCK_ID.due),
         estimatedValue: typed(view, ACCEPT_BLOCK_ID.value),
       },
-      ...(crmLink ? { crmLink } : {}),
+      ...(link ? { crmLink: link } : {}),
     });
     if (result.kind === 'invalid_step') {
       const errors = Object.fromEntries(
