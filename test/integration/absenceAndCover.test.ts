@@ -404,6 +404,15 @@ describe('a handoff sent to an away AE’s cover (issue 77 item 9)', () => {
       // Mon 23 Nov: Jordan is away through Fri 27 Nov (days given with the cover), Sam covers.
       const named = await h.interact(coverSubmission(people.otherAe.id, '2026-11-27', aeUser, '2026-11-23'));
       expect(await named.text()).toBe('');
+      // Jordan is told they will hear of what went to Sam.
+      await waitFor(
+        () =>
+          dmOf(h, people.ae.id).find((m) =>
+            String(m.text).includes('I list for you what went to them while you were away'),
+          ),
+        4000,
+        'the confirmation',
+      );
       const r = await review(h, 'Fabrikam Relay');
       expect(await send(h, r, 'cover')).toEqual({ response_action: 'clear' });
       const sent = await lastHandoff(h);
