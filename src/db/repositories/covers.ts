@@ -71,10 +71,15 @@ export async function coveredNotTold(exec: Executor, since: Date): Promise<Cover
     .select({ id: handoffEvents.id, handoffId: handoffEvents.handoffId, coverFor })
     .from(handoffEvents)
     .where(and(eq(handoffEvents.type, 'cover_returned'), gte(handoffEvents.at, since)));
-  return covered
-    .filter((c) => typeof c.coverFor === 'string')
-    .filter(
-      (c) => !told.some((t) => t.handoffId === c.handoffId && t.coverFor === c.coverFor && t.id > c.eventId),
-    )
-    .map((c) => ({ ...c, coverFor: c.coverFor as string }));
+  // The latest telling of each handoff to each AE: a send or move after it is news again.
+  const lastTold = new Map<string, number>();
+  for (const t of told) {
+    const key = `${t.handoffId}:${String(t.coverFor)}`;
+    lastTold.set(key, Math.max(lastTold.get(key) ?? 0, t.id));
+  }
+  return covered.flatMap((c) =>
+    typeof c.coverFor === 'string' && (lastTold.get(`${c.handoffId}:${c.coverFor}`) ?? 0) < c.eventId
+      ? [{ ...c, coverFor: c.coverFor }]
+      : [],
+  );
 }
