@@ -1,8 +1,10 @@
-import type { ModalView } from '@slack/types';
-import type { CoverRow } from '../db/schema.js';
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { CoverRow, HandoffRow } from '../db/schema.js';
+import { standing } from './handoffList.js';
 import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID } from './ids.js';
-import { mention } from './mrkdwn.js';
-import { context, pt, section } from './parts.js';
+import type { SlackMessage } from './message.js';
+import { mention, slackDate } from './mrkdwn.js';
+import { button, context, handoffTitle, pt, section } from './parts.js';
 
 /** What naming a cover does, and what makes one away: said in the form and in the confirmation. */
 export const COVER_MEANS =
@@ -119,6 +121,58 @@ export function coverEndedMessage(
     text: `You no longer cover for ${mention(c.aeUserId)} (it was until ${c.until}).`,
     blocks: [
       section(`:white_check_mark: ${because}: you no longer cover for them (it was until ${c.until}).`),
+    ],
+  };
+}
+
+/** A handoff that went to the AE's cover while they were away, for their "While you were away" DM. */
+export interface CoveredDeal {
+  h: HandoffRow;
+  /** The cover it went to (the handoff may be with someone else now). */
+  cover: string;
+  /** When it went to the cover. */
+  at: Date;
+}
+
+/** The deals the DM lists one by one; the rest are counted (a message holds at most 50 blocks). */
+const COVERED_SHOWN = 20;
+
+/**
+ * To the AE back from an absence (their cover ended): each handoff that went to their cover meanwhile, where it stands
+ * now and with whom, and View (they may view and follow each). Internal: the partner never hears of a cover.
+ */
+export function whileAwayMessage(deals: readonly CoveredDeal[], timeZone: string): SlackMessage {
+  const n = deals.length;
+  const intro = `:wave: *While you were away*, ${n === 1 ? 'one handoff meant for you was' : `${n} handoffs meant for you were`} sent to your cover. Where each stands now:`;
+  const rows: KnownBlock[] = deals.slice(0, COVERED_SHOWN).map((d) => ({
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      verbatim: true,
+      text: `Handoff ${handoffTitle(d.h)}\nTo ${mention(d.cover)} as your cover ${slackDate(d.at, timeZone)}. Now: ${standing(d.h)}.`,
+    },
+    accessory: button({ text: 'View', actionId: ACTION_ID.view, value: String(d.h.id) }, d.h),
+  }));
+  const more =
+    n > COVERED_SHOWN
+      ? [
+          context(
+            `…and ${n - COVERED_SHOWN} more: ${deals
+              .slice(COVERED_SHOWN)
+              .map((d) => `#${d.h.id}`)
+              .join(', ')} (\`/handoff view <#>\` shows each).`,
+          ),
+        ]
+      : [];
+  return {
+    text: `While you were away: ${n} handoff${n === 1 ? '' : 's'} meant for you went to your cover.`,
+    blocks: [
+      section(intro),
+      ...rows,
+      ...more,
+      context(
+        'You may view and follow each: View shows it with its history. The partner never reads of a cover.',
+      ),
     ],
   };
 }

@@ -264,7 +264,7 @@ export function historyLine(e: HandoffEventRow): string {
       case 'reassigned': {
         // By a person (the actor), or by a policy's level (no actor), named as people read it.
         const policy = e.actorUserId ? undefined : policyOf(detail);
-        return `Reassigned${typeof detail.previousAeUserId === 'string' ? ` from ${mention(detail.previousAeUserId)}` : ''} to ${mention(e.aeUserId)}${policy ? ` by ${policy}` : by}`;
+        return `Reassigned${typeof detail.previousAeUserId === 'string' ? ` from ${mention(detail.previousAeUserId)}` : ''} to ${mention(e.aeUserId)}${coverOf(detail)}${policy ? ` by ${policy}` : by}`;
       }
       case 'extended':
         return `Window extended${typeof detail.days === 'number' ? ` by ${detail.days} business day${detail.days === 1 ? '' : 's'}` : ''}${by}`;
@@ -309,6 +309,10 @@ export function historyLine(e: HandoffEventRow): string {
         return e.actorUserId ? `${days(detail.days)} given${by}` : `${days(detail.days)} given at once`;
       case 'message_added':
         return messageAddedLine(e.actorUserId, detail);
+      case 'cover_returned':
+        return typeof detail.coverFor === 'string'
+          ? `${mention(detail.coverFor)} told of it on their return, in their “While you were away” message`
+          : 'Told of it on their return';
       default:
         return unknownEvent(e.type);
     }
@@ -360,8 +364,15 @@ export function handoffViewModal(
   };
 }
 
+/** ", as the cover of @Jordan" when the AE it went to answers for another (the touch log's `coverFor`). */
+const coverOf = (detail: Record<string, unknown>) =>
+  typeof detail.coverFor === 'string' ? `, as the cover of ${mention(detail.coverFor)}` : '';
+
+/** Why the sending went where it did: to the AE's cover, and how the CRM had its say (issue 52). */
+const sentRouting = (detail: Record<string, unknown>): string => coverOf(detail) + crmRouting(detail);
+
 /** How the CRM had its say in a sending (issue 52): sent to the account's owner, or the owner passed over and why. */
-function sentRouting(detail: Record<string, unknown>): string {
+function crmRouting(detail: Record<string, unknown>): string {
   if (typeof detail.routedToOwner === 'string')
     return `: ${userText(detail.routedToOwner, 200)} (not the pool's round robin)`;
   const over = detail.ownerPassedOver as { reason?: unknown; why?: unknown } | undefined;

@@ -106,6 +106,21 @@ export interface PacketView {
   reader?: string;
   /** The question this AE asked the author before deciding, and its answer (issue 51). */
   question?: QuestionRow | undefined;
+  /** The away AE whose cover this AE is on this assignment (the touch log's `coverFor`), if any. */
+  coverFor?: string | undefined;
+}
+
+/** Whom the cover answers for, said to each reader: the cover, the AE they cover for, or anyone else. */
+function coverBlock(h: HandoffRow, coverFor: string, reader: string): KnownBlock {
+  if (reader === h.aeUserId)
+    return context(
+      `:busts_in_silhouette: You are answering this as ${mention(coverFor)}'s cover. They are told of it when they are back.`,
+    );
+  if (reader === coverFor)
+    return context(`:busts_in_silhouette: Sent to ${mention(h.aeUserId)} as your cover.`);
+  return context(
+    `:busts_in_silhouette: ${mention(h.aeUserId)} answers this as ${mention(coverFor)}'s cover.`,
+  );
 }
 
 function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
@@ -274,6 +289,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
   const status = statusBlock(h, view);
   const crm = view.crmOpportunity || h.crmOpportunity;
   const flagged = findingsSection(h);
+  const reader = view.reader ?? h.aeUserId;
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -285,12 +301,15 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
         {
           type: 'mrkdwn',
           verbatim: true,
-          text: askLine(h, moved, view.reader ?? h.aeUserId),
+          text: askLine(h, moved, reader),
         },
       ],
     },
     ...(view.movedFrom && !moved ? [movedToYouBlock(h, view.movedFrom)] : []),
-    ...originBlocks(h),
+    // A cover's packet says whom they answer for (a move to the cover says it in its own block, above).
+    ...(view.coverFor && !moved && !view.movedFrom ? [coverBlock(h, view.coverFor, reader)] : []),
+    // "Why this AE" is then said by the cover's line, not again as the routing reason.
+    ...originBlocks(view.coverFor ? { ...h, routingReason: null } : h),
     field('Customer trigger', h.customerTrigger),
     field('Joint value', h.jointValue),
     field(`Why ${userText(h.partnerOrg, 150)} matters here`, h.whyPartner),
@@ -324,7 +343,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
         text: `*Evidence*\n${h.evidenceUrl ? safeLink(h.evidenceUrl, 'Open the evidence') : '_No evidence link_'}`,
       },
     },
-    ...askBlocks(h, view, view.reader ?? h.aeUserId),
+    ...askBlocks(h, view, reader),
     ...(status ? [status] : []),
     ...(moved ? [] : outcomeBlocks(h, view.offer)),
   ];

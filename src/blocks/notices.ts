@@ -10,11 +10,14 @@ import { context, handoffTitle, notifyText, section } from './parts.js';
 /** The outbox's reason for a partner update waiting on a channel the directory holds (see partners/channelGuard). */
 export const PARTNER_CHANNEL_HELD = 'partner_channel_held';
 
+/** ", as @Jordan's cover" after the AE, when the handoff went to the away AE's cover (`coverFor`). */
+const coverWords = (coverFor: string | undefined) => (coverFor ? `, as ${mention(coverFor)}'s cover` : '');
+
 /** To the author, right after sending: who has it and by when they must answer. */
-export function sentConfirmation(h: HandoffRow): SlackMessage {
+export function sentConfirmation(h: HandoffRow, coverFor?: string): SlackMessage {
   const due = aeDeadline(h.dueAt, h.aeTimeZone);
   const lines = [
-    `:incoming_envelope: Handoff ${handoffTitle(h)} is with ${mention(h.aeUserId)}.`,
+    `:incoming_envelope: Handoff ${handoffTitle(h)} is with ${mention(h.aeUserId)}${coverWords(coverFor)}.`,
     `They have until *${due}* to accept or decline: ${windowDaysText(h)}, counted in their timezone.`,
   ];
   const authorOwns = h.ownerUserId === h.authorUserId;
@@ -34,7 +37,7 @@ export function sentConfirmation(h: HandoffRow): SlackMessage {
 }
 
 /** To the owner when someone else named them owner. */
-export function ownerAssigned(h: HandoffRow): SlackMessage {
+export function ownerAssigned(h: HandoffRow, coverFor?: string): SlackMessage {
   const due = aeDeadline(h.dueAt, h.aeTimeZone);
   return {
     text: notifyText(
@@ -43,7 +46,7 @@ export function ownerAssigned(h: HandoffRow): SlackMessage {
     ),
     blocks: [
       section(
-        `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff ${handoffTitle(h)}, sent to ${mention(h.aeUserId)}, who should answer by *${due}*.`,
+        `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff ${handoffTitle(h)}, sent to ${mention(h.aeUserId)}${coverWords(coverFor)}, who should answer by *${due}*.`,
       ),
     ],
   };

@@ -106,7 +106,13 @@ export interface SurfaceModel {
   question?: QuestionRow | undefined;
   /** Who gave the more time the AE asked for, once given. */
   grant?: MoreTimeGrant | undefined;
+  /** The away AE whose cover had the assignment the message is about (the touch log's `coverFor`), if any. */
+  coverFor?: string | undefined;
 }
+
+/** ", as @Jordan's cover" after the AE a sending went to, when it went to the away AE's cover. */
+const asCover = (m: Pick<SurfaceModel, 'coverFor'>) =>
+  m.coverFor ? `, as ${mention(m.coverFor)}'s cover` : '';
 
 export interface RenderedSurface {
   message: SlackMessage;
@@ -162,7 +168,7 @@ function pastHeadline(m: SurfaceModel): string | undefined {
   const ae = mention(p.ae ?? h.aeUserId);
   switch (m.kind) {
     case 'sent_confirmation':
-      return `:incoming_envelope: Handoff ${title} was sent to ${ae}.`;
+      return `:incoming_envelope: Handoff ${title} was sent to ${ae}${asCover(m)}.`;
     case 'owner_assigned':
       return `:bust_in_silhouette: ${mention(h.authorUserId)} made you the owner of handoff ${title}.`;
     case 'reminder':
@@ -204,9 +210,9 @@ function asQueued(m: SurfaceModel): SlackMessage | undefined {
   const buttons = ownerButtonsOf(m);
   switch (m.kind) {
     case 'sent_confirmation':
-      return sentConfirmation(h);
+      return sentConfirmation(h, m.coverFor);
     case 'owner_assigned':
-      return ownerAssigned(h);
+      return ownerAssigned(h, m.coverFor);
     case 'reminder':
       return reminderMessage(h, new Date(m.params.at ?? h.updatedAt.getTime()));
     case 'expired_owner':
@@ -314,6 +320,7 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
         plan: m.expiryPlan,
         offer: m.offer,
         question: m.question,
+        coverFor: m.coverFor,
       }),
     };
   }

@@ -75,6 +75,8 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
         await services.escalations.run();
         // An AE who went away during an open window: their owners are told (their status read once an hour).
         await services.escalations.checkAway();
+        // An AE back from an absence: told once of the handoffs that went to their cover meanwhile.
+        await services.escalations.tellReturned();
       },
       atStart: 'run',
       // A minute with nothing due claims and runs nothing, but a full sweep comes every 5 minutes (issue 56).

@@ -129,6 +129,7 @@ function windowServices(s: Shared): {
     covers: s.covers,
     internalTeamIds: () => s.startup.internalTeamIds,
     guests: config.guests,
+    onOutboxWrite: s.onOutboxWrite,
   });
   const statusEvents = createStatusEvents({
     db,

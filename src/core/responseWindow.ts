@@ -5,6 +5,7 @@ import {
   closedWeekdaysBetween,
   isoDateIn,
   responseDueAt,
+  windowStart,
 } from '../domain/businessDays.js';
 import { type Policy, planEscalation, type Step } from '../domain/escalation.js';
 import { type AfterAccept, type StepSchedule, stepSchedule } from '../domain/firstStep.js';
@@ -64,6 +65,13 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
     /** A first step's checks (issue 51) under a policy's ladder, in the AE's calendar: domain/firstStep.ts. */
     stepSchedule(due: string, whose: Whose, ladder: AfterAccept): StepSchedule {
       return stepSchedule(due, calendarOf(opts, whose), ladder);
+    },
+    /**
+     * A person's next working moment from `at`, in their calendar: `at` itself within their working hours on a working
+     * day, else their next working morning (their nights, days off and holidays skipped).
+     */
+    workingFrom(at: Date, whose: Whose): Date {
+      return windowStart(at, calendarOf(opts, whose)).toJSDate();
     },
     /** Business hours between two moments in the AE's calendar (time to decision). */
     businessHoursBetween(from: Date, to: Date, whose: Whose): number {

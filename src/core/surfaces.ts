@@ -11,6 +11,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { Executor } from '../db/client.js';
 import { findOwnerExpiryNotice } from '../db/repositories/escalation.js';
+import { coverForOf } from '../db/repositories/events.js';
 import { findOutcomes } from '../db/repositories/handoffLists.js';
 import { findDecision, findHandoff } from '../db/repositories/handoffs.js';
 import { pendingChannelOf } from '../db/repositories/outboxChannels.js';
@@ -144,8 +145,11 @@ const EXTRA: Partial<Record<SurfaceKind, Extra>> = {
     ...base,
     heldBack: await heldBackState(deps.db, base.h, base.params.heldBack, deps.clock?.now()),
   }),
+  sent_confirmation: async (deps, base) => ({ ...base, coverFor: await coverForOfSurface(deps, base) }),
+  owner_assigned: async (deps, base) => ({ ...base, coverFor: await coverForOfSurface(deps, base) }),
   ae_packet: async (deps, base) => ({
     ...base,
+    coverFor: await coverForOfSurface(deps, base),
     crmOpportunity: base.h.outcome
       ? ((await latestStep(deps.db, base.h.id, 'opportunity_created'))?.crmOpportunity ?? null)
       : null,
@@ -159,6 +163,10 @@ const EXTRA: Partial<Record<SurfaceKind, Extra>> = {
   }),
   more_time: async (deps, base) => ({ ...base, grant: await moreTimeGrant(deps.db, base.h.id) }),
 };
+
+/** The away AE whose cover had the assignment the message is about (the touch log's `coverFor`), if any. */
+const coverForOfSurface = (deps: SurfaceDeps, base: SurfaceModel) =>
+  coverForOf(deps.db, base.h.id, base.params.assignment ?? base.h.assignment);
 
 /** The question the handoff's AE asked before deciding (one per AE), if any. */
 async function currentQuestion(db: Executor, h: HandoffRow) {
@@ -225,5 +233,6 @@ async function packetPreview(deps: SurfaceDeps, h: HandoffRow, reader: string): 
     reader,
     plan,
     question: await currentQuestion(deps.db, h),
+    coverFor: await coverForOf(deps.db, h.id, h.assignment),
   });
 }

@@ -114,3 +114,9 @@ export function awayDaysOverlap(days: AwayDays | undefined, zone: string, from: 
   const { start, end } = awayDaysSpan(days, zone);
   return start.getTime() < to.getTime() && end.getTime() > from.getTime();
 }
+
+/**
+ * "Why this AE" (the handoff's `routing_reason`) when a cover has the handoff: sent to the AE's cover, or moved to it
+ * by a policy's level. The away AE by name, as the CRM owner's reason names its owner: internal, never partner-facing.
+ */
+export const coverRoutingReason = (awayAeName: string): string => `cover for ${awayAeName}`;

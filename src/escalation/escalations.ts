@@ -12,6 +12,7 @@ import type { GuestPolicy } from '../domain/guests.js';
 import { ESCALATING_STATUSES } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import { createAwayCheck } from './awayCheck.js';
+import { createCoverReturns } from './coverReturns.js';
 import type { Covers } from './covers.js';
 import { policyNoticeMessages, type ResolvedTargets, resolveTargets } from './notices.js';
 import type { Policies } from './policies.js';
@@ -44,6 +45,8 @@ export interface EscalationDeps {
   /** What an admin allows workspace guests (absent: a guest is never picked from a pool or moved to as a cover). */
   guests?: GuestPolicy;
   batchSize?: number;
+  /** Wakes the outbox for what a step queued outside the lifecycle (the "While you were away" DMs). */
+  onOutboxWrite?: () => void;
 }
 
 export interface EscalationResult {
@@ -64,6 +67,7 @@ export interface EscalationResult {
 export function createEscalations(deps: EscalationDeps) {
   const picks = createPoolPicks(deps);
   const awayCheck = createAwayCheck(deps);
+  const coverReturns = createCoverReturns(deps);
   const moves = createPolicyMoves({ ...deps, picks });
   const takeBacks = createTakeBacks({ ...deps, picks });
   return {
@@ -71,6 +75,8 @@ export function createEscalations(deps: EscalationDeps) {
     /** After the Accept (issue 51): the policy's take-back of a silent first step (to the owner, or a pool). */
     takeBack: takeBacks.takeBack,
     checkAway: awayCheck.checkAway,
+    /** An AE back from an absence is told of the handoffs that went to their cover (escalation/coverReturns.ts). */
+    tellReturned: coverReturns.tellReturned,
     nextFromPool: picks.nextFromPool,
   };
 }

@@ -8,7 +8,7 @@ import type { Db, Tx } from '../db/client.js';
 import { findOwnerExpiryNotice, policyMovesOf, setSurfaceParams } from '../db/repositories/escalation.js';
 import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
-import { type AwayRules, awayFrom } from '../domain/absence.js';
+import { type AwayRules, awayFrom, coverRoutingReason } from '../domain/absence.js';
 import { type Level, readablePolicyName, type Step } from '../domain/escalation.js';
 import { type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
 import type { Chosen, PolicyRule, Skipped, Unassigned } from '../domain/moves.js';
@@ -184,7 +184,11 @@ async function moveTo(
     actor: null,
     at: now,
     expect: { nextEscalationAt: current.nextEscalationAt },
-    change: reassignChange(current, person, timeZone, window),
+    change: {
+      ...reassignChange(current, person, timeZone, window),
+      // Why this AE: the cover answers for the AE it covers (the CSV's routing_reason, the packet's line).
+      ...(chosen.kind === 'cover' ? { routingReason: coverRoutingReason(current.aeName) } : {}),
+    },
     detail: {
       previousAeUserId: current.aeUserId,
       days,

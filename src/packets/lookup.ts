@@ -38,7 +38,8 @@ export type ViewResult =
 /**
  * Finding and viewing what was sent: `/handoff list` (the handoffs a person wrote or owns, open ones or all) and
  * View (the packet as the AE sees it, with its touch log). Who may view: internal members who wrote it, own it,
- * had it as AE, or are admins or RevOps; anyone else is told it was not found (no hint that it exists).
+ * had it as AE, had it go to their cover while away, or are admins or RevOps; anyone else is told it was not found
+ * (no hint that it exists).
  */
 export function createLookup(deps: LookupDeps) {
   const { db } = deps;
@@ -60,7 +61,7 @@ export function createLookup(deps: LookupDeps) {
     if ([h.authorUserId, h.ownerUserId].includes(id)) return true;
     if (id === h.aeUserId && ctx.actor.teamId === h.aeTeamId) return true;
     if (may(deps, ctx, 'viewAny')) return true;
-    // An AE it was reassigned away from still sees what they were asked.
+    // An AE it was reassigned away from still sees what they were asked; an AE whose cover had it sees it too.
     return await wasAeOf(db, h.id, id);
   }
 

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../core/requestContext.js';
+import { coverRoutingReason } from '../domain/absence.js';
 import { ownerPassedOver } from '../domain/ownerRule.js';
 import type { PacketInput } from '../domain/packet.js';
 import { type AccountOwner, accountOwnerOf, packetCandidates } from './accountOwner.js';
@@ -42,8 +43,16 @@ export function ownerReviewOf(owner: AccountOwner | undefined): Pick<Review, 'ac
   };
 }
 
-/** The handoff's `routing_reason`: the owner's line when the owner is who receives it. */
-export function routingReasonOf(review: Pick<Review, 'accountOwner'>, aeId: string): string | null {
+/**
+ * The handoff's `routing_reason`: the cover's, when it went to the AE's cover (`coverFor`: the away AE, as the review
+ * named them); else the owner's line when the owner is who receives it.
+ */
+export function routingReasonOf(
+  review: Pick<Review, 'accountOwner' | 'ae'>,
+  aeId: string,
+  coverFor?: string,
+): string | null {
+  if (coverFor) return coverRoutingReason(review.ae.name);
   return review.accountOwner?.userId === aeId ? review.accountOwner.reason : null;
 }
 

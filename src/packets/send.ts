@@ -159,7 +159,8 @@ function sentDetail(review: Review, to: Recipient, ownerReason: string | null): 
 }
 
 /** The stored handoff's row, without its partner and account keys and its window (added by the caller). */
-function sentRow(draft: DraftRow, review: Review, cleared: Cleared, ae: Review['ae'], now: Date) {
+function sentRow(draft: DraftRow, review: Review, cleared: Cleared, to: Recipient, now: Date) {
+  const { ae } = to;
   const { packet, scorecard } = review;
   return {
     ...packet,
@@ -183,7 +184,7 @@ function sentRow(draft: DraftRow, review: Review, cleared: Cleared, ae: Review['
     findings: cleared.findings,
     ...crmColumns(review),
     sourceUrl: review.source ?? null,
-    routingReason: routingReasonOf(review, ae.id),
+    routingReason: routingReasonOf(review, ae.id, to.coverFor),
     createdAt: now,
     updatedAt: now,
   } satisfies Partial<NewHandoffRow>;
@@ -224,7 +225,7 @@ async function storeSent(
     (await ensurePartner(tx, packet.partnerOrg, now));
   const account = await accountOf(tx, packet, partner);
   const stored = await insertHandoff(tx, {
-    ...sentRow(draft, review, cleared, to.ae, now),
+    ...sentRow(draft, review, cleared, to, now),
     partnerId: partner.id,
     ...window,
     // Asked now, or from the away AE's return the author chose: the time to decision counts from here.

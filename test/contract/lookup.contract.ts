@@ -30,7 +30,9 @@ export function lookupContract(engine: Engine): void {
       return inserted.id;
     }
 
-    async function event(row: Pick<NewHandoffEventRow, 'handoffId' | 'aeUserId'>): Promise<void> {
+    async function event(
+      row: Pick<NewHandoffEventRow, 'handoffId' | 'aeUserId'> & Partial<NewHandoffEventRow>,
+    ): Promise<void> {
       await db.transaction(async (tx) => {
         await tx.insert(tablesOf(tx).handoffEvents).values({
           type: 'sent',
@@ -129,6 +131,16 @@ export function lookupContract(engine: Engine): void {
       expect(await wasAeOf(db, id, 'U0ELSE')).toBe(false);
       expect(await wasAeOf(db, other, 'U0BEFORE')).toBe(false);
       expect(await wasAeOf(db, 999_999, 'U0BEFORE')).toBe(false);
+    });
+
+    it('counts the away AE a cover had the handoff for (the touch log’s coverFor) as one of its AEs', async () => {
+      const id = await handoff({ aeUserId: 'U0COVER' });
+      await event({ handoffId: id, aeUserId: 'U0COVER', detail: { coverFor: 'U0AWAY' } });
+      // Only a send or a move says whom the cover answers for.
+      await event({ handoffId: id, aeUserId: 'U0COVER', type: 'escalated', detail: { coverFor: 'U0NOTE' } });
+      expect(await wasAeOf(db, id, 'U0AWAY')).toBe(true);
+      expect(await wasAeOf(db, id, 'U0NOTE')).toBe(false);
+      expect(await wasAeOf(db, await handoff({}), 'U0AWAY')).toBe(false);
     });
   });
 }

@@ -119,7 +119,8 @@ import { editorSubmission, modalClick, PROGRAM_REFUSALS, viewOpenedBy } from '..
  * - Partner managers (issue 53 item 6): `partners managers`, RevOps or admins; `partners notify`, they and the
  *   partner's own managers. Follow, Follow decisions only, Unfollow: whoever may view the handoff (as View), never
  *   anyone outside.
- * - `/handoff view <#>`: whoever wrote, owns or answers the handoff, and RevOps or admins.
+ * - `/handoff view <#>`: whoever wrote, owns or answers the handoff (or had it go to their cover while away), and
+ *   RevOps or admins.
  * - App Home "Program metrics": RevOps and admins only.
  * Each program-level permission (src/domain/permissions.ts) has a case here: "the permission table" below fails for one
  * without, and for a case that allows other people than the table grants.

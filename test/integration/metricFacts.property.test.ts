@@ -62,6 +62,7 @@ const NON_METRIC_TYPES = [
   'step_asked',
   'step_named',
   'message_added',
+  'cover_returned',
 ] as const;
 
 const sqlList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
@@ -102,6 +103,7 @@ const TO_STATUS: Record<HandoffEventType, string> = {
   step_asked: 'accepted',
   step_named: 'accepted',
   message_added: 'sent',
+  cover_returned: 'accepted',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
-import { first, tablesOf } from '../engine.js';
+import { first, jsonField, tablesOf } from '../engine.js';
 import type { CoverRow } from '../schema.js';
 
 export type { CoverRow };
@@ -28,4 +28,58 @@ export async function saveCover(exec: Tx, row: CoverRow): Promise<void> {
 export async function deleteCover(exec: Tx, aeUserId: string): Promise<void> {
   const { covers } = tablesOf(exec);
   await exec.delete(covers).where(eq(covers.aeUserId, aeUserId));
+}
+
+/** A handoff that went to a cover for an away AE (sent to the cover, or moved to it), as the touch log has it. */
+export interface CoveredHandoff {
+  /** The touch log's entry of the send or the move. */
+  eventId: number;
+  handoffId: number;
+  /** The away AE the cover answered for. */
+  coverFor: string;
+  /** The cover it went to. */
+  cover: string;
+  at: Date;
+}
+
+/**
+ * The handoffs that went to a cover since `since` whose away AE has not been told of them since ("While you were
+ * away": a `cover_returned` entry after it, for that AE), oldest first. Two reads of the touch log by type and time.
+ */
+export async function coveredNotTold(exec: Executor, since: Date): Promise<CoveredHandoff[]> {
+  const { handoffEvents } = tablesOf(exec);
+  const coverFor = jsonField(exec, handoffEvents.detail, 'coverFor');
+  const covered = await exec
+    .select({
+      eventId: handoffEvents.id,
+      handoffId: handoffEvents.handoffId,
+      coverFor,
+      cover: handoffEvents.aeUserId,
+      at: handoffEvents.at,
+    })
+    .from(handoffEvents)
+    .where(
+      and(
+        inArray(handoffEvents.type, ['sent', 'reassigned']),
+        gte(handoffEvents.at, since),
+        isNotNull(coverFor),
+      ),
+    )
+    .orderBy(asc(handoffEvents.id));
+  if (covered.length === 0) return [];
+  const told = await exec
+    .select({ id: handoffEvents.id, handoffId: handoffEvents.handoffId, coverFor })
+    .from(handoffEvents)
+    .where(and(eq(handoffEvents.type, 'cover_returned'), gte(handoffEvents.at, since)));
+  // The latest telling of each handoff to each AE: a send or move after it is news again.
+  const lastTold = new Map<string, number>();
+  for (const t of told) {
+    const key = `${t.handoffId}:${String(t.coverFor)}`;
+    lastTold.set(key, Math.max(lastTold.get(key) ?? 0, t.id));
+  }
+  return covered.flatMap((c) =>
+    typeof c.coverFor === 'string' && (lastTold.get(`${c.handoffId}:${c.coverFor}`) ?? 0) < c.eventId
+      ? [{ ...c, coverFor: c.coverFor }]
+      : [],
+  );
 }

@@ -106,6 +106,19 @@ export async function assignmentWindowStart(
   return from && from.getTime() > start.at.getTime() ? from : start.at;
 }
 
+/**
+ * The AE whose cover has this assignment (the touch log's `coverFor`: sent to the AE's cover, or moved to it by a
+ * policy's level); undefined when the assignment's AE answers for themselves.
+ */
+export async function coverForOf(
+  exec: Executor,
+  handoffId: number,
+  assignment: number,
+): Promise<string | undefined> {
+  const coverFor = (await assignmentStartQuery.first(exec, { handoffId, assignment }))?.detail?.coverFor;
+  return typeof coverFor === 'string' ? coverFor : undefined;
+}
+
 /** A handoff's history, oldest first. */
 export async function eventsOf(exec: Executor, handoffId: number): Promise<HandoffEventRow[]> {
   const { handoffEvents } = tablesOf(exec);

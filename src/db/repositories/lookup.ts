@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm';
 import { OPEN_BEFORE_OUTCOMES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
-import { first, type Tables, tablesOf } from '../engine.js';
+import { first, jsonField, type Tables, tablesOf } from '../engine.js';
 import type { HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -44,15 +44,24 @@ export async function listHandoffsOf(
   return { rows, total };
 }
 
-/** Whether this person was ever the handoff's AE (the touch log names them): one reassigned away still sees it. */
+/**
+ * Whether this person was ever the handoff's AE (the touch log names them: one reassigned away still sees it), or the
+ * AE a cover had it for (sent to their cover, or moved to it: the touch log's `coverFor`), who may view and follow it.
+ */
 export async function wasAeOf(exec: Executor, handoffId: number, userId: string): Promise<boolean> {
   const { handoffEvents } = tablesOf(exec);
+  const coveredFor = and(
+    inArray(handoffEvents.type, ['sent', 'reassigned']),
+    eq(jsonField(exec, handoffEvents.detail, 'coverFor'), userId),
+  );
   return (
     (await first(
       exec
         .select({ id: handoffEvents.id })
         .from(handoffEvents)
-        .where(and(eq(handoffEvents.handoffId, handoffId), eq(handoffEvents.aeUserId, userId)))
+        .where(
+          and(eq(handoffEvents.handoffId, handoffId), or(eq(handoffEvents.aeUserId, userId), coveredFor)),
+        )
         .limit(1),
     )) !== undefined
   );

@@ -186,6 +186,11 @@ export const HANDOFF_EVENT_TYPES = [
    * `detail.excerpt`, at most 200 characters of its text; `detail.byName`, the actor's name when Slack gave it.
    */
   'message_added',
+  /**
+   * The AE a cover answered this handoff for (sent to their cover, or moved to it) was told of it on their return, in
+   * their "While you were away" DM (escalation/coverReturns.ts); `detail.coverFor`: that AE.
+   */
+  'cover_returned',
 ] as const;
 
 export type HandoffEventType = (typeof HANDOFF_EVENT_TYPES)[number];

@@ -40,7 +40,7 @@ export function coverSubmit(deps: HandlerDeps) {
     if (result.kind !== 'set') return;
     await deps.replies.ephemeral(
       undefined,
-      `:busts_in_silhouette: ${mention(coverUserId)} covers for you ${coverWhenText(result.cover)}: new handoffs sent to you then offer them to the sender. They have been told, with the dates. \`/handoff cover off\` ends it sooner.\n${COVER_MEANS}`,
+      `:busts_in_silhouette: ${mention(coverUserId)} covers for you ${coverWhenText(result.cover)}: new handoffs sent to you then offer them to the sender. They have been told, with the dates. \`/handoff cover off\` ends it sooner; once it ends, I list for you what went to them while you were away.\n${COVER_MEANS}`,
       body.user.id,
     );
     // The cover is told (and one they replace, that it ended): naming someone tells them.

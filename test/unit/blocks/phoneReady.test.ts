@@ -19,7 +19,12 @@ import {
   appRemovedFromChannel,
   partnerUpdateReleased,
 } from '../../../src/blocks/channelAccess.js';
-import { coverEndedMessage, coverModal, coverNamedMessage } from '../../../src/blocks/coverModal.js';
+import {
+  coverEndedMessage,
+  coverModal,
+  coverNamedMessage,
+  whileAwayMessage,
+} from '../../../src/blocks/coverModal.js';
 import { crmRefusedByRules } from '../../../src/blocks/crmRefused.js';
 import { declineModal } from '../../../src/blocks/declineModal.js';
 import { weeklyDigest } from '../../../src/blocks/digest.js';
@@ -443,6 +448,21 @@ const SAMPLES: Record<string, () => Sample[]> = {
       label: 'cover ended',
       where: 'other',
       value: coverEndedMessage({ aeUserId: 'U0AE', until: '2026-03-09' }),
+    },
+  ],
+  // Issue 77 item 9: the AE back from an absence reads of the handoffs that went to their cover, each with View.
+  'coverModal:whileAwayMessage': () => [
+    {
+      label: 'while you were away',
+      where: 'other',
+      ids: [open.id, accepted.id],
+      value: whileAwayMessage(
+        [
+          { h: open, cover: 'U0COVER', at: AT },
+          { h: accepted, cover: 'U0COVER', at: AT },
+        ],
+        'UTC',
+      ),
     },
   ],
   // Issue 53: each person's own days (App Home section, modal, the pool manager's notice).
