@@ -40,9 +40,7 @@ describe('money read back from Salesforce, in one currency', () => {
         ...QUIET,
         ...ROLES,
         DIGEST_CHANNEL_ID: channels.internal.id,
-        SALESFORCE_LOGIN_URL: sf.loginUrl,
-        SALESFORCE_CLIENT_ID: sf.clientId,
-        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+        ...sf.env,
       },
     });
     usdOpp = sf.addOpportunity({
@@ -294,9 +292,7 @@ describe('a close counted in the one week that holds its day', () => {
         ...ROLES,
         DIGEST_CHANNEL_ID: channels.internal.id,
         DIGEST_TIMEZONE: 'Europe/Berlin',
-        SALESFORCE_LOGIN_URL: sf.loginUrl,
-        SALESFORCE_CLIENT_ID: sf.clientId,
-        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+        ...sf.env,
       },
     });
     opp = sf.addOpportunity({
@@ -381,9 +377,7 @@ describe('money of accepted deals with no CRM deal', () => {
       env: {
         ...QUIET,
         ...ROLES,
-        SALESFORCE_LOGIN_URL: sf.loginUrl,
-        SALESFORCE_CLIENT_ID: sf.clientId,
-        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+        ...sf.env,
       },
     });
     await h.app.scheduler.stop();

@@ -513,6 +513,15 @@ export class FakeSalesforce {
     return this.origin;
   }
 
+  /** The settings that connect the app to this fake (its login URL and the connected app's credentials). */
+  get env(): Record<string, string> {
+    return {
+      SALESFORCE_LOGIN_URL: this.loginUrl,
+      SALESFORCE_CLIENT_ID: this.clientId,
+      SALESFORCE_CLIENT_SECRET: this.clientSecret,
+    };
+  }
+
   /** The `instance_url` token answers give: the same server, unless `namedInstanceUrl` names another. */
   get instanceUrl(): string {
     return this.namedInstanceUrl ?? this.origin;
