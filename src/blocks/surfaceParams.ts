@@ -9,6 +9,8 @@ export interface SurfaceParams {
   due?: number;
   assignment?: number;
   cycle?: number;
+  /** The partner thread's reply about a decision: the decision's id. */
+  decision?: number;
   /** Reminder: when it was sent. */
   at?: number;
   previousAe?: string;

@@ -25,7 +25,7 @@ import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
 import { outcomeReportMessage, undoneNotice } from './outcomeReports.js';
 import { outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
-import { partnerThreadParent } from './partnerUpdate.js';
+import { partnerThreadParent, partnerUpdate } from './partnerUpdate.js';
 import { context, handoffTitle, notifyText, ON_NEWEST, type OwnerButtons, section } from './parts.js';
 import { stepButtons, stepCheckMessage, takenBackNotice } from './stepChecks.js';
 import type { SurfaceParams } from './surfaceParams.js';
@@ -319,6 +319,9 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
   }
   if (m.kind === 'partner_parent') {
     return m.partner ? { message: partnerThreadParent(m.partner) } : undefined;
+  }
+  if (m.kind === 'partner_reply') {
+    return m.partner ? { message: partnerUpdate(m.partner) } : undefined;
   }
   if (m.kind === 'held_back_notice') {
     return m.heldBack ? { message: heldBackNotice(h, m.heldBack, readerOf(m)) } : undefined;

@@ -304,6 +304,27 @@ export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}):
   return view;
 }
 
+/**
+ * The thread's reply about a decision, as it reads now (issue 77 item 6): the view just after that decision, naming our
+ * AE and their step only while the view now names them too. A step whose date has passed, an AE the deal has moved
+ * from, a step an outcome has since made: none of them is shown as the plan. Null: no such decision (nothing to say).
+ */
+export function partnerReplyView(
+  history: PartnerHistory,
+  decisionId: number,
+  check: NextMoveCheck = {},
+): PartnerSafeUpdate | null {
+  const at = history.facts.findIndex((f) => f.kind === 'decision' && f.id === decisionId);
+  if (at < 0) return null;
+  const then = partnerView({ ...history, facts: history.facts.slice(0, at + 1) }, check);
+  if (!then) return null;
+  const now = partnerView(history, check);
+  if (then.aeName !== null && now?.aeName !== then.aeName) then.aeName = null;
+  if (then.nextStep && (!now?.nextStep || then.aeName === null)) delete then.nextStep;
+  else if (then.nextStep && now?.nextStep) then.nextStep = now.nextStep;
+  return then;
+}
+
 /** The reply a change of the partner's view owes: the view after it, when its stage changed (null: nothing). */
 export function partnerNews(
   before: PartnerSafeUpdate | null,

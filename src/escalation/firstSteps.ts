@@ -2,7 +2,6 @@ import type { StepRefusal } from '../blocks/stepChecks.js';
 import type { Clock } from '../clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { dm, takenBackMessages } from '../core/notifications.js';
-import { unnameHeldAccept } from '../core/partnerThread.js';
 import { type RequestContext, viewerOf } from '../core/requestContext.js';
 import type { Db } from '../db/client.js';
 import { findStepChecksDue } from '../db/repositories/dueTimes.js';
@@ -284,10 +283,7 @@ async function handBack(
     at,
     change: { takenBackAt: at, ...ACCEPTED_TIMES_ENDED },
     detail: before.firstStep ? { step: before.firstStep, due: before.firstStepDue } : null,
-    owes: async (tx, after) => {
-      await unnameHeldAccept(tx, after);
-      return takenBackMessages(after, takenBack, { owner: true, ae: false });
-    },
+    owes: (_tx, after) => takenBackMessages(after, takenBack, { owner: true, ae: false }),
   });
   if (!applied) return { kind: 'not_now', handoff: (await findHandoff(deps.db, before.id)) ?? before };
   deps.logger.info({ handoffId: before.id, ae: before.aeUserId }, 'handed back to the owner');

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { DirectoryUser } from '../core/directory.js';
 import { applyTransition, type Lifecycle } from '../core/lifecycle.js';
 import { reassignMessages, takenBackMessages } from '../core/notifications.js';
-import { partnerThread, unnameHeldAccept } from '../core/partnerThread.js';
+import { partnerThread } from '../core/partnerThread.js';
 import type { WindowPlanner } from '../core/responseWindow.js';
 import type { Db, Tx } from '../db/client.js';
 import { policyMovesOf } from '../db/repositories/escalation.js';
@@ -88,10 +88,8 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
           ...(choice.kind !== 'owner' && choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
         },
         // Moving on at once: the AE it left is told here, the owner with the move (one message for the one event).
-        owes: async (tx2, after) => {
-          await unnameHeldAccept(tx2, after);
-          return takenBackMessages(after, takenBack, { owner: choice.kind !== 'pool', ae: true });
-        },
+        owes: (_tx2, after) =>
+          takenBackMessages(after, takenBack, { owner: choice.kind !== 'pool', ae: true }),
       },
       deps.lifecycle.hearers,
     );

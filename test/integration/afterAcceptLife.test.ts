@@ -213,8 +213,9 @@ describe('a whole life after the Accept', () => {
       firstStepDue: '2026-12-09',
       stepCheck: 'reminder',
     });
+    // Jordan's accept reads on as an accept, naming neither Jordan nor their step (issue 77 item 6).
     expect(threadReplies(h).map((m) => m.text)).toEqual([
-      acceptReply,
+      ':white_check_mark: *Northwind Logistics*: accepted. Our team is taking it forward with Dana Reyes (Meridian Cloud Consulting).',
       ':white_check_mark: *Northwind Logistics*: accepted. Sam Closer is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Workshop with Dana and the ops director by Wed 9 Dec.',
     ]);
     expect(json(topLevel(h)[0]?.blocks)).toContain(

@@ -97,11 +97,13 @@ describe('Hand it back', () => {
     );
     expect(buttonsOf(notice)).toEqual([ACTION_ID.reassign, ACTION_ID.withdraw]);
 
-    // The partner: no new reply; the parent still reads accepted, naming neither Jordan nor their step.
-    expect(threadReplies(h).map((m) => m.text)).toEqual([acceptReply]);
+    // The partner: no new reply; the parent still reads accepted, and neither it nor the accept's reply below it
+    // names Jordan or their step any more (issue 77 item 6).
+    expect(threadReplies(h)).toHaveLength(1);
     const parent = json(topLevel(h)[0]?.blocks);
     expect(parent).toContain('*Status:* :white_check_mark: Accepted\\n');
     expect(parent).not.toMatch(/Jordan|Intro call/);
+    expect(shown(threadReplies(h)[0])).not.toMatch(/Jordan|Intro call/);
 
     // Clicked again, or by Pat: refused, each with a clear ephemeral, and nothing changes.
     const before = await dbSnapshot(h);
@@ -128,8 +130,9 @@ describe('Hand it back', () => {
       text: 'Workshop with Dana and the ops director',
       due: '2026-12-09',
     });
+    expect(shown(threadReplies(h)[0])).not.toMatch(/Jordan|Intro call/);
     expect(threadReplies(h).map((m) => m.text)).toEqual([
-      acceptReply,
+      expect.not.stringContaining('Jordan'),
       ':white_check_mark: *Northwind Logistics*: accepted. Sam Closer is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Workshop with Dana and the ops director by Wed 9 Dec.',
     ]);
     expect(json(topLevel(h)[0]?.blocks)).toContain(
