@@ -64,6 +64,11 @@ export interface Config {
   firstStepBusinessDays: number;
   /** Business days after the first step's check-in, with no news, before its owner is told (issue 51). */
   firstStepGraceDays: number;
+  /**
+   * A deal handed back or taken back to its owner, and given to nobody: business days after which the owner's manager
+   * is told (0: never). The owner is reminded each working morning meanwhile (issue 77 item 7).
+   */
+  unassignedManagerDays: number;
   /** How long a recorded outcome can be undone before the partner (and the CRM) hear of it, in seconds (0: no wait). */
   outcomeUndoSeconds: number;
   /** What the AE may ask before deciding (issue 51): a question to the author, more time. */
@@ -261,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     stallBusinessDays: e.STALL_BUSINESS_DAYS,
     firstStepBusinessDays: e.FIRST_STEP_BUSINESS_DAYS,
     firstStepGraceDays: e.FIRST_STEP_GRACE_DAYS,
+    unassignedManagerDays: e.UNASSIGNED_MANAGER_DAYS,
     outcomeUndoSeconds: e.OUTCOME_UNDO_SECONDS,
     asks: {
       questionPauseDays: e.QUESTION_PAUSE_DAYS,

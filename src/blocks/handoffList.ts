@@ -194,6 +194,7 @@ type StepEvent =
   | 'step_new_date'
   | 'handed_back'
   | 'taken_back'
+  | 'owner_reminded'
   | 'step_asked'
   | 'step_named';
 const STEP_EVENTS: ReadonlySet<string> = new Set<StepEvent>([
@@ -203,6 +204,7 @@ const STEP_EVENTS: ReadonlySet<string> = new Set<StepEvent>([
   'step_new_date',
   'handed_back',
   'taken_back',
+  'owner_reminded',
   'step_asked',
   'step_named',
 ]);
@@ -227,6 +229,8 @@ function stepEventLine(type: StepEvent, ae: string, by: string, detail: Record<s
       return `First step named${typeof detail.step === 'string' ? `: ${userText(detail.step, 150)}` : ''}${dueOf(detail)}${by}`;
     case 'taken_back':
       return `Taken back from ${mention(ae)}: no news of the first step${dueOf(detail)}${detail.to === 'pool' ? '' : ', back to the owner'}`;
+    case 'owner_reminded':
+      return `The owner reminded: it waits for an AE${typeof detail.days === 'number' ? ` (${detail.days} business day${detail.days === 1 ? '' : 's'})` : ''}${typeof detail.manager === 'string' ? `; ${mention(detail.manager)}, their manager, told` : ''}`;
   }
 }
 

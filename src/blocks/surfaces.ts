@@ -27,7 +27,7 @@ import { outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { partnerThreadParent, partnerUpdate } from './partnerUpdate.js';
 import { context, handoffTitle, notifyText, ON_NEWEST, type OwnerButtons, section } from './parts.js';
-import { stepButtons, stepCheckMessage, takenBackNotice } from './stepChecks.js';
+import { stepButtons, stepCheckMessage, stillWaitingNotice, takenBackNotice } from './stepChecks.js';
 import type { SurfaceParams } from './surfaceParams.js';
 import {
   awayMessage,
@@ -267,6 +267,7 @@ function historyNotice(m: SurfaceModel): SlackMessage | undefined {
           })
         : undefined;
     case 'taken_back_notice':
+      if (m.params.stillWaiting) return stillWaitingNotice(m.h, m.params.stillWaiting, readerOf(m));
       return m.params.takenBack
         ? takenBackNotice(m.h, m.params.takenBack, m.params.ae ?? m.h.aeUserId, readerOf(m))
         : undefined;

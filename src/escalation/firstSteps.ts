@@ -255,6 +255,13 @@ export const ACCEPTED_TIMES_ENDED = {
   nextStallNudgeAt: null,
 } as const;
 
+/**
+ * A deal taken back to its owner (handed back, or by the policy): what the sweep read of it as accepted ends, and the
+ * owner's morning reminders begin (issue 77 item 7). The first one's time is the sweep's to plan, in the owner's
+ * calendar (escalation/sweep.ts `remindOwner`): `nextReminderAt` at the take-back itself says so.
+ */
+export const takenBackTimes = (at: Date) => ({ ...ACCEPTED_TIMES_ENDED, nextReminderAt: at });
+
 export type HandBackResult = StepRefusal | { kind: 'done'; handoff: HandoffRow };
 
 /**
@@ -281,7 +288,7 @@ async function handBack(
     before,
     actor: req.actor,
     at,
-    change: { takenBackAt: at, ...ACCEPTED_TIMES_ENDED },
+    change: { takenBackAt: at, ...takenBackTimes(at) },
     detail: before.firstStep ? { step: before.firstStep, due: before.firstStepDue } : null,
     owes: (_tx, after) => takenBackMessages(after, takenBack, { owner: true, ae: false }),
   });

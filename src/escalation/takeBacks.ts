@@ -10,7 +10,7 @@ import { policyMovesOf } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import type { Chosen, Mover, Skipped } from '../domain/moves.js';
 import type { Logger } from '../logger.js';
-import { ACCEPTED_TIMES_ENDED } from './firstSteps.js';
+import { takenBackTimes } from './firstSteps.js';
 import { moveFacts } from './moves.js';
 import { reassignChange } from './ownerActions.js';
 import type { Policies } from './policies.js';
@@ -74,7 +74,7 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
         at: now,
         // The check the sweep read: a new date, an outcome or a hand-back meanwhile wins.
         expect: { nextStepCheckAt: h.nextStepCheckAt as Date },
-        change: { takenBackAt: now, ...ACCEPTED_TIMES_ENDED },
+        change: { takenBackAt: now, ...takenBackTimes(now) },
         detail: {
           due: h.firstStepDue,
           // The AE it left, by name: the CRM's activity is written once the deal may have moved on (crm/).

@@ -193,9 +193,9 @@ describe('a whole life after the Accept', () => {
     // The partner: no new reply; the parent still says accepted, without Jordan or their step.
     expect(threadReplies(h)).toHaveLength(1);
     const parent = json(topLevel(h)[0]?.blocks);
-    expect(parent).toContain('*Status:* :white_check_mark: Accepted\\n');
+    expect(parent).toContain('*Status:* :mag: Finding the right person\\n');
     expect(parent).toContain(
-      'Latest: :white_check_mark: *Northwind Logistics*: accepted. Our team is taking it',
+      'Latest: :mag: *Northwind Logistics*: accepted; we are finding the right person on our side to take it forward',
     );
     expect(parent).not.toMatch(/Jordan|Intro call/);
     expect(partnerSaw(h, partnerBefore)).not.toMatch(/Jordan|Intro call/);

@@ -145,6 +145,9 @@ export const STATUS_TEXT: Record<Stage, string> = {
   lost: 'Closed, not won',
 };
 
+/** The parent's status while nobody is taking an accepted deal forward (taken back, nobody accepted since). */
+const FINDING = 'Finding the right person';
+
 const NAMES_AE: ReadonlySet<Stage> = new Set<Stage>([
   'accepted',
   'meeting_held',
@@ -156,7 +159,9 @@ const NAMES_AE: ReadonlySet<Stage> = new Set<Stage>([
 /** What a reply says happened, from its words. */
 export function replyKind(text: string): ReplyKind {
   if (text.includes('taken forward after all')) return 'accepted_after_decline';
-  if (text.includes(': accepted.')) return 'accepted';
+  // Accepted, and (taken back since, nobody else accepted yet) "we are finding the right person".
+  if (text.includes(': accepted.') || text.includes(': accepted; we are finding the right person'))
+    return 'accepted';
   if (text.includes('not taken forward for now')) return 'declined';
   if (text.includes('closed this handoff for now')) return 'withdrawn';
   if (text.includes('met the customer')) return 'meeting_held';
@@ -208,14 +213,19 @@ export function checkThread(model: PartnerModel, shown: readonly Shown[], held: 
       problems.push(
         `${where}: replies ${JSON.stringify(kinds)} are not a beginning of ${JSON.stringify(owed)}`,
       );
-    if (parent && !model.history.some((s) => parent.text === `${model.account}: ${STATUS_TEXT[s]}`))
+    const was = (s: Stage) =>
+      parent?.text === `${model.account}: ${STATUS_TEXT[s]}` ||
+      (s === 'accepted' && parent?.text === `${model.account}: ${FINDING}`);
+    if (parent && !model.history.some(was))
       problems.push(`${where}: the held parent reads "${parent.text}", a stage it never was in`);
     return problems;
   }
   if (!parent) return [...problems, `${where}: no thread parent, though the partner may know ${model.stage}`];
   if (JSON.stringify(kinds) !== JSON.stringify(owed))
     problems.push(`${where}: replies ${JSON.stringify(kinds)}, owed ${JSON.stringify(owed)}`);
-  const expected = `${model.account}: ${STATUS_TEXT[model.stage]}`;
+  // Taken back since the accept and nobody else accepted yet (issue 77 item 7): we are finding the right person.
+  const finding = model.stage === 'accepted' && model.acceptedBy === null;
+  const expected = `${model.account}: ${finding ? FINDING : STATUS_TEXT[model.stage]}`;
   if (parent.text !== expected)
     problems.push(`${where}: the parent reads "${parent.text}", not "${expected}"`);
   const text = shownText(parent);
@@ -380,7 +390,11 @@ export function checkSteps(
     const all = shownText(parent);
     if (held) {
       const text = texts.find((t) => all.includes(t));
-      if (text && parent.text !== `${model.account}: Accepted`)
+      if (
+        text &&
+        parent.text !== `${model.account}: Accepted` &&
+        parent.text !== `${model.account}: ${FINDING}`
+      )
         problems.push(`${where}: the held parent shows the first step "${text}" at ${parent.text}`);
       continue;
     }

@@ -82,7 +82,12 @@ import {
   scoreWeightsModal,
 } from '../../../src/blocks/scoreCheck.js';
 import { settingsEditorModal, settingsPageBlocks } from '../../../src/blocks/settingsEditor.js';
-import { stepCheckMessage, stepDateModal, takenBackNotice } from '../../../src/blocks/stepChecks.js';
+import {
+  stepCheckMessage,
+  stepDateModal,
+  stillWaitingNotice,
+  takenBackNotice,
+} from '../../../src/blocks/stepChecks.js';
 import {
   awayMessage,
   escalationMessage,
@@ -779,6 +784,16 @@ const SAMPLES: Record<string, () => Sample[]> = {
             reader,
           ),
         ),
+      ),
+    ),
+  // Issue 77 item 7: a deal back with its owner and given to nobody, the owner's morning reminder and their manager's.
+  'stepChecks:stillWaitingNotice': () =>
+    [committed.ownerUserId, 'U0MANAGER'].map((reader) =>
+      about(
+        committed,
+        `still waits for an AE (${reader})`,
+        'internal',
+        stillWaitingNotice(committed, { since: 0, sinceDay: '2026-11-30', days: 2 }, reader),
       ),
     ),
   'stepChecks:stepDateModal': () => [

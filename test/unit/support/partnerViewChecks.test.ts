@@ -125,10 +125,14 @@ describe('checkThread: everything in the channel is true of the state now, no ro
 
   it('fails a parent naming the AE it was taken back from', () => {
     const taken = model({ kind: 'accepted', ae: 'Sam Closer' }, { kind: 'taken_back', at: 1 });
-    expect(checkThread(taken, [parent('Accepted'), reply(ACCEPTED)], false)).toEqual([]);
-    expect(checkThread(taken, [parent('Accepted', 'our AE: Sam Closer'), reply(ACCEPTED)], false)).toEqual([
-      `${ACCOUNT} in C0PARTNER: the parent names an AE at accepted, taken back since`,
+    const finding = parent('Finding the right person');
+    expect(checkThread(taken, [finding, reply(ACCEPTED)], false)).toEqual([]);
+    expect(checkThread(taken, [parent('Accepted'), reply(ACCEPTED)], false)).toEqual([
+      `${ACCOUNT} in C0PARTNER: the parent reads "${ACCOUNT}: Accepted", not "${ACCOUNT}: Finding the right person"`,
     ]);
+    expect(
+      checkThread(taken, [parent('Finding the right person', 'our AE: Sam Closer'), reply(ACCEPTED)], false),
+    ).toEqual([`${ACCOUNT} in C0PARTNER: the parent names an AE at accepted, taken back since`]);
   });
 
   it('while the channel is held, accepts what waits, but not a stage the deal was never in', () => {
