@@ -109,7 +109,7 @@ import type {
 } from '../../../src/db/schema.js';
 import type { ReviewEvidence } from '../../../src/domain/attributionEvidence.js';
 import { FOLLOWER_NEWS } from '../../../src/domain/following.js';
-import { type LifecycleEvent, NO_OFFER, OWNER_ACTIONS } from '../../../src/domain/lifecycle.js';
+import { type LifecycleEvent, NO_OFFER, OWNER_ACTIONS, TRANSITIONS } from '../../../src/domain/lifecycle.js';
 import { moneyFigures } from '../../../src/domain/moneyFigures.js';
 import type { MoveFacts } from '../../../src/domain/moves.js';
 import { OUTCOMES } from '../../../src/domain/outcomes.js';
@@ -869,7 +869,29 @@ const SAMPLES: Record<string, () => Sample[]> = {
           accepted,
           `${event} to a ${why.kind}`,
           'internal',
-          watcherNotice({ event, handoff: accepted, previousAe: 'U0OLDAE', actor: 'U0OWNER', at: AT }, why),
+          watcherNotice(
+            {
+              event,
+              handoff: accepted,
+              // The touch log's row of the change, as the watchers read it (the history's words).
+              logged: {
+                id: 1,
+                handoffId: accepted.id,
+                type: TRANSITIONS[event].logAs,
+                fromStatus: 'sent',
+                toStatus: 'accepted',
+                actorUserId: 'U0OWNER',
+                actorTeamId: null,
+                aeUserId: accepted.aeUserId,
+                assignment: 1,
+                cycle: 1,
+                at: AT,
+                businessHours: null,
+                detail: { previousAeUserId: 'U0OLDAE' },
+              },
+            },
+            why,
+          ),
         ),
       ),
     ),
@@ -1240,7 +1262,8 @@ const NOT_BUILDERS = new Set([
   'asks:dueOrPaused',
   'askReplies:askRefusalMessage',
   'askReplies:askRefusalPlain',
-  'handoffList:historyLine',
+  'history:historyLine',
+  'history:historyWords',
   'handoffMessage:field',
   'handoffMessage:windowDaysText',
   'handoffMessage:findingsSection',
