@@ -65,6 +65,8 @@ export interface Config {
   firstStepBusinessDays: number;
   /** Business days after the first step's check-in, with no news, before its owner is told (issue 51). */
   firstStepGraceDays: number;
+  /** Business days a deal given back to its owner and nobody else waits before the manager is told (0: never). */
+  unassignedManagerDays: number;
   /** How long a recorded outcome can be undone before the partner (and the CRM) hear of it, in seconds (0: no wait). */
   outcomeUndoSeconds: number;
   /** What the AE may ask before deciding (issue 51): a question to the author, more time. */
@@ -133,10 +135,7 @@ export interface Config {
           fields: { classification?: string; partner?: string };
         }
       | undefined;
-    /**
-     * SALESFORCE_ALLOWED_HOSTS and SALESFORCE_LOGIN_URL's host: where Salesforce calls may go besides Salesforce's own
-     * hosts, an installation's own Salesforce too (domain/salesforceHosts.ts); unset: Salesforce's own only.
-     */
+    /** SALESFORCE_ALLOWED_HOSTS and SALESFORCE_LOGIN_URL's host: where else Salesforce calls may go (salesforceHosts). */
     salesforceHosts?: readonly OperatorHost[];
     /** HUBSPOT_API_URL, for an installation's own HubSpot too (crm/ownCrm.ts); unset: HubSpot's. */
     hubspotApiUrl?: string;
@@ -269,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     stallBusinessDays: e.STALL_BUSINESS_DAYS,
     firstStepBusinessDays: e.FIRST_STEP_BUSINESS_DAYS,
     firstStepGraceDays: e.FIRST_STEP_GRACE_DAYS,
+    unassignedManagerDays: e.UNASSIGNED_MANAGER_DAYS,
     outcomeUndoSeconds: e.OUTCOME_UNDO_SECONDS,
     asks: {
       questionPauseDays: e.QUESTION_PAUSE_DAYS,

@@ -164,6 +164,8 @@ export const envSchema = z.object({
   FIRST_STEP_BUSINESS_DAYS: integer(3, 1, 30),
   /** Business days after the first step's check-in, with no news, before the owner is told. */
   FIRST_STEP_GRACE_DAYS: integer(2, 1, 10),
+  /** A deal back with its owner and given to nobody (issue 77): business days before their manager is told; 0: never. */
+  UNASSIGNED_MANAGER_DAYS: integer(3, 0, 30),
   OUTCOME_UNDO_SECONDS: integer(60, 0, 3600),
   /** Before deciding (issue 51): the longest pause of the AE's clock while their question waits; 0: no pause. */
   QUESTION_PAUSE_DAYS: integer(2, 0, 10),

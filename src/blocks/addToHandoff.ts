@@ -10,7 +10,7 @@ import { context, notifyText, pt, section } from './parts.js';
 /**
  * "Add to handoff" (issue 52 item 5), as people read it: the modal that picks the handoff, what it says once the
  * message is added, and the replies of the shortcut. What the history shows of an added message is
- * `historyLine` (handoffList.ts).
+ * `historyLine` (history.ts).
  */
 
 /** Slack shows at most 100 options in a select. */

@@ -8,7 +8,7 @@ import type { MoneyFigures } from '../domain/moneyFigures.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import type { OwnDays } from '../domain/ownDays.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
-import { type OpenStep, openStep } from '../domain/stepState.js';
+import { goneQuiet, type OpenStep, openStep } from '../domain/stepState.js';
 import { dueOrPaused } from './asks.js';
 import { HOME_BLOCKS_MAX, type ReviewItems, reviewItemBlocks } from './attributionItems.js';
 import { handoffButtons } from './handoffList.js';
@@ -183,6 +183,12 @@ function stepText(s: OpenStep): string {
 /** The step of a deal that has one open ("" when `now` is not known, or it has none). */
 const openStepOf = (h: HandoffRow, now: Date | undefined) => (now ? openStep(h, now) : undefined);
 
+/** A deal gone quiet past its first step (stepState.ts `goneQuiet`, as the digest says); an idle step says it itself. */
+const quietNote = (h: HandoffRow, now: Date | undefined): string =>
+  now && goneQuiet(h, now)
+    ? ` *Gone quiet*: no news since ${h.lastActivityAt ? slackDate(h.lastActivityAt, h.aeTimeZone) : 'the accept'}.`
+    : '';
+
 /**
  * Where a handoff the reader sent stands, naming who it is waiting on or who closed it: the AE, or the owner ("you"
  * when the author owns it, as by default). `reason`: a decline's reason code. While the AE's question waits for the
@@ -198,7 +204,9 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined, reader?: st
     }
     case 'accepted': {
       const step = openStepOf(h, now);
-      return step ? `accepted by ${ae}: ${stepText(step)}` : `accepted by ${ae}. ${outcomeLine(h)}`;
+      return step
+        ? `accepted by ${ae}: ${stepText(step)}`
+        : `accepted by ${ae}. ${outcomeLine(h)}${quietNote(h, now)}`;
     }
     case 'declined':
       return `declined by ${ae}${reason ? `: ${DECLINE_REASONS[reason].label}` : ''}`;
@@ -218,7 +226,7 @@ function sentState(h: HandoffRow, reason: DeclineReason | undefined, reader?: st
  */
 function dealLine(h: HandoffRow, report: OutcomeReportRow | undefined, reader?: string, now?: Date): string {
   const step = openStepOf(h, now);
-  const line = step ? `Accepted: ${stepText(step)}` : outcomeLine(h);
+  const line = step ? `Accepted: ${stepText(step)}` : `${outcomeLine(h)}${quietNote(h, now)}`;
   if (!report) return line;
   return `${line} *${OUTCOME_LABEL[report.outcome]}* reported by ${personFor(report.reportedByUserId, reader)}, waiting for ${personFor(h.aeUserId, reader)} to confirm it.`;
 }

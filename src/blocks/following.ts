@@ -1,10 +1,11 @@
 import type { KnownBlock } from '@slack/types';
-import type { HandoffRow } from '../db/schema.js';
+import type { HandoffEventRow, HandoffRow } from '../db/schema.js';
 import { CHOICE_WORDS, type FollowChoice, type WatchChoice } from '../domain/following.js';
 import type { LifecycleEvent } from '../domain/lifecycle.js';
+import { historyWords } from './history.js';
 import { ACTION_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
-import { mention, slackDate, userText } from './mrkdwn.js';
+import { slackDate, userText } from './mrkdwn.js';
 import { button, context, handoffTitle, notifyText, section } from './parts.js';
 
 /**
@@ -45,53 +46,32 @@ export type WatchReason =
   | { kind: 'follower'; choice: FollowChoice }
   | { kind: 'partner_manager'; choice: WatchChoice };
 
-/** A change a watcher hears of, as queued: the handoff after it, its AE before it, who did it and when. */
+/** A change a watcher hears of, as queued: the lifecycle's event, the handoff after it, and its touch-log event. */
 export interface WatchedChange {
   event: LifecycleEvent;
   handoff: HandoffRow;
-  /** The AE before the change (a reassignment's previous AE). */
-  previousAe: string;
-  /** Who did it (null: the app, or the CRM's word). */
-  actor: string | null;
-  at: Date;
+  /**
+   * What the touch log recorded of it: the watcher reads the history's words of it (blocks/history.ts), the one
+   * wording of the fact everyone else reads (an expiry while away is not silence; a take-back to a pool is not "back
+   * with its owner").
+   */
+  logged: HandoffEventRow;
 }
 
-const EVENT_WORDS: Partial<Record<LifecycleEvent, (c: WatchedChange) => { line: string; short: string }>> = {
-  accept: (c) => ({
-    line: `:white_check_mark: Accepted by ${mention(c.handoff.aeUserId)}`,
-    short: 'accepted',
-  }),
-  decline: (c) => ({ line: `:x: Declined by ${mention(c.handoff.aeUserId)}`, short: 'declined' }),
-  expire: (c) => ({
-    line: `:hourglass: Expired: ${mention(c.handoff.aeUserId)} did not answer in time`,
-    short: 'expired without an answer',
-  }),
-  reassign: (c) => ({
-    line: `:arrows_counterclockwise: Reassigned from ${mention(c.previousAe)} to ${mention(c.handoff.aeUserId)}`,
-    short: 'reassigned to another AE',
-  }),
-  withdraw: (c) => ({
-    line: `:no_entry_sign: Withdrawn by ${mention(c.actor ?? c.handoff.ownerUserId)}`,
-    short: 'withdrawn',
-  }),
-  hand_back: (c) => ({
-    line: `:leftwards_arrow_with_hook: Handed back by ${mention(c.previousAe)}: back with its owner ${mention(c.handoff.ownerUserId)}`,
-    short: 'handed back to its owner',
-  }),
-  take_back: (c) => ({
-    line: `:leftwards_arrow_with_hook: Taken back from ${mention(c.previousAe)}: back with its owner ${mention(c.handoff.ownerUserId)}`,
-    short: 'taken back to its owner',
-  }),
-  meeting_held: (c) => ({ line: `:handshake: Meeting held (${aeOf(c)})`, short: 'meeting held' }),
-  opportunity_created: (c) => ({
-    line: `:dart: Opportunity created (${aeOf(c)})`,
-    short: 'opportunity created',
-  }),
-  won: (c) => ({ line: `:trophy: Closed won (${aeOf(c)})`, short: 'closed won' }),
-  lost: (c) => ({ line: `:x: Closed lost (${aeOf(c)})`, short: 'closed lost' }),
+/** Each piece of news to watchers: its icon, and a few words for the notification (true whatever its detail). */
+const NEWS: Partial<Record<LifecycleEvent, { icon: string; short: string }>> = {
+  accept: { icon: ':white_check_mark:', short: 'accepted' },
+  decline: { icon: ':x:', short: 'declined' },
+  expire: { icon: ':hourglass:', short: 'expired' },
+  reassign: { icon: ':arrows_counterclockwise:', short: 'reassigned to another AE' },
+  withdraw: { icon: ':no_entry_sign:', short: 'withdrawn' },
+  hand_back: { icon: ':leftwards_arrow_with_hook:', short: 'handed back by its AE' },
+  take_back: { icon: ':leftwards_arrow_with_hook:', short: 'taken back from its AE' },
+  meeting_held: { icon: ':handshake:', short: 'meeting held' },
+  opportunity_created: { icon: ':dart:', short: 'opportunity created' },
+  won: { icon: ':trophy:', short: 'closed won' },
+  lost: { icon: ':x:', short: 'closed lost' },
 };
-
-const aeOf = (c: WatchedChange) => `AE ${mention(c.handoff.aeUserId)}`;
 
 /** Why the reader gets it, and how to stop. */
 function whyLine(h: HandoffRow, why: WatchReason): string {
@@ -106,13 +86,15 @@ function whyLine(h: HandoffRow, why: WatchReason): string {
  * they are told. Undefined for a change that is no news to watchers.
  */
 export function watcherNotice(change: WatchedChange, why: WatchReason): SlackMessage | undefined {
-  const words = EVENT_WORDS[change.event]?.(change);
-  if (!words) return undefined;
+  const news = NEWS[change.event];
+  if (!news) return undefined;
   const h = change.handoff;
   return {
-    text: notifyText(h, words.short),
+    text: notifyText(h, news.short),
     blocks: [
-      section(`${handoffTitle(h)}\n${words.line} · ${slackDate(change.at, h.aeTimeZone)}`),
+      section(
+        `${handoffTitle(h)}\n${news.icon} ${historyWords(change.logged)} · ${slackDate(change.logged.at, h.aeTimeZone)}`,
+      ),
       context(whyLine(h, why)),
     ],
   };

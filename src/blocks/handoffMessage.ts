@@ -1,5 +1,5 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import type { AccountFinding, DecisionRow, HandoffRow, QuestionRow } from '../db/schema.js';
+import type { DecisionRow, HandoffRow, QuestionRow } from '../db/schema.js';
 import type { AeAsk } from '../domain/asks.js';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
@@ -21,6 +21,7 @@ import {
   withdrawnBy,
 } from './mrkdwn.js';
 import { estimatedValueLine, outcomeLine } from './outcomes.js';
+import { findingsSection } from './packetFindings.js';
 import { originBlocks } from './packetOrigin.js';
 import { button, context, notifyText, pt } from './parts.js';
 import { verdictText } from './scoreVerdict.js';
@@ -176,46 +177,6 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
       ? `:white_check_mark: *Accepted* by ${by} ${when}. ${told}`
       : `:x: *Declined* by ${by} ${when}: ${DECLINE_REASONS[(decision.reasonCode ?? 'other') as DeclineReason].label}.`;
   return { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] };
-}
-
-/** One finding of the conflict and duplicate check, as the AE reads it ("you" when it is theirs). */
-function findingLine(f: AccountFinding, reader: string): string {
-  if (f.kind === 'reseller') {
-    return `• *Registered reseller*: ${userText(f.resellerName, 80)} on ${userText(f.accountName, 80)}`;
-  }
-  const what = f.kind === 'duplicate' ? '*Duplicate*' : '*Channel conflict*';
-  const ae = f.aeUserId === reader ? 'you' : mention(f.aeUserId);
-  return `• ${what}: handoff #${f.handoffId} ${userText(f.accountName, 80)} via ${userText(f.partnerOrg, 80)}, ${describeStatus(f.status)} (AE: ${ae})`;
-}
-
-const FINDINGS_TITLE = '*Flagged when it was sent* (internal: the partner never sees this)';
-
-/**
- * What the author chose to send anyway, for the AE: what the conflict and duplicate check found on the account when
- * Send was pressed (channel conflicts, registered resellers, duplicates) and the author's reason for sending a
- * duplicate or a packet below the lowest band. Undefined when there was nothing to send past.
- */
-export function findingsSection(h: HandoffRow): SectionBlock | undefined {
-  const lines = (h.findings ?? []).map((f) => findingLine(f, h.aeUserId));
-  if (h.overrideReason) {
-    const needs = [
-      ...(h.scoreBand === 'keep_building' ? ['the packet is below the lowest band'] : []),
-      ...((h.findings ?? []).some((f) => f.kind === 'duplicate') ? ['it duplicates an open handoff'] : []),
-    ];
-    lines.push(
-      `• *Sent anyway* by ${mention(h.authorUserId)}${needs.length > 0 ? ` (${needs.join('; ')})` : ''}: ${userText(h.overrideReason, 1000)}`,
-    );
-  }
-  if (lines.length === 0) return undefined;
-  let text = FINDINGS_TITLE;
-  for (const [index, line] of lines.entries()) {
-    if (text.length + line.length + 1 + 20 > SECTION_MAX) {
-      text += `\n…and ${lines.length - index} more`;
-      break;
-    }
-    text += `\n${line}`;
-  }
-  return { type: 'section', text: { type: 'mrkdwn', verbatim: true, text } };
 }
 
 /** ` · :pencil2: Edited <when>: Seller next move, Warm path` once the packet was changed after it was sent. */

@@ -14,6 +14,9 @@ const STATUS: Record<PartnerStage, string> = {
   lost: 'Closed, not won',
 };
 
+/** Accepted, and nobody is taking it forward now (issue 77 item 7): the partner reads it honestly. */
+const FINDING = ':mag: Finding the right person';
+
 /**
  * One event the partner may know of, as a thread reply (and the parent's "Latest" line). Takes only the partner's
  * view (domain/partnerView.ts), which names our AE only once they accepted.
@@ -29,9 +32,11 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
   const next = update.nextStep ? ` ${nextStepLine(update.nextStep)}.` : '';
   const text = {
     considering: `:hourglass_flowing_sand: *${account}*: with our team. We will update you here.`,
-    accepted: update.afterDecline
-      ? `:white_check_mark: *${account}*: taken forward after all. ${who} is taking it forward with ${contact}.${next}`
-      : `:white_check_mark: *${account}*: accepted. ${who} is taking it forward with ${contact}.${next}`,
+    accepted: update.finding
+      ? `:mag: *${account}*: accepted; we are finding the right person on our side to take it forward with ${contact}. We will update you here.`
+      : update.afterDecline
+        ? `:white_check_mark: *${account}*: taken forward after all. ${who} is taking it forward with ${contact}.${next}`
+        : `:white_check_mark: *${account}*: accepted. ${who} is taking it forward with ${contact}.${next}`,
     declined: `*${account}*: not taken forward for now. ${reason ? `${reason} ` : ''}Thank you, ${contact}, for bringing it.`,
     withdrawn: `*${account}*: we have closed this handoff for now. Thank you, ${contact}; we will be in touch if that changes.`,
     meeting_held: `:handshake: *${account}*: ${ae} met the customer. Thank you, ${contact}, for the introduction.`,
@@ -60,7 +65,8 @@ const SHOWS_NEXT_MOVE: ReadonlySet<PartnerSafeUpdate['event']> = new Set([
  */
 export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
   const account = userText(update.accountName, 150);
-  const status = `*Status:* ${STATUS[update.event]}${update.aeName === null ? '' : ` · our AE: ${userText(update.aeName, 120)}`}`;
+  const stage = update.finding ? FINDING : STATUS[update.event];
+  const status = `*Status:* ${stage}${update.aeName === null ? '' : ` · our AE: ${userText(update.aeName, 120)}`}`;
   const lines = [
     `*${account}* · brought by ${userText(update.partnerContactName, 120)} (${userText(update.partnerOrg, 150)})`,
     status,
@@ -78,7 +84,7 @@ export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
   }
   const latest = partnerUpdate(update).text;
   return {
-    text: `${account}: ${STATUS[update.event].replace(/^:[a-z_]+: /, '')}`,
+    text: `${account}: ${stage.replace(/^:[a-z_]+: /, '')}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', verbatim: true, text: lines.join('\n') } },
       { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: `Latest: ${latest}` }] },

@@ -304,12 +304,36 @@ export function takenBackNotice(
     ? `It went on to ${mention(t.movedTo)}, the next AE of the ${pool} pool (round robin), with a fresh window.`
     : `${owner} who takes it next: *Reassign* it to another AE, or *Withdraw* it.`;
   const partner = h.partnerChannelId
-    ? " The partner was told it was accepted, with the first step; they are not told of this, and read the next AE's name once that AE accepts."
+    ? ' The partner was told it was accepted; they are not told why it moved, and read that we are finding the right person until the next AE accepts (then their name).'
     : '';
   return {
     text: notifyText(h, t.handedBack ? 'handed back by the AE.' : 'taken back from the AE.'),
     blocks: [section(`${what}${unassigned} ${next}${partner}`)],
   };
+}
+
+/** A deal back with its owner and given to nobody: since when (epoch ms; its day where the owner is), for how long. */
+export interface StillWaiting {
+  since: number;
+  sinceDay: string;
+  days: number;
+}
+
+/**
+ * A deal back with its owner and given to nobody (issue 77 item 7): the owner's reminder of the morning (their
+ * Reassign and Withdraw come with the surface), or their manager's notice. Its words stay true of that morning.
+ */
+export function stillWaitingNotice(h: HandoffRow, w: StillWaiting, reader: string | undefined): SlackMessage {
+  const waited = `since ${stepDate(w.sinceDay)}, ${w.days} business day${w.days === 1 ? '' : 's'}`;
+  const head = `:alarm_clock: Handoff ${handoffTitle(h)} still waits for an AE`;
+  const text =
+    reader === h.ownerUserId
+      ? `${head}: back with you ${waited}. You decide who takes it: *Reassign* it to another AE, or *Withdraw* it.`
+      : `${head}: back with ${mention(h.ownerUserId)} (the owner) ${waited}. They are reminded each working morning; they can *Reassign* or *Withdraw* it.`;
+  const partner = h.partnerChannelId
+    ? ' The partner reads that we are finding the right person to take it forward.'
+    : '';
+  return { text: notifyText(h, 'still waits for an AE.'), blocks: [section(`${text}${partner}`)] };
 }
 
 /** Why Hand it back was refused, for the person who clicked (mrkdwn). */

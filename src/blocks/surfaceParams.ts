@@ -1,6 +1,6 @@
 import type { HeldBackAsk } from '../domain/heldBack.js';
 import type { MoveFacts, PlannedMove, Unassigned } from '../domain/moves.js';
-import type { StepMessage, TakenBack } from './stepChecks.js';
+import type { StepMessage, StillWaiting, TakenBack } from './stepChecks.js';
 
 /** What a surface was about when it was queued (core/notifications.ts writes these). */
 export interface SurfaceParams {
@@ -9,6 +9,8 @@ export interface SurfaceParams {
   due?: number;
   assignment?: number;
   cycle?: number;
+  /** The partner thread's reply about a decision: the decision's id. */
+  decision?: number;
   /** Reminder: when it was sent. */
   at?: number;
   previousAe?: string;
@@ -60,6 +62,11 @@ export interface SurfaceParams {
   stepCheck?: StepMessage;
   /** A deal taken back after the Accept (issue 51): how, and the step it had then (blocks/stepChecks.ts). */
   takenBack?: TakenBack;
+  /**
+   * A deal back with its owner and given to nobody (issue 77 item 7), the owner's reminder or their manager's notice:
+   * since when (epoch ms, and its day where the owner is), and the business days it has waited then.
+   */
+  stillWaiting?: StillWaiting;
   stepDue?: string;
   stepFrom?: string;
   /** The step's words when the message was queued (absent on older ones: the handoff's step is read). */

@@ -25,9 +25,9 @@ import { decisionNotice, ownerAssigned, sentConfirmation } from './notices.js';
 import { outcomeReportMessage, undoneNotice } from './outcomeReports.js';
 import { outcomeLine, outcomeNotice, stallNudge } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
-import { partnerThreadParent } from './partnerUpdate.js';
+import { partnerThreadParent, partnerUpdate } from './partnerUpdate.js';
 import { context, handoffTitle, notifyText, ON_NEWEST, type OwnerButtons, section } from './parts.js';
-import { stepButtons, stepCheckMessage, takenBackNotice } from './stepChecks.js';
+import { stepButtons, stepCheckMessage, stillWaitingNotice, takenBackNotice } from './stepChecks.js';
 import type { SurfaceParams } from './surfaceParams.js';
 import {
   awayMessage,
@@ -273,6 +273,7 @@ function historyNotice(m: SurfaceModel): SlackMessage | undefined {
           })
         : undefined;
     case 'taken_back_notice':
+      if (m.params.stillWaiting) return stillWaitingNotice(m.h, m.params.stillWaiting, readerOf(m));
       return m.params.takenBack
         ? takenBackNotice(m.h, m.params.takenBack, m.params.ae ?? m.h.aeUserId, readerOf(m))
         : undefined;
@@ -326,6 +327,9 @@ export function renderSurface(m: SurfaceModel): RenderedSurface | undefined {
   }
   if (m.kind === 'partner_parent') {
     return m.partner ? { message: partnerThreadParent(m.partner) } : undefined;
+  }
+  if (m.kind === 'partner_reply') {
+    return m.partner ? { message: partnerUpdate(m.partner) } : undefined;
   }
   if (m.kind === 'held_back_notice') {
     return m.heldBack ? { message: heldBackNotice(h, m.heldBack, readerOf(m)) } : undefined;

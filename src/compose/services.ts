@@ -1,4 +1,5 @@
 import { type ChannelAccess, createChannelAccess } from '../core/channelAccess.js';
+import type { Directory } from '../core/directory.js';
 import { createReplies } from '../core/replies.js';
 import { createCrmFollow } from '../crm/crmFollow.js';
 import { createCrmDelivery } from '../crm/delivery.js';
@@ -11,6 +12,7 @@ import { resumeAtLimit } from '../escalation/asks.js';
 import { createStatusEvents, KnownStatuses, type StatusEvents } from '../escalation/awayCheck.js';
 import { createEscalations, type Escalations } from '../escalation/escalations.js';
 import { createFirstSteps, type FirstSteps } from '../escalation/firstSteps.js';
+import type { OwnerReminders } from '../escalation/ownerReminders.js';
 import { createSweeper, type Sweeper } from '../escalation/sweep.js';
 import { createHomeViews } from '../home/homeViews.js';
 import { createParked } from '../outbox/parked.js';
@@ -73,22 +75,7 @@ function windowServices(s: Shared): {
 } {
   const { config, db, clock } = s;
   const log = componentLog(s.logger);
-  const outcomes = createOutcomes({
-    db,
-    clock,
-    logger: log('outcomes'),
-    windows: s.windows,
-    adminUserIds: config.adminUserIds,
-    // The program's settings, read at each use (config is live: program/liveConfig.ts).
-    get stallBusinessDays() {
-      return config.stallBusinessDays;
-    },
-    get undoSeconds() {
-      return config.outcomeUndoSeconds;
-    },
-    lifecycle: s.lifecycle,
-  });
-  const internal = s.internalChannels;
+  const outcomes = outcomesOf(s);
   // Statuses Slack sends (user_status_changed) are read before asking Slack (escalation/awayCheck.ts).
   const statuses = new KnownStatuses(clock);
   const directory = statuses.over(s.directory);
@@ -99,7 +86,7 @@ function windowServices(s: Shared): {
     logger: log('sweep'),
     escalation: {
       get channelId() {
-        return internal.channelId('escalation');
+        return s.internalChannels.channelId('escalation');
       },
       managers: config.responseWindow.managers,
     },
@@ -111,6 +98,7 @@ function windowServices(s: Shared): {
     absenceOf: createAbsenceOf({ clock, directory, away, covers: s.covers }),
     resumePaused: (handoff, now) =>
       resumeAtLimit({ lifecycle: s.lifecycle, pauses: pausesOf(s), logger: log('asks') }, handoff, now),
+    owners: ownerReminders(s, directory),
   });
   const escalations = createEscalations({
     db,
@@ -144,6 +132,44 @@ function windowServices(s: Shared): {
   });
   const firstSteps = firstStepServices(s, directory, escalations.takeBack);
   return { outcomes, sweeper, escalations, statusEvents, firstSteps };
+}
+
+/** Recording outcome steps after the Accept, and the stall nudges they plan. */
+function outcomesOf(s: Shared): Outcomes {
+  const { config } = s;
+  return createOutcomes({
+    db: s.db,
+    clock: s.clock,
+    logger: componentLog(s.logger)('outcomes'),
+    windows: s.windows,
+    adminUserIds: config.adminUserIds,
+    // The program's settings, read at each use (config is live: program/liveConfig.ts).
+    get stallBusinessDays() {
+      return config.stallBusinessDays;
+    },
+    get undoSeconds() {
+      return config.outcomeUndoSeconds;
+    },
+    lifecycle: s.lifecycle,
+  });
+}
+
+/** The owners of deals given to nobody, reminded in their own calendar (issue 77 item 7). */
+function ownerReminders(s: Shared, directory: Pick<Directory, 'lookupUser'>): OwnerReminders {
+  const { config } = s;
+  return {
+    // The owner's own zone (Slack's word, cached by the directory); the deployment's when Slack does not say.
+    whose: async (userId) => {
+      const zone = await directory.lookupUser(userId).then(
+        (u) => u?.timeZone,
+        () => undefined,
+      );
+      return { id: userId, timeZone: zone ?? config.calendar.defaultTimeZone };
+    },
+    nextMorning: (after, whose) => s.windows.nextMorning(after, whose),
+    workingFrom: (at, whose) => s.windows.workingFrom(at, whose),
+    managerDays: () => config.unassignedManagerDays,
+  };
 }
 
 /** After the Accept (issue 51): the first steps' checks and new dates, in the AEs' calendars. */

@@ -121,15 +121,17 @@ export function partnerNewsOf(
 
 /**
  * What the partner channel is owed for an event the partner may know of (`news`, from their view): one reply in the
- * handoff's thread (history: sent as written). The first one also starts the thread, its parent (a surface showing
- * the partner's view now, which follows the handoff like every surface), so every thread reads the same way: the
- * parent shows where the deal stands, and each event is one reply under it.
+ * handoff's thread. The first one also starts the thread, its parent (a surface showing the partner's view now), so
+ * every thread reads the same way: the parent shows where the deal stands, and each event is one reply under it. A
+ * reply about a decision (`decision`) names our AE and their step, which stop being true (a passed date, a take-back):
+ * it is a surface too (issue 77 item 6). One about an outcome or a withdrawal reports a closed fact: sent as written.
  */
 function toPartner(
   h: HandoffRow,
   event: string,
   news: PartnerSafeUpdate | null,
   thread: PartnerThread,
+  decision?: number,
 ): OutboxMessage[] {
   // No partner channel (a partner not on Slack Connect): the partner hears nothing in Slack.
   const channel = h.partnerChannelId;
@@ -141,7 +143,9 @@ function toPartner(
     channel,
     handoffId: h.id,
     audience: 'partner',
-    payload: { text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false },
+    ...(decision === undefined
+      ? { payload: { text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false } }
+      : { payload: {}, surface: { kind: 'partner_reply', viewer: null, params: { decision } } }),
     threadOf: messageKey.partnerParent(h),
   };
   if (thread.started) return [reply];
@@ -197,7 +201,7 @@ export function decisionMessages(
     decision: decision.decision,
     reasonCode: decision.reasonCode,
   });
-  const toThePartner = toPartner(h, 'decided', news, thread);
+  const toThePartner = toPartner(h, 'decided', news, thread, decision.id);
   // The notices say whether the partner reads of this answer: fixed now, so they say it the same way whenever rendered.
   const partner = !h.partnerChannelId ? 'no_channel' : toThePartner.length > 0 ? 'told' : 'unheard';
   return [

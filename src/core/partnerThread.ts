@@ -1,6 +1,5 @@
 import { partnerUpdate } from '../blocks/partnerUpdate.js';
-import type { Executor, Tx } from '../db/client.js';
-import { rewriteHeld } from '../db/repositories/outcomeHolds.js';
+import type { Executor } from '../db/client.js';
 import {
   formerAeIds,
   latestAeName,
@@ -10,8 +9,8 @@ import {
 } from '../db/repositories/partnerThreads.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
-import { partnerFacts, partnerView } from '../domain/partnerView.js';
-import { messageKey, type PartnerThread, partnerNewsOf, partnerReplyKey } from './notifications.js';
+import { partnerFacts } from '../domain/partnerView.js';
+import { messageKey, type PartnerThread, partnerNewsOf } from './notifications.js';
 
 /**
  * The handoff's partner thread as the notifications read it: whether it exists (its parent queued, waiting or
@@ -57,23 +56,6 @@ export async function formerAeNames(exec: Executor, h: HandoffRow): Promise<stri
     if (name !== undefined) looked.push(name);
   }
   return [...new Set([...recorded, ...looked])];
-}
-
-/**
- * After a take-back or a hand-back (issue 51): the accept's reply, when it still waits in the outbox (the partner
- * channel held meanwhile), says what the partner may know now: accepted, nobody named, no step. Delivered long ago,
- * it stays as written (history); the thread's parent drops the name with the refresh.
- */
-export async function unnameHeldAccept(tx: Tx, h: HandoffRow): Promise<void> {
-  if (!h.partnerChannelId) return;
-  const thread = await partnerThread(tx, h);
-  const view = partnerView({ handoff: h, facts: thread.facts, threadStarted: thread.started });
-  if (view?.event !== 'accepted') return;
-  const message = partnerUpdate(view);
-  await rewriteHeld(tx, partnerReplyKey(h.id, h.assignment, 'decided'), {
-    text: message.text,
-    blocks: message.blocks,
-  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { BusinessCalendar, OwnWeek } from '../domain/businessDays.js';
 import {
   businessHoursBetween,
@@ -61,6 +62,17 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
     /** The moment `businessDays` business days after `from`, in the AE's calendar (stalled-deal nudges). */
     businessDaysAfter(from: Date, businessDays: number, whose: Whose): Date {
       return responseDueAt(from, businessDays, calendarOf(opts, whose));
+    },
+    /**
+     * A person's first working morning on a day after `after`'s, in their calendar (their own week and hours, their
+     * holidays): when a reminder to them that waits for their morning is due.
+     */
+    nextMorning(after: Date, whose: Whose): Date {
+      const calendar = calendarOf(opts, whose);
+      const tomorrow = DateTime.fromJSDate(after, { zone: calendar.timeZone })
+        .plus({ days: 1 })
+        .startOf('day');
+      return windowStart(tomorrow.toJSDate(), calendar).toJSDate();
     },
     /** A first step's checks (issue 51) under a policy's ladder, in the AE's calendar: domain/firstStep.ts. */
     stepSchedule(due: string, whose: Whose, ladder: AfterAccept): StepSchedule {

@@ -25,7 +25,7 @@ import { NO_OFFER } from '../domain/lifecycle.js';
 import type { PlannedMove } from '../domain/moves.js';
 import type { Outcome } from '../domain/outcomes.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
-import { dayIn, partnerView } from '../domain/partnerView.js';
+import { dayIn, partnerReplyView, partnerView } from '../domain/partnerView.js';
 import { waitsForInvite } from './channelAccess.js';
 import { heldBackState } from './heldBack.js';
 import { partnerReplyKey, stampOf } from './notifications.js';
@@ -62,21 +62,27 @@ export function createSurfaces(deps: SurfaceDeps) {
 
 export type Surfaces = ReturnType<typeof createSurfaces>;
 
-/** The partner's view of the deal now (domain/partnerView.ts): its thread's parent exists, since it is rendered. */
-async function partnerViewOf(deps: SurfaceDeps, h: HandoffRow): Promise<PartnerSafeUpdate | null> {
+/**
+ * The partner's view of the deal now (domain/partnerView.ts): its thread's parent exists, since it is rendered. With
+ * `decision`: the thread's reply about that decision, as it reads now.
+ */
+async function partnerViewOf(
+  deps: SurfaceDeps,
+  h: HandoffRow,
+  decision?: number,
+): Promise<PartnerSafeUpdate | null> {
   const today = deps.clock ? dayIn(deps.clock.now(), h.aeTimeZone) : undefined;
   const facts = await partnerHistory(deps.db, h);
   const names = await formerAeNames(deps.db, h);
   // A move its author confirmed or rewrote after the deal's latest step still holds past it.
   const answeredAt = h.outcome ? (await heldBackAnsweredAt(deps.db, h.id))?.getTime() : undefined;
-  return partnerView(
-    { handoff: h, facts, threadStarted: true },
-    {
-      ...(today ? { today } : {}),
-      formerAeNames: names,
-      ...(answeredAt === undefined ? {} : { answeredAt }),
-    },
-  );
+  const history = { handoff: h, facts, threadStarted: true };
+  const check = {
+    ...(today ? { today } : {}),
+    formerAeNames: names,
+    ...(answeredAt === undefined ? {} : { answeredAt }),
+  };
+  return decision === undefined ? partnerView(history, check) : partnerReplyView(history, decision, check);
 }
 
 /** A step's undo window while it is open (the outbox refreshes the notice when it ends): until when, in whose zone. */
@@ -141,6 +147,11 @@ const EXTRA: Partial<Record<SurfaceKind, Extra>> = {
     report: base.params.report === undefined ? undefined : await findReport(deps.db, base.params.report),
   }),
   partner_parent: async (deps, base) => ({ ...base, partner: await partnerViewOf(deps, base.h) }),
+  partner_reply: async (deps, base) => ({
+    ...base,
+    partner:
+      base.params.decision === undefined ? null : await partnerViewOf(deps, base.h, base.params.decision),
+  }),
   held_back_notice: async (deps, base) => ({
     ...base,
     heldBack: await heldBackState(deps.db, base.h, base.params.heldBack, deps.clock?.now()),

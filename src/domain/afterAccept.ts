@@ -40,7 +40,7 @@ const stepCheckTransition = (logAs: EventLogType): Transition => ({
 });
 
 export const AFTER_ACCEPT_TRANSITIONS: Readonly<
-  Record<AfterAcceptAction | StepCheckEvent | 'ask_for_step', Transition>
+  Record<AfterAcceptAction | StepCheckEvent | 'ask_for_step' | 'remind_owner', Transition>
 > = {
   // A deal accepted before first steps existed: an admin asks its AE to name one (`/handoff steps ask`), and the AE
   // names it (the New date modal, with the step's words). Until then nothing checks it, so an upgrade surprises no one.
@@ -94,6 +94,17 @@ export const AFTER_ACCEPT_TRANSITIONS: Readonly<
     logAs: 'taken_back',
     visible: true,
     crm: true,
+  },
+  // Back with the owner and given to nobody (issue 77 item 7): the owner reminded each working morning (their manager
+  // told with one of them). A new message: the owner's buttons move to it.
+  remind_owner: {
+    from: ['taken_back'],
+    to: null,
+    by: ['app'],
+    logAs: 'owner_reminded',
+    visible: true,
+    cancelsReminders: false,
+    crm: false,
   },
   step_remind: stepCheckTransition('step_reminded'),
   step_check_in: stepCheckTransition('step_checked_in'),

@@ -70,6 +70,7 @@ export type LifecycleEvent =
   | 'escalate'
   | 'resume_clock'
   | 'ask_for_step'
+  | 'remind_owner'
   | StepCheckEvent;
 
 const outcomeStep = (step: Outcome) => (h: LifecycleState) => canRecordOutcome(h.outcome, step);

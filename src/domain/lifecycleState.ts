@@ -102,6 +102,7 @@ export type EventLogType =
   | 'step_new_date'
   | 'handed_back'
   | 'taken_back'
+  | 'owner_reminded'
   | 'step_asked'
   | 'step_named'
   | Outcome;

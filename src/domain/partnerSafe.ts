@@ -47,6 +47,11 @@ export interface PartnerSafeUpdate {
   /** Accepted after the partner was told it was not taken forward: the thread says so. */
   afterDecline?: boolean;
   /**
+   * Accepted, and nobody is taking it forward now (issue 77 item 7): the AE who accepted has it no more (handed back,
+   * taken back) and no other AE accepted yet. The thread says we are finding the right person, never why.
+   */
+  finding?: boolean;
+  /**
    * The first step our AE committed to when accepting, in the words they wrote for the partner (checked as the
    * packet's partner-read fields are), and its date (YYYY-MM-DD): only while it is the deal's next step. Never the
    * estimated value that was given with it.

@@ -16,8 +16,8 @@ import { zoneFor } from './zones.js';
  * - a decline, in partner-safe words, naming nobody; a later decline (another AE, after the owner moved it) is
  *   routing too: the partner already knows it was not taken forward;
  * - an acceptance after a decline says so ("taken forward after all");
- * - a take-back after an acceptance is routing: the partner keeps "accepted", with no AE named and no step, until
- *   the next AE accepts, which is news (naming them);
+ * - a take-back after an acceptance is routing: the partner keeps "accepted", with no AE named and no step, and reads
+ *   that we are finding the right person (never why), until the next AE accepts, which is news (naming them);
  * - a withdrawal, only when the partner had heard of the deal.
  */
 
@@ -297,12 +297,37 @@ export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}):
     view.partnerNextMoveDate = null;
   }
   if (state.afterDecline) view.afterDecline = true;
+  if (awaitingAccept) view.finding = true;
   // The AE's first step, while it is the deal's next step: accepted by the AE named now, no outcome after it, and its
   // date not passed where it is read (a step "by Tue 2 Dec" read on the 3rd is no longer true: it is held back).
   const stepAhead = !check.today || !h.firstStepDue || h.firstStepDue >= check.today;
   if (state.stage === 'accepted' && state.acceptedNow && h.firstStep && h.firstStepDue && stepAhead)
     view.nextStep = { text: forPartner(h.firstStep), due: h.firstStepDue };
   return view;
+}
+
+/**
+ * The thread's reply about a decision, as it reads now (issue 77 item 6): the view just after that decision, naming our
+ * AE and their step only while the view now names them too. A step whose date has passed, an AE the deal has moved
+ * from, a step an outcome has since made: none of them is shown as the plan. Null: no such decision (nothing to say).
+ */
+export function partnerReplyView(
+  history: PartnerHistory,
+  decisionId: number,
+  check: NextMoveCheck = {},
+): PartnerSafeUpdate | null {
+  const at = history.facts.findIndex((f) => f.kind === 'decision' && f.id === decisionId);
+  if (at < 0) return null;
+  const then = partnerView({ ...history, facts: history.facts.slice(0, at + 1) }, check);
+  if (!then) return null;
+  const now = partnerView(history, check);
+  if (then.aeName !== null && now?.aeName !== then.aeName) then.aeName = null;
+  // Whether we are finding the right person is said as it is now: an earlier accept's reply reads it only meanwhile.
+  if (now?.finding && then.event === 'accepted') then.finding = true;
+  else delete then.finding;
+  if (then.nextStep && (!now?.nextStep || then.aeName === null)) delete then.nextStep;
+  else if (then.nextStep && now?.nextStep) then.nextStep = now.nextStep;
+  return then;
 }
 
 /** The reply a change of the partner's view owes: the view after it, when its stage changed (null: nothing). */

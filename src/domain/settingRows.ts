@@ -296,6 +296,15 @@ export const SETTINGS = {
     'business days',
     'firstStepGraceDays',
   ),
+  unassignedManagerDays: number(
+    'decisions',
+    'UNASSIGNED_MANAGER_DAYS',
+    'Nobody to take it',
+    'A deal handed back or taken back to its owner and given to nobody: its owner is reminded each working morning, and their manager told after this many business days (0: never).',
+    [0, 30, 3],
+    'business days',
+    'unassignedManagerDays',
+  ),
   outcomeUndoSeconds: number(
     'decisions',
     'OUTCOME_UNDO_SECONDS',

@@ -24,6 +24,19 @@ export interface StepFacts {
   aeTimeZone: string;
 }
 
+/** Outcome steps after which a deal is still being worked: won and lost close it. */
+const WORKED: readonly (Outcome | null)[] = [null, 'meeting_held', 'opportunity_created'];
+
+/**
+ * Whether an accepted deal has gone quiet (issue 77 item 14): one definition, which the App Homes and the digest both
+ * read. Still being worked, and either its first step's date has passed with nothing recorded (`idle`), or its AE was
+ * due a nudge for news (no outcome update for STALL_BUSINESS_DAYS: `stallNudgedAt`, cleared by the next step).
+ */
+export function goneQuiet(h: StepFacts & { stallNudgedAt: Date | null }, now: Date): boolean {
+  if (h.status !== 'accepted' || !WORKED.includes(h.outcome)) return false;
+  return h.stallNudgedAt !== null || openStep(h, now)?.kind === 'idle';
+}
+
 /** The deal's open first step at `now`, or undefined when it has none open. */
 export function openStep(h: StepFacts, now: Date): OpenStep | undefined {
   if (h.status !== 'accepted' || h.outcome !== null || h.firstStepDoneAt) return undefined;

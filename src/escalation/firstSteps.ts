@@ -2,7 +2,6 @@ import type { StepRefusal } from '../blocks/stepChecks.js';
 import type { Clock } from '../clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { dm, takenBackMessages } from '../core/notifications.js';
-import { unnameHeldAccept } from '../core/partnerThread.js';
 import { type RequestContext, viewerOf } from '../core/requestContext.js';
 import type { Db } from '../db/client.js';
 import { findStepChecksDue } from '../db/repositories/dueTimes.js';
@@ -256,6 +255,13 @@ export const ACCEPTED_TIMES_ENDED = {
   nextStallNudgeAt: null,
 } as const;
 
+/**
+ * A deal taken back to its owner (handed back, or by the policy): what the sweep read of it as accepted ends, and the
+ * owner's morning reminders begin (issue 77 item 7). The first one's time is the sweep's to plan, in the owner's
+ * calendar (escalation/sweep.ts `remindOwner`): `nextReminderAt` at the take-back itself says so.
+ */
+export const takenBackTimes = (at: Date) => ({ ...ACCEPTED_TIMES_ENDED, nextReminderAt: at });
+
 export type HandBackResult = StepRefusal | { kind: 'done'; handoff: HandoffRow };
 
 /**
@@ -282,12 +288,9 @@ async function handBack(
     before,
     actor: req.actor,
     at,
-    change: { takenBackAt: at, ...ACCEPTED_TIMES_ENDED },
+    change: { takenBackAt: at, ...takenBackTimes(at) },
     detail: before.firstStep ? { step: before.firstStep, due: before.firstStepDue } : null,
-    owes: async (tx, after) => {
-      await unnameHeldAccept(tx, after);
-      return takenBackMessages(after, takenBack, { owner: true, ae: false });
-    },
+    owes: (_tx, after) => takenBackMessages(after, takenBack, { owner: true, ae: false }),
   });
   if (!applied) return { kind: 'not_now', handoff: (await findHandoff(deps.db, before.id)) ?? before };
   deps.logger.info({ handoffId: before.id, ae: before.aeUserId }, 'handed back to the owner');

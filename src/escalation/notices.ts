@@ -25,6 +25,23 @@ export function reminderMessages(h: HandoffRow, index: number, now: Date): Outbo
   ];
 }
 
+/**
+ * A deal back with its owner and given to nobody (issue 77 item 7): the owner's reminder of the morning, and their
+ * manager told with one of them. Keyed by the owner's day, so a sweep that runs twice reminds once.
+ */
+export function unassignedMessages(
+  h: HandoffRow,
+  waiting: { since: number; sinceDay: string; days: number; day: string },
+  manager: string | undefined,
+): OutboxMessage[] {
+  const event = `c${h.cycle}:unassigned`;
+  const { day, ...stillWaiting } = waiting;
+  return [
+    dm(h, `${event}:${day}:owner`, h.ownerUserId, 'taken_back_notice', { stillWaiting }),
+    ...(manager ? [dm(h, `${event}:manager`, manager, 'taken_back_notice', { stillWaiting })] : []),
+  ];
+}
+
 export interface EscalationTargets {
   channelId: string | undefined;
   managers: Record<string, string>;

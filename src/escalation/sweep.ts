@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import { stallMessages } from '../core/notifications.js';
 import type { Db, Tx } from '../db/client.js';
-import { findStalled, handoffDueBy } from '../db/repositories/dueTimes.js';
+import { findOwnerRemindable, findStalled, handoffDueBy } from '../db/repositories/dueTimes.js';
 import { cycleEvents } from '../db/repositories/escalation.js';
 import {
   findExpiring,
@@ -26,6 +26,7 @@ import {
   reminderMessages,
   resolveTargets,
 } from './notices.js';
+import { type OwnerReminders, remindOwner } from './ownerReminders.js';
 import type { Policies } from './policies.js';
 import { plannedMoveOf } from './policyPlans.js';
 
@@ -52,6 +53,8 @@ export interface SweepDeps {
    * it changed the handoff. Absent: nothing is resumed.
    */
   resumePaused?: (handoff: HandoffRow, now: Date) => Promise<boolean>;
+  /** A deal back with its owner and given to nobody (issue 77 item 7): their reminders. Absent: none are sent. */
+  owners?: OwnerReminders;
 }
 
 export interface SweepResult {
@@ -332,6 +335,14 @@ async function sweep(deps: SweepDeps): Promise<SweepResult> {
     () => findStalled(db, now, batchSize),
     (h) => nudgeStalled(deps, h, now),
   );
+  // The owners of deals given to nobody (escalation/ownerReminders.ts logs each).
+  const owners = deps.owners;
+  if (owners)
+    await inPages(
+      deps,
+      () => findOwnerRemindable(db, now, batchSize),
+      (h) => remindOwner({ ...deps, owners, managers: deps.escalation.managers }, h, now),
+    );
   if (deps.outboxRetentionMs !== undefined) {
     // A bounded batch each minute keeps up with any realistic volume without one long delete.
     const before = new Date(now.getTime() - deps.outboxRetentionMs);

@@ -3,14 +3,14 @@ import type { Clock } from '../clock.js';
 import type { DirectoryUser } from '../core/directory.js';
 import { applyTransition, type Lifecycle } from '../core/lifecycle.js';
 import { reassignMessages, takenBackMessages } from '../core/notifications.js';
-import { partnerThread, unnameHeldAccept } from '../core/partnerThread.js';
+import { partnerThread } from '../core/partnerThread.js';
 import type { WindowPlanner } from '../core/responseWindow.js';
 import type { Db, Tx } from '../db/client.js';
 import { policyMovesOf } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import type { Chosen, Mover, Skipped } from '../domain/moves.js';
 import type { Logger } from '../logger.js';
-import { ACCEPTED_TIMES_ENDED } from './firstSteps.js';
+import { takenBackTimes } from './firstSteps.js';
 import { moveFacts } from './moves.js';
 import { reassignChange } from './ownerActions.js';
 import type { Policies } from './policies.js';
@@ -74,7 +74,7 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
         at: now,
         // The check the sweep read: a new date, an outcome or a hand-back meanwhile wins.
         expect: { nextStepCheckAt: h.nextStepCheckAt as Date },
-        change: { takenBackAt: now, ...ACCEPTED_TIMES_ENDED },
+        change: { takenBackAt: now, ...takenBackTimes(now) },
         detail: {
           due: h.firstStepDue,
           // The AE it left, by name: the CRM's activity is written once the deal may have moved on (crm/).
@@ -88,10 +88,8 @@ async function takeBack(deps: TakeBackDeps, h: HandoffRow, now: Date): Promise<b
           ...(choice.kind !== 'owner' && choice.skipped.length > 0 ? { skipped: choice.skipped } : {}),
         },
         // Moving on at once: the AE it left is told here, the owner with the move (one message for the one event).
-        owes: async (tx2, after) => {
-          await unnameHeldAccept(tx2, after);
-          return takenBackMessages(after, takenBack, { owner: choice.kind !== 'pool', ae: true });
-        },
+        owes: (_tx2, after) =>
+          takenBackMessages(after, takenBack, { owner: choice.kind !== 'pool', ae: true }),
       },
       deps.lifecycle.hearers,
     );

@@ -1,6 +1,7 @@
 import { type WatchReason, watcherNotice } from '../blocks/following.js';
 import type { HeardChange, Hearer } from '../core/lifecycle.js';
 import type { Executor } from '../db/client.js';
+import { eventById } from '../db/repositories/events.js';
 import { watcherKeyPrefix, watchersRecord } from '../db/repositories/followers.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import { FOLLOWER_NEWS, hears } from '../domain/following.js';
@@ -65,19 +66,14 @@ export async function watchersOf(
 /** The watchers' DMs a change owes (none for a change that is no news to them). */
 export async function watcherMessages(exec: Executor, change: ChangeForWatchers): Promise<OutboxMessage[]> {
   const watchers = await watchersOf(exec, change);
+  if (watchers.size === 0) return [];
   const h = change.after;
+  // What the touch log recorded of the change, in its transaction: the watchers read the history's words of it.
+  const logged = await eventById(exec, change.eventId);
+  if (!logged) return [];
   const messages: OutboxMessage[] = [];
   for (const [userId, why] of watchers) {
-    const notice = watcherNotice(
-      {
-        event: change.event,
-        handoff: h,
-        previousAe: change.before.aeUserId,
-        actor: change.actor,
-        at: change.at,
-      },
-      why,
-    );
+    const notice = watcherNotice({ event: change.event, handoff: h, logged }, why);
     if (!notice) continue;
     messages.push({
       method: 'chat.postMessage',

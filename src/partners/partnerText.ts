@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import { findPartnerTextToRecheck } from '../db/repositories/partnerThreads.js';
 import { findPostedMessage } from '../db/repositories/postedMessages.js';
-import { requestRefresh } from '../db/repositories/surfaces.js';
+import { requestRefresh, surfacesOf } from '../db/repositories/surfaces.js';
 import type { HandoffRow } from '../db/schema.js';
 import { dayIn } from '../domain/partnerView.js';
 import type { Logger } from '../logger.js';
@@ -15,10 +15,11 @@ import type { Logger } from '../logger.js';
 const BATCH = 500;
 
 /**
- * Partner-visible text that stops being true with time alone: the partner's next move "by" a date that has now passed.
- * The partner thread's parent is rendered from the partner's view, which holds such a move back (domain/partnerView.ts);
- * nothing else changes the handoff when the date passes, so this job (`partner-thread-recheck`) brings every parent
- * whose rendering changed up to date, and asks the author about what is held back (core/heldBack.ts).
+ * Partner-visible text that stops being true with time alone: the partner's next move, or our AE's first step, "by" a
+ * date that has now passed. The partner thread's parent and its decisions' replies are rendered from the partner's
+ * view, which holds such a date back (domain/partnerView.ts); nothing else changes the handoff when the date passes, so
+ * this job (`partner-thread-recheck`) brings every such message whose rendering changed up to date, and asks the author
+ * about what is held back (core/heldBack.ts).
  */
 export function createPartnerText(deps: {
   db: Db;
@@ -46,7 +47,20 @@ export function createPartnerText(deps: {
     return asked;
   }
 
-  /** Brings up to date the parents whose partner next move's date has passed since they were rendered. */
+  /**
+   * Whether a posted message of the partner's thread (its parent, a decision's reply) would read otherwise now. One
+   * not posted yet shows the deal as it is when it is posted.
+   */
+  async function partnerTextChanged(h: HandoffRow): Promise<boolean> {
+    for (const surface of await surfacesOf(db, h.id)) {
+      if (surface.audience !== 'partner' || !surface.posted) continue;
+      const shown = await deps.surfaces.render(surface.key);
+      if (shown && !shown.unchanged) return true;
+    }
+    return false;
+  }
+
+  /** Brings up to date the parents (and decisions' replies) whose partner next move's date has passed since they were rendered. */
   async function recheck(): Promise<number> {
     const now = clock.now();
     // A date has passed once it is before "today" somewhere: the earliest today is in UTC-12, the latest in UTC+14.
@@ -57,11 +71,7 @@ export function createPartnerText(deps: {
     for (;;) {
       const page = await findPartnerTextToRecheck(db, latestToday, afterId, BATCH);
       for (const h of page) {
-        const key = messageKey.partnerParent(h);
-        // A parent not posted yet shows the deal as it is when it is posted.
-        if (!(await findPostedMessage(db, key))) continue;
-        const shown = await deps.surfaces.render(key);
-        if (!shown || shown.unchanged) continue;
+        if (!(await partnerTextChanged(h))) continue;
         await db.transaction((tx) => requestRefresh(tx, h.id, now));
         refreshed += 1;
       }

@@ -18,7 +18,10 @@ import {
   weekStartOf,
 } from '../domain/metrics.js';
 import { OUTCOMES } from '../domain/outcomes.js';
+import { dayIn } from '../domain/partnerView.js';
 import { type PeriodKey, periodOf } from '../domain/periods.js';
+import { goneQuiet } from '../domain/stepState.js';
+import { zoneFor } from '../domain/zones.js';
 import { createSnapshots, type SnapshotDeps } from './metricsSnapshots.js';
 
 export type { Overview } from './metricsSnapshots.js';
@@ -51,9 +54,18 @@ export function createMetrics(deps: MetricsDeps) {
     overview: snapshots.overview,
     refreshSnapshots: snapshots.refreshSnapshots,
     onComputed: snapshots.onComputed,
-    /** Open handoffs due within a day, unanswered expiries and stalled deals. */
-    atRisk(now = clock.now(), limit = 10): Promise<AtRisk> {
-      return findAtRisk(db, new Date(now.getTime() + 24 * 3_600_000), limit);
+    /**
+     * Open handoffs due within a day, unanswered expiries and deals gone quiet: as the App Homes say it
+     * (domain/stepState.ts `goneQuiet`; a step's date passed once it is before today somewhere, UTC+14 the latest).
+     */
+    async atRisk(now = clock.now(), limit = 10): Promise<AtRisk> {
+      const risk = await findAtRisk(
+        db,
+        new Date(now.getTime() + 24 * 3_600_000),
+        limit,
+        dayIn(now, 'Pacific/Kiritimati'),
+      );
+      return { ...risk, stalled: risk.stalled.filter((h) => goneQuiet(h, now)) };
     },
   };
 }

@@ -226,6 +226,34 @@ export function handoffListsContract(engine: Engine): void {
         [stalledEarly.id],
       ]);
       expect((await findAtRisk(db, ms(1000), 10)).dueSoon).toEqual([]);
+
+      // Issue 77 item 14: with `idleBefore`, deals whose open first step is dated before it are candidates too, least
+      // recently active first with the nudged ones; a step done, an outcome, or a later date is not.
+      const idle = await handoff({
+        status: 'accepted',
+        firstStep: 'Intro call',
+        firstStepDue: '2026-11-20',
+        lastActivityAt: ms(-15),
+      });
+      await handoff({ status: 'accepted', firstStep: 'Intro call', firstStepDue: '2026-11-25' });
+      await handoff({
+        status: 'accepted',
+        firstStep: 'Intro call',
+        firstStepDue: '2026-11-20',
+        firstStepDoneAt: at,
+      });
+      await handoff({
+        status: 'accepted',
+        outcome: 'meeting_held',
+        firstStep: 'x',
+        firstStepDue: '2026-11-20',
+      });
+      expect(ids((await findAtRisk(db, ms(5000), 10, '2026-11-25')).stalled)).toEqual([
+        stalledEarly.id,
+        idle.id,
+        stalledLate.id,
+      ]);
+      expect(ids((await findAtRisk(db, ms(5000), 10)).stalled)).toEqual([stalledEarly.id, stalledLate.id]);
     });
   });
 }

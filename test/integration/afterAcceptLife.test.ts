@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
+import { follow } from '../../src/db/repositories/followers.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import {
   acceptAs,
@@ -70,6 +71,10 @@ describe('a whole life after the Accept', () => {
     const h = await start(lifeEnv());
     const { handoff, dm } = await sendHandoff(h);
     expect(handoff).toMatchObject({ escalationPolicy: 'strategic', dueAt: new Date('2026-11-26T14:00:00Z') });
+    // Olu follows it: a watcher reads each decision as the history says it (issue 77 item 14).
+    await h.database.db.transaction((tx) =>
+      follow(tx, { handoffId: handoff.id, userId: people.owner.id, notify: 'decisions', at: h.clock.now() }),
+    );
     expect(handoff.reminderSchedule).toHaveLength(1);
 
     // 1. Jordan asks Pat; the clock pauses. Pat answers a business day later; it resumes with 9 paused business hours
@@ -190,12 +195,27 @@ describe('a whole life after the Accept', () => {
     expect(shown(move)).toContain(`moved from <@${people.ae.id}> to <@${people.otherAe.id}>`);
     expect(shown(move)).toContain('recorded nothing on the first step past the check-in');
     expect(buttonsOf(move)).toEqual(expect.arrayContaining([ACTION_ID.reassign, ACTION_ID.withdraw]));
+    // Olu, who follows it: taken back from Jordan, then on to Sam by the policy; never "back with its owner".
+    const oluRead = dmReads(h, people.owner.id).filter((m) => m.includes(`Handoff #${handoff.id} `));
+    expect(
+      oluRead.some((m) =>
+        m.includes(`Taken back from <@${people.ae.id}>: no news of the first step (due Mon 30 Nov)`),
+      ),
+    ).toBe(true);
+    expect(
+      oluRead.some((m) =>
+        m.includes(
+          `Reassigned from <@${people.ae.id}> to <@${people.otherAe.id}> by the *Strategic accounts* escalation policy`,
+        ),
+      ),
+    ).toBe(true);
+    expect(oluRead.join('\n')).not.toMatch(/back (with|to) (its|the) owner/);
     // The partner: no new reply; the parent still says accepted, without Jordan or their step.
     expect(threadReplies(h)).toHaveLength(1);
     const parent = json(topLevel(h)[0]?.blocks);
-    expect(parent).toContain('*Status:* :white_check_mark: Accepted\\n');
+    expect(parent).toContain('*Status:* :mag: Finding the right person\\n');
     expect(parent).toContain(
-      'Latest: :white_check_mark: *Northwind Logistics*: accepted. Our team is taking it',
+      'Latest: :mag: *Northwind Logistics*: accepted; we are finding the right person on our side to take it forward',
     );
     expect(parent).not.toMatch(/Jordan|Intro call/);
     expect(partnerSaw(h, partnerBefore)).not.toMatch(/Jordan|Intro call/);
@@ -213,8 +233,9 @@ describe('a whole life after the Accept', () => {
       firstStepDue: '2026-12-09',
       stepCheck: 'reminder',
     });
+    // Jordan's accept reads on as an accept, naming neither Jordan nor their step (issue 77 item 6).
     expect(threadReplies(h).map((m) => m.text)).toEqual([
-      acceptReply,
+      ':white_check_mark: *Northwind Logistics*: accepted. Our team is taking it forward with Dana Reyes (Meridian Cloud Consulting).',
       ':white_check_mark: *Northwind Logistics*: accepted. Sam Closer is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Workshop with Dana and the ops director by Wed 9 Dec.',
     ]);
     expect(json(topLevel(h)[0]?.blocks)).toContain(

@@ -5,7 +5,7 @@ import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { handoffRow } from '../support/ownerFlow.js';
 import { channels, people } from '../support/people.js';
-import { acceptInDm, type Block, QUIET, sectionTexts } from '../support/revopsFlow.js';
+import { acceptInDm, type Block, blocksOf, openHome, QUIET, sectionTexts } from '../support/revopsFlow.js';
 
 /**
  * Issue 50 item 5: absence acts the same for "gone quiet" nudges and the digest as for response windows. An AE away
@@ -82,6 +82,24 @@ describe('an away AE and their deals gone quiet (issue 50)', () => {
     h.clock.set('2026-12-09T09:00:00Z');
     expect((await h.app.sweeper.sweep()).nudged).toBe(1);
     expect(await nudgesOf(h, handoff.id)).toBe(1);
+  }, 60_000);
+
+  it('one definition of gone quiet: the digest lists the deal the App Homes call idle (issue 77 item 14)', async () => {
+    // Ten business days before the nudge: the first step's date passes long before it.
+    h = await startHarness({ env: { ...env, STALL_BUSINESS_DAYS: '10' } });
+    const { handoff, dm } = await sendHandoff(h, { accountName: 'Idle Freight', accountDomain: null });
+    h.clock.advance(30 * 60_000);
+    await acceptInDm(h, handoff, dm, { due: '2026-11-24' });
+    const app = h;
+    await waitFor(async () => (await handoffRow(app, handoff.id)).status === 'accepted', 4000, 'the accept');
+    // Thursday: the step was due Tuesday, nothing recorded; no nudge yet.
+    h.clock.set('2026-11-26T15:00:00Z');
+    expect((await h.app.sweeper.sweep()).nudged).toBe(0);
+    const home = sectionTexts(blocksOf(await openHome(h, people.author.id))).join('\n');
+    expect(home).toContain('*idle*, the next step was due *Tue 24 Nov*');
+    const stalled =
+      sectionTexts(await digestBlocks(h)).find((t) => t.startsWith('*Accepted deals gone quiet*')) ?? '';
+    expect(stalled).toContain('*Idle Freight*');
   }, 60_000);
 
   it('days away given with the cover hold the nudge too', async () => {

@@ -9,6 +9,7 @@ import {
   clickOutcome,
   partnerCalls,
   partnerHarnesses,
+  shown,
   threadReplies,
   topLevel,
 } from '../support/partnerFlow.js';
@@ -116,6 +117,15 @@ describe('the first step, tracked after the Accept', () => {
       () => !json(topLevel(h)[0]?.blocks).includes('Intro call with Dana Reyes'),
       4000,
       'the parent without the passed step',
+    );
+    // The accept's reply below it too (issue 77 item 6): it is a view of the deal, not a plan gone by.
+    await waitFor(
+      () => !shown(threadReplies(h)[0]).includes('Intro call with Dana Reyes'),
+      4000,
+      'the accept reply without the passed step',
+    );
+    expect(threadReplies(h)[0]?.text).toBe(
+      ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting).',
     );
 
     // Silence: Wednesday 16:00 Berlin, the owner is told; nothing more is owed.

@@ -5,7 +5,7 @@ import { followReplies } from '../../src/blocks/following.js';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
-import { dmOf, ephemeralAt } from '../support/ownerFlow.js';
+import { dmOf, ephemeralAt, handoffRow } from '../support/ownerFlow.js';
 import {
   accept,
   clickOutcome,
@@ -189,7 +189,7 @@ describe('following a handoff (issue 53 item 6)', () => {
     await waitFor(() => threadReplies(h).length === 2, 8000, 'the partner told of the meeting');
     await waitFor(() => watcherDms(h, sam.id, handoff.id).length === 2, 8000, 'the meeting told to Sam');
     await quiet(h);
-    expect(shown(watcherDms(h, sam.id, handoff.id)[1])).toContain(`Meeting held (AE <@${people.ae.id}>)`);
+    expect(shown(watcherDms(h, sam.id, handoff.id)[1])).toContain(`Meeting held by <@${people.ae.id}>`);
     expect(watcherDms(h, mo.id, handoff.id)).toHaveLength(1);
     expect(watcherDms(h, pat.id, handoff.id)).toEqual([]);
   });
@@ -243,6 +243,27 @@ describe('following a handoff (issue 53 item 6)', () => {
     h.clock.advance(120_000);
     await quiet(h);
     expect(watcherDms(h, mo.id, handoff.id)).toHaveLength(1);
+  });
+
+  it('an expiry while the AE was away reads to a follower as to everyone: not their silence (issue 77 item 14)', async () => {
+    const h = await start(ENV);
+    const { handoff } = await sendHandoff(h);
+    const view = await openView(h, mo, handoff.id);
+    await clickInView(h, mo, view, ACTION_ID.follow, 'You follow this handoff');
+    h.slack.setStatus(people.ae.id, {
+      text: 'Out of office',
+      emoji: ':airplane:',
+      expiration: new Date('2027-01-04T08:00:00Z'),
+    });
+    await h.app.scheduler.runNow('response-window-sweep');
+    await quiet(h);
+    h.clock.set((await handoffRow(h, handoff.id)).dueAt);
+    await h.app.scheduler.runNow('response-window-sweep');
+    await waitFor(() => watcherDms(h, mo.id, handoff.id).length === 1, 8000, "the follower's DM");
+    const told = shown(watcherDms(h, mo.id, handoff.id)[0]);
+    // The touch log's words, which the history, the owner's notice and the metrics share.
+    expect(told).toContain(`Expired while <@${people.ae.id}> was away (not counted as silence)`);
+    expect(told).not.toMatch(/did not answer in time|no answer from/);
   });
 
   it('unfollowed, a follower hears nothing more', async () => {

@@ -3,6 +3,7 @@ import { ACTION_ID } from '../../src/blocks/ids.js';
 import {
   acceptAs,
   crmEnv,
+  dmReads,
   handBack,
   jordan,
   liveButtons,
@@ -97,11 +98,13 @@ describe('Hand it back', () => {
     );
     expect(buttonsOf(notice)).toEqual([ACTION_ID.reassign, ACTION_ID.withdraw]);
 
-    // The partner: no new reply; the parent still reads accepted, naming neither Jordan nor their step.
-    expect(threadReplies(h).map((m) => m.text)).toEqual([acceptReply]);
+    // The partner: no new reply; the parent reads that we are finding the right person (issue 77 item 7), and
+    // neither it nor the accept's reply below it names Jordan or their step any more (issue 77 item 6).
+    expect(threadReplies(h)).toHaveLength(1);
     const parent = json(topLevel(h)[0]?.blocks);
-    expect(parent).toContain('*Status:* :white_check_mark: Accepted\\n');
+    expect(parent).toContain('*Status:* :mag: Finding the right person\\n');
     expect(parent).not.toMatch(/Jordan|Intro call/);
+    expect(shown(threadReplies(h)[0])).not.toMatch(/Jordan|Intro call/);
 
     // Clicked again, or by Pat: refused, each with a clear ephemeral, and nothing changes.
     const before = await dbSnapshot(h);
@@ -128,8 +131,9 @@ describe('Hand it back', () => {
       text: 'Workshop with Dana and the ops director',
       due: '2026-12-09',
     });
+    expect(shown(threadReplies(h)[0])).not.toMatch(/Jordan|Intro call/);
     expect(threadReplies(h).map((m) => m.text)).toEqual([
-      acceptReply,
+      expect.not.stringContaining('Jordan'),
       ':white_check_mark: *Northwind Logistics*: accepted. Sam Closer is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Workshop with Dana and the ops director by Wed 9 Dec.',
     ]);
     expect(json(topLevel(h)[0]?.blocks)).toContain(
@@ -156,6 +160,73 @@ describe('Hand it back', () => {
       'reassigned',
       'accepted',
     ]);
+  });
+
+  it('nobody takes it: Pat is reminded each working morning, Olu (their manager) told after two days; the partner reads that we are finding the right person', async () => {
+    const h = await start({
+      ...ENV,
+      UNASSIGNED_MANAGER_DAYS: '2',
+      ESCALATION_MANAGERS: `${people.author.id}=${people.owner.id}`,
+    });
+    const { handoff } = await sendHandoff(h);
+    const value = await checkedIn(h, handoff.id);
+    const partnerBefore = partnerCalls(h).length;
+    h.clock.set(HANDED_BACK);
+    expect(await handBack(h, value, jordan)).toContain('Handed back');
+    await quiet(h);
+    const reminders = () => dmReads(h, people.author.id).filter((m) => m.includes('still waits for an AE'));
+    const managerTold = () => dmReads(h, people.owner.id).filter((m) => m.includes('still waits for an AE'));
+
+    // The partner: an honest "finding the right person", not "taking it forward" (issue 77 item 7).
+    const parent = json(topLevel(h)[0]?.blocks);
+    expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Finding the right person');
+    expect(parent).toContain(
+      'Latest: :mag: *Northwind Logistics*: accepted; we are finding the right person on our side to take it forward with Dana Reyes (Meridian Cloud Consulting). We will update you here.',
+    );
+    expect(threadReplies(h).map((m) => m.text)).toEqual([
+      ':mag: *Northwind Logistics*: accepted; we are finding the right person on our side to take it forward with Dana Reyes (Meridian Cloud Consulting). We will update you here.',
+    ]);
+    expect(partnerSaw(h, partnerBefore)).not.toMatch(/taking it forward|Jordan|Intro call/);
+
+    // Pat works in New York: the first reminder on Tuesday at 09:00 there, none before; one each working morning.
+    await sweepAt(h, '2026-12-01T13:59:59Z');
+    expect(reminders()).toEqual([]);
+    await sweepAt(h, '2026-12-01T14:00:00Z');
+    expect(reminders()).toHaveLength(1);
+    expect(reminders()[0]).toContain(
+      `:alarm_clock: Handoff #${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting) still waits for an AE: back with you since Mon 30 Nov, 1 business day. You decide who takes it: *Reassign* it to another AE, or *Withdraw* it.`,
+    );
+    expect(buttonsOf(theDm(h, people.author.id, 'still waits for an AE'))).toEqual([
+      ACTION_ID.reassign,
+      ACTION_ID.withdraw,
+    ]);
+    await sweepAt(h, '2026-12-01T20:00:00Z');
+    expect(reminders()).toHaveLength(1);
+    // Wednesday morning: the second, and Olu told once (two business days), without Pat's buttons.
+    await sweepAt(h, '2026-12-02T14:00:00Z');
+    expect(reminders()).toHaveLength(2);
+    expect(managerTold()).toEqual([
+      expect.stringContaining(
+        `:alarm_clock: Handoff #${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting) still waits for an AE: back with <@${people.author.id}> (the owner) since Mon 30 Nov, 2 business days. They are reminded each working morning; they can *Reassign* or *Withdraw* it.`,
+      ),
+    ]);
+    expect(liveButtons(h, people.owner.id)).toEqual([]);
+    // Thursday: the third. Friday's, missed (no sweep ran), waits for Monday: Saturday is not Pat's working day, and
+    // nothing reaches them at night either. Olu is told once only.
+    await sweepAt(h, '2026-12-03T14:00:00Z');
+    await sweepAt(h, '2026-12-05T14:00:00Z');
+    expect(reminders()).toHaveLength(3);
+    await sweepAt(h, '2026-12-07T03:00:00Z');
+    expect(reminders()).toHaveLength(3);
+    await sweepAt(h, '2026-12-07T14:00:00Z');
+    expect(reminders()).toHaveLength(4);
+    expect(managerTold()).toHaveLength(1);
+
+    // Pat reassigns it: the reminders end.
+    expect(await reassignTo(h, handoff.id, people.otherAe.id)).toEqual({});
+    await quiet(h);
+    await sweepAt(h, '2026-12-08T14:00:00Z');
+    expect(reminders()).toHaveLength(4);
   });
 
   it('writes one activity to Salesforce and HubSpot for the hand-back: a lost answer and a Slack retry write none twice', async () => {

@@ -74,6 +74,7 @@ describe('delivered outbox messages are deleted after the retention', () => {
     expect(posted.map((p) => p.messageKey).sort()).toEqual([
       `handoff:${handoff.id}:ae_dm`,
       `handoff:${handoff.id}:decided:owner`,
+      `handoff:${handoff.id}:decided:partner`,
       parentKey(handoff.id),
       `handoff:${handoff.id}:sent:author`,
     ]);
@@ -218,6 +219,7 @@ describe('delivered outbox messages are deleted after the retention', () => {
     expect((await postedRows(h)).map((p) => p.messageKey).sort()).toEqual([
       `handoff:${handoff.id}:ae_dm`,
       `handoff:${handoff.id}:decided:owner`,
+      `handoff:${handoff.id}:decided:partner`,
       parentKey(handoff.id),
       `handoff:${handoff.id}:sent:author`,
     ]);
@@ -354,8 +356,10 @@ describe('the partner thread outlives its parent outbox row', () => {
     await h.app.sweeper.sweep();
     await outboxDrained(h);
     // The sweep's stall nudge brought every message up to date: the partner's next move (by 4 December) is past, so
-    // the parent no longer shows it.
-    expect(partnerUpdates(h).map((c) => c.args.ts)).toEqual([parent?.ts]);
+    // the parent no longer shows it, and our first step's date too, so the accept's reply no longer does.
+    const acceptReply = threadReplies(h)[0];
+    expect(partnerUpdates(h).map((c) => c.args.ts)).toEqual([acceptReply?.ts, parent?.ts]);
+    expect(acceptReply?.text).not.toContain('*Next:*');
     expect(JSON.stringify(topLevel(h)[0]?.blocks)).not.toContain('*Next from');
     // The parent's outbox row is gone; only posted_messages remembers where it landed.
     expect((await outboxRows(h)).filter((r) => r.recordAs === parentKey(handoff.id))).toEqual([]);
@@ -369,7 +373,7 @@ describe('the partner thread outlives its parent outbox row', () => {
     await clickOutcome(h, 'meeting_held', handoff.id);
     // The acceptance's reply, then the meeting's.
     await waitFor(
-      () => threadReplies(h).length === 2 && partnerUpdates(h).length === 2,
+      () => threadReplies(h).length === 2 && partnerUpdates(h).length === 3,
       4000,
       'meeting reply',
     );
@@ -381,15 +385,17 @@ describe('the partner thread outlives its parent outbox row', () => {
         (r.dedupeKey.includes(':outcome:meeting_held:partner') ||
           (r.channelKey === channels.partner.id && r.method === 'chat.update')),
     );
+    // The accept's reply is a view too: its update finds it unchanged (its step's date had passed already).
     expect(meetingRows.map((r) => [r.method, r.threadOf, r.targetMessageKey, r.recordAs])).toEqual([
       ['chat.postMessage', parentKey(handoff.id), null, null],
+      ['chat.update', null, `handoff:${handoff.id}:decided:partner`, null],
       ['chat.update', null, parentKey(handoff.id), null],
     ]);
     expect(threadReplies(h)[1]?.thread_ts).toBe(parent?.ts);
     expect(threadReplies(h)[1]?.text?.startsWith(':handshake:')).toBe(true);
     expect(topLevel(h)).toHaveLength(1);
     expect(topLevel(h)[0]).toMatchObject({ ts: parent?.ts, text: 'Northwind Logistics: Meeting held' });
-    expect(partnerUpdates(h)[1]?.args.ts).toBe(parent?.ts);
+    expect(partnerUpdates(h)[2]?.args.ts).toBe(parent?.ts);
 
     // Won, five weeks later (Wednesday 2027-01-27): the meeting rows are pruned first, the thread still holds.
     h.clock.set('2027-01-27T14:00:00Z');
@@ -397,7 +403,7 @@ describe('the partner thread outlives its parent outbox row', () => {
     expect(await stillThere(h, idsOf(meetingRows))).toEqual([]);
     await outboxDrained(h);
     await clickOutcome(h, 'won', handoff.id);
-    await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 3, 4000, 'won reply');
+    await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 4, 4000, 'won reply');
     await outboxDrained(h);
     await quiet(h);
 
@@ -415,6 +421,7 @@ describe('the partner thread outlives its parent outbox row', () => {
       [true, parent?.ts],
     ]);
     expect(partnerUpdates(h).map((c) => [c.ok, c.args.ts])).toEqual([
+      [true, acceptReply?.ts],
       [true, parent?.ts],
       [true, parent?.ts],
       [true, parent?.ts],

@@ -104,6 +104,10 @@ const stallNudges = (h: Harness) => dmOf(h, people.ae.id).filter((m) => m.text?.
 const ACCEPTED_REPLY =
   ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Intro call with Dana Reyes by Thu 26 Nov.';
 
+/** The acceptance's reply once its step is done or its date has passed: no step is shown as next. */
+const ACCEPTED_NOW =
+  ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting).';
+
 /** Sends the Northwind packet and accepts it as the AE; waits for the partner thread's parent and its first reply. */
 async function acceptedDeal(h: Harness, values: PacketValues = {}, typed?: StepTyped) {
   const sent = await sendHandoff(h, values);
@@ -125,6 +129,7 @@ describe('the full outcome sequence', () => {
 
     const [parent] = topLevel(h);
     expect(parent?.text).toBe('Northwind Logistics: Accepted');
+    expect(threadReplies(h)[0]?.text).toBe(ACCEPTED_REPLY);
     // The outcome steps, New date while the first step is ahead, and Hand it back before any outcome (issue 51).
     expect(buttonsOf(aeCopy(h))).toEqual([...OUTCOME_BUTTONS.all, ACTION_ID.newStepDate, ACTION_ID.handBack]);
     const values = buttonValues(aeCopy(h));
@@ -137,11 +142,13 @@ describe('the full outcome sequence', () => {
     // Meeting held: recorded at once from the AE's DM.
     h.clock.set('2026-11-25T10:00:00Z');
     await clickOutcome(h, 'meeting_held', handoff.id);
+    // The accept's reply no longer reads its step as next (issue 77 item 6), and the parent moves on.
     await waitFor(
-      () => threadReplies(h).length === 2 && partnerUpdates(h).length === 1,
+      () => threadReplies(h).length === 2 && partnerUpdates(h).length === 2,
       4000,
       'meeting reply',
     );
+    expect(threadReplies(h)[0]?.text).toBe(ACCEPTED_NOW);
     await waitFor(() => json(aeCopy(h)?.blocks).includes('Latest outcome: *Meeting held*.'), 4000, 'DM');
     expect(buttonsOf(aeCopy(h))).toEqual(OUTCOME_BUTTONS.afterMeeting);
     expect(topLevel(h)[0]?.text).toBe('Northwind Logistics: Meeting held');
@@ -149,7 +156,7 @@ describe('the full outcome sequence', () => {
     // Opportunity created: a modal asks for the CRM id.
     h.clock.set('2026-12-02T10:00:00Z');
     await recordOpportunity(h, handoff.id, 'OPP-77');
-    await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 2, 4000, 'opp reply');
+    await waitFor(() => threadReplies(h).length === 3 && partnerUpdates(h).length === 3, 4000, 'opp reply');
     await waitFor(
       () => json(aeCopy(h)?.blocks).includes('Latest outcome: *Opportunity created*.'),
       4000,
@@ -160,7 +167,7 @@ describe('the full outcome sequence', () => {
     // Won.
     h.clock.set('2027-01-12T10:00:00Z');
     await clickOutcome(h, 'won', handoff.id);
-    await waitFor(() => threadReplies(h).length === 4 && partnerUpdates(h).length === 3, 4000, 'won reply');
+    await waitFor(() => threadReplies(h).length === 4 && partnerUpdates(h).length === 4, 4000, 'won reply');
     await outboxDrained(h);
     await quiet(h);
 
@@ -181,14 +188,14 @@ describe('the full outcome sequence', () => {
     // Replies in the thread, in order: one per event the partner may know, the acceptance first.
     expect(replies.map((r) => r.thread_ts)).toEqual([top?.ts, top?.ts, top?.ts, top?.ts]);
     expect(replies.map((r) => r.text)).toEqual([
-      ACCEPTED_REPLY,
+      ACCEPTED_NOW,
       ':handshake: *Northwind Logistics*: Jordan Seller met the customer. Thank you, Dana Reyes (Meridian Cloud Consulting), for the introduction.',
       ':chart_with_upwards_trend: *Northwind Logistics*: there is now an open opportunity, with Jordan Seller leading it.',
       ':trophy: *Northwind Logistics*: won! Thank you, Dana Reyes (Meridian Cloud Consulting), for bringing it to us.',
     ]);
 
     // Slack calls to the partner channel: the parent and the acceptance's reply, then a reply and an update of the
-    // parent per event.
+    // parent per event; the meeting also updates the acceptance's reply, whose step is done (issue 77 item 6).
     const calls = partnerCalls(h);
     expect(calls.every((c) => c.ok)).toBe(true);
     expect(calls.map((c) => c.method)).toEqual([
@@ -196,19 +203,22 @@ describe('the full outcome sequence', () => {
       'chat.postMessage',
       'chat.postMessage',
       'chat.update',
+      'chat.update',
       'chat.postMessage',
       'chat.update',
       'chat.postMessage',
       'chat.update',
     ]);
     expect(calls[0]?.args.thread_ts).toBeUndefined();
-    for (const index of [1, 2, 4, 6]) expect(calls[index]?.args.thread_ts).toBe(top?.ts);
-    for (const index of [3, 5, 7]) expect(calls[index]?.args.ts).toBe(top?.ts);
-    expect([3, 5, 7].map((i) => calls[i]?.args.text)).toEqual([
+    for (const index of [1, 2, 5, 7]) expect(calls[index]?.args.thread_ts).toBe(top?.ts);
+    const updatesOf = (ts: string | undefined) =>
+      calls.filter((c) => c.method === 'chat.update' && c.args.ts === ts).map((c) => c.args.text);
+    expect(updatesOf(top?.ts)).toEqual([
       'Northwind Logistics: Meeting held',
       'Northwind Logistics: Opportunity open',
       'Northwind Logistics: Won',
     ]);
+    expect(updatesOf(replies[0]?.ts)).toEqual([ACCEPTED_NOW]);
     expectNothingInternalTo(h);
 
     // The AE's copy: one message, edited in place, the latest outcome and no buttons left.
@@ -271,9 +281,9 @@ describe('each outcome is recorded once', () => {
     expect(await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).toHaveLength(
       1,
     );
-    // The acceptance's reply, then the one Won.
+    // The acceptance's reply, then the one Won; the parent updated, and the accept's reply without its step.
     expect(threadReplies(h)).toHaveLength(2);
-    expect(partnerUpdates(h)).toHaveLength(1);
+    expect(partnerUpdates(h)).toHaveLength(2);
     const replies = h.slack.responses.filter((r) => urls.includes(r.url));
     expect(replies.map((r) => r.body.text)).toEqual([
       `Handoff #${handoff.id} *Northwind Logistics* is accepted (won), so that step cannot be recorded now. Nothing was changed.`,
@@ -305,7 +315,7 @@ describe('closed lost', () => {
 
     const note = 'Went with Globex at 20% less';
     await recordLost(h, handoff.id, 'competitor', note);
-    await waitFor(() => threadReplies(h).length === 2 && partnerUpdates(h).length === 1, 4000, 'lost reply');
+    await waitFor(() => threadReplies(h).length === 2 && partnerUpdates(h).length === 2, 4000, 'lost reply');
     await outboxDrained(h);
 
     const reply = threadReplies(h).at(-1);

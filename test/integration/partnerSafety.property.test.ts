@@ -504,18 +504,23 @@ describe('partner safety through the real app (property)', () => {
           expect(reached, `run ${run} ${heard ? 'reached' : 'stayed out of'} the partner channel`).toBe(
             heard,
           );
-          // The first step reached the partner with the accept, as the AE wrote it; the estimated value given with it
-          // reached the AE's packet (internal) only.
+          // The first step reached the partner with the accept, as the AE wrote it, while it is the deal's next step
+          // when the reply is posted (here after the whole story: no outcome since, its date not passed; issue 77
+          // item 6); the estimated value given with it reached the AE's packet (internal) only.
           const accepted = await current(row.id);
           if (accepted.firstStep !== null && accepted.firstStepDue !== null) {
             const line = `*Next:* ${userText(accepted.firstStep, FIRST_STEP_MAX)} by ${stepDate(accepted.firstStepDue)}.`;
             const replies = partnerThisRun
               .filter((call) => call.method === 'chat.postMessage' && call.args.thread_ts !== undefined)
               .map((call) => String(call.args.text));
+            const next =
+              accepted.status === 'accepted' &&
+              accepted.outcome === null &&
+              accepted.firstStepDue >= isoDateIn(h.clock.now(), accepted.aeTimeZone);
             expect(
               replies.filter((text) => text.endsWith(` ${line}`)),
-              `run ${run}: the accept's reply ends with ${line}`,
-            ).toHaveLength(1);
+              `run ${run}: the accept's reply ${next ? 'ends' : 'does not end'} with ${line}`,
+            ).toHaveLength(next ? 1 : 0);
             if (c.value !== null)
               expect(internalText).toContain(
                 `Estimated value: ${c.value.toLocaleString('en-US')} (internal).`,

@@ -76,11 +76,6 @@ export interface PartnerModel {
   replies: ReplyKind[];
   /** Each accept's first step, as its reply says it (in the order of the accepts). */
   acceptSteps: (FirstStep | null)[];
-  /**
-   * Each accept's: taken back since. Its reply, if it still waited then (the channel held), goes out naming nobody and
-   * no step ("Our team is taking it forward"): what the partner may know by the time they read it.
-   */
-  acceptTakenBack: boolean[];
   /** The first step of the AE named now, with its new date once given (null: none, or taken back since). */
   step: FirstStep | null;
   /** The AEs it was taken back from, each with where that happened. */
@@ -96,7 +91,6 @@ export const newModel = (account: string, channel: string): PartnerModel => ({
   everAccepted: [],
   replies: [],
   acceptSteps: [],
-  acceptTakenBack: [],
   step: null,
   leftBy: [],
 });
@@ -116,7 +110,6 @@ export function apply(model: PartnerModel, happened: Happened): void {
       model.everAccepted.push(happened.ae);
       model.step = happened.step ?? null;
       model.acceptSteps.push(happened.step ?? null);
-      model.acceptTakenBack.push(false);
       for (const left of model.leftBy)
         if (left.name === happened.ae && left.until === null) left.until = happened.at ?? left.from;
       return;
@@ -127,7 +120,6 @@ export function apply(model: PartnerModel, happened: Happened): void {
       // Routing: no reply, the same stage; nobody named and no step until the next AE accepts.
       if (model.acceptedBy !== null)
         model.leftBy.push({ name: model.acceptedBy, from: happened.at, until: null });
-      if (model.acceptTakenBack.length > 0) model.acceptTakenBack[model.acceptTakenBack.length - 1] = true;
       model.acceptedBy = null;
       model.step = null;
       return;
@@ -153,6 +145,9 @@ export const STATUS_TEXT: Record<Stage, string> = {
   lost: 'Closed, not won',
 };
 
+/** The parent's status while nobody is taking an accepted deal forward (taken back, nobody accepted since). */
+const FINDING = 'Finding the right person';
+
 const NAMES_AE: ReadonlySet<Stage> = new Set<Stage>([
   'accepted',
   'meeting_held',
@@ -164,7 +159,9 @@ const NAMES_AE: ReadonlySet<Stage> = new Set<Stage>([
 /** What a reply says happened, from its words. */
 export function replyKind(text: string): ReplyKind {
   if (text.includes('taken forward after all')) return 'accepted_after_decline';
-  if (text.includes(': accepted.')) return 'accepted';
+  // Accepted, and (taken back since, nobody else accepted yet) "we are finding the right person".
+  if (text.includes(': accepted.') || text.includes(': accepted; we are finding the right person'))
+    return 'accepted';
   if (text.includes('not taken forward for now')) return 'declined';
   if (text.includes('closed this handoff for now')) return 'withdrawn';
   if (text.includes('met the customer')) return 'meeting_held';
@@ -216,14 +213,19 @@ export function checkThread(model: PartnerModel, shown: readonly Shown[], held: 
       problems.push(
         `${where}: replies ${JSON.stringify(kinds)} are not a beginning of ${JSON.stringify(owed)}`,
       );
-    if (parent && !model.history.some((s) => parent.text === `${model.account}: ${STATUS_TEXT[s]}`))
+    const was = (s: Stage) =>
+      parent?.text === `${model.account}: ${STATUS_TEXT[s]}` ||
+      (s === 'accepted' && parent?.text === `${model.account}: ${FINDING}`);
+    if (parent && !model.history.some(was))
       problems.push(`${where}: the held parent reads "${parent.text}", a stage it never was in`);
     return problems;
   }
   if (!parent) return [...problems, `${where}: no thread parent, though the partner may know ${model.stage}`];
   if (JSON.stringify(kinds) !== JSON.stringify(owed))
     problems.push(`${where}: replies ${JSON.stringify(kinds)}, owed ${JSON.stringify(owed)}`);
-  const expected = `${model.account}: ${STATUS_TEXT[model.stage]}`;
+  // Taken back since the accept and nobody else accepted yet (issue 77 item 7): we are finding the right person.
+  const finding = model.stage === 'accepted' && model.acceptedBy === null;
+  const expected = `${model.account}: ${finding ? FINDING : STATUS_TEXT[model.stage]}`;
   if (parent.text !== expected)
     problems.push(`${where}: the parent reads "${parent.text}", not "${expected}"`);
   const text = shownText(parent);
@@ -328,14 +330,16 @@ export function checkNeverTold(model: PartnerModel, texts: readonly string[]): s
     : [];
 }
 
+const ACCEPT_KINDS: ReadonlySet<string> = new Set(['accepted', 'accepted_after_decline']);
+
 /** A first step as the partner reads it: "Intro call with Dana by Mon 30 Nov". */
 export const stepWords = (step: FirstStep) => `${step.text} by ${stepDate(step.due)}`;
 
 /**
  * Issue 51: the partner reads an AE's first step with their accept and only then: at the end of that accept's reply
- * ("… *Next:* <step> by <date>."), and on the thread's parent while it is the deal's next step (accepted by the AE
+ * ("… *Next:* <step> by <date>.") and on the thread's parent, while it is the deal's next step (accepted by the AE
  * named now, its date, or its new date, not passed where `today` is read); never before an accept (`unseen`: every
- * step the AE could commit to), never in another reply, never on the parent once taken back. While the channel is
+ * step the AE could commit to), never in another reply, never once taken back (issue 77 item 6). While the channel is
  * held, its parent may show an earlier stage: a step then only with "Accepted".
  */
 export function checkSteps(
@@ -358,33 +362,39 @@ export function checkSteps(
     return problems;
   }
   const texts = [...new Set(model.acceptSteps.flatMap((s) => (s ? [s.text] : [])).filter((t) => t !== ''))];
-  let accepts = 0;
-  for (const m of mine.filter((x) => x.thread_ts !== undefined)) {
-    const kind = replyKind(m.text ?? '');
-    if (kind === 'accepted' || kind === 'accepted_after_decline') {
-      const step = model.acceptSteps[accepts];
-      // Held until after its take-back: sent naming nobody and no step (services' unnameHeldAccept).
-      const unnamed =
-        model.acceptTakenBack[accepts] === true &&
-        (m.text ?? '').includes('Our team is taking it forward') &&
-        !(m.text ?? '').includes('*Next:*');
-      accepts += 1;
-      if (step && !unnamed && !(m.text ?? '').endsWith(` *Next:* ${stepWords(step)}.`))
-        problems.push(
-          `${where}: accept reply ${accepts} does not end with "*Next:* ${stepWords(step)}.": ${m.text}`,
-        );
-    } else {
-      const text = texts.find((t) => shownText(m).includes(t));
-      if (text) problems.push(`${where}: the first step "${text}" in a ${kind} reply: ${m.text}`);
-    }
-  }
   const current = model.stage === 'accepted' && model.acceptedBy !== null ? model.step : null;
   const words = current ? stepWords(current) : undefined;
+  const replies = mine.filter((x) => x.thread_ts !== undefined);
+  const acceptReplies = replies.filter((m) => ACCEPT_KINDS.has(replyKind(m.text ?? '')));
+  for (const m of replies) {
+    const kind = replyKind(m.text ?? '');
+    if (!ACCEPT_KINDS.has(kind)) {
+      const text = texts.find((t) => shownText(m).includes(t));
+      if (text) problems.push(`${where}: the first step "${text}" in a ${kind} reply: ${m.text}`);
+      continue;
+    }
+    // Issue 77 item 6: an accept's reply is a view of the deal, like the parent. It shows the step only while it is
+    // the deal's next step (the latest accept's, by the AE named now): never an earlier AE's, never after an outcome.
+    // Held, its updates wait with the channel.
+    if (held) continue;
+    const text = m.text ?? '';
+    const own = m === acceptReplies.at(-1) && words ? ` *Next:* ${words}.` : undefined;
+    const at = acceptReplies.indexOf(m) + 1;
+    if (text.includes('*Next:*') && (!own || !text.endsWith(own)))
+      problems.push(`${where}: accept reply ${at} shows a step that is not the deal's next: ${text}`);
+    // Its date passed: held back once rendered since; one rendered before may still show it.
+    if (own && current && current.due >= today && !text.endsWith(own))
+      problems.push(`${where}: accept reply ${at} does not end with "*Next:* ${words}.": ${text}`);
+  }
   for (const parent of mine.filter((x) => x.thread_ts === undefined)) {
     const all = shownText(parent);
     if (held) {
       const text = texts.find((t) => all.includes(t));
-      if (text && parent.text !== `${model.account}: Accepted`)
+      if (
+        text &&
+        parent.text !== `${model.account}: Accepted` &&
+        parent.text !== `${model.account}: ${FINDING}`
+      )
         problems.push(`${where}: the held parent shows the first step "${text}" at ${parent.text}`);
       continue;
     }

@@ -72,13 +72,13 @@ export async function coveredNotTold(exec: Executor, since: Date): Promise<Cover
     .from(handoffEvents)
     .where(and(eq(handoffEvents.type, 'cover_returned'), gte(handoffEvents.at, since)));
   // The latest telling of each handoff to each AE: a send or move after it is news again.
-  const lastTold = new Map<string, number>();
+  const lastTold: Record<string, number> = {};
   for (const t of told) {
     const key = `${t.handoffId}:${String(t.coverFor)}`;
-    lastTold.set(key, Math.max(lastTold.get(key) ?? 0, t.id));
+    lastTold[key] = Math.max(lastTold[key] ?? 0, t.id);
   }
   return covered.flatMap((c) =>
-    typeof c.coverFor === 'string' && (lastTold.get(`${c.handoffId}:${c.coverFor}`) ?? 0) < c.eventId
+    typeof c.coverFor === 'string' && (lastTold[`${c.handoffId}:${c.coverFor}`] ?? 0) < c.eventId
       ? [{ ...c, coverFor: c.coverFor }]
       : [],
   );

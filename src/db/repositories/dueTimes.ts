@@ -25,7 +25,12 @@ function dueTimes({ handoffs, outbox }: Tables): readonly {
 }[] {
   return [
     { table: handoffs, column: handoffs.dueAt, only: eq(handoffs.status, 'sent') },
-    { table: handoffs, column: handoffs.nextReminderAt, only: eq(handoffs.status, 'sent') },
+    // A reminder to the AE in their window, or to the owner of a deal given to nobody (issue 77 item 7).
+    {
+      table: handoffs,
+      column: handoffs.nextReminderAt,
+      only: inArray(handoffs.status, ['sent', 'taken_back']),
+    },
     {
       table: handoffs,
       column: handoffs.nextEscalationAt,
@@ -98,6 +103,17 @@ export async function findStepChecksDue(exec: Executor, now: Date, limit: number
       .orderBy(asc(handoffs.nextStepCheckAt), asc(handoffs.id))
       .limit(limit)
   );
+}
+
+/** Deals back with their owner and given to nobody whose owner's reminder is due (issue 77 item 7), oldest first. */
+export async function findOwnerRemindable(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.status, 'taken_back'), lte(handoffs.nextReminderAt, now)))
+    .orderBy(asc(handoffs.nextReminderAt))
+    .limit(limit);
 }
 
 /** Accepted deals whose stall nudge is due (uses handoffs_status_next_stall_nudge_at_idx). */

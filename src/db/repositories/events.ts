@@ -119,6 +119,13 @@ export async function coverForOf(
   return typeof coverFor === 'string' ? coverFor : undefined;
 }
 
+/** One touch-log event, by its id (what a change's watchers read of it: packets/watchers.ts). */
+export async function eventById(exec: Executor, id: number): Promise<HandoffEventRow | undefined> {
+  const { handoffEvents } = tablesOf(exec);
+  const [row] = await exec.select().from(handoffEvents).where(eq(handoffEvents.id, id)).limit(1);
+  return row;
+}
+
 /** A handoff's history, oldest first. */
 export async function eventsOf(exec: Executor, handoffId: number): Promise<HandoffEventRow[]> {
   const { handoffEvents } = tablesOf(exec);

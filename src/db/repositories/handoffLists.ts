@@ -130,8 +130,16 @@ export async function findSentBy(exec: Executor, authorUserId: string, limit: nu
     .limit(limit);
 }
 
-/** The handoffs the weekly digest calls at risk (each list at most `limit` long). */
-export async function findAtRisk(exec: Executor, dueBefore: Date, limit: number): Promise<AtRisk> {
+/**
+ * The handoffs the weekly digest calls at risk (each list at most `limit` long). `idleBefore` (YYYY-MM-DD): accepted
+ * deals whose open first step is dated before it are candidates for "gone quiet" too (its date passed somewhere).
+ */
+export async function findAtRisk(
+  exec: Executor,
+  dueBefore: Date,
+  limit: number,
+  idleBefore?: string,
+): Promise<AtRisk> {
   const { handoffs } = tablesOf(exec);
   const dueSoon = await exec
     .select()
@@ -160,8 +168,32 @@ export async function findAtRisk(exec: Executor, dueBefore: Date, limit: number)
     )
     .orderBy(asc(handoffs.lastActivityAt))
     .limit(limit);
-  return { dueSoon, unanswered, stalled };
+  const idle =
+    idleBefore === undefined
+      ? []
+      : await exec
+          .select()
+          .from(handoffs)
+          .where(
+            and(
+              eq(handoffs.status, 'accepted'),
+              isNull(handoffs.outcome),
+              isNull(handoffs.firstStepDoneAt),
+              isNotNull(handoffs.firstStep),
+              lt(handoffs.firstStepDue, idleBefore),
+            ),
+          )
+          .orderBy(asc(handoffs.firstStepDue))
+          .limit(limit);
+  const nudged = new Set(stalled.map((h) => h.id));
+  const quiet = [...stalled, ...idle.filter((h) => !nudged.has(h.id))]
+    .sort((a, b) => activeAt(a) - activeAt(b))
+    .slice(0, limit);
+  return { dueSoon, unanswered, stalled: quiet };
 }
+
+/** When a deal last moved: its last activity, or its decision. */
+const activeAt = (h: HandoffRow) => (h.lastActivityAt ?? h.decidedAt ?? h.sentAt).getTime();
 
 /**
  * The author's latest handoff for a partner (its directory record, else the name's key): what a new packet for that

@@ -393,6 +393,6 @@ export interface AtRisk {
   dueSoon: HandoffRow[];
   /** Expired and not yet reassigned, extended or withdrawn: oldest due first. */
   unanswered: HandoffRow[];
-  /** Accepted deals nudged for stalling since their last activity (no news from the AE). */
+  /** Accepted deals that may have gone quiet (nudged, or a first step's date passed: stepState.ts `goneQuiet`). */
   stalled: HandoffRow[];
 }

@@ -115,31 +115,3 @@ export async function deleteOutcomeStep(
   await exec.delete(outcomes).where(eq(outcomes.id, stepId));
   if (eventId !== undefined) await exec.delete(metricFacts).where(eq(metricFacts.eventId, eventId));
 }
-
-/**
- * Rewrites what a reply still waiting under this key (and not being sent) will say (`patch` over its payload, which
- * keeps its channel and the rest); returns how many. A reply held back (the partner channel on hold) must not say
- * what stopped being true before it goes out (issue 51: an accept naming an AE the deal was taken back from).
- */
-export async function rewriteHeld(
-  exec: Tx,
-  dedupeKey: string,
-  patch: Record<string, unknown>,
-): Promise<number> {
-  const { outbox } = tablesOf(exec);
-  const waiting = and(
-    eq(outbox.dedupeKey, dedupeKey),
-    eq(outbox.status, 'pending'),
-    isNull(outbox.uncertainSince),
-  );
-  const rows = await exec.select({ id: outbox.id, payload: outbox.payload }).from(outbox).where(waiting);
-  let rewritten = 0;
-  for (const row of rows) {
-    const result = await exec
-      .update(outbox)
-      .set({ payload: { ...row.payload, ...patch } })
-      .where(and(eq(outbox.id, row.id), waiting));
-    rewritten += changed(result);
-  }
-  return rewritten;
-}

@@ -112,6 +112,11 @@ export const SURFACE_KINDS = [
   'outcome_notice',
   'stall_nudge',
   'partner_parent',
+  /**
+   * The partner thread's reply about a decision: a view of the deal too (issue 77 item 6), so it never names an AE the
+   * deal moved from or a step whose date has passed. Outcome and withdrawal replies report closed facts: history.
+   */
+  'partner_reply',
   /** The author is asked about partner text held back from the partner (it stopped being true). */
   'held_back_notice',
   /** An owner's or author's report of an outcome: the AE's (Confirm, Not right) and the reporter's. */

@@ -237,7 +237,7 @@ export const handoffs = sqliteTable(
     // The sweep's expiries; an AE's waiting handoffs by due date (the away check, their App Home); the open handoffs by
     // status (the digest, the metrics' lists).
     index('handoffs_status_due_at_idx').on(t.status, t.dueAt),
-    // The sweep's reminders (set only while the handoff waits for its AE).
+    // The sweep's reminders (set only while the handoff waits for its AE, or, taken back, for its owner).
     index('handoffs_status_next_reminder_at_idx')
       .on(t.status, t.nextReminderAt)
       .where(sql`${t.nextReminderAt} is not null`),

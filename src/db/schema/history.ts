@@ -169,6 +169,11 @@ export const HANDOFF_EVENT_TYPES = [
    * `detail.to` the owner or `pool` (then a `reassigned` event follows, in the same transaction).
    */
   'taken_back',
+  /**
+   * Back with its owner and given to nobody (issue 77 item 7): the owner reminded on a working morning; `detail.days`
+   * the business days it has waited, `detail.manager` their manager told with it.
+   */
+  'owner_reminded',
   /** An admin asked the AE of a deal accepted before first steps to name one (`/handoff steps ask`). */
   'step_asked',
   /** The AE named the first step of such a deal; `detail.step`, `detail.due`. */

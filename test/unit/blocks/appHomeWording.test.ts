@@ -31,6 +31,24 @@ describe('What you sent, worded for its reader', () => {
   });
 });
 
+describe('a deal gone quiet reads so on the Home as in the digest (issue 77 item 14)', () => {
+  it('marks a deal nudged for news, after its first step, as gone quiet; a deal with news is not', () => {
+    const now = new Date('2026-12-07T10:00:00Z');
+    const nudged = handoff({
+      id: 6,
+      status: 'accepted',
+      outcome: 'meeting_held',
+      stallNudgedAt: new Date('2026-12-04T10:00:00Z'),
+      lastActivityAt: new Date('2026-11-27T10:00:00Z'),
+    });
+    const quiet = '*Gone quiet*: no news since';
+    expect(home({ deals: [nudged], sent: [nudged], now })).toContain(quiet);
+    const heard = { ...nudged, stallNudgedAt: null };
+    expect(home({ deals: [heard], sent: [heard], now })).not.toContain(quiet);
+    expect(home({ deals: [{ ...nudged, outcome: 'won' }], now })).not.toContain(quiet);
+  });
+});
+
 describe('every Home line speaks to its reader as "you"', () => {
   // The author (who owns it too) and the AE, each on their own Home, never named by their mention there.
   const open = handoff({ id: 1, status: 'sent' });

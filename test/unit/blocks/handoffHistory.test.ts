@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyLine } from '../../../src/blocks/handoffList.js';
+import { historyLine } from '../../../src/blocks/history.js';
 import type { HandoffEventRow } from '../../../src/db/schema.js';
 
 const event = (over: Partial<HandoffEventRow>): HandoffEventRow => ({

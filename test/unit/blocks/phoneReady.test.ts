@@ -87,7 +87,12 @@ import {
   scoreWeightsModal,
 } from '../../../src/blocks/scoreCheck.js';
 import { settingsEditorModal, settingsPageBlocks } from '../../../src/blocks/settingsEditor.js';
-import { stepCheckMessage, stepDateModal, takenBackNotice } from '../../../src/blocks/stepChecks.js';
+import {
+  stepCheckMessage,
+  stepDateModal,
+  stillWaitingNotice,
+  takenBackNotice,
+} from '../../../src/blocks/stepChecks.js';
 import {
   awayMessage,
   escalationMessage,
@@ -109,7 +114,7 @@ import type {
 } from '../../../src/db/schema.js';
 import type { ReviewEvidence } from '../../../src/domain/attributionEvidence.js';
 import { FOLLOWER_NEWS } from '../../../src/domain/following.js';
-import { type LifecycleEvent, NO_OFFER, OWNER_ACTIONS } from '../../../src/domain/lifecycle.js';
+import { type LifecycleEvent, NO_OFFER, OWNER_ACTIONS, TRANSITIONS } from '../../../src/domain/lifecycle.js';
 import { moneyFigures } from '../../../src/domain/moneyFigures.js';
 import type { MoveFacts } from '../../../src/domain/moves.js';
 import { OUTCOMES } from '../../../src/domain/outcomes.js';
@@ -802,6 +807,16 @@ const SAMPLES: Record<string, () => Sample[]> = {
         ),
       ),
     ),
+  // Issue 77 item 7: a deal back with its owner and given to nobody, the owner's morning reminder and their manager's.
+  'stepChecks:stillWaitingNotice': () =>
+    [committed.ownerUserId, 'U0MANAGER'].map((reader) =>
+      about(
+        committed,
+        `still waits for an AE (${reader})`,
+        'internal',
+        stillWaitingNotice(committed, { since: 0, sinceDay: '2026-11-30', days: 2 }, reader),
+      ),
+    ),
   'stepChecks:stepDateModal': () => [
     about(committed, 'new date modal', 'view', stepDateModal(committed, '2026-12-03')),
   ],
@@ -875,7 +890,29 @@ const SAMPLES: Record<string, () => Sample[]> = {
           accepted,
           `${event} to a ${why.kind}`,
           'internal',
-          watcherNotice({ event, handoff: accepted, previousAe: 'U0OLDAE', actor: 'U0OWNER', at: AT }, why),
+          watcherNotice(
+            {
+              event,
+              handoff: accepted,
+              // The touch log's row of the change, as the watchers read it (the history's words).
+              logged: {
+                id: 1,
+                handoffId: accepted.id,
+                type: TRANSITIONS[event].logAs,
+                fromStatus: 'sent',
+                toStatus: 'accepted',
+                actorUserId: 'U0OWNER',
+                actorTeamId: null,
+                aeUserId: accepted.aeUserId,
+                assignment: 1,
+                cycle: 1,
+                at: AT,
+                businessHours: null,
+                detail: { previousAeUserId: 'U0OLDAE' },
+              },
+            },
+            why,
+          ),
         ),
       ),
     ),
@@ -1248,10 +1285,11 @@ const NOT_BUILDERS = new Set([
   'asks:dueOrPaused',
   'askReplies:askRefusalMessage',
   'askReplies:askRefusalPlain',
-  'handoffList:historyLine',
+  'history:historyLine',
+  'history:historyWords',
   'handoffMessage:field',
   'handoffMessage:windowDaysText',
-  'handoffMessage:findingsSection',
+  'packetFindings:findingsSection',
   'handoffMessage:decisionValue',
   'heldBackNotice:heldBackValue',
   'helpRequest:helpReplies',

@@ -48,6 +48,7 @@ export function everyInternalSurface(
   const kinds = SURFACE_KINDS.filter(
     (kind) =>
       kind !== 'partner_parent' &&
+      kind !== 'partner_reply' &&
       // A notice of a decision or an outcome step needs the row it reports.
       (kind !== 'decision_notice' || rows.decision) &&
       (kind !== 'outcome_notice' || rows.step) &&

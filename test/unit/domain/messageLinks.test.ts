@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyLine } from '../../../src/blocks/handoffList.js';
+import { historyLine } from '../../../src/blocks/history.js';
 import { activityFor } from '../../../src/crm/delivery.js';
 import type { HandoffEventRow } from '../../../src/db/schema.js';
 import {

@@ -125,10 +125,14 @@ describe('checkThread: everything in the channel is true of the state now, no ro
 
   it('fails a parent naming the AE it was taken back from', () => {
     const taken = model({ kind: 'accepted', ae: 'Sam Closer' }, { kind: 'taken_back', at: 1 });
-    expect(checkThread(taken, [parent('Accepted'), reply(ACCEPTED)], false)).toEqual([]);
-    expect(checkThread(taken, [parent('Accepted', 'our AE: Sam Closer'), reply(ACCEPTED)], false)).toEqual([
-      `${ACCOUNT} in C0PARTNER: the parent names an AE at accepted, taken back since`,
+    const finding = parent('Finding the right person');
+    expect(checkThread(taken, [finding, reply(ACCEPTED)], false)).toEqual([]);
+    expect(checkThread(taken, [parent('Accepted'), reply(ACCEPTED)], false)).toEqual([
+      `${ACCOUNT} in C0PARTNER: the parent reads "${ACCOUNT}: Accepted", not "${ACCOUNT}: Finding the right person"`,
     ]);
+    expect(
+      checkThread(taken, [parent('Finding the right person', 'our AE: Sam Closer'), reply(ACCEPTED)], false),
+    ).toEqual([`${ACCOUNT} in C0PARTNER: the parent names an AE at accepted, taken back since`]);
   });
 
   it('while the channel is held, accepts what waits, but not a stage the deal was never in', () => {
@@ -226,21 +230,29 @@ describe('checkSteps: the first step with its accept, and on the parent while it
         '2026-11-27',
         [],
       ),
-    ).toHaveLength(1);
+    ).toEqual([
+      `${ACCOUNT} in C0PARTNER: accept reply 1 shows a step that is not the deal's next: ${acceptReply.text}`,
+      `${ACCOUNT} in C0PARTNER: the first step "Intro call with Dana" in a won reply: *${ACCOUNT}*: won! Intro call with Dana went well.`,
+    ]);
   });
 
-  it('fails the old date after a new one, and any step on the parent once taken back', () => {
+  it('fails the old date after a new one, and any step on the parent or the accept once taken back', () => {
     const moved = model(
       { kind: 'accepted', ae: 'Sam Closer', step: intro },
       { kind: 'new_date', due: '2026-12-04' },
     );
     expect(checkSteps(moved, [withStep, acceptReply], false, '2026-11-27', [])).toEqual([
+      `${ACCOUNT} in C0PARTNER: accept reply 1 shows a step that is not the deal's next: ${acceptReply.text}`,
+      `${ACCOUNT} in C0PARTNER: accept reply 1 does not end with "*Next:* Intro call with Dana by Fri 4 Dec.": ${acceptReply.text}`,
       `${ACCOUNT} in C0PARTNER: the parent shows the first step "Intro call with Dana" besides "Intro call with Dana by Fri 4 Dec": ${withStep.text}\n${JSON.stringify(withStep.blocks)}`,
       `${ACCOUNT} in C0PARTNER: the parent does not show the first step "Intro call with Dana by Fri 4 Dec"`,
     ]);
     const taken = model({ kind: 'accepted', ae: 'Sam Closer', step: intro }, { kind: 'taken_back', at: 1 });
-    expect(checkSteps(taken, [parent('Accepted'), acceptReply], false, '2026-11-27', [])).toEqual([]);
-    expect(checkSteps(taken, [withStep, acceptReply], false, '2026-11-27', [])[0]).toContain(
+    expect(checkSteps(taken, [parent('Accepted'), reply(ACCEPTED)], false, '2026-11-27', [])).toEqual([]);
+    expect(checkSteps(taken, [parent('Accepted'), acceptReply], false, '2026-11-27', [])).toEqual([
+      `${ACCOUNT} in C0PARTNER: accept reply 1 shows a step that is not the deal's next: ${acceptReply.text}`,
+    ]);
+    expect(checkSteps(taken, [withStep, reply(ACCEPTED)], false, '2026-11-27', [])[0]).toContain(
       'the parent shows the first step "Intro call with Dana" at accepted, taken back since',
     );
   });
