@@ -74,16 +74,27 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   {
     name: 'pause',
     usage: '/handoff pause until 2026-12-03',
-    usageNote: '(the last day, in your calendar), or `/handoff pause` alone: until you resume.',
+    usageNote:
+      '(the last day, in your calendar), or `/handoff pause` alone: until you resume. An admin names someone first: `/handoff pause @person until 2026-12-18`.',
     help: [
       {
         text: "*`/handoff pause`* (or *`pause until 2026-12-03`*): out of your pools' round robin, your pools' managers told; *`/handoff resume`* puts you back. Your working days and public holidays: *Edit my days* in the App Home.",
+      },
+      {
+        text: "*`/handoff pause @person until 2026-12-18`*: take someone out of their pools' round robin (they and their pools' managers are told); *`/handoff resume @person`* puts them back. Name them by @name (someone in a pool), member ID or email.",
+        permission: 'pauseOthers',
       },
     ],
     run: pauseCommand,
   },
   // Resume is told in the line of `pause`.
-  { name: 'resume', usage: '/handoff resume', help: [], run: resumeCommand },
+  {
+    name: 'resume',
+    usage: '/handoff resume',
+    usageNote: '(an admin: `/handoff resume @person`).',
+    help: [],
+    run: resumeCommand,
+  },
   {
     name: 'classify',
     usage: '/handoff classify <handoff #> sourced|influenced <why>',
@@ -175,7 +186,17 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     ],
     run: crmCommand,
   },
-  { name: 'help', help: [], run: (c) => c.help() },
+  {
+    name: 'help',
+    // Where the program itself is edited: no subcommand, the App Home's section (issue 77 item 12).
+    help: [
+      {
+        text: '*App Home → The program*: pools (members, weights, caps, managers), escalation policies, partners and their managers, closures and holidays, roles and managers, settings; in force at once, each edit kept in its history.',
+        permission: 'program',
+      },
+    ],
+    run: (c) => c.help(),
+  },
 ];
 
 /** The row for the word typed after `/handoff` (lower-cased), by name or alias. */

@@ -38,7 +38,7 @@ import { ACTION_ID } from '../../../src/blocks/ids.js';
 import { moneyBlocks } from '../../../src/blocks/money.js';
 import { moreTimeMessage } from '../../../src/blocks/moreTime.js';
 import { unassignedMessage } from '../../../src/blocks/moveNotices.js';
-import { myDaysBlocks, myDaysModal, ownDaysNotice } from '../../../src/blocks/myDays.js';
+import { myDaysBlocks, myDaysModal, ownDaysNotice, ownPauseNotice } from '../../../src/blocks/myDays.js';
 import {
   decisionNotice,
   ownerAssigned,
@@ -596,6 +596,15 @@ const SAMPLES: Record<string, () => Sample[]> = {
       value: ownDaysNotice({ person: 'U0AE', pools: ['EMEA'], paused: '2026-12-03' }),
     },
     { label: 'back', where: 'other', value: ownDaysNotice({ person: 'U0AE', pools: ['EMEA', 'US'] }) },
+  ],
+  // Issue 77 item 12: to the person an admin paused or resumed.
+  'myDays:ownPauseNotice': () => [
+    {
+      label: 'paused',
+      where: 'other',
+      value: ownPauseNotice({ by: 'U0ADMIN', pools: ['EMEA'], paused: '2026-12-18' }),
+    },
+    { label: 'back', where: 'other', value: ownPauseNotice({ by: 'U0ADMIN', pools: [] }) },
   ],
   // Issue 53: the program in Slack: the App Home's section, its pages and each part's editor.
   'programPages:programHomeBlocks': () => [
