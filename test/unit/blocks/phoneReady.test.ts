@@ -1178,7 +1178,7 @@ const NOT_BUILDERS = new Set([
   'scoreCheck:weightsWords',
   'scoreCheck:summaryLine',
   // A pool's weights and sharing in words: checked through the pool editor and the pools page.
-  'poolWeights:weightsText',
+  'poolWeights:weightRowCount',
   'poolWeights:weightedMember',
   'poolWeights:groupWeights',
   'poolWeights:sharingWords',
