@@ -46,6 +46,8 @@ export const PERMISSIONS = {
   crm: ['admin'],
   /** Pause or resume someone else (`/handoff pause @person until …`, `/handoff resume @person`; issue 77 item 12). */
   pauseOthers: ['admin'],
+  /** Name someone else to follow a handoff, or take them off (`/handoff follow <#> @person`; issue 77 item 12). */
+  followersFor: ['admin'],
   /** Erase a person's data on request (`/handoff erase`, issue 57): the list, then the erasure. */
   erase: ['admin'],
 } as const satisfies Record<string, readonly ProgramRole[]>;

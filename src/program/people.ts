@@ -1,5 +1,6 @@
 import { escapeMrkdwn } from '../blocks/mrkdwn.js';
 import type { DirectoryUser } from '../core/directory.js';
+import type { ProgramState } from './state.js';
 
 /**
  * The people who hold a place in the program (issue 53): admins, RevOps, pool members and managers, partner managers.
@@ -129,4 +130,23 @@ export async function personNamed(
       ? `I cannot tell who “${typedWord}” is: Slack sends a name typed in a command as plain text. ${PERSON_NAMES}`
       : `I cannot tell who “${typedWord}” is. ${PERSON_NAMES}`,
   };
+}
+
+/**
+ * Everyone the program names (admins, RevOps, managers, pools' and partners' managers): whom a plain `@name` in
+ * `/handoff follow <#> @name` may mean.
+ */
+export function namedInProgram(state: ProgramState): string[] {
+  const pools = Object.values(state.bookJson.pools) as { managers?: unknown }[];
+  return [
+    ...new Set([
+      ...state.roles.admin.users,
+      ...state.roles.revops.users,
+      ...Object.values(state.managers),
+      ...Object.values(state.partners).flatMap((p) => p.managers),
+      ...pools.flatMap((p) =>
+        Array.isArray(p.managers) ? p.managers.filter((m) => typeof m === 'string') : [],
+      ),
+    ]),
+  ];
 }

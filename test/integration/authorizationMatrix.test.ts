@@ -1410,6 +1410,8 @@ const COMMANDS: readonly CommandRow[] = [
           // Admins are pointed to where the program is edited (issue 77 item 12), and to pausing someone.
           expect(text.includes('*App Home → The program*')).toBe(role.admin);
           expect(text.includes('/handoff pause @person')).toBe(role.admin);
+          expect(text.includes('/handoff follow <#> @person')).toBe(role.admin);
+          expect(text.includes('/handoff follow <#>`')).toBe(true);
           expect(text.includes('and the trust metrics')).toBe(role.revops || role.admin);
         },
       };
@@ -1457,6 +1459,29 @@ const COMMANDS: readonly CommandRow[] = [
             await replyAt(h, reply),
           );
           expect((await personEntries(h, user.id)).at(-1)?.body ?? null).toBeNull();
+        },
+      };
+    },
+  },
+  {
+    // Issue 77 item 12: an admin names someone else (Sam) to follow a handoff; Sam is told.
+    name: '/handoff follow <#> @person',
+    allowed: COMMAND_ALLOWED.admin,
+    permission: 'followersFor',
+    forbidden: commandReply.forbidden('followersFor'),
+    async prepare(h, pool) {
+      const handoff = await pool.get('sent', people.author.id);
+      return {
+        text: `follow ${handoff.id} <@${people.otherAe.id}|sam> decisions`,
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toBe(
+            followReplies.named(handoff.id, people.otherAe.id, 'decisions'),
+          );
+          const rows = await h.database.db
+            .select()
+            .from(h.tables.handoffFollowers)
+            .where(eq(h.tables.handoffFollowers.handoffId, handoff.id));
+          expect(rows.map((r) => [r.userId, r.notify])).toContainEqual([people.otherAe.id, 'decisions']);
         },
       };
     },

@@ -4,6 +4,7 @@ import { may, PERMISSIONS, type ProgramRoles } from '../../domain/permissions.js
 import type { Subcommand } from './call.js';
 import { crmCommand } from './crm.js';
 import { eraseCommand } from './erase.js';
+import { followCommand, unfollowCommand } from './follow.js';
 import { partnersCommand } from './partners.js';
 import { pauseCommand, resumeCommand } from './pause.js';
 import { askCommand, coverCommand, editCommand, listCommand, viewCommand } from './personal.js';
@@ -40,6 +41,32 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     usageNote: '(the number is in `/handoff list`).',
     help: [],
     run: editCommand,
+  },
+  {
+    name: 'follow',
+    numbered: true,
+    usage: '/handoff follow <#>',
+    usageNote:
+      '(or `/handoff follow <#> decisions`: decisions only). An admin names someone: `/handoff follow <#> @person`.',
+    help: [
+      {
+        text: "*`/handoff follow <#>`* (or *`follow <#> decisions`*): hear of a handoff's decisions and outcomes in your DMs, as its view's Follow; *`/handoff unfollow <#>`* stops it.",
+      },
+      {
+        text: "*`/handoff follow <#> @person`* (or *`… decisions`*): name someone, such as a manager, to follow a handoff (they are told); *`/handoff unfollow <#> @person`* takes them off. A partner's standing followers are its partner managers (*`/handoff partners managers`*).",
+        permission: 'followersFor',
+      },
+    ],
+    run: followCommand,
+  },
+  // Unfollow is told in the lines of `follow`.
+  {
+    name: 'unfollow',
+    numbered: true,
+    usage: '/handoff unfollow <#>',
+    usageNote: '(an admin: `/handoff unfollow <#> @person`).',
+    help: [],
+    run: unfollowCommand,
   },
   {
     name: 'reseller',

@@ -23,7 +23,7 @@ import { coverEndedMessage, coverModal, coverNamedMessage } from '../../../src/b
 import { crmRefusedByRules } from '../../../src/blocks/crmRefused.js';
 import { declineModal } from '../../../src/blocks/declineModal.js';
 import { weeklyDigest } from '../../../src/blocks/digest.js';
-import { followBlocks, watcherNotice } from '../../../src/blocks/following.js';
+import { followBlocks, followNamedNotice, watcherNotice } from '../../../src/blocks/following.js';
 import {
   handoffButtons,
   handoffList,
@@ -851,6 +851,16 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'following:followBlocks': () =>
     ([null, 'all', 'decisions'] as const).map((following) =>
       about(open, `follow row (${following ?? 'not following'})`, 'view', followBlocks(open, following)),
+    ),
+  // Issue 77 item 12: to someone an admin named to follow a handoff, or took off.
+  'following:followNamedNotice': () =>
+    (['decisions', null] as const).map((following) =>
+      about(
+        accepted,
+        `named a follower (${following ?? 'taken off'})`,
+        'internal',
+        followNamedNotice({ by: 'U0ADMIN', handoff: accepted, following }),
+      ),
     ),
   'following:watcherNotice': () =>
     (Object.keys(FOLLOWER_NEWS) as LifecycleEvent[]).flatMap((event) =>
