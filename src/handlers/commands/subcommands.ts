@@ -17,6 +17,18 @@ import { classifyCommand, exportCommand, outboxCommand, resellerCommand, stepsCo
  */
 export const SUBCOMMANDS: readonly Subcommand[] = [
   {
+    name: 'help',
+    // First, so an admin's part of the help starts with where the program itself is edited: the App Home's section
+    // (issue 77 item 12).
+    help: [
+      {
+        text: '*App Home → The program*: pools (members, weights, caps, managers), escalation policies, partners and their managers, closures and holidays, roles and managers, settings; in force at once, each edit kept in its history.',
+        permission: 'program',
+      },
+    ],
+    run: (c) => c.help(),
+  },
+  {
     name: 'list',
     help: [
       {
@@ -212,17 +224,6 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
       },
     ],
     run: crmCommand,
-  },
-  {
-    name: 'help',
-    // Where the program itself is edited: no subcommand, the App Home's section (issue 77 item 12).
-    help: [
-      {
-        text: '*App Home → The program*: pools (members, weights, caps, managers), escalation policies, partners and their managers, closures and holidays, roles and managers, settings; in force at once, each edit kept in its history.',
-        permission: 'program',
-      },
-    ],
-    run: (c) => c.help(),
   },
 ];
 
