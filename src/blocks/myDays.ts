@@ -236,14 +236,14 @@ export const myDaysReplies = {
       ? ':white_check_mark: You are no longer paused. You are in no pool now.'
       : `:white_check_mark: You are back in ${listed(pools.map((p) => `*${userText(p, 80)}*`))}: round robin gives you handoffs again.${told ? ' Their managers have been told.' : ''}`,
   notPaused: () => 'You were not paused: you are in your pools. `/handoff pause` takes you out of them.',
-  /** An admin's `/handoff pause @person`: they (and their pools' managers) were told. */
-  pausedOther: (person: string, paused: Pause, pools: readonly string[]) => {
+  /** An admin's `/handoff pause @person`: they were told, and (`told`) some of their pools' managers. */
+  pausedOther: (person: string, paused: Pause, pools: readonly string[], told: boolean) => {
     const until = paused === 'until_resumed' ? 'until resumed' : `until *${pauseEnd(paused)}*, the last day`;
     const where =
       pools.length === 0 ? 'of any pool they join' : `of ${listed(pools.map((p) => `*${userText(p, 80)}*`))}`;
-    return `:pause_button: ${mention(person)} is out ${where} ${until}: round robin passes them over. They${pools.length > 0 ? " and their pools' managers" : ''} have been told; \`/handoff resume ${mention(person)}\` puts them back.`;
+    return `:pause_button: ${mention(person)} is out ${where} ${until}: round robin passes them over. They${told ? " and their pools' managers" : ''} have been told; \`/handoff resume ${mention(person)}\` puts them back.`;
   },
-  resumedOther: (person: string, pools: readonly string[]) =>
-    `:white_check_mark: ${mention(person)} is no longer paused${pools.length > 0 ? `: back in ${listed(pools.map((p) => `*${userText(p, 80)}*`))}` : ''}. They${pools.length > 0 ? " and their pools' managers" : ''} have been told.`,
+  resumedOther: (person: string, pools: readonly string[], told: boolean) =>
+    `:white_check_mark: ${mention(person)} is no longer paused${pools.length > 0 ? `: back in ${listed(pools.map((p) => `*${userText(p, 80)}*`))}` : ''}. They${told ? " and their pools' managers" : ''} have been told.`,
   notPausedOther: (person: string) => `${mention(person)} was not paused. Nothing was changed.`,
 };

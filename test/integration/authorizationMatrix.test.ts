@@ -1497,7 +1497,7 @@ const COMMANDS: readonly CommandRow[] = [
         text: `pause <@${people.otherAe.id}|sam> until 2099-12-18`,
         async effect(reply, _seen, user) {
           expect(await replyAt(h, reply)).toBe(
-            myDaysReplies.pausedOther(people.otherAe.id, '2099-12-18', []),
+            myDaysReplies.pausedOther(people.otherAe.id, '2099-12-18', [], false),
           );
           expect((await personEntries(h, people.otherAe.id)).at(-1)).toMatchObject({
             actor: user.id,

@@ -383,6 +383,14 @@ describe('your days: the App Home, the form, pause and resume', () => {
       'Sam told of the resume',
     );
     expect(await slash(h, pat, `resume ${sam.id}`)).toBe(`<@${sam.id}> was not paused. Nothing was changed.`);
+
+    // Jordan is in no pool: only Jordan is told, and the answer says no more.
+    expect(await slash(h, pat, `pause ${jordan.id}`)).toBe(
+      `:pause_button: <@${jordan.id}> is out of any pool they join until resumed: round robin passes them over. They have been told; \`/handoff resume <@${jordan.id}>\` puts them back.`,
+    );
+    expect(await slash(h, pat, `resume ${jordan.id}`)).toBe(
+      `:white_check_mark: <@${jordan.id}> is no longer paused. They have been told.`,
+    );
   });
 
   it('pausing when in no pool says so and still records it; a past day or junk is refused', async () => {

@@ -12,7 +12,7 @@ import {
 import { account } from '../support/crmFlow.js';
 import type { FakeSlack } from '../support/fakeSlack.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { QUIET } from '../support/ownerFlow.js';
+import { ephemeralAt, QUIET } from '../support/ownerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 import {
@@ -252,5 +252,20 @@ describe('a fair pool with weights', () => {
     for (const n of ['Eight', 'Nine', 'Ten', 'Eleven']) picks.push(await sendToPool(`Turn Account ${n}`));
     expect(picks.map((p) => p.ae)).toEqual([SAM, MO, MO, SAM]);
     expect(picks[2]?.detail).toMatchObject({ poolWhy: 'turn 2 of 2 in a row (weight 2)' });
+  });
+
+  it('an admin pauses a member of a pool with no managers: the answer says only the member was told', async () => {
+    const typed = async (text: string) => {
+      const url = slack.responseUrl();
+      const response = await h.command({ text, user_id: ADMIN.id, user_name: 'olu', response_url: url });
+      expect(response.status).toBe(200);
+      return ephemeralAt(h, url);
+    };
+    expect(await typed(`pause <@${SAM}|sam> until 2099-12-18`)).toBe(
+      `:pause_button: <@${SAM}> is out of *Backup AEs* until *Fri 18 Dec*, the last day: round robin passes them over. They have been told; \`/handoff resume <@${SAM}>\` puts them back.`,
+    );
+    expect(await typed(`resume ${SAM}`)).toBe(
+      `:white_check_mark: <@${SAM}> is no longer paused: back in *Backup AEs*. They have been told.`,
+    );
   });
 });

@@ -5,9 +5,9 @@ import type { MyDaysResult } from '../../program/myDays.js';
 import { namesPerson, userIdIn } from '../../program/people.js';
 import type { CommandCall } from './call.js';
 
-/** Whether someone other than the person manages one of these pools (they were told). */
-const toldAnyone = (userId: string, result: Extract<MyDaysResult, { kind: 'saved' }>) =>
-  result.pools.some((p) => p.managers.some((m) => m !== userId));
+/** Whether someone other than the person (and whoever did it) manages one of these pools: they were told. */
+const toldAnyone = (userId: string, result: Extract<MyDaysResult, { kind: 'saved' }>, actor = userId) =>
+  result.pools.some((p) => p.managers.some((m) => m !== userId && m !== actor));
 
 /**
  * Whose pause a command changes: the actor's own, or (first word a person: `@Sam`, a mention, a member ID, an
@@ -46,7 +46,13 @@ export async function pauseCommand(call: CommandCall): Promise<string | undefine
   if (result.kind === 'forbidden') return commandReply.external();
   if (result.kind === 'invalid') return commandReply.invalid(result.message);
   const pools = result.pools.map((p) => p.name);
-  if (who.other) return myDaysReplies.pausedOther(who.userId, result.paused ?? 'until_resumed', pools);
+  if (who.other)
+    return myDaysReplies.pausedOther(
+      who.userId,
+      result.paused ?? 'until_resumed',
+      pools,
+      toldAnyone(who.userId, result, ctx.actor.userId),
+    );
   return myDaysReplies.paused(result.paused ?? 'until_resumed', pools, toldAnyone(ctx.actor.userId, result));
 }
 
@@ -62,7 +68,8 @@ export async function resumeCommand(call: CommandCall): Promise<string | undefin
   if (result.kind === 'forbidden') return commandReply.external();
   if (result.kind === 'invalid') return commandReply.invalid(result.message);
   const pools = result.pools.map((p) => p.name);
-  if (who.other) return myDaysReplies.resumedOther(who.userId, pools);
+  if (who.other)
+    return myDaysReplies.resumedOther(who.userId, pools, toldAnyone(who.userId, result, ctx.actor.userId));
   if (was === undefined) return myDaysReplies.notPaused();
   return myDaysReplies.resumed(pools, toldAnyone(ctx.actor.userId, result));
 }
