@@ -8,6 +8,7 @@ import { isInternalActor } from '../domain/actor.js';
 import { isoDateIn } from '../domain/businessDays.js';
 import type { HolidaysFor, OwnDays, Pause, PoolOfPerson } from '../domain/ownDays.js';
 import { pausedOn, regionsFromText } from '../domain/ownDays.js';
+import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { Pool } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
 import { type OwnHours, type PersonBody, personSchema } from './kinds.js';
@@ -27,6 +28,8 @@ export interface MyDaysDeps {
   internalTeamIds: () => readonly string[];
   /** The zone of someone whose own is not known. */
   defaultTimeZone: string;
+  /** Who may pause someone else (`pauseOthers`). */
+  roles: ProgramRoles;
 }
 
 /** The form's fields, as the person sent them. */
@@ -268,7 +271,7 @@ const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /**
  * `/handoff pause [until <date>]` and `/handoff resume` (undefined): only the pause changes. `userId`: whose pause,
- * the actor's own unless an admin names someone (the caller checks `pauseOthers`; see `personToPause`).
+ * the actor's own unless an admin (`pauseOthers`) names someone (see `personToPause`).
  */
 async function pause(
   deps: MyDaysDeps,
@@ -277,6 +280,7 @@ async function pause(
   userId: string = ctx.actor.userId,
 ): Promise<MyDaysResult> {
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'forbidden' };
+  if (userId !== ctx.actor.userId && !may(deps.roles, ctx, 'pauseOthers')) return { kind: 'forbidden' };
   if (paused && paused !== 'until_resumed') {
     const problem = await untilProblem(deps, userId, paused);
     if (problem) return { kind: 'invalid', field: 'until', message: problem };

@@ -43,7 +43,8 @@ export async function pauseCommand(call: CommandCall): Promise<string | undefine
   if (until !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(until))
     return usage('Give the last day as a date like 2026-12-03.');
   const result = await deps.myDays.pause(ctx, until ?? 'until_resumed', who.userId);
-  if (result.kind === 'forbidden') return commandReply.external();
+  if (result.kind === 'forbidden')
+    return who.other ? commandReply.forbidden('pauseOthers') : commandReply.external();
   if (result.kind === 'invalid') return commandReply.invalid(result.message);
   const pools = result.pools.map((p) => p.name);
   if (who.other)
@@ -65,7 +66,8 @@ export async function resumeCommand(call: CommandCall): Promise<string | undefin
   const was = await deps.myDays.pausedNow(who.userId);
   if (was === undefined && who.other) return myDaysReplies.notPausedOther(who.userId);
   const result = await deps.myDays.pause(ctx, undefined, who.userId);
-  if (result.kind === 'forbidden') return commandReply.external();
+  if (result.kind === 'forbidden')
+    return who.other ? commandReply.forbidden('pauseOthers') : commandReply.external();
   if (result.kind === 'invalid') return commandReply.invalid(result.message);
   const pools = result.pools.map((p) => p.name);
   if (who.other)
