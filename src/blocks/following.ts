@@ -101,8 +101,26 @@ export function watcherNotice(change: WatchedChange, why: WatchReason): SlackMes
 }
 
 /** Replies to Follow and Unfollow, shown only to the person who clicked. */
+/** To someone an admin named to follow a handoff (`following`), or took off its followers (null). */
+export function followNamedNotice(n: { by: string; handoff: HandoffRow; following: FollowChoice | null }) {
+  const h = n.handoff;
+  const line = n.following
+    ? `:eyes: ${mention(n.by)} made you a follower of ${handoffTitle(h)}: you hear of its ${CHOICE_WORDS[n.following]} in your DMs. \`/handoff unfollow ${h.id}\` stops it.`
+    : `${mention(n.by)} took you off the followers of ${handoffTitle(h)}: you hear no more of it.`;
+  return {
+    text: notifyText(h, n.following ? 'you follow it now' : 'you no longer follow it'),
+    blocks: [section(line)],
+  };
+}
+
 export const followReplies = {
   external: () => 'Only people of our workspace can follow a handoff.',
+  /** An admin's `/handoff follow <#> @person`: they follow it now, and were told. */
+  named: (handoffId: number, userId: string, following: FollowChoice) =>
+    `:eyes: ${mention(userId)} follows handoff #${handoffId}: they hear of its ${CHOICE_WORDS[following]} in their DMs, and were told so.`,
+  /** An admin's `/handoff unfollow <#> @person`. */
+  unnamed: (handoffId: number, userId: string) =>
+    `${mention(userId)} no longer follows handoff #${handoffId}, and was told so if they did.`,
   done: (handoffId: number, following: FollowChoice | null) =>
     following
       ? `:eyes: You follow handoff #${handoffId}: you hear of its ${CHOICE_WORDS[following]} in your DMs.`

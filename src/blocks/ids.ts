@@ -145,8 +145,7 @@ export const PROGRAM_BLOCK_ID = {
   name: 'program_name',
   members: 'program_members',
   cap: 'program_cap',
-  /** A pool's weights (a line per member) and how it shares its handoffs (plain turns, fair per week or month). */
-  weights: 'program_weights',
+  /** How a pool shares its handoffs (plain turns, fair per week or month); its weights are `weightBlockId` rows. */
   fairness: 'program_fairness',
   managers: 'program_managers',
   /** A pool's or a partner's managers' user group (issue 53 item 7). */
@@ -176,6 +175,10 @@ export const SCORE_WEIGHTS_NOTE_BLOCK_ID = 'score_weights_note';
 export const settingBlockId = (key: string) => `program_setting_${key}`;
 /** A managers editor row: `program_manager_<row>_<ae|manager>`. */
 export const managerBlockId = (row: number, field: 'ae' | 'manager') => `program_manager_${row}_${field}`;
+/** The pool editor's weight rows (issue 77 item 12): row `row`'s person picker (`user`) and its number (`value`). */
+export const weightBlockId = (row: number, field: 'user' | 'value') => `program_weight_${row}_${field}`;
+/** The most weight rows a pool editor shows (two inputs each: Slack allows 100 blocks in a modal). */
+export const WEIGHT_ROWS_MAX = 20;
 
 export const COMMAND = '/handoff';
 

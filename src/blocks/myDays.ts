@@ -194,14 +194,27 @@ export function myDaysModal(
   };
 }
 
-/** To a pool's manager: a member paused, or is back. */
-export function ownDaysNotice(n: { person: string; pools: readonly string[]; paused?: Pause }) {
+/** To a pool's manager: a member paused, or is back (`by`: an admin did it for them). */
+export function ownDaysNotice(n: { person: string; pools: readonly string[]; paused?: Pause; by?: string }) {
   const who = mention(n.person);
   const pools = listed(n.pools.map((p) => `*${userText(p, 80)}*`));
   const noun = n.pools.length === 1 ? 'pool' : 'pools';
+  const by = n.by ? ` (${n.paused ? 'paused' : 'resumed'} by ${mention(n.by)})` : '';
   const text = n.paused
-    ? `:pause_button: ${who} is out of the ${pools} ${noun} until ${n.paused === 'until_resumed' ? 'they resume' : `*${pauseEnd(n.paused)}* (the last day)`}: round robin passes them over until then. Nothing to do.`
-    : `:white_check_mark: ${who} is back in the ${pools} ${noun}: round robin gives them handoffs again.`;
+    ? `:pause_button: ${who} is out of the ${pools} ${noun} until ${n.paused === 'until_resumed' ? 'they resume' : `*${pauseEnd(n.paused)}* (the last day)`}${by}: round robin passes them over until then. Nothing to do.`
+    : `:white_check_mark: ${who} is back in the ${pools} ${noun}${by}: round robin gives them handoffs again.`;
+  return { text, blocks: [section(text)] };
+}
+
+/** To the person an admin paused or resumed (`/handoff pause @person`). */
+export function ownPauseNotice(n: { by: string; pools: readonly string[]; paused?: Pause }) {
+  const pools =
+    n.pools.length > 0
+      ? ` (${listed(n.pools.map((p) => `*${userText(p, 80)}*`))})`
+      : ' (you are in none now)';
+  const text = n.paused
+    ? `:pause_button: ${mention(n.by)} took you out of your pools${pools} until ${n.paused === 'until_resumed' ? 'you resume' : `*${pauseEnd(n.paused)}* (the last day)`}: round robin passes you over. \`/handoff resume\` puts you back.`
+    : `:white_check_mark: ${mention(n.by)} put you back in your pools${pools}: round robin gives you handoffs again.`;
   return { text, blocks: [section(text)] };
 }
 
@@ -223,4 +236,14 @@ export const myDaysReplies = {
       ? ':white_check_mark: You are no longer paused. You are in no pool now.'
       : `:white_check_mark: You are back in ${listed(pools.map((p) => `*${userText(p, 80)}*`))}: round robin gives you handoffs again.${told ? ' Their managers have been told.' : ''}`,
   notPaused: () => 'You were not paused: you are in your pools. `/handoff pause` takes you out of them.',
+  /** An admin's `/handoff pause @person`: they were told, and (`told`) some of their pools' managers. */
+  pausedOther: (person: string, paused: Pause, pools: readonly string[], told: boolean) => {
+    const until = paused === 'until_resumed' ? 'until resumed' : `until *${pauseEnd(paused)}*, the last day`;
+    const where =
+      pools.length === 0 ? 'of any pool they join' : `of ${listed(pools.map((p) => `*${userText(p, 80)}*`))}`;
+    return `:pause_button: ${mention(person)} is out ${where} ${until}: round robin passes them over. They${told ? " and their pools' managers" : ''} have been told; \`/handoff resume ${mention(person)}\` puts them back.`;
+  },
+  resumedOther: (person: string, pools: readonly string[], told: boolean) =>
+    `:white_check_mark: ${mention(person)} is no longer paused${pools.length > 0 ? `: back in ${listed(pools.map((p) => `*${userText(p, 80)}*`))}` : ''}. They${told ? " and their pools' managers" : ''} have been told.`,
+  notPausedOther: (person: string) => `${mention(person)} was not paused. Nothing was changed.`,
 };

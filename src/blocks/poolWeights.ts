@@ -1,10 +1,11 @@
 import type { KnownBlock } from '@slack/types';
-import { ACTION_ID, PROGRAM_BLOCK_ID } from './ids.js';
+import { WEIGHT_MAX } from '../domain/policyFilePools.js';
+import { ACTION_ID, PROGRAM_BLOCK_ID, WEIGHT_ROWS_MAX, weightBlockId } from './ids.js';
 import { mention } from './mrkdwn.js';
-import { context, pt } from './parts.js';
+import { pt, section } from './parts.js';
 
 /**
- * A pool's weights and fairness (issue 53 item 5) in Slack: the editor's inputs (a line per weighted member, and how
+ * A pool's weights and fairness (issue 53 item 5) in Slack: the editor's inputs (a row per weighted member, and how
  * the pool shares its handoffs) and the words of the pool's page ("@Sam ×2", "Fair per week").
  */
 
@@ -16,41 +17,53 @@ const SHARING: { value: PoolSharing; text: string }[] = [
   { value: 'month', text: 'Fair per month' },
 ];
 
-/** The weights as the editor shows them again: one `<@U…> 2` line per member whose weight is not 1. */
-export function weightsText(weights: Readonly<Record<string, number>> | undefined): string {
-  return Object.entries(weights ?? {})
-    .filter(([, w]) => w !== 1)
-    .map(([user, w]) => `<@${user}> ${w}`)
-    .join('\n');
-}
+/** How many weight rows the editor shows: each weighted member's, and two empty ones (at least three). */
+export const weightRowCount = (weighted: number) => Math.min(WEIGHT_ROWS_MAX, Math.max(3, weighted + 2));
 
-/** The pool editor's weights and sharing inputs, with its members' ids to copy (a text input reads no mention). */
+/**
+ * The pool editor's weights and sharing inputs: a row per weighted member (a person picker and a number), then empty
+ * rows to weight someone else. Slack's people picker also lists a Slack Connect channel's other organizations and
+ * cannot leave them out: the save refuses anyone not of the pool (or not of ours) on that row.
+ */
 export function poolSharingInputs(m: {
-  members: readonly string[] | undefined;
   weights?: Readonly<Record<string, number>>;
   sharing: PoolSharing;
 }): KnownBlock[] {
-  const initial = weightsText(m.weights);
+  const weighted = Object.entries(m.weights ?? {}).filter(([, w]) => w !== 1);
   const options = SHARING.map((s) => ({ text: pt(s.text), value: s.value }));
-  const ids = (m.members ?? []).slice(0, 20).map((u) => `${mention(u)} \`${u}\``);
+  const rows = Array.from({ length: weightRowCount(weighted.length) }, (_, i) => weighted[i]);
   return [
-    {
-      type: 'input',
-      block_id: PROGRAM_BLOCK_ID.weights,
-      label: pt('Weights'),
-      optional: true,
-      hint: pt(
-        'One member per line: their Slack id and a number from 0 to 10, like U012ABCDEF 2. Not listed: 1. 0: stays in the pool but takes no new handoff by round robin.',
-      ),
-      element: {
-        type: 'plain_text_input',
-        action_id: ACTION_ID.value,
-        multiline: true,
-        max_length: 2000,
-        ...(initial ? { initial_value: initial } : {}),
+    section(
+      '*Weights*: a member of weight 2 takes twice the handoffs of one of weight 1. Not chosen here: 1. 0: stays in the pool but takes no new handoff by round robin. Empty a number to drop that weight.',
+    ),
+    ...rows.flatMap(([user, weight] = ['', 0], i): KnownBlock[] => [
+      {
+        type: 'input',
+        block_id: weightBlockId(i, 'user'),
+        label: pt(`Weighted member ${i + 1}`),
+        optional: true,
+        element: {
+          type: 'users_select',
+          action_id: ACTION_ID.value,
+          placeholder: pt('Choose a member'),
+          ...(user ? { initial_user: user } : {}),
+        },
       },
-    },
-    ...(ids.length > 0 ? [context(`Their ids: ${ids.join(', ')}`.slice(0, 3000))] : []),
+      {
+        type: 'input',
+        block_id: weightBlockId(i, 'value'),
+        label: pt(`Their weight (0 to ${WEIGHT_MAX})`),
+        optional: true,
+        element: {
+          type: 'number_input',
+          action_id: ACTION_ID.value,
+          is_decimal_allowed: false,
+          min_value: '0',
+          max_value: String(WEIGHT_MAX),
+          ...(user ? { initial_value: String(weight) } : {}),
+        },
+      },
+    ]),
     {
       type: 'input',
       block_id: PROGRAM_BLOCK_ID.fairness,

@@ -168,7 +168,6 @@ export function poolEditorModal(m: PoolEditorModel): ModalView {
   });
   blocks.push(
     ...poolSharingInputs({
-      members: m.members,
       ...(m.weights ? { weights: m.weights } : {}),
       sharing: m.sharing ?? 'plain',
     }),

@@ -27,6 +27,7 @@ import { createMessageLinks } from '../packets/messageLinks.js';
 import { createHelpRequests } from '../partners/helpRequests.js';
 import { createPartnerDirectory } from '../partners/partners.js';
 import type { MyDays } from '../program/myDays.js';
+import { namedInProgram } from '../program/people.js';
 import { createExports } from '../revops/exports.js';
 import { createRevops } from '../revops/revops.js';
 import { programAdminOf, scoreCheckOf } from './reporting.js';
@@ -194,7 +195,20 @@ function programServices(s: Shared, p: HandlerParts) {
       },
     }),
     lookup,
-    followers: createFollowers({ db, clock, logger: log('followers'), lookup }),
+    followers: createFollowers({
+      db,
+      clock,
+      logger: log('followers'),
+      lookup,
+      roles: config,
+      people: {
+        lookupUser: (id) => s.directory.lookupUser(id),
+        lookupByEmail: async (email) => s.directory.lookupByEmail?.(email),
+        // A plain `@name` in `/handoff follow <#> @name`: someone the program names (managers, partner managers…).
+        candidates: async () => namedInProgram(s.program.state()),
+      },
+      onOutboxWrite,
+    }),
     heldBack: createHeldBack({ db, clock, adminUserIds: config.adminUserIds, onOutboxWrite }),
     messageLinks: createMessageLinks({
       db,

@@ -28,6 +28,7 @@ export function ownDaysService(s: Shared): MyDays {
     directory: s.directory,
     members: (pool) => s.policies.members(pool),
     internalTeamIds: () => s.startup.internalTeamIds,
+    roles: s.config,
     get defaultTimeZone() {
       return s.config.calendar.defaultTimeZone;
     },

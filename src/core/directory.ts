@@ -7,6 +7,8 @@ export interface DirectoryUser {
   id: string;
   teamId: string;
   name: string;
+  /** The name people @mention them by (their display name, or their username), when Slack gives one. */
+  handle?: string;
   isBot: boolean;
   deleted: boolean;
   timeZone: string | undefined;
@@ -248,6 +250,7 @@ function directoryUser(u: UsersInfoUser | undefined): DirectoryUser | undefined 
     id: u.id,
     teamId: u.team_id ?? '',
     name: u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || u.id,
+    ...(u.profile?.display_name || u.name ? { handle: u.profile?.display_name || u.name } : {}),
     isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
     deleted: Boolean(u.deleted),
     timeZone: u.tz,

@@ -44,6 +44,10 @@ export const PERMISSIONS = {
   scoreWeights: ['revops', 'admin'],
   /** Connect the workspace's own CRM, or disconnect it (`/handoff crm`, an OAuth install; issue 55). */
   crm: ['admin'],
+  /** Pause or resume someone else (`/handoff pause @person until …`, `/handoff resume @person`; issue 77 item 12). */
+  pauseOthers: ['admin'],
+  /** Name someone else to follow a handoff, or take them off (`/handoff follow <#> @person`; issue 77 item 12). */
+  followersFor: ['admin'],
   /** Erase a person's data on request (`/handoff erase`, issue 57): the list, then the erasure. */
   erase: ['admin'],
 } as const satisfies Record<string, readonly ProgramRole[]>;

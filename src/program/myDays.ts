@@ -1,4 +1,4 @@
-import { ownDaysNotice } from '../blocks/myDays.js';
+import { ownDaysNotice, ownPauseNotice } from '../blocks/myDays.js';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../core/directory.js';
 import type { RequestContext } from '../core/requestContext.js';
@@ -8,9 +8,11 @@ import { isInternalActor } from '../domain/actor.js';
 import { isoDateIn } from '../domain/businessDays.js';
 import type { HolidaysFor, OwnDays, Pause, PoolOfPerson } from '../domain/ownDays.js';
 import { pausedOn, regionsFromText } from '../domain/ownDays.js';
+import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { Pool } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
 import { type OwnHours, type PersonBody, personSchema } from './kinds.js';
+import { holderProblem, personNamed } from './people.js';
 import type { Program } from './program.js';
 
 export interface MyDaysDeps {
@@ -19,13 +21,15 @@ export interface MyDaysDeps {
   logger: Logger;
   onOutboxWrite: () => void;
   program: Pick<Program, 'edit' | 'person' | 'book' | 'calendar' | 'groupMembers'>;
-  directory: Pick<Directory, 'lookupUser'>;
+  directory: Pick<Directory, 'lookupUser' | 'lookupByEmail'>;
   /** A pool's members now (a user group's read from Slack): whose managers hear of a pause. */
   members: (pool: string) => Promise<string[]>;
   /** Members of our workspaces: the App Home of anyone else has no "Your days". */
   internalTeamIds: () => readonly string[];
   /** The zone of someone whose own is not known. */
   defaultTimeZone: string;
+  /** Who may pause someone else (`pauseOthers`). */
+  roles: ProgramRoles;
 }
 
 /** The form's fields, as the person sent them. */
@@ -143,35 +147,56 @@ async function poolsWith(deps: MyDaysDeps, userId: string): Promise<PoolOfPerson
   return found;
 }
 
-/** Tells each manager of the person's pools (not the person) that they paused or came back. */
+/**
+ * Tells each manager of the person's pools that they paused or came back (not the person, nor whoever did it); and
+ * the person too when someone else (an admin) paused or resumed them.
+ */
 async function tellManagers(
   deps: MyDaysDeps,
   userId: string,
+  actor: string,
   version: number,
   pools: PoolOfPerson[],
   paused?: Pause,
 ): Promise<void> {
-  const managers = [...new Set(pools.flatMap((p) => p.managers))].filter((m) => m !== userId);
-  if (managers.length === 0) return;
+  const managers = [...new Set(pools.flatMap((p) => p.managers))].filter((m) => m !== userId && m !== actor);
   const messages: OutboxMessage[] = managers.map((manager) => {
     const theirs = pools.filter((p) => p.managers.includes(manager)).map((p) => p.name);
     return {
       method: 'chat.postMessage',
       dedupeKey: `own-days:${userId}:${version}:${manager}`,
       channel: manager,
-      payload: ownDaysNotice({ person: userId, pools: theirs, ...(paused ? { paused } : {}) }),
+      payload: ownDaysNotice({
+        person: userId,
+        pools: theirs,
+        ...(paused ? { paused } : {}),
+        ...(actor !== userId ? { by: actor } : {}),
+      }),
     };
   });
+  if (actor !== userId)
+    messages.push({
+      method: 'chat.postMessage',
+      dedupeKey: `own-days:${userId}:${version}:${userId}`,
+      channel: userId,
+      payload: ownPauseNotice({ by: actor, pools: pools.map((p) => p.name), ...(paused ? { paused } : {}) }),
+    });
+  if (messages.length === 0) return;
   const now = deps.clock.now();
   await deps.db.transaction((tx) => enqueue(tx, messages, now));
   deps.onOutboxWrite();
 }
 
-/** Writes the person's own part; tells their pools' managers when the pause changed. */
-async function write(deps: MyDaysDeps, userId: string, body: PersonBody): Promise<MyDaysResult> {
+/** Writes the person's own part (`actor`: who did it, themselves or an admin); tells who must know of a pause. */
+async function write(
+  deps: MyDaysDeps,
+  userId: string,
+  body: PersonBody,
+  actor: string = userId,
+): Promise<MyDaysResult> {
   // A pause whose last day has passed is no pause: ending it tells nobody.
   const before = await pausedNow(deps, userId);
-  const result = await deps.program.edit({ actor: userId, kind: 'person', key: userId, body: bodyOf(body) });
+  const result = await deps.program.edit({ actor, kind: 'person', key: userId, body: bodyOf(body) });
   if (!result.ok) {
     const problem = result.problems[0] ?? 'does not read';
     const field = FIELD_OF[problem.split(/[.:]/)[0] ?? ''] ?? 'days';
@@ -179,8 +204,8 @@ async function write(deps: MyDaysDeps, userId: string, body: PersonBody): Promis
   }
   const pools = await poolsWith(deps, userId);
   if (result.changed && before !== body.paused)
-    await tellManagers(deps, userId, result.version, pools, body.paused);
-  deps.logger.info({ person: userId, version: result.version }, 'own days saved');
+    await tellManagers(deps, userId, actor, result.version, pools, body.paused);
+  deps.logger.info({ person: userId, actor, version: result.version }, 'own days saved');
   const { byGroup } = poolsOfPerson(deps.program.book()?.pools, userId);
   return { kind: 'saved', body, pools, byGroup, ...(body.paused ? { paused: body.paused } : {}) };
 }
@@ -244,31 +269,73 @@ function hoursOf(form: MyDaysForm): OwnHours | { field: 'starts' | 'ends'; messa
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-/** `/handoff pause [until <date>]` and `/handoff resume` (undefined): only the pause changes. */
+/**
+ * `/handoff pause [until <date>]` and `/handoff resume` (undefined): only the pause changes. `userId`: whose pause,
+ * the actor's own unless an admin (`pauseOthers`) names someone (see `personToPause`).
+ */
 async function pause(
   deps: MyDaysDeps,
   ctx: RequestContext,
   paused: Pause | undefined,
+  userId: string = ctx.actor.userId,
 ): Promise<MyDaysResult> {
   if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'forbidden' };
-  const userId = ctx.actor.userId;
+  if (userId !== ctx.actor.userId && !may(deps.roles, ctx, 'pauseOthers')) return { kind: 'forbidden' };
   if (paused && paused !== 'until_resumed') {
     const problem = await untilProblem(deps, userId, paused);
     if (problem) return { kind: 'invalid', field: 'until', message: problem };
   }
   const { paused: _was, ...rest } = deps.program.person(userId) ?? {};
-  return write(deps, userId, { ...rest, ...(paused ? { paused } : {}) });
+  return write(deps, userId, { ...rest, ...(paused ? { paused } : {}) }, ctx.actor.userId);
+}
+
+/** Everyone in a pool now (a user group's members as Slack says): whom a command's plain `@name` may mean. */
+async function poolMembers(deps: MyDaysDeps): Promise<string[]> {
+  const all = new Set<string>();
+  for (const [id, pool] of Object.entries(deps.program.book()?.pools ?? {})) {
+    const members = pool.kind === 'users' ? pool.users : await deps.members(id).catch(() => []);
+    for (const m of members) all.add(m);
+  }
+  return [...all];
+}
+
+/**
+ * The person a word of `/handoff pause|resume <person>` names: a mention, member ID or email, or a plain `@name` of
+ * someone in a pool; one of ours (not a bot, nor of another organization), or why not.
+ */
+async function personToPause(
+  deps: MyDaysDeps,
+  ctx: RequestContext,
+  word: string,
+): Promise<{ userId: string } | { problem: string }> {
+  const named = await personNamed(
+    {
+      lookupUser: (id) => deps.directory.lookupUser(id),
+      lookupByEmail: deps.directory.lookupByEmail
+        ? (email) => deps.directory.lookupByEmail?.(email) ?? Promise.resolve(undefined)
+        : undefined,
+      candidates: () => poolMembers(deps),
+    },
+    word,
+  );
+  if ('problem' in named) return named;
+  const problem = holderProblem(named.user, `<@${named.user.id}>`, ctx.internalTeamIds);
+  return problem ? { problem } : { userId: named.user.id };
 }
 
 /**
  * Each person's own days (issue 53): their working week and hours, whose public holidays count for them, and a pause
- * from their pools (`/handoff pause`, the App Home's "Your days"). A person edits only their own: the key is always
- * the actor's user id. A pause, or its end, is told to the managers of their pools by DM, through the outbox.
+ * from their pools (`/handoff pause`, the App Home's "Your days"). A person edits only their own: the key is the
+ * actor's user id, save that an admin may pause or resume someone else (`/handoff pause @person`, `pauseOthers`). A pause, or its end, is told to the managers of their pools by DM, through the outbox.
  */
 export function createMyDays(deps: MyDaysDeps) {
   return {
     ownDays: (userId: string) => ownDaysOf(deps, userId),
-    pause: (ctx: RequestContext, paused: Pause | undefined) => pause(deps, ctx, paused),
+    /** Pauses or resumes the actor, or (`userId`) someone an admin named. */
+    pause: (ctx: RequestContext, paused: Pause | undefined, userId?: string) =>
+      pause(deps, ctx, paused, userId),
+    /** Who `/handoff pause <person>` names. */
+    personToPause: (ctx: RequestContext, word: string) => personToPause(deps, ctx, word),
     save: (ctx: RequestContext, form: MyDaysForm) => save(deps, ctx, form),
     /** The person's own part as stored (the form's values), if any. */
     current: (userId: string): PersonBody | undefined => deps.program.person(userId),

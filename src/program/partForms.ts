@@ -1,5 +1,5 @@
 import { SINGLE } from './kinds.js';
-import { keptWeights, readWeights } from './poolWeights.js';
+import { keptWeights, readWeights, type WeightRow } from './poolWeights.js';
 import type { ProgramEdit } from './program.js';
 import type { ProgramState } from './state.js';
 
@@ -22,8 +22,8 @@ export interface PoolForm {
   /** The managers' user group: an id, `null` for none, undefined when not in the form (kept as it is). */
   managersGroup?: string | null;
   remove: boolean;
-  /** The weights as typed, a line per member (undefined: no such input, kept as they are). */
-  weights?: string | undefined;
+  /** The weight rows as chosen, a person and a number each (undefined: no such inputs, kept as they are). */
+  weights?: WeightRow[] | undefined;
   /** How the pool shares its handoffs: plain turns, or fair per week or month (undefined: kept as it is). */
   sharing?: 'plain' | 'week' | 'month' | undefined;
 }
@@ -75,7 +75,7 @@ export function poolChecks(state: ProgramState, form: PoolForm): Problems {
   if (!form.remove && form.members?.length === 0) problems.members = 'A pool has at least one member.';
   const weights =
     form.remove || form.weights === undefined ? undefined : readWeights(form.weights, form.members);
-  if (weights && !weights.ok) problems.weights = weights.problem;
+  if (weights && !weights.ok) Object.assign(problems, weights.problems);
   return problems;
 }
 
@@ -85,7 +85,7 @@ const POOL_INPUTS = [
   ['.cap', 'cap'],
   ['.managersGroup', 'managersGroup'],
   ['.managers', 'managers'],
-  ['.weights', 'weights'],
+  ['.weights', 'weightValue:0'],
   ['.fairness', 'fairness'],
   ['.name', 'name'],
 ] as const;

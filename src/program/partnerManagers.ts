@@ -6,7 +6,7 @@ import { isInternalActor } from '../domain/actor.js';
 import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
 import { PARTNER_NOTIFY, type PartnerBody, type PartnerContact, type PartnerNotify } from './kinds.js';
-import { holderProblem } from './people.js';
+import { holderProblem, PERSON_NAMES, personNamed } from './people.js';
 import type { Program } from './program.js';
 
 /**
@@ -94,9 +94,6 @@ export const partnerBody = (
         ...(contacts.length > 0 ? { contacts: [...contacts] } : {}),
       };
 
-const NAMES =
-  'Name each person by their Slack member ID (their profile → ⋮ → Copy member ID, like U012ABCDEF) or their email.';
-
 /** The people typed: `<@U…>` (or `<@U…|name>`), member IDs, emails; `none` for nobody. */
 async function peopleOf(
   deps: PartnerManagersDeps,
@@ -105,32 +102,14 @@ async function peopleOf(
 ): Promise<{ ids: string[] } | { problem: string }> {
   const words = typed.split(/[\s,]+/).filter(Boolean);
   if (words.length === 1 && words[0]?.toLowerCase() === 'none') return { ids: [] };
-  if (words.length === 0) return { problem: `Name the partner managers. ${NAMES}` };
+  if (words.length === 0) return { problem: `Name the partner managers. ${PERSON_NAMES}` };
   const ids: string[] = [];
   for (const word of words) {
-    const id =
-      /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$/.exec(word)?.[1] ??
-      (/^[UW][A-Z0-9]{2,}$/.test(word) ? word : undefined);
-    let user: DirectoryUser | undefined;
-    try {
-      user = id
-        ? await deps.lookupUser(id)
-        : word.includes('@') && !word.startsWith('@') && deps.lookupByEmail
-          ? await deps.lookupByEmail(word)
-          : undefined;
-    } catch {
-      return { problem: 'I could not check these people with Slack just now. Try again.' };
-    }
-    const who = id ?? word;
-    if (!id && !user)
-      return {
-        problem: word.startsWith('@')
-          ? `I cannot tell who “${word}” is: Slack sends a name typed in a command as plain text. ${NAMES}`
-          : `I cannot tell who “${word}” is. ${NAMES}`,
-      };
-    const problem = holderProblem(user, who, ctx.internalTeamIds);
-    if (problem || !user) return { problem: problem ?? `I could not find ${who} in Slack.` };
-    if (!ids.includes(user.id)) ids.push(user.id);
+    const named = await personNamed(deps, word);
+    if ('problem' in named) return named;
+    const problem = holderProblem(named.user, `<@${named.user.id}>`, ctx.internalTeamIds);
+    if (problem) return { problem };
+    if (!ids.includes(named.user.id)) ids.push(named.user.id);
   }
   if (ids.length > 20) return { problem: 'A partner has at most 20 partner managers.' };
   return { ids };

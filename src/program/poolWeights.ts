@@ -1,36 +1,52 @@
 import { WEIGHT_MAX } from '../domain/policyFilePools.js';
 
 /**
- * The pool editor's weights (issue 53 item 5): a line per member, their Slack id (or a mention as the editor shows
- * it, `<@U012ABCDEF>`) and a number. Read into the pool's `weights`, or the first line's problem in words.
+ * The pool editor's weights (issue 53 item 5; issue 77 item 12): a row per weighted member, a person picker and a
+ * number. Read into the pool's `weights`, or each row's problem on its own input.
  */
 
-const said = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+/** One row as the editor sent it: the person chosen (null: none) and the number (null: empty). */
+export interface WeightRow {
+  user: string | null;
+  weight: number | null;
+}
 
-const LINE = /^<?@?([UW][A-Z0-9]{2,30})(?:\|[^>]*)?>?[\s:=×*]*(\S+)$/;
+/** Which input of a row a problem is on: its person, or its number. */
+export type WeightInput = `weightUser:${number}` | `weightValue:${number}`;
 
-export type WeightsRead = { ok: true; weights: Record<string, number> } | { ok: false; problem: string };
+export type WeightsRead =
+  | { ok: true; weights: Record<string, number> }
+  | { ok: false; problems: Partial<Record<WeightInput, string>> };
 
-/** Reads the weights text; `members`: the pool's listed members (undefined: a user group, any id is taken). */
-export function readWeights(text: string, members: readonly string[] | undefined): WeightsRead {
+/**
+ * Reads the rows; `members`: the pool's listed members (undefined: a user group, anyone chosen is taken; who they are
+ * is the editor's people check). A row with no number drops that person's weight (they take 1); a row with neither
+ * is nothing. Problems name no one: each is said on the row's own input.
+ */
+export function readWeights(rows: readonly WeightRow[], members: readonly string[] | undefined): WeightsRead {
   const weights: Record<string, number> = {};
-  const lines = text.split('\n').map((l) => l.trim());
-  for (const [i, line] of lines.entries()) {
-    if (line === '') continue;
-    const where = lines.filter((l) => l !== '').length > 1 ? `Line ${i + 1}: ` : '';
-    const problem = (text: string) => ({ ok: false as const, problem: said(`${where}${text}`) });
-    const m = LINE.exec(line);
-    if (!m) return problem("write a member's Slack id and a number, like U012ABCDEF 2.");
-    const user = m[1] as string;
-    const weight = Number(m[2]);
-    if (!Number.isInteger(weight) || weight < 0 || weight > WEIGHT_MAX)
-      return problem(`a weight is a whole number from 0 to ${WEIGHT_MAX}.`);
-    if (members && !members.includes(user))
-      return problem(`${user} is not a member of the pool: add them to Members, or take the line out.`);
-    if (user in weights) return problem(`${user} is named twice.`);
-    weights[user] = weight;
+  const problems: Partial<Record<WeightInput, string>> = {};
+  for (const [i, row] of rows.entries()) {
+    if (row.user === null) {
+      if (row.weight !== null) problems[`weightUser:${i}`] = 'Choose the member this weight is for.';
+      continue;
+    }
+    if (members && !members.includes(row.user)) {
+      problems[`weightUser:${i}`] = 'Not a member of the pool: add them to Members, or choose another.';
+      continue;
+    }
+    if (row.user in weights || rows.slice(0, i).some((r) => r.user === row.user)) {
+      problems[`weightUser:${i}`] = 'Chosen in another row already.';
+      continue;
+    }
+    if (row.weight === null) continue;
+    if (!Number.isInteger(row.weight) || row.weight < 0 || row.weight > WEIGHT_MAX) {
+      problems[`weightValue:${i}`] = `A weight is a whole number from 0 to ${WEIGHT_MAX}.`;
+      continue;
+    }
+    weights[row.user] = row.weight;
   }
-  return { ok: true, weights };
+  return Object.keys(problems).length > 0 ? { ok: false, problems } : { ok: true, weights };
 }
 
 /** The weights a pool keeps: those not 1 (1 is everyone's weight unless said). */

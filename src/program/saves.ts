@@ -1,4 +1,4 @@
-import { levelBlockId, managerBlockId, PROGRAM_BLOCK_ID } from '../blocks/ids.js';
+import { levelBlockId, managerBlockId, PROGRAM_BLOCK_ID, weightBlockId } from '../blocks/ids.js';
 import type { RequestContext } from '../core/requestContext.js';
 import { findPartner } from '../db/repositories/partners.js';
 import { may } from '../domain/permissions.js';
@@ -49,7 +49,6 @@ const BLOCK_OF: Record<string, string> = {
   name: PROGRAM_BLOCK_ID.name,
   members: PROGRAM_BLOCK_ID.members,
   cap: PROGRAM_BLOCK_ID.cap,
-  weights: PROGRAM_BLOCK_ID.weights,
   fairness: PROGRAM_BLOCK_ID.fairness,
   managers: PROGRAM_BLOCK_ID.managers,
   managersGroup: PROGRAM_BLOCK_ID.managersGroup,
@@ -65,11 +64,16 @@ const BLOCK_OF: Record<string, string> = {
   manager: managerBlockId(0, 'manager'),
 };
 
+/** The block of a form's input by its name; a pool's weight rows are `weightUser:<row>` and `weightValue:<row>`. */
+function blockOf(input: string): string {
+  const row = /^weight(User|Value):(\d+)$/.exec(input);
+  if (row) return weightBlockId(Number(row[2]), row[1] === 'User' ? 'user' : 'value');
+  return BLOCK_OF[input] ?? PROGRAM_BLOCK_ID.name;
+}
+
 const blocksOf = (problems: Problems): Record<string, string> =>
   Object.fromEntries(
-    Object.entries(problems).flatMap(([input, message]) =>
-      message ? [[BLOCK_OF[input] ?? PROGRAM_BLOCK_ID.name, message]] : [],
-    ),
+    Object.entries(problems).flatMap(([input, message]) => (message ? [[blockOf(input), message]] : [])),
   );
 
 function policyBlock(place: FormPlace, form: PolicyForm): string {
@@ -206,10 +210,17 @@ function chosenPeople(deps: ProgramAdminDeps, saved: PartForm): Record<string, s
     (chosen ?? []).filter((id) => !(had ?? []).includes(id));
   switch (saved.part) {
     case 'pool': {
-      const stored = state.bookJson.pools[saved.key] as { users?: string[]; managers?: string[] } | undefined;
+      const stored = state.bookJson.pools[saved.key] as
+        | { users?: string[]; managers?: string[]; weights?: Record<string, number> }
+        | undefined;
+      // A weight row's person (a user-group pool's: anyone may be chosen), asked about on its own row.
+      const weighted = (saved.form.remove ? [] : (saved.form.weights ?? [])).flatMap((row, i) =>
+        row.user ? [[weightBlockId(i, 'user'), added([row.user], Object.keys(stored?.weights ?? {}))]] : [],
+      );
       return {
         [PROGRAM_BLOCK_ID.members]: added(saved.form.remove ? [] : saved.form.members, stored?.users),
         [PROGRAM_BLOCK_ID.managers]: added(saved.form.managers, stored?.managers),
+        ...Object.fromEntries(weighted),
       };
     }
     case 'roles':

@@ -1408,6 +1408,11 @@ const COMMANDS: readonly CommandRow[] = [
           // The matrix runs on an OAuth install, where a workspace connects its own CRM.
           expect(text.includes('/handoff crm')).toBe(role.admin);
           expect(text.includes('*For admins:*')).toBe(role.admin);
+          // Admins are pointed to where the program is edited (issue 77 item 12), and to pausing someone.
+          expect(text.includes('*App Home → The program*')).toBe(role.admin);
+          expect(text.includes('/handoff pause @person')).toBe(role.admin);
+          expect(text.includes('/handoff follow <#> @person')).toBe(role.admin);
+          expect(text.includes('/handoff follow <#>`')).toBe(true);
           expect(text.includes('and the trust metrics')).toBe(role.revops || role.admin);
         },
       };
@@ -1455,6 +1460,50 @@ const COMMANDS: readonly CommandRow[] = [
             await replyAt(h, reply),
           );
           expect((await personEntries(h, user.id)).at(-1)?.body ?? null).toBeNull();
+        },
+      };
+    },
+  },
+  {
+    // Issue 77 item 12: an admin names someone else (Sam) to follow a handoff; Sam is told.
+    name: '/handoff follow <#> @person',
+    allowed: COMMAND_ALLOWED.admin,
+    permission: 'followersFor',
+    forbidden: commandReply.forbidden('followersFor'),
+    async prepare(h, pool) {
+      const handoff = await pool.get('sent', people.author.id);
+      return {
+        text: `follow ${handoff.id} <@${people.otherAe.id}|sam> decisions`,
+        async effect(reply) {
+          expect(await replyAt(h, reply)).toBe(
+            followReplies.named(handoff.id, people.otherAe.id, 'decisions'),
+          );
+          const rows = await h.database.db
+            .select()
+            .from(h.tables.handoffFollowers)
+            .where(eq(h.tables.handoffFollowers.handoffId, handoff.id));
+          expect(rows.map((r) => [r.userId, r.notify])).toContainEqual([people.otherAe.id, 'decisions']);
+        },
+      };
+    },
+  },
+  {
+    // Issue 77 item 12: an admin pauses someone else (Sam, in no pool here: noted all the same, Sam told).
+    name: '/handoff pause @person',
+    allowed: COMMAND_ALLOWED.admin,
+    permission: 'pauseOthers',
+    forbidden: commandReply.forbidden('pauseOthers'),
+    async prepare(h) {
+      return {
+        text: `pause <@${people.otherAe.id}|sam> until 2099-12-18`,
+        async effect(reply, _seen, user) {
+          expect(await replyAt(h, reply)).toBe(
+            myDaysReplies.pausedOther(people.otherAe.id, '2099-12-18', [], false),
+          );
+          expect((await personEntries(h, people.otherAe.id)).at(-1)).toMatchObject({
+            actor: user.id,
+            body: { paused: '2099-12-18' },
+          });
         },
       };
     },

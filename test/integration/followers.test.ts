@@ -319,6 +319,65 @@ describe('following a handoff (issue 53 item 6)', () => {
   });
 });
 
+describe('followers named for someone else (issue 77 item 12)', () => {
+  it('an admin names Sam to follow a handoff: Sam is told and hears its decisions; only admins name others', async () => {
+    // Olu (the handoff's owner) is an admin here.
+    const h = await start({ ...ENV, ADMIN_USER_IDS: people.owner.id });
+    const olu: User = { id: people.owner.id, team_id: TEAM };
+    const { handoff } = await sendHandoff(h);
+    // The author and RevOps may follow it themselves, not name someone else: refused before anyone is looked up.
+    expect(await slash(h, pat, `follow ${handoff.id} <@${sam.id}|sam>`)).toBe(
+      commandReply.forbidden('followersFor'),
+    );
+    expect(await slash(h, mo, `follow ${handoff.id} ${sam.id}`)).toBe(commandReply.forbidden('followersFor'));
+    expect(await followRows(h, handoff.id)).toEqual([]);
+    // Nobody of another organization follows.
+    expect(await slash(h, olu, `follow ${handoff.id} <@${dana.id}|dana>`)).toBe(
+      `<@${dana.id}> is not in our workspace: choose people of our own workspaces. Nothing was changed.`,
+    );
+
+    expect(await slash(h, olu, `follow ${handoff.id} <@${sam.id}|sam> decisions`)).toBe(
+      followReplies.named(handoff.id, sam.id, 'decisions'),
+    );
+    expect((await followRows(h, handoff.id)).map((r) => [r.userId, r.notify])).toEqual([
+      [sam.id, 'decisions'],
+    ]);
+    const told = await waitFor(
+      () => dmOf(h, sam.id).find((m) => shown(m).includes('made you a follower')),
+      8000,
+      'Sam told',
+    );
+    expect(told.text).toBe(
+      `Handoff #${handoff.id} · ${handoff.accountName} (${handoff.partnerOrg}): you follow it now`,
+    );
+    expect(shown(told)).toContain(
+      `:eyes: <@${olu.id}> made you a follower of #${handoff.id} *${handoff.accountName}* (via ${handoff.partnerOrg}): you hear of its decisions only in your DMs. \`/handoff unfollow ${handoff.id}\` stops it.`,
+    );
+
+    await accept(h, handoff.id);
+    await waitFor(() => watcherDms(h, sam.id, handoff.id).length === 1, 8000, "the follower's DM");
+
+    // Sam may not view the handoff, yet stops following it himself.
+    expect(await slash(h, sam, `unfollow ${handoff.id}`)).toBe(followReplies.done(handoff.id, null));
+    expect(await followRows(h, handoff.id)).toEqual([]);
+    // Someone who neither follows it nor may view it is told it was not found.
+    expect(await slash(h, sam, `follow ${handoff.id}`)).toBe(commandReply.notFound(handoff.id));
+    // Anyone who may view it follows it themselves by the command too.
+    expect(await slash(h, mo, `follow ${handoff.id}`)).toBe(followReplies.done(handoff.id, 'all'));
+    expect((await followRows(h, handoff.id)).map((r) => [r.userId, r.notify])).toEqual([[mo.id, 'all']]);
+    // The admin takes someone off: they are told.
+    expect(await slash(h, olu, `unfollow ${handoff.id} ${mo.id}`)).toBe(
+      followReplies.unnamed(handoff.id, mo.id),
+    );
+    expect(await followRows(h, handoff.id)).toEqual([]);
+    await waitFor(
+      () => dmOf(h, mo.id).some((m) => shown(m).includes(`took you off the followers of #${handoff.id} `)),
+      8000,
+      'Mo told',
+    );
+  });
+});
+
 describe('partner managers (issue 53 item 6)', () => {
   it('RevOps names them; a manager gets the decline; they choose what they hear; the partner sees none of it', async () => {
     const h = await start(ENV);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandReply } from '../../src/blocks/commandReplies.js';
 import { ACTION_ID, CALLBACK_ID, MY_DAYS_BLOCK_ID, MY_DAYS_RESUME_OPTION } from '../../src/blocks/ids.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
@@ -40,6 +41,7 @@ type User = { id: string; team_id: string };
 const jordan: User = { id: people.ae.id, team_id: TEAM };
 const sam: User = { id: people.otherAe.id, team_id: TEAM };
 const partner: User = { id: people.partner.id, team_id: PARTNER_TEAM };
+const pat: User = { id: people.author.id, team_id: TEAM };
 
 /** The "Your days" section of a Home. */
 const daysOf = (blocks: readonly Block[]) =>
@@ -155,7 +157,8 @@ describe('your days: the App Home, the form, pause and resume', () => {
     dir = mkdtempSync(join(tmpdir(), 'own-days-'));
     const file = join(dir, 'policies.json');
     writeFileSync(file, JSON.stringify(POLICY));
-    h = await startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file } });
+    // Pat is an admin: they pause and resume someone else (issue 77 item 12).
+    h = await startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file, ADMIN_USER_IDS: pat.id } });
   });
   afterAll(async () => {
     await h.stop();
@@ -323,6 +326,71 @@ describe('your days: the App Home, the form, pause and resume', () => {
     );
     // The last pick was Mo: Sam is next.
     expect((await reassigned(h, 'Contoso Resumed')).aeUserId).toBe(people.otherAe.id);
+  });
+
+  it('an admin pauses Sam until a day and resumes him: the same pause, Sam and the manager told; nobody else may', async () => {
+    const entries = (await personEntries(h, people.otherAe.id)).length;
+    // Someone with no role may pause only themselves: refused before anyone is looked up.
+    expect(await slash(h, jordan, `pause <@${sam.id}|sam> until 2026-12-18`)).toBe(
+      commandReply.forbidden('pauseOthers'),
+    );
+    expect(await slash(h, jordan, `resume ${sam.id}`)).toBe(commandReply.forbidden('pauseOthers'));
+    // Slack sends a typed @name as text: it is read among the pools' members.
+    const reply = await slash(h, pat, 'pause @sam until 2026-12-18');
+    expect(reply).toBe(
+      `:pause_button: <@${sam.id}> is out of *EMEA backup* until *Fri 18 Dec*, the last day: round robin passes them over. They and their pools' managers have been told; \`/handoff resume <@${sam.id}>\` puts them back.`,
+    );
+    expect(await personEntries(h, people.otherAe.id)).toHaveLength(entries + 1);
+    expect((await personEntries(h, people.otherAe.id)).at(-1)).toMatchObject({
+      actor: pat.id,
+      body: { paused: '2026-12-18' },
+    });
+    const toldSam = await waitFor(
+      () => dmOf(h, sam.id).find((m) => m.text?.includes('took you out')),
+      8000,
+      'Sam told',
+    );
+    expect(toldSam.text).toBe(
+      `:pause_button: <@${pat.id}> took you out of your pools (*EMEA backup*) until *Fri 18 Dec* (the last day): round robin passes you over. \`/handoff resume\` puts you back.`,
+    );
+    await waitFor(
+      () =>
+        dmOf(h, people.owner.id).some(
+          (m) =>
+            m.text ===
+            `:pause_button: <@${sam.id}> is out of the *EMEA backup* pool until *Fri 18 Dec* (the last day) (paused by <@${pat.id}>): round robin passes them over until then. Nothing to do.`,
+        ),
+      8000,
+      'the pool manager told',
+    );
+    expect(await homeText(h, sam.id)).toContain('You are out of your pools until *Fri 18 Dec*');
+
+    // Nobody of another organization, nor anyone unknown, is paused.
+    expect(await slash(h, pat, `pause <@${partner.id}|dana>`)).toBe(
+      `<@${partner.id}> is not in our workspace: choose people of our own workspaces. Nothing was changed.`,
+    );
+    expect(await slash(h, pat, 'pause @nobody')).toContain(
+      'Slack sends a name typed in a command as plain text',
+    );
+
+    expect(await slash(h, pat, `resume <@${sam.id}|sam>`)).toBe(
+      `:white_check_mark: <@${sam.id}> is no longer paused: back in *EMEA backup*. They and their pools' managers have been told.`,
+    );
+    expect((await personEntries(h, people.otherAe.id)).at(-1)).toMatchObject({ actor: pat.id, body: null });
+    await waitFor(
+      () => dmOf(h, sam.id).some((m) => m.text?.includes('put you back in your pools (*EMEA backup*)')),
+      8000,
+      'Sam told of the resume',
+    );
+    expect(await slash(h, pat, `resume ${sam.id}`)).toBe(`<@${sam.id}> was not paused. Nothing was changed.`);
+
+    // Jordan is in no pool: only Jordan is told, and the answer says no more.
+    expect(await slash(h, pat, `pause ${jordan.id}`)).toBe(
+      `:pause_button: <@${jordan.id}> is out of any pool they join until resumed: round robin passes them over. They have been told; \`/handoff resume <@${jordan.id}>\` puts them back.`,
+    );
+    expect(await slash(h, pat, `resume ${jordan.id}`)).toBe(
+      `:white_check_mark: <@${jordan.id}> is no longer paused. They have been told.`,
+    );
   });
 
   it('pausing when in no pool says so and still records it; a past day or junk is refused', async () => {

@@ -3,11 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_ID, PROGRAM_BLOCK_ID as B, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
+import {
+  ACTION_ID,
+  PROGRAM_BLOCK_ID as B,
+  PACKET_POOL_BLOCK_ID,
+  weightBlockId as W,
+} from '../../src/blocks/ids.js';
 import { account } from '../support/crmFlow.js';
 import type { FakeSlack } from '../support/fakeSlack.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { QUIET } from '../support/ownerFlow.js';
+import { ephemeralAt, QUIET } from '../support/ownerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 import {
@@ -25,7 +30,7 @@ import {
 
 /**
  * Issue 53 item 5, "pools fair and visible", through the real receiver: an admin gives a pool's member a weight of 2
- * and makes the pool fair per week in its editor (bad weights refused inline); the pool's page shows "×2" and the
+ * and makes the pool fair per week in its editor (a person picker and a number per row; bad rows refused inline); the pool's page shows "×2" and the
  * sharing; handoffs sent to the pool then go to the member furthest behind their weighted share, and the pool's
  * round-robin lines say why.
  *
@@ -104,36 +109,72 @@ async function sendToPool(name: string) {
 }
 
 describe('a fair pool with weights', () => {
-  it('an admin sets a weight and a period in the pool editor; bad weights are refused on their input', async () => {
+  it('an admin sets a weight and a period in the pool editor; bad weights are refused on their row', async () => {
     const page = await openPools();
     const editor = await pushEditor(page);
     const inputs = editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
-    expect(inputs).toEqual(expect.arrayContaining([B.weights, B.fairness]));
-    // Plain turns until said otherwise; no weight listed (everyone 1).
+    // A person picker and a number per row (issue 77 item 12): no Slack id to type.
+    expect(inputs).toEqual(
+      expect.arrayContaining([W(0, 'user'), W(0, 'value'), W(2, 'user'), W(2, 'value'), B.fairness]),
+    );
+    expect(inputs).not.toContain(W(3, 'user'));
+    expect(editor.blocks.find((b) => b.block_id === W(0, 'user'))?.element?.type).toBe('users_select');
+    expect(editor.blocks.find((b) => b.block_id === W(0, 'value'))?.element).toMatchObject({
+      type: 'number_input',
+      is_decimal_allowed: false,
+      min_value: '0',
+      max_value: '10',
+    });
+    // Plain turns until said otherwise; no weight chosen (everyone 1), and no ids to copy.
     const fairness = editor.blocks.find((b) => b.block_id === B.fairness);
     expect(fairness?.element?.initial_option?.value).toBe('plain');
-    expect(editor.blocks.find((b) => b.block_id === B.weights)?.element?.initial_value).toBeUndefined();
-    // Their ids to copy, under the weights.
-    expect(viewText(editor)).toContain(`\`${SAM}\``);
+    expect(editor.blocks.find((b) => b.block_id === W(0, 'user'))?.element?.initial_user).toBeUndefined();
+    expect(viewText(editor)).not.toContain(`\`${SAM}\``);
 
     const entries = (await programLog(h)).length;
-    expect(await save(editor, { [B.weights]: 'Sam 2' })).toEqual({
+    expect(await save(editor, { [W(0, 'value')]: '2' })).toEqual({
       response_action: 'errors',
-      errors: { [B.weights]: "Write a member's Slack id and a number, like U012ABCDEF 2." },
+      errors: { [W(0, 'user')]: 'Choose the member this weight is for.' },
     });
-    expect(await save(editor, { [B.weights]: `<@${SAM}> 2\n${MO} 11` })).toEqual({
+    expect(
+      await save(editor, {
+        [W(0, 'user')]: SAM,
+        [W(0, 'value')]: '2',
+        [W(1, 'user')]: MO,
+        [W(1, 'value')]: '11',
+      }),
+    ).toEqual({
       response_action: 'errors',
-      errors: { [B.weights]: 'Line 2: a weight is a whole number from 0 to 10.' },
+      errors: { [W(1, 'value')]: 'A weight is a whole number from 0 to 10.' },
     });
-    expect(await save(editor, { [B.weights]: `${people.ae.id} 2` })).toEqual({
+    expect(
+      await save(editor, {
+        [W(0, 'user')]: SAM,
+        [W(0, 'value')]: '2',
+        [W(1, 'user')]: SAM,
+        [W(1, 'value')]: '3',
+      }),
+    ).toEqual({
+      response_action: 'errors',
+      errors: { [W(1, 'user')]: 'Chosen in another row already.' },
+    });
+    expect(await save(editor, { [W(0, 'user')]: people.ae.id, [W(0, 'value')]: '2' })).toEqual({
+      response_action: 'errors',
+      errors: { [W(0, 'user')]: 'Not a member of the pool: add them to Members, or choose another.' },
+    });
+    // The picker lists the partner's people too: refused on the row by a plain name, never `<@U…>` markup.
+    expect(await save(editor, { [W(0, 'user')]: people.partner.id, [W(0, 'value')]: '2' })).toEqual({
       response_action: 'errors',
       errors: {
-        [B.weights]: `${people.ae.id} is not a member of the pool: add them to Members, or take the line out.`,
+        [W(0, 'user')]:
+          `${people.partner.real_name} is not in our workspace: choose people of our own workspaces.`,
       },
     });
     expect(await programLog(h)).toHaveLength(entries);
 
-    expect(await save(editor, { [B.weights]: `<@${SAM}> 2`, [B.fairness]: 'week' })).toEqual({});
+    expect(await save(editor, { [W(0, 'user')]: SAM, [W(0, 'value')]: '2', [B.fairness]: 'week' })).toEqual(
+      {},
+    );
     expect((await programLog(h)).at(-1)).toMatchObject({
       kind: 'pool',
       key: 'backup',
@@ -145,12 +186,14 @@ describe('a fair pool with weights', () => {
       fairness: { period: 'week' },
     });
 
-    // The page shows the weight and the sharing; the editor opens with them.
+    // The page shows the weight and the sharing; the editor opens with them, and two empty rows.
     const shown = await openPools();
     expect(viewText(shown)).toContain(`Members: <@${SAM}> ×2, <@${MO}>`);
     expect(viewText(shown)).toContain('Shared fairly per week, by weight and days available');
     const again = await pushEditor(shown);
-    expect(again.blocks.find((b) => b.block_id === B.weights)?.element?.initial_value).toBe(`<@${SAM}> 2`);
+    expect(again.blocks.find((b) => b.block_id === W(0, 'user'))?.element?.initial_user).toBe(SAM);
+    expect(again.blocks.find((b) => b.block_id === W(0, 'value'))?.element?.initial_value).toBe('2');
+    expect(again.blocks.find((b) => b.block_id === W(1, 'user'))?.element?.initial_user).toBeUndefined();
     expect(again.blocks.find((b) => b.block_id === B.fairness)?.element?.initial_option?.value).toBe('week');
   });
 
@@ -184,7 +227,7 @@ describe('a fair pool with weights', () => {
 
   it('a member of weight 0 stays in the pool but takes no handoff while another can', async () => {
     const editor = await pushEditor(await openPools());
-    expect(await save(editor, { [B.weights]: `${SAM} 0` })).toEqual({});
+    expect(await save(editor, { [W(0, 'value')]: '0' })).toEqual({});
     expect(h.app.program.book()?.pools.backup).toMatchObject({ users: [SAM, MO], weights: { [SAM]: 0 } });
     expect((await sendToPool('Fair Account Six')).ae).toBe(MO);
     expect((await sendToPool('Fair Account Seven')).ae).toBe(MO);
@@ -193,12 +236,36 @@ describe('a fair pool with weights', () => {
 
   it('with plain turns, a member of weight 2 takes two handoffs in a row on their turn', async () => {
     const editor = await pushEditor(await openPools());
-    expect(await save(editor, { [B.weights]: `${MO} 2`, [B.fairness]: 'plain' })).toEqual({});
+    // Sam's number emptied drops his weight; Mo chosen on the next row.
+    expect(
+      await save(editor, {
+        [W(0, 'value')]: null,
+        [W(1, 'user')]: MO,
+        [W(1, 'value')]: '2',
+        [B.fairness]: 'plain',
+      }),
+    ).toEqual({});
+    expect(h.app.program.book()?.pools.backup).toMatchObject({ weights: { [MO]: 2 } });
     expect(h.app.program.book()?.pools.backup).not.toHaveProperty('fairness');
     // Mo had the last two (Sam was at weight 0): Mo's turn ends, Sam's (weight 1) comes, then Mo twice.
     const picks = [];
     for (const n of ['Eight', 'Nine', 'Ten', 'Eleven']) picks.push(await sendToPool(`Turn Account ${n}`));
     expect(picks.map((p) => p.ae)).toEqual([SAM, MO, MO, SAM]);
     expect(picks[2]?.detail).toMatchObject({ poolWhy: 'turn 2 of 2 in a row (weight 2)' });
+  });
+
+  it('an admin pauses a member of a pool with no managers: the answer says only the member was told', async () => {
+    const typed = async (text: string) => {
+      const url = slack.responseUrl();
+      const response = await h.command({ text, user_id: ADMIN.id, user_name: 'olu', response_url: url });
+      expect(response.status).toBe(200);
+      return ephemeralAt(h, url);
+    };
+    expect(await typed(`pause <@${SAM}|sam> until 2099-12-18`)).toBe(
+      `:pause_button: <@${SAM}> is out of *Backup AEs* until *Fri 18 Dec*, the last day: round robin passes them over. They have been told; \`/handoff resume <@${SAM}>\` puts them back.`,
+    );
+    expect(await typed(`resume ${SAM}`)).toBe(
+      `:white_check_mark: <@${SAM}> is no longer paused: back in *Backup AEs*. They have been told.`,
+    );
   });
 });

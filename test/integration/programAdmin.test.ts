@@ -8,6 +8,7 @@ import {
   CALLBACK_ID,
   levelBlockId,
   managerBlockId,
+  weightBlockId,
 } from '../../src/blocks/ids.js';
 import { ensurePartner } from '../../src/db/repositories/partners.js';
 import type { HandoffRow } from '../../src/db/schema.js';
@@ -509,7 +510,13 @@ describe('who may edit what', () => {
     const editor = await pushEditor(POOL_MANAGER, page, 'pool:emea-backup');
     const inputs = editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
     // A pool's manager sets its weights and how it shares its handoffs too (issue 53 item 5).
-    expect(inputs).toEqual([B.name, B.members, B.cap, B.weights, B.fairness]);
+    expect(inputs).toEqual([
+      B.name,
+      B.members,
+      B.cap,
+      ...[0, 1, 2].flatMap((row) => [weightBlockId(row, 'user'), weightBlockId(row, 'value')]),
+      B.fairness,
+    ]);
     // Their form, with the managers and the removal an admin's form has added to it: neither is taken.
     const values = {
       ...stateOf(editor, { [B.members]: [people.ae.id], [B.cap]: '2' }),

@@ -35,7 +35,8 @@ const REVOPS = internalUser(people.member);
 const JORDAN = internalUser(people.ae);
 const SAM = internalUser(people.otherAe);
 const DANA = people.partner.id;
-const OUTSIDE = `<@${DANA}> is not in our workspace: choose people of our own workspaces.`;
+// An inline error is plain text: the person is named by their name, never by `<@U…>` markup Slack would show raw.
+const OUTSIDE = `${people.partner.real_name} is not in our workspace: choose people of our own workspaces.`;
 
 let h: Harness;
 let meridian: number;
@@ -152,7 +153,7 @@ describe('the Partners page', () => {
       REVOPS,
       editor,
       { [B.managers]: [people.bot.id] },
-      { [B.managers]: `<@${people.bot.id}> is a bot or an app: choose a person.` },
+      { [B.managers]: `${people.bot.real_name} is a bot or an app: choose a person.` },
     );
     // What nobody hears is not chosen for nobody.
     await refused(

@@ -4,6 +4,7 @@ import { may, PERMISSIONS, type ProgramRoles } from '../../domain/permissions.js
 import type { Subcommand } from './call.js';
 import { crmCommand } from './crm.js';
 import { eraseCommand } from './erase.js';
+import { followCommand, unfollowCommand } from './follow.js';
 import { partnersCommand } from './partners.js';
 import { pauseCommand, resumeCommand } from './pause.js';
 import { askCommand, coverCommand, editCommand, listCommand, viewCommand } from './personal.js';
@@ -15,6 +16,18 @@ import { classifyCommand, exportCommand, outboxCommand, resellerCommand, stepsCo
  * (domain/permissions.ts) that decides who is offered it.
  */
 export const SUBCOMMANDS: readonly Subcommand[] = [
+  {
+    name: 'help',
+    // First, so an admin's part of the help starts with where the program itself is edited: the App Home's section
+    // (issue 77 item 12).
+    help: [
+      {
+        text: '*App Home → The program*: pools (members, weights, caps, managers), escalation policies, partners and their managers, closures and holidays, roles and managers, settings; in force at once, each edit kept in its history.',
+        permission: 'program',
+      },
+    ],
+    run: (c) => c.help(),
+  },
   {
     name: 'list',
     help: [
@@ -40,6 +53,32 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     usageNote: '(the number is in `/handoff list`).',
     help: [],
     run: editCommand,
+  },
+  {
+    name: 'follow',
+    numbered: true,
+    usage: '/handoff follow <#>',
+    usageNote:
+      '(or `/handoff follow <#> decisions`: decisions only). An admin names someone: `/handoff follow <#> @person`.',
+    help: [
+      {
+        text: "*`/handoff follow <#>`* (or *`follow <#> decisions`*): hear of a handoff's decisions and outcomes in your DMs, as its view's Follow; *`/handoff unfollow <#>`* stops it.",
+      },
+      {
+        text: "*`/handoff follow <#> @person`* (or *`… decisions`*): name someone, such as a manager, to follow a handoff (they are told); *`/handoff unfollow <#> @person`* takes them off. A partner's standing followers are its partner managers (*`/handoff partners managers`*).",
+        permission: 'followersFor',
+      },
+    ],
+    run: followCommand,
+  },
+  // Unfollow is told in the lines of `follow`.
+  {
+    name: 'unfollow',
+    numbered: true,
+    usage: '/handoff unfollow <#>',
+    usageNote: '(an admin: `/handoff unfollow <#> @person`).',
+    help: [],
+    run: unfollowCommand,
   },
   {
     name: 'reseller',
@@ -74,16 +113,27 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   {
     name: 'pause',
     usage: '/handoff pause until 2026-12-03',
-    usageNote: '(the last day, in your calendar), or `/handoff pause` alone: until you resume.',
+    usageNote:
+      '(the last day, in your calendar), or `/handoff pause` alone: until you resume. An admin names someone first: `/handoff pause @person until 2026-12-18`.',
     help: [
       {
         text: "*`/handoff pause`* (or *`pause until 2026-12-03`*): out of your pools' round robin, your pools' managers told; *`/handoff resume`* puts you back. Your working days and public holidays: *Edit my days* in the App Home.",
+      },
+      {
+        text: "*`/handoff pause @person until 2026-12-18`*: take someone out of their pools' round robin (they and their pools' managers are told); *`/handoff resume @person`* puts them back. Name them by @name (someone in a pool), member ID or email.",
+        permission: 'pauseOthers',
       },
     ],
     run: pauseCommand,
   },
   // Resume is told in the line of `pause`.
-  { name: 'resume', usage: '/handoff resume', help: [], run: resumeCommand },
+  {
+    name: 'resume',
+    usage: '/handoff resume',
+    usageNote: '(an admin: `/handoff resume @person`).',
+    help: [],
+    run: resumeCommand,
+  },
   {
     name: 'classify',
     usage: '/handoff classify <handoff #> sourced|influenced <why>',
@@ -175,7 +225,6 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     ],
     run: crmCommand,
   },
-  { name: 'help', help: [], run: (c) => c.help() },
 ];
 
 /** The row for the word typed after `/handoff` (lower-cased), by name or alias. */

@@ -1,5 +1,12 @@
 import type { ViewStateValue } from '@slack/bolt';
-import { ACTION_ID, levelBlockId, managerBlockId, PROGRAM_BLOCK_ID } from '../../blocks/ids.js';
+import {
+  ACTION_ID,
+  levelBlockId,
+  managerBlockId,
+  PROGRAM_BLOCK_ID,
+  WEIGHT_ROWS_MAX,
+  weightBlockId,
+} from '../../blocks/ids.js';
 import { LEVEL_ROWS_MAX, REMOVE_LEVEL } from '../../blocks/policyEditor.js';
 import { NO_USERGROUP } from '../../blocks/programEditors.js';
 import type { RawLevel } from '../../domain/policyWords.js';
@@ -7,6 +14,7 @@ import { PARTNER_NOTIFY, type PartnerNotify } from '../../program/kinds.js';
 import type { CalendarForm, ManagersForm, PoolForm, RolesForm } from '../../program/partForms.js';
 import type { PartnerForm } from '../../program/partnerForm.js';
 import type { PolicyForm } from '../../program/policyForm.js';
+import type { WeightRow } from '../../program/poolWeights.js';
 import { tickedValues } from './packetForm.js';
 
 /**
@@ -62,6 +70,19 @@ export function readPolicyForm(values: Values, key: string): PolicyForm {
   };
 }
 
+/** The pool editor's weight rows, as many as it shows: the person chosen and the number given (null: none). */
+function weightRows(values: Values): WeightRow[] {
+  const rows: WeightRow[] = [];
+  for (let i = 0; i < WEIGHT_ROWS_MAX && values[weightBlockId(i, 'user')]; i++) {
+    const weight = text(values, weightBlockId(i, 'value'));
+    rows.push({
+      user: user(values, weightBlockId(i, 'user')) ?? null,
+      weight: weight === '' ? null : Number(weight),
+    });
+  }
+  return rows;
+}
+
 export function readPoolForm(values: Values, key: string, admin: boolean): PoolForm {
   const capText = text(values, PROGRAM_BLOCK_ID.cap);
   const cap = capText === '' ? undefined : Number(capText);
@@ -78,7 +99,7 @@ export function readPoolForm(values: Values, key: string, admin: boolean): PoolF
     ...(managersGroup !== undefined ? { managersGroup } : {}),
     remove: admin && pickedMany(values, PROGRAM_BLOCK_ID.remove).includes('remove'),
     // Absent inputs (an older editor still open) keep the pool's weights and sharing.
-    ...(values[PROGRAM_BLOCK_ID.weights] ? { weights: text(values, PROGRAM_BLOCK_ID.weights) } : {}),
+    ...(values[weightBlockId(0, 'user')] ? { weights: weightRows(values) } : {}),
     ...(sharing === 'plain' || sharing === 'week' || sharing === 'month' ? { sharing } : {}),
   };
 }

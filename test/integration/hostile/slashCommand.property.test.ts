@@ -82,6 +82,16 @@ const JUNK_SUBCOMMANDS = [
   'pause 2026-13-45',
   'pause until 2026-12-03 and more',
   'resume now',
+  // Issue 77 item 12: naming nobody, someone not ours, or no handoff; follow with words that are no choice.
+  'pause @nobody until 2026-12-18',
+  'pause <@U0PARTNER|dana>',
+  'resume <!channel>',
+  'follow',
+  'follow abc',
+  'follow 99999999',
+  'follow 1 <!channel>',
+  'follow 1 @nobody',
+  'unfollow 1 junk words',
 ];
 const ADMIN_SAFE = new Set<string>(JUNK_SUBCOMMANDS);
 const junkSubcommand = fc.oneof(

@@ -28,7 +28,7 @@ import {
 import { crmRefusedByRules } from '../../../src/blocks/crmRefused.js';
 import { declineModal } from '../../../src/blocks/declineModal.js';
 import { weeklyDigest } from '../../../src/blocks/digest.js';
-import { followBlocks, watcherNotice } from '../../../src/blocks/following.js';
+import { followBlocks, followNamedNotice, watcherNotice } from '../../../src/blocks/following.js';
 import {
   handoffButtons,
   handoffList,
@@ -43,7 +43,7 @@ import { ACTION_ID } from '../../../src/blocks/ids.js';
 import { moneyBlocks } from '../../../src/blocks/money.js';
 import { moreTimeMessage } from '../../../src/blocks/moreTime.js';
 import { unassignedMessage } from '../../../src/blocks/moveNotices.js';
-import { myDaysBlocks, myDaysModal, ownDaysNotice } from '../../../src/blocks/myDays.js';
+import { myDaysBlocks, myDaysModal, ownDaysNotice, ownPauseNotice } from '../../../src/blocks/myDays.js';
 import {
   decisionNotice,
   ownerAssigned,
@@ -622,6 +622,15 @@ const SAMPLES: Record<string, () => Sample[]> = {
     },
     { label: 'back', where: 'other', value: ownDaysNotice({ person: 'U0AE', pools: ['EMEA', 'US'] }) },
   ],
+  // Issue 77 item 12: to the person an admin paused or resumed.
+  'myDays:ownPauseNotice': () => [
+    {
+      label: 'paused',
+      where: 'other',
+      value: ownPauseNotice({ by: 'U0ADMIN', pools: ['EMEA'], paused: '2026-12-18' }),
+    },
+    { label: 'back', where: 'other', value: ownPauseNotice({ by: 'U0ADMIN', pools: [] }) },
+  ],
   // Issue 53: the program in Slack: the App Home's section, its pages and each part's editor.
   'programPages:programHomeBlocks': () => [
     { label: 'the program (admin)', where: 'view', value: { blocks: programHomeBlocks(PROGRAM) } },
@@ -877,6 +886,16 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'following:followBlocks': () =>
     ([null, 'all', 'decisions'] as const).map((following) =>
       about(open, `follow row (${following ?? 'not following'})`, 'view', followBlocks(open, following)),
+    ),
+  // Issue 77 item 12: to someone an admin named to follow a handoff, or took off.
+  'following:followNamedNotice': () =>
+    (['decisions', null] as const).map((following) =>
+      about(
+        accepted,
+        `named a follower (${following ?? 'taken off'})`,
+        'internal',
+        followNamedNotice({ by: 'U0ADMIN', handoff: accepted, following }),
+      ),
     ),
   'following:watcherNotice': () =>
     (Object.keys(FOLLOWER_NEWS) as LifecycleEvent[]).flatMap((event) =>
@@ -1228,7 +1247,7 @@ const NOT_BUILDERS = new Set([
   'scoreCheck:weightsWords',
   'scoreCheck:summaryLine',
   // A pool's weights and sharing in words: checked through the pool editor and the pools page.
-  'poolWeights:weightsText',
+  'poolWeights:weightRowCount',
   'poolWeights:weightedMember',
   'poolWeights:groupWeights',
   'poolWeights:sharingWords',

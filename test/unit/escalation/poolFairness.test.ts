@@ -111,34 +111,41 @@ describe('the adjustment after time off', () => {
   });
 });
 
-describe('the pool editor’s weights text', () => {
-  it('reads a line per member: an id or a mention, and a number', () => {
-    expect(readWeights('<@U0SAM> 2\nU0MO 0\n\n<@U0JO|jo>: 1', ['U0SAM', 'U0MO', 'U0JO'])).toEqual({
-      ok: true,
-      weights: { U0SAM: 2, U0MO: 0, U0JO: 1 },
-    });
-    expect(readWeights('', ['U0SAM'])).toEqual({ ok: true, weights: {} });
+describe('the pool editor’s weight rows', () => {
+  const row = (user: string | null, weight: number | null) => ({ user, weight });
+
+  it('reads a person and a number per row; a row with no number drops the weight, an empty row is nothing', () => {
+    expect(
+      readWeights(
+        [row('U0SAM', 2), row('U0MO', 0), row(null, null), row('U0JO', null)],
+        ['U0SAM', 'U0MO', 'U0JO'],
+      ),
+    ).toEqual({ ok: true, weights: { U0SAM: 2, U0MO: 0 } });
+    expect(readWeights([], ['U0SAM'])).toEqual({ ok: true, weights: {} });
   });
 
-  it('says what is wrong, and on which line', () => {
-    expect(readWeights('U0SAM 2\n@sam 3', ['U0SAM'])).toEqual({
+  it('says what is wrong on the row’s own input, naming nobody', () => {
+    expect(readWeights([row('U0SAM', 2), row(null, 3)], ['U0SAM'])).toEqual({
       ok: false,
-      problem: "Line 2: write a member's Slack id and a number, like U012ABCDEF 2.",
+      problems: { 'weightUser:1': 'Choose the member this weight is for.' },
     });
-    expect(readWeights('U0SAM 11', ['U0SAM'])).toEqual({
+    expect(readWeights([row('U0SAM', 11), row('U0SAM', 1.5)], ['U0SAM'])).toEqual({
       ok: false,
-      problem: 'A weight is a whole number from 0 to 10.',
+      problems: {
+        'weightValue:0': 'A weight is a whole number from 0 to 10.',
+        'weightUser:1': 'Chosen in another row already.',
+      },
     });
-    expect(readWeights('U0SAM 1.5', ['U0SAM'])).toMatchObject({ ok: false });
-    expect(readWeights('U0MO 2', ['U0SAM'])).toEqual({
+    expect(readWeights([row('U0SAM', 1.5)], ['U0SAM'])).toEqual({
       ok: false,
-      problem: 'U0MO is not a member of the pool: add them to Members, or take the line out.',
+      problems: { 'weightValue:0': 'A weight is a whole number from 0 to 10.' },
     });
-    expect(readWeights('U0SAM 2\nU0SAM 3', ['U0SAM'])).toMatchObject({
-      problem: 'Line 2: U0SAM is named twice.',
+    expect(readWeights([row('U0MO', 2)], ['U0SAM'])).toEqual({
+      ok: false,
+      problems: { 'weightUser:0': 'Not a member of the pool: add them to Members, or choose another.' },
     });
-    // A user-group pool: any id (its members are the group's).
-    expect(readWeights('U0MO 2', undefined)).toEqual({ ok: true, weights: { U0MO: 2 } });
+    // A user-group pool: anyone chosen (its members are the group's; who they are is the editor's people check).
+    expect(readWeights([row('U0MO', 2)], undefined)).toEqual({ ok: true, weights: { U0MO: 2 } });
   });
 });
 
