@@ -169,7 +169,8 @@ const PERSON = /^[UW][A-Z0-9]{2,}$/;
 
 /**
  * The messages of a change the app made on its own, each DM to a person marked to wait until they may be reached
- * (escalation/reach.ts, at delivery). A channel is no person: its posts go as they are, as does anything for the partner.
+ * (escalation/reach.ts, at delivery). A channel is no person: its posts go as they are, as does anything for the
+ * partner.
  */
 export function scheduledForReaders(messages: readonly OutboxMessage[]): OutboxMessage[] {
   return messages.map((m) =>

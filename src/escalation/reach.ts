@@ -4,14 +4,16 @@ import type { WindowPlanner } from '../core/responseWindow.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
 import { reachedPerson } from '../db/repositories/outboxRows.js';
 import { type AwayDays, awayByDays } from '../domain/absence.js';
+import { zoneFor } from '../domain/zones.js';
 import type { DeliveryVerdict } from '../outbox/types.js';
 
 /**
- * What the app sends a person on its own (issue 77 item 11; marked so by core/lifecycle.ts) reaches them only when they may be reached: inside their
- * business hours, on one of their working days (their own week; not a public holiday of theirs, not a company closure
- * day), and not on the days away they gave with their cover. Each reader's own calendar: an owner in New York reads a
- * notice about a Berlin AE's deal in New York's working hours. What someone does reaches the people it concerns at
- * once; what the sweep and the policies do waits in the outbox for its reader's next working morning.
+ * What the app sends a person on its own (issue 77 item 11; marked so by core/lifecycle.ts `scheduledForReaders`)
+ * reaches them only when they may be reached: inside their business hours, on one of their working days (their own
+ * week; not a public holiday of theirs, not a company closure day), and not on the days away they gave with their
+ * cover. Each reader's own calendar: an owner in New York reads a notice about a Berlin AE's deal in New York's
+ * working hours. What someone does reaches the people it concerns at once; what the sweep and the policies do waits in
+ * the outbox for its reader's next working morning.
  */
 
 export interface ReachDeps {
@@ -25,12 +27,13 @@ export interface ReachDeps {
 }
 
 /** When a person may be reached at or after `at`: the end of their days away, then their next business hours. */
-export async function reachableAt(deps: ReachDeps, userId: string, at: Date): Promise<Date> {
+async function reachableAt(deps: ReachDeps, userId: string, at: Date): Promise<Date> {
   const zone = await deps.directory
     .lookupUser(userId)
     .then((user) => user?.timeZone)
     .catch(() => undefined);
-  const timeZone = zone ?? deps.defaultTimeZone;
+  // A zone Slack names that this machine does not know counts as the default one, as no zone does.
+  const timeZone = zone && zoneFor(zone) !== zone ? zone : deps.defaultTimeZone;
   const away = awayByDays(await deps.awayDays?.(userId), timeZone, at);
   const from = away?.until && away.until.getTime() > at.getTime() ? away.until : at;
   return deps.windows.reachableAt(from, { id: userId, timeZone });

@@ -40,7 +40,7 @@ describe('nothing the app sends on its own reaches a person outside their workin
   it('a reminder due at midnight, when the AE’s status clears, waits for their next working morning, past a closure day', async () => {
     const h = await start({ ...QUIET, FIRST_STEP_BUSINESS_DAYS: '2', CLOSURE_DATES: CLOSED_MONDAY });
     const { handoff, dm } = await sendHandoff(h);
-    // Thursday 26 November, 10:00 Berlin: Jordan accepts with the step offered, two business days on (Monday is closed).
+    // Thursday 26 November, 10:00 Berlin: Jordan accepts with the step offered, two business days on (Monday closed).
     h.clock.set('2026-11-26T09:00:00Z');
     const modal = await openAcceptModal(h, {
       handoffId: handoff.id,

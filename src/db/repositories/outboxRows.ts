@@ -26,8 +26,9 @@ export type OutboxMessage =
       /** Not sent before this time (epoch ms): an outcome's undo window (repositories/outcomeHolds.ts). */
       holdUntil?: number;
       /**
-       * Sent by the app on its own (the sweep, a policy), to a person (`channel` is their user id): it waits for them to
-       * be reachable (core/reach.ts), in a conversation of its own (`reachKey`) so that it holds back nothing else.
+       * Sent by the app on its own (the sweep, a policy), to a person (`channel` is their user id): it waits until
+       * they may be reached (escalation/reach.ts), in a conversation of its own (`reachKey`) so that it holds back
+       * nothing else.
        */
       reach?: boolean;
     }

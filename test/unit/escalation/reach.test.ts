@@ -21,7 +21,11 @@ const windows = createWindowPlanner({
   },
   reminders: [],
 });
-const zones: Record<string, string> = { U0PAT: 'America/New_York', U0JORDAN: 'Europe/Berlin' };
+const zones: Record<string, string> = {
+  U0PAT: 'America/New_York',
+  U0JORDAN: 'Europe/Berlin',
+  U0MARS: 'Mars/Olympus',
+};
 
 function guardAt(now: string, awayDays: Record<string, AwayDays> = {}) {
   return reachGuard({
@@ -86,7 +90,8 @@ describe('the delivery guard for a person', () => {
     );
   });
 
-  it('counts someone Slack gives no zone for in the default zone', async () => {
+  it('counts someone Slack gives no zone for, or one this machine does not know, in the default zone', async () => {
     expect(await until(guardAt('2026-11-30T06:00:00Z'), 'reach:U0NOBODY')).toBe('2026-11-30T09:00:00.000Z');
+    expect(await until(guardAt('2026-11-30T06:00:00Z'), 'reach:U0MARS')).toBe('2026-11-30T09:00:00.000Z');
   });
 });
