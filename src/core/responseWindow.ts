@@ -132,12 +132,11 @@ function closedDay(opts: WindowPlannerOptions, date: string, whose: Whose): Clos
   for (let looked = 0; looked < 366 && !isBusinessDay(next, calendar); looked += 1)
     next = next.plus({ days: 1 });
   const nextDate = next.toISODate() ?? date;
-  const why = worksOn(calendar, day.weekday)
-    ? opts.calendar.isHoliday?.why?.(date, calendar.timeZone, calendar.person)
-    : undefined;
   if (!worksOn(calendar, day.weekday)) return { kind: 'off', next: nextDate };
-  if (why === undefined || why === COMPANY_CLOSURE) return { kind: 'closure', next: nextDate };
-  return { kind: 'holiday', name: why, next: nextDate };
+  const why = opts.calendar.isHoliday?.why?.(date, calendar.timeZone, calendar.person);
+  return why === undefined || why === COMPANY_CLOSURE
+    ? { kind: 'closure', next: nextDate }
+    : { kind: 'holiday', name: why, next: nextDate };
 }
 
 /** The deadline of a window starting at `startAt`, and the holidays or closure days that moved it. */

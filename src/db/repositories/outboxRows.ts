@@ -97,7 +97,8 @@ const ROWS: { [M in Method]: (message: MessageOf[M]) => RowFields } = {
   'chat.postMessage': (m) => {
     const audience = m.audience ?? 'internal';
     const shared = {
-      // The surface keeps the DM's own key: its later updates are not held back with the post.
+      // A message that waits for its reader is a conversation of its own; its surface (below) keeps the DM's key, so
+      // neither the DM's other messages nor the surface's later updates wait with it.
       channelKey: m.reach ? reachKey(m.channel) : m.channel,
       targetMessageKey: m.permalinkOf ?? null,
       threadOf: m.threadOf ?? null,
