@@ -84,6 +84,8 @@ export const INTEGRATION_ON_POSTGRES = [
   'hostile/slashCommand.property',
   'hostile/viewSubmissions.property',
   'absenceAndCover',
+  // Issue 77 item 11: scheduled messages held in the outbox for their reader's working hours.
+  'reachHours',
   'clockSteps',
   'crmCreatedDay',
   'crmHubspot',

@@ -39,6 +39,8 @@ const sandbox = await startSandbox({
   ...(start ? { startAt: start.toJSDate() } : {}),
   env: {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // As an install: what the app sends a person on its own waits for their working hours (true: at once).
+    SEND_OUTSIDE_WORKING_HOURS: process.env.SEND_OUTSIDE_WORKING_HOURS ?? 'false',
     // Public holidays: by default each person's own country's, from their time zone (the cast in New York: US
     // Thanksgiving; Sam in Berlin: German holidays). HOLIDAY_REGIONS=none (or a list such as US,DE-BY) to try others.
     ...(process.env.HOLIDAY_REGIONS !== undefined ? { HOLIDAY_REGIONS: process.env.HOLIDAY_REGIONS } : {}),

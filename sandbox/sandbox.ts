@@ -245,6 +245,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     PARTNER_HELP_CHANNEL_ID: sandboxChannels.internal.id,
     DEFAULT_TIMEZONE: 'America/New_York',
     OUTBOX_POLL_INTERVAL_MS: '200',
+    // A sandbox started by a test runs on real time, whatever the day and hour: what the app sends on its own goes at
+    // once there. `npm run sandbox` (main.ts) waits for each reader's working hours, as an install does.
+    SEND_OUTSIDE_WORKING_HOURS: 'true',
     SALESFORCE_LOGIN_URL: salesforce.loginUrl,
     SALESFORCE_CLIENT_ID: salesforce.clientId,
     SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,

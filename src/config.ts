@@ -112,6 +112,11 @@ export interface Config {
     retentionDays: number;
     /** How long a replica holds a conversation it delivers in before another may take it over (outbox/leases.ts). */
     leaseMs: number;
+    /**
+     * What the app sends a person on its own (reminders, notices) goes at once, whatever the hour; false (the
+     * default): it waits for its reader's working hours (escalation/reach.ts).
+     */
+    outsideWorkingHours: boolean;
   };
   shutdownTimeoutMs: number;
   /** The CRM loop: off unless a CRM's credentials are set. */
@@ -334,6 +339,7 @@ function outboxOf(e: Env): Config['outbox'] {
     uncertainWaitMs: e.OUTBOX_UNCERTAIN_WAIT_MS,
     retentionDays: e.OUTBOX_RETENTION_DAYS,
     leaseMs: e.OUTBOX_LEASE_MS,
+    outsideWorkingHours: e.SEND_OUTSIDE_WORKING_HOURS,
   };
 }
 

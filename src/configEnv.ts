@@ -225,6 +225,8 @@ export const envSchema = z.object({
   OUTBOX_UNCERTAIN_WAIT_MS: integer(30_000, 0, 600_000),
   OUTBOX_RETENTION_DAYS: integer(30, 1, 3650),
   OUTBOX_LEASE_MS: integer(60_000, 10_000, 600_000),
+  /** What the app sends a person on its own goes at once, not in their working hours (escalation/reach.ts). */
+  SEND_OUTSIDE_WORKING_HOURS: yesNo,
   SHUTDOWN_TIMEOUT_MS: integer(10_000, 100, 120_000),
   SALESFORCE_LOGIN_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://login.salesforce.com' })

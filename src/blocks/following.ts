@@ -5,7 +5,7 @@ import type { LifecycleEvent } from '../domain/lifecycle.js';
 import { historyWords } from './history.js';
 import { ACTION_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
-import { slackDate, userText } from './mrkdwn.js';
+import { mention, slackDate, userText } from './mrkdwn.js';
 import { button, context, handoffTitle, notifyText, section } from './parts.js';
 
 /**

@@ -106,6 +106,7 @@ function decisionServices(s: Shared, p: HandlerParts) {
     },
     businessHours: (from, to, ae) => s.windows.businessHoursBetween(from, to, ae),
     firstStepDue: (at, ae) => s.windows.businessDaysAfter(at, config.firstStepBusinessDays, ae),
+    closedDay: (date, ae) => s.windows.closedDay(date, ae),
     firstStepCheck: (due, ae, at) =>
       nextStepCheck(s.windows.stepSchedule(due, ae, s.policies.afterAccept(ae.policy)), at),
     lifecycle: s.lifecycle,

@@ -7,16 +7,18 @@ import { createCrmReadBack } from '../crm/readBack.js';
 import { crmRefusedNotifier } from '../crm/refused.js';
 import { isPostgres } from '../db/engine.js';
 import { latestEventId, queueMetricsHomes } from '../db/repositories/homeViews.js';
+import type { OutboxRow } from '../db/repositories/outbox.js';
 import { createAbsenceOf } from '../escalation/absence.js';
 import { resumeAtLimit } from '../escalation/asks.js';
 import { createStatusEvents, KnownStatuses, type StatusEvents } from '../escalation/awayCheck.js';
 import { createEscalations, type Escalations } from '../escalation/escalations.js';
 import { createFirstSteps, type FirstSteps } from '../escalation/firstSteps.js';
 import type { OwnerReminders } from '../escalation/ownerReminders.js';
+import { reachGuard } from '../escalation/reach.js';
 import { createSweeper, type Sweeper } from '../escalation/sweep.js';
 import { createHomeViews } from '../home/homeViews.js';
 import { createParked } from '../outbox/parked.js';
-import type { HomeRenderer } from '../outbox/types.js';
+import type { DeliveryVerdict, HomeRenderer } from '../outbox/types.js';
 import { OutboxWorker } from '../outbox/worker.js';
 import { createOutcomes, type Outcomes } from '../outcomes/outcomes.js';
 import { channelGuard } from '../partners/channelGuard.js';
@@ -50,7 +52,7 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
     onPartnerChannelBlocked: partnerChannelBlockedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite }),
     // A CRM write refused by the account's own rules is parked at once; its handoff's owner is told what to fix.
     onRefusedByRules: crmRefusedNotifier({ db, clock, onOutboxWrite: s.onOutboxWrite }),
-    guard: channelGuard({ db, internalChannels: s.internalChannels, access }),
+    guard: deliveryGuard(s, access),
     // Slack uninstalled the app or revoked its token (told to any process on the database, read at most every 2 s):
     // every message waits for a restart with a new token.
     paused: async () => (await s.clients.connection.revokedNow(2_000)) !== undefined,
@@ -63,6 +65,26 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
       ? { crm: createCrmDelivery({ db, crm: s.crm, logger: logger.child({ component: 'crm' }) }) }
       : {}),
   });
+}
+
+/**
+ * The last check before a delivery: may the conversation receive it (partners/channelGuard.ts), then, for what the app
+ * sends a person on its own, may that person be reached now (escalation/reach.ts).
+ */
+function deliveryGuard(s: Shared, access: ChannelAccess) {
+  const channel = channelGuard({ db: s.db, internalChannels: s.internalChannels, access });
+  const reach = reachGuard({
+    clock: s.clock,
+    directory: s.directory,
+    windows: s.windows,
+    awayDays: (userId) => s.covers.awayDays(userId),
+    defaultTimeZone: s.config.calendar.defaultTimeZone,
+  });
+  return async (row: OutboxRow): Promise<DeliveryVerdict> => {
+    const verdict = await channel(row);
+    if (verdict.kind !== 'send' || s.config.outbox.outsideWorkingHours) return verdict;
+    return (await reach(row)) ?? verdict;
+  };
 }
 
 /** The response window and what follows a decision: expiries, escalations, stall nudges. */
@@ -167,7 +189,7 @@ function ownerReminders(s: Shared, directory: Pick<Directory, 'lookupUser'>): Ow
       return { id: userId, timeZone: zone ?? config.calendar.defaultTimeZone };
     },
     nextMorning: (after, whose) => s.windows.nextMorning(after, whose),
-    workingFrom: (at, whose) => s.windows.workingFrom(at, whose),
+    reachableAt: (at, whose) => s.windows.reachableAt(at, whose),
     managerDays: () => config.unassignedManagerDays,
   };
 }
@@ -186,6 +208,7 @@ function firstStepServices(
     lifecycle: s.lifecycle,
     schedule: (due, ae) => s.windows.stepSchedule(due, ae, s.policies.afterAccept(ae.policy)),
     today: (at, ae) => s.windows.todayOf(at, ae.timeZone),
+    closedDay: (date, ae) => s.windows.closedDay(date, ae),
     nextBusinessDay: (at, ae) => s.windows.todayOf(s.windows.businessDaysAfter(at, 1, ae), ae.timeZone),
     absenceOf: createAbsenceOf({ clock, directory, away: config.escalationPolicies.away, covers: s.covers }),
     adminUserIds: config.adminUserIds,

@@ -18,7 +18,12 @@ import { isoDateIn } from '../domain/businessDays.js';
 import type { HandoffCrmLink } from '../domain/crmLink.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
 import { type PolicyRef, policyRefOf } from '../domain/escalation.js';
-import { checkFirstStep, type FirstStep, type FirstStepField } from '../domain/firstStep.js';
+import {
+  type ClosedStepDay,
+  checkFirstStep,
+  type FirstStep,
+  type FirstStepField,
+} from '../domain/firstStep.js';
 import { check, type StepCheck } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import { heldBackNotice } from './heldBack.js';
@@ -46,6 +51,8 @@ export interface HandoffServiceDeps {
   businessHours: (from: Date, to: Date, ae: { id: string; timeZone: string }) => number;
   /** The first step's default date (FIRST_STEP_BUSINESS_DAYS business days from now, in the AE's calendar). */
   firstStepDue: (at: Date, ae: { id: string; timeZone: string }) => Date;
+  /** Why a date is no working day of the AE's (a step is not dated on one), with their next; undefined: it is one. */
+  closedDay: (date: string, ae: { id: string; timeZone: string }) => ClosedStepDay | undefined;
   /** The first check of a step due on `due` still ahead of `at`, in the AE's calendar (issue 51 item 2). */
   firstStepCheck: (
     due: string,
@@ -191,7 +198,9 @@ async function decide(
   }
   // The first step, checked in the AE's calendar (today there is the earliest date).
   const stepChecked = stepInput
-    ? checkFirstStep(stepInput, isoDateIn(deps.clock.now(), checked.subject.aeTimeZone))
+    ? checkFirstStep(stepInput, isoDateIn(deps.clock.now(), checked.subject.aeTimeZone), (date) =>
+        deps.closedDay(date, { id: checked.subject.aeUserId, timeZone: checked.subject.aeTimeZone }),
+      )
     : undefined;
   if (stepChecked && !stepChecked.ok) return { kind: 'invalid_step', errors: stepChecked.errors };
   const firstStep = stepChecked?.step;

@@ -98,6 +98,8 @@ export async function applyTransition<R = undefined>(
     ...(spec.holdUntil === undefined ? {} : { holdUntil: spec.holdUntil }),
   };
   for (const hear of hearers) owed.push(...(await hear(tx, heard)));
+  // What the app did on its own (the sweep, a policy) reaches each person it tells in their working hours.
+  if (spec.actor === null) owed.splice(0, owed.length, ...scheduledForReaders(owed));
   if (owed.length === 0 && !t.visible) return { handoff: after, recorded };
   // One row for all of it, expanded by the worker (db/repositories/changes.ts): what the change makes untrue (a
   // queued reminder or nudge asking for something no longer needed) cancelled, the new messages, an update of every
@@ -162,3 +164,18 @@ export function createLifecycle(deps: { db: Db; onOutboxWrite: () => void; heare
 }
 
 export type Lifecycle = ReturnType<typeof createLifecycle>;
+
+const PERSON = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * The messages of a change the app made on its own, each DM to a person marked to wait until they may be reached
+ * (escalation/reach.ts, at delivery). A channel is no person: its posts go as they are, as does anything for the
+ * partner.
+ */
+export function scheduledForReaders(messages: readonly OutboxMessage[]): OutboxMessage[] {
+  return messages.map((m) =>
+    m.method === 'chat.postMessage' && PERSON.test(m.channel) && (m.audience ?? 'internal') === 'internal'
+      ? { ...m, reach: true }
+      : m,
+  );
+}

@@ -4,15 +4,23 @@ import {
   businessHoursBetween,
   businessTimeAfter,
   closedWeekdaysBetween,
+  isBusinessDay,
   isoDateIn,
+  reachableAt,
   responseDueAt,
-  windowStart,
+  worksOn,
 } from '../domain/businessDays.js';
 import { type Policy, planEscalation, type Step } from '../domain/escalation.js';
-import { type AfterAccept, type StepSchedule, stepSchedule } from '../domain/firstStep.js';
-import type { HolidayCalendar } from '../domain/holidays.js';
+import {
+  type AfterAccept,
+  type ClosedStepDay,
+  type StepSchedule,
+  stepSchedule,
+} from '../domain/firstStep.js';
+import { COMPANY_CLOSURE, type HolidayCalendar } from '../domain/holidays.js';
 import { type ReminderPoint, reminderTimes } from '../domain/reminders.js';
 import type { DeadlinePreview } from '../domain/review.js';
+import { zoneFor } from '../domain/zones.js';
 
 export interface WindowPlan {
   windowStartedAt: Date;
@@ -72,18 +80,19 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
       const tomorrow = DateTime.fromJSDate(after, { zone: calendar.timeZone })
         .plus({ days: 1 })
         .startOf('day');
-      return windowStart(tomorrow.toJSDate(), calendar).toJSDate();
+      return reachableAt(tomorrow.toJSDate(), calendar);
     },
     /** A first step's checks (issue 51) under a policy's ladder, in the AE's calendar: domain/firstStep.ts. */
     stepSchedule(due: string, whose: Whose, ladder: AfterAccept): StepSchedule {
       return stepSchedule(due, calendarOf(opts, whose), ladder);
     },
-    /**
-     * A person's next working moment from `at`, in their calendar: `at` itself within their working hours on a working
-     * day, else their next working morning (their nights, days off and holidays skipped).
-     */
-    workingFrom(at: Date, whose: Whose): Date {
-      return windowStart(at, calendarOf(opts, whose)).toJSDate();
+    /** Why a date (YYYY-MM-DD) is no working day for a person, and their next one; undefined when it is one. */
+    closedDay(date: string, whose: Whose): ClosedStepDay | undefined {
+      return closedDay(opts, date, whose);
+    },
+    /** The next moment at or after `at` inside a person's business hours on one of their business days. */
+    reachableAt(at: Date, whose: Whose): Date {
+      return reachableAt(at, calendarOf(opts, whose));
     },
     /** Business hours between two moments in the AE's calendar (time to decision). */
     businessHoursBetween(from: Date, to: Date, whose: Whose): number {
@@ -120,6 +129,25 @@ function calendarOf(opts: WindowPlannerOptions, whose: Whose): BusinessCalendar 
     ...(own?.workingDays ? { workingDays: own.workingDays } : {}),
     ...(own?.hours ? { dayStart: own.hours.start, dayEnd: own.hours.end } : {}),
   };
+}
+
+/**
+ * Why `date` is no working day in a person's calendar (their first step may not be dated on it), and the next day that
+ * is: a company closure day, a public holiday of theirs (by its name), or a day outside their own week.
+ */
+function closedDay(opts: WindowPlannerOptions, date: string, whose: Whose): ClosedStepDay | undefined {
+  const calendar = calendarOf(opts, whose);
+  const day = DateTime.fromISO(date, { zone: zoneFor(calendar.timeZone) });
+  if (!day.isValid || isBusinessDay(day, calendar)) return undefined;
+  let next = day.plus({ days: 1 });
+  for (let looked = 0; looked < 366 && !isBusinessDay(next, calendar); looked += 1)
+    next = next.plus({ days: 1 });
+  const nextDate = next.toISODate() ?? date;
+  if (!worksOn(calendar, day.weekday)) return { kind: 'off', next: nextDate };
+  const why = opts.calendar.isHoliday?.why?.(date, calendar.timeZone, calendar.person);
+  return why === undefined || why === COMPANY_CLOSURE
+    ? { kind: 'closure', next: nextDate }
+    : { kind: 'holiday', name: why, next: nextDate };
 }
 
 /** The deadline of a window starting at `startAt`, and the holidays or closure days that moved it. */

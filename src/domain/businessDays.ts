@@ -97,6 +97,18 @@ export function windowStart(sentAt: Date, calendar: BusinessCalendar): DateTime 
 }
 
 /**
+ * The next moment at or after `at` that a person may be reached (issue 77 item 11): `at` itself inside business hours
+ * on one of their business days, otherwise the opening of their next one. Their calendar's zone, working days, hours,
+ * public holidays and company closure days all count. Every message the app sends on its own (not in answer to
+ * someone) waits for it, in its reader's own calendar (escalation/reach.ts).
+ */
+export function reachableAt(at: Date, calendar: BusinessCalendar): Date {
+  const zone = zoneFor(calendar.timeZone);
+  if (typeof zone === 'string') throw new RangeError(`not a time zone: ${calendar.timeZone}`);
+  return new Date(startOf(at, zone, calendar).ms);
+}
+
+/**
  * The window's start as epoch milliseconds and its local day (days since 1970-01-01), from the days' remembered
  * business hours (`hoursOn`): what a walk of luxon DateTimes gave, without building one per day.
  */

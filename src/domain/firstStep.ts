@@ -54,12 +54,33 @@ export type FirstStepCheck =
   | { ok: false; errors: Partial<Record<FirstStepField, string>> };
 
 /**
+ * Why a date is no working day for the AE (planned in their calendar, core/responseWindow.ts `closedDay`): a company
+ * closure day, a public holiday of theirs, or a day outside their own week; with their next working day.
+ */
+export type ClosedStepDay =
+  | { kind: 'closure' | 'off'; next: string }
+  | { kind: 'holiday'; name: string; next: string };
+
+/** The modal's inline error for a step dated on a day the AE does not work. */
+export function closedStepDayProblem(due: string, closed: ClosedStepDay): string {
+  const why =
+    closed.kind === 'closure'
+      ? 'a company closure day'
+      : closed.kind === 'holiday'
+        ? `a public holiday for you (${closed.name})`
+        : 'not one of your working days';
+  return `${stepDate(due)} is ${why}: pick a day you work, like ${stepDate(closed.next)}.`;
+}
+
+/**
  * Checks the modal's three inputs. `today`: the AE's date now (YYYY-MM-DD, their calendar): the step may be today, not
- * before, and at most FIRST_STEP_MAX_DAYS_AHEAD days after.
+ * before, and at most FIRST_STEP_MAX_DAYS_AHEAD days after. `closedOn`: why a date is no working day of the AE's (a
+ * company closure day, a holiday of theirs, a day outside their week): the step is not dated on one.
  */
 export function checkFirstStep(
   input: { text: string; due: string | null | undefined; estimatedValue: string | null | undefined },
   today: string,
+  closedOn?: (date: string) => ClosedStepDay | undefined,
 ): FirstStepCheck {
   const errors: Partial<Record<FirstStepField, string>> = {};
   const text = input.text.replace(/\s+/g, ' ').trim();
@@ -71,6 +92,10 @@ export function checkFirstStep(
   else if (due < today) errors.due = 'Pick today or a later date.';
   else if (dueDay.diff(DateTime.fromISO(today, { zone: 'UTC' }), 'days').days > FIRST_STEP_MAX_DAYS_AHEAD)
     errors.due = `Pick a date within ${FIRST_STEP_MAX_DAYS_AHEAD} days: a first step further out leaves the deal idle.`;
+  else {
+    const closed = closedOn?.(due);
+    if (closed) errors.due = closedStepDayProblem(due, closed);
+  }
   const rawValue = (input.estimatedValue ?? '').trim();
   const value = rawValue === '' ? null : Number(rawValue);
   if (value !== null && (!Number.isInteger(value) || value < 0 || value > ESTIMATED_VALUE_MAX))
@@ -125,13 +150,17 @@ export type StepSchedule = Partial<Record<StepCheck, Date>>;
 
 /**
  * A step's checks under `ladder`: a reminder on the morning (business hours' start) of the Nth business day before
- * its date; the check-in on its date, an hour before business hours end; the owner told, and the take-back, so many
- * business days after the check-in's time. Holidays and closure days of the AE's calendar are skipped.
+ * its date; the check-in on its date, an hour before business hours end (a date that became a closure day or holiday
+ * of the AE's after it was given: on their next working day); the owner told, and the take-back, so many business
+ * days after the check-in's time. Holidays and closure days of the AE's calendar are skipped.
  */
 export function stepSchedule(due: string, calendar: BusinessCalendar, ladder: AfterAccept): StepSchedule {
   const day = DateTime.fromISO(due, { zone: calendar.timeZone });
   if (!day.isValid) throw new RangeError(`not a step date in ${calendar.timeZone}: ${due}`);
-  const checkIn = clockOf(day, calendar.dayEnd).minus({ hours: 1 });
+  let checkDay = day;
+  for (let looked = 0; looked < 366 && !isBusinessDay(checkDay, calendar); looked += 1)
+    checkDay = checkDay.plus({ days: 1 });
+  const checkIn = clockOf(checkDay, calendar.dayEnd).minus({ hours: 1 });
   const schedule: StepSchedule = {};
   const reminder = ladder.reminder;
   if (reminder) {

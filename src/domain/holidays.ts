@@ -106,6 +106,9 @@ export function countryOfZone(timeZone: string): string | undefined {
   return getCountryForTimezone(timeZone)?.id ?? undefined;
 }
 
+/** What `why` says of a company closure day. */
+export const COMPANY_CLOSURE = 'a company closure day';
+
 /** A closed day and why: the public holiday's name (in English) and its region, or a company closure. */
 export interface ClosedDay {
   date: string;
@@ -203,7 +206,7 @@ export function holidayCalendar(
       return name ? [`${name} (${region})`] : [];
     });
     if (names.length > 0) return names.join(', ');
-    return closures.has(isoDate) ? 'a company closure day' : undefined;
+    return closures.has(isoDate) ? COMPANY_CLOSURE : undefined;
   }
 
   return Object.assign(isHoliday, { why, regionsFor, chosenFor, regions });

@@ -15,7 +15,7 @@ export interface CoverReturnDeps {
   clock: Clock;
   logger: Logger;
   directory: Directory;
-  windows: Pick<WindowPlanner, 'workingFrom'>;
+  windows: Pick<WindowPlanner, 'reachableAt'>;
   covers?: Pick<Covers, 'activeFor'> | undefined;
   /** Wakes the outbox for what was queued. */
   onOutboxWrite?: () => void;
@@ -45,7 +45,7 @@ export function createCoverReturns(deps: CoverReturnDeps) {
     const person = await deps.directory.lookupUser(ae);
     if (!person || person.deleted) return false;
     if (await deps.covers?.activeFor(ae, person.timeZone)) return false;
-    if (deps.windows.workingFrom(now, { id: ae, timeZone: person.timeZone }).getTime() > now.getTime())
+    if (deps.windows.reachableAt(now, { id: ae, timeZone: person.timeZone }).getTime() > now.getTime())
       return false;
     const told = await db.transaction(async (tx) => {
       const deals: CoveredDeal[] = [];

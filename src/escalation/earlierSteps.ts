@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import { findAcceptedWithoutStep } from '../db/repositories/dueTimes.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import { type PolicyRef, policyRefOf } from '../domain/escalation.js';
-import type { StepSchedule } from '../domain/firstStep.js';
+import type { ClosedStepDay, StepSchedule } from '../domain/firstStep.js';
 import { checkFirstStep, nextStepCheck } from '../domain/firstStep.js';
 import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +26,8 @@ export interface EarlierStepDeps {
   lifecycle: Lifecycle;
   schedule: (due: string, ae: { id: string; timeZone: string; policy: PolicyRef }) => StepSchedule;
   today: (at: Date, ae: { id: string; timeZone: string }) => string;
+  /** Why a date is no working day of the AE's (a step is not dated on one), with their next; undefined: it is one. */
+  closedDay: (date: string, ae: { id: string; timeZone: string }) => ClosedStepDay | undefined;
 }
 
 /** A step named, or why not: a field's problem (shown inline), or the deal moved on meanwhile. */
@@ -87,6 +89,7 @@ export async function nameStep(
   const checked = checkFirstStep(
     { text: req.text ?? '', due: req.due, estimatedValue: '' },
     deps.today(at, ae),
+    (date) => deps.closedDay(date, ae),
   );
   if (!checked.ok) {
     const field = checked.errors.text ? 'text' : 'due';

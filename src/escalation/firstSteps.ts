@@ -10,6 +10,7 @@ import type { OutboxMessage } from '../db/repositories/outbox.js';
 import { isInternalActor } from '../domain/actor.js';
 import { type PolicyRef, policyRefOf } from '../domain/escalation.js';
 import {
+  type ClosedStepDay,
   checkAfter,
   checkFirstStep,
   lastStepCheck,
@@ -40,6 +41,8 @@ export interface FirstStepDeps {
   /** The AE's today (YYYY-MM-DD) in their calendar, and the first business day after it (New date's suggestion). */
   today: (at: Date, ae: { id: string; timeZone: string }) => string;
   nextBusinessDay: (at: Date, ae: { id: string; timeZone: string }) => string;
+  /** Why a date is no working day of the AE's (a step is not dated on one), with their next; undefined: it is one. */
+  closedDay: (date: string, ae: { id: string; timeZone: string }) => ClosedStepDay | undefined;
   /** Whether an AE is away now: their reminder and check-in wait until they are back. */
   absenceOf?: AbsenceOf;
   adminUserIds: readonly string[];
@@ -204,6 +207,7 @@ async function newDate(
   const stepChecked = checkFirstStep(
     { text: before.firstStep ?? '', due: req.due, estimatedValue: '' },
     deps.today(at, aeOf(before)),
+    (date) => deps.closedDay(date, aeOf(before)),
   );
   if (!stepChecked.ok) return { kind: 'invalid', message: stepChecked.errors.due ?? 'Pick a date.' };
   const due = stepChecked.step.due;

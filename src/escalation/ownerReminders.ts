@@ -14,7 +14,7 @@ export interface OwnerReminders {
   /** Their first working morning on a day after `after`'s. */
   nextMorning: (after: Date, whose: { id: string; timeZone: string }) => Date;
   /** The first moment at or after `at` within their working hours. */
-  workingFrom: (at: Date, whose: { id: string; timeZone: string }) => Date;
+  reachableAt: (at: Date, whose: { id: string; timeZone: string }) => Date;
   /** UNASSIGNED_MANAGER_DAYS: business days after which their manager is told (0: never). */
   managerDays: () => number;
 }
@@ -44,7 +44,7 @@ export async function remindOwner(deps: OwnerReminderDeps, handoff: HandoffRow, 
   const expect = { statuses: TRANSITIONS.remind_owner.from, cycle: handoff.cycle, nextReminderAt: due };
   // Never outside their working hours: one missed (the app was down) comes at their next working time, not at night.
   const planned = due.getTime() === since.getTime() ? owners.nextMorning(since, whose) : due;
-  const at = owners.workingFrom(planned > now ? planned : now, whose);
+  const at = owners.reachableAt(planned > now ? planned : now, whose);
   if (at > now) {
     await deps.db.transaction((tx) =>
       updateIfUnchanged(tx, handoff.id, expect, { nextReminderAt: at, updatedAt: now }),

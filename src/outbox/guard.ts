@@ -30,6 +30,23 @@ export async function cleared(deps: GuardDeps, row: OutboxRow): Promise<boolean>
     );
     return false;
   }
+  // A post that may have gone out already is not held back: its delivery looks for it first, and posts at most once.
+  if (verdict.kind === 'wait' && !row.uncertainSince) {
+    pacing.forget(row.id);
+    const now = clock.now();
+    const waits = await db.transaction((tx) =>
+      markRetry(tx, row, {
+        now,
+        nextAttemptAt: verdict.until,
+        error: verdict.reason,
+        unlessWoken: true,
+        counted: false,
+      }),
+    );
+    if (waits > 0)
+      logger.debug({ outboxId: row.id, handoffId: row.handoffId, until: verdict.until }, verdict.reason);
+    return false;
+  }
   if (verdict.kind === 'hold') {
     const wait = backoffMs(row.attempts, 'access');
     const now = clock.now();

@@ -15,6 +15,8 @@ export type DeliveryVerdict =
   | { kind: 'send' }
   /** `reason`: kept as the row's last error; `log`: what the hold is and what ends it, for the operator. */
   | { kind: 'hold'; reason: string; log: string }
+  /** Not yet: due again at `until` (its reader may not be reached before, core/reach.ts); not a failed attempt. */
+  | { kind: 'wait'; until: Date; reason: string }
   | { kind: 'drop'; reason: string };
 
 /** Where a post landed in Slack. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { heldBackNotice } from '../core/heldBack.js';
+import { scheduledForReaders } from '../core/lifecycle.js';
 import { messageKey } from '../core/notifications.js';
 import type { Surfaces } from '../core/surfaces.js';
 import type { Db } from '../db/client.js';
@@ -41,7 +42,8 @@ export function createPartnerText(deps: {
       if (!(await findPostedMessage(db, messageKey.partnerParent(h)))) continue;
       const messages = await heldBackNotice(db, h, now);
       if (messages.length === 0) continue;
-      await db.transaction((tx) => enqueue(tx, messages, now));
+      // Asked by the app on its own: the author reads it in their working hours.
+      await db.transaction((tx) => enqueue(tx, scheduledForReaders(messages), now));
       asked += messages.length;
     }
     return asked;

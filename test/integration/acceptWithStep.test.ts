@@ -126,6 +126,31 @@ describe('accept with a commitment', () => {
     expect(again.errors?.[ACCEPT_BLOCK_ID.step]).toMatch(/already accepted/);
   });
 
+  it('refuses a step dated on a day the AE does not work, saying why and naming the next day they do', async () => {
+    // Tuesday 1 December is a company closure day; Jordan is in Berlin (Germany's public holidays count for them).
+    const h = await start({ CLOSURE_DATES: '2026-12-01' });
+    const { handoff, dm } = await sendHandoff(h);
+    const modal = await openAcceptModal(h, {
+      handoffId: handoff.id,
+      channelId: dm.channel,
+      messageTs: dm.ts,
+    });
+    const dueError = async (due: string) =>
+      (await submitAccept(h, modal, { typed: { due } })).errors?.[ACCEPT_BLOCK_ID.due];
+    expect(await dueError('2026-12-01')).toBe(
+      'Tue 1 Dec is a company closure day: pick a day you work, like Wed 2 Dec.',
+    );
+    expect(await dueError('2026-11-28')).toBe(
+      'Sat 28 Nov is not one of your working days: pick a day you work, like Mon 30 Nov.',
+    );
+    expect(await dueError('2026-12-25')).toBe(
+      'Fri 25 Dec is a public holiday for you (Christmas Day (DE)): pick a day you work, like Mon 28 Dec.',
+    );
+    expect((await handoffRow(h, handoff.id)).status).toBe('sent');
+    expect(await submitAccept(h, modal, { typed: { due: '2026-12-02' } })).toEqual({});
+    expect((await handoffRow(h, handoff.id)).firstStepDue).toBe('2026-12-02');
+  });
+
   it('refuses the click of anyone but the AE at once, without a modal', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h);

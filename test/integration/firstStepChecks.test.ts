@@ -170,6 +170,13 @@ describe('the first step, tracked after the Accept', () => {
     expect(await newDate(h, modal, '2026-11-20')).toMatchObject({
       errors: { [STEP_DATE_BLOCK_ID.due]: 'Pick today or a later date.' },
     });
+    // Not on a day Jordan does not work (issue 77 item 11): said on the field, their next working day offered.
+    expect(await newDate(h, modal, '2026-12-05')).toMatchObject({
+      errors: {
+        [STEP_DATE_BLOCK_ID.due]:
+          'Sat 5 Dec is not one of your working days: pick a day you work, like Mon 7 Dec.',
+      },
+    });
     expect(await newDate(h, modal, '2026-12-04')).toEqual({});
     await outboxDrained(h);
     expect(await handoffRow(h, handoff.id)).toMatchObject({

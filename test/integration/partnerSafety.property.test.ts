@@ -19,7 +19,7 @@ import { LOST_REASON_CODES, nextOutcomes, type Outcome } from '../../src/domain/
 import { FIELD_LIMITS } from '../../src/domain/packet.js';
 import { type FillerField, partnerFiller } from '../../src/domain/partnerFiller.js';
 import { BAND_LABEL } from '../../src/domain/scoring.js';
-import { openAcceptModal, type StepTyped, submitAccept } from '../support/acceptFlow.js';
+import { openAcceptModal, type StepTyped, submitAccept, workingDayFrom } from '../support/acceptFlow.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -258,8 +258,13 @@ function actionsFor(row: HandoffRow): Action[] {
  * read (never blank, never mistaken for a marker, no filler, no internal words), and a date from today on; and the
  * estimated value, when they give one.
  */
-function typedFor(c: Commit, today: string): StepTyped {
-  const due = DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: c.inDays }).toISODate() ?? '';
+function typedFor(c: Commit, today: string, timeZone: string): StepTyped {
+  // A day the AE works: the modal refuses any other (issue 77 item 11).
+  const due = workingDayFrom(
+    DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: c.inDays }).toISODate() ?? '',
+    timeZone,
+    DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: FIRST_STEP_MAX_DAYS_AHEAD }).toISODate() ?? '',
+  );
   const text = cutTo(c.text, FIRST_STEP_MAX);
   const own = c.own && innocent(text) && checkFirstStep({ text, due, estimatedValue: null }, today).ok;
   return {
@@ -280,7 +285,7 @@ async function perform(id: number, s: Step, markers: RunMarkers, c: Commit): Pro
     case 'accept': {
       // Accept opens the accept modal; its submission records the accept (issue 51 item 1).
       const modal = await openAcceptModal(h, { handoffId: id, user: ae });
-      const typed = typedFor(c, isoDateIn(h.clock.now(), row.aeTimeZone));
+      const typed = typedFor(c, isoDateIn(h.clock.now(), row.aeTimeZone), row.aeTimeZone);
       expect(await submitAccept(h, modal, { user: ae, typed })).toEqual({});
       await waitFor(async () => (await current(id)).status === 'accepted', 4000, 'the acceptance');
       expect((await current(id)).estimatedValue).toBe(c.value);

@@ -16,7 +16,7 @@ import {
 import type { HandoffRow } from '../../src/db/schema.js';
 import { ESTIMATED_VALUE_MAX, FIRST_STEP_MAX_DAYS_AHEAD } from '../../src/domain/firstStep.js';
 import { dayIn } from '../../src/domain/partnerView.js';
-import { acceptValues, type StepTyped, submitAccept } from '../support/acceptFlow.js';
+import { acceptValues, type StepTyped, submitAccept, workingDayFrom } from '../support/acceptFlow.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { editHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -490,7 +490,14 @@ async function perform(life: (typeof lives)[number], step: Step): Promise<string
         ...(commit.own
           ? {
               text: (own as (first: string) => string)(life.first),
-              due: DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: commit.inDays }).toISODate() ?? '',
+              // A day the AE works: the modal refuses any other (issue 77 item 11).
+              due: workingDayFrom(
+                DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: commit.inDays }).toISODate() ?? '',
+                row.aeTimeZone,
+                DateTime.fromISO(today, { zone: 'UTC' })
+                  .plus({ days: FIRST_STEP_MAX_DAYS_AHEAD })
+                  .toISODate() ?? '',
+              ),
             }
           : {}),
         ...(commit.value === null ? {} : { estimatedValue: String(commit.value) }),

@@ -1,5 +1,8 @@
+import { DateTime } from 'luxon';
 import { expect } from 'vitest';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
+import { isBusinessDay } from '../../src/domain/businessDays.js';
+import { holidayCalendar } from '../../src/domain/holidays.js';
 import { type Harness, waitFor } from './harness.js';
 import type { OpenedModal, SlackUser } from './ownerFlow.js';
 import { blockAction, viewSubmission } from './payloads.js';
@@ -20,6 +23,24 @@ export interface StepTyped {
   /** The CRM opportunity's link or id, typed where the modal asks it (a CRM connected, none linked). */
   crmOpportunity?: string;
 }
+
+/**
+ * The first day on or after `date` (YYYY-MM-DD) that an AE in `timeZone` works with the deployment's defaults (Monday
+ * to Friday, their country's public holidays, no closure day): a first step may be dated on no other. Past `latest`
+ * (the furthest date allowed), the last such day before `date` instead.
+ */
+export function workingDayFrom(date: string, timeZone: string, latest?: string): string {
+  const calendar = { timeZone, dayStart: '09:00', dayEnd: '17:00', isHoliday: BY_ZONE };
+  const walk = (step: number) => {
+    let day = DateTime.fromISO(date, { zone: timeZone });
+    for (let looked = 0; looked < 30 && !isBusinessDay(day, calendar); looked += 1)
+      day = day.plus({ days: step });
+    return day.toISODate() ?? date;
+  };
+  const later = walk(1);
+  return latest !== undefined && later > latest ? walk(-1) : later;
+}
+const BY_ZONE = holidayCalendar('by_zone', []);
 
 /** The accept modal's inputs as Slack sends them on submit: the modal's defaults, then what the AE typed. */
 export function acceptValues(modal: OpenedModal, typed: StepTyped = {}): Record<string, unknown> {

@@ -118,6 +118,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     // An outcome reaches the partner at once here (production holds it OUTCOME_UNDO_SECONDS, default 60, for Undo):
     // the undo window's own tests set it (test/integration/outcomeUndo.test.ts) and move the test clock past it.
     OUTCOME_UNDO_SECONDS: '0',
+    // What the app sends a person on its own goes at once here (production waits for its reader's working hours):
+    // the tests of those hours set it to false (test/integration/reachHours.test.ts) and move the test clock.
+    SEND_OUTSIDE_WORKING_HOURS: 'true',
     ...opts.env,
   };
   const config = loadConfig(env);

@@ -25,6 +25,12 @@ export type OutboxMessage =
       surface?: SurfaceSpec;
       /** Not sent before this time (epoch ms): an outcome's undo window (repositories/outcomeHolds.ts). */
       holdUntil?: number;
+      /**
+       * Sent by the app on its own (the sweep, a policy), to a person (`channel` is their user id): it waits until
+       * they may be reached (escalation/reach.ts), in a conversation of its own (`reachKey`) so that it holds back
+       * nothing else.
+       */
+      reach?: boolean;
     }
   | {
       method: 'chat.update';
@@ -68,6 +74,18 @@ interface RowFields {
   surface?: Omit<Parameters<typeof insertSurface>[1], 'now'>;
 }
 
+const REACH_PREFIX = 'reach:';
+
+/** The outbox conversation of the messages the app sends a person on its own: apart from the DM's other messages. */
+export const reachKey = (userId: string): string => `${REACH_PREFIX}${userId}`;
+
+/** The person a row of `reachKey` waits to reach, or undefined for any other conversation. */
+export const reachedPerson = (channelKey: string): string | undefined =>
+  channelKey.startsWith(REACH_PREFIX) ? channelKey.slice(REACH_PREFIX.length) : undefined;
+
+/** The Slack conversation a row posts in: the person's DM for a row of `reachKey`, else its channel key. */
+export const conversationOf = (channelKey: string): string => reachedPerson(channelKey) ?? channelKey;
+
 type Method = OutboxMessage['method'];
 type MessageOf = { [M in Method]: Extract<OutboxMessage, { method: M }> };
 
@@ -79,7 +97,9 @@ const ROWS: { [M in Method]: (message: MessageOf[M]) => RowFields } = {
   'chat.postMessage': (m) => {
     const audience = m.audience ?? 'internal';
     const shared = {
-      channelKey: m.channel,
+      // A message that waits for its reader is a conversation of its own; its surface (below) keeps the DM's key, so
+      // neither the DM's other messages nor the surface's later updates wait with it.
+      channelKey: m.reach ? reachKey(m.channel) : m.channel,
       targetMessageKey: m.permalinkOf ?? null,
       threadOf: m.threadOf ?? null,
       audience,

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { WebAPIPlatformError } from '@slack/web-api';
 import type { OutboxRow } from '../../db/repositories/outbox.js';
+import { conversationOf } from '../../db/repositories/outboxRows.js';
 import type { PostedMessage } from '../types.js';
 import type { DeliveryContext } from './kind.js';
 import { targetOf } from './targets.js';
@@ -67,7 +68,7 @@ export async function findEarlierPost(
     return botId !== undefined && botId === (await ownBot);
   };
   try {
-    let channel = row.channelKey;
+    let channel = conversationOf(row.channelKey);
     if (/^[UW]/.test(channel)) {
       const opened = await client.conversations.open({ users: channel });
       channel = opened.channel?.id ?? channel;

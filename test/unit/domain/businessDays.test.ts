@@ -4,6 +4,7 @@ import {
   type BusinessCalendar,
   isBusinessDay,
   isoDateIn,
+  reachableAt,
   responseDueAt,
   windowStart,
 } from '../../../src/domain/businessDays.js';
@@ -159,5 +160,29 @@ describe('isBusinessDay and isoDateIn', () => {
     expect(isoDateIn(new Date('2026-03-02T23:59:59Z'), 'UTC')).toBe('2026-03-02');
     // An unknown zone gives the UTC date.
     expect(isoDateIn(instant, 'Mars/Olympus_Mons')).toBe(instant.toISOString().slice(0, 10));
+  });
+});
+
+describe('reachableAt: when a person may be reached (issue 77 item 11)', () => {
+  const reach = (at: string, cal: BusinessCalendar) => reachableAt(new Date(at), cal).toISOString();
+  const berlin = calendar({ timeZone: 'Europe/Berlin' });
+  const newYork = calendar({ timeZone: 'America/New_York' });
+
+  it('is the moment itself inside their hours, else their next opening, in their own zone', () => {
+    // Tuesday 3 March 2026, 10:00 UTC: 11:00 in Berlin, 05:00 in New York.
+    expect(reach('2026-03-03T10:00:00Z', berlin)).toBe('2026-03-03T10:00:00.000Z');
+    expect(reach('2026-03-03T10:00:00Z', newYork)).toBe('2026-03-03T14:00:00.000Z');
+    // Midnight in Berlin: their 09:00 that morning.
+    expect(reach('2026-03-02T23:00:00Z', berlin)).toBe('2026-03-03T08:00:00.000Z');
+    // After hours on Friday: Monday morning.
+    expect(reach('2026-03-06T17:00:00Z', berlin)).toBe('2026-03-09T08:00:00.000Z');
+  });
+
+  it('skips closure days, holidays and days outside their own week', () => {
+    const closed = calendar({ timeZone: 'Europe/Berlin', isHoliday: holidays('2026-03-09') });
+    expect(reach('2026-03-06T17:00:00Z', closed)).toBe('2026-03-10T08:00:00.000Z');
+    // Sunday to Thursday: Friday evening reaches them on Sunday morning.
+    const sundayToThursday = calendar({ timeZone: 'Asia/Jerusalem', workingDays: [7, 1, 2, 3, 4] });
+    expect(reach('2026-03-05T16:00:00Z', sundayToThursday)).toBe('2026-03-08T07:00:00.000Z');
   });
 });

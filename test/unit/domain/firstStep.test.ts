@@ -103,6 +103,27 @@ describe('the first step the AE commits to when accepting (issue 51 item 1)', ()
   });
 });
 
+describe('a first step on a day the AE does not work (issue 77 item 11)', () => {
+  it('is refused on the date, saying why and naming their next working day', () => {
+    const closed = (kind: 'closure' | 'off') => () => ({ kind, next: '2026-12-03' });
+    const holiday = () => ({ kind: 'holiday' as const, name: 'Christmas Day (DE)', next: '2026-12-03' });
+    const dueError = (closedOn: Parameters<typeof checkFirstStep>[2]) => {
+      const checked = checkFirstStep(ok, TODAY, closedOn);
+      return checked.ok ? undefined : checked.errors.due;
+    };
+    expect(dueError(closed('closure'))).toBe(
+      'Wed 2 Dec is a company closure day: pick a day you work, like Thu 3 Dec.',
+    );
+    expect(dueError(closed('off'))).toBe(
+      'Wed 2 Dec is not one of your working days: pick a day you work, like Thu 3 Dec.',
+    );
+    expect(dueError(holiday)).toBe(
+      'Wed 2 Dec is a public holiday for you (Christmas Day (DE)): pick a day you work, like Thu 3 Dec.',
+    );
+    expect(checkFirstStep(ok, TODAY, () => undefined).ok).toBe(true);
+  });
+});
+
 describe('the default first step', () => {
   it('always passes its own checks: an unusable name gives "Intro call with the partner"', () => {
     for (const name of ['G^Mk'.repeat(40), 'tbd', 'x'.repeat(200), 'Confidential contact', ''])
@@ -133,6 +154,16 @@ describe("the first step's checks (issue 51 item 2)", () => {
     const schedule = iso(stepSchedule('2026-12-29', calendar, defaultAfterAccept(1)));
     expect(schedule.reminder).toBe('2026-12-23T08:00:00.000Z');
     expect(schedule.owner).toBe('2026-12-30T15:00:00.000Z');
+  });
+
+  it('checks in on the next working day when the date became a closure day, and counts the grace from there', () => {
+    // Monday 30 November closed after the step was given: checked in Tuesday 16:00, the owner told Thursday 16:00.
+    const calendar = { ...berlin, isHoliday: (date: string) => date === '2026-11-30' };
+    expect(iso(stepSchedule('2026-11-30', calendar, defaultAfterAccept(2)))).toEqual({
+      reminder: '2026-11-27T08:00:00.000Z',
+      check_in: '2026-12-01T15:00:00.000Z',
+      owner: '2026-12-03T15:00:00.000Z',
+    });
   });
 
   it('gives the first check still ahead: a step due soon skips what is past', () => {

@@ -15,6 +15,7 @@ import { RequestActivity } from '../../../src/runtime/requestActivity.js';
 import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
+import { people } from '../../support/people.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { testWorker } from '../../support/testWorker.js';
 
@@ -312,6 +313,33 @@ describe('outbox worker on stepped time', () => {
     await w.idle();
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
     expect(ends()).toEqual([['cancelled', 'superseded by a later change']]);
+  });
+
+  it('a message waiting for its reader (issue 77 item 11) is due again then, holds back no other, and is not an attempt', async () => {
+    slack.addUser(people.owner);
+    const owner = people.owner.id;
+    const later = new Date(NOW.getTime() + 3 * 3_600_000);
+    await db.db.transaction((tx) => enqueue(tx, [{ ...post(owner, 1), reach: true }, post(owner, 2)], NOW));
+    const w = start(5000, undefined, {
+      guard: (row) =>
+        row.channelKey === `reach:${owner}` && clock.now() < later
+          ? { kind: 'wait', until: later, reason: 'waits for its reader’s working hours' }
+          : { kind: 'send' },
+    });
+    await w.idle();
+    // The DM's other message went; the one for later waits, due then, with no attempt counted.
+    expect(texts(slack.dmChannelFor(owner))).toEqual([`${owner} #2`]);
+    const waiting = db.db
+      .select()
+      .from(outbox)
+      .all()
+      .find((r) => r.status === 'pending');
+    expect(waiting).toMatchObject({ channelKey: `reach:${owner}`, attempts: 0, nextAttemptAt: later });
+    // Its time comes: it is posted in the person's DM.
+    clock.set(later);
+    w.kick();
+    await waitUntil(() => texts(slack.dmChannelFor(owner)).length === 2);
+    expect(texts(slack.dmChannelFor(owner))).toEqual([`${owner} #2`, `${owner} #1`]);
   });
 
   it('a post that may have gone out stays marked while its conversation is held, so it is looked for when released', async () => {
