@@ -2,7 +2,7 @@ import { conflictText, editedSinceOpenedText, editRefusedText } from '../blocks/
 import type { DirectoryUser } from '../core/directory.js';
 import type { RequestContext } from '../core/requestContext.js';
 import type { CrmResolution } from '../crm/index.js';
-import { lastScores } from '../db/repositories/handoffLists.js';
+import { knownAccountNames, lastScores } from '../db/repositories/handoffLists.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import { saveDraft } from '../db/repositories/packets.js';
 import { partnerRefByName } from '../db/repositories/partners.js';
@@ -276,6 +276,8 @@ async function buildReview(
       today: deps.windows.todayOf(now, authorTimeZone),
       ownerName: c.slack.ownerName,
       maxWindowDays: deps.scoring.maxWindowDays,
+      // A field naming another of these accounts and not this one is not about it (issue 77 item 15).
+      knownAccounts: await knownAccountNames(deps.db),
     },
     deps.scoring.bands,
     deps.scoreWeights?.(),

@@ -8,6 +8,7 @@ import {
   findOutcomes,
   findOwnedNeedingAttention,
   findSentBy,
+  knownAccountNames,
   lastScores,
 } from '../../src/db/repositories/handoffLists.js';
 import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
@@ -63,6 +64,13 @@ export function handoffListsContract(engine: Engine): void {
       await handoff({ ownerUserId: 'U0OTHER', status: 'taken_back', takenBackAt: at });
       await handoff({ ownerUserId: 'U0OWNER', status: 'withdrawn' });
       expect(ids(await findOwnedNeedingAttention(db, 'U0OWNER', 10, at))).toEqual([takenBack.id, open.id]);
+    });
+
+    it('names the installation’s accounts, each spelling once, newest first (issue 77 item 15)', async () => {
+      await handoff({ accountName: 'Coho Winery' });
+      await handoff({ accountName: 'Blue Yonder' });
+      await handoff({ accountName: 'Coho Winery' });
+      expect(await knownAccountNames(db)).toEqual(['Coho Winery', 'Blue Yonder']);
     });
 
     it('lists the handoffs waiting for an AE, soonest due first, up to the limit', async () => {

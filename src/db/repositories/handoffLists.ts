@@ -167,6 +167,24 @@ export async function findAtRisk(exec: Executor, dueBefore: Date, limit: number)
  * The author's latest handoff for a partner (its directory record, else the name's key): what a new packet for that
  * partner may offer as one-click suggestions (issue 52). By the author's index, newest first.
  */
+/** Most account names read to spot text about another account: the newest ones (an installation has far fewer). */
+const KNOWN_ACCOUNTS_MAX = 2000;
+
+/**
+ * The accounts of the installation's handoffs, each spelling once, newest first: what a packet's text may name when it
+ * is about another account (issue 77 item 15).
+ */
+export async function knownAccountNames(exec: Executor): Promise<string[]> {
+  const { handoffs } = tablesOf(exec);
+  const rows = await exec
+    .select({ accountName: handoffs.accountName, newest: sql<number>`max(${handoffs.id})` })
+    .from(handoffs)
+    .groupBy(handoffs.accountName)
+    .orderBy(desc(sql`max(${handoffs.id})`))
+    .limit(KNOWN_ACCOUNTS_MAX);
+  return rows.map((r) => r.accountName);
+}
+
 export async function lastPacketFor(
   exec: Executor,
   authorUserId: string,
@@ -174,7 +192,13 @@ export async function lastPacketFor(
 ): Promise<
   | Pick<
       HandoffRow,
-      'id' | 'partnerOrg' | 'partnerContactName' | 'partnerContactRole' | 'jointValue' | 'warmPath'
+      | 'id'
+      | 'accountName'
+      | 'partnerOrg'
+      | 'partnerContactName'
+      | 'partnerContactRole'
+      | 'jointValue'
+      | 'warmPath'
     >
   | undefined
 > {
@@ -182,6 +206,7 @@ export async function lastPacketFor(
   const [row] = await exec
     .select({
       id: handoffs.id,
+      accountName: handoffs.accountName,
       partnerOrg: handoffs.partnerOrg,
       partnerContactName: handoffs.partnerContactName,
       partnerContactRole: handoffs.partnerContactRole,

@@ -69,7 +69,8 @@ export function handOffShortcut(deps: HandlerDeps) {
     if (!viewId) return;
     const found = await deps.packets.prefillFromMessage(slackReads(client), sourceOf(shortcut), ctx);
     const partnerOrg = typeof found.prefill.partnerOrg === 'string' ? found.prefill.partnerOrg : undefined;
-    const suggestions = await deps.packets.suggestionsFor(userId, partnerOrg);
+    const account = typeof found.prefill.accountName === 'string' ? found.prefill.accountName : '';
+    const suggestions = await deps.packets.suggestionsFor(userId, partnerOrg, account);
     const view = packetModal({
       authorUserId: userId,
       prefill: found.prefill,

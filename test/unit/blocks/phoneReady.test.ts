@@ -331,6 +331,7 @@ const SUGGESTIONS = {
     jointValue: 'We run the <reconciliation> workflow; Meridian implements it.',
     warmPath: 'Dana meets the ops team monthly.',
   },
+  others: { warmPath: ['Northwind & Sons'] },
 };
 
 /** What the read-back found for a "Review attribution" item (issue 54). */
