@@ -1276,6 +1276,7 @@ const NOT_BUILDERS = new Set([
   'outcomes:estimatedValueLine',
   'outcomes:CRM_RECORDERS',
   'partnerUpdate:nextStepLine',
+  'partnerUpdate:partnerMoveText',
   'packetErrors:SUMMARY_BLOCK',
   'packetErrors:withErrorSummary',
   'partnerReplies:partnerReply',
