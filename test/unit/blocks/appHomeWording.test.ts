@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appHomeView, HOME_LIMITS } from '../../../src/blocks/appHome.js';
+import { policyEditorModal } from '../../../src/blocks/policyEditor.js';
 import type { OutcomeReportRow } from '../../../src/db/schema.js';
 import { handoff } from './fixtures.js';
 import { EVERY_BUTTON } from './offers.js';
@@ -76,5 +77,26 @@ describe('every Home line speaks to its reader as "you"', () => {
     expect(view).toContain('from you: answer by');
     expect(view).toContain('with you, answer due');
     expect(view).not.toContain('<@U0AE>');
+  });
+});
+
+describe('the policy editor’s level lines (issue 77 item 19)', () => {
+  it('render as mrkdwn with no bold inside bold, and escape a pool’s name', () => {
+    const view = policyEditorModal({
+      id: 'emea',
+      name: 'EMEA',
+      levels: [{ at: 'due+4h', action: 'reassign', to: ['pool:backup'] }],
+      pools: [{ id: 'backup', name: 'EMEA <backup>' }],
+      partners: [],
+      routedPartners: [],
+      routedPools: [],
+      openCount: 0,
+    });
+    const lines = view.blocks.flatMap((b) =>
+      b.type === 'section' && b.text?.type === 'mrkdwn' ? [b.text.text] : [],
+    );
+    expect(lines).toContain(
+      '*Level 1:* 4 business hours after the due time: reassign to the next AE of the *EMEA &lt;backup&gt;* pool',
+    );
   });
 });
