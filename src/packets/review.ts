@@ -187,7 +187,14 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
       fromPool = { name: req.pool, title: picked.title, skipped: picked.skipped, ...why };
     }
   }
-  const parsed = parsePacket(input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));
+  // A new packet's window is held to the longest the score accepts: one limit for the form and the score. An edit
+  // keeps the stored window (it cannot change).
+  const parsed = parsePacket(
+    input,
+    isoDateIn(now, EARLIEST_ZONE),
+    isoDateIn(now, LATEST_ZONE),
+    edited ? undefined : deps.scoring.maxWindowDays,
+  );
   const fields: Partial<Packet> = parsed.ok ? parsed.packet : parsed.valid;
   const errors: PacketErrors = parsed.ok ? {} : { ...parsed.errors };
   // What an edit cannot change is said on its field first, with what to do instead.

@@ -84,6 +84,7 @@ export function handoffCommand(deps: HandlerDeps) {
         ...defaults,
         ...(suggestions ? { suggestions } : {}),
         pools: deps.pools(),
+        maxWindowDays: deps.config.scoring.maxWindowDays,
       }),
     );
 

@@ -80,6 +80,7 @@ export function handOffShortcut(deps: HandlerDeps) {
       ...(found.source ? { source: found.source } : {}),
       ...(suggestions ? { suggestions } : {}),
       pools: deps.pools(),
+      maxWindowDays: deps.config.scoring.maxWindowDays,
     });
     try {
       await client.views.update({ view_id: viewId, view });

@@ -92,9 +92,10 @@ describe('the policy editor’s level lines (issue 77 item 19)', () => {
       routedPools: [],
       openCount: 0,
     });
-    const lines = view.blocks.flatMap((b) =>
-      b.type === 'section' && b.text?.type === 'mrkdwn' ? [b.text.text] : [],
-    );
+    const lines = view.blocks.flatMap((b) => {
+      const text = (b as { text?: { type: string; text: string } }).text;
+      return b.type === 'section' && text?.type === 'mrkdwn' ? [text.text] : [];
+    });
     expect(lines).toContain(
       '*Level 1:* 4 business hours after the due time: reassign to the next AE of the *EMEA &lt;backup&gt;* pool',
     );

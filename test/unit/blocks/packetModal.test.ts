@@ -357,6 +357,13 @@ describe('readPacketForm', () => {
     });
   });
 
+  it('asks for a window within the program’s longest, and never prefills a longer one (issue 77 item 19)', () => {
+    const view = packetModal({ authorUserId: 'U0AUTHOR', maxWindowDays: 2 });
+    const block = inputs(view).find((x) => x.block_id === b.responseWindowDays);
+    expect(block?.hint?.text).toBe("Business days in the AE's timezone, 1 to 2.");
+    expect(elementOf(view, b.responseWindowDays)).toMatchObject({ initial_value: '2' });
+  });
+
   it('shows an error of a field asked with another on their shared input', () => {
     expect(PACKET_ERROR_BLOCK.accountDomain).toBe(b.accountName);
     expect(PACKET_ERROR_BLOCK.partnerContactRole).toBe(b.partnerContactName);
