@@ -87,7 +87,7 @@ describe('Hand it back', () => {
     expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(dmsBefore);
     expect(liveButtons(h, people.ae.id)).toEqual([]);
     expect(shown(theDm(h, people.ae.id, 'How did it go?'))).toContain(
-      `*Now:* back with the owner <@${people.author.id}> since <!date^${stamp(HANDED_BACK)}^{date_short_pretty} at {time}|Mon 30 Nov 2026, 17:00 GMT+1> (you had accepted it); they can reassign or withdraw it.`,
+      `*Now:* back with the owner <@${people.author.id}> since <!date^${stamp(HANDED_BACK)}^{date_short_pretty} at {time}|Mon 30 Nov 2026, 17:00 CET> (you had accepted it); they can reassign or withdraw it.`,
     );
 
     // Pat: what happened, and Reassign and Withdraw (no Extend: there is no window to extend).
