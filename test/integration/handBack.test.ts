@@ -93,7 +93,7 @@ describe('Hand it back', () => {
     // Pat: what happened, and Reassign and Withdraw (no Extend: there is no window to extend).
     const notice = theDm(h, people.author.id, 'handed back handoff');
     expect(shown(notice)).toContain(
-      `<@${people.ae.id}> handed back handoff #${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting), which they had accepted (their first step: *Intro call with Dana Reyes* by Mon 30 Nov). You decide who takes it next`,
+      `<@${people.ae.id}> handed back handoff #${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting), which they had accepted (their first step: *Accept the introduction and bring the demo* by Mon 30 Nov). You decide who takes it next`,
     );
     expect(buttonsOf(notice)).toEqual([ACTION_ID.reassign, ACTION_ID.withdraw]);
 
@@ -119,7 +119,7 @@ describe('Hand it back', () => {
     await quiet(h);
     expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'sent', aeUserId: people.otherAe.id });
     expect(shown(theDm(h, people.otherAe.id, 'Moved to you from'))).toContain(
-      `<@${people.ae.id}> accepted it, then handed it back (first step: Intro call with Dana Reyes by Mon 30 Nov)`,
+      `<@${people.ae.id}> accepted it, then handed it back (first step: Accept the introduction and bring the demo by Mon 30 Nov)`,
     );
     // The buttons move to Pat's newest notice (the move's).
     expect(buttonsOf(theDm(h, people.author.id, 'handed back handoff'))).toEqual([]);
