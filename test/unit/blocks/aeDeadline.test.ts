@@ -69,6 +69,10 @@ describe("the AE's deadline, for someone else", () => {
     expect(plannedMoveText(expired, plan, false)).toContain('4 business hours after the due time: *<!date^');
     expect(plannedMoveText(expired, plan, false)).toContain('(11:48 CET for the AE)*.');
     expect(plannedMoveText(h, plan, true)).toContain('(11:48 CET for the AE)* (4 business hours');
+    // A level written in days is said in days, as the policy says it: one unit per interval (issue 77 item 19).
+    const inDays = { ...plan, at: { kind: 'due' as const, afterBusinessHours: 9, afterBusinessDays: 1 } };
+    expect(plannedMoveText(expired, inDays, false)).toContain('1 business day after the due time: *<!date^');
+    expect(plannedMoveText(expired, inDays, false)).not.toContain('business hours');
   });
 
   it('the AE reads their own deadline in their Now: line, without the hint', () => {
