@@ -102,10 +102,15 @@ function whyLine(h: HandoffRow, why: WatchReason): string {
 }
 
 /**
- * The DM a watcher gets of a change: what happened, when (a date Slack shows in the reader's own time zone), and why
- * they are told. Undefined for a change that is no news to watchers.
+ * The DM a watcher gets of a change: what happened, when (a date Slack shows in the reader's own time zone), and, in
+ * their first DM about the handoff (`first`), why they are told and how to stop. Undefined for a change that is no
+ * news to watchers.
  */
-export function watcherNotice(change: WatchedChange, why: WatchReason): SlackMessage | undefined {
+export function watcherNotice(
+  change: WatchedChange,
+  why: WatchReason,
+  first = true,
+): SlackMessage | undefined {
   const words = EVENT_WORDS[change.event]?.(change);
   if (!words) return undefined;
   const h = change.handoff;
@@ -113,7 +118,7 @@ export function watcherNotice(change: WatchedChange, why: WatchReason): SlackMes
     text: notifyText(h, words.short),
     blocks: [
       section(`${handoffTitle(h)}\n${words.line} · ${slackDate(change.at, h.aeTimeZone)}`),
-      context(whyLine(h, why)),
+      ...(first ? [context(whyLine(h, why))] : []),
     ],
   };
 }

@@ -1,7 +1,7 @@
 import { type WatchReason, watcherNotice } from '../blocks/following.js';
 import type { HeardChange, Hearer } from '../core/lifecycle.js';
 import type { Executor } from '../db/client.js';
-import { watcherKeyPrefix, watchersRecord } from '../db/repositories/followers.js';
+import { watcherKeyPrefix, watchersRecord, watchersToldOf } from '../db/repositories/followers.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import { FOLLOWER_NEWS, hears } from '../domain/following.js';
 import { type PartnerBody, partnerSchema } from '../program/kinds.js';
@@ -67,6 +67,8 @@ export async function watcherMessages(exec: Executor, change: ChangeForWatchers)
   const watchers = await watchersOf(exec, change);
   const h = change.after;
   const messages: OutboxMessage[] = [];
+  // Why they are told, and how to stop, is said in a watcher's first DM about the handoff, not in every one.
+  const told = watchers.size > 0 ? await watchersToldOf(exec, h.id) : new Set<string>();
   for (const [userId, why] of watchers) {
     const notice = watcherNotice(
       {
@@ -77,6 +79,7 @@ export async function watcherMessages(exec: Executor, change: ChangeForWatchers)
         at: change.at,
       },
       why,
+      !told.has(userId),
     );
     if (!notice) continue;
     messages.push({
