@@ -275,6 +275,11 @@ export interface OutcomeRecording {
   recorder: string;
   /** Epoch ms: the end of the undo window; absent: no window (the CRM's word, or OUTCOME_UNDO_SECONDS=0). */
   holdUntil?: number;
+  /**
+   * The owner or author whose report the AE confirmed: their report's message, updated in place, says it was
+   * confirmed, so they get no second DM of the one confirmation (issue 77 item 19).
+   */
+  reportedBy?: string;
 }
 
 /** Held for the undo window: not sent before it ends (repositories/outcomeHolds.ts). */
@@ -311,7 +316,9 @@ export function outcomeMessages(
   };
   const notice = { outcome: step.outcome, step: step.id, by: recording.recorder };
   const told = new Set([h.ownerUserId, h.authorUserId]);
-  const messages = ownerAndAuthor(h, event, 'outcome_notice', notice);
+  const messages = ownerAndAuthor(h, event, 'outcome_notice', notice).filter(
+    (m) => !('channel' in m) || m.channel !== recording.reportedBy,
+  );
   const undoable = recording.holdUntil !== undefined;
   if (!told.has(h.aeUserId) && (recording.recorder !== h.aeUserId || undoable)) {
     messages.push(dm(h, `${event}:ae`, h.aeUserId, 'outcome_notice', notice));
