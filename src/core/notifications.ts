@@ -361,22 +361,16 @@ export function stallMessages(h: HandoffRow, dueAt: Date): OutboxMessage[] {
 /** What the author is asked about (domain/heldBack.ts, where the notice's renderer reads it). */
 export type { HeldBackAsk } from '../domain/heldBack.js';
 
-/** The key of the author's notice about one held-back version of the next move, for one reason. */
-export const heldBackKey = (h: HandoffRow, ask: Pick<HeldBackAsk, 'reason' | 'version' | 'step'>) =>
-  `${scope(h)}:heldback:${ask.reason}${ask.step ? `.${ask.step}` : ''}:${ask.version}:author`;
+/** What a held-back notice is about, whatever the assignment: the hold reason (and step) and the text version. */
+export const heldBackEvent = (ask: Pick<HeldBackAsk, 'reason' | 'version' | 'step'>) =>
+  `heldback:${ask.reason}${ask.step ? `.${ask.step}` : ''}:${ask.version}:author`;
 
 /** The author is asked to confirm or edit the partner's next move, held back from the partner (core/heldBack.ts). */
 export function heldBackMessages(h: HandoffRow, ask: HeldBackAsk): OutboxMessage[] {
   return [
-    dm(
-      h,
-      `heldback:${ask.reason}${ask.step ? `.${ask.step}` : ''}:${ask.version}:author`,
-      h.authorUserId,
-      'held_back_notice',
-      {
-        heldBack: ask,
-      },
-    ),
+    dm(h, heldBackEvent(ask), h.authorUserId, 'held_back_notice', {
+      heldBack: ask,
+    }),
   ];
 }
 

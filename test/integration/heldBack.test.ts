@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from '../../src/blocks/ids.js';
 import { nextMoveVersion } from '../../src/core/heldBack.js';
-import { sendHandoff } from '../support/flow.js';
+import { handBack } from '../support/afterAcceptFlow.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, quiet } from '../support/harness.js';
 import {
   authorUser,
   buttonsOf,
   dmOf,
   ephemeralAt,
+  handoffRow,
   json,
   type OpenedModal,
   openOwnerModal,
   otherAeUser,
   outboxDrained,
   reassignSubmission,
+  reassignTo,
   submit,
   waitForDm,
 } from '../support/ownerFlow.js';
@@ -119,6 +122,23 @@ describe('a partner next move naming the AE it moved from', () => {
 });
 
 describe('a partner next move whose date has passed', () => {
+  it('asks once for one passed date, also once the deal moved on to another AE (issue 77 item 19)', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h, { partnerNextMoveDate: '2026-11-27' });
+    await accept(h, handoff.id);
+    await outboxDrained(h);
+    h.clock.set('2026-11-30T10:00:00Z');
+    await recheck(h);
+    await waitForDm(h, pat, 'is not shown', 'the author asked');
+    // Jordan hands it back, the owner gives it to Sam, who accepts: the same move, the same passed date.
+    const { cycle } = await handoffRow(h, handoff.id);
+    expect(await handBack(h, `${handoff.id}:${cycle}`, aeUser)).toContain('Handed back');
+    await reassignTo(h, handoff.id, otherAeUser.id);
+    await accept(h, handoff.id, otherAeUser);
+    await recheck(h);
+    expect(asks(h)).toHaveLength(1);
+  });
+
   it('is held back, its author asked once by the recheck; Still true keeps it without the date; an edit shows the new move', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h, { partnerNextMoveDate: '2026-11-27' });
