@@ -209,7 +209,7 @@ describe('renderModal: other real modals, errors and metadata', () => {
     expect(control(ACCEPT_BLOCK_ID.step)).toMatchObject({
       type: 'text',
       'data-input': 'plain_text_input',
-      value: 'Intro call with Dana Reyes',
+      value: 'Accept the introduction and bring the demo',
       maxlength: String(FIRST_STEP_MAX),
     });
     expect(control(ACCEPT_BLOCK_ID.due)).toMatchObject({
