@@ -20,7 +20,7 @@ export function acceptModal(
   opts: { fromHome?: boolean; crm?: string } = {},
 ): ModalView {
   const metadata: AcceptMetadata = decisionMetadata(h, opts);
-  const step = defaultFirstStep(h.partnerContactName);
+  const step = defaultFirstStep(h);
   return {
     type: 'modal',
     callback_id: CALLBACK_ID.accept,
@@ -48,6 +48,15 @@ export function acceptModal(
           initial_value: plain(step, FIRST_STEP_MAX),
           placeholder: { type: 'plain_text', text: 'Intro call with Dana and their CFO' },
         },
+        // Said where the step came from: the packet's seller next move was written for the AE, not the partner.
+        ...(step === h.sellerNextMove.replace(/\s+/g, ' ').trim().replace(/\.$/, '')
+          ? {
+              hint: {
+                type: 'plain_text' as const,
+                text: "The packet's seller next move. The partner reads it word for word: change it to what they may read.",
+              },
+            }
+          : {}),
       },
       {
         type: 'input',

@@ -39,7 +39,7 @@ import { scoreCheckButton } from './scoreCheck.js';
  * 1 + 1 (parked, admins) + 11 + (2 + 2×8 + 4) + (2 + 2×8) + (2 + 2×8 + 1) + (2 + 2×10 + 1) + 3 (your days) + 2 (the program) = 100
  * (what you sent has a View/Edit row under each; a question to answer is one block, its Answer button beside it).
  */
-export const HOME_LIMITS = { awaiting: 8, questions: 4, deals: 8, sent: 8, owned: 10 } as const;
+export const HOME_LIMITS = { awaiting: 8, questions: 4, deals: 8, won: 5, sent: 8, owned: 10 } as const;
 
 export interface RevopsHome {
   period: PeriodKey;
@@ -62,7 +62,12 @@ export interface HomeModel {
   awaiting: HandoffRow[];
   /** Accepted deals of this person (AE or owner) without a final outcome. */
   deals: HandoffRow[];
-  /** What this person sent, newest first (one more than shown, to say when the list is cut). */
+  /** Deals this person won as AE, newest first (one more than shown): their Home keeps them (issue 77 item 19). */
+  won?: HandoffRow[];
+  /**
+   * What this person sent, the open and won ones first, then the newest (one more than shown, to say when the list is
+   * cut); shown newest first.
+   */
   sent: HandoffRow[];
   /** Handoffs this person owns that need them (open or expired), newest first (one more than shown). */
   owned: HandoffRow[];
@@ -251,17 +256,30 @@ function dealBlocks(model: HomeModel): KnownBlock[] {
   return blocks;
 }
 
+/** The deals the reader won as AE, one line each: a won deal stays on their Home (issue 77 item 19). */
+function wonBlocks(model: HomeModel): KnownBlock[] {
+  const won = model.won ?? [];
+  if (won.length === 0) return [];
+  const lines = won.slice(0, HOME_LIMITS.won).map((h) => `:trophy: ${handoffTitle(h)}`);
+  const more =
+    won.length > HOME_LIMITS.won
+      ? [`_Your ${HOME_LIMITS.won} most recent; the others are in \`/handoff list all\`._`]
+      : [];
+  return [{ type: 'divider' }, section(['*Deals you won*', ...lines, ...more].join('\n'))];
+}
+
 /**
  * What this person sent. Someone who sent nothing but has handoffs to answer or deals to move is an AE: no "send
  * one" invitation for them (issue 50 item 20). A cut list says where the rest are, won and lost deals included.
  */
 function sentBlocks(model: HomeModel, declineReasons?: Map<number, DeclineReason>): KnownBlock[] {
-  const isAe = model.awaiting.length > 0 || model.deals.length > 0;
+  const isAe = model.awaiting.length > 0 || model.deals.length > 0 || (model.won?.length ?? 0) > 0;
   if (model.sent.length === 0 && isAe) return [];
   const blocks: KnownBlock[] = [{ type: 'divider' }, section('*What you sent*')];
   if (model.sent.length === 0)
     blocks.push(context('You have not sent a handoff yet. Type `/handoff` to send one.'));
-  for (const h of model.sent.slice(0, HOME_LIMITS.sent)) {
+  // The open and won ones were kept first (a cut list keeps them); shown newest first.
+  for (const h of model.sent.slice(0, HOME_LIMITS.sent).sort((a, b) => b.id - a.id)) {
     blocks.push(
       section(`${handoffTitle(h)}: ${sentState(h, declineReasons?.get(h.id), model.reader, model.now)}`),
       // What you sent: after the AE's answer, a note to the AE replaces Edit.
@@ -274,7 +292,7 @@ function sentBlocks(model: HomeModel, declineReasons?: Map<number, DeclineReason
   if (model.sent.length > HOME_LIMITS.sent) {
     blocks.push(
       context(
-        `Showing your ${HOME_LIMITS.sent} most recent handoffs. The older ones, won and lost deals included, are in \`/handoff list all\`.`,
+        `Showing ${HOME_LIMITS.sent} of your handoffs: the open and won ones first, then the most recent. The others, lost and declined ones included, are in \`/handoff list all\`.`,
       ),
     );
   }
@@ -382,6 +400,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   blocks.push(...awaitingBlocks(model));
 
   blocks.push(...dealBlocks(model));
+  blocks.push(...wonBlocks(model));
 
   blocks.push(...sentBlocks(model, declineReasons));
 

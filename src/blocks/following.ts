@@ -82,10 +82,15 @@ function whyLine(h: HandoffRow, why: WatchReason): string {
 }
 
 /**
- * The DM a watcher gets of a change: what happened, when (a date Slack shows in the reader's own time zone), and why
- * they are told. Undefined for a change that is no news to watchers.
+ * The DM a watcher gets of a change: what happened, when (a date Slack shows in the reader's own time zone), and, in
+ * their first DM about the handoff (`first`), why they are told and how to stop. Undefined for a change that is no
+ * news to watchers.
  */
-export function watcherNotice(change: WatchedChange, why: WatchReason): SlackMessage | undefined {
+export function watcherNotice(
+  change: WatchedChange,
+  why: WatchReason,
+  first = true,
+): SlackMessage | undefined {
   const news = NEWS[change.event];
   if (!news) return undefined;
   const h = change.handoff;
@@ -95,7 +100,7 @@ export function watcherNotice(change: WatchedChange, why: WatchReason): SlackMes
       section(
         `${handoffTitle(h)}\n${news.icon} ${historyWords(change.logged)} · ${slackDate(change.logged.at, h.aeTimeZone)}`,
       ),
-      context(whyLine(h, why)),
+      ...(first ? [context(whyLine(h, why))] : []),
     ],
   };
 }

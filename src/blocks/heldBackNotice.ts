@@ -7,6 +7,7 @@ import { FIELD_LIMITS } from '../domain/packet.js';
 import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { channelLink, mention, userText } from './mrkdwn.js';
+import { partnerMoveText } from './partnerUpdate.js';
 import { button, context, handoffTitle, notifyText, pt, section } from './parts.js';
 
 /**
@@ -15,8 +16,7 @@ import { button, context, handoffTitle, notifyText, pt, section } from './parts.
  */
 
 /** The move as the partner read it: its words and "by" date. */
-const moveText = (move: string, date: string | null) =>
-  `“${userText(move, 800)}${date ? ` (by ${userText(date, 20)})` : ''}”`;
+const moveText = (move: string, date: string | null) => `“${partnerMoveText(move, date)}”`;
 
 const partnerOf = (h: HandoffRow) => userText(h.partnerOrg, 150);
 

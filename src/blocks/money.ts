@@ -43,11 +43,18 @@ const days = (d: Durations, what: string) =>
     ? `none recorded to ${what}`
     : `${d.medianDays.toFixed(1)} days to ${what} (median of ${d.count})`;
 
+/** When a CRM was read for the figures: its newest read, after its oldest when they differ. */
+function readWhen(s: MoneyFigures['sources'][number], timeZone: string): string {
+  const newest = s.asOf ? dateInZone(s.asOf, timeZone) : '';
+  const oldest = s.oldest ? dateInZone(s.oldest, timeZone) : newest;
+  return oldest === newest ? newest : `${oldest} to ${newest}`;
+}
+
 /** Where the figures come from, and as of when, in the reader's zone. */
 function sources(f: MoneyFigures, timeZone: string): string {
   const read = f.sources.map((s) =>
     s.asOf
-      ? `${CRM_LABEL[s.system]}, read ${dateInZone(s.asOf, timeZone)}${s.rates ? '' : ' (its rates not read: amounts in other currencies are not converted)'}`
+      ? `${CRM_LABEL[s.system]}, read ${readWhen(s, timeZone)}${s.rates ? '' : ' (its rates not read: amounts in other currencies are not converted)'}`
       : `${CRM_LABEL[s.system]}: no linked deal read yet`,
   );
   return `Source: ${read.join('; ')}. Amounts in ${f.reporting}, converted with the CRM's own rates.`;

@@ -37,6 +37,9 @@ export function triggerWords(at: Trigger): string {
     case 'due': {
       const hours = at.afterBusinessHours;
       if (hours === 0) return 'at the due time';
+      // Said in the unit the policy gave it: "1 business day", never its hours beside the policy's days.
+      const days = at.afterBusinessDays;
+      if (days) return `${days} business day${days === 1 ? '' : 's'} after the due time`;
       const amount = Number.isInteger(hours)
         ? `${hours} business hour${hours === 1 ? '' : 's'}`
         : `${Math.round(hours * 60)} business minutes`;

@@ -72,8 +72,37 @@ export function withdrawnBy(
 }
 export const channelLink = (channelId: string) => `<#${channelId}>`;
 
+/** The English locales whose short zone names are abbreviations people read (CET, IST, AEDT), tried in turn. */
+const ZONE_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU'] as const;
+
+/** One short zone-name formatter per locale and zone (building one is the expensive part). */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A zone's name at `at` as people read it (issue 77 item 19): its abbreviation where an English locale has one (EST,
+ * CET, IST, AEDT), else its city ("Tokyo time"), never an offset like "GMT+1". A zone with no city (`Etc/GMT+5`)
+ * keeps its offset.
+ */
+export function zoneName(at: Date, timeZone: string): string {
+  let offset = '';
+  for (const locale of ZONE_LOCALES) {
+    const key = `${locale}|${timeZone}`;
+    let format = zoneFormats.get(key);
+    if (!format) {
+      format = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' });
+      zoneFormats.set(key, format);
+    }
+    const name = format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    if (name && !/^GMT[+-−]/.test(name)) return name;
+    offset ||= name;
+  }
+  const city =
+    timeZone.includes('/') && !timeZone.startsWith('Etc/') ? timeZone.split('/').at(-1) : undefined;
+  return city ? `${city.replace(/_/g, ' ')} time` : offset || timeZone;
+}
+
 /** A date that Slack shows in each reader's own timezone; the fallback is written in `timeZone`. */
-/** One formatter per zone (building one is the expensive part), for `ccc d LLL yyyy, HH:mm ZZZZ` in en-US. */
+/** One formatter per zone (building one is the expensive part), for `ccc d LLL yyyy, HH:mm` in en-US. */
 const fallbackFormats = new Map<string, Intl.DateTimeFormat>();
 
 function fallbackDate(at: Date, timeZone: string): string {
@@ -88,13 +117,12 @@ function fallbackDate(at: Date, timeZone: string): string {
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
-      timeZoneName: 'short',
     });
     fallbackFormats.set(timeZone, format);
   }
   const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
   for (const p of format.formatToParts(at)) part[p.type] = p.value;
-  return `${part.weekday} ${part.day} ${part.month} ${part.year}, ${part.hour}:${part.minute} ${part.timeZoneName}`;
+  return `${part.weekday} ${part.day} ${part.month} ${part.year}, ${part.hour}:${part.minute} ${zoneName(at, timeZone)}`;
 }
 
 export function slackDate(at: Date, timeZone: string): string {
@@ -109,10 +137,10 @@ export function slackDate(at: Date, timeZone: string): string {
  * nothing is added: "Dec 4 at 9:31 AM (09:31 EST for the AE)" would say one time twice.
  */
 export function aeDeadline(at: Date, aeTimeZone: string, readerTimeZone?: string): string {
-  const theirs = DateTime.fromJSDate(at, { zone: aeTimeZone }).setLocale('en-US').toFormat('HH:mm ZZZZ');
-  const reader =
-    readerTimeZone &&
-    DateTime.fromJSDate(at, { zone: readerTimeZone }).setLocale('en-US').toFormat('HH:mm ZZZZ');
+  const clock = (zone: string) =>
+    `${DateTime.fromJSDate(at, { zone }).toFormat('HH:mm')} ${zoneName(at, zone)}`;
+  const theirs = clock(aeTimeZone);
+  const reader = readerTimeZone && clock(readerTimeZone);
   return reader === theirs
     ? slackDate(at, aeTimeZone)
     : `${slackDate(at, aeTimeZone)} (${theirs} for the AE)`;
@@ -120,7 +148,8 @@ export function aeDeadline(at: Date, aeTimeZone: string, readerTimeZone?: string
 
 /** The same moment as readable text in one zone, for notification text where date tokens do not render. */
 export function dateInZone(at: Date, timeZone: string): string {
-  return DateTime.fromJSDate(at, { zone: timeZone }).setLocale('en-US').toFormat('ccc d LLL, HH:mm ZZZZ');
+  const day = DateTime.fromJSDate(at, { zone: timeZone }).setLocale('en-US').toFormat('ccc d LLL, HH:mm');
+  return `${day} ${zoneName(at, timeZone)}`;
 }
 
 /** A link whose URL came from a user: validated http(s) elsewhere, and the label escaped here. */

@@ -13,6 +13,7 @@ import {
   type PacketField,
   type PacketInput,
   RESPONSE_WINDOW,
+  windowMaxOf,
 } from '../domain/packet.js';
 import type { JoiningField, Section } from '../domain/packetRules.js';
 import {
@@ -111,15 +112,16 @@ interface Drawing {
 function drawingOf(opts: PacketModalOptions): Drawing {
   const p = opts.prefill ?? {};
   const windowDays = Number(p.responseWindowDays);
+  const max = windowMaxOf(opts.maxWindowDays);
   return {
     opts,
     p,
     pools: opts.edit ? [] : (opts.pools ?? []),
     partnerChannel: channel(p.partnerChannelId) ?? channel(opts.partnerChannelId),
     initialWindow:
-      Number.isInteger(windowDays) && windowDays >= RESPONSE_WINDOW.min && windowDays <= RESPONSE_WINDOW.max
+      Number.isInteger(windowDays) && windowDays >= RESPONSE_WINDOW.min && windowDays <= max
         ? windowDays
-        : RESPONSE_WINDOW.default,
+        : Math.min(RESPONSE_WINDOW.default, max),
     showDates: Boolean(str(p.crmOpportunity) && (date(p.opportunityCreatedOn) || date(p.partnerTouchOn))),
   };
 }
@@ -232,13 +234,14 @@ const SPECIAL: Record<SpecialField, (d: Drawing) => KnownBlock[]> = {
       'You, unless someone else follows up. One named person, not a team: owns it until the AE accepts.';
     return [input(PACKET_BLOCK_ID.ownerUserId, labelOf('ownerUserId'), element, { hint })];
   },
-  responseWindowDays: ({ initialWindow }) => {
+  responseWindowDays: ({ initialWindow, opts }) => {
+    const max = windowMaxOf(opts.maxWindowDays);
     // Plain text, not a number_input with a range: Slack's client would check the range alone, before the app's
     // checks (the same words, in the same round as every other error).
-    const element = text(WINDOW_MAX_LENGTH, `${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}`, {
+    const element = text(WINDOW_MAX_LENGTH, `${RESPONSE_WINDOW.min} to ${max}`, {
       initial: String(initialWindow),
     });
-    const hint = `Business days in the AE's timezone, ${RESPONSE_WINDOW.min} to ${RESPONSE_WINDOW.max}.`;
+    const hint = `Business days in the AE's timezone, ${RESPONSE_WINDOW.min} to ${max}.`;
     return [input(PACKET_BLOCK_ID.responseWindowDays, labelOf('responseWindowDays'), element, { hint })];
   },
 };

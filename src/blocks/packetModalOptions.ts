@@ -20,6 +20,8 @@ export interface PacketModalOptions {
   edit?: { handoffId: number; editCount?: number };
   /** Escalation pools (ESCALATION_POLICY_FILE): a new packet may go to the next AE of one, round robin. */
   pools?: readonly PoolChoice[];
+  /** The longest response window the program allows (SCORE_MAX_WINDOW_DAYS); RESPONSE_WINDOW.max without it. */
+  maxWindowDays?: number;
   /** Where each prefilled value came from ("From Dana Reyes's message."): shown first in the field's hint. */
   sources?: Partial<Record<PacketField, string>>;
   /** Lines (mrkdwn, escaped by the caller) shown under the intro: what the prefill read and found. */

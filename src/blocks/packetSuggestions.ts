@@ -1,13 +1,14 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { joinContact, PACKET_FIELDS } from '../domain/packet.js';
-import type { PacketSuggestions, SuggestedField } from '../domain/packetSuggestions.js';
+import { namingOthers, type PacketSuggestions, type SuggestedField } from '../domain/packetSuggestions.js';
 import { ACTION_ID } from './ids.js';
 import { plain, userText } from './mrkdwn.js';
 import { button, context } from './parts.js';
 
 /**
  * The author's defaults in a new packet (issue 52 item 3): a line saying where they come from, and one button per
- * field (and one for all), each filling its input on click. Never filled silently.
+ * field (and one for all), each filling its input on click. Never filled silently. A value that names another account
+ * (issue 77 item 15) is marked with that name, said in the line, and left out of "Use all".
  */
 
 export const SUGGESTIONS_BLOCK_ID = 'packet_suggestions';
@@ -20,6 +21,28 @@ const BUTTON_LABEL: Record<SuggestedField, string> = {
   jointValue: 'Joint value',
   warmPath: 'Warm path',
 };
+
+/** "a, b and c". */
+const andJoined = (words: readonly string[]) =>
+  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+
+/** The other accounts a field's value names, as its button and hint say them ("Coho Winery"). */
+const namedBy = (s: PacketSuggestions, field: SuggestedField) => andJoined(s.others[field] ?? []);
+
+/** ":warning: The warm path names Coho Winery: use it only for that account." for the fields left that name one. */
+function othersLine(s: PacketSuggestions, left: readonly SuggestedField[]): string {
+  const marked = namingOthers(s).filter((f) => left.includes(f));
+  const byNames = new Map<string, SuggestedField[]>();
+  for (const f of marked) byNames.set(namedBy(s, f), [...(byNames.get(namedBy(s, f)) ?? []), f]);
+  return [...byNames]
+    .map(([names, fields]) => {
+      const what = andJoined(fields.map((f) => `the ${BUTTON_LABEL[f].toLowerCase()}`));
+      const one = fields.length === 1;
+      const many = (s.others[fields[0] as SuggestedField]?.length ?? 0) > 1;
+      return ` :warning: ${what.charAt(0).toUpperCase()}${what.slice(1)} name${one ? 's' : ''} ${userText(names, 300)}: use ${one ? 'it' : 'them'} only for ${many ? 'those accounts' : 'that account'}.`;
+    })
+    .join('');
+}
 
 /** Each button's own action id (Slack refuses two of one block alike): `packet_suggest:warmPath`. */
 export const suggestActionId = (pick: SuggestionPick) => `${ACTION_ID.packetSuggest}:${pick}`;
@@ -35,27 +58,32 @@ export function parseSuggestionValue(
   return m ? { handoffId: Number(m[1]), pick: m[2] as SuggestionPick } : undefined;
 }
 
+/** The fields "Use all" fills: those left that name no other account. */
+const allOf = (s: PacketSuggestions, left: readonly SuggestedField[]) =>
+  left.filter((f) => !namingOthers(s).includes(f));
+
 /** The suggestions line and its buttons, for the fields not used yet (nothing when all are). */
 export function suggestionBlocks(s: PacketSuggestions, used: readonly SuggestedField[] = []): KnownBlock[] {
   const left = (Object.keys(s.values) as SuggestedField[]).filter((f) => !used.includes(f));
   if (left.length === 0) return [];
   const contact = s.values.partnerContactName;
+  const all = allOf(s, left);
+  const offerAll = all.length > 1;
   const actions: ActionsBlock = {
     type: 'actions',
     block_id: SUGGESTIONS_BLOCK_ID,
     elements: [
       ...left.map((field) => {
-        const text = plain(
-          field === 'partnerContactName' && contact ? `Contact: ${contact}` : BUTTON_LABEL[field],
-          75,
-        );
+        const names = namedBy(s, field);
+        const label = field === 'partnerContactName' && contact ? `Contact: ${contact}` : BUTTON_LABEL[field];
+        const text = plain(names ? `${label} (names ${names})` : label, 75);
         const spec = { text, actionId: suggestActionId(field), value: suggestionValue(s.handoffId, field) };
         return button(
           spec,
-          `Use the ${BUTTON_LABEL[field].toLowerCase()} of your last packet for this partner`,
+          `Use the ${BUTTON_LABEL[field].toLowerCase()} of your last packet for this partner${names ? `; it names ${names}` : ''}`,
         );
       }),
-      ...(left.length > 1
+      ...(offerAll
         ? [
             button(
               {
@@ -63,15 +91,16 @@ export function suggestionBlocks(s: PacketSuggestions, used: readonly SuggestedF
                 actionId: suggestActionId('all'),
                 value: suggestionValue(s.handoffId, 'all'),
               },
-              'Use all of these from your last packet for this partner',
+              'Use all of these from your last packet for this partner that name no other account',
             ),
           ]
         : []),
     ],
   };
+  const leftOut = offerAll && all.length < left.length ? ' "Use all" leaves them out.' : '';
   return [
     context(
-      `:bulb: From your last packet for ${userText(s.partnerOrg, 100)} (#${s.handoffId}), one click each: ${left.map((f) => BUTTON_LABEL[f].toLowerCase()).join(', ')}.`,
+      `:bulb: From your last packet for ${userText(s.partnerOrg, 100)} (#${s.handoffId}), one click each: ${left.map((f) => BUTTON_LABEL[f].toLowerCase()).join(', ')}.${othersLine(s, left)}${leftOut}`,
     ),
     actions,
   ];
@@ -105,10 +134,15 @@ export function viewWithSuggestion(
   pick: SuggestionPick,
   usedBefore: readonly SuggestedField[],
 ): ModalView {
-  // Use all fills what is left: a field used (and maybe edited since) keeps what the author made of it.
-  const fields = (
-    pick === 'all' ? Object.keys(s.values).filter((f) => !usedBefore.includes(f as SuggestedField)) : [pick]
-  ) as SuggestedField[];
+  // Use all fills what is left and names no other account: a field used (and maybe edited since) keeps what the
+  // author made of it.
+  const fields: SuggestedField[] =
+    pick === 'all'
+      ? allOf(
+          s,
+          (Object.keys(s.values) as SuggestedField[]).filter((f) => !usedBefore.includes(f)),
+        )
+      : [pick];
   const used = [...new Set([...usedBefore, ...fields])];
   const blocks: unknown[] = [];
   for (const raw of view.blocks) {
@@ -126,7 +160,8 @@ export function viewWithSuggestion(
     }
     const turn = Number(/~(\d+)$/.exec(block.element.action_id ?? '')?.[1] ?? 0) + 1;
     const max = block.element.max_length ?? value.length;
-    const from = `From your last packet for ${s.partnerOrg} (#${s.handoffId}).`;
+    const names = namedBy(s, field);
+    const from = `From your last packet for ${s.partnerOrg} (#${s.handoffId}).${names ? ` It names ${names}: make it about this account.` : ''}`;
     const hint = block.hint?.text ?? '';
     blocks.push({
       ...block,

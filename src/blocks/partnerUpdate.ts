@@ -51,6 +51,10 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
 export const nextStepLine = (step: { text: string; due: string }) =>
   `*Next:* ${userText(step.text, 150)} by ${stepDate(step.due)}`;
 
+/** The partner's own next move as they read it, dated as our step is: "Dana sends the plan. (by Wed 2 Dec)". */
+export const partnerMoveText = (move: string, date: string | null) =>
+  `${userText(move, 800)}${date ? ` (by ${userText(stepDate(date), 20)})` : ''}`;
+
 /** Stages whose parent can show the partner's next move (the deal taken up, not closed): the view decides whether. */
 const SHOWS_NEXT_MOVE: ReadonlySet<PartnerSafeUpdate['event']> = new Set([
   'accepted',
@@ -79,7 +83,7 @@ export function partnerThreadParent(update: PartnerSafeUpdate): SlackMessage {
   // The view says whether the move is still ahead and true (after a step too: domain/partnerView.ts).
   if (update.partnerNextMove && SHOWS_NEXT_MOVE.has(update.event)) {
     lines.push(
-      `*Next from ${userText(update.partnerOrg, 150)}:* ${userText(update.partnerNextMove, 800)}${update.partnerNextMoveDate ? ` (by ${userText(update.partnerNextMoveDate, 20)})` : ''}`,
+      `*Next from ${userText(update.partnerOrg, 150)}:* ${partnerMoveText(update.partnerNextMove, update.partnerNextMoveDate)}`,
     );
   }
   const latest = partnerUpdate(update).text;

@@ -8,6 +8,7 @@ import {
   whenWords,
 } from '../domain/policyWords.js';
 import { ACTION_ID, CALLBACK_ID, levelBlockId, PROGRAM_BLOCK_ID } from './ids.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
 
 /** The most level rows a policy editor shows: the policy's levels and two empty ones for new levels. */
@@ -37,7 +38,8 @@ const optional = (block: KnownBlock & { type: 'input' }) => ({ ...block, optiona
 
 /** The rows of levels: each with its line as people read it, then when, what, whom and which channels. */
 function levelRows(model: PolicyEditorModel): KnownBlock[] {
-  const poolName = (id: string) => model.pools.find((p) => p.id === id)?.name ?? id;
+  // The line is mrkdwn: the pool's name escaped, and bold only on its own (bold inside bold shows the asterisks).
+  const poolName = (id: string) => escapeMrkdwn(model.pools.find((p) => p.id === id)?.name ?? id);
   const rows = Math.min(LEVEL_ROWS_MAX, model.levels.length + 2);
   const blocks: KnownBlock[] = [];
   for (let row = 0; row < rows; row += 1) {
@@ -46,7 +48,7 @@ function levelRows(model: PolicyEditorModel): KnownBlock[] {
       { type: 'divider' },
       section(
         level
-          ? `*${levelSentence(level, poolName)}*`
+          ? `*Level ${row + 1}:* ${levelSentence(level, poolName)}`
           : row === 0
             ? '_The first level_'
             : '_Another level (optional)_',

@@ -233,7 +233,7 @@ function nameStepModal(h: HandoffRow, suggested: string): ModalView {
           type: 'plain_text_input',
           action_id: ACTION_ID.value,
           max_length: FIRST_STEP_MAX,
-          initial_value: plain(defaultFirstStep(h.partnerContactName), FIRST_STEP_MAX),
+          initial_value: plain(defaultFirstStep(h), FIRST_STEP_MAX),
         },
       },
       {

@@ -10,14 +10,14 @@ import {
   heldBackAnsweredBy,
   savePartnerNextMove,
 } from '../db/repositories/partnerThreads.js';
-import { findSurface, requestRefresh } from '../db/repositories/surfaces.js';
+import { requestRefresh, surfacesOf } from '../db/repositories/surfaces.js';
 import type { HandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import type { HeldBackAsk, HeldBackState } from '../domain/heldBack.js';
 import { rolesOf } from '../domain/lifecycle.js';
 import { isFinalOutcome } from '../domain/outcomes.js';
 import { dayIn, type HeldBackWhy, heldBackWhy, nextMoveAhead, outcomeCheck } from '../domain/partnerView.js';
-import { heldBackKey, heldBackMessages } from './notifications.js';
+import { heldBackEvent, heldBackMessages } from './notifications.js';
 import { formerAeNames, partnerHistory } from './partnerThread.js';
 import type { RequestContext } from './requestContext.js';
 import { viewerOf } from './requestContext.js';
@@ -85,7 +85,10 @@ export async function heldBackNotice(exec: Executor, h: HandoffRow, now: Date): 
     date: h.partnerNextMoveDate,
     version: nextMoveVersion(h),
   };
-  if (await findSurface(exec, heldBackKey(h, ask))) return [];
+  // Asked once per hold reason and text version for the handoff, whichever AE had it then: the same passed date is
+  // not asked about again after the deal moved on to another AE (issue 77 item 19).
+  const event = `:${heldBackEvent(ask)}`;
+  if ((await surfacesOf(exec, h.id)).some((s) => s.key.endsWith(event))) return [];
   return heldBackMessages(h, ask);
 }
 

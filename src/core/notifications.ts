@@ -279,6 +279,11 @@ export interface OutcomeRecording {
   recorder: string;
   /** Epoch ms: the end of the undo window; absent: no window (the CRM's word, or OUTCOME_UNDO_SECONDS=0). */
   holdUntil?: number;
+  /**
+   * The owner or author whose report the AE confirmed: their report's message, updated in place, says it was
+   * confirmed, so they get no second DM of the one confirmation (issue 77 item 19).
+   */
+  reportedBy?: string;
 }
 
 /** Held for the undo window: not sent before it ends (repositories/outcomeHolds.ts). */
@@ -315,7 +320,9 @@ export function outcomeMessages(
   };
   const notice = { outcome: step.outcome, step: step.id, by: recording.recorder };
   const told = new Set([h.ownerUserId, h.authorUserId]);
-  const messages = ownerAndAuthor(h, event, 'outcome_notice', notice);
+  const messages = ownerAndAuthor(h, event, 'outcome_notice', notice).filter(
+    (m) => !('channel' in m) || m.channel !== recording.reportedBy,
+  );
   const undoable = recording.holdUntil !== undefined;
   if (!told.has(h.aeUserId) && (recording.recorder !== h.aeUserId || undoable)) {
     messages.push(dm(h, `${event}:ae`, h.aeUserId, 'outcome_notice', notice));
@@ -358,22 +365,16 @@ export function stallMessages(h: HandoffRow, dueAt: Date): OutboxMessage[] {
 /** What the author is asked about (domain/heldBack.ts, where the notice's renderer reads it). */
 export type { HeldBackAsk } from '../domain/heldBack.js';
 
-/** The key of the author's notice about one held-back version of the next move, for one reason. */
-export const heldBackKey = (h: HandoffRow, ask: Pick<HeldBackAsk, 'reason' | 'version' | 'step'>) =>
-  `${scope(h)}:heldback:${ask.reason}${ask.step ? `.${ask.step}` : ''}:${ask.version}:author`;
+/** What a held-back notice is about, whatever the assignment: the hold reason (and step) and the text version. */
+export const heldBackEvent = (ask: Pick<HeldBackAsk, 'reason' | 'version' | 'step'>) =>
+  `heldback:${ask.reason}${ask.step ? `.${ask.step}` : ''}:${ask.version}:author`;
 
 /** The author is asked to confirm or edit the partner's next move, held back from the partner (core/heldBack.ts). */
 export function heldBackMessages(h: HandoffRow, ask: HeldBackAsk): OutboxMessage[] {
   return [
-    dm(
-      h,
-      `heldback:${ask.reason}${ask.step ? `.${ask.step}` : ''}:${ask.version}:author`,
-      h.authorUserId,
-      'held_back_notice',
-      {
-        heldBack: ask,
-      },
-    ),
+    dm(h, heldBackEvent(ask), h.authorUserId, 'held_back_notice', {
+      heldBack: ask,
+    }),
   ];
 }
 

@@ -77,3 +77,57 @@ export function accountDomain(value: string): string | undefined {
   if (!trimmed) return undefined;
   return getDomain(trimmed.includes('://') ? trimmed : `https://${trimmed}`) ?? undefined;
 }
+
+/** A text's words, accents dropped, in their case (an account's leading word must be written as a name). */
+const wordsOf = (text: string) =>
+  text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** Whether `words` hold `key`'s words in a row (both keyed as `accountKey` keys a name). */
+function holdsInRow(words: readonly string[], key: readonly string[]): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i + key.length <= words.length; i++)
+    if (key.every((k, j) => words[i + j] === k)) return true;
+  return false;
+}
+
+/**
+ * The accounts among `rows` that `text` names: in full ("Northwind Logistics", spelled as `accountKey` keys it) or by
+ * its first word written as a name ("Northwind approved…", at least 4 letters, unless another account of that first
+ * word is named in full). Used to tell which handoff a message is about, and which account a packet's text is about.
+ */
+export function accountsNamedIn<H extends { accountName: string }>(rows: readonly H[], text: string): H[] {
+  const words = wordsOf(text);
+  const keyed = accountKey(text).split(' ');
+  const keys = new Map(rows.map((h) => [h, accountKey(h.accountName).split(' ').filter(Boolean)] as const));
+  const inFull = rows.filter((h) => holdsInRow(keyed, keys.get(h) ?? []));
+  const fullLeads = new Set(inFull.map((h) => keys.get(h)?.[0]));
+  const byLead = rows.filter((h) => {
+    const lead = keys.get(h)?.[0];
+    return (
+      lead !== undefined &&
+      lead.length >= 4 &&
+      !/^\d+$/.test(lead) &&
+      !fullLeads.has(lead) &&
+      words.some((w) => w.toLowerCase() === lead && /^\p{Lu}/u.test(w))
+    );
+  });
+  return [...new Set([...inFull, ...byLead])];
+}
+
+/**
+ * The other accounts `text` names and not `account` (`known`: account names, this one's among them or not), each
+ * once, as first known; none when the text also names `account`. An empty `account` (not typed yet): every one named.
+ */
+export function otherAccountsNamed(text: string, account: string, known: readonly string[]): string[] {
+  const own = accountKey(account);
+  const rows = [...new Map(known.map((name) => [accountKey(name), name] as const)).entries()]
+    .filter(([key]) => key !== '')
+    .map(([key, accountName]) => ({ key, accountName }));
+  if (own && !rows.some((r) => r.key === own)) rows.push({ key: own, accountName: account });
+  const named = accountsNamedIn(rows, text);
+  if (own && named.some((r) => r.key === own)) return [];
+  return named.map((r) => r.accountName);
+}

@@ -14,8 +14,11 @@ import { zoneFor } from './zones.js';
 export type Trigger =
   | { kind: 'share'; percent: number }
   | { kind: 'lastMorning' }
-  /** The due time, or this many business hours after it. */
-  | { kind: 'due'; afterBusinessHours: number };
+  /**
+   * The due time, or this many business hours after it; `afterBusinessDays` when the policy wrote it in days (due+1d),
+   * so people read it in the unit it was given, one unit per interval (issue 77 item 19).
+   */
+  | { kind: 'due'; afterBusinessHours: number; afterBusinessDays?: number };
 
 export type Target =
   | { kind: 'ae' }

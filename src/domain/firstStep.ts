@@ -18,11 +18,16 @@ export const FIRST_STEP_MAX_DAYS_AHEAD = 90;
 export const ESTIMATED_VALUE_MAX = 1_000_000_000;
 
 /**
- * The step offered when the AE opens the modal: one more click when it fits. It always passes its own checks: a
- * contact's name that would not (too long, or one the filler check refuses) gives "Intro call with the partner".
+ * The step offered when the AE opens the modal: one more click when it fits. It is the packet's own seller next move
+ * when the partner may read it (issue 77 item 19), else an intro call with the partner contact. It always passes its
+ * own checks: a contact's name that would not (too long, or one the filler check refuses) gives "Intro call with the
+ * partner".
  */
-export function defaultFirstStep(partnerContactName: string): string {
-  const named = `Intro call with ${partnerContactName.replace(/\s+/g, ' ').trim()}`;
+export function defaultFirstStep(h: { partnerContactName: string; sellerNextMove?: string | null }): string {
+  // One line, without the closing full stop: the partner reads "Next: <step> by Thu 3 Dec".
+  const move = (h.sellerNextMove ?? '').replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  if (move && stepTextProblem(move) === undefined) return move;
+  const named = `Intro call with ${h.partnerContactName.replace(/\s+/g, ' ').trim()}`;
   return stepTextProblem(named) === undefined ? named : 'Intro call with the partner';
 }
 

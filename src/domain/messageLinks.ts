@@ -1,4 +1,4 @@
-import { accountKey } from './accountMatch.js';
+import { accountsNamedIn } from './accountMatch.js';
 import { isInternalActor } from './actor.js';
 import { rolesOf, type Verdict, type Viewer } from './lifecycle.js';
 import { type LifecycleState, OPEN_STATUSES, type Role } from './lifecycleState.js';
@@ -103,27 +103,10 @@ export function channelFirst<H extends { partnerId: number | null; partnerChanne
 /** Why the modal preselects a handoff: the message is, or replies under, the app's post about it; or it names its account. */
 export type AboutReason = 'thread' | 'account';
 
-/** A text's words, accents dropped, in their case (the account's leading word must be written as a name). */
-const wordsOf = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .match(/[\p{L}\p{N}]+/gu) ?? [];
-
-/** Whether `words` hold `key`'s words in a row (both keyed as accountMatch.ts keys a name). */
-function holdsInRow(words: readonly string[], key: readonly string[]): boolean {
-  if (key.length === 0) return false;
-  for (let i = 0; i + key.length <= words.length; i++)
-    if (key.every((k, j) => words[i + j] === k)) return true;
-  return false;
-}
-
 /**
  * The handoff a message is about, among those offered, or none: the one whose post by the app is the message or the
  * parent of its thread (`postedAbout`: the handoffs the app posted about there); else the one whose account the text
- * names, in full ("Northwind Logistics", spelled as accountMatch.ts keys it) or by its first word written as a name
- * ("Northwind approved…", unless another account of that first word is named in full). Two candidates are none: the
- * person picks.
+ * names (accountMatch.ts `accountsNamedIn`). Two candidates are none: the person picks.
  */
 export function handoffAbout<H extends { id: number; accountName: string }>(
   rows: readonly H[],
@@ -133,21 +116,6 @@ export function handoffAbout<H extends { id: number; accountName: string }>(
   const threads = rows.filter((h) => postedAbout.includes(h.id));
   if (threads.length > 0)
     return threads.length === 1 && threads[0] ? { handoff: threads[0], why: 'thread' } : undefined;
-  const words = wordsOf(text);
-  const keyed = accountKey(text).split(' ');
-  const keys = new Map(rows.map((h) => [h, accountKey(h.accountName).split(' ').filter(Boolean)] as const));
-  const inFull = rows.filter((h) => holdsInRow(keyed, keys.get(h) ?? []));
-  const fullLeads = new Set(inFull.map((h) => keys.get(h)?.[0]));
-  const byLead = rows.filter((h) => {
-    const lead = keys.get(h)?.[0];
-    return (
-      lead !== undefined &&
-      lead.length >= 4 &&
-      !/^\d+$/.test(lead) &&
-      !fullLeads.has(lead) &&
-      words.some((w) => w.toLowerCase() === lead && /^\p{Lu}/u.test(w))
-    );
-  });
-  const named = [...new Set([...inFull, ...byLead])];
+  const named = accountsNamedIn(rows, text);
   return named.length === 1 && named[0] ? { handoff: named[0], why: 'account' } : undefined;
 }

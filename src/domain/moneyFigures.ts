@@ -78,8 +78,11 @@ export interface WinFigures {
 
 export interface MoneyFigures {
   reporting: string;
-  /** Each CRM read, and the oldest read behind the figures (their as-of time). */
-  sources: { system: CrmSystem; asOf: Date | null; rates: boolean }[];
+  /**
+   * Each CRM read: the newest read behind the figures (their as-of time: a close read Monday is in them) and the
+   * oldest (the figures say both when they differ).
+   */
+  sources: { system: CrmSystem; oldest: Date | null; asOf: Date | null; rates: boolean }[];
   overall: Record<Classification, ByClass>;
   byPartner: { partner: string; figures: Record<Classification, ByClass> }[];
   byBand: { band: Band; figures: ByClass }[];
@@ -200,15 +203,16 @@ export function moneyFigures(input: MoneyInput): MoneyFigures {
   }
   const linked = new Set(input.rows.map((r) => `${r.system}:${r.recordId}`));
   const isLinked = (d: ClosedDeal) => linked.has(`${d.system}:${d.id}`);
-  const asOf = (system: CrmSystem) => {
-    const reads = input.rows.filter((r) => r.system === system).map((r) => r.readAt.getTime());
-    return reads.length > 0 ? new Date(Math.min(...reads)) : null;
+  const reads = (system: CrmSystem, pick: (...at: number[]) => number) => {
+    const at = input.rows.filter((r) => r.system === system).map((r) => r.readAt.getTime());
+    return at.length > 0 ? new Date(pick(...at)) : null;
   };
   return {
     reporting: input.reporting,
     sources: input.systems.map((system) => ({
       system,
-      asOf: asOf(system),
+      oldest: reads(system, Math.min),
+      asOf: reads(system, Math.max),
       rates: (input.currencies.get(system)?.corporate ?? null) !== null,
     })),
     overall,

@@ -31,7 +31,7 @@ export const LOST_REASONS = {
   competitor: { label: 'Lost to a competitor', partnerSafe: 'The customer chose another option.' },
   timing: { label: 'Timing', partnerSafe: 'The timing was not right for the customer.' },
   no_fit: { label: 'Not a fit', partnerSafe: 'It turned out not to be the right fit for the customer.' },
-  other: { label: 'Other', partnerSafe: 'The deal did not go ahead; your partner contact can share more.' },
+  other: { label: 'Other', partnerSafe: 'The deal did not go ahead; our team can tell you more.' },
 } as const;
 export type LostReason = keyof typeof LOST_REASONS;
 export const LOST_REASON_CODES = Object.keys(LOST_REASONS) as LostReason[];

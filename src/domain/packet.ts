@@ -5,7 +5,7 @@ import { PACKET_FIELDS } from './packetFields.js';
 import type { Dates } from './packetRules.js';
 
 export { PACKET_FIELDS } from './packetFields.js';
-export { isHttpUrl, normaliseUrl, RESPONSE_WINDOW } from './packetRules.js';
+export { isHttpUrl, normaliseUrl, RESPONSE_WINDOW, windowMaxOf } from './packetRules.js';
 
 /**
  * The handoff packet: the fields of DOMAIN.md as partner marketing fills them, each described once in the registry
@@ -69,12 +69,16 @@ export type PacketErrors = Partial<Record<PacketField, string>>;
 
 type Shape = { [F in PacketField]: z.ZodType<Packet[F]> };
 
-/** `today`: the earliest calendar date anywhere (dates before it are past); `latest`: the latest one. */
+/**
+ * `today`: the earliest calendar date anywhere (dates before it are past); `latest`: the latest one; `windowMax`: the
+ * longest response window the program allows (SCORE_MAX_WINDOW_DAYS).
+ */
 export function packetSchema(
   today: string,
   latest = DateTime.fromISO(today).plus({ days: 2 }).toISODate() ?? today,
+  windowMax?: number,
 ) {
-  const dates: Dates = { today, latest };
+  const dates: Dates = { today, latest, windowMax };
   // Object.fromEntries loses each key's own type: every value is its field's rule's schema, which is what Shape says.
   const shape = Object.fromEntries(
     FIELD_NAMES.map((field) => [field, PACKET_FIELDS[field].rule.schema(dates)]),
@@ -102,8 +106,9 @@ export function parsePacket(
   input: PacketInput,
   today: string,
   latest?: string,
+  windowMax?: number,
 ): { ok: true; packet: Packet } | { ok: false; errors: PacketErrors; valid: Partial<Packet> } {
-  const schema = packetSchema(today, latest);
+  const schema = packetSchema(today, latest, windowMax);
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, packet: result.data };
   const errors: PacketErrors = {};

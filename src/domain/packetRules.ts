@@ -17,6 +17,11 @@ export const RESPONSE_WINDOW = { min: 1, max: 10, default: 3 } as const;
 export interface Dates {
   today: string;
   latest: string;
+  /**
+   * The longest response window the program allows (SCORE_MAX_WINDOW_DAYS, the limit the score reads too; issue 77
+   * item 19); RESPONSE_WINDOW.max without it.
+   */
+  windowMax?: number | undefined;
 }
 
 export type InputKind = 'text' | 'link' | 'date' | 'flag' | 'user' | 'channel' | 'number';
@@ -206,18 +211,22 @@ export const person = (what: string): Rule<string, 'user'> => ({
     z.string({ error: `Please choose ${what}.` }).regex(/^[UW][A-Z0-9]{2,}$/, `Please choose ${what}.`),
 });
 
-/** A whole number of business days within RESPONSE_WINDOW (empty reads as missing). */
+/** The longest window a packet may ask: the program's, within RESPONSE_WINDOW. */
+export const windowMaxOf = (windowMax: number | undefined) =>
+  Math.min(RESPONSE_WINDOW.max, Math.max(RESPONSE_WINDOW.min, windowMax ?? RESPONSE_WINDOW.max));
+
+/** A whole number of business days within RESPONSE_WINDOW and the program's longest (empty reads as missing). */
 export const businessDays: Rule<number, 'number'> = {
   input: 'number',
   required: true,
-  schema: () =>
+  schema: ({ windowMax }) =>
     z.preprocess(
       (value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value),
       z.coerce
         .number({ error: 'Enter a number of business days.' })
         .int('Use a whole number of business days.')
         .min(RESPONSE_WINDOW.min, `The window is at least ${RESPONSE_WINDOW.min} business day.`)
-        .max(RESPONSE_WINDOW.max, `The window is at most ${RESPONSE_WINDOW.max} business days.`),
+        .max(windowMaxOf(windowMax), `The window is at most ${windowMaxOf(windowMax)} business days.`),
     ),
 };
 

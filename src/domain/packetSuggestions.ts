@@ -13,4 +13,13 @@ export interface PacketSuggestions {
   partnerOrg: string;
   /** Each field's value as its input takes it (the contact with their role after a comma). */
   values: Partial<Record<SuggestedField, string>>;
+  /**
+   * The other accounts each value names and not the new packet's account (issue 77 item 15): offered marked with the
+   * name, and left out of "Use all".
+   */
+  others: Partial<Record<SuggestedField, string[]>>;
 }
+
+/** The fields whose value names another account. */
+export const namingOthers = (s: PacketSuggestions): SuggestedField[] =>
+  SUGGESTED_FIELDS.filter((f) => (s.others[f]?.length ?? 0) > 0);

@@ -29,7 +29,13 @@ function trigger(text: string, dayHours: number): Trigger | undefined {
   const after = /^due\+(.+)$/.exec(t);
   if (after) {
     const hours = businessHours(after[1] ?? '', dayHours);
-    if (hours !== undefined && hours > 0) return { kind: 'due', afterBusinessHours: hours };
+    const days = /^(\d{1,3})d$/.exec((after[1] ?? '').trim());
+    if (hours !== undefined && hours > 0)
+      return {
+        kind: 'due',
+        afterBusinessHours: hours,
+        ...(days ? { afterBusinessDays: Number(days[1]) } : {}),
+      };
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { otherAccountsNamed } from './accountMatch.js';
 import { type ScoreWeights, weightedTotal } from './scoreWeights.js';
 import {
   type Band,
@@ -232,6 +233,33 @@ function acceptanceCriteria(p: ScoringInput, ctx: ScoringContext, deal: Set<stri
   );
 }
 
+/**
+ * The account-specific fields, each with the component it counts in and how its reason names it: text about this
+ * account. Pasted from a packet about another (the author's suggestions, issue 77 item 15) it says nothing of this one.
+ */
+const ACCOUNT_SPECIFIC = [
+  { field: 'whyPartner', id: 'partner_context', name: 'why this partner matters' },
+  { field: 'customerTrigger', id: 'buyer_problem', name: 'the customer trigger' },
+  { field: 'jointValue', id: 'buyer_problem', name: 'the joint value' },
+  { field: 'warmPath', id: 'relationship_path', name: 'the warm path' },
+] as const;
+
+/**
+ * A component whose field names another known account and not this one is at most weak, its reason naming the field
+ * and the account (a reason already weaker keeps its own first).
+ */
+function aboutThisAccount(c: ComponentResult, p: ScoringInput, known: readonly string[]): ComponentResult {
+  for (const { field, id, name } of ACCOUNT_SPECIFIC) {
+    if (id !== c.id) continue;
+    const [other] = otherAccountsNamed(p[field], p.accountName, known);
+    if (other === undefined) continue;
+    const why = `${name} names ${other}, not ${p.accountName.trim()}`;
+    if (c.score === 2) return weak(c.id, `${why}: make it about this account`);
+    return { ...c, reason: `${c.reason}; and ${why}` };
+  }
+  return c;
+}
+
 export function bandFor(total: number, bands: Bands): Band {
   if (total >= bands.ready) return 'ready';
   if (total >= bands.fix) return 'fix';
@@ -256,7 +284,7 @@ export function scorePacket(
     owner(p, ctx, deal),
     acceptanceCriteria(p, ctx, deal),
     proof(p),
-  ];
+  ].map((c) => aboutThisAccount(c, p, ctx.knownAccounts ?? []));
   const total = weightedTotal(components, weights);
   return { components, total, band: bandFor(total, bands) };
 }

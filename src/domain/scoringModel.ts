@@ -100,6 +100,11 @@ export interface ScoringContext {
   ownerName: string;
   /** Windows longer than this are weak (configuration: SCORE_MAX_WINDOW_DAYS). */
   maxWindowDays: number;
+  /**
+   * The accounts of the installation's handoffs: a field that names one of them and not this account is about another
+   * account (issue 77 item 15). Absent: none known.
+   */
+  knownAccounts?: readonly string[];
 }
 
 export interface Scorecard {

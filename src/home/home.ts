@@ -10,6 +10,7 @@ import {
   findDecisionsOf,
   findOwnedNeedingAttention,
   findSentBy,
+  findWonBy,
 } from '../db/repositories/handoffLists.js';
 import { pendingReportsOf } from '../db/repositories/outcomeReports.js';
 import { questionsWaitingFor } from '../db/repositories/questions.js';
@@ -90,6 +91,7 @@ export function createHome(deps: HomeDeps) {
     const reviews = metrics ? await openReviews(db, REVIEW_ITEMS_SHOWN) : undefined;
     const awaiting = await findAwaitingAe(db, userId, HOME_LIMITS.awaiting);
     const deals = await findDealsInProgress(db, userId, HOME_LIMITS.deals);
+    const won = await findWonBy(db, userId, HOME_LIMITS.won + 1);
     const reports = await pendingReportsOf(
       db,
       deals.map((h) => h.id),
@@ -108,6 +110,7 @@ export function createHome(deps: HomeDeps) {
       {
         awaiting,
         deals,
+        won,
         sent,
         owned,
         ...(metrics ? { revops: metrics.revops } : {}),

@@ -57,6 +57,7 @@ async function confirm(
     reasonCode: report.reasonCode,
     note: report.note,
     fromReport: report.id,
+    reportedBy: report.reportedByUserId,
     ...(req.crmLink ? { crmLink: req.crmLink } : {}),
   });
 }

@@ -42,6 +42,8 @@ export interface OutcomeRequest extends RequestContext {
   note?: string | null;
   /** The AE confirms this waiting report: it is answered in the same transaction. */
   fromReport?: number;
+  /** Who made that report: their report's message says it was confirmed, so no second DM of it. */
+  reportedBy?: string;
 }
 
 /** Whose calendar a stall nudge is counted in: the AE's. */
@@ -174,6 +176,7 @@ async function recordStep(
       ...outcomeMessages(after, step, await partnerThread(tx, after), {
         recorder: req.actor.userId,
         ...(holdUntil === undefined ? {} : { holdUntil }),
+        ...(req.reportedBy === undefined ? {} : { reportedBy: req.reportedBy }),
       }),
       // The partner's next move may not hold past this step: its author is asked (core/heldBack.ts).
       ...(await heldBackNotice(tx, after, at)),

@@ -34,10 +34,11 @@ export function createPacketService(deps: PacketServiceDeps) {
     packetDefaults: (channelId: string | undefined, ctx: Pick<RequestContext, 'internalTeamIds'>) =>
       packetDefaults(deps, channelId, ctx),
     /** The author's last packet for the partner, offered in a new packet (suggestions.ts). */
-    suggestionsFor: (authorUserId: string, partnerOrg: string | undefined) =>
-      suggestionsFor(deps.db, authorUserId, partnerOrg),
+    suggestionsFor: (authorUserId: string, partnerOrg: string | undefined, account?: string) =>
+      suggestionsFor(deps.db, authorUserId, partnerOrg, account),
     /** One suggestion button's values, read again from the author's own handoff. */
-    suggestionOf: (authorUserId: string, handoffId: number) => suggestionOf(deps.db, authorUserId, handoffId),
+    suggestionOf: (authorUserId: string, handoffId: number, account?: string) =>
+      suggestionOf(deps.db, authorUserId, handoffId, account),
     /** "Hand off this deal": the packet prefilled from a message (fromMessage.ts). */
     prefillFromMessage: (
       reads: MessageReads,

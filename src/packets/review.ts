@@ -2,7 +2,7 @@ import { conflictText, editedSinceOpenedText, editRefusedText } from '../blocks/
 import type { DirectoryUser } from '../core/directory.js';
 import type { RequestContext } from '../core/requestContext.js';
 import type { CrmResolution } from '../crm/index.js';
-import { lastScores } from '../db/repositories/handoffLists.js';
+import { knownAccountNames, lastScores } from '../db/repositories/handoffLists.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import { saveDraft } from '../db/repositories/packets.js';
 import { partnerRefByName } from '../db/repositories/partners.js';
@@ -187,7 +187,14 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
       fromPool = { name: req.pool, title: picked.title, skipped: picked.skipped, ...why };
     }
   }
-  const parsed = parsePacket(input, isoDateIn(now, EARLIEST_ZONE), isoDateIn(now, LATEST_ZONE));
+  // A new packet's window is held to the longest the score accepts: one limit for the form and the score. An edit
+  // keeps the stored window (it cannot change).
+  const parsed = parsePacket(
+    input,
+    isoDateIn(now, EARLIEST_ZONE),
+    isoDateIn(now, LATEST_ZONE),
+    edited ? undefined : deps.scoring.maxWindowDays,
+  );
   const fields: Partial<Packet> = parsed.ok ? parsed.packet : parsed.valid;
   const errors: PacketErrors = parsed.ok ? {} : { ...parsed.errors };
   // What an edit cannot change is said on its field first, with what to do instead.
@@ -276,6 +283,8 @@ async function buildReview(
       today: deps.windows.todayOf(now, authorTimeZone),
       ownerName: c.slack.ownerName,
       maxWindowDays: deps.scoring.maxWindowDays,
+      // A field naming another of these accounts and not this one is not about it (issue 77 item 15).
+      knownAccounts: await knownAccountNames(deps.db),
     },
     deps.scoring.bands,
     deps.scoreWeights?.(),

@@ -2,7 +2,7 @@ import { type WatchReason, watcherNotice } from '../blocks/following.js';
 import type { HeardChange, Hearer } from '../core/lifecycle.js';
 import type { Executor } from '../db/client.js';
 import { eventById } from '../db/repositories/events.js';
-import { watcherKeyPrefix, watchersRecord } from '../db/repositories/followers.js';
+import { watcherKeyPrefix, watchersRecord, watchersToldOf } from '../db/repositories/followers.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import { FOLLOWER_NEWS, hears } from '../domain/following.js';
 import { type PartnerBody, partnerSchema } from '../program/kinds.js';
@@ -72,8 +72,10 @@ export async function watcherMessages(exec: Executor, change: ChangeForWatchers)
   const logged = await eventById(exec, change.eventId);
   if (!logged) return [];
   const messages: OutboxMessage[] = [];
+  // Why they are told, and how to stop, is said in a watcher's first DM about the handoff, not in every one.
+  const told = await watchersToldOf(exec, h.id);
   for (const [userId, why] of watchers) {
-    const notice = watcherNotice({ event: change.event, handoff: h, logged }, why);
+    const notice = watcherNotice({ event: change.event, handoff: h, logged }, why, !told.has(userId));
     if (!notice) continue;
     messages.push({
       method: 'chat.postMessage',

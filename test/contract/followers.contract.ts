@@ -6,6 +6,7 @@ import {
   watcherKeyPrefix,
   watcherKeysOf,
   watchersRecord,
+  watchersToldOf,
 } from '../../src/db/repositories/followers.js';
 import { appendProgramEntry } from '../../src/db/repositories/program.js';
 import type { Db } from '../../src/db/types.js';
@@ -111,6 +112,19 @@ export function followersContract(engine: Engine): void {
         `${watcherKeyPrefix(handoffId, 7)}U0RITA`,
       ]);
       expect(await watcherKeysOf(db, handoffId, 8)).toEqual([]);
+    });
+
+    it('names the watchers already DMed about a handoff, not one whose DM was cancelled (issue 77 item 19)', async () => {
+      const handoffId = await addHandoff(db, at);
+      const other = await addHandoff(db, at);
+      const row = outboxRowsAt(at);
+      await queueRows(db, [
+        row({ dedupeKey: `${watcherKeyPrefix(handoffId, 7)}U0MO`, handoffId }),
+        row({ dedupeKey: `${watcherKeyPrefix(handoffId, 8)}U0RITA`, handoffId, status: 'cancelled' }),
+        row({ dedupeKey: `${watcherKeyPrefix(other, 9)}U0SAM`, handoffId: other }),
+        row({ dedupeKey: `handoff:${handoffId}:outcome:won:owner`, handoffId }),
+      ]);
+      expect([...(await watchersToldOf(db, handoffId))]).toEqual(['U0MO']);
     });
 
     it('reads its own write inside the transaction, and nothing of a transaction that failed', async () => {

@@ -8,6 +8,8 @@ import {
   findOutcomes,
   findOwnedNeedingAttention,
   findSentBy,
+  findWonBy,
+  knownAccountNames,
   lastScores,
 } from '../../src/db/repositories/handoffLists.js';
 import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
@@ -63,6 +65,13 @@ export function handoffListsContract(engine: Engine): void {
       await handoff({ ownerUserId: 'U0OTHER', status: 'taken_back', takenBackAt: at });
       await handoff({ ownerUserId: 'U0OWNER', status: 'withdrawn' });
       expect(ids(await findOwnedNeedingAttention(db, 'U0OWNER', 10, at))).toEqual([takenBack.id, open.id]);
+    });
+
+    it('names the installation’s accounts, each spelling once, newest first (issue 77 item 15)', async () => {
+      await handoff({ accountName: 'Coho Winery' });
+      await handoff({ accountName: 'Blue Yonder' });
+      await handoff({ accountName: 'Coho Winery' });
+      expect(await knownAccountNames(db)).toEqual(['Coho Winery', 'Blue Yonder']);
     });
 
     it('lists the handoffs waiting for an AE, soonest due first, up to the limit', async () => {
@@ -185,14 +194,26 @@ export function handoffListsContract(engine: Engine): void {
       expect(await findDecisionsOf(db, [9999])).toEqual([]);
     });
 
-    it('lists everything an author sent, newest first, whatever its state', async () => {
+    it('lists everything an author sent, the open and won ones first, newest first within each (issue 77 item 19)', async () => {
+      const won = await handoff({ status: 'accepted', outcome: 'won' });
       const a = await handoff();
       const b = await handoff({ status: 'declined', decidedAt: at });
-      const c = await handoff({ status: 'accepted', outcome: 'won' });
+      const lost = await handoff({ status: 'accepted', outcome: 'lost' });
+      const c = await handoff({ status: 'accepted', outcome: 'meeting_held' });
       await handoff({ authorUserId: 'U0OTHER' });
-      expect(ids(await findSentBy(db, 'U0AUTHOR', 10))).toEqual([c.id, b.id, a.id]);
-      expect(ids(await findSentBy(db, 'U0AUTHOR', 2))).toEqual([c.id, b.id]);
+      expect(ids(await findSentBy(db, 'U0AUTHOR', 10))).toEqual([c.id, a.id, won.id, lost.id, b.id]);
+      // A cut list keeps the won deal sent first, before newer closed ones.
+      expect(ids(await findSentBy(db, 'U0AUTHOR', 3))).toEqual([c.id, a.id, won.id]);
       expect(await findSentBy(db, 'U0NOBODY', 10)).toEqual([]);
+    });
+
+    it('lists an AE’s won deals, newest first, up to the limit (issue 77 item 19)', async () => {
+      const first = await handoff({ status: 'accepted', outcome: 'won' });
+      const second = await handoff({ status: 'accepted', outcome: 'won' });
+      await handoff({ status: 'accepted', outcome: 'lost' });
+      await handoff({ status: 'accepted', outcome: 'won', aeUserId: 'U0AE2' });
+      expect(ids(await findWonBy(db, 'U0AE', 10))).toEqual([second.id, first.id]);
+      expect(ids(await findWonBy(db, 'U0AE', 1))).toEqual([second.id]);
     });
 
     it('finds the digest’s handoffs at risk: due soon, unanswered, and stalled deals, each up to the limit', async () => {

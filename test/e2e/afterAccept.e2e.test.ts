@@ -213,7 +213,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     northwind = await latestHandoffId(sandbox, 'Northwind Logistics');
     contoso = await latestHandoffId(sandbox, 'Contoso Freight');
 
-    // Jordan accepts both with the accept modal's defaults: the first step with the partner's contact, three
+    // Jordan accepts both with the accept modal's defaults: the packet's seller next move as the first step, three
     // business days on (Thursday 3 December).
     await actAs(page, jordan.id);
     for (const account of ['Northwind Logistics', 'Contoso Freight']) {
@@ -230,10 +230,10 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     const patReads = await reads(pat.id, `D${pat.id}`, 'accepted handoff');
     expect(patReads).toEqual([
       expect.stringContaining(
-        `@Jordan Seller accepted handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting). Next: Intro call with Dana Reyes by Thu 3 Dec.`,
+        `@Jordan Seller accepted handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting). Next: Accept the introduction and bring the demo by Thu 3 Dec.`,
       ),
       expect.stringContaining(
-        `@Jordan Seller accepted handoff #${contoso} Contoso Freight (via Meridian Cloud Consulting). Next: Intro call with Dana Reyes by Thu 3 Dec.`,
+        `@Jordan Seller accepted handoff #${contoso} Contoso Freight (via Meridian Cloud Consulting). Next: Accept the introduction and bring the demo by Thu 3 Dec.`,
       ),
     ]);
 
@@ -242,10 +242,12 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
       const { parent, replies } = await danaReadsOnlyTruth(`1-${account.split(' ')[0]}`, account, {
         named: 'Jordan Seller',
       });
-      expect(parent).toContain('Next from Jordan Seller: Intro call with Dana Reyes by Thu 3 Dec');
+      expect(parent).toContain(
+        'Next from Jordan Seller: Accept the introduction and bring the demo by Thu 3 Dec',
+      );
       expect(replies).toEqual([
         expect.stringContaining(
-          `✅ ${account}: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). Next: Intro call with Dana Reyes by Thu 3 Dec.`,
+          `✅ ${account}: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). Next: Accept the introduction and bring the demo by Thu 3 Dec.`,
         ),
       ]);
     }
@@ -256,7 +258,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     await nextDue('Wed 2 Dec, 09:00');
     const reminder = await theMessage(jordan.id, 'Coming up', 'Northwind Logistics');
     expect(await readsAs(reminder)).toContain(
-      `Coming up on handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting): your first step, Intro call with Dana Reyes, by Thu 3 Dec. The partner was told it is next.`,
+      `Coming up on handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting): your first step, Accept the introduction and bring the demo, by Thu 3 Dec. The partner was told it is next.`,
     );
     expect(await buttonsOf(reminder)).toEqual(STEP_BUTTONS);
     await shot('2-jordan-reminder');
@@ -264,7 +266,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     await nextDue('Thu 3 Dec, 16:00');
     const checkIn = await theMessage(jordan.id, 'How did it go?', 'Northwind Logistics');
     expect(await readsAs(checkIn)).toContain(
-      `Thu 3 Dec was the date of your first step on handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting): Intro call with Dana Reyes. How did it go? Record Meeting held once it happened, give it a New date, or Hand it back to the owner if you cannot take it forward. The partner was told it is next. If nothing is recorded by Dec 7 at 4:00 PM, it goes to the next AE of the Account executives pool; the partner is not told.`,
+      `Thu 3 Dec was the date of your first step on handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting): Accept the introduction and bring the demo. How did it go? Record Meeting held once it happened, give it a New date, or Hand it back to the owner if you cannot take it forward. The partner was told it is next. If nothing is recorded by Dec 7 at 4:00 PM, it goes to the next AE of the Account executives pool; the partner is not told.`,
     );
     // The newest message carries the buttons; the reminder before it lost them.
     expect(await buttonsOf(checkIn)).toEqual(STEP_BUTTONS);
@@ -295,7 +297,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     const jordansPacket = await theMessage(jordan.id, 'Your next move', 'Northwind Logistics');
     // The check-in no longer says what the policy would do: the deal is not his now.
     const checkedIn = await readsAs(await theMessage(jordan.id, 'How did it go?', 'Northwind Logistics'));
-    expect(checkedIn).toContain('Intro call with Dana Reyes. How did it go?');
+    expect(checkedIn).toContain('Accept the introduction and bring the demo. How did it go?');
     expect(checkedIn).not.toContain('If nothing is recorded');
     expect(checkedIn).toContain('Now: back with the owner @Pat Marketer since');
     expect(checkedIn).toContain('(you had accepted it); they can reassign or withdraw it.');
@@ -308,7 +310,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     // Pat reads why, what the partner knows, and decides with Reassign or Withdraw.
     const notice = await theMessage(pat.id, 'handed back handoff', 'Northwind Logistics');
     expect(await readsAs(notice)).toContain(
-      `@Jordan Seller handed back handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting), which they had accepted (their first step: Intro call with Dana Reyes by Thu 3 Dec). You decide who takes it next: Reassign it to another AE, or Withdraw it. The partner was told it was accepted, with the first step; they are not told of this, and read the next AE's name once that AE accepts.`,
+      `@Jordan Seller handed back handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting), which they had accepted (their first step: Accept the introduction and bring the demo by Thu 3 Dec). You decide who takes it next: Reassign it to another AE, or Withdraw it. The partner was told it was accepted, with the first step; they are not told of this, and read the next AE's name once that AE accepts.`,
     );
     expect(await buttonsOf(notice)).toEqual(['Reassign', 'Withdraw']);
     await shot('5-pat-handed-back');
@@ -341,7 +343,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     // Sam reads how it came to him, and what the partner knows.
     const packet = await theMessage(sam.id, 'Moved to you', 'Northwind Logistics');
     expect(await readsAs(packet)).toContain(
-      'Moved to you from @Jordan Seller by @Pat Marketer (the owner): @Jordan Seller accepted it, then handed it back (first step: Intro call with Dana Reyes by Thu 3 Dec).',
+      'Moved to you from @Jordan Seller by @Pat Marketer (the owner): @Jordan Seller accepted it, then handed it back (first step: Accept the introduction and bring the demo by Thu 3 Dec).',
     );
     await danaReadsOnlyTruth('6-reassigned', 'Northwind Logistics', {
       left: { name: jordan.real_name ?? '', repliesBefore: before.length },
@@ -373,7 +375,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     await nextDue('Fri 4 Dec, 16:00');
     const noNews = await theMessage(pat.id, 'No news of the first step', 'Contoso Freight');
     expect(await readsAs(noNews)).toContain(
-      `No news of the first step on handoff #${contoso} Contoso Freight (via Meridian Cloud Consulting): @Jordan Seller said Intro call with Dana Reyes by Thu 3 Dec, was asked on the day, and has recorded nothing since. You may want to ask them. If nothing is recorded by Dec 7 at 4:00 PM, it goes to the next AE of the Account executives pool; the partner is not told.`,
+      `No news of the first step on handoff #${contoso} Contoso Freight (via Meridian Cloud Consulting): @Jordan Seller said Accept the introduction and bring the demo by Thu 3 Dec, was asked on the day, and has recorded nothing since. You may want to ask them. If nothing is recorded by Dec 7 at 4:00 PM, it goes to the next AE of the Account executives pool; the partner is not told.`,
     );
     await shot('8-pat-no-news');
     await danaReadsOnlyTruth('8-no-news', 'Contoso Freight', { named: 'Jordan Seller' });
@@ -389,7 +391,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     // Jordan is told why, and nothing about the deal offers him a button any more.
     const told = await theMessage(jordan.id, 'was taken back from you', 'Contoso Freight');
     expect(await readsAs(told)).toContain(
-      `Handoff #${contoso} Contoso Freight (via Meridian Cloud Consulting) was taken back from you: your first step, Intro call with Dana Reyes by Thu 3 Dec, had no news 2 business days after its date, after a reminder and a check-in. It went on to @Sam Closer, the next AE of the Account executives pool (round robin), with a fresh window. The partner was told it was accepted, with the first step; they are not told of this, and read the next AE's name once that AE accepts.`,
+      `Handoff #${contoso} Contoso Freight (via Meridian Cloud Consulting) was taken back from you: your first step, Accept the introduction and bring the demo by Thu 3 Dec, had no news 2 business days after its date, after a reminder and a check-in. It went on to @Sam Closer, the next AE of the Account executives pool (round robin), with a fresh window. The partner was told it was accepted, with the first step; they are not told of this, and read the next AE's name once that AE accepts.`,
     );
     expect(await buttonsLeft(jordan.id, 'Contoso Freight')).toEqual([]);
     await shot('9-jordan-taken-back');
@@ -397,7 +399,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     // Pat reads the move, by the policy and why; her buttons are on it.
     const moved = await theMessage(pat.id, 'moved from @Jordan Seller to @Sam Closer', 'Contoso Freight');
     expect(await readsAs(moved)).toContain(
-      "Moved by the Meridian partners escalation policy, 2 business days after the AE's first step was due: @Jordan Seller accepted it, then recorded nothing on the first step past the check-in (first step: Intro call with Dana Reyes by Thu 3 Dec); @Sam Closer is the next AE of the Account executives pool (round robin).",
+      "Moved by the Meridian partners escalation policy, 2 business days after the AE's first step was due: @Jordan Seller accepted it, then recorded nothing on the first step past the check-in (first step: Accept the introduction and bring the demo by Thu 3 Dec); @Sam Closer is the next AE of the Account executives pool (round robin).",
     );
     expect(await buttonsOf(moved)).toEqual(['Reassign', 'Extend', 'Withdraw']);
     await shot('9-pat-moved');
@@ -405,7 +407,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     // Sam reads how it came to him, with a fresh window.
     const packet = await theMessage(sam.id, 'Moved to you', 'Contoso Freight');
     expect(await readsAs(packet)).toContain(
-      "Moved to you from @Jordan Seller by the Meridian partners escalation policy, 2 business days after the AE's first step was due: @Jordan Seller accepted it, then recorded nothing on the first step past the check-in (first step: Intro call with Dana Reyes by Thu 3 Dec). You are the next AE of the Account executives pool (round robin).",
+      "Moved to you from @Jordan Seller by the Meridian partners escalation policy, 2 business days after the AE's first step was due: @Jordan Seller accepted it, then recorded nothing on the first step past the check-in (first step: Accept the introduction and bring the demo by Thu 3 Dec). You are the next AE of the Account executives pool (round robin).",
     );
     expect(await packet.locator(ACCEPT).count()).toBe(1);
     await shot('9-sam-packet');
@@ -439,13 +441,15 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     const [patNoNews, patNow] = (
       await readsAs(await theMessage(pat.id, 'No news of the first step', 'Contoso Freight'))
     ).split(' Now: ');
-    expect(patNoNews).toContain('@Jordan Seller said Intro call with Dana Reyes by Thu 3 Dec');
+    expect(patNoNews).toContain(
+      '@Jordan Seller said Accept the introduction and bring the demo by Thu 3 Dec',
+    );
     expect(patNoNews).not.toMatch(/If nothing is recorded|new date|Sam|Freight audit/);
     expect(patNow).toContain('accepted by @Sam Closer. Next: Freight audit review with Dana and the CFO by');
     const [jordanCheckIn] = (
       await readsAs(await theMessage(jordan.id, 'How did it go?', 'Contoso Freight'))
     ).split(' Now: ');
-    expect(jordanCheckIn).toContain('Intro call with Dana Reyes. How did it go?');
+    expect(jordanCheckIn).toContain('Accept the introduction and bring the demo. How did it go?');
     expect(jordanCheckIn).not.toMatch(/If nothing is recorded|new date|Freight audit/);
     await shot('11-jordan-after-sam-accepted');
   });

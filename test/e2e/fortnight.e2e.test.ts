@@ -313,7 +313,7 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
     const accepted = (await danaReadsOnlyTruth('run1-7-accepted', [jordan.real_name ?? ''])).join('\n');
     expect(accepted).toContain(jordan.real_name);
     // The first step he committed to, word for word; never the estimated value.
-    expect(accepted).toContain('Next: Intro call with Dana Reyes by');
+    expect(accepted).toContain('Next: Accept the introduction and bring the demo by');
     expect(accepted).not.toMatch(/48,?000|estimated value/i);
     // The next move's date (25 Nov) has passed: it is not shown as true; Pat is asked about it, once.
     expect(accepted).not.toContain('Ken Ito');

@@ -181,9 +181,11 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     await dm.locator('button[data-action-id="handoff_accept"]').waitFor();
     expect(await dm.locator('button[data-action-id="handoff_decline"]').count()).toBe(1);
     await shot(page, 'accept-4-ae-dm');
-    // Accept opens the accept modal, its defaults ready: the first step with the partner's contact, and its date.
+    // Accept opens the accept modal, its defaults ready: the packet's seller next move as the first step, and its date.
     const acceptModal = await openAcceptModal(page, dm.locator('button[data-action-id="handoff_accept"]'));
-    expect(await page.inputValue(acceptField(ACCEPT_BLOCK_ID.step))).toBe('Intro call with Dana Reyes');
+    expect(await page.inputValue(acceptField(ACCEPT_BLOCK_ID.step))).toBe(
+      'Accept the introduction and bring the demo',
+    );
     expect(await page.inputValue(acceptField(ACCEPT_BLOCK_ID.due))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect((await page.inputValue(acceptField(ACCEPT_BLOCK_ID.due))) > day(0)).toBe(true);
     expect(await page.inputValue(acceptField(ACCEPT_BLOCK_ID.value))).toBe('');

@@ -99,7 +99,7 @@ describe('the accept path, end to end', () => {
     const partnerText = JSON.stringify(partnerPosts);
     expect(partnerText).toContain('Northwind Logistics');
     expect(partnerText).toContain('accepted');
-    expect(replies[0]?.text).toContain(' *Next:* Intro call with Dana Reyes by Thu 26 Nov.');
+    expect(replies[0]?.text).toContain(' *Next:* Accept the introduction and bring the demo by Thu 26 Nov.');
     expect(partnerText).toContain('Jordan Seller');
     expect(partnerText).not.toContain('reseller');
     expect(partnerText).not.toContain('docs.example.com');
@@ -107,7 +107,7 @@ describe('the accept path, end to end', () => {
     await waitFor(() => h.slack.messages(authorDm).length === 2, 8000, 'owner notice');
     expect(JSON.stringify(h.slack.messages(authorDm)[1]?.blocks)).toContain('accepted');
     expect(JSON.stringify(h.slack.messages(authorDm)[1]?.blocks)).toContain(
-      'Next: *Intro call with Dana Reyes* by Thu 26 Nov.',
+      'Next: *Accept the introduction and bring the demo* by Thu 26 Nov.',
     );
     // The author's confirmation is a view of the handoff too: it says where it stands now and offers no
     // Reassign, Extend or Withdraw on an accepted handoff.

@@ -30,8 +30,12 @@ describe('accept with a commitment', () => {
       messageTs: dm.ts,
     });
     const element = (block: string) => modal.blocks.find((b) => b.block_id === block)?.element;
-    // The defaults: an intro call with the partner's contact, three business days on (Thursday 26 November).
-    expect(element(ACCEPT_BLOCK_ID.step)?.initial_value).toBe('Intro call with Dana Reyes');
+    // The defaults: the packet's own seller next move (issue 77 item 19), three business days on (Thursday 26
+    // November).
+    expect(element(ACCEPT_BLOCK_ID.step)?.initial_value).toBe('Accept the introduction and bring the demo');
+    expect(json(modal.blocks)).toContain(
+      "The packet's seller next move. The partner reads it word for word: change it to what they may read.",
+    );
     expect(element(ACCEPT_BLOCK_ID.due)?.initial_date).toBe('2026-11-26');
     expect(json(modal.blocks)).toContain(
       'The partner reads your first step and its date word for word with your acceptance, and so do the owner and the author. The estimated value stays internal.',
@@ -230,7 +234,7 @@ describe('accept with a commitment', () => {
       'the later deal nudged',
     );
     expect(json(nudge.blocks)).toContain(
-      'Next: *Intro call with Dana Reyes* by Fri 11 Dec. No outcome recorded yet.',
+      'Next: *Accept the introduction and bring the demo* by Fri 11 Dec. No outcome recorded yet.',
     );
   });
 });

@@ -27,7 +27,7 @@ const weakPacket = {
   partnerNextMoveDate: null,
   partnerAgreedInWriting: false,
   sellerNextMove: 'Follow up with the account.',
-  responseWindowDays: '8',
+  responseWindowDays: '5',
   evidenceUrl: null,
 };
 

@@ -119,7 +119,7 @@ describe('a whole life after the Accept', () => {
     await quiet(h);
     expect(await handoffRow(h, handoff.id)).toMatchObject({
       status: 'accepted',
-      firstStep: 'Intro call with Dana Reyes',
+      firstStep: 'Accept the introduction and bring the demo',
       firstStepDue: '2026-11-30',
       stepCheck: 'reminder',
       nextStepCheckAt: new Date(REMINDER),
@@ -127,13 +127,13 @@ describe('a whole life after the Accept', () => {
       nextStallNudgeAt: new Date(NUDGE),
     });
     const acceptReply =
-      ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Intro call with Dana Reyes by Mon 30 Nov.';
+      ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Accept the introduction and bring the demo by Mon 30 Nov.';
     expect(threadReplies(h).map((m) => m.text)).toEqual([acceptReply]);
     expect(json(topLevel(h)[0]?.blocks)).toContain(
-      '*Status:* :white_check_mark: Accepted · our AE: Jordan Seller\\n*Next from Jordan Seller:* Intro call with Dana Reyes by Mon 30 Nov',
+      '*Status:* :white_check_mark: Accepted · our AE: Jordan Seller\\n*Next from Jordan Seller:* Accept the introduction and bring the demo by Mon 30 Nov',
     );
     expect(shown(theDm(h, people.author.id, '*accepted* handoff'))).toContain(
-      'Next: *Intro call with Dana Reyes* by Mon 30 Nov.',
+      'Next: *Accept the introduction and bring the demo* by Mon 30 Nov.',
     );
 
     // 3. The reminder on Friday morning, the check-in on Monday afternoon; then silence: Pat told.
@@ -141,7 +141,7 @@ describe('a whole life after the Accept', () => {
     expect(dmReads(h, people.ae.id).some((m) => m.includes('Coming up'))).toBe(false);
     await sweepAt(h, REMINDER);
     expect(shown(theDm(h, people.ae.id, 'Coming up'))).toContain(
-      'your first step, *Intro call with Dana Reyes*, by Mon 30 Nov.',
+      'your first step, *Accept the introduction and bring the demo*, by Mon 30 Nov.',
     );
     await sweepAt(h, CHECK_IN);
     const checkIn = theDm(h, people.ae.id, 'How did it go?');
@@ -151,7 +151,7 @@ describe('a whole life after the Accept', () => {
     );
     await sweepAt(h, OWNER_TOLD);
     expect(shown(theDm(h, people.author.id, 'No news of the first step'))).toContain(
-      `<@${people.ae.id}> said *Intro call with Dana Reyes* by Mon 30 Nov, was asked on the day`,
+      `<@${people.ae.id}> said *Accept the introduction and bring the demo* by Mon 30 Nov, was asked on the day`,
     );
     // The nudge's time: the ladder still owes the take-back, so "any news?" waits past it instead of stacking.
     await sweepAt(h, NUDGE);
@@ -185,7 +185,7 @@ describe('a whole life after the Accept', () => {
     // Jordan: told it was taken back and where it went; not one button is left on any of their messages.
     const told = shown(theDm(h, people.ae.id, 'was taken back from you'));
     expect(told).toContain(
-      'your first step, *Intro call with Dana Reyes* by Mon 30 Nov, had no news 3 business days after its date',
+      'your first step, *Accept the introduction and bring the demo* by Mon 30 Nov, had no news 3 business days after its date',
     );
     expect(told).toContain(`It went on to <@${people.otherAe.id}>, the next AE of the *Backup AEs* pool`);
     expect(told).not.toContain('*Reassign*');
@@ -290,7 +290,7 @@ describe('a whole life after the Accept', () => {
       [people.author.id, 'No news of the first step'],
     ] as const) {
       const words = saysOf(theDm(h, reader, needle));
-      expect.soft(words, needle).toContain('Intro call with Dana Reyes');
+      expect.soft(words, needle).toContain('Accept the introduction and bring the demo');
       expect.soft(words, needle).not.toContain('Workshop');
       expect.soft(words, needle).not.toContain('It has a new date now');
     }

@@ -173,7 +173,7 @@ describe('after the Accept, in the figures, the App Homes and the CSV (issue 51)
     expect(deltaButtons).toEqual(expect.arrayContaining([ACTION_ID.reassign, ACTION_ID.withdraw]));
     // What Pat sent: the first steps as they stand (Wednesday: Bravo's is due today, not idle yet).
     expect(patLines).toContain(
-      `#${alpha.id} *Alpha Freight* (via Meridian Cloud Consulting): accepted by <@${people.ae.id}>: next step due *Fri 27 Nov* (Intro call with Dana Reyes). No outcome recorded yet.`,
+      `#${alpha.id} *Alpha Freight* (via Meridian Cloud Consulting): accepted by <@${people.ae.id}>: next step due *Fri 27 Nov* (Accept the introduction and bring the demo). No outcome recorded yet.`,
     );
     expect(patLines).toContain(
       `#${bravo.id} *Bravo Freight* (via Meridian Cloud Consulting): accepted by <@${people.ae.id}>: next step due *Wed 25 Nov*`,
@@ -181,7 +181,7 @@ describe('after the Accept, in the figures, the App Homes and the CSV (issue 51)
 
     // Thursday 10:00 Berlin: Bravo's date has passed with nothing recorded: idle, on Jordan's Home and Pat's.
     h.clock.set('2026-11-26T09:00:00Z');
-    const idle = `*idle*, the next step was due *Wed 25 Nov* (Intro call with Dana Reyes) and no outcome is recorded since.`;
+    const idle = `*idle*, the next step was due *Wed 25 Nov* (Accept the introduction and bring the demo) and no outcome is recorded since.`;
     const jordanLines = await homeText(h, people.ae.id);
     expect(jordanLines).toContain(
       `#${bravo.id} *Bravo Freight* (via Meridian Cloud Consulting) with you. Accepted: ${idle}`,

@@ -160,7 +160,7 @@ describe('asking the author before deciding', () => {
     // With the first step the accept modal offered (issue 51): three business days after Monday 30 November.
     expect(events[3]?.detail).toEqual({
       pausedHours: 15,
-      firstStep: 'Intro call with Dana Reyes',
+      firstStep: 'Accept the introduction and bring the demo',
       firstStepDue: '2026-12-03',
     });
     // /handoff view tells the story from the touch log.

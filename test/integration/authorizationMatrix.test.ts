@@ -510,7 +510,7 @@ const HANDOFF_ACTIONS: readonly HandoffAction[] = [
       await changed(h, handoff, user, seen, 'accepted');
       expect(await handoffRow(h, handoff.id)).toMatchObject({
         status: 'accepted',
-        firstStep: 'Intro call with Dana Reyes',
+        firstStep: 'Accept the introduction and bring the demo',
         firstStepDue: isoDateIn(h.clock.now(), handoff.aeTimeZone),
         estimatedValue: null,
       });

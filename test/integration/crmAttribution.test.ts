@@ -92,7 +92,9 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
         "FROM Account WHERE (Name LIKE '%l_tw_r_%h__lth%' OR Website LIKE '%litware.example%') LIMIT 200",
       ),
     );
-    expect(asked.at(-1)).toMatch(/WHERE \(AccountId IN \('001\w+'\)\) AND \(IsClosed = false OR CloseDate >= /);
+    expect(asked.at(-1)).toMatch(
+      /WHERE \(AccountId IN \('001\w+'\)\) AND \(IsClosed = false OR CloseDate >= /,
+    );
     expect(text).not.toContain('2025 pilot');
     expect(text).not.toContain('Litware Logistics');
     const select = pickOf(view);

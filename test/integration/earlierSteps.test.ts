@@ -102,7 +102,7 @@ describe('first steps for deals accepted before them', () => {
     const call = await waitFor(() => h.slack.callsTo('views.open')[opened], 4000, 'the first step modal');
     const modal = call.args.view as OpenedModal;
     expect(modal.callback_id).toBe(CALLBACK_ID.stepDate);
-    expect(json(modal.blocks)).toContain('Intro call with Dana Reyes');
+    expect(json(modal.blocks)).toContain('Accept the introduction and bring the demo');
 
     // Words the partner may not read are refused on their field; nothing is stored.
     expect(await nameStep(h, modal, 'tbd', '2026-12-17')).toMatchObject({

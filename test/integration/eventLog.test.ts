@@ -213,7 +213,7 @@ describe('the touch log', () => {
         cycle: 3,
         at: acceptAt,
         // The first step the AE committed to (the accept modal's defaults: three business days on).
-        detail: { firstStep: 'Intro call with Dana Reyes', firstStepDue: '2026-12-01' },
+        detail: { firstStep: 'Accept the introduction and bring the demo', firstStepDue: '2026-12-01' },
       },
       ...(
         [
@@ -319,7 +319,7 @@ describe('the touch log', () => {
         cycle: 4,
         at: acceptedAt,
         // Three business days in Sam's calendar (Los Angeles): Thanksgiving is not one.
-        detail: { firstStep: 'Intro call with Dana Reyes', firstStepDue: '2026-11-30' },
+        detail: { firstStep: 'Accept the introduction and bring the demo', firstStepDue: '2026-11-30' },
       },
     ]);
     expectHoursOnDecisionsOnly(log);

@@ -58,7 +58,9 @@ describe('find and view what was sent', () => {
       `${ACTION_ID.view}:${first.handoff.id}`,
     ]);
     expect(json).toContain(`waiting for <@${people.ae.id}>`);
-    expect(json).toContain(`accepted by <@${people.ae.id}>; next: Intro call with Dana Reyes by Thu 26 Nov`);
+    expect(json).toContain(
+      `accepted by <@${people.ae.id}>; next: Accept the introduction and bring the demo by Thu 26 Nov`,
+    );
 
     // View, opened when clicked, offers Edit while undecided and a note to the AE after the answer.
     const viewed = async (id: number) => {
@@ -120,7 +122,7 @@ describe('find and view what was sent', () => {
     expect(text).toContain('Northwind Logistics · via Meridian Cloud Consulting');
     expect(text).toContain(`Sent to <@${people.ae.id}> by <@${people.author.id}>`);
     expect(text).toContain(
-      `Accepted by <@${people.ae.id}>, first step: Intro call with Dana Reyes by Thu 26 Nov`,
+      `Accepted by <@${people.ae.id}>, first step: Accept the introduction and bring the demo by Thu 26 Nov`,
     );
     // The AE's copy says "by you" to the AE only: the author reads who accepted.
     expect(text).toContain(`*Accepted* by <@${people.ae.id}>`);

@@ -91,7 +91,7 @@ describe('the first step, tracked after the Accept', () => {
     await sweepAt(h, REMINDER);
     const reminder = await waitFor(() => stepMessages(h, people.ae.id)[0], 4000, 'the reminder');
     expect(json(reminder?.blocks)).toContain(
-      'Coming up on handoff #1 *Northwind Logistics* (via Meridian Cloud Consulting): your first step, *Intro call with Dana Reyes*, by Mon 30 Nov.',
+      'Coming up on handoff #1 *Northwind Logistics* (via Meridian Cloud Consulting): your first step, *Accept the introduction and bring the demo*, by Mon 30 Nov.',
     );
     expect(buttonIds(reminder)).toEqual(
       expect.arrayContaining([ACTION_ID.newStepDate, 'handoff_outcome_meeting_held']),
@@ -110,11 +110,13 @@ describe('the first step, tracked after the Accept', () => {
       'the reminder without buttons',
     );
     // Its date has passed: the partner's thread parent no longer shows it as next (the every-15-minutes recheck).
-    expect(json(topLevel(h)[0]?.blocks)).toContain('Intro call with Dana Reyes by Mon 30 Nov');
+    expect(json(topLevel(h)[0]?.blocks)).toContain(
+      'Accept the introduction and bring the demo by Mon 30 Nov',
+    );
     h.clock.set('2026-12-01T09:00:00Z');
     await h.app.scheduler.runNow('partner-thread-recheck');
     await waitFor(
-      () => !json(topLevel(h)[0]?.blocks).includes('Intro call with Dana Reyes'),
+      () => !json(topLevel(h)[0]?.blocks).includes('Accept the introduction and bring the demo'),
       4000,
       'the parent without the passed step',
     );
@@ -140,7 +142,7 @@ describe('the first step, tracked after the Accept', () => {
       'the owner told',
     );
     expect(json(told?.blocks)).toContain(
-      `No news of the first step on handoff #1 *Northwind Logistics* (via Meridian Cloud Consulting): <@${people.ae.id}> said *Intro call with Dana Reyes* by Mon 30 Nov, was asked on the day, and has recorded nothing since.`,
+      `No news of the first step on handoff #1 *Northwind Logistics* (via Meridian Cloud Consulting): <@${people.ae.id}> said *Accept the introduction and bring the demo* by Mon 30 Nov, was asked on the day, and has recorded nothing since.`,
     );
     expect(await handoffRow(h, handoff.id)).toMatchObject({ stepCheck: null, nextStepCheckAt: null });
 
@@ -205,7 +207,9 @@ describe('the first step, tracked after the Accept', () => {
       4000,
       'the owner told',
     );
-    expect(json(owner.blocks)).toContain('*Intro call with Dana Reyes* by Tue 8 Dec (was Fri 4 Dec)');
+    expect(json(owner.blocks)).toContain(
+      '*Accept the introduction and bring the demo* by Tue 8 Dec (was Fri 4 Dec)',
+    );
 
     // Meeting held: the step is done, its checks end, and New date is refused.
     await clickOutcome(h, 'meeting_held', handoff.id);

@@ -113,12 +113,17 @@ const followRows = (h: Harness, handoffId: number) =>
     .where(eq(h.tables.handoffFollowers.handoffId, handoffId))
     .orderBy(asc(h.tables.handoffFollowers.userId));
 
-/** The watchers' DMs (a follower's or a partner manager's) this person got about the handoff. */
+/**
+ * The watchers' DMs (a follower's or a partner manager's) this person got about the handoff: its title, then what
+ * happened and when (the line why they are told comes with the first one only).
+ */
 const watcherDms = (h: Harness, userId: string, handoffId: number) =>
   dmOf(h, userId).filter(
     (m) =>
       (m.text ?? '').startsWith(`Handoff #${handoffId} · `) &&
-      /You follow this handoff|You are a partner manager/.test(shown(m)),
+      new RegExp(`^#${handoffId} \\*[^\\n]*\\n[^\\n]* · <!date\\^`).test(
+        (m.blocks?.[0] as { text?: { text?: string } } | undefined)?.text?.text ?? '',
+      ),
   );
 
 async function decline(h: Harness, handoffId: number) {
@@ -190,6 +195,9 @@ describe('following a handoff (issue 53 item 6)', () => {
     await waitFor(() => watcherDms(h, sam.id, handoff.id).length === 2, 8000, 'the meeting told to Sam');
     await quiet(h);
     expect(shown(watcherDms(h, sam.id, handoff.id)[1])).toContain(`Meeting held by <@${people.ae.id}>`);
+    // Why Sam is told, and how to stop, was said in the first DM about it, not again (issue 77 item 19).
+    expect(shown(watcherDms(h, sam.id, handoff.id)[0])).toContain('You are a partner manager');
+    expect(shown(watcherDms(h, sam.id, handoff.id)[1])).not.toContain('You are a partner manager');
     expect(watcherDms(h, mo.id, handoff.id)).toHaveLength(1);
     expect(watcherDms(h, pat.id, handoff.id)).toEqual([]);
   });

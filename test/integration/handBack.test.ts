@@ -88,13 +88,13 @@ describe('Hand it back', () => {
     expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(dmsBefore);
     expect(liveButtons(h, people.ae.id)).toEqual([]);
     expect(shown(theDm(h, people.ae.id, 'How did it go?'))).toContain(
-      `*Now:* back with the owner <@${people.author.id}> since <!date^${stamp(HANDED_BACK)}^{date_short_pretty} at {time}|Mon 30 Nov 2026, 17:00 GMT+1> (you had accepted it); they can reassign or withdraw it.`,
+      `*Now:* back with the owner <@${people.author.id}> since <!date^${stamp(HANDED_BACK)}^{date_short_pretty} at {time}|Mon 30 Nov 2026, 17:00 CET> (you had accepted it); they can reassign or withdraw it.`,
     );
 
     // Pat: what happened, and Reassign and Withdraw (no Extend: there is no window to extend).
     const notice = theDm(h, people.author.id, 'handed back handoff');
     expect(shown(notice)).toContain(
-      `<@${people.ae.id}> handed back handoff #${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting), which they had accepted (their first step: *Intro call with Dana Reyes* by Mon 30 Nov). You decide who takes it next`,
+      `<@${people.ae.id}> handed back handoff #${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting), which they had accepted (their first step: *Accept the introduction and bring the demo* by Mon 30 Nov). You decide who takes it next`,
     );
     expect(buttonsOf(notice)).toEqual([ACTION_ID.reassign, ACTION_ID.withdraw]);
 
@@ -122,7 +122,7 @@ describe('Hand it back', () => {
     await quiet(h);
     expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'sent', aeUserId: people.otherAe.id });
     expect(shown(theDm(h, people.otherAe.id, 'Moved to you from'))).toContain(
-      `<@${people.ae.id}> accepted it, then handed it back (first step: Intro call with Dana Reyes by Mon 30 Nov)`,
+      `<@${people.ae.id}> accepted it, then handed it back (first step: Accept the introduction and bring the demo by Mon 30 Nov)`,
     );
     // The buttons move to Pat's newest notice (the move's).
     expect(buttonsOf(theDm(h, people.author.id, 'handed back handoff'))).toEqual([]);

@@ -17,6 +17,7 @@ import {
   blockAction,
   confirmationsOn,
   northwind,
+  packetState,
   packetSubmission,
   reviewSubmission,
 } from '../support/payloads.js';
@@ -207,7 +208,8 @@ describe('Hand off this deal, with Salesforce', () => {
   });
 
   it('offers the author’s last packet for the partner one click per field, never filled silently', async () => {
-    // Pat sent Northwind to Meridian above: /handoff in Meridian's channel offers its contact, value and path.
+    // Pat sent Northwind to Meridian above: /handoff in Meridian's channel offers its contact, value and path; the
+    // path names Northwind, so it is marked and "Use all" leaves it out (issue 77 item 15).
     const trigger = h.slack.issueTriggerId();
     await h.command({ text: '', channel_id: channels.partner.id, trigger_id: trigger });
     const opened = await waitFor(
@@ -223,16 +225,21 @@ describe('Hand off this deal, with Salesforce', () => {
     expect(buttons.elements.map((e) => e.text.text)).toEqual([
       'Contact: Dana Reyes, Alliances lead',
       'Joint value',
-      'Warm path',
+      'Warm path (names Northwind Logistics)',
       'Use all',
     ]);
+    expect(JSON.stringify(view.blocks)).toContain(
+      'The warm path names Northwind Logistics: use it only for that account. \\"Use all\\" leaves them out.',
+    );
     const viewId = (opened.response as { view: { id: string } }).view.id;
+    // The form holds the account typed so far: Fabrikam, not the account the suggestion came from.
+    const typed = packetState(account('Fabrikam Suggested'));
     const click = (value: string, user = { id: people.author.id, team_id: TEAM }) => {
       const fake = h.slack.view(viewId) as FakeView;
       return h.interact({
         ...blockAction({ actionId: `${ACTION_ID.packetSuggest}:all`, value, user }),
         container: { type: 'view', view_id: viewId },
-        view: { ...fake, state: { values: {} } },
+        view: { ...fake, state: { values: typed } },
       });
     };
     // Someone else's handoff in a forged button: nothing changes.
@@ -252,23 +259,28 @@ describe('Hand off this deal, with Salesforce', () => {
     expect(h.slack.callsTo('views.update').slice(updates)).toHaveLength(1);
     const filled = updated.args.view as PrefilledView;
     expect(initialOf(filled, PACKET_BLOCK_ID.jointValue)).toBe(northwind.jointValue);
-    expect(initialOf(filled, PACKET_BLOCK_ID.warmPath)).toBe(northwind.warmPath);
-    expect(filled.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.warmPath)?.element?.action_id).toBe(
+    expect(initialOf(filled, PACKET_BLOCK_ID.warmPath)).toBeUndefined();
+    expect(filled.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.jointValue)?.element?.action_id).toBe(
       `${ACTION_ID.value}~1`,
     );
-    expect(filled.blocks.some((b) => b.block_id === SUGGESTIONS_BLOCK_ID)).toBe(false);
-    expect(hintOf(filled, PACKET_BLOCK_ID.warmPath)).toMatch(
+    const left = filled.blocks.find((b) => b.block_id === SUGGESTIONS_BLOCK_ID) as unknown as {
+      elements: { text: { text: string } }[];
+    };
+    expect(left.elements.map((e) => e.text.text)).toEqual(['Warm path (names Northwind Logistics)']);
+    expect(hintOf(filled, PACKET_BLOCK_ID.jointValue)).toMatch(
       /^From your last packet for Meridian Cloud Consulting \(#1\)\./,
     );
-    // Submitted with the new action ids, the values are read as typed.
+    // Submitted with the new action ids, the values are read as typed; a warm path still about Northwind is scored
+    // as not about Fabrikam, the field named.
     const payload = packetSubmission({ values: account('Fabrikam Suggested') }) as unknown as {
       view: { state: { values: Record<string, Record<string, unknown>> } };
     };
     const values = payload.view.state.values;
-    const warm = values[PACKET_BLOCK_ID.warmPath] as Record<string, unknown>;
-    values[PACKET_BLOCK_ID.warmPath] = { [`${ACTION_ID.value}~1`]: warm[ACTION_ID.value] };
+    const joint = values[PACKET_BLOCK_ID.jointValue] as Record<string, unknown>;
+    values[PACKET_BLOCK_ID.jointValue] = { [`${ACTION_ID.value}~1`]: joint[ACTION_ID.value] };
     const r = await review(h, payload);
     expect(r.text).toContain('Fabrikam Suggested');
+    expect(r.text).toContain('the warm path names Northwind Logistics, not Fabrikam Suggested');
   });
 
   it('asks why when the author passes the owner over, and logs the reason', async () => {

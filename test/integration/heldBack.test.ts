@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from '../../src/blocks/ids.js';
 import { nextMoveVersion } from '../../src/core/heldBack.js';
-import { sendHandoff } from '../support/flow.js';
+import { handBack } from '../support/afterAcceptFlow.js';
+import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, quiet } from '../support/harness.js';
 import {
   authorUser,
   buttonsOf,
   dmOf,
   ephemeralAt,
+  handoffRow,
   json,
   type OpenedModal,
   openOwnerModal,
   otherAeUser,
   outboxDrained,
   reassignSubmission,
+  reassignTo,
   submit,
   waitForDm,
 } from '../support/ownerFlow.js';
@@ -70,7 +73,7 @@ describe('a partner next move naming the AE it moved from', () => {
     expect(parent(h)).not.toContain('Ken Ito');
 
     const ask = await waitForDm(h, pat, 'is not shown', 'the author asked');
-    expect(json(ask.blocks)).toContain('Dana introduces Jordan to Ken Ito, their CFO. (by 2026-12-04)');
+    expect(json(ask.blocks)).toContain('Dana introduces Jordan to Ken Ito, their CFO. (by Fri 4 Dec)');
     expect(json(ask.blocks)).toContain('Jordan Seller is no longer the AE (Sam Closer is)');
     expect(buttonsOf(ask)).toEqual([ACTION_ID.heldBackConfirm, ACTION_ID.heldBackEdit]);
     // The job, run again and again, asks nothing more.
@@ -109,7 +112,7 @@ describe('a partner next move naming the AE it moved from', () => {
     expect(after).toHaveLength(1);
     expect(buttonsOf(after[0])).toEqual([]);
     expect(json(after[0]?.blocks)).toContain(
-      'You confirmed it as still true: Meridian Cloud Consulting now sees “Dana introduces Jordan to Ken Ito, their CFO. (by 2026-12-04)”.',
+      'You confirmed it as still true: Meridian Cloud Consulting now sees “Dana introduces Jordan to Ken Ito, their CFO. (by Fri 4 Dec)”.',
     );
     // The thread has its one reply (the acceptance): a confirmation edits the parent, it posts nothing.
     expect(threadReplies(h)).toHaveLength(1);
@@ -119,12 +122,29 @@ describe('a partner next move naming the AE it moved from', () => {
 });
 
 describe('a partner next move whose date has passed', () => {
+  it('asks once for one passed date, also once the deal moved on to another AE (issue 77 item 19)', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h, { partnerNextMoveDate: '2026-11-27' });
+    await accept(h, handoff.id);
+    await outboxDrained(h);
+    h.clock.set('2026-11-30T10:00:00Z');
+    await recheck(h);
+    await waitForDm(h, pat, 'is not shown', 'the author asked');
+    // Jordan hands it back, the owner gives it to Sam, who accepts: the same move, the same passed date.
+    const { cycle } = await handoffRow(h, handoff.id);
+    expect(await handBack(h, `${handoff.id}:${cycle}`, aeUser)).toContain('Handed back');
+    await reassignTo(h, handoff.id, otherAeUser.id);
+    await accept(h, handoff.id, otherAeUser);
+    await recheck(h);
+    expect(asks(h)).toHaveLength(1);
+  });
+
   it('is held back, its author asked once by the recheck; Still true keeps it without the date; an edit shows the new move', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h, { partnerNextMoveDate: '2026-11-27' });
     await accept(h, handoff.id);
     await outboxDrained(h);
-    expect(parent(h)).toContain('(by 2026-11-27)');
+    expect(parent(h)).toContain('(by Fri 27 Nov)');
     expect(asks(h)).toHaveLength(0);
 
     h.clock.set('2026-11-30T10:00:00Z');
@@ -184,10 +204,10 @@ describe('a partner next move whose date has passed', () => {
     expect(await save('Dana books the workshop with the ops team.', '2026-12-09', current)).toEqual({});
     await outboxDrained(h);
     await quiet(h);
-    expect(parent(h)).toContain('Dana books the workshop with the ops team. (by 2026-12-09)');
+    expect(parent(h)).toContain('Dana books the workshop with the ops team. (by Wed 9 Dec)');
     expect(asks(h)).toHaveLength(1);
     expect(json(asks(h)[0]?.blocks)).toContain(
-      'You changed it: Meridian Cloud Consulting now sees “Dana books the workshop with the ops team. (by 2026-12-09)”.',
+      'You changed it: Meridian Cloud Consulting now sees “Dana books the workshop with the ops team. (by Wed 9 Dec)”.',
     );
     expect(buttonsOf(asks(h)[0])).toEqual([]);
   });

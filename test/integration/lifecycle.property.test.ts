@@ -116,7 +116,7 @@ const OWN_STEPS = [
   'Send Dana the migration plan',
 ];
 /** Every first step an AE may commit to here: the accept modal's default, or one of their own. */
-const ANY_STEP = ['Intro call with Dana Reyes', ...OWN_STEPS];
+const ANY_STEP = ['Accept the introduction and bring the demo', 'Intro call with Dana Reyes', ...OWN_STEPS];
 /**
  * How the AE fills the accept modal at a step (issue 51 item 1): its defaults, or a step of their own and a date from
  * today on (their calendar); an estimated value (internal) or none.

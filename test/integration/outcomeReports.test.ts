@@ -83,6 +83,7 @@ describe('an outcome reported by the owner or author', () => {
     expect(after).toContain(`reported by you, waiting for <@${people.ae.id}> to confirm it`);
 
     // One click by the AE: the step is the AE's, and only now does the partner hear it.
+    const reporterDms = dmOf(h, author.id).length;
     await click(h, ACTION_ID.reportConfirm, buttonValues(ask)[ACTION_ID.reportConfirm] ?? '', aeSlackUser);
     await waitFor(() => threadReplies(h).length === 2, 8000, 'the partner told');
     expect(shown(threadReplies(h)[1])).toContain('met the customer');
@@ -97,6 +98,14 @@ describe('an outcome reported by the owner or author', () => {
     const answered = dmOf(h, people.ae.id).find((m) => m.ts === ask.ts);
     expect(buttonsOf(answered)).toEqual([]);
     expect(shown(answered)).toContain('You confirmed *Meeting held*');
+    // The reporter (the author, who owns it too) reads the confirmation on their report's message: no second DM of
+    // it (issue 77 item 19).
+    h.clock.advance(120_000);
+    await quiet(h);
+    expect(dmOf(h, author.id)).toHaveLength(reporterDms);
+    expect(shown(latestDm(h, author.id, 'confirmed'))).toContain(
+      `<@${people.ae.id}> confirmed *Meeting held*`,
+    );
   });
 
   it('records nothing when the AE says it is not right, and tells the reporter', async () => {

@@ -166,7 +166,7 @@ describe('your own week and hours: the form, the Home, and the response window',
     // Friday and Saturday are not Jordan's: Sunday 29 November, 15:00 in Berlin.
     expect(handoff.dueAt.toISOString()).toBe('2026-11-29T14:00:00.000Z');
     expect(json(dm.blocks)).toContain('please answer by *<!date^1795960800^');
-    expect(json(dm.blocks)).toContain('|Sun 29 Nov 2026, 15:00 GMT+1>* (1 business day)');
+    expect(json(dm.blocks)).toContain('|Sun 29 Nov 2026, 15:00 CET>* (1 business day)');
   });
 
   it('sent after their day ends, the window starts at their Sunday morning; the reminders follow their hours', async () => {
@@ -181,7 +181,7 @@ describe('your own week and hours: the form, the Home, and the response window',
       Date.parse('2026-11-30T11:00:00Z'),
       Date.parse('2026-12-01T07:00:00Z'),
     ]);
-    expect(json(dm.blocks)).toContain('|Wed 2 Dec 2026, 08:00 GMT+1>* (3 business days)');
+    expect(json(dm.blocks)).toContain('|Wed 2 Dec 2026, 08:00 CET>* (3 business days)');
 
     // The sweep at Monday 12:00 reminds them, due Wednesday 08:00.
     h.clock.set(new Date('2026-11-30T11:00:00Z'));
@@ -195,7 +195,7 @@ describe('your own week and hours: the form, the Home, and the response window',
       8000,
       'the reminder',
     );
-    expect(json(reminder.blocks)).toContain('|Wed 2 Dec 2026, 08:00 GMT+1>*');
+    expect(json(reminder.blocks)).toContain('|Wed 2 Dec 2026, 08:00 CET>*');
 
     // It expires at their Wednesday 08:00, not before.
     h.clock.set(new Date('2026-12-02T06:59:00Z'));

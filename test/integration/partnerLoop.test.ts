@@ -102,7 +102,7 @@ const stallNudges = (h: Harness) => dmOf(h, people.ae.id).filter((m) => m.text?.
  * the AE committed to (issue 51): the accept modal's default, three business days after Monday 23 November.
  */
 const ACCEPTED_REPLY =
-  ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Intro call with Dana Reyes by Thu 26 Nov.';
+  ':white_check_mark: *Northwind Logistics*: accepted. Jordan Seller is taking it forward with Dana Reyes (Meridian Cloud Consulting). *Next:* Accept the introduction and bring the demo by Thu 26 Nov.';
 
 /** The acceptance's reply once its step is done or its date has passed: no step is shown as next. */
 const ACCEPTED_NOW =
@@ -853,7 +853,9 @@ describe('user text never becomes a mention or a link', () => {
     if (!handoff) throw new Error('no handoff');
     await waitFor(() => aeCopy(h), 4000, 'the AE DM');
     // Its first step due today: the stall nudge keeps its quiet period (a later step holds it: acceptWithStep).
-    await accept(h, handoff.id, undefined, { due: '2026-11-23' });
+    // The AE types the step the partner reads (the modal offers the seller next move, which is theirs to keep or
+    // not): it is escaped too, and the packet's internal fields reach the partner only as the AE typed them.
+    await accept(h, handoff.id, undefined, { due: '2026-11-23', text: inject('step') });
     await waitFor(() => topLevel(h).length === 1, 4000, 'the partner parent');
 
     h.clock.set('2026-11-30T14:00:00Z');
@@ -875,6 +877,10 @@ describe('user text never becomes a mention or a link', () => {
     await expectInert(h);
     // The partner thread shows the account and contact as typed, escaped, and nothing internal.
     expect(shown(topLevel(h)[0])).toContain('acct &lt;!channel&gt;');
+    // The step the AE typed, escaped where the partner read it.
+    const calls = partnerCalls(h).map((call) => JSON.stringify(call.args));
+    expect(calls.some((c) => c.includes('step &lt;!channel&gt;'))).toBe(true);
+    for (const c of calls) expect(c).not.toContain('step <!channel');
     for (const call of partnerCalls(h)) {
       for (const tag of [
         'crm ',

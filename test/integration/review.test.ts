@@ -35,7 +35,7 @@ const aeDmOf = (h: Harness, handoffId: number) =>
     `the AE DM of handoff #${handoffId}`,
   );
 
-/** The weak packet: vague seller move, no role, no date, not agreed, no evidence, no priority, window 8… */
+/** The weak packet: vague seller move, no role, no date, not agreed, no evidence, no priority… */
 const weakPacket = {
   onPriorityList: false,
   partnerContactRole: null,
@@ -44,7 +44,7 @@ const weakPacket = {
   partnerNextMoveDate: null,
   partnerAgreedInWriting: false,
   sellerNextMove: 'Follow up with the account.',
-  responseWindowDays: '8',
+  responseWindowDays: '5',
   evidenceUrl: null,
 };
 
@@ -237,6 +237,12 @@ describe('the review step before a handoff is sent', () => {
 
   describe('below the lowest band', () => {
     it('asks why it should go anyway, refuses Send without a reason and records the reason', async () => {
+      // A window over the program's longest is refused in the form, not scored weak after it (issue 77 item 19).
+      const long = await submitPacket(h, { ...weakPacket, responseWindowDays: '8' });
+      expect(long.answer).toEqual({
+        response_action: 'errors',
+        errors: { [PACKET_BLOCK_ID.responseWindowDays]: 'The window is at most 5 business days.' },
+      });
       const { review, draftId, text } = await reviewPacket(h, weakPacket);
       expect(headerOf(review)).toBe('7/18 · Keep building');
       for (const line of [
@@ -247,7 +253,7 @@ describe('the review step before a handoff is sent', () => {
         "⚠️ *Partner offer* 1/2: weak: the partner's next move has no date",
         '⚠️ *Next action* 1/2: weak: vague (follow up, reach out…); name the concrete action',
         '⚠️ *Owner* 1/2: weak: the next move the owner chases has no date',
-        '⚠️ *Acceptance criteria* 1/2: weak: a window of 8 business days is over the 5-day maximum',
+        '⚠️ *Acceptance criteria* 1/2: weak: accepting would mean a vague move (follow up, reach out…); say what the AE commits to',
         '❌ *Proof* 0/2: missing: no evidence link',
       ]) {
         expect(text).toContain(line);

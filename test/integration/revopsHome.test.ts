@@ -412,7 +412,7 @@ describe('App Home by role', () => {
     expect(imageBlocks(blocks)).toHaveLength(0);
     expect(trendRows(blocks)).toHaveLength(12);
     const texts = json(blocks);
-    expect(texts).toContain('Showing your 8 most recent handoffs.');
+    expect(texts).toContain('Showing 8 of your handoffs: the open and won ones first, then the most recent.');
     expect(texts).toContain('Showing the 10 most recent; the oldest are not listed.');
     expect(blocks.filter((b) => b.block_id?.startsWith('home_decision_'))).toHaveLength(8);
     expect(h.slack.homeView(people.ae.id)?.blocks).toHaveLength(blocks.length);

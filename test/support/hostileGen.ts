@@ -163,7 +163,18 @@ export const huge = fc
 /** Short text with Slack's special pieces (mentions, links, escapes, control characters). */
 export const junk = fc.oneof(
   fc.string({ maxLength: 20 }),
-  fc.constantFrom('<!channel>', '<!here>', '<@U0AE>', '<#C0PARTNER>', '&lt;', '\u0000', '\ud83d', '\u202e', '\r\n', ''),
+  fc.constantFrom(
+    '<!channel>',
+    '<!here>',
+    '<@U0AE>',
+    '<#C0PARTNER>',
+    '&lt;',
+    '\u0000',
+    '\ud83d',
+    '\u202e',
+    '\r\n',
+    '',
+  ),
 );
 
 /** Which of the world's handoffs a request names (test/support/mayDo.ts). */

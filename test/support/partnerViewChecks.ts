@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { stepDate } from '../../src/domain/firstStep.js';
 
 /**
@@ -412,13 +413,27 @@ export function checkSteps(
   return problems;
 }
 
+/** A "by" date as the partner reads it ("Fri 4 Dec", the year nearest `today`), as YYYY-MM-DD. */
+function shownDate(day: string, today: string): string | undefined {
+  const near = DateTime.fromISO(today, { zone: 'UTC' });
+  const dates = [-1, 0, 1]
+    .map((y) =>
+      DateTime.fromFormat(`${day} ${near.year + y}`, 'ccc d LLL yyyy', { locale: 'en-GB', zone: 'UTC' }),
+    )
+    .filter((d) => d.isValid)
+    .sort((a, b) => Math.abs(a.diff(near).toMillis()) - Math.abs(b.diff(near).toMillis()));
+  return dates[0]?.toISODate() ?? undefined;
+}
+
 /** No next move "by" a date that has passed: `today` where the partner's date is read (YYYY-MM-DD). */
 export function checkDates(model: PartnerModel, shown: readonly Shown[], today: string): string[] {
   const problems: string[] = [];
   for (const m of shown.filter(isParentOf(model))) {
-    for (const [, date] of shownText(m).matchAll(/\(by (\d{4}-\d{2}-\d{2})\)/g))
+    for (const [, day] of shownText(m).matchAll(/\(by ([A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2})\)/g)) {
+      const date = day && shownDate(day, today);
       if (date && date < today)
         problems.push(`${model.account}: shows a next move by ${date}, before ${today}`);
+    }
   }
   return problems;
 }

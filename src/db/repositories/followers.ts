@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, max, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, max, ne, sql } from 'drizzle-orm';
 import type { FollowChoice } from '../../domain/following.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, tablesOf } from '../engine.js';
@@ -106,6 +106,26 @@ export async function unfollow(exec: Tx, handoffId: number, userId: string): Pro
  */
 export const watcherKeyPrefix = (handoffId: number, eventId: number) =>
   `handoff:${handoffId}:e${eventId}:watch:`;
+
+/**
+ * The watchers already DMed about a handoff (its watcher DMs still in the outbox, OUTBOX_RETENTION_DAYS after their
+ * delivery): their next DM about it says no more why they are told (issue 77 item 19).
+ */
+export async function watchersToldOf(exec: Executor, handoffId: number): Promise<Set<string>> {
+  const { outbox } = tablesOf(exec);
+  const rows = await exec
+    .select({ dedupeKey: outbox.dedupeKey })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.handoffId, handoffId),
+        like(outbox.dedupeKey, `handoff:${handoffId}:e%:watch:%`),
+        // A DM cancelled by an undo in time was never read.
+        ne(outbox.status, 'cancelled'),
+      ),
+    );
+  return new Set(rows.map((r) => r.dedupeKey.slice(r.dedupeKey.lastIndexOf(':watch:') + 7)));
+}
 
 /** The keys of the watchers' DMs queued about a touch-log event (to cancel with an undo that comes in time). */
 export async function watcherKeysOf(exec: Executor, handoffId: number, eventId: number): Promise<string[]> {

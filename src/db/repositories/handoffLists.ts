@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import { OPEN_BEFORE_OUTCOMES } from '../../domain/lifecycle.js';
+import { OPEN_BEFORE_OUTCOMES, OPEN_STATUSES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { isPostgres, tablesOf } from '../engine.js';
 import { preparedQuery } from '../prepared.js';
@@ -120,12 +120,34 @@ export async function findDecisionsOf(exec: Executor, handoffIds: readonly numbe
 }
 
 /** Everything an author sent, newest first, whatever its state, for their App Home. */
+/**
+ * What an author sent, up to `limit`: the open ones and the won ones first (a cut list keeps them: issue 77 item 19),
+ * then the others (lost, declined, withdrawn, expired), newest first within each.
+ */
 export async function findSentBy(exec: Executor, authorUserId: string, limit: number): Promise<HandoffRow[]> {
   const { handoffs } = tablesOf(exec);
+  const kept = or(
+    eq(handoffs.outcome, 'won'),
+    and(
+      inArray(handoffs.status, [...OPEN_STATUSES]),
+      or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
+    ),
+  );
   return exec
     .select()
     .from(handoffs)
     .where(eq(handoffs.authorUserId, authorUserId))
+    .orderBy(sql`case when ${kept} then 0 else 1 end`, desc(handoffs.id))
+    .limit(limit);
+}
+
+/** The deals an AE won, newest first, up to `limit`: their Home keeps them (issue 77 item 19). */
+export async function findWonBy(exec: Executor, aeUserId: string, limit: number): Promise<HandoffRow[]> {
+  const { handoffs } = tablesOf(exec);
+  return exec
+    .select()
+    .from(handoffs)
+    .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.outcome, 'won')))
     .orderBy(desc(handoffs.id))
     .limit(limit);
 }
@@ -199,6 +221,24 @@ const activeAt = (h: HandoffRow) => (h.lastActivityAt ?? h.decidedAt ?? h.sentAt
  * The author's latest handoff for a partner (its directory record, else the name's key): what a new packet for that
  * partner may offer as one-click suggestions (issue 52). By the author's index, newest first.
  */
+/** Most account names read to spot text about another account: the newest ones (an installation has far fewer). */
+const KNOWN_ACCOUNTS_MAX = 2000;
+
+/**
+ * The accounts of the installation's handoffs, each spelling once, newest first: what a packet's text may name when it
+ * is about another account (issue 77 item 15).
+ */
+export async function knownAccountNames(exec: Executor): Promise<string[]> {
+  const { handoffs } = tablesOf(exec);
+  const rows = await exec
+    .select({ accountName: handoffs.accountName, newest: sql<number>`max(${handoffs.id})` })
+    .from(handoffs)
+    .groupBy(handoffs.accountName)
+    .orderBy(desc(sql`max(${handoffs.id})`))
+    .limit(KNOWN_ACCOUNTS_MAX);
+  return rows.map((r) => r.accountName);
+}
+
 export async function lastPacketFor(
   exec: Executor,
   authorUserId: string,
@@ -206,7 +246,13 @@ export async function lastPacketFor(
 ): Promise<
   | Pick<
       HandoffRow,
-      'id' | 'partnerOrg' | 'partnerContactName' | 'partnerContactRole' | 'jointValue' | 'warmPath'
+      | 'id'
+      | 'accountName'
+      | 'partnerOrg'
+      | 'partnerContactName'
+      | 'partnerContactRole'
+      | 'jointValue'
+      | 'warmPath'
     >
   | undefined
 > {
@@ -214,6 +260,7 @@ export async function lastPacketFor(
   const [row] = await exec
     .select({
       id: handoffs.id,
+      accountName: handoffs.accountName,
       partnerOrg: handoffs.partnerOrg,
       partnerContactName: handoffs.partnerContactName,
       partnerContactRole: handoffs.partnerContactRole,

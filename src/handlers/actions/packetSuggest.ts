@@ -3,6 +3,7 @@ import { parseSuggestionValue, usedFields, viewWithSuggestion } from '../../bloc
 import { isInternalActor } from '../../domain/actor.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
+import { readPacketForm } from '../views/packetForm.js';
 
 /**
  * A suggestion button in an open packet (issue 52 item 3): the value of the author's last packet for the partner put
@@ -22,7 +23,10 @@ export function packetSuggestAction(deps: HandlerDeps) {
     const picked = parseSuggestionValue('value' in action ? action.value : undefined);
     const ctx = requestContext(body, deps);
     if (view?.type !== 'modal' || !picked || !isInternalActor(ctx.actor, ctx.internalTeamIds)) return;
-    const s = await deps.packets.suggestionOf(body.user.id, picked.handoffId);
+    // The account typed so far: a value naming another one is marked, and "Use all" leaves it out (issue 77 item 15).
+    const { accountName } = readPacketForm(view.state?.values ?? {});
+    const account = typeof accountName === 'string' ? accountName : '';
+    const s = await deps.packets.suggestionOf(body.user.id, picked.handoffId, account);
     if (!s) {
       logger.warn(`packet suggestion refused: handoff ${picked.handoffId} is not ${body.user.id}'s`);
       return;

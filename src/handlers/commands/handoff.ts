@@ -72,7 +72,11 @@ export function handoffCommand(deps: HandlerDeps) {
     // Typed in a partner's shared channel: that channel (and its partner) preselected.
     const defaults = await deps.packets.packetDefaults(command.channel_id, ctx);
     // The author's last packet for that partner, offered one click per field (issue 52 item 3).
-    const suggestions = await deps.packets.suggestionsFor(command.user_id, defaults.prefill?.partnerOrg);
+    const suggestions = await deps.packets.suggestionsFor(
+      command.user_id,
+      defaults.prefill?.partnerOrg,
+      text,
+    );
     await openModal(
       packetModal({
         authorUserId: command.user_id,
@@ -80,6 +84,7 @@ export function handoffCommand(deps: HandlerDeps) {
         ...defaults,
         ...(suggestions ? { suggestions } : {}),
         pools: deps.pools(),
+        maxWindowDays: deps.config.scoring.maxWindowDays,
       }),
     );
 

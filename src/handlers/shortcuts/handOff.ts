@@ -69,7 +69,8 @@ export function handOffShortcut(deps: HandlerDeps) {
     if (!viewId) return;
     const found = await deps.packets.prefillFromMessage(slackReads(client), sourceOf(shortcut), ctx);
     const partnerOrg = typeof found.prefill.partnerOrg === 'string' ? found.prefill.partnerOrg : undefined;
-    const suggestions = await deps.packets.suggestionsFor(userId, partnerOrg);
+    const account = typeof found.prefill.accountName === 'string' ? found.prefill.accountName : '';
+    const suggestions = await deps.packets.suggestionsFor(userId, partnerOrg, account);
     const view = packetModal({
       authorUserId: userId,
       prefill: found.prefill,
@@ -79,6 +80,7 @@ export function handOffShortcut(deps: HandlerDeps) {
       ...(found.source ? { source: found.source } : {}),
       ...(suggestions ? { suggestions } : {}),
       pools: deps.pools(),
+      maxWindowDays: deps.config.scoring.maxWindowDays,
     });
     try {
       await client.views.update({ view_id: viewId, view });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appHomeView } from '../../../src/blocks/appHome.js';
 import { standing } from '../../../src/blocks/handoffList.js';
 import { plannedMoveText } from '../../../src/blocks/moveNotices.js';
-import { aeDeadline } from '../../../src/blocks/mrkdwn.js';
+import { aeDeadline, dateInZone } from '../../../src/blocks/mrkdwn.js';
 import { ownerAssigned, sentConfirmation } from '../../../src/blocks/notices.js';
 import { nowLine } from '../../../src/blocks/surfaces.js';
 import { reassignedOwnerNotice } from '../../../src/blocks/windowNotices.js';
@@ -14,18 +14,31 @@ import { EVERY_BUTTON } from './offers.js';
  * deadline in theirs with no hint of the AE's. Wherever someone else reads it, the AE's own clock time is said too.
  */
 describe("the AE's deadline, for someone else", () => {
-  // 16:00 UTC on a December Tuesday: 17:00 in Berlin (GMT+1 as Intl names it in en-US).
+  // 16:00 UTC on a December Tuesday: 17:00 in Berlin, named CET, not "CET" (issue 77 item 19).
   const h = handoff({
     id: 9,
     status: 'sent',
     dueAt: new Date('2026-12-08T16:00:00Z'),
     aeTimeZone: 'Europe/Berlin',
   });
-  const theirs = '(17:00 GMT+1 for the AE)';
+  const theirs = '(17:00 CET for the AE)';
+
+  it('names a zone as people read it: its abbreviation, else its city', () => {
+    const at = new Date('2026-12-08T16:00:00Z');
+    expect(dateInZone(at, 'Europe/Berlin')).toBe('Tue 8 Dec, 17:00 CET');
+    expect(dateInZone(at, 'America/New_York')).toBe('Tue 8 Dec, 11:00 EST');
+    expect(dateInZone(at, 'Asia/Kolkata')).toBe('Tue 8 Dec, 21:30 IST');
+    expect(dateInZone(at, 'Asia/Tokyo')).toBe('Wed 9 Dec, 01:00 Tokyo time');
+    expect(dateInZone(at, 'America/Sao_Paulo')).toBe('Tue 8 Dec, 13:00 Sao Paulo time');
+    expect(dateInZone(at, 'UTC')).toBe('Tue 8 Dec, 16:00 UTC');
+    expect(aeDeadline(at, 'Asia/Tokyo')).toContain(
+      '|Wed 9 Dec 2026, 01:00 Tokyo time> (01:00 Tokyo time for the AE)',
+    );
+  });
 
   it("says the AE's own time beside the token in the author's and the owner's notices", () => {
     expect(JSON.stringify(sentConfirmation(h).blocks)).toContain(
-      `at {time}|Tue 8 Dec 2026, 17:00 GMT+1> ${theirs}* to accept or decline`,
+      `at {time}|Tue 8 Dec 2026, 17:00 CET> ${theirs}* to accept or decline`,
     );
     expect(JSON.stringify(ownerAssigned(h).blocks)).toContain(theirs);
   });
@@ -54,8 +67,12 @@ describe("the AE's deadline, for someone else", () => {
     };
     const expired = { ...h, status: 'expired' as const };
     expect(plannedMoveText(expired, plan, false)).toContain('4 business hours after the due time: *<!date^');
-    expect(plannedMoveText(expired, plan, false)).toContain('(11:48 GMT+1 for the AE)*.');
-    expect(plannedMoveText(h, plan, true)).toContain('(11:48 GMT+1 for the AE)* (4 business hours');
+    expect(plannedMoveText(expired, plan, false)).toContain('(11:48 CET for the AE)*.');
+    expect(plannedMoveText(h, plan, true)).toContain('(11:48 CET for the AE)* (4 business hours');
+    // A level written in days is said in days, as the policy says it: one unit per interval (issue 77 item 19).
+    const inDays = { ...plan, at: { kind: 'due' as const, afterBusinessHours: 9, afterBusinessDays: 1 } };
+    expect(plannedMoveText(expired, inDays, false)).toContain('1 business day after the due time: *<!date^');
+    expect(plannedMoveText(expired, inDays, false)).not.toContain('business hours');
   });
 
   it('the AE reads their own deadline in their Now: line, without the hint', () => {

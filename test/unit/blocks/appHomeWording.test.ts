@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appHomeView, HOME_LIMITS } from '../../../src/blocks/appHome.js';
+import { policyEditorModal } from '../../../src/blocks/policyEditor.js';
 import type { OutcomeReportRow } from '../../../src/db/schema.js';
 import { handoff } from './fixtures.js';
 import { EVERY_BUTTON } from './offers.js';
@@ -21,13 +22,32 @@ describe('What you sent, worded for its reader', () => {
     expect(home({})).toContain('You have not sent a handoff yet. Type `/handoff` to send one.');
   });
 
-  it('says where the handoffs a cut list leaves out are, won deals included', () => {
+  it('says what a cut list keeps (the open and won ones) and where the rest are (issue 77 item 19)', () => {
     const sent = Array.from({ length: HOME_LIMITS.sent + 1 }, (_, i) =>
       handoff({ id: 20 - i, status: 'accepted' }),
     );
     expect(home({ sent })).toContain(
-      `Showing your ${HOME_LIMITS.sent} most recent handoffs. The older ones, won and lost deals included, are in \`/handoff list all\`.`,
+      `Showing ${HOME_LIMITS.sent} of your handoffs: the open and won ones first, then the most recent. The others, lost and declined ones included, are in \`/handoff list all\`.`,
     );
+  });
+
+  it('shows what it kept newest first: an older won deal among newer open ones', () => {
+    // As the list comes: the open and won ones first.
+    const sent = [
+      handoff({ id: 9, status: 'sent' }),
+      handoff({ id: 3, status: 'accepted', outcome: 'won' }),
+      handoff({ id: 7, status: 'declined' }),
+    ];
+    const text = home({ sent });
+    expect(text.indexOf('#9 ')).toBeLessThan(text.indexOf('#7 '));
+    expect(text.indexOf('#7 ')).toBeLessThan(text.indexOf('#3 '));
+  });
+
+  it('keeps the deals an AE won on their Home', () => {
+    const won = [handoff({ id: 5, status: 'accepted', outcome: 'won', accountName: 'Contoso Freight' })];
+    const text = home({ won, awaiting: [] });
+    expect(text).toContain('*Deals you won*\\n:trophy: #5 *Contoso Freight* (via ');
+    expect(text).not.toContain('What you sent');
   });
 });
 
@@ -94,5 +114,27 @@ describe('every Home line speaks to its reader as "you"', () => {
     expect(view).toContain('from you: answer by');
     expect(view).toContain('with you, answer due');
     expect(view).not.toContain('<@U0AE>');
+  });
+});
+
+describe('the policy editor’s level lines (issue 77 item 19)', () => {
+  it('render as mrkdwn with no bold inside bold, and escape a pool’s name', () => {
+    const view = policyEditorModal({
+      id: 'emea',
+      name: 'EMEA',
+      levels: [{ at: 'due+4h', action: 'reassign', to: ['pool:backup'] }],
+      pools: [{ id: 'backup', name: 'EMEA <backup>' }],
+      partners: [],
+      routedPartners: [],
+      routedPools: [],
+      openCount: 0,
+    });
+    const lines = view.blocks.flatMap((b) => {
+      const text = (b as { text?: { type: string; text: string } }).text;
+      return b.type === 'section' && text?.type === 'mrkdwn' ? [text.text] : [];
+    });
+    expect(lines).toContain(
+      '*Level 1:* 4 business hours after the due time: reassign to the next AE of the *EMEA &lt;backup&gt;* pool',
+    );
   });
 });

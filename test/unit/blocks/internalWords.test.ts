@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { editRefusal, noteRefusal } from '../../../src/blocks/commandReplies.js';
-import { historyLine } from '../../../src/blocks/history.js';
 import { heldBackNotice } from '../../../src/blocks/heldBackNotice.js';
+import { historyLine } from '../../../src/blocks/history.js';
 import {
   gaveItText,
   movedToYouBlock,

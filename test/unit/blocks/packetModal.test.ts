@@ -8,7 +8,13 @@ import {
   PACKET_FORM_BLOCK_ID,
 } from '../../../src/blocks/ids.js';
 import { packetModal } from '../../../src/blocks/packetModal.js';
+import {
+  SUGGESTIONS_BLOCK_ID,
+  suggestionBlocks,
+  viewWithSuggestion,
+} from '../../../src/blocks/packetSuggestions.js';
 import { FIELD_LIMITS, FORM_LIMITS, type PacketInput, parsePacket } from '../../../src/domain/packet.js';
+import type { PacketSuggestions } from '../../../src/domain/packetSuggestions.js';
 import { PACKET_ERROR_BLOCK, readPacketForm } from '../../../src/handlers/views/packetForm.js';
 import { formState, northwind, packetState } from '../../support/payloads.js';
 import { fill } from './fixtures.js';
@@ -351,6 +357,13 @@ describe('readPacketForm', () => {
     });
   });
 
+  it('asks for a window within the program’s longest, and never prefills a longer one (issue 77 item 19)', () => {
+    const view = packetModal({ authorUserId: 'U0AUTHOR', maxWindowDays: 2 });
+    const block = inputs(view).find((x) => x.block_id === b.responseWindowDays);
+    expect(block?.hint?.text).toBe("Business days in the AE's timezone, 1 to 2.");
+    expect(elementOf(view, b.responseWindowDays)).toMatchObject({ initial_value: '2' });
+  });
+
   it('shows an error of a field asked with another on their shared input', () => {
     expect(PACKET_ERROR_BLOCK.accountDomain).toBe(b.accountName);
     expect(PACKET_ERROR_BLOCK.partnerContactRole).toBe(b.partnerContactName);
@@ -362,5 +375,60 @@ describe('readPacketForm', () => {
       if (field === 'opportunityCreatedOn' || field === 'partnerTouchOn') continue;
       expect(onView.has(block), field).toBe(true);
     }
+  });
+});
+
+describe('suggestions that name another account (issue 77 item 15)', () => {
+  const s: PacketSuggestions = {
+    handoffId: 7,
+    partnerOrg: 'Meridian',
+    values: {
+      partnerContactName: 'Dana Reyes, Alliances lead',
+      jointValue: 'We automate Coho Winery bottling; Meridian runs the platform.',
+      warmPath: 'Dana meets the Coho Winery ops team monthly.',
+    },
+    others: { jointValue: ['Coho Winery'], warmPath: ['Coho Winery'] },
+  };
+  const buttonsOf = (blocks: readonly unknown[]) =>
+    (
+      blocks.find((x) => (x as { block_id?: string }).block_id === SUGGESTIONS_BLOCK_ID) as {
+        elements: { text: { text: string }; value: string }[];
+      }
+    ).elements;
+
+  it('marks each value with the account it names, and says "Use all" leaves them out', () => {
+    const blocks = suggestionBlocks(s);
+    expect(buttonsOf(blocks).map((e) => e.text.text)).toEqual([
+      'Contact: Dana Reyes, Alliances lead',
+      'Joint value (names Coho Winery)',
+      'Warm path (names Coho Winery)',
+    ]);
+    expect(JSON.stringify(blocks[0])).toContain(
+      ':warning: The joint value and the warm path name Coho Winery: use them only for that account.',
+    );
+  });
+
+  it('"Use all" fills only what names no other account; a marked value used alone says what it names', () => {
+    const two = { ...s, others: { warmPath: ['Coho Winery'] } };
+    expect(buttonsOf(suggestionBlocks(two)).map((e) => e.text.text)).toContain('Use all');
+    const view = packetModal({ authorUserId: 'U0AUTHOR', suggestions: two }) as Parameters<
+      typeof viewWithSuggestion
+    >[0];
+    const all = viewWithSuggestion(view, two, 'all', []);
+    const element = (v: { blocks: unknown[] }, blockId: string) =>
+      (v.blocks.find((x) => (x as { block_id?: string }).block_id === blockId) as InputBlock)
+        .element as PlainTextInput;
+    expect(element(all, b.jointValue).initial_value).toBe(two.values.jointValue);
+    expect(element(all, b.warmPath).initial_value).toBeUndefined();
+    expect(buttonsOf(all.blocks).map((e) => e.text.text)).toEqual(['Warm path (names Coho Winery)']);
+    const path = viewWithSuggestion(all as Parameters<typeof viewWithSuggestion>[0], two, 'warmPath', [
+      'partnerContactName',
+      'jointValue',
+    ]);
+    const hint = (path.blocks.find((x) => (x as { block_id?: string }).block_id === b.warmPath) as InputBlock)
+      .hint;
+    expect(hint?.text).toMatch(
+      /^From your last packet for Meridian \(#7\)\. It names Coho Winery: make it about this account\./,
+    );
   });
 });

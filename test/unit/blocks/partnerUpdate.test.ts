@@ -83,6 +83,17 @@ describe('partnerThreadParent: the next move from the partner', () => {
       expect(parent(event)).toContain('*Next from ');
   });
 
+  it('dates theirs as ours, in one format (issue 77 item 19)', () => {
+    const update = {
+      ...partnerSafeUpdate(handoff({ partnerNextMoveDate: '2026-12-02' }), 'accepted', null),
+      nextStep: { text: 'Intro call', due: '2026-12-03' },
+    };
+    const text = JSON.stringify(partnerThreadParent(update).blocks);
+    expect(text).toContain('Intro call by Thu 3 Dec');
+    expect(text).toContain('(by Wed 2 Dec)');
+    expect(text).not.toContain('2026-12-02');
+  });
+
   it('is gone once the deal is closed (won, lost), declined or withdrawn, or before a decision', () => {
     for (const event of ['won', 'lost', 'declined', 'withdrawn', 'considering'] as const)
       expect(parent(event)).not.toContain('*Next from ');

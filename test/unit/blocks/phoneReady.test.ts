@@ -341,6 +341,7 @@ const SUGGESTIONS = {
     jointValue: 'We run the <reconciliation> workflow; Meridian implements it.',
     warmPath: 'Dana meets the ops team monthly.',
   },
+  others: { warmPath: ['Northwind & Sons'] },
 };
 
 /** What the read-back found for a "Review attribution" item (issue 54). */
@@ -1352,6 +1353,7 @@ const NOT_BUILDERS = new Set([
   'outcomes:estimatedValueLine',
   'outcomes:CRM_RECORDERS',
   'partnerUpdate:nextStepLine',
+  'partnerUpdate:partnerMoveText',
   'packetErrors:SUMMARY_BLOCK',
   'packetErrors:withErrorSummary',
   'partnerReplies:partnerReply',

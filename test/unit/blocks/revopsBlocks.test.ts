@@ -177,7 +177,7 @@ describe('App Home with the RevOps section', () => {
     // Every list is cut with a note where it says so.
     const shown = JSON.stringify(view);
     expect(shown).toContain(`Showing the ${HOME_LIMITS.owned} most recent`);
-    expect(shown).toContain(`Showing your ${HOME_LIMITS.sent} most recent handoffs`);
+    expect(shown).toContain(`Showing ${HOME_LIMITS.sent} of your handoffs: the open and won ones first`);
     expect(shown).toContain('more in the CSV export');
   });
 

@@ -107,7 +107,9 @@ describe('response-window messages for the largest packet', () => {
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(validateView(view, ['home'])).toBeNull();
     expect(JSON.stringify(view)).toContain(`Showing the ${HOME_LIMITS.owned} most recent`);
-    expect(JSON.stringify(view)).toContain(`Showing your ${HOME_LIMITS.sent} most recent handoffs`);
+    expect(JSON.stringify(view)).toContain(
+      `Showing ${HOME_LIMITS.sent} of your handoffs: the open and won ones first`,
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountDomain, accountKey } from '../../../src/domain/accountMatch.js';
+import { accountDomain, accountKey, otherAccountsNamed } from '../../../src/domain/accountMatch.js';
 
 describe('accountKey: spellings of one company match', () => {
   it.each<[string, string]>([
@@ -126,5 +126,34 @@ describe('accountDomain: the registrable domain', () => {
     ['192.168.0.1'],
   ])('%j → undefined', (value) => {
     expect(accountDomain(value)).toBeUndefined();
+  });
+});
+
+describe('the other accounts a text names (issue 77 item 15)', () => {
+  const known = [
+    'Coho Winery',
+    'Blue Yonder',
+    'Contoso Pharma',
+    'Contoso Retail',
+    'Northwind Logistics, Inc.',
+  ];
+
+  it('names another account in full or by its first word written as a name, as first known', () => {
+    expect(otherAccountsNamed('We automate Coho Winery’s bottling schedule.', 'Blue Yonder', known)).toEqual([
+      'Coho Winery',
+    ]);
+    expect(otherAccountsNamed('Dana knows the NORTHWIND ops team.', 'Blue Yonder', known)).toEqual([
+      'Northwind Logistics, Inc.',
+    ]);
+    // Not typed yet: any account named is another one.
+    expect(otherAccountsNamed('Coho asked for a demo.', '', known)).toEqual(['Coho Winery']);
+  });
+
+  it('none when the text also names this account, names none, or only as an ordinary word', () => {
+    expect(otherAccountsNamed('Coho Winery, like Blue Yonder, asked.', 'Blue Yonder', known)).toEqual([]);
+    expect(otherAccountsNamed('Contoso wants a workshop.', 'Contoso Pharma', known)).toEqual([]);
+    expect(otherAccountsNamed('Dana meets the ops team monthly.', 'Blue Yonder', known)).toEqual([]);
+    expect(otherAccountsNamed('the northwind wind is strong', 'Blue Yonder', known)).toEqual([]);
+    expect(otherAccountsNamed('Coho Winery asked again.', 'coho winery', known)).toEqual([]);
   });
 });

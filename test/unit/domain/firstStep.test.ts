@@ -30,9 +30,13 @@ describe('the first step the AE commits to when accepting (issue 51 item 1)', ()
   });
 
   it('offers a default step that passes its own checks', () => {
-    expect(defaultFirstStep('Dana Whitfield')).toBe('Intro call with Dana Whitfield');
-    expect(checkFirstStep({ ...ok, text: defaultFirstStep('Dana Whitfield') }, TODAY).ok).toBe(true);
-    expect(checkFirstStep({ ...ok, text: defaultFirstStep('  ') }, TODAY).ok).toBe(true);
+    expect(defaultFirstStep({ partnerContactName: 'Dana Whitfield' })).toBe('Intro call with Dana Whitfield');
+    expect(
+      checkFirstStep({ ...ok, text: defaultFirstStep({ partnerContactName: 'Dana Whitfield' }) }, TODAY).ok,
+    ).toBe(true);
+    expect(checkFirstStep({ ...ok, text: defaultFirstStep({ partnerContactName: '  ' }) }, TODAY).ok).toBe(
+      true,
+    );
   });
 
   it('refuses filler and near-empty steps, as the packet refuses them in the partner next move', () => {
@@ -127,9 +131,21 @@ describe('a first step on a day the AE does not work (issue 77 item 11)', () => 
 describe('the default first step', () => {
   it('always passes its own checks: an unusable name gives "Intro call with the partner"', () => {
     for (const name of ['G^Mk'.repeat(40), 'tbd', 'x'.repeat(200), 'Confidential contact', ''])
-      expect(checkFirstStep({ ...ok, text: defaultFirstStep(name) }, TODAY).ok).toBe(true);
-    expect(defaultFirstStep('G^Mk'.repeat(40))).toBe('Intro call with the partner');
-    expect(defaultFirstStep('  Dana   Reyes ')).toBe('Intro call with Dana Reyes');
+      expect(checkFirstStep({ ...ok, text: defaultFirstStep({ partnerContactName: name }) }, TODAY).ok).toBe(
+        true,
+      );
+    expect(defaultFirstStep({ partnerContactName: 'G^Mk'.repeat(40) })).toBe('Intro call with the partner');
+    expect(defaultFirstStep({ partnerContactName: '  Dana   Reyes ' })).toBe('Intro call with Dana Reyes');
+  });
+
+  it("is the packet's own seller next move when the partner may read it (issue 77 item 19)", () => {
+    const dana = { partnerContactName: 'Dana Reyes' };
+    expect(defaultFirstStep({ ...dana, sellerNextMove: '  Run the  carrier demo\nwith Dana. ' })).toBe(
+      'Run the carrier demo with Dana',
+    );
+    // Filler, too long, or words that read as internal: the intro call.
+    for (const sellerNextMove of ['tbd', 'x'.repeat(200), 'Keep it internal: bring the pricing sheet', ''])
+      expect(defaultFirstStep({ ...dana, sellerNextMove })).toBe('Intro call with Dana Reyes');
   });
 });
 

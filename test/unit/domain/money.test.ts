@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { moneyBlocks } from '../../../src/blocks/money.js';
 import {
   addTo,
   type Currencies,
@@ -212,7 +213,47 @@ describe('money in one reporting currency', () => {
     expect(f.closedDeals?.withoutPartner).toEqual({ won: 1, lost: 2, medianDaysToClose: 94 });
     expect(f.afterAccept.toMeeting).toEqual({ count: 3, medianDays: 4 });
     expect(f.afterAccept.toOpportunity).toEqual({ count: 0, medianDays: null });
-    expect(f.sources).toEqual([{ system: 'salesforce', asOf: base.readAt, rates: true }]);
+    expect(f.sources).toEqual([
+      { system: 'salesforce', oldest: base.readAt, asOf: base.readAt, rates: true },
+    ]);
     expect(median([1, 2, 3, 10])).toBe(2.5);
+  });
+
+  it('dates its source by the newest read behind the figures, and says both when they differ (issue 77 item 19)', () => {
+    const row = (handoffId: number, readAt: string): MoneyRow => ({
+      handoffId,
+      recordId: `r${handoffId}`,
+      system: 'salesforce',
+      partner: 'Meridian',
+      classification: 'partner_sourced',
+      amount: 10_000,
+      currency: 'USD',
+      amountCorporate: null,
+      closed: true,
+      won: true,
+      closeDate: '2026-12-07',
+      readAt: new Date(readAt),
+      sentAt: new Date('2026-11-10T10:00:00Z'),
+      scoreBand: 'ready',
+    });
+    const figures = (rows: MoneyRow[]) =>
+      moneyFigures({
+        rows,
+        currencies: new Map([['salesforce', usd]]),
+        reporting: 'USD',
+        period: { from: new Date('2026-11-30T00:00:00Z'), to: new Date('2026-12-08T00:00:00Z') },
+        days: { first: '2026-11-30', last: '2026-12-07' },
+        today: '2026-12-08',
+        closedDeals: null,
+        afterAccept: { toMeeting: [], toOpportunity: [] },
+        systems: ['salesforce'],
+      });
+    // Friday's read, and Monday's that holds Monday's close.
+    const f = figures([row(1, '2026-12-04T10:00:00Z'), row(2, '2026-12-07T16:00:00Z')]);
+    expect(f.sources[0]?.asOf).toEqual(new Date('2026-12-07T16:00:00Z'));
+    const text = JSON.stringify(moneyBlocks(f, 'Europe/Berlin'));
+    expect(text).toContain('Source: Salesforce, read Fri 4 Dec, 11:00 CET to Mon 7 Dec, 17:00 CET.');
+    const one = JSON.stringify(moneyBlocks(figures([row(2, '2026-12-07T16:00:00Z')]), 'Europe/Berlin'));
+    expect(one).toContain('Source: Salesforce, read Mon 7 Dec, 17:00 CET.');
   });
 });

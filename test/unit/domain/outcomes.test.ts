@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
+import { DECLINE_REASON_CODES, DECLINE_REASONS } from '../../../src/domain/decline.js';
 import {
   canRecordOutcome,
   isLostReason,
@@ -44,6 +45,17 @@ describe('lost reasons', () => {
     expect(isLostReason('competitor')).toBe(true);
     expect(isLostReason('toString')).toBe(false);
     expect(isLostReason(undefined)).toBe(false);
+  });
+});
+
+describe('what the partner contact reads of a loss or a decline (issue 77 item 19)', () => {
+  it('never points them to their partner contact: they are the partner contact', () => {
+    const said = [
+      ...LOST_REASON_CODES.map((c) => LOST_REASONS[c].partnerSafe),
+      ...DECLINE_REASON_CODES.map((c) => DECLINE_REASONS[c].partnerSafe),
+    ];
+    for (const words of said) expect(words).not.toMatch(/partner contact/i);
+    expect(LOST_REASONS.other.partnerSafe).toBe('The deal did not go ahead; our team can tell you more.');
   });
 });
 

@@ -120,6 +120,13 @@ describe('parsePacket', () => {
     expect(result.ok && result.packet.responseWindowDays).toBe(days);
   });
 
+  it('holds the window to the program’s longest (SCORE_MAX_WINDOW_DAYS), the limit the score reads (issue 77 item 19)', () => {
+    const seven = parsePacket(input({ responseWindowDays: '7' }), TODAY, undefined, 5);
+    expect(!seven.ok && seven.errors.responseWindowDays).toBe('The window is at most 5 business days.');
+    const five = parsePacket(input({ responseWindowDays: '5' }), TODAY, undefined, 5);
+    expect(five.ok && five.packet.responseWindowDays).toBe(5);
+  });
+
   it('rejects a partner date in the past, accepts today', () => {
     expect(errorOn('partnerNextMoveDate', { partnerNextMoveDate: '2026-03-01' })).toBe(
       'This date is in the past.',

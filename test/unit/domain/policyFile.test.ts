@@ -100,8 +100,8 @@ describe('parsePolicyFile: a valid file', () => {
               repeat: { everyBusinessHours: 8, times: 1 },
             },
             {
-              // 2 business days of 8 hours.
-              at: { kind: 'due', afterBusinessHours: 16 },
+              // 2 business days of 8 hours, said in days.
+              at: { kind: 'due', afterBusinessHours: 16, afterBusinessDays: 2 },
               action: 'notify',
               to: [
                 { kind: 'owner' },
@@ -153,7 +153,8 @@ describe('parsePolicyFile: a valid file', () => {
     });
     const levelWith = (dayHours: number) => parse(file, dayHours).policies.p?.levels[0];
     expect(levelWith(8)).toMatchObject({
-      at: { kind: 'due', afterBusinessHours: 16 },
+      // Counted in hours, said in the days it was written in (issue 77 item 19).
+      at: { kind: 'due', afterBusinessHours: 16, afterBusinessDays: 2 },
       repeat: { everyBusinessHours: 8, times: 2 },
     });
     expect(levelWith(9)).toMatchObject({
@@ -173,7 +174,7 @@ describe('parsePolicyFile: a valid file', () => {
     ['due', { kind: 'due', afterBusinessHours: 0 }],
     ['due+1h', { kind: 'due', afterBusinessHours: 1 }],
     ['due+999h', { kind: 'due', afterBusinessHours: 999 }],
-    ['due+1d', { kind: 'due', afterBusinessHours: 8 }],
+    ['due+1d', { kind: 'due', afterBusinessHours: 8, afterBusinessDays: 1 }],
   ])('reads at %j', (at, trigger) => {
     expect(parse(oneLevel({ at, action: 'notify', to: ['owner'] })).policies.p?.levels[0]?.at).toEqual(
       trigger,

@@ -1362,6 +1362,42 @@ describe("readiness counts the app's own conflict check (issue 77 item 8)", () =
   });
 });
 
+describe('a field about another account is not specific to this one (issue 77 item 15)', () => {
+  const known = { knownAccounts: ['Coho Winery', 'Northwind Logistics', 'Blue Yonder'] };
+  const COHO = {
+    jointValue: 'We automate Coho Winery bottling plans, Meridian runs the platform they operate for them.',
+    warmPath: 'Dana meets the Coho Winery ops team monthly and can introduce the AE at the next session.',
+  };
+
+  it("scores Coho's joint value and warm path as not about Northwind, naming each field", () => {
+    const card = score(COHO, known);
+    expect(componentOf(card, 'buyer_problem')).toEqual({
+      id: 'buyer_problem',
+      score: 1,
+      reason: 'weak: the joint value names Coho Winery, not Northwind Logistics: make it about this account',
+    });
+    expect(componentOf(card, 'relationship_path')).toEqual({
+      id: 'relationship_path',
+      score: 1,
+      reason: 'weak: the warm path names Coho Winery, not Northwind Logistics: make it about this account',
+    });
+    expect(card.total).toBe(16);
+  });
+
+  it('keeps a field that names this account too, or none, and a weaker reason with the field added', () => {
+    expect(score({ warmPath: `${COHO.warmPath} Northwind asked for it.` }, known).total).toBe(18);
+    expect(score({}, known).total).toBe(18);
+    const short = componentOf(
+      score({ ...COHO, whyPartner: 'Meridian ran Coho Winery migrations.' }, known),
+      'partner_context',
+    );
+    expect(short.score).toBe(1);
+    expect(short.reason).toBe(
+      'weak: why this partner matters is under 8 words; and why this partner matters names Coho Winery, not Northwind Logistics',
+    );
+  });
+});
+
 describe('wordCount', () => {
   it.each<[string | null, number]>([
     [null, 0],

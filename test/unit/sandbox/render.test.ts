@@ -209,7 +209,7 @@ describe('renderModal: other real modals, errors and metadata', () => {
     expect(control(ACCEPT_BLOCK_ID.step)).toMatchObject({
       type: 'text',
       'data-input': 'plain_text_input',
-      value: 'Intro call with Dana Reyes',
+      value: 'Accept the introduction and bring the demo',
       maxlength: String(FIRST_STEP_MAX),
     });
     expect(control(ACCEPT_BLOCK_ID.due)).toMatchObject({
@@ -275,7 +275,7 @@ describe('renderBlocks: real messages and App Home', () => {
     );
     expect(html).toContain('<span class="bk-mention" data-user-id="U0AUTHOR">@Alex Author</span>');
     expect(html).not.toContain('!date');
-    expect(visible(html)).toMatch(/please answer by Thu 5 Mar 2026, 11:00 GMT\+1 \(3 business days\)/);
+    expect(visible(html)).toMatch(/please answer by Thu 5 Mar 2026, 11:00 CET \(3 business days\)/);
     expect(tags(html, 'div').filter((t) => t.attrs.class === 'bk-field')).toHaveLength(2);
     const link = tags(html, 'a')[0];
     expect(link?.attrs).toMatchObject({ href: h.evidenceUrl, target: '_blank' });
