@@ -112,10 +112,7 @@ export interface Config {
     retentionDays: number;
     /** How long a replica holds a conversation it delivers in before another may take it over (outbox/leases.ts). */
     leaseMs: number;
-    /**
-     * What the app sends a person on its own (reminders, notices) goes at once, whatever the hour; false (the
-     * default): it waits for its reader's working hours (escalation/reach.ts).
-     */
+    /** Whether what the app sends a person on its own goes at any hour (else at theirs: escalation/reach.ts). */
     outsideWorkingHours: boolean;
   };
   shutdownTimeoutMs: number;
@@ -140,8 +137,7 @@ export interface Config {
           fields: { classification?: string; partner?: string };
         }
       | undefined;
-    /** SALESFORCE_ALLOWED_HOSTS and SALESFORCE_LOGIN_URL's host: where else Salesforce calls may go (salesforceHosts). */
-    salesforceHosts?: readonly OperatorHost[];
+    salesforceHosts?: readonly OperatorHost[]; // SALESFORCE_ALLOWED_HOSTS and SALESFORCE_LOGIN_URL's host
     /** HUBSPOT_API_URL, for an installation's own HubSpot too (crm/ownCrm.ts); unset: HubSpot's. */
     hubspotApiUrl?: string;
     /** How often the records of accepted linked handoffs are read for closed deals. */

@@ -1,4 +1,4 @@
-import type { ModalView } from '@slack/types';
+import type { InputBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { defaultFirstStep, ESTIMATED_VALUE_MAX, FIRST_STEP_MAX } from '../domain/firstStep.js';
 import { type DeclineMetadata, decisionMetadata } from './declineModal.js';
@@ -78,26 +78,27 @@ export function acceptModal(
           max_value: String(ESTIMATED_VALUE_MAX),
         },
       },
-      ...(opts.crm && !h.crmRecordId
-        ? [
-            {
-              type: 'input' as const,
-              block_id: ACCEPT_BLOCK_ID.crmOpportunity,
-              optional: true,
-              label: { type: 'plain_text' as const, text: `${plain(opts.crm, 40)} opportunity (internal)` },
-              hint: {
-                type: 'plain_text' as const,
-                text: `Its link or id, if the deal has one: RevOps then counts its money from ${plain(opts.crm, 40)}, not from your estimate. Never shown to the partner.`,
-              },
-              element: {
-                type: 'plain_text_input' as const,
-                action_id: ACTION_ID.value,
-                max_length: 300,
-                placeholder: { type: 'plain_text' as const, text: 'Paste the opportunity or deal link' },
-              },
-            },
-          ]
-        : []),
+      ...(opts.crm && !h.crmRecordId ? [opportunityInput(opts.crm)] : []),
     ],
+  };
+}
+
+/** The CRM opportunity the AE may link at the accept (optional, internal; issue 77 item 13). */
+function opportunityInput(crm: string): InputBlock {
+  return {
+    type: 'input',
+    block_id: ACCEPT_BLOCK_ID.crmOpportunity,
+    optional: true,
+    label: { type: 'plain_text', text: `${plain(crm, 40)} opportunity (internal)` },
+    hint: {
+      type: 'plain_text',
+      text: `Its link or id, if the deal has one: RevOps then counts its money from ${plain(crm, 40)}, not from your estimate. Never shown to the partner.`,
+    },
+    element: {
+      type: 'plain_text_input',
+      action_id: ACTION_ID.value,
+      max_length: 300,
+      placeholder: { type: 'plain_text', text: 'Paste the opportunity or deal link' },
+    },
   };
 }

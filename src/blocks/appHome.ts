@@ -1,10 +1,8 @@
-import type { HomeView, KnownBlock, PlainTextOption } from '@slack/types';
+import type { HomeView, KnownBlock } from '@slack/types';
 import type { HandoffRow, OutcomeReportRow, QuestionRow } from '../db/schema.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
 import { describeStatus, isDecision, type Offer } from '../domain/lifecycle.js';
-import type { ProgramMetrics, WeekStats } from '../domain/metrics.js';
-import type { MoneyFigures } from '../domain/moneyFigures.js';
 import { OUTCOME_LABEL } from '../domain/outcomes.js';
 import type { OwnDays } from '../domain/ownDays.js';
 import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../domain/periods.js';
@@ -14,24 +12,13 @@ import { HOME_BLOCKS_MAX, type ReviewItems, reviewItemBlocks } from './attributi
 import { handoffButtons } from './handoffList.js';
 import { decisionButtons } from './handoffMessage.js';
 import { ACTION_ID } from './ids.js';
-import { afterAcceptSection, groupSection, headline, trendTable } from './metrics.js';
-import { moneyBlocks } from './money.js';
-import {
-  aeDeadline,
-  counted,
-  mention,
-  personFor,
-  plain,
-  slackDate,
-  userText,
-  withdrawnBy,
-} from './mrkdwn.js';
+import { aeDeadline, counted, mention, personFor, slackDate, userText, withdrawnBy } from './mrkdwn.js';
 import { myDaysBlocks } from './myDays.js';
 import { outcomeButtons, outcomeLine, reportButtons } from './outcomes.js';
 import { ownerActionButtons } from './ownerActions.js';
 import { button, context, handoffTitle, pt, section } from './parts.js';
 import { type ProgramModel, programHomeBlocks } from './programPages.js';
-import { scoreCheckButton } from './scoreCheck.js';
+import { type RevopsHome, revopsBlocks } from './revopsHome.js';
 
 /**
  * How many handoffs each list shows. With the RevOps block (at most 11 blocks: the trend in two sections for 52 weeks
@@ -41,21 +28,7 @@ import { scoreCheckButton } from './scoreCheck.js';
  */
 export const HOME_LIMITS = { awaiting: 8, questions: 4, deals: 8, won: 5, sent: 8, owned: 10 } as const;
 
-export interface RevopsHome {
-  period: PeriodKey;
-  /** Null while the period's first computation runs (the tab is published again when it is done). */
-  metrics: ProgramMetrics | null;
-  /**
-   * The last `trendWeeks` weeks, oldest first, shown as figures (a table), not as the chart: an image block in a Home
-   * tab may only name a file its viewer can see, and a Home tab has no channel to share one into.
-   */
-  trend: WeekStats[];
-  trendWeeks: number;
-  /** Set when the figures come from an earlier computation: its time, and whether a newer one is running. */
-  asOf?: { at: Date; timeZone: string; updating: boolean };
-  /** The period in money (issue 54), when a CRM is connected. */
-  money?: { figures: MoneyFigures; timeZone: string };
-}
+export type { RevopsHome } from './revopsHome.js';
 
 export interface HomeModel {
   /** Waiting for this person's answer as AE, soonest due first. */
@@ -103,64 +76,6 @@ export function homePeriodFrom(privateMetadata: string | undefined): PeriodKey |
   } catch {
     return undefined;
   }
-}
-
-function revopsBlocks(r: RevopsHome): KnownBlock[] {
-  const option = (key: PeriodKey): PlainTextOption => ({ text: pt(PERIODS[key].label), value: key });
-  const asOf = r.asOf
-    ? `\n_Figures as of ${slackDate(r.asOf.at, r.asOf.timeZone)}${r.asOf.updating ? ': newer ones are on their way, this tab updates by itself._' : '._'}`
-    : '';
-  const blocks: KnownBlock[] = [
-    section(`*Program metrics* (RevOps): what sales does with the handoffs partner marketing sends.${asOf}`),
-    {
-      type: 'actions',
-      block_id: 'home_revops',
-      elements: [
-        {
-          type: 'static_select',
-          action_id: ACTION_ID.homePeriod,
-          options: (Object.keys(PERIODS) as PeriodKey[]).map(option),
-          initial_option: option(r.period),
-        },
-        {
-          type: 'button',
-          action_id: ACTION_ID.homeExport,
-          text: pt('Export touch log (CSV)'),
-          value: r.period,
-          accessibility_label: plain(
-            `Export the touch log, ${PERIODS[r.period].label.toLowerCase()}, as CSV`,
-            75,
-          ),
-        },
-        scoreCheckButton(),
-      ],
-    },
-  ];
-  if (!r.metrics) {
-    blocks.push(
-      section(
-        `:hourglass_flowing_sand: Computing the figures for the ${PERIODS[r.period].label.toLowerCase()}: this tab updates by itself when they are ready.`,
-      ),
-    );
-    return blocks;
-  }
-  blocks.push(headline(r.metrics.overall), afterAcceptSection(r.metrics.overall));
-  blocks.push(
-    ...trendTable(
-      r.trend,
-      `*The last ${counted(r.trendWeeks, 'week')}*, week by week (from Monday): handoffs sent, AE windows closed by how they ended, and the acceptance of that week's answers.`,
-    ),
-  );
-  blocks.push(
-    groupSection('By partner', r.metrics.byPartner, 'partner'),
-    groupSection('By AE', r.metrics.byAe, 'user'),
-    groupSection('By author', r.metrics.byAuthor, 'user'),
-    context(
-      'A window is one AE’s turn to answer one handoff: it ends accepted, declined or expired (silence). Partners are counted by their directory record, merged names as one.',
-    ),
-  );
-  if (r.money) blocks.push(...moneyBlocks(r.money.figures, r.money.timeZone));
-  return blocks;
 }
 
 /**

@@ -196,12 +196,7 @@ async function decide(
       deps.logger.warn({ ...describe(req), refused: checked.kind }, 'decision refused');
     return checked;
   }
-  // The first step, checked in the AE's calendar (today there is the earliest date).
-  const stepChecked = stepInput
-    ? checkFirstStep(stepInput, isoDateIn(deps.clock.now(), checked.subject.aeTimeZone), (date) =>
-        deps.closedDay(date, { id: checked.subject.aeUserId, timeZone: checked.subject.aeTimeZone }),
-      )
-    : undefined;
+  const stepChecked = stepInput ? checkStepOf(deps, checked.subject, stepInput) : undefined;
   if (stepChecked && !stepChecked.ok) return { kind: 'invalid_step', errors: stepChecked.errors };
   const firstStep = stepChecked?.step;
   const { reasonCode, note } = declineOf(req);
@@ -265,6 +260,12 @@ async function decide(
   }
   deps.logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
   return { kind: 'recorded', handoff: applied.handoff };
+}
+
+/** The first step, checked in the AE's calendar (today there is the earliest date; their closed days refused). */
+function checkStepOf(deps: HandoffServiceDeps, subject: DecisionSubject, input: FirstStepInput) {
+  const ae = { id: subject.aeUserId, timeZone: subject.aeTimeZone };
+  return checkFirstStep(input, isoDateIn(deps.clock.now(), ae.timeZone), (date) => deps.closedDay(date, ae));
 }
 
 /** A decline's reason code (checked) and its internal note (trimmed, at most DECLINE_NOTE_MAX); nulls for an accept. */

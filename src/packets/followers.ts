@@ -48,6 +48,46 @@ export type FollowResult =
  * (`/handoff follow <#> @person`, issue 77 item 12): the same follow, the person told by DM; someone followed so may
  * stop it even without the right to view the handoff.
  */
+/** Follows (a choice) or unfollows (null) for `userId`; tells them by DM when `by` someone else. */
+async function writeFollow(
+  deps: FollowersDeps,
+  handoffId: number,
+  userId: string,
+  choice: FollowChoice | null,
+  by?: string,
+): Promise<boolean> {
+  const at = deps.clock.now();
+  const h = by ? await findHandoff(deps.db, handoffId) : undefined;
+  const changed = await deps.db.transaction(async (tx) => {
+    const was = (await followOf(tx, handoffId, userId))?.notify ?? null;
+    if (was === choice) return false;
+    if (choice) await follow(tx, { handoffId, userId, notify: choice, at });
+    else await unfollow(tx, handoffId, userId);
+    if (h && by) {
+      const notice = followNamedNotice({ by, handoff: h, following: choice });
+      await enqueue(
+        tx,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: `handoff:${handoffId}:follow-named:${userId}:${at.getTime()}`,
+            channel: userId,
+            handoffId,
+            audience: 'internal',
+            payload: { text: notice.text, blocks: notice.blocks, unfurl_links: false, unfurl_media: false },
+          },
+        ],
+        at,
+      );
+    }
+    return true;
+  });
+  if (changed && by) deps.onOutboxWrite();
+  if (changed)
+    deps.logger.info({ handoffId, userId, choice, by }, choice ? 'handoff followed' : 'handoff unfollowed');
+  return changed;
+}
+
 export function createFollowers(deps: FollowersDeps) {
   async function allowed(ctx: RequestContext, handoffId: number): Promise<OwnFollowResult | undefined> {
     if (!isInternalActor(ctx.actor, ctx.internalTeamIds)) return { kind: 'external' };
@@ -55,44 +95,8 @@ export function createFollowers(deps: FollowersDeps) {
     return undefined;
   }
 
-  /** Follows (a choice) or unfollows (null) for `userId`; tells them by DM when `by` someone else. */
-  async function write(
-    handoffId: number,
-    userId: string,
-    choice: FollowChoice | null,
-    by?: string,
-  ): Promise<boolean> {
-    const at = deps.clock.now();
-    const h = by ? await findHandoff(deps.db, handoffId) : undefined;
-    const changed = await deps.db.transaction(async (tx) => {
-      const was = (await followOf(tx, handoffId, userId))?.notify ?? null;
-      if (was === choice) return false;
-      if (choice) await follow(tx, { handoffId, userId, notify: choice, at });
-      else await unfollow(tx, handoffId, userId);
-      if (h && by) {
-        const notice = followNamedNotice({ by, handoff: h, following: choice });
-        await enqueue(
-          tx,
-          [
-            {
-              method: 'chat.postMessage',
-              dedupeKey: `handoff:${handoffId}:follow-named:${userId}:${at.getTime()}`,
-              channel: userId,
-              handoffId,
-              audience: 'internal',
-              payload: { text: notice.text, blocks: notice.blocks, unfurl_links: false, unfurl_media: false },
-            },
-          ],
-          at,
-        );
-      }
-      return true;
-    });
-    if (changed && by) deps.onOutboxWrite();
-    if (changed)
-      deps.logger.info({ handoffId, userId, choice, by }, choice ? 'handoff followed' : 'handoff unfollowed');
-    return changed;
-  }
+  const write = (handoffId: number, userId: string, choice: FollowChoice | null, by?: string) =>
+    writeFollow(deps, handoffId, userId, choice, by);
 
   return {
     /** Follows the handoff with this choice (or changes the choice). */

@@ -69,24 +69,7 @@ export function handoffCommand(deps: HandlerDeps) {
     // A workspace guest may not write one unless an admin allows it (issue 50 item 29): said before the form opens.
     const refusal = await deps.packets.authorRefusal(command.user_id);
     if (refusal) return reply(refusal);
-    // Typed in a partner's shared channel: that channel (and its partner) preselected.
-    const defaults = await deps.packets.packetDefaults(command.channel_id, ctx);
-    // The author's last packet for that partner, offered one click per field (issue 52 item 3).
-    const suggestions = await deps.packets.suggestionsFor(
-      command.user_id,
-      defaults.prefill?.partnerOrg,
-      text,
-    );
-    await openModal(
-      packetModal({
-        authorUserId: command.user_id,
-        ...(text ? { accountName: text } : {}),
-        ...defaults,
-        ...(suggestions ? { suggestions } : {}),
-        pools: deps.pools(),
-        maxWindowDays: deps.config.scoring.maxWindowDays,
-      }),
-    );
+    await openModal(await packetForm(deps, command, ctx, text));
 
     async function openModal(view: ModalView) {
       try {
@@ -97,4 +80,20 @@ export function handoffCommand(deps: HandlerDeps) {
       }
     }
   };
+}
+
+/** The packet form `/handoff <account>` opens: the channel's partner preselected, the author's last packet offered. */
+async function packetForm(deps: HandlerDeps, command: Args['command'], ctx: RequestContext, text: string) {
+  // Typed in a partner's shared channel: that channel (and its partner) preselected.
+  const defaults = await deps.packets.packetDefaults(command.channel_id, ctx);
+  // The author's last packet for that partner, offered one click per field (issue 52 item 3).
+  const suggestions = await deps.packets.suggestionsFor(command.user_id, defaults.prefill?.partnerOrg, text);
+  return packetModal({
+    authorUserId: command.user_id,
+    ...(text ? { accountName: text } : {}),
+    ...defaults,
+    ...(suggestions ? { suggestions } : {}),
+    pools: deps.pools(),
+    maxWindowDays: deps.config.scoring.maxWindowDays,
+  });
 }

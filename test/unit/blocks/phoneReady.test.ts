@@ -80,6 +80,7 @@ import {
   programHomeBlocks,
   programPageModal,
 } from '../../../src/blocks/programPages.js';
+import { revopsBlocks } from '../../../src/blocks/revopsHome.js';
 import {
   scoreCheckButton,
   scoreCheckDigestBlocks,
@@ -473,6 +474,14 @@ const SAMPLES: Record<string, () => Sample[]> = {
   ],
   // Issue 53: each person's own days (App Home section, modal, the pool manager's notice).
   // RevOps in money (issue 54): a figure in two currencies, one without a rate, a partner's name with mrkdwn in it.
+  // The App Home's RevOps section while its figures are computed (the computed ones: the appHome samples).
+  'revopsHome:revopsBlocks': () => [
+    {
+      label: 'revops computing',
+      where: 'view',
+      value: { blocks: revopsBlocks({ period: '90d', metrics: null, trend: [], trendWeeks: 12 }) },
+    },
+  ],
   'money:moneyBlocks': () => [
     {
       label: 'money',
