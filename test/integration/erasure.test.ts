@@ -46,7 +46,8 @@ async function history(h: Harness) {
     accountDomain: null,
     whyPartner: 'Priya Sharma at Meridian ran the migration, accepted by Contoso.',
   });
-  await acceptInDm(h, won.handoff, won.dm);
+  // The AE's first step names her too (the partner reads it).
+  await acceptInDm(h, won.handoff, won.dm, { text: `Intro call with ${CONTACT}` });
   await declineInDm(h, declined.handoff, declined.dm, 'timing', NOTE);
   await clickOutcome(h, 'won', won.handoff.id);
   const t = h.tables;
@@ -149,9 +150,8 @@ describe('erasing a person on request', () => {
     // The partner reads their contact, not a tombstone, in the thread's parent and its replies.
     const partner = JSON.stringify(h.slack.messages(channels.partner.id));
     expect(partner).toContain('brought by your contact (');
-    expect(partner).toContain(
-      'taking it forward with your contact (Meridian Cloud Consulting). *Next:* Intro call with your contact by',
-    );
+    // The accept's reply follows the deal: won, so its first step is no longer shown (issue 77 item 6).
+    expect(partner).toContain('Jordan Seller is taking it forward with your contact (Meridian Cloud Consulting).');
     expect(partner).not.toContain('(erased)');
     // Recorded without who it was.
     const [record] = await h.database.db.select().from(h.tables.erasures);
