@@ -334,7 +334,7 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
     expect(rileyDm.fresh).toHaveLength(1);
     expect(rileyDm.fresh[0]).toMatch(
       new RegExp(
-        `#${contoso} ${CONTOSO} \\(via ${MERIDIAN}\\)\\n✅ Accepted by @Jordan Seller · ${TODAY_AT}`,
+        `#${contoso} ${CONTOSO} \\(via ${MERIDIAN}\\)\\n✅ Accepted by @Jordan Seller, first step: Accept the introduction and bring the demo by Thu 3 Dec · ${TODAY_AT}`,
       ),
     );
     expect(rileyDm.fresh[0]).toContain(
@@ -343,7 +343,9 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
     const jordanDm = await dm(jordan);
     expect(jordanDm.fresh).toHaveLength(1);
     expect(jordanDm.fresh[0]).toMatch(
-      new RegExp(`#${litware} ${LITWARE} \\(via ${TAILSPIN}\\)\\n✅ Accepted by @Sam Closer · ${TODAY_AT}`),
+      new RegExp(
+        `#${litware} ${LITWARE} \\(via ${TAILSPIN}\\)\\n✅ Accepted by @Sam Closer, first step: Accept the introduction and bring the demo by Thu 3 Dec · ${TODAY_AT}`,
+      ),
     );
     expect(jordanDm.fresh[0]).toContain(
       `👀 You are a partner manager of ${TAILSPIN} (told of decisions only).`,
@@ -365,7 +367,7 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
     expect(rileyDm.fresh).toHaveLength(1);
     expect(rileyDm.fresh[0]).toMatch(
       new RegExp(
-        `#${contoso} ${CONTOSO} \\(via ${MERIDIAN}\\)\\n🤝 Meeting held \\(AE @Jordan Seller\\) · ${TODAY_AT}`,
+        `#${contoso} ${CONTOSO} \\(via ${MERIDIAN}\\)\\n🤝 Meeting held by @Jordan Seller · ${TODAY_AT}`,
       ),
     );
     expect((await dm(jordan)).fresh).toEqual([]);
