@@ -74,8 +74,11 @@ async function history(h: Harness): Promise<Record<Name, number>> {
   };
   for (const name of ['won', 'declined', 'expired', 'accepted'] as const) await send(name);
   h.clock.advance(60 * 60_000);
-  await acceptInDm(h, sent.won.handoff, sent.won.dm);
-  await acceptInDm(h, sent.accepted.handoff, sent.accepted.dm);
+  // The AE's first step names the contact (the touch log copies it), as steps do.
+  await acceptInDm(h, sent.won.handoff, sent.won.dm, { text: `Intro call with ${CONTACTS.won}` });
+  await acceptInDm(h, sent.accepted.handoff, sent.accepted.dm, {
+    text: `Intro call with ${CONTACTS.accepted}`,
+  });
   await declineInDm(h, sent.declined.handoff, sent.declined.dm, 'timing', DECLINE_NOTE);
   await waitFor(
     async () => (await handoffRow(h, sent.declined.handoff.id)).status === 'declined',

@@ -151,7 +151,9 @@ describe('erasing a person on request', () => {
     const partner = JSON.stringify(h.slack.messages(channels.partner.id));
     expect(partner).toContain('brought by your contact (');
     // The accept's reply follows the deal: won, so its first step is no longer shown (issue 77 item 6).
-    expect(partner).toContain('Jordan Seller is taking it forward with your contact (Meridian Cloud Consulting).');
+    expect(partner).toContain(
+      'Jordan Seller is taking it forward with your contact (Meridian Cloud Consulting).',
+    );
     expect(partner).not.toContain('(erased)');
     // Recorded without who it was.
     const [record] = await h.database.db.select().from(h.tables.erasures);

@@ -354,6 +354,14 @@ describe('partner isolation through the real app (property)', () => {
               if (p.spelling < KNOWN_SPELLINGS[p.org].length)
                 expect(row.partnerId, label).toBe(partnerIdOf[p.org]);
               if (p.action === 'accept') {
+                // Accepted as offered, the packet's seller next move is the AE's first step, which its own partner
+                // reads (issue 77 item 19): that marker is the packet's own text from now on, for its partner only.
+                const seller = `INT${r}_${i}_sellerNextMovex`;
+                internalMarkers.delete(seller);
+                partnerMarkers.set(seller, {
+                  partnerId: row.partnerId as number,
+                  story: `run ${r} packet ${i} (${label}: its first step, partner #${row.partnerId})`,
+                });
                 await accept(h, row.id);
                 await waitFor(
                   async () =>

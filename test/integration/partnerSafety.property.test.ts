@@ -288,7 +288,14 @@ async function perform(id: number, s: Step, markers: RunMarkers, c: Commit): Pro
       const typed = typedFor(c, isoDateIn(h.clock.now(), row.aeTimeZone), row.aeTimeZone);
       expect(await submitAccept(h, modal, { user: ae, typed })).toEqual({});
       await waitFor(async () => (await current(id)).status === 'accepted', 4000, 'the acceptance');
-      expect((await current(id)).estimatedValue).toBe(c.value);
+      const accepted = await current(id);
+      expect(accepted.estimatedValue).toBe(c.value);
+      // Accepted as offered: the modal offers the packet's seller next move as the first step when it reads as one
+      // (DOMAIN.md: the AE accepts the suggested next move or replaces it; issue 77 item 19), and the partner reads
+      // the step the AE submitted. That field's marker is then the AE's words to the partner, no longer internal.
+      if (typed.text === undefined)
+        for (const marker of accepted.firstStep?.match(/INT\d+_\d+x/g) ?? [])
+          if (allMarkers.get(marker)?.endsWith(': sellerNextMove')) allMarkers.delete(marker);
       return `accept:${typed.text === undefined ? 'default_step' : 'own_step'}${c.value === null ? '' : '+value'}`;
     }
     case 'decline': {

@@ -77,10 +77,12 @@ describe('packet validation shows inline errors and stores nothing', () => {
     });
   });
 
-  it('keeps the response window between 1 and 10 business days', async () => {
-    expect(await submitErrors(h, { responseWindowDays: '11' })).toEqual({
-      [PACKET_BLOCK_ID.responseWindowDays]: 'The window is at most 10 business days.',
-    });
+  it('keeps the response window between 1 business day and the score maximum (SCORE_MAX_WINDOW_DAYS: 5)', async () => {
+    // One limit for the form and the score (issue 77 item 19): 6 is refused, as 11 is.
+    for (const days of ['6', '11'])
+      expect(await submitErrors(h, { responseWindowDays: days })).toEqual({
+        [PACKET_BLOCK_ID.responseWindowDays]: 'The window is at most 5 business days.',
+      });
     expect(await submitErrors(h, { responseWindowDays: '0' })).toHaveProperty(
       PACKET_BLOCK_ID.responseWindowDays,
     );
