@@ -37,7 +37,7 @@ export const DECLINE_REASONS = {
   },
   other: {
     label: 'Other',
-    partnerSafe: 'We are not taking this one forward for now; our team will follow up.',
+    partnerSafe: 'Our team will follow up.',
   },
 } as const;
 

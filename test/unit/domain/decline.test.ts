@@ -106,6 +106,11 @@ describe('partnerSafeUpdate', () => {
     expect(json).not.toContain('SECRET');
   });
 
+  it('no wording restates what the message already says ("not taken forward for now")', () => {
+    for (const reason of Object.values(DECLINE_REASONS))
+      expect(reason.partnerSafe).not.toMatch(/not taking|taken forward|taking this one forward/i);
+  });
+
   it('adds no wording for the neutral reason', () => {
     const update = partnerSafeUpdate(handoff, 'declined', 'neutral');
     expect(update.event).toBe('declined');
