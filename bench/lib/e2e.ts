@@ -13,7 +13,7 @@ import {
 } from '../../test/support/payloads.js';
 import { postInteraction } from '../../test/support/signing.js';
 import { type Cast, TEAM } from './cast.js';
-import { SIGNING_SECRET } from './payloads.js';
+import { SIGNING_SECRET, workdayAWeekOn } from './payloads.js';
 
 export interface Driven {
   requests: number;
@@ -35,7 +35,7 @@ export async function driveHandoffs(opts: {
   const findHandoff = db.prepare('SELECT id FROM handoffs WHERE source_view_id = ?');
   const result: Driven = { requests: 0, accepted: 0, declined: 0, busiestConversation: 0 };
   // The first step's date of every accept: a week on, today or later in any AE's calendar.
-  const weekOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  const weekOn = workdayAWeekOn();
   const posts = new Map<string, number>();
   const count = (conversation: string, n: number) =>
     posts.set(conversation, (posts.get(conversation) ?? 0) + n);

@@ -31,8 +31,15 @@ const USER = '__USER__';
  * a date a week on (today or later in any AE's calendar), as a template whose handoff id and user are filled per
  * request. (Until issue 51 the Accept button's click itself was recorded; it now only opens this modal.)
  */
+/** A week on, moved to a Tuesday, Wednesday or Thursday: the accept refuses a day its AE does not work (issue 77). */
+export function workdayAWeekOn(): string {
+  const day = new Date(Date.now() + 7 * 86_400_000);
+  while (![2, 3, 4].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
 export function acceptSubmissions(team: string) {
-  const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  const due = workdayAWeekOn();
   const payload = {
     type: 'view_submission',
     team: { id: team, domain: 'acme' },
