@@ -27,7 +27,7 @@ export function standing(h: HandoffRow): string {
     case 'withdrawn':
       return 'withdrawn';
     case 'taken_back':
-      return `back with the owner (${mention(h.aeUserId)} had accepted it): waiting for them to reassign or withdraw it`;
+      return `back with its owner ${mention(h.ownerUserId)}, after ${mention(h.aeUserId)} had accepted it; waiting for them to reassign or withdraw it`;
   }
 }
 

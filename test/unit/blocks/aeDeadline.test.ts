@@ -95,3 +95,13 @@ describe("the AE's time beside a reader's known zone", () => {
     expect(aeDeadline(at, 'America/New_York')).toContain('(09:31 EST for the AE)');
   });
 });
+
+describe('where a deal given back stands (issue 77, the sandbox walk)', () => {
+  it('names its owner and the AE who had it, with no brackets inside the brackets it is quoted in', () => {
+    const back = handoff({ status: 'taken_back', ownerUserId: 'U0OWNER', aeUserId: 'U0AE' });
+    expect(standing(back)).toBe(
+      'back with its owner <@U0OWNER>, after <@U0AE> had accepted it; waiting for them to reassign or withdraw it',
+    );
+    expect(standing(back)).not.toMatch(/[()]/);
+  });
+});
