@@ -68,18 +68,8 @@ const dueOf = (detail: Record<string, unknown>) =>
 const days = (n: unknown) =>
   typeof n === 'number' ? `${n} more business day${n === 1 ? '' : 's'}` : 'more time';
 
-/** The touch log's events after the Accept (issue 51), in words of their own. */
-type StepEvent =
-  | 'step_reminded'
-  | 'step_checked_in'
-  | 'step_overdue'
-  | 'step_new_date'
-  | 'handed_back'
-  | 'taken_back'
-  | 'owner_reminded'
-  | 'step_asked'
-  | 'step_named';
-const STEP_EVENTS: ReadonlySet<string> = new Set<StepEvent>([
+/** The touch log's events after the Accept, in words of their own. */
+const STEP_EVENT_TYPES = [
   'step_reminded',
   'step_checked_in',
   'step_overdue',
@@ -89,7 +79,9 @@ const STEP_EVENTS: ReadonlySet<string> = new Set<StepEvent>([
   'owner_reminded',
   'step_asked',
   'step_named',
-]);
+] as const;
+type StepEvent = (typeof STEP_EVENT_TYPES)[number];
+const STEP_EVENTS: ReadonlySet<string> = new Set<StepEvent>(STEP_EVENT_TYPES);
 
 const isStepEvent = (type: string): type is StepEvent => STEP_EVENTS.has(type);
 

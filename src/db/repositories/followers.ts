@@ -107,11 +107,13 @@ export async function unfollow(exec: Tx, handoffId: number, userId: string): Pro
 export const watcherKeyPrefix = (handoffId: number, eventId: number) =>
   `handoff:${handoffId}:e${eventId}:watch:`;
 
-/**
- * The watchers already DMed about a handoff (its watcher DMs still in the outbox, OUTBOX_RETENTION_DAYS after their
- * delivery): their next DM about it says no more why they are told (issue 77 item 19).
- */
-export async function watchersToldOf(exec: Executor, handoffId: number): Promise<Set<string>> {
+/** The dedupe keys of a handoff's watcher DMs in the outbox whose key starts with `prefix` (`%` for any event). */
+async function watcherKeys(
+  exec: Executor,
+  handoffId: number,
+  prefix: string,
+  read: boolean,
+): Promise<string[]> {
   const { outbox } = tablesOf(exec);
   const rows = await exec
     .select({ dedupeKey: outbox.dedupeKey })
@@ -119,25 +121,24 @@ export async function watchersToldOf(exec: Executor, handoffId: number): Promise
     .where(
       and(
         eq(outbox.handoffId, handoffId),
-        like(outbox.dedupeKey, `handoff:${handoffId}:e%:watch:%`),
+        like(outbox.dedupeKey, `${prefix}%`),
         // A DM cancelled by an undo in time was never read.
-        ne(outbox.status, 'cancelled'),
-      ),
-    );
-  return new Set(rows.map((r) => r.dedupeKey.slice(r.dedupeKey.lastIndexOf(':watch:') + 7)));
-}
-
-/** The keys of the watchers' DMs queued about a touch-log event (to cancel with an undo that comes in time). */
-export async function watcherKeysOf(exec: Executor, handoffId: number, eventId: number): Promise<string[]> {
-  const { outbox } = tablesOf(exec);
-  const rows = await exec
-    .select({ dedupeKey: outbox.dedupeKey })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.handoffId, handoffId),
-        like(outbox.dedupeKey, `${watcherKeyPrefix(handoffId, eventId)}%`),
+        ...(read ? [ne(outbox.status, 'cancelled')] : []),
       ),
     );
   return rows.map((r) => r.dedupeKey);
+}
+
+/**
+ * The watchers already DMed about a handoff (its watcher DMs still in the outbox, OUTBOX_RETENTION_DAYS after their
+ * delivery): their next DM about it says no more why they are told.
+ */
+export async function watchersToldOf(exec: Executor, handoffId: number): Promise<Set<string>> {
+  const keys = await watcherKeys(exec, handoffId, `handoff:${handoffId}:e%:watch:`, true);
+  return new Set(keys.map((key) => key.slice(key.lastIndexOf(':watch:') + 7)));
+}
+
+/** The keys of the watchers' DMs queued about a touch-log event (to cancel with an undo that comes in time). */
+export function watcherKeysOf(exec: Executor, handoffId: number, eventId: number): Promise<string[]> {
+  return watcherKeys(exec, handoffId, watcherKeyPrefix(handoffId, eventId), false);
 }
