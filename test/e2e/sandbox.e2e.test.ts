@@ -608,7 +608,19 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     // The trend chart, shared into the channel just before (its own message, above the digest), is shown from its
     // file. The image loads lazily: scrolled into view first.
     const chart = post.locator('img').first();
-    await chart.scrollIntoViewIfNeeded();
+    // The page redraws the channel when its poll brings news (the outbox's last deliveries), which can replace the
+    // image between Playwright finding it and scrolling to it ("not attached to the DOM"): found again and scrolled,
+    // a few times at most.
+    for (let tries = 1; ; tries += 1) {
+      const scrolled = await chart.scrollIntoViewIfNeeded({ timeout: 5_000 }).then(
+        () => true,
+        (error: unknown) => {
+          if (tries >= 5 || !String(error).includes('not attached')) throw error;
+          return false;
+        },
+      );
+      if (scrolled) break;
+    }
     await chart.waitFor();
     await shot(page, 'digest-1-partner-marketing');
     await page.close();
