@@ -4,7 +4,7 @@ import { workspacesOfOrg } from '../core/directory.js';
 import { dailyAt, takeScheduledBackup } from '../db/backup.js';
 import type { Logger } from '../logger.js';
 import { retentionOn } from '../retention/ageOut.js';
-import type { JobSpec } from '../runtime/scheduler.js';
+import { type JobSpec, latestSlot } from '../runtime/scheduler.js';
 import type { Startup } from '../startup.js';
 import type { Services } from './types.js';
 
@@ -13,6 +13,8 @@ import type { Services } from './types.js';
  * it pauses while Slack takes no call from the app (uninstalled, its token revoked: runtime/slackPause.ts) and catches
  * up after. What a job only queues for the outbox is not a call: the outbox holds it meanwhile.
  */
+const WEEK_MS = 7 * 86_400_000;
+
 export type ScheduledJob = JobSpec & Required<Pick<JobSpec, 'callsSlack'>>;
 
 /**
@@ -152,7 +154,7 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
   }
   // Always scheduled: the digest's channel is a setting of the program, chosen in Slack at any time (a run with none,
   // or with one Slack has not confirmed internal, posts nothing). DIGEST_SCHEDULE and its zone are read at start.
-  jobs.push({
+  const digest: ScheduledJob = {
     name: 'weekly-digest',
     schedule: reporting.digestSchedule,
     timeZone: reporting.timeZone,
@@ -161,9 +163,24 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
     run: async (slot) => logger.info({ result: await services.digest.post(slot) }, 'weekly digest run'),
     // A slot missed while the app was down (or Slack took no calls) is posted at start (or once Slack takes them
     // again); one already posted is not (one per week), nor one from before the app was in use.
-    atStart: { catchUpWithinMs: 7 * 86_400_000 },
+    atStart: { catchUpWithinMs: WEEK_MS },
     catchUp: async (slot) =>
       logger.info({ result: await services.digest.catchUp(slot) }, 'weekly digest caught up'),
+  };
+  // A digest whose slot came while the company was closed (a closure day, before its hours) is held, and posted at
+  // the company's next working moment: asked every minute, for the price of a schedule walk (and a read when one is
+  // held), so that it goes at the company's opening.
+  const heldSlot = (now: Date) => latestSlot(logger, digest, now, WEEK_MS);
+  jobs.push(digest, {
+    name: 'weekly-digest-held',
+    schedule: '* * * * *',
+    timeZone: reporting.timeZone,
+    callsSlack: true,
+    due: () => services.digest.heldDue(heldSlot),
+    run: async () => {
+      const result = await services.digest.postHeld(heldSlot);
+      if (result !== 'none_held') logger.info({ result }, 'weekly digest held for the company’s hours');
+    },
   });
   if (retentionOn(config.retention) || config.retention.uninstallDeleteAfterDays !== undefined) {
     // Data retention (issue 57): once a day, at a quiet hour, what has aged out is removed (it deletes aged-out exports

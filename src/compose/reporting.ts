@@ -137,6 +137,10 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
     },
     onOutboxWrite: s.onOutboxWrite,
     scoreCheck: scoreCheckOf(s).over,
+    // SEND_OUTSIDE_WORKING_HOURS: the digest goes at its slot, as every scheduled message does.
+    ...(config.outbox.outsideWorkingHours
+      ? {}
+      : { companyOpenAt: (at: Date) => s.windows.reachableAt(at, config.calendar.defaultTimeZone) }),
   });
   return { files, metrics, home, digest, money };
 }

@@ -165,17 +165,13 @@ export function createLifecycle(deps: { db: Db; onOutboxWrite: () => void; heare
 
 export type Lifecycle = ReturnType<typeof createLifecycle>;
 
-const PERSON = /^[UW][A-Z0-9]{2,}$/;
-
 /**
- * The messages of a change the app made on its own, each DM to a person marked to wait until they may be reached
- * (escalation/reach.ts, at delivery). A channel is no person: its posts go as they are, as does anything for the
- * partner.
+ * The messages of a change the app made on its own, each internal one marked to wait until its reader may be reached
+ * (escalation/reach.ts, at delivery): a DM in its person's own calendar, an internal channel in the company's. The
+ * partner's posts go as they are: the partner keeps a calendar of their own, which the app does not know.
  */
 export function scheduledForReaders(messages: readonly OutboxMessage[]): OutboxMessage[] {
   return messages.map((m) =>
-    m.method === 'chat.postMessage' && PERSON.test(m.channel) && (m.audience ?? 'internal') === 'internal'
-      ? { ...m, reach: true }
-      : m,
+    m.method === 'chat.postMessage' && (m.audience ?? 'internal') === 'internal' ? { ...m, reach: true } : m,
   );
 }

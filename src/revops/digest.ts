@@ -30,6 +30,11 @@ export interface DigestDeps {
   money?: (period: { from: Date; to: Date }) => Promise<MoneyFigures | undefined>;
   /** The score against outcomes over the handoffs sent in [from, to) (issue 54): the month's lines, monthly. */
   scoreCheck?: (from: Date, to: Date) => Promise<ScoreCheck>;
+  /**
+   * The company's next working moment at or after a time (its zone's hours, working days and closure days): a digest
+   * due while the company is closed is held until then (issue 77 item 11). Undefined: it goes at its slot.
+   */
+  companyOpenAt?: (at: Date) => Date;
 }
 
 /** The AEs of the at-risk lists who are away now, by id: each asked once. */
@@ -57,7 +62,55 @@ async function monthlyScoreCheck(deps: DigestDeps, weekEnd: DateTime) {
   return { check, monthLabel: monthStart.setLocale('en-US').toFormat('LLLL yyyy') };
 }
 
-export type DigestResult = 'posted' | 'already_posted' | 'not_configured' | 'not_in_use_then';
+export type DigestResult =
+  | 'posted'
+  | 'already_posted'
+  | 'not_configured'
+  | 'not_in_use_then'
+  /** Its slot came while the company was closed: `postHeld` posts it at the company's next working moment. */
+  | 'held'
+  /** `postHeld` found no held digest to post. */
+  | 'none_held';
+
+/** The digest of the week [weekStart, weekEnd): its figures, the trend chart (shared into the channel), what is at risk now. */
+async function digestMessage(deps: DigestDeps, weekStart: DateTime, weekEnd: DateTime, channelId: string) {
+  const weekLabel = weekStart.toISODate() ?? '';
+  const to = weekEnd.toJSDate();
+  const stats = (await deps.metrics.program(weekStart.toJSDate(), to)).overall;
+  const previous = (
+    await deps.metrics.program(weekStart.minus({ weeks: 1 }).toJSDate(), weekStart.toJSDate())
+  ).overall;
+  const weeks = await deps.metrics.trend(to);
+  // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
+  const { renderTrendChartInTurns, trendAltText } = await import('./charts.js');
+  const altText = trendAltText(weeks);
+  // Shared into the digest's channel before the post names it: Slack shows a `slack_file` image only to people who
+  // can see the file, and a file uploaded without a channel is private to the app (refused as invalid_blocks).
+  const fileId = await deps.files.imageFileId(await renderTrendChartInTurns(weeks), {
+    channelId,
+    filename: `handoff-trend-${weekLabel}.png`,
+    title: 'Co-sell handoffs per week',
+    altText,
+    comment: `:chart_with_upwards_trend: The trend chart of the weekly co-sell handoff digest (the last ${deps.trendWeeks} weeks).`,
+  });
+  // What is at risk now, also when a catch-up posts the digest of a slot that passed while the app was down.
+  const atRisk = await deps.metrics.atRisk(deps.clock.now());
+  const away = await awayAes(deps, atRisk);
+  const scoreCheck = await monthlyScoreCheck(deps, weekEnd);
+  const money = await deps.money?.({ from: weekStart.toJSDate(), to });
+  const message = weeklyDigest({
+    away,
+    weekLabel,
+    stats,
+    previous,
+    chart: fileId ? { fileId, altText } : null,
+    trendWeeks: deps.trendWeeks,
+    atRisk,
+    ...(scoreCheck ? { scoreCheck } : {}),
+    ...(money ? { money: { figures: money, timeZone: deps.timeZone } } : {}),
+  });
+  return { message, chart: Boolean(fileId) };
+}
 
 /**
  * The weekly digest: the last complete week (Monday to Monday in the reporting timezone), the trend up to it and
@@ -65,49 +118,21 @@ export type DigestResult = 'posted' | 'already_posted' | 'not_configured' | 'not
  */
 export function createDigest(deps: DigestDeps) {
   const { db, clock, logger } = deps;
+  const closedAt = (at: Date) =>
+    deps.companyOpenAt !== undefined && deps.companyOpenAt(at).getTime() > at.getTime();
+  const dedupeKeyOf = (weekStart: DateTime) => `digest:${weekStart.toISODate() ?? ''}`;
 
+  /** The digest of the week before `now`'s, unless it was posted, or (held) the company is closed now. */
   async function post(now = clock.now()): Promise<DigestResult> {
     const channelId = deps.channelId();
     if (!channelId) return 'not_configured';
     const weekEnd = weekStartOf(now, deps.timeZone);
     const weekStart = weekEnd.minus({ weeks: 1 });
     const weekLabel = weekStart.toISODate() ?? '';
-    const dedupeKey = `digest:${weekLabel}`;
+    const dedupeKey = dedupeKeyOf(weekStart);
     if (await isQueued(db, dedupeKey)) return 'already_posted';
-    const to = weekEnd.toJSDate();
-    const stats = (await deps.metrics.program(weekStart.toJSDate(), to)).overall;
-    const previous = (
-      await deps.metrics.program(weekStart.minus({ weeks: 1 }).toJSDate(), weekStart.toJSDate())
-    ).overall;
-    const weeks = await deps.metrics.trend(to);
-    // The chart renderer (echarts, resvg: about 50 MB) is loaded on first use: most people never see a chart.
-    const { renderTrendChartInTurns, trendAltText } = await import('./charts.js');
-    const altText = trendAltText(weeks);
-    // Shared into the digest's channel before the post names it: Slack shows a `slack_file` image only to people who
-    // can see the file, and a file uploaded without a channel is private to the app (refused as invalid_blocks).
-    const fileId = await deps.files.imageFileId(await renderTrendChartInTurns(weeks), {
-      channelId,
-      filename: `handoff-trend-${weekLabel}.png`,
-      title: 'Co-sell handoffs per week',
-      altText,
-      comment: `:chart_with_upwards_trend: The trend chart of the weekly co-sell handoff digest (the last ${deps.trendWeeks} weeks).`,
-    });
-    // What is at risk now, also when a catch-up posts the digest of a slot that passed while the app was down.
-    const atRisk = await deps.metrics.atRisk(clock.now());
-    const away = await awayAes(deps, atRisk);
-    const scoreCheck = await monthlyScoreCheck(deps, weekEnd);
-    const money = await deps.money?.({ from: weekStart.toJSDate(), to });
-    const message = weeklyDigest({
-      away,
-      weekLabel,
-      stats,
-      previous,
-      chart: fileId ? { fileId, altText } : null,
-      trendWeeks: deps.trendWeeks,
-      atRisk,
-      ...(scoreCheck ? { scoreCheck } : {}),
-      ...(money ? { money: { figures: money, timeZone: deps.timeZone } } : {}),
-    });
+    if (closedAt(clock.now())) return 'held';
+    const { message, chart } = await digestMessage(deps, weekStart, weekEnd, channelId);
     const queuedAt = clock.now();
     await db.transaction((tx) =>
       enqueue(
@@ -123,7 +148,7 @@ export function createDigest(deps: DigestDeps) {
         queuedAt,
       ),
     );
-    logger.info({ week: weekLabel, channelId, chart: Boolean(fileId) }, 'weekly digest queued');
+    logger.info({ week: weekLabel, channelId, chart }, 'weekly digest queued');
     deps.onOutboxWrite();
     return 'posted';
   }
@@ -141,7 +166,25 @@ export function createDigest(deps: DigestDeps) {
     return post(slot);
   }
 
-  return { post, catchUp };
+  /**
+   * Whether the digest of the latest slot (`latestSlot(now)`: its schedule's, within the week) was held because the
+   * company was closed then, and may go now: not posted yet, the company open now, and the app in use at its slot.
+   */
+  async function heldDue(latestSlot: (now: Date) => Date | undefined): Promise<boolean> {
+    const now = clock.now();
+    const slot = latestSlot(now);
+    if (!slot || !closedAt(slot) || closedAt(now)) return false;
+    if (await isQueued(db, dedupeKeyOf(weekStartOf(slot, deps.timeZone).minus({ weeks: 1 })))) return false;
+    return inUseBefore(db, slot);
+  }
+
+  /** Posts the held digest of the latest slot, when `heldDue` says it may go. */
+  async function postHeld(latestSlot: (now: Date) => Date | undefined): Promise<DigestResult> {
+    const slot = latestSlot(clock.now());
+    return slot && (await heldDue(() => slot)) ? post(slot) : 'none_held';
+  }
+
+  return { post, catchUp, heldDue, postHeld };
 }
 
 export type Digest = ReturnType<typeof createDigest>;

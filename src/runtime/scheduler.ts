@@ -320,7 +320,7 @@ async function runAtStart(
  * combination differently). Undefined when there is none within `withinMs`, or cron-parser cannot read a schedule
  * node-cron accepts (then there is no catch-up, and the log says so).
  */
-function latestSlot(logger: Logger, job: JobSpec, at: Date, withinMs: number): Date | undefined {
+export function latestSlot(logger: Logger, job: JobSpec, at: Date, withinMs: number): Date | undefined {
   const timeZone = job.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const fires = cron.createTask(job.schedule, () => undefined, { timezone: timeZone });
   let walk: ReturnType<typeof CronExpressionParser.parse>;

@@ -259,6 +259,43 @@ describe('the weekly digest', () => {
     await slack.stop();
   });
 
+  it('holds a digest whose slot falls on a company closure day until the company opens again', async () => {
+    const env = digestEnv(channels.internal.id, {
+      DIGEST_SCHEDULE: '0 9 * * 1',
+      DIGEST_TIMEZONE: 'UTC',
+      DEFAULT_TIMEZONE: 'UTC',
+      CLOSURE_DATES: '2026-11-30',
+      SEND_OUTSIDE_WORKING_HOURS: 'false',
+    });
+    h = await startHarness({ env, now: '2026-11-25T10:00:00Z' });
+    await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
+    await quiet(h);
+    const slack = h.slack;
+    const databasePath = h.databaseKey;
+    await h.stop({ keepDatabase: true });
+    // Monday 30th, the slot, is a closure day: the start's catch-up holds it, and so does the minutely check.
+    h = await startHarness({ env, now: '2026-11-30T09:00:00Z', slack, databasePath });
+    await quiet(h);
+    expect(await h.app.digest.post()).toBe('held');
+    await h.app.scheduler.runNow('weekly-digest-held');
+    await quiet(h);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(0);
+    // Tuesday before the company's hours: still held. At its opening, the minutely check posts last week's.
+    h.clock.set('2026-12-01T08:30:00Z');
+    await h.app.scheduler.runNow('weekly-digest-held');
+    await quiet(h);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(0);
+    h.clock.set('2026-12-01T09:00:00Z');
+    await h.app.scheduler.runNow('weekly-digest-held');
+    const call = await digestPost(h, channels.internal.id);
+    expect(blocksOfPost(call)[0]).toMatchObject({ text: { text: 'Co-sell handoffs: week of 2026-11-23' } });
+    // Once: the next check finds it posted.
+    await h.app.scheduler.runNow('weekly-digest-held');
+    await quiet(h);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(1);
+    await slack.stop();
+  });
+
   it('does not post at start before the slot of the week, nor on a fresh install', async () => {
     const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
     // A fresh install on Monday 23rd after 09:00: no digest of a week before the app existed.

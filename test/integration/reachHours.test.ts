@@ -5,7 +5,7 @@ import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { partnerHarnesses } from '../support/partnerFlow.js';
-import { people } from '../support/people.js';
+import { channels, people } from '../support/people.js';
 
 /**
  * Issue 77 item 11: what the app sends a person on its own reaches them in their working hours, on their working
@@ -83,8 +83,9 @@ describe('nothing the app sends on its own reaches a person outside their workin
     expect(json(reminder.blocks)).toContain('by Tue 1 Dec');
   });
 
-  it('an owner in New York reads the expiry of a Berlin AE’s handoff in New York’s working hours', async () => {
-    const h = await start(QUIET);
+  it('an owner in New York reads the expiry of a Berlin AE’s handoff in New York’s working hours; the escalation channel in the company’s', async () => {
+    // The company's zone is the default, UTC; its hours 09:00 to 17:00 there.
+    const h = await start({ ...QUIET, ESCALATION_CHANNEL_ID: channels.internal.id });
     // Monday 23 November, 09:30 Berlin (03:30 in New York): due Thursday 09:30 Berlin, 03:30 in New York.
     h.clock.set('2026-11-23T08:30:00Z');
     const { handoff } = await sendHandoff(h);
@@ -97,6 +98,10 @@ describe('nothing the app sends on its own reaches a person outside their workin
     const expiredFor = () =>
       dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('It has *expired*'));
     expect(expiredFor()).toHaveLength(0);
+    // 08:30 in the company's zone: the escalation channel reads it at the company's 09:00.
+    expect(h.slack.messages(channels.internal.id)).toHaveLength(0);
+    h.clock.set('2026-11-26T09:00:00Z');
+    await waitFor(() => h.slack.messages(channels.internal.id)[0], 4000, 'the escalation channel at 09:00');
     // Thursday 09:00 in New York is Thanksgiving, a public holiday there (not in Berlin): not then either.
     h.clock.set('2026-11-26T14:00:00Z');
     await quiet(h);

@@ -237,6 +237,7 @@ describe('the app uninstalled, or its bot token revoked', () => {
       'escalation-pools',
       'channel-sharing-recheck',
       'weekly-digest',
+      'weekly-digest-held',
     ]);
 
     // Reinstalled, restarted with the (new) token: the sweep at start expires the handoff, and the digest catches up

@@ -26,9 +26,9 @@ export type OutboxMessage =
       /** Not sent before this time (epoch ms): an outcome's undo window (repositories/outcomeHolds.ts). */
       holdUntil?: number;
       /**
-       * Sent by the app on its own (the sweep, a policy), to a person (`channel` is their user id): it waits until
-       * they may be reached (escalation/reach.ts), in a conversation of its own (`reachKey`) so that it holds back
-       * nothing else.
+       * Sent by the app on its own (the sweep, a policy) to a person (`channel` is their user id) or an internal
+       * channel: it waits until its reader may be reached (escalation/reach.ts), in a conversation of its own
+       * (`reachKey`) so that it holds back nothing else.
        */
       reach?: boolean;
     }
@@ -76,15 +76,15 @@ interface RowFields {
 
 const REACH_PREFIX = 'reach:';
 
-/** The outbox conversation of the messages the app sends a person on its own: apart from the DM's other messages. */
-export const reachKey = (userId: string): string => `${REACH_PREFIX}${userId}`;
+/** The outbox conversation of what the app sends a reader on its own: apart from the conversation's other messages. */
+export const reachKey = (conversation: string): string => `${REACH_PREFIX}${conversation}`;
 
-/** The person a row of `reachKey` waits to reach, or undefined for any other conversation. */
-export const reachedPerson = (channelKey: string): string | undefined =>
+/** The reader (a person's id, or a channel's) a row of `reachKey` waits to reach; undefined for any other row. */
+export const reachedReader = (channelKey: string): string | undefined =>
   channelKey.startsWith(REACH_PREFIX) ? channelKey.slice(REACH_PREFIX.length) : undefined;
 
-/** The Slack conversation a row posts in: the person's DM for a row of `reachKey`, else its channel key. */
-export const conversationOf = (channelKey: string): string => reachedPerson(channelKey) ?? channelKey;
+/** The Slack conversation a row posts in: its reader's for a row of `reachKey`, else its channel key. */
+export const conversationOf = (channelKey: string): string => reachedReader(channelKey) ?? channelKey;
 
 type Method = OutboxMessage['method'];
 type MessageOf = { [M in Method]: Extract<OutboxMessage, { method: M }> };

@@ -57,11 +57,11 @@ describe('the messages the app sends on its own', () => {
     ...(audience ? { audience } : {}),
   });
 
-  it('wait for their reader when the reader is a person; a channel and the partner get theirs as before', () => {
+  it('wait for their reader, a person or an internal channel; the partner gets theirs as before', () => {
     const marked = scheduledForReaders([post('U0PAT'), post('C0INTERNAL'), post('C0PARTNER', 'partner')]);
     expect(marked.map((m) => rowOf(m.method, m as never).channelKey)).toEqual([
       'reach:U0PAT',
-      'C0INTERNAL',
+      'reach:C0INTERNAL',
       'C0PARTNER',
     ]);
   });
@@ -73,7 +73,7 @@ describe('the delivery guard for a person', () => {
     const guard = guardAt('2026-11-30T08:30:00Z');
     expect(await until(guard, 'reach:U0JORDAN')).toBeUndefined();
     expect(await until(guard, 'reach:U0PAT')).toBe('2026-11-30T14:00:00.000Z');
-    // Not for it: a DM's own conversation, a channel.
+    // Not for it: a DM's own conversation, a channel's.
     expect(await until(guard, 'U0PAT')).toBeUndefined();
     expect(await until(guard, 'C0INTERNAL')).toBeUndefined();
   });
@@ -93,5 +93,20 @@ describe('the delivery guard for a person', () => {
   it('counts someone Slack gives no zone for, or one this machine does not know, in the default zone', async () => {
     expect(await until(guardAt('2026-11-30T06:00:00Z'), 'reach:U0NOBODY')).toBe('2026-11-30T09:00:00.000Z');
     expect(await until(guardAt('2026-11-30T06:00:00Z'), 'reach:U0MARS')).toBe('2026-11-30T09:00:00.000Z');
+  });
+});
+
+describe('the delivery guard for an internal channel', () => {
+  it("follows the company calendar: the default zone's hours, closure days, and no one's own zone or days away", async () => {
+    // Monday 30 November 08:30 UTC: before the company's 09:00 (UTC here), though Berlin's people are at work.
+    expect(await until(guardAt('2026-11-30T08:30:00Z'), 'reach:C0INTERNAL')).toBe('2026-11-30T09:00:00.000Z');
+    expect(await until(guardAt('2026-11-30T12:00:00Z'), 'reach:C0INTERNAL')).toBeUndefined();
+    // Monday evening: Tuesday 1 December is a closure day, so Wednesday's opening.
+    expect(await until(guardAt('2026-11-30T18:00:00Z'), 'reach:C0INTERNAL')).toBe('2026-12-02T09:00:00.000Z');
+    // A days-away entry under a channel's id (none is ever given) changes nothing: a channel is no person.
+    const away = {
+      C0INTERNAL: { from: '2026-11-30', until: '2026-12-04', givenAt: new Date('2026-11-20T00:00:00Z') },
+    };
+    expect(await until(guardAt('2026-11-30T12:00:00Z', away), 'reach:C0INTERNAL')).toBeUndefined();
   });
 });
