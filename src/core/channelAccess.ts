@@ -21,6 +21,7 @@ import {
   waitsAfter,
   wakeChannel,
 } from '../db/repositories/outboxChannels.js';
+import { conversationOf } from '../db/repositories/outboxRows.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import { findPostedMessage, outboxStatusByRecordAs } from '../db/repositories/postedMessages.js';
 import {
@@ -87,11 +88,12 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
      * because the app is not in the channel, which is recorded (and told to admins) as a removal.
      */
     async holds(row: OutboxRow): Promise<boolean> {
-      if (await isChannelRemoved(db, row.channelKey)) return true;
+      const channel = conversationOf(row.channelKey);
+      if (await isChannelRemoved(db, channel)) return true;
       const error = row.lastError;
       if (row.audience !== 'internal' || !error) return false;
       if (!(NOT_IN_CHANNEL as readonly string[]).includes(error)) return false;
-      await noteRemoved(deps, row.channelKey, { how: 'refused' });
+      await noteRemoved(deps, channel, { how: 'refused' });
       return true;
     },
 

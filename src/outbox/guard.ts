@@ -1,5 +1,6 @@
 import type { OutboxRow } from '../db/repositories/outbox.js';
 import { markCancelled, markRetry, stillPending } from '../db/repositories/outboxAttempts.js';
+import { conversationOf } from '../db/repositories/outboxRows.js';
 import type { Pacing } from './pacing.js';
 import { backoffMs } from './retry.js';
 import type { OutboxWorkerOptions } from './types.js';
@@ -25,7 +26,12 @@ export async function cleared(deps: GuardDeps, row: OutboxRow): Promise<boolean>
     pacing.forget(row.id);
     await db.transaction((tx) => markCancelled(tx, row, verdict.reason));
     logger.error(
-      { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, reason: verdict.reason },
+      {
+        outboxId: row.id,
+        handoffId: row.handoffId,
+        channel: conversationOf(row.channelKey),
+        reason: verdict.reason,
+      },
       'outbox message dropped: its conversation may not receive it',
     );
     return false;
@@ -70,7 +76,7 @@ export async function cleared(deps: GuardDeps, row: OutboxRow): Promise<boolean>
         {
           outboxId: row.id,
           handoffId: row.handoffId,
-          channel: row.channelKey,
+          channel: conversationOf(row.channelKey),
           audience: row.audience,
           reason: verdict.reason,
         },

@@ -1,6 +1,7 @@
 import type { OutboxRow } from '../db/repositories/outbox.js';
 import { deferMethod, markRetry } from '../db/repositories/outboxAttempts.js';
 import { attemptsMade, markDead } from '../db/repositories/outboxParked.js';
+import { conversationOf } from '../db/repositories/outboxRows.js';
 import { classifyFailure } from './failures.js';
 import type { DeliveryKind } from './kinds/kind.js';
 import { isMethodLimit } from './kinds/table.js';
@@ -107,7 +108,12 @@ function logRecorded(
 ): void {
   if (recorded.how === 'waits') {
     logger.warn(
-      { outboxId: row.id, handoffId: row.handoffId, channel: row.channelKey, error: failure.message },
+      {
+        outboxId: row.id,
+        handoffId: row.handoffId,
+        channel: conversationOf(row.channelKey),
+        error: failure.message,
+      },
       'partner update waiting until the app can post in the partner channel',
     );
     return;

@@ -3,6 +3,7 @@ import { APP_REMOVED, type ChannelAccess } from '../core/channelAccess.js';
 import type { Executor } from '../db/client.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
+import { conversationOf } from '../db/repositories/outboxRows.js';
 import { findChannelBinding, holdsPartnerUpdates } from '../db/repositories/partners.js';
 import type { DeliveryVerdict } from '../outbox/types.js';
 import type { InternalChannels } from './internalChannels.js';
@@ -45,7 +46,7 @@ export function channelGuard(deps: {
   const removed = async (row: OutboxRow): Promise<DeliveryVerdict | undefined> =>
     (await deps.access?.holds(row)) ? HOLDS.removed : undefined;
   return async (row: OutboxRow): Promise<DeliveryVerdict> => {
-    const channel = row.channelKey;
+    const channel = conversationOf(row.channelKey);
     if (row.audience === 'partner') {
       const handoff = row.handoffId === null ? undefined : await findHandoff(deps.db, row.handoffId);
       if (!handoff || handoff.partnerId === null)

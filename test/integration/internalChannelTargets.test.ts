@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/db/repositories/outbox.js';
+import { reachKey } from '../../src/db/repositories/outboxRows.js';
 import { account } from '../support/crmFlow.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
@@ -54,11 +55,12 @@ async function expire(h: Harness, name: string) {
   return handoff;
 }
 
+/** The rows posting in a channel: its own conversation's, and what the app posts there on its own (`reach:`). */
 const rowsTo = async (h: Harness, channelId: string) =>
   await h.database.db
     .select()
     .from(h.tables.outbox)
-    .where(eq(h.tables.outbox.channelKey, channelId))
+    .where(inArray(h.tables.outbox.channelKey, [channelId, reachKey(channelId)]))
     .orderBy(h.tables.outbox.id);
 
 const refusal = (h: Harness, place: string) =>

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { conversationOf } from '../../src/db/repositories/outboxRows.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
 import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/events.js';
@@ -103,9 +104,10 @@ async function withRestarts(
   }
 }
 
+/** The rows posting in a channel: its own conversation's, and what the app posts there on its own (`reach:`). */
 const rowsTo = async (h: Harness, channelId: string): Promise<OutboxRow[]> =>
   (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
-    (r) => r.channelKey === channelId,
+    (r) => conversationOf(r.channelKey) === channelId,
   );
 
 describe('the app removed from the partner channel', () => {

@@ -1,6 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID } from '../../src/blocks/ids.js';
+import { conversationOf as conversationOfKey } from '../../src/db/repositories/outboxRows.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { deliveryId, OUTBOX_EVENT_TYPE } from '../../src/outbox/kinds/earlierPost.js';
 import { acceptValues, type StepTyped } from './acceptFlow.js';
@@ -94,9 +95,11 @@ export async function outboxRows(h: Pick<Harness, 'database' | 'tables'>): Promi
   return h.database.db.select().from(outbox).orderBy(asc(outbox.id));
 }
 
-/** The conversation a channel key lands in: a user id means the DM with the app. */
-export const conversationOf = (h: Harness, channelKey: string) =>
-  /^[UW]/.test(channelKey) ? h.slack.dmChannelFor(channelKey) : channelKey;
+/** The conversation a channel key lands in: a user id means the DM with the app (`reach:` marks what waits for it). */
+export const conversationOf = (h: Harness, channelKey: string) => {
+  const conversation = conversationOfKey(channelKey);
+  return /^[UW]/.test(conversation) ? h.slack.dmChannelFor(conversation) : conversation;
+};
 
 /** The delivery id an outbox post carries in its metadata (undefined for anything else). */
 export function deliveryOf(message: StoredMessage): string | undefined {

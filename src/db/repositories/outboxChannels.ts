@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, tablesOf } from '../engine.js';
+import { reachKey } from './outboxRows.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -71,6 +72,12 @@ export async function handoffsWaitingIn(exec: Executor, channelKey: string, limi
   return rows.map((row) => row.handoffId).filter((id): id is number => id !== null);
 }
 
+/**
+ * A channel's outbox conversations: its own, and that of what the app posts there on its own, which waits for the
+ * company's hours (`reachKey`): an invite, or a removal, is about both.
+ */
+const keysOf = (channel: string): string[] => [channel, reachKey(channel)];
+
 /** Makes a channel's waiting messages due now (the app was just invited there). Returns how many. */
 export async function wakeChannel(exec: Tx, channelKey: string, now: Date): Promise<number> {
   const { outbox } = tablesOf(exec);
@@ -78,7 +85,7 @@ export async function wakeChannel(exec: Tx, channelKey: string, now: Date): Prom
     await exec
       .update(outbox)
       .set({ nextAttemptAt: now, scheduledAt: now })
-      .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending'))),
+      .where(and(inArray(outbox.channelKey, keysOf(channelKey)), eq(outbox.status, 'pending'))),
   );
 }
 
@@ -108,7 +115,7 @@ export async function waitsAfter(
       .from(outbox)
       .where(
         and(
-          eq(outbox.channelKey, channelKey),
+          inArray(outbox.channelKey, keysOf(channelKey)),
           eq(outbox.status, 'pending'),
           inArray(outbox.lastError, [...errors]),
         ),
@@ -127,7 +134,7 @@ export async function countPendingIn(exec: Executor, channelKey: string): Promis
         exec
           .select({ n: count() })
           .from(outbox)
-          .where(and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending'))),
+          .where(and(inArray(outbox.channelKey, keysOf(channelKey)), eq(outbox.status, 'pending'))),
       )
     )?.n ?? 0
   );
