@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { FIRST_INSTALLATION } from '../../src/db/columns.js';
 import { scopedTo } from '../../src/db/installationScope.js';
 import type { Db, Tx } from '../../src/db/types.js';
+import { migratedCopy } from '../support/scratchDb.js';
 
 /**
  * An engine the repository contracts run on (issue 34): each contract (test/contract/*.contract.ts) is one set of tests
@@ -19,12 +20,12 @@ export interface Engine {
   open(): Promise<{ db: Db; close(): Promise<void> }>;
 }
 
-/** A migrated SQLite file in a folder of its own, removed by `close()`: the app's own openDatabase. */
+/** A migrated SQLite file (a copy of one migrated once) in a folder of its own, removed by `close()`. */
 export const sqliteEngine: Engine = {
   name: 'sqlite',
   async open() {
     const dir = mkdtempSync(join(tmpdir(), 'contract-'));
-    const database = openDatabase(join(dir, 'handoff.db'));
+    const database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     return {
       db: database.db,
       close: async () => {

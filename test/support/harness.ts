@@ -19,6 +19,7 @@ import { harnessDatabase, harnessEngine, newPostgresDatabase } from './harnessEn
 import { slashCommand } from './payloads.js';
 import { channels, people, rivalPeople, teams } from './people.js';
 import { RequestClock } from './requestClock.js';
+import { migratedCopy } from './scratchDb.js';
 import { postInteraction, postSlashCommand, type SignedPostOptions } from './signing.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-8f14e45fceea167a';
@@ -138,7 +139,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logger = createLogger(config.logLevel, sink, secretsOf(env));
   const storage: AppStorage & { database?: AppDatabase } = onPostgres
     ? await postgresStorage(databasePath, logger, { max: 4, background: 2 })
-    : sqliteStorage(openDatabase(databasePath));
+    : // A new database is a copy of one migrated once per test process (test/support/scratchDb.ts): the same file
+      // the app's start would make, for a tenth of the time. A restart opens the file it was given.
+      sqliteStorage(openDatabase(opts.databasePath ? databasePath : migratedCopy(databasePath)));
   const database = harnessDatabase(storage);
   const clients = opts.timeouts ? createSlackClients(config, logger, opts.timeouts) : undefined;
   const requestClock = new RequestClock();
