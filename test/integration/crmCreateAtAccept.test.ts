@@ -76,7 +76,6 @@ describe('creating the Salesforce opportunity at the accept', () => {
       CloseDate: closeDateOf(h, row.aeTimeZone),
       Amount: 48000,
       AccountId: accountId,
-      LeadSource: 'Partner',
       Description: expect.stringContaining(`ref cosell${id}c`),
     });
     expect(row).toMatchObject({
