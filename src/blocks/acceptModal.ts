@@ -1,5 +1,6 @@
 import type { InputBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
+import { CRMS, type CrmSystem } from '../domain/crmLink.js';
 import { defaultFirstStep, ESTIMATED_VALUE_MAX, FIRST_STEP_MAX } from '../domain/firstStep.js';
 import { type DeclineMetadata, decisionMetadata } from './declineModal.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from './ids.js';
@@ -11,14 +12,16 @@ export type AcceptMetadata = DeclineMetadata;
 /**
  * Accept with a commitment (issue 51 item 1): one small modal, its defaults ready so that accepting is one more
  * click: the first step (the partner reads it word for word), its date (`due`: FIRST_STEP_BUSINESS_DAYS business days
- * in the AE's calendar), and an optional estimated value that stays internal. With a CRM connected (`crm`: its name) and
- * no opportunity linked yet, the AE may link one (issue 77 item 13): RevOps then counts its money from the CRM.
+ * in the AE's calendar), and an optional estimated value that stays internal. With a CRM connected (`crms`) and no
+ * opportunity linked yet, the AE may link one, or have one created after the accept (issue 77 item 13): RevOps then
+ * counts its money from the CRM.
  */
 export function acceptModal(
   h: HandoffRow,
   due: string,
-  opts: { fromHome?: boolean; crm?: string } = {},
+  opts: { fromHome?: boolean; crms?: readonly CrmSystem[] } = {},
 ): ModalView {
+  const crms = h.crmRecordId ? [] : (opts.crms ?? []);
   const metadata: AcceptMetadata = decisionMetadata(h, opts);
   const step = defaultFirstStep(h);
   return {
@@ -78,13 +81,42 @@ export function acceptModal(
           max_value: String(ESTIMATED_VALUE_MAX),
         },
       },
-      ...(opts.crm && !h.crmRecordId ? [opportunityInput(opts.crm)] : []),
+      ...(crms.length > 0 ? [opportunityInput(crms), createInput(h, crms)] : []),
     ],
   };
 }
 
+/**
+ * The record the AE may have created after the accept, one box per connected CRM (optional, internal; issue 77 item
+ * 13). Slack cuts an option's text at 75 characters: the account's name is cut to fit.
+ */
+function createInput(h: HandoffRow, crms: readonly CrmSystem[]): InputBlock {
+  return {
+    type: 'input',
+    block_id: ACCEPT_BLOCK_ID.crmCreate,
+    optional: true,
+    label: { type: 'plain_text', text: 'Or create it (internal)' },
+    hint: {
+      type: 'plain_text',
+      text: 'Created right after your accept, at your estimate, and linked here; you get its link in your DM. Never shown to the partner.',
+    },
+    element: {
+      type: 'checkboxes',
+      action_id: ACTION_ID.value,
+      options: crms.map((system) => ({
+        text: {
+          type: 'plain_text' as const,
+          text: plain(`Create a ${CRMS[system].label} ${CRMS[system].record} for ${h.accountName}`, 75),
+        },
+        value: system,
+      })),
+    },
+  };
+}
+
 /** The CRM opportunity the AE may link at the accept (optional, internal; issue 77 item 13). */
-function opportunityInput(crm: string): InputBlock {
+function opportunityInput(crms: readonly CrmSystem[]): InputBlock {
+  const crm = crms.map((system) => CRMS[system].label).join(' or ');
   return {
     type: 'input',
     block_id: ACCEPT_BLOCK_ID.crmOpportunity,

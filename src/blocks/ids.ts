@@ -209,6 +209,7 @@ export const ACCEPT_BLOCK_ID = {
   due: 'accept_first_step_due',
   value: 'accept_estimated_value',
   crmOpportunity: 'accept_crm_opportunity',
+  crmCreate: 'accept_crm_create',
 } as const;
 
 export const DECLINE_BLOCK_ID = {

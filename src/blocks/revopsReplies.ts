@@ -41,6 +41,8 @@ const WHERE: Record<string, (channelKey: string) => string> = {
   response_url: () => 'an ephemeral reply',
   'crm.activity': (key) =>
     `the ${CRM_LABEL[key.split(':')[1] ?? ''] ?? 'CRM record'} ${key.split(':')[2] ?? ''}`,
+  'crm.create': (key) =>
+    `a new ${CRM_LABEL[key.split(':')[1] ?? ''] ?? 'CRM record'} (asked for at the accept)`,
   'surfaces.refresh': () => 'the messages showing the handoff (brought up to date)',
   'handoff.change': () => 'the messages a change of the handoff owes (queued from it)',
 };

@@ -62,7 +62,15 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
     // What a local kind queued (a change expanded into its messages) may be another process's conversation's.
     onQueued: s.ringBell,
     ...(s.crm.connectors.length > 0
-      ? { crm: createCrmDelivery({ db, crm: s.crm, logger: logger.child({ component: 'crm' }) }) }
+      ? {
+          crm: createCrmDelivery({
+            db,
+            crm: s.crm,
+            clock,
+            logger: logger.child({ component: 'crm' }),
+            onOutboxWrite: s.onOutboxWrite,
+          }),
+        }
       : {}),
   });
 }

@@ -1,6 +1,6 @@
 import type { DecisionCheck, DecisionResult } from '../blocks/results.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { linkRecordIfNone } from '../db/repositories/crm.js';
 import { assignmentWindowStart } from '../db/repositories/events.js';
 import {
@@ -12,10 +12,11 @@ import {
   type HandoffRow,
   recordDecision,
 } from '../db/repositories/handoffs.js';
+import type { OutboxMessage } from '../db/repositories/outbox.js';
 import { questionOf } from '../db/repositories/questions.js';
 import { isInternalActor } from '../domain/actor.js';
 import { isoDateIn } from '../domain/businessDays.js';
-import type { HandoffCrmLink } from '../domain/crmLink.js';
+import { type AcceptCrm, creationMarker } from '../domain/crmLink.js';
 import { DECLINE_NOTE_MAX, type DeclineReason, isDeclineReason } from '../domain/decline.js';
 import { type PolicyRef, policyRefOf } from '../domain/escalation.js';
 import {
@@ -129,10 +130,13 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         handoffId: number;
         shownEditCount?: number;
         step: FirstStepInput;
-        /** The opportunity the AE linked at the accept, as checked with the CRM (when the handoff has none). */
-        crmLink?: HandoffCrmLink;
+        /**
+         * The opportunity the AE linked at the accept, as checked with the CRM, or the CRM to create one in after the
+         * accept (issue 77 item 13); either only when the handoff has none.
+         */
+        crm?: AcceptCrm;
       },
-    ): Promise<AcceptResult> => decide(deps, { ...req, decision: 'accepted' }, req.step, req.crmLink),
+    ): Promise<AcceptResult> => decide(deps, { ...req, decision: 'accepted' }, req.step, req.crm),
   };
 }
 
@@ -182,13 +186,13 @@ async function decide(
   deps: HandoffServiceDeps,
   req: DecisionRequest,
   stepInput: FirstStepInput,
-  crmLink?: HandoffCrmLink,
+  crm?: AcceptCrm,
 ): Promise<AcceptResult>;
 async function decide(
   deps: HandoffServiceDeps,
   req: DecisionRequest,
   stepInput?: FirstStepInput,
-  crmLink?: HandoffCrmLink,
+  crm?: AcceptCrm,
 ): Promise<AcceptResult> {
   const checked = await checkOn(deps, req, findDecisionSubject);
   if (checked.kind !== 'open') {
@@ -238,8 +242,7 @@ async function decide(
         if (inWindow && current.editCount !== req.shownEditCount) edited = current;
       }
       decision = decided?.decision;
-      // An opportunity linked at the accept, when the handoff has none: the read-back reads its money and class.
-      return (decided && crmLink && (await linkRecordIfNone(tx, before.id, crmLink))) || decided?.handoff;
+      return (decided && (await linkAsked(tx, before.id, crm))) || decided?.handoff;
     },
     businessHours: hours,
     detail: decisionDetail(reasonCode, paused, firstStep),
@@ -247,7 +250,8 @@ async function decide(
     owes: async (tx, after) => {
       if (!decision) return [];
       const thread = await partnerThread(tx, after);
-      return [...decisionMessages(after, decision, thread), ...(await heldBackNotice(tx, after, at))];
+      const owed = [...decisionMessages(after, decision, thread), ...(await heldBackNotice(tx, after, at))];
+      return [...owed, ...createMessage(after, actor.userId, crm)];
     },
   });
   if (edited) {
@@ -260,6 +264,33 @@ async function decide(
   }
   deps.logger.info({ handoffId: applied.handoff.id, decision: req.decision, reasonCode }, 'handoff decided');
   return { kind: 'recorded', handoff: applied.handoff };
+}
+
+/** The opportunity the AE linked at the accept, when the handoff has none: the read-back reads its money and class. */
+async function linkAsked(
+  tx: Tx,
+  handoffId: number,
+  crm: AcceptCrm | undefined,
+): Promise<HandoffRow | undefined> {
+  return crm && 'link' in crm ? linkRecordIfNone(tx, handoffId, crm.link) : undefined;
+}
+
+/**
+ * The record the AE asked to create at the accept, created after it by the outbox (crm/creation.ts): none when the
+ * handoff is linked (the AE's link, or one named since). One per cycle: a retry of the row never creates a second.
+ */
+function createMessage(after: HandoffRow, aeUserId: string, crm: AcceptCrm | undefined): OutboxMessage[] {
+  if (!crm || !('create' in crm) || after.crmRecordId) return [];
+  return [
+    {
+      method: 'crm.create',
+      dedupeKey: `crm:create:${after.id}:${after.cycle}`,
+      system: crm.create,
+      handoffId: after.id,
+      aeUserId,
+      marker: creationMarker(after.id, after.cycle),
+    },
+  ];
 }
 
 /** The first step, checked in the AE's calendar (today there is the earliest date; their closed days refused). */

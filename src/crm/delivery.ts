@@ -1,4 +1,3 @@
-import type { Db } from '../db/client.js';
 import { findEvent } from '../db/repositories/crm.js';
 import { findHandoff } from '../db/repositories/handoffs.js';
 import { findPartner } from '../db/repositories/partners.js';
@@ -7,8 +6,8 @@ import { isoDateIn } from '../domain/businessDays.js';
 import type { CrmSystem } from '../domain/crmLink.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import { isLostReason, LOST_REASONS } from '../domain/outcomes.js';
-import type { Logger } from '../logger.js';
-import type { Crm, CrmFieldMap } from './index.js';
+import { type CreationDeps, createRecord } from './creation.js';
+import type { CrmFieldMap } from './index.js';
 import { type CrmActivity, CrmError, type CrmFields } from './types.js';
 
 const CLASSIFICATION_LABEL = {
@@ -153,12 +152,15 @@ function mappedFields(map: CrmFieldMap, h: HandoffRow, partnerName: string): Crm
 export interface CrmDelivery {
   /** Writes one `crm.activity` row; `lookFirst`: an earlier attempt may have written it (look before writing). */
   write(row: OutboxRow, opts: { lookFirst: boolean }): Promise<void>;
+  /** Creates the record of one `crm.create` row (crm/creation.ts); `lookFirst` alike. */
+  create(row: OutboxRow, opts: { lookFirst: boolean }): Promise<void>;
 }
 
 /** Delivers the outbox's CRM rows: renders the activity from the touch log, looks for a lost one, writes it. */
-export function createCrmDelivery(deps: { db: Db; crm: Crm; logger: Logger }): CrmDelivery {
+export function createCrmDelivery(deps: CreationDeps): CrmDelivery {
   const { db, crm, logger } = deps;
   return {
+    create: (row, opts) => createRecord(deps, row, opts),
     async write(row, { lookFirst }) {
       const { system, recordId, eventId } = row.payload as {
         system: CrmSystem;

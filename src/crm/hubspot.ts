@@ -13,6 +13,7 @@ import { type HubspotApiCalls, type HubspotObject, hubspotApi } from './hubspotA
 import { hubspotReads, verifyHubspot } from './hubspotChecks.js';
 import { hubspotClosedDeals } from './hubspotClosedDeals.js';
 import { companiesMatching } from './hubspotCompanies.js';
+import { createDeal, findCreatedDeal } from './hubspotDeals.js';
 import { classifyHubspot } from './hubspotErrors.js';
 import { closedState, hubspotCurrency, hubspotStates } from './hubspotMoney.js';
 import {
@@ -98,6 +99,8 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
     closedDeals: (from, to, limit) => hubspotClosedDeals(api, { from, to, limit }),
     findActivity: (recordId, activity) => findActivity(api, recordId, activity),
     writeActivity: (recordId, activity) => writeActivity(api, recordId, activity),
+    findCreated: (record) => findCreatedDeal(api, record),
+    create: (record) => createDeal(api, record),
     async writeFields(recordId, fields: CrmFields) {
       if (Object.keys(fields).length === 0) return;
       await api.call(() => hs.update('deals', recordId, { properties: fields }), true);

@@ -193,23 +193,32 @@ async function matchAccount(
       logger.warn({ ms }, 'CRM account match took too long for the prefill');
       return { kind: 'unreached', crm };
     }
-    const found = answered.flat();
-    const byDomain = found.find(
-      (a) => a.domain !== null && candidates.domains.includes(accountDomain(a.domain) ?? ''),
-    );
-    if (byDomain) return { kind: 'matched', crm, account: byDomain, by: 'domain' };
-    // The longest name named wins ("Northwind Logistics" over "Northwind"), then the first CRM's.
-    const byName = [...candidates.names]
-      .sort((a, b) => b.length - a.length)
-      .flatMap((name) => found.filter((a) => sameAccountName(a.name, name)))[0];
-    if (byName) return { kind: 'matched', crm, account: byName, by: 'name' };
-    return { kind: 'none', crm, searched: candidates };
+    const picked = pickAccount(answered.flat(), candidates);
+    return picked ? { kind: 'matched', crm, ...picked } : { kind: 'none', crm, searched: candidates };
   } catch (error) {
     logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'CRM account match failed');
     return { kind: 'unreached', crm };
   } finally {
     done.abort();
   }
+}
+
+/**
+ * The account the candidates name among those the CRMs found: a domain's match first, then the longest name's
+ * ("Northwind Logistics" over "Northwind"), then the first CRM's. Undefined when none is named.
+ */
+export function pickAccount(
+  found: readonly CrmAccount[],
+  candidates: AccountCandidates,
+): { account: CrmAccount; by: 'domain' | 'name' } | undefined {
+  const byDomain = found.find(
+    (a) => a.domain !== null && candidates.domains.includes(accountDomain(a.domain) ?? ''),
+  );
+  if (byDomain) return { account: byDomain, by: 'domain' };
+  const byName = [...candidates.names]
+    .sort((a, b) => b.length - a.length)
+    .flatMap((name) => found.filter((a) => sameAccountName(a.name, name)))[0];
+  return byName ? { account: byName, by: 'name' } : undefined;
 }
 
 /** A CRM record as the attribution rule and the review read it. */

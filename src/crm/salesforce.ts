@@ -1,6 +1,7 @@
 import { salesforceId18 } from '../domain/crmLink.js';
 import type { Logger } from '../logger.js';
 import { cutText } from './cut.js';
+import { carriesMarker } from './newRecord.js';
 import { accountsMatching } from './salesforceAccounts.js';
 import {
   closedOpportunities,
@@ -29,6 +30,7 @@ import {
   type CrmConnector,
   CrmError,
   type CrmFields,
+  type CrmNewRecord,
   type CrmRecord,
   createdOf,
   OPPORTUNITIES_MAX,
@@ -108,6 +110,8 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
     findActivity: (recordId, activity) => findActivity(session, recordId, activity),
     writeActivity: (recordId, activity) => writeActivity(session, recordId, activity),
     writeFields: (recordId, fields) => writeFields(session, recordId, fields),
+    findCreated: (record) => findCreated(session, record),
+    create: (record) => createOpportunity(session, record),
     recordUrl(id) {
       const base = session.instanceUrl();
       return base ? `${base.replace(/\/$/, '')}/lightning/r/Opportunity/${id}/view` : undefined;
@@ -235,6 +239,51 @@ async function writeFields(session: SalesforceSession, recordId: string, fields:
     { method: 'PATCH', url: `/sobjects/Opportunity/${encodeURIComponent(recordId)}`, body: fields },
     true,
   );
+}
+
+/**
+ * The stage a new opportunity starts in: the first open stage of a new org's picklist. An org that renamed it refuses
+ * the create (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST), which the AE is told in plain words (docs/crm.md).
+ */
+export const SALESFORCE_FIRST_STAGE = 'Prospecting';
+
+/**
+ * The opportunity created earlier with this one's marker: by its exact name (Description is a long text area, which
+ * SOQL cannot filter on), then the marker's line in its description.
+ */
+async function findCreated(session: SalesforceSession, record: CrmNewRecord): Promise<string | undefined> {
+  const soql = `SELECT Id, Description FROM Opportunity WHERE Name = ${soqlString(record.name)} ORDER BY CreatedDate DESC LIMIT 50`;
+  const result = await session.call<{ records?: { Id: string; Description?: string | null }[] }>(
+    { method: 'GET', url: `/query?q=${encodeURIComponent(soql)}` },
+    false,
+  );
+  const hit = result.records?.find((row) => carriesMarker(row.Description, record.marker));
+  return hit ? salesforceId18(hit.Id.slice(0, 15)) : undefined;
+}
+
+/** POST sobjects/Opportunity: Name, StageName and CloseDate (required), the amount and account when known. */
+async function createOpportunity(session: SalesforceSession, record: CrmNewRecord): Promise<string> {
+  const result = await session.call<{ id?: string; success?: boolean }>(
+    {
+      method: 'POST',
+      url: '/sobjects/Opportunity',
+      body: {
+        Name: record.name,
+        StageName: SALESFORCE_FIRST_STAGE,
+        CloseDate: record.closeDate,
+        Description: record.description,
+        ...(record.amount === null ? {} : { Amount: record.amount }),
+        ...(record.accountId === null ? {} : { AccountId: record.accountId }),
+      },
+    },
+    true,
+  );
+  if (!result?.id)
+    throw new CrmError('Salesforce: the answer to a new opportunity has no id', {
+      transient: true,
+      uncertain: true,
+    });
+  return salesforceId18(result.id.slice(0, 15));
 }
 
 function toRecord(logger: Logger, row: OpportunityRow): CrmRecord {

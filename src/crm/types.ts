@@ -71,6 +71,24 @@ export interface CrmActivity {
   marker: string;
 }
 
+/**
+ * An opportunity (deal) the app creates at the accept, when the AE asks for it (issue 77 item 13; crm/newRecord.ts):
+ * in the CRM's first open stage, on the matched account, its description carrying `marker`.
+ */
+export interface CrmNewRecord {
+  name: string;
+  /** YYYY-MM-DD: both CRMs require one. */
+  closeDate: string;
+  /** The AE's estimate, in the CRM's currency; null: none given. */
+  amount: number | null;
+  /** The CRM account (HubSpot company) the look-up matched; null: created on none. */
+  accountId: string | null;
+  /** Plain lines, the last `ref <marker>`. */
+  description: string;
+  /** Letters and digits, unique to the handoff's cycle: what a create whose answer was lost is found by. */
+  marker: string;
+}
+
 /** One read the doctor tries: the scope (or permission) it needs, what the app reads with it, and the refusal if any. */
 export interface CrmRead {
   need: string;
@@ -200,6 +218,10 @@ export interface CrmConnector {
   findActivity(recordId: string, activity: CrmActivity): Promise<string | undefined>;
   /** Writes one activity on the record; returns its id. */
   writeActivity(recordId: string, activity: CrmActivity): Promise<string>;
+  /** The record created earlier with this one's marker (a create whose answer was lost), if any. */
+  findCreated(record: CrmNewRecord): Promise<string | undefined>;
+  /** Creates the opportunity (deal) in the CRM's first open stage; returns its id. */
+  create(record: CrmNewRecord): Promise<string>;
   /** Writes the mapped fields on the record (idempotent: the same values again change nothing). */
   writeFields(recordId: string, fields: CrmFields): Promise<void>;
   /** A link to the record in the CRM, for people inside the company (never for partners). */

@@ -144,6 +144,18 @@ export interface HandoffCrmLink {
   crmRecordName: string | null;
 }
 
+/**
+ * What the AE asked of the CRM at the accept (issue 77 item 13): link the record they named (checked with the CRM), or
+ * create one in this CRM after the accept is recorded.
+ */
+export type AcceptCrm = { link: HandoffCrmLink } | { create: CrmSystem };
+
+/**
+ * The marker a record created at the accept carries (its description's last line): a create whose answer was lost is
+ * found by it, not made twice. One per handoff and cycle: a deal accepted again after a hand-back asks anew.
+ */
+export const creationMarker = (handoffId: number, cycle: number): string => `cosell${handoffId}c${cycle}`;
+
 const crmRows = () => Object.entries(CRMS) as [CrmSystem, CrmNaming][];
 
 /**

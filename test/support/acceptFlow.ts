@@ -22,6 +22,8 @@ export interface StepTyped {
   estimatedValue?: string;
   /** The CRM opportunity's link or id, typed where the modal asks it (a CRM connected, none linked). */
   crmOpportunity?: string;
+  /** Ticks "Create a … in <CRM>" for these CRMs (the modal offers it when a CRM is connected and none is linked). */
+  crmCreate?: string[];
 }
 
 /**
@@ -57,6 +59,19 @@ export function acceptValues(modal: OpenedModal, typed: StepTyped = {}): Record<
       ? {
           [ACCEPT_BLOCK_ID.crmOpportunity]: {
             [ACTION_ID.value]: { type: 'plain_text_input', value: typed.crmOpportunity ?? null },
+          },
+        }
+      : {}),
+    ...(modal.blocks.some((b) => b.block_id === ACCEPT_BLOCK_ID.crmCreate)
+      ? {
+          [ACCEPT_BLOCK_ID.crmCreate]: {
+            [ACTION_ID.value]: {
+              type: 'checkboxes',
+              selected_options: (typed.crmCreate ?? []).map((value) => ({
+                text: { type: 'plain_text', text: value },
+                value,
+              })),
+            },
           },
         }
       : {}),

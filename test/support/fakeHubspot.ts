@@ -218,6 +218,8 @@ const COMPANY_ALWAYS = ['createdate', 'hs_lastmodifieddate', 'hs_object_id'];
 
 /** HubSpot-defined association type of note → deal. */
 const NOTE_TO_DEAL = 214;
+/** HubSpot-defined association type of deal → company. */
+const DEAL_TO_COMPANY = 5;
 const BATCH_MAX = 100;
 const LIST_LIMIT_MAX = 100;
 const TEN_SECONDS = 10_000;
@@ -526,6 +528,11 @@ export class FakeHubspot {
     if (!this.notePropertyKnown(name)) this.customNoteProperties.push(name);
   }
 
+  /** Every deal, in creation order (copies, with the companies each is associated with). */
+  allDeals(): (FakeHubspotDeal & { companyIds: string[] })[] {
+    return [...this.deals.values()].map((deal) => structuredClone(deal));
+  }
+
   /** Every note, in creation order (copies). */
   notes(): FakeHubspotNote[] {
     return [...this.storedNotes.values()].map((note) => structuredClone(note));
@@ -789,6 +796,7 @@ export class FakeHubspot {
     }
     if (type === 'deals') {
       if (parts.length === 4 && method === 'GET') return this.listDeals(request.url.searchParams);
+      if (parts.length === 4 && method === 'POST') return this.createDeal(request.body, request.version);
       if (parts.length === 6 && id === 'batch' && action === 'read' && method === 'POST') {
         return this.batchReadDeals(request.body);
       }
@@ -990,6 +998,53 @@ export class FakeHubspot {
     this.touch(deal, { ...changes, ...(stage ? this.closedProperties(stage) : {}) });
     // The answer carries what was written (plus the calculated ones), as HubSpot's does.
     return { status: 200, body: this.dealJson(deal, Object.keys(changes)) };
+  }
+
+  /**
+   * POST /crm/v3/objects/deals: the properties checked as an update's are (known, writable, a stage of the pipeline),
+   * `associations` to companies (HUBSPOT_DEFINED type 5); 201 with id, properties, createdAt, as HubSpot answers.
+   */
+  private createDeal(body: unknown, version?: string): Answer {
+    if (!isObject(body) || !isObject(body.properties)) {
+      return validationError('Invalid input JSON: properties is required');
+    }
+    const companyIds = this.companyAssociations(body.associations);
+    if (!companyIds) return validationError('One or more associations are invalid');
+    const id = this.addDeal({ name: '' });
+    const deal = this.deals.get(id) as StoredDeal;
+    const answer = this.updateDeal(id, { properties: body.properties }, version);
+    if (answer.status !== 200) {
+      this.deals.delete(id);
+      this.nextDealId -= 1;
+      return answer;
+    }
+    deal.companyIds = companyIds;
+    return { status: 201, body: this.dealJson(deal, Object.keys(body.properties)) };
+  }
+
+  /** The company ids of a new deal's `associations`, or undefined when any is invalid (unknown company, wrong type). */
+  private companyAssociations(associations: unknown): string[] | undefined {
+    if (associations === undefined) return [];
+    if (!Array.isArray(associations)) return undefined;
+    const ids: string[] = [];
+    for (const association of associations) {
+      if (!isObject(association) || !isObject(association.to) || !Array.isArray(association.types))
+        return undefined;
+      const to = association.to.id;
+      const companyId = typeof to === 'string' || typeof to === 'number' ? String(to) : undefined;
+      if (!companyId || !this.companies.has(companyId)) return undefined;
+      const typesValid =
+        association.types.length > 0 &&
+        association.types.every(
+          (t) =>
+            isObject(t) &&
+            t.associationCategory === 'HUBSPOT_DEFINED' &&
+            Number(t.associationTypeId) === DEAL_TO_COMPANY,
+        );
+      if (!typesValid) return undefined;
+      if (!ids.includes(companyId)) ids.push(companyId);
+    }
+    return ids;
   }
 
   private createNote(body: unknown, version?: string): Answer {

@@ -729,6 +729,11 @@ export class FakeSalesforce {
     else for (const task of this.storedTasks) task[name] = null;
   }
 
+  /** Every opportunity, in creation order (copies). */
+  allOpportunities(): SalesforceRecord[] {
+    return [...this.opportunities.values()].map((record) => ({ ...record }));
+  }
+
   /** Every Task created, in creation order (copies). */
   tasks(): FakeSalesforceTask[] {
     return this.storedTasks.map((task) => ({ ...task }));
@@ -1014,6 +1019,10 @@ export class FakeSalesforce {
       if (request.method !== 'POST') return methodNotAllowed(request.method, 'GET,HEAD,POST');
       return this.createTask(request);
     }
+    if (sobject === 'Opportunity' && parts.length === 2) {
+      if (request.method !== 'POST') return methodNotAllowed(request.method, 'GET,HEAD,POST');
+      return this.createOpportunity(request);
+    }
     if (sobject === 'Opportunity' && parts.length === 3 && id !== undefined) {
       if (request.method === 'GET') return this.getOpportunity(id, request.url.searchParams.get('fields'));
       if (request.method === 'PATCH') return this.updateOpportunity(id, request);
@@ -1073,6 +1082,65 @@ export class FakeSalesforce {
     const now = sfDateTime(this.now());
     Object.assign(record, { LastModifiedDate: now, SystemModstamp: now });
     return { status: 204 };
+  }
+
+  /**
+   * POST /sobjects/Opportunity: Name, StageName and CloseDate are required (REQUIRED_FIELD_MISSING naming them all),
+   * the stage must be one of the restricted picklist's, the account one that exists; 201 `{ id, success, errors }`.
+   */
+  private createOpportunity(request: Incoming): Answer {
+    const body = this.objectBody(request);
+    if ('status' in body) return body;
+    const fields: SalesforceRecord = {};
+    for (const [name, value] of Object.entries(body.fields)) {
+      const field = this.knownField('Opportunity', name);
+      if (!field)
+        return sfError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type Opportunity`);
+      if (OPPORTUNITY_READ_ONLY.includes(field)) return this.readOnly(field);
+      if (!isSalesforceValue(value)) return this.cannotDeserialize(field, value);
+      fields[field] = value;
+    }
+    const missing = ['Name', 'StageName', 'CloseDate'].filter(
+      (f) => fields[f] === undefined || fields[f] === null || fields[f] === '',
+    );
+    if (missing.length > 0)
+      return sfError(
+        400,
+        'REQUIRED_FIELD_MISSING',
+        `Required fields are missing: [${missing.join(', ')}]`,
+        missing,
+      );
+    const stageName = String(fields.StageName);
+    if (!STAGES[stageName])
+      return sfError(
+        400,
+        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+        `Stage: bad value for restricted picklist field: ${stageName}`,
+        ['StageName'],
+      );
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(String(fields.CloseDate)))
+      return this.cannotDeserialize('CloseDate', fields.CloseDate);
+    const accountId = typeof fields.AccountId === 'string' ? fields.AccountId : undefined;
+    if (accountId !== undefined && !(isIdShaped(accountId) && this.accounts.has(accountId.slice(0, 15))))
+      return sfError(
+        400,
+        'INVALID_CROSS_REFERENCE_KEY',
+        `Account ID: id value of incorrect type: ${accountId}`,
+        ['AccountId'],
+      );
+    const id = this.addOpportunity({
+      name: String(fields.Name),
+      stageName,
+      closeDate: String(fields.CloseDate),
+      ...(typeof fields.Amount === 'number' ? { amount: fields.Amount } : {}),
+      ...(accountId ? { accountId } : {}),
+    });
+    const record = this.opportunities.get(id.slice(0, 15));
+    // The other fields written (LeadSource, Description, a custom field), as given.
+    const given = new Set(['Name', 'StageName', 'CloseDate', 'Amount', 'AccountId']);
+    if (record)
+      for (const [field, value] of Object.entries(fields)) if (!given.has(field)) record[field] = value;
+    return { status: 201, body: { id, success: true, errors: [] } };
   }
 
   private createTask(request: Incoming): Answer {

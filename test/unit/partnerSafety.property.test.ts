@@ -331,7 +331,7 @@ function simulate(p: Packet, steps: Step[]): Run {
     for (const message of messages) {
       const spec = surfaceOf(message);
       if (!spec) {
-        if (message.method === 'crm.activity') continue;
+        if (message.method === 'crm.activity' || message.method === 'crm.create') continue;
         run.messages.push({ event, message, payload: message.payload });
         continue;
       }

@@ -59,6 +59,17 @@ export type OutboxMessage =
       eventId: number;
       /** Not sent before this time (epoch ms): an outcome's undo window. */
       holdUntil?: number;
+    }
+  | {
+      /** The opportunity (deal) the AE asked for at the accept, created after the accept (crm/creation.ts). */
+      method: 'crm.create';
+      dedupeKey: string;
+      system: CrmSystem;
+      handoffId: number;
+      /** The AE who asked: told of the record, or of the refusal. */
+      aeUserId: string;
+      /** What the record carries, so a create whose answer was lost is found (domain/crmLink.ts `creationMarker`). */
+      marker: string;
     };
 
 /** The columns a message sets beyond the common ones; what it leaves out is null ('internal' for the audience). */
@@ -130,6 +141,11 @@ const ROWS: { [M in Method]: (message: MessageOf[M]) => RowFields } = {
   'crm.activity': (m) => ({
     channelKey: `crm:${m.system}:${m.recordId}`,
     payload: { system: m.system, recordId: m.recordId, eventId: m.eventId },
+  }),
+  // Under the CRM's rate limit (`crm:<system>`), in a conversation of its own.
+  'crm.create': (m) => ({
+    channelKey: `crm:${m.system}:new:${m.handoffId}`,
+    payload: { system: m.system, aeUserId: m.aeUserId, marker: m.marker },
   }),
 };
 

@@ -3,13 +3,17 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 import { createdAt, installationId, type Stored, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 
-/** `crm.activity`: a Salesforce Task or HubSpot note for one event of a linked handoff (channel key crm:<system>:<id>). */
+/**
+ * `crm.activity`: a Salesforce Task or HubSpot note for one event of a linked handoff (channel key crm:<system>:<id>);
+ * `crm.create`: the opportunity or deal the AE asked for at the accept (channel key crm:<system>:new:<handoff id>).
+ */
 export const OUTBOX_METHODS = [
   'chat.postMessage',
   'chat.update',
   'response_url',
   'views.publish',
   'crm.activity',
+  'crm.create',
   'surfaces.refresh',
   'handoff.change',
 ] as const;

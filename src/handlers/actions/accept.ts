@@ -30,9 +30,7 @@ export function acceptAction(deps: HandlerDeps) {
       await open(
         acceptModal(form.handoff, form.due, {
           fromHome: body.view?.type === 'home',
-          ...(deps.crm && deps.crm.connectors.length > 0
-            ? { crm: deps.crm.connectors.map((c) => c.label).join(' or ') }
-            : {}),
+          ...(deps.crm ? { crms: deps.crm.connectors.map((c) => c.system) } : {}),
         }),
       );
   };

@@ -1,4 +1,5 @@
 import { crmActivity } from './crmActivity.js';
+import { crmCreate } from './crmCreate.js';
 import { handoffChange } from './handoffChange.js';
 import { homePublish } from './homePublish.js';
 import type { DeliveryKind, OutboxMethod } from './kind.js';
@@ -17,6 +18,7 @@ export const DELIVERY_KINDS: Record<OutboxMethod, DeliveryKind> = {
   response_url: responseUrl,
   'views.publish': homePublish,
   'crm.activity': crmActivity,
+  'crm.create': crmCreate,
   'surfaces.refresh': surfacesRefresh,
   'handoff.change': handoffChange,
 };

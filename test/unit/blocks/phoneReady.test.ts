@@ -25,6 +25,7 @@ import {
   coverNamedMessage,
   whileAwayMessage,
 } from '../../../src/blocks/coverModal.js';
+import { crmRecordCreated, crmRecordNotCreated } from '../../../src/blocks/crmCreated.js';
 import { crmRefusedByRules } from '../../../src/blocks/crmRefused.js';
 import { declineModal } from '../../../src/blocks/declineModal.js';
 import { weeklyDigest } from '../../../src/blocks/digest.js';
@@ -788,7 +789,15 @@ const SAMPLES: Record<string, () => Sample[]> = {
     { label: 'no managers', where: 'view', value: managersEditorModal({}) },
   ],
   'declineModal:declineModal': () => [about(open, 'decline modal', 'view', declineModal(open))],
-  'acceptModal:acceptModal': () => [about(open, 'accept modal', 'view', acceptModal(open, '2026-12-02'))],
+  'acceptModal:acceptModal': () => [
+    about(open, 'accept modal', 'view', acceptModal(open, '2026-12-02')),
+    about(
+      open,
+      'accept modal with CRMs (link or create)',
+      'view',
+      acceptModal(open, '2026-12-02', { crms: ['salesforce', 'hubspot'] }),
+    ),
+  ],
   'stepChecks:stepCheckMessage': () =>
     (['reminder', 'check_in', 'owner', 'moved'] as const).map((kind) =>
       about(
@@ -1022,6 +1031,34 @@ const SAMPLES: Record<string, () => Sample[]> = {
       'declined',
       'internal',
       decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' })),
+    ),
+  ],
+  'crmCreated:crmRecordCreated': () => [
+    about(
+      accepted,
+      'opportunity created',
+      'internal',
+      crmRecordCreated(
+        accepted,
+        { label: 'Salesforce', record: 'opportunity' },
+        {
+          id: '006Hs00000000AAIAA',
+          name: 'Northwind – co-sell with Meridian',
+          url: 'https://acme.my.salesforce.com/lightning/r/Opportunity/006Hs00000000AAIAA/view',
+        },
+      ),
+    ),
+  ],
+  'crmCreated:crmRecordNotCreated': () => [
+    about(
+      accepted,
+      'opportunity not created',
+      'internal',
+      crmRecordNotCreated(
+        accepted,
+        { label: 'HubSpot', record: 'deal' },
+        'HubSpot: the service key lacks a scope (it needs crm.objects.deals.write): This app hasn’t been granted all required scopes.',
+      ),
     ),
   ],
   'crmRefused:crmRefusedByRules': () => [

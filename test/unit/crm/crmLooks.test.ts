@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/clock.js';
 import { createCrmDelivery } from '../../../src/crm/delivery.js';
 import { createHubspot } from '../../../src/crm/hubspot.js';
 import type { Crm } from '../../../src/crm/index.js';
@@ -109,7 +110,7 @@ describe('a look that cannot be asked (item 18: bounded)', () => {
         },
       } as unknown as CrmConnector;
       const crm = { connector: () => connector, fieldMap: { salesforce: {}, hubspot: {} } } as unknown as Crm;
-      const delivery = createCrmDelivery({ db, crm, logger });
+      const delivery = createCrmDelivery({ db, crm, logger, clock: systemClock });
       const row = {
         handoffId,
         payload: { system: 'salesforce', recordId: '006000000000001AAA', eventId },

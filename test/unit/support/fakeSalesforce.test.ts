@@ -674,3 +674,59 @@ describe('reset', () => {
     expect((await api('/sobjects/Opportunity/006Hs0000000001', { token })).status).toBe(404);
   });
 });
+
+describe('creating an opportunity (issue 77 item 13)', () => {
+  it('creates one with the required fields and answers 201 with its id, as Salesforce does', async () => {
+    const accountId = fake.addAccount({ name: 'Litware' });
+    const res = await api('/sobjects/Opportunity', {
+      method: 'POST',
+      body: {
+        Name: 'Litware deal',
+        StageName: 'Prospecting',
+        CloseDate: '2027-02-26',
+        Amount: 5000,
+        AccountId: accountId,
+      },
+    });
+    expect(res.status).toBe(201);
+    const answer = (await res.json()) as { id: string; success: boolean; errors: unknown[] };
+    expect(answer).toEqual({ id: expect.stringMatching(/^006[a-zA-Z0-9]{15}$/), success: true, errors: [] });
+    expect(fake.allOpportunities()).toEqual([
+      expect.objectContaining({
+        Id: answer.id,
+        Name: 'Litware deal',
+        IsClosed: false,
+        Amount: 5000,
+        AccountId: accountId,
+      }),
+    ]);
+  });
+
+  it('refuses a missing required field and a stage outside the restricted picklist in its error array', async () => {
+    const missing = await api('/sobjects/Opportunity', {
+      method: 'POST',
+      body: { Name: 'x', CloseDate: '2027-01-01' },
+    });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual([
+      {
+        message: 'Required fields are missing: [StageName]',
+        errorCode: 'REQUIRED_FIELD_MISSING',
+        fields: ['StageName'],
+      },
+    ]);
+    const stage = await api('/sobjects/Opportunity', {
+      method: 'POST',
+      body: { Name: 'x', StageName: 'Discovery', CloseDate: '2027-01-01' },
+    });
+    expect(stage.status).toBe(400);
+    expect(await stage.json()).toEqual([
+      {
+        message: 'Stage: bad value for restricted picklist field: Discovery',
+        errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+        fields: ['StageName'],
+      },
+    ]);
+    expect(fake.allOpportunities()).toEqual([]);
+  });
+});
