@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * - unit: pure code, services on a scratch SQLite file, the fake Slack itself. No build step.
  * - integration: the real Bolt app through its HTTP receiver against the fake Slack; the files that start the built
  *   app (dist/) share one build, made once by globalSetup.
- * - browser: the sandbox page in headless Chromium.
+ * - browser: the sandbox page in headless Chromium, one browser for the run (test/e2e/globalSetup.ts).
  * The long drills (crash, outage at production pacing, the bench smoke run) are `npm run drills`
  * (vitest.drills.config.ts), which CI runs after `npm test`.
  */
@@ -34,7 +34,18 @@ export default defineConfig({
           globalSetup: ['test/globalSetup.ts'],
         },
       },
-      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'] } },
+      {
+        extends: true,
+        // Each file starts its own sandbox and browser page; they share the worker's module cache (the sandbox, the
+        // app, playwright), as the integration files do. Nothing in them mocks modules or changes globals.
+        test: {
+          name: 'browser',
+          include: ['test/e2e/**/*.test.ts'],
+          isolate: false,
+          // One Chromium for the run, which each file connects to.
+          globalSetup: ['test/e2e/globalSetup.ts'],
+        },
+      },
     ],
   },
 });

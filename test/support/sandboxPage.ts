@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import {
@@ -22,13 +22,28 @@ import { waitFor } from './harness.js';
 
 const { author } = sandboxUsers;
 
-/** Headless Chromium (CHROMIUM_PATH, or Debian's). */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The one Chromium of the run's browser tests (test/e2e/globalSetup.ts): where to connect to it. */
+    chromiumEndpoint: string | undefined;
+  }
+}
+
+/** How the tests start headless Chromium (CHROMIUM_PATH, or Debian's). */
+export const CHROMIUM_OPTIONS = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  // Chromium's own sandbox needs user namespaces, which containers (and root) usually lack.
+  args: ['--no-sandbox'],
+};
+
+/**
+ * The run's one Chromium (test/e2e/globalSetup.ts), connected to: each file has its own connection, whose pages and
+ * contexts are its own, and closing it disconnects without stopping the browser. Outside that setup (another
+ * configuration), a Chromium of the file's own.
+ */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // Chromium's own sandbox needs user namespaces, which containers (and root) usually lack.
-    args: ['--no-sandbox'],
-  });
+  const endpoint = inject('chromiumEndpoint');
+  return endpoint ? chromium.connect(endpoint) : chromium.launch(CHROMIUM_OPTIONS);
 }
 
 /** A page of the sandbox as Pat, with dialogs accepted; closing it fails the test if the page threw. */
