@@ -3,6 +3,7 @@ import type { DecisionRow, HandoffRow, QuestionRow } from '../db/schema.js';
 import type { AeAsk } from '../domain/asks.js';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
+import { stepDate } from '../domain/firstStep.js';
 import { describeStatus, type Offer } from '../domain/lifecycle.js';
 import type { MoveFacts, PlannedMove } from '../domain/moves.js';
 import { readiness } from '../domain/readiness.js';
@@ -47,7 +48,7 @@ function partnerContact(h: HandoffRow): string {
 }
 
 function partnerMove(h: HandoffRow): string {
-  const when = h.partnerNextMoveDate ? `by ${h.partnerNextMoveDate}` : 'no date set';
+  const when = h.partnerNextMoveDate ? `by ${stepDate(h.partnerNextMoveDate)}` : 'no date set';
   const agreed = h.partnerAgreedInWriting ? 'agreed in writing' : 'not yet agreed in writing';
   return `${h.partnerNextMove}\n(${when}; ${agreed})`;
 }

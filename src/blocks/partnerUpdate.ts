@@ -51,9 +51,16 @@ export function partnerUpdate(update: PartnerSafeUpdate): SlackMessage {
 export const nextStepLine = (step: { text: string; due: string }) =>
   `*Next:* ${userText(step.text, 150)} by ${stepDate(step.due)}`;
 
-/** The partner's own next move as they read it, dated as our step is: "Dana sends the plan. (by Wed 2 Dec)". */
-export const partnerMoveText = (move: string, date: string | null) =>
-  `${userText(move, 800)}${date ? ` (by ${userText(stepDate(date), 20)})` : ''}`;
+/**
+ * The partner's own next move as they read it, dated as our step is: "Dana sends the plan by Wed 2 Dec", or after a
+ * move written as a sentence, a sentence of its own: "Dana sends the plan. By Wed 2 Dec."
+ */
+export function partnerMoveText(move: string, date: string | null): string {
+  const text = userText(move, 800).trimEnd();
+  if (!date) return text;
+  const by = userText(stepDate(date), 20);
+  return /[.!?]$/.test(text) ? `${text} By ${by}.` : `${text} by ${by}`;
+}
 
 /** Stages whose parent can show the partner's next move (the deal taken up, not closed): the view decides whether. */
 const SHOWS_NEXT_MOVE: ReadonlySet<PartnerSafeUpdate['event']> = new Set([

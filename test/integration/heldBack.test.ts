@@ -73,7 +73,7 @@ describe('a partner next move naming the AE it moved from', () => {
     expect(parent(h)).not.toContain('Ken Ito');
 
     const ask = await waitForDm(h, pat, 'is not shown', 'the author asked');
-    expect(json(ask.blocks)).toContain('Dana introduces Jordan to Ken Ito, their CFO. (by Fri 4 Dec)');
+    expect(json(ask.blocks)).toContain('Dana introduces Jordan to Ken Ito, their CFO. By Fri 4 Dec.');
     expect(json(ask.blocks)).toContain('Jordan Seller is no longer the AE (Sam Closer is)');
     expect(buttonsOf(ask)).toEqual([ACTION_ID.heldBackConfirm, ACTION_ID.heldBackEdit]);
     // The job, run again and again, asks nothing more.
@@ -112,7 +112,7 @@ describe('a partner next move naming the AE it moved from', () => {
     expect(after).toHaveLength(1);
     expect(buttonsOf(after[0])).toEqual([]);
     expect(json(after[0]?.blocks)).toContain(
-      'You confirmed it as still true: Meridian Cloud Consulting now sees “Dana introduces Jordan to Ken Ito, their CFO. (by Fri 4 Dec)”.',
+      'You confirmed it as still true: Meridian Cloud Consulting now sees “Dana introduces Jordan to Ken Ito, their CFO. By Fri 4 Dec.”.',
     );
     // The thread has its one reply (the acceptance): a confirmation edits the parent, it posts nothing.
     expect(threadReplies(h)).toHaveLength(1);
@@ -144,7 +144,7 @@ describe('a partner next move whose date has passed', () => {
     const { handoff } = await sendHandoff(h, { partnerNextMoveDate: '2026-11-27' });
     await accept(h, handoff.id);
     await outboxDrained(h);
-    expect(parent(h)).toContain('(by Fri 27 Nov)');
+    expect(parent(h)).toContain('By Fri 27 Nov.');
     expect(asks(h)).toHaveLength(0);
 
     h.clock.set('2026-11-30T10:00:00Z');
@@ -204,10 +204,10 @@ describe('a partner next move whose date has passed', () => {
     expect(await save('Dana books the workshop with the ops team.', '2026-12-09', current)).toEqual({});
     await outboxDrained(h);
     await quiet(h);
-    expect(parent(h)).toContain('Dana books the workshop with the ops team. (by Wed 9 Dec)');
+    expect(parent(h)).toContain('Dana books the workshop with the ops team. By Wed 9 Dec.');
     expect(asks(h)).toHaveLength(1);
     expect(json(asks(h)[0]?.blocks)).toContain(
-      'You changed it: Meridian Cloud Consulting now sees “Dana books the workshop with the ops team. (by Wed 9 Dec)”.',
+      'You changed it: Meridian Cloud Consulting now sees “Dana books the workshop with the ops team. By Wed 9 Dec.”.',
     );
     expect(buttonsOf(asks(h)[0])).toEqual([]);
   });

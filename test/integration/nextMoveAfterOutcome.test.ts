@@ -49,7 +49,7 @@ describe('the partner’s next move after an outcome', () => {
     const handoff = await acceptedWith(h, move, '2026-12-04');
     await stepRecorded(h, handoff.id);
     expect(parent(h)).toContain('Meeting held');
-    expect(parent(h)).toContain(`${NEXT} ${move} (by Fri 4 Dec)`);
+    expect(parent(h)).toContain(`${NEXT} ${move} By Fri 4 Dec.`);
     // Nobody is asked about it.
     expect(dmOf(h, people.author.id).filter((m) => shown(m).includes('is not shown'))).toEqual([]);
   });

@@ -429,7 +429,7 @@ function shownDate(day: string, today: string): string | undefined {
 export function checkDates(model: PartnerModel, shown: readonly Shown[], today: string): string[] {
   const problems: string[] = [];
   for (const m of shown.filter(isParentOf(model))) {
-    for (const [, day] of shownText(m).matchAll(/\(by ([A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2})\)/g)) {
+    for (const [, day] of shownText(m).matchAll(/\b[Bb]y ([A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2})\b/g)) {
       const date = day && shownDate(day, today);
       if (date && date < today)
         problems.push(`${model.account}: shows a next move by ${date}, before ${today}`);

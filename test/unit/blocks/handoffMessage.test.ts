@@ -136,7 +136,7 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
     ]) {
       expect(text).toContain(value);
     }
-    expect(text).toContain('by 2026-03-06; agreed in writing');
+    expect(text).toContain('(by Fri 6 Mar; agreed in writing)');
   });
 });
 

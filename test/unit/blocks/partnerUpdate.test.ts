@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
+import { partnerMoveText, partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import { DECLINE_REASON_CODES, DECLINE_REASONS, type DeclineReason } from '../../../src/domain/decline.js';
 import { ERASED_TEXT } from '../../../src/domain/erasure.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
@@ -90,8 +90,18 @@ describe('partnerThreadParent: the next move from the partner', () => {
     };
     const text = JSON.stringify(partnerThreadParent(update).blocks);
     expect(text).toContain('Intro call by Thu 3 Dec');
-    expect(text).toContain('(by Wed 2 Dec)');
+    expect(text).toContain('shares review notes. By Wed 2 Dec.');
     expect(text).not.toContain('2026-12-02');
+  });
+
+  it('dates a move written as a phrase in it, and one written as a sentence after it, never in brackets', () => {
+    expect(partnerMoveText('Dana books the workshop', '2026-12-09')).toBe(
+      'Dana books the workshop by Wed 9 Dec',
+    );
+    expect(partnerMoveText('Dana books the workshop!  ', '2026-12-09')).toBe(
+      'Dana books the workshop! By Wed 9 Dec.',
+    );
+    expect(partnerMoveText('Dana books the workshop.', null)).toBe('Dana books the workshop.');
   });
 
   it('is gone once the deal is closed (won, lost), declined or withdrawn, or before a decision', () => {

@@ -272,7 +272,7 @@ describe('checkNeverTold: no take-back, hand-back or idle deal told to the partn
 describe('checkDates: no next move by a date that has passed', () => {
   it('fails a parent showing a past "by" date, not one showing today', () => {
     const accepted = model({ kind: 'accepted', ae: 'Sam Closer' });
-    const shown = [parent('Accepted', '*Next from Meridian:* Dana sends the plan (by Fri 27 Nov)')];
+    const shown = [parent('Accepted', '*Next from Meridian:* Dana sends the plan by Fri 27 Nov')];
     expect(checkDates(accepted, shown, '2026-11-27')).toEqual([]);
     expect(checkDates(accepted, shown, '2026-12-01')).toEqual([
       `${ACCOUNT}: shows a next move by 2026-11-27, before 2026-12-01`,
