@@ -9,7 +9,14 @@ import {
   startHarness,
   waitFor,
 } from '../support/harness.js';
-import { doctorOn, getManual, installAt, OAUTH_CLIENT, OAUTH_ENV } from '../support/oauthFlow.js';
+import {
+  doctorOn,
+  getManual,
+  installAt,
+  OAUTH_CLIENT,
+  OAUTH_ENV,
+  waitingForInstall,
+} from '../support/oauthFlow.js';
 import { people, TEAM } from '../support/people.js';
 
 /**
@@ -50,8 +57,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
       (h) => stops.push(() => h.stop()),
       () => undefined,
     );
-    await waitFor(() => port > 0, 20_000, 'the status server');
-    const base = `http://127.0.0.1:${port}`;
+    const base = await waitingForInstall(() => port);
     slack.oauthApp = {
       ...OAUTH_CLIENT,
       redirectUri: `${base}/slack/oauth_redirect`,

@@ -6,7 +6,7 @@ import { account } from '../support/crmFlow.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, SIGNING_SECRET, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
-import { doctorOn, getManual, OAUTH_CLIENT, OAUTH_ENV } from '../support/oauthFlow.js';
+import { doctorOn, getManual, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from '../support/oauthFlow.js';
 import type { OpenedModal } from '../support/ownerFlow.js';
 import { blockAction, packetSubmission, viewSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
@@ -80,8 +80,7 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
       (h) => stops.push(() => h.stop()),
       () => undefined,
     );
-    await waitFor(() => port > 0, 20_000, 'the status server');
-    const base = `http://127.0.0.1:${port}`;
+    const base = await waitingForInstall(() => port);
     slack.oauthApp = { ...OAUTH_CLIENT, redirectUri: `${base}/slack/oauth_redirect`, orgDeploy: true };
     const start = await getManual(`${base}/slack/install`);
     const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

@@ -4,7 +4,7 @@ import { CALLBACK_ID, crmCredentialBlockId } from '../../src/blocks/ids.js';
 import type { CrmSystem } from '../../src/domain/crmLink.js';
 import { FakeSlack } from './fakeSlack.js';
 import { type Harness, seedWorkspace, startHarness, waitFor } from './harness.js';
-import { installAt, OAUTH_CLIENT, OAUTH_ENV } from './oauthFlow.js';
+import { installAt, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from './oauthFlow.js';
 import { viewSubmission } from './payloads.js';
 import { people } from './people.js';
 
@@ -72,8 +72,7 @@ export async function installedWithAdmin(
     await slack.stop();
   };
   try {
-    await waitFor(() => port > 0, 20_000, 'the status server');
-    const base = `http://127.0.0.1:${port}`;
+    const base = await waitingForInstall(() => port);
     slack.oauthApp = {
       ...OAUTH_CLIENT,
       redirectUri: `${base}/slack/oauth_redirect`,

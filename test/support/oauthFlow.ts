@@ -45,6 +45,23 @@ export async function installAt(
 }
 
 /** `npm run doctor` on the harness's database, with the OAuth settings. */
+/**
+ * The base URL of an app waiting for its first OAuth install, once it serves /slack/install: its status server
+ * (`port()`, known from `onStatusPort`) answers 503 "starting" while the database opens, and an install started then
+ * meets that 503 (a Postgres start on a busy machine took that long once). So: the port, then the status that says
+ * it waits for its install.
+ */
+export async function waitingForInstall(port: () => number): Promise<string> {
+  await waitFor(() => port() > 0, 20_000, 'the status server');
+  const base = `http://127.0.0.1:${port()}`;
+  const reason = async () => {
+    const body = (await (await fetch(`${base}/healthz`)).json().catch(() => ({}))) as { reason?: unknown };
+    return String(body.reason ?? '');
+  };
+  await waitFor(async () => (await reason()).startsWith('not installed'), 20_000, 'waiting for the install');
+  return base;
+}
+
 export function doctorOn(h: Harness, slack: FakeSlack, more: Record<string, string> = {}) {
   return runDoctor({
     env: {
@@ -96,8 +113,7 @@ export async function installedTwice(
     return stopped;
   };
   try {
-    await waitFor(() => port > 0, 20_000, 'the status server');
-    const base = `http://127.0.0.1:${port}`;
+    const base = await waitingForInstall(() => port);
     slack.oauthApp = { ...OAUTH_CLIENT, redirectUri: `${base}/slack/oauth_redirect`, tokenRotation: false };
     const first = await installAt(slack, base);
     expect(first.status).toBe(200);
