@@ -360,8 +360,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     clock.businessDays += days;
   }
 
-  /** A seeded opportunity's 18-character id, from its 18- or 15-character id. */
-  const opportunityId = (id: string) => opportunityIds.find((o) => o === id || o.slice(0, 15) === id);
+  /**
+   * The opportunities the panel shows: the seeded ones first, then those created since (the app creates one at an
+   * accept when the AE asks it to).
+   */
+  const panelOpportunityIds = () => [
+    ...opportunityIds,
+    ...salesforce
+      .allOpportunities()
+      .map((o) => String(o.Id))
+      .filter((id) => !opportunityIds.includes(id)),
+  ];
+  /** An opportunity's 18-character id, from its 18- or 15-character id. */
+  const opportunityId = (id: string) => panelOpportunityIds().find((o) => o === id || o.slice(0, 15) === id);
 
   function linkedHandoffs(id: string): LinkedHandoff[] {
     return database.db
@@ -397,7 +408,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     const tasks = salesforce.tasks();
     return {
       ...panelChoices(salesforce),
-      opportunities: opportunityIds.flatMap((id) => {
+      opportunities: panelOpportunityIds().flatMap((id) => {
         const o = salesforce.opportunity(id);
         if (!o) return [];
         return [

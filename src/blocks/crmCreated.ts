@@ -26,7 +26,7 @@ export function crmRecordCreated(
     text: notifyText(h, `the ${crm.label} ${crm.record} was created.`),
     blocks: [
       section(
-        `:white_check_mark: Handoff ${handoffTitle(h)}: the ${crm.label} ${crm.record} you asked for is created and linked: ${shown}. Its money now counts from ${crm.label}, and the deal's updates are logged there. Internal: the partner never sees it.`,
+        `:white_check_mark: Handoff ${handoffTitle(h)}: the ${crm.label} ${crm.record} you asked for is created and linked: ${shown}. Its money now counts from ${crm.label}, and the deal's updates are logged there. Internal: the partner never sees its name, stage or amount; they read that an opportunity is open only once you record *Opportunity created* (its id is filled in for you).`,
       ),
     ],
   };

@@ -48,9 +48,9 @@ function partnerContact(h: HandoffRow): string {
 }
 
 function partnerMove(h: HandoffRow): string {
-  const when = h.partnerNextMoveDate ? `by ${stepDate(h.partnerNextMoveDate)}` : 'no date set';
+  const when = h.partnerNextMoveDate ? `By ${stepDate(h.partnerNextMoveDate)}` : 'No date set';
   const agreed = h.partnerAgreedInWriting ? 'agreed in writing' : 'not yet agreed in writing';
-  return `${h.partnerNextMove}\n(${when}; ${agreed})`;
+  return `${h.partnerNextMove}\n${when} · ${agreed}.`;
 }
 
 /** The current window's length, in words: after an extension or reassignment it is not the packet's. */

@@ -118,7 +118,13 @@ export function opportunityModal(h: HandoffRow, mode: 'record' | 'report' = 'rec
         type: 'input',
         block_id: OUTCOME_BLOCK_ID.crmOpportunity,
         label: pt('CRM opportunity (id or link)'),
-        element: { type: 'plain_text_input', action_id: ACTION_ID.value, max_length: 300 },
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION_ID.value,
+          max_length: 300,
+          // The record already linked (the AE's at the accept, or the one the app created): recording it is one click.
+          ...(h.crmRecordId ? { initial_value: h.crmRecordId } : {}),
+        },
       },
     ],
   };

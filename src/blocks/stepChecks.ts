@@ -159,7 +159,7 @@ export function stepCheckMessage(
       notify: `your first step is due ${when}.`,
     },
     check_in: {
-      text: `:wave: ${when} was the date of your first step on handoff ${title}: ${step}. How did it go? Record *Meeting held* once it happened, give it a *New date*, or *Hand it back* to the owner if you cannot take it forward. The partner read it as our next step until ${when}; a *New date* shows it to them again.${takeBack}`,
+      text: `:wave: ${when} was the date of your first step on handoff ${title}: ${step}. How did it go? Record *Meeting held* once it happened, give it a *New date*, or *Hand it back* to the owner if you cannot take it forward. The partner sees it as our next step until the end of ${when}; after that, only a *New date* shows it to them again.${takeBack}`,
       notify: 'how did your first step go?',
     },
     owner: {

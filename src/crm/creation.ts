@@ -83,11 +83,8 @@ export async function createRecord(
         : `${connector.label} ${words.record} created at the accept`,
     );
     await told(deps, h, aeUserId, async (tx) => {
-      const linked = await linkRecordIfNone(tx, h.id, {
-        crmSystem: system,
-        crmRecordId: id,
-        crmRecordName: record.name,
-      });
+      const link = { crmSystem: system, crmRecordId: id, crmRecordName: record.name };
+      const linked = await linkRecordIfNone(tx, h.id, link, { madeByApp: true });
       if (!linked) return undefined;
       // The AE's packet and the other views of the deal show the linked record.
       await requestRefresh(tx, h.id, deps.clock.now());

@@ -264,7 +264,7 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
     await nextDue('Thu 3 Dec, 16:00');
     const checkIn = await theMessage(jordan.id, 'How did it go?', 'Northwind Logistics');
     expect(await readsAs(checkIn)).toContain(
-      `Thu 3 Dec was the date of your first step on handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting): Accept the introduction and bring the demo. How did it go? Record Meeting held once it happened, give it a New date, or Hand it back to the owner if you cannot take it forward. The partner read it as our next step until Thu 3 Dec; a New date shows it to them again. If nothing is recorded by Dec 7 at 4:00 PM, it goes to the next AE of the Account executives pool; the partner is not told.`,
+      `Thu 3 Dec was the date of your first step on handoff #${northwind} Northwind Logistics (via Meridian Cloud Consulting): Accept the introduction and bring the demo. How did it go? Record Meeting held once it happened, give it a New date, or Hand it back to the owner if you cannot take it forward. The partner sees it as our next step until the end of Thu 3 Dec; after that, only a New date shows it to them again. If nothing is recorded by Dec 7 at 4:00 PM, it goes to the next AE of the Account executives pool; the partner is not told.`,
     );
     // The newest message carries the buttons; the reminder before it lost them.
     expect(await buttonsOf(checkIn)).toEqual(STEP_BUTTONS);

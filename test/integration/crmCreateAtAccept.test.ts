@@ -30,7 +30,11 @@ describe('creating the Salesforce opportunity at the accept', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    sf = await FakeSalesforce.start({ currency: 'USD' });
+    // Salesforce's clock is the app's: a record it creates is dated the app's today.
+    sf = await FakeSalesforce.start({
+      currency: 'USD',
+      now: () => (h as Harness | undefined)?.clock.now().getTime() ?? Date.now(),
+    });
     h = await startHarness({ env: { ...QUIET, ...sf.env } });
   });
   afterAll(async () => {
@@ -60,7 +64,16 @@ describe('creating the Salesforce opportunity at the accept', () => {
   it('creates one opportunity after the accept, links it, and shows it to the AE', async () => {
     const accountId = sf.addAccount({ name: 'Litware', website: 'https://www.litware.example' });
     const before = sf.allOpportunities().length;
-    const id = (await sendHandoff(h, account('Litware'))).handoff.id;
+    // No opportunity named in the packet, none in Salesforce: partner-sourced by the rule. The partner acted today.
+    const today = DateTime.fromJSDate(h.clock.now(), { zone: 'UTC' }).toISODate() ?? '';
+    const packet = {
+      ...account('Litware'),
+      crmOpportunity: null,
+      opportunityCreatedOn: null,
+      partnerTouchOn: today,
+    };
+    const id = (await sendHandoff(h, packet)).handoff.id;
+    expect((await handoffRow(h, id)).classification).toBe('partner_sourced');
     const modal = await openAcceptModal(h, { handoffId: id });
     expect(
       await submitAccept(h, modal, { typed: { estimatedValue: '48000', crmCreate: ['salesforce'] } }),
@@ -84,6 +97,17 @@ describe('creating the Salesforce opportunity at the accept', () => {
       crmRecordName: created[0]?.Name,
     });
     expect(aeDms(h)).toContain(`/lightning/r/Opportunity/${String(created[0]?.Id)}/view`);
+    // A record the app made from the handoff is no evidence that the deal existed before the partner: the CRM's
+    // read-back keeps the deal's class (it would read "created today, on the partner's first action": influenced).
+    h.clock.advance(15 * 60_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    await outboxDrained(h);
+    // The read-back asked Salesforce about it.
+    expect(sf.queries().some((q) => q.includes(String(created[0]?.Id)))).toBe(true);
+    expect(await handoffRow(h, id)).toMatchObject({
+      classification: 'partner_sourced',
+      classifiedLink: `salesforce:${created[0]?.Id}`,
+    });
   });
 
   it('creates it once when Salesforce created it but the answer was lost (a 503 after processing)', async () => {

@@ -111,17 +111,23 @@ export async function deleteCrmConnection(exec: Tx, system: CrmSystem): Promise<
   return gone.length > 0;
 }
 
-/** Links the handoff to a CRM record when it has none (the AE's link at the accept); the handoff after, if linked. */
+/**
+ * Links the handoff to a CRM record when it has none (the AE's link at the accept); the handoff after, if linked.
+ * `madeByApp`: a record the app created from the handoff after its accept is no evidence of when the deal began, so
+ * the link counts as read for the class (`classified_link`): the read-back does not re-classify the deal by it.
+ */
 export async function linkRecordIfNone(
   tx: Tx,
   handoffId: number,
   link: HandoffCrmLink,
+  opts: { madeByApp?: boolean } = {},
 ): Promise<HandoffRow | undefined> {
   const { handoffs } = tablesOf(tx);
+  const classifiedLink = `${link.crmSystem}:${link.crmRecordId}`;
   return first(
     tx
       .update(handoffs)
-      .set(link)
+      .set({ ...link, ...(opts.madeByApp ? { classifiedLink } : {}) })
       .where(and(eq(handoffs.id, handoffId), isNull(handoffs.crmRecordId)))
       .returning(),
   );

@@ -136,7 +136,7 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
     ]) {
       expect(text).toContain(value);
     }
-    expect(text).toContain('(by Fri 6 Mar; agreed in writing)');
+    expect(text).toContain('By Fri 6 Mar · agreed in writing.');
   });
 });
 

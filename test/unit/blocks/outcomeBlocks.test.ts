@@ -89,6 +89,20 @@ describe('outcome messages for the largest packet', () => {
     });
   }
 
+  it('fills the Opportunity created modal with the record already linked, and leaves it empty otherwise', () => {
+    const input = (h: ReturnType<typeof handoff>) =>
+      (opportunityModal(h).blocks.find((b) => b.type === 'input') as { element: { initial_value?: string } })
+        .element;
+    expect(
+      input(handoff({ status: 'accepted', crmSystem: 'salesforce', crmRecordId: '006Hs000000000DIAQ' })),
+    ).toMatchObject({
+      initial_value: '006Hs000000000DIAQ',
+    });
+    expect(
+      input(handoff({ status: 'accepted', crmSystem: null, crmRecordId: null })).initial_value,
+    ).toBeUndefined();
+  });
+
   it('tells the partner the partner-safe wording of a lost reason, the owner the label and the note', () => {
     const h = worstHandoff('a', { status: 'accepted' });
     const partner = JSON.stringify(partnerUpdate(partnerSafeUpdate(h, 'lost', null, 'competitor')));

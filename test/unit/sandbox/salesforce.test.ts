@@ -81,6 +81,15 @@ describe('the sandbox with a fake Salesforce', { timeout: 30_000 }, () => {
     }
   });
 
+  it('lists an opportunity created since the start (as the app creates one at an accept), after the seeded ones', async () => {
+    const id = world.sandbox.salesforce.addOpportunity({ name: 'Created at an accept', amount: 1200 });
+    const { opportunities } = (await state(author.id)).salesforce;
+    expect(opportunities.at(-1)).toMatchObject({ id, name: 'Created at an accept', amount: 1200 });
+    expect(opportunities.slice(0, sandboxOpportunities.length).map((o) => o.name)).toEqual(
+      sandboxOpportunities.map((o) => o.name),
+    );
+  });
+
   it('a packet linked by Lightning URL: the review names the opportunity, a Task is written, Close won is read back at once', async () => {
     const [northwind] = (await state(author.id)).salesforce.opportunities;
     if (!northwind) throw new Error('no seeded opportunity');
