@@ -39,7 +39,6 @@ export function outcomeButtons(h: HandoffRow, steps: readonly Outcome[]): Action
         text: pt(OUTCOME_LABEL[outcome]),
         value: String(h.id),
         accessibility_label: buttonLabel(OUTCOME_LABEL[outcome], h),
-        ...(outcome === 'won' ? { style: 'primary' as const } : {}),
         ...(ask
           ? {
               confirm: {

@@ -1,4 +1,5 @@
 import { otherAccountsNamed } from './accountMatch.js';
+import { stepDate } from './firstStep.js';
 import { type ScoreWeights, weightedTotal } from './scoreWeights.js';
 import {
   type Band,
@@ -204,7 +205,7 @@ function owner(p: ScoringInput, ctx: ScoringContext, deal: Set<string>): Compone
   if (TEAM_WORDS.test(ctx.ownerName)) return weak('owner', 'the owner looks like a team or shared account');
   if (!p.partnerNextMoveDate) return weak('owner', 'the next move the owner chases has no date');
   if (p.partnerNextMoveDate < ctx.today) return weak('owner', 'the date of the next move has passed');
-  return strong('owner', `one named person owns the next move, due ${p.partnerNextMoveDate}`);
+  return strong('owner', `one named person owns the next move, due ${stepDate(p.partnerNextMoveDate)}`);
 }
 
 /** What counts as accepted: the AE takes the seller next move, within the window. A window alone is a default. */

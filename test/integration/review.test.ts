@@ -72,7 +72,7 @@ describe('the review step before a handoff is sent', () => {
         "✅ *Buyer problem* 2/2: strong: the trigger is in the buyer's words and the joint value is spelled out",
         '✅ *Partner offer* 2/2: strong: dated within two weeks and agreed in writing',
         '✅ *Next action* 2/2: strong: one concrete action',
-        '✅ *Owner* 2/2: strong: one named person owns the next move, due 2026-12-04',
+        '✅ *Owner* 2/2: strong: one named person owns the next move, due Fri 4 Dec',
         '✅ *Acceptance criteria* 2/2: strong: accepting means taking the seller next move; accept or decline within 3 business days',
         '✅ *Proof* 2/2: strong: a specific evidence link that says what it points to',
       ]) {

@@ -918,7 +918,7 @@ describe('nothing scores without content (issue 20)', () => {
       {
         name: 'a real, dated partner move',
         level: 'strong',
-        words: ['one named person owns the next move', 'due 2026-11-27'],
+        words: ['one named person owns the next move', 'due Fri 27 Nov'],
       },
       {
         name: 'the partner move is filler',
