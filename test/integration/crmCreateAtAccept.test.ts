@@ -25,6 +25,14 @@ const closeDateOf = (h: Harness, zone: string) =>
 /** The AE's DMs, as text (blocks included). */
 const aeDms = (h: Harness) => JSON.stringify(dmOf(h, people.ae.id));
 
+/** Sends a handoff for `name` and accepts it with the box ticked to create its record in `crm`: its id. */
+async function acceptCreating(h: Harness, name: string, crm: 'salesforce' | 'hubspot'): Promise<number> {
+  const id = (await sendHandoff(h, account(name))).handoff.id;
+  const modal = await openAcceptModal(h, { handoffId: id });
+  expect(await submitAccept(h, modal, { typed: { crmCreate: [crm] } })).toEqual({});
+  return id;
+}
+
 describe('creating the Salesforce opportunity at the accept', () => {
   let sf: FakeSalesforce;
   let h: Harness;
@@ -113,9 +121,7 @@ describe('creating the Salesforce opportunity at the accept', () => {
   it('creates it once when Salesforce created it but the answer was lost (a 503 after processing)', async () => {
     sf.fail({ method: 'POST', path: /\/sobjects\/Opportunity$/ }, { status: 503, afterProcessing: true });
     const before = sf.allOpportunities().length;
-    const id = (await sendHandoff(h, account('Contoso'))).handoff.id;
-    const modal = await openAcceptModal(h, { handoffId: id });
-    expect(await submitAccept(h, modal, { typed: { crmCreate: ['salesforce'] } })).toEqual({});
+    const id = await acceptCreating(h, 'Contoso', 'salesforce');
     await drive(h, async () => (await handoffRow(h, id)).crmRecordId !== null, 'the lost opportunity found');
     await outboxDrained(h);
     const created = sf.allOpportunities().slice(before);
@@ -134,9 +140,7 @@ describe('creating the Salesforce opportunity at the accept', () => {
       },
     );
     const before = sf.allOpportunities().length;
-    const id = (await sendHandoff(h, account('Fabrikam'))).handoff.id;
-    const modal = await openAcceptModal(h, { handoffId: id });
-    expect(await submitAccept(h, modal, { typed: { crmCreate: ['salesforce'] } })).toEqual({});
+    const id = await acceptCreating(h, 'Fabrikam', 'salesforce');
     await drive(h, () => aeDms(h).includes('was not created'), 'the AE told of the refusal');
     await outboxDrained(h);
     expect(sf.allOpportunities().slice(before)).toHaveLength(0);
@@ -193,9 +197,7 @@ describe('creating the HubSpot deal at the accept', () => {
   it('creates it once when HubSpot created it but the answer was lost (a 502 after processing)', async () => {
     hs.fail({ method: 'POST', path: /\/objects\/[^/]+\/deals$/ }, { status: 502, afterProcessing: true });
     const before = hs.allDeals().length;
-    const id = (await sendHandoff(h, account('Tailspin'))).handoff.id;
-    const modal = await openAcceptModal(h, { handoffId: id });
-    expect(await submitAccept(h, modal, { typed: { crmCreate: ['hubspot'] } })).toEqual({});
+    const id = await acceptCreating(h, 'Tailspin', 'hubspot');
     await drive(h, async () => (await handoffRow(h, id)).crmRecordId !== null, 'the lost deal found');
     await outboxDrained(h);
     const created = hs.allDeals().slice(before);
@@ -220,9 +222,7 @@ describe('creating a HubSpot deal with a key that may not write deals', () => {
   });
 
   it('keeps the accept and tells the AE which permission the key lacks', async () => {
-    const id = (await sendHandoff(h, account('Wingtip'))).handoff.id;
-    const modal = await openAcceptModal(h, { handoffId: id });
-    expect(await submitAccept(h, modal, { typed: { crmCreate: ['hubspot'] } })).toEqual({});
+    const id = await acceptCreating(h, 'Wingtip', 'hubspot');
     await drive(h, () => aeDms(h).includes('was not created'), 'the AE told of the refusal');
     expect(hs.allDeals()).toHaveLength(0);
     expect(await handoffRow(h, id)).toMatchObject({ status: 'accepted', crmRecordId: null });

@@ -66,6 +66,16 @@ async function seedWeek(h: Harness) {
   return { alpha: alpha.handoff, bravo: bravo.handoff, charlie: charlie.handoff, delta: delta.handoff };
 }
 
+/** The app used (a handoff sent), then stopped with its database kept: what a later start reuses. */
+async function inUseThenDown(h: Harness) {
+  await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
+  await quiet(h);
+  const slack = h.slack;
+  const databasePath = h.databaseKey;
+  await h.stop({ keepDatabase: true });
+  return { slack, databasePath };
+}
+
 /** Waits for the n-th digest post in a channel to be answered by Slack, and returns the call. */
 async function digestPost(h: Harness, channel: string, n = 1): Promise<RecordedCall> {
   return waitFor(
@@ -235,11 +245,7 @@ describe('the weekly digest', () => {
     const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
     // In use on Wednesday 25th, then down over Monday 30th 09:00, the digest's slot.
     h = await startHarness({ env, now: '2026-11-25T10:00:00Z' });
-    await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
-    await quiet(h);
-    const slack = h.slack;
-    const databasePath = h.databaseKey;
-    await h.stop({ keepDatabase: true });
+    const { slack, databasePath } = await inUseThenDown(h);
     expect(postsTo({ slack } as Harness, channels.internal.id)).toHaveLength(0);
 
     h = await startHarness({ env, now: '2026-11-30T15:00:00Z', slack, databasePath });
@@ -268,11 +274,7 @@ describe('the weekly digest', () => {
       SEND_OUTSIDE_WORKING_HOURS: 'false',
     });
     h = await startHarness({ env, now: '2026-11-25T10:00:00Z' });
-    await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
-    await quiet(h);
-    const slack = h.slack;
-    const databasePath = h.databaseKey;
-    await h.stop({ keepDatabase: true });
+    const { slack, databasePath } = await inUseThenDown(h);
     // Monday 30th, the slot, is a closure day: the start's catch-up holds it, and so does the minutely check.
     h = await startHarness({ env, now: '2026-11-30T09:00:00Z', slack, databasePath });
     await quiet(h);

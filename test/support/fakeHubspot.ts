@@ -1022,31 +1022,6 @@ export class FakeHubspot {
     return { status: 201, body: this.dealJson(deal, Object.keys(body.properties)) };
   }
 
-  /** The company ids of a new deal's `associations`, or undefined when any is invalid (unknown company, wrong type). */
-  private companyAssociations(associations: unknown): string[] | undefined {
-    if (associations === undefined) return [];
-    if (!Array.isArray(associations)) return undefined;
-    const ids: string[] = [];
-    for (const association of associations) {
-      if (!isObject(association) || !isObject(association.to) || !Array.isArray(association.types))
-        return undefined;
-      const to = association.to.id;
-      const companyId = typeof to === 'string' || typeof to === 'number' ? String(to) : undefined;
-      if (!companyId || !this.companies.has(companyId)) return undefined;
-      const typesValid =
-        association.types.length > 0 &&
-        association.types.every(
-          (t) =>
-            isObject(t) &&
-            t.associationCategory === 'HUBSPOT_DEFINED' &&
-            Number(t.associationTypeId) === DEAL_TO_COMPANY,
-        );
-      if (!typesValid) return undefined;
-      if (!ids.includes(companyId)) ids.push(companyId);
-    }
-    return ids;
-  }
-
   private createNote(body: unknown, version?: string): Answer {
     if (!isObject(body) || !isObject(body.properties)) {
       return validationError('Invalid input JSON: properties is required');
@@ -1118,29 +1093,46 @@ export class FakeHubspot {
     return { status: 201, body: this.noteJson(note, Object.keys(properties)) };
   }
 
+  /** The company ids of a new deal's `associations`, or undefined when any is invalid (unknown company, wrong type). */
+  private companyAssociations(associations: unknown): string[] | undefined {
+    return this.associationTargets(associations, this.companies, DEAL_TO_COMPANY);
+  }
+
   /** The deal ids of a note's `associations`, or undefined when any is invalid (unknown deal, wrong type). */
   private noteAssociations(associations: unknown): string[] | undefined {
+    return this.associationTargets(associations, this.deals, NOTE_TO_DEAL);
+  }
+
+  /**
+   * The target ids of a create's `associations` (each once), or undefined when any is invalid: a target not in
+   * `known`, or a type other than HubSpot's own `typeId`.
+   */
+  private associationTargets(
+    associations: unknown,
+    known: ReadonlyMap<string, unknown>,
+    typeId: number,
+  ): string[] | undefined {
     if (associations === undefined) return [];
     if (!Array.isArray(associations)) return undefined;
-    const dealIds: string[] = [];
+    const ids: string[] = [];
     for (const association of associations) {
       if (!isObject(association) || !isObject(association.to) || !Array.isArray(association.types))
         return undefined;
       const to = association.to.id;
-      const dealId = typeof to === 'string' || typeof to === 'number' ? String(to) : undefined;
-      if (!dealId || !this.deals.has(dealId)) return undefined;
+      const id = typeof to === 'string' || typeof to === 'number' ? String(to) : undefined;
+      if (!id || !known.has(id)) return undefined;
       const typesValid =
         association.types.length > 0 &&
         association.types.every(
           (t) =>
             isObject(t) &&
             t.associationCategory === 'HUBSPOT_DEFINED' &&
-            Number(t.associationTypeId) === NOTE_TO_DEAL,
+            Number(t.associationTypeId) === typeId,
         );
       if (!typesValid) return undefined;
-      if (!dealIds.includes(dealId)) dealIds.push(dealId);
+      if (!ids.includes(id)) ids.push(id);
     }
-    return dealIds;
+    return ids;
   }
 
   /**
