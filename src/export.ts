@@ -15,8 +15,6 @@ import Database from 'better-sqlite3';
 import { oneInstallation } from './cliInstallation.js';
 import { systemClock } from './clock.js';
 import type { AppDatabase, Executor } from './db/client.js';
-import { tablesOf } from './db/engine.js';
-import { scopedTo } from './db/installationScope.js';
 import { openPostgresReadOnly, readSnapshot } from './db/pg/readOnly.js';
 import { writePrivateFile } from './db/privateFiles.js';
 import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from './db/readOnly.js';

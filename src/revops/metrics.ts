@@ -21,7 +21,6 @@ import { OUTCOMES } from '../domain/outcomes.js';
 import { dayIn } from '../domain/partnerView.js';
 import { type PeriodKey, periodOf } from '../domain/periods.js';
 import { goneQuiet } from '../domain/stepState.js';
-import { zoneFor } from '../domain/zones.js';
 import { createSnapshots, type SnapshotDeps } from './metricsSnapshots.js';
 
 export type { Overview } from './metricsSnapshots.js';

@@ -3,7 +3,7 @@ import { crmConnectModal } from '../../src/blocks/crmConnect.js';
 import { CALLBACK_ID, crmCredentialBlockId } from '../../src/blocks/ids.js';
 import type { CrmSystem } from '../../src/domain/crmLink.js';
 import { FakeSlack } from './fakeSlack.js';
-import { type Harness, seedWorkspace, startHarness, waitFor } from './harness.js';
+import { type Harness, seedWorkspace, startHarness } from './harness.js';
 import { installAt, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from './oauthFlow.js';
 import { viewSubmission } from './payloads.js';
 import { people } from './people.js';
