@@ -16,9 +16,15 @@
  *   await fake.stop();
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type FailureMatch, FailureQueue } from './fakeFailures.js';
+import {
+  type Answer,
+  type FailureMatch,
+  FakeRestServer,
+  type Incoming,
+  isObject,
+  type RecordedRequest,
+  type RestFailure,
+} from './fakeHttp.js';
 import { FakeCurrencies } from './fakeHubspotCurrencies.js';
 import { FakeOwners, type NewOwner } from './fakeHubspotOwners.js';
 import { ALL_SCOPES, missingScopesBody, requiredScopes } from './fakeHubspotScopes.js';
@@ -46,57 +52,17 @@ export interface FakeHubspotOptions {
 }
 
 /** One HTTP request the fake received. */
-export interface HubspotRequest {
-  method: string;
-  /** Path without the query string, e.g. '/crm/v3/objects/deals/batch/read'. */
-  path: string;
-  /** Query parameters; a repeated one (`properties=a&properties=b`) becomes an array. */
-  query: Record<string, string | string[]>;
-  /** The parsed JSON body, the raw text when unparsable; undefined when empty. */
-  body: unknown;
-  /** The Bearer token sent, if any. */
-  token?: string;
-  /** Arrival time (the fake's clock). */
-  at: number;
-  /** HTTP status answered; 0 while pending or when the connection was dropped. */
-  status: number;
-  /** The body answered (parsed JSON value, or the raw text of an injected body); undefined when none. */
-  response: unknown;
-  /** true when the request's work was done although an injected failure was answered (`afterProcessing`). */
-  processed?: boolean;
-  /** true when the answer came from an injected failure. */
-  injected?: boolean;
-  /** true when the fake destroyed the connection instead of answering (`dropConnection`). */
-  dropped?: boolean;
-}
+export type HubspotRequest = RecordedRequest;
 
 /** Which requests an injected failure applies to: '*' for any, else every given part must match. */
 export type HubspotFailureMatch = FailureMatch;
 
-export interface HubspotFailure {
-  /**
-   * Answer with this HTTP status. Without `body`, the body is a HubSpot error object (429: the ten-secondly
-   * rate-limit one), so clients parse it as they would a real one.
-   */
-  status?: number;
-  /** The `category` of that HubSpot error body instead of the status's usual one; `message` its message. */
+/**
+ * Without `body`, an injected `status` answers a HubSpot error object (429: the ten-secondly rate-limit one);
+ * `category` replaces the status's usual one, `message` its message.
+ */
+export interface HubspotFailure extends RestFailure {
   category?: string;
-  message?: string;
-  /** Answer with this raw body instead (an edge's HTML page, a cut JSON): HTTP `status`, 200 when not given. */
-  body?: string;
-  /** Content type of `body`; default 'text/html; charset=utf-8'. */
-  contentType?: string;
-  /** How many matching requests fail; default 1, `Infinity` for all. */
-  times?: number;
-  /** Wait this long first; alone, the request is then handled normally. */
-  delayMs?: number;
-  /**
-   * Do the real work first (a note IS created, a PATCH IS applied), then answer with the failure: the answer is lost
-   * on the way back. With only `delayMs`, the real answer comes late (past a client timeout, it is lost too).
-   */
-  afterProcessing?: boolean;
-  /** Destroy the socket without answering (after the work when `afterProcessing`). */
-  dropConnection?: boolean;
 }
 
 export interface NewDeal {
@@ -226,25 +192,8 @@ const TEN_SECONDS = 10_000;
 /** The private app's id in rate-limit answers' `groupName`. */
 const APP_ID = '4242424';
 
-interface Answer {
-  status: number;
-  /** A JSON value; undefined for an empty body. */
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** A request as the handlers see it. */
-interface Incoming {
-  method: string;
-  url: URL;
-  path: string;
-  body: unknown;
-  /** Set when a JSON body did not parse. */
-  jsonError?: string;
-  token: string | undefined;
-  /** The API version the path named: 'v3' (or v4, v1) or a date version ('2026-09'). */
-  version?: string;
-}
+/** A request as the handlers see it, with the API version its path named: 'v3' (or v4, v1) or a date ('2026-09'). */
+type Versioned = Incoming & { version?: string };
 
 type HubspotError = {
   status: 'error';
@@ -280,37 +229,6 @@ function injectedCategory(status: number): string {
   return 'INTERNAL_ERROR';
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function queryObject(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of params) {
-    const previous = out[key];
-    out[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-  }
-  return out;
-}
-
-function parseBody(raw: Buffer): { body: unknown; jsonError?: string } {
-  if (raw.length === 0) return { body: undefined };
-  const text = raw.toString('utf8');
-  try {
-    return { body: JSON.parse(text) };
-  } catch (error) {
-    return { body: text, jsonError: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** HubSpot stores every property value as a string. */
@@ -342,32 +260,18 @@ function propertyError(
   });
 }
 
-export class FakeHubspot {
+export class FakeHubspot extends FakeRestServer<HubspotFailure> {
   /** Starts a fake HubSpot API on 127.0.0.1 and a free port. */
-  static async start(options: FakeHubspotOptions = {}): Promise<FakeHubspot> {
-    const fake = new FakeHubspot(options);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = fake.server.address() as AddressInfo;
-    fake.origin = `http://127.0.0.1:${port}`;
-    return fake;
+  static start(options: FakeHubspotOptions = {}): Promise<FakeHubspot> {
+    return new FakeHubspot(options).listen();
   }
 
   readonly accessToken: string;
   readonly tenSecondLimit: number;
   readonly searchPerSecondLimit: number;
-  /** Every request in arrival order, including refused and injected ones. */
-  readonly calls: HubspotRequest[] = [];
-
-  private readonly server: http.Server;
-  private readonly now: () => number;
   private readonly searchLagMs: number;
   private readonly scopes: readonly string[];
   private readonly startedAt: number;
-  private origin = '';
-  private stopped = false;
   private readonly deals = new Map<string, StoredDeal>();
   private readonly companies = new Map<string, StoredObject>();
   private readonly owners: FakeOwners;
@@ -385,25 +289,21 @@ export class FakeHubspot {
   private recent: number[] = [];
   private recentSearches: number[] = [];
   private batchReads = 0;
-  private readonly failures = new FailureQueue<HubspotFailure>();
-  private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
   private constructor(options: FakeHubspotOptions) {
+    super('fakeHubspot', {
+      types: { text: 'text/plain; charset=utf-8', json: 'application/json;charset=utf-8' },
+      forms: false,
+      now: options.now ?? Date.now,
+    });
     this.accessToken = options.accessToken ?? 'pat-na1-fake-token';
     this.tenSecondLimit = options.tenSecondLimit ?? 100;
     this.searchPerSecondLimit = options.searchPerSecondLimit ?? 5;
     this.searchLagMs = options.searchLagMs ?? 0;
     this.scopes = options.scopes ?? ALL_SCOPES;
-    this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.owners = new FakeOwners(this.now, () => this.origin);
     this.currencies = new FakeCurrencies(this.now);
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        console.error('[fakeHubspot] handler crashed', error);
-        if (!res.headersSent) this.send(res, { status: 500, body: 'fake hubspot crashed' });
-      });
-    });
   }
 
   /** Base URL to pass as the client's `basePath` (no trailing slash). */
@@ -538,22 +438,9 @@ export class FakeHubspot {
     return [...this.storedNotes.values()].map((note) => structuredClone(note));
   }
 
-  /**
-   * Makes matching requests fail (`times`, default 1). A string `path` matches the exact path (no query string),
-   * a RegExp is tested against it; `method` is compared case-insensitively. Earliest registered failures are used first.
-   */
-  fail(match: HubspotFailureMatch, failure: HubspotFailure): void {
-    this.failures.add(match, failure);
-  }
-
-  clearFailures(): void {
-    this.failures.clear();
-  }
-
   /** Forgets calls, failures, deals, companies, owners, notes, counters and the rate windows; keeps custom properties. */
-  reset(): void {
-    this.delays = undefined;
-    this.calls.length = 0;
+  override reset(): void {
+    super.reset();
     this.deals.clear();
     this.companies.clear();
     this.owners.clear();
@@ -563,148 +450,27 @@ export class FakeHubspot {
     this.batchReads = 0;
     this.rules.clear();
     this.currencies.reset();
-    this.clearFailures();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const pending of this.pendingDelays) {
-      clearTimeout(pending.timer);
-      pending.resolve();
-    }
-    this.pendingDelays.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
-  }
-
-  // -------------------------------------------------------------------------------------------------------------
-  // HTTP plumbing: recording, failure injection, answering.
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const url = new URL(req.url ?? '/', this.origin || 'http://127.0.0.1');
-    const method = (req.method ?? 'GET').toUpperCase();
-    const parsed = parseBody(raw);
-    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const incoming: Incoming = {
-      method,
-      url,
-      path: url.pathname,
-      body: parsed.body,
-      token,
-      ...(parsed.jsonError !== undefined ? { jsonError: parsed.jsonError } : {}),
-    };
-    const call: HubspotRequest = {
-      method,
-      path: url.pathname,
-      query: queryObject(url.searchParams),
-      body: parsed.body,
-      at: this.now(),
-      status: 0,
-      response: undefined,
-      ...(token ? { token } : {}),
-    };
-    this.calls.push(call);
-
-    const failure = this.failures.take(method, url.pathname);
-    if (!failure) return this.reply(res, call, this.process(incoming));
-    const replacesAnswer =
-      failure.status !== undefined || failure.body !== undefined || failure.dropConnection === true;
-    if (failure.afterProcessing) {
-      // The work happens; only the answer is late or lost.
-      const real = this.process(incoming);
-      call.processed = true;
-      if (failure.delayMs) await this.sleep(failure.delayMs);
-      if (this.stopped) return;
-      return replacesAnswer ? this.replyFailure(req, res, call, failure) : this.reply(res, call, real);
-    }
-    if (failure.delayMs) await this.sleep(failure.delayMs);
-    if (this.stopped) return;
-    if (replacesAnswer) return this.replyFailure(req, res, call, failure);
-    this.reply(res, call, this.process(incoming));
-  }
-
-  private replyFailure(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    call: HubspotRequest,
-    failure: HubspotFailure,
-  ): void {
-    call.injected = true;
-    if (failure.dropConnection) {
-      call.dropped = true;
-      req.socket.destroy();
-      return;
-    }
-    if (failure.body !== undefined) {
-      call.status = failure.status ?? 200;
-      call.response = failure.body;
-      res.on('error', () => {});
-      res.writeHead(call.status, { 'content-type': failure.contentType ?? 'text/html; charset=utf-8' });
-      res.end(failure.body);
-      return;
-    }
-    const status = failure.status ?? 500;
-    const answer =
-      status === 429 && failure.category === undefined
-        ? this.rateLimited('ten_secondly_rolling', 'TEN_SECONDLY_ROLLING')
-        : hsError(
-            status,
-            failure.category ?? injectedCategory(status),
-            failure.message ?? `fake hubspot: injected HTTP ${status}`,
-          );
-    this.reply(res, call, answer);
-  }
-
-  private reply(res: http.ServerResponse, call: HubspotRequest, answer: Answer): void {
-    call.status = answer.status;
-    call.response = answer.body;
-    this.send(res, answer);
-  }
-
-  private send(res: http.ServerResponse, answer: Answer): void {
-    res.on('error', () => {}); // the client may have given up (timeouts)
-    if (answer.body === undefined) {
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end();
-      return;
-    }
-    const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    const type =
-      typeof answer.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json;charset=utf-8';
-    res.writeHead(answer.status, { 'content-type': type, ...answer.headers });
-    res.end(text);
-  }
-
-  /**
-   * How a failure's `delayMs` is waited out: real time by default (`stop()` ends such a wait). A test of the delay
-   * itself gives its own, to release the answer when it says instead of measuring real time.
-   */
-  delays: ((ms: number) => Promise<void>) | undefined;
-
-  private sleep(ms: number): Promise<void> {
-    if (this.delays) return this.delays(ms);
-    return new Promise((resolve) => {
-      const pending = {
-        timer: setTimeout(() => {
-          this.pendingDelays.delete(pending);
-          resolve();
-        }, ms),
-        resolve,
-      };
-      this.pendingDelays.add(pending);
-    });
   }
 
   // -------------------------------------------------------------------------------------------------------------
   // What HubSpot does with a request.
 
-  private process(asked: Incoming): Answer {
+  /** An injected bare status answers HubSpot's error object (429: the ten-secondly rate limit's own). */
+  protected injectedAnswer(status: number, failure: HubspotFailure): Answer {
+    return status === 429 && failure.category === undefined
+      ? this.rateLimited('ten_secondly_rolling', 'TEN_SECONDLY_ROLLING')
+      : hsError(
+          status,
+          failure.category ?? injectedCategory(status),
+          failure.message ?? `fake hubspot: injected HTTP ${status}`,
+        );
+  }
+
+  protected process(asked: Incoming): Answer {
     // The date-versioned paths (`/crm/objects/2026-09/deals`) and the v3 ones reach the same handlers; which version
     // was asked decides what it enforces (validation rules: 2026-09 only).
     const canonical = canonicalPath(asked.path);
-    const request: Incoming = { ...asked, path: canonical.path, version: canonical.version };
+    const request: Versioned = { ...asked, path: canonical.path, version: canonical.version };
     if (request.token !== this.accessToken) {
       return hsError(
         401,
@@ -758,7 +524,7 @@ export class FakeHubspot {
     };
   }
 
-  private route(request: Incoming): Answer {
+  private route(request: Versioned): Answer {
     const { method, path } = request;
     const parts = path
       .split('/')

@@ -25,10 +25,16 @@
  *   await fake.stop();
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { OperatorHost } from '../../src/domain/salesforceHosts.js';
-import { type FailureMatch, FailureQueue } from './fakeFailures.js';
+import {
+  type Answer,
+  type FailureMatch,
+  FakeRestServer,
+  type Incoming,
+  isObject,
+  type RecordedRequest,
+  type RestFailure,
+} from './fakeHttp.js';
 import {
   FakeOrg,
   type FakeOrgOptions,
@@ -85,60 +91,18 @@ export interface FakeSalesforceOptions extends FakeOrgOptions {
 }
 
 /** One HTTP request the fake received. */
-export interface SalesforceRequest {
-  method: string;
-  /** Path without the query string, e.g. '/services/data/v62.0/query'. */
-  path: string;
-  /** Query parameters; a repeated one becomes an array. */
-  query: Record<string, string | string[]>;
-  /** The body: parsed JSON, form fields (an object of strings), raw text when unparsable; undefined when empty. */
-  body: unknown;
-  /** The Bearer token sent, if any. */
-  token?: string;
-  /** Arrival time (the fake's clock). */
-  at: number;
-  /** HTTP status answered; 0 while pending or when the connection was dropped. */
-  status: number;
-  /** The body answered (parsed JSON value, or the raw text of an injected body); undefined when none. */
-  response: unknown;
-  /** true when the request's work was done although an injected failure was answered (`afterProcessing`). */
-  processed?: boolean;
-  /** true when the answer came from an injected failure. */
-  injected?: boolean;
-  /** true when the fake destroyed the connection instead of answering (`dropConnection`). */
-  dropped?: boolean;
-}
+export type SalesforceRequest = RecordedRequest;
 
 /** Which requests an injected failure applies to: '*' for any, else every given part must match. */
 export type SalesforceFailureMatch = FailureMatch;
 
-export interface SalesforceFailure {
-  /**
-   * Answer with this HTTP status. Without `body`, the body is a Salesforce error array (e.g. 503
-   * SERVER_UNAVAILABLE, 401 INVALID_SESSION_ID), so clients parse it as they would a real one.
-   */
-  status?: number;
-  /**
-   * The `errorCode` of that Salesforce error body instead of the status's usual one (e.g. 503 with
-   * UNKNOWN_EXCEPTION, 400 with UNABLE_TO_LOCK_ROW); `message` its message.
-   */
+/**
+ * Without `body`, an injected `status` answers a Salesforce error array (e.g. 503 SERVER_UNAVAILABLE, 401
+ * INVALID_SESSION_ID); `errorCode` replaces the status's usual code (e.g. 503 with UNKNOWN_EXCEPTION, 400 with
+ * UNABLE_TO_LOCK_ROW), `message` its message.
+ */
+export interface SalesforceFailure extends RestFailure {
   errorCode?: string;
-  message?: string;
-  /** Answer with this raw body instead (an edge's HTML page, a cut JSON): HTTP `status`, 200 when not given. */
-  body?: string;
-  /** Content type of `body`; default 'text/html; charset=utf-8'. */
-  contentType?: string;
-  /** How many matching requests fail; default 1, `Infinity` for all. */
-  times?: number;
-  /** Wait this long first; alone, the request is then handled normally. */
-  delayMs?: number;
-  /**
-   * Do the real work first (a Task IS created, a PATCH IS applied), then answer with the failure: the answer is lost
-   * on the way back. With only `delayMs`, the real answer comes late (past a client timeout, it is lost too).
-   */
-  afterProcessing?: boolean;
-  /** Destroy the socket without answering (after the work when `afterProcessing`). */
-  dropConnection?: boolean;
 }
 
 /** An opportunity as `addOpportunity` takes it. */
@@ -344,27 +308,6 @@ const TASK_MAX_LENGTH: Record<string, number> = { Subject: 255, Description: 32_
 /** Salesforce's limit on the length of a SOQL statement. */
 const MAX_SOQL_LENGTH = 100_000;
 
-interface Answer {
-  status: number;
-  /** A JSON value; undefined for an empty body (204). */
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** A request as the handlers see it. */
-interface Incoming {
-  method: string;
-  url: URL;
-  /** The request target as sent (for the URI length limit). */
-  rawUrl: string;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: unknown;
-  /** Set when a JSON body did not parse. */
-  jsonError?: string;
-  token: string | undefined;
-}
-
 const sfError = (status: number, errorCode: string, message: string, fields?: string[]): Answer => ({
   status,
   body: [{ message, errorCode, ...(fields ? { fields } : {}) }],
@@ -385,61 +328,15 @@ function injectedErrorCode(status: number): string {
   return 'BAD_REQUEST';
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function queryObject(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of params) {
-    const previous = out[key];
-    out[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-  }
-  return out;
-}
-
-/** JSON and form bodies parsed, anything else kept as text. */
-function parseBody(contentType: string, raw: Buffer): { body: unknown; jsonError?: string } {
-  if (raw.length === 0) return { body: undefined };
-  const text = raw.toString('utf8');
-  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'application/x-www-form-urlencoded') {
-    return { body: Object.fromEntries(new URLSearchParams(text)) };
-  }
-  if (type === 'application/json' || type === '') {
-    try {
-      return { body: JSON.parse(text) };
-    } catch (error) {
-      return { body: text, jsonError: error instanceof Error ? error.message : String(error) };
-    }
-  }
-  return { body: text };
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const isSalesforceValue = (value: unknown): value is SalesforceValue =>
   value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
 // ---------------------------------------------------------------------------------------------------------------
 
-export class FakeSalesforce {
+export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   /** Starts a fake Salesforce on 127.0.0.1 and a free port (login and instance on the same server). */
-  static async start(options: FakeSalesforceOptions = {}): Promise<FakeSalesforce> {
-    const fake = new FakeSalesforce(options);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = fake.server.address() as AddressInfo;
-    fake.origin = `http://127.0.0.1:${port}`;
-    return fake;
+  static start(options: FakeSalesforceOptions = {}): Promise<FakeSalesforce> {
+    return new FakeSalesforce(options).listen();
   }
 
   readonly clientId: string;
@@ -450,15 +347,8 @@ export class FakeSalesforce {
   readonly organizationId = '00D000000000001EAA';
   /** The integration user's id in token answers' identity URL. */
   readonly userId = '005000000000001AAA';
-  /** Every request in arrival order, including refused and injected ones. */
-  readonly calls: SalesforceRequest[] = [];
-
-  private readonly server: http.Server;
-  private readonly now: () => number;
   private readonly tokenLifetimeMs: number | undefined;
   private readonly maxUriBytes: number;
-  private origin = '';
-  private stopped = false;
   /** Valid access tokens and when each was last used (for the inactivity timeout). */
   private readonly tokens = new Map<string, number>();
   /** Opportunities by the first 15 characters of their id (case-sensitive, as Salesforce ids are). */
@@ -485,27 +375,24 @@ export class FakeSalesforce {
   private readonly soqlReceived: string[] = [];
   private apiUsage = 0;
   private sequence = 0;
-  private readonly failures = new FailureQueue<SalesforceFailure>();
-  private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
   private constructor(options: FakeSalesforceOptions) {
+    // Node refuses request heads over 16 KiB itself (431); the fake raises that so its own URI limit decides.
+    super('fakeSalesforce', {
+      types: { text: 'text/html; charset=utf-8', json: 'application/json;charset=UTF-8' },
+      forms: true,
+      now: options.now ?? Date.now,
+      server: { maxHeaderSize: 1024 * 1024 },
+    });
     this.clientId = options.clientId ?? 'fake-client-id';
     this.clientSecret = options.clientSecret ?? 'fake-client-secret';
     this.apiVersion = options.apiVersion ?? '62.0';
     this.dailyLimit = options.dailyLimit ?? 100_000;
     this.tokenLifetimeMs = options.tokenLifetimeMs;
     this.maxUriBytes = options.maxUriBytes ?? 16_384;
-    this.now = options.now ?? Date.now;
     this.genericLogin = options.genericLogin ?? false;
     this.org = new FakeOrg(options, this.organizationId, (prefix) => salesforceId18(this.nextId15(prefix)));
     this.addIntegrationUser();
-    // Node refuses request heads over 16 KiB itself (431); the fake raises that so its own URI limit decides.
-    this.server = http.createServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        console.error('[fakeSalesforce] handler crashed', error);
-        if (!res.headersSent) this.send(res, { status: 500, body: 'fake salesforce crashed' });
-      });
-    });
   }
 
   /** Where the token endpoint lives (`oauth2.loginUrl` / `loginUrl` of jsforce). */
@@ -744,22 +631,9 @@ export class FakeSalesforce {
     this.tokens.clear();
   }
 
-  /**
-   * Makes matching requests fail (`times`, default 1). A string `path` matches the exact path (no query string),
-   * a RegExp is tested against it; `method` is compared case-insensitively. Earliest registered failures are used first.
-   */
-  fail(match: SalesforceFailureMatch, failure: SalesforceFailure): void {
-    this.failures.add(match, failure);
-  }
-
-  clearFailures(): void {
-    this.failures.clear();
-  }
-
   /** Forgets calls, failures, opportunities, tasks, queries and API usage; keeps tokens and custom fields. */
-  reset(): void {
-    this.delays = undefined;
-    this.calls.length = 0;
+  override reset(): void {
+    super.reset();
     this.soqlReceived.length = 0;
     this.opportunities.clear();
     this.accounts.clear();
@@ -768,144 +642,21 @@ export class FakeSalesforce {
     this.locators.clear();
     this.storedTasks.length = 0;
     this.apiUsage = 0;
-    this.clearFailures();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const pending of this.pendingDelays) {
-      clearTimeout(pending.timer);
-      pending.resolve();
-    }
-    this.pendingDelays.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
-  }
-
-  // -------------------------------------------------------------------------------------------------------------
-  // HTTP plumbing: recording, failure injection, answering.
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const rawUrl = req.url ?? '/';
-    const url = new URL(rawUrl, this.origin || 'http://127.0.0.1');
-    const method = (req.method ?? 'GET').toUpperCase();
-    const parsed = parseBody(req.headers['content-type'] ?? '', raw);
-    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const incoming: Incoming = {
-      method,
-      url,
-      rawUrl,
-      path: url.pathname,
-      headers: req.headers,
-      body: parsed.body,
-      token,
-      ...(parsed.jsonError !== undefined ? { jsonError: parsed.jsonError } : {}),
-    };
-    const call: SalesforceRequest = {
-      method,
-      path: url.pathname,
-      query: queryObject(url.searchParams),
-      body: parsed.body,
-      at: this.now(),
-      status: 0,
-      response: undefined,
-      ...(token ? { token } : {}),
-    };
-    this.calls.push(call);
-
-    const failure = this.failures.take(method, url.pathname);
-    if (!failure) return this.reply(res, call, this.process(incoming));
-    const replacesAnswer =
-      failure.status !== undefined || failure.body !== undefined || failure.dropConnection === true;
-    if (failure.afterProcessing) {
-      // The work happens; only the answer is late or lost.
-      const real = this.process(incoming);
-      call.processed = true;
-      if (failure.delayMs) await this.sleep(failure.delayMs);
-      if (this.stopped) return;
-      return replacesAnswer ? this.replyFailure(req, res, call, failure) : this.reply(res, call, real);
-    }
-    if (failure.delayMs) await this.sleep(failure.delayMs);
-    if (this.stopped) return;
-    if (replacesAnswer) return this.replyFailure(req, res, call, failure);
-    this.reply(res, call, this.process(incoming));
-  }
-
-  private replyFailure(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    call: SalesforceRequest,
-    failure: SalesforceFailure,
-  ): void {
-    call.injected = true;
-    if (failure.dropConnection) {
-      call.dropped = true;
-      req.socket.destroy();
-      return;
-    }
-    if (failure.body !== undefined) {
-      call.status = failure.status ?? 200;
-      call.response = failure.body;
-      res.on('error', () => {});
-      res.writeHead(call.status, { 'content-type': failure.contentType ?? 'text/html; charset=utf-8' });
-      res.end(failure.body);
-      return;
-    }
-    const status = failure.status ?? 500;
-    const answer = sfError(
-      status,
-      failure.errorCode ?? injectedErrorCode(status),
-      failure.message ?? `fake salesforce: injected HTTP ${status}`,
-    );
-    this.reply(res, call, answer);
-  }
-
-  private reply(res: http.ServerResponse, call: SalesforceRequest, answer: Answer): void {
-    call.status = answer.status;
-    call.response = answer.body;
-    this.send(res, answer);
-  }
-
-  private send(res: http.ServerResponse, answer: Answer): void {
-    res.on('error', () => {}); // the client may have given up (timeouts)
-    if (answer.body === undefined) {
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end();
-      return;
-    }
-    const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    const type =
-      typeof answer.body === 'string' ? 'text/html; charset=utf-8' : 'application/json;charset=UTF-8';
-    res.writeHead(answer.status, { 'content-type': type, ...answer.headers });
-    res.end(text);
-  }
-
-  /**
-   * How a failure's `delayMs` is waited out: real time by default (`stop()` ends such a wait). A test of the delay
-   * itself gives its own, to release the answer when it says instead of measuring real time.
-   */
-  delays: ((ms: number) => Promise<void>) | undefined;
-
-  private sleep(ms: number): Promise<void> {
-    if (this.delays) return this.delays(ms);
-    return new Promise((resolve) => {
-      const pending = {
-        timer: setTimeout(() => {
-          this.pendingDelays.delete(pending);
-          resolve();
-        }, ms),
-        resolve,
-      };
-      this.pendingDelays.add(pending);
-    });
   }
 
   // -------------------------------------------------------------------------------------------------------------
   // What Salesforce does with a request.
 
-  private process(request: Incoming): Answer {
+  /** An injected bare status answers Salesforce's error array, with the code clients map that status from. */
+  protected injectedAnswer(status: number, failure: SalesforceFailure): Answer {
+    return sfError(
+      status,
+      failure.errorCode ?? injectedErrorCode(status),
+      failure.message ?? `fake salesforce: injected HTTP ${status}`,
+    );
+  }
+
+  protected process(request: Incoming): Answer {
     if (Buffer.byteLength(request.rawUrl) > this.maxUriBytes) {
       return { status: 414, body: '<html><body><h1>414 URI Too Long</h1></body></html>' };
     }

@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { join } from 'node:path';
+import { FailureQueue, FakeHttpServer, readBody, sendAnswer, sendRaw } from '../fakeHttp.js';
 import { copyChannel, copyUser } from './common.js';
 import {
   type AppUninstalledEvent,
@@ -61,15 +61,6 @@ const MANIFEST_SCOPES: readonly string[] = (
     oauth_config: { scopes: { bot: string[] } };
   }
 ).oauth_config.scopes.bot;
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** Parses Web API arguments like Slack: query string, then a form-encoded, multipart or JSON body. */
 async function parseArgs(contentType: string, body: Buffer, query: URLSearchParams): Promise<Args> {
@@ -132,18 +123,11 @@ async function uploadedBytes(contentType: string, body: Buffer): Promise<Buffer 
   return Buffer.from(await file.arrayBuffer());
 }
 
-function send(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
-  res.on('error', () => {}); // the client may have given up (timeouts)
-  res.writeHead(status, { 'content-type': type, ...headers });
-  res.end(text);
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  sendAnswer(res, { status, body, headers }, SLACK_TYPES);
 }
+
+const SLACK_TYPES = { text: 'text/plain; charset=utf-8', json: 'application/json; charset=utf-8' };
 
 /** Whether a failure answers with something other than Slack's own answer once its delay is over. */
 const answersInstead = (failure: Failure): boolean =>
@@ -164,17 +148,10 @@ const copyFile = (file: FakeFile): FakeFile => ({
 /** The methods only an app-level token (xapp-…) may call. */
 const APP_LEVEL_METHODS = new Set(['apps.event.authorizations.list']);
 
-export class FakeSlack {
+export class FakeSlack extends FakeHttpServer {
   /** Starts a fake Slack Web API on 127.0.0.1 and a free port. */
-  static async start(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
-    const fake = new FakeSlack(opts);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = fake.server.address() as AddressInfo;
-    fake.origin = `http://127.0.0.1:${port}`;
-    return fake;
+  static start(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
+    return new FakeSlack(opts).listen();
   }
 
   readonly teamId: string;
@@ -200,16 +177,12 @@ export class FakeSlack {
   grantedScopes: string[];
 
   private readonly workspace: Workspace;
-  private readonly server: http.Server;
   private readonly opts: Required<Pick<FakeSlackOptions, 'responseUrlTtlMs' | 'responseUrlMaxUses'>>;
-  private failures: { method: string; failure: Failure; remaining: number }[] = [];
+  private readonly failures = new FailureQueue<Failure, string>();
   private readonly responseUrls = new Map<
     string,
     { createdAt: number; uses: number; channel?: string; ts?: string }
   >();
-  private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
-  private origin = '';
-  private stopped = false;
   private readonly limiter: RateLimiter | undefined;
   private readonly eventSender: EventSender;
   private readonly people: PeopleActions;
@@ -224,6 +197,7 @@ export class FakeSlack {
   private readonly basicAuth = new WeakMap<Args, { id: string; secret: string }>();
 
   private constructor(opts: FakeSlackOptions) {
+    super('fakeSlack');
     this.teamId = opts.teamId ?? 'T0INTERNAL';
     // In an org, the own workspace's bot is the org's one bot user (FakeSlackOptions.enterprise).
     const org: EnterpriseSpec | undefined = opts.enterprise && {
@@ -284,12 +258,6 @@ export class FakeSlack {
     own.people = this.people;
     this.oauth = this.startOAuth(opts, org);
     own.oauth = this.oauth;
-    this.server = http.createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => {
-        console.error('[fakeSlack] handler crashed', error);
-        if (!res.headersSent) send(res, 500, 'fake slack crashed');
-      });
-    });
   }
 
   /** Base URL to pass as `slackApiUrl` (trailing slash). */
@@ -742,11 +710,11 @@ export class FakeSlack {
    * matching failure is used first.
    */
   fail(method: string, failure: Failure, times = Number.POSITIVE_INFINITY): void {
-    this.failures.push({ method, failure, remaining: times });
+    this.failures.add(method, failure, times);
   }
 
   clearFailures(): void {
-    this.failures = [];
+    this.failures.clear();
   }
 
   /**
@@ -765,50 +733,13 @@ export class FakeSlack {
     this.clearFailures();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const pending of this.pendingDelays) {
-      clearTimeout(pending.timer);
-      pending.resolve();
-    }
-    this.pendingDelays.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
-  }
-
   private takeFailure(method: string, args: Args = {}, token?: string): Failure | undefined {
-    const entry = this.failures.find(
-      (f) =>
-        f.remaining > 0 &&
-        (f.failure.channel === undefined || f.failure.channel === args.channel) &&
-        (f.failure.token === undefined || f.failure.token === token) &&
-        (f.method === method || (f.method === '*' && method !== RESPONSE_URL && method !== FILE_UPLOAD)),
+    return this.failures.take(
+      (target, failure) =>
+        (failure.channel === undefined || failure.channel === args.channel) &&
+        (failure.token === undefined || failure.token === token) &&
+        (target === method || (target === '*' && method !== RESPONSE_URL && method !== FILE_UPLOAD)),
     );
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    this.failures = this.failures.filter((f) => f.remaining > 0);
-    return entry.failure;
-  }
-
-  /**
-   * How a failure's `delayMs` is waited out: real time by default (`stop()` ends such a wait). A test of the delay
-   * itself gives its own, to release the answer when it says instead of measuring real time.
-   */
-  delays: ((ms: number) => Promise<void>) | undefined;
-
-  private sleep(ms: number): Promise<void> {
-    if (this.delays) return this.delays(ms);
-    return new Promise((resolve) => {
-      const pending = {
-        timer: setTimeout(() => {
-          this.pendingDelays.delete(pending);
-          resolve();
-        }, ms),
-        resolve,
-      };
-      this.pendingDelays.add(pending);
-    });
   }
 
   /** Waits out a failure's delay, then answers for it unless it was only a delay. */
@@ -827,16 +758,12 @@ export class FakeSlack {
         0,
         failure.truncateAt,
       );
-      res.on('error', () => {});
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(body);
+      sendRaw(res, status, body, SLACK_TYPES.json);
       return { answered: true, status, body };
     }
     if (failure.body !== undefined) {
       const status = failure.status ?? 200;
-      res.on('error', () => {});
-      res.writeHead(status, { 'content-type': failure.contentType ?? 'text/html; charset=utf-8' });
-      res.end(failure.body);
+      sendRaw(res, status, failure.body, failure.contentType);
       return { answered: true, status, body: failure.body };
     }
     if (failure.retryAfter !== undefined) {
@@ -857,7 +784,7 @@ export class FakeSlack {
     return { answered: false };
   }
 
-  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.origin || 'http://127.0.0.1');
     const body = await readBody(req);
     if (url.pathname.startsWith('/api/')) return this.handleApi(req, res, url, body);
@@ -868,10 +795,7 @@ export class FakeSlack {
         team && this.tenants.workspaces.has(team) ? this.tenants.oauthTarget({ team }) : undefined;
       const answer = (target ?? this.oauth).authorize(url);
       if (answer.status === 302) return send(res, 302, '', { location: answer.location });
-      res.on('error', () => {});
-      res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(answer.page);
-      return;
+      return sendRaw(res, 400, answer.page);
     }
     if (url.pathname.startsWith('/response/') && req.method === 'POST') {
       return this.handleResponseUrl(res, url, body);

@@ -1,6 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { heldDelays } from '../../support/fakeFailures.js';
+import { heldDelays } from '../../support/fakeHttp.js';
 import { FakeHubspot, type FakeHubspotOptions } from '../../support/fakeHubspot.js';
 
 let fake: FakeHubspot;

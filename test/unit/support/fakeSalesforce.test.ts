@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import jsforce from 'jsforce';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { heldDelays } from '../../support/fakeFailures.js';
+import { heldDelays } from '../../support/fakeHttp.js';
 import { FakeSalesforce, type FakeSalesforceOptions, salesforceId18 } from '../../support/fakeSalesforce.js';
 
 let fake: FakeSalesforce;

@@ -13,7 +13,7 @@ import {
   type WebClientOptions,
 } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { heldDelays } from '../../support/fakeFailures.js';
+import { heldDelays } from '../../support/fakeHttp.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import {
   postEvent,
