@@ -1,6 +1,7 @@
-import { Client } from '@hubspot/api-client';
-import jsforce from 'jsforce';
+import type { Client } from '@hubspot/api-client';
+import type jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hsCall, hsClient, sfConnect, sfQuery } from '../../support/fakeClients.js';
 import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
@@ -15,19 +16,11 @@ describe('the fake Salesforce: an account’s owner', () => {
   let conn: jsforce.Connection;
   beforeAll(async () => {
     fake = await FakeSalesforce.start();
-    conn = new jsforce.Connection({
-      oauth2: { loginUrl: fake.loginUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
-      loginUrl: fake.loginUrl,
-      version: '62.0',
-    });
-    await conn.authorize({ grant_type: 'client_credentials' });
+    conn = await sfConnect(fake);
   });
   afterAll(() => fake.stop());
 
-  const query = (soql: string) =>
-    conn.request<{ totalSize: number; records: Record<string, unknown>[] }>(
-      `/query?q=${encodeURIComponent(soql)}`,
-    );
+  const query = (soql: string) => sfQuery(conn, soql);
 
   it('nests the owner (a User) in an Account row, and filters with OR, escaped LIKE and LIMIT', async () => {
     const jordan = fake.addUser({ firstName: 'Jordan', lastName: 'Lee', email: 'jordan@example.com' });
@@ -80,7 +73,7 @@ describe('the fake HubSpot: a company’s owner', () => {
   let jordan: string;
   beforeAll(async () => {
     fake = await FakeHubspot.start();
-    client = new Client({ accessToken: fake.accessToken, basePath: fake.apiUrl, numberOfApiCallRetries: 0 });
+    client = hsClient(fake);
     jordan = fake.addOwner({ email: 'jordan@example.com', firstName: 'Jordan', lastName: 'Lee' });
   });
   afterAll(() => fake.stop());
@@ -129,9 +122,7 @@ describe('the fake HubSpot: a company’s owner', () => {
     const scoped = await FakeHubspot.start({ scopes: ['crm.objects.companies.read'] });
     try {
       const owner = scoped.addOwner({ email: 'jordan@example.com' });
-      const res = await fetch(`${scoped.apiUrl}/crm/v3/owners/${owner}`, {
-        headers: { authorization: `Bearer ${scoped.accessToken}` },
-      });
+      const res = await hsCall(scoped, `/crm/v3/owners/${owner}`);
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({
         category: 'MISSING_SCOPES',

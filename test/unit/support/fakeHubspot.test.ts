@@ -1,6 +1,5 @@
-import { Client } from '@hubspot/api-client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { heldDelays } from '../../support/fakeHttp.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hsCall, hsClient, rejection } from '../../support/fakeClients.js';
 import { FakeHubspot, type FakeHubspotOptions } from '../../support/fakeHubspot.js';
 
 let fake: FakeHubspot;
@@ -20,37 +19,12 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((f) => f.stop()));
 });
 
-const client = (f = fake, accessToken = f.accessToken) =>
-  new Client({ accessToken, basePath: f.apiUrl, numberOfApiCallRetries: 0 });
-
-/** A call with plain fetch, authenticated unless a token (or null for none) is given. */
-function call(
+const client = (f = fake, accessToken = f.accessToken) => hsClient(f, accessToken);
+const call = (
   path: string,
   init: { method?: string; body?: unknown; token?: string | null } = {},
   f = fake,
-): Promise<Response> {
-  const token = init.token === undefined ? f.accessToken : init.token;
-  return fetch(`${f.apiUrl}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(
-  promise: Promise<unknown>,
-): Promise<Error & { code?: number | string; body?: unknown }> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(Error);
-  return outcome as Error & { code?: number | string; body?: unknown };
-}
+) => hsCall(f, path, init);
 
 const bodyOf = (error: { body?: unknown }): Record<string, unknown> =>
   (typeof error.body === 'string' ? JSON.parse(error.body) : error.body) as Record<string, unknown>;
@@ -549,94 +523,6 @@ describe('routing and recording', () => {
   });
 });
 
-describe('injected failures', () => {
-  it('answers a bare status with a HubSpot error body (429: the rate-limit one), once by default', async () => {
-    const id = fake.addDeal({ name: 'A' });
-    fake.fail({ method: 'GET', path: /^\/crm\/v3\/objects\/deals\// }, { status: 502 });
-    const error = await rejection(client().crm.deals.basicApi.getById(id));
-    expect(error.code).toBe(502);
-    expect(bodyOf(error)).toMatchObject({ status: 'error', message: 'fake hubspot: injected HTTP 502' });
-    expect((await client().crm.deals.basicApi.getById(id)).id).toBe(id);
-
-    fake.fail('*', { status: 429 });
-    const limited = await call(`/crm/v3/objects/deals/${id}`);
-    expect(limited.status).toBe(429);
-    expect(await limited.json()).toMatchObject({
-      errorType: 'RATE_LIMIT',
-      policyName: 'TEN_SECONDLY_ROLLING',
-    });
-  });
-
-  it('answers a raw body with its status and content type', async () => {
-    fake.fail(
-      { path: '/crm/v3/pipelines/deals' },
-      { body: '{"results": [', contentType: 'application/json', times: 2 },
-    );
-    for (let i = 0; i < 2; i++) {
-      const res = await call('/crm/v3/pipelines/deals');
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toBe('application/json');
-      expect(await res.text()).toBe('{"results": [');
-    }
-    expect((await call('/crm/v3/pipelines/deals')).status).toBe(200);
-  });
-
-  it('loses the answer after processing: the note exists although the client got an error', async () => {
-    const dealId = fake.addDeal({ name: 'A' });
-    fake.fail({ method: 'POST', path: '/crm/v3/objects/notes' }, { status: 504, afterProcessing: true });
-    const error = await rejection(
-      client().crm.objects.notes.basicApi.create({
-        properties: { hs_timestamp: '2025-01-15T10:00:00Z', hs_note_body: 'lost answer' },
-        associations: [toDeal(dealId)],
-      }),
-    );
-    expect(error.code).toBe(504);
-    expect(fake.notes().map((n) => n.properties.hs_note_body)).toEqual(['lost answer']);
-    expect(fake.calls.at(-1)).toMatchObject({ status: 504, processed: true, injected: true });
-  });
-
-  it('drops the connection, before or after processing', async () => {
-    const dealId = fake.addDeal({ name: 'A' });
-    const patch = (name: string) =>
-      client().crm.deals.basicApi.update(dealId, { properties: { dealname: name } });
-
-    fake.fail({ method: 'PATCH' }, { dropConnection: true });
-    const before = await rejection(patch('never written'));
-    // No HTTP status: the client (14, on Node's fetch) rejects with fetch's TypeError, the socket's error as its cause.
-    expect(before.code).toBeUndefined();
-    expect(before.message).toBe('fetch failed');
-    expect((before.cause as { code?: string } | undefined)?.code).toBe('UND_ERR_SOCKET');
-    expect(fake.deal(dealId)?.properties.dealname).toBe('A');
-
-    fake.fail({ method: 'PATCH' }, { dropConnection: true, afterProcessing: true });
-    await rejection(patch('written, answer lost'));
-    expect(fake.deal(dealId)?.properties.dealname).toBe('written, answer lost');
-    expect(fake.calls.slice(-2)).toMatchObject([
-      { status: 0, dropped: true },
-      { status: 0, dropped: true, processed: true },
-    ]);
-  });
-
-  it('delays, then answers normally', async () => {
-    // The delay is held by the test, not waited out in real time: the answer comes once it is released.
-    const held = heldDelays();
-    fake.delays = held.delays;
-    fake.fail('*', { delayMs: 20, times: Number.POSITIVE_INFINITY });
-    let answered = false;
-    const answer = call('/crm/v3/pipelines/deals').finally(() => {
-      answered = true;
-    });
-    await vi.waitFor(() => expect(held.asked).toEqual([20]));
-    expect(answered).toBe(false);
-    held.release();
-    expect((await answer).status).toBe(200);
-    fake.delays = undefined;
-    fake.clearFailures();
-    expect(fake.calls.at(-1)).toMatchObject({ status: 200 });
-    expect(fake.calls.at(-1)?.injected).toBeUndefined();
-  });
-});
-
 describe('reset', () => {
   it('forgets deals, notes, calls, counters and failures', async () => {
     fake.addDeal({ name: 'A' });
@@ -700,5 +586,109 @@ describe('creating a deal (issue 77 item 13)', () => {
     });
     expect(fake.allDeals()).toEqual([]);
     expect(readOnly.allDeals()).toEqual([]);
+  });
+});
+
+describe('companies and their deals', () => {
+  const search = (type: string, body: unknown) =>
+    call(`/crm/v3/objects/${type}/search`, { method: 'POST', body });
+
+  it('finds a company by domain, then its open deals and those closed since a day, earliest created first', async () => {
+    const litware = fake.addCompany({ name: 'Litware Health', domain: 'litware.example' });
+    fake.addCompany({ name: 'Other', domain: 'other.example' });
+    const renewal = fake.addDeal({ name: 'Renewal', companyId: litware, createdAt: '2026-10-26' });
+    const won = fake.addDeal({
+      name: 'Won lately',
+      companyId: litware,
+      stage: 'closedwon',
+      createdAt: '2026-02-01',
+      closeDate: '2026-11-10',
+    });
+    fake.addDeal({
+      name: 'Lost long ago',
+      companyId: litware,
+      stage: 'closedlost',
+      createdAt: '2025-01-01',
+      closeDate: '2025-03-01',
+    });
+    fake.addDeal({ name: 'Elsewhere', createdAt: '2026-01-01' });
+    const companies = await client().crm.companies.searchApi.doSearch({
+      filterGroups: [
+        { filters: [{ propertyName: 'domain', operator: 'EQ' as never, value: 'LITWARE.example' }] },
+      ],
+      properties: ['name', 'domain'],
+      limit: 10,
+    });
+    expect(companies.total).toBe(1);
+    expect(companies.results[0]?.id).toBe(litware);
+    expect(companies.results[0]?.properties).toMatchObject({
+      name: 'Litware Health',
+      domain: 'litware.example',
+    });
+    const since = String(Date.parse('2026-11-01T00:00:00Z'));
+    const deals = await client().crm.deals.searchApi.doSearch({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'associations.company', operator: 'EQ' as never, value: litware },
+            { propertyName: 'hs_is_closed', operator: 'EQ' as never, value: 'false' },
+          ],
+        },
+        {
+          filters: [
+            { propertyName: 'associations.company', operator: 'EQ' as never, value: litware },
+            { propertyName: 'closedate', operator: 'GTE' as never, value: since },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }] as never,
+      properties: ['dealname', 'createdate', 'closedate', 'hs_is_closed'],
+      limit: 20,
+    });
+    expect(deals.total).toBe(2);
+    expect(deals.results.map((d) => d.id)).toEqual([won, renewal]);
+    expect(deals.results[1]?.properties).toMatchObject({
+      dealname: 'Renewal',
+      createdate: '2026-10-26T12:00:00.000Z',
+      hs_is_closed: 'false',
+    });
+  });
+
+  it('pages by `after` and enforces the search limits (groups, filters, sorts, the 10,000th result)', async () => {
+    // Many searches in a second: the per-second search limit is another test's.
+    await fake.stop();
+    fake = await FakeHubspot.start({ searchPerSecondLimit: 100 });
+    const company = fake.addCompany({ name: 'Big', domain: 'big.example' });
+    for (let i = 0; i < 5; i++) fake.addDeal({ name: `D${i}`, companyId: company });
+    const byCompany = { filters: [{ propertyName: 'associations.company', operator: 'EQ', value: company }] };
+    const first = (await (await search('deals', { filterGroups: [byCompany], limit: 2 })).json()) as {
+      total: number;
+      results: unknown[];
+      paging?: { next: { after: string } };
+    };
+    expect(first.total).toBe(5);
+    expect(first.results).toHaveLength(2);
+    expect(first.paging?.next.after).toBe('2');
+    const filter = { propertyName: 'dealname', operator: 'EQ', value: 'x' };
+    const refused = [
+      { filterGroups: Array.from({ length: 6 }, () => ({ filters: [filter] })) },
+      { filterGroups: [{ filters: Array.from({ length: 7 }, () => filter) }] },
+      {
+        filterGroups: Array.from({ length: 4 }, () => ({ filters: Array.from({ length: 5 }, () => filter) })),
+      },
+      { sorts: ['createdate', 'dealname'] },
+      { limit: 201 },
+      { after: '9950', limit: 100 },
+      {
+        filterGroups: [
+          { filters: [{ propertyName: 'associations.company', operator: 'IN', values: ['1'] }] },
+        ],
+      },
+    ];
+    for (const body of refused) {
+      const res = await search('deals', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { category: string }).category).toBe('VALIDATION_ERROR');
+    }
   });
 });

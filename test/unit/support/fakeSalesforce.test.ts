@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import jsforce from 'jsforce';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { heldDelays } from '../../support/fakeHttp.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exactOpportunitiesSoql } from '../../../src/crm/salesforceSoql.js';
+import { sfForm as form, rejection, sfApi, sfConnect, sfQuery, sfToken } from '../../support/fakeClients.js';
 import { FakeSalesforce, type FakeSalesforceOptions, salesforceId18 } from '../../support/fakeSalesforce.js';
 
 let fake: FakeSalesforce;
@@ -21,62 +22,13 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((f) => f.stop()));
 });
 
-const form = (fields: Record<string, string>) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(fields).toString(),
-});
-
-async function tokenFor(f = fake): Promise<string> {
-  const res = await fetch(
-    `${f.loginUrl}/services/oauth2/token`,
-    form({ grant_type: 'client_credentials', client_id: f.clientId, client_secret: f.clientSecret }),
-  );
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
-/** A REST call under /services/data/v62.0 with a fresh token (or the one given). */
-async function api(
-  path: string,
-  init: { method?: string; body?: unknown; token?: string } = {},
-  f = fake,
-): Promise<Response> {
-  const token = init.token ?? (await tokenFor(f));
-  return fetch(`${f.instanceUrl}/services/data/v62.0${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
-
+const tokenFor = (f = fake) => sfToken(f);
+const api = (path: string, init: { method?: string; body?: unknown; token?: string } = {}, f = fake) =>
+  sfApi(f, path, init);
 const query = (soql: string, token?: string) =>
   api(`/query?q=${encodeURIComponent(soql)}`, token === undefined ? {} : { token });
-
-async function connect(f = fake): Promise<jsforce.Connection> {
-  const conn = new jsforce.Connection({
-    oauth2: { loginUrl: f.loginUrl, clientId: f.clientId, clientSecret: f.clientSecret },
-    loginUrl: f.loginUrl,
-    version: '62.0',
-  });
-  await conn.authorize({ grant_type: 'client_credentials' });
-  return conn;
-}
-
+const connect = (f = fake) => sfConnect(f);
 const noRetry = { retry: { maxRetries: 0 } } as never;
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<Error & { errorCode?: string; data?: unknown }> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(Error);
-  return outcome as Error & { errorCode?: string };
-}
 
 describe('salesforceId18', () => {
   it('adds the case-safe suffix of known ids', () => {
@@ -549,120 +501,6 @@ describe('limits and routing', () => {
   });
 });
 
-describe('injected failures', () => {
-  it('answers a bare status with a Salesforce error body, once by default', async () => {
-    const id = fake.addOpportunity({ name: 'Acme' });
-    fake.fail({ method: 'get', path: /\/sobjects\/Opportunity\// }, { status: 503 });
-    const conn = await connect();
-    const error = await rejection(conn.request(`/sobjects/Opportunity/${id}`, noRetry));
-    expect(error.name).toBe('SERVER_UNAVAILABLE');
-    expect(await conn.request(`/sobjects/Opportunity/${id}`, noRetry)).toMatchObject({ Id: id });
-    expect(fake.calls.at(-2)).toMatchObject({ status: 503, injected: true });
-  });
-
-  it('answers a raw body (an HTML page from the edge) with its status and content type', async () => {
-    fake.fail(
-      { path: '/services/data/v62.0/limits' },
-      { status: 502, body: '<html>Bad gateway</html>', times: 2 },
-    );
-    const token = await tokenFor();
-    for (let i = 0; i < 2; i++) {
-      const res = await api('/limits', { token });
-      expect(res.status).toBe(502);
-      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-      expect(await res.text()).toBe('<html>Bad gateway</html>');
-    }
-    expect((await api('/limits', { token })).status).toBe(200);
-  });
-
-  it('loses the answer after processing: the Task exists although the client got an error', async () => {
-    const opp = fake.addOpportunity({ name: 'Acme' });
-    fake.fail(
-      { method: 'POST', path: '/services/data/v62.0/sobjects/Task' },
-      { status: 500, afterProcessing: true },
-    );
-    const conn = await connect();
-    const error = await rejection(conn.sobject('Task').create({ WhatId: opp, Subject: 'lost answer' }));
-    expect(error.name).toBe('UNKNOWN_EXCEPTION');
-    expect(fake.tasks().map((t) => t.Subject)).toEqual(['lost answer']);
-    expect(fake.calls.at(-1)).toMatchObject({ status: 500, processed: true, injected: true });
-  });
-
-  it('drops the connection, before or after processing', async () => {
-    const opp = fake.addOpportunity({ name: 'Acme' });
-    const token = await tokenFor();
-    const post = (subject: string) =>
-      api('/sobjects/Task', { method: 'POST', token, body: { WhatId: opp, Subject: subject } });
-
-    fake.fail({ method: 'POST' }, { dropConnection: true });
-    await expect(post('never stored')).rejects.toThrow();
-    expect(fake.tasks()).toEqual([]);
-
-    fake.fail({ method: 'POST' }, { dropConnection: true, afterProcessing: true });
-    await expect(post('stored, answer lost')).rejects.toThrow();
-    expect(fake.tasks().map((t) => t.Subject)).toEqual(['stored, answer lost']);
-    expect(fake.calls.slice(-2)).toMatchObject([
-      { status: 0, dropped: true },
-      { status: 0, dropped: true, processed: true },
-    ]);
-  });
-
-  it('delays, then answers normally; a client timeout shorter than the delay loses the answer', async () => {
-    const opp = fake.addOpportunity({ name: 'Acme' });
-    const token = await tokenFor();
-    // A long delay costs nothing: the client gives up at once, and stop() ends the wait.
-    fake.fail('*', { delayMs: 10_000, afterProcessing: true });
-    const controller = new AbortController();
-    const pending = fetch(`${fake.instanceUrl}/services/data/v62.0/sobjects/Task`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ WhatId: opp, Subject: 'slow' }),
-      signal: controller.signal,
-    });
-    // The Task is created on arrival; the client gives up before the late answer.
-    await vi.waitFor(() => expect(fake.tasks()).toHaveLength(1), { interval: 1 });
-    controller.abort();
-    await expect(pending).rejects.toThrow();
-
-    // A short delay, held by the test instead of waited out in real time: the answer comes once it is released.
-    const held = heldDelays();
-    fake.delays = held.delays;
-    fake.fail('*', { delayMs: 20 });
-    let answered = false;
-    const answer = api('/limits', { token }).finally(() => {
-      answered = true;
-    });
-    await vi.waitFor(() => expect(held.asked).toEqual([20]));
-    expect(answered).toBe(false);
-    held.release();
-    expect((await answer).status).toBe(200);
-    fake.delays = undefined;
-  });
-
-  it("matches '*' on any request (the token endpoint too), Infinity times until clearFailures()", async () => {
-    fake.fail('*', { status: 503, times: Number.POSITIVE_INFINITY });
-    for (let i = 0; i < 3; i++) {
-      const res = await fetch(
-        `${fake.loginUrl}/services/oauth2/token`,
-        form({ grant_type: 'client_credentials' }),
-      );
-      expect(res.status).toBe(503);
-    }
-    fake.clearFailures();
-    expect(await tokenFor()).toBeTruthy();
-  });
-
-  it('answers an injected 401 as an expired session', async () => {
-    const token = await tokenFor();
-    fake.fail({ path: /limits$/ }, { status: 401 });
-    const res = await api('/limits', { token });
-    expect(res.status).toBe(401);
-    expect(await res.json()).toEqual([
-      { message: 'fake salesforce: injected HTTP 401', errorCode: 'INVALID_SESSION_ID' },
-    ]);
-  });
-});
-
 describe('reset', () => {
   it('forgets records, calls and usage but keeps tokens', async () => {
     fake.addOpportunity({ name: 'Acme' });
@@ -728,5 +566,156 @@ describe('creating an opportunity (issue 77 item 13)', () => {
       },
     ]);
     expect(fake.allOpportunities()).toEqual([]);
+  });
+});
+
+describe('accounts and the account lookup', () => {
+  it('answers the app’s account query: by name or website, open or closed since the day, earliest first, with the account nested', async () => {
+    const litware = fake.addAccount({
+      name: 'Litware Health, Inc.',
+      website: 'https://www.litware.example/',
+    });
+    const byWebsite = fake.addAccount({ name: 'LH Group', website: 'litware.example' });
+    const other = fake.addAccount({ name: 'Litware Logistics', website: 'litware-logistics.example' });
+    const renewal = fake.addOpportunity({ name: 'Renewal', accountId: litware, createdDate: '2026-10-26' });
+    const older = fake.addOpportunity({
+      name: 'Services',
+      accountId: byWebsite,
+      createdDate: '2026-03-02T09:30:00Z',
+      stageName: 'Closed Won',
+      closeDate: '2026-11-30',
+    });
+    fake.addOpportunity({
+      name: 'Pilot',
+      accountId: litware,
+      createdDate: '2025-01-10',
+      stageName: 'Closed Lost',
+      closeDate: '2025-06-30',
+    });
+    fake.addOpportunity({ name: 'Fleet', accountId: other, createdDate: '2026-01-05' });
+    fake.addOpportunity({ name: 'No account' });
+    const soql = exactOpportunitiesSoql({
+      name: 'Litware Health',
+      domain: 'litware.example',
+      closedSince: '2026-11-01',
+    });
+    const conn = await connect();
+    const result = await sfQuery(conn, soql);
+    expect(result.done).toBe(true);
+    expect(result.totalSize).toBe(2);
+    expect(result.records.map((r) => r.Id)).toEqual([older, renewal]);
+    expect(result.records[1]).toEqual({
+      attributes: { type: 'Opportunity', url: `/services/data/v62.0/sobjects/Opportunity/${renewal}` },
+      Id: renewal,
+      Name: 'Renewal',
+      StageName: 'Prospecting',
+      IsClosed: false,
+      IsWon: false,
+      CreatedDate: '2026-10-26T12:00:00.000+0000',
+      CloseDate: expect.any(String),
+      Account: {
+        attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${litware}` },
+        Name: 'Litware Health, Inc.',
+        Website: 'https://www.litware.example/',
+      },
+    });
+  });
+
+  it('nests null for an opportunity without an account, and refuses a relationship the fake does not know', async () => {
+    const lone = fake.addOpportunity({ name: 'Lone' });
+    const conn = await connect();
+    const result = await sfQuery(conn, `SELECT Id, Account.Name FROM Opportunity WHERE Id = '${lone}'`);
+    expect(result.records[0]).toMatchObject({ Id: lone, Account: null });
+    await expect(sfQuery(conn, 'SELECT Id, Campaign.Name FROM Opportunity')).rejects.toThrow(
+      /No such column/,
+    );
+  });
+
+  it('escapes LIKE wildcards, compares text case-insensitively and orders descending with NULLS LAST', async () => {
+    const a = fake.addAccount({ name: 'Fifty%Off' });
+    const b = fake.addAccount({ name: 'FiftyXOff' });
+    fake.addOpportunity({ name: 'A', accountId: a, createdDate: '2026-01-01' });
+    fake.addOpportunity({ name: 'B', accountId: b, createdDate: '2026-02-01' });
+    const conn = await connect();
+    const literal = await sfQuery(conn, "SELECT Name FROM Opportunity WHERE Account.Name LIKE 'fifty\\%off'");
+    expect(literal.records.map((r) => r.Name)).toEqual(['A']);
+    const wild = await sfQuery(
+      conn,
+      "SELECT Name FROM Opportunity WHERE Account.Name LIKE 'FIFTY%' ORDER BY CreatedDate DESC NULLS LAST",
+    );
+    expect(wild.records.map((r) => r.Name)).toEqual(['B', 'A']);
+  });
+
+  it('answers past 2,000 records in pages, with nextRecordsUrl until done', async () => {
+    const account = fake.addAccount({ name: 'Big Co' });
+    for (let i = 0; i < 2100; i++) fake.addOpportunity({ name: `Opp ${i}`, accountId: account });
+    const conn = await connect();
+    const first = await sfQuery(conn, "SELECT Id FROM Opportunity WHERE Account.Name = 'big co'");
+    expect(first).toMatchObject({ totalSize: 2100, done: false });
+    expect(first.records).toHaveLength(2000);
+    const next = await conn.request<{ done: boolean; records: unknown[]; totalSize: number }>(
+      first.nextRecordsUrl as string,
+    );
+    expect(next).toMatchObject({ done: true, totalSize: 2100 });
+    expect(next.records).toHaveLength(100);
+  });
+});
+
+describe('the fake Salesforce’s currencies', () => {
+  it('a single-currency org has no CurrencyIsoCode nor CurrencyType, and names its currency on Organization', async () => {
+    const f = await start({ currency: 'EUR' });
+    const query = (soql: string) => api(`/query?q=${encodeURIComponent(soql)}`, {}, f);
+    const opp = f.addOpportunity({ name: 'A' });
+    const field = await query(`SELECT Id, CurrencyIsoCode FROM Opportunity WHERE Id = '${opp}'`);
+    expect(field.status).toBe(400);
+    expect(await field.json()).toEqual([
+      {
+        errorCode: 'INVALID_FIELD',
+        message: expect.stringMatching(
+          /^\nSELECT Id, CurrencyIsoCode FROM Opportunity WHERE .*\n {11}\^\nERROR at Row:1:Column:12\nNo such column 'CurrencyIsoCode' on entity 'Opportunity'\./,
+        ),
+      },
+    ]);
+    const type = await query('SELECT IsoCode FROM CurrencyType');
+    expect(await type.json()).toEqual([
+      { errorCode: 'INVALID_TYPE', message: "sObject type 'CurrencyType' is not supported." },
+    ]);
+    const organization = await query('SELECT DefaultCurrencyIsoCode FROM Organization');
+    expect(((await organization.json()) as { records: unknown[] }).records).toEqual([
+      expect.objectContaining({ DefaultCurrencyIsoCode: 'EUR' }),
+    ]);
+    expect(() => f.changeOpportunity(opp, { currencyIsoCode: 'EUR' })).toThrow(/single-currency/);
+  });
+
+  it('a multi-currency org takes an active currency on an opportunity, and refuses another', async () => {
+    const f = await start({ multiCurrency: true });
+    const query = (soql: string) => api(`/query?q=${encodeURIComponent(soql)}`, {}, f);
+    f.org.addCurrency({ isoCode: 'EUR', conversionRate: 0.92 });
+    const opp = f.addOpportunity({ name: 'A', amount: 10 });
+    const refused = await api(
+      `/sobjects/Opportunity/${opp}`,
+      { method: 'PATCH', body: { CurrencyIsoCode: 'XYZ' } },
+      f,
+    );
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { errorCode: string }[])[0]?.errorCode).toBe(
+      'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+    );
+    const ok = await api(
+      `/sobjects/Opportunity/${opp}`,
+      { method: 'PATCH', body: { CurrencyIsoCode: 'EUR' } },
+      f,
+    );
+    expect(ok.status).toBe(204);
+    const read = await query(
+      `SELECT CurrencyIsoCode, Amount, Owner.Email FROM Opportunity WHERE Id = '${opp}'`,
+    );
+    expect(((await read.json()) as { records: unknown[] }).records[0]).toMatchObject({
+      CurrencyIsoCode: 'EUR',
+      Amount: 10,
+      Owner: { Email: 'integration@example.com' },
+    });
+    const dated = await query('SELECT IsoCode FROM DatedConversionRate');
+    expect(dated.status).toBe(400);
   });
 });

@@ -3,16 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel as BoltLogLevel, verifySlackRequest } from '@slack/bolt';
 import {
-  type Logger,
-  LogLevel,
   WebAPIHTTPError,
-  WebAPIPlatformError,
   WebAPIRateLimitedError,
   WebAPIRequestError,
-  WebClient,
   type WebClientOptions,
 } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { platformError, slackClient } from '../../support/fakeClients.js';
 import { heldDelays } from '../../support/fakeHttp.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import {
@@ -23,37 +20,10 @@ import {
   slackSignature,
 } from '../../support/signing.js';
 
-const silentLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
-
 let fake: FakeSlack;
 
-function client(opts: WebClientOptions = {}, token = fake.token): WebClient {
-  return new WebClient(token, {
-    slackApiUrl: fake.apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    logger: silentLogger,
-    ...opts,
-  });
-}
-
-/** Runs a call that must fail with a platform error; returns the error's data. */
-async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WebAPIPlatformError);
-  return (error as WebAPIPlatformError).data;
-}
+const client = (opts: WebClientOptions = {}, token = fake.token) =>
+  slackClient(fake, token, { rejectRateLimitedCalls: true, ...opts });
 
 const section = (text: string, extra: Record<string, unknown> = {}) => ({
   type: 'section',
@@ -334,6 +304,15 @@ describe('FakeSlack: messages', () => {
 describe('FakeSlack: Block Kit limits', () => {
   const pad = (n: number, prefix = '') => prefix + 'x'.repeat(n - prefix.length);
   const dividers = (n: number) => Array.from({ length: n }, () => ({ type: 'divider' }));
+  const options = (texts: string[]) =>
+    texts.map((text, i) => ({ text: { type: 'plain_text', text }, value: `${i}` }));
+  const select = (texts: string[]) => [
+    section('pick', { accessory: { type: 'static_select', action_id: 'pick', options: options(texts) } }),
+  ];
+  const modalInput = (element: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    modal({ submit: { type: 'plain_text', text: 'Send' }, blocks: [textInput(element, extra)] });
+  const plain = (n: number) => ({ type: 'plain_text', text: pad(n) });
+  const many = <T>(n: number, item: (i: number) => T) => Array.from({ length: n }, (_, i) => item(i));
   type Case = {
     name: string;
     limit: number;
@@ -342,213 +321,112 @@ describe('FakeSlack: Block Kit limits', () => {
     pointer: string;
     build: (n: number) => unknown[] | Record<string, unknown>;
   };
-  const cases: Case[] = [
-    { name: 'blocks per message', limit: 50, surface: 'message', pointer: '/blocks', build: dividers },
-    {
-      name: 'blocks per modal',
-      limit: 100,
-      surface: 'modal',
-      pointer: '/view/blocks',
-      build: (n) => modal({ blocks: dividers(n) }),
-    },
-    {
-      name: 'section text',
-      limit: 3000,
-      surface: 'message',
-      pointer: '/blocks/0/text/text',
-      build: (n) => [section(pad(n))],
-    },
-    {
-      name: 'section fields count',
-      limit: 10,
-      surface: 'message',
-      pointer: '/blocks/0/fields',
-      build: (n) => [
-        { type: 'section', fields: Array.from({ length: n }, () => ({ type: 'mrkdwn', text: 'f' })) },
-      ],
-    },
-    {
-      name: 'section field length',
-      limit: 2000,
-      surface: 'message',
-      pointer: '/blocks/0/fields/1/text',
-      build: (n) => [
-        {
-          type: 'section',
-          fields: [
-            { type: 'mrkdwn', text: 'a' },
-            { type: 'plain_text', text: pad(n) },
-          ],
-        },
-      ],
-    },
-    {
-      name: 'header text',
-      limit: 150,
-      surface: 'message',
-      pointer: '/blocks/0/text/text',
-      build: (n) => [{ type: 'header', text: { type: 'plain_text', text: pad(n) } }],
-    },
-    {
-      name: 'context elements',
-      limit: 10,
-      surface: 'message',
-      pointer: '/blocks/0/elements',
-      build: (n) => [
-        { type: 'context', elements: Array.from({ length: n }, () => ({ type: 'mrkdwn', text: 'c' })) },
-      ],
-    },
-    {
-      name: 'actions elements',
-      limit: 25,
-      surface: 'message',
-      pointer: '/blocks/0/elements',
-      build: (n) => [
-        { type: 'actions', elements: Array.from({ length: n }, (_, i) => button({ action_id: `b${i}` })) },
-      ],
-    },
-    {
-      name: 'button text',
-      limit: 75,
-      surface: 'message',
-      pointer: '/blocks/0/elements/0/text/text',
-      build: (n) => [{ type: 'actions', elements: [button({ text: { type: 'plain_text', text: pad(n) } })] }],
-    },
-    {
-      name: 'button value',
-      limit: 2000,
-      surface: 'message',
-      pointer: '/blocks/0/elements/0/value',
-      build: (n) => [{ type: 'actions', elements: [button({ value: pad(n) })] }],
-    },
-    {
-      name: 'button url',
-      limit: 3000,
-      surface: 'message',
-      pointer: '/blocks/0/accessory/url',
-      build: (n) => [section('s', { accessory: button({ url: pad(n, 'https://example.com/?q=') }) })],
-    },
-    {
-      name: 'action_id',
-      limit: 255,
-      surface: 'message',
-      pointer: '/blocks/0/elements/0/action_id',
-      build: (n) => [{ type: 'actions', elements: [button({ action_id: pad(n) })] }],
-    },
-    {
-      name: 'block_id',
-      limit: 255,
-      surface: 'message',
-      pointer: '/blocks/0/block_id',
-      build: (n) => [{ type: 'divider', block_id: pad(n) }],
-    },
-    {
-      name: 'modal title',
-      limit: 24,
-      surface: 'modal',
-      pointer: '/view/title/text',
-      build: (n) => modal({ title: { type: 'plain_text', text: pad(n) } }),
-    },
-    {
-      name: 'modal submit',
-      limit: 24,
-      surface: 'modal',
-      pointer: '/view/submit/text',
-      build: (n) => modal({ submit: { type: 'plain_text', text: pad(n) } }),
-    },
-    {
-      name: 'modal close',
-      limit: 24,
-      surface: 'modal',
-      pointer: '/view/close/text',
-      build: (n) => modal({ close: { type: 'plain_text', text: pad(n) } }),
-    },
-    {
-      name: 'private_metadata',
-      limit: 3000,
-      surface: 'modal',
-      pointer: '/view/private_metadata',
-      build: (n) => modal({ private_metadata: pad(n) }),
-    },
-    {
-      name: 'callback_id',
-      limit: 255,
-      surface: 'modal',
-      pointer: '/view/callback_id',
-      build: (n) => modal({ callback_id: pad(n) }),
-    },
-    {
-      name: 'plain_text_input max_length',
-      limit: 3000,
-      surface: 'modal',
-      pointer: '/view/blocks/0/element/max_length',
-      build: (n) =>
-        modal({ submit: { type: 'plain_text', text: 'Send' }, blocks: [textInput({ max_length: n })] }),
-    },
-    {
-      name: 'plain_text_input min_length',
-      limit: 3000,
-      surface: 'modal',
-      pointer: '/view/blocks/0/element/min_length',
-      build: (n) =>
-        modal({ submit: { type: 'plain_text', text: 'Send' }, blocks: [textInput({ min_length: n })] }),
-    },
-    {
-      name: 'placeholder',
-      limit: 150,
-      surface: 'modal',
-      pointer: '/view/blocks/0/element/placeholder/text',
-      build: (n) =>
-        modal({
-          submit: { type: 'plain_text', text: 'Send' },
-          blocks: [textInput({ placeholder: { type: 'plain_text', text: pad(n) } })],
-        }),
-    },
-    {
-      name: 'input label',
-      limit: 2000,
-      surface: 'modal',
-      pointer: '/view/blocks/0/label/text',
-      build: (n) =>
-        modal({
-          submit: { type: 'plain_text', text: 'Send' },
-          blocks: [textInput({}, { label: { type: 'plain_text', text: pad(n) } })],
-        }),
-    },
-    {
-      name: 'static_select options',
-      limit: 100,
-      surface: 'message',
-      pointer: '/blocks/0/accessory/options',
-      build: (n) => [
-        section('pick', {
-          accessory: {
-            type: 'static_select',
-            action_id: 'pick',
-            options: Array.from({ length: n }, (_, i) => ({
-              text: { type: 'plain_text', text: `o${i}` },
-              value: `${i}`,
-            })),
-          },
-        }),
-      ],
-    },
-    {
-      name: 'option text',
-      limit: 75,
-      surface: 'message',
-      pointer: '/blocks/0/accessory/options/0/text/text',
-      build: (n) => [
-        section('pick', {
-          accessory: {
-            type: 'static_select',
-            action_id: 'pick',
-            options: [{ text: { type: 'plain_text', text: pad(n) }, value: 'v' }],
-          },
-        }),
-      ],
-    },
+  /** Each limit: its name, Slack's number, where it applies, the pointer of one over it, a build of n. */
+  const rows: [string, number, Case['surface'], string, Case['build']][] = [
+    ['blocks per message', 50, 'message', '/blocks', dividers],
+    ['blocks per modal', 100, 'modal', '/view/blocks', (n) => modal({ blocks: dividers(n) })],
+    ['section text', 3000, 'message', '/blocks/0/text/text', (n) => [section(pad(n))]],
+    [
+      'section fields count',
+      10,
+      'message',
+      '/blocks/0/fields',
+      (n) => [{ type: 'section', fields: many(n, () => ({ type: 'mrkdwn', text: 'f' })) }],
+    ],
+    [
+      'section field length',
+      2000,
+      'message',
+      '/blocks/0/fields/1/text',
+      (n) => [{ type: 'section', fields: [{ type: 'mrkdwn', text: 'a' }, plain(n)] }],
+    ],
+    ['header text', 150, 'message', '/blocks/0/text/text', (n) => [{ type: 'header', text: plain(n) }]],
+    [
+      'context elements',
+      10,
+      'message',
+      '/blocks/0/elements',
+      (n) => [{ type: 'context', elements: many(n, () => ({ type: 'mrkdwn', text: 'c' })) }],
+    ],
+    [
+      'actions elements',
+      25,
+      'message',
+      '/blocks/0/elements',
+      (n) => [{ type: 'actions', elements: many(n, (i) => button({ action_id: `b${i}` })) }],
+    ],
+    [
+      'button text',
+      75,
+      'message',
+      '/blocks/0/elements/0/text/text',
+      (n) => [{ type: 'actions', elements: [button({ text: plain(n) })] }],
+    ],
+    [
+      'button value',
+      2000,
+      'message',
+      '/blocks/0/elements/0/value',
+      (n) => [{ type: 'actions', elements: [button({ value: pad(n) })] }],
+    ],
+    [
+      'button url',
+      3000,
+      'message',
+      '/blocks/0/accessory/url',
+      (n) => [section('s', { accessory: button({ url: pad(n, 'https://example.com/?q=') }) })],
+    ],
+    [
+      'action_id',
+      255,
+      'message',
+      '/blocks/0/elements/0/action_id',
+      (n) => [{ type: 'actions', elements: [button({ action_id: pad(n) })] }],
+    ],
+    ['block_id', 255, 'message', '/blocks/0/block_id', (n) => [{ type: 'divider', block_id: pad(n) }]],
+    ['modal title', 24, 'modal', '/view/title/text', (n) => modal({ title: plain(n) })],
+    ['modal submit', 24, 'modal', '/view/submit/text', (n) => modal({ submit: plain(n) })],
+    ['modal close', 24, 'modal', '/view/close/text', (n) => modal({ close: plain(n) })],
+    ['private_metadata', 3000, 'modal', '/view/private_metadata', (n) => modal({ private_metadata: pad(n) })],
+    ['callback_id', 255, 'modal', '/view/callback_id', (n) => modal({ callback_id: pad(n) })],
+    [
+      'plain_text_input max_length',
+      3000,
+      'modal',
+      '/view/blocks/0/element/max_length',
+      (n) => modalInput({ max_length: n }),
+    ],
+    [
+      'plain_text_input min_length',
+      3000,
+      'modal',
+      '/view/blocks/0/element/min_length',
+      (n) => modalInput({ min_length: n }),
+    ],
+    [
+      'placeholder',
+      150,
+      'modal',
+      '/view/blocks/0/element/placeholder/text',
+      (n) => modalInput({ placeholder: plain(n) }),
+    ],
+    ['input label', 2000, 'modal', '/view/blocks/0/label/text', (n) => modalInput({}, { label: plain(n) })],
+    [
+      'static_select options',
+      100,
+      'message',
+      '/blocks/0/accessory/options',
+      (n) => select(many(n, (i) => `o${i}`)),
+    ],
+    ['option text', 75, 'message', '/blocks/0/accessory/options/0/text/text', (n) => select([pad(n)])],
   ];
+  const cases: Case[] = rows.map(([name, limit, surface, pointer, build]) => ({
+    name,
+    limit,
+    surface,
+    pointer,
+    build,
+  }));
 
   async function attempt(c: Case, n: number): Promise<unknown> {
     const built = c.build(n);
@@ -698,7 +576,7 @@ describe('FakeSlack: views and trigger ids', () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       const trigger = quick.issueTriggerId();
       vi.setSystemTime(Date.now() + 20);
-      const web = new WebClient(quick.token, { slackApiUrl: quick.apiUrl, retryConfig: { retries: 0 } });
+      const web = slackClient(quick);
       expect((await platformError(web.views.open({ trigger_id: trigger, view: modal() }))).error).toBe(
         'expired_trigger_id',
       );

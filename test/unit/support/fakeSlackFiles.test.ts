@@ -1,17 +1,7 @@
-import { type Logger, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { platformError, slackClient } from '../../support/fakeClients.js';
 import type { FakeFile } from '../../support/fakeSlack/types.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
-
-const silentLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
 /** A valid 1x1 PNG. */
 const PNG = Buffer.from(
@@ -21,23 +11,7 @@ const PNG = Buffer.from(
 
 let fake: FakeSlack;
 
-function client(): WebClient {
-  return new WebClient(fake.token, {
-    slackApiUrl: fake.apiUrl,
-    retryConfig: { retries: 0 },
-    logger: silentLogger,
-  });
-}
-
-/** Runs a call that must fail with a platform error; returns the error's data. */
-async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WebAPIPlatformError);
-  return (error as WebAPIPlatformError).data;
-}
+const client = () => slackClient(fake);
 
 /** The single file id of a `filesUploadV2` answer. */
 function uploadedId(result: { files: { files?: { id?: string }[] }[] }): string {
@@ -384,7 +358,7 @@ describe('FakeSlack files: image blocks', () => {
   it('treats files as processed at once with fileProcessingCalls: 0', async () => {
     const other = await FakeSlack.start({ fileProcessingCalls: 0 });
     try {
-      const web = new WebClient(other.token, { slackApiUrl: other.apiUrl, logger: silentLogger });
+      const web = slackClient(other);
       other.addUser({ id: 'U9', team_id: other.teamId, name: 'u9' });
       const dm = (await web.conversations.open({ users: 'U9' })).channel?.id as string;
       const id = uploadedId(await web.filesUploadV2({ file: PNG, filename: 'a.png', channel_id: dm }));

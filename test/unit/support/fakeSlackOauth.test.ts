@@ -1,7 +1,14 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  OAUTH_APP as APP,
+  slackAnswer as answer,
+  authorizeUrl as appAuthorizeUrl,
+  eventsReceiver,
+  eventType,
+  exchangeCode,
+  refreshToken,
+  slackClient,
+} from '../../support/fakeClients.js';
 import { MASKED_SECRET, OAUTH_CODE_TTL_MS, ROTATING_TOKEN_TTL_S } from '../../support/fakeSlack/oauth.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 
@@ -12,45 +19,14 @@ import { FakeSlack } from '../../support/fakeSlack.js';
 
 const TEAM = 'T0INTERNAL';
 const START = Date.parse('2026-12-08T15:00:00Z');
-const APP = {
-  clientId: '1111.2222',
-  clientSecret: 'client-secret-value',
-  redirectUri: 'https://handoff.example.com/slack/oauth_redirect',
-};
 const SCOPES = 'chat:write,users:read,team:read';
 
 let fake: FakeSlack;
 let clock: number;
 
-/** A client with no token, as InstallProvider's. */
-const noToken = () => new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
-const withToken = (token: string) =>
-  new WebClient(token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
-
-/** The error Slack answers a call with, or 'ok'. */
-async function answer(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof WebAPIPlatformError) return error.data.error;
-    throw error;
-  }
-}
-
-/** The app's authorize URL on the fake. */
-function authorizeUrl(params: Record<string, string> = {}): string {
-  const url = new URL(fake.authorizeUrl);
-  const all = {
-    client_id: APP.clientId,
-    scope: SCOPES,
-    redirect_uri: APP.redirectUri,
-    state: 'st4te',
-    ...params,
-  };
-  for (const [key, value] of Object.entries(all)) url.searchParams.set(key, value);
-  return url.href;
-}
+const withToken = (token: string) => slackClient(fake, token);
+const authorizeUrl = (params: Record<string, string> = {}) =>
+  appAuthorizeUrl(fake, { scope: SCOPES, ...params });
 
 /** The browser opens the authorize URL: the fake's answer, not followed. */
 async function openAuthorize(params: Record<string, string> = {}) {
@@ -65,14 +41,7 @@ async function codeFromPage(params: Record<string, string> = {}): Promise<string
   return new URL(location ?? '').searchParams.get('code') ?? '';
 }
 
-const exchange = (code: string, extra: Record<string, string> = {}) =>
-  noToken().oauth.v2.access({
-    client_id: APP.clientId,
-    client_secret: APP.clientSecret,
-    code,
-    redirect_uri: APP.redirectUri,
-    ...extra,
-  });
+const exchange = (code: string, extra: Record<string, string> = {}) => exchangeCode(fake, code, extra);
 
 beforeEach(async () => {
   clock = START;
@@ -231,13 +200,7 @@ describe('FakeSlack OAuth: token rotation', () => {
     expect(await answer(withToken(first.access_token ?? '').auth.test())).toBe('ok');
 
     clock += 11 * 3600_000;
-    const refresh = () =>
-      noToken().oauth.v2.access({
-        client_id: APP.clientId,
-        client_secret: APP.clientSecret,
-        grant_type: 'refresh_token',
-        refresh_token: first.refresh_token ?? '',
-      });
+    const refresh = () => refreshToken(fake, first.refresh_token ?? '');
     const second = await refresh();
     expect(second).toMatchObject({
       ok: true,
@@ -270,15 +233,7 @@ describe('FakeSlack OAuth: token rotation', () => {
 
   it('a refresh token is refused with wrong credentials, and unknown ones are refused', async () => {
     const first = await exchange(await codeFromPage());
-    const refresh = (secret: string, token: string) =>
-      answer(
-        noToken().oauth.v2.access({
-          client_id: APP.clientId,
-          client_secret: secret,
-          grant_type: 'refresh_token',
-          refresh_token: token,
-        }),
-      );
+    const refresh = (secret: string, token: string) => answer(refreshToken(fake, token, secret));
     expect(await refresh('wrong', first.refresh_token ?? '')).toBe('bad_client_secret');
     expect(await refresh(APP.clientSecret, 'xoxe-1-unknown')).toBe('invalid_refresh_token');
     expect(await refresh(APP.clientSecret, first.refresh_token ?? '')).toBe('ok');
@@ -286,34 +241,9 @@ describe('FakeSlack OAuth: token rotation', () => {
 });
 
 describe('FakeSlack OAuth: uninstall, then reinstall', () => {
-  /** Stands in for the app's events URL. */
-  async function eventsServer() {
-    const received: string[] = [];
-    const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push(
-          (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { event: { type: string } }).event.type,
-        );
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-    return {
-      url,
-      received,
-      close: () => {
-        server.closeAllConnections();
-        return new Promise((resolve) => server.close(resolve));
-      },
-    };
-  }
-
   it('a new code after uninstallApp brings the app back with a new token; the old one stays revoked', async () => {
     fake.oauthApp = { ...APP };
-    const app = await eventsServer();
+    const app = await eventsReceiver(eventType);
     try {
       fake.subscribeEvents(app.url, 'secret');
       const old = fake.token;
@@ -360,12 +290,6 @@ describe('FakeSlack OAuth: uninstall, then reinstall', () => {
     expect(fake.tokenLoss).toBeUndefined();
     expect(await answer(withToken(after.access_token ?? '').auth.test())).toBe('ok');
     expect(await answer(withToken(before.access_token ?? '').auth.test())).toBe('token_revoked');
-    const refreshOld = noToken().oauth.v2.access({
-      client_id: APP.clientId,
-      client_secret: APP.clientSecret,
-      grant_type: 'refresh_token',
-      refresh_token: before.refresh_token ?? '',
-    });
-    expect(await answer(refreshOld)).toBe('invalid_refresh_token');
+    expect(await answer(refreshToken(fake, before.refresh_token ?? ''))).toBe('invalid_refresh_token');
   });
 });

@@ -1,7 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  slackAnswer as answer,
+  authorizeUrl as appAuthorizeUrl,
+  eventsReceiver,
+  exchangeCode,
+  OAUTH_APP,
+  slackClient,
+} from '../../support/fakeClients.js';
 import { EventSender } from '../../support/fakeSlack/events.js';
 import { FakeSlack, type FakeWorkspace } from '../../support/fakeSlack.js';
 
@@ -13,15 +18,10 @@ import { FakeSlack, type FakeWorkspace } from '../../support/fakeSlack.js';
 
 const TEAM = 'T0INTERNAL';
 const ORG = 'E0ORG';
-const APP = {
-  clientId: '1111.2222',
-  clientSecret: 'client-secret-value',
-  redirectUri: 'https://handoff.example.com/slack/oauth_redirect',
-  orgDeploy: true,
-};
+const APP = { ...OAUTH_APP, orgDeploy: true };
 
 let fake: FakeSlack;
-let stopReceiver: (() => Promise<void>) | undefined;
+let stopReceiver: (() => Promise<unknown>) | undefined;
 
 afterEach(async () => {
   await stopReceiver?.();
@@ -29,57 +29,19 @@ afterEach(async () => {
   await fake.stop();
 });
 
-const client = (token: string) =>
-  new WebClient(token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
-
-/** The error Slack answers a call with, or 'ok'. */
-async function answer(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof WebAPIPlatformError) return error.data.error;
-    throw error;
-  }
-}
-
-function authorizeUrl(): string {
-  const url = new URL(fake.authorizeUrl);
-  url.searchParams.set('client_id', APP.clientId);
-  url.searchParams.set('scope', 'chat:write,users:read');
-  url.searchParams.set('redirect_uri', APP.redirectUri);
-  url.searchParams.set('state', 'st4te');
-  return url.href;
-}
+const client = (token: string) => slackClient(fake, token);
+const authorizeUrl = () => appAuthorizeUrl(fake);
 
 /** An org-wide install through the authorize page and oauth.v2.access, by `installer`. */
-async function installOrgWide(installer: string) {
-  const location = fake.approveInstall(authorizeUrl(), { enterprise: ORG, installer });
-  return new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } }).oauth.v2.access({
-    client_id: APP.clientId,
-    client_secret: APP.clientSecret,
-    code: new URL(location).searchParams.get('code') ?? '',
-    redirect_uri: APP.redirectUri,
-  });
-}
+const installOrgWide = (installer: string) =>
+  exchangeCode(fake, fake.approveInstall(authorizeUrl(), { enterprise: ORG, installer }));
 
 /** Subscribes the fake's events to a local server that answers 200; the bodies it received. */
 async function receiveEvents(): Promise<unknown[]> {
-  const received: unknown[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString('utf8');
-    });
-    req.on('end', () => {
-      received.push(JSON.parse(body));
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stopReceiver = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  fake.subscribeEvents(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, 'secret');
-  return received;
+  const app = await eventsReceiver((body) => JSON.parse(body) as unknown);
+  stopReceiver = app.close;
+  fake.subscribeEvents(app.url, 'secret');
+  return app.received;
 }
 
 describe('FakeSlack without the enterprise option', () => {
@@ -241,12 +203,7 @@ describe('FakeSlack: the own workspace in an Enterprise Grid org', () => {
   it('answers a workspace install into the own workspace with the org, not org-wide', async () => {
     await startInOrg({ orgWide: false });
     const location = fake.approveInstall(authorizeUrl(), { installer: 'U0OWNER' });
-    const res = await new WebClient(undefined, { slackApiUrl: fake.apiUrl }).oauth.v2.access({
-      client_id: APP.clientId,
-      client_secret: APP.clientSecret,
-      code: new URL(location).searchParams.get('code') ?? '',
-      redirect_uri: APP.redirectUri,
-    });
+    const res = await exchangeCode(fake, location);
     expect(res).toMatchObject({
       team: { id: TEAM, name: 'Acme Corp' },
       enterprise: { id: ORG, name: 'Globex' },

@@ -1,7 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventsReceiver, slackAnswer, slackClient } from '../../support/fakeClients.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { slackSignature } from '../../support/signing.js';
 
@@ -17,43 +16,17 @@ let fake: FakeSlack;
 let app: Awaited<ReturnType<typeof appServer>>;
 
 /** Stands in for the app's events URL: records each event, and what the Web API said while it was being received. */
-async function appServer(lookUp: () => Promise<unknown>) {
-  const received: { event: Record<string, unknown>; signed: boolean; seen: unknown }[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const ts = Number(req.headers['x-slack-request-timestamp']);
-      const signed = req.headers['x-slack-signature'] === slackSignature(SECRET, ts, body);
-      const { event } = JSON.parse(body) as { event: Record<string, unknown> };
-      received.push({ event, signed, seen: await lookUp() });
-      res.writeHead(200).end();
-    });
+const appServer = (lookUp: () => Promise<unknown>) =>
+  eventsReceiver(async (body, headers) => {
+    const ts = Number(headers['x-slack-request-timestamp']);
+    const signed = headers['x-slack-signature'] === slackSignature(SECRET, ts, body);
+    const { event } = JSON.parse(body) as { event: Record<string, unknown> };
+    return { event, signed, seen: await lookUp() };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
-    received,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
-const client = () => new WebClient(fake.token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
-
+const client = () => slackClient(fake);
 /** The error Slack answers a call with, or 'ok'. */
-async function answer(call: (c: WebClient) => Promise<unknown>): Promise<string> {
-  try {
-    await call(client());
-    return 'ok';
-  } catch (error) {
-    if (error instanceof WebAPIPlatformError) return error.data.error;
-    throw error;
-  }
-}
+const answer = (call: (c: WebClient) => Promise<unknown>) => slackAnswer(call(client()));
 
 const isMember = async (channel: string) =>
   ((await client().conversations.info({ channel })).channel as { is_member: boolean }).is_member;
@@ -154,11 +127,7 @@ describe('FakeSlack: what people do in Slack, told to the app', () => {
     expect(fake.channels().every((c) => !c.members.includes(fake.botUserId))).toBe(true);
     await expect(fake.inviteApp('C0PUB', 'U0AE')).rejects.toThrow(/bot user is gone/);
     // Another token is still not this app's.
-    const stranger = new WebClient('xoxb-someone-else', {
-      slackApiUrl: fake.apiUrl,
-      retryConfig: { retries: 0 },
-    });
-    await expect(stranger.auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
+    expect(await slackAnswer(slackClient(fake, 'xoxb-someone-else').auth.test())).toBe('invalid_auth');
     // The app is still installed: a status change is still told.
     await fake.changeStatus('U0AE', { text: 'Out sick', emoji: ':face_with_thermometer:' });
     expect(app.received.map((r) => r.event.type)).toEqual(['tokens_revoked', 'user_status_changed']);

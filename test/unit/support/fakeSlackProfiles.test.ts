@@ -1,46 +1,13 @@
-import {
-  type Logger,
-  LogLevel,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebClient,
-} from '@slack/web-api';
+import { WebAPIHTTPError, WebAPIRateLimitedError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestClock } from '../../support/clock.js';
+import { platformError, slackClient } from '../../support/fakeClients.js';
 import { METHOD_TIERS, TIERS } from '../../support/fakeSlack/rateLimits.js';
 import { FakeSlack, type FakeSlackOptions } from '../../support/fakeSlack.js';
 
-const silentLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
-
 let fake: FakeSlack;
 
-function client(): WebClient {
-  return new WebClient(fake.token, {
-    slackApiUrl: fake.apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    logger: silentLogger,
-  });
-}
-
-/** Runs a call that must fail with a platform error; returns the error's data. */
-async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WebAPIPlatformError);
-  return (error as WebAPIPlatformError).data;
-}
+const client = () => slackClient(fake, fake.token, { rejectRateLimitedCalls: true });
 
 async function start(opts: FakeSlackOptions = {}): Promise<void> {
   fake = await FakeSlack.start(opts);

@@ -1,5 +1,6 @@
-import { WebAPIRateLimitedError, WebClient } from '@slack/web-api';
+import { WebAPIRateLimitedError } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
+import { slackClient } from '../../support/fakeClients.js';
 import { METHOD_TIERS, RateLimiter, TIERS } from '../../support/fakeSlack/rateLimits.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 
@@ -52,11 +53,7 @@ describe('the fake Slack with rateLimits', () => {
     fake.addUser({ id: 'U1', team_id: fake.teamId, name: 'ada' });
     fake.addChannel({ id: 'C1', name: 'deals', members: [fake.botUserId, 'U1'] });
     fake.addChannel({ id: 'C2', name: 'more-deals', members: [fake.botUserId, 'U1'] });
-    return new WebClient(fake.token, {
-      slackApiUrl: fake.apiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-    });
+    return slackClient(fake, fake.token, { rejectRateLimitedCalls: true });
   }
 
   it('answers HTTP 429 with Retry-After over the limit, records it, and stores nothing for the refused call', async () => {
@@ -84,11 +81,7 @@ describe('the fake Slack with rateLimits', () => {
     const unlimited = await FakeSlack.start();
     try {
       unlimited.addChannel({ id: 'C1', name: 'deals', members: [unlimited.botUserId] });
-      const client = new WebClient(unlimited.token, {
-        slackApiUrl: unlimited.apiUrl,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-      });
+      const client = slackClient(unlimited, unlimited.token, { rejectRateLimitedCalls: true });
       for (let i = 0; i < 10; i += 1) await client.chat.postMessage({ channel: 'C1', text: `m${i}` });
       expect(unlimited.messages('C1')).toHaveLength(10);
     } finally {

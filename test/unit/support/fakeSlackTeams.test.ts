@@ -2,8 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel as BoltLogLevel } from '@slack/bolt';
-import { WebAPIPlatformError, WebAPIRateLimitedError, WebClient } from '@slack/web-api';
+import { WebAPIRateLimitedError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { platformError as errorData, slackClient } from '../../support/fakeClients.js';
 import { METHOD_TIERS, RateLimiter, TIERS } from '../../support/fakeSlack/rateLimits.js';
 import { type EventDelivery, FakeSlack } from '../../support/fakeSlack.js';
 import { type Harness, seedWorkspace, startHarness } from '../../support/harness.js';
@@ -24,22 +25,9 @@ const SECRET = 'teams-test-signing-secret';
 
 let fake: FakeSlack;
 
-function client(rateLimited = false): WebClient {
-  return new WebClient(fake.token, {
-    slackApiUrl: fake.apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: rateLimited,
-  });
-}
-
-async function platformError(call: Promise<unknown>): Promise<string> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WebAPIPlatformError);
-  return (error as WebAPIPlatformError).data.error;
-}
+const client = (rateLimited = false) =>
+  slackClient(fake, fake.token, { rejectRateLimitedCalls: rateLimited });
+const platformError = async (call: Promise<unknown>) => (await errorData(call)).error;
 
 /** The sharing fields of conversations.info, as the app would read them. */
 async function sharing(channel: string) {
@@ -150,7 +138,7 @@ describe('FakeSlack: teams and team.info', () => {
     expect((await client().auth.test()).url).toBe('https://contoso.slack.com/');
     const other = await FakeSlack.start({ teamId: 'T0OTHER', teamName: 'Fabrikam', teamDomain: 'fab' });
     try {
-      const res = await new WebClient(other.token, { slackApiUrl: other.apiUrl }).team.info();
+      const res = await slackClient(other).team.info();
       expect(res.team).toMatchObject({ id: 'T0OTHER', name: 'Fabrikam', domain: 'fab' });
     } finally {
       await other.stop();
@@ -461,7 +449,7 @@ describe('the harness’s workspace', () => {
   it('knows the partner teams, the rival partner and the channels shared with them; delivers events to the app', async () => {
     h = await startHarness();
     const slack = h.slack;
-    const web = new WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+    const web = slackClient(slack);
     expect((await web.team.info()).team).toMatchObject({ id: TEAM, name: TEAM_NAME, domain: 'acme' });
     expect((await web.team.info({ team: PARTNER_TEAM })).team?.name).toBe('Meridian Cloud Consulting');
     expect((await web.team.info({ team: RIVAL_TEAM })).team?.name).toBe('Tailspin Integrators');

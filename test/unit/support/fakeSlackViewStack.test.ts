@@ -1,5 +1,5 @@
-import { type Logger, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { slackAnswer, slackClient } from '../../support/fakeClients.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 
 /**
@@ -8,19 +8,8 @@ import { FakeSlack } from '../../support/fakeSlack.js';
  * them all (`clear`), replaces it (`update`), stacks one more (`push`) or keeps it (`errors`).
  */
 
-const silentLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
-
 let fake: FakeSlack;
-const client = () =>
-  new WebClient(fake.token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: silentLogger });
+const client = () => slackClient(fake);
 
 const modal = (title: string, extra: Record<string, unknown> = {}) => ({
   type: 'modal' as const,
@@ -88,11 +77,11 @@ describe('FakeSlack: modal stacks as Slack keeps them', () => {
       ok: false,
       error: 'push_limit_reached',
     });
-    const viaApi = await client()
-      .views.push({ trigger_id: fake.issueTriggerId({ viewId: third }), view: modal('Fourth') })
-      .catch((error: unknown) => error);
-    expect(viaApi).toBeInstanceOf(WebAPIPlatformError);
-    expect((viaApi as WebAPIPlatformError).data.error).toBe('push_limit_reached');
+    const viaApi = client().views.push({
+      trigger_id: fake.issueTriggerId({ viewId: third }),
+      view: modal('Fourth'),
+    });
+    expect(await slackAnswer(viaApi)).toBe('push_limit_reached');
     expect(fake.viewStack(root)).toEqual([root, second, third]);
     // Once the top view is closed, there is room again.
     fake.closeView(third);
@@ -134,10 +123,9 @@ describe('FakeSlack: modal stacks as Slack keeps them', () => {
     const root = await open('Packet', { external_id: 'packet-1' });
     const review = pushReview(root);
     fake.closeView(review);
-    const update = await client()
-      .views.update({ view_id: review, view: modal('Late') })
-      .catch((error: unknown) => error);
-    expect((update as WebAPIPlatformError).data.error).toBe('not_found');
+    expect(await slackAnswer(client().views.update({ view_id: review, view: modal('Late') }))).toBe(
+      'not_found',
+    );
     expect(fake.closeView(review)).toEqual({ ok: false, error: 'not_found' });
     expect(fake.answerViewSubmission(review, {})).toEqual({ ok: false, error: 'not_found' });
     // The view under it is still open and can be updated, by id or external_id.

@@ -1,7 +1,13 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  OAUTH_APP as APP,
+  slackAnswer as answer,
+  authorizeUrl as appAuthorizeUrl,
+  eventsReceiver,
+  exchangeCode,
+  refreshToken,
+  slackClient,
+} from '../../support/fakeClients.js';
 import { slackEvent } from '../../support/fakeSlack/events.js';
 import { FakeSlack, type FakeWorkspace } from '../../support/fakeSlack.js';
 
@@ -13,49 +19,13 @@ import { FakeSlack, type FakeWorkspace } from '../../support/fakeSlack.js';
 
 const TEAM = 'T0INTERNAL';
 const SECOND = 'T0SECOND';
-const APP = {
-  clientId: '1111.2222',
-  clientSecret: 'client-secret-value',
-  redirectUri: 'https://handoff.example.com/slack/oauth_redirect',
-};
 
 let fake: FakeSlack;
 let second: FakeWorkspace;
 
-const client = (token: string) =>
-  new WebClient(token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
-const noToken = () => new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
-
-/** The error Slack answers a call with, or 'ok'. */
-async function answer(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof WebAPIPlatformError) return error.data.error;
-    throw error;
-  }
-}
-
-/** The app's authorize URL on the fake, asking for two bot scopes. */
-function authorizeUrl(): string {
-  const url = new URL(fake.authorizeUrl);
-  url.searchParams.set('client_id', APP.clientId);
-  url.searchParams.set('scope', 'chat:write,users:read');
-  url.searchParams.set('redirect_uri', APP.redirectUri);
-  url.searchParams.set('state', 'st4te');
-  return url.href;
-}
-
-const exchange = (code: string) =>
-  noToken().oauth.v2.access({
-    client_id: APP.clientId,
-    client_secret: APP.clientSecret,
-    code,
-    redirect_uri: APP.redirectUri,
-  });
-
-const codeOf = (location: string) => new URL(location).searchParams.get('code') ?? '';
+const client = (token: string) => slackClient(fake, token);
+const authorizeUrl = () => appAuthorizeUrl(fake);
+const exchange = (location: string) => exchangeCode(fake, location);
 
 beforeEach(async () => {
   fake = await FakeSlack.start({ teamId: TEAM });
@@ -230,7 +200,7 @@ describe('FakeSlack: OAuth and uninstalls per workspace', () => {
   it('installs into the second workspace: its team, its bot, a rotating token of its own', async () => {
     expect(() => fake.approveInstall(authorizeUrl(), { team: SECOND })).toThrow(/installer_not_allowed/);
     const location = fake.approveInstall(authorizeUrl(), { team: SECOND, installer: 'U0BOSS' });
-    const res = await exchange(codeOf(location));
+    const res = await exchange(location);
     expect(res).toMatchObject({
       ok: true,
       app_id: 'AFAKEAPP',
@@ -247,12 +217,7 @@ describe('FakeSlack: OAuth and uninstalls per workspace', () => {
 
     // Its refresh token refreshes the second workspace's token, not the first's.
     const firstToken = fake.token;
-    const refreshed = await noToken().oauth.v2.access({
-      client_id: APP.clientId,
-      client_secret: APP.clientSecret,
-      grant_type: 'refresh_token',
-      refresh_token: res.refresh_token ?? '',
-    });
+    const refreshed = await refreshToken(fake, res.refresh_token ?? '');
     expect(refreshed).toMatchObject({ team: { id: SECOND }, bot_user_id: 'U0SECONDBOT' });
     expect(refreshed.access_token).toBe(second.token);
     expect(fake.token).toBe(firstToken);
@@ -262,7 +227,7 @@ describe('FakeSlack: OAuth and uninstalls per workspace', () => {
     url.searchParams.set('team', SECOND);
     second.installer = 'U0BOSS';
     const page = await fetch(url, { redirect: 'manual' });
-    const byPage = await exchange(codeOf(page.headers.get('location') ?? ''));
+    const byPage = await exchange(page.headers.get('location') ?? '');
     expect(byPage.team).toEqual({ id: SECOND, name: 'Beta Partners' });
   });
 
@@ -284,24 +249,15 @@ describe('FakeSlack: OAuth and uninstalls per workspace', () => {
     ).toBe('ok');
     // A reinstall brings it back, with a new token.
     const location = fake.approveInstall(authorizeUrl(), { team: SECOND, installer: 'U0BOSS' });
-    const res = await exchange(codeOf(location));
+    const res = await exchange(location);
     expect((await client(res.access_token ?? '').auth.test()).team_id).toBe(SECOND);
     expect(second.tokenLoss).toBeUndefined();
   });
 
   it('keeps sending the other workspaces’ events once one uninstalled', async () => {
-    const received: unknown[] = [];
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      req.on('end', () => {
-        received.push(JSON.parse(body));
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { url, received, close } = await eventsReceiver();
     try {
-      fake.subscribeEvents(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, 'secret');
+      fake.subscribeEvents(url, 'secret');
       await second.uninstallApp();
       expect(received).toHaveLength(2);
       const quiet = await second.changeStatus('U0BEA', { text: 'away', emoji: ':palm_tree:' });
@@ -311,7 +267,7 @@ describe('FakeSlack: OAuth and uninstalls per workspace', () => {
       expect(received).toHaveLength(3);
       expect(fake.eventsUrl).toBeDefined();
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   });
 });
@@ -333,7 +289,7 @@ describe('FakeSlack: an Enterprise Grid org', () => {
   it('installs org-wide: the enterprise shape, no team, one token for the org', async () => {
     const org = fake.enterprise('E0ORG');
     const location = fake.approveInstall(authorizeUrl(), { enterprise: 'E0ORG', installer: 'W0ADMIN' });
-    const res = await exchange(codeOf(location));
+    const res = await exchange(location);
     expect(res).toMatchObject({
       ok: true,
       team: null,
@@ -432,26 +388,5 @@ describe('FakeSlack: an Enterprise Grid org', () => {
     expect(own.envelope.authorizations).toEqual([
       { team_id: TEAM, user_id: 'UBOT', is_bot: true, is_enterprise_install: false },
     ]);
-  });
-
-  it('installed workspace by workspace (orgWide: false): the org token is refused, events name the team', async () => {
-    fake.addEnterprise({ id: 'E0SPLIT', name: 'Initech', orgWide: false });
-    const branch = fake.addWorkspace({ id: 'T0BRANCH', name: 'Initech Branch', enterpriseId: 'E0SPLIT' });
-    branch.addUser({ id: 'W0IN', team_id: 'T0BRANCH', name: 'peter' });
-    expect(await answer(client(fake.enterprise('E0SPLIT').token).auth.test())).toBe('invalid_auth');
-    const delivery = await branch.changeStatus('W0IN', { text: 'tps', emoji: ':memo:' });
-    expect(delivery.envelope.authorizations).toEqual([
-      {
-        enterprise_id: 'E0SPLIT',
-        team_id: 'T0BRANCH',
-        user_id: 'W0SPLITBOT',
-        is_bot: true,
-        is_enterprise_install: false,
-      },
-    ]);
-    // Its org-wide install through OAuth makes the org token good.
-    const location = fake.approveInstall(authorizeUrl(), { enterprise: 'E0SPLIT', installer: 'W0IN' });
-    expect((await exchange(codeOf(location))).is_enterprise_install).toBe(true);
-    expect((await client(fake.enterprise('E0SPLIT').token).auth.test()).enterprise_id).toBe('E0SPLIT');
   });
 });
