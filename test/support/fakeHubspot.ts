@@ -195,6 +195,8 @@ const APP_ID = '4242424';
 /** A request as the handlers see it, with the API version its path named: 'v3' (or v4, v1) or a date ('2026-09'). */
 type Versioned = Incoming & { version?: string };
 
+type ObjectType = 'deals' | 'notes' | 'companies';
+
 type HubspotError = {
   status: 'error';
   message: string;
@@ -247,17 +249,17 @@ function propertiesParam(params: URLSearchParams): string[] | undefined {
     .filter((p) => p !== '');
 }
 
-function propertyError(
-  message: string,
-  errors: { message: string; code: string; propertyName: string }[],
-): Answer {
+/** HubSpot's refusal of one property value: `message` in the summary, `detail` (default the same) in its error. */
+function propertyError(message: string, code: string, propertyName: string, detail = message): Answer {
   return validationError(`Property values were not valid: ${message}`, {
-    errors: errors.map((e) => ({
-      message: e.message,
-      code: e.code,
-      context: { propertyName: [e.propertyName] },
-    })),
+    errors: [{ message: detail, code, context: { propertyName: [propertyName] } }],
   });
+}
+
+/** The refusal of a property an object type does not have, or that HubSpot calculates itself. */
+function unwritable(name: string, known: boolean): Answer {
+  if (!known) return propertyError(`Property "${name}" does not exist`, 'PROPERTY_DOESNT_EXIST', name);
+  return propertyError(`"${name}" is a calculated property and cannot be set`, 'READ_ONLY_VALUE', name);
 }
 
 export class FakeHubspot extends FakeRestServer<HubspotFailure> {
@@ -561,7 +563,7 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
       return notFound(path);
     }
     if (type === 'deals') {
-      if (parts.length === 4 && method === 'GET') return this.listDeals(request.url.searchParams);
+      if (parts.length === 4 && method === 'GET') return this.listObjects('deals', request.url.searchParams);
       if (parts.length === 4 && method === 'POST') return this.createDeal(request.body, request.version);
       if (parts.length === 6 && id === 'batch' && action === 'read' && method === 'POST') {
         return this.batchReadDeals(request.body);
@@ -634,36 +636,31 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
     return this.objectJson(note, asked, [], NOTE_ALWAYS);
   }
 
-  private listDeals(params: URLSearchParams): Answer {
+  /** GET /crm/v3/objects/{deals|companies|notes}: a page of the list (`limit`, default 10, at most 100; `after`). */
+  private listObjects(type: ObjectType, params: URLSearchParams): Answer {
     const limit = Math.min(Number(params.get('limit') ?? 10) || 10, LIST_LIMIT_MAX);
     const start = Number(params.get('after') ?? 0) || 0;
-    const all = [...this.deals.values()];
-    const page = all.slice(start, start + limit);
+    const all = [...this.stored(type).values()];
     const asked = propertiesParam(params);
-    const body: Record<string, unknown> = { results: page.map((deal) => this.dealJson(deal, asked)) };
-    if (start + limit < all.length) {
-      const after = String(start + limit);
-      body.paging = { next: { after, link: `${this.origin}/crm/v3/objects/deals?after=${after}` } };
-    }
-    return { status: 200, body };
-  }
-
-  /** GET /crm/v3/objects/{companies|notes}: a page of the list, as for deals. */
-  private listObjects(type: 'companies' | 'notes', params: URLSearchParams): Answer {
-    const limit = Math.min(Number(params.get('limit') ?? 10) || 10, LIST_LIMIT_MAX);
-    const start = Number(params.get('after') ?? 0) || 0;
-    const all = [...(type === 'companies' ? this.companies : this.storedNotes).values()];
-    const asked = propertiesParam(params);
-    const json = (o: StoredObject) =>
-      type === 'companies'
-        ? this.objectJson(o, asked, COMPANY_DEFAULT_PROPERTIES, COMPANY_ALWAYS)
-        : this.noteJson(o, asked);
-    const body: Record<string, unknown> = { results: all.slice(start, start + limit).map(json) };
+    const body: Record<string, unknown> = {
+      results: all.slice(start, start + limit).map((o) => this.json(type, o, asked)),
+    };
     if (start + limit < all.length) {
       const after = String(start + limit);
       body.paging = { next: { after, link: `${this.origin}/crm/v3/objects/${type}?after=${after}` } };
     }
     return { status: 200, body };
+  }
+
+  private stored(type: ObjectType): ReadonlyMap<string, StoredObject> {
+    return type === 'deals' ? this.deals : type === 'notes' ? this.storedNotes : this.companies;
+  }
+
+  /** An object of a type as the API returns it, with the properties asked for (or the type's defaults). */
+  private json(type: ObjectType, o: StoredObject, asked: string[] | undefined): Record<string, unknown> {
+    if (type === 'deals') return this.dealJson(o, asked);
+    if (type === 'notes') return this.noteJson(o, asked);
+    return this.objectJson(o, asked, COMPANY_DEFAULT_PROPERTIES, COMPANY_ALWAYS);
   }
 
   private getDeal(id: string, params: URLSearchParams): Answer {
@@ -728,30 +725,13 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
     }
     const changes: HubspotProperties = {};
     for (const [name, value] of Object.entries(body.properties)) {
-      if (!this.dealPropertyKnown(name)) {
-        return propertyError(`Property "${name}" does not exist`, [
-          { message: `Property "${name}" does not exist`, code: 'PROPERTY_DOESNT_EXIST', propertyName: name },
-        ]);
-      }
-      if (DEAL_CALCULATED.includes(name)) {
-        return propertyError(`"${name}" is a calculated property and cannot be set`, [
-          {
-            message: `"${name}" is a calculated property and cannot be set`,
-            code: 'READ_ONLY_VALUE',
-            propertyName: name,
-          },
-        ]);
-      }
+      if (!this.dealPropertyKnown(name) || DEAL_CALCULATED.includes(name))
+        return unwritable(name, this.dealPropertyKnown(name));
       const text = propertyString(value);
       if (name === 'dealstage' && !DEAL_STAGES.some((s) => s.id === text)) {
         const allowed = DEAL_STAGES.map((s) => s.id).join(', ');
-        return propertyError(`${text} was not one of the allowed options`, [
-          {
-            message: `${text} was not one of the allowed options: [${allowed}]`,
-            code: 'INVALID_OPTION',
-            propertyName: name,
-          },
-        ]);
+        const message = `${text} was not one of the allowed options`;
+        return propertyError(message, 'INVALID_OPTION', name, `${message}: [${allowed}]`);
       }
       changes[name] = text;
     }
@@ -794,53 +774,26 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
     }
     const properties: HubspotProperties = {};
     for (const [name, value] of Object.entries(body.properties)) {
-      if (!this.notePropertyKnown(name)) {
-        return propertyError(`Property "${name}" does not exist`, [
-          { message: `Property "${name}" does not exist`, code: 'PROPERTY_DOESNT_EXIST', propertyName: name },
-        ]);
-      }
-      if (NOTE_CALCULATED.includes(name)) {
-        return propertyError(`"${name}" is a calculated property and cannot be set`, [
-          {
-            message: `"${name}" is a calculated property and cannot be set`,
-            code: 'READ_ONLY_VALUE',
-            propertyName: name,
-          },
-        ]);
-      }
+      if (!this.notePropertyKnown(name) || NOTE_CALCULATED.includes(name))
+        return unwritable(name, this.notePropertyKnown(name));
       properties[name] = propertyString(value);
     }
     const timestamp = properties.hs_timestamp;
     if (timestamp === undefined || timestamp === null || timestamp === '') {
-      return propertyError('hs_timestamp is required', [
-        {
-          message: 'Property "hs_timestamp" is required',
-          code: 'REQUIRED_PROPERTY',
-          propertyName: 'hs_timestamp',
-        },
-      ]);
+      const detail = 'Property "hs_timestamp" is required';
+      return propertyError('hs_timestamp is required', 'REQUIRED_PROPERTY', 'hs_timestamp', detail);
     }
     // HubSpot takes epoch milliseconds or an ISO 8601 datetime, and answers ISO.
     const ms = /^\d+$/.test(timestamp) ? Number(timestamp) : Date.parse(timestamp);
     if (Number.isNaN(ms)) {
-      return propertyError(`${timestamp} is not a valid datetime`, [
-        {
-          message: `${timestamp} is not a valid datetime`,
-          code: 'INVALID_DATE',
-          propertyName: 'hs_timestamp',
-        },
-      ]);
+      return propertyError(`${timestamp} is not a valid datetime`, 'INVALID_DATE', 'hs_timestamp');
     }
     properties.hs_timestamp = iso(ms);
     const noteBody = properties.hs_note_body;
     if (noteBody && noteBody.length > NOTE_BODY_MAX) {
-      return propertyError(`hs_note_body is longer than ${NOTE_BODY_MAX} characters`, [
-        {
-          message: `Property "hs_note_body" is longer than ${NOTE_BODY_MAX} characters`,
-          code: 'INVALID_STRING_LENGTH',
-          propertyName: 'hs_note_body',
-        },
-      ]);
+      const limit = `is longer than ${NOTE_BODY_MAX} characters`;
+      const detail = `Property "hs_note_body" ${limit}`;
+      return propertyError(`hs_note_body ${limit}`, 'INVALID_STRING_LENGTH', 'hs_note_body', detail);
     }
     const dealIds = this.noteAssociations(body.associations);
     if (!dealIds) return validationError('One or more associations are invalid');
@@ -905,7 +858,7 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
    * Search of companies, deals or notes (fakeHubspotSearch.ts). Search is eventually consistent: an object created
    * less than `searchLagMs` ago is not found yet.
    */
-  private searchObjects(type: 'deals' | 'notes' | 'companies', body: unknown): Answer {
+  private searchObjects(type: ObjectType, body: unknown): Answer {
     const association =
       type === 'deals' ? ['associations.company'] : type === 'notes' ? ['associations.deal'] : [];
     const request = parseSearch(body, association);
@@ -924,13 +877,10 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
       objects.filter((o) => o.createdAt <= visibleSince),
       request,
     );
-    const json = (o: StoredObject) =>
-      type === 'deals'
-        ? this.dealJson(o, request.properties)
-        : type === 'notes'
-          ? this.noteJson(o, request.properties)
-          : this.objectJson(o, request.properties, COMPANY_DEFAULT_PROPERTIES, COMPANY_ALWAYS);
-    const answer: Record<string, unknown> = { total, results: page.map((o) => json(o.stored)) };
+    const answer: Record<string, unknown> = {
+      total,
+      results: page.map((o) => this.json(type, o.stored, request.properties)),
+    };
     if (next !== undefined) {
       answer.paging = {
         next: { after: String(next), link: `${this.origin}/crm/v3/objects/${type}/search?after=${next}` },

@@ -305,34 +305,50 @@ describe('notes', () => {
     expect(fake.calls.at(-1)).toMatchObject({ method: 'POST', path: '/crm/v3/objects/notes', status: 201 });
   });
 
-  it('refuses a note without hs_timestamp, or associated with an unknown deal or the wrong type', async () => {
+  it('refuses a note without a valid hs_timestamp, with a body too long, or badly associated', async () => {
     const dealId = fake.addDeal({ name: 'Acme' });
-    const post = (body: unknown) => call('/crm/v3/objects/notes', { method: 'POST', body });
-    const noTimestamp = await post({ properties: { hs_note_body: 'x' }, associations: [toDeal(dealId)] });
-    expect(noTimestamp.status).toBe(400);
-    expect(await noTimestamp.json()).toMatchObject({ category: 'VALIDATION_ERROR' });
-    const invalid = {
-      status: 'error',
-      message: 'One or more associations are invalid',
-      category: 'VALIDATION_ERROR',
-    };
-    const unknownDeal = await post({
-      properties: { hs_timestamp: '1736935200000' },
-      associations: [toDeal('123')],
-    });
-    expect(unknownDeal.status).toBe(400);
-    expect(await unknownDeal.json()).toMatchObject(invalid);
-    const wrongType = await post({
-      properties: { hs_timestamp: '1736935200000' },
-      associations: [
-        { to: { id: dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] },
+    const at = { hs_timestamp: '1736935200000' };
+    const refusals: [Record<string, string>, unknown[], Record<string, unknown>][] = [
+      [{ hs_note_body: 'x' }, [toDeal(dealId)], { code: 'REQUIRED_PROPERTY', propertyName: 'hs_timestamp' }],
+      [{ hs_timestamp: 'soon' }, [toDeal(dealId)], { code: 'INVALID_DATE', propertyName: 'hs_timestamp' }],
+      [
+        { ...at, hs_note_body: 'x'.repeat(65_537) },
+        [toDeal(dealId)],
+        { code: 'INVALID_STRING_LENGTH', propertyName: 'hs_note_body' },
       ],
-    });
-    expect(wrongType.status).toBe(400);
-    expect(await wrongType.json()).toMatchObject(invalid);
+      [
+        { ...at, hs_object_id: '1' },
+        [toDeal(dealId)],
+        { code: 'READ_ONLY_VALUE', propertyName: 'hs_object_id' },
+      ],
+      [at, [toDeal('123')], { message: 'One or more associations are invalid' }],
+      [
+        at,
+        [{ to: { id: dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }],
+        { message: 'One or more associations are invalid' },
+      ],
+    ];
+    for (const [properties, associations, refusal] of refusals) {
+      const res = await call('/crm/v3/objects/notes', { method: 'POST', body: { properties, associations } });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { category: string; errors?: { code: string; context: unknown }[] };
+      expect(body.category).toBe('VALIDATION_ERROR');
+      if ('code' in refusal)
+        expect(body.errors).toEqual([
+          {
+            message: expect.any(String),
+            code: refusal.code,
+            context: { propertyName: [refusal.propertyName] },
+          },
+        ]);
+      else expect(body).toMatchObject(refusal);
+    }
     expect(fake.notes()).toEqual([]);
     // Epoch milliseconds are accepted and answered as ISO.
-    const ok = await post({ properties: { hs_timestamp: '1736935200000' }, associations: [toDeal(dealId)] });
+    const ok = await call('/crm/v3/objects/notes', {
+      method: 'POST',
+      body: { properties: at, associations: [toDeal(dealId)] },
+    });
     expect(((await ok.json()) as { properties: Record<string, string> }).properties.hs_timestamp).toBe(
       '2025-01-15T10:00:00.000Z',
     );

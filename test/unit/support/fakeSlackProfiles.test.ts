@@ -243,42 +243,6 @@ describe('usergroups.users.list', () => {
 });
 
 describe('injected failures and rate limits', () => {
-  it('injects failures into both methods like any other, and records them', async () => {
-    await start();
-    fake.addUserGroup('S0EMEA', ['U1']);
-    fake.fail('users.profile.get', { status: 503 }, 1);
-    fake.fail('usergroups.users.list', { error: 'plan_upgrade_required' }, 1);
-    const http = await client()
-      .users.profile.get({ user: 'U1' })
-      .catch((e: unknown) => e);
-    expect(http).toBeInstanceOf(WebAPIHTTPError);
-    expect((http as WebAPIHTTPError).statusCode).toBe(503);
-    expect((await platformError(client().usergroups.users.list({ usergroup: 'S0EMEA' }))).error).toBe(
-      'plan_upgrade_required',
-    );
-    // Once used up, the methods answer again.
-    expect((await client().users.profile.get({ user: 'U1' })).ok).toBe(true);
-    expect((await client().usergroups.users.list({ usergroup: 'S0EMEA' })).users).toEqual(['U1']);
-    // '*' covers them too.
-    fake.fail('*', { retryAfter: 7 }, 2);
-    const limited = await client()
-      .users.profile.get({ user: 'U1' })
-      .catch((e: unknown) => e);
-    expect((limited as WebAPIRateLimitedError).retryAfter).toBe(7);
-    const limitedGroup = await client()
-      .usergroups.users.list({ usergroup: 'S0EMEA' })
-      .catch((e: unknown) => e);
-    expect(limitedGroup).toBeInstanceOf(WebAPIRateLimitedError);
-    expect(fake.calls.map((c) => [c.method, c.status, c.ok])).toEqual([
-      ['users.profile.get', 503, false],
-      ['usergroups.users.list', 200, false],
-      ['users.profile.get', 200, true],
-      ['usergroups.users.list', 200, true],
-      ['users.profile.get', 429, false],
-      ['usergroups.users.list', 429, false],
-    ]);
-  });
-
   it('a lost answer still reads the status (afterProcessing)', async () => {
     await start();
     fake.setStatus('U1', { text: 'Away', emoji: ':zzz:' });
@@ -306,16 +270,5 @@ describe('injected failures and rate limits', () => {
     expect((refused as WebAPIRateLimitedError).retryAfter).toBe(3);
     // users.profile.get has its own bucket.
     expect((await client().users.profile.get({ user: 'U1' })).ok).toBe(true);
-  });
-
-  it('takes per-method overrides', async () => {
-    await start({ rateLimits: { methods: { 'users.profile.get': { burst: 2, perSecond: 0.01 } } } });
-    await client().users.profile.get({ user: 'U1' });
-    await client().users.profile.get({ user: 'U2' });
-    const refused = await client()
-      .users.profile.get({ user: 'U1' })
-      .catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(WebAPIRateLimitedError);
-    expect(fake.calls.map((c) => c.status)).toEqual([200, 200, 429]);
   });
 });
