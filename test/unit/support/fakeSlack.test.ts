@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel as BoltLogLevel, verifySlackRequest } from '@slack/bolt';
 import {
@@ -9,7 +9,7 @@ import {
   type WebClientOptions,
 } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { platformError, slackClient } from '../../support/fakeClients.js';
+import { eventsReceiver, platformError, slackClient } from '../../support/fakeClients.js';
 import { heldDelays } from '../../support/fakeHttp.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import {
@@ -839,28 +839,19 @@ describe('signing helpers', () => {
   });
 
   describe('requests as a server receives them', () => {
-    let server: http.Server;
+    let server: Awaited<ReturnType<typeof receiver>>;
     let url: string;
-    const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+    let received: { headers: http.IncomingHttpHeaders; body: string }[];
+    const receiver = () => eventsReceiver((body, headers) => ({ headers, body }));
 
     beforeAll(async () => {
-      server = http.createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-          res.end('ok');
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+      server = await receiver();
+      url = server.url;
     });
-    afterAll(async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    });
+    afterAll(() => server.close());
     beforeEach(() => {
-      received.length = 0;
+      server.received.length = 0;
+      received = server.received;
     });
 
     const verify = (r: { headers: http.IncomingHttpHeaders; body: string }) =>

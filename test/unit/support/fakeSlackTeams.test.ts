@@ -1,10 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel as BoltLogLevel } from '@slack/bolt';
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { platformError as errorData, slackClient } from '../../support/fakeClients.js';
+import { platformError as errorData, eventsReceiver, slackClient } from '../../support/fakeClients.js';
 import { METHOD_TIERS, RateLimiter, TIERS } from '../../support/fakeSlack/rateLimits.js';
 import { type EventDelivery, FakeSlack } from '../../support/fakeSlack.js';
 import { type Harness, seedWorkspace, startHarness } from '../../support/harness.js';
@@ -40,33 +40,16 @@ async function sharing(channel: string) {
 async function eventsServer(
   answer: () => { status: number; body: string } = () => ({ status: 200, body: '' }),
 ) {
-  const received: { headers: http.IncomingHttpHeaders; body: string; seenSharing?: unknown }[] = [];
   let onRequest: ((body: string) => Promise<unknown>) | undefined;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const entry: (typeof received)[number] = { headers: req.headers, body };
-      if (onRequest) entry.seenSharing = await onRequest(body);
-      received.push(entry);
-      const { status, body: text } = answer();
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(text);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  const app = await eventsReceiver(
+    async (body, headers) => ({ headers, body, seenSharing: await onRequest?.(body) }),
+    answer,
+  );
   return {
-    url,
-    received,
+    ...app,
     /** Runs while the request is held, before the answer (what the app could look up on receiving it). */
     whileReceiving(fn: (body: string) => Promise<unknown>) {
       onRequest = fn;
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
     },
   };
 }
