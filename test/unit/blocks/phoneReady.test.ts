@@ -267,6 +267,13 @@ const about = (h: HandoffRow, label: string, where: Where, value: unknown): Samp
   handoff: h,
 });
 
+const sample = (where: Where, label: string, value: unknown, ids?: readonly number[]): Sample => ({
+  label,
+  where,
+  value,
+  ...(ids && { ids }),
+});
+
 const step = (over: Partial<OutcomeRow> = {}): OutcomeRow =>
   ({
     id: 11,
@@ -374,15 +381,15 @@ const REVIEW_ROW = (id: number, handoffId: number) => ({
 const SAMPLES: Record<string, () => Sample[]> = {
   // "Add to handoff" (issue 52 item 5): the pick, what it says once added, the note when :memo: was skipped.
   'addToHandoff:addToHandoffModal': () => [
-    {
-      label: 'add to handoff',
-      where: 'view',
-      value: addToHandoffModal([open, accepted], {
+    sample(
+      'view',
+      'add to handoff',
+      addToHandoffModal([open, accepted], {
         excerpt: 'Dana: can we move the <!here> workshop to Thursday?',
         matched: 1,
         metadata: '{}',
       }),
-    },
+    ),
   ],
   'addToHandoff:messageAddedModal': () => [
     about(accepted, 'message added', 'view', messageAddedModal(accepted, { already: false })),
@@ -393,11 +400,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
     about(accepted, 'not marked, failed', 'internal', addReplies.notMarked(accepted, 'failed')),
   ],
   'appHome:appHomeView': () => [
-    {
-      label: 'an App Home with every list full and every button offered',
-      where: 'view',
-      ids: [open, accepted, expired, rocket, paused].map((h) => h.id),
-      value: appHomeView({
+    sample(
+      'view',
+      'an App Home with every list full and every button offered',
+      appHomeView({
         awaiting: [open, rocket],
         deals: [accepted],
         sent: [open, accepted, expired, rocket],
@@ -406,13 +412,14 @@ const SAMPLES: Record<string, () => Sample[]> = {
         revops: { period: '30d', metrics: null, trend: [], trendWeeks: 12 },
         questions: [{ question: question(), handoff: paused }],
       }),
-    },
+      [open, accepted, expired, rocket, paused].map((h) => h.id),
+    ),
   ],
   'appHome:withExportNotice': () => [
-    {
-      label: 'the RevOps Home with its export line',
-      where: 'view',
-      value: withExportNotice(
+    sample(
+      'view',
+      'the RevOps Home with its export line',
+      withExportNotice(
         appHomeView({
           awaiting: [],
           deals: [],
@@ -423,141 +430,118 @@ const SAMPLES: Record<string, () => Sample[]> = {
         }),
         'On its way.',
       ),
-    },
+    ),
   ],
   'channelAccess:appRemovedFromChannel': () => [
-    {
-      label: 'removed',
-      where: 'other',
-      value: appRemovedFromChannel('C0INTERNAL', [], { how: 'refused' }, 2),
-    },
+    sample('other', 'removed', appRemovedFromChannel('C0INTERNAL', [], { how: 'refused' }, 2)),
   ],
   'channelAccess:appBackInChannel': () => [
-    { label: 'back', where: 'other', value: appBackInChannel('C0INTERNAL', AT, 'UTC', 2) },
+    sample('other', 'back', appBackInChannel('C0INTERNAL', AT, 'UTC', 2)),
   ],
   'channelAccess:partnerUpdateReleased': () => [
     about(open, 'released', 'internal', partnerUpdateReleased(open, 'C0PARTNER', AT, 'UTC', true)),
   ],
-  'coverModal:coverModal': () => [{ label: 'cover modal', where: 'view', value: coverModal({}) }],
+  'coverModal:coverModal': () => [sample('view', 'cover modal', coverModal({}))],
   'coverModal:coverNamedMessage': () => [
-    {
-      label: 'cover named',
-      where: 'other',
-      value: coverNamedMessage({
+    sample(
+      'other',
+      'cover named',
+      coverNamedMessage({
         aeUserId: 'U0AE',
         coverUserId: 'U0COVER',
         from: '2026-03-04',
         until: '2026-03-09',
       }),
-    },
+    ),
   ],
   'coverModal:coverEndedMessage': () => [
-    {
-      label: 'cover ended',
-      where: 'other',
-      value: coverEndedMessage({ aeUserId: 'U0AE', until: '2026-03-09' }),
-    },
+    sample('other', 'cover ended', coverEndedMessage({ aeUserId: 'U0AE', until: '2026-03-09' })),
   ],
   // Issue 77 item 9: the AE back from an absence reads of the handoffs that went to their cover, each with View.
   'coverModal:whileAwayMessage': () => [
-    {
-      label: 'while you were away',
-      where: 'other',
-      ids: [open.id, accepted.id],
-      value: whileAwayMessage(
+    sample(
+      'other',
+      'while you were away',
+      whileAwayMessage(
         [
           { h: open, cover: 'U0COVER', at: AT },
           { h: accepted, cover: 'U0COVER', at: AT },
         ],
         'UTC',
       ),
-    },
+      [open.id, accepted.id],
+    ),
   ],
   // Issue 53: each person's own days (App Home section, modal, the pool manager's notice).
   // RevOps in money (issue 54): a figure in two currencies, one without a rate, a partner's name with mrkdwn in it.
   // The App Home's RevOps section while its figures are computed (the computed ones: the appHome samples).
   'revopsHome:revopsBlocks': () => [
-    {
-      label: 'revops computing',
-      where: 'view',
-      value: { blocks: revopsBlocks({ period: '90d', metrics: null, trend: [], trendWeeks: 12 }) },
-    },
+    sample('view', 'revops computing', {
+      blocks: revopsBlocks({ period: '90d', metrics: null, trend: [], trendWeeks: 12 }),
+    }),
   ],
   'money:moneyBlocks': () => [
-    {
-      label: 'money',
-      where: 'view',
-      value: {
-        blocks: moneyBlocks(
-          moneyFigures({
-            rows: [
-              {
-                handoffId: 1,
-                partner: 'Meridian <!here> *Cloud*',
-                classification: 'partner_sourced',
-                scoreBand: 'ready',
-                sentAt: AT,
-                system: 'salesforce',
-                recordId: '006A',
-                amount: 120_000,
-                currency: 'EUR',
-                amountCorporate: null,
-                closed: false,
-                won: false,
-                closeDate: '2026-04-30',
-                readAt: AT,
-              },
-            ],
-            currencies: new Map([['salesforce', { corporate: 'USD', rates: [] }]]),
-            reporting: 'USD',
-            period: { from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-03-05T00:00:00Z') },
-            days: { first: '2026-02-01', last: '2026-03-04' },
-            today: '2026-03-04',
-            closedDeals: null,
-            afterAccept: { toMeeting: [3], toOpportunity: [] },
-            systems: ['salesforce'],
-          }),
-          'America/New_York',
-        ),
-      },
-    },
+    sample('view', 'money', {
+      blocks: moneyBlocks(
+        moneyFigures({
+          rows: [
+            {
+              handoffId: 1,
+              partner: 'Meridian <!here> *Cloud*',
+              classification: 'partner_sourced',
+              scoreBand: 'ready',
+              sentAt: AT,
+              system: 'salesforce',
+              recordId: '006A',
+              amount: 120_000,
+              currency: 'EUR',
+              amountCorporate: null,
+              closed: false,
+              won: false,
+              closeDate: '2026-04-30',
+              readAt: AT,
+            },
+          ],
+          currencies: new Map([['salesforce', { corporate: 'USD', rates: [] }]]),
+          reporting: 'USD',
+          period: { from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-03-05T00:00:00Z') },
+          days: { first: '2026-02-01', last: '2026-03-04' },
+          today: '2026-03-04',
+          closedDeals: null,
+          afterAccept: { toMeeting: [3], toOpportunity: [] },
+          systems: ['salesforce'],
+        }),
+        'America/New_York',
+      ),
+    }),
   ],
   'myDays:myDaysBlocks': () => [
-    {
-      label: 'your days',
-      where: 'view',
-      value: {
-        blocks: myDaysBlocks({
-          workingDays: [1, 2, 4],
-          holidays: { kind: 'zone', regions: ['DE'], timeZone: 'Europe/Berlin' },
-          paused: '2026-12-03',
-          pools: [{ id: 'emea', name: 'EMEA <!here> backup', managers: ['U0OWNER'] }],
-          byGroup: true,
-        }),
-      },
-    },
-    {
-      label: 'your days, your own week and hours',
-      where: 'view',
-      value: {
-        blocks: myDaysBlocks({
-          workingDays: [7, 1, 2, 3, 4],
-          hours: { start: '08:00', end: '16:00' },
-          timeZone: 'Asia/Jerusalem',
-          holidays: { kind: 'own', regions: ['IL'] },
-          pools: [],
-          byGroup: false,
-        }),
-      },
-    },
+    sample('view', 'your days', {
+      blocks: myDaysBlocks({
+        workingDays: [1, 2, 4],
+        holidays: { kind: 'zone', regions: ['DE'], timeZone: 'Europe/Berlin' },
+        paused: '2026-12-03',
+        pools: [{ id: 'emea', name: 'EMEA <!here> backup', managers: ['U0OWNER'] }],
+        byGroup: true,
+      }),
+    }),
+    sample('view', 'your days, your own week and hours', {
+      blocks: myDaysBlocks({
+        workingDays: [7, 1, 2, 3, 4],
+        hours: { start: '08:00', end: '16:00' },
+        timeZone: 'Asia/Jerusalem',
+        holidays: { kind: 'own', regions: ['IL'] },
+        pools: [],
+        byGroup: false,
+      }),
+    }),
   ],
   // "Review attribution" (issue 54 item 4): RevOps' open items, and the modal that asks why.
   'attributionItems:reviewItemBlocks': () => [
-    {
-      label: 'review attribution items',
-      where: 'view',
-      ids: [open.id, accepted.id],
-      value: {
+    sample(
+      'view',
+      'review attribution items',
+      {
         blocks: reviewItemBlocks(
           {
             items: [
@@ -569,103 +553,73 @@ const SAMPLES: Record<string, () => Sample[]> = {
           100,
         ),
       },
-    },
+      [open.id, accepted.id],
+    ),
   ],
   'attributionItems:reviewDecisionModal': () => [
-    { label: 'keep', where: 'view', value: reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'keep') },
-    {
-      label: 'change',
-      where: 'view',
-      value: reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'change'),
-    },
+    sample('view', 'keep', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'keep')),
+    sample('view', 'change', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'change')),
   ],
   // Issue 54: the score against outcomes (one component flagged, the others too few), its weights, its digest lines.
   'scoreCheck:scoreCheckModal': () => [
-    { label: 'the score view', where: 'view', value: scoreCheckModal(SCORE_VIEW) },
-    {
-      label: 'the score view (AE-less)',
-      where: 'view',
-      value: scoreCheckModal({ ...SCORE_VIEW, mayWeights: false }),
-    },
+    sample('view', 'the score view', scoreCheckModal(SCORE_VIEW)),
+    sample('view', 'the score view (AE-less)', scoreCheckModal({ ...SCORE_VIEW, mayWeights: false })),
   ],
   'scoreCheck:scoreWeightsModal': () => [
-    {
-      label: 'the weights',
-      where: 'view',
-      value: scoreWeightsModal({ ...DEFAULT_WEIGHTS, proof: 3, owner: 0 }),
-    },
+    sample('view', 'the weights', scoreWeightsModal({ ...DEFAULT_WEIGHTS, proof: 3, owner: 0 })),
   ],
   'scoreCheck:scoreCheckButton': () => [
-    {
-      label: 'the button',
-      where: 'view',
-      value: { blocks: [{ type: 'actions', elements: [scoreCheckButton()] }] },
-    },
+    sample('view', 'the button', { blocks: [{ type: 'actions', elements: [scoreCheckButton()] }] }),
   ],
   'scoreCheck:scoreCheckDigestBlocks': () => [
-    {
-      label: 'last month',
-      where: 'view',
-      value: { blocks: scoreCheckDigestBlocks(SCORE_VIEW.check, 'November 2026') },
-    },
+    sample('view', 'last month', { blocks: scoreCheckDigestBlocks(SCORE_VIEW.check, 'November 2026') }),
   ],
   'myDays:myDaysModal': () => [
-    {
-      label: 'your days modal',
-      where: 'view',
-      value: myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed'),
-    },
-    {
-      label: 'your days modal, your own week and hours',
-      where: 'view',
-      value: myDaysModal(
-        { workingDays: [7, 1, 2, 3, 4], hours: { start: '08:00', end: '16:00' } },
-        undefined,
-        { start: '09:00', end: '17:00' },
-      ),
-    },
+    sample(
+      'view',
+      'your days modal',
+      myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed'),
+    ),
+    sample(
+      'view',
+      'your days modal, your own week and hours',
+      myDaysModal({ workingDays: [7, 1, 2, 3, 4], hours: { start: '08:00', end: '16:00' } }, undefined, {
+        start: '09:00',
+        end: '17:00',
+      }),
+    ),
   ],
   'myDays:ownDaysNotice': () => [
-    {
-      label: 'paused',
-      where: 'other',
-      value: ownDaysNotice({ person: 'U0AE', pools: ['EMEA'], paused: '2026-12-03' }),
-    },
-    { label: 'back', where: 'other', value: ownDaysNotice({ person: 'U0AE', pools: ['EMEA', 'US'] }) },
+    sample('other', 'paused', ownDaysNotice({ person: 'U0AE', pools: ['EMEA'], paused: '2026-12-03' })),
+    sample('other', 'back', ownDaysNotice({ person: 'U0AE', pools: ['EMEA', 'US'] })),
   ],
   // Issue 77 item 12: to the person an admin paused or resumed.
   'myDays:ownPauseNotice': () => [
-    {
-      label: 'paused',
-      where: 'other',
-      value: ownPauseNotice({ by: 'U0ADMIN', pools: ['EMEA'], paused: '2026-12-18' }),
-    },
-    { label: 'back', where: 'other', value: ownPauseNotice({ by: 'U0ADMIN', pools: [] }) },
+    sample('other', 'paused', ownPauseNotice({ by: 'U0ADMIN', pools: ['EMEA'], paused: '2026-12-18' })),
+    sample('other', 'back', ownPauseNotice({ by: 'U0ADMIN', pools: [] })),
   ],
   // Issue 53: the program in Slack: the App Home's section, its pages and each part's editor.
   'programPages:programHomeBlocks': () => [
-    { label: 'the program (admin)', where: 'view', value: { blocks: programHomeBlocks(PROGRAM) } },
+    sample('view', 'the program (admin)', { blocks: programHomeBlocks(PROGRAM) }),
   ],
   'programPages:programPageModal': () =>
-    PROGRAM_PAGES.map((page) => ({
-      label: `the ${page} page`,
-      where: 'view' as const,
-      value: programPageModal(page, PROGRAM),
-    })),
+    PROGRAM_PAGES.map((page) => sample('view', `the ${page} page`, programPageModal(page, PROGRAM))),
   'settingsEditor:settingsPageBlocks': () => [
-    { label: 'the settings', where: 'view', value: { blocks: settingsPageBlocks(PROGRAM.settings) } },
+    sample('view', 'the settings', { blocks: settingsPageBlocks(PROGRAM.settings) }),
   ],
   'settingsEditor:settingsEditorModal': () =>
-    (Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) => ({
-      label: `the ${group} settings' editor`,
-      where: 'view' as const,
-      value: settingsEditorModal(group, { ...settingsValues({}), partnerHelpChannelId: 'C0HELP' }),
-    })),
+    (Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) =>
+      sample(
+        'view',
+        `the ${group} settings' editor`,
+        settingsEditorModal(group, { ...settingsValues({}), partnerHelpChannelId: 'C0HELP' }),
+      ),
+    ),
   'policyEditor:policyEditorModal': () => [
-    {
-      label: 'an edited policy',
-      where: 'view',
-      value: policyEditorModal({
+    sample(
+      'view',
+      'an edited policy',
+      policyEditorModal({
         id: 'emea',
         name: 'EMEA <!here>',
         levels: PROGRAM_LEVELS,
@@ -675,11 +629,11 @@ const SAMPLES: Record<string, () => Sample[]> = {
         routedPools: [],
         openCount: 3,
       }),
-    },
-    {
-      label: 'a new policy',
-      where: 'view',
-      value: policyEditorModal({
+    ),
+    sample(
+      'view',
+      'a new policy',
+      policyEditorModal({
         name: '',
         levels: [],
         pools: [],
@@ -688,13 +642,13 @@ const SAMPLES: Record<string, () => Sample[]> = {
         routedPools: [],
         openCount: 0,
       }),
-    },
+    ),
   ],
   'programEditors:poolEditorModal': () => [
-    {
-      label: 'a pool, by an admin',
-      where: 'view',
-      value: poolEditorModal({
+    sample(
+      'view',
+      'a pool, by an admin',
+      poolEditorModal({
         id: 'backup',
         name: 'EMEA backup',
         members: ['U0AE', 'U0AE2'],
@@ -705,11 +659,11 @@ const SAMPLES: Record<string, () => Sample[]> = {
         sharing: 'week',
         admin: true,
       }),
-    },
-    {
-      label: "a user group's pool, by its manager",
-      where: 'view',
-      value: poolEditorModal({
+    ),
+    sample(
+      'view',
+      "a user group's pool, by its manager",
+      poolEditorModal({
         id: 'us',
         name: 'US',
         members: undefined,
@@ -718,30 +672,26 @@ const SAMPLES: Record<string, () => Sample[]> = {
         managers: ['U0OWNER'],
         admin: false,
       }),
-    },
-    {
-      label: 'a new pool',
-      where: 'view',
-      value: poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
-    },
+    ),
+    sample(
+      'view',
+      'a new pool',
+      poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
+    ),
   ],
   'programEditors:calendarEditorModal': () => [
-    {
-      label: 'closures and regions',
-      where: 'view',
-      value: calendarEditorModal({ closures: ['2026-12-24', '2026-12-31'], holidays: ['US', 'DE-BY'] }),
-    },
-    {
-      label: 'by time zone',
-      where: 'view',
-      value: calendarEditorModal({ closures: [], holidays: 'by_zone' }),
-    },
+    sample(
+      'view',
+      'closures and regions',
+      calendarEditorModal({ closures: ['2026-12-24', '2026-12-31'], holidays: ['US', 'DE-BY'] }),
+    ),
+    sample('view', 'by time zone', calendarEditorModal({ closures: [], holidays: 'by_zone' })),
   ],
   'programEditors:rolesEditorModal': () => [
-    {
-      label: 'roles',
-      where: 'view',
-      value: rolesEditorModal({
+    sample(
+      'view',
+      'roles',
+      rolesEditorModal({
         admins: ['U0ADMIN'],
         revops: ['U0REVOPS'],
         adminGroup: 'S0ADMINS',
@@ -751,18 +701,18 @@ const SAMPLES: Record<string, () => Sample[]> = {
           { id: 'S0OTHER', name: 'Sales <!here> leads', handle: 'sales-leads' },
         ],
       }),
-    },
-    {
-      label: 'roles, user groups not read',
-      where: 'view',
-      value: rolesEditorModal({ admins: [], revops: [], adminGroup: 'S0ADMINS' }),
-    },
+    ),
+    sample(
+      'view',
+      'roles, user groups not read',
+      rolesEditorModal({ admins: [], revops: [], adminGroup: 'S0ADMINS' }),
+    ),
   ],
   'programEditors:partnerEditorModal': () => [
-    {
-      label: 'a partner, by RevOps',
-      where: 'view',
-      value: partnerEditorModal({
+    sample(
+      'view',
+      'a partner, by RevOps',
+      partnerEditorModal({
         id: 7,
         name: 'Meridian <!here> Cloud',
         managers: ['U0OWNER'],
@@ -770,11 +720,11 @@ const SAMPLES: Record<string, () => Sample[]> = {
         contacts: ['Lee <!here> Park, VP Alliances & Channels', 'Ana Ruiz'],
         mayManagers: true,
       }),
-    },
-    {
-      label: 'a partner, by its manager',
-      where: 'view',
-      value: partnerEditorModal({
+    ),
+    sample(
+      'view',
+      'a partner, by its manager',
+      partnerEditorModal({
         id: 7,
         name: 'Meridian',
         managers: ['U0OWNER'],
@@ -782,11 +732,11 @@ const SAMPLES: Record<string, () => Sample[]> = {
         contacts: [],
         mayManagers: false,
       }),
-    },
+    ),
   ],
   'programEditors:managersEditorModal': () => [
-    { label: 'managers', where: 'view', value: managersEditorModal({ U0AE: 'U0OWNER' }) },
-    { label: 'no managers', where: 'view', value: managersEditorModal({}) },
+    sample('view', 'managers', managersEditorModal({ U0AE: 'U0OWNER' })),
+    sample('view', 'no managers', managersEditorModal({})),
   ],
   'declineModal:declineModal': () => [about(open, 'decline modal', 'view', declineModal(open))],
   'acceptModal:acceptModal': () => [
@@ -849,10 +799,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
     about(committed, 'new date modal', 'view', stepDateModal(committed, '2026-12-03')),
   ],
   'digest:weeklyDigest': () => [
-    {
-      label: 'digest',
-      where: 'other',
-      value: weeklyDigest({
+    sample(
+      'other',
+      'digest',
+      weeklyDigest({
         weekLabel: '2026-11-16',
         stats: stats(),
         previous: stats(),
@@ -860,7 +810,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
         trendWeeks: 12,
         atRisk: { dueSoon: [open], unanswered: [expired], stalled: [accepted] },
       }),
-    },
+    ),
   ],
   'handoffList:handoffButtons': () => [
     about(open, 'View, Edit', 'view', handoffButtons(open, { editable: true })),
@@ -869,17 +819,17 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'handoffList:noteModal': () => [about(accepted, 'note modal', 'view', noteModal(accepted))],
   'handoffList:noteSentModal': () => [about(accepted, 'note sent', 'view', noteSentModal(accepted))],
   'handoffList:handoffList': () => [
-    {
-      label: '/handoff list',
-      where: 'view',
-      ids: [open, accepted, expired, rocket].map((h) => h.id),
-      value: handoffList([open, accepted, expired, rocket], {
+    sample(
+      'view',
+      '/handoff list',
+      handoffList([open, accepted, expired, rocket], {
         all: true,
         total: 4,
         now: AT,
         timeZone: 'UTC',
       }),
-    },
+      [open, accepted, expired, rocket].map((h) => h.id),
+    ),
   ],
   'handoffList:handoffViewModal': () => [
     about(
@@ -1010,9 +960,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'heldBackNotice:nextMoveModal': () => [
     about(accepted, 'next move', 'view', nextMoveModal(accepted, 'v1', '2026-03-04')),
   ],
-  'helpRequest:helpRequestModal': () => [{ label: 'help modal', where: 'view', value: helpRequestModal() }],
+  'helpRequest:helpRequestModal': () => [sample('view', 'help modal', helpRequestModal())],
   'helpRequest:helpRequestPost': () => [
-    { label: 'help request', where: 'other', ids: [helpRequest.id], value: helpRequestPost(helpRequest) },
+    sample('other', 'help request', helpRequestPost(helpRequest), [helpRequest.id]),
   ],
   'moveNotices:unassignedMessage': () => [
     about(
@@ -1117,7 +1067,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'ownerActions:reassignModal': () => [about(expired, 'reassign', 'view', reassignModal(expired))],
   'ownerActions:extendModal': () => [about(expired, 'extend', 'view', extendModal(expired))],
   'packetModal:packetModal': () => [
-    { label: 'packet', where: 'view', value: packetModal({ authorUserId: 'U0AUTHOR' }) },
+    sample('view', 'packet', packetModal({ authorUserId: 'U0AUTHOR' })),
     {
       label: 'packet prefilled from a message',
       where: 'view',
@@ -1141,10 +1091,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
     },
   ],
   'packetSuggestions:viewWithSuggestion': () => [
-    {
-      label: 'packet with a suggestion used',
-      where: 'view',
-      value: viewWithSuggestion(
+    sample(
+      'view',
+      'packet with a suggestion used',
+      viewWithSuggestion(
         packetModal({ authorUserId: 'U0AUTHOR', suggestions: SUGGESTIONS }) as Parameters<
           typeof viewWithSuggestion
         >[0],
@@ -1152,16 +1102,14 @@ const SAMPLES: Record<string, () => Sample[]> = {
         'warmPath',
         [],
       ),
-    },
+    ),
   ],
-  'packetLoading:packetLoadingModal': () => [
-    { label: 'loading', where: 'view', value: packetLoadingModal() },
-  ],
+  'packetLoading:packetLoadingModal': () => [sample('view', 'loading', packetLoadingModal())],
   'partnerReplies:partnerChannelHeldAdmin': () => [
-    { label: 'held', where: 'other', value: partnerChannelHeldAdmin('C0PARTNER', 'Meridian', 'Contoso') },
+    sample('other', 'held', partnerChannelHeldAdmin('C0PARTNER', 'Meridian', 'Contoso')),
   ],
   'partnerReplies:internalChannelShared': () => [
-    { label: 'shared', where: 'other', value: internalChannelShared('C0INTERNAL', []) },
+    sample('other', 'shared', internalChannelShared('C0INTERNAL', [])),
   ],
   'partnerUpdate:partnerUpdate': () => [
     ...partnerStages.map((stage) => ({
@@ -1189,11 +1137,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     })),
   'parts:button': () => [
     about(open, 'a button', 'view', button({ text: 'View', actionId: 'x', value: '1' }, open)),
-    {
-      label: 'a button on no handoff',
-      where: 'view',
-      value: button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there'),
-    },
+    sample('view', 'a button on no handoff', button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there')),
   ],
   'asks:questionModal': () => [about(paused, 'question modal', 'view', questionModal(paused, 2))],
   'asks:questionSentModal': () => [about(paused, 'question sent', 'view', questionSentModal(paused))],
@@ -1282,145 +1226,81 @@ const INPUTS_ONLY: Record<string, string> = {
 };
 
 /** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
-const NOT_BUILDERS = new Set([
-  // The packet's verdict in words: checked through the review header and the AE's packet.
-  'scoreVerdict:verdictText',
-  // How many partners the money section names: a number.
-  'money:MONEY_PARTNERS_SHOWN',
-  // The score against outcomes' words: checked through its view and the digest.
-  'scoreCheck:groupWords',
-  'scoreCheck:flagLine',
-  'scoreCheck:componentLine',
-  'scoreCheck:weightsWords',
-  'scoreCheck:summaryLine',
-  // A pool's weights and sharing in words: checked through the pool editor and the pools page.
-  'poolWeights:weightRowCount',
-  'poolWeights:weightedMember',
-  'poolWeights:groupWeights',
-  'poolWeights:sharingWords',
-  'packetSuggestions:suggestionBlocks',
-  'packetSuggestions:alreadyThere',
-  'packetSuggestions:suggestActionId',
-  'packetSuggestions:parseSuggestionValue',
-  'packetSuggestions:suggestionValue',
-  'packetSuggestions:usedFields',
-  'packetSuggestions:SUGGESTIONS_BLOCK_ID',
-  'packetModalOptions:sourcedHint',
-  'packetModalOptions:noteBlocks',
-  'packetModalOptions:INTRO',
-  'packetOrigin:originBlocks',
-  'reviewOwner:ownerBlocks',
-  'addToHandoff:addRefusalText',
-  'addToHandoff:PICK_MAX',
-  'appHome:HOME_LIMITS',
-  'appHome:homePeriodFrom',
-  'attributionItems:REVIEW_ITEMS_SHOWN',
-  'attributionItems:HOME_BLOCKS_MAX',
-  'attributionItems:reviewItemText',
-  'channelAccess:whatIPostThere',
-  'commandReplies:roleNames',
-  // `/handoff crm`'s answers: strings about no handoff.
-  'crmConnect:crmReplies',
-  'commandReplies:commandReply',
-  'commandReplies:editRefusal',
-  'commandReplies:noteRefusal',
-  'coverModal:COVER_MEANS',
-  'myDays:TIME_OFF_LINE',
-  'myDays:holidaysLine',
-  'myDays:poolsLine',
-  'myDays:myDaysReplies',
-  'programPages:PROGRAM_PAGES',
-  'settingsEditor:settingWords',
-  'programPages:pagesFor',
-  'programEditors:NO_USERGROUP',
-  'policyEditor:LEVEL_ROWS_MAX',
-  'policyEditor:REMOVE_LEVEL',
-  'coverModal:coverWhenText',
-  'following:followReplies',
-  'ephemerals:refusalMessage',
-  'ephemerals:refusalPlain',
-  'ephemerals:ephemeral',
-  'ephemerals:failureText',
-  'ephemerals:ownerRefusalMessage',
-  'ephemerals:ownerRefusalPlain',
-  'ephemerals:outcomeRefusalMessage',
-  'ephemerals:outcomeRefusalPlain',
-  'handoffList:standing',
-  'asks:deadlineFor',
-  'asks:pausedLine',
-  'asks:dueOrPaused',
-  'askReplies:askRefusalMessage',
-  'askReplies:askRefusalPlain',
-  'history:historyLine',
-  'history:historyWords',
-  'handoffMessage:field',
-  'handoffMessage:windowDaysText',
-  'packetFindings:findingsSection',
-  'handoffMessage:decisionValue',
-  'heldBackNotice:heldBackValue',
-  'helpRequest:helpReplies',
-  'metrics:percent',
-  'metrics:hours',
-  'metrics:ofWhole',
-  'metrics:headline',
-  'metrics:afterAcceptSection',
-  'metrics:groupSection',
-  'metrics:trendTable',
-  'metrics:chartImage',
-  'metrics:chartMissing',
-  'moveNotices:triggerWords',
-  'moveNotices:policyRule',
-  'moveNotices:PolicyRuleSubject',
-  'moveNotices:moverText',
-  'moveNotices:leftText',
-  'moveNotices:partnerSoFarText',
-  'moveNotices:movedToYouBlock',
-  'moveNotices:moveWhyLine',
-  'moveNotices:movedByPast',
-  'moveNotices:packetNamesBlock',
-  'moveNotices:unassignedText',
-  'moveNotices:unassignedPast',
-  'moveNotices:plannedMoveText',
-  'moveNotices:gaveItText',
-  'moveNotices:partnerSoFarLine',
-  'notices:PARTNER_CHANNEL_HELD',
-  'outcomeReplies:reportAnswerReply',
-  'outcomeReplies:undoReply',
-  'outcomeReports:reportState',
-  'outcomes:outcomeLine',
-  'outcomes:firstStepLine',
-  'declineModal:decisionMetadata',
-  'stepChecks:newStepDateButton',
-  'stepChecks:stepButtons',
-  'stepChecks:stepRefusal',
-  'stepChecks:handBackButton',
-  'stepChecks:handBackRefusal',
-  'stepChecks:stepsReply',
-  'outcomes:estimatedValueLine',
-  'outcomes:CRM_RECORDERS',
-  'partnerUpdate:nextStepLine',
-  'partnerUpdate:partnerMoveText',
-  'packetErrors:SUMMARY_BLOCK',
-  'packetErrors:withErrorSummary',
-  'partnerReplies:partnerReply',
-  'parts:pt',
-  'parts:section',
-  'parts:context',
-  'parts:handoffTitle',
-  'parts:notifyText',
-  'parts:buttonLabel',
-  'parts:BUTTON_LABEL_MAX',
-  'parts:ON_NEWEST',
-  'reviewPartnerPreview:linesWithin',
-  'surfaces:readerOf',
-  'surfaces:nowLine',
-  'surfaces:PERMALINK_TOKEN',
-  'windowNotices:PERMALINK_TOKEN',
-  'windowNotices:timeLeft',
-  'windowNotices:awayWhy',
-  'windowNotices:expiredMovedPast',
-  'windowNotices:backDay',
-]);
+const NOT_BUILDERS = new Set(
+  (
+    [
+      // The packet's verdict in words: checked through the review header and the AE's packet.
+      ['scoreVerdict', 'verdictText'],
+      // How many partners the money section names: a number.
+      ['money', 'MONEY_PARTNERS_SHOWN'],
+      // The score against outcomes' words: checked through its view and the digest.
+      ['scoreCheck', 'groupWords flagLine componentLine weightsWords summaryLine'],
+      // A pool's weights and sharing in words: checked through the pool editor and the pools page.
+      ['poolWeights', 'weightRowCount weightedMember groupWeights sharingWords'],
+      [
+        'packetSuggestions',
+        'suggestionBlocks alreadyThere suggestActionId parseSuggestionValue suggestionValue',
+      ],
+      ['packetSuggestions', 'usedFields SUGGESTIONS_BLOCK_ID'],
+      ['packetModalOptions', 'sourcedHint noteBlocks INTRO'],
+      ['packetOrigin', 'originBlocks'],
+      ['reviewOwner', 'ownerBlocks'],
+      ['addToHandoff', 'addRefusalText PICK_MAX'],
+      ['appHome', 'HOME_LIMITS homePeriodFrom'],
+      ['attributionItems', 'REVIEW_ITEMS_SHOWN HOME_BLOCKS_MAX reviewItemText'],
+      ['channelAccess', 'whatIPostThere'],
+      ['commandReplies', 'roleNames'],
+      // `/handoff crm`'s answers: strings about no handoff.
+      ['crmConnect', 'crmReplies'],
+      ['commandReplies', 'commandReply editRefusal noteRefusal'],
+      ['coverModal', 'COVER_MEANS'],
+      ['myDays', 'TIME_OFF_LINE holidaysLine poolsLine myDaysReplies'],
+      ['programPages', 'PROGRAM_PAGES'],
+      ['settingsEditor', 'settingWords'],
+      ['programPages', 'pagesFor'],
+      ['programEditors', 'NO_USERGROUP'],
+      ['policyEditor', 'LEVEL_ROWS_MAX REMOVE_LEVEL'],
+      ['coverModal', 'coverWhenText'],
+      ['following', 'followReplies'],
+      [
+        'ephemerals',
+        'refusalMessage refusalPlain ephemeral failureText ownerRefusalMessage ownerRefusalPlain',
+      ],
+      ['ephemerals', 'outcomeRefusalMessage outcomeRefusalPlain'],
+      ['handoffList', 'standing'],
+      ['asks', 'deadlineFor pausedLine dueOrPaused'],
+      ['askReplies', 'askRefusalMessage askRefusalPlain'],
+      ['history', 'historyLine historyWords'],
+      ['handoffMessage', 'field windowDaysText'],
+      ['packetFindings', 'findingsSection'],
+      ['handoffMessage', 'decisionValue'],
+      ['heldBackNotice', 'heldBackValue'],
+      ['helpRequest', 'helpReplies'],
+      ['metrics', 'percent hours ofWhole headline afterAcceptSection groupSection trendTable chartImage'],
+      ['metrics', 'chartMissing'],
+      ['moveNotices', 'triggerWords policyRule PolicyRuleSubject moverText leftText partnerSoFarText'],
+      [
+        'moveNotices',
+        'movedToYouBlock moveWhyLine movedByPast packetNamesBlock unassignedText unassignedPast',
+      ],
+      ['moveNotices', 'plannedMoveText gaveItText partnerSoFarLine'],
+      ['notices', 'PARTNER_CHANNEL_HELD'],
+      ['outcomeReplies', 'reportAnswerReply undoReply'],
+      ['outcomeReports', 'reportState'],
+      ['outcomes', 'outcomeLine firstStepLine'],
+      ['declineModal', 'decisionMetadata'],
+      ['stepChecks', 'newStepDateButton stepButtons stepRefusal handBackButton handBackRefusal stepsReply'],
+      ['outcomes', 'estimatedValueLine CRM_RECORDERS'],
+      ['partnerUpdate', 'nextStepLine partnerMoveText'],
+      ['packetErrors', 'SUMMARY_BLOCK withErrorSummary'],
+      ['partnerReplies', 'partnerReply'],
+      ['parts', 'pt section context handoffTitle notifyText buttonLabel BUTTON_LABEL_MAX ON_NEWEST'],
+      ['reviewPartnerPreview', 'linesWithin'],
+      ['surfaces', 'readerOf nowLine PERMALINK_TOKEN'],
+      ['windowNotices', 'PERMALINK_TOKEN timeLeft awayWhy expiredMovedPast backDay'],
+    ] as const
+  ).flatMap(([file, names]) => names.split(' ').map((name) => `${file}:${name}`)),
+);
 /** Whole files of strings, ids and text helpers. */
 const TEXT_FILES = new Set(['ids', 'mrkdwn', 'message', 'packetReplies', 'revopsReplies', 'savedNotes']);
 
