@@ -64,15 +64,36 @@ interface Case {
   alsoMoves?: ComponentId[];
 }
 
-/** A row of a component's table: its name, level, the reason's words, the packet's change, what else may move. */
+/** A row of a component's table: its name, level, the reason's words, the packet's change and the context's. */
 const c = (
   name: string,
   level: Level,
   words: string[],
   input: Partial<ScoringInput> = {},
-  alsoMoves?: ComponentId[],
   ctx?: Partial<ScoringContext>,
-): Case => ({ name, level, words, input, ...(alsoMoves && { alsoMoves }), ...(ctx && { ctx }) });
+): Case => ({ name, level, words, input, ...(ctx && { ctx }) });
+/** A row whose change moves other components too (a filler move is no move of either side, and so on). */
+const cm = (
+  name: string,
+  level: Level,
+  words: string[],
+  alsoMoves: ComponentId[],
+  input: Partial<ScoringInput>,
+  ctx?: Partial<ScoringContext>,
+): Case => ({ ...c(name, level, words, input, ctx), alsoMoves });
+
+interface Readiness {
+  name: string;
+  input: Partial<ScoringInput>;
+  met: boolean[];
+}
+const [T, F] = [true, false];
+/** A row of a readiness table: which of the five items hold for the Northwind packet with one change. */
+const r = (name: string, met: boolean[], input: Partial<ScoringInput> = {}): Readiness => ({
+  name,
+  input,
+  met,
+});
 
 /**
  * Scores the Northwind packet with one change and checks that only `id` moved: it has the expected level, the
@@ -132,31 +153,26 @@ describe('target account logic', () => {
 describe('partner context', () => {
   it.each<Case>([
     c('named person, role and why', 'strong', ['named person', 'role']),
-    c(
-      'contact is the partner org',
-      'missing',
-      ['no person is named'],
-      { partnerContactName: 'Meridian Cloud Consulting' },
-      ['relationship_path'],
-    ),
-    c(
+    cm('contact is the partner org', 'missing', ['no person is named'], ['relationship_path'], {
+      partnerContactName: 'Meridian Cloud Consulting',
+    }),
+    cm(
       'contact is the partner org in other case and spacing',
       'missing',
       ['no person'],
-      { partnerContactName: '  meridian cloud CONSULTING ' },
       ['relationship_path'],
+      { partnerContactName: '  meridian cloud CONSULTING ' },
     ),
     ...['Alliances team', 'Partner Team', 'Meridian Partners', 'sales@meridian.example', 'TBD'].map(
       (partnerContactName) =>
-        c(`"${partnerContactName}"`, 'missing', ['no person'], { partnerContactName }, ['relationship_path']),
+        cm(`"${partnerContactName}"`, 'missing', ['no person'], ['relationship_path'], {
+          partnerContactName,
+        }),
     ),
-    c(
-      'no person wins over no role',
-      'missing',
-      ['no person'],
-      { partnerContactName: 'Alliances team', partnerContactRole: null },
-      ['relationship_path'],
-    ),
+    cm('no person wins over no role', 'missing', ['no person'], ['relationship_path'], {
+      partnerContactName: 'Alliances team',
+      partnerContactRole: null,
+    }),
     c('no role', 'weak', ['partner contact has no role'], { partnerContactRole: null }),
     c('empty role', 'weak', ['no role'], { partnerContactRole: '' }),
     c('why the partner matters in 7 words', 'weak', ['under 8 words'], {
@@ -240,23 +256,19 @@ describe('buyer problem', () => {
       }),
     ),
     // No trigger, no "why now" for the account either.
-    c(
-      'trigger in 4 words',
-      'missing',
-      ['customer trigger is under 5 words'],
-      { customerTrigger: 'Ops asked about invoices' },
-      ['target_account'],
-    ),
+    cm('trigger in 4 words', 'missing', ['customer trigger is under 5 words'], ['target_account'], {
+      customerTrigger: 'Ops asked about invoices',
+    }),
     c('trigger in exactly 5 words', 'strong', [], { customerTrigger: 'Ops director asked about invoices' }),
     c('a generic trigger', 'weak', ['generic trigger', 'no words from the buyer'], {
       customerTrigger: 'Digital transformation initiative across the logistics business this year.',
     }),
-    c(
+    cm(
       'only partnership jargon (co-sell, synergy, ecosystem) is filler',
       'missing',
       ['filler', 'partnership language'],
-      { customerTrigger: 'Great co-sell synergy opportunity in the partner ecosystem.' },
       ['target_account'],
+      { customerTrigger: 'Great co-sell synergy opportunity in the partner ecosystem.' },
     ),
     c('partnership jargon (leverage, joint go-to-market)', 'weak', ['partnership language'], {
       customerTrigger: 'Leverage our joint go-to-market motion with Meridian at Northwind.',
@@ -285,33 +297,33 @@ describe('partner offer', () => {
     c('dated today', 'strong', [], { partnerNextMoveDate: '2026-11-23' }),
     c('dated today + 14 (edge)', 'strong', [], { partnerNextMoveDate: '2026-12-07' }),
     c('dated today + 15', 'weak', ['more than two weeks out'], { partnerNextMoveDate: '2026-12-08' }),
-    c('today + 14 across a year end', 'strong', [], { partnerNextMoveDate: '2027-01-08' }, undefined, {
-      today: '2026-12-25',
-    }),
+    c(
+      'today + 14 across a year end',
+      'strong',
+      [],
+      { partnerNextMoveDate: '2027-01-08' },
+      { today: '2026-12-25' },
+    ),
     c(
       'today + 15 across a year end',
       'weak',
       ['two weeks'],
       { partnerNextMoveDate: '2027-01-09' },
-      undefined,
       { today: '2026-12-25' },
     ),
     // The owner's next move is undated too.
-    c('no date', 'weak', ['has no date'], { partnerNextMoveDate: null }, ['owner']),
+    cm('no date', 'weak', ['has no date'], ['owner'], { partnerNextMoveDate: null }),
     c('not agreed in writing', 'weak', ['not agreed in writing'], { partnerAgreedInWriting: false }),
-    c(
-      'no date and not in writing: the date is named first',
-      'weak',
-      ['no date'],
-      { partnerNextMoveDate: null, partnerAgreedInWriting: false },
-      ['owner'],
-    ),
+    cm('no date and not in writing: the date is named first', 'weak', ['no date'], ['owner'], {
+      partnerNextMoveDate: null,
+      partnerAgreedInWriting: false,
+    }),
     // Nothing for the owner to own either.
-    c('a vague partner mention ("TBD")', 'missing', ['no partner next move'], { partnerNextMove: 'TBD' }, [
-      'owner',
-    ]),
-    c('empty', 'missing', ['no partner next move'], { partnerNextMove: '' }, ['owner']),
-    c('two words', 'missing', ['no partner next move'], { partnerNextMove: 'Dana confirms' }, ['owner']),
+    cm('a vague partner mention ("TBD")', 'missing', ['no partner next move'], ['owner'], {
+      partnerNextMove: 'TBD',
+    }),
+    cm('empty', 'missing', ['no partner next move'], ['owner'], { partnerNextMove: '' }),
+    cm('two words', 'missing', ['no partner next move'], ['owner'], { partnerNextMove: 'Dana confirms' }),
     c('three words', 'strong', [], { partnerNextMove: 'Dana confirms meeting' }),
   ])('$name → $level', (c) => expectComponent('partner_offer', c));
 });
@@ -356,37 +368,21 @@ describe('next action', () => {
     c('a question and a sentence', 'weak', ['several actions'], {
       sellerNextMove: 'Is the demo ready? Book it with Dana.',
     }),
-    c(
-      'several actions win over vague',
-      'weak',
-      ['several actions'],
-      { sellerNextMove: 'Follow up with Dana; send the deck' },
-      ['acceptance_criteria'],
-    ),
-    c(
-      '"Follow up with Dana next week"',
-      'weak',
-      ['vague'],
-      { sellerNextMove: 'Follow up with Dana next week' },
-      ['acceptance_criteria'],
-    ),
-    c(
-      '"Follow-up with Dana on Thursday"',
-      'weak',
-      ['vague'],
-      { sellerNextMove: 'Follow-up with Dana on Thursday' },
-      ['acceptance_criteria'],
-    ),
-    c(
-      '"Reach out to Dana about the demo"',
-      'weak',
-      ['vague', 'concrete action'],
-      { sellerNextMove: 'Reach out to Dana about the demo' },
-      ['acceptance_criteria'],
-    ),
+    cm('several actions win over vague', 'weak', ['several actions'], ['acceptance_criteria'], {
+      sellerNextMove: 'Follow up with Dana; send the deck',
+    }),
+    cm('"Follow up with Dana next week"', 'weak', ['vague'], ['acceptance_criteria'], {
+      sellerNextMove: 'Follow up with Dana next week',
+    }),
+    cm('"Follow-up with Dana on Thursday"', 'weak', ['vague'], ['acceptance_criteria'], {
+      sellerNextMove: 'Follow-up with Dana on Thursday',
+    }),
+    cm('"Reach out to Dana about the demo"', 'weak', ['vague', 'concrete action'], ['acceptance_criteria'], {
+      sellerNextMove: 'Reach out to Dana about the demo',
+    }),
     ...['Touch base with the ops director', 'Circle back after the review', 'Explore options with Dana'].map(
       (sellerNextMove) =>
-        c(`"${sellerNextMove}"`, 'weak', ['vague'], { sellerNextMove }, ['acceptance_criteria']),
+        cm(`"${sellerNextMove}"`, 'weak', ['vague'], ['acceptance_criteria'], { sellerNextMove }),
     ),
     // Near-misses that must not trigger.
     c('a vague word not at the start', 'strong', [], {
@@ -406,7 +402,7 @@ describe('next action', () => {
 describe('owner', () => {
   it.each<Case>([
     c('"Pat Marketer"', 'strong', ['one named person']),
-    c('"Partner Team"', 'weak', ['team or shared'], {}, undefined, { ownerName: 'Partner Team' }),
+    c('"Partner Team"', 'weak', ['team or shared'], {}, { ownerName: 'Partner Team' }),
     ...[
       'alliances-ops',
       'Sales',
@@ -416,10 +412,10 @@ describe('owner', () => {
       'Partners',
       'info',
       'Admin',
-    ].map((ownerName) => c(`"${ownerName}"`, 'weak', ['team'], {}, undefined, { ownerName })),
+    ].map((ownerName) => c(`"${ownerName}"`, 'weak', ['team'], {}, { ownerName })),
     // Near-misses: a team word inside a person's name is not a team.
     ...['Teamsters', 'Sally Allison', 'Dana Salesky', 'Opsahl Berg'].map((ownerName) =>
-      c(`"${ownerName}"`, 'strong', [], {}, undefined, { ownerName }),
+      c(`"${ownerName}"`, 'strong', [], {}, { ownerName }),
     ),
   ])('$name → $level', (c) => expectComponent('owner', c));
 });
@@ -432,12 +428,14 @@ describe('acceptance criteria', () => {
     c('6 days, over the maximum', 'weak', ['window of 6 business days', 'over the 5-day maximum'], {
       responseWindowDays: 6,
     }),
-    c('10 days with a maximum of 10', 'strong', ['within 10'], { responseWindowDays: 10 }, undefined, {
-      maxWindowDays: 10,
-    }),
-    c('3 days with a maximum of 2', 'weak', ['over the 2-day maximum'], {}, undefined, {
-      maxWindowDays: 2,
-    }),
+    c(
+      '10 days with a maximum of 10',
+      'strong',
+      ['within 10'],
+      { responseWindowDays: 10 },
+      { maxWindowDays: 10 },
+    ),
+    c('3 days with a maximum of 2', 'weak', ['over the 2-day maximum'], {}, { maxWindowDays: 2 }),
   ])('$name → $level', (c) => expectComponent('acceptance_criteria', c));
 });
 
@@ -548,53 +546,25 @@ describe('total and band', () => {
 });
 
 describe('readiness', () => {
-  it.each<{ name: string; input: Partial<ScoringInput>; met: boolean[] }>([
-    { name: 'complete packet', input: {}, met: [true, true, true, true, true] },
-    {
-      name: 'a vague seller next move',
-      input: { sellerNextMove: 'Follow up with Dana next week' },
-      met: [false, true, true, true, true],
-    },
-    {
-      name: 'several seller actions',
-      input: { sellerNextMove: 'Call Dana; then send the deck' },
-      met: [false, true, true, true, true],
-    },
-    { name: 'no seller next move', input: { sellerNextMove: 'TBD' }, met: [false, true, true, true, true] },
-    {
-      name: 'not on the priority list',
-      input: { onPriorityList: false },
-      met: [true, false, true, true, true],
-    },
-    {
-      name: 'partner move not in writing',
-      input: { partnerAgreedInWriting: false },
-      met: [true, true, false, true, true],
-    },
-    {
-      name: 'partner move undated but in writing',
-      input: { partnerNextMoveDate: null },
-      met: [true, true, true, true, true],
-    },
-    {
-      name: 'evidence is a homepage',
-      input: { evidenceUrl: 'https://example.com/' },
-      met: [true, true, true, false, true],
-    },
-    { name: 'no evidence', input: { evidenceUrl: null }, met: [true, true, true, false, true] },
-    { name: 'no conflict note', input: { riskNote: null }, met: [true, true, true, true, false] },
-    { name: 'a blank conflict note', input: { riskNote: '   ' }, met: [true, true, true, true, false] },
-    {
-      name: 'nothing holds',
-      input: {
-        sellerNextMove: 'TBD',
-        onPriorityList: false,
-        partnerAgreedInWriting: false,
-        evidenceUrl: null,
-        riskNote: null,
-      },
-      met: [false, false, false, false, false],
-    },
+  it.each<Readiness>([
+    r('complete packet', [T, T, T, T, T], {}),
+    r('a vague seller next move', [F, T, T, T, T], { sellerNextMove: 'Follow up with Dana next week' }),
+    r('several seller actions', [F, T, T, T, T], { sellerNextMove: 'Call Dana; then send the deck' }),
+    r('no seller next move', [F, T, T, T, T], { sellerNextMove: 'TBD' }),
+    r('not on the priority list', [T, F, T, T, T], { onPriorityList: false }),
+    r('partner move not in writing', [T, T, F, T, T], { partnerAgreedInWriting: false }),
+    r('partner move undated but in writing', [T, T, T, T, T], { partnerNextMoveDate: null }),
+    r('evidence is a homepage', [T, T, T, F, T], { evidenceUrl: 'https://example.com/' }),
+    r('no evidence', [T, T, T, F, T], { evidenceUrl: null }),
+    r('no conflict note', [T, T, T, T, F], { riskNote: null }),
+    r('a blank conflict note', [T, T, T, T, F], { riskNote: '   ' }),
+    r('nothing holds', [F, F, F, F, F], {
+      sellerNextMove: 'TBD',
+      onPriorityList: false,
+      partnerAgreedInWriting: false,
+      evidenceUrl: null,
+      riskNote: null,
+    }),
   ])('$name → $met', ({ input, met }) => {
     const packet = { ...NORTHWIND, ...input };
     const items = readiness(packet, null);
@@ -617,31 +587,27 @@ describe('nothing scores without content (issue 20)', () => {
   describe('owner: one named person and a dated next move they own', () => {
     it.each<Case>([
       c('a real, dated partner move', 'strong', ['one named person owns the next move', 'due Fri 27 Nov']),
-      c(
-        'the partner move is filler',
-        'missing',
-        ['no real next move for the owner'],
-        { partnerNextMove: 'asdf asdf asdf asdf' },
-        ['partner_offer'],
-      ),
-      c(
+      cm('the partner move is filler', 'missing', ['no real next move for the owner'], ['partner_offer'], {
+        partnerNextMove: 'asdf asdf asdf asdf',
+      }),
+      cm(
         'a team owner with nothing to own: missing wins',
         'missing',
         ['no real next move'],
-        { partnerNextMove: 'TBD' },
         ['partner_offer'],
+        { partnerNextMove: 'TBD' },
         { ownerName: 'Partner Team' },
       ),
-      c('an undated move', 'weak', ['has no date'], { partnerNextMoveDate: null }, ['partner_offer']),
-      c('a move whose date has passed', 'weak', ['has passed'], { partnerNextMoveDate: '2026-11-20' }, [
-        'partner_offer',
-      ]),
-      c(
+      cm('an undated move', 'weak', ['has no date'], ['partner_offer'], { partnerNextMoveDate: null }),
+      cm('a move whose date has passed', 'weak', ['has passed'], ['partner_offer'], {
+        partnerNextMoveDate: '2026-11-20',
+      }),
+      cm(
         'a team owner wins over an undated move',
         'weak',
         ['team or shared'],
-        { partnerNextMoveDate: null },
         ['partner_offer'],
+        { partnerNextMoveDate: null },
         { ownerName: 'Partner Team' },
       ),
     ])('$name → $level', (c) => expectComponent('owner', c));
@@ -653,37 +619,34 @@ describe('nothing scores without content (issue 20)', () => {
         'accepting means taking the seller next move',
         'within 3 business days',
       ]),
-      c(
+      cm(
         'the window alone (the seller move is filler)',
         'missing',
         ['a window alone is not a criterion'],
-        { sellerNextMove: 'Lorem ipsum dolor sit amet.' },
         ['next_action'],
+        { sellerNextMove: 'Lorem ipsum dolor sit amet.' },
       ),
-      c(
+      cm(
         'the window alone (the seller move is TBD)',
         'missing',
         ['nothing says what accepting means'],
-        { sellerNextMove: 'TBD' },
         ['next_action'],
+        { sellerNextMove: 'TBD' },
       ),
-      c('a vague seller move', 'weak', ['vague'], { sellerNextMove: 'Reach out to Dana about the demo' }, [
-        'next_action',
-      ]),
-      c(
+      cm('a vague seller move', 'weak', ['vague'], ['next_action'], {
+        sellerNextMove: 'Reach out to Dana about the demo',
+      }),
+      cm(
         'several concrete actions still say what accepting means',
         'strong',
         ['within 3 business days'],
+        ['next_action'],
         { sellerNextMove: 'Call Dana; then send the deck' },
-        ['next_action'],
       ),
-      c(
-        'a long window wins over a vague move',
-        'weak',
-        ['over the 5-day maximum'],
-        { sellerNextMove: 'Follow up with Dana next week', responseWindowDays: 8 },
-        ['next_action'],
-      ),
+      cm('a long window wins over a vague move', 'weak', ['over the 5-day maximum'], ['next_action'], {
+        sellerNextMove: 'Follow up with Dana next week',
+        responseWindowDays: 8,
+      }),
     ])('$name → $level', (c) => expectComponent('acceptance_criteria', c));
   });
 
@@ -727,24 +690,19 @@ describe('nothing scores without content (issue 20)', () => {
 
   describe('target account logic: why this account, why now', () => {
     it.each<Case>([
-      c(
-        'the trigger is filler: nothing says why now',
-        'weak',
-        ['why now'],
-        { customerTrigger: 'test test test test test' },
-        ['buyer_problem'],
-      ),
+      cm('the trigger is filler: nothing says why now', 'weak', ['why now'], ['buyer_problem'], {
+        customerTrigger: 'test test test test test',
+      }),
       c('a CRM opportunity of "TBD" identifies nothing', 'weak', ['no CRM opportunity or company domain'], {
         crmOpportunity: 'TBD',
         accountDomain: null,
       }),
-      c(
-        'only a name',
-        'missing',
-        ['only a name'],
-        { onPriorityList: false, crmOpportunity: null, accountDomain: null, customerTrigger: 'TBD' },
-        ['buyer_problem'],
-      ),
+      cm('only a name', 'missing', ['only a name'], ['buyer_problem'], {
+        onPriorityList: false,
+        crmOpportunity: null,
+        accountDomain: null,
+        customerTrigger: 'TBD',
+      }),
       ...['asdf', 'Lorem Ipsum Inc', 'Customer', 'Test Account'].map((accountName) =>
         c(`"${accountName}"`, 'missing', ['no real account'], { accountName }),
       ),
@@ -801,13 +759,9 @@ describe('nothing scores without content (issue 20)', () => {
 
   describe('buyer problem: the joint value says who does what', () => {
     it.each<Case>([
-      c(
-        'filler trigger',
-        'missing',
-        ['filler', 'lorem ipsum'],
-        { customerTrigger: 'Lorem ipsum dolor sit amet, consectetur.' },
-        ['target_account'],
-      ),
+      cm('filler trigger', 'missing', ['filler', 'lorem ipsum'], ['target_account'], {
+        customerTrigger: 'Lorem ipsum dolor sit amet, consectetur.',
+      }),
       c('joint value is buzzwords', 'weak', ['joint value proposition is filler'], {
         jointValue: 'Best-in-class joint solution delivering synergy and value across the whole ecosystem.',
       }),
@@ -822,33 +776,21 @@ describe('nothing scores without content (issue 20)', () => {
 
   describe('next moves: filler is no move', () => {
     it.each<Case>([
-      c(
-        'partner move in buzzwords',
-        'missing',
-        ['filler'],
-        { partnerNextMove: 'Drive joint GTM and leverage the relationship.' },
-        ['owner'],
-      ),
-      c(
-        'partner move repeated words',
-        'missing',
-        ['same words repeated'],
-        { partnerNextMove: 'meeting meeting meeting meeting' },
-        ['owner'],
-      ),
+      cm('partner move in buzzwords', 'missing', ['filler'], ['owner'], {
+        partnerNextMove: 'Drive joint GTM and leverage the relationship.',
+      }),
+      cm('partner move repeated words', 'missing', ['same words repeated'], ['owner'], {
+        partnerNextMove: 'meeting meeting meeting meeting',
+      }),
     ])('partner offer: $name → $level', (c) => expectComponent('partner_offer', c));
 
     it.each<Case>([
-      c(
-        'seller move in buzzwords',
-        'missing',
-        ['no action for the AE', 'filler'],
-        { sellerNextMove: 'Leverage the partnership to drive synergies.' },
-        ['acceptance_criteria'],
-      ),
-      c('seller move "test test test"', 'missing', ['filler'], { sellerNextMove: 'test test test' }, [
-        'acceptance_criteria',
-      ]),
+      cm('seller move in buzzwords', 'missing', ['no action for the AE', 'filler'], ['acceptance_criteria'], {
+        sellerNextMove: 'Leverage the partnership to drive synergies.',
+      }),
+      cm('seller move "test test test"', 'missing', ['filler'], ['acceptance_criteria'], {
+        sellerNextMove: 'test test test',
+      }),
     ])('next action: $name → $level', (c) => expectComponent('next_action', c));
   });
 
@@ -895,27 +837,15 @@ describe('nothing scores without content (issue 20)', () => {
   });
 
   describe('readiness', () => {
-    it.each<{ name: string; input: Partial<ScoringInput>; met: boolean[] }>([
-      {
-        name: 'a risk note of "n/a" is no check',
-        input: { riskNote: 'n/a' },
-        met: [true, true, true, true, false],
-      },
-      {
-        name: 'a risk note of "TBD" is no check',
-        input: { riskNote: 'TBD' },
-        met: [true, true, true, true, false],
-      },
-      {
-        name: 'the in-writing box ticked for a filler move',
-        input: { partnerNextMove: 'test test test' },
-        met: [true, true, false, true, true],
-      },
-      {
-        name: 'an evidence link that does not say what it is',
-        input: { evidenceUrl: 'https://example.com/x7k2p9' },
-        met: [true, true, true, false, true],
-      },
+    it.each<Readiness>([
+      r('a risk note of "n/a" is no check', [T, T, T, T, F], { riskNote: 'n/a' }),
+      r('a risk note of "TBD" is no check', [T, T, T, T, F], { riskNote: 'TBD' }),
+      r('the in-writing box ticked for a filler move', [T, T, F, T, T], {
+        partnerNextMove: 'test test test',
+      }),
+      r('an evidence link that does not say what it is', [T, T, T, F, T], {
+        evidenceUrl: 'https://example.com/x7k2p9',
+      }),
     ])('$name → $met', ({ input, met }) => {
       const packet = { ...NORTHWIND, ...input };
       expect(readiness(packet, null).map((item) => item.met)).toEqual(met);
