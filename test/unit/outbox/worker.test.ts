@@ -16,6 +16,7 @@ import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
 import { people } from '../../support/people.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { testWorker } from '../../support/testWorker.js';
 
@@ -72,7 +73,7 @@ describe('outbox worker on stepped time', () => {
   let clock: TestClock;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'outbox-worker-'));
-    db = openDatabase(join(dir, 'handoff.db'));
+    db = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     timers = new SteppedTimers();
     clock = new TestClock(NOW);
     slack = await FakeSlack.start();

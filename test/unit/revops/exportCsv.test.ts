@@ -16,6 +16,7 @@ import type { Outcome } from '../../../src/domain/outcomes.js';
 import { CSV_COLUMNS, safeCell, touchLogCsv } from '../../../src/revops/exportCsv.js';
 import { parseExportRange } from '../../../src/revops/exports.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 
 /** The touch log CSV over a real migrated SQLite file, parsed back the way a spreadsheet reads it. */
 
@@ -194,7 +195,7 @@ describe('touch log CSV', () => {
   let seed: ReturnType<typeof seeder>;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'handoff-export-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     seed = seeder(database);
   });
   afterEach(() => {
