@@ -267,12 +267,19 @@ const about = (h: HandoffRow, label: string, where: Where, value: unknown): Samp
   handoff: h,
 });
 
+/** A DM or an internal post about `h`. */
+const post = (h: HandoffRow, label: string, value: unknown) => about(h, label, 'internal', value);
+/** A modal, or blocks, about `h`. */
+const view = (h: HandoffRow, label: string, value: unknown) => about(h, label, 'view', value);
+
 const sample = (where: Where, label: string, value: unknown, ids?: readonly number[]): Sample => ({
   label,
   where,
   value,
   ...(ids && { ids }),
 });
+/** A modal, an App Home or blocks about no one handoff (or about each of `ids`). */
+const screen = (label: string, value: unknown, ids?: readonly number[]) => sample('view', label, value, ids);
 
 const step = (over: Partial<OutcomeRow> = {}): OutcomeRow =>
   ({
@@ -381,8 +388,7 @@ const REVIEW_ROW = (id: number, handoffId: number) => ({
 const SAMPLES: Record<string, () => Sample[]> = {
   // "Add to handoff" (issue 52 item 5): the pick, what it says once added, the note when :memo: was skipped.
   'addToHandoff:addToHandoffModal': () => [
-    sample(
-      'view',
+    screen(
       'add to handoff',
       addToHandoffModal([open, accepted], {
         excerpt: 'Dana: can we move the <!here> workshop to Thursday?',
@@ -392,16 +398,15 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'addToHandoff:messageAddedModal': () => [
-    about(accepted, 'message added', 'view', messageAddedModal(accepted, { already: false })),
-    about(accepted, 'message already added', 'view', messageAddedModal(accepted, { already: true })),
+    view(accepted, 'message added', messageAddedModal(accepted, { already: false })),
+    view(accepted, 'message already added', messageAddedModal(accepted, { already: true })),
   ],
   'addToHandoff:addReplies': () => [
-    about(accepted, 'not marked, not in', 'internal', addReplies.notMarked(accepted, 'not_in_channel')),
-    about(accepted, 'not marked, failed', 'internal', addReplies.notMarked(accepted, 'failed')),
+    post(accepted, 'not marked, not in', addReplies.notMarked(accepted, 'not_in_channel')),
+    post(accepted, 'not marked, failed', addReplies.notMarked(accepted, 'failed')),
   ],
   'appHome:appHomeView': () => [
-    sample(
-      'view',
+    screen(
       'an App Home with every list full and every button offered',
       appHomeView({
         awaiting: [open, rocket],
@@ -416,8 +421,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'appHome:withExportNotice': () => [
-    sample(
-      'view',
+    screen(
       'the RevOps Home with its export line',
       withExportNotice(
         appHomeView({
@@ -439,9 +443,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
     sample('other', 'back', appBackInChannel('C0INTERNAL', AT, 'UTC', 2)),
   ],
   'channelAccess:partnerUpdateReleased': () => [
-    about(open, 'released', 'internal', partnerUpdateReleased(open, 'C0PARTNER', AT, 'UTC', true)),
+    post(open, 'released', partnerUpdateReleased(open, 'C0PARTNER', AT, 'UTC', true)),
   ],
-  'coverModal:coverModal': () => [sample('view', 'cover modal', coverModal({}))],
+  'coverModal:coverModal': () => [screen('cover modal', coverModal({}))],
   'coverModal:coverNamedMessage': () => [
     sample(
       'other',
@@ -476,12 +480,12 @@ const SAMPLES: Record<string, () => Sample[]> = {
   // RevOps in money (issue 54): a figure in two currencies, one without a rate, a partner's name with mrkdwn in it.
   // The App Home's RevOps section while its figures are computed (the computed ones: the appHome samples).
   'revopsHome:revopsBlocks': () => [
-    sample('view', 'revops computing', {
+    screen('revops computing', {
       blocks: revopsBlocks({ period: '90d', metrics: null, trend: [], trendWeeks: 12 }),
     }),
   ],
   'money:moneyBlocks': () => [
-    sample('view', 'money', {
+    screen('money', {
       blocks: moneyBlocks(
         moneyFigures({
           rows: [
@@ -516,7 +520,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     }),
   ],
   'myDays:myDaysBlocks': () => [
-    sample('view', 'your days', {
+    screen('your days', {
       blocks: myDaysBlocks({
         workingDays: [1, 2, 4],
         holidays: { kind: 'zone', regions: ['DE'], timeZone: 'Europe/Berlin' },
@@ -525,7 +529,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
         byGroup: true,
       }),
     }),
-    sample('view', 'your days, your own week and hours', {
+    screen('your days, your own week and hours', {
       blocks: myDaysBlocks({
         workingDays: [7, 1, 2, 3, 4],
         hours: { start: '08:00', end: '16:00' },
@@ -538,8 +542,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   ],
   // "Review attribution" (issue 54 item 4): RevOps' open items, and the modal that asks why.
   'attributionItems:reviewItemBlocks': () => [
-    sample(
-      'view',
+    screen(
       'review attribution items',
       {
         blocks: reviewItemBlocks(
@@ -557,31 +560,26 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'attributionItems:reviewDecisionModal': () => [
-    sample('view', 'keep', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'keep')),
-    sample('view', 'change', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'change')),
+    screen('keep', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'keep')),
+    screen('change', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'change')),
   ],
   // Issue 54: the score against outcomes (one component flagged, the others too few), its weights, its digest lines.
   'scoreCheck:scoreCheckModal': () => [
-    sample('view', 'the score view', scoreCheckModal(SCORE_VIEW)),
-    sample('view', 'the score view (AE-less)', scoreCheckModal({ ...SCORE_VIEW, mayWeights: false })),
+    screen('the score view', scoreCheckModal(SCORE_VIEW)),
+    screen('the score view (AE-less)', scoreCheckModal({ ...SCORE_VIEW, mayWeights: false })),
   ],
   'scoreCheck:scoreWeightsModal': () => [
-    sample('view', 'the weights', scoreWeightsModal({ ...DEFAULT_WEIGHTS, proof: 3, owner: 0 })),
+    screen('the weights', scoreWeightsModal({ ...DEFAULT_WEIGHTS, proof: 3, owner: 0 })),
   ],
   'scoreCheck:scoreCheckButton': () => [
-    sample('view', 'the button', { blocks: [{ type: 'actions', elements: [scoreCheckButton()] }] }),
+    screen('the button', { blocks: [{ type: 'actions', elements: [scoreCheckButton()] }] }),
   ],
   'scoreCheck:scoreCheckDigestBlocks': () => [
-    sample('view', 'last month', { blocks: scoreCheckDigestBlocks(SCORE_VIEW.check, 'November 2026') }),
+    screen('last month', { blocks: scoreCheckDigestBlocks(SCORE_VIEW.check, 'November 2026') }),
   ],
   'myDays:myDaysModal': () => [
-    sample(
-      'view',
-      'your days modal',
-      myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed'),
-    ),
-    sample(
-      'view',
+    screen('your days modal', myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed')),
+    screen(
       'your days modal, your own week and hours',
       myDaysModal({ workingDays: [7, 1, 2, 3, 4], hours: { start: '08:00', end: '16:00' } }, undefined, {
         start: '09:00',
@@ -600,24 +598,22 @@ const SAMPLES: Record<string, () => Sample[]> = {
   ],
   // Issue 53: the program in Slack: the App Home's section, its pages and each part's editor.
   'programPages:programHomeBlocks': () => [
-    sample('view', 'the program (admin)', { blocks: programHomeBlocks(PROGRAM) }),
+    screen('the program (admin)', { blocks: programHomeBlocks(PROGRAM) }),
   ],
   'programPages:programPageModal': () =>
-    PROGRAM_PAGES.map((page) => sample('view', `the ${page} page`, programPageModal(page, PROGRAM))),
+    PROGRAM_PAGES.map((page) => screen(`the ${page} page`, programPageModal(page, PROGRAM))),
   'settingsEditor:settingsPageBlocks': () => [
-    sample('view', 'the settings', { blocks: settingsPageBlocks(PROGRAM.settings) }),
+    screen('the settings', { blocks: settingsPageBlocks(PROGRAM.settings) }),
   ],
   'settingsEditor:settingsEditorModal': () =>
     (Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) =>
-      sample(
-        'view',
+      screen(
         `the ${group} settings' editor`,
         settingsEditorModal(group, { ...settingsValues({}), partnerHelpChannelId: 'C0HELP' }),
       ),
     ),
   'policyEditor:policyEditorModal': () => [
-    sample(
-      'view',
+    screen(
       'an edited policy',
       policyEditorModal({
         id: 'emea',
@@ -630,8 +626,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
         openCount: 3,
       }),
     ),
-    sample(
-      'view',
+    screen(
       'a new policy',
       policyEditorModal({
         name: '',
@@ -645,8 +640,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'programEditors:poolEditorModal': () => [
-    sample(
-      'view',
+    screen(
       'a pool, by an admin',
       poolEditorModal({
         id: 'backup',
@@ -660,8 +654,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
         admin: true,
       }),
     ),
-    sample(
-      'view',
+    screen(
       "a user group's pool, by its manager",
       poolEditorModal({
         id: 'us',
@@ -673,23 +666,20 @@ const SAMPLES: Record<string, () => Sample[]> = {
         admin: false,
       }),
     ),
-    sample(
-      'view',
+    screen(
       'a new pool',
       poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
     ),
   ],
   'programEditors:calendarEditorModal': () => [
-    sample(
-      'view',
+    screen(
       'closures and regions',
       calendarEditorModal({ closures: ['2026-12-24', '2026-12-31'], holidays: ['US', 'DE-BY'] }),
     ),
-    sample('view', 'by time zone', calendarEditorModal({ closures: [], holidays: 'by_zone' })),
+    screen('by time zone', calendarEditorModal({ closures: [], holidays: 'by_zone' })),
   ],
   'programEditors:rolesEditorModal': () => [
-    sample(
-      'view',
+    screen(
       'roles',
       rolesEditorModal({
         admins: ['U0ADMIN'],
@@ -702,15 +692,13 @@ const SAMPLES: Record<string, () => Sample[]> = {
         ],
       }),
     ),
-    sample(
-      'view',
+    screen(
       'roles, user groups not read',
       rolesEditorModal({ admins: [], revops: [], adminGroup: 'S0ADMINS' }),
     ),
   ],
   'programEditors:partnerEditorModal': () => [
-    sample(
-      'view',
+    screen(
       'a partner, by RevOps',
       partnerEditorModal({
         id: 7,
@@ -721,8 +709,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
         mayManagers: true,
       }),
     ),
-    sample(
-      'view',
+    screen(
       'a partner, by its manager',
       partnerEditorModal({
         id: 7,
@@ -735,25 +722,23 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'programEditors:managersEditorModal': () => [
-    sample('view', 'managers', managersEditorModal({ U0AE: 'U0OWNER' })),
-    sample('view', 'no managers', managersEditorModal({})),
+    screen('managers', managersEditorModal({ U0AE: 'U0OWNER' })),
+    screen('no managers', managersEditorModal({})),
   ],
-  'declineModal:declineModal': () => [about(open, 'decline modal', 'view', declineModal(open))],
+  'declineModal:declineModal': () => [view(open, 'decline modal', declineModal(open))],
   'acceptModal:acceptModal': () => [
-    about(open, 'accept modal', 'view', acceptModal(open, '2026-12-02')),
-    about(
+    view(open, 'accept modal', acceptModal(open, '2026-12-02')),
+    view(
       open,
       'accept modal with CRMs (link or create)',
-      'view',
       acceptModal(open, '2026-12-02', { crms: ['salesforce', 'hubspot'] }),
     ),
   ],
   'stepChecks:stepCheckMessage': () =>
     (['reminder', 'check_in', 'owner', 'moved'] as const).map((kind) =>
-      about(
+      post(
         committed,
         `first step (${kind})`,
-        'internal',
         stepCheckMessage(committed, {
           kind,
           due: '2026-12-02',
@@ -767,10 +752,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'stepChecks:takenBackNotice': () =>
     ([true, false] as const).flatMap((handedBack) =>
       ['U0OWNER', committed.aeUserId].map((reader) =>
-        about(
+        post(
           committed,
           `taken back (${handedBack ? 'handed back' : 'silence'}, ${reader})`,
-          'internal',
           takenBackNotice(
             committed,
             {
@@ -788,15 +772,14 @@ const SAMPLES: Record<string, () => Sample[]> = {
   // Issue 77 item 7: a deal back with its owner and given to nobody, the owner's morning reminder and their manager's.
   'stepChecks:stillWaitingNotice': () =>
     [committed.ownerUserId, 'U0MANAGER'].map((reader) =>
-      about(
+      post(
         committed,
         `still waits for an AE (${reader})`,
-        'internal',
         stillWaitingNotice(committed, { since: 0, sinceDay: '2026-11-30', days: 2 }, reader),
       ),
     ),
   'stepChecks:stepDateModal': () => [
-    about(committed, 'new date modal', 'view', stepDateModal(committed, '2026-12-03')),
+    view(committed, 'new date modal', stepDateModal(committed, '2026-12-03')),
   ],
   'digest:weeklyDigest': () => [
     sample(
@@ -813,14 +796,13 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'handoffList:handoffButtons': () => [
-    about(open, 'View, Edit', 'view', handoffButtons(open, { editable: true })),
-    about(accepted, 'View, Note', 'view', handoffButtons(accepted, { editable: false, notable: true })),
+    view(open, 'View, Edit', handoffButtons(open, { editable: true })),
+    view(accepted, 'View, Note', handoffButtons(accepted, { editable: false, notable: true })),
   ],
-  'handoffList:noteModal': () => [about(accepted, 'note modal', 'view', noteModal(accepted))],
-  'handoffList:noteSentModal': () => [about(accepted, 'note sent', 'view', noteSentModal(accepted))],
+  'handoffList:noteModal': () => [view(accepted, 'note modal', noteModal(accepted))],
+  'handoffList:noteSentModal': () => [view(accepted, 'note sent', noteSentModal(accepted))],
   'handoffList:handoffList': () => [
-    sample(
-      'view',
+    screen(
       '/handoff list',
       handoffList([open, accepted, expired, rocket], {
         all: true,
@@ -832,19 +814,17 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'handoffList:handoffViewModal': () => [
-    about(
+    view(
       open,
       'View',
-      'view',
       handoffViewModal(open, handoffMessage(open, { offer: NO_OFFER }), [], {
         editable: true,
         notable: false,
       }),
     ),
-    about(
+    view(
       accepted,
       'View, followed',
-      'view',
       handoffViewModal(accepted, handoffMessage(accepted, { offer: NO_OFFER }), [], {
         editable: false,
         notable: true,
@@ -854,15 +834,14 @@ const SAMPLES: Record<string, () => Sample[]> = {
   ],
   'following:followBlocks': () =>
     ([null, 'all', 'decisions'] as const).map((following) =>
-      about(open, `follow row (${following ?? 'not following'})`, 'view', followBlocks(open, following)),
+      view(open, `follow row (${following ?? 'not following'})`, followBlocks(open, following)),
     ),
   // Issue 77 item 12: to someone an admin named to follow a handoff, or took off.
   'following:followNamedNotice': () =>
     (['decisions', null] as const).map((following) =>
-      about(
+      post(
         accepted,
         `named a follower (${following ?? 'taken off'})`,
-        'internal',
         followNamedNotice({ by: 'U0ADMIN', handoff: accepted, following }),
       ),
     ),
@@ -874,10 +853,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
           { kind: 'partner_manager', choice: 'all' },
         ] as const
       ).map((why) =>
-        about(
+        post(
           accepted,
           `${event} to a ${why.kind}`,
-          'internal',
           watcherNotice(
             {
               event,
@@ -905,16 +883,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
       ),
     ),
   'handoffMessage:handoffMessage': () => [
-    about(
-      open,
-      'the packet, open',
-      'internal',
-      handoffMessage(open, { offer: { ...NO_OFFER, decide: true } }),
-    ),
-    about(
+    post(open, 'the packet, open', handoffMessage(open, { offer: { ...NO_OFFER, decide: true } })),
+    post(
       open,
       "the packet, the CRM's owner, from a message",
-      'internal',
       handoffMessage(
         {
           ...open,
@@ -924,27 +896,16 @@ const SAMPLES: Record<string, () => Sample[]> = {
         { offer: { ...NO_OFFER, decide: true } },
       ),
     ),
-    about(
-      rocket,
-      'the packet, long name',
-      'internal',
-      handoffMessage(rocket, { offer: { ...NO_OFFER, decide: true } }),
-    ),
-    about(accepted, 'the packet, accepted', 'internal', handoffMessage(accepted, { offer: EVERY_BUTTON })),
-    about(
-      open,
-      'the packet, moved away',
-      'internal',
-      handoffMessage(open, { offer: NO_OFFER, movedTo: 'U0NEW' }),
-    ),
+    post(rocket, 'the packet, long name', handoffMessage(rocket, { offer: { ...NO_OFFER, decide: true } })),
+    post(accepted, 'the packet, accepted', handoffMessage(accepted, { offer: EVERY_BUTTON })),
+    post(open, 'the packet, moved away', handoffMessage(open, { offer: NO_OFFER, movedTo: 'U0NEW' })),
   ],
-  'handoffMessage:decisionButtons': () => [about(open, 'Accept, Decline', 'view', decisionButtons(open))],
+  'handoffMessage:decisionButtons': () => [view(open, 'Accept, Decline', decisionButtons(open))],
   'heldBackNotice:heldBackNotice': () =>
     (['open', 'confirmed'] as const).map((outcome) =>
-      about(
+      post(
         accepted,
         `held back (${outcome})`,
-        'internal',
         heldBackNotice(
           accepted,
           {
@@ -958,36 +919,29 @@ const SAMPLES: Record<string, () => Sample[]> = {
       ),
     ),
   'heldBackNotice:nextMoveModal': () => [
-    about(accepted, 'next move', 'view', nextMoveModal(accepted, 'v1', '2026-03-04')),
+    view(accepted, 'next move', nextMoveModal(accepted, 'v1', '2026-03-04')),
   ],
-  'helpRequest:helpRequestModal': () => [sample('view', 'help modal', helpRequestModal())],
+  'helpRequest:helpRequestModal': () => [screen('help modal', helpRequestModal())],
   'helpRequest:helpRequestPost': () => [
     sample('other', 'help request', helpRequestPost(helpRequest), [helpRequest.id]),
   ],
   'moveNotices:unassignedMessage': () => [
-    about(
+    post(
       open,
       'unassigned',
-      'internal',
       unassignedMessage(open, { policy: 'default', level: 2, why: 'limit', limit: 2 }),
     ),
   ],
-  'notices:sentConfirmation': () => [about(open, 'sent', 'internal', sentConfirmation(open))],
-  'notices:ownerAssigned': () => [about(open, 'owner', 'internal', ownerAssigned(open))],
+  'notices:sentConfirmation': () => [post(open, 'sent', sentConfirmation(open))],
+  'notices:ownerAssigned': () => [post(open, 'owner', ownerAssigned(open))],
   'notices:decisionNotice': () => [
-    about(accepted, 'accepted', 'internal', decisionNotice(accepted, decision({ handoffId: accepted.id }))),
-    about(
-      open,
-      'declined',
-      'internal',
-      decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' })),
-    ),
+    post(accepted, 'accepted', decisionNotice(accepted, decision({ handoffId: accepted.id }))),
+    post(open, 'declined', decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' }))),
   ],
   'crmCreated:crmRecordCreated': () => [
-    about(
+    post(
       accepted,
       'opportunity created',
-      'internal',
       crmRecordCreated(
         accepted,
         { label: 'Salesforce', record: 'opportunity' },
@@ -1000,10 +954,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'crmCreated:crmRecordNotCreated': () => [
-    about(
+    post(
       accepted,
       'opportunity not created',
-      'internal',
       crmRecordNotCreated(
         accepted,
         { label: 'HubSpot', record: 'deal' },
@@ -1012,10 +965,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'crmRefused:crmRefusedByRules': () => [
-    about(
+    post(
       accepted,
       'refused by a rule',
-      'internal',
       crmRefusedByRules(
         accepted,
         "HubSpot refused the deal update: the 'Deal type' property is required by your HubSpot admin's rules.",
@@ -1024,50 +976,37 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'notices:partnerChannelBlocked': () => [
-    about(accepted, 'held', 'internal', partnerChannelBlocked(accepted, 'partner_channel_held')),
-    about(accepted, 'not in', 'internal', partnerChannelBlocked(accepted, 'not_in_channel')),
+    post(accepted, 'held', partnerChannelBlocked(accepted, 'partner_channel_held')),
+    post(accepted, 'not in', partnerChannelBlocked(accepted, 'not_in_channel')),
   ],
   'outcomeReports:outcomeReportMessage': () => [
-    about(
-      accepted,
-      'report to the AE',
-      'internal',
-      outcomeReportMessage(accepted, report(), accepted.aeUserId),
-    ),
-    about(
-      accepted,
-      'report to the reporter',
-      'internal',
-      outcomeReportMessage(accepted, report(), 'U0AUTHOR'),
-    ),
+    post(accepted, 'report to the AE', outcomeReportMessage(accepted, report(), accepted.aeUserId)),
+    post(accepted, 'report to the reporter', outcomeReportMessage(accepted, report(), 'U0AUTHOR')),
   ],
-  'outcomeReports:undoBlocks': () => [
-    about(accepted, 'Undo', 'view', undoBlocks(accepted, step(), AT, 'UTC')),
-  ],
+  'outcomeReports:undoBlocks': () => [view(accepted, 'Undo', undoBlocks(accepted, step(), AT, 'UTC'))],
   'outcomeReports:undoneNotice': () => [
-    about(accepted, 'undone', 'internal', undoneNotice(accepted, 'won', 'U0AE', 'U0AE')),
+    post(accepted, 'undone', undoneNotice(accepted, 'won', 'U0AE', 'U0AE')),
   ],
-  'outcomes:outcomeButtons': () => [about(accepted, 'steps', 'view', outcomeButtons(accepted, OUTCOMES))],
-  'outcomes:reportButtons': () => [about(accepted, 'reports', 'view', reportButtons(accepted, OUTCOMES))],
-  'outcomes:opportunityModal': () => [about(accepted, 'opportunity', 'view', opportunityModal(accepted))],
-  'outcomes:lostModal': () => [about(accepted, 'lost', 'view', lostModal(accepted, 'report'))],
+  'outcomes:outcomeButtons': () => [view(accepted, 'steps', outcomeButtons(accepted, OUTCOMES))],
+  'outcomes:reportButtons': () => [view(accepted, 'reports', reportButtons(accepted, OUTCOMES))],
+  'outcomes:opportunityModal': () => [view(accepted, 'opportunity', opportunityModal(accepted))],
+  'outcomes:lostModal': () => [view(accepted, 'lost', lostModal(accepted, 'report'))],
   'outcomes:outcomeNotice': () => [
-    about(
+    post(
       accepted,
       'outcome with Undo',
-      'internal',
       outcomeNotice(accepted, step(), 'U0AE', { until: AT, timeZone: 'UTC' }),
     ),
   ],
-  'outcomes:stallNudge': () => [about(accepted, 'nudge', 'internal', stallNudge(accepted, AT))],
+  'outcomes:stallNudge': () => [post(accepted, 'nudge', stallNudge(accepted, AT))],
   'ownerActions:ownerActionButtons': () => [
-    about(expired, 'owner actions', 'view', ownerActionButtons(expired, OWNER_ACTIONS)),
-    about(rocket, 'owner actions, long name', 'view', ownerActionButtons(rocket, OWNER_ACTIONS)),
+    view(expired, 'owner actions', ownerActionButtons(expired, OWNER_ACTIONS)),
+    view(rocket, 'owner actions, long name', ownerActionButtons(rocket, OWNER_ACTIONS)),
   ],
-  'ownerActions:reassignModal': () => [about(expired, 'reassign', 'view', reassignModal(expired))],
-  'ownerActions:extendModal': () => [about(expired, 'extend', 'view', extendModal(expired))],
+  'ownerActions:reassignModal': () => [view(expired, 'reassign', reassignModal(expired))],
+  'ownerActions:extendModal': () => [view(expired, 'extend', extendModal(expired))],
   'packetModal:packetModal': () => [
-    sample('view', 'packet', packetModal({ authorUserId: 'U0AUTHOR' })),
+    screen('packet', packetModal({ authorUserId: 'U0AUTHOR' })),
     {
       label: 'packet prefilled from a message',
       where: 'view',
@@ -1091,8 +1030,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     },
   ],
   'packetSuggestions:viewWithSuggestion': () => [
-    sample(
-      'view',
+    screen(
       'packet with a suggestion used',
       viewWithSuggestion(
         packetModal({ authorUserId: 'U0AUTHOR', suggestions: SUGGESTIONS }) as Parameters<
@@ -1104,7 +1042,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
       ),
     ),
   ],
-  'packetLoading:packetLoadingModal': () => [sample('view', 'loading', packetLoadingModal())],
+  'packetLoading:packetLoadingModal': () => [screen('loading', packetLoadingModal())],
   'partnerReplies:partnerChannelHeldAdmin': () => [
     sample('other', 'held', partnerChannelHeldAdmin('C0PARTNER', 'Meridian', 'Contoso')),
   ],
@@ -1136,33 +1074,31 @@ const SAMPLES: Record<string, () => Sample[]> = {
       value: partnerThreadParent(partnerSafeUpdate(accepted, stage, 'timing', 'no_budget')),
     })),
   'parts:button': () => [
-    about(open, 'a button', 'view', button({ text: 'View', actionId: 'x', value: '1' }, open)),
-    sample('view', 'a button on no handoff', button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there')),
+    view(open, 'a button', button({ text: 'View', actionId: 'x', value: '1' }, open)),
+    screen('a button on no handoff', button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there')),
   ],
-  'asks:questionModal': () => [about(paused, 'question modal', 'view', questionModal(paused, 2))],
-  'asks:questionSentModal': () => [about(paused, 'question sent', 'view', questionSentModal(paused))],
-  'asks:answerModal': () => [about(paused, 'answer modal', 'view', answerModal(paused, question()))],
-  'asks:answerSentModal': () => [about(paused, 'answer sent', 'view', answerSentModal(paused, answered))],
-  'asks:answerButton': () => [about(paused, 'Answer', 'view', answerButton(paused, question()))],
+  'asks:questionModal': () => [view(paused, 'question modal', questionModal(paused, 2))],
+  'asks:questionSentModal': () => [view(paused, 'question sent', questionSentModal(paused))],
+  'asks:answerModal': () => [view(paused, 'answer modal', answerModal(paused, question()))],
+  'asks:answerSentModal': () => [view(paused, 'answer sent', answerSentModal(paused, answered))],
+  'asks:answerButton': () => [view(paused, 'Answer', answerButton(paused, question()))],
   'asks:packetQuestion': () => [
-    about(paused, 'question on the packet', 'view', packetQuestion(paused, answered, 'U0AE')),
+    view(paused, 'question on the packet', packetQuestion(paused, answered, 'U0AE')),
   ],
   'asks:questionMessage': () =>
     ['U0AUTHOR', 'U0AE', 'U0OWNER'].flatMap((reader) => [
-      about(paused, `question to ${reader}`, 'internal', questionMessage(paused, question(), reader, true)),
-      about(paused, `answer to ${reader}`, 'internal', questionMessage(paused, answered, reader, false)),
+      post(paused, `question to ${reader}`, questionMessage(paused, question(), reader, true)),
+      post(paused, `answer to ${reader}`, questionMessage(paused, answered, reader, false)),
     ]),
   'moreTime:moreTimeMessage': () => [
-    about(
+    post(
       paused,
       'more time asked',
-      'internal',
       moreTimeMessage(paused, { role: 'owner', reader: 'U0AUTHOR' }, 2, undefined),
     ),
-    about(
+    post(
       open,
       'more time given',
-      'internal',
       moreTimeMessage({ ...open, moreTime: 'granted', moreTimeDays: 2 }, { role: 'ae', reader: 'U0AE' }, 2, {
         by: 'U0AUTHOR',
         at: AT,
@@ -1183,35 +1119,32 @@ const SAMPLES: Record<string, () => Sample[]> = {
         step: step({ handoffId: h.id }),
         question: question({ handoffId: h.id }),
         grant: { by: 'U0OWNER', at: AT },
-      }).map(({ label, message }) => about(h, `${h.status} ${label}`, 'internal', message)),
+      }).map(({ label, message }) => post(h, `${h.status} ${label}`, message)),
     ),
-  'windowNotices:reminderMessage': () => [about(open, 'reminder', 'internal', reminderMessage(open, AT))],
+  'windowNotices:reminderMessage': () => [post(open, 'reminder', reminderMessage(open, AT))],
   'windowNotices:expiredOwnerNotice': () => [
-    about(expired, 'expired', 'internal', expiredOwnerNotice(expired)),
-    about(expired, 'expired away', 'internal', expiredOwnerNotice(expired, { status: 'Vacation' })),
+    post(expired, 'expired', expiredOwnerNotice(expired)),
+    post(expired, 'expired away', expiredOwnerNotice(expired, { status: 'Vacation' })),
   ],
   'windowNotices:expiredMovedNotice': () => [
-    about(
+    post(
       open,
       'expired, moved',
-      'internal',
       expiredMovedNotice(open, { ae: 'U0OLDAE', due: AT.getTime() }, move, 'U0AUTHOR'),
     ),
   ],
-  'windowNotices:escalationMessage': () => [
-    about(expired, 'escalation', 'internal', escalationMessage(expired)),
-  ],
-  'windowNotices:waitingMessage': () => [about(open, 'waiting', 'internal', waitingMessage(open))],
+  'windowNotices:escalationMessage': () => [post(expired, 'escalation', escalationMessage(expired))],
+  'windowNotices:waitingMessage': () => [post(open, 'waiting', waitingMessage(open))],
   'windowNotices:awayMessage': () => [
-    about(open, 'away', 'internal', awayMessage(open, ':palm_tree: Vacation', AT.getTime(), 'U0COVER')),
+    post(open, 'away', awayMessage(open, ':palm_tree: Vacation', AT.getTime(), 'U0COVER')),
   ],
   'windowNotices:reassignedOwnerNotice': () => [
-    about(open, 'reassigned', 'internal', reassignedOwnerNotice(open, 'U0OLDAE', move, 'U0AUTHOR')),
+    post(open, 'reassigned', reassignedOwnerNotice(open, 'U0OLDAE', move, 'U0AUTHOR')),
   ],
-  'windowNotices:extendedOwnerNotice': () => [about(open, 'extended', 'internal', extendedOwnerNotice(open))],
-  'windowNotices:extendedAeNotice': () => [about(open, 'more time', 'internal', extendedAeNotice(open))],
+  'windowNotices:extendedOwnerNotice': () => [post(open, 'extended', extendedOwnerNotice(open))],
+  'windowNotices:extendedAeNotice': () => [post(open, 'more time', extendedAeNotice(open))],
   'windowNotices:withdrawnOwnerNotice': () => [
-    about(open, 'withdrawn', 'internal', withdrawnOwnerNotice(handoff({ id: 4242, status: 'withdrawn' }))),
+    post(open, 'withdrawn', withdrawnOwnerNotice(handoff({ id: 4242, status: 'withdrawn' }))),
   ],
 };
 
@@ -1237,10 +1170,8 @@ const NOT_BUILDERS = new Set(
       ['scoreCheck', 'groupWords flagLine componentLine weightsWords summaryLine'],
       // A pool's weights and sharing in words: checked through the pool editor and the pools page.
       ['poolWeights', 'weightRowCount weightedMember groupWeights sharingWords'],
-      [
-        'packetSuggestions',
-        'suggestionBlocks alreadyThere suggestActionId parseSuggestionValue suggestionValue',
-      ],
+      ['packetSuggestions', 'suggestionBlocks alreadyThere suggestActionId parseSuggestionValue'],
+      ['packetSuggestions', 'suggestionValue'],
       ['packetSuggestions', 'usedFields SUGGESTIONS_BLOCK_ID'],
       ['packetModalOptions', 'sourcedHint noteBlocks INTRO'],
       ['packetOrigin', 'originBlocks'],
@@ -1262,10 +1193,8 @@ const NOT_BUILDERS = new Set(
       ['policyEditor', 'LEVEL_ROWS_MAX REMOVE_LEVEL'],
       ['coverModal', 'coverWhenText'],
       ['following', 'followReplies'],
-      [
-        'ephemerals',
-        'refusalMessage refusalPlain ephemeral failureText ownerRefusalMessage ownerRefusalPlain',
-      ],
+      ['ephemerals', 'refusalMessage refusalPlain ephemeral failureText ownerRefusalMessage'],
+      ['ephemerals', 'ownerRefusalPlain'],
       ['ephemerals', 'outcomeRefusalMessage outcomeRefusalPlain'],
       ['handoffList', 'standing'],
       ['asks', 'deadlineFor pausedLine dueOrPaused'],
@@ -1279,10 +1208,8 @@ const NOT_BUILDERS = new Set(
       ['metrics', 'percent hours ofWhole headline afterAcceptSection groupSection trendTable chartImage'],
       ['metrics', 'chartMissing'],
       ['moveNotices', 'triggerWords policyRule PolicyRuleSubject moverText leftText partnerSoFarText'],
-      [
-        'moveNotices',
-        'movedToYouBlock moveWhyLine movedByPast packetNamesBlock unassignedText unassignedPast',
-      ],
+      ['moveNotices', 'movedToYouBlock moveWhyLine movedByPast packetNamesBlock unassignedText'],
+      ['moveNotices', 'unassignedPast'],
       ['moveNotices', 'plannedMoveText gaveItText partnerSoFarLine'],
       ['notices', 'PARTNER_CHANNEL_HELD'],
       ['outcomeReplies', 'reportAnswerReply undoReply'],
