@@ -127,6 +127,7 @@ import { COMPONENTS as SCORE_COMPONENTS } from '../../../src/domain/scoringModel
 import { SETTINGS_GROUPS, type SettingsGroup, settingsValues } from '../../../src/program/settings.js';
 import { stats } from '../../support/metricsFixtures.js';
 import { decision, handoff, outcomeReport } from './fixtures.js';
+import { type Obj, objects } from './limits.js';
 import { EVERY_BUTTON } from './offers.js';
 import { everyInternalSurface } from './surfaceModels.js';
 
@@ -1241,14 +1242,6 @@ const modules = await Promise.all(
   ),
 );
 
-type Obj = Record<string, unknown>;
-function* objects(value: unknown): Generator<Obj> {
-  if (Array.isArray(value)) for (const item of value) yield* objects(item);
-  else if (typeof value === 'object' && value !== null) {
-    yield value as Obj;
-    for (const child of Object.values(value)) yield* objects(child);
-  }
-}
 const buttonsOf = (value: unknown) => [...objects(value)].filter((o) => o.type === 'button');
 const samples = Object.entries(SAMPLES).flatMap(([builder, make]) =>
   make().map((s) => ({ ...s, builder, name: `${builder}: ${s.label}` })),
