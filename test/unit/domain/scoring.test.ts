@@ -13,33 +13,18 @@ import {
   scorePacket,
   wordCount,
 } from '../../../src/domain/scoring.js';
+import {
+  CALIBRATION,
+  CALIBRATION_CONTEXT,
+  type CalibrationPacket,
+} from '../../fixtures/packets/calibration.js';
 
-/** Monday 23 November 2026; today + 14 days is 2026-12-07. */
-const CTX: ScoringContext = { today: '2026-11-23', ownerName: 'Pat Marketer', maxWindowDays: 5 };
+/** Monday 23 November 2026 (today + 14 days is 2026-12-07), owner Pat Marketer, a 5-day maximum window. */
+const CTX: ScoringContext = CALIBRATION_CONTEXT;
 const BANDS: Bands = { ready: 15, fix: 10 };
 
-/** The complete Northwind packet of DOMAIN.md: every component strong, 18 of 18. */
-const NORTHWIND: ScoringInput = {
-  accountName: 'Northwind Logistics',
-  crmOpportunity: 'OPP-1234, expansion, stage 2',
-  accountDomain: 'northwind.com',
-  onPriorityList: true,
-  partnerOrg: 'Meridian Cloud Consulting',
-  partnerContactName: 'Dana Reyes',
-  partnerContactRole: 'Alliances lead',
-  whyPartner: "Meridian ran Northwind's data platform migration last quarter.",
-  customerTrigger:
-    "At Meridian's quarterly review the ops director asked about automating carrier invoice reconciliation.",
-  jointValue: 'We run the reconciliation workflow, Meridian implements it on the platform they operate.',
-  warmPath: 'Dana meets the Northwind ops team monthly and can introduce the AE at the next session.',
-  sellerNextMove: 'Accept the introduction and bring the demo.',
-  partnerNextMove: 'Dana confirms the meeting and shares review notes by Friday.',
-  partnerNextMoveDate: '2026-11-27',
-  partnerAgreedInWriting: true,
-  riskNote: 'No reseller registered; direct deal; Meridian paid through implementation services.',
-  evidenceUrl: 'https://docs.example.com/meridian/northwind-review-notes',
-  responseWindowDays: 3,
-};
+/** The complete Northwind packet of DOMAIN.md (the first calibration packet): every component strong, 18 of 18. */
+const NORTHWIND: ScoringInput = (CALIBRATION[0] as CalibrationPacket).packet;
 
 const score = (overrides: Partial<ScoringInput> = {}, ctx: Partial<ScoringContext> = {}, bands = BANDS) =>
   scorePacket({ ...NORTHWIND, ...overrides }, { ...CTX, ...ctx }, bands);
