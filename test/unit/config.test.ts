@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { configEnv, configProblems } from '../support/configEnv.js';
 
-const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-  SLACK_BOT_TOKEN: 'xoxb-1-abc',
-  SLACK_SIGNING_SECRET: 'shhh',
-  ...overrides,
-});
-
-/** The problems loadConfig names, or [] when it accepts the environment. */
-function problems(overrides: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env(overrides));
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-}
+const env = configEnv;
+const problems = configProblems;
 
 describe('loadConfig', () => {
   it('fills in the documented defaults', () => {

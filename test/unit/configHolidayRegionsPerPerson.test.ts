@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { createWindowPlanner } from '../../src/core/responseWindow.js';
 import { holidayCalendar } from '../../src/domain/holidays.js';
+import { configProblems } from '../support/configEnv.js';
 
 /** Issue 31, item 8: HOLIDAY_REGIONS entries may give one person their own public-holiday regions. */
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
 const calendarOf = (value: string) => loadConfig({ ...base, HOLIDAY_REGIONS: value }).calendar;
 
-function problems(value: string): string[] {
-  try {
-    calendarOf(value);
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-}
+const problems = (value: string) => configProblems({ HOLIDAY_REGIONS: value });
 
 const HINT = 'use country codes, optionally with a region, like US,DE-BY,GB-ENG';
 

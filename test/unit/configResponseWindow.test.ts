@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { configProblems } from '../support/configEnv.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
 
 const load = (overrides: Record<string, string> = {}) => loadConfig({ ...base, ...overrides });
 
 /** The problems loadConfig names for one setting, or [] when it accepts it. */
-function problems(name: string, value: string): string[] {
-  try {
-    load({ [name]: value });
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-}
+const problems = (name: string, value: string) => configProblems({ [name]: value });
 
 describe('loadConfig: response-window settings', () => {
   it('fills in the defaults', () => {

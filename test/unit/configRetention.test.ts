@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configEnv, configProblems } from '../support/configEnv.js';
 
-const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-  SLACK_BOT_TOKEN: 'xoxb-1-abc',
-  SLACK_SIGNING_SECRET: 'shhh',
-  ...overrides,
-});
-
-function problems(overrides: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env(overrides));
-    return [];
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-}
+const env = configEnv;
+const problems = configProblems;
 
 describe('the retention settings (issue 57)', () => {
   it('keep everything when unset or empty, as before', () => {

@@ -3,11 +3,11 @@ import { expect } from 'vitest';
 import type { SlackMessage } from '../../../src/blocks/message.js';
 import { validateMessage, validateView } from '../../support/fakeSlack.js';
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
 
 /** Every object nested anywhere in `value`. */
-function* objects(value: unknown): Generator<Obj> {
+export function* objects(value: unknown): Generator<Obj> {
   if (Array.isArray(value)) for (const item of value) yield* objects(item);
   else if (isObj(value)) {
     yield value;
@@ -15,7 +15,7 @@ function* objects(value: unknown): Generator<Obj> {
   }
 }
 
-const textOf = (v: unknown) => (isObj(v) && typeof v.text === 'string' ? v.text : '');
+export const textOf = (v: unknown) => (isObj(v) && typeof v.text === 'string' ? v.text : '');
 
 /** The text Slack parses as mrkdwn: the notification text and every mrkdwn text object. */
 export function mrkdwnTexts(message: SlackMessage): string[] {

@@ -127,6 +127,7 @@ import { COMPONENTS as SCORE_COMPONENTS } from '../../../src/domain/scoringModel
 import { SETTINGS_GROUPS, type SettingsGroup, settingsValues } from '../../../src/program/settings.js';
 import { stats } from '../../support/metricsFixtures.js';
 import { decision, handoff, outcomeReport } from './fixtures.js';
+import { type Obj, objects } from './limits.js';
 import { EVERY_BUTTON } from './offers.js';
 import { everyInternalSurface } from './surfaceModels.js';
 
@@ -267,6 +268,20 @@ const about = (h: HandoffRow, label: string, where: Where, value: unknown): Samp
   handoff: h,
 });
 
+/** A DM or an internal post about `h`. */
+const post = (h: HandoffRow, label: string, value: unknown) => about(h, label, 'internal', value);
+/** A modal, or blocks, about `h`. */
+const view = (h: HandoffRow, label: string, value: unknown) => about(h, label, 'view', value);
+
+const sample = (where: Where, label: string, value: unknown, ids?: readonly number[]): Sample => ({
+  label,
+  where,
+  value,
+  ...(ids && { ids }),
+});
+/** A modal, an App Home or blocks about no one handoff (or about each of `ids`). */
+const screen = (label: string, value: unknown, ids?: readonly number[]) => sample('view', label, value, ids);
+
 const step = (over: Partial<OutcomeRow> = {}): OutcomeRow =>
   ({
     id: 11,
@@ -374,30 +389,27 @@ const REVIEW_ROW = (id: number, handoffId: number) => ({
 const SAMPLES: Record<string, () => Sample[]> = {
   // "Add to handoff" (issue 52 item 5): the pick, what it says once added, the note when :memo: was skipped.
   'addToHandoff:addToHandoffModal': () => [
-    {
-      label: 'add to handoff',
-      where: 'view',
-      value: addToHandoffModal([open, accepted], {
+    screen(
+      'add to handoff',
+      addToHandoffModal([open, accepted], {
         excerpt: 'Dana: can we move the <!here> workshop to Thursday?',
         matched: 1,
         metadata: '{}',
       }),
-    },
+    ),
   ],
   'addToHandoff:messageAddedModal': () => [
-    about(accepted, 'message added', 'view', messageAddedModal(accepted, { already: false })),
-    about(accepted, 'message already added', 'view', messageAddedModal(accepted, { already: true })),
+    view(accepted, 'message added', messageAddedModal(accepted, { already: false })),
+    view(accepted, 'message already added', messageAddedModal(accepted, { already: true })),
   ],
   'addToHandoff:addReplies': () => [
-    about(accepted, 'not marked, not in', 'internal', addReplies.notMarked(accepted, 'not_in_channel')),
-    about(accepted, 'not marked, failed', 'internal', addReplies.notMarked(accepted, 'failed')),
+    post(accepted, 'not marked, not in', addReplies.notMarked(accepted, 'not_in_channel')),
+    post(accepted, 'not marked, failed', addReplies.notMarked(accepted, 'failed')),
   ],
   'appHome:appHomeView': () => [
-    {
-      label: 'an App Home with every list full and every button offered',
-      where: 'view',
-      ids: [open, accepted, expired, rocket, paused].map((h) => h.id),
-      value: appHomeView({
+    screen(
+      'an App Home with every list full and every button offered',
+      appHomeView({
         awaiting: [open, rocket],
         deals: [accepted],
         sent: [open, accepted, expired, rocket],
@@ -406,13 +418,13 @@ const SAMPLES: Record<string, () => Sample[]> = {
         revops: { period: '30d', metrics: null, trend: [], trendWeeks: 12 },
         questions: [{ question: question(), handoff: paused }],
       }),
-    },
+      [open, accepted, expired, rocket, paused].map((h) => h.id),
+    ),
   ],
   'appHome:withExportNotice': () => [
-    {
-      label: 'the RevOps Home with its export line',
-      where: 'view',
-      value: withExportNotice(
+    screen(
+      'the RevOps Home with its export line',
+      withExportNotice(
         appHomeView({
           awaiting: [],
           deals: [],
@@ -423,141 +435,117 @@ const SAMPLES: Record<string, () => Sample[]> = {
         }),
         'On its way.',
       ),
-    },
+    ),
   ],
   'channelAccess:appRemovedFromChannel': () => [
-    {
-      label: 'removed',
-      where: 'other',
-      value: appRemovedFromChannel('C0INTERNAL', [], { how: 'refused' }, 2),
-    },
+    sample('other', 'removed', appRemovedFromChannel('C0INTERNAL', [], { how: 'refused' }, 2)),
   ],
   'channelAccess:appBackInChannel': () => [
-    { label: 'back', where: 'other', value: appBackInChannel('C0INTERNAL', AT, 'UTC', 2) },
+    sample('other', 'back', appBackInChannel('C0INTERNAL', AT, 'UTC', 2)),
   ],
   'channelAccess:partnerUpdateReleased': () => [
-    about(open, 'released', 'internal', partnerUpdateReleased(open, 'C0PARTNER', AT, 'UTC', true)),
+    post(open, 'released', partnerUpdateReleased(open, 'C0PARTNER', AT, 'UTC', true)),
   ],
-  'coverModal:coverModal': () => [{ label: 'cover modal', where: 'view', value: coverModal({}) }],
+  'coverModal:coverModal': () => [screen('cover modal', coverModal({}))],
   'coverModal:coverNamedMessage': () => [
-    {
-      label: 'cover named',
-      where: 'other',
-      value: coverNamedMessage({
+    sample(
+      'other',
+      'cover named',
+      coverNamedMessage({
         aeUserId: 'U0AE',
         coverUserId: 'U0COVER',
         from: '2026-03-04',
         until: '2026-03-09',
       }),
-    },
+    ),
   ],
   'coverModal:coverEndedMessage': () => [
-    {
-      label: 'cover ended',
-      where: 'other',
-      value: coverEndedMessage({ aeUserId: 'U0AE', until: '2026-03-09' }),
-    },
+    sample('other', 'cover ended', coverEndedMessage({ aeUserId: 'U0AE', until: '2026-03-09' })),
   ],
   // Issue 77 item 9: the AE back from an absence reads of the handoffs that went to their cover, each with View.
   'coverModal:whileAwayMessage': () => [
-    {
-      label: 'while you were away',
-      where: 'other',
-      ids: [open.id, accepted.id],
-      value: whileAwayMessage(
+    sample(
+      'other',
+      'while you were away',
+      whileAwayMessage(
         [
           { h: open, cover: 'U0COVER', at: AT },
           { h: accepted, cover: 'U0COVER', at: AT },
         ],
         'UTC',
       ),
-    },
+      [open.id, accepted.id],
+    ),
   ],
   // Issue 53: each person's own days (App Home section, modal, the pool manager's notice).
   // RevOps in money (issue 54): a figure in two currencies, one without a rate, a partner's name with mrkdwn in it.
   // The App Home's RevOps section while its figures are computed (the computed ones: the appHome samples).
   'revopsHome:revopsBlocks': () => [
-    {
-      label: 'revops computing',
-      where: 'view',
-      value: { blocks: revopsBlocks({ period: '90d', metrics: null, trend: [], trendWeeks: 12 }) },
-    },
+    screen('revops computing', {
+      blocks: revopsBlocks({ period: '90d', metrics: null, trend: [], trendWeeks: 12 }),
+    }),
   ],
   'money:moneyBlocks': () => [
-    {
-      label: 'money',
-      where: 'view',
-      value: {
-        blocks: moneyBlocks(
-          moneyFigures({
-            rows: [
-              {
-                handoffId: 1,
-                partner: 'Meridian <!here> *Cloud*',
-                classification: 'partner_sourced',
-                scoreBand: 'ready',
-                sentAt: AT,
-                system: 'salesforce',
-                recordId: '006A',
-                amount: 120_000,
-                currency: 'EUR',
-                amountCorporate: null,
-                closed: false,
-                won: false,
-                closeDate: '2026-04-30',
-                readAt: AT,
-              },
-            ],
-            currencies: new Map([['salesforce', { corporate: 'USD', rates: [] }]]),
-            reporting: 'USD',
-            period: { from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-03-05T00:00:00Z') },
-            days: { first: '2026-02-01', last: '2026-03-04' },
-            today: '2026-03-04',
-            closedDeals: null,
-            afterAccept: { toMeeting: [3], toOpportunity: [] },
-            systems: ['salesforce'],
-          }),
-          'America/New_York',
-        ),
-      },
-    },
+    screen('money', {
+      blocks: moneyBlocks(
+        moneyFigures({
+          rows: [
+            {
+              handoffId: 1,
+              partner: 'Meridian <!here> *Cloud*',
+              classification: 'partner_sourced',
+              scoreBand: 'ready',
+              sentAt: AT,
+              system: 'salesforce',
+              recordId: '006A',
+              amount: 120_000,
+              currency: 'EUR',
+              amountCorporate: null,
+              closed: false,
+              won: false,
+              closeDate: '2026-04-30',
+              readAt: AT,
+            },
+          ],
+          currencies: new Map([['salesforce', { corporate: 'USD', rates: [] }]]),
+          reporting: 'USD',
+          period: { from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-03-05T00:00:00Z') },
+          days: { first: '2026-02-01', last: '2026-03-04' },
+          today: '2026-03-04',
+          closedDeals: null,
+          afterAccept: { toMeeting: [3], toOpportunity: [] },
+          systems: ['salesforce'],
+        }),
+        'America/New_York',
+      ),
+    }),
   ],
   'myDays:myDaysBlocks': () => [
-    {
-      label: 'your days',
-      where: 'view',
-      value: {
-        blocks: myDaysBlocks({
-          workingDays: [1, 2, 4],
-          holidays: { kind: 'zone', regions: ['DE'], timeZone: 'Europe/Berlin' },
-          paused: '2026-12-03',
-          pools: [{ id: 'emea', name: 'EMEA <!here> backup', managers: ['U0OWNER'] }],
-          byGroup: true,
-        }),
-      },
-    },
-    {
-      label: 'your days, your own week and hours',
-      where: 'view',
-      value: {
-        blocks: myDaysBlocks({
-          workingDays: [7, 1, 2, 3, 4],
-          hours: { start: '08:00', end: '16:00' },
-          timeZone: 'Asia/Jerusalem',
-          holidays: { kind: 'own', regions: ['IL'] },
-          pools: [],
-          byGroup: false,
-        }),
-      },
-    },
+    screen('your days', {
+      blocks: myDaysBlocks({
+        workingDays: [1, 2, 4],
+        holidays: { kind: 'zone', regions: ['DE'], timeZone: 'Europe/Berlin' },
+        paused: '2026-12-03',
+        pools: [{ id: 'emea', name: 'EMEA <!here> backup', managers: ['U0OWNER'] }],
+        byGroup: true,
+      }),
+    }),
+    screen('your days, your own week and hours', {
+      blocks: myDaysBlocks({
+        workingDays: [7, 1, 2, 3, 4],
+        hours: { start: '08:00', end: '16:00' },
+        timeZone: 'Asia/Jerusalem',
+        holidays: { kind: 'own', regions: ['IL'] },
+        pools: [],
+        byGroup: false,
+      }),
+    }),
   ],
   // "Review attribution" (issue 54 item 4): RevOps' open items, and the modal that asks why.
   'attributionItems:reviewItemBlocks': () => [
-    {
-      label: 'review attribution items',
-      where: 'view',
-      ids: [open.id, accepted.id],
-      value: {
+    screen(
+      'review attribution items',
+      {
         blocks: reviewItemBlocks(
           {
             items: [
@@ -569,103 +557,66 @@ const SAMPLES: Record<string, () => Sample[]> = {
           100,
         ),
       },
-    },
+      [open.id, accepted.id],
+    ),
   ],
   'attributionItems:reviewDecisionModal': () => [
-    { label: 'keep', where: 'view', value: reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'keep') },
-    {
-      label: 'change',
-      where: 'view',
-      value: reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'change'),
-    },
+    screen('keep', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'keep')),
+    screen('change', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'change')),
   ],
   // Issue 54: the score against outcomes (one component flagged, the others too few), its weights, its digest lines.
   'scoreCheck:scoreCheckModal': () => [
-    { label: 'the score view', where: 'view', value: scoreCheckModal(SCORE_VIEW) },
-    {
-      label: 'the score view (AE-less)',
-      where: 'view',
-      value: scoreCheckModal({ ...SCORE_VIEW, mayWeights: false }),
-    },
+    screen('the score view', scoreCheckModal(SCORE_VIEW)),
+    screen('the score view (AE-less)', scoreCheckModal({ ...SCORE_VIEW, mayWeights: false })),
   ],
   'scoreCheck:scoreWeightsModal': () => [
-    {
-      label: 'the weights',
-      where: 'view',
-      value: scoreWeightsModal({ ...DEFAULT_WEIGHTS, proof: 3, owner: 0 }),
-    },
+    screen('the weights', scoreWeightsModal({ ...DEFAULT_WEIGHTS, proof: 3, owner: 0 })),
   ],
   'scoreCheck:scoreCheckButton': () => [
-    {
-      label: 'the button',
-      where: 'view',
-      value: { blocks: [{ type: 'actions', elements: [scoreCheckButton()] }] },
-    },
+    screen('the button', { blocks: [{ type: 'actions', elements: [scoreCheckButton()] }] }),
   ],
   'scoreCheck:scoreCheckDigestBlocks': () => [
-    {
-      label: 'last month',
-      where: 'view',
-      value: { blocks: scoreCheckDigestBlocks(SCORE_VIEW.check, 'November 2026') },
-    },
+    screen('last month', { blocks: scoreCheckDigestBlocks(SCORE_VIEW.check, 'November 2026') }),
   ],
   'myDays:myDaysModal': () => [
-    {
-      label: 'your days modal',
-      where: 'view',
-      value: myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed'),
-    },
-    {
-      label: 'your days modal, your own week and hours',
-      where: 'view',
-      value: myDaysModal(
-        { workingDays: [7, 1, 2, 3, 4], hours: { start: '08:00', end: '16:00' } },
-        undefined,
-        { start: '09:00', end: '17:00' },
-      ),
-    },
+    screen('your days modal', myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed')),
+    screen(
+      'your days modal, your own week and hours',
+      myDaysModal({ workingDays: [7, 1, 2, 3, 4], hours: { start: '08:00', end: '16:00' } }, undefined, {
+        start: '09:00',
+        end: '17:00',
+      }),
+    ),
   ],
   'myDays:ownDaysNotice': () => [
-    {
-      label: 'paused',
-      where: 'other',
-      value: ownDaysNotice({ person: 'U0AE', pools: ['EMEA'], paused: '2026-12-03' }),
-    },
-    { label: 'back', where: 'other', value: ownDaysNotice({ person: 'U0AE', pools: ['EMEA', 'US'] }) },
+    sample('other', 'paused', ownDaysNotice({ person: 'U0AE', pools: ['EMEA'], paused: '2026-12-03' })),
+    sample('other', 'back', ownDaysNotice({ person: 'U0AE', pools: ['EMEA', 'US'] })),
   ],
   // Issue 77 item 12: to the person an admin paused or resumed.
   'myDays:ownPauseNotice': () => [
-    {
-      label: 'paused',
-      where: 'other',
-      value: ownPauseNotice({ by: 'U0ADMIN', pools: ['EMEA'], paused: '2026-12-18' }),
-    },
-    { label: 'back', where: 'other', value: ownPauseNotice({ by: 'U0ADMIN', pools: [] }) },
+    sample('other', 'paused', ownPauseNotice({ by: 'U0ADMIN', pools: ['EMEA'], paused: '2026-12-18' })),
+    sample('other', 'back', ownPauseNotice({ by: 'U0ADMIN', pools: [] })),
   ],
   // Issue 53: the program in Slack: the App Home's section, its pages and each part's editor.
   'programPages:programHomeBlocks': () => [
-    { label: 'the program (admin)', where: 'view', value: { blocks: programHomeBlocks(PROGRAM) } },
+    screen('the program (admin)', { blocks: programHomeBlocks(PROGRAM) }),
   ],
   'programPages:programPageModal': () =>
-    PROGRAM_PAGES.map((page) => ({
-      label: `the ${page} page`,
-      where: 'view' as const,
-      value: programPageModal(page, PROGRAM),
-    })),
+    PROGRAM_PAGES.map((page) => screen(`the ${page} page`, programPageModal(page, PROGRAM))),
   'settingsEditor:settingsPageBlocks': () => [
-    { label: 'the settings', where: 'view', value: { blocks: settingsPageBlocks(PROGRAM.settings) } },
+    screen('the settings', { blocks: settingsPageBlocks(PROGRAM.settings) }),
   ],
   'settingsEditor:settingsEditorModal': () =>
-    (Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) => ({
-      label: `the ${group} settings' editor`,
-      where: 'view' as const,
-      value: settingsEditorModal(group, { ...settingsValues({}), partnerHelpChannelId: 'C0HELP' }),
-    })),
+    (Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) =>
+      screen(
+        `the ${group} settings' editor`,
+        settingsEditorModal(group, { ...settingsValues({}), partnerHelpChannelId: 'C0HELP' }),
+      ),
+    ),
   'policyEditor:policyEditorModal': () => [
-    {
-      label: 'an edited policy',
-      where: 'view',
-      value: policyEditorModal({
+    screen(
+      'an edited policy',
+      policyEditorModal({
         id: 'emea',
         name: 'EMEA <!here>',
         levels: PROGRAM_LEVELS,
@@ -675,11 +626,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
         routedPools: [],
         openCount: 3,
       }),
-    },
-    {
-      label: 'a new policy',
-      where: 'view',
-      value: policyEditorModal({
+    ),
+    screen(
+      'a new policy',
+      policyEditorModal({
         name: '',
         levels: [],
         pools: [],
@@ -688,13 +638,12 @@ const SAMPLES: Record<string, () => Sample[]> = {
         routedPools: [],
         openCount: 0,
       }),
-    },
+    ),
   ],
   'programEditors:poolEditorModal': () => [
-    {
-      label: 'a pool, by an admin',
-      where: 'view',
-      value: poolEditorModal({
+    screen(
+      'a pool, by an admin',
+      poolEditorModal({
         id: 'backup',
         name: 'EMEA backup',
         members: ['U0AE', 'U0AE2'],
@@ -705,11 +654,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
         sharing: 'week',
         admin: true,
       }),
-    },
-    {
-      label: "a user group's pool, by its manager",
-      where: 'view',
-      value: poolEditorModal({
+    ),
+    screen(
+      "a user group's pool, by its manager",
+      poolEditorModal({
         id: 'us',
         name: 'US',
         members: undefined,
@@ -718,30 +666,23 @@ const SAMPLES: Record<string, () => Sample[]> = {
         managers: ['U0OWNER'],
         admin: false,
       }),
-    },
-    {
-      label: 'a new pool',
-      where: 'view',
-      value: poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
-    },
+    ),
+    screen(
+      'a new pool',
+      poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
+    ),
   ],
   'programEditors:calendarEditorModal': () => [
-    {
-      label: 'closures and regions',
-      where: 'view',
-      value: calendarEditorModal({ closures: ['2026-12-24', '2026-12-31'], holidays: ['US', 'DE-BY'] }),
-    },
-    {
-      label: 'by time zone',
-      where: 'view',
-      value: calendarEditorModal({ closures: [], holidays: 'by_zone' }),
-    },
+    screen(
+      'closures and regions',
+      calendarEditorModal({ closures: ['2026-12-24', '2026-12-31'], holidays: ['US', 'DE-BY'] }),
+    ),
+    screen('by time zone', calendarEditorModal({ closures: [], holidays: 'by_zone' })),
   ],
   'programEditors:rolesEditorModal': () => [
-    {
-      label: 'roles',
-      where: 'view',
-      value: rolesEditorModal({
+    screen(
+      'roles',
+      rolesEditorModal({
         admins: ['U0ADMIN'],
         revops: ['U0REVOPS'],
         adminGroup: 'S0ADMINS',
@@ -751,18 +692,16 @@ const SAMPLES: Record<string, () => Sample[]> = {
           { id: 'S0OTHER', name: 'Sales <!here> leads', handle: 'sales-leads' },
         ],
       }),
-    },
-    {
-      label: 'roles, user groups not read',
-      where: 'view',
-      value: rolesEditorModal({ admins: [], revops: [], adminGroup: 'S0ADMINS' }),
-    },
+    ),
+    screen(
+      'roles, user groups not read',
+      rolesEditorModal({ admins: [], revops: [], adminGroup: 'S0ADMINS' }),
+    ),
   ],
   'programEditors:partnerEditorModal': () => [
-    {
-      label: 'a partner, by RevOps',
-      where: 'view',
-      value: partnerEditorModal({
+    screen(
+      'a partner, by RevOps',
+      partnerEditorModal({
         id: 7,
         name: 'Meridian <!here> Cloud',
         managers: ['U0OWNER'],
@@ -770,11 +709,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
         contacts: ['Lee <!here> Park, VP Alliances & Channels', 'Ana Ruiz'],
         mayManagers: true,
       }),
-    },
-    {
-      label: 'a partner, by its manager',
-      where: 'view',
-      value: partnerEditorModal({
+    ),
+    screen(
+      'a partner, by its manager',
+      partnerEditorModal({
         id: 7,
         name: 'Meridian',
         managers: ['U0OWNER'],
@@ -782,28 +720,26 @@ const SAMPLES: Record<string, () => Sample[]> = {
         contacts: [],
         mayManagers: false,
       }),
-    },
+    ),
   ],
   'programEditors:managersEditorModal': () => [
-    { label: 'managers', where: 'view', value: managersEditorModal({ U0AE: 'U0OWNER' }) },
-    { label: 'no managers', where: 'view', value: managersEditorModal({}) },
+    screen('managers', managersEditorModal({ U0AE: 'U0OWNER' })),
+    screen('no managers', managersEditorModal({})),
   ],
-  'declineModal:declineModal': () => [about(open, 'decline modal', 'view', declineModal(open))],
+  'declineModal:declineModal': () => [view(open, 'decline modal', declineModal(open))],
   'acceptModal:acceptModal': () => [
-    about(open, 'accept modal', 'view', acceptModal(open, '2026-12-02')),
-    about(
+    view(open, 'accept modal', acceptModal(open, '2026-12-02')),
+    view(
       open,
       'accept modal with CRMs (link or create)',
-      'view',
       acceptModal(open, '2026-12-02', { crms: ['salesforce', 'hubspot'] }),
     ),
   ],
   'stepChecks:stepCheckMessage': () =>
     (['reminder', 'check_in', 'owner', 'moved'] as const).map((kind) =>
-      about(
+      post(
         committed,
         `first step (${kind})`,
-        'internal',
         stepCheckMessage(committed, {
           kind,
           due: '2026-12-02',
@@ -817,10 +753,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'stepChecks:takenBackNotice': () =>
     ([true, false] as const).flatMap((handedBack) =>
       ['U0OWNER', committed.aeUserId].map((reader) =>
-        about(
+        post(
           committed,
           `taken back (${handedBack ? 'handed back' : 'silence'}, ${reader})`,
-          'internal',
           takenBackNotice(
             committed,
             {
@@ -838,21 +773,20 @@ const SAMPLES: Record<string, () => Sample[]> = {
   // Issue 77 item 7: a deal back with its owner and given to nobody, the owner's morning reminder and their manager's.
   'stepChecks:stillWaitingNotice': () =>
     [committed.ownerUserId, 'U0MANAGER'].map((reader) =>
-      about(
+      post(
         committed,
         `still waits for an AE (${reader})`,
-        'internal',
         stillWaitingNotice(committed, { since: 0, sinceDay: '2026-11-30', days: 2 }, reader),
       ),
     ),
   'stepChecks:stepDateModal': () => [
-    about(committed, 'new date modal', 'view', stepDateModal(committed, '2026-12-03')),
+    view(committed, 'new date modal', stepDateModal(committed, '2026-12-03')),
   ],
   'digest:weeklyDigest': () => [
-    {
-      label: 'digest',
-      where: 'other',
-      value: weeklyDigest({
+    sample(
+      'other',
+      'digest',
+      weeklyDigest({
         weekLabel: '2026-11-16',
         stats: stats(),
         previous: stats(),
@@ -860,41 +794,38 @@ const SAMPLES: Record<string, () => Sample[]> = {
         trendWeeks: 12,
         atRisk: { dueSoon: [open], unanswered: [expired], stalled: [accepted] },
       }),
-    },
+    ),
   ],
   'handoffList:handoffButtons': () => [
-    about(open, 'View, Edit', 'view', handoffButtons(open, { editable: true })),
-    about(accepted, 'View, Note', 'view', handoffButtons(accepted, { editable: false, notable: true })),
+    view(open, 'View, Edit', handoffButtons(open, { editable: true })),
+    view(accepted, 'View, Note', handoffButtons(accepted, { editable: false, notable: true })),
   ],
-  'handoffList:noteModal': () => [about(accepted, 'note modal', 'view', noteModal(accepted))],
-  'handoffList:noteSentModal': () => [about(accepted, 'note sent', 'view', noteSentModal(accepted))],
+  'handoffList:noteModal': () => [view(accepted, 'note modal', noteModal(accepted))],
+  'handoffList:noteSentModal': () => [view(accepted, 'note sent', noteSentModal(accepted))],
   'handoffList:handoffList': () => [
-    {
-      label: '/handoff list',
-      where: 'view',
-      ids: [open, accepted, expired, rocket].map((h) => h.id),
-      value: handoffList([open, accepted, expired, rocket], {
+    screen(
+      '/handoff list',
+      handoffList([open, accepted, expired, rocket], {
         all: true,
         total: 4,
         now: AT,
         timeZone: 'UTC',
       }),
-    },
+      [open, accepted, expired, rocket].map((h) => h.id),
+    ),
   ],
   'handoffList:handoffViewModal': () => [
-    about(
+    view(
       open,
       'View',
-      'view',
       handoffViewModal(open, handoffMessage(open, { offer: NO_OFFER }), [], {
         editable: true,
         notable: false,
       }),
     ),
-    about(
+    view(
       accepted,
       'View, followed',
-      'view',
       handoffViewModal(accepted, handoffMessage(accepted, { offer: NO_OFFER }), [], {
         editable: false,
         notable: true,
@@ -904,15 +835,14 @@ const SAMPLES: Record<string, () => Sample[]> = {
   ],
   'following:followBlocks': () =>
     ([null, 'all', 'decisions'] as const).map((following) =>
-      about(open, `follow row (${following ?? 'not following'})`, 'view', followBlocks(open, following)),
+      view(open, `follow row (${following ?? 'not following'})`, followBlocks(open, following)),
     ),
   // Issue 77 item 12: to someone an admin named to follow a handoff, or took off.
   'following:followNamedNotice': () =>
     (['decisions', null] as const).map((following) =>
-      about(
+      post(
         accepted,
         `named a follower (${following ?? 'taken off'})`,
-        'internal',
         followNamedNotice({ by: 'U0ADMIN', handoff: accepted, following }),
       ),
     ),
@@ -924,10 +854,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
           { kind: 'partner_manager', choice: 'all' },
         ] as const
       ).map((why) =>
-        about(
+        post(
           accepted,
           `${event} to a ${why.kind}`,
-          'internal',
           watcherNotice(
             {
               event,
@@ -955,16 +884,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
       ),
     ),
   'handoffMessage:handoffMessage': () => [
-    about(
-      open,
-      'the packet, open',
-      'internal',
-      handoffMessage(open, { offer: { ...NO_OFFER, decide: true } }),
-    ),
-    about(
+    post(open, 'the packet, open', handoffMessage(open, { offer: { ...NO_OFFER, decide: true } })),
+    post(
       open,
       "the packet, the CRM's owner, from a message",
-      'internal',
       handoffMessage(
         {
           ...open,
@@ -974,27 +897,16 @@ const SAMPLES: Record<string, () => Sample[]> = {
         { offer: { ...NO_OFFER, decide: true } },
       ),
     ),
-    about(
-      rocket,
-      'the packet, long name',
-      'internal',
-      handoffMessage(rocket, { offer: { ...NO_OFFER, decide: true } }),
-    ),
-    about(accepted, 'the packet, accepted', 'internal', handoffMessage(accepted, { offer: EVERY_BUTTON })),
-    about(
-      open,
-      'the packet, moved away',
-      'internal',
-      handoffMessage(open, { offer: NO_OFFER, movedTo: 'U0NEW' }),
-    ),
+    post(rocket, 'the packet, long name', handoffMessage(rocket, { offer: { ...NO_OFFER, decide: true } })),
+    post(accepted, 'the packet, accepted', handoffMessage(accepted, { offer: EVERY_BUTTON })),
+    post(open, 'the packet, moved away', handoffMessage(open, { offer: NO_OFFER, movedTo: 'U0NEW' })),
   ],
-  'handoffMessage:decisionButtons': () => [about(open, 'Accept, Decline', 'view', decisionButtons(open))],
+  'handoffMessage:decisionButtons': () => [view(open, 'Accept, Decline', decisionButtons(open))],
   'heldBackNotice:heldBackNotice': () =>
     (['open', 'confirmed'] as const).map((outcome) =>
-      about(
+      post(
         accepted,
         `held back (${outcome})`,
-        'internal',
         heldBackNotice(
           accepted,
           {
@@ -1008,36 +920,29 @@ const SAMPLES: Record<string, () => Sample[]> = {
       ),
     ),
   'heldBackNotice:nextMoveModal': () => [
-    about(accepted, 'next move', 'view', nextMoveModal(accepted, 'v1', '2026-03-04')),
+    view(accepted, 'next move', nextMoveModal(accepted, 'v1', '2026-03-04')),
   ],
-  'helpRequest:helpRequestModal': () => [{ label: 'help modal', where: 'view', value: helpRequestModal() }],
+  'helpRequest:helpRequestModal': () => [screen('help modal', helpRequestModal())],
   'helpRequest:helpRequestPost': () => [
-    { label: 'help request', where: 'other', ids: [helpRequest.id], value: helpRequestPost(helpRequest) },
+    sample('other', 'help request', helpRequestPost(helpRequest), [helpRequest.id]),
   ],
   'moveNotices:unassignedMessage': () => [
-    about(
+    post(
       open,
       'unassigned',
-      'internal',
       unassignedMessage(open, { policy: 'default', level: 2, why: 'limit', limit: 2 }),
     ),
   ],
-  'notices:sentConfirmation': () => [about(open, 'sent', 'internal', sentConfirmation(open))],
-  'notices:ownerAssigned': () => [about(open, 'owner', 'internal', ownerAssigned(open))],
+  'notices:sentConfirmation': () => [post(open, 'sent', sentConfirmation(open))],
+  'notices:ownerAssigned': () => [post(open, 'owner', ownerAssigned(open))],
   'notices:decisionNotice': () => [
-    about(accepted, 'accepted', 'internal', decisionNotice(accepted, decision({ handoffId: accepted.id }))),
-    about(
-      open,
-      'declined',
-      'internal',
-      decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' })),
-    ),
+    post(accepted, 'accepted', decisionNotice(accepted, decision({ handoffId: accepted.id }))),
+    post(open, 'declined', decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' }))),
   ],
   'crmCreated:crmRecordCreated': () => [
-    about(
+    post(
       accepted,
       'opportunity created',
-      'internal',
       crmRecordCreated(
         accepted,
         { label: 'Salesforce', record: 'opportunity' },
@@ -1050,10 +955,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'crmCreated:crmRecordNotCreated': () => [
-    about(
+    post(
       accepted,
       'opportunity not created',
-      'internal',
       crmRecordNotCreated(
         accepted,
         { label: 'HubSpot', record: 'deal' },
@@ -1062,10 +966,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'crmRefused:crmRefusedByRules': () => [
-    about(
+    post(
       accepted,
       'refused by a rule',
-      'internal',
       crmRefusedByRules(
         accepted,
         "HubSpot refused the deal update: the 'Deal type' property is required by your HubSpot admin's rules.",
@@ -1074,50 +977,37 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'notices:partnerChannelBlocked': () => [
-    about(accepted, 'held', 'internal', partnerChannelBlocked(accepted, 'partner_channel_held')),
-    about(accepted, 'not in', 'internal', partnerChannelBlocked(accepted, 'not_in_channel')),
+    post(accepted, 'held', partnerChannelBlocked(accepted, 'partner_channel_held')),
+    post(accepted, 'not in', partnerChannelBlocked(accepted, 'not_in_channel')),
   ],
   'outcomeReports:outcomeReportMessage': () => [
-    about(
-      accepted,
-      'report to the AE',
-      'internal',
-      outcomeReportMessage(accepted, report(), accepted.aeUserId),
-    ),
-    about(
-      accepted,
-      'report to the reporter',
-      'internal',
-      outcomeReportMessage(accepted, report(), 'U0AUTHOR'),
-    ),
+    post(accepted, 'report to the AE', outcomeReportMessage(accepted, report(), accepted.aeUserId)),
+    post(accepted, 'report to the reporter', outcomeReportMessage(accepted, report(), 'U0AUTHOR')),
   ],
-  'outcomeReports:undoBlocks': () => [
-    about(accepted, 'Undo', 'view', undoBlocks(accepted, step(), AT, 'UTC')),
-  ],
+  'outcomeReports:undoBlocks': () => [view(accepted, 'Undo', undoBlocks(accepted, step(), AT, 'UTC'))],
   'outcomeReports:undoneNotice': () => [
-    about(accepted, 'undone', 'internal', undoneNotice(accepted, 'won', 'U0AE', 'U0AE')),
+    post(accepted, 'undone', undoneNotice(accepted, 'won', 'U0AE', 'U0AE')),
   ],
-  'outcomes:outcomeButtons': () => [about(accepted, 'steps', 'view', outcomeButtons(accepted, OUTCOMES))],
-  'outcomes:reportButtons': () => [about(accepted, 'reports', 'view', reportButtons(accepted, OUTCOMES))],
-  'outcomes:opportunityModal': () => [about(accepted, 'opportunity', 'view', opportunityModal(accepted))],
-  'outcomes:lostModal': () => [about(accepted, 'lost', 'view', lostModal(accepted, 'report'))],
+  'outcomes:outcomeButtons': () => [view(accepted, 'steps', outcomeButtons(accepted, OUTCOMES))],
+  'outcomes:reportButtons': () => [view(accepted, 'reports', reportButtons(accepted, OUTCOMES))],
+  'outcomes:opportunityModal': () => [view(accepted, 'opportunity', opportunityModal(accepted))],
+  'outcomes:lostModal': () => [view(accepted, 'lost', lostModal(accepted, 'report'))],
   'outcomes:outcomeNotice': () => [
-    about(
+    post(
       accepted,
       'outcome with Undo',
-      'internal',
       outcomeNotice(accepted, step(), 'U0AE', { until: AT, timeZone: 'UTC' }),
     ),
   ],
-  'outcomes:stallNudge': () => [about(accepted, 'nudge', 'internal', stallNudge(accepted, AT))],
+  'outcomes:stallNudge': () => [post(accepted, 'nudge', stallNudge(accepted, AT))],
   'ownerActions:ownerActionButtons': () => [
-    about(expired, 'owner actions', 'view', ownerActionButtons(expired, OWNER_ACTIONS)),
-    about(rocket, 'owner actions, long name', 'view', ownerActionButtons(rocket, OWNER_ACTIONS)),
+    view(expired, 'owner actions', ownerActionButtons(expired, OWNER_ACTIONS)),
+    view(rocket, 'owner actions, long name', ownerActionButtons(rocket, OWNER_ACTIONS)),
   ],
-  'ownerActions:reassignModal': () => [about(expired, 'reassign', 'view', reassignModal(expired))],
-  'ownerActions:extendModal': () => [about(expired, 'extend', 'view', extendModal(expired))],
+  'ownerActions:reassignModal': () => [view(expired, 'reassign', reassignModal(expired))],
+  'ownerActions:extendModal': () => [view(expired, 'extend', extendModal(expired))],
   'packetModal:packetModal': () => [
-    { label: 'packet', where: 'view', value: packetModal({ authorUserId: 'U0AUTHOR' }) },
+    screen('packet', packetModal({ authorUserId: 'U0AUTHOR' })),
     {
       label: 'packet prefilled from a message',
       where: 'view',
@@ -1141,10 +1031,9 @@ const SAMPLES: Record<string, () => Sample[]> = {
     },
   ],
   'packetSuggestions:viewWithSuggestion': () => [
-    {
-      label: 'packet with a suggestion used',
-      where: 'view',
-      value: viewWithSuggestion(
+    screen(
+      'packet with a suggestion used',
+      viewWithSuggestion(
         packetModal({ authorUserId: 'U0AUTHOR', suggestions: SUGGESTIONS }) as Parameters<
           typeof viewWithSuggestion
         >[0],
@@ -1152,16 +1041,14 @@ const SAMPLES: Record<string, () => Sample[]> = {
         'warmPath',
         [],
       ),
-    },
+    ),
   ],
-  'packetLoading:packetLoadingModal': () => [
-    { label: 'loading', where: 'view', value: packetLoadingModal() },
-  ],
+  'packetLoading:packetLoadingModal': () => [screen('loading', packetLoadingModal())],
   'partnerReplies:partnerChannelHeldAdmin': () => [
-    { label: 'held', where: 'other', value: partnerChannelHeldAdmin('C0PARTNER', 'Meridian', 'Contoso') },
+    sample('other', 'held', partnerChannelHeldAdmin('C0PARTNER', 'Meridian', 'Contoso')),
   ],
   'partnerReplies:internalChannelShared': () => [
-    { label: 'shared', where: 'other', value: internalChannelShared('C0INTERNAL', []) },
+    sample('other', 'shared', internalChannelShared('C0INTERNAL', [])),
   ],
   'partnerUpdate:partnerUpdate': () => [
     ...partnerStages.map((stage) => ({
@@ -1188,37 +1075,31 @@ const SAMPLES: Record<string, () => Sample[]> = {
       value: partnerThreadParent(partnerSafeUpdate(accepted, stage, 'timing', 'no_budget')),
     })),
   'parts:button': () => [
-    about(open, 'a button', 'view', button({ text: 'View', actionId: 'x', value: '1' }, open)),
-    {
-      label: 'a button on no handoff',
-      where: 'view',
-      value: button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there'),
-    },
+    view(open, 'a button', button({ text: 'View', actionId: 'x', value: '1' }, open)),
+    screen('a button on no handoff', button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there')),
   ],
-  'asks:questionModal': () => [about(paused, 'question modal', 'view', questionModal(paused, 2))],
-  'asks:questionSentModal': () => [about(paused, 'question sent', 'view', questionSentModal(paused))],
-  'asks:answerModal': () => [about(paused, 'answer modal', 'view', answerModal(paused, question()))],
-  'asks:answerSentModal': () => [about(paused, 'answer sent', 'view', answerSentModal(paused, answered))],
-  'asks:answerButton': () => [about(paused, 'Answer', 'view', answerButton(paused, question()))],
+  'asks:questionModal': () => [view(paused, 'question modal', questionModal(paused, 2))],
+  'asks:questionSentModal': () => [view(paused, 'question sent', questionSentModal(paused))],
+  'asks:answerModal': () => [view(paused, 'answer modal', answerModal(paused, question()))],
+  'asks:answerSentModal': () => [view(paused, 'answer sent', answerSentModal(paused, answered))],
+  'asks:answerButton': () => [view(paused, 'Answer', answerButton(paused, question()))],
   'asks:packetQuestion': () => [
-    about(paused, 'question on the packet', 'view', packetQuestion(paused, answered, 'U0AE')),
+    view(paused, 'question on the packet', packetQuestion(paused, answered, 'U0AE')),
   ],
   'asks:questionMessage': () =>
     ['U0AUTHOR', 'U0AE', 'U0OWNER'].flatMap((reader) => [
-      about(paused, `question to ${reader}`, 'internal', questionMessage(paused, question(), reader, true)),
-      about(paused, `answer to ${reader}`, 'internal', questionMessage(paused, answered, reader, false)),
+      post(paused, `question to ${reader}`, questionMessage(paused, question(), reader, true)),
+      post(paused, `answer to ${reader}`, questionMessage(paused, answered, reader, false)),
     ]),
   'moreTime:moreTimeMessage': () => [
-    about(
+    post(
       paused,
       'more time asked',
-      'internal',
       moreTimeMessage(paused, { role: 'owner', reader: 'U0AUTHOR' }, 2, undefined),
     ),
-    about(
+    post(
       open,
       'more time given',
-      'internal',
       moreTimeMessage({ ...open, moreTime: 'granted', moreTimeDays: 2 }, { role: 'ae', reader: 'U0AE' }, 2, {
         by: 'U0AUTHOR',
         at: AT,
@@ -1239,35 +1120,32 @@ const SAMPLES: Record<string, () => Sample[]> = {
         step: step({ handoffId: h.id }),
         question: question({ handoffId: h.id }),
         grant: { by: 'U0OWNER', at: AT },
-      }).map(({ label, message }) => about(h, `${h.status} ${label}`, 'internal', message)),
+      }).map(({ label, message }) => post(h, `${h.status} ${label}`, message)),
     ),
-  'windowNotices:reminderMessage': () => [about(open, 'reminder', 'internal', reminderMessage(open, AT))],
+  'windowNotices:reminderMessage': () => [post(open, 'reminder', reminderMessage(open, AT))],
   'windowNotices:expiredOwnerNotice': () => [
-    about(expired, 'expired', 'internal', expiredOwnerNotice(expired)),
-    about(expired, 'expired away', 'internal', expiredOwnerNotice(expired, { status: 'Vacation' })),
+    post(expired, 'expired', expiredOwnerNotice(expired)),
+    post(expired, 'expired away', expiredOwnerNotice(expired, { status: 'Vacation' })),
   ],
   'windowNotices:expiredMovedNotice': () => [
-    about(
+    post(
       open,
       'expired, moved',
-      'internal',
       expiredMovedNotice(open, { ae: 'U0OLDAE', due: AT.getTime() }, move, 'U0AUTHOR'),
     ),
   ],
-  'windowNotices:escalationMessage': () => [
-    about(expired, 'escalation', 'internal', escalationMessage(expired)),
-  ],
-  'windowNotices:waitingMessage': () => [about(open, 'waiting', 'internal', waitingMessage(open))],
+  'windowNotices:escalationMessage': () => [post(expired, 'escalation', escalationMessage(expired))],
+  'windowNotices:waitingMessage': () => [post(open, 'waiting', waitingMessage(open))],
   'windowNotices:awayMessage': () => [
-    about(open, 'away', 'internal', awayMessage(open, ':palm_tree: Vacation', AT.getTime(), 'U0COVER')),
+    post(open, 'away', awayMessage(open, ':palm_tree: Vacation', AT.getTime(), 'U0COVER')),
   ],
   'windowNotices:reassignedOwnerNotice': () => [
-    about(open, 'reassigned', 'internal', reassignedOwnerNotice(open, 'U0OLDAE', move, 'U0AUTHOR')),
+    post(open, 'reassigned', reassignedOwnerNotice(open, 'U0OLDAE', move, 'U0AUTHOR')),
   ],
-  'windowNotices:extendedOwnerNotice': () => [about(open, 'extended', 'internal', extendedOwnerNotice(open))],
-  'windowNotices:extendedAeNotice': () => [about(open, 'more time', 'internal', extendedAeNotice(open))],
+  'windowNotices:extendedOwnerNotice': () => [post(open, 'extended', extendedOwnerNotice(open))],
+  'windowNotices:extendedAeNotice': () => [post(open, 'more time', extendedAeNotice(open))],
   'windowNotices:withdrawnOwnerNotice': () => [
-    about(open, 'withdrawn', 'internal', withdrawnOwnerNotice(handoff({ id: 4242, status: 'withdrawn' }))),
+    post(open, 'withdrawn', withdrawnOwnerNotice(handoff({ id: 4242, status: 'withdrawn' }))),
   ],
 };
 
@@ -1282,145 +1160,75 @@ const INPUTS_ONLY: Record<string, string> = {
 };
 
 /** Exports that build no message: strings and replies, ids, constants, and pieces checked through their messages. */
-const NOT_BUILDERS = new Set([
-  // The packet's verdict in words: checked through the review header and the AE's packet.
-  'scoreVerdict:verdictText',
-  // How many partners the money section names: a number.
-  'money:MONEY_PARTNERS_SHOWN',
-  // The score against outcomes' words: checked through its view and the digest.
-  'scoreCheck:groupWords',
-  'scoreCheck:flagLine',
-  'scoreCheck:componentLine',
-  'scoreCheck:weightsWords',
-  'scoreCheck:summaryLine',
-  // A pool's weights and sharing in words: checked through the pool editor and the pools page.
-  'poolWeights:weightRowCount',
-  'poolWeights:weightedMember',
-  'poolWeights:groupWeights',
-  'poolWeights:sharingWords',
-  'packetSuggestions:suggestionBlocks',
-  'packetSuggestions:alreadyThere',
-  'packetSuggestions:suggestActionId',
-  'packetSuggestions:parseSuggestionValue',
-  'packetSuggestions:suggestionValue',
-  'packetSuggestions:usedFields',
-  'packetSuggestions:SUGGESTIONS_BLOCK_ID',
-  'packetModalOptions:sourcedHint',
-  'packetModalOptions:noteBlocks',
-  'packetModalOptions:INTRO',
-  'packetOrigin:originBlocks',
-  'reviewOwner:ownerBlocks',
-  'addToHandoff:addRefusalText',
-  'addToHandoff:PICK_MAX',
-  'appHome:HOME_LIMITS',
-  'appHome:homePeriodFrom',
-  'attributionItems:REVIEW_ITEMS_SHOWN',
-  'attributionItems:HOME_BLOCKS_MAX',
-  'attributionItems:reviewItemText',
-  'channelAccess:whatIPostThere',
-  'commandReplies:roleNames',
-  // `/handoff crm`'s answers: strings about no handoff.
-  'crmConnect:crmReplies',
-  'commandReplies:commandReply',
-  'commandReplies:editRefusal',
-  'commandReplies:noteRefusal',
-  'coverModal:COVER_MEANS',
-  'myDays:TIME_OFF_LINE',
-  'myDays:holidaysLine',
-  'myDays:poolsLine',
-  'myDays:myDaysReplies',
-  'programPages:PROGRAM_PAGES',
-  'settingsEditor:settingWords',
-  'programPages:pagesFor',
-  'programEditors:NO_USERGROUP',
-  'policyEditor:LEVEL_ROWS_MAX',
-  'policyEditor:REMOVE_LEVEL',
-  'coverModal:coverWhenText',
-  'following:followReplies',
-  'ephemerals:refusalMessage',
-  'ephemerals:refusalPlain',
-  'ephemerals:ephemeral',
-  'ephemerals:failureText',
-  'ephemerals:ownerRefusalMessage',
-  'ephemerals:ownerRefusalPlain',
-  'ephemerals:outcomeRefusalMessage',
-  'ephemerals:outcomeRefusalPlain',
-  'handoffList:standing',
-  'asks:deadlineFor',
-  'asks:pausedLine',
-  'asks:dueOrPaused',
-  'askReplies:askRefusalMessage',
-  'askReplies:askRefusalPlain',
-  'history:historyLine',
-  'history:historyWords',
-  'handoffMessage:field',
-  'handoffMessage:windowDaysText',
-  'packetFindings:findingsSection',
-  'handoffMessage:decisionValue',
-  'heldBackNotice:heldBackValue',
-  'helpRequest:helpReplies',
-  'metrics:percent',
-  'metrics:hours',
-  'metrics:ofWhole',
-  'metrics:headline',
-  'metrics:afterAcceptSection',
-  'metrics:groupSection',
-  'metrics:trendTable',
-  'metrics:chartImage',
-  'metrics:chartMissing',
-  'moveNotices:triggerWords',
-  'moveNotices:policyRule',
-  'moveNotices:PolicyRuleSubject',
-  'moveNotices:moverText',
-  'moveNotices:leftText',
-  'moveNotices:partnerSoFarText',
-  'moveNotices:movedToYouBlock',
-  'moveNotices:moveWhyLine',
-  'moveNotices:movedByPast',
-  'moveNotices:packetNamesBlock',
-  'moveNotices:unassignedText',
-  'moveNotices:unassignedPast',
-  'moveNotices:plannedMoveText',
-  'moveNotices:gaveItText',
-  'moveNotices:partnerSoFarLine',
-  'notices:PARTNER_CHANNEL_HELD',
-  'outcomeReplies:reportAnswerReply',
-  'outcomeReplies:undoReply',
-  'outcomeReports:reportState',
-  'outcomes:outcomeLine',
-  'outcomes:firstStepLine',
-  'declineModal:decisionMetadata',
-  'stepChecks:newStepDateButton',
-  'stepChecks:stepButtons',
-  'stepChecks:stepRefusal',
-  'stepChecks:handBackButton',
-  'stepChecks:handBackRefusal',
-  'stepChecks:stepsReply',
-  'outcomes:estimatedValueLine',
-  'outcomes:CRM_RECORDERS',
-  'partnerUpdate:nextStepLine',
-  'partnerUpdate:partnerMoveText',
-  'packetErrors:SUMMARY_BLOCK',
-  'packetErrors:withErrorSummary',
-  'partnerReplies:partnerReply',
-  'parts:pt',
-  'parts:section',
-  'parts:context',
-  'parts:handoffTitle',
-  'parts:notifyText',
-  'parts:buttonLabel',
-  'parts:BUTTON_LABEL_MAX',
-  'parts:ON_NEWEST',
-  'reviewPartnerPreview:linesWithin',
-  'surfaces:readerOf',
-  'surfaces:nowLine',
-  'surfaces:PERMALINK_TOKEN',
-  'windowNotices:PERMALINK_TOKEN',
-  'windowNotices:timeLeft',
-  'windowNotices:awayWhy',
-  'windowNotices:expiredMovedPast',
-  'windowNotices:backDay',
-]);
+const NOT_BUILDERS = new Set(
+  (
+    [
+      // The packet's verdict in words: checked through the review header and the AE's packet.
+      ['scoreVerdict', 'verdictText'],
+      // How many partners the money section names: a number.
+      ['money', 'MONEY_PARTNERS_SHOWN'],
+      // The score against outcomes' words: checked through its view and the digest.
+      ['scoreCheck', 'groupWords flagLine componentLine weightsWords summaryLine'],
+      // A pool's weights and sharing in words: checked through the pool editor and the pools page.
+      ['poolWeights', 'weightRowCount weightedMember groupWeights sharingWords'],
+      ['packetSuggestions', 'suggestionBlocks alreadyThere suggestActionId parseSuggestionValue'],
+      ['packetSuggestions', 'suggestionValue'],
+      ['packetSuggestions', 'usedFields SUGGESTIONS_BLOCK_ID'],
+      ['packetModalOptions', 'sourcedHint noteBlocks INTRO'],
+      ['packetOrigin', 'originBlocks'],
+      ['reviewOwner', 'ownerBlocks'],
+      ['addToHandoff', 'addRefusalText PICK_MAX'],
+      ['appHome', 'HOME_LIMITS homePeriodFrom'],
+      ['attributionItems', 'REVIEW_ITEMS_SHOWN HOME_BLOCKS_MAX reviewItemText'],
+      ['channelAccess', 'whatIPostThere'],
+      ['commandReplies', 'roleNames'],
+      // `/handoff crm`'s answers: strings about no handoff.
+      ['crmConnect', 'crmReplies'],
+      ['commandReplies', 'commandReply editRefusal noteRefusal'],
+      ['coverModal', 'COVER_MEANS'],
+      ['myDays', 'TIME_OFF_LINE holidaysLine poolsLine myDaysReplies'],
+      ['programPages', 'PROGRAM_PAGES'],
+      ['settingsEditor', 'settingWords'],
+      ['programPages', 'pagesFor'],
+      ['programEditors', 'NO_USERGROUP'],
+      ['policyEditor', 'LEVEL_ROWS_MAX REMOVE_LEVEL'],
+      ['coverModal', 'coverWhenText'],
+      ['following', 'followReplies'],
+      ['ephemerals', 'refusalMessage refusalPlain ephemeral failureText ownerRefusalMessage'],
+      ['ephemerals', 'ownerRefusalPlain'],
+      ['ephemerals', 'outcomeRefusalMessage outcomeRefusalPlain'],
+      ['handoffList', 'standing'],
+      ['asks', 'deadlineFor pausedLine dueOrPaused'],
+      ['askReplies', 'askRefusalMessage askRefusalPlain'],
+      ['history', 'historyLine historyWords'],
+      ['handoffMessage', 'field windowDaysText'],
+      ['packetFindings', 'findingsSection'],
+      ['handoffMessage', 'decisionValue'],
+      ['heldBackNotice', 'heldBackValue'],
+      ['helpRequest', 'helpReplies'],
+      ['metrics', 'percent hours ofWhole headline afterAcceptSection groupSection trendTable chartImage'],
+      ['metrics', 'chartMissing'],
+      ['moveNotices', 'triggerWords policyRule PolicyRuleSubject moverText leftText partnerSoFarText'],
+      ['moveNotices', 'movedToYouBlock moveWhyLine movedByPast packetNamesBlock unassignedText'],
+      ['moveNotices', 'unassignedPast'],
+      ['moveNotices', 'plannedMoveText gaveItText partnerSoFarLine'],
+      ['notices', 'PARTNER_CHANNEL_HELD'],
+      ['outcomeReplies', 'reportAnswerReply undoReply'],
+      ['outcomeReports', 'reportState'],
+      ['outcomes', 'outcomeLine firstStepLine'],
+      ['declineModal', 'decisionMetadata'],
+      ['stepChecks', 'newStepDateButton stepButtons stepRefusal handBackButton handBackRefusal stepsReply'],
+      ['outcomes', 'estimatedValueLine CRM_RECORDERS'],
+      ['partnerUpdate', 'nextStepLine partnerMoveText'],
+      ['packetErrors', 'SUMMARY_BLOCK withErrorSummary'],
+      ['partnerReplies', 'partnerReply'],
+      ['parts', 'pt section context handoffTitle notifyText buttonLabel BUTTON_LABEL_MAX ON_NEWEST'],
+      ['reviewPartnerPreview', 'linesWithin'],
+      ['surfaces', 'readerOf nowLine PERMALINK_TOKEN'],
+      ['windowNotices', 'PERMALINK_TOKEN timeLeft awayWhy expiredMovedPast backDay'],
+    ] as const
+  ).flatMap(([file, names]) => names.split(' ').map((name) => `${file}:${name}`)),
+);
 /** Whole files of strings, ids and text helpers. */
 const TEXT_FILES = new Set(['ids', 'mrkdwn', 'message', 'packetReplies', 'revopsReplies', 'savedNotes']);
 
@@ -1434,14 +1242,6 @@ const modules = await Promise.all(
   ),
 );
 
-type Obj = Record<string, unknown>;
-function* objects(value: unknown): Generator<Obj> {
-  if (Array.isArray(value)) for (const item of value) yield* objects(item);
-  else if (typeof value === 'object' && value !== null) {
-    yield value as Obj;
-    for (const child of Object.values(value)) yield* objects(child);
-  }
-}
 const buttonsOf = (value: unknown) => [...objects(value)].filter((o) => o.type === 'button');
 const samples = Object.entries(SAMPLES).flatMap(([builder, make]) =>
   make().map((s) => ({ ...s, builder, name: `${builder}: ${s.label}` })),

@@ -18,21 +18,11 @@ import { DEFAULT_PERIOD, PERIODS, type PeriodKey } from '../../../src/domain/per
 import { LIMITS, validateMessage, validateView } from '../../support/fakeSlack.js';
 import { outcomeCounts, stats } from '../../support/metricsFixtures.js';
 import { fill, worstHandoff } from './fixtures.js';
-import { mrkdwnTexts } from './limits.js';
+import { mrkdwnTexts, type Obj, objects, textOf } from './limits.js';
 import { EVERY_BUTTON, viewerOf } from './offers.js';
 
 /** The RevOps surfaces (App Home metrics, weekly digest, metric blocks) rendered from worst-case inputs. */
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
-function* objects(value: unknown): Generator<Obj> {
-  if (Array.isArray(value)) for (const item of value) yield* objects(item);
-  else if (isObj(value)) {
-    yield value;
-    for (const child of Object.values(value)) yield* objects(child);
-  }
-}
-const textOf = (v: unknown) => (isObj(v) && typeof v.text === 'string' ? v.text : '');
 const chars = (s: string) => [...s].length;
 
 const outcomes = (n: number): OutcomeCounts => outcomeCounts(n);

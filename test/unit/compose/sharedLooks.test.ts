@@ -12,6 +12,7 @@ import type { Db } from '../../../src/db/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { outboxRowsAt, queueRows } from '../../contract/seed.js';
 import { TestClock } from '../../support/clock.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 
 /**
@@ -52,7 +53,7 @@ describe('one look for every installation (compose/sharedLooks.ts)', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'shared-looks-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     db = database.db;
     clock.set(at);
     timers = new SteppedTimers(at.getTime());

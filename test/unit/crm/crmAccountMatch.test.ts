@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHubspot } from '../../../src/crm/hubspot.js';
 import { createCrm } from '../../../src/crm/index.js';
-import { createSalesforce } from '../../../src/crm/salesforce.js';
 import { type AccountCandidates, type CrmConnector, CrmError } from '../../../src/crm/types.js';
 import { createLogger } from '../../../src/logger.js';
+import { hubspotOn, salesforceOn } from '../../support/crmConnectors.js';
 import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
@@ -20,14 +19,9 @@ const only = (names: string[], domains: string[] = []): AccountCandidates => ({ 
 
 let sf: FakeSalesforce;
 let hs: FakeHubspot;
-const salesforce = (): CrmConnector =>
-  createSalesforce(
-    { loginUrl: sf.loginUrl, hosts: sf.hosts, clientId: sf.clientId, clientSecret: sf.clientSecret },
-    logger,
-  );
+const salesforce = (): CrmConnector => salesforceOn(sf);
 // One connector per test: each has its own share of HubSpot's searches a second (the fake's is raised here).
-const hubspot = (fake = hs): CrmConnector =>
-  createHubspot({ accessToken: fake.accessToken, apiUrl: fake.apiUrl }, logger);
+const hubspot = (fake = hs): CrmConnector => hubspotOn(fake);
 
 beforeAll(async () => {
   sf = await FakeSalesforce.start();

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sameAccountName } from '../../../src/crm/accountNames.js';
-import { createHubspot } from '../../../src/crm/hubspot.js';
-import { createSalesforce } from '../../../src/crm/salesforce.js';
 import { accountNamePattern } from '../../../src/crm/salesforceSoql.js';
-import { createLogger } from '../../../src/logger.js';
+import { hubspotOn, salesforceOn } from '../../support/crmConnectors.js';
 import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
@@ -62,7 +60,7 @@ describe('HubSpot: company names as people write them', () => {
 
   it.each(NAMES)('finds the deal of “%s” from the packet’s “%s”', async (stored, typed) => {
     // One connector each: its own share of HubSpot's five searches a second.
-    const crm = createHubspot({ accessToken: hs.accessToken, apiUrl: hs.apiUrl }, createLogger('silent'));
+    const crm = hubspotOn(hs);
     const found = await crm.opportunitiesOn({ name: typed, domain: null, closedSince: '2026-11-23' });
     expect(found.map((r) => r.name)).toEqual([`${stored} renewal`]);
   });
@@ -74,11 +72,7 @@ describe('HubSpot: company names as people write them', () => {
  */
 describe('Salesforce: the account among many look-alikes', () => {
   let sf: FakeSalesforce;
-  const connector = () =>
-    createSalesforce(
-      { loginUrl: sf.loginUrl, hosts: sf.hosts, clientId: sf.clientId, clientSecret: sf.clientSecret },
-      createLogger('silent'),
-    );
+  const connector = () => salesforceOn(sf);
   beforeAll(async () => {
     sf = await FakeSalesforce.start();
     // 45 older accounts whose names the broad pattern for "Straße AG" also finds, each with an open opportunity (more

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHubspot } from '../../../src/crm/hubspot.js';
-import { createSalesforce } from '../../../src/crm/salesforce.js';
 import { CrmError } from '../../../src/crm/types.js';
-import { createLogger } from '../../../src/logger.js';
+import { hubspotOn, salesforceOn } from '../../support/crmConnectors.js';
 import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce, type FakeSalesforceOptions } from '../../support/fakeSalesforce.js';
 
@@ -14,7 +12,6 @@ import { FakeSalesforce, type FakeSalesforceOptions } from '../../support/fakeSa
  * connector reads them all.
  */
 
-const logger = createLogger('silent');
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
@@ -23,17 +20,14 @@ afterEach(async () => {
 async function salesforce(options: FakeSalesforceOptions = {}) {
   const fake = await FakeSalesforce.start(options);
   stops.push(() => fake.stop());
-  const crm = createSalesforce(
-    { loginUrl: fake.loginUrl, hosts: fake.hosts, clientId: fake.clientId, clientSecret: fake.clientSecret },
-    logger,
-  );
+  const crm = salesforceOn(fake);
   return { fake, crm };
 }
 
 async function hubspot() {
   const fake = await FakeHubspot.start({ now: () => Date.parse('2026-11-23T14:00:00Z') });
   stops.push(() => fake.stop());
-  const crm = createHubspot({ accessToken: fake.accessToken, apiUrl: fake.apiUrl }, logger);
+  const crm = hubspotOn(fake);
   return { fake, crm };
 }
 

@@ -1,10 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHubspot } from '../../../src/crm/hubspot.js';
-import { createSalesforce } from '../../../src/crm/salesforce.js';
 import { type CrmActivity, type CrmConnector, CrmError } from '../../../src/crm/types.js';
-import { createLogger } from '../../../src/logger.js';
+import { hubspotOn, salesforceOn } from '../../support/crmConnectors.js';
 import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
@@ -148,7 +146,6 @@ const ACTIVITY: CrmActivity = {
   day: '2026-11-23',
   marker: 'cosell1e1',
 };
-const logger = createLogger('silent');
 
 async function failureOf(run: () => Promise<unknown>): Promise<Verdict> {
   try {
@@ -170,15 +167,7 @@ describe('Salesforce error answers, status × body', () => {
   beforeAll(async () => {
     fake = await FakeSalesforce.start();
     opp = fake.addOpportunity({ name: 'Shapes' });
-    crm = createSalesforce(
-      {
-        loginUrl: fake.loginUrl,
-        hosts: fake.hosts,
-        clientId: fake.clientId,
-        clientSecret: fake.clientSecret,
-      },
-      logger,
-    );
+    crm = salesforceOn(fake);
   });
   afterAll(() => fake.stop());
 
@@ -243,7 +232,7 @@ describe('HubSpot error answers, status × body', () => {
   beforeAll(async () => {
     fake = await FakeHubspot.start();
     deal = fake.addDeal({ name: 'Shapes' });
-    crm = createHubspot({ accessToken: fake.accessToken, apiUrl: fake.apiUrl }, logger);
+    crm = hubspotOn(fake);
   });
   afterAll(() => fake.stop());
 

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/clock.js';
 import { createCrmDelivery } from '../../../src/crm/delivery.js';
-import { createHubspot } from '../../../src/crm/hubspot.js';
 import type { Crm } from '../../../src/crm/index.js';
-import { createSalesforce, taskSubject } from '../../../src/crm/salesforce.js';
+import { taskSubject } from '../../../src/crm/salesforce.js';
 import { type CrmActivity, type CrmConnector, CrmError } from '../../../src/crm/types.js';
 import { logEvent } from '../../../src/db/repositories/events.js';
 import { insertHandoff } from '../../../src/db/repositories/handoffs.js';
 import type { OutboxRow } from '../../../src/db/schema.js';
 import { createLogger } from '../../../src/logger.js';
 import { classifyFailure } from '../../../src/outbox/failures.js';
+import { hubspotOn, salesforceOn } from '../../support/crmConnectors.js';
 import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
@@ -45,15 +45,7 @@ describe('a Salesforce Task subject cut inside an emoji (item 18)', () => {
   let crm: CrmConnector;
   beforeAll(async () => {
     fake = await FakeSalesforce.start();
-    crm = createSalesforce(
-      {
-        loginUrl: fake.loginUrl,
-        hosts: fake.hosts,
-        clientId: fake.clientId,
-        clientSecret: fake.clientSecret,
-      },
-      logger,
-    );
+    crm = salesforceOn(fake);
   });
   afterAll(() => fake.stop());
 
@@ -130,7 +122,7 @@ describe('HubSpot’s look checks the deal (item 19)', () => {
   let crm: CrmConnector;
   beforeAll(async () => {
     fake = await FakeHubspot.start();
-    crm = createHubspot({ accessToken: fake.accessToken, apiUrl: fake.apiUrl }, logger);
+    crm = hubspotOn(fake);
   });
   afterAll(() => fake.stop());
 

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSalesforce } from '../../../src/crm/salesforce.js';
-import { createLogger } from '../../../src/logger.js';
+import { salesforceOn } from '../../support/crmConnectors.js';
 import { FakeSalesforce, type FakeSalesforceOptions } from '../../support/fakeSalesforce.js';
 
 /**
@@ -9,7 +8,6 @@ import { FakeSalesforce, type FakeSalesforceOptions } from '../../support/fakeSa
  * client against the fake Salesforce, in a single-currency org and in a multi-currency one.
  */
 
-const logger = createLogger('silent');
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
@@ -18,10 +16,7 @@ afterEach(async () => {
 async function org(options: FakeSalesforceOptions = {}) {
   const fake = await FakeSalesforce.start(options);
   stops.push(() => fake.stop());
-  const crm = createSalesforce(
-    { loginUrl: fake.loginUrl, hosts: fake.hosts, clientId: fake.clientId, clientSecret: fake.clientSecret },
-    logger,
-  );
+  const crm = salesforceOn(fake);
   return { fake, crm };
 }
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHubspot } from '../../../src/crm/hubspot.js';
 import { CrmError } from '../../../src/crm/types.js';
-import { createLogger } from '../../../src/logger.js';
+import { hubspotOn } from '../../support/crmConnectors.js';
 import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { ALL_SCOPES } from '../../support/fakeHubspotScopes.js';
 
@@ -19,7 +18,7 @@ afterEach(async () => {
 async function setUp(scopes?: readonly string[]) {
   const hs = await FakeHubspot.start(scopes ? { scopes } : {});
   stops.push(() => hs.stop());
-  const connector = createHubspot({ accessToken: hs.accessToken, apiUrl: hs.apiUrl }, createLogger('silent'));
+  const connector = hubspotOn(hs);
   return { hs, connector };
 }
 

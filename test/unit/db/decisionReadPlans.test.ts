@@ -6,6 +6,7 @@ import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { scopedTo } from '../../../src/db/installationScope.js';
 import { watchersRecord } from '../../../src/db/repositories/followers.js';
 import { partnerThreadRecord } from '../../../src/db/repositories/partnerThreads.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 
 /**
  * The two reads every decision and outcome makes in its transaction, each one statement of one arm per source (issue
@@ -21,7 +22,7 @@ describe('the decision’s reads of the partner thread and the watchers, by thei
   let restore: () => void;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'decision-plans-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     plans = [];
     // The writing connection: the app reads them in the decision's transaction.
     const client = database.sqlite;

@@ -8,6 +8,7 @@ import { handoffDueBy, nextDueAt } from '../../../src/db/repositories/dueTimes.j
 import { insertHandoff } from '../../../src/db/repositories/handoffs.js';
 import { handoffs } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 import { SWEEP_DUE_INDEXES } from '../../support/sweepIndexes.js';
 
 const sent = new Date('2026-11-20T14:00:00Z');
@@ -18,7 +19,7 @@ describe('nextDueAt: when a scheduled job next has something to do (real migrate
   let database: AppDatabase;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'due-times-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
   });
   afterEach(() => {
     database.close();
@@ -64,7 +65,7 @@ describe("handoffDueBy's plan on SQLite: each due time by its own index, never t
     // Issue 56: as one OR of the due times, SQLite chose the installation's equality (handoffs_source_view_id_idx)
     // and read every handoff of the installation each minute; a million on a large token deployment.
     const dir = mkdtempSync(join(tmpdir(), 'due-plan-'));
-    const database = openDatabase(join(dir, 'handoff.db'));
+    const database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     try {
       const client = database.db.$client;
       const prepare = client.prepare.bind(client);

@@ -6,6 +6,7 @@ import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { findHandoff, insertHandoff, recordDecision } from '../../../src/db/repositories/handoffs.js';
 import { decisions } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 
 const at = new Date('2026-11-23T14:00:00Z');
 
@@ -18,7 +19,7 @@ describe('handoff repository (real migrated SQLite file)', () => {
   let database: AppDatabase;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'handoff-repo-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
   });
   afterEach(() => {
     database.close();

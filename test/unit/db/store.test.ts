@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase, type Tx } from '../../../src/db/client.js';
 import { preparedQuery } from '../../../src/db/prepared.js';
 import { partners } from '../../../src/db/schema.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 import { signal } from '../../support/signal.js';
 
 // The SQLite store behind the async repositories (src/db/store.ts): transactions take turns on the writing
@@ -29,7 +30,7 @@ describe('SQLite store: transactions that can wait', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'store-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
   });
   afterEach(() => {
     database.close();

@@ -2,35 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { AfterAcceptTally, keptOnTime } from '../../../src/domain/afterAcceptMetrics.js';
 import { computeMetrics, type MetricEvent } from '../../../src/domain/metrics.js';
 import { openStep, type StepFacts } from '../../../src/domain/stepState.js';
+import { metricEvent } from '../../support/metricEvents.js';
 import { afterAccept, rounded } from '../../support/metricsFixtures.js';
 
 /** Mon 2 Nov 2026 -> Mon 16 Nov 2026 (UTC). */
 const from = new Date('2026-11-02T00:00:00Z');
 const to = new Date('2026-11-16T00:00:00Z');
 
-/** One event; what is not given is neutral (partner p1, AE A1, author W1). */
-function ev(
-  type: MetricEvent['type'],
-  at: string,
-  over: Partial<Omit<MetricEvent, 'type' | 'at'>> = {},
-): MetricEvent {
-  return {
-    type,
-    at: new Date(at),
-    handoffId: 1,
-    aeUserId: 'A1',
-    businessHours: null,
-    partnerKey: 'p1',
-    partnerOrg: 'Partner One',
-    authorUserId: 'W1',
-    classification: 'partner_sourced',
-    score: null,
-    earlierAccept: false,
-    earlierAcceptSamePartner: false,
-    earlierAcceptSameAuthor: false,
-    ...over,
-  };
-}
+const ev = metricEvent;
 
 /** An outcome step that was the first step done, `hours` after the accept. */
 const done = (at: string, hours: number, onTime: boolean, newDates = 0, over: Partial<MetricEvent> = {}) =>

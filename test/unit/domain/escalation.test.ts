@@ -574,20 +574,17 @@ describe('dueStep', () => {
     { at: 5_000, level: 2, repeat: 0 },
   ];
 
-  it('has nothing due before the first step, and names it as the next', () => {
-    expect(dueStep(steps, 999)).toStrictEqual({ next: steps[0] });
-  });
-
-  it('a step is due from its own time on', () => {
-    expect(dueStep(steps, 1_000)).toStrictEqual({ due: steps[0], next: steps[1] });
-  });
-
-  it('after downtime, only the latest due step (stale ones are skipped), and the next one', () => {
-    expect(dueStep(steps, 4_999)).toStrictEqual({ due: steps[2], next: steps[3] });
-  });
-
-  it('after the last step, nothing next', () => {
-    expect(dueStep(steps, 10_000)).toStrictEqual({ due: steps[3] });
+  it.each<[string, number, { due?: Step; next?: Step }]>([
+    ['has nothing due before the first step, and names it as the next', 999, { next: steps[0] }],
+    ['a step is due from its own time on', 1_000, { due: steps[0], next: steps[1] }],
+    [
+      'after downtime, only the latest due step (stale ones are skipped), and the next one',
+      4_999,
+      { due: steps[2], next: steps[3] },
+    ],
+    ['after the last step, nothing next', 10_000, { due: steps[3] }],
+  ])('%s', (_, now, expected) => {
+    expect(dueStep(steps, now)).toStrictEqual(expected);
   });
 
   it('nothing for no steps', () => {

@@ -9,35 +9,14 @@ import {
   type Stats,
   weekStartOf,
 } from '../../../src/domain/metrics.js';
+import { metricEvent } from '../../support/metricEvents.js';
 import { outcomeCounts, rounded, stats } from '../../support/metricsFixtures.js';
 
 /** Mon 2 Nov 2026 00:00 UTC -> Mon 16 Nov 2026 00:00 UTC: two whole weeks. */
 const from = new Date('2026-11-02T00:00:00Z');
 const to = new Date('2026-11-16T00:00:00Z');
 
-/** One event; everything not given is a neutral default (partner P1, AE A1, author W1, sourced, no score). */
-function ev(
-  type: MetricEvent['type'],
-  at: string,
-  over: Partial<Omit<MetricEvent, 'type' | 'at'>> = {},
-): MetricEvent {
-  return {
-    type,
-    at: new Date(at),
-    handoffId: 1,
-    aeUserId: 'A1',
-    businessHours: null,
-    partnerKey: 'p1',
-    partnerOrg: 'Partner One',
-    authorUserId: 'W1',
-    classification: 'partner_sourced',
-    score: null,
-    earlierAccept: false,
-    earlierAcceptSamePartner: false,
-    earlierAcceptSameAuthor: false,
-    ...over,
-  };
-}
+const ev = metricEvent;
 
 function metrics(
   events: MetricEvent[],

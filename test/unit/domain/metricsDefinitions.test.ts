@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { headline } from '../../../src/blocks/metrics.js';
 import { computeMetrics, type MetricEvent, type Stats } from '../../../src/domain/metrics.js';
+import { metricEvent } from '../../support/metricEvents.js';
 
 /**
  * Issue 21, "numbers that add up": the definitions against a fixture computed by hand. Two partners: Acme (whose
@@ -31,21 +32,14 @@ const ev = (
   aeUserId: string,
   partnerKey: 'acme' | 'globex',
   businessHours: number | null = null,
-): MetricEvent => ({
-  type,
-  at: new Date(Date.UTC(2026, 10, day, 10)),
-  handoffId,
-  aeUserId,
-  businessHours,
-  partnerKey,
-  partnerOrg: partnerKey === 'acme' ? 'Acme' : 'Globex',
-  authorUserId: 'W1',
-  classification: 'partner_sourced',
-  score: null,
-  earlierAccept: false,
-  earlierAcceptSamePartner: false,
-  earlierAcceptSameAuthor: false,
-});
+): MetricEvent =>
+  metricEvent(type, new Date(Date.UTC(2026, 10, day, 10)), {
+    handoffId,
+    aeUserId,
+    businessHours,
+    partnerKey,
+    partnerOrg: partnerKey === 'acme' ? 'Acme' : 'Globex',
+  });
 
 const EVENTS: MetricEvent[] = [
   ev('sent', 2, 1, 'A1', 'acme'),

@@ -13,33 +13,18 @@ import {
   scorePacket,
   wordCount,
 } from '../../../src/domain/scoring.js';
+import {
+  CALIBRATION,
+  CALIBRATION_CONTEXT,
+  type CalibrationPacket,
+} from '../../fixtures/packets/calibration.js';
 
-/** Monday 23 November 2026; today + 14 days is 2026-12-07. */
-const CTX: ScoringContext = { today: '2026-11-23', ownerName: 'Pat Marketer', maxWindowDays: 5 };
+/** Monday 23 November 2026 (today + 14 days is 2026-12-07), owner Pat Marketer, a 5-day maximum window. */
+const CTX: ScoringContext = CALIBRATION_CONTEXT;
 const BANDS: Bands = { ready: 15, fix: 10 };
 
-/** The complete Northwind packet of DOMAIN.md: every component strong, 18 of 18. */
-const NORTHWIND: ScoringInput = {
-  accountName: 'Northwind Logistics',
-  crmOpportunity: 'OPP-1234, expansion, stage 2',
-  accountDomain: 'northwind.com',
-  onPriorityList: true,
-  partnerOrg: 'Meridian Cloud Consulting',
-  partnerContactName: 'Dana Reyes',
-  partnerContactRole: 'Alliances lead',
-  whyPartner: "Meridian ran Northwind's data platform migration last quarter.",
-  customerTrigger:
-    "At Meridian's quarterly review the ops director asked about automating carrier invoice reconciliation.",
-  jointValue: 'We run the reconciliation workflow, Meridian implements it on the platform they operate.',
-  warmPath: 'Dana meets the Northwind ops team monthly and can introduce the AE at the next session.',
-  sellerNextMove: 'Accept the introduction and bring the demo.',
-  partnerNextMove: 'Dana confirms the meeting and shares review notes by Friday.',
-  partnerNextMoveDate: '2026-11-27',
-  partnerAgreedInWriting: true,
-  riskNote: 'No reseller registered; direct deal; Meridian paid through implementation services.',
-  evidenceUrl: 'https://docs.example.com/meridian/northwind-review-notes',
-  responseWindowDays: 3,
-};
+/** The complete Northwind packet of DOMAIN.md (the first calibration packet): every component strong, 18 of 18. */
+const NORTHWIND: ScoringInput = (CALIBRATION[0] as CalibrationPacket).packet;
 
 const score = (overrides: Partial<ScoringInput> = {}, ctx: Partial<ScoringContext> = {}, bands = BANDS) =>
   scorePacket({ ...NORTHWIND, ...overrides }, { ...CTX, ...ctx }, bands);
@@ -63,6 +48,37 @@ interface Case {
   /** Other components this change is allowed to move too (a contact who is no person names nobody on the path). */
   alsoMoves?: ComponentId[];
 }
+
+/** A row of a component's table: its name, level, the reason's words, the packet's change and the context's. */
+const c = (
+  name: string,
+  level: Level,
+  words: string[],
+  input: Partial<ScoringInput> = {},
+  ctx?: Partial<ScoringContext>,
+): Case => ({ name, level, words, input, ...(ctx && { ctx }) });
+/** A row whose change moves other components too (a filler move is no move of either side, and so on). */
+const cm = (
+  name: string,
+  level: Level,
+  words: string[],
+  alsoMoves: ComponentId[],
+  input: Partial<ScoringInput>,
+  ctx?: Partial<ScoringContext>,
+): Case => ({ ...c(name, level, words, input, ctx), alsoMoves });
+
+interface Readiness {
+  name: string;
+  input: Partial<ScoringInput>;
+  met: boolean[];
+}
+const [T, F] = [true, false];
+/** A row of a readiness table: which of the five items hold for the Northwind packet with one change. */
+const r = (name: string, met: boolean[], input: Partial<ScoringInput> = {}): Readiness => ({
+  name,
+  input,
+  met,
+});
 
 /**
  * Scores the Northwind packet with one change and checks that only `id` moved: it has the expected level, the
@@ -95,232 +111,111 @@ describe('the Northwind packet', () => {
 
 describe('target account logic', () => {
   it.each<Case>([
-    { name: 'priority list, opportunity and domain', level: 'strong', words: ['priority list'] },
-    {
-      name: 'priority list and opportunity only',
-      input: { accountDomain: null },
-      level: 'strong',
-      words: [],
-    },
-    { name: 'priority list and domain only', input: { crmOpportunity: null }, level: 'strong', words: [] },
-    {
-      name: 'not on the priority list',
-      input: { onPriorityList: false },
-      level: 'weak',
-      words: ['not confirmed', 'priority list'],
-    },
-    {
-      name: 'neither opportunity nor domain',
-      input: { crmOpportunity: null, accountDomain: null },
-      level: 'weak',
-      words: ['no CRM opportunity or company domain'],
-    },
-    { name: '"TBD"', input: { accountName: 'TBD' }, level: 'missing', words: ['no real account'] },
-    { name: '"  tbd  " (trimmed)', input: { accountName: '  tbd  ' }, level: 'missing', words: ['account'] },
-    { name: '"TBA"', input: { accountName: 'TBA' }, level: 'missing', words: ['account'] },
-    { name: '"N/A"', input: { accountName: 'N/A' }, level: 'missing', words: ['account'] },
-    { name: '"none"', input: { accountName: 'none' }, level: 'missing', words: ['account'] },
-    { name: '"Unknown"', input: { accountName: 'Unknown' }, level: 'missing', words: ['account'] },
-    { name: '"test"', input: { accountName: 'test' }, level: 'missing', words: ['account'] },
-    { name: '"TODO"', input: { accountName: 'TODO' }, level: 'missing', words: ['account'] },
-    { name: '"???"', input: { accountName: '???' }, level: 'missing', words: ['account'] },
-    { name: '"---"', input: { accountName: '---' }, level: 'missing', words: ['account'] },
-    { name: '"xxx"', input: { accountName: 'xxx' }, level: 'missing', words: ['account'] },
-    {
-      name: 'a placeholder wins over the priority list',
-      input: { accountName: 'TBD', onPriorityList: false },
-      level: 'missing',
-      words: ['account'],
-    },
+    c('priority list, opportunity and domain', 'strong', ['priority list']),
+    c('priority list and opportunity only', 'strong', [], { accountDomain: null }),
+    c('priority list and domain only', 'strong', [], { crmOpportunity: null }),
+    c('not on the priority list', 'weak', ['not confirmed', 'priority list'], { onPriorityList: false }),
+    c('neither opportunity nor domain', 'weak', ['no CRM opportunity or company domain'], {
+      crmOpportunity: null,
+      accountDomain: null,
+    }),
+    c('"TBD"', 'missing', ['no real account'], { accountName: 'TBD' }),
+    c('"  tbd  " (trimmed)', 'missing', ['account'], { accountName: '  tbd  ' }),
+    ...['TBA', 'N/A', 'none', 'Unknown', 'test', 'TODO', '???', '---', 'xxx'].map((accountName) =>
+      c(`"${accountName}"`, 'missing', ['account'], { accountName }),
+    ),
+    c('a placeholder wins over the priority list', 'missing', ['account'], {
+      accountName: 'TBD',
+      onPriorityList: false,
+    }),
     // Near-misses: real names that contain a placeholder word.
-    {
-      name: '"TBD Logistics" is a name',
-      input: { accountName: 'TBD Logistics' },
-      level: 'strong',
-      words: [],
-    },
-    { name: '"Testing Co" is a name', input: { accountName: 'Testing Co' }, level: 'strong', words: [] },
-    { name: '"Nonesuch" is a name', input: { accountName: 'Nonesuch' }, level: 'strong', words: [] },
-    { name: '"Xerox" is a name', input: { accountName: 'Xerox' }, level: 'strong', words: [] },
+    ...['TBD Logistics', 'Testing Co', 'Nonesuch', 'Xerox'].map((accountName) =>
+      c(`"${accountName}" is a name`, 'strong', [], { accountName }),
+    ),
   ])('$name → $level', (c) => expectComponent('target_account', c));
 });
 
 describe('partner context', () => {
   it.each<Case>([
-    { name: 'named person, role and why', level: 'strong', words: ['named person', 'role'] },
-    {
-      name: 'contact is the partner org',
-      input: { partnerContactName: 'Meridian Cloud Consulting' },
-      level: 'missing',
-      words: ['no person is named'],
-      alsoMoves: ['relationship_path'],
-    },
-    {
-      name: 'contact is the partner org in other case and spacing',
-      input: { partnerContactName: '  meridian cloud CONSULTING ' },
-      level: 'missing',
-      words: ['no person'],
-      alsoMoves: ['relationship_path'],
-    },
-    {
-      name: '"Alliances team"',
-      input: { partnerContactName: 'Alliances team' },
-      level: 'missing',
-      words: ['no person'],
-      alsoMoves: ['relationship_path'],
-    },
-    {
-      name: '"Partner Team"',
-      input: { partnerContactName: 'Partner Team' },
-      level: 'missing',
-      words: ['no person'],
-      alsoMoves: ['relationship_path'],
-    },
-    {
-      name: '"Meridian Partners"',
-      input: { partnerContactName: 'Meridian Partners' },
-      level: 'missing',
-      words: ['no person'],
-      alsoMoves: ['relationship_path'],
-    },
-    {
-      name: '"sales@meridian.example"',
-      input: { partnerContactName: 'sales@meridian.example' },
-      level: 'missing',
-      words: ['no person'],
-      alsoMoves: ['relationship_path'],
-    },
-    {
-      name: '"TBD"',
-      input: { partnerContactName: 'TBD' },
-      level: 'missing',
-      words: ['no person'],
-      alsoMoves: ['relationship_path'],
-    },
-    {
-      name: 'no person wins over no role',
-      input: { partnerContactName: 'Alliances team', partnerContactRole: null },
-      level: 'missing',
-      words: ['no person'],
-      alsoMoves: ['relationship_path'],
-    },
-    {
-      name: 'no role',
-      input: { partnerContactRole: null },
-      level: 'weak',
-      words: ['partner contact has no role'],
-    },
-    { name: 'empty role', input: { partnerContactRole: '' }, level: 'weak', words: ['no role'] },
-    {
-      name: 'why the partner matters in 7 words',
-      input: { whyPartner: 'Meridian ran the data platform migration before.' },
-      level: 'weak',
-      words: ['under 8 words'],
-    },
-    {
-      name: 'why the partner matters in exactly 8 words',
-      input: { whyPartner: 'Meridian ran the data platform migration last quarter.' },
-      level: 'strong',
-      words: [],
-    },
+    c('named person, role and why', 'strong', ['named person', 'role']),
+    cm('contact is the partner org', 'missing', ['no person is named'], ['relationship_path'], {
+      partnerContactName: 'Meridian Cloud Consulting',
+    }),
+    cm(
+      'contact is the partner org in other case and spacing',
+      'missing',
+      ['no person'],
+      ['relationship_path'],
+      { partnerContactName: '  meridian cloud CONSULTING ' },
+    ),
+    ...['Alliances team', 'Partner Team', 'Meridian Partners', 'sales@meridian.example', 'TBD'].map(
+      (partnerContactName) =>
+        cm(`"${partnerContactName}"`, 'missing', ['no person'], ['relationship_path'], {
+          partnerContactName,
+        }),
+    ),
+    cm('no person wins over no role', 'missing', ['no person'], ['relationship_path'], {
+      partnerContactName: 'Alliances team',
+      partnerContactRole: null,
+    }),
+    c('no role', 'weak', ['partner contact has no role'], { partnerContactRole: null }),
+    c('empty role', 'weak', ['no role'], { partnerContactRole: '' }),
+    c('why the partner matters in 7 words', 'weak', ['under 8 words'], {
+      whyPartner: 'Meridian ran the data platform migration before.',
+    }),
+    c('why the partner matters in exactly 8 words', 'strong', [], {
+      whyPartner: 'Meridian ran the data platform migration last quarter.',
+    }),
     // Near-misses: team words inside a person's name do not count (whole words only).
-    {
-      name: '"Dana Teamsters" is a person',
-      input: { partnerContactName: 'Dana Teamsters' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: '"Dana Salesky" is a person',
-      input: { partnerContactName: 'Dana Salesky' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: '"Dana Allison" is a person',
-      input: { partnerContactName: 'Dana Allison' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: '"Dana Opsahl" is a person',
-      input: { partnerContactName: 'Dana Opsahl' },
-      level: 'strong',
-      words: [],
-    },
+    ...['Dana Teamsters', 'Dana Salesky', 'Dana Allison', 'Dana Opsahl'].map((partnerContactName) =>
+      c(`"${partnerContactName}" is a person`, 'strong', [], { partnerContactName }),
+    ),
   ])('$name → $level', (c) => expectComponent('partner_context', c));
 });
 
 describe('relationship path', () => {
   it.each<Case>([
-    { name: 'names Dana and a meeting', level: 'strong', words: ['names the partner contact'] },
-    {
-      name: 'names the surname',
-      input: { warmPath: 'Reyes will introduce the AE to the ops director at the next review.' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'names the contact in capitals',
-      input: { warmPath: 'DANA WILL INTRODUCE THE AE TO THE CFO AT THE NEXT REVIEW.' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: "a possessive (Dana's) names the contact",
-      input: { warmPath: "Dana's weekly call with the ops director is the way in." },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: '"knows" is how the introduction happens',
-      input: { warmPath: 'Dana knows the ops director from the migration.' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'names the contact, no introduction',
-      input: { warmPath: 'Dana has worked with the ops director for years.' },
-      level: 'weak',
-      words: ['names the contact', 'not how the introduction happens'],
-    },
-    {
-      name: 'an introduction naming nobody',
-      input: { warmPath: 'The partner will introduce the AE at the next meeting.' },
-      level: 'weak',
-      words: ['names nobody'],
-    },
-    {
-      name: '"Danae" is not Dana',
-      input: { warmPath: 'Danae will introduce the AE at the next review.' },
-      level: 'weak',
-      words: ['names nobody'],
-    },
-    {
-      name: 'names nobody, no introduction',
-      input: { warmPath: 'Strong relationship with the account.' },
-      level: 'missing',
-      words: ['the warm path names nobody'],
-    },
+    c('names Dana and a meeting', 'strong', ['names the partner contact']),
+    c('names the surname', 'strong', [], {
+      warmPath: 'Reyes will introduce the AE to the ops director at the next review.',
+    }),
+    c('names the contact in capitals', 'strong', [], {
+      warmPath: 'DANA WILL INTRODUCE THE AE TO THE CFO AT THE NEXT REVIEW.',
+    }),
+    c("a possessive (Dana's) names the contact", 'strong', [], {
+      warmPath: "Dana's weekly call with the ops director is the way in.",
+    }),
+    c('"knows" is how the introduction happens', 'strong', [], {
+      warmPath: 'Dana knows the ops director from the migration.',
+    }),
+    c(
+      'names the contact, no introduction',
+      'weak',
+      ['names the contact', 'not how the introduction happens'],
+      { warmPath: 'Dana has worked with the ops director for years.' },
+    ),
+    c('an introduction naming nobody', 'weak', ['names nobody'], {
+      warmPath: 'The partner will introduce the AE at the next meeting.',
+    }),
+    c('"Danae" is not Dana', 'weak', ['names nobody'], {
+      warmPath: 'Danae will introduce the AE at the next review.',
+    }),
+    c('names nobody, no introduction', 'missing', ['the warm path names nobody'], {
+      warmPath: 'Strong relationship with the account.',
+    }),
     // Near-misses: introduction words only as whole words ("known", "recalls" are not "know", "call").
-    {
-      name: '"well known" is not an introduction',
-      input: { warmPath: 'Meridian is well known at Northwind.' },
-      level: 'missing',
-      words: ['names nobody'],
-    },
-    {
-      name: '"recalls" is not a call',
-      input: { warmPath: 'The ops director recalls the migration fondly.' },
-      level: 'missing',
-      words: ['names nobody'],
-    },
+    c('"well known" is not an introduction', 'missing', ['names nobody'], {
+      warmPath: 'Meridian is well known at Northwind.',
+    }),
+    c('"recalls" is not a call', 'missing', ['names nobody'], {
+      warmPath: 'The ops director recalls the migration fondly.',
+    }),
   ])('$name → $level', (c) => expectComponent('relationship_path', c));
 });
 
 describe('buyer problem', () => {
   it.each<Case>([
-    { name: 'the buyer asked, joint value spelled out', level: 'strong', words: ["buyer's words"] },
+    c('the buyer asked, joint value spelled out', 'strong', ["buyer's words"]),
     ...[
       'The ops director said invoices take a week to reconcile.',
       'The CFO told Dana the carrier invoices are a mess.',
@@ -345,168 +240,82 @@ describe('buyer problem', () => {
         words: [],
       }),
     ),
-    {
-      name: 'trigger in 4 words',
-      input: { customerTrigger: 'Ops asked about invoices' },
-      level: 'missing',
-      words: ['customer trigger is under 5 words'],
-      // No trigger, no "why now" for the account either.
-      alsoMoves: ['target_account'],
-    },
-    {
-      name: 'trigger in exactly 5 words',
-      input: { customerTrigger: 'Ops director asked about invoices' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'a generic trigger',
-      input: {
-        customerTrigger: 'Digital transformation initiative across the logistics business this year.',
-      },
-      level: 'weak',
-      words: ['generic trigger', 'no words from the buyer'],
-    },
-    {
-      name: 'only partnership jargon (co-sell, synergy, ecosystem) is filler',
-      input: { customerTrigger: 'Great co-sell synergy opportunity in the partner ecosystem.' },
-      level: 'missing',
-      words: ['filler', 'partnership language'],
-      alsoMoves: ['target_account'],
-    },
-    {
-      name: 'partnership jargon (leverage, joint go-to-market)',
-      input: { customerTrigger: 'Leverage our joint go-to-market motion with Meridian at Northwind.' },
-      level: 'weak',
-      words: ['partnership language'],
-    },
-    {
-      name: 'partnership jargon (strategic alignment)',
-      input: { customerTrigger: 'Strong strategic alignment between Meridian and our roadmap.' },
-      level: 'weak',
-      words: ['partnership language'],
-    },
-    {
-      name: 'buyer words win over jargon',
-      input: { customerTrigger: 'The ops director asked how the partner ecosystem could help.' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: '"painting" is not pain (whole words only)',
-      input: { customerTrigger: 'Painting the warehouse schedule across all regions.' },
-      level: 'weak',
-      words: ['generic trigger'],
-    },
-    {
-      name: 'joint value in 9 words',
-      input: { jointValue: 'We run the workflow; Meridian implements it for them.' },
-      level: 'weak',
-      words: ['joint value proposition is under 10 words'],
-    },
-    {
-      name: 'joint value in exactly 10 words',
-      input: { jointValue: 'We run the workflow; Meridian implements it on their platform.' },
-      level: 'strong',
-      words: [],
-    },
+    // No trigger, no "why now" for the account either.
+    cm('trigger in 4 words', 'missing', ['customer trigger is under 5 words'], ['target_account'], {
+      customerTrigger: 'Ops asked about invoices',
+    }),
+    c('trigger in exactly 5 words', 'strong', [], { customerTrigger: 'Ops director asked about invoices' }),
+    c('a generic trigger', 'weak', ['generic trigger', 'no words from the buyer'], {
+      customerTrigger: 'Digital transformation initiative across the logistics business this year.',
+    }),
+    cm(
+      'only partnership jargon (co-sell, synergy, ecosystem) is filler',
+      'missing',
+      ['filler', 'partnership language'],
+      ['target_account'],
+      { customerTrigger: 'Great co-sell synergy opportunity in the partner ecosystem.' },
+    ),
+    c('partnership jargon (leverage, joint go-to-market)', 'weak', ['partnership language'], {
+      customerTrigger: 'Leverage our joint go-to-market motion with Meridian at Northwind.',
+    }),
+    c('partnership jargon (strategic alignment)', 'weak', ['partnership language'], {
+      customerTrigger: 'Strong strategic alignment between Meridian and our roadmap.',
+    }),
+    c('buyer words win over jargon', 'strong', [], {
+      customerTrigger: 'The ops director asked how the partner ecosystem could help.',
+    }),
+    c('"painting" is not pain (whole words only)', 'weak', ['generic trigger'], {
+      customerTrigger: 'Painting the warehouse schedule across all regions.',
+    }),
+    c('joint value in 9 words', 'weak', ['joint value proposition is under 10 words'], {
+      jointValue: 'We run the workflow; Meridian implements it for them.',
+    }),
+    c('joint value in exactly 10 words', 'strong', [], {
+      jointValue: 'We run the workflow; Meridian implements it on their platform.',
+    }),
   ])('$name → $level', (c) => expectComponent('buyer_problem', c));
 });
 
 describe('partner offer', () => {
   it.each<Case>([
-    {
-      name: 'dated this week, agreed in writing',
-      level: 'strong',
-      words: ['within two weeks', 'in writing'],
-    },
-    {
-      name: 'dated today',
-      input: { partnerNextMoveDate: '2026-11-23' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'dated today + 14 (edge)',
-      input: { partnerNextMoveDate: '2026-12-07' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'dated today + 15',
-      input: { partnerNextMoveDate: '2026-12-08' },
-      level: 'weak',
-      words: ['more than two weeks out'],
-    },
-    {
-      name: 'today + 14 across a year end',
-      input: { partnerNextMoveDate: '2027-01-08' },
-      ctx: { today: '2026-12-25' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'today + 15 across a year end',
-      input: { partnerNextMoveDate: '2027-01-09' },
-      ctx: { today: '2026-12-25' },
-      level: 'weak',
-      words: ['two weeks'],
-    },
-    {
-      name: 'no date',
-      input: { partnerNextMoveDate: null },
-      level: 'weak',
-      words: ['has no date'],
-      // The owner's next move is undated too.
-      alsoMoves: ['owner'],
-    },
-    {
-      name: 'not agreed in writing',
-      input: { partnerAgreedInWriting: false },
-      level: 'weak',
-      words: ['not agreed in writing'],
-    },
-    {
-      name: 'no date and not in writing: the date is named first',
-      input: { partnerNextMoveDate: null, partnerAgreedInWriting: false },
-      level: 'weak',
-      words: ['no date'],
-      alsoMoves: ['owner'],
-    },
-    {
-      name: 'a vague partner mention ("TBD")',
-      input: { partnerNextMove: 'TBD' },
-      level: 'missing',
-      words: ['no partner next move'],
-      // Nothing for the owner to own either.
-      alsoMoves: ['owner'],
-    },
-    {
-      name: 'empty',
-      input: { partnerNextMove: '' },
-      level: 'missing',
-      words: ['no partner next move'],
-      alsoMoves: ['owner'],
-    },
-    {
-      name: 'two words',
-      input: { partnerNextMove: 'Dana confirms' },
-      level: 'missing',
-      words: ['no partner next move'],
-      alsoMoves: ['owner'],
-    },
-    {
-      name: 'three words',
-      input: { partnerNextMove: 'Dana confirms meeting' },
-      level: 'strong',
-      words: [],
-    },
+    c('dated this week, agreed in writing', 'strong', ['within two weeks', 'in writing']),
+    c('dated today', 'strong', [], { partnerNextMoveDate: '2026-11-23' }),
+    c('dated today + 14 (edge)', 'strong', [], { partnerNextMoveDate: '2026-12-07' }),
+    c('dated today + 15', 'weak', ['more than two weeks out'], { partnerNextMoveDate: '2026-12-08' }),
+    c(
+      'today + 14 across a year end',
+      'strong',
+      [],
+      { partnerNextMoveDate: '2027-01-08' },
+      { today: '2026-12-25' },
+    ),
+    c(
+      'today + 15 across a year end',
+      'weak',
+      ['two weeks'],
+      { partnerNextMoveDate: '2027-01-09' },
+      { today: '2026-12-25' },
+    ),
+    // The owner's next move is undated too.
+    cm('no date', 'weak', ['has no date'], ['owner'], { partnerNextMoveDate: null }),
+    c('not agreed in writing', 'weak', ['not agreed in writing'], { partnerAgreedInWriting: false }),
+    cm('no date and not in writing: the date is named first', 'weak', ['no date'], ['owner'], {
+      partnerNextMoveDate: null,
+      partnerAgreedInWriting: false,
+    }),
+    // Nothing for the owner to own either.
+    cm('a vague partner mention ("TBD")', 'missing', ['no partner next move'], ['owner'], {
+      partnerNextMove: 'TBD',
+    }),
+    cm('empty', 'missing', ['no partner next move'], ['owner'], { partnerNextMove: '' }),
+    cm('two words', 'missing', ['no partner next move'], ['owner'], { partnerNextMove: 'Dana confirms' }),
+    c('three words', 'strong', [], { partnerNextMove: 'Dana confirms meeting' }),
   ])('$name → $level', (c) => expectComponent('partner_offer', c));
 });
 
 describe('next action', () => {
   it.each<Case>([
-    { name: 'one concrete action', level: 'strong', words: ['one concrete action'] },
+    c('one concrete action', 'strong', ['one concrete action']),
     // No seller next move: nothing says what accepting means either.
     ...(
       [
@@ -523,236 +332,111 @@ describe('next action', () => {
         alsoMoves: ['acceptance_criteria'],
       }),
     ),
-    {
-      name: 'a semicolon and "then"',
-      input: { sellerNextMove: 'Call Dana; then send the deck' },
-      level: 'weak',
-      words: ['several actions'],
-    },
-    {
-      name: '"then" alone',
-      input: { sellerNextMove: 'Call Dana then send the deck' },
-      level: 'weak',
-      words: ['several actions'],
-    },
-    {
-      name: '"and also"',
-      input: { sellerNextMove: 'Call Dana and also send the deck' },
-      level: 'weak',
-      words: ['several actions'],
-    },
-    {
-      name: 'a numbered list on one line',
-      input: { sellerNextMove: '1. Call Dana 2. Send the deck' },
-      level: 'weak',
-      words: ['several actions'],
-    },
-    {
-      name: 'a numbered list with parentheses',
-      input: { sellerNextMove: '1) Call Dana about the demo' },
-      level: 'weak',
-      words: ['several actions'],
-    },
-    {
-      name: 'two lines',
-      input: { sellerNextMove: 'Call Dana about the demo\nSend the deck' },
-      level: 'weak',
-      words: ['several actions'],
-    },
-    {
-      name: 'bullets',
-      input: { sellerNextMove: '• Call Dana • Send the deck' },
-      level: 'weak',
-      words: ['several actions'],
-    },
-    {
-      name: 'two sentences',
-      input: { sellerNextMove: 'Call Dana about the demo. Send the deck.' },
-      level: 'weak',
-      words: ['several actions', 'this week'],
-    },
-    {
-      name: 'a question and a sentence',
-      input: { sellerNextMove: 'Is the demo ready? Book it with Dana.' },
-      level: 'weak',
-      words: ['several actions'],
-    },
-    {
-      name: 'several actions win over vague',
-      input: { sellerNextMove: 'Follow up with Dana; send the deck' },
-      level: 'weak',
-      words: ['several actions'],
-      alsoMoves: ['acceptance_criteria'],
-    },
-    {
-      name: '"Follow up with Dana next week"',
-      input: { sellerNextMove: 'Follow up with Dana next week' },
-      level: 'weak',
-      words: ['vague'],
-      alsoMoves: ['acceptance_criteria'],
-    },
-    {
-      name: '"Follow-up with Dana on Thursday"',
-      input: { sellerNextMove: 'Follow-up with Dana on Thursday' },
-      level: 'weak',
-      words: ['vague'],
-      alsoMoves: ['acceptance_criteria'],
-    },
-    {
-      name: '"Reach out to Dana about the demo"',
-      input: { sellerNextMove: 'Reach out to Dana about the demo' },
-      level: 'weak',
-      words: ['vague', 'concrete action'],
-      alsoMoves: ['acceptance_criteria'],
-    },
-    {
-      name: '"Touch base with the ops director"',
-      input: { sellerNextMove: 'Touch base with the ops director' },
-      level: 'weak',
-      words: ['vague'],
-      alsoMoves: ['acceptance_criteria'],
-    },
-    {
-      name: '"Circle back after the review"',
-      input: { sellerNextMove: 'Circle back after the review' },
-      level: 'weak',
-      words: ['vague'],
-      alsoMoves: ['acceptance_criteria'],
-    },
-    {
-      name: '"Explore options with Dana"',
-      input: { sellerNextMove: 'Explore options with Dana' },
-      level: 'weak',
-      words: ['vague'],
-      alsoMoves: ['acceptance_criteria'],
-    },
+    c('a semicolon and "then"', 'weak', ['several actions'], {
+      sellerNextMove: 'Call Dana; then send the deck',
+    }),
+    c('"then" alone', 'weak', ['several actions'], { sellerNextMove: 'Call Dana then send the deck' }),
+    c('"and also"', 'weak', ['several actions'], { sellerNextMove: 'Call Dana and also send the deck' }),
+    c('a numbered list on one line', 'weak', ['several actions'], {
+      sellerNextMove: '1. Call Dana 2. Send the deck',
+    }),
+    c('a numbered list with parentheses', 'weak', ['several actions'], {
+      sellerNextMove: '1) Call Dana about the demo',
+    }),
+    c('two lines', 'weak', ['several actions'], {
+      sellerNextMove: 'Call Dana about the demo\nSend the deck',
+    }),
+    c('bullets', 'weak', ['several actions'], { sellerNextMove: '• Call Dana • Send the deck' }),
+    c('two sentences', 'weak', ['several actions', 'this week'], {
+      sellerNextMove: 'Call Dana about the demo. Send the deck.',
+    }),
+    c('a question and a sentence', 'weak', ['several actions'], {
+      sellerNextMove: 'Is the demo ready? Book it with Dana.',
+    }),
+    cm('several actions win over vague', 'weak', ['several actions'], ['acceptance_criteria'], {
+      sellerNextMove: 'Follow up with Dana; send the deck',
+    }),
+    cm('"Follow up with Dana next week"', 'weak', ['vague'], ['acceptance_criteria'], {
+      sellerNextMove: 'Follow up with Dana next week',
+    }),
+    cm('"Follow-up with Dana on Thursday"', 'weak', ['vague'], ['acceptance_criteria'], {
+      sellerNextMove: 'Follow-up with Dana on Thursday',
+    }),
+    cm('"Reach out to Dana about the demo"', 'weak', ['vague', 'concrete action'], ['acceptance_criteria'], {
+      sellerNextMove: 'Reach out to Dana about the demo',
+    }),
+    ...['Touch base with the ops director', 'Circle back after the review', 'Explore options with Dana'].map(
+      (sellerNextMove) =>
+        cm(`"${sellerNextMove}"`, 'weak', ['vague'], ['acceptance_criteria'], { sellerNextMove }),
+    ),
     // Near-misses that must not trigger.
-    {
-      name: 'a vague word not at the start',
-      input: { sellerNextMove: 'Book a call to explore options with Dana' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: '"then" inside a word',
-      input: { sellerNextMove: 'Send the authentication deck to Dana' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'a number that is not a list',
-      input: { sellerNextMove: 'Book the 30 minute demo with Dana' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: '"Synchronize" is not "sync"',
-      input: { sellerNextMove: 'Synchronize calendars with Dana for Thursday' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'a dot inside a link is not a sentence end',
-      input: { sellerNextMove: 'Book the demo at cal.example.com/ae with Dana' },
-      level: 'strong',
-      words: [],
-    },
+    c('a vague word not at the start', 'strong', [], {
+      sellerNextMove: 'Book a call to explore options with Dana',
+    }),
+    c('"then" inside a word', 'strong', [], { sellerNextMove: 'Send the authentication deck to Dana' }),
+    c('a number that is not a list', 'strong', [], { sellerNextMove: 'Book the 30 minute demo with Dana' }),
+    c('"Synchronize" is not "sync"', 'strong', [], {
+      sellerNextMove: 'Synchronize calendars with Dana for Thursday',
+    }),
+    c('a dot inside a link is not a sentence end', 'strong', [], {
+      sellerNextMove: 'Book the demo at cal.example.com/ae with Dana',
+    }),
   ])('$name → $level', (c) => expectComponent('next_action', c));
 });
 
 describe('owner', () => {
   it.each<Case>([
-    { name: '"Pat Marketer"', level: 'strong', words: ['one named person'] },
-    { name: '"Partner Team"', ctx: { ownerName: 'Partner Team' }, level: 'weak', words: ['team or shared'] },
-    { name: '"alliances-ops"', ctx: { ownerName: 'alliances-ops' }, level: 'weak', words: ['team'] },
-    { name: '"Sales"', ctx: { ownerName: 'Sales' }, level: 'weak', words: ['team'] },
-    { name: '"partner-marketing"', ctx: { ownerName: 'partner-marketing' }, level: 'weak', words: ['team'] },
-    { name: '"marketing all"', ctx: { ownerName: 'marketing all' }, level: 'weak', words: ['team'] },
-    { name: '"Shared inbox"', ctx: { ownerName: 'Shared inbox' }, level: 'weak', words: ['team'] },
-    { name: '"Partners"', ctx: { ownerName: 'Partners' }, level: 'weak', words: ['team'] },
-    { name: '"info"', ctx: { ownerName: 'info' }, level: 'weak', words: ['team'] },
-    { name: '"Admin"', ctx: { ownerName: 'Admin' }, level: 'weak', words: ['team'] },
+    c('"Pat Marketer"', 'strong', ['one named person']),
+    c('"Partner Team"', 'weak', ['team or shared'], {}, { ownerName: 'Partner Team' }),
+    ...[
+      'alliances-ops',
+      'Sales',
+      'partner-marketing',
+      'marketing all',
+      'Shared inbox',
+      'Partners',
+      'info',
+      'Admin',
+    ].map((ownerName) => c(`"${ownerName}"`, 'weak', ['team'], {}, { ownerName })),
     // Near-misses: a team word inside a person's name is not a team.
-    { name: '"Teamsters"', ctx: { ownerName: 'Teamsters' }, level: 'strong', words: [] },
-    { name: '"Sally Allison"', ctx: { ownerName: 'Sally Allison' }, level: 'strong', words: [] },
-    { name: '"Dana Salesky"', ctx: { ownerName: 'Dana Salesky' }, level: 'strong', words: [] },
-    { name: '"Opsahl Berg"', ctx: { ownerName: 'Opsahl Berg' }, level: 'strong', words: [] },
+    ...['Teamsters', 'Sally Allison', 'Dana Salesky', 'Opsahl Berg'].map((ownerName) =>
+      c(`"${ownerName}"`, 'strong', [], {}, { ownerName }),
+    ),
   ])('$name → $level', (c) => expectComponent('owner', c));
 });
 
 describe('acceptance criteria', () => {
   it.each<Case>([
-    { name: '3 days of 5', level: 'strong', words: ['within 3 business days'] },
-    { name: '1 day', input: { responseWindowDays: 1 }, level: 'strong', words: ['within 1 business day'] },
-    {
-      name: '5 days, the maximum',
-      input: { responseWindowDays: 5 },
-      level: 'strong',
-      words: ['within 5 business days'],
-    },
-    {
-      name: '6 days, over the maximum',
-      input: { responseWindowDays: 6 },
-      level: 'weak',
-      words: ['window of 6 business days', 'over the 5-day maximum'],
-    },
-    {
-      name: '10 days with a maximum of 10',
-      input: { responseWindowDays: 10 },
-      ctx: { maxWindowDays: 10 },
-      level: 'strong',
-      words: ['within 10'],
-    },
-    {
-      name: '3 days with a maximum of 2',
-      ctx: { maxWindowDays: 2 },
-      level: 'weak',
-      words: ['over the 2-day maximum'],
-    },
+    c('3 days of 5', 'strong', ['within 3 business days']),
+    c('1 day', 'strong', ['within 1 business day'], { responseWindowDays: 1 }),
+    c('5 days, the maximum', 'strong', ['within 5 business days'], { responseWindowDays: 5 }),
+    c('6 days, over the maximum', 'weak', ['window of 6 business days', 'over the 5-day maximum'], {
+      responseWindowDays: 6,
+    }),
+    c(
+      '10 days with a maximum of 10',
+      'strong',
+      ['within 10'],
+      { responseWindowDays: 10 },
+      { maxWindowDays: 10 },
+    ),
+    c('3 days with a maximum of 2', 'weak', ['over the 2-day maximum'], {}, { maxWindowDays: 2 }),
   ])('$name → $level', (c) => expectComponent('acceptance_criteria', c));
 });
 
 describe('proof', () => {
   it.each<Case>([
-    { name: 'a page of notes', level: 'strong', words: ['evidence link'] },
-    {
-      name: 'https://example.com/notes',
-      input: { evidenceUrl: 'https://example.com/notes' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'a homepage with a query',
-      input: { evidenceUrl: 'https://example.com/?doc=42' },
-      level: 'strong',
-      words: [],
-    },
-    {
-      name: 'a homepage with an anchor',
-      input: { evidenceUrl: 'https://example.com/#review' },
-      level: 'strong',
-      words: [],
-    },
-    { name: 'no link', input: { evidenceUrl: null }, level: 'missing', words: ['no evidence link'] },
-    { name: 'an empty link', input: { evidenceUrl: '' }, level: 'missing', words: ['no evidence link'] },
-    {
-      name: 'https://example.com/',
-      input: { evidenceUrl: 'https://example.com/' },
-      level: 'weak',
-      words: ['homepage'],
-    },
-    {
-      name: 'https://example.com',
-      input: { evidenceUrl: 'https://example.com' },
-      level: 'weak',
-      words: ['homepage'],
-    },
-    {
-      name: 'http://www.example.com/',
-      input: { evidenceUrl: 'http://www.example.com/' },
-      level: 'weak',
-      words: ['homepage', 'not the evidence'],
-    },
+    c('a page of notes', 'strong', ['evidence link']),
+    c('https://example.com/notes', 'strong', [], { evidenceUrl: 'https://example.com/notes' }),
+    c('a homepage with a query', 'strong', [], { evidenceUrl: 'https://example.com/?doc=42' }),
+    c('a homepage with an anchor', 'strong', [], { evidenceUrl: 'https://example.com/#review' }),
+    c('no link', 'missing', ['no evidence link'], { evidenceUrl: null }),
+    c('an empty link', 'missing', ['no evidence link'], { evidenceUrl: '' }),
+    c('https://example.com/', 'weak', ['homepage'], { evidenceUrl: 'https://example.com/' }),
+    c('https://example.com', 'weak', ['homepage'], { evidenceUrl: 'https://example.com' }),
+    c('http://www.example.com/', 'weak', ['homepage', 'not the evidence'], {
+      evidenceUrl: 'http://www.example.com/',
+    }),
   ])('$name → $level', (c) => expectComponent('proof', c));
 });
 
@@ -847,53 +531,25 @@ describe('total and band', () => {
 });
 
 describe('readiness', () => {
-  it.each<{ name: string; input: Partial<ScoringInput>; met: boolean[] }>([
-    { name: 'complete packet', input: {}, met: [true, true, true, true, true] },
-    {
-      name: 'a vague seller next move',
-      input: { sellerNextMove: 'Follow up with Dana next week' },
-      met: [false, true, true, true, true],
-    },
-    {
-      name: 'several seller actions',
-      input: { sellerNextMove: 'Call Dana; then send the deck' },
-      met: [false, true, true, true, true],
-    },
-    { name: 'no seller next move', input: { sellerNextMove: 'TBD' }, met: [false, true, true, true, true] },
-    {
-      name: 'not on the priority list',
-      input: { onPriorityList: false },
-      met: [true, false, true, true, true],
-    },
-    {
-      name: 'partner move not in writing',
-      input: { partnerAgreedInWriting: false },
-      met: [true, true, false, true, true],
-    },
-    {
-      name: 'partner move undated but in writing',
-      input: { partnerNextMoveDate: null },
-      met: [true, true, true, true, true],
-    },
-    {
-      name: 'evidence is a homepage',
-      input: { evidenceUrl: 'https://example.com/' },
-      met: [true, true, true, false, true],
-    },
-    { name: 'no evidence', input: { evidenceUrl: null }, met: [true, true, true, false, true] },
-    { name: 'no conflict note', input: { riskNote: null }, met: [true, true, true, true, false] },
-    { name: 'a blank conflict note', input: { riskNote: '   ' }, met: [true, true, true, true, false] },
-    {
-      name: 'nothing holds',
-      input: {
-        sellerNextMove: 'TBD',
-        onPriorityList: false,
-        partnerAgreedInWriting: false,
-        evidenceUrl: null,
-        riskNote: null,
-      },
-      met: [false, false, false, false, false],
-    },
+  it.each<Readiness>([
+    r('complete packet', [T, T, T, T, T], {}),
+    r('a vague seller next move', [F, T, T, T, T], { sellerNextMove: 'Follow up with Dana next week' }),
+    r('several seller actions', [F, T, T, T, T], { sellerNextMove: 'Call Dana; then send the deck' }),
+    r('no seller next move', [F, T, T, T, T], { sellerNextMove: 'TBD' }),
+    r('not on the priority list', [T, F, T, T, T], { onPriorityList: false }),
+    r('partner move not in writing', [T, T, F, T, T], { partnerAgreedInWriting: false }),
+    r('partner move undated but in writing', [T, T, T, T, T], { partnerNextMoveDate: null }),
+    r('evidence is a homepage', [T, T, T, F, T], { evidenceUrl: 'https://example.com/' }),
+    r('no evidence', [T, T, T, F, T], { evidenceUrl: null }),
+    r('no conflict note', [T, T, T, T, F], { riskNote: null }),
+    r('a blank conflict note', [T, T, T, T, F], { riskNote: '   ' }),
+    r('nothing holds', [F, F, F, F, F], {
+      sellerNextMove: 'TBD',
+      onPriorityList: false,
+      partnerAgreedInWriting: false,
+      evidenceUrl: null,
+      riskNote: null,
+    }),
   ])('$name → $met', ({ input, met }) => {
     const packet = { ...NORTHWIND, ...input };
     const items = readiness(packet, null);
@@ -915,93 +571,67 @@ describe('readiness', () => {
 describe('nothing scores without content (issue 20)', () => {
   describe('owner: one named person and a dated next move they own', () => {
     it.each<Case>([
-      {
-        name: 'a real, dated partner move',
-        level: 'strong',
-        words: ['one named person owns the next move', 'due Fri 27 Nov'],
-      },
-      {
-        name: 'the partner move is filler',
-        input: { partnerNextMove: 'asdf asdf asdf asdf' },
-        level: 'missing',
-        words: ['no real next move for the owner'],
-        alsoMoves: ['partner_offer'],
-      },
-      {
-        name: 'a team owner with nothing to own: missing wins',
-        input: { partnerNextMove: 'TBD' },
-        ctx: { ownerName: 'Partner Team' },
-        level: 'missing',
-        words: ['no real next move'],
-        alsoMoves: ['partner_offer'],
-      },
-      {
-        name: 'an undated move',
-        input: { partnerNextMoveDate: null },
-        level: 'weak',
-        words: ['has no date'],
-        alsoMoves: ['partner_offer'],
-      },
-      {
-        name: 'a move whose date has passed',
-        input: { partnerNextMoveDate: '2026-11-20' },
-        level: 'weak',
-        words: ['has passed'],
-        alsoMoves: ['partner_offer'],
-      },
-      {
-        name: 'a team owner wins over an undated move',
-        input: { partnerNextMoveDate: null },
-        ctx: { ownerName: 'Partner Team' },
-        level: 'weak',
-        words: ['team or shared'],
-        alsoMoves: ['partner_offer'],
-      },
+      c('a real, dated partner move', 'strong', ['one named person owns the next move', 'due Fri 27 Nov']),
+      cm('the partner move is filler', 'missing', ['no real next move for the owner'], ['partner_offer'], {
+        partnerNextMove: 'asdf asdf asdf asdf',
+      }),
+      cm(
+        'a team owner with nothing to own: missing wins',
+        'missing',
+        ['no real next move'],
+        ['partner_offer'],
+        { partnerNextMove: 'TBD' },
+        { ownerName: 'Partner Team' },
+      ),
+      cm('an undated move', 'weak', ['has no date'], ['partner_offer'], { partnerNextMoveDate: null }),
+      cm('a move whose date has passed', 'weak', ['has passed'], ['partner_offer'], {
+        partnerNextMoveDate: '2026-11-20',
+      }),
+      cm(
+        'a team owner wins over an undated move',
+        'weak',
+        ['team or shared'],
+        ['partner_offer'],
+        { partnerNextMoveDate: null },
+        { ownerName: 'Partner Team' },
+      ),
     ])('$name → $level', (c) => expectComponent('owner', c));
   });
 
   describe('acceptance criteria: what accepting means, and the window', () => {
     it.each<Case>([
-      {
-        name: 'a concrete seller move and a window within the maximum',
-        level: 'strong',
-        words: ['accepting means taking the seller next move', 'within 3 business days'],
-      },
-      {
-        name: 'the window alone (the seller move is filler)',
-        input: { sellerNextMove: 'Lorem ipsum dolor sit amet.' },
-        level: 'missing',
-        words: ['a window alone is not a criterion'],
-        alsoMoves: ['next_action'],
-      },
-      {
-        name: 'the window alone (the seller move is TBD)',
-        input: { sellerNextMove: 'TBD' },
-        level: 'missing',
-        words: ['nothing says what accepting means'],
-        alsoMoves: ['next_action'],
-      },
-      {
-        name: 'a vague seller move',
-        input: { sellerNextMove: 'Reach out to Dana about the demo' },
-        level: 'weak',
-        words: ['vague'],
-        alsoMoves: ['next_action'],
-      },
-      {
-        name: 'several concrete actions still say what accepting means',
-        input: { sellerNextMove: 'Call Dana; then send the deck' },
-        level: 'strong',
-        words: ['within 3 business days'],
-        alsoMoves: ['next_action'],
-      },
-      {
-        name: 'a long window wins over a vague move',
-        input: { sellerNextMove: 'Follow up with Dana next week', responseWindowDays: 8 },
-        level: 'weak',
-        words: ['over the 5-day maximum'],
-        alsoMoves: ['next_action'],
-      },
+      c('a concrete seller move and a window within the maximum', 'strong', [
+        'accepting means taking the seller next move',
+        'within 3 business days',
+      ]),
+      cm(
+        'the window alone (the seller move is filler)',
+        'missing',
+        ['a window alone is not a criterion'],
+        ['next_action'],
+        { sellerNextMove: 'Lorem ipsum dolor sit amet.' },
+      ),
+      cm(
+        'the window alone (the seller move is TBD)',
+        'missing',
+        ['nothing says what accepting means'],
+        ['next_action'],
+        { sellerNextMove: 'TBD' },
+      ),
+      cm('a vague seller move', 'weak', ['vague'], ['next_action'], {
+        sellerNextMove: 'Reach out to Dana about the demo',
+      }),
+      cm(
+        'several concrete actions still say what accepting means',
+        'strong',
+        ['within 3 business days'],
+        ['next_action'],
+        { sellerNextMove: 'Call Dana; then send the deck' },
+      ),
+      cm('a long window wins over a vague move', 'weak', ['over the 5-day maximum'], ['next_action'], {
+        sellerNextMove: 'Follow up with Dana next week',
+        responseWindowDays: 8,
+      }),
     ])('$name → $level', (c) => expectComponent('acceptance_criteria', c));
   });
 
@@ -1017,124 +647,62 @@ describe('nothing scores without content (issue 20)', () => {
       ].map(
         (evidenceUrl): Case => ({ name: evidenceUrl, input: { evidenceUrl }, level: 'strong', words: [] }),
       ),
-      {
-        name: 'placeholder path: https://example.com/asdf',
-        input: { evidenceUrl: 'https://example.com/asdf' },
-        level: 'missing',
-        words: ['placeholder'],
-      },
-      {
-        name: 'placeholder host: https://test.com/notes',
-        input: { evidenceUrl: 'https://test.com/notes' },
-        level: 'missing',
-        words: ['placeholder'],
-      },
-      {
-        name: 'a short link',
-        input: { evidenceUrl: 'https://bit.ly/3xYzAbc' },
-        level: 'weak',
-        words: ['short link'],
-      },
-      {
-        name: 'a search',
-        input: { evidenceUrl: 'https://www.google.com/search?q=northwind+meridian' },
-        level: 'weak',
-        words: ['search or social'],
-      },
-      {
-        name: 'a company profile',
-        input: { evidenceUrl: 'https://www.linkedin.com/company/meridian-cloud' },
-        level: 'weak',
-        words: ['search or social'],
-      },
-      {
-        name: "the partner's about page",
-        input: { evidenceUrl: 'https://meridian.example/about' },
-        level: 'weak',
-        words: ['generic page'],
-      },
-      {
-        name: "the partner's partners page",
-        input: { evidenceUrl: 'https://meridian.example/en/partners/' },
-        level: 'weak',
-        words: ['generic page'],
-      },
-      {
-        name: "a partner's blog post that names only the partner",
-        input: { evidenceUrl: 'https://meridian.example/blog/why-meridian' },
-        level: 'weak',
-        words: ['does not say what it is'],
-      },
-      {
-        name: 'an opaque path',
-        input: { evidenceUrl: 'https://example.com/x7k2p9' },
-        level: 'weak',
-        words: ['does not say what it is'],
-      },
+      c('placeholder path: https://example.com/asdf', 'missing', ['placeholder'], {
+        evidenceUrl: 'https://example.com/asdf',
+      }),
+      c('placeholder host: https://test.com/notes', 'missing', ['placeholder'], {
+        evidenceUrl: 'https://test.com/notes',
+      }),
+      c('a short link', 'weak', ['short link'], { evidenceUrl: 'https://bit.ly/3xYzAbc' }),
+      c('a search', 'weak', ['search or social'], {
+        evidenceUrl: 'https://www.google.com/search?q=northwind+meridian',
+      }),
+      c('a company profile', 'weak', ['search or social'], {
+        evidenceUrl: 'https://www.linkedin.com/company/meridian-cloud',
+      }),
+      c("the partner's about page", 'weak', ['generic page'], {
+        evidenceUrl: 'https://meridian.example/about',
+      }),
+      c("the partner's partners page", 'weak', ['generic page'], {
+        evidenceUrl: 'https://meridian.example/en/partners/',
+      }),
+      c("a partner's blog post that names only the partner", 'weak', ['does not say what it is'], {
+        evidenceUrl: 'https://meridian.example/blog/why-meridian',
+      }),
+      c('an opaque path', 'weak', ['does not say what it is'], { evidenceUrl: 'https://example.com/x7k2p9' }),
     ])('$name → $level', (c) => expectComponent('proof', c));
   });
 
   describe('target account logic: why this account, why now', () => {
     it.each<Case>([
-      {
-        name: 'the trigger is filler: nothing says why now',
-        input: { customerTrigger: 'test test test test test' },
-        level: 'weak',
-        words: ['why now'],
-        alsoMoves: ['buyer_problem'],
-      },
-      {
-        name: 'a CRM opportunity of "TBD" identifies nothing',
-        input: { crmOpportunity: 'TBD', accountDomain: null },
-        level: 'weak',
-        words: ['no CRM opportunity or company domain'],
-      },
-      {
-        name: 'only a name',
-        input: { onPriorityList: false, crmOpportunity: null, accountDomain: null, customerTrigger: 'TBD' },
-        level: 'missing',
-        words: ['only a name'],
-        alsoMoves: ['buyer_problem'],
-      },
-      { name: '"asdf"', input: { accountName: 'asdf' }, level: 'missing', words: ['no real account'] },
-      {
-        name: '"Lorem Ipsum Inc"',
-        input: { accountName: 'Lorem Ipsum Inc' },
-        level: 'missing',
-        words: ['no real account'],
-      },
-      {
-        name: '"Customer"',
-        input: { accountName: 'Customer' },
-        level: 'missing',
-        words: ['no real account'],
-      },
-      {
-        name: '"Test Account"',
-        input: { accountName: 'Test Account' },
-        level: 'missing',
-        words: ['no real account'],
-      },
+      cm('the trigger is filler: nothing says why now', 'weak', ['why now'], ['buyer_problem'], {
+        customerTrigger: 'test test test test test',
+      }),
+      c('a CRM opportunity of "TBD" identifies nothing', 'weak', ['no CRM opportunity or company domain'], {
+        crmOpportunity: 'TBD',
+        accountDomain: null,
+      }),
+      cm('only a name', 'missing', ['only a name'], ['buyer_problem'], {
+        onPriorityList: false,
+        crmOpportunity: null,
+        accountDomain: null,
+        customerTrigger: 'TBD',
+      }),
+      ...['asdf', 'Lorem Ipsum Inc', 'Customer', 'Test Account'].map((accountName) =>
+        c(`"${accountName}"`, 'missing', ['no real account'], { accountName }),
+      ),
       // Near-misses: names are not judged as prose.
-      {
-        name: '"Strategic Growth Solutions" may be a company',
-        input: { accountName: 'Strategic Growth Solutions' },
-        level: 'strong',
-        words: [],
-      },
-      { name: '"Data Inc" is a name', input: { accountName: 'Data Inc' }, level: 'strong', words: [] },
-      { name: '"ABC Supply" is a name', input: { accountName: 'ABC Supply' }, level: 'strong', words: [] },
+      c('"Strategic Growth Solutions" may be a company', 'strong', [], {
+        accountName: 'Strategic Growth Solutions',
+      }),
+      c('"Data Inc" is a name', 'strong', [], { accountName: 'Data Inc' }),
+      c('"ABC Supply" is a name', 'strong', [], { accountName: 'ABC Supply' }),
     ])('$name → $level', (c) => expectComponent('target_account', c));
   });
 
   describe('partner context: who, in what role, and what they did here', () => {
     it.each<Case>([
-      {
-        name: 'a filler partner organization',
-        input: { partnerOrg: 'asdf' },
-        level: 'missing',
-        words: ['no real partner organization'],
-      },
+      c('a filler partner organization', 'missing', ['no real partner organization'], { partnerOrg: 'asdf' }),
       ...['Lorem Ipsum', 'test test', 'John Doe', 'asdf'].map(
         (partnerContactName): Case => ({
           name: `contact "${partnerContactName}"`,
@@ -1144,124 +712,70 @@ describe('nothing scores without content (issue 20)', () => {
           alsoMoves: ['relationship_path'],
         }),
       ),
-      { name: 'role "TBD"', input: { partnerContactRole: 'TBD' }, level: 'weak', words: ['no role'] },
-      {
-        name: 'why is buzzwords',
-        input: { whyPartner: 'Best-in-class partner with great synergy across the whole ecosystem.' },
-        level: 'weak',
-        words: ['filler', 'partnership language'],
-      },
-      {
-        name: 'why is 8+ words but names no prior work, footprint or relationship',
-        input: { whyPartner: 'Meridian is a great partner that everybody here likes a lot.' },
-        level: 'weak',
-        words: ['no prior delivery'],
-      },
-      {
-        name: 'why names a relationship',
-        input: { whyPartner: 'Meridian has a trusted relationship with the Northwind finance team.' },
-        level: 'strong',
-        words: [],
-      },
+      c('role "TBD"', 'weak', ['no role'], { partnerContactRole: 'TBD' }),
+      c('why is buzzwords', 'weak', ['filler', 'partnership language'], {
+        whyPartner: 'Best-in-class partner with great synergy across the whole ecosystem.',
+      }),
+      c('why is 8+ words but names no prior work, footprint or relationship', 'weak', ['no prior delivery'], {
+        whyPartner: 'Meridian is a great partner that everybody here likes a lot.',
+      }),
+      c('why names a relationship', 'strong', [], {
+        whyPartner: 'Meridian has a trusted relationship with the Northwind finance team.',
+      }),
     ])('$name → $level', (c) => expectComponent('partner_context', c));
   });
 
   describe('relationship path: a person on each side and how they connect', () => {
     it.each<Case>([
-      {
-        name: 'partnership language',
-        input: { warmPath: 'Strong partnership, lots of synergy, leverage the relationship.' },
-        level: 'missing',
-        words: ['filler'],
-      },
-      {
-        name: 'the contact and an introduction, nobody at the account',
-        input: { warmPath: 'Dana will introduce the AE at the next review.' },
-        level: 'weak',
-        words: ['nobody at the account'],
-      },
-      {
-        name: 'the account by its domain name',
-        input: { warmPath: 'Dana will introduce the AE to her contacts at northwind next week.' },
-        level: 'strong',
-        words: [],
-      },
-      {
-        name: '"bring the AE" is how the introduction happens',
-        input: { warmPath: 'Dana has a monthly review with the CFO and will bring the AE along.' },
-        level: 'strong',
-        words: [],
-      },
+      c('partnership language', 'missing', ['filler'], {
+        warmPath: 'Strong partnership, lots of synergy, leverage the relationship.',
+      }),
+      c('the contact and an introduction, nobody at the account', 'weak', ['nobody at the account'], {
+        warmPath: 'Dana will introduce the AE at the next review.',
+      }),
+      c('the account by its domain name', 'strong', [], {
+        warmPath: 'Dana will introduce the AE to her contacts at northwind next week.',
+      }),
+      c('"bring the AE" is how the introduction happens', 'strong', [], {
+        warmPath: 'Dana has a monthly review with the CFO and will bring the AE along.',
+      }),
     ])('$name → $level', (c) => expectComponent('relationship_path', c));
   });
 
   describe('buyer problem: the joint value says who does what', () => {
     it.each<Case>([
-      {
-        name: 'filler trigger',
-        input: { customerTrigger: 'Lorem ipsum dolor sit amet, consectetur.' },
-        level: 'missing',
-        words: ['filler', 'lorem ipsum'],
-        alsoMoves: ['target_account'],
-      },
-      {
-        name: 'joint value is buzzwords',
-        input: {
-          jointValue: 'Best-in-class joint solution delivering synergy and value across the whole ecosystem.',
-        },
-        level: 'weak',
-        words: ['joint value proposition is filler'],
-      },
-      {
-        name: 'joint value without our part',
-        input: {
-          jointValue: 'Meridian implements the reconciliation workflow on the platform they operate.',
-        },
-        level: 'weak',
-        words: ['what we do and what the partner does'],
-      },
-      {
-        name: "joint value without the partner's part",
-        input: { jointValue: 'We run the reconciliation workflow for the ops director every single week.' },
-        level: 'weak',
-        words: ['what we do and what the partner does'],
-      },
+      cm('filler trigger', 'missing', ['filler', 'lorem ipsum'], ['target_account'], {
+        customerTrigger: 'Lorem ipsum dolor sit amet, consectetur.',
+      }),
+      c('joint value is buzzwords', 'weak', ['joint value proposition is filler'], {
+        jointValue: 'Best-in-class joint solution delivering synergy and value across the whole ecosystem.',
+      }),
+      c('joint value without our part', 'weak', ['what we do and what the partner does'], {
+        jointValue: 'Meridian implements the reconciliation workflow on the platform they operate.',
+      }),
+      c("joint value without the partner's part", 'weak', ['what we do and what the partner does'], {
+        jointValue: 'We run the reconciliation workflow for the ops director every single week.',
+      }),
     ])('$name → $level', (c) => expectComponent('buyer_problem', c));
   });
 
   describe('next moves: filler is no move', () => {
     it.each<Case>([
-      {
-        name: 'partner move in buzzwords',
-        input: { partnerNextMove: 'Drive joint GTM and leverage the relationship.' },
-        level: 'missing',
-        words: ['filler'],
-        alsoMoves: ['owner'],
-      },
-      {
-        name: 'partner move repeated words',
-        input: { partnerNextMove: 'meeting meeting meeting meeting' },
-        level: 'missing',
-        words: ['same words repeated'],
-        alsoMoves: ['owner'],
-      },
+      cm('partner move in buzzwords', 'missing', ['filler'], ['owner'], {
+        partnerNextMove: 'Drive joint GTM and leverage the relationship.',
+      }),
+      cm('partner move repeated words', 'missing', ['same words repeated'], ['owner'], {
+        partnerNextMove: 'meeting meeting meeting meeting',
+      }),
     ])('partner offer: $name → $level', (c) => expectComponent('partner_offer', c));
 
     it.each<Case>([
-      {
-        name: 'seller move in buzzwords',
-        input: { sellerNextMove: 'Leverage the partnership to drive synergies.' },
-        level: 'missing',
-        words: ['no action for the AE', 'filler'],
-        alsoMoves: ['acceptance_criteria'],
-      },
-      {
-        name: 'seller move "test test test"',
-        input: { sellerNextMove: 'test test test' },
-        level: 'missing',
-        words: ['filler'],
-        alsoMoves: ['acceptance_criteria'],
-      },
+      cm('seller move in buzzwords', 'missing', ['no action for the AE', 'filler'], ['acceptance_criteria'], {
+        sellerNextMove: 'Leverage the partnership to drive synergies.',
+      }),
+      cm('seller move "test test test"', 'missing', ['filler'], ['acceptance_criteria'], {
+        sellerNextMove: 'test test test',
+      }),
     ])('next action: $name → $level', (c) => expectComponent('next_action', c));
   });
 
@@ -1308,27 +822,15 @@ describe('nothing scores without content (issue 20)', () => {
   });
 
   describe('readiness', () => {
-    it.each<{ name: string; input: Partial<ScoringInput>; met: boolean[] }>([
-      {
-        name: 'a risk note of "n/a" is no check',
-        input: { riskNote: 'n/a' },
-        met: [true, true, true, true, false],
-      },
-      {
-        name: 'a risk note of "TBD" is no check',
-        input: { riskNote: 'TBD' },
-        met: [true, true, true, true, false],
-      },
-      {
-        name: 'the in-writing box ticked for a filler move',
-        input: { partnerNextMove: 'test test test' },
-        met: [true, true, false, true, true],
-      },
-      {
-        name: 'an evidence link that does not say what it is',
-        input: { evidenceUrl: 'https://example.com/x7k2p9' },
-        met: [true, true, true, false, true],
-      },
+    it.each<Readiness>([
+      r('a risk note of "n/a" is no check', [T, T, T, T, F], { riskNote: 'n/a' }),
+      r('a risk note of "TBD" is no check', [T, T, T, T, F], { riskNote: 'TBD' }),
+      r('the in-writing box ticked for a filler move', [T, T, F, T, T], {
+        partnerNextMove: 'test test test',
+      }),
+      r('an evidence link that does not say what it is', [T, T, T, F, T], {
+        evidenceUrl: 'https://example.com/x7k2p9',
+      }),
     ])('$name → $met', ({ input, met }) => {
       const packet = { ...NORTHWIND, ...input };
       expect(readiness(packet, null).map((item) => item.met)).toEqual(met);

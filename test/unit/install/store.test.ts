@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
 import { createInstallationStore } from '../../../src/install/store.js';
 import { TestClock } from '../../support/clock.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 
 const installation = (team: string, token = `xoxb-${team}-secret`): Installation => ({
   team: { id: team, name: team },
@@ -32,7 +33,7 @@ describe('the installation store (every installation of a deployment)', () => {
   const stored: string[] = [];
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'handoff-install-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     stored.length = 0;
     store = createInstallationStore({
       db: database.db,

@@ -8,6 +8,7 @@ import { outboxLeases } from '../../../src/db/schema.js';
 import type { OutboxWorker } from '../../../src/outbox/worker.js';
 import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { testWorker } from '../../support/testWorker.js';
 
@@ -28,7 +29,7 @@ describe('outbox conversation leases', () => {
   let start0: number;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'outbox-leases-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     timers = new SteppedTimers();
     start0 = timers.now();
     slack = await FakeSlack.start();

@@ -8,6 +8,7 @@ import { outbox } from '../../../src/db/schema.js';
 import type { OutboxWorker } from '../../../src/outbox/worker.js';
 import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { testWorker } from '../../support/testWorker.js';
 
@@ -28,7 +29,7 @@ describe('429s do not count as delivery attempts', () => {
   let clock: TestClock;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'outbox-429-'));
-    db = openDatabase(join(dir, 'handoff.db'));
+    db = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     timers = new SteppedTimers();
     clock = new TestClock(NOW);
     slack = await FakeSlack.start();

@@ -16,6 +16,7 @@ import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
 import { people } from '../../support/people.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { testWorker } from '../../support/testWorker.js';
 
@@ -72,7 +73,7 @@ describe('outbox worker on stepped time', () => {
   let clock: TestClock;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'outbox-worker-'));
-    db = openDatabase(join(dir, 'handoff.db'));
+    db = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     timers = new SteppedTimers();
     clock = new TestClock(NOW);
     slack = await FakeSlack.start();
@@ -108,6 +109,12 @@ describe('outbox worker on stepped time', () => {
     payload: { text: `${channel} #${n}` },
   });
   const texts = (channel: string) => slack.messages(channel).map((m) => m.text);
+  const outboxStatuses = () =>
+    db.db
+      .select()
+      .from(outbox)
+      .all()
+      .map((r) => r.status);
   /** Each row's status and last error. */
   const ends = () =>
     db.db
@@ -152,13 +159,7 @@ describe('outbox worker on stepped time', () => {
       .filter((c) => c.args.channel === 'C0ONE')
       .map((c) => c.args.text);
     expect(gaps).toEqual(['C0ONE #1', 'C0ONE #2', 'C0ONE #3']);
-    expect(
-      db.db
-        .select()
-        .from(outbox)
-        .all()
-        .map((r) => r.status),
-    ).toEqual(Array(4).fill('delivered'));
+    expect(outboxStatuses()).toEqual(Array(4).fill('delivered'));
   });
 
   it('after a rate limit’s wait, sends one message first and the rest of that method only once it is taken', async () => {
@@ -388,13 +389,7 @@ describe('outbox worker on stepped time', () => {
     const w = start();
     await timers.advance(30_000, () => w.idle());
     await timers.advance(1_000, () => w.idle());
-    expect(
-      db.db
-        .select()
-        .from(outbox)
-        .all()
-        .map((r) => r.status),
-    ).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(outboxStatuses()).toEqual(['delivered', 'delivered', 'delivered']);
     // Its own earlier post found (not posted again); the forged one ignored (posted).
     expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
     expect(texts('C0TWO')).toEqual(['forged', 'C0TWO #1']);
@@ -443,13 +438,7 @@ describe('outbox worker on stepped time', () => {
     expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
     expect(texts('C0ONE')).toEqual(['C0ONE #1']);
-    expect(
-      db.db
-        .select()
-        .from(outbox)
-        .all()
-        .map((r) => r.status),
-    ).toEqual(['delivered']);
+    expect(outboxStatuses()).toEqual(['delivered']);
   });
 
   it('keeps a lost post marked when the look for it is rate limited, so the retry looks again instead of posting twice', async () => {
@@ -478,13 +467,7 @@ describe('outbox worker on stepped time', () => {
     ]);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
     expect(texts('C0ONE')).toEqual(['C0ONE #1']);
-    expect(
-      db.db
-        .select()
-        .from(outbox)
-        .all()
-        .map((r) => r.status),
-    ).toEqual(['delivered']);
+    expect(outboxStatuses()).toEqual(['delivered']);
   });
 
   it('expands the changes one look finds together, and one that fails on its own, the others delivered', async () => {

@@ -14,6 +14,7 @@ import {
   internalChannelSources,
 } from '../../../src/partners/internalChannels.js';
 import { TestClock } from '../../support/clock.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 
 const config = loadConfig({
   SLACK_BOT_TOKEN: 'xoxb-1',
@@ -67,7 +68,7 @@ describe('internal channel sources', () => {
   const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'internal-channels-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
   });
   afterEach(() => {
     database.close();

@@ -11,6 +11,7 @@ import { enqueue } from '../../../src/db/repositories/outbox.js';
 import { markDelivered } from '../../../src/db/repositories/outboxAttempts.js';
 import { type HandoffRow, outbox } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 
 const at = new Date('2026-11-23T14:00:00Z');
 
@@ -21,7 +22,7 @@ describe('partnerThread (real migrated SQLite file)', () => {
   let handoff: HandoffRow;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'partner-thread-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     handoff = (
       await database.db.transaction((tx) => insertHandoff(tx, sentHandoffRow(at, { sourceViewId: 'V1' })))
     ).handoff;

@@ -12,6 +12,7 @@ import { APPLIED_NOTE, createProgram, editProblems, type ProgramEdit } from '../
 import { programStateOf } from '../../../src/program/state.js';
 import { addHandoff } from '../../contract/seed.js';
 import { TestClock } from '../../support/clock.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 
 const AT = new Date('2026-11-23T14:00:00Z');
 const STRATEGIC = [
@@ -28,7 +29,7 @@ afterEach(() => {
 /** A program on a new migrated SQLite file; `second()` is another process's program on the same file. */
 function open(usergroups: Record<string, string[]> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'program-'));
-  const database = openDatabase(join(dir, 'handoff.db'));
+  const database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
   closers.push(() => {
     database.close();
     rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,8 @@ import {
 import type { Outcome } from '../../../src/domain/outcomes.js';
 import { CSV_COLUMNS, safeCell, touchLogCsv } from '../../../src/revops/exportCsv.js';
 import { parseExportRange } from '../../../src/revops/exports.js';
+import { sentHandoffRow } from '../../support/handoffRow.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 
 /** The touch log CSV over a real migrated SQLite file, parsed back the way a spreadsheet reads it. */
 
@@ -97,33 +99,12 @@ function seeder(database: AppDatabase) {
 
   function handoff(over: Partial<NewHandoffRow> & { sentAt: Date }): Promise<HandoffRow> {
     views += 1;
-    const row: NewHandoffRow = {
-      teamId: 'T0INTERNAL',
+    const row = sentHandoffRow(over.sentAt, {
       sourceViewId: `V${views}`,
-      status: 'sent',
-      authorUserId: 'U0AUTHOR',
       ownerUserId: 'U0OWNER',
-      aeUserId: 'U0AE',
-      aeTeamId: 'T0INTERNAL',
-      aeName: 'Jordan Seller',
-      aeTimeZone: 'Europe/Berlin',
-      partnerChannelId: 'C0PARTNER',
       accountName: `Account ${views}`,
-      partnerOrg: 'Meridian',
-      partnerContactName: 'Dana Reyes',
-      whyPartner: 'Ran the migration.',
-      customerTrigger: 'Asked about invoices.',
-      jointValue: 'We automate; they implement.',
-      warmPath: 'Dana introduces the AE.',
-      sellerNextMove: 'Bring the demo.',
-      partnerNextMove: 'Confirm the meeting.',
-      partnerAgreedInWriting: true,
-      responseWindowDays: 3,
-      dueAt: new Date(over.sentAt.getTime() + 3 * 86_400_000),
-      createdAt: over.sentAt,
-      updatedAt: over.sentAt,
       ...over,
-    };
+    });
     return db.transaction((tx) => tx.insert(handoffs).values(row).returning().get());
   }
 
@@ -214,7 +195,7 @@ describe('touch log CSV', () => {
   let seed: ReturnType<typeof seeder>;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'handoff-export-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     seed = seeder(database);
   });
   afterEach(() => {

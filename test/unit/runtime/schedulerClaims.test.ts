@@ -10,6 +10,7 @@ import { type BackgroundWork, createBackgroundWork } from '../../../src/runtime/
 import { createSlotClaims } from '../../../src/runtime/jobClaims.js';
 import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
 import { TestClock } from '../../support/clock.js';
+import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 
 /**
@@ -34,7 +35,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
   beforeEach(() => {
     runs = [];
     dir = mkdtempSync(join(tmpdir(), 'claims-'));
-    database = openDatabase(join(dir, 'handoff.db'));
+    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
   });
   afterEach(async () => {
     for (const { scheduler, background } of started.splice(0)) {

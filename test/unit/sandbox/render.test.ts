@@ -282,39 +282,22 @@ describe('renderBlocks: real messages and App Home', () => {
     expect(link?.attrs.rel).toContain('noopener');
 
     const buttons = withAttr(html, 'data-action');
+    // What a screen reader says (issue 50 item 33): the action, the handoff and its account.
+    const button = (actionId: string, label: string, kind = 'bk-button') => ({
+      class: kind,
+      type: 'button',
+      'data-action': 'button',
+      'data-block-id': 'handoff_decision',
+      'data-action-id': actionId,
+      'data-surface': 'message',
+      'data-value': '42',
+      'aria-label': `${label}, handoff #42, Northwind Logistics`,
+    });
     expect(buttons.map((t) => t.attrs)).toEqual([
-      {
-        class: 'bk-button bk-primary',
-        type: 'button',
-        'data-action': 'button',
-        'data-block-id': 'handoff_decision',
-        'data-action-id': ACTION_ID.accept,
-        'data-surface': 'message',
-        'data-value': '42',
-        // What a screen reader says (issue 50 item 33): the action, the handoff and its account.
-        'aria-label': 'Accept, handoff #42, Northwind Logistics',
-      },
-      {
-        class: 'bk-button',
-        type: 'button',
-        'data-action': 'button',
-        'data-block-id': 'handoff_decision',
-        'data-action-id': ACTION_ID.decline,
-        'data-surface': 'message',
-        'data-value': '42',
-        'aria-label': 'Decline, handoff #42, Northwind Logistics',
-      },
+      button(ACTION_ID.accept, 'Accept', 'bk-button bk-primary'),
+      button(ACTION_ID.decline, 'Decline'),
       // Before deciding (issue 51): a question to the author, and more time (after a confirm dialog).
-      {
-        class: 'bk-button',
-        type: 'button',
-        'data-action': 'button',
-        'data-block-id': 'handoff_decision',
-        'data-action-id': ACTION_ID.askQuestion,
-        'data-surface': 'message',
-        'data-value': '42',
-        'aria-label': 'Ask the author, handoff #42, Northwind Logistics',
-      },
+      button(ACTION_ID.askQuestion, 'Ask the author'),
       expect.objectContaining({
         'data-action-id': ACTION_ID.askMoreTime,
         'data-value': '42',
