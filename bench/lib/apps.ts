@@ -39,12 +39,22 @@ export const HOLD_RETRY_AFTER_S = 1;
 
 export interface OutboxState {
   total: number;
+  /** Pending rows to deliver now or within seconds (not those waiting for their reader's working hours). */
   pending: number;
+  /** Pending rows waiting for their reader's working hours (HELD_FOR_HOURS_MS). */
+  heldForHours: number;
   dead: number;
   delivered: number;
   postsDelivered: number;
   updatesDelivered: number;
 }
+
+/**
+ * A pending row that waits for its reader's working hours (its conversation key `reach:…`, due more than a minute
+ * from now: a reminder swept at night or at the weekend) is not backlog: the run's drain does not wait for Monday.
+ * A row held back by a 429 is due within seconds, and counts.
+ */
+export const HELD_FOR_HOURS_MS = 60_000;
 
 /** Open outbox rows of a SQLite database (read-only; WAL lets it read while the app writes). */
 export function outboxState(dbPath: string): OutboxState {
@@ -52,12 +62,14 @@ export function outboxState(dbPath: string): OutboxState {
   try {
     return db
       .prepare(
-        `SELECT count(*) AS total, sum(status = 'pending') AS pending, sum(status = 'dead') AS dead,
-           sum(status = 'delivered') AS delivered,
+        `SELECT count(*) AS total,
+           sum(status = 'pending' AND NOT (channel_key LIKE 'reach:%' AND next_attempt_at > :later)) AS pending,
+           sum(status = 'pending' AND channel_key LIKE 'reach:%' AND next_attempt_at > :later) AS heldForHours,
+           sum(status = 'dead') AS dead, sum(status = 'delivered') AS delivered,
           sum(status = 'delivered' AND method = 'chat.postMessage') AS postsDelivered,
           sum(status = 'delivered' AND method = 'chat.update') AS updatesDelivered FROM outbox`,
       )
-      .get() as OutboxState;
+      .get({ later: Date.now() + HELD_FOR_HOURS_MS }) as OutboxState;
   } finally {
     db.close();
   }

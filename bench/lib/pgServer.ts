@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type PostgresServer, startPostgres } from '../../test/support/postgres.js';
-import type { OutboxState } from './apps.js';
+import { HELD_FOR_HOURS_MS, type OutboxState } from './apps.js';
 
 export type { PostgresServer };
 
@@ -163,11 +163,14 @@ export function benchReader(url: string) {
   return {
     async outbox(): Promise<OutboxState> {
       const row = await one<Record<keyof OutboxState, string>>(
-        `SELECT count(*) AS total, count(*) FILTER (WHERE status = 'pending') AS pending,
+        `SELECT count(*) AS total,
+           count(*) FILTER (WHERE status = 'pending' AND NOT (channel_key LIKE 'reach:%' AND next_attempt_at > $1)) AS pending,
+           count(*) FILTER (WHERE status = 'pending' AND channel_key LIKE 'reach:%' AND next_attempt_at > $1) AS "heldForHours",
            count(*) FILTER (WHERE status = 'dead') AS dead, count(*) FILTER (WHERE status = 'delivered') AS delivered,
            count(*) FILTER (WHERE status = 'delivered' AND method = 'chat.postMessage') AS "postsDelivered",
            count(*) FILTER (WHERE status = 'delivered' AND method = 'chat.update') AS "updatesDelivered"
          FROM outbox`,
+        [new Date(Date.now() + HELD_FOR_HOURS_MS)],
       );
       return Object.fromEntries(
         Object.entries(row).map(([k, v]) => [k, Number(v)]),
