@@ -1795,6 +1795,9 @@ describe('authorization matrix: the matrix covers the app', () => {
       );
       expect(granted(permission, 'interaction').includes(key), key).toBe(byTeam);
       expect(granted(permission, 'userId').includes(key), key).toBe(may(MATRIX_ROLES, id, permission));
+      // users.info vouches for our members only.
+      const viaCommand = key !== 'external' && may(MATRIX_ROLES, id, permission);
+      expect(granted(permission, 'command').includes(key), key).toBe(viaCommand);
     }
   });
 });
