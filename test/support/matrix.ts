@@ -2,20 +2,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { acceptModal } from '../../src/blocks/acceptModal.js';
-import {
-  ACTION_ID,
-  ASK_BLOCK_ID,
-  CALLBACK_ID,
-  HELP_BLOCK_ID,
-  MY_DAYS_BLOCK_ID,
-} from '../../src/blocks/ids.js';
+import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID, MY_DAYS_BLOCK_ID } from '../../src/blocks/ids.js';
 import { first } from '../../src/db/engine.js';
 import { addReseller } from '../../src/db/repositories/checks.js';
 import type { HandoffRow, HelpRequestRow, OutboxRow } from '../../src/db/schema.js';
 import { accountKey } from '../../src/domain/accountMatch.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
 import { acceptHandoff, acceptValues } from './acceptFlow.js';
-import { FakeSlack, type FakeUser, type RecordedCall, type StoredMessage } from './fakeSlack.js';
+import { questionSubmission } from './askFlow.js';
+import { FakeSlack, type RecordedCall, type StoredMessage } from './fakeSlack.js';
 import { submitAndSend } from './flow.js';
 import { type Harness, SIGNING_SECRET, seedWorkspace, waitFor } from './harness.js';
 import { installedTwice } from './oauthFlow.js';
@@ -24,10 +19,7 @@ import { appHomeOpened, blockAction, slashCommand, viewSubmission } from './payl
 import { channels, PARTNER_TEAM, people, TEAM } from './people.js';
 import { postEvent, postInteraction, postSlashCommand } from './signing.js';
 
-/**
- * The authorization matrix (test/integration/authorizationMatrix.test.ts): the actors, the requests each of them
- * sends the way Slack would, how the answer reaches them, and the tables a refusal must leave alone.
- */
+/** The authorization matrix's cast, the requests each sends the way Slack would, and how the answer reaches them. */
 
 export type SlackUser = { id: string; team_id?: string };
 
@@ -38,14 +30,14 @@ export const ADMIN = {
   name: 'ada',
   real_name: 'Ada Admin',
   tz: 'Europe/London',
-} satisfies FakeUser;
+};
 export const REVOPS = {
   id: 'U0REVOPS',
   team_id: TEAM,
   name: 'rita',
   real_name: 'Rita RevOps',
   tz: 'America/New_York',
-} satisfies FakeUser;
+};
 
 export const HELP_CHANNEL = channels.internal.id;
 
@@ -59,10 +51,8 @@ export const MATRIX_ENV = {
 };
 
 /**
- * The workspace beside the matrix's (issue 55): the same deployment serves both, installed by OAuth. Its program makes
- * the matrix's plain member (the same user id, as two workspaces of one Enterprise Grid org installed each on its own
- * see one person) its admin and its RevOps: every cell of `member` checks that a role held in the other
- * installation gives nothing here.
+ * The workspace beside the matrix's, on the same deployment (both installed by OAuth). Its program makes the plain
+ * member (one person in two workspaces of one org) its admin and RevOps: `member` checks that gives nothing here.
  */
 export const NEIGHBOUR = {
   teamId: 'T0NEIGHBOUR',
@@ -70,10 +60,7 @@ export const NEIGHBOUR = {
   installer: { id: 'U0NADMIN', team_id: 'T0NEIGHBOUR', name: 'nia', real_name: 'Nia Neighbour' },
 } as const;
 
-/**
- * The matrix's deployment: the fake's own workspace (the cast of people.ts, ADMIN and REVOPS) and NEIGHBOUR, both
- * installed by OAuth on one app, with the roles above. The matrix's requests all come from the first.
- */
+/** The fake's own workspace (people.ts, ADMIN, REVOPS) and NEIGHBOUR on one app; the requests come from the first. */
 export async function startMatrixHarness(): Promise<Harness> {
   const slack = await FakeSlack.start();
   seedWorkspace(slack);
@@ -111,17 +98,9 @@ export async function startMatrixHarness(): Promise<Harness> {
 
 /** Every kind of actor of the matrix. */
 export const ACTOR_KEYS = [
-  'ae',
-  'ownerAuthor',
-  'ownerNotAuthor',
-  'authorNotOwner',
-  'member',
-  'admin',
-  'revops',
-  'external',
-  'aeForeignTeam',
-  'noTeamId',
-] as const;
+  ...(['ae', 'ownerAuthor', 'ownerNotAuthor', 'authorNotOwner', 'member', 'admin', 'revops'] as const),
+  ...(['external', 'aeForeignTeam', 'noTeamId'] as const),
+];
 export type ActorKey = (typeof ACTOR_KEYS)[number];
 
 /** Actions on a handoff: the owner may or may not be its author. */
@@ -158,27 +137,17 @@ export const ownerFor = (key: ActorKey): string =>
  * who would otherwise be allowed: the AE for accept/decline, the admin for everything else.
  */
 export function userFor(key: ActorKey, noTeamIdAs: string = ADMIN.id): SlackUser {
-  switch (key) {
-    case 'ae':
-      return { id: people.ae.id, team_id: TEAM };
-    case 'ownerAuthor':
-    case 'authorNotOwner':
-      return { id: people.author.id, team_id: TEAM };
-    case 'ownerNotAuthor':
-      return { id: people.owner.id, team_id: TEAM };
-    case 'member':
-      return { id: people.member.id, team_id: TEAM };
-    case 'admin':
-      return { id: ADMIN.id, team_id: TEAM };
-    case 'revops':
-      return { id: REVOPS.id, team_id: TEAM };
-    case 'external':
-      return { id: people.partner.id, team_id: PARTNER_TEAM };
-    case 'aeForeignTeam':
-      return { id: people.ae.id, team_id: PARTNER_TEAM };
-    case 'noTeamId':
-      return { id: noTeamIdAs };
-  }
+  if (key === 'noTeamId') return { id: noTeamIdAs };
+  const ids = { ae: people.ae.id, ownerAuthor: people.author.id, authorNotOwner: people.author.id } as const;
+  const more = {
+    ownerNotAuthor: people.owner.id,
+    member: people.member.id,
+    admin: ADMIN.id,
+    revops: REVOPS.id,
+  };
+  if (key === 'external') return { id: people.partner.id, team_id: PARTNER_TEAM };
+  if (key === 'aeForeignTeam') return { id: people.ae.id, team_id: PARTNER_TEAM };
+  return { id: { ...ids, ...more }[key], team_id: TEAM };
 }
 
 /**
@@ -186,9 +155,8 @@ export function userFor(key: ActorKey, noTeamIdAs: string = ADMIN.id): SlackUser
  * foreign team for "the AE's id with a foreign team id", and left out for "no user.team_id" (sent with the admin's id).
  */
 export function commandFieldsFor(key: ActorKey): { user_id: string; team_id?: string } {
-  const user = userFor(key);
-  if (key === 'noTeamId') return { user_id: user.id };
-  return { user_id: user.id, ...(user.team_id ? { team_id: user.team_id } : {}) };
+  const { id, team_id } = userFor(key);
+  return { user_id: id, ...(team_id ? { team_id } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -197,13 +165,9 @@ export function commandFieldsFor(key: ActorKey): { user_id: string; team_id?: st
 /** Waits until the outbox has nothing pending (delivered, cancelled, or parked on purpose). */
 export function settled(h: Harness): Promise<boolean> {
   const { outbox } = h.tables;
-  return waitFor(
-    async () =>
-      (await h.database.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending')))
-        .length === 0,
-    8000,
-    'the outbox to settle',
-  );
+  const pending = () =>
+    h.database.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending'));
+  return waitFor(async () => (await pending()).length === 0, 8000, 'the outbox to settle');
 }
 
 export const dmOf = (h: Harness, userId: string): StoredMessage[] =>
@@ -320,17 +284,12 @@ export async function submitView(h: Harness, payload: unknown): Promise<Reply> {
   return { via: 'inline', body: text === '' ? {} : (JSON.parse(text) as AckBody) };
 }
 
-/** A button in the App Home: Slack sends the view instead of a message, and no response_url. */
-export async function homeClick(
-  h: Harness,
-  actionId: string,
-  value: string,
-  user: SlackUser,
-): Promise<Reply> {
+/** A block action from the App Home: Slack sends the view instead of a message, and no response_url. */
+function fromHome(h: Harness, actionId: string, value: string, user: SlackUser, actions?: unknown[]) {
   const {
-    response_url: _url,
-    channel: _channel,
-    message: _message,
+    response_url: _u,
+    channel: _c,
+    message: _m,
     ...rest
   } = blockAction({
     actionId,
@@ -338,51 +297,47 @@ export async function homeClick(
     user,
     triggerId: h.slack.issueTriggerId(),
   });
-  const before = dmOf(h, user.id).length;
-  const response = await h.interact({
+  const view = { id: 'V0HOME', type: 'home', blocks: [], private_metadata: '' };
+  return h.interact({
     ...rest,
     container: { type: 'view', view_id: 'V0HOME' },
-    view: { id: 'V0HOME', type: 'home', blocks: [], private_metadata: '' },
+    view,
+    ...(actions ? { actions } : {}),
   });
-  expect(response.status).toBe(200);
+}
+
+/** A button in the App Home: a refusal comes by DM. */
+export async function homeClick(
+  h: Harness,
+  actionId: string,
+  value: string,
+  user: SlackUser,
+): Promise<Reply> {
+  const before = dmOf(h, user.id).length;
+  expect((await fromHome(h, actionId, value, user)).status).toBe(200);
   return { via: 'dm', userId: user.id, before };
 }
 
+/** The first views.publish to `userId` after `before` of them, answered. */
+function publishedTo(h: Harness, userId: string, before: number): Promise<RecordedCall> {
+  const publishes = () => h.slack.calls.filter((c) => c.method === 'views.publish');
+  // Other Homes may be published meanwhile (the RevOps Homes follow every change; an export's confirmation line).
+  const mine = () =>
+    publishes()
+      .slice(before)
+      .find((c) => c.args.user_id === userId && c.status !== 0);
+  return waitFor(mine, 8000, `the App Home of ${userId}`);
+}
+const publishCount = (h: Harness) => h.slack.calls.filter((c) => c.method === 'views.publish').length;
+
 /** The period picker in the App Home (a static select); resolves with the views.publish that refreshes the home. */
 export async function homePeriodPick(h: Harness, period: string, user: SlackUser): Promise<RecordedCall> {
-  const publishes = () => h.slack.calls.filter((c) => c.method === 'views.publish');
-  const before = publishes().length;
-  const {
-    response_url: _url,
-    channel: _channel,
-    message: _message,
-    ...rest
-  } = blockAction({ actionId: ACTION_ID.homePeriod, value: period, user });
-  const response = await h.interact({
-    ...rest,
-    container: { type: 'view', view_id: 'V0HOME' },
-    view: { id: 'V0HOME', type: 'home', blocks: [], private_metadata: '' },
-    actions: [
-      {
-        type: 'static_select',
-        action_id: ACTION_ID.homePeriod,
-        block_id: 'home_revops',
-        selected_option: { text: { type: 'plain_text', text: period }, value: period },
-        action_ts: '1700000001.000200',
-      },
-    ],
-  });
-  expect(response.status).toBe(200);
-  // Other Homes may be republished meanwhile (the RevOps Homes follow every change, at most once a minute): the
-  // refresh this pick asked for is the first publish to this user after it.
-  const call = await waitFor(
-    () =>
-      publishes()
-        .slice(before)
-        .find((c) => c.args.user_id === user.id && c.status !== 0),
-    8000,
-    `the App Home refresh of ${user.id}`,
-  );
+  const before = publishCount(h);
+  const option = { text: { type: 'plain_text', text: period }, value: period };
+  const select = { type: 'static_select', action_id: ACTION_ID.homePeriod, block_id: 'home_revops' };
+  const actions = [{ ...select, selected_option: option, action_ts: '1700000001.000200' }];
+  expect((await fromHome(h, ACTION_ID.homePeriod, period, user, actions)).status).toBe(200);
+  const call = await publishedTo(h, user.id, before);
   expect(call.ok).toBe(true);
   return call;
 }
@@ -431,23 +386,11 @@ let homeEvents = 0;
 
 /** The actor opens the App Home; resolves with the answered views.publish call. */
 export async function openHome(h: Harness, userId: string, teamId = TEAM): Promise<RecordedCall> {
-  const publishes = () => h.slack.calls.filter((c) => c.method === 'views.publish');
-  const before = publishes().length;
+  const before = publishCount(h);
   homeEvents += 1;
   const event = appHomeOpened(userId, `EvMatrix${homeEvents}`);
-  const response = await postEvent(h.eventsUrl, SIGNING_SECRET, { ...event, team_id: teamId });
-  expect(response.status).toBe(200);
-  // Other Homes may be published meanwhile (an export's confirmation line lands when its upload is done).
-  const call = await waitFor(
-    () => {
-      const c = publishes()
-        .slice(before)
-        .find((p) => p.args.user_id === userId);
-      return c && c.status !== 0 ? c : undefined;
-    },
-    8000,
-    `the App Home of ${userId}`,
-  );
+  expect((await postEvent(h.eventsUrl, SIGNING_SECRET, { ...event, team_id: teamId })).status).toBe(200);
+  const call = await publishedTo(h, userId, before);
   expect(call.ok).toBe(true);
   return call;
 }
@@ -475,15 +418,15 @@ export async function openedView(
 let handoffCounter = 0;
 
 /**
- * Handoffs in a given state and with a given owner. A cell gets the one made for an earlier cell as long as no
- * allowed action changed it (a refusal leaves it exactly as it was), else a fresh one.
- */
-/**
  * The states a cell's handoff is in: waiting for the AE, accepted, waiting with the AE's question to the author open
  * (`asked`), waiting with the AE's request for more time (`more_time`).
  */
 export type PoolState = 'sent' | 'accepted' | 'asked' | 'more_time';
 
+/**
+ * Handoffs in a given state and with a given owner, made through the real app. A cell gets the one made for an
+ * earlier cell as long as no allowed action changed it (a refusal leaves it exactly as it was), else a fresh one.
+ */
 export class HandoffPool {
   private readonly cache = new Map<string, HandoffRow>();
   constructor(private readonly h: Harness) {}
@@ -502,11 +445,8 @@ export class HandoffPool {
     handoffCounter += 1;
     // A name and registrable domain of its own: no duplicate or conflict with the other handoffs.
     const accountName = `Matrix ${handoffCounter} Freight`;
-    const { answer } = await submitAndSend(h, {
-      accountName,
-      accountDomain: `matrix-freight-${handoffCounter}.com`,
-      ownerUserId,
-    });
+    const accountDomain = `matrix-freight-${handoffCounter}.com`;
+    const { answer } = await submitAndSend(h, { accountName, accountDomain, ownerUserId });
     expect(answer).toEqual({ response_action: 'clear' });
     const { handoffs } = h.tables;
     const handoff = await first(
@@ -514,108 +454,67 @@ export class HandoffPool {
     );
     expect(handoff).toMatchObject({ status: 'sent', ownerUserId, authorUserId: people.author.id });
     if (!handoff) throw new Error(`${accountName} was not stored`);
+    const id = handoff.id;
     await waitFor(
-      () => dmOf(h, people.ae.id).some((m) => shown(m).includes(`Handoff #${handoff.id} `)),
+      () => dmOf(h, people.ae.id).some((m) => shown(m).includes(`Handoff #${id} `)),
       8000,
       'the AE DM',
     );
-    if (state === 'accepted') {
-      // Accept opens the accept modal; its submission (the defaults: a first step and its date) records it.
-      expect(
-        await acceptHandoff(h, {
-          handoffId: handoff.id,
-          user: { id: people.ae.id, team_id: TEAM },
-          responseUrl: h.slack.responseUrl(),
-        }),
-      ).toEqual({});
-      await waitFor(
-        async () => (await handoffRow(h, handoff.id)).status === 'accepted',
-        4000,
-        'the handoff accepted',
+    const ae = { id: people.ae.id, team_id: TEAM };
+    const responseUrl = h.slack.responseUrl();
+    // Accept opens the accept modal; its submission (the defaults: a first step and its date) records it. The AE asks
+    // before deciding: a question to the author, or a request for more time.
+    if (state === 'accepted')
+      expect(await acceptHandoff(h, { handoffId: id, user: ae, responseUrl })).toEqual({});
+    if (state === 'asked') await h.interact(questionSubmission(id, 'Who signs the order?', ae));
+    if (state === 'more_time')
+      await h.interact(
+        blockAction({ actionId: ACTION_ID.askMoreTime, value: String(id), user: ae, responseUrl }),
       );
-    }
-    if (state === 'asked' || state === 'more_time') await askedBefore(h, handoff.id, state);
+    const reached = (row: HandoffRow) =>
+      ({
+        sent: true,
+        accepted: row.status === 'accepted',
+        asked: row.questionOpen,
+        more_time: row.moreTime === 'asked',
+      })[state];
+    await waitFor(async () => reached(await handoffRow(h, id)), 4000, `the handoff ${state}`);
     await settled(h);
-    return handoffRow(h, handoff.id);
+    return handoffRow(h, id);
   }
 }
 
 const input = (value: string | null) => ({ [ACTION_ID.value]: { type: 'plain_text_input', value } });
 
 /**
- * The accept modal's submission (issue 51 item 1) as Slack sends it, by `user`: the modal the AE is shown for this
- * handoff, submitted with its first step and a date of today in the AE's calendar. Made by hand, so that anyone can
- * send it (only the AE's may be recorded) and no modal is opened for it.
+ * The accept modal's submission as Slack sends it, by `user`: the modal the AE is shown for this handoff, with its
+ * first step and a date of today in the AE's calendar. Made by hand: anyone can send it, and no modal is opened.
  */
 export function acceptSubmission(h: Harness, handoff: HandoffRow, user: SlackUser) {
   const modal = acceptModal(handoff, isoDateIn(h.clock.now(), handoff.aeTimeZone)) as unknown as OpenedModal;
+  const values = acceptValues(modal);
   return viewSubmission({
     callbackId: CALLBACK_ID.accept,
     privateMetadata: modal.private_metadata,
-    values: acceptValues(modal),
+    values,
     user,
   });
 }
 
-/** The AE asks before deciding, as Slack sends it: a question to the author, or a request for more time. */
-async function askedBefore(h: Harness, handoffId: number, state: 'asked' | 'more_time'): Promise<void> {
-  const ae = { id: people.ae.id, team_id: TEAM };
-  if (state === 'asked')
-    await h.interact(
-      viewSubmission({
-        callbackId: CALLBACK_ID.question,
-        privateMetadata: JSON.stringify({ handoffId }),
-        values: { [ASK_BLOCK_ID.question]: input('Who signs the order?') },
-        user: ae,
-      }),
-    );
-  else
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.askMoreTime,
-        value: String(handoffId),
-        user: ae,
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
-  await waitFor(
-    async () => {
-      const row = await handoffRow(h, handoffId);
-      return state === 'asked' ? row.questionOpen : row.moreTime === 'asked';
-    },
-    4000,
-    `the handoff ${state}`,
-  );
-}
-
-/** The "Your days" form (issue 53), submitted as Slack sends it: these working days, nothing else. */
+/** The "Your days" form, submitted as Slack sends it: these working days, nothing else. */
 export function myDaysSubmission(user: SlackUser, days: readonly number[]) {
-  return viewSubmission({
-    callbackId: CALLBACK_ID.myDays,
-    user,
-    privateMetadata: '{}',
-    values: {
-      [MY_DAYS_BLOCK_ID.days]: {
-        [ACTION_ID.value]: {
-          type: 'checkboxes',
-          selected_options: days.map((d) => ({
-            text: { type: 'plain_text', text: String(d) },
-            value: String(d),
-          })),
-        },
-      },
-    },
-  });
+  const options = days.map((d) => ({ text: { type: 'plain_text', text: String(d) }, value: String(d) }));
+  const values = {
+    [MY_DAYS_BLOCK_ID.days]: { [ACTION_ID.value]: { type: 'checkboxes', selected_options: options } },
+  };
+  return viewSubmission({ callbackId: CALLBACK_ID.myDays, user, privateMetadata: '{}', values });
 }
 
 /** Every entry of a person's own days in the program, oldest first. */
 export async function personEntries(h: Harness, userId: string) {
-  const { programLog } = h.tables;
-  return h.database.db
-    .select()
-    .from(programLog)
-    .where(and(eq(programLog.kind, 'person'), eq(programLog.key, userId)))
-    .orderBy(asc(programLog.id));
+  const { programLog: log } = h.tables;
+  const theirs = and(eq(log.kind, 'person'), eq(log.key, userId));
+  return h.database.db.select().from(log).where(theirs).orderBy(asc(log.id));
 }
 
 let helpCounter = 0;
@@ -623,15 +522,16 @@ let helpCounter = 0;
 /** The partner-help request modal, submitted as Slack sends it. */
 export function helpSubmission(user: SlackUser, account: string) {
   helpCounter += 1;
+  const values = {
+    [HELP_BLOCK_ID.account]: input(account),
+    [HELP_BLOCK_ID.ask]: input('An intro to their CIO, please.'),
+    [HELP_BLOCK_ID.partner]: input(null),
+  };
   return viewSubmission({
     callbackId: CALLBACK_ID.helpRequest,
     user,
     viewId: `V0MATRIXHELP${helpCounter}`,
-    values: {
-      [HELP_BLOCK_ID.account]: input(account),
-      [HELP_BLOCK_ID.ask]: input('An intro to their CIO, please.'),
-      [HELP_BLOCK_ID.partner]: input(null),
-    },
+    values,
   });
 }
 
@@ -643,59 +543,49 @@ export class HelpPool {
 
   async get(): Promise<HelpRequestRow> {
     const h = this.h;
-    const { helpRequests } = h.tables;
-    const row = (id: number) =>
-      first(h.database.db.select().from(helpRequests).where(eq(helpRequests.id, id)));
+    const { helpRequests: r } = h.tables;
+    const row = (id: number) => first(h.database.db.select().from(r).where(eq(r.id, id)));
     if (this.current && isDeepStrictEqual(await row(this.current.id), this.current)) return this.current;
     this.counter += 1;
-    const reply = await submitView(
-      h,
-      helpSubmission({ id: people.otherAe.id, team_id: TEAM }, `Help Account ${this.counter}`),
-    );
-    expect(reply).toEqual({ via: 'inline', body: {} });
-    const all = await h.database.db.select().from(helpRequests).orderBy(asc(helpRequests.id));
-    const created = all[all.length - 1] as HelpRequestRow;
+    const sam = { id: people.otherAe.id, team_id: TEAM };
+    expect(await submitView(h, helpSubmission(sam, `Help Account ${this.counter}`))).toEqual({
+      via: 'inline',
+      body: {},
+    });
+    const created = (await h.database.db.select().from(r).orderBy(asc(r.id))).at(-1);
     expect(created).toMatchObject({ status: 'open', requestedByUserId: people.otherAe.id });
     await settled(h);
-    this.current = await row(created.id);
+    this.current = await row(created?.id ?? 0);
     return this.current as HelpRequestRow;
   }
 }
 
 let resellerCounter = 0;
 
-/** A reseller registered directly in the registry (setup only): unique names per call. */
-export async function registerReseller(h: Harness): Promise<{ account: string; reseller: string }> {
-  resellerCounter += 1;
-  const account = `Registry Account ${resellerCounter}`;
-  const reseller = `Channel Partner ${resellerCounter}`;
-  const added = await h.database.db.transaction((tx) =>
-    addReseller(tx, {
-      accountKey: accountKey(account),
-      accountName: account,
-      resellerKey: accountKey(reseller),
-      resellerName: reseller,
-      addedByUserId: REVOPS.id,
-      addedAt: h.clock.now(),
-    }),
-  );
-  expect(added).toBe(true);
-  return { account, reseller };
-}
-
+/** Names of a reseller and its account no other call uses. */
 export function nextResellerNames(): { account: string; reseller: string } {
   resellerCounter += 1;
   return { account: `Registry Account ${resellerCounter}`, reseller: `Channel Partner ${resellerCounter}` };
 }
 
+/** A reseller registered directly in the registry (setup only). */
+export async function registerReseller(h: Harness): Promise<{ account: string; reseller: string }> {
+  const { account, reseller } = nextResellerNames();
+  const names = {
+    accountName: account,
+    resellerName: reseller,
+    addedByUserId: REVOPS.id,
+    addedAt: h.clock.now(),
+  };
+  const keys = { accountKey: accountKey(account), resellerKey: accountKey(reseller) };
+  expect(await h.database.db.transaction((tx) => addReseller(tx, { ...keys, ...names }))).toBe(true);
+  return { account, reseller };
+}
+
 export async function resellerRow(h: Harness, account: string, reseller: string) {
   const { registeredResellers: r } = h.tables;
-  return first(
-    h.database.db
-      .select()
-      .from(r)
-      .where(and(eq(r.accountKey, accountKey(account)), eq(r.resellerKey, accountKey(reseller)))),
-  );
+  const both = and(eq(r.accountKey, accountKey(account)), eq(r.resellerKey, accountKey(reseller)));
+  return first(h.database.db.select().from(r).where(both));
 }
 
 let parkedCounter = 0;
@@ -708,7 +598,7 @@ export async function ensureParked(h: Harness): Promise<number> {
   expect(dead).toHaveLength(0);
   parkedCounter += 1;
   const now = h.clock.now();
-  const [row] = await h.database.db.transaction((tx) =>
+  const [made] = await h.database.db.transaction((tx) =>
     tx
       .insert(outbox)
       .values({
@@ -724,8 +614,8 @@ export async function ensureParked(h: Harness): Promise<number> {
       })
       .returning({ id: outbox.id }),
   );
-  if (!row) throw new Error('the parked message was not stored');
-  return row.id;
+  if (!made) throw new Error('the parked message was not stored');
+  return made.id;
 }
 
 export async function outboxRow(h: Harness, id: number): Promise<OutboxRow | undefined> {
