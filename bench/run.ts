@@ -45,6 +45,7 @@ import {
   HOLD_RETRY_AFTER_S,
   localPending,
   outboxState,
+  setAppPacing,
   startFake,
 } from './lib/apps.js';
 import { parseBenchArgs } from './lib/args.js';
@@ -63,6 +64,7 @@ import { tenantsSection } from './lib/tenantsSection.js';
 import type { ProbeResult } from './scaleProbe.js';
 
 const args = parseBenchArgs(process.argv.slice(2));
+setAppPacing(args.paceMs);
 const sections = args.sections;
 const DURATION = args.duration;
 const E2E_HANDOFFS = args.handoffs;

@@ -4,6 +4,15 @@ import type { Cast } from './cast.js';
 import { SIGNING_SECRET } from './payloads.js';
 import { Helper } from './proc.js';
 
+/** The apps' gap between two posts to one conversation, when the run sets one (`--pace-ms`). */
+let paceMs: number | undefined;
+export const setAppPacing = (ms: number | undefined) => {
+  paceMs = ms;
+};
+/** The pacing part of every app's environment: empty unless the run set `--pace-ms`. */
+export const pacingEnv = (): NodeJS.ProcessEnv =>
+  paceMs === undefined ? {} : { OUTBOX_CHANNEL_INTERVAL_MS: String(paceMs) };
+
 /** The app's environment on the fake Slack; `storage` says where its data is (DATABASE_PATH or DATABASE_URL). */
 export const appEnv = (
   fake: { apiUrl: string; token: string },
@@ -15,6 +24,7 @@ export const appEnv = (
   SLACK_API_URL: fake.apiUrl,
   ...(typeof storage === 'string' ? { DATABASE_PATH: storage } : storage),
   LOG_LEVEL: 'info',
+  ...pacingEnv(),
   ...extra,
 });
 

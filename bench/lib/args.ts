@@ -23,6 +23,12 @@ export interface BenchArgs {
   rounds: number;
   /** A directory for V8 CPU profiles of each app the ack and postgres sections start (`--cpu-prof=DIR`, node's --cpu-prof). */
   cpuProf?: string;
+  /**
+   * The apps' gap between two posts to one conversation (`--pace-ms N`, OUTBOX_CHANNEL_INTERVAL_MS): unset, the app's
+   * own (Slack's one post a second). The drills' smoke run sets it low, so its drains do not wait on Slack's pacing;
+   * the figures of such a run are not the app's.
+   */
+  paceMs?: number;
 }
 
 /** Where a run with `--reference` writes its table unless `--out` says otherwise (results.md is the full run's). */
@@ -31,6 +37,13 @@ export const REFERENCE_OUT = 'bench/results-reference.md';
 const positive = (name: string, text: string): number => {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not "${text}"`);
+  return n;
+};
+
+const paceMs = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--pace-ms must be a whole number of milliseconds, not "${text}"`);
   return n;
 };
 
@@ -49,6 +62,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       reference: { type: 'string' },
       'cpu-prof': { type: 'string' },
       rounds: { type: 'string', default: '1' },
+      'pace-ms': { type: 'string' },
     },
   });
   const sections = new Set<Section>();
@@ -80,5 +94,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     keep: values.keep,
     ...(reference ? { reference } : {}),
     ...(values['cpu-prof'] ? { cpuProf: values['cpu-prof'] } : {}),
+    ...(values['pace-ms'] === undefined ? {} : { paceMs: paceMs(values['pace-ms']) }),
   };
 }

@@ -30,6 +30,7 @@ import { createInstallationStore } from '../../src/install/store.js';
 import { heapNeededMb, START_HEAP_MB } from '../../src/runtime/heapRoom.js';
 import type { FakeUser } from '../../test/support/fakeSlack.js';
 import type { TokenCalls } from '../fakeSlackProcess.js';
+import { pacingEnv } from './apps.js';
 import { acceptSubmissions, SIGNING_SECRET, type SignedRequest, sign } from './payloads.js';
 import type { SectionContext } from './pgSection.js';
 import { serverCpuMs, serverWork, startBenchPostgres } from './pgServer.js';
@@ -236,6 +237,7 @@ async function measureCount(
         SLACK_CLIENT_SECRET: 'bench-client-secret',
         SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
         SLACK_TOKEN_KEY: key.toString('base64'),
+        ...pacingEnv(),
       },
       [
         ...(heapMb > START_HEAP_MB ? [`--max-old-space-size=${heapMb}`] : []),

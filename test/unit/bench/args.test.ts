@@ -39,4 +39,12 @@ describe('npm run bench: its command line', () => {
     expect(() => parseBenchArgs(['--duration=soon'])).toThrow(/--duration must be a positive number/);
     expect(() => parseBenchArgs(['--refrence=HEAD'])).toThrow();
   });
+
+  it('reads --pace-ms, the apps’ gap between posts to one conversation: unset by default, whole milliseconds', () => {
+    expect(parseBenchArgs([]).paceMs).toBeUndefined();
+    expect(parseBenchArgs(['--pace-ms=0']).paceMs).toBe(0);
+    expect(parseBenchArgs(['--pace-ms', '20']).paceMs).toBe(20);
+    expect(() => parseBenchArgs(['--pace-ms=-1'])).toThrow(/whole number of milliseconds/);
+    expect(() => parseBenchArgs(['--pace-ms=1.5'])).toThrow(/whole number of milliseconds/);
+  });
 });
