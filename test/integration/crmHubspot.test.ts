@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HandoffEventRow } from '../../src/db/schema.js';
-import { account, crmRows, drive } from '../support/crmFlow.js';
+import { account, crmRows, drive, hubspotEnv } from '../support/crmFlow.js';
 import { FakeHubspot, type FakeHubspotNote, type HubspotRequest } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -26,8 +26,7 @@ const ADMIN = people.owner;
 
 const hsEnv = (hs: FakeHubspot, extra: Record<string, string> = {}) => ({
   ...QUIET,
-  HUBSPOT_ACCESS_TOKEN: hs.accessToken,
-  HUBSPOT_API_URL: hs.apiUrl,
+  ...hubspotEnv(hs),
   // A lost answer is looked for after this wait (production: 30 s).
   OUTBOX_UNCERTAIN_WAIT_MS: '300',
   // A refusal that will not pass (a deleted deal) is parked after two attempts.

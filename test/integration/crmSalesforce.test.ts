@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { account, crmRows, drive } from '../support/crmFlow.js';
+import { account, crmRows, drive, lightning, salesforceEnv } from '../support/crmFlow.js';
 import { openKeptDatabase } from '../support/databaseKey.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
@@ -17,15 +17,11 @@ import { people } from '../support/people.js';
  */
 const sfEnv = (sf: FakeSalesforce, extra: Record<string, string> = {}) => ({
   ...QUIET,
-  SALESFORCE_LOGIN_URL: sf.loginUrl,
-  SALESFORCE_CLIENT_ID: sf.clientId,
-  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+  ...salesforceEnv(sf),
   // A lost answer is looked for after this wait (production: 30 s).
   OUTBOX_UNCERTAIN_WAIT_MS: '300',
   ...extra,
 });
-
-const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
 
 async function review(h: Harness, crmOpportunity: string) {
   const submitted = await h.interact(packetSubmission({ values: { crmOpportunity } }));

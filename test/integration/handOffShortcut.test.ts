@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
 import { SUGGESTIONS_BLOCK_ID } from '../../src/blocks/packetSuggestions.js';
 import { handoffNamed, sentEventOf } from '../support/attributionFlow.js';
-import { account } from '../support/crmFlow.js';
-import { FakeHubspot } from '../support/fakeHubspot.js';
+import { account, hubspotApp, stopAll } from '../support/crmFlow.js';
+import type { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import type { FakeView } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
@@ -352,18 +352,12 @@ describe('Hand off this deal, with HubSpot', () => {
   let hs: FakeHubspot;
   let h: Harness;
   beforeAll(async () => {
-    hs = await FakeHubspot.start();
-    h = await startHarness({
-      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
-    });
+    ({ hs, h } = await hubspotApp());
     withProfiles(h);
     const sam = hs.addOwner({ email: EMAILS.sam, firstName: 'Sam', lastName: 'Closer' });
     hs.addCompany({ name: 'Clínica Saúde Integral', domain: 'clinicasaude.example', ownerId: sam });
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   it('prefills the company’s owner as the AE, the name matched with its accents', async () => {
     const ts = h.slack.postAsPerson({

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import { type RunningApp, startHandoffApp } from '../../src/compose.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
@@ -192,6 +193,28 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       if (!opts.slack && !stopOpts.keepDatabase) await slack.stop();
       if (dir && !stopOpts.keepDatabase) rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One app per test: the function it returns starts a harness with `base` under the test's own options (their env
+ * merged), and every harness it started and the test did not stop is stopped after the test.
+ */
+export function harnessPerTest(base: HarnessOptions = {}): (opts?: HarnessOptions) => Promise<Harness> {
+  const running = new Set<Harness>();
+  afterEach(async () => {
+    for (const h of running) await h.stop();
+    running.clear();
+  });
+  return async (opts = {}) => {
+    const h = await startHarness({ ...base, ...opts, env: { ...base.env, ...opts.env } });
+    const stop = h.stop;
+    h.stop = async (stopOpts) => {
+      running.delete(h);
+      await stop(stopOpts);
+    };
+    running.add(h);
+    return h;
   };
 }
 
