@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import type { StoredMessage } from '../support/fakeSlack.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import { outboxDrained } from '../support/ownerFlow.js';
 import { accept, partnerCalls, partnerMessages } from '../support/partnerFlow.js';
 import { declineSubmission } from '../support/payloads.js';
@@ -31,15 +31,7 @@ const weakPacket = {
   evidenceUrl: null,
 };
 
-let h: Harness | undefined;
-async function start(): Promise<Harness> {
-  h = await startHarness({ env: REVIEW_ENV });
-  return h;
-}
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+const start = harnessPerTest({ env: REVIEW_ENV });
 
 /** The packet DM of `handoff` in its AE's DM, once delivered. */
 function packetDm(h: Harness, handoff: HandoffRow): Promise<StoredMessage> {
