@@ -5,7 +5,7 @@ import { account, crmRows, drive, hubspotEnv } from '../support/crmFlow.js';
 import { FakeHubspot, type FakeHubspotNote, type HubspotRequest } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
-import { ephemeralAt, handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { handoffRow, outboxDrained, QUIET, slashReply, waitForDm } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 import {
   confirmationsOn,
@@ -97,14 +97,6 @@ const marker = (handoffId: number, event: HandoffEventRow) => `ref cosell${hando
 
 const crmRowsOf = async (h: Harness, handoffId: number) =>
   (await crmRows(h)).filter((r) => r.handoffId === handoffId);
-
-/** A slash command as `who`; the ephemeral answer's text. */
-async function slash(h: Harness, who: { id: string }, text: string): Promise<string> {
-  const responseUrl = h.slack.responseUrl();
-  const response = await h.command({ user_id: who.id, text, response_url: responseUrl });
-  expect(response.status).toBe(200);
-  return ephemeralAt(h, responseUrl);
-}
 
 describe('HubSpot: link, write, read back', () => {
   let hs: FakeHubspot;
@@ -466,10 +458,10 @@ describe('HubSpot: link, write, read back', () => {
 
     // A non-admin can neither see nor retry it.
     const refused = 'Only an admin can see and retry parked messages. Nothing was changed.';
-    expect(await slash(h, people.member, 'outbox')).toBe(refused);
-    expect(await slash(h, people.member, `outbox retry ${row?.id}`)).toBe(refused);
+    expect(await slashReply(h, people.member, 'outbox')).toBe(refused);
+    expect(await slashReply(h, people.member, `outbox retry ${row?.id}`)).toBe(refused);
     // The admin sees it, with the deal it was for, the handoff, the attempts and HubSpot's answer.
-    const listed = await slash(h, ADMIN, 'outbox');
+    const listed = await slashReply(h, ADMIN, 'outbox');
     expect(listed).toContain('*1 parked message*');
     expect(listed).toContain(
       `#${row?.id}: activity to the HubSpot deal ${deal} (handoff #${handoff.id}), 2 attempts, last error \`HubSpot: not found (`,
@@ -477,9 +469,9 @@ describe('HubSpot: link, write, read back', () => {
 
     // The deal is restored (HubSpot's recycle bin); the admin retries it: written once.
     hs.clearFailures();
-    expect(await slash(h, ADMIN, `outbox retry ${row?.id}`)).toBe('Queued 1 parked message again.');
+    expect(await slashReply(h, ADMIN, `outbox retry ${row?.id}`)).toBe('Queued 1 parked message again.');
     await drive(h, async () => (await acceptedRow())?.status === 'delivered', 'the retried note');
-    expect(await slash(h, ADMIN, `outbox retry ${row?.id}`)).toBe(
+    expect(await slashReply(h, ADMIN, `outbox retry ${row?.id}`)).toBe(
       'Nothing to retry: no such parked message.',
     );
     await outboxDrained(h);
@@ -488,7 +480,7 @@ describe('HubSpot: link, write, read back', () => {
       `Co-sell handoff #${handoff.id} sent to Jordan Seller`,
       `Co-sell handoff #${handoff.id} accepted by Jordan Seller`,
     ]);
-    expect(await slash(h, ADMIN, 'outbox')).toMatch(/^No message is parked/);
+    expect(await slashReply(h, ADMIN, 'outbox')).toMatch(/^No message is parked/);
   });
 });
 

@@ -13,8 +13,8 @@ import {
   dmOf,
   handoffRow,
   json,
-  outboxDrained,
   QUIET,
+  sweepAt,
   waitForDm,
 } from '../support/ownerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
@@ -93,12 +93,6 @@ async function events(h: Harness, handoffId: number) {
     .from(h.tables.handoffEvents)
     .where(eq(h.tables.handoffEvents.handoffId, handoffId))
     .orderBy(asc(h.tables.handoffEvents.id));
-}
-
-async function sweepAt(h: Harness, at: Date | number) {
-  h.clock.set(new Date(at));
-  await h.app.scheduler.runNow('response-window-sweep');
-  await outboxDrained(h);
 }
 
 describe.each(SOURCES)('escalation policy: remind, manager, reassign to a pool ($name)', (source) => {

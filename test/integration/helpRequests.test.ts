@@ -5,7 +5,7 @@ import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID, HELP_LIMITS, SHORTCUT_ID } from 
 import { accountKey } from '../../src/domain/accountMatch.js';
 import { FakeSlack, type StoredMessage } from '../support/fakeSlack.js';
 import { ackBody, type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
-import { buttonValues, json, type SlackUser } from '../support/ownerFlow.js';
+import { buttonValues, json, type SlackUser, slashReply } from '../support/ownerFlow.js';
 import { mrkdwnStrings } from '../support/partnerFlow.js';
 import { blockAction, viewSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
@@ -131,12 +131,7 @@ async function ephemeralAt(h: Harness, responseUrl: string): Promise<string> {
 }
 
 /** The reply to a `/handoff …` command, read at its response URL. */
-async function slash(h: Harness, text: string, user: SlackUser = aeUser): Promise<string> {
-  const responseUrl = h.slack.responseUrl();
-  const response = await h.command({ text, user_id: user.id, response_url: responseUrl });
-  expect(response.status).toBe(200);
-  return ephemeralAt(h, responseUrl);
-}
+const slash = (h: Harness, text: string, user: SlackUser = aeUser) => slashReply(h, user, text);
 
 describe('partner-help requests', () => {
   const start = harnessPerTest({ env: HELP_ENV });

@@ -8,7 +8,16 @@ import { account } from '../support/crmFlow.js';
 import type { StoredMessage } from '../support/fakeSlack.js';
 import { editHandoff, sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { buttonsOf, dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import {
+  buttonsOf,
+  dmOf,
+  handoffRow,
+  json,
+  outboxDrained,
+  QUIET,
+  sweepAt,
+  waitForDm,
+} from '../support/ownerFlow.js';
 import { people } from '../support/people.js';
 
 /**
@@ -45,12 +54,6 @@ function policyFile(pool: string[], limits?: Record<string, number>) {
     }),
   );
   return { dir, file };
-}
-
-async function sweepAt(h: Harness, at: Date | number) {
-  h.clock.set(new Date(at));
-  await h.app.scheduler.runNow('response-window-sweep');
-  await outboxDrained(h);
 }
 
 /** The sweep at the reassigning step of the current window: its expiry and the step, in one sweep. */
