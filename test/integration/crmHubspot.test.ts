@@ -4,7 +4,7 @@ import type { HandoffEventRow } from '../../src/db/schema.js';
 import { account, crmRows, drive, hubspotEnv } from '../support/crmFlow.js';
 import { FakeHubspot, type FakeHubspotNote, type HubspotRequest } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, startHarness, waitFor } from '../support/harness.js';
 import { handoffRow, outboxDrained, QUIET, slashReply, waitForDm } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 import {
@@ -14,6 +14,8 @@ import {
   reviewSubmission,
 } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
+
+const startApp = harnessPerTest();
 
 /**
  * The CRM loop with HubSpot, through the real receiver (signed requests) and the real outbox, against a fake HubSpot
@@ -609,12 +611,8 @@ describe('HubSpot at start', () => {
     const hs = await FakeHubspot.start();
     const apiUrl = hs.apiUrl;
     await hs.stop();
-    const h = await startHarness({ env: { ...hsEnv(hs), HUBSPOT_API_URL: apiUrl } });
-    try {
-      expect(h.logs.some((l) => String(l.msg).includes('HubSpot could not be reached at start'))).toBe(true);
-      expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
-    } finally {
-      await h.stop();
-    }
+    const h = await startApp({ env: { ...hsEnv(hs), HUBSPOT_API_URL: apiUrl } });
+    expect(h.logs.some((l) => String(l.msg).includes('HubSpot could not be reached at start'))).toBe(true);
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
   });
 });

@@ -5,11 +5,13 @@ import { account, crmRows, drive, lightning, salesforceEnv } from '../support/cr
 import { openKeptDatabase } from '../support/databaseKey.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import { handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { accept, opportunitySubmission } from '../support/partnerFlow.js';
 import { packetSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
+
+const start = harnessPerTest();
 
 /**
  * The CRM loop with Salesforce, through the real receiver and outbox, against a fake Salesforce that answers in its
@@ -357,15 +359,9 @@ describe('Salesforce at start', () => {
     const sf = await FakeSalesforce.start();
     const loginUrl = sf.loginUrl;
     await sf.stop();
-    const h = await startHarness({ env: { ...sfEnv(sf), SALESFORCE_LOGIN_URL: loginUrl } });
-    try {
-      expect(h.logs.some((l) => String(l.msg).includes('Salesforce could not be reached at start'))).toBe(
-        true,
-      );
-      const health = await fetch(`${h.baseUrl}/healthz`);
-      expect(health.status).toBe(200);
-    } finally {
-      await h.stop();
-    }
+    const h = await start({ env: { ...sfEnv(sf), SALESFORCE_LOGIN_URL: loginUrl } });
+    expect(h.logs.some((l) => String(l.msg).includes('Salesforce could not be reached at start'))).toBe(true);
+    const health = await fetch(`${h.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
   });
 });

@@ -9,6 +9,8 @@ import { eventCallback } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
 import { editsByMessage } from '../support/surfaceEdits.js';
 
+const startApp = harnessPerTest();
+
 const pending = async (h: Harness) =>
   (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
     (r) => r.status === 'pending',
@@ -274,51 +276,47 @@ describe('a partner channel the app was removed from', () => {
   it('tells every waiting handoff’s owner, and sends at once when the app is invited back', async () => {
     const { postEvent } = await import('../support/signing.js');
     const { SIGNING_SECRET } = await import('../support/harness.js');
-    const h = await startHarness();
-    try {
-      const first = await sendHandoff(h);
-      const second = await sendHandoff(h, {
-        accountName: 'Fabrikam Freight',
-        accountDomain: 'fabrikam.com',
-        ownerUserId: people.owner.id,
-      });
-      h.slack.addChannel({ ...channels.partner, members: [] });
-      for (const { handoff, dm, aeDm } of [first, second]) {
-        expect(
-          await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts, channelId: aeDm }),
-        ).toEqual({});
-      }
-      const invited = (userId: string) =>
-        h.slack
-          .messages(h.slack.dmChannelFor(userId))
-          .filter((m) => JSON.stringify(m.blocks).includes('/invite @Handoff'));
-      // The first update in line is retried with backoff; at its next refusal the owner waiting behind it hears too.
-      for (let i = 0; i < 10 && invited(people.owner.id).length === 0; i += 1) {
-        h.clock.advance(5_000);
-        await quiet(h);
-      }
-      await waitFor(() => invited(people.author.id).length >= 1, 4000, 'the first owner told');
-      await waitFor(() => invited(people.owner.id).length === 1, 4000, 'the second owner told');
-
-      h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
-      const joined = eventCallback(
-        {
-          type: 'member_joined_channel',
-          user: h.slack.botUserId,
-          channel: channels.partner.id,
-          channel_type: 'C',
-          team: 'T0INTERNAL',
-        },
-        'Ev0JOIN',
-      );
-      expect((await postEvent(h.eventsUrl, SIGNING_SECRET, joined)).status).toBe(200);
-      // No clock move: the invite itself releases what waited.
-      // Each handoff's thread: its parent and the acceptance's reply.
-      await waitFor(() => h.slack.messages(channels.partner.id).length === 4, 6000, 'both partner threads');
-      await quiet(h);
-      expect(h.slack.messages(channels.partner.id)).toHaveLength(4);
-    } finally {
-      await h.stop();
+    const h = await startApp();
+    const first = await sendHandoff(h);
+    const second = await sendHandoff(h, {
+      accountName: 'Fabrikam Freight',
+      accountDomain: 'fabrikam.com',
+      ownerUserId: people.owner.id,
+    });
+    h.slack.addChannel({ ...channels.partner, members: [] });
+    for (const { handoff, dm, aeDm } of [first, second]) {
+      expect(
+        await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts, channelId: aeDm }),
+      ).toEqual({});
     }
+    const invited = (userId: string) =>
+      h.slack
+        .messages(h.slack.dmChannelFor(userId))
+        .filter((m) => JSON.stringify(m.blocks).includes('/invite @Handoff'));
+    // The first update in line is retried with backoff; at its next refusal the owner waiting behind it hears too.
+    for (let i = 0; i < 10 && invited(people.owner.id).length === 0; i += 1) {
+      h.clock.advance(5_000);
+      await quiet(h);
+    }
+    await waitFor(() => invited(people.author.id).length >= 1, 4000, 'the first owner told');
+    await waitFor(() => invited(people.owner.id).length === 1, 4000, 'the second owner told');
+
+    h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
+    const joined = eventCallback(
+      {
+        type: 'member_joined_channel',
+        user: h.slack.botUserId,
+        channel: channels.partner.id,
+        channel_type: 'C',
+        team: 'T0INTERNAL',
+      },
+      'Ev0JOIN',
+    );
+    expect((await postEvent(h.eventsUrl, SIGNING_SECRET, joined)).status).toBe(200);
+    // No clock move: the invite itself releases what waited.
+    // Each handoff's thread: its parent and the acceptance's reply.
+    await waitFor(() => h.slack.messages(channels.partner.id).length === 4, 6000, 'both partner threads');
+    await quiet(h);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(4);
   });
 });

@@ -7,7 +7,7 @@ import { commandReply } from '../../src/blocks/commandReplies.js';
 import { ACTION_ID, CALLBACK_ID, MY_DAYS_BLOCK_ID, MY_DAYS_RESUME_OPTION } from '../../src/blocks/ids.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
   DUE,
   dmOf,
@@ -22,6 +22,8 @@ import { accept, memberUser } from '../support/partnerFlow.js';
 import { blockAction, viewSubmission } from '../support/payloads.js';
 import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
 import { type Block, blocksOf, openHome } from '../support/revopsFlow.js';
+
+const start = harnessPerTest();
 
 /**
  * Issue 53: each person's own days. The App Home says them ("Your days"), the person edits their own in a modal
@@ -409,17 +411,13 @@ describe('your days: the App Home, the form, pause and resume', () => {
 
 describe('your working days: a day you do not work is closed in your response window', () => {
   it('Jordan stops working Wednesdays: a handoff sent Monday is due Friday, not Thursday', async () => {
-    const h = await startHarness({ env: QUIET });
-    try {
-      const before = await sendHandoff(h, account('Before Days'));
-      expect(before.handoff.dueAt.toISOString()).toBe(DUE);
-      expect(await submitDays(h, jordan, { days: [1, 2, 4, 5] })).toEqual({});
-      const after = await sendHandoff(h, account('After Days'));
-      expect(after.handoff.dueAt.toISOString()).toBe('2026-11-27T14:00:00.000Z');
-      // Handoffs already sent keep their window.
-      expect((await handoffRow(h, before.handoff.id)).dueAt.toISOString()).toBe(DUE);
-    } finally {
-      await h.stop();
-    }
+    const h = await start({ env: QUIET });
+    const before = await sendHandoff(h, account('Before Days'));
+    expect(before.handoff.dueAt.toISOString()).toBe(DUE);
+    expect(await submitDays(h, jordan, { days: [1, 2, 4, 5] })).toEqual({});
+    const after = await sendHandoff(h, account('After Days'));
+    expect(after.handoff.dueAt.toISOString()).toBe('2026-11-27T14:00:00.000Z');
+    // Handoffs already sent keep their window.
+    expect((await handoffRow(h, before.handoff.id)).dueAt.toISOString()).toBe(DUE);
   });
 });

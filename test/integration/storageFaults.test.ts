@@ -4,7 +4,7 @@ import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../
 import { decisions, drafts, handoffs, outbox } from '../../src/db/schema.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
   authorUser,
   clickOwnerButton,
@@ -20,6 +20,8 @@ import {
   reviewSubmission,
 } from '../support/payloads.js';
 import { people } from '../support/people.js';
+
+const start = harnessPerTest();
 
 /**
  * The database refusing writes while the app runs (a full disk, files made read-only): every request that needed a
@@ -224,26 +226,18 @@ describe('storage faults: nothing is reported done that was not saved', () => {
 
 describe('a slash command whose write fails after Slack got its answer', () => {
   it('is told on its response URL that it did not go through (not through the outbox, a write too)', async () => {
-    const h = await startHarness({ env: { REVOPS_USER_IDS: people.author.id } });
-    try {
-      h.database.sqlite.pragma('query_only = ON');
-      const responseUrl = h.slack.responseUrl();
-      const answer = await h.command({
-        text: 'reseller add Northwind Logistics | Contoso Resale',
-        user_id: people.author.id,
-        response_url: responseUrl,
-      });
-      expect(answer.status).toBe(200);
-      const reply = await waitFor(
-        () => h.slack.responses.find((r) => r.url === responseUrl),
-        4000,
-        'a reply',
-      );
-      expect(String(reply.body.text)).toContain('That did not go through');
-      h.database.sqlite.pragma('query_only = OFF');
-    } finally {
-      await h.stop();
-    }
+    const h = await start({ env: { REVOPS_USER_IDS: people.author.id } });
+    h.database.sqlite.pragma('query_only = ON');
+    const responseUrl = h.slack.responseUrl();
+    const answer = await h.command({
+      text: 'reseller add Northwind Logistics | Contoso Resale',
+      user_id: people.author.id,
+      response_url: responseUrl,
+    });
+    expect(answer.status).toBe(200);
+    const reply = await waitFor(() => h.slack.responses.find((r) => r.url === responseUrl), 4000, 'a reply');
+    expect(String(reply.body.text)).toContain('That did not go through');
+    h.database.sqlite.pragma('query_only = OFF');
   });
 });
 
