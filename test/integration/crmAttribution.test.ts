@@ -426,9 +426,7 @@ describe('without a CRM', () => {
   beforeAll(async () => {
     h = await startHarness({ env: QUIET });
   });
-  afterAll(async () => {
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   it('says the class comes from the packet alone ("no CRM checked"), not that no opportunity existed', async () => {
     const { view, text } = await submitForReview(h, unpasted('Litware Health', 'litware.example'));

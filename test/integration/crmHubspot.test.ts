@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HandoffEventRow } from '../../src/db/schema.js';
-import { account, crmRows, drive, hubspotEnv } from '../support/crmFlow.js';
+import { account, crmRows, drive, hubspotEnv, stopAll } from '../support/crmFlow.js';
 import { FakeHubspot, type FakeHubspotNote, type HubspotRequest } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -113,10 +113,7 @@ describe('HubSpot: link, write, read back', () => {
     hs = await FakeHubspot.start({ searchPerSecondLimit: 1000, tenSecondLimit: 100_000 });
     h = await startHarness({ env: hsEnv(hs) });
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
   afterEach(() => hs.clearFailures());
 
   it('links a packet to the deal its CRM field names (new and old addresses, a bare id), with its name and stage', async () => {

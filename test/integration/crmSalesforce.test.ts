@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { account, crmRows, drive, lightning, salesforceEnv } from '../support/crmFlow.js';
+import { account, crmRows, drive, lightning, salesforceEnv, stopAll } from '../support/crmFlow.js';
 import { openKeptDatabase } from '../support/databaseKey.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
@@ -46,10 +46,7 @@ describe('Salesforce: link, write, read back', () => {
     sf = await FakeSalesforce.start();
     h = await startHarness({ env: sfEnv(sf) });
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
   afterEach(() => sf.clearFailures());
 
   it('links a packet to the opportunity its CRM field names, and shows its name and stage in the review', async () => {

@@ -25,9 +25,7 @@ describe('edit while undecided', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   const row = async (id: number) =>
     (

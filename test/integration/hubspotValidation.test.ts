@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crmRows, drive } from '../support/crmFlow.js';
+import { crmRows, drive, stopAll } from '../support/crmFlow.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -37,10 +37,7 @@ describe('HubSpot: a write refused by the account’s validation rule', () => {
       },
     });
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   it('parks it at once, tells the owner, and writes it once after the fix and an admin’s retry', async () => {
     const deal = hs.addDeal({ name: 'Fabrikam rollout', stage: 'qualifiedtobuy' });

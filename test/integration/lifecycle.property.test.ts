@@ -158,9 +158,7 @@ beforeAll(async () => {
   h.slack.addUser(ADMIN);
   start = h.clock.now();
 });
-afterAll(async () => {
-  await h?.stop();
-});
+afterAll(() => h?.stop());
 
 function userOf(who: Who, handoff: HandoffRow): { id: string; team_id: string } {
   switch (who) {

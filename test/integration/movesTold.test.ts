@@ -57,9 +57,7 @@ describe('a move by hand', () => {
   beforeAll(async () => {
     h = await startHarness({ env: { ...QUIET, ADMIN_USER_IDS: mo } });
   });
-  afterAll(async () => {
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   it('by an admin after a decline: the new AE reads who moved it, why, and that the partner heard it was not taken forward', async () => {
     const { handoff, dm } = await sendHandoff(h, account('Declined Then Moved'));

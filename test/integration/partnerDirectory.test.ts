@@ -20,9 +20,7 @@ import {
 const ADMIN = people.member.id;
 let h: Harness;
 
-afterEach(async () => {
-  await h?.stop();
-});
+afterEach(() => h?.stop());
 
 const start = () =>
   startHarness({

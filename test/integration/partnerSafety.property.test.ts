@@ -131,9 +131,7 @@ const stats = { runs: 0, partnerCalls: 0, events: new Map<string, number>() };
 beforeAll(async () => {
   h = await startHarness({ env: { SWEEP_SCHEDULE: '0 0 1 1 *', ADMIN_USER_IDS: people.member.id } });
 });
-afterAll(async () => {
-  await h?.stop();
-});
+afterAll(() => h?.stop());
 
 class RunMarkers {
   private n = 0;

@@ -53,9 +53,7 @@ describe('the review step before a handoff is sent', () => {
   beforeEach(async () => {
     h = await startHarness({ env: REVIEW_ENV });
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   describe('score, readiness and attribution', () => {
     it('shows a complete packet as 18/18 with every reason, sends nothing until Send, then stores and DMs the score', async () => {
@@ -579,9 +577,7 @@ describe('Send, checked again at the moment it is pressed', () => {
   beforeEach(async () => {
     h = await startHarness({ env: REVIEW_ENV });
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('stops a send when another partner arrived on the account after the review, until the conflict is noted', async () => {
     const { draftId } = await reviewPacket(h, { riskNote: null }, { viewId: 'V0MERIDIAN' });

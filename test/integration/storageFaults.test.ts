@@ -35,9 +35,7 @@ describe('storage faults: nothing is reported done that was not saved', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   const refuseWrites = (on: boolean) => h.database.sqlite.pragma(`query_only = ${on ? 'ON' : 'OFF'}`);
   const health = async () => {
@@ -246,9 +244,7 @@ describe('a bot token Slack no longer accepts', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('tells people the app is disconnected (not that they were slow), turns /healthz red, and recovers without a restart', async () => {
     h.slack.fail('*', { error: 'token_revoked' });
