@@ -18,6 +18,7 @@ import { sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
   dmOf,
+  ephemeralAt,
   handoffRow,
   json,
   openOwnerModal,
@@ -304,12 +305,8 @@ describe('absence and cover', () => {
 
   it('/handoff cover off ends the cover', async () => {
     const { responseUrl } = await coverCommand(h, 'cover off');
-    const reply = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'the reply',
-    );
-    expect(String(reply.body.text)).toContain('has ended');
+    const replyText = await ephemeralAt(h, responseUrl);
+    expect(replyText).toContain('has ended');
     expect(await h.database.db.select().from(h.tables.covers)).toEqual([]);
     // The cover is told, as when they were named.
     await waitForDm(h, people.otherAe.id, 'ended their cover', 'the cover told it ended');

@@ -7,7 +7,7 @@ import { outboxDrained } from '../support/ownerFlow.js';
 import { accept, partnerCalls, partnerMessages } from '../support/partnerFlow.js';
 import { declineSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
-import { REVIEW_ENV, revopsUser, sendPacket, slash } from '../support/reviewFlow.js';
+import { REVIEW_ENV, revopsUser, sendPacket, slash, weakPacket } from '../support/reviewFlow.js';
 
 /**
  * Issue 20, item 6: the AE sees what the author chose to send anyway. What the conflict and duplicate check found on
@@ -17,19 +17,6 @@ import { REVIEW_ENV, revopsUser, sendPacket, slash } from '../support/reviewFlow
  */
 
 const TITLE = '*Flagged when it was sent* (internal: the partner never sees this)';
-
-/** A packet that scores below the lowest band (Keep building). */
-const weakPacket = {
-  onPriorityList: false,
-  partnerContactRole: null,
-  warmPath: 'Some history between the two companies.',
-  customerTrigger: 'Interested in digital transformation of logistics.',
-  partnerNextMoveDate: null,
-  partnerAgreedInWriting: false,
-  sellerNextMove: 'Follow up with the account.',
-  responseWindowDays: '5',
-  evidenceUrl: null,
-};
 
 const start = harnessPerTest({ env: REVIEW_ENV });
 

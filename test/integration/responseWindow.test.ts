@@ -6,7 +6,7 @@ import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
-import { extendSubmission, handoffRow } from '../support/ownerFlow.js';
+import { ephemeralAt, extendSubmission, handoffRow } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
 import { refuseWrites } from '../support/refuseWrites.js';
@@ -287,12 +287,8 @@ describe('the response window', () => {
         messageTs: dm.ts,
       }),
     );
-    const reply = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'ephemeral',
-    );
-    expect(String(reply.body.text)).toContain('expired');
+    const replyText = await ephemeralAt(h, responseUrl);
+    expect(replyText).toContain('expired');
     expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
       0,
     );
@@ -437,12 +433,8 @@ describe('the response window after review', () => {
         responseUrl,
       }),
     );
-    const reply = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'ephemeral',
-    );
-    expect(String(reply.body.text)).toContain('changed while you were deciding');
+    const replyText = await ephemeralAt(h, responseUrl);
+    expect(replyText).toContain('changed while you were deciding');
     expect(
       (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
     ).toBe('sent');

@@ -22,6 +22,7 @@ import {
   slash,
   submitPacket,
   visibleText,
+  weakPacket,
 } from '../support/reviewFlow.js';
 
 /** The AE's DM for a handoff, once the outbox has delivered it. */
@@ -34,19 +35,6 @@ const aeDmOf = (h: Harness, handoffId: number) =>
     8000,
     `the AE DM of handoff #${handoffId}`,
   );
-
-/** The weak packet: vague seller move, no role, no date, not agreed, no evidence, no priority… */
-const weakPacket = {
-  onPriorityList: false,
-  partnerContactRole: null,
-  warmPath: 'Some history between the two companies.',
-  customerTrigger: 'Interested in digital transformation of logistics.',
-  partnerNextMoveDate: null,
-  partnerAgreedInWriting: false,
-  sellerNextMove: 'Follow up with the account.',
-  responseWindowDays: '5',
-  evidenceUrl: null,
-};
 
 describe('the review step before a handoff is sent', () => {
   let h: Harness;

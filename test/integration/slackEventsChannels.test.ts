@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { conversationOf } from '../../src/db/repositories/outboxRows.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
-import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/events.js';
+import { slackEvent } from '../support/fakeSlack/events.js';
 import { sendHandoff } from '../support/flow.js';
 import {
+  deliverEvent,
   type Harness,
   harnessPerTest,
   quiet,
-  SIGNING_SECRET,
   startHarness,
   waitFor,
 } from '../support/harness.js';
@@ -36,12 +36,6 @@ const startApp = harnessPerTest();
  * database (`removed_channels`), so a restart changes none of it.
  */
 
-async function deliver(h: Harness, event: FakeEvent): Promise<void> {
-  const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
-  sender.subscribe(h.eventsUrl, SIGNING_SECRET);
-  expect((await sender.deliver(event)).status).toBe(200);
-}
-
 type Channel = { id: string; name: string; is_private?: boolean };
 
 /** Slack's event for the app removed from `channel` by a member: channel_left, or group_left for a private one. */
@@ -51,14 +45,14 @@ const leftEvent = (channel: Channel) =>
 /** Someone removes the app from a channel (Slack's state), and Slack tells the app. */
 async function removeApp(h: Harness, channel: Channel, opts: { event: boolean }) {
   h.slack.addChannel({ ...channel, members: [] });
-  if (opts.event) await deliver(h, leftEvent(channel));
+  if (opts.event) await deliverEvent(h, leftEvent(channel));
 }
 
 async function inviteApp(h: Harness, channel: Channel, opts: { event: boolean }) {
   h.slack.addChannel({ ...channel, members: [h.slack.botUserId] });
   const kind = { private: channel.is_private === true };
   if (opts.event)
-    await deliver(
+    await deliverEvent(
       h,
       slackEvent.memberJoinedChannel(h.slack.botUserId, channel.id, TEAM, people.member.id, kind),
     );
@@ -133,7 +127,7 @@ describe('the app removed from the partner channel', () => {
     expect(json(told.blocks)).toContain(`<#${channels.partner.id}>`);
     expect(json(told.blocks)).toContain('The update is kept');
     // A second removal event, the held post asked about again, a second post behind it: nobody is told again.
-    await deliver(h, leftEvent(channels.partner));
+    await deliverEvent(h, leftEvent(channels.partner));
     await retries(h, 3);
     h.clock.advance(60_000);
     await clickOutcome(h, 'meeting_held', handoff.id);
@@ -307,7 +301,7 @@ describe('the app removed from an internal channel', () => {
       expect(json(told.blocks)).not.toContain('ESCALATION_CHANNEL_ID');
       expect(await removals()).toHaveLength(1);
       // The same removal told again (Slack retries, or sends it twice): nothing new.
-      await deliver(h, leftEvent(channel));
+      await deliverEvent(h, leftEvent(channel));
       await quiet(h);
       expect(await removals()).toHaveLength(1);
 
@@ -396,7 +390,7 @@ describe('the app removed from an internal channel', () => {
 
       const h = await restart();
       // The same event again (Slack sends it once more), and the escalation that would go there.
-      await deliver(h, slackEvent.channelLeft(channels.internal.id, people.member.id));
+      await deliverEvent(h, slackEvent.channelLeft(channels.internal.id, people.member.id));
       h.clock.set(DUE);
       expect((await h.app.sweeper.sweep()).expired).toBe(1);
       await retries(h, 3);

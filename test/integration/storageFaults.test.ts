@@ -91,12 +91,8 @@ describe('storage faults: nothing is reported done that was not saved', () => {
       }),
     );
     expect(click.status).toBe(200);
-    const told = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'the failure',
-    );
-    expect(String(told.body.text)).toBe(failureText.failed);
+    const toldText = await ephemeralAt(h, responseUrl);
+    expect(toldText).toBe(failureText.failed);
     expect(h.slack.callsTo('views.open')).toHaveLength(opened);
     h.database.sqlite.exec('ALTER TABLE handoffs_away RENAME TO handoffs');
   });

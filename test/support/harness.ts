@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { type RunningApp, startHandoffApp } from '../../src/compose.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
@@ -15,10 +15,11 @@ import type { Timers } from '../../src/runtime/timers.js';
 import { secretsOf } from '../../src/secrets.js';
 import { createSlackClients, type SlackClientTimeouts } from '../../src/slackClients.js';
 import { TestClock } from './clock.js';
+import { EventSender, type FakeEvent } from './fakeSlack/events.js';
 import { FakeSlack } from './fakeSlack.js';
 import { harnessDatabase, harnessEngine, newPostgresDatabase } from './harnessEngine.js';
 import { slashCommand } from './payloads.js';
-import { channels, people, rivalPeople, teams } from './people.js';
+import { channels, people, rivalPeople, TEAM, teams } from './people.js';
 import { RequestClock } from './requestClock.js';
 import { migratedCopy } from './scratchDb.js';
 import { postInteraction, postSlashCommand, type SignedPostOptions } from './signing.js';
@@ -216,6 +217,13 @@ export function harnessPerTest(base: HarnessOptions = {}): (opts?: HarnessOption
     running.add(h);
     return h;
   };
+}
+
+/** Sends the app one event of this workspace, signed as Slack's Events API sends it; the app answers 200. */
+export async function deliverEvent(h: Harness, event: FakeEvent): Promise<void> {
+  const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
+  sender.subscribe(h.eventsUrl, SIGNING_SECRET);
+  expect((await sender.deliver(event)).status).toBe(200);
 }
 
 /**
