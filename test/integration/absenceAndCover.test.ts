@@ -15,9 +15,10 @@ import { touchLogCsv } from '../../src/revops/exportCsv.js';
 import { acceptHandoff } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
   dmOf,
+  ephemeralAt,
   handoffRow,
   json,
   openOwnerModal,
@@ -35,6 +36,8 @@ import {
 } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 import { csvObjects } from '../support/revopsFlow.js';
+
+const start = harnessPerTest();
 
 /**
  * An AE who is away (their Slack status) or has named a cover: the review says so and offers the choices (the
@@ -302,12 +305,8 @@ describe('absence and cover', () => {
 
   it('/handoff cover off ends the cover', async () => {
     const { responseUrl } = await coverCommand(h, 'cover off');
-    const reply = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'the reply',
-    );
-    expect(String(reply.body.text)).toContain('has ended');
+    const replyText = await ephemeralAt(h, responseUrl);
+    expect(replyText).toContain('has ended');
     expect(await h.database.db.select().from(h.tables.covers)).toEqual([]);
     // The cover is told, as when they were named.
     await waitForDm(h, people.otherAe.id, 'ended their cover', 'the cover told it ended');
@@ -320,63 +319,59 @@ describe('absence and cover', () => {
 
 describe('an AE who goes away during an open window', () => {
   it('tells the owner once, with what they can do; the expiry that follows is not counted as silence', async () => {
-    const h = await startHarness({ env: { ...QUIET, ESCALATION_CHANNEL_ID: channels.internal.id } });
-    try {
-      const { handoff } = await sendHandoff(h, account('Gone Fishing'));
-      expect(handoff.aeUserId).toBe(people.ae.id);
-      h.slack.setStatus(people.ae.id, { text: 'Out of office', emoji: ':airplane:', expiration: BACK });
-      await h.app.scheduler.runNow('response-window-sweep');
-      const notice = await waitForDm(h, people.author.id, 'is away', 'the owner told');
-      expect(json(notice.blocks)).toContain(`*<@${people.ae.id}> is away*`);
-      // The window goes on while they are away: only the metrics do not count its expiry as their silence.
-      expect(json(notice.blocks)).toContain(
-        'If it expires while they are away, the metrics do not count it as their silence.',
-      );
-      expect(json(notice.blocks)).not.toContain('time away is not counted');
-      // The owner's buttons are on it (reassign, extend, withdraw).
-      expect(json(notice.blocks)).toContain(ACTION_ID.reassign);
-      // Once per window: the next sweep tells nobody again.
-      const before = dmOf(h, people.author.id).length;
-      h.clock.advance(2 * 3_600_000);
-      await h.app.scheduler.runNow('response-window-sweep');
-      await outboxDrained(h);
-      expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('is away'))).toHaveLength(1);
-      expect(dmOf(h, people.author.id).length).toBeGreaterThanOrEqual(before);
+    const h = await start({ env: { ...QUIET, ESCALATION_CHANNEL_ID: channels.internal.id } });
+    const { handoff } = await sendHandoff(h, account('Gone Fishing'));
+    expect(handoff.aeUserId).toBe(people.ae.id);
+    h.slack.setStatus(people.ae.id, { text: 'Out of office', emoji: ':airplane:', expiration: BACK });
+    await h.app.scheduler.runNow('response-window-sweep');
+    const notice = await waitForDm(h, people.author.id, 'is away', 'the owner told');
+    expect(json(notice.blocks)).toContain(`*<@${people.ae.id}> is away*`);
+    // The window goes on while they are away: only the metrics do not count its expiry as their silence.
+    expect(json(notice.blocks)).toContain(
+      'If it expires while they are away, the metrics do not count it as their silence.',
+    );
+    expect(json(notice.blocks)).not.toContain('time away is not counted');
+    // The owner's buttons are on it (reassign, extend, withdraw).
+    expect(json(notice.blocks)).toContain(ACTION_ID.reassign);
+    // Once per window: the next sweep tells nobody again.
+    const before = dmOf(h, people.author.id).length;
+    h.clock.advance(2 * 3_600_000);
+    await h.app.scheduler.runNow('response-window-sweep');
+    await outboxDrained(h);
+    expect(dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('is away'))).toHaveLength(1);
+    expect(dmOf(h, people.author.id).length).toBeGreaterThanOrEqual(before);
 
-      h.clock.set((await handoffRow(h, handoff.id)).dueAt);
-      await h.app.scheduler.runNow('response-window-sweep');
-      const expired = (
-        await h.database.db
-          .select()
-          .from(h.tables.handoffEvents)
-          .where(eq(h.tables.handoffEvents.handoffId, handoff.id))
-          .orderBy(h.tables.handoffEvents.id)
-      ).find((e) => e.type === 'expired');
-      expect(expired?.detail).toMatchObject({ away: ':airplane: Out of office' });
-      // The metrics keep it apart: not silence.
-      const { metricFacts } = h.tables;
-      const facts = await h.database.db
-        .select({ type: metricFacts.type })
-        .from(metricFacts)
-        .where(eq(metricFacts.handoffId, handoff.id))
-        .orderBy(metricFacts.eventId);
-      expect(facts.map((f) => f.type)).toEqual(['sent', 'expired_away']);
-      // Nor is it called silence where people read of it: the owner's notice and the escalation say they were away.
-      const ownerNotice = await waitForDm(h, people.author.id, 'It has *expired*', 'the expiry notice');
-      expect(json(ownerNotice.blocks)).toContain(
-        `:palm_tree: <@${people.ae.id}> was away (status: :airplane: Out of office) and did not answer`,
-      );
-      expect(json(ownerNotice.blocks)).toContain('does not count as their silence');
-      const escalation = await waitFor(
-        () => h.slack.messages(channels.internal.id).find((m) => json(m.blocks).includes('Gone Fishing')),
-        4000,
-        'the escalation post',
-      );
-      expect(json(escalation.blocks)).toContain('*Expired while away*');
-      expect(json(escalation.blocks)).not.toContain('*Silence*');
-    } finally {
-      await h.stop();
-    }
+    h.clock.set((await handoffRow(h, handoff.id)).dueAt);
+    await h.app.scheduler.runNow('response-window-sweep');
+    const expired = (
+      await h.database.db
+        .select()
+        .from(h.tables.handoffEvents)
+        .where(eq(h.tables.handoffEvents.handoffId, handoff.id))
+        .orderBy(h.tables.handoffEvents.id)
+    ).find((e) => e.type === 'expired');
+    expect(expired?.detail).toMatchObject({ away: ':airplane: Out of office' });
+    // The metrics keep it apart: not silence.
+    const { metricFacts } = h.tables;
+    const facts = await h.database.db
+      .select({ type: metricFacts.type })
+      .from(metricFacts)
+      .where(eq(metricFacts.handoffId, handoff.id))
+      .orderBy(metricFacts.eventId);
+    expect(facts.map((f) => f.type)).toEqual(['sent', 'expired_away']);
+    // Nor is it called silence where people read of it: the owner's notice and the escalation say they were away.
+    const ownerNotice = await waitForDm(h, people.author.id, 'It has *expired*', 'the expiry notice');
+    expect(json(ownerNotice.blocks)).toContain(
+      `:palm_tree: <@${people.ae.id}> was away (status: :airplane: Out of office) and did not answer`,
+    );
+    expect(json(ownerNotice.blocks)).toContain('does not count as their silence');
+    const escalation = await waitFor(
+      () => h.slack.messages(channels.internal.id).find((m) => json(m.blocks).includes('Gone Fishing')),
+      4000,
+      'the escalation post',
+    );
+    expect(json(escalation.blocks)).toContain('*Expired while away*');
+    expect(json(escalation.blocks)).not.toContain('*Silence*');
   });
 });
 
@@ -399,112 +394,106 @@ async function viewAs(h: Harness, user: { id: string; team_id: string }, handoff
 
 describe('a handoff sent to an away AE’s cover (issue 77 item 9)', () => {
   it('says so to the cover, the author, the history and the CSV, never to the partner; the AE is told once on return', async () => {
-    const h = await startHarness({ env: QUIET });
-    try {
-      // Mon 23 Nov: Jordan is away through Fri 27 Nov (days given with the cover), Sam covers.
-      const named = await h.interact(coverSubmission(people.otherAe.id, '2026-11-27', aeUser, '2026-11-23'));
-      expect(await named.text()).toBe('');
-      // Jordan is told they will hear of what went to Sam.
-      await waitFor(
-        () =>
-          dmOf(h, people.ae.id).find((m) =>
-            String(m.text).includes('I list for you what went to them while you were away'),
-          ),
-        4000,
-        'the confirmation',
-      );
-      const r = await review(h, 'Fabrikam Relay');
-      expect(await send(h, r, 'cover')).toEqual({ response_action: 'clear' });
-      const sent = await lastHandoff(h);
-      expect(sent).toMatchObject({ aeUserId: people.otherAe.id, routingReason: 'cover for Jordan Seller' });
+    const h = await start({ env: QUIET });
+    // Mon 23 Nov: Jordan is away through Fri 27 Nov (days given with the cover), Sam covers.
+    const named = await h.interact(coverSubmission(people.otherAe.id, '2026-11-27', aeUser, '2026-11-23'));
+    expect(await named.text()).toBe('');
+    // Jordan is told they will hear of what went to Sam.
+    await waitFor(
+      () =>
+        dmOf(h, people.ae.id).find((m) =>
+          String(m.text).includes('I list for you what went to them while you were away'),
+        ),
+      4000,
+      'the confirmation',
+    );
+    const r = await review(h, 'Fabrikam Relay');
+    expect(await send(h, r, 'cover')).toEqual({ response_action: 'clear' });
+    const sent = await lastHandoff(h);
+    expect(sent).toMatchObject({ aeUserId: people.otherAe.id, routingReason: 'cover for Jordan Seller' });
 
-      // The cover reads whom they answer for; the author reads it too.
-      const packet = await waitForDm(h, people.otherAe.id, 'Fabrikam Relay', 'the cover’s packet');
-      expect(json(packet.blocks)).toContain(`You are answering this as <@${people.ae.id}>'s cover`);
-      // Said once: the routing reason is not repeated as "Why this AE".
-      expect(json(packet.blocks)).not.toContain('Why this AE');
-      const confirmation = await waitForDm(h, people.author.id, 'is with', 'the author’s confirmation');
-      expect(json(confirmation.blocks)).toContain(`as <@${people.ae.id}>'s cover`);
+    // The cover reads whom they answer for; the author reads it too.
+    const packet = await waitForDm(h, people.otherAe.id, 'Fabrikam Relay', 'the cover’s packet');
+    expect(json(packet.blocks)).toContain(`You are answering this as <@${people.ae.id}>'s cover`);
+    // Said once: the routing reason is not repeated as "Why this AE".
+    expect(json(packet.blocks)).not.toContain('Why this AE');
+    const confirmation = await waitForDm(h, people.author.id, 'is with', 'the author’s confirmation');
+    expect(json(confirmation.blocks)).toContain(`as <@${people.ae.id}>'s cover`);
 
-      // The CSV's routing_reason says why this AE.
-      const { csv } = await touchLogCsv(h.database.db, {
-        since: new Date('2026-01-01T00:00:00Z'),
-        until: new Date('2027-01-01T00:00:00Z'),
-      });
-      expect(csvObjects(csv).rows.find((row) => row.handoff_id === String(sent.id))).toMatchObject({
-        routing_reason: 'cover for Jordan Seller',
-      });
+    // The CSV's routing_reason says why this AE.
+    const { csv } = await touchLogCsv(h.database.db, {
+      since: new Date('2026-01-01T00:00:00Z'),
+      until: new Date('2027-01-01T00:00:00Z'),
+    });
+    expect(csvObjects(csv).rows.find((row) => row.handoff_id === String(sent.id))).toMatchObject({
+      routing_reason: 'cover for Jordan Seller',
+    });
 
-      // Sam accepts: the partner reads Sam as our AE, and nothing of a cover or of Jordan.
-      expect(
-        await acceptHandoff(h, { handoffId: sent.id, user: { id: people.otherAe.id, team_id: TEAM } }),
-      ).toEqual({});
-      await outboxDrained(h);
-      const toPartner = partnerCalls(h).map((c) => JSON.stringify(c.args));
-      expect(toPartner.some((c) => c.includes('Sam Closer'))).toBe(true);
-      expect(toPartner.join('\n')).not.toMatch(/cover|Jordan|away/i);
+    // Sam accepts: the partner reads Sam as our AE, and nothing of a cover or of Jordan.
+    expect(
+      await acceptHandoff(h, { handoffId: sent.id, user: { id: people.otherAe.id, team_id: TEAM } }),
+    ).toEqual({});
+    await outboxDrained(h);
+    const toPartner = partnerCalls(h).map((c) => JSON.stringify(c.args));
+    expect(toPartner.some((c) => c.includes('Sam Closer'))).toBe(true);
+    expect(toPartner.join('\n')).not.toMatch(/cover|Jordan|away/i);
 
-      // Jordan may view it (with its history) and follow it; someone unrelated may not view it.
-      const view = await viewAs(h, aeUser, sent.id);
-      expect(json(view)).toContain(`as the cover of <@${people.ae.id}>`);
-      expect(json(view)).toContain(`Sent to <@${people.otherAe.id}> as your cover.`);
-      expect(json(view)).toContain(ACTION_ID.follow);
-      const refused = await viewAs(h, { id: people.member.id, team_id: TEAM }, sent.id);
-      expect(json(refused)).not.toContain('Fabrikam Relay');
-      const follow = await h.interact(
-        blockAction({
-          actionId: ACTION_ID.follow,
-          value: String(sent.id),
-          user: aeUser,
-          responseUrl: h.slack.responseUrl(),
-        }),
-      );
-      expect(follow.status).toBe(200);
-      await waitFor(
-        async () =>
-          (await h.database.db.select().from(h.tables.handoffFollowers)).some(
-            (f) => f.userId === people.ae.id,
-          ),
-        4000,
-        'Jordan follows it',
-      );
+    // Jordan may view it (with its history) and follow it; someone unrelated may not view it.
+    const view = await viewAs(h, aeUser, sent.id);
+    expect(json(view)).toContain(`as the cover of <@${people.ae.id}>`);
+    expect(json(view)).toContain(`Sent to <@${people.otherAe.id}> as your cover.`);
+    expect(json(view)).toContain(ACTION_ID.follow);
+    const refused = await viewAs(h, { id: people.member.id, team_id: TEAM }, sent.id);
+    expect(json(refused)).not.toContain('Fabrikam Relay');
+    const follow = await h.interact(
+      blockAction({
+        actionId: ACTION_ID.follow,
+        value: String(sent.id),
+        user: aeUser,
+        responseUrl: h.slack.responseUrl(),
+      }),
+    );
+    expect(follow.status).toBe(200);
+    await waitFor(
+      async () =>
+        (await h.database.db.select().from(h.tables.handoffFollowers)).some((f) => f.userId === people.ae.id),
+      4000,
+      'Jordan follows it',
+    );
 
-      const summaries = () => dmOf(h, people.ae.id).filter((m) => json(m).includes('While you were away'));
-      // Still away on Wednesday: nothing yet.
-      h.clock.set(new Date('2026-11-25T10:00:00Z'));
-      await h.app.scheduler.runNow('response-window-sweep');
-      await outboxDrained(h);
-      expect(summaries()).toEqual([]);
-      // Saturday: the cover is over, but it is not one of Jordan's working days; Monday 07:00 Berlin is before hours.
-      h.clock.set(new Date('2026-11-28T10:00:00Z'));
-      await h.app.scheduler.runNow('response-window-sweep');
-      h.clock.set(new Date('2026-11-30T06:00:00Z'));
-      await h.app.scheduler.runNow('response-window-sweep');
-      await outboxDrained(h);
-      expect(summaries()).toEqual([]);
-      // Monday 10:00 Berlin: one DM, with the deal, who has it, where it stands, and View.
-      h.clock.set(new Date('2026-11-30T09:00:00Z'));
-      await h.app.scheduler.runNow('response-window-sweep');
-      await outboxDrained(h);
-      h.clock.advance(3_600_000);
-      await h.app.scheduler.runNow('response-window-sweep');
-      await outboxDrained(h);
-      expect(summaries()).toHaveLength(1);
-      const summary = json(summaries()[0]);
-      expect(summary).toContain('Fabrikam Relay');
-      expect(summary).toContain('Meridian Cloud Consulting');
-      expect(summary).toContain(`accepted by <@${people.otherAe.id}>`);
-      expect(summary).toContain(ACTION_ID.view);
-      // The touch log says Jordan was told.
-      const told = (
-        await h.database.db
-          .select()
-          .from(h.tables.handoffEvents)
-          .where(eq(h.tables.handoffEvents.handoffId, sent.id))
-      ).filter((e) => e.type === 'cover_returned');
-      expect(told).toMatchObject([{ detail: { coverFor: people.ae.id } }]);
-    } finally {
-      await h.stop();
-    }
+    const summaries = () => dmOf(h, people.ae.id).filter((m) => json(m).includes('While you were away'));
+    // Still away on Wednesday: nothing yet.
+    h.clock.set(new Date('2026-11-25T10:00:00Z'));
+    await h.app.scheduler.runNow('response-window-sweep');
+    await outboxDrained(h);
+    expect(summaries()).toEqual([]);
+    // Saturday: the cover is over, but it is not one of Jordan's working days; Monday 07:00 Berlin is before hours.
+    h.clock.set(new Date('2026-11-28T10:00:00Z'));
+    await h.app.scheduler.runNow('response-window-sweep');
+    h.clock.set(new Date('2026-11-30T06:00:00Z'));
+    await h.app.scheduler.runNow('response-window-sweep');
+    await outboxDrained(h);
+    expect(summaries()).toEqual([]);
+    // Monday 10:00 Berlin: one DM, with the deal, who has it, where it stands, and View.
+    h.clock.set(new Date('2026-11-30T09:00:00Z'));
+    await h.app.scheduler.runNow('response-window-sweep');
+    await outboxDrained(h);
+    h.clock.advance(3_600_000);
+    await h.app.scheduler.runNow('response-window-sweep');
+    await outboxDrained(h);
+    expect(summaries()).toHaveLength(1);
+    const summary = json(summaries()[0]);
+    expect(summary).toContain('Fabrikam Relay');
+    expect(summary).toContain('Meridian Cloud Consulting');
+    expect(summary).toContain(`accepted by <@${people.otherAe.id}>`);
+    expect(summary).toContain(ACTION_ID.view);
+    // The touch log says Jordan was told.
+    const told = (
+      await h.database.db
+        .select()
+        .from(h.tables.handoffEvents)
+        .where(eq(h.tables.handoffEvents.handoffId, sent.id))
+    ).filter((e) => e.type === 'cover_returned');
+    expect(told).toMatchObject([{ detail: { coverFor: people.ae.id } }]);
   });
 });

@@ -10,9 +10,7 @@ describe('the accept path, end to end', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('opens the packet modal for /handoff, prefilled with the account name', async () => {
     const response = await h.command({ text: 'Northwind Logistics' });

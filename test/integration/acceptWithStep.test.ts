@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
 import { touchLogCsv } from '../../src/revops/exportCsv.js';
-import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
+import { openAcceptModal, openAcceptOn, submitAccept } from '../support/acceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, outboxDrained, waitForDm } from '../support/ownerFlow.js';
@@ -24,11 +24,7 @@ describe('accept with a commitment', () => {
   it('offers a step and a date that fit in one more click; the partner, the owner and the AE read the step, never the value', async () => {
     const h = await start();
     const { handoff, dm } = await sendHandoff(h);
-    const modal = await openAcceptModal(h, {
-      handoffId: handoff.id,
-      channelId: dm.channel,
-      messageTs: dm.ts,
-    });
+    const modal = await openAcceptOn(h, handoff, dm);
     const element = (block: string) => modal.blocks.find((b) => b.block_id === block)?.element;
     // The defaults: the packet's own seller next move (issue 77 item 19), three business days on (Thursday 26
     // November).
@@ -99,11 +95,7 @@ describe('accept with a commitment', () => {
   it('keeps the modal open with each problem on its field, and records nothing until it is right', async () => {
     const h = await start();
     const { handoff, dm } = await sendHandoff(h);
-    const modal = await openAcceptModal(h, {
-      handoffId: handoff.id,
-      channelId: dm.channel,
-      messageTs: dm.ts,
-    });
+    const modal = await openAcceptOn(h, handoff, dm);
     const answer = await submitAccept(h, modal, {
       typed: { text: 'Confidential: our 20% margin call', due: '2026-11-20', estimatedValue: '12.5' },
     });
@@ -134,11 +126,7 @@ describe('accept with a commitment', () => {
     // Tuesday 1 December is a company closure day; Jordan is in Berlin (Germany's public holidays count for them).
     const h = await start({ CLOSURE_DATES: '2026-12-01' });
     const { handoff, dm } = await sendHandoff(h);
-    const modal = await openAcceptModal(h, {
-      handoffId: handoff.id,
-      channelId: dm.channel,
-      messageTs: dm.ts,
-    });
+    const modal = await openAcceptOn(h, handoff, dm);
     const dueError = async (due: string) =>
       (await submitAccept(h, modal, { typed: { due } })).errors?.[ACCEPT_BLOCK_ID.due];
     expect(await dueError('2026-12-01')).toBe(
@@ -173,11 +161,7 @@ describe('accept with a commitment', () => {
   it('shows the step in /handoff view and in the history line of the accept', async () => {
     const h = await start();
     const { handoff, dm } = await sendHandoff(h);
-    const modal = await openAcceptModal(h, {
-      handoffId: handoff.id,
-      channelId: dm.channel,
-      messageTs: dm.ts,
-    });
+    const modal = await openAcceptOn(h, handoff, dm);
     expect(
       await submitAccept(h, modal, { typed: { text: 'Workshop with Dana on the pilot scope' } }),
     ).toEqual({});

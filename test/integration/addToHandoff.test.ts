@@ -12,7 +12,7 @@ import {
   shortcutOnNewMessage,
   submitAdd,
 } from '../support/addToHandoffFlow.js';
-import { account } from '../support/crmFlow.js';
+import { account, hubspotEnv, salesforceEnv } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
 import { FakeHubspot, type FakeHubspotNote } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
@@ -51,16 +51,7 @@ let salesforceId: string;
 beforeAll(async () => {
   hs = await FakeHubspot.start();
   sf = await FakeSalesforce.start();
-  h = await startHarness({
-    env: {
-      ...QUIET,
-      HUBSPOT_ACCESS_TOKEN: hs.accessToken,
-      HUBSPOT_API_URL: hs.apiUrl,
-      SALESFORCE_LOGIN_URL: sf.loginUrl,
-      SALESFORCE_CLIENT_ID: sf.clientId,
-      SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-    },
-  });
+  h = await startHarness({ env: { ...QUIET, ...hubspotEnv(hs), ...salesforceEnv(sf) } });
   h.slack.addChannel(DEAL_ROOM);
   hubspotId = hs.addDeal({ name: 'Northwind expansion' });
   salesforceId = sf.addOpportunity({ name: 'Contoso platform', stageName: 'Prospecting' });

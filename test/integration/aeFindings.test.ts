@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import type { StoredMessage } from '../support/fakeSlack.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import { outboxDrained } from '../support/ownerFlow.js';
 import { accept, partnerCalls, partnerMessages } from '../support/partnerFlow.js';
 import { declineSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
-import { REVIEW_ENV, revopsUser, sendPacket, slash } from '../support/reviewFlow.js';
+import { REVIEW_ENV, revopsUser, sendPacket, slash, weakPacket } from '../support/reviewFlow.js';
 
 /**
  * Issue 20, item 6: the AE sees what the author chose to send anyway. What the conflict and duplicate check found on
@@ -18,28 +18,7 @@ import { REVIEW_ENV, revopsUser, sendPacket, slash } from '../support/reviewFlow
 
 const TITLE = '*Flagged when it was sent* (internal: the partner never sees this)';
 
-/** A packet that scores below the lowest band (Keep building). */
-const weakPacket = {
-  onPriorityList: false,
-  partnerContactRole: null,
-  warmPath: 'Some history between the two companies.',
-  customerTrigger: 'Interested in digital transformation of logistics.',
-  partnerNextMoveDate: null,
-  partnerAgreedInWriting: false,
-  sellerNextMove: 'Follow up with the account.',
-  responseWindowDays: '5',
-  evidenceUrl: null,
-};
-
-let h: Harness | undefined;
-async function start(): Promise<Harness> {
-  h = await startHarness({ env: REVIEW_ENV });
-  return h;
-}
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+const start = harnessPerTest({ env: REVIEW_ENV });
 
 /** The packet DM of `handoff` in its AE's DM, once delivered. */
 function packetDm(h: Harness, handoff: HandoffRow): Promise<StoredMessage> {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
 import { follow } from '../../src/db/repositories/followers.js';
-import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
+import { openAcceptOn, submitAccept } from '../support/acceptFlow.js';
 import {
   acceptAs,
   crmEnv,
@@ -108,11 +108,7 @@ describe('a whole life after the Accept', () => {
 
     // 2. Thursday 10:00 Berlin: Jordan accepts; the step's date two business days on is Monday, across the weekend.
     h.clock.set(ACCEPTED);
-    const modal = await openAcceptModal(h, {
-      handoffId: handoff.id,
-      channelId: dm.channel,
-      messageTs: dm.ts,
-    });
+    const modal = await openAcceptOn(h, handoff, dm);
     const due = modal.blocks.find((b) => b.block_id === ACCEPT_BLOCK_ID.due)?.element;
     expect(due?.initial_date).toBe('2026-11-30');
     expect(await submitAccept(h, modal)).toEqual({});

@@ -7,6 +7,7 @@ import type { HandoffRow } from '../../src/db/schema.js';
 import type { GroupStats } from '../../src/domain/metrics.js';
 import { touchLogCsv } from '../../src/revops/exportCsv.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
+import { sweepAt } from '../support/afterAcceptFlow.js';
 import { answerAE, askAuthor } from '../support/askFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
@@ -109,12 +110,6 @@ async function newDateAt(h: Harness, at: string, handoff: HandoffRow, date: stri
   );
   await quiet(h);
 }
-
-const sweepAt = async (h: Harness, at: string) => {
-  h.clock.set(at);
-  await h.app.scheduler.runNow('response-window-sweep');
-  await quiet(h);
-};
 
 /** The five handoffs, sent to Jordan on Monday 23 November, 15:00 Berlin (the harness's clock). */
 async function sendFive(h: Harness) {

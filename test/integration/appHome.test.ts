@@ -31,9 +31,7 @@ describe('App Home', () => {
   beforeEach(async () => {
     h = await startHarness({ env: { SWEEP_SCHEDULE: '0 0 1 1 *' } });
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('shows the owner their handoffs with recovery buttons, and the AE what waits for them', async () => {
     const { handoff } = await sendHandoff(h);

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { acceptHandoff } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { type Harness, harnessPerTest } from '../support/harness.js';
 import {
   expire,
   extendSubmission,
@@ -23,11 +23,7 @@ import { people } from '../support/people.js';
  * by a reassignment, kept by an expiry and an extension, and the time to decision counts from it. A handoff sent
  * before it was kept (null) still reads it from the touch log.
  */
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+const start = harnessPerTest();
 
 const HOUR = 3_600_000;
 
@@ -43,7 +39,7 @@ async function acceptedHours(h: Harness, handoffId: number, user: SlackUser): Pr
 
 describe('asked_at: when the current AE was asked', () => {
   it('is the send; an expiry and an extension keep it, a reassignment starts it again, and the decision counts from it', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const { handoff } = await sendHandoff(h);
     expect(handoff.askedAt?.toISOString()).toBe(handoff.sentAt.toISOString());
 
@@ -72,7 +68,7 @@ describe('asked_at: when the current AE was asked', () => {
   });
 
   it('a handoff sent before it was kept reads it from the touch log', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const { handoff } = await sendHandoff(h);
     // Sent Monday 15:00 in Berlin, inside business hours; answered an hour later.
     const answeredAt = new Date(handoff.sentAt.getTime() + HOUR);

@@ -13,9 +13,7 @@ describe('only the named AE can decide, and only while the handoff is open', () 
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   async function click(actionId: string, handoffId: number | string, user: { id: string; team_id?: string }) {
     const responseUrl = h.slack.responseUrl();
@@ -112,9 +110,7 @@ describe('a decision happens exactly once', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   // The accept is recorded when the accept modal is submitted (issue 51): a double click opens it twice, and both
   // are submitted at once.

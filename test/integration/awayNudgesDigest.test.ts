@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, waitFor } from '../support/harness.js';
 import { handoffRow } from '../support/ownerFlow.js';
 import { channels, people } from '../support/people.js';
 import { acceptInDm, type Block, blocksOf, openHome, QUIET, sectionTexts } from '../support/revopsFlow.js';
@@ -44,14 +44,10 @@ async function digestBlocks(h: Harness): Promise<Block[]> {
 }
 
 describe('an away AE and their deals gone quiet (issue 50)', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('the nudge waits until they are back, and the digest says they are away until when', async () => {
-    h = await startHarness({ env });
+    const h = await start({ env });
     const { handoff, dm } = await sendHandoff(h, { accountName: 'Quiet Freight', accountDomain: null });
     h.clock.advance(30 * 60_000);
     // Its first step due today: the stall nudge keeps its quiet period (a later step would hold it until after it).
@@ -86,7 +82,7 @@ describe('an away AE and their deals gone quiet (issue 50)', () => {
 
   it('one definition of gone quiet: the digest lists the deal the App Homes call idle (issue 77 item 14)', async () => {
     // Ten business days before the nudge: the first step's date passes long before it.
-    h = await startHarness({ env: { ...env, STALL_BUSINESS_DAYS: '10' } });
+    const h = await start({ env: { ...env, STALL_BUSINESS_DAYS: '10' } });
     const { handoff, dm } = await sendHandoff(h, { accountName: 'Idle Freight', accountDomain: null });
     h.clock.advance(30 * 60_000);
     await acceptInDm(h, handoff, dm, { due: '2026-11-24' });
@@ -103,7 +99,7 @@ describe('an away AE and their deals gone quiet (issue 50)', () => {
   }, 60_000);
 
   it('days away given with the cover hold the nudge too', async () => {
-    h = await startHarness({ env });
+    const h = await start({ env });
     const { handoff, dm } = await sendHandoff(h, { accountName: 'Days Quiet Freight', accountDomain: null });
     // Its first step due today: the stall nudge keeps its quiet period (a later step would hold it until after it).
     await acceptInDm(h, handoff, dm, { due: '2026-11-23' });

@@ -17,9 +17,7 @@ const ADMIN = people.member.id;
 const PARTNER = channels.partner.id;
 let h: Harness;
 
-afterEach(async () => {
-  await h?.stop();
-});
+afterEach(() => h?.stop());
 
 const start = () => startHarness({ env: { ADMIN_USER_IDS: ADMIN, SWEEP_SCHEDULE: '0 0 1 1 *' } });
 

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { account } from '../support/crmFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, waitFor } from '../support/harness.js';
 import { handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { blockAction, viewSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
@@ -99,14 +99,10 @@ const escalationPost = (h: Harness, name: string) =>
   );
 
 describe('a cover named is not an absence (issue 50)', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('a cover named six minutes before the deadline, with no away status: the expiry is silence everywhere', async () => {
-    h = await startHarness({ env: { ...QUIET, ...ROLES, ESCALATION_CHANNEL_ID: channels.internal.id } });
+    const h = await start({ env: { ...QUIET, ...ROLES, ESCALATION_CHANNEL_ID: channels.internal.id } });
     const handoff = await sixMinutesBefore(h, 'Last Minute Cover');
     await nameCover(h, { cover: people.otherAe.id, until: '2026-12-04' });
     expect(await h.database.db.select().from(h.tables.covers)).toMatchObject([
@@ -139,7 +135,7 @@ describe('a cover named is not an absence (issue 50)', () => {
   }, 60_000);
 
   it('days away given with the cover are an absence: the owner is told, and the expiry is not silence', async () => {
-    h = await startHarness({ env: { ...QUIET, ...ROLES, ESCALATION_CHANNEL_ID: channels.internal.id } });
+    const h = await start({ env: { ...QUIET, ...ROLES, ESCALATION_CHANNEL_ID: channels.internal.id } });
     const { handoff } = await sendHandoff(h, account('Days Away Freight'));
     expect(handoff.aeUserId).toBe(people.ae.id);
     // Jordan (Berlin) will be away Wednesday to Friday, in their calendar; it is Monday.
@@ -171,14 +167,14 @@ describe('a cover named is not an absence (issue 50)', () => {
   }, 60_000);
 
   it('the form says what a cover does, asks the first day away, and refuses one in the past or after the last', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const before = h.slack.callsTo('views.open').length;
     const response = await h.command({
       text: 'cover from 2026-11-30 until 2026-12-04',
       user_id: people.ae.id,
     });
     expect(response.status).toBe(200);
-    const call = await waitFor(() => h?.slack.callsTo('views.open')[before], 4000, 'the cover form');
+    const call = await waitFor(() => h.slack.callsTo('views.open')[before], 4000, 'the cover form');
     const form = json((call.args.view as { blocks: unknown }).blocks);
     expect(form).toContain('Naming a cover does not make you away.');
     expect(form).toContain('Away from (your first day away)');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitForReview, unpasted } from '../support/attributionFlow.js';
-import { FakeHubspot } from '../support/fakeHubspot.js';
-import { FakeSalesforce } from '../support/fakeSalesforce.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import { QUIET } from '../support/ownerFlow.js';
+import { hubspotApp, salesforceApp, stopAll } from '../support/crmFlow.js';
+import type { FakeHubspot } from '../support/fakeHubspot.js';
+import type { FakeSalesforce } from '../support/fakeSalesforce.js';
+import type { Harness } from '../support/harness.js';
 
 /**
  * The review's account lookup finds real names (issue 50 item 9): `&`, apostrophes, hyphens, dotted initials and
@@ -31,15 +31,7 @@ describe('Salesforce: account names as people write them', () => {
   let sf: FakeSalesforce;
   let h: Harness;
   beforeAll(async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({
-      env: {
-        ...QUIET,
-        SALESFORCE_LOGIN_URL: sf.loginUrl,
-        SALESFORCE_CLIENT_ID: sf.clientId,
-        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-      },
-    });
+    ({ sf, h } = await salesforceApp());
     for (const [stored] of NAMES) {
       const accountId = sf.addAccount({ name: stored });
       sf.addOpportunity({ name: `${stored} renewal`, accountId, createdDate: '2026-10-01' });
@@ -48,10 +40,7 @@ describe('Salesforce: account names as people write them', () => {
     const other = sf.addAccount({ name: 'Smith & Jones Dental Supply' });
     sf.addOpportunity({ name: 'Supply contract', accountId: other, createdDate: '2026-09-01' });
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
 
   it.each(NAMES)('finds the opportunity of “%s” from the packet’s “%s”', async (stored, typed) => {
     const { text } = await submitForReview(h, unpasted(typed, null));
@@ -76,15 +65,9 @@ describe('HubSpot: what was searched', () => {
   let hs: FakeHubspot;
   let h: Harness;
   beforeAll(async () => {
-    hs = await FakeHubspot.start();
-    h = await startHarness({
-      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
-    });
+    ({ hs, h } = await hubspotApp());
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   // The names themselves: test/unit/crm/crmAccountNames.test.ts (one connector each, within the search limit).
   it('says what it searched in HubSpot when it finds nothing', async () => {

@@ -9,8 +9,9 @@ import {
   submitForReview,
   unpasted,
 } from '../support/attributionFlow.js';
-import { FakeHubspot } from '../support/fakeHubspot.js';
-import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { hubspotApp, lightning, salesforceApp, stopAll } from '../support/crmFlow.js';
+import type { FakeHubspot } from '../support/fakeHubspot.js';
+import type { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { accept, opportunitySubmission } from '../support/partnerFlow.js';
@@ -23,17 +24,6 @@ import { revopsUser, slash } from '../support/reviewFlow.js';
  * review working within Slack's 3 s; a record linked later corrects the class, audited. Through the real app.
  */
 
-const sfEnv = (sf: FakeSalesforce) => ({
-  ...QUIET,
-  // RevOps may correct a classification by hand (the read-back never overrules that).
-  REVOPS_USER_IDS: revopsUser.id,
-  SALESFORCE_LOGIN_URL: sf.loginUrl,
-  SALESFORCE_CLIENT_ID: sf.clientId,
-  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-});
-
-const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
-
 /** Slack's budget for answering a view submission; the review must come well within it. */
 const ACK_BUDGET_MS = 3000;
 
@@ -43,8 +33,8 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
   let renewal: string;
 
   beforeAll(async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({ env: sfEnv(sf) });
+    // RevOps may correct a classification by hand (the read-back never overrules that).
+    ({ sf, h } = await salesforceApp({ env: { REVOPS_USER_IDS: revopsUser.id } }));
     // Litware Health: a renewal created weeks before the partner's action (today, 2026-11-23), not pasted into the
     // packet; a pilot closed before the partner acted (over: it bears on nothing); another company's opportunity.
     const litware = sf.addAccount({ name: 'Litware Health, Inc.', website: 'https://www.litware.example/' });
@@ -64,10 +54,7 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     const other = sf.addAccount({ name: 'Litware Logistics', website: 'litware-logistics.example' });
     sf.addOpportunity({ name: 'Litware Logistics fleet', accountId: other, createdDate: '2026-01-05' });
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
   afterEach(() => sf.clearFailures());
 
   it('names the opportunity Salesforce has on the account (not pasted) and classifies partner-influenced; "none of these" makes it partner-sourced, recorded on the handoff and its sent event', async () => {
@@ -339,15 +326,9 @@ describe('HubSpot: the deals of the company with the domain decide the class', (
   let h: Harness;
 
   beforeAll(async () => {
-    hs = await FakeHubspot.start();
-    h = await startHarness({
-      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
-    });
+    ({ hs, h } = await hubspotApp());
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   it('names the deal of the company with that domain and classifies partner-influenced; "none of these" makes it partner-sourced', async () => {
     const litware = hs.addCompany({ name: 'Litware Health', domain: 'litware.example' });
@@ -445,9 +426,7 @@ describe('without a CRM', () => {
   beforeAll(async () => {
     h = await startHarness({ env: QUIET });
   });
-  afterAll(async () => {
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   it('says the class comes from the packet alone ("no CRM checked"), not that no opportunity existed', async () => {
     const { view, text } = await submitForReview(h, unpasted('Litware Health', 'litware.example'));

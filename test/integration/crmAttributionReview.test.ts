@@ -11,6 +11,7 @@ import {
   submitForReview,
   unpasted,
 } from '../support/attributionFlow.js';
+import { lightning, salesforceEnv, stopAll } from '../support/crmFlow.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { type Harness, quiet, startHarness } from '../support/harness.js';
 import {
@@ -38,7 +39,6 @@ import { people, TEAM } from '../support/people.js';
  * York and sends on Tuesday 3 November 2026: the partner's first action is that day.
  */
 const SENT = '2026-11-03T15:00:00Z';
-const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
 const revops: SlackUser = { id: REVOPS.id, team_id: TEAM };
 const admin: SlackUser = { id: ADMIN.id, team_id: TEAM };
 const ae: SlackUser = { id: people.ae.id, team_id: TEAM };
@@ -47,9 +47,7 @@ async function start(sf: FakeSalesforce): Promise<Harness> {
   const h = await startHarness({
     env: {
       ...QUIET,
-      SALESFORCE_LOGIN_URL: sf.loginUrl,
-      SALESFORCE_CLIENT_ID: sf.clientId,
-      SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+      ...salesforceEnv(sf),
       ADMIN_USER_IDS: ADMIN.id,
       REVOPS_USER_IDS: REVOPS.id,
     },
@@ -119,10 +117,8 @@ describe('Review attribution (issue 54 item 4)', () => {
   let h: Harness | undefined;
   let sf: FakeSalesforce | undefined;
   afterEach(async () => {
-    await h?.stop();
-    await sf?.stop();
-    h = undefined;
-    sf = undefined;
+    await stopAll(h, sf);
+    h = sf = undefined;
   });
 
   it('a record linked at entry created before the first action: one item with the evidence; Keep closes it audited; an AE is refused', async () => {

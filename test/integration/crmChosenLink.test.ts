@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffNamed, sendFromReview, submitForReview, unpasted } from '../support/attributionFlow.js';
-import { FakeHubspot } from '../support/fakeHubspot.js';
-import { FakeSalesforce } from '../support/fakeSalesforce.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import { handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { hubspotApp, salesforceApp, stopAll } from '../support/crmFlow.js';
+import type { FakeHubspot } from '../support/fakeHubspot.js';
+import type { FakeSalesforce } from '../support/fakeSalesforce.js';
+import type { Harness } from '../support/harness.js';
+import { handoffRow, outboxDrained, waitForDm } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 
 /**
@@ -30,20 +31,9 @@ describe('Salesforce: the opportunity chosen in the review is linked', () => {
   let sf: FakeSalesforce;
   let h: Harness;
   beforeAll(async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({
-      env: {
-        ...QUIET,
-        SALESFORCE_LOGIN_URL: sf.loginUrl,
-        SALESFORCE_CLIENT_ID: sf.clientId,
-        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-      },
-    });
+    ({ sf, h } = await salesforceApp());
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
 
   it('links the one the author picks over the rule’s: its Tasks are written, and its close reaches the handoff', async () => {
     const adatum = sf.addAccount({ name: 'Adatum Care', website: 'adatum.example' });
@@ -145,15 +135,9 @@ describe('HubSpot: the deal chosen in the review is linked', () => {
   let hs: FakeHubspot;
   let h: Harness;
   beforeAll(async () => {
-    hs = await FakeHubspot.start();
-    h = await startHarness({
-      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
-    });
+    ({ hs, h } = await hubspotApp());
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   it('writes notes on the chosen deal, and its close reaches the handoff', async () => {
     const litware = hs.addCompany({ name: 'Litware Health', domain: 'litware.example' });

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { salesforceApp, stopAll } from '../support/crmFlow.js';
+import type { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, waitFor } from '../support/harness.js';
 import { handoffRow, outboxDrained } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 import { people } from '../support/people.js';
-import { blocksOf, openHome, QUIET, ROLES, sectionTexts } from '../support/revopsFlow.js';
+import { blocksOf, openHome, ROLES, sectionTexts } from '../support/revopsFlow.js';
 
 /**
  * Issue 54 end to end: the deals the CRM closed in the period, with a partner (linked to a handoff) and without (all
@@ -18,24 +19,11 @@ describe('RevOps App Home: deals closed with and without a partner (Salesforce)'
   let h: Harness;
 
   beforeAll(async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({
-      env: {
-        ...QUIET,
-        ...ROLES,
-        SALESFORCE_LOGIN_URL: sf.loginUrl,
-        SALESFORCE_CLIENT_ID: sf.clientId,
-        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-        OUTBOX_UNCERTAIN_WAIT_MS: '300',
-      },
-    });
+    ({ sf, h } = await salesforceApp({ env: { ...ROLES, OUTBOX_UNCERTAIN_WAIT_MS: '300' } }));
     // No job on the real clock (the minute's metrics job would republish the Home mid-test); runNow still runs one.
     await h.app.scheduler.stop();
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
 
   it('counts the linked deal with a partner and every other deal closed in the period without', async () => {
     const linked = sf.addOpportunity({

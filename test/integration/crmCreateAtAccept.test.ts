@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACCEPT_BLOCK_ID } from '../../src/blocks/ids.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
-import { account, drive } from '../support/crmFlow.js';
-import { FakeHubspot } from '../support/fakeHubspot.js';
+import { account, drive, hubspotApp, stopAll } from '../support/crmFlow.js';
+import type { FakeHubspot } from '../support/fakeHubspot.js';
 import { ALL_SCOPES } from '../support/fakeHubspotScopes.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff } from '../support/flow.js';
@@ -45,10 +45,7 @@ describe('creating the Salesforce opportunity at the accept', () => {
     });
     h = await startHarness({ env: { ...QUIET, ...sf.env } });
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
   afterEach(() => sf.clearFailures());
 
   it('offers it beside the link field, and refuses a pasted link with the box ticked', async () => {
@@ -157,15 +154,9 @@ describe('creating the HubSpot deal at the accept', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    hs = await FakeHubspot.start();
-    h = await startHarness({
-      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
-    });
+    ({ hs, h } = await hubspotApp());
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
   afterEach(() => hs.clearFailures());
 
   it('creates one deal in the first stage, on the company, and links it', async () => {
@@ -211,15 +202,9 @@ describe('creating a HubSpot deal with a key that may not write deals', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    hs = await FakeHubspot.start({ scopes: ALL_SCOPES.filter((s) => s !== 'crm.objects.deals.write') });
-    h = await startHarness({
-      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
-    });
+    ({ hs, h } = await hubspotApp({}, { scopes: ALL_SCOPES.filter((s) => s !== 'crm.objects.deals.write') }));
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   it('keeps the accept and tells the AE which permission the key lacks', async () => {
     const id = await acceptCreating(h, 'Wingtip', 'hubspot');

@@ -8,10 +8,11 @@ import {
   submitForReview,
   unpasted,
 } from '../support/attributionFlow.js';
-import { FakeHubspot } from '../support/fakeHubspot.js';
-import { FakeSalesforce } from '../support/fakeSalesforce.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import { handoffRow, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { hubspotApp, lightning, salesforceApp, stopAll } from '../support/crmFlow.js';
+import type { FakeHubspot } from '../support/fakeHubspot.js';
+import type { FakeSalesforce } from '../support/fakeSalesforce.js';
+import type { Harness } from '../support/harness.js';
+import { handoffRow, outboxDrained } from '../support/ownerFlow.js';
 import { accept, opportunitySubmission } from '../support/partnerFlow.js';
 
 /**
@@ -25,13 +26,6 @@ const SUNDAY_EVENING_NY = '2026-11-23T01:35:00Z';
 const CREATED_SUNDAY_NY = '2026-11-23T00:30:00Z';
 const CREATED_SUNDAY_NY_ISO = '2026-11-23T00:30:00.000Z';
 
-const sfEnv = (sf: FakeSalesforce) => ({
-  ...QUIET,
-  SALESFORCE_LOGIN_URL: sf.loginUrl,
-  SALESFORCE_CLIENT_ID: sf.clientId,
-  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-});
-const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
 const hubspotDeal = (id: string) => `https://app.hubspot.com/contacts/4711/record/0-3/${id}`;
 
 describe("an opportunity's creation day is the author's", () => {
@@ -39,17 +33,12 @@ describe("an opportunity's creation day is the author's", () => {
   let sf: FakeSalesforce | undefined;
   let hs: FakeHubspot | undefined;
   afterEach(async () => {
-    await h?.stop();
-    await sf?.stop();
-    await hs?.stop();
-    h = undefined;
-    sf = undefined;
-    hs = undefined;
+    await stopAll(h, sf, hs);
+    h = sf = hs = undefined;
   });
 
   it('the review: created Sunday 19:30 in New York and a first action on Sunday are the same day (partner-influenced)', async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({ env: sfEnv(sf), now: SUNDAY_EVENING_NY });
+    ({ sf, h } = await salesforceApp({ now: SUNDAY_EVENING_NY }));
     const account = sf.addAccount({ name: 'Evening Clinics', website: 'eveningclinics.example' });
     const evening = sf.addOpportunity({
       name: 'Evening Clinics rollout',
@@ -76,8 +65,7 @@ describe("an opportunity's creation day is the author's", () => {
   });
 
   it('the read-back (Salesforce): an opportunity linked after sending, created Sunday evening in New York, existed on the Sunday the partner acted', async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({ env: sfEnv(sf), now: SUNDAY_EVENING_NY });
+    ({ sf, h } = await salesforceApp({ now: SUNDAY_EVENING_NY }));
     // Under no account the review's lookup finds: the packet decides (sourced), until the AE links the record.
     const evening = sf.addOpportunity({ name: 'Dusk Dental suite', createdDate: CREATED_SUNDAY_NY });
     const { view } = await submitForReview(h, unpasted('Dusk Dental', 'duskdental.example'));
@@ -113,11 +101,7 @@ describe("an opportunity's creation day is the author's", () => {
   });
 
   it('the read-back (HubSpot): the same evening deal is Sunday in New York', async () => {
-    hs = await FakeHubspot.start();
-    h = await startHarness({
-      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
-      now: SUNDAY_EVENING_NY,
-    });
+    ({ hs, h } = await hubspotApp({ now: SUNDAY_EVENING_NY }));
     const evening = hs.addDeal({ name: 'Dusk Freight deal', createdAt: CREATED_SUNDAY_NY });
     const { view } = await submitForReview(h, unpasted('Dusk Freight', 'duskfreight.example'));
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
@@ -140,8 +124,7 @@ describe("an opportunity's creation day is the author's", () => {
   });
 
   it('an old row (the author’s zone not kept): no correction when the creation moment is Sunday in some zones and Monday in others', async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({ env: sfEnv(sf), now: SUNDAY_EVENING_NY });
+    ({ sf, h } = await salesforceApp({ now: SUNDAY_EVENING_NY }));
     // The packet names an opportunity the CRM does not list, of unknown age: partner-influenced.
     const { view } = await submitForReview(h, {
       ...unpasted('Dusk Optics', 'duskoptics.example'),

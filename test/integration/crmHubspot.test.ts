@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HandoffEventRow } from '../../src/db/schema.js';
-import { account, crmRows, drive } from '../support/crmFlow.js';
+import { account, crmRows, drive, hubspotEnv, stopAll } from '../support/crmFlow.js';
 import { FakeHubspot, type FakeHubspotNote, type HubspotRequest } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
-import { ephemeralAt, handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { type Harness, harnessPerTest, quiet, startHarness, waitFor } from '../support/harness.js';
+import { handoffRow, outboxDrained, QUIET, slashReply, waitForDm } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 import {
   confirmationsOn,
@@ -14,6 +14,8 @@ import {
   reviewSubmission,
 } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
+
+const startApp = harnessPerTest();
 
 /**
  * The CRM loop with HubSpot, through the real receiver (signed requests) and the real outbox, against a fake HubSpot
@@ -26,8 +28,7 @@ const ADMIN = people.owner;
 
 const hsEnv = (hs: FakeHubspot, extra: Record<string, string> = {}) => ({
   ...QUIET,
-  HUBSPOT_ACCESS_TOKEN: hs.accessToken,
-  HUBSPOT_API_URL: hs.apiUrl,
+  ...hubspotEnv(hs),
   // A lost answer is looked for after this wait (production: 30 s).
   OUTBOX_UNCERTAIN_WAIT_MS: '300',
   // A refusal that will not pass (a deleted deal) is parked after two attempts.
@@ -99,14 +100,6 @@ const marker = (handoffId: number, event: HandoffEventRow) => `ref cosell${hando
 const crmRowsOf = async (h: Harness, handoffId: number) =>
   (await crmRows(h)).filter((r) => r.handoffId === handoffId);
 
-/** A slash command as `who`; the ephemeral answer's text. */
-async function slash(h: Harness, who: { id: string }, text: string): Promise<string> {
-  const responseUrl = h.slack.responseUrl();
-  const response = await h.command({ user_id: who.id, text, response_url: responseUrl });
-  expect(response.status).toBe(200);
-  return ephemeralAt(h, responseUrl);
-}
-
 describe('HubSpot: link, write, read back', () => {
   let hs: FakeHubspot;
   let h: Harness;
@@ -120,10 +113,7 @@ describe('HubSpot: link, write, read back', () => {
     hs = await FakeHubspot.start({ searchPerSecondLimit: 1000, tenSecondLimit: 100_000 });
     h = await startHarness({ env: hsEnv(hs) });
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
   afterEach(() => hs.clearFailures());
 
   it('links a packet to the deal its CRM field names (new and old addresses, a bare id), with its name and stage', async () => {
@@ -467,10 +457,10 @@ describe('HubSpot: link, write, read back', () => {
 
     // A non-admin can neither see nor retry it.
     const refused = 'Only an admin can see and retry parked messages. Nothing was changed.';
-    expect(await slash(h, people.member, 'outbox')).toBe(refused);
-    expect(await slash(h, people.member, `outbox retry ${row?.id}`)).toBe(refused);
+    expect(await slashReply(h, people.member, 'outbox')).toBe(refused);
+    expect(await slashReply(h, people.member, `outbox retry ${row?.id}`)).toBe(refused);
     // The admin sees it, with the deal it was for, the handoff, the attempts and HubSpot's answer.
-    const listed = await slash(h, ADMIN, 'outbox');
+    const listed = await slashReply(h, ADMIN, 'outbox');
     expect(listed).toContain('*1 parked message*');
     expect(listed).toContain(
       `#${row?.id}: activity to the HubSpot deal ${deal} (handoff #${handoff.id}), 2 attempts, last error \`HubSpot: not found (`,
@@ -478,9 +468,9 @@ describe('HubSpot: link, write, read back', () => {
 
     // The deal is restored (HubSpot's recycle bin); the admin retries it: written once.
     hs.clearFailures();
-    expect(await slash(h, ADMIN, `outbox retry ${row?.id}`)).toBe('Queued 1 parked message again.');
+    expect(await slashReply(h, ADMIN, `outbox retry ${row?.id}`)).toBe('Queued 1 parked message again.');
     await drive(h, async () => (await acceptedRow())?.status === 'delivered', 'the retried note');
-    expect(await slash(h, ADMIN, `outbox retry ${row?.id}`)).toBe(
+    expect(await slashReply(h, ADMIN, `outbox retry ${row?.id}`)).toBe(
       'Nothing to retry: no such parked message.',
     );
     await outboxDrained(h);
@@ -489,7 +479,7 @@ describe('HubSpot: link, write, read back', () => {
       `Co-sell handoff #${handoff.id} sent to Jordan Seller`,
       `Co-sell handoff #${handoff.id} accepted by Jordan Seller`,
     ]);
-    expect(await slash(h, ADMIN, 'outbox')).toMatch(/^No message is parked/);
+    expect(await slashReply(h, ADMIN, 'outbox')).toMatch(/^No message is parked/);
   });
 });
 
@@ -618,12 +608,8 @@ describe('HubSpot at start', () => {
     const hs = await FakeHubspot.start();
     const apiUrl = hs.apiUrl;
     await hs.stop();
-    const h = await startHarness({ env: { ...hsEnv(hs), HUBSPOT_API_URL: apiUrl } });
-    try {
-      expect(h.logs.some((l) => String(l.msg).includes('HubSpot could not be reached at start'))).toBe(true);
-      expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
-    } finally {
-      await h.stop();
-    }
+    const h = await startApp({ env: { ...hsEnv(hs), HUBSPOT_API_URL: apiUrl } });
+    expect(h.logs.some((l) => String(l.msg).includes('HubSpot could not be reached at start'))).toBe(true);
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
   });
 });

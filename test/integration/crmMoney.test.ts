@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { touchLogCsv } from '../../src/revops/exportCsv.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
-import { account } from '../support/crmFlow.js';
+import { account, stopAll } from '../support/crmFlow.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff } from '../support/flow.js';
@@ -65,10 +65,7 @@ describe('money read back from Salesforce, in one currency', () => {
     await accept(h, eurId);
     await outboxDrained(h);
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
 
   const poll = async () => {
     h.clock.advance(301_000);
@@ -221,10 +218,7 @@ describe('money read back from HubSpot, in the reporting currency the program se
       },
     });
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   it('adds a euro deal as it is and a dollar deal at HubSpot’s rate, and tells the partner nothing', async () => {
     const euro = hs.addDeal({
@@ -317,10 +311,7 @@ describe('a close counted in the one week that holds its day', () => {
     await accept(h, id);
     await outboxDrained(h);
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
 
   const digestOf = async (at: string) => {
     const posts = () =>
@@ -382,10 +373,7 @@ describe('money of accepted deals with no CRM deal', () => {
     });
     await h.app.scheduler.stop();
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
 
   it('counts the estimate apart, and the deal won in Slack as won', async () => {
     const open = (await sendHandoff(h, account('Northwind'))).handoff.id;

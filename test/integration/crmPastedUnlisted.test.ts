@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handoffNamed, sendFromReview, submitForReview, unpasted } from '../support/attributionFlow.js';
-import { FakeSalesforce } from '../support/fakeSalesforce.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import { QUIET } from '../support/ownerFlow.js';
+import { lightning, salesforceApp, stopAll } from '../support/crmFlow.js';
+import type { FakeSalesforce } from '../support/fakeSalesforce.js';
+import type { Harness } from '../support/harness.js';
 
 /**
  * Issue 31, item 6: the review's attribution line says one true thing when the packet names an opportunity the CRM,
@@ -10,27 +10,14 @@ import { QUIET } from '../support/ownerFlow.js';
  * used to read "Salesforce checked: no opportunity … An opportunity already exists …".
  */
 
-const sfEnv = (sf: FakeSalesforce) => ({
-  ...QUIET,
-  SALESFORCE_LOGIN_URL: sf.loginUrl,
-  SALESFORCE_CLIENT_ID: sf.clientId,
-  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-});
-
-const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
-
 describe('the review names a pasted opportunity the CRM does not list', () => {
   let sf: FakeSalesforce;
   let h: Harness;
 
   beforeAll(async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({ env: sfEnv(sf) });
+    ({ sf, h } = await salesforceApp());
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
   afterEach(() => sf.clearFailures());
 
   it('pasted text that Salesforce does not list: used, and said to be not among the account’s opportunities', async () => {

@@ -1,15 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { account, crmRows, drive } from '../support/crmFlow.js';
+import { account, crmRows, drive, lightning, salesforceEnv, stopAll } from '../support/crmFlow.js';
 import { openKeptDatabase } from '../support/databaseKey.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import { handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { accept, opportunitySubmission } from '../support/partnerFlow.js';
 import { packetSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
+
+const start = harnessPerTest();
 
 /**
  * The CRM loop with Salesforce, through the real receiver and outbox, against a fake Salesforce that answers in its
@@ -17,15 +19,11 @@ import { people } from '../support/people.js';
  */
 const sfEnv = (sf: FakeSalesforce, extra: Record<string, string> = {}) => ({
   ...QUIET,
-  SALESFORCE_LOGIN_URL: sf.loginUrl,
-  SALESFORCE_CLIENT_ID: sf.clientId,
-  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+  ...salesforceEnv(sf),
   // A lost answer is looked for after this wait (production: 30 s).
   OUTBOX_UNCERTAIN_WAIT_MS: '300',
   ...extra,
 });
-
-const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
 
 async function review(h: Harness, crmOpportunity: string) {
   const submitted = await h.interact(packetSubmission({ values: { crmOpportunity } }));
@@ -48,10 +46,7 @@ describe('Salesforce: link, write, read back', () => {
     sf = await FakeSalesforce.start();
     h = await startHarness({ env: sfEnv(sf) });
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
   afterEach(() => sf.clearFailures());
 
   it('links a packet to the opportunity its CRM field names, and shows its name and stage in the review', async () => {
@@ -361,15 +356,9 @@ describe('Salesforce at start', () => {
     const sf = await FakeSalesforce.start();
     const loginUrl = sf.loginUrl;
     await sf.stop();
-    const h = await startHarness({ env: { ...sfEnv(sf), SALESFORCE_LOGIN_URL: loginUrl } });
-    try {
-      expect(h.logs.some((l) => String(l.msg).includes('Salesforce could not be reached at start'))).toBe(
-        true,
-      );
-      const health = await fetch(`${h.baseUrl}/healthz`);
-      expect(health.status).toBe(200);
-    } finally {
-      await h.stop();
-    }
+    const h = await start({ env: { ...sfEnv(sf), SALESFORCE_LOGIN_URL: loginUrl } });
+    expect(h.logs.some((l) => String(l.msg).includes('Salesforce could not be reached at start'))).toBe(true);
+    const health = await fetch(`${h.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
   });
 });

@@ -1,11 +1,11 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { account, drive } from '../support/crmFlow.js';
-import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { account, drive, salesforceApp, stopAll } from '../support/crmFlow.js';
+import type { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { type Harness, waitFor } from '../support/harness.js';
+import { outboxDrained } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 
 /**
@@ -24,21 +24,9 @@ describe('a Salesforce Task subject cut at an emoji, after a lost answer', () =>
   let h: Harness;
 
   beforeAll(async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({
-      env: {
-        ...QUIET,
-        SALESFORCE_LOGIN_URL: sf.loginUrl,
-        SALESFORCE_CLIENT_ID: sf.clientId,
-        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-        OUTBOX_UNCERTAIN_WAIT_MS: '300',
-      },
-    });
+    ({ sf, h } = await salesforceApp({ env: { OUTBOX_UNCERTAIN_WAIT_MS: '300' } }));
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
 
   it('writes the Task once: the retry finds it by its cut subject', async () => {
     const opp = sf.addOpportunity({ name: 'Emoji renewal' });

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { account, crmRows, drive } from '../support/crmFlow.js';
-import { FakeHubspot } from '../support/fakeHubspot.js';
-import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { account, crmRows, drive, hubspotApp, salesforceApp, stopAll } from '../support/crmFlow.js';
+import type { FakeHubspot } from '../support/fakeHubspot.js';
+import type { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import { QUIET } from '../support/ownerFlow.js';
 
 /**
@@ -72,20 +72,9 @@ describe('Salesforce: a 5xx with Salesforce’s error body', () => {
   const tasksOn = (id: string) => sf.tasks().filter((t) => t.WhatId === id);
 
   beforeAll(async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({
-      env: {
-        ...COMMON,
-        SALESFORCE_LOGIN_URL: sf.loginUrl,
-        SALESFORCE_CLIENT_ID: sf.clientId,
-        SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-      },
-    });
+    ({ sf, h } = await salesforceApp({ env: COMMON }));
   });
-  afterAll(async () => {
-    await h.stop();
-    await sf.stop();
-  });
+  afterAll(() => stopAll(h, sf));
   afterEach(() => sf.clearFailures());
 
   it('writes the Task once when Salesforce created it and answered 500 UNKNOWN_EXCEPTION', async () => {
@@ -138,15 +127,9 @@ describe('HubSpot: a 5xx with HubSpot’s error body', () => {
   const notesOn = (id: string) => hs.notes().filter((n) => n.dealIds.includes(id));
 
   beforeAll(async () => {
-    hs = await FakeHubspot.start();
-    h = await startHarness({
-      env: { ...COMMON, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
-    });
+    ({ hs, h } = await hubspotApp({ env: COMMON }));
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
   afterEach(() => hs.clearFailures());
 
   it('writes the note once when HubSpot created it and answered 500 INTERNAL_ERROR', async () => {

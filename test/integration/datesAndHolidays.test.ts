@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateView } from '../support/fakeSlack.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { harnessPerTest, waitFor } from '../support/harness.js';
 import { confirmationsOn, reviewSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
 import { lastHandoff, reviewPacket, sendPacket, sendReview } from '../support/reviewFlow.js';
@@ -22,15 +22,11 @@ const newYorkAe = {
 };
 
 describe('dates and holidays by default', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('a 1-day handoff sent to a New York AE on Wed 25 Nov 2026 is due Fri 27 Nov, and the review says why', async () => {
     // Wednesday 10:00 in New York.
-    h = await startHarness({ env: QUIET, now: '2026-11-25T15:00:00Z' });
+    const h = await start({ env: QUIET, now: '2026-11-25T15:00:00Z' });
     h.slack.addUser(newYorkAe);
 
     const { review, draftId, text } = await reviewPacket(h, {
@@ -52,7 +48,7 @@ describe('dates and holidays by default', () => {
   });
 
   it('says in the review when no public holiday is skipped for the AE (a zone of no country)', async () => {
-    h = await startHarness({ env: QUIET, now: '2026-11-25T15:00:00Z' });
+    const h = await start({ env: QUIET, now: '2026-11-25T15:00:00Z' });
     h.slack.addUser({ ...newYorkAe, id: 'U0UTCAE', real_name: 'Uma Tee', tz: 'UTC' });
     const { text } = await reviewPacket(h, { aeUserId: 'U0UTCAE', responseWindowDays: '1' });
     expect(text).toContain(
@@ -61,7 +57,7 @@ describe('dates and holidays by default', () => {
   });
 
   it('HOLIDAY_REGIONS=none turns the default off, and the review says so', async () => {
-    h = await startHarness({ env: { ...QUIET, HOLIDAY_REGIONS: 'none' }, now: '2026-11-25T15:00:00Z' });
+    const h = await start({ env: { ...QUIET, HOLIDAY_REGIONS: 'none' }, now: '2026-11-25T15:00:00Z' });
     h.slack.addUser(newYorkAe);
     const { text } = await reviewPacket(h, { aeUserId: newYorkAe.id, responseWindowDays: '1' });
     expect(text).toContain('Public holidays are not skipped in this workspace.');
@@ -71,7 +67,7 @@ describe('dates and holidays by default', () => {
 
   it("defaults the partner's first action to the author's today: sent Sunday 20:35 in New York is Sunday", async () => {
     // Sunday 22 November 2026, 20:35 in New York (the author's zone): Monday 01:35 UTC.
-    h = await startHarness({ env: QUIET, now: '2026-11-23T01:35:00Z' });
+    const h = await start({ env: QUIET, now: '2026-11-23T01:35:00Z' });
     // The opportunity was opened on Monday, after the partner acted on Sunday: partner-sourced.
     const handoff = await sendPacket(h, { partnerTouchOn: null, opportunityCreatedOn: '2026-11-23' });
     expect(handoff.partnerTouchOn).toBe('2026-11-22');
@@ -79,7 +75,7 @@ describe('dates and holidays by default', () => {
   });
 
   it("defaults the partner's first action to the author's today when the review asked for the dates", async () => {
-    h = await startHarness({ env: QUIET, now: '2026-11-23T01:35:00Z' });
+    const h = await start({ env: QUIET, now: '2026-11-23T01:35:00Z' });
     const { review, draftId } = await reviewPacket(h, {
       partnerTouchOn: null,
       opportunityCreatedOn: null,
@@ -106,16 +102,12 @@ describe('dates and holidays by default', () => {
 });
 
 describe('/handoff export with no dates', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it("is the last 90 days in the reader's time zone, and says so", async () => {
     // RevOps here is Pat, in New York.
     const env = { ...QUIET, REVOPS_USER_IDS: people.author.id };
-    h = await startHarness({ env, now: '2026-08-24T14:00:00Z' });
+    const h = await start({ env, now: '2026-08-24T14:00:00Z' });
     const august = {
       opportunityCreatedOn: '2026-07-01',
       partnerTouchOn: '2026-07-10',
@@ -127,10 +119,10 @@ describe('/handoff export with no dates', () => {
     // Sunday 22 November, 21:00 in New York (Monday in UTC).
     h.clock.set(new Date('2026-11-23T02:00:00Z'));
 
-    const uploads = () => h?.slack.callsTo('files.completeUploadExternal') ?? [];
+    const uploads = () => h.slack.callsTo('files.completeUploadExternal') ?? [];
     await h.command({ user_id: people.author.id, user_name: people.author.name, text: 'export' });
     const texts = await waitFor(
-      () => (h?.slack.responses.length ? h.slack.responses.map((r) => String(r.body.text ?? '')) : undefined),
+      () => (h.slack.responses.length ? h.slack.responses.map((r) => String(r.body.text ?? '')) : undefined),
       8000,
       'the reply',
     );
@@ -150,7 +142,7 @@ describe('/handoff export with no dates', () => {
     ]);
     const dm = h.slack.dmChannelFor(people.author.id);
     const shared = await waitFor(
-      () => h?.slack.messages(dm).find((m) => (m.files ?? []).length > 0),
+      () => h.slack.messages(dm).find((m) => (m.files ?? []).length > 0),
       8000,
       'the CSV in the DM',
     );

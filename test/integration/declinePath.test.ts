@@ -30,9 +30,7 @@ describe('the decline path, end to end', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('opens the reason modal, records the coded reason and note, and keeps the note away from the partner', async () => {
     const { handoff, dm, aeDm } = await sendHandoff(h, { ownerUserId: people.owner.id });

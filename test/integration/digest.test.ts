@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import { channels, people } from '../support/people.js';
 import {
   acceptInDm,
@@ -93,14 +93,10 @@ const blocksOfPost = (call: RecordedCall) => (call.args.blocks ?? []) as Block[]
 const figure = headlineFigure;
 
 describe('the weekly digest', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it("posts last week's numbers, the trend chart and what is at risk, once per week", async () => {
-    h = await startHarness({ env: digestEnv(channels.internal.id) });
+    const h = await start({ env: digestEnv(channels.internal.id) });
     const seeded = await seedWeek(h);
     h.clock.set('2026-11-30T09:00:00Z');
     const before = h.slack.messages(channels.internal.id).length;
@@ -214,7 +210,7 @@ describe('the weekly digest', () => {
   });
 
   it('counts the week in the reporting timezone', async () => {
-    h = await startHarness({
+    const h = await start({
       env: digestEnv(channels.internal.id, { DIGEST_TIMEZONE: 'America/Los_Angeles' }),
     });
     // Monday 05:00 UTC is still Sunday in Los Angeles: the last complete week there began Monday the 16th.
@@ -226,7 +222,7 @@ describe('the weekly digest', () => {
   });
 
   it('posts one digest when two runs for the same week overlap', async () => {
-    h = await startHarness({ env: digestEnv(channels.internal.id) });
+    const h = await start({ env: digestEnv(channels.internal.id) });
     await sendHandoff(h);
     h.clock.set('2026-11-30T09:00:00Z');
     const digest = h.app.digest;
@@ -244,11 +240,11 @@ describe('the weekly digest', () => {
   it('posts the digest at start when its slot passed while the app was down, and only once across restarts', async () => {
     const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
     // In use on Wednesday 25th, then down over Monday 30th 09:00, the digest's slot.
-    h = await startHarness({ env, now: '2026-11-25T10:00:00Z' });
+    let h = await start({ env, now: '2026-11-25T10:00:00Z' });
     const { slack, databasePath } = await inUseThenDown(h);
     expect(postsTo({ slack } as Harness, channels.internal.id)).toHaveLength(0);
 
-    h = await startHarness({ env, now: '2026-11-30T15:00:00Z', slack, databasePath });
+    h = await start({ env, now: '2026-11-30T15:00:00Z', slack, databasePath });
     const call = await digestPost(h, channels.internal.id);
     expect(call.ok, json(call.response)).toBe(true);
     expect(blocksOfPost(call)[0]).toMatchObject({ text: { text: 'Co-sell handoffs: week of 2026-11-23' } });
@@ -258,7 +254,7 @@ describe('the weekly digest', () => {
     ).toBe(true);
     // A restart the same day finds the week posted: nothing more.
     await h.stop({ keepDatabase: true });
-    h = await startHarness({ env, now: '2026-11-30T16:00:00Z', slack, databasePath });
+    h = await start({ env, now: '2026-11-30T16:00:00Z', slack, databasePath });
     expect(await h.app.digest.post()).toBe('already_posted');
     await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(1);
@@ -273,10 +269,10 @@ describe('the weekly digest', () => {
       CLOSURE_DATES: '2026-11-30',
       SEND_OUTSIDE_WORKING_HOURS: 'false',
     });
-    h = await startHarness({ env, now: '2026-11-25T10:00:00Z' });
+    let h = await start({ env, now: '2026-11-25T10:00:00Z' });
     const { slack, databasePath } = await inUseThenDown(h);
     // Monday 30th, the slot, is a closure day: the start's catch-up holds it, and so does the minutely check.
-    h = await startHarness({ env, now: '2026-11-30T09:00:00Z', slack, databasePath });
+    h = await start({ env, now: '2026-11-30T09:00:00Z', slack, databasePath });
     await quiet(h);
     expect(await h.app.digest.post()).toBe('held');
     await h.app.scheduler.runNow('weekly-digest-held');
@@ -301,7 +297,7 @@ describe('the weekly digest', () => {
   it('does not post at start before the slot of the week, nor on a fresh install', async () => {
     const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
     // A fresh install on Monday 23rd after 09:00: no digest of a week before the app existed.
-    h = await startHarness({ env, now: '2026-11-23T10:00:00Z' });
+    let h = await start({ env, now: '2026-11-23T10:00:00Z' });
     await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(0);
     expect(
@@ -312,18 +308,18 @@ describe('the weekly digest', () => {
     const databasePath = h.databaseKey;
     await h.stop({ keepDatabase: true });
     // The next Monday at 09:00 sharp: the slot is now, and the app was in use before it.
-    h = await startHarness({ env, now: '2026-11-30T09:00:00Z', slack, databasePath });
+    h = await start({ env, now: '2026-11-30T09:00:00Z', slack, databasePath });
     await digestPost(h, channels.internal.id);
     await h.stop({ keepDatabase: true });
     // The Monday after, a minute before 09:00: the latest slot is last week's, posted on time. Nothing more.
-    h = await startHarness({ env, now: '2026-12-07T08:59:00Z', slack, databasePath });
+    h = await start({ env, now: '2026-12-07T08:59:00Z', slack, databasePath });
     await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(1);
     await slack.stop();
   });
 
   it('is not configured without DIGEST_CHANNEL_ID', async () => {
-    h = await startHarness({ env: digestEnv(undefined) });
+    const h = await start({ env: digestEnv(undefined) });
     await sendHandoff(h);
     h.clock.set('2026-11-30T09:00:00Z');
     expect(await h.app.digest.post()).toBe('not_configured');
@@ -333,7 +329,7 @@ describe('the weekly digest', () => {
   });
 
   it('refuses a Slack Connect channel at start: logged, and nothing posted there', async () => {
-    h = await startHarness({ env: digestEnv(channels.partner.id) });
+    const h = await start({ env: digestEnv(channels.partner.id) });
     const refusal = h.logs.find(
       (l) => l.msg === 'DIGEST_CHANNEL_ID is not confirmed internal; nothing will be posted there',
     );
@@ -349,7 +345,7 @@ describe('the weekly digest', () => {
   });
 
   it('still posts the numbers, with a note, when the chart cannot be uploaded', async () => {
-    h = await startHarness({ env: digestEnv(channels.internal.id) });
+    const h = await start({ env: digestEnv(channels.internal.id) });
     await sendHandoff(h);
     h.clock.set('2026-11-30T09:00:00Z');
     h.slack.fail('files.completeUploadExternal', { error: 'internal_error' }, 1);

@@ -15,8 +15,10 @@ import { createLogger } from '../../src/logger.js';
 import { importSettingsOnce } from '../../src/program/importOnce.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
 import { channels, people } from '../support/people.js';
+
+const start = harnessPerTest();
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -461,68 +463,62 @@ describe('npm run doctor after the first start of a fresh install (issue 77 item
       ADMIN_USER_IDS: people.owner.id,
       ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}`,
     };
-    const h = await startHarness({ env: settings });
-    try {
-      const report = await runDoctor({
-        env: {
-          SLACK_BOT_TOKEN: h.slack.token,
-          SLACK_SIGNING_SECRET: SIGNING_SECRET,
-          SLACK_API_URL: h.slack.apiUrl,
-          DATABASE_PATH: h.config.databasePath,
-          ...settings,
-        },
-        clock: h.clock,
+    const h = await start({ env: settings });
+    const report = await runDoctor({
+      env: {
+        SLACK_BOT_TOKEN: h.slack.token,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: h.slack.apiUrl,
+        DATABASE_PATH: h.config.databasePath,
+        ...settings,
+      },
+      clock: h.clock,
+    });
+    const found = check(report, 'The program').findings;
+    expect(found.filter((f) => !f.startsWith('pass The program:'))).toEqual([
+      'pass ESCALATION_MANAGERS, ADMIN_USER_IDS, REVOPS_USER_IDS were read into the program at its first start and are not read again: edit them in Slack (App Home → The program). They may be removed from the environment.',
+    ]);
+    // Changed since (the program is edited in Slack), a setting still set is a warning: it says what is no longer so.
+    const changed = await runDoctor({
+      env: {
+        SLACK_BOT_TOKEN: h.slack.token,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: h.slack.apiUrl,
+        DATABASE_PATH: h.config.databasePath,
+        ...settings,
+        ADMIN_USER_IDS: people.member.id,
+      },
+      clock: h.clock,
+    });
+    expect(check(changed, 'The program').findings.filter((f) => !f.startsWith('pass The program:'))).toEqual([
+      'pass ESCALATION_MANAGERS was read into the program at its first start and is not read again: edit it in Slack (App Home → The program). It may be removed from the environment.',
+      'warn ADMIN_USER_IDS, REVOPS_USER_IDS is set, but the program holds what it says: it is no longer read.',
+    ]);
+    // A later start's log, the same way: no warning for settings that say what was read in, one for the changed one.
+    const later = async (adminUserIds: string[]) => {
+      const lines: string[] = [];
+      const logger = createLogger(
+        'info',
+        new Writable({
+          write(chunk, _encoding, done) {
+            lines.push(String(chunk));
+            done();
+          },
+        }),
+      );
+      const config = { ...h.config, adminUserIds };
+      const { ignored } = await importSettingsOnce({
+        db: h.database.db,
+        config,
+        logger,
+        now: h.clock.now(),
       });
-      const found = check(report, 'The program').findings;
-      expect(found.filter((f) => !f.startsWith('pass The program:'))).toEqual([
-        'pass ESCALATION_MANAGERS, ADMIN_USER_IDS, REVOPS_USER_IDS were read into the program at its first start and are not read again: edit them in Slack (App Home → The program). They may be removed from the environment.',
-      ]);
-      // Changed since (the program is edited in Slack), a setting still set is a warning: it says what is no longer so.
-      const changed = await runDoctor({
-        env: {
-          SLACK_BOT_TOKEN: h.slack.token,
-          SLACK_SIGNING_SECRET: SIGNING_SECRET,
-          SLACK_API_URL: h.slack.apiUrl,
-          DATABASE_PATH: h.config.databasePath,
-          ...settings,
-          ADMIN_USER_IDS: people.member.id,
-        },
-        clock: h.clock,
-      });
-      expect(
-        check(changed, 'The program').findings.filter((f) => !f.startsWith('pass The program:')),
-      ).toEqual([
-        'pass ESCALATION_MANAGERS was read into the program at its first start and is not read again: edit it in Slack (App Home → The program). It may be removed from the environment.',
-        'warn ADMIN_USER_IDS, REVOPS_USER_IDS is set, but the program holds what it says: it is no longer read.',
-      ]);
-      // A later start's log, the same way: no warning for settings that say what was read in, one for the changed one.
-      const later = async (adminUserIds: string[]) => {
-        const lines: string[] = [];
-        const logger = createLogger(
-          'info',
-          new Writable({
-            write(chunk, _encoding, done) {
-              lines.push(String(chunk));
-              done();
-            },
-          }),
-        );
-        const config = { ...h.config, adminUserIds };
-        const { ignored } = await importSettingsOnce({
-          db: h.database.db,
-          config,
-          logger,
-          now: h.clock.now(),
-        });
-        return { ignored, warned: lines.filter((line) => line.includes('"level":40')).length };
-      };
-      expect(await later([people.owner.id])).toEqual({ ignored: [], warned: 0 });
-      expect(await later([people.member.id])).toEqual({
-        ignored: ['ADMIN_USER_IDS, REVOPS_USER_IDS'],
-        warned: 1,
-      });
-    } finally {
-      await h.stop();
-    }
+      return { ignored, warned: lines.filter((line) => line.includes('"level":40')).length };
+    };
+    expect(await later([people.owner.id])).toEqual({ ignored: [], warned: 0 });
+    expect(await later([people.member.id])).toEqual({
+      ignored: ['ADMIN_USER_IDS, REVOPS_USER_IDS'],
+      warned: 1,
+    });
   });
 });

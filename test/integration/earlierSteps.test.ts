@@ -7,10 +7,10 @@ import { type Harness, quiet, waitFor } from '../support/harness.js';
 import {
   buttonsOf,
   dmOf,
-  ephemeralAt,
   handoffRow,
   json,
   type OpenedModal,
+  slashReply,
   submit,
 } from '../support/ownerFlow.js';
 import { click, partnerHarnesses, threadReplies, topLevel } from '../support/partnerFlow.js';
@@ -25,13 +25,6 @@ import { people } from '../support/people.js';
 
 const start = partnerHarnesses();
 const ACCEPTED = '2026-11-26T09:00:00Z';
-
-async function slash(h: Harness, who: { id: string }, text: string): Promise<string> {
-  const responseUrl = h.slack.responseUrl();
-  const response = await h.command({ user_id: who.id, text, response_url: responseUrl });
-  expect(response.status).toBe(200);
-  return ephemeralAt(h, responseUrl);
-}
 
 /** A deal accepted by Jordan as an earlier version stored it: no first step, nothing of it to check. */
 async function acceptedBeforeFirstSteps(h: Harness): Promise<number> {
@@ -80,14 +73,14 @@ describe('first steps for deals accepted before them', () => {
     expect((await handoffRow(h, id)).status).toBe('accepted');
 
     // Only an admin may count them and ask; anyone else is refused and nothing is asked.
-    expect(await slash(h, people.member, 'steps ask')).toMatch(/^Only an admin can/);
-    expect(await slash(h, people.owner, 'steps')).toMatch(
+    expect(await slashReply(h, people.member, 'steps ask')).toMatch(/^Only an admin can/);
+    expect(await slashReply(h, people.owner, 'steps')).toMatch(
       /^1 accepted deal with no outcome yet has no first step: accepted before the app asked for one/,
     );
     expect(stepDms()).toEqual([]);
 
     // The admin asks: Jordan's DM, with Name the first step.
-    expect(await slash(h, people.owner, 'steps ask')).toBe(
+    expect(await slashReply(h, people.owner, 'steps ask')).toBe(
       'Asked the AEs of 1 accepted deal to name a first step, each by DM with *Name the first step*.',
     );
     await quiet(h);
@@ -143,7 +136,7 @@ describe('first steps for deals accepted before them', () => {
       people.owner.id,
     ]);
     expect(events.filter((e) => e.type === 'step_named').map((e) => e.actorUserId)).toEqual([people.ae.id]);
-    expect(await slash(h, people.owner, 'steps ask')).toBe(
+    expect(await slashReply(h, people.owner, 'steps ask')).toBe(
       'Every accepted deal with no outcome yet has a first step. Nobody was asked.',
     );
   });

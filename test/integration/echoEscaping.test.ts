@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID, HELP_BLOCK_ID, OWNER_BLOCK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import {
   authorUser,
   clickRefused,
@@ -29,15 +29,8 @@ const EXPORT_USAGE =
 const OUTBOX_USAGE =
   'Usage: `/handoff outbox retry 12` (a number from `/handoff outbox`), or `/handoff outbox retry all`.';
 
-let h: Harness | undefined;
-async function start(env: Record<string, string> = {}): Promise<Harness> {
-  h = await startHarness({ env: { ...QUIET, ...ROLES, ...env } });
-  return h;
-}
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+const app = harnessPerTest({ env: { ...QUIET, ...ROLES } });
+const start = (env: Record<string, string> = {}) => app({ env });
 
 /** `/handoff <text>` as `userId`; returns the ephemeral text the app sent to that command's response URL. */
 async function slash(h: Harness, text: string, userId: string): Promise<string> {

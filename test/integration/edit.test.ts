@@ -12,7 +12,7 @@ import { findScorecard } from '../../src/db/repositories/packets.js';
 import { acceptHandoff, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, editHandoff, sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
-import type { OpenedModal } from '../support/ownerFlow.js';
+import { ephemeralAt, type OpenedModal } from '../support/ownerFlow.js';
 import { blockAction, type PacketValues, viewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 import { signal } from '../support/signal.js';
@@ -25,9 +25,7 @@ describe('edit while undecided', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   const row = async (id: number) =>
     (
@@ -238,13 +236,9 @@ describe('edit while undecided', () => {
 
     const member = { id: people.member.id, team_id: people.member.team_id };
     const { responseUrl } = await clickEdit(handoff.id, member);
-    const reply = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'the refusal',
-    );
+    const replyText = await ephemeralAt(h, responseUrl);
     // Someone who may not even view it is not told it exists, nor who owns it.
-    expect(String(reply.body.text)).toContain(`could not find handoff #${handoff.id}`);
+    expect(replyText).toContain(`could not find handoff #${handoff.id}`);
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
   });
 

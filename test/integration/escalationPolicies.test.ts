@@ -6,19 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
   authorUser,
   clickOwnerButton,
   dmOf,
   handoffRow,
   json,
-  outboxDrained,
   QUIET,
+  sweepAt,
   waitForDm,
 } from '../support/ownerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
+
+const start = harnessPerTest();
 
 /**
  * An escalation policy of three levels (remind the AE at half the window, tell the manager and a channel at the due
@@ -93,12 +95,6 @@ async function events(h: Harness, handoffId: number) {
     .from(h.tables.handoffEvents)
     .where(eq(h.tables.handoffEvents.handoffId, handoffId))
     .orderBy(asc(h.tables.handoffEvents.id));
-}
-
-async function sweepAt(h: Harness, at: Date | number) {
-  h.clock.set(new Date(at));
-  await h.app.scheduler.runNow('response-window-sweep');
-  await outboxDrained(h);
 }
 
 describe.each(SOURCES)('escalation policy: remind, manager, reassign to a pool ($name)', (source) => {
@@ -315,19 +311,15 @@ describe('escalation policy file at start', () => {
   });
 
   it('without a file, handoffs follow the default policy: the reminders and the expiry escalation as before', async () => {
-    const h = await startHarness({
+    const h = await start({
       env: { ...QUIET, ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}` },
     });
-    try {
-      const { handoff } = await sendHandoff(h, account('Default Policy'));
-      const sent = await handoffRow(h, handoff.id);
-      expect(sent.escalationPolicy).toBeNull();
-      expect(sent.escalationSteps).toEqual([]);
-      expect(sent.reminderSchedule).toHaveLength(2);
-      await sweepAt(h, sent.dueAt);
-      await waitForDm(h, people.owner.id, 'Silence', 'the manager told at expiry');
-    } finally {
-      await h.stop();
-    }
+    const { handoff } = await sendHandoff(h, account('Default Policy'));
+    const sent = await handoffRow(h, handoff.id);
+    expect(sent.escalationPolicy).toBeNull();
+    expect(sent.escalationSteps).toEqual([]);
+    expect(sent.reminderSchedule).toHaveLength(2);
+    await sweepAt(h, sent.dueAt);
+    await waitForDm(h, people.owner.id, 'Silence', 'the manager told at expiry');
   });
 });

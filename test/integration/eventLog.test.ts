@@ -104,9 +104,7 @@ describe('the touch log', () => {
   beforeEach(async () => {
     h = await startHarness({ now: SENT_AT, env: ENV });
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('records a whole life: send, reminder, expiry, extension, acceptance, outcomes and a RevOps correction', async () => {
     const { handoff } = await sendHandoff(h);

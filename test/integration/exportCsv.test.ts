@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { exportReplies } from '../../src/blocks/revopsReplies.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -10,7 +10,7 @@ import { type HandoffRow, handoffs } from '../../src/db/schema.js';
 import { CSV_COLUMNS, touchLogCsv } from '../../src/revops/exportCsv.js';
 import { EXPORT_MAX_ROWS } from '../../src/revops/exports.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, startHarness, waitFor } from '../support/harness.js';
 import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
 import {
   acceptInDm,
@@ -159,16 +159,7 @@ const exportCommand = (h: Harness, text: string, user: { id: string; name: strin
 const responseTexts = (h: Harness) => h.slack.responses.map((r) => String(r.body.text ?? ''));
 
 describe('the touch log export in Slack', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
-
-  const start = async () => {
-    h = await startHarness({ env: { ...QUIET, ...ROLES } });
-    return h;
-  };
+  const start = harnessPerTest({ env: { ...QUIET, ...ROLES } });
 
   it('sends RevOps the CSV in their DM: one row per handoff, decisions, expiry, quoting and the formula guard', async () => {
     const h = await start();

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, touchLogCsv } from '../../src/revops/exportCsv.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { harnessPerTest } from '../support/harness.js';
 import { handoffRow, QUIET, reassignTo, waitForDm } from '../support/ownerFlow.js';
 import { people } from '../support/people.js';
 import { csvObjects } from '../support/revopsFlow.js';
@@ -13,14 +13,10 @@ import { csvObjects } from '../support/revopsFlow.js';
  * (`expiries`, `expiries_excused`, `expiries_silent`). The columns before them keep their places.
  */
 describe('the export audits every expiry (issue 50)', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('an expiry while away and a silent one after a reassignment: both, each with why', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const { handoff } = await sendHandoff(h, account('Audit Freight'));
     // Jordan goes away (their status); the away check sees it; the window expires: excused.
     h.slack.setStatus(people.ae.id, { text: 'Out of office', emoji: ':airplane:', expiration: null });

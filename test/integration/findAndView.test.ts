@@ -12,9 +12,7 @@ describe('find and view what was sent', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   /** Runs `/handoff <text>` as `user` and returns the ephemeral it answered with. */
   async function command(text: string, user: string = people.author.id) {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, STEP_DATE_BLOCK_ID } from '../../src/blocks/ids.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
+import { sweepAt } from '../support/afterAcceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, waitFor } from '../support/harness.js';
+import { type Harness, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, type OpenedModal, outboxDrained, submit } from '../support/ownerFlow.js';
 import {
   click,
@@ -32,12 +33,6 @@ const THURSDAY_10 = '2026-11-26T09:00:00Z';
 const REMINDER = '2026-11-27T08:00:00Z';
 const CHECK_IN = '2026-11-30T15:00:00Z';
 const OWNER = '2026-12-02T15:00:00Z';
-
-const sweepAt = async (h: Harness, at: string) => {
-  h.clock.set(at);
-  await h.app.scheduler.runNow('response-window-sweep');
-  await quiet(h);
-};
 
 const stepMessages = (h: Harness, userId: string) =>
   dmOf(h, userId).filter((m) => /first step/.test(json(m.blocks)) && !/accepted\*/.test(json(m.blocks)));

@@ -5,7 +5,7 @@ import { followReplies } from '../../src/blocks/following.js';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
-import { dmOf, ephemeralAt, handoffRow } from '../support/ownerFlow.js';
+import { dmOf, ephemeralAt, handoffRow, slashReply } from '../support/ownerFlow.js';
 import {
   accept,
   clickOutcome,
@@ -38,19 +38,6 @@ const sam: User = { id: people.otherAe.id, team_id: TEAM };
 const jordan: User = { id: people.ae.id, team_id: TEAM };
 const pat: User = { id: people.author.id, team_id: TEAM };
 const dana: User = { id: people.partner.id, team_id: PARTNER_TEAM };
-
-/** `/handoff <text>` typed by `user`; resolves with the answer only they see. */
-async function slash(h: Harness, user: User, text: string): Promise<string> {
-  const url = h.slack.responseUrl();
-  const response = await h.command({
-    text,
-    user_id: user.id,
-    user_name: user.id.toLowerCase(),
-    response_url: url,
-  });
-  expect(response.status).toBe(200);
-  return ephemeralAt(h, url);
-}
 
 /** `/handoff view <#>` typed by `user`: the modal it opened. */
 async function openView(h: Harness, user: User, handoffId: number): Promise<ProgramView> {
@@ -168,7 +155,7 @@ describe('following a handoff (issue 53 item 6)', () => {
     const h = await start(UNDO);
     const { handoff } = await sendHandoff(h);
     // Sam manages the partner, told of all.
-    expect(await slash(h, mo, `partners managers ${PARTNER} ${sam.id}`)).toContain(`<@${sam.id}>`);
+    expect(await slashReply(h, mo, `partners managers ${PARTNER} ${sam.id}`)).toContain(`<@${sam.id}>`);
     const moView = await openView(h, mo, handoff.id);
     await clickInView(h, mo, moView, ACTION_ID.followDecisions, 'decisions only');
     // The author follows too (all, by a Follow of an older view): they hear by their role, so no follower's DM
@@ -334,17 +321,19 @@ describe('followers named for someone else (issue 77 item 12)', () => {
     const olu: User = { id: people.owner.id, team_id: TEAM };
     const { handoff } = await sendHandoff(h);
     // The author and RevOps may follow it themselves, not name someone else: refused before anyone is looked up.
-    expect(await slash(h, pat, `follow ${handoff.id} <@${sam.id}|sam>`)).toBe(
+    expect(await slashReply(h, pat, `follow ${handoff.id} <@${sam.id}|sam>`)).toBe(
       commandReply.forbidden('followersFor'),
     );
-    expect(await slash(h, mo, `follow ${handoff.id} ${sam.id}`)).toBe(commandReply.forbidden('followersFor'));
+    expect(await slashReply(h, mo, `follow ${handoff.id} ${sam.id}`)).toBe(
+      commandReply.forbidden('followersFor'),
+    );
     expect(await followRows(h, handoff.id)).toEqual([]);
     // Nobody of another organization follows.
-    expect(await slash(h, olu, `follow ${handoff.id} <@${dana.id}|dana>`)).toBe(
+    expect(await slashReply(h, olu, `follow ${handoff.id} <@${dana.id}|dana>`)).toBe(
       `<@${dana.id}> is not in our workspace: choose people of our own workspaces. Nothing was changed.`,
     );
 
-    expect(await slash(h, olu, `follow ${handoff.id} <@${sam.id}|sam> decisions`)).toBe(
+    expect(await slashReply(h, olu, `follow ${handoff.id} <@${sam.id}|sam> decisions`)).toBe(
       followReplies.named(handoff.id, sam.id, 'decisions'),
     );
     expect((await followRows(h, handoff.id)).map((r) => [r.userId, r.notify])).toEqual([
@@ -366,15 +355,15 @@ describe('followers named for someone else (issue 77 item 12)', () => {
     await waitFor(() => watcherDms(h, sam.id, handoff.id).length === 1, 8000, "the follower's DM");
 
     // Sam may not view the handoff, yet stops following it himself.
-    expect(await slash(h, sam, `unfollow ${handoff.id}`)).toBe(followReplies.done(handoff.id, null));
+    expect(await slashReply(h, sam, `unfollow ${handoff.id}`)).toBe(followReplies.done(handoff.id, null));
     expect(await followRows(h, handoff.id)).toEqual([]);
     // Someone who neither follows it nor may view it is told it was not found.
-    expect(await slash(h, sam, `follow ${handoff.id}`)).toBe(commandReply.notFound(handoff.id));
+    expect(await slashReply(h, sam, `follow ${handoff.id}`)).toBe(commandReply.notFound(handoff.id));
     // Anyone who may view it follows it themselves by the command too.
-    expect(await slash(h, mo, `follow ${handoff.id}`)).toBe(followReplies.done(handoff.id, 'all'));
+    expect(await slashReply(h, mo, `follow ${handoff.id}`)).toBe(followReplies.done(handoff.id, 'all'));
     expect((await followRows(h, handoff.id)).map((r) => [r.userId, r.notify])).toEqual([[mo.id, 'all']]);
     // The admin takes someone off: they are told.
-    expect(await slash(h, olu, `unfollow ${handoff.id} ${mo.id}`)).toBe(
+    expect(await slashReply(h, olu, `unfollow ${handoff.id} ${mo.id}`)).toBe(
       followReplies.unnamed(handoff.id, mo.id),
     );
     expect(await followRows(h, handoff.id)).toEqual([]);
@@ -391,15 +380,17 @@ describe('partner managers (issue 53 item 6)', () => {
     const h = await start(ENV);
     const { handoff } = await sendHandoff(h);
     // Only RevOps and admins name them.
-    expect(await slash(h, jordan, `partners managers ${PARTNER} | <@${sam.id}>`)).toBe(
+    expect(await slashReply(h, jordan, `partners managers ${PARTNER} | <@${sam.id}>`)).toBe(
       commandReply.forbidden('partners'),
     );
     // Someone of another organization is never a partner manager.
-    expect(await slash(h, mo, `partners managers ${PARTNER} <@${dana.id}|dana>`)).toContain(
+    expect(await slashReply(h, mo, `partners managers ${PARTNER} <@${dana.id}|dana>`)).toContain(
       'is not in our workspace',
     );
-    expect(await slash(h, mo, `partners managers ${PARTNER} @sam`)).toContain('Slack sends a name typed');
-    const named = await slash(h, mo, `partners managers ${PARTNER} <@${sam.id}|sam>`);
+    expect(await slashReply(h, mo, `partners managers ${PARTNER} @sam`)).toContain(
+      'Slack sends a name typed',
+    );
+    const named = await slashReply(h, mo, `partners managers ${PARTNER} <@${sam.id}|sam>`);
     expect(named).toContain(`partner manager <@${sam.id}> (told of decisions and outcomes)`);
     const entries = await h.database.db
       .select()
@@ -408,7 +399,7 @@ describe('partner managers (issue 53 item 6)', () => {
     expect(entries).toEqual([
       expect.objectContaining({ key: String(handoff.partnerId), actor: mo.id, body: { managers: [sam.id] } }),
     ]);
-    expect(await slash(h, mo, 'partners')).toContain(`partner manager <@${sam.id}>`);
+    expect(await slashReply(h, mo, 'partners')).toContain(`partner manager <@${sam.id}>`);
     // A follower of the handoff too (Mo): each gets their own DM, nobody two.
     const view = await openView(h, mo, handoff.id);
     await clickInView(h, mo, view, ACTION_ID.follow, 'You follow this handoff');
@@ -423,10 +414,10 @@ describe('partner managers (issue 53 item 6)', () => {
     expect(watcherDms(h, sam.id, handoff.id)).toHaveLength(1);
 
     // The partner's own manager chooses what they hear; someone else of ours may not.
-    expect(await slash(h, jordan, `partners notify ${PARTNER} | off`)).toBe(
+    expect(await slashReply(h, jordan, `partners notify ${PARTNER} | off`)).toBe(
       commandReply.forbidden('partners'),
     );
-    expect(await slash(h, sam, `partners notify ${PARTNER} | decisions`)).toContain(
+    expect(await slashReply(h, sam, `partners notify ${PARTNER} | decisions`)).toContain(
       '(told of decisions only)',
     );
     const [latest] = await h.database.db

@@ -37,9 +37,7 @@ async function health(h: Harness) {
 
 describe('requests for another installation of the app', () => {
   let h: Harness;
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('an app_uninstalled of another workspace does not stop this one', async () => {
     h = await startHarness({ env: QUIET });

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID, OWNER_BLOCK_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { FakeUser } from '../support/fakeSlack.js';
-import { type Harness, quiet, startHarness } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet } from '../support/harness.js';
 import { ephemeralAt, reassignTo } from '../support/ownerFlow.js';
 import { packetSubmission } from '../support/payloads.js';
 import { TEAM } from '../support/people.js';
@@ -32,8 +32,9 @@ const singleChannelGuest: FakeUser = {
   is_ultra_restricted: true,
 };
 
+const app = harnessPerTest();
 async function start(env: Record<string, string> = {}): Promise<Harness> {
-  const h = await startHarness({ env });
+  const h = await app({ env });
   h.slack.addUser(guest);
   h.slack.addUser(singleChannelGuest);
   return h;
@@ -49,14 +50,8 @@ const handoffCount = async (h: Harness) =>
   (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).length;
 
 describe('workspace guests', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
-
   it('answers users.info with both guest flags, as Slack does', async () => {
-    h = await start();
+    const h = await start();
     const client = new WebClient(h.slack.token, { slackApiUrl: h.slack.apiUrl, retryConfig: { retries: 0 } });
     const info = async (user: string) =>
       (await client.users.info({ user })) as unknown as { user: Record<string, unknown> };
@@ -69,7 +64,7 @@ describe('workspace guests', () => {
   });
 
   it('a guest typing /handoff is told guests cannot send one, and no form opens', async () => {
-    h = await start();
+    const h = await start();
     const responseUrl = h.slack.responseUrl();
     const response = await h.command({ user_id: guest.id, user_name: guest.name, response_url: responseUrl });
     expect(response.status).toBe(200);
@@ -81,7 +76,7 @@ describe('workspace guests', () => {
   });
 
   it("a guest's packet is refused at the top of the form and nothing is stored", async () => {
-    h = await start();
+    const h = await start();
     const answer = await submit(h, { user: { id: guest.id, team_id: TEAM } });
     expect(answer).toEqual({
       response_action: 'errors',
@@ -97,7 +92,7 @@ describe('workspace guests', () => {
   });
 
   it('a single-channel guest cannot be the AE, nor a guest the owner: inline, on their fields', async () => {
-    h = await start();
+    const h = await start();
     const answer = await submit(h, { values: { aeUserId: singleChannelGuest.id, ownerUserId: guest.id } });
     expect(answer.response_action).toBe('errors');
     expect(answer.errors?.[PACKET_BLOCK_ID.aeUserId]).toBe(
@@ -111,7 +106,7 @@ describe('workspace guests', () => {
   });
 
   it('a handoff is not reassigned to a guest', async () => {
-    h = await start();
+    const h = await start();
     const handoff = await sendPacket(h);
     const answer = await reassignTo(h, handoff.id, singleChannelGuest.id);
     expect(answer.errors?.[OWNER_BLOCK_ID.newAe]).toMatch(/^This person is a single-channel guest/);
@@ -130,7 +125,7 @@ describe('workspace guests', () => {
           policies: { plain: [{ at: '50%', action: 'remind' }] },
         }),
       );
-      h = await start({ ESCALATION_POLICY_FILE: file });
+      const h = await start({ ESCALATION_POLICY_FILE: file });
       const payload = packetSubmission({ values: { aeUserId: null } }) as unknown as {
         view: { state: { values: Record<string, unknown> } };
       };
@@ -151,7 +146,7 @@ describe('workspace guests', () => {
   });
 
   it('with ALLOW_GUEST_AUTHORS and ALLOW_GUEST_AES an admin allows both', async () => {
-    h = await start({ ALLOW_GUEST_AUTHORS: 'true', ALLOW_GUEST_AES: 'true' });
+    const h = await start({ ALLOW_GUEST_AUTHORS: 'true', ALLOW_GUEST_AES: 'true' });
     const responseUrl = h.slack.responseUrl();
     await h.command({ user_id: guest.id, user_name: guest.name, response_url: responseUrl });
     await quiet(h);

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
 import { SUGGESTIONS_BLOCK_ID } from '../../src/blocks/packetSuggestions.js';
 import { handoffNamed, sentEventOf } from '../support/attributionFlow.js';
-import { account } from '../support/crmFlow.js';
-import { FakeHubspot } from '../support/fakeHubspot.js';
+import { account, hubspotApp, stopAll } from '../support/crmFlow.js';
+import type { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import type { FakeView } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
@@ -75,6 +75,10 @@ async function review(h: Harness, payload: unknown): Promise<Pushed & { draftId:
   return { ...answer, draftId, text: JSON.stringify(answer.view.blocks) };
 }
 
+/** Dana's message in the partner channel; its ts. */
+const danaSays = (h: Harness) =>
+  h.slack.postAsPerson({ channel: channels.partner.id, user: people.partner.id, text: DANA_SAYS });
+
 describe('Hand off this deal, with Salesforce', () => {
   let sf: FakeSalesforce;
   let h: Harness;
@@ -107,11 +111,7 @@ describe('Hand off this deal, with Salesforce', () => {
   });
 
   it('prefills the packet from a partner’s message in the shared channel, each field saying where from', async () => {
-    const ts = h.slack.postAsPerson({
-      channel: channels.partner.id,
-      user: people.partner.id,
-      text: DANA_SAYS,
-    });
+    const ts = danaSays(h);
     const view = await handOffFrom(h, { channel: channels.partner, ts });
     expect(initialOf(view, PACKET_BLOCK_ID.accountName)).toBe('Northwind Logistics (northwind.example)');
     expect(hintOf(view, PACKET_BLOCK_ID.accountName)).toMatch(
@@ -352,18 +352,12 @@ describe('Hand off this deal, with HubSpot', () => {
   let hs: FakeHubspot;
   let h: Harness;
   beforeAll(async () => {
-    hs = await FakeHubspot.start();
-    h = await startHarness({
-      env: { ...QUIET, HUBSPOT_ACCESS_TOKEN: hs.accessToken, HUBSPOT_API_URL: hs.apiUrl },
-    });
+    ({ hs, h } = await hubspotApp());
     withProfiles(h);
     const sam = hs.addOwner({ email: EMAILS.sam, firstName: 'Sam', lastName: 'Closer' });
     hs.addCompany({ name: 'Clínica Saúde Integral', domain: 'clinicasaude.example', ownerId: sam });
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   it('prefills the company’s owner as the AE, the name matched with its accents', async () => {
     const ts = h.slack.postAsPerson({
@@ -400,11 +394,7 @@ describe('Hand off this deal, without a CRM', () => {
   afterAll(async () => h.stop());
 
   it('prefills from the message alone, and says so', async () => {
-    const ts = h.slack.postAsPerson({
-      channel: channels.partner.id,
-      user: people.partner.id,
-      text: DANA_SAYS,
-    });
+    const ts = danaSays(h);
     const view = await handOffFrom(h, { channel: channels.partner, ts });
     expect(initialOf(view, PACKET_BLOCK_ID.accountName)).toBe('Northwind Logistics (northwind.example)');
     expect(hintOf(view, PACKET_BLOCK_ID.accountName)).toMatch(/^From Dana Reyes's message\. Check the name/);
@@ -415,11 +405,7 @@ describe('Hand off this deal, without a CRM', () => {
   it('names the partner of a channel not yet bound as Slack names the organization it is shared with (issue 77 item 16)', async () => {
     // Nothing sent to the channel yet: the directory does not know whose it is; Slack does (conversations.info's
     // connected team, team.info's name).
-    const ts = h.slack.postAsPerson({
-      channel: channels.partner.id,
-      user: people.partner.id,
-      text: DANA_SAYS,
-    });
+    const ts = danaSays(h);
     const view = await handOffFrom(h, { channel: channels.partner, ts });
     expect(initialOf(view, PACKET_BLOCK_ID.partnerChannelId)).toBe(channels.partner.id);
     expect(initialOf(view, PACKET_BLOCK_ID.partnerOrg)).toBe(PARTNER_TEAM_NAME);
@@ -438,11 +424,7 @@ describe('Hand off this deal, without a CRM', () => {
   it('says which partner it assumed in another partner’s channel, and asks in a DM', async () => {
     // Meridian's channel is bound once a handoff went there; then the shortcut there names Meridian.
     await sendHandoff(h, account('Bound Account'));
-    const ts = h.slack.postAsPerson({
-      channel: channels.partner.id,
-      user: people.partner.id,
-      text: DANA_SAYS,
-    });
+    const ts = danaSays(h);
     const inChannel = await handOffFrom(h, { channel: channels.partner, ts });
     expect(notesOf(inChannel)).toContain(
       'Partner assumed: *Meridian Cloud Consulting*, whose channel this is.',
@@ -461,11 +443,7 @@ describe('Hand off this deal, without a CRM', () => {
   });
 
   it('refuses the partner’s own people clearly, with nothing opened', async () => {
-    const ts = h.slack.postAsPerson({
-      channel: channels.partner.id,
-      user: people.partner.id,
-      text: DANA_SAYS,
-    });
+    const ts = danaSays(h);
     const opens = h.slack.callsTo('views.open').length;
     const message = h.slack.messages(channels.partner.id).find((m) => m.ts === ts);
     const response = await h.interact({

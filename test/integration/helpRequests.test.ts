@@ -1,18 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commandReply } from '../../src/blocks/commandReplies.js';
 import { helpReplies } from '../../src/blocks/helpRequest.js';
 import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID, HELP_LIMITS, SHORTCUT_ID } from '../../src/blocks/ids.js';
 import { accountKey } from '../../src/domain/accountMatch.js';
 import { FakeSlack, type StoredMessage } from '../support/fakeSlack.js';
-import {
-  ackBody,
-  type Harness,
-  type HarnessOptions,
-  quiet,
-  startHarness,
-  waitFor,
-} from '../support/harness.js';
-import { buttonValues, json, type SlackUser } from '../support/ownerFlow.js';
+import { ackBody, type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
+import { buttonValues, json, type SlackUser, slashReply } from '../support/ownerFlow.js';
 import { mrkdwnStrings } from '../support/partnerFlow.js';
 import { blockAction, viewSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
@@ -138,23 +131,10 @@ async function ephemeralAt(h: Harness, responseUrl: string): Promise<string> {
 }
 
 /** The reply to a `/handoff …` command, read at its response URL. */
-async function slash(h: Harness, text: string, user: SlackUser = aeUser): Promise<string> {
-  const responseUrl = h.slack.responseUrl();
-  const response = await h.command({ text, user_id: user.id, response_url: responseUrl });
-  expect(response.status).toBe(200);
-  return ephemeralAt(h, responseUrl);
-}
+const slash = (h: Harness, text: string, user: SlackUser = aeUser) => slashReply(h, user, text);
 
 describe('partner-help requests', () => {
-  let h: Harness | undefined;
-  const start = async (opts: HarnessOptions = {}) => {
-    h = await startHarness({ ...opts, env: { ...HELP_ENV, ...opts.env } });
-    return h;
-  };
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest({ env: HELP_ENV });
 
   describe('opening the request modal', () => {
     it('`/handoff ask Northwind` opens the modal with the account filled in', async () => {
@@ -544,43 +524,35 @@ describe('partner-help requests', () => {
         members: [] as string[],
       };
       const fake = await FakeSlack.start();
-      try {
-        for (const user of Object.values(people)) fake.addUser(user);
-        fake.addChannel(sharedPrivate);
-        const h = await start({ slack: fake, env: { PARTNER_HELP_CHANNEL_ID: sharedPrivate.id } });
-        // Later someone invites the app there: a request must still never land in a partner's channel.
-        fake.addChannel({ ...sharedPrivate, members: [fake.botUserId] });
-        await h.interact(helpSubmission({}));
-        await quiet(h);
-        expect(fake.messages(sharedPrivate.id)).toEqual([]);
-        expect(
-          h.logs.find((l) => String(l.msg).startsWith('PARTNER_HELP_CHANNEL_ID is not confirmed internal')),
-        ).toMatchObject({ level: 50, channelId: sharedPrivate.id });
-      } finally {
-        await h?.stop();
-        h = undefined;
-        await fake.stop();
-      }
+      for (const user of Object.values(people)) fake.addUser(user);
+      fake.addChannel(sharedPrivate);
+      const h = await start({ slack: fake, env: { PARTNER_HELP_CHANNEL_ID: sharedPrivate.id } });
+      // Later someone invites the app there: a request must still never land in a partner's channel.
+      fake.addChannel({ ...sharedPrivate, members: [fake.botUserId] });
+      await h.interact(helpSubmission({}));
+      await quiet(h);
+      expect(fake.messages(sharedPrivate.id)).toEqual([]);
+      expect(
+        h.logs.find((l) => String(l.msg).startsWith('PARTNER_HELP_CHANNEL_ID is not confirmed internal')),
+      ).toMatchObject({ level: 50, channelId: sharedPrivate.id });
+      await h.stop();
+      await fake.stop();
     });
 
     it('refuses a channel whose sharing Slack cannot confirm at start (lookup failing)', async () => {
       const fake = await FakeSlack.start();
-      try {
-        for (const user of Object.values(people)) fake.addUser(user);
-        fake.addChannel({ ...channels.internal, members: [fake.botUserId] });
-        fake.fail('conversations.info', { error: 'internal_error' });
-        const h = await start({ slack: fake });
-        expect(
-          h.logs.find((l) => String(l.msg).startsWith('PARTNER_HELP_CHANNEL_ID is not confirmed internal')),
-        ).toMatchObject({ level: 50, channelId: HELP_CHANNEL, reason: 'lookup failed' });
-        fake.clearFailures();
-        expect(await slash(h, 'ask')).toBe(helpReplies.notConfigured());
-        expect(h.slack.callsTo('views.open')).toHaveLength(0);
-      } finally {
-        await h?.stop();
-        h = undefined;
-        await fake.stop();
-      }
+      for (const user of Object.values(people)) fake.addUser(user);
+      fake.addChannel({ ...channels.internal, members: [fake.botUserId] });
+      fake.fail('conversations.info', { error: 'internal_error' });
+      const h = await start({ slack: fake });
+      expect(
+        h.logs.find((l) => String(l.msg).startsWith('PARTNER_HELP_CHANNEL_ID is not confirmed internal')),
+      ).toMatchObject({ level: 50, channelId: HELP_CHANNEL, reason: 'lookup failed' });
+      fake.clearFailures();
+      expect(await slash(h, 'ask')).toBe(helpReplies.notConfigured());
+      expect(h.slack.callsTo('views.open')).toHaveLength(0);
+      await h.stop();
+      await fake.stop();
     });
   });
 

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest } from '../support/harness.js';
 import { people, TEAM } from '../support/people.js';
 import { reviewPacket } from '../support/reviewFlow.js';
 import { QUIET } from '../support/revopsFlow.js';
@@ -17,15 +17,11 @@ const riley = {
 };
 
 describe('the review says whose holiday setting it is', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it("says it is that AE's own setting (U…=none), not the workspace's", async () => {
     // Monday 23 November 2026: a one-day window ends Tuesday, before Thanksgiving: nothing skipped either way.
-    h = await startHarness({ env: { ...QUIET, HOLIDAY_REGIONS: `US,${riley.id}=none` } });
+    const h = await start({ env: { ...QUIET, HOLIDAY_REGIONS: `US,${riley.id}=none` } });
     h.slack.addUser(riley);
     const { text } = await reviewPacket(h, {
       aeUserId: riley.id,
@@ -38,7 +34,7 @@ describe('the review says whose holiday setting it is', () => {
   });
 
   it('still says "in this workspace" when HOLIDAY_REGIONS=none switches them off for everyone', async () => {
-    h = await startHarness({ env: { ...QUIET, HOLIDAY_REGIONS: 'none' } });
+    const h = await start({ env: { ...QUIET, HOLIDAY_REGIONS: 'none' } });
     const { text } = await reviewPacket(h, {
       aeUserId: people.ae.id,
       responseWindowDays: '1',

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness } from '../support/harness.js';
+import { harnessPerTest } from '../support/harness.js';
 import { DUE, expire, handoffRow, reassignTo } from '../support/ownerFlow.js';
 import { people, TEAM } from '../support/people.js';
 import { lastHandoff, reviewPacket, sendReview } from '../support/reviewFlow.js';
@@ -28,15 +28,11 @@ const casey = {
 };
 
 describe("a person's own holiday regions", () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it("skip that person's region's holidays and not their zone's; others in the zone keep their country's", async () => {
     // Wednesday 25 November 2026, 10:00 in New York.
-    h = await startHarness({
+    const h = await start({
       env: { ...QUIET, HOLIDAY_REGIONS: `${riley.id}=DE-BY` },
       now: '2026-11-25T15:00:00Z',
     });
@@ -89,7 +85,7 @@ describe("a person's own holiday regions", () => {
   });
 
   it('an entry for one person wins over the list for everyone (HOLIDAY_REGIONS=US,U…=none)', async () => {
-    h = await startHarness({
+    const h = await start({
       env: { ...QUIET, HOLIDAY_REGIONS: `US,${riley.id}=none` },
       now: '2026-11-25T15:00:00Z',
     });
@@ -107,7 +103,7 @@ describe("a person's own holiday regions", () => {
 
   it("plans a reassigned window in the new AE's own regions", async () => {
     // Sam is in Los Angeles (US by zone) and works to England's calendar: Thanksgiving counts for him.
-    h = await startHarness({ env: { ...QUIET, HOLIDAY_REGIONS: `${people.otherAe.id}=GB-ENG` } });
+    const h = await start({ env: { ...QUIET, HOLIDAY_REGIONS: `${people.otherAe.id}=GB-ENG` } });
     const { handoff } = await sendHandoff(h);
     expect(handoff.dueAt.toISOString()).toBe(DUE);
     await expire(h, handoff);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHubspot } from '../../src/crm/hubspot.js';
 import type { CrmActivity, CrmConnector } from '../../src/crm/types.js';
 import { createLogger } from '../../src/logger.js';
-import { account } from '../support/crmFlow.js';
+import { account, stopAll } from '../support/crmFlow.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { isLegacyPath } from '../support/fakeHubspotVersions.js';
 import { sendHandoff } from '../support/flow.js';
@@ -42,10 +42,7 @@ describe('HubSpot requests against HubSpot’s 2026-09 OpenAPI specs', () => {
     });
     connector = createHubspot({ accessToken: hs.accessToken, apiUrl: hs.apiUrl }, createLogger('silent'));
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   it('makes only requests the specs describe, with bodies their schemas accept, and none on a legacy path', async () => {
     const ownerId = hs.addOwner({ email: 'jordan@example.com', firstName: 'Jordan', lastName: 'Lee' });

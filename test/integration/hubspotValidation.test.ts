@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crmRows, drive } from '../support/crmFlow.js';
+import { crmRows, drive, stopAll } from '../support/crmFlow.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { ephemeralAt, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { outboxDrained, QUIET, slashReply, waitForDm } from '../support/ownerFlow.js';
 import { people } from '../support/people.js';
 
 /**
@@ -16,13 +16,6 @@ import { people } from '../support/people.js';
 
 const ADMIN = people.owner;
 const STAGES = ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'contractsent'];
-
-async function slash(h: Harness, who: { id: string }, text: string): Promise<string> {
-  const responseUrl = h.slack.responseUrl();
-  const response = await h.command({ user_id: who.id, text, response_url: responseUrl });
-  expect(response.status).toBe(200);
-  return ephemeralAt(h, responseUrl);
-}
 
 describe('HubSpot: a write refused by the account’s validation rule', () => {
   let hs: FakeHubspot;
@@ -44,10 +37,7 @@ describe('HubSpot: a write refused by the account’s validation rule', () => {
       },
     });
   });
-  afterAll(async () => {
-    await h.stop();
-    await hs.stop();
-  });
+  afterAll(() => stopAll(h, hs));
 
   it('parks it at once, tells the owner, and writes it once after the fix and an admin’s retry', async () => {
     const deal = hs.addDeal({ name: 'Fabrikam rollout', stage: 'qualifiedtobuy' });
@@ -90,11 +80,11 @@ describe('HubSpot: a write refused by the account’s validation rule', () => {
     }
     await outboxDrained(h).catch(() => undefined);
     expect(patches()).toHaveLength(1);
-    expect(await slash(h, ADMIN, 'outbox')).toContain("the 'Deal type' property is required");
+    expect(await slashReply(h, ADMIN, 'outbox')).toContain("the 'Deal type' property is required");
 
     // Someone fills in the deal type in HubSpot; the admin retries: written once, the note not written again.
     hs.setDeal(deal, { dealtype: 'newbusiness' });
-    expect(await slash(h, ADMIN, `outbox retry ${row?.id}`)).toBe('Queued 1 parked message again.');
+    expect(await slashReply(h, ADMIN, `outbox retry ${row?.id}`)).toBe('Queued 1 parked message again.');
     await drive(h, async () => (await rowOf())?.status === 'delivered', 'the retried write');
     expect(patches().map((c) => c.status)).toEqual([400, 200]);
     expect(hs.deal(deal)?.properties.partner_name).toBeTruthy();
@@ -106,7 +96,7 @@ describe('HubSpot: a write refused by the account’s validation rule', () => {
       .where(eq(outbox.id, row?.id ?? 0));
     expect(after?.status).toBe('delivered');
     await waitFor(
-      async () => (await slash(h, ADMIN, 'outbox')).startsWith('No message is parked'),
+      async () => (await slashReply(h, ADMIN, 'outbox')).startsWith('No message is parked'),
       4000,
       'none parked',
     );

@@ -51,9 +51,7 @@ describe('an answer late for Slack after a save: the person is told it was saved
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('Accept answered late: the decision is stored and the AE is told it was saved (its modal has no response URL: a DM)', async () => {
     const { handoff } = await sendHandoff(h);

@@ -35,7 +35,7 @@ import {
   submit,
 } from '../support/ownerFlow.js';
 import { click, lostSubmission, opportunitySubmission } from '../support/partnerFlow.js';
-import { replyKind, shownText } from '../support/partnerViewChecks.js';
+import { replyKind, shownText, valueForms } from '../support/partnerViewChecks.js';
 import { declineSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
 import { seedOf } from '../support/seed.js';
@@ -158,9 +158,7 @@ beforeAll(async () => {
   h.slack.addUser(ADMIN);
   start = h.clock.now();
 });
-afterAll(async () => {
-  await h?.stop();
-});
+afterAll(() => h?.stop());
 
 function userOf(who: Who, handoff: HandoffRow): { id: string; team_id: string } {
   switch (who) {
@@ -349,15 +347,6 @@ async function reportedStep(reportId: string): Promise<PersonAction | undefined>
 /** Permalinks are resolved at delivery: compare the rest. */
 const withoutLinks = (blocks: unknown) =>
   JSON.stringify(blocks ?? null).replace(/<[^|>]*\|Open the handoff>/g, '<LINK|Open the handoff>');
-
-/** An estimated value as it could be written: 48000, 48,000, 48.000, 48 000. */
-const valueForms = (value: number) => [
-  String(value),
-  value.toLocaleString('en-US'),
-  value.toLocaleString('de-DE'),
-  value.toLocaleString('fr-FR'),
-  value.toLocaleString('en-US').replace(/,/g, ' '),
-];
 
 /** Every string in a value. */
 function* stringsIn(value: unknown): Generator<string> {

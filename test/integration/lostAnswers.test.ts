@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { acceptHandoff } from '../support/acceptFlow.js';
 import { auditExactlyOnce, outboxRows } from '../support/drill.js';
 import type { Failure } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import { outboxDrained } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
@@ -50,11 +50,7 @@ async function accept(h: Harness, handoffId: number, dm: { ts: string }, aeDm: s
 }
 
 describe('a lost answer of any shape: every post reaches Slack exactly once', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   /**
    * Sends a handoff whose two posts (the AE's packet, the author's confirmation) are processed by Slack but answered
@@ -62,7 +58,7 @@ describe('a lost answer of any shape: every post reaches Slack exactly once', ()
    * parent and its reply) answered with `acceptShapes`; each conversation must end up with one copy of each message.
    */
   async function drill(sendShapes: Failure[], acceptShapes: Failure[]) {
-    h = await startHarness({ env: ENV });
+    const h = await start({ env: ENV });
     const app = h;
     for (const shape of sendShapes)
       app.slack.fail('chat.postMessage', { ...shape, afterProcessing: true }, 1);
@@ -148,15 +144,11 @@ describe('a lost answer of any shape: every post reaches Slack exactly once', ()
 });
 
 describe('an edge answering with HTML for longer than every attempt allows', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('never parks the message: it waits, retried with backoff, and goes out once when the edge recovers', async () => {
     // OUTBOX_MAX_ATTEMPTS is 8 (production's): a refusal would be parked after 8 attempts.
-    h = await startHarness({ env: ENV });
+    const h = await start({ env: ENV });
     const app = h;
     const { handoff, dm, aeDm } = await sendHandoff(app);
     await quiet(app);
@@ -191,7 +183,7 @@ describe('an edge answering with HTML for longer than every attempt allows', () 
     await auditExactlyOnce(app);
   });
   it('an ephemeral Slack showed before its 502 page is not shown twice (it cannot be looked for)', async () => {
-    h = await startHarness({ env: ENV });
+    const h = await start({ env: ENV });
     const app = h;
     const { handoff } = await sendHandoff(app);
     await outboxDrained(app);

@@ -12,16 +12,17 @@ import { people } from '../support/people.js';
 import {
   type Answer,
   buttonsIn,
-  homeButton,
+  editValues,
   internalUser,
   modalButton,
+  openPage,
   PROGRAM_REFUSALS,
   type ProgramView,
   programLog,
+  pushEditor,
   type SlackUser,
   stateOf,
   submitEditor,
-  viewOpenedBy,
   viewText,
 } from '../support/programFlow.js';
 import { blocksOf, openHome, QUIET } from '../support/revopsFlow.js';
@@ -61,31 +62,18 @@ afterAll(async () => {
   await h?.slack.stop();
 });
 
-async function openPage(user: SlackUser, page: string): Promise<ProgramView> {
-  return viewOpenedBy(h, 'views.open', await homeButton(h, user, `${ACTION_ID.programOpen}:${page}`, page));
-}
-
-async function pushEditor(user: SlackUser, page: ProgramView, value: string): Promise<ProgramView> {
-  return viewOpenedBy(h, 'views.push', await modalButton(h, user, page, ACTION_ID.programEdit, value));
-}
-
 /** Saves an editor: it closes (an empty ack), and the program holds the edit. */
 async function saved(user: SlackUser, editor: ProgramView, answers: Record<string, Answer>) {
   expect(await submitEditor(h, user, editor, stateOf(editor, answers))).toEqual({});
 }
-
-const editValues = (view: { blocks: unknown[] }) =>
-  buttonsIn(view as ProgramView)
-    .filter((b) => b.action_id === ACTION_ID.programEdit)
-    .map((b) => b.value);
 
 const groupOptions = (editor: ProgramView) =>
   editor.blocks.find((b) => b.block_id === B.managersGroup)?.element?.options?.map((o) => o.value);
 
 describe("a pool's managers as a user group", () => {
   it('an admin chooses the group; its member edits that pool, not another, and leaves with the group', async () => {
-    const page = await openPage(ADMIN, 'pools');
-    const editor = await pushEditor(ADMIN, page, 'pool:backup');
+    const page = await openPage(h, ADMIN, 'pools');
+    const editor = await pushEditor(h, ADMIN, page, 'pool:backup');
     expect(groupOptions(editor)).toEqual([NO_USERGROUP, LEADS, ALLIANCES]);
     await saved(ADMIN, editor, { [B.managersGroup]: LEADS });
     expect((await programLog(h)).at(-1)).toMatchObject({
@@ -105,10 +93,10 @@ describe("a pool's managers as a user group", () => {
         .filter((b) => b.action_id.startsWith(`${ACTION_ID.programOpen}:`))
         .map((b) => b.value),
     ).toEqual(['pools']);
-    const theirs = await openPage(MO, 'pools');
+    const theirs = await openPage(h, MO, 'pools');
     expect(editValues(theirs)).toEqual(['pool:backup']);
     expect(viewText(theirs)).toContain(`Managed by <!subteam^${LEADS}>`);
-    const own = await pushEditor(MO, theirs, 'pool:backup');
+    const own = await pushEditor(h, MO, theirs, 'pool:backup');
     expect(own).toMatchObject({ callback_id: CALLBACK_ID.programPart, title: { text: 'Edit pool' } });
     // A pool's manager changes neither its managers nor their group: the editor says who they are.
     expect(own.blocks.some((b) => b.block_id === B.managersGroup)).toBe(false);
@@ -141,7 +129,7 @@ describe("a pool's managers as a user group", () => {
     h.slack.addUserGroup(LEADS, [], { name: 'Pool leads', handle: 'pool-leads' });
     await h.app.program.refreshGroups();
     expect(h.app.program.groupMembers(LEADS)).toEqual([]);
-    expect(editValues(await openPage(ADMIN, 'pools'))).toContain('pool:backup');
+    expect(editValues(await openPage(h, ADMIN, 'pools'))).toContain('pool:backup');
     const before = dmOf(h, MO.id).length;
     await modalButton(h, MO, theirs, ACTION_ID.programEdit, 'pool:backup');
     await waitFor(() => dmOf(h, MO.id).length > before, 6000, 'the refusal DM');
@@ -177,8 +165,8 @@ describe("a partner's managers as a user group", () => {
     const { handoff } = await sendHandoff(h);
     const partner = await partnerByName(h.database.db, handoff.partnerOrg);
     if (!partner) throw new Error('no partner');
-    const page = await openPage(ADMIN, 'partners');
-    const editor = await pushEditor(ADMIN, page, `partner:${partner.id}`);
+    const page = await openPage(h, ADMIN, 'partners');
+    const editor = await pushEditor(h, ADMIN, page, `partner:${partner.id}`);
     expect(groupOptions(editor)).toEqual([NO_USERGROUP, LEADS, ALLIANCES]);
     await saved(ADMIN, editor, { [B.managersGroup]: ALLIANCES });
     expect((await programLog(h)).at(-1)).toMatchObject({
@@ -192,10 +180,10 @@ describe("a partner's managers as a user group", () => {
     });
 
     // Sam, in the group, may choose what the partner's managers hear: their editor has no managers' inputs.
-    const samPage = await openPage(SAM, 'partners');
+    const samPage = await openPage(h, SAM, 'partners');
     expect(editValues(samPage)).toEqual([`partner:${partner.id}`]);
     expect(viewText(samPage)).toContain(`Partner managers: <!subteam^${ALLIANCES}>, told of`);
-    const theirs = await pushEditor(SAM, samPage, `partner:${partner.id}`);
+    const theirs = await pushEditor(h, SAM, samPage, `partner:${partner.id}`);
     expect(theirs.blocks.some((b) => b.block_id === B.managersGroup)).toBe(false);
     expect(viewText(theirs)).toContain(`Partner managers: <!subteam^${ALLIANCES}>`);
 

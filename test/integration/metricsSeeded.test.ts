@@ -51,6 +51,17 @@ const PARTNERS = {
 } as const;
 type PartnerKey = keyof typeof PARTNERS;
 
+/** A week's figures as the period's weeks and the trend give them. */
+const week = (
+  weekStart: string,
+  sent: number,
+  accepted: number,
+  declined: number,
+  expired: number,
+  acceptanceRate: number | null,
+  medianHours: number | null,
+) => ({ weekStart, sent, accepted, declined, expired, acceptanceRate, medianHours });
+
 const noOutcomes = (): OutcomeCounts => outcomeCounts();
 
 /**
@@ -61,15 +72,17 @@ function seeder(database: AppDatabase) {
   const { db } = database;
   let views = 0;
 
-  function send(spec: {
-    author: string;
-    ae: string;
-    partner: PartnerKey;
-    classification: HandoffRow['classification'];
-    score: number | null;
-    sentAt: Date;
-    dueAt?: Date;
-  }): Promise<HandoffRow> {
+  /** A handoff sent: the columns of the seed's table below (by, to, partner, class, score, sent), and its due time. */
+  function send(
+    author: string,
+    ae: string,
+    partner: PartnerKey,
+    classification: HandoffRow['classification'],
+    score: number | null,
+    sentAt: Date,
+    dueAt?: Date,
+  ): Promise<HandoffRow> {
+    const spec = { author, ae, partner, classification, score, sentAt, dueAt };
     views += 1;
     return db.transaction(async (tx) => {
       const row = tx
@@ -248,43 +261,15 @@ async function seed(database: AppDatabase) {
   const sourced = 'partner_sourced' as const;
   const influenced = 'partner_influenced' as const;
 
-  const a = await s.send({
-    author: AUTHOR_1,
-    ae: AE_1,
-    partner: 'meridian',
-    classification: sourced,
-    score: 60,
-    sentAt: et('2026-10-20T10:00'),
-  });
+  const a = await s.send(AUTHOR_1, AE_1, 'meridian', sourced, 60, et('2026-10-20T10:00'));
   await s.accept(a, et('2026-10-21T10:00'));
   await s.help({ by: AE_2, partner: 'acme', claimedBy: AUTHOR_2, at: et('2026-10-25T12:00') });
 
-  const b = await s.send({
-    author: AUTHOR_1,
-    ae: AE_1,
-    partner: 'meridian',
-    classification: sourced,
-    score: 80,
-    sentAt: from,
-  });
+  const b = await s.send(AUTHOR_1, AE_1, 'meridian', sourced, 80, from);
   await s.help({ by: AE_2, partner: null, claimedBy: null, at: from });
-  const c = await s.send({
-    author: AUTHOR_2,
-    ae: AE_2,
-    partner: 'acme',
-    classification: influenced,
-    score: 70,
-    sentAt: et('2026-11-02T09:00'),
-  });
+  const c = await s.send(AUTHOR_2, AE_2, 'acme', influenced, 70, et('2026-11-02T09:00'));
   await s.accept(b, et('2026-11-02T11:00'));
-  const d = await s.send({
-    author: AUTHOR_1,
-    ae: AE_2,
-    partner: 'globex',
-    classification: null,
-    score: 50,
-    sentAt: et('2026-11-03T10:00'),
-  });
+  const d = await s.send(AUTHOR_1, AE_2, 'globex', null, 50, et('2026-11-03T10:00'));
   await s.decline(c, et('2026-11-03T13:00'));
   await s.reassign(c, et('2026-11-03T14:00'), AE_3);
   await s.accept(c, et('2026-11-04T10:00'));
@@ -292,67 +277,31 @@ async function seed(database: AppDatabase) {
   await s.help({ by: AE_1, partner: 'meridian', claimedBy: AUTHOR_1, at: et('2026-11-05T12:00') });
   await s.expire(d, et('2026-11-06T10:00'));
 
-  const e = await s.send({
-    author: AUTHOR_2,
-    ae: AE_1,
-    partner: 'acme',
-    classification: influenced,
-    score: 90,
-    sentAt: et('2026-11-09T09:00'),
-  });
+  const e = await s.send(AUTHOR_2, AE_1, 'acme', influenced, 90, et('2026-11-09T09:00'));
   await s.accept(e, et('2026-11-09T10:00'));
   await s.outcome(c, et('2026-11-09T12:00'), 'opportunity_created');
-  const f = await s.send({
-    author: AUTHOR_1,
-    ae: AE_2,
-    partner: 'meridian',
-    classification: sourced,
-    score: 85,
-    sentAt: et('2026-11-10T13:00'),
-  });
+  const f = await s.send(AUTHOR_1, AE_2, 'meridian', sourced, 85, et('2026-11-10T13:00'));
   await s.accept(f, et('2026-11-12T13:00'));
   await s.help({ by: AE_3, partner: 'initech', claimedBy: AUTHOR_2, at: et('2026-11-12T12:00') });
-  const g = await s.send({
-    author: AUTHOR_2,
-    ae: AE_3,
-    partner: 'globex',
-    classification: sourced,
-    score: 65,
-    sentAt: et('2026-11-13T09:00'),
-  });
+  const g = await s.send(AUTHOR_2, AE_3, 'globex', sourced, 65, et('2026-11-13T09:00'));
   await s.stallNudge(e, et('2026-11-13T10:00'));
-  const h = await s.send({
-    author: AUTHOR_1,
-    ae: AE_3,
-    partner: 'meridian',
-    classification: sourced,
-    score: 40,
-    sentAt: et('2026-11-13T11:00'),
-    dueAt: et('2026-11-16T11:00'),
-  });
+  const h = await s.send(
+    AUTHOR_1,
+    AE_3,
+    'meridian',
+    sourced,
+    40,
+    et('2026-11-13T11:00'),
+    et('2026-11-16T11:00'),
+  );
   await s.accept(g, et('2026-11-13T12:00'));
   await s.stallNudge(g, et('2026-11-13T15:00'));
   await s.outcome(g, et('2026-11-14T10:00'), 'meeting_held');
 
   await s.outcome(b, to, 'won');
   await s.help({ by: AE_1, partner: 'meridian', claimedBy: AUTHOR_1, at: to });
-  const i = await s.send({
-    author: AUTHOR_1,
-    ae: AE_1,
-    partner: 'meridian',
-    classification: sourced,
-    score: 99,
-    sentAt: to,
-    dueAt: et('2026-11-19T00:00'),
-  });
-  const j = await s.send({
-    author: AUTHOR_2,
-    ae: AE_2,
-    partner: 'acme',
-    classification: influenced,
-    score: 55,
-    sentAt: et('2026-11-16T09:00'),
-  });
+  const i = await s.send(AUTHOR_1, AE_1, 'meridian', sourced, 99, to, et('2026-11-19T00:00'));
+  const j = await s.send(AUTHOR_2, AE_2, 'acme', influenced, 55, et('2026-11-16T09:00'));
   await s.accept(j, et('2026-11-17T10:00'));
 
   return { a, b, c, d, e, f, g, h, i, j };
@@ -691,25 +640,9 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
       rounded([
         // 2–8 Nov: sent B C D; accepted B C, declined C, expired D -> acceptance 2 of 2 + 1 answers = 2/3 (was 2/4,
         // counting D's expiry as an answer); hours [2,12,4] -> median 4.
-        {
-          weekStart: '2026-11-02',
-          sent: 3,
-          accepted: 2,
-          declined: 1,
-          expired: 1,
-          acceptanceRate: 2 / 3,
-          medianHours: 4,
-        },
+        week('2026-11-02', 3, 2, 1, 1, 2 / 3, 4),
         // 9–15 Nov: sent E F G H; accepted E F G -> 3/3; hours [1,8,3] -> median 3.
-        {
-          weekStart: '2026-11-09',
-          sent: 4,
-          accepted: 3,
-          declined: 0,
-          expired: 0,
-          acceptanceRate: 1,
-          medianHours: 3,
-        },
+        week('2026-11-09', 4, 3, 0, 0, 1, 3),
       ]),
     );
   });
@@ -765,42 +698,10 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
     // (was 2/4: D's expiry is not an answer). 9 Nov: 3/3.
     expect(rounded(await metrics.trend())).toEqual(
       rounded([
-        {
-          weekStart: '2026-10-19',
-          sent: 1,
-          accepted: 1,
-          declined: 0,
-          expired: 0,
-          acceptanceRate: 1,
-          medianHours: 8,
-        },
-        {
-          weekStart: '2026-10-26',
-          sent: 0,
-          accepted: 0,
-          declined: 0,
-          expired: 0,
-          acceptanceRate: null,
-          medianHours: null,
-        },
-        {
-          weekStart: '2026-11-02',
-          sent: 3,
-          accepted: 2,
-          declined: 1,
-          expired: 1,
-          acceptanceRate: 2 / 3,
-          medianHours: 4,
-        },
-        {
-          weekStart: '2026-11-09',
-          sent: 4,
-          accepted: 3,
-          declined: 0,
-          expired: 0,
-          acceptanceRate: 1,
-          medianHours: 3,
-        },
+        week('2026-10-19', 1, 1, 0, 0, 1, 8),
+        week('2026-10-26', 0, 0, 0, 0, null, null),
+        week('2026-11-02', 3, 2, 1, 1, 2 / 3, 4),
+        week('2026-11-09', 4, 3, 0, 0, 1, 3),
       ]),
     );
     // Mid-week (Wed 18 Nov 12:00): 26 Oct .. 16 Nov; the current week has I and J sent and J accepted (9h).

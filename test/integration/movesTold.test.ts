@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID } from '../../src/blocks/ids.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
   authorUser,
   dmOf,
@@ -17,6 +17,8 @@ import {
 import { viewSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
 import { declineInDm } from '../support/revopsFlow.js';
+
+const start = harnessPerTest();
 
 /**
  * Everyone is told why (issue 31, item 2), for moves by hand and for covers: the AE who receives a handoff the owner
@@ -55,9 +57,7 @@ describe('a move by hand', () => {
   beforeAll(async () => {
     h = await startHarness({ env: { ...QUIET, ADMIN_USER_IDS: mo } });
   });
-  afterAll(async () => {
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   it('by an admin after a decline: the new AE reads who moved it, why, and that the partner heard it was not taken forward', async () => {
     const { handoff, dm } = await sendHandoff(h, account('Declined Then Moved'));
@@ -106,23 +106,19 @@ describe('a move by hand', () => {
 
 describe('naming a cover', () => {
   it('tells the person named, with the dates; a cover replaced is told it ended', async () => {
-    const h = await startHarness({ env: QUIET });
-    try {
-      const aeUser = { id: ae, team_id: TEAM };
-      const named = await h.interact(coverSubmission(sam, '2026-12-04', aeUser));
-      expect(named.status).toBe(200);
-      const told = await waitForDm(h, sam, 'named you to answer for them', 'the cover told');
-      expect(json(told.blocks)).toContain(
-        `<@${ae}> named you to answer for them from *2026-11-23* until *2026-12-04* (the last day)`,
-      );
+    const h = await start({ env: QUIET });
+    const aeUser = { id: ae, team_id: TEAM };
+    const named = await h.interact(coverSubmission(sam, '2026-12-04', aeUser));
+    expect(named.status).toBe(200);
+    const told = await waitForDm(h, sam, 'named you to answer for them', 'the cover told');
+    expect(json(told.blocks)).toContain(
+      `<@${ae}> named you to answer for them from *2026-11-23* until *2026-12-04* (the last day)`,
+    );
 
-      const replaced = await h.interact(coverSubmission(mo, '2026-12-11', aeUser));
-      expect(replaced.status).toBe(200);
-      await waitForDm(h, mo, 'until *2026-12-11*', 'the new cover told');
-      const ended = await waitForDm(h, sam, 'you no longer cover for them', 'the old cover told');
-      expect(json(ended.blocks)).toContain(`<@${ae}> named someone else to answer for them`);
-    } finally {
-      await h.stop();
-    }
+    const replaced = await h.interact(coverSubmission(mo, '2026-12-11', aeUser));
+    expect(replaced.status).toBe(200);
+    await waitForDm(h, mo, 'until *2026-12-11*', 'the new cover told');
+    const ended = await waitForDm(h, sam, 'you no longer cover for them', 'the old cover told');
+    expect(json(ended.blocks)).toContain(`<@${ae}> named someone else to answer for them`);
   });
 });

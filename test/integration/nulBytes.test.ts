@@ -24,9 +24,7 @@ const holdsNul = (value: unknown) => /\\u0000|\\ud[89a-f]|\ufffd/i.test(JSON.str
 
 describe('NUL characters in what Slack sends', () => {
   let h: Harness;
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('a packet and a decline note typed with NUL or a lone surrogate are saved without it, and read as typed around it', async () => {
     h = await startHarness({ env: QUIET });

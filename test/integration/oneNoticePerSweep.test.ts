@@ -7,7 +7,16 @@ import { account } from '../support/crmFlow.js';
 import type { StoredMessage } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { buttonsOf, dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import {
+  buttonsOf,
+  dmOf,
+  handoffRow,
+  json,
+  outboxDrained,
+  QUIET,
+  sweepAt,
+  waitForDm,
+} from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 import { people } from '../support/people.js';
 
@@ -40,12 +49,6 @@ function policyFile(levels?: unknown[]) {
     }),
   );
   return { dir, file };
-}
-
-async function sweepAt(h: Harness, at: Date | number) {
-  h.clock.set(new Date(at));
-  await h.app.scheduler.runNow('response-window-sweep');
-  await outboxDrained(h);
 }
 
 /** The messages in a person's DM about one handoff (each a chat.postMessage the fake Slack recorded, as updated). */

@@ -1,13 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acceptHandoff, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, startHarness, waitFor } from '../support/harness.js';
 import { accept } from '../support/partnerFlow.js';
 import { eventCallback } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
 import { editsByMessage } from '../support/surfaceEdits.js';
+
+const startApp = harnessPerTest();
 
 const pending = async (h: Harness) =>
   (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter(
@@ -15,22 +17,16 @@ const pending = async (h: Harness) =>
   );
 
 describe('a Slack outage during delivery loses nothing and sends nothing twice', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('retries with backoff through 500s, then delivers every message exactly once', async () => {
-    h = await startHarness();
+    const h = await start();
     h.slack.fail('chat.postMessage', { status: 500 });
     h.slack.fail('chat.update', { status: 500 });
     const { answer } = await submitAndSend(h);
     expect(answer).toEqual({ response_action: 'clear' });
     await waitFor(
-      async () =>
-        (await pending(h as Harness)).every((r) => r.attempts >= 1) &&
-        (await pending(h as Harness)).length > 0,
+      async () => (await pending(h)).every((r) => r.attempts >= 1) && (await pending(h)).length > 0,
     );
     const failed = await pending(h);
     expect(failed.map((r) => r.lastError)).toEqual(failed.map(() => 'HTTP 500'));
@@ -39,21 +35,17 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     expect((await pending(h)).every((r) => r.attempts === 1)).toBe(true);
 
     h.clock.advance(60_000);
-    await waitFor(
-      async () => (await pending(h as Harness)).every((r) => r.attempts >= 2),
-      4000,
-      'second attempt',
-    );
+    await waitFor(async () => (await pending(h)).every((r) => r.attempts >= 2), 4000, 'second attempt');
 
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
     const aeDm = h.slack.dmChannelFor(people.ae.id);
     const [dm] = await waitFor(
-      () => h?.slack.messages(aeDm).length === 1 && h.slack.messages(aeDm),
+      () => h.slack.messages(aeDm).length === 1 && h.slack.messages(aeDm),
       8000,
       'AE DM',
     );
-    await waitFor(async () => (await pending(h as Harness)).length === 0, 8000, 'empty outbox');
+    await waitFor(async () => (await pending(h)).length === 0, 8000, 'empty outbox');
     expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
 
     // The outage again while the AE accepts: the update, the notices and the partner post wait, then land once.
@@ -73,12 +65,11 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     // reply behind its parent, in order).
     await waitFor(
       async () =>
-        (await pending(h as Harness)).length === 5 &&
-        (await pending(h as Harness)).filter((r) => r.attempts >= 1).length === 3,
+        (await pending(h)).length === 5 && (await pending(h)).filter((r) => r.attempts >= 1).length === 3,
     );
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
-    await waitFor(async () => (await pending(h as Harness)).length === 0, 8000, 'recovered outbox');
+    await waitFor(async () => (await pending(h)).length === 0, 8000, 'recovered outbox');
     await quiet(h);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
     // Each message edited once: the AE's packet and the author's confirmation.
@@ -88,13 +79,12 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
   });
 
   it('honours Retry-After on a 429', async () => {
-    h = await startHarness();
+    const h = await start();
     h.slack.fail('chat.postMessage', { retryAfter: 30 }, 2);
     const sentAt = h.clock.now().getTime();
     await submitAndSend(h);
     await waitFor(
-      async () =>
-        (await pending(h as Harness)).filter((r) => r.lastError === 'rate limited for 30s').length === 2,
+      async () => (await pending(h)).filter((r) => r.lastError === 'rate limited for 30s').length === 2,
       4000,
       'rate limited',
     );
@@ -105,19 +95,15 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     await quiet(h);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
     h.clock.advance(1_000);
-    await waitFor(
-      () => h?.slack.callsTo('chat.postMessage').length === 2,
-      4000,
-      'delivery after Retry-After',
-    );
+    await waitFor(() => h.slack.callsTo('chat.postMessage').length === 2, 4000, 'delivery after Retry-After');
   });
 
   it('holds every post of a rate-limited method until Retry-After has passed, in other conversations too', async () => {
-    h = await startHarness();
+    const h = await start();
     h.slack.fail('chat.postMessage', { retryAfter: 30 }, 1);
     await submitAndSend(h, {}, { viewId: 'V0FIRST' });
     await waitFor(
-      () => h?.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429),
+      () => h.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429),
       4000,
       '429',
     );
@@ -132,18 +118,18 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     await quiet(h);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(before);
     h.clock.advance(30_000);
-    await waitFor(async () => (await pending(h as Harness)).length === 0, 6000, 'delivery after Retry-After');
+    await waitFor(async () => (await pending(h)).length === 0, 6000, 'delivery after Retry-After');
     expect(h.slack.messages(h.slack.dmChannelFor(people.otherAe.id))).toHaveLength(1);
     expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
   });
 
   it('schedules what an Accept owes under a method waiting out a 429 for the end of the wait, as the rest of it', async () => {
-    h = await startHarness();
+    const h = await start();
     h.slack.fail('chat.postMessage', { retryAfter: 30 }, 1);
     const limitedAt = h.clock.now().getTime();
     await submitAndSend(h);
     await waitFor(
-      () => h?.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429),
+      () => h.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429),
       4000,
       '429',
     );
@@ -151,11 +137,10 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     if (!handoff) throw new Error('no handoff');
     await accept(h, handoff.id);
     // The Accept's change expanded by the worker: the owner's notice queued, with the AE's DM still waiting.
-    const posts = async () => (await pending(h as Harness)).filter((r) => r.method === 'chat.postMessage');
+    const posts = async () => (await pending(h)).filter((r) => r.method === 'chat.postMessage');
     await waitFor(
       async () =>
-        (await pending(h as Harness)).every((r) => r.method !== 'handoff.change') &&
-        (await posts()).length > 1,
+        (await pending(h)).every((r) => r.method !== 'handoff.change') && (await posts()).length > 1,
       4000,
       'the change expanded',
     );
@@ -164,7 +149,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     await quiet(h);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
     h.clock.advance(30_000);
-    await waitFor(async () => (await pending(h as Harness)).length === 0, 6000, 'delivery after Retry-After');
+    await waitFor(async () => (await pending(h)).length === 0, 6000, 'delivery after Retry-After');
     expect(h.slack.messages(h.slack.dmChannelFor(people.author.id)).length).toBeGreaterThan(0);
   });
 
@@ -174,7 +159,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     for (const team of Object.values(teams)) slack.addTeam(team);
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
     slack.fail('auth.test', { status: 503 }, 2);
-    h = await startHarness({ slack });
+    const h = await start({ slack });
     expect(
       slack.calls
         .filter((c) => c.method === 'auth.test')
@@ -183,7 +168,6 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     ).toEqual([503, 503, 200]);
     await sendHandoff(h);
     await h.stop();
-    h = undefined;
     await slack.stop();
   });
 
@@ -202,10 +186,10 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     await first.stop({ keepDatabase: true });
 
     slack.clearFailures();
-    h = await startHarness({ slack, databasePath, now: '2026-11-23T15:00:00Z' });
+    const h = await start({ slack, databasePath, now: '2026-11-23T15:00:00Z' });
     const aeDm = slack.dmChannelFor(people.ae.id);
     await waitFor(() => slack.messages(aeDm).length === 1, 8000, 'AE DM after restart');
-    await waitFor(async () => (await pending(h as Harness)).length === 0, 8000, 'outbox drained');
+    await waitFor(async () => (await pending(h)).length === 0, 8000, 'outbox drained');
     await quiet(h);
     expect(slack.messages(aeDm)).toHaveLength(1);
     expect(slack.messages(slack.dmChannelFor(people.author.id))).toHaveLength(1);
@@ -213,7 +197,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
   });
 
   it('keeps a partner update waiting while the app is out of the partner channel, tells the owner once, then posts it', async () => {
-    h = await startHarness({ env: { OUTBOX_MAX_ATTEMPTS: '2' } });
+    const h = await start({ env: { OUTBOX_MAX_ATTEMPTS: '2' } });
     const { handoff, dm, aeDm } = await sendHandoff(h);
     // Someone removes the app from the partner channel after the handoff was sent.
     h.slack.addChannel({ ...channels.partner, members: [] });
@@ -221,13 +205,13 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
       await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts, channelId: aeDm }),
     ).toEqual({});
     await waitFor(
-      () => h?.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
+      () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
       4000,
       'DM update',
     );
     const ownerDm = h.slack.dmChannelFor(people.author.id);
     const notice = await waitFor(
-      () => h?.slack.messages(ownerDm).find((m) => JSON.stringify(m.blocks).includes('/invite @Handoff')),
+      () => h.slack.messages(ownerDm).find((m) => JSON.stringify(m.blocks).includes('/invite @Handoff')),
       4000,
       'invite instructions',
     );
@@ -248,7 +232,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     // Invited again: the update goes out, once: the thread's parent and the acceptance's reply.
     h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
     h.clock.advance(60 * 60_000);
-    await waitFor(() => h?.slack.messages(channels.partner.id).length === 2, 4000, 'partner post');
+    await waitFor(() => h.slack.messages(channels.partner.id).length === 2, 4000, 'partner post');
     await quiet(h);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
     expect(
@@ -257,7 +241,7 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
   });
 
   it('parks a message Slack keeps refusing for good (here invalid_blocks), without blocking other conversations', async () => {
-    h = await startHarness({ env: { OUTBOX_MAX_ATTEMPTS: '2' } });
+    const h = await start({ env: { OUTBOX_MAX_ATTEMPTS: '2' } });
     const { handoff, dm, aeDm } = await sendHandoff(h);
     // The author's confirmation is in Slack too before posts start failing.
     await quiet(h);
@@ -267,11 +251,11 @@ describe('a Slack outage during delivery loses nothing and sends nothing twice',
     ).toEqual({});
     // The in-place DM update is another method and still goes through.
     await waitFor(
-      () => h?.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
+      () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
       4000,
       'DM update',
     );
-    const rows = async () => outboxRows(h as Harness);
+    const rows = async () => outboxRows(h);
     // Each retry waits on the injected clock: move it on until no row is left pending. The partner reply
     // threaded under the refused parent waits for it, then is parked once the parent is (its own reason).
     for (let i = 0; i < 20 && (await rows()).some((r) => r.status === 'pending'); i += 1) {
@@ -292,51 +276,47 @@ describe('a partner channel the app was removed from', () => {
   it('tells every waiting handoff’s owner, and sends at once when the app is invited back', async () => {
     const { postEvent } = await import('../support/signing.js');
     const { SIGNING_SECRET } = await import('../support/harness.js');
-    const h = await startHarness();
-    try {
-      const first = await sendHandoff(h);
-      const second = await sendHandoff(h, {
-        accountName: 'Fabrikam Freight',
-        accountDomain: 'fabrikam.com',
-        ownerUserId: people.owner.id,
-      });
-      h.slack.addChannel({ ...channels.partner, members: [] });
-      for (const { handoff, dm, aeDm } of [first, second]) {
-        expect(
-          await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts, channelId: aeDm }),
-        ).toEqual({});
-      }
-      const invited = (userId: string) =>
-        h.slack
-          .messages(h.slack.dmChannelFor(userId))
-          .filter((m) => JSON.stringify(m.blocks).includes('/invite @Handoff'));
-      // The first update in line is retried with backoff; at its next refusal the owner waiting behind it hears too.
-      for (let i = 0; i < 10 && invited(people.owner.id).length === 0; i += 1) {
-        h.clock.advance(5_000);
-        await quiet(h);
-      }
-      await waitFor(() => invited(people.author.id).length >= 1, 4000, 'the first owner told');
-      await waitFor(() => invited(people.owner.id).length === 1, 4000, 'the second owner told');
-
-      h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
-      const joined = eventCallback(
-        {
-          type: 'member_joined_channel',
-          user: h.slack.botUserId,
-          channel: channels.partner.id,
-          channel_type: 'C',
-          team: 'T0INTERNAL',
-        },
-        'Ev0JOIN',
-      );
-      expect((await postEvent(h.eventsUrl, SIGNING_SECRET, joined)).status).toBe(200);
-      // No clock move: the invite itself releases what waited.
-      // Each handoff's thread: its parent and the acceptance's reply.
-      await waitFor(() => h.slack.messages(channels.partner.id).length === 4, 6000, 'both partner threads');
-      await quiet(h);
-      expect(h.slack.messages(channels.partner.id)).toHaveLength(4);
-    } finally {
-      await h.stop();
+    const h = await startApp();
+    const first = await sendHandoff(h);
+    const second = await sendHandoff(h, {
+      accountName: 'Fabrikam Freight',
+      accountDomain: 'fabrikam.com',
+      ownerUserId: people.owner.id,
+    });
+    h.slack.addChannel({ ...channels.partner, members: [] });
+    for (const { handoff, dm, aeDm } of [first, second]) {
+      expect(
+        await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts, channelId: aeDm }),
+      ).toEqual({});
     }
+    const invited = (userId: string) =>
+      h.slack
+        .messages(h.slack.dmChannelFor(userId))
+        .filter((m) => JSON.stringify(m.blocks).includes('/invite @Handoff'));
+    // The first update in line is retried with backoff; at its next refusal the owner waiting behind it hears too.
+    for (let i = 0; i < 10 && invited(people.owner.id).length === 0; i += 1) {
+      h.clock.advance(5_000);
+      await quiet(h);
+    }
+    await waitFor(() => invited(people.author.id).length >= 1, 4000, 'the first owner told');
+    await waitFor(() => invited(people.owner.id).length === 1, 4000, 'the second owner told');
+
+    h.slack.addChannel({ ...channels.partner, members: [h.slack.botUserId] });
+    const joined = eventCallback(
+      {
+        type: 'member_joined_channel',
+        user: h.slack.botUserId,
+        channel: channels.partner.id,
+        channel_type: 'C',
+        team: 'T0INTERNAL',
+      },
+      'Ev0JOIN',
+    );
+    expect((await postEvent(h.eventsUrl, SIGNING_SECRET, joined)).status).toBe(200);
+    // No clock move: the invite itself releases what waited.
+    // Each handoff's thread: its parent and the acceptance's reply.
+    await waitFor(() => h.slack.messages(channels.partner.id).length === 4, 6000, 'both partner threads');
+    await quiet(h);
+    expect(h.slack.messages(channels.partner.id)).toHaveLength(4);
   });
 });

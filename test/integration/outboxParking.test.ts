@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
 import {
@@ -11,7 +11,7 @@ import {
   sendAs,
 } from '../support/drill.js';
 import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
-import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { harnessPerTest, quiet, SIGNING_SECRET, waitFor } from '../support/harness.js';
 import { ephemeralAt } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
@@ -26,14 +26,10 @@ const user = (p: { id: string }): SlackUser => ({ id: p.id, team_id: TEAM });
 const author = user(people.author);
 
 describe('a message Slack refuses for good', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('is tried exactly OUTBOX_MAX_ATTEMPTS times, parked, listed to an admin only, and delivered once on retry after the fix', async () => {
-    h = await startHarness({
+    const h = await start({
       env: {
         ...QUIET,
         OUTBOX_MAX_ATTEMPTS: '3',
@@ -156,16 +152,12 @@ describe('a message Slack refuses for good', () => {
 });
 
 describe('Retry-After while other posts are still looking for their earlier copy', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   // A head that first looked for an earlier copy (after a 5xx) checks the rate limit again before posting: a 429
   // that another post got meanwhile holds it too.
   it('no post is sent while the method is rate limited, even by a head that was looking for an earlier copy', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const app = h;
     // Both posts of a new handoff (the AE's DM, the author's confirmation) fail with a 500: both are uncertain.
     app.slack.fail('chat.postMessage', { status: 500 }, 2);

@@ -7,12 +7,23 @@ import { commandReply } from '../../src/blocks/commandReplies.js';
 import { ACTION_ID, CALLBACK_ID, MY_DAYS_BLOCK_ID, MY_DAYS_RESUME_OPTION } from '../../src/blocks/ids.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { DUE, dmOf, ephemeralAt, handoffRow, json, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
+import {
+  DUE,
+  dmOf,
+  handoffRow,
+  json,
+  outboxDrained,
+  QUIET,
+  slashReply,
+  sweepAt,
+} from '../support/ownerFlow.js';
 import { accept, memberUser } from '../support/partnerFlow.js';
 import { blockAction, viewSubmission } from '../support/payloads.js';
 import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
 import { type Block, blocksOf, openHome } from '../support/revopsFlow.js';
+
+const start = harnessPerTest();
 
 /**
  * Issue 53: each person's own days. The App Home says them ("Your days"), the person edits their own in a modal
@@ -67,19 +78,6 @@ function homeClick(h: Harness, user: User) {
   });
 }
 
-/** `/handoff <text>` typed by `user`; resolves with the answer only they see. */
-async function slash(h: Harness, user: User, text: string): Promise<string> {
-  const url = h.slack.responseUrl();
-  const response = await h.command({
-    text,
-    user_id: user.id,
-    user_name: user.id.toLowerCase(),
-    response_url: url,
-  });
-  expect(response.status).toBe(200);
-  return ephemeralAt(h, url);
-}
-
 interface Form {
   days?: number[];
   regions?: string | null;
@@ -132,12 +130,6 @@ async function personEntries(h: Harness, key: string) {
     .from(programLog)
     .where(and(eq(programLog.kind, 'person'), eq(programLog.key, key)))
     .orderBy(asc(programLog.id));
-}
-
-async function sweepAt(h: Harness, at: Date | number) {
-  h.clock.set(new Date(at));
-  await h.app.scheduler.runNow('response-window-sweep');
-  await outboxDrained(h);
 }
 
 /** Sends a handoff to Jordan under the pool policy and runs it to its reassignment; returns the handoff after it. */
@@ -266,7 +258,7 @@ describe('your days: the App Home, the form, pause and resume', () => {
   });
 
   it('/handoff pause until 2026-12-03: out of your pools, the manager told, and round robin passes you over', async () => {
-    const reply = await slash(h, sam, 'pause until 2026-12-03');
+    const reply = await slashReply(h, sam, 'pause until 2026-12-03');
     expect(reply).toContain(
       'You are out of *EMEA backup* until *Thu 3 Dec*, the last day: round robin passes you over.',
     );
@@ -306,7 +298,7 @@ describe('your days: the App Home, the form, pause and resume', () => {
   });
 
   it('/handoff resume puts you back: the manager told, and round robin gives you the next one', async () => {
-    const reply = await slash(h, sam, 'resume');
+    const reply = await slashReply(h, sam, 'resume');
     expect(reply).toBe(
       ':white_check_mark: You are back in *EMEA backup*: round robin gives you handoffs again. Their managers have been told.',
     );
@@ -321,7 +313,7 @@ describe('your days: the App Home, the form, pause and resume', () => {
       8000,
       'the pool manager told',
     );
-    expect(await slash(h, sam, 'resume')).toBe(
+    expect(await slashReply(h, sam, 'resume')).toBe(
       'You were not paused: you are in your pools. `/handoff pause` takes you out of them.',
     );
     // The last pick was Mo: Sam is next.
@@ -331,12 +323,12 @@ describe('your days: the App Home, the form, pause and resume', () => {
   it('an admin pauses Sam until a day and resumes him: the same pause, Sam and the manager told; nobody else may', async () => {
     const entries = (await personEntries(h, people.otherAe.id)).length;
     // Someone with no role may pause only themselves: refused before anyone is looked up.
-    expect(await slash(h, jordan, `pause <@${sam.id}|sam> until 2026-12-18`)).toBe(
+    expect(await slashReply(h, jordan, `pause <@${sam.id}|sam> until 2026-12-18`)).toBe(
       commandReply.forbidden('pauseOthers'),
     );
-    expect(await slash(h, jordan, `resume ${sam.id}`)).toBe(commandReply.forbidden('pauseOthers'));
+    expect(await slashReply(h, jordan, `resume ${sam.id}`)).toBe(commandReply.forbidden('pauseOthers'));
     // Slack sends a typed @name as text: it is read among the pools' members.
-    const reply = await slash(h, pat, 'pause @sam until 2026-12-18');
+    const reply = await slashReply(h, pat, 'pause @sam until 2026-12-18');
     expect(reply).toBe(
       `:pause_button: <@${sam.id}> is out of *EMEA backup* until *Fri 18 Dec*, the last day: round robin passes them over. They and their pools' managers have been told; \`/handoff resume <@${sam.id}>\` puts them back.`,
     );
@@ -366,14 +358,14 @@ describe('your days: the App Home, the form, pause and resume', () => {
     expect(await homeText(h, sam.id)).toContain('You are out of your pools until *Fri 18 Dec*');
 
     // Nobody of another organization, nor anyone unknown, is paused.
-    expect(await slash(h, pat, `pause <@${partner.id}|dana>`)).toBe(
+    expect(await slashReply(h, pat, `pause <@${partner.id}|dana>`)).toBe(
       `<@${partner.id}> is not in our workspace: choose people of our own workspaces. Nothing was changed.`,
     );
-    expect(await slash(h, pat, 'pause @nobody')).toContain(
+    expect(await slashReply(h, pat, 'pause @nobody')).toContain(
       'Slack sends a name typed in a command as plain text',
     );
 
-    expect(await slash(h, pat, `resume <@${sam.id}|sam>`)).toBe(
+    expect(await slashReply(h, pat, `resume <@${sam.id}|sam>`)).toBe(
       `:white_check_mark: <@${sam.id}> is no longer paused: back in *EMEA backup*. They and their pools' managers have been told.`,
     );
     expect((await personEntries(h, people.otherAe.id)).at(-1)).toMatchObject({ actor: pat.id, body: null });
@@ -382,50 +374,50 @@ describe('your days: the App Home, the form, pause and resume', () => {
       8000,
       'Sam told of the resume',
     );
-    expect(await slash(h, pat, `resume ${sam.id}`)).toBe(`<@${sam.id}> was not paused. Nothing was changed.`);
+    expect(await slashReply(h, pat, `resume ${sam.id}`)).toBe(
+      `<@${sam.id}> was not paused. Nothing was changed.`,
+    );
 
     // Jordan is in no pool: only Jordan is told, and the answer says no more.
-    expect(await slash(h, pat, `pause ${jordan.id}`)).toBe(
+    expect(await slashReply(h, pat, `pause ${jordan.id}`)).toBe(
       `:pause_button: <@${jordan.id}> is out of any pool they join until resumed: round robin passes them over. They have been told; \`/handoff resume <@${jordan.id}>\` puts them back.`,
     );
-    expect(await slash(h, pat, `resume ${jordan.id}`)).toBe(
+    expect(await slashReply(h, pat, `resume ${jordan.id}`)).toBe(
       `:white_check_mark: <@${jordan.id}> is no longer paused. They have been told.`,
     );
   });
 
   it('pausing when in no pool says so and still records it; a past day or junk is refused', async () => {
     const managerDms = dmOf(h, people.owner.id).length;
-    expect(await slash(h, jordan, 'pause')).toContain('You are in no pool now');
+    expect(await slashReply(h, jordan, 'pause')).toContain('You are in no pool now');
     expect((await personEntries(h, people.ae.id)).at(-1)?.body).toEqual({ paused: 'until_resumed' });
     expect(await homeText(h, people.ae.id)).toContain('You are out of your pools until *you resume*');
-    expect(await slash(h, jordan, 'resume')).toBe(
+    expect(await slashReply(h, jordan, 'resume')).toBe(
       ':white_check_mark: You are no longer paused. You are in no pool now.',
     );
     await outboxDrained(h);
     expect(dmOf(h, people.owner.id)).toHaveLength(managerDms);
 
     const entries = (await personEntries(h, people.ae.id)).length;
-    expect(await slash(h, jordan, 'pause until 2020-01-01')).toBe(
+    expect(await slashReply(h, jordan, 'pause until 2020-01-01')).toBe(
       'Choose today or a later day: that one has passed. Nothing was changed.',
     );
-    expect(await slash(h, jordan, 'pause tomorrow')).toContain('Usage: `/handoff pause until 2026-12-03`');
+    expect(await slashReply(h, jordan, 'pause tomorrow')).toContain(
+      'Usage: `/handoff pause until 2026-12-03`',
+    );
     expect(await personEntries(h, people.ae.id)).toHaveLength(entries);
   });
 });
 
 describe('your working days: a day you do not work is closed in your response window', () => {
   it('Jordan stops working Wednesdays: a handoff sent Monday is due Friday, not Thursday', async () => {
-    const h = await startHarness({ env: QUIET });
-    try {
-      const before = await sendHandoff(h, account('Before Days'));
-      expect(before.handoff.dueAt.toISOString()).toBe(DUE);
-      expect(await submitDays(h, jordan, { days: [1, 2, 4, 5] })).toEqual({});
-      const after = await sendHandoff(h, account('After Days'));
-      expect(after.handoff.dueAt.toISOString()).toBe('2026-11-27T14:00:00.000Z');
-      // Handoffs already sent keep their window.
-      expect((await handoffRow(h, before.handoff.id)).dueAt.toISOString()).toBe(DUE);
-    } finally {
-      await h.stop();
-    }
+    const h = await start({ env: QUIET });
+    const before = await sendHandoff(h, account('Before Days'));
+    expect(before.handoff.dueAt.toISOString()).toBe(DUE);
+    expect(await submitDays(h, jordan, { days: [1, 2, 4, 5] })).toEqual({});
+    const after = await sendHandoff(h, account('After Days'));
+    expect(after.handoff.dueAt.toISOString()).toBe('2026-11-27T14:00:00.000Z');
+    // Handoffs already sent keep their window.
+    expect((await handoffRow(h, before.handoff.id)).dueAt.toISOString()).toBe(DUE);
   });
 });

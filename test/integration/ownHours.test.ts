@@ -102,9 +102,7 @@ describe('your own week and hours: the form, the Home, and the response window',
   beforeAll(async () => {
     h = await startHarness({ env: QUIET, now: '2026-11-23T10:00:00Z' });
   });
-  afterAll(async () => {
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   it('the form offers Monday to Sunday and your day’s start and end; it says what is wrong on the field', async () => {
     const view = await openMyDays(h, jordan);

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID, OWNER_BLOCK_ID } from '../../src/blocks/ids.js';
 import { acceptHandoff } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import {
   authorUser,
   buttonsOf,
@@ -51,15 +51,7 @@ function expectPartnerSafe(text: string) {
   expect(text).not.toContain('<@');
 }
 
-let h: Harness | undefined;
-async function start(opts: HarnessOptions = {}): Promise<Harness> {
-  h = await startHarness({ ...opts, env: { ...QUIET, ...opts.env } });
-  return h;
-}
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+const start = harnessPerTest({ env: QUIET });
 
 /** Sends the Northwind packet and waits for the author's confirmation too. */
 async function sent(h: Harness, values: Parameters<typeof sendHandoff>[1] = {}) {
@@ -860,14 +852,8 @@ describe('each partner-facing event is posted once', () => {
 });
 
 describe('details the owner and the AE rely on', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
-
   it('the new AE’s DM states the window they were given, not the packet’s original one', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start();
     const { handoff } = await sendHandoff(h);
     const modal = await openOwnerModal(h, 'reassign', handoff.id);
     await submit(
@@ -883,7 +869,7 @@ describe('details the owner and the AE rely on', () => {
   });
 
   it('the owner is offered Reassign right on the decline notice', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start();
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
     const ownerNotice = await waitForDm(h, people.owner.id, '*declined* handoff', 'decline notice');
@@ -898,7 +884,7 @@ describe('details the owner and the AE rely on', () => {
   });
 
   it('an owner from another workspace of the same organization can act', async () => {
-    h = await startHarness({ env: { ...QUIET, INTERNAL_TEAM_IDS: 'T0SISTER' } });
+    const h = await start({ env: { INTERNAL_TEAM_IDS: 'T0SISTER' } });
     h.slack.addUser({
       id: 'U0SISTER',
       team_id: 'T0SISTER',
@@ -919,7 +905,7 @@ describe('details the owner and the AE rely on', () => {
   });
 
   it('refuses a Reassign modal opened before the AE declined, so the owner sees the reason first', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start();
     const { handoff } = await sendHandoff(h);
     const modal = await openOwnerModal(h, 'reassign', handoff.id);
     await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
@@ -932,7 +918,7 @@ describe('details the owner and the AE rely on', () => {
   });
 
   it('will not reassign to the author, as the packet form would not send to them', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start();
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     const result = await submit(
       h,

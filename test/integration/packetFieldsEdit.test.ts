@@ -66,9 +66,7 @@ describe('an edit of every editable packet field', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('stores each new value and names each field in the edited mark, in the packet order', async () => {
     const { handoff } = await sendHandoff(h);

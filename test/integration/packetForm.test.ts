@@ -47,9 +47,7 @@ describe('the packet modal: every error in one round', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('returns a format error, the AE as yourself, an external owner and an unusable channel at once', async () => {
     const { answer } = await submitForm(h, {
@@ -159,9 +157,7 @@ describe('the attribution details step', () => {
     // The harness clock: Monday 2026-11-23.
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('is not asked without a CRM opportunity: partner-sourced, sent at once', async () => {
     const { review, draftId } = await submitForm(h, { crmOpportunity: null });
@@ -278,9 +274,7 @@ describe('/handoff in a channel preselects it when it is a partner channel', () 
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   type OpenedView = {
     blocks: { block_id?: string; element?: { initial_conversation?: string; initial_value?: string } }[];
@@ -325,9 +319,7 @@ describe('packetDefaults, the service behind the preselection', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   const service = (harness: Harness) =>
     createPacketService({

@@ -20,9 +20,7 @@ import {
 const ADMIN = people.member.id;
 let h: Harness;
 
-afterEach(async () => {
-  await h?.stop();
-});
+afterEach(() => h?.stop());
 
 const start = () =>
   startHarness({
@@ -284,65 +282,49 @@ describe('shared status changes at run time', () => {
     );
   });
 
-  it("says in the owner's decision notice that the partner's update waits while the channel is held, and that the partner reads it once an admin confirmed the channel", async () => {
-    h = await start();
-    const handoff = await sendPacket(h);
-    await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
-    await waitFor(
-      async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
-      8000,
-      'held',
-    );
-    await accept(h, handoff.id);
-    const held = `The partner's partner-safe update waits: <#${channels.partner.id}> is on hold until an admin confirms who is in it.`;
-    await waitFor(() => json(decisionNotice()?.blocks).includes(held), 8000, 'the notice: it waits');
-    await quiet(h);
-    expect(json(decisionNotice()?.blocks)).toContain(held);
-    expect(json(decisionNotice()?.blocks)).not.toContain('The partner reads');
-    expect(partnerCalls(h)).toEqual([]);
+  it.each([
+    {
+      when: 'an admin confirmed the channel',
+      release: (h: Harness) =>
+        slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`, { id: ADMIN }),
+    },
+    {
+      when: "Slack's answer released the channel",
+      release: (h: Harness) => h.slack.unshareChannel(channels.partner.id, RIVAL_TEAM),
+    },
+  ])(
+    "says in the owner's decision notice that the partner's update waits while the channel is held, and that the partner reads it once $when",
+    async ({ release }) => {
+      h = await start();
+      const handoff = await sendPacket(h);
+      await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
+      await waitFor(
+        async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
+        8000,
+        'held',
+      );
+      await accept(h, handoff.id);
+      const held = `The partner's partner-safe update waits: <#${channels.partner.id}> is on hold until an admin confirms who is in it.`;
+      await waitFor(() => json(decisionNotice()?.blocks).includes(held), 8000, 'the notice: it waits');
+      await quiet(h);
+      expect(json(decisionNotice()?.blocks)).toContain(held);
+      expect(json(decisionNotice()?.blocks)).not.toContain('The partner reads');
+      expect(partnerCalls(h)).toEqual([]);
 
-    await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`, { id: ADMIN });
-    await waitFor(
-      () => h.slack.messages(channels.partner.id).some((m) => shown(m).includes('Accepted')),
-      8000,
-      'the held update after confirm',
-    );
-    await outboxDrained(h);
-    await quiet(h);
-    expect(json(decisionNotice()?.blocks)).toContain(
-      `The partner reads a partner-safe update of it in <#${channels.partner.id}>.`,
-    );
-    expect(json(decisionNotice()?.blocks)).not.toContain('on hold');
-  });
-
-  it("brings the owner's decision notice up to date when Slack's answer releases the held channel", async () => {
-    h = await start();
-    const handoff = await sendPacket(h);
-    await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
-    await waitFor(
-      async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
-      8000,
-      'held',
-    );
-    await accept(h, handoff.id);
-    await waitFor(
-      () => json(decisionNotice()?.blocks).includes('is on hold until an admin'),
-      8000,
-      'it waits',
-    );
-    await h.slack.unshareChannel(channels.partner.id, RIVAL_TEAM);
-    await waitFor(
-      () => h.slack.messages(channels.partner.id).some((m) => shown(m).includes('Accepted')),
-      8000,
-      'the held update after release',
-    );
-    await outboxDrained(h);
-    await quiet(h);
-    expect(json(decisionNotice()?.blocks)).toContain(
-      `The partner reads a partner-safe update of it in <#${channels.partner.id}>.`,
-    );
-    expect(json(decisionNotice()?.blocks)).not.toContain('on hold');
-  });
+      await release(h);
+      await waitFor(
+        () => h.slack.messages(channels.partner.id).some((m) => shown(m).includes('Accepted')),
+        8000,
+        'the held update once released',
+      );
+      await outboxDrained(h);
+      await quiet(h);
+      expect(json(decisionNotice()?.blocks)).toContain(
+        `The partner reads a partner-safe update of it in <#${channels.partner.id}>.`,
+      );
+      expect(json(decisionNotice()?.blocks)).not.toContain('on hold');
+    },
+  );
 
   it('switches an internal channel off the moment it is shared, and posts nothing internal there', async () => {
     h = await startHarness({

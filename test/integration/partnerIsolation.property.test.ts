@@ -313,9 +313,7 @@ beforeAll(async () => {
   await outboxSettled();
 }, 60_000);
 
-afterAll(async () => {
-  await h?.stop();
-});
+afterAll(() => h?.stop());
 
 describe('partner isolation through the real app (property)', () => {
   it("no packet's text reaches another partner's channel; nothing internal reaches a shared channel", async () => {

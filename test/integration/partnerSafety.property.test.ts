@@ -25,6 +25,7 @@ import { submitAndSend } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { noise as userNoise } from '../support/noise.js';
 import { handoffRow, outboxDrained, reassignSubmission, submit } from '../support/ownerFlow.js';
+import { valueForms } from '../support/partnerViewChecks.js';
 import { blockAction, declineSubmission, type PacketValues, viewSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 import { seedOf } from '../support/seed.js';
@@ -131,9 +132,7 @@ const stats = { runs: 0, partnerCalls: 0, events: new Map<string, number>() };
 beforeAll(async () => {
   h = await startHarness({ env: { SWEEP_SCHEDULE: '0 0 1 1 *', ADMIN_USER_IDS: people.member.id } });
 });
-afterAll(async () => {
-  await h?.stop();
-});
+afterAll(() => h?.stop());
 
 class RunMarkers {
   private n = 0;
@@ -421,15 +420,6 @@ function partnerCalls(): RecordedCall[] {
 
 /** Every estimated value given with an accept so far, by every run (internal: none may reach the partner). */
 const allValues = new Map<number, string>();
-
-/** An estimated value as it could be written: 48000, 48,000, 48.000, 48 000. */
-const valueForms = (value: number) => [
-  String(value),
-  value.toLocaleString('en-US'),
-  value.toLocaleString('de-DE'),
-  value.toLocaleString('fr-FR'),
-  value.toLocaleString('en-US').replace(/,/g, ' '),
-];
 
 function partnerProblems(calls: RecordedCall[]): string[] {
   const problems: string[] = [];

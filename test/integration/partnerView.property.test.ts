@@ -47,6 +47,7 @@ import {
   type PartnerModel,
   type Said,
   shownText,
+  valueForms,
 } from '../support/partnerViewChecks.js';
 import { declineSubmission, viewSubmission } from '../support/payloads.js';
 import { channels, PARTNER_TEAM, people, RIVAL_TEAM, TEAM } from '../support/people.js';
@@ -324,15 +325,6 @@ const partnerChannelWords = (): string[] =>
   h.slack.calls
     .filter((c) => c.method.startsWith('chat.') && STRANGER[String(c.args.channel)] !== undefined)
     .map((c) => [...stringsIn([c.args.text, c.args.blocks, c.args.attachments])].join('\n'));
-
-/** An estimated value as it could be written: 48000, 48,000, 48.000, 48 000. */
-const valueForms = (value: number) => [
-  String(value),
-  value.toLocaleString('en-US'),
-  value.toLocaleString('de-DE'),
-  value.toLocaleString('fr-FR'),
-  value.toLocaleString('en-US').replace(/,/g, ' '),
-];
 
 /** Every first step the AE of this life could commit to: the modal's default, or one of their own. */
 const possibleSteps = (life: (typeof lives)[number]) => [

@@ -7,9 +7,20 @@ import type { HandoffRow } from '../../src/db/schema.js';
 import { account } from '../support/crmFlow.js';
 import type { StoredMessage } from '../support/fakeSlack.js';
 import { editHandoff, sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { buttonsOf, dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
+import {
+  buttonsOf,
+  dmOf,
+  handoffRow,
+  json,
+  outboxDrained,
+  QUIET,
+  sweepAt,
+  waitForDm,
+} from '../support/ownerFlow.js';
 import { people } from '../support/people.js';
+
+const start = harnessPerTest();
 
 /**
  * What a policy's moves tell each person, through the real app, the sweep and a stepped clock (issue 31, items 2 to
@@ -45,12 +56,6 @@ function policyFile(pool: string[], limits?: Record<string, number>) {
     }),
   );
   return { dir, file };
-}
-
-async function sweepAt(h: Harness, at: Date | number) {
-  h.clock.set(new Date(at));
-  await h.app.scheduler.runNow('response-window-sweep');
-  await outboxDrained(h);
 }
 
 /** The sweep at the reassigning step of the current window: its expiry and the step, in one sweep. */
@@ -252,26 +257,22 @@ describe('a level that runs hours after the expiry', () => {
 
 describe('the default policy: an expiry is one message to the owner', () => {
   it('a manager who owns the handoff gets the expiry notice only, not the escalation too', async () => {
-    const h = await startHarness({
+    const h = await start({
       env: { ...QUIET, ESCALATION_MANAGERS: `${ae}=${pat}`, ESCALATION_CHANNEL_ID: 'C0INTERNAL' },
     });
-    try {
-      const { handoff } = await sendHandoff(h, account('Contoso Once'));
-      await outboxDrained(h);
-      const earlier = about(h, pat, handoff.id).length;
-      await sweepAt(h, handoff.dueAt);
-      expect((await handoffRow(h, handoff.id)).status).toBe('expired');
-      const mine = about(h, pat, handoff.id);
-      expect(mine).toHaveLength(earlier + 1);
-      expect(json(mine.at(-1)?.blocks)).toContain('It has *expired*');
-      expect(mine.filter((m) => json(m.blocks).includes('*Silence*'))).toEqual([]);
-      expect(withOwnerButtons(about(h, pat, handoff.id))).toBe(1);
-      // The escalation elsewhere stays: the channel hears of the silence.
-      expect(
-        h.slack.messages('C0INTERNAL').filter((m) => json(m.blocks).includes('Contoso Once')),
-      ).toHaveLength(1);
-    } finally {
-      await h.stop();
-    }
+    const { handoff } = await sendHandoff(h, account('Contoso Once'));
+    await outboxDrained(h);
+    const earlier = about(h, pat, handoff.id).length;
+    await sweepAt(h, handoff.dueAt);
+    expect((await handoffRow(h, handoff.id)).status).toBe('expired');
+    const mine = about(h, pat, handoff.id);
+    expect(mine).toHaveLength(earlier + 1);
+    expect(json(mine.at(-1)?.blocks)).toContain('It has *expired*');
+    expect(mine.filter((m) => json(m.blocks).includes('*Silence*'))).toEqual([]);
+    expect(withOwnerButtons(about(h, pat, handoff.id))).toBe(1);
+    // The escalation elsewhere stays: the channel hears of the silence.
+    expect(
+      h.slack.messages('C0INTERNAL').filter((m) => json(m.blocks).includes('Contoso Once')),
+    ).toHaveLength(1);
   });
 });

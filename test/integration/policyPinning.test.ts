@@ -7,7 +7,7 @@ import { APPLIED_NOTE } from '../../src/program/program.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { handoffRow, outboxDrained, QUIET } from '../support/ownerFlow.js';
+import { handoffRow, QUIET, sweepAt } from '../support/ownerFlow.js';
 import { people } from '../support/people.js';
 
 /**
@@ -47,12 +47,6 @@ async function escalations(h: Harness, handoffId: number) {
       const d = e.detail as { policyLevel: number; action: string; policyVersion?: number };
       return { level: d.policyLevel, action: d.action, version: d.policyVersion };
     });
-}
-
-async function sweepAt(h: Harness, at: Date | number) {
-  h.clock.set(new Date(at));
-  await h.app.scheduler.runNow('response-window-sweep');
-  await outboxDrained(h);
 }
 
 describe('a policy edited while a handoff’s window is open', () => {

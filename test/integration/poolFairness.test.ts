@@ -17,14 +17,13 @@ import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/
 import { people } from '../support/people.js';
 import {
   type Answer,
-  homeButton,
   internalUser,
-  modalButton,
+  openPage,
   type ProgramView,
   programLog,
+  pushEditor,
   stateOf,
   submitEditor,
-  viewOpenedBy,
   viewText,
 } from '../support/programFlow.js';
 
@@ -63,18 +62,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function openPools(): Promise<ProgramView> {
-  const trigger = await homeButton(h, ADMIN, `${ACTION_ID.programOpen}:pools`, 'pools');
-  return viewOpenedBy(h, 'views.open', trigger);
-}
-
-async function pushEditor(page: ProgramView): Promise<ProgramView> {
-  return viewOpenedBy(
-    h,
-    'views.push',
-    await modalButton(h, ADMIN, page, ACTION_ID.programEdit, 'pool:backup'),
-  );
-}
+const openPools = () => openPage(h, ADMIN, 'pools');
+const editBackup = (page: ProgramView) => pushEditor(h, ADMIN, page, 'pool:backup');
 
 const save = (editor: ProgramView, answers: Record<string, Answer>) =>
   submitEditor(h, ADMIN, editor, stateOf(editor, answers));
@@ -111,7 +100,7 @@ async function sendToPool(name: string) {
 describe('a fair pool with weights', () => {
   it('an admin sets a weight and a period in the pool editor; bad weights are refused on their row', async () => {
     const page = await openPools();
-    const editor = await pushEditor(page);
+    const editor = await editBackup(page);
     const inputs = editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
     // A person picker and a number per row (issue 77 item 12): no Slack id to type.
     expect(inputs).toEqual(
@@ -190,7 +179,7 @@ describe('a fair pool with weights', () => {
     const shown = await openPools();
     expect(viewText(shown)).toContain(`Members: <@${SAM}> ×2, <@${MO}>`);
     expect(viewText(shown)).toContain('Shared fairly per week, by weight and days available');
-    const again = await pushEditor(shown);
+    const again = await editBackup(shown);
     expect(again.blocks.find((b) => b.block_id === W(0, 'user'))?.element?.initial_user).toBe(SAM);
     expect(again.blocks.find((b) => b.block_id === W(0, 'value'))?.element?.initial_value).toBe('2');
     expect(again.blocks.find((b) => b.block_id === W(1, 'user'))?.element?.initial_user).toBeUndefined();
@@ -226,7 +215,7 @@ describe('a fair pool with weights', () => {
   });
 
   it('a member of weight 0 stays in the pool but takes no handoff while another can', async () => {
-    const editor = await pushEditor(await openPools());
+    const editor = await editBackup(await openPools());
     expect(await save(editor, { [W(0, 'value')]: '0' })).toEqual({});
     expect(h.app.program.book()?.pools.backup).toMatchObject({ users: [SAM, MO], weights: { [SAM]: 0 } });
     expect((await sendToPool('Fair Account Six')).ae).toBe(MO);
@@ -235,7 +224,7 @@ describe('a fair pool with weights', () => {
   });
 
   it('with plain turns, a member of weight 2 takes two handoffs in a row on their turn', async () => {
-    const editor = await pushEditor(await openPools());
+    const editor = await editBackup(await openPools());
     // Sam's number emptied drops his weight; Mo chosen on the next row.
     expect(
       await save(editor, {

@@ -82,6 +82,14 @@ function stored(database: AppDatabase, table: string, id: number, columns: strin
   return Object.fromEntries(columns.map((c) => [c, { value: row[c], type: row[`${c}__type`] }]));
 }
 
+/** Asserts one row's stored columns, those `expected` names: each one's value and storage class. */
+const expectStored = (
+  database: AppDatabase,
+  table: string,
+  id: number,
+  expected: Record<string, { value: unknown; type: string }>,
+) => expect(stored(database, table, id, Object.keys(expected))).toEqual(expected);
+
 const ms = (value: Date) => ({ value: value.getTime(), type: 'integer' });
 const NULL = { value: null, type: 'null' };
 
@@ -100,17 +108,6 @@ const decision = (
   ...over,
 });
 
-const HANDOFF_DECISION_COLUMNS = [
-  'status',
-  'decided_at',
-  'last_activity_at',
-  'next_stall_nudge_at',
-  'stall_nudged_at',
-  'next_reminder_at',
-  'updated_at',
-  'cycle',
-];
-
 describe('recordDecision (prepared accept and decline)', () => {
   it('an accept with a first stall nudge stores every time as epoch ms and moves the cycle on once', () =>
     withDatabase(async (database) => {
@@ -119,7 +116,7 @@ describe('recordDecision (prepared accept and decline)', () => {
         recordDecision(tx, decision(handoff, { nextStallNudgeAt: NUDGE })),
       );
 
-      expect(stored(database, 'handoffs', handoff.id, HANDOFF_DECISION_COLUMNS)).toEqual({
+      expectStored(database, 'handoffs', handoff.id, {
         status: { value: 'accepted', type: 'text' },
         decided_at: ms(DECIDED),
         last_activity_at: ms(DECIDED),
@@ -131,18 +128,7 @@ describe('recordDecision (prepared accept and decline)', () => {
       });
       // The decision row: its own time is epoch ms too, the actor as given, reason and note SQL NULL.
       const decisionId = result?.decision.id as number;
-      expect(
-        stored(database, 'decisions', decisionId, [
-          'handoff_id',
-          'assignment',
-          'decision',
-          'reason_code',
-          'note',
-          'decided_by_user_id',
-          'decided_by_team_id',
-          'decided_at',
-        ]),
-      ).toEqual({
+      expectStored(database, 'decisions', decisionId, {
         handoff_id: { value: handoff.id, type: 'integer' },
         assignment: { value: 1, type: 'integer' },
         decision: { value: 'accepted', type: 'text' },
@@ -180,7 +166,7 @@ describe('recordDecision (prepared accept and decline)', () => {
         [withNull.id, a],
         [omitted.id, b],
       ] as const) {
-        expect(stored(database, 'handoffs', id, ['next_stall_nudge_at', 'last_activity_at'])).toEqual({
+        expectStored(database, 'handoffs', id, {
           next_stall_nudge_at: NULL,
           last_activity_at: ms(DECIDED),
         });
@@ -202,7 +188,7 @@ describe('recordDecision (prepared accept and decline)', () => {
         ),
       );
 
-      expect(stored(database, 'handoffs', handoff.id, HANDOFF_DECISION_COLUMNS)).toEqual({
+      expectStored(database, 'handoffs', handoff.id, {
         status: { value: 'declined', type: 'text' },
         decided_at: ms(DECIDED),
         last_activity_at: ms(EARLIER),
@@ -212,14 +198,7 @@ describe('recordDecision (prepared accept and decline)', () => {
         updated_at: ms(DECIDED),
         cycle: { value: 2, type: 'integer' },
       });
-      expect(
-        stored(database, 'decisions', result?.decision.id as number, [
-          'decision',
-          'reason_code',
-          'note',
-          'decided_at',
-        ]),
-      ).toEqual({
+      expectStored(database, 'decisions', result?.decision.id as number, {
         decision: { value: 'declined', type: 'text' },
         reason_code: { value: 'timing', type: 'text' },
         note: { value: 'Next quarter.', type: 'text' },
@@ -289,7 +268,7 @@ describe('recordDecision (prepared accept and decline)', () => {
         status: 'accepted',
         cycle: 4,
       });
-      expect(stored(database, 'handoffs', handoff.id, ['status', 'cycle'])).toEqual({
+      expectStored(database, 'handoffs', handoff.id, {
         status: { value: 'accepted', type: 'text' },
         cycle: { value: 4, type: 'integer' },
       });
@@ -647,22 +626,9 @@ describe('enqueue (prepared outbox insert)', () => {
         { dedupe_key: 'surface:parent', surface_key: 'surface:parent', t: 'text' },
       ]);
 
-      const columns = [
-        'key',
-        'handoff_id',
-        'kind',
-        'viewer_user_id',
-        'channel_key',
-        'audience',
-        'params',
-        'posted',
-        'wanted',
-        'shown',
-        'created_at',
-      ];
       const surfaceId = (key: string) =>
         rawRow(database, 'select id from surfaces where key = ?', key).id as number;
-      expect(stored(database, 'surfaces', surfaceId('handoff:1:ae_dm'), columns)).toEqual({
+      expectStored(database, 'surfaces', surfaceId('handoff:1:ae_dm'), {
         key: text('handoff:1:ae_dm'),
         handoff_id: int(handoff.id),
         kind: text('ae_packet'),
@@ -675,7 +641,7 @@ describe('enqueue (prepared outbox insert)', () => {
         shown: int(0),
         created_at: ms(SENT),
       });
-      expect(stored(database, 'surfaces', surfaceId('surface:parent'), columns)).toMatchObject({
+      expectStored(database, 'surfaces', surfaceId('surface:parent'), {
         kind: text('partner_parent'),
         viewer_user_id: NULL,
         channel_key: text('C0PARTNER'),
@@ -710,7 +676,7 @@ describe('enqueue (prepared outbox insert)', () => {
       );
       expect(count(database, 'outbox')).toBe(2);
       expect(count(database, 'surfaces')).toBe(2);
-      expect(stored(database, 'surfaces', surfaceId('handoff:1:ae_dm'), ['params', 'created_at'])).toEqual({
+      expectStored(database, 'surfaces', surfaceId('handoff:1:ae_dm'), {
         params: text(JSON.stringify(params)),
         created_at: ms(SENT),
       });
@@ -835,15 +801,7 @@ describe('markDelivered and markSending (prepared)', () => {
       await database.db.transaction((tx) =>
         markDelivered(tx, recorded, NOW, { channelId: 'C0PARTNER', ts: '1795442400.000100' }),
       );
-      expect(
-        stored(database, 'outbox', recorded.id, [
-          'status',
-          'delivered_at',
-          'attempts',
-          'last_error',
-          'uncertain_since',
-        ]),
-      ).toEqual({
+      expectStored(database, 'outbox', recorded.id, {
         status: text('delivered'),
         delivered_at: ms(NOW),
         attempts: int(3),
@@ -896,15 +854,7 @@ describe('markDelivered and markSending (prepared)', () => {
       await database.db.transaction((tx) => markDelivered(tx, unposted, NOW));
 
       for (const id of [unrecorded.id, unposted.id]) {
-        expect(
-          stored(database, 'outbox', id, [
-            'status',
-            'delivered_at',
-            'attempts',
-            'last_error',
-            'uncertain_since',
-          ]),
-        ).toEqual({
+        expectStored(database, 'outbox', id, {
           status: text('delivered'),
           delivered_at: ms(NOW),
           attempts: int(3),
@@ -914,14 +864,7 @@ describe('markDelivered and markSending (prepared)', () => {
       }
       expect(count(database, 'posted_messages')).toBe(0);
       // The untouched row keeps its error and mark.
-      expect(
-        stored(database, 'outbox', row('recorded').id, [
-          'status',
-          'delivered_at',
-          'last_error',
-          'uncertain_since',
-        ]),
-      ).toEqual({
+      expectStored(database, 'outbox', row('recorded').id, {
         status: text('pending'),
         delivered_at: NULL,
         last_error: text('ratelimited'),
@@ -941,14 +884,14 @@ describe('markDelivered and markSending (prepared)', () => {
 
       const unmarked = read();
       await database.db.transaction((tx) => markSending(tx, unmarked, NOW));
-      expect(stored(database, 'outbox', id, ['uncertain_since', 'attempts', 'status'])).toEqual({
+      expectStored(database, 'outbox', id, {
         uncertain_since: ms(NOW),
         attempts: int(0),
         status: text('pending'),
       });
       const marked = read();
       await database.db.transaction((tx) => markSending(tx, marked, new Date(NOW.getTime() + 60_000)));
-      expect(stored(database, 'outbox', id, ['uncertain_since'])).toEqual({ uncertain_since: ms(NOW) });
+      expectStored(database, 'outbox', id, { uncertain_since: ms(NOW) });
     }));
 
   it('cancelPendingReminders cancels only that handoff’s pending reminders and stall nudges, by their surface kind', () =>

@@ -7,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApp } from '../support/appProcess.js';
 import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
 import { FakeSlack } from '../support/fakeSlack.js';
-import { SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { harnessPerTest, SIGNING_SECRET, startHarness } from '../support/harness.js';
 import { TEAM } from '../support/people.js';
+
+const start = harnessPerTest();
 
 const run = spawnApp;
 
@@ -124,42 +126,34 @@ function raw(url: string, method: 'GET' | 'HEAD') {
 
 describe('GET /healthz', () => {
   it('answers 200 while running and 404 for unknown paths', async () => {
-    const h = await startHarness();
-    try {
-      const response = await fetch(`${h.baseUrl}/healthz`);
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ ok: true, database: 'ok', slack: 'ok' });
-      expect((await fetch(`${h.baseUrl}/nope`)).status).toBe(404);
-    } finally {
-      await h.stop();
-    }
+    const h = await start();
+    const response = await fetch(`${h.baseUrl}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, database: 'ok', slack: 'ok' });
+    expect((await fetch(`${h.baseUrl}/nope`)).status).toBe(404);
   });
 
   it('HEAD answers as GET does, with its status and headers and no body (healthy and not)', async () => {
-    const h = await startHarness();
-    try {
-      const same = (headers: IncomingHttpHeaders) => [headers['content-type'], headers['content-length']];
-      const healthyGet = await raw(`${h.baseUrl}/healthz`, 'GET');
-      const healthyHead = await raw(`${h.baseUrl}/healthz`, 'HEAD');
-      expect(healthyGet.body).toBe('{"ok":true,"database":"ok","slack":"ok"}');
-      expect(same(healthyGet.headers)).toEqual(['application/json', String(healthyGet.body.length)]);
-      expect(healthyHead).toMatchObject({ status: 200, body: '' });
-      expect(same(healthyHead.headers)).toEqual(same(healthyGet.headers));
+    const h = await start();
+    const same = (headers: IncomingHttpHeaders) => [headers['content-type'], headers['content-length']];
+    const healthyGet = await raw(`${h.baseUrl}/healthz`, 'GET');
+    const healthyHead = await raw(`${h.baseUrl}/healthz`, 'HEAD');
+    expect(healthyGet.body).toBe('{"ok":true,"database":"ok","slack":"ok"}');
+    expect(same(healthyGet.headers)).toEqual(['application/json', String(healthyGet.body.length)]);
+    expect(healthyHead).toMatchObject({ status: 200, body: '' });
+    expect(same(healthyHead.headers)).toEqual(same(healthyGet.headers));
 
-      const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
-      sender.subscribe(h.eventsUrl, SIGNING_SECRET);
-      expect((await sender.deliver(slackEvent.appUninstalled())).status).toBe(200);
-      const sickGet = await raw(`${h.baseUrl}/healthz`, 'GET');
-      const sickHead = await raw(`${h.baseUrl}/healthz`, 'HEAD');
-      expect(sickGet.status).toBe(503);
-      expect(sickHead).toMatchObject({ status: 503, body: '' });
-      expect(same(sickHead.headers)).toEqual(same(sickGet.headers));
-      expect(same(sickHead.headers)).toEqual(['application/json', String(sickGet.body.length)]);
+    const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
+    sender.subscribe(h.eventsUrl, SIGNING_SECRET);
+    expect((await sender.deliver(slackEvent.appUninstalled())).status).toBe(200);
+    const sickGet = await raw(`${h.baseUrl}/healthz`, 'GET');
+    const sickHead = await raw(`${h.baseUrl}/healthz`, 'HEAD');
+    expect(sickGet.status).toBe(503);
+    expect(sickHead).toMatchObject({ status: 503, body: '' });
+    expect(same(sickHead.headers)).toEqual(same(sickGet.headers));
+    expect(same(sickHead.headers)).toEqual(['application/json', String(sickGet.body.length)]);
 
-      expect((await raw(`${h.baseUrl}/nope`, 'HEAD')).status).toBe(404);
-    } finally {
-      await h.stop();
-    }
+    expect((await raw(`${h.baseUrl}/nope`, 'HEAD')).status).toBe(404);
   });
 });
 

@@ -26,13 +26,15 @@ import {
   homeButton,
   internalUser,
   modalButton,
+  openPage,
   PROGRAM_REFUSALS,
   type ProgramView,
   programLog,
+  pushEditor,
   type SlackUser,
+  savedPage,
   stateOf,
   submitEditor,
-  viewOpenedBy,
   viewText,
 } from '../support/programFlow.js';
 import { blocksOf, openHome, QUIET } from '../support/revopsFlow.js';
@@ -98,49 +100,9 @@ afterAll(async () => {
   if (h?.engine === 'sqlite') rmSync(dirname(h.databaseKey), { recursive: true, force: true });
 });
 
-/** The page opened by a program button of `user`'s App Home. */
-async function openPage(user: SlackUser, page: string): Promise<ProgramView> {
-  return viewOpenedBy(h, 'views.open', await homeButton(h, user, `${ACTION_ID.programOpen}:${page}`, page));
-}
-
-/** The editor pushed by Edit (or New) `value` on a page. */
-async function pushEditor(user: SlackUser, page: ProgramView, value: string): Promise<ProgramView> {
-  return viewOpenedBy(h, 'views.push', await modalButton(h, user, page, ACTION_ID.programEdit, value));
-}
-
 /** Submits an editor with these answers (by block id) over its initial values. */
 function save(user: SlackUser, editor: ProgramView, answers: Record<string, Answer> = {}) {
   return submitEditor(h, user, editor, stateOf(editor, answers));
-}
-
-/**
- * Submits an editor that saves: it closes, and the page it was pushed on shows the edit (views.update). Resolves with
- * that page as Slack shows it now.
- */
-async function saved(
-  user: SlackUser,
-  editor: ProgramView,
-  answers: Record<string, Answer> | Record<string, unknown>,
-  raw = false,
-): Promise<ProgramView> {
-  const updates = h.slack.callsTo('views.update').length;
-  const ack = raw
-    ? await submitEditor(h, user, editor, answers)
-    : await save(user, editor, answers as Record<string, Answer>);
-  expect(ack).toEqual({});
-  const under = editor.previous_view_id as string;
-  expect(h.slack.viewStack(under)).toEqual([under]);
-  const call = await waitFor(
-    () =>
-      h.slack
-        .callsTo('views.update')
-        .slice(updates)
-        .find((c) => c.args.view_id === under && c.status !== 0),
-    6000,
-    'the page updated',
-  );
-  expect(call.response).toMatchObject({ ok: true });
-  return h.slack.view(under) as unknown as ProgramView;
 }
 
 /** The values of the buttons of an action (its action id, or one per button: `<action id>:<value>`). */
@@ -190,12 +152,12 @@ describe('the program in the App Home', () => {
 
 describe('pools', () => {
   it('an admin makes a pool in its editor: in force at once, in the log, still there after a restart', async () => {
-    const page = await openPage(ADMIN, 'pools');
+    const page = await openPage(h, ADMIN, 'pools');
     expect(page.title?.text).toBe('Pools');
     expect(viewText(page)).toContain('*Backup AEs*');
     expect(buttonValues(page, ACTION_ID.programEdit)).toEqual(['pool:backup', 'pool:']);
 
-    const editor = await pushEditor(ADMIN, page, 'pool:');
+    const editor = await pushEditor(h, ADMIN, page, 'pool:');
     expect(editor).toMatchObject({ callback_id: CALLBACK_ID.programPart, title: { text: 'New pool' } });
     expect(h.slack.viewStack(editor.id)).toEqual([page.id, editor.id]);
 
@@ -231,7 +193,7 @@ describe('pools', () => {
     });
     expect(await programLog(h)).toHaveLength(before);
 
-    const shown = await saved(ADMIN, editor, pool);
+    const shown = await savedPage(h, ADMIN, editor, pool);
     expect(viewText(shown)).toContain('*EMEA backup*');
     expect(viewText(shown)).toContain('At most 3 open handoffs each');
     expect(viewText(shown)).toContain(`Managed by <@${POOL_MANAGER.id}>`);
@@ -259,11 +221,11 @@ describe('pools', () => {
   }, 30_000);
 
   it('an admin edits again and again from one page: the stack stays within Slack’s three views', async () => {
-    let page = await openPage(ADMIN, 'pools');
+    let page = await openPage(h, ADMIN, 'pools');
     for (const cap of ['4', '5', '3']) {
-      const editor = await pushEditor(ADMIN, page, 'pool:emea-backup');
+      const editor = await pushEditor(h, ADMIN, page, 'pool:emea-backup');
       expect(editor.title?.text).toBe('Edit pool');
-      page = await saved(ADMIN, editor, { [B.cap]: cap });
+      page = await savedPage(h, ADMIN, editor, { [B.cap]: cap });
       expect(viewText(page)).toContain(`At most ${cap} open handoffs each`);
     }
   });
@@ -271,8 +233,8 @@ describe('pools', () => {
 
 describe('policies', () => {
   it('an admin makes a policy of two levels and a route; the page says its levels in words', async () => {
-    const page = await openPage(ADMIN, 'policies');
-    const editor = await pushEditor(ADMIN, page, 'policy:');
+    const page = await openPage(h, ADMIN, 'policies');
+    const editor = await pushEditor(h, ADMIN, page, 'policy:');
     expect(editor.title?.text).toBe('New policy');
 
     const valid: Record<string, Answer> = {
@@ -313,7 +275,7 @@ describe('policies', () => {
     });
     expect(await programLog(h)).toHaveLength(before);
 
-    const shown = await saved(ADMIN, editor, valid);
+    const shown = await savedPage(h, ADMIN, editor, valid);
     const text = viewText(shown);
     expect(text).toContain('*EMEA strategic*');
     expect(text).toContain('Half the window gone: remind the AE');
@@ -333,10 +295,10 @@ describe('policies', () => {
   });
 
   it('"Remove this level" removes a level', async () => {
-    const page = await openPage(ADMIN, 'policies');
-    const editor = await pushEditor(ADMIN, page, 'policy:emea-strategic');
+    const page = await openPage(h, ADMIN, 'policies');
+    const editor = await pushEditor(h, ADMIN, page, 'policy:emea-strategic');
     expect(editor.title?.text).toBe('Edit policy');
-    const shown = await saved(ADMIN, editor, { [levelBlockId(0, 'when')]: 'remove' });
+    const shown = await savedPage(h, ADMIN, editor, { [levelBlockId(0, 'when')]: 'remove' });
     const at = shown.blocks.findIndex((b) => b.text?.text === '*EMEA strategic*');
     expect(JSON.stringify(shown.blocks[at + 1])).toContain('• 4 business hours after the due time');
     expect(JSON.stringify(shown.blocks[at + 1])).not.toContain('Half the window gone');
@@ -347,8 +309,8 @@ describe('policies', () => {
   });
 
   it('a pool a policy sends handoffs to is not removed: said on the remove box', async () => {
-    const page = await openPage(ADMIN, 'pools');
-    const editor = await pushEditor(ADMIN, page, 'pool:emea-backup');
+    const page = await openPage(h, ADMIN, 'pools');
+    const editor = await pushEditor(h, ADMIN, page, 'pool:emea-backup');
     const before = (await programLog(h)).length;
     expect(await save(ADMIN, editor, { [B.remove]: ['remove'] })).toEqual({
       response_action: 'errors',
@@ -358,17 +320,19 @@ describe('policies', () => {
 
     // A pool whose AEs' handoffs follow a policy (a route): the same. (The person closes this editor first.)
     expect(h.slack.closeView(editor.id)).toMatchObject({ ok: true, closed: [editor.id] });
-    const added = await saved(ADMIN, await pushEditor(ADMIN, page, 'pool:'), {
+    const added = await savedPage(h, ADMIN, await pushEditor(h, ADMIN, page, 'pool:'), {
       [B.id]: 'routed',
       [B.members]: [people.member.id],
     });
-    const policies = await openPage(ADMIN, 'policies');
-    await saved(ADMIN, await pushEditor(ADMIN, policies, 'policy:emea-strategic'), { [B.pools]: ['routed'] });
+    const policies = await openPage(h, ADMIN, 'policies');
+    await savedPage(h, ADMIN, await pushEditor(h, ADMIN, policies, 'policy:emea-strategic'), {
+      [B.pools]: ['routed'],
+    });
     expect(h.app.program.state().bookJson.routes).toContainEqual({
       aePool: 'routed',
       policy: 'emea-strategic',
     });
-    const routed = await pushEditor(ADMIN, added, 'pool:routed');
+    const routed = await pushEditor(h, ADMIN, added, 'pool:routed');
     expect(await save(ADMIN, routed, { [B.remove]: ['remove'] })).toEqual({
       response_action: 'errors',
       errors: {
@@ -383,10 +347,10 @@ describe('apply to open handoffs', () => {
     const pinned = (await handoffRow(h, open.id)).policyVersion;
     expect(pinned).toBe(h.app.program.policyVersion('strategic'));
     const editAt = async (at: string, apply: boolean) => {
-      const page = await openPage(ADMIN, 'policies');
-      const editor = await pushEditor(ADMIN, page, 'policy:strategic');
+      const page = await openPage(h, ADMIN, 'policies');
+      const editor = await pushEditor(h, ADMIN, page, 'policy:strategic');
       expect(viewText(editor)).toContain('Apply to the 1 open handoff under it too');
-      return saved(ADMIN, editor, {
+      return savedPage(h, ADMIN, editor, {
         [levelBlockId(0, 'when')]: at,
         ...(apply ? { [B.apply]: ['apply'] } : {}),
       });
@@ -415,8 +379,8 @@ describe('apply to open handoffs', () => {
 
 describe('the calendar', () => {
   it('takes closures one per line (a bad date inline) and everyone’s holiday regions', async () => {
-    const page = await openPage(ADMIN, 'calendar');
-    const editor = await pushEditor(ADMIN, page, 'calendar:-');
+    const page = await openPage(h, ADMIN, 'calendar');
+    const editor = await pushEditor(h, ADMIN, page, 'calendar:-');
     const before = (await programLog(h)).length;
     expect(await save(ADMIN, editor, { [B.closures]: '2026-12-24\n2026-13-01' })).toEqual({
       response_action: 'errors',
@@ -428,7 +392,7 @@ describe('the calendar', () => {
     });
     expect(await programLog(h)).toHaveLength(before);
 
-    const shown = await saved(ADMIN, editor, {
+    const shown = await savedPage(h, ADMIN, editor, {
       [B.closures]: '2026-12-31\n2026-12-24',
       [B.holidays]: 'regions',
       [B.regions]: 'US, de-by',
@@ -448,8 +412,8 @@ describe('the calendar', () => {
 
 describe('roles and managers', () => {
   it('the last admin cannot remove themselves; RevOps added see the metrics at once', async () => {
-    const page = await openPage(ADMIN, 'roles');
-    const editor = await pushEditor(ADMIN, page, 'roles:-');
+    const page = await openPage(h, ADMIN, 'roles');
+    const editor = await pushEditor(h, ADMIN, page, 'roles:-');
     expect(await save(ADMIN, editor, { [B.admins]: [SAM.id] })).toEqual({
       response_action: 'errors',
       errors: { [B.admins]: 'You cannot remove yourself: ask another admin to.' },
@@ -458,7 +422,7 @@ describe('roles and managers', () => {
     expect(may(roles, SAM.id, 'metrics')).toBe(false);
     expect(JSON.stringify(blocksOf(await openHome(h, SAM.id)))).not.toContain('Program metrics');
 
-    const shown = await saved(ADMIN, editor, { [B.revops]: [REVOPS.id, SAM.id] });
+    const shown = await savedPage(h, ADMIN, editor, { [B.revops]: [REVOPS.id, SAM.id] });
     expect(viewText(shown)).toContain(`*RevOps*: <@${REVOPS.id}>, <@${SAM.id}>`);
     expect(may(roles, SAM.id, 'metrics')).toBe(true);
     expect(JSON.stringify(blocksOf(await openHome(h, SAM.id)))).toContain('*Program metrics*');
@@ -470,26 +434,26 @@ describe('roles and managers', () => {
   });
 
   it('adds a manager pair, then removes one', async () => {
-    const page = await openPage(ADMIN, 'roles');
-    let editor = await pushEditor(ADMIN, page, 'managers:-');
+    const page = await openPage(h, ADMIN, 'roles');
+    let editor = await pushEditor(h, ADMIN, page, 'managers:-');
     expect(await save(ADMIN, editor, { [managerBlockId(0, 'ae')]: AE.id })).toEqual({
       response_action: 'errors',
       errors: { [managerBlockId(0, 'manager')]: 'Choose their manager too.' },
     });
-    let shown = await saved(ADMIN, editor, {
+    let shown = await savedPage(h, ADMIN, editor, {
       [managerBlockId(0, 'ae')]: AE.id,
       [managerBlockId(0, 'manager')]: ADMIN.id,
     });
-    editor = await pushEditor(ADMIN, shown, 'managers:-');
-    shown = await saved(ADMIN, editor, {
+    editor = await pushEditor(h, ADMIN, shown, 'managers:-');
+    shown = await savedPage(h, ADMIN, editor, {
       [managerBlockId(0, 'ae')]: SAM.id,
       [managerBlockId(0, 'manager')]: ADMIN.id,
     });
     expect(viewText(shown)).toContain(`<@${AE.id}>: <@${ADMIN.id}>`);
     expect({ ...h.app.program.managers }).toEqual({ [AE.id]: ADMIN.id, [SAM.id]: ADMIN.id });
 
-    editor = await pushEditor(ADMIN, shown, 'managers:-');
-    shown = await saved(ADMIN, editor, { [B.managers]: [AE.id] });
+    editor = await pushEditor(h, ADMIN, shown, 'managers:-');
+    shown = await savedPage(h, ADMIN, editor, { [B.managers]: [AE.id] });
     expect(viewText(shown)).not.toContain(`<@${AE.id}>: `);
     expect({ ...h.app.program.managers }).toEqual({ [SAM.id]: ADMIN.id });
     expect(await lastEntry()).toMatchObject({
@@ -504,10 +468,10 @@ describe('who may edit what', () => {
   it('a pool manager edits their pool’s members and cap, not its managers, and opens no other pool', async () => {
     const home = blocksOf(await openHome(h, POOL_MANAGER.id));
     expect(buttonValues({ blocks: home }, ACTION_ID.programOpen)).toEqual(['pools']);
-    const page = await openPage(POOL_MANAGER, 'pools');
+    const page = await openPage(h, POOL_MANAGER, 'pools');
     expect(buttonValues(page, ACTION_ID.programEdit)).toEqual(['pool:emea-backup']);
 
-    const editor = await pushEditor(POOL_MANAGER, page, 'pool:emea-backup');
+    const editor = await pushEditor(h, POOL_MANAGER, page, 'pool:emea-backup');
     const inputs = editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
     // A pool's manager sets its weights and how it shares its handoffs too (issue 53 item 5).
     expect(inputs).toEqual([
@@ -528,7 +492,7 @@ describe('who may edit what', () => {
         },
       },
     };
-    await saved(POOL_MANAGER, editor, values, true);
+    await savedPage(h, POOL_MANAGER, editor, values, true);
     expect(await lastEntry()).toMatchObject({
       kind: 'pool',
       key: 'emea-backup',
@@ -537,7 +501,7 @@ describe('who may edit what', () => {
     });
 
     // Another pool's Edit (a forged button), and its editor's submission: refused, nothing pushed or written.
-    const fresh = await openPage(POOL_MANAGER, 'pools');
+    const fresh = await openPage(h, POOL_MANAGER, 'pools');
     await refusedByDm(
       POOL_MANAGER,
       () => modalButton(h, POOL_MANAGER, fresh, ACTION_ID.programEdit, 'pool:backup'),
@@ -575,7 +539,7 @@ describe('who may edit what', () => {
   });
 
   it('RevOps edit policies only: roles, calendar and pools are refused, and a forged part writes nothing', async () => {
-    const page = await openPage(REVOPS, 'policies');
+    const page = await openPage(h, REVOPS, 'policies');
     for (const value of ['roles:-', 'calendar:-', 'managers:-', 'pool:emea-backup', 'pool:'])
       await refusedByDm(REVOPS, () => modalButton(h, REVOPS, page, ACTION_ID.programEdit, value), NOT_YOURS);
     await refusedByDm(
@@ -585,7 +549,7 @@ describe('who may edit what', () => {
     );
 
     // Their own editor (a policy), its metadata pointing at the roles: nothing written.
-    const editor = await pushEditor(REVOPS, page, 'policy:emea-strategic');
+    const editor = await pushEditor(h, REVOPS, page, 'policy:emea-strategic');
     const values = {
       ...stateOf(editor, {}),
       [B.admins]: { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [REVOPS.id] } },

@@ -8,15 +8,18 @@ import { PARTNER_TEAM, people } from '../support/people.js';
 import {
   type Answer,
   buttonsIn,
+  editValues,
   homeButton,
   internalUser,
   modalButton,
+  openPage,
   type ProgramView,
   programLog,
+  pushEditor,
   type SlackUser,
+  savedPage,
   stateOf,
   submitEditor,
-  viewOpenedBy,
   viewText,
 } from '../support/programFlow.js';
 import { blocksOf, openHome, QUIET } from '../support/revopsFlow.js';
@@ -60,52 +63,14 @@ afterAll(async () => {
   await h?.slack.stop();
 });
 
-async function openPage(user: SlackUser, page: string): Promise<ProgramView> {
-  return viewOpenedBy(h, 'views.open', await homeButton(h, user, `${ACTION_ID.programOpen}:${page}`, page));
-}
-
-async function pushEditor(user: SlackUser, page: ProgramView, value: string): Promise<ProgramView> {
-  return viewOpenedBy(h, 'views.push', await modalButton(h, user, page, ACTION_ID.programEdit, value));
-}
-
 const save = (user: SlackUser, editor: ProgramView, answers: Record<string, Answer> = {}) =>
   submitEditor(h, user, editor, stateOf(editor, answers));
-
-/** Saves an editor: it closes, and the page under it shows the edit. Resolves with that page. */
-async function saved(
-  user: SlackUser,
-  editor: ProgramView,
-  answers: Record<string, Answer> | Record<string, unknown>,
-  raw = false,
-): Promise<ProgramView> {
-  const updates = h.slack.callsTo('views.update').length;
-  const ack = raw
-    ? await submitEditor(h, user, editor, answers)
-    : await save(user, editor, answers as Record<string, Answer>);
-  expect(ack).toEqual({});
-  const under = editor.previous_view_id as string;
-  await waitFor(
-    () =>
-      h.slack
-        .callsTo('views.update')
-        .slice(updates)
-        .find((c) => c.args.view_id === under && c.status !== 0),
-    6000,
-    'the page updated',
-  );
-  return h.slack.view(under) as unknown as ProgramView;
-}
 
 const pageButtons = async (user: SlackUser) =>
   buttonsIn({ blocks: blocksOf(await openHome(h, user.id)) as ProgramView['blocks'] })
     .filter((b) => b.action_id.startsWith(`${ACTION_ID.programOpen}:`))
     .map((b) => b.value)
     .sort();
-
-const editValues = (view: ProgramView) =>
-  buttonsIn(view)
-    .filter((b) => b.action_id === ACTION_ID.programEdit)
-    .map((b) => b.value);
 
 /** An editor's answer that refuses, with nothing written. */
 async function refused(
@@ -126,7 +91,7 @@ describe('the Partners page', () => {
     expect(await pageButtons(REVOPS)).not.toContain('roles');
     expect(await pageButtons(JORDAN)).toEqual([]);
 
-    const page = await openPage(ADMIN, 'partners');
+    const page = await openPage(h, ADMIN, 'partners');
     expect(page.title?.text).toBe('Partners');
     const text = viewText(page);
     expect(text).toContain('*Meridian Cloud Consulting*');
@@ -138,8 +103,8 @@ describe('the Partners page', () => {
   });
 
   it('RevOps names the partner managers and what they hear; someone of another organization is refused inline', async () => {
-    const page = await openPage(REVOPS, 'partners');
-    const editor = await pushEditor(REVOPS, page, `partner:${meridian}`);
+    const page = await openPage(h, REVOPS, 'partners');
+    const editor = await pushEditor(h, REVOPS, page, `partner:${meridian}`);
     expect(editor).toMatchObject({ callback_id: CALLBACK_ID.programPart, title: { text: 'Partner' } });
     expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
       B.managers,
@@ -163,7 +128,7 @@ describe('the Partners page', () => {
       { [B.notify]: 'Name its partner managers first: this is what they hear.' },
     );
 
-    const shown = await saved(REVOPS, editor, { [B.managers]: [JORDAN.id], [B.notify]: 'decisions' });
+    const shown = await savedPage(h, REVOPS, editor, { [B.managers]: [JORDAN.id], [B.notify]: 'decisions' });
     expect(viewText(shown)).toContain(`Partner managers: <@${JORDAN.id}>, told of decisions only`);
     expect((await programLog(h)).at(-1)).toMatchObject({
       kind: 'partner',
@@ -176,7 +141,7 @@ describe('the Partners page', () => {
       managers: [JORDAN.id],
       notify: 'decisions',
     });
-    const history = viewText(await openPage(REVOPS, 'history'));
+    const history = viewText(await openPage(h, REVOPS, 'history'));
     expect(history).toContain(
       `the partner managers of *Meridian Cloud Consulting*: +<@${JORDAN.id}>, hear decisions and outcomes → decisions only`,
     );
@@ -184,9 +149,9 @@ describe('the Partners page', () => {
 
   it('a partner manager opens the page, edits what they hear of their partner only, not its managers', async () => {
     expect(await pageButtons(JORDAN)).toEqual(['partners']);
-    const page = await openPage(JORDAN, 'partners');
+    const page = await openPage(h, JORDAN, 'partners');
     expect(editValues(page)).toEqual([`partner:${meridian}`]);
-    const editor = await pushEditor(JORDAN, page, `partner:${meridian}`);
+    const editor = await pushEditor(h, JORDAN, page, `partner:${meridian}`);
     expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
       B.notify,
       B.contacts,
@@ -198,7 +163,7 @@ describe('the Partners page', () => {
       ...stateOf(editor, { [B.notify]: 'off' }),
       [B.managers]: { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [SAM.id] } },
     };
-    await saved(JORDAN, editor, values, true);
+    await savedPage(h, JORDAN, editor, values, true);
     expect((await programLog(h)).at(-1)).toMatchObject({
       kind: 'partner',
       key: String(meridian),
@@ -207,11 +172,11 @@ describe('the Partners page', () => {
     });
 
     // They keep the partner's contacts: a line each, the role after a comma; too long a name is refused inline.
-    const again = await pushEditor(JORDAN, await openPage(JORDAN, 'partners'), `partner:${meridian}`);
+    const again = await pushEditor(h, JORDAN, await openPage(h, JORDAN, 'partners'), `partner:${meridian}`);
     expect(
       await submitEditor(h, JORDAN, again, stateOf(again, { [B.contacts]: `${'L'.repeat(81)}, VP` })),
     ).toEqual({ response_action: 'errors', errors: { [B.contacts]: 'At most 80 characters.' } });
-    const withContacts = await saved(JORDAN, again, {
+    const withContacts = await savedPage(h, JORDAN, again, {
       [B.contacts]: 'Lee Park, VP Alliances\n\n  Ana Ruiz  ',
     });
     expect(viewText(withContacts)).toContain('Contacts: Lee Park, VP Alliances; Ana Ruiz');
@@ -223,7 +188,7 @@ describe('the Partners page', () => {
         contacts: [{ name: 'Lee Park', role: 'VP Alliances' }, { name: 'Ana Ruiz' }],
       },
     });
-    expect(viewText(await openPage(ADMIN, 'history'))).toContain(
+    expect(viewText(await openPage(h, ADMIN, 'history'))).toContain(
       'the partner managers of *Meridian Cloud Consulting*: +contact Lee Park, VP Alliances, +contact Ana Ruiz',
     );
 
@@ -242,8 +207,8 @@ describe('the Partners page', () => {
 
 describe('people of other organizations, in every editor', () => {
   it('are refused inline on the input they were chosen in', async () => {
-    const pools = await openPage(ADMIN, 'pools');
-    const pool = await pushEditor(ADMIN, pools, 'pool:');
+    const pools = await openPage(h, ADMIN, 'pools');
+    const pool = await pushEditor(h, ADMIN, pools, 'pool:');
     await refused(
       ADMIN,
       pool,
@@ -252,8 +217,8 @@ describe('people of other organizations, in every editor', () => {
     );
     h.slack.closeView(pool.id);
 
-    const rolesPage = await openPage(ADMIN, 'roles');
-    const roles = await pushEditor(ADMIN, rolesPage, 'roles:-');
+    const rolesPage = await openPage(h, ADMIN, 'roles');
+    const roles = await pushEditor(h, ADMIN, rolesPage, 'roles:-');
     await refused(
       ADMIN,
       roles,
@@ -262,7 +227,7 @@ describe('people of other organizations, in every editor', () => {
     );
     h.slack.closeView(roles.id);
 
-    const managers = await pushEditor(ADMIN, rolesPage, 'managers:-');
+    const managers = await pushEditor(h, ADMIN, rolesPage, 'managers:-');
     await refused(
       ADMIN,
       managers,
@@ -275,8 +240,8 @@ describe('people of other organizations, in every editor', () => {
 describe('roles as Slack user groups', () => {
   it('RevOps as a user group: its members open the policies at once', async () => {
     expect(await pageButtons(SAM)).toEqual([]);
-    const page = await openPage(ADMIN, 'roles');
-    const editor = await pushEditor(ADMIN, page, 'roles:-');
+    const page = await openPage(h, ADMIN, 'roles');
+    const editor = await pushEditor(h, ADMIN, page, 'roles:-');
     const group = editor.blocks.find((b) => b.block_id === B.revopsGroup);
     expect(group?.label?.text).toBe('Or everyone in a user group');
     expect(group?.element?.options?.map((o) => o.value)).toEqual([
@@ -298,7 +263,7 @@ describe('roles as Slack user groups', () => {
       ]),
     });
 
-    await saved(ADMIN, editor, { [B.revopsGroup]: 'S0REVOPSTEAM' });
+    await savedPage(h, ADMIN, editor, { [B.revopsGroup]: 'S0REVOPSTEAM' });
     expect((await programLog(h)).at(-1)).toMatchObject({
       kind: 'roles',
       actor: ADMIN.id,
@@ -306,14 +271,14 @@ describe('roles as Slack user groups', () => {
     });
     expect(h.app.program.revopsUserIds).toContain(SAM.id);
     expect(await pageButtons(SAM)).toEqual(expect.arrayContaining(['history', 'partners', 'policies']));
-    const policies = await openPage(SAM, 'policies');
+    const policies = await openPage(h, SAM, 'policies');
     expect(policies.title?.text).toBe('Escalation policies');
   });
 
   it('when Slack cannot list the groups, the one in force stays the only choice, and the editor says so', async () => {
     h.slack.fail('usergroups.list', { error: 'internal_error' }, 1);
-    const page = await openPage(ADMIN, 'roles');
-    const editor = await pushEditor(ADMIN, page, 'roles:-');
+    const page = await openPage(h, ADMIN, 'roles');
+    const editor = await pushEditor(h, ADMIN, page, 'roles:-');
     const group = editor.blocks.find((b) => b.block_id === B.revopsGroup);
     expect(group?.element?.options?.map((o) => o.value)).toEqual([NO_USERGROUP, 'S0REVOPSTEAM']);
     expect(group?.element?.initial_option?.value).toBe('S0REVOPSTEAM');
@@ -321,8 +286,8 @@ describe('roles as Slack user groups', () => {
   });
 
   it('the last admin leaves their own name only for an admins’ group they are in', async () => {
-    const page = await openPage(ADMIN, 'roles');
-    const editor = await pushEditor(ADMIN, page, 'roles:-');
+    const page = await openPage(h, ADMIN, 'roles');
+    const editor = await pushEditor(h, ADMIN, page, 'roles:-');
     await refused(
       ADMIN,
       editor,
@@ -338,12 +303,12 @@ describe('roles as Slack user groups', () => {
       { [B.admins]: [] },
       { [B.admins]: 'The program needs at least one admin: name someone.' },
     );
-    await saved(ADMIN, editor, { [B.admins]: [], [B.adminGroup]: 'S0ADMINS' });
+    await savedPage(h, ADMIN, editor, { [B.admins]: [], [B.adminGroup]: 'S0ADMINS' });
     expect(h.app.program.state().roles.admin).toEqual({ users: [], usergroup: 'S0ADMINS' });
     expect(h.app.program.adminUserIds).toEqual([ADMIN.id]);
     // An admin through the group only: the page still opens, and the group may be kept without their name.
-    const again = await pushEditor(ADMIN, await openPage(ADMIN, 'roles'), 'roles:-');
-    await saved(ADMIN, again, { [B.revops]: [REVOPS.id, JORDAN.id] });
+    const again = await pushEditor(h, ADMIN, await openPage(h, ADMIN, 'roles'), 'roles:-');
+    await savedPage(h, ADMIN, again, { [B.revops]: [REVOPS.id, JORDAN.id] });
     expect(h.app.program.state().roles.revops.users).toEqual([REVOPS.id, JORDAN.id]);
   });
 });

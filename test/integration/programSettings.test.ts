@@ -8,9 +8,8 @@ import { dmOf, handoffRow } from '../support/ownerFlow.js';
 import { aeSlackUser, click, partnerHarnesses } from '../support/partnerFlow.js';
 import { channels, people } from '../support/people.js';
 import {
-  type Answer,
-  buttonsIn,
   editorSubmission,
+  editValues,
   homeButton,
   internalUser,
   modalButton,
@@ -18,6 +17,7 @@ import {
   type ProgramView,
   programLog,
   type SlackUser,
+  savedPage,
   stateOf,
   submitEditor,
   viewOpenedBy,
@@ -47,28 +47,6 @@ async function settingsPage(h: Harness, user: SlackUser): Promise<ProgramView> {
 async function editor(h: Harness, user: SlackUser, page: ProgramView, group: string): Promise<ProgramView> {
   const trigger = await modalButton(h, user, page, ACTION_ID.programEdit, `settings:${group}`);
   return viewOpenedBy(h, 'views.push', trigger);
-}
-
-const editValues = (view: ProgramView) =>
-  buttonsIn(view)
-    .filter((b) => b.action_id === ACTION_ID.programEdit)
-    .map((b) => b.value);
-
-/** Saves an editor with these answers; resolves with the page under it as Slack shows it after the update. */
-async function saved(h: Harness, user: SlackUser, view: ProgramView, answers: Record<string, Answer>) {
-  const updates = h.slack.callsTo('views.update').length;
-  expect(await submitEditor(h, user, view, stateOf(view, answers))).toEqual({});
-  const under = view.previous_view_id as string;
-  await waitFor(
-    () =>
-      h.slack
-        .callsTo('views.update')
-        .slice(updates)
-        .find((c) => c.args.view_id === under && c.status !== 0),
-    6000,
-    'the page updated',
-  );
-  return h.slack.view(under) as unknown as ProgramView;
 }
 
 const settingsEntries = async (h: Harness) => (await programLog(h)).filter((r) => r.kind === 'settings');
@@ -105,7 +83,10 @@ describe('the program’s settings in Slack', () => {
     const page = await settingsPage(h, ADMIN);
     const form = await editor(h, ADMIN, page, 'decisions');
     expect(form.title?.text).toBe('Around the decision');
-    const after = await saved(h, ADMIN, form, { [S('moreTimeApproval')]: 'auto', [S('moreTimeDays')]: '4' });
+    const after = await savedPage(h, ADMIN, form, {
+      [S('moreTimeApproval')]: 'auto',
+      [S('moreTimeDays')]: '4',
+    });
     expect(viewText(after)).toContain('More time is: *given at once*\\n');
     expect(viewText(after)).toContain('More time: *4 business days*\\n');
     expect((await settingsEntries(h)).at(-1)).toMatchObject({
@@ -136,7 +117,7 @@ describe('the program’s settings in Slack', () => {
     const h = await start(ENV);
     const page = await settingsPage(h, ADMIN);
     const form = await editor(h, ADMIN, page, 'window');
-    const after = await saved(h, ADMIN, form, { [S('escalationChannelId')]: [channels.internal.id] });
+    const after = await savedPage(h, ADMIN, form, { [S('escalationChannelId')]: [channels.internal.id] });
     expect(viewText(after)).toContain(`Escalation channel: *<#${channels.internal.id}>*\\n`);
     await quiet(h);
     const { handoff } = await sendHandoff(h);
@@ -188,7 +169,7 @@ describe('the program’s settings in Slack', () => {
     const h = await start(ENV);
     const page = await settingsPage(h, ADMIN);
     const form = await editor(h, ADMIN, page, 'decisions');
-    const after = await saved(h, ADMIN, form, { [S('moreTimeDays')]: null });
+    const after = await savedPage(h, ADMIN, form, { [S('moreTimeDays')]: null });
     expect(viewText(after)).toContain('More time: 2 business days\\n');
     const last = (await settingsEntries(h)).at(-1);
     expect(last?.body).toMatchObject({ stallBusinessDays: 7 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
 import { DEFAULT_SLACK_TIMEOUTS } from '../../src/slackClients.js';
@@ -12,7 +12,7 @@ import {
   type SlackUser,
 } from '../support/drill.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, SIGNING_SECRET, waitFor } from '../support/harness.js';
 import { type OpenedModal, outboxDrained } from '../support/ownerFlow.js';
 import { clickOutcome, threadReplies, topLevel } from '../support/partnerFlow.js';
 import {
@@ -54,16 +54,12 @@ const postsTo = (h: Harness, channel: string) =>
   h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && c.args.channel === channel);
 
 describe('duplicates and races', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   // The accept is recorded when the accept modal is submitted (issue 51): the race is between twenty of those
   // submissions (twenty Accept clicks, each its modal) and five decline submissions.
   it('twenty Accept submissions and five decline submits at once: one decision, one event, one partner post, one owner notice', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const app = h;
     const { handoff, dm, aeDm } = await sendHandoff(app, { ownerUserId: people.owner.id });
     await outboxDrained(app);
@@ -137,7 +133,7 @@ describe('duplicates and races', () => {
 
   // The accept is recorded when the accept modal is submitted (issue 51): that submission is what Slack redelivers.
   it('Slack redelivering the same Accept submission (X-Slack-Retry-Num 1..3, http_timeout) records one decision and posts once', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const app = h;
     const { handoff, dm, aeDm } = await sendHandoff(app);
     await outboxDrained(app);
@@ -175,7 +171,7 @@ describe('duplicates and races', () => {
   });
 
   it('Slack redelivering the same decline submission records one decline and posts once', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const app = h;
     const { handoff } = await sendHandoff(app);
     await outboxDrained(app);
@@ -209,7 +205,7 @@ describe('duplicates and races', () => {
   });
 
   it('a retried app_home_opened event may publish the Home again but posts nothing', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const app = h;
     await sendHandoff(app);
     await outboxDrained(app);
@@ -231,7 +227,7 @@ describe('duplicates and races', () => {
   });
 
   it('a retried member_joined_channel event releases the waiting partner update once, and tells the owner nothing more', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const app = h;
     const { handoff, dm, aeDm } = await sendHandoff(app);
     await outboxDrained(app);
@@ -279,7 +275,7 @@ describe('duplicates and races', () => {
   });
 
   it('ten submits of one packet modal and ten Sends of its review at once, plus retries, store one handoff and send one DM', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const app = h;
     const packet = packetSubmission({ viewId: 'V0PACKETBURST' });
     const submitted = await Promise.all(Array.from({ length: 10 }, () => app.interact(packet)));
@@ -324,7 +320,7 @@ describe('duplicates and races', () => {
   });
 
   it('twelve "I\'ll take it" clicks by three members at once: one claimer, one post update, one DM to the requester', async () => {
-    h = await startHarness({ env: { ...QUIET, PARTNER_HELP_CHANNEL_ID: channels.internal.id } });
+    const h = await start({ env: { ...QUIET, PARTNER_HELP_CHANNEL_ID: channels.internal.id } });
     const app = h;
     const submitted = await app.interact(helpSubmission({ user: aeUser }));
     expect(submitted.status).toBe(200);
@@ -380,7 +376,7 @@ describe('duplicates and races', () => {
 
   it('a post whose answer is lost (client timeout) but which Slack took is found, not posted again; later edits and replies use that one copy', async () => {
     // The outbox client gives up after 0.5 s here (production: 5 s), Slack answers after 0.8 s: same race, less waiting.
-    h = await startHarness({ env: QUIET, timeouts: FAST_OUTBOX });
+    const h = await start({ env: QUIET, timeouts: FAST_OUTBOX });
     const app = h;
     const uncertain = async () =>
       (await outboxRows(app)).filter((r) => r.status === 'pending' && r.uncertainSince);
@@ -469,7 +465,7 @@ describe('duplicates and races', () => {
   // once and must not read three "nothing was changed" notes. The click now opens the accept modal and its submission
   // records the accept (issue 51): redeliveries arriving while the modal is open, and one after the accept, are silent.
   it('a redelivered Accept click adds no message for the person who clicked once', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start({ env: QUIET });
     const app = h;
     const { handoff, dm, aeDm } = await sendHandoff(app);
     await outboxDrained(app);
@@ -506,7 +502,7 @@ describe('duplicates and races', () => {
   // OUTBOX_UNCERTAIN_WAIT_MS (2 s) from the send before looking for it, finds it, and does not post it again.
   // Production's figures (5 s, 30 s) are the same race scaled up.
   it('a post Slack finishes only after the client gave up is found by the retry and delivered once', async () => {
-    h = await startHarness({ env: { ...QUIET, OUTBOX_UNCERTAIN_WAIT_MS: '2000' }, timeouts: FAST_OUTBOX });
+    const h = await start({ env: { ...QUIET, OUTBOX_UNCERTAIN_WAIT_MS: '2000' }, timeouts: FAST_OUTBOX });
     const app = h;
     const clock = realTimeClock(app);
     try {

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
+import { openAcceptOn, submitAccept } from '../support/acceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
@@ -42,11 +42,7 @@ describe('nothing the app sends on its own reaches a person outside their workin
     const { handoff, dm } = await sendHandoff(h);
     // Thursday 26 November, 10:00 Berlin: Jordan accepts with the step offered, two business days on (Monday closed).
     h.clock.set('2026-11-26T09:00:00Z');
-    const modal = await openAcceptModal(h, {
-      handoffId: handoff.id,
-      channelId: dm.channel,
-      messageTs: dm.ts,
-    });
+    const modal = await openAcceptOn(h, handoff, dm);
     expect(await submitAccept(h, modal)).toEqual({});
     await outboxDrained(h);
     expect(await handoffRow(h, handoff.id)).toMatchObject({

@@ -8,7 +8,8 @@ import {
   submitForReview,
   unpasted,
 } from '../support/attributionFlow.js';
-import { FakeSalesforce } from '../support/fakeSalesforce.js';
+import { lightning, salesforceApp, stopAll } from '../support/crmFlow.js';
+import type { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { handoffRow, outboxDrained, QUIET } from '../support/ownerFlow.js';
 import { accept, opportunitySubmission } from '../support/partnerFlow.js';
@@ -31,22 +32,12 @@ const newYorkAe = {
   tz: 'America/New_York',
 };
 
-const sfEnv = (sf: FakeSalesforce) => ({
-  ...QUIET,
-  SALESFORCE_LOGIN_URL: sf.loginUrl,
-  SALESFORCE_CLIENT_ID: sf.clientId,
-  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
-});
-const lightning = (id: string) => `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
-
 describe("dates in the reader's and the author's zone", () => {
   let h: Harness | undefined;
   let sf: FakeSalesforce | undefined;
   afterEach(async () => {
-    await h?.stop();
-    await sf?.stop();
-    h = undefined;
-    sf = undefined;
+    await stopAll(h, sf);
+    h = sf = undefined;
   });
 
   it("scores the partner's next move against the author's today: typed for Sunday on Sunday evening in New York, it has not passed", async () => {
@@ -61,8 +52,7 @@ describe("dates in the reader's and the author's zone", () => {
   });
 
   it("dates the Salesforce Task on the AE's day: sent Sunday 20:35 in New York is a Sunday Task", async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({ env: sfEnv(sf), now: SUNDAY_EVENING_NY });
+    ({ sf, h } = await salesforceApp({ now: SUNDAY_EVENING_NY }));
     h.slack.addUser(newYorkAe);
     const opp = sf.addOpportunity({ name: 'Evening expansion', createdDate: '2026-11-01' });
     await sendPacket(h, {
@@ -91,8 +81,7 @@ describe("dates in the reader's and the author's zone", () => {
   });
 
   it('does not reclassify from a UTC day when the first action is not kept and the author’s day would decide', async () => {
-    sf = await FakeSalesforce.start();
-    h = await startHarness({ env: sfEnv(sf), now: SUNDAY_EVENING_NY });
+    ({ sf, h } = await salesforceApp({ now: SUNDAY_EVENING_NY }));
     const { view } = await submitForReview(h, unpasted('Boundary Care', 'boundarycare.example'));
     expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
     const handoff = await handoffNamed(h, 'Boundary Care');

@@ -151,9 +151,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
 }, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
+afterAll(() => h?.stop());
 
 describe('unsigned, stale and oversized requests are refused from their headers, before the body is read', () => {
   // Each declares a 3.9 MB body and never sends a byte of it: only an answer from the headers can come back.

@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
 import { acceptHandoff, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
-import { extendSubmission, handoffRow } from '../support/ownerFlow.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
+import { ephemeralAt, extendSubmission, handoffRow } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, teams } from '../support/people.js';
 import { refuseWrites } from '../support/refuseWrites.js';
@@ -23,15 +23,7 @@ const reminders = (h: Harness) =>
   h.slack.messages(aeDmOf(h)).filter((m) => JSON.stringify(m.blocks).includes('*Reminder*'));
 
 describe('the response window', () => {
-  let h: Harness | undefined;
-  const start = async (opts: HarnessOptions = {}) => {
-    h = await startHarness({ ...opts, env: { ...QUIET, ...opts.env } });
-    return h;
-  };
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest({ env: QUIET });
 
   it('nudges the AE halfway and on the last morning, once each, linking to the packet', async () => {
     const h = await start();
@@ -164,14 +156,14 @@ describe('the response window', () => {
     for (const user of Object.values(people)) slack.addUser(user);
     for (const team of Object.values(teams)) slack.addTeam(team);
     slack.addChannel({ ...channels.partner, members: [slack.botUserId] });
-    const first = await startHarness({ slack, env: QUIET });
+    const first = await start({ slack });
     await sendHandoff(first);
     const databasePath = first.databaseKey;
     await first.stop({ keepDatabase: true });
 
     // Two weeks later the app starts again; its start-up sweep runs at once.
-    h = await startHarness({ slack, databasePath, now: '2026-12-07T12:00:00Z', env: QUIET });
-    await waitFor(async () => (await outboxRows(h as Harness)).every((r) => r.status === 'delivered'), 4000);
+    const h = await start({ slack, databasePath, now: '2026-12-07T12:00:00Z' });
+    await waitFor(async () => (await outboxRows(h)).every((r) => r.status === 'delivered'), 4000);
     const stored = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
     expect(stored?.status).toBe('expired');
     expect(
@@ -186,7 +178,6 @@ describe('the response window', () => {
     ).toHaveLength(1);
     expect(await h.app.sweeper.sweep()).toEqual({ resumed: 0, expired: 0, reminded: 0, nudged: 0 });
     await h.stop();
-    h = undefined;
     await slack.stop();
   });
 
@@ -296,12 +287,8 @@ describe('the response window', () => {
         messageTs: dm.ts,
       }),
     );
-    const reply = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'ephemeral',
-    );
-    expect(String(reply.body.text)).toContain('expired');
+    const replyText = await ephemeralAt(h, responseUrl);
+    expect(replyText).toContain('expired');
     expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
       0,
     );
@@ -355,21 +342,16 @@ describe('the response window', () => {
 });
 
 describe('the response window after review', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest({ env: QUIET });
 
   it('drops a reminder still waiting for Slack once the AE has answered', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start();
     const { handoff, dm } = await sendHandoff(h);
     h.slack.fail('chat.getPermalink', { status: 503 });
     h.clock.set(HALFWAY);
     expect((await h.app.sweeper.sweep()).reminded).toBe(1);
     // The reminder tried, and waits for Slack (its permalink failed), before the AE answers.
-    const reminderRows = async () =>
-      (await outboxRows(h as Harness)).filter((r) => r.dedupeKey.includes(':reminder:'));
+    const reminderRows = async () => (await outboxRows(h)).filter((r) => r.dedupeKey.includes(':reminder:'));
     await waitFor(
       async () => (await reminderRows()).some((r) => r.attempts > 0 && r.status === 'pending'),
       4000,
@@ -379,7 +361,7 @@ describe('the response window after review', () => {
     h.slack.clearFailures();
     h.clock.advance(10 * 60_000);
     await waitFor(
-      () => h?.slack.callsTo('chat.update').some((c) => c.args.channel === aeDmOf(h as Harness)),
+      () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDmOf(h)),
       4000,
       'DM update',
     );
@@ -389,7 +371,7 @@ describe('the response window after review', () => {
   });
 
   it('records the silence before an owner acts on an overdue handoff the sweep has not reached yet', async () => {
-    h = await startHarness({ env: { ...QUIET, ESCALATION_CHANNEL_ID: channels.internal.id } });
+    const h = await start({ env: { ESCALATION_CHANNEL_ID: channels.internal.id } });
     const { handoff } = await sendHandoff(h);
     h.clock.set(new Date(Date.parse(DUE) + 60_000));
     await h.interact(
@@ -410,13 +392,13 @@ describe('the response window after review', () => {
       'the expiry recorded',
     );
     expect(stored).toMatchObject({ status: 'expired', expiredAt: new Date(Date.parse(DUE) + 60_000) });
-    await waitFor(() => h?.slack.messages(channels.internal.id).length === 1, 4000, 'escalation');
-    const modal = await waitFor(() => h?.slack.callsTo('views.open')[0], 4000, 'extend modal');
+    await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 4000, 'escalation');
+    const modal = await waitFor(() => h.slack.callsTo('views.open')[0], 4000, 'extend modal');
     expect(JSON.stringify(modal.args.view)).toContain('The new window starts now.');
   });
 
   it('keeps the reminders still ahead when an open window is extended, and states the longer window', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start();
     const { handoff } = await sendHandoff(h);
     h.clock.set('2026-11-23T15:00:00Z');
     const result = await h.interact(
@@ -437,7 +419,7 @@ describe('the response window after review', () => {
   });
 
   it('refuses a Withdraw from an old notice once the handoff has moved to another window', async () => {
-    h = await startHarness({ env: QUIET });
+    const h = await start();
     const { handoff } = await sendHandoff(h);
     await h.interact(
       extendSubmission({ privateMetadata: JSON.stringify({ handoffId: handoff.id, cycle: 1 }), days: '1' }),
@@ -451,26 +433,22 @@ describe('the response window after review', () => {
         responseUrl,
       }),
     );
-    const reply = await waitFor(
-      () => h?.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'ephemeral',
-    );
-    expect(String(reply.body.text)).toContain('changed while you were deciding');
+    const replyText = await ephemeralAt(h, responseUrl);
+    expect(replyText).toContain('changed while you were deciding');
     expect(
       (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
     ).toBe('sent');
   });
 
   it('never escalates into a shared channel: refused at start when the escalation channel is external', async () => {
-    h = await startHarness({ env: { ...QUIET, ESCALATION_CHANNEL_ID: channels.partner.id } });
+    const h = await start({ env: { ESCALATION_CHANNEL_ID: channels.partner.id } });
     expect(
       h.logs.some((l) => String(l.msg).includes('ESCALATION_CHANNEL_ID is not confirmed internal')),
     ).toBe(true);
     await sendHandoff(h);
     h.clock.set(DUE);
     expect((await h.app.sweeper.sweep()).expired).toBe(1);
-    await waitFor(async () => (await outboxRows(h as Harness)).every((r) => r.status !== 'pending'), 4000);
+    await waitFor(async () => (await outboxRows(h)).every((r) => r.status !== 'pending'), 4000);
     expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
   });
 });

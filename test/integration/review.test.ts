@@ -22,6 +22,7 @@ import {
   slash,
   submitPacket,
   visibleText,
+  weakPacket,
 } from '../support/reviewFlow.js';
 
 /** The AE's DM for a handoff, once the outbox has delivered it. */
@@ -35,27 +36,12 @@ const aeDmOf = (h: Harness, handoffId: number) =>
     `the AE DM of handoff #${handoffId}`,
   );
 
-/** The weak packet: vague seller move, no role, no date, not agreed, no evidence, no priority… */
-const weakPacket = {
-  onPriorityList: false,
-  partnerContactRole: null,
-  warmPath: 'Some history between the two companies.',
-  customerTrigger: 'Interested in digital transformation of logistics.',
-  partnerNextMoveDate: null,
-  partnerAgreedInWriting: false,
-  sellerNextMove: 'Follow up with the account.',
-  responseWindowDays: '5',
-  evidenceUrl: null,
-};
-
 describe('the review step before a handoff is sent', () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness({ env: REVIEW_ENV });
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   describe('score, readiness and attribution', () => {
     it('shows a complete packet as 18/18 with every reason, sends nothing until Send, then stores and DMs the score', async () => {
@@ -579,9 +565,7 @@ describe('Send, checked again at the moment it is pressed', () => {
   beforeEach(async () => {
     h = await startHarness({ env: REVIEW_ENV });
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('stops a send when another partner arrived on the account after the review, until the conflict is noted', async () => {
     const { draftId } = await reviewPacket(h, { riskNote: null }, { viewId: 'V0MERIDIAN' });

@@ -17,9 +17,7 @@ describe('a review draft that does not read as a review', () => {
   beforeEach(async () => {
     h = await startHarness({ env: REVIEW_ENV });
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   const corrupt = (draftId: number, content: Record<string, unknown>) =>
     h.database.db.transaction(

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID, scoreWeightBlockId } from '../../src/blocks/ids.js';
 import { first } from '../../src/db/engine.js';
 import { findScorecard } from '../../src/db/repositories/packets.js';
@@ -7,7 +7,7 @@ import { DEFAULT_WEIGHTS, weightedTotal } from '../../src/domain/scoreWeights.js
 import { programHistoryLines } from '../../src/program/history.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, waitFor } from '../support/harness.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 import {
@@ -45,14 +45,10 @@ const sectionLines = (view: { blocks: unknown[] }) =>
     .map((b) => b.text?.text ?? '');
 
 describe('the score against outcomes', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('flags exactly the component that does not separate outcomes, with the counts behind it', async () => {
-    h = await startHarness({ env: { ...QUIET, ...ROLES } });
+    const h = await start({ env: { ...QUIET, ...ROLES } });
     await seedScoreHistory(h.database.db, new Date(h.clock.now().getTime() - 20 * DAY));
     const view = await openScoreView(h);
     expect(view.title).toMatchObject({ text: 'Score against outcomes' });
@@ -100,7 +96,7 @@ describe('the score against outcomes', () => {
       ],
     });
     const update: RecordedCall = await waitFor(
-      () => h?.slack.callsTo('views.update')[updates],
+      () => h.slack.callsTo('views.update')[updates],
       4000,
       'the view over 12 months',
     );
@@ -109,7 +105,7 @@ describe('the score against outcomes', () => {
   });
 
   it('says a small sample is small: no rates, no flag', async () => {
-    h = await startHarness({ env: { ...QUIET, ...ROLES } });
+    const h = await start({ env: { ...QUIET, ...ROLES } });
     await seedScoreHistory(h.database.db, new Date(h.clock.now().getTime() - 20 * DAY), 7);
     const view = await openScoreView(h);
     const lines = sectionLines(view);
@@ -121,12 +117,12 @@ describe('the score against outcomes', () => {
   });
 
   it('is refused to an AE: nothing opens, and they are told why', async () => {
-    h = await startHarness({ env: { ...QUIET, ...ROLES } });
+    const h = await start({ env: { ...QUIET, ...ROLES } });
     const opens = h.slack.callsTo('views.open').length;
     const dm = h.slack.dmChannelFor(aeUser.id);
     const before = h.slack.messages(dm).length;
     await homeButton(h, aeUser, ACTION_ID.scoreCheck, '90d');
-    await waitFor(() => h?.slack.messages(dm)[before], 4000, 'the refusal');
+    await waitFor(() => h.slack.messages(dm)[before], 4000, 'the refusal');
     expect(h.slack.messages(dm)[before]?.text).toBe(
       'Only RevOps and the program’s admins can open the score against outcomes.',
     );
@@ -134,7 +130,7 @@ describe('the score against outcomes', () => {
   });
 
   it('lets RevOps change a weight: audited in the program, the next packet scored with it, the sent ones unchanged', async () => {
-    h = await startHarness({ env: { ...QUIET, ...ROLES } });
+    const h = await start({ env: { ...QUIET, ...ROLES } });
     const old = await sendHandoff(h);
     const oldCard = await findScorecard(h.database.db, old.handoff.id);
     const view = await openScoreView(h);
@@ -175,7 +171,7 @@ describe('the score against outcomes', () => {
   });
 
   it('is in the first weekly digest of a month: last month’s flags; not in the next week’s', async () => {
-    h = await startHarness({
+    const h = await start({
       now: '2026-12-07T09:00:00Z',
       env: { ...QUIET, ...ROLES, DIGEST_CHANNEL_ID: channels.internal.id },
     });
@@ -183,7 +179,7 @@ describe('the score against outcomes', () => {
     // One in December: not last month's.
     await seedScoreHistory(h.database.db, new Date('2026-12-02T10:00:00Z'), 1);
     const posts = () =>
-      h?.slack.calls.filter(
+      h.slack.calls.filter(
         (c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id,
       ) ?? [];
     expect(await h.app.digest.post()).toBe('posted');

@@ -13,9 +13,7 @@ import { type Harness, startHarness } from '../support/harness.js';
  */
 
 let h: Harness;
-afterEach(async () => {
-  await h?.stop();
-});
+afterEach(() => h?.stop());
 
 const olderCard: ComponentResult[] = [{ id: 'proof', score: 0, reason: 'scored by the older replica' }];
 

@@ -5,9 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { conversationOf } from '../../src/db/repositories/outboxRows.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
-import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/events.js';
+import { slackEvent } from '../support/fakeSlack/events.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import {
+  deliverEvent,
+  type Harness,
+  harnessPerTest,
+  quiet,
+  startHarness,
+  waitFor,
+} from '../support/harness.js';
 import { DUE, dmOf, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import {
   accept,
@@ -20,18 +27,14 @@ import {
 import { channels, people, RIVAL_TEAM, TEAM } from '../support/people.js';
 import { slash } from '../support/reviewFlow.js';
 
+const startApp = harnessPerTest();
+
 /**
  * The app removed from a channel (`channel_left` / `group_left`, or late: a post refused with `not_in_channel`):
  * what would go there waits (never dropped or parked), its owner or the admins are told once with what to do, and
  * the invite (`member_joined_channel` for the app, or the re-check) sends what waited. The removal is kept in the
  * database (`removed_channels`), so a restart changes none of it.
  */
-
-async function deliver(h: Harness, event: FakeEvent): Promise<void> {
-  const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
-  sender.subscribe(h.eventsUrl, SIGNING_SECRET);
-  expect((await sender.deliver(event)).status).toBe(200);
-}
 
 type Channel = { id: string; name: string; is_private?: boolean };
 
@@ -42,14 +45,14 @@ const leftEvent = (channel: Channel) =>
 /** Someone removes the app from a channel (Slack's state), and Slack tells the app. */
 async function removeApp(h: Harness, channel: Channel, opts: { event: boolean }) {
   h.slack.addChannel({ ...channel, members: [] });
-  if (opts.event) await deliver(h, leftEvent(channel));
+  if (opts.event) await deliverEvent(h, leftEvent(channel));
 }
 
 async function inviteApp(h: Harness, channel: Channel, opts: { event: boolean }) {
   h.slack.addChannel({ ...channel, members: [h.slack.botUserId] });
   const kind = { private: channel.is_private === true };
   if (opts.event)
-    await deliver(
+    await deliverEvent(
       h,
       slackEvent.memberJoinedChannel(h.slack.botUserId, channel.id, TEAM, people.member.id, kind),
     );
@@ -124,7 +127,7 @@ describe('the app removed from the partner channel', () => {
     expect(json(told.blocks)).toContain(`<#${channels.partner.id}>`);
     expect(json(told.blocks)).toContain('The update is kept');
     // A second removal event, the held post asked about again, a second post behind it: nobody is told again.
-    await deliver(h, leftEvent(channels.partner));
+    await deliverEvent(h, leftEvent(channels.partner));
     await retries(h, 3);
     h.clock.advance(60_000);
     await clickOutcome(h, 'meeting_held', handoff.id);
@@ -282,42 +285,38 @@ describe('the app removed from an internal channel', () => {
     '$event: the admins are told once, escalations wait (never parked), and go out after the invite',
     async ({ event, channel }) => {
       expect(leftEvent(channel).type).toBe(event);
-      const h = await startHarness({ env: ENV });
-      try {
-        // The escalation channel as it is in Slack, public or private, with the app in it.
-        h.slack.addChannel({ ...channel, members: [h.slack.botUserId] });
-        const expire = await expireOne(h);
-        const removals = () =>
-          h.logs.filter((l) => l.msg === `removed from ${channel.id} by ${people.member.id}`);
-        await removeApp(h, channel, { event: true });
-        // Nothing was refused yet: only the event's listener can have told the admins.
-        const told = await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
-        expect(json(told.blocks)).toContain(`<#${channels.internal.id}>`);
-        expect(json(told.blocks)).toContain(
-          `<@${people.member.id}> removed me from <#${channels.internal.id}>, where I post escalations.`,
-        );
-        expect(json(told.blocks)).not.toContain('ESCALATION_CHANNEL_ID');
-        expect(await removals()).toHaveLength(1);
-        // The same removal told again (Slack retries, or sends it twice): nothing new.
-        await deliver(h, leftEvent(channel));
-        await quiet(h);
-        expect(await removals()).toHaveLength(1);
+      const h = await startApp({ env: ENV });
+      // The escalation channel as it is in Slack, public or private, with the app in it.
+      h.slack.addChannel({ ...channel, members: [h.slack.botUserId] });
+      const expire = await expireOne(h);
+      const removals = () =>
+        h.logs.filter((l) => l.msg === `removed from ${channel.id} by ${people.member.id}`);
+      await removeApp(h, channel, { event: true });
+      // Nothing was refused yet: only the event's listener can have told the admins.
+      const told = await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
+      expect(json(told.blocks)).toContain(`<#${channels.internal.id}>`);
+      expect(json(told.blocks)).toContain(
+        `<@${people.member.id}> removed me from <#${channels.internal.id}>, where I post escalations.`,
+      );
+      expect(json(told.blocks)).not.toContain('ESCALATION_CHANNEL_ID');
+      expect(await removals()).toHaveLength(1);
+      // The same removal told again (Slack retries, or sends it twice): nothing new.
+      await deliverEvent(h, leftEvent(channel));
+      await quiet(h);
+      expect(await removals()).toHaveLength(1);
 
-        await expire();
-        // More holds than OUTBOX_MAX_ATTEMPTS (8): a held post is never parked.
-        await retries(h, 10);
-        const calls = () => h.slack.calls.filter((c) => c.args.channel === channels.internal.id);
-        expect(calls().filter((c) => c.method.startsWith('chat.'))).toEqual([]);
-        expect((await rowsTo(h, channels.internal.id)).map((r) => r.status)).toEqual(['pending']);
-        expect(invites(h, people.owner.id)).toHaveLength(1);
+      await expire();
+      // More holds than OUTBOX_MAX_ATTEMPTS (8): a held post is never parked.
+      await retries(h, 10);
+      const calls = () => h.slack.calls.filter((c) => c.args.channel === channels.internal.id);
+      expect(calls().filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+      expect((await rowsTo(h, channels.internal.id)).map((r) => r.status)).toEqual(['pending']);
+      expect(invites(h, people.owner.id)).toHaveLength(1);
 
-        await inviteApp(h, channel, { event: true });
-        await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
-        expect(json(h.slack.messages(channels.internal.id)[0]?.blocks)).toContain('*Silence*');
-        await outboxDrained(h);
-      } finally {
-        await h.stop();
-      }
+      await inviteApp(h, channel, { event: true });
+      await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
+      expect(json(h.slack.messages(channels.internal.id)[0]?.blocks)).toContain('*Silence*');
+      await outboxDrained(h);
     },
   );
 
@@ -391,7 +390,7 @@ describe('the app removed from an internal channel', () => {
 
       const h = await restart();
       // The same event again (Slack sends it once more), and the escalation that would go there.
-      await deliver(h, slackEvent.channelLeft(channels.internal.id, people.member.id));
+      await deliverEvent(h, slackEvent.channelLeft(channels.internal.id, people.member.id));
       h.clock.set(DUE);
       expect((await h.app.sweeper.sweep()).expired).toBe(1);
       await retries(h, 3);
@@ -416,40 +415,34 @@ describe('the app removed from an internal channel', () => {
   });
 
   it('not_in_channel without an event: the same, seen late; the re-check finds the invite', async () => {
-    const h = await startHarness({ env: ENV });
-    try {
-      const expire = await expireOne(h);
-      await removeApp(h, channels.internal, { event: false });
-      await expire();
-      // Slack refuses the escalation once; from then on it waits, and the admins hear of it once.
-      const refused = () =>
-        h.slack.calls.filter(
-          (c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id,
-        );
-      await waitFor(() => refused().length === 1 && refused()[0]?.status === 200, 8000, 'the refusal');
-      await retries(h, 10);
-      const told = await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
-      // Nobody named (no event): what Slack said, and how many posts wait there now.
-      expect(json(told.blocks)).toContain(
-        `:warning: I am no longer in <#${channels.internal.id}> (Slack refused my post there), where I post escalations.\\n1 post waits there now. It goes out as soon as someone types`,
-      );
-      expect(refused().map((c) => (c.response as { error?: string } | undefined)?.error)).toEqual([
-        'not_in_channel',
-      ]);
-      expect((await rowsTo(h, channels.internal.id)).map((r) => r.status)).toEqual(['pending']);
-      expect(invites(h, people.owner.id)).toHaveLength(1);
-      expect(await removals(h)).toMatchObject([
-        { channelId: channels.internal.id, how: 'refused', adminsToldAt: expect.any(Date) },
-      ]);
+    const h = await startApp({ env: ENV });
+    const expire = await expireOne(h);
+    await removeApp(h, channels.internal, { event: false });
+    await expire();
+    // Slack refuses the escalation once; from then on it waits, and the admins hear of it once.
+    const refused = () =>
+      h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id);
+    await waitFor(() => refused().length === 1 && refused()[0]?.status === 200, 8000, 'the refusal');
+    await retries(h, 10);
+    const told = await waitForDm(h, people.owner.id, '/invite @Handoff', 'the admins told');
+    // Nobody named (no event): what Slack said, and how many posts wait there now.
+    expect(json(told.blocks)).toContain(
+      `:warning: I am no longer in <#${channels.internal.id}> (Slack refused my post there), where I post escalations.\\n1 post waits there now. It goes out as soon as someone types`,
+    );
+    expect(refused().map((c) => (c.response as { error?: string } | undefined)?.error)).toEqual([
+      'not_in_channel',
+    ]);
+    expect((await rowsTo(h, channels.internal.id)).map((r) => r.status)).toEqual(['pending']);
+    expect(invites(h, people.owner.id)).toHaveLength(1);
+    expect(await removals(h)).toMatchObject([
+      { channelId: channels.internal.id, how: 'refused', adminsToldAt: expect.any(Date) },
+    ]);
 
-      // Invited back, and the event lost: the re-check asks Slack and sends what waited.
-      await inviteApp(h, channels.internal, { event: false });
-      await h.app.scheduler.runNow('channel-access-recheck');
-      await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
-      await outboxDrained(h);
-    } finally {
-      await h.stop();
-    }
+    // Invited back, and the event lost: the re-check asks Slack and sends what waited.
+    await inviteApp(h, channels.internal, { event: false });
+    await h.app.scheduler.runNow('channel-access-recheck');
+    await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
+    await outboxDrained(h);
   });
 });
 
@@ -462,35 +455,31 @@ describe('the log of a post held because the app is not in the channel', () => {
   ])(
     '$post: says what holds it and what ends it, once per held post however often it is tried',
     async ({ channel }) => {
-      const h = await startHarness({ env: ENV });
-      try {
-        const { handoff } = await sendHandoff(h);
-        await outboxDrained(h);
-        await removeApp(h, channel, { event: true });
-        if (channel === channels.partner) await accept(h, handoff.id);
-        else {
-          h.clock.set(DUE);
-          expect((await h.app.sweeper.sweep()).expired).toBe(1);
-        }
-        // Tried again and again while the app is out (the hold's wait, up to an hour, passes each time).
-        await retries(h, 8);
-        const held = (await rowsTo(h, channel.id)).filter((r) => r.lastError === 'app_removed_from_channel');
-        expect(held).toHaveLength(1);
-        expect(held[0]?.attempts).toBeGreaterThan(3);
-        const lines = h.logs.filter(
-          (l) => l.outboxId === held[0]?.id && l.reason === 'app_removed_from_channel',
-        );
-        expect(lines).toEqual([
-          expect.objectContaining({
-            msg: 'held: the app is not in this channel; an invite (/invite @Handoff) sends it',
-            channel: channel.id,
-            audience: channel === channels.partner ? 'partner' : 'internal',
-          }),
-        ]);
-        expect(h.logs.filter((l) => String(l.msg).includes('until an admin confirms'))).toEqual([]);
-      } finally {
-        await h.stop();
+      const h = await startApp({ env: ENV });
+      const { handoff } = await sendHandoff(h);
+      await outboxDrained(h);
+      await removeApp(h, channel, { event: true });
+      if (channel === channels.partner) await accept(h, handoff.id);
+      else {
+        h.clock.set(DUE);
+        expect((await h.app.sweeper.sweep()).expired).toBe(1);
       }
+      // Tried again and again while the app is out (the hold's wait, up to an hour, passes each time).
+      await retries(h, 8);
+      const held = (await rowsTo(h, channel.id)).filter((r) => r.lastError === 'app_removed_from_channel');
+      expect(held).toHaveLength(1);
+      expect(held[0]?.attempts).toBeGreaterThan(3);
+      const lines = h.logs.filter(
+        (l) => l.outboxId === held[0]?.id && l.reason === 'app_removed_from_channel',
+      );
+      expect(lines).toEqual([
+        expect.objectContaining({
+          msg: 'held: the app is not in this channel; an invite (/invite @Handoff) sends it',
+          channel: channel.id,
+          audience: channel === channels.partner ? 'partner' : 'internal',
+        }),
+      ]);
+      expect(h.logs.filter((l) => String(l.msg).includes('until an admin confirms'))).toEqual([]);
     },
   );
 });
@@ -536,67 +525,59 @@ describe('the warnings once the app is back', () => {
   it.each(CASES)(
     '$name: edited to say it is resolved, with no action left',
     async ({ channel, removal, back, reader }) => {
-      const h = await startHarness({ env: ENV });
-      try {
-        const { handoff } = await sendHandoff(h);
-        await outboxDrained(h);
-        await removeApp(h, channel, removal);
-        // What would go there: the partner's update of an accept, or the escalation of an expiry.
-        if (channel === channels.partner) await accept(h, handoff.id);
-        else {
-          h.clock.set(DUE);
-          expect((await h.app.sweeper.sweep()).expired).toBe(1);
-        }
-        const warning = await waitForDm(h, reader, '/invite @Handoff', 'the warning');
-        await retries(h, 2);
-
-        const backAt = Math.floor(h.clock.now().getTime() / 1000);
-        await comeBack(h, channel, back);
-        await waitFor(() => h.slack.messages(channel.id).length >= 1, 8000, 'what waited, posted');
-        await outboxDrained(h);
-        await quiet(h);
-        // The same message, edited: no second DM, no invite to make, no button.
-        const now = dmOf(h, reader).filter((m) => m.ts === warning.ts);
-        expect(now).toHaveLength(1);
-        const resolved = json(now[0]?.blocks);
-        expect(resolved).toContain(
-          `:white_check_mark: I am back in <#${channel.id}> since <!date^${backAt}^{date_short_pretty} at {time}|`,
-        );
-        expect(resolved).not.toContain('/invite');
-        expect(resolved).not.toContain(':warning:');
-        expect(resolved).not.toContain('"actions"');
-        expect(invites(h, reader)).toEqual([]);
-        expect(resolved).toContain(
-          channel === channels.partner
-            ? `the partner-safe update for handoff #${handoff.id} `
-            : '1 post that waited there went out.',
-        );
-      } finally {
-        await h.stop();
+      const h = await startApp({ env: ENV });
+      const { handoff } = await sendHandoff(h);
+      await outboxDrained(h);
+      await removeApp(h, channel, removal);
+      // What would go there: the partner's update of an accept, or the escalation of an expiry.
+      if (channel === channels.partner) await accept(h, handoff.id);
+      else {
+        h.clock.set(DUE);
+        expect((await h.app.sweeper.sweep()).expired).toBe(1);
       }
+      const warning = await waitForDm(h, reader, '/invite @Handoff', 'the warning');
+      await retries(h, 2);
+
+      const backAt = Math.floor(h.clock.now().getTime() / 1000);
+      await comeBack(h, channel, back);
+      await waitFor(() => h.slack.messages(channel.id).length >= 1, 8000, 'what waited, posted');
+      await outboxDrained(h);
+      await quiet(h);
+      // The same message, edited: no second DM, no invite to make, no button.
+      const now = dmOf(h, reader).filter((m) => m.ts === warning.ts);
+      expect(now).toHaveLength(1);
+      const resolved = json(now[0]?.blocks);
+      expect(resolved).toContain(
+        `:white_check_mark: I am back in <#${channel.id}> since <!date^${backAt}^{date_short_pretty} at {time}|`,
+      );
+      expect(resolved).not.toContain('/invite');
+      expect(resolved).not.toContain(':warning:');
+      expect(resolved).not.toContain('"actions"');
+      expect(invites(h, reader)).toEqual([]);
+      expect(resolved).toContain(
+        channel === channels.partner
+          ? `the partner-safe update for handoff #${handoff.id} `
+          : '1 post that waited there went out.',
+      );
     },
   );
 
   it('a later removal warns again: the edited warning stays resolved, and a new one asks for the invite', async () => {
-    const h = await startHarness({ env: ENV });
-    try {
-      const { handoff } = await sendHandoff(h);
-      await outboxDrained(h);
-      await removeApp(h, channels.partner, { event: true });
-      await accept(h, handoff.id);
-      await waitForDm(h, people.author.id, '/invite @Handoff', 'the first warning');
-      await inviteApp(h, channels.partner, { event: true });
-      await waitFor(() => resolved(h, people.author.id).length === 1, 8000, 'the first warning resolved');
-      await outboxDrained(h);
+    const h = await startApp({ env: ENV });
+    const { handoff } = await sendHandoff(h);
+    await outboxDrained(h);
+    await removeApp(h, channels.partner, { event: true });
+    await accept(h, handoff.id);
+    await waitForDm(h, people.author.id, '/invite @Handoff', 'the first warning');
+    await inviteApp(h, channels.partner, { event: true });
+    await waitFor(() => resolved(h, people.author.id).length === 1, 8000, 'the first warning resolved');
+    await outboxDrained(h);
 
-      await removeApp(h, channels.partner, { event: true });
-      await clickOutcome(h, 'meeting_held', handoff.id);
-      await waitFor(() => invites(h, people.author.id).length === 1, 8000, 'the second warning');
-      await retries(h, 2);
-      expect(invites(h, people.author.id)).toHaveLength(1);
-      expect(resolved(h, people.author.id)).toHaveLength(1);
-    } finally {
-      await h.stop();
-    }
+    await removeApp(h, channels.partner, { event: true });
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    await waitFor(() => invites(h, people.author.id).length === 1, 8000, 'the second warning');
+    await retries(h, 2);
+    expect(invites(h, people.author.id)).toHaveLength(1);
+    expect(resolved(h, people.author.id)).toHaveLength(1);
   });
 });

@@ -4,24 +4,18 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { account } from '../support/crmFlow.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
-import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/events.js';
+import { slackEvent } from '../support/fakeSlack/events.js';
 import { submitAndSend } from '../support/flow.js';
-import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { deliverEvent, type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { harnessEngine } from '../support/harnessEngine.js';
 import { outboxDrained, QUIET } from '../support/ownerFlow.js';
-import { channels, people, TEAM } from '../support/people.js';
+import { channels, people } from '../support/people.js';
 
 /**
  * `app_uninstalled` and `tokens_revoked` (of the bot token): Slack says the token is gone for good. Nothing more is
  * sent (every message waits), the scheduled jobs that call Slack pause, `/healthz` says so, all data stays; a restart
  * with a working token delivers what waited and the paused jobs catch up.
  */
-
-async function deliver(h: Harness, event: FakeEvent): Promise<void> {
-  const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
-  sender.subscribe(h.eventsUrl, SIGNING_SECRET);
-  expect((await sender.deliver(event)).status).toBe(200);
-}
 
 async function health(h: Harness) {
   const response = await fetch(`${h.baseUrl}/healthz`);
@@ -61,10 +55,10 @@ describe('the app uninstalled, or its bot token revoked', () => {
     });
     expect((await health(h)).status).toBe(200);
 
-    await deliver(h, slackEvent.appUninstalled());
+    await deliverEvent(h, slackEvent.appUninstalled());
     // Slack sends tokens_revoked too (in any order), and may retry: logged once.
-    await deliver(h, slackEvent.tokensRevoked({ bot: [h.slack.botUserId] }));
-    await deliver(h, slackEvent.appUninstalled());
+    await deliverEvent(h, slackEvent.tokensRevoked({ bot: [h.slack.botUserId] }));
+    await deliverEvent(h, slackEvent.appUninstalled());
     expect(await health(h)).toEqual({
       status: 503,
       body: { ok: false, database: 'ok', slack: 'disconnected', revoked: 'app_uninstalled' },
@@ -104,8 +98,8 @@ describe('the app uninstalled, or its bot token revoked', () => {
     stops.push(() => h.stop());
 
     // User tokens of the app (it has none, but Slack lists what it revoked): deliveries go on.
-    await deliver(h, slackEvent.tokensRevoked({ oauth: [people.owner.id] }));
-    await deliver(h, slackEvent.tokensRevoked({ oauth: [people.owner.id], bot: [] }));
+    await deliverEvent(h, slackEvent.tokensRevoked({ oauth: [people.owner.id] }));
+    await deliverEvent(h, slackEvent.tokensRevoked({ oauth: [people.owner.id], bot: [] }));
     const { answer } = await submitAndSend(h, account('Still Connected'));
     expect(answer).toEqual({ response_action: 'clear' });
     await waitFor(() => aeDms(h).length === 1, 8000, 'the AE DM');
@@ -113,7 +107,7 @@ describe('the app uninstalled, or its bot token revoked', () => {
     expect((await health(h)).status).toBe(200);
     expect(revokedLogs(h)).toEqual([]);
 
-    await deliver(h, slackEvent.tokensRevoked({ oauth: [people.owner.id], bot: [h.slack.botUserId] }));
+    await deliverEvent(h, slackEvent.tokensRevoked({ oauth: [people.owner.id], bot: [h.slack.botUserId] }));
     expect(await health(h)).toEqual({
       status: 503,
       body: { ok: false, database: 'ok', slack: 'disconnected', revoked: 'tokens_revoked' },
@@ -154,7 +148,7 @@ describe('the app uninstalled, or its bot token revoked', () => {
     await quiet(b);
     expect((await health(b)).status).toBe(200);
 
-    await deliver(a, slackEvent.appUninstalled());
+    await deliverEvent(a, slackEvent.appUninstalled());
     // B heard nothing from Slack, and reads it from the database.
     expect(await health(b)).toEqual({
       status: 503,
@@ -212,7 +206,7 @@ describe('the app uninstalled, or its bot token revoked', () => {
     const pausedLogs = (app: Harness) =>
       app.logs.filter((l) => String(l.msg).startsWith('Slack takes no calls from the app'));
 
-    await deliver(h, slackEvent.appUninstalled());
+    await deliverEvent(h, slackEvent.appUninstalled());
     const before = h.slack.calls.length;
     // Past the deadline and the digest's slot: every job runs as its tick would, twice.
     h.clock.set('2026-11-30T15:00:00Z');

@@ -26,9 +26,7 @@ const awayNotices = (h: Harness) =>
 
 describe('user_status_changed', () => {
   let h: Harness;
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it("an AE's away status tells the owner at once, and the away check sees it too, without asking Slack", async () => {
     h = await startHarness({ env: QUIET });

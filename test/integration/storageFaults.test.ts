@@ -4,7 +4,7 @@ import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../
 import { decisions, drafts, handoffs, outbox } from '../../src/db/schema.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
   authorUser,
   clickOwnerButton,
@@ -21,6 +21,8 @@ import {
 } from '../support/payloads.js';
 import { people } from '../support/people.js';
 
+const start = harnessPerTest();
+
 /**
  * The database refusing writes while the app runs (a full disk, files made read-only): every request that needed a
  * write is told it did not go through, nothing is stored half, /healthz says so, and everything works again once
@@ -33,9 +35,7 @@ describe('storage faults: nothing is reported done that was not saved', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   const refuseWrites = (on: boolean) => h.database.sqlite.pragma(`query_only = ${on ? 'ON' : 'OFF'}`);
   const health = async () => {
@@ -91,12 +91,8 @@ describe('storage faults: nothing is reported done that was not saved', () => {
       }),
     );
     expect(click.status).toBe(200);
-    const told = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'the failure',
-    );
-    expect(String(told.body.text)).toBe(failureText.failed);
+    const toldText = await ephemeralAt(h, responseUrl);
+    expect(toldText).toBe(failureText.failed);
     expect(h.slack.callsTo('views.open')).toHaveLength(opened);
     h.database.sqlite.exec('ALTER TABLE handoffs_away RENAME TO handoffs');
   });
@@ -224,26 +220,18 @@ describe('storage faults: nothing is reported done that was not saved', () => {
 
 describe('a slash command whose write fails after Slack got its answer', () => {
   it('is told on its response URL that it did not go through (not through the outbox, a write too)', async () => {
-    const h = await startHarness({ env: { REVOPS_USER_IDS: people.author.id } });
-    try {
-      h.database.sqlite.pragma('query_only = ON');
-      const responseUrl = h.slack.responseUrl();
-      const answer = await h.command({
-        text: 'reseller add Northwind Logistics | Contoso Resale',
-        user_id: people.author.id,
-        response_url: responseUrl,
-      });
-      expect(answer.status).toBe(200);
-      const reply = await waitFor(
-        () => h.slack.responses.find((r) => r.url === responseUrl),
-        4000,
-        'a reply',
-      );
-      expect(String(reply.body.text)).toContain('That did not go through');
-      h.database.sqlite.pragma('query_only = OFF');
-    } finally {
-      await h.stop();
-    }
+    const h = await start({ env: { REVOPS_USER_IDS: people.author.id } });
+    h.database.sqlite.pragma('query_only = ON');
+    const responseUrl = h.slack.responseUrl();
+    const answer = await h.command({
+      text: 'reseller add Northwind Logistics | Contoso Resale',
+      user_id: people.author.id,
+      response_url: responseUrl,
+    });
+    expect(answer.status).toBe(200);
+    const reply = await waitFor(() => h.slack.responses.find((r) => r.url === responseUrl), 4000, 'a reply');
+    expect(String(reply.body.text)).toContain('That did not go through');
+    h.database.sqlite.pragma('query_only = OFF');
   });
 });
 
@@ -252,9 +240,7 @@ describe('a bot token Slack no longer accepts', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(async () => {
-    await h.stop();
-  });
+  afterEach(() => h.stop());
 
   it('tells people the app is disconnected (not that they were slow), turns /healthz red, and recovers without a restart', async () => {
     h.slack.fail('*', { error: 'token_revoked' });

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, type HarnessOptions, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import { openHome } from '../support/matrix.js';
 import {
   authorUser,
@@ -34,15 +34,7 @@ const OWNER_BUTTONS = [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]
 const buttonsIn = (h: Harness, userId: string) => dmOf(h, userId).flatMap((m) => buttonsOf(m));
 
 describe('messages follow the handoff', () => {
-  let h: Harness | undefined;
-  const start = async (opts: HarnessOptions = {}) => {
-    h = await startHarness({ ...opts, env: { ...QUIET, ...opts.env } });
-    return h;
-  };
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const start = harnessPerTest({ env: QUIET });
 
   it("after an accept, the owner's confirmation and notices offer no Reassign, Extend or Withdraw", async () => {
     const h = await start();

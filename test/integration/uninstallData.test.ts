@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { account } from '../support/crmFlow.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
-import { EventSender, type FakeEvent, slackEvent } from '../support/fakeSlack/events.js';
+import { slackEvent } from '../support/fakeSlack/events.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { deliverEvent, type Harness, startHarness, waitFor } from '../support/harness.js';
 import { QUIET } from '../support/ownerFlow.js';
-import { TEAM } from '../support/people.js';
 
 /**
  * UNINSTALL_DELETE_AFTER_DAYS (issue 57 item 3), through the real app on both engines: Slack's `app_uninstalled`
@@ -14,12 +13,6 @@ import { TEAM } from '../support/people.js';
  */
 
 const DAY = 86_400_000;
-
-async function deliver(h: Harness, event: FakeEvent): Promise<void> {
-  const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
-  sender.subscribe(h.eventsUrl, SIGNING_SECRET);
-  expect((await sender.deliver(event)).status).toBe(200);
-}
 
 /** How many rows the workspace has where its people and their words are. */
 async function kept(h: Harness) {
@@ -62,7 +55,7 @@ describe('what an uninstall does to the workspace’s data', () => {
 
   it('unset: everything stays, and the installation is not even marked', async () => {
     const { h, before } = await start({});
-    await deliver(h, slackEvent.appUninstalled());
+    await deliverEvent(h, slackEvent.appUninstalled());
     h.clock.advance(400 * DAY);
     expect(h.app.scheduler.jobNames).not.toContain('data-retention');
     expect(await kept(h)).toMatchObject({
@@ -77,7 +70,7 @@ describe('what an uninstall does to the workspace’s data', () => {
   it('0: deleted at once, the touch log and metrics included; the installation row stays with no person in it', async () => {
     const { h } = await start({ UNINSTALL_DELETE_AFTER_DAYS: '0' });
     const uninstalledAt = h.clock.now();
-    await deliver(h, slackEvent.appUninstalled());
+    await deliverEvent(h, slackEvent.appUninstalled());
     await waitFor(async () => (await kept(h)).handoffs === 0, 4000, 'the data deleted');
     expect(await kept(h)).toEqual({ handoffs: 0, events: 0, outbox: 0, facts: 0 });
     expect(await installation(h)).toMatchObject({
@@ -87,7 +80,7 @@ describe('what an uninstall does to the workspace’s data', () => {
     });
     expect(deletedLogs(h)).toHaveLength(1);
     // Slack's second word of it (tokens_revoked, a retry) deletes nothing more and logs nothing more.
-    await deliver(h, slackEvent.tokensRevoked({ bot: [h.slack.botUserId] }));
+    await deliverEvent(h, slackEvent.tokensRevoked({ bot: [h.slack.botUserId] }));
     await h.app.scheduler.runNow('data-retention');
     expect(deletedLogs(h)).toHaveLength(1);
   });
@@ -101,7 +94,7 @@ describe('what an uninstall does to the workspace’s data', () => {
       await h.slack.stop();
       removeKeptDatabase(databasePath);
     });
-    await deliver(h, slackEvent.appUninstalled());
+    await deliverEvent(h, slackEvent.appUninstalled());
     const uninstalledAt = (await installation(h))?.uninstalledAt;
     expect(uninstalledAt).toEqual(h.clock.now());
     h.clock.advance(29 * DAY);
@@ -123,7 +116,7 @@ describe('what an uninstall does to the workspace’s data', () => {
     expect((await kept(again)).handoffs).toBe(before.handoffs);
 
     // Uninstalled for good: 30 days on, the daily job deletes it all.
-    await deliver(again, slackEvent.appUninstalled());
+    await deliverEvent(again, slackEvent.appUninstalled());
     again.clock.advance(30 * DAY - 60_000);
     await again.app.scheduler.runNow('data-retention');
     expect((await kept(again)).handoffs).toBe(before.handoffs);

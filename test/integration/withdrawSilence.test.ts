@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import {
   authorUser,
   clickOwnerButton,
@@ -25,15 +25,8 @@ import { channels, people } from '../support/people.js';
  * never news to the partner, and neither is its end: nothing is posted, and the owner's notice says so.
  */
 
-let h: Harness | undefined;
-async function start(env: Record<string, string> = {}): Promise<Harness> {
-  h = await startHarness({ env: { ...QUIET, ...env } });
-  return h;
-}
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+const app = harnessPerTest({ env: QUIET });
+const start = (env: Record<string, string> = {}) => app({ env });
 
 /** Outbox rows meant for the partner (posts, replies, updates of the thread's parent). */
 const partnerRows = async (h: Harness) =>

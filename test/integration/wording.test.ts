@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { DECLINE_REASONS } from '../../src/domain/decline.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import { openHome } from '../support/matrix.js';
 import {
   authorUser,
@@ -35,15 +35,8 @@ const OLU = `<@${people.owner.id}>`;
 const MO = `<@${people.member.id}>`;
 const adminUser = { id: people.member.id, team_id: TEAM };
 
-let h: Harness | undefined;
-async function start(env: Record<string, string> = {}): Promise<Harness> {
-  h = await startHarness({ env: { ...QUIET, ...env } });
-  return h;
-}
-afterEach(async () => {
-  await h?.stop();
-  h = undefined;
-});
+const app = harnessPerTest({ env: QUIET });
+const start = (env: Record<string, string> = {}) => app({ env });
 
 /** Everything a message shows: its notification text and its blocks. */
 const shown = (m: { text?: string; blocks?: unknown } | undefined) => `${m?.text ?? ''} ${json(m?.blocks)}`;

@@ -115,6 +115,14 @@ export async function openAcceptModal(h: Harness, click: AcceptClick): Promise<O
   return view;
 }
 
+/** Clicks Accept on the AE's packet DM `dm` of `handoff` and returns the accept modal it opened. */
+export const openAcceptOn = (h: Harness, handoff: { id: number }, dm: { channel?: string; ts: string }) =>
+  openAcceptModal(h, {
+    handoffId: handoff.id,
+    ...(dm.channel ? { channelId: dm.channel } : {}),
+    messageTs: dm.ts,
+  });
+
 /** Submits an opened accept modal; returns Slack's answer (errors inline, or nothing when recorded). */
 export async function submitAccept(
   h: Harness,

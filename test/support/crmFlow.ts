@@ -1,5 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
-import { type Harness, quiet } from './harness.js';
+import { FakeHubspot, type FakeHubspotOptions } from './fakeHubspot.js';
+import { FakeSalesforce, type FakeSalesforceOptions } from './fakeSalesforce.js';
+import { type Harness, type HarnessOptions, quiet, startHarness } from './harness.js';
+import { QUIET } from './ownerFlow.js';
 
 /** Another account (its own domain): not a duplicate of the Northwind packet, nor of each other. */
 export const account = (name: string) => ({
@@ -25,4 +28,41 @@ export async function drive(h: Harness, done: () => boolean | Promise<boolean>, 
     await quiet(h);
   }
   if (!(await done())) throw new Error(`never happened: ${what}`);
+}
+
+/** The deployment's settings that connect the app to this fake Salesforce. */
+export const salesforceEnv = (sf: FakeSalesforce) => ({
+  SALESFORCE_LOGIN_URL: sf.loginUrl,
+  SALESFORCE_CLIENT_ID: sf.clientId,
+  SALESFORCE_CLIENT_SECRET: sf.clientSecret,
+});
+
+/** The deployment's settings that connect the app to this fake HubSpot. */
+export const hubspotEnv = (hs: FakeHubspot) => ({
+  HUBSPOT_ACCESS_TOKEN: hs.accessToken,
+  HUBSPOT_API_URL: hs.apiUrl,
+});
+
+/** An opportunity's Lightning link, as an author pastes it. */
+export const lightning = (id: string) =>
+  `https://acme.lightning.force.com/lightning/r/Opportunity/${id}/view`;
+
+/** A fake Salesforce and the app connected to it (QUIET, then `opts.env`). */
+export async function salesforceApp(opts: HarnessOptions = {}, fake: FakeSalesforceOptions = {}) {
+  const sf = await FakeSalesforce.start(fake);
+  const h = await startHarness({ ...opts, env: { ...QUIET, ...salesforceEnv(sf), ...opts.env } });
+  return { sf, h };
+}
+
+/** A fake HubSpot and the app connected to it (QUIET, then `opts.env`). */
+export async function hubspotApp(opts: HarnessOptions = {}, fake: FakeHubspotOptions = {}) {
+  const hs = await FakeHubspot.start(fake);
+  const h = await startHarness({ ...opts, env: { ...QUIET, ...hubspotEnv(hs), ...opts.env } });
+  return { hs, h };
+}
+
+/** Stops the app, then the fakes it talked to. */
+export async function stopAll(h: Harness | undefined, ...fakes: ({ stop(): Promise<void> } | undefined)[]) {
+  await h?.stop();
+  for (const fake of fakes) await fake?.stop();
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach, expect } from 'vitest';
 import { type RunningApp, startHandoffApp } from '../../src/compose.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
@@ -14,10 +15,11 @@ import type { Timers } from '../../src/runtime/timers.js';
 import { secretsOf } from '../../src/secrets.js';
 import { createSlackClients, type SlackClientTimeouts } from '../../src/slackClients.js';
 import { TestClock } from './clock.js';
+import { EventSender, type FakeEvent } from './fakeSlack/events.js';
 import { FakeSlack } from './fakeSlack.js';
 import { harnessDatabase, harnessEngine, newPostgresDatabase } from './harnessEngine.js';
 import { slashCommand } from './payloads.js';
-import { channels, people, rivalPeople, teams } from './people.js';
+import { channels, people, rivalPeople, TEAM, teams } from './people.js';
 import { RequestClock } from './requestClock.js';
 import { migratedCopy } from './scratchDb.js';
 import { postInteraction, postSlashCommand, type SignedPostOptions } from './signing.js';
@@ -193,6 +195,35 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       if (dir && !stopOpts.keepDatabase) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One app per test: the function it returns starts a harness with `base` under the test's own options (their env
+ * merged), and every harness it started and the test did not stop is stopped after the test.
+ */
+export function harnessPerTest(base: HarnessOptions = {}): (opts?: HarnessOptions) => Promise<Harness> {
+  const running = new Set<Harness>();
+  afterEach(async () => {
+    for (const h of running) await h.stop();
+    running.clear();
+  });
+  return async (opts = {}) => {
+    const h = await startHarness({ ...base, ...opts, env: { ...base.env, ...opts.env } });
+    const stop = h.stop;
+    h.stop = async (stopOpts) => {
+      running.delete(h);
+      await stop(stopOpts);
+    };
+    running.add(h);
+    return h;
+  };
+}
+
+/** Sends the app one event of this workspace, signed as Slack's Events API sends it; the app answers 200. */
+export async function deliverEvent(h: Harness, event: FakeEvent): Promise<void> {
+  const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
+  sender.subscribe(h.eventsUrl, SIGNING_SECRET);
+  expect((await sender.deliver(event)).status).toBe(200);
 }
 
 /**

@@ -71,6 +71,13 @@ export function outboxDrained(h: Pick<Harness, 'database' | 'tables'>, timeoutMs
   return waitFor(async () => (await unsettled()).length === 0, timeoutMs, 'the outbox to drain');
 }
 
+/** Sets the clock to `at`, runs the response-window sweep, and waits until the outbox has delivered what it queued. */
+export async function sweepAt(h: Harness, at: Date | number) {
+  h.clock.set(new Date(at));
+  await h.app.scheduler.runNow('response-window-sweep');
+  await outboxDrained(h);
+}
+
 /** Moves the clock to the handoff's deadline, runs the sweep, and returns the owner's expiry notice. */
 export async function expire(h: Harness, handoff: HandoffRow, ownerId = handoff.ownerUserId) {
   h.clock.set(handoff.dueAt);
@@ -115,6 +122,19 @@ export async function ephemeralAt(h: Harness, responseUrl: string): Promise<stri
   );
   expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
   return String(reply.body.text);
+}
+
+/** `/handoff <text>` typed by `user`; resolves with the answer only they see (at the command's response URL). */
+export async function slashReply(h: Harness, user: { id: string }, text: string): Promise<string> {
+  const responseUrl = h.slack.responseUrl();
+  const response = await h.command({
+    text,
+    user_id: user.id,
+    user_name: user.id.toLowerCase(),
+    response_url: responseUrl,
+  });
+  expect(response.status).toBe(200);
+  return ephemeralAt(h, responseUrl);
 }
 
 /** Clicks an owner button and returns the ephemeral the clicker sees. */

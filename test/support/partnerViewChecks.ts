@@ -1,6 +1,15 @@
 import { DateTime } from 'luxon';
 import { stepDate } from '../../src/domain/firstStep.js';
 
+/** An estimated value as it could be written: 48000, 48,000, 48.000, 48 000. */
+export const valueForms = (value: number) => [
+  String(value),
+  value.toLocaleString('en-US'),
+  value.toLocaleString('de-DE'),
+  value.toLocaleString('fr-FR'),
+  value.toLocaleString('en-US').replace(/,/g, ' '),
+];
+
 /**
  * The partner thread's invariants (issue 31, item 1), as pure checks over what a partner channel shows, against an
  * oracle the test keeps from what happened to each handoff. The oracle is written here from the rules, not from the

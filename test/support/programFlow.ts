@@ -218,6 +218,22 @@ export async function modalButton(
   return triggerId;
 }
 
+/** A page of the program, opened from `user`'s App Home. */
+export async function openPage(h: Harness, user: SlackUser, page: string): Promise<ProgramView> {
+  return viewOpenedBy(h, 'views.open', await homeButton(h, user, `${ACTION_ID.programOpen}:${page}`, page));
+}
+
+/** The editor pushed by Edit (or New) `value` on a page. */
+export async function pushEditor(h: Harness, user: SlackUser, page: ProgramView, value: string) {
+  return viewOpenedBy(h, 'views.push', await modalButton(h, user, page, ACTION_ID.programEdit, value));
+}
+
+/** The values of a page's Edit (and New) buttons. */
+export const editValues = (view: { blocks: unknown[] }) =>
+  buttonsIn(view as ProgramView)
+    .filter((b) => b.action_id === ACTION_ID.programEdit)
+    .map((b) => b.value);
+
 /** The app's answer to a view submission (its ack body; `{}` when empty). */
 export type Ack = {
   response_action?: string;
@@ -330,4 +346,34 @@ export function editorSubmission(
     blocks: view.blocks,
     ...(viewId ? { viewId } : {}),
   });
+}
+
+/**
+ * Submits an editor that saves: it closes (an empty ack, nothing left on the page), and the page it was pushed on
+ * shows the edit (views.update). `answers` go over the editor's initial values (`raw`: they are state.values as
+ * sent). Resolves with that page as Slack shows it now.
+ */
+export async function savedPage(
+  h: Harness,
+  user: SlackUser,
+  editor: ProgramView,
+  answers: Record<string, Answer> | Record<string, unknown>,
+  raw = false,
+): Promise<ProgramView> {
+  const updates = h.slack.callsTo('views.update').length;
+  const values = raw ? answers : stateOf(editor, answers as Record<string, Answer>);
+  expect(await submitEditor(h, user, editor, values)).toEqual({});
+  const under = editor.previous_view_id as string;
+  expect(h.slack.viewStack(under)).toEqual([under]);
+  const call = await waitFor(
+    () =>
+      h.slack
+        .callsTo('views.update')
+        .slice(updates)
+        .find((c) => c.args.view_id === under && c.status !== 0),
+    6000,
+    'the page updated',
+  );
+  expect(call.response).toMatchObject({ ok: true });
+  return h.slack.view(under) as unknown as ProgramView;
 }

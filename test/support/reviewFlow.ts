@@ -16,6 +16,19 @@ export const REVIEW_ENV = { SWEEP_SCHEDULE: '0 0 1 1 *', REVOPS_USER_IDS: people
 export const revopsUser: SlackUser = { id: people.member.id, team_id: TEAM };
 export const ownerUser: SlackUser = { id: people.owner.id, team_id: TEAM };
 
+/** A packet that scores below the lowest band (Keep building): vague seller move, no role, no date, not agreed, no evidence, no priority. */
+export const weakPacket = {
+  onPriorityList: false,
+  partnerContactRole: null,
+  warmPath: 'Some history between the two companies.',
+  customerTrigger: 'Interested in digital transformation of logistics.',
+  partnerNextMoveDate: null,
+  partnerAgreedInWriting: false,
+  sellerNextMove: 'Follow up with the account.',
+  responseWindowDays: '5',
+  evidenceUrl: null,
+};
+
 export interface ReviewBlock {
   type: string;
   block_id?: string;
