@@ -3,8 +3,9 @@ import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnApp } from '../support/appProcess.js';
+import { heldDelays } from '../support/fakeHttp.js';
 import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { harnessPerTest, SIGNING_SECRET, startHarness } from '../support/harness.js';
@@ -164,6 +165,9 @@ describe('shutdown', () => {
     const { blockAction } = await import('../support/payloads.js');
     const { ACTION_ID } = await import('../../src/blocks/ids.js');
     const { handoff } = await sendHandoff(h);
+    // Slack answers views.open only when the test releases it (no real-time delay to outlast the test's own steps).
+    const held = heldDelays();
+    h.slack.delays = held.delays;
     h.slack.fail('views.open', { delayMs: 600 });
     const click = await h.interact(
       blockAction({
@@ -173,9 +177,16 @@ describe('shutdown', () => {
       }),
     );
     expect(click.status).toBe(200);
-    // The click was acknowledged; opening the modal is still in flight when the stop begins.
+    // The click was acknowledged; opening the modal is still in flight when the stop begins, and the stop waits.
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
-    await h.stop();
+    let stopped = false;
+    const stopping = h.stop().then(() => {
+      stopped = true;
+    });
+    await vi.waitFor(() => expect(held.asked).toEqual([600]), { timeout: 5000 });
+    expect(stopped).toBe(false);
+    held.release();
+    await stopping;
     expect(h.slack.callsTo('views.open')).toHaveLength(1);
   });
 });

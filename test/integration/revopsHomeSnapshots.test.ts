@@ -4,6 +4,7 @@ import { slackDate } from '../../src/blocks/mrkdwn.js';
 import type { AppDatabase } from '../../src/db/client.js';
 import { decisions } from '../../src/db/schema.js';
 import { seedAcceptedHandoffs } from '../support/bulkAccepted.js';
+import { heldDelays } from '../support/fakeHttp.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import {
@@ -86,6 +87,12 @@ const nthPublish = (h: Harness, index: number, what: string, timeoutMs = 15_000)
     timeoutMs,
     what,
   );
+
+/**
+ * Clients that wait for Slack's answer as long as the test holds it: production's 1.5 s would make the order of a
+ * held answer and the test's next steps a race against real time on a busy machine.
+ */
+const PATIENT = { interactiveMs: 60_000, outboxMs: 60_000, filesMs: 60_000 };
 
 let events = 0;
 
@@ -215,11 +222,7 @@ describe('RevOps App Home with metrics snapshots', () => {
   }, 60_000);
 
   it('refuses the stale republish (hash_conflict) when RevOps picked another period before the figures landed', async () => {
-    // A client that waits for Slack's answer as long as the test holds it (production's 1.5 s would make the
-    // order below a race against real time on a busy machine).
-    const h = await start(SNAPSHOTS, {
-      timeouts: { interactiveMs: 60_000, outboxMs: 60_000, filesMs: 60_000 },
-    });
+    const h = await start(SNAPSHOTS, { timeouts: PATIENT });
     await sendAndDecide(h, 'First Account Ltd', 'accept');
     h.clock.advance(60_000);
     // Slack takes the first tab at once but answers it late, once the period pick below was published: the 30-day
@@ -278,19 +281,23 @@ describe('RevOps App Home with metrics snapshots', () => {
   }, 60_000);
 
   it('publishes again when a republished tab itself still promises newer figures (they came in too late)', async () => {
-    const h = await start(SNAPSHOTS);
+    const h = await start(SNAPSHOTS, { timeouts: PATIENT });
     await sendAndDecide(h, 'First Account Ltd', 'accept');
     h.clock.advance(60_000);
     const openedAt = h.clock.now();
-    // The first publish answers slowly (under the client's 1.5 s timeout); meanwhile time moves on, so the
-    // figures computed behind it are more than a minute old by the time the tab is built again.
+    // The first publish answers slowly (once the test releases it); meanwhile time moves on, so the figures
+    // computed behind it are more than a minute old by the time the tab is built again.
+    const held = heldDelays();
+    h.slack.delays = held.delays;
     h.slack.fail('views.publish', { delayMs: 800 }, 1);
     events += 1;
     expect(
       (await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(revopsUser.id, `EvLate${events}`))).status,
     ).toBe(200);
-    await waitFor(() => revopsPublishes(h).length === 1, 8000, 'the first publish, still unanswered');
+    await waitFor(() => held.asked.length === 1, 8000, 'the first publish, still unanswered');
+    expect(revopsPublishes(h).map((c) => c.status)).toEqual([0]);
     h.clock.advance(2 * 60_000);
+    held.release();
     const republished = await nthPublish(h, 1, 'the republish');
     expect(programSection(republished).endsWith(asOfUpdatingLine(openedAt))).toBe(true);
     // It said "this tab updates by itself": it does.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
+import { heldDelays } from '../support/fakeHttp.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import { openHome } from '../support/matrix.js';
@@ -192,7 +193,10 @@ describe('messages follow the handoff', () => {
     await quiet(h);
     await openHome(h, people.owner.id);
     const before = h.slack.callsTo('views.publish').length;
-    // The owner's republish after the accept takes a while; meanwhile the AE accepts a second handoff.
+    // The owner's republish after the accept takes a while (answered only when the test releases it, so it is still
+    // in flight however slow the machine); meanwhile the AE accepts a second handoff.
+    const held = heldDelays();
+    h.slack.delays = held.delays;
     h.slack.fail('views.publish', { delayMs: 400 }, 1);
     const second = await sendHandoff(h, {
       accountName: 'Contoso Freight',
@@ -205,6 +209,7 @@ describe('messages follow the handoff', () => {
     await waitFor(() => publishing().length > before, 4000, 'the first republish');
     expect(publishing().at(-1)?.status).toBe(0);
     await accept(h, second.handoff.id);
+    held.release();
     await quiet(h);
     const last = h.slack.callsTo('views.publish').at(-1);
     expect(last?.ok).toBe(true);

@@ -42,6 +42,14 @@ export function sendAnswer(res: http.ServerResponse, answer: Answer, types: Cont
   res.end(text ? answer.body : JSON.stringify(answer.body));
 }
 
+/**
+ * Ends a request without an answer: the connection is destroyed, and the client sees its request fail (a reset), as
+ * when an answer is lost on the way back.
+ */
+export function dropConnection(res: http.ServerResponse): void {
+  res.socket?.destroy();
+}
+
 /** Writes a raw body as given (an injected edge page or a cut JSON); default content type text/html. */
 export function sendRaw(res: http.ServerResponse, status: number, body: string, contentType?: string): void {
   res.on('error', () => {});
@@ -345,24 +353,19 @@ export abstract class FakeRestServer<F extends RestFailure> extends FakeHttpServ
       call.processed = true;
       if (failure.delayMs) await this.sleep(failure.delayMs);
       if (this.stopped) return;
-      return replacesAnswer ? this.replyFailure(req, res, call, failure) : this.reply(res, call, real);
+      return replacesAnswer ? this.replyFailure(res, call, failure) : this.reply(res, call, real);
     }
     if (failure.delayMs) await this.sleep(failure.delayMs);
     if (this.stopped) return;
-    if (replacesAnswer) return this.replyFailure(req, res, call, failure);
+    if (replacesAnswer) return this.replyFailure(res, call, failure);
     this.reply(res, call, this.process(incoming));
   }
 
-  private replyFailure(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    call: RecordedRequest,
-    failure: F,
-  ): void {
+  private replyFailure(res: http.ServerResponse, call: RecordedRequest, failure: F): void {
     call.injected = true;
     if (failure.dropConnection) {
       call.dropped = true;
-      req.socket.destroy();
+      dropConnection(res);
       return;
     }
     if (failure.body !== undefined) {

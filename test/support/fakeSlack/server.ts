@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import { join } from 'node:path';
-import { FailureQueue, FakeHttpServer, readBody, sendAnswer, sendRaw } from '../fakeHttp.js';
+import { dropConnection, FailureQueue, FakeHttpServer, readBody, sendAnswer, sendRaw } from '../fakeHttp.js';
 import { copyChannel, copyUser } from './common.js';
 import {
   type AppUninstalledEvent,
@@ -135,7 +135,8 @@ const answersInstead = (failure: Failure): boolean =>
   failure.status !== undefined ||
   failure.error !== undefined ||
   failure.body !== undefined ||
-  failure.truncateAt !== undefined;
+  failure.truncateAt !== undefined ||
+  failure.dropConnection === true;
 
 const copyDelivery = <E extends EventDelivery>(delivery: E): E => structuredClone(delivery);
 
@@ -742,16 +743,21 @@ export class FakeSlack extends FakeHttpServer {
     );
   }
 
-  /** Waits out a failure's delay, then answers for it unless it was only a delay. */
+  /** Waits out a failure's delay (and `until`), then answers for it unless it was only a delay. */
   private async applyFailure(
     failure: Failure | undefined,
     res: http.ServerResponse,
     /** The method's own answer, when the call was processed first (`afterProcessing`, `truncateAt`). */
     processed?: ApiResult,
-  ): Promise<{ answered: false } | { answered: true; status: number; body: unknown }> {
+  ): Promise<{ answered: false } | { answered: true; status: number; body: unknown; dropped?: true }> {
     if (!failure) return { answered: false };
     if (failure.delayMs) await this.sleep(failure.delayMs);
+    if (failure.until) await failure.until;
     if (this.stopped) return { answered: true, status: 0, body: undefined };
+    if (failure.dropConnection) {
+      dropConnection(res);
+      return { answered: true, status: 0, body: undefined, dropped: true };
+    }
     if (failure.truncateAt !== undefined) {
       const status = failure.status ?? 200;
       const body = JSON.stringify(processed ?? { ok: false, error: 'fake_slack_not_processed' }).slice(
@@ -854,12 +860,14 @@ export class FakeSlack extends FakeHttpServer {
 
     const failure = this.takeFailure(method, args, token);
     if (failure && answersInstead(failure) && (failure.afterProcessing || failure.truncateAt !== undefined)) {
-      // Slack did the work; the answer is lost on the way back (an edge's page, a cut body, a 5xx, a timeout).
+      // Slack did the work; the answer is lost on the way back (an edge's page, a cut body, a 5xx, a dropped
+      // connection).
       const result = this.process(method, args, token, parseError);
       call.processed = true;
       const injected = await this.applyFailure(failure, res, result);
       call.status = injected.answered ? injected.status : 0;
       call.response = injected.answered ? injected.body : undefined;
+      if (injected.answered && injected.dropped) call.dropped = true;
       return;
     }
     if (failure?.afterProcessing && (failure.delayMs || failure.until)) {
@@ -879,6 +887,7 @@ export class FakeSlack extends FakeHttpServer {
     if (injected.answered) {
       call.status = injected.status;
       call.response = injected.body;
+      if (injected.dropped) call.dropped = true;
       return;
     }
     const retryAfter = this.limiter?.check(

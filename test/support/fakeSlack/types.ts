@@ -74,6 +74,8 @@ export interface RecordedCall {
   token?: string;
   /** true when the call was processed (its side effects happened) although an injected failure was answered. */
   processed?: boolean;
+  /** true when the fake destroyed the connection instead of answering (`dropConnection`). */
+  dropped?: boolean;
 }
 
 export interface Failure {
@@ -86,10 +88,17 @@ export interface Failure {
   /** Wait this long before answering; alone, the call is then handled normally (with its side effects). */
   delayMs?: number;
   /**
-   * With `afterProcessing`: process the call at once, and answer it only when this settles (the test releases it),
-   * however long that takes: a late answer with no race against real time.
+   * Hold the answer (the real one, an injected one, or a dropped connection) until this settles (the test releases
+   * it), however long that takes. With `afterProcessing` the call is processed at once: a late answer with no race
+   * against real time.
    */
   until?: Promise<unknown>;
+  /**
+   * Destroy the connection instead of answering: the client sees its request fail (a reset), as the outbox sees a
+   * timeout (transient, uncertain). With `afterProcessing` the call is processed first (a posted message IS stored):
+   * a lost answer that no client timeout has to race.
+   */
+  dropConnection?: boolean;
   /**
    * Answer with this raw body instead (a proxy's or an edge's error page): HTTP `status` (200 when not given), with
    * content type `contentType` (text/html when not given).

@@ -158,6 +158,15 @@ describe('classifyFailure: what an answer means for a message in the outbox', ()
     });
   });
 
+  it('a connection dropped after Slack took the post (as a timeout): a failed request, transient and uncertain', async () => {
+    const posted = slack.messages('C0ONE').length;
+    const { failure, thrown } = await answer({ dropConnection: true, afterProcessing: true });
+    expect((thrown as { code?: string }).code).toBe('slack_webapi_request_error');
+    expect(failure).toMatchObject({ transient: true, uncertain: true, edge: false });
+    expect(failure.message).toMatch(/^request failed: /);
+    expect(slack.messages('C0ONE')).toHaveLength(posted + 1);
+  });
+
   it('a lost connection and a bug of ours', () => {
     const cut = Object.assign(new TypeError('terminated'), { cause: { code: 'UND_ERR_SOCKET' } });
     expect(classifyFailure(cut)).toMatchObject({ transient: true, uncertain: true });

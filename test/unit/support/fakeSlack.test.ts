@@ -718,13 +718,18 @@ describe('FakeSlack: injected failures', () => {
   });
 
   it('delays answers: the client times out, yet the message was posted (duplicates follow)', async () => {
-    // The delay is held by the test (released once the client gave up), not waited out in real time.
+    // The delay is held by the test (released once the client gave up), not waited out in real time. The client's
+    // timeout fires once the fake holds the call (the signal AbortSignal.timeout would give), so giving up cannot
+    // come before the post reached the fake, however slow the machine.
     const held = heldDelays();
-    fake.delays = held.delays;
+    const timeout = new AbortController();
+    fake.delays = (ms) => {
+      timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      return held.delays(ms);
+    };
     fake.fail('chat.postMessage', { delayMs: 300 }, 1);
-    const error = await client({ timeout: 50 })
-      .chat.postMessage({ channel: 'C1', text: 'slow' })
-      .catch((e: unknown) => e);
+    const timingOut = client({ fetch: (url, init) => fetch(url, { ...init, signal: timeout.signal }) });
+    const error = await timingOut.chat.postMessage({ channel: 'C1', text: 'slow' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WebAPIRequestError);
     expect(held.asked).toEqual([300]);
     expect(fake.messages('C1')).toHaveLength(0);
@@ -732,6 +737,33 @@ describe('FakeSlack: injected failures', () => {
     await vi.waitFor(() => expect(fake.messages('C1')).toHaveLength(1), { timeout: 2000 });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
     fake.delays = undefined;
+  });
+
+  it('drops the connection instead of answering: after processing, the post is stored; with `until`, once released', async () => {
+    fake.fail('chat.postMessage', { dropConnection: true }, 1);
+    const dropped = await client()
+      .chat.postMessage({ channel: 'C1', text: 'never' })
+      .catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(WebAPIRequestError);
+    expect(fake.messages('C1')).toEqual([]);
+    let release = () => {};
+    const until = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    fake.fail('chat.postMessage', { dropConnection: true, afterProcessing: true, until }, 1);
+    const lost = client()
+      .chat.postMessage({ channel: 'C1', text: 'lost' })
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(fake.messages('C1').map((m) => m.text)).toEqual(['lost']), {
+      timeout: 5000,
+    });
+    expect(fake.calls[1]?.dropped).toBeUndefined();
+    release();
+    expect(await lost).toBeInstanceOf(WebAPIRequestError);
+    expect(fake.calls.map((c) => [c.ok, c.status, c.processed, c.dropped])).toEqual([
+      [false, 0, undefined, true],
+      [false, 0, true, true],
+    ]);
   });
 
   it('delays then fails when combined', async () => {
