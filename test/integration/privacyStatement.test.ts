@@ -3,8 +3,10 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { saveCrmConnection } from '../../src/db/repositories/crm.js';
+import { privacyStatement, readOwnCrms } from '../../src/doctor/privacy.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -63,16 +65,19 @@ describe('npm run doctor -- --privacy', () => {
     expect(files()).toEqual(before);
   });
 
-  it('with no database yet, says no workspace connected a CRM; with settings the app refuses, exits 1 saying why', () => {
-    const fresh = run({
+  it('with no database yet, says no workspace connected a CRM, and makes no file (in-process, as --privacy does)', async () => {
+    const config = loadConfig({
       SLACK_BOT_TOKEN: 'xoxb-privacy',
       SLACK_SIGNING_SECRET: 'privacy-secret',
       DATABASE_PATH: join(dir, 'none.db'),
     });
-    expect(fresh.status, fresh.stderr).toBe(0);
-    expect(fresh.stdout).toContain('No CRM: none in the settings, and no workspace connected its own.');
+    expect(privacyStatement({ config, ...(await readOwnCrms(config)) })).toContain(
+      'No CRM: none in the settings, and no workspace connected its own.',
+    );
     expect(readdirSync(dir)).toEqual([]);
+  });
 
+  it('with settings the app refuses, exits 1 saying why', () => {
     const refused = run({ SLACK_BOT_TOKEN: 'xoxb-privacy' });
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');
