@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -21,6 +20,7 @@ import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { lockDatabase } from '../../src/db/lock.js';
 import { lockPathOf } from '../../src/db/lockFiles.js';
 import { createPrivateTemporary, writePrivateFile } from '../../src/db/privateFiles.js';
+import { runBuilt } from '../support/builtCli.js';
 import { asRoot, NOBODY, type UnprivilegedApp, unprivilegedApp } from '../support/unprivileged.js';
 
 const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
@@ -208,13 +208,7 @@ describe.runIf(asRoot)('a backup into a folder the user cannot write', () => {
     const closed = join(dir, 'closed');
     mkdirSync(closed, { mode: 0o755 });
     const target = join(closed, 'copy.db');
-    const result = spawnSync(app.node, [join(app.root, 'dist', 'backup.js'), target], {
-      cwd: dir,
-      uid: NOBODY,
-      gid: NOBODY,
-      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: source },
-      encoding: 'utf8',
-    });
+    const result = runBuilt('backup', [target], { cwd: dir, env: { DATABASE_PATH: source }, nobody: app });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
       new RegExp(

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERASE_USAGE, eraseRequest } from '../../src/cliErase.js';
 import { openDatabase } from '../../src/db/client.js';
 import { tablesOf } from '../../src/db/engine.js';
+import { runBuilt } from '../support/builtCli.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
-
-const root = join(import.meta.dirname, '..', '..');
 
 /**
  * `npm run erase` (issue 57 item 2) as an operator runs it: the built command (dist/, built once for the tests by
@@ -24,17 +22,10 @@ describe('npm run erase', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const env = () => ({
-    SLACK_BOT_TOKEN: 'xoxb-erase',
-    SLACK_SIGNING_SECRET: 'erase-secret',
-    DATABASE_PATH: path,
-  });
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [join(root, 'dist/erase.js'), ...args], {
+    runBuilt('erase', args, {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env() },
-      encoding: 'utf8',
-      timeout: 60_000,
+      env: { SLACK_BOT_TOKEN: 'xoxb-erase', SLACK_SIGNING_SECRET: 'erase-secret', DATABASE_PATH: path },
     });
 
   async function seed(status: 'declined' | 'sent', contacts = ['Ada Lovelace']) {
@@ -110,20 +101,5 @@ describe('npm run erase reads its command line', () => {
     [['--person', ' ', '--apply'], 'Name the person with --person.'],
   ])('refuses %j', (argv, message) => {
     expect(eraseRequest(argv)).toMatchObject({ kind: 'usage', message: expect.stringContaining(message) });
-  });
-
-  it('reads whom to erase, whether to apply, and the installation', () => {
-    expect(eraseRequest(['--person', 'Ada Lovelace'])).toEqual({
-      kind: 'run',
-      person: 'Ada Lovelace',
-      apply: false,
-      installation: undefined,
-    });
-    expect(eraseRequest(['--person', 'U0AE', '--apply', '--installation', ' T0ONE '])).toEqual({
-      kind: 'run',
-      person: 'U0AE',
-      apply: true,
-      installation: 'T0ONE',
-    });
   });
 });

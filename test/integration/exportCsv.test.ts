@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +9,7 @@ import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
 import { type HandoffRow, handoffs } from '../../src/db/schema.js';
 import { CSV_COLUMNS, touchLogCsv } from '../../src/revops/exportCsv.js';
 import { EXPORT_MAX_ROWS } from '../../src/revops/exports.js';
+import { type BuiltRun, runBuilt } from '../support/builtCli.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
@@ -27,8 +27,6 @@ import {
   uploadedCsv,
   uploadOf,
 } from '../support/revopsFlow.js';
-
-const root = join(import.meta.dirname, '..', '..');
 
 /** An account name a spreadsheet would run as a formula, with a comma and double quotes to quote. */
 const FORMULA_ACCOUNT = '=HYPERLINK("http://evil.example", "Delta, Inc")';
@@ -440,17 +438,10 @@ describe('npm run export (dist/export.js)', () => {
   let databasePath: string;
   let seeded: Seeded;
 
-  function cli(args: string[], env: Record<string, string> = { DATABASE_PATH: databasePath }) {
-    // cwd: an empty folder, so no .env of the repository is read.
-    return spawnSync(process.execPath, [join(root, 'dist/export.js'), ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      encoding: 'utf8',
-    });
-  }
+  const cli = (args: string[], env = { DATABASE_PATH: databasePath }) =>
+    runBuilt('export', args, { cwd: dir, env });
 
   beforeAll(async () => {
-    // dist/ is built once for all tests by test/globalSetup.ts.
     dir = mkdtempSync(join(tmpdir(), 'handoff-export-'));
     // Seeded through the app, in the past: the CLI counts up to the real now.
     const h = await startHarness({ env: QUIET, now: '2026-10-26T14:00:00Z' });
@@ -488,7 +479,7 @@ describe('npm run export (dist/export.js)', () => {
   it('writes the touch log to --out as a new file 0600 whatever the umask, and to standard output without it', async () => {
     const out = join(dir, 'x.csv');
     const umask = process.umask(0);
-    let result: ReturnType<typeof cli>;
+    let result: BuiltRun;
     try {
       result = cli(['--since', '2026-11-01', '--out', out]);
     } finally {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_USAGE, manifestRequest } from '../../src/manifest/command.js';
 import { writeManifest } from '../../src/manifest/output.js';
+import { runBuilt } from '../support/builtCli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -41,15 +41,8 @@ function urls(value: unknown): string[] {
 describe('npm run manifest (dist/manifest.js)', () => {
   let dir: string;
 
-  function cli(args: string[]) {
-    // dist/ is built once for all tests by test/globalSetup.ts. cwd: an empty folder (manifest.json is found beside
-    // dist/, not in the working directory).
-    return spawnSync(process.execPath, [join(root, 'dist/manifest.js'), ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '' },
-      encoding: 'utf8',
-    });
-  }
+  // cwd: an empty folder (manifest.json is found beside dist/, not in the working directory).
+  const cli = (args: string[]) => runBuilt('manifest', args, { cwd: dir });
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'handoff-manifest-'));

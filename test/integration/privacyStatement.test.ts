@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { saveCrmConnection } from '../../src/db/repositories/crm.js';
 import { privacyStatement, readOwnCrms } from '../../src/doctor/privacy.js';
-
-const root = join(import.meta.dirname, '..', '..');
+import { runBuilt } from '../support/builtCli.js';
 
 /**
  * `npm run doctor -- --privacy` (issue 57 item 4) as an admin runs it: the built command (dist/, built once for the
@@ -22,13 +20,7 @@ describe('npm run doctor -- --privacy', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [join(root, 'dist/doctor.js'), '--privacy'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  const run = (env: Record<string, string>) => runBuilt('doctor', ['--privacy'], { cwd: dir, env });
 
   it('prints the statement of the live settings: the file, its tables, the workspaces’ own CRM, no AI', async () => {
     const path = join(dir, 'data', 'handoff.db');
