@@ -20,20 +20,10 @@ import { type AppDatabase, openDatabase } from '../../src/db/client.js';
 import { lockDatabase } from '../../src/db/lock.js';
 import { lockPathOf } from '../../src/db/lockFiles.js';
 import { createPrivateTemporary, writePrivateFile } from '../../src/db/privateFiles.js';
-import { runBuilt } from '../support/builtCli.js';
+import { runBuilt, withUmask } from '../support/builtCli.js';
 import { asRoot, NOBODY, type UnprivilegedApp, unprivilegedApp } from '../support/unprivileged.js';
 
 const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
-
-/** Runs `body` with the most permissive umask a shell can have (files 0666, folders 0777 unless told otherwise). */
-async function withUmask<T>(mask: number, body: () => T | Promise<T>): Promise<T> {
-  const before = process.umask(mask);
-  try {
-    return await body();
-  } finally {
-    process.umask(before);
-  }
-}
 
 let dir: string;
 beforeEach(() => {

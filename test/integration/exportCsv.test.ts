@@ -9,7 +9,7 @@ import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
 import { type HandoffRow, handoffs } from '../../src/db/schema.js';
 import { CSV_COLUMNS, touchLogCsv } from '../../src/revops/exportCsv.js';
 import { EXPORT_MAX_ROWS } from '../../src/revops/exports.js';
-import { type BuiltRun, runBuilt } from '../support/builtCli.js';
+import { runBuilt, withUmask } from '../support/builtCli.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
@@ -478,13 +478,7 @@ describe('npm run export (dist/export.js)', () => {
 
   it('writes the touch log to --out as a new file 0600 whatever the umask, and to standard output without it', async () => {
     const out = join(dir, 'x.csv');
-    const umask = process.umask(0);
-    let result: BuiltRun;
-    try {
-      result = cli(['--since', '2026-11-01', '--out', out]);
-    } finally {
-      process.umask(umask);
-    }
+    const result = await withUmask(0, () => cli(['--since', '2026-11-01', '--out', out]));
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`Wrote 4 handoff(s) to ${out}\n`);
@@ -520,20 +514,15 @@ describe('npm run export (dist/export.js)', () => {
 
   it('refuses a bad date, an unknown option and a missing database with a message for the usage', () => {
     const missing = join(dir, 'nowhere', 'handoff.db');
-    const refusal = (argv: string[], env: NodeJS.ProcessEnv = { DATABASE_PATH: databasePath }) =>
-      exportRequest(argv, env, new Date());
-    expect(refusal(['--since', 'garbage'])).toEqual({
-      kind: 'usage',
-      message: '"garbage" is not a date like 2026-01-31.',
-    });
-    expect(refusal(['--sinse', '2026-11-01'])).toMatchObject({
-      kind: 'usage',
-      message: expect.stringContaining("Unknown option '--sinse'"),
-    });
-    expect(refusal(['--since', '2026-11-01'], { DATABASE_PATH: missing })).toEqual({
-      kind: 'usage',
-      message: `There is no database at ${missing} (DATABASE_PATH).`,
-    });
+    const refusal = (argv: string[], path = databasePath) => {
+      const request = exportRequest(argv, { DATABASE_PATH: path }, new Date());
+      return request.kind === 'usage' ? request.message : request.kind;
+    };
+    expect(refusal(['--since', 'garbage'])).toBe('"garbage" is not a date like 2026-01-31.');
+    expect(refusal(['--sinse', '2026-11-01'])).toMatch(/^Unknown option '--sinse'/);
+    expect(refusal(['--since', '2026-11-01'], missing)).toBe(
+      `There is no database at ${missing} (DATABASE_PATH).`,
+    );
   });
 
   it('exits with code 2 and the usage on a wrong command line, writing nothing', () => {

@@ -89,3 +89,13 @@ export function folderSnapshot(folder: string): Record<string, string> {
   }
   return files;
 }
+
+/** Runs `body` (and the commands it starts) with umask `mask`: 0 is the most permissive a shell can have. */
+export async function withUmask<T>(mask: number, body: () => T | Promise<T>): Promise<T> {
+  const before = process.umask(mask);
+  try {
+    return await body();
+  } finally {
+    process.umask(before);
+  }
+}
