@@ -7,7 +7,7 @@
  * Exit codes: 0 done (or listed), 1 the erasure is blocked or the settings are refused, 2 a wrong command line.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { ERASE_USAGE, eraseRequest } from './cliErase.js';
 import { oneInstallation } from './cliInstallation.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -17,40 +17,19 @@ import { createErasure } from './erasure/erase.js';
 import { planText, reportText } from './erasure/words.js';
 import { createLogger } from './logger.js';
 
-const USAGE =
-  'Usage: npm run erase -- --person <Slack id | email | full name> [--apply] [--installation ID]\n' +
-  '  --person        who to erase: their Slack user id (U…), their email, or their name (a partner contact, an AE);\n' +
-  "                  a name that is part of two people's names, or one word that is nobody's, is refused\n" +
-  '  --apply         erase (without it: list what would be erased, and change nothing)\n' +
-  '  --installation  the workspace (T…) or org (E…), when the app serves several\n';
-
 function fail(message: string, code = 2): never {
-  process.stderr.write(`${message}\n${code === 2 ? USAGE : ''}`);
+  process.stderr.write(`${message}\n${code === 2 ? ERASE_USAGE : ''}`);
   process.exit(code);
 }
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let values: { person?: string; apply?: boolean; installation?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        person: { type: 'string' },
-        apply: { type: 'boolean' },
-        installation: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
+  const request = eraseRequest(process.argv.slice(2));
+  if (request.kind === 'help') {
+    process.stdout.write(ERASE_USAGE);
     return;
   }
-  if (!values.person?.trim()) fail('Name the person with --person.');
+  if (request.kind === 'usage') fail(request.message);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
@@ -65,12 +44,12 @@ async function main(): Promise<void> {
     ? await postgresStorage(config.databaseUrl, logger, { max: 2 })
     : sqliteStorage(openDatabase(config.databasePath));
   try {
-    const db = await oneInstallation(storage.db, values.installation?.trim() || undefined, fail);
+    const db = await oneInstallation(storage.db, request.installation, fail);
     const erasure = createErasure({ db, clock: systemClock, logger, config });
-    const plan = await erasure.plan(values.person);
+    const plan = await erasure.plan(request.person);
     if ('problem' in plan) fail(plan.problem);
     process.stdout.write(`${planText(plan)}\n`);
-    if (!values.apply) {
+    if (!request.apply) {
       process.stdout.write('\nNothing changed. Run again with --apply to erase.\n');
       return;
     }

@@ -10,96 +10,51 @@
  * is refused with one line and exit code 1 (the app migrates it when it starts).
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import { EXPORT_USAGE, exportRequest, unreadableMessage } from './cliExport.js';
 import { oneInstallation } from './cliInstallation.js';
 import { systemClock } from './clock.js';
 import type { AppDatabase, Executor } from './db/client.js';
 import { openPostgresReadOnly, readSnapshot } from './db/pg/readOnly.js';
 import { writePrivateFile } from './db/privateFiles.js';
-import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from './db/readOnly.js';
+import { openDatabaseReadOnly } from './db/readOnly.js';
 import { logMismatches } from './db/repositories/events.js';
 import { redactedUrl } from './db/storage.js';
 import { touchLogCsv } from './revops/exportCsv.js';
-import { parseExportRange } from './revops/exports.js';
-
-const USAGE =
-  'Usage: npm run export -- [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--out FILE] [--installation ID]\n' +
-  '  --since         first day of handoffs sent (default: the beginning)\n' +
-  '  --until         last day, included (default: now)\n' +
-  '  --out           write the CSV to FILE (default: standard output)\n' +
-  '  --installation  the workspace (T…) or org (E…) whose handoffs to export, when the app serves several\n' +
-  'Times are days in DIGEST_TIMEZONE or DEFAULT_TIMEZONE (default UTC); the database is DATABASE_PATH.\n';
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}`);
+  process.stderr.write(`${message}\n${EXPORT_USAGE}`);
   process.exit(2);
 }
 
 /** What the database refused, in one line (exit code 1): no stack trace for what a person can fix. */
 function unreadable(path: string, error: unknown): never {
-  if (error instanceof DatabaseNeedsMigrationError) {
-    const { pending } = error;
-    process.stderr.write(
-      `The database at ${path} needs migrating (${pending} migration${pending === 1 ? ' of this version is' : 's of this version are'} not applied): start the app on it once (npm start), then export again.\n`,
-    );
-    process.exit(1);
-  }
-  if (error instanceof Database.SqliteError) {
-    process.stderr.write(`Could not read the database at ${path}: ${error.message} (${error.code}).\n`);
-    process.exit(1);
-  }
-  throw error;
+  const message = unreadableMessage(path, error);
+  if (message === undefined) throw error;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
 }
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let args: ReturnType<typeof parse>;
-  const parse = () =>
-    parseArgs({
-      options: {
-        since: { type: 'string' },
-        until: { type: 'string' },
-        out: { type: 'string' },
-        installation: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  try {
-    args = parse();
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  if (args.values.help) {
-    process.stdout.write(USAGE);
+  const request = exportRequest(process.argv.slice(2), process.env, systemClock.now());
+  if (request.kind === 'help') {
+    process.stdout.write(EXPORT_USAGE);
     return;
   }
-  const timeZone = process.env.DIGEST_TIMEZONE?.trim() || process.env.DEFAULT_TIMEZONE?.trim() || 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    fail(`The reporting timezone "${timeZone}" is not an IANA time zone.`);
-  }
-  const range = parseExportRange(args.values.since, args.values.until, systemClock.now(), timeZone);
-  if (range.kind === 'invalid') fail(range.message);
-  const url = process.env.DATABASE_URL?.trim();
-  const path = process.env.DATABASE_PATH?.trim() || './data/handoff.db';
-  if (!url && !existsSync(path)) fail(`There is no database at ${path} (DATABASE_PATH).`);
-  const which = args.values.installation?.trim() || undefined;
+  if (request.kind === 'usage') fail(request.message);
+  const { range, url, path, out, installation } = request;
   const { mismatches, csv, rows } = url
-    ? await readTouchLogPostgres(url, range, which)
-    : await readTouchLog(path, range, which);
+    ? await readTouchLogPostgres(url, range, installation)
+    : await readTouchLog(path, range, installation);
   if (mismatches.length > 0) {
     process.stderr.write(
       `warning: ${mismatches.length} handoff(s) whose state does not match the touch log, e.g. #${mismatches[0]?.handoffId}\n`,
     );
   }
-  if (args.values.out) {
+  if (out) {
     // A new file is the user's alone (0600), whatever the umask: the touch log names people and deals.
-    writePrivateFile(args.values.out, csv);
-    process.stderr.write(`Wrote ${rows} handoff(s) to ${args.values.out}\n`);
+    writePrivateFile(out, csv);
+    process.stderr.write(`Wrote ${rows} handoff(s) to ${out}\n`);
   } else {
     process.stdout.write(csv);
   }

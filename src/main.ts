@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { checkWritable, DatabaseUnwritableError, openDatabase } from './db/client.js';
 import { DatabaseInUseError, type DatabaseLock, DatabaseLockError, lockDatabase } from './db/lock.js';
-import { DatabaseNewerError } from './db/migrationsCheck.js';
+import { DatabaseNewerError, databaseReadyMessage } from './db/migrationsCheck.js';
 import { makePrivateFolder } from './db/privateFiles.js';
 import { type AppStorage, PostgresStartError, postgresStorage, sqliteStorage } from './db/storage.js';
 import { createLogger, type Logger } from './logger.js';
@@ -31,12 +31,14 @@ async function main(): Promise<void> {
   const storage = config.databaseUrl
     ? await orExitAsync(() => postgresStorage(config.databaseUrl as string, logger), [PostgresStartError])
     : openSqlite(config.databasePath, logger);
-  const { applied, known } = storage.migrations;
   logger.info(
-    { version: APP_VERSION, engine: storage.engine, database: storage.where, migrationsApplied: applied },
-    applied.length > 0
-      ? `database ready: applied ${applied.length} of this version's ${known} migrations (${applied.join(', ')})`
-      : `database ready: all ${known} of this version's migrations were already applied`,
+    {
+      version: APP_VERSION,
+      engine: storage.engine,
+      database: storage.where,
+      migrationsApplied: storage.migrations.applied,
+    },
+    databaseReadyMessage(storage.migrations),
   );
   // What is kept, and for how long (issue 57): the retention in force, said at every start.
   logger.info(

@@ -23,6 +23,13 @@ export interface MigrationsApplied {
   known: number;
 }
 
+/** What `npm start` says of the migrations it applied, in its "database ready" line (with the version). */
+export function databaseReadyMessage({ applied, known }: MigrationsApplied): string {
+  return applied.length > 0
+    ? `database ready: applied ${applied.length} of this version's ${known} migrations (${applied.join(', ')})`
+    : `database ready: all ${known} of this version's migrations were already applied`;
+}
+
 /** The tags of this version's migrations that a database whose newest applied migration dates from `newest` lacks. */
 export function pendingTags(entries: readonly JournalEntry[], newest: number | undefined): string[] {
   return entries.filter((entry) => newest === undefined || newest < entry.when).map((entry) => entry.tag);

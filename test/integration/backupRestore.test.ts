@@ -1,4 +1,3 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   copyFileSync,
@@ -15,13 +14,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backupDatabase, backupFailureReason } from '../../src/db/backup.js';
 import { openDatabase } from '../../src/db/client.js';
 import { handoffs } from '../../src/db/schema.js';
+import { folderSnapshot, runBuilt, runBuiltAsync } from '../support/builtCli.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness } from '../support/harness.js';
 import { accept } from '../support/partnerFlow.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const LINE = /^Backed up (.+) to (.+): (\d+) bytes, integrity ok, at (\d{4}-\d\d-\d\dT[\d:.]+Z)\n$/;
 
 /** A handoff of its own account (no duplicate warning on the review). */
@@ -54,56 +54,10 @@ describe('npm run backup copies the live database while the app runs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const args = (target: string, extra: string[] = []) => ({
-    argv: [join(root, 'dist/backup.js'), target, ...extra],
-    // cwd: the test's folder (no .env of the repository is read).
-    options: {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(dir, 'live', 'handoff.db') },
-    },
-  });
-  const backupSync = (target: string, extra: string[] = []) => {
-    const { argv, options } = args(target, extra);
-    return spawnSync(process.execPath, argv, { ...options, encoding: 'utf8' });
-  };
-
-  /** Runs the backup in another process while the test keeps the app busy; resolves with its exit and output. */
-  function backupAsync(target: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const { argv, options } = args(target);
-    const child = spawn(process.execPath, argv, options);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
-  }
-
-  /** Content hash, size and modification time of each file in the folder, hashed in another process (see exportReadOnly). */
-  function snapshot(folder: string): Record<string, string> {
-    const names = readdirSync(folder).sort();
-    const hashes = execFileSync(
-      process.execPath,
-      [
-        '-e',
-        `const { createHash } = require('node:crypto');
-         const { readFileSync } = require('node:fs');
-         for (const path of process.argv.slice(1))
-           console.log(createHash('sha256').update(readFileSync(path)).digest('hex'));`,
-        ...names.map((name) => join(folder, name)),
-      ],
-      { encoding: 'utf8' },
-    ).split('\n');
-    const files: Record<string, string> = {};
-    for (const [i, name] of names.entries()) {
-      const stat = statSync(join(folder, name), { bigint: true });
-      files[name] = `${hashes[i]} ${stat.size} ${stat.mtimeNs}`;
-    }
-    return files;
-  }
+  // In the test's folder: no .env of the repository is read.
+  const backup = () => ({ cwd: dir, env: { DATABASE_PATH: join(dir, 'live', 'handoff.db') } });
+  const backupSync = (target: string, extra: string[] = []) =>
+    runBuilt('backup', [target, ...extra], backup());
 
   it('takes a backup under load that restores to an app serving the same handoffs', async () => {
     const first = await sendHandoff(h, load(0));
@@ -119,7 +73,7 @@ describe('npm run backup copies the live database while the app runs', () => {
         if (running) sentDuring += 1;
       }
     })();
-    const result = await backupAsync(target).finally(() => {
+    const result = await runBuiltAsync('backup', [target], backup()).finally(() => {
       running = false;
     });
     await sending;
@@ -172,28 +126,25 @@ describe('npm run backup copies the live database while the app runs', () => {
     expect(next.handoff.id).toBe((copied[copied.length - 1]?.id ?? 0) + 1);
   });
 
-  it('leaves the live database and its -wal as they were, and adds no file beside them', async () => {
+  it('leaves the live database and its -wal as they were, adds no file beside them, and replaces a copy only with --force', async () => {
     await sendHandoff(h, load(0));
     await quiet(h);
     const folder = join(dir, 'live');
-    const before = snapshot(folder);
+    const before = folderSnapshot(folder);
     expect(Object.keys(before)).toContain('handoff.db-wal');
 
-    const result = backupSync(join(dir, 'backups', 'copy.db'));
+    const target = join(dir, 'backups', 'copy.db');
+    const result = backupSync(target);
     expect(result.status, result.stderr).toBe(0);
-    const after = snapshot(folder);
+    const after = folderSnapshot(folder);
     // The -shm is the readers' and writers' shared memory: a reader may write it, as every connection does.
     expect(Object.keys(after)).toEqual(Object.keys(before));
     expect(after['handoff.db']).toBe(before['handoff.db']);
     expect(after['handoff.db-wal']).toBe(before['handoff.db-wal']);
-  });
 
-  it('refuses to replace a file without --force, and replaces it with --force', async () => {
-    await sendHandoff(h, load(0));
-    const target = join(dir, 'backups', 'copy.db');
-    expect(backupSync(target).status).toBe(0);
     const refused = backupSync(target);
     expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe('');
     expect(refused.stderr).toBe(
       `${target} already exists: choose another file, or add --force to replace it.\n`,
     );
@@ -201,17 +152,13 @@ describe('npm run backup copies the live database while the app runs', () => {
     expect(forced.status, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(LINE);
     expect(readdirSync(join(dir, 'backups'))).toEqual(['copy.db']);
-    const itself = backupSync(join(dir, 'live', 'handoff.db'), ['--force']);
-    expect(itself.status).toBe(1);
-    expect(itself.stderr).toBe(
-      `${join(dir, 'live', 'handoff.db')} is the database itself: choose another file.\n`,
-    );
-    // Four runs of the built command, one after another: seconds each on a loaded two-core machine.
+    // Three runs of the built command, one after another: seconds each on a loaded two-core machine. The database
+    // itself as the target is refused by the same check (dataFiles.test.ts).
   }, 60_000);
 });
 
 describe('npm run backup checks the copy', () => {
-  it('exits 1 with one line and writes no file when the copy fails PRAGMA integrity_check', () => {
+  it('refuses with one line and writes no file when the copy fails PRAGMA integrity_check', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'handoff-backup-corrupt-'));
     try {
       // A migrated database whose handoffs table's first page claims 65,535 cells: readable, but damaged.
@@ -226,16 +173,14 @@ describe('npm run backup checks the copy', () => {
       writeSync(fd, Buffer.from([0xff, 0xff]), 0, 2, (rootpage - 1) * pageSize + 3);
       closeSync(fd);
 
+      // What `npm run backup` prints, with exit code 1 (as for the refusal above).
       const target = join(dir, 'copy.db');
-      const result = spawnSync(process.execPath, [join(root, 'dist/backup.js'), target], {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '', DATABASE_PATH: path },
-        encoding: 'utf8',
-      });
-      expect(result.status).toBe(1);
-      expect(result.stdout).toBe('');
-      expect(result.stderr).toBe(
-        `The copy for ${target} failed SQLite's integrity check: database disk image is malformed (SQLITE_CORRUPT). No backup was written; the database at ${path} may be damaged.\n`,
+      const reason = await backupDatabase(path, target).then(
+        () => 'written',
+        (error: unknown) => backupFailureReason(path, error),
+      );
+      expect(reason).toBe(
+        `The copy for ${target} failed SQLite's integrity check: database disk image is malformed (SQLITE_CORRUPT). No backup was written; the database at ${path} may be damaged.`,
       );
       expect(readdirSync(dir)).toEqual(['handoff.db']);
     } finally {

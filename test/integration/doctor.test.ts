@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,14 +12,13 @@ import { type DoctorReport, runDoctor } from '../../src/doctor/run.js';
 import { manifestBotScopes } from '../../src/doctor/slackToken.js';
 import { createLogger } from '../../src/logger.js';
 import { importSettingsOnce } from '../../src/program/importOnce.js';
+import { runBuiltAsync } from '../support/builtCli.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
 import { channels, people } from '../support/people.js';
 
 const start = harnessPerTest();
-
-const root = join(import.meta.dirname, '..', '..');
 
 /** A check's findings by status and text ("FAIL Slack refused…"), and its fixes. */
 function check(report: DoctorReport, title: string) {
@@ -320,25 +318,9 @@ describe('npm run doctor', () => {
     }
   });
 
-  /** The built command (dist/, built once for the tests by test/globalSetup.ts), in a folder without a .env. */
-  function builtDoctor(overrides: Record<string, string> = {}) {
-    const child = spawn(process.execPath, [join(root, 'dist/doctor.js')], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env, ...overrides },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    // Not spawnSync: this process serves the fake Slack the doctor talks to.
-    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.on('close', (status) => resolve({ status, stdout, stderr })),
-    );
-  }
+  /** The built command in a folder without a .env; not blocking: this process serves the fake Slack it talks to. */
+  const builtDoctor = (overrides: Record<string, string> = {}) =>
+    runBuiltAsync('doctor', [], { cwd: dir, env: { ...env, ...overrides } });
 
   it('runs as the built command: exit 0 for a healthy install, 1 with the fix for a wrong channel', async () => {
     const healthy = await builtDoctor();

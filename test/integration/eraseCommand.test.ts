@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ERASE_USAGE, eraseRequest } from '../../src/cliErase.js';
 import { openDatabase } from '../../src/db/client.js';
 import { tablesOf } from '../../src/db/engine.js';
+import { runBuilt } from '../support/builtCli.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
-
-const root = join(import.meta.dirname, '..', '..');
 
 /**
  * `npm run erase` (issue 57 item 2) as an operator runs it: the built command (dist/, built once for the tests by
@@ -23,17 +22,10 @@ describe('npm run erase', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const env = () => ({
-    SLACK_BOT_TOKEN: 'xoxb-erase',
-    SLACK_SIGNING_SECRET: 'erase-secret',
-    DATABASE_PATH: path,
-  });
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [join(root, 'dist/erase.js'), ...args], {
+    runBuilt('erase', args, {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env() },
-      encoding: 'utf8',
-      timeout: 60_000,
+      env: { SLACK_BOT_TOKEN: 'xoxb-erase', SLACK_SIGNING_SECRET: 'erase-secret', DATABASE_PATH: path },
     });
 
   async function seed(status: 'declined' | 'sent', contacts = ['Ada Lovelace']) {
@@ -84,21 +76,30 @@ describe('npm run erase', () => {
     await seed('declined', ['Ada Lovelace', 'Ada King']);
     const refused = run('--person', 'ada', '--apply');
     expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain(
       '“ada” names more than one person: Ada King (partner contact); Ada Lovelace (partner contact).',
     );
+    expect(refused.stderr.endsWith(`.\n${ERASE_USAGE}`)).toBe(true);
     expect(contacts()).toEqual([{ c: 'Ada Lovelace' }, { c: 'Ada King' }]);
   });
 
-  it('refuses an AE who still holds an open deal (exit 1), and a wrong command line (exit 2)', async () => {
+  it('refuses an AE who still holds an open deal (exit 1)', async () => {
     await seed('sent');
     const refused = run('--person', 'U0AE', '--apply');
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain('They are the AE, owner or author of open handoffs #1');
     expect(refused.stderr).toContain('Not erased');
-    const wrong = run('--someone', 'x');
-    expect(wrong.status).toBe(2);
-    expect(wrong.stderr).toContain('Usage: npm run erase');
-    expect(run().status).toBe(2);
+  });
+});
+
+/** A wrong command line: the message, then the usage and exit code 2 (as for the name of two people above). */
+describe('npm run erase reads its command line', () => {
+  it.each([
+    [['--someone', 'x'], "Unknown option '--someone'"],
+    [[], 'Name the person with --person.'],
+    [['--person', ' ', '--apply'], 'Name the person with --person.'],
+  ])('refuses %j', (argv, message) => {
+    expect(eraseRequest(argv)).toMatchObject({ kind: 'usage', message: expect.stringContaining(message) });
   });
 });

@@ -1,14 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { exportReplies } from '../../src/blocks/revopsReplies.js';
-import { openDatabase } from '../../src/db/client.js';
+import { EXPORT_USAGE, exportRequest } from '../../src/cliExport.js';
+import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
 import { type HandoffRow, handoffs } from '../../src/db/schema.js';
 import { CSV_COLUMNS, touchLogCsv } from '../../src/revops/exportCsv.js';
 import { EXPORT_MAX_ROWS } from '../../src/revops/exports.js';
+import { runBuilt, withUmask } from '../support/builtCli.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, quiet, startHarness, waitFor } from '../support/harness.js';
 import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
@@ -26,8 +27,6 @@ import {
   uploadedCsv,
   uploadOf,
 } from '../support/revopsFlow.js';
-
-const root = join(import.meta.dirname, '..', '..');
 
 /** An account name a spreadsheet would run as a formula, with a comma and double quotes to quote. */
 const FORMULA_ACCOUNT = '=HYPERLINK("http://evil.example", "Delta, Inc")';
@@ -430,17 +429,10 @@ describe('npm run export (dist/export.js)', () => {
   let databasePath: string;
   let seeded: Seeded;
 
-  function cli(args: string[], env: Record<string, string> = { DATABASE_PATH: databasePath }) {
-    // cwd: an empty folder, so no .env of the repository is read.
-    return spawnSync(process.execPath, [join(root, 'dist/export.js'), ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      encoding: 'utf8',
-    });
-  }
+  const cli = (args: string[], env = { DATABASE_PATH: databasePath }) =>
+    runBuilt('export', args, { cwd: dir, env });
 
   beforeAll(async () => {
-    // dist/ is built once for all tests by test/globalSetup.ts.
     dir = mkdtempSync(join(tmpdir(), 'handoff-export-'));
     // Seeded through the app, in the past: the CLI counts up to the real now.
     const h = await startHarness({ env: QUIET, now: '2026-10-26T14:00:00Z' });
@@ -463,69 +455,73 @@ describe('npm run export (dist/export.js)', () => {
     if (databasePath) rmSync(dirname(databasePath), { recursive: true, force: true });
   });
 
-  it('writes the same touch log to --out, and to standard output without it', async () => {
-    const out = join(dir, 'x.csv');
-    const result = cli(['--since', '2026-11-01', '--out', out]);
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`Wrote 4 handoff(s) to ${out}`);
-    const text = readFileSync(out, 'utf8');
-    checkFourRows(text, seeded);
-
-    const database = openDatabase(databasePath);
+  /** The CSV the built command writes for `argv`, made in-process by the same steps: its request, then the rows. */
+  async function touchLogFor(argv: string[]): Promise<string> {
+    const request = exportRequest(argv, { DATABASE_PATH: databasePath }, new Date());
+    if (request.kind !== 'run') throw new Error(`${argv.join(' ')}: ${JSON.stringify(request)}`);
+    const database = openDatabaseReadOnly(databasePath);
     try {
-      const expected = await touchLogCsv(database.db, {
-        since: new Date('2026-11-01T00:00:00Z'),
-        until: new Date(),
-      });
-      expect(text).toBe(expected.csv);
+      return (await touchLogCsv(database.db, request.range)).csv;
     } finally {
       database.close();
     }
+  }
 
-    const stdout = cli(['--since', '2026-11-01']);
+  it('writes the touch log to --out as a new file 0600 whatever the umask, and to standard output without it', async () => {
+    const out = join(dir, 'x.csv');
+    const result = await withUmask(0, () => cli(['--since', '2026-11-01', '--out', out]));
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`Wrote 4 handoff(s) to ${out}\n`);
+    expect((statSync(out).mode & 0o777).toString(8)).toBe('600');
+    const text = readFileSync(out, 'utf8');
+    checkFourRows(text, seeded);
+    expect(text).toBe(await touchLogFor(['--since', '2026-11-01']));
+
+    // Without --since: from the beginning; --until read as the last day.
+    const stdout = cli(['--until', '2026-10-31']);
     expect(stdout.status, stdout.stderr).toBe(0);
-    expect(stdout.stdout).toBe(text);
-    // A closed range: the same rows.
-    const closed = cli(['--since', '2026-11-01', '--until', '2026-11-06']);
-    expect(closed.stdout).toBe(text);
-    // A range before any of them: the header alone.
-    const empty = cli(['--since', '2026-11-03', '--until', '2026-11-04']);
-    expect(empty.status, empty.stderr).toBe(0);
-    expect(empty.stdout).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
+    expect(stdout.stderr).toBe('');
+    expect(csvObjects(stdout.stdout).rows.map((r) => r.account)).toEqual(['Before The Range']);
+    expect(stdout.stdout).toBe(await touchLogFor(['--until', '2026-10-31']));
+    // Two starts of the built command, one after another: on a loaded machine they took over the default 20 s.
+  }, 60_000);
 
+  it('reads the days asked for as the command does: a closed range, one before any handoff, none', async () => {
+    const fromNovember = await touchLogFor(['--since', '2026-11-01']);
+    expect(await touchLogFor(['--since', '2026-11-01', '--until', '2026-11-06'])).toBe(fromNovember);
+    expect(await touchLogFor(['--since', '2026-11-03', '--until', '2026-11-04'])).toBe(
+      `${CSV_COLUMNS.join(',')}\r\n`,
+    );
     // Without --until: up to now; without --since: from the beginning (the October handoff too).
-    const all = cli([]);
-    expect(all.status, all.stderr).toBe(0);
-    expect(csvObjects(all.stdout).rows.map((r) => r.account)).toEqual([
+    expect(csvObjects(await touchLogFor([])).rows.map((r) => r.account)).toEqual([
       'Before The Range',
       'Alpha Freight',
       'Bravo Freight',
       'Charlie Freight',
       `'${FORMULA_ACCOUNT}`,
     ]);
-    // Five starts of the built command, one after another: on a loaded machine they took over the default 20 s.
-  }, 60_000);
+  });
 
-  it('exits with code 2 and the usage on a bad date', () => {
+  it('refuses a bad date, an unknown option and a missing database with a message for the usage', () => {
+    const missing = join(dir, 'nowhere', 'handoff.db');
+    const refusal = (argv: string[], path = databasePath) => {
+      const request = exportRequest(argv, { DATABASE_PATH: path }, new Date());
+      return request.kind === 'usage' ? request.message : request.kind;
+    };
+    expect(refusal(['--since', 'garbage'])).toBe('"garbage" is not a date like 2026-01-31.');
+    expect(refusal(['--sinse', '2026-11-01'])).toMatch(/^Unknown option '--sinse'/);
+    expect(refusal(['--since', '2026-11-01'], missing)).toBe(
+      `There is no database at ${missing} (DATABASE_PATH).`,
+    );
+  });
+
+  it('exits with code 2 and the usage on a wrong command line, writing nothing', () => {
     const result = cli(['--since', 'garbage', '--out', join(dir, 'never.csv')]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('"garbage" is not a date like 2026-01-31.');
+    expect(result.stderr).toBe(`"garbage" is not a date like 2026-01-31.\n${EXPORT_USAGE}`);
     expect(result.stderr).toContain('Usage: npm run export');
     expect(result.stdout).toBe('');
     expect(() => readFileSync(join(dir, 'never.csv'))).toThrow();
-
-    const unknown = cli(['--sinse', '2026-11-01']);
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('Usage: npm run export');
-    // Two starts of the built command: on a loaded machine they took over the default 20 s, as the test above.
-  }, 60_000);
-
-  it('stops with a clear message when the database is missing', () => {
-    const missing = join(dir, 'nowhere', 'handoff.db');
-    const result = cli(['--since', '2026-11-01'], { DATABASE_PATH: missing });
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain(`There is no database at ${missing} (DATABASE_PATH).`);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(result.stdout).toBe('');
   });
 });

@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -17,14 +16,15 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unreadableMessage } from '../../src/cliExport.js';
 import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
 import { handoffEvents, handoffs } from '../../src/db/schema.js';
+import { folderSnapshot, runBuilt } from '../support/builtCli.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { csvObjects } from '../support/revopsFlow.js';
 // The unprivileged user for the read-only cases: root may write any file.
 import { asRoot, NOBODY, type UnprivilegedApp, unprivilegedApp } from '../support/unprivileged.js';
-
-const root = join(import.meta.dirname, '..', '..');
 
 /**
  * `npm run export` (dist/export.js, built once by test/globalSetup.ts) only reads: it neither migrates nor writes
@@ -48,43 +48,9 @@ describe('npm run export reads the database and writes nothing', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  function cli(databasePath: string, opts: { uid?: number } = {}) {
-    const app = opts.uid === undefined ? { node: process.execPath, root } : nobodyApp;
-    // cwd: the test's folder (no .env of the repository is read).
-    return spawnSync(app.node, [join(app.root, 'dist/export.js'), '--since', '2026-01-01'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath },
-      encoding: 'utf8',
-      ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid }),
-    });
-  }
-
-  /**
-   * Every file in the folder: its name, content hash, size, modification time (ns) and mode. The contents are hashed
-   * in another process: opening and closing a database file here would drop the POSIX locks this process's open
-   * connection (the "running app" below) holds on it, and let another process delete its -wal.
-   */
-  function snapshot(folder: string): Record<string, string> {
-    const names = readdirSync(folder).sort();
-    const hashes = execFileSync(
-      process.execPath,
-      [
-        '-e',
-        `const { createHash } = require('node:crypto');
-         const { readFileSync } = require('node:fs');
-         for (const path of process.argv.slice(1))
-           console.log(createHash('sha256').update(readFileSync(path)).digest('hex'));`,
-        ...names.map((name) => join(folder, name)),
-      ],
-      { encoding: 'utf8' },
-    ).split('\n');
-    const files: Record<string, string> = {};
-    for (const [i, name] of names.entries()) {
-      const stat = statSync(join(folder, name), { bigint: true });
-      files[name] = `${hashes[i]} ${stat.size} ${stat.mtimeNs} ${stat.mode.toString(8)}`;
-    }
-    return files;
-  }
+  // In the test's folder: no .env of the repository is read.
+  const cli = (databasePath: string, nobody?: UnprivilegedApp) =>
+    runBuilt('export', ['--since', '2026-01-01'], { cwd: dir, env: { DATABASE_PATH: databasePath }, nobody });
 
   /** Handoffs sent on 2026-03-0n, each with its `sent` event, in an open database (migrated). */
   async function addHandoffs(database: AppDatabase, accounts: string[]): Promise<void> {
@@ -126,14 +92,14 @@ describe('npm run export reads the database and writes nothing', () => {
 
   it('changes no file in the database folder: no migration, no health probe row, no -wal or -shm', async () => {
     const path = await closedDatabase('untouched');
-    const before = snapshot(join(dir, 'untouched'));
+    const before = folderSnapshot(join(dir, 'untouched'));
     expect(Object.keys(before)).toEqual(['handoff.db']);
 
     const result = cli(path);
     expect(result.status, result.stderr).toBe(0);
     expect(accounts(result.stdout)).toEqual(['Alpha Freight', 'Bravo Freight']);
     expect(result.stderr).toBe('');
-    expect(snapshot(join(dir, 'untouched'))).toEqual(before);
+    expect(folderSnapshot(join(dir, 'untouched'))).toEqual(before);
   });
 
   it.runIf(asRoot)(
@@ -142,13 +108,13 @@ describe('npm run export reads the database and writes nothing', () => {
       const path = await closedDatabase('readonly');
       chmodSync(path, 0o444);
       chmodSync(join(dir, 'readonly'), 0o555);
-      const before = snapshot(join(dir, 'readonly'));
+      const before = folderSnapshot(join(dir, 'readonly'));
 
-      const result = cli(path, { uid: NOBODY });
+      const result = cli(path, nobodyApp);
       expect(result.status, result.stderr).toBe(0);
       expect(accounts(result.stdout)).toEqual(['Alpha Freight', 'Bravo Freight']);
       expect(result.stderr).not.toMatch(/\n\s+at /);
-      expect(snapshot(join(dir, 'readonly'))).toEqual(before);
+      expect(folderSnapshot(join(dir, 'readonly'))).toEqual(before);
     },
   );
 
@@ -172,13 +138,13 @@ describe('npm run export reads the database and writes nothing', () => {
           chmodSync(join(folder, name), 0o640);
         }
         chmodSync(folder, 0o555);
-        const before = snapshot(folder);
+        const before = folderSnapshot(folder);
         expect(Object.keys(before)).toEqual(['handoff.db', 'handoff.db-shm', 'handoff.db-wal']);
 
-        const result = cli(path, { uid: NOBODY });
+        const result = cli(path, nobodyApp);
         expect(result.status, result.stderr).toBe(0);
         expect(accounts(result.stdout)).toEqual(['Alpha Freight', 'In The Log']);
-        expect(snapshot(folder)).toEqual(before);
+        expect(folderSnapshot(folder)).toEqual(before);
       } finally {
         app.close();
       }
@@ -193,11 +159,11 @@ describe('npm run export reads the database and writes nothing', () => {
     try {
       app.sqlite.pragma('wal_autocheckpoint = 0');
       await addHandoffs(app, ['In The Log']);
-      const before = snapshot(folder);
+      const before = folderSnapshot(folder);
       const result = cli(path);
       expect(result.status, result.stderr).toBe(0);
       expect(accounts(result.stdout)).toEqual(['In The Log']);
-      const after = snapshot(folder);
+      const after = folderSnapshot(folder);
       // The -shm is the readers' and writers' shared memory: a reader may write it, as every connection does.
       expect(Object.keys(after)).toEqual(Object.keys(before));
       expect(after['handoff.db']).toBe(before['handoff.db']);
@@ -207,15 +173,19 @@ describe('npm run export reads the database and writes nothing', () => {
     }
   });
 
-  it('says in one line, without a stack trace, that a file is not a database', () => {
+  it('words a file that is not a database in one line, as the command prints it (exit code 1, below)', () => {
     mkdirSync(join(dir, 'garbage'));
     const path = join(dir, 'garbage', 'handoff.db');
     writeFileSync(path, 'not a database, but long enough to have a header of one. '.repeat(20));
-    const result = cli(path);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `Could not read the database at ${path}: file is not a database (SQLITE_NOTADB).\n`,
-    );
+    const refused = (() => {
+      try {
+        openDatabaseReadOnly(path).close();
+      } catch (error) {
+        return unreadableMessage(path, error);
+      }
+      return 'opened';
+    })();
+    expect(refused).toBe(`Could not read the database at ${path}: file is not a database (SQLITE_NOTADB).`);
   });
 
   it('refuses a database that needs migrating with one line and exit code 1, and leaves it as it was', () => {
@@ -234,7 +204,7 @@ describe('npm run export reads the database and writes nothing', () => {
     sqlite.pragma('journal_mode = WAL');
     migrate(drizzle(sqlite), { migrationsFolder: oldMigrations });
     sqlite.close();
-    const before = snapshot(join(dir, 'old'));
+    const before = folderSnapshot(join(dir, 'old'));
 
     const result = cli(path);
     expect(result.status).toBe(1);
@@ -244,6 +214,6 @@ describe('npm run export reads the database and writes nothing', () => {
     expect(lines[0]).toBe(
       `The database at ${path} needs migrating (${pending} migrations of this version are not applied): start the app on it once (npm start), then export again.`,
     );
-    expect(snapshot(join(dir, 'old'))).toEqual(before);
+    expect(folderSnapshot(join(dir, 'old'))).toEqual(before);
   });
 });

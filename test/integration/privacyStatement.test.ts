@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { saveCrmConnection } from '../../src/db/repositories/crm.js';
-
-const root = join(import.meta.dirname, '..', '..');
+import { privacyStatement, readOwnCrms } from '../../src/doctor/privacy.js';
+import { runBuilt } from '../support/builtCli.js';
 
 /**
  * `npm run doctor -- --privacy` (issue 57 item 4) as an admin runs it: the built command (dist/, built once for the
@@ -20,13 +20,7 @@ describe('npm run doctor -- --privacy', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [join(root, 'dist/doctor.js'), '--privacy'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  const run = (env: Record<string, string>) => runBuilt('doctor', ['--privacy'], { cwd: dir, env });
 
   it('prints the statement of the live settings: the file, its tables, the workspaces’ own CRM, no AI', async () => {
     const path = join(dir, 'data', 'handoff.db');
@@ -63,16 +57,19 @@ describe('npm run doctor -- --privacy', () => {
     expect(files()).toEqual(before);
   });
 
-  it('with no database yet, says no workspace connected a CRM; with settings the app refuses, exits 1 saying why', () => {
-    const fresh = run({
+  it('with no database yet, says no workspace connected a CRM, and makes no file (in-process, as --privacy does)', async () => {
+    const config = loadConfig({
       SLACK_BOT_TOKEN: 'xoxb-privacy',
       SLACK_SIGNING_SECRET: 'privacy-secret',
       DATABASE_PATH: join(dir, 'none.db'),
     });
-    expect(fresh.status, fresh.stderr).toBe(0);
-    expect(fresh.stdout).toContain('No CRM: none in the settings, and no workspace connected its own.');
+    expect(privacyStatement({ config, ...(await readOwnCrms(config)) })).toContain(
+      'No CRM: none in the settings, and no workspace connected its own.',
+    );
     expect(readdirSync(dir)).toEqual([]);
+  });
 
+  it('with settings the app refuses, exits 1 saying why', () => {
     const refused = run({ SLACK_BOT_TOKEN: 'xoxb-privacy' });
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { runConfigCli } from '../../src/program/cli.js';
-
-const root = join(import.meta.dirname, '..', '..');
+import { runBuilt } from '../support/builtCli.js';
 
 /**
  * `npm run config` (issue 53): the program as a file. The command runs in-process (runConfigCli, what the built entry
@@ -257,11 +255,7 @@ describe('npm run config: export and import the program', () => {
   });
 
   it('runs as the built command (dist/programConfig.js)', () => {
-    const run = spawnSync(process.execPath, [join(root, 'dist/programConfig.js'), 'export'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: databasePath },
-      encoding: 'utf8',
-    });
+    const run = runBuilt('programConfig', ['export'], { cwd: dir, env: { DATABASE_PATH: databasePath } });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ pools: POLICY_FILE.pools, closures: ['2026-12-24'] });
