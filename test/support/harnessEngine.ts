@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { AppDatabase } from '../../src/db/client.js';
 import type { AppStorage } from '../../src/db/storage.js';
-import { createDatabaseOn } from './postgres.js';
+import { migratedDatabaseOn } from './postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,9 +19,9 @@ export function harnessEngine(): 'sqlite' | 'postgres' {
   return inject('harnessEngine') ?? 'sqlite';
 }
 
-/** A new empty database on the run's Postgres server, for one harness (its URL). */
+/** A new database on the run's Postgres server, migrated (a template's copy), for one harness (its URL). */
 export function newPostgresDatabase(): Promise<string> {
-  return createDatabaseOn(inject('postgresUrl'), `h_${randomUUID().replaceAll('-', '').slice(0, 20)}`);
+  return migratedDatabaseOn(inject('postgresUrl'), `h_${randomUUID().replaceAll('-', '').slice(0, 20)}`);
 }
 
 /**
