@@ -126,8 +126,11 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
     await form.locator('[name="currency"]').selectOption('EUR');
     await form.locator('[name="stage"]').selectOption('Negotiation/Review');
     await form.locator('[name="closeDate"]').fill(day(20));
-    // The panel is drawn again while the form is being filled (its polls): what was typed stays.
-    await page.waitForTimeout(1_500);
+    // The panel is drawn again while the form is being filled (its polls): what was typed stays. Two looks at the
+    // state after the typing: the first's drawing has ended once the second is answered (one look at a time).
+    for (let look = 1; look <= 2; look += 1) {
+      await page.waitForResponse((r) => new URL(r.url()).pathname === '/api/state');
+    }
     expect(await form.locator('[name="amount"]').inputValue()).toBe('150000');
     await deal.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shotPage(page, 'money-3-edit-typed');
