@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, SANDBOX_POLICY_FILE, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
+import { SANDBOX_POLICY_FILE } from '../../sandbox/sandbox.js';
 import {
   ACCEPT_BLOCK_ID,
   AGREED_IN_WRITING_OPTION,
@@ -32,6 +31,7 @@ import {
   reviewAndSend,
   submitAcceptModal,
 } from '../support/sandboxPage.js';
+import { sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * The sandbox page in a real headless browser (Playwright driving Debian's Chromium, installed by
@@ -43,32 +43,20 @@ import {
 const SHOTS = join(import.meta.dirname, '../../test-results/sandbox');
 const { author, ae, otherAe, partner } = sandboxUsers;
 
-let sandbox: Sandbox;
+const world = sandboxWorld('e2e');
 let browser: Browser;
-let dir: string;
-const logs: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'sandbox-e2e-'));
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-  });
   browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const newPage = () => openSandboxPage(browser, sandbox);
+afterAll(() => browser?.close());
+
+const newPage = () => openSandboxPage(browser, world.sandbox);
 /** Waits until the app's outbox has delivered everything it queued (Slack pacing included). */
-const delivered = () => outboxDelivered(sandbox);
-const handoffId = (account: string) => latestHandoffId(sandbox, account);
+const delivered = () => outboxDelivered(world.sandbox);
+const handoffId = (account: string) => latestHandoffId(world.sandbox, account);
 
 /** The status of a POST sent with exactly these headers. */
 function statusFor(url: string, headers: Record<string, string>, body: string): Promise<number> {
@@ -291,7 +279,7 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
       nextMoveDate: day(6),
     });
     // Linked to the fake Salesforce's Litware opportunity by its Lightning URL.
-    const litware = sandbox.opportunityIds[2] ?? '';
+    const litware = world.sandbox.opportunityIds[2] ?? '';
     await page.fill(
       field(PACKET_BLOCK_ID.crmOpportunity),
       `https://sandbox.lightning.force.com/lightning/r/Opportunity/${litware}/view`,
@@ -467,10 +455,10 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
   });
 
   it('answers only its own page: JSON bodies, its own Host, no foreign Origin', async () => {
-    const api = `${sandbox.url}api/clock`;
+    const api = `${world.sandbox.url}api/clock`;
     const json = { 'content-type': 'application/json' };
     const body = JSON.stringify({ user: author.id, businessDays: 1 });
-    const before = sandbox.clock.now().getTime();
+    const before = world.sandbox.clock.now().getTime();
     // A page elsewhere can send text/plain without a preflight: refused.
     expect(
       (await fetch(api, { method: 'POST', headers: { 'content-type': 'text/plain' }, body })).status,
@@ -481,7 +469,7 @@ describe('the sandbox in a browser', { timeout: 60_000 }, () => {
     ).toBe(403);
     // fetch() will not send another Host (a browser after DNS rebinding does): a plain HTTP request does.
     expect(await statusFor(api, { ...json, host: 'evil.example' }, body)).toBe(421);
-    expect(sandbox.clock.now().getTime() - before).toBeLessThan(60_000);
+    expect(world.sandbox.clock.now().getTime() - before).toBeLessThan(60_000);
     // Bad input gets a message, not a crash.
     const bad = await fetch(api, {
       method: 'POST',
