@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from '../../src/blocks/ids.js';
 import { waitFor } from '../support/harness.js';
 import {
@@ -19,6 +17,7 @@ import {
   outboxDelivered,
   reviewAndSend,
 } from '../support/sandboxPage.js';
+import { sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * After the Accept (issue 51), in the sandbox in a real browser, as the AE, the author (who owns the deals) and the
@@ -40,36 +39,25 @@ const START = DateTime.fromISO('2026-11-30T10:00', { zone: ZONE });
 const NEVER_TO_PARTNER =
   /taken back|handed back|hand it back|idle|no news|reassign|escalation|pool|round robin|check-in/i;
 
-let sandbox: Sandbox;
+const world = sandboxWorld('after-accept-e2e', { startAt: START.toJSDate() });
 let browser: Browser;
 let page: Page;
-let dir: string;
-const logs: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'after-accept-e2e-'));
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-    startAt: START.toJSDate(),
-  });
   browser = await launchChromium();
   // Slack's confirm dialogs (Hand it back) are the browser's: openSandboxPage accepts them.
-  page = await openSandboxPage(browser, sandbox);
-}, 60_000);
+  page = await openSandboxPage(browser, world.sandbox);
+});
 
 afterAll(async () => {
   await page?.close();
   await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-const delivered = () => outboxDelivered(sandbox);
-const now = () => DateTime.fromJSDate(sandbox.clock.now(), { zone: ZONE });
+const delivered = () => outboxDelivered(world.sandbox);
+const now = () => DateTime.fromJSDate(world.sandbox.clock.now(), { zone: ZONE });
 /** One line of text, as a person reads it laid out (block breaks become spaces). */
 const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
 /** What a message or a modal reads, laid out as its reader sees it, on one line. */
@@ -77,7 +65,7 @@ const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
 const readsAs = async (scope: Locator) => flat(await scope.innerText());
 
 function handoff(id: number) {
-  const row = sandbox.database.sqlite
+  const row = world.sandbox.database.sqlite
     .prepare('SELECT status, ae_user_id AS ae FROM handoffs WHERE id = ?')
     .get(id) as { status: string; ae: string } | undefined;
   if (!row) throw new Error(`no handoff #${id}`);
@@ -89,7 +77,7 @@ async function messagesOf(userId: string, place: string, text: string): Promise<
   await actAs(page, userId);
   await openPlace(page, place);
   // The page polls the fake Slack; wait until it shows what the fake Slack holds.
-  const held = sandbox.slack.messages(place).filter((m) => !m.thread_ts || m.thread_ts === m.ts).length;
+  const held = world.sandbox.slack.messages(place).filter((m) => !m.thread_ts || m.thread_ts === m.ts).length;
   await expect
     .poll(() => page.locator('#pane article.message:not(.ephemeral):not(.reply > article)').count())
     .toBe(held);
@@ -208,8 +196,8 @@ describe('after the Accept, as the AE, the author and the partner read it', { ti
       await reviewAndSend(page);
       await delivered();
     }
-    northwind = await latestHandoffId(sandbox, 'Northwind Logistics');
-    contoso = await latestHandoffId(sandbox, 'Contoso Freight');
+    northwind = await latestHandoffId(world.sandbox, 'Northwind Logistics');
+    contoso = await latestHandoffId(world.sandbox, 'Contoso Freight');
 
     // Jordan accepts both with the accept modal's defaults: the packet's seller next move as the first step, three
     // business days on (Thursday 3 December).

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
@@ -15,7 +15,7 @@ import {
   PACKET_FORM_BLOCK_ID,
 } from '../../src/blocks/ids.js';
 import { waitFor } from '../support/harness.js';
-import { ACCEPT_MODAL, submitAcceptModal } from '../support/sandboxPage.js';
+import { ACCEPT_MODAL, launchChromium, openSandboxPage, submitAcceptModal } from '../support/sandboxPage.js';
 
 /**
  * A fortnight in the sandbox, replayed as each person in a real browser (issue 31's two runs): an evening send on
@@ -47,17 +47,8 @@ beforeAll(async () => {
     logSink: logCollector(logs),
     startAt: START.toJSDate(),
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('dialog', (dialog) => void dialog.accept());
-  page.on('close', () => expect(errors).toEqual([]));
-  await page.goto(`${sandbox.url}?as=${pat.id}`);
-  await page.locator('#who option').first().waitFor({ state: 'attached' });
+  browser = await launchChromium();
+  page = await openSandboxPage(browser, sandbox);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KnownBlock, PlainTextElement as PlainText } from '@slack/types';
 import { WebClient } from '@slack/web-api';
@@ -8,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DANAS_MESSAGE, flaggedOnModal, sendEarlierMeridianPacket } from '../../bench/lib/packetWalks.js';
 import { WALK_START } from '../../bench/lib/walkSandbox.js';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import {
   ACCEPT_BLOCK_ID,
   AGREED_IN_WRITING_OPTION,
@@ -33,6 +31,7 @@ import {
   personMessage,
   submitAcceptModal,
 } from '../support/sandboxPage.js';
+import { sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * Issue 52's shortcut path, walked by each person in the sandbox page (Chromium): Pat hands off Dana's deal from her
@@ -52,31 +51,20 @@ const REVIEW_FORM = '.modal-card form[data-callback-id="handoff_review"]';
 const FIRST_STEP = 'Intro call with Dana Reyes and Mia Chen';
 const FIRST_STEP_DUE = '2026-11-30';
 
-let dir: string;
-let sandbox: Sandbox;
+// The bench's fixed start (a Monday), so the Northwind example's partner move is within two weeks.
+const world = sandboxWorld('walk-e2e', { startAt: WALK_START.toJSDate() });
 let browser: Browser;
 let page: Page;
-const logs: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sandbox-walk-'));
-  // The bench's fixed start (a Monday), so the Northwind example's partner move is within two weeks.
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-    startAt: WALK_START.toJSDate(),
-  });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, sandbox);
   mkdirSync(SHOTS, { recursive: true });
-}, 60_000);
+  browser = await launchChromium();
+  page = await openSandboxPage(browser, world.sandbox);
+});
 
 afterAll(async () => {
   await page?.close();
   await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `walk-${name}.png`) });
@@ -112,7 +100,7 @@ const suggestion = (label: string) =>
 const confirmation = (option: string) =>
   page.locator(`${field(PACKET_FORM_BLOCK_ID.confirmations)} input[value="${option}"]`);
 /** The app's Web API client, as the app calls the fake Slack. */
-const asTheApp = () => new WebClient(sandbox.slack.token, { slackApiUrl: sandbox.slack.apiUrl });
+const asTheApp = () => new WebClient(world.sandbox.slack.token, { slackApiUrl: world.sandbox.slack.apiUrl });
 
 /** Pat's ⋯ → Hand off this deal on Dana's message: the loading view, then the prefilled packet. */
 async function handOffDanasMessage(): Promise<void> {
@@ -142,7 +130,7 @@ describe('the shortcut path, walked by the author, the AE and the partner', { ti
     await page.selectOption(field(b.aeUserId), jordan.id);
 
     // As the app would: the same view, with one input's action id and another's block id changed.
-    const open = sandbox.slack.view(viewId);
+    const open = world.sandbox.slack.view(viewId);
     if (!open) throw new Error('the packet view is not in the fake Slack');
     const blocks = (open.blocks as Record<string, unknown>[]).map((block) => {
       const element = block.element as Record<string, unknown> | undefined;
@@ -188,7 +176,7 @@ describe('the shortcut path, walked by the author, the AE and the partner', { ti
   it("Pat hands off Dana's deal from her message: prefilled, each field saying where from, and his last Meridian packet offered", async () => {
     // One earlier packet of Pat's for Meridian (another account), so the shortcut has his defaults to offer.
     await sendEarlierMeridianPacket(page);
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
     await handOffDanasMessage();
 
     const permalink = /^https:\/\/acme\.slack\.com\/archives\/C0PARTNER\/p\d{16}$/;
@@ -258,7 +246,7 @@ describe('the shortcut path, walked by the author, the AE and the partner', { ti
 
     await page.click('.modal-card .bk-submit');
     await page.locator('#modal-layer').waitFor({ state: 'hidden' });
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
     await openPlace(page, `D${pat.id}`);
     await message(page, 'Northwind Logistics').waitFor();
     await shot('5-pat-dm-sent');
@@ -287,7 +275,7 @@ describe('the shortcut path, walked by the author, the AE and the partner', { ti
     await submitAcceptModal(page);
     await packet.getByText('Accepted', { exact: false }).first().waitFor();
     expect(await packet.locator('button[data-action-id="handoff_accept"]').count()).toBe(0);
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
     // The packet grew with the acceptance: scrolled to its end, as Jordan would.
     await page.locator('#pane').evaluate((pane) => pane.scrollTo(0, pane.scrollHeight));
     await shot('8-jordan-accepted');

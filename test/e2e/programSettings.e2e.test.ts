@@ -1,12 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import {
   ACTION_ID,
   CALLBACK_ID,
@@ -28,6 +26,7 @@ import {
   outboxDelivered,
   reviewAndSend,
 } from '../support/sandboxPage.js';
+import { sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * Issue 53's "Done when", its partners and settings, walked in the sandbox page (Chromium) without a file edited or a
@@ -55,32 +54,21 @@ const RAW = /\bU0[A-Z0-9]+\b|\bC0[A-Z0-9]+\b|&amp;|&lt;|&gt;|\\n|undefined|null\
 /** What a partner channel must never read: who manages the partner or follows its deals, and how they hear. */
 const WATCHING = /Riley|partner manager|manag|follow|decisions only|decisions and outcomes|you are told/i;
 
-let dir: string;
-let sandbox: Sandbox;
+const world = sandboxWorld('program-settings', { startAt: START.toJSDate() });
 let browser: Browser;
 let page: Page;
-const logs: string[] = [];
 let contoso: number;
 let litware: number;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'program-settings-'));
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-    startAt: START.toJSDate(),
-  });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, sandbox);
   mkdirSync(SHOTS, { recursive: true });
-}, 60_000);
+  browser = await launchChromium();
+  page = await openSandboxPage(browser, world.sandbox);
+});
 
 afterAll(async () => {
   await page?.close();
   await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const modalTitle = (title: string) => page.locator('.modal-card .bk-modal-title', { hasText: title });
@@ -159,9 +147,9 @@ const TODAY_AT = 'today at \\d{1,2}:\\d\\d [AP]M';
 const dm = (user: { id: string }) => read(user.id, `D${user.id}`);
 
 async function partnerId(name: string): Promise<number> {
-  const { partners } = tablesOf(sandbox.database.db);
+  const { partners } = tablesOf(world.sandbox.database.db);
   const row = await first(
-    sandbox.database.db.select({ id: partners.id }).from(partners).where(eq(partners.name, name)),
+    world.sandbox.database.db.select({ id: partners.id }).from(partners).where(eq(partners.name, name)),
   );
   if (!row) throw new Error(`no partner ${name}`);
   return row.id;
@@ -169,9 +157,9 @@ async function partnerId(name: string): Promise<number> {
 
 /** A handoff's due time, as stored: the sandbox's clock runs in real time, so its minute is read, never assumed. */
 async function dueOf(id: number): Promise<DateTime> {
-  const { handoffs } = tablesOf(sandbox.database.db);
+  const { handoffs } = tablesOf(world.sandbox.database.db);
   const row = await first(
-    sandbox.database.db.select({ dueAt: handoffs.dueAt }).from(handoffs).where(eq(handoffs.id, id)),
+    world.sandbox.database.db.select({ dueAt: handoffs.dueAt }).from(handoffs).where(eq(handoffs.id, id)),
   );
   return DateTime.fromJSDate(row?.dueAt as Date, { zone: ZONE });
 }
@@ -260,8 +248,8 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
       nextMoveDate: '2026-12-10',
     });
     await reviewAndSend(page);
-    await outboxDelivered(sandbox);
-    contoso = await latestHandoffId(sandbox, CONTOSO);
+    await outboxDelivered(world.sandbox);
+    contoso = await latestHandoffId(world.sandbox, CONTOSO);
 
     // The same packet, for Tailspin, in #ext-tailspin.
     await fillPacket(page, {
@@ -279,8 +267,8 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
     await page.fill(field(PACKET_BLOCK_ID.partnerNextMove), 'Lee confirms the meeting and shares the notes.');
     await page.selectOption(field(PACKET_BLOCK_ID.partnerChannelId), TAILSPIN_CHANNEL);
     await reviewAndSend(page);
-    await outboxDelivered(sandbox);
-    litware = await latestHandoffId(sandbox, LITWARE);
+    await outboxDelivered(world.sandbox);
+    litware = await latestHandoffId(world.sandbox, LITWARE);
 
     expect((await dm(riley)).fresh).toEqual([]);
     const jordanDm = await dm(jordan);
@@ -296,7 +284,7 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
   it('Jordan\'s "Need more time" is given at once, as the setting now says: his due time moves, Pat is told', async () => {
     const was = await dueOf(contoso);
     await click(await dmButton(jordan.id, CONTOSO, ACTION_ID.askMoreTime));
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
     const now = await dueOf(contoso);
     // Thursday 3 December plus 2 business days: Monday 7 December, the same time of day.
     expect(was.toFormat('ccc d LLL')).toBe('Thu 3 Dec');
@@ -327,9 +315,9 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
 
   it("each accept is news to its partner's manager, in their own DMs, saying why they are told", async () => {
     await acceptInPage(page, await dmButton(jordan.id, CONTOSO, ACTION_ID.accept));
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
     await acceptInPage(page, await dmButton(sam.id, LITWARE, ACTION_ID.accept));
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
     const rileyDm = await dm(riley);
     expect(rileyDm.fresh).toHaveLength(1);
     expect(rileyDm.fresh[0]).toMatch(
@@ -360,9 +348,9 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
   it("a meeting held is news to Meridian's manager (decisions and outcomes), not to Tailspin's (decisions only)", async () => {
     // An outcome is final at once now (Undo an outcome: 0 seconds): the DMs leave with it.
     await click(await dmButton(jordan.id, CONTOSO, `${OUTCOME_ACTION_PREFIX}meeting_held`));
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
     await click(await dmButton(sam.id, LITWARE, `${OUTCOME_ACTION_PREFIX}meeting_held`));
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
     const rileyDm = await dm(riley);
     expect(rileyDm.fresh).toHaveLength(1);
     expect(rileyDm.fresh[0]).toMatch(
@@ -386,7 +374,7 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
   });
 
   it('nothing was restarted: the Partners page has their channels now, and the history names each edit', async () => {
-    expect(logs.filter((l) => l.includes('handoff app listening'))).toHaveLength(1);
+    expect(world.logs.filter((l) => l.includes('handoff app listening'))).toHaveLength(1);
     await openProgramPage('partners', 'Partners');
     const partners = await modalText();
     expect(partners).toContain('Slack Connect: #ext-meridian');

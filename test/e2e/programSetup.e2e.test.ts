@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, SANDBOX_POLICY_FILE, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
+import { SANDBOX_POLICY_FILE } from '../../sandbox/sandbox.js';
 import {
   ACTION_ID,
   CALLBACK_ID,
@@ -28,6 +27,7 @@ import {
   outboxDelivered,
   reviewAndSend,
 } from '../support/sandboxPage.js';
+import { sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * Issue 53's "Done when", walked in the sandbox page (Chromium) by the people who run the program, without a file
@@ -58,13 +58,8 @@ const FILE_WORDS =
 const INTERNAL_WORDS =
   /EMEA|pool|escalation|policy|round robin|Jordan|Pat Marketer|Riley|expired|did not answer|owner|moved|reassign/i;
 
-let dir: string;
-let sandbox: Sandbox;
 let browser: Browser;
 let page: Page;
-const logs: string[] = [];
-/** The policy file the sandbox started with, which nobody edits: its hash. */
-let policyFileHash: string;
 /** The handoff Pat sends. */
 let handoff: number;
 /**
@@ -79,25 +74,19 @@ const sweepMinute = (at: DateTime) =>
 const clockTime = (at: DateTime, zone = ZONE) => at.setZone(zone).toFormat('h:mm a');
 const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
+/** The policy file the sandbox starts with, which nobody edits: its hash, read before the start. */
+const policyFileHash = hashOf(SANDBOX_POLICY_FILE);
+const world = sandboxWorld('program-setup', { startAt: START.toJSDate() });
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'program-setup-'));
-  policyFileHash = hashOf(SANDBOX_POLICY_FILE);
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-    startAt: START.toJSDate(),
-  });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, sandbox);
   mkdirSync(SHOTS, { recursive: true });
-}, 60_000);
+  browser = await launchChromium();
+  page = await openSandboxPage(browser, world.sandbox);
+});
 
 afterAll(async () => {
   await page?.close();
   await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const modalTitle = (title: string) => page.locator('.modal-card .bk-modal-title', { hasText: title });
@@ -174,7 +163,7 @@ async function closeModal(): Promise<void> {
  */
 async function openHome(): Promise<Locator> {
   await openPlace(page, 'home');
-  await outboxDelivered(sandbox);
+  await outboxDelivered(world.sandbox);
   const home = page.locator('#pane .home');
   await home.waitFor();
   return home;
@@ -203,7 +192,7 @@ async function nextDue(): Promise<DateTime> {
   await page.click('[data-advance="next"]');
   const answer = (await (await answered).json()) as { movedTo?: string; error?: string };
   expect(answer.error).toBeUndefined();
-  await outboxDelivered(sandbox);
+  await outboxDelivered(world.sandbox);
   return DateTime.fromISO(answer.movedTo ?? '', { zone: ZONE });
 }
 
@@ -362,11 +351,14 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
       days: '2',
     });
     await reviewAndSend(page);
-    await outboxDelivered(sandbox);
-    handoff = await latestHandoffId(sandbox, ACCOUNT);
-    const { handoffs } = tablesOf(sandbox.database.db);
+    await outboxDelivered(world.sandbox);
+    handoff = await latestHandoffId(world.sandbox, ACCOUNT);
+    const { handoffs } = tablesOf(world.sandbox.database.db);
     const row = await first(
-      sandbox.database.db.select({ dueAt: handoffs.dueAt }).from(handoffs).where(eq(handoffs.id, handoff)),
+      world.sandbox.database.db
+        .select({ dueAt: handoffs.dueAt })
+        .from(handoffs)
+        .where(eq(handoffs.id, handoff)),
     );
     due = DateTime.fromJSDate(row?.dueAt as Date, { zone: ZONE });
     // Monday at 10:00 and a few seconds or minutes: Wednesday then.
@@ -446,11 +438,11 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
       step: FIRST_STEP,
       due: '2026-12-09',
     });
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
     // When Sam clicked, by the sandbox's clock (real time after the move): said in his own time, Berlin's.
-    const { handoffs } = tablesOf(sandbox.database.db);
+    const { handoffs } = tablesOf(world.sandbox.database.db);
     const row = await first(
-      sandbox.database.db
+      world.sandbox.database.db
         .select({ decidedAt: handoffs.decidedAt })
         .from(handoffs)
         .where(eq(handoffs.id, handoff)),
@@ -483,7 +475,7 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
 
   it('nothing was restarted and no file edited: the history names each edit and who made it; the handoff ran under the new policy', async () => {
     expect(hashOf(SANDBOX_POLICY_FILE)).toBe(policyFileHash);
-    expect(logs.filter((l) => l.includes('handoff app listening'))).toHaveLength(1);
+    expect(world.logs.filter((l) => l.includes('handoff app listening'))).toHaveLength(1);
     await actAs(page, riley.id);
     await openHome();
     await click(homeButton(ACTION_ID.programOpen, 'history'));
@@ -519,7 +511,7 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
     await modalTitle('Closures and holidays').waitFor();
     await closeModal();
     // Pinned to the version of the policy in force when Pat sent it.
-    const pinned = sandbox.database.sqlite
+    const pinned = world.sandbox.database.sqlite
       .prepare(
         `SELECT h.policy_version AS version, (SELECT max(id) FROM program_log WHERE kind = 'policy' AND key = 'meridian-emea') AS saved FROM handoffs h WHERE h.id = ?`,
       )

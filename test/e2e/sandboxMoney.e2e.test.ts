@@ -1,10 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import {
   acceptInPage,
@@ -20,6 +18,7 @@ import {
   outboxDelivered,
   reviewAndSend,
 } from '../support/sandboxPage.js';
+import { sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * Issue 54's last "Done when": in the sandbox's fake Salesforce a person changes a deal's amount, currency and stage
@@ -30,31 +29,19 @@ import {
 const SHOTS = process.env.MONEY_SHOTS ?? '/tmp/money-shots';
 const { author, ae, admin } = sandboxUsers;
 
-let sandbox: Sandbox;
+const world = sandboxWorld('money-e2e');
 let browser: Browser;
-let dir: string;
-const logs: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'sandbox-money-e2e-'));
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-  });
   // The sandbox fires the app's jobs each second on its clock, which runs on real time: the CRM read-back runs at every
   // minute's slot. One falling between the seller's save and "Poll the CRM now" read the change first, so the poll
   // found nothing new (CI, stop 68). Here the polls are the test's clicks only: the jobs stop, the clock stays real.
-  await sandbox.jobs.stop();
+  await world.sandbox.jobs.stop();
   browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+afterAll(() => browser?.close());
 
 /** The first block of the App Home's Money section (the figures by class), once the Home shows it. */
 const moneyBlock = (page: Page) =>
@@ -85,8 +72,8 @@ async function pollNow(page: Page): Promise<Record<string, unknown>> {
 
 describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout: 90_000 }, () => {
   it("a deal's amount, currency and stage changed, then closed won: the Money section follows at each poll", async () => {
-    const page = await openSandboxPage(browser, sandbox);
-    const northwind = sandbox.opportunityIds[0] ?? '';
+    const page = await openSandboxPage(browser, world.sandbox);
+    const northwind = world.sandbox.opportunityIds[0] ?? '';
     // Pat sends a packet linked to the Northwind opportunity; Jordan accepts it.
     await fillPacket(page, { account: 'Northwind Logistics', crm: 'x', aeId: ae.id, nextMoveDate: day(6) });
     await page.fill(
@@ -94,15 +81,15 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
       `https://sandbox.lightning.force.com/lightning/r/Opportunity/${northwind}/view`,
     );
     await reviewAndSend(page);
-    await outboxDelivered(sandbox);
-    const id = await latestHandoffId(sandbox, 'Northwind Logistics');
+    await outboxDelivered(world.sandbox);
+    const id = await latestHandoffId(world.sandbox, 'Northwind Logistics');
     await actAs(page, ae.id);
     await openPlace(page, `D${ae.id}`);
     await acceptInPage(
       page,
       message(page, 'Northwind Logistics').locator('button[data-action-id="handoff_accept"]'),
     );
-    await outboxDelivered(sandbox);
+    await outboxDelivered(world.sandbox);
 
     // Riley (RevOps) polls the CRM from the Salesforce panel, then reads the Money section: the deal as seeded.
     await actAs(page, admin.id);
@@ -111,7 +98,7 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
     expect(await deal.locator('.sf-amount').textContent()).toBe('$125,000 USD');
     expect(await deal.locator('.sf-close-date').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // Contoso is seeded in euros: the panel says what it is in dollars at the org's rate.
-    const contoso = opportunity(page, sandbox.opportunityIds[1] ?? '');
+    const contoso = opportunity(page, world.sandbox.opportunityIds[1] ?? '');
     expect(await contoso.locator('.sf-amount').textContent()).toBe('€48,000 EUR ≈ $52,173.91 USD');
     await shotPage(page, 'money-1-salesforce-panel');
     expect((await pollNow(page)).message).toMatch(/^The app read 1 linked record/);
@@ -126,8 +113,11 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
     await form.locator('[name="currency"]').selectOption('EUR');
     await form.locator('[name="stage"]').selectOption('Negotiation/Review');
     await form.locator('[name="closeDate"]').fill(day(20));
-    // The panel is drawn again while the form is being filled (its polls): what was typed stays.
-    await page.waitForTimeout(1_500);
+    // The panel is drawn again while the form is being filled (its polls): what was typed stays. Two looks at the
+    // state after the typing: the first's drawing has ended once the second is answered (one look at a time).
+    for (let look = 1; look <= 2; look += 1) {
+      await page.waitForResponse((r) => new URL(r.url()).pathname === '/api/state');
+    }
     expect(await form.locator('[name="amount"]').inputValue()).toBe('150000');
     await deal.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shotPage(page, 'money-3-edit-typed');
@@ -164,18 +154,18 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
     await form.locator('[name="amount"]').fill('lots');
     await form.locator('.sf-save').click();
     await page.locator('#notice', { hasText: 'The amount must be a number' }).waitFor();
-    expect(sandbox.salesforce.opportunity(northwind)?.Amount).toBe(150000);
+    expect(world.sandbox.salesforce.opportunity(northwind)?.Amount).toBe(150000);
     await page.close();
   });
 
   it("the panel's routes keep the page's rules: JSON only, and a change is checked as Salesforce would", async () => {
     const post = (path: string, body: unknown, type = 'application/json') =>
-      fetch(new URL(path, sandbox.url), {
+      fetch(new URL(path, world.sandbox.url), {
         method: 'POST',
         headers: { 'content-type': type },
         body: JSON.stringify(body),
       });
-    const id = sandbox.opportunityIds[3] ?? '';
+    const id = world.sandbox.opportunityIds[3] ?? '';
     const change = { user: author.id, opportunity: id, amount: '1', stage: 'Prospecting', closeDate: day(3) };
     expect((await post('/api/salesforce/change', change, 'text/plain')).status).toBe(415);
     const refused = async (body: Record<string, unknown>) => {
@@ -188,10 +178,10 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
     expect(await refused({ closeDate: '2026-02-30' })).toMatch(/^Close date is required/);
     expect(await refused({ amount: '-5' })).toMatch(/^The amount must be a number/);
     expect(await refused({ opportunity: '006nope' })).toMatch(/^The fake Salesforce has no opportunity/);
-    expect(sandbox.salesforce.opportunity(id)?.Amount).toBe(86_500);
+    expect(world.sandbox.salesforce.opportunity(id)?.Amount).toBe(86_500);
     const ok = await post('/api/salesforce/change', { ...change, amount: '', currency: 'GBP' });
     expect(ok.status).toBe(200);
-    expect(sandbox.salesforce.opportunity(id)).toMatchObject({ Amount: null, CurrencyIsoCode: 'GBP' });
+    expect(world.sandbox.salesforce.opportunity(id)).toMatchObject({ Amount: null, CurrencyIsoCode: 'GBP' });
   });
 });
 

@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import { nextDueAt } from '../../src/db/repositories/dueTimes.js';
 import {
   acceptInPage,
@@ -20,6 +18,7 @@ import {
   outboxDelivered,
   reviewAndSend,
 } from '../support/sandboxPage.js';
+import { sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * The sandbox page's controls for what people do in Slack that Slack tells the app by an event, clicked in Chromium,
@@ -34,31 +33,26 @@ const { author: pat, ae: jordan, otherAe: sam, admin: riley, partner: dana } = s
 const PARTNER = sandboxChannels.partner.id;
 const ACCEPT = 'button[data-action-id="handoff_accept"]';
 
-let sandbox: Sandbox;
+const world = sandboxWorld('events-e2e');
 let browser: Browser;
 let page: Page;
-let dir: string;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'sandbox-events-e2e-'));
-  sandbox = await startSandbox({ port: 0, databasePath: join(dir, 'sandbox.db'), logSink: logCollector([]) });
   browser = await launchChromium();
-  page = await openSandboxPage(browser, sandbox);
-}, 60_000);
+  page = await openSandboxPage(browser, world.sandbox);
+});
 
 afterAll(async () => {
   await page?.close();
   await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-const delivered = () => outboxDelivered(sandbox);
+const delivered = () => outboxDelivered(world.sandbox);
 /** How often the app asked Slack for Jordan's status (users.profile.get). */
 const jordanStatusReads = () =>
-  sandbox.slack.callsTo('users.profile.get').filter((c) => c.args.user === jordan.id).length;
+  world.sandbox.slack.callsTo('users.profile.get').filter((c) => c.args.user === jordan.id).length;
 /** The bar above a channel's messages: whether Handoff is in it. */
 const appBar = () => page.locator('.app-bar');
 
@@ -72,17 +66,17 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
     });
     await reviewAndSend(page);
     await delivered();
-    const id = await latestHandoffId(sandbox, 'Contoso Freight');
+    const id = await latestHandoffId(world.sandbox, 'Contoso Freight');
     // The sweep of the next minute reads Jordan's status (not away): a poll would not read it again for an hour.
-    await sandbox.jobs.advanceTo(new Date(sandbox.clock.now().getTime() + 60_000));
+    await world.sandbox.jobs.advanceTo(new Date(world.sandbox.clock.now().getTime() + 60_000));
     expect(jordanStatusReads()).toBeGreaterThan(0);
     const readsBefore = jordanStatusReads();
-    const before = sandbox.clock.now().getTime();
+    const before = world.sandbox.clock.now().getTime();
 
     await actAs(page, jordan.id);
     await page.click('#status-button');
     await page.click('[data-status-preset=":palm_tree:"]');
-    const back = DateTime.fromJSDate(sandbox.clock.now(), { zone: jordan.tz }).plus({ days: 5 });
+    const back = DateTime.fromJSDate(world.sandbox.clock.now(), { zone: jordan.tz }).plus({ days: 5 });
     await page.fill('#status-back', back.toISODate() ?? '');
     await page.click('.status-save');
     await page.locator('#status-button', { hasText: 'Vacation' }).waitFor();
@@ -102,7 +96,7 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
     expect(await notice.locator('button', { hasText: 'Reassign' }).count()).toBe(1);
     // Slack's event told the app: it did not ask Slack, and the clock did not move an hour for a poll.
     expect(jordanStatusReads()).toBe(readsBefore);
-    expect(sandbox.clock.now().getTime() - before).toBeLessThan(60 * 60_000);
+    expect(world.sandbox.clock.now().getTime() - before).toBeLessThan(60 * 60_000);
     await shot('status-1-pat-told-at-once');
   });
 
@@ -116,7 +110,7 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
     });
     await reviewAndSend(page);
     await delivered();
-    const id = await latestHandoffId(sandbox, 'Tailwind Traders');
+    const id = await latestHandoffId(world.sandbox, 'Tailwind Traders');
 
     await openPlace(page, PARTNER);
     await appBar().filter({ hasText: 'Handoff is in #ext-meridian.' }).waitFor();
@@ -147,7 +141,7 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
     await appBar().filter({ hasText: 'Handoff is not in #ext-meridian' }).waitFor();
     expect(await page.locator('button[data-app-membership]').count()).toBe(0);
     expect(await page.locator('article.message', { hasText: 'Tailwind Traders' }).count()).toBe(0);
-    expect(JSON.stringify(sandbox.slack.messages(PARTNER))).not.toContain('Tailwind Traders');
+    expect(JSON.stringify(world.sandbox.slack.messages(PARTNER))).not.toContain('Tailwind Traders');
 
     await actAs(page, pat.id);
     await openPlace(page, PARTNER);
@@ -199,15 +193,15 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
 
     // Three business days on, Jordan's open handoff would have been reminded (the Meridian policy, at half the
     // window): the app, cut off from Slack, has paused its sweep and sends nothing.
-    const dms = () => [jordan.id, pat.id].map((u) => sandbox.slack.messages(`D${u}`).length);
+    const dms = () => [jordan.id, pat.id].map((u) => world.sandbox.slack.messages(`D${u}`).length);
     const before = dms();
-    const from = sandbox.clock.now();
+    const from = world.sandbox.clock.now();
     await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/clock'), { timeout: 30_000 }),
       page.click('[data-advance="3"]'),
     ]);
-    expect((await nextDueAt(sandbox.database.db, from))?.getTime()).toBeLessThan(
-      sandbox.clock.now().getTime(),
+    expect((await nextDueAt(world.sandbox.database.db, from))?.getTime()).toBeLessThan(
+      world.sandbox.clock.now().getTime(),
     );
     expect(dms()).toEqual(before);
   });
