@@ -6,21 +6,34 @@ import { defineConfig } from 'vitest/config';
  * app on one Postgres (test/support/postgres.ts: Debian's postgresql, as `npm run test:pg`), the bench smoke run
  * drives `npm run bench` at toy sizes. One file at a time: each drill starts processes of its own.
  *
- * DRILLS=paced runs only the drills that time the app (PACED_DRILLS: latency under a flood, pacing through an
- * outage), which must have the machine to themselves; DRILLS=others runs the rest, which judge what happened, not how
- * fast, and may share the machine (.ci/run runs them beside `npm run test:pg`). Unset: all of them.
+ * DRILLS chooses a group (DRILL_GROUPS) for CI, which runs them side by side with other work (.ci/run):
+ * - paced: the drills that time the app (latency under a flood, pacing through an outage), which must have the
+ *   machine to themselves;
+ * - afterPg: drills that mostly wait (on processes and Postgres), run after `npm run test:pg` in its lane;
+ * - others: every other drill, a new one included, run beside `npm run test:pg`.
+ * Unset: all of them.
  */
-export const PACED_DRILLS = ['flood', 'outage'];
+export const DRILL_GROUPS = {
+  paced: ['flood', 'outage'],
+  afterPg: ['replicas', 'singleProcess'],
+} as const;
 
-const paced = PACED_DRILLS.map((name) => `test/drills/${name}.test.ts`);
+const files = (names: readonly string[]) => names.map((name) => `test/drills/${name}.test.ts`);
 const chosen = process.env.DRILLS || undefined;
-if (chosen !== undefined && chosen !== 'paced' && chosen !== 'others')
-  throw new Error(`DRILLS is "paced", "others" or unset (all the drills), not "${chosen}"`);
+if (chosen !== undefined && chosen !== 'others' && !(chosen in DRILL_GROUPS))
+  throw new Error(
+    `DRILLS is one of ${[...Object.keys(DRILL_GROUPS), 'others'].join(', ')}, or unset (all), not "${chosen}"`,
+  );
+const named =
+  chosen === undefined || chosen === 'others' ? undefined : DRILL_GROUPS[chosen as keyof typeof DRILL_GROUPS];
 
 export default defineConfig({
   test: {
-    include: chosen === 'paced' ? paced : ['test/drills/**/*.test.ts'],
-    exclude: chosen === 'others' ? [...paced, '**/node_modules/**'] : ['**/node_modules/**'],
+    include: named ? files(named) : ['test/drills/**/*.test.ts'],
+    exclude: [
+      '**/node_modules/**',
+      ...(chosen === 'others' ? Object.values(DRILL_GROUPS).flatMap((names) => files(names)) : []),
+    ],
     globalSetup: ['test/globalSetup.ts'],
     maxWorkers: 1,
     fileParallelism: false,
