@@ -2,7 +2,7 @@
  * What `npm run erase` (erase.ts) makes of its command line: pure, so the tests check each wrong command line without
  * starting the command.
  */
-import { parseArgs } from 'node:util';
+import { readCommandLine } from './cliExit.js';
 
 export const ERASE_USAGE =
   'Usage: npm run erase -- --person <Slack id | email | full name> [--apply] [--installation ID]\n' +
@@ -18,23 +18,13 @@ export type EraseRequest =
   | { kind: 'run'; person: string; apply: boolean; installation: string | undefined };
 
 export function eraseRequest(argv: string[]): EraseRequest {
-  let values: { person?: string; apply?: boolean; installation?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        person: { type: 'string' },
-        apply: { type: 'boolean' },
-        installation: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return { kind: 'usage', message: error instanceof Error ? error.message : String(error) };
-  }
-  if (values.help) return { kind: 'help' };
+  const line = readCommandLine<{ person?: string; apply?: boolean; installation?: string }>(argv, {
+    person: { type: 'string' },
+    apply: { type: 'boolean' },
+    installation: { type: 'string' },
+  });
+  if (line.kind !== 'values') return line;
+  const { values } = line;
   if (!values.person?.trim()) return { kind: 'usage', message: 'Name the person with --person.' };
   return {
     kind: 'run',

@@ -3,8 +3,8 @@
  * read: pure, so the tests check the wording of each case without starting the command.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { readCommandLine } from './cliExit.js';
 import { DatabaseNeedsMigrationError } from './db/readOnly.js';
 import { type ExportRange, parseExportRange } from './revops/exports.js';
 
@@ -31,24 +31,17 @@ export type ExportRequest =
 
 /** The command line and the environment, checked in the order the command reports them. */
 export function exportRequest(argv: string[], env: NodeJS.ProcessEnv, now: Date): ExportRequest {
-  let values: { since?: string; until?: string; out?: string; installation?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        since: { type: 'string' },
-        until: { type: 'string' },
-        out: { type: 'string' },
-        installation: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return { kind: 'usage', message: error instanceof Error ? error.message : String(error) };
-  }
-  if (values.help) return { kind: 'help' };
+  const line = readCommandLine<{ since?: string; until?: string; out?: string; installation?: string }>(
+    argv,
+    {
+      since: { type: 'string' },
+      until: { type: 'string' },
+      out: { type: 'string' },
+      installation: { type: 'string' },
+    },
+  );
+  if (line.kind !== 'values') return line;
+  const { values } = line;
   const timeZone = env.DIGEST_TIMEZONE?.trim() || env.DEFAULT_TIMEZONE?.trim() || 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });

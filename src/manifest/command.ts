@@ -2,7 +2,7 @@
  * What `npm run manifest` (manifest.ts) makes of its command line: pure, so the tests check each wrong command line
  * without starting the command.
  */
-import { parseArgs } from 'node:util';
+import { readCommandLine } from '../cliExit.js';
 import { type Deployment, EVENTS_PATH, OAUTH_REDIRECT_PATH, parseBaseUrl } from './deployment.js';
 
 export const MANIFEST_USAGE =
@@ -21,7 +21,6 @@ interface Args {
   oauth?: boolean;
   out?: string;
   force?: boolean;
-  help?: boolean;
 }
 
 /** The manifest asked for: the help, a wrong command line (its message; exit code 2 with the usage), or which. */
@@ -53,25 +52,15 @@ function deploymentOf(args: Args): Deployment | { message: string } {
 }
 
 export function manifestRequest(argv: string[]): ManifestRequest {
-  let args: Args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        url: { type: 'string' },
-        'socket-mode': { type: 'boolean' },
-        oauth: { type: 'boolean' },
-        out: { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    return { kind: 'usage', message: error instanceof Error ? error.message : String(error) };
-  }
-  if (args.help) return { kind: 'help' };
+  const line = readCommandLine<Args>(argv, {
+    url: { type: 'string' },
+    'socket-mode': { type: 'boolean' },
+    oauth: { type: 'boolean' },
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+  });
+  if (line.kind !== 'values') return line;
+  const args = line.values;
   const deployment = deploymentOf(args);
   if ('message' in deployment) return { kind: 'usage', message: deployment.message };
   return { kind: 'run', deployment, out: args.out, force: args.force ?? false };
