@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ERASE_USAGE, eraseRequest } from './cliErase.js';
+import { exitFailed, exitWithUsage } from './cliExit.js';
 import { oneInstallation } from './cliInstallation.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -17,9 +18,9 @@ import { createErasure } from './erasure/erase.js';
 import { planText, reportText } from './erasure/words.js';
 import { createLogger } from './logger.js';
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`${message}\n${code === 2 ? ERASE_USAGE : ''}`);
-  process.exit(code);
+/** A wrong command line (exit code 2, with the usage), or with `code` 1 a refusal the person can act on. */
+function fail(message: string, code: 1 | 2 = 2): never {
+  return code === 2 ? exitWithUsage(message, ERASE_USAGE) : exitFailed(message);
 }
 
 async function main(): Promise<void> {

@@ -10,6 +10,7 @@
  * is refused with one line and exit code 1 (the app migrates it when it starts).
  */
 import { existsSync } from 'node:fs';
+import { exitFailed, exitWithUsage } from './cliExit.js';
 import { EXPORT_USAGE, exportRequest, unreadableMessage } from './cliExport.js';
 import { oneInstallation } from './cliInstallation.js';
 import { systemClock } from './clock.js';
@@ -22,16 +23,14 @@ import { redactedUrl } from './db/storage.js';
 import { touchLogCsv } from './revops/exportCsv.js';
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${EXPORT_USAGE}`);
-  process.exit(2);
+  return exitWithUsage(message, EXPORT_USAGE);
 }
 
 /** What the database refused, in one line (exit code 1): no stack trace for what a person can fix. */
 function unreadable(path: string, error: unknown): never {
   const message = unreadableMessage(path, error);
   if (message === undefined) throw error;
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
+  return exitFailed(message);
 }
 
 async function main(): Promise<void> {
@@ -78,19 +77,17 @@ async function readTouchLogPostgres(
   installKey: string | undefined,
 ): Promise<TouchLog> {
   const where = redactedUrl(url);
-  const opened = await openPostgresReadOnly(url).catch((error: unknown) => {
-    process.stderr.write(`Could not reach the Postgres database ${where}: ${(error as Error).message}.\n`);
-    process.exit(1);
-  });
+  const opened = await openPostgresReadOnly(url).catch((error: unknown) =>
+    exitFailed(`Could not reach the Postgres database ${where}: ${(error as Error).message}.`),
+  );
   try {
     const { pending, newer } = opened.migrations;
     if (newer || pending > 0) {
-      process.stderr.write(
+      exitFailed(
         newer
-          ? `The Postgres database ${where} was migrated by a newer version of this app: export with that version.\n`
-          : `The Postgres database ${where} needs migrating (${pending} of this version's migrations not applied): start the app on it once (npm start), then export again.\n`,
+          ? `The Postgres database ${where} was migrated by a newer version of this app: export with that version.`
+          : `The Postgres database ${where} needs migrating (${pending} of this version's migrations not applied): start the app on it once (npm start), then export again.`,
       );
-      process.exit(1);
     }
     return await readSnapshot(opened, (db) => readBoth(db, range, installKey));
   } finally {

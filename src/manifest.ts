@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitFailed, exitWithUsage } from './cliExit.js';
 import { described, MANIFEST_USAGE, manifestRequest } from './manifest/command.js';
 import { type JsonObject, manifestFor } from './manifest/deployment.js';
 import { writeManifest } from './manifest/output.js';
@@ -16,8 +17,7 @@ import { writeManifest } from './manifest/output.js';
 const SOURCE = join(import.meta.dirname, '..', 'manifest.json');
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${MANIFEST_USAGE}`);
-  process.exit(2);
+  return exitWithUsage(message, MANIFEST_USAGE);
 }
 
 function main(): void {
@@ -30,17 +30,11 @@ function main(): void {
   const { deployment, out, force } = request;
   const source = JSON.parse(readFileSync(SOURCE, 'utf8')) as JsonObject;
   const made = manifestFor(source, deployment);
-  if (made.kind === 'invalid') {
-    process.stderr.write(`${made.message}\n(from ${SOURCE})\n`);
-    process.exit(1);
-  }
+  if (made.kind === 'invalid') exitFailed(`${made.message}\n(from ${SOURCE})`);
   const text = `${JSON.stringify(made.value, null, 2)}\n`;
   if (out) {
     const written = writeManifest(out, text, force);
-    if (written.kind === 'refused') {
-      process.stderr.write(`${written.message}\n`);
-      process.exit(1);
-    }
+    if (written.kind === 'refused') exitFailed(written.message);
     process.stderr.write(`Wrote the manifest (${described(deployment)}) to ${out}\n`);
   } else {
     process.stdout.write(text);
