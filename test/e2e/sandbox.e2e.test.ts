@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { SANDBOX_POLICY_FILE } from '../../sandbox/sandbox.js';
 import {
@@ -22,13 +22,12 @@ import {
   field,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   message,
   openAcceptModal,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  sandboxBrowser,
   submitAcceptModal,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -44,16 +43,7 @@ const SHOTS = join(import.meta.dirname, '../../test-results/sandbox');
 const { author, ae, otherAe, partner } = sandboxUsers;
 
 const world = sandboxWorld('e2e');
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-
-afterAll(() => browser?.close());
-
-const newPage = () => openSandboxPage(browser, world.sandbox);
+const { newPage, shot } = sandboxBrowser(world, SHOTS);
 /** Waits until the app's outbox has delivered everything it queued (Slack pacing included). */
 const delivered = () => outboxDelivered(world.sandbox);
 const handoffId = (account: string) => latestHandoffId(world.sandbox, account);
@@ -69,9 +59,6 @@ function statusFor(url: string, headers: Record<string, string>, body: string): 
     req.end(body);
   });
 }
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 /** Sends a packet to Jordan as Pat and waits until it is delivered; the handoff's number. */
 async function sendToJordan(page: Page, account: string, crm: string): Promise<number> {

@@ -1,19 +1,16 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import {
   actAs,
   day,
   fillPacket,
-  launchChromium,
   message,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  sandboxBrowser,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
 
@@ -29,19 +26,8 @@ const { author, ae, otherAe, admin } = sandboxUsers;
 const ACCEPT = 'button[data-action-id="handoff_accept"]';
 
 const world = sandboxWorld('clock-e2e');
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-
-afterAll(() => browser?.close());
-
-const newPage = () => openSandboxPage(browser, world.sandbox);
+const { newPage, shot } = sandboxBrowser(world, SHOTS);
 const delivered = () => outboxDelivered(world.sandbox);
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 describe('the sandbox clock in a browser', { timeout: 60_000 }, () => {
   it('the clock: whole business days later the AE is reminded, then the handoff expires and the owner hears; 4 business hours later the Meridian policy gives it to the pool', async () => {

@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { desc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import {
@@ -44,6 +46,23 @@ export const CHROMIUM_OPTIONS = {
 export function launchChromium(): Promise<Browser> {
   const endpoint = inject('chromiumEndpoint');
   return endpoint ? chromium.connect(endpoint) : chromium.launch(CHROMIUM_OPTIONS);
+}
+
+/**
+ * In a browser test file: the run's Chromium, connected before the file's tests and closed after them; `newPage()`
+ * opens the page of `world`'s sandbox, and `shot` saves a full-page screenshot into `shots`.
+ */
+export function sandboxBrowser(world: { sandbox: Sandbox }, shots: string) {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+  return {
+    newPage: () => openSandboxPage(browser as Browser, world.sandbox),
+    shot: (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }),
+  };
 }
 
 /** A page of the sandbox as Pat, with dialogs accepted; closing it fails the test if the page threw. */
