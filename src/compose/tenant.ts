@@ -206,6 +206,8 @@ export async function makeTenant(
       scope,
       logger,
       activity: parts.activity,
+      // The environment's program settings are the first company's; each installation's installer is its admin.
+      programSeed: { settings: first, installer: row.installerUserId ?? undefined },
       installs: {
         ...installation,
         // Slack said the app was uninstalled there: its tokens go, and its tenant stops.

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { healthRoute, installRoutes } from '../app.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
-import { foreignRequest, namedIds, namedTeamIds } from '../handlers/installation.js';
+import { namedIds } from '../handlers/installation.js';
 import {
   createEventAuthorizations,
   type EventAuthorization,
   sharedEventContext,
 } from '../install/eventAuthorizations.js';
 import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
+import { installationFor, requestSource } from '../install/routing.js';
 import { tokenKey } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
 import { PROGRAM_FOLLOW_MS } from '../program/program.js';
@@ -52,50 +53,15 @@ const noTransport = (): Receiver => ({
   stop: () => Promise.resolve(),
 });
 
-const claims = (tenant: Tenant, body: unknown) => foreignRequest(body, tenant.wired.startup) === undefined;
-
 /**
- * The tenant whose installation a request is for: the first (in the order they started) whose own check claims it
- * (handlers/installation.ts). With many installations, not each one asked in turn: the tenants are indexed by the ids
- * they answer for (their workspace, their org, their internal teams), and only those indexed under an id the request
- * names are asked. An org's internal teams change while it runs (a workspace granted or revoked): a request the
- * index's tenants do not claim is put to every tenant, and the index is made again when one claims it. One no tenant
- * claims (an uninstalled workspace's) costs that scan, as it did before the index.
+ * The tenant of the installation a request is for (install/routing.ts: who acts and where, by Slack's own reading),
+ * or undefined when no installation in force is its.
  */
 function tenantRouter(tenants: Map<string, Tenant>) {
-  let index: Map<string, Tenant[]> | undefined;
-  let order = new Map<Tenant, number>();
-  const indexed = () => {
-    if (index) return index;
-    order = new Map();
-    const made = new Map<string, Tenant[]>();
-    for (const tenant of tenants.values()) {
-      order.set(tenant, order.size);
-      const { internalTeamIds, workspace } = tenant.wired.startup;
-      const own = new Set([...internalTeamIds, workspace.teamId, workspace.enterpriseId]);
-      for (const id of own) if (id) made.set(id, [...(made.get(id) ?? []), tenant]);
-    }
-    index = made;
-    return made;
-  };
+  const routed = (tenant: Tenant) => ({ ...tenant.wired.startup.workspace, tenant });
   return {
-    /** The tenants changed (one started or stopped). */
-    changed: () => {
-      index = undefined;
-    },
-    tenantFor(body: unknown): Tenant | undefined {
-      const byId = indexed();
-      const named = new Set(namedTeamIds(body).flatMap((id) => byId.get(id) ?? []));
-      // In the order the tenants started (each id's list is), as the scan below asks them.
-      const first = [...named].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-      for (const tenant of first) if (claims(tenant, body)) return tenant;
-      for (const tenant of tenants.values())
-        if (!named.has(tenant) && claims(tenant, body)) {
-          index = undefined;
-          return tenant;
-        }
-      return undefined;
-    },
+    tenantFor: (body: unknown): Tenant | undefined =>
+      installationFor(requestSource(body), [...tenants.values()].map(routed))?.tenant,
   };
 }
 
@@ -112,7 +78,6 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     const tenant = tenants.get(installKey);
     if (!tenant) return;
     tenants.delete(installKey);
-    router.changed();
     await tenant.stop();
     logger.info({ installation: installKey }, 'no longer serving an installation: it was uninstalled');
   };
@@ -139,7 +104,6 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
   const build = async (installKey: string) => {
     const tenant = await make(installKey);
     tenants.set(installKey, tenant);
-    router.changed();
     await tenant.run();
     logger.info({ installation: installKey }, 'serving an installation');
     heapCheck(tenants.size);
@@ -151,7 +115,6 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     const tenant = await make(installKey, old.wired.startup);
     if (tenants.get(installKey) !== old) return tenant.stop(); // uninstalled meanwhile
     tenants.set(installKey, tenant);
-    router.changed();
     await old.stop();
     // Uninstalled while the old one finished: retire stopped the new one, which must not start now.
     if (tenants.get(installKey) !== tenant) return;

@@ -23,6 +23,7 @@ import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import type { InternalChannels } from '../partners/internalChannels.js';
 import type { PartnerText } from '../partners/partnerText.js';
+import type { ProgramSeed } from '../program/importOnce.js';
 import type { Program } from '../program/program.js';
 import type { Retention } from '../retention/ageOut.js';
 import type { Uninstalls } from '../retention/uninstall.js';
@@ -87,6 +88,8 @@ export interface StartOptions extends Base {
    * deployment's once its workspace is recorded.
    */
   scope?: InstallationScope;
+  /** What the installation's program starts from (program/importOnce.ts): a token deployment's, by default. */
+  programSeed?: ProgramSeed;
 }
 
 export interface Services {

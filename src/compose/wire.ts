@@ -17,7 +17,7 @@ import { installKeyOf } from '../install/store.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import { watchersHearer } from '../packets/watchers.js';
 import { createInternalChannels } from '../partners/internalChannels.js';
-import { importSettingsOnce } from '../program/importOnce.js';
+import { seedProgram } from '../program/importOnce.js';
 import { liveConfig } from '../program/liveConfig.js';
 import { createProgram, type Program } from '../program/program.js';
 import { createUninstalls } from '../retention/uninstall.js';
@@ -70,7 +70,13 @@ async function programOf(
     dayHours: businessDayHours(opts.config.calendar),
     usergroupMembers: (id) => directory.usergroupMembers?.(id) ?? Promise.resolve([]),
   });
-  await importSettingsOnce({ db, config: opts.config, logger, now: clock.now() });
+  await seedProgram({
+    db,
+    config: opts.config,
+    logger,
+    now: clock.now(),
+    seed: opts.programSeed ?? { settings: true },
+  });
   await program.refresh();
   return { program, config: liveConfig(opts.config, program) };
 }

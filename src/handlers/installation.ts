@@ -53,6 +53,7 @@ const interactionNames = (body: Record<string, unknown>) =>
     body.team_id,
     body.enterprise_id,
     field(body, 'team', 'id'),
+    field(body, 'team', 'enterprise_id'),
     field(body, 'user', 'team_id'),
     field(body, 'enterprise', 'id'),
     field(body, 'view', 'app_installed_team_id'),
@@ -87,16 +88,6 @@ export function foreignRequest(body: unknown, own: Installation): string | undef
   if (own.workspace.appId && appId && appId !== own.workspace.appId) return 'another app';
   if (b.type === 'event_callback') return eventIsOurs(b, own.workspace) ? undefined : 'another workspace';
   return interactionIsOurs(b, own) ? undefined : 'another workspace';
-}
-
-/**
- * Every workspace and org id a request names, wherever either check above reads one: an installation that claims it
- * names one of these (its workspace, its org, or one of its internal teams), so a router can look at those alone.
- */
-export function namedTeamIds(body: unknown): string[] {
-  if (typeof body !== 'object' || body === null) return [];
-  const b = body as Record<string, unknown>;
-  return [...eventTeams(b), ...eventOrgs(b), ...interactionNames(b)];
 }
 
 /** The ids a refusal's log line names (what the request said, for an admin to recognise). */

@@ -187,3 +187,40 @@ export async function importSettingsOnce(deps: {
     );
   return result;
 }
+
+/**
+ * What an installation's program starts from. A token deployment, and the first installation of an OAuth one, read
+ * the environment's old program settings once (importSettingsOnce); another company's installation reads none of
+ * them (ADMIN_USER_IDS names the first company's people). The person who installed the app (the org admin, for an
+ * org-wide install) is the first admin of a program that has never named any.
+ */
+export interface ProgramSeed {
+  settings: boolean;
+  installer?: string | undefined;
+}
+
+export async function seedProgram(
+  deps: Parameters<typeof importSettingsOnce>[0] & { seed: ProgramSeed },
+): Promise<void> {
+  if (deps.seed.settings) await importSettingsOnce(deps);
+  const { installer } = deps.seed;
+  if (!installer) return;
+  const added = await deps.db.transaction(async (tx) => {
+    await lockProgram(tx);
+    if ((await currentProgram(tx)).some((r) => r.kind === 'roles')) return false;
+    await appendProgramEntry(tx, {
+      kind: 'roles',
+      key: SINGLE,
+      body: { admin: { users: [installer] }, revops: { users: [] } },
+      actor: 'install',
+      note: 'the person who installed the app is its first admin',
+      at: deps.now,
+    });
+    return true;
+  });
+  if (added)
+    deps.logger.info(
+      { admin: installer },
+      'the person who installed the app is the first admin of its program: they name the others in the App Home',
+    );
+}

@@ -182,10 +182,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       postSlashCommand(
         eventsUrl,
         SIGNING_SECRET,
-        slashCommand({ trigger_id: slack.issueTriggerId(), response_url: slack.responseUrl(), ...fields }),
+        slack.asSentFromOrg(
+          slashCommand({ trigger_id: slack.issueTriggerId(), response_url: slack.responseUrl(), ...fields }),
+        ),
         postOpts,
       ),
-    interact: (payload, postOpts) => postInteraction(eventsUrl, SIGNING_SECRET, payload, postOpts),
+    // As Slack sends them: a workspace of an org names it (fakeSlack `asSentFromOrg`).
+    interact: (payload, postOpts) =>
+      postInteraction(eventsUrl, SIGNING_SECRET, slack.asSentFromOrg(payload), postOpts),
     async stop(stopOpts = {}) {
       // Only this app's subscription: a reused fake Slack may already deliver to a successor.
       slack.unsubscribeEvents(eventsUrl);

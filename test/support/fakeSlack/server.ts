@@ -343,6 +343,31 @@ export class FakeSlack extends FakeHttpServer {
   }
 
   /**
+   * An interaction or command as Slack sends it from a workspace of an org: the org named (`enterprise`,
+   * `team.enterprise_id`; a command's `enterprise_id`) and, once the app is installed org-wide there,
+   * `is_enterprise_install` (a command's as the string it is in a form). Requests of a workspace in no org, and
+   * requests that already say, are left alone.
+   */
+  asSentFromOrg<T>(payload: T): T {
+    const body = payload as Record<string, unknown>;
+    if (typeof body !== 'object' || body === null || body.enterprise || body.enterprise_id) return payload;
+    const team = body.team as { id?: string } | undefined;
+    const teamId = typeof body.command === 'string' ? body.team_id : team?.id;
+    const install = typeof teamId === 'string' ? this.tenants.workspaces.get(teamId) : undefined;
+    const org = install?.enterpriseId ? this.tenants.enterprises.get(install.enterpriseId) : undefined;
+    if (!org) return payload;
+    const orgWide = org.orgWide && !org.revoked.has(teamId as string);
+    if (typeof body.command === 'string')
+      return { ...body, enterprise_id: org.id, is_enterprise_install: String(orgWide) } as T;
+    return {
+      ...body,
+      team: { ...team, enterprise_id: org.id },
+      enterprise: { id: org.id, name: org.name },
+      is_enterprise_install: orgWide,
+    } as T;
+  }
+
+  /**
    * Adds an Enterprise Grid org (then its workspaces: `addWorkspace({ …, enterpriseId })`), with the app installed
    * org-wide unless `orgWide: false`: one bot user and one token for the whole org (see Tenants.answer).
    */
