@@ -58,6 +58,8 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
     paused: async () => (await s.clients.connection.revokedNow(2_000)) !== undefined,
     surfaces: s.surfaces,
     homes,
+    // On OAuth the client carries no token of its own: the delivery ids are keyed by the token key.
+    ...(config.slack.oauth ? { deliverySecret: config.slack.oauth.tokenKey } : {}),
     turn: () => s.activity.turn(),
     // What a local kind queued (a change expanded into its messages) may be another process's conversation's.
     onQueued: s.ringBell,

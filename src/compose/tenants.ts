@@ -299,9 +299,9 @@ function sharedEvents(
 }
 
 /**
- * /healthz for every installation: 200 while the database accepts a write and Slack accepts the token of every
- * installation served (an uninstalled one is no longer served, and does not turn the others' health red); 503
- * otherwise, as a single installation's, and while none is in force.
+ * /healthz for the deployment: 200 while the database accepts a write and Slack accepts the token of at least one
+ * installation served (one whose token was revoked or that was uninstalled does not turn the others' health red);
+ * 503 otherwise, as a single installation's, and while none is in force.
  */
 function frontHealth(tenants: Map<string, Tenant>) {
   const all = () => [...tenants.values()];
@@ -319,9 +319,12 @@ function frontHealth(tenants: Map<string, Tenant>) {
       },
       slack: {
         // None in force (the last was uninstalled): nothing is served until someone installs the app again.
+        // The deployment can serve while one installation can: a workspace that revoked its token (heard here or
+        // by another replica) is that workspace's loss, not everyone's.
         get rejected() {
           if (tenants.size === 0) return 'no installation in force';
-          return connections().find((c) => c.rejected !== undefined)?.rejected;
+          const reasons = connections().map((c) => c.rejected);
+          return reasons.every((r) => r !== undefined) ? reasons[0] : undefined;
         },
         revoked: undefined,
         revokedNow: async () => {

@@ -80,6 +80,11 @@ export interface OutboxWorkerOptions {
   /** Writes CRM activities (`crm.activity` rows); absent: such rows are refused (and parked) as not connected. */
   crm?: CrmDelivery;
   /**
+   * The deployment's secret the posts' delivery ids are keyed with (kinds/earlierPost.ts): on OAuth, SLACK_TOKEN_KEY
+   * (the client has no token of its own there). Default: the client's bot token.
+   */
+  deliverySecret?: string;
+  /**
    * Resolves when a delivery step may use the CPU: the app gives Slack requests being answered the turn first
    * (runtime/requestActivity.ts). Default: the next turn of the event loop.
    */

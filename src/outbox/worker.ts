@@ -80,7 +80,17 @@ export class OutboxWorker {
       timers,
       wallNow: () => timers.now(),
       turn: opts.turn ?? (() => nextTurn()),
-      ctx: { db, client, logger, timers, fetch: opts.fetch ?? fetch, surfaces, homes, crm },
+      ctx: {
+        db,
+        client,
+        logger,
+        timers,
+        fetch: opts.fetch ?? fetch,
+        surfaces,
+        homes,
+        crm,
+        ...(opts.deliverySecret ? { deliverySecret: opts.deliverySecret } : {}),
+      },
     });
   }
 

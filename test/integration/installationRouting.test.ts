@@ -1,8 +1,13 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHORTCUT_ID } from '../../src/blocks/ids.js';
+import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
+import { account } from '../support/crmFlow.js';
+import { deliveryOf } from '../support/drill.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
+import { submitAndSend } from '../support/flow.js';
 import { type Harness, seedWorkspace, waitFor } from '../support/harness.js';
-import { installAt, installedTwice } from '../support/oauthFlow.js';
+import { installAt, installedTwice, OAUTH_ENV } from '../support/oauthFlow.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
 
 /**
@@ -155,6 +160,62 @@ describe('every request reaches the installation of who acts and where', () => {
     expect(opened.token).toBe(beta.token);
     // Beta's installation answered; the first one was never asked.
     expect(JSON.stringify(h.logs)).not.toContain('Add to handoff is for the team that runs this app');
+  });
+});
+
+describe('an OAuth deployment keys what it writes in Slack with its own secret', () => {
+  it("keys each post's delivery id with SLACK_TOKEN_KEY, which no other app in a shared channel holds", async () => {
+    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
+    const beta = slack.addWorkspace({ id: BETA, name: 'Beta Corp', installer: betaAuthor.id });
+    seedWorkspace(slack);
+    beta.addUser(betaAuthor);
+    const { h, stop } = await installedTwice(slack, beta);
+    try {
+      const { answer } = await submitAndSend(h, account('Northwind Logistics'));
+      expect(answer).toEqual({ response_action: 'clear' });
+      const dm = await waitFor(
+        () => slack.messages(slack.dmChannelFor(people.ae.id))[0],
+        8000,
+        "the AE's packet",
+      );
+      const [row] = await h.database.db
+        .select()
+        .from(h.tables.outbox)
+        .where(eq(h.tables.outbox.method, 'chat.postMessage'));
+      if (!row) throw new Error('no post in the outbox');
+      expect(deliveryOf(dm)).toBe(deliveryId(row, OAUTH_ENV.SLACK_TOKEN_KEY));
+    } finally {
+      await stop();
+      await slack.stop();
+    }
+  });
+});
+
+describe('/healthz says whether the deployment can serve', () => {
+  it("stays 200 when one workspace's token is refused, and turns 503 only when none can be served", async () => {
+    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
+    const beta = slack.addWorkspace({ id: BETA, name: 'Beta Corp', installer: betaAuthor.id });
+    seedWorkspace(slack);
+    beta.addUser(betaAuthor);
+    const { h, stop } = await installedTwice(slack, beta);
+    try {
+      const health = async () => (await fetch(`${h.baseUrl}/healthz`)).status;
+      expect(await health()).toBe(200);
+      // Beta's token is revoked and this process did not hear it (another replica did): Slack refuses it here.
+      slack.unsubscribeEvents(h.eventsUrl);
+      await beta.revokeBotToken();
+      const [acme, betaTenant] = h.app.tenants();
+      await betaTenant?.appDeps.health.recheckSlack().catch(() => undefined);
+      expect(betaTenant?.wired.clients.connection.rejected).toBeDefined();
+      expect(await health()).toBe(200);
+      // Acme's too: nobody can be served.
+      await slack.revokeBotToken();
+      await acme?.appDeps.health.recheckSlack().catch(() => undefined);
+      expect(await health()).toBe(503);
+    } finally {
+      await stop();
+      await slack.stop();
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { INSTALL_PATH, OAUTH_REDIRECT_PATH } from '../../src/install/oauth.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -85,17 +86,27 @@ describe('HOST, the units and the proxies agree (issue 50 item 13)', () => {
   });
 
   it('nginx and Caddy forward to 127.0.0.1, never to a name that may be IPv6 first', () => {
-    expect(read('deploy/nginx.conf').match(/proxy_pass [^;]+;/g)).toEqual([
-      'proxy_pass http://127.0.0.1:3000;',
-      'proxy_pass http://127.0.0.1:3000;',
-    ]);
-    expect(read('deploy/Caddyfile').match(/reverse_proxy \S+/g)).toEqual([
-      'reverse_proxy 127.0.0.1:3000',
-      'reverse_proxy 127.0.0.1:3000',
-    ]);
-    expect(read('deploy/Caddyfile.ports').match(/reverse_proxy [^{]+/g)).toEqual([
-      'reverse_proxy 127.0.0.1:3101 127.0.0.1:3102 ',
-    ]);
+    expect(new Set(read('deploy/nginx.conf').match(/proxy_pass [^;]+;/g))).toEqual(
+      new Set(['proxy_pass http://127.0.0.1:3000;']),
+    );
+    expect(new Set(read('deploy/Caddyfile').match(/reverse_proxy \S+/g))).toEqual(
+      new Set(['reverse_proxy 127.0.0.1:3000']),
+    );
+    expect(new Set(read('deploy/Caddyfile.ports').match(/reverse_proxy [^{]+/g))).toEqual(
+      new Set(['reverse_proxy 127.0.0.1:3101 127.0.0.1:3102 ']),
+    );
+  });
+
+  it("every shipped proxy passes each path the app serves, the OAuth install's included", () => {
+    const paths = ['/slack/events', '/healthz', INSTALL_PATH, OAUTH_REDIRECT_PATH];
+    expect(paths.filter((path) => !read('deploy/nginx.conf').includes(`location = ${path} {`))).toEqual([]);
+    for (const file of ['deploy/Caddyfile', 'deploy/Caddyfile.ports', 'deploy/Caddyfile.replicas']) {
+      const matched = [...read(file).matchAll(/^\s*path (.+)$/gm)].flatMap((m) => (m[1] ?? '').split(/\s+/));
+      expect(
+        paths.filter((path) => !matched.includes(path)),
+        file,
+      ).toEqual([]);
+    }
   });
 
   it('the containers listen on every interface of their own network, published on the loopback', () => {

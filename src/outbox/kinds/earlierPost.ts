@@ -11,15 +11,15 @@ export const OUTBOX_EVENT_TYPE = 'cosell_handoff_delivery';
 
 /**
  * An opaque id for the row's message: its dedupe key under a keyed hash (HMAC-SHA-256), so partner channels see
- * nothing about the handoff. The key is derived from the bot token the post is made with (`secret`): every replica
- * holds it, a restart keeps it, and no other app in a shared channel can compute an id from a handoff's number
- * (issue 50 item 17: the unkeyed hash was reversed in 54 guesses). A new token gives new ids, which only matters to a
- * post whose answer was lost across the rotation: not found, it is posted again (at least once).
+ * nothing about the handoff. The key is derived from a secret of the deployment (`secret`): SLACK_TOKEN_KEY on OAuth,
+ * else the bot token the post is made with. Every replica holds it, a restart keeps it, and no other app in a shared
+ * channel can compute an id from a handoff's number (an unkeyed hash is reversed in a few dozen guesses). A new secret
+ * gives new ids, which only matters to a post whose answer was lost across the change: not found, it is posted again
+ * (at least once). Without a secret there is no id worth the name: that is a bug, and it throws.
  */
 export function deliveryId(row: Pick<OutboxRow, 'dedupeKey'>, secret: string | undefined): string {
-  const key = createHash('sha256')
-    .update(`cosell-handoff delivery id\0${secret ?? ''}`)
-    .digest();
+  if (!secret) throw new Error('a delivery id needs a secret of the deployment');
+  const key = createHash('sha256').update(`cosell-handoff delivery id\0${secret}`).digest();
   return createHmac('sha256', key).update(row.dedupeKey).digest('hex').slice(0, 24);
 }
 
@@ -59,7 +59,7 @@ export async function findEarlierPost(
   since: Date,
 ): Promise<PostedMessage | undefined> {
   const { client, logger } = ctx;
-  const id = deliveryId(row, client.token);
+  const id = deliveryId(row, ctx.deliverySecret ?? client.token);
   const legacy = legacyDeliveryId(row);
   // Whose bot posted a message with the old id (anyone can compute one): asked once, only when such a message is seen.
   let ownBot: Promise<string | undefined> | undefined;

@@ -20,6 +20,8 @@ export interface DeliveryContext {
   surfaces?: Pick<Surfaces, 'render'>;
   homes?: HomeRenderer;
   crm?: CrmDelivery;
+  /** What the delivery ids are keyed with (OutboxWorkerOptions `deliverySecret`; default the client's token). */
+  deliverySecret?: string;
 }
 
 /** A row rendered from the current state: the row with its payload filled in, the change count it shows. */

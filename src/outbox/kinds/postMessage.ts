@@ -41,7 +41,7 @@ export const postMessage: DeliveryKind = {
       ...args,
       metadata: {
         event_type: OUTBOX_EVENT_TYPE,
-        event_payload: { delivery: deliveryId(row, ctx.client.token) },
+        event_payload: { delivery: deliveryId(row, ctx.deliverySecret ?? ctx.client.token) },
       },
     };
     const result = await ctx.client.chat.postMessage(
