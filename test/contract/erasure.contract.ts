@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { scopedTo, unscopedOf } from '../../src/db/installationScope.js';
 import {
   eraseRow,
   knownPersons,
@@ -165,5 +166,40 @@ export function erasureContract(engine: Engine): void {
         { requestedBy: 'cli', rowsChanged: 3 },
       ]);
     });
+
+    it.skipIf(engine.neighbour)(
+      "keeps an installation to its own installations row: another's installer is neither found nor rewritten",
+      async () => {
+        const base = unscopedOf(db);
+        const installer: Person = { namedBy: 'slack_id', ids: ['U0INST'], words: [], parts: [], others: [] };
+        const { installations } = tablesOf(base);
+        const row = (key: string) => ({
+          installKey: key,
+          teamId: key,
+          source: 'oauth' as const,
+          installerUserId: 'U0INST',
+          installedAt: at,
+          updatedAt: at,
+        });
+        const ids = await base.transaction(async (tx) => {
+          const t = tablesOf(tx).installations;
+          const [a] = await tx.insert(t).values(row('T0ALPHA')).returning({ id: t.id });
+          const [b] = await tx.insert(t).values(row('T0BETA')).returning({ id: t.id });
+          return [a?.id as number, b?.id as number];
+        });
+        const [alpha, beta] = ids as [number, number];
+        const own = scopedTo(base, alpha);
+        const found = (await rowsNaming(own, installer)).find((f) => f.table === 'installations');
+        expect(found?.rows.map((r) => r.key)).toEqual([{ id: alpha }]);
+        // Beta's row, named by its key from Alpha's side: nothing changes.
+        const forged = { key: { id: beta }, values: { installer_user_id: 'U0INST' }, handoffId: null };
+        await own.transaction((tx) => eraseRow(tx, 'installations', forged, installer, 'P0X'));
+        const after = await base.select().from(installations);
+        expect(after.map((r) => [r.installKey, r.installerUserId])).toEqual([
+          ['T0ALPHA', 'U0INST'],
+          ['T0BETA', 'U0INST'],
+        ]);
+      },
+    );
   });
 }

@@ -1,3 +1,4 @@
+import { installationOf } from '../installationScope.js';
 import {
   and,
   type Column,
@@ -106,6 +107,7 @@ async function rowsOf(
   const where = and(
     or(...personal.flatMap(([, column]) => terms.map((term) => contains(exec, column, term)))),
     inHandoffs && handoff ? inArray(handoff[1], [...inHandoffs]) : undefined,
+    ownInstallationRow(exec, name, table),
   );
   const rows = (await exec
     .select(selection as Record<string, SQLiteColumn>)
@@ -154,6 +156,16 @@ export async function rowsNaming(exec: Executor, person: Person): Promise<Found[
   return found;
 }
 
+/**
+ * `installations` is the one table without an installation column: the scope cannot keep it to its installation, so
+ * an installation's executor reads and rewrites its own row only (the command line, unscoped, every row).
+ */
+function ownInstallationRow(exec: Executor, name: string, table: Table): SQL | undefined {
+  const own = installationOf(exec);
+  if (name !== 'installations' || own === undefined) return undefined;
+  return eq((columnNamed(table, 'id') as [string, Column])[1], own);
+}
+
 /** The row's key as a condition; a row with no key could not be told from the others, so it is refused. */
 function keyed(table: Table, key: Record<string, unknown>): SQL | undefined {
   if (Object.keys(key).length === 0)
@@ -180,7 +192,7 @@ export async function eraseRow(
 ): Promise<boolean> {
   const target = tablesByName(tx)[table];
   if (!target) return false;
-  const where = keyed(target, row.key);
+  const where = and(keyed(target, row.key), ownInstallationRow(tx, table, target));
   if (PERSONAL_DATA[table]?.erase === 'delete') {
     await tx.delete(target as SQLiteTable).where(where);
     return true;
