@@ -8,12 +8,17 @@ import { type SettingsValues, settingsFromEnv } from './program/settings.js';
 
 export type { Env } from './configEnv.js';
 
+/** SLACK_TOKEN_KEY_PREVIOUS: the key a rotation replaced, read while the start seals its rows again. */
+type OAuthKeyRotation = { previousTokenKey: string | undefined };
+
 export interface Config {
   slack: {
     /** SLACK_BOT_TOKEN; undefined for an OAuth install, whose token is the installation's (src/install/). */
     botToken: string | undefined;
     /** The OAuth install's settings (issue 55), when set instead of a bot token. */
-    oauth: { clientId: string; clientSecret: string; stateSecret: string; tokenKey: string } | undefined;
+    oauth:
+      | (Record<'clientId' | 'clientSecret' | 'stateSecret' | 'tokenKey', string> & OAuthKeyRotation)
+      | undefined;
     signingSecret: string | undefined;
     appToken: string | undefined;
     /**
@@ -174,18 +179,11 @@ export interface Config {
     exportDays: number | undefined;
     uninstallDeleteAfterDays: number | undefined;
   };
-  /** Scheduled backups of the database (BACKUP_DIR); undefined: off. */
-  backups:
-    | {
-        /** An existing, writable folder (checked at start). */
-        dir: string;
-        /** The newest this many `handoff-YYYYMMDD-HHMM.db` files in it are kept; older ones are deleted. */
-        keep: number;
-        /** The time of day (hh:mm) of the daily backup, in `timeZone` (DEFAULT_TIMEZONE). */
-        at: string;
-        timeZone: string;
-      }
-    | undefined;
+  /**
+   * Scheduled backups of the database (BACKUP_DIR, an existing, writable folder checked at start); undefined: off. The
+   * newest `keep` `handoff-YYYYMMDD-HHMM.db` files are kept; the daily backup runs at `at` (hh:mm) in `timeZone`.
+   */
+  backups: { dir: string; keep: number; at: string; timeZone: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -241,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
               clientSecret: e.SLACK_CLIENT_SECRET,
               stateSecret: e.SLACK_STATE_SECRET,
               tokenKey: e.SLACK_TOKEN_KEY,
+              previousTokenKey: e.SLACK_TOKEN_KEY_PREVIOUS,
             }
           : undefined,
       signingSecret: e.SLACK_SIGNING_SECRET,

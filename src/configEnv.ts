@@ -78,6 +78,13 @@ function isTimeZone(value: string): boolean {
   }
 }
 
+/** A key of 32 bytes in base64 (the tokens' seal, install/seal.ts). */
+const key32 = (hint: string) =>
+  z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, `must be 32 bytes in base64: ${hint}`)
+    .optional();
+
 export const envSchema = z.object({
   // Missing is allowed only with SLACK_CLIENT_ID (an OAuth install: crossFieldProblems says which is needed).
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
@@ -86,13 +93,9 @@ export const envSchema = z.object({
   SLACK_CLIENT_ID: z.string().min(1).optional(),
   SLACK_CLIENT_SECRET: z.string().min(1).optional(),
   SLACK_STATE_SECRET: z.string().min(16, 'must be at least 16 characters: any long random string').optional(),
-  SLACK_TOKEN_KEY: z
-    .string()
-    .refine(
-      (v) => Buffer.from(v, 'base64').length === 32,
-      'must be 32 bytes in base64: make one with `openssl rand -base64 32`',
-    )
-    .optional(),
+  SLACK_TOKEN_KEY: key32('make one with `openssl rand -base64 32`'),
+  // During a key rotation: the key SLACK_TOKEN_KEY replaced, still read while the start seals its rows again.
+  SLACK_TOKEN_KEY_PREVIOUS: key32('the SLACK_TOKEN_KEY it replaced'),
   SLACK_SIGNING_SECRET: z.string().min(1, 'must not be empty').optional(),
   SLACK_APP_TOKEN: z
     .string()

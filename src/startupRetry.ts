@@ -8,6 +8,7 @@ import {
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { PolicyBook } from './domain/policyFile.js';
+import { SealError } from './install/seal.js';
 import type { Logger } from './logger.js';
 import type { Timers } from './runtime/timers.js';
 import { SLACK_NOT_NOW } from './slackAuth.js';
@@ -41,6 +42,8 @@ function hostOf(url: string): string {
 
 /** Why a start-up check failed for now (a retry may pass), or undefined when no retry can fix it. */
 export function passingReason(error: unknown): string | undefined {
+  // A stored token that no key opens: no retry opens it (install/seal.ts).
+  if (error instanceof WebAPIRequestError && error.original instanceof SealError) return undefined;
   if (error instanceof WebAPIRequestError) {
     const cause = (error.original as { cause?: { code?: unknown } }).cause;
     const code = typeof cause?.code === 'string' ? cause.code : error.original.message;

@@ -198,7 +198,7 @@ async function measureCount(
       workspaces,
     });
     // Installed as Slack's OAuth would have stored them: sealed with the deployment's key.
-    const key = randomBytes(32);
+    const key = { current: randomBytes(32), previous: undefined };
     const database = await openPostgresDatabase(url, { max: 2 });
     try {
       const store = createInstallationStore({ db: database.db, clock: systemClock, key });
@@ -236,7 +236,7 @@ async function measureCount(
         SLACK_CLIENT_ID: '1111.2222',
         SLACK_CLIENT_SECRET: 'bench-client-secret',
         SLACK_STATE_SECRET: 'bench-state-secret-0123456789',
-        SLACK_TOKEN_KEY: key.toString('base64'),
+        SLACK_TOKEN_KEY: key.current.toString('base64'),
         ...pacingEnv(),
       },
       [

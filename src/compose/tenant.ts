@@ -3,6 +3,7 @@ import { type AppDeps, buildApp } from '../app.js';
 import { scopedTo } from '../db/installationScope.js';
 import { firstInstallation, installationByKey } from '../db/repositories/installations.js';
 import type { Installation } from '../install/oauth.js';
+import type { TokenKeys } from '../install/seal.js';
 import { PROGRAM_FOLLOW_MS, type Program } from '../program/program.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import { createSlotClaims } from '../runtime/jobClaims.js';
@@ -181,7 +182,7 @@ export async function makeTenant(
   installation: Installation,
   installKey: string,
   parts: {
-    key: Buffer | undefined;
+    key: TokenKeys | undefined;
     activity: RequestActivity;
     made: Parameters<typeof buildTenant>[1];
     crmChanged: () => void;

@@ -1,6 +1,7 @@
 import { type CrmInstallation, crmServes, withoutCrm } from '../crm/connectors.js';
 import { createOwnCrm, type OwnCrmConnection, ownCrmOf, withOwnCrm } from '../crm/ownCrm.js';
 import type { Db } from '../db/client.js';
+import type { TokenKeys } from '../install/seal.js';
 import type { StartOptions } from './types.js';
 
 /**
@@ -11,7 +12,7 @@ import type { StartOptions } from './types.js';
 export async function tenantCrm(
   given: StartOptions,
   installation: CrmInstallation,
-  tenant: { db: Db; key: Buffer | undefined; logger: StartOptions['logger'] },
+  tenant: { db: Db; key: TokenKeys | undefined; logger: StartOptions['logger'] },
   changed: () => void,
 ): Promise<Pick<StartOptions, 'config' | 'crm' | 'ownCrm' | 'ownCrmInUse'>> {
   const { db, key, logger } = tenant;

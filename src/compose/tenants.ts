@@ -11,7 +11,8 @@ import {
 } from '../install/eventAuthorizations.js';
 import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
 import { installationFor, requestSource } from '../install/routing.js';
-import { tokenKey } from '../install/seal.js';
+import { tokenKeys } from '../install/seal.js';
+import { resealUnderNewKey } from '../install/store.js';
 import { slackLogger } from '../logger.js';
 import { PROGRAM_FOLLOW_MS } from '../program/program.js';
 import { createReceiver } from '../receiver.js';
@@ -81,7 +82,7 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     await tenant.stop();
     logger.info({ installation: installKey }, 'no longer serving an installation: it was uninstalled');
   };
-  const key = given.config.slack.oauth ? tokenKey(given.config.slack.oauth.tokenKey) : undefined;
+  const key = given.config.slack.oauth ? tokenKeys(given.config.slack.oauth) : undefined;
   // Built again when its admins connect or disconnect its own CRM: one at a time per installation.
   const rebuilds = new Map<string, Promise<void>>();
   const crmChanged = (installKey: string) => () => {
@@ -165,6 +166,8 @@ async function startEach(
 
 export async function startInstalls(given: StartOptions, status: StatusServer): Promise<RunningApp> {
   const { config, logger } = given;
+  // A key rotation: what the previous key sealed is sealed again under the new one before anything opens it.
+  if (config.slack.oauth) await resealUnderNewKey(given.db, tokenKeys(config.slack.oauth), logger);
   const installs = await firstInstall(given, status);
   const registry = tenantRegistry(given, installs, given.holder ?? processHolder(), status);
   const { tenants, lifecycle } = registry;

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { crmConnectionsOf, deleteCrmConnection, saveCrmConnection } from '../db/repositories/crm.js';
 import { readCrmCredentials } from '../domain/crmCredentials.js';
 import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmLink.js';
-import { open, SealError, seal } from '../install/seal.js';
+import { open, SealError, seal, type TokenKeys } from '../install/seal.js';
 import type { Logger } from '../logger.js';
 import { connectorFor, type SettingsOf } from './connectors.js';
 import { CrmError } from './types.js';
@@ -46,7 +46,7 @@ export interface OwnCrmConnection {
 }
 
 /** Its own CRMs, opened; one whose seal does not open (SLACK_TOKEN_KEY changed) is logged and left out. */
-export async function ownCrmOf(exec: Db, key: Buffer, logger: Logger): Promise<OwnCrmConnection[]> {
+export async function ownCrmOf(exec: Db, key: TokenKeys, logger: Logger): Promise<OwnCrmConnection[]> {
   const opened: OwnCrmConnection[] = [];
   for (const row of await crmConnectionsOf(exec)) {
     try {
@@ -133,7 +133,7 @@ export interface OwnCrm {
 
 export interface OwnCrmDeps {
   db: Db;
-  key: Buffer;
+  key: TokenKeys;
   config: Pick<Config, 'crm'>;
   /** The deployment's CRM settings serve this installation (CRM_INSTALLATIONS) when it has none of its own. */
   deploymentServes: boolean;

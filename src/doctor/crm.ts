@@ -5,7 +5,7 @@ import { type CrmConnector, CrmError, type CrmRead } from '../crm/types.js';
 import { scopedTo } from '../db/installationScope.js';
 import { firstInstallation, installedNow } from '../db/repositories/installations.js';
 import { CRMS as CRM_WORDS, type CrmSystem } from '../domain/crmLink.js';
-import { tokenKey } from '../install/seal.js';
+import { tokenKeys } from '../install/seal.js';
 import { loginUrlWarning, myDomainRefusal } from './salesforceLoginUrl.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
@@ -166,7 +166,7 @@ async function servedFindings(ctx: DoctorContext): Promise<Finding[]> {
   const rows = await installedNow(db);
   const own = new Map<string, OwnCrmConnection[]>();
   for (const row of rows) {
-    const connected = await ownCrmOf(scopedTo(db, { id: row.id }), tokenKey(oauth.tokenKey), ctx.logger);
+    const connected = await ownCrmOf(scopedTo(db, { id: row.id }), tokenKeys(oauth), ctx.logger);
     if (connected.length > 0) own.set(row.installKey, connected);
   }
   const settingsRows = rows.filter((row) => !own.has(row.installKey));

@@ -4,7 +4,7 @@ import { slackDirectory, workspacesOfOrg } from '../core/directory.js';
 import { installedNow } from '../db/repositories/installations.js';
 import { slackErrorCode } from '../domain/slackErrors.js';
 import { authorizationsTokenRefusal } from '../install/eventAuthorizations.js';
-import { open, tokenKey } from '../install/seal.js';
+import { open, type TokenKeys, tokenKeys } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
 import { manifestBotScopes, manifestShortcuts } from '../manifest/scopes.js';
 import { SLACK_AUTH_ERRORS } from '../runtime/health.js';
@@ -36,14 +36,14 @@ async function installedTokens(
     };
   return rows.map((row) => ({
     key: row.installKey,
-    token: openedToken(ctx, oauth.tokenKey, row.sealed as string),
+    token: openedToken(ctx, tokenKeys(oauth), row.sealed as string),
   }));
 }
 
 /** One installation's bot token, opened; or why it cannot be used, as a finding. */
-function openedToken(ctx: DoctorContext, key: string, sealed: string): string | Finding {
+function openedToken(ctx: DoctorContext, keys: TokenKeys, sealed: string): string | Finding {
   try {
-    const installation = JSON.parse(open(tokenKey(key), sealed)) as Installation;
+    const installation = JSON.parse(open(keys, sealed)) as Installation;
     const expiresAt = installation.bot?.expiresAt;
     if (expiresAt !== undefined && expiresAt * 1000 <= ctx.clock.now().getTime())
       return {

@@ -16,7 +16,7 @@ import { OAUTH_REDIRECT_PATH } from '../manifest/deployment.js';
 import { manifestBotScopes } from '../manifest/scopes.js';
 import { realTimers, type Timers } from '../runtime/timers.js';
 import { installPage } from './pages.js';
-import { tokenKey } from './seal.js';
+import { type TokenKeys, tokenKeys } from './seal.js';
 import { createInstallationStore, storedInstallation } from './store.js';
 import { type BotTokens, botTokens, type Refreshed } from './tokens.js';
 
@@ -118,7 +118,7 @@ export function addToWorkspacesUrl(apiUrl: string, enterpriseId: string, appId: 
 function tokensOf(
   deps: InstallsDeps,
   store: Pick<ReturnType<typeof createInstallationStore>, 'storeRefreshed'>,
-  key: Buffer,
+  key: TokenKeys,
   logger: Logger,
   current: () => Promise<InstallationRow | undefined>,
 ): BotTokens {
@@ -186,7 +186,7 @@ export function waitForInstall(
 export function createInstalls(deps: InstallsDeps): Installs {
   const oauth = deps.config.slack.oauth;
   if (!oauth) throw new Error('the OAuth install is not configured');
-  const key = tokenKey(oauth.tokenKey);
+  const key = tokenKeys(oauth);
   const logger = deps.logger.child({ component: 'install' });
   const listeners: ((installKey: string) => void)[] = [];
   /** Each installation's tokens, made when first asked. */

@@ -15,29 +15,42 @@ export class SealError extends Error {
   }
 }
 
-/** The key from its setting: 32 bytes in base64 (`openssl rand -base64 32`); anything else is refused at start. */
-export function tokenKey(base64: string): Buffer {
+/**
+ * The keys from their settings: SLACK_TOKEN_KEY seals; SLACK_TOKEN_KEY_PREVIOUS, while a rotation is under way, still
+ * opens what it sealed (the start seals it again under the new key: rotate.ts). 32 bytes in base64 each
+ * (`openssl rand -base64 32`); anything else is refused at start.
+ */
+export interface TokenKeys {
+  current: Buffer;
+  previous: Buffer | undefined;
+}
+
+function keyOf(setting: string, base64: string): Buffer {
   const key = Buffer.from(base64, 'base64');
   if (key.length !== 32)
     throw new SealError(
-      `SLACK_TOKEN_KEY must be 32 bytes in base64 (it is ${key.length}): make one with \`openssl rand -base64 32\``,
+      `${setting} must be 32 bytes in base64 (it is ${key.length}): make one with \`openssl rand -base64 32\``,
     );
   return key;
 }
 
-export function seal(key: Buffer, plain: string): string {
+export function tokenKeys(oauth: { tokenKey: string; previousTokenKey?: string | undefined }): TokenKeys {
+  return {
+    current: keyOf('SLACK_TOKEN_KEY', oauth.tokenKey),
+    previous: oauth.previousTokenKey ? keyOf('SLACK_TOKEN_KEY_PREVIOUS', oauth.previousTokenKey) : undefined,
+  };
+}
+
+export function seal(keys: TokenKeys, plain: string): string {
   const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  const cipher = createCipheriv('aes-256-gcm', keys.current, nonce);
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   return [VERSION, nonce, cipher.getAuthTag(), body]
     .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
     .join('.');
 }
 
-export function open(key: Buffer, sealed: string): string {
-  const [version, nonce, tag, body] = sealed.split('.');
-  if (version !== VERSION || nonce === undefined || tag === undefined || body === undefined)
-    throw new SealError('a sealed installation is not in a known format');
+function openWith(key: Buffer, nonce: string, tag: string, body: string): string | undefined {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
@@ -45,8 +58,26 @@ export function open(key: Buffer, sealed: string): string {
       'utf8',
     );
   } catch {
-    throw new SealError(
-      'a sealed installation does not open with SLACK_TOKEN_KEY: the key changed since it was stored (set the old key back, or install the app again at /slack/install)',
-    );
+    return undefined;
   }
+}
+
+/** What a sealed value holds, and whether it was sealed under the previous key (then it is due to be sealed again). */
+export function opened(keys: TokenKeys, sealed: string): { plain: string; stale: boolean } {
+  const [version, nonce, tag, body] = sealed.split('.');
+  if (version !== VERSION || nonce === undefined || tag === undefined || body === undefined)
+    throw new SealError('a sealed installation is not in a known format');
+  const plain = openWith(keys.current, nonce, tag, body);
+  if (plain !== undefined) return { plain, stale: false };
+  const before = keys.previous ? openWith(keys.previous, nonce, tag, body) : undefined;
+  if (before !== undefined) return { plain: before, stale: true };
+  throw new SealError(
+    keys.previous
+      ? 'a sealed installation opens with neither SLACK_TOKEN_KEY nor SLACK_TOKEN_KEY_PREVIOUS: it was sealed under another key (set that one as SLACK_TOKEN_KEY_PREVIOUS, or install the app again at /slack/install)'
+      : 'a sealed installation does not open with SLACK_TOKEN_KEY: the key changed since it was stored (set the old key as SLACK_TOKEN_KEY_PREVIOUS beside the new one, or back as SLACK_TOKEN_KEY, or install the app again at /slack/install)',
+  );
+}
+
+export function open(keys: TokenKeys, sealed: string): string {
+  return opened(keys, sealed).plain;
 }

@@ -5,9 +5,11 @@ import {
   type InstallationIds,
   installationByKey,
   markUninstalled,
+  resealStored,
   saveInstallation,
 } from '../db/repositories/installations.js';
-import { open, seal } from './seal.js';
+import type { Logger } from '../logger.js';
+import { open, opened, seal, type TokenKeys } from './seal.js';
 
 /**
  * Bolt's installation store (@slack/oauth's `InstallationStore`), in the app's own database (both engines): the ids in
@@ -48,7 +50,7 @@ function idsOf(installation: Installation): InstallationIds {
 export interface InstallationStoreDeps {
   db: Db;
   clock: Clock;
-  key: Buffer;
+  key: TokenKeys;
   /** Told after an installation is stored: a new install, a reinstall or new scopes (not a rotated token). */
   onStored?: (installKey: string) => void | Promise<void>;
 }
@@ -113,4 +115,26 @@ export function createInstallationStore(deps: InstallationStoreDeps): Installati
     uninstalled: (installKey) =>
       deps.db.transaction((tx) => markUninstalled(tx, installKey, deps.clock.now())),
   };
+}
+
+/**
+ * A key rotation (SLACK_TOKEN_KEY_PREVIOUS set beside the new SLACK_TOKEN_KEY): at start, every value the previous key
+ * sealed is sealed again under the new one, in one transaction, so the previous key can then be dropped. A value
+ * neither key opens stops the start with the SealError that says so.
+ */
+export async function resealUnderNewKey(db: Db, keys: TokenKeys, logger: Logger): Promise<number> {
+  if (!keys.previous) return 0;
+  const count = await db.transaction((tx) =>
+    resealStored(tx, (sealed) => {
+      const { plain, stale } = opened(keys, sealed);
+      return stale ? seal(keys, plain) : undefined;
+    }),
+  );
+  logger.info(
+    { resealed: count },
+    count > 0
+      ? 'sealed again under the new SLACK_TOKEN_KEY what the previous key had sealed: SLACK_TOKEN_KEY_PREVIOUS can be removed'
+      : 'nothing is sealed under SLACK_TOKEN_KEY_PREVIOUS any more: it can be removed',
+  );
+  return count;
 }

@@ -1,4 +1,3 @@
-import { installationOf } from '../installationScope.js';
 import {
   and,
   type Column,
@@ -14,7 +13,6 @@ import {
   sql,
   Table,
 } from 'drizzle-orm';
-
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import {
   anywhere,
@@ -28,6 +26,7 @@ import {
 import { OPEN_STATUSES } from '../../domain/lifecycleState.js';
 import type { Executor, Tx } from '../client.js';
 import { isPostgres, tablesByName, tablesOf } from '../engine.js';
+import { installationOf } from '../installationScope.js';
 import { PERSONAL_DATA } from '../personalData.js';
 import * as sqliteSchema from '../schema.js';
 

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
 import type { InstallationRow } from '../schema.js';
@@ -92,4 +92,42 @@ export async function markUninstalled(tx: Tx, installKey: string, at: Date): Pro
     .returning({ id: installations.id });
   for (const { id } of gone) await tx.delete(crmConnections).where(eq(crmConnections.installationId, id));
   return gone.length;
+}
+
+/**
+ * Every value sealed at rest: the installations' tokens and the CRM connections' credentials. `again` gives a value
+ * sealed anew, or undefined to leave it as it is. Returns how many were sealed again.
+ */
+export async function resealStored(tx: Tx, again: (sealed: string) => string | undefined): Promise<number> {
+  const { installations, crmConnections } = tablesOf(tx);
+  let count = 0;
+  const tokens = await tx
+    .select({ id: installations.id, sealed: installations.sealed })
+    .from(installations)
+    .where(isNotNull(installations.sealed));
+  for (const row of tokens) {
+    const next = again(row.sealed as string);
+    if (next === undefined) continue;
+    await tx.update(installations).set({ sealed: next }).where(eq(installations.id, row.id));
+    count += 1;
+  }
+  const credentials = await tx
+    .select({
+      installationId: crmConnections.installationId,
+      system: crmConnections.system,
+      sealed: crmConnections.sealed,
+    })
+    .from(crmConnections);
+  for (const row of credentials) {
+    const next = again(row.sealed);
+    if (next === undefined) continue;
+    await tx
+      .update(crmConnections)
+      .set({ sealed: next })
+      .where(
+        and(eq(crmConnections.installationId, row.installationId), eq(crmConnections.system, row.system)),
+      );
+    count += 1;
+  }
+  return count;
 }

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { open, SealError, seal, tokenKey } from '../../../src/install/seal.js';
+import { open, opened, SealError, seal, tokenKeys } from '../../../src/install/seal.js';
 
-const key = randomBytes(32);
+const raw = randomBytes(32);
+const key = { current: raw, previous: undefined };
+const another = () => ({ current: randomBytes(32), previous: undefined });
 const TOKEN = 'xoxb-1111-2222-secretpart';
 
 describe('tokens sealed at rest (issue 55)', () => {
@@ -21,13 +23,31 @@ describe('tokens sealed at rest (issue 55)', () => {
     const [v, nonce, tag, body] = sealed.split('.');
     const flipped = `${v}.${nonce}.${tag}.${(body ?? '').slice(0, -2)}AA`;
     expect(() => open(key, flipped)).toThrow(SealError);
-    expect(() => open(randomBytes(32), sealed)).toThrow(/SLACK_TOKEN_KEY/);
+    expect(() => open(another(), sealed)).toThrow(/SLACK_TOKEN_KEY_PREVIOUS/);
     expect(() => open(key, 'xoxb-plain')).toThrow(/not in a known format/);
   });
 
-  it('takes a key of 32 bytes only', () => {
-    expect(tokenKey(key.toString('base64'))).toEqual(key);
-    expect(() => tokenKey(randomBytes(16).toString('base64'))).toThrow(/32 bytes/);
+  it('takes keys of 32 bytes only', () => {
+    expect(tokenKeys({ tokenKey: raw.toString('base64') })).toEqual(key);
+    expect(() => tokenKeys({ tokenKey: randomBytes(16).toString('base64') })).toThrow(
+      /SLACK_TOKEN_KEY must be 32/,
+    );
+    expect(() =>
+      tokenKeys({ tokenKey: raw.toString('base64'), previousTokenKey: randomBytes(8).toString('base64') }),
+    ).toThrow(/SLACK_TOKEN_KEY_PREVIOUS must be 32/);
+  });
+
+  it('during a rotation, opens what the previous key sealed and says it is due to be sealed again', () => {
+    const old = seal(key, TOKEN);
+    const rotated = { current: randomBytes(32), previous: raw };
+    expect(opened(rotated, old)).toEqual({ plain: TOKEN, stale: true });
+    const again = seal(rotated, TOKEN);
+    expect(opened(rotated, again)).toEqual({ plain: TOKEN, stale: false });
+    // Sealed again under the new key, it no longer needs the previous one.
+    expect(open({ current: rotated.current, previous: undefined }, again)).toBe(TOKEN);
+    expect(() => open({ current: randomBytes(32), previous: randomBytes(32) }, old)).toThrow(
+      /neither SLACK_TOKEN_KEY nor SLACK_TOKEN_KEY_PREVIOUS/,
+    );
   });
 });
 
@@ -37,7 +57,7 @@ describe('the settings of the OAuth install', () => {
     SLACK_CLIENT_ID: '1.2',
     SLACK_CLIENT_SECRET: 'client-secret',
     SLACK_STATE_SECRET: 'a-long-random-state-secret',
-    SLACK_TOKEN_KEY: key.toString('base64'),
+    SLACK_TOKEN_KEY: raw.toString('base64'),
   };
 
   it('takes the four settings instead of a bot token', () => {
@@ -47,7 +67,8 @@ describe('the settings of the OAuth install', () => {
       clientId: '1.2',
       clientSecret: 'client-secret',
       stateSecret: 'a-long-random-state-secret',
-      tokenKey: key.toString('base64'),
+      tokenKey: raw.toString('base64'),
+      previousTokenKey: undefined,
     });
     expect(loadConfig({ ...base, SLACK_BOT_TOKEN: 'xoxb-1' }).slack.oauth).toBeUndefined();
   });

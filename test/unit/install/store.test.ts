@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { Installation } from '@slack/oauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
-import { createInstallationStore } from '../../../src/install/store.js';
+import { tablesOf } from '../../../src/db/engine.js';
+import { open, SealError, seal, type TokenKeys } from '../../../src/install/seal.js';
+import { createInstallationStore, resealUnderNewKey } from '../../../src/install/store.js';
+import { createLogger } from '../../../src/logger.js';
 import { TestClock } from '../../support/clock.js';
 import { migratedCopy } from '../../support/scratchDb.js';
 
@@ -31,14 +34,16 @@ describe('the installation store (every installation of a deployment)', () => {
   let database: AppDatabase;
   let store: ReturnType<typeof createInstallationStore>;
   const stored: string[] = [];
+  let keys: TokenKeys;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'handoff-install-'));
     database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     stored.length = 0;
+    keys = { current: randomBytes(32), previous: undefined };
     store = createInstallationStore({
       db: database.db,
       clock: new TestClock(new Date('2026-11-23T14:00:00Z')),
-      key: randomBytes(32),
+      key: keys,
       onStored: (key) => {
         stored.push(key);
       },
@@ -122,5 +127,34 @@ describe('the installation store (every installation of a deployment)', () => {
     ).rejects.toThrow(/no installation in force/);
     await store.storeInstallation(installation('T0OTHER'));
     expect(stored).toEqual(['T0ACME', 'T0OTHER']);
+  });
+
+  it('a key rotation seals again what the previous key sealed, tokens and CRM credentials alike, once', async () => {
+    await store.storeInstallation(installation('T0ACME'));
+    await store.storeInstallation(installation('T0BETA'));
+    const [acme] = await database.db.select().from(tablesOf(database.db).installations);
+    await database.db.transaction((tx) =>
+      tx.insert(tablesOf(tx).crmConnections).values({
+        system: 'hubspot',
+        sealed: seal(keys, '{"accessToken":"pat-secret"}'),
+        connectedBy: 'U0OWNER',
+        connectedAt: new Date('2026-11-23T14:00:00Z'),
+        installationId: acme?.id as number,
+      }),
+    );
+    const rotated = { current: randomBytes(32), previous: keys.current };
+    const silent = createLogger('silent');
+    expect(await resealUnderNewKey(database.db, rotated, silent)).toBe(3);
+    const alone = { current: rotated.current, previous: undefined };
+    const t = tablesOf(database.db);
+    for (const row of await database.db.select().from(t.installations))
+      expect(JSON.parse(open(alone, row.sealed as string)).bot.token).toMatch(/^xoxb-T0/);
+    const [crm] = await database.db.select().from(t.crmConnections);
+    expect(open(alone, crm?.sealed as string)).toBe('{"accessToken":"pat-secret"}');
+    expect(await resealUnderNewKey(database.db, rotated, silent)).toBe(0);
+    // A value neither key opens stops it, changing nothing.
+    await expect(
+      resealUnderNewKey(database.db, { current: randomBytes(32), previous: randomBytes(32) }, silent),
+    ).rejects.toThrow(SealError);
   });
 });

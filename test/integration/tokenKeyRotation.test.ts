@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { open } from '../../src/install/seal.js';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { installedTwice, OAUTH_ENV } from '../support/oauthFlow.js';
+
+/**
+ * SLACK_TOKEN_KEY changed on a deployment with installations: without the previous key the start stops at once,
+ * saying what to do (before, it took Slack's refusal for an outage and waited ten minutes); with it, every token is
+ * sealed again under the new key and nothing is lost.
+ */
+describe('a changed SLACK_TOKEN_KEY', () => {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+
+  /** Two workspaces installed under OAUTH_ENV's key, then the app stopped: the database to start again on. */
+  async function installedThenStopped() {
+    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
+    stops.push(() => slack.stop());
+    seedWorkspace(slack);
+    const beta = slack.addWorkspace({ id: 'T0BETA', name: 'Beta Corp', installer: 'U0BAUTHOR' });
+    beta.addUser({ id: 'U0BAUTHOR', team_id: 'T0BETA', name: 'bea', real_name: 'Bea', tz: 'Europe/Paris' });
+    const { h, stop } = await installedTwice(slack, beta);
+    const databasePath = h.databaseKey;
+    await stop({ keepDatabase: true });
+    return { slack, databasePath };
+  }
+
+  it('stops the start at once when no key opens the stored tokens, naming SLACK_TOKEN_KEY_PREVIOUS', async () => {
+    const { slack, databasePath } = await installedThenStopped();
+    const start = startHarness({
+      slack,
+      databasePath,
+      env: { ...OAUTH_ENV, SLACK_TOKEN_KEY: randomBytes(32).toString('base64') },
+    });
+    await expect(start).rejects.toThrow(/SLACK_TOKEN_KEY_PREVIOUS/);
+  });
+
+  it('with the previous key beside the new one, seals every token again and serves every installation', async () => {
+    const { slack, databasePath } = await installedThenStopped();
+    const next = randomBytes(32);
+    const rotating = {
+      ...OAUTH_ENV,
+      SLACK_TOKEN_KEY: next.toString('base64'),
+      SLACK_TOKEN_KEY_PREVIOUS: OAUTH_ENV.SLACK_TOKEN_KEY,
+    };
+    const h = await startHarness({ slack, databasePath, env: rotating });
+    await waitFor(() => h.app.tenants().length === 2, 10_000, 'both installations served');
+    expect(h.logs).toContainEqual(expect.objectContaining({ resealed: 2 }));
+    const rows = await h.database.db.select().from(h.tables.installations);
+    for (const row of rows)
+      expect(
+        JSON.parse(open({ current: next, previous: undefined }, row.sealed as string)).bot.token,
+      ).toMatch(/^xoxb-/);
+    await h.stop({ keepDatabase: true });
+    // The previous key dropped: the new one alone opens everything.
+    const after = await startHarness({
+      slack,
+      databasePath,
+      env: { ...OAUTH_ENV, SLACK_TOKEN_KEY: next.toString('base64') },
+    });
+    stops.push(() => after.stop());
+    await waitFor(() => after.app.tenants().length === 2, 10_000, 'both installations served again');
+  });
+});
