@@ -7,8 +7,8 @@ import { defineConfig } from 'vitest/config';
  * - postgres: the Postgres schema and migrations, their parity with SQLite's, the repositories' contracts, the move.
  * - integration-pg: the integration tests of the Slack entry points, the harness starting the real app on Postgres
  *   (one database per harness). The files listed are those that read the database only through the repositories or
- *   engine-neutral queries (`h.tables`, awaited); each also runs on SQLite in `npm test`, but replicaClocks, replicaBell and
- *   programReplicas (two apps on one database: SQLite's file is locked to one process).
+ *   engine-neutral queries (`h.tables`, awaited); each also runs on SQLite in `npm test`, but replicaClocks, replicaBell,
+ *   programReplicas and oauthReplicas (two apps on one database: SQLite's file is locked to one process).
  *
  * Left on SQLite alone, because they test SQLite itself: the backups and their schedule (backupRestore,
  * backupSchedule: pg_dump is the backup on Postgres), the WAL checkpoints (checkpointer), the one-process lock and
@@ -28,6 +28,7 @@ import { defineConfig } from 'vitest/config';
  * logged, as outboxParking's was (docs/architecture.md "What the Postgres runs found last").
  */
 export const INTEGRATION_ON_POSTGRES = [
+  'oauthReplicas',
   'acceptPath',
   'dataRetention',
   'uninstallData',

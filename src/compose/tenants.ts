@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { healthRoute, installRoutes } from '../app.js';
+import { installedNow } from '../db/repositories/installations.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import { namedIds } from '../handlers/installation.js';
 import {
@@ -63,6 +64,33 @@ function tenantRouter(tenants: Map<string, Tenant>) {
   return {
     tenantFor: (body: unknown): Tenant | undefined =>
       installationFor(requestSource(body), [...tenants.values()].map(routed))?.tenant,
+  };
+}
+
+/**
+ * A request no tenant here serves may be for an installation another replica stored since this one started (an
+ * install, a reinstall): read from the database, its tenant started here, then it serves the request.
+ */
+function adopterOf(
+  given: StartOptions,
+  tenants: Map<string, Tenant>,
+  start: (installKey: string) => Promise<void>,
+): (body: unknown) => Promise<Tenant | undefined> {
+  return async (body) => {
+    const rows = (await installedNow(given.db)).filter(
+      (r) => r.sealed !== null && !tenants.has(r.installKey),
+    );
+    const served = rows.map((r) => ({
+      teamId: r.teamId ?? undefined,
+      enterpriseId: r.enterpriseId ?? undefined,
+      isEnterpriseInstall: r.isEnterpriseInstall,
+      installKey: r.installKey,
+    }));
+    const found = installationFor(requestSource(body), served);
+    if (!found) return undefined;
+    await start(found.installKey);
+    given.logger.info({ installation: found.installKey }, 'serving an installation another process stored');
+    return tenants.get(found.installKey);
   };
 }
 
@@ -134,7 +162,8 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     if (!tenants.has(installKey))
       lifecycle.run(`the tenant of ${installKey} started after its install`, () => start(installKey));
   });
-  return { tenants, router, activity, lifecycle, start };
+  const adopt = adopterOf(given, tenants, start);
+  return { tenants, router, activity, lifecycle, start, adopt };
 }
 
 /**
@@ -198,7 +227,12 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
   const shared = sharedEvents(given, registry, lifecycle);
   receiver.init({
     processEvent: async (event: ReceiverEvent) => {
-      const tenant = registry.router.tenantFor(event.body);
+      const tenant =
+        registry.router.tenantFor(event.body) ??
+        (await registry.adopt(event.body).catch((error: unknown) => {
+          logger.error({ err: error, ...namedIds(event.body) }, 'an installation could not be served');
+          return undefined;
+        }));
       if (tenant) {
         await tenant.app.processEvent(event);
         return shared.handOn(event.body, tenant);

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { oneInstallation } from '../cliInstallation.js';
 import { type Clock, systemClock } from '../clock.js';
 import { envSchema } from '../configEnv.js';
 import { businessDayHours } from '../escalation/policies.js';
@@ -26,13 +27,14 @@ import {
  */
 
 export const CONFIG_USAGE =
-  'Usage: npm run config -- export [--out FILE]\n' +
-  '       npm run config -- import FILE [--apply]\n' +
+  'Usage: npm run config -- export [--out FILE] [--installation ID]\n' +
+  '       npm run config -- import FILE [--apply] [--installation ID]\n' +
   '  export   write the program (pools, policies, routes, limits, managers, closures, holidays, roles, people, partners)\n' +
   '           as JSON to FILE, or to standard output\n' +
   '  import   read FILE (a program file, or an escalation policy file) and show what it would change;\n' +
   "           a part the file has replaces the program's, a part it does not have is left as it is\n" +
   '  --apply  write those changes (as "config"); without it nothing is written\n' +
+  "  --installation  the workspace's T… or the org's E… whose program it is, when the database serves several\n" +
   'The database is DATABASE_PATH (default ./data/handoff.db), or Postgres at DATABASE_URL; the app may be running.\n';
 
 export interface ConfigCliIo {
@@ -45,8 +47,8 @@ export interface ConfigCliIo {
 
 type Command =
   | { name: 'help' }
-  | { name: 'export'; out?: string }
-  | { name: 'import'; file: string; apply: boolean };
+  | { name: 'export'; out?: string; installation?: string }
+  | { name: 'import'; file: string; apply: boolean; installation?: string };
 
 /** The command line, or why it is wrong. */
 function parseCommand(argv: readonly string[]): Command | { wrong: string } {
@@ -57,6 +59,7 @@ function parseCommand(argv: readonly string[]): Command | { wrong: string } {
       options: {
         out: { type: 'string' },
         apply: { type: 'boolean' },
+        installation: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -70,15 +73,16 @@ function parseCommand(argv: readonly string[]): Command | { wrong: string } {
   const { values, positionals } = parsed;
   if (values.help) return { name: 'help' };
   const [name, ...rest] = positionals;
+  const installation = values.installation ? { installation: values.installation } : {};
   if (name === 'export') {
-    if (rest.length > 0 || values.apply) return { wrong: 'export takes only --out FILE.' };
-    return { name, ...(values.out ? { out: values.out } : {}) };
+    if (rest.length > 0 || values.apply) return { wrong: 'export takes only --out FILE and --installation.' };
+    return { name, ...(values.out ? { out: values.out } : {}), ...installation };
   }
   if (name === 'import') {
     const [file, ...extra] = rest;
     if (!file || extra.length > 0 || values.out !== undefined)
-      return { wrong: 'import takes one file to read, and --apply.' };
-    return { name, file, apply: values.apply ?? false };
+      return { wrong: 'import takes one file to read, --apply and --installation.' };
+    return { name, file, apply: values.apply ?? false, ...installation };
   }
   return { wrong: name ? `There is no command "${name}": export or import.` : 'Say export or import.' };
 }
@@ -183,6 +187,8 @@ function readProgramFile(path: string): { file: ProgramFile } | { problem: strin
   };
 }
 
+class WrongInstallation extends Error {}
+
 /** Runs `npm run config` with these arguments; returns its exit code. */
 export async function runConfigCli(argv: readonly string[], io: ConfigCliIo): Promise<number> {
   const command = parseCommand(argv);
@@ -213,8 +219,19 @@ export async function runConfigCli(argv: readonly string[], io: ConfigCliIo): Pr
     return 1;
   }
   try {
+    // Several companies' programs in one database: the one named, never a guess (cliInstallation.ts).
+    let db: ConfigDatabase['db'];
+    try {
+      db = await oneInstallation(database.db, command.installation, (message) => {
+        throw new WrongInstallation(message);
+      });
+    } catch (error) {
+      if (!(error instanceof WrongInstallation)) throw error;
+      io.stderr(`${error.message}\n${CONFIG_USAGE}`);
+      return 2;
+    }
     const clock = io.clock ?? systemClock;
-    const program = createProgram({ db: database.db, clock, logger: createLogger('silent'), dayHours });
+    const program = createProgram({ db, clock, logger: createLogger('silent'), dayHours });
     await program.refresh();
     const run = { io, program, database, dayHours };
     if (command.name === 'export') return await runExport(run, command.out);

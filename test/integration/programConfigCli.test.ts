@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
+import { tablesOf } from '../../src/db/engine.js';
 import { runConfigCli } from '../../src/program/cli.js';
 import { runBuilt } from '../support/builtCli.js';
 
@@ -260,4 +261,43 @@ describe('npm run config: export and import the program', () => {
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ pools: POLICY_FILE.pools, closures: ['2026-12-24'] });
   }, 60_000);
+
+  it('names the installation whose program it is when the database serves several, and never guesses', async () => {
+    const shared = databasePath;
+    databasePath = join(dir, 'two.db');
+    const database = openDatabase(databasePath);
+    try {
+      const { installations } = tablesOf(database.db);
+      const at = new Date('2026-03-02T10:00:00Z');
+      for (const key of ['T0ACME', 'T0BETA'])
+        await database.db.transaction((tx) =>
+          tx
+            .insert(installations)
+            .values({ installKey: key, teamId: key, source: 'oauth', installedAt: at, updatedAt: at }),
+        );
+      database.close();
+      const guess = await config('export');
+      expect(guess.code).toBe(2);
+      expect(guess.stderr).toContain(
+        'This database serves 2 installations (T0ACME, T0BETA): name one with --installation.',
+      );
+      const policy = file('beta-policy.json', POLICY_TEXT);
+      expect((await config('import', policy, '--apply', '--installation', 'T0BETA')).code).toBe(0);
+      // Beta's program has it; Acme's is untouched.
+      expect(JSON.parse((await config('export', '--installation', 'T0BETA')).stdout)).toMatchObject({
+        pools: POLICY_FILE.pools,
+      });
+      expect(await config('export', '--installation', 'T0ACME')).toEqual({
+        code: 0,
+        stdout: '{}\n',
+        stderr: '',
+      });
+      expect((await config('export', '--installation', 'T0GONE')).stderr).toContain(
+        'No installation T0GONE in this database (it has T0ACME, T0BETA).',
+      );
+    } finally {
+      if (database.sqlite.open) database.close();
+      databasePath = shared;
+    }
+  });
 });

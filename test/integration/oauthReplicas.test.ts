@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../support/fakeSlack.js';
+import { type Harness, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { harnessEngine } from '../support/harnessEngine.js';
+import { installAt, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from '../support/oauthFlow.js';
+
+/**
+ * Two replicas of an OAuth deployment on one Postgres database: a workspace installed through one is served by the
+ * other at its first request (before, the other answered its requests with an empty 200 until it restarted).
+ * SQLite has no such case: its file is locked to one process.
+ */
+const BETA = 'T0BETA';
+const betaAuthor = {
+  id: 'U0BAUTHOR',
+  team_id: BETA,
+  name: 'bea',
+  real_name: 'Bea Marketer',
+  tz: 'Europe/Paris',
+};
+
+describe.runIf(harnessEngine() === 'postgres')('an OAuth deployment on two replicas', () => {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+
+  it('serves at once, on the other replica, a workspace installed through one', async () => {
+    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
+    stops.push(() => slack.stop());
+    seedWorkspace(slack);
+    const beta = slack.addWorkspace({ id: BETA, name: 'Beta Corp', installer: betaAuthor.id });
+    beta.addUser(betaAuthor);
+    // Replica A, installed in the fake's own workspace.
+    let port = 0;
+    const startedA = startHarness({
+      slack,
+      env: OAUTH_ENV,
+      onStatusPort: (p) => {
+        port = p;
+      },
+    });
+    const base = await waitingForInstall(() => port);
+    slack.oauthApp = { ...OAUTH_CLIENT, redirectUri: `${base}/slack/oauth_redirect`, tokenRotation: false };
+    expect((await installAt(slack, base)).status).toBe(200);
+    const a: Harness = await startedA;
+    stops.push(() => a.stop({ keepDatabase: true }));
+    // Replica B on the same database.
+    const b = await startHarness({ slack, env: OAUTH_ENV, databasePath: a.databaseKey });
+    stops.push(() => b.stop({ keepDatabase: true }));
+    expect(b.app.tenants()).toHaveLength(1);
+
+    // Beta installs through A.
+    expect((await installAt(slack, a.baseUrl, { team: BETA, installer: betaAuthor.id })).status).toBe(200);
+    await waitFor(() => a.app.tenants().length === 2, 10_000, 'A serving Beta');
+
+    // Beta's first request reaches B: B reads the installation from the database and serves it.
+    const trigger = beta.issueTriggerId();
+    const answer = await b.command({
+      team_id: BETA,
+      user_id: betaAuthor.id,
+      channel_id: `D${betaAuthor.id}`,
+      trigger_id: trigger,
+    });
+    expect(answer.status).toBe(200);
+    const opened = await waitFor(
+      () => slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger),
+      6000,
+      "Beta's packet, opened by B",
+    );
+    expect(opened.token).toBe(beta.token);
+    expect(b.app.tenants()).toHaveLength(2);
+    expect(b.logs).toContainEqual(
+      expect.objectContaining({ installation: BETA, msg: 'serving an installation another process stored' }),
+    );
+  }, 30_000);
+});
