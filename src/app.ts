@@ -31,7 +31,7 @@ export interface AppDeps {
    * default): an answer that may have come too late for Slack after a save is followed by a note (handlers/saved.ts).
    */
   requestClock?: () => number;
-  /** The installation of an OAuth install this app serves (issue 55): its bot token for every request. */
+  /** The installation of an OAuth install this app serves: its bot token for every request. */
   installs?: Installation;
   /** The OAuth install's pages beside /slack/events. */
   installRoutes?: Installs['routes'];
@@ -75,7 +75,7 @@ export function healthRoute(deps: HealthDeps): CustomRoute {
     method: ['GET', 'HEAD'],
     handler: async (req, res) => {
       if (health.slack.shouldRecheck(SLACK_RECHECK_MS)) await health.recheckSlack().catch(() => undefined);
-      // Slack may have told another process on the database that the token is gone (issue 50 item 23).
+      // Slack may have told another process on the database that the token is gone.
       await health.slack.revokedNow();
       let database: 'ok' | 'unwritable' = 'ok';
       try {

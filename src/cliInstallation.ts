@@ -3,7 +3,7 @@ import { tablesOf } from './db/engine.js';
 import { scopedTo } from './db/installationScope.js';
 
 /**
- * The command-line tools' one installation (issue 55): the one `installKey` names (its workspace's T… or its org's
+ * The command-line tools' one installation: the one `installKey` names (its workspace's T… or its org's
  * E…), or the database's only one. Several and none named, or one named that is not there: `fail` says which there
  * are (the tool exits with its usage).
  */

@@ -15,7 +15,7 @@ export interface Config {
   slack: {
     /** SLACK_BOT_TOKEN; undefined for an OAuth install, whose token is the installation's (src/install/). */
     botToken: string | undefined;
-    /** The OAuth install's settings (issue 55), when set instead of a bot token. */
+    /** The OAuth install's settings, when set instead of a bot token. */
     oauth:
       | (Record<'clientId' | 'clientSecret' | 'stateSecret' | 'tokenKey', string> & OAuthKeyRotation)
       | undefined;
@@ -66,15 +66,15 @@ export interface Config {
   conflictLookbackDays: number;
   /** An accepted deal with no outcome for this many business days nudges its AE (0: never). */
   stallBusinessDays: number;
-  /** Accept with a commitment (issue 51): the first step's date the accept modal offers, in business days. */
+  /** Accept with a commitment: the first step's date the accept modal offers, in business days. */
   firstStepBusinessDays: number;
-  /** Business days after the first step's check-in, with no news, before its owner is told (issue 51). */
+  /** Business days after the first step's check-in, with no news, before its owner is told. */
   firstStepGraceDays: number;
   /** Business days a deal given back to its owner and nobody else waits before the manager is told (0: never). */
   unassignedManagerDays: number;
   /** How long a recorded outcome can be undone before the partner (and the CRM) hear of it, in seconds (0: no wait). */
   outcomeUndoSeconds: number;
-  /** What the AE may ask before deciding (issue 51): a question to the author, more time. */
+  /** What the AE may ask before deciding: a question to the author, more time. */
   asks: {
     /** The longest pause of the AE's clock while their question waits, in business days (0: it does not pause). */
     questionPauseDays: number;
@@ -101,7 +101,7 @@ export interface Config {
     digestTimeZone: string | undefined;
     /** Weeks shown in the trend chart. */
     trendWeeks: number;
-    /** RevOps' money figures are in this currency (issue 54); undefined: the CRM's corporate currency. */
+    /** RevOps' money figures are in this currency; undefined: the CRM's corporate currency. */
     reportingCurrency: string | undefined;
     /** The App Home waits this long for figures; slower periods are shown from their last computation. */
     maxWaitMs: number;
@@ -168,7 +168,7 @@ export interface Config {
    */
   programSettings: Readonly<Partial<SettingsValues>>;
   /**
-   * Data retention (issue 57, retention/): how many days after a handoff closed its packet's text and contact details,
+   * Data retention (retention/): how many days after a handoff closed its packet's text and contact details,
    * its touch log's detail, and the CSV exports shared in Slack are kept; undefined: as long as the database. And what
    * an uninstall does: undefined keeps everything; 0 deletes the installation's data at once; N after N days unless
    * it is installed again.

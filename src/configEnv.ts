@@ -35,7 +35,7 @@ const integer = (fallback: number, min: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
-/** A number of days, or unset (undefined): a retention period (issue 57). */
+/** A number of days, or unset (undefined): a retention period. */
 const days = (min: number) =>
   z.preprocess(
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
@@ -88,7 +88,7 @@ const key32 = (hint: string) =>
 export const envSchema = z.object({
   // Missing is allowed only with SLACK_CLIENT_ID (an OAuth install: crossFieldProblems says which is needed).
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
-  // The OAuth install (issue 55, docs/install.md): the app's Client ID and Secret, the secret that signs the OAuth
+  // The OAuth install (docs/install.md): the app's Client ID and Secret, the secret that signs the OAuth
   // state, and the key that seals the tokens at rest (32 bytes, base64).
   SLACK_CLIENT_ID: z.string().min(1).optional(),
   SLACK_CLIENT_SECRET: z.string().min(1).optional(),
@@ -139,7 +139,7 @@ export const envSchema = z.object({
     (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
     'must be Slack user ids like U012ABCDEF (comma-separated)',
   ),
-  /** Workspace guests may send and own handoffs (issue 50 item 29; default: no). */
+  /** Workspace guests may send and own handoffs (default: no). */
   ALLOW_GUEST_AUTHORS: yesNo,
   /** Workspace guests may be a handoff's AE or cover and read its internal packet (default: no). */
   ALLOW_GUEST_AES: yesNo,
@@ -163,14 +163,14 @@ export const envSchema = z.object({
   SCORE_MAX_WINDOW_DAYS: integer(5, 1, 10),
   CONFLICT_LOOKBACK_DAYS: integer(90, 0, 3650),
   STALL_BUSINESS_DAYS: integer(5, 0, 60),
-  /** Accept with a commitment (issue 51): the first step's date offered, this many business days after the accept. */
+  /** Accept with a commitment: the first step's date offered, this many business days after the accept. */
   FIRST_STEP_BUSINESS_DAYS: integer(3, 1, 30),
   /** Business days after the first step's check-in, with no news, before the owner is told. */
   FIRST_STEP_GRACE_DAYS: integer(2, 1, 10),
-  /** A deal back with its owner and given to nobody (issue 77): business days before their manager is told; 0: never. */
+  /** A deal back with its owner and given to nobody: business days before their manager is told; 0: never. */
   UNASSIGNED_MANAGER_DAYS: integer(3, 0, 30),
   OUTCOME_UNDO_SECONDS: integer(60, 0, 3600),
-  /** Before deciding (issue 51): the longest pause of the AE's clock while their question waits; 0: no pause. */
+  /** Before deciding: the longest pause of the AE's clock while their question waits; 0: no pause. */
   QUESTION_PAUSE_DAYS: integer(2, 0, 10),
   /** The business days more time gives the AE (once per handoff), and whether the owner approves it first. */
   MORE_TIME_DAYS: integer(2, 1, 10),
@@ -278,7 +278,7 @@ export const envSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: integer(7, 1, 3650),
   BACKUP_AT: clockTime('03:30'),
-  // Data retention (issue 57, docs/privacy.md): days after a handoff closed; unset keeps it as long as the database.
+  // Data retention (docs/privacy.md): days after a handoff closed; unset keeps it as long as the database.
   RETAIN_PACKET_TEXT_DAYS: days(1),
   RETAIN_TOUCH_DETAIL_DAYS: days(1),
   RETAIN_EXPORTS_DAYS: days(1),
@@ -330,7 +330,7 @@ const OAUTH_SETTINGS = [
   'SLACK_TOKEN_KEY',
 ] as const;
 
-/** A bot token, or the OAuth install's four settings (issue 55): one or the other, whole. */
+/** A bot token, or the OAuth install's four settings: one or the other, whole. */
 function oauthProblems(set: Record<string, string>): string[] {
   const given = OAUTH_SETTINGS.filter((key) => set[key]);
   if (given.length === 0)

@@ -1,6 +1,6 @@
 /**
  * `npm run erase -- --person <Slack id | email | name> [--apply] [--installation T…]`: erases one person on request
- * (issue 57 item 2; docs/privacy.md "Erasing a person"). Without --apply it lists every place the person appears,
+ * (docs/privacy.md "Erasing a person"). Without --apply it lists every place the person appears,
  * what would stop the erasure and what it cannot reach, and changes nothing. With --apply (and nothing stopping it)
  * it rewrites those rows in one transaction, queues the edits of the app's Slack messages that show them (the running
  * app sends them; a stopped one at its next start), and prints the report. Reads the settings as `npm start` does.

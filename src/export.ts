@@ -1,6 +1,6 @@
 /**
  * `npm run export -- --since 2026-01-01 [--until 2026-03-31] [--out touch-log.csv] [--installation T…]`: the touch
- * log CSV (the same file RevOps get in Slack) for scheduled jobs, of one installation's handoffs (issue 55): the one
+ * log CSV (the same file RevOps get in Slack) for scheduled jobs, of one installation's handoffs: the one
  * --installation names, or the database's only one. Reads DATABASE_PATH (or Postgres's DATABASE_URL, on read-only
  * connections, one snapshot) and the reporting timezone (DIGEST_TIMEZONE,
  * else DEFAULT_TIMEZONE); needs no Slack token. Writes the CSV to --out, or to standard output.

@@ -66,7 +66,7 @@ export function scrubLogLine(line: string, secrets: readonly string[]): string {
 }
 
 /**
- * The app's logger: JSON lines on `destination` (stdout). No secret reaches them at any level (issue 77): objects'
+ * The app's logger: JSON lines on `destination` (stdout). No secret reaches them at any level: objects'
  * secret fields are redacted by pino, and every line is scrubbed of `secrets` (the settings' own: `secretsOf`) and
  * of secrets by their shape, whatever wrote it (Bolt, @slack/oauth and the Web API client log request bodies, OAuth
  * codes included, as strings at debug).

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     },
     databaseReadyMessage(storage.migrations),
   );
-  // What is kept, and for how long (issue 57): the retention in force, said at every start.
+  // What is kept, and for how long: the retention in force, said at every start.
   logger.info(
     { retention: config.retention, outboxRetentionDays: config.outbox.retentionDays },
     `data retention: ${[

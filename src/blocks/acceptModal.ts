@@ -10,10 +10,10 @@ import { plain, userText } from './mrkdwn.js';
 export type AcceptMetadata = DeclineMetadata;
 
 /**
- * Accept with a commitment (issue 51 item 1): one small modal, its defaults ready so that accepting is one more
+ * Accept with a commitment: one small modal, its defaults ready so that accepting is one more
  * click: the first step (the partner reads it word for word), its date (`due`: FIRST_STEP_BUSINESS_DAYS business days
  * in the AE's calendar), and an optional estimated value that stays internal. With a CRM connected (`crms`) and no
- * opportunity linked yet, the AE may link one, or have one created after the accept (issue 77 item 13): RevOps then
+ * opportunity linked yet, the AE may link one, or have one created after the accept: RevOps then
  * counts its money from the CRM.
  */
 export function acceptModal(
@@ -114,7 +114,7 @@ function createInput(h: HandoffRow, crms: readonly CrmSystem[]): InputBlock {
   };
 }
 
-/** The CRM opportunity the AE may link at the accept (optional, internal; issue 77 item 13). */
+/** The CRM opportunity the AE may link at the accept (optional, internal). */
 function opportunityInput(crms: readonly CrmSystem[]): InputBlock {
   const crm = crms.map((system) => CRMS[system].label).join(' or ');
   return {

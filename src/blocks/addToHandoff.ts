@@ -8,7 +8,7 @@ import { plain, userText } from './mrkdwn.js';
 import { context, notifyText, pt, section } from './parts.js';
 
 /**
- * "Add to handoff" (issue 52 item 5), as people read it: the modal that picks the handoff, what it says once the
+ * "Add to handoff", as people read it: the modal that picks the handoff, what it says once the
  * message is added, and the replies of the shortcut. What the history shows of an added message is
  * `historyLine` (history.ts).
  */

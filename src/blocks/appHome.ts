@@ -35,7 +35,7 @@ export interface HomeModel {
   awaiting: HandoffRow[];
   /** Accepted deals of this person (AE or owner) without a final outcome. */
   deals: HandoffRow[];
-  /** Deals this person won as AE, newest first (one more than shown): their Home keeps them (issue 77 item 19). */
+  /** Deals this person won as AE, newest first (one more than shown): their Home keeps them. */
   won?: HandoffRow[];
   /**
    * What this person sent, the open and won ones first, then the newest (one more than shown, to say when the list is
@@ -52,17 +52,17 @@ export interface HomeModel {
   offer: (h: HandoffRow) => Offer;
   /** Deals in progress: an outcome reported by the owner or author, waiting for the AE to confirm it. */
   reports?: ReadonlyMap<number, OutcomeReportRow>;
-  /** Whose Home it is: every line names them "you" (issue 50 item 20). */
+  /** Whose Home it is: every line names them "you". */
   reader?: string;
   /** Questions AEs asked this person (the author) before deciding, waiting for their answer, oldest first. */
   questions?: readonly { question: QuestionRow; handoff: HandoffRow }[];
   /** When the Home is shown: an accepted deal whose first step's date has passed (the AE's calendar) reads idle. */
   now?: Date;
-  /** The reader's own days (issue 53): "Your days" near the end, with Edit my days. */
+  /** The reader's own days: "Your days" near the end, with Edit my days. */
   ownDays?: OwnDays;
-  /** The program as the reader may open it (issue 53; absent: they run no part of it). */
+  /** The program as the reader may open it (absent: they run no part of it). */
   program?: ProgramModel;
-  /** Open "Review attribution" items (issue 54): RevOps and admins. */
+  /** Open "Review attribution" items: RevOps and admins. */
   reviews?: ReviewItems;
 }
 
@@ -90,7 +90,7 @@ export function withExportNotice(view: HomeView, text: string): HomeView {
 }
 
 /**
- * An accepted deal's open first step (issue 51): "next step due *Tue 2 Dec* (Intro call with Dana). No outcome
+ * An accepted deal's open first step: "next step due *Tue 2 Dec* (Intro call with Dana). No outcome
  * recorded yet.", or once its date has passed with nothing recorded "*idle*, the next step was due …".
  */
 function stepText(s: OpenStep): string {
@@ -171,7 +171,7 @@ function dealBlocks(model: HomeModel): KnownBlock[] {
   return blocks;
 }
 
-/** The deals the reader won as AE, one line each: a won deal stays on their Home (issue 77 item 19). */
+/** The deals the reader won as AE, one line each: a won deal stays on their Home. */
 function wonBlocks(model: HomeModel): KnownBlock[] {
   const won = model.won ?? [];
   if (won.length === 0) return [];
@@ -185,7 +185,7 @@ function wonBlocks(model: HomeModel): KnownBlock[] {
 
 /**
  * What this person sent. Someone who sent nothing but has handoffs to answer or deals to move is an AE: no "send
- * one" invitation for them (issue 50 item 20). A cut list says where the rest are, won and lost deals included.
+ * one" invitation for them. A cut list says where the rest are, won and lost deals included.
  */
 function sentBlocks(model: HomeModel, declineReasons?: Map<number, DeclineReason>): KnownBlock[] {
   const isAe = model.awaiting.length > 0 || model.deals.length > 0 || (model.won?.length ?? 0) > 0;
@@ -270,7 +270,7 @@ function ownedState(h: HandoffRow, reader?: string): string {
     case 'declined':
       return `declined by ${ae}: you can give it to another AE (Reassign)`;
     case 'taken_back':
-      // Issue 51: handed back by the AE, or taken back by the policy after the first step went quiet.
+      // Handed back by the AE, or taken back by the policy after the first step went quiet.
       return `back with you (${ae} had accepted it): you can give it to another AE (Reassign) or withdraw it`;
     // Not in the owner's list (its query), unless it changed since: said plainly. Every state named, so a new one is
     // placed here too.
@@ -308,7 +308,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
       ),
     );
   }
-  // The open "Review attribution" items go here (issue 54), in the room the rest leaves.
+  // The open "Review attribution" items go here, in the room the rest leaves.
   const reviewsAt = blocks.length;
   if (model.revops) blocks.push(...revopsBlocks(model.revops), { type: 'divider' });
 
@@ -322,7 +322,7 @@ export function appHomeView(model: HomeModel, declineReasons?: Map<number, Decli
   blocks.push(...ownedBlocks(model));
 
   if (model.ownDays) blocks.push(...myDaysBlocks(model.ownDays));
-  // Those who run the program (issue 53): its pages, each edited where its owner works.
+  // Those who run the program: its pages, each edited where its owner works.
   if (model.program) blocks.push(...programHomeBlocks(model.program));
   blocks.splice(reviewsAt, 0, ...reviewItemBlocks(model.reviews, HOME_BLOCKS_MAX - blocks.length));
   return {

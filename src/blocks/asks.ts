@@ -6,7 +6,7 @@ import { aeDeadline, counted, mention, slackDate, userText } from './mrkdwn.js';
 import { button, context, handoffTitle, notifyText, pt, section } from './parts.js';
 
 /**
- * Before deciding (issue 51 items 3 and 4): the AE's question to the author and the pause of their clock, as each
+ * Before deciding: the AE's question to the author and the pause of their clock, as each
  * reader reads them (the AE, the author, the owner; "you" is the reader), and the modals to ask and to answer. Internal:
  * nothing here is ever posted where the partner reads. The request for more time is in blocks/moreTime.ts.
  */

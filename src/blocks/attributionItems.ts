@@ -7,7 +7,7 @@ import { counted, mention, userText } from './mrkdwn.js';
 import { button, context, pt, section } from './parts.js';
 
 /**
- * "Review attribution" (issue 54 item 4) in RevOps' App Home: each open item says what the CRM says in words, with
+ * "Review attribution" in RevOps' App Home: each open item says what the CRM says in words, with
  * Keep and Change buttons; either asks for a reason in a modal. Internal only: never in a partner's view.
  */
 

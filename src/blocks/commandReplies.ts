@@ -101,7 +101,7 @@ export function noteRefusal(
   const status = refusal.handoff.status;
   if (status === 'sent')
     return `Handoff #${handoffId} is still waiting for the AE's answer: edit the packet instead.`;
-  // In words, never the status's id (issue 50 item 20).
+  // In words, never the status's id.
   const now =
     status === 'expired'
       ? 'expired without an answer'

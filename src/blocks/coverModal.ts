@@ -21,7 +21,7 @@ export function coverWhenText(c: Pick<CoverRow, 'awayFrom' | 'until'>): string {
  * `/handoff cover`: the AE names who answers for them while they are away, until when, and (if they know them) the
  * days they are away. New handoffs to them offer the cover (the author may send to the cover instead), and escalation
  * policies can notify it. "Away from" starts empty: naming a cover ahead of time, or for the days a Slack status will
- * say away, must not make anyone away today (issue 50).
+ * say away, must not make anyone away today.
  */
 export function coverModal(opts: {
   current?: CoverRow | undefined;

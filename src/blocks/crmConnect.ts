@@ -5,7 +5,7 @@ import { CALLBACK_ID, crmCredentialBlockId } from './ids.js';
 import { mention, slackDate } from './mrkdwn.js';
 
 /**
- * A workspace's own CRM (issue 55): the form its admins connect it with, what `/handoff crm` says is connected, and
+ * A workspace's own CRM: the form its admins connect it with, what `/handoff crm` says is connected, and
  * the answers to a connect or a disconnect. Never a credential: those go into the form and are not shown again.
  */
 

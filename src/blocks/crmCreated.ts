@@ -10,7 +10,7 @@ export interface CrmWords {
 }
 
 /**
- * To the AE who asked for it at the accept (issue 77 item 13): the opportunity (deal) was created and linked, with its
+ * To the AE who asked for it at the accept: the opportunity (deal) was created and linked, with its
  * link when the connector gives one. Internal: a DM to the AE, never a partner's view.
  */
 export function crmRecordCreated(

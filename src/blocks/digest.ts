@@ -32,7 +32,7 @@ function riskList(title: string, rows: readonly HandoffRow[], line: (h: HandoffR
   return section(shown < rows.length ? `${text}\n${MORE}` : text);
 }
 
-/** ", away (back Wed 9 Dec, their time)": an AE of an at-risk line who is away now, said so (issue 50). */
+/** ", away (back Wed 9 Dec, their time)": an AE of an at-risk line who is away now, said so. */
 function awayNote(h: HandoffRow, away: ReadonlyMap<string, Away> | undefined): string {
   const absence = away?.get(h.aeUserId);
   if (!absence) return '';
@@ -52,9 +52,9 @@ export function weeklyDigest(opts: {
   chart: { fileId: string; altText: string } | null;
   trendWeeks: number;
   atRisk: AtRisk;
-  /** The week in money (issue 54), when a CRM is connected: after the at-risk lists. */
+  /** The week in money, when a CRM is connected: after the at-risk lists. */
   money?: { figures: MoneyFigures; timeZone: string };
-  /** The first digest of a month: last month's score against outcomes (issue 54), after the lists. */
+  /** The first digest of a month: last month's score against outcomes, after the lists. */
   scoreCheck?: { check: ScoreCheck; monthLabel: string };
 }): { text: string; blocks: KnownBlock[] } {
   const { stats, previous, atRisk } = opts;

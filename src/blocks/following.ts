@@ -9,7 +9,7 @@ import { mention, slackDate, userText } from './mrkdwn.js';
 import { button, context, handoffTitle, notifyText, section } from './parts.js';
 
 /**
- * Follow (issue 53 item 6): the view modal's Follow and Unfollow, and the short DM a follower or a partner manager
+ * Follow: the view modal's Follow and Unfollow, and the short DM a follower or a partner manager
  * gets of a decision or an outcome. Internal only: the DM may name the AE, and is never posted where a partner reads.
  */
 

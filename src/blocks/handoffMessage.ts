@@ -69,7 +69,7 @@ function packetQuality(h: HandoffRow): string {
 /** After acceptance: where the deal stands, and the buttons offered to record what happened next. */
 function outcomeBlocks(h: HandoffRow, offer: Offer): KnownBlock[] {
   if (h.status !== 'accepted') return [];
-  // The outcome steps, and New date while the first step is ahead (issue 51).
+  // The outcome steps, and New date while the first step is ahead.
   const buttons = stepButtons(h, offer);
   return [
     {
@@ -106,7 +106,7 @@ export interface PacketView {
    * own words ("by you", "nothing more is needed from you") then name the AE instead.
    */
   reader?: string;
-  /** The question this AE asked the author before deciding, and its answer (issue 51). */
+  /** The question this AE asked the author before deciding, and its answer. */
   question?: QuestionRow | undefined;
   /** The away AE whose cover this AE is on this assignment (the touch log's `coverFor`), if any. */
   coverFor?: string | undefined;
@@ -138,7 +138,7 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
     return context(`:arrow_right: *Reassigned* to ${mention(movedTo)}.${nothingMore}`);
   }
   if (h.status === 'expired') {
-    // What will happen, as the owner is told it, and all the owner may do (issue 50 item 20).
+    // What will happen, as the owner is told it, and all the owner may do.
     const owner = `The owner ${mention(h.ownerUserId)} has been told`;
     return context(
       `:hourglass: *Expired*: no answer by ${slackDate(h.dueAt, h.aeTimeZone)}. ${
@@ -154,7 +154,7 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
     );
   }
   if (h.status === 'taken_back') {
-    // Handed back by the AE, or taken back to the owner by the policy (issue 51): said instead of the accept line,
+    // Handed back by the AE, or taken back to the owner by the policy: said instead of the accept line,
     // which would read as if the AE still had it.
     const owner =
       view.reader === h.ownerUserId ? 'you decide' : `${mention(h.ownerUserId)} (the owner) decides`;

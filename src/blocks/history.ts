@@ -39,7 +39,7 @@ function policyOf(detail: Record<string, unknown>): string | undefined {
 }
 
 /**
- * An `escalated` event in words, not its id (issue 50 item 20): the AE's absence told, or the step of the escalation
+ * An `escalated` event in words, not its id: the AE's absence told, or the step of the escalation
  * policy (by its name) and whom it told.
  */
 function escalatedLine(ae: string, detail: Record<string, unknown>): string {
@@ -108,7 +108,7 @@ function stepEventLine(type: StepEvent, ae: string, by: string, detail: Record<s
   }
 }
 
-/** A message added with "Add to handoff" (issue 52 item 5): who, its excerpt (escaped) and its link. */
+/** A message added with "Add to handoff": who, its excerpt (escaped) and its link. */
 function messageAddedLine(actor: string | null, detail: Record<string, unknown>): string {
   const excerpt = typeof detail.excerpt === 'string' && detail.excerpt !== '' ? detail.excerpt : undefined;
   const link = typeof detail.permalink === 'string' ? ` (${safeLink(detail.permalink, 'link')})` : '';
@@ -136,7 +136,7 @@ export function historyWords(e: HandoffEventRow): string {
       case 'reminded':
         return `Reminder ${typeof detail.reminder === 'number' ? `${detail.reminder} ` : ''}sent to ${mention(e.aeUserId)}`;
       case 'accepted':
-        // With the first step the AE committed to (issue 51), as the partner was told it.
+        // With the first step the AE committed to, as the partner was told it.
         return `Accepted by ${mention(e.aeUserId)}${typeof detail.firstStep === 'string' && typeof detail.firstStepDue === 'string' ? `, first step: ${userText(detail.firstStep, 150)} by ${stepDate(detail.firstStepDue)}` : ''}`;
       case 'declined': {
         const code = detail.reasonCode;
@@ -176,7 +176,7 @@ export function historyWords(e: HandoffEventRow): string {
       case 'opportunity_created':
       case 'won':
         return `${OUTCOME_LABEL[e.type]}${by}`;
-      // The report of an outcome and what became of it, in words, never the log's type (issue 50 item 20).
+      // The report of an outcome and what became of it, in words, never the log's type.
       case 'outcome_reported':
         return `${outcomeOf(detail)} reported${by}, for ${mention(e.aeUserId)} to confirm`;
       case 'outcome_report_declined':
@@ -205,12 +205,12 @@ export function historyWords(e: HandoffEventRow): string {
   })();
 }
 
-/** How the CRM had its say in a sending (issue 52): sent to the account's owner, or the owner passed over and why. */
+/** How the CRM had its say in a sending: sent to the account's owner, or the owner passed over and why. */
 /** ", as the cover of @Jordan" when the AE it went to answers for another (the touch log's `coverFor`). */
 const coverOf = (detail: Record<string, unknown>) =>
   typeof detail.coverFor === 'string' ? `, as the cover of ${mention(detail.coverFor)}` : '';
 
-/** Why the sending went where it did: to the AE's cover, and how the CRM had its say (issue 52). */
+/** Why the sending went where it did: to the AE's cover, and how the CRM had its say. */
 const sentRouting = (detail: Record<string, unknown>): string => coverOf(detail) + crmRouting(detail);
 
 function crmRouting(detail: Record<string, unknown>): string {

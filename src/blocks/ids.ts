@@ -5,7 +5,7 @@ import { FIELD_NAMES, fieldRecord, PACKET_FIELDS } from '../domain/packet.js';
 export const CALLBACK_ID = {
   packet: 'handoff_packet',
   decline: 'handoff_decline',
-  /** Accept with a commitment: the first step, its date, an estimated value (issue 51). */
+  /** Accept with a commitment: the first step, its date, an estimated value. */
   accept: 'handoff_accept_modal',
   reassign: 'handoff_reassign',
   extend: 'handoff_extend',
@@ -17,22 +17,22 @@ export const CALLBACK_ID = {
   cover: 'handoff_cover_modal',
   /** The partner's next move, edited after it was held back from the partner. */
   nextMove: 'handoff_next_move_modal',
-  /** Before deciding: the AE's question to the author, and the author's answer (issue 51). */
+  /** Before deciding: the AE's question to the author, and the author's answer. */
   question: 'handoff_question_modal',
   answer: 'handoff_answer_modal',
-  /** After the Accept: the AE gives their first step a new date (issue 51). */
+  /** After the Accept: the AE gives their first step a new date. */
   stepDate: 'handoff_step_date_modal',
-  /** "Add to handoff" (issue 52 item 5): which open handoff a Slack message is attached to. */
+  /** "Add to handoff": which open handoff a Slack message is attached to. */
   addToHandoff: 'handoff_add_message_modal',
-  /** An editor of one part of the program (issue 53): a pool, a policy, the calendar, the roles, the managers. */
+  /** An editor of one part of the program: a pool, a policy, the calendar, the roles, the managers. */
   programPart: 'program_part_modal',
-  /** "Your days" (issue 53): a person's working days, holiday regions and pause from their pools. */
+  /** "Your days": a person's working days, holiday regions and pause from their pools. */
   myDays: 'handoff_my_days_modal',
-  /** The score's weights (issue 54): one select per component, 0 to 3, opened from the score view. */
+  /** The score's weights: one select per component, 0 to 3, opened from the score view. */
   scoreWeights: 'revops_score_weights_modal',
-  /** "Review attribution" (issue 54): RevOps keep or change a class the CRM contradicts, with a reason. */
+  /** "Review attribution": RevOps keep or change a class the CRM contradicts, with a reason. */
   attributionReview: 'attribution_review_modal',
-  /** A workspace's own CRM (issue 55): its admins give its credentials (`/handoff crm salesforce|hubspot`). */
+  /** A workspace's own CRM: its admins give its credentials (`/handoff crm salesforce|hubspot`). */
   crmConnect: 'crm_connect_modal',
 } as const;
 
@@ -72,9 +72,9 @@ export const NOTE_MAX = 1000;
 /** The global shortcut (manifest.json) that opens the partner-help request. */
 export const SHORTCUT_ID = {
   helpRequest: 'request_partner_help',
-  /** The message shortcut "Hand off this deal" (issue 52): the packet prefilled from the message. */
+  /** The message shortcut "Hand off this deal": the packet prefilled from the message. */
   handOff: 'handoff_from_message',
-  /** The message shortcut "Add to handoff" (issue 52 item 5): a message attached to an open handoff. */
+  /** The message shortcut "Add to handoff": a message attached to an open handoff. */
   addToHandoff: 'add_to_handoff',
 } as const;
 
@@ -83,14 +83,14 @@ export const ADD_TO_HANDOFF_BLOCK_ID = 'add_to_handoff_pick';
 
 export const ACTION_ID = {
   accept: 'handoff_accept',
-  /** A suggestion from the author's last packet for the partner, put in the open packet (issue 52 item 3). */
+  /** A suggestion from the author's last packet for the partner, put in the open packet. */
   packetSuggest: 'packet_suggest',
   /** After the Accept: New date for the first step (opens its modal). */
   newStepDate: 'handoff_step_new_date',
   /** After the Accept: the AE hands the deal back to its owner (a confirm dialog, then done). */
   handBack: 'handoff_hand_back',
   decline: 'handoff_decline',
-  /** The decline modal's reason select: each change updates the preview of the partner's words (issue 77 item 10). */
+  /** The decline modal's reason select: each change updates the preview of the partner's words. */
   declineReason: 'handoff_decline_reason',
   reassign: 'handoff_reassign',
   extend: 'handoff_extend',
@@ -118,28 +118,28 @@ export const ACTION_ID = {
   askMoreTime: 'handoff_ask_more_time',
   /** The owner's one click on the AE's request for more time. */
   grantMoreTime: 'handoff_grant_more_time',
-  /** The App Home's "Edit my days" (issue 53): opens the "Your days" modal. */
+  /** The App Home's "Edit my days": opens the "Your days" modal. */
   myDays: 'my_days',
-  /** The App Home's program buttons (issue 53): `program_open:<page>`, a page of the program (its value too). */
+  /** The App Home's program buttons: `program_open:<page>`, a page of the program (its value too). */
   programOpen: 'program_open',
   /** Edit one part of the program from its page (value: `<part>:<key>`, an empty key for a new one). */
   programEdit: 'program_edit',
-  /** Follow a handoff from its view (issue 53 item 6): all its news, or its decisions only; and Unfollow. */
+  /** Follow a handoff from its view: all its news, or its decisions only; and Unfollow. */
   follow: 'handoff_follow',
   followDecisions: 'handoff_follow_decisions',
   unfollow: 'handoff_unfollow',
-  /** RevOps' App Home: "Score against outcomes" (issue 54) opens the score view; its period; its Weights editor. */
+  /** RevOps' App Home: "Score against outcomes" opens the score view; its period; its Weights editor. */
   scoreCheck: 'revops_score_check',
   scoreCheckPeriod: 'revops_score_check_period',
   scoreWeights: 'revops_score_weights',
-  /** A "Review attribution" item in RevOps' App Home (issue 54): keep the class, or change it (each opens a modal). */
+  /** A "Review attribution" item in RevOps' App Home: keep the class, or change it (each opens a modal). */
   reviewKeep: 'attribution_review_keep',
   reviewChange: 'attribution_review_change',
   /** The action id of every input element; the block id says which field it is. */
   value: 'value',
 } as const;
 
-/** The program editors' inputs (issue 53); a policy's level rows are `levelBlockId(row, field)`. */
+/** The program editors' inputs; a policy's level rows are `levelBlockId(row, field)`. */
 export const PROGRAM_BLOCK_ID = {
   id: 'program_id',
   name: 'program_name',
@@ -148,7 +148,7 @@ export const PROGRAM_BLOCK_ID = {
   /** How a pool shares its handoffs (plain turns, fair per week or month); its weights are `weightBlockId` rows. */
   fairness: 'program_fairness',
   managers: 'program_managers',
-  /** A pool's or a partner's managers' user group (issue 53 item 7). */
+  /** A pool's or a partner's managers' user group. */
   managersGroup: 'program_managers_group',
   remove: 'program_remove',
   partners: 'program_route_partners',
@@ -175,7 +175,7 @@ export const SCORE_WEIGHTS_NOTE_BLOCK_ID = 'score_weights_note';
 export const settingBlockId = (key: string) => `program_setting_${key}`;
 /** A managers editor row: `program_manager_<row>_<ae|manager>`. */
 export const managerBlockId = (row: number, field: 'ae' | 'manager') => `program_manager_${row}_${field}`;
-/** The pool editor's weight rows (issue 77 item 12): row `row`'s person picker (`user`) and its number (`value`). */
+/** The pool editor's weight rows: row `row`'s person picker (`user`) and its number (`value`). */
 export const weightBlockId = (row: number, field: 'user' | 'value') => `program_weight_${row}_${field}`;
 /** The most weight rows a pool editor shows (two inputs each: Slack allows 100 blocks in a modal). */
 export const WEIGHT_ROWS_MAX = 20;
@@ -201,7 +201,7 @@ export const PACKET_FORM_BLOCK_ID = {
   confirmations: 'packet_confirmations',
 } as const;
 
-/** New date's date; and, on a deal accepted before first steps (issue 51), the step's words to name it. */
+/** New date's date; and, on a deal accepted before first steps, the step's words to name it. */
 export const STEP_DATE_BLOCK_ID = { due: 'step_new_due', text: 'step_new_text' } as const;
 
 export const ACCEPT_BLOCK_ID = {
@@ -241,7 +241,7 @@ export const REVIEW_BLOCK_ID = {
   absence: 'review_absence',
   /** Which of the CRM's opportunities on the account is this deal, or none of these (a select). */
   attributionPick: 'review_attribution_pick',
-  /** Why not the account's owner in the CRM, when the author chose another AE (issue 52). */
+  /** Why not the account's owner in the CRM, when the author chose another AE. */
   ownerReason: 'review_owner_reason',
 } as const;
 

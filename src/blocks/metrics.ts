@@ -85,7 +85,7 @@ export function headline(stats: Stats): KnownBlock {
 }
 
 /**
- * After the Accept (issue 51), under the headline: the first steps AEs committed to when accepting. Four fields, each
+ * After the Accept, under the headline: the first steps AEs committed to when accepting. Four fields, each
  * with how it is counted, as the headline's: kept on time = on time of (done + idle), handed back apart.
  */
 export function afterAcceptSection(stats: Stats): KnownBlock {

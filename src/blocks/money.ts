@@ -8,7 +8,7 @@ import { dateInZone, userText } from './mrkdwn.js';
 import { context, section } from './parts.js';
 
 /**
- * RevOps in money (issue 54), for the App Home and the digest: internal surfaces only. Every figure says where it comes
+ * RevOps in money, for the App Home and the digest: internal surfaces only. Every figure says where it comes
  * from and as of when; a figure the CRM could not give says so, never 0.
  */
 

@@ -5,7 +5,7 @@ import { aeDeadline, counted, mention, slackDate, userText } from './mrkdwn.js';
 import { context, handoffTitle, notifyText, section } from './parts.js';
 
 /**
- * The AE's request for more time (issue 51 item 4), once per handoff: the owner's notice (their one click, "Give N more
+ * The AE's request for more time, once per handoff: the owner's notice (their one click, "Give N more
  * days", is among the owner's buttons on it while it waits), and the AE's when it is given. Internal: the partner
  * hears nothing of it.
  */

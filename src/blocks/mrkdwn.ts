@@ -52,7 +52,7 @@ export const usergroupMention = (id: string) =>
 
 /**
  * A person as `reader` reads them: "you" (or `you`, e.g. "You" to start a sentence) when it is the reader, else their
- * mention. A message or Home tab speaks to its reader, never names them (issue 50 item 20).
+ * mention. A message or Home tab speaks to its reader, never names them.
  */
 export const personFor = (userId: string, reader: string | undefined, you = 'you') =>
   userId === reader ? you : mention(userId);
@@ -79,7 +79,7 @@ const ZONE_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU'] as const;
 const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**
- * A zone's name at `at` as people read it (issue 77 item 19): its abbreviation where an English locale has one (EST,
+ * A zone's name at `at` as people read it: its abbreviation where an English locale has one (EST,
  * CET, IST, AEDT), else its city ("Tokyo time"), never an offset like "GMT+1". A zone with no city (`Etc/GMT+5`)
  * keeps its offset.
  */
@@ -132,7 +132,7 @@ export function slackDate(at: Date, timeZone: string): string {
 
 /**
  * The AE's deadline for someone else (the owner, the author): Slack shows the date token in the reader's own time, so
- * the AE's own clock time is said beside it, "Tue 8 Dec at 09:00 (17:00 CET for the AE)" (issue 50 item 20). When
+ * the AE's own clock time is said beside it, "Tue 8 Dec at 09:00 (17:00 CET for the AE)". When
  * the reader's zone is known (`readerTimeZone`) and their clock says the same as the AE's, in a zone of the same name,
  * nothing is added: "Dec 4 at 9:31 AM (09:31 EST for the AE)" would say one time twice.
  */
@@ -160,7 +160,7 @@ export function safeLink(url: string, label: string): string {
 
 /**
  * The noun for a count, singular for one (English: 0 and 2 take the plural): `nounFor(1, 'answer')` is "answer". The
- * one plural rule of every count the app writes (issue 50 item 20: "1 answers", "of 1 AE windows closed").
+ * one plural rule of every count the app writes ("1 answers", "of 1 AE windows closed").
  */
 export const nounFor = (n: number, one: string, many = `${one}s`): string => (n === 1 ? one : many);
 

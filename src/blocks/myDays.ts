@@ -62,7 +62,7 @@ function weekLine(days: Pick<OwnDays, 'workingDays' | 'hours' | 'timeZone'>): st
 }
 
 /**
- * "Your days" in the App Home (issue 53): working days and hours, whose holidays count and why, a pause, the pools,
+ * "Your days" in the App Home: working days and hours, whose holidays count and why, a pause, the pools,
  * with "Edit my days". Three blocks (appHome.ts HOME_LIMITS counts them).
  */
 export function myDaysBlocks(days: OwnDays): KnownBlock[] {

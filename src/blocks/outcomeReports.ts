@@ -72,7 +72,7 @@ function stateLine(h: HandoffRow, report: OutcomeReportRow, state: ReportState, 
         ? `:mega: ${by} reports ${step} on handoff ${handoffTitle(h)}. Is it right? ${userText(h.partnerOrg, 150)} hears of it only once you confirm it.`
         : `:mega: ${step} on handoff ${handoffTitle(h)}, reported by ${by}: waiting for ${mention(h.aeUserId)} to confirm it. ${userText(h.partnerOrg, 150)} hears of it only then.`;
     case 'confirmed':
-      // One bracket per line: the title ends in "(via …)" (issue 50 item 20).
+      // One bracket per line: the title ends in "(via …)".
       return `:white_check_mark: ${ae} confirmed ${step}, reported by ${by}, on handoff ${handoffTitle(h)}.`;
     case 'declined':
       return `:x: ${ae} said ${step}, reported by ${by}, is not right on handoff ${handoffTitle(h)}: nothing was recorded, and the partner was not told.`;

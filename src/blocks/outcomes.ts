@@ -80,7 +80,7 @@ export function outcomeLine(h: HandoffRow): string {
 }
 
 /**
- * The first step the AE committed to when accepting (issue 51), as everyone reads it, the partner included:
+ * The first step the AE committed to when accepting, as everyone reads it, the partner included:
  * "Next: *Intro call with Dana Whitfield* by Tue 2 Dec." Empty without one (accepted before it was asked).
  */
 export function firstStepLine(h: Pick<HandoffRow, 'firstStep' | 'firstStepDue'>): string {

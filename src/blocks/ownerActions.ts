@@ -107,7 +107,7 @@ function whereItIs(h: HandoffRow): string {
   const ae = mention(h.aeUserId);
   if (h.status === 'expired') return `expired without an answer from ${ae}`;
   if (h.status === 'declined') return `was declined by ${ae}`;
-  // Handed back by the AE, or taken back from them by the policy (issue 51): it is no longer with them.
+  // Handed back by the AE, or taken back from them by the policy: it is no longer with them.
   if (h.status === 'taken_back') return `is back from ${ae}, who had accepted it`;
   return `is with ${ae}`;
 }

@@ -3,7 +3,7 @@ import { PACKET_FIELDS } from '../domain/packet.js';
 import { packetModal } from './packetModal.js';
 
 /**
- * The summary of a refused packet (issue 50 item 8). Slack's `response_action: 'errors'` shows a message under an
+ * The summary of a refused packet. Slack's `response_action: 'errors'` shows a message under an
  * input block and cannot add a block, so the summary is the message of the modal's first input (the account, at the
  * top of every packet form, new or edit): it names, in the form's order, every other field to fix. The fields keep
  * their own messages. One wrong field has its message alone (Slack shows it where it is); a summary is added when two

@@ -160,7 +160,7 @@ function plainInput(field: PacketField, d: Drawing): InputBlock | undefined {
   }
   const max = rule.max ?? 0;
   // A link is typed in a plain text input, not Slack's url_text_input: Slack's client would refuse a malformed link
-  // alone, before the app's own checks, so the author would fix the form in two rounds (issue 50 item 8).
+  // alone, before the app's own checks, so the author would fix the form in two rounds.
   if (rule.input === 'link')
     return input(blockId, form.label, text(max, placeholder, { initial: str(value) }), how);
   const multiline = 'multiline' in form ? { multiline: form.multiline } : {};

@@ -4,7 +4,7 @@ import { userText } from './mrkdwn.js';
 import { context } from './parts.js';
 
 /**
- * Where an internal packet came from (issue 52), for the AE and the owner: why this AE, when the CRM decided ("Lena
+ * Where an internal packet came from, for the AE and the owner: why this AE, when the CRM decided ("Lena
  * Ortiz owns Northwind Logistics in Salesforce"), and the Slack message it was started from. Never in partner views.
  */
 export function originBlocks(

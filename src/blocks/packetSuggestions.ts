@@ -6,9 +6,9 @@ import { plain, userText } from './mrkdwn.js';
 import { button, context } from './parts.js';
 
 /**
- * The author's defaults in a new packet (issue 52 item 3): a line saying where they come from, and one button per
+ * The author's defaults in a new packet: a line saying where they come from, and one button per
  * field (and one for all), each filling its input on click. Never filled silently. A value that names another account
- * (issue 77 item 15) is marked with that name, said in the line, and left out of "Use all".
+ * is marked with that name, said in the line, and left out of "Use all".
  */
 
 export const SUGGESTIONS_BLOCK_ID = 'packet_suggestions';

@@ -19,7 +19,7 @@ export interface PartnerListing {
   workspaces: PartnerWorkspaceRow[];
   channels: PartnerChannelRow[];
   open: OpenCounts;
-  /** Its partner managers and what they are told (issue 53 item 6); undefined: none named. */
+  /** Its partner managers and what they are told; undefined: none named. */
   managers?: PartnerBody | undefined;
 }
 

@@ -14,7 +14,7 @@ const STATUS: Record<PartnerStage, string> = {
   lost: 'Closed, not won',
 };
 
-/** Accepted, and nobody is taking it forward now (issue 77 item 7): the partner reads it honestly. */
+/** Accepted, and nobody is taking it forward now: the partner reads it honestly. */
 const FINDING = ':mag: Finding the right person';
 
 /**

@@ -82,7 +82,7 @@ export const handoffTitle = (h: HandoffRow) =>
 /**
  * Where a message's reader finds the owner's buttons (Reassign, Extend, Withdraw): on it (`here`); on their newest
  * message about the handoff, where they sit alone (`newest`); or nowhere, for a reader who cannot use them now
- * (`none`). A message's words ask for a click only where its buttons are (issue 50 item 20).
+ * (`none`). A message's words ask for a click only where its buttons are.
  */
 export type OwnerButtons = 'here' | 'newest' | 'none';
 

@@ -214,7 +214,7 @@ function closingInputs(model: PolicyEditorModel): KnownBlock[] {
   ];
 }
 
-/** The policy editor (issue 53): its name, its levels as readable lines with their inputs, and where it applies. */
+/** The policy editor: its name, its levels as readable lines with their inputs, and where it applies. */
 export function policyEditorModal(model: PolicyEditorModel): ModalView {
   return {
     type: 'modal',

@@ -5,7 +5,7 @@ import { mention } from './mrkdwn.js';
 import { pt, section } from './parts.js';
 
 /**
- * A pool's weights and fairness (issue 53 item 5) in Slack: the editor's inputs (a row per weighted member, and how
+ * A pool's weights and fairness in Slack: the editor's inputs (a row per weighted member, and how
  * the pool shares its handoffs) and the words of the pool's page ("@Sam ×2", "Fair per week").
  */
 

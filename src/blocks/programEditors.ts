@@ -5,7 +5,7 @@ import { escapeMrkdwn, mention, usergroupMention } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
 import { type PoolSharing, poolSharingInputs } from './poolWeights.js';
 
-/** The editors of a pool, the calendar, the roles and the managers (issue 53); the policy's is policyEditor.ts. */
+/** The editors of a pool, the calendar, the roles and the managers; the policy's is policyEditor.ts. */
 
 const editor = (part: string, key: string, title: string, blocks: KnownBlock[]): ModalView => ({
   type: 'modal',
@@ -127,7 +127,7 @@ export interface PoolEditorModel {
   managersGroup?: string;
   /** The workspace's user groups, for an admin's editor (absent: Slack could not list them, or not an admin's). */
   usergroups?: readonly UsergroupChoice[];
-  /** Members' weights (unset: 1), and how the pool shares its handoffs (issue 53 item 5). */
+  /** Members' weights (unset: 1), and how the pool shares its handoffs. */
   weights?: Readonly<Record<string, number>>;
   sharing?: PoolSharing;
   /** An admin may change the managers and remove the pool; a pool's manager edits members, cap and name. */

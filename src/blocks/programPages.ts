@@ -8,7 +8,7 @@ import { groupWeights, type PoolSharing, sharingWords, weightedMember } from './
 import { type SettingsGroupModel, settingsPageBlocks } from './settingsEditor.js';
 
 /**
- * The program in Slack (issue 53): the App Home's section for those who run it, and the pages it opens (pools,
+ * The program in Slack: the App Home's section for those who run it, and the pages it opens (pools,
  * policies, partners, the calendar, roles and managers, the settings, the history), each with an Edit button where the reader may edit.
  */
 export const PROGRAM_PAGES = [
@@ -39,9 +39,9 @@ export interface ProgramPool {
   usergroup?: string;
   cap?: number;
   managers: readonly string[];
-  /** Everyone in this user group manages it too (issue 53 item 7). */
+  /** Everyone in this user group manages it too. */
   managersGroup?: string;
-  /** Members' weights (unset: 1), and how it shares its handoffs (issue 53 item 5). */
+  /** Members' weights (unset: 1), and how it shares its handoffs. */
   weights?: Readonly<Record<string, number>>;
   sharing?: PoolSharing;
   mayEdit: boolean;
@@ -73,7 +73,7 @@ export interface ProgramPartner {
   name: string;
   channels: readonly { id: string; held: boolean }[];
   managers: readonly string[];
-  /** Everyone in this user group is a partner manager too (issue 53 item 7). */
+  /** Everyone in this user group is a partner manager too. */
   usergroup?: string;
   notify: PartnerNotify;
   /** Its contacts, as lines ("Lee Park, VP Alliances"). */

@@ -127,7 +127,7 @@ export type HeldBackResult = HeldBackRefusal | { kind: 'done'; handoff: HandoffR
 export type SendResult =
   | { kind: 'not_found' }
   | { kind: 'override_required'; message: string }
-  /** The account's owner was passed over: the review asks why (issue 52). */
+  /** The account's owner was passed over: the review asks why. */
   | { kind: 'owner_reason_required'; message: string }
   | { kind: 'conflict_unnoted'; message: string }
   | { kind: 'channel_refused'; message: string }

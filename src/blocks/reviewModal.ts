@@ -93,7 +93,7 @@ Each change of this handoff is written to it as ${n.activity}; when it closes th
 
 /**
  * The day an away AE is back, in their calendar, said so ("Wed 9 Dec, their time"): their status ends at their
- * midnight, the evening before for an author west of them (issue 50).
+ * midnight, the evening before for an author west of them.
  */
 function dayOf(iso: string, review: Pick<Review, 'authorTimeZone' | 'ae'>): string {
   const zone = review.ae.timeZone ?? review.authorTimeZone ?? 'UTC';

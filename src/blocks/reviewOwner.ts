@@ -6,7 +6,7 @@ import { mention, plain, userText } from './mrkdwn.js';
 import { context, pt } from './parts.js';
 
 /**
- * The account's owner in the CRM, in the review (issue 52): who it is, that the packet goes to them (a pool's round
+ * The account's owner in the CRM, in the review: who it is, that the packet goes to them (a pool's round
  * robin skipped, nobody's turn used), or, when the author chose someone else, the box that asks why (logged).
  */
 export function ownerBlocks(review: Review): KnownBlock[] {

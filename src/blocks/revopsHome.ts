@@ -22,7 +22,7 @@ export interface RevopsHome {
   trendWeeks: number;
   /** Set when the figures come from an earlier computation: its time, and whether a newer one is running. */
   asOf?: { at: Date; timeZone: string; updating: boolean };
-  /** The period in money (issue 54), when a CRM is connected. */
+  /** The period in money, when a CRM is connected. */
   money?: { figures: MoneyFigures; timeZone: string };
 }
 

@@ -73,7 +73,7 @@ export const SAVED = {
       : undefined,
   nextMove: (r: HeldBackResult) =>
     r.kind === 'done' ? `the partner next move of ${named(r.handoff)}, as you wrote it` : undefined,
-  /** Before deciding (issue 51): the AE's question, the author's answer, the AE's and the owner's more time. */
+  /** Before deciding: the AE's question, the author's answer, the AE's and the owner's more time. */
   question: (r: AskResult) =>
     r.kind === 'asked'
       ? `your question on ${named(r.handoff)} went to ${mention(r.handoff.authorUserId)}`
@@ -92,7 +92,7 @@ export const SAVED = {
     r.kind === 'done'
       ? `you gave ${mention(r.handoff.aeUserId)} more time on ${named(r.handoff)}: until ${aeDeadline(r.handoff.dueAt, r.handoff.aeTimeZone)}`
       : undefined,
-  /** "Add to handoff" (issue 52 item 5): a Slack message added to a handoff's history. */
+  /** "Add to handoff": a Slack message added to a handoff's history. */
   addToHandoff: (r: AddResult) =>
     r.kind === 'added' ? `the message, added to the history of ${named(r.handoff)}` : undefined,
 } as const;

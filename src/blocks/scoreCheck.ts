@@ -17,7 +17,7 @@ import { counted } from './mrkdwn.js';
 import { context, pt, section } from './parts.js';
 
 /**
- * The score against outcomes (issue 54 item 3) as people read it: the App Home's button, the view (per band and per
+ * The score against outcomes as people read it: the App Home's button, the view (per band and per
  * component, strong against weaker, the flags first), the weights editor, and the digest's monthly lines.
  */
 

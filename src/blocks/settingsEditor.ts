@@ -13,7 +13,7 @@ import { escapeMrkdwn } from './mrkdwn.js';
 import { context, pt } from './parts.js';
 
 /**
- * The program's settings in Slack (issue 53): the Settings page's lines, one group at a time with an Edit button for
+ * The program's settings in Slack: the Settings page's lines, one group at a time with an Edit button for
  * those who may edit it, and each group's editor, built from the settings table (domain/settingRows.ts).
  */
 

@@ -9,13 +9,13 @@ import { outcomeButtons } from './outcomes.js';
 import { button, context, handoffTitle, notifyText, pt, section } from './parts.js';
 
 /**
- * After the Accept (issue 51 item 2): the first step tracked like the response window. The AE is reminded before its
+ * After the Accept: the first step tracked like the response window. The AE is reminded before its
  * date and asked on it how it went (Meeting held, or New date); with no news after the grace the owner is told, and
  * the owner hears of a new date from the second one on. Internal: the partner reads the step, never these.
  */
 export type StepMessage = 'reminder' | 'check_in' | 'owner' | 'moved' | 'name';
 
-/** How a deal left its AE after the Accept (issue 51): handed back by them, or taken back after silence. */
+/** How a deal left its AE after the Accept: handed back by them, or taken back after silence. */
 export interface TakenBack {
   handedBack: boolean;
   /** The step and its date then (empty on a deal accepted before the first step existed). */
@@ -210,7 +210,7 @@ export function stepDateModal(h: HandoffRow, suggested: string): ModalView {
 }
 
 /**
- * The same modal for a deal accepted before first steps (issue 51): the step's words (the accept's default offered)
+ * The same modal for a deal accepted before first steps: the step's words (the accept's default offered)
  * and its date, checked as the accept checks them.
  */
 function nameStepModal(h: HandoffRow, suggested: string): ModalView {
@@ -273,7 +273,7 @@ export function stepRefusal(refusal: StepRefusal, plainWords = false): string {
 }
 
 /**
- * A deal taken back from its AE after the Accept (issue 51), for the owner, the author and the AE it left: what
+ * A deal taken back from its AE after the Accept, for the owner, the author and the AE it left: what
  * happened (handed back, or the first step silent past the policy's take-back), who decides next, and what the partner
  * was told (the accept and the step; nothing of this). Its words stay true; the owner's Reassign and Withdraw come
  * with the surface while they can still act.
@@ -320,7 +320,7 @@ export interface StillWaiting {
 }
 
 /**
- * A deal back with its owner and given to nobody (issue 77 item 7): the owner's reminder of the morning (their
+ * A deal back with its owner and given to nobody: the owner's reminder of the morning (their
  * Reassign and Withdraw come with the surface), or their manager's notice. Its words stay true of that morning.
  */
 export function stillWaitingNotice(h: HandoffRow, w: StillWaiting, reader: string | undefined): SlackMessage {

@@ -56,14 +56,14 @@ export interface SurfaceParams {
   /** The AE's question before deciding (its id), shown to the author, the owner and the AE. */
   question?: number;
   /**
-   * After the Accept (issue 51): which check of the first step a message is (a reminder, the check-in, the owner's
+   * After the Accept: which check of the first step a message is (a reminder, the check-in, the owner's
    * notice, the owner told of a new date), the step's date it was about, and the date it moved from.
    */
   stepCheck?: StepMessage;
-  /** A deal taken back after the Accept (issue 51): how, and the step it had then (blocks/stepChecks.ts). */
+  /** A deal taken back after the Accept: how, and the step it had then (blocks/stepChecks.ts). */
   takenBack?: TakenBack;
   /**
-   * A deal back with its owner and given to nobody (issue 77 item 7), the owner's reminder or their manager's notice:
+   * A deal back with its owner and given to nobody, the owner's reminder or their manager's notice:
    * since when (epoch ms, and its day where the owner is), and the business days it has waited then.
    */
   stillWaiting?: StillWaiting;

@@ -153,7 +153,7 @@ export function nowLine(
       return `*Now:* withdrawn${by}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.`;
     }
     case 'taken_back':
-      // Handed back or taken back by the policy: the same words for both, true of either (issue 51).
+      // Handed back or taken back by the policy: the same words for both, true of either.
       return `*Now:* back with ${ownerIsReader ? 'you' : `the owner ${mention(h.ownerUserId)}`}${h.takenBackAt ? ` since ${slackDate(h.takenBackAt, h.aeTimeZone)}` : ''} (${ae} had accepted it); ${ownerIsReader ? 'you' : 'they'} can reassign or withdraw it${ownerIsReader && buttons === 'newest' ? ` ${ON_NEWEST}` : ''}.`;
   }
 }

@@ -187,7 +187,7 @@ export function waitingMessage(h: HandoffRow, reader?: string): SlackMessage {
 
 /**
  * The day an away AE is back, in their calendar, said so ("Wed 9 Dec, their time"): a status that ends at their
- * midnight is the evening before west of them (issue 50).
+ * midnight is the evening before west of them.
  */
 export function backDay(back: number | Date, aeTimeZone: string): string {
   const at = typeof back === 'number' ? back : back.getTime();

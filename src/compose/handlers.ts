@@ -48,7 +48,7 @@ export interface HandlerParts {
   statusEvents: StatusEvents;
   /** The channels the app was removed from. */
   channelAccess: ChannelAccess;
-  /** Each person's own days (issue 53). */
+  /** Each person's own days. */
   myDays: MyDays;
 }
 
@@ -70,7 +70,7 @@ function decisionServices(s: Shared, p: HandlerParts) {
     directory: s.directory,
     windows: s.windows,
     scoring: config.scoring,
-    // The score's weights in force (issue 54): a packet is scored with them when reviewed.
+    // The score's weights in force: a packet is scored with them when reviewed.
     scoreWeights: () => s.program.state().scoreWeights,
     // The program's settings, read at each use (config is live: program/liveConfig.ts).
     get conflictLookbackDays() {
@@ -127,7 +127,7 @@ function decisionServices(s: Shared, p: HandlerParts) {
   return { edits, packets, handoffs, ownerActions, asks: asksOf(s, p) };
 }
 
-/** What the AE may ask before deciding (issue 51): the settings read at each use (config is live). */
+/** What the AE may ask before deciding: the settings read at each use (config is live). */
 function asksOf(s: Shared, p: HandlerParts) {
   const { config } = s;
   return createAsks({
@@ -241,7 +241,7 @@ function outcomeServices(s: Shared, outcomes: Outcomes) {
       get undoSeconds() {
         return config.outcomeUndoSeconds;
       },
-      // Undoing the step that was the first step done reopens it (issue 51): its checks from now on.
+      // Undoing the step that was the first step done reopens it: its checks from now on.
       firstStepCheck: (due, ae, at) =>
         nextStepCheck(s.windows.stepSchedule(due, ae, s.policies.afterAccept(ae.policy)), at),
     }),

@@ -72,7 +72,7 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
         // An edit made through another replica governs this sweep: the program is reread first (one query if not).
         await services.program.refresh();
         await services.sweeper.sweep();
-        // The first steps' checks after the Accept (issue 51): reminders, check-ins, owners told.
+        // The first steps' checks after the Accept: reminders, check-ins, owners told.
         await services.firstSteps.checkDue();
         await services.escalations.run();
         // An AE who went away during an open window: their owners are told (their status read once an hour).
@@ -81,7 +81,7 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
         await services.escalations.tellReturned();
       },
       atStart: 'run',
-      // A minute with nothing due claims and runs nothing, but a full sweep comes every 5 minutes (issue 56).
+      // A minute with nothing due claims and runs nothing, but a full sweep comes every 5 minutes.
       due: () => services.sweeper.due(),
     },
     {
@@ -116,7 +116,7 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       // Held partner channels, and internal channels not confirmed (switched off, or not seen at start), are asked
       // about again: only Slack's answer frees them.
       run: () => services.handlers.partners.recheckSharing(),
-      // Most minutes nothing is held: a read says so, and the slot is not claimed (issue 56).
+      // Most minutes nothing is held: a read says so, and the slot is not claimed.
       due: () => services.handlers.partners.sharingToRecheck(),
     },
     {
@@ -126,7 +126,7 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       callsSlack: false,
       // Each process's figures are its own (kept in its memory), so each process refreshes its own, claiming no slot:
       // a claim let one replica refresh while the others' went stale, and cost two transactions a minute in every
-      // installation (issue 56). The Homes it queues are one per figures' version across processes (their dedupe key).
+      // installation. The Homes it queues are one per figures' version across processes (their dedupe key).
       perProcess: true,
       run: async () => {
         const refreshed = await services.metrics.refreshSnapshots(reporting.refreshMinutes * 60_000);
@@ -183,7 +183,7 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
     },
   });
   if (retentionOn(config.retention) || config.retention.uninstallDeleteAfterDays !== undefined) {
-    // Data retention (issue 57): once a day, at a quiet hour, what has aged out is removed (it deletes aged-out exports
+    // Data retention: once a day, at a quiet hour, what has aged out is removed (it deletes aged-out exports
     // from Slack when RETAIN_EXPORTS_DAYS is set), and the data of workspaces uninstalled long enough ago.
     jobs.push({
       name: 'data-retention',

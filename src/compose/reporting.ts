@@ -17,7 +17,7 @@ import { componentLog, type Shared } from './types.js';
 /** Whose App Home shows program metrics (domain/permissions.ts). */
 export const seesMetrics = (config: Config, userId: string) => may(config, userId, 'metrics');
 
-/** Each person's own days (issue 53): shown in their App Home, edited there and with `/handoff pause`. */
+/** Each person's own days: shown in their App Home, edited there and with `/handoff pause`. */
 export function ownDaysService(s: Shared): MyDays {
   return createMyDays({
     db: s.db,
@@ -35,7 +35,7 @@ export function ownDaysService(s: Shared): MyDays {
   });
 }
 
-/** The program's pages and editors in Slack (issue 53): stateless, over the program. */
+/** The program's pages and editors in Slack: stateless, over the program. */
 export const programAdminOf = (s: Shared) =>
   createProgramAdmin({
     db: s.db,
@@ -46,7 +46,7 @@ export const programAdminOf = (s: Shared) =>
     directory: s.directory,
   });
 
-/** The score against outcomes and its weights (issue 54 item 3): stateless, over the database and the program. */
+/** The score against outcomes and its weights: stateless, over the database and the program. */
 export const scoreCheckOf = (s: Shared) =>
   createScoreCheck({
     db: s.db,

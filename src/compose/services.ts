@@ -186,7 +186,7 @@ function outcomesOf(s: Shared): Outcomes {
   });
 }
 
-/** The owners of deals given to nobody, reminded in their own calendar (issue 77 item 7). */
+/** The owners of deals given to nobody, reminded in their own calendar. */
 function ownerReminders(s: Shared, directory: Pick<Directory, 'lookupUser'>): OwnerReminders {
   const { config } = s;
   return {
@@ -204,7 +204,7 @@ function ownerReminders(s: Shared, directory: Pick<Directory, 'lookupUser'>): Ow
   };
 }
 
-/** After the Accept (issue 51): the first steps' checks and new dates, in the AEs' calendars. */
+/** After the Accept: the first steps' checks and new dates, in the AEs' calendars. */
 function firstStepServices(
   s: Shared,
   directory: Parameters<typeof createAbsenceOf>[0]['directory'],
@@ -243,7 +243,7 @@ function crmServices(s: Shared) {
   return { crmReadBack, followCrm };
 }
 
-/** Data retention and what an uninstall deletes (issue 57). */
+/** Data retention and what an uninstall deletes. */
 function retentionServices(s: Shared, files: { deleteFile(fileId: string): Promise<'deleted' | 'gone'> }) {
   const { config, db, clock } = s;
   const log = componentLog(s.logger);

@@ -12,7 +12,7 @@ import type { Tenant } from './tenant.js';
 const NEVER_WRITTEN = '0:0';
 
 /**
- * One look for every installation a process serves (issue 56 item 4), instead of one per installation: an idle
+ * One look for every installation a process serves, instead of one per installation: an idle
  * installation cost its process a look at its outbox every second and one at its program every 3 s, so at 1,000
  * installations the looks alone were more than the event loop could do (docs/scaling.md).
  * - **The outbox**: every `pollMs`, one query for the installations with a message due (the status index's due range,

@@ -25,7 +25,7 @@ export interface RunningApp
   > {
   app: App;
   startup: Startup;
-  /** The partner program as data (issue 53): tests and the sandbox edit it as the Admin tab does. */
+  /** The partner program as data: tests and the sandbox edit it as the Admin tab does. */
   program: Program;
   scheduler: Scheduler;
   background: BackgroundWork;
@@ -138,7 +138,7 @@ export async function buildTenant(
         () => opts.scope?.id,
         () => services.outbox.wake(),
       );
-      // An edit made through another process on the database applies here within PROGRAM_FOLLOW_MS (issue 53).
+      // An edit made through another process on the database applies here within PROGRAM_FOLLOW_MS.
       if (!extra.shared) wired.program.follow(timers, PROGRAM_FOLLOW_MS);
       await scheduler.start();
     },

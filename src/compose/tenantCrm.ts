@@ -5,7 +5,7 @@ import type { TokenKeys } from '../install/seal.js';
 import type { StartOptions } from './types.js';
 
 /**
- * The CRM an installation's tenant is built with (issue 55): its own, when its admins connected one (crm/ownCrm.ts);
+ * The CRM an installation's tenant is built with: its own, when its admins connected one (crm/ownCrm.ts);
  * else the deployment's settings, when CRM_INSTALLATIONS says they serve it; else none. With SLACK_TOKEN_KEY (an
  * OAuth install), its admins may connect or disconnect its own from Slack, and `changed` builds the tenant again.
  */

@@ -28,7 +28,7 @@ import { listenOn, makeTenant, type RunningApp, runningOf, type Tenant } from '.
 import type { StartOptions } from './types.js';
 
 /**
- * An OAuth install (issue 55) serves every installation in force, each by a tenant of its own (tenant.ts): its rows
+ * An OAuth install serves every installation in force, each by a tenant of its own (tenant.ts): its rows
  * (its executor is scoped to it), its bot token, its clients (so its pacing and its 429 holds are its token's), its
  * start-time answers, its program, its Bolt app, its outbox and its jobs. One receiver takes every request on
  * /slack/events, checks its signature, and hands it to the app of the installation it names; a request no

@@ -81,7 +81,7 @@ export interface StartOptions extends Base {
   onStatusPort?: (port: number) => void;
   /** The requests being answered, when several installations' outboxes share them (compose/tenants.ts). */
   activity?: RequestActivity;
-  /** The installation this start serves, of an OAuth install (issue 55): its token for every call. */
+  /** The installation this start serves, of an OAuth install: its token for every call. */
   installs?: Installation;
   /**
    * The installation `db` writes for (db/installationScope.ts): set by the start once it is known, a token
@@ -94,14 +94,14 @@ export interface StartOptions extends Base {
 
 export interface Services {
   outbox: OutboxWorker;
-  /** The partner program as data: reread before each sweep, and every few seconds (issue 53). */
+  /** The partner program as data: reread before each sweep, and every few seconds. */
   program: Program;
   /** The channels the app was removed from: what would go there waits (re-checked by a job). */
   channelAccess: ChannelAccess;
   sweeper: Sweeper;
-  /** After the Accept: the first steps' checks (issue 51), run with the sweep. */
+  /** After the Accept: the first steps' checks, run with the sweep. */
   firstSteps: FirstSteps;
-  /** Data retention's daily removal of what has aged out (issue 57, retention/ageOut.ts). */
+  /** Data retention's daily removal of what has aged out (retention/ageOut.ts). */
   retention: Retention;
   /** Uninstalled workspaces' data deleted when UNINSTALL_DELETE_AFTER_DAYS says (retention/uninstall.ts). */
   uninstalls: Uninstalls;
@@ -143,7 +143,7 @@ export interface Shared extends Base {
   crm: Crm;
   /** Escalation policies (the program's, or the default from the settings). */
   policies: Policies;
-  /** The partner program as data (issue 53): pools, policies, roles, people's days, edited in Slack. */
+  /** The partner program as data: pools, policies, roles, people's days, edited in Slack. */
   program: Program;
   /** Who answers for an AE while they are away. */
   covers: Covers;

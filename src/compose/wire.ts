@@ -150,7 +150,7 @@ function tokenUninstalling(record: RevocationRecord, opts: StartOptions, startup
 }
 
 /**
- * A deployment on SLACK_BOT_TOKEN: its workspace, as auth.test gave it, is recorded as its installation (issue 55),
+ * A deployment on SLACK_BOT_TOKEN: its workspace, as auth.test gave it, is recorded as its installation,
  * so its database is the first installation of a multi-workspace one.
  */
 function tokenInstallation(startup: Startup) {
@@ -185,7 +185,7 @@ async function recordTokenInstall(opts: StartOptions, startup: Startup) {
 
 /**
  * Slack's word of an uninstall or a revoked token, kept for every process on the database; a start whose auth.test
- * took the token forgets what was said of it (issue 50 item 23). An OAuth install is keyed by its installation (its
+ * took the token forgets what was said of it. An OAuth install is keyed by its installation (its
  * token rotates), and a reinstall connects again; a single-token deployment records its installation.
  */
 async function keepRevocations(opts: StartOptions, config: Config, clients: SlackClients, startup: Startup) {

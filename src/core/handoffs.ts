@@ -54,7 +54,7 @@ export interface HandoffServiceDeps {
   firstStepDue: (at: Date, ae: { id: string; timeZone: string }) => Date;
   /** Why a date is no working day of the AE's (a step is not dated on one), with their next; undefined: it is one. */
   closedDay: (date: string, ae: { id: string; timeZone: string }) => ClosedStepDay | undefined;
-  /** The first check of a step due on `due` still ahead of `at`, in the AE's calendar (issue 51 item 2). */
+  /** The first check of a step due on `due` still ahead of `at`, in the AE's calendar. */
   firstStepCheck: (
     due: string,
     ae: { id: string; timeZone: string; policy: PolicyRef },
@@ -124,7 +124,7 @@ export function createHandoffService(deps: HandoffServiceDeps) {
       if (checked.kind !== 'open') return checked;
       return { ...checked, partnerWords: await declineNews(deps.db, checked.handoff, reason) };
     },
-    /** Accept with the first step the AE committed to (issue 51 item 1), checked first. */
+    /** Accept with the first step the AE committed to, checked first. */
     acceptWithStep: (
       req: RequestContext & {
         handoffId: number;
@@ -132,7 +132,7 @@ export function createHandoffService(deps: HandoffServiceDeps) {
         step: FirstStepInput;
         /**
          * The opportunity the AE linked at the accept, as checked with the CRM, or the CRM to create one in after the
-         * accept (issue 77 item 13); either only when the handoff has none.
+         * accept; either only when the handoff has none.
          */
         crm?: AcceptCrm;
       },
@@ -310,7 +310,7 @@ function declineOf(req: DecisionRequest): { reasonCode: DeclineReason | null; no
  * The AE's time to decision in business hours, from when they were asked (the send, or the reassignment to them; the
  * away AE's return when the author chose to start the window then), across an expiry and an extension: kept on the
  * handoff, or, for one sent before it was, read from the touch log. The time their question paused the clock does
- * not count against them (issue 51): `paused`.
+ * not count against them: `paused`.
  */
 async function timeToDecision(
   deps: HandoffServiceDeps,
@@ -324,7 +324,7 @@ async function timeToDecision(
   return { hours: Math.max(0, deps.businessHours(askedAt, at, ae) - paused), paused };
 }
 
-/** An accept's first step, and its first check still ahead (issue 51 item 2); nothing for a decline. */
+/** An accept's first step, and its first check still ahead; nothing for a decline. */
 function stepOf(
   deps: HandoffServiceDeps,
   before: DecisionSubject,

@@ -42,7 +42,7 @@ const todayFor = (h: HandoffRow, now: Date) => dayIn(now, h.aeTimeZone);
 /**
  * Why the partner's next move is held back from the partner now, if it is: only while the thread would show it (an
  * accepted deal not closed, a partner channel, a move written) and it no longer holds: its date passed, it names a
- * former AE, or it was written before the deal's latest step and reaches no further (issue 50 item 6).
+ * former AE, or it was written before the deal's latest step and reaches no further.
  */
 export async function heldBackNow(
   exec: Executor,
@@ -86,7 +86,7 @@ export async function heldBackNotice(exec: Executor, h: HandoffRow, now: Date): 
     version: nextMoveVersion(h),
   };
   // Asked once per hold reason and text version for the handoff, whichever AE had it then: the same passed date is
-  // not asked about again after the deal moved on to another AE (issue 77 item 19).
+  // not asked about again after the deal moved on to another AE.
   const event = `:${heldBackEvent(ask)}`;
   if ((await surfacesOf(exec, h.id)).some((s) => s.key.endsWith(event))) return [];
   return heldBackMessages(h, ask);

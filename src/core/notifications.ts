@@ -124,7 +124,7 @@ export function partnerNewsOf(
  * handoff's thread. The first one also starts the thread, its parent (a surface showing the partner's view now), so
  * every thread reads the same way: the parent shows where the deal stands, and each event is one reply under it. A
  * reply about a decision (`decision`) names our AE and their step, which stop being true (a passed date, a take-back):
- * it is a surface too (issue 77 item 6). One about an outcome or a withdrawal reports a closed fact: sent as written.
+ * it is a surface too. One about an outcome or a withdrawal reports a closed fact: sent as written.
  */
 function toPartner(
   h: HandoffRow,
@@ -281,7 +281,7 @@ export interface OutcomeRecording {
   holdUntil?: number;
   /**
    * The owner or author whose report the AE confirmed: their report's message, updated in place, says it was
-   * confirmed, so they get no second DM of the one confirmation (issue 77 item 19).
+   * confirmed, so they get no second DM of the one confirmation.
    */
   reportedBy?: string;
 }
@@ -379,7 +379,7 @@ export function heldBackMessages(h: HandoffRow, ask: HeldBackAsk): OutboxMessage
 }
 
 /**
- * A deal taken back after the Accept (issue 51): the owner (and the author) told, with the owner's Reassign and
+ * A deal taken back after the Accept: the owner (and the author) told, with the owner's Reassign and
  * Withdraw; the AE it left too, when the policy took it (an AE who handed it back sees it on their own messages).
  * Nothing to the partner: they hear of the next AE when that AE accepts.
  */

@@ -82,7 +82,7 @@ export function createWindowPlanner(opts: WindowPlannerOptions) {
         .startOf('day');
       return reachableAt(tomorrow.toJSDate(), calendar);
     },
-    /** A first step's checks (issue 51) under a policy's ladder, in the AE's calendar: domain/firstStep.ts. */
+    /** A first step's checks under a policy's ladder, in the AE's calendar: domain/firstStep.ts. */
     stepSchedule(due: string, whose: Whose, ladder: AfterAccept): StepSchedule {
       return stepSchedule(due, calendarOf(opts, whose), ladder);
     },

@@ -117,7 +117,7 @@ const question: PlaceOffer = async (deps, surface, h) => {
 const stepCheck: PlaceOffer = async (deps, surface, h) => {
   const reader = surface.viewerUserId;
   if (!reader || reader !== h.aeUserId) return NO_OFFER;
-  // Asked to name the first step of a deal accepted before first steps (issue 51): that button, while it has none.
+  // Asked to name the first step of a deal accepted before first steps: that button, while it has none.
   if ((surface.params as SurfaceParams).stepCheck === 'name')
     return can(viewerFor(deps, reader, h), 'name_step', h) ? { ...NO_OFFER, newStepDate: true } : NO_OFFER;
   const offer = offerFor(viewerFor(deps, reader, h), h);
@@ -141,7 +141,7 @@ const OFFERS: Partial<Record<SurfaceKind, PlaceOffer>> = {
 /**
  * Whether the reader of an owner-facing DM may take the owner's actions now though `offer` (this message's buttons)
  * has none of them: they sit on the reader's newest notice about the handoff, and this one's words point there
- * instead of asking for a click it cannot take (issue 50 item 20).
+ * instead of asking for a click it cannot take.
  */
 export function ownerActionsElsewhere(
   deps: OfferDeps,

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { CrmStates } from './types.js';
 
 /**
- * "Review attribution" (issue 54 item 4), after each read of a CRM: a linked record whose creation day contradicts the
+ * "Review attribution", after each read of a CRM: a linked record whose creation day contradicts the
  * handoff's class, where the read-back may not change the class itself (relinked.ts changes it for a record linked
  * after the class was decided, unless a person corrected it, or the author's zone is unknown and the day depends on
  * it), opens one item for RevOps with the evidence. Never a second while one is open; never again for the same

@@ -142,7 +142,7 @@ export interface CrmInstallation {
 }
 
 /**
- * Whether the CRM settings serve an installation (issue 55): one CRM's records are one company's, so a deployment
+ * Whether the CRM settings serve an installation: one CRM's records are one company's, so a deployment
  * serving several workspaces connects its CRM to the first installation only, unless CRM_INSTALLATIONS says `all`
  * (one company's workspaces sharing one CRM) or lists the workspaces (T…) and orgs (E…) it serves.
  */

@@ -44,7 +44,7 @@ async function accountIdOf(connector: CrmConnector, h: HandoffRow): Promise<stri
 }
 
 /**
- * Delivers a `crm.create` row (issue 77 item 13): the opportunity (deal) the AE asked for at the accept, created after
+ * Delivers a `crm.create` row: the opportunity (deal) the AE asked for at the accept, created after
  * the accept was recorded, then linked to the handoff (unless it was linked meanwhile) and shown to the AE. An attempt
  * whose answer was lost (`lookFirst`) looks for the record by its marker before creating it again. A refusal (a
  * validation rule, a missing permission) tells the AE in plain words and finishes the row: the accept stands.

@@ -81,7 +81,7 @@ function what(event: HandoffEventRow, h: HandoffRow): string {
   }
 }
 
-/** A Slack message added to the handoff (issue 52 item 5): who added it, its excerpt and its link. */
+/** A Slack message added to the handoff: who added it, its excerpt and its link. */
 function messageLines(event: HandoffEventRow, h: HandoffRow): string[] {
   const { byName, excerpt, permalink } = event.detail ?? {};
   const by =
@@ -117,7 +117,7 @@ export function activityFor(event: HandoffEventRow, h: HandoffRow, partnerName: 
   if (event.type === 'lost' && isLostReason(reason)) lines.push(`Reason: ${LOST_REASONS[reason].label}`);
   if ((event.type === 'extended' || event.type === 'more_time_granted') && typeof detail.days === 'number')
     lines.push(`Extended by ${detail.days} business days`);
-  // The first step the AE committed to when accepting (issue 51), from the touch log; the value from the handoff.
+  // The first step the AE committed to when accepting, from the touch log; the value from the handoff.
   if (
     event.type === 'accepted' &&
     typeof detail.firstStep === 'string' &&

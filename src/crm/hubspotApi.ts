@@ -11,7 +11,7 @@ import type { Pipeline } from '@hubspot/api-client/lib/codegen/crm/pipelines/mod
 import type { PipelineStage } from '@hubspot/api-client/lib/codegen/crm/pipelines/models/PipelineStage.js';
 
 /**
- * HubSpot's date-versioned APIs (issue 54), the one place the app builds their paths. @hubspot/api-client 14 builds
+ * HubSpot's date-versioned APIs, the one place the app builds their paths. @hubspot/api-client 14 builds
  * only v3 and v4 paths; its generic `apiRequest` keeps the token and the base URL, and the request and answer types
  * are the client's own models (the same shapes HubSpot's 2026-09 OpenAPI specs give: test/vendor/hubspot/).
  */

@@ -8,7 +8,7 @@ const BATCH_READ_MAX = 100;
 /** Pages of exchange rates read at most (100 a page): an account keeps a rate per currency per change. */
 const RATE_PAGES_MAX = 20;
 
-/** What the read-back reads of a deal: its closed state, when it was created, and its money (issue 54). */
+/** What the read-back reads of a deal: its closed state, when it was created, and its money. */
 export const STATE_PROPERTIES = [
   'dealstage',
   'hs_is_closed',

@@ -14,7 +14,7 @@ import {
   type CrmRecord,
 } from './types.js';
 
-/** The account a message names, as the connected CRMs answered (issue 52: the shortcut's prefill). */
+/** The account a message names, as the connected CRMs answered (the shortcut's prefill). */
 export type AccountMatch =
   | { kind: 'off' }
   /** A CRM failed or was slow: nothing is said of the account. */

@@ -30,7 +30,7 @@ export async function moneyUnread(
 }
 
 /**
- * Stores what a poll read of each handoff's record (issue 54): its money and stage, with a history of changes.
+ * Stores what a poll read of each handoff's record: its money and stage, with a history of changes.
  * Records the CRM did not return (deleted, hidden) keep what was last read.
  */
 export async function storeMoney(

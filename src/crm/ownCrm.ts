@@ -9,7 +9,7 @@ import { connectorFor, type SettingsOf } from './connectors.js';
 import { CrmError } from './types.js';
 
 /**
- * An installation's own CRM (issue 55). On a deployment serving several workspaces, each company connects its own
+ * An installation's own CRM. On a deployment serving several workspaces, each company connects its own
  * Salesforce or HubSpot from Slack (`/handoff crm`, its admins; the form's fields: domain/crmCredentials.ts). The
  * credentials are checked with the CRM first, then stored sealed with SLACK_TOKEN_KEY (db `crm_connections`), and the
  * installation's tenant is built again with them. An installation with a CRM of its own is never served by the
@@ -73,7 +73,7 @@ export function withOwnCrm<C extends { crm: Config['crm'] }>(config: C, own: Own
 /**
  * Whether the CRM takes these credentials: undefined, or what to tell the admin under the form. Whatever does not
  * answer as the CRM (no answer in time, a refused address, another service's answer) gets one answer with nothing of
- * what answered (issue 77: different answers, or an echoed body, would map the server's network); the log has why.
+ * what answered (different answers, or an echoed body, would map the server's network); the log has why.
  */
 export async function crmRefusal<S extends CrmSystem>(
   system: S,

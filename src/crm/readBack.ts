@@ -29,7 +29,7 @@ export interface ReadBackResult {
   reclassified: number;
   /** CRMs that could not be read this time (tried again at the next poll). */
   failed: string[];
-  /** Records whose money or stage changed since the last read (issue 54). */
+  /** Records whose money or stage changed since the last read. */
   moneyChanged: number;
 }
 
@@ -57,7 +57,7 @@ async function record(deps: CrmReadBackDeps, h: HandoffRow, won: boolean, label:
       lastActivityAt: at,
       nextStallNudgeAt: null,
       stallNudgedAt: null,
-      // A deal the CRM closed has its first step behind it (issue 51): done, its checks ended.
+      // A deal the CRM closed has its first step behind it: done, its checks ended.
       ...(h.firstStep && !h.firstStepDoneAt
         ? { firstStepDoneAt: at, stepCheck: null, nextStepCheckAt: null }
         : {}),
@@ -103,7 +103,7 @@ async function poll(deps: CrmReadBackDeps): Promise<ReadBackResult> {
       continue;
     }
     result.read += ids.length;
-    // Money and stage first (issue 54): a deal closing in this poll is stored with the amount it closed at.
+    // Money and stage first: a deal closing in this poll is stored with the amount it closed at.
     await refreshCurrencies(deps, connector);
     result.moneyChanged += await storeMoney(deps, connector, [...linked, ...relinked, ...unread], states);
     for (const h of linked) {

@@ -105,7 +105,7 @@ async function authorize(session: Session, c: jsforce.Connection = session.conn)
 }
 
 /**
- * Refuses to call an address that is neither Salesforce's over https nor one the operator named (issue 77): an
+ * Refuses to call an address that is neither Salesforce's over https nor one the operator named: an
  * admin's login URL, or a token answer, must not make the server call its own network. Nothing is fetched from it.
  */
 function refuseAddress(session: Session, what: string, address: string | undefined): void {

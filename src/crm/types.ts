@@ -28,7 +28,7 @@ export interface AccountQuery {
   closedSince: string;
 }
 
-/** What a message names that may be an account (issue 52): names as written, and registrable domains. */
+/** What a message names that may be an account: names as written, and registrable domains. */
 export interface AccountCandidates {
   names: string[];
   domains: string[];
@@ -72,7 +72,7 @@ export interface CrmActivity {
 }
 
 /**
- * An opportunity (deal) the app creates at the accept, when the AE asks for it (issue 77 item 13; crm/newRecord.ts):
+ * An opportunity (deal) the app creates at the accept, when the AE asks for it (crm/newRecord.ts):
  * in the CRM's first open stage, on the matched account, its description carrying `marker`.
  */
 export interface CrmNewRecord {
@@ -102,7 +102,7 @@ export interface CrmRead {
 export type CrmFields = Record<string, string>;
 
 /**
- * What a record says of money and progress (issue 54), read back at each poll; internal, never shown to a partner
+ * What a record says of money and progress, read back at each poll; internal, never shown to a partner
  * (no amount, stage or probability reaches a partner view).
  */
 export interface CrmMoney {
@@ -135,7 +135,7 @@ export interface CrmCurrency {
   rates: { currency: string; perCorporate: number; from: string | null; to: string | null }[];
 }
 
-/** A deal the CRM closed: what the with-and-without-a-partner figures read (issue 54). */
+/** A deal the CRM closed: what the with-and-without-a-partner figures read. */
 export interface CrmClosedDeal {
   id: string;
   won: boolean;
@@ -211,7 +211,7 @@ export interface CrmConnector {
   currency?(): Promise<CrmCurrency>;
   /**
    * The deals the CRM closed between two days (YYYY-MM-DD, both included), linked to a handoff or not, at most
-   * `limit` (the latest closed first): the RevOps figures compare deals with and without a partner (issue 54).
+   * `limit` (the latest closed first): the RevOps figures compare deals with and without a partner.
    */
   closedDeals?(from: string, to: string, limit: number): Promise<CrmClosedDeal[]>;
   /** The id of the activity written earlier with this marker on this record, if any. */

@@ -97,7 +97,7 @@ export function openDatabase(path: string): AppDatabase {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     // What is deleted or rewritten is overwritten with zeros in the file, not left in free space: data retention and an
-    // erasure on request leave no readable trace (issue 57; a little more writing for each delete).
+    // erasure on request leave no readable trace (a little more writing for each delete).
     sqlite.pragma('secure_delete = ON');
     cacheStatements(sqlite);
     const writer = drizzle(sqlite, { schema });

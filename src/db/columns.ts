@@ -27,7 +27,7 @@ export type Stored<Row> = Omit<Row, 'installationId'>;
 export const FIRST_INSTALLATION = 1;
 
 /**
- * The installation a row belongs to (installations.id, issue 55): stamped by the executor's scope
+ * The installation a row belongs to (installations.id): stamped by the executor's scope
  * (db/installationScope.ts); FIRST_INSTALLATION for a row written unscoped or before the keys.
  */
 export const installationId = () => integer('installation_id').notNull().default(FIRST_INSTALLATION);

@@ -5,7 +5,7 @@ import * as sqliteSchema from './schema.js';
 import type { Executor } from './types.js';
 
 /**
- * One repository for both engines (issue 34). A repository written this way takes its tables from the executor
+ * One repository for both engines. A repository written this way takes its tables from the executor
  * (`tablesOf`), runs its queries by awaiting them (both engines' drizzle builders are promises; `.get()`, `.all()` and
  * `.run()` are SQLite's alone), and keeps to the query builder and drizzle's operators, which encode values by the
  * column's type on each engine (a Date as milliseconds on SQLite, as a timestamptz on Postgres).

@@ -1,5 +1,5 @@
 /**
- * Where the app keeps data about people (issue 57): every table of the schema, with the columns that hold a person's
+ * Where the app keeps data about people: every table of the schema, with the columns that hold a person's
  * Slack id, name or words, and how long its rows are kept. The privacy statement (`npm run doctor -- --privacy`,
  * docs/privacy.md) is printed from it; `test/unit/db/personalData.test.ts` fails when a table of either engine's
  * schema is missing here, or a column named here is not in it. A new table is a new entry.

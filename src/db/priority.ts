@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * Which work may wait (issue 56: requests never queue behind delivery work). The outbox's deliveries, the scheduled
+ * Which work may wait (requests never queue behind delivery work). The outbox's deliveries, the scheduled
  * jobs and the work a listener leaves running after its ack run `asBackground`; everything they await, and every
  * timer or promise they start, carries the mark (Node's AsyncLocalStorage follows it). On Postgres the app's pool
  * gives such work its own few connections (db/pg/store.ts), so a Slack request, which must be answered within 3 s,

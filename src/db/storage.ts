@@ -8,7 +8,7 @@ import { PG_PROBE_SQL, probeSqlite, type StorageProbe } from './storageErrors.js
 import type { Db } from './types.js';
 
 /**
- * The database the app runs on, whichever engine (issue 34): SQLite's file by default, Postgres when DATABASE_URL is
+ * The database the app runs on, whichever engine: SQLite's file by default, Postgres when DATABASE_URL is
  * set. The repositories are the one seam between the engines (db/engine.ts); what the app needs beyond them is here:
  * the health probe's write, and closing.
  */

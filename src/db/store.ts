@@ -4,7 +4,7 @@ import type * as schema from './schema.js';
 import type { Db, Tx } from './types.js';
 
 /**
- * Transactions that can wait (issue 34): the repositories are asynchronous so that a Postgres pool can stand behind
+ * Transactions that can wait: the repositories are asynchronous so that a Postgres pool can stand behind
  * them, and a transaction's body awaits them. On SQLite, whose one writing connection has one transaction at a time,
  * that brings two hazards the synchronous code never had, and this module removes both:
  * - while a transaction's body awaits, another request's statements could run on the same connection, inside it

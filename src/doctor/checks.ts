@@ -18,7 +18,7 @@ import type { Check } from './types.js';
  */
 export const CHECKS: readonly Check[] = [
   settingsCheck,
-  // The database before the token: an OAuth install's token is in it (issue 55).
+  // The database before the token: an OAuth install's token is in it.
   databaseCheck,
   slackTokenCheck,
   policyFileCheck,

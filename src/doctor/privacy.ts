@@ -8,7 +8,7 @@ import { crmConnectionsOf } from '../db/repositories/crm.js';
 import { uninstallLine } from '../retention/ageOut.js';
 
 /**
- * `npm run doctor -- --privacy` (issue 57 item 4): what this deployment stores about people, where, for how long,
+ * `npm run doctor -- --privacy`: what this deployment stores about people, where, for how long,
  * which services receive it, and that no AI model does, printed from its live settings (and, when the database can be
  * read, the workspaces' own CRM connections). The fields a Slack Marketplace listing and a procurement questionnaire
  * ask for; docs/privacy.md explains each one.

@@ -57,7 +57,7 @@ function settingFindings(
 }
 
 /**
- * The program as data (issue 53): what it holds, parts that do not read, whether anyone can edit it in Slack, and the
+ * The program as data: what it holds, parts that do not read, whether anyone can edit it in Slack, and the
  * settings of earlier versions still set (read once, at the first start; not read afterwards). Its pools and policies
  * are what the checks after it look at (the channels and people they name).
  */

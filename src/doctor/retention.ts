@@ -2,7 +2,7 @@ import { retentionLines, uninstallLine } from '../retention/ageOut.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
 /**
- * The retention in force (issue 57): how long each kind of data is kept, and what an uninstall does, from the
+ * The retention in force: how long each kind of data is kept, and what an uninstall does, from the
  * settings. Nothing to fail: each is a choice; `npm run doctor -- --privacy` says the rest (docs/privacy.md).
  */
 function checkRetention(ctx: DoctorContext): Finding[] {

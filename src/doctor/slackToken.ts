@@ -15,7 +15,7 @@ import type { Check, DoctorContext, Finding } from './types.js';
 export { manifestBotScopes, manifestShortcuts };
 
 /**
- * An OAuth install's bot tokens (issue 55): every installation in force, each opened with SLACK_TOKEN_KEY, from the
+ * An OAuth install's bot tokens: every installation in force, each opened with SLACK_TOKEN_KEY, from the
  * database the check above opened read-only (or what stands in the way of one, as a finding); or why there is none.
  */
 async function installedTokens(
@@ -95,7 +95,7 @@ function refused(error: unknown, apiUrl: string): Finding {
   };
 }
 
-/** What stops working without a scope of the message shortcuts (issue 52), said with a missing one. */
+/** What stops working without a scope of the message shortcuts, said with a missing one. */
 const WITHOUT: Record<string, string> = {
   'users:read.email':
     'Hand off this deal and the review cannot find the CRM account owner in Slack, so no AE is suggested',

@@ -1,7 +1,7 @@
 import type { EventLogType, LifecycleState, StepCheck, Transition } from './lifecycleState.js';
 
 /**
- * After the Accept (issue 51 items 1 and 2): the AE's first step tracked like the response window (a reminder, the
+ * After the Accept: the AE's first step tracked like the response window (a reminder, the
  * check-in, the owner told), its new dates, and the deal taken back from the AE (handed back by them, or after silence
  * past the policy's take-back). Entries of the lifecycle table (domain/lifecycle.ts), kept here to keep that file
  * short.
@@ -18,7 +18,7 @@ export const STEP_CHECK_EVENT: Readonly<Record<StepCheck, StepCheckEvent>> = {
   take_back: 'take_back',
 };
 
-/** Accepted before first steps existed (issue 51): no step, and no outcome recorded since. */
+/** Accepted before first steps existed: no step, and no outcome recorded since. */
 const noStepYet = (h: LifecycleState) => !h.firstStep && h.outcome === null;
 
 /** The first step is still ahead: accepted with one, not done, no outcome recorded since. */
@@ -95,7 +95,7 @@ export const AFTER_ACCEPT_TRANSITIONS: Readonly<
     visible: true,
     crm: true,
   },
-  // Back with the owner and given to nobody (issue 77 item 7): the owner reminded each working morning (their manager
+  // Back with the owner and given to nobody: the owner reminded each working morning (their manager
   // told with one of them). A new message: the owner's buttons move to it.
   remind_owner: {
     from: ['taken_back'],

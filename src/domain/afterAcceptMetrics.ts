@@ -3,7 +3,7 @@ import type { AfterAcceptStats, MetricEvent } from './metricsModel.js';
 import { Samples } from './samples.js';
 
 /**
- * After the Accept (issue 51): the trust signals of the first steps AEs commit to when accepting, per period and per
+ * After the Accept: the trust signals of the first steps AEs commit to when accepting, per period and per
  * partner, AE and author, folded one event at a time with the rest of the metrics (domain/metrics.ts). Definitions,
  * in docs/revops.md too:
  * - first steps done: the first outcome step recorded after an accept that gave a first step, in the period.

@@ -1,7 +1,7 @@
 import { type LifecycleState, type Transition, windowOpen } from './lifecycleState.js';
 
 /**
- * Before deciding (issue 51 items 3 and 4), the AE may ask instead of declining: one question to the author per
+ * Before deciding, the AE may ask instead of declining: one question to the author per
  * assignment (the response window pauses while it waits, QUESTION_PAUSE_DAYS), and more time once per handoff (given
  * at once, or by the owner with one click: MORE_TIME_APPROVAL). Entries of the lifecycle table (domain/lifecycle.ts),
  * kept here to keep that file short.

@@ -9,7 +9,7 @@ import { CRM_SYSTEMS, type CrmSystem } from './crmLink.js';
 import { EARLIEST_ZONE, LATEST_ZONE } from './zones.js';
 
 /**
- * "Review attribution" (issue 54 item 4): the CRM's read-back says a linked record was created on a day that gives the
+ * "Review attribution": the CRM's read-back says a linked record was created on a day that gives the
  * handoff the other class, and the read-back may not change it itself (the record was linked when the class was
  * decided, a person's correction stands, or the author's zone is not known and the day depends on it). Credit is
  * fixed at entry and changed only by an audited decision (seed 002): RevOps get an item with the evidence.

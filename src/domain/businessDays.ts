@@ -97,7 +97,7 @@ export function windowStart(sentAt: Date, calendar: BusinessCalendar): DateTime 
 }
 
 /**
- * The next moment at or after `at` that a person may be reached (issue 77 item 11): `at` itself inside business hours
+ * The next moment at or after `at` that a person may be reached: `at` itself inside business hours
  * on one of their business days, otherwise the opening of their next one. Their calendar's zone, working days, hours,
  * public holidays and company closure days all count. Every message the app sends on its own (not in answer to
  * someone) waits for it, in its reader's own calendar (escalation/reach.ts).
@@ -188,7 +188,7 @@ export function businessHoursBetween(from: Date, to: Date, calendar: BusinessCal
 
 /**
  * The moment `ms` of business time after `from` in a calendar: nights, weekends and holidays count for nothing, as in
- * `businessHoursBetween`. A paused response window's time is added to its deadline this way (issue 51). Outside
+ * `businessHoursBetween`. A paused response window's time is added to its deadline this way. Outside
  * business hours it counts from the next opening; a sum that ends exactly at a closing is that closing.
  */
 export function businessTimeAfter(from: Date, ms: number, calendar: BusinessCalendar): Date {

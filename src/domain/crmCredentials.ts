@@ -3,7 +3,7 @@ import type { CrmSystem } from './crmLink.js';
 import { type AddressRefusal, type OperatorHost, salesforceAddressRefusal } from './salesforceHosts.js';
 
 /**
- * What a workspace's admin gives to connect their company's own CRM from Slack (issue 55: `/handoff crm`, on a
+ * What a workspace's admin gives to connect their company's own CRM from Slack (`/handoff crm`, on a
  * deployment serving several workspaces): one row per CRM, each field with its words in the form and its check.
  * The same credentials a deployment's settings give (SALESFORCE_*, HUBSPOT_ACCESS_TOKEN), but an installation's.
  */
@@ -29,7 +29,7 @@ const LOGIN_URL_REFUSED: Record<AddressRefusal, string> = {
     "This is not a Salesforce address: give your org's My Domain login URL, like https://yourcompany.my.salesforce.com.",
 };
 
-/** A Salesforce host over https, or one the operator named (issue 77: the server calls nothing else for an admin). */
+/** A Salesforce host over https, or one the operator named (the server calls nothing else for an admin). */
 const loginUrl = (hosts: readonly OperatorHost[]) =>
   z
     .string()

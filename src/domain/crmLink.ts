@@ -145,7 +145,7 @@ export interface HandoffCrmLink {
 }
 
 /**
- * What the AE asked of the CRM at the accept (issue 77 item 13): link the record they named (checked with the CRM), or
+ * What the AE asked of the CRM at the accept: link the record they named (checked with the CRM), or
  * create one in this CRM after the accept is recorded.
  */
 export type AcceptCrm = { link: HandoffCrmLink } | { create: CrmSystem };

@@ -1,5 +1,5 @@
 /**
- * Erasing a person on request (issue 57 item 2, issue 77 item 4): how they are named, and what their data becomes.
+ * Erasing a person on request (issue 77 item 4): how they are named, and what their data becomes.
  * Their Slack id turns into a pseudonym everywhere (`ERASED` and 8 characters, one per erasure), so the counts per AE
  * and per author stay apart and the metrics stay right, and nobody can tell who it was; their name, email and words
  * about them turn into ERASED_TEXT.

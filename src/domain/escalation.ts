@@ -16,7 +16,7 @@ export type Trigger =
   | { kind: 'lastMorning' }
   /**
    * The due time, or this many business hours after it; `afterBusinessDays` when the policy wrote it in days (due+1d),
-   * so people read it in the unit it was given, one unit per interval (issue 77 item 19).
+   * so people read it in the unit it was given, one unit per interval.
    */
   | { kind: 'due'; afterBusinessHours: number; afterBusinessDays?: number };
 
@@ -73,14 +73,14 @@ export interface Policy {
   /** Where the levels are in the file, for the places messages name: `policies.x.levels` (an object); absent: a list. */
   levelsAt?: string;
   /**
-   * After the Accept (issue 51): the checks of the AE's first step, from the file's `commitment` levels; absent: the
+   * After the Accept: the checks of the AE's first step, from the file's `commitment` levels; absent: the
    * default ladder (domain/firstStep.ts `defaultAfterAccept`), which never takes a deal back.
    */
   afterAccept?: AfterAccept;
 }
 
 /**
- * Which policy a handoff runs under: its id (null: the default) and the version it was sent under (issue 53: the
+ * Which policy a handoff runs under: its id (null: the default) and the version it was sent under (the
  * program_log entry; null: sent before policies were data, which follows the version in force).
  */
 export interface PolicyRef {

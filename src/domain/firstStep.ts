@@ -5,7 +5,7 @@ import { STEP_CHECKS, type StepCheck } from './lifecycleState.js';
 import { partnerFiller } from './partnerFiller.js';
 
 /**
- * Accept with a commitment (issue 51 item 1): the AE's first step, its date and an estimated value, asked when they
+ * Accept with a commitment: the AE's first step, its date and an estimated value, asked when they
  * accept. The partner reads the step word for word ("Next: intro call with Dana by Tue 2 Dec"), so it passes the same
  * checks as the packet's partner-read fields: no filler, no words that read as internal. The value stays internal.
  */
@@ -19,7 +19,7 @@ export const ESTIMATED_VALUE_MAX = 1_000_000_000;
 
 /**
  * The step offered when the AE opens the modal: one more click when it fits. It is the packet's own seller next move
- * when the partner may read it (issue 77 item 19), else an intro call with the partner contact. It always passes its
+ * when the partner may read it, else an intro call with the partner contact. It always passes its
  * own checks: a contact's name that would not (too long, or one the filler check refuses) gives "Intro call with the
  * partner".
  */
@@ -135,7 +135,7 @@ export interface StepLevel {
 }
 
 /**
- * The checks a policy makes after the Accept (issue 51 item 2), keyed by check: the policy file's `commitment` levels
+ * The checks a policy makes after the Accept, keyed by check: the policy file's `commitment` levels
  * (domain/policyFileLevels.ts). A check not named does not happen.
  */
 export type AfterAccept = Partial<Record<StepCheck, StepLevel>>;

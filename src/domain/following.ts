@@ -1,7 +1,7 @@
 import type { LifecycleEvent } from './lifecycle.js';
 
 /**
- * Following a handoff (issue 53 item 6): besides the people its messages are for (the AE, the owner, the author), a
+ * Following a handoff: besides the people its messages are for (the AE, the owner, the author), a
  * follower and the partner's managers hear of its decisions and, if they chose so, its outcomes, each in a short DM.
  */
 

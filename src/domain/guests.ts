@@ -1,5 +1,5 @@
 /**
- * Workspace guests (issue 50 item 29). Slack's users.info says `is_restricted` for a multi-channel guest and
+ * Workspace guests. Slack's users.info says `is_restricted` for a multi-channel guest and
  * `is_ultra_restricted` (with `is_restricted`) for a single-channel guest. A handoff shares internal notes and goes
  * to a partner channel, so a guest neither writes or owns one (ALLOW_GUEST_AUTHORS) nor receives one as its AE or
  * cover (ALLOW_GUEST_AES), unless an admin allows it. Both default to no.

@@ -6,7 +6,7 @@ import type { Outcome } from './outcomes.js';
  * (domain/asks.ts: what the AE may do before deciding) can share it without importing each other.
  */
 /**
- * `taken_back`: accepted, then given back to the owner (issue 51): the AE handed it back, or their first step went
+ * `taken_back`: accepted, then given back to the owner: the AE handed it back, or their first step went
  * silent past the policy's take-back. The owner reassigns or withdraws it; a policy's pool may reassign it at once.
  */
 export const HANDOFF_STATUSES = [
@@ -69,7 +69,7 @@ export const MORE_TIME_STATES = ['asked', 'granted'] as const;
 export type MoreTime = (typeof MORE_TIME_STATES)[number];
 
 /**
- * The first step's checks after the Accept (issue 51 item 2), in order: a reminder to the AE before its date, the
+ * The first step's checks after the Accept, in order: a reminder to the AE before its date, the
  * check-in on it, the owner told once the grace has passed with no news, and the take-back (to the owner, or through a
  * pool) when the policy has one. Which of them a handoff gets, and when, is its escalation policy's (`afterAccept`).
  */
@@ -125,7 +125,7 @@ export interface LifecycleState {
   pausedAt: Date | null;
   /** More time the AE asked for (once per handoff). */
   moreTime: MoreTime | null;
-  /** After the Accept (issue 51): the first step the AE committed to, and when it was done (absent: none known). */
+  /** After the Accept: the first step the AE committed to, and when it was done (absent: none known). */
   firstStep?: string | null;
   firstStepDoneAt?: Date | null;
 }

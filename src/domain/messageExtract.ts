@@ -1,7 +1,7 @@
 import { accountDomain, accountKey } from './accountMatch.js';
 
 /**
- * What a Slack message may say about a deal, read by rule (issue 52: "Hand off this deal"): the company names and web
+ * What a Slack message may say about a deal, read by rule ("Hand off this deal"): the company names and web
  * domains it mentions, and its text as a person reads it. Deterministic and explainable: the same text always gives
  * the same candidates, in the order they were written, and nothing is guessed beyond them.
  */

@@ -5,7 +5,7 @@ import { type LifecycleState, OPEN_STATUSES, type Role } from './lifecycleState.
 import { isFinalOutcome } from './outcomes.js';
 
 /**
- * "Add to handoff" (issue 52 item 5): a Slack message attached to a handoff, as a link and a short excerpt in its
+ * "Add to handoff": a Slack message attached to a handoff, as a link and a short excerpt in its
  * touch log (and its CRM record). The rules here are pure: who may attach one, to which handoffs, and what of the
  * message is kept.
  */

@@ -6,7 +6,7 @@ export interface MetricEvent {
   /**
    * `expired_away`: an expiry while the AE was known to be away (status, days away given): not their silence, not in W.
    * `taken_back`: the escalation policy took an accepted deal back after its first step went quiet (accepted, then
-   * idle); `handed_back`: the AE gave it back themselves (issue 51).
+   * idle); `handed_back`: the AE gave it back themselves.
    */
   type:
     | 'sent'
@@ -31,7 +31,7 @@ export interface MetricEvent {
   earlierAcceptSamePartner: boolean;
   earlierAcceptSameAuthor: boolean;
   /**
-   * On the outcome step that was the AE's first step done (issue 51; its businessHours are then the business hours
+   * On the outcome step that was the AE's first step done (its businessHours are then the business hours
    * from the accept to it): whether it was done by the step's latest date, and how many new dates the AE gave it.
    */
   firstStep?: { onTime: boolean; newDates: number };
@@ -74,12 +74,12 @@ export interface Stats {
   helpRequests: number;
   averageScore: number | null;
   outcomes: { sourced: OutcomeCounts; influenced: OutcomeCounts };
-  /** After the Accept (issue 51): the first steps the AEs committed to (domain/afterAcceptMetrics.ts). */
+  /** After the Accept: the first steps the AEs committed to (domain/afterAcceptMetrics.ts). */
   afterAccept: AfterAcceptStats;
 }
 
 /**
- * After the Accept (issue 51), over the period: the first steps AEs gave when accepting, how soon and how faithfully
+ * After the Accept, over the period: the first steps AEs gave when accepting, how soon and how faithfully
  * they were done, and the deals that came back.
  */
 export interface AfterAcceptStats {

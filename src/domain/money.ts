@@ -1,5 +1,5 @@
 /**
- * Money as the CRM holds it, in one reporting currency (issue 54). Pure: the read-back stores what each record says
+ * Money as the CRM holds it, in one reporting currency. Pure: the read-back stores what each record says
  * (`crm_money`) and the CRM's rates (`crm_currencies`); this converts and adds up, and says what it could not convert.
  * Internal: no partner view uses it.
  */

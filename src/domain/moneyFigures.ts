@@ -5,7 +5,7 @@ import { dayIn, type Period } from './periods.js';
 import type { Band } from './scoringModel.js';
 
 /**
- * RevOps in money (issue 54): pipeline and closed-won value by class, partner and score band; win rate and days to
+ * RevOps in money: pipeline and closed-won value by class, partner and score band; win rate and days to
  * close with a partner and without one; days from the accept to the first meeting and to the opportunity. Pure: the
  * service reads the rows. Every figure carries its source and as-of time, and a figure the CRM could not give says
  * so (a `Sum` with nothing read), never 0.

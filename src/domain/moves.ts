@@ -16,12 +16,12 @@ export interface PolicyRule {
   policy: string;
   /** Its name as people read it, recorded since issue 50 item 20 (older records: the id made readable). */
   policyName?: string;
-  /** The version of it that acted (issue 53: the program_log entry the handoff runs under; absent: not kept). */
+  /** The version of it that acted (the program_log entry the handoff runs under; absent: not kept). */
   policyVersion?: number;
   level: number;
   at?: Trigger;
   repeat?: number;
-  /** After the Accept (issue 51): the take-back, so many business days after the AE's first step was due. */
+  /** After the Accept: the take-back, so many business days after the AE's first step was due. */
   afterStepDays?: number;
 }
 
@@ -57,7 +57,7 @@ export type LeftAs =
   | { kind: 'expired'; due: number; away?: AwaySeen }
   | { kind: 'declined'; reason: string }
   | { kind: 'open'; due: number; away?: AwaySeen }
-  /** Accepted, then handed back by the AE or taken back after silence on the first step (issue 51). */
+  /** Accepted, then handed back by the AE or taken back after silence on the first step. */
   | { kind: 'taken_back'; handedBack: boolean; step?: string; stepDue?: string };
 
 /**

@@ -1,7 +1,7 @@
 import { stepDate } from './firstStep.js';
 
 /**
- * A person's own days (issue 53): their working week and hours, whose public holidays count for them, and a pause from
+ * A person's own days: their working week and hours, whose public holidays count for them, and a pause from
  * their pools. The rules and words here; the values are the program's `person` part (program/kinds.ts).
  */
 

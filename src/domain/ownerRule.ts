@@ -1,5 +1,5 @@
 /**
- * The rule of the account's owner (issue 52): the author says why when the CRM's owner is one of ours in Slack and a
+ * The rule of the account's owner: the author says why when the CRM's owner is one of ours in Slack and a
  * new packet goes to someone else (an edit changes no AE; a pool sent to the owner passes nobody over).
  */
 export function ownerPassedOver(review: {

@@ -1,5 +1,5 @@
 /**
- * The author's defaults (issue 52 item 3) as a new packet offers them: which fields a suggestion fills, and what one
+ * The author's defaults as a new packet offers them: which fields a suggestion fills, and what one
  * holds. packets/suggestions.ts finds them; blocks/packetSuggestions.ts shows them.
  */
 
@@ -14,7 +14,7 @@ export interface PacketSuggestions {
   /** Each field's value as its input takes it (the contact with their role after a comma). */
   values: Partial<Record<SuggestedField, string>>;
   /**
-   * The other accounts each value names and not the new packet's account (issue 77 item 15): offered marked with the
+   * The other accounts each value names and not the new packet's account: offered marked with the
    * name, and left out of "Use all".
    */
   others: Partial<Record<SuggestedField, string[]>>;

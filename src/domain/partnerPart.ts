@@ -1,10 +1,10 @@
 /**
- * A partner's own part of the program (issue 53 item 6), keyed by its id in the partner directory: its internal
+ * A partner's own part of the program, keyed by its id in the partner directory: its internal
  * partner managers, what they are told, and the people at the partner we deal with. Its schema is `partnerSchema`
  * (program/kinds.ts); the shapes are here so that the renderers read them.
  */
 
-/** Who is told of a partner's handoffs (issue 53 item 6): all news, the decisions only, or nothing. */
+/** Who is told of a partner's handoffs: all news, the decisions only, or nothing. */
 export const PARTNER_NOTIFY = ['all', 'decisions', 'off'] as const;
 export type PartnerNotify = (typeof PARTNER_NOTIFY)[number];
 
@@ -16,7 +16,7 @@ export interface PartnerContact {
 
 export interface PartnerBody {
   managers: string[];
-  /** Everyone in this Slack user group is one of its partner managers too (issue 53 item 7). */
+  /** Everyone in this Slack user group is one of its partner managers too. */
   usergroup?: string | undefined;
   /** What its managers are told in their DMs (unset: all, the decisions and the outcomes). */
   notify?: PartnerNotify | undefined;

@@ -47,7 +47,7 @@ export interface PartnerSafeUpdate {
   /** Accepted after the partner was told it was not taken forward: the thread says so. */
   afterDecline?: boolean;
   /**
-   * Accepted, and nobody is taking it forward now (issue 77 item 7): the AE who accepted has it no more (handed back,
+   * Accepted, and nobody is taking it forward now: the AE who accepted has it no more (handed back,
    * taken back) and no other AE accepted yet. The thread says we are finding the right person, never why.
    */
   finding?: boolean;

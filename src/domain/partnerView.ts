@@ -54,7 +54,7 @@ export interface PartnerHandoff {
   partnerNextMoveConfirmed?: string | null;
   /** The AE's zone: the day an outcome was recorded on, against the move's "by" date. */
   aeTimeZone?: string;
-  /** The first step the AE committed to when accepting, and its date (issue 51): the partner reads it. */
+  /** The first step the AE committed to when accepting, and its date: the partner reads it. */
   firstStep?: string | null;
   firstStepDue?: string | null;
 }
@@ -155,7 +155,7 @@ function fold(history: PartnerHistory): Fold {
     if (fact.kind === 'decision' && fact.decision === 'accepted') {
       state.afterDecline = state.stage === 'declined';
       state.stage = 'accepted';
-      // Taken back since (issue 51): the AE who accepted is no longer the deal's, so nobody is named until the next
+      // Taken back since: the AE who accepted is no longer the deal's, so nobody is named until the next
       // AE accepts (the partner never hears of the take-back itself).
       state.acceptedNow =
         fact.assignment === history.handoff.assignment && history.handoff.status !== 'taken_back';
@@ -281,7 +281,7 @@ export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}):
   // Only the AE who accepted is named (an acceptance is final, so it is the AE now; checked all the same).
   if (view.aeName !== null && !state.acceptedNow) view.aeName = null;
   const outcome = outcomeCheck(history);
-  // Taken back since the accept (issue 51): nobody is the partner's AE until the next accept, so a next move naming
+  // Taken back since the accept: nobody is the partner's AE until the next accept, so a next move naming
   // the handoff's AE now (the one it was taken from, or the next, who has not accepted) no longer holds either.
   const awaitingAccept = state.stage === 'accepted' && !state.acceptedNow;
   const showNextMove =
@@ -307,7 +307,7 @@ export function partnerView(history: PartnerHistory, check: NextMoveCheck = {}):
 }
 
 /**
- * The thread's reply about a decision, as it reads now (issue 77 item 6): the view just after that decision, naming our
+ * The thread's reply about a decision, as it reads now: the view just after that decision, naming our
  * AE and their step only while the view now names them too. A step whose date has passed, an AE the deal has moved
  * from, a step an outcome has since made: none of them is shown as the plan. Null: no such decision (nothing to say).
  */
@@ -336,7 +336,7 @@ export function partnerNews(
   after: PartnerSafeUpdate | null,
 ): PartnerSafeUpdate | null {
   if (!after || after.event === 'considering') return null;
-  // Another AE accepted after a take-back (issue 51): the same stage, news all the same (it names them).
+  // Another AE accepted after a take-back: the same stage, news all the same (it names them).
   if (after.event === 'accepted' && after.aeName !== null && before?.aeName !== after.aeName) return after;
   return before?.event === after.event ? null : after;
 }

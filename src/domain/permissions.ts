@@ -30,25 +30,25 @@ export const PERMISSIONS = {
   outbox: ['admin'],
   /** Send parked messages again (`/handoff outbox retry <#|all>`). */
   outboxRetry: ['admin'],
-  /** Ask the AEs of deals accepted before first steps to name one (`/handoff steps ask`, issue 51). */
+  /** Ask the AEs of deals accepted before first steps to name one (`/handoff steps ask`). */
   firstSteps: ['admin'],
-  /** The program's roles, managers, closures and holidays (App Home → Program, issue 53). */
+  /** The program's roles, managers, closures and holidays (App Home → Program). */
   program: ['admin'],
-  /** The escalation policies and which handoffs follow each (App Home → Program, issue 53). */
+  /** The escalation policies and which handoffs follow each (App Home → Program). */
   policies: ['revops', 'admin'],
   /** Every pool, and new ones (a pool's own managers edit theirs: program/access.ts). */
   pools: ['admin'],
-  /** The score against outcomes (App Home → Score against outcomes, and its monthly lines in the digest; issue 54). */
+  /** The score against outcomes (App Home → Score against outcomes, and its monthly lines in the digest). */
   scoreCheck: ['revops', 'admin'],
-  /** The score's weights (the score view's Weights editor, audited in the program's history; issue 54). */
+  /** The score's weights (the score view's Weights editor, audited in the program's history). */
   scoreWeights: ['revops', 'admin'],
-  /** Connect the workspace's own CRM, or disconnect it (`/handoff crm`, an OAuth install; issue 55). */
+  /** Connect the workspace's own CRM, or disconnect it (`/handoff crm`, an OAuth install). */
   crm: ['admin'],
-  /** Pause or resume someone else (`/handoff pause @person until …`, `/handoff resume @person`; issue 77 item 12). */
+  /** Pause or resume someone else (`/handoff pause @person until …`, `/handoff resume @person`). */
   pauseOthers: ['admin'],
-  /** Name someone else to follow a handoff, or take them off (`/handoff follow <#> @person`; issue 77 item 12). */
+  /** Name someone else to follow a handoff, or take them off (`/handoff follow <#> @person`). */
   followersFor: ['admin'],
-  /** Erase a person's data on request (`/handoff erase`, issue 57): the list, then the erasure. */
+  /** Erase a person's data on request (`/handoff erase`): the list, then the erasure. */
   erase: ['admin'],
 } as const satisfies Record<string, readonly ProgramRole[]>;
 

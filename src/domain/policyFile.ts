@@ -194,7 +194,7 @@ function parsePolicies(
     const levels: Level[] = [];
     const ladder: AfterAccept = {};
     rawLevels.forEach((rawLevel, i) => {
-      // A level counted from the AE's first step (issue 51): the checks after the Accept.
+      // A level counted from the AE's first step: the checks after the Accept.
       if (isCommitmentLevel(rawLevel)) {
         parseCommitmentLevel(`${levelsAt}[${i}]`, rawLevel, (pool) => Boolean(pools[pool]), ladder, problems);
         return;

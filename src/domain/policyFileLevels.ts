@@ -122,7 +122,7 @@ export function parseLevel(
 }
 
 /**
- * After the Accept (issue 51 item 2): a level whose `at` is counted from the AE's first step ("commitment-1d",
+ * After the Accept: a level whose `at` is counted from the AE's first step ("commitment-1d",
  * "commitment", "commitment+3d", in business days), and what it does then, one check each:
  *
  *   { "at": "commitment-1d", "action": "remind" }                       the AE, the morning of a business day before

@@ -4,7 +4,7 @@ import { issues, NAME } from './policyFileLevels.js';
 
 /**
  * The pools of the escalation policy file (domain/policyFile.ts): their members, name, cap, managers, and, for a fair
- * pool (issue 53 item 5), each member's weight and the period its shares are counted over.
+ * pool, each member's weight and the period its shares are counted over.
  */
 
 /** How a pool shares its handoffs: by turns (none), or by each member's share of a week's or a month's handoffs. */
@@ -20,9 +20,9 @@ export type Pool = ({ kind: 'users'; users: string[] } | { kind: 'usergroup'; id
   displayName: string;
   /** The most open handoffs a member may hold before round robin skips them (unset: POOL_MAX_OPEN_HANDOFFS). */
   cap?: number;
-  /** Who manages the pool: they may edit it in Slack and are told when a member pauses (issue 53). */
+  /** Who manages the pool: they may edit it in Slack and are told when a member pauses. */
   managers?: string[];
-  /** Everyone in this Slack user group manages the pool too, as its listed managers do (issue 53 item 7). */
+  /** Everyone in this Slack user group manages the pool too, as its listed managers do. */
   managersGroup?: string;
   /** Members' weights (unset: 1 each); 0 keeps a member in the pool but gives them no new handoff by round robin. */
   weights?: Record<string, number>;

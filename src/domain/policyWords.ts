@@ -1,5 +1,5 @@
 /**
- * A policy's levels as people read them in the editor (issue 53): "4 business hours after the due time: reassign to
+ * A policy's levels as people read them in the editor: "4 business hours after the due time: reassign to
  * the next AE of the *EMEA backup* pool", never "step 3" or a file key. The editor's choices are tables here: when a
  * level acts, what it does, and to whom, each the policy file's own value with its words.
  */

@@ -1,5 +1,5 @@
 /**
- * What data retention (issue 57) leaves of an aged-out handoff's words. A NOT NULL text column it empties holds
+ * What data retention leaves of an aged-out handoff's words. A NOT NULL text column it empties holds
  * REMOVED_TEXT, said plainly where the text was (the App Home, the export), so nobody takes it for what was written.
  */
 export const REMOVED_TEXT = '(removed after the retention period)';

@@ -55,7 +55,7 @@ export interface Review {
    */
   absence?: ReviewAbsence;
   /**
-   * The account's owner in the connected CRM (issue 52): `reason` "Lena Ortiz owns Northwind Logistics in
+   * The account's owner in the connected CRM: `reason` "Lena Ortiz owns Northwind Logistics in
    * Salesforce"; `userId` when they are one of ours in Slack; `notInSlack` says why they cannot receive it.
    */
   accountOwner?: { reason: string; name: string; userId?: string; notInSlack?: string };

@@ -1,5 +1,5 @@
 /**
- * Where the app may send Salesforce credentials and calls (issue 77): Salesforce's own hosts over https (an org's My
+ * Where the app may send Salesforce credentials and calls: Salesforce's own hosts over https (an org's My
  * Domain `*.my.salesforce.com`, sandboxes' `*.sandbox.my.salesforce.com` among them, and `login.salesforce.com`,
  * `test.salesforce.com`), and the hosts the operator names (SALESFORCE_ALLOWED_HOSTS, SALESFORCE_LOGIN_URL): a proxy,
  * or a test Salesforce. A workspace admin's login URL and every token answer's `instance_url` must be one of them, so

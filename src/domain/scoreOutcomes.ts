@@ -2,7 +2,7 @@ import type { PeriodKey } from './periods.js';
 import { type Band, COMPONENTS, type ComponentId, type ComponentScore } from './scoringModel.js';
 
 /**
- * The score against outcomes (issue 54 item 3): over the handoffs sent in a period, with the scorecard each was sent
+ * The score against outcomes: over the handoffs sent in a period, with the scorecard each was sent
  * with and what happened to it since, the outcomes per score band and per component (strong, 2, against weaker, 0 or
  * 1). Counted, never trained: nothing here changes a score. docs/revops.md "The score against outcomes".
  * - acceptance: accepts of the answers (accepted + declined) the packets got; silence: expiries of the AE windows that

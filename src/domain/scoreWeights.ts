@@ -1,7 +1,7 @@
 import { COMPONENTS, type ComponentId, type ComponentResult } from './scoringModel.js';
 
 /**
- * The score's weights (issue 54 item 3): how much each of the nine components counts, 0 to 3, set by RevOps when the
+ * The score's weights: how much each of the nine components counts, 0 to 3, set by RevOps when the
  * score against outcomes says so (a program part, `scoring`: audited, and applied to the packets scored after it).
  * The score stays out of 18: total = round(18 × Σ wᵢ·sᵢ / Σ 2·wᵢ). Every weight 1 (the default) is the plain sum.
  */

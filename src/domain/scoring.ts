@@ -236,7 +236,7 @@ function acceptanceCriteria(p: ScoringInput, ctx: ScoringContext, deal: Set<stri
 
 /**
  * The account-specific fields, each with the component it counts in and how its reason names it: text about this
- * account. Pasted from a packet about another (the author's suggestions, issue 77 item 15) it says nothing of this one.
+ * account. Pasted from a packet about another (the author's suggestions) it says nothing of this one.
  */
 const ACCOUNT_SPECIFIC = [
   { field: 'whyPartner', id: 'partner_context', name: 'why this partner matters' },

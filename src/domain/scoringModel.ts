@@ -102,7 +102,7 @@ export interface ScoringContext {
   maxWindowDays: number;
   /**
    * The accounts of the installation's handoffs: a field that names one of them and not this account is about another
-   * account (issue 77 item 15). Absent: none known.
+   * account. Absent: none known.
    */
   knownAccounts?: readonly string[];
 }

@@ -3,7 +3,7 @@ import type { HandoffStatus } from './lifecycleState.js';
 import type { Outcome } from './outcomes.js';
 
 /**
- * An accepted deal's first step while it is open (issue 51), as the App Homes list it: `due` while its date is today
+ * An accepted deal's first step while it is open, as the App Homes list it: `due` while its date is today
  * or ahead in the AE's calendar ("accepted: next step due Tue 2 Dec"), `idle` once that date has passed with no
  * outcome recorded ("accepted: idle"). A step is open from the accept until an outcome is recorded (the step done);
  * a deal accepted without one (before issue 51) has none.
@@ -28,7 +28,7 @@ export interface StepFacts {
 const WORKED: readonly (Outcome | null)[] = [null, 'meeting_held', 'opportunity_created'];
 
 /**
- * Whether an accepted deal has gone quiet (issue 77 item 14): one definition, which the App Homes and the digest both
+ * Whether an accepted deal has gone quiet: one definition, which the App Homes and the digest both
  * read. Still being worked, and either its first step's date has passed with nothing recorded (`idle`), or its AE was
  * due a nudge for news (no outcome update for STALL_BUSINESS_DAYS: `stallNudgedAt`, cleared by the next step).
  */

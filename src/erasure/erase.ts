@@ -36,7 +36,7 @@ import type { Logger } from '../logger.js';
 import { unreachable } from './unreachable.js';
 
 /**
- * Erasing a person on request (issue 57 item 2; docs/privacy.md "Erasing a person"): `npm run erase` and the admins'
+ * Erasing a person on request (docs/privacy.md "Erasing a person"): `npm run erase` and the admins'
  * `/handoff erase`. First the list: every row that names them (as author, AE, owner, partner contact, in free text, in
  * the touch log, the outbox, the program, covers), what stops the erasure (a deal still open in their hands, a pool or
  * a role still naming them), and what it cannot reach. Then, asked again to apply, in one transaction: each row

@@ -3,7 +3,7 @@ import type { Directory } from '../core/directory.js';
 import { type Away, type AwayRules, awayFrom } from '../domain/absence.js';
 import type { Covers } from './covers.js';
 
-/** Whether an AE is away now, and until when: what the stall nudges and the digest ask (issue 50). */
+/** Whether an AE is away now, and until when: what the stall nudges and the digest ask. */
 export type AbsenceOf = (aeUserId: string, timeZone: string) => Promise<Away | undefined>;
 
 /**

@@ -5,7 +5,7 @@ import { canThreadUnder } from '../db/repositories/questions.js';
 import type { HandoffRow, QuestionRow } from '../db/schema.js';
 
 /**
- * What the AE's asks before deciding owe (issue 51), as outbox rows: surfaces, each a view of the question or of the
+ * What the AE's asks before deciding owe, as outbox rows: surfaces, each a view of the question or of the
  * request for more time, brought up to date with every later change. The partner is owed nothing: a question, its
  * answer, a pause and more time are internal.
  */

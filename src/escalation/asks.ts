@@ -27,7 +27,7 @@ import { grantSpec } from './ownerActions.js';
 import { type PauseDeps, pausedHours, pauseStart, resumeChange } from './pauses.js';
 
 /**
- * Before deciding (issue 51 items 3 and 4): the AE asks the author one question (their clock pauses while it waits,
+ * Before deciding: the AE asks the author one question (their clock pauses while it waits,
  * QUESTION_PAUSE_DAYS), the author answers it (the clock runs again, the paused time added), and the AE asks for more
  * time once per handoff (given at once, or by the owner with one click: MORE_TIME_APPROVAL; the owner's click is
  * escalation/ownerActions.ts `grantMoreTime`). Each is one lifecycle transition (domain/asks.ts).

@@ -32,7 +32,7 @@ function byAwayAe(rows: readonly CoveredHandoff[]): Map<string, CoveredHandoff[]
 }
 
 /**
- * "While you were away" (issue 77 item 9): an AE whose handoffs went to their cover is told of them once they are
+ * "While you were away": an AE whose handoffs went to their cover is told of them once they are
  * back, that is once their cover stands no more (its last day passed, or they ended it), at their next working moment
  * (not at night, nor on a day off). One DM lists each handoff, where it stands now and with whom, with View (they may
  * view and follow it); the touch log records that they were told (`cover_returned`), so each is told once.

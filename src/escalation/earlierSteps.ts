@@ -12,7 +12,7 @@ import { may, type ProgramRoles } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
 
 /**
- * Deals accepted before first steps existed (issue 51): they have none, so nothing checks them and no policy takes them
+ * Deals accepted before first steps existed: they have none, so nothing checks them and no policy takes them
  * back, and an upgrade surprises no one. An admin turns it on for them (`/handoff steps ask`): each AE is asked by DM
  * to name a first step and its date, in the New date modal with the step's words; from then on the deal is tracked
  * like one accepted with a step (the partner reads it too).

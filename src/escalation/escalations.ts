@@ -32,7 +32,7 @@ export interface EscalationDeps {
   managers: Record<string, string>;
   /** A pool member holding this many open handoffs (waiting for their answer) is skipped (a pool's cap wins). */
   maxOpenPerAe: number;
-  /** A member's own pause from their pools (issue 53): round robin passes them over while it lasts. */
+  /** A member's own pause from their pools: round robin passes them over while it lasts. */
   pausedOf?: (userId: string) => string | undefined;
   away: AwayRules;
   /**
@@ -72,7 +72,7 @@ export function createEscalations(deps: EscalationDeps) {
   const takeBacks = createTakeBacks({ ...deps, picks });
   return {
     run: (): Promise<EscalationResult> => run(deps, moves),
-    /** After the Accept (issue 51): the policy's take-back of a silent first step (to the owner, or a pool). */
+    /** After the Accept: the policy's take-back of a silent first step (to the owner, or a pool). */
     takeBack: takeBacks.takeBack,
     checkAway: awayCheck.checkAway,
     /** An AE back from an absence is told of the handoffs that went to their cover (escalation/coverReturns.ts). */
@@ -132,7 +132,7 @@ async function notify(
     change: { nextEscalationAt: next ? new Date(next.at) : null },
     detail: {
       policy: h.escalationPolicy ?? 'default',
-      // The version that acted (issue 53): the one the handoff is pinned to.
+      // The version that acted: the one the handoff is pinned to.
       ...(h.policyVersion !== null ? { policyVersion: h.policyVersion } : {}),
       policyName: deps.policies.byName(h).displayName,
       policyLevel: step.level + 1,

@@ -25,7 +25,7 @@ import type { AbsenceOf } from './absence.js';
 import { askForSteps, nameStep, type StepsAsk } from './earlierSteps.js';
 
 /**
- * After the Accept (issue 51 item 2): the first step the AE committed to, tracked like the response window, in the
+ * After the Accept: the first step the AE committed to, tracked like the response window, in the
  * AE's calendar. The sweep sends a reminder the business day before its date and a check-in on it (Meeting held, New
  * date), each waiting while the AE is away; with no news FIRST_STEP_GRACE_DAYS business days after the check-in, the
  * owner is told. Recording any outcome step is the step done. The AE may give it a new date (the owner told from the
@@ -261,7 +261,7 @@ export const ACCEPTED_TIMES_ENDED = {
 
 /**
  * A deal taken back to its owner (handed back, or by the policy): what the sweep read of it as accepted ends, and the
- * owner's morning reminders begin (issue 77 item 7). The first one's time is the sweep's to plan, in the owner's
+ * owner's morning reminders begin. The first one's time is the sweep's to plan, in the owner's
  * calendar (escalation/sweep.ts `remindOwner`): `nextReminderAt` at the take-back itself says so.
  */
 export const takenBackTimes = (at: Date) => ({ ...ACCEPTED_TIMES_ENDED, nextReminderAt: at });
@@ -269,7 +269,7 @@ export const takenBackTimes = (at: Date) => ({ ...ACCEPTED_TIMES_ENDED, nextRemi
 export type HandBackResult = StepRefusal | { kind: 'done'; handoff: HandoffRow };
 
 /**
- * Hand it back (issue 51): the AE gives an accepted deal back to its owner before any outcome. The owner (and the
+ * Hand it back: the AE gives an accepted deal back to its owner before any outcome. The owner (and the
  * author) are told, with Reassign and Withdraw; the partner hears nothing until the next AE accepts. `cycle`: the
  * window the button was shown for (a click on a message older than a move changes nothing).
  */

@@ -26,7 +26,7 @@ export function reminderMessages(h: HandoffRow, index: number, now: Date): Outbo
 }
 
 /**
- * A deal back with its owner and given to nobody (issue 77 item 7): the owner's reminder of the morning, and their
+ * A deal back with its owner and given to nobody: the owner's reminder of the morning, and their
  * manager told with one of them. Keyed by the owner's day, so a sweep that runs twice reminds once.
  */
 export function unassignedMessages(

@@ -62,7 +62,7 @@ export function reassignChange(
     // The old AE's question no longer pauses anything: the new AE has a window of their own.
     pausedAt: null,
     pauseEndsAt: null,
-    // "Why this AE" was the CRM's owner, said of the AE it went to first (issue 52): not of the new one.
+    // "Why this AE" was the CRM's owner, said of the AE it went to first: not of the new one.
     routingReason: null,
   };
 }

@@ -30,7 +30,7 @@ export interface OwnerReminderDeps {
 }
 
 /**
- * A deal handed back or taken back to its owner, and given to nobody (issue 77 item 7): the owner reminded on each of
+ * A deal handed back or taken back to its owner, and given to nobody: the owner reminded on each of
  * their working mornings until they reassign or withdraw it, and their manager (ESCALATION_MANAGERS, the program's)
  * told once with the reminder of the day it has waited UNASSIGNED_MANAGER_DAYS business days. The take-back leaves
  * the first reminder's time here (`nextReminderAt` at the take-back itself): the owner's zone is Slack's to say.

@@ -3,7 +3,7 @@ import type { HandoffRow, NewHandoffRow } from '../db/schema.js';
 import type { Policies } from './policies.js';
 
 /**
- * The pause of an AE's response window while their question waits for the author (issue 51 item 3), in the AE's
+ * The pause of an AE's response window while their question waits for the author, in the AE's
  * calendar: what starting it changes, and what ending it does (the window planned again, its start and deadline
  * moved by the paused business time, its reminders and escalation steps still ahead moved with them).
  */

@@ -151,7 +151,7 @@ export function createPolicies(opts: PoliciesOptions) {
   return {
     byName,
     forHandoff,
-    /** The checks after the Accept (issue 51): the policy's `commitment` levels, or the default ladder. */
+    /** The checks after the Accept: the policy's `commitment` levels, or the default ladder. */
     afterAccept: (ref: Ref): AfterAccept =>
       byName(ref).afterAccept ?? defaultAfterAccept(opts.firstStepGraceDays ?? 2),
     /** The program's limits (its `limits`, the defaults for what it leaves out), as they are now. */

@@ -7,7 +7,7 @@ import { pausedOn } from '../domain/ownDays.js';
 import type { Pool, PoolFairness } from '../domain/policyFile.js';
 
 /**
- * Weights and fairness of a pool (issue 53 item 5). A member's weight (default 1) is how many shares of the pool's
+ * Weights and fairness of a pool. A member's weight (default 1) is how many shares of the pool's
  * handoffs they take; 0 keeps them in the pool but out of its turns.
  *
  * - Plain turns (no period): round robin, a member of weight n taking n handoffs in a row on their turn.

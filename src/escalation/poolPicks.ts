@@ -18,7 +18,7 @@ export interface PoolPickDeps {
   directory: Directory;
   /** A pool member holding this many open handoffs (waiting for their answer) is skipped; a pool's `cap` wins. */
   maxOpenPerAe: number;
-  /** A member's own pause from their pools (issue 53): until they resume, or through a day of their calendar. */
+  /** A member's own pause from their pools: until they resume, or through a day of their calendar. */
   pausedOf?: (userId: string) => Pause | undefined;
   /** Today (YYYY-MM-DD) in a zone's calendar (none: the deployment's zone). */
   windows?: { todayOf(at: Date, timeZone: string | undefined): string };
@@ -75,7 +75,7 @@ function personReason(deps: PoolPickDeps, person: DirectoryUser | undefined): st
   if (person.deleted) return SKIP.deactivated;
   if (person.isBot) return SKIP.bot;
   if (!deps.internalTeamIds().includes(person.teamId)) return SKIP.outside;
-  // A guest reads the internal packet as its AE only when an admin allows it (issue 50 item 29).
+  // A guest reads the internal packet as its AE only when an admin allows it.
   if (person.guest && guestRefusal(person, 'ae', deps.guests ?? NO_GUESTS)) return SKIP.guest(person.guest);
   return undefined;
 }

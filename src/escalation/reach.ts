@@ -8,7 +8,7 @@ import { zoneFor } from '../domain/zones.js';
 import type { DeliveryVerdict } from '../outbox/types.js';
 
 /**
- * What the app sends a person on its own (issue 77 item 11; marked so by core/lifecycle.ts `scheduledForReaders`)
+ * What the app sends a person on its own (marked so by core/lifecycle.ts `scheduledForReaders`)
  * reaches them only when they may be reached: inside their business hours, on one of their working days (their own
  * week; not a public holiday of theirs, not a company closure day), and not on the days away they gave with their
  * cover. Each reader's own calendar: an owner in New York reads a notice about a Berlin AE's deal in New York's

@@ -53,7 +53,7 @@ export interface SweepDeps {
    * it changed the handoff. Absent: nothing is resumed.
    */
   resumePaused?: (handoff: HandoffRow, now: Date) => Promise<boolean>;
-  /** A deal back with its owner and given to nobody (issue 77 item 7): their reminders. Absent: none are sent. */
+  /** A deal back with its owner and given to nobody: their reminders. Absent: none are sent. */
   owners?: OwnerReminders;
 }
 
@@ -84,7 +84,7 @@ export function createSweeper(deps: SweepDeps) {
       return sweep(deps);
     },
     /**
-     * Whether a minute's tick has work (issue 56): a handoff has something due (one read), or this process's last
+     * Whether a minute's tick has work: a handoff has something due (one read), or this process's last
      * sweep is FULL_SWEEP_EVERY_MS old, or the clock stepped back past it. The full sweep catches what no due time
      * says: the days away an AE gave (the away check), an AE's status read once an hour, an accepted handoff without a
      * first step, the outbox's pruning.
@@ -132,7 +132,7 @@ async function expiryOwed(
  * Whether the AE was known to be away during this window: the app saw an away status (at send, or the away check's
  * look, both in the touch log), or some of the window fell on the days away they gave with their cover. Recorded with
  * the expiry: the metrics do not count it as their silence. A cover named with no days away is not an absence: it
- * says who answers while the AE is away, and the expiry of a window not spent away is their silence (issue 50).
+ * says who answers while the AE is away, and the expiry of a window not spent away is their silence.
  */
 async function awayDuring(
   deps: SweepDeps,
@@ -232,7 +232,7 @@ async function remind(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<
 async function nudgeStalled(deps: SweepDeps, handoff: HandoffRow, now: Date): Promise<boolean> {
   const due = handoff.nextStallNudgeAt;
   if (!due) return false;
-  // The policy's take-back is still ahead (issue 51): the step's check-in asked already and the take-back answers the
+  // The policy's take-back is still ahead: the step's check-in asked already and the take-back answers the
   // silence, so "any news?" waits past it (which ends it) rather than stacking a third message on the ladder. The
   // other checks are over by the first nudge already (handlers' firstStallNudge plans it after them).
   const takeBackAhead = handoff.stepCheck === 'take_back' && handoff.outcome === null;

@@ -45,7 +45,7 @@ async function pick(deps: TakeBackDeps, h: HandoffRow): Promise<Pick_> {
 }
 
 /**
- * The policy's take-back of a silent first step (issue 51 item 2), in one transaction: the deal leaves the AE who
+ * The policy's take-back of a silent first step, in one transaction: the deal leaves the AE who
  * accepted it (`taken_back`), and either waits for its owner (told, with Reassign and Withdraw) or goes on at once to
  * the next AE of the policy's pool with a fresh window, as an escalation's reassignment does (counted against the
  * policies' limit of moves). The AE it left is told; the partner is not: they hear of the next AE when that AE

@@ -38,12 +38,12 @@ import type { Startup } from '../startup.js';
 /** What Slack adapters may use: use cases and replies, never the database. */
 export interface HandlerDeps {
   config: Config;
-  /** The program's pages and editors in Slack (issue 53). */
+  /** The program's pages and editors in Slack. */
   programAdmin: ProgramAdmin;
   handoffs: HandoffService;
   packets: PacketService;
   revops: Revops;
-  /** The score against outcomes and the score's weights (issue 54 item 3). */
+  /** The score against outcomes and the score's weights. */
   scoreCheck: ScoreCheckService;
   ownerActions: OwnerActions;
   outcomes: Outcomes;
@@ -53,7 +53,7 @@ export interface HandlerDeps {
   outcomeUndo: OutcomeUndo;
   /** Before deciding: the AE's question to the author and its answer, the AE's request for more time. */
   asks: Asks;
-  /** After the Accept: the first step's new date (issue 51). */
+  /** After the Accept: the first step's new date. */
   firstSteps: FirstSteps;
   replies: Replies;
   /** How many changes this person's Home has been asked to show (0 if never opened): read before rendering it. */
@@ -90,11 +90,11 @@ export interface HandlerDeps {
   };
   /** `/handoff list` and View: what a person sent or owns, and a handoff as its AE sees it. */
   lookup: Lookup;
-  /** Follow and Unfollow a handoff from its view (issue 53 item 6). */
+  /** Follow and Unfollow a handoff from its view. */
   followers: Followers;
   /** Editing a handoff the AE has not answered yet. */
   edits: Edits;
-  /** "Add to handoff": a Slack message attached to one of the person's open handoffs (issue 52 item 5). */
+  /** "Add to handoff": a Slack message attached to one of the person's open handoffs. */
   messageLinks: MessageLinks;
   /** The author's answers about a partner next move held back from the partner (core/heldBack.ts). */
   heldBack: HeldBack;
@@ -102,7 +102,7 @@ export interface HandlerDeps {
   covers: Covers;
   /** Erasing a person on request (`/handoff erase`, admins; erasure/erase.ts). */
   erasure: Erasure;
-  /** Each person's own days: working days, holiday regions, a pause from their pools (issue 53). */
+  /** Each person's own days: working days, holiday regions, a pause from their pools. */
   myDays: MyDays;
   /** The escalation pools a new packet may go to (round robin) instead of a named AE; none without a policy file. */
   pools: () => PoolChoice[];

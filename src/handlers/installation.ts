@@ -1,7 +1,7 @@
 import type { Startup } from '../startup.js';
 
 /**
- * Whether a request Slack signed is for this installation (issue 50 item 24). One signing secret serves every
+ * Whether a request Slack signed is for this installation. One signing secret serves every
  * workspace an app is installed in, so a signed request can be another workspace's: an `app_uninstalled` from
  * there must not stop this install, nor a status change there move a handoff here. Checked on every event,
  * interaction and command, before any listener (the Bolt middleware in app.ts).

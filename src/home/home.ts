@@ -35,11 +35,11 @@ export interface HomeDeps {
   /** The buttons a person may use on a handoff now (the lifecycle's `can`). */
   offer: (userId: string, h: HandoffRow) => Offer;
   now: () => Date;
-  /** The person's own days (issue 53; undefined: not one of ours, no "Your days"). */
+  /** The person's own days (undefined: not one of ours, no "Your days"). */
   ownDays?: (userId: string) => Promise<OwnDays | undefined>;
-  /** The program's pages the person may open (issue 53; undefined: none). */
+  /** The program's pages the person may open (undefined: none). */
   program?: (userId: string) => Promise<ProgramModel | undefined>;
-  /** RevOps in money (issue 54): undefined when no CRM is connected. */
+  /** RevOps in money: undefined when no CRM is connected. */
   money?: (period: { from: Date; to: Date }) => Promise<MoneyFigures | undefined>;
 }
 
@@ -87,7 +87,7 @@ export function createHome(deps: HomeDeps) {
       if (d.reasonCode) reasons.set(d.handoffId, d.reasonCode as DeclineReason);
     }
     const metrics = deps.seesMetrics(userId) ? await revopsSection(period) : undefined;
-    // "Review attribution" (issue 54): whoever sees the metrics (RevOps and admins) may decide the items.
+    // "Review attribution": whoever sees the metrics (RevOps and admins) may decide the items.
     const reviews = metrics ? await openReviews(db, REVIEW_ITEMS_SHOWN) : undefined;
     const awaiting = await findAwaitingAe(db, userId, HOME_LIMITS.awaiting);
     const deals = await findDealsInProgress(db, userId, HOME_LIMITS.deals);

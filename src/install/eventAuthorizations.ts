@@ -5,7 +5,7 @@ import { type Logger, slackLogger } from '../logger.js';
 
 /**
  * An event in a channel several installations of the app can see (a Slack Connect channel between two workspaces
- * that both installed it, issue 55) reaches the app once, naming one installation in `authorizations`. Slack keeps
+ * that both installed it) reaches the app once, naming one installation in `authorizations`. Slack keeps
  * the others behind `apps.event.authorizations.list`, which takes the event's `event_context` and an app-level token
  * with `authorizations:read` (SLACK_AUTHORIZATIONS_TOKEN):
  * https://docs.slack.dev/reference/methods/apps.event.authorizations.list

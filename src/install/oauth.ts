@@ -30,7 +30,7 @@ export const authorizeUrlOf = (apiUrl: string) => new URL('../oauth/v2/authorize
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
- * The OAuth install (issue 55 part 1): @slack/oauth's InstallProvider serves `/slack/install` (straight on to Slack's
+ * The OAuth install: @slack/oauth's InstallProvider serves `/slack/install` (straight on to Slack's
  * authorize page, with a signed `state` in a cookie) and `/slack/oauth_redirect` (the state checked, the code
  * exchanged with oauth.v2.access, the installation stored, sealed, in the app's database). A deployment serves every
  * installation in force (compose/tenants.ts builds one tenant each); `of(installKey)` is one installation's view: its bot

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
- * Tokens at rest (issue 55): AES-256-GCM under SLACK_TOKEN_KEY (32 bytes, base64), with a fresh 12-byte nonce per
+ * Tokens at rest: AES-256-GCM under SLACK_TOKEN_KEY (32 bytes, base64), with a fresh 12-byte nonce per
  * seal and the 16-byte tag that makes a changed or truncated value fail to open instead of opening wrong. Stored as
  * `v1.<nonce>.<tag>.<ciphertext>` (base64url), so a later key or scheme can be told apart. Node's own crypto (OpenSSL):
  * no hand-written cipher.

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 
 /**
- * The bot token of an OAuth installation, for every call the app makes (issue 55): read from the installation store,
+ * The bot token of an OAuth installation, for every call the app makes: read from the installation store,
  * kept a minute (another process on the database may have refreshed it, or the app been reinstalled), and with token
  * rotation on, refreshed before it expires: within two hours of its expiry, as @slack/oauth's own authorize does, but
  * on the app's clock. One refresh at a time in this process; a refresh token is single-use, so when another process

@@ -27,7 +27,7 @@ export interface LeaseOptions {
 const RECHECK_PARTS = 10;
 
 /**
- * Which outbox conversations this process delivers in (issue 34, several replicas on one database): one process at a
+ * Which outbox conversations this process delivers in (several replicas on one database): one process at a
  * time holds a conversation (`outbox_leases`), so its messages go out in order and paced by one process. A lease is
  * claimed when a due message of the conversation is found, and renewed (in the same claim) while the process keeps
  * delivering there once less than half of it is left: so each delivery starts with at least half a lease ahead, and a
@@ -38,7 +38,7 @@ const RECHECK_PARTS = 10;
  *
  * What is known of the leases is kept on the monotonic clock (a step of the wall clock moves no deadline here); the
  * database holds the time each lease ends on its own clock (db/engine.ts `databaseNow`), which every process reads
- * alike, so replicas whose clocks disagree still never hold one conversation at once (issue 50 item 31: with their
+ * alike, so replicas whose clocks disagree still never hold one conversation at once (with their
  * own clocks 40 s apart and a minute's lease, the one ahead took conversations over while the other still held them).
  */
 export class ConversationLeases {

@@ -29,7 +29,7 @@ export interface OutcomeUndoDeps {
   outcomes: Pick<Outcomes, 'nextNudge'>;
   adminUserIds: readonly string[];
   undoSeconds: number;
-  /** The first check still ahead of a first step due on `due` (issue 51): a reopened step is checked again. */
+  /** The first check still ahead of a first step due on `due`: a reopened step is checked again. */
   firstStepCheck?: (
     due: string,
     ae: { id: string; timeZone: string; policy: PolicyRef },
@@ -39,7 +39,7 @@ export interface OutcomeUndoDeps {
 
 /**
  * The first step again, when the undone step was the one that did it (recorded at the same moment): not done, and
- * its checks planned from now (issue 51). Nothing for any other step.
+ * its checks planned from now. Nothing for any other step.
  */
 function stepReopened(deps: OutcomeUndoDeps, h: HandoffRow, step: OutcomeRow, now: Date) {
   if (!h.firstStep || !h.firstStepDue || h.firstStepDoneAt?.getTime() !== step.recordedAt.getTime())

@@ -109,7 +109,7 @@ async function record(deps: OutcomeDeps, req: OutcomeRequest): Promise<OutcomeRe
 }
 
 /**
- * The first outcome step after the Accept is the first step done (issue 51): its checks end, and its touch-log event
+ * The first outcome step after the Accept is the first step done: its checks end, and its touch-log event
  * records the business hours from the accept to it in the AE's calendar (RevOps' time to first step), as a decision
  * records its time to decision. Nothing for a later step, or a deal accepted without a first step.
  */

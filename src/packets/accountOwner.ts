@@ -5,7 +5,7 @@ import { accountDomain } from '../domain/accountMatch.js';
 import type { Logger } from '../logger.js';
 
 /**
- * Who owns the account in the CRM, and who that is in Slack (issue 52): Salesforce's `Account.Owner`, HubSpot's
+ * Who owns the account in the CRM, and who that is in Slack: Salesforce's `Account.Owner`, HubSpot's
  * company `hubspot_owner_id`, each to an email, then `users.lookupByEmail`. The owner is the AE the packet suggests;
  * a packet sent to a pool goes to them first, and an author who picks someone else says why.
  */

@@ -42,10 +42,10 @@ export type FollowResult =
   | { kind: 'invalid'; message: string };
 
 /**
- * Follow and Unfollow (issue 53 item 6): anyone of ours who may view a handoff may follow it, to hear of its
+ * Follow and Unfollow: anyone of ours who may view a handoff may follow it, to hear of its
  * decisions (and, if they choose, its outcomes) in their DMs (packets/watchers.ts). Nobody outside our workspaces
  * may, and the partner never learns who does. An admin names someone else to follow it, or takes them off
- * (`/handoff follow <#> @person`, issue 77 item 12): the same follow, the person told by DM; someone followed so may
+ * (`/handoff follow <#> @person`): the same follow, the person told by DM; someone followed so may
  * stop it even without the right to view the handoff.
  */
 /** Follows (a choice) or unfollows (null) for `userId`; tells them by DM when `by` someone else. */

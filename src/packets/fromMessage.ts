@@ -10,7 +10,7 @@ import { channelDefaults, partnerNamedBySlack } from './channel.js';
 import type { PacketServiceDeps } from './types.js';
 
 /**
- * "Hand off this deal" (issue 52): the packet prefilled from the message it was started on, its thread, the channel's
+ * "Hand off this deal": the packet prefilled from the message it was started on, its thread, the channel's
  * partner, the CRM and Slack's profiles. Every value is read by rule (domain/messageExtract.ts) and each prefilled
  * field says where it came from; nothing is stored here: the author reviews the form, and only the packet is kept.
  */

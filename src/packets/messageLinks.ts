@@ -25,7 +25,7 @@ import {
 import type { Logger } from '../logger.js';
 
 /**
- * "Add to handoff" (issue 52 item 5): a Slack message (an internal thread, a partner's reply in their channel)
+ * "Add to handoff": a Slack message (an internal thread, a partner's reply in their channel)
  * attached to one of the person's open handoffs. The touch log keeps its link, a short excerpt, who added it and when
  * (`message_added`); a linked CRM record gets it as an activity, through the outbox like every other. The partner is
  * never told: nothing is posted anywhere, no :memo: marks a message in a shared channel, and the partner's view is

@@ -6,7 +6,7 @@ import { type AccountOwner, accountOwnerOf, packetCandidates } from './accountOw
 import type { PacketServiceDeps, Review } from './types.js';
 
 /**
- * The CRM's owner of the packet's account in the review (issue 52, after Cal.com's "skip round robin when the CRM
+ * The CRM's owner of the packet's account in the review (after Cal.com's "skip round robin when the CRM
  * names the owner"): a packet sent to a pool goes to the owner first, without using anyone's turn, and the reason is
  * kept; an author who picks another AE says why, and that is logged.
  */
@@ -56,7 +56,7 @@ export function routingReasonOf(
   return review.accountOwner?.userId === aeId ? review.accountOwner.reason : null;
 }
 
-/** The sending's touch-log detail of the CRM's say (issue 52): sent to the owner, or the owner passed over and why. */
+/** The sending's touch-log detail of the CRM's say: sent to the owner, or the owner passed over and why. */
 export function routingDetail(review: Review, ownerReason: string | null): Record<string, unknown> {
   const owner = review.accountOwner;
   return {

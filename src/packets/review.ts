@@ -201,7 +201,7 @@ export async function submitPacket(deps: PacketServiceDeps, req: SubmitRequest):
   if (edited) Object.assign(errors, lockedChanges(edited, input));
   const found = await lookups(deps, req, fields, errors, now, edited?.id);
   const { slack, verdict, partner } = found;
-  // A guest author is refused whatever the packet says (issue 50 item 29), unless an admin allows guests to send.
+  // A guest author is refused whatever the packet says, unless an admin allows guests to send.
   if (slack.authorRefusal) return { kind: 'forbidden', message: slack.authorRefusal };
   if (!parsed.ok || Object.keys(errors).length > 0 || !slack.ae || !partner || !verdict) {
     return { kind: 'invalid', errors };
@@ -283,7 +283,7 @@ async function buildReview(
       today: deps.windows.todayOf(now, authorTimeZone),
       ownerName: c.slack.ownerName,
       maxWindowDays: deps.scoring.maxWindowDays,
-      // A field naming another of these accounts and not this one is not about it (issue 77 item 15).
+      // A field naming another of these accounts and not this one is not about it.
       knownAccounts: await knownAccountNames(deps.db),
     },
     deps.scoring.bands,

@@ -40,7 +40,7 @@ export type SendRequest = RequestContext & {
   absence?: AbsenceChoice | undefined;
   /** What the author ticked in the review: the partner match, and partner-visible text that reads internal. */
   confirmed?: { partner?: boolean; internalText?: boolean };
-  /** Why not the account's owner in the CRM, when the review asked (issue 52). */
+  /** Why not the account's owner in the CRM, when the review asked. */
   ownerReason?: string | null;
 };
 
@@ -131,7 +131,7 @@ function recipientOf(review: Review, chosen: AbsenceChoice | undefined, now: Dat
   return { ae, choice, coverFor, startAt };
 }
 
-/** The pool a handoff was sent by, for its round-robin history (issue 53 item 5). */
+/** The pool a handoff was sent by, for its round-robin history. */
 const poolDetail = (from: NonNullable<Review['fromPool']>) => ({
   pool: from.name,
   ...(from.skipped.length > 0 ? { skipped: from.skipped } : {}),
@@ -201,7 +201,7 @@ function windowOf(deps: PacketServiceDeps, review: Review, to: Recipient) {
     policy,
   );
   const escalationPolicy = policy ? (deps.policies?.nameOf(policy) ?? null) : null;
-  // Pinned to the version in force now: an edit of the policy applies to handoffs sent after it (issue 53).
+  // Pinned to the version in force now: an edit of the policy applies to handoffs sent after it.
   const policyVersion = policy ? (deps.policies?.versionOf(policy) ?? null) : null;
   return { aeTimeZone, ...window, escalationPolicy, policyVersion };
 }

@@ -7,10 +7,10 @@ import { joinContact } from '../domain/packet.js';
 import type { PacketSuggestions, SuggestedField } from '../domain/packetSuggestions.js';
 
 /**
- * The author's defaults (issue 52 item 3): the contact, joint value and warm path of their last packet for the same
+ * The author's defaults: the contact, joint value and warm path of their last packet for the same
  * partner, offered as one-click suggestions in a new packet, never filled silently. A value that names another account
  * than the new packet's (the earlier packet's own, or any handoff's; every one while the account is not typed yet) is
- * offered marked with that name, and "Use all" leaves it out (issue 77 item 15).
+ * offered marked with that name, and "Use all" leaves it out.
  */
 
 /** The fields a suggestion fills, and what one holds: in domain/packetSuggestions.ts, where renderers read them. */

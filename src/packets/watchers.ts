@@ -8,7 +8,7 @@ import { FOLLOWER_NEWS, hears } from '../domain/following.js';
 import { type PartnerBody, partnerSchema } from '../program/kinds.js';
 
 /**
- * Who watches a handoff besides its own people (issue 53 item 6): its followers, and the managers of its partner
+ * Who watches a handoff besides its own people: its followers, and the managers of its partner
  * (the program's `partner` part: those named and its user group's members), each told of what the change is (FOLLOWER_NEWS: a decision or an outcome) if
  * their choice covers it. Queued with the change, in its transaction (core/lifecycle.ts), as one short DM each.
  * Nobody is told twice: the AE (before and after the change), the owner and the author hear of it by their own
@@ -46,7 +46,7 @@ export async function watchersOf(
   const partner = partnerPart(record.partner);
   const choice = partner?.notify ?? 'all';
   if (partner && hears(choice, news)) {
-    // Those named, and everyone in its managers' user group (issue 53 item 7), as the program read it last.
+    // Those named, and everyone in its managers' user group, as the program read it last.
     const group = partner.usergroup && change.groupMembers ? change.groupMembers(partner.usergroup) : [];
     for (const id of [...partner.managers, ...group])
       if (!watchers.has(id)) watchers.set(id, { kind: 'partner_manager', choice });

@@ -48,7 +48,7 @@ const sameWords = (a: Record<string, string>, b: Record<string, string>) =>
 
 /**
  * Slack's word on one organization, applied to what is stored: it joined (`told` gains it) or left (loses it), and
- * when. Slack does not promise to deliver events in order (issue 50 item 31): an event no newer than the last word
+ * when. Slack does not promise to deliver events in order: an event no newer than the last word
  * heard of that organization changes nothing (a join delivered after its own leave held the channel for good).
  * Returns false for such an event.
  */

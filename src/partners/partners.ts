@@ -58,7 +58,7 @@ export interface PartnerDirectoryDeps {
   /** The workspaces whose members are ours (resolved at start). */
   internalTeamIds: readonly string[];
   onOutboxWrite: () => void;
-  /** Partner managers, kept in the program (issue 53 item 6); absent in a directory made for a test of its channels. */
+  /** Partner managers, kept in the program; absent in a directory made for a test of its channels. */
   managers?: PartnerManagersDeps;
 }
 

@@ -42,13 +42,13 @@ export interface RawPool {
   usergroup?: string;
   cap?: number;
   managers?: string[];
-  /** Everyone in this Slack user group manages the pool too (issue 53 item 7). */
+  /** Everyone in this Slack user group manages the pool too. */
   managersGroup?: string;
   weights?: Record<string, number>;
   fairness?: { period: 'week' | 'month' };
 }
 
-/** A pool's weights and how it shares its handoffs, as its page and editor read them (issue 53 item 5). */
+/** A pool's weights and how it shares its handoffs, as its page and editor read them. */
 export const poolSharingOf = (p: RawPool) => ({
   ...(p.weights ? { weights: p.weights } : {}),
   ...(p.fairness ? { sharing: p.fairness.period } : {}),

@@ -20,7 +20,7 @@ import {
 
 /**
  * `npm run config -- export [--out FILE]` and `npm run config -- import FILE [--apply]`: the program as a file, for
- * teams who keep it in git (issue 53). Slack is where the program is edited; the file is its copy, read back with the
+ * teams who keep it in git. Slack is where the program is edited; the file is its copy, read back with the
  * same checks as an edit in Slack. Exit codes: 0 done, 1 a problem (the file's, or the database's), 2 a wrong command
  * line. The command's work is here, with its output given as functions, so the tests run it in-process; the built
  * entry (src/programConfig.ts) only hands it the process's.

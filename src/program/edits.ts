@@ -15,7 +15,7 @@ import { storedDayHours } from './settings.js';
 import { type ProgramState, programStateOf } from './state.js';
 
 /**
- * The program's writes (issue 53): an edit is checked against the program as it is when it is written, under the
+ * The program's writes: an edit is checked against the program as it is when it is written, under the
  * program's lock (db/repositories/program.ts `lockProgram`), so two edits made at once, in one process or on two
  * replicas, are checked one after the other, and nothing of a batch is written when one edit has a problem.
  */

@@ -3,7 +3,7 @@ import type { People } from './kinds.js';
 import type { ProgramState } from './state.js';
 
 /**
- * The Slack user groups the program names for a role (issue 53 item 7): the admins' and RevOps', a pool's managers'
+ * The Slack user groups the program names for a role: the admins' and RevOps', a pool's managers'
  * (`managersGroup`), a partner's managers' (`usergroup`). Their members are read when the program is read and by the
  * pools job every 15 minutes, and kept: a request asks the program, never Slack.
  */

@@ -8,7 +8,7 @@ import { changeLine } from './programDiff.js';
 import { SETTING_KEYS, SETTINGS, settingsValues } from './settings.js';
 
 /**
- * The program's history as people read it (issue 53 item 1: who, what, before and after): each edit with what it
+ * The program's history as people read it (who, what, before and after): each edit with what it
  * changed from the part's version before it, in `npm run config`'s words ("cap 4 → 5", "+<@U0SAM>"), a person's id
  * as their mention.
  */

@@ -44,7 +44,7 @@ function bookParts(config: Config): Imported[] {
 }
 
 /**
- * What the settings of earlier versions hold that is now the program's (issue 53): the policy file's pools,
+ * What the settings of earlier versions hold that is now the program's: the policy file's pools,
  * policies, routes and limits, ESCALATION_MANAGERS, CLOSURE_DATES, HOLIDAY_REGIONS (everyone's and each person's),
  * ADMIN_USER_IDS and REVOPS_USER_IDS, and the settings of program/settings.ts (REMINDERS, STALL_BUSINESS_DAYS, …). The file is checked as at every start before (a problem stops the start).
  */

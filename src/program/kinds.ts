@@ -8,7 +8,7 @@ import { COMPONENTS } from '../domain/scoringModel.js';
 import { settingsSchema } from './settings.js';
 
 /**
- * The parts of the partner program that are data (issue 53), one row each: what a part's value looks like, whether
+ * The parts of the partner program that are data, one row each: what a part's value looks like, whether
  * there is one of it or one per key (a pool, a policy, a person), and what it is called where people read it. Adding
  * a part is an entry here; the pool, policy, routes and limits parts are checked together as the policy file is
  * (program/book.ts), the others by their schema here.
@@ -104,7 +104,7 @@ export const contactSchema = z.strictObject({
 
 export const partnerSchema = z.strictObject({
   managers: z.array(userId).max(20, { error: 'at most 20 partner managers' }),
-  /** Everyone in this Slack user group is one of its partner managers too (issue 53 item 7). */
+  /** Everyone in this Slack user group is one of its partner managers too. */
   usergroup: z
     .string()
     .regex(USERGROUP, { error: 'must be a Slack user group id like S012ABCDEF' })
@@ -115,7 +115,7 @@ export const partnerSchema = z.strictObject({
   contacts: z.array(contactSchema).max(20, { error: 'at most 20 contacts' }).optional(),
 }) satisfies z.ZodType<PartnerBody>;
 
-/** The score's weights (issue 54 item 3): each of the nine components 0 to 3 (domain/scoreWeights.ts). */
+/** The score's weights: each of the nine components 0 to 3 (domain/scoreWeights.ts). */
 export const scoringSchema = z.strictObject({
   weights: z
     .record(z.enum(COMPONENTS), z.union(WEIGHTS.map((w) => z.literal(w))))

@@ -32,7 +32,7 @@ function freezeData<T>(node: T, keep: ReadonlySet<unknown>): T {
 }
 
 /**
- * The settings as the services read them (issue 53): the deployment's own from the environment, and where the
+ * The settings as the services read them: the deployment's own from the environment, and where the
  * program's settings used to be environment settings, the program's now (program/settings.ts: each read when used,
  * so an edit in Slack applies without a restart, on every replica), as are the roles and the managers (the program's
  * live views). The same object for the app's life. What reads a setting must read it when it uses it: a copy made

@@ -324,7 +324,7 @@ async function personToPause(
 }
 
 /**
- * Each person's own days (issue 53): their working week and hours, whose public holidays count for them, and a pause
+ * Each person's own days: their working week and hours, whose public holidays count for them, and a pause
  * from their pools (`/handoff pause`, the App Home's "Your days"). A person edits only their own: the key is the
  * actor's user id, save that an admin may pause or resume someone else (`/handoff pause @person`, `pauseOthers`). A pause, or its end, is told to the managers of their pools by DM, through the outbox.
  */

@@ -4,7 +4,7 @@ import type { ProgramEdit } from './program.js';
 import type { ProgramState } from './state.js';
 
 /**
- * The other editors' forms as read (issue 53): a pool, the calendar (closures and everyone's holidays), the roles
+ * The other editors' forms as read: a pool, the calendar (closures and everyone's holidays), the roles
  * and the managers, turned into the program's edits, and their problems into the form's inputs (by the name of the
  * input: `members`, `cap`, …; handlers/views/programSubmit.ts maps them to block ids).
  */

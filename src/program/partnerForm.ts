@@ -5,7 +5,7 @@ import type { ProgramEdit } from './program.js';
 import type { ProgramState } from './state.js';
 
 /**
- * A partner's editor (the Partners page, issue 53 item 6): its partner managers and what they hear, written as
+ * A partner's editor (the Partners page): its partner managers and what they hear, written as
  * `/handoff partners managers|notify` writes them (program/partnerManagers.ts's partnerBody).
  */
 export interface PartnerForm {

@@ -10,7 +10,7 @@ import { holderProblem, PERSON_NAMES, personNamed } from './people.js';
 import type { Program } from './program.js';
 
 /**
- * A partner's managers (issue 53 item 6): the internal people who are told of its handoffs' decisions and outcomes
+ * A partner's managers: the internal people who are told of its handoffs' decisions and outcomes
  * in their DMs (packets/watchers.ts). Kept as the program's `partner` part, keyed by the partner's id, so every edit
  * is checked by its schema and written to the program's history. Admins and RevOps (`partners`) name them; a
  * partner's own managers choose what they are told (`notify`), as a pool's managers edit their pool.
@@ -47,7 +47,7 @@ export const partnerPartOf = (deps: PartnerManagersDeps, partnerId: number): Par
 /** The members of a user group as the program last read them (Program.groupMembers): never a Slack call. */
 export type GroupMembers = (usergroupId: string) => readonly string[];
 
-/** A partner's managers: those named, and the members of its user group (issue 53 item 7). */
+/** A partner's managers: those named, and the members of its user group. */
 export const partnerManagersOf = (part: PartnerBody | undefined, groupMembers?: GroupMembers): string[] =>
   part
     ? [

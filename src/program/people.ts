@@ -3,7 +3,7 @@ import type { DirectoryUser } from '../core/directory.js';
 import type { ProgramState } from './state.js';
 
 /**
- * The people who hold a place in the program (issue 53): admins, RevOps, pool members and managers, partner managers.
+ * The people who hold a place in the program: admins, RevOps, pool members and managers, partner managers.
  * Each is a person of our own workspaces: Slack's people pickers list the people of a Slack Connect channel's other
  * organizations too (a multi_users_select cannot filter them out), so every editor's save and `/handoff partners
  * managers` ask Slack who each new person is, here.

@@ -4,7 +4,7 @@ import type { ProgramEdit } from './program.js';
 import type { ProgramState } from './state.js';
 
 /**
- * The policy editor's form as read (issue 53), turned into the program's edits (the policy, and the routes that
+ * The policy editor's form as read, turned into the program's edits (the policy, and the routes that
  * name it), and the program's problems turned back into the form's inputs. Pure: the view's reading and the
  * blocks are elsewhere (handlers/views/programSubmit.ts, blocks/policyEditor.ts).
  */

@@ -1,7 +1,7 @@
 import { WEIGHT_MAX } from '../domain/policyFilePools.js';
 
 /**
- * The pool editor's weights (issue 53 item 5; issue 77 item 12): a row per weighted member, a person picker and a
+ * The pool editor's weights (issue 77 item 12): a row per weighted member, a person picker and a
  * number. Read into the pool's `weights`, or each row's problem on its own input.
  */
 

@@ -141,7 +141,7 @@ function sharedReads(load: () => Promise<void>): () => Promise<void> {
 }
 
 /**
- * The partner program as data (issue 53): read from `program_log`, checked by the policy file's rules on every edit
+ * The partner program as data: read from `program_log`, checked by the policy file's rules on every edit
  * (program/edits.ts), and reread by every process when it changes (a process asks for the newest revision before
  * each sweep and every few seconds), so an edit takes effect without a restart, on every replica. Services wired
  * once read it through the live views below: the same arrays and objects, refilled in place when the program changes.

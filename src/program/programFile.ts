@@ -4,7 +4,7 @@ import { editProblems, type ProgramEdit } from './program.js';
 import type { ProgramState } from './state.js';
 
 /**
- * The program as a file (issue 53), for teams who keep it in git: `npm run config -- export` writes it, `import`
+ * The program as a file, for teams who keep it in git: `npm run config -- export` writes it, `import`
  * reads it back. Its `pools`, `policies`, `routes` and `limits` are the policy file's (ESCALATION_POLICY_FILE), as
  * stored, so a policy file is a program file; `managers`, `closures`, `holidays` and `roles` are the other parts as
  * stored, `people` holds each person's own days by user id, and `settings` the program's settings it sets. A section the program never had is left out; the
@@ -25,7 +25,7 @@ export interface ProgramFile {
   partners?: Record<string, unknown>;
   /** The program's settings it sets (program/settings.ts); the others keep their defaults. */
   settings?: unknown;
-  /** The score's weights (issue 54), when RevOps set them: `{ "weights": { "proof": 2, … } }`. */
+  /** The score's weights, when RevOps set them: `{ "weights": { "proof": 2, … } }`. */
   scoring?: unknown;
 }
 

@@ -167,7 +167,7 @@ async function isGone(deps: ProgramAdminDeps, saved: PartForm): Promise<boolean>
 }
 
 /**
- * Saves an editor (issue 53): the person may edit the part (checked again here, whatever the view says), the form
+ * Saves an editor: the person may edit the part (checked again here, whatever the view says), the form
  * passes the editor's checks and the program's (the policy file's rules), and it is written with who and when.
  * "Apply to open handoffs" pins them to the version just saved.
  */

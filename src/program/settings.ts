@@ -14,7 +14,7 @@ export {
 } from '../domain/settingRows.js';
 
 /**
- * The program's settings (issue 53): what were environment settings about the program, one row each, edited in
+ * The program's settings: what were environment settings about the program, one row each, edited in
  * Slack (the program's Settings page, one editor per group) and read by the app where the environment's value used
  * to be (`path` in Config, through program/liveConfig.ts). A setting's environment variable is read once,
  * at the first start that finds the program without settings (program/importOnce.ts). Adding one is a row in

@@ -31,14 +31,14 @@ export interface ProgramState {
   readonly closures: readonly string[];
   readonly holidays: HolidayRegions;
   readonly people: Readonly<Record<string, PersonBody>>;
-  /** Each partner's managers and what they are told, by the partner's id (issue 53 item 6). */
+  /** Each partner's managers and what they are told, by the partner's id. */
   readonly partners: Readonly<Record<string, PartnerBody>>;
   readonly roles: RolesBody;
   /** The program's settings in force (program/settings.ts), defaults included. */
   readonly settings: SettingsValues;
   /** The business day's length in hours ("2d" in a policy): the settings' hours, else the start's. */
   readonly dayHours: number;
-  /** The score's weights in force (issue 54 item 3): what a packet scored now is weighted by (default: every 1). */
+  /** The score's weights in force: what a packet scored now is weighted by (default: every 1). */
   readonly scoreWeights: ScoreWeights;
 }
 

@@ -13,7 +13,7 @@ import {
 import type { Logger } from '../logger.js';
 
 /**
- * Data retention (issue 57 item 1, docs/privacy.md): once a day, what has aged out is removed. Each kind has its
+ * Data retention (docs/privacy.md): once a day, what has aged out is removed. Each kind has its
  * setting, counted in days after a handoff closed (its last change); unset keeps it as long as the database:
  * - RETAIN_PACKET_TEXT_DAYS: the packet's free text and partner contact details, and the words written about it
  *   (notes, questions, answers, reasons); packets saved and never sent; the asks of requests for a partner's help;

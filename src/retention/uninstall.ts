@@ -5,7 +5,7 @@ import { deleteInstallationData, uninstalledBefore } from '../db/repositories/un
 import type { Logger } from '../logger.js';
 
 /**
- * What an uninstall does to a workspace's data (issue 57 item 3, UNINSTALL_DELETE_AFTER_DAYS; docs/operations.md
+ * What an uninstall does to a workspace's data (UNINSTALL_DELETE_AFTER_DAYS; docs/operations.md
  * "Uninstall"): unset, everything stays (a reinstall picks up where it was); 0, it is deleted as soon as Slack says
  * the app was uninstalled (or its bot token revoked); N, N days later unless the app was installed there again
  * meanwhile. The deletion is one transaction per installation: every row of every table, the touch log included; the

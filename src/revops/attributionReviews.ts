@@ -11,7 +11,7 @@ import { may } from '../domain/permissions.js';
 import type { Logger } from '../logger.js';
 
 /**
- * RevOps' decisions on "Review attribution" items (issue 54 item 4; the items are opened by the CRM read-back,
+ * RevOps' decisions on "Review attribution" items (the items are opened by the CRM read-back,
  * crm/attributionReview.ts). Whoever may correct a class (`classify`: RevOps and admins) decides, with a reason:
  * Keep records the decision on the item; Change corrects the class through the same path as `/handoff classify` (an
  * audit record, a `classification_corrected` event, every message showing the handoff brought up to date), then

@@ -24,15 +24,15 @@ export interface DigestDeps {
   timeZone: string;
   trendWeeks: number;
   onOutboxWrite: () => void;
-  /** Whether an AE is away now (their days away, their status): the at-risk lists say so (issue 50). */
+  /** Whether an AE is away now (their days away, their status): the at-risk lists say so. */
   absenceOf?: (aeUserId: string, timeZone: string) => Promise<Away | undefined>;
-  /** The period in money (issue 54): undefined when no CRM is connected. */
+  /** The period in money: undefined when no CRM is connected. */
   money?: (period: { from: Date; to: Date }) => Promise<MoneyFigures | undefined>;
-  /** The score against outcomes over the handoffs sent in [from, to) (issue 54): the month's lines, monthly. */
+  /** The score against outcomes over the handoffs sent in [from, to): the month's lines, monthly. */
   scoreCheck?: (from: Date, to: Date) => Promise<ScoreCheck>;
   /**
    * The company's next working moment at or after a time (its zone's hours, working days and closure days): a digest
-   * due while the company is closed is held until then (issue 77 item 11). Undefined: it goes at its slot.
+   * due while the company is closed is held until then. Undefined: it goes at its slot.
    */
   companyOpenAt?: (at: Date) => Date;
 }

@@ -106,7 +106,7 @@ const PLACED: readonly Column[] = [
 ];
 
 /**
- * The silence audit (issue 50), after every other column so those keep their places: every expiry of the handoff
+ * The silence audit, after every other column so those keep their places: every expiry of the handoff
  * (`expired_at` and `expiry_reason` say only the latest), how many were excused because the AE was known to be away,
  * and each one with its time, its AE and why.
  */
@@ -117,10 +117,10 @@ const AUDIT: readonly Column[] = [
   { name: 'expiry_log', value: expiryLog },
 ];
 
-/** Before deciding (issue 51), after the audit so every earlier column keeps its place: the AEs' questions asked. */
+/** Before deciding, after the audit so every earlier column keeps its place: the AEs' questions asked. */
 const ASKED: readonly Column[] = [{ name: 'questions', value: (r) => r.questions }];
 
-/** After the Accept (issue 51), after the questions: the first step the AE committed to, its date, the value. */
+/** After the Accept, after the questions: the first step the AE committed to, its date, the value. */
 const COMMITTED: readonly Column[] = [
   { name: 'first_step', value: (r) => safeCell(r.firstStep) },
   { name: 'first_step_due', value: (r) => r.firstStepDue ?? '' },
@@ -129,14 +129,14 @@ const COMMITTED: readonly Column[] = [
   { name: 'first_step_new_dates', value: (r) => r.stepNewDates },
 ];
 
-/** Why the deal was last taken back from the AE who had accepted it (issue 51): as the metrics count it. */
+/** Why the deal was last taken back from the AE who had accepted it: as the metrics count it. */
 const TAKEN_BACK_REASON = {
   handed_back: 'handed back by the AE',
   taken_back: 'no news of the first step in time',
 } as const;
 
 /**
- * After the Accept, the end of it (issue 51), after the first step's columns: when the deal was last taken back from
+ * After the Accept, the end of it, after the first step's columns: when the deal was last taken back from
  * the AE who had accepted it, and why (the metrics' "accepted, then idle" and "handed back").
  */
 const TAKEN_BACK: readonly Column[] = [
@@ -145,7 +145,7 @@ const TAKEN_BACK: readonly Column[] = [
 ];
 
 /**
- * Where the handoff came from (issue 52), after the take-back's columns: the Slack message it was started from, and
+ * Where the handoff came from, after the take-back's columns: the Slack message it was started from, and
  * why its first AE got it when the CRM decided (the account's owner). Internal, as the whole CSV.
  */
 const ORIGIN: readonly Column[] = [
@@ -153,7 +153,7 @@ const ORIGIN: readonly Column[] = [
   { name: 'routing_reason', value: (r) => safeCell(r.routingReason) },
 ];
 
-/** What a money column needs besides the row: the CRMs' currencies and the reporting currency (issue 54). */
+/** What a money column needs besides the row: the CRMs' currencies and the reporting currency. */
 interface MoneyContext {
   currencies: ReadonlyMap<string, Currencies>;
   reporting: string | undefined;
@@ -176,7 +176,7 @@ function amountReporting(r: ExportRow, m: MoneyContext): string | number {
 }
 
 /**
- * Money (issue 54), after the origin's columns: what the linked record said at the last poll, and its amount in the
+ * Money, after the origin's columns: what the linked record said at the last poll, and its amount in the
  * reporting currency. Internal, as the whole CSV; a cell the CRM could not give is empty, never 0.
  */
 const MONEY: readonly ((m: MoneyContext) => Column)[] = [

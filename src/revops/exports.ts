@@ -34,7 +34,7 @@ export interface ExportsDeps {
   replies: Replies;
   /** The reporting zone: the App Home's periods, and a person whose own zone Slack does not give. */
   timeZone: string;
-  /** The money columns' currency (issue 54; undefined: the CRM's corporate currency). */
+  /** The money columns' currency (undefined: the CRM's corporate currency). */
   reportingCurrency?: string | undefined;
   /** Whose dates: the dates a person types and reads are in their own Slack time zone. */
   directory?: Pick<Directory, 'lookupUser'>;

@@ -90,7 +90,7 @@ async function scan(
 const OUTCOME_TYPES: ReadonlySet<string> = new Set(OUTCOMES);
 
 /**
- * After the Accept (issue 51): each outcome step of the batch that was its AE's first step done is told whether it
+ * After the Accept: each outcome step of the batch that was its AE's first step done is told whether it
  * was done by the step's latest date, in the AE's calendar, and how many new dates the step had (one lookup of those
  * handoffs per batch). Once done, a step's date no longer moves: the handoff's is the one it was done against.
  */

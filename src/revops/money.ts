@@ -82,7 +82,7 @@ async function moneyRows(db: Db, fromDay: string): Promise<MoneyRow[]> {
   }));
 }
 
-/** The accepted handoffs without a CRM deal, with the AE's estimate and what Slack recorded (issue 77). */
+/** The accepted handoffs without a CRM deal, with the AE's estimate and what Slack recorded. */
 async function estimateRows(db: Db, from: Date): Promise<EstimateRow[]> {
   return (await estimatesOfHandoffs(db, from)).map((r) => ({
     handoffId: r.handoffId,
@@ -110,7 +110,7 @@ async function afterAccept(db: Db, period: { from: Date; to: Date }) {
   return { toMeeting: daysFromAccept('meeting_held'), toOpportunity: daysFromAccept('opportunity_created') };
 }
 
-/** RevOps in money (issue 54): the figures of a period, from what the read-back stored and the CRM's closed deals. */
+/** RevOps in money: the figures of a period, from what the read-back stored and the CRM's closed deals. */
 export function createMoney(deps: MoneyDeps) {
   const closedCache = new Map<string, { at: number; value: Promise<Closed> }>();
 

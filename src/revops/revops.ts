@@ -40,7 +40,7 @@ export function createRevops(deps: RevopsDeps) {
     resellers: (ctx: RequestContext, account: string | undefined) => resellers(deps, ctx, account),
     correctClassification: (ctx: RequestContext, handoffId: number, to: Classification, reason: string) =>
       correctClassification(deps, ctx, handoffId, to, reason),
-    // "Review attribution" items (issue 54): Change goes through the correction above.
+    // "Review attribution" items: Change goes through the correction above.
     ...attributionReviewDecisions(deps, (ctx, handoffId, to, reason) =>
       correctClassification(deps, ctx, handoffId, to, reason),
     ),

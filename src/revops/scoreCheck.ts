@@ -65,7 +65,7 @@ export function readWeights(
 }
 
 /**
- * The score against outcomes (issue 54 item 3), for RevOps and admins: the check over the handoffs sent in a period
+ * The score against outcomes, for RevOps and admins: the check over the handoffs sent in a period
  * (domain/scoreOutcomes.ts, over two queries), and the score's weights, changed only by them, audited in the
  * program's history (a program part, `scoring`), and applied to the packets scored after the change.
  */

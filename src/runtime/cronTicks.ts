@@ -24,7 +24,7 @@ export interface TickSpec {
   tick(slot: Date): void;
   /**
    * How long after its slot the tick comes (default 0): many installations' jobs spread over the minute instead of all
-   * at its first second (issue 56). The slot ticked is the same: each slot is still claimed once across processes.
+   * at its first second. The slot ticked is the same: each slot is still claimed once across processes.
    */
   lagMs?: number;
 }

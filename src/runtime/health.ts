@@ -66,7 +66,7 @@ export class SlackConnection {
   }
 
   /**
-   * The app was installed again (an OAuth install, issue 55): what was said of the old token no longer holds, and
+   * The app was installed again (an OAuth install): what was said of the old token no longer holds, and
    * calls go out again with the new one.
    */
   reinstated(): void {
@@ -86,7 +86,7 @@ export class SlackConnection {
     this.tokens = current;
   }
 
-  /** Keeps Slack's word of a revocation where every process on the database reads it (issue 50 item 23). */
+  /** Keeps Slack's word of a revocation where every process on the database reads it. */
   keepIn(record: RevocationRecord): void {
     this.record = record;
   }

@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 
 /**
- * The heap a deployment serving many workspaces needs (issue 56 item 4). `npm start`, the Dockerfile and the systemd
+ * The heap a deployment serving many workspaces needs. `npm start`, the Dockerfile and the systemd
  * units cap V8's long-lived heap at 384 MB: room for one company's deployment, and for about 170 installations of an
  * OAuth one. Each installation served adds about 0.45 MB that lives as long as the process (its Bolt app, its Slack
  * clients, its services, its program): with the cap at 384 MB, 1,000 installations left the garbage collector a third

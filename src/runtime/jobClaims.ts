@@ -11,7 +11,7 @@ export const DEFAULT_LEASE_MS = 15 * 60_000;
 
 /**
  * How often a job's claims of past slots are pruned, at the end of one of its runs: each minute's statement in every
- * installation was 5% of what an idle installation sent (issue 56), for rows that age out in days.
+ * installation was 5% of what an idle installation sent, for rows that age out in days.
  */
 export const PRUNE_EVERY_MS = 60 * 60_000;
 
@@ -19,13 +19,13 @@ export const PRUNE_EVERY_MS = 60 * 60_000;
 export const processHolder = () => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 /**
- * Each scheduled slot runs once across the processes on one database (issue 34): a tick or a catch-up claims its
+ * Each scheduled slot runs once across the processes on one database: a tick or a catch-up claims its
  * slot first (db/repositories/jobClaims.ts), and only the process that got it runs it. A process that dies in the
  * middle leaves its claim unfinished: once the lease has passed, another process's catch-up of that slot takes it over.
- * A slot the wall clock lives again (it stepped back) is claimed as a new one (issue 50 item 25): a step back of an
+ * A slot the wall clock lives again (it stepped back) is claimed as a new one: a step back of an
  * hour must not leave the sweep, its reminders and expiries, unrun for the hour. On Postgres a claim's time and lease
  * are the database's clock (db/engine.ts `databaseNow`), so a replica whose clock runs ahead does not take over a
- * slot another is still running (issue 50 item 31).
+ * slot another is still running.
  */
 export function createSlotClaims(deps: { db: Db; clock: Clock; holder: string }): SlotClaims {
   /** When each job's old claims were last pruned by this process (the app's clock). */

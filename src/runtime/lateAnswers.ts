@@ -2,7 +2,7 @@
  * Slack shows the person an error when the answer to its request (the HTTP 200 of an ack) comes more than 3 s after
  * it sent the request. The app saves a decision before it answers (Accept, Withdraw, an outcome, a modal's Record…),
  * so that a click Slack saw answered survives a crash; so a late answer can follow a save, and Slack then showed an
- * error for something that was saved (issue 50 item 30: at least 1,233 clicks under CPU starvation). The listener says
+ * error for something that was saved (at least 1,233 clicks under CPU starvation). The listener says
  * what it saved (handlers/saved.ts, from the table in blocks/savedNotes.ts), and when its answer was late the person
  * is told the truth after, through the outbox (app.ts).
  */

@@ -74,7 +74,7 @@ export interface Scheduler {
 export const TICK_SPREAD_SECONDS = 30;
 
 /**
- * An installation's tick lag (issue 56): one second more per installation, over TICK_SPREAD_SECONDS, the first's none.
+ * An installation's tick lag: one second more per installation, over TICK_SPREAD_SECONDS, the first's none.
  * With 100 installations each minute's jobs come about three installations a second instead of all at once.
  */
 export const installationLagMs = (installationId: number | undefined): number =>
@@ -95,7 +95,7 @@ export interface SchedulerDeps {
   slackCutOff?: () => string | undefined;
   /**
    * Reads again, just before a job that calls Slack runs, what `slackCutOff` then says: another process on the
-   * database may have been told (issue 50 item 23). None: `slackCutOff` is always current.
+   * database may have been told. None: `slackCutOff` is always current.
    */
   refreshCutOff?: () => Promise<unknown>;
   /**

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The code's shape, checked on every run (issue 32): no import cycle, not even of types; queries only in src/db/;
+ * The code's shape, checked on every run: no import cycle, not even of types; queries only in src/db/;
  * no file over 400 lines but the two that are literals; no function over 80 lines; Block Kit renderers and rules
  * never reach up into the use cases. A refactoring that breaks one of these fails here, naming the file.
  */
@@ -63,13 +63,13 @@ const FUNCTION_LINES_MAX = 80;
 
 /**
  * Functions allowed over FUNCTION_LINES_MAX, as `<file under src/> <name>` (names as `functionsOf` gives them). None
- * now: the last ones (the packet modal, the review's submit, the settings, the surfaces) were split in issue 32. A new
+ * now: the last ones (the packet modal, the review's submit, the settings, the surfaces) have been split. A new
  * entry needs a reason as good as a Block Kit literal that reads best whole.
  */
 const LONG_FUNCTIONS_ALLOWED = new Set<string>([]);
 
 /**
- * The feature modules (issue 55 item 4): each stands on the core and imports it; the core imports none of them, not
+ * The feature modules: each stands on the core and imports it; the core imports none of them, not
  * even a type. A feature that must hear of every change of a handoff is handed to the core by the composition root
  * (core/lifecycle.ts `Hearer`).
  */
@@ -185,6 +185,11 @@ describe('the shape of src/', () => {
       .map((file) => ({ file: name(file), lines: (source.get(file) ?? '').split('\n').length }))
       .filter((f) => f.lines > 400);
     expect(long).toEqual([]);
+  });
+
+  it('keeps history out of the code: at most 50 citations of an issue, the why said instead', () => {
+    const cited = files.flatMap((file) => [...(source.get(file) ?? '').matchAll(/\b[Ii]ssues? \d+/g)]);
+    expect(cited.length).toBeLessThanOrEqual(50);
   });
 
   it(`has no function over ${FUNCTION_LINES_MAX} lines but those being split now`, () => {

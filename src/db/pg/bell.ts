@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 /**
- * The outbox's bell on Postgres (issue 56): every process on the database hears at once that another one queued
+ * The outbox's bell on Postgres: every process on the database hears at once that another one queued
  * outbox rows, instead of finding them at its next poll (OUTBOX_POLL_INTERVAL_MS). Another replica may hold the
  * conversation the rows are for, and with several workspaces a process serves the installations the rows are for.
  * A ring is a notification on `cosell_outbox` whose payload is the installation's id (empty: any). The app rings it
@@ -16,7 +16,7 @@ import pg from 'pg';
  * again after 1 s, doubling to 30 s, and every subscriber is woken once it is back: what was queued meanwhile was not
  * heard. Meanwhile the poll delivers, as it did before the bell.
  * A link can also go silent with no reset (a route dropped, a NAT or firewall entry forgotten): no error, no end, and
- * no notification ever again (issue 77 item 21). Two things notice it: TCP keepalive on the connection (the kernel
+ * no notification ever again. Two things notice it: TCP keepalive on the connection (the kernel
  * ends a socket whose peer stops answering, KEEPALIVE_DELAY_MS after the last traffic and then its own probes), and a
  * probe of our own, for a silence keepalive does not see (a proxy or pooler in between whose side still answers TCP):
  * `select 1` every PROBE.everyMs, which must answer within PROBE.timeoutMs, or the connection is given up (its socket

@@ -23,7 +23,7 @@ export const optionalChannelId = customType<{ data: string | null; driverData: s
 export const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
 
 /**
- * The installation a row belongs to (installations.id, issue 55): stamped by the executor's scope
+ * The installation a row belongs to (installations.id): stamped by the executor's scope
  * (db/installationScope.ts); FIRST_INSTALLATION for a row written unscoped or before the keys.
  */
 export const installationId = () => integer('installation_id').notNull().default(FIRST_INSTALLATION);

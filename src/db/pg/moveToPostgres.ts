@@ -22,7 +22,7 @@ import { foreignKeyOrder, quoted, type TablePair, tablePairs, undeclaredInSource
 import { type TableCount, verifyCopy } from './moveVerify.js';
 
 /**
- * Moving a SQLite database into an empty Postgres database (issue 34; `npm run migrate-to-postgres`,
+ * Moving a SQLite database into an empty Postgres database (`npm run migrate-to-postgres`,
  * src/migrateToPostgres.ts). In order:
  *
  * 1. The SQLite file is opened read-only as `npm run export` opens it (src/db/readOnly.ts: never migrated, written or

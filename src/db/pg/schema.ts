@@ -1,5 +1,5 @@
 /*
- * The Postgres schema (issue 34): the tables of ../schema.ts (the SQLite schema, where each table and column is
+ * The Postgres schema: the tables of ../schema.ts (the SQLite schema, where each table and column is
  * explained) with the same SQL names, keys, indexes and foreign keys, and the same row types in TypeScript, so one
  * repository layer can serve both engines. Migrations: migrations-pg/ (drizzle.pg.config.ts). The parity with SQLite
  * is checked by test/postgres/ (`npm run test:pg`): the tables, columns, nullability, keys and indexes as each engine

@@ -88,7 +88,7 @@ export function appPool(
  * The app's pool with a second, smaller one beside it for the work that can wait (db/priority.ts `asBackground`: the
  * outbox's deliveries, the scheduled jobs, what a listener does after its ack). A connection, and a transaction, is
  * taken from the pool of the caller's kind, so a storm of deliveries (each 429 a short transaction of its own) queues
- * on its own connections and a Slack request finds one free (issue 56). Both pools connect as the app
+ * on its own connections and a Slack request finds one free. Both pools connect as the app
  * (`application_name` `cosell-handoff`), so the counts in docs/deploy.md hold; `end` ends both. A subclass, so
  * drizzle takes it for a pool (it opens each transaction on a client of it).
  */

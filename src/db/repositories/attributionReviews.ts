@@ -5,7 +5,7 @@ import type { AttributionReviewRow, HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
-/** "Review attribution" items (issue 54 item 4): opened by the CRM read-back, decided by RevOps. */
+/** "Review attribution" items: opened by the CRM read-back, decided by RevOps. */
 
 /** Every item of a handoff, oldest first (a handoff has few). */
 export async function reviewsOf(exec: Executor, handoffId: number): Promise<AttributionReviewRow[]> {

@@ -15,7 +15,7 @@ import { countSurfaceChange, fanOutRefresh, refreshChannel } from './surfaces.js
  * What one change of a handoff owes besides its own rows, written on the request path as one outbox row (a
  * `handoff.change`) and expanded into its rows by the worker (or by the next writer of the handoff's messages, see
  * `expandPendingChanges`). One row instead of one per message, surface and App Home keeps the decision's transaction
- * short (issue 32): the request path writes 1 outbox row where it wrote 4 rows, 2 surfaces and a refresh intent.
+ * short: the request path writes 1 outbox row where it wrote 4 rows, 2 surfaces and a refresh intent.
  */
 export interface ChangeIntent {
   /** The new messages, in order (a partner thread reply reads before its parent's update). */

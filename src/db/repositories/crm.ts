@@ -83,7 +83,7 @@ export async function insertClassificationCorrection(
   await exec.insert(classificationCorrections).values(row);
 }
 
-/** The installation's own CRM connections (issue 55; crm/ownCrm.ts), their credentials sealed. */
+/** The installation's own CRM connections (crm/ownCrm.ts), their credentials sealed. */
 export async function crmConnectionsOf(exec: Executor): Promise<CrmConnectionRow[]> {
   const { crmConnections } = tablesOf(exec);
   return exec.select().from(crmConnections).orderBy(crmConnections.system);

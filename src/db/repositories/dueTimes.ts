@@ -25,7 +25,7 @@ function dueTimes({ handoffs, outbox }: Tables): readonly {
 }[] {
   return [
     { table: handoffs, column: handoffs.dueAt, only: eq(handoffs.status, 'sent') },
-    // A reminder to the AE in their window, or to the owner of a deal given to nobody (issue 77 item 7).
+    // A reminder to the AE in their window, or to the owner of a deal given to nobody.
     {
       table: handoffs,
       column: handoffs.nextReminderAt,
@@ -66,7 +66,7 @@ export async function nextDueAt(exec: Executor, after: Date): Promise<Date | und
 /**
  * Whether a handoff has something due at or before `now` (a window's end, a reminder, an escalation step, a nudge, a
  * first step's check, a deferred start, a pause's longest): one read, which the sweep's tick asks before it claims its
- * slot (issue 56). The outbox's own due rows are its look's, not the sweep's.
+ * slot. The outbox's own due rows are its look's, not the sweep's.
  */
 export async function handoffDueBy(exec: Executor, now: Date): Promise<boolean> {
   const tables = tablesOf(exec);
@@ -105,7 +105,7 @@ export async function findStepChecksDue(exec: Executor, now: Date, limit: number
   );
 }
 
-/** Deals back with their owner and given to nobody whose owner's reminder is due (issue 77 item 7), oldest first. */
+/** Deals back with their owner and given to nobody whose owner's reminder is due, oldest first. */
 export async function findOwnerRemindable(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
   const { handoffs } = tablesOf(exec);
   return exec

@@ -109,7 +109,7 @@ export async function lastPickOfPool(exec: Executor, pool: string): Promise<stri
 }
 
 /**
- * A pool's round robin, newest first (issue 53): each handoff it gave, to whom, when, and whom it passed over and why
+ * A pool's round robin, newest first: each handoff it gave, to whom, when, and whom it passed over and why
  * (the touch log's sent and reassigned entries that name the pool).
  */
 export async function poolHistory(
@@ -144,7 +144,7 @@ export async function poolHistory(
       aeUserId: r.aeUserId,
       at: r.at,
       skipped: Array.isArray(skipped) ? (skipped as { user: string; why: string }[]) : [],
-      // Why a fair pool chose them (issue 53 item 5), when it did.
+      // Why a fair pool chose them, when it did.
       ...(typeof detail?.poolWhy === 'string' ? { why: detail.poolWhy } : {}),
     };
   });

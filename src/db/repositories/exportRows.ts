@@ -49,7 +49,7 @@ export interface ExportRow {
   expiries: ExpiryRecord[];
   /** Questions its AEs asked the author before deciding (one per AE). */
   questions: number;
-  /** After the Accept (issue 51): the first step its AE committed to, its date, the estimated value (internal). */
+  /** After the Accept: the first step its AE committed to, its date, the estimated value (internal). */
   firstStep: string | null;
   firstStepDue: string | null;
   estimatedValue: number | null;
@@ -57,17 +57,17 @@ export interface ExportRow {
   firstStepDoneAt: number | null;
   stepNewDates: number;
   /**
-   * The latest time the deal was taken back from an AE who had accepted it (issue 51), from the touch log, and how:
+   * The latest time the deal was taken back from an AE who had accepted it, from the touch log, and how:
    * `handed_back` by the AE, or `taken_back` by the escalation policy after the first step went quiet. Null: never.
    */
   takenBackAt: number | null;
   takenBackHow: 'handed_back' | 'taken_back' | null;
-  /** The Slack message the packet was started from, and why its AE got it when the CRM decided (issue 52). */
+  /** The Slack message the packet was started from, and why its AE got it when the CRM decided. */
   sourceUrl: string | null;
   routingReason: string | null;
   crmSystem: CrmSystem | null;
   crmRecordId: string | null;
-  /** What the CRM's record said at the last poll (issue 54); null when it was never read. */
+  /** What the CRM's record said at the last poll; null when it was never read. */
   money: {
     amount: number | null;
     currency: string | null;
@@ -127,7 +127,7 @@ export async function countSent(exec: Executor, range: { since: Date; until: Dat
 const ms = (at: Date | null): number | null => (at === null ? null : at.getTime());
 
 /** The export's columns, on the executor's tables (`exportRows` joins the handoff's decision and outcome). */
-/** The linked record and what it said at the last poll (issue 54): `money` is null when it was never read. */
+/** The linked record and what it said at the last poll: `money` is null when it was never read. */
 const moneyColumns = (handoffs: Tables['handoffs'], crmMoney: Tables['crmMoney']) => ({
   crmSystem: handoffs.crmSystem,
   crmRecordId: handoffs.crmRecordId,
@@ -143,7 +143,7 @@ const moneyColumns = (handoffs: Tables['handoffs'], crmMoney: Tables['crmMoney']
   },
 });
 
-/** The export's columns; each subquery reads the handoff's own rows, by its id and its installation (issue 55). */
+/** The export's columns; each subquery reads the handoff's own rows, by its id and its installation. */
 function exportColumns({ crmMoney, decisions, handoffEvents, handoffs, outcomes, partners }: Tables) {
   // Postgres counts in bigint, which its driver gives as text.
   const eventCount = (type: string) =>

@@ -25,7 +25,7 @@ export async function followOf(
 }
 
 /**
- * Who may watch a handoff, in one statement (issue 56: two round trips on every decision and outcome): everyone who
+ * Who may watch a handoff, in one statement (two round trips on every decision and outcome): everyone who
  * follows it, the earliest first, and the newest entry of its partner's part in the program (`partnerKey`, its
  * partner's id; null: no partner), whose body names the partner's managers (packets/watchers.ts). `partner`:
  * undefined when the program has no such part; its body null when the part was removed.

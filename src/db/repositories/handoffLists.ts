@@ -27,7 +27,7 @@ export async function findOwnedNeedingAttention(
       and(
         eq(handoffs.ownerUserId, ownerUserId),
         or(
-          // Taken back (issue 51): it waits for its owner to reassign or withdraw it.
+          // Taken back: it waits for its owner to reassign or withdraw it.
           inArray(handoffs.status, [...OPEN_BEFORE_OUTCOMES]),
           // A recent decline the owner may still give to another AE.
           and(eq(handoffs.status, 'declined'), gte(handoffs.decidedAt, declinedSince)),
@@ -141,7 +141,7 @@ export async function findSentBy(exec: Executor, authorUserId: string, limit: nu
     .limit(limit);
 }
 
-/** The deals an AE won, newest first, up to `limit`: their Home keeps them (issue 77 item 19). */
+/** The deals an AE won, newest first, up to `limit`: their Home keeps them. */
 export async function findWonBy(exec: Executor, aeUserId: string, limit: number): Promise<HandoffRow[]> {
   const { handoffs } = tablesOf(exec);
   return exec
@@ -219,14 +219,14 @@ const activeAt = (h: HandoffRow) => (h.lastActivityAt ?? h.decidedAt ?? h.sentAt
 
 /**
  * The author's latest handoff for a partner (its directory record, else the name's key): what a new packet for that
- * partner may offer as one-click suggestions (issue 52). By the author's index, newest first.
+ * partner may offer as one-click suggestions. By the author's index, newest first.
  */
 /** Most account names read to spot text about another account: the newest ones (an installation has far fewer). */
 const KNOWN_ACCOUNTS_MAX = 2000;
 
 /**
  * The accounts of the installation's handoffs, each spelling once, newest first: what a packet's text may name when it
- * is about another account (issue 77 item 15).
+ * is about another account.
  */
 export async function knownAccountNames(exec: Executor): Promise<string[]> {
   const { handoffs } = tablesOf(exec);

@@ -62,7 +62,7 @@ const findDecisionSubjectQuery = preparedQuery('handoffs_decision_subject', (exe
       questionOpen: h.questionOpen,
       pausedAt: h.pausedAt,
       moreTime: h.moreTime,
-      // An accept plans its first step's checks under the policy the handoff follows (issue 51).
+      // An accept plans its first step's checks under the policy the handoff follows.
       escalationPolicy: h.escalationPolicy,
       policyVersion: h.policyVersion,
     })
@@ -111,9 +111,9 @@ export interface DecisionInput {
   cycle: number;
   /** For an accept: the deal's first stall nudge (the acceptance is its first activity). */
   nextStallNudgeAt?: Date | null;
-  /** For an accept: the first step the AE committed to (issue 51); absent: none asked (nulls stored). */
+  /** For an accept: the first step the AE committed to; absent: none asked (nulls stored). */
   firstStep?: { text: string; due: string; estimatedValue: number | null };
-  /** For an accept with a first step: its first check still ahead, and when (issue 51 item 2). */
+  /** For an accept with a first step: its first check still ahead, and when. */
   stepCheck?: { check: StepCheck; at: Date };
   /** The packet version the AE answered (undefined: not checked): an edit since then leaves the decision unrecorded. */
   editCount?: number;
@@ -269,7 +269,7 @@ export interface Guard {
   nextReminderAt?: Date | null;
   outcome?: HandoffRow['outcome'];
   nextStallNudgeAt?: Date;
-  /** The first step's check the sweep is carrying out is still the next one (issue 51 item 2). */
+  /** The first step's check the sweep is carrying out is still the next one. */
   nextStepCheckAt?: Date;
   /** The first step's new dates so far: a double submit of New date changes nothing the second time. */
   stepNewDates?: number;
@@ -277,7 +277,7 @@ export interface Guard {
   editCount?: number;
   /** The escalation step the sweep is carrying out is still the next one (no other sweep did it). */
   nextEscalationAt?: Date | null;
-  /** Before deciding (issue 51): no other question was asked, the question still waits, no other request for time. */
+  /** Before deciding: no other question was asked, the question still waits, no other request for time. */
   questionAssignment?: number | null;
   questionOpen?: boolean;
   moreTime?: HandoffRow['moreTime'];

@@ -11,7 +11,7 @@ const KEPT_MS = 30 * 86_400_000;
  * Claims a job's slot for `holder` until `leaseUntil`: true when this holder may run it. A slot no one claimed is
  * taken; one that another holder claimed is taken over only when its run never finished and its lease has passed
  * (the process that claimed it died or hangs). A slot that ran is not claimed again, unless it is lived again: the
- * wall clock stepped back over it (issue 50 item 25). That is so when the claimer says so (`again`: the scheduler
+ * wall clock stepped back over it. That is so when the claimer says so (`again`: the scheduler
  * ticked this slot or a later one before), or when the job's own sequence has gone past it (a later slot of the job
  * was claimed: a process whose clock stepped back, across a restart too). Such a slot is taken once its run is over
  * (finished, or its lease passed), as a new one.

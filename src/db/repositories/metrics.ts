@@ -195,7 +195,7 @@ export async function helpRequestsIn(exec: Executor, from: Date, to: Date): Prom
     .where(and(gte(helpRequests.createdAt, from), lt(helpRequests.createdAt, to)));
 }
 
-/** What the metrics read of a handoff whose first step was done (issue 51): the step's latest date and the AE's zone. */
+/** What the metrics read of a handoff whose first step was done: the step's latest date and the AE's zone. */
 export interface FirstStepFact {
   handoffId: number;
   /** YYYY-MM-DD in the AE's calendar: the latest date the step was given. */
@@ -223,7 +223,7 @@ export async function firstStepsOf(exec: Executor, handoffIds: readonly number[]
 }
 
 /**
- * The deals taken back from the AE who accepted them in [from, to) (issue 51), as metric events in time order: by the
+ * The deals taken back from the AE who accepted them in [from, to), as metric events in time order: by the
  * escalation policy after their first step went quiet (`taken_back`), or handed back by the AE (`handed_back`). Read
  * from the touch log by type (handoff_events_type_at_idx; take-backs are rare), with the handoff's partner and author
  * as metric_facts copies them: the partner's directory name, else the name typed.

@@ -7,7 +7,7 @@ import type { CrmMoneyRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
-/** What the read-back stores of one record (issue 54): its money and whether it closed. */
+/** What the read-back stores of one record: its money and whether it closed. */
 export interface MoneyRead {
   handoffId: number;
   system: CrmSystem;

@@ -100,7 +100,7 @@ function deferredTo(exec: Tx, until: Date, now: Date) {
  * Run on every 429 of a Slack method: prepared. On Postgres a row another transaction holds is left as it is (`SKIP
  * LOCKED`): a decision superseding it, or another replica's claim or deferral. Waiting for them held this one's locks
  * on every other row of the method meanwhile, so the decisions waiting on those missed Slack's 3 s, and two replicas
- * deferring at once deadlocked (issue 56: 9 of one replica's Accepts answered 404 in the bench's full-speed run). A
+ * deferring at once deadlocked (9 of one replica's Accepts answered 404 in the bench's full-speed run). A
  * row left is tried at its own time, meets the limit, and waits then (in this process the method's hold already
  * holds it: `Pacing.block`).
  */

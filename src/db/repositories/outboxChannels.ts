@@ -32,7 +32,7 @@ export async function dueAfterClockStep(exec: Tx, now: Date): Promise<number> {
 }
 
 /**
- * The installations with a message due now (issue 56): the one look of a process serving many installations
+ * The installations with a message due now: the one look of a process serving many installations
  * (compose/sharedLooks.ts), which wakes only their outboxes, instead of each installation's outbox looking every
  * second. Through an unscoped executor it sees every installation; through a scoped one, its own. Reads the status
  * index's due range once, whatever the number of installations.

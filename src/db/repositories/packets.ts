@@ -65,7 +65,7 @@ export async function saveScorecard(
 
 /**
  * The scorecard stored for a handoff (undefined: none). A replica of a version before migration 0033, still running
- * during a rolling upgrade, writes it on the handoff's row at its send and its edit (issue 50 item 31); this version
+ * during a rolling upgrade, writes it on the handoff's row at its send and its edit; this version
  * never does, and clears the row's copy at each edit (packets/edits.ts), so a card on the row is the newest:
  * read first, scored when the handoff was last edited or sent.
  */

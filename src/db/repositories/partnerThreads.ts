@@ -28,7 +28,7 @@ import type { DecisionRow, HandoffRow, OutboxRow, OutcomeRow } from '../schema.j
  */
 
 /**
- * What the partner thread is derived from, in one statement (issue 56: it was four round trips on every decision and
+ * What the partner thread is derived from, in one statement (it was four round trips on every decision and
  * outcome): whether its parent was posted (`posted_messages`, kept for good), the status of the newest outbox row
  * that posts it (its rows are pruned after OUTBOX_RETENTION_DAYS), the handoff's decisions and its outcome steps,
  * each oldest first. The fields the partner's view reads (domain/partnerView.ts `partnerFacts`), not whole rows.
@@ -257,7 +257,7 @@ export async function findPartnerTextToRecheck(
     .where(
       and(
         // The next move shows only while the deal is accepted and not closed (a step keeps a move reaching past it),
-        // or taken back since (issue 51): the partner still reads "Accepted" until the next AE accepts.
+        // or taken back since: the partner still reads "Accepted" until the next AE accepts.
         or(
           eq(handoffs.status, 'accepted'),
           and(isNotNull(handoffs.takenBackAt), ne(handoffs.status, 'withdrawn')),
@@ -265,7 +265,7 @@ export async function findPartnerTextToRecheck(
         or(isNull(handoffs.outcome), notInArray(handoffs.outcome, ['won', 'lost'])),
         isNotNull(handoffs.partnerChannelId),
         // Its date has passed somewhere, or it moved before it was accepted (the move may name a former AE), or our
-        // AE's first step still shown has a date passed somewhere (issue 51: held back from the parent then).
+        // AE's first step still shown has a date passed somewhere (held back from the parent then).
         or(
           and(isNotNull(handoffs.partnerNextMoveDate), lt(handoffs.partnerNextMoveDate, latestToday)),
           gt(handoffs.assignment, 1),

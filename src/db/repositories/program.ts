@@ -20,7 +20,7 @@ export async function programRevision(exec: Executor): Promise<{ newest: number;
 }
 
 /**
- * Every installation's `programRevision` in one query (issue 56), as `newest:entries` by installation: what a process
+ * Every installation's `programRevision` in one query, as `newest:entries` by installation: what a process
  * serving many installations asks every few seconds instead of each installation asking for its own
  * (compose/sharedLooks.ts). An installation that never wrote its program has no entry (its revision is `0:0`).
  */

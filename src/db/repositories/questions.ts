@@ -7,7 +7,7 @@ import { findOutboxByRecordAs, findPostedMessage } from './postedMessages.js';
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
 /**
- * Before deciding (issue 51): the AE's question to the author (one per assignment) and its answer, the pause of the
+ * Before deciding: the AE's question to the author (one per assignment) and its answer, the pause of the
  * AE's clock while it waits, and the more time an owner gave. The handoff keeps what the lifecycle's guards read
  * (`questionAssignment`, `questionOpen`, `pausedAt`, `moreTime`); the text is here.
  */

@@ -11,7 +11,7 @@ type Counted = (typeof COUNTED)[number];
 
 /**
  * The handoffs sent in [from, to), each with the scorecard it was sent with (or saved with its last edit) and what
- * happened to it since, in two queries whatever their number (issue 54 item 3): the handoffs with their scorecards
+ * happened to it since, in two queries whatever their number: the handoffs with their scorecards
  * (handoffs_sent_at_idx, and handoff_scorecards by its key), then their events counted by handoff and type, read from
  * metric_facts from `from` on (its key starts with the time; no event of a handoff comes before its send).
  */

@@ -77,7 +77,7 @@ export async function surfacesOf(exec: Executor, handoffId: number): Promise<Sur
  * The handoff changed: every surface of it must show the new state. Counts the change on each surface and queues one
  * refresh of the handoff (a `surfaces.refresh` row, at most one waiting per handoff): the worker fans it out into one
  * `chat.update` per posted surface (`fanOutRefresh`) when it delivers it. One intent per change instead of one row per
- * surface keeps the request path's transaction short (issue 32); updates coalesce either way, since the worker renders
+ * surface keeps the request path's transaction short; updates coalesce either way, since the worker renders
  * the state current when it sends. A surface whose post is still queued renders the new state when it is posted.
  */
 export async function requestRefresh(exec: Tx, handoffId: number, now: Date): Promise<void> {

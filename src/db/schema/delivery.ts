@@ -69,7 +69,7 @@ export const outbox = sqliteTable(
     deliveredAt: timestamp('delivered_at'),
     /**
      * Where a delivered chat.postMessage landed (its conversation and ts), kept with the row until it is pruned: an
-     * erasure on request edits the app's history posts there (issue 57, erasure/erase.ts).
+     * erasure on request edits the app's history posts there (erasure/erase.ts).
      */
     postedChannelId: text('posted_channel_id'),
     postedTs: text('posted_ts'),
@@ -78,7 +78,7 @@ export const outbox = sqliteTable(
   (t) => [
     uniqueIndex('outbox_dedupe_key_idx').on(t.installationId, t.dedupeKey),
     // Looked up by a surface or a record key only (`= ?`, which implies not null): the rows without one, a lifecycle
-    // change's among them (one per Accept), write no entry (issue 32).
+    // change's among them (one per Accept), write no entry.
     index('outbox_surface_key_status_idx').on(t.surfaceKey, t.status).where(sql`${t.surfaceKey} is not null`),
     index('outbox_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
     index('outbox_channel_key_status_id_idx').on(t.channelKey, t.status, t.id),
@@ -117,7 +117,7 @@ export const SURFACE_KINDS = [
   'stall_nudge',
   'partner_parent',
   /**
-   * The partner thread's reply about a decision: a view of the deal too (issue 77 item 6), so it never names an AE the
+   * The partner thread's reply about a decision: a view of the deal too, so it never names an AE the
    * deal moved from or a step whose date has passed. Outcome and withdrawal replies report closed facts: history.
    */
   'partner_reply',
@@ -129,9 +129,9 @@ export const SURFACE_KINDS = [
   'question',
   /** The AE's request for more time: the owner's (their one click), and what the AE and the author are told. */
   'more_time',
-  /** After the Accept (issue 51): the AE's reminder and check-in of their first step, and the owner's overdue notice. */
+  /** After the Accept: the AE's reminder and check-in of their first step, and the owner's overdue notice. */
   'step_check',
-  /** After the Accept (issue 51): the deal handed back or taken back; the owner's (Reassign, Withdraw), the AE's. */
+  /** After the Accept: the deal handed back or taken back; the owner's (Reassign, Withdraw), the AE's. */
   'taken_back_notice',
 ] as const;
 
@@ -218,7 +218,7 @@ export type OutboxRow = Stored<typeof outbox.$inferSelect>;
 
 /**
  * CSV exports the app shared into a person's DM (core/slackFiles.ts), kept so that data retention
- * (RETAIN_EXPORTS_DAYS, issue 57) can delete them from Slack (files.delete) once they have aged out.
+ * (RETAIN_EXPORTS_DAYS) can delete them from Slack (files.delete) once they have aged out.
  */
 export const exportFiles = sqliteTable(
   'export_files',
@@ -235,7 +235,7 @@ export const exportFiles = sqliteTable(
 );
 
 /**
- * Which process delivers each outbox conversation (channel key), until when (issue 34, replicas): one at a time, so a
+ * Which process delivers each outbox conversation (channel key), until when (replicas): one at a time, so a
  * conversation's messages go out in order and paced; a lease that is not renewed (its process died) is taken over
  * once it has passed (outbox/leases.ts, db/repositories/outboxLeases.ts).
  */

@@ -110,7 +110,7 @@ export const handoffs = sqliteTable(
      */
     escalationPolicy: text('escalation_policy'),
     /**
-     * The version of that policy the handoff runs under (issue 53): the program_log entry in force when it was sent
+     * The version of that policy the handoff runs under: the program_log entry in force when it was sent
      * (null: sent before policies were data, or under the built-in default). An edit applies to new handoffs.
      */
     policyVersion: integer('policy_version'),
@@ -133,7 +133,7 @@ export const handoffs = sqliteTable(
      * itself is in `handoff_scorecards` since migration 0033, so the row a decision rewrites stays small; this column
      * is null since then (kept so a replica of an older version still reads the table during an upgrade). Such a
      * replica writes its sends' and edits' scorecards here: read before the table's, and cleared by this version's
-     * edit (db/repositories/packets.ts `findScorecard`; issue 50 item 31).
+     * edit (db/repositories/packets.ts `findScorecard`).
      */
     score: integer('score'),
     scoreBand: text('score_band', { enum: ['ready', 'fix', 'keep_building'] }),
@@ -175,7 +175,7 @@ export const handoffs = sqliteTable(
     /** When the deal was last nudged for stalling, if nothing moved since (cleared by any activity). */
     stallNudgedAt: timestamp('stall_nudged_at'),
     /**
-     * Before deciding (issue 51): the assignment whose AE asked the author a question (one question per AE; the text
+     * Before deciding: the assignment whose AE asked the author a question (one question per AE; the text
      * is in `questions`), and whether it still waits for the answer. While it does, the AE's clock may be paused
      * (QUESTION_PAUSE_DAYS): since when, and when the pause ends at the latest (the sweep resumes the clock then).
      * Both are cleared when the clock runs again (the answer, the pause's end, a decision, a move, a withdrawal).
@@ -188,7 +188,7 @@ export const handoffs = sqliteTable(
     moreTime: text('more_time', { enum: MORE_TIME_STATES }),
     moreTimeDays: integer('more_time_days'),
     /**
-     * After the Accept (issue 51): the first step the AE committed to, in the partner's words (the partner reads it),
+     * After the Accept: the first step the AE committed to, in the partner's words (the partner reads it),
      * its date (YYYY-MM-DD in the AE's calendar), and the deal's estimated value (internal, whole units). Null on a
      * handoff accepted before the commitment existed, and until an accept.
      */
@@ -196,7 +196,7 @@ export const handoffs = sqliteTable(
     firstStepDue: text('first_step_due'),
     estimatedValue: integer('estimated_value'),
     /**
-     * The first step tracked like the response window (issue 51 item 2): the next check the sweep owes it (a reminder
+     * The first step tracked like the response window: the next check the sweep owes it (a reminder
      * to the AE before its date, the check-in on it, the owner told after the grace), and when; null once none is
      * owed. When the step was done (the first outcome step recorded after it), and how many new dates the AE gave.
      */
@@ -205,19 +205,19 @@ export const handoffs = sqliteTable(
     firstStepDoneAt: timestamp('first_step_done_at'),
     stepNewDates: integer('step_new_dates').notNull().default(0),
     /**
-     * When the deal was last taken back from its AE after the Accept (issue 51): handed back, or its first step silent
+     * When the deal was last taken back from its AE after the Accept: handed back, or its first step silent
      * past the policy's take-back. Null: never taken back.
      */
     takenBackAt: timestamp('taken_back_at'),
-    /** The permalink of the Slack message the packet was started from ("Hand off this deal", issue 52). Internal. */
+    /** The permalink of the Slack message the packet was started from ("Hand off this deal"). Internal. */
     sourceUrl: text('source_url'),
     /**
-     * Why this AE got it when the CRM decided (issue 52): "Lena Ortiz owns Northwind Logistics in Salesforce". Shown
+     * Why this AE got it when the CRM decided: "Lena Ortiz owns Northwind Logistics in Salesforce". Shown
      * to the AE and in the history; null when the author chose the AE or a pool's round robin did.
      */
     routingReason: text('routing_reason'),
     /**
-     * When data retention (issue 57, retention/ageOut.ts) removed the packet's free text and partner contact details,
+     * When data retention (retention/ageOut.ts) removed the packet's free text and partner contact details,
      * and the notes, questions and asks about it (RETAIN_PACKET_TEXT_DAYS); when it removed its touch log's detail
      * (RETAIN_TOUCH_DETAIL_DAYS). Null: kept. The counts and durations the metrics read stay.
      */

@@ -79,7 +79,7 @@ export const outcomeReports = sqliteTable(
 );
 
 /**
- * A question the AE asked the author before deciding (issue 51 item 3), one per assignment, and its answer. Internal:
+ * A question the AE asked the author before deciding, one per assignment, and its answer. Internal:
  * never shown where the partner reads. While it waits, the AE's clock may be paused (`pausedAt`, until
  * `pauseEndedAt`: the answer, the pause's longest, a decision, a move); the pause does not count in the AE's time to
  * decision.
@@ -162,7 +162,7 @@ export const HANDOFF_EVENT_TYPES = [
   'more_time_asked',
   /** More time given: by the owner (the actor), or by the app at once (no actor); `detail.days`. */
   'more_time_granted',
-  /** After the Accept (issue 51): the AE handed the deal back to the owner, before any outcome. */
+  /** After the Accept: the AE handed the deal back to the owner, before any outcome. */
   'handed_back',
   /**
    * The AE's first step went silent past the policy's take-back: the deal left them; `detail.due` the step's date,
@@ -170,7 +170,7 @@ export const HANDOFF_EVENT_TYPES = [
    */
   'taken_back',
   /**
-   * Back with its owner and given to nobody (issue 77 item 7): the owner reminded on a working morning; `detail.days`
+   * Back with its owner and given to nobody: the owner reminded on a working morning; `detail.days`
    * the business days it has waited, `detail.manager` their manager told with it.
    */
   'owner_reminded',
@@ -187,7 +187,7 @@ export const HANDOFF_EVENT_TYPES = [
   /** The AE gave the step a new date (`detail.from`, `detail.to`; `detail.ownerTold` from the second on). */
   'step_new_date',
   /**
-   * A Slack message attached with "Add to handoff" (issue 52 item 5) by the actor: `detail.permalink`, its link;
+   * A Slack message attached with "Add to handoff" by the actor: `detail.permalink`, its link;
    * `detail.excerpt`, at most 200 characters of its text; `detail.byName`, the actor's name when Slack gave it.
    */
   'message_added',
@@ -286,7 +286,7 @@ export type HelpRequestRow = Stored<typeof helpRequests.$inferSelect>;
 export type ChannelAccessNoticeRow = Stored<typeof channelAccessNotices.$inferSelect>;
 
 /**
- * Who follows a handoff (issue 53 item 6): an internal person who may view it chose to hear of its decisions (and,
+ * Who follows a handoff: an internal person who may view it chose to hear of its decisions (and,
  * with `all`, its outcomes) in their DMs. Unfollow deletes the row. Nobody outside our workspaces is ever stored here,
  * and nothing of it is shown to the partner.
  */
@@ -307,7 +307,7 @@ export const handoffFollowers = sqliteTable(
 export type HandoffFollowerRow = Stored<typeof handoffFollowers.$inferSelect>;
 
 /**
- * "Review attribution" items (issue 54): the CRM's read-back contradicts the class chosen at entry. Credit is fixed at
+ * "Review attribution" items: the CRM's read-back contradicts the class chosen at entry. Credit is fixed at
  * entry and changed only by an audited decision (seed 002): the item holds the evidence until RevOps decides.
  */
 export const attributionReviews = sqliteTable(

@@ -52,7 +52,7 @@ export const metricFacts = sqliteTable(
 );
 
 /**
- * Money read back from the CRM (issue 54): what each linked handoff's opportunity or deal says now, one row per
+ * Money read back from the CRM: what each linked handoff's opportunity or deal says now, one row per
  * handoff, rewritten when a poll reads a change. Internal: no partner view reads it.
  */
 export const crmMoney = sqliteTable(

@@ -116,7 +116,7 @@ export const partnerChannels = sqliteTable(
     strangerTeamIds: text('stranger_team_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
     /**
      * When (Slack's `event_ts`) Slack last said each other organization joined or left: its newest word stands, and an
-     * older event delivered after it (Slack does not promise order) changes nothing (issue 50 item 31).
+     * older event delivered after it (Slack does not promise order) changes nothing.
      */
     strangersHeardAt: text('strangers_heard_at', { mode: 'json' })
       .$type<Record<string, string>>()

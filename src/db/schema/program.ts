@@ -4,7 +4,7 @@ import { installationId, type Stored, timestamp } from '../columns.js';
 /**
  * Cover: who answers for an AE while they are away (`/handoff cover`), until a day (inclusive, in the AE's
  * calendar). New handoffs to the AE offer the cover; escalation levels can target it. One per AE. Naming a cover does
- * not make the AE away: only their Slack status, or the days they gave (`awayFrom` to `until`), do (issue 50).
+ * not make the AE away: only their Slack status, or the days they gave (`awayFrom` to `until`), do.
  */
 export const covers = sqliteTable(
   'covers',
@@ -27,7 +27,7 @@ export const covers = sqliteTable(
 export type CoverRow = Stored<typeof covers.$inferSelect>;
 
 /**
- * The partner program as data (issue 53): pools, escalation policies, routes, limits, managers, closures, holiday
+ * The partner program as data: pools, escalation policies, routes, limits, managers, closures, holiday
  * regions, roles and each person's days, one entry per edit. Append-only: the current value of a part is its newest
  * entry (`body` null: removed), the older ones are its history (who, when, before and after) and the versions
  * handoffs stay pinned to (handoffs.policy_version). Read by src/program/.

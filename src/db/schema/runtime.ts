@@ -12,7 +12,7 @@ export const healthProbe = sqliteTable('health_probe', {
 });
 
 /**
- * Which process runs a scheduled job's slot (issue 34): the first to claim it, for a lease; a claim whose run never
+ * Which process runs a scheduled job's slot: the first to claim it, for a lease; a claim whose run never
  * finished can be taken over once its lease has passed. So each slot runs once across replicas (runtime/jobClaims.ts).
  */
 export const jobClaims = sqliteTable(
@@ -51,7 +51,7 @@ export const internalChannelSharing = sqliteTable(
 /**
  * Slack's word, by an event, that the app was uninstalled or its bot token revoked (`app_uninstalled`,
  * `tokens_revoked`), per bot token (a SHA-256 of it, never the token itself): every process on the database reads
- * it, whichever one Slack told (issue 50 item 23), and holds its outbox and the jobs that call Slack while it runs
+ * it, whichever one Slack told, and holds its outbox and the jobs that call Slack while it runs
  * with that token. A start whose auth.test accepts the token forgets its row (runtime/revocations.ts).
  */
 export const slackRevocations = sqliteTable(
@@ -66,7 +66,7 @@ export const slackRevocations = sqliteTable(
 );
 
 /**
- * The Slack installations this deployment serves (issue 55). One row per workspace or Enterprise Grid org: its ids in
+ * The Slack installations this deployment serves. One row per workspace or Enterprise Grid org: its ids in
  * the clear (to find it, and to compare a request's ids with), and what @slack/oauth calls the installation (its bot
  * and user tokens, refresh tokens, scopes) sealed with SLACK_TOKEN_KEY (AES-256-GCM, src/install/seal.ts), never in
  * the clear. `source` says how it came: `token` (SLACK_BOT_TOKEN: the identity only, no token stored) or `oauth`
@@ -101,7 +101,7 @@ export const installations = sqliteTable('installations', {
 export type InstallationRow = Stored<typeof installations.$inferSelect>;
 
 /**
- * An installation's own CRM (issue 55): on a deployment serving several workspaces, each company connects its own
+ * An installation's own CRM: on a deployment serving several workspaces, each company connects its own
  * Salesforce or HubSpot from Slack (`/handoff crm`, its admins). The credentials are sealed with SLACK_TOKEN_KEY as
  * the Slack tokens are, never in the clear; who connected it and when are not secret. One row per installation and
  * CRM; a disconnect deletes it.
@@ -122,7 +122,7 @@ export const crmConnections = sqliteTable(
 export type CrmConnectionRow = Stored<typeof crmConnections.$inferSelect>;
 
 /**
- * Each erasure of a person on request (issue 57 item 2, erasure/), kept without the erased data: when, who asked (an
+ * Each erasure of a person on request (erasure/), kept without the erased data: when, who asked (an
  * admin's Slack id, or `cli`), how the person was named (a Slack id, an email, a name: the kind, not the value), the
  * pseudonym their ids became, and how many rows and Slack messages changed.
  */

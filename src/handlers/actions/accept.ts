@@ -8,7 +8,7 @@ import { decisionRefFromAction } from './handoffId.js';
 
 /**
  * Accept: only the named AE, only while open; everything else gets a polite ephemeral. It opens the accept modal
- * (issue 51 item 1: the first step, its date, an estimated value), its defaults ready: the accept is recorded when it
+ * (the first step, its date, an estimated value), its defaults ready: the accept is recorded when it
  * is submitted (handlers/views/acceptSubmit.ts).
  */
 export function acceptAction(deps: HandlerDeps) {

@@ -12,7 +12,7 @@ import { refreshHomeIfThere } from './homeRefresh.js';
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /**
- * Before deciding (issue 51): the AE's "Ask the author" and the author's "Answer" open their modal (checked first, so
+ * Before deciding: the AE's "Ask the author" and the author's "Answer" open their modal (checked first, so
  * a click that may not is refused at once), "Need more time" is the AE's one click, "Give N more days" the owner's.
  */
 

@@ -7,7 +7,7 @@ import type { HandlerDeps } from '../deps.js';
 import { buttonModal } from './buttonModal.js';
 
 /**
- * Keep and Change on a "Review attribution" item in RevOps' App Home (issue 54): the modal that asks why. Anyone who
+ * Keep and Change on a "Review attribution" item in RevOps' App Home: the modal that asks why. Anyone who
  * may not decide it (only RevOps and admins see the buttons; a forged click is refused) is told by DM.
  */
 export function reviewDecisionAction(deps: HandlerDeps, decision: ReviewDecision) {

@@ -10,7 +10,7 @@ import { viewModalOf } from './viewHandoff.js';
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /**
- * Follow, Follow decisions only, and Unfollow on a handoff's view modal (issue 53 item 6): the choice is stored for
+ * Follow, Follow decisions only, and Unfollow on a handoff's view modal: the choice is stored for
  * whoever may view the handoff, and the modal is shown again with it. Anyone else is told so, and nothing is stored.
  */
 export function followAction(deps: HandlerDeps, choice: FollowChoice | 'unfollow') {

@@ -9,7 +9,7 @@ import { refreshHomeIfThere } from './homeRefresh.js';
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /**
- * Hand it back (issue 51; the button carries Slack's confirm dialog): recorded before the ack, like Withdraw, then the
+ * Hand it back (the button carries Slack's confirm dialog): recorded before the ack, like Withdraw, then the
  * AE is told where it went; a refusal says why. The messages showing the deal lose its buttons with the refresh.
  */
 export function handBackAction(deps: HandlerDeps) {

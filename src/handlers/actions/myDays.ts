@@ -5,7 +5,7 @@ import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
 import { buttonModal } from './buttonModal.js';
 
-/** "Edit my days" in the App Home (issue 53): opens the person's own "Your days" form; anyone outside is refused. */
+/** "Edit my days" in the App Home: opens the person's own "Your days" form; anyone outside is refused. */
 export function myDaysAction(deps: HandlerDeps) {
   return async (args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     await args.ack();

@@ -6,7 +6,7 @@ import type { HandlerDeps } from '../deps.js';
 import { readPacketForm } from '../views/packetForm.js';
 
 /**
- * A suggestion button in an open packet (issue 52 item 3): the value of the author's last packet for the partner put
+ * A suggestion button in an open packet: the value of the author's last packet for the partner put
  * in its input, read again from that handoff (the clicker's own, else nothing happens), with views.update on the
  * view's hash so a click on an older version of the form changes nothing.
  */
@@ -23,7 +23,7 @@ export function packetSuggestAction(deps: HandlerDeps) {
     const picked = parseSuggestionValue('value' in action ? action.value : undefined);
     const ctx = requestContext(body, deps);
     if (view?.type !== 'modal' || !picked || !isInternalActor(ctx.actor, ctx.internalTeamIds)) return;
-    // The account typed so far: a value naming another one is marked, and "Use all" leaves it out (issue 77 item 15).
+    // The account typed so far: a value naming another one is marked, and "Use all" leaves it out.
     const { accountName } = readPacketForm(view.state?.values ?? {});
     const account = typeof accountName === 'string' ? accountName : '';
     const s = await deps.packets.suggestionOf(body.user.id, picked.handoffId, account);

@@ -16,7 +16,7 @@ const clickedValue = (body: BlockAction): string => {
   return action && 'value' in action && typeof action.value === 'string' ? action.value : '';
 };
 
-/** The App Home's program buttons (issue 53): a page of the program, for someone who may open it. */
+/** The App Home's program buttons: a page of the program, for someone who may open it. */
 export function programOpenAction(deps: HandlerDeps) {
   return async (args: Args) => {
     await args.ack();

@@ -13,7 +13,7 @@ export const SCORE_REFUSALS = {
   weights: 'Only RevOps and the program’s admins can change the score’s weights.',
 } as const;
 
-/** App Home → "Score against outcomes" (issue 54): the score view over the last 90 days, for RevOps and admins. */
+/** App Home → "Score against outcomes": the score view over the last 90 days, for RevOps and admins. */
 export function scoreCheckAction(deps: HandlerDeps) {
   return async (args: Args) => {
     await args.ack();

@@ -5,7 +5,7 @@ import type { HandlerDeps } from '../deps.js';
 import { buttonModal } from './buttonModal.js';
 import { handoffIdFromAction } from './handoffId.js';
 
-/** New date (issue 51): the AE's date picker for their first step, while it is ahead; anyone else is refused at once. */
+/** New date: the AE's date picker for their first step, while it is ahead; anyone else is refused at once. */
 export function newStepDateAction(deps: HandlerDeps) {
   return async (args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     const { ack, body, context } = args;

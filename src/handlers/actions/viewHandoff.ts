@@ -10,7 +10,7 @@ import { handoffIdFromAction } from './handoffId.js';
 
 /**
  * The view modal of a handoff for this person (undefined: not one they may view): the packet as its AE sees it, its
- * history, Edit or Note to the AE where they may use one now, and Follow or Unfollow (issue 53 item 6).
+ * history, Edit or Note to the AE where they may use one now, and Follow or Unfollow.
  */
 export async function viewModalOf(
   deps: HandlerDeps,

@@ -8,7 +8,7 @@ const systemOf = (word: string): CrmSystem | undefined =>
   Object.hasOwn(CRMS, word.toLowerCase()) ? (word.toLowerCase() as CrmSystem) : undefined;
 
 /**
- * `/handoff crm` (issue 55), admins only: which CRM serves this workspace; `/handoff crm salesforce|hubspot` opens the
+ * `/handoff crm`, admins only: which CRM serves this workspace; `/handoff crm salesforce|hubspot` opens the
  * form that connects the company's own (crm/ownCrm.ts); `/handoff crm off <crm>` disconnects it.
  */
 export async function crmCommand({

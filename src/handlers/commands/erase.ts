@@ -13,7 +13,7 @@ const shortened = (text: string) =>
     : `${text.slice(0, REPLY_MAX)}\n… (cut here: \`npm run erase -- --person …\` lists everything)`;
 
 /**
- * `/handoff erase <Slack id, @mention, email or name>` (issue 57), admins only: lists where the person appears, what
+ * `/handoff erase <Slack id, @mention, email or name>`, admins only: lists where the person appears, what
  * stops the erasure and what it cannot reach, and changes nothing; `/handoff erase --apply <…>` erases them
  * (erasure/erase.ts). Answered to the admin only.
  */

@@ -5,7 +5,7 @@ import { namesPerson, userIdIn } from '../../program/people.js';
 import type { CommandCall } from './call.js';
 
 /**
- * `/handoff follow <#> [@person] [decisions]` and `/handoff unfollow <#> [@person]` (issue 77 item 12): the view's
+ * `/handoff follow <#> [@person] [decisions]` and `/handoff unfollow <#> [@person]`: the view's
  * Follow and Unfollow as a command, for oneself (whoever may view the handoff); naming someone else is an admin's
  * (`followersFor`), and they are told by DM.
  */

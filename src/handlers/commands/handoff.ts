@@ -66,7 +66,7 @@ export function handoffCommand(deps: HandlerDeps) {
     }
     // `/handoff lsit`, `/handoff status 5`: a mistyped or unknown subcommand gets the help, not a packet named "lsit".
     if (looksLikeSubcommand(sub, rest, first, KNOWN)) return reply(commandReply.unknown(first, help()));
-    // A workspace guest may not write one unless an admin allows it (issue 50 item 29): said before the form opens.
+    // A workspace guest may not write one unless an admin allows it: said before the form opens.
     const refusal = await deps.packets.authorRefusal(command.user_id);
     if (refusal) return reply(refusal);
     await openModal(await packetForm(deps, command, ctx, text));
@@ -86,7 +86,7 @@ export function handoffCommand(deps: HandlerDeps) {
 async function packetForm(deps: HandlerDeps, command: Args['command'], ctx: RequestContext, text: string) {
   // Typed in a partner's shared channel: that channel (and its partner) preselected.
   const defaults = await deps.packets.packetDefaults(command.channel_id, ctx);
-  // The author's last packet for that partner, offered one click per field (issue 52 item 3).
+  // The author's last packet for that partner, offered one click per field.
   const suggestions = await deps.packets.suggestionsFor(command.user_id, defaults.prefill?.partnerOrg, text);
   return packetModal({
     authorUserId: command.user_id,

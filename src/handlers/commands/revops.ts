@@ -110,7 +110,7 @@ export async function classifyCommand({ deps, ctx, words, usage }: CommandCall):
   return commandReply.corrected(handoffId, result.value.from, to);
 }
 
-/** `/handoff steps` (how many accepted deals have no first step) and `/handoff steps ask` (admins; issue 51). */
+/** `/handoff steps` (how many accepted deals have no first step) and `/handoff steps ask` (admins). */
 export async function stepsCommand({ deps, ctx, words, usage }: CommandCall): Promise<string> {
   const [verb = ''] = words;
   if (verb !== '' && verb.toLowerCase() !== 'ask') return usage();

@@ -19,7 +19,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   {
     name: 'help',
     // First, so an admin's part of the help starts with where the program itself is edited: the App Home's section
-    // (issue 77 item 12).
+    //.
     help: [
       {
         text: '*App Home → The program*: pools (members, weights, caps, managers), escalation policies, partners and their managers, closures and holidays, roles and managers, settings; in force at once, each edit kept in its history.',
@@ -147,7 +147,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'export',
-    // Examples, not notation: `[since YYYY-MM-DD]` read as words to type (issue 50 item 20).
+    // Examples, not notation: `[since YYYY-MM-DD]` read as words to type.
     usage: '/handoff export 2026-01-01 2026-03-31',
     usageNote:
       '(the first and the last day, in your time zone; both optional: no dates is the last 90 days).',

@@ -51,7 +51,7 @@ export function decodeAddedMessage(metadata: string): AddedMessage | undefined {
 }
 
 /**
- * The "Add to handoff" message shortcut (issue 52 item 5): opens the modal that picks one of the person's open
+ * The "Add to handoff" message shortcut: opens the modal that picks one of the person's open
  * handoffs, the channel's partner's first, the one the message is about preselected. People of other organizations are refused; someone with no open handoff
  * is told so. Both only to them, where they are.
  */

@@ -42,7 +42,7 @@ function sourceOf(shortcut: MessageShortcut): SourceMessage {
 }
 
 /**
- * "Hand off this deal" (issue 52): on any message, the packet modal prefilled from it. A small view opens at once
+ * "Hand off this deal": on any message, the packet modal prefilled from it. A small view opens at once
  * (the trigger lasts 3 s), then the prefilled form replaces it once the thread, the channel's partner and the CRM are
  * read. `/handoff` works as before.
  */

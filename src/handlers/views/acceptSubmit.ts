@@ -30,7 +30,7 @@ function typed(view: Args['view'], block: string): string | undefined {
 }
 
 /**
- * The connected CRM the AE ticked to create the record in (issue 77 item 13), or why not: 'both' when they also pasted
+ * The connected CRM the AE ticked to create the record in, or why not: 'both' when they also pasted
  * a link, 'several' when they ticked more than one CRM. A value of no connected CRM (a hand-made payload) is none.
  */
 function createdIn(view: Args['view'], deps: HandlerDeps): CrmSystem | 'both' | 'several' | undefined {

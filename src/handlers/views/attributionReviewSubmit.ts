@@ -32,7 +32,7 @@ function noteOf(values: unknown): string {
 }
 
 /**
- * "Review attribution" submitted (issue 54): Keep or Change with the reason, decided by the service (RevOps and
+ * "Review attribution" submitted: Keep or Change with the reason, decided by the service (RevOps and
  * admins only; errors inline on the reason); once decided, the person's App Home shows the items left.
  */
 export function attributionReviewSubmit(deps: HandlerDeps) {

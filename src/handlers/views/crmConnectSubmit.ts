@@ -20,7 +20,7 @@ const systemIn = (metadata: string): CrmSystem | undefined => {
 };
 
 /**
- * The CRM form's Connect (issue 55): the admin is checked again, each credential's shape, then the CRM itself; what
+ * The CRM form's Connect: the admin is checked again, each credential's shape, then the CRM itself; what
  * is refused is said under its field, and nothing is stored. Connected, the form says so and the workspace's app is
  * built again with it.
  */

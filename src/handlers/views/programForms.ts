@@ -18,7 +18,7 @@ import type { WeightRow } from '../../program/poolWeights.js';
 import { tickedValues } from './packetForm.js';
 
 /**
- * The program editors' view states read into their forms (issue 53). Only what Slack sends for each element is read:
+ * The program editors' view states read into their forms. Only what Slack sends for each element is read:
  * anything else is no choice (a hostile payload reads as an empty form, refused inline).
  */
 type Values = Record<string, Record<string, ViewStateValue>>;

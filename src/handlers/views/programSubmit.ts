@@ -46,7 +46,7 @@ const READERS: Record<ProgramPart, (values: Values, key: string, admin: boolean)
 };
 
 /**
- * Saving a program editor (issue 53): inline errors on the input at fault; saved, the editor closes on its page, which
+ * Saving a program editor: inline errors on the input at fault; saved, the editor closes on its page, which
  * shows the program as it is now (an editor opened on no page becomes that page), and the App Home is published again.
  */
 export function programPartSubmit(deps: HandlerDeps) {

@@ -23,7 +23,7 @@ const blockOf = (input: ComponentId | 'note') =>
   input === 'note' ? SCORE_WEIGHTS_NOTE_BLOCK_ID : scoreWeightBlockId(input);
 
 /**
- * Saving the score's weights (issue 54): inline errors on the select at fault; refused, the editor closes and they
+ * Saving the score's weights: inline errors on the select at fault; refused, the editor closes and they
  * are told by DM; saved, the editor closes on the score view, shown again with the weights in force.
  */
 export function scoreWeightsSubmit(deps: HandlerDeps) {

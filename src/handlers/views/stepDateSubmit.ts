@@ -23,7 +23,7 @@ function metadataFrom(privateMetadata: string): { handoffId: number; newDates: n
 export function stepDateSubmit(deps: HandlerDeps) {
   return async ({ ack, body, view }: Args) => {
     const picked: unknown = view.state.values[STEP_DATE_BLOCK_ID.due]?.[ACTION_ID.value]?.selected_date;
-    // A deal accepted before first steps: the step's words too (issue 51).
+    // A deal accepted before first steps: the step's words too.
     const text: unknown = view.state.values[STEP_DATE_BLOCK_ID.text]?.[ACTION_ID.value]?.value;
     const metadata = metadataFrom(view.private_metadata);
     const result = await deps.firstSteps.newDate({

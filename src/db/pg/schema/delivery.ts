@@ -30,7 +30,7 @@ export const outbox = pgTable(
     deliveredAt: timestamp('delivered_at'),
     /**
      * Where a delivered chat.postMessage landed (its conversation and ts), kept with the row until it is pruned: an
-     * erasure on request edits the app's history posts there (issue 57, erasure/erase.ts).
+     * erasure on request edits the app's history posts there (erasure/erase.ts).
      */
     postedChannelId: text('posted_channel_id'),
     postedTs: text('posted_ts'),
@@ -39,7 +39,7 @@ export const outbox = pgTable(
   (t) => [
     uniqueIndex('outbox_dedupe_key_idx').on(t.installationId, t.dedupeKey),
     // Looked up by a surface or a record key only (`= ?`, which implies not null): the rows without one, a lifecycle
-    // change's among them (one per Accept), write no entry (issue 32).
+    // change's among them (one per Accept), write no entry.
     index('outbox_surface_key_status_idx').on(t.surfaceKey, t.status).where(sql`${t.surfaceKey} is not null`),
     index('outbox_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
     index('outbox_channel_key_status_id_idx').on(t.channelKey, t.status, t.id),
@@ -118,7 +118,7 @@ export const chartFiles = pgTable(
 
 /**
  * CSV exports the app shared into a person's DM (core/slackFiles.ts), kept so that data retention
- * (RETAIN_EXPORTS_DAYS, issue 57) can delete them from Slack (files.delete) once they have aged out.
+ * (RETAIN_EXPORTS_DAYS) can delete them from Slack (files.delete) once they have aged out.
  */
 export const exportFiles = pgTable(
   'export_files',

@@ -105,7 +105,7 @@ export const handoffs = pgTable(
     sourceUrl: text('source_url'),
     routingReason: text('routing_reason'),
     /**
-     * When data retention (issue 57, retention/ageOut.ts) removed the packet's free text and partner contact details,
+     * When data retention (retention/ageOut.ts) removed the packet's free text and partner contact details,
      * and the notes, questions and asks about it (RETAIN_PACKET_TEXT_DAYS); when it removed its touch log's detail
      * (RETAIN_TOUCH_DETAIL_DAYS). Null: kept. The counts and durations the metrics read stay.
      */

@@ -51,7 +51,7 @@ export const metricFacts = pgTable(
   (t) => [primaryKey({ columns: [t.at, t.eventId] })],
 );
 
-/** Money read back from the CRM (issue 54): see ../schema.ts. */
+/** Money read back from the CRM: see ../schema.ts. */
 export const crmMoney = pgTable(
   'crm_money',
   {

@@ -80,7 +80,7 @@ export const crmConnections = pgTable(
 );
 
 /**
- * Each erasure of a person on request (issue 57 item 2, erasure/), kept without the erased data: when, who asked (an
+ * Each erasure of a person on request (erasure/), kept without the erased data: when, who asked (an
  * admin's Slack id, or `cli`), how the person was named (a Slack id, an email, a name: the kind, not the value), the
  * pseudonym their ids became, and how many rows and Slack messages changed.
  */
