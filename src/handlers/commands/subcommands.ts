@@ -18,8 +18,7 @@ import { classifyCommand, exportCommand, outboxCommand, resellerCommand, stepsCo
 export const SUBCOMMANDS: readonly Subcommand[] = [
   {
     name: 'help',
-    // First, so an admin's part of the help starts with where the program itself is edited: the App Home's section
-    //.
+    // First, so an admin's part of the help starts with where the program itself is edited: the App Home's section.
     help: [
       {
         text: '*App Home → The program*: pools (members, weights, caps, managers), escalation policies, partners and their managers, closures and holidays, roles and managers, settings; in force at once, each edit kept in its history.',
