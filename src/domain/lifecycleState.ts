@@ -26,6 +26,12 @@ interface StatusFacts {
    * (an accepted one until won or lost).
    */
   open: boolean;
+  /**
+   * Left alone, nothing more happens to it: data retention counts its age from its last change (its packet's words go
+   * RETAIN_PACKET_TEXT_DAYS after). An expired handoff is open (its owner may still give it to someone) and ages all
+   * the same; an accepted one ages once won or lost (its outcome, not its state).
+   */
+  agesOut: boolean;
   /** The state in a few words, naming nobody (describeStatus). */
   words: string;
 }
@@ -35,12 +41,12 @@ interface StatusFacts {
  * compile. The rest of each state's meaning is its rows in the lifecycle table (domain/lifecycle.ts).
  */
 export const STATUS_FACTS: Readonly<Record<HandoffStatus, StatusFacts>> = {
-  sent: { open: true, words: 'waiting for the AE' },
-  accepted: { open: true, words: 'accepted' },
-  declined: { open: false, words: 'declined' },
-  expired: { open: true, words: 'expired without an answer' },
-  withdrawn: { open: false, words: 'withdrawn' },
-  taken_back: { open: true, words: 'taken back from the AE' },
+  sent: { open: true, agesOut: false, words: 'waiting for the AE' },
+  accepted: { open: true, agesOut: false, words: 'accepted' },
+  declined: { open: false, agesOut: true, words: 'declined' },
+  expired: { open: true, agesOut: true, words: 'expired without an answer' },
+  withdrawn: { open: false, agesOut: true, words: 'withdrawn' },
+  taken_back: { open: true, agesOut: false, words: 'taken back from the AE' },
 };
 
 const statusesWhere = (fact: (facts: StatusFacts) => boolean): readonly HandoffStatus[] =>
@@ -51,6 +57,9 @@ const statusesWhere = (fact: (facts: StatusFacts) => boolean): readonly HandoffS
  * duplicate or a conflict): waiting for its AE, expired or taken back (the owner acts next), or accepted.
  */
 export const OPEN_STATUSES = statusesWhere((facts) => facts.open);
+
+/** The states data retention ages from the last change (StatusFacts `agesOut`). */
+export const AGEING_STATUSES = statusesWhere((facts) => facts.agesOut);
 
 /**
  * The AE's answers, as the states they lead to (the lifecycle table's accept and decline) and as the `decisions`

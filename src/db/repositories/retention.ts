@@ -1,16 +1,10 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import type { HandoffStatus } from '../../domain/lifecycleState.js';
+import { AGEING_STATUSES } from '../../domain/lifecycleState.js';
 import { detailFacts, detailWithoutWords, REMOVED_TEXT } from '../../domain/retention.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, tablesOf } from '../engine.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
-
-/**
- * A handoff is closed for retention when nothing more can happen to it: declined or withdrawn, won or lost, or expired
- * and left so (its last change is what counts, so an expired handoff the owner still works on is not).
- */
-const CLOSED_STATUSES: readonly HandoffStatus[] = ['declined', 'withdrawn', 'expired'];
 
 /** Which of a handoff's two retention marks a pass sets. */
 export type RetentionMark = 'text' | 'detail';
@@ -34,7 +28,8 @@ export async function agedOutHandoffs(
       and(
         isNull(markColumn),
         lt(h.updatedAt, before),
-        or(inArray(h.status, [...CLOSED_STATUSES]), inArray(h.outcome, ['won', 'lost'])),
+        // Its state ages (domain/lifecycleState.ts `agesOut`), or it was won or lost; its last change is what counts.
+        or(inArray(h.status, [...AGEING_STATUSES]), inArray(h.outcome, ['won', 'lost'])),
       ),
     )
     .orderBy(asc(h.updatedAt))
