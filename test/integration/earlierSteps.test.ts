@@ -74,6 +74,10 @@ describe('first steps for deals accepted before them', () => {
 
     // Only an admin may count them and ask; anyone else is refused and nothing is asked.
     expect(await slashReply(h, people.member, 'steps ask')).toMatch(/^Only an admin can/);
+    // Refused by the subcommand's row before it ran, and logged for the admin who looks.
+    expect(h.logs.map((l) => l.msg)).toContain(
+      `/handoff steps refused for ${people.member.id}: it needs the firstSteps permission`,
+    );
     expect(await slashReply(h, people.owner, 'steps')).toMatch(
       /^1 accepted deal with no outcome yet has no first step: accepted before the app asked for one/,
     );

@@ -40,6 +40,11 @@ export interface Subcommand {
   /** What `c.usage()` answers: the form, and a sentence after it. */
   usage?: string;
   usageNote?: string;
+  /**
+   * Who may use it at all: anyone else is refused before it runs, with the roles that may (commandReply.forbidden).
+   * `everyone`: everyone internal; its run decides for a form a permission gates (`follow <#> @person`).
+   */
+  permission: Permission | 'everyone';
   /** Its lines in `/handoff help`, each shown to whoever holds its permission (none: everyone). */
   help: readonly HelpEntry[];
   /** Does it; a string it returns is the answer, shown to the person only. */

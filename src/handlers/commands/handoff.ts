@@ -4,6 +4,7 @@ import { commandReply } from '../../blocks/commandReplies.js';
 import { ephemeral, failureText } from '../../blocks/ephemerals.js';
 import { packetModal } from '../../blocks/packetModal.js';
 import type { RequestContext } from '../../core/requestContext.js';
+import { may } from '../../domain/permissions.js';
 import type { HandlerDeps } from '../deps.js';
 import type { CommandCall } from './call.js';
 import { helpFor, SUBCOMMANDS, subcommandFor } from './subcommands.js';
@@ -48,6 +49,12 @@ export function handoffCommand(deps: HandlerDeps) {
     };
     const help = () => helpFor(deps.config, ctx);
     const entry = subcommandFor(sub);
+    if (entry && entry.permission !== 'everyone' && !may(deps.config, ctx, entry.permission)) {
+      logger.warn(
+        `/handoff ${entry.name} refused for ${command.user_id}: it needs the ${entry.permission} permission`,
+      );
+      return reply(commandReply.forbidden(entry.permission));
+    }
     if (entry) {
       const call: CommandCall = {
         deps,

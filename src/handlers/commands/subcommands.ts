@@ -12,12 +12,14 @@ import { classifyCommand, exportCommand, outboxCommand, resellerCommand, stepsCo
 
 /**
  * Every `/handoff` subcommand, in the order `/handoff help` lists them (`/handoff <anything else>` opens the packet
- * with that account name). Adding one: a row here and its run function; its help line names the permission
- * (domain/permissions.ts) that decides who is offered it.
+ * with that account name). Adding one: a row here and its run function. Its `permission` says who may use it at all
+ * (the dispatcher refuses anyone else before it runs); each help line names the permission that decides who is
+ * offered it (domain/permissions.ts).
  */
 export const SUBCOMMANDS: readonly Subcommand[] = [
   {
     name: 'help',
+    permission: 'everyone',
     // First, so an admin's part of the help starts with where the program itself is edited: the App Home's section.
     help: [
       {
@@ -29,6 +31,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'list',
+    permission: 'everyone',
     help: [
       {
         text: '*`/handoff list`* (or *`list all`*): the handoffs you sent, own or must answer, with View and Edit; *`/handoff view <#>`* shows one as the AE sees it, with its history; *`/handoff edit <#>`* opens it to edit while the AE has not answered.',
@@ -39,6 +42,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   // View and edit are told in the line of `list`.
   {
     name: 'view',
+    permission: 'everyone',
     aliases: ['status', 'show'],
     numbered: true,
     usage: '/handoff view <#>',
@@ -47,6 +51,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'edit',
+    permission: 'everyone',
     numbered: true,
     usage: '/handoff edit <#>',
     usageNote: '(the number is in `/handoff list`).',
@@ -55,6 +60,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'follow',
+    permission: 'everyone',
     numbered: true,
     usage: '/handoff follow <#>',
     usageNote:
@@ -73,6 +79,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   // Unfollow is told in the lines of `follow`.
   {
     name: 'unfollow',
+    permission: 'everyone',
     numbered: true,
     usage: '/handoff unfollow <#>',
     usageNote: '(an admin: `/handoff unfollow <#> @person`).',
@@ -81,6 +88,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'reseller',
+    permission: 'everyone',
     usage: '/handoff reseller add|remove <account> | <reseller>, or /handoff reseller list [account]',
     help: [
       { text: '*`/handoff reseller list [account]`*: resellers registered on accounts.' },
@@ -93,6 +101,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'ask',
+    permission: 'everyone',
     help: [
       {
         text: '*`/handoff ask [account]`*: AEs ask partner marketing for partner help on an account (also a shortcut).',
@@ -102,6 +111,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'cover',
+    permission: 'everyone',
     help: [
       {
         text: '*`/handoff cover`*: name who answers for you while you are away (*`/handoff cover off`* ends it).',
@@ -111,6 +121,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'pause',
+    permission: 'everyone',
     usage: '/handoff pause until 2026-12-03',
     usageNote:
       '(the last day, in your calendar), or `/handoff pause` alone: until you resume. An admin names someone first: `/handoff pause @person until 2026-12-18`.',
@@ -128,6 +139,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   // Resume is told in the line of `pause`.
   {
     name: 'resume',
+    permission: 'everyone',
     usage: '/handoff resume',
     usageNote: '(an admin: `/handoff resume @person`).',
     help: [],
@@ -135,6 +147,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'classify',
+    permission: 'classify',
     usage: '/handoff classify <handoff #> sourced|influenced <why>',
     help: [
       {
@@ -146,6 +159,8 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'export',
+    // Its use case checks and logs each refusal, from here and from the App Home's button alike.
+    permission: 'everyone',
     // Examples, not notation: `[since YYYY-MM-DD]` read as words to type.
     usage: '/handoff export 2026-01-01 2026-03-31',
     usageNote:
@@ -160,6 +175,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'partners',
+    permission: 'everyone',
     aliases: ['partner'],
     // Its usage is the directory's own (blocks/partnerReplies.ts).
     help: [
@@ -176,6 +192,8 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'outbox',
+    // Its own refusal says what an admin sees there (parkedReplies).
+    permission: 'everyone',
     usage: '/handoff outbox retry 12',
     usageNote: '(a number from `/handoff outbox`), or `/handoff outbox retry all`.',
     help: [
@@ -188,6 +206,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'erase',
+    permission: 'erase',
     usage: '/handoff erase <Slack id, @person, email or name>',
     usageNote: '(lists first; `/handoff erase --apply …` erases).',
     help: [
@@ -200,6 +219,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'steps',
+    permission: 'firstSteps',
     usage: '/handoff steps ask',
     usageNote: '(or `/handoff steps` to count them first).',
     help: [
@@ -212,6 +232,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   },
   {
     name: 'crm',
+    permission: 'crm',
     usage: '/handoff crm salesforce',
     usageNote:
       '(or `hubspot`) connects your company’s own CRM, `/handoff crm off salesforce` disconnects it, `/handoff crm` shows which serves this workspace.',
