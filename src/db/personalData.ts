@@ -15,6 +15,8 @@
  * `packetText` RETAIN_PACKET_TEXT_DAYS after the handoff closed, `touchDetail` RETAIN_TOUCH_DETAIL_DAYS after.
  */
 
+import { PACKET_WORD_FIELDS } from '../domain/packetFields.js';
+
 export type Keeping = 'kept' | 'outbox' | 'exports' | 'current' | 'none';
 
 export type Ageing = 'packetText' | 'touchDetail';
@@ -34,23 +36,20 @@ export interface TableData {
   erase?: 'delete';
 }
 
-/** The packet's words and contact details, as retention removes them (db/repositories/retention.ts). */
-const PACKET_WORDS = [
-  'partner_contact_name',
-  'partner_contact_role',
-  'why_partner',
-  'customer_trigger',
-  'joint_value',
-  'warm_path',
-  'seller_next_move',
-  'partner_next_move',
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The packet's words and contact details, as retention removes them (db/repositories/retention.ts): the packet fields
+ * that hold words (domain/packetFields.ts `words`), and the words a handoff gathers after it is sent.
+ */
+export const HANDOFF_WORDS = [
+  ...PACKET_WORD_FIELDS.map((f) => snakeCase(f.name)),
   'partner_next_move_confirmed',
-  'risk_note',
-  'evidence_url',
   'override_reason',
   'first_step',
   'source_url',
-] as const;
+  'routing_reason',
+];
 
 const packetText = (...columns: string[]) => ({ by: 'packetText' as const, columns });
 
@@ -63,26 +62,12 @@ export const PERSONAL_DATA: Readonly<Record<string, TableData>> = {
       'ae_user_id',
       'ae_name',
       'ae_time_zone',
-      'partner_contact_name',
-      'partner_contact_role',
-      'why_partner',
-      'customer_trigger',
-      'joint_value',
-      'warm_path',
-      'seller_next_move',
-      'partner_next_move',
-      'partner_next_move_confirmed',
-      'risk_note',
-      'evidence_url',
-      'override_reason',
       'withdrawn_by_user_id',
-      'first_step',
       'scorecard',
-      'source_url',
-      'routing_reason',
+      ...HANDOFF_WORDS,
     ],
     keeping: 'kept',
-    ageing: packetText(...PACKET_WORDS, 'routing_reason'),
+    ageing: packetText(...HANDOFF_WORDS),
   },
   handoff_scorecards: { what: "each packet's scored components", personal: ['components'], keeping: 'kept' },
   drafts: {

@@ -15,6 +15,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: true,
     csv: 'account',
+    words: null,
     scored: ['target_account', 'relationship_path', 'proof'],
     form: { at: ['deal', 10], label: 'Account' },
   },
@@ -25,6 +26,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: 'crm_opportunity',
+    words: null,
     scored: ['target_account', 'proof'],
     form: {
       at: ['deal', 20],
@@ -40,6 +42,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: null,
     scored: ['target_account', 'relationship_path', 'proof'],
     form: { within: 'accountName' },
   },
@@ -50,6 +53,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: null,
     scored: ['target_account'],
     form: { at: ['who', 50], label: "The account is on the AE's priority list", option: 'on_priority_list' },
   },
@@ -60,6 +64,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: null,
     form: {
       at: ['deal', 30],
       label: 'Opportunity created on',
@@ -75,6 +80,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: null,
     form: {
       at: ['deal', 40],
       label: "Partner's first action on this account",
@@ -90,6 +96,7 @@ export const PACKET_FIELDS = {
     edit: { locked: `The partner cannot change after sending: ${WITHDRAW}`, caseless: true },
     partner: true,
     csv: 'partner',
+    words: null,
     scored: ['partner_context', 'relationship_path', 'proof'],
     form: { at: ['deal', 50], label: 'Partner organization', placeholder: 'e.g. Meridian Cloud Consulting' },
   },
@@ -100,6 +107,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: true,
     csv: 'partner_contact',
+    words: 'removed',
     scored: ['partner_context', 'relationship_path', 'buyer_problem', 'proof'],
     form: { at: ['deal', 60], label: 'Partner contact' },
   },
@@ -110,6 +118,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: 'cleared',
     scored: ['partner_context'],
     form: { within: 'partnerContactName' },
   },
@@ -120,6 +129,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: 'removed',
     scored: ['partner_context'],
     form: {
       at: ['know', 30],
@@ -134,6 +144,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: 'removed',
     scored: ['target_account', 'buyer_problem'],
     form: {
       at: ['know', 10],
@@ -149,6 +160,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: 'removed',
     scored: ['buyer_problem'],
     form: {
       at: ['know', 20],
@@ -164,6 +176,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: 'removed',
     scored: ['relationship_path'],
     form: {
       at: ['know', 40],
@@ -179,6 +192,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: 'removed',
     scored: ['next_action', 'acceptance_criteria'],
     form: {
       at: ['who', 20],
@@ -193,6 +207,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: true,
     csv: null,
+    words: 'removed',
     scored: ['partner_offer', 'owner'],
     form: {
       at: ['who', 30],
@@ -208,6 +223,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: true,
     csv: null,
+    words: null,
     scored: ['partner_offer', 'owner'],
     form: { at: ['who', 40], label: 'Partner next move by', placeholder: 'Pick a date' },
   },
@@ -218,6 +234,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: null,
     scored: ['partner_offer'],
     form: {
       at: ['who', 50],
@@ -232,6 +249,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: null,
+    words: 'cleared',
     form: {
       at: ['deal', 80],
       label: 'Risk and channel-conflict note',
@@ -247,6 +265,7 @@ export const PACKET_FIELDS = {
     edit: true,
     partner: false,
     csv: 'evidence_url',
+    words: 'cleared',
     scored: ['proof'],
     form: {
       at: ['know', 50],
@@ -262,6 +281,7 @@ export const PACKET_FIELDS = {
     edit: { locked: 'To hand it to another AE, use Reassign.' },
     partner: false,
     csv: 'ae_user_id',
+    words: null,
     form: { at: ['who', 10], label: 'Account executive' },
   },
   ownerUserId: {
@@ -271,6 +291,7 @@ export const PACKET_FIELDS = {
     edit: { locked: 'The owner cannot change in an edit.' },
     partner: false,
     csv: 'owner_user_id',
+    words: null,
     form: { at: ['who', 60], label: 'Owner of the handoff' },
   },
   responseWindowDays: {
@@ -280,6 +301,7 @@ export const PACKET_FIELDS = {
     edit: { locked: 'The deadline does not move with an edit. To give the AE more time, use Extend.' },
     partner: false,
     csv: null,
+    words: null,
     scored: ['acceptance_criteria'],
     form: { at: ['who', 70], label: 'AE response window (business days)' },
   },
@@ -290,6 +312,12 @@ export const PACKET_FIELDS = {
     edit: { locked: `The partner channel cannot change after sending: ${WITHDRAW}` },
     partner: false,
     csv: null,
+    words: null,
     form: { at: ['deal', 70], label: 'Partner channel' },
   },
 } as const satisfies Record<string, rules.FieldSpec>;
+
+/** The fields whose words data retention takes out and an erasure looks in (FieldSpec `words`), by name. */
+export const PACKET_WORD_FIELDS = (
+  Object.entries(PACKET_FIELDS) as [keyof typeof PACKET_FIELDS, rules.FieldSpec][]
+).flatMap(([name, field]) => (field.words ? [{ name, words: field.words }] : []));

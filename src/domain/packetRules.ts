@@ -77,6 +77,12 @@ export interface FieldSpec {
   partner: boolean;
   /** Its column in the touch-log CSV (null: not exported). */
   csv: string | null;
+  /**
+   * Words a person wrote, which may name someone: data retention takes them out once the handoff has aged (`removed`:
+   * replaced by a line saying so, for a column that must hold text; `cleared`: emptied), and an erasure looks in
+   * them. null: no such words (an id, a date, a flag, the account and partner names the metrics keep).
+   */
+  words: 'removed' | 'cleared' | null;
   /** The score components that read it (src/domain/scoring.ts; none when absent: a test holds the two together). */
   scored?: readonly ComponentId[];
   form: FormSpec;

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { AGEING_STATUSES } from '../../domain/lifecycleState.js';
+import { PACKET_WORD_FIELDS } from '../../domain/packetFields.js';
 import { detailFacts, detailWithoutWords, REMOVED_TEXT } from '../../domain/retention.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, tablesOf } from '../engine.js';
@@ -49,17 +50,11 @@ export async function removePacketText(tx: Tx, ids: readonly number[], at: Date)
   await tx
     .update(h)
     .set({
-      partnerContactName: REMOVED_TEXT,
-      partnerContactRole: null,
-      whyPartner: REMOVED_TEXT,
-      customerTrigger: REMOVED_TEXT,
-      jointValue: REMOVED_TEXT,
-      warmPath: REMOVED_TEXT,
-      sellerNextMove: REMOVED_TEXT,
-      partnerNextMove: REMOVED_TEXT,
+      // The packet's words, as its field registry says them (domain/packetFields.ts `words`).
+      ...(Object.fromEntries(
+        PACKET_WORD_FIELDS.map((f) => [f.name, f.words === 'removed' ? REMOVED_TEXT : null]),
+      ) as Partial<typeof h.$inferInsert>),
       partnerNextMoveConfirmed: null,
-      riskNote: null,
-      evidenceUrl: null,
       overrideReason: null,
       firstStep: null,
       sourceUrl: null,
