@@ -233,12 +233,17 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
           logger.error({ err: error, ...namedIds(event.body) }, 'an installation could not be served');
           return undefined;
         }));
-      if (tenant) {
+      // Uninstalled, or its token revoked, as another replica may have heard it: read at each request (one row).
+      const revoked = tenant && (await tenant.wired.clients.connection.revokedNow());
+      if (tenant && !revoked) {
         await tenant.app.processEvent(event);
         return shared.handOn(event.body, tenant);
       }
       logger.warn(
-        { ...namedIds(event.body), why: 'no installation in force' },
+        {
+          ...namedIds(event.body),
+          why: revoked ? 'uninstalled or its token revoked' : 'no installation in force',
+        },
         'a Slack request for another installation of the app: ignored',
       );
       await event.ack();

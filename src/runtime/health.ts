@@ -34,6 +34,7 @@ export class SlackConnection {
   private record: RevocationRecord | undefined;
   private lastRead = Number.NEGATIVE_INFINITY;
   private tokens: (() => Promise<string>) | undefined;
+  private forgetTokens: (() => void) | undefined;
 
   constructor(
     private readonly logger: Logger,
@@ -74,6 +75,8 @@ export class SlackConnection {
     this.revokedBy = undefined;
     this.rejectedWith = undefined;
     this.lastRead = Number.NEGATIVE_INFINITY;
+    // The token kept from before is the revoked one: the next call reads the new one.
+    this.forgetTokens?.();
     this.logger.info('the app was installed again: connected to Slack');
   }
 
@@ -82,8 +85,9 @@ export class SlackConnection {
    * of a rotating token, or a reinstall, changes it without a restart). A revocation is then read again while it
    * holds, so a reinstall another process served reconnects this one too.
    */
-  useTokens(current: () => Promise<string>): void {
+  useTokens(current: () => Promise<string>, forget?: () => void): void {
     this.tokens = current;
+    this.forgetTokens = forget;
   }
 
   /** Keeps Slack's word of a revocation where every process on the database reads it. */

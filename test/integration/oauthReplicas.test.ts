@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../support/fakeSlack.js';
-import { type Harness, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, SIGNING_SECRET, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
 import { harnessEngine } from '../support/harnessEngine.js';
 import { installAt, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from '../support/oauthFlow.js';
 
@@ -72,5 +72,42 @@ describe.runIf(harnessEngine() === 'postgres')('an OAuth deployment on two repli
     expect(b.logs).toContainEqual(
       expect.objectContaining({ installation: BETA, msg: 'serving an installation another process stored' }),
     );
+
+    // Beta uninstalls, and only A hears it (Slack sends each event to one replica): B reads it from the database at
+    // Beta's next request, and calls nothing.
+    slack.subscribeEvents(a.eventsUrl, SIGNING_SECRET);
+    await beta.uninstallApp();
+    await waitFor(() => a.app.tenants().length === 1, 10_000, 'A no longer serving Beta');
+    const after = beta.issueTriggerId();
+    const ignored = await b.command({
+      team_id: BETA,
+      user_id: betaAuthor.id,
+      channel_id: `D${betaAuthor.id}`,
+      trigger_id: after,
+    });
+    expect(ignored.status).toBe(200);
+    await waitFor(
+      () => b.logs.some((l) => l.why === 'uninstalled or its token revoked'),
+      6000,
+      "B's refusal",
+    );
+    expect(slack.calls.filter((c) => c.args.trigger_id === after)).toEqual([]);
+
+    // Beta installs again, through A: B serves it at its next request, with the new token, at once.
+    expect((await installAt(slack, a.baseUrl, { team: BETA, installer: betaAuthor.id })).status).toBe(200);
+    await waitFor(() => a.app.tenants().length === 2, 10_000, 'A serving Beta again');
+    const again = beta.issueTriggerId();
+    await b.command({
+      team_id: BETA,
+      user_id: betaAuthor.id,
+      channel_id: `D${betaAuthor.id}`,
+      trigger_id: again,
+    });
+    const reopened = await waitFor(
+      () => slack.callsTo('views.open').find((c) => c.args.trigger_id === again),
+      6000,
+      "Beta's packet, opened by B after the reinstall",
+    );
+    expect(reopened.token).toBe(beta.token);
   }, 30_000);
 });
