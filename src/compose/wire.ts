@@ -262,11 +262,7 @@ export async function wire(opts: StartOptions): Promise<{
   const { db, clock, logger } = opts;
   const clients = opts.clients ?? createSlackClients(opts.config, logger);
   const { installs } = opts;
-  if (installs)
-    clients.connection.useTokens(
-      () => installs.tokens.current(),
-      () => installs.tokens.forget(),
-    );
+  if (installs) clients.connection.useTokens(() => installs.tokens.current(), installs.tokens.forget);
   const directory = slackDirectory(clients.interactive, clock);
   const { program, config } = await programOf(opts, directory);
   const startup = await startupFor(opts, clients, program, config);
