@@ -7,7 +7,7 @@ import { deliveryOf } from '../support/drill.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, seedWorkspace, waitFor } from '../support/harness.js';
-import { installAt, installedTwice, OAUTH_ENV } from '../support/oauthFlow.js';
+import { BETA_AUTHOR, installAt, installedTwice, OAUTH_ENV, twoCompanies } from '../support/oauthFlow.js';
 import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
 
 /**
@@ -34,13 +34,7 @@ const southAuthor = {
   real_name: 'Sol South',
   tz: 'Europe/Madrid',
 };
-const betaAuthor = {
-  id: 'U0BAUTHOR',
-  team_id: BETA,
-  name: 'bea',
-  real_name: 'Bea Marketer',
-  tz: 'Europe/Paris',
-};
+const betaAuthor = BETA_AUTHOR;
 
 /** `/handoff` typed by `user` in `workspace`: the packet opens there, with that workspace's installation's token. */
 async function packetOpensIn(h: Harness, workspace: FakeWorkspace, user: { id: string }) {
@@ -114,11 +108,8 @@ describe('every request reaches the installation of who acts and where', () => {
   });
 
   it('hands a shortcut on a message of a shared channel to the workspace of the person who used it', async () => {
-    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
+    const { slack, beta } = await twoCompanies();
     stops.push(() => slack.stop());
-    seedWorkspace(slack);
-    const beta = slack.addWorkspace({ id: BETA, name: 'Beta Corp', installer: betaAuthor.id });
-    beta.addUser(betaAuthor);
     const { h, stop } = await installedTwice(slack, beta);
     stops.push(() => stop());
     // A channel of ours that Beta shares; one of our people wrote in it.
@@ -165,10 +156,7 @@ describe('every request reaches the installation of who acts and where', () => {
 
 describe('an OAuth deployment keys what it writes in Slack with its own secret', () => {
   it("keys each post's delivery id with SLACK_TOKEN_KEY, which no other app in a shared channel holds", async () => {
-    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
-    const beta = slack.addWorkspace({ id: BETA, name: 'Beta Corp', installer: betaAuthor.id });
-    seedWorkspace(slack);
-    beta.addUser(betaAuthor);
+    const { slack, beta } = await twoCompanies();
     const { h, stop } = await installedTwice(slack, beta);
     try {
       const { answer } = await submitAndSend(h, account('Northwind Logistics'));
@@ -193,10 +181,7 @@ describe('an OAuth deployment keys what it writes in Slack with its own secret',
 
 describe('/healthz says whether the deployment can serve', () => {
   it("stays 200 when one workspace's token is refused, and turns 503 only when none can be served", async () => {
-    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
-    const beta = slack.addWorkspace({ id: BETA, name: 'Beta Corp', installer: betaAuthor.id });
-    seedWorkspace(slack);
-    beta.addUser(betaAuthor);
+    const { slack, beta } = await twoCompanies();
     const { h, stop } = await installedTwice(slack, beta);
     try {
       const health = async () => (await fetch(`${h.baseUrl}/healthz`)).status;
@@ -221,11 +206,8 @@ describe('/healthz says whether the deployment can serve', () => {
 
 describe('each installation runs its own program', () => {
   it("makes each installer their installation's first admin; the environment's settings are the first company's", async () => {
-    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
-    const beta = slack.addWorkspace({ id: BETA, name: 'Beta Corp', installer: betaAuthor.id });
+    const { slack, beta } = await twoCompanies();
     try {
-      seedWorkspace(slack);
-      beta.addUser(betaAuthor);
       const { h, stop } = await installedTwice(slack, beta, {
         env: { ADMIN_USER_IDS: people.owner.id, STALL_BUSINESS_DAYS: '7' },
       });

@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../support/fakeSlack.js';
-import { type Harness, SIGNING_SECRET, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { harnessEngine } from '../support/harnessEngine.js';
-import { installAt, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from '../support/oauthFlow.js';
+import {
+  BETA_AUTHOR,
+  installAt,
+  OAUTH_CLIENT,
+  OAUTH_ENV,
+  twoCompanies,
+  waitingForInstall,
+} from '../support/oauthFlow.js';
 
 /**
  * Two replicas of an OAuth deployment on one Postgres database: a workspace installed through one is served by the
@@ -10,13 +16,7 @@ import { installAt, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from '../suppor
  * SQLite has no such case: its file is locked to one process.
  */
 const BETA = 'T0BETA';
-const betaAuthor = {
-  id: 'U0BAUTHOR',
-  team_id: BETA,
-  name: 'bea',
-  real_name: 'Bea Marketer',
-  tz: 'Europe/Paris',
-};
+const betaAuthor = BETA_AUTHOR;
 
 describe.runIf(harnessEngine() === 'postgres')('an OAuth deployment on two replicas', () => {
   const stops: (() => Promise<void>)[] = [];
@@ -25,11 +25,8 @@ describe.runIf(harnessEngine() === 'postgres')('an OAuth deployment on two repli
   });
 
   it('serves at once, on the other replica, a workspace installed through one', async () => {
-    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
+    const { slack, beta } = await twoCompanies();
     stops.push(() => slack.stop());
-    seedWorkspace(slack);
-    const beta = slack.addWorkspace({ id: BETA, name: 'Beta Corp', installer: betaAuthor.id });
-    beta.addUser(betaAuthor);
     // Replica A, installed in the fake's own workspace.
     let port = 0;
     const startedA = startHarness({

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { open } from '../../src/install/seal.js';
-import { FakeSlack } from '../support/fakeSlack.js';
-import { seedWorkspace, startHarness, waitFor } from '../support/harness.js';
-import { installedTwice, OAUTH_ENV } from '../support/oauthFlow.js';
+import { startHarness, waitFor } from '../support/harness.js';
+import { installedTwice, OAUTH_ENV, twoCompanies } from '../support/oauthFlow.js';
 
 /**
  * SLACK_TOKEN_KEY changed on a deployment with installations: without the previous key the start stops at once,
@@ -18,11 +17,8 @@ describe('a changed SLACK_TOKEN_KEY', () => {
 
   /** Two workspaces installed under OAUTH_ENV's key, then the app stopped: the database to start again on. */
   async function installedThenStopped() {
-    const slack = await FakeSlack.start({ botUserId: 'UBOT' });
+    const { slack, beta } = await twoCompanies();
     stops.push(() => slack.stop());
-    seedWorkspace(slack);
-    const beta = slack.addWorkspace({ id: 'T0BETA', name: 'Beta Corp', installer: 'U0BAUTHOR' });
-    beta.addUser({ id: 'U0BAUTHOR', team_id: 'T0BETA', name: 'bea', real_name: 'Bea', tz: 'Europe/Paris' });
     const { h, stop } = await installedTwice(slack, beta);
     const databasePath = h.databaseKey;
     await stop({ keepDatabase: true });

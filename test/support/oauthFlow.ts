@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { runDoctor } from '../../src/doctor/run.js';
-import type { FakeSlack, FakeWorkspace } from './fakeSlack.js';
-import { type Harness, type HarnessOptions, SIGNING_SECRET, startHarness, waitFor } from './harness.js';
+import { FakeSlack, type FakeWorkspace } from './fakeSlack.js';
+import {
+  type Harness,
+  type HarnessOptions,
+  SIGNING_SECRET,
+  seedWorkspace,
+  startHarness,
+  waitFor,
+} from './harness.js';
 
 /**
  * The OAuth install as the tests drive it (issue 55): the app's credentials, the settings that start it on OAuth, a
@@ -126,4 +133,22 @@ export async function installedTwice(
     await stop();
     throw error;
   }
+}
+
+/** The second company of the tests of several installations: Beta Corp's author, who installs the app there. */
+export const BETA_AUTHOR = {
+  id: 'U0BAUTHOR',
+  team_id: 'T0BETA',
+  name: 'bea',
+  real_name: 'Bea Marketer',
+  tz: 'Europe/Paris',
+};
+
+/** A fake Slack with its own workspace seeded and Beta Corp's beside it (BETA_AUTHOR its member and installer). */
+export async function twoCompanies(): Promise<{ slack: FakeSlack; beta: FakeWorkspace }> {
+  const slack = await FakeSlack.start({ botUserId: 'UBOT' });
+  seedWorkspace(slack);
+  const beta = slack.addWorkspace({ id: BETA_AUTHOR.team_id, name: 'Beta Corp', installer: BETA_AUTHOR.id });
+  beta.addUser(BETA_AUTHOR);
+  return { slack, beta };
 }
