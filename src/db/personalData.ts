@@ -36,14 +36,15 @@ export interface TableData {
   erase?: 'delete';
 }
 
-const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** A packet field's column: its name in snake_case (`sellerNextMove` in `seller_next_move`). */
+export const columnOfField = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
  * The packet's words and contact details, as retention removes them (db/repositories/retention.ts): the packet fields
  * that hold words (domain/packetFields.ts `words`), and the words a handoff gathers after it is sent.
  */
 export const HANDOFF_WORDS = [
-  ...PACKET_WORD_FIELDS.map((f) => snakeCase(f.name)),
+  ...PACKET_WORD_FIELDS.map((f) => columnOfField(f.name)),
   'partner_next_move_confirmed',
   'override_reason',
   'first_step',

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
 import { tablesOf } from '../../../src/db/engine.js';
-import { HANDOFF_WORDS, PERSONAL_DATA } from '../../../src/db/personalData.js';
+import { columnOfField, HANDOFF_WORDS, PERSONAL_DATA } from '../../../src/db/personalData.js';
 import { removePacketText } from '../../../src/db/repositories/retention.js';
 import { PACKET_FIELDS, PACKET_WORD_FIELDS } from '../../../src/domain/packetFields.js';
 import { REMOVED_TEXT } from '../../../src/domain/retention.js';
@@ -21,7 +21,7 @@ afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
-const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snake = columnOfField;
 
 describe("the packet's words, from the field registry", () => {
   it('are personal data that retention ages, each by its column', () => {
