@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Every relative link of the README and docs/ leads somewhere (issue 77 item 18): a file or folder of the repository,
+ * Every relative link of the README and docs/ leads somewhere: a file or folder of the repository,
  * and where it names a heading of a Markdown file (`#anchor`), that heading, by GitHub's slugs. Links to the web are
  * not followed.
  */
@@ -70,5 +70,21 @@ describe('the links of the README and docs/', () => {
 
   it('leads every relative link to a file of the repository, and each #anchor to a heading', () => {
     expect(pages.flatMap(broken)).toEqual([]);
+  });
+});
+
+/** Words as `wc -w` counts them: runs of non-space. */
+const words = (page: string) => readFileSync(join(root, page), 'utf8').split(/\s+/).filter(Boolean).length;
+
+describe('the size of docs/', () => {
+  const docs = pages.filter((page) => page.startsWith('docs/'));
+
+  it('keeps each page, one concern, under 3,000 words', () => {
+    expect(docs.map((page) => [page, words(page)]).filter(([, n]) => (n as number) >= 3000)).toEqual([]);
+  });
+
+  it('keeps the whole of docs/ within 50,000 words, and the README about 200 lines', () => {
+    expect(docs.reduce((sum, page) => sum + words(page), 0)).toBeLessThanOrEqual(50_000);
+    expect(readFileSync(join(root, 'README.md'), 'utf8').split('\n').length).toBeLessThanOrEqual(250);
   });
 });
