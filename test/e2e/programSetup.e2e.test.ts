@@ -151,6 +151,16 @@ async function save(): Promise<void> {
 }
 
 /** Closes the modal: Close on its page (an editor, once saved, has closed on it). */
+/**
+ * Closes a pushed editor, back to its page. The editor may carry its page's title (the calendar's does), so the page
+ * is known back only once the editor's form is gone.
+ */
+async function closeEditor(page_: string): Promise<void> {
+  await page.click('.modal-card .bk-close');
+  await page.locator(EDITOR).waitFor({ state: 'detached' });
+  await modalTitle(page_).waitFor();
+}
+
 async function closeModal(): Promise<void> {
   await page.click('.modal-card .bk-close');
   await page.locator('#modal-layer').waitFor({ state: 'hidden' });
@@ -302,8 +312,7 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
       await page.locator(field(PROGRAM_BLOCK_ID.partners)).locator('option:checked').allInnerTexts(),
     ).toEqual([MERIDIAN]);
     await shotModal('policy-editor-saved');
-    await page.click('.modal-card .bk-close');
-    await modalTitle('Escalation policies').waitFor();
+    await closeEditor('Escalation policies');
     await closeModal();
   });
 
@@ -507,8 +516,7 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
         .getAttribute('value'),
     ).toBe('by_zone');
     await shotModal('calendar-editor');
-    await page.click('.modal-card .bk-close');
-    await modalTitle('Closures and holidays').waitFor();
+    await closeEditor('Closures and holidays');
     await closeModal();
     // Pinned to the version of the policy in force when Pat sent it.
     const pinned = world.sandbox.database.sqlite
