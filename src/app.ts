@@ -1,8 +1,8 @@
-import { App, type CustomRoute, type Receiver } from '@slack/bolt';
+import { type AllMiddlewareArgs, App, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Config } from './config.js';
+import type { Replies } from './core/replies.js';
 import { answerFailure, failureKind } from './handlers/failures.js';
-import type { HandlerDeps } from './handlers/index.js';
-import { registerHandlers } from './handlers/index.js';
+import { type Listeners, registerHandlers } from './handlers/index.js';
 import { foreignRequest, namedIds } from './handlers/installation.js';
 import { tellIfLate } from './handlers/saved.js';
 import { stripUnstorable } from './handlers/unstorable.js';
@@ -17,13 +17,37 @@ import type { StorageHealth } from './runtime/storageHealth.js';
 import { slackClientOptions } from './slackClients.js';
 import type { Startup } from './startup.js';
 
-export interface AppDeps {
+/** What one installation brings to the requests that are its: who it is, its settings, its listeners and client. */
+export interface Served {
   config: Config;
-  logger: Logger;
   startup: Startup;
-  handlers: Omit<HandlerDeps, 'config' | 'startup'>;
+  listeners: Listeners;
+  /** The client its listeners call Slack with: its token, its pacing, its connection's watch. */
+  client: AllMiddlewareArgs['client'];
+  replies: Pick<Replies, 'ephemeral'>;
   /** Listeners still working after their ack are tracked here, so a stop waits for them. */
   background: BackgroundWork;
+  /** The installation of an OAuth install: its bot token for every request. */
+  installs?: Installation;
+  /** Whether the database accepts writes and Slack accepts the token (what people are told). */
+  health: {
+    storage: Pick<StorageHealth, 'writable' | 'fault'>;
+    slack: Pick<SlackConnection, 'rejected' | 'revoked' | 'revokedNow' | 'shouldRecheck'>;
+    /** Asks Slack whether it accepts the token again (auth.test); its answer updates `slack`. */
+    recheckSlack: () => Promise<unknown>;
+  };
+}
+
+/** The one Bolt app of a deployment: every installation's requests go through it (`serve` finds whose each is). */
+export interface AppDeps {
+  /** The deployment's settings: its transport, its log level, Slack's address. */
+  config: Config;
+  logger: Logger;
+  /**
+   * The installation a request is for; undefined when none served here is (the request is answered empty, and `serve`
+   * says why in the log).
+   */
+  serve: (body: unknown) => Served | undefined | Promise<Served | undefined>;
   /** The receiver counts the requests it is answering here; the outbox gives them the CPU first. */
   activity?: RequestActivity;
   /**
@@ -31,22 +55,12 @@ export interface AppDeps {
    * default): an answer that may have come too late for Slack after a save is followed by a note (handlers/saved.ts).
    */
   requestClock?: () => number;
-  /** The installation of an OAuth install this app serves: its bot token for every request. */
-  installs?: Installation;
   /** The OAuth install's pages beside /slack/events. */
   installRoutes?: Installs['routes'];
-  /**
-   * The receiver: none of its own when the deployment serves several installations (compose/tenants.ts hands each
-   * request to the app of its installation); Bolt over HTTP or Socket Mode otherwise.
-   */
+  /** The receiver: the caller's (an OAuth install's, compose/tenants.ts); Bolt over HTTP or Socket Mode otherwise. */
   receiver?: Receiver;
-  /** Whether the database accepts writes and Slack accepts the token (GET /healthz, and what people are told). */
-  health: {
-    storage: Pick<StorageHealth, 'writable' | 'fault'>;
-    slack: Pick<SlackConnection, 'rejected' | 'revoked' | 'revokedNow' | 'shouldRecheck' | 'watch'>;
-    /** Asks Slack whether it accepts the token again (auth.test); its answer updates `slack`. */
-    recheckSlack: () => Promise<unknown>;
-  };
+  /** /healthz beside /slack/events on the app's own HTTP transport. */
+  healthz?: HealthDeps;
 }
 
 /** What /healthz reads: the database, Slack's word on the token, whether the app is stopping. */
@@ -118,7 +132,6 @@ export function installRoutes(routes: Installs['routes'] | undefined): CustomRou
  */
 function transport(deps: AppDeps) {
   const { config, logger } = deps;
-  const healthz = healthRoute(deps);
   if (config.slack.appToken) {
     // No HTTP server of Bolt's: /healthz is served on HOST:PORT by the status server (compose.ts), since Bolt's Socket
     // Mode server listens on every interface whatever HOST says.
@@ -127,7 +140,10 @@ function transport(deps: AppDeps) {
   return {
     receiver: createReceiver({
       signingSecret: config.slack.signingSecret ?? '',
-      customRoutes: [healthz, ...installRoutes(deps.installRoutes)],
+      customRoutes: [
+        ...(deps.healthz ? [healthRoute(deps.healthz)] : []),
+        ...installRoutes(deps.installRoutes),
+      ],
       logger: logger.child({ component: 'receiver' }),
       boltLogger: slackLogger(logger, 'bolt-receiver'),
       ...(deps.activity ? { activity: deps.activity } : {}),
@@ -136,26 +152,34 @@ function transport(deps: AppDeps) {
   };
 }
 
+/** The installation a request is for, as `serveRequests` found it (every middleware and listener reads it here). */
+const servedIn = (context: Record<string, unknown>): Served => context[SERVED_KEY] as Served;
+const SERVED_KEY = 'servedInstallation';
+
 /**
- * Wraps every request's ack. Returns which requests a listener answered: a failure after its answer (after its
- * commit) must not be told as a failure. And each request's record (runtime/lateAnswers.ts): a listener that saved
- * before an answer that came late has its person told it was saved. The receiver made the record when the headers
- * came; Socket Mode's requests count from here.
+ * Finds the installation each request is for before Bolt sees it (a request none served here is answered empty), and
+ * wraps its ack. Returns which requests a listener answered: a failure after its answer (after its commit) must not be
+ * told as a failure. And each request's record (runtime/lateAnswers.ts): a listener that saved before an answer that
+ * came late has its person told it was saved. The receiver made the record when the headers came; Socket Mode's
+ * requests count from here.
  */
-function watchAnswers(app: App, deps: AppDeps): WeakSet<object> {
+function serveRequests(app: App, deps: AppDeps, servedBy: WeakMap<object, Served>): WeakSet<object> {
   const answered = new WeakSet<object>();
   const requestClock = deps.requestClock ?? processRequestClock;
-  const told = { replies: deps.handlers.replies, logger: deps.logger };
   const processEvent = app.processEvent.bind(app);
-  app.processEvent = (event) => {
+  app.processEvent = async (event) => {
     const request = requestIn(event.customProperties ?? {}) ?? { arrivedAt: requestClock() };
+    const served = await deps.serve(event.body);
+    if (!served) return event.ack();
+    servedBy.set(event.body, served);
     return processEvent({
       ...event,
-      customProperties: { ...event.customProperties, [REQUEST_KEY]: request },
+      customProperties: { ...event.customProperties, [REQUEST_KEY]: request, [SERVED_KEY]: served },
       ack: async (response) => {
         answered.add(event.body);
         await event.ack(response);
-        await tellIfLate({ ...told, now: requestClock() }, request, event.body);
+        const told = { replies: served.replies, logger: deps.logger, now: requestClock() };
+        await tellIfLate(told, request, event.body);
       },
     });
   };
@@ -167,36 +191,41 @@ function watchAnswers(app: App, deps: AppDeps): WeakSet<object> {
  * by the composition root (compose.ts).
  */
 export function buildApp(deps: AppDeps): App {
-  const { config, logger, startup } = deps;
-  const { workspace } = startup;
+  const { config, logger } = deps;
+  const servedBy = new WeakMap<object, Served>();
   const app = new App({
     ...(deps.receiver ? { receiver: deps.receiver } : transport(deps)),
     // The identity auth.test gave at start (startup.ts): Bolt never calls auth.test itself, nor caches a failure.
     // An OAuth install's token is the installation's, refreshed when it rotates (install/tokens.ts).
-    authorize: async () => ({
-      botToken: deps.installs ? await deps.installs.tokens.current() : config.slack.botToken,
-      botId: workspace.botId,
-      botUserId: workspace.botUserId,
-      teamId: workspace.teamId,
-      enterpriseId: workspace.enterpriseId,
-      ...(workspace.isEnterpriseInstall ? { isEnterpriseInstall: true } : {}),
-    }),
+    authorize: async (_source, body) => {
+      const served = servedBy.get(body as object);
+      if (!served) throw new Error('no installation served here is this request’s');
+      const { workspace } = served.startup;
+      return {
+        botToken: served.installs ? await served.installs.tokens.current() : served.config.slack.botToken,
+        botId: workspace.botId,
+        botUserId: workspace.botUserId,
+        teamId: workspace.teamId,
+        enterpriseId: workspace.enterpriseId,
+        ...(workspace.isEnterpriseInstall ? { isEnterpriseInstall: true } : {}),
+      };
+    },
     logger: slackLogger(logger, 'bolt'),
     logLevel: boltLogLevel(config.logLevel),
     // No conversation store: nothing here keeps state per conversation in Bolt's memory, and its default store made
     // (and threw away) a "Conversation not found" error with a stack trace on every request.
     convoStore: false,
-    // Listener `client`s are the interactive client (slackClients.ts): one try, 1.5 s, while the person waits.
-    clientOptions: slackClientOptions(config, logger, 'interactive', undefined, deps.health.slack),
+    // Listeners are given their installation's interactive client instead (slackClients.ts: one try, 1.5 s).
+    clientOptions: slackClientOptions(config, logger, 'interactive'),
   });
 
-  const answered = watchAnswers(app, deps);
+  const answered = serveRequests(app, deps, servedBy);
 
   // A request Slack signed for another installation of the app (another workspace, another app): ignored, logged.
   // What is ours loses any NUL or lone surrogate before a listener reads it (Postgres refuses them:
   // handlers/unstorable.ts).
   app.use(async (args) => {
-    const why = foreignRequest(args.body, startup);
+    const why = foreignRequest(args.body, servedIn(args.context).startup);
     if (why === undefined && stripUnstorable(args.body) > 0)
       logger.info('NUL characters or lone surrogates removed from a Slack request');
     if (why === undefined) return args.next();
@@ -209,16 +238,17 @@ export function buildApp(deps: AppDeps): App {
   });
 
   app.use(async (args) => {
+    const served = servedIn(args.context);
     try {
       // Tracked, so a stop waits for listeners still working after their ack.
-      await deps.background.track(args.next());
+      await served.background.track(args.next());
     } catch (error) {
       // A listener failed, before or after its answer: an error, whatever it threw (a TypeError is a bug in the
       // listener, not bad input: the receiver refuses bodies Slack never sends). Before its answer, the person is
       // told it did not go through (never an empty ack, which Slack shows as success). A refused write also turns
       // /healthz red.
-      const kind = failureKind(error, deps.health.slack.rejected !== undefined);
-      if (kind === 'storage') deps.health.storage.fault(error, 'a Slack request');
+      const kind = failureKind(error, served.health.slack.rejected !== undefined);
+      if (kind === 'storage') served.health.storage.fault(error, 'a Slack request');
       logger.error(
         { err: error, failure: kind, answered: answered.has(args.body) },
         'a Slack listener failed',
@@ -231,6 +261,9 @@ export function buildApp(deps: AppDeps): App {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
 
-  registerHandlers(app, { config, startup, ...deps.handlers });
+  registerHandlers(app, (context) => {
+    const served = servedIn(context);
+    return { listeners: served.listeners, client: served.client };
+  });
   return app;
 }

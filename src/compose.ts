@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { healthRoute } from './app.js';
+import { buildApp, healthRoute } from './app.js';
 import { buildTenant, listenOn, type RunningApp, runningOf } from './compose/tenant.js';
 import { startInstalls } from './compose/tenants.js';
 import type { StartOptions } from './compose/types.js';
@@ -57,12 +57,21 @@ async function startWithStatus(given: StartOptions, status: StatusServer): Promi
   // One holder for this process's slots and outbox conversations, so an operator reads one name in both tables.
   const holder = opts.holder ?? processHolder();
   const tenant = await buildTenant(opts, { holder, status });
-  const { app, appDeps } = tenant;
+  // /healthz: the database, Slack's word on the token, whether the app is stopping.
+  const healthz = { background: tenant.wired.background, health: tenant.served.health };
+  const app = buildApp({
+    config,
+    logger,
+    serve: () => tenant.served,
+    healthz,
+    activity: tenant.wired.activity,
+    ...(opts.requestClock ? { requestClock: opts.requestClock } : {}),
+  });
   const socketMode = Boolean(config.slack.appToken);
   let server: Server | undefined;
   if (socketMode) {
     // The status server stays, serving the running app's /healthz on HOST:PORT.
-    const health = healthRoute(appDeps).handler;
+    const health = healthRoute(healthz).handler;
     status.serve((req, res) => health(req as Parameters<typeof health>[0], res));
     await app.start();
   } else {
@@ -75,7 +84,7 @@ async function startWithStatus(given: StartOptions, status: StatusServer): Promi
     { port, host: config.host ?? 'every interface', mode: socketMode ? 'socket' : 'http' },
     'handoff app listening',
   );
-  return runningOf(tenant, port, async () => {
+  return runningOf(app, tenant, port, async () => {
     // No new requests, no new ticks; then every listener still working, every upload, computation and job run.
     tenant.wired.background.close();
     await app.stop();

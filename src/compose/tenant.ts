@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
-import { type AppDeps, buildApp } from '../app.js';
+import type { Served } from '../app.js';
 import { scopedTo } from '../db/installationScope.js';
 import { firstInstallation, installationByKey } from '../db/repositories/installations.js';
+import { listenersFor } from '../handlers/index.js';
 import type { Installation } from '../install/oauth.js';
 import type { TokenKeys } from '../install/seal.js';
 import { PROGRAM_FOLLOW_MS, type Program } from '../program/program.js';
@@ -40,22 +41,16 @@ export interface RunningApp
 export const listenOn = (config: StartOptions['config'], port: number) =>
   config.host ? { port, host: config.host } : port;
 
-/** What the Bolt app is built from (app.ts). */
-function appDepsOf(
-  opts: StartOptions,
-  wired: Wired,
-  extra: Pick<AppDeps, 'installRoutes' | 'receiver'>,
-): AppDeps {
+/** What the installation brings to each of its requests through the one app (app.ts). */
+function servedOf(opts: StartOptions, wired: Wired): Served {
   return {
     config: wired.config,
-    logger: opts.logger,
     startup: wired.startup,
-    handlers: wired.services.handlers,
+    listeners: listenersFor({ config: wired.config, startup: wired.startup, ...wired.services.handlers }),
+    client: wired.clients.interactive,
+    replies: wired.services.handlers.replies,
     background: wired.background,
-    activity: wired.activity,
-    ...(opts.requestClock ? { requestClock: opts.requestClock } : {}),
     ...(opts.installs ? { installs: opts.installs } : {}),
-    ...extra,
     health: {
       storage: new StorageHealth(opts.storage, opts.logger, { now: () => opts.clock.now() }),
       slack: wired.clients.connection,
@@ -68,25 +63,26 @@ export type Wired = Awaited<ReturnType<typeof wire>>;
 
 /**
  * What serves one installation (a token deployment's one; each of an OAuth install's, compose/tenants.ts): its
- * clients and services, its Bolt app, its outbox and its scheduled jobs, on its rows.
+ * clients and services, its listeners (served to the deployment's one Bolt app), its outbox and its scheduled jobs,
+ * on its rows.
  */
 export interface Tenant {
   /** Its installation's rows (the executor scoped to it). */
   db: StartOptions['db'];
   wired: Wired;
-  app: App;
-  appDeps: AppDeps;
+  /** What it brings to each of its requests through the one app. */
+  served: Served;
   scheduler: Scheduler;
   /** Starts its outbox, its program's follow and its jobs (once its app takes requests). */
   run(): Promise<void>;
-  /** Stops its jobs, waits for its work, stops its outbox (its app's transport is the caller's); run or not. */
+  /** Stops its jobs, waits for its work, stops its outbox (the app's transport is the caller's); run or not. */
   stop(): Promise<void>;
 }
 
 /** One installation's tenant, built, not started (`opts.db` scoped to it). */
 export async function buildTenant(
   opts: StartOptions,
-  extra: Pick<AppDeps, 'installRoutes' | 'receiver'> & {
+  extra: {
     holder: string;
     status: StatusServer;
     /** One look for every installation the process serves kicks its outbox and follows its program (sharedLooks.ts). */
@@ -103,8 +99,6 @@ export async function buildTenant(
     },
   });
   const { services, background } = wired;
-  const appDeps = appDepsOf(opts, wired, extra);
-  const app = buildApp(appDeps);
   const timers = opts.timers ?? realTimers;
   const scheduler = createScheduler(
     scheduledJobs(wired.config, services, logger, { startup: wired.startup, client: wired.clients.outbox }),
@@ -127,8 +121,7 @@ export async function buildTenant(
   return {
     db: opts.db,
     wired,
-    app,
-    appDeps,
+    served: servedOf(opts, wired),
     scheduler,
     async run() {
       ran = true;
@@ -157,6 +150,7 @@ export async function buildTenant(
 
 /** The running app as its callers read it: one tenant's parts (the first installation's, for an OAuth install). */
 export function runningOf(
+  app: App,
   tenant: Tenant,
   port: number,
   stop: () => Promise<void>,
@@ -165,7 +159,7 @@ export function runningOf(
   const { outbox, sweeper, metrics, digest, home, crmReadBack, escalations } = tenant.wired.services;
   return {
     ...{ outbox, sweeper, metrics, digest, home, crmReadBack, escalations },
-    app: tenant.app,
+    app,
     startup: tenant.wired.startup,
     program: tenant.wired.program,
     scheduler: tenant.scheduler,

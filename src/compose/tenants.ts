@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
-import { healthRoute, installRoutes } from '../app.js';
+import type { App } from '@slack/bolt';
+import { buildApp, healthRoute, installRoutes } from '../app.js';
 import { installedNow } from '../db/repositories/installations.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import { namedIds } from '../handlers/installation.js';
@@ -28,14 +28,13 @@ import { listenOn, makeTenant, type RunningApp, runningOf, type Tenant } from '.
 import type { StartOptions } from './types.js';
 
 /**
- * An OAuth install serves every installation in force, each by a tenant of its own (tenant.ts): its rows
- * (its executor is scoped to it), its bot token, its clients (so its pacing and its 429 holds are its token's), its
- * start-time answers, its program, its Bolt app, its outbox and its jobs. One receiver takes every request on
- * /slack/events, checks its signature, and hands it to the app of the installation it names; a request no
- * installation in force claims is ignored and logged (as a tenant's own middleware does). An install while the app
- * runs starts its tenant; an uninstall stops its tenant, and the others go on.
+ * An OAuth install serves every installation in force through one Bolt app and one receiver: /slack/events checks each
+ * request's signature, and the app finds the installation it is for (install/routing.ts) and hands it to that
+ * installation's tenant (tenant.ts): its rows (its executor is scoped to it), its bot token, its clients (so its pacing
+ * and its 429 holds are its token's), its start-time answers, its program, its listeners, its outbox and its jobs. A
+ * request no installation in force claims is ignored and logged. An install while the app runs starts its tenant; an
+ * uninstall stops its tenant, and the others go on.
  */
-
 /** Waits, serving /slack/install and its redirect on the status server, until the app is installed somewhere. */
 async function firstInstall(opts: StartOptions, status: StatusServer): Promise<Installs> {
   const installs = createInstalls(opts);
@@ -47,13 +46,6 @@ async function firstInstall(opts: StartOptions, status: StatusServer): Promise<I
   await installs.installed();
   return installs;
 }
-
-/** A tenant's app takes its requests from the one receiver: a receiver of its own that listens on nothing. */
-const noTransport = (): Receiver => ({
-  init: () => undefined,
-  start: () => Promise.resolve(),
-  stop: () => Promise.resolve(),
-});
 
 /**
  * The tenant of the installation a request is for (install/routing.ts: who acts and where, by Slack's own reading),
@@ -94,6 +86,30 @@ function adopterOf(
   };
 }
 
+/** The tenant that serves a request: its installation's, in force (undefined, logged: none here). */
+function servingOf(
+  router: ReturnType<typeof tenantRouter>,
+  adopt: ReturnType<typeof adopterOf>,
+  logger: StartOptions['logger'],
+) {
+  return async (body: unknown): Promise<Tenant | undefined> => {
+    const tenant =
+      router.tenantFor(body) ??
+      (await adopt(body).catch((error: unknown) => {
+        logger.error({ err: error, ...namedIds(body) }, 'an installation could not be served');
+        return undefined;
+      }));
+    // Uninstalled, or its token revoked, as another replica may have heard it: read at each request (one row).
+    const revoked = tenant && (await tenant.wired.clients.connection.revokedNow());
+    if (tenant && !revoked) return tenant;
+    logger.warn(
+      { ...namedIds(body), why: revoked ? 'uninstalled or its token revoked' : 'no installation in force' },
+      'a Slack request for another installation of the app: ignored',
+    );
+    return undefined;
+  };
+}
+
 /** The tenants of an install, by installation key: started when installed, stopped when uninstalled. */
 function tenantRegistry(given: StartOptions, installs: Installs, holder: string, status: StatusServer) {
   const { logger } = given;
@@ -123,7 +139,7 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
       ...(startup ? { startup } : {}),
       key,
       activity,
-      made: { holder, status, receiver: noTransport(), shared: true },
+      made: { holder, status, shared: true },
       crmChanged: crmChanged(installKey),
       // Slack said the app was uninstalled there: its tenant stops once this request is done.
       uninstalled: () =>
@@ -162,8 +178,8 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
     if (!tenants.has(installKey))
       lifecycle.run(`the tenant of ${installKey} started after its install`, () => start(installKey));
   });
-  const adopt = adopterOf(given, tenants, start);
-  return { tenants, router, activity, lifecycle, start, adopt };
+  const serving = servingOf(router, adopterOf(given, tenants, start), logger);
+  return { tenants, router, activity, lifecycle, start, serving };
 }
 
 /**
@@ -224,31 +240,32 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     activity: registry.activity,
     ...(given.requestClock ? { requestClock: given.requestClock } : {}),
   });
-  const shared = sharedEvents(given, registry, lifecycle);
-  receiver.init({
-    processEvent: async (event: ReceiverEvent) => {
-      const tenant =
-        registry.router.tenantFor(event.body) ??
-        (await registry.adopt(event.body).catch((error: unknown) => {
-          logger.error({ err: error, ...namedIds(event.body) }, 'an installation could not be served');
-          return undefined;
-        }));
-      // Uninstalled, or its token revoked, as another replica may have heard it: read at each request (one row).
-      const revoked = tenant && (await tenant.wired.clients.connection.revokedNow());
-      if (tenant && !revoked) {
-        await tenant.app.processEvent(event);
-        return shared.handOn(event.body, tenant);
-      }
-      logger.warn(
-        {
-          ...namedIds(event.body),
-          why: revoked ? 'uninstalled or its token revoked' : 'no installation in force',
-        },
-        'a Slack request for another installation of the app: ignored',
-      );
-      await event.ack();
+  const tenantOf = new WeakMap<object, Tenant>();
+  // An event handed on to another installation that sees it (sharedEvents) is served by that one's tenant.
+  const handedTo = new WeakMap<object, Tenant>();
+  // The one app for every installation: each request is served by the tenant of the installation it is for.
+  const app = buildApp({
+    config,
+    logger,
+    receiver,
+    activity: registry.activity,
+    ...(given.requestClock ? { requestClock: given.requestClock } : {}),
+    serve: async (body) => {
+      const tenant = handedTo.get(body as object) ?? (await registry.serving(body));
+      if (tenant) tenantOf.set(body as object, tenant);
+      return tenant?.served;
     },
-  } as unknown as App);
+  });
+  const processEvent = app.processEvent.bind(app);
+  const shared = sharedEvents(given, registry, lifecycle, (tenant, event) => {
+    handedTo.set(event.body, tenant);
+    return processEvent(event);
+  });
+  app.processEvent = async (event) => {
+    await processEvent(event);
+    const tenant = tenantOf.get(event.body);
+    if (tenant) shared.handOn(event.body, tenant);
+  };
   await status.close();
   const server = (await receiver.start(listenOn(config, status.port))) as Server;
   const port = (server.address() as AddressInfo).port;
@@ -267,7 +284,7 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     })();
     return stopped;
   };
-  return runningOf(first, port, stop, () => [...tenants.values()]);
+  return runningOf(app, first, port, stop, () => [...tenants.values()]);
 }
 
 /**
@@ -282,6 +299,7 @@ function sharedEvents(
   given: StartOptions,
   { tenants, router }: Pick<ReturnType<typeof tenantRegistry>, 'tenants' | 'router'>,
   lifecycle: BackgroundWork,
+  handTo: (tenant: Tenant, event: Parameters<App['processEvent']>[0]) => Promise<void>,
 ) {
   const { logger } = given;
   const authorizations = createEventAuthorizations(given.config, logger);
@@ -324,7 +342,7 @@ function sharedEvents(
   };
   const handOn = async (body: Record<string, unknown>, first: Tenant, eventContext: string) => {
     for (const [tenant, authorization] of await othersOf(body, first, eventContext))
-      await tenant.app.processEvent({
+      await handTo(tenant, {
         body: { ...body, authorizations: [authorization] },
         ack: async () => {},
       });
@@ -357,7 +375,7 @@ function frontHealth(tenants: Map<string, Tenant>) {
     },
     health: {
       storage: {
-        writable: () => anyTenant()?.appDeps.health.storage.writable() ?? Promise.resolve(true),
+        writable: () => anyTenant()?.served.health.storage.writable() ?? Promise.resolve(true),
       },
       slack: {
         // None in force (the last was uninstalled): nothing is served until someone installs the app again.
@@ -374,7 +392,7 @@ function frontHealth(tenants: Map<string, Tenant>) {
         },
         shouldRecheck: (everyMs) => connections().some((c) => c.shouldRecheck(everyMs)),
       },
-      recheckSlack: () => Promise.all(all().map((t) => t.appDeps.health.recheckSlack())),
+      recheckSlack: () => Promise.all(all().map((t) => t.served.health.recheckSlack())),
     },
   });
 }

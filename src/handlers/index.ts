@@ -1,10 +1,10 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import { COMMAND, SHORTCUT_ID } from '../blocks/ids.js';
 import { actionTable } from './actions/index.js';
 import { handoffCommand } from './commands/handoff.js';
 import type { HandlerDeps } from './deps.js';
 import { eventTable } from './events/index.js';
-import { routeActions, routeEvents, routeViews } from './routes.js';
+import { type Routes, route, routesOf } from './routes.js';
 import { addToHandoffShortcut } from './shortcuts/addToHandoff.js';
 import { handOffShortcut } from './shortcuts/handOff.js';
 import { helpRequestShortcut } from './shortcuts/helpRequest.js';
@@ -12,13 +12,54 @@ import { viewTable } from './views/index.js';
 
 export type { HandlerDeps };
 
-/** One Bolt listener per kind of request (routes.ts): the command, the shortcut, and the tables of the others. */
-export function registerHandlers(app: App, deps: HandlerDeps): void {
-  app.command(COMMAND, handoffCommand(deps));
-  routeActions(app, actionTable(deps));
-  routeViews(app, viewTable(deps));
-  routeEvents(app, eventTable(deps));
-  app.shortcut({ type: 'shortcut', callback_id: SHORTCUT_ID.helpRequest }, helpRequestShortcut(deps));
-  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_ID.handOff }, handOffShortcut(deps));
-  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_ID.addToHandoff }, addToHandoffShortcut(deps));
+/** One installation's listeners: its command, its shortcuts and its tables, built once from its services. */
+export interface Listeners {
+  routes: Routes;
+  command: ReturnType<typeof handoffCommand>;
+  helpRequest: ReturnType<typeof helpRequestShortcut>;
+  handOff: ReturnType<typeof handOffShortcut>;
+  addToHandoff: ReturnType<typeof addToHandoffShortcut>;
+}
+
+export function listenersFor(deps: HandlerDeps): Listeners {
+  return {
+    routes: routesOf(actionTable(deps), viewTable(deps), eventTable(deps)),
+    command: handoffCommand(deps),
+    helpRequest: helpRequestShortcut(deps),
+    handOff: handOffShortcut(deps),
+    addToHandoff: addToHandoffShortcut(deps),
+  };
+}
+
+/** The installation's part of a request: its listeners, and the client they call Slack with (app.ts). */
+export type ListenersOf = (context: AllMiddlewareArgs['context']) => {
+  listeners: Listeners;
+  client: AllMiddlewareArgs['client'];
+};
+
+/**
+ * One Bolt listener per kind of request (routes.ts): the command, the shortcuts, and the tables of the others, each
+ * handing the request to the listener of the installation it is for.
+ */
+export function registerHandlers(app: App, of: ListenersOf): void {
+  app.command(COMMAND, async (args) => {
+    const { listeners, client } = of(args.context);
+    await listeners.command({ ...args, client });
+  });
+  route(app, (context) => {
+    const { listeners, client } = of(context);
+    return { routes: listeners.routes, client };
+  });
+  app.shortcut({ type: 'shortcut', callback_id: SHORTCUT_ID.helpRequest }, async (args) => {
+    const { listeners, client } = of(args.context);
+    await listeners.helpRequest({ ...args, client });
+  });
+  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_ID.handOff }, async (args) => {
+    const { listeners, client } = of(args.context);
+    await listeners.handOff({ ...args, client });
+  });
+  app.shortcut({ type: 'message_action', callback_id: SHORTCUT_ID.addToHandoff }, async (args) => {
+    const { listeners, client } = of(args.context);
+    await listeners.addToHandoff({ ...args, client });
+  });
 }

@@ -12,7 +12,8 @@ import type {
 // them: with one listener per button, modal and event (36), that was about 7% of an Accept's CPU (bench/README.md).
 // So each kind of request has one Bolt listener, which finds its handler in a table by its id: a new button, modal
 // or event is an entry in its table, and an id without one is left unanswered, as Bolt leaves a request no listener
-// matched (its own answer after 3 seconds).
+// matched (its own answer after 3 seconds). The tables are the installation's the request is for (`Routed`: the one
+// app serves every installation, app.ts), and its listeners get that installation's client.
 
 export type ActionListener = (
   args: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs,
@@ -30,30 +31,51 @@ export interface ActionTable {
   prefixed: Readonly<Record<string, ActionListener>>;
 }
 
-export function routeActions(app: App, table: ActionTable): void {
-  const exact = new Map(Object.entries(table.exact));
-  const prefixed = Object.entries(table.prefixed);
+/** The tables as they are looked up: built once per installation (handlers/index.ts `listenersFor`). */
+export interface Routes {
+  actions: { exact: Map<string, ActionListener>; prefixed: [string, ActionListener][] };
+  views: Map<string, ViewListener>;
+  events: Map<string, (args: EventArgs<string>) => Promise<void>>;
+}
+
+export function routesOf<Names extends string>(
+  actions: ActionTable,
+  views: Readonly<Record<string, ViewListener>>,
+  events: EventTable<Names>,
+): Routes {
+  return {
+    actions: { exact: new Map(Object.entries(actions.exact)), prefixed: Object.entries(actions.prefixed) },
+    views: new Map(Object.entries(views)),
+    events: new Map(Object.entries(events) as [string, (args: EventArgs<string>) => Promise<void>][]),
+  };
+}
+
+/** The installation's part of a request, as the app found it (app.ts): its routes, and the client its listeners use. */
+export interface Routed {
+  routes: Routes;
+  client: AllMiddlewareArgs['client'];
+}
+type RoutedOf = (context: AllMiddlewareArgs['context']) => Routed;
+
+/** One Bolt listener for block actions, one for view submissions, one for events, each finding its handler. */
+export function route(app: App, of: RoutedOf): void {
   app.action({ type: 'block_actions' }, async (args) => {
+    const { routes, client } = of(args.context);
     const id = args.action.action_id;
+    const { exact, prefixed } = routes.actions;
     const listener = exact.get(id) ?? prefixed.find(([prefix]) => id.startsWith(prefix))?.[1];
-    if (listener) await listener(args);
+    if (listener) await listener({ ...args, client });
   });
-}
-
-/** View submissions by the view's `callback_id`. */
-export function routeViews(app: App, table: Readonly<Record<string, ViewListener>>): void {
-  const listeners = new Map(Object.entries(table));
+  // View submissions by the view's `callback_id`.
   app.view({ type: 'view_submission', callback_id: /.*/ }, async (args) => {
-    const listener = listeners.get(args.view.callback_id);
-    if (listener) await listener(args as SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs);
+    const { routes, client } = of(args.context);
+    const listener = routes.views.get(args.view.callback_id);
+    if (listener) await listener({ ...(args as Parameters<ViewListener>[0]), client });
   });
-}
-
-/** Events by their `type` (Bolt acknowledges events itself, before any listener runs). */
-export function routeEvents<Names extends string>(app: App, table: EventTable<Names>): void {
-  const listeners = new Map(Object.entries(table) as [string, (args: EventArgs<string>) => Promise<void>][]);
+  // Events by their `type` (Bolt acknowledges events itself, before any listener runs).
   app.event(/.*/, async (args) => {
-    const listener = listeners.get(args.event.type);
-    if (listener) await listener(args);
+    const { routes, client } = of(args.context);
+    const listener = routes.events.get(args.event.type);
+    if (listener) await listener({ ...args, client });
   });
 }

@@ -190,12 +190,12 @@ describe('/healthz says whether the deployment can serve', () => {
       slack.unsubscribeEvents(h.eventsUrl);
       await beta.revokeBotToken();
       const [acme, betaTenant] = h.app.tenants();
-      await betaTenant?.appDeps.health.recheckSlack().catch(() => undefined);
+      await betaTenant?.served.health.recheckSlack().catch(() => undefined);
       expect(betaTenant?.wired.clients.connection.rejected).toBeDefined();
       expect(await health()).toBe(200);
       // Acme's too: nobody can be served.
       await slack.revokeBotToken();
-      await acme?.appDeps.health.recheckSlack().catch(() => undefined);
+      await acme?.served.health.recheckSlack().catch(() => undefined);
       expect(await health()).toBe(503);
     } finally {
       await stop();
