@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
+  aeHasDeal,
+  awaitsAe,
+  backWithOwner,
   DECISIONS,
+  dealLive,
   describeStatus,
   ESCALATING_STATUSES,
   EXTENDABLE_STATUSES,
   HANDOFF_STATUSES,
   type HandoffStatus,
   isDecision,
+  lapsed,
   OPEN_BEFORE_OUTCOMES,
   OPEN_STATUSES,
+  REMINDED_STATUSES,
   STATUS_FACTS,
   TRANSITIONS,
 } from '../../../src/domain/lifecycle.js';
@@ -28,6 +34,7 @@ describe('the lists of states', () => {
     expect(OPEN_BEFORE_OUTCOMES).toEqual(['sent', 'expired', 'taken_back']);
     expect(ESCALATING_STATUSES).toEqual(['sent', 'expired']);
     expect(EXTENDABLE_STATUSES).toEqual(['sent', 'expired']);
+    expect(REMINDED_STATUSES).toEqual(['sent', 'taken_back']);
     expect(DECISIONS).toEqual(['accepted', 'declined']);
     expect(HANDOFF_STATUSES.filter(isDecision)).toEqual(['accepted', 'declined']);
   });
@@ -42,6 +49,39 @@ describe('the lists of states', () => {
       taken_back: 'taken back from the AE',
     });
     expect(Object.keys(STATUS_FACTS)).toEqual([...HANDOFF_STATUSES]);
+  });
+});
+
+describe('the predicates on a state', () => {
+  const where = (predicate: (status: HandoffStatus) => boolean) => HANDOFF_STATUSES.filter(predicate);
+
+  it('hold in the states of today', () => {
+    expect(where(awaitsAe)).toEqual(['sent']);
+    expect(where(lapsed)).toEqual(['expired']);
+    expect(where(aeHasDeal)).toEqual(['accepted']);
+    expect(where(backWithOwner)).toEqual(['taken_back']);
+  });
+
+  it('say where each open state stands, once, and nothing of a closed one', () => {
+    for (const status of HANDOFF_STATUSES) {
+      const held = [awaitsAe, lapsed, aeHasDeal, backWithOwner].filter((p) => p(status)).length;
+      expect(held, status).toBe(STATUS_FACTS[status].open ? 1 : 0);
+    }
+  });
+
+  it('agree with the lifecycle table', () => {
+    sameSet(where(awaitsAe), TRANSITIONS.accept.from);
+    sameSet(where(lapsed), [TRANSITIONS.expire.to as HandoffStatus]);
+    sameSet(where(aeHasDeal), TRANSITIONS.won.from);
+    sameSet(where(backWithOwner), [TRANSITIONS.take_back.to as HandoffStatus]);
+  });
+
+  it('call a deal live while its AE has it and it is neither won nor lost', () => {
+    expect(dealLive({ status: 'accepted', outcome: null })).toBe(true);
+    expect(dealLive({ status: 'accepted', outcome: 'opportunity_created' })).toBe(true);
+    expect(dealLive({ status: 'accepted', outcome: 'won' })).toBe(false);
+    expect(dealLive({ status: 'accepted', outcome: 'lost' })).toBe(false);
+    expect(dealLive({ status: 'taken_back', outcome: null })).toBe(false);
   });
 });
 
