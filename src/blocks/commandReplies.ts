@@ -1,6 +1,6 @@
 import type { HandoffRow, ResellerRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL, type Classification } from '../domain/attribution.js';
-import { awaitsAe, backWithOwner, EXTENDABLE_STATUSES, lapsed } from '../domain/lifecycle.js';
+import { awaitsAe, backWithOwner, EXTENDABLE_STATUSES, endedForGood, lapsed } from '../domain/lifecycle.js';
 import { PERMISSIONS, type Permission, PROGRAM_ROLES, type ProgramRole } from '../domain/permissions.js';
 import { mention, userText } from './mrkdwn.js';
 import { NOTE_INSTEAD } from './packetReplies.js';
@@ -81,7 +81,7 @@ export function editRefusal(
   // Past its deadline, expired or not yet (the sweep's next look): its owner can give it more time.
   if (EXTENDABLE_STATUSES.includes(h.status))
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Its owner can extend or reassign it.`;
-  if (h.status === 'withdrawn')
+  if (endedForGood(h.status))
     return `Handoff #${h.id} is already withdrawn, so the packet can no longer be edited.`;
   if (backWithOwner(h.status))
     return `Handoff #${h.id} was taken back from ${mention(h.aeUserId)}, who had accepted it, so the packet can no longer be edited. Its owner can reassign it.`;
@@ -104,7 +104,7 @@ export function noteRefusal(
   // In words, never the status's id.
   const now = lapsed(status)
     ? 'expired without an answer'
-    : status === 'withdrawn'
+    : endedForGood(status)
       ? 'withdrawn'
       : backWithOwner(status)
         ? 'taken back from its AE'

@@ -9,6 +9,7 @@ import {
   awaitsAe,
   backWithOwner,
   describeStatus,
+  endedForGood,
   lapsed,
   type Offer,
 } from '../domain/lifecycle.js';
@@ -155,7 +156,7 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
       }`,
     );
   }
-  if (h.status === 'withdrawn') {
+  if (endedForGood(h.status)) {
     return context(
       `:no_entry_sign: *Withdrawn*${withdrawnBy(h, view.reader ?? h.aeUserId)}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.${nothingMore}`,
     );

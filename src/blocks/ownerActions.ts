@@ -1,6 +1,6 @@
 import type { ActionsBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
-import { backWithOwner, lapsed, type OwnerAction } from '../domain/lifecycle.js';
+import { aeDeclined, backWithOwner, lapsed, type OwnerAction } from '../domain/lifecycle.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
 import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from './ids.js';
 import { mention, userText } from './mrkdwn.js';
@@ -106,7 +106,7 @@ const daysInput = (initial: number, label: string) => ({
 function whereItIs(h: HandoffRow): string {
   const ae = mention(h.aeUserId);
   if (lapsed(h.status)) return `expired without an answer from ${ae}`;
-  if (h.status === 'declined') return `was declined by ${ae}`;
+  if (aeDeclined(h.status)) return `was declined by ${ae}`;
   // Handed back by the AE, or taken back from them by the policy: it is no longer with them.
   if (backWithOwner(h.status)) return `is back from ${ae}, who had accepted it`;
   return `is with ${ae}`;

@@ -1,6 +1,6 @@
 import type { HandoffRow } from '../db/schema.js';
 import { type GuestKind, type GuestPolicy, guestRefusal, NO_GUESTS } from '../domain/guests.js';
-import { awaitsAe, backWithOwner, EXTENDABLE_STATUSES } from '../domain/lifecycle.js';
+import { awaitsAe, backWithOwner, EXTENDABLE_STATUSES, endedForGood } from '../domain/lifecycle.js';
 import { mention, userText, withdrawnBy } from './mrkdwn.js';
 
 /**
@@ -102,7 +102,7 @@ export function editRefusedText(result: EditRefusedCase | undefined): string {
     return `Only the author, the owner or an admin can edit handoff #${h.id}. Nothing was changed.`;
   if (EXTENDABLE_STATUSES.includes(h.status))
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Nothing was changed; its owner can extend or reassign it.`;
-  if (h.status === 'withdrawn')
+  if (endedForGood(h.status))
     return `Handoff #${h.id} was withdrawn${withdrawnBy(h, undefined)}, so it can no longer be edited. Nothing was changed.`;
   if (backWithOwner(h.status))
     return `Handoff #${h.id} was taken back from its AE after the accept, so it can no longer be edited. Nothing was changed; its owner can reassign it.`;

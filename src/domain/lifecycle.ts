@@ -24,11 +24,13 @@ export type {
   Transition,
 } from './lifecycleState.js';
 export {
+  aeDeclined,
   aeHasDeal,
   awaitsAe,
   backWithOwner,
   DECISIONS,
   dealLive,
+  endedForGood,
   HANDOFF_STATUSES,
   isDecision,
   lapsed,

@@ -40,6 +40,10 @@ interface StatusFacts {
   aeHasDeal: boolean;
   /** Accepted, then back with the owner (handed back, or taken back by the policy), who says who takes it next. */
   backWithOwner: boolean;
+  /** The AE declined it: their reason stands, and the owner may give it to someone else. */
+  aeDeclined: boolean;
+  /** Ended for good by its owner or an admin (withdrawn): nothing more happens to it. */
+  endedForGood: boolean;
   /** The state in a few words, naming nobody (describeStatus). */
   words: string;
 }
@@ -56,6 +60,8 @@ export const STATUS_FACTS: Readonly<Record<HandoffStatus, StatusFacts>> = {
     lapsed: false,
     aeHasDeal: false,
     backWithOwner: false,
+    aeDeclined: false,
+    endedForGood: false,
     words: 'waiting for the AE',
   },
   accepted: {
@@ -65,6 +71,8 @@ export const STATUS_FACTS: Readonly<Record<HandoffStatus, StatusFacts>> = {
     lapsed: false,
     aeHasDeal: true,
     backWithOwner: false,
+    aeDeclined: false,
+    endedForGood: false,
     words: 'accepted',
   },
   declined: {
@@ -74,6 +82,8 @@ export const STATUS_FACTS: Readonly<Record<HandoffStatus, StatusFacts>> = {
     lapsed: false,
     aeHasDeal: false,
     backWithOwner: false,
+    aeDeclined: true,
+    endedForGood: false,
     words: 'declined',
   },
   expired: {
@@ -83,6 +93,8 @@ export const STATUS_FACTS: Readonly<Record<HandoffStatus, StatusFacts>> = {
     lapsed: true,
     aeHasDeal: false,
     backWithOwner: false,
+    aeDeclined: false,
+    endedForGood: false,
     words: 'expired without an answer',
   },
   withdrawn: {
@@ -92,6 +104,8 @@ export const STATUS_FACTS: Readonly<Record<HandoffStatus, StatusFacts>> = {
     lapsed: false,
     aeHasDeal: false,
     backWithOwner: false,
+    aeDeclined: false,
+    endedForGood: true,
     words: 'withdrawn',
   },
   taken_back: {
@@ -101,6 +115,8 @@ export const STATUS_FACTS: Readonly<Record<HandoffStatus, StatusFacts>> = {
     lapsed: false,
     aeHasDeal: false,
     backWithOwner: true,
+    aeDeclined: false,
+    endedForGood: false,
     words: 'taken back from the AE',
   },
 };
@@ -125,6 +141,10 @@ export const lapsed = (status: HandoffStatus) => STATUS_FACTS[status].lapsed;
 export const aeHasDeal = (status: HandoffStatus) => STATUS_FACTS[status].aeHasDeal;
 /** Accepted, then back with the owner (StatusFacts `backWithOwner`). */
 export const backWithOwner = (status: HandoffStatus) => STATUS_FACTS[status].backWithOwner;
+/** The AE declined it (StatusFacts `aeDeclined`). */
+export const aeDeclined = (status: HandoffStatus) => STATUS_FACTS[status].aeDeclined;
+/** Ended for good by its owner or an admin (StatusFacts `endedForGood`). */
+export const endedForGood = (status: HandoffStatus) => STATUS_FACTS[status].endedForGood;
 /** The AE has the deal and it is not yet won or lost: its next move and outcome reports still count. */
 export const dealLive = (h: { status: HandoffStatus; outcome: Outcome | null }) =>
   aeHasDeal(h.status) && !isFinalOutcome(h.outcome);

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { isoDateIn } from './businessDays.js';
 import { isDeclineReason } from './decline.js';
 import { forPartner } from './erasure.js';
-import { backWithOwner, type HandoffStatus } from './lifecycleState.js';
+import { backWithOwner, endedForGood, type HandoffStatus } from './lifecycleState.js';
 import { isLostReason, type Outcome } from './outcomes.js';
 import { type PartnerSafeUpdate, type PartnerStage, partnerSafeUpdate } from './partnerSafe.js';
 import { zoneFor } from './zones.js';
@@ -96,7 +96,7 @@ export type HeldBack = 'date_passed' | 'names_former_ae' | 'outcome_passed';
 
 /** The facts of a handoff's stored rows, in the order they can happen: decisions, then outcomes, then a withdrawal. */
 export function partnerFacts(
-  h: { status: string },
+  h: { status: HandoffStatus },
   decisions: readonly {
     id: number;
     assignment: number;
@@ -129,7 +129,7 @@ export function partnerFacts(
           ...(o.recordedAt ? { at: o.recordedAt.getTime() } : {}),
         }),
       ),
-    ...(h.status === 'withdrawn' ? [{ kind: 'withdrawn' as const }] : []),
+    ...(endedForGood(h.status) ? [{ kind: 'withdrawn' as const }] : []),
   ];
 }
 

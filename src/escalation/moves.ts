@@ -3,7 +3,7 @@ import type { Executor } from '../db/client.js';
 import { cycleEvents } from '../db/repositories/escalation.js';
 import { findDecision, type HandoffRow } from '../db/repositories/handoffs.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
-import { backWithOwner, lapsed } from '../domain/lifecycle.js';
+import { aeDeclined, backWithOwner, lapsed } from '../domain/lifecycle.js';
 import type { AwaySeen, Chosen, LeftAs, MoveFacts, Mover, PartnerSoFar } from '../domain/moves.js';
 import { partnerView } from '../domain/partnerView.js';
 
@@ -27,7 +27,7 @@ async function awaySeen(tx: Executor, h: HandoffRow): Promise<AwaySeen | undefin
 /** Where the AE it moves from had left it. */
 async function leftAs(tx: Executor, before: HandoffRow): Promise<LeftAs> {
   const away = await awaySeen(tx, before);
-  if (before.status === 'declined') {
+  if (aeDeclined(before.status)) {
     const code = (await findDecision(tx, before.id, before.assignment))?.reasonCode;
     return { kind: 'declined', reason: DECLINE_REASONS[isDeclineReason(code) ? code : 'other'].label };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  aeDeclined,
   aeHasDeal,
   awaitsAe,
   backWithOwner,
@@ -8,6 +9,7 @@ import {
   describeStatus,
   ESCALATING_STATUSES,
   EXTENDABLE_STATUSES,
+  endedForGood,
   HANDOFF_STATUSES,
   type HandoffStatus,
   isDecision,
@@ -60,12 +62,15 @@ describe('the predicates on a state', () => {
     expect(where(lapsed)).toEqual(['expired']);
     expect(where(aeHasDeal)).toEqual(['accepted']);
     expect(where(backWithOwner)).toEqual(['taken_back']);
+    expect(where(aeDeclined)).toEqual(['declined']);
+    expect(where(endedForGood)).toEqual(['withdrawn']);
   });
 
-  it('say where each open state stands, once, and nothing of a closed one', () => {
+  it('say where each state stands, once: an open state by one of four, a closed one by one of two', () => {
     for (const status of HANDOFF_STATUSES) {
-      const held = [awaitsAe, lapsed, aeHasDeal, backWithOwner].filter((p) => p(status)).length;
-      expect(held, status).toBe(STATUS_FACTS[status].open ? 1 : 0);
+      const open = [awaitsAe, lapsed, aeHasDeal, backWithOwner].filter((p) => p(status)).length;
+      const closed = [aeDeclined, endedForGood].filter((p) => p(status)).length;
+      expect([open, closed], status).toEqual(STATUS_FACTS[status].open ? [1, 0] : [0, 1]);
     }
   });
 
@@ -74,6 +79,12 @@ describe('the predicates on a state', () => {
     sameSet(where(lapsed), [TRANSITIONS.expire.to as HandoffStatus]);
     sameSet(where(aeHasDeal), TRANSITIONS.won.from);
     sameSet(where(backWithOwner), [TRANSITIONS.take_back.to as HandoffStatus]);
+    sameSet(where(aeDeclined), [TRANSITIONS.decline.to as HandoffStatus]);
+    // Nothing leaves a state that ended for good.
+    sameSet(
+      where(endedForGood),
+      HANDOFF_STATUSES.filter((s) => !transitions.some((t) => t.from.includes(s))),
+    );
   });
 
   it('call a deal live while its AE has it and it is neither won nor lost', () => {
