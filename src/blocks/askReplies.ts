@@ -1,6 +1,6 @@
 import type { HandoffRow } from '../db/schema.js';
 import type { AskAction } from '../domain/asks.js';
-import { describeStatus } from '../domain/lifecycle.js';
+import { awaitsAe, describeStatus } from '../domain/lifecycle.js';
 import { mention, plain, userText } from './mrkdwn.js';
 import type { AskRefusal, AskResult } from './results.js';
 
@@ -24,16 +24,16 @@ function notNow(refusal: Extract<AskRefusal, { kind: 'not_now' }>): string {
   const state = `${named(h)} is ${describeStatus(h.status)}`;
   switch (refusal.action) {
     case 'ask_question':
-      if (h.status === 'sent' && h.questionAssignment === h.assignment)
+      if (awaitsAe(h.status) && h.questionAssignment === h.assignment)
         return `You already asked ${mention(h.authorUserId)} your question about ${named(h)}: one question each.`;
       return `${state}, so there is nothing left to ask before deciding.`;
     case 'ask_more_time':
-      if (h.status === 'sent' && h.moreTime)
+      if (awaitsAe(h.status) && h.moreTime)
         return `More time was already asked for on ${named(h)}: once per handoff. The owner ${mention(h.ownerUserId)} can still extend it.`;
       return `${state}, so there is no deadline left to move.`;
     case 'answer_question':
       if (refusal.question?.answeredAt) return `This question on ${named(h)} was already answered.`;
-      return `No answer is needed now: ${state}${h.status === 'sent' ? ` with ${mention(h.aeUserId)}, who did not ask this question` : ''}.`;
+      return `No answer is needed now: ${state}${awaitsAe(h.status) ? ` with ${mention(h.aeUserId)}, who did not ask this question` : ''}.`;
     case 'grant_more_time':
       return `${state}: there is no request for more time to give.`;
   }

@@ -1,5 +1,6 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import type { HandoffRow, QuestionRow } from '../db/schema.js';
+import { awaitsAe } from '../domain/lifecycle.js';
 import { ACTION_ID, ASK_BLOCK_ID, ASK_TEXT_MAX, CALLBACK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { aeDeadline, counted, mention, slackDate, userText } from './mrkdwn.js';
@@ -150,7 +151,7 @@ export function answerButton(h: HandoffRow, q: Pick<QuestionRow, 'id'>): Actions
 
 /** Whether the question is this AE's, the handoff still waits for their answer, and the question for the author's. */
 const stillAsked = (h: HandoffRow, q: QuestionRow) =>
-  h.status === 'sent' && q.assignment === h.assignment && q.answeredAt === null;
+  awaitsAe(h.status) && q.assignment === h.assignment && q.answeredAt === null;
 
 /** The AE's clock, as the question's readers read it: what the pause did, and where it stands. */
 function clockNote(h: HandoffRow, q: QuestionRow, reader: string | undefined): string | undefined {
@@ -158,7 +159,7 @@ function clockNote(h: HandoffRow, q: QuestionRow, reader: string | undefined): s
   const ae = reader === h.aeUserId ? 'Your clock' : `${mention(h.aeUserId)}'s clock`;
   const aeMid = reader === h.aeUserId ? 'your clock' : ae;
   const due = `*${deadlineFor(h, reader)}*`;
-  if (h.status !== 'sent' || q.assignment !== h.assignment)
+  if (!awaitsAe(h.status) || q.assignment !== h.assignment)
     return q.answeredAt ? undefined : 'No answer is needed now.';
   if (q.answeredAt)
     return q.pausedAt

@@ -1,6 +1,6 @@
 import type { HandoffRow, ResellerRow } from '../db/schema.js';
 import { CLASSIFICATION_LABEL, type Classification } from '../domain/attribution.js';
-import { EXTENDABLE_STATUSES } from '../domain/lifecycle.js';
+import { awaitsAe, backWithOwner, EXTENDABLE_STATUSES, endedForGood, lapsed } from '../domain/lifecycle.js';
 import { PERMISSIONS, type Permission, PROGRAM_ROLES, type ProgramRole } from '../domain/permissions.js';
 import { mention, userText } from './mrkdwn.js';
 import { NOTE_INSTEAD } from './packetReplies.js';
@@ -81,9 +81,9 @@ export function editRefusal(
   // Past its deadline, expired or not yet (the sweep's next look): its owner can give it more time.
   if (EXTENDABLE_STATUSES.includes(h.status))
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Its owner can extend or reassign it.`;
-  if (h.status === 'withdrawn')
+  if (endedForGood(h.status))
     return `Handoff #${h.id} is already withdrawn, so the packet can no longer be edited.`;
-  if (h.status === 'taken_back')
+  if (backWithOwner(h.status))
     return `Handoff #${h.id} was taken back from ${mention(h.aeUserId)}, who had accepted it, so the packet can no longer be edited. Its owner can reassign it.`;
   return `Handoff #${h.id} is already ${h.status} by ${mention(h.aeUserId)}, so the packet can no longer be edited. ${NOTE_INSTEAD}`;
 }
@@ -99,16 +99,15 @@ export function noteRefusal(
   if (refusal.verdict === 'not_allowed')
     return `Only the author, the owner or an admin can write a note on handoff #${handoffId}. Nothing was sent.`;
   const status = refusal.handoff.status;
-  if (status === 'sent')
+  if (awaitsAe(status))
     return `Handoff #${handoffId} is still waiting for the AE's answer: edit the packet instead.`;
   // In words, never the status's id.
-  const now =
-    status === 'expired'
-      ? 'expired without an answer'
-      : status === 'withdrawn'
-        ? 'withdrawn'
-        : status === 'taken_back'
-          ? 'taken back from its AE'
-          : 'answered';
+  const now = lapsed(status)
+    ? 'expired without an answer'
+    : endedForGood(status)
+      ? 'withdrawn'
+      : backWithOwner(status)
+        ? 'taken back from its AE'
+        : 'answered';
   return `Handoff #${handoffId} is ${now}: there is no AE answer to add a note to. Nothing was sent.`;
 }

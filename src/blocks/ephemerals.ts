@@ -1,5 +1,5 @@
 import type { HandoffRow } from '../db/schema.js';
-import { describeStatus, type OwnerAction } from '../domain/lifecycle.js';
+import { describeStatus, endedForGood, type OwnerAction } from '../domain/lifecycle.js';
 import { SLACK_AUTH_ERRORS, slackErrorCode } from '../domain/slackErrors.js';
 import { mention, plain, userText, withdrawnBy } from './mrkdwn.js';
 
@@ -35,7 +35,7 @@ function editedRefusal(h: HandoffRow): string {
 
 /** A closed handoff's state for the AE who clicked: a withdrawal names who withdrew it (the owner, or an admin). */
 function closedState(h: HandoffRow): string {
-  return h.status === 'withdrawn' ? `withdrawn${withdrawnBy(h, undefined)}` : describeStatus(h.status);
+  return endedForGood(h.status) ? `withdrawn${withdrawnBy(h, undefined)}` : describeStatus(h.status);
 }
 
 /** The same refusal as plain text, for an inline modal error. */
@@ -101,7 +101,7 @@ const DONE: Record<OwnerAction, string> = {
 function noLonger(refusal: Extract<OwnerRefusalView, { kind: 'not_now' }>): string {
   const { handoff: h, action } = refusal;
   // A second Withdraw or a second "Give more time" (a double click, another admin): it is done, not impossible.
-  if (h.status === 'withdrawn' && action === 'withdraw') return 'already withdrawn';
+  if (endedForGood(h.status) && action === 'withdraw') return 'already withdrawn';
   if (action === 'grant_more_time' && h.moreTime === 'granted')
     return 'already given the more time its AE asked for';
   return `${describeStatus(h.status)}, so it can no longer be ${DONE[action]}`;

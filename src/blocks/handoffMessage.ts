@@ -4,7 +4,15 @@ import type { AeAsk } from '../domain/asks.js';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { stepDate } from '../domain/firstStep.js';
-import { describeStatus, type Offer } from '../domain/lifecycle.js';
+import {
+  aeHasDeal,
+  awaitsAe,
+  backWithOwner,
+  describeStatus,
+  endedForGood,
+  lapsed,
+  type Offer,
+} from '../domain/lifecycle.js';
 import type { MoveFacts, PlannedMove } from '../domain/moves.js';
 import { readiness } from '../domain/readiness.js';
 import { packetQuestion, pausedLine } from './asks.js';
@@ -68,7 +76,7 @@ function packetQuality(h: HandoffRow): string {
 
 /** After acceptance: where the deal stands, and the buttons offered to record what happened next. */
 function outcomeBlocks(h: HandoffRow, offer: Offer): KnownBlock[] {
-  if (h.status !== 'accepted') return [];
+  if (!aeHasDeal(h.status)) return [];
   // The outcome steps, and New date while the first step is ahead.
   const buttons = stepButtons(h, offer);
   return [
@@ -137,7 +145,7 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
       );
     return context(`:arrow_right: *Reassigned* to ${mention(movedTo)}.${nothingMore}`);
   }
-  if (h.status === 'expired') {
+  if (lapsed(h.status)) {
     // What will happen, as the owner is told it, and all the owner may do.
     const owner = `The owner ${mention(h.ownerUserId)} has been told`;
     return context(
@@ -148,12 +156,12 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
       }`,
     );
   }
-  if (h.status === 'withdrawn') {
+  if (endedForGood(h.status)) {
     return context(
       `:no_entry_sign: *Withdrawn*${withdrawnBy(h, view.reader ?? h.aeUserId)}${h.withdrawnAt ? ` ${slackDate(h.withdrawnAt, h.aeTimeZone)}` : ''}.${nothingMore}`,
     );
   }
-  if (h.status === 'taken_back') {
+  if (backWithOwner(h.status)) {
     // Handed back by the AE, or taken back to the owner by the policy: said instead of the accept line,
     // which would read as if the AE still had it.
     const owner =
@@ -162,7 +170,7 @@ function statusBlock(h: HandoffRow, view: PacketView): KnownBlock | undefined {
       `:leftwards_arrow_with_hook: *Back with the owner*${h.takenBackAt ? ` since ${slackDate(h.takenBackAt, h.aeTimeZone)}` : ''}: ${aeReads ? 'you' : mention(h.aeUserId)} had accepted it, and ${owner} who takes it next.${nothingMore}`,
     );
   }
-  if (h.status === 'sent')
+  if (awaitsAe(h.status))
     return view.offer.decide || view.offer.asks.length > 0
       ? decisionButtons(h, 'handoff_decision', view.offer)
       : undefined;
@@ -195,9 +203,9 @@ function editedMark(h: HandoffRow): string {
  */
 function askLine(h: HandoffRow, moved: boolean, reader: string): string {
   const from = `Handoff #${h.id} from ${mention(h.authorUserId)} · owner ${mention(h.ownerUserId)}${editedMark(h)}`;
-  if (h.status === 'sent' && !moved && h.pausedAt)
+  if (awaitsAe(h.status) && !moved && h.pausedAt)
     return `${from} · ${pausedLine(h, reader)} (at most until ${slackDate(h.pauseEndsAt ?? h.dueAt, h.aeTimeZone)})${packetQuality(h)}`;
-  if (h.status === 'sent' && !moved)
+  if (awaitsAe(h.status) && !moved)
     return `${from} · please answer by *${slackDate(h.dueAt, h.aeTimeZone)}* (${windowDaysText(h)})${packetQuality(h)}`;
   return `${from}${packetQuality(h)}`;
 }
@@ -208,7 +216,7 @@ function askBlocks(h: HandoffRow, view: PacketView, reader: string): KnownBlock[
   const blocks: KnownBlock[] = [];
   if (view.question && view.question.assignment === h.assignment)
     blocks.push(packetQuestion(h, view.question, reader));
-  if (h.status === 'sent' && h.moreTime === 'asked') {
+  if (awaitsAe(h.status) && h.moreTime === 'asked') {
     const asker = reader === h.aeUserId ? 'You asked' : `${mention(h.aeUserId)} asked`;
     blocks.push(
       context(
@@ -310,7 +318,7 @@ export function handoffMessage(h: HandoffRow, view: PacketView): SlackMessage {
     ...(moved ? [] : outcomeBlocks(h, view.offer)),
   ];
   const text =
-    h.status === 'sent' && !moved
+    awaitsAe(h.status) && !moved
       ? notifyText(
           h,
           h.pausedAt

@@ -1,4 +1,5 @@
 import type { HandoffRow } from '../db/schema.js';
+import { awaitsAe, lapsed } from '../domain/lifecycle.js';
 import { dueOrPaused } from './asks.js';
 import type { SlackMessage } from './message.js';
 import { aeDeadline, counted, mention, slackDate, userText } from './mrkdwn.js';
@@ -21,7 +22,7 @@ const daysOf = (h: HandoffRow, days: number | undefined) =>
 
 /** The deadline now, for the owner: "They now have until …", or the pause. */
 function nowFor(h: HandoffRow, reader: string | undefined): string | undefined {
-  if (h.status !== 'sent') return undefined;
+  if (!awaitsAe(h.status)) return undefined;
   if (h.pausedAt) return `Now: ${dueOrPaused(h, reader, '')}.`;
   return `${mention(h.aeUserId)} now has until *${aeDeadline(h.dueAt, h.aeTimeZone)}* to answer.`;
 }
@@ -30,7 +31,7 @@ function nowFor(h: HandoffRow, reader: string | undefined): string | undefined {
 function toTheAe(h: HandoffRow, days: string, grant: MoreTimeGrant | undefined): SlackMessage {
   const given = grant?.by ? `${mention(grant.by)} gave you *${days}*` : `You have *${days}*, given at once,`;
   const due =
-    h.status === 'sent' && !h.pausedAt ? ` Please answer by *${slackDate(h.dueAt, h.aeTimeZone)}*.` : '';
+    awaitsAe(h.status) && !h.pausedAt ? ` Please answer by *${slackDate(h.dueAt, h.aeTimeZone)}*.` : '';
   return {
     text: notifyText(h, `${days} to answer.`),
     blocks: [section(`:calendar: ${given} on handoff ${handoffTitle(h)}.${due}`)],
@@ -48,12 +49,11 @@ function toTheOwner(
   const name = userText(h.aeName, 100);
   const now = nowFor(h, reader);
   if (h.moreTime === 'asked') {
-    const ask =
-      h.status === 'expired'
-        ? `It has expired since: giving them now opens it again, ${days} from now.`
-        : h.status === 'sent'
-          ? `Give them with one click; until you do, ${h.pausedAt ? 'the deadline is as it was' : `they have until *${aeDeadline(h.dueAt, h.aeTimeZone)}*`}.`
-          : '';
+    const ask = lapsed(h.status)
+      ? `It has expired since: giving them now opens it again, ${days} from now.`
+      : awaitsAe(h.status)
+        ? `Give them with one click; until you do, ${h.pausedAt ? 'the deadline is as it was' : `they have until *${aeDeadline(h.dueAt, h.aeTimeZone)}*`}.`
+        : '';
     return {
       text: notifyText(h, `${name} asks for ${days} to answer.`),
       blocks: [

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { readablePolicyName, type Trigger } from '../domain/escalation.js';
 import { stepDate } from '../domain/firstStep.js';
+import { awaitsAe, lapsed } from '../domain/lifecycle.js';
 import {
   type AwaySeen,
   type Chosen,
@@ -235,10 +236,10 @@ export function unassignedMessage(
   plan?: PlannedMove,
   buttons: OwnerButtons = 'here',
 ): SlackMessage {
-  const stays = `It stays with ${mention(h.aeUserId)}${h.status === 'expired' ? ', expired' : ''}`;
+  const stays = `It stays with ${mention(h.aeUserId)}${lapsed(h.status) ? ', expired' : ''}`;
   // A later try of the policy: said instead of asking the owner to act (they are asked when nothing will act).
   const next = plan
-    ? `${stays}. ${plannedMoveText(h, plan, h.status === 'sent')} You need not do anything.`
+    ? `${stays}. ${plannedMoveText(h, plan, awaitsAe(h.status))} You need not do anything.`
     : `${stays}${UNASSIGNED_ASK[buttons]}`;
   return {
     text: notifyText(h, `could not be moved to another AE; it stays with ${userText(h.aeName, 100)}.`),

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { HandoffRow, OutcomeReportRow, OutcomeRow } from '../db/schema.js';
-import { describeStatus } from '../domain/lifecycle.js';
+import { aeHasDeal, describeStatus } from '../domain/lifecycle.js';
 import { canRecordOutcome, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
@@ -21,7 +21,7 @@ export type ReportState = 'waiting' | 'confirmed' | 'declined' | 'replaced' | 'm
 
 export function reportState(h: HandoffRow, report: OutcomeReportRow): ReportState {
   if (report.status === 'pending')
-    return h.status === 'accepted' && canRecordOutcome(h.outcome, report.outcome) ? 'waiting' : 'moot';
+    return aeHasDeal(h.status) && canRecordOutcome(h.outcome, report.outcome) ? 'waiting' : 'moot';
   return report.status;
 }
 

@@ -1,6 +1,6 @@
 import type { ActionsBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
-import type { OwnerAction } from '../domain/lifecycle.js';
+import { aeDeclined, backWithOwner, lapsed, type OwnerAction } from '../domain/lifecycle.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
 import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from './ids.js';
 import { mention, userText } from './mrkdwn.js';
@@ -15,7 +15,7 @@ import { button, pt } from './parts.js';
 function withdrawConfirmText(h: HandoffRow): string {
   if (!h.partnerChannelId)
     return "The AE's buttons stop working. There is no partner channel: nothing is posted.";
-  if (h.status === 'taken_back')
+  if (backWithOwner(h.status))
     return 'The partner channel was told an AE accepted it: it is told it is closed for now.';
   return h.assignment > 1
     ? "The AE's buttons stop working. If the partner channel was told an earlier AE did not take it forward, it is told it is closed for now; otherwise nothing is posted there."
@@ -105,10 +105,10 @@ const daysInput = (initial: number, label: string) => ({
  */
 function whereItIs(h: HandoffRow): string {
   const ae = mention(h.aeUserId);
-  if (h.status === 'expired') return `expired without an answer from ${ae}`;
-  if (h.status === 'declined') return `was declined by ${ae}`;
+  if (lapsed(h.status)) return `expired without an answer from ${ae}`;
+  if (aeDeclined(h.status)) return `was declined by ${ae}`;
   // Handed back by the AE, or taken back from them by the policy: it is no longer with them.
-  if (h.status === 'taken_back') return `is back from ${ae}, who had accepted it`;
+  if (backWithOwner(h.status)) return `is back from ${ae}, who had accepted it`;
   return `is with ${ae}`;
 }
 
@@ -161,7 +161,7 @@ export function extendModal(h: HandoffRow): ModalView {
         text: {
           type: 'mrkdwn',
           verbatim: true,
-          text: `Give ${mention(h.aeUserId)} more time to answer handoff #${h.id} *${userText(h.accountName, 150)}*. ${h.status === 'expired' ? 'The new window starts now.' : 'The days are added to the current deadline.'}`,
+          text: `Give ${mention(h.aeUserId)} more time to answer handoff #${h.id} *${userText(h.accountName, 150)}*. ${lapsed(h.status) ? 'The new window starts now.' : 'The days are added to the current deadline.'}`,
         },
       },
       daysInput(2, 'Extra business days'),

@@ -1,6 +1,6 @@
 import type { HandoffRow } from '../db/schema.js';
 import { type GuestKind, type GuestPolicy, guestRefusal, NO_GUESTS } from '../domain/guests.js';
-import { EXTENDABLE_STATUSES } from '../domain/lifecycle.js';
+import { awaitsAe, backWithOwner, EXTENDABLE_STATUSES, endedForGood } from '../domain/lifecycle.js';
 import { mention, userText, withdrawnBy } from './mrkdwn.js';
 
 /**
@@ -96,15 +96,15 @@ export const NOTE_INSTEAD = 'To tell the AE something, use “Note to the AE” 
 export function editRefusedText(result: EditRefusedCase | undefined): string {
   if (!result || result.kind === 'not_found') return 'I could not find that handoff, so nothing was changed.';
   const h = result.handoff;
-  if (result.kind === 'overtaken' && h.status === 'sent' && h.editCount > 0)
+  if (result.kind === 'overtaken' && awaitsAe(h.status) && h.editCount > 0)
     return `Handoff #${h.id} was edited by someone else meanwhile. Nothing was saved: open Edit again to see the packet as it is now.`;
   if (result.kind === 'refused' && result.verdict === 'not_allowed')
     return `Only the author, the owner or an admin can edit handoff #${h.id}. Nothing was changed.`;
   if (EXTENDABLE_STATUSES.includes(h.status))
     return `Handoff #${h.id} is past its deadline, so it can no longer be edited. Nothing was changed; its owner can extend or reassign it.`;
-  if (h.status === 'withdrawn')
+  if (endedForGood(h.status))
     return `Handoff #${h.id} was withdrawn${withdrawnBy(h, undefined)}, so it can no longer be edited. Nothing was changed.`;
-  if (h.status === 'taken_back')
+  if (backWithOwner(h.status))
     return `Handoff #${h.id} was taken back from its AE after the accept, so it can no longer be edited. Nothing was changed; its owner can reassign it.`;
   return `Handoff #${h.id} is already ${h.status} by its AE, so the packet can no longer be edited and nothing was changed. ${NOTE_INSTEAD}`;
 }

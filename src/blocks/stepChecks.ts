@@ -1,7 +1,7 @@
 import type { ActionsBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
 import { defaultFirstStep, FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
-import { describeStatus, type Offer } from '../domain/lifecycle.js';
+import { aeHasDeal, backWithOwner, describeStatus, type Offer } from '../domain/lifecycle.js';
 import { ACTION_ID, CALLBACK_ID, STEP_DATE_BLOCK_ID } from './ids.js';
 import type { SlackMessage } from './message.js';
 import { mention, plain, slackDate, userText } from './mrkdwn.js';
@@ -107,7 +107,7 @@ function takeBackLine(
 /** Where the step stands now, when it is no longer what the message was about: done, moved, or closed. */
 function stepNow(h: HandoffRow, due: string, kind?: StepMessage): string | undefined {
   if (h.firstStepDoneAt || h.outcome) return ':white_check_mark: Done: an outcome was recorded since.';
-  if (h.status !== 'accepted') return undefined;
+  if (!aeHasDeal(h.status)) return undefined;
   // Asked to name a step: named since.
   if (kind === 'name')
     return h.firstStep && h.firstStepDue
@@ -142,7 +142,7 @@ export function stepCheckMessage(
   // back, taken back, moved on), the step was done, or it has a new date, "If nothing is recorded by … it goes to …"
   // would be untrue (the Now line and stepNow say where it stands).
   const still =
-    h.status === 'accepted' &&
+    aeHasDeal(h.status) &&
     !h.firstStepDoneAt &&
     !h.outcome &&
     (p.assignment === undefined || p.assignment === h.assignment) &&
@@ -259,14 +259,13 @@ export function stepRefusal(refusal: StepRefusal, plainWords = false): string {
         : `Only ${mention(refusal.handoff.aeUserId)}, who accepted this handoff, can give its first step a new date. Nothing was changed.`;
     case 'not_now': {
       const h = refusal.handoff;
-      if (h.status === 'accepted' && h.firstStep && !h.firstStepDoneAt && !h.outcome && h.firstStepDue)
+      if (aeHasDeal(h.status) && h.firstStep && !h.firstStepDoneAt && !h.outcome && h.firstStepDue)
         return `Its first step was given a new date a moment ago (${stepDate(h.firstStepDue)}): open New date again to change it. Nothing was changed.`;
-      const why =
-        h.status !== 'accepted'
-          ? `it is ${describeStatus(h.status)}`
-          : h.firstStepDoneAt || h.outcome
-            ? 'its first step is done: an outcome was recorded'
-            : 'it has no first step to move';
+      const why = !aeHasDeal(h.status)
+        ? `it is ${describeStatus(h.status)}`
+        : h.firstStepDoneAt || h.outcome
+          ? 'its first step is done: an outcome was recorded'
+          : 'it has no first step to move';
       return `Handoff #${h.id} has no first step to move now: ${why}. Nothing was changed.`;
     }
   }
@@ -346,14 +345,13 @@ export function handBackRefusal(refusal: StepRefusal): string {
       return `Only ${mention(refusal.handoff.aeUserId)}, who accepted this handoff, can hand it back. Nothing was changed.`;
     case 'not_now': {
       const h = refusal.handoff;
-      if (h.status === 'taken_back')
+      if (backWithOwner(h.status))
         return `Handoff #${h.id} is already back with its owner, ${mention(h.ownerUserId)}, who decides who takes it next. Nothing was changed.`;
-      const why =
-        h.status !== 'accepted'
-          ? `it is ${describeStatus(h.status)}`
-          : h.outcome
-            ? 'an outcome was recorded on it: it is under way'
-            : 'it changed since this message';
+      const why = !aeHasDeal(h.status)
+        ? `it is ${describeStatus(h.status)}`
+        : h.outcome
+          ? 'an outcome was recorded on it: it is under way'
+          : 'it changed since this message';
       return `Handoff #${h.id} cannot be handed back now: ${why}. Nothing was changed.`;
     }
   }

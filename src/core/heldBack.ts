@@ -14,8 +14,7 @@ import { requestRefresh, surfacesOf } from '../db/repositories/surfaces.js';
 import type { HandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import type { HeldBackAsk, HeldBackState } from '../domain/heldBack.js';
-import { rolesOf } from '../domain/lifecycle.js';
-import { isFinalOutcome } from '../domain/outcomes.js';
+import { dealLive, rolesOf } from '../domain/lifecycle.js';
 import { dayIn, type HeldBackWhy, heldBackWhy, nextMoveAhead, outcomeCheck } from '../domain/partnerView.js';
 import { heldBackEvent, heldBackMessages } from './notifications.js';
 import { formerAeNames, partnerHistory } from './partnerThread.js';
@@ -49,7 +48,7 @@ export async function heldBackNow(
   h: HandoffRow,
   now: Date,
 ): Promise<HeldBackWhy | undefined> {
-  if (!h.partnerChannelId || h.status !== 'accepted' || isFinalOutcome(h.outcome)) return undefined;
+  if (!h.partnerChannelId || !dealLive(h)) return undefined;
   if (h.partnerNextMove.trim() === '') return undefined;
   // Only a passed date, a former AE or a step holds a move back; a deal that never changed AE and has no step has
   // none of the last two (its first assignment), so the common Accept reads nothing more.
@@ -108,7 +107,7 @@ export async function heldBackState(
   const by = await heldBackAnsweredBy(exec, h.id);
   const base = { ask, heldNow, ...(by ? { by } : {}) };
   // A step that does not close the deal keeps the move ahead (it is checked against the step instead).
-  if (h.status !== 'accepted' || isFinalOutcome(h.outcome)) return { ...base, outcome: 'moved_on' };
+  if (!dealLive(h)) return { ...base, outcome: 'moved_on' };
   if (sameVersion) return { ...base, outcome: heldNow ? 'open' : 'confirmed' };
   if (h.partnerNextMove === ask.move && h.partnerNextMoveDate === null)
     return { ...base, outcome: 'date_dropped' };
@@ -176,8 +175,7 @@ async function answer(
   const result = await deps.db.transaction(async (tx): Promise<HeldBackResult> => {
     const h = await findHandoff(tx, handoffId);
     if (!h) return { kind: 'not_found' };
-    if (h.status !== 'accepted' || isFinalOutcome(h.outcome) || nextMoveVersion(h) !== version)
-      return { kind: 'stale', handoff: h };
+    if (!dealLive(h) || nextMoveVersion(h) !== version) return { kind: 'stale', handoff: h };
     const next = change(h, now);
     // Pressed again (a double click, a retry): it is already so.
     if (

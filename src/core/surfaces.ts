@@ -21,7 +21,7 @@ import { heldBackAnsweredAt } from '../db/repositories/partnerThreads.js';
 import { findQuestion, moreTimeGrant, questionOf } from '../db/repositories/questions.js';
 import { findSurface } from '../db/repositories/surfaces.js';
 import type { HandoffRow, OutcomeRow, SurfaceKind, SurfaceRow } from '../db/schema.js';
-import { NO_OFFER } from '../domain/lifecycle.js';
+import { lapsed, NO_OFFER } from '../domain/lifecycle.js';
 import type { PlannedMove } from '../domain/moves.js';
 import type { Outcome } from '../domain/outcomes.js';
 import type { PartnerSafeUpdate } from '../domain/partnerSafe.js';
@@ -225,7 +225,7 @@ async function render(
  * do (escalation/'s plannedMoveOf, recorded with the notice), so the AE's packet says the same.
  */
 async function expiryPlanOf(db: Executor, h: HandoffRow): Promise<PlannedMove | undefined> {
-  if (h.status !== 'expired') return undefined;
+  if (!lapsed(h.status)) return undefined;
   const notice = await findOwnerExpiryNotice(db, h);
   return (notice?.params as SurfaceParams | undefined)?.plan;
 }

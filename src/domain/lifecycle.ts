@@ -24,9 +24,16 @@ export type {
   Transition,
 } from './lifecycleState.js';
 export {
+  aeDeclined,
+  aeHasDeal,
+  awaitsAe,
+  backWithOwner,
   DECISIONS,
+  dealLive,
+  endedForGood,
   HANDOFF_STATUSES,
   isDecision,
+  lapsed,
   MORE_TIME_STATES,
   OPEN_STATUSES,
   STATUS_FACTS,
@@ -306,11 +313,13 @@ export function describeStatus(status: HandoffStatus): string {
  * Lists of states derived from the table, for the queries and renderers that need one (a state added to the table's
  * rows joins them). Open but before any outcome step: its AE still owes the answer, or its owner acts next (the
  * outcome steps' states are open until won or lost). The escalation sweep's states. The states an owner may extend
- * from (the AE's deadline passed, or about to).
+ * from (the AE's deadline passed, or about to). The states someone is reminded in: the AE in their window, or the
+ * owner of a deal back with them and given to nobody.
  */
 export const OPEN_BEFORE_OUTCOMES = OPEN_STATUSES.filter((status) => !TRANSITIONS.won.from.includes(status));
 export const ESCALATING_STATUSES = TRANSITIONS.escalate.from;
 export const EXTENDABLE_STATUSES = TRANSITIONS.extend.from;
+export const REMINDED_STATUSES = [...TRANSITIONS.remind.from, ...TRANSITIONS.remind_owner.from];
 
 /** The owner's recovery actions, and their one click on the AE's request for more time: events of the table. */
 export const OWNER_ACTIONS = [

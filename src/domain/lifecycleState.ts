@@ -1,4 +1,4 @@
-import type { Outcome } from './outcomes.js';
+import { isFinalOutcome, type Outcome } from './outcomes.js';
 
 /**
  * The lifecycle's vocabulary: a handoff's states, who someone is to it, how the touch log names events, and the part
@@ -19,7 +19,7 @@ export const HANDOFF_STATUSES = [
 ] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
-/** What the app holds true of a state, said once per state: OPEN_STATUSES and describeStatus read it. */
+/** What the app holds true of a state, said once per state: the lists, predicates and describeStatus read it. */
 interface StatusFacts {
   /**
    * Still open: something can still happen to it, so a new packet on the same account is a duplicate or a conflict
@@ -32,6 +32,18 @@ interface StatusFacts {
    * the same; an accepted one ages once won or lost (its outcome, not its state).
    */
   agesOut: boolean;
+  /** The AE owes the answer: their window (or paused clock) runs, and they may accept, decline or ask first. */
+  awaitsAe: boolean;
+  /** The AE's window ran out with no answer: the owner acts next, and the policy's levels from the due time on. */
+  lapsed: boolean;
+  /** The AE accepted and has the deal: its outcome steps, first step and nudges follow until won or lost. */
+  aeHasDeal: boolean;
+  /** Accepted, then back with the owner (handed back, or taken back by the policy), who says who takes it next. */
+  backWithOwner: boolean;
+  /** The AE declined it: their reason stands, and the owner may give it to someone else. */
+  aeDeclined: boolean;
+  /** Ended for good by its owner or an admin (withdrawn): nothing more happens to it. */
+  endedForGood: boolean;
   /** The state in a few words, naming nobody (describeStatus). */
   words: string;
 }
@@ -41,12 +53,72 @@ interface StatusFacts {
  * compile. The rest of each state's meaning is its rows in the lifecycle table (domain/lifecycle.ts).
  */
 export const STATUS_FACTS: Readonly<Record<HandoffStatus, StatusFacts>> = {
-  sent: { open: true, agesOut: false, words: 'waiting for the AE' },
-  accepted: { open: true, agesOut: false, words: 'accepted' },
-  declined: { open: false, agesOut: true, words: 'declined' },
-  expired: { open: true, agesOut: true, words: 'expired without an answer' },
-  withdrawn: { open: false, agesOut: true, words: 'withdrawn' },
-  taken_back: { open: true, agesOut: false, words: 'taken back from the AE' },
+  sent: {
+    open: true,
+    agesOut: false,
+    awaitsAe: true,
+    lapsed: false,
+    aeHasDeal: false,
+    backWithOwner: false,
+    aeDeclined: false,
+    endedForGood: false,
+    words: 'waiting for the AE',
+  },
+  accepted: {
+    open: true,
+    agesOut: false,
+    awaitsAe: false,
+    lapsed: false,
+    aeHasDeal: true,
+    backWithOwner: false,
+    aeDeclined: false,
+    endedForGood: false,
+    words: 'accepted',
+  },
+  declined: {
+    open: false,
+    agesOut: true,
+    awaitsAe: false,
+    lapsed: false,
+    aeHasDeal: false,
+    backWithOwner: false,
+    aeDeclined: true,
+    endedForGood: false,
+    words: 'declined',
+  },
+  expired: {
+    open: true,
+    agesOut: true,
+    awaitsAe: false,
+    lapsed: true,
+    aeHasDeal: false,
+    backWithOwner: false,
+    aeDeclined: false,
+    endedForGood: false,
+    words: 'expired without an answer',
+  },
+  withdrawn: {
+    open: false,
+    agesOut: true,
+    awaitsAe: false,
+    lapsed: false,
+    aeHasDeal: false,
+    backWithOwner: false,
+    aeDeclined: false,
+    endedForGood: true,
+    words: 'withdrawn',
+  },
+  taken_back: {
+    open: true,
+    agesOut: false,
+    awaitsAe: false,
+    lapsed: false,
+    aeHasDeal: false,
+    backWithOwner: true,
+    aeDeclined: false,
+    endedForGood: false,
+    words: 'taken back from the AE',
+  },
 };
 
 const statusesWhere = (fact: (facts: StatusFacts) => boolean): readonly HandoffStatus[] =>
@@ -60,6 +132,22 @@ export const OPEN_STATUSES = statusesWhere((facts) => facts.open);
 
 /** The states data retention ages from the last change (StatusFacts `agesOut`). */
 export const AGEING_STATUSES = statusesWhere((facts) => facts.agesOut);
+
+/** The AE owes the answer (StatusFacts `awaitsAe`): their deadline, pause and asks apply. */
+export const awaitsAe = (status: HandoffStatus) => STATUS_FACTS[status].awaitsAe;
+/** The AE's window ran out with no answer (StatusFacts `lapsed`). */
+export const lapsed = (status: HandoffStatus) => STATUS_FACTS[status].lapsed;
+/** The AE accepted and has the deal (StatusFacts `aeHasDeal`), whatever its outcome. */
+export const aeHasDeal = (status: HandoffStatus) => STATUS_FACTS[status].aeHasDeal;
+/** Accepted, then back with the owner (StatusFacts `backWithOwner`). */
+export const backWithOwner = (status: HandoffStatus) => STATUS_FACTS[status].backWithOwner;
+/** The AE declined it (StatusFacts `aeDeclined`). */
+export const aeDeclined = (status: HandoffStatus) => STATUS_FACTS[status].aeDeclined;
+/** Ended for good by its owner or an admin (StatusFacts `endedForGood`). */
+export const endedForGood = (status: HandoffStatus) => STATUS_FACTS[status].endedForGood;
+/** The AE has the deal and it is not yet won or lost: its next move and outcome reports still count. */
+export const dealLive = (h: { status: HandoffStatus; outcome: Outcome | null }) =>
+  aeHasDeal(h.status) && !isFinalOutcome(h.outcome);
 
 /**
  * The AE's answers, as the states they lead to (the lifecycle table's accept and decline) and as the `decisions`

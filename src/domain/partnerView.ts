@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { isoDateIn } from './businessDays.js';
 import { isDeclineReason } from './decline.js';
 import { forPartner } from './erasure.js';
+import { backWithOwner, endedForGood, type HandoffStatus } from './lifecycleState.js';
 import { isLostReason, type Outcome } from './outcomes.js';
 import { type PartnerSafeUpdate, type PartnerStage, partnerSafeUpdate } from './partnerSafe.js';
 import { zoneFor } from './zones.js';
@@ -42,7 +43,7 @@ export type PartnerFact =
 
 /** The handoff fields the view reads. */
 export interface PartnerHandoff {
-  status: string;
+  status: HandoffStatus;
   assignment: number;
   accountName: string;
   partnerOrg: string;
@@ -95,7 +96,7 @@ export type HeldBack = 'date_passed' | 'names_former_ae' | 'outcome_passed';
 
 /** The facts of a handoff's stored rows, in the order they can happen: decisions, then outcomes, then a withdrawal. */
 export function partnerFacts(
-  h: { status: string },
+  h: { status: HandoffStatus },
   decisions: readonly {
     id: number;
     assignment: number;
@@ -128,7 +129,7 @@ export function partnerFacts(
           ...(o.recordedAt ? { at: o.recordedAt.getTime() } : {}),
         }),
       ),
-    ...(h.status === 'withdrawn' ? [{ kind: 'withdrawn' as const }] : []),
+    ...(endedForGood(h.status) ? [{ kind: 'withdrawn' as const }] : []),
   ];
 }
 
@@ -158,7 +159,7 @@ function fold(history: PartnerHistory): Fold {
       // Taken back since: the AE who accepted is no longer the deal's, so nobody is named until the next
       // AE accepts (the partner never hears of the take-back itself).
       state.acceptedNow =
-        fact.assignment === history.handoff.assignment && history.handoff.status !== 'taken_back';
+        fact.assignment === history.handoff.assignment && !backWithOwner(history.handoff.status);
     } else if (fact.kind === 'decision') {
       // A second decline (after the owner gave it to someone else) is routing: the partner knows already.
       if (state.stage === null || state.stage === 'considering') {

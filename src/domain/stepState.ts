@@ -1,5 +1,5 @@
 import { isoDateIn } from './businessDays.js';
-import type { HandoffStatus } from './lifecycleState.js';
+import { aeHasDeal, type HandoffStatus } from './lifecycleState.js';
 import type { Outcome } from './outcomes.js';
 
 /**
@@ -33,13 +33,13 @@ const WORKED: readonly (Outcome | null)[] = [null, 'meeting_held', 'opportunity_
  * due a nudge for news (no outcome update for STALL_BUSINESS_DAYS: `stallNudgedAt`, cleared by the next step).
  */
 export function goneQuiet(h: StepFacts & { stallNudgedAt: Date | null }, now: Date): boolean {
-  if (h.status !== 'accepted' || !WORKED.includes(h.outcome)) return false;
+  if (!aeHasDeal(h.status) || !WORKED.includes(h.outcome)) return false;
   return h.stallNudgedAt !== null || openStep(h, now)?.kind === 'idle';
 }
 
 /** The deal's open first step at `now`, or undefined when it has none open. */
 export function openStep(h: StepFacts, now: Date): OpenStep | undefined {
-  if (h.status !== 'accepted' || h.outcome !== null || h.firstStepDoneAt) return undefined;
+  if (!aeHasDeal(h.status) || h.outcome !== null || h.firstStepDoneAt) return undefined;
   if (!h.firstStep || !h.firstStepDue) return undefined;
   const idle = isoDateIn(now, h.aeTimeZone) > h.firstStepDue;
   return { kind: idle ? 'idle' : 'due', step: h.firstStep, due: h.firstStepDue };

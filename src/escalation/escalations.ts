@@ -9,7 +9,7 @@ import { requestRefresh } from '../db/repositories/surfaces.js';
 import type { AwayRules } from '../domain/absence.js';
 import { dueStep, type Level, type Step } from '../domain/escalation.js';
 import type { GuestPolicy } from '../domain/guests.js';
-import { ESCALATING_STATUSES } from '../domain/lifecycle.js';
+import { awaitsAe, ESCALATING_STATUSES, lapsed } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import { createAwayCheck } from './awayCheck.js';
 import { createCoverReturns } from './coverReturns.js';
@@ -165,7 +165,7 @@ async function handle(
   }
   // A step from the due time on waits for the expiry (the sweep expires first); one before it needs the AE still asked.
   const afterDue = due.at >= h.dueAt.getTime();
-  if ((afterDue && h.status !== 'expired') || (!afterDue && h.status !== 'sent')) {
+  if ((afterDue && !lapsed(h.status)) || (!afterDue && !awaitsAe(h.status))) {
     await advance(deps, h, next, now);
     return;
   }

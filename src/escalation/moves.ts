@@ -3,6 +3,7 @@ import type { Executor } from '../db/client.js';
 import { cycleEvents } from '../db/repositories/escalation.js';
 import { findDecision, type HandoffRow } from '../db/repositories/handoffs.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
+import { aeDeclined, backWithOwner, lapsed } from '../domain/lifecycle.js';
 import type { AwaySeen, Chosen, LeftAs, MoveFacts, Mover, PartnerSoFar } from '../domain/moves.js';
 import { partnerView } from '../domain/partnerView.js';
 
@@ -26,11 +27,11 @@ async function awaySeen(tx: Executor, h: HandoffRow): Promise<AwaySeen | undefin
 /** Where the AE it moves from had left it. */
 async function leftAs(tx: Executor, before: HandoffRow): Promise<LeftAs> {
   const away = await awaySeen(tx, before);
-  if (before.status === 'declined') {
+  if (aeDeclined(before.status)) {
     const code = (await findDecision(tx, before.id, before.assignment))?.reasonCode;
     return { kind: 'declined', reason: DECLINE_REASONS[isDeclineReason(code) ? code : 'other'].label };
   }
-  if (before.status === 'taken_back') {
+  if (backWithOwner(before.status)) {
     const [last] = (await cycleEvents(tx, before, ['handed_back', 'taken_back'])).reverse();
     return {
       kind: 'taken_back',
@@ -41,7 +42,7 @@ async function leftAs(tx: Executor, before: HandoffRow): Promise<LeftAs> {
     };
   }
   const due = before.dueAt.getTime();
-  return before.status === 'expired'
+  return lapsed(before.status)
     ? { kind: 'expired', due, ...(away ? { away } : {}) }
     : { kind: 'open', due, ...(away ? { away } : {}) };
 }

@@ -2,6 +2,7 @@ import { dm, messageKey, post, surface } from '../core/notifications.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { Target } from '../domain/escalation.js';
+import { awaitsAe } from '../domain/lifecycle.js';
 import type { PlannedMove } from '../domain/moves.js';
 
 /**
@@ -129,7 +130,7 @@ export function policyNoticeMessages(
   facts: Record<string, unknown> = {},
 ): OutboxMessage[] {
   const event = `c${h.cycle}:level${step.level}:${step.repeat}`;
-  const extra = { level: step.level + 1, waiting: h.status === 'sent', ...facts };
+  const extra = { level: step.level + 1, waiting: awaitsAe(h.status), ...facts };
   return [
     ...targets.channels
       .filter((channel) => channel !== h.partnerChannelId)

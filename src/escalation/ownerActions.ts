@@ -16,7 +16,7 @@ import { findHandoff, type HandoffRow } from '../db/repositories/handoffs.js';
 import type { NewHandoffRow } from '../db/schema.js';
 import { isInternalActor } from '../domain/actor.js';
 import type { GuestPolicy } from '../domain/guests.js';
-import { type OwnerAction, check as policy } from '../domain/lifecycle.js';
+import { awaitsAe, type OwnerAction, check as policy } from '../domain/lifecycle.js';
 import type { Mover } from '../domain/moves.js';
 import { RESPONSE_WINDOW } from '../domain/packet.js';
 import type { Logger } from '../logger.js';
@@ -80,18 +80,17 @@ export function extendedWindow(
 ): Partial<NewHandoffRow> {
   const ae = { id: before.aeUserId, timeZone: before.aeTimeZone };
   const policy = deps.policies?.byName(before);
-  const { timeZone: _zone, ...planned } =
-    before.status === 'sent'
-      ? deps.windows.plan(
-          before.windowStartedAt ?? before.sentAt,
-          (before.windowDays ?? before.responseWindowDays) + days,
-          ae,
-          now,
-          policy,
-        )
-      : deps.windows.plan(now, days, ae, undefined, policy);
+  const { timeZone: _zone, ...planned } = awaitsAe(before.status)
+    ? deps.windows.plan(
+        before.windowStartedAt ?? before.sentAt,
+        (before.windowDays ?? before.responseWindowDays) + days,
+        ae,
+        now,
+        policy,
+      )
+    : deps.windows.plan(now, days, ae, undefined, policy);
   const paused =
-    before.status === 'sent' && before.pausedAt ? { nextReminderAt: null, nextEscalationAt: null } : {};
+    awaitsAe(before.status) && before.pausedAt ? { nextReminderAt: null, nextEscalationAt: null } : {};
   return { cycle: before.cycle + 1, expiredAt: null, ...planned, ...paused };
 }
 

@@ -11,6 +11,7 @@ import { requestRefresh } from '../db/repositories/surfaces.js';
 import { type AwayRules, awayFrom, coverRoutingReason } from '../domain/absence.js';
 import { type Level, readablePolicyName, type Step } from '../domain/escalation.js';
 import { type GuestPolicy, guestRefusal, guestWords, NO_GUESTS } from '../domain/guests.js';
+import { lapsed } from '../domain/lifecycle.js';
 import type { Chosen, PolicyRule, Skipped, Unassigned } from '../domain/moves.js';
 import type { Logger } from '../logger.js';
 import type { Covers } from './covers.js';
@@ -128,7 +129,7 @@ async function tellUnassigned(
       // Of the same moment as the expiry: told in the expiry notice only, not in a second message.
       if (atExpiry(after, step) && (await addToExpiryNotice(tx, after, { unassigned, plan }, now))) return [];
       // Later: the expiry notice no longer says this try will move it (only a later try, if one will come).
-      if (after.status === 'expired') await addToExpiryNotice(tx, after, { plan }, now);
+      if (lapsed(after.status)) await addToExpiryNotice(tx, after, { plan }, now);
       // The owner's buttons move to this notice: their older notices are brought up to date without them.
       await requestRefresh(tx, after.id, now);
       return policyNoticeMessages(after, step, owner, { unassigned, ...(plan ? { plan } : {}) });

@@ -2,6 +2,7 @@ import type { Executor } from '../db/client.js';
 import { policyMovesOf } from '../db/repositories/escalation.js';
 import type { HandoffRow } from '../db/repositories/handoffs.js';
 import type { Step } from '../domain/escalation.js';
+import { lapsed } from '../domain/lifecycle.js';
 import { type PlannedMove, plannedMove } from '../domain/moves.js';
 import type { Policies } from './policies.js';
 
@@ -16,7 +17,7 @@ import type { Policies } from './policies.js';
  * tell the owner is news of the same moment as their expiry notice, so it is told there, not in a second message.
  */
 export const atExpiry = (h: HandoffRow, step: Step) =>
-  h.status === 'expired' && h.expiredAt !== null && h.expiredAt.getTime() >= step.at;
+  lapsed(h.status) && h.expiredAt !== null && h.expiredAt.getTime() >= step.at;
 
 /**
  * What a level of the handoff's policy will do in its window if nobody acts first (domain/moves.ts), told to the owner

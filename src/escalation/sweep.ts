@@ -14,7 +14,7 @@ import { pruneFinished } from '../db/repositories/outboxParked.js';
 import { findPauseEnded } from '../db/repositories/questions.js';
 import { awayDaysOverlap, awayDaysSpan, awayDaysText } from '../domain/absence.js';
 import { expiryTargets } from '../domain/escalation.js';
-import { isPossible, TRANSITIONS } from '../domain/lifecycle.js';
+import { isPossible, lapsed, TRANSITIONS } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { AbsenceOf } from './absence.js';
 import type { Covers } from './covers.js';
@@ -323,7 +323,7 @@ async function sweep(deps: SweepDeps): Promise<SweepResult> {
   result.expired = await inPages(
     deps,
     () => findExpiring(db, now, batchSize),
-    async (h) => (await expireIfDue(deps, h, now)).status === 'expired',
+    async (h) => lapsed((await expireIfDue(deps, h, now)).status),
   );
   result.reminded = await inPages(
     deps,

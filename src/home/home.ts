@@ -16,7 +16,7 @@ import { pendingReportsOf } from '../db/repositories/outcomeReports.js';
 import { questionsWaitingFor } from '../db/repositories/questions.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { DeclineReason } from '../domain/decline.js';
-import type { Offer } from '../domain/lifecycle.js';
+import { aeDeclined, type Offer } from '../domain/lifecycle.js';
 import type { MoneyFigures } from '../domain/moneyFigures.js';
 import type { OwnDays } from '../domain/ownDays.js';
 import { DEFAULT_PERIOD, type PeriodKey, periodOf } from '../domain/periods.js';
@@ -81,7 +81,7 @@ export function createHome(deps: HomeDeps) {
 
   async function viewFor(userId: string, period: PeriodKey = DEFAULT_PERIOD): Promise<HomeTab> {
     const sent = await findSentBy(db, userId, HOME_LIMITS.sent + 1);
-    const declined = sent.filter((h) => h.status === 'declined').map((h) => h.id);
+    const declined = sent.filter((h) => aeDeclined(h.status)).map((h) => h.id);
     const reasons = new Map<number, DeclineReason>();
     for (const d of await findDecisionsOf(db, declined)) {
       if (d.reasonCode) reasons.set(d.handoffId, d.reasonCode as DeclineReason);

@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Executor } from '../db/client.js';
 import { type ExpiryRecord, type ExportRow, exportRows } from '../db/repositories/exportRows.js';
 import { readCurrencies } from '../db/repositories/money.js';
+import { awaitsAe } from '../domain/lifecycle.js';
 import { type Currencies, toReporting } from '../domain/money.js';
 import { EXPORTED_FIELDS, type ExportedField, PACKET_FIELDS } from '../domain/packet.js';
 
@@ -44,7 +45,7 @@ const expiryLog = (r: ExportRow) =>
   safeCell(r.expiries.map((e) => `${iso(e.at)} ${e.aeUserId} ${expiryWhy(e).why}`).join(' | '));
 
 /** The status as RevOps reads it: a handoff waiting for a later AE than the first reads "reassigned", not "sent". */
-const statusOf = (r: ExportRow) => (r.status === 'sent' && r.assignment > 1 ? 'reassigned' : r.status);
+const statusOf = (r: ExportRow) => (awaitsAe(r.status) && r.assignment > 1 ? 'reassigned' : r.status);
 
 interface Column {
   name: string;

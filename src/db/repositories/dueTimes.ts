@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, lte, min, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
-import { ESCALATING_STATUSES } from '../../domain/lifecycle.js';
+import { ESCALATING_STATUSES, REMINDED_STATUSES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { type Tables, tablesOf } from '../engine.js';
 import type { HandoffRow } from '../schema.js';
@@ -29,7 +29,7 @@ function dueTimes({ handoffs, outbox }: Tables): readonly {
     {
       table: handoffs,
       column: handoffs.nextReminderAt,
-      only: inArray(handoffs.status, ['sent', 'taken_back']),
+      only: inArray(handoffs.status, [...REMINDED_STATUSES]),
     },
     {
       table: handoffs,

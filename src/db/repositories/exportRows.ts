@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gte, lt, sql } from 'drizzle-orm';
 import type { CrmSystem } from '../../domain/crmLink.js';
+import type { HandoffStatus } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { first, type Tables, tablesOf } from '../engine.js';
 
@@ -10,7 +11,7 @@ import { first, type Tables, tablesOf } from '../engine.js';
 export interface ExportRow {
   id: number;
   sentAt: number;
-  status: string;
+  status: HandoffStatus;
   accountName: string;
   crmOpportunity: string | null;
   partnerOrg: string;

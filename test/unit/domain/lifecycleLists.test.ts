@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
+  aeDeclined,
+  aeHasDeal,
+  awaitsAe,
+  backWithOwner,
   DECISIONS,
+  dealLive,
   describeStatus,
   ESCALATING_STATUSES,
   EXTENDABLE_STATUSES,
+  endedForGood,
   HANDOFF_STATUSES,
   type HandoffStatus,
   isDecision,
+  lapsed,
   OPEN_BEFORE_OUTCOMES,
   OPEN_STATUSES,
+  REMINDED_STATUSES,
   STATUS_FACTS,
   TRANSITIONS,
 } from '../../../src/domain/lifecycle.js';
@@ -28,6 +36,7 @@ describe('the lists of states', () => {
     expect(OPEN_BEFORE_OUTCOMES).toEqual(['sent', 'expired', 'taken_back']);
     expect(ESCALATING_STATUSES).toEqual(['sent', 'expired']);
     expect(EXTENDABLE_STATUSES).toEqual(['sent', 'expired']);
+    expect(REMINDED_STATUSES).toEqual(['sent', 'taken_back']);
     expect(DECISIONS).toEqual(['accepted', 'declined']);
     expect(HANDOFF_STATUSES.filter(isDecision)).toEqual(['accepted', 'declined']);
   });
@@ -42,6 +51,48 @@ describe('the lists of states', () => {
       taken_back: 'taken back from the AE',
     });
     expect(Object.keys(STATUS_FACTS)).toEqual([...HANDOFF_STATUSES]);
+  });
+});
+
+describe('the predicates on a state', () => {
+  const where = (predicate: (status: HandoffStatus) => boolean) => HANDOFF_STATUSES.filter(predicate);
+
+  it('hold in the states of today', () => {
+    expect(where(awaitsAe)).toEqual(['sent']);
+    expect(where(lapsed)).toEqual(['expired']);
+    expect(where(aeHasDeal)).toEqual(['accepted']);
+    expect(where(backWithOwner)).toEqual(['taken_back']);
+    expect(where(aeDeclined)).toEqual(['declined']);
+    expect(where(endedForGood)).toEqual(['withdrawn']);
+  });
+
+  it('say where each state stands, once: an open state by one of four, a closed one by one of two', () => {
+    for (const status of HANDOFF_STATUSES) {
+      const open = [awaitsAe, lapsed, aeHasDeal, backWithOwner].filter((p) => p(status)).length;
+      const closed = [aeDeclined, endedForGood].filter((p) => p(status)).length;
+      expect([open, closed], status).toEqual(STATUS_FACTS[status].open ? [1, 0] : [0, 1]);
+    }
+  });
+
+  it('agree with the lifecycle table', () => {
+    sameSet(where(awaitsAe), TRANSITIONS.accept.from);
+    sameSet(where(lapsed), [TRANSITIONS.expire.to as HandoffStatus]);
+    sameSet(where(aeHasDeal), TRANSITIONS.won.from);
+    sameSet(where(backWithOwner), [TRANSITIONS.take_back.to as HandoffStatus]);
+    sameSet(where(aeDeclined), [TRANSITIONS.decline.to as HandoffStatus]);
+    // Nothing leaves a state that ended for good.
+    sameSet(
+      where(endedForGood),
+      HANDOFF_STATUSES.filter((s) => !transitions.some((t) => t.from.includes(s))),
+    );
+  });
+
+  it('call a deal live while its AE has it and it is neither won nor lost', () => {
+    expect(dealLive({ status: 'accepted', outcome: null })).toBe(true);
+    expect(dealLive({ status: 'accepted', outcome: 'opportunity_created' })).toBe(true);
+    expect(dealLive({ status: 'accepted', outcome: 'won' })).toBe(false);
+    expect(dealLive({ status: 'accepted', outcome: 'lost' })).toBe(false);
+    expect(dealLive({ status: 'taken_back', outcome: null })).toBe(false);
   });
 });
 

@@ -51,7 +51,7 @@ const history = (h: PartnerHandoff, facts: PartnerFact[], threadStarted = false)
 
 describe('partnerView: what the partner may know', () => {
   it('knows nothing before a decision, whatever the routing (sends, reassignments, expiries)', () => {
-    for (const status of ['sent', 'expired'])
+    for (const status of ['sent', 'expired'] as const)
       for (const assignment of [1, 2, 5])
         expect(partnerView(history(handoff({ status, assignment }), []))).toBeNull();
   });
@@ -279,7 +279,7 @@ describe('partnerView: taken back after the accept (issue 51)', () => {
     });
     expect(view).toMatchObject({ event: 'accepted', aeName: null, partnerNextMove: '' });
     // Nor one naming the AE who has it now and has not accepted it (the owner gave it back to Jordan).
-    const back = { status: 'sent', assignment: 3 };
+    const back = { status: 'sent' as const, assignment: 3 };
     expect(partnerView(history(handoff(back), [accepted(1)]), { today: '2026-11-24' })).toMatchObject({
       aeName: null,
       partnerNextMove: '',
