@@ -8,7 +8,7 @@ import { tellIfLate } from './handlers/saved.js';
 import { stripUnstorable } from './handlers/unstorable.js';
 import { INSTALL_PATH, type Installation, type Installs, OAUTH_REDIRECT_PATH } from './install/oauth.js';
 import { boltLogLevel, type Logger, slackLogger } from './logger.js';
-import { createReceiver } from './receiver.js';
+import { type AppReceiver, createReceiver } from './receiver.js';
 import type { BackgroundWork } from './runtime/background.js';
 import type { SlackConnection } from './runtime/health.js';
 import { processRequestClock, REQUEST_KEY, requestIn } from './runtime/lateAnswers.js';
@@ -55,12 +55,8 @@ export interface AppDeps {
    * default): an answer that may have come too late for Slack after a save is followed by a note (handlers/saved.ts).
    */
   requestClock?: () => number;
-  /** The OAuth install's pages beside /slack/events. */
-  installRoutes?: Installs['routes'];
-  /** The receiver: the caller's (an OAuth install's, compose/tenants.ts); Bolt over HTTP or Socket Mode otherwise. */
+  /** Over HTTP, the receiver (`appReceiver`); Socket Mode (SLACK_APP_TOKEN) without one. */
   receiver?: Receiver;
-  /** /healthz beside /slack/events on the app's own HTTP transport. */
-  healthz?: HealthDeps;
 }
 
 /** What /healthz reads: the database, Slack's word on the token, whether the app is stopping. */
@@ -127,29 +123,22 @@ export function installRoutes(routes: Installs['routes'] | undefined): CustomRou
 }
 
 /**
- * Bolt over HTTP (`POST /slack/events`, signatures checked by our receiver, /healthz beside it) or Socket Mode when
- * SLACK_APP_TOKEN is set.
+ * Bolt's receiver over HTTP (`POST /slack/events`, signatures checked here; `routes` beside it: /healthz, the OAuth
+ * pages). It serves on the status server, which it takes over (compose.ts, compose/tenants.ts).
  */
-function transport(deps: AppDeps) {
+export function appReceiver(
+  deps: Pick<AppDeps, 'config' | 'logger' | 'activity' | 'requestClock'>,
+  routes: CustomRoute[],
+): AppReceiver {
   const { config, logger } = deps;
-  if (config.slack.appToken) {
-    // No HTTP server of Bolt's: /healthz is served on HOST:PORT by the status server (compose.ts), since Bolt's Socket
-    // Mode server listens on every interface whatever HOST says.
-    return { socketMode: true, appToken: config.slack.appToken };
-  }
-  return {
-    receiver: createReceiver({
-      signingSecret: config.slack.signingSecret ?? '',
-      customRoutes: [
-        ...(deps.healthz ? [healthRoute(deps.healthz)] : []),
-        ...installRoutes(deps.installRoutes),
-      ],
-      logger: logger.child({ component: 'receiver' }),
-      boltLogger: slackLogger(logger, 'bolt-receiver'),
-      ...(deps.activity ? { activity: deps.activity } : {}),
-      ...(deps.requestClock ? { requestClock: deps.requestClock } : {}),
-    }),
-  };
+  return createReceiver({
+    signingSecret: config.slack.signingSecret ?? '',
+    customRoutes: routes,
+    logger: logger.child({ component: 'receiver' }),
+    boltLogger: slackLogger(logger, 'bolt-receiver'),
+    ...(deps.activity ? { activity: deps.activity } : {}),
+    ...(deps.requestClock ? { requestClock: deps.requestClock } : {}),
+  });
 }
 
 /** The installation a request is for, as `serveRequests` found it (every middleware and listener reads it here). */
@@ -194,7 +183,11 @@ export function buildApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const servedBy = new WeakMap<object, Served>();
   const app = new App({
-    ...(deps.receiver ? { receiver: deps.receiver } : transport(deps)),
+    // Socket Mode has no HTTP server of Bolt's: /healthz is served on HOST:PORT by the status server (compose.ts),
+    // since Bolt's Socket Mode server listens on every interface whatever HOST says.
+    ...(deps.receiver
+      ? { receiver: deps.receiver }
+      : { socketMode: true, appToken: config.slack.appToken ?? '' }),
     // The identity auth.test gave at start (startup.ts): Bolt never calls auth.test itself, nor caches a failure.
     // An OAuth install's token is the installation's, refreshed when it rotates (install/tokens.ts).
     authorize: async (_source, body) => {

@@ -1,10 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { buildApp, healthRoute } from './app.js';
-import { buildTenant, listenOn, type RunningApp, runningOf } from './compose/tenant.js';
+import { appReceiver, buildApp, healthRoute } from './app.js';
+import { buildTenant, type RunningApp, runningOf } from './compose/tenant.js';
 import { startInstalls } from './compose/tenants.js';
 import type { StartOptions } from './compose/types.js';
 import { type InstallationScope, scopedTo } from './db/installationScope.js';
+import { RECEIVER_SERVER_OPTIONS } from './receiver.js';
 import { createUninstalls } from './retention/uninstall.js';
 import { processHolder } from './runtime/jobClaims.js';
 import { openStatusServer, type StatusServer } from './runtime/statusServer.js';
@@ -30,7 +29,12 @@ export { wire } from './compose/wire.js';
  */
 export async function startHandoffApp(opts: StartOptions): Promise<RunningApp> {
   const { config, logger } = opts;
-  const status = await openStatusServer({ host: config.host, port: config.port, logger });
+  const status = await openStatusServer({
+    host: config.host,
+    port: config.port,
+    logger,
+    serverOptions: RECEIVER_SERVER_OPTIONS,
+  });
   opts.onStatusPort?.(status.port);
   try {
     return await startWithStatus(opts, status);
@@ -59,26 +63,18 @@ async function startWithStatus(given: StartOptions, status: StatusServer): Promi
   const tenant = await buildTenant(opts, { holder, status });
   // /healthz: the database, Slack's word on the token, whether the app is stopping.
   const healthz = { background: tenant.wired.background, health: tenant.served.health };
-  const app = buildApp({
-    config,
-    logger,
-    serve: () => tenant.served,
-    healthz,
-    activity: tenant.wired.activity,
-    ...(opts.requestClock ? { requestClock: opts.requestClock } : {}),
-  });
   const socketMode = Boolean(config.slack.appToken);
-  let server: Server | undefined;
-  if (socketMode) {
+  const front = { config, logger, activity: tenant.wired.activity, ...clockOf(opts) };
+  const receiver = socketMode ? undefined : appReceiver(front, [healthRoute(healthz)]);
+  const app = buildApp({ ...front, serve: () => tenant.served, ...(receiver ? { receiver } : {}) });
+  if (receiver) status.handOver(receiver.handle);
+  else {
     // The status server stays, serving the running app's /healthz on HOST:PORT.
     const health = healthRoute(healthz).handler;
     status.serve((req, res) => health(req as Parameters<typeof health>[0], res));
     await app.start();
-  } else {
-    await status.close();
-    server = (await app.start(listenOn(config, status.port))) as unknown as Server;
   }
-  const port = server ? (server.address() as AddressInfo).port : status.port;
+  const port = status.port;
   await tenant.run();
   logger.info(
     { port, host: config.host ?? 'every interface', mode: socketMode ? 'socket' : 'http' },
@@ -87,12 +83,16 @@ async function startWithStatus(given: StartOptions, status: StatusServer): Promi
   return runningOf(app, tenant, port, async () => {
     // No new requests, no new ticks; then every listener still working, every upload, computation and job run.
     tenant.wired.background.close();
-    await app.stop();
+    if (socketMode) await app.stop();
     await status.close();
     await tenant.stop();
     logger.info('handoff app stopped');
   });
 }
+
+/** The clock a request's wait is measured on, when the caller gives one (tests). */
+const clockOf = (opts: Pick<StartOptions, 'requestClock'>) =>
+  opts.requestClock ? { requestClock: opts.requestClock } : {};
 
 async function deleteDueUninstalls(given: StartOptions): Promise<void> {
   const days = given.config.retention.uninstallDeleteAfterDays;

@@ -61,6 +61,16 @@ export const HEADERS_TIMEOUT_MS = 2_000;
 /** How often Node checks those two timeouts (its default, 30 s, would let a slow body hold its room 30 s). */
 export const TIMEOUT_CHECK_MS = 250;
 
+/**
+ * Node's server options the receiver's limits rely on: the server it serves on is the status server, made with them
+ * from the start (runtime/statusServer.ts), or its own (`start`).
+ */
+export const RECEIVER_SERVER_OPTIONS = {
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  headersTimeout: HEADERS_TIMEOUT_MS,
+  connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+} as const;
+
 /** Each receiver's budget, for `receiverLoad`. */
 const budgets = new WeakMap<object, ByteBudget>();
 
@@ -134,13 +144,21 @@ class GuardedReceiver extends HTTPReceiver {
     serverOptions?: HTTPSServerOptions,
   ): Promise<HTTPSServer>;
   override start(port: number | string | ListenOptions, serverOptions: ServerOptions = {}) {
-    return super.start(port, {
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
-      ...serverOptions,
-    });
+    return super.start(port, { ...RECEIVER_SERVER_OPTIONS, ...serverOptions });
   }
+
+  /**
+   * One request, as the server `start` makes would hand it over: for the server already listening (the status
+   * server, which the app takes over with no moment when the port answers nothing).
+   */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      this.requestListener(req, res);
+    } catch (error) {
+      const bolt = this as unknown as { dispatchErrorHandler(args: unknown): void; logger: unknown };
+      bolt.dispatchErrorHandler({ error, logger: bolt.logger, request: req, response: res });
+    }
+  };
 
   /**
    * Answers `status` with no body. `unread`: the request's body was not (all) read, so the connection is closed once
@@ -282,6 +300,9 @@ class GuardedReceiver extends HTTPReceiver {
   }
 }
 
-export function createReceiver(opts: ReceiverOptions): HTTPReceiver {
+/** Bolt's HTTP receiver with the app's guards, and `handle` for a server it did not start. */
+export type AppReceiver = HTTPReceiver & Pick<GuardedReceiver, 'handle'>;
+
+export function createReceiver(opts: ReceiverOptions): AppReceiver {
   return new GuardedReceiver(opts);
 }

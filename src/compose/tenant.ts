@@ -37,10 +37,6 @@ export interface RunningApp
   stop(): Promise<void>;
 }
 
-/** Listens on HOST:PORT (`port`: the status server's, so PORT=0 keeps the port it was given). */
-export const listenOn = (config: StartOptions['config'], port: number) =>
-  config.host ? { port, host: config.host } : port;
-
 /** What the installation brings to each of its requests through the one app (app.ts). */
 function servedOf(opts: StartOptions, wired: Wired): Served {
   return {

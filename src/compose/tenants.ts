@@ -1,7 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import { buildApp, healthRoute, installRoutes } from '../app.js';
+import { appReceiver, buildApp, healthRoute, installRoutes } from '../app.js';
 import { installedNow } from '../db/repositories/installations.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import { namedIds } from '../handlers/installation.js';
@@ -14,9 +12,7 @@ import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from
 import { installationFor, requestSource } from '../install/routing.js';
 import { tokenKeys } from '../install/seal.js';
 import { resealUnderNewKey } from '../install/store.js';
-import { slackLogger } from '../logger.js';
 import { PROGRAM_FOLLOW_MS } from '../program/program.js';
-import { createReceiver } from '../receiver.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
 import { heapWatch } from '../runtime/heapRoom.js';
 import { processHolder } from '../runtime/jobClaims.js';
@@ -24,7 +20,7 @@ import { RequestActivity } from '../runtime/requestActivity.js';
 import type { StatusServer } from '../runtime/statusServer.js';
 import { realTimers } from '../runtime/timers.js';
 import { createSharedLooks } from './sharedLooks.js';
-import { listenOn, makeTenant, type RunningApp, runningOf, type Tenant } from './tenant.js';
+import { makeTenant, type RunningApp, runningOf, type Tenant } from './tenant.js';
 import type { StartOptions } from './types.js';
 
 /**
@@ -232,24 +228,20 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     looks.stop();
     throw error;
   });
-  const receiver = createReceiver({
-    signingSecret: config.slack.signingSecret ?? '',
-    customRoutes: [frontHealth(tenants), ...installRoutes(installs.routes)],
-    logger: logger.child({ component: 'receiver' }),
-    boltLogger: slackLogger(logger, 'bolt-receiver'),
+  const front = {
+    config,
+    logger,
     activity: registry.activity,
     ...(given.requestClock ? { requestClock: given.requestClock } : {}),
-  });
+  };
+  const receiver = appReceiver(front, [frontHealth(tenants), ...installRoutes(installs.routes)]);
   const tenantOf = new WeakMap<object, Tenant>();
   // An event handed on to another installation that sees it (sharedEvents) is served by that one's tenant.
   const handedTo = new WeakMap<object, Tenant>();
   // The one app for every installation: each request is served by the tenant of the installation it is for.
   const app = buildApp({
-    config,
-    logger,
+    ...front,
     receiver,
-    activity: registry.activity,
-    ...(given.requestClock ? { requestClock: given.requestClock } : {}),
     serve: async (body) => {
       const tenant = handedTo.get(body as object) ?? (await registry.serving(body));
       if (tenant) tenantOf.set(body as object, tenant);
@@ -266,9 +258,9 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     const tenant = tenantOf.get(event.body);
     if (tenant) shared.handOn(event.body, tenant);
   };
-  await status.close();
-  const server = (await receiver.start(listenOn(config, status.port))) as Server;
-  const port = (server.address() as AddressInfo).port;
+  // The app takes the status server over: the port never stops answering (the first install's redirect included).
+  status.handOver(receiver.handle);
+  const { port } = status;
   logger.info({ port, host: config.host ?? 'every interface', mode: 'http' }, 'handoff app listening');
   const first = [...tenants.values()][0] as Tenant;
   // Once: a second stop (a caller's cleanup after its own) waits for the first.
@@ -277,7 +269,7 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     stopped ??= (async () => {
       lifecycle.close();
       looks.stop();
-      await receiver.stop();
+      await status.close();
       await lifecycle.drain();
       for (const tenant of tenants.values()) await tenant.stop();
       logger.info('handoff app stopped');

@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 
@@ -7,9 +13,10 @@ export type StatusHandler = (req: IncomingMessage, res: ServerResponse) => unkno
 /**
  * The HTTP server on HOST:PORT before the app takes requests: `GET /healthz` (and `HEAD`) answers 503 with why it is
  * not ready yet (`{"ok":false,"starting":true,"reason":"…"}`), so a start that waits for Slack is seen waiting, not
- * dead; every other request is answered 503 too (Slack retries its requests). Over HTTP it is closed right before
- * Bolt's receiver listens on the same port. In Socket Mode it stays for the whole run and serves the app's health
- * route (Bolt's own Socket Mode server cannot be given an address to listen on: HOST).
+ * dead; every other request is answered 503 too (Slack retries its requests). Over HTTP the app's receiver takes it
+ * over once the app is ready (`handOver`): the port never stops answering, so a request arriving at that moment (the
+ * browser's redirect after a first install) is served. In Socket Mode it stays for the whole run and serves the
+ * app's health route (Bolt's own Socket Mode server cannot be given an address to listen on: HOST).
  */
 export interface StatusServer {
   /** The port it listens on (PORT, or the one the system gave for PORT=0). */
@@ -20,6 +27,9 @@ export interface StatusServer {
   route(path: string, handler: StatusHandler): void;
   /** From now on /healthz is `handler`'s (the running app's health route); other paths get 404. */
   serve(handler: StatusHandler): void;
+  /** From now on every request is `handler`'s (the app's receiver): the app serves on this server. */
+  handOver(handler: StatusHandler): void;
+  /** Stops listening; once handed over, the requests being answered finish first. */
   close(): Promise<void>;
 }
 
@@ -37,11 +47,15 @@ export async function openStatusServer(opts: {
   host: string | undefined;
   port: number;
   logger: Logger;
+  /** Node's options for the server, the app's receiver's (receiver.ts RECEIVER_SERVER_OPTIONS): it serves on it. */
+  serverOptions?: ServerOptions;
 }): Promise<StatusServer> {
   let reason = 'starting: checking Slack (auth.test) and the settings';
   let health: StatusHandler | undefined;
+  let app: StatusHandler | undefined;
   const routes = new Map<string, StatusHandler>();
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(opts.serverOptions ?? {}, (req, res) => {
+    if (app) return void app(req, res);
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const routed = health ? undefined : routes.get(path);
     if (routed && req.method === 'GET') {
@@ -82,11 +96,16 @@ export async function openStatusServer(opts: {
     serve(handler) {
       health = handler;
     },
+    handOver(handler) {
+      app = handler;
+    },
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-        // Keep-alive connections (a load balancer's checks) would hold the port: they end with the server.
-        server.closeAllConnections();
+        // Keep-alive connections (a load balancer's checks) would hold the port: idle ones end now; once the app
+        // serves here, those answering a request end after their answer, as Bolt's own server's do.
+        if (app) server.closeIdleConnections();
+        else server.closeAllConnections();
       });
       return closed;
     },

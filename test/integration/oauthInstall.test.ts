@@ -101,6 +101,30 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     expect(report.text).not.toContain(slack.token);
   });
 
+  it('answers every request while it switches from waiting to serving: the port never stops taking them', async () => {
+    const { slack, started, base } = await waiting();
+    // Requests one after another on four connections, from before the install to after the app serves.
+    let serving = false;
+    const answers: number[] = [];
+    const failures: string[] = [];
+    const hammer = async () => {
+      while (!serving)
+        await fetch(`${base}/healthz`, { headers: { connection: 'close' } }).then(
+          (answer) => answers.push(answer.status),
+          (error: unknown) => failures.push(String((error as { cause?: unknown }).cause ?? error)),
+        );
+    };
+    const loops = [hammer(), hammer(), hammer(), hammer()];
+    expect((await installAt(slack, base)).status).toBe(200);
+    const h = await started;
+    await waitFor(() => answers.at(-1) === 200, 10_000, 'the app serving /healthz');
+    serving = true;
+    await Promise.all(loops);
+    expect(failures).toEqual([]);
+    expect(answers).toContain(503);
+    expect((await health(h.baseUrl)).status).toBe(200);
+  });
+
   it('a deployment on SLACK_BOT_TOKEN records its workspace as its installation, and stores no token', async () => {
     const h = await startHarness({ env: { SWEEP_SCHEDULE: '0 0 1 1 *' } });
     stops.push(() => h.stop());
