@@ -179,6 +179,20 @@ function serveRequests(app: App, deps: AppDeps, servedBy: WeakMap<object, Served
  * The Bolt app: its transport, one middleware and the handlers. Everything else (clients, services, jobs) is built
  * by the composition root (compose.ts).
  */
+/** Bolt's authorize: the installation's token and identity, as its start found them. */
+async function authorizeAs(served: Served | undefined) {
+  if (!served) throw new Error('no installation served here is this request’s');
+  const { workspace } = served.startup;
+  return {
+    botToken: served.installs ? await served.installs.tokens.current() : served.config.slack.botToken,
+    botId: workspace.botId,
+    botUserId: workspace.botUserId,
+    teamId: workspace.teamId,
+    enterpriseId: workspace.enterpriseId,
+    ...(workspace.isEnterpriseInstall ? { isEnterpriseInstall: true } : {}),
+  };
+}
+
 export function buildApp(deps: AppDeps): App {
   const { config, logger } = deps;
   const servedBy = new WeakMap<object, Served>();
@@ -190,19 +204,7 @@ export function buildApp(deps: AppDeps): App {
       : { socketMode: true, appToken: config.slack.appToken ?? '' }),
     // The identity auth.test gave at start (startup.ts): Bolt never calls auth.test itself, nor caches a failure.
     // An OAuth install's token is the installation's, refreshed when it rotates (install/tokens.ts).
-    authorize: async (_source, body) => {
-      const served = servedBy.get(body as object);
-      if (!served) throw new Error('no installation served here is this request’s');
-      const { workspace } = served.startup;
-      return {
-        botToken: served.installs ? await served.installs.tokens.current() : served.config.slack.botToken,
-        botId: workspace.botId,
-        botUserId: workspace.botUserId,
-        teamId: workspace.teamId,
-        enterpriseId: workspace.enterpriseId,
-        ...(workspace.isEnterpriseInstall ? { isEnterpriseInstall: true } : {}),
-      };
-    },
+    authorize: (_source, body) => authorizeAs(servedBy.get(body as object)),
     logger: slackLogger(logger, 'bolt'),
     logLevel: boltLogLevel(config.logLevel),
     // No conversation store: nothing here keeps state per conversation in Bolt's memory, and its default store made
