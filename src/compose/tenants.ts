@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { appReceiver, buildApp, healthRoute, installRoutes } from '../app.js';
-import { installedNow } from '../db/repositories/installations.js';
+import { installedFor } from '../db/repositories/installations.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import { namedIds } from '../handlers/installation.js';
 import {
@@ -65,7 +65,8 @@ function adopterOf(
   start: (installKey: string) => Promise<void>,
 ): (body: unknown) => Promise<Tenant | undefined> {
   return async (body) => {
-    const rows = (await installedNow(given.db)).filter(
+    const source = requestSource(body);
+    const rows = (await installedFor(given.db, source)).filter(
       (r) => r.sealed !== null && !tenants.has(r.installKey),
     );
     const served = rows.map((r) => ({
@@ -74,7 +75,7 @@ function adopterOf(
       isEnterpriseInstall: r.isEnterpriseInstall,
       installKey: r.installKey,
     }));
-    const found = installationFor(requestSource(body), served);
+    const found = installationFor(source, served);
     if (!found) return undefined;
     await start(found.installKey);
     given.logger.info({ installation: found.installKey }, 'serving an installation another process stored');

@@ -5,6 +5,7 @@ import { installationOf, scopedTo } from '../../src/db/installationScope.js';
 import { findHandoff } from '../../src/db/repositories/handoffs.js';
 import {
   installationByKey,
+  installedFor,
   installedNow,
   markUninstalled,
   recordTokenInstallation,
@@ -55,6 +56,43 @@ export function installationsContract(engine: Engine): void {
         botTokenExpiresAt: later,
         installedAt: at,
       });
+    });
+
+    it('finds the installations in force a request names: the workspace’s own and its org’s, no other', async () => {
+      const oauth = {
+        source: 'oauth' as const,
+        sealed: 'v1.x',
+        botTokenExpiresAt: null,
+        installerUserId: null,
+        at,
+      };
+      const workspace = (teamId: string, enterpriseId: string | null) => ({
+        ...ids,
+        installKey: teamId,
+        teamId,
+        enterpriseId,
+      });
+      const org = {
+        ...ids,
+        installKey: 'E0GRID',
+        teamId: null,
+        enterpriseId: 'E0GRID',
+        isEnterpriseInstall: true,
+      };
+      await db.transaction(async (tx) => {
+        await saveInstallation(tx, { ...workspace('T0ONE', 'E0GRID'), ...oauth });
+        await saveInstallation(tx, { ...workspace('T0TWO', 'E0GRID'), ...oauth });
+        await saveInstallation(tx, { ...org, ...oauth });
+        await saveInstallation(tx, { ...workspace('T0ELSE', null), ...oauth });
+      });
+      const keys = async (teamId: string | undefined, enterpriseId: string | undefined) =>
+        (await installedFor(db, { teamId, enterpriseId })).map((r) => r.installKey);
+      expect(await keys('T0ONE', 'E0GRID')).toEqual(['T0ONE', 'E0GRID']);
+      expect(await keys('T0THREE', 'E0GRID')).toEqual(['E0GRID']);
+      expect(await keys('T0ELSE', undefined)).toEqual(['T0ELSE']);
+      expect(await keys(undefined, undefined)).toEqual([]);
+      await db.transaction((tx) => markUninstalled(tx, 'E0GRID', later));
+      expect(await keys('T0THREE', 'E0GRID')).toEqual([]);
     });
 
     it('an uninstall drops the sealed tokens and keeps the row; a reinstall brings it back in force', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
 import type { InstallationRow } from '../schema.js';
@@ -35,6 +35,25 @@ export function installedNow(exec: Executor): Promise<InstallationRow[]> {
     .select()
     .from(installations)
     .where(isNull(installations.uninstalledAt))
+    .orderBy(installations.id) as Promise<InstallationRow[]>;
+}
+
+/**
+ * The installations in force a request naming these ids may be for (install/routing.ts chooses among them): the
+ * workspace's own, and its org's. An index lookup, not a read of every installation, for a request no tenant here
+ * serves yet.
+ */
+export function installedFor(
+  exec: Executor,
+  ids: { teamId: string | undefined; enterpriseId: string | undefined },
+): Promise<InstallationRow[]> {
+  const { installations } = tablesOf(exec);
+  const keys = [ids.teamId, ids.enterpriseId].filter((id): id is string => id !== undefined);
+  if (keys.length === 0) return Promise.resolve([]);
+  return exec
+    .select()
+    .from(installations)
+    .where(and(isNull(installations.uninstalledAt), inArray(installations.installKey, keys)))
     .orderBy(installations.id) as Promise<InstallationRow[]>;
 }
 
