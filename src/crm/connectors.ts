@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { CRM_SYSTEMS, type CrmSystem } from '../domain/crmLink.js';
+import { CRM_SYSTEMS, type CrmSystem } from '../domain/crmFacts.js';
 import type { Logger } from '../logger.js';
 import { createHubspot } from './hubspot.js';
 import { type Crm, type CrmFieldMap, createCrm } from './index.js';

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { crmConnectionsOf, deleteCrmConnection, saveCrmConnection } from '../db/repositories/crm.js';
 import { readCrmCredentials } from '../domain/crmCredentials.js';
-import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmLink.js';
+import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmFacts.js';
 import { open, SealError, seal, type TokenKeys } from '../install/seal.js';
 import type { Logger } from '../logger.js';
 import { connectorFor, type SettingsOf } from './connectors.js';

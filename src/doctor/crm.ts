@@ -4,7 +4,7 @@ import { createSalesforce, type SalesforceConnector } from '../crm/salesforce.js
 import { type CrmConnector, CrmError, type CrmRead } from '../crm/types.js';
 import { scopedTo } from '../db/installationScope.js';
 import { firstInstallation, installedNow } from '../db/repositories/installations.js';
-import { CRMS as CRM_WORDS, type CrmSystem } from '../domain/crmLink.js';
+import { CRMS as CRM_WORDS, type CrmSystem } from '../domain/crmFacts.js';
 import { tokenKeys } from '../install/seal.js';
 import { loginUrlWarning, myDomainRefusal } from './salesforceLoginUrl.js';
 import type { Check, DoctorContext, Finding } from './types.js';
