@@ -100,7 +100,8 @@ async function checkCrm(ctx: DoctorContext): Promise<Finding[]> {
       findings.push(refusal(connector, error));
       continue;
     }
-    const loginUrl = connector.system === 'salesforce' ? config.crm.salesforce?.loginUrl : undefined;
+    // Salesforce's login URL is checked against the instance its token named (the connector kept above).
+    const loginUrl = connector === salesforce ? config.crm.salesforce?.loginUrl : undefined;
     const warning = loginUrl && loginUrlWarning(loginUrl, salesforce?.instanceUrl());
     if (warning) findings.push(warning);
     if (!connector.reads) {
