@@ -1,9 +1,11 @@
+import { crmSecretSettings } from './domain/crmFacts.js';
+
 /**
  * The secrets of the settings, kept out of what the app prints: the doctor's report (doctor/run.ts) and every log
  * line (logger.ts).
  */
 
-/** The settings whose values are secrets, and those that are URLs which may carry a password. */
+/** The settings whose values are secrets, and those that are URLs which may carry a password (each CRM's: its row). */
 const SECRET_SETTINGS = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
@@ -12,10 +14,9 @@ const SECRET_SETTINGS = [
   'SLACK_STATE_SECRET',
   'SLACK_TOKEN_KEY',
   'SLACK_AUTHORIZATIONS_TOKEN',
-  'SALESFORCE_CLIENT_SECRET',
-  'HUBSPOT_ACCESS_TOKEN',
-] as const;
-const URL_SETTINGS = ['SLACK_API_URL', 'DATABASE_URL', 'HUBSPOT_API_URL', 'SALESFORCE_LOGIN_URL'] as const;
+  ...crmSecretSettings().secrets,
+];
+const URL_SETTINGS = ['SLACK_API_URL', 'DATABASE_URL', ...crmSecretSettings().urls];
 
 /** Every secret the settings hold (tokens, and the passwords and queries of URLs), longest first. */
 export function secretsOf(env: NodeJS.ProcessEnv): string[] {

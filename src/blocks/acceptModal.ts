@@ -1,6 +1,6 @@
 import type { InputBlock, ModalView } from '@slack/types';
 import type { HandoffRow } from '../db/schema.js';
-import { CRMS, type CrmSystem } from '../domain/crmLink.js';
+import { CRMS, type CrmSystem } from '../domain/crmFacts.js';
 import { defaultFirstStep, ESTIMATED_VALUE_MAX, FIRST_STEP_MAX } from '../domain/firstStep.js';
 import { type DeclineMetadata, decisionMetadata } from './declineModal.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from './ids.js';

@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { CRM_CREDENTIALS } from '../domain/crmCredentials.js';
-import { CRMS, type CrmSystem } from '../domain/crmLink.js';
+import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmFacts.js';
 import { CALLBACK_ID, crmCredentialBlockId } from './ids.js';
 import { mention, slackDate } from './mrkdwn.js';
 
@@ -16,9 +16,8 @@ export interface OwnCrmLine {
   connectedAt: Date;
 }
 
-const SYSTEMS = Object.keys(CRMS) as CrmSystem[];
 const usageLine = () =>
-  `${SYSTEMS.map((s) => `\`/handoff crm ${s}\``).join(' or ')} connects your company's own; \`/handoff crm off <crm>\` disconnects it.`;
+  `${CRM_SYSTEMS.map((s) => `\`/handoff crm ${s}\``).join(' or ')} connects your company's own; \`/handoff crm off <crm>\` disconnects it.`;
 
 export const crmReplies = {
   /** What serves this workspace now. */

@@ -1,4 +1,5 @@
 import type { HandoffRow } from '../db/schema.js';
+import { CRM_SYSTEMS, CRMS } from '../domain/crmFacts.js';
 import type { SlackMessage } from './message.js';
 import { userText } from './mrkdwn.js';
 import { handoffTitle, notifyText, section } from './parts.js';
@@ -32,12 +33,15 @@ export function crmRecordCreated(
   };
 }
 
+/** A connector's sentence starts with its CRM's label ("HubSpot: …"): the message names the CRM already. */
+const LABEL_PREFIX = new RegExp(`^(${CRM_SYSTEMS.map((system) => CRMS[system].label).join('|')}): `);
+
 /**
  * To the AE when the CRM refused the create (a validation rule, a missing permission, a field it will not take): the
  * deal is accepted all the same, what the CRM said, and how to link one later. `reason` is the connector's sentence.
  */
 export function crmRecordNotCreated(h: HandoffRow, crm: CrmWords, reason: string): SlackMessage {
-  const said = userText(reason.replace(/^(Salesforce|HubSpot): /, '').replace(/\.$/, ''), 400);
+  const said = userText(reason.replace(LABEL_PREFIX, '').replace(/\.$/, ''), 400);
   return {
     text: notifyText(h, `the ${crm.label} ${crm.record} was not created.`),
     blocks: [

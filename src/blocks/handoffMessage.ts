@@ -2,6 +2,7 @@ import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { DecisionRow, HandoffRow, QuestionRow } from '../db/schema.js';
 import type { AeAsk } from '../domain/asks.js';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
+import { CRMS } from '../domain/crmFacts.js';
 import { DECLINE_REASONS, type DeclineReason } from '../domain/decline.js';
 import { stepDate } from '../domain/firstStep.js';
 import {
@@ -227,8 +228,6 @@ function askBlocks(h: HandoffRow, view: PacketView, reader: string): KnownBlock[
   return blocks;
 }
 
-const CRM_LABEL = { salesforce: 'Salesforce', hubspot: 'HubSpot' } as const;
-
 /**
  * The CRM record the handoff is linked to (its changes are written there): its name, linked to the address the
  * author pasted when it is one (https only), else with its id. Undefined when not linked, or the field now names
@@ -239,7 +238,7 @@ function linkedRecord(h: HandoffRow, typed: string | null): string | undefined {
   const name = userText(h.crmRecordName ?? h.crmRecordId, 200);
   const url = typed && /^https:\/\/[^\s|<>]+$/.test(typed.trim()) ? typed.trim() : undefined;
   const record = url ? `<${url}|${name}>` : `${name} (${userText(h.crmRecordId, 40)})`;
-  return `${record} · ${CRM_LABEL[h.crmSystem]}, updates are logged there`;
+  return `${record} · ${CRMS[h.crmSystem].label}, updates are logged there`;
 }
 
 /**
@@ -250,7 +249,7 @@ function unlinkedLine(h: HandoffRow): string {
   const found = h.attribution?.basis === 'crm' ? h.attribution.opportunity : undefined;
   if (!found) return '_None yet_';
   const name = `${userText(found.name, 200)} (${userText(found.id, 40)})`;
-  return `_None linked._ On the account in ${CRM_LABEL[found.system]}: ${name}, which decided the classification`;
+  return `_None linked._ On the account in ${CRMS[found.system].label}: ${name}, which decided the classification`;
 }
 
 /** The packet as the AE reads it, in their DM: context first, the ask in the middle, the checks last. */

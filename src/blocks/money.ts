@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { CLASSIFICATION_LABEL, type Classification } from '../domain/attribution.js';
-import type { CrmSystem } from '../domain/crmLink.js';
+import { CRMS } from '../domain/crmFacts.js';
 import { sumWords } from '../domain/money.js';
 import type { ByClass, Durations, MoneyFigures, WinFigures } from '../domain/moneyFigures.js';
 import { BAND_LABEL } from '../domain/scoringModel.js';
@@ -12,7 +12,6 @@ import { context, section } from './parts.js';
  * from and as of when; a figure the CRM could not give says so, never 0.
  */
 
-const CRM_LABEL: Record<CrmSystem, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot' };
 /** A section's text holds at most this many characters (Slack's limit). */
 const SECTION_MAX = 3_000;
 /** Partners listed by name; the rest are in the totals. */
@@ -54,8 +53,8 @@ function readWhen(s: MoneyFigures['sources'][number], timeZone: string): string 
 function sources(f: MoneyFigures, timeZone: string): string {
   const read = f.sources.map((s) =>
     s.asOf
-      ? `${CRM_LABEL[s.system]}, read ${readWhen(s, timeZone)}${s.rates ? '' : ' (its rates not read: amounts in other currencies are not converted)'}`
-      : `${CRM_LABEL[s.system]}: no linked deal read yet`,
+      ? `${CRMS[s.system].label}, read ${readWhen(s, timeZone)}${s.rates ? '' : ' (its rates not read: amounts in other currencies are not converted)'}`
+      : `${CRMS[s.system].label}: no linked deal read yet`,
   );
   return `Source: ${read.join('; ')}. Amounts in ${f.reporting}, converted with the CRM's own rates.`;
 }

@@ -1,5 +1,6 @@
 import type { ActionsBlock, ModalView } from '@slack/types';
 import type { HandoffRow, OutcomeRow } from '../db/schema.js';
+import { CRM_SYSTEMS, CRMS } from '../domain/crmFacts.js';
 import { FIRST_STEP_MAX, stepDate } from '../domain/firstStep.js';
 import { LOST_REASON_CODES, LOST_REASONS, OUTCOME_LABEL, type Outcome } from '../domain/outcomes.js';
 import { ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX, OUTCOME_BLOCK_ID } from './ids.js';
@@ -167,10 +168,9 @@ export function lostModal(h: HandoffRow, mode: 'record' | 'report' = 'record'): 
 }
 
 /** Who recorded an outcome when the CRM reported it (see crm/readBack.ts). */
-export const CRM_RECORDERS: Readonly<Record<string, string>> = {
-  'crm:salesforce': 'Salesforce',
-  'crm:hubspot': 'HubSpot',
-};
+export const CRM_RECORDERS: Readonly<Record<string, string>> = Object.fromEntries(
+  CRM_SYSTEMS.map((system) => [`crm:${system}`, CRMS[system].label]),
+);
 
 /**
  * To the owner (and author): internal, so the CRM reference and a lost note are shown. `reader`: who reads it, told

@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { DateTime } from 'luxon';
 import { CLASSIFICATION_LABEL } from '../domain/attribution.js';
+import { CRMS } from '../domain/crmFacts.js';
 import { readablePolicyName } from '../domain/escalation.js';
 import { describeStatus } from '../domain/lifecycle.js';
 import type { Finding, Review } from '../domain/review.js';
@@ -66,17 +67,11 @@ function attributionDetails(review: Review): KnownBlock[] {
   ];
 }
 
-/** The review step: score, band, each component's reason, readiness, attribution and what the check found. */
-const CRM_NAMES = {
-  salesforce: { label: 'Salesforce', record: 'opportunity', activity: 'a Task' },
-  hubspot: { label: 'HubSpot', record: 'deal', activity: 'a note' },
-} as const;
-
 /** The CRM record the packet links to, as the CRM showed it (internal: the partner never sees it). */
 function crmLinkBlocks(review: Review): KnownBlock[] {
   const link = review.crm;
   if (!link) return [];
-  const n = CRM_NAMES[link.system];
+  const n = CRMS[link.system];
   if (!link.checked)
     return [
       context(
@@ -168,6 +163,7 @@ function absenceBlocks(review: Review): KnownBlock[] {
   ];
 }
 
+/** The review step: score, band, each component's reason, readiness, attribution and what the check found. */
 export function reviewModal(draftId: number, review: Review, opts: { notice?: string } = {}): ModalView {
   const { scorecard } = review;
   const blocks: KnownBlock[] = [

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { CRMS, isCrmSystem } from '../domain/crmFacts.js';
 import { roleNames } from './commandReplies.js';
 import { counted } from './mrkdwn.js';
 
@@ -34,15 +35,17 @@ export const exportReplies = {
     `That range holds ${rows.toLocaleString('en-US')} handoffs, more than the ${max.toLocaleString('en-US')} an export from Slack carries. Pick a shorter range (its first and last day: \`/handoff export 2026-01-01 2026-01-31\`), or ask whoever runs the app for \`npm run export\` on the server, which has no limit.`,
 };
 
-const CRM_LABEL: Record<string, string> = { salesforce: 'Salesforce opportunity', hubspot: 'HubSpot deal' };
+/** "Salesforce opportunity", by the system a channel key names (`crm:<system>:<record>`); undefined for another. */
+const recordOf = (key: string): string | undefined => {
+  const system = key.split(':')[1];
+  return isCrmSystem(system) ? `${CRMS[system].label} ${CRMS[system].record}` : undefined;
+};
 
 /** Where a parked row was going, in words, by its method (a Slack post or edit when the method is not listed). */
 const WHERE: Record<string, (channelKey: string) => string> = {
   response_url: () => 'an ephemeral reply',
-  'crm.activity': (key) =>
-    `the ${CRM_LABEL[key.split(':')[1] ?? ''] ?? 'CRM record'} ${key.split(':')[2] ?? ''}`,
-  'crm.create': (key) =>
-    `a new ${CRM_LABEL[key.split(':')[1] ?? ''] ?? 'CRM record'} (asked for at the accept)`,
+  'crm.activity': (key) => `the ${recordOf(key) ?? 'CRM record'} ${key.split(':')[2] ?? ''}`,
+  'crm.create': (key) => `a new ${recordOf(key) ?? 'CRM record'} (asked for at the accept)`,
   'surfaces.refresh': () => 'the messages showing the handoff (brought up to date)',
   'handoff.change': () => 'the messages a change of the handoff owes (queued from it)',
 };

@@ -1,6 +1,6 @@
 import type { Hearer } from '../core/lifecycle.js';
 import type { OutboxMessage } from '../db/repositories/outbox.js';
-import type { CrmSystem } from '../domain/crmLink.js';
+import type { CrmSystem } from '../domain/crmFacts.js';
 import { TRANSITIONS } from '../domain/lifecycle.js';
 
 /** The handoff's link to a CRM record, as stored. */

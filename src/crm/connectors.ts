@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { CRM_SYSTEMS, type CrmSystem } from '../domain/crmLink.js';
+import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmFacts.js';
 import type { Logger } from '../logger.js';
 import { createHubspot } from './hubspot.js';
 import { type Crm, type CrmFieldMap, createCrm } from './index.js';
@@ -9,36 +9,75 @@ import { type CrmConnector, CrmError } from './types.js';
 /** One CRM's settings, as the configuration parsed them (undefined: not connected). */
 export type SettingsOf<S extends CrmSystem> = NonNullable<Config['crm'][S]>;
 
+const HUBSPOT_API = 'https://api.hubapi.com';
+
 /**
- * How the app connects one CRM: its settings, the connector built from them (the module in this folder), and what to
- * check when it refuses the credentials. Its words and links are its row of domain/crmLink.ts `CRMS`.
+ * How the app connects one CRM: the connector built from its settings (the module in this folder), and its settings
+ * read from what they are given. Its words, and what to check when it refuses, are its row of domain/crmFacts.ts
+ * `CRMS`.
  */
 interface CrmModule<S extends CrmSystem> {
-  /** Settings to check when it refuses the credentials, said at start. */
-  credentials: string;
   create(settings: SettingsOf<S>, logger: Logger): CrmConnector;
   /** The opportunity or deal fields the admin mapped (the optional field mapping). */
   fields(settings: SettingsOf<S>): CrmFieldMap;
+  /**
+   * Its settings from an installation's own credentials (the connect form's values by key: domain/crmCredentials.ts),
+   * with no field mapping: the deal's own note or Task only.
+   */
+  fromCredentials(values: Record<string, string>, crm: Config['crm']): SettingsOf<S>;
+  /** The address its settings call, as the privacy statement names it (doctor/privacy.ts). */
+  address(settings: SettingsOf<S>): string;
 }
 
 /**
  * The CRM connector table: a third CRM is one module in src/crm/ (a `CrmConnector`) and one row here (and its row of
- * `CRMS`, whose key makes the compiler ask for this one).
+ * domain/crmFacts.ts `CRMS`, whose key makes the compiler ask for this one).
  */
 export const CRM_MODULES: { [S in CrmSystem]: CrmModule<S> } = {
   salesforce: {
-    credentials:
-      "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (the connected app's consumer key and secret), SALESFORCE_LOGIN_URL (your My Domain login URL), and that the connected app has the client credentials flow enabled with a run-as user",
     create: createSalesforce,
     fields: (s) => s.fields,
+    fromCredentials: (v, crm) => ({
+      loginUrl: v.loginUrl ?? '',
+      hosts: crm.salesforceHosts ?? [],
+      clientId: v.clientId ?? '',
+      clientSecret: v.clientSecret ?? '',
+      fields: {},
+    }),
+    address: (s) => s.loginUrl,
   },
   hubspot: {
-    credentials:
-      "HUBSPOT_ACCESS_TOKEN (a Service Key from HubSpot's Settings → Integrations → Service Keys) and its scopes (docs/crm.md#hubspot)",
     create: createHubspot,
     fields: (s) => s.fields,
+    fromCredentials: (v, crm) => ({
+      accessToken: v.accessToken ?? '',
+      apiUrl: crm.hubspotApiUrl ?? HUBSPOT_API,
+      fields: {},
+    }),
+    address: (s) => s.apiUrl,
   },
 };
+
+/** A CRM's settings from an installation's own credentials (its row's `fromCredentials`). */
+export function settingsFromCredentials<S extends CrmSystem>(
+  system: S,
+  values: Record<string, string>,
+  crm: Config['crm'],
+): SettingsOf<S> {
+  return (CRM_MODULES[system] as CrmModule<S>).fromCredentials(values, crm);
+}
+
+/** The address a CRM's settings call (its row's `address`), undefined when it is not connected. */
+export function crmAddress<S extends CrmSystem>(system: S, crm: Config['crm']): string | undefined {
+  const settings = crm[system] as SettingsOf<S> | undefined;
+  return settings && (CRM_MODULES[system] as CrmModule<S>).address(settings);
+}
+
+/** The CRM settings with no CRM connected: every CRM's settings unset, the shared ones kept. */
+export const noCrmConnected = (crm: Config['crm']): Config['crm'] => ({
+  ...crm,
+  ...(Object.fromEntries(CRM_SYSTEMS.map((system) => [system, undefined])) as Record<CrmSystem, undefined>),
+});
 
 /** A connector built another way than its row's (the doctor keeps the Salesforce one to check its login URL). */
 export type CrmBuilders = { [S in CrmSystem]?: (settings: SettingsOf<S>, logger: Logger) => CrmConnector };
@@ -99,7 +138,7 @@ export async function verifyCrm(
       logger.info({ system: connector.system }, `${connector.label} connected: the CRM loop is on`);
     } catch (error) {
       if (error instanceof CrmError && error.opts.auth && opts.refusalStops) {
-        throw new Error(`${error.message}. Check ${CRM_MODULES[connector.system].credentials}.`);
+        throw new Error(`${error.message}. Check ${CRMS[connector.system].settings.check}.`);
       }
       if (error instanceof CrmError && error.opts.auth) {
         logger.error(
@@ -156,5 +195,5 @@ export function crmServes(rule: Config['crm']['installations'], installation: Cr
 /** The settings of an installation the CRM settings do not serve: no CRM, so the loop is off there. */
 export const withoutCrm = <C extends { crm: Config['crm'] }>(config: C): C => ({
   ...config,
-  crm: { ...config.crm, salesforce: undefined, hubspot: undefined },
+  crm: noCrmConnected(config.crm),
 });

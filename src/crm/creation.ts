@@ -9,7 +9,7 @@ import { findPartner } from '../db/repositories/partners.js';
 import { requestRefresh } from '../db/repositories/surfaces.js';
 import type { HandoffRow } from '../db/schema.js';
 import { accountDomain } from '../domain/accountMatch.js';
-import type { CrmSystem } from '../domain/crmLink.js';
+import type { CrmSystem } from '../domain/crmFacts.js';
 import type { Logger } from '../logger.js';
 import { type Crm, crmLabel, crmRecordWord, pickAccount } from './index.js';
 import { newRecordFor } from './newRecord.js';

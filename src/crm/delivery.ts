@@ -3,7 +3,7 @@ import { findHandoff } from '../db/repositories/handoffs.js';
 import { findPartner } from '../db/repositories/partners.js';
 import type { HandoffEventRow, HandoffRow, OutboxRow } from '../db/schema.js';
 import { isoDateIn } from '../domain/businessDays.js';
-import type { CrmSystem } from '../domain/crmLink.js';
+import type { CrmSystem } from '../domain/crmFacts.js';
 import { DECLINE_REASONS, isDeclineReason } from '../domain/decline.js';
 import { isLostReason, LOST_REASONS } from '../domain/outcomes.js';
 import { type CreationDeps, createRecord } from './creation.js';

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@hubspot/api-client';
+import { CRMS } from '../domain/crmFacts.js';
 import type { Logger } from '../logger.js';
 import { realTimers } from '../runtime/timers.js';
 import {
@@ -86,7 +87,7 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
 
   return {
     system: 'hubspot',
-    label: 'HubSpot',
+    label: CRMS.hubspot.label,
     // The cheapest call the app's scopes allow: one deal (a key without crm.objects.deals.read is refused here),
     // its answer checked for HubSpot's shape; the doctor also reads companies, notes, owners and currencies.
     verify: () => verifyHubspot(hs, api.call),

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accountDomain } from '../domain/accountMatch.js';
 import type { CrmCheck, CrmOpportunity } from '../domain/attribution.js';
-import type { CrmRef, CrmSystem, HandoffCrmLink } from '../domain/crmLink.js';
-import { CRM_SYSTEMS, CRMS, looksLikeCrmLink, parseCrmRef } from '../domain/crmLink.js';
+import type { CrmSystem } from '../domain/crmFacts.js';
+import { CRM_SYSTEMS, CRMS } from '../domain/crmFacts.js';
+import type { CrmRef, HandoffCrmLink } from '../domain/crmLink.js';
+import { looksLikeCrmLink, parseCrmRef } from '../domain/crmLink.js';
 import type { Logger } from '../logger.js';
 import { sameAccountName } from './accountNames.js';
 import {
@@ -87,8 +89,10 @@ async function resolve(
   o: { timeoutMs?: number },
 ): Promise<CrmResolution> {
   if (bySystem.size === 0 || !text?.trim()) return { kind: 'none' };
-  // A bare number is a HubSpot deal only when HubSpot is connected (Salesforce ids are never all digits).
-  const ref = parseCrmRef(text, { bareNumbers: bySystem.has('hubspot') });
+  // A bare number is a record only when a CRM whose ids are numbers is connected (HubSpot's deals, not Salesforce's).
+  const ref = parseCrmRef(text, {
+    bareNumbers: [...bySystem.keys()].some((system) => CRMS[system].numericIds),
+  });
   const connector = ref ? bySystem.get(ref.system) : undefined;
   if (!ref || !connector) {
     const meant = looksLikeCrmLink(text);

@@ -2,10 +2,10 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { crmConnectionsOf, deleteCrmConnection, saveCrmConnection } from '../db/repositories/crm.js';
 import { readCrmCredentials } from '../domain/crmCredentials.js';
-import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmLink.js';
+import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmFacts.js';
 import { open, SealError, seal, type TokenKeys } from '../install/seal.js';
 import type { Logger } from '../logger.js';
-import { connectorFor, type SettingsOf } from './connectors.js';
+import { connectorFor, noCrmConnected, type SettingsOf, settingsFromCredentials } from './connectors.js';
 import { CrmError } from './types.js';
 
 /**
@@ -15,27 +15,6 @@ import { CrmError } from './types.js';
  * installation's tenant is built again with them. An installation with a CRM of its own is never served by the
  * deployment's CRM settings: one company's handoffs never reach another's records.
  */
-
-const HUBSPOT_API = 'https://api.hubapi.com';
-
-/** A CRM's settings from an installation's credentials (no field mapping: the deal's own note or Task only). */
-type FromCredentials = {
-  [S in CrmSystem]: (values: Record<string, string>, crm: Config['crm']) => SettingsOf<S>;
-};
-const SETTINGS: FromCredentials = {
-  salesforce: (v, crm) => ({
-    loginUrl: v.loginUrl ?? '',
-    hosts: crm.salesforceHosts ?? [],
-    clientId: v.clientId ?? '',
-    clientSecret: v.clientSecret ?? '',
-    fields: {},
-  }),
-  hubspot: (v, crm) => ({
-    accessToken: v.accessToken ?? '',
-    apiUrl: crm.hubspotApiUrl ?? HUBSPOT_API,
-    fields: {},
-  }),
-};
 
 /** One of the installation's own CRMs, opened. */
 export interface OwnCrmConnection {
@@ -65,8 +44,9 @@ export async function ownCrmOf(exec: Db, key: TokenKeys, logger: Logger): Promis
 
 /** The settings with the installation's own CRMs in place of the deployment's (none of the deployment's kept). */
 export function withOwnCrm<C extends { crm: Config['crm'] }>(config: C, own: OwnCrmConnection[]): C {
-  const crm: Config['crm'] = { ...config.crm, salesforce: undefined, hubspot: undefined };
-  for (const c of own) Object.assign(crm, { [c.system]: SETTINGS[c.system](c.values, config.crm) });
+  const crm = noCrmConnected(config.crm);
+  for (const c of own)
+    Object.assign(crm, { [c.system]: settingsFromCredentials(c.system, c.values, config.crm) });
   return { ...config, crm };
 }
 
@@ -83,7 +63,7 @@ export async function crmRefusal<S extends CrmSystem>(
   timeoutMs: number,
 ): Promise<string | undefined> {
   const { label } = CRMS[system];
-  const settings: SettingsOf<S> = { ...SETTINGS[system](values, crm), timeoutMs };
+  const settings: SettingsOf<S> = { ...settingsFromCredentials(system, values, crm), timeoutMs };
   const unreachable = `${label} could not be reached at that address. Nothing was saved; check the address and try again in a moment.`;
   let timer: NodeJS.Timeout | undefined;
   // Each call has timeoutMs; the whole check too (Salesforce's is a token, then reads), so the form answers in time.
@@ -145,9 +125,6 @@ export interface OwnCrmDeps {
   checkTimeoutMs?: number;
 }
 
-/** The field a refusal by the CRM is shown under: the secret's. */
-const REFUSED_FIELD: { [S in CrmSystem]: string } = { salesforce: 'clientSecret', hubspot: 'accessToken' };
-
 export function createOwnCrm(deps: OwnCrmDeps): OwnCrm {
   const { db, key, logger } = deps;
   return {
@@ -168,7 +145,7 @@ export function createOwnCrm(deps: OwnCrmDeps): OwnCrm {
         logger,
         deps.checkTimeoutMs ?? 2_000,
       );
-      if (refusal) return { [REFUSED_FIELD[system]]: refusal };
+      if (refusal) return { [CRMS[system].refusedField]: refusal };
       const row = {
         system,
         sealed: seal(key, JSON.stringify(read.values)),

@@ -11,7 +11,7 @@ import {
   createdDaysAnywhere,
 } from '../domain/attribution.js';
 import { isoDateIn } from '../domain/businessDays.js';
-import type { CrmSystem } from '../domain/crmLink.js';
+import type { CrmSystem } from '../domain/crmFacts.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
 import { EARLIEST_ZONE, LATEST_ZONE } from '../domain/zones.js';
 import { crmRecordWord } from './index.js';

@@ -1,3 +1,4 @@
+import { CRMS } from '../domain/crmFacts.js';
 import { salesforceId18 } from '../domain/crmLink.js';
 import type { Logger } from '../logger.js';
 import { cutText } from './cut.js';
@@ -74,7 +75,7 @@ export function createSalesforce(settings: SalesforceSettings, logger: Logger): 
   const org: SalesforceOrg = {};
   return {
     system: 'salesforce',
-    label: 'Salesforce',
+    label: CRMS.salesforce.label,
     async verify() {
       await session.reauthorize();
       // The token works for the data API, and the run-as user may read opportunities (what the read-back needs); the

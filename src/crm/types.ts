@@ -1,4 +1,5 @@
-import type { CrmRef, CrmSystem } from '../domain/crmLink.js';
+import type { CrmSystem } from '../domain/crmFacts.js';
+import type { CrmRef } from '../domain/crmLink.js';
 
 /** A CRM record as the app reads it: enough to show in the review and to see when the deal closes. */
 export interface CrmRecord {

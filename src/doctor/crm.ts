@@ -4,51 +4,14 @@ import { createSalesforce, type SalesforceConnector } from '../crm/salesforce.js
 import { type CrmConnector, CrmError, type CrmRead } from '../crm/types.js';
 import { scopedTo } from '../db/installationScope.js';
 import { firstInstallation, installedNow } from '../db/repositories/installations.js';
-import { CRMS as CRM_WORDS, type CrmSystem } from '../domain/crmLink.js';
+import { CRMS } from '../domain/crmFacts.js';
 import { tokenKeys } from '../install/seal.js';
 import { loginUrlWarning, myDomainRefusal } from './salesforceLoginUrl.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
-/** Per CRM: what it reads, and where to look when it refuses. */
-const CRMS: Record<
-  CrmSystem,
-  {
-    reads: string;
-    credentials: string;
-    permissions: string;
-    reach: string;
-    elsewhere: string;
-    /** What the doctor does not try, since only a write would tell. */
-    untried: string;
-  }
-> = {
-  salesforce: {
-    reads: 'Opportunities',
-    credentials:
-      "Check SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET (the app's consumer key and secret), SALESFORCE_LOGIN_URL (your My Domain login URL), and that the app has the client credentials flow enabled with a run-as user (docs/crm.md#salesforce).",
-    permissions:
-      'Give the run-as integration user API Enabled and Read on Opportunities and Accounts (docs/crm.md#salesforce).',
-    reach: 'Check the network and SALESFORCE_LOGIN_URL, then run the doctor again.',
-    elsewhere:
-      "Check SALESFORCE_LOGIN_URL: it must be your org's My Domain login URL, and the instance it names must be Salesforce's REST API (docs/crm.md#salesforce).",
-    untried: '',
-  },
-  hubspot: {
-    reads: 'deals',
-    credentials:
-      "Check HUBSPOT_ACCESS_TOKEN: copy the service key again from HubSpot's Settings → Integrations → Service Keys (docs/crm.md#hubspot).",
-    permissions: 'Add the crm.objects.deals.read scope to the service key (docs/crm.md#hubspot).',
-    reach: 'Check the network and HUBSPOT_API_URL, then run the doctor again.',
-    elsewhere:
-      "Check HUBSPOT_API_URL: leave it unset for HubSpot's API (https://api.hubapi.com), or name a proxy that passes HubSpot's answers on unchanged.",
-    untried:
-      ' Not checked, since only a write would tell: crm.objects.contacts.write (the notes), and crm.objects.deals.write if HUBSPOT_PROPERTY_* is set.',
-  },
-};
-
 /** What the CRM's refusal of the start check says, with what to do. */
 function refusal(connector: CrmConnector, error: unknown): Finding {
-  const what = CRMS[connector.system];
+  const what = CRMS[connector.system].doctor;
   const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
   const myDomain = myDomainRefusal(message);
   if (myDomain) return myDomain;
@@ -82,7 +45,7 @@ function optionalRefused(connector: CrmConnector, r: CrmRead): Finding {
 
 /** The other reads the app needs (HubSpot: companies, notes, owners, currencies, by their scopes), one finding for each refused. */
 async function readFindings(connector: CrmConnector): Promise<Finding[]> {
-  const what = CRMS[connector.system];
+  const what = CRMS[connector.system].doctor;
   const reads = (await connector.reads?.()) ?? [];
   const refused = reads.filter((r) => r.error);
   // None refused, or only optional ones: what the app needs passes, and each optional one refused is a warning.
@@ -137,11 +100,12 @@ async function checkCrm(ctx: DoctorContext): Promise<Finding[]> {
       findings.push(refusal(connector, error));
       continue;
     }
-    const loginUrl = connector.system === 'salesforce' ? config.crm.salesforce?.loginUrl : undefined;
+    // Salesforce's login URL is checked against the instance its token named (the connector kept above).
+    const loginUrl = connector === salesforce ? config.crm.salesforce?.loginUrl : undefined;
     const warning = loginUrl && loginUrlWarning(loginUrl, salesforce?.instanceUrl());
     if (warning) findings.push(warning);
     if (!connector.reads) {
-      const reads = CRMS[connector.system].reads;
+      const reads = CRMS[connector.system].doctor.reads;
       findings.push({
         status: 'pass',
         text: `${connector.label} accepts the credentials, and the app can read ${reads}.`,
@@ -193,7 +157,7 @@ async function servedFindings(ctx: DoctorContext): Promise<Finding[]> {
 
 /** An installation's own CRM, checked with that CRM. */
 async function ownFinding(ctx: DoctorContext, installKey: string, c: OwnCrmConnection): Promise<Finding> {
-  const { label } = CRM_WORDS[c.system];
+  const { label } = CRMS[c.system];
   const said = `${installKey} connected its own ${label} (by ${c.connectedBy}, ${c.connectedAt.toISOString().slice(0, 10)})`;
   const crm = ctx.config?.crm;
   const refusal = crm ? await crmRefusal(c.system, c.values, crm, ctx.logger, 15_000) : undefined;

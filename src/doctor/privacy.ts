@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
+import { crmAddress } from '../crm/connectors.js';
 import { type Ageing, type Keeping, PERSONAL_DATA } from '../db/personalData.js';
 import { openPostgresReadOnly } from '../db/pg/readOnly.js';
 import { openDatabaseReadOnly } from '../db/readOnly.js';
 import { crmConnectionsOf } from '../db/repositories/crm.js';
+import { CRM_SYSTEMS, CRMS } from '../domain/crmFacts.js';
 import { uninstallLine } from '../retention/ageOut.js';
 
 /**
@@ -106,19 +108,19 @@ function subProcessorLines(config: Config, ownCrms: OwnCrms, unread: string | un
   const own = (system: string) => ownCrms?.[system] ?? 0;
   const ownText = (system: string) =>
     own(system) > 0 ? `${own(system)} workspace(s) connected their own with /handoff crm` : '';
-  const sf = config.crm.salesforce;
-  const sfOwn = ownText('salesforce');
-  if (sf || sfOwn)
-    lines.push(
-      `  - Salesforce: a completed Task ${CRM_WRITES} ${[sf ? `The settings' org, through ${hostOf(sf.loginUrl) ?? sf.loginUrl}` : '', sfOwn].filter(Boolean).join('; ')}.`,
-    );
-  const hs = config.crm.hubspot;
-  const hsOwn = ownText('hubspot');
-  if (hs || hsOwn)
-    lines.push(
-      `  - HubSpot: a note ${CRM_WRITES} ${[hs ? `The settings' account, through ${hostOf(hs.apiUrl) ?? hs.apiUrl}` : '', hsOwn].filter(Boolean).join('; ')}.`,
-    );
-  if (!sf && !hs && !sfOwn && !hsOwn)
+  const crmLines = CRM_SYSTEMS.flatMap((system) => {
+    const address = crmAddress(system, config.crm);
+    const ownLine = ownText(system);
+    if (address === undefined && !ownLine) return [];
+    const { label, privacy } = CRMS[system];
+    const settingsLine =
+      address === undefined ? '' : `The settings' ${privacy.holder}, through ${hostOf(address) ?? address}`;
+    return [
+      `  - ${label}: ${privacy.writes} ${CRM_WRITES} ${[settingsLine, ownLine].filter(Boolean).join('; ')}.`,
+    ];
+  });
+  lines.push(...crmLines);
+  if (crmLines.length === 0)
     lines.push(
       ownCrms === undefined
         ? '  - No CRM in the settings; whether a workspace connected its own is not known here.'

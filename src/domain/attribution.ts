@@ -1,5 +1,5 @@
 import { isoDateIn } from './businessDays.js';
-import { CRMS, type CrmSystem } from './crmLink.js';
+import { CRMS, type CrmSystem } from './crmFacts.js';
 import { EARLIEST_ZONE, LATEST_ZONE } from './zones.js';
 
 /** Partner-sourced or partner-influenced, decided by rule when the handoff is sent (DOMAIN.md, "Attribution"). */

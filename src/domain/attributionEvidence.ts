@@ -5,7 +5,7 @@ import {
   createdDaysAnywhere,
 } from './attribution.js';
 import { isoDateIn } from './businessDays.js';
-import { CRM_SYSTEMS, type CrmSystem } from './crmLink.js';
+import { CRM_SYSTEMS, type CrmSystem } from './crmFacts.js';
 import { EARLIEST_ZONE, LATEST_ZONE } from './zones.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CrmSystem } from './crmLink.js';
+import type { CrmSystem } from './crmFacts.js';
 import { type AddressRefusal, type OperatorHost, salesforceAddressRefusal } from './salesforceHosts.js';
 
 /**

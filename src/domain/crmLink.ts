@@ -1,3 +1,5 @@
+import { CRM_SYSTEMS, type CrmSystem } from './crmFacts.js';
+
 /**
  * What a packet's CRM field names: a Salesforce opportunity or a HubSpot deal, typed as an id or pasted as a link.
  * Anything else (an id of another CRM, "OPP-55120", a note) stays text, as before the CRM loop existed.
@@ -80,16 +82,9 @@ function fromHubspotUrl(url: URL): string | undefined {
   return undefined;
 }
 
-/** How one CRM's records are named to people and recognised in what they paste: one row per CRM (`CRMS`). */
-export interface CrmNaming {
-  /** "Salesforce". */
-  label: string;
-  /** What a record is called there: "opportunity", "deal". */
-  record: string;
-  records: string;
-  /** How to paste one, said when a link names no record. */
-  how: string;
-  /** The record id of a bare value typed alone, if it is one (`bareNumbers`: this CRM's ids are plain numbers). */
+/** How one CRM's records are recognised in what people paste: one row per CRM (`LINKS`). */
+interface CrmLinkRule {
+  /** The record id of a bare value typed alone, if it is one (`bareNumbers`: a CRM whose ids are numbers is connected). */
   bareId(value: string, opts: { bareNumbers?: boolean }): string | undefined;
   /** Whether a link's host is this CRM's app. */
   host(hostname: string): boolean;
@@ -99,17 +94,9 @@ export interface CrmNaming {
   meant(value: string, url: URL | undefined): boolean;
 }
 
-/**
- * The CRMs the app knows, in the order a value is tried against them (a Salesforce id before a HubSpot number). A third
- * CRM is a row here, its connector module in src/crm/, and its row in crm/connectors.ts: the compiler asks for both
- * once its key is here.
- */
-export const CRMS = {
+/** Each CRM's recognisers, tried in the registry's order (domain/crmFacts.ts: a Salesforce id before a HubSpot number). */
+const LINKS: Record<CrmSystem, CrmLinkRule> = {
   salesforce: {
-    label: 'Salesforce',
-    record: 'opportunity',
-    records: 'opportunities',
-    how: "Paste the opportunity's address from Salesforce, or its 15- or 18-character id (it starts with 006).",
     bareId: (value) => opportunityId(value),
     host: isSalesforceHost,
     fromUrl: fromSalesforceUrl,
@@ -118,10 +105,6 @@ export const CRMS = {
       (url !== undefined && isSalesforceHost(url.hostname) && /\/(006|Opportunity)/.test(url.pathname)),
   },
   hubspot: {
-    label: 'HubSpot',
-    record: 'deal',
-    records: 'deals',
-    how: "Paste the deal's address from HubSpot, or its id (the number at the end of the address).",
     // A bare number is a HubSpot deal only when the app is connected to HubSpot: otherwise it could be any CRM's id.
     bareId: (value, opts) => (opts.bareNumbers && HUBSPOT_ID.test(value) ? value : undefined),
     host: isHubspotHost,
@@ -129,12 +112,7 @@ export const CRMS = {
     meant: (_value, url) =>
       url !== undefined && isHubspotHost(url.hostname) && /\/(deal|0-3)\//.test(url.pathname),
   },
-} satisfies Record<string, CrmNaming>;
-
-export type CrmSystem = keyof typeof CRMS;
-
-/** Every CRM the app knows, in the table's order. */
-export const CRM_SYSTEMS = Object.keys(CRMS) as [CrmSystem, ...CrmSystem[]];
+};
 
 /** A handoff's link to a CRM record, as stored on it. */
 export interface HandoffCrmLink {
@@ -156,7 +134,7 @@ export type AcceptCrm = { link: HandoffCrmLink } | { create: CrmSystem };
  */
 export const creationMarker = (handoffId: number, cycle: number): string => `cosell${handoffId}c${cycle}`;
 
-const crmRows = () => Object.entries(CRMS) as [CrmSystem, CrmNaming][];
+const crmRows = () => CRM_SYSTEMS.map((system): [CrmSystem, CrmLinkRule] => [system, LINKS[system]]);
 
 /**
  * The CRM record the field names, or undefined when it names none. A bare number is a HubSpot deal only when the

@@ -1,5 +1,5 @@
 import type { Classification } from './attribution.js';
-import type { CrmSystem } from './crmLink.js';
+import type { CrmSystem } from './crmFacts.js';
 import { type Amount, addTo, type Currencies, emptySum, type Sum } from './money.js';
 import { dayIn, type Period } from './periods.js';
 import type { Band } from './scoringModel.js';

@@ -1,5 +1,5 @@
 import type { Classification, CrmCheck } from './attribution.js';
-import type { CrmSystem } from './crmLink.js';
+import type { CrmSystem } from './crmFacts.js';
 import type { ClosedDay } from './holidays.js';
 import type { InternalTextFinding } from './internalText.js';
 import type { HandoffStatus } from './lifecycleState.js';

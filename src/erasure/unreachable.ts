@@ -2,13 +2,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.js';
 import type { Found } from '../db/repositories/erasure.js';
+import { CRMS, type CrmSystem } from '../domain/crmFacts.js';
 import type { Person } from '../domain/erasure.js';
 
 const DAY_MS = 86_400_000;
-const CRM_NAMES = { salesforce: 'Salesforce', hubspot: 'HubSpot' } as const;
 
 interface Reach {
-  crm: { handoffId: number; system: keyof typeof CRM_NAMES; recordId: string }[];
+  crm: { handoffId: number; system: CrmSystem; recordId: string }[];
   posted: { messageKey: string; channelId: string; handoffId: number | null }[];
 }
 
@@ -26,7 +26,7 @@ export function unreachable(
   const lines: string[] = [];
   for (const { handoffId, system, recordId } of reach.crm)
     lines.push(
-      `${CRM_NAMES[system]} record ${recordId} (handoff #${handoffId}): the activities the app wrote there may name them; erase them in ${CRM_NAMES[system]}.`,
+      `${CRMS[system].label} record ${recordId} (handoff #${handoffId}): the activities the app wrote there may name them; erase them in ${CRMS[system].label}.`,
     );
   const email = person.namedBy === 'email' ? person.words[0] : undefined;
   if (email && config.crm.hubspot)

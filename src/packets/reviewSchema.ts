@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CRM_SYSTEMS } from '../domain/crmLink.js';
+import { CRM_SYSTEMS } from '../domain/crmFacts.js';
 import { PARTNER_VISIBLE_FIELDS, type PartnerVisibleField } from '../domain/internalText.js';
 import { HANDOFF_STATUSES } from '../domain/lifecycle.js';
 import { FIELD_NAMES } from '../domain/packet.js';

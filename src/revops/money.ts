@@ -8,7 +8,7 @@ import {
   moneyOfHandoffs,
   readCurrencies,
 } from '../db/repositories/money.js';
-import type { CrmSystem } from '../domain/crmLink.js';
+import type { CrmSystem } from '../domain/crmFacts.js';
 import {
   type ClosedDeal,
   type EstimateRow,

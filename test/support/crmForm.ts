@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { crmConnectModal } from '../../src/blocks/crmConnect.js';
 import { CALLBACK_ID, crmCredentialBlockId } from '../../src/blocks/ids.js';
-import type { CrmSystem } from '../../src/domain/crmLink.js';
+import type { CrmSystem } from '../../src/domain/crmFacts.js';
 import { FakeSlack } from './fakeSlack.js';
 import { type Harness, seedWorkspace, startHarness } from './harness.js';
 import { installAt, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from './oauthFlow.js';

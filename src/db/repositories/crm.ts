@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, ne, notLike, or, sql } from 'drizzle-orm';
-import type { CrmSystem, HandoffCrmLink } from '../../domain/crmLink.js';
+import type { CrmSystem } from '../../domain/crmFacts.js';
+import type { HandoffCrmLink } from '../../domain/crmLink.js';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
 import type { CrmConnectionRow, classificationCorrections, HandoffEventRow, HandoffRow } from '../schema.js';

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gte, lt, sql } from 'drizzle-orm';
-import type { CrmSystem } from '../../domain/crmLink.js';
+import type { CrmSystem } from '../../domain/crmFacts.js';
 import type { HandoffStatus } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { first, type Tables, tablesOf } from '../engine.js';

@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, isNotNull, isNull, lt, min, or } from 'drizzle-orm';
-import type { CrmSystem } from '../../domain/crmLink.js';
+import type { CrmSystem } from '../../domain/crmFacts.js';
 import type { Currencies } from '../../domain/money.js';
 import type { Executor, Tx } from '../client.js';
 import { tablesOf } from '../engine.js';

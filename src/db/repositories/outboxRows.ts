@@ -1,4 +1,4 @@
-import type { CrmSystem } from '../../domain/crmLink.js';
+import type { CrmSystem } from '../../domain/crmFacts.js';
 import type { insertSurface, SurfaceSpec } from './surfaces.js';
 
 // How each message becomes its outbox row: types and a pure mapping, no query (the queries are in outbox.ts, which

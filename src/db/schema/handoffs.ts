@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { AttributionBasis } from '../../domain/attribution.js';
-import { CRM_SYSTEMS } from '../../domain/crmLink.js';
+import { CRM_SYSTEMS } from '../../domain/crmFacts.js';
 import { DECLINE_REASON_CODES } from '../../domain/decline.js';
 import type { Step } from '../../domain/escalation.js';
 import { DECISIONS, HANDOFF_STATUSES, MORE_TIME_STATES, STEP_CHECKS } from '../../domain/lifecycle.js';

@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { CRM_SYSTEMS } from '../../domain/crmLink.js';
+import { CRM_SYSTEMS } from '../../domain/crmFacts.js';
 import { installationId, type Stored, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';
 import { HANDOFF_EVENT_TYPES } from './history.js';

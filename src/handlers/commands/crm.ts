@@ -1,11 +1,13 @@
 import { commandReply } from '../../blocks/commandReplies.js';
 import { crmConnectModal, crmReplies } from '../../blocks/crmConnect.js';
-import { CRMS, type CrmSystem } from '../../domain/crmLink.js';
+import { type CrmSystem, isCrmSystem } from '../../domain/crmFacts.js';
 import { may } from '../../domain/permissions.js';
 import type { CommandCall } from './call.js';
 
-const systemOf = (word: string): CrmSystem | undefined =>
-  Object.hasOwn(CRMS, word.toLowerCase()) ? (word.toLowerCase() as CrmSystem) : undefined;
+const systemOf = (word: string): CrmSystem | undefined => {
+  const system = word.toLowerCase();
+  return isCrmSystem(system) ? system : undefined;
+};
 
 /**
  * `/handoff crm`, admins only: which CRM serves this workspace; `/handoff crm salesforce|hubspot` opens the

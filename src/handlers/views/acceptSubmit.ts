@@ -3,7 +3,7 @@ import { refusalPlain } from '../../blocks/ephemerals.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../blocks/ids.js';
 import { SAVED } from '../../blocks/savedNotes.js';
 import { crmLinkOf } from '../../crm/index.js';
-import type { CrmSystem } from '../../domain/crmLink.js';
+import type { CrmSystem } from '../../domain/crmFacts.js';
 import type { FirstStepField } from '../../domain/firstStep.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';

@@ -3,7 +3,7 @@ import { commandReply } from '../../blocks/commandReplies.js';
 import { crmConnectedView } from '../../blocks/crmConnect.js';
 import { crmCredentialBlockId } from '../../blocks/ids.js';
 import { CRM_CREDENTIALS } from '../../domain/crmCredentials.js';
-import { CRMS, type CrmSystem } from '../../domain/crmLink.js';
+import { type CrmSystem, isCrmSystem } from '../../domain/crmFacts.js';
 import { may } from '../../domain/permissions.js';
 import { requestContext } from '../context.js';
 import type { HandlerDeps } from '../deps.js';
@@ -13,7 +13,7 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 const systemIn = (metadata: string): CrmSystem | undefined => {
   try {
     const { system } = JSON.parse(metadata) as { system?: unknown };
-    return typeof system === 'string' && Object.hasOwn(CRMS, system) ? (system as CrmSystem) : undefined;
+    return isCrmSystem(system) ? system : undefined;
   } catch {
     return undefined;
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config.js';
 import { CRM_MODULES, crmFromConfig, crmServes, withoutCrm } from '../../../src/crm/connectors.js';
-import { CRM_SYSTEMS, CRMS, looksLikeCrmLink, parseCrmRef } from '../../../src/domain/crmLink.js';
+import { CRM_SYSTEMS, CRMS } from '../../../src/domain/crmFacts.js';
+import { looksLikeCrmLink, parseCrmRef } from '../../../src/domain/crmLink.js';
 import { createLogger } from '../../../src/logger.js';
 
 /**

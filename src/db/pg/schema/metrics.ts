@@ -8,7 +8,7 @@ import {
   primaryKey,
   text,
 } from 'drizzle-orm/pg-core';
-import { CRM_SYSTEMS } from '../../../domain/crmLink.js';
+import { CRM_SYSTEMS } from '../../../domain/crmFacts.js';
 import { HANDOFF_EVENT_TYPES } from '../../schema.js';
 import { id, installationId, timestamp } from '../columns.js';
 import { handoffs } from './handoffs.js';

@@ -1,5 +1,5 @@
 import { boolean, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { CRM_SYSTEMS } from '../../../domain/crmLink.js';
+import { CRM_SYSTEMS } from '../../../domain/crmFacts.js';
 import { id, installationId, timestamp } from '../columns.js';
 
 /** SQLite's `integer primary key` (no AUTOINCREMENT) is assigned when not given, so the id is optional here too. */
