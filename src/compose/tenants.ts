@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
 import { appReceiver, buildApp, healthRoute, installRoutes } from '../app.js';
-import { installedFor } from '../db/repositories/installations.js';
 import { findChannelBinding } from '../db/repositories/partners.js';
 import { namedIds } from '../handlers/installation.js';
 import {
@@ -9,7 +8,6 @@ import {
   sharedEventContext,
 } from '../install/eventAuthorizations.js';
 import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
-import { installationFor, requestSource } from '../install/routing.js';
 import { tokenKeys } from '../install/seal.js';
 import { resealUnderNewKey } from '../install/store.js';
 import { PROGRAM_FOLLOW_MS } from '../program/program.js';
@@ -21,6 +19,7 @@ import type { StatusServer } from '../runtime/statusServer.js';
 import { realTimers } from '../runtime/timers.js';
 import { createSharedLooks } from './sharedLooks.js';
 import { makeTenant, type RunningApp, runningOf, type Tenant } from './tenant.js';
+import { adopterOf, servingOf, TenantMap, tenantRouter } from './tenantRouting.js';
 import type { StartOptions } from './types.js';
 
 /**
@@ -43,76 +42,12 @@ async function firstInstall(opts: StartOptions, status: StatusServer): Promise<I
   return installs;
 }
 
-/**
- * The tenant of the installation a request is for (install/routing.ts: who acts and where, by Slack's own reading),
- * or undefined when no installation in force is its.
- */
-function tenantRouter(tenants: Map<string, Tenant>) {
-  const routed = (tenant: Tenant) => ({ ...tenant.wired.startup.workspace, tenant });
-  return {
-    tenantFor: (body: unknown): Tenant | undefined =>
-      installationFor(requestSource(body), [...tenants.values()].map(routed))?.tenant,
-  };
-}
-
-/**
- * A request no tenant here serves may be for an installation another replica stored since this one started (an
- * install, a reinstall): read from the database, its tenant started here, then it serves the request.
- */
-function adopterOf(
-  given: StartOptions,
-  tenants: Map<string, Tenant>,
-  start: (installKey: string) => Promise<void>,
-): (body: unknown) => Promise<Tenant | undefined> {
-  return async (body) => {
-    const source = requestSource(body);
-    const rows = (await installedFor(given.db, source)).filter(
-      (r) => r.sealed !== null && !tenants.has(r.installKey),
-    );
-    const served = rows.map((r) => ({
-      teamId: r.teamId ?? undefined,
-      enterpriseId: r.enterpriseId ?? undefined,
-      isEnterpriseInstall: r.isEnterpriseInstall,
-      installKey: r.installKey,
-    }));
-    const found = installationFor(source, served);
-    if (!found) return undefined;
-    await start(found.installKey);
-    given.logger.info({ installation: found.installKey }, 'serving an installation another process stored');
-    return tenants.get(found.installKey);
-  };
-}
-
-/** The tenant that serves a request: its installation's, in force (undefined, logged: none here). */
-function servingOf(
-  router: ReturnType<typeof tenantRouter>,
-  adopt: ReturnType<typeof adopterOf>,
-  logger: StartOptions['logger'],
-) {
-  return async (body: unknown): Promise<Tenant | undefined> => {
-    const tenant =
-      router.tenantFor(body) ??
-      (await adopt(body).catch((error: unknown) => {
-        logger.error({ err: error, ...namedIds(body) }, 'an installation could not be served');
-        return undefined;
-      }));
-    // Uninstalled, or its token revoked, as another replica may have heard it: read at each request (one row).
-    const revoked = tenant && (await tenant.wired.clients.connection.revokedNow());
-    if (tenant && !revoked) return tenant;
-    logger.warn(
-      { ...namedIds(body), why: revoked ? 'uninstalled or its token revoked' : 'no installation in force' },
-      'a Slack request for another installation of the app: ignored',
-    );
-    return undefined;
-  };
-}
-
 /** The tenants of an install, by installation key: started when installed, stopped when uninstalled. */
 function tenantRegistry(given: StartOptions, installs: Installs, holder: string, status: StatusServer) {
   const { logger } = given;
   // The requests being answered, across installations: every tenant's outbox gives them the CPU first.
   const activity = new RequestActivity();
-  const tenants = new Map<string, Tenant>();
+  const tenants = new TenantMap();
   const router = tenantRouter(tenants);
   const starting = new Map<string, Promise<void>>();
   const lifecycle = createBackgroundWork(logger);

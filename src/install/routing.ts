@@ -60,19 +60,31 @@ export function requestSource(body: unknown): RequestSource {
   };
 }
 
+/** The installations served, indexed by what a request names: `find` gives the one a request is for. */
+export function routeIndex<T extends RoutedInstallation>(served: Iterable<T>) {
+  const workspaces = new Map<string, T>();
+  const orgs = new Map<string, T>();
+  for (const i of served) {
+    const [map, key] = i.isEnterpriseInstall ? [orgs, i.enterpriseId] : [workspaces, i.teamId];
+    if (key && !map.has(key)) map.set(key, i);
+  }
+  const orgWide = (enterpriseId: string | undefined) => (enterpriseId ? orgs.get(enterpriseId) : undefined);
+  return {
+    find(source: RequestSource): T | undefined {
+      if (source.isEnterpriseInstall) {
+        const org = orgWide(source.enterpriseId);
+        if (org) return org;
+      }
+      const own = source.teamId ? workspaces.get(source.teamId) : undefined;
+      return own ?? orgWide(source.enterpriseId);
+    },
+  };
+}
+
 /** The installation a request is for among those served, or undefined when none of them is its. */
 export function installationFor<T extends RoutedInstallation>(
   source: RequestSource,
   served: Iterable<T>,
 ): T | undefined {
-  const all = [...served];
-  const orgWide = (enterpriseId: string | undefined) =>
-    enterpriseId ? all.find((i) => i.isEnterpriseInstall && i.enterpriseId === enterpriseId) : undefined;
-  if (source.isEnterpriseInstall) {
-    const org = orgWide(source.enterpriseId);
-    if (org) return org;
-  }
-  const { teamId } = source;
-  if (!teamId) return orgWide(source.enterpriseId);
-  return all.find((i) => !i.isEnterpriseInstall && i.teamId === teamId) ?? orgWide(source.enterpriseId);
+  return routeIndex(served).find(source);
 }
