@@ -24,6 +24,8 @@ export interface Served {
   listeners: Listeners;
   /** The client its listeners call Slack with: its token, its pacing, its connection's watch. */
   client: AllMiddlewareArgs['client'];
+  /** Its listeners' logger: every line names its installation. */
+  logger: AllMiddlewareArgs['logger'];
   replies: Pick<Replies, 'ephemeral'>;
   /** Listeners still working after their ack are tracked here, so a stop waits for them. */
   background: BackgroundWork;
@@ -258,7 +260,7 @@ export function buildApp(deps: AppDeps): App {
 
   registerHandlers(app, (context) => {
     const served = servedIn(context);
-    return { listeners: served.listeners, client: served.client };
+    return { listeners: served.listeners, client: served.client, logger: served.logger };
   });
   return app;
 }

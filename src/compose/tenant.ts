@@ -5,6 +5,7 @@ import { firstInstallation, installationByKey } from '../db/repositories/install
 import { listenersFor } from '../handlers/index.js';
 import type { Installation } from '../install/oauth.js';
 import type { TokenKeys } from '../install/seal.js';
+import { slackLogger } from '../logger.js';
 import { PROGRAM_FOLLOW_MS, type Program } from '../program/program.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import { createSlotClaims } from '../runtime/jobClaims.js';
@@ -44,6 +45,7 @@ function servedOf(opts: StartOptions, wired: Wired): Served {
     startup: wired.startup,
     listeners: listenersFor({ config: wired.config, startup: wired.startup, ...wired.services.handlers }),
     client: wired.clients.interactive,
+    logger: slackLogger(opts.logger, 'bolt'),
     replies: wired.services.handlers.replies,
     background: wired.background,
     ...(opts.installs ? { installs: opts.installs } : {}),

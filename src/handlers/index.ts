@@ -35,6 +35,7 @@ export function listenersFor(deps: HandlerDeps): Listeners {
 export type ListenersOf = (context: AllMiddlewareArgs['context']) => {
   listeners: Listeners;
   client: AllMiddlewareArgs['client'];
+  logger: AllMiddlewareArgs['logger'];
 };
 
 /**
@@ -43,23 +44,23 @@ export type ListenersOf = (context: AllMiddlewareArgs['context']) => {
  */
 export function registerHandlers(app: App, of: ListenersOf): void {
   app.command(COMMAND, async (args) => {
-    const { listeners, client } = of(args.context);
-    await listeners.command({ ...args, client });
+    const { listeners, client, logger } = of(args.context);
+    await listeners.command({ ...args, client, logger });
   });
   route(app, (context) => {
-    const { listeners, client } = of(context);
-    return { routes: listeners.routes, client };
+    const { listeners, client, logger } = of(context);
+    return { routes: listeners.routes, client, logger };
   });
   app.shortcut({ type: 'shortcut', callback_id: SHORTCUT_ID.helpRequest }, async (args) => {
-    const { listeners, client } = of(args.context);
-    await listeners.helpRequest({ ...args, client });
+    const { listeners, client, logger } = of(args.context);
+    await listeners.helpRequest({ ...args, client, logger });
   });
   app.shortcut({ type: 'message_action', callback_id: SHORTCUT_ID.handOff }, async (args) => {
-    const { listeners, client } = of(args.context);
-    await listeners.handOff({ ...args, client });
+    const { listeners, client, logger } = of(args.context);
+    await listeners.handOff({ ...args, client, logger });
   });
   app.shortcut({ type: 'message_action', callback_id: SHORTCUT_ID.addToHandoff }, async (args) => {
-    const { listeners, client } = of(args.context);
-    await listeners.addToHandoff({ ...args, client });
+    const { listeners, client, logger } = of(args.context);
+    await listeners.addToHandoff({ ...args, client, logger });
   });
 }

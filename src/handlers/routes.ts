@@ -54,28 +54,29 @@ export function routesOf<Names extends string>(
 export interface Routed {
   routes: Routes;
   client: AllMiddlewareArgs['client'];
+  logger: AllMiddlewareArgs['logger'];
 }
 type RoutedOf = (context: AllMiddlewareArgs['context']) => Routed;
 
 /** One Bolt listener for block actions, one for view submissions, one for events, each finding its handler. */
 export function route(app: App, of: RoutedOf): void {
   app.action({ type: 'block_actions' }, async (args) => {
-    const { routes, client } = of(args.context);
+    const { routes, client, logger } = of(args.context);
     const id = args.action.action_id;
     const { exact, prefixed } = routes.actions;
     const listener = exact.get(id) ?? prefixed.find(([prefix]) => id.startsWith(prefix))?.[1];
-    if (listener) await listener({ ...args, client });
+    if (listener) await listener({ ...args, client, logger });
   });
   // View submissions by the view's `callback_id`.
   app.view({ type: 'view_submission', callback_id: /.*/ }, async (args) => {
-    const { routes, client } = of(args.context);
+    const { routes, client, logger } = of(args.context);
     const listener = routes.views.get(args.view.callback_id);
-    if (listener) await listener({ ...(args as Parameters<ViewListener>[0]), client });
+    if (listener) await listener({ ...(args as Parameters<ViewListener>[0]), client, logger });
   });
   // Events by their `type` (Bolt acknowledges events itself, before any listener runs).
   app.event(/.*/, async (args) => {
-    const { routes, client } = of(args.context);
+    const { routes, client, logger } = of(args.context);
     const listener = routes.events.get(args.event.type);
-    if (listener) await listener({ ...args, client });
+    if (listener) await listener({ ...args, client, logger });
   });
 }

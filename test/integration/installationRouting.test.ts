@@ -120,10 +120,10 @@ describe('every request reaches the installation of who acts and where', () => {
       shared_team_ids: [TEAM, BETA, PARTNER_TEAM],
     });
     const trigger = beta.issueTriggerId();
-    const response = await h.interact({
+    const shortcut = (user: { id: string; name: string; team_id: string }, trigger_id: string) => ({
       type: 'message_action',
       callback_id: SHORTCUT_ID.handOff,
-      trigger_id: trigger,
+      trigger_id,
       response_url: slack.responseUrl(),
       message_ts: '1795442400.000100',
       message: {
@@ -134,13 +134,14 @@ describe('every request reaches the installation of who acts and where', () => {
         text: 'Deal at Contoso',
       },
       channel: { id: 'C0SHARED', name: 'acme-beta' },
-      user: { id: betaAuthor.id, name: 'bea', team_id: BETA },
+      user,
       team: { id: BETA, domain: 'beta' },
       token: 'legacy-verification-token',
       action_ts: '1795442400.000300',
       api_app_id: 'A0APP',
       is_enterprise_install: false,
     });
+    const response = await h.interact(shortcut({ id: betaAuthor.id, name: 'bea', team_id: BETA }, trigger));
     expect(response.status).toBe(200);
     expect(await response.text()).not.toContain('is for the team that runs this app');
     const opened = await waitFor(
@@ -151,6 +152,18 @@ describe('every request reaches the installation of who acts and where', () => {
     expect(opened.token).toBe(beta.token);
     // Beta's installation answered; the first one was never asked.
     expect(JSON.stringify(h.logs)).not.toContain('Add to handoff is for the team that runs this app');
+    // A partner in the channel is refused there, and the listener's log line names the installation it served.
+    const partner = { id: 'W0PARTNERPIA', name: 'pia', team_id: PARTNER_TEAM };
+    expect((await h.interact(shortcut(partner, beta.issueTriggerId()))).status).toBe(200);
+    const refused = await waitFor(
+      () =>
+        h.logs.find((l) =>
+          String(l.msg).includes(`hand-off shortcut refused for external user ${partner.id}`),
+        ),
+      4000,
+      'the refusal in the log',
+    );
+    expect(refused).toMatchObject({ installation: BETA });
   });
 });
 
