@@ -16,6 +16,7 @@ import {
   openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
 
@@ -55,7 +56,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, { path: join(SHOTS, `${name}.png`), fullPage: true });
 const delivered = () => outboxDelivered(world.sandbox);
 const now = () => DateTime.fromJSDate(world.sandbox.clock.now(), { zone: ZONE });
 /** One line of text, as a person reads it laid out (block breaks become spaces). */

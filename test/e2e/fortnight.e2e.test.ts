@@ -15,7 +15,13 @@ import {
   PACKET_FORM_BLOCK_ID,
 } from '../../src/blocks/ids.js';
 import { waitFor } from '../support/harness.js';
-import { ACCEPT_MODAL, launchChromium, openSandboxPage, submitAcceptModal } from '../support/sandboxPage.js';
+import {
+  ACCEPT_MODAL,
+  launchChromium,
+  openSandboxPage,
+  screenshot,
+  submitAcceptModal,
+} from '../support/sandboxPage.js';
 
 /**
  * A fortnight in the sandbox, replayed as each person in a real browser (issue 31's two runs): an evening send on
@@ -58,7 +64,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, { path: join(SHOTS, `${name}.png`), fullPage: true });
 const now = () => DateTime.fromJSDate(sandbox.clock.now(), { zone: ZONE });
 
 async function delivered(): Promise<void> {

@@ -29,6 +29,7 @@ import {
   openSandboxPage,
   outboxDelivered,
   personMessage,
+  screenshot,
   submitAcceptModal,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -67,7 +68,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `walk-${name}.png`) });
+const shot = (name: string) => screenshot(page, { path: join(SHOTS, `walk-${name}.png`) });
 
 /**
  * The open modal, top to bottom, as the person scrolls it: one screenshot of the card per screenful of its body
@@ -82,7 +83,7 @@ async function shotModal(name: string): Promise<void> {
   }));
   for (let part = 1, top = 0; ; part += 1, top += screen - 60) {
     await body.evaluate((el, y) => el.scrollTo(0, y), top);
-    await page.locator('.modal-card').screenshot({ path: join(SHOTS, `walk-${name}-${part}.png`) });
+    await screenshot(page.locator('.modal-card'), { path: join(SHOTS, `walk-${name}-${part}.png`) });
     if (top + screen >= height) break;
   }
   await body.evaluate((el) => el.scrollTo(0, 0));

@@ -23,6 +23,7 @@ import {
   personMessage,
   postMessage,
   reviewAndSend,
+  screenshot,
   shortcutNames,
 } from '../support/sandboxPage.js';
 import { postToSandbox } from '../support/sandboxWorld.js';
@@ -108,7 +109,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+const shot = (name: string) => screenshot(page, { path: join(SHOTS, `${name}.png`) });
 /** The seeded message of Dana's, as the fake Slack holds it. */
 const danasMessage = () => {
   const found = sandbox.slack.messages(PARTNER).find((m) => m.user === dana.id && m.text?.includes(DANAS));

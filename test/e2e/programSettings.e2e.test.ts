@@ -25,6 +25,7 @@ import {
   openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
 
@@ -89,7 +90,7 @@ async function shotModal(name: string): Promise<void> {
   }));
   for (let part = 1, top = 0; ; part += 1, top += screen - 60) {
     await body.evaluate((el, y) => el.scrollTo(0, y), top);
-    await page.locator('.modal-card').screenshot({ path: join(SHOTS, `${name}-${part}.png`) });
+    await screenshot(page.locator('.modal-card'), { path: join(SHOTS, `${name}-${part}.png`) });
     if (top + screen >= height) break;
   }
   await body.evaluate((el) => el.scrollTo(0, 0));
@@ -370,7 +371,7 @@ describe("an admin names the partners' managers and edits a setting in Slack; th
     expect(tailspin.all).toContain(`${LITWARE}: Sam Closer met the customer.`);
     expect(tailspin.all).not.toMatch(WATCHING);
     expect(tailspin.all).not.toContain('Jordan');
-    await page.screenshot({ path: join(SHOTS, 'tailspin-channel.png') });
+    await screenshot(page, { path: join(SHOTS, 'tailspin-channel.png') });
   });
 
   it('nothing was restarted: the Partners page has their channels now, and the history names each edit', async () => {

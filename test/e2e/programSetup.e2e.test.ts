@@ -26,6 +26,7 @@ import {
   openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
 
@@ -109,7 +110,7 @@ async function shotModal(name: string): Promise<void> {
   }));
   for (let part = 1, top = 0; ; part += 1, top += screen - 60) {
     await body.evaluate((el, y) => el.scrollTo(0, y), top);
-    await page.locator('.modal-card').screenshot({ path: join(SHOTS, `${name}-${part}.png`) });
+    await screenshot(page.locator('.modal-card'), { path: join(SHOTS, `${name}-${part}.png`) });
     if (top + screen >= height) break;
   }
   await body.evaluate((el) => el.scrollTo(0, 0));
@@ -129,7 +130,7 @@ async function clipShot(selector: string, name: string): Promise<void> {
     return { x: r.x, y: r.y, width: r.width, height: r.height };
   }, selector);
   expect(box, `${selector} is on the page`).not.toBeNull();
-  if (box) await page.screenshot({ path: join(SHOTS, `${name}.png`), clip: box });
+  if (box) await screenshot(page, { path: join(SHOTS, `${name}.png`), clip: box });
 }
 
 /** Clicks a button and waits for the app's answer to the block action. */
@@ -220,7 +221,7 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
     const top = await section.boundingBox();
     const bottom = await homeButton(ACTION_ID.programOpen, 'history').boundingBox();
     if (from && top && bottom)
-      await page.screenshot({
+      await screenshot(page, {
         path: join(SHOTS, 'home-program-section.png'),
         clip: {
           x: from.x,
@@ -479,7 +480,7 @@ describe('an admin sets up a program in Slack, and a handoff runs through it', {
     // Nothing of the program (the pool, the policy, who had it before and why), nor of the packet's internal fields.
     expect(seenByDana).not.toMatch(INTERNAL_WORDS);
     expect(seenByDana).not.toMatch(/006FABRIKAM|stage 2|reseller|reconciliation workflow|Why /i);
-    await page.screenshot({ path: join(SHOTS, 'dana-channel.png') });
+    await screenshot(page, { path: join(SHOTS, 'dana-channel.png') });
   });
 
   it('nothing was restarted and no file edited: the history names each edit and who made it; the handoff ran under the new policy', async () => {

@@ -17,6 +17,7 @@ import {
   openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
 
@@ -58,7 +59,7 @@ async function homeMoney(page: Page, text: string): Promise<Locator> {
 /** Shoots the pane with the Money section at its top, measured and shot in one go (the Home may be drawn again). */
 async function shootMoney(page: Page, name: string): Promise<void> {
   await moneyBlock(page).evaluate((el) => el.scrollIntoView({ block: 'start' }));
-  await page.locator('#pane').screenshot({ path: join(SHOTS, `${name}.png`) });
+  await screenshot(page.locator('#pane'), { path: join(SHOTS, `${name}.png`) });
 }
 
 const opportunity = (page: Page, id: string) => page.locator(`.sf-opportunity[data-opportunity="${id}"]`);
@@ -186,5 +187,5 @@ describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout
 });
 
 async function shotPage(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+  await screenshot(page, { path: join(SHOTS, `${name}.png`), fullPage: false });
 }

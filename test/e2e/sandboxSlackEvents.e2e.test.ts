@@ -17,6 +17,7 @@ import {
   openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
 
@@ -48,7 +49,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, { path: join(SHOTS, `${name}.png`), fullPage: true });
 const delivered = () => outboxDelivered(world.sandbox);
 /** How often the app asked Slack for Jordan's status (users.profile.get). */
 const jordanStatusReads = () =>

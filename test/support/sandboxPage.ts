@@ -49,6 +49,26 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
+ * A screenshot for a person to look at (`E2E_SHOTS=1 npm test`, into test-results/): the browser tests' walks are
+ * written to be read as pictures, but nothing asserts on them, and the ~80 of a run cost Chromium about 20 s of CPU.
+ * Without E2E_SHOTS, a locator's shot is the wait for its element the screenshot made, and a page's is nothing.
+ */
+export async function screenshot(
+  target: Page | Locator,
+  options: {
+    path: string;
+    fullPage?: boolean;
+    clip?: { x: number; y: number; width: number; height: number };
+  },
+): Promise<void> {
+  if (process.env.E2E_SHOTS) {
+    await target.screenshot(options);
+    return;
+  }
+  if ('waitFor' in target) await target.waitFor();
+}
+
+/**
  * In a browser test file: the run's Chromium, connected before the file's tests and closed after them; `newPage()`
  * opens the page of `world`'s sandbox, and `shot` saves a full-page screenshot into `shots`.
  */
@@ -61,7 +81,8 @@ export function sandboxBrowser(world: { sandbox: Sandbox }, shots: string) {
   afterAll(() => browser?.close());
   return {
     newPage: () => openSandboxPage(browser as Browser, world.sandbox),
-    shot: (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }),
+    shot: (page: Page, name: string) =>
+      screenshot(page, { path: join(shots, `${name}.png`), fullPage: true }),
   };
 }
 
