@@ -34,7 +34,7 @@ function expiryWhy(e: ExpiryRecord): { excused: boolean; why: string } {
     typeof d.awayDays === 'string'
       ? `days away given: ${d.awayDays}`
       : typeof d.coverNamed === 'string'
-        ? `cover named (${d.coverNamed}), before issue 50`
+        ? `cover named (${d.coverNamed}), when naming a cover counted as away`
         : `status: ${d.away}`;
   const since = typeof d.awaySince === 'string' ? `, known since ${d.awaySince}` : '';
   return { excused: true, why: `away (${by}${since})` };

@@ -179,7 +179,7 @@ function keyed(table: Table, key: Record<string, unknown>): SQL | undefined {
 /**
  * Rewrites one row without the person (`scrubbed`, their names as `erasedAs`), or deletes it (a present-state row: a
  * cover, a follow, an App Home). `person` as searched in this row (domain/erasure.ts `inHandoff`). Returns whether it
- * changed.
+ * changed: false when the row is no longer there (removed since the plan was made).
  */
 export async function eraseRow(
   tx: Tx,
@@ -193,8 +193,11 @@ export async function eraseRow(
   if (!target) return false;
   const where = and(keyed(target, row.key), ownInstallationRow(tx, table, target));
   if (PERSONAL_DATA[table]?.erase === 'delete') {
-    await tx.delete(target as SQLiteTable).where(where);
-    return true;
+    const deleted = await tx
+      .delete(target as SQLiteTable)
+      .where(where)
+      .returning({ one: sql<number>`1` });
+    return deleted.length > 0;
   }
   const set: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(row.values)) {
@@ -202,11 +205,12 @@ export async function eraseRow(
     if (after !== value) set[(columnNamed(target, name) as [string, Column])[0]] = after;
   }
   if (Object.keys(set).length === 0) return false;
-  await tx
+  const updated = await tx
     .update(target as SQLiteTable)
     .set(set)
-    .where(where);
-  return true;
+    .where(where)
+    .returning({ one: sql<number>`1` });
+  return updated.length > 0;
 }
 
 /** The open handoffs the person is the AE, the owner or the author of: erasing them would leave the deal with nobody. */
