@@ -166,18 +166,6 @@ describe('program.editMany', () => {
     expect(program.person('U0AE1')).toBeUndefined();
   });
 
-  it('refuses a policy naming a pool that the same edits remove', async () => {
-    const { db, program } = open();
-    await program.edit(edit('pool', 'emea', EMEA));
-    const result = await program.editMany([
-      edit('policy', 'strategic', STRATEGIC),
-      edit('pool', 'emea', null),
-    ]);
-    expect(result.ok).toBe(false);
-    expect((await logRows(db)).length).toBe(1);
-    expect(program.book()?.pools.emea).toBeDefined();
-  });
-
   it('does not write an unchanged value (nor one whose keys come in another order), nor remove what is not there', async () => {
     const { db, program } = open();
     const first = await program.edit(edit('person', 'U0AE1', { regions: ['US'], workingDays: [1, 2, 3] }));
