@@ -209,6 +209,15 @@ describe('FakeSlack: messages', () => {
     expect((await platformError(missing)).error).toBe('message_not_found');
   });
 
+  it('gives unique, increasing ts and keeps post order', async () => {
+    const ts: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ts.push((await client().chat.postMessage({ channel: 'C1', text: `m${i}` })).ts as string);
+    expect([...ts].sort()).toEqual(ts);
+    expect(new Set(ts).size).toBe(5);
+    expect(fake.messages('C1').map((m) => m.text)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+
   it('enforces channel membership and existence', async () => {
     const post = (channel: string) => platformError(client().chat.postMessage({ channel, text: 'hi' }));
     expect((await post('C2')).error).toBe('not_in_channel');
