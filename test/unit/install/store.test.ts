@@ -49,6 +49,9 @@ describe('the installation store (every installation of a deployment)', () => {
       },
     });
   });
+  /** The installation a workspace outside any org is served by. */
+  const ofTeam = (teamId: string) =>
+    store.fetchInstallation({ teamId, isEnterpriseInstall: false, enterpriseId: undefined });
   afterEach(() => {
     database.close();
     rmSync(dir, { recursive: true, force: true });
@@ -58,11 +61,7 @@ describe('the installation store (every installation of a deployment)', () => {
     await store.storeInstallation(installation('T0ACME'));
     await store.storeInstallation(installation('T0ACME', 'xoxb-new'));
     expect(stored).toEqual(['T0ACME', 'T0ACME']);
-    const fetched = await store.fetchInstallation({
-      teamId: 'T0ACME',
-      isEnterpriseInstall: false,
-      enterpriseId: undefined,
-    });
+    const fetched = await ofTeam('T0ACME');
     expect(fetched.bot?.token).toBe('xoxb-new');
   });
 
@@ -70,11 +69,7 @@ describe('the installation store (every installation of a deployment)', () => {
     await store.storeInstallation(installation('T0ACME'));
     await store.storeRefreshed(installation('T0ACME', 'xoxb-rotated'));
     expect(stored).toEqual(['T0ACME']);
-    const fetched = await store.fetchInstallation({
-      teamId: 'T0ACME',
-      isEnterpriseInstall: false,
-      enterpriseId: undefined,
-    });
+    const fetched = await ofTeam('T0ACME');
     expect(fetched.bot?.token).toBe('xoxb-rotated');
   });
 
@@ -82,21 +77,11 @@ describe('the installation store (every installation of a deployment)', () => {
     await store.storeInstallation(installation('T0ACME'));
     await store.storeInstallation(installation('T0OTHER', 'xoxb-other'));
     expect(stored).toEqual(['T0ACME', 'T0OTHER']);
-    const other = await store.fetchInstallation({
-      teamId: 'T0OTHER',
-      isEnterpriseInstall: false,
-      enterpriseId: undefined,
-    });
+    const other = await ofTeam('T0OTHER');
     expect(other.bot?.token).toBe('xoxb-other');
-    const acme = await store.fetchInstallation({
-      teamId: 'T0ACME',
-      isEnterpriseInstall: false,
-      enterpriseId: undefined,
-    });
+    const acme = await ofTeam('T0ACME');
     expect(acme.bot?.token).not.toBe('xoxb-other');
-    await expect(
-      store.fetchInstallation({ teamId: 'T0THIRD', isEnterpriseInstall: false, enterpriseId: undefined }),
-    ).rejects.toThrow(/no installation in force/);
+    await expect(ofTeam('T0THIRD')).rejects.toThrow(/no installation in force/);
   });
 
   it('stores an org-wide install keyed by its org, and fetches it for any workspace of the org', async () => {
@@ -122,9 +107,7 @@ describe('the installation store (every installation of a deployment)', () => {
   it('after an uninstall, fetches nothing, and takes another workspace', async () => {
     await store.storeInstallation(installation('T0ACME'));
     expect(await store.uninstalled('T0ACME')).toBe(1);
-    await expect(
-      store.fetchInstallation({ teamId: 'T0ACME', isEnterpriseInstall: false, enterpriseId: undefined }),
-    ).rejects.toThrow(/no installation in force/);
+    await expect(ofTeam('T0ACME')).rejects.toThrow(/no installation in force/);
     await store.storeInstallation(installation('T0OTHER'));
     expect(stored).toEqual(['T0ACME', 'T0OTHER']);
   });
