@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Installation } from '@slack/oauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { tablesOf } from '../../../src/db/engine.js';
 import { open, SealError, seal, type TokenKeys } from '../../../src/install/seal.js';
 import { createInstallationStore, resealUnderNewKey } from '../../../src/install/store.js';
 import { createLogger } from '../../../src/logger.js';
 import { TestClock } from '../../support/clock.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 const installation = (team: string, token = `xoxb-${team}-secret`): Installation => ({
   team: { id: team, name: team },
@@ -30,14 +27,12 @@ const orgWide = (): Installation => ({
 });
 
 describe('the installation store (every installation of a deployment)', () => {
-  let dir: string;
   let database: AppDatabase;
   let store: ReturnType<typeof createInstallationStore>;
   const stored: string[] = [];
   let keys: TokenKeys;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'handoff-install-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('handoff-install-');
     stored.length = 0;
     keys = { current: randomBytes(32), previous: undefined };
     store = createInstallationStore({
@@ -54,7 +49,6 @@ describe('the installation store (every installation of a deployment)', () => {
     store.fetchInstallation({ teamId, isEnterpriseInstall: false, enterpriseId: undefined });
   afterEach(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('stores and fetches an installation, also for a reinstall of the same workspace with a new token', async () => {

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inArray } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { inBackground } from '../../../src/db/priority.js';
 import { queueChange } from '../../../src/db/repositories/changes.js';
 import { enqueue, type OutboxMessage } from '../../../src/db/repositories/outbox.js';
@@ -16,9 +13,9 @@ import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
 import { people } from '../../support/people.js';
-import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { testWorker } from '../../support/testWorker.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /**
  * The outbox worker as a service: a real migrated SQLite file, the recording fake Slack, and real time stepped by
@@ -57,14 +54,12 @@ function heldTurn(held: number) {
 describe('outbox worker on stepped time', () => {
   let slack: FakeSlack;
   let worker: OutboxWorker | undefined;
-  let dir: string;
   /** A fresh migrated SQLite file per test. */
   let db: AppDatabase;
   let timers: SteppedTimers;
   let clock: TestClock;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outbox-worker-'));
-    db = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    db = freshDatabase('outbox-worker-');
     timers = new SteppedTimers();
     clock = new TestClock(NOW);
     slack = await FakeSlack.start();
@@ -75,7 +70,6 @@ describe('outbox worker on stepped time', () => {
     await worker?.stop();
     worker = undefined;
     db.close();
-    rmSync(dir, { recursive: true, force: true });
     await slack.stop();
   });
 

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import type { DirectoryChannel } from '../../../src/core/directory.js';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { parsePolicyFile } from '../../../src/domain/policyFile.js';
 import { createLogger } from '../../../src/logger.js';
 import {
@@ -14,7 +11,7 @@ import {
   internalChannelSources,
 } from '../../../src/partners/internalChannels.js';
 import { TestClock } from '../../support/clock.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 const config = loadConfig({
   SLACK_BOT_TOKEN: 'xoxb-1',
@@ -63,16 +60,13 @@ const channel = (id: string, isExternallyShared = false): DirectoryChannel => ({
 
 describe('internal channel sources', () => {
   // A real migrated file: Slack's newest word on each channel is kept there for every process on it.
-  let dir: string;
   let database: AppDatabase;
   const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'internal-channels-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('internal-channels-');
   });
   afterEach(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
   const store = () => ({ db: database.db, clock });
 

@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { asc } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { openDatabase } from '../../../src/db/client.js';
 import { tablesOf } from '../../../src/db/engine.js';
 import type { Db } from '../../../src/db/types.js';
 import { createLogger } from '../../../src/logger.js';
@@ -16,7 +12,7 @@ import { programStateOf } from '../../../src/program/state.js';
 import { addHandoff } from '../../contract/seed.js';
 import { TestClock } from '../../support/clock.js';
 import { configEnv } from '../../support/configEnv.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 const AT = new Date('2026-11-23T14:00:00Z');
 const STRATEGIC = [
@@ -32,11 +28,9 @@ afterEach(() => {
 
 /** A program on a new migrated SQLite file; `second()` is another process's program on the same file. */
 function open(usergroups: Record<string, string[]> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'program-'));
-  const database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+  const database = freshDatabase('program-');
   closers.push(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({

@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { jobClaims } from '../../../src/db/schema.js';
 import { createLogger } from '../../../src/logger.js';
 import { type BackgroundWork, createBackgroundWork } from '../../../src/runtime/background.js';
 import { createSlotClaims } from '../../../src/runtime/jobClaims.js';
 import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
 import { TestClock } from '../../support/clock.js';
-import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /**
  * Several processes on one database (issue 34: replicas on Postgres; here two schedulers on one real SQLite file, as
@@ -28,14 +25,12 @@ interface Run {
 }
 
 describe('scheduled slots claimed across processes sharing one database', () => {
-  let dir: string;
   let database: AppDatabase;
   const started: { scheduler: Scheduler; background: BackgroundWork }[] = [];
   let runs: Run[] = [];
   beforeEach(() => {
     runs = [];
-    dir = mkdtempSync(join(tmpdir(), 'claims-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('claims-');
   });
   afterEach(async () => {
     for (const { scheduler, background } of started.splice(0)) {
@@ -43,7 +38,6 @@ describe('scheduled slots claimed across processes sharing one database', () => 
       await background.drain();
     }
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function replica(
