@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { asc } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
@@ -13,6 +12,7 @@ import { addHandoff } from '../../contract/seed.js';
 import { TestClock } from '../../support/clock.js';
 import { configEnv } from '../../support/configEnv.js';
 import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
+import { capturedLogger } from '../../support/unitrest-logs.js';
 
 const AT = new Date('2026-11-23T14:00:00Z');
 const STRATEGIC = [
@@ -32,19 +32,13 @@ function open(usergroups: Record<string, string[]> = {}) {
   closers.push(() => {
     database.close();
   });
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _e, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
-      done();
-    },
-  });
+  const { logger, lines: logs } = capturedLogger();
   const clock = new TestClock(AT);
   const make = () =>
     createProgram({
       db: database.db,
       clock,
-      logger: createLogger('info', sink),
+      logger,
       dayHours: 8,
       usergroupMembers: async (id) => usergroups[id] ?? [],
     });
