@@ -72,97 +72,78 @@ describe('loadConfig: response-window settings', () => {
     });
   });
 
-  describe('CLOSURE_DATES', () => {
-    it('reads dates, ignoring spaces and empty items', () => {
-      expect(load({ CLOSURE_DATES: '2026-12-24, 2026-12-31,' }).calendar.closureDates).toEqual([
-        '2026-12-24',
-        '2026-12-31',
-      ]);
-    });
-
-    it.each(['2026-12-24,24.12.2026', '2026-1-5', '2026-13-01', '2027-02-29'])(
-      'rejects %j by name',
-      (value) => {
-        expect(problems('CLOSURE_DATES', value)).toEqual([
-          'CLOSURE_DATES must be dates like 2026-12-24,2026-12-31 (comma-separated)',
-        ]);
-      },
-    );
+  it('CLOSURE_DATES: reads dates, ignoring spaces and empty items', () => {
+    expect(load({ CLOSURE_DATES: '2026-12-24, 2026-12-31,' }).calendar.closureDates).toEqual([
+      '2026-12-24',
+      '2026-12-31',
+    ]);
   });
 
-  describe('ADMIN_USER_IDS', () => {
-    it('reads Slack user ids', () => {
-      expect(load({ ADMIN_USER_IDS: 'U012ABCDEF, W0ENTERPRISE' }).adminUserIds).toEqual([
-        'U012ABCDEF',
-        'W0ENTERPRISE',
-      ]);
-    });
-
-    it.each(['alice', 'U012ABCDEF,C012ABCDEF', 'u012abcdef', '@alice'])('rejects %j by name', (value) => {
-      expect(problems('ADMIN_USER_IDS', value)).toEqual([
-        'ADMIN_USER_IDS must be Slack user ids like U012ABCDEF (comma-separated)',
-      ]);
-    });
+  it('ADMIN_USER_IDS: reads Slack user ids', () => {
+    expect(load({ ADMIN_USER_IDS: 'U012ABCDEF, W0ENTERPRISE' }).adminUserIds).toEqual([
+      'U012ABCDEF',
+      'W0ENTERPRISE',
+    ]);
   });
 
-  describe('SWEEP_SCHEDULE', () => {
-    it.each(['*/5 * * * *', '*/30 * * * * *', '0 9 * * 1-5'])('accepts %j', (value) => {
-      expect(load({ SWEEP_SCHEDULE: value }).responseWindow.sweepSchedule).toBe(value);
-    });
+  it.each(['*/5 * * * *', '*/30 * * * * *', '0 9 * * 1-5'])('SWEEP_SCHEDULE: accepts %j', (value) => {
+    expect(load({ SWEEP_SCHEDULE: value }).responseWindow.sweepSchedule).toBe(value);
+  });
 
-    it.each(['every minute', '61 * * * *', '* * * *'])('rejects %j by name', (value) => {
-      expect(problems('SWEEP_SCHEDULE', value)).toEqual([
-        'SWEEP_SCHEDULE must be a cron expression such as "* * * * *"',
-      ]);
+  it('REMINDERS: reads reminder points', () => {
+    expect(load({ REMINDERS: '25%, 75%, last-morning' }).responseWindow.reminders).toEqual([
+      { kind: 'share', percent: 25 },
+      { kind: 'share', percent: 75 },
+      { kind: 'lastMorning' },
+    ]);
+    expect(load({ REMINDERS: 'last-morning' }).responseWindow.reminders).toEqual([{ kind: 'lastMorning' }]);
+  });
+
+  it.each(['C012ABCDEF', 'G0PRIVATE'])('ESCALATION_CHANNEL_ID: reads %j', (value) => {
+    expect(load({ ESCALATION_CHANNEL_ID: value }).responseWindow.escalationChannelId).toBe(value);
+  });
+
+  it('ESCALATION_MANAGERS: reads AE=manager pairs', () => {
+    expect(
+      load({ ESCALATION_MANAGERS: 'U0AE=U0MGR, U0AE2=U0MGR,W0AE3=U0BOSS' }).responseWindow.managers,
+    ).toEqual({
+      U0AE: 'U0MGR',
+      U0AE2: 'U0MGR',
+      W0AE3: 'U0BOSS',
     });
   });
 
-  describe('REMINDERS', () => {
-    it('reads reminder points', () => {
-      expect(load({ REMINDERS: '25%, 75%, last-morning' }).responseWindow.reminders).toEqual([
-        { kind: 'share', percent: 25 },
-        { kind: 'share', percent: 75 },
-        { kind: 'lastMorning' },
-      ]);
-      expect(load({ REMINDERS: 'last-morning' }).responseWindow.reminders).toEqual([{ kind: 'lastMorning' }]);
-    });
-
-    it.each(['50', 'half', '0%', '100%', '50%,tomorrow'])('rejects %j by name', (value) => {
-      expect(problems('REMINDERS', value)).toEqual(['REMINDERS must be a list like "50%,last-morning"']);
-    });
-  });
-
-  describe('ESCALATION_CHANNEL_ID', () => {
-    it.each(['C012ABCDEF', 'G0PRIVATE'])('reads %j', (value) => {
-      expect(load({ ESCALATION_CHANNEL_ID: value }).responseWindow.escalationChannelId).toBe(value);
-    });
-
-    it.each(['#escalations', 'U012ABCDEF', 'c012abcdef'])('rejects %j by name', (value) => {
-      expect(problems('ESCALATION_CHANNEL_ID', value)).toEqual([
-        'ESCALATION_CHANNEL_ID must be a channel id like C012ABCDEF',
-      ]);
-    });
-  });
-
-  describe('ESCALATION_MANAGERS', () => {
-    it('reads AE=manager pairs', () => {
-      expect(
-        load({ ESCALATION_MANAGERS: 'U0AE=U0MGR, U0AE2=U0MGR,W0AE3=U0BOSS' }).responseWindow.managers,
-      ).toEqual({
-        U0AE: 'U0MGR',
-        U0AE2: 'U0MGR',
-        W0AE3: 'U0BOSS',
-      });
-    });
-
-    it.each(['U0AE:U0MGR', 'U0AE=', 'U0AE=U0MGR=U0VP', 'alice=bob', 'U0AE=C0CHANNEL'])(
-      'rejects %j by name',
-      (value) => {
-        expect(problems('ESCALATION_MANAGERS', value)).toEqual([
-          'ESCALATION_MANAGERS must be pairs like U0AE=U0MANAGER (comma-separated)',
-        ]);
-      },
-    );
+  /** Each setting's refused values, and the one problem it names for each. */
+  const REFUSED: Record<string, [string[], string]> = {
+    CLOSURE_DATES: [
+      ['2026-12-24,24.12.2026', '2026-1-5', '2026-13-01', '2027-02-29'],
+      'CLOSURE_DATES must be dates like 2026-12-24,2026-12-31 (comma-separated)',
+    ],
+    ADMIN_USER_IDS: [
+      ['alice', 'U012ABCDEF,C012ABCDEF', 'u012abcdef', '@alice'],
+      'ADMIN_USER_IDS must be Slack user ids like U012ABCDEF (comma-separated)',
+    ],
+    SWEEP_SCHEDULE: [
+      ['every minute', '61 * * * *', '* * * *'],
+      'SWEEP_SCHEDULE must be a cron expression such as "* * * * *"',
+    ],
+    REMINDERS: [
+      ['50', 'half', '0%', '100%', '50%,tomorrow'],
+      'REMINDERS must be a list like "50%,last-morning"',
+    ],
+    ESCALATION_CHANNEL_ID: [
+      ['#escalations', 'U012ABCDEF', 'c012abcdef'],
+      'ESCALATION_CHANNEL_ID must be a channel id like C012ABCDEF',
+    ],
+    ESCALATION_MANAGERS: [
+      ['U0AE:U0MGR', 'U0AE=', 'U0AE=U0MGR=U0VP', 'alice=bob', 'U0AE=C0CHANNEL'],
+      'ESCALATION_MANAGERS must be pairs like U0AE=U0MANAGER (comma-separated)',
+    ],
+  };
+  it.each(
+    Object.entries(REFUSED).flatMap(([name, [values, message]]) => values.map((v) => [name, v, message])),
+  )('%s rejects %j by name', (name, value, message) => {
+    expect(problems(name, value)).toEqual([message]);
   });
 
   it('names every malformed response-window setting at once', () => {

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSharedLooks } from '../../../src/compose/sharedLooks.js';
 import type { Tenant } from '../../../src/compose/tenant.js';
-import { openDatabase } from '../../../src/db/client.js';
+import type { openDatabase } from '../../../src/db/client.js';
 import { scopedTo } from '../../../src/db/installationScope.js';
 import { programRevision } from '../../../src/db/repositories/program.js';
 import { programLog } from '../../../src/db/schema.js';
@@ -12,8 +9,8 @@ import type { Db } from '../../../src/db/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { outboxRowsAt, queueRows } from '../../contract/seed.js';
 import { TestClock } from '../../support/clock.js';
-import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /**
  * Issue 56 item 4: one look at the outboxes and the programs for every installation a process serves. A fake tenant
@@ -28,7 +25,6 @@ const settle = async () => {
 };
 
 describe('one look for every installation (compose/sharedLooks.ts)', () => {
-  let dir: string;
   let database: ReturnType<typeof openDatabase>;
   let db: Db;
   const clock = new TestClock(at);
@@ -52,8 +48,7 @@ describe('one look for every installation (compose/sharedLooks.ts)', () => {
     }) as unknown as Tenant;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'shared-looks-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('shared-looks-');
     db = database.db;
     clock.set(at);
     timers = new SteppedTimers(at.getTime());
@@ -74,7 +69,6 @@ describe('one look for every installation (compose/sharedLooks.ts)', () => {
   afterEach(() => {
     looks.stop();
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const row = outboxRowsAt(at);

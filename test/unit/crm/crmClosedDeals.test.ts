@@ -31,6 +31,17 @@ async function hubspot() {
   return { fake, crm };
 }
 
+/** A deal as closedDeals gives it. */
+const closed = (
+  id: string,
+  won: boolean,
+  createdOn: string,
+  closeDate: string,
+  amount: number | null,
+  currency: string | null,
+  amountCorporate: number | null,
+) => ({ id, won, createdOn, closeDate, amount, currency, amountCorporate });
+
 const closedQueries = (fake: FakeSalesforce) => fake.queries().filter((q) => q.includes('IsClosed = true'));
 
 describe('Salesforce closedDeals', () => {
@@ -66,33 +77,9 @@ describe('Salesforce closedDeals', () => {
 
     const deals = await crm.closedDeals?.('2026-10-24', '2026-11-23', 2_000);
     expect(deals).toEqual([
-      {
-        id: lastDay,
-        won: true,
-        createdOn: '2026-11-01',
-        closeDate: '2026-11-23',
-        amount: null,
-        currency: 'USD',
-        amountCorporate: null,
-      },
-      {
-        id: won,
-        won: true,
-        createdOn: '2026-10-02',
-        closeDate: '2026-11-20',
-        amount: 40_000,
-        currency: 'EUR',
-        amountCorporate: null,
-      },
-      {
-        id: lost,
-        won: false,
-        createdOn: '2026-09-15',
-        closeDate: '2026-10-24',
-        amount: 12_500,
-        currency: 'USD',
-        amountCorporate: null,
-      },
+      closed(lastDay, true, '2026-11-01', '2026-11-23', null, 'USD', null),
+      closed(won, true, '2026-10-02', '2026-11-20', 40_000, 'EUR', null),
+      closed(lost, false, '2026-09-15', '2026-10-24', 12_500, 'USD', null),
     ]);
     // 18-character ids, as handoffs keep them (the fake answers 18 too; the connector would lengthen 15).
     expect(deals?.every((d) => d.id.length === 18)).toBe(true);
@@ -111,17 +98,7 @@ describe('Salesforce closedDeals', () => {
       closeDate: '2026-11-12',
     });
     const first = await crm.closedDeals?.('2026-11-01', '2026-11-30', 10);
-    expect(first).toEqual([
-      {
-        id: opp,
-        won: true,
-        createdOn: '2026-11-02',
-        closeDate: '2026-11-12',
-        amount: 9_000,
-        currency: null,
-        amountCorporate: null,
-      },
-    ]);
+    expect(first).toEqual([closed(opp, true, '2026-11-02', '2026-11-12', 9_000, null, null)]);
     await crm.closedDeals?.('2026-11-01', '2026-11-30', 10);
     // Refused with INVALID_FIELD, asked again without; the next ask knows.
     expect(closedQueries(fake).map((q) => q.includes('CurrencyIsoCode'))).toEqual([true, false, false]);
@@ -189,33 +166,9 @@ describe('HubSpot closedDeals', () => {
 
     const deals = await crm.closedDeals?.('2026-10-24', '2026-11-23', 2_000);
     expect(deals).toEqual([
-      {
-        id: lastMoment,
-        won: true,
-        createdOn: '2026-11-01',
-        closeDate: '2026-11-23',
-        amount: null,
-        currency: null,
-        amountCorporate: null,
-      },
-      {
-        id: won,
-        won: true,
-        createdOn: '2026-10-01',
-        closeDate: '2026-11-20',
-        amount: 40_000,
-        currency: 'EUR',
-        amountCorporate: 50_000,
-      },
-      {
-        id: lost,
-        won: false,
-        createdOn: '2026-09-15',
-        closeDate: '2026-10-24',
-        amount: 12_500.5,
-        currency: null,
-        amountCorporate: 12_500.5,
-      },
+      closed(lastMoment, true, '2026-11-01', '2026-11-23', null, null, null),
+      closed(won, true, '2026-10-01', '2026-11-20', 40_000, 'EUR', 50_000),
+      closed(lost, false, '2026-09-15', '2026-10-24', 12_500.5, null, 12_500.5),
     ]);
     const searches = fake.calls.filter((c) => c.path.endsWith('/deals/search'));
     expect(searches.map((c) => c.path)).toEqual(['/crm/objects/2026-09/deals/search']);

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { scopedTo } from '../../../src/db/installationScope.js';
 import { watchersRecord } from '../../../src/db/repositories/followers.js';
 import { partnerThreadRecord } from '../../../src/db/repositories/partnerThreads.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /**
  * The two reads every decision and outcome makes in its transaction, each one statement of one arm per source (issue
@@ -16,13 +13,11 @@ import { migratedCopy } from '../../support/scratchDb.js';
  */
 
 describe('the decision’s reads of the partner thread and the watchers, by their plans on SQLite', () => {
-  let dir: string;
   let database: AppDatabase;
   let plans: string[];
   let restore: () => void;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'decision-plans-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('decision-plans-');
     plans = [];
     // The writing connection: the app reads them in the decision's transaction.
     const client = database.sqlite;
@@ -42,7 +37,6 @@ describe('the decision’s reads of the partner thread and the watchers, by thei
   afterEach(() => {
     restore();
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the partner thread: the decisions, the outcomes, the parent posted and queued, each by its index', async () => {

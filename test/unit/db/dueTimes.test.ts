@@ -1,29 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { scopedTo } from '../../../src/db/installationScope.js';
 import { handoffDueBy, nextDueAt } from '../../../src/db/repositories/dueTimes.js';
 import { insertHandoff } from '../../../src/db/repositories/handoffs.js';
 import { handoffs } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
-import { migratedCopy } from '../../support/scratchDb.js';
 import { SWEEP_DUE_INDEXES } from '../../support/sweepIndexes.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 const sent = new Date('2026-11-20T14:00:00Z');
 const t = (iso: string) => new Date(iso);
 
 describe('nextDueAt: when a scheduled job next has something to do (real migrated SQLite file)', () => {
-  let dir: string;
   let database: AppDatabase;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'due-times-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('due-times-');
   });
   afterEach(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('is nothing for an empty database', async () => {
@@ -64,8 +58,7 @@ describe("handoffDueBy's plan on SQLite: each due time by its own index, never t
   it('probes the six status indexes, as a token deployment (scoped to its installation) asks each minute', async () => {
     // Issue 56: as one OR of the due times, SQLite chose the installation's equality (handoffs_source_view_id_idx)
     // and read every handoff of the installation each minute; a million on a large token deployment.
-    const dir = mkdtempSync(join(tmpdir(), 'due-plan-'));
-    const database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    const database = freshDatabase('due-plan-');
     try {
       const client = database.db.$client;
       const prepare = client.prepare.bind(client);
@@ -86,7 +79,6 @@ describe("handoffDueBy's plan on SQLite: each due time by its own index, never t
       expect(plan).not.toMatch(/SCAN handoffs|handoffs_source_view_id_idx/);
     } finally {
       database.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { findHandoff, insertHandoff, recordDecision } from '../../../src/db/repositories/handoffs.js';
 import { decisions } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 const at = new Date('2026-11-23T14:00:00Z');
 
@@ -15,15 +12,12 @@ function newHandoff(sourceViewId: string) {
 }
 
 describe('handoff repository (real migrated SQLite file)', () => {
-  let dir: string;
   let database: AppDatabase;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'handoff-repo-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('handoff-repo-');
   });
   afterEach(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('stores one handoff per modal view, returning the first on a repeat', async () => {

@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/db/client.js';
 import { tablesOf } from '../../../src/db/engine.js';
 import { columnOfField, HANDOFF_WORDS, PERSONAL_DATA } from '../../../src/db/personalData.js';
 import { removePacketText } from '../../../src/db/repositories/retention.js';
 import { PACKET_FIELDS, PACKET_WORD_FIELDS } from '../../../src/domain/packetFields.js';
 import { REMOVED_TEXT } from '../../../src/domain/retention.js';
 import { addHandoff } from '../../contract/seed.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /**
  * The packet's words follow its field registry (domain/packetFields.ts `words`): each field that holds a person's
@@ -34,11 +30,9 @@ describe("the packet's words, from the field registry", () => {
   });
 
   it('are taken out by retention, each as its entry says; the rest of the packet stays', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'packet-words-'));
-    const database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    const database = freshDatabase('packet-words-');
     closers.push(() => {
       database.close();
-      rmSync(dir, { recursive: true, force: true });
     });
     const at = new Date('2026-11-23T14:00:00Z');
     const written = Object.fromEntries(PACKET_WORD_FIELDS.map((f) => [f.name, `${f.name} by Ada Lovelace`]));

@@ -1,20 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase, type Tx } from '../../../src/db/client.js';
+import type { AppDatabase, Tx } from '../../../src/db/client.js';
 import { preparedQuery } from '../../../src/db/prepared.js';
 import { partners } from '../../../src/db/schema.js';
-import { migratedCopy } from '../../support/scratchDb.js';
 import { signal } from '../../support/signal.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 // The SQLite store behind the async repositories (src/db/store.ts): transactions take turns on the writing
 // connection, reads outside them see only what is committed, and the two ways to deadlock or read stale data are
 // refused. On a real migrated file.
 describe('SQLite store: transactions that can wait', () => {
-  let dir: string;
   let database: AppDatabase;
   const at = new Date('2026-11-23T15:00:00Z');
   const addPartner = (name: string) =>
@@ -29,12 +25,10 @@ describe('SQLite store: transactions that can wait', () => {
       .map((r) => r.name);
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'store-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('store-');
   });
   afterEach(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs two transactions that wait between statements one after the other, never interleaved', async () => {

@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Installation } from '@slack/oauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { tablesOf } from '../../../src/db/engine.js';
 import { open, SealError, seal, type TokenKeys } from '../../../src/install/seal.js';
 import { createInstallationStore, resealUnderNewKey } from '../../../src/install/store.js';
 import { createLogger } from '../../../src/logger.js';
 import { TestClock } from '../../support/clock.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 const installation = (team: string, token = `xoxb-${team}-secret`): Installation => ({
   team: { id: team, name: team },
@@ -30,14 +27,12 @@ const orgWide = (): Installation => ({
 });
 
 describe('the installation store (every installation of a deployment)', () => {
-  let dir: string;
   let database: AppDatabase;
   let store: ReturnType<typeof createInstallationStore>;
   const stored: string[] = [];
   let keys: TokenKeys;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'handoff-install-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('handoff-install-');
     stored.length = 0;
     keys = { current: randomBytes(32), previous: undefined };
     store = createInstallationStore({
@@ -49,20 +44,18 @@ describe('the installation store (every installation of a deployment)', () => {
       },
     });
   });
+  /** The installation a workspace outside any org is served by. */
+  const ofTeam = (teamId: string) =>
+    store.fetchInstallation({ teamId, isEnterpriseInstall: false, enterpriseId: undefined });
   afterEach(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('stores and fetches an installation, also for a reinstall of the same workspace with a new token', async () => {
     await store.storeInstallation(installation('T0ACME'));
     await store.storeInstallation(installation('T0ACME', 'xoxb-new'));
     expect(stored).toEqual(['T0ACME', 'T0ACME']);
-    const fetched = await store.fetchInstallation({
-      teamId: 'T0ACME',
-      isEnterpriseInstall: false,
-      enterpriseId: undefined,
-    });
+    const fetched = await ofTeam('T0ACME');
     expect(fetched.bot?.token).toBe('xoxb-new');
   });
 
@@ -70,11 +63,7 @@ describe('the installation store (every installation of a deployment)', () => {
     await store.storeInstallation(installation('T0ACME'));
     await store.storeRefreshed(installation('T0ACME', 'xoxb-rotated'));
     expect(stored).toEqual(['T0ACME']);
-    const fetched = await store.fetchInstallation({
-      teamId: 'T0ACME',
-      isEnterpriseInstall: false,
-      enterpriseId: undefined,
-    });
+    const fetched = await ofTeam('T0ACME');
     expect(fetched.bot?.token).toBe('xoxb-rotated');
   });
 
@@ -82,21 +71,11 @@ describe('the installation store (every installation of a deployment)', () => {
     await store.storeInstallation(installation('T0ACME'));
     await store.storeInstallation(installation('T0OTHER', 'xoxb-other'));
     expect(stored).toEqual(['T0ACME', 'T0OTHER']);
-    const other = await store.fetchInstallation({
-      teamId: 'T0OTHER',
-      isEnterpriseInstall: false,
-      enterpriseId: undefined,
-    });
+    const other = await ofTeam('T0OTHER');
     expect(other.bot?.token).toBe('xoxb-other');
-    const acme = await store.fetchInstallation({
-      teamId: 'T0ACME',
-      isEnterpriseInstall: false,
-      enterpriseId: undefined,
-    });
+    const acme = await ofTeam('T0ACME');
     expect(acme.bot?.token).not.toBe('xoxb-other');
-    await expect(
-      store.fetchInstallation({ teamId: 'T0THIRD', isEnterpriseInstall: false, enterpriseId: undefined }),
-    ).rejects.toThrow(/no installation in force/);
+    await expect(ofTeam('T0THIRD')).rejects.toThrow(/no installation in force/);
   });
 
   it('stores an org-wide install keyed by its org, and fetches it for any workspace of the org', async () => {
@@ -122,9 +101,7 @@ describe('the installation store (every installation of a deployment)', () => {
   it('after an uninstall, fetches nothing, and takes another workspace', async () => {
     await store.storeInstallation(installation('T0ACME'));
     expect(await store.uninstalled('T0ACME')).toBe(1);
-    await expect(
-      store.fetchInstallation({ teamId: 'T0ACME', isEnterpriseInstall: false, enterpriseId: undefined }),
-    ).rejects.toThrow(/no installation in force/);
+    await expect(ofTeam('T0ACME')).rejects.toThrow(/no installation in force/);
     await store.storeInstallation(installation('T0OTHER'));
     expect(stored).toEqual(['T0ACME', 'T0OTHER']);
   });

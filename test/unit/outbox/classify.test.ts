@@ -108,41 +108,17 @@ describe('classifyFailure: what an answer means for a message in the outbox', ()
     expect(failure.answer?.length).toBeLessThanOrEqual(101);
   });
 
-  it.each(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'])(
-    "Slack's %s (may have partly succeeded): transient and uncertain",
-    async (error) => {
-      expect((await answer({ error })).failure).toEqual({
-        transient: true,
-        uncertain: true,
-        edge: true,
-        message: error,
-      });
-    },
-  );
-
-  it.each(['channel_not_found', 'not_in_channel', 'invalid_blocks', 'msg_too_long'])(
-    "Slack's own refusal %s keeps today's handling: not transient, not uncertain",
-    async (error) => {
-      expect((await answer({ error })).failure).toEqual({
-        transient: false,
-        uncertain: false,
-        edge: false,
-        message: error,
-      });
-    },
-  );
-
-  it.each(['token_revoked', 'invalid_auth', 'account_inactive'])(
-    'a refused token (%s): transient (every message waits for the app to be reconnected), certain',
-    async (error) => {
-      expect((await answer({ error })).failure).toEqual({
-        transient: true,
-        uncertain: false,
-        edge: false,
-        message: error,
-      });
-    },
-  );
+  // Slack's own errors: one that may have partly succeeded is transient and uncertain; its own refusal keeps today's
+  // handling, neither; a refused token is transient (every message waits for the app to be reconnected) but certain.
+  const alike = (errors: string[], transient: boolean, uncertain: boolean, edge: boolean) =>
+    errors.map((error) => [error, transient, uncertain, edge] as const);
+  it.each([
+    ...alike(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'], true, true, true),
+    ...alike(['channel_not_found', 'not_in_channel', 'invalid_blocks', 'msg_too_long'], false, false, false),
+    ...alike(['token_revoked', 'invalid_auth', 'account_inactive'], true, false, false),
+  ])("Slack's %s: transient %s, uncertain %s, edge %s", async (error, transient, uncertain, edge) => {
+    expect((await answer({ error })).failure).toEqual({ transient, uncertain, edge, message: error });
+  });
 
   it('ratelimited and a 429 with Retry-After: transient, certain (Slack did not act on it)', async () => {
     expect((await answer({ error: 'ratelimited' })).failure).toMatchObject({

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inArray } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { inBackground } from '../../../src/db/priority.js';
 import { queueChange } from '../../../src/db/repositories/changes.js';
 import { enqueue, type OutboxMessage } from '../../../src/db/repositories/outbox.js';
-import { handoffs, outbox } from '../../../src/db/schema.js';
+import { handoffs, outbox, outboxLeases } from '../../../src/db/schema.js';
 import { deliveryId, legacyDeliveryId, OUTBOX_EVENT_TYPE } from '../../../src/outbox/kinds/earlierPost.js';
 import type { DeliveryVerdict } from '../../../src/outbox/types.js';
 import type { OutboxWorker } from '../../../src/outbox/worker.js';
@@ -16,9 +13,9 @@ import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
 import { people } from '../../support/people.js';
-import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { testWorker } from '../../support/testWorker.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /**
  * The outbox worker as a service: a real migrated SQLite file, the recording fake Slack, and real time stepped by
@@ -57,14 +54,12 @@ function heldTurn(held: number) {
 describe('outbox worker on stepped time', () => {
   let slack: FakeSlack;
   let worker: OutboxWorker | undefined;
-  let dir: string;
   /** A fresh migrated SQLite file per test. */
   let db: AppDatabase;
   let timers: SteppedTimers;
   let clock: TestClock;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'outbox-worker-'));
-    db = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    db = freshDatabase('outbox-worker-');
     timers = new SteppedTimers();
     clock = new TestClock(NOW);
     slack = await FakeSlack.start();
@@ -75,7 +70,6 @@ describe('outbox worker on stepped time', () => {
     await worker?.stop();
     worker = undefined;
     db.close();
-    rmSync(dir, { recursive: true, force: true });
     await slack.stop();
   });
 
@@ -481,5 +475,151 @@ describe('outbox worker on stepped time', () => {
       ['change:5', 'delivered'],
     ]);
     expect(changes[2]?.lastError).toMatch(/NOT NULL/);
+  });
+
+  /**
+   * The conversation leases (outbox/leases.ts) on SQLite: what the worker writes and when. Several replicas on one
+   * Postgres database are tested in test/postgres/outboxReplicas.test.ts.
+   */
+  describe('conversation leases', () => {
+    const LEASE_MS = 60_000;
+    let start0: number;
+    beforeEach(() => {
+      start0 = timers.now();
+    });
+
+    function startLeased(opts: { alone?: boolean } = {}): OutboxWorker {
+      worker = testWorker(
+        slack,
+        { db: db.db, clock: new TestClock(NOW), timers },
+        { ...opts, holder: 'me', leaseMs: LEASE_MS },
+      );
+      worker.start();
+      return worker;
+    }
+
+    const queue = (channel: string, n: number) =>
+      db.db.transaction((tx) => enqueue(tx, [post(channel, n)], NOW));
+    const leases = () =>
+      db.db
+        .select()
+        .from(outboxLeases)
+        .orderBy(outboxLeases.channelKey)
+        .all()
+        .map((l) => [l.channelKey, l.holder, l.leaseUntil.getTime() - start0]);
+    /** Another process holds the conversation until `ms` after the start. */
+    const heldByOther = (channelKey: string, ms: number) =>
+      db.db.transaction(async (tx) => {
+        await tx
+          .insert(outboxLeases)
+          .values({ channelKey, holder: 'other', leaseUntil: new Date(start0 + ms) });
+      });
+    /** Rows changed on the writing connection so far (every write of the app goes through it). */
+    const writes = () => db.sqlite.prepare('select total_changes() as n').get() as { n: number };
+
+    it('claims a conversation when it delivers there, renews it only once less than half is left, and writes nothing while idle', async () => {
+      await queue('C0ONE', 1);
+      const w = startLeased();
+      await w.idle();
+      expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+      expect(leases()).toEqual([['C0ONE', 'me', LEASE_MS]]);
+      // Found by the poll 29 s in, more than half is left: the next post goes out under the same lease.
+      await timers.advance(28_000, () => w.idle());
+      await queue('C0ONE', 2);
+      await timers.advance(1000, () => w.idle());
+      expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2']);
+      expect(leases()).toEqual([['C0ONE', 'me', LEASE_MS]]);
+      // Found 31 s in, less than half is left: the post renews it first.
+      await timers.advance(1000, () => w.idle());
+      await queue('C0ONE', 3);
+      await timers.advance(1000, () => w.idle());
+      expect(texts('C0ONE')).toEqual(['C0ONE #1', 'C0ONE #2', 'C0ONE #3']);
+      expect(leases()).toEqual([['C0ONE', 'me', 31_000 + LEASE_MS]]);
+      // Nothing due: a minute of polls writes nothing.
+      const before = writes().n;
+      await timers.advance(60_000, () => w.idle());
+      expect(writes().n).toBe(before);
+    });
+
+    it('leaves a conversation another process holds until its lease passes, delivering elsewhere meanwhile', async () => {
+      await heldByOther('C0ONE', 10_000);
+      await queue('C0ONE', 1);
+      await queue('C0TWO', 1);
+      const w = startLeased();
+      await w.idle();
+      expect(texts('C0ONE')).toEqual([]);
+      expect(texts('C0TWO')).toEqual(['C0TWO #1']);
+      await timers.advance(9_999, () => w.idle());
+      expect(texts('C0ONE')).toEqual([]);
+      // Asked about again when the other's lease passes (not only at a poll): taken over at once.
+      await timers.advance(1, () => w.idle());
+      expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+      expect(leases()).toEqual([
+        ['C0ONE', 'me', 10_000 + LEASE_MS],
+        ['C0TWO', 'me', LEASE_MS],
+      ]);
+    });
+
+    it('alone on its database (SQLite, locked to one process), delivers at once whatever leases a dead process left', async () => {
+      // A crash, or a restored backup: the leases of the process before are still in the file, its lease not passed.
+      await heldByOther('C0ONE', 50_000);
+      await queue('C0ONE', 1);
+      const w = startLeased({ alone: true });
+      await w.idle();
+      expect(texts('C0ONE')).toEqual(['C0ONE #1']);
+      // And takes none itself: nothing to write per conversation when no other process can deliver.
+      expect(leases()).toEqual([['C0ONE', 'other', 50_000]]);
+    });
+
+    it('gives its conversations up on a clean stop, not another process’s', async () => {
+      await heldByOther('C0TWO', 10_000);
+      await queue('C0ONE', 1);
+      const w = startLeased();
+      await w.idle();
+      expect(leases()).toEqual([
+        ['C0ONE', 'me', LEASE_MS],
+        ['C0TWO', 'other', 10_000],
+      ]);
+      await w.stop();
+      worker = undefined;
+      expect(leases()).toEqual([['C0TWO', 'other', 10_000]]);
+    });
+  });
+
+  // A rate limit's wait is not a failed attempt: a storm of 429s then one lost 5xx answer holds the conversation
+  // for the look after the lost answer (30 s), not for the backoff the 429s would have grown to (the 5-minute cap).
+  describe('429s do not count as delivery attempts', () => {
+    const outboxRows = () => db.db.select().from(outbox).orderBy(outbox.id).all();
+    /** Moves both clocks (the business clock and real time) by `ms`, letting the worker run what falls due. */
+    async function pass(w: OutboxWorker, ms: number) {
+      clock.advance(ms);
+      await timers.advance(ms, () => w.idle());
+    }
+
+    it('after ten 429s and one 503, the conversation is held for the look (30 s), not for minutes', async () => {
+      // A storm: ten 429s with Retry-After 1 s, then one 503 page that Slack did not act on.
+      slack.fail('chat.postMessage', { retryAfter: 1 }, 10);
+      slack.fail('chat.postMessage', { status: 503 }, 1);
+      await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1), post('C0ONE', 2)], NOW));
+      const w = start();
+      await w.idle();
+      for (let i = 0; i < 10; i += 1) await pass(w, 1_000);
+      const statuses = () => slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.status);
+      expect(statuses()).toEqual([...Array(10).fill(429), 503]);
+      // Only the 503 counts: one attempt made, so the next is due one second later (the first backoff), not 300 s.
+      const [first] = outboxRows();
+      expect(first?.attempts).toBe(1);
+      expect(first?.lastError).toBe('HTTP 503');
+      expect((first?.nextAttemptAt.getTime() ?? 0) - clock.now().getTime()).toBe(1_000);
+      // The 503 may hide a post: the retry waits 30 s of real time to look for it, then posts both, in order.
+      await pass(w, 29_000);
+      expect(slack.messages('C0ONE')).toEqual([]);
+      await pass(w, 2_000);
+      expect(slack.messages('C0ONE').map((m) => m.text)).toEqual(['C0ONE #1', 'C0ONE #2']);
+      expect(outboxRows().map((r) => [r.status, r.attempts])).toEqual([
+        ['delivered', 2],
+        ['delivered', 1],
+      ]);
+    });
   });
 });

@@ -1,20 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import type { DirectoryChannel } from '../../../src/core/directory.js';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { parsePolicyFile } from '../../../src/domain/policyFile.js';
-import { createLogger } from '../../../src/logger.js';
 import {
   checkInternalChannels,
   createInternalChannels,
   internalChannelSources,
 } from '../../../src/partners/internalChannels.js';
 import { TestClock } from '../../support/clock.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
+import { capturedLogger } from '../../support/unitrest-logs.js';
 
 const config = loadConfig({
   SLACK_BOT_TOKEN: 'xoxb-1',
@@ -41,17 +37,6 @@ const book = parsePolicyFile(
   8,
 );
 
-function logs() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _e, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', sink) };
-}
-
 const channel = (id: string, isExternallyShared = false): DirectoryChannel => ({
   id,
   name: id.toLowerCase(),
@@ -63,16 +48,13 @@ const channel = (id: string, isExternallyShared = false): DirectoryChannel => ({
 
 describe('internal channel sources', () => {
   // A real migrated file: Slack's newest word on each channel is kept there for every process on it.
-  let dir: string;
   let database: AppDatabase;
   const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'internal-channels-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('internal-channels-');
   });
   afterEach(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
   const store = () => ({ db: database.db, clock });
 
@@ -101,7 +83,7 @@ describe('internal channel sources', () => {
   });
 
   it('are checked at start once a channel, each refusal naming its place; only the confirmed ones are used', async () => {
-    const { lines, logger } = logs();
+    const { lines, logger } = capturedLogger();
     const looked: string[] = [];
     const known: Record<string, DirectoryChannel> = {
       C0ESC: channel('C0ESC'),
@@ -145,7 +127,7 @@ describe('internal channel sources', () => {
   });
 
   it('switch off when shared, every place that names the channel reported, and on again when unshared', async () => {
-    const { lines, logger } = logs();
+    const { lines, logger } = capturedLogger();
     const sources = internalChannelSources(config, book);
     const internal = createInternalChannels({
       configured: () => sources,
@@ -183,7 +165,12 @@ describe('internal channel sources', () => {
   it('two processes on one database: what one hears, the other’s guard knows at once, and the admins are told once', async () => {
     const sources = internalChannelSources(config, book);
     const replica = (checked: { confirmed: string[]; shared: string[] }) =>
-      createInternalChannels({ configured: () => sources, checked, logger: logs().logger, ...store() });
+      createInternalChannels({
+        configured: () => sources,
+        checked,
+        logger: capturedLogger().logger,
+        ...store(),
+      });
     const a = replica({ confirmed: ['C0ESC', 'C0DIGEST'], shared: [] });
     await a.recordStart();
     const b = replica({ confirmed: ['C0ESC', 'C0DIGEST'], shared: [] });

@@ -1,35 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messageKey } from '../../../src/core/notifications.js';
 import { partnerThread } from '../../../src/core/partnerThread.js';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { insertHandoff, insertOutcome, recordDecision } from '../../../src/db/repositories/handoffs.js';
 import { enqueue } from '../../../src/db/repositories/outbox.js';
 import { markDelivered } from '../../../src/db/repositories/outboxAttempts.js';
 import { type HandoffRow, outbox } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 const at = new Date('2026-11-23T14:00:00Z');
 
 /** Whether the next partner post of a handoff replies in its thread, by the state of the thread's parent post. */
 describe('partnerThread (real migrated SQLite file)', () => {
-  let dir: string;
   let database: AppDatabase;
   let handoff: HandoffRow;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'partner-thread-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('partner-thread-');
     handoff = (
       await database.db.transaction((tx) => insertHandoff(tx, sentHandoffRow(at, { sourceViewId: 'V1' })))
     ).handoff;
   });
   afterEach(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** Queues the thread's parent post, as the first partner-visible event does. */

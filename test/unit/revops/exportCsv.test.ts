@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase, type Tx } from '../../../src/db/client.js';
+import type { AppDatabase, Tx } from '../../../src/db/client.js';
 import {
   decisions,
   type HandoffEventType,
@@ -16,7 +13,7 @@ import type { Outcome } from '../../../src/domain/outcomes.js';
 import { CSV_COLUMNS, safeCell, touchLogCsv } from '../../../src/revops/exportCsv.js';
 import { parseExportRange } from '../../../src/revops/exports.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
-import { migratedCopy } from '../../support/scratchDb.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /** The touch log CSV over a real migrated SQLite file, parsed back the way a spreadsheet reads it. */
 
@@ -190,17 +187,14 @@ function seeder(database: AppDatabase) {
 }
 
 describe('touch log CSV', () => {
-  let dir: string;
   let database: AppDatabase;
   let seed: ReturnType<typeof seeder>;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'handoff-export-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('handoff-export-');
     seed = seeder(database);
   });
   afterEach(() => {
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const csvOf = (range = { since, until }) => touchLogCsv(database.db, range);

@@ -1,26 +1,16 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inBackground } from '../../../src/db/priority.js';
-import { createLogger } from '../../../src/logger.js';
 import { createBackgroundWork } from '../../../src/runtime/background.js';
 import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
 import { TestClock } from '../../support/clock.js';
+import { capturedLogger } from '../../support/unitrest-logs.js';
 
 /** Monday 2026-11-23, 14:00 UTC. */
 const MONDAY_AFTERNOON = '2026-11-23T14:00:00Z';
 const WEEK = 7 * 86_400_000;
 
 function setup(now: string, jobs: (runs: { name: string; slot: Date }[]) => JobSpec[]) {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk, _e, done) {
-        for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l));
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = capturedLogger();
   const clock = new TestClock(new Date(now));
   const background = createBackgroundWork(logger);
   const runs: { name: string; slot: Date }[] = [];

@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import { jobClaims } from '../../../src/db/schema.js';
 import { createLogger } from '../../../src/logger.js';
 import { type BackgroundWork, createBackgroundWork } from '../../../src/runtime/background.js';
 import { createSlotClaims } from '../../../src/runtime/jobClaims.js';
 import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
 import { TestClock } from '../../support/clock.js';
-import { migratedCopy } from '../../support/scratchDb.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
+import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /**
  * Several processes on one database (issue 34: replicas on Postgres; here two schedulers on one real SQLite file, as
@@ -28,14 +25,12 @@ interface Run {
 }
 
 describe('scheduled slots claimed across processes sharing one database', () => {
-  let dir: string;
   let database: AppDatabase;
   const started: { scheduler: Scheduler; background: BackgroundWork }[] = [];
   let runs: Run[] = [];
   beforeEach(() => {
     runs = [];
-    dir = mkdtempSync(join(tmpdir(), 'claims-'));
-    database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
+    database = freshDatabase('claims-');
   });
   afterEach(async () => {
     for (const { scheduler, background } of started.splice(0)) {
@@ -43,7 +38,6 @@ describe('scheduled slots claimed across processes sharing one database', () => 
       await background.drain();
     }
     database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function replica(
@@ -66,24 +60,35 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     return { scheduler, background };
   }
 
-  it('runs each minute’s slot in one of two replicas, once', async () => {
+  type Recorder = (job: string) => (slot: Date) => void;
+  const minutely = (record: Recorder): JobSpec[] => [
+    { name: 'sweep', schedule: '* * * * *', timeZone: 'UTC', run: record('sweep') },
+  ];
+  const claimRows = () => database.db.select().from(jobClaims).all();
+  const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+  /** Stepped time from 14:00:30; `follow(...replicas)` moves the clock along and lets their runs finish. */
+  function stepped() {
     const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
     const clock = new TestClock(new Date(timers.now()));
-    const minutely = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
-      { name: 'sweep', schedule: '* * * * *', timeZone: 'UTC', run: record('sweep') },
-    ];
+    const follow =
+      (...replicas: { background: BackgroundWork }[]) =>
+      async () => {
+        clock.set(new Date(timers.now()));
+        for (const r of replicas) await r.background.drain();
+      };
+    return { timers, clock, follow };
+  }
+
+  it('runs each minute’s slot in one of two replicas, once', async () => {
+    const { timers, clock, follow } = stepped();
     const a = replica('a', minutely, { clock, timers });
     const b = replica('b', minutely, { clock, timers });
     await a.scheduler.start();
     await b.scheduler.start();
-    await timers.advance(3 * MINUTE, async () => {
-      clock.set(new Date(timers.now()));
-      await a.background.drain();
-      await b.background.drain();
-    });
+    await timers.advance(3 * MINUTE, follow(a, b));
     // 14:01, 14:02 and 14:03 came round in both: each ran in exactly one of them, the one holding its claim.
-    const claims = database.db.select().from(jobClaims).all();
-    expect(claims.map((c) => [c.job, c.slot.toISOString().slice(11, 16), c.doneAt !== null])).toEqual([
+    const claims = claimRows();
+    expect(claims.map((c) => [c.job, hhmm(c.slot), c.doneAt !== null])).toEqual([
       ['sweep', '14:01', true],
       ['sweep', '14:02', true],
       ['sweep', '14:03', true],
@@ -92,9 +97,8 @@ describe('scheduled slots claimed across processes sharing one database', () => 
   });
 
   it('runs every slot of a per-process job in each replica, claiming none (what each keeps in memory)', async () => {
-    const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
-    const clock = new TestClock(new Date(timers.now()));
-    const jobs = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
+    const { timers, clock, follow } = stepped();
+    const jobs = (record: Recorder): JobSpec[] => [
       { name: 'sweep', schedule: '* * * * *', timeZone: 'UTC', run: record('sweep') },
       { name: 'recheck', schedule: '* * * * *', timeZone: 'UTC', run: record('recheck'), perProcess: true },
     ];
@@ -102,11 +106,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     const b = replica('b', jobs, { clock, timers });
     await a.scheduler.start();
     await b.scheduler.start();
-    await timers.advance(2 * MINUTE, async () => {
-      clock.set(new Date(timers.now()));
-      await a.background.drain();
-      await b.background.drain();
-    });
+    await timers.advance(2 * MINUTE, follow(a, b));
     const of = (job: string) =>
       runs
         .filter((r) => r.job === job)
@@ -115,43 +115,35 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     expect(of('recheck')).toEqual(['a 14:01', 'a 14:02', 'b 14:01', 'b 14:02']);
     // The shared job beside it still runs each slot once, and only its slots are claimed.
     expect(of('sweep')).toHaveLength(2);
-    const claims = database.db.select().from(jobClaims).all();
-    expect(claims.map((c) => [c.job, c.slot.toISOString().slice(11, 16)])).toEqual([
+    const claims = claimRows();
+    expect(claims.map((c) => [c.job, hhmm(c.slot)])).toEqual([
       ['sweep', '14:01'],
       ['sweep', '14:02'],
     ]);
   });
 
   it('after the wall clock steps back, the slots it lives again run again, even in one process (issue 50 item 25)', async () => {
-    const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
-    const clock = new TestClock(new Date(timers.now()));
-    const minutely = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
-      { name: 'sweep', schedule: '* * * * *', timeZone: 'UTC', run: record('sweep') },
-    ];
+    const { timers, clock, follow } = stepped();
     const a = replica('a', minutely, { clock, timers });
     await a.scheduler.start();
-    const follow = async () => {
-      clock.set(new Date(timers.now()));
-      await a.background.drain();
-    };
-    await timers.advance(10 * MINUTE, follow); // 14:01 … 14:10 ran, at 14:10:30
+    await timers.advance(10 * MINUTE, follow(a)); // 14:01 … 14:10 ran, at 14:10:30
     expect(runs).toHaveLength(10);
     // An NTP correction of ten minutes back: 14:10:30 → 14:00:30. The slots 14:01 … 14:10 come round again.
     timers.stepWallClock(-10 * MINUTE);
     clock.set(new Date(timers.now()));
-    await timers.advance(10 * MINUTE, follow); // to 14:10:30 on the new clock
+    await timers.advance(10 * MINUTE, follow(a)); // to 14:10:30 on the new clock
     // Each minute of real time ran its sweep, the last slot before the step (14:10) too: not ten minutes (or, for a
     // step of an hour, an hour) without one.
     expect(runs.slice(10).map((r) => r.slot.slice(11, 16))).toEqual(
       Array.from({ length: 10 }, (_, i) => `14:${String(i + 1).padStart(2, '0')}`),
     );
     // And once each: a slot lived again is claimed once more, not on every look.
-    const claims = database.db.select().from(jobClaims).all();
+    const claims = claimRows();
     expect(claims).toHaveLength(10);
     expect(claims.every((c) => c.holder === 'a' && c.doneAt !== null)).toBe(true);
   });
 
-  const digest = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
+  const digest = (record: Recorder): JobSpec[] => [
     {
       name: 'weekly-digest',
       schedule: '0 9 * * 1',
@@ -184,7 +176,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     );
     await dying.scheduler.start();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(database.db.select().from(jobClaims).all()).toMatchObject([{ holder: 'a', doneAt: null }]);
+    expect(claimRows()).toMatchObject([{ holder: 'a', doneAt: null }]);
     await dying.scheduler.stop();
     started.splice(0); // its run never ends: nothing to wait for
 
@@ -199,17 +191,16 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     await late.scheduler.start();
     await late.scheduler.caughtUp;
     expect(runs).toEqual([{ replica: 'c', job: 'weekly-digest', slot: '2026-11-23T14:00:00.000Z' }]);
-    expect(database.db.select().from(jobClaims).all()).toMatchObject([{ holder: 'c' }]);
-    expect(database.db.select().from(jobClaims).all()[0]?.doneAt).not.toBeNull();
+    expect(claimRows()).toMatchObject([{ holder: 'c' }]);
+    expect(claimRows()[0]?.doneAt).not.toBeNull();
   });
 
   it('claims and runs a tick only when its job says it has something to do; runNow and start-time runs do not ask', async () => {
     // Issue 56: an idle job's tick costs a read, not the claim's two transactions.
-    const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
-    const clock = new TestClock(new Date(timers.now()));
+    const { timers, clock, follow } = stepped();
     let held = false;
     let asked = 0;
-    const jobs = (record: (job: string) => (slot: Date) => void): JobSpec[] => [
+    const jobs = (record: Recorder): JobSpec[] => [
       {
         name: 'recheck',
         schedule: '* * * * *',
@@ -224,17 +215,13 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     ];
     const a = replica('a', jobs, { clock, timers });
     await a.scheduler.start();
-    const step = () =>
-      timers.advance(MINUTE, async () => {
-        clock.set(new Date(timers.now()));
-        await a.background.drain();
-      });
+    const step = () => timers.advance(MINUTE, follow(a));
     // At start it runs without asking; then 14:01 and 14:02 have nothing: asked, neither claimed nor run.
     await step();
     await step();
     expect(asked).toBe(2);
     expect(runs.map((r) => r.slot.slice(11, 19))).toEqual(['14:00:30']);
-    expect(database.db.select().from(jobClaims).all()).toEqual([]);
+    expect(claimRows()).toEqual([]);
     // Something held: 14:03 is claimed and run.
     held = true;
     await step();
@@ -244,7 +231,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
         .select()
         .from(jobClaims)
         .all()
-        .map((c) => c.slot.toISOString().slice(11, 16)),
+        .map((c) => hhmm(c.slot)),
     ).toEqual(['14:03']);
     // An operator's run does not ask.
     held = false;
@@ -264,7 +251,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
       expect(await claims.claim(job, new Date(slot))).toBe(true);
       await claims.finish(job, new Date(slot));
     };
-    const slots = () => database.db.select().from(jobClaims).all().length;
+    const slots = () => claimRows().length;
     // A slot 31 days old, then this minute's run: the old one is pruned at its end.
     await run(at - 31 * day);
     await run(at);

@@ -1,7 +1,5 @@
-import { Writable } from 'node:stream';
 import cron from 'node-cron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../src/logger.js';
 import { createBackgroundWork } from '../../../src/runtime/background.js';
 import {
   createScheduler,
@@ -13,6 +11,7 @@ import {
 import type { Timers } from '../../../src/runtime/timers.js';
 import { TestClock } from '../../support/clock.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
+import { capturedLogger } from '../../support/unitrest-logs.js';
 
 /**
  * The machine's wall clock steps while the app runs (NTP, an operator, a restored VM). The jobs' slots are wall-clock
@@ -36,16 +35,7 @@ function setup(
   jobs: (record: () => void) => JobSpec[],
   opts: { timers?: Timers; now?: Date; lagMs?: number; claims?: SlotClaims } = {},
 ) {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk, _e, done) {
-        for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l));
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = capturedLogger();
   const timers = opts.timers;
   const wall = () => timers?.now() ?? Date.now();
   const real = () => timers?.monotonic() ?? performance.now();

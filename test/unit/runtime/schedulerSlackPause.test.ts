@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/logger.js';
 import { createBackgroundWork } from '../../../src/runtime/background.js';
 import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
+import { capturedLogger } from '../../support/unitrest-logs.js';
 
 /**
  * The jobs that call Slack (`callsSlack`) are held while Slack takes no call from the app (uninstalled, its token
@@ -26,16 +25,7 @@ interface Run {
 }
 
 function setup() {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk, _e, done) {
-        for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l));
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = capturedLogger();
   const timers = new SteppedTimers(START);
   const runs: Run[] = [];
   const record = (job: string) => (slot: Date) =>

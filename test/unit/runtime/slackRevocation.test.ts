@@ -1,26 +1,15 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/logger.js';
 import { SlackConnection } from '../../../src/runtime/health.js';
+import { capturedLogger } from '../../support/unitrest-logs.js';
 
 /** A logger whose lines are kept, parsed. */
-function captured() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: createLogger('info', sink), lines };
-}
 
 const accepted = async () =>
   new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
 
 describe('SlackConnection.revoke (app_uninstalled, tokens_revoked)', () => {
   it('disconnects until a restart: an accepted call does not reconnect, nothing asks again, one error logged', async () => {
-    const { logger, lines } = captured();
+    const { logger, lines } = capturedLogger();
     const connection = new SlackConnection(logger);
     expect(connection.revoke('app_uninstalled')).toBe(true);
     expect(connection.revoke('tokens_revoked')).toBe(false);

@@ -98,32 +98,6 @@ describe('FakeSlack files: filesUploadV2', () => {
     expect((await platformError(client().files.info({ file: 'FNOSUCHFILE' }))).error).toBe('file_not_found');
   });
 
-  it('shares a CSV into a DM with its initial comment', async () => {
-    const opened = await client().conversations.open({ users: 'U1' });
-    const dm = opened.channel?.id as string;
-    const csv = 'a,b\n1,2\n';
-    const id = uploadedId(
-      await client().filesUploadV2({
-        channel_id: dm,
-        content: csv,
-        filename: 'export.csv',
-        title: 'Export',
-        initial_comment: 'Your export',
-      }),
-    );
-    expect(fake.file(id)?.bytes.toString('utf8')).toBe(csv);
-    expect(fake.file(id)?.channels).toEqual([dm]);
-    expect(fake.messages(dm)).toEqual([
-      expect.objectContaining({
-        text: 'Your export',
-        files: [{ id, name: 'export.csv', title: 'Export' }],
-      }),
-    ]);
-    await client().files.info({ file: id });
-    const info = await client().files.info({ file: id });
-    expect(info.file).toMatchObject({ mimetype: 'text/csv', filetype: 'csv', channels: [dm] });
-  });
-
   it('refuses to share where the bot cannot post, completing nothing', async () => {
     const upload = (channel_id: string) =>
       client().filesUploadV2({ channel_id, content: 'x', filename: 'x.txt' });

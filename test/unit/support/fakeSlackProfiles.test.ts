@@ -38,7 +38,7 @@ afterEach(async () => {
 describe('users.profile.get', () => {
   beforeEach(() => start());
 
-  it('answers the profile in Slack’s shape, with no status by default', async () => {
+  it('answers the profile in Slack’s shape, with no status by default, its names normalized as Slack does (accents removed)', async () => {
     const res = await client().users.profile.get({ user: 'U1' });
     expect(res.ok).toBe(true);
     expect(res.profile).toEqual({
@@ -61,9 +61,6 @@ describe('users.profile.get', () => {
       team: fake.teamId,
     });
     expect(fake.callsTo('users.profile.get').map((c) => c.args)).toEqual([{ user: 'U1' }]);
-  });
-
-  it('normalizes names as Slack does (accents removed)', async () => {
     fake.addUser({ id: 'U3', team_id: fake.teamId, name: 'zoë', real_name: 'Zoë Ångström' });
     const { profile } = await client().users.profile.get({ user: 'U3' });
     expect(profile).toMatchObject({
@@ -109,7 +106,7 @@ describe('users.profile.get', () => {
     expect(await statusOf('U2')).toEqual(CLEARED);
   });
 
-  it('a status without an expiration (or with null) stays until changed; empty text and emoji clear it', async () => {
+  it('a status without an expiration (or with null) stays until changed; empty text and emoji clear it; an expired one reads as cleared (real time by default); users.info shows it too', async () => {
     fake.setStatus('U1', { text: 'In a meeting', emoji: ':spiral_calendar_pad:' });
     expect(await statusOf('U1')).toEqual({
       status_text: 'In a meeting',
@@ -124,14 +121,8 @@ describe('users.profile.get', () => {
     });
     fake.setStatus('U1', { text: '', emoji: '' });
     expect(await statusOf('U1')).toEqual(CLEARED);
-  });
-
-  it('an expired status reads as cleared (real time by default)', async () => {
     fake.setStatus('U1', { text: 'Lunch', emoji: ':sandwich:', expiration: new Date(Date.now() - 1_000) });
     expect(await statusOf('U1')).toEqual(CLEARED);
-  });
-
-  it('users.info shows the same status in its profile', async () => {
     fake.setStatus('U1', { text: 'On vacation', emoji: ':palm_tree:' });
     const { user } = await client().users.info({ user: 'U1' });
     expect(user?.profile).toMatchObject({
@@ -143,7 +134,7 @@ describe('users.profile.get', () => {
     });
   });
 
-  it('takes a status given with addUser, and users() hands out copies', async () => {
+  it('takes a status given with addUser, users() hands out copies, and setStatus throws for an unknown user', async () => {
     fake.addUser({
       id: 'U3',
       team_id: fake.teamId,
@@ -159,9 +150,6 @@ describe('users.profile.get', () => {
     expect(copy?.profile).toEqual({ status_text: 'Travelling', status_emoji: ':airplane:' });
     if (copy?.profile) copy.profile.status_text = 'changed';
     expect((await statusOf('U3')).status_text).toBe('Travelling');
-  });
-
-  it('setStatus throws for an unknown user', () => {
     expect(() => fake.setStatus('UNOPE', { text: 'x', emoji: ':x:' })).toThrow(/no user UNOPE/);
   });
 });
@@ -197,7 +185,7 @@ describe('status expiry by the fake’s clock', () => {
 describe('usergroups.users.list', () => {
   beforeEach(() => start());
 
-  it('lists the members of a user group added with addUserGroup', async () => {
+  it('lists the members of a user group added with addUserGroup; replaces a group added again, keeps its own copy, and lists an empty group', async () => {
     fake.addUserGroup('S0EMEA', ['U1', 'U2', 'W0EXTERNAL']);
     const res = await client().usergroups.users.list({ usergroup: 'S0EMEA' });
     expect(res.ok).toBe(true);
@@ -216,9 +204,6 @@ describe('usergroups.users.list', () => {
       ['usergroups.users.list', false],
       ['usergroups.users.list', false],
     ]);
-  });
-
-  it('replaces a group added again, keeps its own copy, and lists an empty group', async () => {
     const members = ['U1'];
     fake.addUserGroup('S0EMEA', members);
     members.push('U2');

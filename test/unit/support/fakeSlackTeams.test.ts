@@ -1,7 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, LogLevel as BoltLogLevel } from '@slack/bolt';
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { platformError as errorData, eventsReceiver, slackClient } from '../../support/fakeClients.js';
@@ -371,51 +369,6 @@ describe('FakeSlack: delivering sharing events to the app', () => {
     servers = [];
     await expect(fake.shareChannel('C1', PARTNER_TEAM)).rejects.toThrow(/could not deliver channel_shared/);
     expect((await sharing('C1')).shared_team_ids).toEqual([TEAM, PARTNER_TEAM]);
-  });
-
-  it('is verified and routed by a real Bolt app (channel_shared / channel_unshared listeners)', async () => {
-    const app = new App({
-      token: fake.token,
-      signingSecret: SECRET,
-      logLevel: BoltLogLevel.ERROR,
-      clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
-    });
-    const seen: unknown[] = [];
-    app.event('channel_shared', async ({ event, body, context }) => {
-      const info = await app.client.conversations.info({ channel: event.channel });
-      seen.push([
-        event.type,
-        event.connected_team_id,
-        body.event_id,
-        context.teamId,
-        info.channel?.shared_team_ids,
-      ]);
-    });
-    app.event('channel_unshared', async ({ event }) => {
-      seen.push([event.type, event.previously_connected_team_id, event.is_ext_shared]);
-    });
-    const server = (await app.start({ port: 0, host: '127.0.0.1' })) as http.Server;
-    try {
-      fake.subscribeEvents(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, SECRET);
-      const shared = await fake.shareChannel('C1', RIVAL_TEAM);
-      expect(shared.status).toBe(200);
-      // Bolt acknowledges events before its listeners run: let this one finish its look-up first.
-      await expect.poll(() => seen.length).toBe(1);
-      expect((await fake.unshareChannel('C1', RIVAL_TEAM)).status).toBe(200);
-      await expect.poll(() => seen.length).toBe(2);
-      expect(seen).toEqual([
-        ['channel_shared', RIVAL_TEAM, shared.envelope.event_id, TEAM, [TEAM, RIVAL_TEAM]],
-        ['channel_unshared', RIVAL_TEAM, false],
-      ]);
-      // A delivery signed with another secret is refused by Bolt.
-      fake.subscribeEvents(
-        `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
-        'wrong',
-      );
-      expect((await fake.shareChannel('C1', PARTNER_TEAM)).status).toBe(401);
-    } finally {
-      await app.stop();
-    }
   });
 });
 
