@@ -95,9 +95,7 @@ describe('outcome messages for the largest packet', () => {
         .element;
     expect(
       input(handoff({ status: 'accepted', crmSystem: 'salesforce', crmRecordId: '006Hs000000000DIAQ' })),
-    ).toMatchObject({
-      initial_value: '006Hs000000000DIAQ',
-    });
+    ).toMatchObject({ initial_value: '006Hs000000000DIAQ' });
     expect(
       input(handoff({ status: 'accepted', crmSystem: null, crmRecordId: null })).initial_value,
     ).toBeUndefined();

@@ -805,12 +805,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'handoffList:handoffList': () => [
     screen(
       '/handoff list',
-      handoffList([open, accepted, expired, rocket], {
-        all: true,
-        total: 4,
-        now: AT,
-        timeZone: 'UTC',
-      }),
+      handoffList([open, accepted, expired, rocket], { all: true, total: 4, now: AT, timeZone: 'UTC' }),
       [open, accepted, expired, rocket].map((h) => h.id),
     ),
   ],

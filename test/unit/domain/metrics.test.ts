@@ -234,11 +234,7 @@ describe('computeMetrics: requests per AE', () => {
     const byAe = Object.fromEntries(
       m.byAe.map((g) => [g.key, [g.sent, g.requests, g.accepted, g.declined, g.expired, g.averageScore]]),
     );
-    expect(byAe).toEqual({
-      A1: [2, 2, 0, 1, 0, 60],
-      A2: [0, 1, 1, 0, 0, null],
-      A3: [1, 1, 0, 0, 1, 90],
-    });
+    expect(byAe).toEqual({ A1: [2, 2, 0, 1, 0, 60], A2: [0, 1, 1, 0, 0, null], A3: [1, 1, 0, 0, 1, 90] });
     // Per partner and per author: 3 handoffs sent, 4 AE requests (3 sends + 1 reassignment), as overall.
     expect(m.byPartner.map((g) => [g.sent, g.requests])).toEqual([[3, 4]]);
     expect(m.byAuthor.map((g) => [g.sent, g.requests])).toEqual([[3, 4]]);

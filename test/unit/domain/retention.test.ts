@@ -13,15 +13,8 @@ describe("what retention leaves of a touch-log event's detail (issue 57)", () =>
   it('without the packet’s words: the first step and names go, an away status is kept as the marker', () => {
     expect(
       detailWithoutWords({ firstStep: 'Call Ada at Acme', firstStepDue: '2026-12-01', score: 3 }),
-    ).toEqual({
-      firstStepDue: '2026-12-01',
-      score: 3,
-    });
-    expect(detailWithoutWords(away)).toEqual({
-      ...away,
-      away: REMOVED_TEXT,
-      awayDays: REMOVED_TEXT,
-    });
+    ).toEqual({ firstStepDue: '2026-12-01', score: 3 });
+    expect(detailWithoutWords(away)).toEqual({ ...away, away: REMOVED_TEXT, awayDays: REMOVED_TEXT });
     expect(detailWithoutWords({ step: 'Demo' })).toBeNull();
     expect(detailWithoutWords(null)).toBeNull();
   });
@@ -56,10 +49,7 @@ describe("what retention leaves of a touch-log event's detail (issue 57)", () =>
     });
     expect(
       detailFacts({ fields: ['Risk note', 'Why this partner'], heldBack: ['partner next move'] }),
-    ).toEqual({
-      fields: ['Risk note', 'Why this partner'],
-      heldBack: ['partner next move'],
-    });
+    ).toEqual({ fields: ['Risk note', 'Why this partner'], heldBack: ['partner next move'] });
     expect(detailFacts({ outcome: 'won', recordedBy: 'U0AE', reportedBy: 'U0OWNER' })).toEqual({
       outcome: 'won',
     });
