@@ -11,6 +11,7 @@ import {
 } from '../../../src/domain/metrics.js';
 import { metricEvent } from '../../support/metricEvents.js';
 import { outcomeCounts, rounded, stats } from '../../support/metricsFixtures.js';
+import { week } from '../../support/unitdomain-weeks.js';
 
 /** Mon 2 Nov 2026 00:00 UTC -> Mon 16 Nov 2026 00:00 UTC: two whole weeks. */
 const from = new Date('2026-11-02T00:00:00Z');
@@ -337,46 +338,15 @@ describe('computeMetrics: weeks', () => {
       ],
       { from: new Date('2026-11-04T00:00:00Z'), to: new Date('2026-11-25T00:00:00Z') },
     );
+    // Each week's [sent, accepted, declined, expired], acceptance rate and median hours.
     expect(m.weeks).toEqual([
-      {
-        weekStart: '2026-11-02',
-        sent: 1,
-        accepted: 1,
-        declined: 0,
-        expired: 0,
-        acceptanceRate: 1,
-        medianHours: 2,
-      },
+      week('2026-11-02', [1, 1, 0, 0], 1, 2),
       // Nothing happened in the week of 9 Nov: still listed.
-      {
-        weekStart: '2026-11-09',
-        sent: 0,
-        accepted: 0,
-        declined: 0,
-        expired: 0,
-        acceptanceRate: null,
-        medianHours: null,
-      },
+      week('2026-11-09', [0, 0, 0, 0], null, null),
       // 1 accepted of 2 answered; hours [6, 1] -> median 3.5.
-      {
-        weekStart: '2026-11-16',
-        sent: 2,
-        accepted: 1,
-        declined: 1,
-        expired: 0,
-        acceptanceRate: 0.5,
-        medianHours: 3.5,
-      },
-      {
-        weekStart: '2026-11-23',
-        sent: 0,
-        accepted: 0,
-        declined: 0,
-        expired: 1,
-        // Changed on purpose (issue 21): a week with only an expiry has no answers, so no acceptance rate.
-        acceptanceRate: null,
-        medianHours: null,
-      },
+      week('2026-11-16', [2, 1, 1, 0], 0.5, 3.5),
+      // A week with only an expiry has no answers, so no acceptance rate.
+      week('2026-11-23', [0, 0, 0, 1], null, null),
     ]);
   });
 
