@@ -4,13 +4,12 @@ import {
   type HelpRequestFact,
   type MetricEvent,
   MetricsFold,
-  type OutcomeCounts,
   percentile,
   type Stats,
   weekStartOf,
 } from '../../../src/domain/metrics.js';
 import { metricEvent } from '../../support/metricEvents.js';
-import { outcomeCounts, rounded, stats } from '../../support/metricsFixtures.js';
+import { rounded, stats } from '../../support/metricsFixtures.js';
 import { week } from '../../support/unitdomain-weeks.js';
 
 /** Mon 2 Nov 2026 00:00 UTC -> Mon 16 Nov 2026 00:00 UTC: two whole weeks. */
@@ -38,8 +37,6 @@ function metrics(
     lastScores: options.lastScores ?? new Map(),
   });
 }
-
-const _noOutcomes = (): OutcomeCounts => outcomeCounts();
 
 describe('percentile (linear interpolation between ranks)', () => {
   it('interpolates the median and the 90th percentile', () => {
@@ -145,36 +142,20 @@ describe('computeMetrics: answers and time to decision', () => {
 describe('computeMetrics: repeat use', () => {
   // A1 accepts from P1/W1, then again from P1/W2 (an earlier accept from P1, but from W1, not W2);
   // A2 accepts once with no history; A3 accepts from P2/W2 having accepted before (not from P2, but from W2).
+  const who = (handoffId: number, aeUserId: string, partnerKey: string, authorUserId: string) => ({
+    ...{ handoffId, aeUserId, partnerKey, authorUserId },
+    ...(partnerKey === 'p2' && { partnerOrg: 'Partner Two' }),
+  });
   const events = [
-    ev('accepted', '2026-11-02T10:00:00Z', {
-      handoffId: 1,
-      aeUserId: 'A1',
-      partnerKey: 'p1',
-      authorUserId: 'W1',
-    }),
+    ev('accepted', '2026-11-02T10:00:00Z', who(1, 'A1', 'p1', 'W1')),
     ev('accepted', '2026-11-03T10:00:00Z', {
-      handoffId: 2,
-      aeUserId: 'A1',
-      partnerKey: 'p1',
-      authorUserId: 'W2',
-      earlierAccept: true,
-      earlierAcceptSamePartner: true,
+      ...who(2, 'A1', 'p1', 'W2'),
+      ...{ earlierAccept: true, earlierAcceptSamePartner: true },
     }),
-    ev('accepted', '2026-11-04T10:00:00Z', {
-      handoffId: 3,
-      aeUserId: 'A2',
-      partnerKey: 'p2',
-      partnerOrg: 'Partner Two',
-      authorUserId: 'W1',
-    }),
+    ev('accepted', '2026-11-04T10:00:00Z', who(3, 'A2', 'p2', 'W1')),
     ev('accepted', '2026-11-05T10:00:00Z', {
-      handoffId: 4,
-      aeUserId: 'A3',
-      partnerKey: 'p2',
-      partnerOrg: 'Partner Two',
-      authorUserId: 'W2',
-      earlierAccept: true,
-      earlierAcceptSameAuthor: true,
+      ...who(4, 'A3', 'p2', 'W2'),
+      ...{ earlierAccept: true, earlierAcceptSameAuthor: true },
     }),
   ];
   const m = metrics(events);
