@@ -574,15 +574,16 @@ describe('total and band', () => {
   const team = { ownerName: 'Partner Team' };
   const filler = { warmPath: 'Strong relationship with the account.', customerTrigger: 'Wants automation' };
   const weak = { onPriorityList: false, responseWindowDays: 6 };
-  it.each<[string, Partial<ScoringInput>, Partial<ScoringContext>, number]>([
-    ['complete', {}, {}, 18],
-    ['three weak', weak, team, 15],
-    ['four weak', { ...weak, evidenceUrl: 'https://example.com/' }, team, 14],
-    ['three missing, two weak', { onPriorityList: false, ...filler, evidenceUrl: null }, team, 10],
-    ['three missing, three weak', { ...weak, ...filler, evidenceUrl: null }, team, 9],
+  it.each<[string, number, Partial<ScoringInput>, Partial<ScoringContext>]>([
+    ['complete', 18, {}, {}],
+    ['three weak', 15, weak, team],
+    ['four weak', 14, { ...weak, evidenceUrl: 'https://example.com/' }, team],
+    ['three missing, two weak', 10, { onPriorityList: false, ...filler, evidenceUrl: null }, team],
+    ['three missing, three weak', 9, { ...weak, ...filler, evidenceUrl: null }, team],
     // Before issue 20 the owner and the window earned 2 here without any content: nothing earns points now.
     [
       'as little as the rules allow: nothing',
+      0,
       {
         ...filler,
         accountName: 'TBD',
@@ -593,9 +594,8 @@ describe('total and band', () => {
         responseWindowDays: 6,
       },
       team,
-      0,
     ],
-  ])('%s: total %i is the sum of the components', (_, input, ctx, total) => {
+  ])('%s: total %i is the sum of the components', (_, total, input, ctx) => {
     const card = score(input, ctx);
     expect(card.total).toBe(total);
     expect(card.components.reduce((sum, c) => sum + c.score, 0)).toBe(total);
