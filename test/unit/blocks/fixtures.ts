@@ -6,8 +6,10 @@ import { FIELD_LIMITS } from '../../../src/domain/packet.js';
 /** The words of a space-separated list, as a type. */
 type Words<S extends string> = S extends `${infer First} ${infer Rest}` ? First | Words<Rest> : S;
 /** `{ a: null, b: null }` from lines of space-separated column names: the handoff's many empty columns. */
-const nulls = <S extends string>(...lines: S[]): Record<Words<S>, null> =>
-  Object.fromEntries(lines.flatMap((line) => line.split(' ')).map((key) => [key, null]));
+const nulls = <S extends string>(...lines: S[]) => {
+  const keys = lines.flatMap((line) => line.split(' '));
+  return Object.fromEntries(keys.map((key) => [key, null])) as Record<Words<S>, null>;
+};
 
 /** An open handoff as stored, with plain realistic values. */
 export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
