@@ -392,6 +392,7 @@ describe('computeMetrics: weeks', () => {
 describe('computeMetrics: ordering of the groups', () => {
   it('puts the most active first (sends + answers), then sorts by name', () => {
     const partner = (key: string, org: string) => ({ partnerKey: key, partnerOrg: org });
+    const omega = { requestedByUserId: 'A9', partnerKey: 'o', partnerOrg: 'Omega', claimedByUserId: null };
     const m = metrics(
       [
         // Zeta: 3 sends = 3.
@@ -408,14 +409,7 @@ describe('computeMetrics: ordering of the groups', () => {
         ev('accepted', '2026-11-04T12:00:00Z', { handoffId: 6, businessHours: 2, ...partner('a', 'Alpha') }),
       ],
       // Help requests are not volume either: Omega has 3 of them and comes last.
-      {
-        helpRequests: [1, 2, 3].map(() => ({
-          requestedByUserId: 'A9',
-          partnerKey: 'o',
-          partnerOrg: 'Omega',
-          claimedByUserId: null,
-        })),
-      },
+      { helpRequests: [omega, omega, omega] },
     );
     expect(m.byPartner.map((g) => g.label)).toEqual(['Zeta', 'Alpha', 'Beta', 'Omega']);
     // Per AE the same rule: A1 has 6 sends + 1 answer = 7, A9 only help requests.
