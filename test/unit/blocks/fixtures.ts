@@ -1,4 +1,4 @@
-import type { DecisionRow, HandoffRow, OutcomeReportRow } from '../../../src/db/schema.js';
+import type { DecisionRow, HandoffEventRow, HandoffRow, OutcomeReportRow } from '../../../src/db/schema.js';
 import { DECLINE_NOTE_MAX } from '../../../src/domain/decline.js';
 import type { PlannedMove } from '../../../src/domain/moves.js';
 import { FIELD_LIMITS } from '../../../src/domain/packet.js';
@@ -82,6 +82,24 @@ export function decision(overrides: Partial<DecisionRow> = {}): DecisionRow {
     ...overrides,
   };
 }
+
+/** A touch-log row: handoff 1 expired without an answer from U0AE, unless `over` says otherwise. */
+export const handoffEvent = (over: Partial<HandoffEventRow> = {}): HandoffEventRow => ({
+  id: 1,
+  handoffId: 1,
+  type: 'expired',
+  fromStatus: 'sent',
+  toStatus: 'expired',
+  actorUserId: null,
+  actorTeamId: null,
+  aeUserId: 'U0AE',
+  assignment: 1,
+  cycle: 1,
+  at: new Date('2026-11-26T17:00:00Z'),
+  businessHours: null,
+  detail: null,
+  ...over,
+});
 
 /** `n` characters of a repeated pattern. */
 export const fill = (pattern: string, n: number) => pattern.repeat(Math.ceil(n / pattern.length)).slice(0, n);

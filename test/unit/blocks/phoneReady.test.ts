@@ -126,7 +126,7 @@ import { DEFAULT_WEIGHTS } from '../../../src/domain/scoreWeights.js';
 import { COMPONENTS as SCORE_COMPONENTS } from '../../../src/domain/scoringModel.js';
 import { SETTINGS_GROUPS, type SettingsGroup, settingsValues } from '../../../src/program/settings.js';
 import { stats } from '../../support/metricsFixtures.js';
-import { decision, handoff, outcomeReport } from './fixtures.js';
+import { decision, handoff, handoffEvent, outcomeReport } from './fixtures.js';
 import { type Obj, objects } from './limits.js';
 import { EVERY_BUTTON } from './offers.js';
 import { everyInternalSurface } from './surfaceModels.js';
@@ -834,21 +834,11 @@ const SAMPLES: Record<string, () => Sample[]> = {
               event,
               handoff: accepted,
               // The touch log's row of the change, as the watchers read it (the history's words).
-              logged: {
-                id: 1,
-                handoffId: accepted.id,
-                type: TRANSITIONS[event].logAs,
-                fromStatus: 'sent',
-                toStatus: 'accepted',
-                actorUserId: 'U0OWNER',
-                actorTeamId: null,
-                aeUserId: accepted.aeUserId,
-                assignment: 1,
-                cycle: 1,
-                at: AT,
-                businessHours: null,
+              logged: handoffEvent({
+                ...{ handoffId: accepted.id, type: TRANSITIONS[event].logAs, toStatus: 'accepted' },
+                ...{ actorUserId: 'U0OWNER', aeUserId: accepted.aeUserId, at: AT },
                 detail: { previousAeUserId: 'U0OLDAE' },
-              },
+              }),
             },
             why,
           ),
