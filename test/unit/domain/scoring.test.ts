@@ -667,7 +667,8 @@ describe('readiness', () => {
 
 /**
  * Issue 20: pure filler scored 7 of 18, because the owner and the response window (which every packet has) earned
- * 4 points and any https link counted as evidence. Each rule below needs content in the packet.
+ * 4 points and any https link counted as evidence. Each rule needs content in the packet: the rows marked "Nothing
+ * scores without content" in each component's table above, and the filler and readiness checks below.
  */
 describe('nothing scores without content (issue 20)', () => {
   describe('fillerKind', () => {
