@@ -1,7 +1,15 @@
-import type { DecisionRow, HandoffRow, OutcomeReportRow } from '../../../src/db/schema.js';
+import type { DecisionRow, HandoffEventRow, HandoffRow, OutcomeReportRow } from '../../../src/db/schema.js';
 import { DECLINE_NOTE_MAX } from '../../../src/domain/decline.js';
 import type { PlannedMove } from '../../../src/domain/moves.js';
 import { FIELD_LIMITS } from '../../../src/domain/packet.js';
+
+/** The words of a space-separated list, as a type. */
+type Words<S extends string> = S extends `${infer First} ${infer Rest}` ? First | Words<Rest> : S;
+/** `{ a: null, b: null }` from lines of space-separated column names: the handoff's many empty columns. */
+const nulls = <S extends string>(...lines: S[]) => {
+  const keys = lines.flatMap((line) => line.split(' '));
+  return Object.fromEntries(keys.map((key) => [key, null])) as Record<Words<S>, null>;
+};
 
 /** An open handoff as stored, with plain realistic values. */
 export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
@@ -20,18 +28,6 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     partnerId: 7,
     accountName: 'Northwind Logistics',
     crmOpportunity: 'OPP-123, stage 2',
-    crmSystem: null,
-    crmRecordId: null,
-    crmRecordName: null,
-    escalationPolicy: null,
-    policyVersion: null,
-    takenBackAt: null,
-    sourceUrl: null,
-    routingReason: null,
-    textRemovedAt: null,
-    detailRemovedAt: null,
-    escalationSteps: null,
-    nextEscalationAt: null,
     partnerOrg: 'Meridian Cloud Consulting',
     partnerContactName: 'Dana Reyes',
     partnerContactRole: 'Alliances lead',
@@ -42,61 +38,32 @@ export function handoff(overrides: Partial<HandoffRow> = {}): HandoffRow {
     sellerNextMove: 'Accept the introduction and bring the demo.',
     partnerNextMove: 'Dana confirms the meeting and shares review notes.',
     partnerNextMoveDate: '2026-03-06',
-    partnerNextMoveConfirmed: null,
     partnerAgreedInWriting: true,
     riskNote: 'No reseller registered; direct deal.',
     evidenceUrl: 'https://docs.example.com/review-notes',
     responseWindowDays: 3,
     sentAt: new Date('2026-03-02T10:00:00Z'),
     dueAt: new Date('2026-03-05T10:00:00Z'),
-    decidedAt: null,
     assignment: 1,
     cycle: 1,
-    windowStartedAt: null,
-    askedAt: null,
-    windowDays: null,
-    reminderSchedule: null,
-    nextReminderAt: null,
-    expiredAt: null,
-    withdrawnAt: null,
-    withdrawnByUserId: null,
     accountKey: 'northwind logistics',
-    accountDomain: null,
     partnerKey: 'meridian cloud consulting',
     onPriorityList: true,
-    opportunityCreatedOn: null,
-    partnerTouchOn: null,
-    score: null,
-    scoreBand: null,
-    scorecard: null,
-    classification: null,
-    classificationReason: null,
-    attribution: null,
-    classifiedLink: null,
-    overrideReason: null,
-    findings: null,
     editCount: 0,
-    editedAt: null,
-    editedFields: null,
-    outcome: null,
-    lastActivityAt: null,
-    nextStallNudgeAt: null,
-    stallNudgedAt: null,
-    questionAssignment: null,
     questionOpen: false,
-    pausedAt: null,
-    pauseEndsAt: null,
-    moreTime: null,
-    moreTimeDays: null,
-    firstStep: null,
-    firstStepDue: null,
-    estimatedValue: null,
-    stepCheck: null,
-    nextStepCheckAt: null,
-    firstStepDoneAt: null,
     stepNewDates: 0,
     createdAt: new Date('2026-03-02T10:00:00Z'),
     updatedAt: new Date('2026-03-02T10:00:00Z'),
+    ...nulls(
+      'crmSystem crmRecordId crmRecordName escalationPolicy policyVersion takenBackAt sourceUrl',
+      'routingReason textRemovedAt detailRemovedAt escalationSteps nextEscalationAt',
+      'partnerNextMoveConfirmed decidedAt windowStartedAt askedAt windowDays reminderSchedule',
+      'nextReminderAt expiredAt withdrawnAt withdrawnByUserId accountDomain opportunityCreatedOn',
+      'partnerTouchOn score scoreBand scorecard classification classificationReason attribution',
+      'classifiedLink overrideReason findings editedAt editedFields outcome lastActivityAt',
+      'nextStallNudgeAt stallNudgedAt questionAssignment pausedAt pauseEndsAt moreTime moreTimeDays',
+      'firstStep firstStepDue estimatedValue stepCheck nextStepCheckAt firstStepDoneAt',
+    ),
     ...overrides,
   };
 }
@@ -115,6 +82,24 @@ export function decision(overrides: Partial<DecisionRow> = {}): DecisionRow {
     ...overrides,
   };
 }
+
+/** A touch-log row: handoff 1 expired without an answer from U0AE, unless `over` says otherwise. */
+export const handoffEvent = (over: Partial<HandoffEventRow> = {}): HandoffEventRow => ({
+  id: 1,
+  handoffId: 1,
+  type: 'expired',
+  fromStatus: 'sent',
+  toStatus: 'expired',
+  actorUserId: null,
+  actorTeamId: null,
+  aeUserId: 'U0AE',
+  assignment: 1,
+  cycle: 1,
+  at: new Date('2026-11-26T17:00:00Z'),
+  businessHours: null,
+  detail: null,
+  ...over,
+});
 
 /** `n` characters of a repeated pattern. */
 export const fill = (pattern: string, n: number) => pattern.repeat(Math.ceil(n / pattern.length)).slice(0, n);

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { historyLine } from '../../../src/blocks/history.js';
-import type { HandoffEventRow } from '../../../src/db/schema.js';
+import { handoffEvent } from './fixtures.js';
 
-const event = (over: Partial<HandoffEventRow>): HandoffEventRow => ({
-  id: 1,
-  handoffId: 1,
-  type: 'expired',
-  fromStatus: 'sent',
-  toStatus: 'expired',
-  actorUserId: null,
-  actorTeamId: null,
-  aeUserId: 'U0AE',
-  assignment: 1,
-  cycle: 1,
-  at: new Date('2026-11-26T17:00:00Z'),
-  businessHours: null,
-  detail: null,
-  ...over,
-});
+const event = handoffEvent;
 
 /** `/handoff view`'s history says what Slack, the metrics and the CSV say. */
 describe('historyLine', () => {

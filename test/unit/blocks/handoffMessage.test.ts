@@ -145,27 +145,14 @@ describe('handoffMessage: the decision buttons', () => {
     const h = handoff({ id: 314 });
     const [block, ...rest] = actions(handoffMessage(h, { offer: aeOffer(h, now) }).blocks);
     expect(rest).toEqual([]);
+    const button = (action_id: string, text: string, more: object = {}) =>
+      expect.objectContaining({ action_id, value: '314', text: expect.objectContaining({ text }), ...more });
     expect(block?.elements).toEqual([
-      expect.objectContaining({
-        action_id: ACTION_ID.accept,
-        value: '314',
-        text: expect.objectContaining({ text: 'Accept' }),
-      }),
-      expect.objectContaining({
-        action_id: ACTION_ID.decline,
-        value: '314',
-        text: expect.objectContaining({ text: 'Decline' }),
-      }),
+      button(ACTION_ID.accept, 'Accept'),
+      button(ACTION_ID.decline, 'Decline'),
       // Before deciding (issue 51): ask the author, or ask for more time (Slack's confirm dialog first).
-      expect.objectContaining({
-        action_id: ACTION_ID.askQuestion,
-        value: '314',
-        text: expect.objectContaining({ text: 'Ask the author' }),
-      }),
-      expect.objectContaining({
-        action_id: ACTION_ID.askMoreTime,
-        value: '314',
-        text: expect.objectContaining({ text: 'Need more time' }),
+      button(ACTION_ID.askQuestion, 'Ask the author'),
+      button(ACTION_ID.askMoreTime, 'Need more time', {
         confirm: expect.objectContaining({ title: expect.objectContaining({ text: 'Ask for more time?' }) }),
       }),
     ]);

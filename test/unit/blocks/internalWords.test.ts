@@ -19,7 +19,7 @@ import {
 } from '../../../src/db/schema.js';
 import { HANDOFF_STATUSES } from '../../../src/domain/lifecycle.js';
 import type { MoveFacts, PlannedMove, PoolRef } from '../../../src/domain/moves.js';
-import { handoff, outcomeReport } from './fixtures.js';
+import { handoff, handoffEvent, outcomeReport } from './fixtures.js';
 
 /**
  * Issue 50 item 20, over the message builders of src/blocks that say where a handoff stands or what happened to it:
@@ -51,21 +51,15 @@ function words(value: unknown): string {
 
 const report = (over: Partial<OutcomeReportRow> = {}) => outcomeReport(over);
 
-const event = (type: HandoffEventRow['type'], detail: Record<string, unknown>): HandoffEventRow => ({
-  id: 1,
-  handoffId: 7,
-  type,
-  fromStatus: 'sent',
-  toStatus: 'sent',
-  actorUserId: 'U0OWNER',
-  actorTeamId: 'T0OURS',
-  aeUserId: 'U0AE',
-  assignment: 1,
-  cycle: 1,
-  at: new Date('2026-11-26T17:00:00Z'),
-  businessHours: null,
-  detail,
-});
+const event = (type: HandoffEventRow['type'], detail: Record<string, unknown>): HandoffEventRow =>
+  handoffEvent({
+    handoffId: 7,
+    type,
+    toStatus: 'sent',
+    actorUserId: 'U0OWNER',
+    actorTeamId: 'T0OURS',
+    detail,
+  });
 
 describe('the messages say a status and an event in words', () => {
   for (const status of HANDOFF_STATUSES) {

@@ -6,6 +6,7 @@ import { exportReplies, parkedReplies } from '../../../src/blocks/revopsReplies.
 import { DEFAULT_PERIOD } from '../../../src/domain/periods.js';
 import { trendAltText } from '../../../src/revops/charts.js';
 import { outcomeCounts, stats } from '../../support/metricsFixtures.js';
+import { week } from '../../support/unitdomain-weeks.js';
 import { EVERY_BUTTON } from './offers.js';
 
 /**
@@ -58,15 +59,7 @@ describe.each([0, 1, 2])('the metric texts with counts of %i', (n) => {
   });
 
   it("the chart's alt text", () => {
-    const weeks = Array.from({ length: n }, (_, i) => ({
-      weekStart: `2026-11-0${i + 2}`,
-      sent: 1,
-      accepted: 1,
-      declined: 0,
-      expired: 0,
-      acceptanceRate: 1,
-      medianHours: null,
-    }));
+    const weeks = Array.from({ length: n }, (_, i) => week(`2026-11-0${i + 2}`, [1, 1, 0, 0], 1));
     const alt = trendAltText(weeks);
     expect(alt).toContain(`over ${n} week${s}: ${n} handoff${s} sent`);
     if (n > 0) expect(alt).toContain(`${n} of ${n} answer${s} accepted`);

@@ -16,13 +16,17 @@ const actionIds = (blocks: { type: string }[]) =>
     .filter((b): b is ActionsBlock => b.type === 'actions')
     .flatMap((b) => b.elements.map((e) => ('action_id' in e ? e.action_id : '')));
 
-const step = (pattern: string, overrides: Partial<OutcomeRow> = {}): OutcomeRow => ({
-  id: 1,
+/** What the AE recorded, or the owner or author reported, of the worst size: a loss with a long opportunity and note. */
+const worstLoss = (pattern: string) => ({
   handoffId: 42,
-  outcome: 'lost',
+  outcome: 'lost' as const,
   crmOpportunity: fill(pattern, 300),
   reasonCode: 'competitor',
   note: fill(pattern, 1000),
+});
+const step = (pattern: string, overrides: Partial<OutcomeRow> = {}): OutcomeRow => ({
+  ...worstLoss(pattern),
+  id: 1,
   recordedByUserId: 'U0AE',
   recordedAt: new Date('2026-03-10T10:00:00Z'),
   ...overrides,
@@ -30,12 +34,8 @@ const step = (pattern: string, overrides: Partial<OutcomeRow> = {}): OutcomeRow 
 
 /** A report of the worst size: what the owner or author wrote beside the step, waiting for the AE. */
 const report = (pattern: string): OutcomeReportRow => ({
+  ...worstLoss(pattern),
   id: 7,
-  handoffId: 42,
-  outcome: 'lost',
-  crmOpportunity: fill(pattern, 300),
-  reasonCode: 'competitor',
-  note: fill(pattern, 1000),
   reportedByUserId: 'U0AUTHOR',
   reportedAt: new Date('2026-03-10T10:00:00Z'),
   status: 'pending',
@@ -95,9 +95,7 @@ describe('outcome messages for the largest packet', () => {
         .element;
     expect(
       input(handoff({ status: 'accepted', crmSystem: 'salesforce', crmRecordId: '006Hs000000000DIAQ' })),
-    ).toMatchObject({
-      initial_value: '006Hs000000000DIAQ',
-    });
+    ).toMatchObject({ initial_value: '006Hs000000000DIAQ' });
     expect(
       input(handoff({ status: 'accepted', crmSystem: null, crmRecordId: null })).initial_value,
     ).toBeUndefined();

@@ -199,11 +199,7 @@ describe('packetModal', () => {
   });
 
   it('prefills every field for an edit, which readPacketForm reads back as the same packet', () => {
-    const prefill = {
-      ...northwind,
-      responseWindowDays: '4',
-      ownerUserId: 'U0OWNER',
-    } as Partial<PacketInput>;
+    const prefill = { ...northwind, responseWindowDays: '4', ownerUserId: 'U0OWNER' } as Partial<PacketInput>;
     const view = packetModal({ authorUserId: 'U0AUTHOR', prefill, edit: { handoffId: 42 } });
     expect(view.title.text).toBe('Edit handoff #42');
     expect(view.submit?.text).toBe('Review changes');

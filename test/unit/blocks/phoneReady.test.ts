@@ -126,7 +126,7 @@ import { DEFAULT_WEIGHTS } from '../../../src/domain/scoreWeights.js';
 import { COMPONENTS as SCORE_COMPONENTS } from '../../../src/domain/scoringModel.js';
 import { SETTINGS_GROUPS, type SettingsGroup, settingsValues } from '../../../src/program/settings.js';
 import { stats } from '../../support/metricsFixtures.js';
-import { decision, handoff, outcomeReport } from './fixtures.js';
+import { decision, handoff, handoffEvent, outcomeReport } from './fixtures.js';
 import { type Obj, objects } from './limits.js';
 import { EVERY_BUTTON } from './offers.js';
 import { everyInternalSurface } from './surfaceModels.js';
@@ -260,27 +260,38 @@ const expired = handoff({ id: 4244, status: 'expired', expiredAt: AT });
 /** An account name that needs cutting, made of characters outside the Basic Multilingual Plane. */
 const rocket = handoff({ id: 987_654, accountName: `${'🚀'.repeat(60)} Logistics` });
 
-const about = (h: HandoffRow, label: string, where: Where, value: unknown): Sample => ({
+/** A sample's value, or a function that builds it (so a long builder call reads as the last argument). */
+type Value = unknown | (() => unknown);
+const built = (value: Value) => (typeof value === 'function' ? value() : value);
+
+const about = (h: HandoffRow, label: string, where: Where, value: Value): Sample => ({
   label,
   where,
-  value,
+  value: built(value),
   ids: [h.id],
   handoff: h,
 });
 
 /** A DM or an internal post about `h`. */
-const post = (h: HandoffRow, label: string, value: unknown) => about(h, label, 'internal', value);
+const post = (h: HandoffRow, label: string, value: Value) => about(h, label, 'internal', value);
 /** A modal, or blocks, about `h`. */
-const view = (h: HandoffRow, label: string, value: unknown) => about(h, label, 'view', value);
+const view = (h: HandoffRow, label: string, value: Value) => about(h, label, 'view', value);
 
-const sample = (where: Where, label: string, value: unknown, ids?: readonly number[]): Sample => ({
+const sample = (where: Where, label: string, value: Value, ids?: readonly number[]): Sample => ({
   label,
   where,
-  value,
+  value: built(value),
   ...(ids && { ids }),
 });
+/** A post in the partner's channel about `accepted`, from the partner's view. */
+const partnerPost = (label: string, value: Value): Sample => ({
+  label,
+  where: 'partner',
+  value: built(value),
+  handoff: accepted,
+});
 /** A modal, an App Home or blocks about no one handoff (or about each of `ids`). */
-const screen = (label: string, value: unknown, ids?: readonly number[]) => sample('view', label, value, ids);
+const screen = (label: string, value: Value, ids?: readonly number[]) => sample('view', label, value, ids);
 
 const step = (over: Partial<OutcomeRow> = {}): OutcomeRow =>
   ({
@@ -389,8 +400,7 @@ const REVIEW_ROW = (id: number, handoffId: number) => ({
 const SAMPLES: Record<string, () => Sample[]> = {
   // "Add to handoff" (issue 52 item 5): the pick, what it says once added, the note when :memo: was skipped.
   'addToHandoff:addToHandoffModal': () => [
-    screen(
-      'add to handoff',
+    screen('add to handoff', () =>
       addToHandoffModal([open, accepted], {
         excerpt: 'Dana: can we move the <!here> workshop to Thursday?',
         matched: 1,
@@ -422,8 +432,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'appHome:withExportNotice': () => [
-    screen(
-      'the RevOps Home with its export line',
+    screen('the RevOps Home with its export line', () =>
       withExportNotice(
         appHomeView({
           awaiting: [],
@@ -448,9 +457,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   ],
   'coverModal:coverModal': () => [screen('cover modal', coverModal({}))],
   'coverModal:coverNamedMessage': () => [
-    sample(
-      'other',
-      'cover named',
+    sample('other', 'cover named', () =>
       coverNamedMessage({
         aeUserId: 'U0AE',
         coverUserId: 'U0COVER',
@@ -580,8 +587,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   ],
   'myDays:myDaysModal': () => [
     screen('your days modal', myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed')),
-    screen(
-      'your days modal, your own week and hours',
+    screen('your days modal, your own week and hours', () =>
       myDaysModal({ workingDays: [7, 1, 2, 3, 4], hours: { start: '08:00', end: '16:00' } }, undefined, {
         start: '09:00',
         end: '17:00',
@@ -608,14 +614,12 @@ const SAMPLES: Record<string, () => Sample[]> = {
   ],
   'settingsEditor:settingsEditorModal': () =>
     (Object.keys(SETTINGS_GROUPS) as SettingsGroup[]).map((group) =>
-      screen(
-        `the ${group} settings' editor`,
+      screen(`the ${group} settings' editor`, () =>
         settingsEditorModal(group, { ...settingsValues({}), partnerHelpChannelId: 'C0HELP' }),
       ),
     ),
   'policyEditor:policyEditorModal': () => [
-    screen(
-      'an edited policy',
+    screen('an edited policy', () =>
       policyEditorModal({
         id: 'emea',
         name: 'EMEA <!here>',
@@ -627,8 +631,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
         openCount: 3,
       }),
     ),
-    screen(
-      'a new policy',
+    screen('a new policy', () =>
       policyEditorModal({
         name: '',
         levels: [],
@@ -641,8 +644,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'programEditors:poolEditorModal': () => [
-    screen(
-      'a pool, by an admin',
+    screen('a pool, by an admin', () =>
       poolEditorModal({
         id: 'backup',
         name: 'EMEA backup',
@@ -655,8 +657,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
         admin: true,
       }),
     ),
-    screen(
-      "a user group's pool, by its manager",
+    screen("a user group's pool, by its manager", () =>
       poolEditorModal({
         id: 'us',
         name: 'US',
@@ -667,21 +668,18 @@ const SAMPLES: Record<string, () => Sample[]> = {
         admin: false,
       }),
     ),
-    screen(
-      'a new pool',
+    screen('a new pool', () =>
       poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
     ),
   ],
   'programEditors:calendarEditorModal': () => [
-    screen(
-      'closures and regions',
+    screen('closures and regions', () =>
       calendarEditorModal({ closures: ['2026-12-24', '2026-12-31'], holidays: ['US', 'DE-BY'] }),
     ),
     screen('by time zone', calendarEditorModal({ closures: [], holidays: 'by_zone' })),
   ],
   'programEditors:rolesEditorModal': () => [
-    screen(
-      'roles',
+    screen('roles', () =>
       rolesEditorModal({
         admins: ['U0ADMIN'],
         revops: ['U0REVOPS'],
@@ -693,14 +691,12 @@ const SAMPLES: Record<string, () => Sample[]> = {
         ],
       }),
     ),
-    screen(
-      'roles, user groups not read',
+    screen('roles, user groups not read', () =>
       rolesEditorModal({ admins: [], revops: [], adminGroup: 'S0ADMINS' }),
     ),
   ],
   'programEditors:partnerEditorModal': () => [
-    screen(
-      'a partner, by RevOps',
+    screen('a partner, by RevOps', () =>
       partnerEditorModal({
         id: 7,
         name: 'Meridian <!here> Cloud',
@@ -710,8 +706,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
         mayManagers: true,
       }),
     ),
-    screen(
-      'a partner, by its manager',
+    screen('a partner, by its manager', () =>
       partnerEditorModal({
         id: 7,
         name: 'Meridian',
@@ -729,17 +724,13 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'declineModal:declineModal': () => [view(open, 'decline modal', declineModal(open))],
   'acceptModal:acceptModal': () => [
     view(open, 'accept modal', acceptModal(open, '2026-12-02')),
-    view(
-      open,
-      'accept modal with CRMs (link or create)',
+    view(open, 'accept modal with CRMs (link or create)', () =>
       acceptModal(open, '2026-12-02', { crms: ['salesforce', 'hubspot'] }),
     ),
   ],
   'stepChecks:stepCheckMessage': () =>
     (['reminder', 'check_in', 'owner', 'moved'] as const).map((kind) =>
-      post(
-        committed,
-        `first step (${kind})`,
+      post(committed, `first step (${kind})`, () =>
         stepCheckMessage(committed, {
           kind,
           due: '2026-12-02',
@@ -753,9 +744,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'stepChecks:takenBackNotice': () =>
     ([true, false] as const).flatMap((handedBack) =>
       ['U0OWNER', committed.aeUserId].map((reader) =>
-        post(
-          committed,
-          `taken back (${handedBack ? 'handed back' : 'silence'}, ${reader})`,
+        post(committed, `taken back (${handedBack ? 'handed back' : 'silence'}, ${reader})`, () =>
           takenBackNotice(
             committed,
             {
@@ -773,9 +762,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   // Issue 77 item 7: a deal back with its owner and given to nobody, the owner's morning reminder and their manager's.
   'stepChecks:stillWaitingNotice': () =>
     [committed.ownerUserId, 'U0MANAGER'].map((reader) =>
-      post(
-        committed,
-        `still waits for an AE (${reader})`,
+      post(committed, `still waits for an AE (${reader})`, () =>
         stillWaitingNotice(committed, { since: 0, sinceDay: '2026-11-30', days: 2 }, reader),
       ),
     ),
@@ -783,9 +770,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     view(committed, 'new date modal', stepDateModal(committed, '2026-12-03')),
   ],
   'digest:weeklyDigest': () => [
-    sample(
-      'other',
-      'digest',
+    sample('other', 'digest', () =>
       weeklyDigest({
         weekLabel: '2026-11-16',
         stats: stats(),
@@ -805,27 +790,18 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'handoffList:handoffList': () => [
     screen(
       '/handoff list',
-      handoffList([open, accepted, expired, rocket], {
-        all: true,
-        total: 4,
-        now: AT,
-        timeZone: 'UTC',
-      }),
+      handoffList([open, accepted, expired, rocket], { all: true, total: 4, now: AT, timeZone: 'UTC' }),
       [open, accepted, expired, rocket].map((h) => h.id),
     ),
   ],
   'handoffList:handoffViewModal': () => [
-    view(
-      open,
-      'View',
+    view(open, 'View', () =>
       handoffViewModal(open, handoffMessage(open, { offer: NO_OFFER }), [], {
         editable: true,
         notable: false,
       }),
     ),
-    view(
-      accepted,
-      'View, followed',
+    view(accepted, 'View, followed', () =>
       handoffViewModal(accepted, handoffMessage(accepted, { offer: NO_OFFER }), [], {
         editable: false,
         notable: true,
@@ -840,9 +816,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   // Issue 77 item 12: to someone an admin named to follow a handoff, or took off.
   'following:followNamedNotice': () =>
     (['decisions', null] as const).map((following) =>
-      post(
-        accepted,
-        `named a follower (${following ?? 'taken off'})`,
+      post(accepted, `named a follower (${following ?? 'taken off'})`, () =>
         followNamedNotice({ by: 'U0ADMIN', handoff: accepted, following }),
       ),
     ),
@@ -854,29 +828,17 @@ const SAMPLES: Record<string, () => Sample[]> = {
           { kind: 'partner_manager', choice: 'all' },
         ] as const
       ).map((why) =>
-        post(
-          accepted,
-          `${event} to a ${why.kind}`,
+        post(accepted, `${event} to a ${why.kind}`, () =>
           watcherNotice(
             {
               event,
               handoff: accepted,
               // The touch log's row of the change, as the watchers read it (the history's words).
-              logged: {
-                id: 1,
-                handoffId: accepted.id,
-                type: TRANSITIONS[event].logAs,
-                fromStatus: 'sent',
-                toStatus: 'accepted',
-                actorUserId: 'U0OWNER',
-                actorTeamId: null,
-                aeUserId: accepted.aeUserId,
-                assignment: 1,
-                cycle: 1,
-                at: AT,
-                businessHours: null,
+              logged: handoffEvent({
+                ...{ handoffId: accepted.id, type: TRANSITIONS[event].logAs, toStatus: 'accepted' },
+                ...{ actorUserId: 'U0OWNER', aeUserId: accepted.aeUserId, at: AT },
                 detail: { previousAeUserId: 'U0OLDAE' },
-              },
+              }),
             },
             why,
           ),
@@ -885,9 +847,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   'handoffMessage:handoffMessage': () => [
     post(open, 'the packet, open', handoffMessage(open, { offer: { ...NO_OFFER, decide: true } })),
-    post(
-      open,
-      "the packet, the CRM's owner, from a message",
+    post(open, "the packet, the CRM's owner, from a message", () =>
       handoffMessage(
         {
           ...open,
@@ -904,9 +864,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'handoffMessage:decisionButtons': () => [view(open, 'Accept, Decline', decisionButtons(open))],
   'heldBackNotice:heldBackNotice': () =>
     (['open', 'confirmed'] as const).map((outcome) =>
-      post(
-        accepted,
-        `held back (${outcome})`,
+      post(accepted, `held back (${outcome})`, () =>
         heldBackNotice(
           accepted,
           {
@@ -927,9 +885,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     sample('other', 'help request', helpRequestPost(helpRequest), [helpRequest.id]),
   ],
   'moveNotices:unassignedMessage': () => [
-    post(
-      open,
-      'unassigned',
+    post(open, 'unassigned', () =>
       unassignedMessage(open, { policy: 'default', level: 2, why: 'limit', limit: 2 }),
     ),
   ],
@@ -940,9 +896,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     post(open, 'declined', decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' }))),
   ],
   'crmCreated:crmRecordCreated': () => [
-    post(
-      accepted,
-      'opportunity created',
+    post(accepted, 'opportunity created', () =>
       crmRecordCreated(
         accepted,
         { label: 'Salesforce', record: 'opportunity' },
@@ -955,9 +909,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'crmCreated:crmRecordNotCreated': () => [
-    post(
-      accepted,
-      'opportunity not created',
+    post(accepted, 'opportunity not created', () =>
       crmRecordNotCreated(
         accepted,
         { label: 'HubSpot', record: 'deal' },
@@ -966,9 +918,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     ),
   ],
   'crmRefused:crmRefusedByRules': () => [
-    post(
-      accepted,
-      'refused by a rule',
+    post(accepted, 'refused by a rule', () =>
       crmRefusedByRules(
         accepted,
         "HubSpot refused the deal update: the 'Deal type' property is required by your HubSpot admin's rules.",
@@ -993,9 +943,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'outcomes:opportunityModal': () => [view(accepted, 'opportunity', opportunityModal(accepted))],
   'outcomes:lostModal': () => [view(accepted, 'lost', lostModal(accepted, 'report'))],
   'outcomes:outcomeNotice': () => [
-    post(
-      accepted,
-      'outcome with Undo',
+    post(accepted, 'outcome with Undo', () =>
       outcomeNotice(accepted, step(), 'U0AE', { until: AT, timeZone: 'UTC' }),
     ),
   ],
@@ -1008,10 +956,8 @@ const SAMPLES: Record<string, () => Sample[]> = {
   'ownerActions:extendModal': () => [view(expired, 'extend', extendModal(expired))],
   'packetModal:packetModal': () => [
     screen('packet', packetModal({ authorUserId: 'U0AUTHOR' })),
-    {
-      label: 'packet prefilled from a message',
-      where: 'view',
-      value: packetModal({
+    screen('packet prefilled from a message', () =>
+      packetModal({
         authorUserId: 'U0AUTHOR',
         prefill: {
           accountName: 'Northwind & Co',
@@ -1028,11 +974,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
         source: 'https://acme.slack.com/archives/C1/p1',
         suggestions: SUGGESTIONS,
       }),
-    },
+    ),
   ],
   'packetSuggestions:viewWithSuggestion': () => [
-    screen(
-      'packet with a suggestion used',
+    screen('packet with a suggestion used', () =>
       viewWithSuggestion(
         packetModal({ authorUserId: 'U0AUTHOR', suggestions: SUGGESTIONS }) as Parameters<
           typeof viewWithSuggestion
@@ -1051,29 +996,24 @@ const SAMPLES: Record<string, () => Sample[]> = {
     sample('other', 'shared', internalChannelShared('C0INTERNAL', [])),
   ],
   'partnerUpdate:partnerUpdate': () => [
-    ...partnerStages.map((stage) => ({
-      label: `reply (${stage})`,
-      where: 'partner' as const,
-      handoff: accepted,
-      value: partnerUpdate(partnerSafeUpdate(accepted, stage, 'timing', 'no_budget')),
-    })),
-    {
-      label: 'reply (accepted, with the first step)',
-      where: 'partner' as const,
-      handoff: accepted,
-      value: partnerUpdate({
+    ...partnerStages.map((stage) =>
+      partnerPost(`reply (${stage})`, () =>
+        partnerUpdate(partnerSafeUpdate(accepted, stage, 'timing', 'no_budget')),
+      ),
+    ),
+    partnerPost('reply (accepted, with the first step)', () =>
+      partnerUpdate({
         ...partnerSafeUpdate(accepted, 'accepted'),
         nextStep: { text: 'Intro call with Dana and their CFO', due: '2026-12-02' },
       }),
-    },
+    ),
   ],
   'partnerUpdate:partnerThreadParent': () =>
-    partnerStages.map((stage) => ({
-      label: `parent (${stage})`,
-      where: 'partner' as const,
-      handoff: accepted,
-      value: partnerThreadParent(partnerSafeUpdate(accepted, stage, 'timing', 'no_budget')),
-    })),
+    partnerStages.map((stage) =>
+      partnerPost(`parent (${stage})`, () =>
+        partnerThreadParent(partnerSafeUpdate(accepted, stage, 'timing', 'no_budget')),
+      ),
+    ),
   'parts:button': () => [
     view(open, 'a button', button({ text: 'View', actionId: 'x', value: '1' }, open)),
     screen('a button on no handoff', button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there')),
@@ -1092,14 +1032,10 @@ const SAMPLES: Record<string, () => Sample[]> = {
       post(paused, `answer to ${reader}`, questionMessage(paused, answered, reader, false)),
     ]),
   'moreTime:moreTimeMessage': () => [
-    post(
-      paused,
-      'more time asked',
+    post(paused, 'more time asked', () =>
       moreTimeMessage(paused, { role: 'owner', reader: 'U0AUTHOR' }, 2, undefined),
     ),
-    post(
-      open,
-      'more time given',
+    post(open, 'more time given', () =>
       moreTimeMessage({ ...open, moreTime: 'granted', moreTimeDays: 2 }, { role: 'ae', reader: 'U0AE' }, 2, {
         by: 'U0AUTHOR',
         at: AT,
@@ -1128,9 +1064,7 @@ const SAMPLES: Record<string, () => Sample[]> = {
     post(expired, 'expired away', expiredOwnerNotice(expired, { status: 'Vacation' })),
   ],
   'windowNotices:expiredMovedNotice': () => [
-    post(
-      open,
-      'expired, moved',
+    post(open, 'expired, moved', () =>
       expiredMovedNotice(open, { ae: 'U0OLDAE', due: AT.getTime() }, move, 'U0AUTHOR'),
     ),
   ],
@@ -1172,8 +1106,7 @@ const NOT_BUILDERS = new Set(
       // A pool's weights and sharing in words: checked through the pool editor and the pools page.
       ['poolWeights', 'weightRowCount weightedMember groupWeights sharingWords'],
       ['packetSuggestions', 'suggestionBlocks alreadyThere suggestActionId parseSuggestionValue'],
-      ['packetSuggestions', 'suggestionValue'],
-      ['packetSuggestions', 'usedFields SUGGESTIONS_BLOCK_ID'],
+      ['packetSuggestions', 'suggestionValue usedFields SUGGESTIONS_BLOCK_ID'],
       ['packetModalOptions', 'sourcedHint noteBlocks INTRO'],
       ['packetOrigin', 'originBlocks'],
       ['reviewOwner', 'ownerBlocks'],
@@ -1181,44 +1114,37 @@ const NOT_BUILDERS = new Set(
       ['appHome', 'HOME_LIMITS homePeriodFrom'],
       ['attributionItems', 'REVIEW_ITEMS_SHOWN HOME_BLOCKS_MAX reviewItemText'],
       ['channelAccess', 'whatIPostThere'],
-      ['commandReplies', 'roleNames'],
+      ['commandReplies', 'roleNames commandReply editRefusal noteRefusal'],
       // `/handoff crm`'s answers: strings about no handoff.
       ['crmConnect', 'crmReplies'],
-      ['commandReplies', 'commandReply editRefusal noteRefusal'],
-      ['coverModal', 'COVER_MEANS'],
+      ['coverModal', 'COVER_MEANS coverWhenText'],
       ['myDays', 'TIME_OFF_LINE holidaysLine poolsLine myDaysReplies'],
-      ['programPages', 'PROGRAM_PAGES'],
+      ['programPages', 'PROGRAM_PAGES pagesFor'],
       ['settingsEditor', 'settingWords'],
-      ['programPages', 'pagesFor'],
       ['programEditors', 'NO_USERGROUP'],
       ['policyEditor', 'LEVEL_ROWS_MAX REMOVE_LEVEL'],
-      ['coverModal', 'coverWhenText'],
       ['following', 'followReplies'],
       ['ephemerals', 'refusalMessage refusalPlain ephemeral failureText ownerRefusalMessage'],
-      ['ephemerals', 'ownerRefusalPlain'],
-      ['ephemerals', 'outcomeRefusalMessage outcomeRefusalPlain'],
+      ['ephemerals', 'ownerRefusalPlain outcomeRefusalMessage outcomeRefusalPlain'],
       ['handoffList', 'standing'],
       ['asks', 'deadlineFor pausedLine dueOrPaused'],
       ['askReplies', 'askRefusalMessage askRefusalPlain'],
       ['history', 'historyLine historyWords'],
-      ['handoffMessage', 'field windowDaysText'],
+      ['handoffMessage', 'field windowDaysText decisionValue'],
       ['packetFindings', 'findingsSection'],
-      ['handoffMessage', 'decisionValue'],
       ['heldBackNotice', 'heldBackValue'],
       ['helpRequest', 'helpReplies'],
       ['metrics', 'percent hours ofWhole headline afterAcceptSection groupSection trendTable chartImage'],
       ['metrics', 'chartMissing'],
       ['moveNotices', 'triggerWords policyRule PolicyRuleSubject moverText leftText partnerSoFarText'],
       ['moveNotices', 'movedToYouBlock moveWhyLine movedByPast packetNamesBlock unassignedText'],
-      ['moveNotices', 'unassignedPast'],
-      ['moveNotices', 'plannedMoveText gaveItText partnerSoFarLine'],
+      ['moveNotices', 'unassignedPast plannedMoveText gaveItText partnerSoFarLine'],
       ['notices', 'PARTNER_CHANNEL_HELD'],
       ['outcomeReplies', 'reportAnswerReply undoReply'],
       ['outcomeReports', 'reportState'],
-      ['outcomes', 'outcomeLine firstStepLine'],
+      ['outcomes', 'outcomeLine firstStepLine estimatedValueLine CRM_RECORDERS'],
       ['declineModal', 'decisionMetadata'],
       ['stepChecks', 'newStepDateButton stepButtons stepRefusal handBackButton handBackRefusal stepsReply'],
-      ['outcomes', 'estimatedValueLine CRM_RECORDERS'],
       ['partnerUpdate', 'nextStepLine partnerMoveText'],
       ['packetErrors', 'SUMMARY_BLOCK withErrorSummary'],
       ['partnerReplies', 'partnerReply'],

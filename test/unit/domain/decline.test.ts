@@ -72,17 +72,20 @@ describe('partnerSafeUpdate', () => {
     ...internal,
   };
 
+  /** What any update may carry, sorted; a decline may add its reason's wording. */
+  const ALLOWED = [
+    'accountName',
+    'aeName',
+    'event',
+    'partnerContactName',
+    'partnerNextMove',
+    'partnerNextMoveDate',
+    'partnerOrg',
+  ];
+
   it('keeps only the allow-listed fields for an acceptance', () => {
     const update = partnerSafeUpdate(handoff, 'accepted');
-    expect(Object.keys(update).sort()).toEqual([
-      'accountName',
-      'aeName',
-      'event',
-      'partnerContactName',
-      'partnerNextMove',
-      'partnerNextMoveDate',
-      'partnerOrg',
-    ]);
+    expect(Object.keys(update).sort()).toEqual(ALLOWED);
     const json = JSON.stringify(update);
     for (const value of Object.values(internal)) expect(json).not.toContain(String(value));
     expect(json).not.toContain('SECRET');
@@ -90,16 +93,7 @@ describe('partnerSafeUpdate', () => {
 
   it('adds the partner-safe wording, never the label, for a decline', () => {
     const update = partnerSafeUpdate(handoff, 'declined', 'already_working');
-    expect(Object.keys(update).sort()).toEqual([
-      'accountName',
-      'aeName',
-      'event',
-      'partnerContactName',
-      'partnerNextMove',
-      'partnerNextMoveDate',
-      'partnerOrg',
-      'reasonWording',
-    ]);
+    expect(Object.keys(update).sort()).toEqual([...ALLOWED, 'reasonWording']);
     expect(update.reasonWording).toBe(DECLINE_REASONS.already_working.partnerSafe);
     const json = JSON.stringify(update);
     expect(json).not.toContain(DECLINE_REASONS.already_working.label);

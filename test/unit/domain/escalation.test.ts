@@ -45,24 +45,13 @@ const lastMorning: Trigger = { kind: 'lastMorning' };
 const due = (afterBusinessHours = 0): Trigger => ({ kind: 'due', afterBusinessHours });
 const every = (everyBusinessHours: number, times: number) => ({ repeat: { everyBusinessHours, times } });
 
-const remind = (at: Trigger, extra: Partial<Level> = {}): Level => ({
-  at,
-  action: 'remind',
-  to: [ae],
-  ...extra,
-});
-const notify = (at: Trigger, extra: Partial<Level> = {}): Level => ({
-  at,
-  action: 'notify',
-  to: [manager],
-  ...extra,
-});
-const reassign = (at: Trigger, extra: Partial<Level> = {}): Level => ({
-  at,
-  action: 'reassign',
-  to: [{ kind: 'pool', name: 'backup' }],
-  ...extra,
-});
+/** A level of `action` to `to` (unless `extra` says otherwise), fired at `at`. */
+const level =
+  (action: Level['action'], to: Target[]) =>
+  (at: Trigger, extra: Partial<Level> = {}): Level => ({ at, action, to, ...extra });
+const remind = level('remind', [ae]);
+const notify = level('notify', [manager]);
+const reassign = level('reassign', [{ kind: 'pool', name: 'backup' }]);
 const policy = (...levels: Level[]): Policy => ({ name: 'test', displayName: 'Test', levels });
 
 /** A moment as a local ISO string with its offset in the calendar's zone, e.g. 2026-04-20T11:00:00-04:00. */
@@ -423,29 +412,26 @@ describe('repeats', () => {
   const gaps = (steps: readonly Step[], cal: BusinessCalendar) =>
     steps.slice(1).map((s, i) => businessHoursBetween(new Date(steps[i]?.at ?? 0), new Date(s.at), cal));
 
-  it('every 4 business hours, twice more: three steps, the second after a night', () => {
+  it.each([
     // Wed 4 Mar 2026 14:00 CET, 1 day: due Thu 5 Mar 14:00. due+2h: Thu 16:00; +4 h: 1 h Thu, 3 h Fri ->
     // Fri 12:00; +4 h -> Fri 16:00.
-    const window = windowOf('2026-03-04T14:00:00+01:00', 1, berlin);
-    const { steps } = planEscalation(repeating, window, berlin);
-    expect(steps.map((s) => ({ ...s, at: local(s.at, berlin) }))).toEqual([
-      { at: '2026-03-05T16:00:00+01:00', level: 0, repeat: 0 },
-      { at: '2026-03-06T12:00:00+01:00', level: 0, repeat: 1 },
-      { at: '2026-03-06T16:00:00+01:00', level: 0, repeat: 2 },
-    ]);
-    expect(gaps(steps, berlin)).toEqual([4, 4]);
-  });
-
-  it('three steps, the second after a weekend', () => {
+    [
+      'night',
+      '2026-03-04T14:00:00+01:00',
+      ['2026-03-05T16:00:00+01:00', '2026-03-06T12:00:00+01:00', '2026-03-06T16:00:00+01:00'],
+    ],
     // Thu 5 Mar 14:00 CET, 1 day: due Fri 6 Mar 14:00. due+2h: Fri 16:00; +4 h: 1 h Fri, 3 h Mon ->
     // Mon 9 Mar 12:00; +4 h -> Mon 16:00.
-    const window = windowOf('2026-03-05T14:00:00+01:00', 1, berlin);
-    const { steps } = planEscalation(repeating, window, berlin);
-    expect(steps.map((s) => ({ ...s, at: local(s.at, berlin) }))).toEqual([
-      { at: '2026-03-06T16:00:00+01:00', level: 0, repeat: 0 },
-      { at: '2026-03-09T12:00:00+01:00', level: 0, repeat: 1 },
-      { at: '2026-03-09T16:00:00+01:00', level: 0, repeat: 2 },
-    ]);
+    [
+      'weekend',
+      '2026-03-05T14:00:00+01:00',
+      ['2026-03-06T16:00:00+01:00', '2026-03-09T12:00:00+01:00', '2026-03-09T16:00:00+01:00'],
+    ],
+  ] as const)('every 4 business hours, twice more: three steps, the second after a %s', (_, sent, times) => {
+    const { steps } = planEscalation(repeating, windowOf(sent, 1, berlin), berlin);
+    expect(steps.map((s) => ({ ...s, at: local(s.at, berlin) }))).toEqual(
+      times.map((at, repeat) => ({ at, level: 0, repeat })),
+    );
     expect(gaps(steps, berlin)).toEqual([4, 4]);
   });
 

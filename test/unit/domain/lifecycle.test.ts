@@ -142,10 +142,7 @@ const RULES: Record<PersonAction, { who: readonly Persona[]; when: (s: Situation
   // The AE hands an accepted deal back to the owner before any outcome, with or without a first step.
   hand_back: { who: ['ae'], when: ({ h }) => h.status === 'accepted' && h.outcome === null },
   // A deal accepted before first steps existed: its AE names one (asked by an admin: offered on that message only).
-  name_step: {
-    who: ['ae'],
-    when: ({ h }) => h.status === 'accepted' && !h.firstStep && h.outcome === null,
-  },
+  name_step: { who: ['ae'], when: ({ h }) => h.status === 'accepted' && !h.firstStep && h.outcome === null },
 };
 
 function expected(persona: Persona, action: PersonAction, s: Situation): Verdict {

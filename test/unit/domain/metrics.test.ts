@@ -4,13 +4,13 @@ import {
   type HelpRequestFact,
   type MetricEvent,
   MetricsFold,
-  type OutcomeCounts,
   percentile,
   type Stats,
   weekStartOf,
 } from '../../../src/domain/metrics.js';
 import { metricEvent } from '../../support/metricEvents.js';
-import { outcomeCounts, rounded, stats } from '../../support/metricsFixtures.js';
+import { rounded, stats } from '../../support/metricsFixtures.js';
+import { week } from '../../support/unitdomain-weeks.js';
 
 /** Mon 2 Nov 2026 00:00 UTC -> Mon 16 Nov 2026 00:00 UTC: two whole weeks. */
 const from = new Date('2026-11-02T00:00:00Z');
@@ -37,8 +37,6 @@ function metrics(
     lastScores: options.lastScores ?? new Map(),
   });
 }
-
-const _noOutcomes = (): OutcomeCounts => outcomeCounts();
 
 describe('percentile (linear interpolation between ranks)', () => {
   it('interpolates the median and the 90th percentile', () => {
@@ -144,36 +142,20 @@ describe('computeMetrics: answers and time to decision', () => {
 describe('computeMetrics: repeat use', () => {
   // A1 accepts from P1/W1, then again from P1/W2 (an earlier accept from P1, but from W1, not W2);
   // A2 accepts once with no history; A3 accepts from P2/W2 having accepted before (not from P2, but from W2).
+  const who = (handoffId: number, aeUserId: string, partnerKey: string, authorUserId: string) => ({
+    ...{ handoffId, aeUserId, partnerKey, authorUserId },
+    ...(partnerKey === 'p2' && { partnerOrg: 'Partner Two' }),
+  });
   const events = [
-    ev('accepted', '2026-11-02T10:00:00Z', {
-      handoffId: 1,
-      aeUserId: 'A1',
-      partnerKey: 'p1',
-      authorUserId: 'W1',
-    }),
+    ev('accepted', '2026-11-02T10:00:00Z', who(1, 'A1', 'p1', 'W1')),
     ev('accepted', '2026-11-03T10:00:00Z', {
-      handoffId: 2,
-      aeUserId: 'A1',
-      partnerKey: 'p1',
-      authorUserId: 'W2',
-      earlierAccept: true,
-      earlierAcceptSamePartner: true,
+      ...who(2, 'A1', 'p1', 'W2'),
+      ...{ earlierAccept: true, earlierAcceptSamePartner: true },
     }),
-    ev('accepted', '2026-11-04T10:00:00Z', {
-      handoffId: 3,
-      aeUserId: 'A2',
-      partnerKey: 'p2',
-      partnerOrg: 'Partner Two',
-      authorUserId: 'W1',
-    }),
+    ev('accepted', '2026-11-04T10:00:00Z', who(3, 'A2', 'p2', 'W1')),
     ev('accepted', '2026-11-05T10:00:00Z', {
-      handoffId: 4,
-      aeUserId: 'A3',
-      partnerKey: 'p2',
-      partnerOrg: 'Partner Two',
-      authorUserId: 'W2',
-      earlierAccept: true,
-      earlierAcceptSameAuthor: true,
+      ...who(4, 'A3', 'p2', 'W2'),
+      ...{ earlierAccept: true, earlierAcceptSameAuthor: true },
     }),
   ];
   const m = metrics(events);
@@ -234,11 +216,7 @@ describe('computeMetrics: requests per AE', () => {
     const byAe = Object.fromEntries(
       m.byAe.map((g) => [g.key, [g.sent, g.requests, g.accepted, g.declined, g.expired, g.averageScore]]),
     );
-    expect(byAe).toEqual({
-      A1: [2, 2, 0, 1, 0, 60],
-      A2: [0, 1, 1, 0, 0, null],
-      A3: [1, 1, 0, 0, 1, 90],
-    });
+    expect(byAe).toEqual({ A1: [2, 2, 0, 1, 0, 60], A2: [0, 1, 1, 0, 0, null], A3: [1, 1, 0, 0, 1, 90] });
     // Per partner and per author: 3 handoffs sent, 4 AE requests (3 sends + 1 reassignment), as overall.
     expect(m.byPartner.map((g) => [g.sent, g.requests])).toEqual([[3, 4]]);
     expect(m.byAuthor.map((g) => [g.sent, g.requests])).toEqual([[3, 4]]);
@@ -341,46 +319,15 @@ describe('computeMetrics: weeks', () => {
       ],
       { from: new Date('2026-11-04T00:00:00Z'), to: new Date('2026-11-25T00:00:00Z') },
     );
+    // Each week's [sent, accepted, declined, expired], acceptance rate and median hours.
     expect(m.weeks).toEqual([
-      {
-        weekStart: '2026-11-02',
-        sent: 1,
-        accepted: 1,
-        declined: 0,
-        expired: 0,
-        acceptanceRate: 1,
-        medianHours: 2,
-      },
+      week('2026-11-02', [1, 1, 0, 0], 1, 2),
       // Nothing happened in the week of 9 Nov: still listed.
-      {
-        weekStart: '2026-11-09',
-        sent: 0,
-        accepted: 0,
-        declined: 0,
-        expired: 0,
-        acceptanceRate: null,
-        medianHours: null,
-      },
+      week('2026-11-09', [0, 0, 0, 0], null, null),
       // 1 accepted of 2 answered; hours [6, 1] -> median 3.5.
-      {
-        weekStart: '2026-11-16',
-        sent: 2,
-        accepted: 1,
-        declined: 1,
-        expired: 0,
-        acceptanceRate: 0.5,
-        medianHours: 3.5,
-      },
-      {
-        weekStart: '2026-11-23',
-        sent: 0,
-        accepted: 0,
-        declined: 0,
-        expired: 1,
-        // Changed on purpose (issue 21): a week with only an expiry has no answers, so no acceptance rate.
-        acceptanceRate: null,
-        medianHours: null,
-      },
+      week('2026-11-16', [2, 1, 1, 0], 0.5, 3.5),
+      // A week with only an expiry has no answers, so no acceptance rate.
+      week('2026-11-23', [0, 0, 0, 1], null, null),
     ]);
   });
 
@@ -445,6 +392,7 @@ describe('computeMetrics: weeks', () => {
 describe('computeMetrics: ordering of the groups', () => {
   it('puts the most active first (sends + answers), then sorts by name', () => {
     const partner = (key: string, org: string) => ({ partnerKey: key, partnerOrg: org });
+    const omega = { requestedByUserId: 'A9', partnerKey: 'o', partnerOrg: 'Omega', claimedByUserId: null };
     const m = metrics(
       [
         // Zeta: 3 sends = 3.
@@ -461,14 +409,7 @@ describe('computeMetrics: ordering of the groups', () => {
         ev('accepted', '2026-11-04T12:00:00Z', { handoffId: 6, businessHours: 2, ...partner('a', 'Alpha') }),
       ],
       // Help requests are not volume either: Omega has 3 of them and comes last.
-      {
-        helpRequests: [1, 2, 3].map(() => ({
-          requestedByUserId: 'A9',
-          partnerKey: 'o',
-          partnerOrg: 'Omega',
-          claimedByUserId: null,
-        })),
-      },
+      { helpRequests: [omega, omega, omega] },
     );
     expect(m.byPartner.map((g) => g.label)).toEqual(['Zeta', 'Alpha', 'Beta', 'Omega']);
     // Per AE the same rule: A1 has 6 sends + 1 answer = 7, A9 only help requests.

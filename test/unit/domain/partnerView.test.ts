@@ -23,20 +23,11 @@ const handoff = (overrides: Partial<PartnerHandoff> = {}): PartnerHandoff => ({
   ...overrides,
 });
 
-const accepted = (id: number, assignment = 1): PartnerFact => ({
-  kind: 'decision',
-  id,
-  assignment,
-  decision: 'accepted',
-  reasonCode: null,
-});
-const declined = (id: number, assignment: number, reasonCode = 'timing'): PartnerFact => ({
-  kind: 'decision',
-  id,
-  assignment,
-  decision: 'declined',
-  reasonCode,
-});
+const decision = (id: number, assignment: number, decision: string, reasonCode: string | null) =>
+  ({ kind: 'decision', id, assignment, decision, reasonCode }) as PartnerFact;
+const accepted = (id: number, assignment = 1) => decision(id, assignment, 'accepted', null);
+const declined = (id: number, assignment: number, reasonCode = 'timing') =>
+  decision(id, assignment, 'declined', reasonCode);
 const step = (
   id: number,
   outcome: 'meeting_held' | 'opportunity_created' | 'won' | 'lost',

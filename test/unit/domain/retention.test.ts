@@ -13,15 +13,8 @@ describe("what retention leaves of a touch-log event's detail (issue 57)", () =>
   it('without the packet’s words: the first step and names go, an away status is kept as the marker', () => {
     expect(
       detailWithoutWords({ firstStep: 'Call Ada at Acme', firstStepDue: '2026-12-01', score: 3 }),
-    ).toEqual({
-      firstStepDue: '2026-12-01',
-      score: 3,
-    });
-    expect(detailWithoutWords(away)).toEqual({
-      ...away,
-      away: REMOVED_TEXT,
-      awayDays: REMOVED_TEXT,
-    });
+    ).toEqual({ firstStepDue: '2026-12-01', score: 3 });
+    expect(detailWithoutWords(away)).toEqual({ ...away, away: REMOVED_TEXT, awayDays: REMOVED_TEXT });
     expect(detailWithoutWords({ step: 'Demo' })).toBeNull();
     expect(detailWithoutWords(null)).toBeNull();
   });
@@ -33,33 +26,23 @@ describe("what retention leaves of a touch-log event's detail (issue 57)", () =>
       awaySince: away.awaySince,
       until: away.until,
     });
-    expect(
-      detailFacts({
+    // The program's names and codes stay; the people it went to and the AE it left go.
+    const policyStep = {
+      ...{
         policy: 'enterprise',
         policyName: 'Enterprise',
         policyLevel: 2,
         repeat: false,
         action: 'reassign',
-        to: ['U0OWNER', 'C0ESC'],
-        previousAeUserId: 'U0PREV',
-        pool: 'emea',
-        poolName: 'EMEA AEs',
-      }),
-    ).toEqual({
-      policy: 'enterprise',
-      policyName: 'Enterprise',
-      policyLevel: 2,
-      repeat: false,
-      action: 'reassign',
-      pool: 'emea',
-      poolName: 'EMEA AEs',
-    });
+      },
+      ...{ pool: 'emea', poolName: 'EMEA AEs' },
+    };
+    expect(detailFacts({ ...policyStep, to: ['U0OWNER', 'C0ESC'], previousAeUserId: 'U0PREV' })).toEqual(
+      policyStep,
+    );
     expect(
       detailFacts({ fields: ['Risk note', 'Why this partner'], heldBack: ['partner next move'] }),
-    ).toEqual({
-      fields: ['Risk note', 'Why this partner'],
-      heldBack: ['partner next move'],
-    });
+    ).toEqual({ fields: ['Risk note', 'Why this partner'], heldBack: ['partner next move'] });
     expect(detailFacts({ outcome: 'won', recordedBy: 'U0AE', reportedBy: 'U0OWNER' })).toEqual({
       outcome: 'won',
     });
