@@ -19,13 +19,7 @@ const riley = {
   real_name: 'Riley Ames',
   tz: 'America/New_York',
 };
-const casey = {
-  id: 'U0CASEY',
-  team_id: TEAM,
-  name: 'casey',
-  real_name: 'Casey Rowe',
-  tz: 'America/New_York',
-};
+const casey = { ...riley, id: 'U0CASEY', name: 'casey', real_name: 'Casey Rowe' };
 
 describe("a person's own holiday regions", () => {
   const start = harnessPerTest();
