@@ -12,23 +12,6 @@ describe('the accept path, end to end', () => {
   });
   afterEach(() => h.stop());
 
-  it('opens the packet modal for /handoff, prefilled with the account name', async () => {
-    const response = await h.command({ text: 'Northwind Logistics' });
-    expect(response.status).toBe(200);
-    const [open] = await waitFor(
-      () => h.slack.callsTo('views.open').length > 0 && h.slack.callsTo('views.open'),
-    );
-    const view = open?.args.view as {
-      callback_id: string;
-      blocks: { block_id?: string; element?: { initial_value?: string; initial_user?: string } }[];
-    };
-    expect(view.callback_id).toBe(CALLBACK_ID.packet);
-    const account = view.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.accountName);
-    expect(account?.element?.initial_value).toBe('Northwind Logistics');
-    const owner = view.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.ownerUserId);
-    expect(owner?.element?.initial_user).toBe(people.author.id);
-  });
-
   it('stores a valid packet, DMs the AE with Accept/Decline, confirms to the author; Accept closes the loop', async () => {
     const { review, answer } = await submitAndSend(h);
     expect(JSON.stringify(review.blocks)).toContain('18/18 · Ready to hand off');
@@ -137,7 +120,22 @@ describe('the accept path, end to end', () => {
     expect(handoff?.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
   });
 
-  it("reminds the author of their last three packets' scores in the review", async () => {
+  it("opens the packet modal for /handoff, prefilled with the account name; reminds the author of their last three packets' scores in the review", async () => {
+    const response = await h.command({ text: 'Northwind Logistics' });
+    expect(response.status).toBe(200);
+    const [open] = await waitFor(
+      () => h.slack.callsTo('views.open').length > 0 && h.slack.callsTo('views.open'),
+    );
+    const view = open?.args.view as {
+      callback_id: string;
+      blocks: { block_id?: string; element?: { initial_value?: string; initial_user?: string } }[];
+    };
+    expect(view.callback_id).toBe(CALLBACK_ID.packet);
+    const account = view.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.accountName);
+    expect(account?.element?.initial_value).toBe('Northwind Logistics');
+    const owner = view.blocks.find((b) => b.block_id === PACKET_BLOCK_ID.ownerUserId);
+    expect(owner?.element?.initial_user).toBe(people.author.id);
+    // Three packets sent, then a fourth reviewed: its review names their scores.
     for (const [index, accountName] of ['Alpha Freight', 'Beta Freight', 'Gamma Freight'].entries()) {
       await submitAndSend(
         h,

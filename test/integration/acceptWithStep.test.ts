@@ -143,9 +143,9 @@ describe('accept with a commitment', () => {
     expect((await handoffRow(h, handoff.id)).firstStepDue).toBe('2026-12-02');
   });
 
-  it('refuses the click of anyone but the AE at once, without a modal', async () => {
+  it("refuses anyone but the AE (the click at once, without a modal; a forged submission); shows the step in /handoff view and the accept's history line", async () => {
     const h = await start();
-    const { handoff } = await sendHandoff(h);
+    const { handoff, dm } = await sendHandoff(h);
     const opened = h.slack.callsTo('views.open').length;
     const url = await click(h, ACTION_ID.accept, handoff.id, { id: people.author.id, team_id: TEAM });
     const refusal = await waitFor(() => h.slack.responses.find((r) => r.url === url), 4000, 'the refusal');
@@ -156,22 +156,18 @@ describe('accept with a commitment', () => {
     const answer = await submitAccept(h, modal, { user: { id: people.author.id, team_id: TEAM } });
     expect(answer.response_action).toBe('errors');
     expect((await handoffRow(h, handoff.id)).status).toBe('sent');
-  });
-
-  it('shows the step in /handoff view and in the history line of the accept', async () => {
-    const h = await start();
-    const { handoff, dm } = await sendHandoff(h);
-    const modal = await openAcceptOn(h, handoff, dm);
+    // Shows the step in /handoff view and in the history line of the accept.
+    const stepModal = await openAcceptOn(h, handoff, dm);
     expect(
-      await submitAccept(h, modal, { typed: { text: 'Workshop with Dana on the pilot scope' } }),
+      await submitAccept(h, stepModal, { typed: { text: 'Workshop with Dana on the pilot scope' } }),
     ).toEqual({});
-    const opened = h.slack.callsTo('views.open').length;
+    const viewed = h.slack.callsTo('views.open').length;
     await h.command({
       text: `view ${handoff.id}`,
       user_id: people.author.id,
       trigger_id: h.slack.issueTriggerId(),
     });
-    const view = await waitFor(() => h.slack.callsTo('views.open')[opened], 4000, 'the view');
+    const view = await waitFor(() => h.slack.callsTo('views.open')[viewed], 4000, 'the view');
     expect(json(view.args.view)).toContain(
       `Accepted by <@${people.ae.id}>, first step: Workshop with Dana on the pilot scope by Thu 26 Nov`,
     );

@@ -33,7 +33,7 @@ describe('App Home', () => {
   });
   afterEach(() => h.stop());
 
-  it('shows the owner their handoffs with recovery buttons, and the AE what waits for them', async () => {
+  it('shows the owner their handoffs with recovery buttons, and the AE what waits for them; a refused click is told by DM', async () => {
     const { handoff } = await sendHandoff(h);
     const opened = await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(people.author.id, 'Ev1'));
     expect(opened.status).toBe(200);
@@ -49,6 +49,18 @@ describe('App Home', () => {
     expect(JSON.stringify(aeHome.args.view)).toContain('Waiting for your answer');
     expect(JSON.stringify(aeHome.args.view)).toContain('Northwind Logistics');
     expect(JSON.stringify(aeHome.args.view)).not.toContain(ACTION_ID.withdraw);
+    // A refused App Home click is answered with a DM, since Slack gives no response_url there.
+    await h.interact(homeClick(ACTION_ID.withdraw, handoff.id, { id: people.member.id, team_id: TEAM }));
+    const dm = h.slack.dmChannelFor(people.member.id);
+    const [reply] = await waitFor(
+      () => h.slack.messages(dm).length === 1 && h.slack.messages(dm),
+      4000,
+      'DM',
+    );
+    expect(reply?.text).toContain('Only the owner');
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('sent');
   });
 
   it('withdraws from the App Home and shows the new state there', async () => {
@@ -98,20 +110,5 @@ describe('App Home', () => {
     const later = await open('Ev2');
     expect(later).not.toContain('Handoffs you own that need you');
     expect(later).not.toContain(ACTION_ID.reassign);
-  });
-
-  it('answers a refused App Home click with a DM, since Slack gives no response_url there', async () => {
-    const { handoff } = await sendHandoff(h);
-    await h.interact(homeClick(ACTION_ID.withdraw, handoff.id, { id: people.member.id, team_id: TEAM }));
-    const dm = h.slack.dmChannelFor(people.member.id);
-    const [reply] = await waitFor(
-      () => h.slack.messages(dm).length === 1 && h.slack.messages(dm),
-      4000,
-      'DM',
-    );
-    expect(reply?.text).toContain('Only the owner');
-    expect(
-      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
-    ).toBe('sent');
   });
 });

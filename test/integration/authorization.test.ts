@@ -47,26 +47,35 @@ describe('only the named AE can decide, and only while the handoff is open', () 
     ).toBe('sent');
   }
 
-  it('tells another member politely that only the AE can accept, and changes nothing', async () => {
+  // Each refusal changes nothing: checked once at the end, after all of them.
+  it('refuses everyone but the AE, politely, changing nothing: another member, the author (no decline modal), the AE id from another workspace or none, a forged id, a decline submitted by another', async () => {
     const { handoff } = await sendHandoff(h);
-    const text = await click(ACTION_ID.accept, handoff.id, { id: people.member.id, team_id: TEAM });
+    let text = await click(ACTION_ID.accept, handoff.id, { id: people.member.id, team_id: TEAM });
     expect(text).toContain(`Only <@${people.ae.id}>`);
     expect(text).toContain('Nothing was changed');
-    await nothingChanged(handoff.id);
-  });
-
-  it('does not open the decline modal for someone other than the AE', async () => {
-    const { handoff } = await sendHandoff(h);
-    const text = await click(ACTION_ID.decline, handoff.id, { id: people.author.id, team_id: TEAM });
+    // Does not open the decline modal for someone other than the AE.
+    text = await click(ACTION_ID.decline, handoff.id, { id: people.author.id, team_id: TEAM });
     expect(text).toContain('Only');
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
-    await nothingChanged(handoff.id);
-  });
-
-  it('refuses the AE id when it comes from another workspace (same user id, foreign team)', async () => {
-    const { handoff } = await sendHandoff(h);
-    const text = await click(ACTION_ID.accept, handoff.id, { id: people.ae.id, team_id: PARTNER_TEAM });
+    // Refuses the AE id when it comes from another workspace (same user id, foreign team).
+    text = await click(ACTION_ID.accept, handoff.id, { id: people.ae.id, team_id: PARTNER_TEAM });
     expect(text).toContain('another organization');
+    // Refuses an external Slack Connect user and a payload without user.team_id.
+    expect(
+      await click(ACTION_ID.accept, handoff.id, { id: people.partner.id, team_id: PARTNER_TEAM }),
+    ).toContain('another organization');
+    expect(await click(ACTION_ID.accept, handoff.id, { id: people.ae.id })).toContain('another organization');
+    await nothingChanged(handoff.id);
+    // Answers a forged or unknown handoff id with a clear ephemeral.
+    expect(await click(ACTION_ID.accept, '999', aeUser)).toContain('could not find that handoff');
+    expect(await click(ACTION_ID.accept, '1; drop table handoffs', aeUser)).toContain('could not find');
+    // Refuses a decline submitted by someone other than the AE, inline in the modal.
+    const response = await h.interact(
+      declineSubmission({ handoffId: handoff.id, user: { id: people.member.id, team_id: TEAM } }),
+    );
+    const body = await ackBody(response);
+    expect(body.response_action).toBe('errors');
+    expect(Object.values(body.errors ?? {})[0]).toMatch(/Only the account executive/);
     await nothingChanged(handoff.id);
   });
 
@@ -76,31 +85,6 @@ describe('only the named AE can decide, and only while the handoff is open', () 
     const { handoff } = await sendHandoff(h);
     const text = await click(ACTION_ID.accept, handoff.id, { id: people.ae.id, team_id: 'T0SISTER' });
     expect(text).toContain(`Only <@${people.ae.id}>`);
-    await nothingChanged(handoff.id);
-  });
-
-  it('refuses an external Slack Connect user and a payload without user.team_id', async () => {
-    const { handoff } = await sendHandoff(h);
-    expect(
-      await click(ACTION_ID.accept, handoff.id, { id: people.partner.id, team_id: PARTNER_TEAM }),
-    ).toContain('another organization');
-    expect(await click(ACTION_ID.accept, handoff.id, { id: people.ae.id })).toContain('another organization');
-    await nothingChanged(handoff.id);
-  });
-
-  it('answers a forged or unknown handoff id with a clear ephemeral', async () => {
-    expect(await click(ACTION_ID.accept, '999', aeUser)).toContain('could not find that handoff');
-    expect(await click(ACTION_ID.accept, '1; drop table handoffs', aeUser)).toContain('could not find');
-  });
-
-  it('refuses a decline submitted by someone other than the AE, inline in the modal', async () => {
-    const { handoff } = await sendHandoff(h);
-    const response = await h.interact(
-      declineSubmission({ handoffId: handoff.id, user: { id: people.member.id, team_id: TEAM } }),
-    );
-    const body = await ackBody(response);
-    expect(body.response_action).toBe('errors');
-    expect(Object.values(body.errors ?? {})[0]).toMatch(/Only the account executive/);
     await nothingChanged(handoff.id);
   });
 });

@@ -50,7 +50,7 @@ describe('scheduled backups (BACKUP_DIR, BACKUP_KEEP, BACKUP_AT)', () => {
       env: { DEFAULT_TIMEZONE: 'America/New_York', BACKUP_DIR: backups, ...env },
     });
 
-  it('runs daily at BACKUP_AT in DEFAULT_TIMEZONE (03:30 by default)', async () => {
+  it('runs daily at BACKUP_AT in DEFAULT_TIMEZONE (03:30 by default); is off without BACKUP_DIR', async () => {
     h = await start({});
     expect(h.app.scheduler.jobNames).toContain(JOB);
     // 03:30 in New York is 08:30 UTC in November.
@@ -62,6 +62,10 @@ describe('scheduled backups (BACKUP_DIR, BACKUP_KEEP, BACKUP_AT)', () => {
     expect(h.app.scheduler.lastSlot(JOB, new Date('2026-11-23T14:00:00Z'), DAY)).toEqual(
       new Date('2026-11-23T03:05:00Z'),
     );
+    // Off without BACKUP_DIR.
+    await h.stop();
+    h = await startHarness({ env: {} });
+    expect(h.app.scheduler.jobNames).not.toContain(JOB);
   });
 
   it('writes handoff-YYYYMMDD-HHMM.db, checked, and keeps the newest BACKUP_KEEP of its own files', async () => {
@@ -134,11 +138,6 @@ describe('scheduled backups (BACKUP_DIR, BACKUP_KEEP, BACKUP_AT)', () => {
     h.clock.advance(DAY);
     await h.app.scheduler.runNow(JOB);
     expect(readdirSync(backups)).toEqual(['handoff-20261125-0330.db']);
-  });
-
-  it('is off without BACKUP_DIR', async () => {
-    h = await startHarness({ env: {} });
-    expect(h.app.scheduler.jobNames).not.toContain(JOB);
   });
 });
 

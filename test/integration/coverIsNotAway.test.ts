@@ -101,8 +101,32 @@ const escalationPost = (h: Harness, name: string) =>
 describe('a cover named is not an absence (issue 50)', () => {
   const start = harnessPerTest();
 
-  it('a cover named six minutes before the deadline, with no away status: the expiry is silence everywhere', async () => {
+  it('the form says what a cover does and refuses days away in the past; a cover named six minutes before the deadline, with no away status: the expiry is silence everywhere', async () => {
     const h = await start({ env: { ...QUIET, ...ROLES, ESCALATION_CHANNEL_ID: channels.internal.id } });
+    // The form says what a cover does, asks the first day away, and refuses one in the past or after the last.
+    const before = h.slack.callsTo('views.open').length;
+    const response = await h.command({
+      text: 'cover from 2026-11-30 until 2026-12-04',
+      user_id: people.ae.id,
+    });
+    expect(response.status).toBe(200);
+    const call = await waitFor(() => h.slack.callsTo('views.open')[before], 4000, 'the cover form');
+    const form = json((call.args.view as { blocks: unknown }).blocks);
+    expect(form).toContain('Naming a cover does not make you away.');
+    expect(form).toContain('Away from (your first day away)');
+    expect(form).toContain('"initial_date":"2026-11-30"');
+    expect(form).toContain('"initial_date":"2026-12-04"');
+    const app = h;
+    const errorsOf = async (opts: { cover: string; until: string; from?: string }) =>
+      ((await (await app.interact(coverSubmission(opts))).json()) as { errors?: Record<string, string> })
+        .errors;
+    expect(await errorsOf({ cover: people.otherAe.id, from: '2026-11-20', until: '2026-12-04' })).toEqual({
+      [COVER_BLOCK_ID.from]: 'Pick today or a later day: days away are given before, not after.',
+    });
+    expect(await errorsOf({ cover: people.otherAe.id, from: '2026-12-05', until: '2026-12-04' })).toEqual({
+      [COVER_BLOCK_ID.from]: 'The first day away comes before the last.',
+    });
+    expect(await h.database.db.select().from(h.tables.covers)).toEqual([]);
     const handoff = await sixMinutesBefore(h, 'Last Minute Cover');
     await nameCover(h, { cover: people.otherAe.id, until: '2026-12-04' });
     expect(await h.database.db.select().from(h.tables.covers)).toMatchObject([
@@ -165,31 +189,4 @@ describe('a cover named is not an absence (issue 50)', () => {
     expect(json(post.blocks)).toContain('*Expired while away*');
     expect(await historyText(h, handoff.id)).toContain('not counted as silence');
   }, 60_000);
-
-  it('the form says what a cover does, asks the first day away, and refuses one in the past or after the last', async () => {
-    const h = await start({ env: QUIET });
-    const before = h.slack.callsTo('views.open').length;
-    const response = await h.command({
-      text: 'cover from 2026-11-30 until 2026-12-04',
-      user_id: people.ae.id,
-    });
-    expect(response.status).toBe(200);
-    const call = await waitFor(() => h.slack.callsTo('views.open')[before], 4000, 'the cover form');
-    const form = json((call.args.view as { blocks: unknown }).blocks);
-    expect(form).toContain('Naming a cover does not make you away.');
-    expect(form).toContain('Away from (your first day away)');
-    expect(form).toContain('"initial_date":"2026-11-30"');
-    expect(form).toContain('"initial_date":"2026-12-04"');
-    const app = h;
-    const errorsOf = async (opts: { cover: string; until: string; from?: string }) =>
-      ((await (await app.interact(coverSubmission(opts))).json()) as { errors?: Record<string, string> })
-        .errors;
-    expect(await errorsOf({ cover: people.otherAe.id, from: '2026-11-20', until: '2026-12-04' })).toEqual({
-      [COVER_BLOCK_ID.from]: 'Pick today or a later day: days away are given before, not after.',
-    });
-    expect(await errorsOf({ cover: people.otherAe.id, from: '2026-12-05', until: '2026-12-04' })).toEqual({
-      [COVER_BLOCK_ID.from]: 'The first day away comes before the last.',
-    });
-    expect(await h.database.db.select().from(h.tables.covers)).toEqual([]);
-  });
 });

@@ -21,7 +21,9 @@ import { revopsUser, slash } from '../support/reviewFlow.js';
  * Attribution asks the CRM (issue 31, item 6): the review looks up the opportunities on the packet's account, names
  * the one that decides the class and classifies from its creation date; the author may pick another or "none of
  * these"; without a CRM the class is said to come from the packet alone; a CRM that fails or is slow leaves the
- * review working within Slack's 3 s; a record linked later corrects the class, audited. Through the real app.
+ * review working within Slack's 3 s; a record linked later corrects the class, audited. The opportunity chosen in
+ * the review is linked as if pasted: its Tasks or notes are written, and its close reaches the handoff. Through the
+ * real app.
  */
 
 /** Slack's budget for answering a view submission; the review must come well within it. */
@@ -153,11 +155,22 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     const crmField = `*CRM opportunity*\nTailspin expansion (${expansion}) · Salesforce, updates are logged there`;
     expect(JSON.stringify(dm.blocks)).toContain(JSON.stringify(crmField).slice(1, -1));
     expect(JSON.stringify(dm.blocks)).not.toContain('None yet');
+    // Its close in Salesforce reaches the handoff.
+    await accept(h, handoff?.id ?? 0);
+    await outboxDrained(h);
+    sf.closeOpportunity(expansion, { won: true, stageName: 'Closed Won' });
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect((await handoffRow(h, handoff?.id ?? 0)).outcome).toBe('won');
   });
 
-  it('classifies from the one the author picks over the rule’s earliest', async () => {
+  it('classifies from, and links, the one the author picks over the rule’s earliest: its Tasks are written, its close reaches the handoff', async () => {
     const adatum = sf.addAccount({ name: 'Adatum Care', website: 'adatum.example' });
-    sf.addOpportunity({ name: 'Adatum support renewal', accountId: adatum, createdDate: '2026-06-01' });
+    const renewal = sf.addOpportunity({
+      name: 'Adatum support renewal',
+      accountId: adatum,
+      createdDate: '2026-06-01',
+    });
     // Created after the partner acted (set in the packet: 2026-11-02): the deal the partner brought.
     const fresh = sf.addOpportunity({
       name: 'Adatum analytics',
@@ -174,11 +187,66 @@ describe('Salesforce: the opportunities on the account decide the class', () => 
     expect(await sendFromReview(h, reshown.view as NonNullable<typeof reshown.view>)).toEqual({
       response_action: 'clear',
     });
-    expect(await handoffNamed(h, 'Adatum Care')).toMatchObject({
+    const handoff = await handoffNamed(h, 'Adatum Care');
+    if (!handoff) throw new Error('not sent');
+    // Linked as if pasted: the packet names it, the handoff is tied to it, and the class was decided with it.
+    expect(handoff).toMatchObject({
       classification: 'partner_sourced',
       classificationReason:
         "In Salesforce, “Adatum analytics” was created on 2026-11-10, after the partner's first action on 2026-11-02. The author chose it over the rule’s earliest one.",
       attribution: { choice: 'author', opportunity: { id: fresh, createdOn: '2026-11-10' } },
+      crmSystem: 'salesforce',
+      crmRecordId: fresh,
+      crmRecordName: 'Adatum analytics',
+      crmOpportunity: fresh,
+      classifiedLink: `salesforce:${fresh}`,
+    });
+    await accept(h, handoff.id);
+    await outboxDrained(h);
+    expect(
+      sf
+        .tasks()
+        .filter((t) => t.WhatId === fresh)
+        .map((t) => String(t.Subject).replace(/ \(ref .*\)$/, '')),
+    ).toEqual([
+      `Co-sell handoff #${handoff.id} sent to Jordan Seller`,
+      `Co-sell handoff #${handoff.id} accepted by Jordan Seller`,
+    ]);
+    expect(sf.tasks().filter((t) => t.WhatId === renewal)).toEqual([]);
+    // The AE's packet shows the link, not "None linked".
+    const dm = await waitForDm(h, handoff.aeUserId, 'Adatum Care', 'the AE’s packet');
+    expect(JSON.stringify(dm.blocks)).toContain('Adatum analytics');
+    expect(JSON.stringify(dm.blocks)).toContain('Salesforce, updates are logged there');
+    // Lost in Salesforce: the read-back records it on the handoff by itself.
+    sf.closeOpportunity(fresh, { won: false, stageName: 'Closed Lost' });
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect((await handoffRow(h, handoff.id)).outcome).toBe('lost');
+    await waitForDm(h, handoff.aeUserId, '*Closed lost* in Salesforce', 'the AE told of the loss');
+  });
+
+  it('keeps the author’s own text in the CRM field beside the link, and links nothing for "none of these"', async () => {
+    const fabrikam = sf.addAccount({ name: 'Fabrikam Dental', website: 'fabrikamdental.example' });
+    const hub = sf.addOpportunity({ name: 'Fabrikam hub', accountId: fabrikam, createdDate: '2026-09-01' });
+    const typed = await submitForReview(h, {
+      ...unpasted('Fabrikam Dental', 'fabrikamdental.example'),
+      crmOpportunity: 'OPP-55120',
+    });
+    expect(await sendFromReview(h, typed.view)).toEqual({ response_action: 'clear' });
+    expect(await handoffNamed(h, 'Fabrikam Dental')).toMatchObject({
+      crmRecordId: hub,
+      crmOpportunity: 'OPP-55120',
+    });
+    const contoso = sf.addAccount({ name: 'Contoso Vision', website: 'contosovision.example' });
+    sf.addOpportunity({ name: 'Contoso lenses', accountId: contoso, createdDate: '2026-09-01' });
+    const none = await submitForReview(h, unpasted('Contoso Vision', 'contosovision.example'));
+    const reshown = await sendFromReview(h, none.view, { pick: 'none' });
+    expect(await sendFromReview(h, reshown.view as NonNullable<typeof reshown.view>)).toEqual({
+      response_action: 'clear',
+    });
+    expect(await handoffNamed(h, 'Contoso Vision')).toMatchObject({
+      crmRecordId: null,
+      crmOpportunity: null,
     });
   });
 
@@ -418,6 +486,34 @@ describe('HubSpot: the deals of the company with the domain decide the class', (
       '*Attribution*: Partner-sourced\nHubSpot was searched for an account named “Fourth Coffee” or with the website fourthcoffee.example: it found no deal open when the partner first acted or created since, and the packet names none.',
     );
     expect(pickOf(view)).toBeUndefined();
+  });
+});
+
+// Its own app: the app's per-second HubSpot search slots (real time) are not shared with the reviews above.
+describe('HubSpot: the deal chosen in the review is linked', () => {
+  let hs: FakeHubspot;
+  let h: Harness;
+  beforeAll(async () => {
+    ({ hs, h } = await hubspotApp());
+  });
+  afterAll(() => stopAll(h, hs));
+
+  it('links the deal the author picks: notes are written on it, and its close reaches the handoff', async () => {
+    const lamna = hs.addCompany({ name: 'Lamna Health', domain: 'lamna.example' });
+    hs.addDeal({ name: 'Lamna renewal', companyId: lamna, createdAt: '2026-06-01' });
+    const pilot = hs.addDeal({ name: 'Lamna pilot', companyId: lamna, createdAt: '2026-09-01' });
+    const { view } = await submitForReview(h, unpasted('Lamna Health', 'lamna.example'));
+    expect(await sendFromReview(h, view, { pick: `hubspot:${pilot}` })).toEqual({ response_action: 'clear' });
+    const handoff = await handoffNamed(h, 'Lamna Health');
+    if (!handoff) throw new Error('not sent');
+    expect(handoff).toMatchObject({ crmSystem: 'hubspot', crmRecordId: pilot, crmOpportunity: pilot });
+    await accept(h, handoff.id);
+    await outboxDrained(h);
+    expect(hs.notes().filter((n) => n.dealIds.includes(pilot))).toHaveLength(2);
+    hs.closeDeal(pilot, { won: true });
+    h.clock.advance(301_000);
+    await h.app.scheduler.runNow('crm-read-back');
+    expect((await handoffRow(h, handoff.id)).outcome).toBe('won');
   });
 });
 

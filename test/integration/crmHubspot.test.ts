@@ -116,7 +116,7 @@ describe('HubSpot: link, write, read back', () => {
   afterAll(() => stopAll(h, hs));
   afterEach(() => hs.clearFailures());
 
-  it('links a packet to the deal its CRM field names (new and old addresses, a bare id), with its name and stage', async () => {
+  it('links a packet to the deal its CRM field names (new and old addresses, a bare id), with its name and stage; refuses one HubSpot does not have; text that is no link stays text', async () => {
     northwind = hs.addDeal({ name: 'Northwind expansion', amount: 125_000 });
     for (const field of [
       recordUrl(northwind),
@@ -138,9 +138,6 @@ describe('HubSpot: link, write, read back', () => {
     expect(blocks).toContain('*HubSpot deal*: Contoso platform (Qualified To Buy)');
     expect(blocks).not.toContain('qualifiedtobuy');
     expect(hs.calls.some((c) => c.method === 'GET' && c.path === '/crm/pipelines/2026-09/deals')).toBe(true);
-  });
-
-  it('refuses, on the field, a deal HubSpot does not have; text that is no link stays text', async () => {
     for (const field of [recordUrl('99999999999'), '99999999999']) {
       const refused = await review(h, { crmOpportunity: field });
       expect(refused.response_action).toBe('errors');

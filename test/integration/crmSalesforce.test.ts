@@ -49,15 +49,12 @@ describe('Salesforce: link, write, read back', () => {
   afterAll(() => stopAll(h, sf));
   afterEach(() => sf.clearFailures());
 
-  it('links a packet to the opportunity its CRM field names, and shows its name and stage in the review', async () => {
+  it('links a packet to the opportunity its CRM field names (name and stage in the review); refuses a missing one; text that is no link stays text', async () => {
     opp = sf.addOpportunity({ name: 'Northwind expansion', stageName: 'Prospecting', amount: 125_000 });
     const answer = await review(h, lightning(opp));
     expect(answer.response_action).toBe('push');
     const blocks = JSON.stringify(answer.view?.blocks);
     expect(blocks).toContain('*Salesforce opportunity*: Northwind expansion (Prospecting)');
-  });
-
-  it('refuses, on the field, a link to an opportunity that does not exist; text that is no link stays text', async () => {
     const missing = `${opp.slice(0, 8)}ZZZZZZZ`;
     const refused = await review(h, missing);
     expect(refused.response_action).toBe('errors');

@@ -25,6 +25,20 @@ interface DeclineView {
 const previewOf = (view: DeclineView) =>
   view.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.preview)?.text?.text;
 
+/** The AE clicks Decline on their packet DM (which opens the reason modal). */
+const clickDecline = (h: Harness, handoffId: number, aeDm: string, ts: string) =>
+  h.interact(
+    blockAction({
+      actionId: ACTION_ID.decline,
+      value: String(handoffId),
+      user: aeUser,
+      channelId: aeDm,
+      messageTs: ts,
+      triggerId: h.slack.issueTriggerId(),
+      responseUrl: h.slack.responseUrl(),
+    }),
+  );
+
 describe('the decline path, end to end', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -35,18 +49,7 @@ describe('the decline path, end to end', () => {
   it('opens the reason modal, records the coded reason and note, and keeps the note away from the partner', async () => {
     const { handoff, dm, aeDm } = await sendHandoff(h, { ownerUserId: people.owner.id });
 
-    const click = await h.interact(
-      blockAction({
-        actionId: ACTION_ID.decline,
-        value: String(handoff.id),
-        user: aeUser,
-        channelId: aeDm,
-        messageTs: dm.ts,
-        triggerId: h.slack.issueTriggerId(),
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
-    expect(click.status).toBe(200);
+    expect((await clickDecline(h, handoff.id, aeDm, dm.ts)).status).toBe(200);
     const open = await waitFor(() => h.slack.callsTo('views.open')[0], 4000, 'decline modal');
     const view = open.args.view as {
       callback_id: string;
@@ -107,17 +110,7 @@ describe('the decline path, end to end', () => {
 
   it('shows the partner’s exact words in the modal as the reason changes, offers a neutral one, and posts just that (issue 77 item 10)', async () => {
     const { handoff, dm, aeDm } = await sendHandoff(h);
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.decline,
-        value: String(handoff.id),
-        user: aeUser,
-        channelId: aeDm,
-        messageTs: dm.ts,
-        triggerId: h.slack.issueTriggerId(),
-        responseUrl: h.slack.responseUrl(),
-      }),
-    );
+    await clickDecline(h, handoff.id, aeDm, dm.ts);
     const open = await waitFor(() => h.slack.callsTo('views.open')[0], 4000, 'decline modal');
     const opened = open.args.view as DeclineView;
     const viewId = String((open.response as { view?: { id?: string } }).view?.id);

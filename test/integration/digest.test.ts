@@ -318,30 +318,25 @@ describe('the weekly digest', () => {
     await slack.stop();
   });
 
-  it('is not configured without DIGEST_CHANNEL_ID', async () => {
-    const h = await start({ env: digestEnv(undefined) });
+  it.each([
+    { what: 'without DIGEST_CHANNEL_ID', channel: undefined },
+    { what: 'with a Slack Connect channel (refused at start, logged)', channel: channels.partner.id },
+  ])('is not configured $what: nothing posted anywhere', async ({ channel }) => {
+    const h = await start({ env: digestEnv(channel) });
+    const refusal = h.logs.find(
+      (l) => l.msg === 'DIGEST_CHANNEL_ID is not confirmed internal; nothing will be posted there',
+    );
+    if (channel) {
+      expect(refusal).toMatchObject({ level: 50, channelId: channel, reason: 'shared externally' });
+    } else expect(refusal).toBeUndefined();
     await sendHandoff(h);
     h.clock.set('2026-11-30T09:00:00Z');
     expect(await h.app.digest.post()).toBe('not_configured');
     await quiet(h);
     expect(h.slack.calls.filter((c) => c.method.startsWith('files.'))).toHaveLength(0);
     expect(h.slack.messages(channels.internal.id)).toHaveLength(0);
-  });
-
-  it('refuses a Slack Connect channel at start: logged, and nothing posted there', async () => {
-    const h = await start({ env: digestEnv(channels.partner.id) });
-    const refusal = h.logs.find(
-      (l) => l.msg === 'DIGEST_CHANNEL_ID is not confirmed internal; nothing will be posted there',
-    );
-    expect(refusal).toMatchObject({ level: 50, channelId: channels.partner.id, reason: 'shared externally' });
-
-    await sendHandoff(h);
-    h.clock.set('2026-11-30T09:00:00Z');
-    expect(await h.app.digest.post()).toBe('not_configured');
-    await quiet(h);
     expect(postsTo(h, channels.partner.id).filter((c) => json(c.args).includes('week of'))).toHaveLength(0);
     expect(json(h.slack.messages(channels.partner.id))).not.toContain('Co-sell handoffs');
-    expect(h.slack.calls.filter((c) => c.method.startsWith('files.'))).toHaveLength(0);
   });
 
   it('still posts the numbers, with a note, when the chart cannot be uploaded', async () => {

@@ -446,32 +446,24 @@ describe('npm run doctor after the first start of a fresh install (issue 77 item
       ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}`,
     };
     const h = await start({ env: settings });
-    const report = await runDoctor({
-      env: {
-        SLACK_BOT_TOKEN: h.slack.token,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: h.slack.apiUrl,
-        DATABASE_PATH: h.config.databasePath,
-        ...settings,
-      },
-      clock: h.clock,
-    });
+    const doctorWith = (env: Record<string, string>) =>
+      runDoctor({
+        env: {
+          SLACK_BOT_TOKEN: h.slack.token,
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: h.slack.apiUrl,
+          DATABASE_PATH: h.config.databasePath,
+          ...env,
+        },
+        clock: h.clock,
+      });
+    const report = await doctorWith(settings);
     const found = check(report, 'The program').findings;
     expect(found.filter((f) => !f.startsWith('pass The program:'))).toEqual([
       'pass ESCALATION_MANAGERS, ADMIN_USER_IDS, REVOPS_USER_IDS were read into the program at its first start and are not read again: edit them in Slack (App Home → The program). They may be removed from the environment.',
     ]);
     // Changed since (the program is edited in Slack), a setting still set is a warning: it says what is no longer so.
-    const changed = await runDoctor({
-      env: {
-        SLACK_BOT_TOKEN: h.slack.token,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: h.slack.apiUrl,
-        DATABASE_PATH: h.config.databasePath,
-        ...settings,
-        ADMIN_USER_IDS: people.member.id,
-      },
-      clock: h.clock,
-    });
+    const changed = await doctorWith({ ...settings, ADMIN_USER_IDS: people.member.id });
     expect(check(changed, 'The program').findings.filter((f) => !f.startsWith('pass The program:'))).toEqual([
       'pass ESCALATION_MANAGERS was read into the program at its first start and is not read again: edit it in Slack (App Home → The program). It may be removed from the environment.',
       'warn ADMIN_USER_IDS, REVOPS_USER_IDS is set, but the program holds what it says: it is no longer read.',

@@ -55,23 +55,15 @@ function expectInert(text: string) {
   expect(text).not.toContain('<!channel>');
 }
 
-describe('/handoff export repeats the typed date escaped', () => {
-  it('answers `export <!channel>` with the escaped text, never the raw sequence', async () => {
+describe('/handoff export, reseller and outbox repeat what was typed escaped, or not at all', () => {
+  it('export: escapes a bad date (start or end, &, links, here-mentions), for people who may not export too', async () => {
     const h = await start();
     const reply = await slash(h, 'export <!channel>', REVOPS);
     expect(reply).toBe(`"&lt;!channel&gt;" is not a date like 2026-01-31. ${EXPORT_USAGE}`);
     expectInert(reply);
-  });
-
-  it('escapes a bad end date after a good start (`export 2026-01-01 <@U123>`)', async () => {
-    const h = await start();
-    const reply = await slash(h, 'export 2026-01-01 <@U123>', REVOPS);
-    expect(reply).toBe(`"&lt;@U123&gt;" is not a date like 2026-01-31. ${EXPORT_USAGE}`);
-    expectInert(reply);
-  });
-
-  it('escapes &, links and here-mentions, and answers people who may not export the same way', async () => {
-    const h = await start();
+    const end = await slash(h, 'export 2026-01-01 <@U123>', REVOPS);
+    expect(end).toBe(`"&lt;@U123&gt;" is not a date like 2026-01-31. ${EXPORT_USAGE}`);
+    expectInert(end);
     expect(await slash(h, 'export R&D', REVOPS)).toBe(
       `"R&amp;D" is not a date like 2026-01-31. ${EXPORT_USAGE}`,
     );
@@ -81,24 +73,34 @@ describe('/handoff export repeats the typed date escaped', () => {
     const link = await slash(h, 'export <https://evil.example|2026-01-01>', REVOPS);
     expect(link).toContain('"&lt;https://evil.example|2026-01-01&gt;" is not a date');
     expectInert(link);
+    // A very long typed value is cut, never in the middle of an escape.
+    const long = await slash(h, `export ${'<!channel>'.repeat(200)}`, REVOPS);
+    expectInert(long);
+    const quoted = /^"([^"]*)" is not a date like 2026-01-31\. /.exec(long)?.[1] ?? '';
+    expect(quoted.length).toBeLessThanOrEqual(100);
+    expect(quoted).toMatch(/^(?:&lt;!channel&gt;)+(?:&lt;|!|c|h|a|n|e|l|&gt;)*…$/);
+    expect(quoted).not.toMatch(/&(?!lt;|gt;|amp;)/);
+    // outbox never repeats a typed target: the usage alone, for admins and others.
+    for (const user of [ADMIN, AUTHOR]) {
+      expect(await slash(h, 'outbox retry <!channel>', user)).toBe(OUTBOX_USAGE);
+      expect(await slash(h, 'outbox <!here> 1', user)).toBe(OUTBOX_USAGE);
+      expect(await slash(h, 'outbox retry #<@U123>', user)).toBe(OUTBOX_USAGE);
+    }
     await quiet(h);
     expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
   });
 
-  it('cuts a very long typed value, never in the middle of an escape', async () => {
+  it('reseller: escapes `reseller add <!here> | x` and every later echo; repeats nothing when it refuses', async () => {
     const h = await start();
-    const reply = await slash(h, `export ${'<!channel>'.repeat(200)}`, REVOPS);
-    expectInert(reply);
-    const quoted = /^"([^"]*)" is not a date like 2026-01-31\. /.exec(reply)?.[1] ?? '';
-    expect(quoted.length).toBeLessThanOrEqual(100);
-    expect(quoted).toMatch(/^(?:&lt;!channel&gt;)+(?:&lt;|!|c|h|a|n|e|l|&gt;)*…$/);
-    expect(quoted).not.toMatch(/&(?!lt;|gt;|amp;)/);
-  });
-});
-
-describe('/handoff reseller repeats account and reseller escaped', () => {
-  it('escapes `reseller add <!here> | x` and every later echo of the stored names', async () => {
-    const h = await start();
+    // Refused (not RevOps) or with empty names: nothing typed is repeated.
+    for (const [text, user] of [
+      ['reseller add <!here> | x', AUTHOR],
+      ['reseller add <> | <!channel>', REVOPS],
+      ['reseller add <!channel>', REVOPS],
+      ['reseller <!channel> a | b', REVOPS],
+    ] as const) {
+      expectInert(await slash(h, text, user));
+    }
     const added = await slash(h, 'reseller add <!here> | x', REVOPS);
     expect(added).toBe(
       "Registered *x* as a reseller on *&lt;!here&gt;*. Another partner's handoff on it will be flagged as a channel conflict.",
@@ -123,18 +125,6 @@ describe('/handoff reseller repeats account and reseller escaped', () => {
       '*&lt;@U123&gt;* was not registered on *&lt;!here&gt;*.',
     );
     expect(await slash(h, 'reseller remove <!here> | x', REVOPS)).toBe('Removed *x* from *&lt;!here&gt;*.');
-  });
-
-  it('repeats nothing typed when it refuses or the names are empty', async () => {
-    const h = await start();
-    for (const [text, user] of [
-      ['reseller add <!here> | x', AUTHOR],
-      ['reseller add <> | <!channel>', REVOPS],
-      ['reseller add <!channel>', REVOPS],
-      ['reseller <!channel> a | b', REVOPS],
-    ] as const) {
-      expectInert(await slash(h, text, user));
-    }
   });
 });
 
@@ -165,17 +155,6 @@ describe('/handoff classify never repeats the typed reason raw', () => {
     );
     expectInert(await slash(h, `classify ${handoff.id} <!here> <!channel>`, REVOPS));
     expectInert(await slash(h, `classify ${handoff.id} sourced <!channel>`, AUTHOR));
-  });
-});
-
-describe('/handoff outbox never repeats a typed target', () => {
-  it('answers `outbox retry <!channel>` with the usage alone, for admins and others', async () => {
-    const h = await start();
-    for (const user of [ADMIN, AUTHOR]) {
-      expect(await slash(h, 'outbox retry <!channel>', user)).toBe(OUTBOX_USAGE);
-      expect(await slash(h, 'outbox <!here> 1', user)).toBe(OUTBOX_USAGE);
-      expect(await slash(h, 'outbox retry #<@U123>', user)).toBe(OUTBOX_USAGE);
-    }
   });
 });
 

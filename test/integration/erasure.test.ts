@@ -114,7 +114,7 @@ async function traces(h: Harness, term: RegExp, exceptHomeOf: string[] = []): Pr
 }
 
 describe('erasing a person on request', () => {
-  it('a partner contact, by name: listed first with nothing changed, then erased from the rows and the Slack posts', async () => {
+  it('a partner contact, by name: listed first with nothing changed, then erased from the rows and the Slack posts; then an author, by Slack id', async () => {
     const h = await start();
     await history(h);
     expect(await traces(h, /Priya Partnerova/i)).toEqual(expect.arrayContaining(['rows', 'Slack']));
@@ -159,6 +159,13 @@ describe('erasing a person on request', () => {
     const [record] = await h.database.db.select().from(h.tables.erasures);
     expect(record).toMatchObject({ requestedBy: people.owner.id, namedBy: 'name' });
     expect(JSON.stringify(record)).not.toMatch(/Priya/i);
+    // An author, by Slack id, next: their packets, their DMs and the owner’s notices no longer name them.
+    const whole = new RegExp(`(?<![A-Z0-9])${people.author.id}(?![A-Z0-9])|Pat Marketer`);
+    expect(await traces(h, whole)).toContain('rows');
+    const authorReport = await erase(h, `--apply ${people.author.id}`);
+    expect(authorReport).toMatch(/Slack: the messages of 2 handoff\(s\) re-render without them/);
+    await outboxDrained(h);
+    expect(await traces(h, whole, [people.author.id])).toEqual([]);
   });
 
   it('an AE, by mention: refused while they hold an open deal; then erased everywhere, the metrics’ counts unchanged', async () => {
@@ -198,16 +205,5 @@ describe('erasing a person on request', () => {
     expect(events.filter((e) => e.handoffId === ids.declined && e.type === 'declined')).toMatchObject([
       { aeUserId: pseudonym, actorUserId: pseudonym },
     ]);
-  });
-
-  it('an author, by Slack id: their packets, their DMs and the owner’s notices no longer name them', async () => {
-    const h = await start();
-    await history(h);
-    const whole = new RegExp(`(?<![A-Z0-9])${people.author.id}(?![A-Z0-9])|Pat Marketer`);
-    expect(await traces(h, whole)).toContain('rows');
-    const report = await erase(h, `--apply ${people.author.id}`);
-    expect(report).toMatch(/Slack: the messages of 2 handoff\(s\) re-render without them/);
-    await outboxDrained(h);
-    expect(await traces(h, whole, [people.author.id])).toEqual([]);
   });
 });

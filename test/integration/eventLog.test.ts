@@ -62,6 +62,31 @@ const shape = (e: HandoffEventRow): Shape => ({
   detail: e.detail,
 });
 
+/**
+ * One event as `shape` reads it: `by` acted (of our workspace; null for the sweep's own moves), on the handoff as it is
+ * after the change (its AE, assignment and cycle).
+ */
+const row = (
+  type: string,
+  [fromStatus, toStatus]: [string | null, string],
+  by: string | null,
+  [aeUserId, assignment, cycle]: [string, number, number],
+  at: string,
+  detail: unknown,
+): Shape =>
+  ({
+    type,
+    fromStatus,
+    toStatus,
+    actorUserId: by,
+    actorTeamId: by && TEAM,
+    aeUserId,
+    assignment,
+    cycle,
+    at,
+    detail,
+  }) as Shape;
+
 const events = (h: Harness, id: number) => eventsOf(h.database.db, id);
 const allEvents = async (h: Harness) =>
   await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id);
@@ -152,97 +177,29 @@ describe('the touch log', () => {
     const ae = people.ae.id;
     const author = people.author.id;
     expect(log.map(shape)).toEqual([
-      {
-        type: 'sent',
-        fromStatus: null,
-        toStatus: 'sent',
-        actorUserId: author,
-        actorTeamId: TEAM,
-        aeUserId: ae,
-        assignment: 1,
-        cycle: 1,
-        at: SENT_AT,
-        detail: { score: handoff.score, classification: 'partner_influenced' },
-      },
-      {
-        type: 'reminded',
-        fromStatus: 'sent',
-        toStatus: 'sent',
-        actorUserId: null,
-        actorTeamId: null,
-        aeUserId: ae,
-        assignment: 1,
-        cycle: 1,
-        at: HALFWAY,
-        detail: { reminder: 1 },
-      },
-      {
-        type: 'expired',
-        fromStatus: 'sent',
-        toStatus: 'expired',
-        actorUserId: null,
-        actorTeamId: null,
-        aeUserId: ae,
-        assignment: 1,
-        cycle: 1,
-        at: DUE,
-        detail: null,
-      },
-      {
-        type: 'extended',
-        fromStatus: 'expired',
-        toStatus: 'sent',
-        actorUserId: author,
-        actorTeamId: TEAM,
-        aeUserId: ae,
-        assignment: 1,
-        cycle: 2,
-        at: extendAt,
-        detail: { days: 2 },
-      },
-      {
-        type: 'accepted',
-        fromStatus: 'sent',
-        toStatus: 'accepted',
-        actorUserId: ae,
-        actorTeamId: TEAM,
-        aeUserId: ae,
-        assignment: 1,
-        cycle: 3,
-        at: acceptAt,
-        // The first step the AE committed to (the accept modal's defaults: three business days on).
-        detail: { firstStep: 'Accept the introduction and bring the demo', firstStepDue: '2026-12-01' },
-      },
+      row('sent', [null, 'sent'], author, [ae, 1, 1], SENT_AT, {
+        score: handoff.score,
+        classification: 'partner_influenced',
+      }),
+      row('reminded', ['sent', 'sent'], null, [ae, 1, 1], HALFWAY, { reminder: 1 }),
+      row('expired', ['sent', 'expired'], null, [ae, 1, 1], DUE, null),
+      row('extended', ['expired', 'sent'], author, [ae, 1, 2], extendAt, { days: 2 }),
+      // The first step the AE committed to (the accept modal's defaults: three business days on).
+      row('accepted', ['sent', 'accepted'], ae, [ae, 1, 3], acceptAt, {
+        firstStep: 'Accept the introduction and bring the demo',
+        firstStepDue: '2026-12-01',
+      }),
       ...(
         [
           ['meeting_held', meetingAt],
           ['opportunity_created', opportunityAt],
           ['won', wonAt],
         ] as const
-      ).map(([type, at]) => ({
-        type,
-        fromStatus: 'accepted',
-        toStatus: 'accepted',
-        actorUserId: ae,
-        actorTeamId: TEAM,
-        aeUserId: ae,
-        assignment: 1,
-        cycle: 3,
-        at,
-        detail: null,
-      })),
-      {
-        type: 'classification_corrected',
-        fromStatus: 'accepted',
-        toStatus: 'accepted',
-        actorUserId: people.member.id,
-        actorTeamId: TEAM,
-        aeUserId: ae,
-        assignment: 1,
-        cycle: 3,
-        at: correctedAt,
-        detail: { from: 'partner_influenced', to: 'partner_sourced' },
-      },
+      ).map(([type, at]) => row(type, ['accepted', 'accepted'], ae, [ae, 1, 3], at, null)),
+      row('classification_corrected', ['accepted', 'accepted'], people.member.id, [ae, 1, 3], correctedAt, {
+        from: 'partner_influenced',
+        to: 'partner_sourced',
+      }),
     ]);
     expectHoursOnDecisionsOnly(log);
     // Time to decision runs from the original request (the send), across the expiry and the extension.
@@ -282,43 +239,18 @@ describe('the touch log', () => {
         assignment: 1,
         cycle: 1,
       }),
-      {
-        type: 'declined',
-        fromStatus: 'sent',
-        toStatus: 'declined',
-        actorUserId: people.ae.id,
-        actorTeamId: TEAM,
-        aeUserId: people.ae.id,
-        assignment: 1,
-        cycle: 2,
-        at: declinedAt,
-        detail: { reasonCode: 'timing' },
-      },
-      {
-        type: 'reassigned',
-        fromStatus: 'declined',
-        toStatus: 'sent',
-        actorUserId: people.author.id,
-        actorTeamId: TEAM,
-        aeUserId: people.otherAe.id,
-        assignment: 2,
-        cycle: 3,
-        at: reassignedAt,
-        detail: { previousAeUserId: people.ae.id, days: 3 },
-      },
-      {
-        type: 'accepted',
-        fromStatus: 'sent',
-        toStatus: 'accepted',
-        actorUserId: people.otherAe.id,
-        actorTeamId: TEAM,
-        aeUserId: people.otherAe.id,
-        assignment: 2,
-        cycle: 4,
-        at: acceptedAt,
-        // Three business days in Sam's calendar (Los Angeles): Thanksgiving is not one.
-        detail: { firstStep: 'Accept the introduction and bring the demo', firstStepDue: '2026-11-30' },
-      },
+      row('declined', ['sent', 'declined'], people.ae.id, [people.ae.id, 1, 2], declinedAt, {
+        reasonCode: 'timing',
+      }),
+      row('reassigned', ['declined', 'sent'], people.author.id, [people.otherAe.id, 2, 3], reassignedAt, {
+        previousAeUserId: people.ae.id,
+        days: 3,
+      }),
+      // Three business days in Sam's calendar (Los Angeles): Thanksgiving is not one.
+      row('accepted', ['sent', 'accepted'], people.otherAe.id, [people.otherAe.id, 2, 4], acceptedAt, {
+        firstStep: 'Accept the introduction and bring the demo',
+        firstStepDue: '2026-11-30',
+      }),
     ]);
     expectHoursOnDecisionsOnly(log);
     expect(log[1]?.businessHours).toBeCloseTo(1, 6);
@@ -334,18 +266,9 @@ describe('the touch log', () => {
     await waitFor(async () => (await handoffRow(h, handoff.id)).status === 'withdrawn', 4000, 'withdrawn');
     const log = await events(h, handoff.id);
     expect(log.map((e) => e.type)).toEqual(['sent', 'withdrawn']);
-    expect(shape(log[1] as HandoffEventRow)).toEqual({
-      type: 'withdrawn',
-      fromStatus: 'sent',
-      toStatus: 'withdrawn',
-      actorUserId: people.author.id,
-      actorTeamId: TEAM,
-      aeUserId: people.ae.id,
-      assignment: 1,
-      cycle: 1,
-      at: withdrawnAt,
-      detail: null,
-    });
+    expect(shape(log[1] as HandoffEventRow)).toEqual(
+      row('withdrawn', ['sent', 'withdrawn'], people.author.id, [people.ae.id, 1, 1], withdrawnAt, null),
+    );
     expectHoursOnDecisionsOnly(log);
     expect(await logMismatches(h.database.db)).toEqual([]);
   });

@@ -261,9 +261,25 @@ describe('following a handoff (issue 53 item 6)', () => {
     expect(told).not.toMatch(/did not answer in time|no answer from/);
   });
 
-  it('unfollowed, a follower hears nothing more', async () => {
+  it('an external user cannot follow, nor one who may not view it: refused, nothing stored; unfollowed, a follower hears nothing more', async () => {
     const h = await start(ENV);
     const { handoff } = await sendHandoff(h);
+    for (const actionId of [ACTION_ID.follow, ACTION_ID.followDecisions]) {
+      const url = h.slack.responseUrl();
+      const response = await h.interact(
+        blockAction({ actionId, value: String(handoff.id), user: dana, responseUrl: url }),
+      );
+      expect(response.status).toBe(200);
+      expect(await ephemeralAt(h, url)).toBe(followReplies.external());
+    }
+    // Someone of ours who may not view it is told it is not there, as View tells them.
+    const url = h.slack.responseUrl();
+    await h.interact(
+      blockAction({ actionId: ACTION_ID.follow, value: String(handoff.id), user: sam, responseUrl: url }),
+    );
+    expect(await ephemeralAt(h, url)).toBe(commandReply.notFound(handoff.id));
+    expect(await followRows(h, handoff.id)).toEqual([]);
+    // Unfollowed, a follower hears nothing more.
     const view = await openView(h, mo, handoff.id);
     const followed = await clickInView(h, mo, view, ACTION_ID.follow, 'You follow this handoff');
     await clickInView(h, mo, followed, ACTION_ID.unfollow, 'Follow it to hear');
@@ -291,26 +307,6 @@ describe('following a handoff (issue 53 item 6)', () => {
     expect(after).toHaveLength(1);
     expect(shown(after[0])).toContain(`#${handoff.id}`);
     expect(watcherDms(h, pat.id, handoff.id)).toEqual([]);
-  });
-
-  it('an external user cannot follow: refused, and nothing stored', async () => {
-    const h = await start(ENV);
-    const { handoff } = await sendHandoff(h);
-    for (const actionId of [ACTION_ID.follow, ACTION_ID.followDecisions]) {
-      const url = h.slack.responseUrl();
-      const response = await h.interact(
-        blockAction({ actionId, value: String(handoff.id), user: dana, responseUrl: url }),
-      );
-      expect(response.status).toBe(200);
-      expect(await ephemeralAt(h, url)).toBe(followReplies.external());
-    }
-    // Someone of ours who may not view it is told it is not there, as View tells them.
-    const url = h.slack.responseUrl();
-    await h.interact(
-      blockAction({ actionId: ACTION_ID.follow, value: String(handoff.id), user: sam, responseUrl: url }),
-    );
-    expect(await ephemeralAt(h, url)).toBe(commandReply.notFound(handoff.id));
-    expect(await followRows(h, handoff.id)).toEqual([]);
   });
 });
 

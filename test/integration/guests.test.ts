@@ -50,7 +50,7 @@ const handoffCount = async (h: Harness) =>
   (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).length;
 
 describe('workspace guests', () => {
-  it('answers users.info with both guest flags, as Slack does', async () => {
+  it('guests: flagged by users.info; refused as authors (/handoff, the packet), as AE or owner, and in reassignment', async () => {
     const h = await start();
     const client = new WebClient(h.slack.token, { slackApiUrl: h.slack.apiUrl, retryConfig: { retries: 0 } });
     const info = async (user: string) =>
@@ -61,10 +61,7 @@ describe('workspace guests', () => {
       is_ultra_restricted: true,
     });
     expect((await info('U0AUTHOR')).user).toMatchObject({ is_restricted: false, is_ultra_restricted: false });
-  });
-
-  it('a guest typing /handoff is told guests cannot send one, and no form opens', async () => {
-    const h = await start();
+    // A guest typing /handoff is told guests cannot send one, and no form opens.
     const responseUrl = h.slack.responseUrl();
     const response = await h.command({ user_id: guest.id, user_name: guest.name, response_url: responseUrl });
     expect(response.status).toBe(200);
@@ -73,10 +70,7 @@ describe('workspace guests', () => {
     );
     await quiet(h);
     expect(h.slack.callsTo('views.open')).toHaveLength(0);
-  });
-
-  it("a guest's packet is refused at the top of the form and nothing is stored", async () => {
-    const h = await start();
+    // A guest's packet is refused at the top of the form and nothing is stored.
     const answer = await submit(h, { user: { id: guest.id, team_id: TEAM } });
     expect(answer).toEqual({
       response_action: 'errors',
@@ -86,30 +80,22 @@ describe('workspace guests', () => {
         ),
       },
     });
-    await quiet(h);
-    expect(await handoffCount(h)).toBe(0);
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
-  });
-
-  it('a single-channel guest cannot be the AE, nor a guest the owner: inline, on their fields', async () => {
-    const h = await start();
-    const answer = await submit(h, { values: { aeUserId: singleChannelGuest.id, ownerUserId: guest.id } });
-    expect(answer.response_action).toBe('errors');
-    expect(answer.errors?.[PACKET_BLOCK_ID.aeUserId]).toBe(
+    // A single-channel guest cannot be the AE, nor a guest the owner: inline, on their fields.
+    const fields = await submit(h, { values: { aeUserId: singleChannelGuest.id, ownerUserId: guest.id } });
+    expect(fields.response_action).toBe('errors');
+    expect(fields.errors?.[PACKET_BLOCK_ID.aeUserId]).toBe(
       'This person is a single-channel guest, and the AE reads the internal packet: choose a full member of the workspace (an admin can allow guests as AEs).',
     );
-    expect(answer.errors?.[PACKET_BLOCK_ID.ownerUserId]).toBe(
+    expect(fields.errors?.[PACKET_BLOCK_ID.ownerUserId]).toBe(
       'This person is a guest of the workspace: choose a full member of the workspace as the owner (an admin can allow guests).',
     );
     await quiet(h);
     expect(await handoffCount(h)).toBe(0);
-  });
-
-  it('a handoff is not reassigned to a guest', async () => {
-    const h = await start();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    // A handoff is not reassigned to a guest.
     const handoff = await sendPacket(h);
-    const answer = await reassignTo(h, handoff.id, singleChannelGuest.id);
-    expect(answer.errors?.[OWNER_BLOCK_ID.newAe]).toMatch(/^This person is a single-channel guest/);
+    const reassigned = await reassignTo(h, handoff.id, singleChannelGuest.id);
+    expect(reassigned.errors?.[OWNER_BLOCK_ID.newAe]).toMatch(/^This person is a single-channel guest/);
     const [row] = await h.database.db.select().from(h.tables.handoffs);
     expect(row?.aeUserId).toBe('U0AE');
   });

@@ -137,7 +137,7 @@ describe('partner-help requests', () => {
   const start = harnessPerTest({ env: HELP_ENV });
 
   describe('opening the request modal', () => {
-    it('`/handoff ask Northwind` opens the modal with the account filled in', async () => {
+    it('`/handoff ask Northwind` fills in the account; `/handoff ask` and the global shortcut open it empty; a Slack Connect user gets a DM', async () => {
       const h = await start();
       const response = await h.command({ text: 'ask Northwind', user_id: people.ae.id });
       expect(response.status).toBe(200);
@@ -152,31 +152,18 @@ describe('partner-help requests', () => {
         HELP_BLOCK_ID.ask,
         HELP_BLOCK_ID.partner,
       ]);
-      expect(await rows(h)).toHaveLength(0);
-    });
-
-    it('`/handoff ask` without an account opens it empty', async () => {
-      const h = await start();
       await h.command({ text: 'ask', user_id: people.ae.id });
-      await waitFor(() => h.slack.callsTo('views.open').length === 1, 4000, 'views.open');
-      const account = lastOpenedView(h).blocks.find((b) => b.block_id === HELP_BLOCK_ID.account);
-      expect(account?.element?.initial_value).toBeUndefined();
-    });
-
-    it('the global shortcut opens the same modal', async () => {
-      const h = await start();
-      const response = await h.interact(globalShortcut(h, aeUser));
-      expect(response.status).toBe(200);
-      await waitFor(() => h.slack.callsTo('views.open').length === 1, 4000, 'views.open');
-      const view = lastOpenedView(h);
-      expect(view.callback_id).toBe(CALLBACK_ID.helpRequest);
-      expect(view.blocks.find((b) => b.block_id === HELP_BLOCK_ID.account)?.element?.initial_value).toBe(
+      await waitFor(() => h.slack.callsTo('views.open').length === 2, 4000, 'views.open');
+      const empty = lastOpenedView(h).blocks.find((b) => b.block_id === HELP_BLOCK_ID.account);
+      expect(empty?.element?.initial_value).toBeUndefined();
+      expect((await h.interact(globalShortcut(h, aeUser))).status).toBe(200);
+      await waitFor(() => h.slack.callsTo('views.open').length === 3, 4000, 'views.open');
+      const shortcut = lastOpenedView(h);
+      expect(shortcut.callback_id).toBe(CALLBACK_ID.helpRequest);
+      expect(shortcut.blocks.find((b) => b.block_id === HELP_BLOCK_ID.account)?.element?.initial_value).toBe(
         undefined,
       );
-    });
-
-    it('the shortcut is refused to a Slack Connect user: no modal, a DM explains', async () => {
-      const h = await start();
+      // The shortcut is refused to a Slack Connect user: no modal, a DM explains.
       await h.interact(globalShortcut(h, partnerUser));
       const [reply] = await waitFor(
         () => dmOf(h, people.partner.id).length === 1 && dmOf(h, people.partner.id),
@@ -184,7 +171,9 @@ describe('partner-help requests', () => {
         'the refusal DM',
       );
       expect(reply?.text).toBe(commandReply.external());
-      expect(h.slack.callsTo('views.open')).toHaveLength(0);
+      await quiet(h);
+      expect(h.slack.callsTo('views.open')).toHaveLength(3);
+      expect(await rows(h)).toHaveLength(0);
     });
   });
 
@@ -247,13 +236,14 @@ describe('partner-help requests', () => {
       }
     };
 
-    it('keeps typed mentions and links inert in the blocks of the post, and in the DMs', async () => {
+    it('keeps typed mentions and links inert in the blocks and notification text of the post, its update, and the DMs', async () => {
       const h = await start();
       await submitOk(h, helpSubmission(TYPED));
       const id = (await rows(h))[0]?.id as number;
-      const post = await waitFor(() => channelPosts(h)[0], 8000, 'the channel post');
+      await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
       await waitFor(() => dmOf(h, people.ae.id).length === 1, 8000, 'the requester DM');
-      await clickTake(h, String(id), authorUser, post);
+      // Clicked without the message's ts: the app finds its post itself.
+      await clickTake(h, String(id), authorUser);
       await waitFor(() => dmOf(h, people.ae.id).length === 2, 8000, 'the claimed DM');
       await waitFor(() => h.slack.callsTo('chat.update').length === 1, 8000, 'the post updated');
       const calls = [...h.slack.callsTo('chat.postMessage'), ...h.slack.callsTo('chat.update')];
@@ -263,18 +253,7 @@ describe('partner-help requests', () => {
       expect(blocks).toContain('Hey &lt;!channel&gt; &amp; &lt;@U0OWNER&gt;');
       expect(blocks).toContain('Meridian &lt;!everyone&gt;');
       expect(blocks).toContain('*Northwind &lt;!here&gt;*');
-    });
-
-    it('keeps a typed mention in the account inert in the notification text of the post and its update', async () => {
-      const h = await start();
-      await submitOk(h, helpSubmission(TYPED));
-      const id = (await rows(h))[0]?.id as number;
-      await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
-      await clickTake(h, String(id), authorUser);
-      await waitFor(() => h.slack.callsTo('chat.update').length === 1, 8000, 'the post updated');
-      const toChannel = [...h.slack.callsTo('chat.postMessage'), ...h.slack.callsTo('chat.update')].filter(
-        (c) => c.args.channel === HELP_CHANNEL,
-      );
+      const toChannel = calls.filter((c) => c.args.channel === HELP_CHANNEL);
       expect(toChannel).toHaveLength(2);
       // Slack parses the top-level text as mrkdwn (it is the notification): <!here> there pings the channel.
       expectInert(toChannel.map((c) => String(c.args.text)));
@@ -302,7 +281,7 @@ describe('partner-help requests', () => {
       ).toHaveLength(2);
     });
 
-    it('answers whitespace-only fields inline on the right block and stores nothing', async () => {
+    it('answers whitespace-only, oversized (forged past max_length) and Slack Connect submissions inline, storing nothing', async () => {
       const h = await start();
       const blankAccount = await ackBody(await h.interact(helpSubmission({ account: '   \n\t ' })));
       expect(blankAccount).toEqual({
@@ -319,13 +298,6 @@ describe('partner-help requests', () => {
       expect(Object.keys(both.errors ?? {}).sort()).toEqual(
         [HELP_BLOCK_ID.account, HELP_BLOCK_ID.ask].sort(),
       );
-      await quiet(h);
-      expect(await rows(h)).toHaveLength(0);
-      expect(channelPosts(h)).toHaveLength(0);
-    });
-
-    it('answers an oversized field forged past max_length inline, and stores nothing', async () => {
-      const h = await start();
       const longAsk = await ackBody(
         await h.interact(helpSubmission({ ask: 'x'.repeat(HELP_LIMITS.ask + 1) })),
       );
@@ -343,20 +315,18 @@ describe('partner-help requests', () => {
         await h.interact(helpSubmission({ account: 'a'.repeat(HELP_LIMITS.account + 1) })),
       );
       expect(Object.keys(longAccount.errors ?? {})).toEqual([HELP_BLOCK_ID.account]);
+      const external = await ackBody(await h.interact(helpSubmission({ user: partnerUser })));
+      expect(external.response_action).toBe('errors');
+      expect(Object.keys(external.errors ?? {})).toEqual([HELP_BLOCK_ID.account]);
+      expect(h.logs.some((l) => l.msg === 'help request refused: external')).toBe(true);
+      await quiet(h);
+      expect(await rows(h)).toHaveLength(0);
+      expect(channelPosts(h)).toHaveLength(0);
       // Exactly at the limit is fine (after trimming the surrounding spaces).
       await submitOk(h, helpSubmission({ ask: ` ${'y'.repeat(HELP_LIMITS.ask)} ` }));
       await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
       expect(await rows(h)).toHaveLength(1);
       expect((await rows(h))[0]?.ask).toHaveLength(HELP_LIMITS.ask);
-    });
-
-    it('refuses a submission by a Slack Connect user inline', async () => {
-      const h = await start();
-      const body = await ackBody(await h.interact(helpSubmission({ user: partnerUser })));
-      expect(body.response_action).toBe('errors');
-      expect(Object.keys(body.errors ?? {})).toEqual([HELP_BLOCK_ID.account]);
-      expect(await rows(h)).toHaveLength(0);
-      expect(h.logs.some((l) => l.msg === 'help request refused: external')).toBe(true);
     });
   });
 
@@ -432,9 +402,23 @@ describe('partner-help requests', () => {
       expect(dmOf(h, people.ae.id)).toHaveLength(2);
     });
 
-    it('refuses an external (Slack Connect) click and logs it; the request stays open', async () => {
+    it('refuses forged values (a clean reply, no crash) and an external (Slack Connect) click (logged); the request stays open', async () => {
       const h = await start();
       const { id, post } = await sendRequest(h);
+      for (const value of [
+        'abc',
+        '999',
+        '1; drop table help_requests',
+        '99999999999999999999',
+        '-1',
+        '',
+        '1.5',
+      ]) {
+        const text = await ephemeralAt(h, await clickTake(h, value, authorUser, post));
+        expect(text, value).toBe(helpReplies.notFound());
+      }
+      expect(h.logs.some((l) => l.msg === 'unhandled error in a Slack listener')).toBe(false);
+      expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
       const text = await ephemeralAt(h, await clickTake(h, String(id), partnerUser, post));
       expect(text).toBe(commandReply.external());
       // A payload without user.team_id is not ours either.
@@ -450,27 +434,6 @@ describe('partner-help requests', () => {
       // And it can still be taken by partner marketing.
       await clickTake(h, String(id), authorUser, post);
       await waitFor(async () => (await rows(h))[0]?.status === 'claimed', 4000, 'claimed');
-    });
-
-    it('answers forged values (not a number, unknown id, huge, negative) with a clean reply, no crash', async () => {
-      const h = await start();
-      const { post } = await sendRequest(h);
-      for (const value of [
-        'abc',
-        '999',
-        '1; drop table help_requests',
-        '99999999999999999999',
-        '-1',
-        '',
-        '1.5',
-      ]) {
-        const text = await ephemeralAt(h, await clickTake(h, value, authorUser, post));
-        expect(text, value).toBe(helpReplies.notFound());
-      }
-      expect((await rows(h))[0]?.status).toBe('open');
-      expect(h.logs.some((l) => l.msg === 'unhandled error in a Slack listener')).toBe(false);
-      const health = await fetch(`${h.baseUrl}/healthz`);
-      expect(health.status).toBe(200);
     });
   });
 

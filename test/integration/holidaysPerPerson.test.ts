@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sendHandoff } from '../support/flow.js';
-import { harnessPerTest } from '../support/harness.js';
+import { type Harness, harnessPerTest } from '../support/harness.js';
 import { DUE, expire, handoffRow, reassignTo } from '../support/ownerFlow.js';
 import { people, TEAM } from '../support/people.js';
 import { lastHandoff, reviewPacket, sendReview } from '../support/reviewFlow.js';
@@ -19,13 +19,26 @@ const riley = {
   real_name: 'Riley Ames',
   tz: 'America/New_York',
 };
-const casey = {
-  id: 'U0CASEY',
-  team_id: TEAM,
-  name: 'casey',
-  real_name: 'Casey Rowe',
-  tz: 'America/New_York',
-};
+const casey = { ...riley, id: 'U0CASEY', name: 'casey', real_name: 'Casey Rowe' };
+
+/** Reviews a 1-business-day packet to `aeUserId` for `account` Freight and sends it: the review's text, the due time. */
+async function sendOneDay(
+  h: Harness,
+  aeUserId: string,
+  account: string,
+  extra: { partnerNextMoveDate?: string } = {},
+) {
+  const domain = `${account.toLowerCase()}freight.com`;
+  const values = {
+    aeUserId,
+    responseWindowDays: '1',
+    accountName: `${account} Freight`,
+    accountDomain: domain,
+  };
+  const { text, review, draftId } = await reviewPacket(h, { ...values, ...extra });
+  expect(await sendReview(h, draftId, { review })).toEqual({ response_action: 'clear' });
+  return { text, due: (await lastHandoff(h)).dueAt.toISOString() };
+}
 
 describe("a person's own holiday regions", () => {
   const start = harnessPerTest();
@@ -40,48 +53,21 @@ describe("a person's own holiday regions", () => {
     h.slack.addUser(casey);
 
     // Riley: Thanksgiving is not a holiday in Bavaria, so 1 business day is Thursday.
-    const toRiley = await reviewPacket(h, {
-      aeUserId: riley.id,
-      responseWindowDays: '1',
-      accountName: 'Bavarian Freight',
-      accountDomain: 'bavarianfreight.com',
-    });
+    const toRiley = await sendOneDay(h, riley.id, 'Bavarian');
     expect(toRiley.text).toContain(
       "if sent now (1 business day in Riley Ames's calendar). Public holidays (DE-BY) are skipped like weekends.",
     );
     expect(toRiley.text).not.toContain('Thanksgiving');
-    expect(await sendReview(h, toRiley.draftId, { review: toRiley.review })).toEqual({
-      response_action: 'clear',
-    });
-    expect((await lastHandoff(h)).dueAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');
-
+    expect(toRiley.due).toBe('2026-11-26T15:00:00.000Z');
     // Casey, same zone, no entry: the US's, by zone.
-    const toCasey = await reviewPacket(h, {
-      aeUserId: casey.id,
-      responseWindowDays: '1',
-      accountName: 'Harvest Freight',
-      accountDomain: 'harvestfreight.com',
-    });
+    const toCasey = await sendOneDay(h, casey.id, 'Harvest');
     expect(toCasey.text).toContain('Thu 26 Nov is Thanksgiving Day (US): not counted.');
-    expect(await sendReview(h, toCasey.draftId, { review: toCasey.review })).toEqual({
-      response_action: 'clear',
-    });
-    expect((await lastHandoff(h)).dueAt.toISOString()).toBe('2026-11-27T15:00:00.000Z');
-
+    expect(toCasey.due).toBe('2026-11-27T15:00:00.000Z');
     // Tuesday 5 January 2027, 10:00 in New York: Epiphany (Wed 6 Jan) is Riley's holiday, not the US's.
     h.clock.set(new Date('2027-01-05T15:00:00Z'));
-    const epiphany = await reviewPacket(h, {
-      aeUserId: riley.id,
-      responseWindowDays: '1',
-      accountName: 'Kings Freight',
-      accountDomain: 'kingsfreight.com',
-      partnerNextMoveDate: '2027-01-20',
-    });
+    const epiphany = await sendOneDay(h, riley.id, 'Kings', { partnerNextMoveDate: '2027-01-20' });
     expect(epiphany.text).toContain('Wed 6 Jan is Epiphany (DE-BY): not counted.');
-    expect(await sendReview(h, epiphany.draftId, { review: epiphany.review })).toEqual({
-      response_action: 'clear',
-    });
-    expect((await lastHandoff(h)).dueAt.toISOString()).toBe('2027-01-07T15:00:00.000Z');
+    expect(epiphany.due).toBe('2027-01-07T15:00:00.000Z');
   });
 
   it('an entry for one person wins over the list for everyone (HOLIDAY_REGIONS=US,U…=none)', async () => {
@@ -90,15 +76,9 @@ describe("a person's own holiday regions", () => {
       now: '2026-11-25T15:00:00Z',
     });
     h.slack.addUser(riley);
-    const { text, review, draftId } = await reviewPacket(h, {
-      aeUserId: riley.id,
-      responseWindowDays: '1',
-      accountName: 'Plain Freight',
-      accountDomain: 'plainfreight.com',
-    });
+    const { text, due } = await sendOneDay(h, riley.id, 'Plain');
     expect(text).not.toContain('Thanksgiving');
-    expect(await sendReview(h, draftId, { review })).toEqual({ response_action: 'clear' });
-    expect((await lastHandoff(h)).dueAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');
+    expect(due).toBe('2026-11-26T15:00:00.000Z');
   });
 
   it("plans a reassigned window in the new AE's own regions", async () => {
