@@ -1,5 +1,4 @@
 import { expect, it } from 'vitest';
-import { tablesOf } from '../../src/db/engine.js';
 import {
   type ChannelAccessNoticeRow,
   channelAccessNoticesIn,
@@ -7,24 +6,11 @@ import {
   deleteChannelAccessNotices,
   insertChannelAccessNotice,
 } from '../../src/db/repositories/channelAccessNotices.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { addHandoff } from './seed.js';
 
 export default contract('channelAccessNotices repository', ({ db, at, plus }) => {
-  let views = 0;
-
-  async function handoff(): Promise<number> {
-    views += 1;
-    const row = sentHandoffRow(at, { sourceViewId: `V${views}` });
-    const [inserted] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(row)
-        .returning({ id: tablesOf(tx).handoffs.id }),
-    );
-    if (!inserted) throw new Error('no handoff inserted');
-    return inserted.id;
-  }
+  const handoff = () => addHandoff(db, at);
 
   const notice = (
     messageKey: string,

@@ -2,29 +2,23 @@ import { expect, it } from 'vitest';
 import { findChartFile, forgetChartFile, rememberChartFile } from '../../src/db/repositories/chartFiles.js';
 import { contract } from './engine.js';
 
-export default contract('chartFiles repository', ({ db, at }) => {
-  it('remembers a shared chart by its key, read back to the millisecond', async () => {
-    expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
-    await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at));
-    expect(await findChartFile(db, 'C0CHAN:abc')).toEqual({
-      installationId: 1,
-      contentHash: 'C0CHAN:abc',
-      fileId: 'F0FIRST',
-      uploadedAt: at,
-    });
-    expect(await findChartFile(db, 'C0OTHER:abc')).toBeUndefined();
+export default contract('chartFiles repository', ({ db, at, plus }) => {
+  const remember = (key: string, fileId: string, when = at) =>
+    db.transaction((tx) => rememberChartFile(tx, key, fileId, when));
+  const file = (fileId: string, uploadedAt = at) => ({
+    installationId: 1,
+    contentHash: 'C0CHAN:abc',
+    fileId,
+    uploadedAt,
   });
 
-  it('keeps the first file when the same chart is remembered twice', async () => {
-    await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at));
-    const later = new Date(at.getTime() + 1);
-    await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0SECOND', later));
-    expect(await findChartFile(db, 'C0CHAN:abc')).toEqual({
-      installationId: 1,
-      contentHash: 'C0CHAN:abc',
-      fileId: 'F0FIRST',
-      uploadedAt: at,
-    });
+  it('remembers a shared chart by its key, read back to the millisecond; the first file stays when remembered twice', async () => {
+    expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
+    await remember('C0CHAN:abc', 'F0FIRST');
+    expect(await findChartFile(db, 'C0CHAN:abc')).toEqual(file('F0FIRST'));
+    expect(await findChartFile(db, 'C0OTHER:abc')).toBeUndefined();
+    await remember('C0CHAN:abc', 'F0SECOND', plus(1));
+    expect(await findChartFile(db, 'C0CHAN:abc')).toEqual(file('F0FIRST'));
   });
 
   it('forgets one chart (the others stay), after which it is remembered anew; forgetting a missing one does nothing', async () => {
@@ -36,14 +30,8 @@ export default contract('chartFiles repository', ({ db, at }) => {
     await db.transaction((tx) => forgetChartFile(tx, 'C0CHAN:missing'));
     expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
     expect((await findChartFile(db, 'C0CHAN:def'))?.fileId).toBe('F0OTHER');
-    const later = new Date(at.getTime() + 60_000);
-    await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0AGAIN', later));
-    expect(await findChartFile(db, 'C0CHAN:abc')).toEqual({
-      installationId: 1,
-      contentHash: 'C0CHAN:abc',
-      fileId: 'F0AGAIN',
-      uploadedAt: later,
-    });
+    await remember('C0CHAN:abc', 'F0AGAIN', plus(60_000));
+    expect(await findChartFile(db, 'C0CHAN:abc')).toEqual(file('F0AGAIN', plus(60_000)));
   });
 
   it('reads its own write inside the transaction, and nothing of a transaction that failed', async () => {

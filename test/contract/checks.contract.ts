@@ -1,5 +1,4 @@
 import { expect, it } from 'vitest';
-import { tablesOf } from '../../src/db/engine.js';
 import {
   addReseller,
   findResellers,
@@ -8,25 +7,13 @@ import {
   removeReseller,
 } from '../../src/db/repositories/checks.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { addHandoff } from './seed.js';
 
 export default contract('checks repository', ({ db, at }) => {
   const day = 86_400_000;
-  let views = 0;
-
-  async function handoff(over: Partial<NewHandoffRow> = {}): Promise<number> {
-    views += 1;
-    const row = sentHandoffRow(at, { sourceViewId: `V${views}`, accountKey: 'northwind', ...over });
-    const [inserted] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(row)
-        .returning({ id: tablesOf(tx).handoffs.id }),
-    );
-    if (!inserted) throw new Error('no handoff inserted');
-    return inserted.id;
-  }
+  const handoff = (over: Partial<NewHandoffRow> = {}) =>
+    addHandoff(db, at, { accountKey: 'northwind', ...over });
 
   const reseller = (accountKey: string, resellerKey: string, addedAt = at) => ({
     accountKey,

@@ -2,8 +2,8 @@ import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { coveredNotTold, deleteCover, findCover, saveCover } from '../../src/db/repositories/covers.js';
 import type { NewHandoffEventRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { addHandoff } from './seed.js';
 
 export default contract('covers repository', ({ db, at }) => {
   it('keeps one cover per AE: named, replaced, read back to the millisecond, then deleted', async () => {
@@ -51,16 +51,7 @@ export default contract('covers repository', ({ db, at }) => {
     expect((await findCover(db, 'U0AE2'))?.coverUserId).toBe('U0COVER');
   });
 
-  async function handoff(view: string): Promise<number> {
-    const [row] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: view }))
-        .returning({ id: tablesOf(tx).handoffs.id }),
-    );
-    if (!row) throw new Error('no handoff inserted');
-    return row.id;
-  }
+  const handoff = (sourceViewId: string) => addHandoff(db, at, { sourceViewId });
 
   async function event(
     row: Pick<NewHandoffEventRow, 'handoffId' | 'type' | 'at'> & Partial<NewHandoffEventRow>,

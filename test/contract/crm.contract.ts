@@ -10,54 +10,18 @@ import {
   insertClassificationCorrection,
   saveCrmConnection,
 } from '../../src/db/repositories/crm.js';
-import type { NewHandoffRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
+import type { NewHandoffEventRow, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
+import { addHandoff } from './seed.js';
 
 export default contract('crm repository', ({ db, at }) => {
-  let views = 0;
-
-  async function handoff(over: Partial<NewHandoffRow> = {}): Promise<number> {
-    views += 1;
-    const row = sentHandoffRow(at, { sourceViewId: `V${views}`, ...over });
-    const [inserted] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(row)
-        .returning({ id: tablesOf(tx).handoffs.id }),
-    );
-    if (!inserted) throw new Error('no handoff inserted');
-    return inserted.id;
-  }
+  const handoff = (over: Partial<NewHandoffRow> = {}) => addHandoff(db, at, over);
 
   const ids = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a - b);
 
-  it('finds a touch-log event by its id, read back whole', async () => {
+  it('finds a touch-log event by its id, read back whole; its missing values read back as null', async () => {
     const handoffId = await handoff();
-    const { handoffEvents } = tablesOf(db);
-    const [event] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffEvents)
-        .values({
-          handoffId,
-          type: 'accepted',
-          fromStatus: 'sent',
-          toStatus: 'accepted',
-          actorUserId: 'U0AE',
-          actorTeamId: 'T0INTERNAL',
-          aeUserId: 'U0AE',
-          assignment: 2,
-          cycle: 3,
-          at,
-          businessHours: 4.25,
-          detail: { reason: 'fit', nested: { list: [1, 'two', null], flag: true } },
-        })
-        .returning({ id: handoffEvents.id }),
-    );
-    const id = event?.id ?? 0;
-    expect(await findEvent(db, id)).toEqual({
-      installationId: 1,
-      id,
+    const full = {
       handoffId,
       type: 'accepted',
       fromStatus: 'sent',
@@ -70,28 +34,27 @@ export default contract('crm repository', ({ db, at }) => {
       at,
       businessHours: 4.25,
       detail: { reason: 'fit', nested: { list: [1, 'two', null], flag: true } },
-    });
-    expect(await findEvent(db, id + 1)).toBeUndefined();
-  });
-
-  it('reads an event’s missing values back as null', async () => {
-    const handoffId = await handoff();
-    const [event] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffEvents)
-        .values({
-          handoffId,
-          type: 'reminded',
-          toStatus: 'sent',
-          aeUserId: 'U0AE',
-          assignment: 1,
-          cycle: 1,
-          at,
-        })
-        .returning({ id: tablesOf(tx).handoffEvents.id }),
-    );
-    const id = event?.id ?? 0;
-    expect(await findEvent(db, id)).toMatchObject({
+    } satisfies NewHandoffEventRow;
+    const bare = {
+      handoffId,
+      type: 'reminded',
+      toStatus: 'sent',
+      aeUserId: 'U0AE',
+      assignment: 1,
+      cycle: 1,
+      at,
+    };
+    const [id = 0, bareId = 0] = (
+      await db.transaction((tx) =>
+        tx
+          .insert(tablesOf(tx).handoffEvents)
+          .values([full, bare as NewHandoffEventRow])
+          .returning({ id: tablesOf(tx).handoffEvents.id }),
+      )
+    ).map((e) => e.id);
+    expect(await findEvent(db, id)).toEqual({ installationId: 1, id, ...full });
+    expect(await findEvent(db, Math.max(id, bareId) + 1)).toBeUndefined();
+    expect(await findEvent(db, bareId)).toMatchObject({
       fromStatus: null,
       actorUserId: null,
       actorTeamId: null,
@@ -144,7 +107,7 @@ export default contract('crm repository', ({ db, at }) => {
     expect(salesforce[0]).toMatchObject({ crmRecordId: '006A', classification: 'partner_sourced' });
   });
 
-  it('records class corrections, and tells a person’s from a CRM’s', async () => {
+  it('records class corrections, and tells a person’s from a CRM’s; refuses one of a handoff that does not exist', async () => {
     const handoffId = await handoff();
     const other = await handoff();
     const correction = {
@@ -187,6 +150,18 @@ export default contract('crm repository', ({ db, at }) => {
       },
     ]);
     expect(rows[0]?.correctedAt).toEqual(at);
+    // Of a handoff that does not exist: refused, and nothing of it kept.
+    await expect(
+      db.transaction((tx) =>
+        insertClassificationCorrection(tx, {
+          ...correction,
+          handoffId: 999_999,
+          correctedByUserId: 'U0REVOPS',
+        }),
+      ),
+    ).rejects.toThrow();
+    expect(await db.select().from(classificationCorrections)).toHaveLength(3);
+    expect(await hasCorrectionByPerson(db, 999_999)).toBe(false);
   });
 
   it("keeps an installation's own CRM connections: one per CRM, replaced when connected again, deleted", async () => {
@@ -198,12 +173,7 @@ export default contract('crm repository', ({ db, at }) => {
       connectedBy: 'U0ADMIN',
       connectedAt: at,
     };
-    const salesforce = {
-      system: 'salesforce' as const,
-      sealed: 'v1.d.e.f',
-      connectedBy: 'U0ADMIN',
-      connectedAt: at,
-    };
+    const salesforce = { ...hubspot, system: 'salesforce' as const, sealed: 'v1.d.e.f' };
     await db.transaction((tx) => saveCrmConnection(tx, hubspot));
     await db.transaction((tx) => saveCrmConnection(tx, salesforce));
     // Connected again: the same CRM's row is replaced, not added.
@@ -217,21 +187,5 @@ export default contract('crm repository', ({ db, at }) => {
     expect(await db.transaction((tx) => deleteCrmConnection(tx, 'hubspot'))).toBe(true);
     expect(await db.transaction((tx) => deleteCrmConnection(tx, 'hubspot'))).toBe(false);
     expect(await crmConnectionsOf(db)).toEqual([{ ...own, ...salesforce }]);
-  });
-
-  it('refuses a correction of a handoff that does not exist, and keeps nothing of it', async () => {
-    await expect(
-      db.transaction((tx) =>
-        insertClassificationCorrection(tx, {
-          handoffId: 999_999,
-          fromClassification: 'partner_influenced',
-          toClassification: 'partner_sourced',
-          reason: 'None.',
-          correctedByUserId: 'U0REVOPS',
-          correctedAt: at,
-        }),
-      ),
-    ).rejects.toThrow();
-    expect(await hasCorrectionByPerson(db, 999_999)).toBe(false);
   });
 });

@@ -13,23 +13,12 @@ import {
   recentPicksOfPool,
   setSurfaceParams,
 } from '../../src/db/repositories/escalation.js';
-import type { HandoffEventType, HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
+import type { HandoffEventType, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
+import { handoffRow } from './seed.js';
 
 export default contract('escalation repository', ({ db, at, plus: ms }) => {
-  let views = 0;
-
-  const handoff = async (over: Partial<NewHandoffRow> = {}): Promise<HandoffRow> => {
-    views += 1;
-    const rows = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: `V${views}`, ...over }))
-        .returning(),
-    );
-    return rows[0] as HandoffRow;
-  };
+  const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
 
   const event = async (
     handoffId: number,

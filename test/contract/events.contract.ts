@@ -9,23 +9,12 @@ import {
   logEvent,
   logMismatches,
 } from '../../src/db/repositories/events.js';
-import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
+import type { NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
+import { handoffRow } from './seed.js';
 
 export default contract('events repository', ({ db, at, plus: ms }) => {
-  let views = 0;
-
-  const handoff = async (over: Partial<NewHandoffRow> = {}): Promise<HandoffRow> => {
-    views += 1;
-    const rows = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: `V${views}`, ...over }))
-        .returning(),
-    );
-    return rows[0] as HandoffRow;
-  };
+  const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
 
   const log = (input: Partial<EventInput> & Pick<EventInput, 'after'>) =>
     db.transaction((tx) => logEvent(tx, { type: 'sent', before: null, actor: null, at, ...input }));

@@ -2,8 +2,8 @@ import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { countSent, type ExportRow, exportRows } from '../../src/db/repositories/exportRows.js';
 import type { decisions, handoffEvents, NewHandoffRow, outcomes } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { addHandoff } from './seed.js';
 
 type NewEvent = typeof handoffEvents.$inferInsert;
 type NewDecision = typeof decisions.$inferInsert;
@@ -11,19 +11,7 @@ type NewOutcome = typeof outcomes.$inferInsert;
 
 export default contract('exportRows repository', ({ db, at, plus }) => {
   const ms = (n: number) => at.getTime() + n;
-  let views = 0;
-
-  async function handoff(sentAt: Date, over: Partial<NewHandoffRow> = {}): Promise<number> {
-    views += 1;
-    const [inserted] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(sentAt, { sourceViewId: `V${views}`, ...over }))
-        .returning({ id: tablesOf(tx).handoffs.id }),
-    );
-    if (!inserted) throw new Error('no handoff inserted');
-    return inserted.id;
-  }
+  const handoff = (sentAt: Date, over: Partial<NewHandoffRow> = {}) => addHandoff(db, sentAt, over);
 
   async function partner(name: string): Promise<number> {
     const [inserted] = await db.transaction((tx) =>

@@ -13,22 +13,11 @@ import {
   lastScores,
 } from '../../src/db/repositories/handoffLists.js';
 import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { handoffRow } from './seed.js';
 
 export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
-  let views = 0;
-
-  const handoff = async (over: Partial<NewHandoffRow> = {}): Promise<HandoffRow> => {
-    views += 1;
-    const rows = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: `V${views}`, ...over }))
-        .returning(),
-    );
-    return rows[0] as HandoffRow;
-  };
+  const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
   const ids = (rows: readonly HandoffRow[]) => rows.map((row) => row.id);
 
   it('lists what an owner still has to act on: open, expired, and declines since the cut-off, newest first', async () => {

@@ -14,70 +14,38 @@ export default contract('jobClaims repository', ({ db }) => {
     return db.select().from(jobClaims).orderBy(jobClaims.job, jobClaims.slot);
   }
 
+  /** The one claim held, as read back: A's of the sweep's slot, from `at` for a minute, unless `over` says otherwise. */
+  const only = (over: Record<string, unknown> = {}) => [
+    {
+      installationId: 1,
+      job: 'sweep',
+      slot,
+      holder: 'A',
+      claimedAt: at,
+      leaseUntil: plus(60_000),
+      doneAt: null,
+      ...over,
+    },
+  ];
   const claim = (holder: string, now: Date, leaseUntil: Date, job = 'sweep', s = slot) =>
     db.transaction((tx) => claimSlot(tx, { job, slot: s, holder, now, leaseUntil }));
 
-  it('takes a slot no one claimed, and records the claim to the millisecond', async () => {
-    expect(await claim('A', at, plus(60_000))).toBe(true);
-    expect(await claims()).toEqual([
-      {
-        installationId: 1,
-        job: 'sweep',
-        slot,
-        holder: 'A',
-        claimedAt: at,
-        leaseUntil: plus(60_000),
-        doneAt: null,
-      },
-    ]);
-  });
-
-  it('refuses a slot another holder claimed while its lease runs, and takes it over once it has passed', async () => {
+  it('takes a slot no one claimed (the claim recorded to the millisecond), refuses it to others while its lease runs, and lets another take it over once it has passed', async () => {
     expect(await claim('A', at, plus(60_000))).toBe(true);
     expect(await claim('B', plus(1), plus(60_001))).toBe(false);
     expect(await claim('B', plus(59_999), plus(120_000))).toBe(false);
     // The same holder is refused too while its own lease runs.
     expect(await claim('A', plus(30_000), plus(90_000))).toBe(false);
-    expect(await claims()).toEqual([
-      {
-        installationId: 1,
-        job: 'sweep',
-        slot,
-        holder: 'A',
-        claimedAt: at,
-        leaseUntil: plus(60_000),
-        doneAt: null,
-      },
-    ]);
+    expect(await claims()).toEqual(only());
     // The lease ends at leaseUntil: a claim at that very millisecond takes it over.
     expect(await claim('B', plus(60_000), plus(120_000))).toBe(true);
-    expect(await claims()).toEqual([
-      {
-        installationId: 1,
-        job: 'sweep',
-        slot,
-        holder: 'B',
-        claimedAt: plus(60_000),
-        leaseUntil: plus(120_000),
-        doneAt: null,
-      },
-    ]);
+    expect(await claims()).toEqual(only({ holder: 'B', claimedAt: plus(60_000), leaseUntil: plus(120_000) }));
   });
 
   it('never claims a slot again once its run finished, lease passed or not', async () => {
     expect(await claim('A', at, plus(60_000))).toBe(true);
     await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: plus(5_000) }));
-    expect(await claims()).toEqual([
-      {
-        installationId: 1,
-        job: 'sweep',
-        slot,
-        holder: 'A',
-        claimedAt: at,
-        leaseUntil: plus(60_000),
-        doneAt: plus(5_000),
-      },
-    ]);
+    expect(await claims()).toEqual(only({ doneAt: plus(5_000) }));
     expect(await claim('B', plus(10 * 60_000), plus(11 * 60_000))).toBe(false);
     expect(await claim('A', plus(10 * 60_000), plus(11 * 60_000))).toBe(false);
     expect((await claims())[0]?.holder).toBe('A');
@@ -92,17 +60,7 @@ export default contract('jobClaims repository', ({ db }) => {
         claimSlot(tx, { job: 'sweep', slot, holder, now, leaseUntil: plus(60_000, now), again: true }),
       );
     expect(await again('A', plus(1_000))).toBe(true);
-    expect(await claims()).toEqual([
-      {
-        installationId: 1,
-        job: 'sweep',
-        slot,
-        holder: 'A',
-        claimedAt: plus(1_000),
-        leaseUntil: plus(61_000),
-        doneAt: null,
-      },
-    ]);
+    expect(await claims()).toEqual(only({ claimedAt: plus(1_000), leaseUntil: plus(61_000) }));
     // That new run is not over (unfinished, its lease running): not taken again meanwhile.
     expect(await again('B', plus(2_000))).toBe(false);
     expect((await claims())[0]?.holder).toBe('A');

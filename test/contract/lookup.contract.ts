@@ -2,25 +2,11 @@ import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { listHandoffsOf, wasAeOf } from '../../src/db/repositories/lookup.js';
 import type { NewHandoffEventRow, NewHandoffRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { addHandoff } from './seed.js';
 
 export default contract('lookup repository', ({ db, at }) => {
-  let views = 0;
-
-  /** Inserts a handoff (a sent one unless `over` says otherwise) and returns its id. */
-  async function handoff(over: Partial<NewHandoffRow> = {}): Promise<number> {
-    views += 1;
-    const row = sentHandoffRow(at, { sourceViewId: `V${views}`, ...over });
-    const [inserted] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(row)
-        .returning({ id: tablesOf(tx).handoffs.id }),
-    );
-    if (!inserted) throw new Error('no handoff inserted');
-    return inserted.id;
-  }
+  const handoff = (over: Partial<NewHandoffRow> = {}) => addHandoff(db, at, over);
 
   async function event(
     row: Pick<NewHandoffEventRow, 'handoffId' | 'aeUserId'> & Partial<NewHandoffEventRow>,

@@ -13,6 +13,7 @@ import type { Tx } from '../../src/db/types.js';
 import type { ComponentResult, ComponentScore } from '../../src/domain/scoring.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { addHandoff } from './seed.js';
 
 export default contract('packets repository', ({ db, at }) => {
   const later = new Date(at.getTime() + 1);
@@ -23,89 +24,47 @@ export default contract('packets repository', ({ db, at }) => {
     nested: { deep: { list: [1, { two: false }] } },
   };
 
-  it('stores a draft and reads it back by id: JSON content and timestamps to the millisecond', async () => {
-    const saved = await db.transaction((tx) =>
-      saveDraft(tx, {
-        sourceViewId: 'V1',
-        authorUserId: 'U0AUTHOR',
-        teamId: 'T0INTERNAL',
-        content,
-        createdAt: at,
-        updatedAt: at,
-      }),
-    );
-    const expected = {
-      id: saved.id,
-      installationId: 1,
-      sourceViewId: 'V1',
-      authorUserId: 'U0AUTHOR',
-      teamId: 'T0INTERNAL',
-      content,
-      createdAt: at,
-      updatedAt: at,
-    };
-    expect(saved).toEqual(expected);
-    expect(typeof saved.id).toBe('number');
-    expect(await findDraft(db, saved.id)).toEqual(expected);
-    expect(await findDraft(db, saved.id + 1)).toBeUndefined();
+  const draft = (over: Partial<Parameters<typeof saveDraft>[1]> = {}) => ({
+    sourceViewId: 'V1',
+    authorUserId: 'U0AUTHOR',
+    teamId: 'T0INTERNAL',
+    content,
+    createdAt: at,
+    updatedAt: at,
+    ...over,
   });
 
-  it('replaces the content and updated time of the same view’s draft, keeping its id, author and creation time', async () => {
-    const first = await db.transaction((tx) =>
-      saveDraft(tx, {
-        sourceViewId: 'V1',
-        authorUserId: 'U0AUTHOR',
-        teamId: 'T0INTERNAL',
-        content,
-        createdAt: at,
-        updatedAt: at,
-      }),
-    );
+  it('stores a draft and reads it back by id (JSON content, times to the millisecond); an edit of the same view’s draft replaces its content and updated time, keeping its id, author and creation time', async () => {
+    const first = await db.transaction((tx) => saveDraft(tx, draft()));
+    const expected = { id: first.id, installationId: 1, ...draft() };
+    expect(first).toEqual(expected);
+    expect(typeof first.id).toBe('number');
+    expect(await findDraft(db, first.id)).toEqual(expected);
+    expect(await findDraft(db, first.id + 1)).toBeUndefined();
+
     const other = await db.transaction((tx) =>
-      saveDraft(tx, {
-        sourceViewId: 'V2',
-        authorUserId: 'U0OTHER',
-        teamId: 'T0INTERNAL',
-        content: { other: true },
-        createdAt: at,
-        updatedAt: at,
-      }),
+      saveDraft(tx, draft({ sourceViewId: 'V2', authorUserId: 'U0OTHER', content: { other: true } })),
     );
     const edited = await db.transaction((tx) =>
-      saveDraft(tx, {
-        sourceViewId: 'V1',
-        authorUserId: 'U0SOMEONE',
-        teamId: 'T0ELSE',
-        content: { edited: ['yes'] },
-        createdAt: later,
-        updatedAt: later,
-      }),
+      saveDraft(
+        tx,
+        draft({
+          authorUserId: 'U0SOMEONE',
+          teamId: 'T0ELSE',
+          content: { edited: ['yes'] },
+          createdAt: later,
+          updatedAt: later,
+        }),
+      ),
     );
-    const expected = {
-      id: first.id,
-      installationId: 1,
-      sourceViewId: 'V1',
-      authorUserId: 'U0AUTHOR',
-      teamId: 'T0INTERNAL',
-      content: { edited: ['yes'] },
-      createdAt: at,
-      updatedAt: later,
-    };
-    expect(edited).toEqual(expected);
-    expect(await findDraft(db, first.id)).toEqual(expected);
+    const replaced = { ...expected, content: { edited: ['yes'] }, updatedAt: later };
+    expect(edited).toEqual(replaced);
+    expect(await findDraft(db, first.id)).toEqual(replaced);
     expect(other.id).not.toBe(first.id);
     expect((await findDraft(db, other.id))?.content).toEqual({ other: true });
   });
 
   it('tells whether RevOps corrected a handoff’s classification', async () => {
-    const insertHandoff = async (tx: Tx, sourceViewId: string) => {
-      const [row] = await tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(at, { sourceViewId }))
-        .returning();
-      if (!row) throw new Error('no handoff');
-      return row.id;
-    };
     const correct = (tx: Tx, handoffId: number, to: string) =>
       tx.insert(tablesOf(tx).classificationCorrections).values({
         handoffId,
@@ -115,16 +74,15 @@ export default contract('packets repository', ({ db, at }) => {
         correctedByUserId: 'U0REVOPS',
         correctedAt: at,
       });
-    const [corrected, twice, untouched] = await db.transaction(async (tx) => {
-      const ids = [
-        await insertHandoff(tx, 'V1'),
-        await insertHandoff(tx, 'V2'),
-        await insertHandoff(tx, 'V3'),
-      ];
-      await correct(tx, ids[0] as number, 'influenced');
-      await correct(tx, ids[1] as number, 'influenced');
-      await correct(tx, ids[1] as number, 'sourced');
-      return ids as [number, number, number];
+    const [corrected, twice, untouched] = [
+      await addHandoff(db, at),
+      await addHandoff(db, at),
+      await addHandoff(db, at),
+    ];
+    await db.transaction(async (tx) => {
+      await correct(tx, corrected, 'influenced');
+      await correct(tx, twice, 'influenced');
+      await correct(tx, twice, 'sourced');
     });
     expect(await hasClassificationCorrection(db, corrected)).toBe(true);
     expect(await hasClassificationCorrection(db, twice)).toBe(true);
@@ -136,14 +94,7 @@ export default contract('packets repository', ({ db, at }) => {
     let id = 0;
     await expect(
       db.transaction(async (tx) => {
-        const saved = await saveDraft(tx, {
-          sourceViewId: 'V1',
-          authorUserId: 'U0AUTHOR',
-          teamId: 'T0INTERNAL',
-          content,
-          createdAt: at,
-          updatedAt: at,
-        });
+        const saved = await saveDraft(tx, draft());
         id = saved.id;
         expect((await findDraft(tx, id))?.content).toEqual(content);
         throw new Error('rolled back');

@@ -12,23 +12,11 @@ import {
   savePartnerNextMove,
 } from '../../src/db/repositories/partnerThreads.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { addHandoff } from './seed.js';
 
 export default contract('partnerThreads repository', ({ db, at, plus }) => {
-  let views = 0;
-
-  async function addHandoff(over: Partial<NewHandoffRow> = {}): Promise<number> {
-    views += 1;
-    const [row] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: `VPT${views}`, ...over }))
-        .returning({ id: tablesOf(tx).handoffs.id }),
-    );
-    if (!row) throw new Error('no handoff');
-    return row.id;
-  }
+  const handoff = (over: Partial<NewHandoffRow> = {}) => addHandoff(db, at, over);
 
   type EventOver = {
     type?: 'edited' | 'accepted' | 'sent';
@@ -55,8 +43,8 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
   }
 
   it('reads a handoff’s partner thread in one: its decisions and outcome steps oldest first, to the millisecond, its parent', async () => {
-    const id = await addHandoff();
-    const other = await addHandoff();
+    const id = await handoff();
+    const other = await handoff();
     const parentKey = `handoff:${id}:partner`;
     const empty = { posted: false, parentStatus: undefined, decisions: [], outcomes: [] };
     expect(await partnerThreadRecord(db, id, parentKey)).toEqual(empty);
@@ -171,7 +159,7 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
   });
 
   it('reads the names a move recorded with the AE packets, null where none, and only AE packets', async () => {
-    const id = await addHandoff();
+    const id = await handoff();
     expect(await movedFromNames(db, id)).toEqual([]);
     await db.transaction(async (tx) => {
       const surface = (key: string, kind: 'ae_packet' | 'reminder', params: Record<string, unknown>) => ({
@@ -196,8 +184,8 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
   });
 
   it('names every other AE the touch log names, each once', async () => {
-    const id = await addHandoff();
-    const other = await addHandoff();
+    const id = await handoff();
+    const other = await handoff();
     expect(await formerAeIds(db, id, 'U0AE')).toEqual([]);
     await addEvent(id, { aeUserId: 'U0OLD' });
     await addEvent(id, { aeUserId: 'U0OLD' });
@@ -210,15 +198,15 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
 
   it('reads the AE’s name from their newest handoff', async () => {
     expect(await latestAeName(db, 'U0AE')).toBeUndefined();
-    await addHandoff({ aeUserId: 'U0AE', aeName: 'Old Name' });
-    await addHandoff({ aeUserId: 'U0AE', aeName: 'New Name' });
-    await addHandoff({ aeUserId: 'U0OTHER', aeName: 'Someone Else' });
+    await handoff({ aeUserId: 'U0AE', aeName: 'Old Name' });
+    await handoff({ aeUserId: 'U0AE', aeName: 'New Name' });
+    await handoff({ aeUserId: 'U0OTHER', aeName: 'Someone Else' });
     expect(await latestAeName(db, 'U0AE')).toBe('New Name');
     expect(await latestAeName(db, 'U0OTHER')).toBe('Someone Else');
   });
 
   it('finds who last answered about a held-back next move: edits with heldBack only, newest first', async () => {
-    const id = await addHandoff();
+    const id = await handoff();
     expect(await heldBackAnsweredBy(db, id)).toBeUndefined();
     await addEvent(id, { type: 'edited', actorUserId: 'U0FIRST', detail: { heldBack: 'confirmed' } });
     await addEvent(id, { type: 'edited', actorUserId: 'U0SECOND', detail: { heldBack: { move: 'x' } } });
@@ -230,14 +218,14 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
     expect(await heldBackAnsweredBy(db, id)).toBe('U0SECOND');
     // And when, to the millisecond (a move answered after an outcome step still holds past it).
     expect(await heldBackAnsweredAt(db, id)).toEqual(at);
-    const other = await addHandoff();
+    const other = await handoff();
     expect(await heldBackAnsweredAt(db, other)).toBeUndefined();
     await addEvent(other, { type: 'edited', actorUserId: null, detail: { heldBack: false } });
     expect(await heldBackAnsweredBy(db, other)).toBeUndefined();
   });
 
   it('saves the partner’s next move as confirmed and returns the handoff as saved; nothing for a missing one', async () => {
-    const id = await addHandoff({ partnerNextMoveConfirmed: null });
+    const id = await handoff({ partnerNextMoveConfirmed: null });
     const later = plus(60_000);
     const saved = await db.transaction((tx) =>
       savePartnerNextMove(tx, id, { move: 'Call Dana.', date: '2026-12-01' }, later),
@@ -266,20 +254,20 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
 
   it('finds accepted deals whose partner text may have changed, after an id, by id, at most limit', async () => {
     const accepted = { status: 'accepted' as const, decidedAt: at };
-    const past = await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-20' });
-    await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-23' }); // not before today: no
-    await addHandoff({ ...accepted, partnerNextMoveDate: null }); // no date, never moved: no
-    const moved = await addHandoff({ ...accepted, partnerNextMoveDate: null, assignment: 2 });
+    const past = await handoff({ ...accepted, partnerNextMoveDate: '2026-11-20' });
+    await handoff({ ...accepted, partnerNextMoveDate: '2026-11-23' }); // not before today: no
+    await handoff({ ...accepted, partnerNextMoveDate: null }); // no date, never moved: no
+    const moved = await handoff({ ...accepted, partnerNextMoveDate: null, assignment: 2 });
     // After a step the move can still show (issue 50 item 6): its passed date is looked at; not once won or lost.
-    const stepped = await addHandoff({
+    const stepped = await handoff({
       ...accepted,
       partnerNextMoveDate: '2026-11-01',
       outcome: 'opportunity_created',
     });
-    await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-01', outcome: 'won' });
-    await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-01', outcome: 'lost' });
-    await addHandoff({ partnerNextMoveDate: '2026-11-01' }); // still sent
-    const pastToo = await addHandoff({ ...accepted, partnerNextMoveDate: '2026-11-22', assignment: 3 });
+    await handoff({ ...accepted, partnerNextMoveDate: '2026-11-01', outcome: 'won' });
+    await handoff({ ...accepted, partnerNextMoveDate: '2026-11-01', outcome: 'lost' });
+    await handoff({ partnerNextMoveDate: '2026-11-01' }); // still sent
+    const pastToo = await handoff({ ...accepted, partnerNextMoveDate: '2026-11-22', assignment: 3 });
     const ids = async (afterId: number, limit: number) =>
       (await findPartnerTextToRecheck(db, '2026-11-23', afterId, limit)).map((r) => r.id);
     expect(await ids(0, 10)).toEqual([past, moved, stepped, pastToo]);
@@ -293,11 +281,11 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
 
   it('finds deals taken back after the accept too (issue 51): the partner still reads "Accepted", not once withdrawn', async () => {
     const past = { partnerNextMoveDate: '2026-11-20', decidedAt: at, takenBackAt: at };
-    const takenBack = await addHandoff({ ...past, status: 'taken_back' });
-    const movedOn = await addHandoff({ ...past, status: 'sent', assignment: 2 });
-    const declinedSince = await addHandoff({ ...past, status: 'declined', assignment: 2 });
-    await addHandoff({ ...past, status: 'withdrawn' });
-    await addHandoff({ ...past, status: 'sent', takenBackAt: null }); // never accepted: the partner knows nothing
+    const takenBack = await handoff({ ...past, status: 'taken_back' });
+    const movedOn = await handoff({ ...past, status: 'sent', assignment: 2 });
+    const declinedSince = await handoff({ ...past, status: 'declined', assignment: 2 });
+    await handoff({ ...past, status: 'withdrawn' });
+    await handoff({ ...past, status: 'sent', takenBackAt: null }); // never accepted: the partner knows nothing
     const ids = (await findPartnerTextToRecheck(db, '2026-11-23', 0, 10)).map((r) => r.id);
     expect(ids).toEqual([takenBack, movedOn, declinedSince]);
   });

@@ -32,24 +32,14 @@ import {
   workspacesOf,
 } from '../../src/db/repositories/partners.js';
 import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { handoffRow } from './seed.js';
 
 export default contract('partners repository', ({ db, at, plus: ms }) => {
   const partner = (name: string, when = at) => db.transaction((tx) => ensurePartner(tx, name, when));
   const byChannelId = <T extends { channelId: string }>(rows: T[]) =>
     [...rows].sort((a, b) => a.channelId.localeCompare(b.channelId));
-  let views = 0;
-  const handoff = async (over: Partial<NewHandoffRow> = {}): Promise<HandoffRow> => {
-    views += 1;
-    const rows = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: `V${views}`, ...over }))
-        .returning(),
-    );
-    return rows[0] as HandoffRow;
-  };
+  const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
   const sentEvent = (h: HandoffRow, when: Date) =>
     db.transaction((tx) =>
       tx.insert(tablesOf(tx).handoffEvents).values({

@@ -2,19 +2,12 @@ import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { forgetAccessErrors, waitingForAe } from '../../src/db/repositories/slackEvents.js';
 import type { HandoffRow, NewHandoffRow, OutboxRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { handoffRow } from './seed.js';
 
 export default contract('slackEvents repository', ({ db, at }) => {
   const handoff = (sourceViewId: string, over: Partial<NewHandoffRow> = {}) =>
-    db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(at, { sourceViewId, ...over }))
-        .returning();
-      if (!row) throw new Error('no handoff');
-      return row;
-    });
+    handoffRow(db, at, { sourceViewId, ...over });
 
   it('lists the handoffs waiting for this AE only, by id, at most the limit, read back whole', async () => {
     expect(await waitingForAe(db, 'U0AE', 10)).toEqual([]);

@@ -14,23 +14,12 @@ import {
   surfaceShown,
   surfacesOf,
 } from '../../src/db/repositories/surfaces.js';
-import type { HandoffRow, OutboxRow, SurfaceKind } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
+import type { OutboxRow, SurfaceKind } from '../../src/db/schema.js';
 import { contract } from './engine.js';
+import { handoffRow } from './seed.js';
 
 export default contract('surfaces repository', ({ db, engine, at, plus: ms }) => {
-  let views = 0;
-
-  const handoff = async (): Promise<HandoffRow> => {
-    views += 1;
-    const rows = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: `V${views}` }))
-        .returning(),
-    );
-    return rows[0] as HandoffRow;
-  };
+  const handoff = () => handoffRow(db, at);
 
   const surface = (
     handoffId: number,
