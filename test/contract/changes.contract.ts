@@ -1,17 +1,12 @@
 import { expect, it } from 'vitest';
-import {
-  type ChangeIntent,
-  expandChange,
-  expandPendingChanges,
-  queueChange,
-} from '../../src/db/repositories/changes.js';
+import * as repo from '../../src/db/repositories/changes.js';
 import { dueHeads, enqueue, type OutboxMessage } from '../../src/db/repositories/outbox.js';
 import { surfacesOf } from '../../src/db/repositories/surfaces.js';
 import { contract } from './engine.js';
 import { outboxFixtures } from './seed.js';
 
 /** One change of a handoff as one outbox row, expanded into its rows in order (db/repositories/changes.ts). */
-export default contract("a handoff's changes as one row each", ({ db, at }) => {
+export default contract("a handoff's changes as one row each", ({ db, at, write }) => {
   const { plus, addHandoff, rows } = outboxFixtures(() => db, at);
 
   type Post = Extract<OutboxMessage, { method: 'chat.postMessage' }>;
@@ -27,7 +22,7 @@ export default contract("a handoff's changes as one row each", ({ db, at }) => {
     ...message,
     surface: { kind: 'decision_notice', viewer: 'U0OWNER', params: { partner: 'told' } },
   });
-  const intent = (messages: OutboxMessage[], over: Partial<ChangeIntent> = {}): ChangeIntent => ({
+  const intent = (messages: OutboxMessage[], over: Partial<repo.ChangeIntent> = {}): repo.ChangeIntent => ({
     messages,
     cancelReminders: false,
     refresh: false,
@@ -36,9 +31,8 @@ export default contract("a handoff's changes as one row each", ({ db, at }) => {
     ...over,
   });
   const change = (handoffId: number, eventId: number, messages: OutboxMessage[], when = at) =>
-    db.transaction((tx) => queueChange(tx, { handoffId, eventId, at: when, intent: intent(messages) }));
-  const expand = (...handoffIds: number[]) =>
-    db.transaction((tx) => expandPendingChanges(tx, handoffIds, plus(500)));
+    write(repo.queueChange, { handoffId, eventId, at: when, intent: intent(messages) });
+  const expand = (...handoffIds: number[]) => write(repo.expandPendingChanges, handoffIds, plus(500));
   const summary = async () => (await rows()).map((r) => [r.dedupeKey, r.method, r.channelKey, r.status]);
 
   it('queues one row per change, keyed by its event, in the handoff’s refresh conversation', async () => {
@@ -89,9 +83,12 @@ export default contract("a handoff's changes as one row each", ({ db, at }) => {
     await change(handoffId, 1, [post(handoffId, 'first')], plus(-20));
     await change(handoffId, 2, [post(handoffId, 'second')], plus(-10));
     const notice = decisionNotice(post(other, 'elsewhere'));
-    await db.transaction((tx) =>
-      queueChange(tx, { handoffId: other, eventId: 3, at, intent: intent([notice], { refresh: true }) }),
-    );
+    await write(repo.queueChange, {
+      handoffId: other,
+      eventId: 3,
+      at,
+      intent: intent([notice], { refresh: true }),
+    });
     const heads = await dueHeads(db, plus(1), 10);
     expect(heads.map((r) => r.dedupeKey)).toEqual(['change:1', 'change:3']);
     const [first, elsewhere] = heads;
@@ -99,10 +96,10 @@ export default contract("a handoff's changes as one row each", ({ db, at }) => {
     // A request of the other handoff expands its change between the worker's look and its delivery.
     await expand(other);
     await db.transaction(async (tx) => {
-      await expandChange(tx, first);
-      await expandChange(tx, elsewhere);
+      await repo.expandChange(tx, first);
+      await repo.expandChange(tx, elsewhere);
       // Twice: the row is no longer waiting.
-      await expandChange(tx, first);
+      await repo.expandChange(tx, first);
     });
     expect(await summary()).toEqual([
       ['change:1', 'handoff.change', `refresh:${handoffId}`, 'delivered'],
@@ -124,7 +121,7 @@ export default contract("a handoff's changes as one row each", ({ db, at }) => {
   it('a message queued for a handoff comes after what its waiting changes owed', async () => {
     const handoffId = await addHandoff();
     await change(handoffId, 1, [post(handoffId, 'decided')]);
-    const added = await db.transaction((tx) => enqueue(tx, [post(handoffId, 'later')], plus(1)));
+    const added = await write(enqueue, [post(handoffId, 'later')], plus(1));
     expect(added).toBe(1);
     expect((await summary()).map(([key, , , status]) => [key, status])).toEqual([
       ['change:1', 'delivered'],
@@ -136,16 +133,10 @@ export default contract("a handoff's changes as one row each", ({ db, at }) => {
   it('holds back a handoff’s other messages while a change of it waits, not its changes nor other handoffs', async () => {
     const handoffId = await addHandoff();
     const other = await addHandoff();
-    await db.transaction((tx) =>
-      enqueue(
-        tx,
-        [
-          post(handoffId, 'before', 'C0ONE'),
-          post(other, 'unrelated', 'C0TWO'),
-          post(handoffId, 'dm', 'U0AE'),
-        ],
-        plus(-5),
-      ),
+    await write(
+      enqueue,
+      [post(handoffId, 'before', 'C0ONE'), post(other, 'unrelated', 'C0TWO'), post(handoffId, 'dm', 'U0AE')],
+      plus(-5),
     );
     await change(handoffId, 9, [post(handoffId, 'owed', 'C0ONE')]);
     const heads = async () => (await dueHeads(db, plus(1), 10)).map((r) => r.dedupeKey).sort();
@@ -160,16 +151,14 @@ export default contract("a handoff's changes as one row each", ({ db, at }) => {
       ...post(handoffId, 'reminder', 'U0AE'),
       surface: { kind: 'reminder', viewer: 'U0AE', params: {} },
     };
-    await db.transaction((tx) => enqueue(tx, [reminder], plus(-5)));
+    await write(enqueue, [reminder], plus(-5));
     const notice = decisionNotice(post(handoffId, 'notice', 'U0OWNER'));
-    await db.transaction((tx) =>
-      queueChange(tx, {
-        handoffId,
-        eventId: 5,
-        at,
-        intent: intent([notice], { cancelReminders: true, refresh: true, homes: ['U0NOHOME'] }),
-      }),
-    );
+    await write(repo.queueChange, {
+      handoffId,
+      eventId: 5,
+      at,
+      intent: intent([notice], { cancelReminders: true, refresh: true, homes: ['U0NOHOME'] }),
+    });
     await expand(handoffId);
     const byKey = new Map((await rows()).map((r) => [r.dedupeKey, r]));
     expect(byKey.get('reminder')).toMatchObject({

@@ -2,9 +2,8 @@ import { expect, it } from 'vitest';
 import { findChartFile, forgetChartFile, rememberChartFile } from '../../src/db/repositories/chartFiles.js';
 import { contract } from './engine.js';
 
-export default contract('chartFiles repository', ({ db, at, plus }) => {
-  const remember = (key: string, fileId: string, when = at) =>
-    db.transaction((tx) => rememberChartFile(tx, key, fileId, when));
+export default contract('chartFiles repository', ({ db, at, plus, write }) => {
+  const remember = (key: string, fileId: string, when = at) => write(rememberChartFile, key, fileId, when);
   const file = (fileId: string, uploadedAt = at) => ({
     installationId: 1,
     contentHash: 'C0CHAN:abc',
@@ -26,8 +25,8 @@ export default contract('chartFiles repository', ({ db, at, plus }) => {
       await rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at);
       await rememberChartFile(tx, 'C0CHAN:def', 'F0OTHER', at);
     });
-    await db.transaction((tx) => forgetChartFile(tx, 'C0CHAN:abc'));
-    await db.transaction((tx) => forgetChartFile(tx, 'C0CHAN:missing'));
+    await write(forgetChartFile, 'C0CHAN:abc');
+    await write(forgetChartFile, 'C0CHAN:missing');
     expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
     expect((await findChartFile(db, 'C0CHAN:def'))?.fileId).toBe('F0OTHER');
     await remember('C0CHAN:abc', 'F0AGAIN', plus(60_000));

@@ -1,16 +1,10 @@
 import { expect, it } from 'vitest';
-import {
-  addReseller,
-  findResellers,
-  findSameAccount,
-  listResellers,
-  removeReseller,
-} from '../../src/db/repositories/checks.js';
+import * as repo from '../../src/db/repositories/checks.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
-export default contract('checks repository', ({ db, at }) => {
+export default contract('checks repository', ({ db, at, write }) => {
   const day = 86_400_000;
   const handoff = (over: Partial<NewHandoffRow> = {}) =>
     addHandoff(db, at, { accountKey: 'northwind', ...over });
@@ -28,7 +22,7 @@ export default contract('checks repository', ({ db, at }) => {
     const byKey = await handoff({ accountKey: 'northwind', accountDomain: null });
     const byDomain = await handoff({ accountKey: 'northwind-inc', accountDomain: 'northwind.com' });
     await handoff({ accountKey: 'contoso', accountDomain: 'contoso.com' });
-    const withDomain = await findSameAccount(db, { key: 'northwind', domain: 'northwind.com' }, at);
+    const withDomain = await repo.findSameAccount(db, { key: 'northwind', domain: 'northwind.com' }, at);
     expect(withDomain.map((r) => r.id)).toEqual([byDomain, byKey]);
     expect(withDomain[1]).toMatchObject({
       accountKey: 'northwind',
@@ -36,11 +30,11 @@ export default contract('checks repository', ({ db, at }) => {
       sentAt: at,
       partnerAgreedInWriting: true,
     });
-    const keyOnly = await findSameAccount(db, { key: 'northwind', domain: null }, at);
+    const keyOnly = await repo.findSameAccount(db, { key: 'northwind', domain: null }, at);
     expect(keyOnly.map((r) => r.id)).toEqual([byKey]);
-    const emptyDomain = await findSameAccount(db, { key: 'northwind', domain: '' }, at);
+    const emptyDomain = await repo.findSameAccount(db, { key: 'northwind', domain: '' }, at);
     expect(emptyDomain.map((r) => r.id)).toEqual([byKey]);
-    expect(await findSameAccount(db, { key: 'nobody', domain: 'nobody.com' }, at)).toEqual([]);
+    expect(await repo.findSameAccount(db, { key: 'nobody', domain: 'nobody.com' }, at)).toEqual([]);
   });
 
   it('keeps open handoffs, and closed ones sent since `since` (to the millisecond)', async () => {
@@ -50,59 +44,57 @@ export default contract('checks repository', ({ db, at }) => {
     await handoff({ status: 'declined', sentAt: new Date(at.getTime() - 1) });
     const declinedAtSince = await handoff({ status: 'declined', sentAt: at });
     const withdrawnAfter = await handoff({ status: 'withdrawn', sentAt: new Date(at.getTime() + 1) });
-    const found = await findSameAccount(db, { key: 'northwind', domain: null }, at);
+    const found = await repo.findSameAccount(db, { key: 'northwind', domain: null }, at);
     expect(found.map((r) => r.id)).toEqual([withdrawnAfter, declinedAtSince, expired, accepted, sent]);
   });
 
   it('returns at most `limit`, 10 unless told', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 12; i += 1) ids.push(await handoff());
-    const found = await findSameAccount(db, { key: 'northwind', domain: null }, at);
+    const found = await repo.findSameAccount(db, { key: 'northwind', domain: null }, at);
     expect(found.map((r) => r.id)).toEqual(ids.slice(2).reverse());
-    const three = await findSameAccount(db, { key: 'northwind', domain: null }, at, 3);
+    const three = await repo.findSameAccount(db, { key: 'northwind', domain: null }, at, 3);
     expect(three.map((r) => r.id)).toEqual([ids[11], ids[10], ids[9]]);
   });
 
   it('adds a reseller once per account and reseller, reads it back, and removes it', async () => {
-    expect(await findResellers(db, 'northwind')).toEqual([]);
-    expect(await db.transaction((tx) => addReseller(tx, reseller('northwind', 'acme')))).toBe(true);
-    expect(
-      await db.transaction((tx) =>
-        addReseller(tx, { ...reseller('northwind', 'acme'), resellerName: 'Again' }),
-      ),
-    ).toBe(false);
-    expect(await db.transaction((tx) => addReseller(tx, reseller('northwind', 'globex')))).toBe(true);
-    expect(await db.transaction((tx) => addReseller(tx, reseller('contoso', 'acme')))).toBe(true);
-    const found = await findResellers(db, 'northwind');
+    expect(await repo.findResellers(db, 'northwind')).toEqual([]);
+    expect(await write(repo.addReseller, reseller('northwind', 'acme'))).toBe(true);
+    expect(await write(repo.addReseller, { ...reseller('northwind', 'acme'), resellerName: 'Again' })).toBe(
+      false,
+    );
+    expect(await write(repo.addReseller, reseller('northwind', 'globex'))).toBe(true);
+    expect(await write(repo.addReseller, reseller('contoso', 'acme'))).toBe(true);
+    const found = await repo.findResellers(db, 'northwind');
     expect(found.map((r) => r.resellerKey).sort()).toEqual(['acme', 'globex']);
     const acme = found.find((r) => r.resellerKey === 'acme');
     expect(acme).toEqual({ installationId: 1, id: expect.any(Number), ...reseller('northwind', 'acme') });
     expect(acme?.addedAt).toEqual(at);
 
-    expect(await db.transaction((tx) => removeReseller(tx, 'northwind', 'acme'))).toBe(true);
-    expect(await db.transaction((tx) => removeReseller(tx, 'northwind', 'acme'))).toBe(false);
-    expect(await db.transaction((tx) => removeReseller(tx, 'northwind', 'nobody'))).toBe(false);
-    expect((await findResellers(db, 'northwind')).map((r) => r.resellerKey)).toEqual(['globex']);
-    expect((await findResellers(db, 'contoso')).map((r) => r.resellerKey)).toEqual(['acme']);
+    expect(await write(repo.removeReseller, 'northwind', 'acme')).toBe(true);
+    expect(await write(repo.removeReseller, 'northwind', 'acme')).toBe(false);
+    expect(await write(repo.removeReseller, 'northwind', 'nobody')).toBe(false);
+    expect((await repo.findResellers(db, 'northwind')).map((r) => r.resellerKey)).toEqual(['globex']);
+    expect((await repo.findResellers(db, 'contoso')).map((r) => r.resellerKey)).toEqual(['acme']);
     // Removed, it can be added again.
-    expect(await db.transaction((tx) => addReseller(tx, reseller('northwind', 'acme')))).toBe(true);
+    expect(await write(repo.addReseller, reseller('northwind', 'acme'))).toBe(true);
   });
 
   it('lists resellers by account key, at most `limit`', async () => {
     await db.transaction(async (tx) => {
-      await addReseller(tx, reseller('northwind', 'acme'));
-      await addReseller(tx, reseller('contoso', 'acme'));
-      await addReseller(tx, reseller('fabrikam', 'acme'));
-      await addReseller(tx, reseller('adatum', 'acme'));
+      await repo.addReseller(tx, reseller('northwind', 'acme'));
+      await repo.addReseller(tx, reseller('contoso', 'acme'));
+      await repo.addReseller(tx, reseller('fabrikam', 'acme'));
+      await repo.addReseller(tx, reseller('adatum', 'acme'));
     });
-    expect((await listResellers(db, 10)).map((r) => r.accountKey)).toEqual([
+    expect((await repo.listResellers(db, 10)).map((r) => r.accountKey)).toEqual([
       'adatum',
       'contoso',
       'fabrikam',
       'northwind',
     ]);
-    expect((await listResellers(db, 2)).map((r) => r.accountKey)).toEqual(['adatum', 'contoso']);
-    expect((await listResellers(db, 1))[0]).toEqual({
+    expect((await repo.listResellers(db, 2)).map((r) => r.accountKey)).toEqual(['adatum', 'contoso']);
+    expect((await repo.listResellers(db, 1))[0]).toEqual({
       installationId: 1,
       id: expect.any(Number),
       ...reseller('adatum', 'acme'),
@@ -112,11 +104,11 @@ export default contract('checks repository', ({ db, at }) => {
   it('rolls back a reseller added in a transaction that failed', async () => {
     await expect(
       db.transaction(async (tx) => {
-        expect(await addReseller(tx, reseller('northwind', 'acme'))).toBe(true);
-        expect(await findResellers(tx, 'northwind')).toHaveLength(1);
+        expect(await repo.addReseller(tx, reseller('northwind', 'acme'))).toBe(true);
+        expect(await repo.findResellers(tx, 'northwind')).toHaveLength(1);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(await findResellers(db, 'northwind')).toEqual([]);
+    expect(await repo.findResellers(db, 'northwind')).toEqual([]);
   });
 });

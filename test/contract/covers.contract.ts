@@ -5,37 +5,31 @@ import type { NewHandoffEventRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
-export default contract('covers repository', ({ db, at }) => {
+export default contract('covers repository', ({ db, at, write }) => {
   it('keeps one cover per AE: named, replaced, read back to the millisecond, then deleted', async () => {
     expect(await findCover(db, 'U0AE')).toBeUndefined();
-    await db.transaction((tx) =>
-      saveCover(tx, {
-        aeUserId: 'U0AE',
-        coverUserId: 'U0COVER',
-        until: '2026-12-01',
-        setAt: at,
-        awayFrom: null,
-      }),
-    );
+    await write(saveCover, {
+      aeUserId: 'U0AE',
+      coverUserId: 'U0COVER',
+      until: '2026-12-01',
+      setAt: at,
+      awayFrom: null,
+    });
     const later = new Date(at.getTime() + 1);
-    await db.transaction((tx) =>
-      saveCover(tx, {
-        aeUserId: 'U0AE',
-        coverUserId: 'U0OTHER',
-        until: '2026-12-05',
-        setAt: later,
-        awayFrom: '2026-12-03',
-      }),
-    );
-    await db.transaction((tx) =>
-      saveCover(tx, {
-        aeUserId: 'U0AE2',
-        coverUserId: 'U0COVER',
-        until: '2026-12-02',
-        setAt: at,
-        awayFrom: null,
-      }),
-    );
+    await write(saveCover, {
+      aeUserId: 'U0AE',
+      coverUserId: 'U0OTHER',
+      until: '2026-12-05',
+      setAt: later,
+      awayFrom: '2026-12-03',
+    });
+    await write(saveCover, {
+      aeUserId: 'U0AE2',
+      coverUserId: 'U0COVER',
+      until: '2026-12-02',
+      setAt: at,
+      awayFrom: null,
+    });
     expect(await findCover(db, 'U0AE')).toEqual({
       installationId: 1,
       aeUserId: 'U0AE',
@@ -46,7 +40,7 @@ export default contract('covers repository', ({ db, at }) => {
       awayFrom: '2026-12-03',
     });
     expect((await findCover(db, 'U0AE2'))?.awayFrom).toBeNull();
-    await db.transaction((tx) => deleteCover(tx, 'U0AE'));
+    await write(deleteCover, 'U0AE');
     expect(await findCover(db, 'U0AE')).toBeUndefined();
     expect((await findCover(db, 'U0AE2'))?.coverUserId).toBe('U0COVER');
   });

@@ -1,20 +1,11 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  crmConnectionsOf,
-  deleteCrmConnection,
-  findEvent,
-  findOpenLinked,
-  findRelinked,
-  hasCorrectionByPerson,
-  insertClassificationCorrection,
-  saveCrmConnection,
-} from '../../src/db/repositories/crm.js';
+import * as repo from '../../src/db/repositories/crm.js';
 import type { NewHandoffEventRow, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
-export default contract('crm repository', ({ db, at }) => {
+export default contract('crm repository', ({ db, at, write }) => {
   const handoff = (over: Partial<NewHandoffRow> = {}) => addHandoff(db, at, over);
 
   const ids = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a - b);
@@ -52,9 +43,9 @@ export default contract('crm repository', ({ db, at }) => {
           .returning({ id: tablesOf(tx).handoffEvents.id }),
       )
     ).map((e) => e.id);
-    expect(await findEvent(db, id)).toEqual({ installationId: 1, id, ...full });
-    expect(await findEvent(db, Math.max(id, bareId) + 1)).toBeUndefined();
-    expect(await findEvent(db, bareId)).toMatchObject({
+    expect(await repo.findEvent(db, id)).toEqual({ installationId: 1, id, ...full });
+    expect(await repo.findEvent(db, Math.max(id, bareId) + 1)).toBeUndefined();
+    expect(await repo.findEvent(db, bareId)).toMatchObject({
       fromStatus: null,
       actorUserId: null,
       actorTeamId: null,
@@ -75,7 +66,7 @@ export default contract('crm repository', ({ db, at }) => {
     await handoff({ ...linked, crmRecordId: null });
     const hubspot = await handoff({ ...linked, crmSystem: 'hubspot', crmRecordId: '123' });
     await handoff({ status: 'accepted' });
-    const found = await findOpenLinked(db, 'salesforce');
+    const found = await repo.findOpenLinked(db, 'salesforce');
     expect(ids(found)).toEqual([noOutcome, meeting, opportunity]);
     expect(found.find((r) => r.id === meeting)).toMatchObject({
       crmSystem: 'salesforce',
@@ -84,7 +75,7 @@ export default contract('crm repository', ({ db, at }) => {
       sentAt: at,
       partnerAgreedInWriting: true,
     });
-    expect(ids(await findOpenLinked(db, 'hubspot'))).toEqual([hubspot]);
+    expect(ids(await repo.findOpenLinked(db, 'hubspot'))).toEqual([hubspot]);
   });
 
   it('finds classified handoffs whose link differs from the one their class was decided with', async () => {
@@ -101,8 +92,8 @@ export default contract('crm repository', ({ db, at }) => {
     await handoff({ ...classified, crmRecordId: null, classifiedLink: null });
     await handoff({ ...classified, crmSystem: 'salesforce', crmRecordId: '006A', classifiedLink: null });
     await handoff({ ...classified, crmSystem: null, crmRecordId: null, classifiedLink: null });
-    expect(ids(await findRelinked(db, 'hubspot'))).toEqual([never, other, otherSystem]);
-    const salesforce = await findRelinked(db, 'salesforce');
+    expect(ids(await repo.findRelinked(db, 'hubspot'))).toEqual([never, other, otherSystem]);
+    const salesforce = await repo.findRelinked(db, 'salesforce');
     expect(salesforce).toHaveLength(1);
     expect(salesforce[0]).toMatchObject({ crmRecordId: '006A', classification: 'partner_sourced' });
   });
@@ -118,23 +109,19 @@ export default contract('crm repository', ({ db, at }) => {
       correctedByUserId: 'crm:salesforce',
       correctedAt: at,
     };
-    expect(await hasCorrectionByPerson(db, handoffId)).toBe(false);
-    await db.transaction((tx) => insertClassificationCorrection(tx, correction));
-    expect(await hasCorrectionByPerson(db, handoffId)).toBe(false);
-    await db.transaction((tx) =>
-      insertClassificationCorrection(tx, { ...correction, correctedByUserId: 'crm:hubspot' }),
-    );
-    expect(await hasCorrectionByPerson(db, handoffId)).toBe(false);
-    await db.transaction((tx) =>
-      insertClassificationCorrection(tx, {
-        ...correction,
-        correctedByUserId: 'U0REVOPS',
-        reason: 'Fixed.',
-      }),
-    );
-    expect(await hasCorrectionByPerson(db, handoffId)).toBe(true);
-    expect(await hasCorrectionByPerson(db, other)).toBe(false);
-    expect(await hasCorrectionByPerson(db, 999_999)).toBe(false);
+    expect(await repo.hasCorrectionByPerson(db, handoffId)).toBe(false);
+    await write(repo.insertClassificationCorrection, correction);
+    expect(await repo.hasCorrectionByPerson(db, handoffId)).toBe(false);
+    await write(repo.insertClassificationCorrection, { ...correction, correctedByUserId: 'crm:hubspot' });
+    expect(await repo.hasCorrectionByPerson(db, handoffId)).toBe(false);
+    await write(repo.insertClassificationCorrection, {
+      ...correction,
+      correctedByUserId: 'U0REVOPS',
+      reason: 'Fixed.',
+    });
+    expect(await repo.hasCorrectionByPerson(db, handoffId)).toBe(true);
+    expect(await repo.hasCorrectionByPerson(db, other)).toBe(false);
+    expect(await repo.hasCorrectionByPerson(db, 999_999)).toBe(false);
 
     const { classificationCorrections } = tablesOf(db);
     const rows = await db.select().from(classificationCorrections).orderBy(classificationCorrections.id);
@@ -152,20 +139,18 @@ export default contract('crm repository', ({ db, at }) => {
     expect(rows[0]?.correctedAt).toEqual(at);
     // Of a handoff that does not exist: refused, and nothing of it kept.
     await expect(
-      db.transaction((tx) =>
-        insertClassificationCorrection(tx, {
-          ...correction,
-          handoffId: 999_999,
-          correctedByUserId: 'U0REVOPS',
-        }),
-      ),
+      write(repo.insertClassificationCorrection, {
+        ...correction,
+        handoffId: 999_999,
+        correctedByUserId: 'U0REVOPS',
+      }),
     ).rejects.toThrow();
     expect(await db.select().from(classificationCorrections)).toHaveLength(3);
-    expect(await hasCorrectionByPerson(db, 999_999)).toBe(false);
+    expect(await repo.hasCorrectionByPerson(db, 999_999)).toBe(false);
   });
 
   it("keeps an installation's own CRM connections: one per CRM, replaced when connected again, deleted", async () => {
-    expect(await crmConnectionsOf(db)).toEqual([]);
+    expect(await repo.crmConnectionsOf(db)).toEqual([]);
     const later = new Date(at.getTime() + 60_000);
     const hubspot = {
       system: 'hubspot' as const,
@@ -174,18 +159,18 @@ export default contract('crm repository', ({ db, at }) => {
       connectedAt: at,
     };
     const salesforce = { ...hubspot, system: 'salesforce' as const, sealed: 'v1.d.e.f' };
-    await db.transaction((tx) => saveCrmConnection(tx, hubspot));
-    await db.transaction((tx) => saveCrmConnection(tx, salesforce));
+    await write(repo.saveCrmConnection, hubspot);
+    await write(repo.saveCrmConnection, salesforce);
     // Connected again: the same CRM's row is replaced, not added.
     const again = { ...hubspot, sealed: 'v1.g.h.i', connectedBy: 'U0OTHER', connectedAt: later };
-    await db.transaction((tx) => saveCrmConnection(tx, again));
+    await write(repo.saveCrmConnection, again);
     const own = { installationId: expect.any(Number) };
-    expect(await crmConnectionsOf(db)).toEqual([
+    expect(await repo.crmConnectionsOf(db)).toEqual([
       { ...own, ...again },
       { ...own, ...salesforce },
     ]);
-    expect(await db.transaction((tx) => deleteCrmConnection(tx, 'hubspot'))).toBe(true);
-    expect(await db.transaction((tx) => deleteCrmConnection(tx, 'hubspot'))).toBe(false);
-    expect(await crmConnectionsOf(db)).toEqual([{ ...own, ...salesforce }]);
+    expect(await write(repo.deleteCrmConnection, 'hubspot')).toBe(true);
+    expect(await write(repo.deleteCrmConnection, 'hubspot')).toBe(false);
+    expect(await repo.crmConnectionsOf(db)).toEqual([{ ...own, ...salesforce }]);
   });
 });

@@ -57,6 +57,8 @@ export interface ContractContext {
   engine: Engine;
   at: Date;
   plus(ms: number): Date;
+  /** `fn(tx, ...args)` in a transaction of its own on the test's database, as the app writes. */
+  write<A extends unknown[], R>(fn: (tx: Tx, ...args: A) => Promise<R> | R, ...args: A): Promise<R>;
 }
 
 export type Contract = (engine: Engine) => void;
@@ -81,7 +83,13 @@ export function contract(title: string, body: (c: ContractContext) => void): Con
         has: (_, key) => Reflect.has(open(), key),
       });
       const at = new Date('2026-11-23T15:04:05.678Z');
-      body({ db, engine, at, plus: (ms) => new Date(at.getTime() + ms) });
+      body({
+        db,
+        engine,
+        at,
+        plus: (ms) => new Date(at.getTime() + ms),
+        write: (fn, ...args) => db.transaction((tx) => fn(tx, ...args)),
+      });
     });
 }
 

@@ -2,20 +2,12 @@ import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { scopedTo, unscopedOf } from '../../src/db/installationScope.js';
-import {
-  eraseRow,
-  knownPersons,
-  namesOfIds,
-  openHandoffsOf,
-  programPartsNaming,
-  recordErasure,
-  rowsNaming,
-} from '../../src/db/repositories/erasure.js';
+import * as repo from '../../src/db/repositories/erasure.js';
 import { ERASED_TEXT, inHandoff, type Person, withNames } from '../../src/domain/erasure.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
-export default contract('erasure repository', ({ db, engine, at }) => {
+export default contract('erasure repository', ({ db, engine, at, write }) => {
   const ae: Person = {
     namedBy: 'slack_id',
     ids: ['U0AE'],
@@ -31,7 +23,7 @@ export default contract('erasure repository', ({ db, engine, at }) => {
     parts: [],
     others: [],
   });
-  const handoffsOf = (found: Awaited<ReturnType<typeof rowsNaming>>) =>
+  const handoffsOf = (found: Awaited<ReturnType<typeof repo.rowsNaming>>) =>
     found.flatMap((f) => f.rows.map((r) => [f.table, r.handoffId]));
 
   it('finds the rows that name a person (a whole Slack id, a name in any case, in JSON too), with their keys', async () => {
@@ -56,11 +48,11 @@ export default contract('erasure repository', ({ db, engine, at }) => {
         detail: { previousAeUserId: 'U0AE' },
       }),
     );
-    const found = await rowsNaming(db, ae);
+    const found = await repo.rowsNaming(db, ae);
     const handoffs = found.find((f) => f.table === 'handoffs');
     expect(handoffs?.rows.map((r) => [r.key, r.handoffId])).toEqual([[{ id: named }, named]]);
     expect(found.find((f) => f.table === 'handoff_events')?.rows).toHaveLength(1);
-    expect(await namesOfIds(db, ['U0AE'])).toEqual(['Jordan Seller']);
+    expect(await repo.namesOfIds(db, ['U0AE'])).toEqual(['Jordan Seller']);
   });
 
   it('rewrites a row without the person (the pseudonym for the id, the erased text for names), or deletes a present state', async () => {
@@ -73,17 +65,17 @@ export default contract('erasure repository', ({ db, engine, at }) => {
     await db.transaction((tx) =>
       tx.insert(t.handoffFollowers).values({ handoffId: id, userId: 'U0AE', notify: 'all', createdAt: at }),
     );
-    const found = await rowsNaming(db, contact);
+    const found = await repo.rowsNaming(db, contact);
     const [row] = found.find((f) => f.table === 'handoffs')?.rows ?? [];
     expect(row).toBeDefined();
-    await db.transaction((tx) => eraseRow(tx, 'handoffs', row as never, contact, 'ERASED00000001'));
+    await write(repo.eraseRow, 'handoffs', row as never, contact, 'ERASED00000001');
     const [after] = await db.select().from(t.handoffs).where(eq(t.handoffs.id, id));
     expect(after).toMatchObject({
       partnerContactName: ERASED_TEXT,
       riskNote: `${ERASED_TEXT} moves to Acme`,
     });
-    const [follow] = (await rowsNaming(db, ae)).find((f) => f.table === 'handoff_followers')?.rows ?? [];
-    await db.transaction((tx) => eraseRow(tx, 'handoff_followers', follow as never, ae, 'ERASED00000001'));
+    const [follow] = (await repo.rowsNaming(db, ae)).find((f) => f.table === 'handoff_followers')?.rows ?? [];
+    await write(repo.eraseRow, 'handoff_followers', follow as never, ae, 'ERASED00000001');
     expect(await db.select().from(t.handoffFollowers)).toEqual([]);
   });
 
@@ -99,7 +91,7 @@ export default contract('erasure repository', ({ db, engine, at }) => {
       riskNote: 'Lee sends the deck; accepted at Meridian',
     });
     const zoe = await addHandoff(db, at, { status: 'declined', partnerContactName: 'ZOË BRANDT' });
-    const known = await knownPersons(db);
+    const known = await repo.knownPersons(db);
     expect(known).toEqual(
       expect.arrayContaining([
         { name: 'Lee Park', id: null, as: 'partner contact' },
@@ -108,12 +100,10 @@ export default contract('erasure repository', ({ db, engine, at }) => {
       ]),
     );
     const lee = withNames(named('Lee Park'), [], known);
-    const found = await rowsNaming(db, lee);
+    const found = await repo.rowsNaming(db, lee);
     expect(handoffsOf(found)).toEqual([['handoffs', theirs]]);
     const [row] = found[0]?.rows ?? [];
-    await db.transaction((tx) =>
-      eraseRow(tx, 'handoffs', row as never, inHandoff(lee, [theirs], theirs), 'ERASED00000001'),
-    );
+    await write(repo.eraseRow, 'handoffs', row as never, inHandoff(lee, [theirs], theirs), 'ERASED00000001');
     const t = tablesOf(db);
     const rows = await db
       .select({ id: t.handoffs.id, contact: t.handoffs.partnerContactName, risk: t.handoffs.riskNote })
@@ -125,16 +115,16 @@ export default contract('erasure repository', ({ db, engine, at }) => {
       { id: zoe, contact: 'ZOË BRANDT', risk: null },
     ]);
     // Not the letters of "accepted" or "Meridian".
-    expect(await rowsNaming(db, named('Ted'))).toEqual([]);
-    expect(await rowsNaming(db, named('ian'))).toEqual([]);
+    expect(await repo.rowsNaming(db, named('Ted'))).toEqual([]);
+    expect(await repo.rowsNaming(db, named('ian'))).toEqual([]);
     // Found whatever the case of a letter outside ASCII (SQLite's LIKE folds ASCII only).
-    expect(handoffsOf(await rowsNaming(db, named('Zoë Brandt')))).toEqual([['handoffs', zoe]]);
+    expect(handoffsOf(await repo.rowsNaming(db, named('Zoë Brandt')))).toEqual([['handoffs', zoe]]);
   });
 
   it('names the open deals in their hands and the program parts that name them now; records an erasure', async () => {
     const open = await addHandoff(db, at, { status: 'sent', ownerUserId: 'U0AE' });
     await addHandoff(db, at, { status: 'accepted', aeUserId: 'U0AE', outcome: 'won' });
-    expect(await openHandoffsOf(db, ['U0AE'])).toEqual([open]);
+    expect(await repo.openHandoffsOf(db, ['U0AE'])).toEqual([open]);
     const { programLog } = tablesOf(db);
     await db.transaction((tx) =>
       tx.insert(programLog).values([
@@ -143,17 +133,15 @@ export default contract('erasure repository', ({ db, engine, at }) => {
         { kind: 'pool', key: 'apac', body: { users: ['U0OTHER'] }, actor: 'U0ADMIN', at },
       ]),
     );
-    expect(await programPartsNaming(db, ae)).toEqual(['pool emea']);
-    await db.transaction((tx) =>
-      recordErasure(tx, {
-        at,
-        requestedBy: 'cli',
-        namedBy: 'slack_id',
-        pseudonym: 'ERASED00000001',
-        rowsChanged: 3,
-        messagesUpdated: 1,
-      }),
-    );
+    expect(await repo.programPartsNaming(db, ae)).toEqual(['pool emea']);
+    await write(repo.recordErasure, {
+      at,
+      requestedBy: 'cli',
+      namedBy: 'slack_id',
+      pseudonym: 'ERASED00000001',
+      rowsChanged: 3,
+      messagesUpdated: 1,
+    });
     expect(await db.select().from(tablesOf(db).erasures)).toMatchObject([
       { requestedBy: 'cli', rowsChanged: 3 },
     ]);
@@ -181,11 +169,11 @@ export default contract('erasure repository', ({ db, engine, at }) => {
       });
       const [alpha, beta] = ids as [number, number];
       const own = scopedTo(base, alpha);
-      const found = (await rowsNaming(own, installer)).find((f) => f.table === 'installations');
+      const found = (await repo.rowsNaming(own, installer)).find((f) => f.table === 'installations');
       expect(found?.rows.map((r) => r.key)).toEqual([{ id: alpha }]);
       // Beta's row, named by its key from Alpha's side: nothing changes.
       const forged = { key: { id: beta }, values: { installer_user_id: 'U0INST' }, handoffId: null };
-      await own.transaction((tx) => eraseRow(tx, 'installations', forged, installer, 'P0X'));
+      await own.transaction((tx) => repo.eraseRow(tx, 'installations', forged, installer, 'P0X'));
       const after = await base.select().from(installations);
       expect(after.map((r) => [r.installKey, r.installerUserId])).toEqual([
         ['T0ALPHA', 'U0INST'],

@@ -1,23 +1,16 @@
 import { isNull } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  assignmentStartedAt,
-  assignmentWindowStart,
-  type EventInput,
-  eventsOf,
-  logEvent,
-  logMismatches,
-} from '../../src/db/repositories/events.js';
+import * as repo from '../../src/db/repositories/events.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
 import { handoffRow } from './seed.js';
 
-export default contract('events repository', ({ db, at, plus: ms }) => {
+export default contract('events repository', ({ db, at, plus: ms, write }) => {
   const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
 
-  const log = (input: Partial<EventInput> & Pick<EventInput, 'after'>) =>
-    db.transaction((tx) => logEvent(tx, { type: 'sent', before: null, actor: null, at, ...input }));
+  const log = (input: Partial<repo.EventInput> & Pick<repo.EventInput, 'after'>) =>
+    write(repo.logEvent, { type: 'sent', before: null, actor: null, at, ...input });
 
   it('appends events with every field, read back oldest first to the millisecond', async () => {
     const h = await handoff();
@@ -38,7 +31,7 @@ export default contract('events repository', ({ db, at, plus: ms }) => {
     await log({ after: other });
     expect(second).toBeGreaterThan(first);
 
-    const events = await eventsOf(db, h.id);
+    const events = await repo.eventsOf(db, h.id);
     expect(events).toEqual([
       {
         installationId: 1,
@@ -73,7 +66,7 @@ export default contract('events repository', ({ db, at, plus: ms }) => {
         detail: null,
       },
     ]);
-    expect(await eventsOf(db, 9999)).toEqual([]);
+    expect(await repo.eventsOf(db, 9999)).toEqual([]);
   });
 
   it('stores a missing detail as SQL null, not as JSON null', async () => {
@@ -89,18 +82,18 @@ export default contract('events repository', ({ db, at, plus: ms }) => {
 
   it('finds when the current assignment started: its newest send or reassignment', async () => {
     const h = await handoff();
-    expect(await assignmentStartedAt(db, h.id, 1)).toBeUndefined();
-    expect(await assignmentWindowStart(db, h.id, 1)).toBeUndefined();
+    expect(await repo.assignmentStartedAt(db, h.id, 1)).toBeUndefined();
+    expect(await repo.assignmentWindowStart(db, h.id, 1)).toBeUndefined();
     await log({ after: h, at });
     await log({ type: 'expired', before: h, after: { ...h, status: 'expired' }, at: ms(10) });
-    expect(await assignmentStartedAt(db, h.id, 1)).toEqual(at);
-    expect(await assignmentWindowStart(db, h.id, 1)).toEqual(at);
+    expect(await repo.assignmentStartedAt(db, h.id, 1)).toEqual(at);
+    expect(await repo.assignmentWindowStart(db, h.id, 1)).toEqual(at);
 
     await log({ type: 'reassigned', before: h, after: { ...h, assignment: 2 }, at: ms(20) });
     await log({ type: 'extended', before: h, after: { ...h, assignment: 2 }, at: ms(30) });
-    expect(await assignmentStartedAt(db, h.id, 2)).toEqual(ms(20));
-    expect(await assignmentStartedAt(db, h.id, 1)).toEqual(at);
-    expect(await assignmentStartedAt(db, h.id, 3)).toBeUndefined();
+    expect(await repo.assignmentStartedAt(db, h.id, 2)).toEqual(ms(20));
+    expect(await repo.assignmentStartedAt(db, h.id, 1)).toEqual(at);
+    expect(await repo.assignmentStartedAt(db, h.id, 3)).toBeUndefined();
   });
 
   it('starts the window at a later windowFrom, never at an earlier one', async () => {
@@ -108,9 +101,9 @@ export default contract('events repository', ({ db, at, plus: ms }) => {
     const h2 = await handoff();
     await log({ after: h, at, detail: { windowFrom: ms(3_600_000).toISOString() } });
     await log({ after: h2, at, detail: { windowFrom: ms(-1).toISOString() } });
-    expect(await assignmentWindowStart(db, h.id, 1)).toEqual(ms(3_600_000));
-    expect(await assignmentStartedAt(db, h.id, 1)).toEqual(at);
-    expect(await assignmentWindowStart(db, h2.id, 1)).toEqual(at);
+    expect(await repo.assignmentWindowStart(db, h.id, 1)).toEqual(ms(3_600_000));
+    expect(await repo.assignmentStartedAt(db, h.id, 1)).toEqual(at);
+    expect(await repo.assignmentWindowStart(db, h2.id, 1)).toEqual(at);
     await log({
       type: 'reassigned',
       before: h,
@@ -118,11 +111,11 @@ export default contract('events repository', ({ db, at, plus: ms }) => {
       at: ms(5),
       detail: { windowFrom: 7 },
     });
-    expect(await assignmentWindowStart(db, h.id, 2)).toEqual(ms(5));
+    expect(await repo.assignmentWindowStart(db, h.id, 2)).toEqual(ms(5));
   });
 
   it('lists handoffs whose log does not end at their status, by id', async () => {
-    expect(await logMismatches(db)).toEqual([]);
+    expect(await repo.logMismatches(db)).toEqual([]);
     const unlogged = await handoff();
     const agreeing = await handoff();
     const behind = await handoff({ status: 'accepted' });
@@ -130,23 +123,25 @@ export default contract('events repository', ({ db, at, plus: ms }) => {
     await log({ after: { ...behind, status: 'sent' } });
     await log({ type: 'accepted', before: behind, after: behind, at: ms(1) });
     await log({ type: 'expired', before: behind, after: { ...behind, status: 'expired' }, at: ms(2) });
-    expect(await logMismatches(db)).toEqual([
+    expect(await repo.logMismatches(db)).toEqual([
       { handoffId: unlogged.id, status: 'sent', logStatus: null },
       { handoffId: behind.id, status: 'accepted', logStatus: 'expired' },
     ]);
     await log({ type: 'accepted', before: behind, after: behind, at: ms(3) });
-    expect(await logMismatches(db)).toEqual([{ handoffId: unlogged.id, status: 'sent', logStatus: null }]);
+    expect(await repo.logMismatches(db)).toEqual([
+      { handoffId: unlogged.id, status: 'sent', logStatus: null },
+    ]);
   });
 
   it('writes nothing of a transaction that failed', async () => {
     const h = await handoff();
     await expect(
       db.transaction(async (tx) => {
-        await logEvent(tx, { type: 'sent', before: null, after: h, actor: null, at });
-        expect(await eventsOf(tx, h.id)).toHaveLength(1);
+        await repo.logEvent(tx, { type: 'sent', before: null, after: h, actor: null, at });
+        expect(await repo.eventsOf(tx, h.id)).toHaveLength(1);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(await eventsOf(db, h.id)).toEqual([]);
+    expect(await repo.eventsOf(db, h.id)).toEqual([]);
   });
 });

@@ -1,22 +1,11 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  findAtRisk,
-  findAwaitingAe,
-  findDealsInProgress,
-  findDecisionsOf,
-  findOutcomes,
-  findOwnedNeedingAttention,
-  findSentBy,
-  findWonBy,
-  knownAccountNames,
-  lastScores,
-} from '../../src/db/repositories/handoffLists.js';
+import * as repo from '../../src/db/repositories/handoffLists.js';
 import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
 import { handoffRow } from './seed.js';
 
-export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
+export default contract('handoffLists repository', ({ db, at, plus: ms, write }) => {
   const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
   const ids = (rows: readonly HandoffRow[]) => rows.map((row) => row.id);
 
@@ -27,16 +16,16 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
     const recentDecline = await handoff({ ownerUserId: 'U0OWNER', status: 'declined', decidedAt: at });
     await handoff({ ownerUserId: 'U0OWNER', status: 'accepted', decidedAt: at });
     await handoff({ ownerUserId: 'U0OTHER' });
-    const rows = await findOwnedNeedingAttention(db, 'U0OWNER', 10, at);
+    const rows = await repo.findOwnedNeedingAttention(db, 'U0OWNER', 10, at);
     expect(ids(rows)).toEqual([recentDecline.id, expired.id, sent.id]);
     expect(ids(rows)).not.toContain(oldDecline.id);
     expect(rows[0]?.decidedAt).toEqual(at);
     expect(rows[2]?.partnerAgreedInWriting).toBe(true);
-    expect(ids(await findOwnedNeedingAttention(db, 'U0OWNER', 2, at))).toEqual([
+    expect(ids(await repo.findOwnedNeedingAttention(db, 'U0OWNER', 2, at))).toEqual([
       recentDecline.id,
       expired.id,
     ]);
-    expect(await findOwnedNeedingAttention(db, 'U0NOBODY', 10, at)).toEqual([]);
+    expect(await repo.findOwnedNeedingAttention(db, 'U0NOBODY', 10, at)).toEqual([]);
   });
 
   it('lists a handoff taken back from its AE for its owner, who reassigns or withdraws it (issue 51)', async () => {
@@ -44,14 +33,14 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
     const takenBack = await handoff({ ownerUserId: 'U0OWNER', status: 'taken_back', takenBackAt: at });
     await handoff({ ownerUserId: 'U0OTHER', status: 'taken_back', takenBackAt: at });
     await handoff({ ownerUserId: 'U0OWNER', status: 'withdrawn' });
-    expect(ids(await findOwnedNeedingAttention(db, 'U0OWNER', 10, at))).toEqual([takenBack.id, open.id]);
+    expect(ids(await repo.findOwnedNeedingAttention(db, 'U0OWNER', 10, at))).toEqual([takenBack.id, open.id]);
   });
 
   it('names the installation’s accounts, each spelling once, newest first (issue 77 item 15)', async () => {
     await handoff({ accountName: 'Coho Winery' });
     await handoff({ accountName: 'Blue Yonder' });
     await handoff({ accountName: 'Coho Winery' });
-    expect(await knownAccountNames(db)).toEqual(['Coho Winery', 'Blue Yonder']);
+    expect(await repo.knownAccountNames(db)).toEqual(['Coho Winery', 'Blue Yonder']);
   });
 
   it('lists the handoffs waiting for an AE, soonest due first, up to the limit', async () => {
@@ -59,12 +48,12 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
     const sooner = await handoff({ dueAt: ms(1000) });
     await handoff({ status: 'accepted' });
     await handoff({ aeUserId: 'U0AE2' });
-    const rows = await findAwaitingAe(db, 'U0AE', 10);
+    const rows = await repo.findAwaitingAe(db, 'U0AE', 10);
     expect(ids(rows)).toEqual([sooner.id, later.id]);
     expect(rows[0]?.dueAt).toEqual(ms(1000));
     expect(rows[0]?.sentAt).toEqual(at);
-    expect(ids(await findAwaitingAe(db, 'U0AE', 1))).toEqual([sooner.id]);
-    expect(await findAwaitingAe(db, 'U0NOBODY', 10)).toEqual([]);
+    expect(ids(await repo.findAwaitingAe(db, 'U0AE', 1))).toEqual([sooner.id]);
+    expect(await repo.findAwaitingAe(db, 'U0NOBODY', 10)).toEqual([]);
   });
 
   it('gives an author’s latest scores, newest first, skipping unscored ones and those sent since `before`', async () => {
@@ -74,11 +63,11 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
     await handoff({ score: 70, sentAt: ms(3) });
     await handoff({ score: 80, sentAt: ms(4) });
     await handoff({ score: 99, authorUserId: 'U0OTHER' });
-    expect(await lastScores(db, 'U0AUTHOR')).toEqual([80, 70, 60]);
-    expect(await lastScores(db, 'U0AUTHOR', 10)).toEqual([80, 70, 60, 50]);
-    expect(await lastScores(db, 'U0AUTHOR', 10, ms(3))).toEqual([60, 50]);
-    expect(await lastScores(db, 'U0AUTHOR', 10, ms(4))).toEqual([70, 60, 50]);
-    expect(await lastScores(db, 'U0NOBODY')).toEqual([]);
+    expect(await repo.lastScores(db, 'U0AUTHOR')).toEqual([80, 70, 60]);
+    expect(await repo.lastScores(db, 'U0AUTHOR', 10)).toEqual([80, 70, 60, 50]);
+    expect(await repo.lastScores(db, 'U0AUTHOR', 10, ms(3))).toEqual([60, 50]);
+    expect(await repo.lastScores(db, 'U0AUTHOR', 10, ms(4))).toEqual([70, 60, 50]);
+    expect(await repo.lastScores(db, 'U0NOBODY')).toEqual([]);
   });
 
   it('lists deals in progress for their AE or owner: accepted, without a final outcome, newest first', async () => {
@@ -89,16 +78,20 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
     await handoff({ status: 'accepted', outcome: 'lost' });
     await handoff({ status: 'sent' });
     await handoff({ status: 'accepted', aeUserId: 'U0AE2' });
-    expect(ids(await findDealsInProgress(db, 'U0AE', 10))).toEqual([opportunity.id, meeting.id, open.id]);
-    expect(ids(await findDealsInProgress(db, 'U0AE', 1))).toEqual([opportunity.id]);
-    expect(ids(await findDealsInProgress(db, 'U0OWNER', 10))).toEqual([meeting.id]);
-    expect(await findDealsInProgress(db, 'U0NOBODY', 10)).toEqual([]);
+    expect(ids(await repo.findDealsInProgress(db, 'U0AE', 10))).toEqual([
+      opportunity.id,
+      meeting.id,
+      open.id,
+    ]);
+    expect(ids(await repo.findDealsInProgress(db, 'U0AE', 1))).toEqual([opportunity.id]);
+    expect(ids(await repo.findDealsInProgress(db, 'U0OWNER', 10))).toEqual([meeting.id]);
+    expect(await repo.findDealsInProgress(db, 'U0NOBODY', 10)).toEqual([]);
   });
 
   it('reads a handoff’s outcomes in the order recorded, timestamps to the millisecond', async () => {
     const h = await handoff({ status: 'accepted' });
     const other = await handoff({ status: 'accepted' });
-    expect(await findOutcomes(db, h.id)).toEqual([]);
+    expect(await repo.findOutcomes(db, h.id)).toEqual([]);
     await db.transaction(async (tx) => {
       const { outcomes } = tablesOf(tx);
       await tx.insert(outcomes).values({
@@ -122,7 +115,7 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
         recordedAt: ms(3),
       });
     });
-    const rows = await findOutcomes(db, h.id);
+    const rows = await repo.findOutcomes(db, h.id);
     expect(rows.map((row) => row.outcome)).toEqual(['meeting_held', 'opportunity_created']);
     expect(rows[0]).toMatchObject({ handoffId: h.id, crmOpportunity: null, recordedAt: ms(1) });
     expect(rows[1]).toMatchObject({
@@ -132,8 +125,8 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
     });
     expect(rows[1]?.recordedAt).toEqual(ms(3));
     // Asked again (the prepared query, on the same connection), and inside a transaction.
-    expect((await findOutcomes(db, other.id)).map((row) => row.outcome)).toEqual(['won']);
-    expect(await db.transaction((tx) => findOutcomes(tx, h.id))).toHaveLength(2);
+    expect((await repo.findOutcomes(db, other.id)).map((row) => row.outcome)).toEqual(['won']);
+    expect(await write(repo.findOutcomes, h.id)).toHaveLength(2);
   });
 
   it('reads every decision of the given handoffs, and none for no handoffs', async () => {
@@ -158,8 +151,8 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
       await tx.insert(decisions).values({ ...base, handoffId: b.id, decision: 'accepted', decidedAt: ms(3) });
       await tx.insert(decisions).values({ ...base, handoffId: c.id, decision: 'declined', decidedAt: ms(4) });
     });
-    expect(await findDecisionsOf(db, [])).toEqual([]);
-    const rows = await findDecisionsOf(db, [a.id, b.id]);
+    expect(await repo.findDecisionsOf(db, [])).toEqual([]);
+    const rows = await repo.findDecisionsOf(db, [a.id, b.id]);
     const sorted = [...rows].sort((x, y) => x.id - y.id);
     expect(sorted.map((row) => [row.handoffId, row.assignment, row.decision])).toEqual([
       [a.id, 1, 'declined'],
@@ -167,7 +160,7 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
       [b.id, 1, 'accepted'],
     ]);
     expect(sorted[0]).toMatchObject({ reasonCode: 'no_clear_problem', note: 'why', decidedAt: ms(1) });
-    expect(await findDecisionsOf(db, [9999])).toEqual([]);
+    expect(await repo.findDecisionsOf(db, [9999])).toEqual([]);
   });
 
   it('lists everything an author sent, the open and won ones first, newest first within each (issue 77 item 19)', async () => {
@@ -177,10 +170,10 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
     const lost = await handoff({ status: 'accepted', outcome: 'lost' });
     const c = await handoff({ status: 'accepted', outcome: 'meeting_held' });
     await handoff({ authorUserId: 'U0OTHER' });
-    expect(ids(await findSentBy(db, 'U0AUTHOR', 10))).toEqual([c.id, a.id, won.id, lost.id, b.id]);
+    expect(ids(await repo.findSentBy(db, 'U0AUTHOR', 10))).toEqual([c.id, a.id, won.id, lost.id, b.id]);
     // A cut list keeps the won deal sent first, before newer closed ones.
-    expect(ids(await findSentBy(db, 'U0AUTHOR', 3))).toEqual([c.id, a.id, won.id]);
-    expect(await findSentBy(db, 'U0NOBODY', 10)).toEqual([]);
+    expect(ids(await repo.findSentBy(db, 'U0AUTHOR', 3))).toEqual([c.id, a.id, won.id]);
+    expect(await repo.findSentBy(db, 'U0NOBODY', 10)).toEqual([]);
   });
 
   it('lists an AE’s won deals, newest first, up to the limit (issue 77 item 19)', async () => {
@@ -188,8 +181,8 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
     const second = await handoff({ status: 'accepted', outcome: 'won' });
     await handoff({ status: 'accepted', outcome: 'lost' });
     await handoff({ status: 'accepted', outcome: 'won', aeUserId: 'U0AE2' });
-    expect(ids(await findWonBy(db, 'U0AE', 10))).toEqual([second.id, first.id]);
-    expect(ids(await findWonBy(db, 'U0AE', 1))).toEqual([second.id]);
+    expect(ids(await repo.findWonBy(db, 'U0AE', 10))).toEqual([second.id, first.id]);
+    expect(ids(await repo.findWonBy(db, 'U0AE', 1))).toEqual([second.id]);
   });
 
   it('finds the digest’s handoffs at risk: due soon, unanswered, and stalled deals, each up to the limit', async () => {
@@ -209,20 +202,20 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
     await handoff({ status: 'accepted', lastActivityAt: ms(-40) });
     await handoff({ status: 'declined', stallNudgedAt: at, lastActivityAt: ms(-50) });
 
-    const risk = await findAtRisk(db, ms(5000), 10);
+    const risk = await repo.findAtRisk(db, ms(5000), 10);
     expect(ids(risk.dueSoon)).toEqual([dueSoon.id, dueLater.id]);
     expect(ids(risk.unanswered)).toEqual([expiredEarly.id, expiredLate.id]);
     expect(ids(risk.stalled)).toEqual([stalledEarly.id, stalledLate.id]);
     expect(risk.stalled[0]?.lastActivityAt).toEqual(ms(-20));
     expect(risk.stalled[0]?.stallNudgedAt).toEqual(at);
 
-    const one = await findAtRisk(db, ms(5000), 1);
+    const one = await repo.findAtRisk(db, ms(5000), 1);
     expect([ids(one.dueSoon), ids(one.unanswered), ids(one.stalled)]).toEqual([
       [dueSoon.id],
       [expiredEarly.id],
       [stalledEarly.id],
     ]);
-    expect((await findAtRisk(db, ms(1000), 10)).dueSoon).toEqual([]);
+    expect((await repo.findAtRisk(db, ms(1000), 10)).dueSoon).toEqual([]);
 
     // Issue 77 item 14: with `idleBefore`, deals whose open first step is dated before it are candidates too, least
     // recently active first with the nudged ones; a step done, an outcome, or a later date is not.
@@ -245,11 +238,11 @@ export default contract('handoffLists repository', ({ db, at, plus: ms }) => {
       firstStep: 'x',
       firstStepDue: '2026-11-20',
     });
-    expect(ids((await findAtRisk(db, ms(5000), 10, '2026-11-25')).stalled)).toEqual([
+    expect(ids((await repo.findAtRisk(db, ms(5000), 10, '2026-11-25')).stalled)).toEqual([
       stalledEarly.id,
       idle.id,
       stalledLate.id,
     ]);
-    expect(ids((await findAtRisk(db, ms(5000), 10)).stalled)).toEqual([stalledEarly.id, stalledLate.id]);
+    expect(ids((await repo.findAtRisk(db, ms(5000), 10)).stalled)).toEqual([stalledEarly.id, stalledLate.id]);
   });
 });

@@ -1,33 +1,21 @@
 import { expect, it } from 'vitest';
 import { findStalled } from '../../src/db/repositories/dueTimes.js';
-import {
-  type DecisionInput,
-  findBySourceView,
-  findDecision,
-  findExpiring,
-  findHandoff,
-  findRemindable,
-  type HandoffRow,
-  insertHandoff,
-  insertOutcome,
-  recordDecision,
-  updateIfUnchanged,
-} from '../../src/db/repositories/handoffs.js';
+import * as repo from '../../src/db/repositories/handoffs.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
 
-export default contract('handoffs repository', ({ db, at, plus: ms }) => {
+export default contract('handoffs repository', ({ db, at, plus: ms, write }) => {
   let views = 0;
 
   const row = (over: Partial<NewHandoffRow> = {}): NewHandoffRow => {
     views += 1;
     return sentHandoffRow(at, { sourceViewId: `V${views}`, ...over });
   };
-  const handoff = async (over: Partial<NewHandoffRow> = {}): Promise<HandoffRow> =>
-    (await db.transaction((tx) => insertHandoff(tx, row(over)))).handoff;
+  const handoff = async (over: Partial<NewHandoffRow> = {}): Promise<repo.HandoffRow> =>
+    (await write(repo.insertHandoff, row(over))).handoff;
 
-  const decision = (h: HandoffRow, over: Partial<DecisionInput> = {}): DecisionInput => ({
+  const decision = (h: repo.HandoffRow, over: Partial<repo.DecisionInput> = {}): repo.DecisionInput => ({
     handoffId: h.id,
     decision: 'accepted',
     reasonCode: null,
@@ -37,11 +25,11 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
     cycle: h.cycle,
     ...over,
   });
-  const decide = (input: DecisionInput) => db.transaction((tx) => recordDecision(tx, input));
+  const decide = (input: repo.DecisionInput) => write(repo.recordDecision, input);
 
   it('inserts a handoff once per modal view and reads it back by id and by view', async () => {
     const input = row({ nextReminderAt: ms(5), reminderSchedule: [1, 2.5], partnerAgreedInWriting: false });
-    const first = await db.transaction((tx) => insertHandoff(tx, input));
+    const first = await write(repo.insertHandoff, input);
     expect(first.created).toBe(true);
     expect(first.handoff).toMatchObject({
       sourceViewId: input.sourceViewId,
@@ -56,12 +44,12 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
       dueAt: ms(3 * 86_400_000),
       decidedAt: null,
     });
-    const again = await db.transaction((tx) => insertHandoff(tx, { ...input, accountName: 'Someone else' }));
+    const again = await write(repo.insertHandoff, { ...input, accountName: 'Someone else' });
     expect(again).toEqual({ handoff: first.handoff, created: false });
-    expect(await findHandoff(db, first.handoff.id)).toEqual(first.handoff);
-    expect(await findBySourceView(db, input.sourceViewId)).toEqual(first.handoff);
-    expect(await findHandoff(db, 9999)).toBeUndefined();
-    expect(await findBySourceView(db, 'VNONE')).toBeUndefined();
+    expect(await repo.findHandoff(db, first.handoff.id)).toEqual(first.handoff);
+    expect(await repo.findBySourceView(db, input.sourceViewId)).toEqual(first.handoff);
+    expect(await repo.findHandoff(db, 9999)).toBeUndefined();
+    expect(await repo.findBySourceView(db, 'VNONE')).toBeUndefined();
     const other = await handoff({ partnerAgreedInWriting: true });
     expect(other.id).toBeGreaterThan(first.handoff.id);
     expect(other.partnerAgreedInWriting).toBe(true);
@@ -95,13 +83,13 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
       decidedByTeamId: 'T0INTERNAL',
       decidedAt: ms(1000),
     });
-    expect(await findHandoff(db, h.id)).toEqual(result?.handoff);
-    expect(await findDecision(db, h.id, 1)).toEqual(result?.decision);
-    expect(await findDecision(db, h.id, 2)).toBeUndefined();
+    expect(await repo.findHandoff(db, h.id)).toEqual(result?.handoff);
+    expect(await repo.findDecision(db, h.id, 1)).toEqual(result?.decision);
+    expect(await repo.findDecision(db, h.id, 2)).toBeUndefined();
     // The second click (same window) and a decline after it change nothing.
     expect(await decide(decision(h))).toBeUndefined();
     expect(await decide(decision(h, { decision: 'declined', reasonCode: 'wrong_owner' }))).toBeUndefined();
-    expect(await findHandoff(db, h.id)).toEqual(result?.handoff);
+    expect(await repo.findHandoff(db, h.id)).toEqual(result?.handoff);
   });
 
   it('records an accept without a stall nudge as null, and a decline without the deal clock', async () => {
@@ -127,7 +115,7 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
       reasonCode: 'wrong_owner',
       note: 'Not mine.',
     });
-    expect(await findDecision(db, d.id, 2)).toEqual(declined?.decision);
+    expect(await repo.findDecision(db, d.id, 2)).toEqual(declined?.decision);
   });
 
   it('refuses a decision for another window, another status or an older packet version', async () => {
@@ -136,8 +124,8 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
     expect(await decide(decision(h, { editCount: 1 }))).toBeUndefined();
     const withdrawn = await handoff({ status: 'withdrawn' });
     expect(await decide(decision(withdrawn))).toBeUndefined();
-    expect(await findDecision(db, h.id, 1)).toBeUndefined();
-    expect(await findHandoff(db, h.id)).toEqual(h);
+    expect(await repo.findDecision(db, h.id, 1)).toBeUndefined();
+    expect(await repo.findHandoff(db, h.id)).toEqual(h);
     expect((await decide(decision(h, { editCount: 2 })))?.handoff.status).toBe('accepted');
   });
 
@@ -148,8 +136,8 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
     const exact = await handoff({ dueAt: now });
     await handoff({ dueAt: ms(10 * 86_400_000 + 1) });
     await handoff({ status: 'accepted', dueAt: ms(0) });
-    expect((await findExpiring(db, now, 10)).map((h) => h.id)).toEqual([early.id, late.id, exact.id]);
-    expect((await findExpiring(db, now, 2)).map((h) => h.id)).toEqual([early.id, late.id]);
+    expect((await repo.findExpiring(db, now, 10)).map((h) => h.id)).toEqual([early.id, late.id, exact.id]);
+    expect((await repo.findExpiring(db, now, 2)).map((h) => h.id)).toEqual([early.id, late.id]);
 
     const remindA = await handoff({ dueAt: ms(20 * 86_400_000), nextReminderAt: ms(500) });
     const remindB = await handoff({ dueAt: ms(20 * 86_400_000), nextReminderAt: ms(100) });
@@ -157,12 +145,12 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
     await handoff({ dueAt: ms(20 * 86_400_000), nextReminderAt: ms(10 * 86_400_000 + 1) });
     await handoff({ dueAt: now, nextReminderAt: ms(50) }); // its window is over: expiring, not remindable
     await handoff({ status: 'accepted', dueAt: ms(20 * 86_400_000), nextReminderAt: ms(50) });
-    expect((await findRemindable(db, now, 10)).map((h) => h.id)).toEqual([
+    expect((await repo.findRemindable(db, now, 10)).map((h) => h.id)).toEqual([
       remindB.id,
       remindA.id,
       remindNow.id,
     ]);
-    expect((await findRemindable(db, now, 1)).map((h) => h.id)).toEqual([remindB.id]);
+    expect((await repo.findRemindable(db, now, 1)).map((h) => h.id)).toEqual([remindB.id]);
 
     const stallA = await handoff({ status: 'accepted', nextStallNudgeAt: ms(300) });
     const stallB = await handoff({ status: 'accepted', nextStallNudgeAt: ms(200) });
@@ -181,8 +169,8 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
       nextEscalationAt: ms(30),
       editCount: 1,
     });
-    const update = (guard: Parameters<typeof updateIfUnchanged>[2], changes: Partial<NewHandoffRow>) =>
-      db.transaction((tx) => updateIfUnchanged(tx, h.id, guard, changes));
+    const update = (guard: Parameters<typeof repo.updateIfUnchanged>[2], changes: Partial<NewHandoffRow>) =>
+      write(repo.updateIfUnchanged, h.id, guard, changes);
     const base = { statuses: ['sent'] as const, cycle: h.cycle };
     const none = { riskNote: 'changed' };
     expect(await update({ ...base, statuses: ['accepted', 'declined'] }, none)).toBeUndefined();
@@ -194,7 +182,7 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
     expect(await update({ ...base, editCount: 0 }, none)).toBeUndefined();
     expect(await update({ ...base, nextEscalationAt: null }, none)).toBeUndefined();
     expect(await update({ ...base, nextEscalationAt: ms(31) }, none)).toBeUndefined();
-    expect(await findHandoff(db, h.id)).toEqual(h);
+    expect(await repo.findHandoff(db, h.id)).toEqual(h);
 
     const updated = await update(
       {
@@ -216,50 +204,44 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
       cycle: h.cycle + 1,
       riskNote: 'late',
     });
-    expect(await findHandoff(db, h.id)).toEqual(updated);
+    expect(await repo.findHandoff(db, h.id)).toEqual(updated);
 
     const accepted = await handoff({ status: 'accepted', outcome: 'meeting_held' });
-    const withOutcome = await db.transaction((tx) =>
-      updateIfUnchanged(
-        tx,
-        accepted.id,
-        {
-          statuses: ['accepted'],
-          cycle: accepted.cycle,
-          nextReminderAt: null,
-          nextEscalationAt: null,
-          outcome: 'meeting_held',
-        },
-        { outcome: 'won', partnerAgreedInWriting: false },
-      ),
+    const withOutcome = await write(
+      repo.updateIfUnchanged,
+      accepted.id,
+      {
+        statuses: ['accepted'],
+        cycle: accepted.cycle,
+        nextReminderAt: null,
+        nextEscalationAt: null,
+        outcome: 'meeting_held',
+      },
+      { outcome: 'won', partnerAgreedInWriting: false },
     );
     expect(withOutcome).toMatchObject({ outcome: 'won', partnerAgreedInWriting: false });
   });
 
   it('appends outcome steps and returns each as stored', async () => {
     const h = await handoff({ status: 'accepted' });
-    const first = await db.transaction((tx) =>
-      insertOutcome(tx, {
-        handoffId: h.id,
-        outcome: 'meeting_held',
-        crmOpportunity: null,
-        reasonCode: null,
-        note: null,
-        byUserId: 'U0AE',
-        at: ms(1),
-      }),
-    );
-    const second = await db.transaction((tx) =>
-      insertOutcome(tx, {
-        handoffId: h.id,
-        outcome: 'lost',
-        crmOpportunity: 'OPP-1',
-        reasonCode: 'budget',
-        note: 'No budget.',
-        byUserId: 'U0OWNER',
-        at: ms(2),
-      }),
-    );
+    const first = await write(repo.insertOutcome, {
+      handoffId: h.id,
+      outcome: 'meeting_held',
+      crmOpportunity: null,
+      reasonCode: null,
+      note: null,
+      byUserId: 'U0AE',
+      at: ms(1),
+    });
+    const second = await write(repo.insertOutcome, {
+      handoffId: h.id,
+      outcome: 'lost',
+      crmOpportunity: 'OPP-1',
+      reasonCode: 'budget',
+      note: 'No budget.',
+      byUserId: 'U0OWNER',
+      at: ms(2),
+    });
     expect(first).toEqual({
       installationId: 1,
       id: expect.any(Number),
@@ -289,11 +271,11 @@ export default contract('handoffs repository', ({ db, at, plus: ms }) => {
     const h = await handoff();
     await expect(
       db.transaction(async (tx) => {
-        expect(await recordDecision(tx, decision(h))).toBeDefined();
+        expect(await repo.recordDecision(tx, decision(h))).toBeDefined();
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(await findHandoff(db, h.id)).toEqual(h);
-    expect(await findDecision(db, h.id, 1)).toBeUndefined();
+    expect(await repo.findHandoff(db, h.id)).toEqual(h);
+    expect(await repo.findDecision(db, h.id, 1)).toBeUndefined();
   });
 });

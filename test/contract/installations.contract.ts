@@ -3,18 +3,11 @@ import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { installationOf, scopedTo } from '../../src/db/installationScope.js';
 import { findHandoff } from '../../src/db/repositories/handoffs.js';
-import {
-  installationByKey,
-  installedFor,
-  installedNow,
-  markUninstalled,
-  recordTokenInstallation,
-  saveInstallation,
-} from '../../src/db/repositories/installations.js';
+import * as repo from '../../src/db/repositories/installations.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
-export default contract('installations repository', ({ db }) => {
+export default contract('installations repository', ({ db, write }) => {
   const at = new Date('2026-11-23T15:00:00.123Z');
   const later = new Date('2026-11-24T09:30:00.456Z');
   const ids = {
@@ -28,22 +21,20 @@ export default contract('installations repository', ({ db }) => {
   };
 
   it('records a token deployment once, and an OAuth install of the same key keeps its first day', async () => {
-    await db.transaction((tx) => recordTokenInstallation(tx, ids, at));
-    await db.transaction((tx) => recordTokenInstallation(tx, ids, later));
-    expect(await installedNow(db)).toMatchObject([
+    await write(repo.recordTokenInstallation, ids, at);
+    await write(repo.recordTokenInstallation, ids, later);
+    expect(await repo.installedNow(db)).toMatchObject([
       { ...ids, source: 'token', sealed: null, installedAt: at, updatedAt: later, uninstalledAt: null },
     ]);
-    await db.transaction((tx) =>
-      saveInstallation(tx, {
-        ...ids,
-        source: 'oauth',
-        sealed: 'v1.sealed',
-        botTokenExpiresAt: later,
-        installerUserId: 'U0OWNER',
-        at: later,
-      }),
-    );
-    expect(await installationByKey(db, 'T0ACME')).toMatchObject({
+    await write(repo.saveInstallation, {
+      ...ids,
+      source: 'oauth',
+      sealed: 'v1.sealed',
+      botTokenExpiresAt: later,
+      installerUserId: 'U0OWNER',
+      at: later,
+    });
+    expect(await repo.installationByKey(db, 'T0ACME')).toMatchObject({
       source: 'oauth',
       sealed: 'v1.sealed',
       botTokenExpiresAt: later,
@@ -73,30 +64,30 @@ export default contract('installations repository', ({ db }) => {
       isEnterpriseInstall: true,
     };
     await db.transaction(async (tx) => {
-      await saveInstallation(tx, { ...workspace('T0ONE', 'E0GRID'), ...oauth });
-      await saveInstallation(tx, { ...workspace('T0TWO', 'E0GRID'), ...oauth });
-      await saveInstallation(tx, { ...org, ...oauth });
-      await saveInstallation(tx, { ...workspace('T0ELSE', null), ...oauth });
+      await repo.saveInstallation(tx, { ...workspace('T0ONE', 'E0GRID'), ...oauth });
+      await repo.saveInstallation(tx, { ...workspace('T0TWO', 'E0GRID'), ...oauth });
+      await repo.saveInstallation(tx, { ...org, ...oauth });
+      await repo.saveInstallation(tx, { ...workspace('T0ELSE', null), ...oauth });
     });
     const keys = async (teamId: string | undefined, enterpriseId: string | undefined) =>
-      (await installedFor(db, { teamId, enterpriseId })).map((r) => r.installKey);
+      (await repo.installedFor(db, { teamId, enterpriseId })).map((r) => r.installKey);
     expect(await keys('T0ONE', 'E0GRID')).toEqual(['T0ONE', 'E0GRID']);
     expect(await keys('T0THREE', 'E0GRID')).toEqual(['E0GRID']);
     expect(await keys('T0ELSE', undefined)).toEqual(['T0ELSE']);
     expect(await keys(undefined, undefined)).toEqual([]);
-    await db.transaction((tx) => markUninstalled(tx, 'E0GRID', later));
+    await write(repo.markUninstalled, 'E0GRID', later);
     expect(await keys('T0THREE', 'E0GRID')).toEqual([]);
   });
 
   it('an uninstall drops the sealed tokens and keeps the row; a reinstall brings it back in force', async () => {
     const oauth = { ...ids, source: 'oauth' as const, botTokenExpiresAt: null, installerUserId: null };
-    await db.transaction((tx) => saveInstallation(tx, { ...oauth, sealed: 'v1.a', at }));
-    expect(await db.transaction((tx) => markUninstalled(tx, 'T0ACME', later))).toBe(1);
-    expect(await db.transaction((tx) => markUninstalled(tx, 'T0ACME', later))).toBe(0);
-    expect(await installedNow(db)).toEqual([]);
-    expect(await installationByKey(db, 'T0ACME')).toMatchObject({ sealed: null, uninstalledAt: later });
-    await db.transaction((tx) => saveInstallation(tx, { ...oauth, sealed: 'v1.b', at: later }));
-    expect(await installedNow(db)).toMatchObject([{ sealed: 'v1.b', uninstalledAt: null }]);
+    await write(repo.saveInstallation, { ...oauth, sealed: 'v1.a', at });
+    expect(await write(repo.markUninstalled, 'T0ACME', later)).toBe(1);
+    expect(await write(repo.markUninstalled, 'T0ACME', later)).toBe(0);
+    expect(await repo.installedNow(db)).toEqual([]);
+    expect(await repo.installationByKey(db, 'T0ACME')).toMatchObject({ sealed: null, uninstalledAt: later });
+    await write(repo.saveInstallation, { ...oauth, sealed: 'v1.b', at: later });
+    expect(await repo.installedNow(db)).toMatchObject([{ sealed: 'v1.b', uninstalledAt: null }]);
   });
 
   it('stamps every insert of a scoped executor and its transactions with the installation, whatever was given', async () => {

@@ -3,7 +3,7 @@ import { tablesOf } from '../../src/db/engine.js';
 import { recordSharing, sharingOf } from '../../src/db/repositories/internalChannels.js';
 import { contract } from './engine.js';
 
-export default contract('internalChannels repository', ({ db, at, plus }) => {
+export default contract('internalChannels repository', ({ db, at, plus, write }) => {
   async function rows() {
     const { internalChannelSharing } = tablesOf(db);
     return db.select().from(internalChannelSharing).orderBy(internalChannelSharing.channelId);
@@ -11,14 +11,14 @@ export default contract('internalChannels repository', ({ db, at, plus }) => {
 
   it('records the first word, a newer one, and one of the same moment; ignores an older one', async () => {
     expect(await sharingOf(db, 'C0OPS')).toBeUndefined();
-    expect(await db.transaction((tx) => recordSharing(tx, 'C0OPS', false, at))).toEqual({
+    expect(await write(recordSharing, 'C0OPS', false, at)).toEqual({
       was: undefined,
       now: false,
     });
     expect(await sharingOf(db, 'C0OPS')).toBe(false);
     expect(await rows()).toEqual([{ installationId: 1, channelId: 'C0OPS', shared: false, checkedAt: at }]);
 
-    expect(await db.transaction((tx) => recordSharing(tx, 'C0OPS', true, plus(1)))).toEqual({
+    expect(await write(recordSharing, 'C0OPS', true, plus(1))).toEqual({
       was: false,
       now: true,
     });
@@ -28,7 +28,7 @@ export default contract('internalChannels repository', ({ db, at, plus }) => {
     ]);
 
     // An older word (by one millisecond) changes nothing, and says what holds.
-    expect(await db.transaction((tx) => recordSharing(tx, 'C0OPS', false, at))).toEqual({
+    expect(await write(recordSharing, 'C0OPS', false, at)).toEqual({
       was: true,
       now: true,
     });
@@ -37,7 +37,7 @@ export default contract('internalChannels repository', ({ db, at, plus }) => {
     ]);
 
     // A word of the same moment replaces it.
-    expect(await db.transaction((tx) => recordSharing(tx, 'C0OPS', false, plus(1)))).toEqual({
+    expect(await write(recordSharing, 'C0OPS', false, plus(1))).toEqual({
       was: true,
       now: false,
     });

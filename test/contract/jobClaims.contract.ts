@@ -3,7 +3,7 @@ import { tablesOf } from '../../src/db/engine.js';
 import { claimSlot, finishSlot, pruneSlots } from '../../src/db/repositories/jobClaims.js';
 import { contract } from './engine.js';
 
-export default contract('jobClaims repository', ({ db }) => {
+export default contract('jobClaims repository', ({ db, write }) => {
   const slot = new Date('2026-11-23T15:00:00.000Z');
   const at = new Date('2026-11-23T15:00:00.123Z');
   const plus = (ms: number, from = at) => new Date(from.getTime() + ms);
@@ -28,7 +28,7 @@ export default contract('jobClaims repository', ({ db }) => {
     },
   ];
   const claim = (holder: string, now: Date, leaseUntil: Date, job = 'sweep', s = slot) =>
-    db.transaction((tx) => claimSlot(tx, { job, slot: s, holder, now, leaseUntil }));
+    write(claimSlot, { job, slot: s, holder, now, leaseUntil });
 
   it('takes a slot no one claimed (the claim recorded to the millisecond), refuses it to others while its lease runs, and lets another take it over once it has passed', async () => {
     expect(await claim('A', at, plus(60_000))).toBe(true);
@@ -44,7 +44,7 @@ export default contract('jobClaims repository', ({ db }) => {
 
   it('never claims a slot again once its run finished, lease passed or not', async () => {
     expect(await claim('A', at, plus(60_000))).toBe(true);
-    await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: plus(5_000) }));
+    await write(finishSlot, { job: 'sweep', slot, holder: 'A', now: plus(5_000) });
     expect(await claims()).toEqual(only({ doneAt: plus(5_000) }));
     expect(await claim('B', plus(10 * 60_000), plus(11 * 60_000))).toBe(false);
     expect(await claim('A', plus(10 * 60_000), plus(11 * 60_000))).toBe(false);
@@ -54,11 +54,9 @@ export default contract('jobClaims repository', ({ db }) => {
   it('claims a finished slot again when it is lived again (the clock stepped back), once its run is over', async () => {
     // Issue 50 item 25. The claimer says so (`again`): taken, as a new claim, though its run finished.
     expect(await claim('A', at, plus(60_000))).toBe(true);
-    await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: plus(5_000) }));
+    await write(finishSlot, { job: 'sweep', slot, holder: 'A', now: plus(5_000) });
     const again = (holder: string, now: Date) =>
-      db.transaction((tx) =>
-        claimSlot(tx, { job: 'sweep', slot, holder, now, leaseUntil: plus(60_000, now), again: true }),
-      );
+      write(claimSlot, { job: 'sweep', slot, holder, now, leaseUntil: plus(60_000, now), again: true });
     expect(await again('A', plus(1_000))).toBe(true);
     expect(await claims()).toEqual(only({ claimedAt: plus(1_000), leaseUntil: plus(61_000) }));
     // That new run is not over (unfinished, its lease running): not taken again meanwhile.
@@ -70,7 +68,7 @@ export default contract('jobClaims repository', ({ db }) => {
     // A process whose clock stepped back across a restart knows no tick of its own: the claims say so.
     const next = plus(60_000, slot);
     expect(await claim('A', at, plus(60_000))).toBe(true);
-    await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: plus(5_000) }));
+    await write(finishSlot, { job: 'sweep', slot, holder: 'A', now: plus(5_000) });
     // Without a later slot it ran, and is not claimed again.
     expect(await claim('B', plus(10_000), plus(70_000))).toBe(false);
     expect(await claim('A', plus(60_000), plus(120_000), 'sweep', next)).toBe(true);
@@ -101,12 +99,12 @@ export default contract('jobClaims repository', ({ db }) => {
 
   it('finishes only the holder’s own claim', async () => {
     expect(await claim('A', at, plus(60_000))).toBe(true);
-    await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'B', now: plus(1) }));
-    await db.transaction((tx) => finishSlot(tx, { job: 'digest', slot, holder: 'A', now: plus(1) }));
+    await write(finishSlot, { job: 'sweep', slot, holder: 'B', now: plus(1) });
+    await write(finishSlot, { job: 'digest', slot, holder: 'A', now: plus(1) });
     expect((await claims())[0]?.doneAt).toBeNull();
     // A holder that lost its claim to another cannot mark the other's run done.
     expect(await claim('B', plus(60_000), plus(120_000))).toBe(true);
-    await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: plus(60_001) }));
+    await write(finishSlot, { job: 'sweep', slot, holder: 'A', now: plus(60_001) });
     expect((await claims())[0]).toMatchObject({ holder: 'B', doneAt: null });
   });
 
@@ -117,9 +115,9 @@ export default contract('jobClaims repository', ({ db }) => {
     expect(await claim('A', kept, plus(60_000, kept), 'sweep', kept)).toBe(true);
     expect(await claim('A', old, plus(60_000, old), 'digest', old)).toBe(true);
     expect(await claim('A', slot, plus(60_000, slot), 'sweep', slot)).toBe(true);
-    await db.transaction((tx) => finishSlot(tx, { job: 'sweep', slot, holder: 'A', now: slot }));
+    await write(finishSlot, { job: 'sweep', slot, holder: 'A', now: slot });
     expect(await claims()).toHaveLength(4);
-    await db.transaction((tx) => pruneSlots(tx, 'sweep', slot));
+    await write(pruneSlots, 'sweep', slot);
     expect((await claims()).map((c) => [c.job, c.slot])).toEqual([
       ['digest', old],
       ['sweep', kept],

@@ -1,14 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  firstStepsOf,
-  helpRequestsIn,
-  type MetricEventRow,
-  metricEventBatches,
-  metricEvents,
-  takeBackEvents,
-} from '../../src/db/repositories/metrics.js';
+import * as repo from '../../src/db/repositories/metrics.js';
 import type { HandoffEventType, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
@@ -84,7 +77,7 @@ export default contract('metrics repository', ({ db }) => {
       })),
       { handoffId: h, type: 'expired', at: ms(20), detail: { away: 'status' } },
     ]);
-    const events = await metricEvents(db, t0, ms(21));
+    const events = await repo.metricEvents(db, t0, ms(21));
     expect(events.map((e) => e.type)).toEqual([
       'sent',
       'reassigned',
@@ -130,7 +123,7 @@ export default contract('metrics repository', ({ db }) => {
       { handoffId: classified, type: 'meeting_held', at: ms(1) },
       { handoffId: unclassified, type: 'won', at: ms(2) },
     ]);
-    const classifications = async () => (await metricEvents(db, t0, ms(3))).map((e) => e.classification);
+    const classifications = async () => (await repo.metricEvents(db, t0, ms(3))).map((e) => e.classification);
     expect(await classifications()).toEqual(['partner_influenced', null]);
 
     // A RevOps correction after the step: the step is read with the handoff's classification now.
@@ -162,7 +155,7 @@ export default contract('metrics repository', ({ db }) => {
       { handoffId: otherAe, type: 'accepted', at: ms(6), ae: 'U0AE2' },
       { handoffId: samePartner, type: 'declined', at: ms(7) },
     ]);
-    const flags = (await metricEvents(db, t0, ms(8))).map((e) => [
+    const flags = (await repo.metricEvents(db, t0, ms(8))).map((e) => [
       e.id,
       e.earlierAccept,
       e.earlierAcceptSamePartner,
@@ -180,7 +173,7 @@ export default contract('metrics repository', ({ db }) => {
     ]);
 
     // The flags look at the whole log, not only the period read: the first accept can be before it.
-    expect((await metricEvents(db, ms(5), ms(6)))[0]).toMatchObject({
+    expect((await repo.metricEvents(db, ms(5), ms(6)))[0]).toMatchObject({
       id: ids[5],
       earlierAccept: true,
       earlierAcceptSamePartner: true,
@@ -205,7 +198,7 @@ export default contract('metrics repository', ({ db }) => {
       { handoffId: typed, type: 'withdrawn', at: ms(3) },
       { handoffId: listed, type: 'handed_back', at: ms(4), ae: 'U0AE2' },
     ]);
-    const read = await takeBackEvents(db, ms(1), ms(4));
+    const read = await repo.takeBackEvents(db, ms(1), ms(4));
     expect(read).toEqual([
       {
         id: ids[1],
@@ -237,7 +230,7 @@ export default contract('metrics repository', ({ db }) => {
       },
     ]);
     expect(read[0]?.at).toBeInstanceOf(Date);
-    expect(await takeBackEvents(db, ms(5), ms(9))).toEqual([]);
+    expect(await repo.takeBackEvents(db, ms(5), ms(9))).toEqual([]);
   });
 
   it('reads the first steps of the handoffs asked for: the latest date, the AE’s zone and the new dates', async () => {
@@ -249,12 +242,12 @@ export default contract('metrics repository', ({ db }) => {
     });
     const none = await handoff();
     await handoff({ firstStep: 'Not asked for', firstStepDue: '2026-12-03' });
-    const read = await firstStepsOf(db, [moved, none, moved]);
+    const read = await repo.firstStepsOf(db, [moved, none, moved]);
     expect(read.sort((a, b) => a.handoffId - b.handoffId)).toEqual([
       { handoffId: moved, firstStepDue: '2026-12-02', aeTimeZone: 'Europe/Berlin', stepNewDates: 2 },
       { handoffId: none, firstStepDue: null, aeTimeZone: expect.any(String), stepNewDates: 0 },
     ]);
-    expect(await firstStepsOf(db, [])).toEqual([]);
+    expect(await repo.firstStepsOf(db, [])).toEqual([]);
   });
 
   describe('in batches', () => {
@@ -267,8 +260,8 @@ export default contract('metrics repository', ({ db }) => {
     }
 
     const read = async (from: Date, to: Date, size: number) => {
-      const batches: MetricEventRow[][] = [];
-      for await (const batch of metricEventBatches(db, from, to, size)) batches.push(batch);
+      const batches: repo.MetricEventRow[][] = [];
+      for await (const batch of repo.metricEventBatches(db, from, to, size)) batches.push(batch);
       return batches;
     };
 
@@ -289,13 +282,13 @@ export default contract('metrics repository', ({ db }) => {
         1, 2, 2, 2, 2, 2, 2, 2, 3,
       ]);
       expect(await read(ms(6), ms(9), 2)).toEqual([]);
-      expect(await metricEvents(db, ms(2), ms(2))).toEqual([]);
+      expect(await repo.metricEvents(db, ms(2), ms(2))).toEqual([]);
     });
 
     it('runs a query per batch: an event committed between two batches, after the last one read, is read', async () => {
       const ids = await tiedLog();
       const h = await handoff();
-      const batches = metricEventBatches(db, t0, ms(10), 4);
+      const batches = repo.metricEventBatches(db, t0, ms(10), 4);
       const firstBatch = await batches.next();
       expect(firstBatch.done === false && firstBatch.value.map((e) => e.id)).toEqual(ids.slice(0, 4));
       // While the reader waits between batches, a write commits (on SQLite, a statement left open would also keep
@@ -332,7 +325,7 @@ export default contract('metrics repository', ({ db }) => {
         request('TO', ms(10)),
       ]),
     );
-    const found = await helpRequestsIn(db, t0, ms(10));
+    const found = await repo.helpRequestsIn(db, t0, ms(10));
     expect([...found].sort((a, b) => a.requestedByUserId.localeCompare(b.requestedByUserId))).toEqual([
       {
         requestedByUserId: 'U0FROM',
@@ -342,6 +335,6 @@ export default contract('metrics repository', ({ db }) => {
       },
       { requestedByUserId: 'U0INSIDE', partnerKey: null, partnerOrg: null, claimedByUserId: null },
     ]);
-    expect(await helpRequestsIn(db, ms(11), ms(20))).toEqual([]);
+    expect(await repo.helpRequestsIn(db, ms(11), ms(20))).toEqual([]);
   });
 });

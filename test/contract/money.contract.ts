@@ -4,21 +4,19 @@ import { estimatesOfHandoffs, moneyOfHandoffs, recordMoney } from '../../src/db/
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
-export default contract('money repository', ({ db }) => {
+export default contract('money repository', ({ db, write }) => {
   const t0 = new Date('2026-11-02T10:00:00.000Z');
   const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
   const outcome = (handoffId: number, o: 'won' | 'lost' | 'meeting_held', when: Date) =>
-    db.transaction((tx) =>
-      insertOutcome(tx, {
-        handoffId,
-        outcome: o,
-        crmOpportunity: null,
-        reasonCode: null,
-        note: null,
-        byUserId: 'U0AE',
-        at: when,
-      }),
-    );
+    write(insertOutcome, {
+      handoffId,
+      outcome: o,
+      crmOpportunity: null,
+      reasonCode: null,
+      note: null,
+      byUserId: 'U0AE',
+      at: when,
+    });
 
   it('reads the accepted handoffs without a CRM deal: open with an estimate, and won or lost in Slack since', async () => {
     const open = await addHandoff(db, at(0), { status: 'accepted', estimatedValue: 48_000 });
@@ -43,26 +41,24 @@ export default contract('money repository', ({ db }) => {
       crmSystem: 'salesforce',
       crmRecordId: '006000000000001AAA',
     });
-    await db.transaction((tx) =>
-      recordMoney(
-        tx,
-        [
-          {
-            handoffId: linked,
-            system: 'salesforce',
-            recordId: '006000000000001AAA',
-            amount: 10,
-            currency: 'USD',
-            amountCorporate: null,
-            stage: 'Prospecting',
-            closed: false,
-            won: false,
-            closeDate: null,
-            owner: null,
-          },
-        ],
-        at(9),
-      ),
+    await write(
+      recordMoney,
+      [
+        {
+          handoffId: linked,
+          system: 'salesforce',
+          recordId: '006000000000001AAA',
+          amount: 10,
+          currency: 'USD',
+          amountCorporate: null,
+          stage: 'Prospecting',
+          closed: false,
+          won: false,
+          closeDate: null,
+          owner: null,
+        },
+      ],
+      at(9),
     );
     const read = (await estimatesOfHandoffs(db, at(30))).sort((a, b) => a.handoffId - b.handoffId);
     expect(read.map((r) => [r.handoffId, r.estimate, r.outcome, r.closedAt?.toISOString() ?? null])).toEqual([

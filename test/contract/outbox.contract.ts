@@ -1,23 +1,17 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  cancelPendingReminders,
-  dueHeads,
-  enqueue,
-  isQueued,
-  type OutboxMessage,
-} from '../../src/db/repositories/outbox.js';
+import * as repo from '../../src/db/repositories/outbox.js';
 import { markCancelled } from '../../src/db/repositories/outboxAttempts.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
 import { outboxFixtures } from './seed.js';
 
-export default contract('outbox repository', ({ db, at }) => {
+export default contract('outbox repository', ({ db, at, write }) => {
   const { plus, addHandoff, outboxRow, queue, rows } = outboxFixtures(() => db, at);
 
   it('queues each kind of message as its row, ignoring a dedupe key already queued', async () => {
     const handoffId = await addHandoff();
-    const messages: OutboxMessage[] = [
+    const messages: repo.OutboxMessage[] = [
       {
         method: 'chat.postMessage',
         dedupeKey: 'post',
@@ -54,25 +48,38 @@ export default contract('outbox repository', ({ db, at }) => {
         eventId: 7,
       },
     ];
-    await db.transaction((tx) => enqueue(tx, messages, at));
+    await write(repo.enqueue, messages, at);
     // The same keys again (other content): nothing changes.
-    await db.transaction((tx) =>
-      enqueue(tx, [{ method: 'chat.postMessage', dedupeKey: 'post', channel: 'C0X', payload: {} }], plus(1)),
+    await write(
+      repo.enqueue,
+      [{ method: 'chat.postMessage', dedupeKey: 'post', channel: 'C0X', payload: {} }],
+      plus(1),
     );
-    const common = { status: 'pending', attempts: 0, nextAttemptAt: at, createdAt: at, lastError: null };
-    const unset = {
+    // Each row as read back: what is not said is pending, untried, unset, internal, of no handoff.
+    const queued = (
+      row: Pick<OutboxRow, 'dedupeKey' | 'method' | 'channelKey' | 'payload'> & Partial<OutboxRow>,
+    ) => ({
+      installationId: 1,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+      lastError: null,
       uncertainSince: null,
       scheduledAt: null,
       deliveredAt: null,
       surfaceKey: null,
       postedChannelId: null,
       postedTs: null,
-    };
+      recordAs: null,
+      targetMessageKey: null,
+      threadOf: null,
+      audience: 'internal',
+      handoffId: null,
+      ...row,
+    });
     expect((await rows()).map(({ id: _id, ...r }) => r)).toEqual([
-      {
-        installationId: 1,
-        ...common,
-        ...unset,
+      queued({
         dedupeKey: 'post',
         method: 'chat.postMessage',
         channelKey: 'C0PARTNER',
@@ -86,72 +93,44 @@ export default contract('outbox repository', ({ db, at }) => {
         threadOf: 'parent-key',
         audience: 'partner',
         handoffId,
-      },
-      {
-        installationId: 1,
-        ...common,
-        ...unset,
+      }),
+      queued({
         dedupeKey: 'plain',
         method: 'chat.postMessage',
         channelKey: 'U0AE',
         payload: { text: 'dm', channel: 'U0AE' },
-        recordAs: null,
-        targetMessageKey: null,
-        threadOf: null,
-        audience: 'internal',
-        handoffId: null,
-      },
-      {
-        installationId: 1,
-        ...common,
-        ...unset,
+      }),
+      queued({
         dedupeKey: 'update',
         method: 'chat.update',
         channelKey: 'C0PARTNER',
         payload: { text: 'edited' },
-        recordAs: null,
         targetMessageKey: 'post-key',
-        threadOf: null,
         audience: 'partner',
         handoffId,
-      },
-      {
-        installationId: 1,
-        ...common,
-        ...unset,
+      }),
+      queued({
         dedupeKey: 'respond',
         method: 'response_url',
         channelKey: 'response_url:respond',
         payload: { text: 'ephemeral', response_url: 'https://hooks.slack.test/1' },
-        recordAs: null,
-        targetMessageKey: null,
-        threadOf: null,
-        audience: 'internal',
-        handoffId: null,
-      },
-      {
-        installationId: 1,
-        ...common,
-        ...unset,
+      }),
+      queued({
         dedupeKey: 'crm',
         method: 'crm.activity',
         channelKey: 'crm:hubspot:R1',
         payload: { system: 'hubspot', recordId: 'R1', eventId: 7 },
-        recordAs: null,
-        targetMessageKey: null,
-        threadOf: null,
-        audience: 'internal',
         handoffId,
-      },
+      }),
     ]);
-    expect(await isQueued(db, 'post')).toBe(true);
-    expect(await isQueued(db, 'crm')).toBe(true);
-    expect(await isQueued(db, 'never')).toBe(false);
+    expect(await repo.isQueued(db, 'post')).toBe(true);
+    expect(await repo.isQueued(db, 'crm')).toBe(true);
+    expect(await repo.isQueued(db, 'never')).toBe(false);
   });
 
   it('queues a surface’s post with its surface, once: under its key, its payload only the channel', async () => {
     const handoffId = await addHandoff();
-    const message: OutboxMessage = {
+    const message: repo.OutboxMessage = {
       method: 'chat.postMessage',
       dedupeKey: 'reminder:1',
       channel: 'U0AE',
@@ -159,8 +138,8 @@ export default contract('outbox repository', ({ db, at }) => {
       handoffId,
       surface: { kind: 'reminder', viewer: 'U0AE', params: { n: 1 } },
     };
-    await db.transaction((tx) => enqueue(tx, [message], at));
-    await db.transaction((tx) => enqueue(tx, [{ ...message, recordAs: 'other-key' }], plus(1)));
+    await write(repo.enqueue, [message], at);
+    await write(repo.enqueue, [{ ...message, recordAs: 'other-key' }], plus(1));
     expect((await rows()).map((r) => [r.recordAs, r.surfaceKey, r.payload, r.audience])).toEqual([
       ['reminder:1', 'reminder:1', { channel: 'U0AE' }, 'internal'],
     ]);
@@ -173,21 +152,19 @@ export default contract('outbox repository', ({ db, at }) => {
 
   it('refuses a surface that names no handoff, and writes nothing of the failed transaction', async () => {
     await expect(
-      db.transaction((tx) =>
-        enqueue(
-          tx,
-          [
-            { method: 'chat.postMessage', dedupeKey: 'first', channel: 'C0', payload: {} },
-            {
-              method: 'chat.postMessage',
-              dedupeKey: 'surface',
-              channel: 'C0',
-              payload: {},
-              surface: { kind: 'reminder', viewer: null, params: {} },
-            },
-          ],
-          at,
-        ),
+      write(
+        repo.enqueue,
+        [
+          { method: 'chat.postMessage', dedupeKey: 'first', channel: 'C0', payload: {} },
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'surface',
+            channel: 'C0',
+            payload: {},
+            surface: { kind: 'reminder', viewer: null, params: {} },
+          },
+        ],
+        at,
       ),
     ).rejects.toThrow('surface surface names no handoff');
     expect(await rows()).toEqual([]);
@@ -208,23 +185,25 @@ export default contract('outbox repository', ({ db, at }) => {
       // Another method: left out only while its own is held back.
       outboxRow({ dedupeKey: 'f1', channelKey: 'F', method: 'chat.update', nextAttemptAt: plus(-20) }),
     );
-    expect((await dueHeads(db, at, 10, [], ['chat.update'])).map((r) => r.id)).toEqual([b1, a1, e1, c1]);
-    expect((await dueHeads(db, at, 10, [], ['chat.postMessage'])).map((r) => r.id)).toEqual([f1]);
-    expect((await dueHeads(db, at, 1, [], ['chat.postMessage', 'chat.update'])).map((r) => r.id)).toEqual([]);
-    const [other] = await dueHeads(db, at, 1, [], ['chat.postMessage']);
-    if (other) await db.transaction((tx) => markCancelled(tx, other, 'out of the way'));
+    expect((await repo.dueHeads(db, at, 10, [], ['chat.update'])).map((r) => r.id)).toEqual([b1, a1, e1, c1]);
+    expect((await repo.dueHeads(db, at, 10, [], ['chat.postMessage'])).map((r) => r.id)).toEqual([f1]);
+    expect(
+      (await repo.dueHeads(db, at, 1, [], ['chat.postMessage', 'chat.update'])).map((r) => r.id),
+    ).toEqual([]);
+    const [other] = await repo.dueHeads(db, at, 1, [], ['chat.postMessage']);
+    if (other) await write(markCancelled, other, 'out of the way');
     const heads = async (limit: number, skip?: readonly string[], now = at) =>
-      (await dueHeads(db, now, limit, skip)).map((r) => r.id);
+      (await repo.dueHeads(db, now, limit, skip)).map((r) => r.id);
     expect(await heads(10)).toEqual([b1, a1, e1, c1]);
     expect(await heads(2)).toEqual([b1, a1]);
     expect(await heads(10, ['B', 'E'])).toEqual([a1, c1]);
     expect(await heads(10, [])).toEqual([b1, a1, e1, c1]);
     expect(await heads(10, ['A', 'B', 'C', 'E'])).toEqual([]);
     expect(await heads(10, [], plus(-6))).toEqual([]);
-    const [head] = await dueHeads(db, at, 1);
+    const [head] = await repo.dueHeads(db, at, 1);
     expect(head).toMatchObject({ dedupeKey: 'b1', nextAttemptAt: plus(-5), payload: { text: 'hello' } });
     // Once the head is no longer pending, the next row of its conversation is not held back by it.
-    await db.transaction((tx) => markCancelled(tx, head as OutboxRow, 'gone'));
+    await write(markCancelled, head as OutboxRow, 'gone');
     expect(await heads(10)).toEqual([a1, e1, c1]);
   });
 
@@ -259,7 +238,7 @@ export default contract('outbox repository', ({ db, at }) => {
       outboxRow({ dedupeKey: 'elsewhere', handoffId: other, surfaceKey: 'reminder-other' }),
       outboxRow({ dedupeKey: 'none', handoffId }),
     );
-    await db.transaction((tx) => cancelPendingReminders(tx, handoffId));
+    await write(repo.cancelPendingReminders, handoffId);
     const byId = new Map((await rows()).map((r) => [r.id, [r.status, r.lastError]]));
     const superseded = ['cancelled', 'superseded by a later change'];
     expect(byId.get(reminder as number)).toEqual(superseded);

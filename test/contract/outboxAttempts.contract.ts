@@ -2,19 +2,11 @@ import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { isQueued } from '../../src/db/repositories/outbox.js';
-import {
-  deferMethod,
-  markCancelled,
-  markDelivered,
-  markRetry,
-  markSending,
-  rearm,
-  stillPending,
-} from '../../src/db/repositories/outboxAttempts.js';
+import * as repo from '../../src/db/repositories/outboxAttempts.js';
 import { contract } from './engine.js';
 import { outboxFixtures } from './seed.js';
 
-export default contract('outboxAttempts repository', ({ db, engine, at }) => {
+export default contract('outboxAttempts repository', ({ db, engine, at, write }) => {
   const { plus, addHandoff, outboxRow, queue, row, withRow } = outboxFixtures(() => db, at);
 
   it('marks a row delivered and remembers its post once; without a post or a key, remembers nothing', async () => {
@@ -32,12 +24,12 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
     );
     const later = plus(5_000);
     await withRow(posted as number, (tx, r) =>
-      markDelivered(tx, r, later, { channelId: 'C0REAL', ts: '1.000100' }),
+      repo.markDelivered(tx, r, later, { channelId: 'C0REAL', ts: '1.000100' }),
     );
-    await withRow(plain as number, (tx, r) => markDelivered(tx, r, later));
+    await withRow(plain as number, (tx, r) => repo.markDelivered(tx, r, later));
     // The key already remembered: the first post stays.
     await withRow(again as number, (tx, r) =>
-      markDelivered(tx, r, plus(9_000), { channelId: 'C0OTHER', ts: '2.0' }),
+      repo.markDelivered(tx, r, plus(9_000), { channelId: 'C0OTHER', ts: '2.0' }),
     );
     expect(await row(posted as number)).toMatchObject({
       status: 'delivered',
@@ -68,7 +60,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
         postedAt: later,
       },
     ]);
-    expect(await stillPending(db, posted as number)).toBe(false);
+    expect(await repo.stillPending(db, posted as number)).toBe(false);
   });
 
   it('re-arms a row due now, with a fresh count and no error or mark', async () => {
@@ -82,7 +74,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
       }),
     );
     const now = plus(1_234);
-    await withRow(id as number, (tx, r) => rearm(tx, r, now));
+    await withRow(id as number, (tx, r) => repo.rearm(tx, r, now));
     expect(await row(id as number)).toMatchObject({
       status: 'pending',
       nextAttemptAt: now,
@@ -127,7 +119,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
         })
       : Promise.resolve(holding());
     await lockTaken;
-    const deferred = await db.transaction((tx) => deferMethod(tx, 'chat.update', until, now));
+    const deferred = await write(repo.deferMethod, 'chat.update', until, now);
     release();
     await holder;
     const waiting = { nextAttemptAt: until, scheduledAt: now };
@@ -154,7 +146,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
     const next = plus(60_001);
     const retry = async (id: number, uncertainAt?: Date) =>
       withRow(id, async (tx, r) => {
-        await markRetry(tx, r, { now, nextAttemptAt: next, error: `failed ${id}`, uncertainAt });
+        await repo.markRetry(tx, r, { now, nextAttemptAt: next, error: `failed ${id}`, uncertainAt });
       });
     await retry(marked as number, plus(99));
     await retry(unmarked as number, plus(99));
@@ -194,8 +186,8 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
       error: 'not_in_channel',
       unlessWoken: true,
     };
-    expect(await db.transaction((tx) => markRetry(tx, readWoken, hold))).toBe(0);
-    expect(await db.transaction((tx) => markRetry(tx, readStill, hold))).toBe(1);
+    expect(await write(repo.markRetry, readWoken, hold)).toBe(0);
+    expect(await write(repo.markRetry, readStill, hold)).toBe(1);
     expect(await row(woken as number)).toMatchObject({
       nextAttemptAt: wokenAt,
       attempts: 0,
@@ -215,7 +207,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
         .where(eq(outbox.id, id as number));
     });
     const retry = { now: plus(10), nextAttemptAt: plus(2_000), error: 'restricted_action' };
-    expect(await db.transaction((tx) => markRetry(tx, read, retry))).toBe(1);
+    expect(await write(repo.markRetry, read, retry)).toBe(1);
     expect(await row(id as number)).toMatchObject({ attempts: 1, lastError: 'restricted_action' });
   });
 
@@ -228,7 +220,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
       error: 'rate limited for 1s',
       counted: false,
     };
-    expect(await db.transaction((tx) => markRetry(tx, read, wait))).toBe(1);
+    expect(await write(repo.markRetry, read, wait)).toBe(1);
     expect(await row(id as number)).toMatchObject({
       attempts: 2,
       nextAttemptAt: plus(1_000),
@@ -241,14 +233,14 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
       outboxRow({ dedupeKey: 'fresh' }),
       outboxRow({ dedupeKey: 'marked', uncertainSince: plus(-1) }),
     );
-    await withRow(fresh as number, (tx, r) => markSending(tx, r, plus(7)));
+    await withRow(fresh as number, (tx, r) => repo.markSending(tx, r, plus(7)));
     expect((await row(fresh as number)).uncertainSince).toEqual(plus(7));
     // The row as read before the mark: marked again with the newer time.
     const stale = { ...(await row(fresh as number)), uncertainSince: null };
-    await db.transaction((tx) => markSending(tx, stale, plus(8)));
+    await write(repo.markSending, stale, plus(8));
     expect((await row(fresh as number)).uncertainSince).toEqual(plus(8));
     // Marked as read: left alone.
-    await withRow(marked as number, (tx, r) => markSending(tx, r, plus(9)));
+    await withRow(marked as number, (tx, r) => repo.markSending(tx, r, plus(9)));
     expect((await row(marked as number)).uncertainSince).toEqual(plus(-1));
   });
 
@@ -257,16 +249,16 @@ export default contract('outboxAttempts repository', ({ db, engine, at }) => {
       outboxRow({ dedupeKey: 'p', uncertainSince: at }),
       outboxRow({ dedupeKey: 'dead', status: 'dead' }),
     );
-    expect(await stillPending(db, id as number)).toBe(true);
-    expect(await stillPending(db, parked as number)).toBe(false);
-    expect(await stillPending(db, 999)).toBe(false);
-    await withRow(id as number, (tx, r) => markCancelled(tx, r, 'ephemeral expired'));
+    expect(await repo.stillPending(db, id as number)).toBe(true);
+    expect(await repo.stillPending(db, parked as number)).toBe(false);
+    expect(await repo.stillPending(db, 999)).toBe(false);
+    await withRow(id as number, (tx, r) => repo.markCancelled(tx, r, 'ephemeral expired'));
     expect(await row(id as number)).toMatchObject({
       status: 'cancelled',
       lastError: 'ephemeral expired',
       uncertainSince: null,
     });
-    expect(await stillPending(db, id as number)).toBe(false);
+    expect(await repo.stillPending(db, id as number)).toBe(false);
     expect(await isQueued(db, 'p')).toBe(true);
   });
 });

@@ -6,37 +6,33 @@ import { contract } from './engine.js';
 import { outboxFixtures } from './seed.js';
 
 /** The rows of messages, written as given (db/repositories/outboxInsert.ts); `enqueue`'s expansion is outbox.ts's. */
-export default contract('outbox rows of messages', ({ db, at }) => {
+export default contract('outbox rows of messages', ({ db, at, write }) => {
   const { addHandoff, rows } = outboxFixtures(() => db, at);
 
   it('writes each message and the surface it posts, in order, counting only new dedupe keys', async () => {
     const handoffId = await addHandoff();
     // A change waiting for the handoff is left alone here: expanding it first is `enqueue`'s.
-    await db.transaction((tx) =>
-      queueChange(tx, {
-        handoffId,
-        eventId: 1,
-        at,
-        intent: { messages: [], cancelReminders: false, refresh: true, homes: [], token: '1' },
-      }),
-    );
-    const added = await db.transaction((tx) =>
-      insertMessages(
-        tx,
-        [
-          {
-            method: 'chat.postMessage',
-            dedupeKey: 'notice',
-            channel: 'U0OWNER',
-            payload: {},
-            handoffId,
-            surface: { kind: 'decision_notice', viewer: 'U0OWNER', params: { partner: 'told' } },
-          },
-          { method: 'chat.postMessage', dedupeKey: 'notice', channel: 'U0ELSE', payload: {}, handoffId },
-          { method: 'chat.postMessage', dedupeKey: 'plain', channel: 'U0AE', payload: { text: 'hi' } },
-        ],
-        at,
-      ),
+    await write(queueChange, {
+      handoffId,
+      eventId: 1,
+      at,
+      intent: { messages: [], cancelReminders: false, refresh: true, homes: [], token: '1' },
+    });
+    const added = await write(
+      insertMessages,
+      [
+        {
+          method: 'chat.postMessage',
+          dedupeKey: 'notice',
+          channel: 'U0OWNER',
+          payload: {},
+          handoffId,
+          surface: { kind: 'decision_notice', viewer: 'U0OWNER', params: { partner: 'told' } },
+        },
+        { method: 'chat.postMessage', dedupeKey: 'notice', channel: 'U0ELSE', payload: {}, handoffId },
+        { method: 'chat.postMessage', dedupeKey: 'plain', channel: 'U0AE', payload: { text: 'hi' } },
+      ],
+      at,
     );
     expect(added).toBe(2);
     expect((await rows()).map((r) => [r.dedupeKey, r.channelKey, r.status, r.surfaceKey])).toEqual([

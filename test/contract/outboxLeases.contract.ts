@@ -1,18 +1,13 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  claimConversations,
-  conversationLeases,
-  dropPassedLeases,
-  releaseConversations,
-} from '../../src/db/repositories/outboxLeases.js';
+import * as repo from '../../src/db/repositories/outboxLeases.js';
 import { contract } from './engine.js';
 
-export default contract('outboxLeases repository', ({ db, at, plus }) => {
+export default contract('outboxLeases repository', ({ db, at, plus, write }) => {
   const LEASE = 60_000;
 
   const claim = (holder: string, keys: string[], now = at, until = new Date(now.getTime() + LEASE)) =>
-    db.transaction((tx) => claimConversations(tx, keys, holder, now, until));
+    write(repo.claimConversations, keys, holder, now, until);
 
   async function leases() {
     const { outboxLeases } = tablesOf(db);
@@ -51,7 +46,7 @@ export default contract('outboxLeases repository', ({ db, at, plus }) => {
     ]);
     // A lost C1: asking again does not take it back while B's lease runs.
     expect(await claim('A', ['C1', 'C2'], plus(LEASE + 1))).toEqual(['C2']);
-    expect((await conversationLeases(db, ['C1']))[0]?.holder).toBe('B');
+    expect((await repo.conversationLeases(db, ['C1']))[0]?.holder).toBe('B');
   });
 
   it('renews the holder’s own lease before it has passed', async () => {
@@ -63,24 +58,24 @@ export default contract('outboxLeases repository', ({ db, at, plus }) => {
   it('reads the leases of the conversations asked for, none for a conversation never claimed', async () => {
     await claim('A', ['C1']);
     await claim('B', ['C2'], plus(5));
-    expect(await conversationLeases(db, ['C2', 'C1', 'C9', 'C1'])).toEqual([
+    expect(await repo.conversationLeases(db, ['C2', 'C1', 'C9', 'C1'])).toEqual([
       { installationId: 1, channelKey: 'C1', holder: 'A', leaseUntil: plus(LEASE) },
       { installationId: 1, channelKey: 'C2', holder: 'B', leaseUntil: plus(LEASE + 5) },
     ]);
-    expect(await conversationLeases(db, [])).toEqual([]);
+    expect(await repo.conversationLeases(db, [])).toEqual([]);
   });
 
   it('releases only the holder’s own conversations (all, or those named), so another takes them at once', async () => {
     await claim('A', ['C1', 'C2', 'C3']);
     await claim('B', ['C4']);
-    expect(await db.transaction((tx) => releaseConversations(tx, 'A', ['C1', 'C4']))).toBe(1);
+    expect(await write(repo.releaseConversations, 'A', ['C1', 'C4'])).toBe(1);
     expect(await leases()).toEqual([
       ['C2', 'A', plus(LEASE)],
       ['C3', 'A', plus(LEASE)],
       ['C4', 'B', plus(LEASE)],
     ]);
-    expect(await db.transaction((tx) => releaseConversations(tx, 'A', []))).toBe(0);
-    expect(await db.transaction((tx) => releaseConversations(tx, 'A'))).toBe(2);
+    expect(await write(repo.releaseConversations, 'A', [])).toBe(0);
+    expect(await write(repo.releaseConversations, 'A')).toBe(2);
     expect(await claim('B', ['C1', 'C2', 'C3'], plus(1))).toEqual(['C1', 'C2', 'C3']);
   });
 
@@ -88,7 +83,7 @@ export default contract('outboxLeases repository', ({ db, at, plus }) => {
     await claim('A', ['C1'], at, plus(1_000));
     await claim('A', ['C2'], at, plus(2_000));
     await claim('B', ['C3'], at, plus(3_000));
-    expect(await db.transaction((tx) => dropPassedLeases(tx, plus(2_000)))).toBe(1);
+    expect(await write(repo.dropPassedLeases, plus(2_000))).toBe(1);
     expect((await leases()).map(([key]) => key)).toEqual(['C2', 'C3']);
   });
 });

@@ -1,19 +1,12 @@
 import { asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  attemptsMade,
-  countDead,
-  findDead,
-  markDead,
-  pruneFinished,
-  requeueDead,
-} from '../../src/db/repositories/outboxParked.js';
+import * as repo from '../../src/db/repositories/outboxParked.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
 import { type NewOutboxRow, outboxRowsAt, queueRows } from './seed.js';
 
-export default contract('outboxParked repository', ({ db, at, plus }) => {
+export default contract('outboxParked repository', ({ db, at, plus, write }) => {
   const outboxRow = outboxRowsAt(at, { text: 'hello', nested: { list: [1, 'two', null] } });
 
   const queue = (...rows: NewOutboxRow[]) => queueRows(db, rows);
@@ -52,12 +45,12 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
         nextAttemptAt: plus(-4_000),
       }),
     );
-    expect(await db.transaction((tx) => pruneFinished(tx, at, 2))).toBe(2);
+    expect(await write(repo.pruneFinished, at, 2)).toBe(2);
     let keys = (await all()).map((row) => row.dedupeKey);
     expect(keys).not.toContain('handoff:1:partner_channel_blocked');
     expect(keys).not.toContain('old-1');
     expect(keys).toContain('old-2');
-    expect(await db.transaction((tx) => pruneFinished(tx, at, 10))).toBe(2);
+    expect(await write(repo.pruneFinished, at, 10)).toBe(2);
     keys = (await all()).map((row) => row.dedupeKey);
     expect(keys).toEqual([
       'at',
@@ -68,15 +61,15 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
       'DIGEST:2026-W46:U0X',
       'handoff:1:PARTNER_CHANNEL_BLOCKED:3',
     ]);
-    expect(await db.transaction((tx) => pruneFinished(tx, at, 10))).toBe(0);
-    expect(await db.transaction((tx) => pruneFinished(tx, plus(1), 0))).toBe(0);
-    expect(await db.transaction((tx) => pruneFinished(tx, plus(1), 10))).toBe(1);
+    expect(await write(repo.pruneFinished, at, 10)).toBe(0);
+    expect(await write(repo.pruneFinished, plus(1), 0)).toBe(0);
+    expect(await write(repo.pruneFinished, plus(1), 10)).toBe(1);
     expect((await all()).map((row) => row.dedupeKey)).not.toContain('at');
   });
 
   it('lists parked rows newest first, whole, at most limit, and counts them all', async () => {
-    expect(await findDead(db, 10)).toEqual([]);
-    expect(await countDead(db)).toBe(0);
+    expect(await repo.findDead(db, 10)).toEqual([]);
+    expect(await repo.countDead(db)).toBe(0);
     const [d1, , d2, d3] = await queue(
       outboxRow({ dedupeKey: 'd1', status: 'dead', attempts: 5, lastError: 'invalid_blocks' }),
       outboxRow({ dedupeKey: 'p', status: 'pending' }),
@@ -95,11 +88,11 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
       outboxRow({ dedupeKey: 'd3', status: 'dead', attempts: 1 }),
       outboxRow({ dedupeKey: 'x', status: 'delivered', deliveredAt: plus(5) }),
     );
-    expect((await findDead(db, 10)).map((row) => row.id)).toEqual([d3, d2, d1]);
-    expect((await findDead(db, 2)).map((row) => row.id)).toEqual([d3, d2]);
-    expect(await findDead(db, 0)).toEqual([]);
-    expect(await countDead(db)).toBe(3);
-    const row = (await findDead(db, 2))[1];
+    expect((await repo.findDead(db, 10)).map((row) => row.id)).toEqual([d3, d2, d1]);
+    expect((await repo.findDead(db, 2)).map((row) => row.id)).toEqual([d3, d2]);
+    expect(await repo.findDead(db, 0)).toEqual([]);
+    expect(await repo.countDead(db)).toBe(3);
+    const row = (await repo.findDead(db, 2))[1];
     expect(row).toEqual({
       installationId: 1,
       id: d2,
@@ -135,9 +128,9 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
       outboxRow({ dedupeKey: 'd3', status: 'dead', attempts: 1 }),
     );
     // Not parked, or no such row: nothing.
-    expect(await db.transaction((tx) => requeueDead(tx, now, pending))).toBe(0);
-    expect(await db.transaction((tx) => requeueDead(tx, now, 999_999))).toBe(0);
-    expect(await db.transaction((tx) => requeueDead(tx, now, d1))).toBe(1);
+    expect(await write(repo.requeueDead, now, pending)).toBe(0);
+    expect(await write(repo.requeueDead, now, 999_999)).toBe(0);
+    expect(await write(repo.requeueDead, now, d1)).toBe(1);
     let rows = await all();
     expect(rows.find((row) => row.id === d1)).toMatchObject({
       status: 'pending',
@@ -152,8 +145,8 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
       nextAttemptAt: plus(50_000),
       scheduledAt: null,
     });
-    expect(await countDead(db)).toBe(2);
-    expect(await db.transaction((tx) => requeueDead(tx, plus(20_000)))).toBe(2);
+    expect(await repo.countDead(db)).toBe(2);
+    expect(await write(repo.requeueDead, plus(20_000))).toBe(2);
     rows = await all();
     for (const id of [d2, d3]) {
       expect(rows.find((row) => row.id === id)).toMatchObject({
@@ -163,8 +156,8 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
         scheduledAt: plus(20_000),
       });
     }
-    expect(await countDead(db)).toBe(0);
-    expect(await db.transaction((tx) => requeueDead(tx, now))).toBe(0);
+    expect(await repo.countDead(db)).toBe(0);
+    expect(await write(repo.requeueDead, now)).toBe(0);
   });
 
   it('parks a row with one more attempt and its error', async () => {
@@ -174,7 +167,7 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
     );
     const row = (await all()).find((r) => r.id === id);
     if (!row) throw new Error('no row');
-    await db.transaction((tx) => markDead(tx, row, 'channel_not_found'));
+    await write(repo.markDead, row, 'channel_not_found');
     const rows = await all();
     expect(rows.find((r) => r.id === id)).toEqual({
       ...row,
@@ -187,8 +180,8 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
       attempts: 1,
       lastError: null,
     });
-    expect((await findDead(db, 5)).map((r) => r.id)).toEqual([id]);
-    expect(await countDead(db)).toBe(1);
+    expect((await repo.findDead(db, 5)).map((r) => r.id)).toEqual([id]);
+    expect(await repo.countDead(db)).toBe(1);
   });
 
   it('reads the attempts a pending row has made; none once it is not pending', async () => {
@@ -197,7 +190,7 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
       outboxRow({ dedupeKey: 'd', attempts: 3, status: 'dead' }),
       outboxRow({ dedupeKey: 'c', attempts: 1, status: 'cancelled' }),
     );
-    const made = (id: number | undefined) => db.transaction((tx) => attemptsMade(tx, id ?? -1));
+    const made = (id: number | undefined) => write(repo.attemptsMade, id ?? -1);
     expect(await made(pending)).toBe(2);
     expect(await made(dead)).toBeUndefined();
     expect(await made(cancelled)).toBeUndefined();
@@ -213,7 +206,7 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
       const { outbox } = tablesOf(tx);
       await tx.update(outbox).set({ attempts: 0 }).where(eq(outbox.id, read.id));
     });
-    await db.transaction((tx) => markDead(tx, read, 'restricted_action'));
+    await write(repo.markDead, read, 'restricted_action');
     expect((await all()).find((r) => r.id === id)).toMatchObject({ status: 'dead', attempts: 1 });
   });
 
@@ -221,13 +214,13 @@ export default contract('outboxParked repository', ({ db, at, plus }) => {
     const [id] = await queue(outboxRow({ dedupeKey: 'a', status: 'dead' }));
     await expect(
       db.transaction(async (tx) => {
-        expect(await requeueDead(tx, at, id)).toBe(1);
-        expect(await countDead(tx)).toBe(0);
-        expect(await findDead(tx, 5)).toEqual([]);
+        expect(await repo.requeueDead(tx, at, id)).toBe(1);
+        expect(await repo.countDead(tx)).toBe(0);
+        expect(await repo.findDead(tx, 5)).toEqual([]);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(await countDead(db)).toBe(1);
-    expect((await findDead(db, 5)).map((r) => r.id)).toEqual([id]);
+    expect(await repo.countDead(db)).toBe(1);
+    expect((await repo.findDead(db, 5)).map((r) => r.id)).toEqual([id]);
   });
 });

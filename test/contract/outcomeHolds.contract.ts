@@ -2,18 +2,11 @@ import { asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { insertOutcome } from '../../src/db/repositories/handoffs.js';
-import {
-  cancelHeld,
-  deleteOutcomeStep,
-  heldRows,
-  holdRow,
-  outcomeEventId,
-  queueHeldRefresh,
-} from '../../src/db/repositories/outcomeHolds.js';
+import * as repo from '../../src/db/repositories/outcomeHolds.js';
 import { contract } from './engine.js';
 import { addHandoff, outboxRowsAt, queueRows } from './seed.js';
 
-export default contract('outcomeHolds repository', ({ db, at, plus }) => {
+export default contract('outcomeHolds repository', ({ db, at, plus, write }) => {
   const rowsOf = async () => {
     const { outbox } = tablesOf(db);
     return db.select().from(outbox).orderBy(asc(outbox.id));
@@ -23,10 +16,10 @@ export default contract('outcomeHolds repository', ({ db, at, plus }) => {
     const handoffId = await addHandoff(db, at);
     await queueRows(db, [outboxRowsAt(at)({ dedupeKey: 'k:partner', handoffId })]);
     await db.transaction(async (tx) => {
-      await holdRow(tx, 'k:partner', plus(60_000), at);
-      await queueHeldRefresh(tx, { handoffId, key: 'outcome:7', until: plus(60_000), now: at });
+      await repo.holdRow(tx, 'k:partner', plus(60_000), at);
+      await repo.queueHeldRefresh(tx, { handoffId, key: 'outcome:7', until: plus(60_000), now: at });
       // Queued once whatever retries.
-      await queueHeldRefresh(tx, { handoffId, key: 'outcome:7', until: plus(90_000), now: at });
+      await repo.queueHeldRefresh(tx, { handoffId, key: 'outcome:7', until: plus(90_000), now: at });
     });
     expect(await rowsOf()).toEqual([
       expect.objectContaining({ dedupeKey: 'k:partner', nextAttemptAt: plus(60_000), scheduledAt: at }),
@@ -50,7 +43,7 @@ export default contract('outcomeHolds repository', ({ db, at, plus }) => {
       row({ dedupeKey: 'b', handoffId, uncertainSince: at }),
       row({ dedupeKey: 'c', handoffId, status: 'delivered' }),
     ]);
-    expect(await db.transaction((tx) => cancelHeld(tx, ['a', 'b', 'c', 'none'], 'undone'))).toBe(1);
+    expect(await write(repo.cancelHeld, ['a', 'b', 'c', 'none'], 'undone')).toBe(1);
     const rows = await rowsOf();
     expect(rows.map((r) => [r.dedupeKey, r.status])).toEqual([
       [`a:undone:${rows[0]?.id}`, 'cancelled'],
@@ -60,13 +53,15 @@ export default contract('outcomeHolds repository', ({ db, at, plus }) => {
     expect(rows[0]?.lastError).toBe('undone');
     // The key is free again: the step recorded anew queues its row.
     await queueRows(db, [row({ dedupeKey: 'a', handoffId })]);
-    expect((await heldRows(db, ['a', 'b'])).map((r) => [r.dedupeKey, r.status, r.uncertainSince])).toEqual(
+    expect(
+      (await repo.heldRows(db, ['a', 'b'])).map((r) => [r.dedupeKey, r.status, r.uncertainSince]),
+    ).toEqual(
       expect.arrayContaining([
         ['a', 'pending', null],
         ['b', 'pending', at],
       ]),
     );
-    expect(await heldRows(db, [])).toEqual([]);
+    expect(await repo.heldRows(db, [])).toEqual([]);
   });
 
   it('finds the event of a step, and takes the step and its metric fact back', async () => {
@@ -94,24 +89,22 @@ export default contract('outcomeHolds repository', ({ db, at, plus }) => {
       }
       return ids;
     });
-    const step = await db.transaction((tx) =>
-      insertOutcome(tx, {
-        handoffId,
-        outcome: 'meeting_held',
-        crmOpportunity: null,
-        reasonCode: null,
-        note: null,
-        byUserId: 'U0AE',
-        at,
-      }),
-    );
-    const eventId = await outcomeEventId(db, handoffId, 'meeting_held');
+    const step = await write(insertOutcome, {
+      handoffId,
+      outcome: 'meeting_held',
+      crmOpportunity: null,
+      reasonCode: null,
+      note: null,
+      byUserId: 'U0AE',
+      at,
+    });
+    const eventId = await repo.outcomeEventId(db, handoffId, 'meeting_held');
     expect(eventId).toBe(eventIds[1]);
-    expect(await outcomeEventId(db, handoffId, 'won')).toBeUndefined();
+    expect(await repo.outcomeEventId(db, handoffId, 'won')).toBeUndefined();
     const factsOf = async () =>
       (await db.select().from(metricFacts).where(eq(metricFacts.handoffId, handoffId))).map((f) => f.type);
     expect((await factsOf()).sort()).toEqual(['accepted', 'meeting_held']);
-    await db.transaction((tx) => deleteOutcomeStep(tx, step.id, eventId));
+    await write(repo.deleteOutcomeStep, step.id, eventId);
     expect(await db.select().from(outcomes).where(eq(outcomes.handoffId, handoffId))).toEqual([]);
     expect(await factsOf()).toEqual(['accepted']);
   });

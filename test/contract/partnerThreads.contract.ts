@@ -1,21 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  findPartnerTextToRecheck,
-  formerAeIds,
-  heldBackAnsweredAt,
-  heldBackAnsweredBy,
-  latestAeName,
-  movedFromNames,
-  partnerThreadRecord,
-  savePartnerNextMove,
-} from '../../src/db/repositories/partnerThreads.js';
+import * as repo from '../../src/db/repositories/partnerThreads.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
-export default contract('partnerThreads repository', ({ db, at, plus }) => {
+export default contract('partnerThreads repository', ({ db, at, plus, write }) => {
   const handoff = (over: Partial<NewHandoffRow> = {}) => addHandoff(db, at, over);
 
   type EventOver = {
@@ -47,7 +38,7 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
     const other = await handoff();
     const parentKey = `handoff:${id}:partner`;
     const empty = { posted: false, parentStatus: undefined, decisions: [], outcomes: [] };
-    expect(await partnerThreadRecord(db, id, parentKey)).toEqual(empty);
+    expect(await repo.partnerThreadRecord(db, id, parentKey)).toEqual(empty);
     await db.transaction(async (tx) => {
       const { decisions, outcomes } = tablesOf(tx);
       await tx.insert(decisions).values([
@@ -98,7 +89,7 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
         },
       ]);
     });
-    const record = await partnerThreadRecord(db, id, parentKey);
+    const record = await repo.partnerThreadRecord(db, id, parentKey);
     expect(record).toEqual({
       posted: false,
       parentStatus: undefined,
@@ -113,7 +104,7 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
     });
     expect(record.decisions[0]?.id).toBeLessThan(record.decisions[1]?.id ?? 0);
     expect(record.outcomes[0]?.id).toBeLessThan(record.outcomes[1]?.id ?? 0);
-    const others = await partnerThreadRecord(db, other, `handoff:${other}:partner`);
+    const others = await repo.partnerThreadRecord(db, other, `handoff:${other}:partner`);
     expect(others.decisions.map((d) => d.decision)).toEqual(['accepted']);
     expect(others.outcomes.map((o) => [o.outcome, o.recordedAt])).toEqual([['lost', at]]);
 
@@ -132,27 +123,27 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
       createdAt: at,
     });
     await db.transaction((tx) => tx.insert(tablesOf(tx).outbox).values(row('p:1', 'pending')));
-    expect((await partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('pending');
+    expect((await repo.partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('pending');
     await db.transaction(async (tx) => {
       const { outbox } = tablesOf(tx);
       await tx.update(outbox).set({ status: 'dead' }).where(eq(outbox.dedupeKey, 'p:1'));
     });
-    expect((await partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('dead');
+    expect((await repo.partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('dead');
     await db.transaction((tx) => tx.insert(tablesOf(tx).outbox).values(row('p:2', 'pending')));
-    expect((await partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('pending');
-    expect((await partnerThreadRecord(db, id, 'handoff:elsewhere')).parentStatus).toBeUndefined();
+    expect((await repo.partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('pending');
+    expect((await repo.partnerThreadRecord(db, id, 'handoff:elsewhere')).parentStatus).toBeUndefined();
     await db.transaction((tx) =>
       tx
         .insert(tablesOf(tx).postedMessages)
         .values({ messageKey: parentKey, channelId: 'C0PARTNER', ts: '1.1', handoffId: id, postedAt: at }),
     );
-    expect(await partnerThreadRecord(db, id, parentKey)).toMatchObject({
+    expect(await repo.partnerThreadRecord(db, id, parentKey)).toMatchObject({
       posted: true,
       parentStatus: 'pending',
     });
-    expect((await partnerThreadRecord(db, other, parentKey)).decisions).toHaveLength(1);
+    expect((await repo.partnerThreadRecord(db, other, parentKey)).decisions).toHaveLength(1);
     // Inside a transaction too (the same prepared query).
-    const inTx = await db.transaction((tx) => partnerThreadRecord(tx, id, parentKey));
+    const inTx = await write(repo.partnerThreadRecord, id, parentKey);
     expect(inTx).toMatchObject({ posted: true, parentStatus: 'pending' });
     expect(inTx.decisions).toHaveLength(2);
     expect(inTx.outcomes).toHaveLength(2);
@@ -160,7 +151,7 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
 
   it('reads the names a move recorded with the AE packets, null where none, and only AE packets', async () => {
     const id = await handoff();
-    expect(await movedFromNames(db, id)).toEqual([]);
+    expect(await repo.movedFromNames(db, id)).toEqual([]);
     await db.transaction(async (tx) => {
       const surface = (key: string, kind: 'ae_packet' | 'reminder', params: Record<string, unknown>) => ({
         key,
@@ -180,34 +171,34 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
           surface('reminder-1', 'reminder', { move: { fromName: 'Not A Packet' } }),
         ]);
     });
-    expect((await movedFromNames(db, id)).sort()).toEqual(['Jordan Seller', null, null].sort());
+    expect((await repo.movedFromNames(db, id)).sort()).toEqual(['Jordan Seller', null, null].sort());
   });
 
   it('names every other AE the touch log names, each once', async () => {
     const id = await handoff();
     const other = await handoff();
-    expect(await formerAeIds(db, id, 'U0AE')).toEqual([]);
+    expect(await repo.formerAeIds(db, id, 'U0AE')).toEqual([]);
     await addEvent(id, { aeUserId: 'U0OLD' });
     await addEvent(id, { aeUserId: 'U0OLD' });
     await addEvent(id, { aeUserId: 'U0AE' });
     await addEvent(id, { aeUserId: 'U0OLDER' });
     await addEvent(other, { aeUserId: 'U0ELSEWHERE' });
-    expect((await formerAeIds(db, id, 'U0AE')).sort()).toEqual(['U0OLD', 'U0OLDER']);
-    expect((await formerAeIds(db, id, 'U0OLD')).sort()).toEqual(['U0AE', 'U0OLDER']);
+    expect((await repo.formerAeIds(db, id, 'U0AE')).sort()).toEqual(['U0OLD', 'U0OLDER']);
+    expect((await repo.formerAeIds(db, id, 'U0OLD')).sort()).toEqual(['U0AE', 'U0OLDER']);
   });
 
   it('reads the AE’s name from their newest handoff', async () => {
-    expect(await latestAeName(db, 'U0AE')).toBeUndefined();
+    expect(await repo.latestAeName(db, 'U0AE')).toBeUndefined();
     await handoff({ aeUserId: 'U0AE', aeName: 'Old Name' });
     await handoff({ aeUserId: 'U0AE', aeName: 'New Name' });
     await handoff({ aeUserId: 'U0OTHER', aeName: 'Someone Else' });
-    expect(await latestAeName(db, 'U0AE')).toBe('New Name');
-    expect(await latestAeName(db, 'U0OTHER')).toBe('Someone Else');
+    expect(await repo.latestAeName(db, 'U0AE')).toBe('New Name');
+    expect(await repo.latestAeName(db, 'U0OTHER')).toBe('Someone Else');
   });
 
   it('finds who last answered about a held-back next move: edits with heldBack only, newest first', async () => {
     const id = await handoff();
-    expect(await heldBackAnsweredBy(db, id)).toBeUndefined();
+    expect(await repo.heldBackAnsweredBy(db, id)).toBeUndefined();
     await addEvent(id, { type: 'edited', actorUserId: 'U0FIRST', detail: { heldBack: 'confirmed' } });
     await addEvent(id, { type: 'edited', actorUserId: 'U0SECOND', detail: { heldBack: { move: 'x' } } });
     // Not counted: no heldBack field, a JSON null heldBack, no detail, another type of event.
@@ -215,20 +206,23 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
     await addEvent(id, { type: 'edited', actorUserId: 'U0NULLED', detail: { heldBack: null } });
     await addEvent(id, { type: 'edited', actorUserId: 'U0NODETAIL', detail: null });
     await addEvent(id, { type: 'accepted', actorUserId: 'U0ACCEPT', detail: { heldBack: 'yes' } });
-    expect(await heldBackAnsweredBy(db, id)).toBe('U0SECOND');
+    expect(await repo.heldBackAnsweredBy(db, id)).toBe('U0SECOND');
     // And when, to the millisecond (a move answered after an outcome step still holds past it).
-    expect(await heldBackAnsweredAt(db, id)).toEqual(at);
+    expect(await repo.heldBackAnsweredAt(db, id)).toEqual(at);
     const other = await handoff();
-    expect(await heldBackAnsweredAt(db, other)).toBeUndefined();
+    expect(await repo.heldBackAnsweredAt(db, other)).toBeUndefined();
     await addEvent(other, { type: 'edited', actorUserId: null, detail: { heldBack: false } });
-    expect(await heldBackAnsweredBy(db, other)).toBeUndefined();
+    expect(await repo.heldBackAnsweredBy(db, other)).toBeUndefined();
   });
 
   it('saves the partner’s next move as confirmed and returns the handoff as saved; nothing for a missing one', async () => {
     const id = await handoff({ partnerNextMoveConfirmed: null });
     const later = plus(60_000);
-    const saved = await db.transaction((tx) =>
-      savePartnerNextMove(tx, id, { move: 'Call Dana.', date: '2026-12-01' }, later),
+    const saved = await write(
+      repo.savePartnerNextMove,
+      id,
+      { move: 'Call Dana.', date: '2026-12-01' },
+      later,
     );
     expect(saved).toMatchObject({
       id,
@@ -239,17 +233,13 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
       createdAt: at,
       partnerAgreedInWriting: true,
     });
-    const cleared = await db.transaction((tx) =>
-      savePartnerNextMove(tx, id, { move: 'Wait.', date: null }, plus(60_001)),
-    );
+    const cleared = await write(repo.savePartnerNextMove, id, { move: 'Wait.', date: null }, plus(60_001));
     expect(cleared?.partnerNextMoveDate).toBeNull();
     expect(cleared?.updatedAt).toEqual(plus(60_001));
     const { handoffs } = tablesOf(db);
     const [stored] = await db.select().from(handoffs);
     expect(stored).toEqual(cleared);
-    expect(
-      await db.transaction((tx) => savePartnerNextMove(tx, id + 100, { move: 'x', date: null }, at)),
-    ).toBeUndefined();
+    expect(await write(repo.savePartnerNextMove, id + 100, { move: 'x', date: null }, at)).toBeUndefined();
   });
 
   it('finds accepted deals whose partner text may have changed, after an id, by id, at most limit', async () => {
@@ -269,12 +259,12 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
     await handoff({ partnerNextMoveDate: '2026-11-01' }); // still sent
     const pastToo = await handoff({ ...accepted, partnerNextMoveDate: '2026-11-22', assignment: 3 });
     const ids = async (afterId: number, limit: number) =>
-      (await findPartnerTextToRecheck(db, '2026-11-23', afterId, limit)).map((r) => r.id);
+      (await repo.findPartnerTextToRecheck(db, '2026-11-23', afterId, limit)).map((r) => r.id);
     expect(await ids(0, 10)).toEqual([past, moved, stepped, pastToo]);
     expect(await ids(0, 2)).toEqual([past, moved]);
     expect(await ids(moved, 10)).toEqual([stepped, pastToo]);
     expect(await ids(pastToo, 10)).toEqual([]);
-    const [first] = await findPartnerTextToRecheck(db, '2026-11-23', 0, 1);
+    const [first] = await repo.findPartnerTextToRecheck(db, '2026-11-23', 0, 1);
     expect(first?.decidedAt).toEqual(at);
     expect(first?.partnerAgreedInWriting).toBe(true);
   });
@@ -286,7 +276,7 @@ export default contract('partnerThreads repository', ({ db, at, plus }) => {
     const declinedSince = await handoff({ ...past, status: 'declined', assignment: 2 });
     await handoff({ ...past, status: 'withdrawn' });
     await handoff({ ...past, status: 'sent', takenBackAt: null }); // never accepted: the partner knows nothing
-    const ids = (await findPartnerTextToRecheck(db, '2026-11-23', 0, 10)).map((r) => r.id);
+    const ids = (await repo.findPartnerTextToRecheck(db, '2026-11-23', 0, 10)).map((r) => r.id);
     expect(ids).toEqual([takenBack, movedOn, declinedSince]);
   });
 });

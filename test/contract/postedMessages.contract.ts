@@ -1,11 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  findOutboxByRecordAs,
-  findPostedMessage,
-  handoffsPostedAt,
-  outboxStatusByRecordAs,
-} from '../../src/db/repositories/postedMessages.js';
+import * as repo from '../../src/db/repositories/postedMessages.js';
 import { contract } from './engine.js';
 import { type NewOutboxRow, outboxRowsAt, queueRows, addHandoff as seedHandoff } from './seed.js';
 
@@ -18,14 +13,14 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
 
   it('finds a posted message by its key, read back to the millisecond, and nothing for an unknown key', async () => {
     const handoffId = await handoff();
-    expect(await findPostedMessage(db, 'msg:1')).toBeUndefined();
+    expect(await repo.findPostedMessage(db, 'msg:1')).toBeUndefined();
     await db.transaction(async (tx) => {
       await tx.insert(tablesOf(tx).postedMessages).values([
         { messageKey: 'msg:1', channelId: 'C0ONE', ts: '1700000000.000100', handoffId, postedAt: plus(1) },
         { messageKey: 'msg:2', channelId: 'D0TWO', ts: '1700000000.000200', handoffId: null, postedAt: at },
       ]);
     });
-    expect(await findPostedMessage(db, 'msg:1')).toEqual({
+    expect(await repo.findPostedMessage(db, 'msg:1')).toEqual({
       installationId: 1,
       messageKey: 'msg:1',
       channelId: 'C0ONE',
@@ -33,7 +28,7 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
       handoffId,
       postedAt: plus(1),
     });
-    expect(await findPostedMessage(db, 'msg:2')).toEqual({
+    expect(await repo.findPostedMessage(db, 'msg:2')).toEqual({
       installationId: 1,
       messageKey: 'msg:2',
       channelId: 'D0TWO',
@@ -41,8 +36,8 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
       handoffId: null,
       postedAt: at,
     });
-    expect(await findPostedMessage(db, 'msg:3')).toBeUndefined();
-    expect(await findPostedMessage(db, 'MSG:1')).toBeUndefined();
+    expect(await repo.findPostedMessage(db, 'msg:3')).toBeUndefined();
+    expect(await repo.findPostedMessage(db, 'MSG:1')).toBeUndefined();
   });
 
   it('reads its own write inside a transaction, and nothing of one that failed', async () => {
@@ -51,22 +46,22 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
         await tx
           .insert(tablesOf(tx).postedMessages)
           .values({ messageKey: 'msg:tx', channelId: 'C0ONE', ts: '1.2', handoffId: null, postedAt: at });
-        expect((await findPostedMessage(tx, 'msg:tx'))?.ts).toBe('1.2');
+        expect((await repo.findPostedMessage(tx, 'msg:tx'))?.ts).toBe('1.2');
         await tx.insert(tablesOf(tx).outbox).values(outboxRow({ dedupeKey: 'd:tx', recordAs: 'msg:tx' }));
-        expect(await outboxStatusByRecordAs(tx, 'msg:tx')).toBe('pending');
-        expect((await findOutboxByRecordAs(tx, 'msg:tx'))?.dedupeKey).toBe('d:tx');
+        expect(await repo.outboxStatusByRecordAs(tx, 'msg:tx')).toBe('pending');
+        expect((await repo.findOutboxByRecordAs(tx, 'msg:tx'))?.dedupeKey).toBe('d:tx');
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(await findPostedMessage(db, 'msg:tx')).toBeUndefined();
-    expect(await findOutboxByRecordAs(db, 'msg:tx')).toBeUndefined();
-    expect(await outboxStatusByRecordAs(db, 'msg:tx')).toBeUndefined();
+    expect(await repo.findPostedMessage(db, 'msg:tx')).toBeUndefined();
+    expect(await repo.findOutboxByRecordAs(db, 'msg:tx')).toBeUndefined();
+    expect(await repo.outboxStatusByRecordAs(db, 'msg:tx')).toBeUndefined();
   });
 
   it('finds the newest outbox row recording a key, whole, and its status', async () => {
     const handoffId = await handoff();
-    expect(await findOutboxByRecordAs(db, 'msg:p')).toBeUndefined();
-    expect(await outboxStatusByRecordAs(db, 'msg:p')).toBeUndefined();
+    expect(await repo.findOutboxByRecordAs(db, 'msg:p')).toBeUndefined();
+    expect(await repo.outboxStatusByRecordAs(db, 'msg:p')).toBeUndefined();
     const [older, newer] = await queue(
       outboxRow({ dedupeKey: 'd:1', recordAs: 'msg:p', status: 'dead', lastError: 'channel_not_found' }),
       outboxRow({
@@ -90,7 +85,7 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
       outboxRow({ dedupeKey: 'd:3', recordAs: 'msg:other', status: 'cancelled' }),
     );
     expect(newer).toBeGreaterThan(older ?? Number.POSITIVE_INFINITY);
-    expect(await findOutboxByRecordAs(db, 'msg:p')).toEqual({
+    expect(await repo.findOutboxByRecordAs(db, 'msg:p')).toEqual({
       installationId: 1,
       id: newer,
       dedupeKey: 'd:2',
@@ -114,16 +109,16 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
       postedChannelId: 'C0CHAN',
       postedTs: '1795842000.000100',
     });
-    expect(await outboxStatusByRecordAs(db, 'msg:p')).toBe('delivered');
-    expect(await outboxStatusByRecordAs(db, 'msg:other')).toBe('cancelled');
-    expect((await findOutboxByRecordAs(db, 'msg:other'))?.audience).toBe('internal');
+    expect(await repo.outboxStatusByRecordAs(db, 'msg:p')).toBe('delivered');
+    expect(await repo.outboxStatusByRecordAs(db, 'msg:other')).toBe('cancelled');
+    expect((await repo.findOutboxByRecordAs(db, 'msg:other'))?.audience).toBe('internal');
     // A row posting under no key is not found by any key.
     await queue(outboxRow({ dedupeKey: 'd:4' }));
-    expect(await outboxStatusByRecordAs(db, 'msg:none')).toBeUndefined();
+    expect(await repo.outboxStatusByRecordAs(db, 'msg:none')).toBeUndefined();
     // The newest row wins, whatever its status.
     const [newest] = await queue(outboxRow({ dedupeKey: 'd:5', recordAs: 'msg:p' }));
-    expect((await findOutboxByRecordAs(db, 'msg:p'))?.id).toBe(newest);
-    expect(await outboxStatusByRecordAs(db, 'msg:p')).toBe('pending');
+    expect((await repo.findOutboxByRecordAs(db, 'msg:p'))?.id).toBe(newest);
+    expect(await repo.outboxStatusByRecordAs(db, 'msg:p')).toBe('pending');
   });
 
   it('names the handoffs the app posted about at these messages of one conversation, posts and thread replies', async () => {
@@ -150,12 +145,12 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
         postedTs: '1700000000.000100',
       }),
     );
-    expect(await handoffsPostedAt(db, 'C0HERE', ['1700000000.000100'])).toEqual([one]);
-    expect((await handoffsPostedAt(db, 'C0HERE', ['1700000000.000100', '1700000000.000400'])).sort()).toEqual(
-      [one, two].sort(),
-    );
+    expect(await repo.handoffsPostedAt(db, 'C0HERE', ['1700000000.000100'])).toEqual([one]);
+    expect(
+      (await repo.handoffsPostedAt(db, 'C0HERE', ['1700000000.000100', '1700000000.000400'])).sort(),
+    ).toEqual([one, two].sort());
     // Another conversation's ts, a post about no handoff, no ts at all: none.
-    expect(await handoffsPostedAt(db, 'C0HERE', ['1700000000.000200', '1700000000.000300'])).toEqual([]);
-    expect(await handoffsPostedAt(db, 'C0HERE', [])).toEqual([]);
+    expect(await repo.handoffsPostedAt(db, 'C0HERE', ['1700000000.000200', '1700000000.000300'])).toEqual([]);
+    expect(await repo.handoffsPostedAt(db, 'C0HERE', [])).toEqual([]);
   });
 });

@@ -2,46 +2,32 @@ import { asc } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { scopedTo, unscopedOf } from '../../src/db/installationScope.js';
-import {
-  appendProgramEntry,
-  currentProgram,
-  lockProgram,
-  openUnderPolicy,
-  type ProgramLogRow,
-  programHistory,
-  programRevision,
-  programRevisions,
-  programVersions,
-  recentProgramEdits,
-  repinOpenHandoffs,
-} from '../../src/db/repositories/program.js';
+import * as repo from '../../src/db/repositories/program.js';
 import { OPEN_STATUSES } from '../../src/domain/lifecycleState.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
-export default contract('program repository', ({ db, engine, at }) => {
+export default contract('program repository', ({ db, engine, at, write }) => {
   /** Appends entries in one transaction each; returns their ids. */
-  async function append(...entries: Partial<Omit<ProgramLogRow, 'id'>>[]): Promise<number[]> {
+  async function append(...entries: Partial<Omit<repo.ProgramLogRow, 'id'>>[]): Promise<number[]> {
     const ids: number[] = [];
     for (const e of entries)
       ids.push(
-        await db.transaction((tx) =>
-          appendProgramEntry(tx, {
-            kind: 'pool',
-            key: 'emea',
-            body: null,
-            actor: 'U0ADMIN',
-            note: null,
-            at,
-            ...e,
-          }),
-        ),
+        await write(repo.appendProgramEntry, {
+          kind: 'pool',
+          key: 'emea',
+          body: null,
+          actor: 'U0ADMIN',
+          note: null,
+          at,
+          ...e,
+        }),
       );
     return ids;
   }
 
   it('appends entries, each id the part’s new version; every kind of value reads back as written', async () => {
-    expect(await programRevision(db)).toEqual({ newest: 0, entries: 0 });
+    expect(await repo.programRevision(db)).toEqual({ newest: 0, entries: 0 });
     const policy = {
       name: 'Strategic accounts',
       levels: [{ at: 'due+4h', action: 'reassign', to: ['pool:emea'], repeat: { every: '8h', times: 1 } }],
@@ -65,7 +51,7 @@ export default contract('program repository', ({ db, engine, at }) => {
       { kind: 'pool', key: 'gone', body: null },
     );
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect(await programRevision(db)).toEqual({ newest: ids.at(-1), entries: 6 });
+    expect(await repo.programRevision(db)).toEqual({ newest: ids.at(-1), entries: 6 });
     const { programLog } = tablesOf(db);
     const rows = await db.select().from(programLog).orderBy(asc(programLog.id));
     expect(rows.map((r) => r.id)).toEqual(ids);
@@ -99,7 +85,7 @@ export default contract('program repository', ({ db, engine, at }) => {
       { kind: 'policy', key: 'strategic', body: [{ at: 'due', action: 'notify', to: ['manager'] }] },
       { kind: 'pool', key: 'apac', body: null },
     );
-    const current = await currentProgram(db);
+    const current = await repo.currentProgram(db);
     expect(current.map((r) => [r.kind, r.key, r.body])).toEqual([
       ['pool', 'emea', { users: ['U0AE1', 'U0AE2'] }],
       ['person', 'U0AE1', { workingDays: [1] }],
@@ -108,16 +94,16 @@ export default contract('program repository', ({ db, engine, at }) => {
     ]);
     expect(current.map((r) => r.id).slice(0, 3)).toEqual([emea2, person1, strategic2]);
     // Each part's history, newest first, and its limit.
-    expect((await programHistory(db, 'pool', 'emea')).map((r) => r.id)).toEqual([emea2, emea1]);
-    expect((await programHistory(db, 'pool', 'emea', 1)).map((r) => r.id)).toEqual([emea2]);
-    expect(await programHistory(db, 'pool', 'nope')).toEqual([]);
+    expect((await repo.programHistory(db, 'pool', 'emea')).map((r) => r.id)).toEqual([emea2, emea1]);
+    expect((await repo.programHistory(db, 'pool', 'emea', 1)).map((r) => r.id)).toEqual([emea2]);
+    expect(await repo.programHistory(db, 'pool', 'nope')).toEqual([]);
     // A kind's versions, oldest first (the policies' versions handoffs stay pinned to).
-    expect((await programVersions(db, 'policy')).map((r) => r.id)).toEqual([strategic1, strategic2]);
+    expect((await repo.programVersions(db, 'policy')).map((r) => r.id)).toEqual([strategic1, strategic2]);
     // The whole program's newest edits.
-    const recent = await recentProgramEdits(db, 3);
+    const recent = await repo.recentProgramEdits(db, 3);
     expect(recent.map((r) => r.kind)).toEqual(['pool', 'policy', 'person']);
     expect(recent[0]?.id).toBeGreaterThan(recent[1]?.id as number);
-    expect(await programRevision(db)).toEqual({ newest: recent[0]?.id, entries: 7 });
+    expect(await repo.programRevision(db)).toEqual({ newest: recent[0]?.id, entries: 7 });
   });
 
   // Beside a neighbour (engine.ts) the entries' given ids are taken by its run first: program_log ids are the
@@ -131,14 +117,14 @@ export default contract('program repository', ({ db, engine, at }) => {
           .insert(programLog)
           .values({ id: 10, kind: 'roles', key: '-', body: {}, actor: 'U0ADMIN', note: null, at }),
       );
-      expect(await programRevision(db)).toEqual({ newest: 10, entries: 1 });
+      expect(await repo.programRevision(db)).toEqual({ newest: 10, entries: 1 });
       await db.transaction((tx) =>
         tx
           .insert(programLog)
           .values({ id: 4, kind: 'managers', key: '-', body: {}, actor: 'U0ADMIN', note: null, at }),
       );
-      expect(await programRevision(db)).toEqual({ newest: 10, entries: 2 });
-      expect((await currentProgram(db)).map((r) => r.id)).toEqual([4, 10]);
+      expect(await repo.programRevision(db)).toEqual({ newest: 10, entries: 2 });
+      expect((await repo.currentProgram(db)).map((r) => r.id)).toEqual([4, 10]);
     },
   );
 
@@ -152,9 +138,9 @@ export default contract('program repository', ({ db, engine, at }) => {
     const other = await under({ escalationPolicy: 'other', policyVersion: 1 });
     const byDefault = await under({ escalationPolicy: null, policyVersion: 2 });
     // Open under the policy: sent, expired, accepted and the one already on the version.
-    expect(await openUnderPolicy(db, 'strategic')).toBe(4);
-    expect(await openUnderPolicy(db, 'default')).toBe(1);
-    const moved = await db.transaction((tx) => repinOpenHandoffs(tx, 'strategic', 7, OPEN_STATUSES));
+    expect(await repo.openUnderPolicy(db, 'strategic')).toBe(4);
+    expect(await repo.openUnderPolicy(db, 'default')).toBe(1);
+    const moved = await write(repo.repinOpenHandoffs, 'strategic', 7, OPEN_STATUSES);
     expect(moved.sort((a, b) => a - b)).toEqual([sent, expired, accepted]);
     const { handoffs } = tablesOf(db);
     const versionOf = async () =>
@@ -169,9 +155,7 @@ export default contract('program repository', ({ db, engine, at }) => {
       [byDefault]: 2,
     });
     // The program's default policy: the handoffs stored under no policy.
-    expect(await db.transaction((tx) => repinOpenHandoffs(tx, 'default', 9, OPEN_STATUSES))).toEqual([
-      byDefault,
-    ]);
+    expect(await write(repo.repinOpenHandoffs, 'default', 9, OPEN_STATUSES)).toEqual([byDefault]);
     expect((await versionOf())[byDefault]).toBe(9);
   });
 
@@ -189,11 +173,11 @@ export default contract('program repository', ({ db, engine, at }) => {
         locked = resolve;
       });
       const a = db.transaction(async (tx) => {
-        await lockProgram(tx);
+        await repo.lockProgram(tx);
         locked();
         await held;
         order.push('a writes');
-        await appendProgramEntry(tx, {
+        await repo.appendProgramEntry(tx, {
           kind: 'closures',
           key: '-',
           body: ['2026-12-24'],
@@ -204,9 +188,9 @@ export default contract('program repository', ({ db, engine, at }) => {
       });
       await first;
       const b = db.transaction(async (tx) => {
-        await lockProgram(tx);
+        await repo.lockProgram(tx);
         order.push('b reads');
-        const seen = await currentProgram(tx);
+        const seen = await repo.currentProgram(tx);
         order.push(`b saw ${seen.length}`);
       });
       // B waits for A's lock (or, on SQLite, for A's transaction): nothing of B runs while A holds it.
@@ -217,19 +201,26 @@ export default contract('program repository', ({ db, engine, at }) => {
       expect(order).toEqual(['a writes', 'b reads', 'b saw 1']);
       await expect(
         db.transaction(async (tx) => {
-          await lockProgram(tx);
-          await appendProgramEntry(tx, { kind: 'roles', key: '-', body: {}, actor: 'U0A', note: null, at });
+          await repo.lockProgram(tx);
+          await repo.appendProgramEntry(tx, {
+            kind: 'roles',
+            key: '-',
+            body: {},
+            actor: 'U0A',
+            note: null,
+            at,
+          });
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
-      expect(await programRevision(db)).toMatchObject({ entries: 1 });
+      expect(await repo.programRevision(db)).toMatchObject({ entries: 1 });
     },
   );
   it("gives every installation's revision in one query, each as its own query says it", async () => {
     const all = unscopedOf(db);
     const appendIn = (id: number, key: string) =>
       scopedTo(all, { id }).transaction((tx) =>
-        appendProgramEntry(tx, {
+        repo.appendProgramEntry(tx, {
           kind: 'pool',
           key,
           body: { users: [] },
@@ -242,15 +233,17 @@ export default contract('program repository', ({ db, engine, at }) => {
     await appendIn(6, 'apac');
     await appendIn(4, 'amer');
     const own = async (id: number) => {
-      const r = await programRevision(scopedTo(all, { id }));
+      const r = await repo.programRevision(scopedTo(all, { id }));
       return `${r.newest}:${r.entries}`;
     };
-    const revisions = await programRevisions(all);
+    const revisions = await repo.programRevisions(all);
     expect([...revisions.keys()].sort()).toEqual([4, 6]);
     expect(revisions.get(4)).toBe(await own(4));
     expect(revisions.get(6)).toBe(await own(6));
     expect(revisions.get(4)?.endsWith(':2')).toBe(true);
     // A scoped executor: its own installation's only.
-    expect([...(await programRevisions(scopedTo(all, { id: 6 }))).entries()]).toEqual([[6, await own(6)]]);
+    expect([...(await repo.programRevisions(scopedTo(all, { id: 6 }))).entries()]).toEqual([
+      [6, await own(6)],
+    ]);
   });
 });

@@ -2,33 +2,20 @@ import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { logEvent } from '../../src/db/repositories/events.js';
 import { findHandoff } from '../../src/db/repositories/handoffs.js';
-import {
-  answerQuestion,
-  canThreadUnder,
-  currentQuestionsOf,
-  endPause,
-  findPauseEnded,
-  findQuestion,
-  insertQuestion,
-  moreTimeGrant,
-  questionOf,
-  questionsWaitingFor,
-} from '../../src/db/repositories/questions.js';
+import * as repo from '../../src/db/repositories/questions.js';
 import { contract } from './engine.js';
 import { addHandoff, outboxRowsAt, queueRows } from './seed.js';
 
-export default contract('questions repository', ({ db, at, plus }) => {
+export default contract('questions repository', ({ db, at, plus, write }) => {
   const ask = (handoffId: number, assignment = 1, pausedAt: Date | null = at) =>
-    db.transaction((tx) =>
-      insertQuestion(tx, {
-        handoffId,
-        assignment,
-        askedByUserId: 'U0AE',
-        at,
-        text: 'Who signs?',
-        pausedAt,
-      }),
-    );
+    write(repo.insertQuestion, {
+      handoffId,
+      assignment,
+      askedByUserId: 'U0AE',
+      at,
+      text: 'Who signs?',
+      pausedAt,
+    });
 
   it('stores one question per AE of a handoff, read back to the millisecond; a second is not stored', async () => {
     const handoffId = await addHandoff(db, at);
@@ -46,8 +33,8 @@ export default contract('questions repository', ({ db, at, plus }) => {
     expect(await ask(handoffId)).toBeUndefined();
     const second = await ask(handoffId, 2, null);
     expect(second?.assignment).toBe(2);
-    expect(await questionOf(db, handoffId, 1)).toEqual(question);
-    expect(await findQuestion(db, second?.id ?? 0)).toEqual(second);
+    expect(await repo.questionOf(db, handoffId, 1)).toEqual(question);
+    expect(await repo.findQuestion(db, second?.id ?? 0)).toEqual(second);
   });
 
   it('answers once, and ends a running pause once, at the time given', async () => {
@@ -55,14 +42,12 @@ export default contract('questions repository', ({ db, at, plus }) => {
     const question = await ask(handoffId);
     if (!question) throw new Error('not stored');
     const answer = { text: 'The CFO', byUserId: 'U0AUTHOR', at: plus(60_000) };
-    expect(await db.transaction((tx) => answerQuestion(tx, question.id, answer))).toBe(true);
-    expect(await db.transaction((tx) => answerQuestion(tx, question.id, { ...answer, text: 'x' }))).toBe(
-      false,
-    );
-    const ended = await db.transaction((tx) => endPause(tx, handoffId, plus(60_000)));
+    expect(await write(repo.answerQuestion, question.id, answer)).toBe(true);
+    expect(await write(repo.answerQuestion, question.id, { ...answer, text: 'x' })).toBe(false);
+    const ended = await write(repo.endPause, handoffId, plus(60_000));
     expect(ended).toMatchObject({ id: question.id, pauseEndedAt: plus(60_000) });
-    expect(await db.transaction((tx) => endPause(tx, handoffId, plus(120_000)))).toBeUndefined();
-    expect(await findQuestion(db, question.id)).toMatchObject({
+    expect(await write(repo.endPause, handoffId, plus(120_000))).toBeUndefined();
+    expect(await repo.findQuestion(db, question.id)).toMatchObject({
       answer: 'The CFO',
       answeredByUserId: 'U0AUTHOR',
       answeredAt: plus(60_000),
@@ -84,10 +69,10 @@ export default contract('questions repository', ({ db, at, plus }) => {
       questionOpen: true,
     });
     for (const id of [open, moved, decided, other]) await ask(id);
-    const waiting = await questionsWaitingFor(db, 'U0AUTHOR', 10);
+    const waiting = await repo.questionsWaitingFor(db, 'U0AUTHOR', 10);
     expect(waiting.map((w) => [w.handoff.id, w.question.handoffId])).toEqual([[open, open]]);
     const rows = await Promise.all([open, moved].map(async (id) => findHandoff(db, id)));
-    const current = await currentQuestionsOf(
+    const current = await repo.currentQuestionsOf(
       db,
       rows.flatMap((h) => (h ? [h] : [])),
     );
@@ -99,33 +84,31 @@ export default contract('questions repository', ({ db, at, plus }) => {
     const early = await addHandoff(db, at, { pausedAt: at, pauseEndsAt: plus(1000) });
     await addHandoff(db, at, { pausedAt: at, pauseEndsAt: plus(5000) });
     await addHandoff(db, at, { status: 'accepted', pauseEndsAt: plus(1000) });
-    expect((await findPauseEnded(db, plus(2000), 10)).map((h) => h.id)).toEqual([early, late]);
+    expect((await repo.findPauseEnded(db, plus(2000), 10)).map((h) => h.id)).toEqual([early, late]);
   });
 
   it("says who gave the AE's more time, and whether a reply can thread under a message", async () => {
     const handoffId = await addHandoff(db, at);
-    expect(await moreTimeGrant(db, handoffId)).toBeUndefined();
+    expect(await repo.moreTimeGrant(db, handoffId)).toBeUndefined();
     const h = await findHandoff(db, handoffId);
     if (!h) throw new Error('no handoff');
-    await db.transaction((tx) =>
-      logEvent(tx, {
-        type: 'more_time_granted',
-        before: h,
-        after: h,
-        actor: { userId: 'U0OWNER', teamId: 'T0INTERNAL' },
-        at: plus(10),
-        detail: { days: 2 },
-      }),
-    );
-    expect(await moreTimeGrant(db, handoffId)).toEqual({ by: 'U0OWNER', at: plus(10) });
-    expect(await canThreadUnder(db, 'handoff:1:sent:author')).toBe(false);
+    await write(logEvent, {
+      type: 'more_time_granted',
+      before: h,
+      after: h,
+      actor: { userId: 'U0OWNER', teamId: 'T0INTERNAL' },
+      at: plus(10),
+      detail: { days: 2 },
+    });
+    expect(await repo.moreTimeGrant(db, handoffId)).toEqual({ by: 'U0OWNER', at: plus(10) });
+    expect(await repo.canThreadUnder(db, 'handoff:1:sent:author')).toBe(false);
     await queueRows(db, [outboxRowsAt(at)({ dedupeKey: 'k1', recordAs: 'handoff:1:sent:author' })]);
-    expect(await canThreadUnder(db, 'handoff:1:sent:author')).toBe(true);
+    expect(await repo.canThreadUnder(db, 'handoff:1:sent:author')).toBe(true);
     await db.transaction((tx) =>
       tx
         .insert(tablesOf(tx).postedMessages)
         .values({ messageKey: 'handoff:2:sent:author', channelId: 'D0AUTHOR', ts: '1.2', postedAt: at }),
     );
-    expect(await canThreadUnder(db, 'handoff:2:sent:author')).toBe(true);
+    expect(await repo.canThreadUnder(db, 'handoff:2:sent:author')).toBe(true);
   });
 });

@@ -1,20 +1,12 @@
 import { asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  agedOutExports,
-  agedOutHandoffs,
-  forgetExportFile,
-  rememberExportFile,
-  removeOldDraftsAndAsks,
-  removePacketText,
-  removeTouchDetail,
-} from '../../src/db/repositories/retention.js';
+import * as repo from '../../src/db/repositories/retention.js';
 import { REMOVED_TEXT } from '../../src/domain/retention.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
-export default contract('retention repository', ({ db, at }) => {
+export default contract('retention repository', ({ db, at, write }) => {
   const DAY = 86_400_000;
   const later = (days: number) => new Date(at.getTime() + days * DAY);
   const handoff = async (id: number) =>
@@ -33,13 +25,13 @@ export default contract('retention repository', ({ db, at }) => {
     await addHandoff(db, at, { status: 'sent', updatedAt: at });
     await addHandoff(db, at, { status: 'taken_back', updatedAt: at });
     const recent = await addHandoff(db, at, { status: 'withdrawn', updatedAt: later(10) });
-    expect(await agedOutHandoffs(db, 'text', later(5), 10)).toEqual([won, declined, expired]);
-    expect(await agedOutHandoffs(db, 'text', later(5), 2)).toEqual([won, declined]);
-    expect(await agedOutHandoffs(db, 'detail', later(11), 10)).toEqual([won, declined, expired, recent]);
-    await db.transaction((tx) => removePacketText(tx, [won, declined], later(5)));
-    expect(await agedOutHandoffs(db, 'text', later(5), 10)).toEqual([expired]);
+    expect(await repo.agedOutHandoffs(db, 'text', later(5), 10)).toEqual([won, declined, expired]);
+    expect(await repo.agedOutHandoffs(db, 'text', later(5), 2)).toEqual([won, declined]);
+    expect(await repo.agedOutHandoffs(db, 'detail', later(11), 10)).toEqual([won, declined, expired, recent]);
+    await write(repo.removePacketText, [won, declined], later(5));
+    expect(await repo.agedOutHandoffs(db, 'text', later(5), 10)).toEqual([expired]);
     // Each mark is its own: the detail's pass still finds them.
-    expect(await agedOutHandoffs(db, 'detail', later(5), 10)).toEqual([won, declined, expired]);
+    expect(await repo.agedOutHandoffs(db, 'detail', later(5), 10)).toEqual([won, declined, expired]);
   });
 
   it('removes the words of a handoff and of what was written about it; its facts and its last change stay', async () => {
@@ -84,7 +76,7 @@ export default contract('retention repository', ({ db, at }) => {
       });
     });
     const before = await handoff(id);
-    await db.transaction((tx) => removePacketText(tx, [id], later(40)));
+    await write(repo.removePacketText, [id], later(40));
     const after = await handoff(id);
     expect(after).toEqual({
       ...before,
@@ -135,7 +127,7 @@ export default contract('retention repository', ({ db, at }) => {
           event({ to: ['U0OWNER'], policyName: 'Default' }),
         ]),
     );
-    await db.transaction((tx) => removeTouchDetail(tx, [id], later(60)));
+    await write(repo.removeTouchDetail, [id], later(60));
     const rows = await db
       .select({ detail: t.handoffEvents.detail, aeUserId: t.handoffEvents.aeUserId })
       .from(t.handoffEvents)
@@ -181,22 +173,22 @@ export default contract('retention repository', ({ db, at }) => {
         createdAt: at,
       });
     });
-    expect(await db.transaction((tx) => removeOldDraftsAndAsks(tx, later(10)))).toBe(2);
+    expect(await write(repo.removeOldDraftsAndAsks, later(10))).toBe(2);
     expect((await db.select().from(t.drafts)).map((d) => d.authorUserId)).toEqual(['U0NEW']);
     expect((await db.select().from(t.helpRequests)).map((r) => r.ask)).toEqual([REMOVED_TEXT]);
     // Nothing left to do: a second run changes nothing.
-    expect(await db.transaction((tx) => removeOldDraftsAndAsks(tx, later(10)))).toBe(0);
+    expect(await write(repo.removeOldDraftsAndAsks, later(10))).toBe(0);
   });
 
   it('remembers shared exports once, finds those shared before the cut-off oldest first, and forgets one', async () => {
     await db.transaction(async (tx) => {
-      await rememberExportFile(tx, { fileId: 'F0NEW', userId: 'U0REVOPS', at: later(9) });
-      await rememberExportFile(tx, { fileId: 'F0OLD', userId: 'U0REVOPS', at });
-      await rememberExportFile(tx, { fileId: 'F0OLD', userId: 'U0REVOPS', at: later(1) });
+      await repo.rememberExportFile(tx, { fileId: 'F0NEW', userId: 'U0REVOPS', at: later(9) });
+      await repo.rememberExportFile(tx, { fileId: 'F0OLD', userId: 'U0REVOPS', at });
+      await repo.rememberExportFile(tx, { fileId: 'F0OLD', userId: 'U0REVOPS', at: later(1) });
     });
-    expect(await agedOutExports(db, later(5), 10)).toEqual(['F0OLD']);
-    expect(await agedOutExports(db, later(10), 10)).toEqual(['F0OLD', 'F0NEW']);
-    await db.transaction((tx) => forgetExportFile(tx, 'F0OLD'));
-    expect(await agedOutExports(db, later(10), 10)).toEqual(['F0NEW']);
+    expect(await repo.agedOutExports(db, later(5), 10)).toEqual(['F0OLD']);
+    expect(await repo.agedOutExports(db, later(10), 10)).toEqual(['F0OLD', 'F0NEW']);
+    await write(repo.forgetExportFile, 'F0OLD');
+    expect(await repo.agedOutExports(db, later(10), 10)).toEqual(['F0NEW']);
   });
 });

@@ -5,7 +5,7 @@ import type { HandoffRow, NewHandoffRow, OutboxRow } from '../../src/db/schema.j
 import { contract } from './engine.js';
 import { handoffRow } from './seed.js';
 
-export default contract('slackEvents repository', ({ db, at }) => {
+export default contract('slackEvents repository', ({ db, at, write }) => {
   const handoff = (sourceViewId: string, over: Partial<NewHandoffRow> = {}) =>
     handoffRow(db, at, { sourceViewId, ...over });
 
@@ -65,9 +65,11 @@ export default contract('slackEvents repository', ({ db, at }) => {
     const delivered = await message('delivered', { status: 'delivered' });
     const dead = await message('dead', { status: 'dead' });
     expect(
-      await db.transaction((tx) =>
-        forgetAccessErrors(tx, 'C0PARTNER', ['not_in_channel', 'held_for_invite', 'channel_not_found']),
-      ),
+      await write(forgetAccessErrors, 'C0PARTNER', [
+        'not_in_channel',
+        'held_for_invite',
+        'channel_not_found',
+      ]),
     ).toBe(2);
     const after = await messages();
     expect(after.get('refused')).toEqual({ ...refused, lastError: null, attempts: 0 });
@@ -75,17 +77,13 @@ export default contract('slackEvents repository', ({ db, at }) => {
     for (const unchanged of [otherError, noError, otherChannel, delivered, dead]) {
       expect(after.get(unchanged.dedupeKey)).toEqual(unchanged);
     }
-    expect(
-      await db.transaction((tx) =>
-        forgetAccessErrors(tx, 'C0PARTNER', ['not_in_channel', 'held_for_invite']),
-      ),
-    ).toBe(0);
+    expect(await write(forgetAccessErrors, 'C0PARTNER', ['not_in_channel', 'held_for_invite'])).toBe(0);
   });
 
   it('forgets nothing for no errors or a channel without messages', async () => {
     const refused = await message('refused', {});
-    expect(await db.transaction((tx) => forgetAccessErrors(tx, 'C0PARTNER', []))).toBe(0);
-    expect(await db.transaction((tx) => forgetAccessErrors(tx, 'C0NONE', ['not_in_channel']))).toBe(0);
+    expect(await write(forgetAccessErrors, 'C0PARTNER', [])).toBe(0);
+    expect(await write(forgetAccessErrors, 'C0NONE', ['not_in_channel'])).toBe(0);
     expect((await messages()).get('refused')).toEqual(refused);
   });
 });
