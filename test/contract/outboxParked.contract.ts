@@ -70,21 +70,22 @@ export default contract('outboxParked repository', ({ db, at, plus, write }) => 
   it('lists parked rows newest first, whole, at most limit, and counts them all', async () => {
     expect(await repo.findDead(db, 10)).toEqual([]);
     expect(await repo.countDead(db)).toBe(0);
+    const d2Row = {
+      dedupeKey: 'd2',
+      status: 'dead' as const,
+      attempts: 8,
+      lastError: 'ratelimited',
+      audience: 'partner' as const,
+      recordAs: 'msg:2',
+      uncertainSince: plus(2),
+      scheduledAt: plus(3),
+      nextAttemptAt: plus(4),
+      createdAt: plus(1),
+    };
     const [d1, , d2, d3] = await queue(
       outboxRow({ dedupeKey: 'd1', status: 'dead', attempts: 5, lastError: 'invalid_blocks' }),
       outboxRow({ dedupeKey: 'p', status: 'pending' }),
-      outboxRow({
-        dedupeKey: 'd2',
-        status: 'dead',
-        attempts: 8,
-        lastError: 'ratelimited',
-        audience: 'partner',
-        recordAs: 'msg:2',
-        uncertainSince: plus(2),
-        scheduledAt: plus(3),
-        nextAttemptAt: plus(4),
-        createdAt: plus(1),
-      }),
+      outboxRow(d2Row),
       outboxRow({ dedupeKey: 'd3', status: 'dead', attempts: 1 }),
       outboxRow({ dedupeKey: 'x', status: 'delivered', deliveredAt: plus(5) }),
     );
@@ -93,29 +94,16 @@ export default contract('outboxParked repository', ({ db, at, plus, write }) => 
     expect(await repo.findDead(db, 0)).toEqual([]);
     expect(await repo.countDead(db)).toBe(3);
     const row = (await repo.findDead(db, 2))[1];
+    // Whole: every column not set is null.
     expect(row).toEqual({
       installationId: 1,
       id: d2,
-      dedupeKey: 'd2',
       channelKey: 'C0CHAN',
       method: 'chat.postMessage',
       payload: { text: 'hello', nested: { list: [1, 'two', null] } },
-      targetMessageKey: null,
-      recordAs: 'msg:2',
-      threadOf: null,
-      audience: 'partner',
-      handoffId: null,
-      status: 'dead',
-      attempts: 8,
-      nextAttemptAt: plus(4),
-      lastError: 'ratelimited',
-      uncertainSince: plus(2),
-      scheduledAt: plus(3),
-      surfaceKey: null,
-      createdAt: plus(1),
-      deliveredAt: null,
-      postedChannelId: null,
-      postedTs: null,
+      ...{ targetMessageKey: null, threadOf: null, handoffId: null, surfaceKey: null, deliveredAt: null },
+      ...{ postedChannelId: null, postedTs: null },
+      ...d2Row,
     });
   });
 

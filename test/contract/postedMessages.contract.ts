@@ -62,26 +62,27 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
     const handoffId = await handoff();
     expect(await repo.findOutboxByRecordAs(db, 'msg:p')).toBeUndefined();
     expect(await repo.outboxStatusByRecordAs(db, 'msg:p')).toBeUndefined();
+    // Every column of a row set, read back as written.
+    const newerRow = {
+      recordAs: 'msg:p',
+      status: 'delivered' as const,
+      attempts: 2,
+      handoffId,
+      audience: 'partner' as const,
+      threadOf: 'msg:parent',
+      targetMessageKey: 'msg:target',
+      surfaceKey: 'surface:1',
+      nextAttemptAt: plus(7),
+      scheduledAt: plus(3),
+      uncertainSince: plus(4),
+      deliveredAt: plus(9),
+      postedChannelId: 'C0CHAN',
+      postedTs: '1795842000.000100',
+      createdAt: plus(1),
+    };
     const [older, newer] = await queue(
       outboxRow({ dedupeKey: 'd:1', recordAs: 'msg:p', status: 'dead', lastError: 'channel_not_found' }),
-      outboxRow({
-        dedupeKey: 'd:2',
-        recordAs: 'msg:p',
-        status: 'delivered',
-        attempts: 2,
-        handoffId,
-        audience: 'partner',
-        threadOf: 'msg:parent',
-        targetMessageKey: 'msg:target',
-        surfaceKey: 'surface:1',
-        nextAttemptAt: plus(7),
-        scheduledAt: plus(3),
-        uncertainSince: plus(4),
-        deliveredAt: plus(9),
-        postedChannelId: 'C0CHAN',
-        postedTs: '1795842000.000100',
-        createdAt: plus(1),
-      }),
+      outboxRow({ dedupeKey: 'd:2', ...newerRow }),
       outboxRow({ dedupeKey: 'd:3', recordAs: 'msg:other', status: 'cancelled' }),
     );
     expect(newer).toBeGreaterThan(older ?? Number.POSITIVE_INFINITY);
@@ -92,22 +93,8 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
       channelKey: 'C0CHAN',
       method: 'chat.postMessage',
       payload: { text: 'hello', blocks: [{ type: 'section' }], n: 1.5, ok: true },
-      targetMessageKey: 'msg:target',
-      recordAs: 'msg:p',
-      threadOf: 'msg:parent',
-      audience: 'partner',
-      handoffId,
-      status: 'delivered',
-      attempts: 2,
-      nextAttemptAt: plus(7),
       lastError: null,
-      uncertainSince: plus(4),
-      scheduledAt: plus(3),
-      surfaceKey: 'surface:1',
-      createdAt: plus(1),
-      deliveredAt: plus(9),
-      postedChannelId: 'C0CHAN',
-      postedTs: '1795842000.000100',
+      ...newerRow,
     });
     expect(await repo.outboxStatusByRecordAs(db, 'msg:p')).toBe('delivered');
     expect(await repo.outboxStatusByRecordAs(db, 'msg:other')).toBe('cancelled');
