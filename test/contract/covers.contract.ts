@@ -1,9 +1,8 @@
 import { expect, it } from 'vitest';
-import { tablesOf } from '../../src/db/engine.js';
 import { coveredNotTold, deleteCover, findCover, saveCover } from '../../src/db/repositories/covers.js';
 import type { NewHandoffEventRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
-import { addHandoff } from './seed.js';
+import { addEvent, addHandoff } from './seed.js';
 
 export default contract('covers repository', ({ db, at, write }) => {
   it('keeps one cover per AE: named, replaced, read back to the millisecond, then deleted', async () => {
@@ -47,17 +46,8 @@ export default contract('covers repository', ({ db, at, write }) => {
 
   const handoff = (sourceViewId: string) => addHandoff(db, at, { sourceViewId });
 
-  async function event(
-    row: Pick<NewHandoffEventRow, 'handoffId' | 'type' | 'at'> & Partial<NewHandoffEventRow>,
-  ) {
-    const [inserted] = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffEvents)
-        .values({ toStatus: 'sent', aeUserId: 'U0COVER', assignment: 1, cycle: 1, ...row })
-        .returning({ id: tablesOf(tx).handoffEvents.id }),
-    );
-    return inserted?.id ?? 0;
-  }
+  const event = (row: Pick<NewHandoffEventRow, 'handoffId' | 'type' | 'at'> & Partial<NewHandoffEventRow>) =>
+    addEvent(db, { fromStatus: null, aeUserId: 'U0COVER', ...row });
 
   it('finds the handoffs that went to a cover since a moment and whose away AE was not told of them since', async () => {
     const later = new Date(at.getTime() + 60_000);

@@ -1,36 +1,22 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { inUseBefore } from '../../src/db/repositories/digest.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { addEvent, addHandoff } from './seed.js';
 
 export default contract('digest repository', ({ db, at }) => {
   const justAfter = new Date(at.getTime() + 1);
 
-  it('is not in use before anything was written', async () => {
-    expect(await inUseBefore(db, at)).toBe(false);
-  });
-
-  it('is in use strictly after the first touch-log event, to the millisecond', async () => {
-    await db.transaction(async (tx) => {
-      const { handoffs, handoffEvents } = tablesOf(tx);
-      const [handoff] = await tx
-        .insert(handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: 'V1' }))
-        .returning();
-      if (!handoff) throw new Error('no handoff');
-      await tx.insert(handoffEvents).values({
-        handoffId: handoff.id,
-        type: 'sent',
-        fromStatus: null,
-        toStatus: 'sent',
-        actorUserId: 'U0AUTHOR',
-        actorTeamId: 'T0INTERNAL',
-        aeUserId: 'U0AE',
-        assignment: 1,
-        cycle: 1,
-        at,
-      });
+  it('is not in use before anything was written; in use strictly after the first touch-log event, to the millisecond', async () => {
+    expect(await inUseBefore(db, justAfter)).toBe(false);
+    const handoffId = await addHandoff(db, at);
+    await addEvent(db, {
+      handoffId,
+      type: 'sent',
+      fromStatus: null,
+      actorUserId: 'U0AUTHOR',
+      actorTeamId: 'T0INTERNAL',
+      at,
     });
     expect(await inUseBefore(db, new Date(at.getTime() - 86_400_000))).toBe(false);
     expect(await inUseBefore(db, at)).toBe(false);

@@ -31,10 +31,6 @@ export default contract('dueTimes repository', ({ db }) => {
       });
     });
 
-  it('is nothing for an empty database', async () => {
-    expect(await nextDueAt(db, sent)).toBeUndefined();
-  });
-
   it('is the earliest of an undecided window end, reminder, escalation step and deferred start, strictly after the time asked, to the millisecond', async () => {
     await handoff('V1', {
       dueAt: t('2026-11-25T14:00:00.004Z'),
@@ -78,7 +74,8 @@ export default contract('dueTimes repository', ({ db }) => {
     expect(await nextDueAt(db, sent)).toEqual(far);
   });
 
-  it('takes the next attempt of pending outbox messages only', async () => {
+  it('is nothing for an empty database; takes the next attempt of pending outbox messages only', async () => {
+    expect(await nextDueAt(db, sent)).toBeUndefined();
     await message('m1', 'delivered', t('2026-11-21T00:00:00.000Z'));
     await message('m2', 'dead', t('2026-11-21T01:00:00.000Z'));
     await message('m3', 'cancelled', t('2026-11-21T02:00:00.000Z'));

@@ -5,7 +5,7 @@ import { scopedTo, unscopedOf } from '../../src/db/installationScope.js';
 import * as repo from '../../src/db/repositories/erasure.js';
 import { ERASED_TEXT, inHandoff, type Person, withNames } from '../../src/domain/erasure.js';
 import { contract } from './engine.js';
-import { addHandoff } from './seed.js';
+import { addEvent, addHandoff } from './seed.js';
 
 export default contract('erasure repository', ({ db, engine, at, write }) => {
   const ae: Person = {
@@ -35,19 +35,15 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
     });
     // U0AE is a part of U0AE2's id: not them.
     await addHandoff(db, at, { status: 'declined', aeUserId: 'U0AE2', aeName: 'Sam Closer' });
-    await db.transaction((tx) =>
-      tx.insert(tablesOf(tx).handoffEvents).values({
-        handoffId: named,
-        type: 'declined',
-        toStatus: 'declined',
-        aeUserId: 'U0AE',
-        actorUserId: 'U0AE',
-        assignment: 1,
-        cycle: 1,
-        at,
-        detail: { previousAeUserId: 'U0AE' },
-      }),
-    );
+    await addEvent(db, {
+      handoffId: named,
+      type: 'declined',
+      fromStatus: null,
+      toStatus: 'declined',
+      actorUserId: 'U0AE',
+      at,
+      detail: { previousAeUserId: 'U0AE' },
+    });
     const found = await repo.rowsNaming(db, ae);
     const handoffs = found.find((f) => f.table === 'handoffs');
     expect(handoffs?.rows.map((r) => [r.key, r.handoffId])).toEqual([[{ id: named }, named]]);

@@ -3,34 +3,16 @@ import { tablesOf } from '../../src/db/engine.js';
 import * as repo from '../../src/db/repositories/escalation.js';
 import type { HandoffEventType, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
-import { handoffRow } from './seed.js';
+import { addEvent, handoffRow } from './seed.js';
 
 export default contract('escalation repository', ({ db, at, plus: ms, write }) => {
   const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
 
-  const event = async (
+  const event = (
     handoffId: number,
     type: HandoffEventType,
     over: { aeUserId?: string; cycle?: number; detail?: Record<string, unknown> | null; at?: Date } = {},
-  ): Promise<number> => {
-    const rows = await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).handoffEvents)
-        .values({
-          handoffId,
-          type,
-          fromStatus: 'sent',
-          toStatus: 'sent',
-          aeUserId: over.aeUserId ?? 'U0AE',
-          assignment: 1,
-          cycle: over.cycle ?? 1,
-          at: over.at ?? at,
-          detail: over.detail === undefined ? null : over.detail,
-        })
-        .returning(),
-    );
-    return (rows[0] as { id: number }).id;
-  };
+  ) => addEvent(db, { handoffId, type, at, ...over });
 
   const surface = async (
     handoffId: number,

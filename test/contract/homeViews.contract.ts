@@ -3,8 +3,8 @@ import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import * as repo from '../../src/db/repositories/homeViews.js';
 import type { OutboxRow } from '../../src/db/schema.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
+import { addEvent, addHandoff } from './seed.js';
 
 export default contract('homeViews repository', ({ db, at, plus: ms, write }) => {
   const DAY = 86_400_000;
@@ -159,24 +159,9 @@ export default contract('homeViews repository', ({ db, at, plus: ms, write }) =>
 
   it('gives the newest touch-log event id, 0 when there is none', async () => {
     expect(await repo.latestEventId(db)).toBe(0);
-    const ids = await db.transaction(async (tx) => {
-      const { handoffs, handoffEvents } = tablesOf(tx);
-      const [h] = await tx
-        .insert(handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: 'V1' }))
-        .returning();
-      const event = {
-        handoffId: h?.id as number,
-        type: 'sent' as const,
-        toStatus: 'sent' as const,
-        aeUserId: 'U0AE',
-        assignment: 1,
-        cycle: 1,
-        at,
-      };
-      await tx.insert(handoffEvents).values(event);
-      return tx.insert(handoffEvents).values(event).returning({ id: handoffEvents.id });
-    });
-    expect(await repo.latestEventId(db)).toBe(ids[0]?.id);
+    const handoffId = await addHandoff(db, at);
+    await addEvent(db, { handoffId, type: 'sent', fromStatus: null, at });
+    const newest = await addEvent(db, { handoffId, type: 'sent', fromStatus: null, at });
+    expect(await repo.latestEventId(db)).toBe(newest);
   });
 });

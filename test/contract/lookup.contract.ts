@@ -1,28 +1,14 @@
 import { expect, it } from 'vitest';
-import { tablesOf } from '../../src/db/engine.js';
 import { listHandoffsOf, wasAeOf } from '../../src/db/repositories/lookup.js';
 import type { NewHandoffEventRow, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
-import { addHandoff } from './seed.js';
+import { addEvent, addHandoff } from './seed.js';
 
 export default contract('lookup repository', ({ db, at }) => {
   const handoff = (over: Partial<NewHandoffRow> = {}) => addHandoff(db, at, over);
 
-  async function event(
-    row: Pick<NewHandoffEventRow, 'handoffId' | 'aeUserId'> & Partial<NewHandoffEventRow>,
-  ): Promise<void> {
-    await db.transaction(async (tx) => {
-      await tx.insert(tablesOf(tx).handoffEvents).values({
-        type: 'sent',
-        toStatus: 'sent',
-        assignment: 1,
-        cycle: 1,
-        at,
-        detail: { n: 1 },
-        ...row,
-      });
-    });
-  }
+  const event = (row: Pick<NewHandoffEventRow, 'handoffId' | 'aeUserId'> & Partial<NewHandoffEventRow>) =>
+    addEvent(db, { type: 'sent', fromStatus: null, at, detail: { n: 1 }, ...row });
 
   const me = { userId: 'U0ME', teamId: 'T0INTERNAL' };
 

@@ -4,7 +4,7 @@ import { tablesOf } from '../../src/db/engine.js';
 import * as repo from '../../src/db/repositories/metrics.js';
 import type { HandoffEventType, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
-import { addHandoff } from './seed.js';
+import { addEvent, addHandoff } from './seed.js';
 
 /** What a test says of an event of the touch log; the rest is filled in. */
 interface LogEntry {
@@ -26,28 +26,7 @@ export default contract('metrics repository', ({ db }) => {
   /** Appends events to the touch log, each in its own transaction and in the order given; returns their ids. */
   async function log(entries: LogEntry[]): Promise<number[]> {
     const ids: number[] = [];
-    for (const e of entries) {
-      const [row] = await db.transaction((tx) => {
-        const { handoffEvents } = tablesOf(tx);
-        return tx
-          .insert(handoffEvents)
-          .values({
-            handoffId: e.handoffId,
-            type: e.type,
-            fromStatus: 'sent',
-            toStatus: 'sent',
-            aeUserId: e.ae ?? 'U0AE',
-            assignment: 1,
-            cycle: 1,
-            at: e.at,
-            businessHours: e.businessHours ?? null,
-            detail: e.detail ?? null,
-          })
-          .returning({ id: handoffEvents.id });
-      });
-      if (!row) throw new Error('no event inserted');
-      ids.push(row.id);
-    }
+    for (const { ae, ...e } of entries) ids.push(await addEvent(db, { ...e, aeUserId: ae ?? 'U0AE' }));
     return ids;
   }
 

@@ -18,7 +18,7 @@ export default contract('outboxLeases repository', ({ db, at, plus, write }) => 
     ]);
   }
 
-  it('takes conversations no one holds, each once, and records the lease to the millisecond', async () => {
+  it('takes conversations no one holds, each once, and records the lease to the millisecond; renews the holder’s own', async () => {
     expect(await claim('A', ['C2', 'C1', 'C2', 'U1'])).toEqual(['C1', 'C2', 'U1']);
     expect(await leases()).toEqual([
       ['C1', 'A', plus(LEASE)],
@@ -26,6 +26,9 @@ export default contract('outboxLeases repository', ({ db, at, plus, write }) => 
       ['U1', 'A', plus(LEASE)],
     ]);
     expect(await claim('A', [])).toEqual([]);
+    // The holder's own lease, renewed before it has passed.
+    expect(await claim('A', ['C1'], plus(30_000))).toEqual(['C1']);
+    expect((await leases())[0]).toEqual(['C1', 'A', plus(30_000 + LEASE)]);
   });
 
   it('keeps another holder’s running lease, and takes it over from the moment it has passed', async () => {
@@ -47,12 +50,6 @@ export default contract('outboxLeases repository', ({ db, at, plus, write }) => 
     // A lost C1: asking again does not take it back while B's lease runs.
     expect(await claim('A', ['C1', 'C2'], plus(LEASE + 1))).toEqual(['C2']);
     expect((await repo.conversationLeases(db, ['C1']))[0]?.holder).toBe('B');
-  });
-
-  it('renews the holder’s own lease before it has passed', async () => {
-    expect(await claim('A', ['C1'])).toEqual(['C1']);
-    expect(await claim('A', ['C1'], plus(30_000))).toEqual(['C1']);
-    expect(await leases()).toEqual([['C1', 'A', plus(30_000 + LEASE)]]);
   });
 
   it('reads the leases of the conversations asked for, none for a conversation never claimed', async () => {

@@ -4,7 +4,7 @@ import { tablesOf } from '../../src/db/engine.js';
 import * as repo from '../../src/db/repositories/partnerThreads.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
-import { addHandoff } from './seed.js';
+import { addEvent, addHandoff } from './seed.js';
 
 export default contract('partnerThreads repository', ({ db, at, plus, write }) => {
   const handoff = (over: Partial<NewHandoffRow> = {}) => addHandoff(db, at, over);
@@ -15,23 +15,16 @@ export default contract('partnerThreads repository', ({ db, at, plus, write }) =
     actorUserId?: string | null;
     detail?: Record<string, unknown> | null;
   };
-  async function addEvent(handoffId: number, over: EventOver = {}): Promise<void> {
-    await db.transaction(async (tx) => {
-      await tx.insert(tablesOf(tx).handoffEvents).values({
-        handoffId,
-        type: over.type ?? 'edited',
-        fromStatus: 'sent',
-        toStatus: 'sent',
-        actorUserId: over.actorUserId === undefined ? 'U0AUTHOR' : over.actorUserId,
-        actorTeamId: 'T0INTERNAL',
-        aeUserId: over.aeUserId ?? 'U0AE',
-        assignment: 1,
-        cycle: 1,
-        at,
-        detail: over.detail === undefined ? null : over.detail,
-      });
+  const event = (handoffId: number, over: EventOver = {}) =>
+    addEvent(db, {
+      handoffId,
+      type: over.type ?? 'edited',
+      actorUserId: over.actorUserId === undefined ? 'U0AUTHOR' : over.actorUserId,
+      actorTeamId: 'T0INTERNAL',
+      aeUserId: over.aeUserId ?? 'U0AE',
+      at,
+      detail: over.detail ?? null,
     });
-  }
 
   it('reads a handoff’s partner thread in one: its decisions and outcome steps oldest first, to the millisecond, its parent', async () => {
     const id = await handoff();
@@ -178,11 +171,11 @@ export default contract('partnerThreads repository', ({ db, at, plus, write }) =
     const id = await handoff();
     const other = await handoff();
     expect(await repo.formerAeIds(db, id, 'U0AE')).toEqual([]);
-    await addEvent(id, { aeUserId: 'U0OLD' });
-    await addEvent(id, { aeUserId: 'U0OLD' });
-    await addEvent(id, { aeUserId: 'U0AE' });
-    await addEvent(id, { aeUserId: 'U0OLDER' });
-    await addEvent(other, { aeUserId: 'U0ELSEWHERE' });
+    await event(id, { aeUserId: 'U0OLD' });
+    await event(id, { aeUserId: 'U0OLD' });
+    await event(id, { aeUserId: 'U0AE' });
+    await event(id, { aeUserId: 'U0OLDER' });
+    await event(other, { aeUserId: 'U0ELSEWHERE' });
     expect((await repo.formerAeIds(db, id, 'U0AE')).sort()).toEqual(['U0OLD', 'U0OLDER']);
     expect((await repo.formerAeIds(db, id, 'U0OLD')).sort()).toEqual(['U0AE', 'U0OLDER']);
   });
@@ -199,19 +192,19 @@ export default contract('partnerThreads repository', ({ db, at, plus, write }) =
   it('finds who last answered about a held-back next move: edits with heldBack only, newest first', async () => {
     const id = await handoff();
     expect(await repo.heldBackAnsweredBy(db, id)).toBeUndefined();
-    await addEvent(id, { type: 'edited', actorUserId: 'U0FIRST', detail: { heldBack: 'confirmed' } });
-    await addEvent(id, { type: 'edited', actorUserId: 'U0SECOND', detail: { heldBack: { move: 'x' } } });
+    await event(id, { type: 'edited', actorUserId: 'U0FIRST', detail: { heldBack: 'confirmed' } });
+    await event(id, { type: 'edited', actorUserId: 'U0SECOND', detail: { heldBack: { move: 'x' } } });
     // Not counted: no heldBack field, a JSON null heldBack, no detail, another type of event.
-    await addEvent(id, { type: 'edited', actorUserId: 'U0NOFIELD', detail: { fields: ['accountName'] } });
-    await addEvent(id, { type: 'edited', actorUserId: 'U0NULLED', detail: { heldBack: null } });
-    await addEvent(id, { type: 'edited', actorUserId: 'U0NODETAIL', detail: null });
-    await addEvent(id, { type: 'accepted', actorUserId: 'U0ACCEPT', detail: { heldBack: 'yes' } });
+    await event(id, { type: 'edited', actorUserId: 'U0NOFIELD', detail: { fields: ['accountName'] } });
+    await event(id, { type: 'edited', actorUserId: 'U0NULLED', detail: { heldBack: null } });
+    await event(id, { type: 'edited', actorUserId: 'U0NODETAIL', detail: null });
+    await event(id, { type: 'accepted', actorUserId: 'U0ACCEPT', detail: { heldBack: 'yes' } });
     expect(await repo.heldBackAnsweredBy(db, id)).toBe('U0SECOND');
     // And when, to the millisecond (a move answered after an outcome step still holds past it).
     expect(await repo.heldBackAnsweredAt(db, id)).toEqual(at);
     const other = await handoff();
     expect(await repo.heldBackAnsweredAt(db, other)).toBeUndefined();
-    await addEvent(other, { type: 'edited', actorUserId: null, detail: { heldBack: false } });
+    await event(other, { type: 'edited', actorUserId: null, detail: { heldBack: false } });
     expect(await repo.heldBackAnsweredBy(db, other)).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@ import { insertHelpRequest } from '../../src/db/repositories/helpRequests.js';
 import * as repo from '../../src/db/repositories/partners.js';
 import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
-import { handoffRow } from './seed.js';
+import { addEvent, handoffRow } from './seed.js';
 
 export default contract('partners repository', ({ db, at, plus: ms, write }) => {
   const partner = (name: string, when = at) => write(repo.ensurePartner, name, when);
@@ -13,19 +13,7 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
     [...rows].sort((a, b) => a.channelId.localeCompare(b.channelId));
   const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
   const sentEvent = (h: HandoffRow, when: Date) =>
-    db.transaction((tx) =>
-      tx.insert(tablesOf(tx).handoffEvents).values({
-        handoffId: h.id,
-        type: 'sent',
-        fromStatus: null,
-        toStatus: 'sent',
-        aeUserId: h.aeUserId,
-        assignment: 1,
-        cycle: 1,
-        at: when,
-        detail: null,
-      }),
-    );
+    addEvent(db, { handoffId: h.id, type: 'sent', fromStatus: null, aeUserId: h.aeUserId, at: when });
   const metricFacts = async () => {
     const { metricFacts } = tablesOf(db);
     return db
@@ -318,7 +306,7 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
     expect(await repo.partnerByName(db, 'Nobody')).toBeUndefined();
   });
 
-  it("sets and clears a partner's domain", async () => {
+  it("sets and clears a partner's domain; merging a partner into itself deletes nothing", async () => {
     const meridian = await partner('Meridian');
     await write(repo.setPartnerDomain, meridian.id, 'meridian.example', ms(1));
     expect(await repo.findPartner(db, meridian.id)).toEqual({
@@ -328,6 +316,10 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
     });
     await write(repo.setPartnerDomain, meridian.id, null, ms(2));
     expect(await repo.findPartner(db, meridian.id)).toEqual({ ...meridian, domain: null, updatedAt: ms(2) });
+    // Merged into itself: nothing deleted.
+    await write(repo.mergePartners, meridian, meridian, ms(3));
+    expect(await repo.findPartner(db, meridian.id)).toEqual({ ...meridian, updatedAt: ms(3) });
+    expect(await repo.aliasesOf(db, meridian.id)).toEqual(['Meridian']);
   });
 
   it('merges one partner into another: names, workspaces, channels, handoffs, metrics and help requests', async () => {
@@ -392,12 +384,5 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
       { id: helpOther?.id, partnerKey: 'acme' },
     ]);
     expect((await repo.listPartners(db)).map((p) => p.name)).toEqual(['Acme', 'Northwind']);
-  });
-
-  it('merging a partner into itself deletes nothing', async () => {
-    const meridian = await partner('Meridian');
-    await write(repo.mergePartners, meridian, meridian, ms(3));
-    expect(await repo.findPartner(db, meridian.id)).toEqual({ ...meridian, updatedAt: ms(3) });
-    expect(await repo.aliasesOf(db, meridian.id)).toEqual(['Meridian']);
   });
 });

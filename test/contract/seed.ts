@@ -1,6 +1,6 @@
 import { asc } from 'drizzle-orm';
 import { tablesOf } from '../../src/db/engine.js';
-import type { HandoffRow, NewHandoffRow, OutboxRow, outbox } from '../../src/db/schema.js';
+import type { HandoffRow, handoffEvents, NewHandoffRow, OutboxRow, outbox } from '../../src/db/schema.js';
 import type { Db, Tx } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 
@@ -26,6 +26,23 @@ export async function handoffRow(db: Db, at: Date, over: Partial<NewHandoffRow> 
 /** The same, returning its id. */
 export const addHandoff = async (db: Db, at: Date, over: Partial<NewHandoffRow> = {}): Promise<number> =>
   (await handoffRow(db, at, over)).id;
+
+export type NewEventRow = typeof handoffEvents.$inferInsert;
+
+/** An event of the touch log, committed: of AE U0AE, 'sent' to 'sent' in the first window, unless `row` says otherwise. */
+export async function addEvent(
+  db: Db,
+  row: Pick<NewEventRow, 'handoffId' | 'type' | 'at'> & Partial<NewEventRow>,
+): Promise<number> {
+  const [inserted] = await db.transaction((tx) =>
+    tx
+      .insert(tablesOf(tx).handoffEvents)
+      .values({ fromStatus: 'sent', toStatus: 'sent', aeUserId: 'U0AE', assignment: 1, cycle: 1, ...row })
+      .returning({ id: tablesOf(tx).handoffEvents.id }),
+  );
+  if (!inserted) throw new Error('no event inserted');
+  return inserted.id;
+}
 
 /** Pending outbox rows due at `at` in conversation C0CHAN carrying `payload`, with what a test sets on top. */
 export const outboxRowsAt =
