@@ -64,7 +64,8 @@ export default contract('escalation repository', ({ db, at, plus: ms, write }) =
     expect(await repo.findEscalationsDue(db, ms(-1001), 0, 10)).toEqual([]);
   });
 
-  it('finds the handoffs waiting for their AE, by id, at most the limit', async () => {
+  it('finds the handoffs waiting for their AE, by id, at most the limit, and counts those of an AE', async () => {
+    expect(await repo.openCountOf(db, 'U0AE')).toBe(0);
     const a = await handoff();
     await handoff({ status: 'accepted' });
     const b = await handoff({ aeUserId: 'U0OTHER' });
@@ -74,6 +75,11 @@ export default contract('escalation repository', ({ db, at, plus: ms, write }) =
     expect((await repo.findWaitingForAe(db, 2)).map((h) => h.id)).toEqual([a.id, b.id]);
     expect((await repo.findWaitingForAe(db, 10))[1]).toEqual(b);
     expect(await repo.findWaitingForAe(db, 0)).toEqual([]);
+    const n = await repo.openCountOf(db, 'U0AE');
+    expect(n).toBe(2);
+    expect(typeof n).toBe('number');
+    expect(await repo.openCountOf(db, 'U0OTHER')).toBe(1);
+    expect(await repo.openCountOf(db, 'U0NOBODY')).toBe(0);
   });
 
   it("reads the current window's events of the given types, oldest first, with their JSON detail", async () => {
@@ -151,20 +157,6 @@ export default contract('escalation repository', ({ db, at, plus: ms, write }) =
     expect(await repo.poolPicksSince(db, 'amer', ms(-86_400_000))).toEqual([]);
     expect(await repo.recentPicksOfPool(db, 'emea', 2)).toEqual(['U0B', 'U0B']);
     expect(await repo.recentPicksOfPool(db, 'emea', 5)).toEqual(['U0B', 'U0B', 'U0A']);
-  });
-
-  it('counts the handoffs waiting for an AE', async () => {
-    expect(await repo.openCountOf(db, 'U0AE')).toBe(0);
-    await handoff();
-    await handoff();
-    await handoff({ status: 'accepted' });
-    await handoff({ status: 'expired' });
-    await handoff({ aeUserId: 'U0OTHER' });
-    const n = await repo.openCountOf(db, 'U0AE');
-    expect(n).toBe(2);
-    expect(typeof n).toBe('number');
-    expect(await repo.openCountOf(db, 'U0OTHER')).toBe(1);
-    expect(await repo.openCountOf(db, 'U0NOBODY')).toBe(0);
   });
 
   it("lists everyone who was a handoff's AE, with repeats", async () => {

@@ -14,7 +14,7 @@ export default contract('helpRequests repository', ({ db, at, write }) => {
     createdAt: at,
   });
 
-  it('stores a request and reads it back by id and by view, optional fields null, to the millisecond', async () => {
+  it('stores a request and reads it back by id and by view, optional fields null, to the millisecond; one per view (a second submission returns nothing and changes nothing); keeps the partner the AE had in mind', async () => {
     const inserted = await write(repo.insertHelpRequest, request('V1'));
     const expected = {
       ...request('V1'),
@@ -31,32 +31,22 @@ export default contract('helpRequests repository', ({ db, at, write }) => {
     expect(await repo.findHelpRequestBySourceView(db, 'V1')).toEqual(expected);
     expect(await repo.findHelpRequest(db, (inserted?.id as number) + 1)).toBeUndefined();
     expect(await repo.findHelpRequestBySourceView(db, 'V2')).toBeUndefined();
-  });
 
-  it('keeps the partner the AE had in mind', async () => {
-    const inserted = await write(repo.insertHelpRequest, {
-      ...request('V1'),
+    const again = { ...request('V1'), ask: 'Something else', createdAt: new Date(at.getTime() + 1) };
+    expect(await write(repo.insertHelpRequest, again)).toBeUndefined();
+    expect(await repo.findHelpRequestBySourceView(db, 'V1')).toEqual(expected);
+
+    const other = await write(repo.insertHelpRequest, {
+      ...request('V2'),
       partnerOrg: 'Meridian',
       partnerKey: 'meridian',
     });
-    expect(await repo.findHelpRequestBySourceView(db, 'V1')).toMatchObject({
-      id: inserted?.id,
+    expect(other?.id).not.toBe(inserted?.id);
+    expect(await repo.findHelpRequestBySourceView(db, 'V2')).toMatchObject({
+      id: other?.id,
       partnerOrg: 'Meridian',
       partnerKey: 'meridian',
     });
-  });
-
-  it('stores one request per view: a second submission returns nothing and changes nothing', async () => {
-    const first = await write(repo.insertHelpRequest, request('V1'));
-    const again = await write(repo.insertHelpRequest, {
-      ...request('V1'),
-      ask: 'Something else',
-      createdAt: new Date(at.getTime() + 1),
-    });
-    expect(again).toBeUndefined();
-    expect(await repo.findHelpRequestBySourceView(db, 'V1')).toEqual(first);
-    const other = await write(repo.insertHelpRequest, request('V2'));
-    expect(other?.id).not.toBe(first?.id);
   });
 
   it('claims an open request once: the claim is returned and kept, a second claim or a missing request is nothing', async () => {

@@ -3,25 +3,33 @@ import * as repo from '../../src/db/repositories/removedChannels.js';
 import { contract } from './engine.js';
 
 export default contract('removedChannels repository', ({ db, at, plus, write }) => {
-  it('records a removal once, read back to the millisecond, and tells whether it was news', async () => {
+  const removed = (channelId: string, how: string, since: Date, adminsToldAt: Date | null = null) => ({
+    installationId: 1,
+    channelId,
+    how,
+    since,
+    adminsToldAt,
+  });
+  const insert = (channelId: string, how: 'event' | 'held' | 'refused', since: Date) =>
+    write(repo.insertRemovedChannel, { channelId, how, since });
+
+  it('records a removal once, read back to the millisecond, and tells whether it was news; deletes it (true only when one was recorded), after which it is news again', async () => {
     expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(false);
     expect(await repo.findRemovedChannel(db, 'C0ONE')).toBeUndefined();
-    expect(await write(repo.insertRemovedChannel, { channelId: 'C0ONE', how: 'event', since: at })).toBe(
-      true,
-    );
+    expect(await insert('C0ONE', 'event', at)).toBe(true);
     // A second removal of the same channel keeps the first one as it was.
-    expect(
-      await write(repo.insertRemovedChannel, { channelId: 'C0ONE', how: 'refused', since: plus(5) }),
-    ).toBe(false);
+    expect(await insert('C0ONE', 'refused', plus(5))).toBe(false);
     expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(true);
     expect(await repo.isChannelRemoved(db, 'C0TWO')).toBe(false);
-    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual({
-      installationId: 1,
-      channelId: 'C0ONE',
-      how: 'event',
-      since: at,
-      adminsToldAt: null,
-    });
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'event', at));
+
+    expect(await write(repo.deleteRemovedChannel, 'C0ONE')).toBe(true);
+    expect(await write(repo.deleteRemovedChannel, 'C0ONE')).toBe(false);
+    expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(false);
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toBeUndefined();
+    // Removed again later: news again.
+    expect(await insert('C0ONE', 'refused', plus(9))).toBe(true);
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'refused', plus(9)));
   });
 
   it('marks the admins told, only on the channel named', async () => {
@@ -32,34 +40,9 @@ export default contract('removedChannels repository', ({ db, at, plus, write }) 
     await write(repo.markAdminsTold, 'C0ONE', plus(1));
     // A channel with no removal recorded: nothing written.
     await write(repo.markAdminsTold, 'C0NONE', plus(2));
-    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual({
-      installationId: 1,
-      channelId: 'C0ONE',
-      how: 'held',
-      since: at,
-      adminsToldAt: plus(1),
-    });
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'held', at, plus(1)));
     expect((await repo.findRemovedChannel(db, 'C0TWO'))?.adminsToldAt).toBeNull();
     expect(await repo.findRemovedChannel(db, 'C0NONE')).toBeUndefined();
-  });
-
-  it('deletes a removal: true only when one was recorded', async () => {
-    await write(repo.insertRemovedChannel, { channelId: 'C0ONE', how: 'event', since: at });
-    expect(await write(repo.deleteRemovedChannel, 'C0ONE')).toBe(true);
-    expect(await write(repo.deleteRemovedChannel, 'C0ONE')).toBe(false);
-    expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(false);
-    expect(await repo.findRemovedChannel(db, 'C0ONE')).toBeUndefined();
-    // Removed again later: news again.
-    expect(
-      await write(repo.insertRemovedChannel, { channelId: 'C0ONE', how: 'refused', since: plus(9) }),
-    ).toBe(true);
-    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual({
-      installationId: 1,
-      channelId: 'C0ONE',
-      how: 'refused',
-      since: plus(9),
-      adminsToldAt: null,
-    });
   });
 
   it('lists the channels the longest removed first (then by id), at most limit', async () => {
