@@ -32,36 +32,28 @@ export default contract('partnerThreads repository', ({ db, at, plus, write }) =
     const parentKey = `handoff:${id}:partner`;
     const empty = { posted: false, parentStatus: undefined, decisions: [], outcomes: [] };
     expect(await repo.partnerThreadRecord(db, id, parentKey)).toEqual(empty);
+    const decided = (
+      handoffId: number,
+      assignment: number,
+      decision: 'accepted' | 'declined',
+      by = 'U0AE',
+    ) => ({
+      handoffId,
+      assignment,
+      decision,
+      decidedByUserId: by,
+      decidedByTeamId: 'T0INTERNAL',
+      decidedAt: assignment === 2 ? plus(1) : at,
+    });
     await db.transaction(async (tx) => {
       const { decisions, outcomes } = tablesOf(tx);
-      await tx.insert(decisions).values([
-        {
-          handoffId: id,
-          assignment: 1,
-          decision: 'declined',
-          reasonCode: 'wrong_owner',
-          note: 'busy',
-          decidedByUserId: 'U0AE',
-          decidedByTeamId: 'T0INTERNAL',
-          decidedAt: at,
-        },
-        {
-          handoffId: other,
-          assignment: 1,
-          decision: 'accepted',
-          decidedByUserId: 'U0AE',
-          decidedByTeamId: 'T0INTERNAL',
-          decidedAt: at,
-        },
-        {
-          handoffId: id,
-          assignment: 2,
-          decision: 'accepted',
-          decidedByUserId: 'U0AE2',
-          decidedByTeamId: 'T0INTERNAL',
-          decidedAt: plus(1),
-        },
-      ]);
+      await tx
+        .insert(decisions)
+        .values([
+          { ...decided(id, 1, 'declined'), reasonCode: 'wrong_owner', note: 'busy' },
+          decided(other, 1, 'accepted'),
+          decided(id, 2, 'accepted', 'U0AE2'),
+        ]);
       await tx.insert(outcomes).values([
         { handoffId: id, outcome: 'meeting_held', recordedByUserId: 'U0AE2', recordedAt: plus(2) },
         {
