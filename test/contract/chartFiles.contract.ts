@@ -1,69 +1,46 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { findChartFile, forgetChartFile, rememberChartFile } from '../../src/db/repositories/chartFiles.js';
-import type { Db } from '../../src/db/types.js';
-import { type Engine, eachTestOn } from './engine.js';
+import { contract } from './engine.js';
 
-export function chartFilesContract(engine: Engine): void {
-  describe(`chartFiles repository (${engine.name})`, () => {
-    let db: Db;
-    eachTestOn(engine, (opened) => {
-      db = opened;
-    });
-
-    const at = new Date('2026-11-23T15:04:05.678Z');
-
-    it('remembers a shared chart by its key, read back to the millisecond', async () => {
-      expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
-      await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at));
-      expect(await findChartFile(db, 'C0CHAN:abc')).toEqual({
-        installationId: 1,
-        contentHash: 'C0CHAN:abc',
-        fileId: 'F0FIRST',
-        uploadedAt: at,
-      });
-      expect(await findChartFile(db, 'C0OTHER:abc')).toBeUndefined();
-    });
-
-    it('keeps the first file when the same chart is remembered twice', async () => {
-      await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at));
-      const later = new Date(at.getTime() + 1);
-      await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0SECOND', later));
-      expect(await findChartFile(db, 'C0CHAN:abc')).toEqual({
-        installationId: 1,
-        contentHash: 'C0CHAN:abc',
-        fileId: 'F0FIRST',
-        uploadedAt: at,
-      });
-    });
-
-    it('forgets one chart (the others stay), after which it is remembered anew; forgetting a missing one does nothing', async () => {
-      await db.transaction(async (tx) => {
-        await rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at);
-        await rememberChartFile(tx, 'C0CHAN:def', 'F0OTHER', at);
-      });
-      await db.transaction((tx) => forgetChartFile(tx, 'C0CHAN:abc'));
-      await db.transaction((tx) => forgetChartFile(tx, 'C0CHAN:missing'));
-      expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
-      expect((await findChartFile(db, 'C0CHAN:def'))?.fileId).toBe('F0OTHER');
-      const later = new Date(at.getTime() + 60_000);
-      await db.transaction((tx) => rememberChartFile(tx, 'C0CHAN:abc', 'F0AGAIN', later));
-      expect(await findChartFile(db, 'C0CHAN:abc')).toEqual({
-        installationId: 1,
-        contentHash: 'C0CHAN:abc',
-        fileId: 'F0AGAIN',
-        uploadedAt: later,
-      });
-    });
-
-    it('reads its own write inside the transaction, and nothing of a transaction that failed', async () => {
-      await expect(
-        db.transaction(async (tx) => {
-          await rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at);
-          expect((await findChartFile(tx, 'C0CHAN:abc'))?.fileId).toBe('F0FIRST');
-          throw new Error('rolled back');
-        }),
-      ).rejects.toThrow('rolled back');
-      expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
-    });
+export default contract('chartFiles repository', ({ db, at, plus, write }) => {
+  const remember = (key: string, fileId: string, when = at) => write(rememberChartFile, key, fileId, when);
+  const file = (fileId: string, uploadedAt = at) => ({
+    installationId: 1,
+    contentHash: 'C0CHAN:abc',
+    fileId,
+    uploadedAt,
   });
-}
+
+  it('remembers a shared chart by its key, read back to the millisecond; the first file stays when remembered twice', async () => {
+    expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
+    await remember('C0CHAN:abc', 'F0FIRST');
+    expect(await findChartFile(db, 'C0CHAN:abc')).toEqual(file('F0FIRST'));
+    expect(await findChartFile(db, 'C0OTHER:abc')).toBeUndefined();
+    await remember('C0CHAN:abc', 'F0SECOND', plus(1));
+    expect(await findChartFile(db, 'C0CHAN:abc')).toEqual(file('F0FIRST'));
+  });
+
+  it('forgets one chart (the others stay), after which it is remembered anew; forgetting a missing one does nothing', async () => {
+    await db.transaction(async (tx) => {
+      await rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at);
+      await rememberChartFile(tx, 'C0CHAN:def', 'F0OTHER', at);
+    });
+    await write(forgetChartFile, 'C0CHAN:abc');
+    await write(forgetChartFile, 'C0CHAN:missing');
+    expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
+    expect((await findChartFile(db, 'C0CHAN:def'))?.fileId).toBe('F0OTHER');
+    await remember('C0CHAN:abc', 'F0AGAIN', plus(60_000));
+    expect(await findChartFile(db, 'C0CHAN:abc')).toEqual(file('F0AGAIN', plus(60_000)));
+  });
+
+  it('reads its own write inside the transaction, and nothing of a transaction that failed', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at);
+        expect((await findChartFile(tx, 'C0CHAN:abc'))?.fileId).toBe('F0FIRST');
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
+  });
+});

@@ -1,132 +1,97 @@
-import { describe, expect, it } from 'vitest';
-import { tablesOf } from '../../src/db/engine.js';
+import { expect, it } from 'vitest';
 import { coveredNotTold, deleteCover, findCover, saveCover } from '../../src/db/repositories/covers.js';
 import type { NewHandoffEventRow } from '../../src/db/schema.js';
-import type { Db } from '../../src/db/types.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
-import { type Engine, eachTestOn } from './engine.js';
+import { contract } from './engine.js';
+import { addEvent, addHandoff } from './seed.js';
 
-export function coversContract(engine: Engine): void {
-  describe(`covers repository (${engine.name})`, () => {
-    let db: Db;
-    eachTestOn(engine, (opened) => {
-      db = opened;
+export default contract('covers repository', ({ db, at, write }) => {
+  it('keeps one cover per AE: named, replaced, read back to the millisecond, then deleted', async () => {
+    expect(await findCover(db, 'U0AE')).toBeUndefined();
+    await write(saveCover, {
+      aeUserId: 'U0AE',
+      coverUserId: 'U0COVER',
+      until: '2026-12-01',
+      setAt: at,
+      awayFrom: null,
     });
+    const later = new Date(at.getTime() + 1);
+    await write(saveCover, {
+      aeUserId: 'U0AE',
+      coverUserId: 'U0OTHER',
+      until: '2026-12-05',
+      setAt: later,
+      awayFrom: '2026-12-03',
+    });
+    await write(saveCover, {
+      aeUserId: 'U0AE2',
+      coverUserId: 'U0COVER',
+      until: '2026-12-02',
+      setAt: at,
+      awayFrom: null,
+    });
+    expect(await findCover(db, 'U0AE')).toEqual({
+      installationId: 1,
+      aeUserId: 'U0AE',
+      coverUserId: 'U0OTHER',
+      until: '2026-12-05',
+      setAt: later,
+      // The days away given with the cover (issue 50): replaced with the rest.
+      awayFrom: '2026-12-03',
+    });
+    expect((await findCover(db, 'U0AE2'))?.awayFrom).toBeNull();
+    await write(deleteCover, 'U0AE');
+    expect(await findCover(db, 'U0AE')).toBeUndefined();
+    expect((await findCover(db, 'U0AE2'))?.coverUserId).toBe('U0COVER');
+  });
 
-    const at = new Date('2026-11-23T15:04:05.678Z');
+  const handoff = (sourceViewId: string) => addHandoff(db, at, { sourceViewId });
 
-    it('keeps one cover per AE: named, replaced, read back to the millisecond, then deleted', async () => {
-      expect(await findCover(db, 'U0AE')).toBeUndefined();
-      await db.transaction((tx) =>
-        saveCover(tx, {
+  const event = (row: Pick<NewHandoffEventRow, 'handoffId' | 'type' | 'at'> & Partial<NewHandoffEventRow>) =>
+    addEvent(db, { fromStatus: null, aeUserId: 'U0COVER', ...row });
+
+  it('finds the handoffs that went to a cover since a moment and whose away AE was not told of them since', async () => {
+    const later = new Date(at.getTime() + 60_000);
+    const sent = await handoff('V1');
+    const moved = await handoff('V2');
+    const told = await handoff('V3');
+    const sentId = await event({ handoffId: sent, type: 'sent', at, detail: { coverFor: 'U0AWAY' } });
+    await event({ handoffId: moved, type: 'sent', at, detail: {}, aeUserId: 'U0AWAY' });
+    const movedId = await event({
+      handoffId: moved,
+      type: 'reassigned',
+      at: later,
+      detail: { coverFor: 'U0AWAY', previousAeUserId: 'U0AWAY' },
+    });
+    await event({ handoffId: told, type: 'sent', at, detail: { coverFor: 'U0AWAY' } });
+    await event({ handoffId: told, type: 'cover_returned', at: later, detail: { coverFor: 'U0AWAY' } });
+    // Too old to look at, and a send with no cover.
+    await event({
+      handoffId: sent,
+      type: 'sent',
+      at: new Date(at.getTime() - 1),
+      detail: { coverFor: 'U0OLD' },
+    });
+    await event({ handoffId: await handoff('V4'), type: 'sent', at, detail: null });
+    expect(await coveredNotTold(db, at)).toEqual([
+      { eventId: sentId, handoffId: sent, coverFor: 'U0AWAY', cover: 'U0COVER', at },
+      { eventId: movedId, handoffId: moved, coverFor: 'U0AWAY', cover: 'U0COVER', at: later },
+    ]);
+  });
+
+  it('reads its own write inside the transaction, and nothing of a transaction that failed', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await saveCover(tx, {
           aeUserId: 'U0AE',
           coverUserId: 'U0COVER',
           until: '2026-12-01',
           setAt: at,
           awayFrom: null,
-        }),
-      );
-      const later = new Date(at.getTime() + 1);
-      await db.transaction((tx) =>
-        saveCover(tx, {
-          aeUserId: 'U0AE',
-          coverUserId: 'U0OTHER',
-          until: '2026-12-05',
-          setAt: later,
-          awayFrom: '2026-12-03',
-        }),
-      );
-      await db.transaction((tx) =>
-        saveCover(tx, {
-          aeUserId: 'U0AE2',
-          coverUserId: 'U0COVER',
-          until: '2026-12-02',
-          setAt: at,
-          awayFrom: null,
-        }),
-      );
-      expect(await findCover(db, 'U0AE')).toEqual({
-        installationId: 1,
-        aeUserId: 'U0AE',
-        coverUserId: 'U0OTHER',
-        until: '2026-12-05',
-        setAt: later,
-        // The days away given with the cover (issue 50): replaced with the rest.
-        awayFrom: '2026-12-03',
-      });
-      expect((await findCover(db, 'U0AE2'))?.awayFrom).toBeNull();
-      await db.transaction((tx) => deleteCover(tx, 'U0AE'));
-      expect(await findCover(db, 'U0AE')).toBeUndefined();
-      expect((await findCover(db, 'U0AE2'))?.coverUserId).toBe('U0COVER');
-    });
-
-    async function handoff(view: string): Promise<number> {
-      const [row] = await db.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).handoffs)
-          .values(sentHandoffRow(at, { sourceViewId: view }))
-          .returning({ id: tablesOf(tx).handoffs.id }),
-      );
-      if (!row) throw new Error('no handoff inserted');
-      return row.id;
-    }
-
-    async function event(
-      row: Pick<NewHandoffEventRow, 'handoffId' | 'type' | 'at'> & Partial<NewHandoffEventRow>,
-    ) {
-      const [inserted] = await db.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).handoffEvents)
-          .values({ toStatus: 'sent', aeUserId: 'U0COVER', assignment: 1, cycle: 1, ...row })
-          .returning({ id: tablesOf(tx).handoffEvents.id }),
-      );
-      return inserted?.id ?? 0;
-    }
-
-    it('finds the handoffs that went to a cover since a moment and whose away AE was not told of them since', async () => {
-      const later = new Date(at.getTime() + 60_000);
-      const sent = await handoff('V1');
-      const moved = await handoff('V2');
-      const told = await handoff('V3');
-      const sentId = await event({ handoffId: sent, type: 'sent', at, detail: { coverFor: 'U0AWAY' } });
-      await event({ handoffId: moved, type: 'sent', at, detail: {}, aeUserId: 'U0AWAY' });
-      const movedId = await event({
-        handoffId: moved,
-        type: 'reassigned',
-        at: later,
-        detail: { coverFor: 'U0AWAY', previousAeUserId: 'U0AWAY' },
-      });
-      await event({ handoffId: told, type: 'sent', at, detail: { coverFor: 'U0AWAY' } });
-      await event({ handoffId: told, type: 'cover_returned', at: later, detail: { coverFor: 'U0AWAY' } });
-      // Too old to look at, and a send with no cover.
-      await event({
-        handoffId: sent,
-        type: 'sent',
-        at: new Date(at.getTime() - 1),
-        detail: { coverFor: 'U0OLD' },
-      });
-      await event({ handoffId: await handoff('V4'), type: 'sent', at, detail: null });
-      expect(await coveredNotTold(db, at)).toEqual([
-        { eventId: sentId, handoffId: sent, coverFor: 'U0AWAY', cover: 'U0COVER', at },
-        { eventId: movedId, handoffId: moved, coverFor: 'U0AWAY', cover: 'U0COVER', at: later },
-      ]);
-    });
-
-    it('reads its own write inside the transaction, and nothing of a transaction that failed', async () => {
-      await expect(
-        db.transaction(async (tx) => {
-          await saveCover(tx, {
-            aeUserId: 'U0AE',
-            coverUserId: 'U0COVER',
-            until: '2026-12-01',
-            setAt: at,
-            awayFrom: null,
-          });
-          expect((await findCover(tx, 'U0AE'))?.coverUserId).toBe('U0COVER');
-          throw new Error('rolled back');
-        }),
-      ).rejects.toThrow('rolled back');
-      expect(await findCover(db, 'U0AE')).toBeUndefined();
-    });
+        });
+        expect((await findCover(tx, 'U0AE'))?.coverUserId).toBe('U0COVER');
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await findCover(db, 'U0AE')).toBeUndefined();
   });
-}
+});

@@ -1,65 +1,42 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { inUseBefore } from '../../src/db/repositories/digest.js';
-import type { Db } from '../../src/db/types.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
-import { type Engine, eachTestOn } from './engine.js';
+import { contract } from './engine.js';
+import { addEvent, addHandoff } from './seed.js';
 
-export function digestContract(engine: Engine): void {
-  describe(`digest repository (${engine.name})`, () => {
-    let db: Db;
-    eachTestOn(engine, (opened) => {
-      db = opened;
+export default contract('digest repository', ({ db, at }) => {
+  const justAfter = new Date(at.getTime() + 1);
+
+  it('is not in use before anything was written; in use strictly after the first touch-log event, to the millisecond', async () => {
+    expect(await inUseBefore(db, justAfter)).toBe(false);
+    const handoffId = await addHandoff(db, at);
+    await addEvent(db, {
+      handoffId,
+      type: 'sent',
+      fromStatus: null,
+      actorUserId: 'U0AUTHOR',
+      actorTeamId: 'T0INTERNAL',
+      at,
     });
-
-    const at = new Date('2026-11-23T15:04:05.678Z');
-    const justAfter = new Date(at.getTime() + 1);
-
-    it('is not in use before anything was written', async () => {
-      expect(await inUseBefore(db, at)).toBe(false);
-    });
-
-    it('is in use strictly after the first touch-log event, to the millisecond', async () => {
-      await db.transaction(async (tx) => {
-        const { handoffs, handoffEvents } = tablesOf(tx);
-        const [handoff] = await tx
-          .insert(handoffs)
-          .values(sentHandoffRow(at, { sourceViewId: 'V1' }))
-          .returning();
-        if (!handoff) throw new Error('no handoff');
-        await tx.insert(handoffEvents).values({
-          handoffId: handoff.id,
-          type: 'sent',
-          fromStatus: null,
-          toStatus: 'sent',
-          actorUserId: 'U0AUTHOR',
-          actorTeamId: 'T0INTERNAL',
-          aeUserId: 'U0AE',
-          assignment: 1,
-          cycle: 1,
-          at,
-        });
-      });
-      expect(await inUseBefore(db, new Date(at.getTime() - 86_400_000))).toBe(false);
-      expect(await inUseBefore(db, at)).toBe(false);
-      expect(await inUseBefore(db, justAfter)).toBe(true);
-    });
-
-    it('is in use strictly after the first help request, to the millisecond', async () => {
-      await db.transaction(async (tx) => {
-        await tx.insert(tablesOf(tx).helpRequests).values({
-          sourceViewId: 'V0HELP',
-          requestedByUserId: 'U0AE',
-          requestedByTeamId: 'T0INTERNAL',
-          accountName: 'Northwind Logistics',
-          accountKey: 'northwind logistics',
-          ask: 'An intro, please.',
-          status: 'open',
-          createdAt: at,
-        });
-      });
-      expect(await inUseBefore(db, at)).toBe(false);
-      expect(await inUseBefore(db, justAfter)).toBe(true);
-    });
+    expect(await inUseBefore(db, new Date(at.getTime() - 86_400_000))).toBe(false);
+    expect(await inUseBefore(db, at)).toBe(false);
+    expect(await inUseBefore(db, justAfter)).toBe(true);
   });
-}
+
+  it('is in use strictly after the first help request, to the millisecond', async () => {
+    await db.transaction(async (tx) => {
+      await tx.insert(tablesOf(tx).helpRequests).values({
+        sourceViewId: 'V0HELP',
+        requestedByUserId: 'U0AE',
+        requestedByTeamId: 'T0INTERNAL',
+        accountName: 'Northwind Logistics',
+        accountKey: 'northwind logistics',
+        ask: 'An intro, please.',
+        status: 'open',
+        createdAt: at,
+      });
+    });
+    expect(await inUseBefore(db, at)).toBe(false);
+    expect(await inUseBefore(db, justAfter)).toBe(true);
+  });
+});

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, describe } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { FIRST_INSTALLATION } from '../../src/db/columns.js';
 import { scopedTo } from '../../src/db/installationScope.js';
@@ -48,6 +48,49 @@ export function eachTestOn(engine: Engine, use: (db: Db) => void): void {
     await close?.();
     close = undefined;
   });
+}
+
+/** What a contract's tests share: the test's database, the engine, a moment and times after it. */
+export interface ContractContext {
+  /** Stands for the database of the test running (each test's own, from `eachTestOn`). */
+  db: Db;
+  engine: Engine;
+  at: Date;
+  plus(ms: number): Date;
+  /** `fn(tx, ...args)` in a transaction of its own on the test's database, as the app writes. */
+  write<A extends unknown[], R>(fn: (tx: Tx, ...args: A) => Promise<R> | R, ...args: A): Promise<R>;
+}
+
+export type Contract = (engine: Engine) => void;
+
+/** A contract: its tests in `describe('<title> (<engine>)')`, each on a new database of the engine. */
+export function contract(title: string, body: (c: ContractContext) => void): Contract {
+  return (engine) =>
+    describe(`${title} (${engine.name})`, () => {
+      let current: Db | undefined;
+      eachTestOn(engine, (opened) => {
+        current = opened;
+      });
+      const open = (): Db => {
+        if (current === undefined) throw new Error('no database outside a test');
+        return current;
+      };
+      const db = new Proxy({} as Db, {
+        get: (_, key) => {
+          const value: unknown = Reflect.get(open(), key);
+          return typeof value === 'function' ? value.bind(open()) : value;
+        },
+        has: (_, key) => Reflect.has(open(), key),
+      });
+      const at = new Date('2026-11-23T15:04:05.678Z');
+      body({
+        db,
+        engine,
+        at,
+        plus: (ms) => new Date(at.getTime() + ms),
+        write: (fn, ...args) => db.transaction((tx) => fn(tx, ...args)),
+      });
+    });
 }
 
 /**

@@ -1,114 +1,75 @@
-import { describe, expect, it } from 'vitest';
-import {
-  deleteRemovedChannel,
-  findRemovedChannel,
-  insertRemovedChannel,
-  isChannelRemoved,
-  markAdminsTold,
-  removedChannelIds,
-} from '../../src/db/repositories/removedChannels.js';
-import type { Db } from '../../src/db/types.js';
-import { type Engine, eachTestOn } from './engine.js';
+import { expect, it } from 'vitest';
+import * as repo from '../../src/db/repositories/removedChannels.js';
+import { contract } from './engine.js';
 
-export function removedChannelsContract(engine: Engine): void {
-  describe(`removedChannels repository (${engine.name})`, () => {
-    let db: Db;
-    eachTestOn(engine, (opened) => {
-      db = opened;
-    });
-
-    const at = new Date('2026-11-23T15:04:05.678Z');
-    const plus = (ms: number) => new Date(at.getTime() + ms);
-
-    it('records a removal once, read back to the millisecond, and tells whether it was news', async () => {
-      expect(await isChannelRemoved(db, 'C0ONE')).toBe(false);
-      expect(await findRemovedChannel(db, 'C0ONE')).toBeUndefined();
-      expect(
-        await db.transaction((tx) =>
-          insertRemovedChannel(tx, { channelId: 'C0ONE', how: 'event', since: at }),
-        ),
-      ).toBe(true);
-      // A second removal of the same channel keeps the first one as it was.
-      expect(
-        await db.transaction((tx) =>
-          insertRemovedChannel(tx, { channelId: 'C0ONE', how: 'refused', since: plus(5) }),
-        ),
-      ).toBe(false);
-      expect(await isChannelRemoved(db, 'C0ONE')).toBe(true);
-      expect(await isChannelRemoved(db, 'C0TWO')).toBe(false);
-      expect(await findRemovedChannel(db, 'C0ONE')).toEqual({
-        installationId: 1,
-        channelId: 'C0ONE',
-        how: 'event',
-        since: at,
-        adminsToldAt: null,
-      });
-    });
-
-    it('marks the admins told, only on the channel named', async () => {
-      await db.transaction(async (tx) => {
-        await insertRemovedChannel(tx, { channelId: 'C0ONE', how: 'held', since: at });
-        await insertRemovedChannel(tx, { channelId: 'C0TWO', how: 'refused', since: at });
-      });
-      await db.transaction((tx) => markAdminsTold(tx, 'C0ONE', plus(1)));
-      // A channel with no removal recorded: nothing written.
-      await db.transaction((tx) => markAdminsTold(tx, 'C0NONE', plus(2)));
-      expect(await findRemovedChannel(db, 'C0ONE')).toEqual({
-        installationId: 1,
-        channelId: 'C0ONE',
-        how: 'held',
-        since: at,
-        adminsToldAt: plus(1),
-      });
-      expect((await findRemovedChannel(db, 'C0TWO'))?.adminsToldAt).toBeNull();
-      expect(await findRemovedChannel(db, 'C0NONE')).toBeUndefined();
-    });
-
-    it('deletes a removal: true only when one was recorded', async () => {
-      await db.transaction((tx) => insertRemovedChannel(tx, { channelId: 'C0ONE', how: 'event', since: at }));
-      expect(await db.transaction((tx) => deleteRemovedChannel(tx, 'C0ONE'))).toBe(true);
-      expect(await db.transaction((tx) => deleteRemovedChannel(tx, 'C0ONE'))).toBe(false);
-      expect(await isChannelRemoved(db, 'C0ONE')).toBe(false);
-      expect(await findRemovedChannel(db, 'C0ONE')).toBeUndefined();
-      // Removed again later: news again.
-      expect(
-        await db.transaction((tx) =>
-          insertRemovedChannel(tx, { channelId: 'C0ONE', how: 'refused', since: plus(9) }),
-        ),
-      ).toBe(true);
-      expect(await findRemovedChannel(db, 'C0ONE')).toEqual({
-        installationId: 1,
-        channelId: 'C0ONE',
-        how: 'refused',
-        since: plus(9),
-        adminsToldAt: null,
-      });
-    });
-
-    it('lists the channels the longest removed first (then by id), at most limit', async () => {
-      expect(await removedChannelIds(db, 10)).toEqual([]);
-      await db.transaction(async (tx) => {
-        await insertRemovedChannel(tx, { channelId: 'C0LATE', how: 'event', since: plus(2) });
-        await insertRemovedChannel(tx, { channelId: 'C0B', how: 'event', since: plus(1) });
-        await insertRemovedChannel(tx, { channelId: 'C0A', how: 'refused', since: plus(1) });
-        await insertRemovedChannel(tx, { channelId: 'C0FIRST', how: 'held', since: at });
-      });
-      expect(await removedChannelIds(db, 10)).toEqual(['C0FIRST', 'C0A', 'C0B', 'C0LATE']);
-      expect(await removedChannelIds(db, 2)).toEqual(['C0FIRST', 'C0A']);
-      expect(await removedChannelIds(db, 0)).toEqual([]);
-    });
-
-    it('reads its own writes inside the transaction, and nothing of a transaction that failed', async () => {
-      await expect(
-        db.transaction(async (tx) => {
-          expect(await insertRemovedChannel(tx, { channelId: 'C0ONE', how: 'event', since: at })).toBe(true);
-          expect(await isChannelRemoved(tx, 'C0ONE')).toBe(true);
-          expect(await removedChannelIds(tx, 5)).toEqual(['C0ONE']);
-          throw new Error('rolled back');
-        }),
-      ).rejects.toThrow('rolled back');
-      expect(await isChannelRemoved(db, 'C0ONE')).toBe(false);
-      expect(await removedChannelIds(db, 5)).toEqual([]);
-    });
+export default contract('removedChannels repository', ({ db, at, plus, write }) => {
+  const removed = (channelId: string, how: string, since: Date, adminsToldAt: Date | null = null) => ({
+    installationId: 1,
+    channelId,
+    how,
+    since,
+    adminsToldAt,
   });
-}
+  const insert = (channelId: string, how: 'event' | 'held' | 'refused', since: Date) =>
+    write(repo.insertRemovedChannel, { channelId, how, since });
+
+  it('records a removal once, read back to the millisecond, and tells whether it was news; deletes it (true only when one was recorded), after which it is news again', async () => {
+    expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(false);
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toBeUndefined();
+    expect(await insert('C0ONE', 'event', at)).toBe(true);
+    // A second removal of the same channel keeps the first one as it was.
+    expect(await insert('C0ONE', 'refused', plus(5))).toBe(false);
+    expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(true);
+    expect(await repo.isChannelRemoved(db, 'C0TWO')).toBe(false);
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'event', at));
+
+    expect(await write(repo.deleteRemovedChannel, 'C0ONE')).toBe(true);
+    expect(await write(repo.deleteRemovedChannel, 'C0ONE')).toBe(false);
+    expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(false);
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toBeUndefined();
+    // Removed again later: news again.
+    expect(await insert('C0ONE', 'refused', plus(9))).toBe(true);
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'refused', plus(9)));
+  });
+
+  it('marks the admins told, only on the channel named', async () => {
+    await db.transaction(async (tx) => {
+      await repo.insertRemovedChannel(tx, { channelId: 'C0ONE', how: 'held', since: at });
+      await repo.insertRemovedChannel(tx, { channelId: 'C0TWO', how: 'refused', since: at });
+    });
+    await write(repo.markAdminsTold, 'C0ONE', plus(1));
+    // A channel with no removal recorded: nothing written.
+    await write(repo.markAdminsTold, 'C0NONE', plus(2));
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'held', at, plus(1)));
+    expect((await repo.findRemovedChannel(db, 'C0TWO'))?.adminsToldAt).toBeNull();
+    expect(await repo.findRemovedChannel(db, 'C0NONE')).toBeUndefined();
+  });
+
+  it('lists the channels the longest removed first (then by id), at most limit', async () => {
+    expect(await repo.removedChannelIds(db, 10)).toEqual([]);
+    await db.transaction(async (tx) => {
+      await repo.insertRemovedChannel(tx, { channelId: 'C0LATE', how: 'event', since: plus(2) });
+      await repo.insertRemovedChannel(tx, { channelId: 'C0B', how: 'event', since: plus(1) });
+      await repo.insertRemovedChannel(tx, { channelId: 'C0A', how: 'refused', since: plus(1) });
+      await repo.insertRemovedChannel(tx, { channelId: 'C0FIRST', how: 'held', since: at });
+    });
+    expect(await repo.removedChannelIds(db, 10)).toEqual(['C0FIRST', 'C0A', 'C0B', 'C0LATE']);
+    expect(await repo.removedChannelIds(db, 2)).toEqual(['C0FIRST', 'C0A']);
+    expect(await repo.removedChannelIds(db, 0)).toEqual([]);
+  });
+
+  it('reads its own writes inside the transaction, and nothing of a transaction that failed', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        expect(await repo.insertRemovedChannel(tx, { channelId: 'C0ONE', how: 'event', since: at })).toBe(
+          true,
+        );
+        expect(await repo.isChannelRemoved(tx, 'C0ONE')).toBe(true);
+        expect(await repo.removedChannelIds(tx, 5)).toEqual(['C0ONE']);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(false);
+    expect(await repo.removedChannelIds(db, 5)).toEqual([]);
+  });
+});

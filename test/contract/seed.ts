@@ -1,6 +1,6 @@
 import { asc } from 'drizzle-orm';
 import { tablesOf } from '../../src/db/engine.js';
-import type { NewHandoffRow, OutboxRow, outbox } from '../../src/db/schema.js';
+import type { HandoffRow, handoffEvents, NewHandoffRow, OutboxRow, outbox } from '../../src/db/schema.js';
 import type { Db, Tx } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 
@@ -10,17 +10,38 @@ export type NewOutboxRow = typeof outbox.$inferInsert;
 
 let views = 0;
 
-/** A sent handoff (a new modal view each time), committed; returns its id. */
-export async function addHandoff(db: Db, at: Date, over: Partial<NewHandoffRow> = {}): Promise<number> {
+/** A sent handoff (a new modal view each time, unless `over` names one), committed; returns its row. */
+export async function handoffRow(db: Db, at: Date, over: Partial<NewHandoffRow> = {}): Promise<HandoffRow> {
   views += 1;
   const [row] = await db.transaction((tx) =>
     tx
       .insert(tablesOf(tx).handoffs)
       .values(sentHandoffRow(at, { sourceViewId: `VSEED${views}`, ...over }))
-      .returning({ id: tablesOf(tx).handoffs.id }),
+      .returning(),
   );
   if (!row) throw new Error('no handoff inserted');
-  return row.id;
+  return row;
+}
+
+/** The same, returning its id. */
+export const addHandoff = async (db: Db, at: Date, over: Partial<NewHandoffRow> = {}): Promise<number> =>
+  (await handoffRow(db, at, over)).id;
+
+export type NewEventRow = typeof handoffEvents.$inferInsert;
+
+/** An event of the touch log, committed: of AE U0AE, 'sent' to 'sent' in the first window, unless `row` says otherwise. */
+export async function addEvent(
+  db: Db,
+  row: Pick<NewEventRow, 'handoffId' | 'type' | 'at'> & Partial<NewEventRow>,
+): Promise<number> {
+  const [inserted] = await db.transaction((tx) =>
+    tx
+      .insert(tablesOf(tx).handoffEvents)
+      .values({ fromStatus: 'sent', toStatus: 'sent', aeUserId: 'U0AE', assignment: 1, cycle: 1, ...row })
+      .returning({ id: tablesOf(tx).handoffEvents.id }),
+  );
+  if (!inserted) throw new Error('no event inserted');
+  return inserted.id;
 }
 
 /** Pending outbox rows due at `at` in conversation C0CHAN carrying `payload`, with what a test sets on top. */

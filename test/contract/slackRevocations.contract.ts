@@ -1,46 +1,36 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import {
-  forgetRevocation,
-  recordRevocation,
-  revocationOf,
-} from '../../src/db/repositories/slackRevocations.js';
-import type { Db } from '../../src/db/types.js';
-import { type Engine, eachTestOn } from './engine.js';
+import * as repo from '../../src/db/repositories/slackRevocations.js';
+import { contract } from './engine.js';
 
-export function slackRevocationsContract(engine: Engine): void {
-  describe(`slackRevocations repository (${engine.name})`, () => {
-    let db: Db;
-    eachTestOn(engine, (opened) => {
-      db = opened;
+export default contract('slackRevocations repository', ({ db, write }) => {
+  const at = new Date('2026-11-23T15:00:00.123Z');
+  const mine = 'a'.repeat(64);
+  const other = 'b'.repeat(64);
+
+  it('keeps the first event said of a token, to the millisecond, and tells only that token', async () => {
+    expect(await repo.revocationOf(db, mine)).toBeUndefined();
+    await write(repo.recordRevocation, { tokenHash: mine, event: 'tokens_revoked', at });
+    // Slack sends both events, in any order, and may retry each: the first stays.
+    await write(repo.recordRevocation, {
+      tokenHash: mine,
+      event: 'app_uninstalled',
+      at: new Date(at.getTime() + 5),
     });
-
-    const at = new Date('2026-11-23T15:00:00.123Z');
-    const mine = 'a'.repeat(64);
-    const other = 'b'.repeat(64);
-
-    it('keeps the first event said of a token, to the millisecond, and tells only that token', async () => {
-      expect(await revocationOf(db, mine)).toBeUndefined();
-      await db.transaction((tx) => recordRevocation(tx, { tokenHash: mine, event: 'tokens_revoked', at }));
-      // Slack sends both events, in any order, and may retry each: the first stays.
-      await db.transaction((tx) =>
-        recordRevocation(tx, { tokenHash: mine, event: 'app_uninstalled', at: new Date(at.getTime() + 5) }),
-      );
-      expect(await revocationOf(db, mine)).toBe('tokens_revoked');
-      expect(await revocationOf(db, other)).toBeUndefined();
-      const { slackRevocations } = tablesOf(db);
-      expect(await db.select().from(slackRevocations)).toEqual([
-        { installationId: 1, tokenHash: mine, event: 'tokens_revoked', revokedAt: at },
-      ]);
-    });
-
-    it('forgets what was said of a token Slack accepts again, and only of it', async () => {
-      await db.transaction((tx) => recordRevocation(tx, { tokenHash: mine, event: 'app_uninstalled', at }));
-      await db.transaction((tx) => recordRevocation(tx, { tokenHash: other, event: 'app_uninstalled', at }));
-      expect(await db.transaction((tx) => forgetRevocation(tx, mine))).toBe(1);
-      expect(await db.transaction((tx) => forgetRevocation(tx, mine))).toBe(0);
-      expect(await revocationOf(db, mine)).toBeUndefined();
-      expect(await revocationOf(db, other)).toBe('app_uninstalled');
-    });
+    expect(await repo.revocationOf(db, mine)).toBe('tokens_revoked');
+    expect(await repo.revocationOf(db, other)).toBeUndefined();
+    const { slackRevocations } = tablesOf(db);
+    expect(await db.select().from(slackRevocations)).toEqual([
+      { installationId: 1, tokenHash: mine, event: 'tokens_revoked', revokedAt: at },
+    ]);
   });
-}
+
+  it('forgets what was said of a token Slack accepts again, and only of it', async () => {
+    await write(repo.recordRevocation, { tokenHash: mine, event: 'app_uninstalled', at });
+    await write(repo.recordRevocation, { tokenHash: other, event: 'app_uninstalled', at });
+    expect(await write(repo.forgetRevocation, mine)).toBe(1);
+    expect(await write(repo.forgetRevocation, mine)).toBe(0);
+    expect(await repo.revocationOf(db, mine)).toBeUndefined();
+    expect(await repo.revocationOf(db, other)).toBe('app_uninstalled');
+  });
+});

@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
-import { besideNeighbour, type Engine } from '../contract/engine.js';
-import { CONTRACTS } from '../contract/index.js';
+import type { Engine } from '../contract/engine.js';
+import { runContracts } from '../contract/index.js';
 import { migratedDatabaseOn } from '../support/postgres.js';
 
 // The repository contracts on Postgres (the same tests run on SQLite in npm test: test/unit/db/contract.test.ts),
@@ -18,7 +18,5 @@ const postgresEngine: Engine = {
   },
 };
 
-for (const contract of Object.values(CONTRACTS)) contract(postgresEngine);
-// And beside a neighbour installation on the same database (issue 55; test/contract/engine.ts).
-for (const [name, contract] of Object.entries(CONTRACTS))
-  if (name !== 'installations') contract(besideNeighbour(postgresEngine));
+// Each contract alone, and beside a neighbour installation on the same database (test/contract/engine.ts).
+runContracts(postgresEngine);

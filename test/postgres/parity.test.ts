@@ -202,52 +202,26 @@ describe('schema parity: Postgres after migrations-pg/ = SQLite after migrations
     const partial = Object.values(pgShape).flatMap((shape) =>
       Object.entries(shape.indexes).filter(([, index]) => index.where !== null),
     );
+    // Each partial on its last column being set, unless it says otherwise.
+    const on = (columns: string[], where = `${columns.at(-1)} is not null`) => ({
+      unique: false,
+      columns,
+      where,
+    });
     expect(Object.fromEntries(partial)).toEqual({
-      handoffs_stalled_idx: {
-        unique: false,
-        columns: ['last_activity_at'],
-        where: 'stall_nudged_at is not null',
-      },
-      handoffs_crm_record_idx: {
-        unique: false,
-        columns: ['crm_system', 'crm_record_id'],
-        where: 'crm_record_id is not null',
-      },
+      handoffs_stalled_idx: on(['last_activity_at'], 'stall_nudged_at is not null'),
+      handoffs_crm_record_idx: on(['crm_system', 'crm_record_id']),
       // Issue 32: an outbox row without a surface or a record key (a lifecycle change) writes no entry.
-      outbox_surface_key_status_idx: {
-        unique: false,
-        columns: ['surface_key', 'status'],
-        where: 'surface_key is not null',
-      },
-      outbox_record_as_idx: { unique: false, columns: ['record_as'], where: 'record_as is not null' },
+      outbox_surface_key_status_idx: on(['surface_key', 'status'], 'surface_key is not null'),
+      outbox_record_as_idx: on(['record_as']),
       // Issue 32: the sweep's indexes hold a handoff only while its time is set; a decision clears two of them.
-      handoffs_status_next_reminder_at_idx: {
-        unique: false,
-        columns: ['status', 'next_reminder_at'],
-        where: 'next_reminder_at is not null',
-      },
-      handoffs_status_next_escalation_at_idx: {
-        unique: false,
-        columns: ['status', 'next_escalation_at'],
-        where: 'next_escalation_at is not null',
-      },
-      handoffs_status_next_stall_nudge_at_idx: {
-        unique: false,
-        columns: ['status', 'next_stall_nudge_at'],
-        where: 'next_stall_nudge_at is not null',
-      },
+      handoffs_status_next_reminder_at_idx: on(['status', 'next_reminder_at']),
+      handoffs_status_next_escalation_at_idx: on(['status', 'next_escalation_at']),
+      handoffs_status_next_stall_nudge_at_idx: on(['status', 'next_stall_nudge_at']),
       // Issue 51: the clocks an AE's question paused, until the pause's longest.
-      handoffs_status_pause_ends_at_idx: {
-        unique: false,
-        columns: ['status', 'pause_ends_at'],
-        where: 'pause_ends_at is not null',
-      },
+      handoffs_status_pause_ends_at_idx: on(['status', 'pause_ends_at']),
       // Issue 51: the first steps' checks still owed.
-      handoffs_status_next_step_check_at_idx: {
-        unique: false,
-        columns: ['status', 'next_step_check_at'],
-        where: 'next_step_check_at is not null',
-      },
+      handoffs_status_next_step_check_at_idx: on(['status', 'next_step_check_at']),
     });
   });
 
