@@ -339,11 +339,10 @@ const MALFORMED_VALUES = fc.constantFrom<unknown>(
   5,
   true,
   {},
-  (callbackId: string) => ({ [firstBlock(callbackId)]: null }),
-  (callbackId: string) => ({ [firstBlock(callbackId)]: 'x' }),
-  (callbackId: string) => ({ [firstBlock(callbackId)]: { value: null } }),
-  (callbackId: string) => ({ [firstBlock(callbackId)]: { value: 'x' } }),
-  (callbackId: string) => ({ [firstBlock(callbackId)]: [] }),
+  // The modal's first block, not a block of inputs.
+  ...[null, 'x', { value: null }, { value: 'x' }, []].map((block) => (callbackId: string) => ({
+    [firstBlock(callbackId)]: block,
+  })),
 );
 
 const firstBlock = (callbackId: string) =>
@@ -361,6 +360,15 @@ const firstBlock = (callbackId: string) =>
     [CALLBACK_ID.stepDate]: STEP_DATE_BLOCK_ID.due,
   })[callbackId] ?? 'x';
 
+/** A plan about handoff `r`: its valid private_metadata, and valid values unless given. */
+const onHandoff = (
+  callbackId: string,
+  identity: Identity,
+  why: string,
+  r: Ref,
+  values: (s: Seeds) => unknown = () => validValues(callbackId, r),
+): ViewPlan => ({ callbackId, identity, why, metadata: (s) => validMetadata(s, callbackId, r), values });
+
 /** The right person for `callbackId`, one detail off (only for a modal someone may submit). */
 const nearMissPlan = (callbackId: string): fc.Arbitrary<ViewPlan> =>
   fc
@@ -368,15 +376,10 @@ const nearMissPlan = (callbackId: string): fc.Arbitrary<ViewPlan> =>
     .filter(({ r }) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0)
     .map(({ r, who, miss }) => {
       const allowed = MAY_SUBMIT[callbackId]?.[r] ?? [];
-      return {
-        callbackId,
-        identity: (NEAR_MISS[miss] as (i: Identity) => Identity)(
-          clean(allowed[who % allowed.length] as string),
-        ),
-        why: `near miss: ${miss}`,
-        metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-        values: () => validValues(callbackId, r),
-      };
+      const near = (NEAR_MISS[miss] as (i: Identity) => Identity)(
+        clean(allowed[who % allowed.length] as string),
+      );
+      return onHandoff(callbackId, near, `near miss: ${miss}`, r);
     });
 
 /** The right person on the right handoff, with state.values that are not blocks of inputs. */
@@ -384,13 +387,16 @@ const malformedValuesPlan = (callbackId: string): fc.Arbitrary<ViewPlan> =>
   fc
     .record({ r: ref, values: MALFORMED_VALUES })
     .filter(({ r }) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0)
-    .map(({ r, values }) => ({
-      callbackId,
-      identity: rightPerson(callbackId, r),
-      why: `state.values ${JSON.stringify(typeof values === 'function' ? values(callbackId) : values)}`,
-      metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-      values: () => (typeof values === 'function' ? values(callbackId) : values),
-    }));
+    .map(({ r, values }) => {
+      const sent = typeof values === 'function' ? values(callbackId) : values;
+      return onHandoff(
+        callbackId,
+        rightPerson(callbackId, r),
+        `state.values ${JSON.stringify(sent)}`,
+        r,
+        () => sent,
+      );
+    });
 
 /** Whether anyone may submit this modal for some handoff of the world (the answer modal: nobody, no question waits). */
 const someoneMay = (callbackId: string) => REFS.some((r) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0);
@@ -405,15 +411,15 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
     fc
       .record({ identity, r: ref })
       .filter(({ identity: i, r }) => !actsAs(i, MAY_SUBMIT[callbackId]?.[r] ?? []))
-      .map(({ identity: i, r }) => ({
-        callbackId,
-        identity: i,
-        why: REFS.some((other) => other !== r && actsAs(i, MAY_SUBMIT[callbackId]?.[other] ?? []))
-          ? `other handoff: ${r} is not theirs`
-          : `not theirs / wrong state: ${r}`,
-        metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-        values: () => validValues(callbackId, r),
-      })),
+      .map(({ identity: i, r }) => {
+        const another = REFS.some((other) => other !== r && actsAs(i, MAY_SUBMIT[callbackId]?.[other] ?? []));
+        return onHandoff(
+          callbackId,
+          i,
+          another ? `other handoff: ${r} is not theirs` : `not theirs / wrong state: ${r}`,
+          r,
+        );
+      }),
     // The right person, one detail off.
     ...(someoneMay(callbackId) ? [nearMissPlan(callbackId)] : []),
     // Someone allowed on one handoff, with private_metadata pointing at another.
@@ -424,20 +430,11 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
         return { to, identity: clean(allowed[who % allowed.length] as string) };
       })
       .filter(({ to, identity: i }) => !actsAs(i, MAY_SUBMIT[callbackId]?.[to] ?? []))
-      .map(({ to, identity: i }) => ({
-        callbackId,
-        identity: i,
-        why: `other handoff: ${to} is not theirs`,
-        metadata: (s: Seeds) => validMetadata(s, callbackId, to),
-        values: () => validValues(callbackId, to),
-      })),
+      .map(({ to, identity: i }) => onHandoff(callbackId, i, `other handoff: ${to} is not theirs`, to)),
     // private_metadata naming no handoff.
     fc.record({ identity, m: badMetadata('handoffId'), r: ref }).map(({ identity: i, m, r }) => ({
-      callbackId,
-      identity: i,
-      why: `metadata ${m.kind}`,
+      ...onHandoff(callbackId, i, `metadata ${m.kind}`, r),
       metadata: (s: Seeds) => renderMetadata(m, 'handoffId', (r) => refId(s, r)),
-      values: () => validValues(callbackId, r),
     })),
     // Owner modals: the window changed since the modal opened.
     ...(callbackId === CALLBACK_ID.reassign || callbackId === CALLBACK_ID.extend
@@ -449,14 +446,11 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
               cycle: fc.constantFrom<unknown>(0, -1, 2, 99, 1.5, '1', null, undefined, '1e400'),
             })
             .map(({ identity: i, r, cycle }) => ({
-              callbackId,
-              identity: i,
-              why: `cycle ${String(cycle)}`,
+              ...onHandoff(callbackId, i, `cycle ${String(cycle)}`, r),
               metadata: (s: Seeds) =>
                 cycle === undefined
                   ? JSON.stringify({ handoffId: refId(s, r) })
                   : ownerMeta(s, r, cycle === s.rows[r].cycle ? 99 : cycle),
-              values: () => validValues(callbackId, r),
             })),
         ]
       : []),
@@ -465,13 +459,10 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
     // The right person on the right handoff, with a field out of bounds.
     fc
       .record({ identity, r: ref, bad: badFields(callbackId), byRightPerson: fc.boolean() })
-      .map(({ identity: i, r, bad, byRightPerson }) => ({
-        callbackId,
-        identity: byRightPerson && MAY_SUBMIT[callbackId]?.[r] ? rightPerson(callbackId, r) : i,
-        why: bad.why,
-        metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-        values: (s: Seeds) => bad.values(r, s),
-      })),
+      .map(({ identity: i, r, bad, byRightPerson }) => {
+        const who = byRightPerson && MAY_SUBMIT[callbackId]?.[r] ? rightPerson(callbackId, r) : i;
+        return onHandoff(callbackId, who, bad.why, r, (s) => bad.values(r, s));
+      }),
   ),
 );
 
