@@ -1425,6 +1425,9 @@ const blocksOf = (call: { args: Record<string, unknown> }) =>
 const metrics = granted('metrics', 'userId');
 const homeOf = async (user: SlackUser) => blocksOf(await m.openHome(h, user.id, user.team_id ?? TEAM));
 
+/** The program metrics and their Export button, both shown or neither. */
+const metricsShown = (blocks: string, yes: boolean) =>
+  expect([blocks.includes('*Program metrics*'), blocks.includes(ACTION_ID.homeExport)]).toEqual([yes, yes]);
 /** What the App Home shows each actor: app_home_opened and the period picker name only the user (by id). */
 const SHOWN: readonly [
   string,
@@ -1437,10 +1440,7 @@ const SHOWN: readonly [
     (key) => metrics.includes(key),
     homeOf,
     (blocks, yes) => {
-      expect([blocks.includes('*Program metrics*'), blocks.includes(ACTION_ID.homeExport)]).toEqual([
-        yes,
-        yes,
-      ]);
+      metricsShown(blocks, yes);
       if (!yes) expect(blocks).not.toContain(ACTION_ID.homePeriod);
     },
   ],
@@ -1450,10 +1450,7 @@ const SHOWN: readonly [
     (key) => metrics.includes(key),
     async (user) => blocksOf(await m.homePeriodPick(h, '90d', user)),
     (blocks, yes) => {
-      expect([blocks.includes('*Program metrics*'), blocks.includes(ACTION_ID.homeExport)]).toEqual([
-        yes,
-        yes,
-      ]);
+      metricsShown(blocks, yes);
       if (yes) expect(blocks).toContain('"value":"90d"');
     },
   ],
