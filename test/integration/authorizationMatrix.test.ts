@@ -9,6 +9,7 @@ import { followReplies } from '../../src/blocks/following.js';
 import { helpReplies } from '../../src/blocks/helpRequest.js';
 import {
   ACTION_ID,
+  ATTRIBUTION_REVIEW_BLOCK_ID,
   CALLBACK_ID,
   managerBlockId,
   PROGRAM_BLOCK_ID,
@@ -22,6 +23,8 @@ import * as editors from '../../src/blocks/programEditors.js';
 import { exportReplies, parkedReplies } from '../../src/blocks/revopsReplies.js';
 import { scoreWeightsModal } from '../../src/blocks/scoreCheck.js';
 import { settingsEditorModal } from '../../src/blocks/settingsEditor.js';
+import { first } from '../../src/db/engine.js';
+import { insertReview } from '../../src/db/repositories/attributionReviews.js';
 import { ensurePartner } from '../../src/db/repositories/partners.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
@@ -51,7 +54,7 @@ import {
 } from '../support/matrix.js';
 import { extendSubmission, metadataFor, reassignSubmission } from '../support/ownerFlow.js';
 import { lostSubmission, opportunitySubmission, outcomeAction } from '../support/partnerFlow.js';
-import { declineSubmission } from '../support/payloads.js';
+import { declineSubmission, viewSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 import { editorSubmission, modalClick, PROGRAM_REFUSALS, viewOpenedBy } from '../support/programFlow.js';
 
@@ -352,7 +355,7 @@ const clickOn = (actionId: string) => (handoff: HandoffRow, user: SlackUser) =>
 const submit =
   (payload: (handoff: HandoffRow, user: SlackUser) => unknown) => (handoff: HandoffRow, user: SlackUser) =>
     m.submitView(h, payload(handoff, user));
-/** A button that opens its modal. */
+/** A button that opens its modal: an id of ACTION_ID (the row covers it), or an outcome button's. */
 const opener = (
   name: string,
   policy: PersonAction,
@@ -360,14 +363,19 @@ const opener = (
   modal: string,
   refusal: Refusal,
   aeOnly = false,
-) => ({
-  name: `${name} button (opens the modal)`,
-  policy,
-  opens: modal,
-  act: clickOn(button),
-  refusal,
-  aeOnly,
-});
+) => {
+  const id = button in ACTION_ID ? ACTION_ID[button as keyof typeof ACTION_ID] : button;
+  const covers = button in ACTION_ID ? [A(button as keyof typeof ACTION_ID)] : [];
+  return {
+    name: `${name} button (opens the modal)`,
+    covers,
+    policy,
+    opens: modal,
+    act: clickOn(id),
+    refusal,
+    aeOnly,
+  };
+};
 const decided = (decision: string, extra: Record<string, unknown>) =>
   async function effect(handoff: HandoffRow, user: SlackUser, seen: Seen) {
     await changed(handoff, user, seen, decision);
@@ -377,10 +385,7 @@ const decided = (decision: string, extra: Record<string, unknown>) =>
 
 const HANDOFF_ENTRIES: readonly HandoffEntry[] = [
   // Accept opens the accept modal (a first step, its date, a value); its submission records the accept.
-  {
-    ...opener('Accept', 'accept', ACTION_ID.accept, CALLBACK_ID.accept, decision, true),
-    covers: [A('accept')],
-  },
+  opener('Accept', 'accept', 'accept', CALLBACK_ID.accept, decision, true),
   {
     name: 'accept modal submit',
     covers: [C('accept')],
@@ -400,10 +405,7 @@ const HANDOFF_ENTRIES: readonly HandoffEntry[] = [
       await dmSays(people.ae.id, 'the AE DM updated', `Handoff #${handoff.id} `, '*Accepted*');
     },
   },
-  {
-    ...opener('Decline', 'decline', ACTION_ID.decline, CALLBACK_ID.decline, decision, true),
-    covers: [A('decline')],
-  },
+  opener('Decline', 'decline', 'decline', CALLBACK_ID.decline, decision, true),
   {
     name: 'decline modal submit',
     covers: [C('decline')],
@@ -416,10 +418,7 @@ const HANDOFF_ENTRIES: readonly HandoffEntry[] = [
       expect((await row(handoff.id)).status).toBe('declined');
     },
   },
-  {
-    ...opener('Reassign', 'reassign', ACTION_ID.reassign, CALLBACK_ID.reassign, owner),
-    covers: [A('reassign')],
-  },
+  opener('Reassign', 'reassign', 'reassign', CALLBACK_ID.reassign, owner),
   {
     name: 'reassign modal submit',
     covers: [C('reassign')],
@@ -440,7 +439,7 @@ const HANDOFF_ENTRIES: readonly HandoffEntry[] = [
       await dmSays(people.otherAe.id, 'the new AE DM', `Handoff #${handoff.id} `);
     },
   },
-  { ...opener('Extend', 'extend', ACTION_ID.extend, CALLBACK_ID.extend, owner), covers: [A('extend')] },
+  opener('Extend', 'extend', 'extend', CALLBACK_ID.extend, owner),
   {
     name: 'extend modal submit',
     covers: [C('extend')],
@@ -484,7 +483,6 @@ const HANDOFF_ENTRIES: readonly HandoffEntry[] = [
       CALLBACK_ID[step === 'lost' ? 'lost' : 'opportunity'],
       outcome,
     ),
-    covers: [],
     reports: step,
   })),
   {
@@ -510,17 +508,7 @@ const HANDOFF_ENTRIES: readonly HandoffEntry[] = [
     effect: recorded('lost', { reasonCode: 'timing' }),
   },
   // Before deciding: the AE asks the author or asks for more time; the author answers; the owner gives more time.
-  {
-    ...opener(
-      'Ask the author',
-      'ask_question',
-      ACTION_ID.askQuestion,
-      CALLBACK_ID.question,
-      ask('ask_question'),
-      true,
-    ),
-    covers: [A('askQuestion')],
-  },
+  opener('Ask the author', 'ask_question', 'askQuestion', CALLBACK_ID.question, ask('ask_question'), true),
   {
     name: 'question modal submit',
     covers: [C('question')],
@@ -861,6 +849,19 @@ const opened =
   (callbackId: string): Effect =>
   async (_reply, seen) =>
     void (await m.openedView(h, seen.opens, callbackId));
+/** `/handoff <text>` that only answers (the reply, or what else it does), changing nothing. */
+const looks = (
+  sub: string | undefined,
+  text: string,
+  expected: string | RegExp | Effect,
+  permission?: Permission,
+): CommandEntry => ({
+  name: `/handoff ${sub ?? text}`,
+  ...(sub ? { sub } : {}),
+  ...(permission ? { permission } : {}),
+  readOnly: true,
+  prepare: async () => ({ text, effect: typeof expected === 'function' ? expected : says(expected) }),
+});
 const partnerEntries = async () =>
   (await h.database.db.select().from(h.tables.programLog).orderBy(h.tables.programLog.id)).filter(
     (e) => e.kind === 'partner',
@@ -976,40 +977,25 @@ const COMMANDS: readonly CommandEntry[] = [
     },
   },
   // Deals accepted before first steps: none in the pool (every accept names a step).
-  {
-    name: '/handoff steps',
-    sub: 'steps',
-    permission: 'firstSteps',
-    readOnly: true,
-    prepare: async () => ({
-      text: 'steps',
-      effect: says('Every accepted deal with no outcome yet has a first step. Nothing to ask.'),
-    }),
-  },
+  looks(
+    'steps',
+    'steps',
+    'Every accepted deal with no outcome yet has a first step. Nothing to ask.',
+    'firstSteps',
+  ),
   // Which CRM serves the workspace (the matrix runs on an OAuth install, where a workspace connects its own).
-  {
-    name: '/handoff crm',
-    sub: 'crm',
-    permission: 'crm',
-    readOnly: true,
-    prepare: async () => ({ text: 'crm', effect: says(/\*No CRM is connected for this workspace:\*/) }),
-  },
+  looks('crm', 'crm', /\*No CRM is connected for this workspace:\*/, 'crm'),
   // The list of where a person appears (read-only); the erasure itself is the same permission.
+  looks(
+    'erase',
+    'erase Nobody Matrixperson',
+    /Erasure of a person named by a name: 0 row\(s\) name them\.[\s\S]*Nothing changed\./,
+    'erase',
+  ),
   {
-    name: '/handoff erase',
-    sub: 'erase',
-    permission: 'erase',
-    readOnly: true,
-    prepare: async () => ({
-      text: 'erase Nobody Matrixperson',
-      effect: says(/Erasure of a person named by a name: 0 row\(s\) name them\.[\s\S]*Nothing changed\./),
-    }),
-  },
-  {
+    ...looks(undefined, 'Matrix Packet Account', opened(CALLBACK_ID.packet)),
     name: '/handoff <account> (opens the packet)',
     covers: C('packet'),
-    readOnly: true,
-    prepare: async () => ({ text: 'Matrix Packet Account', effect: opened(CALLBACK_ID.packet) }),
   },
   {
     name: '/handoff partners',
@@ -1024,16 +1010,13 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   // Allowed: past the check, the channel is not one the directory knows (nothing to change).
   {
+    ...looks(
+      'partners',
+      'partners confirm <#C0MATRIXNONE|nowhere>',
+      partnerReply.invalid('That is not a partner channel the directory knows. Name it as #channel.'),
+      'partnerChannels',
+    ),
     name: '/handoff partners confirm #channel',
-    sub: 'partners',
-    permission: 'partnerChannels',
-    readOnly: true,
-    prepare: async () => ({
-      text: 'partners confirm <#C0MATRIXNONE|nowhere>',
-      effect: says(
-        partnerReply.invalid('That is not a partner channel the directory knows. Name it as #channel.'),
-      ),
-    }),
   },
   {
     name: '/handoff partners managers <partner> | @someone',
@@ -1174,27 +1157,15 @@ const COMMANDS: readonly CommandEntry[] = [
       },
     }),
   },
+  looks('list', 'list', /^(Your open handoffs: \d+|None of your handoffs is open\.)/),
   {
-    name: '/handoff list',
-    sub: 'list',
-    readOnly: true,
-    prepare: async () => ({
-      text: 'list',
-      effect: says(/^(Your open handoffs: \d+|None of your handoffs is open\.)/),
-    }),
-  },
-  {
+    ...looks('ask', 'ask Matrix Ask Account', opened(CALLBACK_ID.helpRequest)),
     name: '/handoff ask (opens the request modal)',
-    sub: 'ask',
-    readOnly: true,
-    prepare: async () => ({ text: 'ask Matrix Ask Account', effect: opened(CALLBACK_ID.helpRequest) }),
   },
   {
+    ...looks('cover', 'cover', opened(CALLBACK_ID.cover)),
     name: '/handoff cover (opens the cover modal)',
-    sub: 'cover',
     covers: C('cover'),
-    readOnly: true,
-    prepare: async () => ({ text: 'cover', effect: opened(CALLBACK_ID.cover) }),
   },
   // Anyone of ours pauses their own pools (none here: it is noted all the same), and resumes.
   {
@@ -1375,11 +1346,88 @@ const homeRows: readonly Row[] = [
 // Something to measure.
 matrix('App Home', homeRows, async () => void (await pool.get('accepted', people.author.id)));
 
+// "Review attribution": Keep and Change in the App Home open its modal; its submission decides an open item. The
+// items the read-back opens, made here on an accepted handoff: one open at a time per handoff.
+const EVIDENCE = {
+  crm: 'Salesforce',
+  system: 'salesforce',
+  recordId: '006000000000001AAA',
+  recordName: 'Matrix renewal',
+  createdOn: '2026-10-26',
+  touchOn: '2026-11-23',
+  ruleClass: 'partner_influenced',
+  ambiguous: false,
+  classification: 'partner_sourced',
+  setBy: 'rule',
+  key: 'matrix',
+};
+const reviewRow = (id: number) =>
+  first(
+    h.database.db.select().from(h.tables.attributionReviews).where(eq(h.tables.attributionReviews.id, id)),
+  );
+let reviewed: { handoff: HandoffRow; id: number } | undefined;
+/** The open item, or a new one once it was decided. */
+async function openItem(): Promise<number> {
+  if (reviewed && (await reviewRow(reviewed.id))?.status === 'open') return reviewed.id;
+  const handoff = reviewed?.handoff ?? (await pool.get('accepted', people.author.id));
+  const evidence = { ...EVIDENCE };
+  const made = await h.database.db.transaction((tx) =>
+    insertReview(tx, { handoffId: handoff.id, evidence, openedAt: h.clock.now() }),
+  );
+  if (!made) throw new Error('no review item');
+  reviewed = { handoff, id: made.id };
+  return made.id;
+}
+const reviewRows: readonly Row[] = [
+  ...(['reviewKeep', 'reviewChange'] as const).map((id) =>
+    homeButton(
+      `Review attribution ${id === 'reviewKeep' ? 'Keep' : 'Change'} (App Home button)`,
+      [A(id)],
+      byTable('classify', 'interaction'),
+      commandReply.forbidden('classify'),
+      async (user) => m.homeClick(h, ACTION_ID[id], String(await openItem()), user),
+      async (_user, seen) => {
+        const view = await m.openedView(h, seen.opens, CALLBACK_ID.attributionReview);
+        expect(JSON.parse(view.private_metadata)).toMatchObject({ reviewId: reviewed?.id });
+      },
+    ),
+  ),
+  {
+    name: 'Review attribution modal submit (Keep)',
+    covers: [C('attributionReview'), 'classify'],
+    actors: m.OTHER_ACTORS,
+    verdict: byTable('classify', 'interaction'),
+    async cell(key) {
+      const id = await openItem();
+      const user = userFor(key);
+      const note = { [ACTION_ID.value]: { type: 'plain_text_input', value: 'The rule holds here.' } };
+      const submission = viewSubmission({
+        callbackId: CALLBACK_ID.attributionReview,
+        privateMetadata: JSON.stringify({ reviewId: id, decision: 'keep' }),
+        values: { [ATTRIBUTION_REVIEW_BLOCK_ID]: note },
+        user,
+      });
+      return {
+        refusal: commandReply.forbidden('classify'),
+        act: () => m.submitView(h, submission),
+        async effect(reply) {
+          expect(reply).toEqual({ via: 'inline', body: {} });
+          expect(await reviewRow(id)).toMatchObject({ status: 'kept', decidedBy: user.id });
+        },
+      };
+    },
+  },
+];
+matrix('Review attribution', reviewRows, async () => void (await openItem()));
+
 const blocksOf = (call: { args: Record<string, unknown> }) =>
   JSON.stringify((call.args.view as { blocks: unknown[] }).blocks);
 const metrics = granted('metrics', 'userId');
 const homeOf = async (user: SlackUser) => blocksOf(await m.openHome(h, user.id, user.team_id ?? TEAM));
 
+/** The program metrics and their Export button, both shown or neither. */
+const metricsShown = (blocks: string, yes: boolean) =>
+  expect([blocks.includes('*Program metrics*'), blocks.includes(ACTION_ID.homeExport)]).toEqual([yes, yes]);
 /** What the App Home shows each actor: app_home_opened and the period picker name only the user (by id). */
 const SHOWN: readonly [
   string,
@@ -1392,10 +1440,7 @@ const SHOWN: readonly [
     (key) => metrics.includes(key),
     homeOf,
     (blocks, yes) => {
-      expect([blocks.includes('*Program metrics*'), blocks.includes(ACTION_ID.homeExport)]).toEqual([
-        yes,
-        yes,
-      ]);
+      metricsShown(blocks, yes);
       if (!yes) expect(blocks).not.toContain(ACTION_ID.homePeriod);
     },
   ],
@@ -1405,11 +1450,25 @@ const SHOWN: readonly [
     (key) => metrics.includes(key),
     async (user) => blocksOf(await m.homePeriodPick(h, '90d', user)),
     (blocks, yes) => {
-      expect([blocks.includes('*Program metrics*'), blocks.includes(ACTION_ID.homeExport)]).toEqual([
+      metricsShown(blocks, yes);
+      if (yes) expect(blocks).toContain('"value":"90d"');
+    },
+  ],
+  [
+    // With an item open: shown to RevOps and admins only (by user id, as the metrics).
+    'App Home "Review attribution"',
+    (key) => granted('classify', 'userId').includes(key),
+    homeOf,
+    (blocks, yes) => {
+      expect([blocks.includes('*Review attribution*'), blocks.includes(ACTION_ID.reviewKeep)]).toEqual([
         yes,
         yes,
       ]);
-      if (yes) expect(blocks).toContain('"value":"90d"');
+      if (!yes)
+        expect([blocks.includes('Review attribution'), blocks.includes('Matrix renewal')]).toEqual([
+          false,
+          false,
+        ]);
     },
   ],
   [
@@ -1422,6 +1481,7 @@ const SHOWN: readonly [
 ];
 
 describe('authorization matrix: what the App Home shows', () => {
+  beforeAll(async () => void (await openItem()));
   for (const [name, shown, look, check] of SHOWN) {
     it(`${name}: shown to ${m.OTHER_ACTORS.filter(shown).join(', ')}, to nobody else; nothing changed`, async () => {
       await settled(h);
@@ -1732,14 +1792,11 @@ const ELSEWHERE: Record<string, string> = {
   'ACTION_ID.outcomeUndo': 'test/integration/outcomeUndo.test.ts',
   'ACTION_ID.scoreCheckPeriod': 'test/integration/scoreCheck.test.ts',
   'ACTION_ID.scoreWeights': 'test/integration/scoreCheck.test.ts',
-  'ACTION_ID.reviewKeep': 'test/integration/authorizationMatrixReviews.test.ts',
-  'ACTION_ID.reviewChange': 'test/integration/authorizationMatrixReviews.test.ts',
   'ACTION_ID.value': 'test/integration/ownerActions.test.ts',
   'CALLBACK_ID.review': 'test/integration/hostile/viewSubmissions.property.test.ts',
   'CALLBACK_ID.note': 'test/integration/edit.test.ts',
   'CALLBACK_ID.nextMove': 'test/integration/heldBack.test.ts',
   'CALLBACK_ID.stepDate': 'test/integration/firstStepChecks.test.ts',
-  'CALLBACK_ID.attributionReview': 'test/integration/authorizationMatrixReviews.test.ts',
   'CALLBACK_ID.crmConnect': 'test/integration/twoWorkspaces.test.ts',
   'SHORTCUT_ID.handOff': 'test/support/handOffFlow.ts',
   'lifecycle decline_report': 'test/integration/lifecycle.property.test.ts',
@@ -1757,6 +1814,7 @@ describe('authorization matrix: the matrix covers the app', () => {
     ...helpRows,
     ...commandRows,
     ...homeRows,
+    ...reviewRows,
     ...PROGRAM_ROWS,
   ];
   // The App Home's looks (above): the period picker and the metrics.

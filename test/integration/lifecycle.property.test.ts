@@ -24,6 +24,7 @@ import { dbSnapshot } from '../support/dbSnapshot.js';
 import { editHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { ADMIN, MATRIX_ENV } from '../support/matrix.js';
+import { stringsIn } from '../support/matrixStrings.js';
 import {
   buttonValues,
   clickOwnerButton,
@@ -73,17 +74,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constantFrom(...PERSON_STEPS),
       // The people the action is usually theirs to take come up more often.
-      who: fc.constantFrom<Who>(
-        'ae',
-        'ae',
-        'owner',
-        'owner',
-        'admin',
-        'otherAe',
-        'author',
-        'member',
-        'partner',
-      ),
+      who: fc.constantFrom(...('ae ae owner owner admin otherAe author member partner'.split(' ') as Who[])),
     }),
   },
   // Each step by the person whose it usually is, so that lives go somewhere: a question asked and answered, more time
@@ -347,14 +338,6 @@ async function reportedStep(reportId: string): Promise<PersonAction | undefined>
 /** Permalinks are resolved at delivery: compare the rest. */
 const withoutLinks = (blocks: unknown) =>
   JSON.stringify(blocks ?? null).replace(/<[^|>]*\|Open the handoff>/g, '<LINK|Open the handoff>');
-
-/** Every string in a value. */
-function* stringsIn(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const item of value) yield* stringsIn(item);
-  else if (typeof value === 'object' && value !== null)
-    for (const v of Object.values(value)) yield* stringsIn(v);
-}
 
 /**
  * The partner reads the AE's first step with the accept, and only then (issue 51 item 1): no step before (or without)

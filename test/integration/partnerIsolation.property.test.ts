@@ -4,6 +4,7 @@ import type { HandoffRow } from '../../src/db/schema.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { stringsIn } from '../support/matrixStrings.js';
 import { submit } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
 import {
@@ -124,14 +125,6 @@ function setAudience(channelId: string, from: number, teams: Iterable<string>) {
   const timeline = audience.get(channelId) ?? [];
   timeline.push({ from, teams: new Set(teams) });
   audience.set(channelId, timeline);
-}
-
-/** Every string anywhere in a call's arguments. */
-function* stringsIn(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const item of value) yield* stringsIn(item);
-  else if (typeof value === 'object' && value !== null)
-    for (const v of Object.values(value)) yield* stringsIn(v);
 }
 
 const orgOfTeam = (team: string): Org | undefined =>

@@ -23,6 +23,7 @@ import { openAcceptModal, type StepTyped, submitAccept, workingDayFrom } from '.
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { stringsIn } from '../support/matrixStrings.js';
 import { noise as userNoise } from '../support/noise.js';
 import { handoffRow, outboxDrained, reassignSubmission, submit } from '../support/ownerFlow.js';
 import { valueForms } from '../support/partnerViewChecks.js';
@@ -160,31 +161,20 @@ function allowed(text: string, max: number, fallback: string, field: FillerField
   return cut.trim().length > 0 && innocent(cut) && !partnerFiller(field, cut) ? cut : fallback;
 }
 
+/** A partner-facing field: `allowed` within its limit. */
+const facing = (field: FillerField & keyof typeof FIELD_LIMITS, text: string, fallback: string) =>
+  allowed(text, FIELD_LIMITS[field], fallback, field);
+
 function packetValues(p: Packet, run: number, markers: RunMarkers): PacketValues {
   const noiseOf = (i: number) => p.internal[i] ?? '';
   const evidence = markers.next('evidenceUrl');
   return {
     // Unique per run (no duplicate or conflict with earlier runs), random after the prefix.
-    accountName: allowed(
-      `Acct R${run}. ${p.account}`,
-      FIELD_LIMITS.accountName,
-      `Acct R${run}.`,
-      'accountName',
-    ),
+    accountName: facing('accountName', `Acct R${run}. ${p.account}`, `Acct R${run}.`),
     accountDomain: null,
-    partnerOrg: allowed(p.partnerOrg, FIELD_LIMITS.partnerOrg, 'Meridian Cloud Consulting', 'partnerOrg'),
-    partnerContactName: allowed(
-      p.partnerContactName,
-      FIELD_LIMITS.partnerContactName,
-      'Dana Reyes',
-      'partnerContactName',
-    ),
-    partnerNextMove: allowed(
-      p.partnerNextMove,
-      FIELD_LIMITS.partnerNextMove,
-      'Dana confirms the meeting.',
-      'partnerNextMove',
-    ),
+    partnerOrg: facing('partnerOrg', p.partnerOrg, 'Meridian Cloud Consulting'),
+    partnerContactName: facing('partnerContactName', p.partnerContactName, 'Dana Reyes'),
+    partnerNextMove: facing('partnerNextMove', p.partnerNextMove, 'Dana confirms the meeting.'),
     partnerNextMoveDate: p.partnerNextMoveDate,
     partnerAgreedInWriting: p.partnerAgreedInWriting,
     onPriorityList: p.onPriorityList,
@@ -388,14 +378,6 @@ async function perform(id: number, s: Step, markers: RunMarkers, c: Commit): Pro
 
 // ---------------------------------------------------------------------------------------------------------------
 // What reaches the partner
-
-/** Every string anywhere in a call's arguments. */
-function* stringsIn(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const item of value) yield* stringsIn(item);
-  else if (typeof value === 'object' && value !== null)
-    for (const v of Object.values(value)) yield* stringsIn(v);
-}
 
 /** Conversations a partner reads: the shared channel, and the partner user (or a DM with them). */
 function partnerConversations(): Set<string> {

@@ -20,6 +20,7 @@ import { acceptValues, type StepTyped, submitAccept, workingDayFrom } from '../s
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { editHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { stringsIn } from '../support/matrixStrings.js';
 import {
   authorUser,
   clickOwnerButton,
@@ -304,14 +305,6 @@ const held = async (channelId: string) =>
   (await h.database.db.select().from(h.tables.partnerChannels)).some(
     (c) => c.channelId === channelId && c.status === 'held',
   );
-
-/** Every string in a value. */
-function* stringsIn(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const item of value) yield* stringsIn(item);
-  else if (typeof value === 'object' && value !== null)
-    for (const v of Object.values(value)) yield* stringsIn(v);
-}
 
 /** Every chat call the app made to a partner channel, as text, with its place among all the app's calls. */
 const partnerChannelCalls = (): (ChannelCall & Said)[] =>

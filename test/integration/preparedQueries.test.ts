@@ -58,6 +58,18 @@ function newHandoff(over: Partial<NewHandoffRow> = {}): NewHandoffRow {
   });
 }
 
+/** Each write in a transaction of its own. */
+const inOwnTx = <A extends unknown[], T>(
+  database: AppDatabase,
+  write: (tx: Tx, ...args: A) => Promise<T> | T,
+  ...args: A
+) => database.db.transaction((tx) => write(tx, ...args));
+const decide = (database: AppDatabase, input: DecisionInput) => inOwnTx(database, recordDecision, input);
+const log = (database: AppDatabase, event: Parameters<typeof logEvent>[1]) =>
+  inOwnTx(database, logEvent, event);
+const enqueueIn = (database: AppDatabase, messages: OutboxMessage[], at: Date) =>
+  inOwnTx(database, enqueue, messages, at);
+
 /** A handoff inserted in its own transaction. */
 const addHandoff = async (db: Db, over: Partial<NewHandoffRow> = {}): Promise<HandoffRow> =>
   (await db.transaction((tx) => insertHandoff(tx, newHandoff(over)))).handoff;
@@ -92,6 +104,8 @@ const expectStored = (
 
 const ms = (value: Date) => ({ value: value.getTime(), type: 'integer' });
 const NULL = { value: null, type: 'null' };
+const text = (value: string) => ({ value, type: 'text' });
+const int = (value: number) => ({ value, type: 'integer' });
 
 /** The AE's accept of `handoff`, answering the window it is in (its cycle), unless `over` says otherwise. */
 const decision = (
@@ -112,30 +126,28 @@ describe('recordDecision (prepared accept and decline)', () => {
   it('an accept with a first stall nudge stores every time as epoch ms and moves the cycle on once', () =>
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db, { stallNudgedAt: EARLIER });
-      const result = await database.db.transaction((tx) =>
-        recordDecision(tx, decision(handoff, { nextStallNudgeAt: NUDGE })),
-      );
+      const result = await decide(database, decision(handoff, { nextStallNudgeAt: NUDGE }));
 
       expectStored(database, 'handoffs', handoff.id, {
-        status: { value: 'accepted', type: 'text' },
+        status: text('accepted'),
         decided_at: ms(DECIDED),
         last_activity_at: ms(DECIDED),
         next_stall_nudge_at: ms(NUDGE),
         stall_nudged_at: NULL,
         next_reminder_at: NULL,
         updated_at: ms(DECIDED),
-        cycle: { value: 2, type: 'integer' },
+        cycle: int(2),
       });
       // The decision row: its own time is epoch ms too, the actor as given, reason and note SQL NULL.
       const decisionId = result?.decision.id as number;
       expectStored(database, 'decisions', decisionId, {
-        handoff_id: { value: handoff.id, type: 'integer' },
-        assignment: { value: 1, type: 'integer' },
-        decision: { value: 'accepted', type: 'text' },
+        handoff_id: int(handoff.id),
+        assignment: int(1),
+        decision: text('accepted'),
         reason_code: NULL,
         note: NULL,
-        decided_by_user_id: { value: 'U0AE', type: 'text' },
-        decided_by_team_id: { value: 'T0INTERNAL', type: 'text' },
+        decided_by_user_id: text('U0AE'),
+        decided_by_team_id: text('T0INTERNAL'),
         decided_at: ms(DECIDED),
       });
       // What it returns is the stored row, mapped back.
@@ -157,10 +169,8 @@ describe('recordDecision (prepared accept and decline)', () => {
     withDatabase(async (database) => {
       const withNull = await addHandoff(database.db, { nextStallNudgeAt: EARLIER });
       const omitted = await addHandoff(database.db, { nextStallNudgeAt: EARLIER });
-      const a = await database.db.transaction((tx) =>
-        recordDecision(tx, decision(withNull, { nextStallNudgeAt: null })),
-      );
-      const b = await database.db.transaction((tx) => recordDecision(tx, decision(omitted)));
+      const a = await decide(database, decision(withNull, { nextStallNudgeAt: null }));
+      const b = await decide(database, decision(omitted));
 
       for (const [id, result] of [
         [withNull.id, a],
@@ -181,27 +191,25 @@ describe('recordDecision (prepared accept and decline)', () => {
         nextStallNudgeAt: NUDGE,
         stallNudgedAt: EARLIER,
       });
-      const result = await database.db.transaction((tx) =>
-        recordDecision(
-          tx,
-          decision(handoff, { decision: 'declined', reasonCode: 'timing', note: 'Next quarter.' }),
-        ),
+      const result = await decide(
+        database,
+        decision(handoff, { decision: 'declined', reasonCode: 'timing', note: 'Next quarter.' }),
       );
 
       expectStored(database, 'handoffs', handoff.id, {
-        status: { value: 'declined', type: 'text' },
+        status: text('declined'),
         decided_at: ms(DECIDED),
         last_activity_at: ms(EARLIER),
         next_stall_nudge_at: ms(NUDGE),
         stall_nudged_at: ms(EARLIER),
         next_reminder_at: NULL,
         updated_at: ms(DECIDED),
-        cycle: { value: 2, type: 'integer' },
+        cycle: int(2),
       });
       expectStored(database, 'decisions', result?.decision.id as number, {
-        decision: { value: 'declined', type: 'text' },
-        reason_code: { value: 'timing', type: 'text' },
-        note: { value: 'Next quarter.', type: 'text' },
+        decision: text('declined'),
+        reason_code: text('timing'),
+        note: text('Next quarter.'),
         decided_at: ms(DECIDED),
       });
     }));
@@ -209,9 +217,7 @@ describe('recordDecision (prepared accept and decline)', () => {
   it('a second decision on the same handoff loses (status guard): undefined, nothing changed, cycle moved once', () =>
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db);
-      const first = await database.db.transaction((tx) =>
-        recordDecision(tx, decision(handoff, { nextStallNudgeAt: NUDGE })),
-      );
+      const first = await decide(database, decision(handoff, { nextStallNudgeAt: NUDGE }));
       expect(first?.handoff.status).toBe('accepted');
       const after = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
 
@@ -220,16 +226,12 @@ describe('recordDecision (prepared accept and decline)', () => {
       // guard alone refuses the latter.
       for (const cycle of [1, 2]) {
         expect(
-          await database.db.transaction((tx) =>
-            recordDecision(tx, decision(handoff, { at: later, nextStallNudgeAt: null, cycle })),
-          ),
+          await decide(database, decision(handoff, { at: later, nextStallNudgeAt: null, cycle })),
         ).toBeUndefined();
         expect(
-          await database.db.transaction((tx) =>
-            recordDecision(
-              tx,
-              decision(handoff, { decision: 'declined', reasonCode: 'other', at: later, cycle }),
-            ),
+          await decide(
+            database,
+            decision(handoff, { decision: 'declined', reasonCode: 'other', at: later, cycle }),
           ),
         ).toBeUndefined();
       }
@@ -247,14 +249,9 @@ describe('recordDecision (prepared accept and decline)', () => {
       const handoff = await addHandoff(database.db, { cycle: 3 });
       const before = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
       for (const cycle of [1, 2, 4]) {
+        expect(await decide(database, decision(handoff, { cycle })), `cycle ${cycle}`).toBeUndefined();
         expect(
-          await database.db.transaction((tx) => recordDecision(tx, decision(handoff, { cycle }))),
-          `cycle ${cycle}`,
-        ).toBeUndefined();
-        expect(
-          await database.db.transaction((tx) =>
-            recordDecision(tx, decision(handoff, { decision: 'declined', reasonCode: 'timing', cycle })),
-          ),
+          await decide(database, decision(handoff, { decision: 'declined', reasonCode: 'timing', cycle })),
           `cycle ${cycle}`,
         ).toBeUndefined();
       }
@@ -262,22 +259,20 @@ describe('recordDecision (prepared accept and decline)', () => {
       expect(count(database, 'decisions')).toBe(0);
 
       // The click on the window it is in wins, and moves it on.
-      expect(
-        (await database.db.transaction((tx) => recordDecision(tx, decision(handoff))))?.handoff,
-      ).toMatchObject({
+      expect((await decide(database, decision(handoff)))?.handoff).toMatchObject({
         status: 'accepted',
         cycle: 4,
       });
       expectStored(database, 'handoffs', handoff.id, {
-        status: { value: 'accepted', type: 'text' },
-        cycle: { value: 4, type: 'integer' },
+        status: text('accepted'),
+        cycle: int(4),
       });
     }));
 
   it('decides a handoff of a later assignment, recording that assignment', () =>
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db, { assignment: 3, cycle: 5 });
-      const result = await database.db.transaction((tx) => recordDecision(tx, decision(handoff)));
+      const result = await decide(database, decision(handoff));
       expect(result?.decision.assignment).toBe(3);
       expect(rawRow(database, 'select assignment, cycle from handoffs where id = ?', handoff.id)).toEqual({
         assignment: 3,
@@ -298,31 +293,25 @@ describe('logEvent (prepared touch-log insert)', () => {
         nested: { reminder: 2, list: [1, 'two', null] },
         quote: 'say "hi"',
       };
-      await database.db.transaction((tx) =>
-        logEvent(tx, { type: 'sent', before: null, after: handoff, actor, at: SENT }),
-      );
-      await database.db.transaction((tx) =>
-        logEvent(tx, {
-          type: 'reminded',
-          before: handoff,
-          after: handoff,
-          actor: null,
-          at: EARLIER,
-          businessHours: null,
-          detail: null,
-        }),
-      );
-      await database.db.transaction((tx) =>
-        logEvent(tx, {
-          type: 'declined',
-          before: handoff,
-          after: { ...handoff, status: 'declined', cycle: 2 },
-          actor: { userId: 'U0AE' },
-          at: DECIDED,
-          businessHours: 12.75,
-          detail,
-        }),
-      );
+      await log(database, { type: 'sent', before: null, after: handoff, actor, at: SENT });
+      await log(database, {
+        type: 'reminded',
+        before: handoff,
+        after: handoff,
+        actor: null,
+        at: EARLIER,
+        businessHours: null,
+        detail: null,
+      });
+      await log(database, {
+        type: 'declined',
+        before: handoff,
+        after: { ...handoff, status: 'declined', cycle: 2 },
+        actor: { userId: 'U0AE' },
+        at: DECIDED,
+        businessHours: 12.75,
+        detail,
+      });
 
       const events = rawRows(
         database,
@@ -332,54 +321,33 @@ describe('logEvent (prepared touch-log insert)', () => {
          from handoff_events where handoff_id = ? order by id`,
         handoff.id,
       );
+      // Each as the first row has it but for what is said.
+      const row = {
+        from_status: 'sent',
+        to_status: 'sent',
+        actor_user_id: 'U0AE',
+        actor_team_id: 'T0INTERNAL',
+        ae_user_id: 'U0AE',
+        assignment: 1,
+        cycle: 1,
+        at_type: 'integer',
+        business_hours: null,
+        business_hours_type: 'null',
+        detail: null,
+        detail_type: 'null',
+      };
       expect(events).toEqual([
+        { ...row, type: 'sent', from_status: null, at: SENT.getTime() },
+        { ...row, type: 'reminded', actor_user_id: null, actor_team_id: null, at: EARLIER.getTime() },
         {
-          type: 'sent',
-          from_status: null,
-          to_status: 'sent',
-          actor_user_id: 'U0AE',
-          actor_team_id: 'T0INTERNAL',
-          ae_user_id: 'U0AE',
-          assignment: 1,
-          cycle: 1,
-          at: SENT.getTime(),
-          at_type: 'integer',
-          business_hours: null,
-          business_hours_type: 'null',
-          detail: null,
-          detail_type: 'null',
-        },
-        {
-          type: 'reminded',
-          from_status: 'sent',
-          to_status: 'sent',
-          actor_user_id: null,
-          actor_team_id: null,
-          ae_user_id: 'U0AE',
-          assignment: 1,
-          cycle: 1,
-          at: EARLIER.getTime(),
-          at_type: 'integer',
-          business_hours: null,
-          business_hours_type: 'null',
-          detail: null,
-          detail_type: 'null',
-        },
-        {
+          ...row,
           type: 'declined',
-          from_status: 'sent',
           to_status: 'declined',
-          actor_user_id: 'U0AE',
           actor_team_id: null,
-          ae_user_id: 'U0AE',
-          assignment: 1,
           cycle: 2,
           at: DECIDED.getTime(),
-          at_type: 'integer',
-          business_hours: 12.75,
-          business_hours_type: 'real',
-          detail: JSON.stringify(detail),
-          detail_type: 'text',
+          ...{ business_hours: 12.75, business_hours_type: 'real' },
+          ...{ detail: JSON.stringify(detail), detail_type: 'text' },
         },
       ]);
       // Stored once-encoded: SQLite's own JSON functions read into it.
@@ -398,16 +366,10 @@ describe('logEvent (prepared touch-log insert)', () => {
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db);
       const reassignedAt = new Date('2026-11-27T10:00:00.000Z');
-      await database.db.transaction((tx) =>
-        logEvent(tx, { type: 'sent', before: null, after: handoff, actor, at: SENT }),
-      );
-      await database.db.transaction((tx) =>
-        logEvent(tx, { type: 'reminded', before: handoff, after: handoff, actor: null, at: EARLIER }),
-      );
+      await log(database, { type: 'sent', before: null, after: handoff, actor, at: SENT });
+      await log(database, { type: 'reminded', before: handoff, after: handoff, actor: null, at: EARLIER });
       const second = { ...handoff, assignment: 2, cycle: 2, aeUserId: 'U0AE2' };
-      await database.db.transaction((tx) =>
-        logEvent(tx, { type: 'reassigned', before: handoff, after: second, actor, at: reassignedAt }),
-      );
+      await log(database, { type: 'reassigned', before: handoff, after: second, actor, at: reassignedAt });
 
       expect(await assignmentStartedAt(database.db, handoff.id, 1)).toEqual(SENT);
       expect(await assignmentStartedAt(database.db, handoff.id, 2)).toEqual(reassignedAt);
@@ -416,33 +378,16 @@ describe('logEvent (prepared touch-log insert)', () => {
     }));
 });
 
-const OUTBOX_COLUMNS = [
-  'dedupe_key',
-  'channel_key',
-  'method',
-  'payload',
-  'target_message_key',
-  'record_as',
-  'thread_of',
-  'audience',
-  'handoff_id',
-  'status',
-  'attempts',
-  'next_attempt_at',
-  'created_at',
-  'last_error',
-  'uncertain_since',
-  'delivered_at',
-];
+const OUTBOX_COLUMNS = (
+  'dedupe_key channel_key method payload target_message_key record_as thread_of audience handoff_id status ' +
+  'attempts next_attempt_at created_at last_error uncertain_since delivered_at'
+).split(' ');
 
 const outboxId = (database: AppDatabase, dedupeKey: string): number =>
   rawRow(database, 'select id from outbox where dedupe_key = ?', dedupeKey).id as number;
 
 const outboxRow = (database: AppDatabase, dedupeKey: string) =>
   stored(database, 'outbox', outboxId(database, dedupeKey), OUTBOX_COLUMNS);
-
-const text = (value: string) => ({ value, type: 'text' });
-const int = (value: number) => ({ value, type: 'integer' });
 
 /** A row as enqueue leaves it: pending, never tried, due at once, with no record, target, thread or handoff. */
 const fresh = (at: Date) => ({
@@ -460,6 +405,15 @@ const fresh = (at: Date) => ({
   delivered_at: NULL,
 });
 
+/** A fresh row (see `fresh`) with its key, channel key, method and payload JSON. */
+const queued = (key: string, channel: string, method: string, payload: unknown) => ({
+  ...fresh(SENT),
+  dedupe_key: text(key),
+  channel_key: text(channel),
+  method: text(method),
+  payload: text(JSON.stringify(payload)),
+});
+
 describe('enqueue (prepared outbox insert)', () => {
   it('stores each method with its channel key, its payload JSON and the defaults', () =>
     withDatabase(async (database) => {
@@ -468,99 +422,65 @@ describe('enqueue (prepared outbox insert)', () => {
         text: 'Hello "there"',
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x' } }],
       };
-      await database.db.transaction((tx) =>
-        enqueue(
-          tx,
-          [
-            { method: 'chat.postMessage', dedupeKey: 'post:plain', channel: 'C0INTERNAL', payload },
-            {
-              method: 'chat.postMessage',
-              dedupeKey: 'post:full',
-              channel: 'C0PARTNER',
-              payload: { text: 'partner' },
-              recordAs: 'handoff:1:partner',
-              permalinkOf: 'handoff:1:dm',
-              threadOf: 'handoff:1:thread',
-              audience: 'partner',
-              handoffId: handoff.id,
-            },
-            {
-              method: 'chat.update',
-              dedupeKey: 'update:plain',
-              channel: 'U0AE',
-              targetMessageKey: 'handoff:1:dm',
-              payload: { text: 'updated' },
-            },
-            {
-              method: 'chat.update',
-              dedupeKey: 'update:partner',
-              channel: 'C0PARTNER',
-              targetMessageKey: 'handoff:1:partner',
-              payload: { text: 'updated for the partner' },
-              audience: 'partner',
-              handoffId: handoff.id,
-            },
-            {
-              method: 'response_url',
-              dedupeKey: 'respond:1',
-              responseUrl: 'https://hooks.slack.test/actions/T/1/abc',
-              payload: { text: 'ephemeral', replace_original: false },
-              handoffId: handoff.id,
-            },
-          ],
-          SENT,
-        ),
+      const update = (dedupeKey: string, channel: string, targetMessageKey: string) =>
+        ({ method: 'chat.update', dedupeKey, channel, targetMessageKey }) as const;
+      await enqueueIn(
+        database,
+        [
+          { method: 'chat.postMessage', dedupeKey: 'post:plain', channel: 'C0INTERNAL', payload },
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'post:full',
+            channel: 'C0PARTNER',
+            payload: { text: 'partner' },
+            recordAs: 'handoff:1:partner',
+            permalinkOf: 'handoff:1:dm',
+            threadOf: 'handoff:1:thread',
+            audience: 'partner',
+            handoffId: handoff.id,
+          },
+          { ...update('update:plain', 'U0AE', 'handoff:1:dm'), payload: { text: 'updated' } },
+          {
+            ...update('update:partner', 'C0PARTNER', 'handoff:1:partner'),
+            payload: { text: 'updated for the partner' },
+            audience: 'partner',
+            handoffId: handoff.id,
+          },
+          {
+            method: 'response_url',
+            dedupeKey: 'respond:1',
+            responseUrl: 'https://hooks.slack.test/actions/T/1/abc',
+            payload: { text: 'ephemeral', replace_original: false },
+            handoffId: handoff.id,
+          },
+        ],
+        SENT,
       );
 
-      expect(outboxRow(database, 'post:plain')).toEqual({
-        ...fresh(SENT),
-        dedupe_key: text('post:plain'),
-        channel_key: text('C0INTERNAL'),
-        method: text('chat.postMessage'),
-        payload: text(JSON.stringify({ ...payload, channel: 'C0INTERNAL' })),
-      });
+      const partner = { audience: text('partner'), handoff_id: int(handoff.id) };
+      expect(outboxRow(database, 'post:plain')).toEqual(
+        queued('post:plain', 'C0INTERNAL', 'chat.postMessage', { ...payload, channel: 'C0INTERNAL' }),
+      );
       expect(outboxRow(database, 'post:full')).toEqual({
-        ...fresh(SENT),
-        dedupe_key: text('post:full'),
-        channel_key: text('C0PARTNER'),
-        method: text('chat.postMessage'),
-        payload: text(JSON.stringify({ text: 'partner', channel: 'C0PARTNER' })),
+        ...queued('post:full', 'C0PARTNER', 'chat.postMessage', { text: 'partner', channel: 'C0PARTNER' }),
         record_as: text('handoff:1:partner'),
         target_message_key: text('handoff:1:dm'),
         thread_of: text('handoff:1:thread'),
-        audience: text('partner'),
-        handoff_id: int(handoff.id),
+        ...partner,
       });
       expect(outboxRow(database, 'update:plain')).toEqual({
-        ...fresh(SENT),
-        dedupe_key: text('update:plain'),
-        channel_key: text('U0AE'),
-        method: text('chat.update'),
-        payload: text(JSON.stringify({ text: 'updated' })),
+        ...queued('update:plain', 'U0AE', 'chat.update', { text: 'updated' }),
         target_message_key: text('handoff:1:dm'),
       });
       expect(outboxRow(database, 'update:partner')).toEqual({
-        ...fresh(SENT),
-        dedupe_key: text('update:partner'),
-        channel_key: text('C0PARTNER'),
-        method: text('chat.update'),
-        payload: text(JSON.stringify({ text: 'updated for the partner' })),
+        ...queued('update:partner', 'C0PARTNER', 'chat.update', { text: 'updated for the partner' }),
         target_message_key: text('handoff:1:partner'),
-        audience: text('partner'),
-        handoff_id: int(handoff.id),
+        ...partner,
       });
+      const url = 'https://hooks.slack.test/actions/T/1/abc';
+      const ephemeral = { text: 'ephemeral', replace_original: false, response_url: url };
       expect(outboxRow(database, 'respond:1')).toEqual({
-        ...fresh(SENT),
-        dedupe_key: text('respond:1'),
-        channel_key: text('response_url:respond:1'),
-        method: text('response_url'),
-        payload: text(
-          JSON.stringify({
-            text: 'ephemeral',
-            replace_original: false,
-            response_url: 'https://hooks.slack.test/actions/T/1/abc',
-          }),
-        ),
+        ...queued('respond:1', 'response_url:respond:1', 'response_url', ephemeral),
         handoff_id: int(handoff.id),
       });
       // drizzle maps the stored JSON back to the same object.
@@ -579,39 +499,33 @@ describe('enqueue (prepared outbox insert)', () => {
         cycle: 1,
         q: 'say "hi"',
       };
-      await database.db.transaction((tx) =>
-        enqueue(
-          tx,
-          [
-            {
-              method: 'chat.postMessage',
-              dedupeKey: 'surface:packet',
-              channel: 'U0AE',
-              payload: {},
-              surface: { kind: 'ae_packet', viewer: 'U0AE', params },
-              recordAs: 'handoff:1:ae_dm',
-              handoffId: handoff.id,
-            },
-            {
-              method: 'chat.postMessage',
-              dedupeKey: 'surface:parent',
-              channel: 'C0PARTNER',
-              payload: {},
-              surface: { kind: 'partner_parent', viewer: null, params: {} },
-              audience: 'partner',
-              handoffId: handoff.id,
-            },
-          ],
-          SENT,
-        ),
+      await enqueueIn(
+        database,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'surface:packet',
+            channel: 'U0AE',
+            payload: {},
+            surface: { kind: 'ae_packet', viewer: 'U0AE', params },
+            recordAs: 'handoff:1:ae_dm',
+            handoffId: handoff.id,
+          },
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'surface:parent',
+            channel: 'C0PARTNER',
+            payload: {},
+            surface: { kind: 'partner_parent', viewer: null, params: {} },
+            audience: 'partner',
+            handoffId: handoff.id,
+          },
+        ],
+        SENT,
       );
       // Rendered at delivery: the payload holds only the channel; the row is recorded under the surface's key.
       expect(outboxRow(database, 'surface:packet')).toEqual({
-        ...fresh(SENT),
-        dedupe_key: text('surface:packet'),
-        channel_key: text('U0AE'),
-        method: text('chat.postMessage'),
-        payload: text(JSON.stringify({ channel: 'U0AE' })),
+        ...queued('surface:packet', 'U0AE', 'chat.postMessage', { channel: 'U0AE' }),
         record_as: text('handoff:1:ae_dm'),
         handoff_id: int(handoff.id),
       });
@@ -657,22 +571,20 @@ describe('enqueue (prepared outbox insert)', () => {
       ).toEqual({ cycle: 1 });
 
       // Queued again (a retried request): neither the row nor the surface is added or changed.
-      await database.db.transaction((tx) =>
-        enqueue(
-          tx,
-          [
-            {
-              method: 'chat.postMessage',
-              dedupeKey: 'surface:packet',
-              channel: 'U0AE',
-              payload: {},
-              surface: { kind: 'ae_packet', viewer: 'U0AE', params: { changed: true } },
-              recordAs: 'handoff:1:ae_dm',
-              handoffId: handoff.id,
-            },
-          ],
-          DECIDED,
-        ),
+      await enqueueIn(
+        database,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'surface:packet',
+            channel: 'U0AE',
+            payload: {},
+            surface: { kind: 'ae_packet', viewer: 'U0AE', params: { changed: true } },
+            recordAs: 'handoff:1:ae_dm',
+            handoffId: handoff.id,
+          },
+        ],
+        DECIDED,
       );
       expect(count(database, 'outbox')).toBe(2);
       expect(count(database, 'surfaces')).toBe(2);
@@ -690,12 +602,8 @@ describe('enqueue (prepared outbox insert)', () => {
         channel: 'C0INTERNAL',
         payload: { text: 'first' },
       };
-      await database.db.transaction((tx) =>
-        enqueue(tx, [message, { ...message, payload: { text: 'same call' } }], SENT),
-      );
-      await database.db.transaction((tx) =>
-        enqueue(tx, [{ ...message, channel: 'C0OTHER', payload: { text: 'later' } }], DECIDED),
-      );
+      await enqueueIn(database, [message, { ...message, payload: { text: 'same call' } }], SENT);
+      await enqueueIn(database, [{ ...message, channel: 'C0OTHER', payload: { text: 'later' } }], DECIDED);
       expect(count(database, 'outbox')).toBe(1);
       expect(outboxRow(database, 'post:once')).toMatchObject({
         channel_key: text('C0INTERNAL'),
@@ -722,16 +630,16 @@ describe('dueHeads (prepared, `now` bound as epoch ms)', () => {
 
   it('returns only due rows, only the head of each conversation, oldest due first, within the limit, minus the skipped', () =>
     withDatabase(async (database) => {
-      await database.db.transaction((tx) => enqueue(tx, [post('a1', 'CA')], at(-1_000)));
+      await enqueueIn(database, [post('a1', 'CA')], at(-1_000));
       // Due earlier than a1 but queued after it in the same conversation: waits for it.
-      await database.db.transaction((tx) => enqueue(tx, [post('a2', 'CA')], at(-5_000)));
-      await database.db.transaction((tx) => enqueue(tx, [post('b1', 'CB')], at(-3_000)));
+      await enqueueIn(database, [post('a2', 'CA')], at(-5_000));
+      await enqueueIn(database, [post('b1', 'CB')], at(-3_000));
       // Due exactly now: included (lte).
-      await database.db.transaction((tx) => enqueue(tx, [post('c1', 'CC')], NOW));
+      await enqueueIn(database, [post('c1', 'CC')], NOW);
       // Due a millisecond and a minute from now: not yet.
-      await database.db.transaction((tx) => enqueue(tx, [post('d1', 'CD')], at(1)));
-      await database.db.transaction((tx) => enqueue(tx, [post('e1', 'CE')], at(60_000)));
-      await database.db.transaction((tx) => enqueue(tx, [post('f1', 'CF')], at(-2_000)));
+      await enqueueIn(database, [post('d1', 'CD')], at(1));
+      await enqueueIn(database, [post('e1', 'CE')], at(60_000));
+      await enqueueIn(database, [post('f1', 'CF')], at(-2_000));
 
       expect(keysOf(await dueHeads(database.db, NOW, 10))).toEqual(['b1', 'f1', 'a1', 'c1']);
       expect(keysOf(await dueHeads(database.db, NOW, 2))).toEqual(['b1', 'f1']);
@@ -752,7 +660,7 @@ describe('dueHeads (prepared, `now` bound as epoch ms)', () => {
 
       // Once the head is delivered, the next message of its conversation is the head.
       const a1 = (await dueHeads(database.db, NOW, 10)).find((r) => r.dedupeKey === 'a1') as OutboxRow;
-      await database.db.transaction((tx) => markDelivered(tx, a1, NOW));
+      await inOwnTx(database, markDelivered, a1, NOW);
       expect(keysOf(await dueHeads(database.db, NOW, 10))).toEqual(['a2', 'b1', 'f1', 'c1']);
       // The rows come back mapped: Dates and the payload object.
       const [a2] = await dueHeads(database.db, NOW, 1);
@@ -772,16 +680,14 @@ describe('markDelivered and markSending (prepared)', () => {
   const NOW = new Date('2026-11-24T12:00:00.000Z');
 
   async function queue(database: AppDatabase, handoffId: number) {
-    await database.db.transaction((tx) =>
-      enqueue(
-        tx,
-        [
-          post('recorded', 'C0PARTNER', { recordAs: 'handoff:partner', handoffId }),
-          post('unrecorded', 'C0INTERNAL'),
-          post('recorded-unposted', 'U0AE', { recordAs: 'handoff:dm', handoffId }),
-        ],
-        SENT,
-      ),
+    await enqueueIn(
+      database,
+      [
+        post('recorded', 'C0PARTNER', { recordAs: 'handoff:partner', handoffId }),
+        post('unrecorded', 'C0INTERNAL'),
+        post('recorded-unposted', 'U0AE', { recordAs: 'handoff:dm', handoffId }),
+      ],
+      SENT,
     );
     // Tried before: an error and an uncertainty mark that delivery clears.
     database.sqlite
@@ -798,9 +704,10 @@ describe('markDelivered and markSending (prepared)', () => {
       const recorded = row('recorded');
       expect(recorded.uncertainSince).toEqual(EARLIER);
 
-      await database.db.transaction((tx) =>
-        markDelivered(tx, recorded, NOW, { channelId: 'C0PARTNER', ts: '1795442400.000100' }),
-      );
+      await inOwnTx(database, markDelivered, recorded, NOW, {
+        channelId: 'C0PARTNER',
+        ts: '1795442400.000100',
+      });
       expectStored(database, 'outbox', recorded.id, {
         status: text('delivered'),
         delivered_at: ms(NOW),
@@ -848,10 +755,11 @@ describe('markDelivered and markSending (prepared)', () => {
       const unrecorded = row('unrecorded');
       const unposted = row('recorded-unposted');
 
-      await database.db.transaction((tx) =>
-        markDelivered(tx, unrecorded, NOW, { channelId: 'C0INTERNAL', ts: '1795442400.000200' }),
-      );
-      await database.db.transaction((tx) => markDelivered(tx, unposted, NOW));
+      await inOwnTx(database, markDelivered, unrecorded, NOW, {
+        channelId: 'C0INTERNAL',
+        ts: '1795442400.000200',
+      });
+      await inOwnTx(database, markDelivered, unposted, NOW);
 
       for (const id of [unrecorded.id, unposted.id]) {
         expectStored(database, 'outbox', id, {
@@ -877,20 +785,20 @@ describe('markDelivered and markSending (prepared)', () => {
 
   it('markSending sets uncertain_since (epoch ms) only when the row has none', () =>
     withDatabase(async (database) => {
-      await database.db.transaction((tx) => enqueue(tx, [post('sending', 'C0INTERNAL')], SENT));
+      await enqueueIn(database, [post('sending', 'C0INTERNAL')], SENT);
       const id = outboxId(database, 'sending');
       const read = () =>
         database.db.select().from(outbox).where(sql`${outbox.id} = ${id}`).get() as OutboxRow;
 
       const unmarked = read();
-      await database.db.transaction((tx) => markSending(tx, unmarked, NOW));
+      await inOwnTx(database, markSending, unmarked, NOW);
       expectStored(database, 'outbox', id, {
         uncertain_since: ms(NOW),
         attempts: int(0),
         status: text('pending'),
       });
       const marked = read();
-      await database.db.transaction((tx) => markSending(tx, marked, new Date(NOW.getTime() + 60_000)));
+      await inOwnTx(database, markSending, marked, new Date(NOW.getTime() + 60_000));
       expectStored(database, 'outbox', id, { uncertain_since: ms(NOW) });
     }));
 
@@ -899,26 +807,24 @@ describe('markDelivered and markSending (prepared)', () => {
       const one = await addHandoff(database.db);
       const two = await addHandoff(database.db);
       const as = (kind: SurfaceKind) => ({ surface: { kind, viewer: 'U0AE', params: {} } });
-      await database.db.transaction((tx) =>
-        enqueue(
-          tx,
-          [
-            post(`handoff:${one.id}:c1:reminder:1`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
-            post(`handoff:${one.id}:c1:reminder:2`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
-            post(`handoff:${one.id}:stall:1`, 'U0AE', { handoffId: one.id, ...as('stall_nudge') }),
-            post(`handoff:${one.id}:accepted`, 'U0AE', { handoffId: one.id, ...as('decision_notice') }),
-            // A key that reads like a reminder's is not one: the kind decides, not the text of the key.
-            post(`handoff:${one.id}:note:reminder:x`, 'U0AE', { handoffId: one.id }),
-            post(`handoff:${two.id}:c1:reminder:1`, 'U0AE2', { handoffId: two.id, ...as('reminder') }),
-          ],
-          SENT,
-        ),
+      await enqueueIn(
+        database,
+        [
+          post(`handoff:${one.id}:c1:reminder:1`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
+          post(`handoff:${one.id}:c1:reminder:2`, 'U0AE', { handoffId: one.id, ...as('reminder') }),
+          post(`handoff:${one.id}:stall:1`, 'U0AE', { handoffId: one.id, ...as('stall_nudge') }),
+          post(`handoff:${one.id}:accepted`, 'U0AE', { handoffId: one.id, ...as('decision_notice') }),
+          // A key that reads like a reminder's is not one: the kind decides, not the text of the key.
+          post(`handoff:${one.id}:note:reminder:x`, 'U0AE', { handoffId: one.id }),
+          post(`handoff:${two.id}:c1:reminder:1`, 'U0AE2', { handoffId: two.id, ...as('reminder') }),
+        ],
+        SENT,
       );
       database.sqlite
         .prepare(`update outbox set status = 'delivered' where dedupe_key = ?`)
         .run(`handoff:${one.id}:c1:reminder:1`);
 
-      await database.db.transaction((tx) => cancelPendingReminders(tx, one.id));
+      await inOwnTx(database, cancelPendingReminders, one.id);
       const cancelled = { status: 'cancelled', last_error: 'superseded by a later change' };
       expect(rawRows(database, 'select dedupe_key, status, last_error from outbox order by id')).toEqual([
         { dedupe_key: `handoff:${one.id}:c1:reminder:1`, status: 'delivered', last_error: null },
@@ -947,25 +853,26 @@ describe('deferHandoffRows: what a change queued while its method waits out a 42
       const one = await addHandoff(database.db);
       const two = await addHandoff(database.db);
       const later = new Date(DECIDED.getTime() + 86_400_000);
-      await database.db.transaction((tx) =>
-        enqueue(
-          tx,
-          [
-            post(`held:${one.id}:notice`, 'U0OWNER', { handoffId: one.id }),
-            post(`held:${one.id}:tomorrow`, 'U0AE', { handoffId: one.id }),
-            heldEdit(one.id),
-            post(`held:${two.id}:notice`, 'U0OWNER', { handoffId: two.id }),
-          ],
-          SENT,
-        ),
+      await enqueueIn(
+        database,
+        [
+          post(`held:${one.id}:notice`, 'U0OWNER', { handoffId: one.id }),
+          post(`held:${one.id}:tomorrow`, 'U0AE', { handoffId: one.id }),
+          heldEdit(one.id),
+          post(`held:${two.id}:notice`, 'U0OWNER', { handoffId: two.id }),
+        ],
+        SENT,
       );
       database.sqlite
         .prepare('update outbox set next_attempt_at = ? where dedupe_key = ?')
         .run(later.getTime(), `held:${one.id}:tomorrow`);
       const until = new Date(SENT.getTime() + 30_000);
-      await database.db.transaction((tx) =>
-        deferHandoffRows(tx, { handoffId: one.id, methods: ['chat.postMessage'], until, now: SENT }),
-      );
+      await inOwnTx(database, deferHandoffRows, {
+        handoffId: one.id,
+        methods: ['chat.postMessage'],
+        until,
+        now: SENT,
+      });
       const row = (key: string) =>
         stored(database, 'outbox', outboxId(database, key), ['next_attempt_at', 'scheduled_at']);
       expect(row(`held:${one.id}:notice`)).toEqual({ next_attempt_at: ms(until), scheduled_at: ms(SENT) });
@@ -979,33 +886,28 @@ describe('deferHandoffRows: what a change queued while its method waits out a 42
     withDatabase(async (database) => {
       const one = await addHandoff(database.db);
       const until = new Date(SENT.getTime() + 30_000);
-      await database.db.transaction((tx) =>
-        enqueue(
-          tx,
-          [
-            post(`held:${one.id}:at-end`, 'U0OWNER', { handoffId: one.id }),
-            post(`held:${one.id}:delivered`, 'U0AE', { handoffId: one.id }),
-            post(`held:${one.id}:notice`, 'U0AE', { handoffId: one.id }),
-            heldEdit(one.id),
-          ],
-          SENT,
-        ),
+      await enqueueIn(
+        database,
+        [
+          post(`held:${one.id}:at-end`, 'U0OWNER', { handoffId: one.id }),
+          post(`held:${one.id}:delivered`, 'U0AE', { handoffId: one.id }),
+          post(`held:${one.id}:notice`, 'U0AE', { handoffId: one.id }),
+          heldEdit(one.id),
+        ],
+        SENT,
       );
       const set = (column: string, value: unknown, key: string) =>
         database.sqlite.prepare(`update outbox set ${column} = ? where dedupe_key = ?`).run(value, key);
       set('next_attempt_at', until.getTime(), `held:${one.id}:at-end`);
       set('status', 'delivered', `held:${one.id}:delivered`);
-      await database.db.transaction((tx) =>
-        deferHandoffRows(tx, {
-          handoffId: one.id,
-          methods: ['chat.postMessage', 'chat.update'],
-          until,
-          now: SENT,
-        }),
-      );
+      await inOwnTx(database, deferHandoffRows, {
+        handoffId: one.id,
+        methods: ['chat.postMessage', 'chat.update'],
+        until,
+        now: SENT,
+      });
       const row = (key: string) =>
         stored(database, 'outbox', outboxId(database, key), ['status', 'next_attempt_at', 'scheduled_at']);
-      const text = (value: string) => ({ value, type: 'text' });
       const deferred = { status: text('pending'), next_attempt_at: ms(until), scheduled_at: ms(SENT) };
       expect(row(`held:${one.id}:notice`)).toEqual(deferred);
       expect(row(`held:${one.id}:edit`)).toEqual(deferred);
@@ -1064,14 +966,12 @@ describe('one prepared query per connection: the reads outside a transaction, an
 
       // Each write in a transaction of its own, each read outside one (the read-only connection's queries).
       const separate = await addHandoff(database.db);
-      expect(await database.db.transaction((tx) => recordDecision(tx, decision(separate)))).toBeDefined();
+      expect(await decide(database, decision(separate))).toBeDefined();
       const decided = (await findHandoff(database.db, separate.id)) as HandoffRow;
-      await database.db.transaction((tx) =>
-        logEvent(tx, { type: 'accepted', before: separate, after: decided, actor, at: DECIDED }),
-      );
-      await database.db.transaction((tx) => enqueue(tx, [post('separate', 'C0OUT')], DECIDED));
+      await log(database, { type: 'accepted', before: separate, after: decided, actor, at: DECIDED });
+      await enqueueIn(database, [post('separate', 'C0OUT')], DECIDED);
       const [due] = await dueHeads(database.db, DECIDED, 10);
-      await database.db.transaction((tx) => markDelivered(tx, due as OutboxRow, DECIDED));
+      await inOwnTx(database, markDelivered, due as OutboxRow, DECIDED);
 
       expect(
         rawRows(
@@ -1124,8 +1024,10 @@ describe('one prepared query per connection: the reads outside a transaction, an
   it('a transaction that fails (a throw, at once or after it waited) leaves nothing of its prepared writes', () =>
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db);
-      await database.db.transaction((tx) =>
-        enqueue(tx, [post('before', 'C0BEFORE', { recordAs: 'before:post', handoffId: handoff.id })], SENT),
+      await enqueueIn(
+        database,
+        [post('before', 'C0BEFORE', { recordAs: 'before:post', handoffId: handoff.id })],
+        SENT,
       );
       const before = (await dueHeads(database.db, SENT, 10))[0] as OutboxRow;
       const snapshot = () => ({
@@ -1177,7 +1079,7 @@ describe('one prepared query per connection: the reads outside a transaction, an
       expect(snapshot()).toEqual(start);
 
       // The next transaction commits its own writes and only those.
-      await database.db.transaction((tx) => enqueue(tx, [post('kept', 'C0KEPT')], DECIDED));
+      await enqueueIn(database, [post('kept', 'C0KEPT')], DECIDED);
       const end = snapshot();
       expect({ ...end, outbox: end.outbox.filter((r) => r.dedupe_key !== 'kept') }).toEqual(start);
       expect(end.outbox.map((r) => r.dedupe_key)).toEqual(['before', 'kept']);
@@ -1196,27 +1098,19 @@ describe('one prepared query per connection: the reads outside a transaction, an
         expect(a.id).toBe(b.id);
 
         // Each query used on the first database first, then on the second.
-        expect(
-          await first.db.transaction((tx) => recordDecision(tx, decision(a, { nextStallNudgeAt: NUDGE }))),
-        ).toBeDefined();
+        expect(await decide(first, decision(a, { nextStallNudgeAt: NUDGE }))).toBeDefined();
         const decided = (await findHandoff(first.db, a.id)) as HandoffRow;
-        await first.db.transaction((tx) =>
-          logEvent(tx, {
-            type: 'accepted',
-            before: a,
-            after: decided,
-            actor,
-            at: DECIDED,
-            detail: { file: 1 },
-          }),
-        );
-        await first.db.transaction((tx) =>
-          enqueue(tx, [post('first-only', 'C0FIRST', { recordAs: 'first:post' })], SENT),
-        );
+        await log(first, {
+          type: 'accepted',
+          before: a,
+          after: decided,
+          actor,
+          at: DECIDED,
+          detail: { file: 1 },
+        });
+        await enqueueIn(first, [post('first-only', 'C0FIRST', { recordAs: 'first:post' })], SENT);
         const [due] = await dueHeads(first.db, SENT, 10);
-        await first.db.transaction((tx) =>
-          markDelivered(tx, due as OutboxRow, SENT, { channelId: 'C0FIRST', ts: '1.1' }),
-        );
+        await inOwnTx(first, markDelivered, due as OutboxRow, SENT, { channelId: 'C0FIRST', ts: '1.1' });
 
         expect((await findHandoff(second.db, b.id))?.accountName).toBe('Second file');
         expect((await findHandoff(second.db, b.id))?.status).toBe('sent');
@@ -1260,7 +1154,7 @@ describe('one prepared query per connection: the reads outside a transaction, an
         first.close();
         expect((await findHandoff(second.db, b.id))?.status).toBe('declined');
         expect(keysOf(await dueHeads(second.db, SENT, 10))).toEqual(['second-only']);
-        await second.db.transaction((tx) => enqueue(tx, [post('after-close', 'C0SECOND2')], SENT));
+        await enqueueIn(second, [post('after-close', 'C0SECOND2')], SENT);
         expect(count(second, 'outbox')).toBe(2);
       }),
     ));
@@ -1296,7 +1190,7 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
       const handoff = await addHandoff(database.db);
       await addSurface(database.db, handoff, 'k1', 'decision_notice');
       // Its first post shows change 1 (a new surface wants 1).
-      expect(await database.db.transaction((tx) => surfaceShown(tx, 'k1', 1, 'hash-a'))).toEqual({
+      expect(await inOwnTx(database, surfaceShown, 'k1', 1, 'hash-a')).toEqual({
         behind: false,
       });
       expect(surfaceRow(database, 'k1')).toEqual({
@@ -1307,18 +1201,18 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
         rendered_hash: 'hash-a',
       });
       // Two changes come in; an older rendering (version 2) lands after a newer one (version 3).
-      await database.db.transaction((tx) => requestRefresh(tx, handoff.id, SENT));
-      await database.db.transaction((tx) => requestRefresh(tx, handoff.id, SENT));
-      expect(await database.db.transaction((tx) => surfaceShown(tx, 'k1', 3, 'hash-b'))).toEqual({
+      await inOwnTx(database, requestRefresh, handoff.id, SENT);
+      await inOwnTx(database, requestRefresh, handoff.id, SENT);
+      expect(await inOwnTx(database, surfaceShown, 'k1', 3, 'hash-b')).toEqual({
         behind: false,
       });
-      expect(await database.db.transaction((tx) => surfaceShown(tx, 'k1', 2))).toEqual({ behind: false });
+      expect(await inOwnTx(database, surfaceShown, 'k1', 2)).toEqual({ behind: false });
       // No hash given (a lost answer found again): the one remembered stays.
       expect(surfaceRow(database, 'k1')).toMatchObject({ shown: 3, wanted: 3, rendered_hash: 'hash-b' });
-      await database.db.transaction((tx) => requestRefresh(tx, handoff.id, SENT));
-      expect(await database.db.transaction((tx) => surfaceShown(tx, 'k1', 3))).toEqual({ behind: true });
+      await inOwnTx(database, requestRefresh, handoff.id, SENT);
+      expect(await inOwnTx(database, surfaceShown, 'k1', 3)).toEqual({ behind: true });
       // An unknown key changes nothing and is not behind.
-      expect(await database.db.transaction((tx) => surfaceShown(tx, 'nope', 5, 'x'))).toEqual({
+      expect(await inOwnTx(database, surfaceShown, 'nope', 5, 'x')).toEqual({
         behind: false,
       });
     }));
@@ -1327,7 +1221,7 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db);
       await addSurface(database.db, handoff, 'k1', 'decision_notice');
-      await database.db.transaction((tx) => surfaceAttempted(tx, 'k1', 3));
+      await inOwnTx(database, surfaceAttempted, 'k1', 3);
       expect(
         rawRow(database, 'select attempted, typeof(attempted) as t from surfaces where key = ?', 'k1'),
       ).toEqual({
@@ -1350,11 +1244,11 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
       const notices = ['sent_confirmation', 'decision_notice'] as const;
       // Nothing posted or queued yet: never seen, so none is the newest.
       expect(await newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBeUndefined();
-      await database.db.transaction((tx) => surfaceShown(tx, 'confirmation', 0));
+      await inOwnTx(database, surfaceShown, 'confirmation', 0);
       expect(await newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBe(ids.confirmation);
-      await database.db.transaction((tx) => surfaceShown(tx, 'notice', 0));
-      await database.db.transaction((tx) => surfaceShown(tx, 'nudge', 0));
-      await database.db.transaction((tx) => surfaceShown(tx, 'other-notice', 0));
+      await inOwnTx(database, surfaceShown, 'notice', 0);
+      await inOwnTx(database, surfaceShown, 'nudge', 0);
+      await inOwnTx(database, surfaceShown, 'other-notice', 0);
       expect(await newestSurfaceId(database.db, handoff.id, OWNER, notices)).toBe(ids.notice);
       expect(await newestSurfaceId(database.db, handoff.id, OWNER, ['stall_nudge'])).toBe(ids.nudge);
       expect(await newestSurfaceId(database.db, handoff.id, 'U0SOMEONE', notices)).toBeUndefined();
@@ -1364,7 +1258,7 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
   it('findDecision reads the decision of the assignment asked', () =>
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db);
-      await database.db.transaction((tx) => recordDecision(tx, decision(handoff)));
+      await decide(database, decision(handoff));
       expect(await findDecision(database.db, handoff.id, 1)).toMatchObject({
         handoffId: handoff.id,
         decision: 'accepted',

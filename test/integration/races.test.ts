@@ -43,15 +43,51 @@ const retryHeaders = (n: number) => ({
   'x-slack-retry-reason': 'http_timeout',
 });
 
-const decisionRows = async (h: Harness) =>
-  await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id);
+/** Every row of a table, oldest first. */
+const rows = <T extends 'decisions' | 'handoffEvents' | 'drafts' | 'handoffs' | 'outbox' | 'helpRequests'>(
+  h: Harness,
+  table: T,
+) => h.database.db.select().from(h.tables[table]).orderBy(h.tables[table].id);
+const decisionRows = (h: Harness) => rows(h, 'decisions');
 const decisionEvents = async (h: Harness) =>
-  (await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id)).filter(
-    (e) => e.type === 'accepted' || e.type === 'declined',
-  );
+  (await rows(h, 'handoffEvents')).filter((e) => e.type === 'accepted' || e.type === 'declined');
+/** The change happened once: every message showing it was edited at most once (one at least). */
+const editedOnce = (h: Harness) => {
+  expect([...editsByMessage(h.slack).values()].every((n) => n === 1)).toBe(true);
+  expect(editsByMessage(h.slack).size).toBeGreaterThanOrEqual(1);
+};
+/** An event delivered, and redelivered three times at once (X-Slack-Retry-Num 1..3): each answered 200. */
+async function deliverFourTimes(h: Harness, event: object) {
+  const deliveries = await Promise.all([
+    postEvent(h.eventsUrl, SIGNING_SECRET, event),
+    ...[1, 2, 3].map((n) => postEvent(h.eventsUrl, SIGNING_SECRET, event, { headers: retryHeaders(n) })),
+  ]);
+  expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
+}
 const dmOf = (h: Harness, userId: string) => h.slack.messages(h.slack.dmChannelFor(userId));
 const postsTo = (h: Harness, channel: string) =>
   h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && c.args.channel === channel);
+
+/** The AE's accept modal for the handoff, submitted as Slack sends it (with its defaults). */
+async function acceptOnce(h: Harness, handoffId: number, messageTs: string, channelId: string) {
+  const responseUrl = h.slack.responseUrl({ channel: channelId, ts: messageTs });
+  const modal = await openAcceptModal(h, { handoffId, user: aeUser, responseUrl, messageTs, channelId });
+  return viewSubmission({
+    user: aeUser,
+    callbackId: CALLBACK_ID.accept,
+    privateMetadata: modal.private_metadata,
+    values: acceptValues(modal),
+    viewId: 'V0ACCEPTONCE',
+  });
+}
+const declineOnce = (handoffId: number) =>
+  declineSubmission({
+    handoffId,
+    user: aeUser,
+    reason: 'partner_not_fit',
+    note: 'internal only',
+    viewId: 'V0DECLINEONCE',
+  });
 
 describe('duplicates and races', () => {
   const start = harnessPerTest();
@@ -59,8 +95,7 @@ describe('duplicates and races', () => {
   // The accept is recorded when the accept modal is submitted (issue 51): the race is between twenty of those
   // submissions (twenty Accept clicks, each its modal) and five decline submissions.
   it('twenty Accept submissions and five decline submits at once: one decision, one event, one partner post, one owner notice', async () => {
-    const h = await start({ env: QUIET });
-    const app = h;
+    const app = await start({ env: QUIET });
     const { handoff, dm, aeDm } = await sendHandoff(app, { ownerUserId: people.owner.id });
     await outboxDrained(app);
     const modals: OpenedModal[] = [];
@@ -115,9 +150,7 @@ describe('duplicates and races', () => {
     // The owner: told they own it, then of the decision; the author: the confirmation, then the decision.
     expect(dmOf(app, people.owner.id)).toHaveLength(2);
     expect(dmOf(app, people.author.id)).toHaveLength(2);
-    // The decision changed the handoff once: every message showing it was edited at most once, the AE's packet once.
-    expect([...editsByMessage(app.slack).values()].every((n) => n === 1)).toBe(true);
-    expect(editsByMessage(app.slack).size).toBeGreaterThanOrEqual(1);
+    editedOnce(app);
     expect(dmOf(app, people.ae.id)).toHaveLength(1);
     // Every losing accept submission hears the state once, inline in its own modal; nothing else is said.
     const losers = decision?.decision === 'accepted' ? 19 : 20;
@@ -132,90 +165,45 @@ describe('duplicates and races', () => {
   });
 
   // The accept is recorded when the accept modal is submitted (issue 51): that submission is what Slack redelivers.
-  it('Slack redelivering the same Accept submission (X-Slack-Retry-Num 1..3, http_timeout) records one decision and posts once', async () => {
-    const h = await start({ env: QUIET });
-    const app = h;
-    const { handoff, dm, aeDm } = await sendHandoff(app);
-    await outboxDrained(app);
-    const modal = await openAcceptModal(app, {
-      handoffId: handoff.id,
-      user: aeUser,
-      responseUrl: app.slack.responseUrl({ channel: aeDm, ts: dm.ts }),
-      messageTs: dm.ts,
-      channelId: aeDm,
-    });
-    const submission = viewSubmission({
-      user: aeUser,
-      callbackId: CALLBACK_ID.accept,
-      privateMetadata: modal.private_metadata,
-      values: acceptValues(modal),
-      viewId: 'V0ACCEPTONCE',
-    });
-    const first = await app.interact(submission);
-    expect(first.status).toBe(200);
-    expect(await first.text()).toBe('');
-    for (let n = 1; n <= 3; n += 1)
-      expect((await app.interact(submission, { headers: retryHeaders(n) })).status).toBe(200);
-    await outboxDrained(app);
-    await quiet(app);
-    expect((await decisionRows(app)).map((d) => d.decision)).toEqual(['accepted']);
-    expect(await decisionEvents(app)).toHaveLength(1);
-    // The thread's parent and the acceptance's reply, once.
-    expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
-    expect(dmOf(app, people.author.id)).toHaveLength(2);
-    // The decision changed the handoff once: every message showing it was edited at most once, the AE's packet once.
-    expect([...editsByMessage(app.slack).values()].every((n) => n === 1)).toBe(true);
-    expect(editsByMessage(app.slack).size).toBeGreaterThanOrEqual(1);
-    expect(dmOf(app, people.ae.id)).toHaveLength(1);
-    await auditExactlyOnce(app);
-  });
-
-  it('Slack redelivering the same decline submission records one decline and posts once', async () => {
-    const h = await start({ env: QUIET });
-    const app = h;
-    const { handoff } = await sendHandoff(app);
-    await outboxDrained(app);
-    const submission = declineSubmission({
-      handoffId: handoff.id,
-      user: aeUser,
-      reason: 'partner_not_fit',
-      note: 'internal only',
-      viewId: 'V0DECLINEONCE',
-    });
-    const first = await app.interact(submission);
-    expect(await first.text()).toBe('');
-    for (let n = 1; n <= 3; n += 1) {
-      const retry = await app.interact(submission, { headers: retryHeaders(n) });
-      expect(retry.status).toBe(200);
-    }
-    await outboxDrained(app);
-    await quiet(app);
-    expect((await decisionRows(app)).map((d) => [d.decision, d.reasonCode, d.note])).toEqual([
-      ['declined', 'partner_not_fit', 'internal only'],
-    ]);
-    expect(await decisionEvents(app)).toHaveLength(1);
-    // The thread's parent and the decline's reply, once.
-    expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
-    expect(dmOf(app, people.author.id)).toHaveLength(2);
-    // The decision changed the handoff once: every message showing it was edited at most once, the AE's packet once.
-    expect([...editsByMessage(app.slack).values()].every((n) => n === 1)).toBe(true);
-    expect(editsByMessage(app.slack).size).toBeGreaterThanOrEqual(1);
-    expect(app.slack.responses).toHaveLength(0);
-    await auditExactlyOnce(app);
-  });
+  it.each([
+    ['Accept', ['accepted', null, null]],
+    ['decline', ['declined', 'partner_not_fit', 'internal only']],
+  ] as const)(
+    'Slack redelivering the same %s submission (X-Slack-Retry-Num 1..3, http_timeout) records one decision and posts once',
+    async (which, recorded) => {
+      const app = await start({ env: QUIET });
+      const { handoff, dm, aeDm } = await sendHandoff(app);
+      await outboxDrained(app);
+      const submission = await (which === 'Accept'
+        ? acceptOnce(app, handoff.id, dm.ts, aeDm)
+        : declineOnce(handoff.id));
+      const first = await app.interact(submission);
+      expect(first.status).toBe(200);
+      expect(await first.text()).toBe('');
+      for (let n = 1; n <= 3; n += 1)
+        expect((await app.interact(submission, { headers: retryHeaders(n) })).status).toBe(200);
+      await outboxDrained(app);
+      await quiet(app);
+      expect((await decisionRows(app)).map((d) => [d.decision, d.reasonCode, d.note])).toEqual([recorded]);
+      expect(await decisionEvents(app)).toHaveLength(1);
+      // The thread's parent and the decision's reply, once.
+      expect(app.slack.messages(channels.partner.id)).toHaveLength(2);
+      expect(dmOf(app, people.author.id)).toHaveLength(2);
+      // The AE's packet edited in place, no message added; no ephemeral to anyone.
+      editedOnce(app);
+      expect(dmOf(app, people.ae.id)).toHaveLength(1);
+      expect(app.slack.responses).toHaveLength(0);
+      await auditExactlyOnce(app);
+    },
+  );
 
   it('a retried app_home_opened event may publish the Home again but posts nothing', async () => {
-    const h = await start({ env: QUIET });
-    const app = h;
+    const app = await start({ env: QUIET });
     await sendHandoff(app);
     await outboxDrained(app);
     const posts = app.slack.calls.filter((c) => c.method === 'chat.postMessage').length;
     const event = appHomeOpened(people.ae.id, 'Ev0HOMERETRY');
-    const deliveries = await Promise.all([
-      postEvent(app.eventsUrl, SIGNING_SECRET, event),
-      ...[1, 2, 3].map((n) => postEvent(app.eventsUrl, SIGNING_SECRET, event, { headers: retryHeaders(n) })),
-    ]);
-    expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
+    await deliverFourTimes(app, event);
     await waitFor(() => app.slack.callsTo('views.publish').length >= 1, 4000, 'the Home');
     await quiet(app);
     const published = app.slack.callsTo('views.publish');
@@ -227,8 +215,7 @@ describe('duplicates and races', () => {
   });
 
   it('a retried member_joined_channel event releases the waiting partner update once, and tells the owner nothing more', async () => {
-    const h = await start({ env: QUIET });
-    const app = h;
+    const app = await start({ env: QUIET });
     const { handoff, dm, aeDm } = await sendHandoff(app);
     await outboxDrained(app);
     // The app is removed from the partner channel, then the AE accepts: the partner post waits.
@@ -252,11 +239,7 @@ describe('duplicates and races', () => {
       },
       'Ev0JOINRETRY',
     );
-    const deliveries = await Promise.all([
-      postEvent(app.eventsUrl, SIGNING_SECRET, joined),
-      ...[1, 2, 3].map((n) => postEvent(app.eventsUrl, SIGNING_SECRET, joined, { headers: retryHeaders(n) })),
-    ]);
-    expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
+    await deliverFourTimes(app, joined);
     // The thread's parent and the acceptance's reply.
     await waitFor(() => app.slack.messages(channels.partner.id).length === 2, 6000, 'the partner post');
     // A late retry, after it was delivered.
@@ -275,8 +258,7 @@ describe('duplicates and races', () => {
   });
 
   it('ten submits of one packet modal and ten Sends of its review at once, plus retries, store one handoff and send one DM', async () => {
-    const h = await start({ env: QUIET });
-    const app = h;
+    const app = await start({ env: QUIET });
     const packet = packetSubmission({ viewId: 'V0PACKETBURST' });
     const submitted = await Promise.all(Array.from({ length: 10 }, () => app.interact(packet)));
     const bodies = (await Promise.all(submitted.map((r) => r.json()))) as {
@@ -288,9 +270,7 @@ describe('duplicates and races', () => {
       bodies.map((b) => (JSON.parse(b.view?.private_metadata ?? '{}') as { draftId: number }).draftId),
     );
     expect(draftIds.size).toBe(1);
-    expect(await app.database.db.select().from(app.tables.drafts).orderBy(app.tables.drafts.id)).toHaveLength(
-      1,
-    );
+    expect(await rows(app, 'drafts')).toHaveLength(1);
 
     const send = reviewSubmission({ draftId: [...draftIds][0] as number, viewId: 'V0REVIEWBURST' });
     const sent = await Promise.all([
@@ -301,33 +281,22 @@ describe('duplicates and races', () => {
     expect(answers).toEqual(answers.map(() => ({ response_action: 'clear' })));
     await outboxDrained(app);
     await quiet(app);
-    const [handoff, ...others] = await app.database.db
-      .select()
-      .from(app.tables.handoffs)
-      .orderBy(app.tables.handoffs.id);
+    const [handoff, ...others] = await rows(app, 'handoffs');
     expect(others).toEqual([]);
-    expect(
-      (
-        await app.database.db.select().from(app.tables.handoffEvents).orderBy(app.tables.handoffEvents.id)
-      ).map((e) => [e.handoffId, e.type]),
-    ).toEqual([[handoff?.id, 'sent']]);
+    expect((await rows(app, 'handoffEvents')).map((e) => [e.handoffId, e.type])).toEqual([
+      [handoff?.id, 'sent'],
+    ]);
     expect(dmOf(app, people.ae.id)).toHaveLength(1);
     expect(dmOf(app, people.author.id)).toHaveLength(1);
-    expect(await app.database.db.select().from(app.tables.outbox).orderBy(app.tables.outbox.id)).toHaveLength(
-      2,
-    );
+    expect(await rows(app, 'outbox')).toHaveLength(2);
     await auditExactlyOnce(app);
   });
 
   it('twelve "I\'ll take it" clicks by three members at once: one claimer, one post update, one DM to the requester', async () => {
-    const h = await start({ env: { ...QUIET, PARTNER_HELP_CHANNEL_ID: channels.internal.id } });
-    const app = h;
+    const app = await start({ env: { ...QUIET, PARTNER_HELP_CHANNEL_ID: channels.internal.id } });
     const submitted = await app.interact(helpSubmission({ user: aeUser }));
     expect(submitted.status).toBe(200);
-    const [request] = await app.database.db
-      .select()
-      .from(app.tables.helpRequests)
-      .orderBy(app.tables.helpRequests.id);
+    const [request] = await rows(app, 'helpRequests');
     const post = await waitFor(() => app.slack.messages(channels.internal.id)[0], 6000, 'the help post');
     await outboxDrained(app);
     const takers = [people.author, people.member, people.owner].map(user);
@@ -351,17 +320,12 @@ describe('duplicates and races', () => {
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     await outboxDrained(app);
     await quiet(app);
-    const [claimed, ...more] = await app.database.db
-      .select()
-      .from(app.tables.helpRequests)
-      .orderBy(app.tables.helpRequests.id);
+    const [claimed, ...more] = await rows(app, 'helpRequests');
     expect(more).toEqual([]);
     expect(claimed?.status).toBe('claimed');
     const winner = claimed?.claimedByUserId as string;
     expect(takers.map((t) => t.id)).toContain(winner);
-    // The decision changed the handoff once: every message showing it was edited at most once, the AE's packet once.
-    expect([...editsByMessage(app.slack).values()].every((n) => n === 1)).toBe(true);
-    expect(editsByMessage(app.slack).size).toBeGreaterThanOrEqual(1);
+    editedOnce(app);
     expect(app.slack.messages(channels.internal.id)).toHaveLength(1);
     expect(JSON.stringify(app.slack.messages(channels.internal.id)[0]?.blocks)).toContain(
       `Taken by <@${winner}>`,
@@ -376,8 +340,7 @@ describe('duplicates and races', () => {
 
   it('a post whose answer is lost (client timeout) but which Slack took is found, not posted again; later edits and replies use that one copy', async () => {
     // The outbox client gives up after 0.5 s here (production: 5 s), Slack answers after 0.8 s: same race, less waiting.
-    const h = await start({ env: QUIET, timeouts: FAST_OUTBOX });
-    const app = h;
+    const app = await start({ env: QUIET, timeouts: FAST_OUTBOX });
     const uncertain = async () =>
       (await outboxRows(app)).filter((r) => r.status === 'pending' && r.uncertainSince);
     // Slack takes every post but answers after the outbox client gave up.
@@ -411,9 +374,7 @@ describe('duplicates and races', () => {
     expect(remembered.filter((r) => r.channelId === aeDm)).toEqual([
       expect.objectContaining({ channelId: aeDm, ts: dm?.ts }),
     ]);
-    const handoff = (
-      await app.database.db.select().from(app.tables.handoffs).orderBy(app.tables.handoffs.id)
-    )[0];
+    const [handoff] = await rows(app, 'handoffs');
 
     // Accept: the DM update goes to the ts the lookup recorded, so the one copy shows the decision.
     expect(
@@ -465,8 +426,7 @@ describe('duplicates and races', () => {
   // once and must not read three "nothing was changed" notes. The click now opens the accept modal and its submission
   // records the accept (issue 51): redeliveries arriving while the modal is open, and one after the accept, are silent.
   it('a redelivered Accept click adds no message for the person who clicked once', async () => {
-    const h = await start({ env: QUIET });
-    const app = h;
+    const app = await start({ env: QUIET });
     const { handoff, dm, aeDm } = await sendHandoff(app);
     await outboxDrained(app);
     const opened = app.slack.callsTo('views.open').length;
@@ -502,8 +462,7 @@ describe('duplicates and races', () => {
   // OUTBOX_UNCERTAIN_WAIT_MS (2 s) from the send before looking for it, finds it, and does not post it again.
   // Production's figures (5 s, 30 s) are the same race scaled up.
   it('a post Slack finishes only after the client gave up is found by the retry and delivered once', async () => {
-    const h = await start({ env: { ...QUIET, OUTBOX_UNCERTAIN_WAIT_MS: '2000' }, timeouts: FAST_OUTBOX });
-    const app = h;
+    const app = await start({ env: { ...QUIET, OUTBOX_UNCERTAIN_WAIT_MS: '2000' }, timeouts: FAST_OUTBOX });
     const clock = realTimeClock(app);
     try {
       app.slack.fail('chat.postMessage', { delayMs: 1200 }, 2);

@@ -10,7 +10,6 @@ import {
   type Identity,
   identity,
   interaction,
-  internal,
   isInternal,
   junk,
   malformed,
@@ -23,7 +22,7 @@ import {
 } from '../../support/hostileGen.js';
 import { MAY_CHANGE, READ_ONLY, REFS, type Ref, type Seeds } from '../../support/mayDo.js';
 import { blockAction, viewSubmission } from '../../support/payloads.js';
-import { PARTNER_TEAM, people, TEAM } from '../../support/people.js';
+import { PARTNER_TEAM, people } from '../../support/people.js';
 
 /**
  * Hostile block actions through the real HTTP receiver: every action id the app registers, pressed by someone who
@@ -45,32 +44,10 @@ const covered = new Set<string>();
 /** Button values that name no handoff: not a plain id, or an id that does not exist. */
 const badIdText = fc.oneof(
   fc.constantFrom(
-    '0',
-    '-1',
-    '1.5',
-    '1e400',
-    '0x10',
-    ' 1',
-    '1 ',
-    '+1',
-    '１',
-    'NaN',
-    'Infinity',
-    '-0',
-    '',
-    'null',
-    '1,2',
-    "1' OR '1'='1",
-    '1;DROP TABLE handoffs',
-    '9'.repeat(15),
-    '9'.repeat(16),
-    '18446744073709551616',
-    '1:1:1',
-    ':1',
-    '1:',
-    '1:-1',
-    '1:1e400',
-    '\u00001',
+    ...'0 -1 1.5 1e400 0x10 +1 １ NaN Infinity -0 null 1,2 18446744073709551616 1:1:1 :1 1: 1:-1 1:1e400'.split(
+      ' ',
+    ),
+    ...[' 1', '1 ', '', "1' OR '1'='1", '1;DROP TABLE handoffs', '9'.repeat(15), '9'.repeat(16), '\u00001'],
   ),
   fc.bigInt({ min: 10_000n, max: 10n ** 30n }).map(String),
   fc.integer({ min: 10_000, max: 100_000 }).map((n) => '9'.repeat(n)),
@@ -78,25 +55,16 @@ const badIdText = fc.oneof(
 );
 
 /** An existing handoff, named the wrong way. */
-const MALFORMED_REF = [
-  (id: number) => `${id} `,
-  (id: number) => ` ${id}`,
-  (id: number) => `${id}.0`,
-  (id: number) => `${id}e0`,
-  (id: number) => `0x${id.toString(16)}`,
-  (id: number) => `+${id}`,
-  (id: number) => `${id}\n`,
-  (id: number) => `#${id}`,
-  (id: number) => `-${id}`,
-  (id: number) => `[${id}]`,
-  (id: number) => `${id}%00`,
-  (id: number) => id,
-  (id: number) => [String(id)],
-  (id: number) => ({ id }),
-  (id: number) => String(id).split(''),
-  () => null,
-  () => true,
-  () => undefined,
+const MALFORMED_REF: ((id: number) => unknown)[] = [
+  ...['{} ', ' {}', '{}.0', '{}e0', '+{}', '{}\n', '#{}', '-{}', '[{}]', '{}%00'].map(
+    (form) => (id: number) => form.replace('{}', String(id)),
+  ),
+  (id) => `0x${id.toString(16)}`,
+  (id) => id,
+  (id) => [String(id)],
+  (id) => ({ id }),
+  (id) => String(id).split(''),
+  ...[null, true, undefined].map((value) => () => value),
 ];
 
 type ValueGen =
@@ -244,11 +212,7 @@ const changingButton: fc.Arbitrary<ButtonPlan> = fc.oneof(
     .map(({ r, stale, ...p }) => ({
       ...p,
       actionId: ACTION_ID.withdraw,
-      identity: {
-        user: internal(r === 'A' ? people.author : people.owner),
-        team: { id: TEAM },
-        enterprise: null,
-      },
+      identity: clean(r === 'A' ? people.author.id : people.owner.id),
       value: { kind: 'cycle' as const, ref: r, cycle: stale },
       why: `withdraw ${r} with cycle ${stale}`,
     })),
@@ -382,13 +346,14 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
           user: { id: userId, team_id: foreignTeam },
           team: { id: foreignTeam, domain: 'elsewhere' },
         });
+        const press = (label: string, actionId: string, userId: string, value: number) =>
+          interaction(label, {
+            ...click(world(), actionId, { ...foreign(userId) }),
+            actions: [{ type: 'button', action_id: actionId, value: String(value) }],
+          });
+        const { rows, helpOpen } = world().seeds;
         const requests = [
-          interaction('help claim by a partner', {
-            ...click(world(), ACTION_ID.helpClaim, { ...foreign(people.partner.id) }),
-            actions: [
-              { type: 'button', action_id: ACTION_ID.helpClaim, value: String(world().seeds.helpOpen) },
-            ],
-          }),
+          press('help claim by a partner', ACTION_ID.helpClaim, people.partner.id, helpOpen),
           interaction('help request by a partner', {
             ...viewSubmission({
               callbackId: CALLBACK_ID.helpRequest,
@@ -400,22 +365,18 @@ describe('defects found earlier (fixed: each property asserts the fix)', () => {
             }),
             ...foreign(people.partner.id),
           }),
-          interaction('withdraw A by its owner id from another workspace', {
-            ...click(world(), ACTION_ID.withdraw, { ...foreign(people.author.id) }),
-            actions: [
-              { type: 'button', action_id: ACTION_ID.withdraw, value: String(world().seeds.rows.A.id) },
-            ],
-          }),
-          interaction('meeting held on B by its owner id from another workspace', {
-            ...click(world(), `${OUTCOME_ACTION_PREFIX}meeting_held`, { ...foreign(people.author.id) }),
-            actions: [
-              {
-                type: 'button',
-                action_id: `${OUTCOME_ACTION_PREFIX}meeting_held`,
-                value: String(world().seeds.rows.B.id),
-              },
-            ],
-          }),
+          press(
+            'withdraw A by its owner id from another workspace',
+            ACTION_ID.withdraw,
+            people.author.id,
+            rows.A.id,
+          ),
+          press(
+            'meeting held on B by its owner id from another workspace',
+            `${OUTCOME_ACTION_PREFIX}meeting_held`,
+            people.author.id,
+            rows.B.id,
+          ),
         ].map(wellFormed);
         expect(await world().exercise(requests)).toEqual([]);
       }),

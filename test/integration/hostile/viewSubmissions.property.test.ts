@@ -77,6 +77,7 @@ import { people, TEAM } from '../../support/people.js';
 const world = hostileWorld('view submissions');
 /** Which callback ids and kinds of hostility the property exercised (asserted, so none is vacuous). */
 const covered = new Set<string>();
+const words = (list: string) => list.split(' ');
 
 // ---------------------------------------------------------------------------------------------------------------
 // View submissions: every callback id
@@ -87,12 +88,8 @@ function badMetadata(key: 'handoffId' | 'draftId'): fc.Arbitrary<{ kind: string;
   return fc.oneof(
     fc
       .constantFrom<unknown>(
+        ...words('null [] {} "1" true'),
         '',
-        'null',
-        '[]',
-        '{}',
-        '"1"',
-        'true',
         `{${k}:null}`,
         `{${k}:"1"}`,
         `{${k}:1e400}`,
@@ -112,10 +109,7 @@ function badMetadata(key: 'handoffId' | 'draftId'): fc.Arbitrary<{ kind: string;
         `{${k}:" 1"}`,
         `{"__proto__":{${k}:1}}`,
         `{"constructor":{"prototype":{${k}:1}}}`,
-        5,
-        null,
-        { [key]: 1 },
-        true,
+        ...[5, null, { [key]: 1 }, true],
       )
       .map((raw) => ({ kind: 'raw', raw })),
     huge.map((raw) => ({ kind: 'raw', raw })),
@@ -151,17 +145,7 @@ const badDays = fc.oneof(
   fc.constantFrom<unknown>(
     '',
     ' ',
-    'abc',
-    '0',
-    '-1',
-    '11',
-    '100',
-    '3.5',
-    '1e400',
-    'NaN',
-    'Infinity',
-    '١',
-    '３',
+    ...words('abc 0 -1 11 100 3.5 1e400 NaN Infinity ١ ３'),
     null,
     {},
     [1, 2],
@@ -172,16 +156,8 @@ const badDays = fc.oneof(
 /** Users who can never be a handoff's new AE, whatever the handoff. */
 const badNewAe = fc.oneof(
   fc.constantFrom<unknown>(
-    'U0NOBODY',
-    people.bot.id,
-    people.gone.id,
-    people.partner.id,
-    people.author.id,
-    '',
-    null,
-    42,
-    [people.ae.id],
-    `${people.ae.id} `,
+    ...['U0NOBODY', people.bot.id, people.gone.id, people.partner.id, people.author.id],
+    ...['', null, 42, [people.ae.id], `${people.ae.id} `],
   ),
   huge,
 );
@@ -207,6 +183,43 @@ const validMetadata = (s: Seeds, callbackId: string, r: Ref) =>
       ? JSON.stringify({ handoffId: refId(s, r), version: nextMoveVersion(s.rows[r]) })
       : JSON.stringify({ handoffId: refId(s, r) });
 
+/** Dates no first step may have: none, past, too far out, not a date. */
+const BAD_DATES: unknown[] = [
+  undefined,
+  null,
+  '',
+  ...words('2020-01-01 2026-11-22 2027-06-01 tomorrow 2026-13-45'),
+];
+const NO_BLOCKS = fc.constant({ why: 'no blocks', values: () => ({}) });
+/** Empty or blank text. */
+const BLANK: unknown[] = ['', '   ', '\n\t', null, undefined];
+
+/** Reasons no list offers (the right one shouted, a prototype's name). */
+const badReason = (...more: string[]) =>
+  fc.constantFrom<unknown>(undefined, '', 'TIMING', '__proto__', ...more);
+const declineState = (reason: unknown, note: unknown) => ({
+  [DECLINE_BLOCK_ID.reason]: select(reason, ACTION_ID.declineReason),
+  [DECLINE_BLOCK_ID.note]: text(note),
+});
+const numberInput = (value: unknown) => ({ value: { type: 'number_input', value } });
+const reassignState = (ae: unknown, days: unknown = '3') => ({
+  [OWNER_BLOCK_ID.newAe]: { value: { type: 'users_select', selected_user: ae } },
+  [OWNER_BLOCK_ID.days]: numberInput(days),
+});
+const nextMove = (move: unknown, date: unknown = null) => ({
+  [NEXT_MOVE_BLOCK_ID.move]: text(move),
+  [NEXT_MOVE_BLOCK_ID.date]: { value: { type: 'datepicker', selected_date: date } },
+});
+/** One text input left blank, or no blocks at all. */
+const blankIn = (block: string, label: string) =>
+  fc.oneof(
+    fc.constantFrom(...BLANK).map((typed) => ({
+      why: `${label} ${JSON.stringify(typed)}`,
+      values: () => ({ [block]: text(typed) }),
+    })),
+    NO_BLOCKS,
+  );
+
 /** The field mutations that make each handoff modal invalid, whoever submits it. */
 function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: Ref, s: Seeds) => unknown }> {
   switch (callbackId) {
@@ -216,17 +229,7 @@ function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: 
       return fc.oneof(
         fc
           .oneof(
-            fc.constantFrom<unknown>(
-              undefined,
-              null,
-              '',
-              '   ',
-              '\n\t',
-              'tbd',
-              'n/a',
-              'Confidential: our 20% margin call',
-              'x'.repeat(151),
-            ),
+            fc.constantFrom(...BLANK, 'tbd', 'n/a', 'Confidential: our 20% margin call', 'x'.repeat(151)),
             huge,
             wrongType,
           )
@@ -234,198 +237,91 @@ function badFields(callbackId: string): fc.Arbitrary<{ why: string; values: (r: 
             why: `first step ${JSON.stringify(step)?.slice(0, 40)}`,
             values: () => acceptState({ step }),
           })),
+        fc.oneof(fc.constantFrom(...BAD_DATES, '2026-02-30', '26-11-26'), huge, wrongType).map((due) => ({
+          why: `first step date ${JSON.stringify(due)?.slice(0, 40)}`,
+          values: () => acceptState({ due }),
+        })),
         fc
-          .oneof(
-            fc.constantFrom<unknown>(
-              undefined,
-              null,
-              '',
-              '2020-01-01',
-              '2026-11-22',
-              '2027-06-01',
-              'tomorrow',
-              '2026-13-45',
-              '2026-02-30',
-              '26-11-26',
-            ),
-            huge,
-            wrongType,
-          )
-          .map((due) => ({
-            why: `first step date ${JSON.stringify(due)?.slice(0, 40)}`,
-            values: () => acceptState({ due }),
-          })),
-        fc
-          .constantFrom<unknown>(
-            '12.5',
-            '-1',
-            'abc',
-            '1000000001',
-            'NaN',
-            'Infinity',
-            '١',
-            '48 000',
-            '48,000',
-          )
+          .constantFrom(...words('12.5 -1 abc 1000000001 NaN Infinity ١'), '48 000', '48,000')
           .map((estimatedValue) => ({
             why: `estimated value ${JSON.stringify(estimatedValue)}`,
             values: () => acceptState({ estimatedValue }),
           })),
-        fc.constant({ why: 'no blocks', values: () => ({}) }),
+        NO_BLOCKS,
       );
     // New date for the first step (issue 51 item 2): no date, one in the past or too far out, or not a date.
     case CALLBACK_ID.stepDate:
       return fc.oneof(
-        fc
-          .oneof(
-            fc.constantFrom<unknown>(
-              undefined,
-              null,
-              '',
-              '2020-01-01',
-              '2026-11-22',
-              '2027-06-01',
-              'tomorrow',
-              '2026-13-45',
-            ),
-            huge,
-            wrongType,
-          )
-          .map((due) => ({
-            why: `new step date ${JSON.stringify(due)?.slice(0, 40)}`,
-            values: () => ({
-              [STEP_DATE_BLOCK_ID.due]: { value: { type: 'datepicker', selected_date: due } },
-            }),
-          })),
-        fc.constant({ why: 'no blocks', values: () => ({}) }),
+        fc.oneof(fc.constantFrom(...BAD_DATES), huge, wrongType).map((due) => ({
+          why: `new step date ${JSON.stringify(due)?.slice(0, 40)}`,
+          values: () => ({ [STEP_DATE_BLOCK_ID.due]: { value: { type: 'datepicker', selected_date: due } } }),
+        })),
+        NO_BLOCKS,
       );
     case CALLBACK_ID.decline:
       return fc.oneof(
-        fc
-          .oneof(
-            fc.constantFrom<unknown>(undefined, '', 'TIMING', 'timing ', '__proto__', 'toString'),
-            huge,
-            wrongType,
-          )
-          .map((reason) => ({
-            why: `decline reason ${JSON.stringify(reason)?.slice(0, 40)}`,
-            values: () => ({
-              [DECLINE_BLOCK_ID.reason]: select(reason, ACTION_ID.declineReason),
-              [DECLINE_BLOCK_ID.note]: text(null),
-            }),
-          })),
+        fc.oneof(badReason('timing ', 'toString'), huge, wrongType).map((reason) => ({
+          why: `decline reason ${JSON.stringify(reason)?.slice(0, 40)}`,
+          values: () => declineState(reason, null),
+        })),
         huge.map((note) => ({
           why: `decline note of ${note.length}`,
-          values: () => ({
-            [DECLINE_BLOCK_ID.reason]: select('timing', ACTION_ID.declineReason),
-            [DECLINE_BLOCK_ID.note]: text(note),
-          }),
+          values: () => declineState('timing', note),
         })),
-        fc.constant({ why: 'no blocks', values: () => ({}) }),
+        NO_BLOCKS,
       );
     case CALLBACK_ID.reassign:
       return fc.oneof(
         badDays.map((days) => ({
           why: `reassign days ${String(days).slice(0, 20)}`,
-          values: (r: Ref) => ({
-            [OWNER_BLOCK_ID.newAe]: { value: { type: 'users_select', selected_user: goodNewAe(r) } },
-            [OWNER_BLOCK_ID.days]: { value: { type: 'number_input', value: days } },
-          }),
+          values: (r: Ref) => reassignState(goodNewAe(r), days),
         })),
         badNewAe.map((ae) => ({
           why: `reassign to ${String(ae).slice(0, 20)}`,
-          values: () => ({
-            [OWNER_BLOCK_ID.newAe]: { value: { type: 'users_select', selected_user: ae } },
-            [OWNER_BLOCK_ID.days]: { value: { type: 'number_input', value: '3' } },
-          }),
+          values: () => reassignState(ae),
         })),
         fc.constant({
           why: 'reassign to the current AE',
-          values: (r: Ref, s: Seeds) => ({
-            [OWNER_BLOCK_ID.newAe]: {
-              value: { type: 'users_select', selected_user: s.rows[r].aeUserId },
-            },
-            [OWNER_BLOCK_ID.days]: { value: { type: 'number_input', value: '3' } },
-          }),
+          values: (r: Ref, s: Seeds) => reassignState(s.rows[r].aeUserId),
         }),
-        fc.constant({ why: 'no blocks', values: () => ({}) }),
+        NO_BLOCKS,
       );
     case CALLBACK_ID.extend:
       return fc.oneof(
         badDays.map((days) => ({
           why: `extend days ${String(days).slice(0, 20)}`,
-          values: () => ({ [OWNER_BLOCK_ID.days]: { value: { type: 'number_input', value: days } } }),
+          values: () => ({ [OWNER_BLOCK_ID.days]: numberInput(days) }),
         })),
-        fc.constant({ why: 'no blocks', values: () => ({}) }),
-      );
-    case CALLBACK_ID.note:
-      return fc.oneof(
-        fc.constantFrom<unknown>('', '   ', '\n\t', null, undefined).map((note) => ({
-          why: `note ${JSON.stringify(note)}`,
-          values: () => ({ [NOTE_BLOCK_ID]: text(note) }),
-        })),
-        fc.constant({ why: 'no blocks', values: () => ({}) }),
+        NO_BLOCKS,
       );
     case CALLBACK_ID.nextMove:
       return fc.oneof(
         fc
-          .constantFrom<unknown>(
-            'tbd',
-            'n/a',
-            'Dana calls',
-            'Dana gets her 15% referral fee.',
-            'x'.repeat(801),
-          )
+          .constantFrom('tbd', 'n/a', 'Dana calls', 'Dana gets her 15% referral fee.', 'x'.repeat(801))
           .map((move) => ({
             why: `next move ${JSON.stringify(move).slice(0, 40)}`,
-            values: () => ({
-              [NEXT_MOVE_BLOCK_ID.move]: text(move),
-              [NEXT_MOVE_BLOCK_ID.date]: { value: { type: 'datepicker', selected_date: null } },
-            }),
+            values: () => nextMove(move),
           })),
         fc.constantFrom<unknown>('2020-01-01', 'tomorrow', '2026-13-45', 42).map((date) => ({
           why: `next move date ${JSON.stringify(date)}`,
-          values: () => ({
-            [NEXT_MOVE_BLOCK_ID.move]: text('Dana books the workshop with the ops team.'),
-            [NEXT_MOVE_BLOCK_ID.date]: { value: { type: 'datepicker', selected_date: date } },
-          }),
+          values: () => nextMove('Dana books the workshop with the ops team.', date),
         })),
       );
+    case CALLBACK_ID.note:
+      return blankIn(NOTE_BLOCK_ID, 'note');
     case CALLBACK_ID.question:
-    case CALLBACK_ID.answer: {
-      const block = callbackId === CALLBACK_ID.question ? ASK_BLOCK_ID.question : ASK_BLOCK_ID.answer;
-      return fc.oneof(
-        fc.constantFrom<unknown>('', '   ', '\n\t', null, undefined).map((typed) => ({
-          why: `${callbackId === CALLBACK_ID.question ? 'question' : 'answer'} ${JSON.stringify(typed)}`,
-          values: () => ({ [block]: text(typed) }),
-        })),
-        fc.constant({ why: 'no blocks', values: () => ({}) }),
-      );
-    }
+      return blankIn(ASK_BLOCK_ID.question, 'question');
+    case CALLBACK_ID.answer:
+      return blankIn(ASK_BLOCK_ID.answer, 'answer');
     case CALLBACK_ID.opportunity:
-      return fc.oneof(
-        fc.constantFrom<unknown>('', '   ', '\n\t', null, undefined).map((crm) => ({
-          why: `crm ${JSON.stringify(crm)}`,
-          values: () => ({ [OUTCOME_BLOCK_ID.crmOpportunity]: text(crm) }),
-        })),
-        fc.constant({ why: 'no blocks', values: () => ({}) }),
-      );
+      return blankIn(OUTCOME_BLOCK_ID.crmOpportunity, 'crm');
     default:
       return fc.oneof(
-        fc
-          .oneof(
-            fc.constantFrom<unknown>(undefined, '', 'TIMING', '__proto__', 'hasOwnProperty'),
-            huge,
-            wrongType,
-          )
-          .map((reason) => ({
-            why: `lost reason ${JSON.stringify(reason)?.slice(0, 40)}`,
-            values: () => ({
-              [OUTCOME_BLOCK_ID.reason]: select(reason),
-              [OUTCOME_BLOCK_ID.note]: text(null),
-            }),
-          })),
-        fc.constant({ why: 'no blocks', values: () => ({}) }),
+        fc.oneof(badReason('hasOwnProperty'), huge, wrongType).map((reason) => ({
+          why: `lost reason ${JSON.stringify(reason)?.slice(0, 40)}`,
+          values: () => ({ [OUTCOME_BLOCK_ID.reason]: select(reason), [OUTCOME_BLOCK_ID.note]: text(null) }),
+        })),
+        NO_BLOCKS,
       );
   }
 }
@@ -443,11 +339,10 @@ const MALFORMED_VALUES = fc.constantFrom<unknown>(
   5,
   true,
   {},
-  (callbackId: string) => ({ [firstBlock(callbackId)]: null }),
-  (callbackId: string) => ({ [firstBlock(callbackId)]: 'x' }),
-  (callbackId: string) => ({ [firstBlock(callbackId)]: { value: null } }),
-  (callbackId: string) => ({ [firstBlock(callbackId)]: { value: 'x' } }),
-  (callbackId: string) => ({ [firstBlock(callbackId)]: [] }),
+  // The modal's first block, not a block of inputs.
+  ...[null, 'x', { value: null }, { value: 'x' }, []].map((block) => (callbackId: string) => ({
+    [firstBlock(callbackId)]: block,
+  })),
 );
 
 const firstBlock = (callbackId: string) =>
@@ -465,6 +360,15 @@ const firstBlock = (callbackId: string) =>
     [CALLBACK_ID.stepDate]: STEP_DATE_BLOCK_ID.due,
   })[callbackId] ?? 'x';
 
+/** A plan about handoff `r`: its valid private_metadata, and valid values unless given. */
+const onHandoff = (
+  callbackId: string,
+  identity: Identity,
+  why: string,
+  r: Ref,
+  values: (s: Seeds) => unknown = () => validValues(callbackId, r),
+): ViewPlan => ({ callbackId, identity, why, metadata: (s) => validMetadata(s, callbackId, r), values });
+
 /** The right person for `callbackId`, one detail off (only for a modal someone may submit). */
 const nearMissPlan = (callbackId: string): fc.Arbitrary<ViewPlan> =>
   fc
@@ -472,15 +376,10 @@ const nearMissPlan = (callbackId: string): fc.Arbitrary<ViewPlan> =>
     .filter(({ r }) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0)
     .map(({ r, who, miss }) => {
       const allowed = MAY_SUBMIT[callbackId]?.[r] ?? [];
-      return {
-        callbackId,
-        identity: (NEAR_MISS[miss] as (i: Identity) => Identity)(
-          clean(allowed[who % allowed.length] as string),
-        ),
-        why: `near miss: ${miss}`,
-        metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-        values: () => validValues(callbackId, r),
-      };
+      const near = (NEAR_MISS[miss] as (i: Identity) => Identity)(
+        clean(allowed[who % allowed.length] as string),
+      );
+      return onHandoff(callbackId, near, `near miss: ${miss}`, r);
     });
 
 /** The right person on the right handoff, with state.values that are not blocks of inputs. */
@@ -488,13 +387,16 @@ const malformedValuesPlan = (callbackId: string): fc.Arbitrary<ViewPlan> =>
   fc
     .record({ r: ref, values: MALFORMED_VALUES })
     .filter(({ r }) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0)
-    .map(({ r, values }) => ({
-      callbackId,
-      identity: rightPerson(callbackId, r),
-      why: `state.values ${JSON.stringify(typeof values === 'function' ? values(callbackId) : values)}`,
-      metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-      values: () => (typeof values === 'function' ? values(callbackId) : values),
-    }));
+    .map(({ r, values }) => {
+      const sent = typeof values === 'function' ? values(callbackId) : values;
+      return onHandoff(
+        callbackId,
+        rightPerson(callbackId, r),
+        `state.values ${JSON.stringify(sent)}`,
+        r,
+        () => sent,
+      );
+    });
 
 /** Whether anyone may submit this modal for some handoff of the world (the answer modal: nobody, no question waits). */
 const someoneMay = (callbackId: string) => REFS.some((r) => (MAY_SUBMIT[callbackId]?.[r] ?? []).length > 0);
@@ -509,15 +411,15 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
     fc
       .record({ identity, r: ref })
       .filter(({ identity: i, r }) => !actsAs(i, MAY_SUBMIT[callbackId]?.[r] ?? []))
-      .map(({ identity: i, r }) => ({
-        callbackId,
-        identity: i,
-        why: REFS.some((other) => other !== r && actsAs(i, MAY_SUBMIT[callbackId]?.[other] ?? []))
-          ? `other handoff: ${r} is not theirs`
-          : `not theirs / wrong state: ${r}`,
-        metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-        values: () => validValues(callbackId, r),
-      })),
+      .map(({ identity: i, r }) => {
+        const another = REFS.some((other) => other !== r && actsAs(i, MAY_SUBMIT[callbackId]?.[other] ?? []));
+        return onHandoff(
+          callbackId,
+          i,
+          another ? `other handoff: ${r} is not theirs` : `not theirs / wrong state: ${r}`,
+          r,
+        );
+      }),
     // The right person, one detail off.
     ...(someoneMay(callbackId) ? [nearMissPlan(callbackId)] : []),
     // Someone allowed on one handoff, with private_metadata pointing at another.
@@ -528,20 +430,11 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
         return { to, identity: clean(allowed[who % allowed.length] as string) };
       })
       .filter(({ to, identity: i }) => !actsAs(i, MAY_SUBMIT[callbackId]?.[to] ?? []))
-      .map(({ to, identity: i }) => ({
-        callbackId,
-        identity: i,
-        why: `other handoff: ${to} is not theirs`,
-        metadata: (s: Seeds) => validMetadata(s, callbackId, to),
-        values: () => validValues(callbackId, to),
-      })),
+      .map(({ to, identity: i }) => onHandoff(callbackId, i, `other handoff: ${to} is not theirs`, to)),
     // private_metadata naming no handoff.
     fc.record({ identity, m: badMetadata('handoffId'), r: ref }).map(({ identity: i, m, r }) => ({
-      callbackId,
-      identity: i,
-      why: `metadata ${m.kind}`,
+      ...onHandoff(callbackId, i, `metadata ${m.kind}`, r),
       metadata: (s: Seeds) => renderMetadata(m, 'handoffId', (r) => refId(s, r)),
-      values: () => validValues(callbackId, r),
     })),
     // Owner modals: the window changed since the modal opened.
     ...(callbackId === CALLBACK_ID.reassign || callbackId === CALLBACK_ID.extend
@@ -553,14 +446,11 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
               cycle: fc.constantFrom<unknown>(0, -1, 2, 99, 1.5, '1', null, undefined, '1e400'),
             })
             .map(({ identity: i, r, cycle }) => ({
-              callbackId,
-              identity: i,
-              why: `cycle ${String(cycle)}`,
+              ...onHandoff(callbackId, i, `cycle ${String(cycle)}`, r),
               metadata: (s: Seeds) =>
                 cycle === undefined
                   ? JSON.stringify({ handoffId: refId(s, r) })
                   : ownerMeta(s, r, cycle === s.rows[r].cycle ? 99 : cycle),
-              values: () => validValues(callbackId, r),
             })),
         ]
       : []),
@@ -569,54 +459,43 @@ const handoffModal: fc.Arbitrary<ViewPlan> = fc.constantFrom(...HANDOFF_MODALS).
     // The right person on the right handoff, with a field out of bounds.
     fc
       .record({ identity, r: ref, bad: badFields(callbackId), byRightPerson: fc.boolean() })
-      .map(({ identity: i, r, bad, byRightPerson }) => ({
-        callbackId,
-        identity: byRightPerson && MAY_SUBMIT[callbackId]?.[r] ? rightPerson(callbackId, r) : i,
-        why: bad.why,
-        metadata: (s: Seeds) => validMetadata(s, callbackId, r),
-        values: (s: Seeds) => bad.values(r, s),
-      })),
+      .map(({ identity: i, r, bad, byRightPerson }) => {
+        const who = byRightPerson && MAY_SUBMIT[callbackId]?.[r] ? rightPerson(callbackId, r) : i;
+        return onHandoff(callbackId, who, bad.why, r, (s) => bad.values(r, s));
+      }),
   ),
 );
 
 /** Packet fields that are plain text inputs, and what breaks each. */
-const TEXT_FIELDS = [
-  'accountName',
-  'crmOpportunity',
-  'accountDomain',
-  'partnerOrg',
-  'partnerContactName',
-  'partnerContactRole',
-  'whyPartner',
-  'customerTrigger',
-  'jointValue',
-  'warmPath',
-  'sellerNextMove',
-  'partnerNextMove',
-  'riskNote',
-  'evidenceUrl',
-] as const;
-const REQUIRED_TEXT = [
-  'accountName',
-  'partnerOrg',
-  'partnerContactName',
-  'customerTrigger',
-  'sellerNextMove',
-];
+const TEXT_FIELDS = words(
+  'accountName crmOpportunity accountDomain partnerOrg partnerContactName partnerContactRole whyPartner ' +
+    'customerTrigger jointValue warmPath sellerNextMove partnerNextMove riskNote evidenceUrl',
+);
+const REQUIRED_TEXT = words('accountName partnerOrg partnerContactName customerTrigger sellerNextMove');
 
 let viewCounter = 0;
 
+/** A plan whose private_metadata is empty unless given. */
+const plan = (
+  callbackId: string,
+  identity: Identity,
+  why: string,
+  values: (s: Seeds) => unknown,
+  metadata: (s: Seeds) => unknown = () => '',
+): ViewPlan => ({ callbackId, identity, why, metadata, values });
+/** Anyone not of ours, or not identified as one of ours. */
+const outsider = identity.filter((i) => !isInternal(i));
+const author = clean(people.author.id);
+/** The world's admin, also RevOps. */
+const programAdmin = clean(ADMIN);
+/** state.values that are not inputs, the same for every callback id. */
+const MALFORMED_ANY = MALFORMED_VALUES.filter((v) => typeof v !== 'function');
+const freshPacket = (change: object = {}) =>
+  packetState({ accountName: 'Hostile Fresh P', accountDomain: 'hostile-p.com', ...change });
+
 const packetModal: fc.Arbitrary<ViewPlan> = fc.oneof(
   // An external or malformed actor with a valid packet.
-  identity
-    .filter((i) => !isInternal(i))
-    .map((i) => ({
-      callbackId: CALLBACK_ID.packet,
-      identity: i,
-      why: 'external author',
-      metadata: () => '',
-      values: () => packetState({ accountName: 'Hostile Fresh P', accountDomain: 'hostile-p.com' }),
-    })),
+  outsider.map((i) => plan(CALLBACK_ID.packet, i, 'external author', () => freshPacket())),
   // Anyone, with one field out of bounds.
   fc
     .record({
@@ -625,13 +504,11 @@ const packetModal: fc.Arbitrary<ViewPlan> = fc.oneof(
       // Whitespace would be trimmed away from an optional field, leaving a valid packet.
       value: huge.filter((v) => v.trim().length > 0),
     })
-    .map(({ identity: i, field, value }) => ({
-      callbackId: CALLBACK_ID.packet,
-      identity: i,
-      why: `${field} of ${value.length}`,
-      metadata: () => '',
-      values: () => packetState({ accountName: 'Hostile Fresh P', [field]: value }),
-    })),
+    .map(({ identity: i, field, value }) =>
+      plan(CALLBACK_ID.packet, i, `${field} of ${value.length}`, () =>
+        packetState({ accountName: 'Hostile Fresh P', [field]: value }),
+      ),
+    ),
   fc
     .record({
       identity,
@@ -641,21 +518,14 @@ const packetModal: fc.Arbitrary<ViewPlan> = fc.oneof(
         wrongType.filter((v) => typeof v !== 'string'),
       ),
     })
-    .map(({ identity: i, field, value }) => ({
-      callbackId: CALLBACK_ID.packet,
-      identity: i,
-      why: `${field} = ${JSON.stringify(value)}`,
-      metadata: () => '',
-      values: () => {
-        const state = packetState({
-          accountName: 'Hostile Fresh P',
-          accountDomain: 'hostile-p.com',
-        }) as Record<string, Record<string, Record<string, unknown>>>;
+    .map(({ identity: i, field, value }) =>
+      plan(CALLBACK_ID.packet, i, `${field} = ${JSON.stringify(value)}`, () => {
+        const state = freshPacket() as Record<string, Record<string, Record<string, unknown>>>;
         const block = PACKET_BLOCK_ID[field as keyof typeof PACKET_BLOCK_ID];
         (state[block] as Record<string, Record<string, unknown>>).value = { type: 'plain_text_input', value };
         return state;
-      },
-    })),
+      }),
+    ),
   fc
     .record({
       identity,
@@ -677,68 +547,63 @@ const packetModal: fc.Arbitrary<ViewPlan> = fc.oneof(
         fc.constantFrom<unknown>('C0NOPE', '', null, 42).map((partnerChannelId) => ({ partnerChannelId })),
       ),
     })
-    .map(({ identity: i, change }) => ({
-      callbackId: CALLBACK_ID.packet,
-      identity: i,
-      why: `packet ${JSON.stringify(change).slice(0, 60)}`,
-      metadata: () => '',
-      values: () => packetState({ accountName: 'Hostile Fresh P', ...(change as object) }),
-    })),
+    .map(({ identity: i, change }) =>
+      plan(CALLBACK_ID.packet, i, `packet ${JSON.stringify(change).slice(0, 60)}`, () =>
+        packetState({ accountName: 'Hostile Fresh P', ...(change as object) }),
+      ),
+    ),
 );
 
 /** The packet and help modals from a member who could send them, with state.values that are not inputs. */
 const malformedForms: fc.Arbitrary<ViewPlan> = fc
-  .record({
-    callbackId: fc.constantFrom(CALLBACK_ID.packet, CALLBACK_ID.helpRequest),
-    values: MALFORMED_VALUES.filter((v) => typeof v !== 'function'),
-  })
-  .map(({ callbackId, values }) => ({
-    callbackId,
-    identity: { user: internal(people.author), team: { id: TEAM }, enterprise: null },
-    why: `state.values ${JSON.stringify(values)}`,
-    metadata: () => '',
-    values: () => values,
-  }));
+  .record({ callbackId: fc.constantFrom(CALLBACK_ID.packet, CALLBACK_ID.helpRequest), values: MALFORMED_ANY })
+  .map(({ callbackId, values }) =>
+    plan(callbackId, author, `state.values ${JSON.stringify(values)}`, () => values),
+  );
 
 const reviewModal: fc.Arbitrary<ViewPlan> = fc.oneof(
   // Someone else's draft (the unsent one is the author's).
   identity
     .filter((i) => !actsAs(i, [people.author.id]))
-    .map((i) => ({
-      callbackId: CALLBACK_ID.review,
-      identity: i,
-      why: "someone else's draft",
-      metadata: (s: Seeds) => JSON.stringify({ draftId: s.draftUnsent }),
-      values: () => ({}),
-    })),
+    .map((i) =>
+      plan(
+        CALLBACK_ID.review,
+        i,
+        "someone else's draft",
+        () => ({}),
+        (s) => JSON.stringify({ draftId: s.draftUnsent }),
+      ),
+    ),
   // A draft that does not exist, named any way.
-  fc.record({ identity, m: badMetadata('draftId') }).map(({ identity: i, m }) => ({
-    callbackId: CALLBACK_ID.review,
-    identity: i,
-    why: `metadata ${m.kind}`,
-    metadata: (s: Seeds) => renderMetadata(m, 'draftId', () => s.draftUnsent + 1000),
-    values: () => ({}),
-  })),
+  fc.record({ identity, m: badMetadata('draftId') }).map(({ identity: i, m }) =>
+    plan(
+      CALLBACK_ID.review,
+      i,
+      `metadata ${m.kind}`,
+      () => ({}),
+      (s) => renderMetadata(m, 'draftId', () => s.draftUnsent + 1000),
+    ),
+  ),
   // A draft already sent: sending again changes nothing, whoever and whatever the override reason.
   fc.record({ identity, reason: fc.oneof(huge, wrongType, junk) }).map(({ identity: i, reason }) => ({
-    callbackId: CALLBACK_ID.review,
-    identity: i,
-    why: 'already sent',
-    metadata: (s: Seeds) => JSON.stringify({ draftId: s.draftSent }),
-    values: () => ({ [REVIEW_BLOCK_ID.override]: text(reason) }),
+    ...plan(
+      CALLBACK_ID.review,
+      i,
+      'already sent',
+      () => ({ [REVIEW_BLOCK_ID.override]: text(reason) }),
+      (s) => JSON.stringify({ draftId: s.draftSent }),
+    ),
     blocks: [{ type: 'input', block_id: REVIEW_BLOCK_ID.override }],
   })),
 );
 
 /** "Add to handoff" (issue 52) by someone of another organization: refused, nothing attached. */
-const addMessageModal: fc.Arbitrary<ViewPlan> = identity
-  .filter((i) => !isInternal(i))
-  .map((i) => ({
-    callbackId: CALLBACK_ID.addToHandoff,
-    identity: i,
-    why: 'external person attaching a message',
-    metadata: () => JSON.stringify({ c: 'C0PARTNER', ts: '1795442400.000100', x: 'Can we meet Thursday?' }),
-    values: () => ({
+const addMessageModal: fc.Arbitrary<ViewPlan> = outsider.map((i) =>
+  plan(
+    CALLBACK_ID.addToHandoff,
+    i,
+    'external person attaching a message',
+    () => ({
       [ADD_TO_HANDOFF_BLOCK_ID]: {
         [ACTION_ID.value]: {
           type: 'static_select',
@@ -746,21 +611,17 @@ const addMessageModal: fc.Arbitrary<ViewPlan> = identity
         },
       },
     }),
-  }));
+    () => JSON.stringify({ c: 'C0PARTNER', ts: '1795442400.000100', x: 'Can we meet Thursday?' }),
+  ),
+);
 
+const helpState = (more: Record<string, unknown> = {}) => ({
+  [HELP_BLOCK_ID.account]: text('Acme'),
+  [HELP_BLOCK_ID.ask]: text('An intro, please.'),
+  ...more,
+});
 const helpModal: fc.Arbitrary<ViewPlan> = fc.oneof(
-  identity
-    .filter((i) => !isInternal(i))
-    .map((i) => ({
-      callbackId: CALLBACK_ID.helpRequest,
-      identity: i,
-      why: 'external requester',
-      metadata: () => '',
-      values: () => ({
-        [HELP_BLOCK_ID.account]: text('Acme'),
-        [HELP_BLOCK_ID.ask]: text('An intro, please.'),
-      }),
-    })),
+  outsider.map((i) => plan(CALLBACK_ID.helpRequest, i, 'external requester', () => helpState())),
   fc
     .record({
       identity,
@@ -771,74 +632,53 @@ const helpModal: fc.Arbitrary<ViewPlan> = fc.oneof(
     .filter(({ field, value }) =>
       field === HELP_BLOCK_ID.partner ? (value as string).trim().length > 150 : true,
     )
-    .map(({ identity: i, field, value }) => ({
-      callbackId: CALLBACK_ID.helpRequest,
-      identity: i,
-      why: `${field} = ${JSON.stringify(value)?.slice(0, 30)}`,
-      metadata: () => '',
-      values: () => ({
-        [HELP_BLOCK_ID.account]: text('Acme'),
-        [HELP_BLOCK_ID.ask]: text('An intro, please.'),
-        [field]: text(value),
-      }),
-    })),
+    .map(({ identity: i, field, value }) =>
+      plan(CALLBACK_ID.helpRequest, i, `${field} = ${JSON.stringify(value)?.slice(0, 30)}`, () =>
+        helpState({ [field]: text(value) }),
+      ),
+    ),
 );
 
 /**
  * The cover form: from anyone outside, or with a cover or a day the app must refuse (yourself, a partner, nobody, a
  * day past or too far, junk). Nothing is written.
  */
-const coverUser = (value: unknown) => ({ value: { type: 'users_select', selected_user: value } });
-const coverDay = (value: unknown) => ({ value: { type: 'datepicker', selected_date: value } });
+const coverState = (cover: unknown, until: unknown) => ({
+  [COVER_BLOCK_ID.cover]: { value: { type: 'users_select', selected_user: cover } },
+  [COVER_BLOCK_ID.until]: { value: { type: 'datepicker', selected_date: until } },
+});
+const cover = (i: Identity, why: string, user: unknown, until: unknown) =>
+  plan(
+    CALLBACK_ID.cover,
+    i,
+    why,
+    () => coverState(user, until),
+    () => '{}',
+  );
 const coverForm: fc.Arbitrary<ViewPlan> = fc.oneof(
-  identity
-    .filter((i) => !isInternal(i))
-    .map((i) => ({
-      callbackId: CALLBACK_ID.cover,
-      identity: i,
-      why: 'external person naming a cover',
-      metadata: () => '{}',
-      values: () => ({
-        [COVER_BLOCK_ID.cover]: coverUser(people.otherAe.id),
-        [COVER_BLOCK_ID.until]: coverDay('2026-12-04'),
-      }),
-    })),
+  outsider.map((i) => cover(i, 'external person naming a cover', people.otherAe.id, '2026-12-04')),
   fc
     .record({
       cover: fc.oneof(
         fc.constantFrom<unknown>(
-          people.author.id,
-          people.partner.id,
-          'U0NOBODY',
-          people.bot.id,
-          people.gone.id,
-          null,
-          '',
+          ...[people.author.id, people.partner.id, 'U0NOBODY', people.bot.id, people.gone.id, null, ''],
         ),
         wrongType,
         huge,
       ),
       until: fc.oneof(fc.constantFrom<unknown>('2026-12-04'), wrongType, junk),
     })
-    .chain(({ cover, until }) =>
-      fc.constant({
-        callbackId: CALLBACK_ID.cover,
-        identity: { user: internal(people.author), team: { id: TEAM }, enterprise: null } as never,
-        why: `cover ${JSON.stringify(cover)?.slice(0, 30)} until ${JSON.stringify(until)?.slice(0, 20)}`,
-        metadata: () => '{}',
-        values: () => ({ [COVER_BLOCK_ID.cover]: coverUser(cover), [COVER_BLOCK_ID.until]: coverDay(until) }),
-      }),
+    .map(({ cover: who, until }) =>
+      cover(
+        author,
+        `cover ${JSON.stringify(who)?.slice(0, 30)} until ${JSON.stringify(until)?.slice(0, 20)}`,
+        who,
+        until,
+      ),
     ),
-  fc.constantFrom<unknown>('2026-11-01', '2027-06-01', '2026-02-30', '26-12-04').map((until) => ({
-    callbackId: CALLBACK_ID.cover,
-    identity: { user: internal(people.author), team: { id: TEAM }, enterprise: null } as never,
-    why: `until ${String(until)}`,
-    metadata: () => '{}',
-    values: () => ({
-      [COVER_BLOCK_ID.cover]: coverUser(people.otherAe.id),
-      [COVER_BLOCK_ID.until]: coverDay(until),
-    }),
-  })),
+  fc
+    .constantFrom<unknown>('2026-11-01', '2027-06-01', '2026-02-30', '26-12-04')
+    .map((until) => cover(author, `until ${String(until)}`, people.otherAe.id, until)),
 );
 
 /**
@@ -846,18 +686,21 @@ const coverForm: fc.Arbitrary<ViewPlan> = fc.oneof(
  * a last day that has passed or is no date, or state.values that are not inputs. Nothing is written.
  */
 const daysBox = (selected: unknown) => ({ value: { type: 'checkboxes', selected_options: selected } });
-const oneDay = daysBox([{ value: '1' }]);
-const author = { user: internal(people.author), team: { id: TEAM }, enterprise: null } as never;
+const myDays = (
+  i: Identity,
+  why: string,
+  more: Record<string, unknown> = {},
+  days = [{ value: '1' }] as unknown,
+) =>
+  plan(
+    CALLBACK_ID.myDays,
+    i,
+    why,
+    () => ({ [MY_DAYS_BLOCK_ID.days]: daysBox(days), ...more }),
+    () => '{}',
+  );
 const myDaysForm: fc.Arbitrary<ViewPlan> = fc.oneof(
-  identity
-    .filter((i) => !isInternal(i))
-    .map((i) => ({
-      callbackId: CALLBACK_ID.myDays,
-      identity: i,
-      why: 'external person saving their days',
-      metadata: () => '{}',
-      values: () => ({ [MY_DAYS_BLOCK_ID.days]: oneDay }),
-    })),
+  outsider.map((i) => myDays(i, 'external person saving their days')),
   fc
     .oneof(
       fc.constantFrom<unknown>(
@@ -873,20 +716,10 @@ const myDaysForm: fc.Arbitrary<ViewPlan> = fc.oneof(
       wrongType,
       huge,
     )
-    .map((days) => ({
-      callbackId: CALLBACK_ID.myDays,
-      identity: author,
-      why: `days ${JSON.stringify(days)?.slice(0, 30)}`,
-      metadata: () => '{}',
-      values: () => ({ [MY_DAYS_BLOCK_ID.days]: daysBox(days) }),
-    })),
-  fc.constantFrom('XX', 'US, ZZ-99', 'none, US', 'DE-XX', 'A B C D E F', 'U0AE').map((regions) => ({
-    callbackId: CALLBACK_ID.myDays,
-    identity: author,
-    why: `regions ${regions}`,
-    metadata: () => '{}',
-    values: () => ({ [MY_DAYS_BLOCK_ID.days]: oneDay, [MY_DAYS_BLOCK_ID.regions]: text(regions) }),
-  })),
+    .map((days) => myDays(author, `days ${JSON.stringify(days)?.slice(0, 30)}`, {}, days)),
+  fc
+    .constantFrom('XX', 'US, ZZ-99', 'none, US', 'DE-XX', 'A B C D E F', 'U0AE')
+    .map((regions) => myDays(author, `regions ${regions}`, { [MY_DAYS_BLOCK_ID.regions]: text(regions) })),
   fc
     .constantFrom<[unknown, unknown]>(
       ['16:00', '08:00'],
@@ -898,34 +731,20 @@ const myDaysForm: fc.Arbitrary<ViewPlan> = fc.oneof(
       ['08:00', 16],
       [{}, '16:00'],
     )
-    .map(([starts, ends]) => ({
-      callbackId: CALLBACK_ID.myDays,
-      identity: author,
-      why: `hours ${JSON.stringify(starts)}–${JSON.stringify(ends)}`,
-      metadata: () => '{}',
-      values: () => ({
-        [MY_DAYS_BLOCK_ID.days]: oneDay,
+    .map(([starts, ends]) =>
+      myDays(author, `hours ${JSON.stringify(starts)}–${JSON.stringify(ends)}`, {
         [MY_DAYS_BLOCK_ID.starts]: { value: { type: 'timepicker', selected_time: starts } },
         [MY_DAYS_BLOCK_ID.ends]: { value: { type: 'timepicker', selected_time: ends } },
       }),
-    })),
-  fc.constantFrom('2020-01-01', '2026-02-30', '26-12-04', 'soon').map((until) => ({
-    callbackId: CALLBACK_ID.myDays,
-    identity: author,
-    why: `until ${until}`,
-    metadata: () => '{}',
-    values: () => ({
-      [MY_DAYS_BLOCK_ID.days]: oneDay,
+    ),
+  fc.constantFrom('2020-01-01', '2026-02-30', '26-12-04', 'soon').map((until) =>
+    myDays(author, `until ${until}`, {
       [MY_DAYS_BLOCK_ID.until]: { value: { type: 'datepicker', selected_date: until } },
     }),
-  })),
-  MALFORMED_VALUES.filter((v) => typeof v !== 'function').map((values) => ({
-    callbackId: CALLBACK_ID.myDays,
-    identity: author,
-    why: `state.values ${JSON.stringify(values)}`,
-    metadata: () => '',
-    values: () => values,
-  })),
+  ),
+  MALFORMED_ANY.map((values) =>
+    plan(CALLBACK_ID.myDays, author, `state.values ${JSON.stringify(values)}`, () => values),
+  ),
 );
 
 /**
@@ -1009,8 +828,6 @@ const VALID_PROGRAM_FORMS: readonly {
     values: settingsForm({ conflictLookbackDays: '30' }),
   },
 ];
-const metadataOf = (form: (typeof VALID_PROGRAM_FORMS)[number], s: Seeds) =>
-  typeof form.metadata === 'string' ? form.metadata : form.metadata(s);
 
 /** 400 closure days (a year holds at most 366), each a day of the calendar. */
 const TOO_MANY_CLOSURES = Array.from({ length: 400 }, (_, i) =>
@@ -1041,47 +858,23 @@ const BAD_PROGRAM_FORMS: readonly {
       values: newPolicy(levelRow(0, 'due', 'remind')),
     },
   ]),
-  {
-    why: 'policy id taken by nothing, bad',
+  ...(
+    [
+      ['id taken by nothing, bad', levelRow(0, 'due', 'remind'), 'Bad Id'],
+      ['of no level', {}],
+      ['check-in at the due time', levelRow(0, 'due', 'check_in')],
+      ['reassign to two', levelRow(0, 'due', 'reassign', ['cover', 'owner'])],
+      ['notify nobody', levelRow(0, 'due', 'notify')],
+      ['reassign to no pool', levelRow(0, 'due', 'reassign', ['pool:nope'])],
+      ['at no time', levelRow(0, 'soon', 'remind')],
+      ['of no action', levelRow(0, 'due', 'explode')],
+      ['of a level with no action', levelRow(0, 'due', undefined)],
+    ] as const
+  ).map(([why, levels, id]) => ({
+    why: `policy ${why}`,
     metadata: partOf('policy', ''),
-    values: newPolicy(levelRow(0, 'due', 'remind'), 'Bad Id'),
-  },
-  { why: 'policy of no level', metadata: partOf('policy', ''), values: newPolicy({}) },
-  {
-    why: 'policy check-in at the due time',
-    metadata: partOf('policy', ''),
-    values: newPolicy(levelRow(0, 'due', 'check_in')),
-  },
-  {
-    why: 'policy reassign to two',
-    metadata: partOf('policy', ''),
-    values: newPolicy(levelRow(0, 'due', 'reassign', ['cover', 'owner'])),
-  },
-  {
-    why: 'policy notify nobody',
-    metadata: partOf('policy', ''),
-    values: newPolicy(levelRow(0, 'due', 'notify')),
-  },
-  {
-    why: 'policy reassign to no pool',
-    metadata: partOf('policy', ''),
-    values: newPolicy(levelRow(0, 'due', 'reassign', ['pool:nope'])),
-  },
-  {
-    why: 'policy at no time',
-    metadata: partOf('policy', ''),
-    values: newPolicy(levelRow(0, 'soon', 'remind')),
-  },
-  {
-    why: 'policy of no action',
-    metadata: partOf('policy', ''),
-    values: newPolicy(levelRow(0, 'due', 'explode')),
-  },
-  {
-    why: 'policy of a level with no action',
-    metadata: partOf('policy', ''),
-    values: newPolicy(levelRow(0, 'due', undefined)),
-  },
+    values: newPolicy(levels, id),
+  })),
   ...['soon', '2026-13-01', '2026-02-30', '26-12-24', '2026-12-24 tomorrow', TOO_MANY_CLOSURES].map(
     (closures) => ({
       why: `closures ${JSON.stringify(closures).slice(0, 30)}`,
@@ -1150,14 +943,8 @@ const BAD_PROGRAM_FORMS: readonly {
     values: settingsForm({ scoreReady: '10', scoreFix: '12' }),
   },
   ...[
+    ...words('null [] {} {"part":"roles"} {"part":"nope","key":"-"} {"part":"roles","key":5} {"part":'),
     '',
-    'null',
-    '[]',
-    '{}',
-    '{"part":"roles"}',
-    '{"part":"nope","key":"-"}',
-    '{"part":"roles","key":5}',
-    '{"part":',
     5,
     null,
   ].map((metadata) => ({
@@ -1167,37 +954,28 @@ const BAD_PROGRAM_FORMS: readonly {
   })),
 ];
 
-const programAdmin = { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never;
+/** A form of the program's editors, submitted by `i`. */
+const programPlan = (i: Identity, why: string, form: { metadata: unknown }, values: unknown) =>
+  plan(
+    CALLBACK_ID.programPart,
+    i,
+    why,
+    () => values,
+    (s) => (typeof form.metadata === 'function' ? form.metadata(s) : form.metadata),
+  );
+const badProgramPlan = (form: (typeof BAD_PROGRAM_FORMS)[number]) =>
+  programPlan(programAdmin, form.why, form, form.values);
 const programForm: fc.Arbitrary<ViewPlan> = fc.oneof(
   fc
     .record({ i: identity, form: fc.constantFrom(...VALID_PROGRAM_FORMS) })
     .filter(({ i }) => !actsAs(i, [ADMIN]))
-    .map(({ i, form }) => ({
-      callbackId: CALLBACK_ID.programPart,
-      identity: i,
-      why: `not theirs: the ${form.part}`,
-      metadata: (s: Seeds) => metadataOf(form, s),
-      values: () => form.values,
-    })),
-  fc.constantFrom(...BAD_PROGRAM_FORMS).map((form) => ({
-    callbackId: CALLBACK_ID.programPart,
-    identity: programAdmin,
-    why: form.why,
-    metadata: (s: Seeds) => (typeof form.metadata === 'function' ? form.metadata(s) : form.metadata),
-    values: () => form.values,
-  })),
+    .map(({ i, form }) => programPlan(i, `not theirs: the ${form.part}`, form, form.values)),
+  fc.constantFrom(...BAD_PROGRAM_FORMS).map(badProgramPlan),
   fc
-    .record({
-      form: fc.constantFrom(...VALID_PROGRAM_FORMS),
-      values: MALFORMED_VALUES.filter((v) => typeof v !== 'function'),
-    })
-    .map(({ form, values }) => ({
-      callbackId: CALLBACK_ID.programPart,
-      identity: programAdmin,
-      why: `state.values ${JSON.stringify(values)} (the ${form.part})`,
-      metadata: (s: Seeds) => metadataOf(form, s),
-      values: () => values,
-    })),
+    .record({ form: fc.constantFrom(...VALID_PROGRAM_FORMS), values: MALFORMED_ANY })
+    .map(({ form, values }) =>
+      programPlan(programAdmin, `state.values ${JSON.stringify(values)} (the ${form.part})`, form, values),
+    ),
 );
 
 /**
@@ -1209,39 +987,35 @@ const reviewForm: fc.Arbitrary<ViewPlan> = fc.oneof(
   fc
     .record({ i: identity, decision: fc.constantFrom('keep', 'change') })
     .filter(({ i }) => !actsAs(i, [ADMIN]))
-    .map(({ i, decision }) => ({
-      callbackId: CALLBACK_ID.attributionReview,
-      identity: i,
-      why: `not theirs: ${decision} a review`,
-      metadata: () => JSON.stringify({ reviewId: 1, decision }),
-      values: () => reviewNote('The CRM is right.'),
-    })),
+    .map(({ i, decision }) =>
+      plan(
+        CALLBACK_ID.attributionReview,
+        i,
+        `not theirs: ${decision} a review`,
+        () => reviewNote('The CRM is right.'),
+        () => JSON.stringify({ reviewId: 1, decision }),
+      ),
+    ),
   fc
     .record({
       metadata: fc.constantFrom<unknown>(
-        '',
-        '{}',
-        '{"reviewId":1}',
-        '{"reviewId":"1","decision":"keep"}',
-        '{"reviewId":1,"decision":"toss"}',
-        '{"reviewId":-1,"decision":"keep"}',
-        '{"reviewId":999999,"decision":"change"}',
-        '{"reviewId":1e400,"decision":"keep"}',
-        5,
-        null,
+        ...words('{} {"reviewId":1} {"reviewId":"1","decision":"keep"} {"reviewId":1,"decision":"toss"}'),
+        ...words('{"reviewId":-1,"decision":"keep"} {"reviewId":999999,"decision":"change"}'),
+        ...['{"reviewId":1e400,"decision":"keep"}', '', 5, null],
       ),
       note: fc.oneof(fc.constantFrom<unknown>('', '   ', null, 'Looks right.'), wrongType, huge),
     })
-    .map(({ metadata, note }) => ({
-      callbackId: CALLBACK_ID.attributionReview,
-      identity: { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never,
-      why: `review ${JSON.stringify(metadata)} note ${JSON.stringify(note)?.slice(0, 20)}`,
-      metadata: () => metadata,
-      values: () => reviewNote(note),
-    })),
+    .map(({ metadata, note }) =>
+      plan(
+        CALLBACK_ID.attributionReview,
+        programAdmin,
+        `review ${JSON.stringify(metadata)} note ${JSON.stringify(note)?.slice(0, 20)}`,
+        () => reviewNote(note),
+        () => metadata,
+      ),
+    ),
 );
 
-/** Extras on the view: huge or odd view ids (the packet's and help request's idempotency key), huge blocks. */
 /**
  * The score's weights (issue 54): valid weights from anyone but RevOps or an admin (refused, the editor closes); from
  * the admin, a weight off the scale, missing or of the wrong type, all zero, a note too long, or state.values that
@@ -1267,72 +1041,57 @@ const crmConnectForm: fc.Arbitrary<ViewPlan> = fc.oneof(
       i: identity,
       metadata: fc.oneof(
         fc.constantFrom(
-          '{"system":"salesforce"}',
-          '{"system":"hubspot"}',
+          ...words('{"system":"salesforce"} {"system":"hubspot"} { null {"system":"__proto__"}'),
           '',
-          '{',
-          'null',
-          '{"system":"__proto__"}',
         ),
         fc.constantFrom('{"system":3}', '{"system":"toString"}', '[]'),
         huge,
       ),
     })
-    .map(({ i, metadata }) => ({
-      callbackId: CALLBACK_ID.crmConnect,
-      identity: i,
-      why: `crm form on a token deployment: ${metadata.slice(0, 30)}`,
-      metadata: () => metadata,
-      values: () => ({
-        crm_loginUrl: text('https://acme.my.salesforce.com'),
-        crm_clientId: text('3MVG9key'),
-        crm_clientSecret: text('secret'),
-        crm_accessToken: text('pat-na1-x'),
-      }),
-    })),
-  fc.oneof(huge, wrongType).map((typed) => ({
-    callbackId: CALLBACK_ID.crmConnect,
-    identity: programAdmin,
-    why: `crm credential ${JSON.stringify(typed)?.slice(0, 30)}`,
-    metadata: () => '{"system":"hubspot"}',
-    values: () => ({ crm_accessToken: text(typed) }),
-  })),
+    .map(({ i, metadata }) =>
+      plan(
+        CALLBACK_ID.crmConnect,
+        i,
+        `crm form on a token deployment: ${metadata.slice(0, 30)}`,
+        () => ({
+          crm_loginUrl: text('https://acme.my.salesforce.com'),
+          crm_clientId: text('3MVG9key'),
+          crm_clientSecret: text('secret'),
+          crm_accessToken: text('pat-na1-x'),
+        }),
+        () => metadata,
+      ),
+    ),
+  fc.oneof(huge, wrongType).map((typed) =>
+    plan(
+      CALLBACK_ID.crmConnect,
+      programAdmin,
+      `crm credential ${JSON.stringify(typed)?.slice(0, 30)}`,
+      () => ({ crm_accessToken: text(typed) }),
+      () => '{"system":"hubspot"}',
+    ),
+  ),
 );
 
+const weights = (i: Identity, why: string, values: unknown) =>
+  plan(CALLBACK_ID.scoreWeights, i, why, () => values);
 const scoreWeightsForm: fc.Arbitrary<ViewPlan> = fc.oneof(
   identity
     .filter((i) => !actsAs(i, [ADMIN]))
-    .map((i) => ({
-      callbackId: CALLBACK_ID.scoreWeights,
-      identity: i,
-      why: 'not RevOps nor an admin: the weights',
-      metadata: () => '',
-      values: () => weightValues('2'),
-    })),
+    .map((i) => weights(i, 'not RevOps nor an admin: the weights', weightValues('2'))),
   fc
     .oneof(fc.constantFrom<unknown>('4', '-1', '1.5', '', 'x', 3, null, '0'), wrongType, huge)
-    .map((weight) => ({
-      callbackId: CALLBACK_ID.scoreWeights,
-      identity: { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never,
-      why: `weight ${JSON.stringify(weight)?.slice(0, 30)}`,
-      metadata: () => '',
-      values: () => weightValues(weight),
-    })),
-  fc.oneof(huge, wrongType).map((note) => ({
-    callbackId: CALLBACK_ID.scoreWeights,
-    identity: { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never,
-    why: `note ${JSON.stringify(note)?.slice(0, 30)}`,
-    metadata: () => '',
-    values: () => weightValues('5', note),
-  })),
-  MALFORMED_VALUES.filter((v) => typeof v !== 'function').map((values) => ({
-    callbackId: CALLBACK_ID.scoreWeights,
-    identity: { user: internal(people.member), team: { id: TEAM }, enterprise: null } as never,
-    why: `state.values ${JSON.stringify(values)}`,
-    metadata: () => '',
-    values: () => values,
-  })),
+    .map((weight) =>
+      weights(programAdmin, `weight ${JSON.stringify(weight)?.slice(0, 30)}`, weightValues(weight)),
+    ),
+  fc
+    .oneof(huge, wrongType)
+    .map((note) =>
+      weights(programAdmin, `note ${JSON.stringify(note)?.slice(0, 30)}`, weightValues('5', note)),
+    ),
+  MALFORMED_ANY.map((values) => weights(programAdmin, `state.values ${JSON.stringify(values)}`, values)),
 );
+/** Extras on the view: huge or odd view ids (the packet's and help request's idempotency key), huge blocks. */
 const viewNoise = fc.record(
   { viewId: fc.oneof(huge, wrongType, junk), hash: fc.oneof(huge, wrongType), title: huge },
   { requiredKeys: [] },
@@ -1405,28 +1164,14 @@ describe('hostile input through the real HTTP receiver (property)', () => {
   }, 120_000);
 
   it('the program’s editors, every form once (the property samples them): refused or answered inline, nothing written', async () => {
-    const asAdmin = BAD_PROGRAM_FORMS.map(
-      (form): ViewPlan => ({
-        callbackId: CALLBACK_ID.programPart,
-        identity: programAdmin,
-        why: form.why,
-        metadata: (s) => (typeof form.metadata === 'function' ? form.metadata(s) : form.metadata),
-        values: () => form.values,
-      }),
-    );
     const users = [internal(people.ae), { id: people.member.id, team_id: 'T0FOREIGN' }];
     const notTheirs = users.flatMap((user) =>
-      VALID_PROGRAM_FORMS.map(
-        (form): ViewPlan => ({
-          callbackId: CALLBACK_ID.programPart,
-          identity: { user, team: { id: user.team_id }, enterprise: null } as never,
-          why: `not ${user.id}'s (${user.team_id}): the ${form.part}`,
-          metadata: (s) => metadataOf(form, s),
-          values: () => form.values,
-        }),
-      ),
+      VALID_PROGRAM_FORMS.map((form) => {
+        const i = { user, team: { id: user.team_id }, enterprise: null } as never;
+        return programPlan(i, `not ${user.id}'s (${user.team_id}): the ${form.part}`, form, form.values);
+      }),
     );
-    const sent = [...asAdmin, ...notTheirs].map((plan) =>
+    const sent = [...BAD_PROGRAM_FORMS.map(badProgramPlan), ...notTheirs].map((plan) =>
       wellFormed(interaction(`${plan.callbackId} (${plan.why})`, viewPayload(plan, {}))),
     );
     expect(await world().exercise(sent)).toEqual([]);
