@@ -19,6 +19,7 @@ import type { OutcomeCounts, Stats } from '../../src/domain/metrics.js';
 import type { Outcome } from '../../src/domain/outcomes.js';
 import { createMetrics } from '../../src/revops/metrics.js';
 import { TestClock } from '../support/clock.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
 import { outcomeCounts, rounded, stats } from '../support/metricsFixtures.js';
 
 const ET = 'America/New_York';
@@ -82,49 +83,34 @@ function seeder(database: AppDatabase) {
     sentAt: Date,
     dueAt?: Date,
   ): Promise<HandoffRow> {
-    const spec = { author, ae, partner, classification, score, sentAt, dueAt };
     views += 1;
     return db.transaction(async (tx) => {
       const row = tx
         .insert(handoffs)
-        .values({
-          teamId: 'T0INTERNAL',
-          sourceViewId: `V${views}`,
-          status: 'sent',
-          authorUserId: spec.author,
-          ownerUserId: spec.author,
-          aeUserId: spec.ae,
-          aeTeamId: 'T0INTERNAL',
-          aeName: spec.ae,
-          aeTimeZone: ET,
-          partnerChannelId: 'C0PARTNER',
-          accountName: `Account ${views}`,
-          partnerOrg: PARTNERS[spec.partner],
-          partnerKey: spec.partner,
-          partnerContactName: 'Dana Reyes',
-          whyPartner: 'Ran the migration.',
-          customerTrigger: 'Asked about invoices.',
-          jointValue: 'We automate; they implement.',
-          warmPath: 'Dana introduces the AE.',
-          sellerNextMove: 'Bring the demo.',
-          partnerNextMove: 'Confirm the meeting.',
-          partnerAgreedInWriting: true,
-          responseWindowDays: 3,
-          sentAt: spec.sentAt,
-          dueAt: spec.dueAt ?? new Date(spec.sentAt.getTime() + 3 * 86_400_000),
-          score: spec.score,
-          classification: spec.classification,
-          createdAt: spec.sentAt,
-          updatedAt: spec.sentAt,
-        })
+        .values(
+          sentHandoffRow(sentAt, {
+            sourceViewId: `V${views}`,
+            authorUserId: author,
+            ownerUserId: author,
+            aeUserId: ae,
+            aeName: ae,
+            aeTimeZone: ET,
+            accountName: `Account ${views}`,
+            partnerOrg: PARTNERS[partner],
+            partnerKey: partner,
+            score,
+            classification,
+            ...(dueAt ? { dueAt } : {}),
+          }),
+        )
         .returning()
         .get();
       await logEvent(tx, {
         type: 'sent',
         before: null,
         after: row,
-        actor: { userId: spec.author, teamId: 'T0INTERNAL' },
-        at: spec.sentAt,
+        actor: { userId: author, teamId: 'T0INTERNAL' },
+        at: sentAt,
       });
       return row;
     });
