@@ -12,6 +12,7 @@ import { createMetrics, type MetricsDeps, type Overview } from '../../src/revops
 import { createBackgroundWork } from '../../src/runtime/background.js';
 import { seedAcceptedHandoffs } from '../support/bulkAccepted.js';
 import { TestClock } from '../support/clock.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
 
 /**
  * The App Home's snapshots of the metrics (`overview`, `refreshSnapshots`) over a real, migrated SQLite file.
@@ -44,37 +45,22 @@ function sendOne(database: AppDatabase, at: Date): Promise<HandoffRow> {
   return database.db.transaction(async (tx) => {
     const row = tx
       .insert(handoffs)
-      .values({
-        teamId: 'T0INTERNAL',
-        sourceViewId: `VNEW${sends}`,
-        status: 'sent',
-        authorUserId: 'U0NEWAUTHOR',
-        ownerUserId: 'U0NEWAUTHOR',
-        aeUserId: 'U0NEWAE',
-        aeTeamId: 'T0INTERNAL',
-        aeName: 'New AE',
-        aeTimeZone: 'UTC',
-        partnerChannelId: 'C0PARTNER',
-        accountName: `New account ${sends}`,
-        accountKey: `new-account-${sends}`,
-        partnerOrg: 'New Partner',
-        partnerKey: 'new-partner',
-        partnerContactName: 'Dana Reyes',
-        whyPartner: 'Why.',
-        customerTrigger: 'Trigger.',
-        jointValue: 'Value.',
-        warmPath: 'Warm path.',
-        sellerNextMove: 'Seller move.',
-        partnerNextMove: 'Partner move.',
-        partnerAgreedInWriting: true,
-        responseWindowDays: 3,
-        sentAt: at,
-        dueAt: new Date(at.getTime() + 3 * DAY),
-        score: 14,
-        classification: 'partner_sourced',
-        createdAt: at,
-        updatedAt: at,
-      })
+      .values(
+        sentHandoffRow(at, {
+          sourceViewId: `VNEW${sends}`,
+          authorUserId: 'U0NEWAUTHOR',
+          ownerUserId: 'U0NEWAUTHOR',
+          aeUserId: 'U0NEWAE',
+          aeName: 'New AE',
+          aeTimeZone: 'UTC',
+          accountName: `New account ${sends}`,
+          accountKey: `new-account-${sends}`,
+          partnerOrg: 'New Partner',
+          partnerKey: 'new-partner',
+          score: 14,
+          classification: 'partner_sourced',
+        }),
+      )
       .returning()
       .get();
     await logEvent(tx, { type: 'sent', before: null, after: row, actor: { userId: 'U0NEWAUTHOR' }, at });

@@ -217,7 +217,15 @@ describe('reassign after expiry', () => {
   it('reassigns a declined handoff: the decline stays on record, the new AE can decide again', async () => {
     const h = await start();
     const { handoff, aeDm } = await sent(h);
+    const opened = await openOwnerModal(h, 'reassign', handoff.id);
     await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
+    // A Reassign modal opened before the decline is refused, so the owner sees the reason first.
+    const stale = await submit(
+      h,
+      reassignSubmission({ privateMetadata: opened.private_metadata, newAeUserId: people.otherAe.id }),
+    );
+    expect(stale.errors?.[OWNER_BLOCK_ID.newAe]).toContain('changed while you were deciding');
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', aeUserId: people.ae.id });
     // The thread's parent and the decline's reply, naming nobody.
     await waitFor(() => partnerPosts(h).length === 2, 4000, 'declined post');
     expect(json(partnerPosts(h))).not.toContain('Jordan');
@@ -325,6 +333,14 @@ describe('extend', () => {
     h.clock.set('2026-11-24T09:00:00Z');
     const modal = await openOwnerModal(h, 'extend', handoff.id);
     expect(json(modal.blocks)).toContain('The days are added to the current deadline.');
+    // 0 or 11 days: refused inline on the days field, nothing changed.
+    const before = await handoffRow(h, handoff.id);
+    for (const days of ['0', '11'])
+      expect(await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days }))).toEqual({
+        response_action: 'errors',
+        errors: { [OWNER_BLOCK_ID.days]: 'Use 1 to 10 business days.' },
+      });
+    expect(await handoffRow(h, handoff.id)).toEqual(before);
     expect(await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '2' }))).toEqual(
       {},
     );
@@ -351,21 +367,6 @@ describe('extend', () => {
     await outboxDrained(h);
     expect(partnerPosts(h)).toHaveLength(0);
   });
-
-  it('refuses 0 or 11 days inline on the days field, and changes nothing', async () => {
-    const h = await start();
-    const { handoff } = await sent(h);
-    const modal = await openOwnerModal(h, 'extend', handoff.id);
-    const before = await handoffRow(h, handoff.id);
-    for (const days of ['0', '11']) {
-      const answer = await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days }));
-      expect(answer).toEqual({
-        response_action: 'errors',
-        errors: { [OWNER_BLOCK_ID.days]: 'Use 1 to 10 business days.' },
-      });
-    }
-    expect(await handoffRow(h, handoff.id)).toEqual(before);
-  });
 });
 
 describe('withdraw', () => {
@@ -381,9 +382,11 @@ describe('withdraw', () => {
     // Slack asks "are you sure?" before the click reaches the app.
     expect(withdrawButton?.confirm).toBeDefined();
 
+    // A Reassign modal opened before the withdrawal, submitted after it below.
+    const reassignModal = await openOwnerModal(h, 'reassign', handoff.id);
     h.clock.set('2026-11-24T12:00:00Z');
     const { responseUrl } = await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    expect(h.slack.callsTo('views.open')).toHaveLength(1);
     const stored = await handoffRow(h, handoff.id);
     expect(stored).toMatchObject({ status: 'withdrawn', nextReminderAt: null });
     expect(stored.withdrawnAt?.toISOString()).toBe('2026-11-24T12:00:00.000Z');
@@ -413,6 +416,13 @@ describe('withdraw', () => {
     expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
       0,
     );
+    const late = await submit(
+      h,
+      reassignSubmission({ privateMetadata: reassignModal.private_metadata, newAeUserId: people.otherAe.id }),
+    );
+    expect(late.errors?.[OWNER_BLOCK_ID.newAe]).toContain('can no longer be reassigned');
+    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'withdrawn', aeUserId: people.ae.id });
+    expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
 
     // Nothing is left to expire, and no one else hears more about it.
     h.clock.set(DUE);
@@ -437,14 +447,20 @@ describe('withdraw', () => {
     expect(partnerPosts(h)).toHaveLength(0);
   });
 
-  it('refuses to withdraw, extend or reassign an accepted handoff', async () => {
+  it('refuses to withdraw, extend or reassign an accepted handoff, and an Extend modal opened before', async () => {
     const h = await start();
     const { handoff } = await sent(h);
+    const modal = await openOwnerModal(h, 'extend', handoff.id);
     expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser })).toEqual({});
     await waitFor(() => partnerPosts(h).length === 2, 4000, 'accepted post and its reply');
     const before = await handoffRow(h, handoff.id);
-    // The only modal so far is the AE's accept modal (issue 51).
-    expect(h.slack.callsTo('views.open')).toHaveLength(1);
+    expect(before.status).toBe('accepted');
+    // The modals so far: the owner's Extend and the AE's accept modal.
+    expect(h.slack.callsTo('views.open')).toHaveLength(2);
+    const answer = await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '3' }));
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('accepted');
+    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('Nothing was changed');
     expect(await clickRefused(h, ACTION_ID.withdraw, handoff.id, authorUser)).toContain(
       'is accepted, so it can no longer be withdrawn',
     );
@@ -454,9 +470,11 @@ describe('withdraw', () => {
     expect(await clickRefused(h, ACTION_ID.reassign, handoff.id, authorUser)).toContain(
       'can no longer be reassigned',
     );
-    expect(h.slack.callsTo('views.open')).toHaveLength(1);
+    expect(h.slack.callsTo('views.open')).toHaveLength(2);
     expect(await handoffRow(h, handoff.id)).toEqual(before);
     await outboxDrained(h);
+    expect(dmOf(h, people.ae.id).some((m) => json(m.blocks).includes('gave you more time'))).toBe(false);
+    // The acceptance's parent and reply.
     expect(partnerPosts(h)).toHaveLength(2);
   });
 });
@@ -539,9 +557,14 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
     expect(partnerPosts(h)).toHaveLength(0);
   });
 
-  it('lets a configured admin reassign, extend and withdraw', async () => {
+  it('lets a configured admin reassign, extend and withdraw; not their id from a partner workspace', async () => {
     const h = await start({ env: { ADMIN_USER_IDS: people.member.id } });
     const { handoff } = await sent(h);
+    const fromPartner = { id: people.member.id, team_id: PARTNER_TEAM };
+    expect(await clickRefused(h, ACTION_ID.withdraw, handoff.id, fromPartner)).toContain(
+      'for the internal team',
+    );
+    expect((await handoffRow(h, handoff.id)).status).toBe('sent');
 
     const extendModal = await openOwnerModal(h, 'extend', handoff.id, memberUser);
     expect(
@@ -577,17 +600,6 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
     expect(partnerPosts(h)).toEqual([]);
   });
 
-  it("does not treat the admin's id from a partner workspace as the admin", async () => {
-    const h = await start({ env: { ADMIN_USER_IDS: people.member.id } });
-    const { handoff } = await sent(h);
-    const text = await clickRefused(h, ACTION_ID.withdraw, handoff.id, {
-      id: people.member.id,
-      team_id: PARTNER_TEAM,
-    });
-    expect(text).toContain('for the internal team');
-    expect((await handoffRow(h, handoff.id)).status).toBe('sent');
-  });
-
   it('with a separate owner: the owner gets the buttons, the author who handed ownership over is refused', async () => {
     const h = await start();
     const { handoff, confirmation } = await sent(h, { ownerUserId: people.owner.id });
@@ -610,25 +622,6 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
 });
 
 describe('a modal that no longer describes the handoff', () => {
-  it('refuses an Extend submitted after the AE accepted, inline, and changes nothing', async () => {
-    const h = await start();
-    const { handoff } = await sent(h);
-    const modal = await openOwnerModal(h, 'extend', handoff.id);
-    expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser })).toEqual({});
-    const accepted = await handoffRow(h, handoff.id);
-    expect(accepted.status).toBe('accepted');
-
-    const answer = await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '3' }));
-    expect(answer.response_action).toBe('errors');
-    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('accepted');
-    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('Nothing was changed');
-    expect(await handoffRow(h, handoff.id)).toEqual(accepted);
-    await outboxDrained(h);
-    expect(dmOf(h, people.ae.id).some((m) => json(m.blocks).includes('gave you more time'))).toBe(false);
-    // The acceptance's parent and reply.
-    expect(partnerPosts(h)).toHaveLength(2);
-  });
-
   it('refuses the second of two Extend modals opened on the same window (cycle check)', async () => {
     const h = await start();
     const { handoff } = await sent(h);
@@ -656,23 +649,6 @@ describe('a modal that no longer describes the handoff', () => {
       1,
     );
     expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
-  });
-
-  it('refuses a Reassign submitted after the owner withdrew', async () => {
-    const h = await start();
-    const { handoff } = await sent(h);
-    const modal = await openOwnerModal(h, 'reassign', handoff.id);
-    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    const answer = await submit(
-      h,
-      reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
-    );
-    expect(answer.errors?.[OWNER_BLOCK_ID.newAe]).toContain('can no longer be reassigned');
-    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'withdrawn', aeUserId: people.ae.id });
-    await outboxDrained(h);
-    expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
-    // Withdrawn before the partner heard anything: nothing was posted there.
-    expect(partnerPosts(h)).toHaveLength(0);
   });
 
   const invalid: { name: string; newAe: string; days?: string; block: string; says: string }[] = [
@@ -798,6 +774,7 @@ describe('each partner-facing event is posted once', () => {
     const payload = reassignSubmission({
       privateMetadata: modal.private_metadata,
       newAeUserId: people.otherAe.id,
+      days: '5',
       viewId: 'V0REASSIGN',
     });
     const responses = await Promise.all([h.interact(payload), h.interact(payload)]);
@@ -806,7 +783,9 @@ describe('each partner-facing event is posted once', () => {
     expect(bodies.filter((b) => b === '')).toHaveLength(1);
     expect(await handoffRow(h, handoff.id)).toMatchObject({ assignment: 2, cycle: 2 });
 
-    await waitForDm(h, people.otherAe.id, `Handoff #${handoff.id} `, 'the new AE DM');
+    // The new AE's DM states the window they were given, not the packet's original one.
+    const dm = await waitForDm(h, people.otherAe.id, `Handoff #${handoff.id} `, 'the new AE DM');
+    expect(json(dm.blocks)).toContain('(5 business days)');
     await outboxDrained(h);
     await quiet(h);
     expect(partnerPosts(h)).toHaveLength(0);
@@ -852,25 +831,21 @@ describe('each partner-facing event is posted once', () => {
 });
 
 describe('details the owner and the AE rely on', () => {
-  it('the new AE’s DM states the window they were given, not the packet’s original one', async () => {
-    const h = await start();
-    const { handoff } = await sendHandoff(h);
-    const modal = await openOwnerModal(h, 'reassign', handoff.id);
-    await submit(
-      h,
-      reassignSubmission({
-        privateMetadata: modal.private_metadata,
-        newAeUserId: people.otherAe.id,
-        days: '5',
-      }),
-    );
-    const dm = await waitForDm(h, people.otherAe.id, `Handoff #${handoff.id} `, 'the new AE DM');
-    expect(json(dm.blocks)).toContain('(5 business days)');
-  });
-
-  it('the owner is offered Reassign right on the decline notice', async () => {
+  it('will not reassign to the author; the owner is offered Reassign right on the decline notice', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
+    // As the packet form would not send to the author, the owner may not reassign to them.
+    const toAuthor = await submit(
+      h,
+      reassignSubmission({
+        privateMetadata: metadataFor(handoff),
+        newAeUserId: people.author.id,
+        user: { id: people.owner.id, team_id: TEAM },
+      }),
+    );
+    expect(toAuthor.errors?.[OWNER_BLOCK_ID.newAe]).toBe(
+      'The author of the handoff cannot be its AE; choose someone else.',
+    );
     await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
     const ownerNotice = await waitForDm(h, people.owner.id, '*declined* handoff', 'decline notice');
     expect(buttonsOf(ownerNotice)).toEqual([ACTION_ID.reassign]);
@@ -902,34 +877,5 @@ describe('details the owner and the AE rely on', () => {
     );
     expect(result).toEqual({});
     expect((await handoffRow(h, handoff.id)).cycle).toBe(2);
-  });
-
-  it('refuses a Reassign modal opened before the AE declined, so the owner sees the reason first', async () => {
-    const h = await start();
-    const { handoff } = await sendHandoff(h);
-    const modal = await openOwnerModal(h, 'reassign', handoff.id);
-    await h.interact(declineSubmission({ handoffId: handoff.id, reason: 'wrong_owner', user: aeUser }));
-    const result = await submit(
-      h,
-      reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: people.otherAe.id }),
-    );
-    expect(result.errors?.[OWNER_BLOCK_ID.newAe]).toContain('changed while you were deciding');
-    expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'declined', aeUserId: people.ae.id });
-  });
-
-  it('will not reassign to the author, as the packet form would not send to them', async () => {
-    const h = await start();
-    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
-    const result = await submit(
-      h,
-      reassignSubmission({
-        privateMetadata: metadataFor(handoff),
-        newAeUserId: people.author.id,
-        user: { id: people.owner.id, team_id: TEAM },
-      }),
-    );
-    expect(result.errors?.[OWNER_BLOCK_ID.newAe]).toBe(
-      'The author of the handoff cannot be its AE; choose someone else.',
-    );
   });
 });

@@ -183,7 +183,7 @@ describe('the attribution details step', () => {
     expect(visibleText(answer.view)).toContain('*Attribution*: Partner-sourced');
   });
 
-  it('asks when an opportunity is named without its creation date, and its date decides the classification', async () => {
+  it('asks when an opportunity is named without its creation date (not a future one); its date decides the classification', async () => {
     const { review, draftId } = await submitForm(h, {});
     if (!review || draftId === undefined) throw new Error('no review pushed');
     expect(inputIds(review)).toEqual(
@@ -196,6 +196,15 @@ describe('the attribution details step', () => {
       element: { initial_date?: string };
     };
     expect(touch.element.initial_date).toBe('2026-11-23');
+
+    // A date in the future is refused inline, sending nothing.
+    expect(
+      await sendWithDetails(h, draftId, { opportunityCreatedOn: '2027-01-04', partnerTouchOn: null }, review),
+    ).toEqual({
+      response_action: 'errors',
+      errors: { [REVIEW_BLOCK_ID.opportunityCreatedOn]: 'This date is in the future.' },
+    });
+    expect(await handoffRows(h)).toHaveLength(0);
 
     // Created after the partner first acted: the review is shown again, partner-sourced, before anything is sent.
     const details = { opportunityCreatedOn: '2026-11-10', partnerTouchOn: '2026-11-02' };
@@ -251,21 +260,6 @@ describe('the attribution details step', () => {
       classification: 'partner_influenced',
       opportunityCreatedOn: null,
     });
-  });
-
-  it('refuses a date in the future inline, sending nothing', async () => {
-    const { review, draftId } = await submitForm(h, {});
-    const answer = await sendWithDetails(
-      h,
-      draftId ?? 0,
-      { opportunityCreatedOn: '2027-01-04', partnerTouchOn: null },
-      review,
-    );
-    expect(answer).toEqual({
-      response_action: 'errors',
-      errors: { [REVIEW_BLOCK_ID.opportunityCreatedOn]: 'This date is in the future.' },
-    });
-    expect(await handoffRows(h)).toHaveLength(0);
   });
 });
 

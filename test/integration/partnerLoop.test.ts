@@ -296,6 +296,23 @@ describe('closed lost', () => {
     const h = await start();
     const { handoff } = await acceptedDeal(h);
 
+    // Before it: an opportunity needs its CRM id; left blank, the modal says so.
+    const opportunity = await openOutcomeModal(h, 'opportunity_created', handoff.id);
+    for (const crm of [null, '   '])
+      expect(
+        await submit(
+          h,
+          opportunitySubmission({
+            handoffId: handoff.id,
+            crm,
+            privateMetadata: opportunity.private_metadata,
+          }),
+        ),
+      ).toEqual({
+        response_action: 'errors',
+        errors: { [OUTCOME_BLOCK_ID.crmOpportunity]: 'Give the CRM opportunity id or link.' },
+      });
+
     // A reason is required; the modal stays open with an inline error.
     const modal = await openOutcomeModal(h, 'lost', handoff.id);
     expect(modal.blocks.map((b) => b.block_id)).toEqual([
@@ -363,63 +380,9 @@ describe('closed lost', () => {
     // The parent, the acceptance's reply and the loss's.
     expect(partnerMessages(h)).toHaveLength(3);
   });
-
-  it('asks for the CRM opportunity when it is left blank', async () => {
-    const h = await start();
-    const { handoff } = await acceptedDeal(h);
-    const modal = await openOutcomeModal(h, 'opportunity_created', handoff.id);
-    for (const crm of [null, '   ']) {
-      expect(
-        await submit(
-          h,
-          opportunitySubmission({ handoffId: handoff.id, crm, privateMetadata: modal.private_metadata }),
-        ),
-      ).toEqual({
-        response_action: 'errors',
-        errors: { [OUTCOME_BLOCK_ID.crmOpportunity]: 'Give the CRM opportunity id or link.' },
-      });
-    }
-    expect(await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).toHaveLength(
-      0,
-    );
-  });
 });
 
 describe('who may record an outcome', () => {
-  it('a configured admin may, besides the AE; the owner reports one for the AE to confirm', async () => {
-    const h = await start({ ADMIN_USER_IDS: people.otherAe.id });
-    const adminUser: SlackUser = { id: people.otherAe.id, team_id: TEAM };
-    const { handoff } = await acceptedDeal(h, { ownerUserId: people.owner.id });
-
-    // The owner's click records nothing: the AE is asked to confirm it (issue 50 item 2).
-    await clickOutcome(h, 'meeting_held', handoff.id, ownerUser);
-    await waitForDm(h, people.ae.id, `<@${people.owner.id}> reports *Meeting held*`, 'the AE asked');
-    await recordOpportunity(h, handoff.id, 'OPP-9', adminUser);
-    await clickOutcome(h, 'won', handoff.id);
-    expect(
-      (await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).map((r) => [
-        r.outcome,
-        r.recordedByUserId,
-      ]),
-    ).toEqual([
-      ['opportunity_created', people.otherAe.id],
-      ['won', people.ae.id],
-    ]);
-    // Owner and author both hear who recorded it; the AE hears of the admin's step.
-    await waitForDm(
-      h,
-      people.owner.id,
-      `<@${people.otherAe.id}> recorded *Opportunity created*`,
-      'owner notice',
-    );
-    await waitForDm(h, people.ae.id, `<@${people.otherAe.id}> recorded *Opportunity created*`, 'AE notice');
-    await waitForDm(h, people.author.id, `<@${people.ae.id}> recorded *Closed won*`, 'author notice');
-    // The acceptance's reply and the two steps'.
-    await waitFor(() => threadReplies(h).length === 3, 4000, 'three replies');
-    await outboxDrained(h);
-    expect(h.slack.responses).toHaveLength(0);
-  });
-
   const intruders: { who: string; user: SlackUser; says: string }[] = [
     {
       who: 'another member',
@@ -435,9 +398,10 @@ describe('who may record an outcome', () => {
     },
   ];
 
-  it('refuses others politely on every outcome button and modal, and changes nothing', async () => {
+  it('refuses others politely on every outcome button and modal; an admin may, and the owner reports one to confirm', async () => {
     const h = await start({ ADMIN_USER_IDS: people.otherAe.id });
-    const { handoff } = await acceptedDeal(h);
+    const adminUser: SlackUser = { id: people.otherAe.id, team_id: TEAM };
+    const { handoff } = await acceptedDeal(h, { ownerUserId: people.owner.id });
     await outboxDrained(h);
     const before = await snapshot(h);
     const partnerBefore = partnerCalls(h).length;
@@ -467,6 +431,37 @@ describe('who may record an outcome', () => {
     expect(await snapshot(h)).toEqual(before);
     expect(partnerCalls(h)).toHaveLength(partnerBefore);
     expect(h.slack.callsTo('chat.update')).toHaveLength(updatesBefore);
+
+    // A configured admin may, besides the AE: none of what follows answers with an ephemeral.
+    const ephemerals = h.slack.responses.length;
+
+    // The owner's click records nothing: the AE is asked to confirm it (issue 50 item 2).
+    await clickOutcome(h, 'meeting_held', handoff.id, ownerUser);
+    await waitForDm(h, people.ae.id, `<@${people.owner.id}> reports *Meeting held*`, 'the AE asked');
+    await recordOpportunity(h, handoff.id, 'OPP-9', adminUser);
+    await clickOutcome(h, 'won', handoff.id);
+    expect(
+      (await h.database.db.select().from(h.tables.outcomes).orderBy(h.tables.outcomes.id)).map((r) => [
+        r.outcome,
+        r.recordedByUserId,
+      ]),
+    ).toEqual([
+      ['opportunity_created', people.otherAe.id],
+      ['won', people.ae.id],
+    ]);
+    // Owner and author both hear who recorded it; the AE hears of the admin's step.
+    await waitForDm(
+      h,
+      people.owner.id,
+      `<@${people.otherAe.id}> recorded *Opportunity created*`,
+      'owner notice',
+    );
+    await waitForDm(h, people.ae.id, `<@${people.otherAe.id}> recorded *Opportunity created*`, 'AE notice');
+    await waitForDm(h, people.author.id, `<@${people.ae.id}> recorded *Closed won*`, 'author notice');
+    // The acceptance's reply and the two steps'.
+    await waitFor(() => threadReplies(h).length === 3, 4000, 'three replies');
+    await outboxDrained(h);
+    expect(h.slack.responses).toHaveLength(ephemerals);
   });
 
   it('refuses outcome buttons on a handoff not yet accepted, and on a declined one', async () => {

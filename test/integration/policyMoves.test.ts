@@ -18,6 +18,7 @@ import {
   sweepAt,
   waitForDm,
 } from '../support/ownerFlow.js';
+import { accept } from '../support/partnerFlow.js';
 import { people } from '../support/people.js';
 
 const start = harnessPerTest();
@@ -34,29 +35,54 @@ const sam = people.otherAe.id;
 const mo = people.member.id;
 const pat = people.author.id;
 
-function policyFile(pool: string[], limits?: Record<string, number>) {
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The env of a harness whose escalation policy file holds `policy` (removed after the file's tests). */
+function policyEnv(policy: object) {
   const dir = mkdtempSync(join(tmpdir(), 'policy-moves-'));
+  dirs.push(dir);
   const file = join(dir, 'policies.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      pools: { backup: { name: 'Enterprise backup', users: pool } },
-      policies: {
-        // The name people read (issue 50 item 20): the messages say it, never the id `meridian`.
-        meridian: {
-          name: 'Meridian partners',
-          levels: [
-            { at: 'due', action: 'notify', to: ['owner', 'channel:C0INTERNAL'] },
-            { at: 'due+4h', action: 'reassign', to: ['pool:backup'] },
-          ],
-        },
-      },
-      routes: [{ partner: 'Meridian Cloud Consulting', policy: 'meridian' }],
-      ...(limits ? { limits } : {}),
-    }),
-  );
-  return { dir, file };
+  writeFileSync(file, JSON.stringify(policy));
+  return { ...QUIET, ESCALATION_POLICY_FILE: file };
 }
+
+/** A named policy: the owner and the channel at the due time, the backup pool 4 business hours later. */
+const policyFile = (pool: string[], limits?: Record<string, number>) =>
+  policyEnv({
+    pools: { backup: { name: 'Enterprise backup', users: pool } },
+    policies: {
+      // The name people read: the messages say it, never the id `meridian`.
+      meridian: {
+        name: 'Meridian partners',
+        levels: [
+          { at: 'due', action: 'notify', to: ['owner', 'channel:C0INTERNAL'] },
+          { at: 'due+4h', action: 'reassign', to: ['pool:backup'] },
+        ],
+      },
+    },
+    routes: [{ partner: 'Meridian Cloud Consulting', policy: 'meridian' }],
+    ...(limits ? { limits } : {}),
+  });
+
+/**
+ * The sandbox's Meridian policy, unnamed (people read "Meridian" and "Account executives" from the ids): a reminder
+ * at half the window, the owner and the channel at the due time, the pool.
+ */
+const sandboxPolicy = (levels?: unknown[]) =>
+  policyEnv({
+    pools: { 'account-executives': { users: [ae, sam] } },
+    policies: {
+      meridian: levels ?? [
+        { at: '50%', action: 'remind' },
+        { at: 'due', action: 'notify', to: ['owner', 'channel:C0INTERNAL'] },
+        { at: 'due+4h', action: 'reassign', to: ['pool:account-executives'] },
+      ],
+    },
+    routes: [{ partner: 'Meridian Cloud Consulting', policy: 'meridian' }],
+  });
 
 /** The sweep at the reassigning step of the current window: its expiry and the step, in one sweep. */
 async function silenceAndStep(h: Harness, id: number): Promise<HandoffRow> {
@@ -75,23 +101,17 @@ const withOwnerButtons = (messages: StoredMessage[]) =>
 
 describe('the policy keeps acting after a reassignment, up to its limit; one notice per expiry', () => {
   let h: Harness;
-  let dir: string;
   let id: number;
 
   beforeAll(async () => {
-    const made = policyFile([ae, sam, mo]);
-    dir = made.dir;
-    h = await startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: made.file } });
+    h = await startHarness({ env: policyFile([ae, sam, mo]) });
     const { handoff } = await sendHandoff(h, {
       ...account('Litware Moves'),
       sellerNextMove: 'Dana will bring Jordan to the ops review.',
     });
     id = handoff.id;
   });
-  afterAll(async () => {
-    await h.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => h.stop());
 
   it('the new AE is told how it came and what the partner has heard; the owner who moved it; the author what names Jordan', async () => {
     // Jordan goes on vacation during the window: the sweep sees it (the owner is told once).
@@ -116,7 +136,7 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
       'When it moved, Meridian Cloud Consulting had heard nothing of this handoff from us. They hear your name only once you accept.',
     );
 
-    // Pat (owner and author): Jordan's expiry and the move of the same sweep are one message (issue 31, item 4): who
+    // Pat (owner and author): Jordan's expiry and the move of the same sweep are one message: who
     // moved it, and the packet's field that still names Jordan, with Edit.
     const notice = await waitForDm(h, pat, `gave it to <@${sam}>`, 'the expiry notice, with the move');
     expect(json(notice.blocks)).toContain(
@@ -187,71 +207,59 @@ describe('the policy keeps acting after a reassignment, up to its limit; one not
 
 describe('nobody in the pool can take it: the owner is told why each member was skipped', () => {
   it('its AE now, already had it, the owner, deactivated, away: in the one expiry notice', async () => {
-    const { dir, file } = policyFile([ae, sam, pat, people.gone.id, mo]);
-    const h = await startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file } });
-    try {
-      const { handoff } = await sendHandoff(h, account('Fabrikam Nobody'));
-      const moved = await silenceAndStep(h, handoff.id);
-      expect(moved.aeUserId).toBe(sam);
-      h.slack.setStatus(mo, { text: 'Out sick', emoji: ':face_with_thermometer:', expiration: null });
-      const earlier = about(h, pat, handoff.id).length;
-      const stayed = await silenceAndStep(h, handoff.id);
-      expect(stayed).toMatchObject({ aeUserId: sam, status: 'expired' });
+    const h = await start({ env: policyFile([ae, sam, pat, people.gone.id, mo]) });
+    const { handoff } = await sendHandoff(h, account('Fabrikam Nobody'));
+    const moved = await silenceAndStep(h, handoff.id);
+    expect(moved.aeUserId).toBe(sam);
+    h.slack.setStatus(mo, { text: 'Out sick', emoji: ':face_with_thermometer:', expiration: null });
+    const earlier = about(h, pat, handoff.id).length;
+    const stayed = await silenceAndStep(h, handoff.id);
+    expect(stayed).toMatchObject({ aeUserId: sam, status: 'expired' });
 
-      const mine = about(h, pat, handoff.id);
-      expect(mine).toHaveLength(earlier + 1);
-      const expiry = mine.filter((m) => json(m.blocks).includes(`<@${sam}> did not answer handoff`));
-      expect(expiry).toHaveLength(1);
-      const text = json(expiry[0]?.blocks);
-      expect(text).toContain('could not give handoff');
-      expect(text).toContain('nobody in the *Enterprise backup* pool can take it now');
-      expect(text).toContain(`<@${sam}>: its AE now`);
-      expect(text).toContain(`<@${ae}>: already had it`);
-      expect(text).toContain(`<@${pat}>: the owner`);
-      expect(text).toContain(`<@${people.gone.id}>: deactivated`);
-      expect(text).toContain(`<@${mo}>: away (:face_with_thermometer: Out sick)`);
-      // No second message for the same moment; the buttons once.
-      expect(mine.filter((m) => json(m.blocks).includes('*Silence*'))).toEqual([]);
-      expect(withOwnerButtons(mine)).toBe(1);
-    } finally {
-      await h.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const mine = about(h, pat, handoff.id);
+    expect(mine).toHaveLength(earlier + 1);
+    const expiry = mine.filter((m) => json(m.blocks).includes(`<@${sam}> did not answer handoff`));
+    expect(expiry).toHaveLength(1);
+    const text = json(expiry[0]?.blocks);
+    expect(text).toContain('could not give handoff');
+    expect(text).toContain('nobody in the *Enterprise backup* pool can take it now');
+    expect(text).toContain(`<@${sam}>: its AE now`);
+    expect(text).toContain(`<@${ae}>: already had it`);
+    expect(text).toContain(`<@${pat}>: the owner`);
+    expect(text).toContain(`<@${people.gone.id}>: deactivated`);
+    expect(text).toContain(`<@${mo}>: away (:face_with_thermometer: Out sick)`);
+    // No second message for the same moment; the buttons once.
+    expect(mine.filter((m) => json(m.blocks).includes('*Silence*'))).toEqual([]);
+    expect(withOwnerButtons(mine)).toBe(1);
   });
 });
 
 describe('a level that runs hours after the expiry', () => {
   it('tells the owner in a message of its own, why, and the owner’s buttons move to it', async () => {
-    const { dir, file } = policyFile([ae]);
-    const h = await startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file } });
-    try {
-      const { handoff } = await sendHandoff(h, account('Tailspin Later'));
-      await sweepAt(h, handoff.dueAt);
-      await waitForDm(h, pat, 'It has *expired*', 'the expiry notice');
-      const step = (await handoffRow(h, handoff.id)).escalationSteps?.[0]?.at as number;
-      await sweepAt(h, step);
-      const notice = await waitForDm(h, pat, 'could not give handoff', 'the policy’s notice');
-      expect(json(notice.blocks)).toContain(
-        `The *Meridian partners* escalation policy, 4 business hours after the due time, could not give handoff #${handoff.id} *Tailspin Later*`,
-      );
-      expect(json(notice.blocks)).toContain(
-        `nobody in the *Enterprise backup* pool can take it now (<@${ae}>: its AE now)`,
-      );
-      expect(json(notice.blocks)).not.toContain('*Silence*');
-      expect(buttonsOf(notice)).toContain(ACTION_ID.reassign);
-      expect(withOwnerButtons(about(h, pat, handoff.id))).toBe(1);
-      // The expiry notice, still about the handoff as it is, lost its buttons to the newer notice: it no longer asks
-      // for a click it cannot take, and says where the buttons are (issue 50 item 20).
-      const expiry = dmOf(h, pat).find((m) => json(m.blocks).includes('It has *expired*'));
-      expect(buttonsOf(expiry)).toEqual([]);
-      expect(json(expiry?.blocks)).not.toContain('Reassign it');
-      expect(json(expiry?.blocks)).toContain(
-        'You can reassign it to another AE, give more time, or withdraw it from your newest message about it.',
-      );
-    } finally {
-      await h.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const h = await start({ env: policyFile([ae]) });
+    const { handoff } = await sendHandoff(h, account('Tailspin Later'));
+    await sweepAt(h, handoff.dueAt);
+    await waitForDm(h, pat, 'It has *expired*', 'the expiry notice');
+    const step = (await handoffRow(h, handoff.id)).escalationSteps?.[0]?.at as number;
+    await sweepAt(h, step);
+    const notice = await waitForDm(h, pat, 'could not give handoff', 'the policy’s notice');
+    expect(json(notice.blocks)).toContain(
+      `The *Meridian partners* escalation policy, 4 business hours after the due time, could not give handoff #${handoff.id} *Tailspin Later*`,
+    );
+    expect(json(notice.blocks)).toContain(
+      `nobody in the *Enterprise backup* pool can take it now (<@${ae}>: its AE now)`,
+    );
+    expect(json(notice.blocks)).not.toContain('*Silence*');
+    expect(buttonsOf(notice)).toContain(ACTION_ID.reassign);
+    expect(withOwnerButtons(about(h, pat, handoff.id))).toBe(1);
+    // The expiry notice, still about the handoff as it is, lost its buttons to the newer notice: it no longer asks
+    // for a click it cannot take, and says where the buttons are.
+    const expiry = dmOf(h, pat).find((m) => json(m.blocks).includes('It has *expired*'));
+    expect(buttonsOf(expiry)).toEqual([]);
+    expect(json(expiry?.blocks)).not.toContain('Reassign it');
+    expect(json(expiry?.blocks)).toContain(
+      'You can reassign it to another AE, give more time, or withdraw it from your newest message about it.',
+    );
   });
 });
 
@@ -274,5 +282,161 @@ describe('the default policy: an expiry is one message to the owner', () => {
     expect(
       h.slack.messages('C0INTERNAL').filter((m) => json(m.blocks).includes('Contoso Once')),
     ).toHaveLength(1);
+  });
+});
+
+describe('Jordan away, the window expires and the policy moves it to the pool in the same sweep', () => {
+  let h: Harness;
+  let id: number;
+  let awayNotice: StoredMessage;
+
+  beforeAll(async () => {
+    h = await startHarness({ env: sandboxPolicy() });
+    const { handoff } = await sendHandoff(h, account('Litware Sweep'));
+    id = handoff.id;
+    // Jordan goes on vacation: the sweep an hour later sees it and tells Pat.
+    h.slack.setStatus(ae, { text: 'Vacation', emoji: ':palm_tree:', expiration: null });
+    await sweepAt(h, handoff.sentAt.getTime() + 3_600_000);
+    awayNotice = await waitForDm(h, pat, 'is away', 'the away notice');
+  });
+  afterAll(() => h.stop());
+
+  it('the away notice says what the policy will do, and does not ask Pat to reassign or extend', () => {
+    const text = json(awayNotice.blocks);
+    // Jordan is named one way, an @mention, both times (as in Pat's other notices).
+    expect(text).toContain(`*<@${ae}> is away*`);
+    expect(text).toContain(`If <@${ae}> has not answered by *<!date^`);
+    expect(text).not.toContain('Jordan Seller');
+    expect(text).toContain(
+      'the *Meridian* escalation policy gives it to the next AE of the *Account executives* pool',
+    );
+    expect(text).toContain('4 business hours after the due time');
+    // Nothing to do, unless it cannot wait: Reassign is on the notice. The window does not pause while Jordan is away.
+    expect(text).toContain(
+      '(round robin). You need not do anything; if it cannot wait, Reassign gives it to someone now. If it expires while they are away, the metrics do not count it as their silence.',
+    );
+    expect(buttonsOf(awayNotice)).toContain(ACTION_ID.reassign);
+    expect(text).not.toContain('Reassign it');
+    expect(text).not.toContain('Extend the window');
+    expect(text).not.toContain('step 3');
+  });
+
+  it('the expiry and the move are one message to Pat: both facts, what the partner heard, the buttons once', async () => {
+    const before = about(h, pat, id).length;
+    const step = (await handoffRow(h, id)).escalationSteps?.find((s) => s.level === 2)?.at as number;
+    await sweepAt(h, step);
+    expect(await handoffRow(h, id)).toMatchObject({ aeUserId: sam, assignment: 2, status: 'sent' });
+
+    const mine = about(h, pat, id);
+    expect(mine).toHaveLength(before + 1);
+    const notice = mine.at(-1);
+    const text = json(notice?.blocks);
+    // It expired while Jordan was away (not their silence) …
+    expect(text).toContain(`<@${ae}> was away (status: :palm_tree: Vacation)`);
+    expect(text).toContain('it does not count as their silence');
+    // … the policy gave it to Sam, from the pool by round robin, in plain words …
+    expect(text).toContain(
+      'The *Meridian* escalation policy, 4 business hours after the due time, gave it to',
+    );
+    expect(text).toContain(`<@${sam}>, the next AE of the *Account executives* pool (round robin)`);
+    expect(text).not.toContain('step 3');
+    // … and what the partner has been told so far.
+    expect(text).toContain('Meridian Cloud Consulting had heard nothing of this handoff from us');
+    // Nothing asks Pat to do what the policy did.
+    expect(text).not.toContain('Reassign it to another AE');
+    // The owner's buttons once in Pat's DM, on this message.
+    expect(withOwnerButtons(mine)).toBe(1);
+    expect(buttonsOf(notice)).toContain(ACTION_ID.reassign);
+    // Sam's packet says how it came, in the same plain words.
+    const packet = await waitForDm(h, sam, 'Moved to you', "Sam's packet");
+    expect(json(packet.blocks)).toContain(
+      `*Moved to you from* <@${ae}> by the *Meridian* escalation policy, 4 business hours after the due time:`,
+    );
+  });
+
+  it('the one message is a view of the handoff: once Sam answers it says what happened, and where it stands now', async () => {
+    await accept(h, id, { id: sam, team_id: people.otherAe.team_id });
+    expect((await handoffRow(h, id)).status).toBe('accepted');
+    await outboxDrained(h);
+    const mine = about(h, pat, id);
+    const notice = mine.find((m) => json(m.blocks).includes('gave it to'));
+    expect(notice).toBeDefined();
+    expect(json(notice?.blocks)).toContain('*Now:* accepted by');
+    expect(buttonsOf(notice)).not.toContain(ACTION_ID.reassign);
+  });
+});
+
+describe('the away notice when nothing will act', () => {
+  it('asks the owner to reassign or extend when the policy has no reassigning level', async () => {
+    const h = await start({ env: sandboxPolicy([{ at: 'due', action: 'notify', to: ['owner'] }]) });
+    const { handoff } = await sendHandoff(h, account('Fabrikam Alone'));
+    h.slack.setStatus(ae, { text: 'Vacation', emoji: ':palm_tree:', expiration: null });
+    await sweepAt(h, handoff.sentAt.getTime() + 3_600_000);
+    const notice = await waitForDm(h, pat, 'is away', 'the away notice');
+    expect(json(notice.blocks)).toContain('Reassign it');
+    expect(buttonsOf(notice)).toContain(ACTION_ID.reassign);
+  });
+});
+
+describe('the expiry notice when the policy moves it hours later', () => {
+  it('says what the policy will do and when instead of asking; once the level could not move it, it asks where the buttons are', async () => {
+    const h = await start({
+      env: sandboxPolicy([
+        { at: 'due', action: 'notify', to: ['owner'] },
+        { at: 'due+4h', action: 'reassign', to: ['pool:account-executives'] },
+      ]),
+    });
+    // Sam is out sick: nobody in the pool but Jordan, its AE, could take it when the level runs.
+    h.slack.setStatus(sam, { text: 'Out sick', emoji: ':face_with_thermometer:', expiration: null });
+    const { handoff } = await sendHandoff(h, account('Tailspin Plan'));
+    await sweepAt(h, handoff.dueAt);
+    const expiry = await waitForDm(h, pat, 'It has *expired*', 'the expiry notice');
+    const said = json(expiry.blocks);
+    expect(said).toContain(
+      'The *Meridian* escalation policy gives it to the next AE of the *Account executives* pool who can take it (round robin) 4 business hours after the due time: *<!date^',
+    );
+    expect(said).toContain('You need not do anything.');
+    expect(said).not.toContain('Reassign it to another AE');
+    // Jordan's packet says the same of what will happen, and all the owner may do meanwhile.
+    await outboxDrained(h);
+    const packet = json((await waitForDm(h, ae, '*Expired*', "Jordan's packet")).blocks);
+    expect(packet).toContain(
+      `The owner <@${pat}> has been told. The *Meridian* escalation policy gives it to the next AE of the *Account executives* pool who can take it (round robin) 4 business hours after the due time: *<!date^`,
+    );
+    expect(packet).toContain('Until then the owner may still reassign, extend or withdraw it.');
+
+    const step = (await handoffRow(h, handoff.id)).escalationSteps?.at(-1)?.at as number;
+    await sweepAt(h, step);
+    await waitForDm(h, pat, 'could not give handoff', 'the policy’s own notice');
+    const now = about(h, pat, handoff.id).find((m) => json(m.blocks).includes('It has *expired*'));
+    expect(json(now?.blocks)).not.toContain('You need not do anything');
+    // It asks, pointing at the policy's own notice, which has the buttons now: not for a click
+    // on buttons it lost.
+    expect(buttonsOf(now)).toEqual([]);
+    expect(json(now?.blocks)).toContain(
+      'You can reassign it to another AE, give more time, or withdraw it from your newest message about it.',
+    );
+  });
+});
+
+describe('an owner who is not the author, in the same sweep', () => {
+  it('the owner gets one message (the expiry and the move); the author, who had no expiry notice, one move notice', async () => {
+    const olu = people.owner.id;
+    const h = await start({ env: sandboxPolicy() });
+    const { handoff } = await sendHandoff(h, { ...account('Northwind Owner'), ownerUserId: olu });
+    await outboxDrained(h);
+    const owner = about(h, olu, handoff.id).length;
+    const author = about(h, pat, handoff.id).length;
+    const step = (await handoffRow(h, handoff.id)).escalationSteps?.find((s) => s.level === 2)?.at as number;
+    await sweepAt(h, step);
+    expect((await handoffRow(h, handoff.id)).aeUserId).toBe(sam);
+    const olus = about(h, olu, handoff.id);
+    expect(olus).toHaveLength(owner + 1);
+    expect(json(olus.at(-1)?.blocks)).toContain('It has *expired*');
+    expect(json(olus.at(-1)?.blocks)).toContain(`gave it to <@${sam}>`);
+    expect(withOwnerButtons(olus)).toBe(1);
+    const pats = about(h, pat, handoff.id);
+    expect(pats).toHaveLength(author + 1);
+    expect(json(pats.at(-1)?.blocks)).toContain(`moved from <@${ae}> to <@${sam}>`);
   });
 });

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
+import type { HandoffRow } from '../../src/db/schema.js';
 import { acceptHandoff, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { outboxRows } from '../support/drill.js';
 import { FakeSlack } from '../support/fakeSlack.js';
@@ -19,6 +20,10 @@ const DUE = '2026-11-26T14:00:00Z';
 const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *' };
 
 const aeDmOf = (h: Harness) => h.slack.dmChannelFor(people.ae.id);
+/** The one handoff of the test (the first sent), as stored now. */
+const firstHandoff = async (h: Harness) =>
+  (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
+const decisions = (h: Harness) => h.database.db.select().from(h.tables.decisions);
 const reminders = (h: Harness) =>
   h.slack.messages(aeDmOf(h)).filter((m) => JSON.stringify(m.blocks).includes('*Reminder*'));
 
@@ -89,7 +94,7 @@ describe('the response window', () => {
     }
     await quiet(h);
     expect(reminders(h)).toEqual([]);
-    const stored = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
+    const stored = await firstHandoff(h);
     expect(stored?.nextReminderAt).toBeNull();
     const ownerTold = h.slack
       .messages(h.slack.dmChannelFor(handoff.ownerUserId))
@@ -110,7 +115,7 @@ describe('the response window', () => {
     h.clock.set(DUE);
     expect((await h.app.sweeper.sweep()).expired).toBe(1);
     expect((await h.app.sweeper.sweep()).expired).toBe(0);
-    const stored = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
+    const stored = await firstHandoff(h);
     expect(stored).toMatchObject({ status: 'expired', expiredAt: new Date(DUE), nextReminderAt: null });
 
     // The DM may change more than once (the sweep just before the deadline queues its own update): wait for the
@@ -164,7 +169,7 @@ describe('the response window', () => {
     // Two weeks later the app starts again; its start-up sweep runs at once.
     const h = await start({ slack, databasePath, now: '2026-12-07T12:00:00Z' });
     await waitFor(async () => (await outboxRows(h)).every((r) => r.status === 'delivered'), 4000);
-    const stored = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
+    const stored = await firstHandoff(h);
     expect(stored?.status).toBe('expired');
     expect(
       (await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).filter((r) =>
@@ -183,27 +188,18 @@ describe('the response window', () => {
 
   it('one handoff the sweep cannot change does not hold back the others; it is logged and tried again', async () => {
     const h = await start();
-    const first = (
-      await sendHandoff(h, {
-        accountName: 'Alpha Freight',
-        crmOpportunity: 'OPP-1',
-        accountDomain: 'alpha.com',
-      })
-    ).handoff;
-    const second = (
-      await sendHandoff(h, {
-        accountName: 'Beta Freight',
-        crmOpportunity: 'OPP-2',
-        accountDomain: 'beta.com',
-      })
-    ).handoff;
-    const third = (
-      await sendHandoff(h, {
-        accountName: 'Gamma Freight',
-        crmOpportunity: 'OPP-3',
-        accountDomain: 'gamma.com',
-      })
-    ).handoff;
+    const sent = [];
+    for (const [i, name] of ['Alpha', 'Beta', 'Gamma'].entries())
+      sent.push(
+        (
+          await sendHandoff(h, {
+            accountName: `${name} Freight`,
+            crmOpportunity: `OPP-${i + 1}`,
+            accountDomain: `${name.toLowerCase()}.com`,
+          })
+        ).handoff,
+      );
+    const [first, second, third] = sent as [HandoffRow, HandoffRow, HandoffRow];
     // The second one's update fails inside the sweep's page (as a corrupt row or a full disk would).
     const poison = await refuseWrites(h, {
       name: 'poison',
@@ -244,7 +240,7 @@ describe('the response window', () => {
     await sendHandoff(h);
     // The packet and the confirmation are in Slack: an expiry then owes their updates.
     await quiet(h);
-    const staleRead = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
+    const staleRead = await firstHandoff(h);
     if (!staleRead) throw new Error('no handoff');
     h.clock.set(DUE);
     const now = h.clock.now();
@@ -273,10 +269,16 @@ describe('the response window', () => {
     );
   });
 
-  it('settles a click in the same second as the deadline by one rule: the window closes at the due time', async () => {
+  it('settles a click or an accept submitted in the same second as the deadline by one rule: closed at the due time', async () => {
     const h = await start();
     const { handoff, dm } = await sendHandoff(h);
+    // The accept is recorded when its modal is submitted: the modal opened a second before is refused inline.
+    h.clock.set(new Date(Date.parse(DUE) - 1000));
+    const modal = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts });
     h.clock.set(DUE);
+    const answer = await submitAccept(h, modal, { user: aeUser });
+    expect(answer.response_action).toBe('errors');
+    expect(answer.errors?.[ACCEPT_BLOCK_ID.step]).toContain('expired');
     const responseUrl = h.slack.responseUrl();
     await h.interact(
       blockAction({
@@ -289,32 +291,8 @@ describe('the response window', () => {
     );
     const replyText = await ephemeralAt(h, responseUrl);
     expect(replyText).toContain('expired');
-    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
-      0,
-    );
-    expect(
-      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
-    ).toBe('expired');
-    // The sweep that follows finds nothing left to do.
-    expect((await h.app.sweeper.sweep()).expired).toBe(0);
-  });
-
-  // The accept is recorded when its modal is submitted (issue 51): the same rule settles a submission in that second.
-  it('settles an accept submitted in the same second as the deadline by the same rule, inline in its modal', async () => {
-    const h = await start();
-    const { handoff, dm } = await sendHandoff(h);
-    h.clock.set(new Date(Date.parse(DUE) - 1000));
-    const modal = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts });
-    h.clock.set(DUE);
-    const answer = await submitAccept(h, modal, { user: aeUser });
-    expect(answer.response_action).toBe('errors');
-    expect(answer.errors?.[ACCEPT_BLOCK_ID.step]).toContain('expired');
-    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
-      0,
-    );
-    expect(
-      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
-    ).toBe('expired');
+    expect(await decisions(h)).toHaveLength(0);
+    expect((await firstHandoff(h))?.status).toBe('expired');
     // The sweep that follows finds nothing left to do.
     expect((await h.app.sweeper.sweep()).expired).toBe(0);
   });
@@ -323,13 +301,11 @@ describe('the response window', () => {
     const h = await start();
     const { handoff, dm } = await sendHandoff(h);
     h.clock.set(new Date(Date.parse(DUE) - 1000));
-    // Clicked and submitted a moment before the deadline (the accept is recorded at the submission, issue 51).
+    // Clicked and submitted a moment before the deadline (the accept is recorded at the submission).
     expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts })).toEqual({});
     h.clock.set(DUE);
     expect((await h.app.sweeper.sweep()).expired).toBe(0);
-    expect(
-      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
-    ).toBe('accepted');
+    expect((await firstHandoff(h))?.status).toBe('accepted');
   });
 
   it('counts public holidays of the configured regions in the AE’s window', async () => {
@@ -408,7 +384,7 @@ describe('the response window after review', () => {
       }),
     );
     expect(result.status).toBe(200);
-    const stored = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
+    const stored = await firstHandoff(h);
     // Same start (Monday 15:00 Berlin), 5 business days: due Monday 30 Nov 15:00; 50% of 40 h = Thursday 11:00.
     expect(stored?.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
     expect(stored?.windowDays).toBe(5);
@@ -416,14 +392,7 @@ describe('the response window after review', () => {
       Date.parse('2026-11-26T10:00:00Z'),
       Date.parse('2026-11-30T08:00:00Z'),
     ]);
-  });
-
-  it('refuses a Withdraw from an old notice once the handoff has moved to another window', async () => {
-    const h = await start();
-    const { handoff } = await sendHandoff(h);
-    await h.interact(
-      extendSubmission({ privateMetadata: JSON.stringify({ handoffId: handoff.id, cycle: 1 }), days: '1' }),
-    );
+    // A Withdraw from an old notice (the first window's) is refused: the handoff has moved to another window.
     const responseUrl = h.slack.responseUrl();
     await h.interact(
       blockAction({
@@ -433,11 +402,8 @@ describe('the response window after review', () => {
         responseUrl,
       }),
     );
-    const replyText = await ephemeralAt(h, responseUrl);
-    expect(replyText).toContain('changed while you were deciding');
-    expect(
-      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
-    ).toBe('sent');
+    expect(await ephemeralAt(h, responseUrl)).toContain('changed while you were deciding');
+    expect((await firstHandoff(h))?.status).toBe('sent');
   });
 
   it('never escalates into a shared channel: refused at start when the escalation channel is external', async () => {

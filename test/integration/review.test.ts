@@ -144,7 +144,7 @@ describe('the review step before a handoff is sent', () => {
       expect(JSON.stringify(dm.blocks)).toContain('packet *18/18* (Ready to hand off) · partner-influenced');
     });
 
-    it('classifies a packet with no CRM opportunity as partner-sourced, in the review and when stored', async () => {
+    it('classifies a packet with no CRM opportunity, or one created after the partner acted, as partner-sourced', async () => {
       const { text } = await reviewPacket(h, { crmOpportunity: null, opportunityCreatedOn: null });
       expect(text).toContain(
         '*Attribution*: Partner-sourced\nNo CRM checked: the class comes from the packet alone, which names no existing opportunity.',
@@ -153,14 +153,12 @@ describe('the review step before a handoff is sent', () => {
       expect(handoff.classification).toBe('partner_sourced');
       const dm = await aeDmOf(h, handoff.id);
       expect(JSON.stringify(dm.blocks)).toContain('· partner-sourced');
-    });
-
-    it('classifies an opportunity created after the partner first acted as partner-sourced', async () => {
-      const { text } = await reviewPacket(h, {
+      // So is an opportunity created after the partner first acted.
+      const { text: after } = await reviewPacket(h, {
         opportunityCreatedOn: '2026-10-21',
         partnerTouchOn: '2026-10-20',
       });
-      expect(text).toContain(
+      expect(after).toContain(
         "*Attribution*: Partner-sourced\nThe opportunity was created on 2026-10-21, after the partner's first action on 2026-10-20.",
       );
     });
@@ -422,10 +420,8 @@ describe('the review step before a handoff is sent', () => {
       expect(answer.errors?.[PACKET_BLOCK_ID.riskNote]).toContain(
         `Meridian Cloud Consulting is already on it (handoff #${first.id})`,
       );
-    });
 
-    it('does not match a different registrable domain or a different name without a domain', async () => {
-      await sendPacket(h);
+      // Not a different registrable domain, nor a different name without a domain.
       for (const values of [
         { accountName: 'NW Logistics', accountDomain: 'northwind.com.au' },
         { accountName: 'NW Logistics', accountDomain: null },
@@ -468,6 +464,12 @@ describe('the review step before a handoff is sent', () => {
       expect(await slash(h, 'reseller list The Northwind Logistics', { id: people.ae.id })).toBe(
         '• *Northwind Logistics*: Contoso Resellers',
       );
+      // The reseller's own handoff on its account is not flagged.
+      const own = await reviewPacket(h, { partnerOrg: 'Contoso Resellers Ltd', riskNote: null });
+      expect(own.text).toContain(
+        'No other open or recent handoff and no registered reseller on this account.',
+      );
+      expect(hasReasonBox(own.review)).toBe(false);
 
       const { answer } = await submitPacket(h, { riskNote: null });
       expect(answer).toEqual({
@@ -486,13 +488,6 @@ describe('the review step before a handoff is sent', () => {
       expect(hasReasonBox(review)).toBe(false);
       expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
       expect(await handoffRows(h)).toHaveLength(1);
-    });
-
-    it("does not flag the reseller's own handoff on its account", async () => {
-      await slash(h, 'reseller add Northwind Logistics | Contoso Resellers', revopsUser);
-      const { text, review } = await reviewPacket(h, { partnerOrg: 'Contoso Resellers Ltd', riskNote: null });
-      expect(text).toContain('No other open or recent handoff and no registered reseller on this account.');
-      expect(hasReasonBox(review)).toBe(false);
     });
   });
 

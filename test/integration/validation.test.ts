@@ -70,13 +70,6 @@ describe('packet validation shows inline errors and stores nothing', () => {
     expect(Object.keys(await submitErrors(h, { accountName: 'n/a' }))).toEqual([PACKET_BLOCK_ID.accountName]);
   });
 
-  it('rejects an evidence link that is not an http(s) URL', async () => {
-    const errors = await submitErrors(h, { evidenceUrl: 'javascript:alert(1)' });
-    expect(errors).toEqual({
-      [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.',
-    });
-  });
-
   it('keeps the response window between 1 business day and the score maximum (SCORE_MAX_WINDOW_DAYS: 5)', async () => {
     // One limit for the form and the score (issue 77 item 19): 6 is refused, as 11 is.
     for (const days of ['6', '11'])
@@ -91,12 +84,7 @@ describe('packet validation shows inline errors and stores nothing', () => {
     );
   });
 
-  it('rejects fields longer than the form allows (a forged payload bypassing max_length)', async () => {
-    const errors = await submitErrors(h, { whyPartner: 'x'.repeat(5000) });
-    expect(errors[PACKET_BLOCK_ID.whyPartner]).toMatch(/Keep this under \d+ characters/);
-  });
-
-  it('refuses a bot, a deactivated user, the author themself and a partner as the AE', async () => {
+  it('refuses each bad person, channel, link or length on its own field: the AE, the owner, the channel', async () => {
     expect(await submitErrors(h, { aeUserId: people.bot.id })).toEqual({
       [PACKET_BLOCK_ID.aeUserId]: 'Choose a person, not a bot or an app.',
     });
@@ -112,24 +100,21 @@ describe('packet validation shows inline errors and stores nothing', () => {
     expect(await submitErrors(h, { aeUserId: 'U0NOBODY' })).toEqual({
       [PACKET_BLOCK_ID.aeUserId]: 'I could not find this person in Slack.',
     });
-  });
-
-  it('refuses an owner who is a bot, a partner or the AE', async () => {
+    // An evidence link that is not an http(s) URL.
+    const link = await submitErrors(h, { evidenceUrl: 'javascript:alert(1)' });
+    expect(link).toEqual({
+      [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.',
+    });
+    // Fields longer than the form allows (a forged payload bypassing max_length).
+    const long = await submitErrors(h, { whyPartner: 'x'.repeat(5000) });
+    expect(long[PACKET_BLOCK_ID.whyPartner]).toMatch(/Keep this under \d+ characters/);
+    // An owner who is a bot, a partner or the AE.
     expect(await submitErrors(h, { ownerUserId: people.bot.id })).toHaveProperty(PACKET_BLOCK_ID.ownerUserId);
     expect(await submitErrors(h, { ownerUserId: people.partner.id })).toEqual({
       [PACKET_BLOCK_ID.ownerUserId]: 'Choose an owner from your own company, not a partner.',
     });
     expect(await submitErrors(h, { ownerUserId: people.ae.id })).toHaveProperty(PACKET_BLOCK_ID.ownerUserId);
-  });
-
-  it('asks to submit again when Slack cannot be reached to check the AE', async () => {
-    h.slack.fail('users.info', { status: 500 });
-    expect(await submitErrors(h, {})).toEqual({
-      [PACKET_BLOCK_ID.aeUserId]: 'I could not check this with Slack just now. Please submit again.',
-    });
-  });
-
-  it('asks to invite the app when it is not in the partner channel, or cannot see it', async () => {
+    // The app not in the partner channel, or unable to see it: invite it.
     expect(await submitErrors(h, { partnerChannelId: channels.notJoined.id })).toEqual({
       [PACKET_BLOCK_ID.partnerChannelId]:
         'The app is not in this channel yet. Invite it first (type /invite in the channel).',
@@ -137,6 +122,13 @@ describe('packet validation shows inline errors and stores nothing', () => {
     expect(await submitErrors(h, { partnerChannelId: 'C0UNKNOWN' })).toEqual({
       [PACKET_BLOCK_ID.partnerChannelId]:
         'I cannot see this channel. Invite the app to it first (type /invite in the channel).',
+    });
+  });
+
+  it('asks to submit again when Slack cannot be reached to check the AE', async () => {
+    h.slack.fail('users.info', { status: 500 });
+    expect(await submitErrors(h, {})).toEqual({
+      [PACKET_BLOCK_ID.aeUserId]: 'I could not check this with Slack just now. Please submit again.',
     });
   });
 
