@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from '../../src/blocks/ids.js';
 import { waitFor } from '../support/harness.js';
@@ -11,11 +10,10 @@ import {
   actAs,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  sandboxPageFor,
   screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -41,19 +39,11 @@ const NEVER_TO_PARTNER =
   /taken back|handed back|hand it back|idle|no news|reassign|escalation|pool|round robin|check-in/i;
 
 const world = sandboxWorld('after-accept-e2e', { startAt: START.toJSDate() });
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  // Slack's confirm dialogs (Hand it back) are the browser's: openSandboxPage accepts them.
-  page = await openSandboxPage(browser, world.sandbox);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
+// Slack's confirm dialogs (Hand it back) are the browser's: openSandboxPage accepts them.
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
 const shot = (name: string) => screenshot(page, { path: join(SHOTS, `${name}.png`), fullPage: true });

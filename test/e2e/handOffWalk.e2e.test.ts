@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KnownBlock, PlainTextElement as PlainText } from '@slack/types';
 import { WebClient } from '@slack/web-api';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DANAS_MESSAGE, flaggedOnModal, sendEarlierMeridianPacket } from '../../bench/lib/packetWalks.js';
 import { WALK_START } from '../../bench/lib/walkSandbox.js';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
@@ -21,14 +20,13 @@ import {
   actAs,
   chooseShortcut,
   field,
-  launchChromium,
   message,
   openAcceptModal,
   openMoreActions,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
   personMessage,
+  sandboxPageFor,
   screenshot,
   submitAcceptModal,
 } from '../support/sandboxPage.js';
@@ -54,18 +52,10 @@ const FIRST_STEP_DUE = '2026-11-30';
 
 // The bench's fixed start (a Monday), so the Northwind example's partner move is within two weeks.
 const world = sandboxWorld('walk-e2e', { startAt: WALK_START.toJSDate() });
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, world.sandbox);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
 const shot = (name: string) => screenshot(page, { path: join(SHOTS, `walk-${name}.png`) });

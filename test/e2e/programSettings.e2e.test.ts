@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import {
   ACTION_ID,
@@ -20,11 +19,10 @@ import {
   field,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  sandboxPageFor,
   screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -56,20 +54,12 @@ const RAW = /\bU0[A-Z0-9]+\b|\bC0[A-Z0-9]+\b|&amp;|&lt;|&gt;|\\n|undefined|null\
 const WATCHING = /Riley|partner manager|manag|follow|decisions only|decisions and outcomes|you are told/i;
 
 const world = sandboxWorld('program-settings', { startAt: START.toJSDate() });
-let browser: Browser;
 let page: Page;
 let contoso: number;
 let litware: number;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, world.sandbox);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
 const modalTitle = (title: string) => page.locator('.modal-card .bk-modal-title', { hasText: title });

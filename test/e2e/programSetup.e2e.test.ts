@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { SANDBOX_POLICY_FILE } from '../../sandbox/sandbox.js';
 import {
@@ -21,11 +21,10 @@ import {
   field,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  sandboxPageFor,
   screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -59,7 +58,6 @@ const FILE_WORDS =
 const INTERNAL_WORDS =
   /EMEA|pool|escalation|policy|round robin|Jordan|Pat Marketer|Riley|expired|did not answer|owner|moved|reassign/i;
 
-let browser: Browser;
 let page: Page;
 /** The handoff Pat sends. */
 let handoff: number;
@@ -79,15 +77,8 @@ const hashOf = (path: string) => createHash('sha256').update(readFileSync(path))
 const policyFileHash = hashOf(SANDBOX_POLICY_FILE);
 const world = sandboxWorld('program-setup', { startAt: START.toJSDate() });
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, world.sandbox);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
 const modalTitle = (title: string) => page.locator('.modal-card .bk-modal-title', { hasText: title });

@@ -51,10 +51,6 @@ export class FakeCurrencies {
     this.companySince = this.now();
   }
 
-  get companyCurrency(): string {
-    return this.company;
-  }
-
   /** Adds a dated rate from `from` to the company currency. */
   addRate(rate: NewRate): void {
     const at = Date.parse(

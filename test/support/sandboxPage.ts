@@ -86,6 +86,29 @@ export function sandboxBrowser(world: { sandbox: Sandbox }, shots: string) {
   };
 }
 
+/**
+ * In a browser test file: `world`'s sandbox open in one page of the run's Chromium (as Pat, dialogs accepted) before
+ * the file's tests, handed to `opened`, and closed after them; `shots` is made for the file's screenshots.
+ */
+export function sandboxPageFor(
+  world: { sandbox: Sandbox },
+  shots: string,
+  opened: (page: Page) => void,
+): void {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    browser = await launchChromium();
+    page = await openSandboxPage(browser, world.sandbox);
+    opened(page);
+  });
+  afterAll(async () => {
+    await page?.close();
+    await browser?.close();
+  });
+}
+
 /** A page of the sandbox as Pat, with dialogs accepted; closing it fails the test if the page threw. */
 export async function openSandboxPage(browser: Browser, sandbox: Sandbox): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
