@@ -12,6 +12,7 @@ import {
   latestHandoffId,
   openPlace,
   outboxDelivered,
+  pageKit,
   reviewAndSend,
   sandboxPageFor,
   screenshot,
@@ -150,14 +151,10 @@ async function nextDue(expected: string | undefined): Promise<void> {
   await delivered();
 }
 
-/** Clicks a message's button and waits for the app's answer (it is acknowledged before the page goes on). */
+const { click } = pageKit(() => page, SHOTS);
+/** Clicks a message's button, waits for the app's answer (it is acknowledged before the page goes on) and its posts. */
 async function clickAction(button: Locator): Promise<void> {
-  const answered = page.waitForResponse(
-    (response) =>
-      new URL(response.url()).pathname === '/api/action' && response.request().method() === 'POST',
-  );
-  await button.click();
-  expect(await (await answered).json()).toEqual({ status: 200 });
+  await click(button);
   await delivered();
 }
 

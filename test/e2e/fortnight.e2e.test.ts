@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import {
@@ -17,6 +17,7 @@ import {
   actAs as actAsOn,
   field,
   openPlace as openPlaceOn,
+  pageKit,
   sandboxPageFor,
   screenshot,
   submitAcceptModal,
@@ -58,22 +59,12 @@ async function delivered(): Promise<void> {
 }
 
 /**
- * Clicks a message's button and waits for the app's answer: Playwright's click returns once the browser dispatched
- * it, before the page's request reached the app, so a `delivered()` right after could find the outbox empty because
- * the click's own rows were not written yet (CI failed that way once: the partner thread's parent still read "Not
- * taken forward" after the Accept). A button the app acknowledges before its work (Still true) needs its own wait.
- * Accept records nothing itself: it opens the accept modal, whose submission (`submitAcceptModal`) is waited for
- * the same way.
+ * Clicks a message's button and waits for the app's answer (pageKit's `click`: CI once read the partner thread's
+ * parent as "Not taken forward" after the Accept, the click's rows not written yet). A button the app acknowledges
+ * before its work (Still true) needs its own wait. Accept records nothing itself: it opens the accept modal, whose
+ * submission (`submitAcceptModal`) is waited for the same way.
  */
-async function clickAction(button: Locator): Promise<void> {
-  const answered = page.waitForResponse(
-    (response) =>
-      new URL(response.url()).pathname === '/api/action' && response.request().method() === 'POST',
-  );
-  await button.click();
-  // The sandbox answers 200 with the app's own status in its body.
-  expect(await (await answered).json()).toEqual({ status: 200 });
-}
+const { click: clickAction } = pageKit(() => page, SHOTS);
 
 async function actAs(userId: string): Promise<void> {
   await actAsOn(page, userId);
