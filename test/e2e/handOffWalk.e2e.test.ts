@@ -25,6 +25,7 @@ import {
   openMoreActions,
   openPlace,
   outboxDelivered,
+  pageKit,
   personMessage,
   sandboxPageFor,
   screenshot,
@@ -60,23 +61,11 @@ sandboxPageFor(world, SHOTS, (opened) => {
 
 const shot = (name: string) => screenshot(page, { path: join(SHOTS, `walk-${name}.png`) });
 
-/**
- * The open modal, top to bottom, as the person scrolls it: one screenshot of the card per screenful of its body
- * (walk-<name>-1.png, -2.png…), on a taller page so each holds more.
- */
+const kit = pageKit(() => page, SHOTS);
+/** The open modal, top to bottom, as the person scrolls it (walk-<name>-1.png, -2.png…), on a taller page. */
 async function shotModal(name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 1400 });
-  const body = page.locator('.modal-card .bk-modal-body');
-  const { height, screen } = await body.evaluate((el) => ({
-    height: el.scrollHeight,
-    screen: el.clientHeight,
-  }));
-  for (let part = 1, top = 0; ; part += 1, top += screen - 60) {
-    await body.evaluate((el, y) => el.scrollTo(0, y), top);
-    await screenshot(page.locator('.modal-card'), { path: join(SHOTS, `walk-${name}-${part}.png`) });
-    if (top + screen >= height) break;
-  }
-  await body.evaluate((el) => el.scrollTo(0, 0));
+  await kit.shotModal(`walk-${name}`);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
