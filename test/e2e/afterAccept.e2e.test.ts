@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { ACTION_ID, CALLBACK_ID, OWNER_BLOCK_ID } from '../../src/blocks/ids.js';
 import { waitFor } from '../support/harness.js';
@@ -11,11 +10,11 @@ import {
   actAs,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
+  pageKit,
   reviewAndSend,
+  sandboxPageFor,
   screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -41,19 +40,11 @@ const NEVER_TO_PARTNER =
   /taken back|handed back|hand it back|idle|no news|reassign|escalation|pool|round robin|check-in/i;
 
 const world = sandboxWorld('after-accept-e2e', { startAt: START.toJSDate() });
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  // Slack's confirm dialogs (Hand it back) are the browser's: openSandboxPage accepts them.
-  page = await openSandboxPage(browser, world.sandbox);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
+// Slack's confirm dialogs (Hand it back) are the browser's: openSandboxPage accepts them.
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
 const shot = (name: string) => screenshot(page, { path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -160,14 +151,10 @@ async function nextDue(expected: string | undefined): Promise<void> {
   await delivered();
 }
 
-/** Clicks a message's button and waits for the app's answer (it is acknowledged before the page goes on). */
+const { click } = pageKit(() => page, SHOTS);
+/** Clicks a message's button, waits for the app's answer (it is acknowledged before the page goes on) and its posts. */
 async function clickAction(button: Locator): Promise<void> {
-  const answered = page.waitForResponse(
-    (response) =>
-      new URL(response.url()).pathname === '/api/action' && response.request().method() === 'POST',
-  );
-  await button.click();
-  expect(await (await answered).json()).toEqual({ status: 200 });
+  await click(button);
   await delivered();
 }
 

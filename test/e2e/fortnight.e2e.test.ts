@@ -1,11 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
-import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import {
   ACTION_ID,
   AGREED_IN_WRITING_OPTION,
@@ -17,11 +14,15 @@ import {
 import { waitFor } from '../support/harness.js';
 import {
   ACCEPT_MODAL,
-  launchChromium,
-  openSandboxPage,
+  actAs as actAsOn,
+  field,
+  openPlace as openPlaceOn,
+  pageKit,
+  sandboxPageFor,
   screenshot,
   submitAcceptModal,
 } from '../support/sandboxPage.js';
+import { sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * A fortnight in the sandbox, replayed as each person in a real browser (issue 31's two runs): an evening send on
@@ -38,83 +39,46 @@ const { author: pat, ae: jordan, otherAe: sam, partner: dana } = sandboxUsers;
 /** Sunday 22 November 2026, 20:35 in New York: Monday 01:35 UTC. */
 const START = DateTime.fromISO('2026-11-22T20:35', { zone: ZONE });
 
-let sandbox: Sandbox;
-let browser: Browser;
+const world = sandboxWorld('fortnight-e2e', { startAt: START.toJSDate() });
 let page: Page;
-let dir: string;
-const logs: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'fortnight-e2e-'));
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-    startAt: START.toJSDate(),
-  });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, sandbox);
-}, 60_000);
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
 const shot = (name: string) => screenshot(page, { path: join(SHOTS, `${name}.png`), fullPage: true });
-const now = () => DateTime.fromJSDate(sandbox.clock.now(), { zone: ZONE });
+const now = () => DateTime.fromJSDate(world.sandbox.clock.now(), { zone: ZONE });
 
 async function delivered(): Promise<void> {
   const pending = () =>
     (
-      sandbox.database.sqlite
+      world.sandbox.database.sqlite
         .prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?")
-        .get(sandbox.clock.now().getTime()) as { n: number }
+        .get(world.sandbox.clock.now().getTime()) as { n: number }
     ).n;
   await waitFor(() => pending() === 0, 20_000, 'the outbox to drain');
 }
 
 /**
- * Clicks a message's button and waits for the app's answer: Playwright's click returns once the browser dispatched
- * it, before the page's request reached the app, so a `delivered()` right after could find the outbox empty because
- * the click's own rows were not written yet (CI failed that way once: the partner thread's parent still read "Not
- * taken forward" after the Accept). A button the app acknowledges before its work (Still true) needs its own wait.
- * Accept records nothing itself: it opens the accept modal, whose submission (`submitAcceptModal`) is waited for
- * the same way.
+ * Clicks a message's button and waits for the app's answer (pageKit's `click`: CI once read the partner thread's
+ * parent as "Not taken forward" after the Accept, the click's rows not written yet). A button the app acknowledges
+ * before its work (Still true) needs its own wait. Accept records nothing itself: it opens the accept modal, whose
+ * submission (`submitAcceptModal`) is waited for the same way.
  */
-async function clickAction(button: Locator): Promise<void> {
-  const answered = page.waitForResponse(
-    (response) =>
-      new URL(response.url()).pathname === '/api/action' && response.request().method() === 'POST',
-  );
-  await button.click();
-  // The sandbox answers 200 with the app's own status in its body.
-  expect(await (await answered).json()).toEqual({ status: 200 });
-}
+const { click: clickAction } = pageKit(() => page, SHOTS);
 
 async function actAs(userId: string): Promise<void> {
-  await page.selectOption('#who', userId);
-  const person = Object.values(sandboxUsers).find((u) => u.id === userId);
-  await page.locator('#whoami', { hasText: person?.real_name ?? userId }).waitFor();
+  await actAsOn(page, userId);
   // A notice for the person before (such as their status) is not shown to the next.
   expect(await page.locator('#notice').isHidden()).toBe(true);
 }
 
-async function openPlace(place: string): Promise<void> {
-  await page.click(`[data-place="${place}"]`);
-  await page.locator(`[data-place="${place}"].current`).waitFor();
-}
+const openPlace = (place: string) => openPlaceOn(page, place);
 
 /** Moves the sandbox clock to a New York time, running every job due on the way, and lets the posts go out. */
 async function moveTo(iso: string): Promise<void> {
-  await sandbox.jobs.advanceTo(DateTime.fromISO(iso, { zone: ZONE }).toJSDate());
+  await world.sandbox.jobs.advanceTo(DateTime.fromISO(iso, { zone: ZONE }).toJSDate());
   await delivered();
 }
-
-const field = (block: string) => `.modal-card [data-block-id="${block}"] [data-input]`;
 
 /** Pat types /handoff in #partner-marketing and fills the packet; the review modal's text. */
 async function packetToReview(opts: {
@@ -167,7 +131,7 @@ async function send(): Promise<void> {
 }
 
 function handoff(account: string) {
-  const row = sandbox.database.sqlite
+  const row = world.sandbox.database.sqlite
     .prepare(
       'SELECT id, status, ae_user_id AS ae, partner_touch_on AS touch, classification FROM handoffs WHERE account_name = ? ORDER BY id DESC LIMIT 1',
     )
@@ -183,7 +147,7 @@ async function readsIn(userId: string, place: string): Promise<string[]> {
   await actAs(userId);
   await openPlace(place);
   // The page polls the fake Slack; wait until it shows what the fake Slack holds.
-  const held = sandbox.slack.messages(place).length;
+  const held = world.sandbox.slack.messages(place).length;
   await expect
     .poll(() => page.locator('#pane article.message:not(.ephemeral)').count())
     .toBeGreaterThanOrEqual(Math.min(held, 1));
@@ -246,14 +210,14 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
     await page.fill('#status-back', '2026-11-30');
     await page.click('.status-save');
     await page.locator('#status-button', { hasText: 'Vacation' }).waitFor();
-    const jordanDmBefore = sandbox.slack.messages(`D${jordan.id}`).length;
+    const jordanDmBefore = world.sandbox.slack.messages(`D${jordan.id}`).length;
 
     // The owner hears once that Jordan is away; Jordan gets no reminder while away.
     await moveTo('2026-11-24T12:00');
     const patAway = (await readsIn(pat.id, `D${pat.id}`)).filter((t) => /Litware/.test(t) && /away/i.test(t));
     expect(patAway).toHaveLength(1);
     await shot('run1-3-pat-told-away');
-    expect(sandbox.slack.messages(`D${jordan.id}`).length).toBe(jordanDmBefore);
+    expect(world.sandbox.slack.messages(`D${jordan.id}`).length).toBe(jordanDmBefore);
     await danaReadsOnlyTruth('run1-3-away', []);
 
     // Friday 27 (Thursday is Thanksgiving): the window ends while Jordan is away; 4 business hours later the policy
@@ -330,7 +294,7 @@ describe('a fortnight, as each person reads it', { timeout: 240_000 }, () => {
     await waitFor(
       () =>
         (
-          sandbox.database.sqlite
+          world.sandbox.database.sqlite
             .prepare('SELECT partner_next_move_confirmed AS c FROM handoffs WHERE id = ?')
             .get(handoff('Litware Health').id) as { c: string | null }
         ).c !== null,

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KnownBlock, PlainTextElement as PlainText } from '@slack/types';
 import { WebClient } from '@slack/web-api';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DANAS_MESSAGE, flaggedOnModal, sendEarlierMeridianPacket } from '../../bench/lib/packetWalks.js';
 import { WALK_START } from '../../bench/lib/walkSandbox.js';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
@@ -21,14 +20,14 @@ import {
   actAs,
   chooseShortcut,
   field,
-  launchChromium,
   message,
   openAcceptModal,
   openMoreActions,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
+  pageKit,
   personMessage,
+  sandboxPageFor,
   screenshot,
   submitAcceptModal,
 } from '../support/sandboxPage.js';
@@ -54,39 +53,19 @@ const FIRST_STEP_DUE = '2026-11-30';
 
 // The bench's fixed start (a Monday), so the Northwind example's partner move is within two weeks.
 const world = sandboxWorld('walk-e2e', { startAt: WALK_START.toJSDate() });
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, world.sandbox);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
 const shot = (name: string) => screenshot(page, { path: join(SHOTS, `walk-${name}.png`) });
 
-/**
- * The open modal, top to bottom, as the person scrolls it: one screenshot of the card per screenful of its body
- * (walk-<name>-1.png, -2.png…), on a taller page so each holds more.
- */
+const kit = pageKit(() => page, SHOTS);
+/** The open modal, top to bottom, as the person scrolls it (walk-<name>-1.png, -2.png…), on a taller page. */
 async function shotModal(name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 1400 });
-  const body = page.locator('.modal-card .bk-modal-body');
-  const { height, screen } = await body.evaluate((el) => ({
-    height: el.scrollHeight,
-    screen: el.clientHeight,
-  }));
-  for (let part = 1, top = 0; ; part += 1, top += screen - 60) {
-    await body.evaluate((el, y) => el.scrollTo(0, y), top);
-    await screenshot(page.locator('.modal-card'), { path: join(SHOTS, `walk-${name}-${part}.png`) });
-    if (top + screen >= height) break;
-  }
-  await body.evaluate((el) => el.scrollTo(0, 0));
+  await kit.shotModal(`walk-${name}`);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 

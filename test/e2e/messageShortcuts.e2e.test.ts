@@ -1,12 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { PARTNER_TEAM, sandboxChannels, sandboxUsers, TEAM } from '../../sandbox/cast.js';
 import { MANIFEST_FILE, readMessageShortcuts } from '../../sandbox/messageActions.js';
-import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.js';
 import { ADD_TO_HANDOFF_BLOCK_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { waitFor } from '../support/harness.js';
 import {
@@ -15,18 +13,17 @@ import {
   day,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   openMoreActions,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
   personMessage,
   postMessage,
   reviewAndSend,
+  sandboxPageFor,
   screenshot,
   shortcutNames,
 } from '../support/sandboxPage.js';
-import { postToSandbox } from '../support/sandboxWorld.js';
+import { postToSandbox, sandboxWorld } from '../support/sandboxWorld.js';
 
 /**
  * Issue 52 item 6 in the sandbox, in Chromium: people write in channels and threads; a message's "More actions" menu
@@ -67,8 +64,9 @@ const PROBE = {
 
 /**
  * The repository's manifest.json with PROBE added, and issue 52's shortcuts if it does not list them yet (they are
- * written into it alongside their handlers).
+ * written into it alongside their handlers), written into the sandbox's folder.
  */
+let manifestFile: string;
 function testManifest(dir: string): string {
   const manifest = JSON.parse(readFileSync(MANIFEST_FILE, 'utf8')) as {
     features: { shortcuts?: { callback_id: string }[] };
@@ -76,48 +74,28 @@ function testManifest(dir: string): string {
   const shortcuts = manifest.features.shortcuts ?? [];
   const missing = ISSUE_52.filter((s) => !shortcuts.some((x) => x.callback_id === s.callback_id));
   manifest.features.shortcuts = [...shortcuts, ...missing, PROBE];
-  const file = join(dir, 'manifest.json');
-  writeFileSync(file, JSON.stringify(manifest, null, 2));
-  return file;
+  manifestFile = join(dir, 'manifest.json');
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+  return manifestFile;
 }
 
-let dir: string;
-let manifestFile: string;
-let sandbox: Sandbox;
-let browser: Browser;
+const world = sandboxWorld('shortcuts-e2e', { manifest: testManifest });
 let page: Page;
-const logs: string[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sandbox-shortcuts-'));
-  manifestFile = testManifest(dir);
-  sandbox = await startSandbox({
-    port: 0,
-    databasePath: join(dir, 'sandbox.db'),
-    logSink: logCollector(logs),
-    manifestFile,
-  });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, sandbox);
-  mkdirSync(SHOTS, { recursive: true });
-}, 60_000);
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await sandbox?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
 const shot = (name: string) => screenshot(page, { path: join(SHOTS, `${name}.png`) });
 /** The seeded message of Dana's, as the fake Slack holds it. */
 const danasMessage = () => {
-  const found = sandbox.slack.messages(PARTNER).find((m) => m.user === dana.id && m.text?.includes(DANAS));
+  const found = world.sandbox.slack
+    .messages(PARTNER)
+    .find((m) => m.user === dana.id && m.text?.includes(DANAS));
   if (!found) throw new Error("Dana's seeded message is not in #ext-meridian");
   return found;
 };
 /** The app's Web API client, as the app calls the fake Slack. */
-const asTheApp = () => new WebClient(sandbox.slack.token, { slackApiUrl: sandbox.slack.apiUrl });
+const asTheApp = () => new WebClient(world.sandbox.slack.token, { slackApiUrl: world.sandbox.slack.apiUrl });
 
 describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
   it('Pat writes in #partner-marketing and in a thread: each message is his, shown with his name as Slack shows it', async () => {
@@ -132,7 +110,7 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
     const typed =
       'Jordan, can you take the Wide World intro on Thursday? Deck & notes on wideworldimporters.com';
     const ts = await postMessage(page, typed);
-    const stored = sandbox.slack.messages(INTERNAL).find((m) => m.ts === ts);
+    const stored = world.sandbox.slack.messages(INTERNAL).find((m) => m.ts === ts);
     // Stored as Slack stores what people type: escaped, the domain a link; his, not the app's.
     expect(stored).toMatchObject({
       user: pat.id,
@@ -149,7 +127,7 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
     // A reply in the seeded thread: "Reply in thread", then the composer.
     const parentTs = await parent.getAttribute('data-ts');
     const replyTs = await postMessage(page, 'Thursday works for Meridian, I will send the invite.', parent);
-    expect(sandbox.slack.messages(INTERNAL).find((m) => m.ts === replyTs)).toMatchObject({
+    expect(world.sandbox.slack.messages(INTERNAL).find((m) => m.ts === replyTs)).toMatchObject({
       user: pat.id,
       thread_ts: parentTs,
     });
@@ -198,8 +176,8 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
     await shot('3-dana-more-actions-offers-none');
     await page.keyboard.press('Escape');
     // Nor does the sandbox send one for her if asked directly.
-    const sentBefore = sandbox.messageActions.sent.length;
-    const refused = await postToSandbox(sandbox, 'shortcut', {
+    const sentBefore = world.sandbox.messageActions.sent.length;
+    const refused = await postToSandbox(world.sandbox, 'shortcut', {
       user: dana.id,
       channel: PARTNER,
       ts: danasMessage().ts,
@@ -207,7 +185,7 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
     });
     expect(refused.status).toBe(400);
     expect(String(refused.body.error)).toContain('Handoff is an app of Acme Corp');
-    expect(sandbox.messageActions.sent.length).toBe(sentBefore);
+    expect(world.sandbox.messageActions.sent.length).toBe(sentBefore);
   });
 
   it("Add to handoff on Dana's message: Slack's message_action, signed, reaches the app, whose answer Pat sees", async () => {
@@ -218,8 +196,8 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
     const answer = await chooseShortcut(page, menu, 'Add to handoff');
     await menu.waitFor({ state: 'hidden' });
 
-    const sent = sandbox.messageActions.sent.at(-1);
-    const responses = sandbox.slack.apiUrl.replace(/api\/$/, 'response/');
+    const sent = world.sandbox.messageActions.sent.at(-1);
+    const responses = world.sandbox.slack.apiUrl.replace(/api\/$/, 'response/');
     // Bolt's MessageShortcut, field for field, as Slack sends it.
     expect(sent?.payload).toEqual({
       type: 'message_action',
@@ -240,14 +218,14 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
     // and its listener acknowledged it.
     expect(answer).toEqual({ status: 200, callback_id: 'add_to_handoff' });
     expect(sent?.status).toBe(200);
-    expect(logs.filter((line) => line.includes('Slack request refused'))).toEqual([]);
+    expect(world.logs.filter((line) => line.includes('Slack request refused'))).toEqual([]);
     // The app answers with the trigger id or the response_url it was given: a modal, or a note only Pat sees.
     const trigger = sent?.payload.trigger_id;
     const url = sent?.payload.response_url;
     await waitFor(
       () =>
-        sandbox.slack.callsTo('views.open').some((c) => c.args.trigger_id === trigger) ||
-        sandbox.slack.responses.some((r) => r.url === url),
+        world.sandbox.slack.callsTo('views.open').some((c) => c.args.trigger_id === trigger) ||
+        world.sandbox.slack.responses.some((r) => r.url === url),
       10_000,
       'the app to answer the shortcut',
     );
@@ -265,11 +243,11 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
     const menu = await openMoreActions(page, personMessage(page, DANAS));
     const answer = await chooseShortcut(page, menu, 'Hand off this deal');
     expect(answer).toEqual({ status: 200, callback_id: 'handoff_from_message' });
-    const trigger = sandbox.messageActions.sent.at(-1)?.payload.trigger_id;
+    const trigger = world.sandbox.messageActions.sent.at(-1)?.payload.trigger_id;
     const packet = page.locator('.modal-card form[data-callback-id="handoff_packet"]');
     await packet.waitFor({ timeout: 10_000 });
     // One modal: the view the app opened with the shortcut's trigger id, updated into the packet.
-    const opened = sandbox.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger);
+    const opened = world.sandbox.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger);
     const openedId = (opened?.response as { view?: { id?: string } } | undefined)?.view?.id;
     expect(openedId).toMatch(/^V/);
     expect(await page.locator('.modal-card').count()).toBe(1);
@@ -287,7 +265,7 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
   it("the app's reactions show under the message, and its views.update replaces the open modal in place", async () => {
     const app = asTheApp();
     const message = danasMessage();
-    if (!message.reactions?.memo?.includes(sandbox.slack.botUserId))
+    if (!message.reactions?.memo?.includes(world.sandbox.slack.botUserId))
       await app.reactions.add({ channel: PARTNER, timestamp: message.ts, name: 'memo' });
     await actAs(page, pat.id);
     await openPlace(page, PARTNER);
@@ -336,8 +314,8 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
       nextMoveDate: day(7),
     });
     await reviewAndSend(page);
-    await outboxDelivered(sandbox);
-    const handoffId = await latestHandoffId(sandbox, 'Fabrikam Retail');
+    await outboxDelivered(world.sandbox);
+    const handoffId = await latestHandoffId(world.sandbox, 'Fabrikam Retail');
 
     // Jordan's seeded reply in the #partner-marketing thread: the payload says which thread it is in.
     await openPlace(page, INTERNAL);
@@ -348,7 +326,7 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
       status: 200,
       callback_id: 'add_to_handoff',
     });
-    expect(sandbox.messageActions.sent.at(-1)?.payload.message).toMatchObject({
+    expect(world.sandbox.messageActions.sent.at(-1)?.payload.message).toMatchObject({
       user: jordan.id,
       ts: await reply.getAttribute('data-ts'),
       thread_ts: await parent.getAttribute('data-ts'),
@@ -369,8 +347,8 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
     const memo = reply.locator(':scope > .reactions .reaction[data-reaction="memo"]');
     await memo.waitFor({ timeout: 10_000 });
     expect(((await memo.textContent()) ?? '').replace(/\s+/g, ' ')).toBe('📝 1');
-    expect(sandbox.slack.messages(INTERNAL).find((m) => m.user === jordan.id)?.reactions).toEqual({
-      memo: [sandbox.slack.botUserId],
+    expect(world.sandbox.slack.messages(INTERNAL).find((m) => m.user === jordan.id)?.reactions).toEqual({
+      memo: [world.sandbox.slack.botUserId],
     });
     await shot('9-reply-marked-memo');
     if (await page.locator('#modal-layer:not([hidden])').count()) await page.click('.modal-card .bk-close');

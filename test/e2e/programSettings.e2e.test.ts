@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import {
   ACTION_ID,
@@ -20,11 +19,11 @@ import {
   field,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
+  pageKit,
   reviewAndSend,
+  sandboxPageFor,
   screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -56,68 +55,19 @@ const RAW = /\bU0[A-Z0-9]+\b|\bC0[A-Z0-9]+\b|&amp;|&lt;|&gt;|\\n|undefined|null\
 const WATCHING = /Riley|partner manager|manag|follow|decisions only|decisions and outcomes|you are told/i;
 
 const world = sandboxWorld('program-settings', { startAt: START.toJSDate() });
-let browser: Browser;
 let page: Page;
 let contoso: number;
 let litware: number;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, world.sandbox);
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-});
-
-const modalTitle = (title: string) => page.locator('.modal-card .bk-modal-title', { hasText: title });
-// biome-ignore lint/performance/useDomNodeTextContent: what the person reads, line by line (the sentences are lines)
-const modalText = async () => (await page.locator('.modal-card .bk-modal-body').innerText()).trim();
-const homeButton = (actionId: string, value: string) =>
-  page.locator(`#pane .home button[data-action-id^="${actionId}"][data-value="${value}"]`);
-const modalButton = (actionId: string, value: string) =>
-  page.locator(`.modal-card button[data-action-id^="${actionId}"][data-value="${value}"]`);
+const { modalTitle, modalText, homeButton, modalButton, shotModal, click, save, closeModal, read } = pageKit(
+  () => page,
+  SHOTS,
+);
 const radio = (block: string, value: string) => `${field(block)} input[type="radio"][value="${value}"]`;
-
-/** The open modal, top to bottom as a person scrolls it: <name>-1.png, -2.png… */
-async function shotModal(name: string): Promise<void> {
-  const body = page.locator('.modal-card .bk-modal-body');
-  const { height, screen } = await body.evaluate((el) => ({
-    height: el.scrollHeight,
-    screen: el.clientHeight,
-  }));
-  for (let part = 1, top = 0; ; part += 1, top += screen - 60) {
-    await body.evaluate((el, y) => el.scrollTo(0, y), top);
-    await screenshot(page.locator('.modal-card'), { path: join(SHOTS, `${name}-${part}.png`) });
-    if (top + screen >= height) break;
-  }
-  await body.evaluate((el) => el.scrollTo(0, 0));
-}
-
-/** Clicks a button and waits for the app's answer to the block action. */
-async function click(button: Locator): Promise<void> {
-  const answered = page.waitForResponse(
-    (r) => new URL(r.url()).pathname === '/api/action' && r.request().method() === 'POST',
-  );
-  await button.click();
-  expect(await (await answered).json()).toEqual({ status: 200 });
-}
-
-/** Saves the open modal and waits for the app's answer: inline errors fail here, with what they say. */
-async function save(): Promise<void> {
-  const answered = page.waitForResponse(
-    (r) => new URL(r.url()).pathname === '/api/submit' && r.request().method() === 'POST',
-  );
-  await page.click('.modal-card .bk-submit');
-  expect(await (await answered).json()).toEqual({ status: 200 });
-}
-
-async function closeModal(): Promise<void> {
-  await page.click('.modal-card .bk-close');
-  await page.locator('#modal-layer').waitFor({ state: 'hidden' });
-}
 
 async function openProgramPage(name: string, title: string): Promise<void> {
   await actAs(page, riley.id);
@@ -126,20 +76,6 @@ async function openProgramPage(name: string, title: string): Promise<void> {
   await open.waitFor();
   await click(open);
   await modalTitle(title).waitFor();
-}
-
-/** How many messages each person had read in each place: what is new since. */
-const seen = new Map<string, number>();
-
-/** What a person reads in a place, as the page shows it: all of it, and what came since they last looked there. */
-async function read(userId: string, place: string): Promise<{ all: string; fresh: string[] }> {
-  await actAs(page, userId);
-  await openPlace(page, place);
-  const texts = await page.locator('#pane article.message').allInnerTexts();
-  const key = `${userId}:${place}`;
-  const fresh = texts.slice(seen.get(key) ?? 0);
-  seen.set(key, texts.length);
-  return { all: texts.join('\n'), fresh };
 }
 
 const clockTime = (at: DateTime) => at.setZone(ZONE).toFormat('h:mm a');

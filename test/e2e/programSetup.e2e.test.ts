@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { SANDBOX_POLICY_FILE } from '../../sandbox/sandbox.js';
 import {
@@ -21,11 +21,11 @@ import {
   field,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
+  pageKit,
   reviewAndSend,
+  sandboxPageFor,
   screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -59,7 +59,6 @@ const FILE_WORDS =
 const INTERNAL_WORDS =
   /EMEA|pool|escalation|policy|round robin|Jordan|Pat Marketer|Riley|expired|did not answer|owner|moved|reassign/i;
 
-let browser: Browser;
 let page: Page;
 /** The handoff Pat sends. */
 let handoff: number;
@@ -79,42 +78,16 @@ const hashOf = (path: string) => createHash('sha256').update(readFileSync(path))
 const policyFileHash = hashOf(SANDBOX_POLICY_FILE);
 const world = sandboxWorld('program-setup', { startAt: START.toJSDate() });
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, world.sandbox);
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-});
-
-const modalTitle = (title: string) => page.locator('.modal-card .bk-modal-title', { hasText: title });
-// biome-ignore lint/performance/useDomNodeTextContent: what the person reads, line by line (the sentences are lines)
-const modalText = async () => (await page.locator('.modal-card .bk-modal-body').innerText()).trim();
-/** A button of the App Home or the open modal, by its action id (or its prefix) and value. */
-const homeButton = (actionId: string, value: string) =>
-  page.locator(`#pane .home button[data-action-id^="${actionId}"][data-value="${value}"]`);
-const modalButton = (actionId: string, value: string) =>
-  page.locator(`.modal-card button[data-action-id^="${actionId}"][data-value="${value}"]`);
+const { modalTitle, modalText, homeButton, modalButton, shotModal, click, save, closeModal, read } = pageKit(
+  () => page,
+  SHOTS,
+);
 const MY_DAYS_LINE = '#pane .home .bk-section[data-block-id="home_my_days"]';
 const myDaysLine = () => page.locator(MY_DAYS_LINE);
-
-/** The open modal, top to bottom as a person scrolls it: <name>-1.png, -2.png… */
-async function shotModal(name: string): Promise<void> {
-  const body = page.locator('.modal-card .bk-modal-body');
-  const { height, screen } = await body.evaluate((el) => ({
-    height: el.scrollHeight,
-    screen: el.clientHeight,
-  }));
-  for (let part = 1, top = 0; ; part += 1, top += screen - 60) {
-    await body.evaluate((el, y) => el.scrollTo(0, y), top);
-    await screenshot(page.locator('.modal-card'), { path: join(SHOTS, `${name}-${part}.png`) });
-    if (top + screen >= height) break;
-  }
-  await body.evaluate((el) => el.scrollTo(0, 0));
-}
 
 /**
  * A part of the page as it is now. The page may draw the App Home again at any moment (the app publishes it on
@@ -133,25 +106,6 @@ async function clipShot(selector: string, name: string): Promise<void> {
   if (box) await screenshot(page, { path: join(SHOTS, `${name}.png`), clip: box });
 }
 
-/** Clicks a button and waits for the app's answer to the block action. */
-async function click(button: Locator): Promise<void> {
-  const answered = page.waitForResponse(
-    (r) => new URL(r.url()).pathname === '/api/action' && r.request().method() === 'POST',
-  );
-  await button.click();
-  expect(await (await answered).json()).toEqual({ status: 200 });
-}
-
-/** Saves the open modal and waits for the app's answer: inline errors fail here, with what they say. */
-async function save(): Promise<void> {
-  const answered = page.waitForResponse(
-    (r) => new URL(r.url()).pathname === '/api/submit' && r.request().method() === 'POST',
-  );
-  await page.click('.modal-card .bk-submit');
-  expect(await (await answered).json()).toEqual({ status: 200 });
-}
-
-/** Closes the modal: Close on its page (an editor, once saved, has closed on it). */
 /**
  * Closes a pushed editor, back to its page. The editor may carry its page's title (the calendar's does), so the page
  * is known back only once the editor's form is gone.
@@ -160,11 +114,6 @@ async function closeEditor(page_: string): Promise<void> {
   await page.click('.modal-card .bk-close');
   await page.locator(EDITOR).waitFor({ state: 'detached' });
   await modalTitle(page_).waitFor();
-}
-
-async function closeModal(): Promise<void> {
-  await page.click('.modal-card .bk-close');
-  await page.locator('#modal-layer').waitFor({ state: 'hidden' });
 }
 
 /**
@@ -178,23 +127,6 @@ async function openHome(): Promise<Locator> {
   const home = page.locator('#pane .home');
   await home.waitFor();
   return home;
-}
-
-/** How many messages each person had read in each place: what is new since. */
-const seen = new Map<string, number>();
-
-/**
- * What a person reads in a place, as the page shows it (the app's edits included): all of it, and what came since
- * they last looked there.
- */
-async function read(userId: string, place: string): Promise<{ all: string; fresh: string[] }> {
-  await actAs(page, userId);
-  await openPlace(page, place);
-  const texts = await page.locator('#pane article.message').allInnerTexts();
-  const key = `${userId}:${place}`;
-  const fresh = texts.slice(seen.get(key) ?? 0);
-  seen.set(key, texts.length);
-  return { all: texts.join('\n'), fresh };
 }
 
 /** "Next due" in the page's header, as anyone there moves the clock; the moment it moved to. */

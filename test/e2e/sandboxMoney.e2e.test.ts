@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sandboxUsers } from '../../sandbox/cast.js';
 import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import {
@@ -11,12 +10,11 @@ import {
   field,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   message,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  sandboxBrowser,
   screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -31,18 +29,12 @@ const SHOTS = process.env.MONEY_SHOTS ?? '/tmp/money-shots';
 const { author, ae, admin } = sandboxUsers;
 
 const world = sandboxWorld('money-e2e');
-let browser: Browser;
+const { newPage } = sandboxBrowser(world, SHOTS);
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // The sandbox fires the app's jobs each second on its clock, which runs on real time: the CRM read-back runs at every
-  // minute's slot. One falling between the seller's save and "Poll the CRM now" read the change first, so the poll
-  // found nothing new (CI, stop 68). Here the polls are the test's clicks only: the jobs stop, the clock stays real.
-  await world.sandbox.jobs.stop();
-  browser = await launchChromium();
-});
-
-afterAll(() => browser?.close());
+// The sandbox fires the app's jobs each second on its clock, which runs on real time: the CRM read-back runs at every
+// minute's slot. One falling between the seller's save and "Poll the CRM now" read the change first, so the poll
+// found nothing new (CI, stop 68). Here the polls are the test's clicks only: the jobs stop, the clock stays real.
+beforeAll(() => world.sandbox.jobs.stop());
 
 /** The first block of the App Home's Money section (the figures by class), once the Home shows it. */
 const moneyBlock = (page: Page) =>
@@ -73,7 +65,7 @@ async function pollNow(page: Page): Promise<Record<string, unknown>> {
 
 describe('the sandbox: money in the fake Salesforce, RevOps watching', { timeout: 90_000 }, () => {
   it("a deal's amount, currency and stage changed, then closed won: the Money section follows at each poll", async () => {
-    const page = await openSandboxPage(browser, world.sandbox);
+    const page = await newPage();
     const northwind = world.sandbox.opportunityIds[0] ?? '';
     // Pat sends a packet linked to the Northwind opportunity; Jordan accepts it.
     await fillPacket(page, { account: 'Northwind Logistics', crm: 'x', aeId: ae.id, nextMoveDate: day(6) });

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sandboxChannels, sandboxUsers } from '../../sandbox/cast.js';
 import { nextDueAt } from '../../src/db/repositories/dueTimes.js';
 import {
@@ -11,12 +10,11 @@ import {
   day,
   fillPacket,
   latestHandoffId,
-  launchChromium,
   message,
   openPlace,
-  openSandboxPage,
   outboxDelivered,
   reviewAndSend,
+  sandboxPageFor,
   screenshot,
 } from '../support/sandboxPage.js';
 import { sandboxWorld } from '../support/sandboxWorld.js';
@@ -35,18 +33,10 @@ const PARTNER = sandboxChannels.partner.id;
 const ACCEPT = 'button[data-action-id="handoff_accept"]';
 
 const world = sandboxWorld('events-e2e');
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-  page = await openSandboxPage(browser, world.sandbox);
-});
-
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
+sandboxPageFor(world, SHOTS, (opened) => {
+  page = opened;
 });
 
 const shot = (name: string) => screenshot(page, { path: join(SHOTS, `${name}.png`), fullPage: true });

@@ -18,7 +18,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Answer,
-  type FailureMatch,
   FakeRestServer,
   type Incoming,
   isObject,
@@ -53,9 +52,6 @@ export interface FakeHubspotOptions {
 
 /** One HTTP request the fake received. */
 export type HubspotRequest = RecordedRequest;
-
-/** Which requests an injected failure applies to: '*' for any, else every given part must match. */
-export type HubspotFailureMatch = FailureMatch;
 
 /**
  * Without `body`, an injected `status` answers a HubSpot error object (429: the ten-secondly rate-limit one);
@@ -95,33 +91,20 @@ export interface NewCompany {
   ownerId?: string;
 }
 
-/** A deal as the fake stores it. */
+/** A deal (or a company) as the fake stores it. */
 export interface FakeHubspotDeal {
   id: string;
   properties: HubspotProperties;
   createdAt: number;
   updatedAt: number;
 }
+type StoredObject = FakeHubspotDeal;
 
 /** A note as the fake stores it, with the ids of the deals it is associated with. */
-export interface FakeHubspotNote {
-  id: string;
-  properties: HubspotProperties;
-  dealIds: string[];
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface StoredObject {
-  id: string;
-  properties: HubspotProperties;
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface StoredNote extends StoredObject {
+export interface FakeHubspotNote extends StoredObject {
   dealIds: string[];
 }
+type StoredNote = FakeHubspotNote;
 
 interface StoredDeal extends StoredObject {
   companyIds: string[];
@@ -138,39 +121,20 @@ const DEAL_STAGES = [
   { id: 'closedlost', label: 'Closed Lost', isClosed: true, probability: '0.0' },
 ];
 
+const names = (list: string): string[] => list.split(' ');
 /** Deal properties an API call may write; the calculated ones HubSpot maintains itself. */
-const DEAL_WRITABLE = [
-  'dealname',
-  'dealtype',
-  'deal_currency_code',
-  'dealstage',
-  'pipeline',
-  'amount',
-  'closedate',
-  'description',
-  'hubspot_owner_id',
-];
-const DEAL_CALCULATED = [
-  'amount_in_home_currency',
-  'hs_is_closed',
-  'hs_is_closed_won',
-  'hs_object_id',
-  'createdate',
-  'hs_lastmodifieddate',
-];
+const DEAL_WRITABLE = names(
+  'dealname dealtype deal_currency_code dealstage pipeline amount closedate description hubspot_owner_id',
+);
+const DEAL_CALCULATED = names(
+  'amount_in_home_currency hs_is_closed hs_is_closed_won hs_object_id createdate hs_lastmodifieddate',
+);
 /** What a deal read without `properties` returns. */
-const DEAL_DEFAULT_PROPERTIES = [
-  'amount',
-  'closedate',
-  'createdate',
-  'dealname',
-  'dealstage',
-  'hs_lastmodifieddate',
-  'hs_object_id',
-  'pipeline',
-];
+const DEAL_DEFAULT_PROPERTIES = names(
+  'amount closedate createdate dealname dealstage hs_lastmodifieddate hs_object_id pipeline',
+);
 /** Always in a deal's `properties`, whatever was asked. */
-const DEAL_ALWAYS = ['createdate', 'hs_lastmodifieddate', 'hs_object_id'];
+const DEAL_ALWAYS = names('createdate hs_lastmodifieddate hs_object_id');
 
 const NOTE_WRITABLE = ['hs_timestamp', 'hs_note_body', 'hubspot_owner_id', 'hs_attachment_ids'];
 const NOTE_CALCULATED = ['hs_object_id', 'hs_createdate', 'hs_lastmodifieddate'];
@@ -222,14 +186,13 @@ const notFound = (path: string): Answer =>
   hsError(404, 'OBJECT_NOT_FOUND', `Unable to route ${path}: no such endpoint`);
 
 /** The category HubSpot uses for an injected bare status, so clients map it as they would a real one. */
-function injectedCategory(status: number): string {
-  if (status === 400) return 'VALIDATION_ERROR';
-  if (status === 401) return 'INVALID_AUTHENTICATION';
-  if (status === 403) return 'MISSING_SCOPES';
-  if (status === 404) return 'OBJECT_NOT_FOUND';
-  if (status === 409) return 'CONFLICT';
-  return 'INTERNAL_ERROR';
-}
+const INJECTED_CATEGORY: Record<number, string> = {
+  400: 'VALIDATION_ERROR',
+  401: 'INVALID_AUTHENTICATION',
+  403: 'MISSING_SCOPES',
+  404: 'OBJECT_NOT_FOUND',
+  409: 'CONFLICT',
+};
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -284,7 +247,6 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
   private nextCompanyId = 20_000_000_001;
   private readonly storedNotes = new Map<string, StoredNote>();
   private readonly customDealProperties: string[] = [];
-  private readonly customNoteProperties: string[] = [];
   private nextDealId = 10_000_000_001;
   private nextNoteId = 50_000_000_001;
   /** Arrival times of requests let through, for the rolling windows. */
@@ -408,10 +370,6 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
     this.rules.add(rule);
   }
 
-  removeValidationRules(): void {
-    this.rules.clear();
-  }
-
   /** One deal (a copy), or undefined. */
   deal(id: string): FakeHubspotDeal | undefined {
     const deal = this.deals.get(id);
@@ -423,11 +381,6 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
     if (this.dealPropertyKnown(name)) return;
     this.customDealProperties.push(name);
     for (const deal of this.deals.values()) deal.properties[name] = null;
-  }
-
-  /** Registers a custom note property: note creation may then set it. */
-  addNoteProperty(name: string): void {
-    if (!this.notePropertyKnown(name)) this.customNoteProperties.push(name);
   }
 
   /** Every deal, in creation order (copies, with the companies each is associated with). */
@@ -463,7 +416,7 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
       ? this.rateLimited('ten_secondly_rolling', 'TEN_SECONDLY_ROLLING')
       : hsError(
           status,
-          failure.category ?? injectedCategory(status),
+          failure.category ?? INJECTED_CATEGORY[status] ?? 'INTERNAL_ERROR',
           failure.message ?? `fake hubspot: injected HTTP ${status}`,
         );
   }
@@ -754,7 +707,7 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
     if (!isObject(body) || !isObject(body.properties)) {
       return validationError('Invalid input JSON: properties is required');
     }
-    const companyIds = this.companyAssociations(body.associations);
+    const companyIds = this.associationTargets(body.associations, this.companies, DEAL_TO_COMPANY);
     if (!companyIds) return validationError('One or more associations are invalid');
     const id = this.addDeal({ name: '' });
     const deal = this.deals.get(id) as StoredDeal;
@@ -795,7 +748,7 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
       const detail = `Property "hs_note_body" ${limit}`;
       return propertyError(`hs_note_body ${limit}`, 'INVALID_STRING_LENGTH', 'hs_note_body', detail);
     }
-    const dealIds = this.noteAssociations(body.associations);
+    const dealIds = this.associationTargets(body.associations, this.deals, NOTE_TO_DEAL);
     if (!dealIds) return validationError('One or more associations are invalid');
     const refused = version === '2026-09' ? this.rules.refusal('notes', 'create', properties) : undefined;
     if (refused) return { status: 400, body: refused };
@@ -812,19 +765,9 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
     return { status: 201, body: this.noteJson(note, Object.keys(properties)) };
   }
 
-  /** The company ids of a new deal's `associations`, or undefined when any is invalid (unknown company, wrong type). */
-  private companyAssociations(associations: unknown): string[] | undefined {
-    return this.associationTargets(associations, this.companies, DEAL_TO_COMPANY);
-  }
-
-  /** The deal ids of a note's `associations`, or undefined when any is invalid (unknown deal, wrong type). */
-  private noteAssociations(associations: unknown): string[] | undefined {
-    return this.associationTargets(associations, this.deals, NOTE_TO_DEAL);
-  }
-
   /**
-   * The target ids of a create's `associations` (each once), or undefined when any is invalid: a target not in
-   * `known`, or a type other than HubSpot's own `typeId`.
+   * The target ids of a create's `associations` (each once: a new deal's companies, a note's deals), or undefined
+   * when any is invalid: a target not in `known`, or a type other than HubSpot's own `typeId`.
    */
   private associationTargets(
     associations: unknown,
@@ -919,6 +862,6 @@ export class FakeHubspot extends FakeRestServer<HubspotFailure> {
   }
 
   private notePropertyKnown(name: string): boolean {
-    return [...NOTE_WRITABLE, ...NOTE_CALCULATED, ...this.customNoteProperties].includes(name);
+    return [...NOTE_WRITABLE, ...NOTE_CALCULATED].includes(name);
   }
 }

@@ -4,6 +4,7 @@
  * `ExchangeRate`). A rate converts `fromCurrencyCode` into `toCurrencyCode` (the company currency):
  * `amount × conversionRate`. The scope (settings.currencies.read) is enforced by the fake's scope check.
  */
+import { type OwnersAnswer, pageLimit } from './fakeHubspotOwners.js';
 
 export interface NewRate {
   /** The currency converted ('EUR'). */
@@ -23,9 +24,7 @@ interface StoredRate {
   createdAt: number;
 }
 
-export type CurrenciesAnswer =
-  | { status: 200; body: Record<string, unknown> }
-  | { status: 400 | 404; category: 'VALIDATION_ERROR' | 'OBJECT_NOT_FOUND'; message: string };
+export type CurrenciesAnswer = OwnersAnswer;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const RATES_LIMIT_MAX = 100;
@@ -49,10 +48,6 @@ export class FakeCurrencies {
   setCompanyCurrency(code: string): void {
     this.company = code;
     this.companySince = this.now();
-  }
-
-  get companyCurrency(): string {
-    return this.company;
   }
 
   /** Adds a dated rate from `from` to the company currency. */
@@ -85,13 +80,8 @@ export class FakeCurrencies {
     if (parts[0] === 'company-currency')
       return { status: 200, body: { id: this.company, createdAt: iso(this.companySince) } };
     if (parts[0] !== 'exchange-rates') return undefined;
-    const limit = Number(params.get('limit') ?? 100);
-    if (!Number.isInteger(limit) || limit < 1 || limit > RATES_LIMIT_MAX)
-      return {
-        status: 400,
-        category: 'VALIDATION_ERROR',
-        message: `limit must be between 1 and ${RATES_LIMIT_MAX}`,
-      };
+    const limit = pageLimit(params, RATES_LIMIT_MAX);
+    if (typeof limit !== 'number') return limit;
     const start = Number(params.get('after') ?? 0) || 0;
     const results = this.rates.slice(start, start + limit).map((r) => ({
       id: r.id,

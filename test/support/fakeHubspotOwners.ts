@@ -22,10 +22,17 @@ interface StoredOwner {
   updatedAt: number;
 }
 
-/** An answer as the fake's router gives it: a status and a JSON body, or what to build an error of. */
+/** An answer as the fake's routers (owners, currencies) give it: a status and a JSON body, or what to build an error of. */
 export type OwnersAnswer =
   | { status: 200; body: Record<string, unknown> }
   | { status: 400 | 404; category: 'VALIDATION_ERROR' | 'OBJECT_NOT_FOUND'; message: string };
+
+/** A list's `limit` (default 100), or the refusal of one outside 1…`max`. */
+export function pageLimit(params: URLSearchParams, max: number): number | OwnersAnswer {
+  const limit = Number(params.get('limit') ?? 100);
+  if (Number.isInteger(limit) && limit >= 1 && limit <= max) return limit;
+  return { status: 400, category: 'VALIDATION_ERROR', message: `limit must be between 1 and ${max}` };
+}
 
 /** HubSpot's largest page of owners. */
 const OWNERS_LIMIT_MAX = 500;
@@ -93,13 +100,8 @@ export class FakeOwners {
 
   /** A page of owners (active ones, or archived ones with `archived=true`), optionally those of one email. */
   private page(params: URLSearchParams, archived: boolean): OwnersAnswer {
-    const limit = Number(params.get('limit') ?? 100);
-    if (!Number.isInteger(limit) || limit < 1 || limit > OWNERS_LIMIT_MAX)
-      return {
-        status: 400,
-        category: 'VALIDATION_ERROR',
-        message: `limit must be between 1 and ${OWNERS_LIMIT_MAX}`,
-      };
+    const limit = pageLimit(params, OWNERS_LIMIT_MAX);
+    if (typeof limit !== 'number') return limit;
     const start = Number(params.get('after') ?? 0) || 0;
     const email = params.get('email')?.toLowerCase();
     const all = [...this.owners.values()].filter(

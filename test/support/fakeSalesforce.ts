@@ -26,15 +26,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { OperatorHost } from '../../src/domain/salesforceHosts.js';
-import {
-  type Answer,
-  type FailureMatch,
-  FakeRestServer,
-  type Incoming,
-  isObject,
-  type RecordedRequest,
-  type RestFailure,
-} from './fakeHttp.js';
+import { type Answer, FakeRestServer, type Incoming, isObject, type RestFailure } from './fakeHttp.js';
 import {
   FakeOrg,
   type FakeOrgOptions,
@@ -89,12 +81,6 @@ export interface FakeSalesforceOptions extends FakeOrgOptions {
   /** The clock (ms since the epoch) for token expiry and timestamps; default Date.now. */
   now?: () => number;
 }
-
-/** One HTTP request the fake received. */
-export type SalesforceRequest = RecordedRequest;
-
-/** Which requests an injected failure applies to: '*' for any, else every given part must match. */
-export type SalesforceFailureMatch = FailureMatch;
 
 /**
  * Without `body`, an injected `status` answers a Salesforce error array (e.g. 503 SERVER_UNAVAILABLE, 401
@@ -216,54 +202,27 @@ const STAGES: Record<string, { isClosed: boolean; isWon: boolean; probability: n
 /** The stage picklist's names, in its order (the sandbox's Salesforce panel offers them). */
 export const FAKE_STAGE_NAMES: readonly string[] = Object.keys(STAGES);
 
+const names = (list: string): string[] => list.split(' ');
 /** Standard Opportunity fields: those an API call may write, and those Salesforce maintains itself. */
-const OPPORTUNITY_WRITABLE = [
-  'Name',
-  'StageName',
-  'Amount',
-  'CloseDate',
-  'Description',
-  'Probability',
-  'NextStep',
-  'Type',
-  'LeadSource',
-  'AccountId',
-  'OwnerId',
-  'ForecastCategoryName',
-  'CampaignId',
-];
-const OPPORTUNITY_READ_ONLY = [
-  'Id',
-  'IsClosed',
-  'IsWon',
-  'IsDeleted',
-  'CreatedDate',
-  'LastModifiedDate',
-  'SystemModstamp',
-];
-
-const TASK_WRITABLE = [
-  'WhatId',
-  'WhoId',
-  'Subject',
-  'Description',
-  'Status',
-  'Priority',
-  'ActivityDate',
-  'OwnerId',
-  'Type',
-  'TaskSubtype',
-  'IsReminderSet',
-  'ReminderDateTime',
-  'CallType',
-  'CallDurationInSeconds',
-  'CallDisposition',
-  'CallObject',
-];
-const TASK_READ_ONLY = ['Id', 'IsClosed', 'IsDeleted', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp'];
-
-const ACCOUNT_FIELDS = ['Id', 'Name', 'Website', 'Industry', 'Type', 'OwnerId', 'IsDeleted', 'CreatedDate'];
-const USER_FIELDS = ['Id', 'Name', 'FirstName', 'LastName', 'Email', 'Username', 'IsActive', 'CreatedDate'];
+const OPPORTUNITY_WRITABLE = names(
+  'Name StageName Amount CloseDate Description Probability NextStep Type LeadSource AccountId OwnerId ' +
+    'ForecastCategoryName CampaignId',
+);
+const OPPORTUNITY_READ_ONLY = names(
+  'Id IsClosed IsWon IsDeleted CreatedDate LastModifiedDate SystemModstamp',
+);
+const TASK_WRITABLE = names(
+  'WhatId WhoId Subject Description Status Priority ActivityDate OwnerId Type TaskSubtype IsReminderSet ' +
+    'ReminderDateTime CallType CallDurationInSeconds CallDisposition CallObject',
+);
+const TASK_READ_ONLY = names('Id IsClosed IsDeleted CreatedDate LastModifiedDate SystemModstamp');
+/** The standard fields of each object the fake stores (the org's objects: fakeSalesforceOrg.ts). */
+const STANDARD_FIELDS: Partial<Record<SObjectType, string[]>> = {
+  Opportunity: [...OPPORTUNITY_READ_ONLY, ...OPPORTUNITY_WRITABLE],
+  Task: [...TASK_READ_ONLY, ...TASK_WRITABLE],
+  Account: names('Id Name Website Industry Type OwnerId IsDeleted CreatedDate'),
+  User: names('Id Name FirstName LastName Email Username IsActive CreatedDate'),
+};
 
 /**
  * The relationship fields a query may follow (`Account.Name` on an opportunity, `Owner.Email` on an account): the
@@ -274,28 +233,14 @@ const RELATIONSHIPS: Partial<Record<SObjectType, Record<string, { field: string;
   Account: { Owner: { field: 'OwnerId', to: 'User' } },
 };
 
+const typed = (type: SoqlFieldType, list: string) => Object.fromEntries(names(list).map((n) => [n, type]));
 /** What each standard field holds (custom fields are text): it decides which SOQL literals a field takes. */
 const FIELD_TYPES: Record<string, SoqlFieldType> = {
-  Id: 'id',
-  AccountId: 'id',
-  OwnerId: 'id',
-  CampaignId: 'id',
-  WhatId: 'id',
-  WhoId: 'id',
-  IsClosed: 'boolean',
-  IsWon: 'boolean',
-  IsDeleted: 'boolean',
-  IsReminderSet: 'boolean',
-  IsActive: 'boolean',
-  Amount: 'number',
-  Probability: 'number',
-  CallDurationInSeconds: 'number',
-  CloseDate: 'date',
-  ActivityDate: 'date',
-  CreatedDate: 'datetime',
-  LastModifiedDate: 'datetime',
-  SystemModstamp: 'datetime',
-  ReminderDateTime: 'datetime',
+  ...typed('id', 'Id AccountId OwnerId CampaignId WhatId WhoId'),
+  ...typed('boolean', 'IsClosed IsWon IsDeleted IsReminderSet IsActive'),
+  ...typed('number', 'Amount Probability CallDurationInSeconds'),
+  ...typed('date', 'CloseDate ActivityDate'),
+  ...typed('datetime', 'CreatedDate LastModifiedDate SystemModstamp ReminderDateTime'),
   ...ORG_FIELD_TYPES,
 };
 
@@ -319,14 +264,10 @@ const methodNotAllowed = (method: string, allowed: string): Answer =>
   sfError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed}`);
 
 /** The error code Salesforce uses for an injected bare status, so clients map it as they would a real one. */
-function injectedErrorCode(status: number): string {
-  if (status === 401) return 'INVALID_SESSION_ID';
-  if (status === 403) return 'REQUEST_LIMIT_EXCEEDED';
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 503) return 'SERVER_UNAVAILABLE';
-  if (status >= 500) return 'UNKNOWN_EXCEPTION';
-  return 'BAD_REQUEST';
-}
+const injectedErrorCode = (status: number): string =>
+  ({ 401: 'INVALID_SESSION_ID', 403: 'REQUEST_LIMIT_EXCEEDED', 404: 'NOT_FOUND', 503: 'SERVER_UNAVAILABLE' })[
+    status
+  ] ?? (status >= 500 ? 'UNKNOWN_EXCEPTION' : 'BAD_REQUEST');
 
 const isSalesforceValue = (value: unknown): value is SalesforceValue =>
   value === null || ['string', 'number', 'boolean'].includes(typeof value);
@@ -356,17 +297,10 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   private readonly storedTasks: FakeSalesforceTask[] = [];
   /** Accounts by the first 15 characters of their id. */
   private readonly accounts = new Map<string, SalesforceRecord>();
-  /** What is left of a query's answer after its first page, by the locator in `nextRecordsUrl`. */
-  private readonly locators = new Map<string, { sobject: SObjectType; records: Record<string, unknown>[] }>();
-  private readonly customFields: Record<SObjectType, string[]> = {
-    Opportunity: [],
-    Task: [],
-    Account: [],
-    User: [],
-    CurrencyType: [],
-    DatedConversionRate: [],
-    Organization: [],
-  };
+  /** A query's whole answer, by the locators of its pages after the first (in `nextRecordsUrl`). */
+  private readonly locators = new Map<string, Record<string, unknown>[]>();
+  /** Custom fields by object (`addCustomField`). */
+  private readonly customFields = new Map<SObjectType, string[]>();
   /** The org's currencies and Organization record (fakeSalesforceOrg.ts); kept by `reset()`, like custom fields. */
   readonly org: FakeOrg;
   private readonly genericLogin: boolean;
@@ -475,7 +409,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
       LastModifiedDate: now,
       SystemModstamp: now,
     };
-    for (const field of [...OPPORTUNITY_WRITABLE, ...this.customFields.Opportunity]) record[field] = null;
+    for (const field of [...OPPORTUNITY_WRITABLE, ...this.custom('Opportunity')]) record[field] = null;
     Object.assign(record, {
       Name: opportunity.name,
       StageName: stageName,
@@ -508,7 +442,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
       IsDeleted: false,
       CreatedDate: sfDateTime(this.now()),
     };
-    for (const field of this.customFields.Account) record[field] = null;
+    for (const field of this.custom('Account')) record[field] = null;
     this.accounts.set(id.slice(0, 15), record);
     return id;
   }
@@ -537,7 +471,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
       IsActive: user.isActive ?? true,
       CreatedDate: sfDateTime(this.now()),
     };
-    for (const field of this.customFields.User) record[field] = null;
+    for (const field of this.custom('User')) record[field] = null;
     return record;
   }
 
@@ -609,11 +543,15 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
    */
   addCustomField(name: string, sobject: SObjectType = 'Opportunity'): void {
     if (this.knownField(sobject, name)) return;
-    this.customFields[sobject].push(name);
-    if (sobject === 'Opportunity') for (const record of this.opportunities.values()) record[name] = null;
-    else if (sobject === 'Account') for (const record of this.accounts.values()) record[name] = null;
-    else if (sobject === 'User') for (const record of this.users.values()) record[name] = null;
-    else for (const task of this.storedTasks) task[name] = null;
+    this.custom(sobject).push(name);
+    const records = STANDARD_FIELDS[sobject] ? this.records(sobject) : this.storedTasks;
+    for (const record of records) record[name] = null;
+  }
+
+  private custom(sobject: SObjectType): string[] {
+    const fields = this.customFields.get(sobject) ?? [];
+    this.customFields.set(sobject, fields);
+    return fields;
   }
 
   /** Every opportunity, in creation order (copies). */
@@ -808,27 +746,19 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     if (!isIdShaped(id)) return this.malformedId('Opportunity', id);
     const record = this.opportunities.get(id.slice(0, 15));
     if (!record) return notFound();
-    const body = this.objectBody(request);
-    if ('status' in body) return body;
-    const changes: SalesforceRecord = {};
-    for (const [name, value] of Object.entries(body.fields)) {
-      const field = this.knownField('Opportunity', name);
-      if (!field) {
-        return sfError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type Opportunity`);
-      }
-      if (OPPORTUNITY_READ_ONLY.includes(field)) return this.readOnly(field);
-      if (!isSalesforceValue(value)) return this.cannotDeserialize(field, value);
-      if (field === 'CurrencyIsoCode' && !this.org.isActive(String(value)))
-        return sfError(
-          400,
-          'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-          `Currency ISO Code: invalid currency code: ${String(value)}`,
-          [field],
-        );
-      changes[field] = value;
-    }
-    Object.assign(record, changes);
-    const stage = typeof changes.StageName === 'string' ? STAGES[changes.StageName] : undefined;
+    const changes = this.writes(request, 'Opportunity', OPPORTUNITY_READ_ONLY, (field, value) =>
+      field === 'CurrencyIsoCode' && !this.org.isActive(String(value))
+        ? sfError(
+            400,
+            'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            `Currency ISO Code: invalid currency code: ${String(value)}`,
+            [field],
+          )
+        : undefined,
+    );
+    if ('answer' in changes) return changes.answer;
+    Object.assign(record, changes.fields);
+    const stage = typeof changes.fields.StageName === 'string' ? STAGES[changes.fields.StageName] : undefined;
     if (stage) Object.assign(record, { IsClosed: stage.isClosed, IsWon: stage.isWon });
     const now = sfDateTime(this.now());
     Object.assign(record, { LastModifiedDate: now, SystemModstamp: now });
@@ -840,17 +770,9 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
    * the stage must be one of the restricted picklist's, the account one that exists; 201 `{ id, success, errors }`.
    */
   private createOpportunity(request: Incoming): Answer {
-    const body = this.objectBody(request);
-    if ('status' in body) return body;
-    const fields: SalesforceRecord = {};
-    for (const [name, value] of Object.entries(body.fields)) {
-      const field = this.knownField('Opportunity', name);
-      if (!field)
-        return sfError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type Opportunity`);
-      if (OPPORTUNITY_READ_ONLY.includes(field)) return this.readOnly(field);
-      if (!isSalesforceValue(value)) return this.cannotDeserialize(field, value);
-      fields[field] = value;
-    }
+    const written = this.writes(request, 'Opportunity', OPPORTUNITY_READ_ONLY);
+    if ('answer' in written) return written.answer;
+    const { fields } = written;
     const missing = ['Name', 'StageName', 'CloseDate'].filter(
       (f) => fields[f] === undefined || fields[f] === null || fields[f] === '',
     );
@@ -895,8 +817,21 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   }
 
   private createTask(request: Incoming): Answer {
-    const body = this.objectBody(request);
-    if ('status' in body) return body;
+    const written = this.writes(request, 'Task', TASK_READ_ONLY, (field, value) => {
+      const maxLength = TASK_MAX_LENGTH[field];
+      if (maxLength !== undefined && typeof value === 'string' && value.length > maxLength) {
+        return sfError(
+          400,
+          'STRING_TOO_LONG',
+          `${field}: data value too large: ${value.slice(0, 40)}… (max length=${maxLength})`,
+          [field],
+        );
+      }
+      if (field === 'ActivityDate' && value !== null && !/^\d{4}-\d{2}-\d{2}$/.test(String(value)))
+        return this.cannotDeserialize(field, value);
+      return undefined;
+    });
+    if ('answer' in written) return written.answer;
     const now = this.now();
     const task: FakeSalesforceTask = {
       Id: '',
@@ -908,26 +843,8 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
       ActivityDate: null,
       CreatedDate: sfDateTime(now),
     };
-    for (const field of this.customFields.Task) task[field] = null;
-    for (const [name, value] of Object.entries(body.fields)) {
-      const field = this.knownField('Task', name);
-      if (!field) return sfError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type Task`);
-      if (TASK_READ_ONLY.includes(field)) return this.readOnly(field);
-      if (!isSalesforceValue(value)) return this.cannotDeserialize(field, value);
-      const maxLength = TASK_MAX_LENGTH[field];
-      if (maxLength !== undefined && typeof value === 'string' && value.length > maxLength) {
-        return sfError(
-          400,
-          'STRING_TOO_LONG',
-          `${field}: data value too large: ${value.slice(0, 40)}… (max length=${maxLength})`,
-          [field],
-        );
-      }
-      if (field === 'ActivityDate' && value !== null && !/^\d{4}-\d{2}-\d{2}$/.test(String(value))) {
-        return this.cannotDeserialize(field, value);
-      }
-      task[field] = value;
-    }
+    for (const field of this.custom('Task')) task[field] = null;
+    Object.assign(task, written.fields);
     if (task.WhatId !== null) {
       const whatId = String(task.WhatId);
       const opportunity = isIdShaped(whatId) ? this.opportunities.get(whatId.slice(0, 15)) : undefined;
@@ -998,19 +915,20 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
       typeOf,
     ).slice(0, parsed.limit ?? all.length);
     const records = found.map((record) => this.shape(sobject, record, fields));
-    return { status: 200, body: this.page(sobject, records) };
+    return { status: 200, body: this.page(records) };
   }
 
-  /** The first page of an answer; the rest kept under a locator for `nextRecordsUrl`. */
-  private page(sobject: SObjectType, records: Record<string, unknown>[]): Record<string, unknown> {
+  /** A page of an answer from `offset`; the rest kept under the next page's locator, for `nextRecordsUrl`. */
+  private page(records: Record<string, unknown>[], offset = 0, cursor?: string): Record<string, unknown> {
+    const next = offset + QUERY_BATCH_SIZE;
     const body: Record<string, unknown> = {
       totalSize: records.length,
-      done: records.length <= QUERY_BATCH_SIZE,
-      records: records.slice(0, QUERY_BATCH_SIZE),
+      done: next >= records.length,
+      records: records.slice(offset, next),
     };
-    if (records.length > QUERY_BATCH_SIZE) {
-      const locator = `01g${String(this.locators.size + 1).padStart(12, '0')}-${QUERY_BATCH_SIZE}`;
-      this.locators.set(locator, { sobject, records });
+    if (next < records.length) {
+      const locator = `${cursor ?? `01g${String(this.locators.size + 1).padStart(12, '0')}`}-${next}`;
+      this.locators.set(locator, records);
       body.nextRecordsUrl = `/services/data/v${this.apiVersion}/query/${locator}`;
     }
     return body;
@@ -1019,24 +937,12 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   /** `GET query/<locator>`: the next page of an answer. */
   private queryMore(locator: string): Answer {
     const [cursor, offsetText] = locator.split('-');
-    const kept = this.locators.get(locator);
+    const records = this.locators.get(locator);
     const offset = Number(offsetText);
-    if (!kept || !cursor || !Number.isInteger(offset)) {
+    if (!records || !cursor || !Number.isInteger(offset)) {
       return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
     }
-    const records = kept.records.slice(offset, offset + QUERY_BATCH_SIZE);
-    const next = offset + QUERY_BATCH_SIZE;
-    const body: Record<string, unknown> = {
-      totalSize: kept.records.length,
-      done: next >= kept.records.length,
-      records,
-    };
-    if (next < kept.records.length) {
-      const nextLocator = `${cursor}-${next}`;
-      this.locators.set(nextLocator, kept);
-      body.nextRecordsUrl = `/services/data/v${this.apiVersion}/query/${nextLocator}`;
-    }
-    return { status: 200, body };
+    return { status: 200, body: this.page(records, offset, cursor) };
   }
 
   /** Every stored record of an object, in creation order. */
@@ -1121,29 +1027,43 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   private knownField(sobject: SObjectType, name: string): string | undefined {
     // A multi-currency org's records carry their currency (the fake models it on Opportunity only).
     const currency = sobject === 'Opportunity' && this.org.multiCurrency ? ['CurrencyIsoCode'] : [];
-    const all =
-      sobject === 'Opportunity'
-        ? [...OPPORTUNITY_READ_ONLY, ...OPPORTUNITY_WRITABLE, ...currency, ...this.customFields.Opportunity]
-        : sobject !== 'Account' && sobject !== 'User' && sobject !== 'Task'
-          ? ORG_FIELDS[sobject]
-          : sobject === 'Account'
-            ? [...ACCOUNT_FIELDS, ...this.customFields.Account]
-            : sobject === 'User'
-              ? [...USER_FIELDS, ...this.customFields.User]
-              : [...TASK_READ_ONLY, ...TASK_WRITABLE, ...this.customFields.Task];
+    const standard = STANDARD_FIELDS[sobject];
+    const all = standard
+      ? [...standard, ...currency, ...this.custom(sobject)]
+      : ORG_FIELDS[sobject as OrgObject];
     return all.find((field) => field.toLowerCase() === name.toLowerCase());
   }
 
-  private objectBody(request: Incoming): { fields: Record<string, unknown> } | Answer {
-    if (request.jsonError !== undefined) return sfError(400, 'JSON_PARSER_ERROR', request.jsonError);
+  /**
+   * The fields a create or update of `sobject` writes, in their canonical spelling: each known, not read-only, a value
+   * JSON carries, and passing `check`; else the refusal, for the first field that fails.
+   */
+  private writes(
+    request: Incoming,
+    sobject: SObjectType,
+    readOnly: string[],
+    check: (field: string, value: SalesforceValue) => Answer | undefined = () => undefined,
+  ): { fields: SalesforceRecord } | { answer: Answer } {
+    if (request.jsonError !== undefined)
+      return { answer: sfError(400, 'JSON_PARSER_ERROR', request.jsonError) };
     if (!isObject(request.body)) {
-      return sfError(
-        400,
-        'JSON_PARSER_ERROR',
-        'Cannot deserialize instance of sObject from a non-object body',
-      );
+      const message = 'Cannot deserialize instance of sObject from a non-object body';
+      return { answer: sfError(400, 'JSON_PARSER_ERROR', message) };
     }
-    return { fields: request.body };
+    const fields: SalesforceRecord = {};
+    for (const [name, value] of Object.entries(request.body)) {
+      const field = this.knownField(sobject, name);
+      const answer = !field
+        ? sfError(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${sobject}`)
+        : readOnly.includes(field)
+          ? this.readOnly(field)
+          : !isSalesforceValue(value)
+            ? this.cannotDeserialize(field, value)
+            : check(field, value);
+      if (answer) return { answer };
+      fields[field as string] = value as SalesforceValue;
+    }
+    return { fields };
   }
 
   private readOnly(field: string): Answer {

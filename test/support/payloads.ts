@@ -18,6 +18,25 @@ import { people, TEAM } from './people.js';
 
 type User = { id: string; team_id?: string };
 
+/** One input's state under the modal's one action id. */
+const input = (state: Record<string, unknown>) => ({ [ACTION_ID.value]: state });
+const text = (value: string | null | undefined) => input({ type: 'plain_text_input', value });
+const date = (selected_date: string | null) => input({ type: 'datepicker', selected_date });
+const person = (selected_user: string | null) => input({ type: 'users_select', selected_user });
+const conversation = (selected_conversation: string | null) =>
+  input({ type: 'conversations_select', selected_conversation });
+const option = (value: string, label = value) => ({ text: { type: 'plain_text', text: label }, value });
+/** A picked option as selects, radio buttons and the review's boxes send it (its value first). */
+const picked = (value: string, label = value) => ({ value, text: { type: 'plain_text', text: label } });
+/** The parts every interaction payload from the workspace shares: the team, the user, the app. */
+const from = (user: User, teamId = TEAM) => ({
+  team: { id: teamId, domain: 'acme' },
+  user: { id: user.id, username: user.id.toLowerCase(), name: user.id.toLowerCase(), team_id: user.team_id },
+  api_app_id: 'A0APP',
+  token: 'legacy-verification-token',
+});
+const ENTERPRISE = { is_enterprise_install: false, enterprise: null };
+
 export function slashCommand(overrides: Record<string, string> = {}): Record<string, string> {
   return {
     token: 'legacy-verification-token',
@@ -98,51 +117,32 @@ export const northwind: Required<PacketValues> = {
 export function packetState(overrides: PacketValues = {}) {
   const v = { ...northwind, ...overrides };
   const b = PACKET_BLOCK_ID;
-  const text = (value: string | null) => ({ type: 'plain_text_input', value });
+  const checked = (on: boolean, label: string, value: string) =>
+    input({ type: 'checkboxes', selected_options: on ? [option(value, label)] : [] });
   return {
-    [b.accountName]: { [ACTION_ID.value]: text(v.accountName) },
-    [b.crmOpportunity]: { [ACTION_ID.value]: text(v.crmOpportunity) },
-    [b.accountDomain]: { [ACTION_ID.value]: text(v.accountDomain) },
-    [b.onPriorityList]: {
-      [ACTION_ID.value]: {
-        type: 'checkboxes',
-        selected_options: v.onPriorityList
-          ? [{ text: { type: 'plain_text', text: 'Priority' }, value: ON_PRIORITY_LIST_OPTION }]
-          : [],
-      },
-    },
-    [b.opportunityCreatedOn]: {
-      [ACTION_ID.value]: { type: 'datepicker', selected_date: v.opportunityCreatedOn },
-    },
-    [b.partnerTouchOn]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: v.partnerTouchOn } },
-    [b.partnerOrg]: { [ACTION_ID.value]: text(v.partnerOrg) },
-    [b.partnerContactName]: { [ACTION_ID.value]: text(v.partnerContactName) },
-    [b.partnerContactRole]: { [ACTION_ID.value]: text(v.partnerContactRole) },
-    [b.whyPartner]: { [ACTION_ID.value]: text(v.whyPartner) },
-    [b.customerTrigger]: { [ACTION_ID.value]: text(v.customerTrigger) },
-    [b.jointValue]: { [ACTION_ID.value]: text(v.jointValue) },
-    [b.warmPath]: { [ACTION_ID.value]: text(v.warmPath) },
-    [b.sellerNextMove]: { [ACTION_ID.value]: text(v.sellerNextMove) },
-    [b.partnerNextMove]: { [ACTION_ID.value]: text(v.partnerNextMove) },
-    [b.partnerNextMoveDate]: {
-      [ACTION_ID.value]: { type: 'datepicker', selected_date: v.partnerNextMoveDate },
-    },
-    [b.partnerAgreedInWriting]: {
-      [ACTION_ID.value]: {
-        type: 'checkboxes',
-        selected_options: v.partnerAgreedInWriting
-          ? [{ text: { type: 'plain_text', text: 'Agreed' }, value: AGREED_IN_WRITING_OPTION }]
-          : [],
-      },
-    },
-    [b.riskNote]: { [ACTION_ID.value]: text(v.riskNote) },
-    [b.evidenceUrl]: { [ACTION_ID.value]: { type: 'url_text_input', value: v.evidenceUrl } },
-    [b.aeUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.aeUserId } },
-    [b.ownerUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.ownerUserId } },
-    [b.responseWindowDays]: { [ACTION_ID.value]: { type: 'number_input', value: v.responseWindowDays } },
-    [b.partnerChannelId]: {
-      [ACTION_ID.value]: { type: 'conversations_select', selected_conversation: v.partnerChannelId },
-    },
+    [b.accountName]: text(v.accountName),
+    [b.crmOpportunity]: text(v.crmOpportunity),
+    [b.accountDomain]: text(v.accountDomain),
+    [b.onPriorityList]: checked(v.onPriorityList, 'Priority', ON_PRIORITY_LIST_OPTION),
+    [b.opportunityCreatedOn]: date(v.opportunityCreatedOn),
+    [b.partnerTouchOn]: date(v.partnerTouchOn),
+    [b.partnerOrg]: text(v.partnerOrg),
+    [b.partnerContactName]: text(v.partnerContactName),
+    [b.partnerContactRole]: text(v.partnerContactRole),
+    [b.whyPartner]: text(v.whyPartner),
+    [b.customerTrigger]: text(v.customerTrigger),
+    [b.jointValue]: text(v.jointValue),
+    [b.warmPath]: text(v.warmPath),
+    [b.sellerNextMove]: text(v.sellerNextMove),
+    [b.partnerNextMove]: text(v.partnerNextMove),
+    [b.partnerNextMoveDate]: date(v.partnerNextMoveDate),
+    [b.partnerAgreedInWriting]: checked(v.partnerAgreedInWriting, 'Agreed', AGREED_IN_WRITING_OPTION),
+    [b.riskNote]: text(v.riskNote),
+    [b.evidenceUrl]: input({ type: 'url_text_input', value: v.evidenceUrl }),
+    [b.aeUserId]: person(v.aeUserId),
+    [b.ownerUserId]: person(v.ownerUserId),
+    [b.responseWindowDays]: input({ type: 'number_input', value: v.responseWindowDays }),
+    [b.partnerChannelId]: conversation(v.partnerChannelId),
   };
 }
 
@@ -154,47 +154,35 @@ export function packetState(overrides: PacketValues = {}) {
 export function formState(overrides: PacketValues = {}, opts: { withDates?: boolean } = {}) {
   const v = { ...northwind, ...overrides };
   const b = PACKET_BLOCK_ID;
-  const text = (value: string | null) => ({ type: 'plain_text_input', value });
-  const option = (value: string) => ({ text: { type: 'plain_text', text: value }, value });
   const state: Record<string, Record<string, unknown>> = {
-    [b.accountName]: { [ACTION_ID.value]: text(joinAccount(v.accountName, v.accountDomain) || null) },
-    [b.crmOpportunity]: { [ACTION_ID.value]: text(v.crmOpportunity) },
-    [b.partnerOrg]: { [ACTION_ID.value]: text(v.partnerOrg) },
-    [b.partnerContactName]: {
-      [ACTION_ID.value]: text(joinContact(v.partnerContactName, v.partnerContactRole) || null),
-    },
-    [b.partnerChannelId]: {
-      [ACTION_ID.value]: { type: 'conversations_select', selected_conversation: v.partnerChannelId },
-    },
-    [b.riskNote]: { [ACTION_ID.value]: text(v.riskNote) },
-    [b.customerTrigger]: { [ACTION_ID.value]: text(v.customerTrigger) },
-    [b.jointValue]: { [ACTION_ID.value]: text(v.jointValue) },
-    [b.whyPartner]: { [ACTION_ID.value]: text(v.whyPartner) },
-    [b.warmPath]: { [ACTION_ID.value]: text(v.warmPath) },
-    [b.evidenceUrl]: { [ACTION_ID.value]: text(v.evidenceUrl) },
-    [b.aeUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.aeUserId } },
-    [b.sellerNextMove]: { [ACTION_ID.value]: text(v.sellerNextMove) },
-    [b.partnerNextMove]: { [ACTION_ID.value]: text(v.partnerNextMove) },
-    [b.partnerNextMoveDate]: {
-      [ACTION_ID.value]: { type: 'datepicker', selected_date: v.partnerNextMoveDate },
-    },
-    [PACKET_FORM_BLOCK_ID.confirmations]: {
-      [ACTION_ID.value]: {
-        type: 'checkboxes',
-        selected_options: [
-          ...(v.onPriorityList ? [option(ON_PRIORITY_LIST_OPTION)] : []),
-          ...(v.partnerAgreedInWriting ? [option(AGREED_IN_WRITING_OPTION)] : []),
-        ],
-      },
-    },
-    [b.ownerUserId]: { [ACTION_ID.value]: { type: 'users_select', selected_user: v.ownerUserId } },
-    [b.responseWindowDays]: { [ACTION_ID.value]: text(v.responseWindowDays) },
+    [b.accountName]: text(joinAccount(v.accountName, v.accountDomain) || null),
+    [b.crmOpportunity]: text(v.crmOpportunity),
+    [b.partnerOrg]: text(v.partnerOrg),
+    [b.partnerContactName]: text(joinContact(v.partnerContactName, v.partnerContactRole) || null),
+    [b.partnerChannelId]: conversation(v.partnerChannelId),
+    [b.riskNote]: text(v.riskNote),
+    [b.customerTrigger]: text(v.customerTrigger),
+    [b.jointValue]: text(v.jointValue),
+    [b.whyPartner]: text(v.whyPartner),
+    [b.warmPath]: text(v.warmPath),
+    [b.evidenceUrl]: text(v.evidenceUrl),
+    [b.aeUserId]: person(v.aeUserId),
+    [b.sellerNextMove]: text(v.sellerNextMove),
+    [b.partnerNextMove]: text(v.partnerNextMove),
+    [b.partnerNextMoveDate]: date(v.partnerNextMoveDate),
+    [PACKET_FORM_BLOCK_ID.confirmations]: input({
+      type: 'checkboxes',
+      selected_options: [
+        ...(v.onPriorityList ? [option(ON_PRIORITY_LIST_OPTION)] : []),
+        ...(v.partnerAgreedInWriting ? [option(AGREED_IN_WRITING_OPTION)] : []),
+      ],
+    }),
+    [b.ownerUserId]: person(v.ownerUserId),
+    [b.responseWindowDays]: text(v.responseWindowDays),
   };
   if (opts.withDates) {
-    state[b.opportunityCreatedOn] = {
-      [ACTION_ID.value]: { type: 'datepicker', selected_date: v.opportunityCreatedOn },
-    };
-    state[b.partnerTouchOn] = { [ACTION_ID.value]: { type: 'datepicker', selected_date: v.partnerTouchOn } };
+    state[b.opportunityCreatedOn] = date(v.opportunityCreatedOn);
+    state[b.partnerTouchOn] = date(v.partnerTouchOn);
   }
   return state;
 }
@@ -214,15 +202,7 @@ export function viewSubmission(opts: {
   viewCounter += 1;
   return {
     type: 'view_submission',
-    team: { id: opts.teamId ?? TEAM, domain: 'acme' },
-    user: {
-      id: user.id,
-      username: user.id.toLowerCase(),
-      name: user.id.toLowerCase(),
-      team_id: user.team_id,
-    },
-    api_app_id: 'A0APP',
-    token: 'legacy-verification-token',
+    ...from(user, opts.teamId),
     trigger_id: `9.${viewCounter}.submit`,
     view: {
       id: opts.viewId ?? `V0TEST${viewCounter}`,
@@ -246,8 +226,7 @@ export function viewSubmission(opts: {
       bot_id: 'BBOT',
     },
     response_urls: [],
-    is_enterprise_install: false,
-    enterprise: null,
+    ...ENTERPRISE,
   };
 }
 
@@ -287,20 +266,17 @@ export function declineSubmission(opts: {
     }),
     user: opts.user ?? { id: people.ae.id, team_id: TEAM },
     ...(opts.viewId ? { viewId: opts.viewId } : {}),
-    values: {
-      [DECLINE_BLOCK_ID.reason]: {
-        [ACTION_ID.declineReason]: {
-          type: 'static_select',
-          selected_option:
-            opts.reason === null
-              ? null
-              : { value: opts.reason ?? 'timing', text: { type: 'plain_text', text: 'x' } },
-        },
-      },
-      [DECLINE_BLOCK_ID.note]: { [ACTION_ID.value]: { type: 'plain_text_input', value: opts.note ?? null } },
-    },
+    values: declineValues(opts.reason === null ? null : picked(opts.reason ?? 'timing', 'x'), opts.note),
   });
 }
+
+/** The decline modal's state: the reason's select and the note. */
+const declineValues = (selected: ReturnType<typeof picked> | null, note: string | null | undefined) => ({
+  [DECLINE_BLOCK_ID.reason]: {
+    [ACTION_ID.declineReason]: { type: 'static_select', selected_option: selected },
+  },
+  [DECLINE_BLOCK_ID.note]: text(note ?? null),
+});
 
 /**
  * A reason picked in the open decline modal (its select dispatches the change, issue 77 item 10): the block action
@@ -313,18 +289,10 @@ export function declineReasonPicked(opts: {
   user?: User;
 }) {
   const user = opts.user ?? { id: people.ae.id, team_id: TEAM };
-  const selected = { value: opts.reason, text: { type: 'plain_text', text: opts.reason } };
+  const selected = picked(opts.reason);
   return {
     type: 'block_actions',
-    team: { id: TEAM, domain: 'acme' },
-    user: {
-      id: user.id,
-      username: user.id.toLowerCase(),
-      name: user.id.toLowerCase(),
-      team_id: user.team_id,
-    },
-    api_app_id: 'A0APP',
-    token: 'legacy-verification-token',
+    ...from(user),
     container: { type: 'view', view_id: opts.view.id },
     trigger_id: '1.3.trigger',
     view: {
@@ -335,16 +303,7 @@ export function declineReasonPicked(opts: {
       private_metadata: opts.view.private_metadata,
       hash: opts.view.hash ?? '1.hash',
       blocks: [],
-      state: {
-        values: {
-          [DECLINE_BLOCK_ID.reason]: {
-            [ACTION_ID.declineReason]: { type: 'static_select', selected_option: selected },
-          },
-          [DECLINE_BLOCK_ID.note]: {
-            [ACTION_ID.value]: { type: 'plain_text_input', value: opts.note ?? null },
-          },
-        },
-      },
+      state: { values: declineValues(selected, opts.note) },
     },
     actions: [
       {
@@ -355,8 +314,7 @@ export function declineReasonPicked(opts: {
         action_ts: '1700000001.000300',
       },
     ],
-    is_enterprise_install: false,
-    enterprise: null,
+    ...ENTERPRISE,
   };
 }
 
@@ -374,15 +332,7 @@ export function blockAction(opts: {
   const user = opts.user ?? { id: people.ae.id, team_id: TEAM };
   return {
     type: 'block_actions',
-    team: { id: opts.teamId ?? TEAM, domain: 'acme' },
-    user: {
-      id: user.id,
-      username: user.id.toLowerCase(),
-      name: user.id.toLowerCase(),
-      team_id: user.team_id,
-    },
-    api_app_id: 'A0APP',
-    token: 'legacy-verification-token',
+    ...from(user, opts.teamId),
     container: {
       type: 'message',
       message_ts: opts.messageTs ?? '1700000000.000100',
@@ -403,12 +353,10 @@ export function blockAction(opts: {
         action_ts: '1700000001.000200',
       },
     ],
-    is_enterprise_install: false,
-    enterprise: null,
+    ...ENTERPRISE,
   };
 }
 
-/** Send from the review step (the pushed view); `overrideReason` fills the "why send it anyway" box. */
 /** The review's confirmation checkboxes ("same partner", "the partner may read this"), by their block ids. */
 export type ReviewConfirmation =
   | typeof REVIEW_BLOCK_ID.confirmPartner
@@ -420,6 +368,7 @@ export function confirmationsOn(view: { blocks?: unknown[] } | undefined): Revie
   return [REVIEW_BLOCK_ID.confirmPartner, REVIEW_BLOCK_ID.confirmInternalText].filter((id) => ids.has(id));
 }
 
+/** Send from the review step (the pushed view); `overrideReason` fills the "why send it anyway" box. */
 export function reviewSubmission(opts: {
   draftId: number;
   overrideReason?: string;
@@ -458,52 +407,26 @@ export function reviewSubmission(opts: {
       ...(owner ? [{ type: 'input', block_id: REVIEW_BLOCK_ID.ownerReason }] : []),
     ],
     values: {
-      ...(owner
-        ? {
-            [REVIEW_BLOCK_ID.ownerReason]: {
-              [ACTION_ID.value]: { type: 'plain_text_input', value: opts.ownerReason },
-            },
-          }
-        : {}),
+      ...(owner ? { [REVIEW_BLOCK_ID.ownerReason]: text(opts.ownerReason) } : {}),
       ...(opts.absence !== undefined
         ? {
-            [REVIEW_BLOCK_ID.absence]: {
-              [ACTION_ID.value]: {
-                type: 'radio_buttons',
-                selected_option:
-                  opts.absence === null
-                    ? null
-                    : { value: opts.absence, text: { type: 'plain_text', text: 'x' } },
-              },
-            },
+            [REVIEW_BLOCK_ID.absence]: input({
+              type: 'radio_buttons',
+              selected_option: opts.absence === null ? null : picked(opts.absence, 'x'),
+            }),
           }
         : {}),
-      ...Object.fromEntries(
-        Object.entries(details).map(([id, date]) => [
-          id,
-          { [ACTION_ID.value]: { type: 'datepicker', selected_date: date } },
-        ]),
-      ),
+      ...Object.fromEntries(Object.entries(details).map(([id, day]) => [id, date(day)])),
       ...Object.fromEntries(
         boxes.map((id) => [
           id,
-          {
-            [ACTION_ID.value]: {
-              type: 'checkboxes',
-              selected_options: ticked.has(id)
-                ? [{ value: CONFIRM_OPTION, text: { type: 'plain_text', text: 'Yes' } }]
-                : [],
-            },
-          },
+          input({
+            type: 'checkboxes',
+            selected_options: ticked.has(id) ? [picked(CONFIRM_OPTION, 'Yes')] : [],
+          }),
         ]),
       ),
-      ...(withBox
-        ? {
-            [REVIEW_BLOCK_ID.override]: {
-              [ACTION_ID.value]: { type: 'plain_text_input', value: opts.overrideReason },
-            },
-          }
-        : {}),
+      ...(withBox ? { [REVIEW_BLOCK_ID.override]: text(opts.overrideReason) } : {}),
     },
   });
 }

@@ -86,6 +86,96 @@ export function sandboxBrowser(world: { sandbox: Sandbox }, shots: string) {
   };
 }
 
+/**
+ * In a browser test file: `world`'s sandbox open in one page of the run's Chromium (as Pat, dialogs accepted) before
+ * the file's tests, handed to `opened`, and closed after them; `shots` is made for the file's screenshots.
+ */
+export function sandboxPageFor(
+  world: { sandbox: Sandbox },
+  shots: string,
+  opened: (page: Page) => void,
+): void {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    browser = await launchChromium();
+    page = await openSandboxPage(browser, world.sandbox);
+    opened(page);
+  });
+  afterAll(async () => {
+    await page?.close();
+    await browser?.close();
+  });
+}
+
+/**
+ * What a browser test does on its one page (`page()`, once sandboxPageFor opened it): the open modal's title, text,
+ * buttons and screenshots (`shots`), the App Home's buttons, a button clicked or a modal saved with the app's answer
+ * waited for, and what a person reads in a place.
+ */
+export function pageKit(page: () => Page, shots: string) {
+  /** Posts `what` (a click or a save) and waits for the app's 200 from `path`: inline errors fail here. */
+  const answered = async (path: string, what: () => Promise<void>) => {
+    const answer = page().waitForResponse(
+      (r) => new URL(r.url()).pathname === path && r.request().method() === 'POST',
+    );
+    await what();
+    expect(await (await answer).json()).toEqual({ status: 200 });
+  };
+  /** How many messages each person had read in each place: what is new since. */
+  const seen = new Map<string, number>();
+  return {
+    modalTitle: (title: string) => page().locator('.modal-card .bk-modal-title', { hasText: title }),
+    // biome-ignore lint/performance/useDomNodeTextContent: what the person reads, line by line (the sentences are lines)
+    modalText: async () => (await page().locator('.modal-card .bk-modal-body').innerText()).trim(),
+    /** A button of the App Home or the open modal, by its action id (or its prefix) and value. */
+    homeButton: (actionId: string, value: string) =>
+      page().locator(`#pane .home button[data-action-id^="${actionId}"][data-value="${value}"]`),
+    modalButton: (actionId: string, value: string) =>
+      page().locator(`.modal-card button[data-action-id^="${actionId}"][data-value="${value}"]`),
+    /** The open modal, top to bottom as a person scrolls it: <name>-1.png, -2.png… */
+    async shotModal(name: string): Promise<void> {
+      const body = page().locator('.modal-card .bk-modal-body');
+      const { height, screen } = await body.evaluate((el) => ({
+        height: el.scrollHeight,
+        screen: el.clientHeight,
+      }));
+      for (let part = 1, top = 0; ; part += 1, top += screen - 60) {
+        await body.evaluate((el, y) => el.scrollTo(0, y), top);
+        await screenshot(page().locator('.modal-card'), { path: join(shots, `${name}-${part}.png`) });
+        if (top + screen >= height) break;
+      }
+      await body.evaluate((el) => el.scrollTo(0, 0));
+    },
+    /**
+     * Clicks a button and waits for the app's answer to the block action: Playwright's click returns once the browser
+     * dispatched it, before the page's request reached the app, so a wait for the outbox right after could find it
+     * empty because the click's own rows were not written yet.
+     */
+    click: (button: Locator) => answered('/api/action', () => button.click()),
+    /** Saves the open modal and waits for the app's answer. */
+    save: () => answered('/api/submit', () => page().click('.modal-card .bk-submit')),
+    async closeModal(): Promise<void> {
+      await page().click('.modal-card .bk-close');
+      await page().locator('#modal-layer').waitFor({ state: 'hidden' });
+    },
+    /**
+     * What a person reads in a place, as the page shows it (the app's edits included): all of it, and what came since
+     * they last looked there.
+     */
+    async read(userId: string, place: string): Promise<{ all: string; fresh: string[] }> {
+      await actAs(page(), userId);
+      await openPlace(page(), place);
+      const texts = await page().locator('#pane article.message').allInnerTexts();
+      const key = `${userId}:${place}`;
+      const fresh = texts.slice(seen.get(key) ?? 0);
+      seen.set(key, texts.length);
+      return { all: texts.join('\n'), fresh };
+    },
+  };
+}
+
 /** A page of the sandbox as Pat, with dialogs accepted; closing it fails the test if the page threw. */
 export async function openSandboxPage(browser: Browser, sandbox: Sandbox): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -7,10 +7,11 @@ import { logCollector, type Sandbox, startSandbox } from '../../sandbox/sandbox.
 /**
  * A sandbox (its app, fake Slack and fake Salesforce) on a fresh SQLite file for the tests of one file: started before
  * them, stopped and removed after. Its log is collected, not printed. `world.sandbox` is set once started.
+ * `manifest` writes the manifest the sandbox reads into its folder and says where.
  */
 export function sandboxWorld(
   name: string,
-  opts: { startAt?: Date } = {},
+  opts: { startAt?: Date; manifest?: (dir: string) => string } = {},
 ): { sandbox: Sandbox; logs: string[] } {
   const world = { sandbox: undefined as unknown as Sandbox, logs: [] as string[] };
   let dir: string | undefined;
@@ -21,6 +22,7 @@ export function sandboxWorld(
       databasePath: join(dir, 'sandbox.db'),
       logSink: logCollector(world.logs),
       ...(opts.startAt ? { startAt: opts.startAt } : {}),
+      ...(opts.manifest ? { manifestFile: opts.manifest(dir) } : {}),
     });
   }, 30_000);
   afterAll(async () => {

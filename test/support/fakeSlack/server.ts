@@ -671,24 +671,6 @@ export class FakeSlack extends FakeHttpServer {
   }
 
   /**
-   * What Slack does with a view_submission answer of `response_action: update` (replace the submitted view) or
-   * `push` (stack a new one on it): the same validation and bookkeeping as views.update and views.push.
-   */
-  applyViewResponse(
-    action: 'update' | 'push',
-    viewId: string,
-    view: unknown,
-  ): { ok: true; view: FakeView } | { ok: false; error: string } {
-    const result =
-      action === 'update'
-        ? this.workspace.views.update({ view_id: viewId, view })
-        : this.workspace.views.open({ trigger_id: this.issueTriggerId({ viewId }), view }, true);
-    return result.ok
-      ? { ok: true, view: structuredClone(result.view as FakeView) }
-      : { ok: false, error: String(result.error) };
-  }
-
-  /**
    * What Slack does with the app's answer to a view_submission of `viewId` (the body of its ack; `{}` when empty):
    * `errors` keeps the view, `update` replaces it, `push` stacks a view on it (`push_limit_reached` beyond 3), `clear`
    * closes its whole stack and an empty answer closes it (the view under it shows again). `closed`: the views closed,
