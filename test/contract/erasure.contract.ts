@@ -64,15 +64,17 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
     const found = await repo.rowsNaming(db, contact);
     const [row] = found.find((f) => f.table === 'handoffs')?.rows ?? [];
     expect(row).toBeDefined();
-    await write(repo.eraseRow, 'handoffs', row as never, contact, 'ERASED00000001');
+    expect(await write(repo.eraseRow, 'handoffs', row as never, contact, 'ERASED00000001')).toBe(true);
     const [after] = await db.select().from(t.handoffs).where(eq(t.handoffs.id, id));
     expect(after).toMatchObject({
       partnerContactName: ERASED_TEXT,
       riskNote: `${ERASED_TEXT} moves to Acme`,
     });
     const [follow] = (await repo.rowsNaming(db, ae)).find((f) => f.table === 'handoff_followers')?.rows ?? [];
-    await write(repo.eraseRow, 'handoff_followers', follow as never, ae, 'ERASED00000001');
+    expect(await write(repo.eraseRow, 'handoff_followers', follow as never, ae, 'ERASED00000001')).toBe(true);
     expect(await db.select().from(t.handoffFollowers)).toEqual([]);
+    // The follow is gone: deleting it again is not counted as an erased row.
+    expect(await write(repo.eraseRow, 'handoff_followers', follow as never, ae, 'ERASED00000001')).toBe(false);
   });
 
   it('finds whole words only (any script, any case), and a part of a name only in the handoffs that name them (issue 77)', async () => {

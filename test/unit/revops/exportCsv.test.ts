@@ -385,6 +385,11 @@ describe('touch log CSV', () => {
       assignment: 2,
       expiredAt: null,
     });
+    // An earlier AE had named a cover, which the program counts as away: the log says why, in words.
+    await seed.event(h, 'expired', at('2026-11-03T10:00:00Z'), {
+      aeUserId: 'U0SAM',
+      detail: { away: 'cover named', coverNamed: 'U0COVER' },
+    });
     await seed.event(h, 'expired', at('2026-11-04T10:00:00Z'), {
       aeUserId: 'U0AE',
       detail: { away: ':palm_tree: Vacation' },
@@ -395,6 +400,11 @@ describe('touch log CSV', () => {
       status: 'reassigned',
       expired_at: '2026-11-04T10:00:00.000Z',
       expiry_reason: 'expired while away, not counted',
+      expiries_excused: '2',
+      expiries_silent: '0',
+      expiry_log:
+        '2026-11-03T10:00:00.000Z U0SAM away (cover named (U0COVER), when naming a cover counted as away) | ' +
+        '2026-11-04T10:00:00.000Z U0AE away (status: :palm_tree: Vacation)',
     });
   });
 
