@@ -74,7 +74,9 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
     expect(await write(repo.eraseRow, 'handoff_followers', follow as never, ae, 'ERASED00000001')).toBe(true);
     expect(await db.select().from(t.handoffFollowers)).toEqual([]);
     // The follow is gone: deleting it again is not counted as an erased row.
-    expect(await write(repo.eraseRow, 'handoff_followers', follow as never, ae, 'ERASED00000001')).toBe(false);
+    expect(await write(repo.eraseRow, 'handoff_followers', follow as never, ae, 'ERASED00000001')).toBe(
+      false,
+    );
   });
 
   it('finds whole words only (any script, any case), and a part of a name only in the handoffs that name them (issue 77)', async () => {
