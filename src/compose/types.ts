@@ -71,7 +71,10 @@ export interface StartOptions extends Base {
   startup?: Startup;
   /** The CRMs, already checked (the sandbox's fakes); built from the settings and checked at start otherwise. */
   crm?: Crm;
-  /** Real time for the start's waits between its checks of Slack (startupRetry.ts); the process's own by default. */
+  /**
+   * Real time for the start's waits between its checks of Slack (startupRetry.ts) and the CRMs' rate limits (HubSpot's
+   * searches a second); the process's own by default.
+   */
   timers?: Timers;
   /** Told why the start is waiting (Slack unreachable …): the status server's /healthz says it. */
   onWaiting?: (reason: string) => void;

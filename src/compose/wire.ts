@@ -267,7 +267,7 @@ export async function wire(opts: StartOptions): Promise<{
   const { program, config } = await programOf(opts, directory);
   const startup = await startupFor(opts, clients, program, config);
   await keepRevocations(opts, config, clients, startup);
-  const crm = opts.crm ?? crmFromConfig(config, logger);
+  const crm = opts.crm ?? crmFromConfig(config, logger, {}, opts.timers);
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
   // An installation's own CRM refusing its credentials stops nothing: its admin is told when they look (/handoff crm).
   if (!opts.crm) await verifyCrm(crm, logger, { refusalStops: !opts.ownCrmInUse });

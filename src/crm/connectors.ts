@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmFacts.js';
 import type { Logger } from '../logger.js';
+import type { Timers } from '../runtime/timers.js';
 import { createHubspot } from './hubspot.js';
 import { type Crm, type CrmFieldMap, createCrm } from './index.js';
 import { createSalesforce } from './salesforce.js';
@@ -11,13 +12,17 @@ export type SettingsOf<S extends CrmSystem> = NonNullable<Config['crm'][S]>;
 
 const HUBSPOT_API = 'https://api.hubapi.com';
 
+/** The real time a connector counts its CRM's rate limits in. */
+export type CrmTimers = Pick<Timers, 'monotonic' | 'setTimeout'>;
+
 /**
  * How the app connects one CRM: the connector built from its settings (the module in this folder), and its settings
  * read from what they are given. Its words, and what to check when it refuses, are its row of domain/crmFacts.ts
  * `CRMS`.
  */
 interface CrmModule<S extends CrmSystem> {
-  create(settings: SettingsOf<S>, logger: Logger): CrmConnector;
+  /** `timers`: the app's real time, which a CRM's own rate limits are counted in (the process's when not given). */
+  create(settings: SettingsOf<S>, logger: Logger, timers?: CrmTimers): CrmConnector;
   /** The opportunity or deal fields the admin mapped (the optional field mapping). */
   fields(settings: SettingsOf<S>): CrmFieldMap;
   /**
@@ -91,10 +96,11 @@ export function connectorFor<S extends CrmSystem>(
   settings: SettingsOf<S>,
   logger: Logger,
   build: CrmBuilders = {},
+  timers?: CrmTimers,
 ): CrmConnector {
   const create =
     (build[system] as CrmModule<S>['create'] | undefined) ?? (CRM_MODULES[system] as CrmModule<S>).create;
-  return create(settings, logger.child({ component: system }));
+  return create(settings, logger.child({ component: system }), timers);
 }
 
 /** One CRM's connector and field map, when its settings are set. */
@@ -103,19 +109,25 @@ function connect<S extends CrmSystem>(
   config: { crm: Config['crm'] },
   logger: Logger,
   build: CrmBuilders,
+  timers?: CrmTimers,
 ) {
   const settings = config.crm[system] as SettingsOf<S> | undefined;
   if (!settings) return undefined;
   const fields = (CRM_MODULES[system] as CrmModule<S>).fields(settings);
-  return { connector: connectorFor(system, settings, logger, build), fields };
+  return { connector: connectorFor(system, settings, logger, build, timers), fields };
 }
 
 /** The connectors the settings ask for (none when no CRM setting is set: the loop is off), in the table's order. */
-export function crmFromConfig(config: { crm: Config['crm'] }, logger: Logger, build: CrmBuilders = {}): Crm {
+export function crmFromConfig(
+  config: { crm: Config['crm'] },
+  logger: Logger,
+  build: CrmBuilders = {},
+  timers?: CrmTimers,
+): Crm {
   const connectors: CrmConnector[] = [];
   const fieldMap: Partial<Record<CrmSystem, CrmFieldMap>> = {};
   for (const system of CRM_SYSTEMS) {
-    const connected = connect(system, config, logger, build);
+    const connected = connect(system, config, logger, build, timers);
     if (!connected) continue;
     connectors.push(connected.connector);
     fieldMap[system] = connected.fields;

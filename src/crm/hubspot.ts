@@ -9,6 +9,7 @@ import {
   DEAL_PROPERTIES,
   type HubspotCall,
   type SearchSlot,
+  type SearchTimers,
 } from './hubspotAccounts.js';
 import { type HubspotApiCalls, type HubspotObject, hubspotApi } from './hubspotApi.js';
 import { hubspotReads, verifyHubspot } from './hubspotChecks.js';
@@ -65,9 +66,13 @@ export interface HubspotApi {
 /**
  * HubSpot with a Service Key (a legacy token works alike: docs/crm.md#hubspot), through its date-versioned APIs
  * (hubspotApi.ts). The client's own retries are off (the outbox owns retries); each call has a deadline, after which a
- * write counts as possibly done.
+ * write counts as possibly done. HubSpot's per-second search limit is counted on `timers` (the app's real time).
  */
-export function createHubspot(settings: HubspotSettings, logger: Logger): CrmConnector {
+export function createHubspot(
+  settings: HubspotSettings,
+  logger: Logger,
+  timers: SearchTimers = realTimers,
+): CrmConnector {
   const timeoutMs = settings.timeoutMs ?? 10_000;
   const client = new Client({
     accessToken: settings.accessToken,
@@ -79,11 +84,11 @@ export function createHubspot(settings: HubspotSettings, logger: Logger): CrmCon
     hs,
     call: (run, write, ms = timeoutMs) => call(run, write, ms),
     // Searches wait for their slot in HubSpot's per-second search limit (hubspotAccounts.ts).
-    searchSlot: createSearchSlots(),
+    searchSlot: createSearchSlots(timers),
     timeoutMs,
     logger,
   };
-  const accounts = createHubspotAccounts({ ...api, toRecord: (deal) => toRecord(api, deal) });
+  const accounts = createHubspotAccounts({ ...api, timers, toRecord: (deal) => toRecord(api, deal) });
 
   return {
     system: 'hubspot',

@@ -1,5 +1,5 @@
 import { accountDomain, accountKey } from '../domain/accountMatch.js';
-import { realTimers } from '../runtime/timers.js';
+import { realTimers, type Timers } from '../runtime/timers.js';
 import { nameTokens, sameAccountName } from './accountNames.js';
 import type { HubspotApiCalls, HubspotObject, SearchFilter } from './hubspotApi.js';
 import { type AccountQuery, CrmError, type CrmRecord, OPPORTUNITIES_MAX } from './types.js';
@@ -36,13 +36,16 @@ export type DealObject = HubspotObject;
  */
 export type SearchSlot = (maxWaitMs: number) => Promise<void>;
 
-export function createSearchSlots(): SearchSlot {
+/** The real time the search limit is counted in: the app's injected timers (tests step them), else the process's. */
+export type SearchTimers = Pick<Timers, 'monotonic' | 'setTimeout'>;
+
+export function createSearchSlots(timers: SearchTimers = realTimers): SearchSlot {
   /** When this app's latest searches went out (monotonic ms), oldest first. */
   const sent: number[] = [];
   return async (maxWaitMs) => {
     let left = maxWaitMs;
     for (;;) {
-      const now = realTimers.monotonic();
+      const now = timers.monotonic();
       while (sent.length > 0 && now - (sent[0] as number) >= 1000) sent.shift();
       if (sent.length < SEARCHES_PER_SECOND) {
         sent.push(now);
@@ -55,7 +58,7 @@ export function createSearchSlots(): SearchSlot {
           retryAfterMs: Math.ceil(wait),
         });
       left -= wait;
-      await new Promise((resolve) => realTimers.setTimeout(() => resolve(undefined), wait));
+      await new Promise((resolve) => timers.setTimeout(() => resolve(undefined), wait));
     }
   };
 }
@@ -68,6 +71,8 @@ interface AccountsDeps {
   call: HubspotCall;
   toRecord: (deal: DealObject) => Promise<CrmRecord>;
   searchSlot: SearchSlot;
+  /** The real time the companies are kept for (the connector's: the app's). */
+  timers: Pick<Timers, 'monotonic'>;
 }
 
 /** Which companies an account is, by its cache key: kept a while, the oldest first out. */
@@ -153,10 +158,10 @@ async function companiesOf(
 ): Promise<string[]> {
   const cacheKey = `${account.domain ?? ''}|${accountKey(account.name)}`;
   const kept = companies.get(cacheKey);
-  if (kept && realTimers.monotonic() - kept.at < COMPANIES_TTL_MS) return kept.ids;
+  if (kept && deps.timers.monotonic() - kept.at < COMPANIES_TTL_MS) return kept.ids;
   const ids = await searchCompanies(deps, account, ms);
   companies.delete(cacheKey);
-  companies.set(cacheKey, { at: realTimers.monotonic(), ids });
+  companies.set(cacheKey, { at: deps.timers.monotonic(), ids });
   // The oldest first out: Map keeps insertion order.
   for (const oldest of companies.keys()) {
     if (companies.size <= COMPANIES_KEPT) break;

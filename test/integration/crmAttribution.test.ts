@@ -16,6 +16,7 @@ import { type Harness, startHarness } from '../support/harness.js';
 import { handoffRow, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { accept, opportunitySubmission } from '../support/partnerFlow.js';
 import { revopsUser, slash } from '../support/reviewFlow.js';
+import { SteppedTimers } from '../support/steppedTimers.js';
 
 /**
  * Attribution asks the CRM (issue 31, item 6): the review looks up the opportunities on the packet's account, names
@@ -489,7 +490,7 @@ describe('HubSpot: the deals of the company with the domain decide the class', (
   });
 });
 
-// Its own app: the app's per-second HubSpot search slots (real time) are not shared with the reviews above.
+// Its own app: the app's per-second HubSpot search slots are not shared with the reviews above.
 describe('HubSpot: the deal chosen in the review is linked', () => {
   let hs: FakeHubspot;
   let h: Harness;
@@ -514,6 +515,37 @@ describe('HubSpot: the deal chosen in the review is linked', () => {
     h.clock.advance(301_000);
     await h.app.scheduler.runNow('crm-read-back');
     expect((await handoffRow(h, handoff.id)).outcome).toBe('won');
+  });
+});
+
+// HubSpot takes 5 searches a second. The app counts its own on its injected timers, so whether a review meets the
+// limit is the test's to decide, not the machine's speed (on the real clock a fast machine met it in tests).
+describe("HubSpot: the search limit is counted on the app's timers", () => {
+  const timers = new SteppedTimers();
+  let hs: FakeHubspot;
+  let h: Harness;
+  beforeAll(async () => {
+    ({ hs, h } = await hubspotApp({ timers }, { now: () => timers.now() }));
+  });
+  afterAll(() => stopAll(h, hs));
+
+  it('a review past five searches in one second is classified from the packet; a second later HubSpot is asked again', async () => {
+    const fabrikam = hs.addCompany({ name: 'Fabrikam Clinics', domain: 'fabrikam.example' });
+    const rollout = hs.addDeal({ name: 'Fabrikam rollout', companyId: fabrikam, createdAt: '2026-10-01' });
+    const searches = () => hs.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/search')).length;
+    const fabrikamReview = () => submitForReview(h, unpasted('Fabrikam Clinics', 'fabrikam.example'));
+    // The first review searches for the company, for its owner and for its deals; the second for the owner and the
+    // deals (the company is kept a minute): five searches, a second's worth.
+    for (let i = 0; i < 2; i += 1)
+      expect(pickOf((await fabrikamReview()).view)?.initial_option?.value).toBe(`hubspot:${rollout}`);
+    expect(searches()).toBe(5);
+    const limited = await fabrikamReview();
+    expect(limited.text).toContain('*CRM not reached; classified from the packet.*');
+    expect(pickOf(limited.view)).toBeUndefined();
+    expect(searches()).toBe(5);
+    await timers.advance(1_000);
+    expect(pickOf((await fabrikamReview()).view)?.initial_option?.value).toBe(`hubspot:${rollout}`);
+    expect(searches()).toBe(7);
   });
 });
 

@@ -67,8 +67,9 @@ export interface HarnessOptions {
   /** Real time for the app's outbox (the process's own by default): a replica whose wall clock is off. */
   outboxTimers?: Timers;
   /**
-   * Real time for the scheduler's ticks and the program's follow (the process's own by default, so a minutely job
-   * may run at any real minute of a test): a test whose steps a job must not come between gives timers it steps.
+   * Real time for the scheduler's ticks, the program's follow and the CRMs' rate limits (the process's own by
+   * default, so a minutely job may run at any real minute of a test): a test whose steps a job must not come between,
+   * or that counts HubSpot's searches a second, gives timers it steps.
    */
   timers?: Timers;
   /** Told the app's port while its start waits (an OAuth install waits for /slack/install). */
