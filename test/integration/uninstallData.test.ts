@@ -115,8 +115,9 @@ describe('what an uninstall does to the workspace’s data', () => {
     await again.app.scheduler.runNow('data-retention');
     expect((await kept(again)).handoffs).toBe(before.handoffs);
 
-    // Uninstalled for good: 30 days on, the daily job deletes it all.
+    // Uninstalled for good: 30 days on, the daily job deletes it all. Kept before Slack's event was answered.
     await deliverEvent(again, slackEvent.appUninstalled());
+    expect((await installation(again))?.uninstalledAt).toEqual(again.clock.now());
     again.clock.advance(30 * DAY - 60_000);
     await again.app.scheduler.runNow('data-retention');
     expect((await kept(again)).handoffs).toBe(before.handoffs);
