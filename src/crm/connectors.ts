@@ -1,19 +1,15 @@
 import type { Config } from '../config.js';
 import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmFacts.js';
 import type { Logger } from '../logger.js';
-import type { Timers } from '../runtime/timers.js';
 import { createHubspot } from './hubspot.js';
 import { type Crm, type CrmFieldMap, createCrm } from './index.js';
 import { createSalesforce } from './salesforce.js';
-import { type CrmConnector, CrmError } from './types.js';
+import { type CrmConnector, CrmError, type CrmTimers } from './types.js';
 
 /** One CRM's settings, as the configuration parsed them (undefined: not connected). */
 export type SettingsOf<S extends CrmSystem> = NonNullable<Config['crm'][S]>;
 
 const HUBSPOT_API = 'https://api.hubapi.com';
-
-/** The real time a connector counts its CRM's rate limits in. */
-export type CrmTimers = Pick<Timers, 'monotonic' | 'setTimeout'>;
 
 /**
  * How the app connects one CRM: the connector built from its settings (the module in this folder), and its settings

@@ -9,7 +9,6 @@ import {
   DEAL_PROPERTIES,
   type HubspotCall,
   type SearchSlot,
-  type SearchTimers,
 } from './hubspotAccounts.js';
 import { type HubspotApiCalls, type HubspotObject, hubspotApi } from './hubspotApi.js';
 import { hubspotReads, verifyHubspot } from './hubspotChecks.js';
@@ -24,6 +23,7 @@ import {
   CrmError,
   type CrmFields,
   type CrmRecord,
+  type CrmTimers,
   createdOf,
 } from './types.js';
 
@@ -71,7 +71,7 @@ export interface HubspotApi {
 export function createHubspot(
   settings: HubspotSettings,
   logger: Logger,
-  timers: SearchTimers = realTimers,
+  timers: CrmTimers = realTimers,
 ): CrmConnector {
   const timeoutMs = settings.timeoutMs ?? 10_000;
   const client = new Client({

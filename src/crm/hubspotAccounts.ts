@@ -1,8 +1,8 @@
 import { accountDomain, accountKey } from '../domain/accountMatch.js';
-import { realTimers, type Timers } from '../runtime/timers.js';
+import { realTimers } from '../runtime/timers.js';
 import { nameTokens, sameAccountName } from './accountNames.js';
 import type { HubspotApiCalls, HubspotObject, SearchFilter } from './hubspotApi.js';
-import { type AccountQuery, CrmError, type CrmRecord, OPPORTUNITIES_MAX } from './types.js';
+import { type AccountQuery, CrmError, type CrmRecord, type CrmTimers, OPPORTUNITIES_MAX } from './types.js';
 
 /** Companies an account lookup follows: the domain's (HubSpot keeps one per domain) and one by the same name. */
 const COMPANIES_MAX = 2;
@@ -36,10 +36,7 @@ export type DealObject = HubspotObject;
  */
 export type SearchSlot = (maxWaitMs: number) => Promise<void>;
 
-/** The real time the search limit is counted in: the app's injected timers (tests step them), else the process's. */
-export type SearchTimers = Pick<Timers, 'monotonic' | 'setTimeout'>;
-
-export function createSearchSlots(timers: SearchTimers = realTimers): SearchSlot {
+export function createSearchSlots(timers: CrmTimers = realTimers): SearchSlot {
   /** When this app's latest searches went out (monotonic ms), oldest first. */
   const sent: number[] = [];
   return async (maxWaitMs) => {
@@ -72,7 +69,7 @@ interface AccountsDeps {
   toRecord: (deal: DealObject) => Promise<CrmRecord>;
   searchSlot: SearchSlot;
   /** The real time the companies are kept for (the connector's: the app's). */
-  timers: Pick<Timers, 'monotonic'>;
+  timers: CrmTimers;
 }
 
 /** Which companies an account is, by its cache key: kept a while, the oldest first out. */

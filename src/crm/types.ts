@@ -1,5 +1,9 @@
 import type { CrmSystem } from '../domain/crmFacts.js';
 import type { CrmRef } from '../domain/crmLink.js';
+import type { Timers } from '../runtime/timers.js';
+
+/** The real time a connector counts its CRM's rate limits in: the app's (tests step it), else the process's. */
+export type CrmTimers = Pick<Timers, 'monotonic' | 'setTimeout'>;
 
 /** A CRM record as the app reads it: enough to show in the review and to see when the deal closes. */
 export interface CrmRecord {
