@@ -6,7 +6,7 @@ import { unscopedOf } from '../../src/db/installationScope.js';
 import { deleteInstallationData, uninstalledBefore } from '../../src/db/repositories/uninstalls.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract, NEIGHBOUR } from './engine.js';
-import { addHandoff } from './seed.js';
+import { addEvent, addHandoff } from './seed.js';
 
 export default contract('uninstalls repository', ({ db, at }) => {
   /** The whole database, as the deletion reads it (it names the installation itself). */
@@ -116,18 +116,7 @@ export default contract('uninstalls repository', ({ db, at }) => {
   it('deletes nothing of an installation in force, and its touch log cannot be deleted by any other way', async () => {
     await installations({ [FIRST_INSTALLATION]: null, [NEIGHBOUR]: null });
     const id = await addHandoff(db, at, { status: 'sent' });
-    const { handoffEvents: e } = tablesOf(db);
-    await db.transaction((tx) =>
-      tx.insert(e).values({
-        handoffId: id,
-        type: 'sent',
-        toStatus: 'sent',
-        aeUserId: 'U0AE',
-        assignment: 1,
-        cycle: 1,
-        at,
-      }),
-    );
+    await addEvent(db, { handoffId: id, type: 'sent', fromStatus: null, at });
     expect(
       await all().transaction((tx) => deleteInstallationData(tx, FIRST_INSTALLATION, later(40))),
     ).toBeUndefined();
@@ -135,6 +124,7 @@ export default contract('uninstalls repository', ({ db, at }) => {
       FIRST_INSTALLATION,
       1,
     ]);
+    const { handoffEvents: e } = tablesOf(db);
     // The refusal is the database's (drizzle wraps Postgres's in "Failed query", with it as the cause).
     const refusal = await all()
       .transaction((tx) => tx.delete(e).where(eq(e.installationId, FIRST_INSTALLATION)))
