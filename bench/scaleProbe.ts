@@ -61,7 +61,7 @@ const openMs = performance.now() - opened;
 // As main.ts does: WAL checkpoints on a worker thread, not inside whichever sweep commit crosses the threshold.
 const checkpointer = startCheckpointer(database.sqlite, logger);
 // The real services as the app wires them, with a workspace given instead of asked of Slack (there is none here).
-const { services: running } = await wire({
+const { services: running, program } = await wire({
   config,
   db: database.db,
   storage: sqliteProbe(database.sqlite),
@@ -192,7 +192,7 @@ for (const key of Object.keys(PERIODS) as PeriodKey[]) {
 }
 timings.push(
   await time(
-    `metrics computation, ${config.revopsReporting.trendWeeks}-week trend (weekly digest)`,
+    `metrics computation, ${program.settings.get('trendWeeks')}-week trend (weekly digest)`,
     5,
     () => running.metrics.trend(),
     { pauses: true, background: true },

@@ -16,6 +16,7 @@ import { and, eq } from 'drizzle-orm';
 import { build } from 'esbuild';
 import { DateTime } from 'luxon';
 import type { Clock } from '../src/clock.js';
+import { awayOf } from '../src/compose/types.js';
 import { type RunningApp, startHandoffApp } from '../src/compose.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type AppDatabase, openDatabase } from '../src/db/client.js';
@@ -292,7 +293,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   const appJs = script.outputFiles[0]?.text ?? '';
 
-  const awayRules = config.escalationPolicies.away;
+  const awayRules = awayOf(app.program.settings);
   const state = new PageState(slack, (user) => slackStatusFor(slack, user, clock.now(), awayRules));
   // The clock's business days are New York's (DEFAULT_TIMEZONE): by default US public holidays such as Thanksgiving are
   // skipped, as the app skips each AE's own country's (HOLIDAY_REGIONS).
@@ -346,9 +347,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   async function moveBusinessDays(days: number): Promise<void> {
     const calendar = {
-      timeZone: config.calendar.defaultTimeZone,
-      dayStart: config.calendar.businessDayStart,
-      dayEnd: config.calendar.businessDayEnd,
+      timeZone: app.program.settings.get('defaultTimeZone'),
+      dayStart: app.program.settings.get('businessDayStart'),
+      dayEnd: app.program.settings.get('businessDayEnd'),
       isHoliday: isClosed,
     };
     let at = DateTime.fromJSDate(clock.now(), { zone: calendar.timeZone });
@@ -394,7 +395,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
    */
   async function closeOpportunity(id: string, won: boolean): Promise<ClosedOpportunity> {
     // A seller closing a deal dates it today (their day), so it counts in the period it closed in.
-    const today = DateTime.fromJSDate(clock.now(), { zone: config.calendar.defaultTimeZone }).toISODate();
+    const today = DateTime.fromJSDate(clock.now(), {
+      zone: app.program.settings.get('defaultTimeZone'),
+    }).toISODate();
     if (today) salesforce.changeOpportunity(id, { closeDate: today });
     salesforce.closeOpportunity(id, { won });
     await app.crmReadBack.poll();

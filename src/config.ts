@@ -1,8 +1,5 @@
 import { crossFieldProblems, type Env, envSchema } from './configEnv.js';
-import { DEFAULT_AWAY_EMOJI, DEFAULT_AWAY_WORDS } from './domain/absence.js';
-import type { GuestPolicy } from './domain/guests.js';
 import type { HolidayRegions, PersonHolidayRegions } from './domain/holidays.js';
-import { parseReminderPoints, type ReminderPoint } from './domain/reminders.js';
 import { type OperatorHost, operatorHosts } from './domain/salesforceHosts.js';
 import { type SettingsValues, settingsFromEnv } from './program/settings.js';
 
@@ -40,10 +37,8 @@ export interface Config {
   /** DATABASE_URL: the Postgres database the app runs on instead of the SQLite file at `databasePath`. */
   databaseUrl: string | undefined;
   logLevel: Env['LOG_LEVEL'];
+  /** The calendar's parts the program reads in once (its hours and zone are program settings). */
   calendar: {
-    defaultTimeZone: string;
-    businessDayStart: string;
-    businessDayEnd: string;
     /** Company closure days (YYYY-MM-DD) skipped like weekends. */
     closureDates: string[];
     /**
@@ -56,53 +51,24 @@ export interface Config {
   };
   /** Workspaces (T… or E… ids) whose members count as internal, besides the installing workspace. */
   internalTeamIds: string[];
-  /** May reassign, extend or withdraw any handoff. */
-  adminUserIds: readonly string[];
-  /** What workspace guests may do (ALLOW_GUEST_AUTHORS, ALLOW_GUEST_AES): by default neither send nor receive. */
-  guests: GuestPolicy;
-  /** May correct a classification and maintain the reseller registry (admins may too). */
-  revopsUserIds: readonly string[];
-  scoring: { bands: { ready: number; fix: number }; maxWindowDays: number };
-  conflictLookbackDays: number;
-  /** An accepted deal with no outcome for this many business days nudges its AE (0: never). */
-  stallBusinessDays: number;
-  /** Accept with a commitment: the first step's date the accept modal offers, in business days. */
-  firstStepBusinessDays: number;
-  /** Business days after the first step's check-in, with no news, before its owner is told. */
-  firstStepGraceDays: number;
-  /** Business days a deal given back to its owner and nobody else waits before the manager is told (0: never). */
-  unassignedManagerDays: number;
-  /** How long a recorded outcome can be undone before the partner (and the CRM) hear of it, in seconds (0: no wait). */
-  outcomeUndoSeconds: number;
-  /** What the AE may ask before deciding: a question to the author, more time. */
-  asks: {
-    /** The longest pause of the AE's clock while their question waits, in business days (0: it does not pause). */
-    questionPauseDays: number;
-    /** The business days "Need more time" gives (once per handoff). */
-    moreTimeDays: number;
-    /** `owner`: the owner approves with one click; `auto`: given at once. The owner is told either way. */
-    moreTimeApproval: 'owner' | 'auto';
-  };
-  responseWindow: {
-    sweepSchedule: string;
-    reminders: ReminderPoint[];
-    escalationChannelId: string | undefined;
+  /**
+   * ADMIN_USER_IDS, REVOPS_USER_IDS and ESCALATION_MANAGERS: read once into a token deployment's program
+   * (program/importOnce.ts); the app reads the program's roles and managers.
+   */
+  seed: {
+    adminUserIds: readonly string[];
+    revopsUserIds: readonly string[];
     /** AE user id → manager user id, told when that AE lets a handoff expire. */
     managers: Readonly<Record<string, string>>;
   };
-  /** Internal channel where AEs' requests for partner help go (unset: the feature says it is not set up). */
-  partnerHelpChannelId: string | undefined;
+  responseWindow: {
+    sweepSchedule: string;
+  };
   revopsReporting: {
-    /** Weekly digest: channel (unset: no digest), cron schedule and its timezone (also the metrics' weeks). */
-    digestChannelId: string | undefined;
+    /** The weekly digest's cron schedule (its channel is a program setting). */
     digestSchedule: string;
-    timeZone: string;
-    /** DIGEST_TIMEZONE: the digest's own zone (unset: the program's default zone, `timeZone` above at start). */
+    /** DIGEST_TIMEZONE: the digest's and the metrics' weeks' own zone (unset: the program's default zone). */
     digestTimeZone: string | undefined;
-    /** Weeks shown in the trend chart. */
-    trendWeeks: number;
-    /** RevOps' money figures are in this currency; undefined: the CRM's corporate currency. */
-    reportingCurrency: string | undefined;
     /** The App Home waits this long for figures; slower periods are shown from their last computation. */
     maxWaitMs: number;
     /** Such figures are recomputed in the background when older than this. */
@@ -156,15 +122,10 @@ export interface Config {
   escalationPolicies: {
     /** The policy file (pools, policies, routes); unset: the default policy from REMINDERS and ESCALATION_*. */
     file: string | undefined;
-    /** A pool member holding this many open handoffs is skipped by round robin. */
-    maxOpenPerAe: number;
-    /** A Slack status says its person is away when its text has one of these words, or it shows one of these emoji. */
-    away: { words: string[]; emoji: string[] };
   };
   /**
    * The program's settings the environment sets (program/settings.ts), read into the program once, at the first
-   * start that finds it without settings. The sections above that they fill hold the environment's values (or the
-   * defaults) as read at start; the app reads the program's instead (program/liveConfig.ts).
+   * start that finds it without settings; the app reads the program's (`program.settings.get`).
    */
   programSettings: Readonly<Partial<SettingsValues>>;
   /**
@@ -255,28 +216,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
     calendar: calendarOf(e),
     internalTeamIds: e.INTERNAL_TEAM_IDS,
-    adminUserIds: e.ADMIN_USER_IDS,
-    guests: { authors: e.ALLOW_GUEST_AUTHORS, aes: e.ALLOW_GUEST_AES },
-    revopsUserIds: e.REVOPS_USER_IDS,
-    scoring: {
-      bands: (([ready, fix]) => ({ ready: ready as number, fix: fix as number }))(
-        e.SCORE_BANDS.split(',').map((n) => Number(n.trim())),
-      ),
-      maxWindowDays: e.SCORE_MAX_WINDOW_DAYS,
+    seed: {
+      adminUserIds: e.ADMIN_USER_IDS,
+      revopsUserIds: e.REVOPS_USER_IDS,
+      managers: Object.fromEntries(e.ESCALATION_MANAGERS.map((pair) => pair.split('=') as [string, string])),
     },
-    conflictLookbackDays: e.CONFLICT_LOOKBACK_DAYS,
-    stallBusinessDays: e.STALL_BUSINESS_DAYS,
-    firstStepBusinessDays: e.FIRST_STEP_BUSINESS_DAYS,
-    firstStepGraceDays: e.FIRST_STEP_GRACE_DAYS,
-    unassignedManagerDays: e.UNASSIGNED_MANAGER_DAYS,
-    outcomeUndoSeconds: e.OUTCOME_UNDO_SECONDS,
-    asks: {
-      questionPauseDays: e.QUESTION_PAUSE_DAYS,
-      moreTimeDays: e.MORE_TIME_DAYS,
-      moreTimeApproval: e.MORE_TIME_APPROVAL,
-    },
-    responseWindow: responseWindowOf(e),
-    partnerHelpChannelId: e.PARTNER_HELP_CHANNEL_ID,
+    responseWindow: { sweepSchedule: e.SWEEP_SCHEDULE },
     revopsReporting: reportingOf(e),
     outbox: outboxOf(e),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
@@ -295,32 +240,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 
 function calendarOf(e: Env): Config['calendar'] {
   return {
-    defaultTimeZone: e.DEFAULT_TIMEZONE,
-    businessDayStart: e.BUSINESS_DAY_START,
-    businessDayEnd: e.BUSINESS_DAY_END,
     closureDates: e.CLOSURE_DATES,
     holidayRegions: e.HOLIDAY_REGIONS.everyone,
     holidayRegionsByPerson: e.HOLIDAY_REGIONS.people,
   };
 }
 
-function responseWindowOf(e: Env): Config['responseWindow'] {
-  return {
-    sweepSchedule: e.SWEEP_SCHEDULE,
-    reminders: parseReminderPoints(e.REMINDERS) ?? [],
-    escalationChannelId: e.ESCALATION_CHANNEL_ID,
-    managers: Object.fromEntries(e.ESCALATION_MANAGERS.map((pair) => pair.split('=') as [string, string])),
-  };
-}
-
 function reportingOf(e: Env): Config['revopsReporting'] {
   return {
-    digestChannelId: e.DIGEST_CHANNEL_ID,
     digestSchedule: e.DIGEST_SCHEDULE,
-    timeZone: e.DIGEST_TIMEZONE ?? e.DEFAULT_TIMEZONE,
     digestTimeZone: e.DIGEST_TIMEZONE,
-    trendWeeks: e.METRICS_TREND_WEEKS,
-    reportingCurrency: e.REPORTING_CURRENCY,
     maxWaitMs: e.METRICS_MAX_WAIT_MS,
     refreshMinutes: e.METRICS_REFRESH_MINUTES,
   };
@@ -374,20 +303,9 @@ function crmOf(e: Env): Config['crm'] {
   };
 }
 
-const commaWords = (value: string, lower: boolean) =>
-  value
-    .split(',')
-    .map((w) => (lower ? w.trim().toLowerCase() : w.trim()))
-    .filter(Boolean);
-
 function escalationPoliciesOf(e: Env): Config['escalationPolicies'] {
   return {
     file: e.ESCALATION_POLICY_FILE,
-    maxOpenPerAe: e.POOL_MAX_OPEN_HANDOFFS,
-    away: {
-      words: e.AWAY_STATUS_WORDS ? commaWords(e.AWAY_STATUS_WORDS, true) : [...DEFAULT_AWAY_WORDS],
-      emoji: e.AWAY_STATUS_EMOJI ? commaWords(e.AWAY_STATUS_EMOJI, false) : [...DEFAULT_AWAY_EMOJI],
-    },
   };
 }
 

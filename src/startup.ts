@@ -7,9 +7,9 @@ import type { Logger } from './logger.js';
 import {
   checkInternalChannels,
   type InternalChannelCheck,
-  type InternalChannelSource,
   internalChannelSources,
 } from './partners/internalChannels.js';
+import type { Settings } from './program/settings.js';
 import { type InstalledWorkspace, SLACK_NOT_NOW, verifySlackAuth } from './slackAuth.js';
 
 /**
@@ -44,18 +44,6 @@ export interface OrgAccess {
   sync(teamIds: readonly string[]): { granted: string[]; revoked: string[] };
   /** Told after a grant or a revoke (the directory forgets the people it kept). */
   onChange(listener: () => void): void;
-}
-
-/**
- * Every place the settings name a channel the app posts internal text to: the channel settings and each `channel:`
- * target of ESCALATION_POLICY_FILE (read and checked here; a problem in it stops the start, naming its place). Start
- * checks these and the running app uses them: one list for both.
- */
-export function internalChannelSettings(
-  config: Config,
-  book: PolicyBook | undefined,
-): readonly InternalChannelSource[] {
-  return internalChannelSources(config, book);
 }
 
 /**
@@ -116,6 +104,8 @@ export function startupOf(
  */
 export async function resolveStartup(deps: {
   config: Config;
+  /** The program's settings (its internal channels). */
+  settings: Settings;
   client: WebClient;
   clock: Clock;
   logger: Logger;
@@ -126,7 +116,7 @@ export async function resolveStartup(deps: {
 }): Promise<Startup> {
   const workspace = await verifySlackAuth(deps.client, deps.logger, deps.authAttempts);
   const internalChannels = await checkInternalChannels({
-    configured: internalChannelSettings(deps.config, deps.book),
+    configured: internalChannelSources(deps.settings, deps.book),
     directory: slackDirectory(deps.client, deps.clock),
     logger: deps.logger,
   });

@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import type { PolicyBook } from './domain/policyFile.js';
 import { SealError } from './install/seal.js';
 import type { Logger } from './logger.js';
+import type { Settings } from './program/settings.js';
 import type { Timers } from './runtime/timers.js';
 import { SLACK_NOT_NOW } from './slackAuth.js';
 import { resolveStartup, type Startup } from './startup.js';
@@ -72,6 +73,7 @@ const sleep = (timers: Timers, ms: number) =>
  */
 export async function resolveStartupPatiently(deps: {
   config: Config;
+  settings: Settings;
   client: WebClient;
   clock: Clock;
   logger: Logger;

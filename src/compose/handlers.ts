@@ -31,7 +31,15 @@ import { namedInProgram } from '../program/people.js';
 import { createExports } from '../revops/exports.js';
 import { createRevops } from '../revops/revops.js';
 import { programAdminOf, scoreCheckOf } from './reporting.js';
-import { componentLog, pausesOf, type Services, type Shared } from './types.js';
+import {
+  awayOf,
+  componentLog,
+  guestsOf,
+  pausesOf,
+  reportingZone,
+  type Services,
+  type Shared,
+} from './types.js';
 
 /** What a Slack handler may change about a handoff, and with what help. */
 export interface HandlerParts {
@@ -54,13 +62,14 @@ export interface HandlerParts {
 
 /** Packets in, decisions and owner actions: what changes a handoff. */
 function decisionServices(s: Shared, p: HandlerParts) {
-  const { config, db, clock, onOutboxWrite } = s;
+  const { program, db, clock, onOutboxWrite } = s;
+  const { settings } = program;
   const log = componentLog(s.logger);
   const edits = createEdits({
     db,
     clock,
     lifecycle: s.lifecycle,
-    adminUserIds: config.adminUserIds,
+    adminUserIds: program.adminUserIds,
     onOutboxWrite,
   });
   const packets = createPacketService({
@@ -69,21 +78,27 @@ function decisionServices(s: Shared, p: HandlerParts) {
     logger: log('packets'),
     directory: s.directory,
     windows: s.windows,
-    scoring: config.scoring,
+    scoring: {
+      get bands() {
+        return { ready: settings.get('scoreReady'), fix: settings.get('scoreFix') };
+      },
+      get maxWindowDays() {
+        return settings.get('scoreMaxWindowDays');
+      },
+    },
     // The score's weights in force: a packet is scored with them when reviewed.
     scoreWeights: () => s.program.state().scoreWeights,
-    // The program's settings, read at each use (config is live: program/liveConfig.ts).
     get conflictLookbackDays() {
-      return config.conflictLookbackDays;
+      return settings.get('conflictLookbackDays');
     },
     onOutboxWrite,
     edits,
     crm: s.crm,
     policies: s.policies,
     covers: s.covers,
-    away: config.escalationPolicies.away,
+    away: awayOf(settings),
     pools: { list: () => s.policies.pools(), next: p.escalations.nextFromPool },
-    guests: config.guests,
+    guests: guestsOf(settings),
   });
   const handoffs = createHandoffService({
     db,
@@ -105,12 +120,12 @@ function decisionServices(s: Shared, p: HandlerParts) {
       return last && last.getTime() > nudge.getTime() ? last : nudge;
     },
     businessHours: (from, to, ae) => s.windows.businessHoursBetween(from, to, ae),
-    firstStepDue: (at, ae) => s.windows.businessDaysAfter(at, config.firstStepBusinessDays, ae),
+    firstStepDue: (at, ae) => s.windows.businessDaysAfter(at, settings.get('firstStepBusinessDays'), ae),
     closedDay: (date, ae) => s.windows.closedDay(date, ae),
     firstStepCheck: (due, ae, at) =>
       nextStepCheck(s.windows.stepSchedule(due, ae, s.policies.afterAccept(ae.policy)), at),
     lifecycle: s.lifecycle,
-    adminUserIds: config.adminUserIds,
+    adminUserIds: program.adminUserIds,
   });
   const ownerActions = createOwnerActions({
     db,
@@ -119,31 +134,31 @@ function decisionServices(s: Shared, p: HandlerParts) {
     directory: s.directory,
     windows: s.windows,
     expireIfDue: p.sweeper.expireIfDue,
-    adminUserIds: config.adminUserIds,
+    adminUserIds: program.adminUserIds,
     lifecycle: s.lifecycle,
     policies: s.policies,
-    guests: config.guests,
+    guests: guestsOf(settings),
   });
   return { edits, packets, handoffs, ownerActions, asks: asksOf(s, p) };
 }
 
-/** What the AE may ask before deciding: the settings read at each use (config is live). */
+/** What the AE may ask before deciding: the settings read at each use. */
 function asksOf(s: Shared, p: HandlerParts) {
-  const { config } = s;
+  const { settings } = s.program;
   return createAsks({
     db: s.db,
     clock: s.clock,
     logger: componentLog(s.logger)('asks'),
     lifecycle: s.lifecycle,
-    adminUserIds: config.adminUserIds,
+    adminUserIds: s.program.adminUserIds,
     expireIfDue: p.sweeper.expireIfDue,
     pauses: pausesOf(s),
     moreTime: {
       get days() {
-        return config.asks.moreTimeDays;
+        return settings.get('moreTimeDays');
       },
       get approval() {
-        return config.asks.moreTimeApproval;
+        return settings.get('moreTimeApproval');
       },
     },
   });
@@ -151,9 +166,9 @@ function asksOf(s: Shared, p: HandlerParts) {
 
 /** Program-wide requests: help, exports, partners, lookups. */
 function programServices(s: Shared, p: HandlerParts) {
-  const { config, db, clock, onOutboxWrite } = s;
+  const { config, db, clock, onOutboxWrite, program } = s;
   const log = componentLog(s.logger);
-  const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
+  const roles = { revopsUserIds: program.revopsUserIds, adminUserIds: program.adminUserIds };
   const lookup = createLookup({ db, clock, ...roles, packetPreview: s.surfaces.packetPreview });
   return {
     revops: createRevops({ db, clock, logger: log('revops'), ...roles, onOutboxWrite }),
@@ -172,10 +187,10 @@ function programServices(s: Shared, p: HandlerParts) {
       files: p.files,
       replies: p.replies,
       get timeZone() {
-        return config.revopsReporting.timeZone;
+        return reportingZone(config, program.settings);
       },
       get reportingCurrency() {
-        return config.revopsReporting.reportingCurrency;
+        return program.settings.get('reportingCurrency');
       },
       directory: s.directory,
       ...roles,
@@ -201,7 +216,7 @@ function programServices(s: Shared, p: HandlerParts) {
       clock,
       logger: log('followers'),
       lookup,
-      roles: config,
+      roles,
       people: {
         lookupUser: (id) => s.directory.lookupUser(id),
         lookupByEmail: async (email) => s.directory.lookupByEmail?.(email),
@@ -210,14 +225,14 @@ function programServices(s: Shared, p: HandlerParts) {
       },
       onOutboxWrite,
     }),
-    heldBack: createHeldBack({ db, clock, adminUserIds: config.adminUserIds, onOutboxWrite }),
+    heldBack: createHeldBack({ db, clock, adminUserIds: program.adminUserIds, onOutboxWrite }),
     messageLinks: createMessageLinks({
       db,
       clock,
       logger: log('message-links'),
       slack: s.clients.interactive,
       directory: s.directory,
-      adminUserIds: config.adminUserIds,
+      adminUserIds: program.adminUserIds,
       onOutboxWrite,
     }),
   };
@@ -225,21 +240,21 @@ function programServices(s: Shared, p: HandlerParts) {
 
 /** The AE's answers to a reported outcome, and the undo of a step within its window. */
 function outcomeServices(s: Shared, outcomes: Outcomes) {
-  const { config, db, clock, lifecycle } = s;
+  const { program, db, clock, lifecycle } = s;
   const deps = {
     db,
     clock,
     logger: componentLog(s.logger)('outcomes'),
     lifecycle,
     outcomes,
-    ...adminsOf(config),
+    adminUserIds: program.adminUserIds,
   };
   return {
     outcomeAnswers: createOutcomeAnswers(deps),
     outcomeUndo: createOutcomeUndo({
       ...deps,
       get undoSeconds() {
-        return config.outcomeUndoSeconds;
+        return program.settings.get('outcomeUndoSeconds');
       },
       // Undoing the step that was the first step done reopens it: its checks from now on.
       firstStepCheck: (due, ae, at) =>
@@ -248,12 +263,12 @@ function outcomeServices(s: Shared, outcomes: Outcomes) {
   };
 }
 
-const adminsOf = (config: Shared['config']) => ({ adminUserIds: config.adminUserIds });
-
 /** What the Slack handlers use. */
 export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
-  const { config, clock } = s;
+  const { config, clock, program } = s;
   return {
+    roles: program,
+    settings: program.settings,
     ...decisionServices(s, p),
     ...programServices(s, p),
     outcomes: p.outcomes,
@@ -273,7 +288,7 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     },
     memberOf: membership(s.directory),
     slackRejected: () => s.clients.connection.rejected,
-    editable: (ctx, h) => can(viewerOf(ctx, config.adminUserIds), 'edit', h, clock.now()),
+    editable: (ctx, h) => can(viewerOf(ctx, program.adminUserIds), 'edit', h, clock.now()),
     ...(s.crm.connectors.length > 0 ? { crm: s.crm } : {}),
     ...(s.ownCrm ? { ownCrm: s.ownCrm } : {}),
     covers: s.covers,

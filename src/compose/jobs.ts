@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { retentionOn } from '../retention/ageOut.js';
 import { type JobSpec, latestSlot } from '../runtime/scheduler.js';
 import type { Startup } from '../startup.js';
-import type { Services } from './types.js';
+import { reportingZone, type Services } from './types.js';
 
 /**
  * A row of the jobs table. `callsSlack` is not optional here: each job says whether a run calls Slack itself, so that
@@ -142,6 +142,8 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
 function whenConfigured(config: Config, services: Services, logger: Logger): ScheduledJob[] {
   const jobs: ScheduledJob[] = [];
   const reporting = config.revopsReporting;
+  // The zone as it is at start: a cron job's zone is set when it is scheduled.
+  const zone = reportingZone(config, services.program.settings);
   if (config.crm.salesforce || config.crm.hubspot) {
     // Every minute, polling when CRM_POLL_SECONDS have passed on the app's clock (the sandbox and tests step it). It
     // asks the CRM, not Slack; the partner posts of what it finds wait in the outbox.
@@ -157,7 +159,7 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
   const digest: ScheduledJob = {
     name: 'weekly-digest',
     schedule: reporting.digestSchedule,
-    timeZone: reporting.timeZone,
+    timeZone: zone,
     // It uploads its chart.
     callsSlack: true,
     run: async (slot) => logger.info({ result: await services.digest.post(slot) }, 'weekly digest run'),
@@ -174,7 +176,7 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
   jobs.push(digest, {
     name: 'weekly-digest-held',
     schedule: '* * * * *',
-    timeZone: reporting.timeZone,
+    timeZone: zone,
     callsSlack: true,
     due: () => services.digest.heldDue(heldSlot),
     run: async () => {
@@ -188,7 +190,7 @@ function whenConfigured(config: Config, services: Services, logger: Logger): Sch
     jobs.push({
       name: 'data-retention',
       schedule: '17 3 * * *',
-      timeZone: reporting.timeZone,
+      timeZone: zone,
       callsSlack: config.retention.exportDays !== undefined,
       run: async () => {
         await services.retention.run();

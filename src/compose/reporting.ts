@@ -1,8 +1,7 @@
 import { pagesFor } from '../blocks/programPages.js';
-import type { Config } from '../config.js';
 import { createSlackFiles } from '../core/slackFiles.js';
 import { offerFor } from '../domain/lifecycle.js';
-import { may } from '../domain/permissions.js';
+import { may, type ProgramRoles } from '../domain/permissions.js';
 import { createAbsenceOf } from '../escalation/absence.js';
 import { createHome } from '../home/home.js';
 import type { Parked } from '../outbox/parked.js';
@@ -12,10 +11,10 @@ import { createDigest } from '../revops/digest.js';
 import { createMetrics } from '../revops/metrics.js';
 import { createMoney } from '../revops/money.js';
 import { createScoreCheck } from '../revops/scoreCheck.js';
-import { componentLog, type Shared } from './types.js';
+import { awayOf, componentLog, reportingZone, type Shared } from './types.js';
 
 /** Whose App Home shows program metrics (domain/permissions.ts). */
-export const seesMetrics = (config: Config, userId: string) => may(config, userId, 'metrics');
+export const seesMetrics = (roles: ProgramRoles, userId: string) => may(roles, userId, 'metrics');
 
 /** Each person's own days: shown in their App Home, edited there and with `/handoff pause`. */
 export function ownDaysService(s: Shared): MyDays {
@@ -28,9 +27,9 @@ export function ownDaysService(s: Shared): MyDays {
     directory: s.directory,
     members: (pool) => s.policies.members(pool),
     internalTeamIds: () => s.startup.internalTeamIds,
-    roles: s.config,
+    roles: s.program,
     get defaultTimeZone() {
-      return s.config.calendar.defaultTimeZone;
+      return s.program.settings.get('defaultTimeZone');
     },
   });
 }
@@ -40,9 +39,9 @@ export const programAdminOf = (s: Shared) =>
   createProgramAdmin({
     db: s.db,
     program: s.program,
-    roles: s.config,
-    defaultCap: s.config.escalationPolicies.maxOpenPerAe,
-    timeZone: s.config.calendar.defaultTimeZone,
+    roles: s.program,
+    defaultCap: s.program.settings.get('poolMaxOpen'),
+    timeZone: s.program.settings.get('defaultTimeZone'),
     directory: s.directory,
   });
 
@@ -53,9 +52,9 @@ export const scoreCheckOf = (s: Shared) =>
     clock: s.clock,
     logger: componentLog(s.logger)('score-check'),
     program: s.program,
-    roles: s.config,
+    roles: s.program,
     get timeZone() {
-      return s.config.revopsReporting.timeZone;
+      return reportingZone(s.config, s.program.settings);
     },
   });
 
@@ -72,20 +71,21 @@ async function programHomeOf(s: Shared, userId: string) {
 
 /** RevOps: the figures, the App Home, uploads, the digest. */
 export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
-  const { config, db, clock } = s;
+  const { config, db, clock, program } = s;
+  const { settings } = program;
   const log = componentLog(s.logger);
   const reporting = config.revopsReporting;
+  const zone = () => reportingZone(config, settings);
   const files = createSlackFiles({ db, client: s.clients.files, clock, logger: log('files') });
   const metrics = createMetrics({
     db,
     clock,
     background: s.background,
-    // The program's settings, read at each use (config is live: program/liveConfig.ts).
     get timeZone() {
-      return reporting.timeZone;
+      return zone();
     },
     get trendWeeks() {
-      return reporting.trendWeeks;
+      return settings.get('trendWeeks');
     },
     maxWaitMs: reporting.maxWaitMs,
     logger: log('metrics'),
@@ -95,22 +95,22 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
     clock,
     logger: log('money'),
     connectors: s.crm?.connectors ?? [],
-    reportingCurrency: () => reporting.reportingCurrency,
-    timeZone: () => reporting.timeZone,
+    reportingCurrency: () => settings.get('reportingCurrency'),
+    timeZone: zone,
   });
   const home = createHome({
     db,
     money: money.figures,
     now: () => clock.now(),
     metrics,
-    seesMetrics: (userId) => seesMetrics(config, userId),
+    seesMetrics: (userId) => seesMetrics(program, userId),
     get trendWeeks() {
-      return reporting.trendWeeks;
+      return settings.get('trendWeeks');
     },
     get timeZone() {
-      return reporting.timeZone;
+      return zone();
     },
-    parkedFor: async (userId) => (may(config, userId, 'outbox') ? parked.count() : undefined),
+    parkedFor: async (userId) => (may(program, userId, 'outbox') ? parked.count() : undefined),
     offer: (userId, h) => offerFor(s.surfaces.viewerFor(userId, h), h, clock.now()),
     ...(myDays ? { ownDays: myDays.ownDays } : {}),
     program: (userId) => programHomeOf(s, userId),
@@ -126,21 +126,21 @@ export function reportingServices(s: Shared, parked: Parked, myDays?: MyDays) {
     absenceOf: createAbsenceOf({
       clock,
       directory: s.directory,
-      away: config.escalationPolicies.away,
+      away: awayOf(settings),
       covers: s.covers,
     }),
     get timeZone() {
-      return reporting.timeZone;
+      return zone();
     },
     get trendWeeks() {
-      return reporting.trendWeeks;
+      return settings.get('trendWeeks');
     },
     onOutboxWrite: s.onOutboxWrite,
     scoreCheck: scoreCheckOf(s).over,
     // SEND_OUTSIDE_WORKING_HOURS: the digest goes at its slot, as every scheduled message does.
     ...(config.outbox.outsideWorkingHours
       ? {}
-      : { companyOpenAt: (at: Date) => s.windows.reachableAt(at, config.calendar.defaultTimeZone) }),
+      : { companyOpenAt: (at: Date) => s.windows.reachableAt(at, settings.get('defaultTimeZone')) }),
   });
   return { files, metrics, home, digest, money };
 }

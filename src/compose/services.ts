@@ -22,15 +22,15 @@ import type { DeliveryVerdict, HomeRenderer } from '../outbox/types.js';
 import { OutboxWorker } from '../outbox/worker.js';
 import { createOutcomes, type Outcomes } from '../outcomes/outcomes.js';
 import { channelGuard } from '../partners/channelGuard.js';
+import { internalChannelSources } from '../partners/internalChannels.js';
 import { partnerChannelBlockedNotifier } from '../partners/partnerChannel.js';
 import { createPartnerText } from '../partners/partnerText.js';
 import { createRetention } from '../retention/ageOut.js';
 import { createUninstalls } from '../retention/uninstall.js';
 import { createMetricsFollow } from '../revops/metricsFollow.js';
-import { internalChannelSettings } from '../startup.js';
 import { handlerDeps } from './handlers.js';
 import { ownDaysService, reportingServices, seesMetrics } from './reporting.js';
-import { componentLog, pausesOf, type Services, type Shared } from './types.js';
+import { awayOf, componentLog, guestsOf, pausesOf, type Services, type Shared } from './types.js';
 
 /** The outbox: every Slack post the app owes, delivered after its transaction committed. */
 function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): OutboxWorker {
@@ -88,7 +88,9 @@ function deliveryGuard(s: Shared, access: ChannelAccess) {
     directory: s.directory,
     windows: s.windows,
     awayDays: (userId) => s.covers.awayDays(userId),
-    defaultTimeZone: s.config.calendar.defaultTimeZone,
+    get defaultTimeZone() {
+      return s.program.settings.get('defaultTimeZone');
+    },
   });
   return async (row: OutboxRow): Promise<DeliveryVerdict> => {
     const verdict = await channel(row);
@@ -105,13 +107,13 @@ function windowServices(s: Shared): {
   statusEvents: StatusEvents;
   firstSteps: FirstSteps;
 } {
-  const { config, db, clock } = s;
+  const { config, db, clock, program } = s;
   const log = componentLog(s.logger);
   const outcomes = outcomesOf(s);
   // Statuses Slack sends (user_status_changed) are read before asking Slack (escalation/awayCheck.ts).
   const statuses = new KnownStatuses(clock);
   const directory = statuses.over(s.directory);
-  const away = config.escalationPolicies.away;
+  const away = awayOf(program.settings);
   const sweeper = createSweeper({
     db,
     clock,
@@ -120,7 +122,7 @@ function windowServices(s: Shared): {
       get channelId() {
         return s.internalChannels.channelId('escalation');
       },
-      managers: config.responseWindow.managers,
+      managers: program.managers,
     },
     lifecycle: s.lifecycle,
     nextStallNudge: (handoff, at) => outcomes.nextNudge(handoff, handoff.outcome, at),
@@ -140,15 +142,15 @@ function windowServices(s: Shared): {
     policies: s.policies,
     directory,
     windows: s.windows,
-    managers: config.responseWindow.managers,
+    managers: program.managers,
     get maxOpenPerAe() {
-      return config.escalationPolicies.maxOpenPerAe;
+      return program.settings.get('poolMaxOpen');
     },
     pausedOf: (userId) => s.program.person(userId)?.paused,
     away,
     covers: s.covers,
     internalTeamIds: () => s.startup.internalTeamIds,
-    guests: config.guests,
+    guests: guestsOf(program.settings),
     onOutboxWrite: s.onOutboxWrite,
   });
   const statusEvents = createStatusEvents({
@@ -168,19 +170,18 @@ function windowServices(s: Shared): {
 
 /** Recording outcome steps after the Accept, and the stall nudges they plan. */
 function outcomesOf(s: Shared): Outcomes {
-  const { config } = s;
+  const { program } = s;
   return createOutcomes({
     db: s.db,
     clock: s.clock,
     logger: componentLog(s.logger)('outcomes'),
     windows: s.windows,
-    adminUserIds: config.adminUserIds,
-    // The program's settings, read at each use (config is live: program/liveConfig.ts).
+    adminUserIds: program.adminUserIds,
     get stallBusinessDays() {
-      return config.stallBusinessDays;
+      return program.settings.get('stallBusinessDays');
     },
     get undoSeconds() {
-      return config.outcomeUndoSeconds;
+      return program.settings.get('outcomeUndoSeconds');
     },
     lifecycle: s.lifecycle,
   });
@@ -188,7 +189,7 @@ function outcomesOf(s: Shared): Outcomes {
 
 /** The owners of deals given to nobody, reminded in their own calendar. */
 function ownerReminders(s: Shared, directory: Pick<Directory, 'lookupUser'>): OwnerReminders {
-  const { config } = s;
+  const { settings } = s.program;
   return {
     // The owner's own zone (Slack's word, cached by the directory); the deployment's when Slack does not say.
     whose: async (userId) => {
@@ -196,11 +197,11 @@ function ownerReminders(s: Shared, directory: Pick<Directory, 'lookupUser'>): Ow
         (u) => u?.timeZone,
         () => undefined,
       );
-      return { id: userId, timeZone: zone ?? config.calendar.defaultTimeZone };
+      return { id: userId, timeZone: zone ?? settings.get('defaultTimeZone') };
     },
     nextMorning: (after, whose) => s.windows.nextMorning(after, whose),
     reachableAt: (at, whose) => s.windows.reachableAt(at, whose),
-    managerDays: () => config.unassignedManagerDays,
+    managerDays: () => settings.get('unassignedManagerDays'),
   };
 }
 
@@ -210,7 +211,7 @@ function firstStepServices(
   directory: Parameters<typeof createAbsenceOf>[0]['directory'],
   takeBack: Escalations['takeBack'],
 ): FirstSteps {
-  const { config, db, clock } = s;
+  const { program, db, clock } = s;
   return createFirstSteps({
     db,
     clock,
@@ -220,10 +221,10 @@ function firstStepServices(
     today: (at, ae) => s.windows.todayOf(at, ae.timeZone),
     closedDay: (date, ae) => s.windows.closedDay(date, ae),
     nextBusinessDay: (at, ae) => s.windows.todayOf(s.windows.businessDaysAfter(at, 1, ae), ae.timeZone),
-    absenceOf: createAbsenceOf({ clock, directory, away: config.escalationPolicies.away, covers: s.covers }),
-    adminUserIds: config.adminUserIds,
+    absenceOf: createAbsenceOf({ clock, directory, away: awayOf(program.settings), covers: s.covers }),
+    adminUserIds: program.adminUserIds,
     takeBack,
-    roles: config,
+    roles: program,
     takeBackTo: (policy) => s.policies.afterAccept(policy).take_back?.to,
   });
 }
@@ -266,19 +267,19 @@ function retentionServices(s: Shared, files: { deleteFile(fileId: string): Promi
 
 /** Every service, wired once. Nothing runs until the app starts. */
 export function createServices(s: Shared): Services {
-  const { config, db, clock, onOutboxWrite } = s;
+  const { config, db, clock, onOutboxWrite, program } = s;
   const log = componentLog(s.logger);
-  const roles = { revopsUserIds: config.revopsUserIds, adminUserIds: config.adminUserIds };
+  const roles = { revopsUserIds: program.revopsUserIds, adminUserIds: program.adminUserIds };
   const { outcomes, sweeper, escalations, statusEvents, firstSteps } = windowServices(s);
   const channelAccess = createChannelAccess({
     db,
     clock,
     logger: log('channels'),
     directory: s.directory,
-    internalSources: () => internalChannelSettings(config, s.program.book()),
-    adminUserIds: config.adminUserIds,
+    internalSources: () => internalChannelSources(program.settings, program.book()),
+    adminUserIds: program.adminUserIds,
     get timeZone() {
-      return config.calendar.defaultTimeZone;
+      return program.settings.get('defaultTimeZone');
     },
     onOutboxWrite,
   });
@@ -289,7 +290,7 @@ export function createServices(s: Shared): Services {
     db,
     clock,
     viewFor: (userId, period) => home.viewFor(userId, period),
-    seesMetrics: (userId) => seesMetrics(config, userId),
+    seesMetrics: (userId) => seesMetrics(program, userId),
     background: s.background,
     onOutboxWrite,
   });

@@ -11,6 +11,8 @@ import type { CrmReadBack } from '../crm/readBack.js';
 import type { Db } from '../db/client.js';
 import type { InstallationScope } from '../db/installationScope.js';
 import type { OutboxBell } from '../db/pg/bell.js';
+import type { AwayRules } from '../domain/absence.js';
+import type { GuestPolicy } from '../domain/guests.js';
 import type { Covers } from '../escalation/covers.js';
 import type { Escalations } from '../escalation/escalations.js';
 import type { FirstSteps } from '../escalation/firstSteps.js';
@@ -25,6 +27,7 @@ import type { InternalChannels } from '../partners/internalChannels.js';
 import type { PartnerText } from '../partners/partnerText.js';
 import type { ProgramSeed } from '../program/importOnce.js';
 import type { Program } from '../program/program.js';
+import type { Settings } from '../program/settings.js';
 import type { Retention } from '../retention/ageOut.js';
 import type { Uninstalls } from '../retention/uninstall.js';
 import type { Digest } from '../revops/digest.js';
@@ -154,14 +157,36 @@ export interface Shared extends Base {
   activity: RequestActivity;
 }
 
-/** The pause of an AE's clock while their question waits (QUESTION_PAUSE_DAYS), planned in their calendar. */
-export const pausesOf = (s: Pick<Shared, 'config' | 'windows' | 'policies'>) => ({
+/** The pause of an AE's clock while their question waits, planned in their calendar. */
+export const pausesOf = (s: Pick<Shared, 'program' | 'windows' | 'policies'>) => ({
   windows: s.windows,
   policies: s.policies,
   get pauseDays() {
-    return s.config.asks.questionPauseDays;
+    return s.program.settings.get('questionPauseDays');
   },
 });
+
+/** The settings' groups as the services take them, each read at each use. */
+export const awayOf = (settings: Settings): AwayRules => ({
+  get words() {
+    return settings.get('awayWords');
+  },
+  get emoji() {
+    return settings.get('awayEmoji');
+  },
+});
+export const guestsOf = (settings: Settings): GuestPolicy => ({
+  get authors() {
+    return settings.get('allowGuestAuthors');
+  },
+  get aes() {
+    return settings.get('allowGuestAes');
+  },
+});
+
+/** The zone of RevOps' weeks and the digest: DIGEST_TIMEZONE, else the program's default zone as it is now. */
+export const reportingZone = (config: Config, settings: Settings): string =>
+  config.revopsReporting.digestTimeZone ?? settings.get('defaultTimeZone');
 
 /** A logger for one component. */
 export const componentLog = (logger: Logger) => (component: string) => logger.child({ component });

@@ -11,15 +11,15 @@ import {
   recordTokenInstallation,
 } from '../db/repositories/installations.js';
 import { createCovers } from '../escalation/covers.js';
-import { businessDayHours, createPolicies } from '../escalation/policies.js';
+import { createPolicies } from '../escalation/policies.js';
 import type { Installation } from '../install/oauth.js';
 import { installKeyOf } from '../install/store.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import { watchersHearer } from '../packets/watchers.js';
-import { createInternalChannels } from '../partners/internalChannels.js';
+import { createInternalChannels, internalChannelSources } from '../partners/internalChannels.js';
 import { seedProgram } from '../program/importOnce.js';
-import { liveConfig } from '../program/liveConfig.js';
 import { createProgram, type Program } from '../program/program.js';
+import { envDayHours } from '../program/settings.js';
 import { createUninstalls } from '../retention/uninstall.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
 import type { RevocationRecord } from '../runtime/health.js';
@@ -27,47 +27,42 @@ import { RequestActivity } from '../runtime/requestActivity.js';
 import { revocationRecord } from '../runtime/revocations.js';
 import { realTimers } from '../runtime/timers.js';
 import { createSlackClients, type SlackClients } from '../slackClients.js';
-import { internalChannelSettings, type Startup } from '../startup.js';
+import type { Startup } from '../startup.js';
 import { resolveStartupPatiently } from '../startupRetry.js';
 import { createServices } from './services.js';
 import type { Services, StartOptions } from './types.js';
 
-/** The window planner, reading the program's calendar and settings as they are at each use (config is live). */
-function planner(config: Config, program: Program): WindowPlanner {
+/** The window planner, reading the program's calendar and settings as they are at each use. */
+function planner(program: Program): WindowPlanner {
+  const { settings } = program;
   return createWindowPlanner({
     calendar: {
       get defaultTimeZone() {
-        return config.calendar.defaultTimeZone;
+        return settings.get('defaultTimeZone');
       },
       get dayStart() {
-        return config.calendar.businessDayStart;
+        return settings.get('businessDayStart');
       },
       get dayEnd() {
-        return config.calendar.businessDayEnd;
+        return settings.get('businessDayEnd');
       },
       // The program's holidays, closures and people's days, as they are now (program/program.ts).
       isHoliday: program.calendar,
     },
     get reminders() {
-      return config.responseWindow.reminders;
+      return settings.get('reminders');
     },
   });
 }
 
-/**
- * The program, with the settings that were the program before issue 53 read into it once (a part it holds is never
- * overwritten); and the settings as the app reads them from here on: the roles and managers are the program's.
- */
-async function programOf(
-  opts: StartOptions,
-  directory: Directory,
-): Promise<{ program: Program; config: Config }> {
+/** The program, with what the environment held of it read in once (a part it holds is never overwritten). */
+async function programOf(opts: StartOptions, directory: Directory): Promise<Program> {
   const { db, clock, logger } = opts;
   const program = createProgram({
     db,
     clock,
     logger: logger.child({ component: 'program' }),
-    dayHours: businessDayHours(opts.config.calendar),
+    dayHours: envDayHours(opts.config.programSettings),
     usergroupMembers: (id) => directory.usergroupMembers?.(id) ?? Promise.resolve([]),
   });
   await seedProgram({
@@ -78,41 +73,38 @@ async function programOf(
     seed: opts.programSeed ?? { settings: true },
   });
   await program.refresh();
-  return { program, config: liveConfig(opts.config, program) };
+  return program;
 }
 
 /** The escalation policies, as the program says them now, in the version each handoff was sent under. */
-function policiesOf(config: Config, program: Program, directory: Directory, logger: StartOptions['logger']) {
+function policiesOf(program: Program, directory: Directory, logger: StartOptions['logger']) {
+  const { settings } = program;
   return createPolicies({
     book: program.book,
     versionOf: program.policyVersion,
     pinned: program.pinnedPolicy,
     get reminders() {
-      return config.responseWindow.reminders;
+      return settings.get('reminders');
     },
     get escalationChannelId() {
-      return config.responseWindow.escalationChannelId;
+      return settings.get('escalationChannelId');
     },
     directory,
     logger: logger.child({ component: 'escalation' }),
     get firstStepGraceDays() {
-      return config.firstStepGraceDays;
+      return settings.get('firstStepGraceDays');
     },
   });
 }
 
 /** What start learns from Slack, retried with backoff while Slack cannot be reached (startupRetry.ts); or given. */
-function startupFor(
-  opts: StartOptions,
-  clients: SlackClients,
-  program: Program,
-  config: Config,
-): Promise<Startup> {
+function startupFor(opts: StartOptions, clients: SlackClients, program: Program): Promise<Startup> {
   if (opts.startup) return Promise.resolve(opts.startup);
   return resolveStartupPatiently({
     book: program.book(),
+    config: opts.config,
     // The program's channels (its settings, as they are now), checked with Slack as at every start.
-    config,
+    settings: program.settings,
     client: clients.interactive,
     clock: opts.clock,
     logger: opts.logger,
@@ -248,9 +240,22 @@ function outboxWakes(opts: StartOptions, outbox: () => OutboxWorker | undefined)
   return { ringBell, onOutboxWrite };
 }
 
+/** Who answers for an AE while they are away; someone Slack gives no zone is in the program's default zone. */
+function coversOf(opts: StartOptions, program: Program, directory: Directory) {
+  return createCovers({
+    db: opts.db,
+    clock: opts.clock,
+    logger: opts.logger.child({ component: 'covers' }),
+    directory,
+    get defaultTimeZone() {
+      return program.settings.get('defaultTimeZone');
+    },
+  });
+}
+
 /** The clients, the start-time answers and the services, without starting anything. */
 export async function wire(opts: StartOptions): Promise<{
-  /** The settings with the program's live views (roles, managers): what every part of the app reads. */
+  /** The deployment's settings (the installation's are its program's: `program.settings`). */
   config: Config;
   program: Program;
   startup: Startup;
@@ -264,14 +269,15 @@ export async function wire(opts: StartOptions): Promise<{
   const { installs } = opts;
   if (installs) clients.connection.useTokens(() => installs.tokens.current(), installs.tokens.forget);
   const directory = slackDirectory(clients.interactive, clock);
-  const { program, config } = await programOf(opts, directory);
-  const startup = await startupFor(opts, clients, program, config);
+  const { config } = opts;
+  const program = await programOf(opts, directory);
+  const startup = await startupFor(opts, clients, program);
   await keepRevocations(opts, config, clients, startup);
   const crm = opts.crm ?? crmFromConfig(config, logger, {}, opts.timers);
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
   // An installation's own CRM refusing its credentials stops nothing: its admin is told when they look (/handoff crm).
   if (!opts.crm) await verifyCrm(crm, logger, { refusalStops: !opts.ownCrmInUse });
-  const policies = policiesOf(config, program, directory, logger);
+  const policies = policiesOf(program, directory, logger);
   await policies.refreshGroups();
   const background = createBackgroundWork(logger);
   followOrgAccess(startup, { directory, background, groups: [policies, program] });
@@ -279,7 +285,7 @@ export async function wire(opts: StartOptions): Promise<{
   let outbox: OutboxWorker | undefined;
   const { ringBell, onOutboxWrite } = outboxWakes(opts, () => outbox);
   const internalChannels = createInternalChannels({
-    configured: () => internalChannelSettings(config, program.book()),
+    configured: () => internalChannelSources(program.settings, program.book()),
     checked: startup.internalChannels,
     logger,
     db,
@@ -300,7 +306,7 @@ export async function wire(opts: StartOptions): Promise<{
       db,
       clock,
       get outcomeUndoMs() {
-        return config.outcomeUndoSeconds * 1000;
+        return program.settings.get('outcomeUndoSeconds') * 1000;
       },
       adminUserIds: program.adminUserIds,
       internalTeamIds: startup.internalTeamIds,
@@ -310,7 +316,7 @@ export async function wire(opts: StartOptions): Promise<{
     clients,
     background,
     directory,
-    windows: planner(config, program),
+    windows: planner(program),
     program,
     internalChannels,
     onOutboxWrite,
@@ -318,13 +324,7 @@ export async function wire(opts: StartOptions): Promise<{
     crm,
     policies,
     activity,
-    covers: createCovers({
-      db,
-      clock,
-      logger: logger.child({ component: 'covers' }),
-      directory,
-      defaultTimeZone: config.calendar.defaultTimeZone,
-    }),
+    covers: coversOf(opts, program, directory),
   });
   outbox = services.outbox;
   return { config, program, startup, services, background, clients, activity };

@@ -1,5 +1,13 @@
 import type { Config } from '../config.js';
-import { configValue, SETTING_KEYS, SETTINGS, type SettingKey } from '../program/settings.js';
+import {
+  SETTING_KEYS,
+  SETTINGS,
+  type SettingKey,
+  type Settings,
+  type SettingValue,
+  settingsOver,
+  settingsValues,
+} from '../program/settings.js';
 import type { DoctorContext } from './types.js';
 
 /**
@@ -7,11 +15,6 @@ import type { DoctorContext } from './types.js';
  * words, "Settings → Escalation channel"); where it does not yet, the setting (read into the program at the next
  * start, under the setting's name).
  */
-
-type Node = Record<string, unknown>;
-
-const valueAt = (config: Config, path: string): unknown =>
-  path.split('.').reduce<unknown>((node, part) => (node as Node | undefined)?.[part], config);
 
 const fromProgram = (ctx: DoctorContext) => ctx.program?.holds('settings') === true;
 
@@ -26,27 +29,17 @@ export function placeOfVariable(ctx: DoctorContext, variable: string): string {
   return key ? settingPlace(ctx, key) : variable;
 }
 
-/** A setting as the app will read it (Config's shape), and its place. */
-export function settingInForce(
-  ctx: DoctorContext,
-  config: Config,
-  key: SettingKey,
-): { value: unknown; place: string } {
-  const value = fromProgram(ctx)
-    ? configValue(key, ctx.program?.state.settings[key])
-    : valueAt(config, SETTINGS[key].path);
-  return { value, place: settingPlace(ctx, key) };
+/** The settings the app will read: the program's once it holds them, else the environment's, defaults included. */
+export function settingsInForce(ctx: DoctorContext, config: Config): Settings {
+  const values = settingsValues(fromProgram(ctx) ? ctx.program?.state.settings : config.programSettings);
+  return settingsOver(() => values);
 }
 
-/** The settings with the program's at their places in Config, once the program holds them (a copy; read-only). */
-export function configInForce(ctx: DoctorContext, config: Config): Config {
-  if (!fromProgram(ctx)) return config;
-  const copy = structuredClone(config) as unknown as Node;
-  for (const key of SETTING_KEYS) {
-    const parts = SETTINGS[key].path.split('.');
-    const leaf = parts.pop() as string;
-    const parent = parts.reduce((node, part) => node[part] as Node, copy);
-    parent[leaf] = settingInForce(ctx, config, key).value;
-  }
-  return copy as unknown as Config;
+/** A setting as the app will read it, and its place. */
+export function settingInForce<K extends SettingKey>(
+  ctx: DoctorContext,
+  config: Config,
+  key: K,
+): { value: SettingValue<K>; place: string } {
+  return { value: settingsInForce(ctx, config).get(key), place: settingPlace(ctx, key) };
 }

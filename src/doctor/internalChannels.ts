@@ -1,6 +1,6 @@
 import type { DirectoryChannel } from '../core/directory.js';
 import { internalChannelSources } from '../partners/internalChannels.js';
-import { configInForce, placeOfVariable, settingPlace } from './inForce.js';
+import { placeOfVariable, settingPlace, settingsInForce } from './inForce.js';
 import { lookupFailure } from './lookups.js';
 import {
   type Check,
@@ -50,7 +50,7 @@ function verdict(
 async function checkInternalChannels(ctx: DoctorContext): Promise<Finding[]> {
   const { config, slack } = ctx;
   if (!config || !slack) return [];
-  const sources = internalChannelSources(configInForce(ctx, config), ctx.book);
+  const sources = internalChannelSources(settingsInForce(ctx, config), ctx.book);
   if (sources.length === 0) {
     const settings = (['escalationChannelId', 'partnerHelpChannelId', 'digestChannelId'] as const).map(
       (key) => settingPlace(ctx, key),

@@ -36,13 +36,13 @@ const held =
  * reads once the program holds it). A new one is one entry here.
  */
 const PEOPLE_SETTINGS: readonly { place: string; ids(from: Sources): readonly string[] }[] = [
-  { place: 'ADMIN_USER_IDS', ids: setting('roles', (c) => c.adminUserIds) },
+  { place: 'ADMIN_USER_IDS', ids: setting('roles', (c) => c.seed.adminUserIds) },
   { place: "the program's admins", ids: held('roles', (p) => p.roles.admin.users) },
-  { place: 'REVOPS_USER_IDS', ids: setting('roles', (c) => c.revopsUserIds) },
+  { place: 'REVOPS_USER_IDS', ids: setting('roles', (c) => c.seed.revopsUserIds) },
   { place: "the program's RevOps", ids: held('roles', (p) => p.roles.revops.users) },
   {
     place: 'ESCALATION_MANAGERS',
-    ids: setting('managers', (c) => Object.entries(c.responseWindow.managers).flat()),
+    ids: setting('managers', (c) => Object.entries(c.seed.managers).flat()),
   },
   { place: "the program's managers", ids: held('managers', (p) => Object.entries(p.managers).flat()) },
   {

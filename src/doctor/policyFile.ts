@@ -1,5 +1,6 @@
 import { PolicyFileError } from '../domain/policyFile.js';
-import { businessDayHours, loadPolicyBook } from '../escalation/policies.js';
+import { loadPolicyBook } from '../escalation/policies.js';
+import { envDayHours } from '../program/settings.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
 const FIX =
@@ -19,7 +20,7 @@ function checkPolicyFile(ctx: DoctorContext): Finding[] {
     ];
   }
   try {
-    const book = loadPolicyBook(file, businessDayHours(config.calendar));
+    const book = loadPolicyBook(file, envDayHours(config.programSettings));
     ctx.book = book;
     const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
     const pools = count(Object.keys(book?.pools ?? {}).length, 'pool', 'pools');

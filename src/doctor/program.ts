@@ -1,7 +1,7 @@
 import { currentProgram, programRevision } from '../db/repositories/program.js';
-import { businessDayHours } from '../escalation/policies.js';
 import { asImported, programHolds, settingsParts } from '../program/importOnce.js';
 import { SINGLE } from '../program/kinds.js';
+import { envDayHours } from '../program/settings.js';
 import { programStateOf } from '../program/state.js';
 import type { Check, DoctorContext, Finding } from './types.js';
 
@@ -78,7 +78,7 @@ async function checkProgram(ctx: DoctorContext): Promise<Finding[]> {
             : 'The program is empty: the default policy, and no admin named yet.',
       },
     ];
-    if (config.adminUserIds.length === 0)
+    if (config.seed.adminUserIds.length === 0)
       findings.push({
         status: 'warn',
         text: 'No admin: nobody can edit the program in Slack.',
@@ -87,7 +87,7 @@ async function checkProgram(ctx: DoctorContext): Promise<Finding[]> {
     return findings;
   }
   const unreadable: Finding[] = [];
-  const state = programStateOf(revision.newest, rows, businessDayHours(config.calendar), (part, problems) =>
+  const state = programStateOf(revision.newest, rows, envDayHours(config.programSettings), (part, problems) =>
     unreadable.push({ status: 'fail', text: `The program's ${part} does not read: ${problems.join('; ')}.` }),
   );
   if (state.book) ctx.book = state.book;

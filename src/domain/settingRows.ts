@@ -46,9 +46,8 @@ export interface SettingRow {
   fallback: unknown;
   /** Its value in people's words on the Settings page (default: by its input, "5 business days"). */
   words?: (value: never) => string;
-  /** Where the app reads it in Config (dotted), and as what. */
-  path: string;
-  toConfig?: (value: never) => unknown;
+  /** What the app reads (program/settings.ts `Settings`), when not the stored value itself. */
+  read?: (value: never) => unknown;
 }
 
 /** Reminders in words: "at 50% of the window and on its last morning"; none: "none". */
@@ -92,8 +91,7 @@ const number = (
   hint: string,
   [min, max, fallback]: [number, number, number],
   unit: string,
-  path: string,
-): SettingRow => ({
+): SettingRow & { schema: z.ZodNumber; fallback: number } => ({
   group,
   env,
   label,
@@ -101,7 +99,6 @@ const number = (
   input: { kind: 'number', min, max, unit },
   schema: whole(min, max),
   fallback,
-  path,
 });
 
 const channelRow = (
@@ -109,8 +106,7 @@ const channelRow = (
   env: string,
   label: string,
   hint: string,
-  path: string,
-): SettingRow => ({
+): SettingRow & { schema: z.ZodString; fallback: undefined } => ({
   group,
   env,
   label,
@@ -118,7 +114,6 @@ const channelRow = (
   input: { kind: 'channel' },
   schema: channel,
   fallback: undefined,
-  path,
 });
 
 export const SETTINGS = {
@@ -132,8 +127,7 @@ export const SETTINGS = {
       error: 'must be a list like 50%,last-morning (or none)',
     }),
     fallback: '50%,last-morning',
-    path: 'responseWindow.reminders',
-    toConfig: (spec: string) => parseReminderPoints(spec) ?? [],
+    read: (spec: string) => parseReminderPoints(spec) ?? [],
     words: (spec: string) => reminderWords(parseReminderPoints(spec) ?? []),
   },
   escalationChannelId: channelRow(
@@ -141,7 +135,6 @@ export const SETTINGS = {
     'ESCALATION_CHANNEL_ID',
     'Escalation channel',
     'An internal channel told of every expiry (with the default policy). None: only the owner is told.',
-    'responseWindow.escalationChannelId',
   ),
   stallBusinessDays: number(
     'window',
@@ -150,7 +143,6 @@ export const SETTINGS = {
     'An accepted deal with no outcome for this many business days nudges its AE (0: never).',
     [0, 60, 5],
     'business days',
-    'stallBusinessDays',
   ),
   defaultTimeZone: {
     group: 'window',
@@ -160,7 +152,6 @@ export const SETTINGS = {
     input: { kind: 'text', max: 64 },
     schema: zone,
     fallback: 'UTC',
-    path: 'calendar.defaultTimeZone',
   },
   businessDayStart: {
     group: 'window',
@@ -170,7 +161,6 @@ export const SETTINGS = {
     input: { kind: 'time' },
     schema: time,
     fallback: '09:00',
-    path: 'calendar.businessDayStart',
   },
   businessDayEnd: {
     group: 'window',
@@ -180,7 +170,6 @@ export const SETTINGS = {
     input: { kind: 'time' },
     schema: time,
     fallback: '17:00',
-    path: 'calendar.businessDayEnd',
   },
   scoreReady: {
     ...number(
@@ -190,7 +179,6 @@ export const SETTINGS = {
       'A packet scoring this much (out of 18) or more is ready to send.',
       [1, 18, 15],
       'of 18',
-      'scoring.bands.ready',
     ),
     envPart: 0,
   },
@@ -202,7 +190,6 @@ export const SETTINGS = {
       'A packet scoring less than this needs fixing; between the two, it may be sent with care.',
       [0, 17, 10],
       'of 18',
-      'scoring.bands.fix',
     ),
     envPart: 1,
   },
@@ -213,7 +200,6 @@ export const SETTINGS = {
     'The most business days an author may give the AE to answer.',
     [1, 10, 5],
     'business days',
-    'scoring.maxWindowDays',
   ),
   conflictLookbackDays: number(
     'packets',
@@ -222,7 +208,6 @@ export const SETTINGS = {
     'A packet for an account another partner handed off within this many days is flagged as a conflict.',
     [0, 3650, 90],
     'days',
-    'conflictLookbackDays',
   ),
   allowGuestAuthors: {
     group: 'packets',
@@ -232,7 +217,6 @@ export const SETTINGS = {
     input: { kind: 'yesno' },
     schema: z.boolean(),
     fallback: false,
-    path: 'guests.authors',
   },
   allowGuestAes: {
     group: 'packets',
@@ -242,7 +226,6 @@ export const SETTINGS = {
     input: { kind: 'yesno' },
     schema: z.boolean(),
     fallback: false,
-    path: 'guests.aes',
   },
   questionPauseDays: number(
     'decisions',
@@ -251,7 +234,6 @@ export const SETTINGS = {
     'The longest the AE’s clock stops while their question to the author waits (0: it does not stop).',
     [0, 10, 2],
     'business days',
-    'asks.questionPauseDays',
   ),
   moreTimeDays: number(
     'decisions',
@@ -260,7 +242,6 @@ export const SETTINGS = {
     'What "Need more time" gives the AE, once per handoff.',
     [1, 10, 2],
     'business days',
-    'asks.moreTimeDays',
   ),
   moreTimeApproval: {
     group: 'decisions',
@@ -276,7 +257,6 @@ export const SETTINGS = {
     },
     schema: z.enum(['owner', 'auto'], { error: 'must be owner or auto' }),
     fallback: 'owner',
-    path: 'asks.moreTimeApproval',
   },
   firstStepBusinessDays: number(
     'decisions',
@@ -285,7 +265,6 @@ export const SETTINGS = {
     'The date the Accept offers for the AE’s first step: this many business days after the accept.',
     [1, 30, 3],
     'business days',
-    'firstStepBusinessDays',
   ),
   firstStepGraceDays: number(
     'decisions',
@@ -294,7 +273,6 @@ export const SETTINGS = {
     'Business days after the first step’s check-in, with no news, before the owner is told.',
     [1, 10, 2],
     'business days',
-    'firstStepGraceDays',
   ),
   unassignedManagerDays: number(
     'decisions',
@@ -303,7 +281,6 @@ export const SETTINGS = {
     'A deal handed back or taken back to its owner and given to nobody: its owner is reminded each working morning, and their manager told after this many business days (0: never).',
     [0, 30, 3],
     'business days',
-    'unassignedManagerDays',
   ),
   outcomeUndoSeconds: number(
     'decisions',
@@ -312,14 +289,12 @@ export const SETTINGS = {
     'How long a recorded outcome can be undone before the partner and the CRM hear of it (0: no wait).',
     [0, 3600, 60],
     'seconds',
-    'outcomeUndoSeconds',
   ),
   partnerHelpChannelId: channelRow(
     'decisions',
     'PARTNER_HELP_CHANNEL_ID',
     'Partner help channel',
     'An internal channel where AEs’ requests for partner help go. None: the button says it is not set up.',
-    'partnerHelpChannelId',
   ),
   poolMaxOpen: number(
     'pools',
@@ -328,7 +303,6 @@ export const SETTINGS = {
     'Round robin passes over a pool member holding this many open handoffs (a pool’s own cap wins).',
     [1, 1000, 10],
     'handoffs',
-    'escalationPolicies.maxOpenPerAe',
   ),
   awayWords: {
     group: 'pools',
@@ -338,8 +312,7 @@ export const SETTINGS = {
     input: { kind: 'text', max: 1000 },
     schema: z.string().trim().min(1, { error: 'name at least one word' }),
     fallback: DEFAULT_AWAY_WORDS.join(', '),
-    path: 'escalationPolicies.away.words',
-    toConfig: commaList(true),
+    read: commaList(true),
   },
   awayEmoji: {
     group: 'pools',
@@ -351,15 +324,13 @@ export const SETTINGS = {
       error: 'must be emoji names like :palm_tree:,:airplane: (comma-separated)',
     }),
     fallback: DEFAULT_AWAY_EMOJI.join(', '),
-    path: 'escalationPolicies.away.emoji',
-    toConfig: commaList(false),
+    read: commaList(false),
   },
   digestChannelId: channelRow(
     'reporting',
     'DIGEST_CHANNEL_ID',
     'Digest channel',
     'An internal channel where the weekly digest is posted. None: no digest.',
-    'revopsReporting.digestChannelId',
   ),
   trendWeeks: number(
     'reporting',
@@ -368,7 +339,6 @@ export const SETTINGS = {
     'How many weeks the App Home’s and the digest’s trend chart shows.',
     [2, 52, 12],
     'weeks',
-    'revopsReporting.trendWeeks',
   ),
   reportingCurrency: {
     group: 'reporting',
@@ -379,8 +349,7 @@ export const SETTINGS = {
     schema: z.string().regex(/^[A-Za-z]{3}$/, { error: 'must be a currency code like USD or EUR' }),
     fallback: undefined,
     words: (code: string | undefined) => code?.toUpperCase() ?? 'the CRM’s corporate currency',
-    path: 'revopsReporting.reportingCurrency',
-    toConfig: (code: string) => code.toUpperCase(),
+    read: (code: string) => code.toUpperCase(),
   },
 } as const satisfies Record<string, SettingRow>;
 

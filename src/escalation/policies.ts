@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Directory } from '../core/directory.js';
 import { accountKey } from '../domain/accountMatch.js';
-import { minutesOf } from '../domain/businessDays.js';
 import type { PolicyRef, PoolChoice } from '../domain/escalation.js';
 import { defaultPolicy, limitsWith, type Policy } from '../domain/escalation.js';
 import { type AfterAccept, defaultAfterAccept } from '../domain/firstStep.js';
@@ -25,11 +24,6 @@ export interface PoliciesOptions {
   logger: Logger;
   /** FIRST_STEP_GRACE_DAYS: when the default ladder after the Accept tells the owner (default 2). */
   firstStepGraceDays?: number;
-}
-
-/** The length of a business day in hours (BUSINESS_DAY_START to BUSINESS_DAY_END): "1d" in the policy file. */
-export function businessDayHours(calendar: { businessDayStart: string; businessDayEnd: string }): number {
-  return (minutesOf(calendar.businessDayEnd) - minutesOf(calendar.businessDayStart)) / 60;
 }
 
 /** ESCALATION_POLICY_FILE's text (a file that cannot be read says so, with what to check). */

@@ -9,6 +9,7 @@ import type { OwnCrm } from '../crm/ownCrm.js';
 import type { HandoffRow } from '../db/schema.js';
 import type { PoolChoice } from '../domain/escalation.js';
 import type { PeriodKey } from '../domain/periods.js';
+import type { ProgramRoles } from '../domain/permissions.js';
 import type { Erasure } from '../erasure/erase.js';
 import type { Asks } from '../escalation/asks.js';
 import type { StatusEvents } from '../escalation/awayCheck.js';
@@ -29,6 +30,7 @@ import type { HelpRequests } from '../partners/helpRequests.js';
 import type { PartnerDirectory } from '../partners/partners.js';
 import type { ProgramAdmin } from '../program/admin.js';
 import type { MyDays } from '../program/myDays.js';
+import type { Settings } from '../program/settings.js';
 import type { Exports } from '../revops/exports.js';
 import type { Revops } from '../revops/revops.js';
 import type { ScoreCheckService } from '../revops/scoreCheck.js';
@@ -38,6 +40,10 @@ import type { Startup } from '../startup.js';
 /** What Slack adapters may use: use cases and replies, never the database. */
 export interface HandlerDeps {
   config: Config;
+  /** Who holds the program's roles, as the program says now. */
+  roles: ProgramRoles;
+  /** The installation's settings in force (program/settings.ts). */
+  settings: Settings;
   /** The program's pages and editors in Slack. */
   programAdmin: ProgramAdmin;
   handoffs: HandoffService;

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
 import type { Directory } from '../core/directory.js';
 import type { Db } from '../db/client.js';
 import { recordSharing, sharingOf } from '../db/repositories/internalChannels.js';
 import type { InternalChannelKind, InternalChannelSource } from '../domain/internalChannels.js';
 import { type PolicyBook, policyChannelTargets } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
+import { SETTINGS, type SettingKey, type Settings } from '../program/settings.js';
 
 /**
  * The settings that name a channel the app posts internal text to (internal people, numbers, owners' buttons). A new
@@ -14,26 +14,10 @@ import type { Logger } from '../logger.js';
  * every other source of `internalChannelSources`.
  */
 const INTERNAL_CHANNEL_SETTINGS = [
-  {
-    kind: 'escalation',
-    setting: 'ESCALATION_CHANNEL_ID',
-    channelOf: (c: Config) => c.responseWindow.escalationChannelId,
-  },
-  {
-    kind: 'partnerHelp',
-    setting: 'PARTNER_HELP_CHANNEL_ID',
-    channelOf: (c: Config) => c.partnerHelpChannelId,
-  },
-  {
-    kind: 'digest',
-    setting: 'DIGEST_CHANNEL_ID',
-    channelOf: (c: Config) => c.revopsReporting.digestChannelId,
-  },
-] as const satisfies readonly {
-  kind: InternalChannelKind;
-  setting: string;
-  channelOf: (c: Config) => string | undefined;
-}[];
+  { kind: 'escalation', key: 'escalationChannelId' },
+  { kind: 'partnerHelp', key: 'partnerHelpChannelId' },
+  { kind: 'digest', key: 'digestChannelId' },
+] as const satisfies readonly { kind: InternalChannelKind; key: SettingKey }[];
 
 /** A setting's purpose, and one place naming a channel: in domain/internalChannels.ts, where renderers read them. */
 export type { InternalChannelKind, InternalChannelSource } from '../domain/internalChannels.js';
@@ -44,13 +28,13 @@ export type { InternalChannelKind, InternalChannelSource } from '../domain/inter
  * an internal post.
  */
 export function internalChannelSources(
-  config: Config,
+  settings: Pick<Settings, 'get'>,
   book: PolicyBook | undefined,
 ): readonly InternalChannelSource[] {
   const sources: InternalChannelSource[] = [];
-  for (const { kind, setting, channelOf } of INTERNAL_CHANNEL_SETTINGS) {
-    const channelId = channelOf(config);
-    if (channelId) sources.push({ name: setting, channelId, kind });
+  for (const { kind, key } of INTERNAL_CHANNEL_SETTINGS) {
+    const channelId = settings.get(key);
+    if (channelId) sources.push({ name: SETTINGS[key].env, channelId, kind });
   }
   for (const { place, channelId, policy, policyName } of book ? policyChannelTargets(book) : []) {
     sources.push({ name: place, channelId, policy, policyName });

@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { oneInstallation } from '../cliInstallation.js';
 import { type Clock, systemClock } from '../clock.js';
 import { envSchema } from '../configEnv.js';
-import { businessDayHours } from '../escalation/policies.js';
 import { createLogger } from '../logger.js';
 import { type ConfigDatabase, ConfigDatabaseRefusal, openConfigDatabase } from './configDatabase.js';
 import { createProgram, type Program } from './program.js';
@@ -17,6 +16,7 @@ import {
   programFileOf,
   programFileText,
 } from './programFile.js';
+import { dayHoursOf as settingsDayHours } from './settings.js';
 
 /**
  * `npm run config -- export [--out FILE]` and `npm run config -- import FILE [--apply]`: the program as a file, for
@@ -87,13 +87,13 @@ function parseCommand(argv: readonly string[]): Command | { wrong: string } {
   return { wrong: name ? `There is no command "${name}": export or import.` : 'Say export or import.' };
 }
 
-/** The length of a business day ("2d" in a policy), from the settings as the app reads them. */
-function dayHoursOf(env: NodeJS.ProcessEnv): number | string {
+/** The length of a business day ("2d" in a policy), from the environment's hours. */
+function envHours(env: NodeJS.ProcessEnv): number | string {
   const start = envSchema.shape.BUSINESS_DAY_START.safeParse(env.BUSINESS_DAY_START || undefined);
   const end = envSchema.shape.BUSINESS_DAY_END.safeParse(env.BUSINESS_DAY_END || undefined);
   if (!start.success) return `BUSINESS_DAY_START ${start.error.issues[0]?.message ?? 'is not a time'}`;
   if (!end.success) return `BUSINESS_DAY_END ${end.error.issues[0]?.message ?? 'is not a time'}`;
-  const hours = businessDayHours({ businessDayStart: start.data, businessDayEnd: end.data });
+  const hours = settingsDayHours({ businessDayStart: start.data, businessDayEnd: end.data });
   return hours > 0 ? hours : 'BUSINESS_DAY_END must be later than BUSINESS_DAY_START';
 }
 
@@ -200,7 +200,7 @@ export async function runConfigCli(argv: readonly string[], io: ConfigCliIo): Pr
     io.stdout(CONFIG_USAGE);
     return 0;
   }
-  const dayHours = dayHoursOf(io.env);
+  const dayHours = envHours(io.env);
   if (typeof dayHours === 'string') {
     io.stderr(`${dayHours}.\n`);
     return 1;

@@ -8,10 +8,10 @@ import {
 } from '../db/repositories/program.js';
 import { OPEN_STATUSES } from '../domain/lifecycleState.js';
 import { parsePolicyFile } from '../domain/policyFile.js';
-import { businessDayHours, readPolicyText } from '../escalation/policies.js';
+import { readPolicyText } from '../escalation/policies.js';
 import type { Logger } from '../logger.js';
 import { type ProgramKindName, SINGLE } from './kinds.js';
-import { SETTINGS, type SettingKey } from './settings.js';
+import { envDayHours, SETTINGS, type SettingKey } from './settings.js';
 
 /** One part the settings give, and the setting that gives it. */
 interface Imported {
@@ -29,7 +29,7 @@ function bookParts(config: Config): Imported[] {
     // Checked as at every start before (a problem stops the start); kept in the file's own words (its ids, names
     // and levels as written).
     const text = readPolicyText(file);
-    parsePolicyFile(file, text, businessDayHours(config.calendar));
+    parsePolicyFile(file, text, envDayHours(config.programSettings));
     const json = JSON.parse(text) as Record<string, unknown>;
     const setting = 'ESCALATION_POLICY_FILE';
     for (const [key, body] of Object.entries((json.pools ?? {}) as Record<string, unknown>))
@@ -50,7 +50,7 @@ function bookParts(config: Config): Imported[] {
  */
 export function settingsParts(config: Config): Imported[] {
   const parts: Imported[] = bookParts(config);
-  const { managers } = config.responseWindow;
+  const { managers } = config.seed;
   if (Object.keys(managers).length > 0)
     parts.push({ kind: 'managers', key: SINGLE, body: { ...managers }, setting: 'ESCALATION_MANAGERS' });
   const { closureDates, holidayRegions, holidayRegionsByPerson } = config.calendar;
@@ -70,11 +70,14 @@ export function settingsParts(config: Config): Imported[] {
       body: { regions: regions.length === 0 ? 'none' : [...regions] },
       setting: 'HOLIDAY_REGIONS',
     });
-  if (config.adminUserIds.length > 0 || config.revopsUserIds.length > 0)
+  if (config.seed.adminUserIds.length > 0 || config.seed.revopsUserIds.length > 0)
     parts.push({
       kind: 'roles',
       key: SINGLE,
-      body: { admin: { users: [...config.adminUserIds] }, revops: { users: [...config.revopsUserIds] } },
+      body: {
+        admin: { users: [...config.seed.adminUserIds] },
+        revops: { users: [...config.seed.revopsUserIds] },
+      },
       setting: 'ADMIN_USER_IDS, REVOPS_USER_IDS',
     });
   const settings = Object.keys(config.programSettings) as SettingKey[];

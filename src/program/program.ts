@@ -15,6 +15,7 @@ import type { TimerHandle, Timers } from '../runtime/timers.js';
 import { parsePinnedPolicy } from './book.js';
 import { type EditResult, keyOf, type ProgramEdit, writeApplied, writeEdits } from './edits.js';
 import { groupMembersOf, roleGroupsHeld, roleGroupsOf } from './groups.js';
+import { settingsOver } from './settings.js';
 import { type ProgramState, personRegions, programStateOf } from './state.js';
 
 export { APPLIED_NOTE, type EditResult, editProblems, type ProgramEdit } from './edits.js';
@@ -206,8 +207,8 @@ export function createProgram(deps: ProgramDeps) {
     calendar: liveCalendarOf(read),
     closures: () => read.state.closures,
     person: (userId: string) => read.state.people[userId],
-    /** The program's settings in force (program/settings.ts), defaults included. */
-    settings: () => read.state.settings,
+    /** The program's settings in force, each read when used (program/settings.ts `Settings`). */
+    settings: settingsOver(() => read.state.settings),
     /** The version in force of a policy (undefined: the built-in default, or no such policy). */
     policyVersion: (name: string | null | undefined) => (name ? read.state.policyVersions[name] : undefined),
     /** A policy as a version said it (a version never changes; its pools are today's). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { minutesOf } from '../domain/businessDays.js';
 import { SETTING_KEYS, SETTINGS, type SettingKey, type SettingRow } from '../domain/settingRows.js';
 
 export {
@@ -14,14 +15,47 @@ export {
 } from '../domain/settingRows.js';
 
 /**
- * The program's settings: what were environment settings about the program, one row each, edited in
- * Slack (the program's Settings page, one editor per group) and read by the app where the environment's value used
- * to be (`path` in Config, through program/liveConfig.ts). A setting's environment variable is read once,
- * at the first start that finds the program without settings (program/importOnce.ts). Adding one is a row in
- * domain/settingRows.ts.
+ * The program's settings: what a company decides about its program, one row each, edited in Slack (the program's
+ * Settings page, one editor per group) and read by the app through one typed accessor, `program.settings.get(key)`
+ * (`Settings` below), at each use, so an edit applies at once on every replica. A setting's environment variable is
+ * read once, at the first start that finds the program without settings (program/importOnce.ts). Adding one is a row
+ * in domain/settingRows.ts and its reader.
  */
 
 export type SettingsValues = Record<SettingKey, unknown>;
+
+type Rows = typeof SETTINGS;
+
+/** A setting as the app reads it: its row's `read` of the stored value, or the value; undefined where unset. */
+export type SettingValue<K extends SettingKey> =
+  | (Rows[K] extends { read: (value: never) => infer R } ? R : z.output<Rows[K]['schema']>)
+  | (undefined extends Rows[K]['fallback'] ? undefined : never);
+
+/** One installation's settings in force, each read when used. */
+export interface Settings {
+  get<K extends SettingKey>(key: K): SettingValue<K>;
+  /** Every setting's stored value in force, defaults included (the Settings page, the doctor). */
+  all(): SettingsValues;
+}
+
+/** The settings over values read at each call (the program's as they are now); a row's `read` runs once per value. */
+export function settingsOver(values: () => SettingsValues): Settings {
+  const memo = new Map<SettingKey, { from: unknown; to: unknown }>();
+  return {
+    get<K extends SettingKey>(key: K): SettingValue<K> {
+      const value = values()[key];
+      const row: SettingRow = SETTINGS[key];
+      if (!row.read || value === undefined) return value as SettingValue<K>;
+      let seen = memo.get(key);
+      if (!seen || seen.from !== value) {
+        seen = { from: value, to: (row.read as (v: unknown) => unknown)(value) };
+        memo.set(key, seen);
+      }
+      return seen.to as SettingValue<K>;
+    },
+    all: values,
+  };
+}
 
 /** The settings the environment may still give, read once: their variables. */
 export const SETTINGS_ENV = [...new Set(SETTING_KEYS.map((key) => SETTINGS[key].env))];
@@ -39,10 +73,9 @@ export function crossProblems(v: SettingsValues): { key: SettingKey; message: st
 /** The stored part: the settings the program sets (a setting left out has its default). */
 export const settingsSchema = z
   .strictObject(
-    Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTINGS[key].schema.optional()])) as Record<
-      SettingKey,
-      z.ZodOptional<z.ZodType>
-    >,
+    Object.fromEntries(
+      SETTING_KEYS.map((key) => [key, (SETTINGS[key].schema as z.ZodType).optional()]),
+    ) as Record<SettingKey, z.ZodOptional<z.ZodType>>,
   )
   .superRefine((stored, ctx) => {
     for (const { key, message } of crossProblems(settingsValues(stored)))
@@ -54,12 +87,6 @@ export function settingsValues(stored: Readonly<Record<string, unknown>> | undef
   return Object.fromEntries(
     SETTING_KEYS.map((key) => [key, stored?.[key] !== undefined ? stored[key] : SETTINGS[key].fallback]),
   ) as SettingsValues;
-}
-
-/** A setting's value as the app reads it (Config's shape). */
-export function configValue(key: SettingKey, value: unknown): unknown {
-  const row: SettingRow = SETTINGS[key];
-  return row.toConfig && value !== undefined ? (row.toConfig as (v: unknown) => unknown)(value) : value;
 }
 
 /** A setting from its environment variable's text, as it would be stored (not checked: the schema does that). */
@@ -88,14 +115,14 @@ export function settingsFromEnv(set: Readonly<Record<string, string>>): Partial<
   return values;
 }
 
-/** The business day's length in hours ("2d" in a policy), from the settings in force. */
+/** The business day's length in hours ("1d" in a policy), from the settings' hours. */
 export function dayHoursOf(values: Pick<SettingsValues, 'businessDayStart' | 'businessDayEnd'>): number {
-  const minutes = (t: unknown) => {
-    const [h, m] = String(t).split(':').map(Number);
-    return (h ?? 0) * 60 + (m ?? 0);
-  };
-  return (minutes(values.businessDayEnd) - minutes(values.businessDayStart)) / 60;
+  return (minutesOf(String(values.businessDayEnd)) - minutesOf(String(values.businessDayStart))) / 60;
 }
+
+/** The day's length the environment's settings give (the defaults where unset): before the program is read. */
+export const envDayHours = (fromEnv: Readonly<Partial<SettingsValues>>): number =>
+  dayHoursOf(settingsValues(fromEnv));
 
 /** The day's length the stored settings give, or `fallback` when they set no hours (the start's setting then). */
 export function storedDayHours(stored: unknown, fallback: number): number {

@@ -579,7 +579,7 @@ const HANDOFF_ENTRIES: readonly HandoffEntry[] = [
 const viewerOf = (user: SlackUser) => ({
   actor: { userId: user.id, teamId: user.team_id },
   internalTeamIds: h.app.startup.internalTeamIds,
-  adminUserIds: h.config.adminUserIds,
+  adminUserIds: h.app.program.adminUserIds,
 });
 
 const handoffRows = HANDOFF_ENTRIES.map((entry): Row => {
@@ -1137,10 +1137,10 @@ const COMMANDS: readonly CommandEntry[] = [
       text: 'help',
       effect: async (r, _seen, user) => {
         // Each person is offered the commands they may use: RevOps' and admins' only to them.
-        const revops = h.config.revopsUserIds.includes(user.id);
-        const admin = h.config.adminUserIds.includes(user.id);
+        const revops = h.app.program.revopsUserIds.includes(user.id);
+        const admin = h.app.program.adminUserIds.includes(user.id);
         const text = await replyAt(h, r);
-        expect(text).toBe(helpFor(h.config, user.id));
+        expect(text).toBe(helpFor(h.app.program, user.id, h.config.slack.oauth !== undefined));
         for (const line of ['/handoff export', '*For RevOps:*', 'and the trust metrics'])
           expect(text.includes(line), line).toBe(revops || admin);
         // Admins: the partner channels, the outbox, the CRM (an OAuth install), where the program is edited, and

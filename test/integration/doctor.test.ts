@@ -480,7 +480,7 @@ describe('npm run doctor after the first start of a fresh install (issue 77 item
           },
         }),
       );
-      const config = { ...h.config, adminUserIds };
+      const config = { ...h.config, seed: { ...h.config.seed, adminUserIds } };
       const { ignored } = await importSettingsOnce({
         db: h.database.db,
         config,

@@ -440,7 +440,7 @@ describe('partner-help requests', () => {
   describe('configuration', () => {
     it('without PARTNER_HELP_CHANNEL_ID, `/handoff ask` says it is not set up and opens no modal', async () => {
       const h = await start({ env: { PARTNER_HELP_CHANNEL_ID: '' } });
-      expect(h.config.partnerHelpChannelId).toBeUndefined();
+      expect(h.app.program.settings.get('partnerHelpChannelId')).toBeUndefined();
       expect(await slash(h, 'ask Northwind')).toBe(helpReplies.notConfigured());
       await h.interact(globalShortcut(h, aeUser));
       await waitFor(

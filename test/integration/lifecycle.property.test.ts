@@ -173,7 +173,7 @@ function userOf(who: Who, handoff: HandoffRow): { id: string; team_id: string } 
 const viewerOf = (user: { id: string; team_id: string }): Viewer => ({
   actor: { userId: user.id, teamId: user.team_id },
   internalTeamIds: h.app.startup.internalTeamIds,
-  adminUserIds: h.config.adminUserIds,
+  adminUserIds: h.app.program.adminUserIds,
 });
 
 /**
@@ -381,7 +381,7 @@ function checkPartnerStep(handoff: HandoffRow, values: readonly number[], story:
 async function checkSurfaces(handoff: HandoffRow, story: string[]): Promise<void> {
   const renderer = createSurfaces({
     db: h.database.db,
-    adminUserIds: h.config.adminUserIds,
+    adminUserIds: h.app.program.adminUserIds,
     internalTeamIds: h.app.startup.internalTeamIds,
     homeTeamId: TEAM,
   });

@@ -17,14 +17,13 @@ describe('loadConfig', () => {
       appToken: undefined,
     });
     expect(config.calendar).toEqual({
-      defaultTimeZone: 'UTC',
-      businessDayStart: '09:00',
-      businessDayEnd: '17:00',
       closureDates: [],
-      // Unset: each AE's own country's public holidays, from their time zone (issue 31, item 8).
+      // Unset: each AE's own country's public holidays, from their time zone.
       holidayRegions: 'by_zone',
       holidayRegionsByPerson: {},
     });
+    // The zone and the hours are the program's settings: their defaults are the settings rows' (nothing set here).
+    expect(config.programSettings).toEqual({});
     expect(config.internalTeamIds).toEqual([]);
   });
 
@@ -104,14 +103,11 @@ describe('loadConfig', () => {
     const config = loadConfig(
       env({ DEFAULT_TIMEZONE: 'Asia/Tokyo', BUSINESS_DAY_START: '08:30', BUSINESS_DAY_END: '18:00' }),
     );
-    expect(config.calendar).toEqual({
+    // Read into the program at the first start.
+    expect(config.programSettings).toEqual({
       defaultTimeZone: 'Asia/Tokyo',
       businessDayStart: '08:30',
       businessDayEnd: '18:00',
-      closureDates: [],
-      // Unset: each AE's own country's public holidays, from their time zone (issue 31, item 8).
-      holidayRegions: 'by_zone',
-      holidayRegionsByPerson: {},
     });
   });
 

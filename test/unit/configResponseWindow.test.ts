@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { settingsOver, settingsValues } from '../../src/program/settings.js';
 import { configProblems } from '../support/configEnv.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
 
 const load = (overrides: Record<string, string> = {}) => loadConfig({ ...base, ...overrides });
+/** The settings a first start reads into the program from this environment, as the app reads them. */
+const settingsOf = (overrides: Record<string, string> = {}) =>
+  settingsOver(() => settingsValues(load(overrides).programSettings));
 
 /** The problems loadConfig names for one setting, or [] when it accepts it. */
 const problems = (name: string, value: string) => configProblems({ [name]: value });
@@ -15,29 +19,23 @@ describe('loadConfig: response-window settings', () => {
     // Unset: each AE's own country's public holidays, from their time zone (issue 31, item 8).
     expect(config.calendar.holidayRegions).toBe('by_zone');
     expect(config.calendar.closureDates).toEqual([]);
-    expect(config.adminUserIds).toEqual([]);
-    expect(config.responseWindow).toEqual({
-      sweepSchedule: '* * * * *',
-      reminders: [{ kind: 'share', percent: 50 }, { kind: 'lastMorning' }],
-      escalationChannelId: undefined,
-      managers: {},
-    });
+    expect(config.seed).toEqual({ adminUserIds: [], revopsUserIds: [], managers: {} });
+    expect(config.responseWindow).toEqual({ sweepSchedule: '* * * * *' });
+    expect(settingsOf().get('reminders')).toEqual([{ kind: 'share', percent: 50 }, { kind: 'lastMorning' }]);
+    expect(settingsOf().get('escalationChannelId')).toBeUndefined();
   });
 
   it('treats blank values as unset', () => {
-    const config = load({
-      SWEEP_SCHEDULE: ' ',
-      REMINDERS: '',
-      HOLIDAY_REGIONS: '',
-      ESCALATION_CHANNEL_ID: '  ',
-    });
+    const env = { SWEEP_SCHEDULE: ' ', REMINDERS: '', HOLIDAY_REGIONS: '', ESCALATION_CHANNEL_ID: '  ' };
+    const config = load(env);
     expect(config.responseWindow.sweepSchedule).toBe('* * * * *');
-    expect(config.responseWindow.reminders).toEqual([
+    expect(config.programSettings).toEqual({});
+    expect(settingsOf(env).get('reminders')).toEqual([
       { kind: 'share', percent: 50 },
       { kind: 'lastMorning' },
     ]);
     expect(config.calendar.holidayRegions).toBe('by_zone');
-    expect(config.responseWindow.escalationChannelId).toBeUndefined();
+    expect(settingsOf(env).get('escalationChannelId')).toBeUndefined();
   });
 
   describe('HOLIDAY_REGIONS', () => {
@@ -80,7 +78,7 @@ describe('loadConfig: response-window settings', () => {
   });
 
   it('ADMIN_USER_IDS: reads Slack user ids', () => {
-    expect(load({ ADMIN_USER_IDS: 'U012ABCDEF, W0ENTERPRISE' }).adminUserIds).toEqual([
+    expect(load({ ADMIN_USER_IDS: 'U012ABCDEF, W0ENTERPRISE' }).seed.adminUserIds).toEqual([
       'U012ABCDEF',
       'W0ENTERPRISE',
     ]);
@@ -91,22 +89,20 @@ describe('loadConfig: response-window settings', () => {
   });
 
   it('REMINDERS: reads reminder points', () => {
-    expect(load({ REMINDERS: '25%, 75%, last-morning' }).responseWindow.reminders).toEqual([
+    expect(settingsOf({ REMINDERS: '25%, 75%, last-morning' }).get('reminders')).toEqual([
       { kind: 'share', percent: 25 },
       { kind: 'share', percent: 75 },
       { kind: 'lastMorning' },
     ]);
-    expect(load({ REMINDERS: 'last-morning' }).responseWindow.reminders).toEqual([{ kind: 'lastMorning' }]);
+    expect(settingsOf({ REMINDERS: 'last-morning' }).get('reminders')).toEqual([{ kind: 'lastMorning' }]);
   });
 
   it.each(['C012ABCDEF', 'G0PRIVATE'])('ESCALATION_CHANNEL_ID: reads %j', (value) => {
-    expect(load({ ESCALATION_CHANNEL_ID: value }).responseWindow.escalationChannelId).toBe(value);
+    expect(settingsOf({ ESCALATION_CHANNEL_ID: value }).get('escalationChannelId')).toBe(value);
   });
 
   it('ESCALATION_MANAGERS: reads AE=manager pairs', () => {
-    expect(
-      load({ ESCALATION_MANAGERS: 'U0AE=U0MGR, U0AE2=U0MGR,W0AE3=U0BOSS' }).responseWindow.managers,
-    ).toEqual({
+    expect(load({ ESCALATION_MANAGERS: 'U0AE=U0MGR, U0AE2=U0MGR,W0AE3=U0BOSS' }).seed.managers).toEqual({
       U0AE: 'U0MGR',
       U0AE2: 'U0MGR',
       W0AE3: 'U0BOSS',

@@ -31,7 +31,7 @@ function askQuestionAction(deps: HandlerDeps) {
     try {
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: questionModal(checked.handoff, deps.config.asks.questionPauseDays),
+        view: questionModal(checked.handoff, deps.settings.get('questionPauseDays')),
       });
     } catch (error) {
       logger.warn(`views.open for a question failed: ${String(error)}`);

@@ -17,7 +17,7 @@ export function myDaysAction(deps: HandlerDeps) {
     }
     const userId = ctx.actor.userId;
     // The team's hours as the settings say them now (they count for anyone who gives none of their own).
-    const { businessDayStart: start, businessDayEnd: end } = deps.config.calendar;
-    await open(myDaysModal(deps.myDays.current(userId), await deps.myDays.pausedNow(userId), { start, end }));
+    const hours = { start: deps.settings.get('businessDayStart'), end: deps.settings.get('businessDayEnd') };
+    await open(myDaysModal(deps.myDays.current(userId), await deps.myDays.pausedNow(userId), hours));
   };
 }

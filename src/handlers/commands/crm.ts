@@ -20,13 +20,13 @@ export async function crmCommand({
   usage,
   openModal,
 }: CommandCall): Promise<string | undefined> {
-  if (!may(deps.config, ctx, 'crm')) return commandReply.forbidden('crm');
+  if (!may(deps.roles, ctx, 'crm')) return commandReply.forbidden('crm');
   const { ownCrm } = deps;
   if (!ownCrm) return crmReplies.fromSettings;
   const [first = '', second = ''] = words;
   if (first === '') {
     const { own, deployment } = await ownCrm.status();
-    return crmReplies.status(own, deployment, deps.config.calendar.defaultTimeZone);
+    return crmReplies.status(own, deployment, deps.settings.get('defaultTimeZone'));
   }
   const off = ['off', 'disconnect', 'remove'].includes(first.toLowerCase());
   const system = systemOf(off ? second : first);

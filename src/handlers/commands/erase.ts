@@ -18,7 +18,7 @@ const shortened = (text: string) =>
  * (erasure/erase.ts). Answered to the admin only.
  */
 export async function eraseCommand({ deps, ctx, words, usage }: CommandCall): Promise<string> {
-  if (!may(deps.config, ctx, 'erase')) return commandReply.forbidden('erase');
+  if (!may(deps.roles, ctx, 'erase')) return commandReply.forbidden('erase');
   const apply = words[0]?.toLowerCase() === '--apply';
   const typed = (apply ? words.slice(1) : words).join(' ').trim();
   if (typed === '') return usage();

@@ -47,9 +47,9 @@ export function handoffCommand(deps: HandlerDeps) {
       actor: { userId: command.user_id, teamId: internalTeamIds[0] },
       internalTeamIds,
     };
-    const help = () => helpFor(deps.config, ctx);
+    const help = () => helpFor(deps.roles, ctx, deps.config.slack.oauth !== undefined);
     const entry = subcommandFor(sub);
-    if (entry && entry.permission !== 'everyone' && !may(deps.config, ctx, entry.permission)) {
+    if (entry && entry.permission !== 'everyone' && !may(deps.roles, ctx, entry.permission)) {
       logger.warn(
         `/handoff ${entry.name} refused for ${command.user_id}: it needs the ${entry.permission} permission`,
       );
@@ -101,6 +101,6 @@ async function packetForm(deps: HandlerDeps, command: Args['command'], ctx: Requ
     ...defaults,
     ...(suggestions ? { suggestions } : {}),
     pools: deps.pools(),
-    maxWindowDays: deps.config.scoring.maxWindowDays,
+    maxWindowDays: deps.settings.get('scoreMaxWindowDays'),
   });
 }

@@ -21,7 +21,7 @@ async function whose(call: CommandCall): Promise<{ userId: string; other: boolea
   words.shift();
   if (userIdIn(first) === self) return { userId: self, other: false };
   // Refused before anyone is looked up: the answer says nothing of who they named.
-  if (!may(deps.config, ctx, 'pauseOthers')) return commandReply.forbidden('pauseOthers');
+  if (!may(deps.roles, ctx, 'pauseOthers')) return commandReply.forbidden('pauseOthers');
   const person = await deps.myDays.personToPause(ctx, first);
   if ('problem' in person) return commandReply.invalid(person.problem);
   return { userId: person.userId, other: person.userId !== self };

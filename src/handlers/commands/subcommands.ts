@@ -256,12 +256,9 @@ export function subcommandFor(word: string): Subcommand | undefined {
  * `/handoff help` for this person: everyone's lines, and the lines of each permission they hold, under its role; an
  * OAuth-only line (a workspace's own CRM) only on a deployment installed so.
  */
-export function helpFor(
-  roles: ProgramRoles & { slack: { oauth?: unknown } },
-  who: string | RequestContext,
-): string {
+export function helpFor(roles: ProgramRoles, who: string | RequestContext, oauth: boolean): string {
   const lines = SUBCOMMANDS.flatMap((s) => s.help)
-    .filter((line) => !line.oauthOnly || roles.slack.oauth !== undefined)
+    .filter((line) => !line.oauthOnly || oauth)
     .filter((line) => line.permission === undefined || may(roles, who, line.permission))
     .map((line) =>
       line.permission === undefined

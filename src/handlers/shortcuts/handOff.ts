@@ -80,7 +80,7 @@ export function handOffShortcut(deps: HandlerDeps) {
       ...(found.source ? { source: found.source } : {}),
       ...(suggestions ? { suggestions } : {}),
       pools: deps.pools(),
-      maxWindowDays: deps.config.scoring.maxWindowDays,
+      maxWindowDays: deps.settings.get('scoreMaxWindowDays'),
     });
     try {
       await client.views.update({ view_id: viewId, view });

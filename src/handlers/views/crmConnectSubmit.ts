@@ -29,7 +29,7 @@ export function crmConnectSubmit(deps: HandlerDeps) {
     const system = systemIn(view.private_metadata ?? '');
     const ctx = requestContext(body, deps);
     const { ownCrm } = deps;
-    if (!system || !ownCrm || !may(deps.config, ctx, 'crm')) {
+    if (!system || !ownCrm || !may(deps.roles, ctx, 'crm')) {
       await ack();
       await deps.replies.ephemeral(undefined, commandReply.forbidden('crm'), body.user.id);
       return;

@@ -9,6 +9,7 @@ import {
   nextOutcomes,
   type Outcome,
 } from '../../../src/domain/outcomes.js';
+import { settingsOver, settingsValues } from '../../../src/program/settings.js';
 
 describe('outcome steps only move forward', () => {
   it.each<[Outcome | null, Outcome, boolean]>([
@@ -62,8 +63,12 @@ describe('what the partner contact reads of a loss or a decline (issue 77 item 1
 describe('STALL_BUSINESS_DAYS', () => {
   const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
   it('defaults to 5, accepts 0 to turn nudges off, and refuses nonsense by name', () => {
-    expect(loadConfig(base).stallBusinessDays).toBe(5);
-    expect(loadConfig({ ...base, STALL_BUSINESS_DAYS: '0' }).stallBusinessDays).toBe(0);
+    const stall = (env: Record<string, string>) =>
+      settingsOver(() => settingsValues(loadConfig({ ...base, ...env }).programSettings)).get(
+        'stallBusinessDays',
+      );
+    expect(stall({})).toBe(5);
+    expect(stall({ STALL_BUSINESS_DAYS: '0' })).toBe(0);
     expect(() => loadConfig({ ...base, STALL_BUSINESS_DAYS: 'often' })).toThrow(
       /STALL_BUSINESS_DAYS must be a whole number/,
     );

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.js';
 import type { DirectoryChannel } from '../../../src/core/directory.js';
 import type { AppDatabase } from '../../../src/db/client.js';
 import { parsePolicyFile } from '../../../src/domain/policyFile.js';
@@ -8,16 +7,15 @@ import {
   createInternalChannels,
   internalChannelSources,
 } from '../../../src/partners/internalChannels.js';
+import { settingsOver, settingsValues } from '../../../src/program/settings.js';
 import { TestClock } from '../../support/clock.js';
 import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 import { capturedLogger } from '../../support/unitrest-logs.js';
 
-const config = loadConfig({
-  SLACK_BOT_TOKEN: 'xoxb-1',
-  SLACK_SIGNING_SECRET: 's',
-  ESCALATION_CHANNEL_ID: 'C0ESC',
-  DIGEST_CHANNEL_ID: 'C0DIGEST',
-});
+/** The program's settings with two of its internal channels chosen. */
+const settings = settingsOver(() =>
+  settingsValues({ escalationChannelId: 'C0ESC', digestChannelId: 'C0DIGEST' }),
+);
 
 const book = parsePolicyFile(
   'policies.json',
@@ -59,7 +57,7 @@ describe('internal channel sources', () => {
   const store = () => ({ db: database.db, clock });
 
   it('are the channel settings that are set, then every channel: target of the policy file with its place and policy', () => {
-    expect(internalChannelSources(config, book)).toEqual([
+    expect(internalChannelSources(settings, book)).toEqual([
       { name: 'ESCALATION_CHANNEL_ID', channelId: 'C0ESC', kind: 'escalation' },
       { name: 'DIGEST_CHANNEL_ID', channelId: 'C0DIGEST', kind: 'digest' },
       {
@@ -76,7 +74,7 @@ describe('internal channel sources', () => {
       },
       { name: 'policies.quiet[0].to[0]', channelId: 'G0HIDDEN', policy: 'quiet', policyName: 'Quiet' },
     ]);
-    expect(internalChannelSources(config, undefined).map((s) => s.name)).toEqual([
+    expect(internalChannelSources(settings, undefined).map((s) => s.name)).toEqual([
       'ESCALATION_CHANNEL_ID',
       'DIGEST_CHANNEL_ID',
     ]);
@@ -90,7 +88,7 @@ describe('internal channel sources', () => {
       C0DIGEST: channel('C0DIGEST'),
       C0SHARED: channel('C0SHARED', true),
     };
-    const sources = internalChannelSources(config, book);
+    const sources = internalChannelSources(settings, book);
     const checked = await checkInternalChannels({
       configured: sources,
       directory: {
@@ -128,7 +126,7 @@ describe('internal channel sources', () => {
 
   it('switch off when shared, every place that names the channel reported, and on again when unshared', async () => {
     const { lines, logger } = capturedLogger();
-    const sources = internalChannelSources(config, book);
+    const sources = internalChannelSources(settings, book);
     const internal = createInternalChannels({
       configured: () => sources,
       checked: { confirmed: ['C0ESC', 'C0DIGEST'], shared: [] },
@@ -163,7 +161,7 @@ describe('internal channel sources', () => {
   });
 
   it('two processes on one database: what one hears, the other’s guard knows at once, and the admins are told once', async () => {
-    const sources = internalChannelSources(config, book);
+    const sources = internalChannelSources(settings, book);
     const replica = (checked: { confirmed: string[]; shared: string[] }) =>
       createInternalChannels({
         configured: () => sources,
