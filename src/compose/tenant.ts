@@ -8,6 +8,7 @@ import type { TokenKeys } from '../install/seal.js';
 import { slackLogger } from '../logger.js';
 import { PROGRAM_FOLLOW_MS, type Program } from '../program/program.js';
 import type { BackgroundWork } from '../runtime/background.js';
+import type { TickHub } from '../runtime/cronTicks.js';
 import { createSlotClaims } from '../runtime/jobClaims.js';
 import type { RequestActivity } from '../runtime/requestActivity.js';
 import { createScheduler, installationLagMs, type Scheduler } from '../runtime/scheduler.js';
@@ -85,6 +86,8 @@ export async function buildTenant(
     status: StatusServer;
     /** One look for every installation the process serves kicks its outbox and follows its program (sharedLooks.ts). */
     shared?: boolean;
+    /** The process's one hub of scheduled ticks, shared by every installation's jobs (runtime/cronTicks.ts). */
+    ticks?: TickHub;
   },
 ): Promise<Tenant> {
   const { logger } = opts;
@@ -112,6 +115,7 @@ export async function buildTenant(
       // Each slot runs once across the processes on this database (one on SQLite; replicas on Postgres), per
       // installation (the claims are its rows).
       claims: createSlotClaims({ db: opts.db, clock: opts.clock, holder: extra.holder }),
+      ...(extra.ticks ? { ticks: extra.ticks } : {}),
     },
   );
   let unsubscribe: (() => void) | undefined;

@@ -12,6 +12,7 @@ import { tokenKeys } from '../install/seal.js';
 import { resealUnderNewKey } from '../install/store.js';
 import { PROGRAM_FOLLOW_MS } from '../program/program.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
+import { createTickHub } from '../runtime/cronTicks.js';
 import { heapWatch } from '../runtime/heapRoom.js';
 import { processHolder } from '../runtime/jobClaims.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
@@ -47,6 +48,8 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
   const { logger } = given;
   // The requests being answered, across installations: every tenant's outbox gives them the CPU first.
   const activity = new RequestActivity();
+  // Every installation's jobs tick on one heartbeat, one wait per schedule and second of the minute.
+  const ticks = createTickHub({ timers: given.timers ?? realTimers, logger });
   const tenants = new TenantMap();
   const router = tenantRouter(tenants);
   const starting = new Map<string, Promise<void>>();
@@ -71,7 +74,7 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
       ...(startup ? { startup } : {}),
       key,
       activity,
-      made: { holder, status, shared: true },
+      made: { holder, status, shared: true, ticks },
       crmChanged: crmChanged(installKey),
       // Slack said the app was uninstalled there: its tenant stops once this request is done.
       uninstalled: () =>

@@ -34,8 +34,21 @@ export interface CronTicks {
   stop(): void;
 }
 
-interface Ticking {
-  spec: TickSpec;
+/**
+ * The ticks of every scheduler in the process (one per installation), on one heartbeat: the specs with the same
+ * schedule, zone and lag share one wait and one matcher, and each is ticked when their slot comes. A thousand
+ * installations' minutely sweeps are 30 waits (one per lag), not a thousand, and one heartbeat, not a thousand.
+ */
+export interface TickHub {
+  /** Starts ticking `specs` (a schedule node-cron refuses throws, and nothing of `specs` starts). */
+  start(specs: readonly TickSpec[]): CronTicks;
+}
+
+/** Specs ticking together: one schedule, zone and lag. */
+interface Group {
+  key: string;
+  lagMs: number;
+  members: Set<TickSpec>;
   next(after: number): number | undefined;
   release(): void;
   /** The slot being waited for (wall-clock ms), if there is one. */
@@ -44,6 +57,8 @@ interface Ticking {
   /** Wall clock minus monotonic clock when the wait was set: a wait is only right while this holds. */
   offset: number;
 }
+
+const groupKey = (spec: TickSpec) => `${spec.schedule}\u0000${spec.timeZone}\u0000${spec.lagMs ?? 0}`;
 
 /**
  * The scheduled jobs' ticks, on the wall clock, re-planned when the wall clock steps.
@@ -55,9 +70,9 @@ interface Ticking {
  * So the waiting is done here, and node-cron still decides what a slot is (its matcher, the same reading of the
  * schedule its validation in config.ts accepts, day of month AND day of week), with cron-parser only walking
  * candidate times forward (node-cron's next-match walker is not public):
- * - each job waits (a `Timers.setTimeout`) for its next slot after the wall clock's now; when the wait ends before
+ * - each group waits (a `Timers.setTimeout`) for its next slot after the wall clock's now; when the wait ends before
  *   the slot (a step back, a clock that ran slow), it plans again from the clock's now;
- * - a heartbeat compares the wall clock with the monotonic one every second: a job whose wait was set on a wall
+ * - a heartbeat compares the wall clock with the monotonic one every second: a group whose wait was set on a wall
  *   clock that has since moved by more than a second (a step, either way, or slewing that added up) is planned again
  *   at once. After a step back, the slots of the repeated stretch come round again on the new clock and run there
  *   (the clock the business rows are due on stepped back too); every job is idempotent per slot (a sweep, a refresh;
@@ -65,80 +80,129 @@ interface Ticking {
  * - a slot that passed before its tick could run (a step forward, a busy event loop) runs once, at once: one tick
  *   stands for every slot that passed since the last, never one per slot stepped over.
  */
-export function startCronTicks(
-  specs: readonly TickSpec[],
-  deps: { timers: Timers; logger: Logger },
-): CronTicks {
-  const { timers, logger } = deps;
-  let stopped = false;
-  const offset = () => timers.now() - timers.monotonic();
-  const ticking: Ticking[] = [];
-  try {
-    for (const spec of specs) ticking.push({ spec, ...slotPlanner(spec), offset: offset() });
-  } catch (error) {
-    // A schedule node-cron refuses: nothing starts, and no matcher is left in node-cron's registry.
-    for (const t of ticking) t.release();
-    throw error;
+export function createTickHub(deps: { timers: Timers; logger: Logger }): TickHub {
+  return new Hub(deps.timers, deps.logger);
+}
+
+class Hub implements TickHub {
+  private readonly groups = new Map<string, Group>();
+  private heartbeat: TimerHandle | undefined;
+
+  constructor(
+    private readonly timers: Timers,
+    private readonly logger: Logger,
+  ) {}
+
+  start(specs: readonly TickSpec[]): CronTicks {
+    const made: Group[] = [];
+    try {
+      for (const spec of specs) {
+        const key = groupKey(spec);
+        if (this.groups.has(key) || made.some((g) => g.key === key)) continue;
+        made.push({
+          key,
+          lagMs: spec.lagMs ?? 0,
+          members: new Set(),
+          ...slotPlanner(spec),
+          offset: this.offset(),
+        });
+      }
+    } catch (error) {
+      // A schedule node-cron refuses: nothing starts, and no matcher is left in node-cron's registry.
+      for (const g of made) g.release();
+      throw error;
+    }
+    for (const g of made) this.groups.set(g.key, g);
+    for (const spec of specs) this.groups.get(groupKey(spec))?.members.add(spec);
+    const now = this.timers.now();
+    for (const g of made) this.plan(g, now);
+    this.heartbeat ??= this.timers.setInterval(() => this.checkClock(), CLOCK_CHECK_MS);
+    let stopped = false;
+    return {
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        for (const spec of specs) this.leave(spec);
+      },
+    };
+  }
+
+  private offset(): number {
+    return this.timers.now() - this.timers.monotonic();
   }
 
   /** Sets the wait for the first slot after `now`. */
-  function plan(t: Ticking, now: number): void {
-    timers.clearTimeout(t.timer);
-    const lag = t.spec.lagMs ?? 0;
+  private plan(g: Group, now: number): void {
+    this.timers.clearTimeout(g.timer);
     // The first slot whose tick is still to come: one that passed less than its lag ago is ticked at slot + lag.
-    t.slot = t.next(now - lag);
-    t.offset = now - timers.monotonic();
-    if (t.slot === undefined) {
-      logger.warn({ job: t.spec.name, schedule: t.spec.schedule }, 'no next slot found: looking again later');
+    g.slot = g.next(now - g.lagMs);
+    g.offset = now - this.timers.monotonic();
+    if (g.slot === undefined) {
+      const jobs = [...g.members].map((m) => m.name);
+      this.logger.warn(
+        { jobs, schedule: g.key.split('\u0000')[0] },
+        'no next slot found: looking again later',
+      );
     }
-    t.timer = timers.setTimeout(
-      () => beat(t),
-      Math.min(Math.max(0, (t.slot ?? Infinity) + lag - now), MAX_WAIT_MS),
+    g.timer = this.timers.setTimeout(
+      () => this.beat(g),
+      Math.min(Math.max(0, (g.slot ?? Infinity) + g.lagMs - now), MAX_WAIT_MS),
     );
   }
 
   /** A wait ended, or the clock stepped: ticks when the slot has come (however late), then waits for the next. */
-  function beat(t: Ticking): void {
-    if (stopped) return;
-    const now = timers.now();
-    if (t.slot !== undefined && now >= t.slot + (t.spec.lagMs ?? 0)) {
-      try {
-        t.spec.tick(new Date(t.slot));
-      } catch (error) {
-        logger.error({ err: error, job: t.spec.name }, 'scheduled tick failed');
+  private beat(g: Group): void {
+    if (this.groups.get(g.key) !== g) return;
+    const now = this.timers.now();
+    if (g.slot !== undefined && now >= g.slot + g.lagMs) {
+      const slot = g.slot;
+      for (const member of [...g.members]) {
+        // One stopped by an earlier member's tick is not ticked.
+        if (!g.members.has(member)) continue;
+        try {
+          member.tick(new Date(slot));
+        } catch (error) {
+          this.logger.error({ err: error, job: member.name }, 'scheduled tick failed');
+        }
       }
     }
-    plan(t, now);
+    if (this.groups.get(g.key) === g) this.plan(g, now);
   }
 
-  const start = timers.now();
-  for (const t of ticking) plan(t, start);
-
-  const heartbeat = timers.setInterval(() => {
-    if (stopped) return;
-    const current = offset();
-    const moved = ticking.filter((t) => Math.abs(current - t.offset) > CLOCK_STEP_MS);
+  /** The heartbeat: the groups whose wait was set on a wall clock that has since moved are planned again. */
+  private checkClock(): void {
+    const current = this.offset();
+    const moved = [...this.groups.values()].filter((g) => Math.abs(current - g.offset) > CLOCK_STEP_MS);
     if (moved.length === 0) return;
-    const steppedMs = Math.round(current - (moved[0] as Ticking).offset);
-    logger.warn(
-      { steppedMs, jobs: moved.map((t) => t.spec.name) },
+    const steppedMs = Math.round(current - (moved[0] as Group).offset);
+    this.logger.warn(
+      { steppedMs, jobs: [...new Set(moved.flatMap((g) => [...g.members].map((m) => m.name)))] },
       steppedMs < 0
         ? 'the wall clock stepped back: scheduled jobs planned again on the new clock'
         : 'the wall clock stepped forward: scheduled jobs due meanwhile run once, then on the new clock',
     );
-    for (const t of moved) beat(t);
-  }, CLOCK_CHECK_MS);
+    for (const g of moved) this.beat(g);
+  }
 
-  return {
-    stop() {
-      stopped = true;
-      timers.clearInterval(heartbeat);
-      for (const t of ticking) {
-        timers.clearTimeout(t.timer);
-        t.release();
-      }
-    },
-  };
+  private leave(spec: TickSpec): void {
+    const g = this.groups.get(groupKey(spec));
+    if (!g?.members.delete(spec) || g.members.size > 0) return;
+    this.timers.clearTimeout(g.timer);
+    g.release();
+    this.groups.delete(g.key);
+    if (this.groups.size === 0) {
+      this.timers.clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+    }
+  }
+}
+
+/** One scheduler's ticks on a hub of their own. */
+export function startCronTicks(
+  specs: readonly TickSpec[],
+  deps: { timers: Timers; logger: Logger },
+): CronTicks {
+  return createTickHub(deps).start(specs);
 }
 
 /**
@@ -148,7 +212,7 @@ export function startCronTicks(
  * `*`. Its candidates are then a superset of node-cron's slots (it also reads day of month OR day of week where
  * node-cron reads AND), and the matcher keeps the right ones.
  */
-function slotPlanner(spec: TickSpec): Pick<Ticking, 'next' | 'release'> {
+function slotPlanner(spec: TickSpec): Pick<Group, 'next' | 'release'> {
   const fields = cron.parse(spec.schedule);
   const candidates = [
     fields.second,

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { asBackground } from '../db/priority.js';
 import type { Logger } from '../logger.js';
 import type { BackgroundWork } from './background.js';
-import { type CronTicks, startCronTicks } from './cronTicks.js';
+import { type CronTicks, createTickHub, type TickHub } from './cronTicks.js';
 import { createSlackPause } from './slackPause.js';
 import { realTimers, type Timers } from './timers.js';
 
@@ -103,6 +103,8 @@ export interface SchedulerDeps {
    * catch-up the slot it catches up on (a start-time run and `runNow` claim nothing). None: every slot runs here.
    */
   claims?: SlotClaims;
+  /** The process's one hub of ticks, which every installation's scheduler shares (default: one of its own). */
+  ticks?: TickHub;
 }
 
 /** What the runs of a job pass through: the Slack pause, and the catch-up once it ends. */
@@ -248,7 +250,8 @@ async function runClaimed(
 function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<string>, gate: Gate): CronTicks {
   const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const latest = new Map<string, number>();
-  return startCronTicks(
+  const hub = deps.ticks ?? createTickHub({ timers: deps.timers ?? realTimers, logger: deps.logger });
+  return hub.start(
     jobs.map((job) => ({
       name: job.name,
       schedule: job.schedule,
@@ -278,7 +281,6 @@ function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<str
           .finally(() => busy.delete(job.name));
       },
     })),
-    { timers: deps.timers ?? realTimers, logger: deps.logger },
   );
 }
 
