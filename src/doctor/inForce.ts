@@ -3,6 +3,7 @@ import {
   SETTING_KEYS,
   SETTINGS,
   type SettingKey,
+  type SettingRow,
   type Settings,
   type SettingValue,
   settingsOver,
@@ -20,7 +21,8 @@ const fromProgram = (ctx: DoctorContext) => ctx.program?.holds('settings') === t
 
 /** A setting's place: "Settings → Escalation channel" once the program holds its settings, else its variable. */
 export function settingPlace(ctx: DoctorContext, key: SettingKey): string {
-  return fromProgram(ctx) ? `Settings → ${SETTINGS[key].label}` : SETTINGS[key].env;
+  const { env } = SETTINGS[key] as SettingRow;
+  return fromProgram(ctx) || env === undefined ? `Settings → ${SETTINGS[key].label}` : env;
 }
 
 /** A place named by a setting's variable (ESCALATION_CHANNEL_ID), in the program's words where it holds it. */

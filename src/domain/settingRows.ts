@@ -34,8 +34,11 @@ export type SettingInput =
 
 export interface SettingRow {
   group: SettingsGroup;
-  /** The environment variable it was (read once), and which of its comma-separated parts when it held several. */
-  env: string;
+  /**
+   * The environment variable it was, read into the program once (and which of its comma-separated parts when it held
+   * several). A setting that never was one has none: it is a row and its reader, edited in Slack only.
+   */
+  env?: string;
   envPart?: number;
   label: string;
   hint: string;

@@ -34,7 +34,9 @@ export function internalChannelSources(
   const sources: InternalChannelSource[] = [];
   for (const { kind, key } of INTERNAL_CHANNEL_SETTINGS) {
     const channelId = settings.get(key);
-    if (channelId) sources.push({ name: SETTINGS[key].env, channelId, kind });
+    // Named by the variable it was, or by its place in Slack.
+    const name = SETTINGS[key].env ?? `Settings → ${SETTINGS[key].label}`;
+    if (channelId) sources.push({ name, channelId, kind });
   }
   for (const { place, channelId, policy, policyName } of book ? policyChannelTargets(book) : []) {
     sources.push({ name: place, channelId, policy, policyName });

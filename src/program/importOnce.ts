@@ -11,7 +11,7 @@ import { parsePolicyFile } from '../domain/policyFile.js';
 import { readPolicyText } from '../escalation/policies.js';
 import type { Logger } from '../logger.js';
 import { type ProgramKindName, SINGLE } from './kinds.js';
-import { envDayHours, SETTINGS, type SettingKey } from './settings.js';
+import { envDayHours, SETTINGS, type SettingKey, type SettingRow } from './settings.js';
 
 /** One part the settings give, and the setting that gives it. */
 interface Imported {
@@ -86,7 +86,7 @@ export function settingsParts(config: Config): Imported[] {
       kind: 'settings',
       key: SINGLE,
       body: { ...config.programSettings },
-      setting: [...new Set(settings.map((key) => SETTINGS[key].env))].join(', '),
+      setting: [...new Set(settings.map((key) => (SETTINGS[key] as SettingRow).env ?? key))].join(', '),
     });
   return parts;
 }

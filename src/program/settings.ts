@@ -58,7 +58,9 @@ export function settingsOver(values: () => SettingsValues): Settings {
 }
 
 /** The settings the environment may still give, read once: their variables. */
-export const SETTINGS_ENV = [...new Set(SETTING_KEYS.map((key) => SETTINGS[key].env))];
+export const SETTINGS_ENV = [
+  ...new Set(SETTING_KEYS.flatMap((key) => (SETTINGS[key] as SettingRow).env ?? [])),
+];
 
 /** The rules between settings, on their values in force (defaults included). */
 export function crossProblems(v: SettingsValues): { key: SettingKey; message: string }[] {
@@ -107,7 +109,7 @@ export function settingsFromEnv(set: Readonly<Record<string, string>>): Partial<
   const values: Partial<SettingsValues> = {};
   for (const key of SETTING_KEYS) {
     const row: SettingRow = SETTINGS[key];
-    const raw = set[row.env];
+    const raw = row.env === undefined ? undefined : set[row.env];
     if (raw === undefined) continue;
     const parsed = row.schema.safeParse(fromEnvText(row, raw));
     if (parsed.success) values[key] = parsed.data;
