@@ -1,5 +1,5 @@
-import { CronExpressionParser } from 'cron-parser';
-import cron from 'node-cron';
+import { type CronExpression, CronExpressionParser } from 'cron-parser';
+import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock.js';
 import { asBackground } from '../db/priority.js';
 import type { Logger } from '../logger.js';
@@ -248,14 +248,13 @@ async function runClaimed(
  * not after the latest this job ticked is one the wall clock lives again (it stepped back): claimed as such.
  */
 function startTicks(jobs: readonly JobSpec[], deps: SchedulerDeps, busy: Set<string>, gate: Gate): CronTicks {
-  const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const latest = new Map<string, number>();
   const hub = deps.ticks ?? createTickHub({ timers: deps.timers ?? realTimers, logger: deps.logger });
   return hub.start(
     jobs.map((job) => ({
       name: job.name,
       schedule: job.schedule,
-      timeZone: job.timeZone ?? localZone,
+      timeZone: job.timeZone ?? localZone(),
       ...(deps.lagMs ? { lagMs: deps.lagMs } : {}),
       tick(cronSlot) {
         const before = latest.get(job.name);
@@ -323,33 +322,55 @@ async function runAtStart(
  * node-cron accepts (then there is no catch-up, and the log says so).
  */
 export function latestSlot(logger: Logger, job: JobSpec, at: Date, withinMs: number): Date | undefined {
-  const timeZone = job.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const fires = cron.createTask(job.schedule, () => undefined, { timezone: timeZone });
-  let walk: ReturnType<typeof CronExpressionParser.parse>;
-  try {
-    // `prev()` is strictly before currentDate: a slot exactly at `at` counts, so start just after it.
-    walk = CronExpressionParser.parse(job.schedule, {
-      currentDate: new Date(at.getTime() + 1),
-      tz: timeZone,
-    });
-  } catch (error) {
-    fires.destroy();
+  const walker = walkerOf(job.schedule, job.timeZone ?? localZone());
+  if ('error' in walker) {
     logger.warn(
-      { err: error, job: job.name, schedule: job.schedule },
+      { err: walker.error, job: job.name, schedule: job.schedule },
       'no catch-up: schedule not understood',
     );
     return undefined;
   }
+  const { fires, walk } = walker;
+  // `prev()` is strictly before the date it starts from: a slot exactly at `at` counts, so start just after it.
+  walk.reset(new Date(at.getTime() + 1));
   const earliest = at.getTime() - withinMs;
-  try {
-    for (let tries = 0; tries < 10_000; tries += 1) {
-      const slot = walk.prev().toDate();
-      if (slot.getTime() < earliest) return undefined;
-      if (fires.match(slot)) return slot;
-    }
-    return undefined;
-  } finally {
-    // node-cron keeps each task it creates in its registry until it is destroyed, started or not.
-    fires.destroy();
+  for (let tries = 0; tries < 10_000; tries += 1) {
+    const slot = walk.prev().toDate();
+    if (slot.getTime() < earliest) return undefined;
+    if (fires.match(slot)) return slot;
   }
+  return undefined;
+}
+
+/** The process's own zone, for a job that names none (read once: building an Intl.DateTimeFormat is not cheap). */
+let processZone: string | undefined;
+const localZone = (): string => {
+  processZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return processZone;
+};
+
+type Walker = { fires: ScheduledTask; walk: CronExpression } | { error: unknown };
+
+/**
+ * A schedule's matcher and backward walk, made once per schedule and zone for the process (every installation's
+ * digest asks for its latest slot each minute): the walk is reset before each use, and used synchronously.
+ */
+const walkers = new Map<string, Walker>();
+function walkerOf(schedule: string, timeZone: string): Walker {
+  const key = `${schedule}\u0000${timeZone}`;
+  let walker = walkers.get(key);
+  if (!walker) {
+    try {
+      const walk = CronExpressionParser.parse(schedule, { tz: timeZone });
+      const fires = cron.createTask(schedule, () => undefined, { timezone: timeZone });
+      // Out of node-cron's registry at once (it keeps every task it creates until destroyed): only its matcher is
+      // used, which a destroyed task keeps.
+      fires.destroy();
+      walker = { fires, walk };
+    } catch (error) {
+      walker = { error };
+    }
+    walkers.set(key, walker);
+  }
+  return walker;
 }

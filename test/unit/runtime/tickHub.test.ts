@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
+import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import { createTickHub, type TickSpec } from '../../../src/runtime/cronTicks.js';
+import { latestSlot } from '../../../src/runtime/scheduler.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 
 /**
@@ -87,5 +89,33 @@ describe('the tick hub', () => {
       ]),
     ).toThrow();
     expect(timers.scheduled()).toEqual([]);
+  });
+});
+
+describe('the latest slot of a schedule', () => {
+  const job = {
+    name: 'weekly-digest',
+    schedule: '0 9 * * 1',
+    timeZone: 'Europe/Paris',
+    run: () => undefined,
+  };
+  const WEEK = 7 * 86_400_000;
+
+  it('walks back from each time asked, whatever was asked before, and leaves no node-cron task behind', () => {
+    const tasks = cron.getTasks().size;
+    const at = (iso: string) => latestSlot(quiet(), job, new Date(iso), WEEK)?.toISOString();
+    // Mondays 09:00 in Paris: 08:00 UTC in winter.
+    expect(at('2026-11-30T08:00:00Z')).toBe('2026-11-30T08:00:00.000Z'); // a slot exactly at the time counts
+    expect(at('2026-11-30T07:59:59Z')).toBe('2026-11-23T08:00:00.000Z');
+    expect(at('2026-12-09T12:00:00Z')).toBe('2026-12-07T08:00:00.000Z'); // later, then earlier again
+    expect(at('2026-11-24T00:00:00Z')).toBe('2026-11-23T08:00:00.000Z');
+    expect(latestSlot(quiet(), job, new Date('2026-11-30T07:00:00Z'), 86_400_000)).toBeUndefined(); // none within
+    expect(cron.getTasks().size).toBe(tasks);
+  });
+
+  it('says a schedule it cannot read has no catch-up, every time it is asked', () => {
+    const odd = { ...job, schedule: 'every monday' };
+    expect(latestSlot(quiet(), odd, new Date('2026-11-30T08:00:00Z'), WEEK)).toBeUndefined();
+    expect(latestSlot(quiet(), odd, new Date('2026-11-30T08:00:00Z'), WEEK)).toBeUndefined();
   });
 });
