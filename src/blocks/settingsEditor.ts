@@ -35,8 +35,11 @@ const ON_OFF = [
 export function settingWords(key: SettingKey, value: unknown): string {
   const row: SettingRow = SETTINGS[key];
   const input = row.input;
-  if (value === undefined || value === null || value === '') return 'none';
-  if (row.words) return escapeMrkdwn((row.words as (v: unknown) => string)(value));
+  const words = row.words as ((v: unknown) => string) | undefined;
+  // Unset: "none", or the row's own words for its default (the reporting currency: "the CRM's corporate currency").
+  if (value === undefined || value === null || value === '')
+    return words && row.fallback === undefined ? escapeMrkdwn(words(undefined)) : 'none';
+  if (words) return escapeMrkdwn(words(value));
   switch (input.kind) {
     case 'number':
       return `${String(value)} ${input.unit}`;
@@ -142,7 +145,7 @@ export function settingsEditorModal(
 ): ModalView {
   const blocks = settingsOfGroup(group).map((key): KnownBlock => {
     const row = SETTINGS[key];
-    const fallback = row.fallback === undefined ? 'none' : settingWords(key, row.fallback);
+    const fallback = settingWords(key, row.fallback);
     return {
       type: 'input',
       block_id: settingBlockId(key),

@@ -40,8 +40,13 @@ export const programAdminOf = (s: Shared) =>
     db: s.db,
     program: s.program,
     roles: s.program,
-    defaultCap: s.program.settings.get('poolMaxOpen'),
-    timeZone: s.program.settings.get('defaultTimeZone'),
+    // Read at each use: the pages follow an edit of the settings at once.
+    get defaultCap() {
+      return s.program.settings.get('poolMaxOpen');
+    },
+    get timeZone() {
+      return s.program.settings.get('defaultTimeZone');
+    },
     directory: s.directory,
   });
 

@@ -13,9 +13,11 @@ import {
   homeButton,
   internalUser,
   modalButton,
+  openPage,
   PROGRAM_REFUSALS,
   type ProgramView,
   programLog,
+  pushEditor,
   type SlackUser,
   savedPage,
   stateOf,
@@ -66,6 +68,8 @@ describe('the program’s settings in Slack', () => {
     expect(text).toContain('More time: *3 business days*\\n');
     expect(text).toContain('Reminders: at 50% of the window and on its last morning\\n');
     expect(text).toContain('Escalation channel: none\\n');
+    // Unset, a setting with words of its own for its default says them.
+    expect(text).toContain('Reporting currency: the CRM’s corporate currency"');
     expect(text).toContain('Values in *bold* are this program’s own; the others are the defaults.');
     expect(editValues(page)).toEqual([
       'settings:window',
@@ -111,6 +115,15 @@ describe('the program’s settings in Slack', () => {
     expect(dmOf(h, people.ae.id).some((m) => JSON.stringify(m).includes('*4 more business days*'))).toBe(
       true,
     );
+  });
+
+  it('the pool editor offers the cap Settings says now, not the start’s', async () => {
+    const h = await start(ENV);
+    const form = await editor(h, ADMIN, await settingsPage(h, ADMIN), 'pools');
+    const after = await savedPage(h, ADMIN, form, { [S('poolMaxOpen')]: '7' });
+    expect(viewText(after)).toContain('Open handoffs per AE: *7 handoffs*\\n');
+    const pool = await pushEditor(h, ADMIN, await openPage(h, ADMIN, 'pools'), 'pool:');
+    expect(viewText(pool)).toContain('A member holding this many is skipped by the round robin. Empty: 7.');
   });
 
   it('a channel chosen in Settings is checked with Slack at once and escalates the next silence, no restart', async () => {
