@@ -34,8 +34,6 @@ export type SettingValue<K extends SettingKey> =
 /** One installation's settings in force, each read when used. */
 export interface Settings {
   get<K extends SettingKey>(key: K): SettingValue<K>;
-  /** Every setting's stored value in force, defaults included (the Settings page, the doctor). */
-  all(): SettingsValues;
 }
 
 /** The settings over values read at each call (the program's as they are now); a row's `read` runs once per value. */
@@ -53,7 +51,6 @@ export function settingsOver(values: () => SettingsValues): Settings {
       }
       return seen.to as SettingValue<K>;
     },
-    all: values,
   };
 }
 

@@ -47,6 +47,7 @@ export interface TickHub {
 /** Specs ticking together: one schedule, zone and lag. */
 interface Group {
   key: string;
+  schedule: string;
   lagMs: number;
   members: Set<TickSpec>;
   next(after: number): number | undefined;
@@ -101,6 +102,7 @@ class Hub implements TickHub {
         if (this.groups.has(key) || made.some((g) => g.key === key)) continue;
         made.push({
           key,
+          schedule: spec.schedule,
           lagMs: spec.lagMs ?? 0,
           members: new Set(),
           ...slotPlanner(spec),
@@ -139,10 +141,7 @@ class Hub implements TickHub {
     g.offset = now - this.timers.monotonic();
     if (g.slot === undefined) {
       const jobs = [...g.members].map((m) => m.name);
-      this.logger.warn(
-        { jobs, schedule: g.key.split('\u0000')[0] },
-        'no next slot found: looking again later',
-      );
+      this.logger.warn({ jobs, schedule: g.schedule }, 'no next slot found: looking again later');
     }
     g.timer = this.timers.setTimeout(
       () => this.beat(g),
@@ -195,14 +194,6 @@ class Hub implements TickHub {
       this.heartbeat = undefined;
     }
   }
-}
-
-/** One scheduler's ticks on a hub of their own. */
-export function startCronTicks(
-  specs: readonly TickSpec[],
-  deps: { timers: Timers; logger: Logger },
-): CronTicks {
-  return createTickHub(deps).start(specs);
 }
 
 /**

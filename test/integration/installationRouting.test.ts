@@ -228,10 +228,10 @@ describe('each installation runs its own program', () => {
         const [first, second] = h.app.tenants();
         // The first company: what ADMIN_USER_IDS and the program settings said, read once, as before.
         expect(first?.wired.program.adminUserIds).toEqual([people.owner.id]);
-        expect(first?.wired.program.settings.all().stallBusinessDays).toBe(7);
+        expect(first?.wired.program.state().settings.stallBusinessDays).toBe(7);
         // The second: its installer administers it; nothing of the first company's settings.
         expect(second?.wired.program.adminUserIds).toEqual([betaAuthor.id]);
-        expect(second?.wired.program.settings.all().stallBusinessDays).not.toBe(7);
+        expect(second?.wired.program.state().settings.stallBusinessDays).not.toBe(7);
         const rows = await h.database.db.select().from(h.tables.programLog);
         const secondId = (await h.database.db.select().from(h.tables.installations)).find(
           (i) => i.installKey === BETA,

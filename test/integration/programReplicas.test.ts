@@ -88,7 +88,7 @@ describe.runIf(harnessEngine() === 'postgres')('the program on two replicas', ()
     const b: Harness = await startHarness({ env: QUIET, slack: a.slack, databasePath: a.databaseKey });
     stops.push(() => b.stop({ keepDatabase: true }));
     const { handoff } = await sendHandoff(a, { ownerUserId: people.owner.id });
-    expect(b.app.program.settings.all().moreTimeApproval).toBe('owner');
+    expect(b.app.program.state().settings.moreTimeApproval).toBe('owner');
 
     const stored = a.app.program.state().rows.find((r) => r.kind === 'settings')?.body as object;
     const saved = await a.app.program.edit({
@@ -99,7 +99,7 @@ describe.runIf(harnessEngine() === 'postgres')('the program on two replicas', ()
     expect(saved).toMatchObject({ ok: true, changed: true });
     // B rereads before its next sweep (and every few seconds): the AE's ask, answered by B, follows A's edit.
     await b.app.scheduler.runNow('response-window-sweep');
-    expect(b.app.program.settings.all()).toMatchObject({ moreTimeApproval: 'auto', moreTimeDays: 4 });
+    expect(b.app.program.state().settings).toMatchObject({ moreTimeApproval: 'auto', moreTimeDays: 4 });
     await click(b, ACTION_ID.askMoreTime, handoff.id, aeSlackUser);
     await outboxDrained(b);
     expect(await handoffRow(b, handoff.id)).toMatchObject({ moreTime: 'granted', moreTimeDays: 4 });

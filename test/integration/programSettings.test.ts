@@ -187,7 +187,7 @@ describe('the program’s settings in Slack', () => {
     const last = (await settingsEntries(h)).at(-1);
     expect(last?.body).toMatchObject({ stallBusinessDays: 7 });
     expect(last?.body).not.toHaveProperty('moreTimeDays');
-    expect(h.app.program.settings.all().moreTimeDays).toBe(2);
+    expect(h.app.program.state().settings.moreTimeDays).toBe(2);
   });
 
   it('RevOps may not save the response window’s settings: a forged submission is refused, nothing written', async () => {
@@ -202,6 +202,6 @@ describe('the program’s settings in Slack', () => {
     await waitFor(() => dmOf(h, REVOPS.id).length > dms, 6000, 'the refusal');
     expect(dmOf(h, REVOPS.id).at(-1)?.text).toBe(PROGRAM_REFUSALS.forbidden);
     expect(await programLog(h)).toHaveLength(before);
-    expect(h.app.program.settings.all().stallBusinessDays).toBe(7);
+    expect(h.app.program.state().settings.stallBusinessDays).toBe(7);
   });
 });
