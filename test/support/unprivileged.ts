@@ -40,18 +40,19 @@ export interface UnprivilegedApp {
   dispose(): void;
 }
 
+/** Whether the unprivileged user can run `node` with `args` to a zero exit. */
+function nobodyRuns(node: string, args: string[]): boolean {
+  return spawnSync(node, args, { uid: NOBODY, gid: NOBODY, stdio: 'ignore', timeout: 10_000 }).status === 0;
+}
+
 /** Whether the unprivileged user can start `node` and read the built entry point under `root`. */
 function nobodyCanRun(node: string, root: string): boolean {
-  const probe = spawnSync(
-    node,
-    [
-      '-e',
-      'require("node:fs").accessSync(process.argv[1], require("node:fs").constants.R_OK)',
-      join(root, 'dist', 'main.js'),
-    ],
-    { uid: NOBODY, gid: NOBODY, stdio: 'ignore', timeout: 10_000 },
-  );
-  return probe.status === 0;
+  const entry = join(root, 'dist', 'main.js');
+  return nobodyRuns(node, [
+    '-e',
+    'require("node:fs").accessSync(process.argv[1], require("node:fs").constants.R_OK)',
+    entry,
+  ]);
 }
 
 /** Hard links `from` at `to` (a copy when they are on different file systems or linking is refused), recursively. */
@@ -86,11 +87,12 @@ function productionPackages(): string[] {
 }
 
 /**
- * The built app as the unprivileged user can run it. Usually the checkout itself; but a checkout in a private folder
- * (a clone under /root, or in `mktemp -d`) cannot be read by that user, nor can a Node.js installed there: then the
- * built app, what it reads at run time (package.json, migrations/, manifest.json) and the production packages are
- * hard-linked (copied across file systems) into a folder it can read, with the Node.js binary when needed. Run once
- * by test/globalSetup.ts after it has built dist/; `dispose()` when the run ends.
+ * The built app as the unprivileged user can run it. Usually the checkout itself. A Node.js installed in a private
+ * folder (under /root) is hard-linked (copied across file systems) into a folder that user can read. A checkout in a
+ * private folder (a clone under /root, or in `mktemp -d`) is staged there too: the built app, what it reads at run
+ * time (package.json, migrations/, manifest.json) and the production packages, about 1 s to link and 2 s to remove,
+ * so only when the checkout cannot be read. Run once by test/globalSetup.ts after it has built dist/; `dispose()`
+ * when the run ends.
  */
 export function stageAppForNobody(): UnprivilegedApp {
   // Only root can start a process as another user; the tests that use this run as root.
@@ -100,14 +102,15 @@ export function stageAppForNobody(): UnprivilegedApp {
   chmodSync(root, 0o755);
   const dispose = () => rmSync(root, { recursive: true, force: true });
   try {
-    for (const name of ['package.json', 'manifest.json']) linkOrCopy(join(checkout, name), join(root, name));
-    for (const name of ['dist', 'migrations', ...productionPackages()])
-      linkTree(join(checkout, name), join(root, name));
     let node = process.execPath;
-    if (!nobodyCanRun(node, root)) {
+    if (!nobodyRuns(node, ['-e', ''])) {
       node = join(root, 'node');
       linkOrCopy(process.execPath, node);
     }
+    if (nobodyCanRun(node, checkout)) return { root: checkout, node, dispose };
+    for (const name of ['package.json', 'manifest.json']) linkOrCopy(join(checkout, name), join(root, name));
+    for (const name of ['dist', 'migrations', ...productionPackages()])
+      linkTree(join(checkout, name), join(root, name));
     if (!nobodyCanRun(node, root))
       throw new Error(
         `user ${NOBODY} cannot run the app copied to ${root}: is ${tmpdir()} readable by every user?`,
