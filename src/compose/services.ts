@@ -267,7 +267,7 @@ function retentionServices(s: Shared, files: { deleteFile(fileId: string): Promi
 
 /** Every service, wired once. Nothing runs until the app starts. */
 export function createServices(s: Shared): Services {
-  const { config, db, clock, onOutboxWrite, program } = s;
+  const { db, clock, onOutboxWrite, program } = s;
   const log = componentLog(s.logger);
   const roles = { revopsUserIds: program.revopsUserIds, adminUserIds: program.adminUserIds };
   const { outcomes, sweeper, escalations, statusEvents, firstSteps } = windowServices(s);
