@@ -104,7 +104,9 @@ export function openDatabase(path: string): AppDatabase {
     refuseNewerDatabase(sqlite, path, MIGRATIONS_FOLDER);
     const journal = readJournal(MIGRATIONS_FOLDER);
     const migrations = { applied: pendingTags(journal, newestApplied(sqlite)), known: journal.length };
-    migrate(writer, { migrationsFolder: MIGRATIONS_FOLDER });
+    // drizzle's migrator reads and hashes every migration file even when none is pending (as drizzle's own check,
+    // pendingTags applies only those newer than the newest applied).
+    if (migrations.applied.length > 0) migrate(writer, { migrationsFolder: MIGRATIONS_FOLDER });
     probeSqlite(sqlite, new Date());
     reader = path === ':memory:' ? sqlite : new Database(path, { readonly: true, fileMustExist: true });
     if (reader !== sqlite) {
