@@ -1,7 +1,5 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { appHomeView } from '../../../src/blocks/appHome.js';
-import { weeklyDigest } from '../../../src/blocks/digest.js';
 import { afterAcceptSection, groupSection } from '../../../src/blocks/metrics.js';
 import type { HandoffRow } from '../../../src/db/schema.js';
 import { NO_OFFER } from '../../../src/domain/lifecycle.js';
@@ -9,7 +7,7 @@ import type { GroupStats } from '../../../src/domain/metrics.js';
 import { LIMITS, validateMessage } from '../../support/fakeSlack.js';
 import { afterAccept, stats } from '../../support/metricsFixtures.js';
 import { fill, handoff } from './fixtures.js';
-import { EVERY_BUTTON } from './offers.js';
+import { digestOf, homeView } from './unitdomain-views.js';
 
 /** Issue 51 item 5: the figures after the Accept (RevOps) and the App Home's lines for a deal after it. */
 
@@ -70,13 +68,9 @@ describe('the figures after the Accept', () => {
   });
 
   it('come in the weekly digest after the headline and the week before', () => {
-    const digest = weeklyDigest({
+    const digest = digestOf({
       weekLabel: '2026-11-30',
       stats: stats({ afterAccept: afterAccept({ idle: 3 }) }),
-      previous: stats(),
-      chart: null,
-      trendWeeks: 12,
-      atRisk: { dueSoon: [], unanswered: [], stalled: [] },
     });
     const blocks = digest.blocks as unknown as Obj[];
     const at = blocks.findIndex((b) => JSON.stringify(b).includes('*After the Accept*'));
@@ -125,19 +119,8 @@ describe('the App Home after the Accept', () => {
       firstStepDue: '2026-12-02',
       ...over,
     });
-  const home = (lists: Partial<Parameters<typeof appHomeView>[0]>, reader = 'U0AUTHOR') =>
-    JSON.stringify(
-      appHomeView({
-        awaiting: [],
-        deals: [],
-        sent: [],
-        owned: [],
-        offer: () => EVERY_BUTTON,
-        reader,
-        now: WEDNESDAY,
-        ...lists,
-      }),
-    );
+  const home = (lists: Parameters<typeof homeView>[0], reader = 'U0AUTHOR') =>
+    JSON.stringify(homeView({ reader, now: WEDNESDAY, ...lists }));
   const due = 'next step due *Wed 2 Dec* (Intro call with Dana &lt;!channel&gt;). No outcome recorded yet.';
   const idle =
     '*idle*, the next step was due *Tue 1 Dec* (Intro call with Dana &lt;!channel&gt;) and no outcome is recorded since.';
@@ -204,15 +187,7 @@ describe('the App Home after the Accept', () => {
   });
 
   it('says nothing of idle without the time the Home is shown', () => {
-    const view = JSON.stringify(
-      appHomeView({
-        awaiting: [],
-        deals: [accepted({ firstStepDue: '2026-01-01' })],
-        sent: [],
-        owned: [],
-        offer: () => EVERY_BUTTON,
-      }),
-    );
+    const view = JSON.stringify(homeView({ deals: [accepted({ firstStepDue: '2026-01-01' })] }));
     expect(view).toContain(
       'Next: *Intro call with Dana &lt;!channel&gt;* by Thu 1 Jan. No outcome recorded yet.',
     );

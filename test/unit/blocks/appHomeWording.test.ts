@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { appHomeView, HOME_LIMITS } from '../../../src/blocks/appHome.js';
+import { HOME_LIMITS } from '../../../src/blocks/appHome.js';
 import { policyEditorModal } from '../../../src/blocks/policyEditor.js';
 import type { OutcomeReportRow } from '../../../src/db/schema.js';
 import { handoff } from './fixtures.js';
-import { EVERY_BUTTON } from './offers.js';
+import { homeView } from './unitdomain-views.js';
 
 /** The App Home's "What you sent" as each reader meets it (issue 50 item 20). */
-const home = (lists: Partial<Parameters<typeof appHomeView>[0]>) =>
-  JSON.stringify(
-    appHomeView({ awaiting: [], deals: [], sent: [], owned: [], offer: () => EVERY_BUTTON, ...lists }),
-  );
+const home = (lists: Parameters<typeof homeView>[0]) => JSON.stringify(homeView(lists));
 
 describe('What you sent, worded for its reader', () => {
   it('does not invite an AE who answers handoffs to send one', () => {

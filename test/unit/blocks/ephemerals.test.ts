@@ -24,11 +24,8 @@ describe('refusals', () => {
     expect(refusalMessage(refusal)).toMatch(/nothing/i);
   });
 
-  it('names the AE who may decide', () => {
+  it('names the AE who may decide, and the state a closed handoff is in', () => {
     expect(refusalMessage({ kind: 'not_ae', handoff: handoff() })).toContain('<@U0AE>');
-  });
-
-  it('says what state a closed handoff is in', () => {
     const message = refusalMessage({ kind: 'closed', handoff: handoff({ id: 9, status: 'declined' }) });
     expect(message).toContain('Handoff #9 *Northwind Logistics* is already declined');
   });

@@ -7,22 +7,7 @@ import type { AccountFinding } from '../../../src/db/schema.js';
 import { DECLINE_REASONS } from '../../../src/domain/decline.js';
 import { NO_OFFER } from '../../../src/domain/lifecycle.js';
 import { type PacketInput, parsePacket } from '../../../src/domain/packet.js';
-
-const validInput = (): PacketInput => ({
-  accountName: 'Northwind',
-  partnerOrg: 'Meridian',
-  partnerContactName: 'Dana Reyes',
-  whyPartner: 'Ran the migration.',
-  customerTrigger: 'Asked about invoices.',
-  jointValue: 'We automate; they implement.',
-  warmPath: 'Dana introduces the AE.',
-  sellerNextMove: 'Bring the demo.',
-  partnerNextMove: 'Confirm the meeting.',
-  aeUserId: 'U0AE',
-  ownerUserId: 'U0AUTHOR',
-  responseWindowDays: '3',
-  partnerChannelId: 'C0PARTNER',
-});
+import { northwind } from '../../support/payloads.js';
 
 import {
   decision,
@@ -48,6 +33,7 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
     const sent = handoffMessage(worstHandoff(pattern), { offer: EVERY_BUTTON });
     expect(actions(sent.blocks)).toHaveLength(1);
     expectMessageWithinLimits(sent);
+    if (pattern === '<!channel>') expectMentionsNeutralised(sent);
     const accepted = worstHandoff(pattern, { status: 'accepted' });
     const acceptedMessage = handoffMessage(accepted, { decision: decision(), offer: EVERY_BUTTON });
     // The four outcome steps, New date and Hand it back (issue 51: every button offered, the step ahead or not).
@@ -95,21 +81,11 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
     }
   });
 
-  it('neutralises <!channel> typed into any packet field', () => {
-    const h = worstHandoff('<!channel>');
-    expectMentionsNeutralised(handoffMessage(h, { offer: aeOffer(h) }));
-  });
-
   it('keeps a normalised evidence link at its maximum length within the section limit', () => {
-    const parsed = parsePacket(
-      { ...validInput(), evidenceUrl: `https://example.com/?q=${'<'.repeat(1970)}` },
-      '2026-01-01',
-    );
-    expect(parsed.ok).toBe(false);
-    const longest = parsePacket(
-      { ...validInput(), evidenceUrl: `https://example.com/?q=${'a|'.repeat(490)}` },
-      '2026-01-01',
-    );
+    const packet = (evidenceUrl: string) =>
+      parsePacket({ ...northwind, evidenceUrl } as PacketInput, '2026-11-23');
+    expect(packet(`https://example.com/?q=${'<'.repeat(1970)}`).ok).toBe(false);
+    const longest = packet(`https://example.com/?q=${'a|'.repeat(490)}`);
     expect(longest.ok).toBe(true);
     if (longest.ok) {
       expect(longest.packet.evidenceUrl).not.toMatch(/[|<> ]/);

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { appHomeView } from '../../../src/blocks/appHome.js';
-import { weeklyDigest } from '../../../src/blocks/digest.js';
 import { headline } from '../../../src/blocks/metrics.js';
 import { exportReplies, parkedReplies } from '../../../src/blocks/revopsReplies.js';
 import { DEFAULT_PERIOD } from '../../../src/domain/periods.js';
 import { trendAltText } from '../../../src/revops/charts.js';
 import { outcomeCounts, stats } from '../../support/metricsFixtures.js';
 import { week } from '../../support/unitdomain-weeks.js';
-import { EVERY_BUTTON } from './offers.js';
+import { digestOf, homeView } from './unitdomain-views.js';
 
 /**
  * Every count the RevOps Home, the digest and the chart's alt text write, at 0, 1 and 2: singular for one, plural
@@ -44,13 +42,11 @@ describe.each([0, 1, 2])('the metric texts with counts of %i', (n) => {
   });
 
   it('the digest, its notification text and the chart it shows', () => {
-    const digest = weeklyDigest({
-      weekLabel: '2026-11-16',
+    const digest = digestOf({
       stats: figures,
       previous: stats({ sent: n, accepted: n, answered: n, windowsClosed: n }),
       chart: { fileId: 'F0CHART', altText: 'chart' },
       trendWeeks: n,
-      atRisk: { dueSoon: [], unanswered: [], stalled: [] },
     });
     expect(texts(digest.blocks)).toContain(`0 expired of ${n} AE window${s} closed`);
     expect(texts(digest.blocks)).toContain(`The last ${n} week${s}`);
@@ -68,15 +64,7 @@ describe.each([0, 1, 2])('the metric texts with counts of %i', (n) => {
 
   it("RevOps' Home and replies: parked messages, the export's rows", () => {
     const home = texts(
-      appHomeView({
-        awaiting: [],
-        deals: [],
-        sent: [],
-        owned: [],
-        offer: () => EVERY_BUTTON,
-        parked: n,
-        revops: { period: DEFAULT_PERIOD, metrics: null, trend: [], trendWeeks: n },
-      }),
+      homeView({ parked: n, revops: { period: DEFAULT_PERIOD, metrics: null, trend: [], trendWeeks: n } }),
     );
     if (n > 0) expect(home).toContain(`${n} message${s} parked`);
     const range = {

@@ -34,11 +34,8 @@ describe('escapeMrkdwn', () => {
 });
 
 describe('userText', () => {
-  it('returns short text escaped and uncut', () => {
+  it('returns short text escaped and uncut, counting the escaped length against the limit', () => {
     expect(userText('Smith & Sons <!here>', 100)).toBe('Smith &amp; Sons &lt;!here&gt;');
-  });
-
-  it('counts the escaped length against the limit', () => {
     expect(userText('&&&', 15)).toBe('&amp;&amp;&amp;');
     expect(userText('&&&', 14)).toBe('&amp;&amp;…');
   });
@@ -88,22 +85,16 @@ describe('slackDate', () => {
     expect(slackDate(at, 'America/New_York')).toBe(
       '<!date^1772461800^{date_short_pretty} at {time}|Mon 2 Mar 2026, 09:30 EST>',
     );
-  });
-
-  it('writes the fallback in the other zone for the same instant', () => {
     expect(slackDate(at, 'UTC')).toMatch(/\|Mon 2 Mar 2026, 14:30 UTC>$/);
     expect(slackDate(at, 'Asia/Tokyo')).toMatch(/\|Mon 2 Mar 2026, 23:30 Tokyo time>$/);
   });
 });
 
 describe('safeLink', () => {
-  it('escapes the label so it cannot inject a mention', () => {
+  it('escapes the label so it cannot inject a mention, and keeps the URL from closing the link early', () => {
     expect(safeLink('https://example.com/notes', '<!channel> & more')).toBe(
       '<https://example.com/notes|&lt;!channel&gt; &amp; more>',
     );
-  });
-
-  it('keeps the URL from closing the link early or adding a label', () => {
     const link = safeLink('https://example.com/a|<!channel>b c', 'Open');
     expect(link).toBe('<https://example.com/a%7C%3C!channel%3Eb%20c|Open>');
   });

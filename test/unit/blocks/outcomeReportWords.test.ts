@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeReportMessage } from '../../../src/blocks/outcomeReports.js';
 import type { OutcomeReportRow } from '../../../src/db/schema.js';
-import { handoff } from './fixtures.js';
+import { handoff, outcomeReport } from './fixtures.js';
 
 /**
  * A report's message, in every state it can be in, to the AE and to the reporter: one pair of brackets, the title's
@@ -9,18 +9,7 @@ import { handoff } from './fixtures.js';
  */
 const deal = handoff({ status: 'accepted' });
 const report = (over: Partial<OutcomeReportRow>) =>
-  ({
-    id: 9,
-    handoffId: deal.id,
-    outcome: 'meeting_held',
-    status: 'pending',
-    reportedByUserId: 'U0AUTHOR',
-    answeredByUserId: 'U0AE',
-    crmOpportunity: null,
-    reasonCode: null,
-    note: null,
-    ...over,
-  }) as OutcomeReportRow;
+  outcomeReport({ handoffId: deal.id, outcome: 'meeting_held', answeredByUserId: 'U0AE', ...over });
 
 describe('an outcome report, worded for each reader', () => {
   it.each([

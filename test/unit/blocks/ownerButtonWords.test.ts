@@ -17,33 +17,20 @@ import { paramsOf, rendered, surfaceModel } from './surfaceModels.js';
 const plan = plannedToPool;
 const unassigned: Unassigned = { policy: 'meridian', level: 2, why: 'pool', pool: 'backup', skipped: [] };
 
-/** The notices that may ask the owner to act, each in the state it is written in. */
-const ASKING: { label: string; kind: SurfaceKind; h: HandoffRow; params: SurfaceParams }[] = [
-  { label: 'the expiry notice', kind: 'expired_owner', h: handoff({ status: 'expired' }), params: {} },
-  {
-    label: 'the away notice',
-    kind: 'escalation',
-    h: handoff(),
-    params: { waiting: true, away: ':palm_tree: Vacation' },
-  },
-  {
-    label: 'the away notice, with a cover and a day back',
-    kind: 'escalation',
-    h: handoff(),
-    params: { waiting: true, away: ':palm_tree: Vacation', cover: 'U0COVER', back: plan.when },
-  },
-  {
-    label: 'the away notice, with a move planned',
-    kind: 'escalation',
-    h: handoff(),
-    params: { waiting: true, away: ':palm_tree: Vacation', plan },
-  },
-  {
-    label: 'a move the policy could not make',
-    kind: 'escalation',
-    h: handoff({ status: 'expired' }),
-    params: { unassigned },
-  },
+const away = { waiting: true, away: ':palm_tree: Vacation' };
+const [open, expired] = [handoff(), handoff({ status: 'expired' })];
+/** The notices that may ask the owner to act, each in the state it is written in: [label, kind, handoff, params]. */
+const ASKING: [string, SurfaceKind, HandoffRow, SurfaceParams][] = [
+  ['the expiry notice', 'expired_owner', expired, {}],
+  ['the away notice', 'escalation', open, away],
+  [
+    'the away notice, with a cover and a day back',
+    'escalation',
+    open,
+    { ...away, cover: 'U0COVER', back: plan.when },
+  ],
+  ['the away notice, with a move planned', 'escalation', open, { ...away, plan }],
+  ['a move the policy could not make', 'escalation', expired, { unassigned }],
 ];
 
 /** Words that ask for a click on a button of this message. */
@@ -52,7 +39,7 @@ const CLICKS = [/Reassign it/, /Reassign to them/, /Reassign gives/, /: reassign
 const words = (m: { blocks: unknown[] }) => JSON.stringify(m.blocks);
 
 describe('the owner’s notices ask for a click only where their buttons are', () => {
-  for (const { label, kind, h, params } of ASKING) {
+  for (const [label, kind, h, params] of ASKING) {
     const model = (over: Parameters<typeof surfaceModel>[2]) =>
       rendered(surfaceModel(kind, h, { params: paramsOf(h, { to: h.ownerUserId, ...params }), ...over }));
 

@@ -64,10 +64,12 @@ const words = (text: string) =>
   );
 
 describe('packetModal', () => {
+  const view = packetModal({ authorUserId: 'U0AUTHOR' });
+
   it('labels the AE as one of two choices when pools exist, so Slack\'s "(optional)" reads true', () => {
     const aeField = (view: ReturnType<typeof packetModal>) =>
       view.blocks.find((block) => block.block_id === b.aeUserId) as InputBlock;
-    const alone = aeField(packetModal({ authorUserId: 'U0AUTHOR' }));
+    const alone = aeField(view);
     expect(alone.label.text).toBe('Account executive');
     expect(alone.optional).toBeFalsy();
     const withPools = aeField(
@@ -79,7 +81,7 @@ describe('packetModal', () => {
   });
 
   it('stays within modal limits, even with a huge prefilled account name or a packet prefilled at every limit', () => {
-    expectModalWithinLimits(packetModal({ authorUserId: 'U0AUTHOR' }));
+    expectModalWithinLimits(view);
     expectModalWithinLimits(packetModal({ authorUserId: 'U0AUTHOR', accountName: fill('<!channel>', 5000) }));
     const huge = Object.fromEntries(
       Object.entries(FIELD_LIMITS).map(([field, max]) => [field, fill('<!channel> ,', max)]),
@@ -94,7 +96,6 @@ describe('packetModal', () => {
   });
 
   it('shows 18 inputs in three sections: the eleven fields, the AE, the window and the channel', () => {
-    const view = packetModal({ authorUserId: 'U0AUTHOR' });
     expect(view.callback_id).toBe(CALLBACK_ID.packet);
     expect(inputs(view).map((block) => block.block_id)).toEqual(NEW_PACKET_INPUTS);
     expect(inputs(view)).toHaveLength(18);
@@ -105,8 +106,8 @@ describe('packetModal', () => {
     }
   });
 
-  it('never has a heading that repeats the label under it', () => {
-    const blocks = packetModal({ authorUserId: 'U0AUTHOR' }).blocks as KnownBlock[];
+  it('never has a heading that repeats the label under it, nor two inputs with one label', () => {
+    const blocks = view.blocks as KnownBlock[];
     const headings = blocks.flatMap((block, i) => (block.type === 'header' ? [i] : []));
     expect(headings.length).toBeGreaterThan(0);
     for (const i of headings) {
@@ -120,27 +121,16 @@ describe('packetModal', () => {
         `${heading} / ${label}`,
       ).toEqual([]);
     }
-    // And no two inputs share a label.
-    const labels = inputs(packetModal({ authorUserId: 'U0AUTHOR' })).map((block) => block.label.text);
+    const labels = inputs(view).map((block) => block.label.text);
     expect(new Set(labels).size).toBe(labels.length);
   });
 
   it('limits each text input to what the packet accepts (both parts of an input that holds two fields)', () => {
-    const view = packetModal({ authorUserId: 'U0AUTHOR' });
     const max = (blockId: string) => (elementOf(view, blockId) as unknown as PlainTextInput).max_length;
     expect(max(b.accountName)).toBe(FORM_LIMITS.account);
     expect(max(b.partnerContactName)).toBe(FORM_LIMITS.partnerContact);
-    for (const field of [
-      'crmOpportunity',
-      'partnerOrg',
-      'whyPartner',
-      'customerTrigger',
-      'jointValue',
-      'warmPath',
-      'sellerNextMove',
-      'partnerNextMove',
-      'riskNote',
-    ] as const) {
+    const fields = ['crmOpportunity', 'partnerOrg', 'whyPartner', 'customerTrigger', 'jointValue'] as const;
+    for (const field of [...fields, 'warmPath', 'sellerNextMove', 'partnerNextMove', 'riskNote'] as const) {
       expect(max(b[field]), field).toBe(FIELD_LIMITS[field]);
     }
   });
@@ -156,8 +146,7 @@ describe('packetModal', () => {
     expect(view.private_metadata).toBeUndefined();
   });
 
-  it('marks only the optional packet fields as optional, and says when the risk note is required', () => {
-    const view = packetModal({ authorUserId: 'U0AUTHOR' });
+  it('marks only the optional packet fields as optional, says when the risk note is required, and asks both confirmations in one group', () => {
     const optional = inputs(view)
       .filter((block) => block.optional)
       .map((block) => block.block_id)
@@ -177,22 +166,19 @@ describe('packetModal', () => {
     expect(risk?.hint?.text).toMatch(/^Required when the check finds a conflict/);
     // Near the partner and the channel it is about, in the first section: its error is not far below the fold.
     expect(NEW_PACKET_INPUTS.indexOf(b.riskNote)).toBeLessThan(6);
-  });
-
-  it('asks for both confirmations in one checkbox group', () => {
-    const element = elementOf(packetModal({ authorUserId: 'U0AUTHOR' }), PACKET_FORM_BLOCK_ID.confirmations);
+    const element = elementOf(view, PACKET_FORM_BLOCK_ID.confirmations);
     expect(((element?.options ?? []) as { value: string }[]).map((o) => o.value)).toEqual([
       ON_PRIORITY_LIST_OPTION,
       AGREED_IN_WRITING_OPTION,
     ]);
     expect(element?.initial_options).toBeUndefined();
+    // No channel preselected unless it is given (a channel id only, not a DM id).
+    expect(elementOf(view, b.partnerChannelId)).not.toHaveProperty('initial_conversation');
   });
 
   it('preselects the partner channel it is given, and nothing otherwise', () => {
     const shared = packetModal({ authorUserId: 'U0AUTHOR', partnerChannelId: 'C0PARTNER' });
     expect(elementOf(shared, b.partnerChannelId)?.initial_conversation).toBe('C0PARTNER');
-    const none = packetModal({ authorUserId: 'U0AUTHOR' });
-    expect(elementOf(none, b.partnerChannelId)).not.toHaveProperty('initial_conversation');
     // Only a channel id: a DM id or anything else is not preselected.
     const dm = packetModal({ authorUserId: 'U0AUTHOR', partnerChannelId: 'D0AUTHOR' });
     expect(elementOf(dm, b.partnerChannelId)).not.toHaveProperty('initial_conversation');

@@ -1,7 +1,6 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { appHomeView, HOME_LIMITS, homePeriodFrom, type RevopsHome } from '../../../src/blocks/appHome.js';
-import { weeklyDigest } from '../../../src/blocks/digest.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
 import { groupSection, headline, hours, percent, trendTable } from '../../../src/blocks/metrics.js';
 import type { HandoffRow } from '../../../src/db/schema.js';
@@ -21,6 +20,7 @@ import { week } from '../../support/unitdomain-weeks.js';
 import { fill, worstHandoff } from './fixtures.js';
 import { mrkdwnTexts, type Obj, objects, textOf } from './limits.js';
 import { EVERY_BUTTON, viewerOf } from './offers.js';
+import { digestOf } from './unitdomain-views.js';
 
 /** The RevOps surfaces (App Home metrics, weekly digest, metric blocks) rendered from worst-case inputs. */
 
@@ -149,13 +149,21 @@ function expectSectionsWithinLimits(blocks: Obj[]) {
 }
 
 describe('App Home with the RevOps section', () => {
-  it('stays within 100 blocks, passes the validator and shows the trend as figures, with every list full', () => {
-    const view = appHomeView({ ...fullLists(), revops: revops() });
+  it('stays within 100 blocks, passes the validator and shows the trend as figures, with every list and "Your days" full', () => {
+    // "Your days" too, in twenty pools of the longest names.
+    const ownDays = {
+      workingDays: [1, 2, 4],
+      holidays: { kind: 'own' as const, regions: ['US', 'DE-BY', 'GB-SCT'] },
+      paused: 'until_resumed',
+      pools: Array.from({ length: 20 }, (_, i) => ({ id: `p${i}`, name: '&'.repeat(100), managers: [] })),
+      byGroup: true,
+    };
+    const view = appHomeView({ ...fullLists(), revops: revops(), ownDays });
     expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.viewBlocks);
     expect(validateView(view, ['home'])).toBeNull();
     expectSectionsWithinLimits(blocksOf(view));
-    // The arithmetic of HOME_LIMITS' comment: at most 90 blocks.
-    expect(view.blocks.length).toBeLessThanOrEqual(90);
+    // The arithmetic of HOME_LIMITS' comment: at most 90 blocks without "Your days".
+    expect(appHomeView({ ...fullLists(), revops: revops() }).blocks.length).toBeLessThanOrEqual(90);
     // Every list is cut with a note where it says so.
     const shown = JSON.stringify(view);
     expect(shown).toContain(`Showing the ${HOME_LIMITS.owned} most recent`);
@@ -317,12 +325,9 @@ describe('weekly digest', () => {
   const digest = (
     chart: { fileId: string; altText: string } | null = { fileId: 'F0CHART1234', altText: 'x' },
   ) =>
-    weeklyDigest({
-      weekLabel: '2026-11-16',
+    digestOf({
       stats: busy(),
-      previous: stats(),
       chart,
-      trendWeeks: 12,
       atRisk: {
         dueSoon: atRiskRows(10, 100, { status: 'sent' }),
         unanswered: atRiskRows(10, 200, { status: 'expired' }),
@@ -353,14 +358,7 @@ describe('weekly digest', () => {
   });
 
   it('says "None." for empty lists, and "–" for the previous week without answers', () => {
-    const message = weeklyDigest({
-      weekLabel: '2026-11-16',
-      stats: stats(),
-      previous: stats({ sent: 2 }),
-      chart: null,
-      trendWeeks: 12,
-      atRisk: { dueSoon: [], unanswered: [], stalled: [] },
-    });
+    const message = digestOf({ previous: stats({ sent: 2 }) });
     const shown = JSON.stringify(message.blocks);
     expect(shown.match(/None\./g)).toHaveLength(3);
     expect(shown).toContain(
@@ -374,7 +372,7 @@ describe('weekly digest', () => {
 describe('metric blocks', () => {
   const fieldTexts = (block: KnownBlock) => ((block as unknown as Obj).fields as Obj[]).map((f) => textOf(f));
 
-  it('headline: null rates and times render as –, at most 10 fields', () => {
+  it('headline: null rates and times render as –, at most 10 fields, the largest numbers within limits', () => {
     const block = headline(stats());
     const fields = fieldTexts(block);
     expect(fields).toHaveLength(10);
@@ -388,6 +386,10 @@ describe('metric blocks', () => {
     for (const f of fields) expect(f).toMatch(/\n_[^_\n]+_$/);
     expect(JSON.stringify(fields)).not.toMatch(/README/);
     expect(validateMessage({ text: 'x', blocks: [block] })).toBeNull();
+    // The largest numbers stay within the field limits.
+    const largest = headline(busy());
+    expectSectionsWithinLimits([largest as unknown as Obj]);
+    expect(validateMessage({ text: 'x', blocks: [largest] })).toBeNull();
   });
 
   it('headline: percentages rounded to whole numbers, hours to one decimal', () => {
@@ -423,12 +425,6 @@ describe('metric blocks', () => {
     expect(percent(null)).toBe('–');
     expect(hours(null)).toBe('–');
     expect(hours(0)).toBe('0.0 h');
-  });
-
-  it('headline: the largest numbers stay within the field limits', () => {
-    const block = headline(busy());
-    expectSectionsWithinLimits([block as unknown as Obj]);
-    expect(validateMessage({ text: 'x', blocks: [block] })).toBeNull();
   });
 
   it('groupSection: – for null rates, a note for the rest, and under 3000 characters with any number of groups', () => {

@@ -21,100 +21,71 @@ const report = {
 const helpRequest = { id: 5, accountName: 'Tailspin <@U0X>' } as HelpRequestRow;
 const question = { id: 6, handoffId: 12, askedByUserId: 'U0AE', text: 'Who signs?' } as QuestionRow;
 
+/** A result of kind `kind` about h, with `more`. */
+const on = (kind: string, more: object = {}) => ({ kind, handoff: h, ...more });
+const [NOT_FOUND, EXTERNAL] = [{ kind: 'not_found' }, { kind: 'external' }];
+const invalid = (field: string) => ({ kind: 'invalid', field, message: 'x' });
+const DEADLINE = aeDeadline(h.dueAt, h.aeTimeZone);
+
 /** Each entry of SAVED with a result that saved, what it says, and results of the same listener that saved nothing. */
 const cases: [keyof typeof SAVED, unknown, string, unknown[]][] = [
-  [
-    'accept',
-    { kind: 'recorded', handoff: h },
-    `you accepted ${named}`,
-    [
-      { kind: 'not_ae', handoff: h },
-      { kind: 'closed', handoff: h },
-      { kind: 'edited', handoff: h },
-      { kind: 'not_found' },
-    ],
-  ],
-  ['decline', { kind: 'recorded', handoff: h }, `you declined ${named}`, [{ kind: 'external' }]],
-  [
-    'withdraw',
-    { kind: 'done', handoff: h },
-    `you withdrew ${named}`,
-    [
-      { kind: 'not_owner', handoff: h },
-      { kind: 'invalid', field: 'days', message: 'x' },
-    ],
-  ],
-  [
-    'reassign',
-    { kind: 'done', handoff: h },
-    `you reassigned ${named} to <@U0AE>`,
-    [{ kind: 'changed', handoff: h }],
-  ],
+  ['accept', on('recorded'), `you accepted ${named}`, [on('not_ae'), on('closed'), on('edited'), NOT_FOUND]],
+  ['decline', on('recorded'), `you declined ${named}`, [EXTERNAL]],
+  ['withdraw', on('done'), `you withdrew ${named}`, [on('not_owner'), invalid('days')]],
+  ['reassign', on('done'), `you reassigned ${named} to <@U0AE>`, [on('changed')]],
   [
     'outcome',
-    { kind: 'recorded', handoff: h, step, undoUntil: null },
+    on('recorded', { step, undoUntil: null }),
     `you recorded *Closed won* on ${named}`,
-    [{ kind: 'invalid', field: 'reason', message: 'x' }, { kind: 'not_found' }],
+    [invalid('reason'), NOT_FOUND],
   ],
   [
     'outcome',
-    { kind: 'reported', handoff: h, report },
+    on('reported', { report }),
     `you reported *Meeting held* on ${named}; <@U0AE> confirms it before the partner hears it`,
     [],
   ],
   [
     'reportConfirm',
-    { kind: 'recorded', handoff: h, step, undoUntil: null },
+    on('recorded', { step, undoUntil: null }),
     `you confirmed *Closed won* on ${named}`,
-    [
-      { kind: 'answered', handoff: h, report },
-      { kind: 'declined', handoff: h, report },
-    ],
+    [on('answered', { report }), on('declined', { report })],
   ],
   [
     'reportDecline',
-    { kind: 'declined', handoff: h, report },
+    on('declined', { report }),
     `you answered Not right to <@U0AUTHOR>'s report of *Meeting held* on ${named}: nothing is recorded, and they are told`,
-    [
-      { kind: 'answered', handoff: h, report },
-      { kind: 'not_allowed', handoff: h },
-    ],
+    [on('answered', { report }), on('not_allowed')],
   ],
   [
     'outcomeUndo',
-    { kind: 'undone', handoff: h, step },
+    on('undone', { step }),
     `you undid *Closed won* on ${named}`,
-    [
-      { kind: 'gone', handoff: h },
-      { kind: 'too_late', handoff: h, step },
-    ],
+    [on('gone'), on('too_late', { step })],
   ],
   [
     'send',
-    { kind: 'sent', handoff: h, duplicate: false },
+    on('sent', { duplicate: false }),
     `you sent ${named} to <@U0AE>`,
     [
-      { kind: 'sent', handoff: h, duplicate: true },
-      { kind: 'edited', handoff: h, fields: [] },
+      on('sent', { duplicate: true }),
+      on('edited', { fields: [] }),
       { kind: 'override_required', message: 'x' },
       { kind: 'edit_refused', message: 'x' },
     ],
   ],
   [
     'send',
-    { kind: 'edited', handoff: h, fields: ['Ask', 'Why <now>'] },
+    on('edited', { fields: ['Ask', 'Why <now>'] }),
     `your changes to ${named} (Ask, Why &lt;now&gt;)`,
     [],
   ],
-  ['note', { kind: 'noted', handoff: h }, `your note on ${named} went to the AE`, [{ kind: 'not_found' }]],
+  ['note', on('noted'), `your note on ${named} went to the AE`, [NOT_FOUND]],
   [
     'addToHandoff',
-    { kind: 'added', handoff: h, eventId: 9 },
+    on('added', { eventId: 9 }),
     `the message, added to the history of ${named}`,
-    [
-      { kind: 'already', handoff: h },
-      { kind: 'refused', refusal: 'not_allowed', handoffId: 12 },
-    ],
+    [on('already'), { kind: 'refused', refusal: 'not_allowed', handoffId: 12 }],
   ],
   [
     'helpRequest',
@@ -126,44 +97,31 @@ const cases: [keyof typeof SAVED, unknown, string, unknown[]][] = [
       { kind: 'not_configured' },
     ],
   ],
-  [
-    'nextMove',
-    { kind: 'done', handoff: h },
-    `the partner next move of ${named}, as you wrote it`,
-    [{ kind: 'stale', handoff: h }],
-  ],
+  ['nextMove', on('done'), `the partner next move of ${named}, as you wrote it`, [on('stale')]],
   [
     'question',
-    { kind: 'asked', handoff: h, question },
+    on('asked', { question }),
     `your question on ${named} went to <@U0AUTHOR>`,
-    [
-      { kind: 'not_now', handoff: h, action: 'ask_question' },
-      { kind: 'invalid', message: 'x' },
-    ],
+    [on('not_now', { action: 'ask_question' }), { kind: 'invalid', message: 'x' }],
   ],
   [
     'answer',
-    { kind: 'answered', handoff: h, question },
+    on('answered', { question }),
     `your answer on ${named} went to <@U0AE>`,
-    [{ kind: 'not_allowed', handoff: h, action: 'answer_question' }],
+    [on('not_allowed', { action: 'answer_question' })],
   ],
   [
     'moreTime',
-    { kind: 'more_time', handoff: h, granted: false },
+    on('more_time', { granted: false }),
     `you asked <@U0AUTHOR> for more time on ${named}`,
-    [{ kind: 'not_now', handoff: h, action: 'ask_more_time' }, { kind: 'external' }],
+    [on('not_now', { action: 'ask_more_time' }), EXTERNAL],
   ],
-  [
-    'moreTime',
-    { kind: 'more_time', handoff: h, granted: true },
-    `you have more time on ${named}: until ${aeDeadline(h.dueAt, h.aeTimeZone)}`,
-    [],
-  ],
+  ['moreTime', on('more_time', { granted: true }), `you have more time on ${named}: until ${DEADLINE}`, []],
   [
     'grantMoreTime',
-    { kind: 'done', handoff: h },
-    `you gave <@U0AE> more time on ${named}: until ${aeDeadline(h.dueAt, h.aeTimeZone)}`,
-    [{ kind: 'not_now', handoff: h, action: 'grant_more_time' }],
+    on('done'),
+    `you gave <@U0AE> more time on ${named}: until ${DEADLINE}`,
+    [on('not_now', { action: 'grant_more_time' })],
   ],
 ];
 

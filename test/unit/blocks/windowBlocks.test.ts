@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appHomeView, HOME_LIMITS } from '../../../src/blocks/appHome.js';
 import { handoffMessage } from '../../../src/blocks/handoffMessage.js';
 import { ACTION_ID } from '../../../src/blocks/ids.js';
 import { extendModal, ownerActionButtons, reassignModal } from '../../../src/blocks/ownerActions.js';
-import { partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import {
   escalationMessage,
   expiredOwnerNotice,
@@ -16,8 +14,6 @@ import {
 } from '../../../src/blocks/windowNotices.js';
 import type { HandoffRow } from '../../../src/db/schema.js';
 import { type OwnerAction, offerFor } from '../../../src/domain/lifecycle.js';
-import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
-import { validateView } from '../../support/fakeSlack.js';
 import { decision, handoff, WORST_PATTERNS, worstHandoff } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits, expectModalWithinLimits } from './limits.js';
 import { EVERY_BUTTON, ownerOffer, viewerOf } from './offers.js';
@@ -80,37 +76,6 @@ describe('response-window messages for the largest packet', () => {
       expectModalWithinLimits(extendModal(h));
     });
   }
-
-  it('keeps the App Home within 100 blocks with full lists of the longest handoffs', () => {
-    const many = Array.from({ length: HOME_LIMITS.owned + 5 }, (_, i) =>
-      worstHandoff('&', { id: i + 1, status: 'expired' }),
-    );
-    const deals = many.slice(0, HOME_LIMITS.deals).map((h) => ({ ...h, status: 'accepted' as const }));
-    const awaiting = many.slice(0, HOME_LIMITS.awaiting).map((h) => ({ ...h, status: 'sent' as const }));
-    // Every button offered on every handoff: more than any one person gets.
-    // "Your days" (issue 53) too, in twenty pools of the longest names.
-    const ownDays = {
-      workingDays: [1, 2, 4],
-      holidays: { kind: 'own' as const, regions: ['US', 'DE-BY', 'GB-SCT'] },
-      paused: 'until_resumed',
-      pools: Array.from({ length: 20 }, (_, i) => ({ id: `p${i}`, name: '&'.repeat(100), managers: [] })),
-      byGroup: true,
-    };
-    const view = appHomeView({
-      owned: many,
-      awaiting,
-      deals,
-      sent: many,
-      offer: () => EVERY_BUTTON,
-      ownDays,
-    });
-    expect(view.blocks.length).toBeLessThanOrEqual(100);
-    expect(validateView(view, ['home'])).toBeNull();
-    expect(JSON.stringify(view)).toContain(`Showing the ${HOME_LIMITS.owned} most recent`);
-    expect(JSON.stringify(view)).toContain(
-      `Showing ${HOME_LIMITS.sent} of your handoffs: the open and won ones first`,
-    );
-  });
 });
 
 describe('owner action buttons follow the handoff state', () => {
@@ -154,22 +119,6 @@ describe('owner action buttons follow the handoff state', () => {
       (e) => 'action_id' in e && e.action_id === ACTION_ID.withdraw,
     );
     expect(withdraw && 'confirm' in withdraw && withdraw.confirm?.confirm?.text).toBe('Withdraw');
-  });
-});
-
-describe('the partner post for a withdrawal', () => {
-  // A reassignment is routing: the partner hears nothing of it (domain/partnerView.ts), so it has no post.
-  it('names no AE and nothing internal', () => {
-    const h = handoff({
-      aeName: 'Sam Closer',
-      riskNote: 'Reseller Contoso registered',
-      evidenceUrl: 'https://x.example/secret',
-    });
-    const text = JSON.stringify(partnerUpdate(partnerSafeUpdate(h, 'withdrawn')));
-    expect(text).toContain('Northwind Logistics');
-    expect(text).not.toContain('Contoso');
-    expect(text).not.toContain('x.example');
-    expect(text).not.toContain('Sam Closer');
   });
 });
 

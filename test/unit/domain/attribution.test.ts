@@ -1,84 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { type AttributionInput, type Classification, classify } from '../../../src/domain/attribution.js';
+import { type Classification, classify } from '../../../src/domain/attribution.js';
+
+const [S, I] = ['partner_sourced', 'partner_influenced'] as const;
+const [OPP, TOUCH] = ['OPP-1234', '2026-11-23'];
+const PACKET_ALONE = ['No CRM checked', 'packet alone', 'names no existing opportunity'];
 
 describe('classify: partner-sourced or partner-influenced, by rule', () => {
-  it.each<{ name: string; input: AttributionInput; classification: Classification; reason: string[] }>([
-    {
-      name: 'no opportunity',
-      input: { crmOpportunity: null, opportunityCreatedOn: null, partnerTouchOn: '2026-11-23' },
-      classification: 'partner_sourced',
-      reason: ['No CRM checked', 'packet alone', 'names no existing opportunity'],
+  it.each<[string, string | null, string | null, string, Classification, string[]]>([
+    // [case, the packet's opportunity, its creation date, the partner's touch, the class, words of the reason]
+    ['no opportunity', null, null, TOUCH, S, PACKET_ALONE],
+    ['an empty opportunity field', '', null, TOUCH, S, PACKET_ALONE],
+    ['no opportunity, even with a stray creation date', null, '2026-01-05', TOUCH, S, PACKET_ALONE],
+    [
+      'opportunity created the day after the touch',
+      OPP,
+      '2026-11-24',
+      TOUCH,
+      S,
+      ['2026-11-24', 'after', TOUCH],
+    ],
+    [
+      'created after the touch, across a year end',
+      OPP,
+      '2027-01-04',
+      '2026-12-31',
+      S,
+      ['2027-01-04', '2026-12-31'],
+    ],
+    ['opportunity created the same day as the touch', OPP, TOUCH, TOUCH, I, [TOUCH, 'before or on']],
+    ['opportunity created the day before the touch', OPP, '2026-11-22', TOUCH, I, ['2026-11-22', TOUCH]],
+    [
+      'opportunity (a link) created the year before',
+      'https://crm.example.com/opp/1234',
+      '2025-12-31',
+      '2026-01-02',
+      I,
+      ['2025-12-31', '2026-01-02'],
+    ],
+    [
+      'opportunity of unknown creation date',
+      OPP,
+      null,
+      TOUCH,
+      I,
+      ['already exists', 'creation date is not given'],
+    ],
+    ['opportunity with an empty creation date', OPP, '', TOUCH, I, ['creation date is not given']],
+  ])(
+    '%s (%s created %s, touch %s) → %s',
+    (_, crmOpportunity, opportunityCreatedOn, partnerTouchOn, classification, reason) => {
+      const input = { crmOpportunity, opportunityCreatedOn, partnerTouchOn };
+      const result = classify(input);
+      expect(result.classification).toBe(classification);
+      for (const part of reason) expect(result.reason).toContain(part);
+      // Deterministic: the same packet always gets the same classification and reason.
+      expect(classify({ ...input })).toEqual(result);
     },
-    {
-      name: 'an empty opportunity field',
-      input: { crmOpportunity: '', opportunityCreatedOn: null, partnerTouchOn: '2026-11-23' },
-      classification: 'partner_sourced',
-      reason: ['No CRM checked', 'packet alone', 'names no existing opportunity'],
-    },
-    {
-      name: 'no opportunity, even with a stray creation date',
-      input: { crmOpportunity: null, opportunityCreatedOn: '2026-01-05', partnerTouchOn: '2026-11-23' },
-      classification: 'partner_sourced',
-      reason: ['No CRM checked', 'packet alone', 'names no existing opportunity'],
-    },
-    {
-      name: 'opportunity created the day after the partner touch',
-      input: { crmOpportunity: 'OPP-1234', opportunityCreatedOn: '2026-11-24', partnerTouchOn: '2026-11-23' },
-      classification: 'partner_sourced',
-      reason: ['2026-11-24', 'after', '2026-11-23'],
-    },
-    {
-      name: 'opportunity created after the touch, across a year end',
-      input: { crmOpportunity: 'OPP-1234', opportunityCreatedOn: '2027-01-04', partnerTouchOn: '2026-12-31' },
-      classification: 'partner_sourced',
-      reason: ['2027-01-04', '2026-12-31'],
-    },
-    {
-      name: 'opportunity created the same day as the touch',
-      input: { crmOpportunity: 'OPP-1234', opportunityCreatedOn: '2026-11-23', partnerTouchOn: '2026-11-23' },
-      classification: 'partner_influenced',
-      reason: ['2026-11-23', 'before or on'],
-    },
-    {
-      name: 'opportunity created the day before the touch',
-      input: { crmOpportunity: 'OPP-1234', opportunityCreatedOn: '2026-11-22', partnerTouchOn: '2026-11-23' },
-      classification: 'partner_influenced',
-      reason: ['2026-11-22', '2026-11-23'],
-    },
-    {
-      name: 'opportunity created the year before',
-      input: {
-        crmOpportunity: 'https://crm.example.com/opp/1234',
-        opportunityCreatedOn: '2025-12-31',
-        partnerTouchOn: '2026-01-02',
-      },
-      classification: 'partner_influenced',
-      reason: ['2025-12-31', '2026-01-02'],
-    },
-    {
-      name: 'opportunity of unknown creation date',
-      input: { crmOpportunity: 'OPP-1234', opportunityCreatedOn: null, partnerTouchOn: '2026-11-23' },
-      classification: 'partner_influenced',
-      reason: ['already exists', 'creation date is not given'],
-    },
-    {
-      name: 'opportunity with an empty creation date',
-      input: { crmOpportunity: 'OPP-1234', opportunityCreatedOn: '', partnerTouchOn: '2026-11-23' },
-      classification: 'partner_influenced',
-      reason: ['creation date is not given'],
-    },
-  ])('$name → $classification', ({ input, classification, reason }) => {
-    const result = classify(input);
-    expect(result.classification).toBe(classification);
-    for (const part of reason) expect(result.reason).toContain(part);
-  });
-
-  it('is deterministic: the same packet always gets the same classification and reason', () => {
-    const input = {
-      crmOpportunity: 'OPP-1',
-      opportunityCreatedOn: '2026-11-20',
-      partnerTouchOn: '2026-11-23',
-    };
-    expect(classify({ ...input })).toEqual(classify({ ...input }));
-  });
+  );
 });

@@ -6,8 +6,8 @@ import {
   isoDateIn,
   reachableAt,
   responseDueAt,
-  windowStart,
 } from '../../../src/domain/businessDays.js';
+import { checkWindows } from './calendarFixtures.js';
 
 const calendar = (overrides: Partial<BusinessCalendar> = {}): BusinessCalendar => ({
   timeZone: 'UTC',
@@ -24,11 +24,7 @@ const holidays =
 const due = (sentAt: string, days: number, cal: BusinessCalendar = calendar()) =>
   responseDueAt(new Date(sentAt), days, cal).toISOString();
 
-const start = (sentAt: string, cal: BusinessCalendar = calendar()) =>
-  windowStart(new Date(sentAt), cal).toUTC().toISO();
-
-// 2026-03-02 is a Monday; 2026-03-06 a Friday; 2026-03-07/08 the weekend.
-describe('responseDueAt: weekends and business hours', () => {
+describe('responseDueAt', () => {
   it('refuses a zone it does not know, and a calendar with no business day, instead of looking forever', () => {
     expect(() => due('2026-03-02T10:15:00Z', 3, calendar({ timeZone: 'Mars/Olympus' }))).toThrow(
       'not a time zone: Mars/Olympus',
@@ -38,103 +34,62 @@ describe('responseDueAt: weekends and business hours', () => {
     );
   });
 
-  it('keeps the time of day of a send inside business hours', () => {
-    expect(due('2026-03-02T10:15:00Z', 3)).toBe('2026-03-05T10:15:00.000Z');
-  });
-
-  it('skips the weekend', () => {
-    // Thu + 2 business days: Fri (1), Sat and Sun skipped, Mon (2).
-    expect(due('2026-03-05T14:00:00Z', 2)).toBe('2026-03-09T14:00:00.000Z');
-  });
-
-  it('starts a send before opening at opening time', () => {
-    expect(start('2026-03-02T07:30:00Z')).toBe('2026-03-02T09:00:00.000Z');
-    expect(due('2026-03-02T07:30:00Z', 1)).toBe('2026-03-03T09:00:00.000Z');
-  });
-
-  it('starts a send after closing (or exactly at closing) the next business-day morning', () => {
-    expect(start('2026-03-02T18:00:00Z')).toBe('2026-03-03T09:00:00.000Z');
-    expect(start('2026-03-02T17:00:00Z')).toBe('2026-03-03T09:00:00.000Z');
-    expect(due('2026-03-02T18:00:00Z', 1)).toBe('2026-03-04T09:00:00.000Z');
-  });
-
-  it('starts a Friday-evening or weekend send on Monday morning', () => {
-    expect(start('2026-03-06T17:30:00Z')).toBe('2026-03-09T09:00:00.000Z');
-    expect(start('2026-03-07T11:00:00Z')).toBe('2026-03-09T09:00:00.000Z');
-    expect(due('2026-03-07T11:00:00Z', 1)).toBe('2026-03-10T09:00:00.000Z');
-  });
-
-  it('keeps a send inside hours as the window start, to the second', () => {
-    expect(start('2026-03-02T16:59:30Z')).toBe('2026-03-02T16:59:30.000Z');
-  });
-});
-
-describe('responseDueAt: holidays', () => {
-  it('skips a holiday that falls on the due day', () => {
-    // Thu 24 Dec + 1: Fri 25 Dec is a holiday, then the weekend, so Mon 28 Dec.
-    const cal = calendar({ isHoliday: holidays('2026-12-25') });
-    expect(due('2026-12-24T10:00:00Z', 1, cal)).toBe('2026-12-28T10:00:00.000Z');
-    expect(due('2026-12-24T10:00:00Z', 1)).toBe('2026-12-25T10:00:00.000Z');
-  });
-
-  it('skips a long weekend (Friday and Monday off)', () => {
-    const cal = calendar({ isHoliday: holidays('2026-05-22', '2026-05-25') });
-    expect(due('2026-05-21T15:00:00Z', 1, cal)).toBe('2026-05-26T15:00:00.000Z');
-  });
-
-  it('starts a send made on a holiday the next business-day morning', () => {
-    const cal = calendar({ isHoliday: holidays('2026-05-25') });
-    expect(start('2026-05-25T10:00:00Z', cal)).toBe('2026-05-26T09:00:00.000Z');
-    expect(start('2026-05-22T18:00:00Z', cal)).toBe('2026-05-26T09:00:00.000Z');
-    expect(due('2026-05-25T10:00:00Z', 1, cal)).toBe('2026-05-27T09:00:00.000Z');
-  });
-
-  it('asks about holidays by the date in the AE zone', () => {
-    // 23:30 UTC on Thu 24 Dec is already Fri 25 Dec in Tokyo, the holiday.
-    const cal = calendar({ timeZone: 'Asia/Tokyo', isHoliday: holidays('2026-12-25') });
-    expect(start('2026-12-24T23:30:00Z', cal)).toBe('2026-12-28T00:00:00.000Z');
-  });
-});
-
-describe('responseDueAt: the AE timezone', () => {
+  const utc = calendar();
+  const christmas = calendar({ isHoliday: holidays('2026-12-25') });
+  const longWeekend = calendar({ isHoliday: holidays('2026-05-22', '2026-05-25') });
+  const tokyoChristmas = calendar({ timeZone: 'Asia/Tokyo', isHoliday: holidays('2026-12-25') });
+  const berlin = calendar({ timeZone: 'Europe/Berlin' });
+  const whitMonday = calendar({ isHoliday: holidays('2026-05-25') });
   const tokyo = calendar({ timeZone: 'Asia/Tokyo' });
   const losAngeles = calendar({ timeZone: 'America/Los_Angeles' });
+  const newYork = calendar({ timeZone: 'America/New_York' });
+  const chatham = calendar({ timeZone: 'Pacific/Chatham', dayStart: '00:00', dayEnd: '23:59' });
 
-  it('gives different due dates for the same instant in different zones', () => {
+  // 2026-03-02 is a Monday; 2026-03-06 a Friday; 2026-03-07/08 the weekend.
+  checkWindows([
+    // Keeps the time of day of a send inside business hours; skips the weekend (Thu + Fri (1), Mon (2)).
+    ['2026-03-02T10:15:00Z', utc, 3, '2026-03-05T10:15:00.000Z'],
+    ['2026-03-05T14:00:00Z', utc, 2, '2026-03-09T14:00:00.000Z'],
+    // A send before opening starts at opening; after closing (or exactly at closing) the next business-day morning.
+    ['2026-03-02T07:30:00Z', utc, 0, '2026-03-02T09:00:00.000Z'],
+    ['2026-03-02T07:30:00Z', utc, 1, '2026-03-03T09:00:00.000Z'],
+    ['2026-03-02T18:00:00Z', utc, 0, '2026-03-03T09:00:00.000Z'],
+    ['2026-03-02T17:00:00Z', utc, 0, '2026-03-03T09:00:00.000Z'],
+    ['2026-03-02T18:00:00Z', utc, 1, '2026-03-04T09:00:00.000Z'],
+    // A Friday-evening or weekend send starts on Monday morning.
+    ['2026-03-06T17:30:00Z', utc, 0, '2026-03-09T09:00:00.000Z'],
+    ['2026-03-07T11:00:00Z', utc, 0, '2026-03-09T09:00:00.000Z'],
+    ['2026-03-07T11:00:00Z', utc, 1, '2026-03-10T09:00:00.000Z'],
+    // A send inside hours is the window start, to the second.
+    ['2026-03-02T16:59:30Z', utc, 0, '2026-03-02T16:59:30.000Z'],
+    // Thu 24 Dec + 1: Fri 25 Dec is a holiday, then the weekend, so Mon 28 Dec (without it: the 25th).
+    ['2026-12-24T10:00:00Z', christmas, 1, '2026-12-28T10:00:00.000Z'],
+    ['2026-12-24T10:00:00Z', utc, 1, '2026-12-25T10:00:00.000Z'],
+    // A long weekend (Friday and Monday off).
+    ['2026-05-21T15:00:00Z', longWeekend, 1, '2026-05-26T15:00:00.000Z'],
+    // A send made on a holiday, or after closing before it, starts the next business-day morning.
+    ['2026-05-25T10:00:00Z', whitMonday, 0, '2026-05-26T09:00:00.000Z'],
+    ['2026-05-22T18:00:00Z', whitMonday, 0, '2026-05-26T09:00:00.000Z'],
+    ['2026-05-25T10:00:00Z', whitMonday, 1, '2026-05-27T09:00:00.000Z'],
+    // Holidays are asked by the date in the AE zone: 23:30 UTC on Thu 24 Dec is already the 25th in Tokyo.
+    ['2026-12-24T23:30:00Z', tokyoChristmas, 0, '2026-12-28T00:00:00.000Z'],
     // 15:30 UTC Mon 2 Mar: 00:30 Tue in Tokyo, 07:30 Mon in Los Angeles (PST, UTC-8); both before opening.
-    expect(due('2026-03-02T15:30:00Z', 1, tokyo)).toBe('2026-03-04T00:00:00.000Z');
-    expect(due('2026-03-02T15:30:00Z', 1, losAngeles)).toBe('2026-03-03T17:00:00.000Z');
-  });
-
-  it('treats Saturday in Tokyo as weekend while it is still Friday in Los Angeles', () => {
-    // 16:00 UTC Fri 6 Mar: 01:00 Sat in Tokyo, 08:00 Fri in Los Angeles.
-    expect(due('2026-03-06T16:00:00Z', 1, tokyo)).toBe('2026-03-10T00:00:00.000Z');
-    // LA opens 09:00 PST Fri; + 1 business day is Mon 9 Mar 09:00, now PDT (US clocks change on 8 Mar).
-    expect(due('2026-03-06T16:00:00Z', 1, losAngeles)).toBe('2026-03-09T16:00:00.000Z');
-  });
-});
-
-describe('responseDueAt: daylight-saving changes keep wall-clock time', () => {
-  it('Europe/Berlin, end of summer time on 25 Oct 2026', () => {
-    // Fri 23 Oct 14:00 CEST (UTC+2) -> Mon 26 Oct 14:00 CET (UTC+1).
-    const cal = calendar({ timeZone: 'Europe/Berlin' });
-    expect(due('2026-10-23T12:00:00Z', 1, cal)).toBe('2026-10-26T13:00:00.000Z');
-  });
-
-  it('America/New_York, end of daylight time on 1 Nov 2026', () => {
-    // Fri 30 Oct 10:00 EDT (UTC-4) -> Mon 2 Nov 10:00 EST (UTC-5).
-    const cal = calendar({ timeZone: 'America/New_York' });
-    expect(due('2026-10-30T14:00:00Z', 1, cal)).toBe('2026-11-02T15:00:00.000Z');
-    // Fri 30 Oct 18:00 EDT is after closing: the window opens Mon 2 Nov 09:00 EST.
-    expect(start('2026-10-30T22:00:00Z', cal)).toBe('2026-11-02T14:00:00.000Z');
-  });
-
-  it('keeps the time of day past a day on which that time does not exist (it was an hour later ever after)', () => {
-    // Pacific/Chatham springs forward on Sun 27 Sep 2026, 02:45 -> 03:45, so 03:12 does not exist that day. Sent
-    // Tue 15 Sep 03:12 (+12:45) with business hours all day: 10 business days later is Tue 29 Sep, 03:12 (+13:45).
-    const cal = calendar({ timeZone: 'Pacific/Chatham', dayStart: '00:00', dayEnd: '23:59' });
-    expect(due('2026-09-14T14:27:00Z', 10, cal)).toBe('2026-09-28T13:27:00.000Z');
-  });
+    ['2026-03-02T15:30:00Z', tokyo, 1, '2026-03-04T00:00:00.000Z'],
+    ['2026-03-02T15:30:00Z', losAngeles, 1, '2026-03-03T17:00:00.000Z'],
+    // 16:00 UTC Fri 6 Mar: 01:00 Sat in Tokyo (the weekend), 08:00 Fri in Los Angeles, which opens 09:00 PST Fri;
+    // + 1 is Mon 9 Mar 09:00, now PDT (US clocks change on 8 Mar).
+    ['2026-03-06T16:00:00Z', tokyo, 1, '2026-03-10T00:00:00.000Z'],
+    ['2026-03-06T16:00:00Z', losAngeles, 1, '2026-03-09T16:00:00.000Z'],
+    // Daylight-saving changes keep wall-clock time: Fri 23 Oct 14:00 CEST (UTC+2) -> Mon 26 Oct 14:00 CET (UTC+1).
+    ['2026-10-23T12:00:00Z', berlin, 1, '2026-10-26T13:00:00.000Z'],
+    // Fri 30 Oct 10:00 EDT (UTC-4) -> Mon 2 Nov 10:00 EST (UTC-5); 18:00 EDT is after closing: Mon 09:00 EST.
+    ['2026-10-30T14:00:00Z', newYork, 1, '2026-11-02T15:00:00.000Z'],
+    ['2026-10-30T22:00:00Z', newYork, 0, '2026-11-02T14:00:00.000Z'],
+    // Past a day on which that time does not exist (it was an hour later ever after): Pacific/Chatham springs
+    // forward on Sun 27 Sep 2026, 02:45 -> 03:45. Sent Tue 15 Sep 03:12 (+12:45) with business hours all day:
+    // 10 business days later is Tue 29 Sep, 03:12 (+13:45).
+    ['2026-09-14T14:27:00Z', chatham, 10, '2026-09-28T13:27:00.000Z'],
+  ]);
 });
 
 describe('isBusinessDay and isoDateIn', () => {

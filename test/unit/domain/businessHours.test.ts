@@ -17,121 +17,71 @@ const hours = (from: string, to: string, calendar: BusinessCalendar) =>
 const utc = calendarIn('UTC');
 const newYork = calendarIn('America/New_York', ['US']);
 
-describe('businessHoursBetween: one day (UTC, 09:00–17:00)', () => {
-  // Mon 23 Nov 2026 throughout.
-  it('counts the time between two moments inside business hours', () => {
-    // 10:00 -> 13:30 = 3.5 h.
-    expect(hours('2026-11-23T10:00:00Z', '2026-11-23T13:30:00Z', utc)).toBe(3.5);
-    // 09:00 -> 17:00 is the whole day: 8 h.
-    expect(hours('2026-11-23T09:00:00Z', '2026-11-23T17:00:00Z', utc)).toBe(8);
+describe('businessHoursBetween: hand-counted spans', () => {
+  const noHolidays = calendarIn('America/New_York');
+  const closed = calendarIn('UTC', [], ['2026-12-29']);
+  const la = calendarIn('America/Los_Angeles');
+  // The same two instants, Mon 23 Nov 2026 14:00Z -> 20:00Z, read on four calendars.
+  const [from, to] = ['2026-11-23T14:00:00Z', '2026-11-23T20:00:00Z'];
+
+  it.each<[string, string, BusinessCalendar, number]>([
+    // One day, Mon 23 Nov 2026 (UTC, 09:00–17:00): inside business hours, 3.5 h and the whole day.
+    ['2026-11-23T10:00:00Z', '2026-11-23T13:30:00Z', utc, 3.5],
+    ['2026-11-23T09:00:00Z', '2026-11-23T17:00:00Z', utc, 8],
+    // A start before opening and an end after closing are clipped: 09–11, 15–17, the whole day.
+    ['2026-11-23T07:00:00Z', '2026-11-23T11:00:00Z', utc, 2],
+    ['2026-11-23T15:00:00Z', '2026-11-23T20:00:00Z', utc, 2],
+    ['2026-11-23T06:00:00Z', '2026-11-23T22:00:00Z', utc, 8],
+    // Nothing entirely outside business hours: after closing, before opening, Sat 21 Nov.
+    ['2026-11-23T17:00:00Z', '2026-11-23T23:59:00Z', utc, 0],
+    ['2026-11-23T00:00:00Z', '2026-11-23T09:00:00Z', utc, 0],
+    ['2026-11-21T10:00:00Z', '2026-11-21T16:00:00Z', utc, 0],
+    // 0 when `to` is not after `from`.
+    ['2026-11-23T13:00:00Z', '2026-11-23T13:00:00Z', utc, 0],
+    ['2026-11-23T13:00:00Z', '2026-11-23T10:00:00Z', utc, 0],
+    ['2026-11-30T13:00:00Z', '2026-11-23T10:00:00Z', utc, 0],
+    // The night: Mon 16–17 (1) + Tue 09–10 (1); Mon 12–17 (5) + Tue (8) + Wed 09–12 (3).
+    ['2026-11-23T16:00:00Z', '2026-11-24T10:00:00Z', utc, 2],
+    ['2026-11-23T12:00:00Z', '2026-11-25T12:00:00Z', utc, 16],
+    // The weekend: Fri 15–17 (2) + Mon 09–11 (2); from Sat noon only Mon 09–12; Mon to Mon, five full days.
+    ['2026-11-20T15:00:00Z', '2026-11-23T11:00:00Z', utc, 4],
+    ['2026-11-21T12:00:00Z', '2026-11-23T12:00:00Z', utc, 3],
+    ['2026-11-16T09:00:00Z', '2026-11-23T09:00:00Z', utc, 40],
+    // US Thanksgiving (Thu 26 Nov 2026) in New York (EST): Wed 16–17 (1) + Thu closed + Fri 09–10 (1); without
+    // the US holidays the Thursday counts (1 + 8 + 1); the holiday itself counts for nothing.
+    ['2026-11-25T16:00:00-05:00', '2026-11-27T10:00:00-05:00', newYork, 2],
+    ['2026-11-25T16:00:00-05:00', '2026-11-27T10:00:00-05:00', noHolidays, 10],
+    ['2026-11-26T08:00:00-05:00', '2026-11-26T18:00:00-05:00', newYork, 0],
+    // A company closure date (Tue 29 Dec 2026): Mon 2 + Wed 2; without it 2 + 8 + 2.
+    ['2026-12-28T15:00:00Z', '2026-12-30T11:00:00Z', closed, 4],
+    ['2026-12-28T15:00:00Z', '2026-12-30T11:00:00Z', utc, 12],
+    // Counted in the calendar's own zone: New York 09:00 -> 15:00; Berlin 15:00 -> 21:00 clipped at 17:00; Tokyo
+    // Mon 23:00 -> Tue 05:00, all night; UTC 14:00 -> 17:00.
+    [from, to, noHolidays, 6],
+    [from, to, calendarIn('Europe/Berlin'), 2],
+    [from, to, calendarIn('Asia/Tokyo'), 0],
+    [from, to, utc, 3],
+    // The local weekday: Fri 20 Nov 16:00 -> 17:00 PST is Sat 00:00Z -> 01:00Z.
+    ['2026-11-21T00:00:00Z', '2026-11-21T01:00:00Z', la, 1],
+    ['2026-11-21T00:00:00Z', '2026-11-21T01:00:00Z', utc, 0],
+    // 8 business hours a day through the autumn change (New York, Sun 1 Nov 2026): Fri 16:00 EDT -> Mon 10:00 EST
+    // is 1 + 1 (67 h of real time); Mon 26 Oct -> Fri 6 Nov, ten full days; Mon 2 Nov opens at 09:00 EST = 14:00Z,
+    // a week earlier at 13:00Z.
+    ['2026-10-30T16:00:00-04:00', '2026-11-02T10:00:00-05:00', noHolidays, 2],
+    ['2026-10-26T09:00:00-04:00', '2026-11-06T17:00:00-05:00', noHolidays, 80],
+    ['2026-11-02T13:00:00Z', '2026-11-02T15:00:00Z', noHolidays, 1],
+    ['2026-10-26T13:00:00Z', '2026-10-26T15:00:00Z', noHolidays, 2],
+    // And through the spring change (Sun 8 Mar 2026): Fri 16:00 EST -> Mon 10:00 EDT, 1 + 1 (65 h of real time).
+    ['2026-03-06T16:00:00-05:00', '2026-03-09T10:00:00-04:00', noHolidays, 2],
+  ])('%s -> %s: %d h', (from, to, calendar, expected) => {
+    expect(hours(from, to, calendar)).toBe(expected);
+  });
+
+  it('counts minutes as fractions of an hour, and real time apart from business time', () => {
     // 16:45 -> 16:50 = 5 min = 1/12 h.
     expect(hours('2026-11-23T16:45:00Z', '2026-11-23T16:50:00Z', utc)).toBeCloseTo(1 / 12, 10);
-  });
-
-  it('clips a start before opening and an end after closing to business hours', () => {
-    // 07:00 -> 11:00 counts 09:00 -> 11:00 = 2 h.
-    expect(hours('2026-11-23T07:00:00Z', '2026-11-23T11:00:00Z', utc)).toBe(2);
-    // 15:00 -> 20:00 counts 15:00 -> 17:00 = 2 h.
-    expect(hours('2026-11-23T15:00:00Z', '2026-11-23T20:00:00Z', utc)).toBe(2);
-    // 06:00 -> 22:00 counts the whole day: 8 h.
-    expect(hours('2026-11-23T06:00:00Z', '2026-11-23T22:00:00Z', utc)).toBe(8);
-  });
-
-  it('counts nothing entirely outside business hours', () => {
-    // 17:00 -> 23:59 (after closing) and 00:00 -> 09:00 (before opening) = 0.
-    expect(hours('2026-11-23T17:00:00Z', '2026-11-23T23:59:00Z', utc)).toBe(0);
-    expect(hours('2026-11-23T00:00:00Z', '2026-11-23T09:00:00Z', utc)).toBe(0);
-    // Sat 21 Nov 10:00 -> 16:00: a weekend day = 0.
-    expect(hours('2026-11-21T10:00:00Z', '2026-11-21T16:00:00Z', utc)).toBe(0);
-  });
-
-  it('gives 0 when `to` is not after `from`', () => {
-    expect(hours('2026-11-23T13:00:00Z', '2026-11-23T13:00:00Z', utc)).toBe(0);
-    expect(hours('2026-11-23T13:00:00Z', '2026-11-23T10:00:00Z', utc)).toBe(0);
-    expect(hours('2026-11-30T13:00:00Z', '2026-11-23T10:00:00Z', utc)).toBe(0);
-  });
-});
-
-describe('businessHoursBetween: across days', () => {
-  it('skips the night', () => {
-    // Mon 23 Nov 16:00 -> Tue 24 Nov 10:00: Mon 16–17 (1) + Tue 09–10 (1) = 2 h.
-    expect(hours('2026-11-23T16:00:00Z', '2026-11-24T10:00:00Z', utc)).toBe(2);
-    // Mon 12:00 -> Wed 12:00: Mon 12–17 (5) + Tue (8) + Wed 09–12 (3) = 16 h.
-    expect(hours('2026-11-23T12:00:00Z', '2026-11-25T12:00:00Z', utc)).toBe(16);
-  });
-
-  it('skips the weekend', () => {
-    // Fri 20 Nov 15:00 -> Mon 23 Nov 11:00: Fri 15–17 (2) + Mon 09–11 (2) = 4 h.
-    expect(hours('2026-11-20T15:00:00Z', '2026-11-23T11:00:00Z', utc)).toBe(4);
-    // Sat 21 Nov 12:00 -> Mon 23 Nov 12:00: only Mon 09–12 = 3 h.
-    expect(hours('2026-11-21T12:00:00Z', '2026-11-23T12:00:00Z', utc)).toBe(3);
-    // Mon 16 Nov 09:00 -> Mon 23 Nov 09:00: five full days = 40 h.
-    expect(hours('2026-11-16T09:00:00Z', '2026-11-23T09:00:00Z', utc)).toBe(40);
-  });
-
-  it('skips a public holiday (US Thanksgiving, Thu 26 Nov 2026, in New York)', () => {
-    // EST is UTC-5. Wed 25 Nov 16:00 -> Fri 27 Nov 10:00: Wed 16–17 (1) + Thu closed + Fri 09–10 (1) = 2 h.
-    expect(hours('2026-11-25T16:00:00-05:00', '2026-11-27T10:00:00-05:00', newYork)).toBe(2);
-    // Without the US holidays the Thursday counts: 1 + 8 + 1 = 10 h.
-    const noHolidays = calendarIn('America/New_York');
-    expect(hours('2026-11-25T16:00:00-05:00', '2026-11-27T10:00:00-05:00', noHolidays)).toBe(10);
-    // The holiday itself counts for nothing.
-    expect(hours('2026-11-26T08:00:00-05:00', '2026-11-26T18:00:00-05:00', newYork)).toBe(0);
-  });
-
-  it('skips a company closure date', () => {
-    // Tue 29 Dec 2026 closed; Mon 28 Dec 15:00 -> Wed 30 Dec 11:00 (UTC) = Mon 2 + Wed 2 = 4 h.
-    const closed = calendarIn('UTC', [], ['2026-12-29']);
-    expect(hours('2026-12-28T15:00:00Z', '2026-12-30T11:00:00Z', closed)).toBe(4);
-    // The same span without the closure: 2 + 8 + 2 = 12 h.
-    expect(hours('2026-12-28T15:00:00Z', '2026-12-30T11:00:00Z', utc)).toBe(12);
-  });
-});
-
-describe('businessHoursBetween: time zones', () => {
-  // The same two instants, Mon 23 Nov 2026 14:00Z -> 20:00Z, read on three calendars.
-  const from = '2026-11-23T14:00:00Z';
-  const to = '2026-11-23T20:00:00Z';
-
-  it('counts in the calendar’s own zone, so the same instants give different answers', () => {
-    // New York (EST, UTC-5): 09:00 -> 15:00 = 6 h.
-    expect(hours(from, to, calendarIn('America/New_York'))).toBe(6);
-    // Berlin (CET, UTC+1): 15:00 -> 21:00, clipped at 17:00 = 2 h.
-    expect(hours(from, to, calendarIn('Europe/Berlin'))).toBe(2);
-    // Tokyo (JST, UTC+9): Mon 23:00 -> Tue 05:00, all night = 0 h.
-    expect(hours(from, to, calendarIn('Asia/Tokyo'))).toBe(0);
-    // UTC: 14:00 -> 17:00 = 3 h.
-    expect(hours(from, to, utc)).toBe(3);
-  });
-
-  it('uses the local weekday: Friday evening in Los Angeles is Saturday in UTC', () => {
-    // Fri 20 Nov 2026 16:00 PST -> 17:00 PST is Sat 00:00Z -> 01:00Z.
-    const la = calendarIn('America/Los_Angeles');
-    expect(hours('2026-11-21T00:00:00Z', '2026-11-21T01:00:00Z', la)).toBe(1);
-    expect(hours('2026-11-21T00:00:00Z', '2026-11-21T01:00:00Z', utc)).toBe(0);
-  });
-
-  it('keeps 8 business hours a day through the daylight-saving change week (New York, Sun 1 Nov 2026)', () => {
-    // Fri 30 Oct 16:00 EDT (UTC-4) -> Mon 2 Nov 10:00 EST (UTC-5): Fri 16–17 (1) + Mon 09–10 (1) = 2 h,
-    // though 67 h of real time pass (66 on the wall clock plus the repeated hour).
-    const from = '2026-10-30T16:00:00-04:00';
-    const to = '2026-11-02T10:00:00-05:00';
-    expect((new Date(to).getTime() - new Date(from).getTime()) / 3_600_000).toBe(67);
-    expect(hours(from, to, calendarIn('America/New_York'))).toBe(2);
-    // Mon 26 Oct 09:00 EDT -> Fri 6 Nov 17:00 EST: ten full business days = 80 h.
-    expect(
-      hours('2026-10-26T09:00:00-04:00', '2026-11-06T17:00:00-05:00', calendarIn('America/New_York')),
-    ).toBe(80);
-    // Mon 2 Nov opens at 09:00 EST = 14:00Z (a week earlier it opened at 13:00Z).
-    expect(hours('2026-11-02T13:00:00Z', '2026-11-02T15:00:00Z', calendarIn('America/New_York'))).toBe(1);
-    expect(hours('2026-10-26T13:00:00Z', '2026-10-26T15:00:00Z', calendarIn('America/New_York'))).toBe(2);
-  });
-
-  it('keeps 8 business hours a day through the spring change too (New York, Sun 8 Mar 2026)', () => {
-    // Fri 6 Mar 16:00 EST -> Mon 9 Mar 10:00 EDT: 1 + 1 = 2 h (65 h of real time).
-    expect(
-      hours('2026-03-06T16:00:00-05:00', '2026-03-09T10:00:00-04:00', calendarIn('America/New_York')),
-    ).toBe(2);
+    const [fri, mon] = [new Date('2026-10-30T16:00:00-04:00'), new Date('2026-11-02T10:00:00-05:00')];
+    expect((mon.getTime() - fri.getTime()) / 3_600_000).toBe(67);
   });
 });
 

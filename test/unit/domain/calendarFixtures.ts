@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import type { BusinessCalendar } from '../../../src/domain/businessDays.js';
+import { expect, it } from 'vitest';
+import { type BusinessCalendar, responseDueAt, windowStart } from '../../../src/domain/businessDays.js';
 import { holidayCalendar } from '../../../src/domain/holidays.js';
 
 /** A 09:00–17:00 calendar in `timeZone`, closing the public holidays of `regions` plus `closures`. */
@@ -29,3 +30,17 @@ export const SAMPLE_CALENDARS: BusinessCalendar[] = [
 export const twoYears = fc
   .integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) })
   .map((ms) => new Date(ms));
+
+/** A row: sent at, the AE's calendar, business days (0: the window's start) and the moment it lands on. */
+export type WindowRow = [string, BusinessCalendar, number, string];
+
+/** One test a row: where a window sent at that moment starts (0 days) or is due. */
+export function checkWindows(rows: readonly WindowRow[]): void {
+  for (const [sentAt, cal, days, expected] of rows)
+    it(`sent ${sentAt} in ${cal.timeZone}, + ${days} business days: ${expected}`, () => {
+      const at = new Date(sentAt);
+      const lands =
+        days === 0 ? windowStart(at, cal).toUTC().toISO() : responseDueAt(at, days, cal).toISOString();
+      expect(lands).toBe(expected);
+    });
+}

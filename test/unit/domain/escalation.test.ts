@@ -54,6 +54,9 @@ const notify = level('notify', [manager]);
 const reassign = level('reassign', [{ kind: 'pool', name: 'backup' }]);
 const policy = (...levels: Level[]): Policy => ({ name: 'test', displayName: 'Test', levels });
 
+/** Steps of one level at `times`, its first run and then its repeats. */
+const series = (level: number, ...times: string[]) => times.map((at, repeat) => ({ at, level, repeat }));
+
 /** A moment as a local ISO string with its offset in the calendar's zone, e.g. 2026-04-20T11:00:00-04:00. */
 const local = (ms: number, cal: BusinessCalendar): string =>
   DateTime.fromMillis(ms, { zone: cal.timeZone }).toISO({ suppressMilliseconds: true }) ?? '';
@@ -204,11 +207,20 @@ describe('the default policy', () => {
 
 describe('levelTime', () => {
   // Mon 2 Mar 2026 15:00 CET, 3 days: due Thu 5 Mar 15:00 CET.
-  const sent = '2026-03-02T15:00:00+01:00';
-
-  it('a share counts business hours from the window start', () => {
-    // 25% of 24 h = 6 h: 2 h Mon, 4 h Tue -> Tue 13:00.
-    expect(firstTime(remind(share(25)), sent, 3, berlin)).toBe('2026-03-03T13:00:00+01:00');
+  it.each<[string, Level, string]>([
+    // A share counts business hours from the window start: 25% of 24 h = 6 h: 2 h Mon, 4 h Tue -> Tue 13:00.
+    ['25%', remind(share(25)), '2026-03-03T13:00:00+01:00'],
+    // The last morning is the opening of the due day; due is the due time itself.
+    ['last-morning', remind(lastMorning), '2026-03-05T09:00:00+01:00'],
+    ['due', notify(due()), '2026-03-05T15:00:00+01:00'],
+    // due+Nh counts business hours after the due time, to the next day: Thu 15:00 + 4 h: 2 h Thu, 2 h Fri.
+    ['due+4h', notify(due(4)), '2026-03-06T11:00:00+01:00'],
+    // Thu 15:00 + 2 h lands at closing: the next opening, Fri 09:00 (nobody is told as they leave).
+    ['due+2h', notify(due(2)), '2026-03-06T09:00:00+01:00'],
+    // due+2d with 8-hour days = 16 h: 2 h Thu, 8 h Fri, 6 h Mon -> Mon 9 Mar 15:00.
+    ['due+16h', notify(due(16)), '2026-03-09T15:00:00+01:00'],
+  ])('%s', (_, level, expected) => {
+    expect(firstTime(level, '2026-03-02T15:00:00+01:00', 3, berlin)).toBe(expected);
   });
 
   it('a share of a window sent before opening counts from the opening', () => {
@@ -216,23 +228,6 @@ describe('levelTime', () => {
     expect(firstTime(remind(share(50)), '2026-03-02T07:00:00+01:00', 1, berlin)).toBe(
       '2026-03-02T13:00:00+01:00',
     );
-  });
-
-  it('the last morning is the opening of the due day', () => {
-    expect(firstTime(remind(lastMorning), sent, 3, berlin)).toBe('2026-03-05T09:00:00+01:00');
-  });
-
-  it('due is the due time itself', () => {
-    expect(firstTime(notify(due()), sent, 3, berlin)).toBe('2026-03-05T15:00:00+01:00');
-  });
-
-  it('due+Nh counts business hours after the due time, to the next day', () => {
-    // Thu 15:00 + 4 h: 2 h Thu, 2 h Fri -> Fri 11:00.
-    expect(firstTime(notify(due(4)), sent, 3, berlin)).toBe('2026-03-06T11:00:00+01:00');
-    // Thu 15:00 + 2 h lands at closing: the next opening, Fri 09:00 (nobody is told as they leave).
-    expect(firstTime(notify(due(2)), sent, 3, berlin)).toBe('2026-03-06T09:00:00+01:00');
-    // due+2d with 8-hour days = 16 h: 2 h Thu, 8 h Fri, 6 h Mon -> Mon 9 Mar 15:00.
-    expect(firstTime(notify(due(16)), sent, 3, berlin)).toBe('2026-03-09T15:00:00+01:00');
   });
 
   it('tells whether a moment falls on a business day of the calendar', () => {
@@ -309,19 +304,13 @@ describe('levels crossing holidays', () => {
     expect(planOf(levels, '2026-11-25T11:00:00-05:00', 2, usWithClosure)).toEqual({
       due: '2026-12-01T11:00:00-05:00',
       reminders: ['2026-11-30T11:00:00-05:00', '2026-12-01T09:00:00-05:00'],
-      steps: [
-        { at: '2026-12-01T15:00:00-05:00', level: 3, repeat: 0 },
-        { at: '2026-12-02T11:00:00-05:00', level: 3, repeat: 1 },
-      ],
+      steps: series(3, '2026-12-01T15:00:00-05:00', '2026-12-02T11:00:00-05:00'),
     });
     // Without the closure date Fri 27 Nov counts: due Mon 30 Nov 11:00; 50% -> Fri 27 Nov 11:00.
     expect(planOf(levels, '2026-11-25T11:00:00-05:00', 2, usHolidays)).toEqual({
       due: '2026-11-30T11:00:00-05:00',
       reminders: ['2026-11-27T11:00:00-05:00', '2026-11-30T09:00:00-05:00'],
-      steps: [
-        { at: '2026-11-30T15:00:00-05:00', level: 3, repeat: 0 },
-        { at: '2026-12-01T11:00:00-05:00', level: 3, repeat: 1 },
-      ],
+      steps: series(3, '2026-11-30T15:00:00-05:00', '2026-12-01T11:00:00-05:00'),
     });
   });
 
@@ -332,10 +321,7 @@ describe('levels crossing holidays', () => {
     expect(planOf(levels, '2027-03-25T15:00:00+01:00', 1, bavaria)).toEqual({
       due: '2027-03-30T15:00:00+02:00',
       reminders: ['2027-03-30T09:00:00+02:00', '2027-03-30T11:00:00+02:00'],
-      steps: [
-        { at: '2027-03-31T11:00:00+02:00', level: 3, repeat: 0 },
-        { at: '2027-03-31T15:00:00+02:00', level: 3, repeat: 1 },
-      ],
+      steps: series(3, '2027-03-31T11:00:00+02:00', '2027-03-31T15:00:00+02:00'),
     });
   });
 });
@@ -355,10 +341,7 @@ describe('levels crossing daylight-saving changes (local business hours are kept
     // A notification at the due time that repeats is a step (not the expiry's notice): Mon 14:00 EST, then
     // 8 h later: 3 h Mon, 5 h Tue -> Tue 14:00 EST.
     expect(planOf(policy(notify(due(), every(8, 1))), '2026-10-30T14:00:00-04:00', 1, newYork).steps).toEqual(
-      [
-        { at: '2026-11-02T14:00:00-05:00', level: 0, repeat: 0 },
-        { at: '2026-11-03T14:00:00-05:00', level: 0, repeat: 1 },
-      ],
+      series(0, '2026-11-02T14:00:00-05:00', '2026-11-03T14:00:00-05:00'),
     );
   });
 
@@ -396,11 +379,7 @@ describe('levels crossing daylight-saving changes (local business hours are kept
     // Thu 22 Oct 13:00 CEST, 1 day: due Fri 23 Oct 13:00 CEST. due+2h: Fri 15:00 CEST; +4 h: 2 h Fri, 2 h Mon
     // -> Mon 26 Oct 11:00 CET; +4 h -> Mon 15:00 CET.
     expect(planOf(policy(notify(due(2), every(4, 2))), '2026-10-22T13:00:00+02:00', 1, berlin).steps).toEqual(
-      [
-        { at: '2026-10-23T15:00:00+02:00', level: 0, repeat: 0 },
-        { at: '2026-10-26T11:00:00+01:00', level: 0, repeat: 1 },
-        { at: '2026-10-26T15:00:00+01:00', level: 0, repeat: 2 },
-      ],
+      series(0, '2026-10-23T15:00:00+02:00', '2026-10-26T11:00:00+01:00', '2026-10-26T15:00:00+01:00'),
     );
   });
 });
@@ -470,12 +449,15 @@ describe('repeats', () => {
       steps: [],
     });
     // The same series as a notification keeps every repeat: the sweep checks the handoff is still waiting.
-    expect(planOf(policy(notify(share(50), every(4, 3))), sent, 2, berlin).steps).toEqual([
-      { at: '2026-03-03T10:00:00+01:00', level: 0, repeat: 0 },
-      { at: '2026-03-03T14:00:00+01:00', level: 0, repeat: 1 },
-      { at: '2026-03-04T10:00:00+01:00', level: 0, repeat: 2 },
-      { at: '2026-03-04T14:00:00+01:00', level: 0, repeat: 3 },
-    ]);
+    expect(planOf(policy(notify(share(50), every(4, 3))), sent, 2, berlin).steps).toEqual(
+      series(
+        0,
+        '2026-03-03T10:00:00+01:00',
+        '2026-03-03T14:00:00+01:00',
+        '2026-03-04T10:00:00+01:00',
+        '2026-03-04T14:00:00+01:00',
+      ),
+    );
   });
 
   it('merges reminders of several levels that fall at the same time', () => {
@@ -526,9 +508,9 @@ describe('planEscalation: steps', () => {
     expect(isExpiryLevel(toPool)).toBe(false);
     const p = policy(notify(due(), { to: [{ kind: 'owner' }] }), toPool);
     expect(expiryTargets(p)).toEqual([{ kind: 'owner' }]);
-    expect(planOf(p, '2026-03-02T15:00:00+01:00', 3, berlin).steps).toEqual([
-      { at: '2026-03-05T15:00:00+01:00', level: 1, repeat: 0 },
-    ]);
+    expect(planOf(p, '2026-03-02T15:00:00+01:00', 3, berlin).steps).toEqual(
+      series(1, '2026-03-05T15:00:00+01:00'),
+    );
   });
 
   it('the expiry targets are the union of every expiry level', () => {

@@ -48,9 +48,7 @@ describe('percentile (linear interpolation between ranks)', () => {
     expect(percentile([1, 2, 3, 4, 5], 90)).toBeCloseTo(4.6, 12);
     // [10,20]: p90 rank 0.9 -> 10 + 0.9*10 = 19.
     expect(percentile([10, 20], 90)).toBeCloseTo(19, 12);
-  });
-
-  it('sorts its input without changing it', () => {
+    // It sorts its input without changing it.
     const values = [4, 1, 3, 2];
     expect(percentile(values, 50)).toBe(2.5);
     expect(percentile(values, 90)).toBeCloseTo(3.7, 12);
@@ -162,26 +160,18 @@ describe('computeMetrics: repeat use', () => {
   const repeat = (groups: typeof m.byAe) =>
     Object.fromEntries(groups.map((g) => [g.key, [g.acceptingAes, g.repeatAes, g.repeatRate]]));
 
-  it('overall: AEs who accepted in the period with any earlier accept, over all accepting AEs', () => {
+  it('overall: AEs who accepted with any earlier accept; per partner and author only one from the same', () => {
     // Accepting {A1, A2, A3} = 3; repeat {A1 (2nd accept), A3} = 2 -> 2/3.
     expect(m.overall.acceptingAes).toBe(3);
     expect(m.overall.repeatAes).toBe(2);
     expect(m.overall.repeatRate).toBeCloseTo(2 / 3, 12);
-  });
-
-  it('per partner: only an earlier accept from the same partner counts', () => {
     // P1: accepting {A1}, A1's 2nd accept has SamePartner -> 1/1. P2: accepting {A2, A3}, no SamePartner -> 0/2,
     // although A3 had accepted before (from another partner).
     expect(repeat(m.byPartner)).toEqual({ p1: [1, 1, 1], p2: [2, 0, 0] });
-  });
-
-  it('per author: only an earlier accept from the same author counts', () => {
     // W1: accepting {A1, A2}, no SameAuthor -> 0/2. W2: accepting {A1, A3}; A1's has no SameAuthor (its earlier
     // accept was W1's), A3's has -> 1/2.
     expect(repeat(m.byAuthor)).toEqual({ W1: [2, 0, 0], W2: [2, 1, 0.5] });
-  });
-
-  it('per AE: any earlier accept counts', () => {
+    // Per AE any earlier accept counts.
     expect(repeat(m.byAe)).toEqual({ A1: [1, 1, 1], A2: [1, 0, 0], A3: [1, 1, 1] });
   });
 

@@ -6,23 +6,12 @@ import {
   nextStepCheck,
   stepSchedule,
 } from '../../../src/domain/firstStep.js';
-import { type PolicyBook, PolicyFileError, parsePolicyFile } from '../../../src/domain/policyFile.js';
+import { parsePolicies, policyProblems } from './unitdomain-policies.js';
 
 /** Issue 51 item 2: the policy file's levels after the Accept ("commitment" levels), and the schedule they give. */
 
-const FILE = '/etc/cosell/escalation.json';
 const POOLS = { backup: { name: 'Backup AEs', users: ['U0AE2', 'U0AE3'] } };
-const parse = (file: unknown): PolicyBook => parsePolicyFile(FILE, JSON.stringify(file), 8);
-
-function problems(file: unknown): string[] {
-  try {
-    parse(file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyFileError);
-    return (error as PolicyFileError).problems;
-  }
-  throw new Error('the file was accepted');
-}
+const [parse, problems] = [parsePolicies, policyProblems];
 
 /** A policy of these levels after the response window's own (one reminder): the problems are placed from [1] on. */
 const withLevels = (levels: unknown[]) => ({

@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readablePolicyName } from '../../../src/domain/escalation.js';
-import { PolicyFileError, parsePolicyFile, policyChannelTargets } from '../../../src/domain/policyFile.js';
+import { policyChannelTargets } from '../../../src/domain/policyFile.js';
+import { parsePolicies, policyProblems } from './unitdomain-policies.js';
 
 /**
  * A policy's name as people read it (issue 50 item 20): the file may give one (`{ "name": "…", "levels": [...] }`),
  * else the id is made readable. Messages show this name, never the id (blocks/moveNotices.ts and the others). Pools too.
  */
 
-const parse = (policies: unknown) =>
-  parsePolicyFile('policies.json', JSON.stringify({ policies }), 8).policies;
-
-function problems(policies: unknown): string[] {
-  try {
-    parse(policies);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyFileError);
-    return (error as PolicyFileError).problems;
-  }
-  throw new Error('the file was accepted');
-}
+const parse = (policies: unknown) => parsePolicies({ policies }).policies;
+const problems = (policies: unknown) => policyProblems({ policies });
 
 const REMIND = { at: '50%', action: 'remind' };
 
@@ -71,19 +62,15 @@ describe('a policy’s name', () => {
   });
 
   it('goes with the channels its levels post to, at their places in the file', () => {
-    const book = parsePolicyFile(
-      'policies.json',
-      JSON.stringify({
-        policies: {
-          meridian: {
-            name: 'Meridian partners',
-            levels: [{ at: 'due', action: 'notify', to: ['channel:C0ESC'] }],
-          },
-          quiet: [{ at: 'due', action: 'notify', to: ['channel:C0QUIET'] }],
+    const book = parsePolicies({
+      policies: {
+        meridian: {
+          name: 'Meridian partners',
+          levels: [{ at: 'due', action: 'notify', to: ['channel:C0ESC'] }],
         },
-      }),
-      8,
-    );
+        quiet: [{ at: 'due', action: 'notify', to: ['channel:C0QUIET'] }],
+      },
+    });
     expect(policyChannelTargets(book)).toEqual([
       {
         place: 'policies.meridian.levels[0].to[0]',
@@ -99,21 +86,12 @@ describe('a policy’s name', () => {
 /** A pool's name as people read it, the same way (issue 50 item 20): "the next AE of the *Inside sales* pool". */
 describe('a pool’s name', () => {
   const MOVE = { at: 'due+4h', action: 'reassign', to: ['pool:account-executives'] };
-  const book = (pool: Record<string, unknown>) =>
-    parsePolicyFile(
-      'policies.json',
-      JSON.stringify({ pools: { 'account-executives': pool }, policies: { p: [MOVE] } }),
-      8,
-    );
-  function poolProblems(pool: Record<string, unknown>): string[] {
-    try {
-      book(pool);
-    } catch (error) {
-      expect(error).toBeInstanceOf(PolicyFileError);
-      return (error as PolicyFileError).problems;
-    }
-    throw new Error('the file was accepted');
-  }
+  const file = (pool: Record<string, unknown>) => ({
+    pools: { 'account-executives': pool },
+    policies: { p: [MOVE] },
+  });
+  const book = (pool: Record<string, unknown>) => parsePolicies(file(pool));
+  const poolProblems = (pool: Record<string, unknown>) => policyProblems(file(pool));
 
   it('is the file’s `name`, trimmed, else the id made readable; the reassigning level carries it', () => {
     const named = book({ name: ' Inside sales ', users: ['U0AE2'] });

@@ -25,38 +25,22 @@ const dueOf = (sentAt: string, days: number, cal: BusinessCalendar) =>
   responseDueAt(new Date(sentAt), days, cal).toISOString();
 
 describe('parseReminderPoints', () => {
-  it('reads a share', () => {
-    expect(parseReminderPoints('50%')).toEqual([{ kind: 'share', percent: 50 }]);
-  });
-
-  it('reads a list of shares and the last morning, in the order given', () => {
-    expect(parseReminderPoints('25%,75%,last-morning')).toEqual([
-      { kind: 'share', percent: 25 },
-      { kind: 'share', percent: 75 },
-      { kind: 'lastMorning' },
-    ]);
-    expect(parseReminderPoints('last-morning,50%')).toEqual([
-      { kind: 'lastMorning' },
-      { kind: 'share', percent: 50 },
-    ]);
-  });
-
-  it('ignores spaces and empty items', () => {
-    expect(parseReminderPoints(' 50% , last-morning ,')).toEqual([
-      { kind: 'share', percent: 50 },
-      { kind: 'lastMorning' },
-    ]);
-  });
-
-  it('reads an empty list as no reminders', () => {
-    expect(parseReminderPoints('')).toEqual([]);
-  });
-
-  it('accepts the smallest and largest shares strictly inside the window', () => {
-    expect(parseReminderPoints('1%,99%')).toEqual([
-      { kind: 'share', percent: 1 },
-      { kind: 'share', percent: 99 },
-    ]);
+  const share = (percent: number) => ({ kind: 'share', percent });
+  const lastMorning = { kind: 'lastMorning' };
+  it.each<[string, unknown[]]>([
+    ['50%', [share(50)]],
+    // A list of shares and the last morning, in the order given.
+    ['25%,75%,last-morning', [share(25), share(75), lastMorning]],
+    ['last-morning,50%', [lastMorning, share(50)]],
+    // Spaces and empty items are ignored.
+    [' 50% , last-morning ,', [share(50), lastMorning]],
+    // No reminders.
+    ['', []],
+    ['none', []],
+    // The smallest and largest shares strictly inside the window.
+    ['1%,99%', [share(1), share(99)]],
+  ])('reads %j', (spec, points) => {
+    expect(parseReminderPoints(spec)).toEqual(points);
   });
 
   it.each([
@@ -79,37 +63,26 @@ describe('parseReminderPoints', () => {
 
 describe('addBusinessMinutes', () => {
   const at = (iso: string, cal: BusinessCalendar) => DateTime.fromISO(iso, { zone: cal.timeZone });
-  const add = (iso: string, minutes: number, cal: BusinessCalendar = berlin) =>
-    addBusinessMinutes(at(iso, cal), minutes, cal).toUTC().toISO();
 
-  it('adds within the same business day', () => {
-    // Mon 2 Mar 2026 10:00 CET + 1 h.
-    expect(add('2026-03-02T10:00:00', 60)).toBe('2026-03-02T10:00:00.000Z');
-    expect(add('2026-03-02T10:00:00', 0)).toBe('2026-03-02T09:00:00.000Z');
-  });
-
-  it('carries what is left past closing to the next business-day morning, across a weekend', () => {
-    // Fri 6 Mar 16:00 CET + 2 h: 1 h on Friday, 1 h from Mon 9 Mar 09:00.
-    expect(add('2026-03-06T16:00:00', 120)).toBe('2026-03-09T09:00:00.000Z');
-  });
-
-  it('counts only business hours over several days', () => {
-    // Mon 10:00 + 24 business hours: 7 h Mon, 8 h Tue, 8 h Wed, 1 h Thu -> Thu 5 Mar 10:00 CET.
-    expect(add('2026-03-02T10:00:00', 1440)).toBe('2026-03-05T09:00:00.000Z');
-  });
-
-  it('skips holidays', () => {
-    // Thu 24 Dec 16:30 CET + 1 h: 30 min Thursday, 25 Dec closed, weekend, 30 min from Mon 28 Dec 09:00.
-    expect(add('2026-12-24T16:30:00', 60, bavaria)).toBe('2026-12-28T08:30:00.000Z');
-    // Without the holiday calendar, Friday 25 Dec counts.
-    expect(add('2026-12-24T16:30:00', 60, berlin)).toBe('2026-12-25T08:30:00.000Z');
-  });
-
-  it('counts nothing on a closed day it starts on', () => {
-    // Thanksgiving (Thu 26 Nov 2026) 10:00 EST + 1 h -> Fri 27 Nov 10:00 EST.
-    expect(add('2026-11-26T10:00:00', 60, newYork)).toBe('2026-11-27T15:00:00.000Z');
-    // Sat 7 Mar 2026 10:00 CET + 1 h -> Mon 9 Mar 10:00 CET.
-    expect(add('2026-03-07T10:00:00', 60)).toBe('2026-03-09T09:00:00.000Z');
+  it.each<[string, number, BusinessCalendar, string]>([
+    // Within the same business day: Mon 2 Mar 2026 10:00 CET + 1 h, + 0.
+    ['2026-03-02T10:00:00', 60, berlin, '2026-03-02T10:00:00.000Z'],
+    ['2026-03-02T10:00:00', 0, berlin, '2026-03-02T09:00:00.000Z'],
+    // What is left past closing goes to the next business-day morning: Fri 6 Mar 16:00 CET + 2 h: 1 h on Friday,
+    // 1 h from Mon 9 Mar 09:00.
+    ['2026-03-06T16:00:00', 120, berlin, '2026-03-09T09:00:00.000Z'],
+    // Only business hours over several days: Mon 10:00 + 24 h: 7 h Mon, 8 h Tue, 8 h Wed, 1 h Thu -> Thu 10:00 CET.
+    ['2026-03-02T10:00:00', 1440, berlin, '2026-03-05T09:00:00.000Z'],
+    // Holidays: Thu 24 Dec 16:30 CET + 1 h: 30 min Thursday, 25 Dec closed, weekend, 30 min from Mon 28 Dec 09:00;
+    // without the holiday calendar, Friday 25 Dec counts.
+    ['2026-12-24T16:30:00', 60, bavaria, '2026-12-28T08:30:00.000Z'],
+    ['2026-12-24T16:30:00', 60, berlin, '2026-12-25T08:30:00.000Z'],
+    // Nothing on a closed day it starts on: Thanksgiving 10:00 EST + 1 h -> Fri 27 Nov 10:00 EST; Sat 7 Mar 10:00
+    // CET + 1 h -> Mon 9 Mar 10:00 CET.
+    ['2026-11-26T10:00:00', 60, newYork, '2026-11-27T15:00:00.000Z'],
+    ['2026-03-07T10:00:00', 60, berlin, '2026-03-09T09:00:00.000Z'],
+  ])('%s + %i business minutes: %s', (iso, minutes, cal, expected) => {
+    expect(addBusinessMinutes(at(iso, cal), minutes, cal).toUTC().toISO()).toBe(expected);
   });
 });
 
@@ -209,6 +182,15 @@ describe('reminderTimes', () => {
     expect(reminders('2026-10-22T13:00:00Z', 3, '50%,last-morning', berlin)).toEqual([
       '2026-10-26T10:00:00.000Z',
       '2026-10-27T08:00:00.000Z',
+    ]);
+  });
+
+  it('moves a reminder landing exactly at closing to the next opening, and nudges the morning before a deadline at opening', () => {
+    // Two business days from Monday 09:00 Berlin: half of 16 business hours is Monday 17:00, so Tuesday 09:00.
+    expect(reminders('2026-03-02T08:00:00Z', 2, '50%', berlin)).toEqual(['2026-03-03T08:00:00.000Z']);
+    // Friday 18:00 Berlin, 3 days: counting starts Monday 09:00, due Thursday 09:00; last morning Wednesday 09:00.
+    expect(reminders('2026-03-06T17:00:00Z', 3, 'last-morning', berlin)).toEqual([
+      '2026-03-11T08:00:00.000Z',
     ]);
   });
 });

@@ -644,6 +644,13 @@ describe('readiness', () => {
     r('no evidence', [T, T, T, F, T], { evidenceUrl: null }),
     r('no conflict note', [T, T, T, T, F], { riskNote: null }),
     r('a blank conflict note', [T, T, T, T, F], { riskNote: '   ' }),
+    // Nothing scores without content: a filler note, move or link is no check.
+    r('a risk note of "n/a" is no check', [T, T, T, T, F], { riskNote: 'n/a' }),
+    r('a risk note of "TBD" is no check', [T, T, T, T, F], { riskNote: 'TBD' }),
+    r('the in-writing box ticked for a filler move', [T, T, F, T, T], { partnerNextMove: 'test test test' }),
+    r('an evidence link that does not say what it is', [T, T, T, F, T], {
+      evidenceUrl: 'https://example.com/x7k2p9',
+    }),
     r('nothing holds', [F, F, F, F, F], {
       sellerNextMove: 'TBD',
       onPriorityList: false,
@@ -665,68 +672,46 @@ describe('readiness', () => {
   });
 });
 
-/**
- * Issue 20: pure filler scored 7 of 18, because the owner and the response window (which every packet has) earned
- * 4 points and any https link counted as evidence. Each rule needs content in the packet: the rows marked "Nothing
- * scores without content" in each component's table above, and the filler and readiness checks below.
- */
-describe('nothing scores without content (issue 20)', () => {
-  describe('fillerKind', () => {
-    const deal = new Set(['northwind', 'meridian', 'dana', 'reyes']);
-    it.each<[string, string]>([
-      ['', 'empty'],
-      ['   ', 'empty'],
-      ['---', 'empty'],
-      ['TBD', 'placeholder'],
-      ['n/a', 'placeholder'],
-      ['N/A.', 'placeholder'],
-      ['asdf', 'placeholder words'],
-      ['asdf asdf', 'placeholder words'],
-      ['test test', 'placeholder words'],
-      ['blah blah blah', 'placeholder words'],
-      ['xxx yyy', 'placeholder words'],
-      ['the customer', 'placeholder words'],
-      ['Will update later', 'placeholder words'],
-      ['Lorem ipsum dolor sit amet', 'lorem ipsum'],
-      ['meeting meeting meeting', 'same words repeated'],
-      ['Dana Dana Dana Dana', 'same words repeated'],
-      ['synergy leverage best-in-class', 'partnership language'],
-      ['Leverage synergies to drive joint GTM growth.', 'partnership language'],
-      ['Best-in-class partner with strong synergy and a world-class ecosystem.', 'partnership language'],
-    ])('%j is filler (%s)', (text, kind) => {
-      expect(fillerKind(text, deal)).toContain(kind);
-    });
-
-    it.each<string>([
-      "Meridian ran Northwind's data platform migration last quarter.",
-      'Dana meets the Northwind ops team monthly and can introduce the AE at the next session.',
-      'TBD Logistics',
-      'Testing Co',
-      'Accept the introduction and bring the demo.',
-      'Follow up with the account.',
-      // Partnership language around something specific is generic, not filler: the component rules weigh it.
-      'Strong strategic alignment between Meridian and our roadmap.',
-      'Digital transformation initiative across the logistics business this year.',
-      'Leverage the Q3 budget for a best-in-class rollout.',
-    ])('%j is not filler', (text) => {
-      expect(fillerKind(text, deal)).toBeUndefined();
-    });
+/** Each rule needs content: the rows marked "Nothing scores without content" above, and what is filler. */
+describe('fillerKind: nothing scores without content', () => {
+  const deal = new Set(['northwind', 'meridian', 'dana', 'reyes']);
+  it.each<[string, string]>([
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['---', 'empty'],
+    ['TBD', 'placeholder'],
+    ['n/a', 'placeholder'],
+    ['N/A.', 'placeholder'],
+    ['asdf', 'placeholder words'],
+    ['asdf asdf', 'placeholder words'],
+    ['test test', 'placeholder words'],
+    ['blah blah blah', 'placeholder words'],
+    ['xxx yyy', 'placeholder words'],
+    ['the customer', 'placeholder words'],
+    ['Will update later', 'placeholder words'],
+    ['Lorem ipsum dolor sit amet', 'lorem ipsum'],
+    ['meeting meeting meeting', 'same words repeated'],
+    ['Dana Dana Dana Dana', 'same words repeated'],
+    ['synergy leverage best-in-class', 'partnership language'],
+    ['Leverage synergies to drive joint GTM growth.', 'partnership language'],
+    ['Best-in-class partner with strong synergy and a world-class ecosystem.', 'partnership language'],
+  ])('%j is filler (%s)', (text, kind) => {
+    expect(fillerKind(text, deal)).toContain(kind);
   });
 
-  describe('readiness', () => {
-    it.each<Readiness>([
-      r('a risk note of "n/a" is no check', [T, T, T, T, F], { riskNote: 'n/a' }),
-      r('a risk note of "TBD" is no check', [T, T, T, T, F], { riskNote: 'TBD' }),
-      r('the in-writing box ticked for a filler move', [T, T, F, T, T], {
-        partnerNextMove: 'test test test',
-      }),
-      r('an evidence link that does not say what it is', [T, T, T, F, T], {
-        evidenceUrl: 'https://example.com/x7k2p9',
-      }),
-    ])('$name → $met', ({ input, met }) => {
-      const packet = { ...NORTHWIND, ...input };
-      expect(readiness(packet, null).map((item) => item.met)).toEqual(met);
-    });
+  it.each<string>([
+    "Meridian ran Northwind's data platform migration last quarter.",
+    'Dana meets the Northwind ops team monthly and can introduce the AE at the next session.',
+    'TBD Logistics',
+    'Testing Co',
+    'Accept the introduction and bring the demo.',
+    'Follow up with the account.',
+    // Partnership language around something specific is generic, not filler: the component rules weigh it.
+    'Strong strategic alignment between Meridian and our roadmap.',
+    'Digital transformation initiative across the logistics business this year.',
+    'Leverage the Q3 budget for a best-in-class rollout.',
+  ])('%j is not filler', (text) => {
+    expect(fillerKind(text, deal)).toBeUndefined();
   });
 });
 

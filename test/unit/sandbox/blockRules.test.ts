@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { elementsWithActionId, repeatedActionIds } from '../../../sandbox/web/blockRules.js';
-import { type RenderContext, renderBlocks } from '../../../sandbox/web/render.js';
+import { renderBlocks } from '../../../sandbox/web/render.js';
+import { blankContext } from './unitdomain-context.js';
 
 /** The sandbox page flags a block whose elements repeat an action id: Slack refuses it (`invalid_blocks`). */
 
-const ctx: RenderContext = {
-  userName: (id) => id,
-  channelName: (id) => id,
-  fileUrl: () => undefined,
-  users: [],
-  channels: [],
-};
+const ctx = blankContext;
 
 const button = (actionId: string, text: string, value: string) => ({
   type: 'button',

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emojiChar, mrkdwnToHtml, type RenderContext } from '../../../sandbox/web/render.js';
+import { emojiChar, mrkdwnToHtml } from '../../../sandbox/web/render.js';
+import { blankContext } from './unitdomain-context.js';
 
 /**
  * Every emoji code the app writes shows as its character in the sandbox page, never as `:text:`: the renderer's
@@ -32,13 +33,7 @@ const appCodes = [
   .filter((code) => !NOT_EMOJI.has(code))
   .sort();
 
-const ctx: RenderContext = {
-  userName: (id) => id,
-  channelName: (id) => id,
-  fileUrl: () => undefined,
-  users: [],
-  channels: [],
-};
+const ctx = blankContext;
 
 describe('the emoji the app uses', () => {
   it('finds the codes the app writes (the scan itself works)', () => {

@@ -26,6 +26,7 @@ import { ESTIMATED_VALUE_MAX, FIRST_STEP_MAX } from '../../../src/domain/firstSt
 import { offerFor } from '../../../src/domain/lifecycle.js';
 import { FORM_LIMITS, RESPONSE_WINDOW } from '../../../src/domain/packet.js';
 import { stats } from '../../support/metricsFixtures.js';
+import { week } from '../../support/unitdomain-weeks.js';
 import { handoff, worstHandoff } from '../blocks/fixtures.js';
 import { aeOffer, viewerOf } from '../blocks/offers.js';
 
@@ -347,26 +348,14 @@ describe('renderBlocks: real messages and App Home', () => {
       revops: {
         period: '30d',
         metrics: {
-          from: new Date('2026-01-01T00:00:00Z'),
-          to: new Date('2026-02-01T00:00:00Z'),
-          timeZone: 'UTC',
-          overall: stats(),
-          byPartner: [],
-          byAe: [],
-          byAuthor: [],
-          weeks: [],
-        },
-        trend: [
-          {
-            weekStart: '2026-01-26',
-            sent: 3,
-            accepted: 1,
-            declined: 1,
-            expired: 0,
-            acceptanceRate: 0.5,
-            medianHours: 2,
+          ...{
+            from: new Date('2026-01-01T00:00:00Z'),
+            to: new Date('2026-02-01T00:00:00Z'),
+            timeZone: 'UTC',
           },
-        ],
+          ...{ overall: stats(), byPartner: [], byAe: [], byAuthor: [], weeks: [] },
+        },
+        trend: [week('2026-01-26', [3, 1, 1, 0], 0.5, 2)],
         trendWeeks: 12,
       },
     });
@@ -636,111 +625,104 @@ describe('escaping', () => {
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<a');
   });
-
-  it('cannot forge the internal placeholders', () => {
-    expect(md('\uE0000\uE001 *b*')).toBe('\uFFFD0\uFFFD <b>b</b>');
-  });
 });
 
 describe('mrkdwnToHtml', () => {
-  it('decodes Slack escapes once and escapes for HTML once', () => {
-    expect(md('Fish &amp; chips &lt;3 &gt; 2')).toBe('Fish &amp; chips &lt;3 &gt; 2');
-    expect(md('literal &amp;lt;')).toBe('literal &amp;lt;');
-    expect(md('"quotes" and \'apostrophes\'')).toBe('&quot;quotes&quot; and &#39;apostrophes&#39;');
-  });
+  const link = (href: string, text: string) =>
+    `<a class="bk-link" href="${href}" target="_blank" rel="noopener noreferrer">${text}</a>`;
+  const user = (id: string, name: string) => `<span class="bk-mention" data-user-id="${id}">@${name}</span>`;
+  const emoji = (code: string, char: string) => `<span class="bk-emoji" title="${code}">${char}</span>`;
 
-  it('applies bold, italic, strike and code, nesting properly', () => {
-    expect(md('*bold* _italic_ ~strike~ `code`')).toBe(
+  it.each([
+    // Slack escapes are decoded once and escaped for HTML once.
+    ['Fish &amp; chips &lt;3 &gt; 2', 'Fish &amp; chips &lt;3 &gt; 2'],
+    ['literal &amp;lt;', 'literal &amp;lt;'],
+    ['"quotes" and \'apostrophes\'', '&quot;quotes&quot; and &#39;apostrophes&#39;'],
+    // Bold, italic, strike and code, nesting properly.
+    [
+      '*bold* _italic_ ~strike~ `code`',
       '<b>bold</b> <i>italic</i> <s>strike</s> <code class="bk-code">code</code>',
-    );
-    expect(md('*_both_*')).toBe('<b><i>both</i></b>');
-    expect(md('*a _b* c_')).toBe('<b>a _b</b> c_');
-    expect(md('(*bold*), _x_.')).toBe('(<b>bold</b>), <i>x</i>.');
-  });
-
-  it('applies emphasis only at word boundaries', () => {
-    expect(md('snake_case_name')).toBe('snake_case_name');
-    expect(md('2*3*4')).toBe('2*3*4');
-    expect(md('a * b * c')).toBe('a * b * c');
-    expect(md('*not closed')).toBe('*not closed');
-    expect(md('*spans\nlines*')).toBe('*spans<br>lines*');
-  });
-
-  it('keeps code literal', () => {
-    expect(md('`*not bold* &lt;tag&gt; <@U0AE>`')).toBe(
+    ],
+    ['*_both_*', '<b><i>both</i></b>'],
+    ['*a _b* c_', '<b>a _b</b> c_'],
+    ['(*bold*), _x_.', '(<b>bold</b>), <i>x</i>.'],
+    // Emphasis only at word boundaries.
+    ['snake_case_name', 'snake_case_name'],
+    ['2*3*4', '2*3*4'],
+    ['a * b * c', 'a * b * c'],
+    ['*not closed', '*not closed'],
+    ['*spans\nlines*', '*spans<br>lines*'],
+    // Code is literal.
+    [
+      '`*not bold* &lt;tag&gt; <@U0AE>`',
       '<code class="bk-code">*not bold* &lt;tag&gt; @Jordan Seller</code>',
-    );
-    expect(md('```\nline *one*\n  two &amp; <https://x.io|x>\n```\nafter')).toBe(
+    ],
+    [
+      '```\nline *one*\n  two &amp; <https://x.io|x>\n```\nafter',
       '<pre class="bk-pre">line *one*\n  two &amp; x</pre>after',
-    );
-    expect(md('before\n```code```')).toBe('before<pre class="bk-pre">code</pre>');
-  });
-
-  it('renders quotes and line breaks', () => {
-    expect(md('&gt; quoted *line*\n> second\nplain')).toBe(
+    ],
+    ['before\n```code```', 'before<pre class="bk-pre">code</pre>'],
+    // Quotes and line breaks.
+    [
+      '&gt; quoted *line*\n> second\nplain',
       '<blockquote class="bk-quote">quoted <b>line</b><br>second</blockquote>plain',
-    );
-    expect(md('intro\n&gt;&gt;&gt; all\nof this')).toBe(
-      'intro<blockquote class="bk-quote">all<br>of this</blockquote>',
-    );
-    expect(md('a\nb')).toBe('a<br>b');
-    expect(md('a &gt; b')).toBe('a &gt; b');
+    ],
+    ['intro\n&gt;&gt;&gt; all\nof this', 'intro<blockquote class="bk-quote">all<br>of this</blockquote>'],
+    ['a\nb', 'a<br>b'],
+    ['a &gt; b', 'a &gt; b'],
+    // Links with a label, the URL escaped.
+    [
+      '<https://example.com/?a=1&amp;b=2|Docs &amp; more>',
+      link('https://example.com/?a=1&amp;b=2', 'Docs &amp; more'),
+    ],
+    // Users, broadcasts and user groups.
+    ['<@U0AE>', user('U0AE', 'Jordan Seller')],
+    ['<@U0NOBODY>', user('U0NOBODY', 'U0NOBODY')],
+    ...['here', 'channel', 'everyone'].map((range) => [
+      `<!${range}>`,
+      `<span class="bk-mention bk-broadcast" data-broadcast="${range}">@${range}</span>`,
+    ]),
+    [
+      '<!subteam^S0SALES|@sales>',
+      '<span class="bk-mention bk-usergroup" data-usergroup-id="S0SALES">@sales</span>',
+    ],
+    ['*<@U0AE>*', `<b>${user('U0AE', 'Jordan Seller')}</b>`],
+    // A date token as its fallback text.
+    [
+      'due <!date^1772704800^{date_short_pretty} at {time}|Thu 5 Mar 2026, 11:00 GMT+1>',
+      'due <span class="bk-date">Thu 5 Mar 2026, 11:00 GMT+1</span>',
+    ],
+    // A few emoji mapped, other codes left as text.
+    [':white_check_mark: done', `${emoji(':white_check_mark:', '✅')} done`],
+    [
+      ':x: :warning: :hourglass: :tada:',
+      `${emoji(':x:', '❌')} ${emoji(':warning:', '⚠️')} ${emoji(':hourglass:', '⌛')} ${emoji(':tada:', '🎉')}`,
+    ],
+    [':made_up_emoji: at 10:30:45', ':made_up_emoji: at 10:30:45'],
+    // The internal placeholders cannot be forged.
+    ['\uE0000\uE001 *b*', '\uFFFD0\uFFFD <b>b</b>'],
+  ])('%j → %j', (text, html) => {
+    expect(md(text)).toBe(html);
   });
 
-  it('renders links with and without labels, escaping the URL', () => {
-    expect(md('<https://example.com/?a=1&amp;b=2|Docs &amp; more>')).toBe(
-      '<a class="bk-link" href="https://example.com/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">Docs &amp; more</a>',
-    );
-    expect(md('<https://example.com>')).toContain('>https://example.com</a>');
-    expect(md('<mailto:dana@example.com>')).toContain('href="mailto:dana@example.com"');
-    expect(md('<mailto:dana@example.com>')).toContain('>dana@example.com</a>');
-    expect(md('<https://x.io/"onmouseover="alert(1)|x>')).toContain(
-      'href="https://x.io/&quot;onmouseover=&quot;alert(1)"',
-    );
+  it.each([
+    ['<https://example.com>', '>https://example.com</a>'],
+    ['<mailto:dana@example.com>', 'href="mailto:dana@example.com"'],
+    ['<mailto:dana@example.com>', '>dana@example.com</a>'],
+    ['<https://x.io/"onmouseover="alert(1)|x>', 'href="https://x.io/&quot;onmouseover=&quot;alert(1)"'],
+    ['<#C0PARTNER>', '>#partner-meridian</span>'],
+    ['<#C0OTHER|general>', '>#general</span>'],
+    ['<#C0OTHER>', '>#C0OTHER</span>'],
+  ])('%j contains %j', (text, html) => {
+    expect(md(text)).toContain(html);
   });
 
   it('turns bare URLs into links only when not verbatim', () => {
     const text = 'see https://example.com/a_b_c.';
     expect(mrkdwnToHtml(text, ctx)).toBe('see https://example.com/a_b_c.');
     expect(mrkdwnToHtml(text, ctx, { verbatim: false })).toBe(
-      'see <a class="bk-link" href="https://example.com/a_b_c" target="_blank" rel="noopener noreferrer">https://example.com/a_b_c</a>.',
+      `see ${link('https://example.com/a_b_c', 'https://example.com/a_b_c')}.`,
     );
-  });
-
-  it('renders user, channel, broadcast and user group mentions', () => {
-    expect(md('<@U0AE>')).toBe('<span class="bk-mention" data-user-id="U0AE">@Jordan Seller</span>');
-    expect(md('<@U0NOBODY>')).toBe('<span class="bk-mention" data-user-id="U0NOBODY">@U0NOBODY</span>');
-    expect(md('<#C0PARTNER>')).toContain('>#partner-meridian</span>');
-    expect(md('<#C0OTHER|general>')).toContain('>#general</span>');
-    expect(md('<#C0OTHER>')).toContain('>#C0OTHER</span>');
-    for (const range of ['here', 'channel', 'everyone']) {
-      expect(md(`<!${range}>`)).toBe(
-        `<span class="bk-mention bk-broadcast" data-broadcast="${range}">@${range}</span>`,
-      );
-    }
-    expect(md('<!subteam^S0SALES|@sales>')).toBe(
-      '<span class="bk-mention bk-usergroup" data-usergroup-id="S0SALES">@sales</span>',
-    );
-    expect(md('*<@U0AE>*')).toBe('<b><span class="bk-mention" data-user-id="U0AE">@Jordan Seller</span></b>');
-  });
-
-  it('shows a date token as its fallback text', () => {
-    expect(md('due <!date^1772704800^{date_short_pretty} at {time}|Thu 5 Mar 2026, 11:00 GMT+1>')).toBe(
-      'due <span class="bk-date">Thu 5 Mar 2026, 11:00 GMT+1</span>',
-    );
-  });
-
-  it('maps a few emoji and leaves other codes as text', () => {
-    expect(md(':white_check_mark: done')).toBe(
-      '<span class="bk-emoji" title=":white_check_mark:">✅</span> done',
-    );
-    const emoji = (code: string, char: string) => `<span class="bk-emoji" title="${code}">${char}</span>`;
-    expect(md(':x: :warning: :hourglass: :tada:')).toBe(
-      [emoji(':x:', '❌'), emoji(':warning:', '⚠️'), emoji(':hourglass:', '⌛'), emoji(':tada:', '🎉')].join(
-        ' ',
-      ),
-    );
-    expect(md(':made_up_emoji: at 10:30:45')).toBe(':made_up_emoji: at 10:30:45');
   });
 });
 

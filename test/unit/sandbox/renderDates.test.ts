@@ -6,19 +6,14 @@ import {
   renderBlocks,
 } from '../../../sandbox/web/render.js';
 import { slackDate } from '../../../src/blocks/mrkdwn.js';
+import { blankContext } from './unitdomain-context.js';
 
 /**
  * In Slack, `<!date^epoch^format|fallback>` shows in each reader's own timezone; the fallback (written in one
  * person's zone) only where the token cannot be rendered. The sandbox page renders it for the person viewing.
  */
 
-const base: RenderContext = {
-  userName: (id) => id,
-  channelName: (id) => id,
-  fileUrl: () => undefined,
-  users: [],
-  channels: [],
-};
+const base = blankContext;
 const as = (timeZone: string | undefined, now: string): RenderContext => ({
   ...base,
   ...(timeZone ? { timeZone } : {}),
