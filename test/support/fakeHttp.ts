@@ -128,7 +128,7 @@ export abstract class FakeHttpServer {
   private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
   /** `name` tags a crash's log line and 500 body. */
-  protected constructor(name: string, serverOptions: http.ServerOptions = {}) {
+  constructor(name: string, serverOptions: http.ServerOptions = {}) {
     this.server = http.createServer(serverOptions, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         console.error(`[${name}] handler crashed`, error);

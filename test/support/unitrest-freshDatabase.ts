@@ -16,3 +16,26 @@ export function freshDatabase(prefix: string): AppDatabase {
     },
   };
 }
+
+/**
+ * SQLite's plan (`EXPLAIN QUERY PLAN`, one string a statement) of each statement `client` prepares whose text
+ * `matches`, in `plans`; `restore` stops listening.
+ */
+export function queryPlans(client: AppDatabase['sqlite'], matches: (source: string) => boolean) {
+  const prepare = client.prepare.bind(client);
+  const plans: string[] = [];
+  client.prepare = ((source: string) => {
+    if (matches(source)) {
+      const params = Array.from(source.match(/\?/g) ?? [], () => 0);
+      const rows = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
+      plans.push(rows.map((r) => r.detail).join('\n'));
+    }
+    return prepare(source);
+  }) as typeof client.prepare;
+  return {
+    plans,
+    restore: () => {
+      client.prepare = prepare;
+    },
+  };
+}

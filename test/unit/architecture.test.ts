@@ -152,21 +152,28 @@ function twoWayFolders(): string[] {
     .sort();
 }
 
+/** The imports (`a → b`) of the files `from` matches whose target `forbidden` says they may not import. */
+const upward = (
+  from: RegExp,
+  forbidden: (target: string) => boolean,
+  imports = (file: string) => importsOf(file).map(name),
+) =>
+  files
+    .filter((file) => from.test(name(file)))
+    .flatMap((file) =>
+      imports(file)
+        .filter(forbidden)
+        .map((target) => `${name(file)} → ${target}`),
+    );
+const aboveBlocks = (target: string) => ABOVE_BLOCKS.some((folder) => target.startsWith(`${folder}/`));
+
 describe('the shape of src/', () => {
   it('has no folders importing each other both ways (types too)', () => {
     expect(twoWayFolders()).toEqual([]);
   });
 
   it('has a core that imports no feature: the features stand on it', () => {
-    const upward = files
-      .filter((file) => name(file).startsWith('core/'))
-      .flatMap((file) =>
-        importsOf(file)
-          .map(name)
-          .filter((target) => !BELOW_CORE.some((below) => target.startsWith(below)))
-          .map((target) => `${name(file)} → ${target}`),
-      );
-    expect(upward).toEqual([]);
+    expect(upward(/^core\//, (target) => !BELOW_CORE.some((below) => target.startsWith(below)))).toEqual([]);
   });
 
   it('has no import cycle, counting type-only imports', () => {
@@ -200,26 +207,14 @@ describe('the shape of src/', () => {
   });
 
   it('keeps rules and renderers below the use cases: domain/ and blocks/ import no value of the core or a feature', () => {
-    const upward = files
-      .filter((file) => /^(domain|blocks)\//.test(name(file)))
-      .flatMap((file) =>
-        [...(source.get(file) ?? '').matchAll(/(?:^|\n)import (?!type )[^;]*?from '(\.{1,2}\/[^']+)\.js'/g)]
-          .map((m) => name(resolve(dirname(file), `${m[1]}.ts`)))
-          .filter((target) => ABOVE_BLOCKS.some((folder) => target.startsWith(`${folder}/`)))
-          .map((target) => `${name(file)} → ${target}`),
-      );
-    expect(upward).toEqual([]);
+    const valueImports = (file: string) =>
+      [
+        ...(source.get(file) ?? '').matchAll(/(?:^|\n)import (?!type )[^;]*?from '(\.{1,2}\/[^']+)\.js'/g),
+      ].map((m) => name(resolve(dirname(file), `${m[1]}.ts`)));
+    expect(upward(/^(domain|blocks)\//, aboveBlocks, valueImports)).toEqual([]);
   });
 
   it('blocks/ imports nothing from the feature and use-case folders', () => {
-    const upward = files
-      .filter((file) => name(file).startsWith('blocks/'))
-      .flatMap((file) =>
-        importsOf(file)
-          .map(name)
-          .filter((target) => ABOVE_BLOCKS.some((folder) => target.startsWith(`${folder}/`)))
-          .map((target) => `${name(file)} → ${target}`),
-      );
-    expect(upward).toEqual([]);
+    expect(upward(/^blocks\//, aboveBlocks)).toEqual([]);
   });
 });

@@ -1,81 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createWindowPlanner } from '../../src/core/responseWindow.js';
 import { holidayCalendar } from '../../src/domain/holidays.js';
-import { configProblems } from '../support/configEnv.js';
 
-/** Issue 31, item 8: HOLIDAY_REGIONS entries may give one person their own public-holiday regions. */
-
-const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
-const calendarOf = (value: string) => loadConfig({ ...base, HOLIDAY_REGIONS: value }).calendar;
-
-const problems = (value: string) => configProblems({ HOLIDAY_REGIONS: value });
-
-const HINT = 'use country codes, optionally with a region, like US,DE-BY,GB-ENG';
-
-describe('HOLIDAY_REGIONS: a person’s own entries', () => {
-  it('gives those people their regions and everyone else theirs by zone', () => {
-    expect(calendarOf('U0AE1JORD=DE-BY, U0AE2SAM = GB-ENG')).toMatchObject({
-      holidayRegions: 'by_zone',
-      holidayRegionsByPerson: { U0AE1JORD: ['DE-BY'], U0AE2SAM: ['GB-ENG'] },
-    });
-  });
-
-  it('mixes with a list for everyone, in any order', () => {
-    expect(calendarOf('U0AE1JORD=DE-BY,US')).toMatchObject({
-      holidayRegions: ['US'],
-      holidayRegionsByPerson: { U0AE1JORD: ['DE-BY'] },
-    });
-  });
-
-  it('reads several regions joined by +, and none (any case)', () => {
-    expect(calendarOf('none,U1AB=DE-BY+AT,W2CD=None')).toMatchObject({
-      holidayRegions: 'none',
-      holidayRegionsByPerson: { U1AB: ['DE-BY', 'AT'], W2CD: [] },
-    });
-  });
-
-  it('is empty when no entry names a person', () => {
-    expect(calendarOf('US').holidayRegionsByPerson).toEqual({});
-  });
-
-  it.each([
-    [
-      'U0AE1JORD=DE-XX',
-      [`HOLIDAY_REGIONS has "U0AE1JORD=DE-XX": "DE-XX" is not a country or region I know: ${HINT}`],
-    ],
-    [
-      'US,U1AB=DE-BY+Austria',
-      [`HOLIDAY_REGIONS has "U1AB=DE-BY+Austria": "Austria" is not a country or region I know: ${HINT}`],
-    ],
-    [
-      'jordan=DE-BY',
-      [
-        `HOLIDAY_REGIONS has "jordan=DE-BY": a person's own regions are written as their Slack user id, =, then regions joined by + (U012ABCDEF=DE-BY+AT) or none`,
-      ],
-    ],
-    [
-      'U1AB=DE-BY=AT',
-      [
-        `HOLIDAY_REGIONS has "U1AB=DE-BY=AT": a person's own regions are written as their Slack user id, =, then regions joined by + (U012ABCDEF=DE-BY+AT) or none`,
-      ],
-    ],
-    ['U1AB=', [`HOLIDAY_REGIONS has "U1AB=": "" is not a country or region I know: ${HINT}`]],
-    [
-      'U1AB=DE-BY,U1AB=AT',
-      ['HOLIDAY_REGIONS names U1AB twice: give each person one entry (regions joined by +)'],
-    ],
-    [
-      'U1AB=XX,YY',
-      [
-        `HOLIDAY_REGIONS has "U1AB=XX": "XX" is not a country or region I know: ${HINT}`,
-        `HOLIDAY_REGIONS has "YY", which is not a country or region I know: ${HINT}`,
-      ],
-    ],
-  ])('rejects %j, naming each bad entry', (value, expected) => {
-    expect(problems(value)).toEqual(expected);
-  });
-});
+/** HOLIDAY_REGIONS may give one person their own public-holiday regions (read: config.test.ts). */
 
 describe('a holiday calendar with people’s own regions', () => {
   const calendar = holidayCalendar('by_zone', [], { U0JORD: ['DE-BY'], U0NONE: [] });

@@ -53,38 +53,41 @@ function givesUp(file: string, runSeconds: number, outageSeconds: number): boole
 
 const UNITS = ['deploy/cosell-handoff.service', 'deploy/cosell-handoff@.service'];
 const defaults = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 'x' });
+/** The Node.js binaries a unit line runs (`/usr/bin/node`, or one of a drop-in's). */
+const nodesOf = (line: string) => line.split(/\s+/).filter((word) => /(^|\/)node$/.test(word));
 
-describe('the systemd units restart through an outage of Slack (issue 50 item 12)', () => {
-  it.each(UNITS)(
-    '%s: a start that waits for Slack and gives up is started again, an hour and a day long',
-    (file) => {
-      const wait = defaults.startupWaitMs / 1000;
-      expect(wait).toBe(600);
-      expect(givesUp(file, wait, 3600)).toBe(false);
-      expect(givesUp(file, wait, 86_400)).toBe(false);
-      // The start's own wait is what carries it: one that gave up after 16 s (6 tries of auth.test, before) would not.
-      expect(givesUp(file, 16, 3600)).toBe(true);
-      expect(unit(file).get('Restart')).toEqual(['on-failure']);
-    },
-  );
+describe.each(UNITS)('the systemd unit %s', (file) => {
+  it('restarts through an hour or a day of Slack outage (the start waits for Slack), not forever for a refused start', () => {
+    const wait = defaults.startupWaitMs / 1000;
+    expect(wait).toBe(600);
+    expect(givesUp(file, wait, 3600)).toBe(false);
+    expect(givesUp(file, wait, 86_400)).toBe(false);
+    // The start's own wait is what carries it: one that gave up after 16 s (6 tries of auth.test) would not.
+    expect(givesUp(file, 16, 3600)).toBe(true);
+    expect(unit(file).get('Restart')).toEqual(['on-failure']);
+    // A start refused for good (a wrong setting, exit within seconds) is not retried forever.
+    expect(givesUp(file, 2, 3600)).toBe(true);
+  });
 
-  it.each(UNITS)(
-    '%s: a start refused for good (a wrong setting, exit within seconds) is not retried forever',
-    (file) => {
-      expect(givesUp(file, 2, 3600)).toBe(true);
-    },
-  );
-});
-
-describe('HOST, the units and the proxies agree (issue 50 item 13)', () => {
-  it.each(UNITS)('%s listens on the loopback, where the proxy on the machine forwards', (file) => {
-    const environment = unit(file).get('Environment') ?? [];
-    expect(environment).toContain('HOST=127.0.0.1');
+  it('listens on the loopback (the proxy on the machine forwards there), and runs node itself on dist/main.js after checking its version', () => {
+    const keys = unit(file);
+    expect(keys.get('Environment') ?? []).toContain('HOST=127.0.0.1');
     // Before EnvironmentFile, so the settings file may say otherwise.
     const text = read(file);
     expect(text.indexOf('Environment=HOST=')).toBeLessThan(text.indexOf('EnvironmentFile='));
+    const start = keys.get('ExecStart') ?? [];
+    const pre = (keys.get('ExecStartPre') ?? []).filter((line) => line.includes('scripts/node-version.mjs'));
+    expect(start).toHaveLength(1);
+    expect(pre).toHaveLength(1);
+    expect(nodesOf(pre[0] as string)).toEqual(nodesOf(start[0] as string));
+    expect(nodesOf(start[0] as string)).toHaveLength(1);
+    // SIGTERM reaches the app: no npm in between.
+    expect(start[0]).toMatch(/\/node --enable-source-maps --max-old-space-size=384 dist\/main\.js$/);
+    expect(start[0]).not.toMatch(/\bnpm\b/);
   });
+});
 
+describe('HOST, the units and the proxies agree', () => {
   it('nginx and Caddy forward to 127.0.0.1, never to a name that may be IPv6 first', () => {
     expect(new Set(read('deploy/nginx.conf').match(/proxy_pass [^;]+;/g))).toEqual(
       new Set(['proxy_pass http://127.0.0.1:3000;']),
@@ -128,10 +131,7 @@ describe('HOST, the units and the proxies agree (issue 50 item 13)', () => {
   });
 });
 
-/** The Node.js binaries a unit line runs (`/usr/bin/node`, or one of a drop-in's). */
-const nodesOf = (line: string) => line.split(/\s+/).filter((word) => /(^|\/)node$/.test(word));
-
-describe('Node.js older than the engines is refused in one line, before the app loads (issue 77 item 18)', () => {
+describe('Node.js older than the engines is refused in one line, before the app loads', () => {
   const engines = JSON.parse(read('package.json')).engines.node as string;
 
   it('says which version is needed and how to get it, for any version below package.json’s engines', async () => {
@@ -181,29 +181,13 @@ describe('Node.js older than the engines is refused in one line, before the app 
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(`${nodeVersionLine(systemNode.slice(1))}\n`);
   });
-
-  it.each(UNITS)('%s checks the Node.js it runs the app on before starting it', (file) => {
-    const keys = unit(file);
-    const start = keys.get('ExecStart') ?? [];
-    const pre = (keys.get('ExecStartPre') ?? []).filter((line) => line.includes('scripts/node-version.mjs'));
-    expect(start).toHaveLength(1);
-    expect(pre).toHaveLength(1);
-    expect(nodesOf(pre[0] as string)).toEqual(nodesOf(start[0] as string));
-    expect(nodesOf(start[0] as string)).toHaveLength(1);
-  });
 });
 
 function nodeVersionLine(version: string): string {
   return `This is Node.js ${version}; the app needs Node.js 22.12.0 or later (package.json "engines"). Get Node.js 24 beside the system's: export PATH="$(bash scripts/registry-node.sh 24.21.0)/bin:$PATH" (README, "Node.js").`;
 }
 
-describe('SIGTERM stops the app, however it was started (issue 77 item 18)', () => {
-  it.each(UNITS)('%s runs node on dist/main.js itself, no npm in between', (file) => {
-    const [start] = unit(file).get('ExecStart') ?? [];
-    expect(start).toMatch(/\/node --enable-source-maps --max-old-space-size=384 dist\/main\.js$/);
-    expect(start).not.toMatch(/\bnpm\b/);
-  });
-
+describe('SIGTERM stops the app, however it was started', () => {
   it('the image runs node on dist/main.js itself, and has the version check its scripts run', () => {
     const dockerfile = read('Dockerfile');
     expect(dockerfile).toContain(
@@ -275,7 +259,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('deploy/local-base.sh runs its build on runc where installed (issue 77 item 18)', () => {
+describe('deploy/local-base.sh runs its build on runc where installed', () => {
   /**
    * The script with its tools stood in for on PATH (podman, debootstrap, npm, id, and runc when `runc`), Node.js from
    * a cache folder of its own: what podman was asked to do.
@@ -331,7 +315,7 @@ describe('deploy/local-base.sh runs its build on runc where installed (issue 77 
   });
 });
 
-describe('npm install leaves package-lock.json as it is (issue 77 item 18)', () => {
+describe('npm install leaves package-lock.json as it is', () => {
   const lock = JSON.parse(read('package-lock.json')) as {
     name: string;
     version: string;

@@ -93,15 +93,12 @@ describe('manifest.json', () => {
     );
   });
 
-  it('offers the partner-help request as a global shortcut with the callback id the app listens for', () => {
+  it('offers the partner-help request (global) and "Add to handoff" (message) as shortcuts with the callback ids the app listens for', () => {
     expect(manifest.features.shortcuts).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ type: 'global', callback_id: SHORTCUT_ID.helpRequest }),
       ]),
     );
-  });
-
-  it('offers "Add to handoff" as a message shortcut with the callback id the app listens for', () => {
     expect(manifest.features.shortcuts).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -137,14 +134,11 @@ function eventsInTable(doc: string): string[] {
 describe('the Slack events the app handles', () => {
   const registered = registeredEvents();
 
-  it('are registered once each, and include the ones Slack sends about the app itself', () => {
+  it('are registered once each, include the ones Slack sends about the app itself, and are exactly the events manifest.json subscribes to', () => {
     expect(new Set(registered).size).toBe(registered.length);
     expect(registered).toEqual(
       expect.arrayContaining(['app_home_opened', 'app_uninstalled', 'tokens_revoked', 'group_left']),
     );
-  });
-
-  it('are exactly the events manifest.json subscribes to', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...registered].sort());
   });
 

@@ -74,7 +74,7 @@ describe('the manifest for an HTTP deployment', () => {
     expect(new Set(urls)).toEqual(new Set([`${BASE}/slack/events`]));
   });
 
-  it('refuses a URL that is not a request URL rather than point it at the app', () => {
+  it('refuses a URL that is not a request URL rather than point it at the app, and a manifest Slack would refuse: no bot scopes, no name', () => {
     const m = source() as JsonObject & { oauth_config: JsonObject };
     m.oauth_config.redirect_urls = ['https://handoff.example.com/oauth'];
     const result = manifestFor(m, { mode: 'http', baseUrl: BASE });
@@ -82,9 +82,6 @@ describe('the manifest for an HTTP deployment', () => {
       kind: 'invalid',
       message: expect.stringContaining('oauth_config.redirect_urls[0]'),
     });
-  });
-
-  it('refuses a manifest Slack would refuse: no bot scopes, no name', () => {
     const noScopes = source() as JsonObject & { oauth_config: { scopes: { bot: string[] } } };
     noScopes.oauth_config.scopes.bot = [];
     const a = manifestFor(noScopes, { mode: 'http', baseUrl: BASE });
@@ -138,16 +135,13 @@ describe('the manifest for an OAuth install (--oauth)', () => {
     expect((omitted as { settings: JsonObject }).settings.org_deploy_enabled).toBe(false);
   });
 
-  it('still refuses a redirect URL already in manifest.json rather than keep or replace it', () => {
+  it('still refuses a redirect URL already in manifest.json rather than keep or replace it; checks the redirect URL as Slack would: https, at most 2500 characters', () => {
     const m = source() as JsonObject & { oauth_config: JsonObject };
     m.oauth_config.redirect_urls = ['https://handoff.example.com/slack/oauth_redirect'];
     expect(manifestFor(m, oauth)).toEqual({
       kind: 'invalid',
       message: expect.stringContaining('oauth_config.redirect_urls[0]'),
     });
-  });
-
-  it('checks the redirect URL as Slack would: https, at most 2500 characters', () => {
     const after = made(source(), oauth) as JsonObject & { oauth_config: { redirect_urls: string[] } };
     after.oauth_config.redirect_urls = ['http://handoff.acme.com/slack/oauth_redirect'];
     expect(manifestProblems(after, 'http')).toEqual([
@@ -161,7 +155,7 @@ describe('the manifest for an OAuth install (--oauth)', () => {
 });
 
 describe('the manifest for Socket Mode', () => {
-  it('turns Socket Mode on and has no request URL at all', () => {
+  it('turns Socket Mode on and has no request URL at all; the HTTP manifest has it off, whatever manifest.json says', () => {
     const after = made(withMoreRequestUrls(), { mode: 'socket' });
     expect(urlStrings(after)).toEqual([]);
     expect(JSON.stringify(after)).not.toMatch(/"(url|request_url|message_menu_options_url)"/);
@@ -175,13 +169,10 @@ describe('the manifest for Socket Mode', () => {
     expect((s.event_subscriptions as JsonObject).bot_events).toEqual(events.bot_events);
     expect((s.event_subscriptions as { bot_events: string[] }).bot_events.length).toBeGreaterThan(4);
     expect((after as { features: { slash_commands: JsonObject[] } }).features.slash_commands).toHaveLength(2);
-  });
-
-  it('and the HTTP manifest has it off, whatever manifest.json says', () => {
     const m = source() as JsonObject & { settings: JsonObject };
     m.settings.socket_mode_enabled = true;
-    const after = made(m, { mode: 'http', baseUrl: BASE }) as { settings: JsonObject };
-    expect(after.settings.socket_mode_enabled).toBe(false);
+    const http = made(m, { mode: 'http', baseUrl: BASE }) as { settings: JsonObject };
+    expect(http.settings.socket_mode_enabled).toBe(false);
   });
 });
 

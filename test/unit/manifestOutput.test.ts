@@ -25,12 +25,9 @@ describe('writeManifest (--out)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes a new file', () => {
+  it('writes a new file; keeps an existing file without --force (the .env given by mistake), and replaces it with it', () => {
     expect(writeManifest(join(dir, 'app.json'), '{}\n', false)).toEqual({ kind: 'written' });
     expect(readFileSync(join(dir, 'app.json'), 'utf8')).toBe('{}\n');
-  });
-
-  it('keeps an existing file without --force (the .env given by mistake), and replaces it with it', () => {
     const env = join(dir, '.env');
     writeFileSync(env, 'SLACK_BOT_TOKEN=xoxb-keep-me\n');
     expect(writeManifest(env, '{}\n', false)).toEqual({
@@ -40,7 +37,7 @@ describe('writeManifest (--out)', () => {
     expect(readFileSync(env, 'utf8')).toBe('SLACK_BOT_TOKEN=xoxb-keep-me\n');
     expect(writeManifest(env, '{}\n', true)).toEqual({ kind: 'written' });
     expect(readFileSync(env, 'utf8')).toBe('{}\n');
-    expect(readdirSync(dir)).toEqual(['.env']);
+    expect(readdirSync(dir).sort()).toEqual(['.env', 'app.json']);
   });
 
   it('never writes through a symbolic link: refused without --force, the link itself replaced with it', () => {

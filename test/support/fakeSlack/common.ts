@@ -1,5 +1,5 @@
 /** Shapes and helpers shared by the fake Slack method handlers. */
-import type { FakeChannel, FakeUser, StoredMessage } from './types.js';
+import type { FakeChannel, FakeFile, FakeUser, StoredMessage } from './types.js';
 
 export type Args = Record<string, unknown>;
 export type ApiResult = { ok: true; [key: string]: unknown } | ApiError;
@@ -34,7 +34,7 @@ export interface WorkspaceConfig {
   shared?: SharedState;
   /**
    * For a workspace of an Enterprise Grid org: the org's name (team.info `enterprise_name`) and a user's
-   * `enterprise_user` (users.info, users.list), undefined for a user who is not a member of the org.
+   * `enterprise_user` (users.info), undefined for a user who is not a member of the org.
    */
   org?: {
     name(): string;
@@ -98,4 +98,11 @@ export const copyChannel = (channel: FakeChannel): FakeChannel => ({
 export const copyUser = (user: FakeUser): FakeUser => ({
   ...user,
   ...(user.profile ? { profile: { ...user.profile } } : {}),
+});
+
+/** A copy of a file (its bytes, its shares) the test cannot change the fake's state through. */
+export const copyFile = (file: FakeFile): FakeFile => ({
+  ...file,
+  bytes: Buffer.from(file.bytes),
+  channels: [...file.channels],
 });

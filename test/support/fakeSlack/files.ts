@@ -6,8 +6,7 @@
  * can only show it from then on.
  *
  * Who can see a file: a file completed without `channel_id` is private to the bot ("If not specified the file will
- * be private", files.completeUploadExternal); one shared into a conversation is visible to its members; a public
- * one to everyone. Image blocks may only name a file their viewers can see (see `lookupFor`).
+ * be private", files.completeUploadExternal); one shared into a conversation is visible to its members. Image blocks may only name a file their viewers can see (see `lookupFor`).
  */
 import { randomBytes } from 'node:crypto';
 import type { SlackFileLookup } from './blockLimits.js';
@@ -78,8 +77,7 @@ export class FileStore {
 
   /**
    * Completed files by id or by one of their URLs (url_private, url_private_download, permalink), as the viewers
-   * of one surface see them: `canSee` says whether a file shared in these conversations (never public: that is
-   * checked here) is visible to them.
+   * of one surface see them: `canSee` says whether a file shared in these conversations is visible to them.
    */
   lookupFor(canSee: (channels: readonly string[]) => boolean): SlackFileLookup {
     return (ref) => {
@@ -94,7 +92,7 @@ export class FileStore {
       return {
         isImage: typeOf(file.name).image === true,
         processed: file.processed,
-        visible: file.public || canSee(file.channels),
+        visible: canSee(file.channels),
       };
     };
   }
@@ -229,8 +227,8 @@ export class FileStore {
       mode: 'hosted',
       is_external: false,
       external_type: '',
-      is_public: file.public,
-      public_url_shared: file.public,
+      is_public: false,
+      public_url_shared: false,
       display_as_bot: false,
       username: '',
       ...this.urls(file),

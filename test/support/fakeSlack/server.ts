@@ -7,36 +7,30 @@ import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import { join } from 'node:path';
 import { dropConnection, FailureQueue, FakeHttpServer, readBody, sendAnswer, sendRaw } from '../fakeHttp.js';
-import { copyChannel, copyUser } from './common.js';
+import { copyFile } from './common.js';
 import {
-  type AppUninstalledEvent,
-  type ChannelLeftEvent,
   type ChannelSharedEvent,
   type ChannelUnsharedEvent,
   type EventDelivery,
   EventSender,
-  type EventTarget,
-  type FakeEvent,
-  type MemberJoinedChannelEvent,
-  type TokensRevokedEvent,
-  type UserStatusChangedEvent,
 } from './events.js';
-import { FakeEnterprise, FakeWorkspace } from './fakeWorkspace.js';
-import { basicCredentials, maskOAuthArgs, OAuth, type OAuthRegistration } from './oauth.js';
-import { PeopleActions, type StatusChange, type TokenLoss } from './peopleActions.js';
+import { FakeEnterprise, FakeWorkspace, withWorkspaceMethods } from './fakeWorkspace.js';
+import { basicCredentials, maskOAuthArgs, type OAuthRegistration } from './oauth.js';
 import { RateLimiter } from './rateLimits.js';
-import { type EnterpriseSpec, orgBot, Tenants, type WorkspaceSpec } from './tenants.js';
+import {
+  type EnterpriseSpec,
+  orgBot,
+  Tenants,
+  type WorkspaceInstall,
+  type WorkspaceSpec,
+} from './tenants.js';
 import type {
   Failure,
-  FakeChannel,
   FakeFile,
   FakeOAuthApp,
   FakeSlackOptions,
-  FakeTeam,
-  FakeUser,
   FakeView,
   RecordedCall,
-  StoredMessage,
   StoredResponse,
 } from './types.js';
 import type { SubmissionAnswer } from './views.js';
@@ -48,8 +42,6 @@ type Args = Record<string, unknown>;
 const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata', 'files'];
 /** `fail()` target for response URL posts (not matched by '*'). */
 const RESPONSE_URL = 'response_url';
-/** `fail()` target for posts of file bytes to upload URLs (not matched by '*'). */
-const FILE_UPLOAD = 'file_upload';
 
 class BadRequest extends Error {}
 
@@ -140,16 +132,10 @@ const answersInstead = (failure: Failure): boolean =>
 
 const copyDelivery = <E extends EventDelivery>(delivery: E): E => structuredClone(delivery);
 
-const copyFile = (file: FakeFile): FakeFile => ({
-  ...file,
-  bytes: Buffer.from(file.bytes),
-  channels: [...file.channels],
-});
-
 /** The methods only an app-level token (xapp-…) may call. */
 const APP_LEVEL_METHODS = new Set(['apps.event.authorizations.list']);
 
-export class FakeSlack extends FakeHttpServer {
+export class FakeSlack extends withWorkspaceMethods(FakeHttpServer) {
   /** Starts a fake Slack Web API on 127.0.0.1 and a free port. */
   static start(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
     return new FakeSlack(opts).listen();
@@ -174,8 +160,6 @@ export class FakeSlack extends FakeHttpServer {
    * on the fixture's Thursday is still set while the test clock says Wednesday, whatever day the suite runs on.
    */
   statusClock: (() => number) | undefined;
-  /** The token's granted bot scopes, answered in the `x-oauth-scopes` header (see FakeSlackOptions.scopes). */
-  grantedScopes: string[];
 
   private readonly workspace: Workspace;
   private readonly opts: Required<Pick<FakeSlackOptions, 'responseUrlTtlMs' | 'responseUrlMaxUses'>>;
@@ -186,12 +170,10 @@ export class FakeSlack extends FakeHttpServer {
   >();
   private readonly limiter: RateLimiter | undefined;
   private readonly eventSender: EventSender;
-  private readonly people: PeopleActions;
-  private readonly oauth: OAuth;
   /** The app's OAuth registration, one for every workspace and org it is installed in. */
   private readonly registration: OAuthRegistration = { app: undefined };
   /** Every installed workspace (this one first) and org (fakeSlack/tenants.ts). */
-  private readonly tenants: Tenants;
+  protected readonly tenants: Tenants;
   /** The last `subscribeEvents`: events resume there when the app is reinstalled after `uninstallApp`. */
   private subscription: { url: string; signingSecret: string } | undefined;
   /** HTTP Basic credentials of an oauth.v2.access call, by its (unmasked) arguments. */
@@ -212,7 +194,6 @@ export class FakeSlack extends FakeHttpServer {
     this.botUserId = org?.botUserId ?? opts.botUserId ?? 'UBOT';
     this.botId = org?.botId ?? opts.botId ?? 'BBOT';
     this.now = opts.now ?? Date.now;
-    this.grantedScopes = [...(opts.scopes ?? MANIFEST_SCOPES)];
     this.opts = {
       responseUrlTtlMs: opts.responseUrlTtlMs ?? 30 * 60_000,
       responseUrlMaxUses: opts.responseUrlMaxUses ?? 5,
@@ -233,32 +214,31 @@ export class FakeSlack extends FakeHttpServer {
       fileProcessingCalls: opts.fileProcessingCalls ?? 1,
     });
     if (org) this.tenants.addEnterprise(org);
-    this.workspace = this.tenants.newWorkspace({
-      teamId: this.teamId,
-      botUserId: this.botUserId,
-      botId: this.botId,
-      teamName: opts.teamName ?? 'Acme Corp',
-      teamDomain: opts.teamDomain ?? 'acme',
-      enterpriseId: org?.id,
-    });
-    const own = this.tenants.addPrimary(
-      this.workspace,
-      this.botId,
+    const own = this.tenants.addWorkspace(
       {
-        get: () => this.grantedScopes,
-        set: (scopes) => {
-          this.grantedScopes = [...scopes];
-        },
+        id: this.teamId,
+        name: opts.teamName ?? 'Acme Corp',
+        domain: opts.teamDomain ?? 'acme',
+        enterpriseId: org?.id,
+        botUserId: this.botUserId,
+        botId: this.botId,
+        token: opts.token ?? 'xoxb-test-token',
+        installer: opts.installer,
+        scopes: opts.scopes,
       },
-      org?.id,
+      (loss) => {
+        // Reinstalled after an uninstall: events resume.
+        if (loss === 'app_uninstalled' && this.subscription && !this.eventSender.url)
+          this.eventSender.subscribe(this.subscription.url, this.subscription.signingSecret);
+      },
     );
-    this.people = new PeopleActions(this.workspace, this.tenants.port(own), {
-      teamId: this.teamId,
-      botUserId: this.botUserId,
-    });
-    own.people = this.people;
-    this.oauth = this.startOAuth(opts, org);
-    own.oauth = this.oauth;
+    if (opts.oauthApp) this.registration.app = { ...opts.oauthApp };
+    this.workspace = own.workspace;
+  }
+
+  /** The fake's own workspace (see withWorkspaceMethods). */
+  protected get install(): WorkspaceInstall {
+    return this.tenants.primary;
   }
 
   /** Base URL to pass as `slackApiUrl` (trailing slash). */
@@ -267,37 +247,19 @@ export class FakeSlack extends FakeHttpServer {
   }
 
   /**
-   * The workspace's current bot token: the `token` option ('xoxb-test-token') until an OAuth install issues another
-   * (a reinstall after the token was lost, or any exchange with token rotation: the latest access token).
-   */
-  get token(): string {
-    return this.oauth.botToken;
-  }
-
-  /**
-   * The app's app-level token (Basic Information → App-Level Tokens), with `appTokenScopes` (default:
-   * authorizations:read). It calls only the methods app-level tokens may (apps.event.authorizations.list); a bot token
-   * calling those, or it calling a bot's method, is answered `not_allowed_token_type`.
+   * The app's app-level token (Basic Information → App-Level Tokens, scope authorizations:read). It calls only the
+   * methods app-level tokens may (apps.event.authorizations.list); a bot token calling those, or it calling a bot's
+   * method, is answered `not_allowed_token_type`.
    */
   readonly appLevelToken = `xapp-1-${this.appId}-1-fakeappleveltoken`;
-  appTokenScopes: string[] = ['authorizations:read'];
 
   /** The app registered for OAuth installs (FakeOAuthApp), or undefined (oauth.v2.access: invalid_client_id). */
   get oauthApp(): FakeOAuthApp | undefined {
-    return this.oauth.app;
+    return this.install.oauth.app;
   }
 
   set oauthApp(app: FakeOAuthApp | undefined) {
-    this.oauth.app = app && { ...app };
-  }
-
-  /** The signed-in person who clicks Allow on the authorize page (default 'U0OWNER'; see FakeSlackOptions). */
-  get installer(): string {
-    return this.oauth.installer;
-  }
-
-  set installer(userId: string) {
-    this.oauth.installer = userId;
+    this.install.oauth.app = app && { ...app };
   }
 
   /**
@@ -320,7 +282,10 @@ export class FakeSlack extends FakeHttpServer {
     authorizeUrl: string,
     opts: { installer?: string; deny?: boolean; team?: string; enterprise?: string } = {},
   ): string {
-    const answer = (this.tenants.oauthTarget(opts) ?? this.oauth).authorize(new URL(authorizeUrl), opts);
+    const answer = (this.tenants.oauthTarget(opts) ?? this.install.oauth).authorize(
+      new URL(authorizeUrl),
+      opts,
+    );
     if (answer.status === 400) throw new Error(`fake Slack: the authorize page refuses: ${answer.error}`);
     return answer.location;
   }
@@ -375,28 +340,6 @@ export class FakeSlack extends FakeHttpServer {
     return new FakeEnterprise(this.tenants.addEnterprise(spec), this.tenants);
   }
 
-  /** The org the fake's own workspace belongs to (the `enterprise` option), or undefined. */
-  get enterpriseId(): string | undefined {
-    return this.tenants.primary.enterpriseId;
-  }
-
-  /**
-   * Delivers any event as the fake's own workspace (FakeWorkspace.deliver): its `team_id`, the app's id and bot, and
-   * in an org (the `enterprise` option) `enterprise_id`, `context_team_id`, `context_enterprise_id` and, once the app
-   * is installed org-wide, the org-wide authorization (`team_id: null`, `is_enterprise_install: true`).
-   */
-  deliver<E extends FakeEvent>(event: E): Promise<EventDelivery<E>> {
-    return this.tenants.port(this.tenants.primary).deliver(event);
-  }
-
-  /**
-   * Who the own workspace's events are for, as the fake sends them: pass it to a test's own
-   * `EventSender.deliver(event, fake.eventTarget)` for envelopes in the same shape (an org's ids included).
-   */
-  get eventTarget(): EventTarget {
-    return this.tenants.target(this.tenants.primary);
-  }
-
   /** An org by id. Throws for an unknown one. */
   enterprise(id: string): FakeEnterprise {
     const org = this.tenants.enterprises.get(id);
@@ -407,88 +350,6 @@ export class FakeSlack extends FakeHttpServer {
   /** Successful (ok: true) calls of one method. */
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method && c.ok);
-  }
-
-  addUser(user: FakeUser): void {
-    this.workspace.users.set(user.id, copyUser(user));
-  }
-
-  /**
-   * Sets a user's custom status, as the person would in Slack, without the event Slack then sends (`changeStatus`
-   * sends it): users.profile.get and users.info show it until
-   * `expiration` (by the fake's `now`), then it reads as cleared. No `expiration` (or null): until changed. An empty
-   * text and emoji clear it. Throws for an unknown user (a mistake in the test).
-   */
-  setStatus(userId: string, status: StatusChange): void {
-    this.people.setStatus(userId, status);
-  }
-
-  /**
-   * The person sets (or clears) their status in Slack's client: as `setStatus`, then Slack's `user_status_changed`
-   * event, delivered as by `shareChannel`. The same for the others below, each what Slack does
-   * (fakeSlack/peopleActions.ts).
-   */
-  changeStatus(userId: string, status: StatusChange): Promise<EventDelivery<UserStatusChangedEvent>> {
-    return this.people.changeStatus(userId, status);
-  }
-
-  /** `actorId` removes the app from a channel: the bot user leaves it, then `channel_left` (`group_left` if private). */
-  removeApp(channelId: string, actorId: string): Promise<EventDelivery<ChannelLeftEvent>> {
-    return this.people.removeApp(channelId, actorId);
-  }
-
-  /** `inviterId` invites the app to a channel: the bot user joins it, then `member_joined_channel`. */
-  inviteApp(channelId: string, inviterId: string): Promise<EventDelivery<MemberJoinedChannelEvent>> {
-    return this.people.inviteApp(channelId, inviterId);
-  }
-
-  /** The bot token is revoked: answered `token_revoked` from now on, the bot out of every channel, `tokens_revoked`. */
-  revokeBotToken(): Promise<EventDelivery<TokensRevokedEvent>> {
-    return this.people.revokeBotToken();
-  }
-
-  /** The app is uninstalled: its token revoked, `app_uninstalled` and `tokens_revoked`, and no event after them. */
-  uninstallApp(): Promise<EventDelivery<AppUninstalledEvent | TokensRevokedEvent>[]> {
-    return this.people.uninstallApp();
-  }
-
-  /** How the bot token was lost (`revokeBotToken`, `uninstallApp`); undefined while Slack accepts it. */
-  get tokenLoss(): TokenLoss | undefined {
-    return this.people.tokenLoss;
-  }
-
-  /**
-   * Adds (or replaces) a user group (an S… id, like Slack's) with these members, for usergroups.users.list, and with
-   * its name and handle for usergroups.list. The members need not be users of the fake (Slack only lists ids).
-   */
-  addUserGroup(id: string, users: readonly string[], named?: { name: string; handle: string }): void {
-    this.workspace.usergroups.set(id, [...users]);
-    if (named) this.workspace.usergroupNames.set(id, { ...named });
-  }
-
-  /** The members of a user group (a copy), or undefined for an unknown one. */
-  userGroup(id: string): string[] | undefined {
-    const users = this.workspace.usergroups.get(id);
-    return users && [...users];
-  }
-
-  /** Adds (or replaces) a conversation; put the bot user id in `members` to let the bot post there. */
-  addChannel(channel: FakeChannel): void {
-    this.workspace.channels.set(channel.id, copyChannel(channel));
-  }
-
-  /**
-   * Adds (or replaces) a team for team.info: an external organization (to share channels with, see
-   * `shareChannel`) or, with `teamId`, the fake's own team (its name and domain also show in auth.test and
-   * permalinks). Without `domain`, the name lowercased with hyphens ('Acme Corp' -> 'acme-corp').
-   */
-  addTeam(team: FakeTeam): void {
-    this.workspace.addTeam(team);
-  }
-
-  /** Every team the fake knows (copies, domains resolved), the own team first. */
-  teams(): Required<FakeTeam>[] {
-    return [...this.workspace.teams.values()].map((t) => ({ ...t }));
   }
 
   /**
@@ -557,15 +418,6 @@ export class FakeSlack extends FakeHttpServer {
   }
 
   /**
-   * A fresh trigger id: single use, valid for 3 s (`triggerTtlMs`). Pass the id of an open modal to
-   * make `views.push` stack onto that modal (as a trigger from a button inside it would); otherwise
-   * `views.push` stacks onto the latest opened modal.
-   */
-  issueTriggerId(opts: { viewId?: string } = {}): string {
-    return this.workspace.views.issueTriggerId(opts.viewId);
-  }
-
-  /**
    * A fresh URL on this server that acts like a response_url (5 uses within 30 minutes). Given the
    * message it belongs to, `replace_original` / `delete_original` change that message and
    * `response_type: 'in_channel'` posts a new one in `channel`.
@@ -574,11 +426,6 @@ export class FakeSlack extends FakeHttpServer {
     const id = randomBytes(8).toString('hex');
     this.responseUrls.set(id, { createdAt: Date.now(), uses: 0, ...opts });
     return `${this.origin}/response/${id}`;
-  }
-
-  /** Current messages of a conversation (D… id for DMs), in post order. */
-  messages(channel: string): StoredMessage[] {
-    return (this.workspace.messages.get(channel) ?? []).map((m) => structuredClone(m));
   }
 
   /**
@@ -602,10 +449,6 @@ export class FakeSlack extends FakeHttpServer {
     });
   }
 
-  dmChannelFor(userId: string): string {
-    return this.workspace.dmChannelFor(userId);
-  }
-
   /**
    * Adds a message the bot posted before (seeded history, e.g. for a generated database), with its own ts; with
    * `bot_id`, one another app posted in the conversation.
@@ -622,46 +465,9 @@ export class FakeSlack extends FakeHttpServer {
     this.workspace.messages.set(message.channel, list);
   }
 
-  /** A message a person wrote in a conversation (a thread reply with `thread_ts`); returns its ts. */
-  postAsPerson(message: { channel: string; user: string; text: string; thread_ts?: string }): string {
-    return this.workspace.postAsPerson(message);
-  }
-
   /** Every file (pending, uploaded or completed), in creation order; copies. */
   files(): FakeFile[] {
     return [...this.workspace.files.files.values()].map(copyFile);
-  }
-
-  /**
-   * Makes a file public, as files.sharedPublicURL does (a user-token method: a person did it, not the app). Image
-   * blocks anywhere may then name it. Throws for an unknown file (a mistake in the test).
-   */
-  makeFilePublic(id: string): void {
-    const file = this.workspace.files.files.get(id);
-    if (!file) throw new Error(`fake Slack: no file ${id}`);
-    file.public = true;
-  }
-
-  /** One file by id (a copy), or undefined. */
-  file(id: string): FakeFile | undefined {
-    const file = this.workspace.files.files.get(id);
-    return file && copyFile(file);
-  }
-
-  /** Current state of a view, by view id or external_id. */
-  view(idOrExternalId: string): FakeView | undefined {
-    const view = this.workspace.views.find(idOrExternalId);
-    return view && structuredClone(view);
-  }
-
-  /** Every user of the workspace (copies, with their statuses as set), the bot included. */
-  users(): FakeUser[] {
-    return [...this.workspace.users.values()].map(copyUser);
-  }
-
-  /** Every conversation that is not a DM (copies). */
-  channels(): FakeChannel[] {
-    return [...this.workspace.channels.values()].map(copyChannel);
   }
 
   /** A message as Slack puts it in interaction payloads (`message`), or undefined. */
@@ -706,16 +512,9 @@ export class FakeSlack extends FakeHttpServer {
     return this.workspace.views.stackOf(viewId);
   }
 
-  /** The Home tab view published for a user. */
-  homeView(userId: string): FakeView | undefined {
-    const id = this.workspace.views.homeViews.get(userId);
-    return id ? this.view(id) : undefined;
-  }
-
   /**
    * Makes the next `times` calls of `method` ('*' = any Web API method, 'response_url' = posts to
-   * response URLs, 'file_upload' = posts of file bytes to upload URLs) fail. The earliest registered
-   * matching failure is used first.
+   * response URLs) fail. The earliest registered matching failure is used first.
    */
   fail(method: string, failure: Failure, times = Number.POSITIVE_INFINITY): void {
     this.failures.add(method, failure, times);
@@ -746,7 +545,7 @@ export class FakeSlack extends FakeHttpServer {
       (target, failure) =>
         (failure.channel === undefined || failure.channel === args.channel) &&
         (failure.token === undefined || failure.token === token) &&
-        (target === method || (target === '*' && method !== RESPONSE_URL && method !== FILE_UPLOAD)),
+        (target === method || (target === '*' && method !== RESPONSE_URL)),
     );
   }
 
@@ -806,7 +605,7 @@ export class FakeSlack extends FakeHttpServer {
       const team = url.searchParams.get('team') ?? undefined;
       const target =
         team && this.tenants.workspaces.has(team) ? this.tenants.oauthTarget({ team }) : undefined;
-      const answer = (target ?? this.oauth).authorize(url);
+      const answer = (target ?? this.install.oauth).authorize(url);
       if (answer.status === 302) return send(res, 302, '', { location: answer.location });
       return sendRaw(res, 400, answer.page);
     }
@@ -826,8 +625,6 @@ export class FakeSlack extends FakeHttpServer {
    * `length` is accepted here; files.completeUploadExternal then refuses the file (`invalid_arguments`).
    */
   private async handleUpload(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) {
-    const injected = await this.applyFailure(this.takeFailure(FILE_UPLOAD), res);
-    if (injected.answered) return;
     const fileId = decodeURIComponent(url.pathname.slice('/upload/'.length));
     const holder = this.tenants.fileHolder(fileId);
     if (!holder) return send(res, 404, 'file not found');
@@ -917,39 +714,6 @@ export class FakeSlack extends FakeHttpServer {
     send(res, 200, result, scopes);
   }
 
-  /** The OAuth install side (fakeSlack/oauth.ts), over this fake's workspace and token state. */
-  private startOAuth(opts: FakeSlackOptions, org: EnterpriseSpec | undefined): OAuth {
-    const host = {
-      now: () => this.now(),
-      teamId: this.teamId,
-      botUserId: this.botUserId,
-      appId: this.appId,
-      teamName: () => this.workspace.ownTeam().name,
-      user: (id: string) => this.workspace.users.get(id),
-      lost: () => this.people.tokenLoss !== undefined,
-      reinstalled: () => {
-        // The app is back: its bot user too (in no channel: Slack restores no membership), and events resume.
-        const wasUninstalled = this.people.tokenLoss === 'app_uninstalled';
-        this.people.tokenLoss = undefined;
-        this.tenants.primary.muted = false;
-        if (wasUninstalled && this.subscription && !this.eventSender.url)
-          this.eventSender.subscribe(this.subscription.url, this.subscription.signingSecret);
-      },
-      grantedScopes: () => [...this.grantedScopes],
-      grant: (scopes: string[]) => {
-        this.grantedScopes = [...scopes];
-      },
-      // A workspace install into the own workspace of an org names the org (is_enterprise_install stays false).
-      ...(org ? { enterprise: { id: org.id, name: org.name } } : {}),
-    };
-    return new OAuth(host, {
-      token: opts.token ?? 'xoxb-test-token',
-      installer: opts.installer ?? 'U0OWNER',
-      ...(opts.oauthApp ? { app: opts.oauthApp } : {}),
-      registration: this.registration,
-    });
-  }
-
   /** What Slack does with a Web API call and answers (HTTP 200): auth, then the method's handler. */
   private process(
     method: string,
@@ -960,7 +724,7 @@ export class FakeSlack extends FakeHttpServer {
     if (parseError) return { ok: false, error: parseError };
     // Needs no token: the client's credentials authenticate it.
     if (method === OAUTH_ACCESS)
-      return (this.tenants.oauthFor(args) ?? this.oauth).access(args, this.basicAuth.get(args));
+      return (this.tenants.oauthFor(args) ?? this.install.oauth).access(args, this.basicAuth.get(args));
     if (!token) return { ok: false, error: 'not_authed' };
     if (token.startsWith('xapp-') || APP_LEVEL_METHODS.has(method)) return this.appLevel(method, args, token);
     // The workspace (or org) whose token it is answers: it only sees its own users and channels.
@@ -976,13 +740,6 @@ export class FakeSlack extends FakeHttpServer {
     if (!token.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
     if (token !== this.appLevelToken) return { ok: false, error: 'invalid_auth' };
     if (!APP_LEVEL_METHODS.has(method)) return { ok: false, error: 'not_allowed_token_type' };
-    if (!this.appTokenScopes.includes('authorizations:read'))
-      return {
-        ok: false,
-        error: 'missing_scope',
-        needed: 'authorizations:read',
-        provided: this.appTokenScopes.join(','),
-      } as ApiResult;
     return this.eventSender.authorizationsList(args) as ApiResult;
   }
 

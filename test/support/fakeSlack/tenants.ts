@@ -16,9 +16,9 @@
 import { type ApiResult, type Args, type EnterpriseUser, fail, type SharedState, str } from './common.js';
 import type { EventDelivery, EventSender, EventTarget, FakeEvent, TeamAccessEvent } from './events.js';
 import { OAuth, type OAuthRegistration, type TokenCheck } from './oauth.js';
-import { type EventPort, PeopleActions } from './peopleActions.js';
+import { type EventPort, PeopleActions, type TokenLoss } from './peopleActions.js';
 import type { FakeUser } from './types.js';
-import { DEFAULT_TEAM_ICON, domainOf, Workspace } from './workspace.js';
+import { domainOf, Workspace } from './workspace.js';
 
 /** A workspace to add to the fake, with the app installed in it (`FakeSlack.addWorkspace`). */
 export interface WorkspaceSpec {
@@ -118,12 +118,7 @@ export interface TenantDeps {
  * sgratzl/slack-cleaner#101). A workspace the install was not granted answers `team_access_not_granted`: "The
  * token used is not granted the specific workspace access required to complete this request."
  */
-export const TEAM_ID_REQUIRED: ReadonlySet<string> = new Set([
-  'conversations.list',
-  'users.list',
-  'usergroups.list',
-  'usergroups.users.list',
-]);
+export const TEAM_ID_REQUIRED: ReadonlySet<string> = new Set(['usergroups.list', 'usergroups.users.list']);
 
 const tail = (id: string): string => id.slice(1);
 
@@ -225,30 +220,6 @@ export class Tenants {
   }
 
   /**
-   * Registers the fake's own workspace (of an org given `enterpriseId`: `addEnterprise` first). The caller then
-   * sets its PeopleActions (with `port`) and its OAuth, which need the fake's own state.
-   */
-  addPrimary(
-    workspace: Workspace,
-    botId: string,
-    scopes: WorkspaceInstall['scopes'],
-    enterpriseId?: string,
-  ): WorkspaceInstall {
-    const install = {
-      kind: 'workspace',
-      teamId: workspace.teamId,
-      botUserId: workspace.botUserId,
-      botId,
-      enterpriseId,
-      workspace,
-      scopes,
-      muted: false as boolean,
-    } as WorkspaceInstall;
-    this.workspaces.set(install.teamId, install);
-    return install;
-  }
-
-  /**
    * The install target of `FakeSlack.approveInstall`: another workspace (`team`) or an org (`enterprise`); undefined
    * for the fake's own. Throws for an unknown one (a mistake in the test).
    */
@@ -264,7 +235,8 @@ export class Tenants {
     return install.oauth;
   }
 
-  addWorkspace(spec: WorkspaceSpec): WorkspaceInstall {
+  /** Adds a workspace with the app installed (the fake's own first); `reinstalled` hears of an install after a loss. */
+  addWorkspace(spec: WorkspaceSpec, reinstalled?: (loss: TokenLoss | undefined) => void): WorkspaceInstall {
     if (this.workspaces.has(spec.id) || this.enterprises.has(spec.id))
       throw new Error(`fake Slack: ${spec.id} is already there`);
     const org = spec.enterpriseId ? this.enterprises.get(spec.enterpriseId) : undefined;
@@ -313,11 +285,15 @@ export class Tenants {
         user: (id) => workspace.users.get(id),
         lost: () => install.people.tokenLoss !== undefined,
         reinstalled: () => {
+          // The app is back: its bot user too (in no channel: Slack restores no membership).
+          const loss = install.people.tokenLoss;
           install.people.tokenLoss = undefined;
           install.muted = false;
+          reinstalled?.(loss);
         },
         grantedScopes: () => [...scopes],
         grant: (next) => install.scopes.set(next),
+        // A workspace install into a workspace of an org names the org (is_enterprise_install stays false).
         ...(org ? { enterprise: { id: org.id, name: org.name } } : {}),
       },
       {
@@ -553,7 +529,7 @@ function handle(install: WorkspaceInstall, method: string, args: Args): ApiResul
 
 /**
  * auth.teams.list (https://docs.slack.dev/reference/methods/auth.teams.list): the workspaces a token may act in,
- * `{ id, name }` each (and `icon` with `include_icon`), paged with `limit` (1 to 1000, default 100; else
+ * `{ id, name }` each, paged with `limit` (1 to 1000, default 100; else
  * `invalid_limit`) and `cursor` (a `next_cursor` of an earlier page; else `invalid_cursor`). An org-wide token
  * lists the org's workspaces it is granted; a workspace token lists its own workspace.
  */
@@ -570,13 +546,12 @@ function teamsList(installs: WorkspaceInstall[], args: Args): ApiResult {
     if (at === undefined || Number(at) >= installs.length) return fail('invalid_cursor');
     start = Number(at);
   }
-  const withIcon = args.include_icon === true || args.include_icon === 'true';
   const more = start + limit < installs.length;
   return {
     ok: true,
     teams: installs.slice(start, start + limit).map((w) => {
       const team = w.workspace.ownTeam();
-      return { id: team.id, name: team.name, ...(withIcon ? { icon: { ...DEFAULT_TEAM_ICON } } : {}) };
+      return { id: team.id, name: team.name };
     }),
     response_metadata: { next_cursor: more ? `next:${start + limit}` : '' },
   };

@@ -177,10 +177,7 @@ export interface FakeFile {
   completed: boolean;
   /** Conversation ids the file was shared to (C…, G… or D…); empty for a file private to the bot. */
   channels: string[];
-  /**
-   * Made public (what files.sharedPublicURL does, with a user token: `FakeSlack.makeFilePublic`): image blocks
-   * anywhere may then show it.
-   */
+  /** Made public (files.sharedPublicURL, a user-token method: a person's doing, never the app's): always false. */
   public: boolean;
   /** files.info calls answered since completion (Slack's processing ends after `fileProcessingCalls`). */
   infoCalls: number;
@@ -275,7 +272,7 @@ export interface FakeSlackOptions {
    *   workspace token (`fake.token`) keeps working in the own workspace;
    * - the own workspace's events carry `enterprise_id` and the `context_` ids, and while installed org-wide
    *   `authorizations: [{ enterprise_id, team_id: null, is_enterprise_install: true, … }]`;
-   * - users.info and users.list answer its people with `enterprise_user`, team.info and auth.test name the org.
+   * - users.info answers its people with `enterprise_user`, team.info and auth.test name the org.
    * Without it, the own workspace belongs to no org (the default).
    */
   enterprise?: EnterpriseSpec;

@@ -14,7 +14,6 @@ import {
   type WorkspaceConfig,
 } from './common.js';
 import { FileStore, type FileViewer } from './files.js';
-import { conversationsList, usersList } from './lists.js';
 import type { FakeChannel, FakeTeam, FakeUser, StoredMessage } from './types.js';
 import { ViewStore } from './views.js';
 
@@ -34,17 +33,6 @@ export const domainOf = (name: string): string =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '') || 'team';
-
-/** The icon Slack answers for a team that never uploaded one (team.info `team.icon`, auth.teams.list `icon`). */
-export const DEFAULT_TEAM_ICON: Readonly<Record<string, string | boolean>> = {
-  ...Object.fromEntries(
-    [34, 44, 68, 88, 102, 132, 230].map((size) => [
-      `image_${size}`,
-      `https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-${size}.png`,
-    ]),
-  ),
-  image_default: true,
-};
 
 /** Text, blocks or attachments given (malformed blocks count: validation reports them). */
 const hasContent = (args: Args): boolean =>
@@ -91,7 +79,6 @@ export class Workspace {
     'conversations.history': (a) => this.history(a, false),
     'conversations.replies': (a) => this.history(a, true),
     'chat.update': (a) => this.update(a),
-    'chat.delete': (a) => this.deleteMessage(a),
     'chat.getPermalink': (a) => this.getPermalink(a),
     'chat.postEphemeral': (a) => this.postEphemeral(a),
     'views.open': (a) => this.views.open(a, false),
@@ -104,8 +91,6 @@ export class Workspace {
     'files.delete': (a) => this.files.delete(a),
     'users.lookupByEmail': (a) => this.lookupByEmail(a),
     'reactions.add': (a) => this.addReaction(a),
-    'users.list': (a) => usersList(this, a),
-    'conversations.list': (a) => conversationsList(this, a),
   };
 
   constructor(private readonly config: WorkspaceConfig) {
@@ -467,7 +452,6 @@ export class Workspace {
         name: team.name,
         domain: team.domain,
         email_domain: '',
-        icon: { ...DEFAULT_TEAM_ICON },
         // A workspace of an org names its org.
         ...(this.config.org && this.config.enterpriseId && team.id === this.config.teamId
           ? { enterprise_id: this.config.enterpriseId, enterprise_name: this.config.org.name() }
@@ -700,16 +684,6 @@ export class Workspace {
       channel: target.id,
       permalink: `https://${this.ownTeam().domain}.slack.com/archives/${target.id}/p${ts.replace('.', '')}`,
     };
-  }
-
-  private deleteMessage(args: Args): ApiResult {
-    const target = this.resolveTarget(args.channel, { allowUserId: false });
-    if (!('kind' in target)) return target;
-    const list = this.messages.get(target.id) ?? [];
-    const index = list.findIndex((m) => m.ts === args.ts);
-    if (index < 0) return fail('message_not_found');
-    list.splice(index, 1);
-    return { ok: true, channel: target.id, ts: String(args.ts) };
   }
 
   private postEphemeral(args: Args): ApiResult {

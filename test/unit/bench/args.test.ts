@@ -19,28 +19,22 @@ describe('npm run bench: its command line', () => {
     expect(parseBenchArgs(['--reference', 'v1', '--out=bench/x.md']).out).toBe('bench/x.md');
   });
 
-  it('refuses a reference git would read as an option, an empty one, or one without the ack section', () => {
+  it('refuses a reference git would read as an option, an empty one, or one without the ack section; unknown sections, options and non-numbers', () => {
     expect(() => parseBenchArgs(['--reference=--output=/tmp/x'])).toThrow(/needs a commit/);
     expect(() => parseBenchArgs(['--reference='])).toThrow(/needs a commit/);
     expect(() => parseBenchArgs(['--reference', 'HEAD~1', '--only=e2e'])).toThrow(/add ack to --only/);
     expect(() => parseBenchArgs(['--reference'])).toThrow();
-  });
-
-  it('reads --rounds (one by default), only whole and only with a reference to alternate with', () => {
-    expect(parseBenchArgs([]).rounds).toBe(1);
-    expect(parseBenchArgs(['--reference', 'dcf1aed', '--only=ack', '--rounds=3']).rounds).toBe(3);
-    expect(() => parseBenchArgs(['--rounds=3', '--only=ack'])).toThrow(/add --reference/);
-    expect(() => parseBenchArgs(['--reference', 'v1', '--rounds=2.5'])).toThrow(/whole number/);
-    expect(() => parseBenchArgs(['--reference', 'v1', '--rounds=0'])).toThrow(/positive number/);
-  });
-
-  it('refuses unknown sections, options and non-numbers', () => {
     expect(() => parseBenchArgs(['--only=ack,speed'])).toThrow(/unknown section "speed"/);
     expect(() => parseBenchArgs(['--duration=soon'])).toThrow(/--duration must be a positive number/);
     expect(() => parseBenchArgs(['--refrence=HEAD'])).toThrow();
   });
 
-  it('reads --pace-ms, the apps’ gap between posts to one conversation: unset by default, whole milliseconds', () => {
+  it('reads --rounds (one by default, only whole, only with a reference to alternate with) and --pace-ms (the apps’ gap between posts to one conversation: unset by default, whole milliseconds)', () => {
+    expect(parseBenchArgs([]).rounds).toBe(1);
+    expect(parseBenchArgs(['--reference', 'dcf1aed', '--only=ack', '--rounds=3']).rounds).toBe(3);
+    expect(() => parseBenchArgs(['--rounds=3', '--only=ack'])).toThrow(/add --reference/);
+    expect(() => parseBenchArgs(['--reference', 'v1', '--rounds=2.5'])).toThrow(/whole number/);
+    expect(() => parseBenchArgs(['--reference', 'v1', '--rounds=0'])).toThrow(/positive number/);
     expect(parseBenchArgs([]).paceMs).toBeUndefined();
     expect(parseBenchArgs(['--pace-ms=0']).paceMs).toBe(0);
     expect(parseBenchArgs(['--pace-ms', '20']).paceMs).toBe(20);

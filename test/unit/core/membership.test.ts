@@ -24,17 +24,11 @@ function memberOf(user: DirectoryUser | undefined | Error) {
 }
 
 describe('membership', () => {
-  it('is internal for a person whose own workspace is one of ours', async () => {
+  it('is internal for a person whose own workspace is one of ours; external for a member of another workspace, a bot, or a person Slack does not know; unknown when Slack cannot answer now', async () => {
     expect(await memberOf(person({}))('U1', ['TOTHER', 'TOURS'])).toBe('internal');
-  });
-
-  it('is external for a member of another workspace, a bot, or a person Slack does not know', async () => {
     expect(await memberOf(person({ teamId: 'TPARTNER' }))('U1', ['TOURS'])).toBe('external');
     expect(await memberOf(person({ isBot: true }))('U1', ['TOURS'])).toBe('external');
     expect(await memberOf(undefined)('U1', ['TOURS'])).toBe('external');
-  });
-
-  it('is unknown when Slack cannot answer now', async () => {
     expect(await memberOf(new Error('ratelimited'))('U1', ['TOURS'])).toBe('unknown');
   });
 });

@@ -3,7 +3,7 @@ import type { AppDatabase } from '../../../src/db/client.js';
 import { scopedTo } from '../../../src/db/installationScope.js';
 import { watchersRecord } from '../../../src/db/repositories/followers.js';
 import { partnerThreadRecord } from '../../../src/db/repositories/partnerThreads.js';
-import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
+import { freshDatabase, queryPlans } from '../../support/unitrest-freshDatabase.js';
 
 /**
  * The two reads every decision and outcome makes in its transaction, each one statement of one arm per source (issue
@@ -18,28 +18,15 @@ describe('the decision’s reads of the partner thread and the watchers, by thei
   let restore: () => void;
   beforeEach(() => {
     database = freshDatabase('decision-plans-');
-    plans = [];
     // The writing connection: the app reads them in the decision's transaction.
-    const client = database.sqlite;
-    const prepare = client.prepare.bind(client);
-    client.prepare = ((source: string) => {
-      if (/union all/.test(source)) {
-        const params = Array.from(source.match(/\?/g) ?? [], () => 0);
-        const rows = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
-        plans.push(rows.map((r) => r.detail).join('\n'));
-      }
-      return prepare(source);
-    }) as typeof client.prepare;
-    restore = () => {
-      client.prepare = prepare;
-    };
+    ({ plans, restore } = queryPlans(database.sqlite, (source) => /union all/.test(source)));
   });
   afterEach(() => {
     restore();
     database.close();
   });
 
-  it('the partner thread: the decisions, the outcomes, the parent posted and queued, each by its index', async () => {
+  it('the partner thread (the decisions, the outcomes, the parent posted and queued) and the watchers (the followers, the partner’s newest part), each by its index', async () => {
     await scopedTo(database.db, 1).transaction((tx) => partnerThreadRecord(tx, 7, 'handoff:7:partner'));
     expect(plans).toHaveLength(1);
     const plan = plans[0] ?? '';
@@ -51,14 +38,11 @@ describe('the decision’s reads of the partner thread and the watchers, by thei
     ])
       expect(plan).toContain(index);
     expect(plan).not.toMatch(/\bSCAN (decisions|outcomes|posted_messages|outbox)\b/);
-  });
-
-  it('the watchers: the followers and the partner’s newest part, each by its index', async () => {
     await scopedTo(database.db, 1).transaction((tx) => watchersRecord(tx, 7, '3'));
-    expect(plans).toHaveLength(1);
-    const plan = plans[0] ?? '';
+    expect(plans).toHaveLength(2);
+    const watchers = plans[1] ?? '';
     for (const index of ['program_log_part', 'sqlite_autoindex_handoff_followers_1'])
-      expect(plan).toContain(index);
-    expect(plan).not.toMatch(/\bSCAN (program_log|handoff_followers)\b/);
+      expect(watchers).toContain(index);
+    expect(watchers).not.toMatch(/\bSCAN (program_log|handoff_followers)\b/);
   });
 });

@@ -6,7 +6,7 @@ import { insertHandoff } from '../../../src/db/repositories/handoffs.js';
 import { handoffs } from '../../../src/db/schema.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
 import { SWEEP_DUE_INDEXES } from '../../support/sweepIndexes.js';
-import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
+import { freshDatabase, queryPlans } from '../../support/unitrest-freshDatabase.js';
 
 const sent = new Date('2026-11-20T14:00:00Z');
 const t = (iso: string) => new Date(iso);
@@ -20,11 +20,8 @@ describe('nextDueAt: when a scheduled job next has something to do (real migrate
     database.close();
   });
 
-  it('is nothing for an empty database', async () => {
+  it('is the earliest of an undecided window end, reminder and escalation step after the time asked; none when empty', async () => {
     expect(await nextDueAt(database.db, sent)).toBeUndefined();
-  });
-
-  it('is the earliest of an undecided window end, reminder and escalation step after the time asked', async () => {
     await database.db.transaction((tx) =>
       insertHandoff(tx, {
         ...sentHandoffRow(sent, { sourceViewId: 'V1' }),
@@ -60,19 +57,12 @@ describe("handoffDueBy's plan on SQLite: each due time by its own index, never t
     // and read every handoff of the installation each minute; a million on a large token deployment.
     const database = freshDatabase('due-plan-');
     try {
-      const client = database.db.$client;
-      const prepare = client.prepare.bind(client);
-      const plans: string[] = [];
-      client.prepare = ((source: string) => {
-        if (/from "handoffs"/.test(source) && /union all/.test(source)) {
-          const params = Array.from(source.match(/\?/g) ?? [], () => 0);
-          const rows = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
-          plans.push(rows.map((r) => r.detail).join('\n'));
-        }
-        return prepare(source);
-      }) as typeof client.prepare;
+      const { plans, restore } = queryPlans(
+        database.db.$client,
+        (source) => /from "handoffs"/.test(source) && /union all/.test(source),
+      );
       expect(await handoffDueBy(scopedTo(database.db, 1), sent)).toBe(false);
-      client.prepare = prepare;
+      restore();
       expect(plans).toHaveLength(1);
       const plan = plans[0] ?? '';
       for (const index of SWEEP_DUE_INDEXES) expect(plan).toContain(`USING INDEX ${index} (status=`);

@@ -127,7 +127,7 @@ describe('lockDatabase (one process per database file)', () => {
     expect(otherProcessTries(first.lockPath)).toBe('locked');
   });
 
-  it('writes the holder down beside the lock and removes it on release, leaving a later holder its own', () => {
+  it('writes the holder down beside the lock and removes it on release, leaving a later holder its own; without it the pid is unknown', () => {
     const databasePath = join(dir, 'handoff.db');
     const first = lock(databasePath);
     const holderFile = `${first.lockPath}.json`;
@@ -147,18 +147,16 @@ describe('lockDatabase (one process per database file)', () => {
     );
     second.release();
     expect(existsSync(holderFile)).toBe(true);
-  });
 
-  it('says the pid is unknown when the holder file is missing', () => {
-    const databasePath = join(dir, 'handoff.db');
-    const first = lock(databasePath);
-    rmSync(`${first.lockPath}.json`);
+    // Without the holder file, the pid is unknown.
+    lock(databasePath);
+    rmSync(holderFile);
     const refused = refusal(() => lock(databasePath));
     expect(refused.holder).toBeUndefined();
     expect(refused.message).toContain('(pid unknown:');
   });
 
-  it('is one lock per file, however the path is spelled (relative, dot segments, a symbolic link)', () => {
+  it('is one lock per file, however the path is spelled (relative, dot segments, a symbolic link), renamed or not', () => {
     const databasePath = join(dir, 'handoff.db');
     writeFileSync(databasePath, '');
     mkdirSync(join(dir, 'elsewhere'));
@@ -167,6 +165,9 @@ describe('lockDatabase (one process per database file)', () => {
     expect(refusal(() => lock(`${dir}/./handoff.db`)).databasePath).toBe(databasePath);
     expect(refusal(() => lock(relative(process.cwd(), databasePath))).databasePath).toBe(databasePath);
     expect(refusal(() => lock(join(dir, 'elsewhere', 'linked.db'))).lockPath).toBe(`${databasePath}.lock`);
+    // Renamed while the holder runs: the same lock.
+    renameSync(databasePath, join(dir, 'renamed.db'));
+    expect(refusal(() => lock(join(dir, 'renamed.db'))).holder?.pid).toBe(process.pid);
   });
 
   it('is one lock per database file, not per path: a hard link in another directory meets the same lock', () => {
@@ -188,14 +189,6 @@ describe('lockDatabase (one process per database file)', () => {
     const viaLink = lock(linked);
     expect(viaLink.identityLockPath).toBe(first.identityLockPath);
     expect(refusal(() => lock(databasePath)).databasePath).toBe(databasePath);
-  });
-
-  it('meets the same lock when the file was renamed while the holder runs', () => {
-    const databasePath = join(dir, 'handoff.db');
-    writeFileSync(databasePath, '');
-    lock(databasePath);
-    renameSync(databasePath, join(dir, 'renamed.db'));
-    expect(refusal(() => lock(join(dir, 'renamed.db'))).holder?.pid).toBe(process.pid);
   });
 
   it.runIf(canChattr)(
@@ -246,12 +239,9 @@ describe('lockDatabase (one process per database file)', () => {
     },
   );
 
-  it('takes no lock for an in-memory database', () => {
+  it('takes no lock for an in-memory database; names the lock file when it cannot take one for another reason', () => {
     expect(lock(':memory:').lockPath).toBe('');
     expect(lock(':memory:').lockPath).toBe('');
-  });
-
-  it('names the lock file when it cannot take the lock for another reason', () => {
     const databasePath = join(dir, 'handoff.db');
     mkdirSync(`${databasePath}.lock`);
     expect(() => lock(databasePath)).toThrow(`Could not lock the database ${databasePath} (lock file`);

@@ -70,7 +70,7 @@ describe('the privacy statement, from the live settings (issue 57 item 4)', () =
     );
   });
 
-  it('names the Postgres host, port and database, never its user or password', () => {
+  it('names the Postgres host, port and database, never its user or password; says what it could not know when the database could not be read', () => {
     const url = 'postgres://handoff:s3cr3t-pw@db.internal.example:6543/cosell?sslmode=require';
     expect(storageOf(loadConfig({ ...base, DATABASE_URL: url }))).toBe(
       'Postgres database cosell on db.internal.example:6543',
@@ -79,6 +79,15 @@ describe('the privacy statement, from the live settings (issue 57 item 4)', () =
     expect(text).not.toContain('s3cr3t-pw');
     expect(text).not.toContain('handoff:');
     expect(text).toContain('Backups: the app makes none on Postgres');
+    const unread = privacyStatement({
+      config: loadConfig(base),
+      ownCrms: undefined,
+      unread: 'file is not a database',
+    });
+    expect(unread).toContain(
+      'No CRM in the settings; whether a workspace connected its own is not known here.',
+    );
+    expect(unread).toContain('(The database could not be read: file is not a database.)');
   });
 
   it('states the scheduled backups and the CRMs in use: the settings’ own and those the workspaces connected', () => {
@@ -96,17 +105,5 @@ describe('the privacy statement, from the live settings (issue 57 item 4)', () =
     );
     expect(text).not.toContain('pat-na1-x');
     expect(text).not.toContain('No CRM');
-  });
-
-  it('says what it could not know when the database could not be read', () => {
-    const text = privacyStatement({
-      config: loadConfig(base),
-      ownCrms: undefined,
-      unread: 'file is not a database',
-    });
-    expect(text).toContain(
-      'No CRM in the settings; whether a workspace connected its own is not known here.',
-    );
-    expect(text).toContain('(The database could not be read: file is not a database.)');
   });
 });

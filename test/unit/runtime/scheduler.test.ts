@@ -9,12 +9,18 @@ import { capturedLogger } from '../../support/unitrest-logs.js';
 const MONDAY_AFTERNOON = '2026-11-23T14:00:00Z';
 const WEEK = 7 * 86_400_000;
 
+const started: Scheduler[] = [];
+afterEach(async () => {
+  for (const scheduler of started.splice(0)) await scheduler.stop();
+});
+
 function setup(now: string, jobs: (runs: { name: string; slot: Date }[]) => JobSpec[]) {
   const { logger, lines } = capturedLogger();
   const clock = new TestClock(new Date(now));
   const background = createBackgroundWork(logger);
   const runs: { name: string; slot: Date }[] = [];
   const scheduler = createScheduler(jobs(runs), { clock, logger, background });
+  started.push(scheduler);
   return { scheduler, background, runs, lines, clock };
 }
 
@@ -28,40 +34,31 @@ const mondayNineInNewYork = (runs: { name: string; slot: Date }[]): JobSpec => (
 });
 
 describe('scheduled jobs', () => {
-  let running: Scheduler | undefined;
-  afterEach(async () => {
-    await running?.stop();
-    running = undefined;
-  });
-
   it('runs a job as work that can wait (on Postgres, on the background pool: db/priority.ts)', async () => {
     const marks: boolean[] = [];
     const { scheduler } = setup(MONDAY_AFTERNOON, () => [
       { name: 'marked', schedule: '* * * * *', run: () => void marks.push(inBackground()) },
     ]);
-    running = scheduler;
     await scheduler.start();
     await scheduler.runNow('marked');
     expect(marks).toEqual([true]);
     expect(inBackground()).toBe(false);
   });
 
-  it('catches up at start on the weekly slot missed while the app was down, standing for that slot', async () => {
-    const { scheduler, runs } = setup(MONDAY_AFTERNOON, (runs) => [mondayNineInNewYork(runs)]);
-    running = scheduler;
-    await scheduler.start();
-    await scheduler.caughtUp;
-    // 09:00 in New York that Monday is 14:00 UTC: the slot has just passed.
-    expect(runs).toEqual([{ name: 'weekly-digest', slot: new Date('2026-11-23T14:00:00Z') }]);
-  });
-
-  it('before this week’s slot, the catch-up stands for last week’s slot (the job itself knows whether it ran)', async () => {
-    const { scheduler, runs } = setup('2026-11-23T13:59:00Z', (runs) => [mondayNineInNewYork(runs)]);
-    running = scheduler;
-    await scheduler.start();
-    await scheduler.caughtUp;
-    expect(runs.map((r) => r.slot.toISOString())).toEqual(['2026-11-16T14:00:00.000Z']);
-  });
+  // 09:00 in New York on Mondays is 14:00 UTC: just passed at 14:00 (that slot); not yet at 13:59 (last week's, the job
+  // itself knows whether it ran).
+  it.each([
+    [MONDAY_AFTERNOON, '2026-11-23T14:00:00Z'],
+    ['2026-11-23T13:59:00Z', '2026-11-16T14:00:00Z'],
+  ])(
+    'started at %s, catches up on the weekly slot missed while the app was down, standing for it: %s',
+    async (now, slot) => {
+      const { scheduler, runs } = setup(now, (runs) => [mondayNineInNewYork(runs)]);
+      await scheduler.start();
+      await scheduler.caughtUp;
+      expect(runs).toEqual([{ name: 'weekly-digest', slot: new Date(slot) }]);
+    },
+  );
 
   it('does not catch up on a slot older than its window, and runs an at-start job at once', async () => {
     const { scheduler, runs } = setup(MONDAY_AFTERNOON, (runs) => [
@@ -79,7 +76,6 @@ describe('scheduled jobs', () => {
       },
       { name: 'refresh', schedule: '* * * * *', run: (slot) => void runs.push({ name: 'refresh', slot }) },
     ]);
-    running = scheduler;
     await scheduler.start();
     await scheduler.caughtUp;
     expect(runs).toEqual([{ name: 'sweep', slot: new Date(MONDAY_AFTERNOON) }]);
@@ -107,7 +103,6 @@ describe('scheduled jobs', () => {
         },
       },
     ]);
-    running = scheduler;
     await scheduler.start();
     await scheduler.caughtUp;
     await scheduler.runNow('failing');
@@ -142,7 +137,6 @@ describe('scheduled jobs', () => {
         atStart: { catchUpWithinMs: WEEK },
       },
     ]);
-    running = scheduler;
     await scheduler.start();
     await scheduler.caughtUp;
     expect(runs).toEqual([]);

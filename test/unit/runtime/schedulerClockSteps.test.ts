@@ -31,6 +31,11 @@ interface Run {
   real: number;
 }
 
+const started: Scheduler[] = [];
+const stopAll = async () => {
+  for (const scheduler of started.splice(0)) await scheduler.stop();
+};
+
 function setup(
   jobs: (record: () => void) => JobSpec[],
   opts: { timers?: Timers; now?: Date; lagMs?: number; claims?: SlotClaims } = {},
@@ -51,6 +56,7 @@ function setup(
     ...(opts.lagMs ? { lagMs: opts.lagMs } : {}),
     ...(opts.claims ? { claims: opts.claims } : {}),
   });
+  started.push(scheduler);
   return { scheduler, runs, lines, real };
 }
 
@@ -59,7 +65,6 @@ const minutely = (record: () => void): JobSpec[] => [
 ];
 
 describe('a wall-clock step while the app runs (the process’s own clock and timers, faked)', () => {
-  let running: Scheduler | undefined;
   beforeEach(() => {
     vi.useFakeTimers({
       toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
@@ -67,14 +72,12 @@ describe('a wall-clock step while the app runs (the process’s own clock and ti
     vi.setSystemTime(new Date('2026-11-23T14:00:30Z'));
   });
   afterEach(async () => {
-    await running?.stop();
-    running = undefined;
+    await stopAll();
     vi.useRealTimers();
   });
 
   it('a step back of 90 s does not hold a minutely job for the step: it runs on the new clock’s next minute', async () => {
     const { scheduler, runs, real } = setup(minutely);
-    running = scheduler;
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(31_000);
     expect(runs.map((r) => new Date(r.wall).toISOString().slice(11, 19))).toEqual(['14:01:00']);
@@ -103,7 +106,6 @@ describe('a wall-clock step while the app runs (the process’s own clock and ti
     const { scheduler, runs, real } = setup((record) => [
       { name: 'pools', schedule: '*/15 * * * *', timeZone: 'UTC', run: record },
     ]);
-    running = scheduler;
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(15 * MINUTE);
     expect(runs).toHaveLength(1); // 14:15
@@ -116,7 +118,6 @@ describe('a wall-clock step while the app runs (the process’s own clock and ti
 
   it('a step forward of an hour runs a minutely job once for the slots stepped over, then once a minute', async () => {
     const { scheduler, runs } = setup(minutely);
-    running = scheduler;
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(31_000); // 14:01:01, one run
     vi.setSystemTime(Date.now() + HOUR); // 15:01:01: sixty slots stepped over
@@ -128,16 +129,11 @@ describe('a wall-clock step while the app runs (the process’s own clock and ti
 });
 
 describe('a wall-clock step while the app runs (injected timers)', () => {
-  let running: Scheduler | undefined;
-  afterEach(async () => {
-    await running?.stop();
-    running = undefined;
-  });
+  afterEach(stopAll);
 
   it('a sub-second step back (an NTP correction) runs no slot twice and delays none', async () => {
     const timers = new SteppedTimers(Date.parse('2026-11-23T14:00:30Z'));
     const { scheduler, runs } = setup(minutely, { timers });
-    running = scheduler;
     await scheduler.start();
     await timers.advance(30_200); // 14:01:00.2, just after a run
     timers.stepWallClock(-500); // 14:00:59.7: the slot 14:01 does not come round again
@@ -173,7 +169,6 @@ describe('a wall-clock step while the app runs (injected timers)', () => {
       (record) => [{ name: 'weekly', schedule: '0 9 * * Monday', timeZone: 'America/New_York', run: record }],
       { timers },
     );
-    running = scheduler;
     await scheduler.start();
     await timers.advance(MINUTE); // 09:00:30: this Monday's slot ran
     // A step forward to 08:58:30 the next Monday passes no slot: nothing runs until 09:00 there.
@@ -206,7 +201,6 @@ describe('a wall-clock step while the app runs (injected timers)', () => {
       ],
       { timers },
     );
-    running = scheduler;
     await scheduler.start();
     await timers.advance(31_000); // 14:01: starts, does not finish
     await timers.advance(MINUTE); // 14:02: skipped
@@ -220,7 +214,6 @@ describe('a wall-clock step while the app runs (injected timers)', () => {
 });
 
 describe('an installation’s ticks come a few seconds after the slot (issue 56), for the same slot', () => {
-  let running: Scheduler | undefined;
   // The slot each tick stands for, as the claims across processes see it.
   const slots: string[] = [];
   const claims: SlotClaims = {
@@ -238,8 +231,7 @@ describe('an installation’s ticks come a few seconds after the slot (issue 56)
     });
   });
   afterEach(async () => {
-    await running?.stop();
-    running = undefined;
+    await stopAll();
     vi.useRealTimers();
   });
 
@@ -252,7 +244,6 @@ describe('an installation’s ticks come a few seconds after the slot (issue 56)
   it('ticks the minute at its seventh second with a lag of 7 s, naming the minute', async () => {
     vi.setSystemTime(new Date('2026-11-23T14:00:30Z'));
     const { scheduler, runs } = setup(minutely, { lagMs: 7000, claims });
-    running = scheduler;
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(36_000);
     expect(runs).toEqual([]);
@@ -264,7 +255,6 @@ describe('an installation’s ticks come a few seconds after the slot (issue 56)
   it('started within a slot’s lag, ticks that slot at slot + lag', async () => {
     vi.setSystemTime(new Date('2026-11-23T14:01:03Z'));
     const { scheduler, runs } = setup(minutely, { lagMs: 7000, claims });
-    running = scheduler;
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(4000);
     expect(hhmmss(runs)).toEqual(['14:01:07']);
@@ -274,7 +264,6 @@ describe('an installation’s ticks come a few seconds after the slot (issue 56)
   it('a clock step within the lag plans again without dropping the slot', async () => {
     vi.setSystemTime(new Date('2026-11-23T14:00:58Z'));
     const { scheduler, runs } = setup(minutely, { lagMs: 7000, claims });
-    running = scheduler;
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(4000);
     // 14:01:02: the wall clock steps 3 s forward; the heartbeat plans the sweep again from 14:01:05.

@@ -24,6 +24,8 @@ interface Run {
   slot: string;
 }
 
+const started: Scheduler[] = [];
+
 function setup() {
   const { logger, lines } = capturedLogger();
   const timers = new SteppedTimers(START);
@@ -51,6 +53,7 @@ function setup() {
     timers,
     slackCutOff: () => cut.off,
   });
+  started.push(scheduler);
   const paused = () => lines.filter((l) => String(l.msg).startsWith('Slack takes no calls from the app'));
   const resumed = () => lines.filter((l) => String(l.msg).startsWith('Slack takes calls again'));
   /** Lets the runs a tick began (and the catch-ups they start) finish: no time passes. */
@@ -59,15 +62,12 @@ function setup() {
 }
 
 describe('the jobs that call Slack, while Slack takes no call from the app', () => {
-  let running: Scheduler | undefined;
   afterEach(async () => {
-    await running?.stop();
-    running = undefined;
+    for (const scheduler of started.splice(0)) await scheduler.stop();
   });
 
   it('skip their slots while local jobs go on, log the pause once, and catch up once Slack takes calls again', async () => {
     const { scheduler, timers, runs, cut, paused, resumed, settle } = setup();
-    running = scheduler;
     await scheduler.start();
     await scheduler.caughtUp;
     // At start: the sweep runs, the weekly job catches up on last week's slot.
@@ -123,7 +123,6 @@ describe('the jobs that call Slack, while Slack takes no call from the app', () 
 
   it('runNow (a test, an operator) is held the same way, and lets the held jobs catch up once Slack takes calls', async () => {
     const { scheduler, runs, cut, paused, resumed } = setup();
-    running = scheduler;
     await scheduler.start();
     await scheduler.caughtUp;
     runs.length = 0;

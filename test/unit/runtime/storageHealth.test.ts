@@ -68,7 +68,7 @@ describe('StorageHealth', () => {
 const pgError = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
 
 describe('storage refusals on Postgres', () => {
-  it('takes a lost or refusing server, a full disk and a read-only standby as outages, contention as contention', () => {
+  it('takes a lost or refusing server, a full disk and a read-only standby as outages, contention as contention, a bad statement as neither', () => {
     const outages = [
       pgError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
       pgError('terminating connection due to administrator command', '57P01'),
@@ -85,9 +85,6 @@ describe('storage refusals on Postgres', () => {
     }
     expect(storageRefusalOf(pgError('could not serialize access', '40001'))?.contention).toBe(true);
     expect(storageRefusalOf(pgError('deadlock detected', '40P01'))?.contention).toBe(true);
-  });
-
-  it('does not take a bad statement or a broken constraint for an outage', () => {
     expect(isStorageOutage(pgError('duplicate key value violates unique constraint', '23505'))).toBe(false);
     expect(isStorageOutage(pgError('syntax error at or near "selec"', '42601'))).toBe(false);
     expect(isStorageOutage(new Error('boom'))).toBe(false);

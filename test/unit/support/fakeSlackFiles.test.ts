@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { platformError, slackClient } from '../../support/fakeClients.js';
+import { platformError, slackAnswer, slackClient } from '../../support/fakeClients.js';
 import type { FakeFile } from '../../support/fakeSlack/types.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 
@@ -58,7 +58,7 @@ beforeEach(() => {
 });
 
 describe('FakeSlack files: filesUploadV2', () => {
-  it('stores the bytes of a private upload and answers in Slack shapes', async () => {
+  it('stores the bytes of a private upload, answers in Slack shapes, reports it processing in files.info first', async () => {
     const result = await client().filesUploadV2({ file: PNG, filename: 'chart.png', title: 'Chart' });
     const id = uploadedId(result);
     expect(id).toMatch(/^F[A-Z0-9]{10}$/);
@@ -73,12 +73,6 @@ describe('FakeSlack files: filesUploadV2', () => {
     expect(urlCall?.response).toMatchObject({ upload_url: expect.stringMatching(`/upload/${id}$`) });
     expect(fake.callsTo('files.completeUploadExternal')[0]?.args.files).toEqual([{ id, title: 'Chart' }]);
 
-    fake.reset();
-    expect(fake.files()).toEqual([]);
-  });
-
-  it('reports a new file as processing in files.info first, then with its mimetype', async () => {
-    const id = await uploadPng();
     const first = await client().files.info({ file: id });
     expect(first.file).toMatchObject({ id, name: 'chart.png', mimetype: '', filetype: '', size: PNG.length });
     const second = await client().files.info({ file: id });
@@ -96,6 +90,8 @@ describe('FakeSlack files: filesUploadV2', () => {
     expect(second.file?.url_private).toMatch(/^https:\/\//);
     expect(second.file?.permalink).toMatch(/^https:\/\//);
     expect((await platformError(client().files.info({ file: 'FNOSUCHFILE' }))).error).toBe('file_not_found');
+    fake.reset();
+    expect(fake.files()).toEqual([]);
   });
 
   it('refuses to share where the bot cannot post, completing nothing', async () => {
@@ -124,7 +120,7 @@ describe('FakeSlack files: raw upload steps', () => {
     return fetch(url, { method: 'POST', body: form });
   };
 
-  it('validates files.getUploadURLExternal arguments', async () => {
+  it('refuses bad getUploadURLExternal arguments; answers an upload OK with its size (404 unknown); refuses to complete an unknown, never uploaded or wrongly sized file', async () => {
     expect(await api('files.getUploadURLExternal', { length: '3' })).toMatchObject({
       ok: false,
       error: 'invalid_arguments',
@@ -135,46 +131,43 @@ describe('FakeSlack files: raw upload steps', () => {
         error: 'invalid_arguments',
       });
     }
-  });
-
-  it('answers the upload with OK and its size, 404 for an unknown file', async () => {
+    const complete = (id: string) => api('files.completeUploadExternal', { files: JSON.stringify([{ id }]) });
+    expect(await complete('FNOSUCHFILE')).toMatchObject({ ok: false, error: 'file_not_found' });
+    expect(await api('files.completeUploadExternal', {})).toMatchObject({ error: 'invalid_arguments' });
     const got = await api('files.getUploadURLExternal', { filename: 'a.txt', length: '3' });
+    expect(await complete(got.file_id as string)).toMatchObject({ ok: false, error: 'file_not_found' });
     const res = await post(got.upload_url as string, Buffer.from('abc'));
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('OK - 3');
     expect((await post(`${new URL(fake.apiUrl).origin}/upload/FNOSUCHFILE`, Buffer.from('x'))).status).toBe(
       404,
     );
-  });
-
-  it('refuses to complete unknown, never uploaded or wrongly sized files', async () => {
-    const complete = (id: string) => api('files.completeUploadExternal', { files: JSON.stringify([{ id }]) });
-    expect(await complete('FNOSUCHFILE')).toMatchObject({ ok: false, error: 'file_not_found' });
-    const pending = await api('files.getUploadURLExternal', { filename: 'a.txt', length: '3' });
-    expect(await complete(pending.file_id as string)).toMatchObject({ ok: false, error: 'file_not_found' });
-    await post(pending.upload_url as string, Buffer.from('abcd'));
-    expect(await complete(pending.file_id as string)).toMatchObject({
-      ok: false,
-      error: 'invalid_arguments',
-    });
-    expect(await api('files.completeUploadExternal', {})).toMatchObject({ error: 'invalid_arguments' });
+    const wrong = await api('files.getUploadURLExternal', { filename: 'a.txt', length: '3' });
+    await post(wrong.upload_url as string, Buffer.from('abcd'));
+    expect(await complete(wrong.file_id as string)).toMatchObject({ ok: false, error: 'invalid_arguments' });
   });
 });
 
 describe('FakeSlack files: image blocks', () => {
   const postImage = (image: Record<string, unknown>) =>
     client().chat.postMessage({ channel: 'C1', text: 'chart', blocks: [imageBlock(image)] });
+  const fileIn = (slack_file: Record<string, unknown>) => [imageBlock({ slack_file })];
+  const post = (channel: string, slack_file: Record<string, unknown>) =>
+    client().chat.postMessage({ channel, text: 'x', blocks: fileIn(slack_file) });
+  const home = (user_id: string, id: string) =>
+    client().views.publish({ user_id, view: { type: 'home', blocks: fileIn({ id }) } });
+  /** Slack's refusal of a slack_file it will not show: in a message (`errors` too), or in a view. */
+  async function refusedFile(call: Promise<unknown>, where: 'message' | 'view' = 'message') {
+    const data = await platformError(call);
+    const problem = `invalid slack file [json-pointer:${where === 'view' ? '/view' : ''}/blocks/0/slack_file]`;
+    expect(data.error).toBe(where === 'view' ? 'invalid_arguments' : 'invalid_blocks');
+    expect(data.response_metadata?.messages).toEqual([`[ERROR] ${problem}`]);
+    if (where === 'message') expect((data as { errors?: string[] }).errors).toEqual([problem]);
+  }
 
   it('refuses a slack_file image until Slack has processed the file', async () => {
     const id = await uploadPng('chart.png', 'C1');
-    const data = await platformError(postImage({ slack_file: { id } }));
-    expect(data.error).toBe('invalid_blocks');
-    expect((data as { errors?: string[] }).errors).toEqual([
-      'invalid slack file [json-pointer:/blocks/0/slack_file]',
-    ]);
-    expect(data.response_metadata?.messages).toEqual([
-      '[ERROR] invalid slack file [json-pointer:/blocks/0/slack_file]',
-    ]);
+    await refusedFile(postImage({ slack_file: { id } }));
     await client().files.info({ file: id });
     await postImage({ slack_file: { id } });
     const url = (await client().files.info({ file: id })).file?.url_private;
@@ -183,20 +176,13 @@ describe('FakeSlack files: image blocks', () => {
     expect(fake.messages('C1')).toHaveLength(3);
   });
 
-  it('refuses unknown files and files that are not images', async () => {
-    const unknown = await platformError(postImage({ slack_file: { id: 'FNOSUCHFILE' } }));
-    expect(unknown.error).toBe('invalid_blocks');
-    expect((unknown as { errors?: string[] }).errors).toEqual([
-      'invalid slack file [json-pointer:/blocks/0/slack_file]',
-    ]);
+  it('refuses unknown files, files that are not images, both or neither of image_url and slack_file, no alt_text', async () => {
+    await refusedFile(postImage({ slack_file: { id: 'FNOSUCHFILE' } }));
     const csv = uploadedId(
       await client().filesUploadV2({ content: 'a,b', filename: 'x.csv', channel_id: 'C1' }),
     );
     await client().files.info({ file: csv });
-    expect((await platformError(postImage({ slack_file: { id: csv } }))).error).toBe('invalid_blocks');
-  });
-
-  it('needs exactly one of image_url and slack_file, and alt_text', async () => {
+    await refusedFile(postImage({ slack_file: { id: csv } }));
     const id = await processedPng('C1');
     const both = await platformError(
       postImage({ image_url: 'https://example.com/a.png', slack_file: { id } }),
@@ -205,128 +191,65 @@ describe('FakeSlack files: image blocks', () => {
     expect(both.response_metadata?.messages).toEqual([
       '[ERROR] must provide exactly one of: image_url, slack_file [json-pointer:/blocks/0]',
     ]);
-    expect((await platformError(postImage({}))).error).toBe('invalid_blocks');
-    const noAlt = client().chat.postMessage({
-      channel: 'C1',
-      text: 'x',
-      blocks: [{ type: 'image', slack_file: { id } }],
-    });
-    expect((await platformError(noAlt)).error).toBe('invalid_blocks');
+    expect(await slackAnswer(postImage({}))).toBe('invalid_blocks');
+    const noAlt = [{ type: 'image', slack_file: { id } }];
+    expect(await slackAnswer(client().chat.postMessage({ channel: 'C1', text: 'x', blocks: noAlt }))).toBe(
+      'invalid_blocks',
+    );
     await postImage({ image_url: 'https://example.com/a.png' });
   });
 
   it('checks slack_file images in views and response URLs too', async () => {
     const id = await uploadPng('chart.png', 'C1');
-    const view = { type: 'home' as const, blocks: [imageBlock({ slack_file: { id } })] };
-    const refused = await platformError(client().views.publish({ user_id: 'U1', view }));
-    expect(refused.error).toBe('invalid_arguments');
-    expect(refused.response_metadata?.messages).toEqual([
-      '[ERROR] invalid slack file [json-pointer:/view/blocks/0/slack_file]',
-    ]);
+    await refusedFile(home('U1', id), 'view');
     const responseUrl = fake.responseUrl({ channel: 'C1' });
-    const post = () =>
+    const respond = () =>
       fetch(responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'in_channel', text: 'x', blocks: view.blocks }),
+        body: JSON.stringify({ response_type: 'in_channel', text: 'x', blocks: fileIn({ id }) }),
       });
-    expect((await post()).status).toBe(400);
+    expect((await respond()).status).toBe(400);
     await client().files.info({ file: id });
     // U1 is a member of C1, where the file is shared: their Home may show it.
-    await client().views.publish({ user_id: 'U1', view });
-    expect((await post()).status).toBe(200);
+    await home('U1', id);
+    expect((await respond()).status).toBe(200);
   });
 
   it('refuses a file private to the bot (uploaded without a channel) everywhere, as Slack does', async () => {
     const id = await processedPng();
     expect(fake.file(id)?.channels).toEqual([]);
     // As reported in slackapi/python-slack-sdk#1658 (files_upload_v2 without a channel, then chat.postMessage).
-    const data = await platformError(postImage({ slack_file: { id } }));
-    expect(data.error).toBe('invalid_blocks');
-    expect((data as { errors?: string[] }).errors).toEqual([
-      'invalid slack file [json-pointer:/blocks/0/slack_file]',
-    ]);
+    await refusedFile(postImage({ slack_file: { id } }));
     const url = (await client().files.info({ file: id })).file?.url_private;
-    expect((await platformError(postImage({ slack_file: { url } }))).error).toBe('invalid_blocks');
+    await refusedFile(postImage({ slack_file: { url } }));
     const dm = (await client().conversations.open({ users: 'U1' })).channel?.id as string;
-    const inDm = client().chat.postMessage({
-      channel: dm,
-      text: 'x',
-      blocks: [imageBlock({ slack_file: { id } })],
-    });
-    expect((await platformError(inDm)).error).toBe('invalid_blocks');
-    const home = client().views.publish({
-      user_id: 'U1',
-      view: { type: 'home', blocks: [imageBlock({ slack_file: { id } })] },
-    });
-    const refused = await platformError(home);
-    expect(refused.error).toBe('invalid_arguments');
-    expect(refused.response_metadata?.messages).toEqual([
-      '[ERROR] invalid slack file [json-pointer:/view/blocks/0/slack_file]',
-    ]);
+    await refusedFile(post(dm, { id }));
+    await refusedFile(home('U1', id), 'view');
     expect(fake.messages('C1')).toEqual([]);
     expect(fake.homeView('U1')).toBeUndefined();
   });
 
   it('shows a file shared into one conversation only there, and to its members', async () => {
     const id = await processedPng('C1');
-    const blocks = [imageBlock({ slack_file: { id } })];
+    const blocks = fileIn({ id });
     // Posted where it is shared: taken; in another channel of the bot: refused.
-    const posted = await client().chat.postMessage({ channel: 'C1', text: 'x', blocks });
-    expect((await platformError(client().chat.postMessage({ channel: 'C3', text: 'x', blocks }))).error).toBe(
-      'invalid_blocks',
-    );
+    const posted = await post('C1', { id });
+    await refusedFile(post('C3', { id }));
     // An edit follows the same rule: a message in C3 cannot be edited to show it.
     const other = await client().chat.postMessage({ channel: 'C3', text: 'x' });
-    const edit = client().chat.update({ channel: 'C3', ts: other.ts as string, text: 'y', blocks });
-    expect((await platformError(edit)).error).toBe('invalid_blocks');
+    await refusedFile(client().chat.update({ channel: 'C3', ts: other.ts as string, text: 'y', blocks }));
     await client().chat.update({ channel: 'C1', ts: posted.ts as string, text: 'y', blocks });
-    expect(
-      (await platformError(client().chat.postEphemeral({ channel: 'C3', user: 'U2', text: 'x', blocks })))
-        .error,
-    ).toBe('invalid_blocks');
+    await refusedFile(client().chat.postEphemeral({ channel: 'C3', user: 'U2', text: 'x', blocks }));
     await client().chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'x', blocks });
     // Home tabs: U1 is in C1 and may see it; U2 is not.
-    const view = { type: 'home' as const, blocks };
-    await client().views.publish({ user_id: 'U1', view });
-    expect((await platformError(client().views.publish({ user_id: 'U2', view }))).error).toBe(
-      'invalid_arguments',
-    );
+    await home('U1', id);
+    await refusedFile(home('U2', id), 'view');
     // A file shared into a person's DM with the app is theirs to see.
     const dm = (await client().conversations.open({ users: 'U2' })).channel?.id as string;
     const inDm = await processedPng(dm);
-    await client().views.publish({
-      user_id: 'U2',
-      view: { type: 'home', blocks: [imageBlock({ slack_file: { id: inDm } })] },
-    });
-    expect(
-      (
-        await platformError(
-          client().views.publish({
-            user_id: 'U1',
-            view: { type: 'home', blocks: [imageBlock({ slack_file: { id: inDm } })] },
-          }),
-        )
-      ).error,
-    ).toBe('invalid_arguments');
-  });
-
-  it('shows a public file anywhere', async () => {
-    const id = await processedPng();
-    fake.makeFilePublic(id);
-    expect(fake.file(id)?.public).toBe(true);
-    await postImage({ slack_file: { id } });
-    await client().chat.postMessage({
-      channel: 'C3',
-      text: 'x',
-      blocks: [imageBlock({ slack_file: { id } })],
-    });
-    await client().views.publish({
-      user_id: 'U2',
-      view: { type: 'home', blocks: [imageBlock({ slack_file: { id } })] },
-    });
-    expect((await client().files.info({ file: id })).file?.public_url_shared).toBe(true);
-    expect(() => fake.makeFilePublic('FNOSUCHFILE')).toThrow(/no file/);
+    await home('U2', inDm);
+    await refusedFile(home('U1', inDm), 'view');
   });
 
   it('treats files as processed at once with fileProcessingCalls: 0', async () => {

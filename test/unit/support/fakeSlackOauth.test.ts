@@ -103,18 +103,13 @@ describe('FakeSlack OAuth: the code flow', () => {
     expect(JSON.stringify(fake.calls)).not.toContain(APP.clientSecret);
   });
 
-  it('a code is single-use; an unknown one is refused the same way', async () => {
-    const code = await codeFromPage();
-    expect(await answer(exchange(code))).toBe('ok');
-    expect(await answer(exchange(code))).toBe('invalid_code');
-    expect(await answer(exchange('123.456.nope'))).toBe('invalid_code');
-  });
-
-  it('a code expires 10 minutes after the page issued it (the fake’s clock)', async () => {
+  it('a code is single-use, expires 10 minutes after the page issued it (the fake’s clock); an unknown one is refused the same way', async () => {
     const late = await codeFromPage();
     const inTime = await codeFromPage();
     clock += OAUTH_CODE_TTL_MS;
     expect(await answer(exchange(inTime))).toBe('ok');
+    expect(await answer(exchange(inTime))).toBe('invalid_code');
+    expect(await answer(exchange('123.456.nope'))).toBe('invalid_code');
     clock += 1;
     expect(await answer(exchange(late))).toBe('invalid_code');
   });
@@ -170,15 +165,12 @@ describe('FakeSlack OAuth: the code flow', () => {
     expect(() => fake.approveInstall(authorizeUrl())).toThrow(/installer_not_allowed/);
   });
 
-  it('scopes: the page refuses a URL asking for none, or for one the app may not ask', async () => {
+  it('scopes: the page refuses a URL asking for none, or for one the app may not ask; user scopes give authed_user a user token', async () => {
     fake.oauthApp = { ...APP, scopes: SCOPES.split(',') };
     expect((await openAuthorize({ scope: '' })).body).toContain('invalid_scope');
     const page = await openAuthorize({ scope: `${SCOPES},admin` });
     expect(page.status).toBe(400);
     expect(page.body).toContain('admin');
-  });
-
-  it('user scopes: authed_user carries the installer’s user token', async () => {
     const code = await codeFromPage({ user_scope: 'identity.basic' });
     const res = await exchange(code);
     expect(res.authed_user).toMatchObject({ id: 'U0OWNER', scope: 'identity.basic', token_type: 'user' });
@@ -191,7 +183,7 @@ describe('FakeSlack OAuth: token rotation', () => {
     fake.oauthApp = { ...APP, tokenRotation: true };
   });
 
-  it('expiring access tokens, single-use refresh tokens, token_expired past 12 hours', async () => {
+  it('expiring access tokens, single-use refresh tokens (refused with wrong credentials), token_expired past 12 hours', async () => {
     const first = await exchange(await codeFromPage());
     expect(first).toMatchObject({ ok: true, token_type: 'bot', expires_in: ROTATING_TOKEN_TTL_S });
     expect(first.access_token).toMatch(/^xoxe\.xoxb-/);
@@ -229,14 +221,10 @@ describe('FakeSlack OAuth: token rotation', () => {
     expect(fake.messages('C0PUB').map((m) => m.text)).toEqual(['still here']);
     // The long-lived token of before rotation was turned on still works, as on Slack.
     expect(await answer(withToken('xoxb-test-token').auth.test())).toBe('ok');
-  });
-
-  it('a refresh token is refused with wrong credentials, and unknown ones are refused', async () => {
-    const first = await exchange(await codeFromPage());
-    const refresh = (secret: string, token: string) => answer(refreshToken(fake, token, secret));
-    expect(await refresh('wrong', first.refresh_token ?? '')).toBe('bad_client_secret');
-    expect(await refresh(APP.clientSecret, 'xoxe-1-unknown')).toBe('invalid_refresh_token');
-    expect(await refresh(APP.clientSecret, first.refresh_token ?? '')).toBe('ok');
+    // Wrong credentials or an unknown token are refused too.
+    expect(await answer(refreshToken(fake, second.refresh_token ?? '', 'wrong'))).toBe('bad_client_secret');
+    expect(await answer(refreshToken(fake, 'xoxe-1-unknown'))).toBe('invalid_refresh_token');
+    expect(await answer(refreshToken(fake, second.refresh_token ?? ''))).toBe('ok');
   });
 });
 

@@ -112,7 +112,7 @@ describe('FakeSlack: what people do in Slack, told to the app', () => {
     await expect(fake.removeApp('C0NONE', 'U0AE')).rejects.toThrow(/no channel/);
   });
 
-  it('revokeBotToken: the token is answered token_revoked before tokens_revoked arrives; events still come', async () => {
+  it('revokeBotToken: the token is answered token_revoked before tokens_revoked arrives; events still come; an uninstall then sends only app_uninstalled', async () => {
     app = await appServer(() => answer((c) => c.auth.test()));
     fake.subscribeEvents(app.url, SECRET);
     expect(await answer((c) => c.auth.test())).toBe('ok');
@@ -131,6 +131,15 @@ describe('FakeSlack: what people do in Slack, told to the app', () => {
     // The app is still installed: a status change is still told.
     await fake.changeStatus('U0AE', { text: 'Out sick', emoji: ':face_with_thermometer:' });
     expect(app.received.map((r) => r.event.type)).toEqual(['tokens_revoked', 'user_status_changed']);
+    // Revoked twice is a mistake; an uninstall after it sends only app_uninstalled.
+    await expect(fake.revokeBotToken()).rejects.toThrow(/already gone/);
+    const deliveries = await fake.uninstallApp();
+    expect(deliveries.map((d) => d.envelope.event.type)).toEqual(['app_uninstalled']);
+    expect(app.received.map((r) => r.event.type)).toEqual([
+      'tokens_revoked',
+      'user_status_changed',
+      'app_uninstalled',
+    ]);
   });
 
   it('uninstallApp: the token is refused, app_uninstalled then tokens_revoked, then no event at all', async () => {
@@ -149,15 +158,5 @@ describe('FakeSlack: what people do in Slack, told to the app', () => {
     expect(later.status).toBeUndefined();
     expect(app.received).toHaveLength(2);
     await expect(fake.uninstallApp()).rejects.toThrow(/not installed/);
-  });
-
-  it('uninstallApp after revokeBotToken: only app_uninstalled is new', async () => {
-    app = await appServer(async () => undefined);
-    fake.subscribeEvents(app.url, SECRET);
-    await fake.revokeBotToken();
-    await expect(fake.revokeBotToken()).rejects.toThrow(/already gone/);
-    const deliveries = await fake.uninstallApp();
-    expect(deliveries.map((d) => d.envelope.event.type)).toEqual(['app_uninstalled']);
-    expect(app.received.map((r) => r.event.type)).toEqual(['tokens_revoked', 'app_uninstalled']);
   });
 });

@@ -1,8 +1,7 @@
-import { WebAPIHTTPError, WebAPIRateLimitedError } from '@slack/web-api';
+import { WebAPIHTTPError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestClock } from '../../support/clock.js';
 import { platformError, slackClient } from '../../support/fakeClients.js';
-import { METHOD_TIERS, TIERS } from '../../support/fakeSlack/rateLimits.js';
 import { FakeSlack, type FakeSlackOptions } from '../../support/fakeSlack.js';
 
 let fake: FakeSlack;
@@ -38,7 +37,15 @@ afterEach(async () => {
 describe('users.profile.get', () => {
   beforeEach(() => start());
 
-  it('answers the profile in Slack’s shape, with no status by default, its names normalized as Slack does (accents removed)', async () => {
+  it('answers the profile in Slack’s shape (no status by default, names normalized: accents removed), the bot’s without a user, user_not_found', async () => {
+    expect(await platformError(client().users.profile.get({ user: 'UNOPE' }))).toMatchObject({
+      ok: false,
+      error: 'user_not_found',
+    });
+    expect(fake.calls.map((c) => ({ method: c.method, ok: c.ok, status: c.status }))).toEqual([
+      { method: 'users.profile.get', ok: false, status: 200 },
+    ]);
+    expect(fake.callsTo('users.profile.get')).toEqual([]);
     const res = await client().users.profile.get({ user: 'U1' });
     expect(res.ok).toBe(true);
     expect(res.profile).toEqual({
@@ -68,22 +75,7 @@ describe('users.profile.get', () => {
       real_name_normalized: 'Zoe Angstrom',
       display_name_normalized: 'zoe',
     });
-  });
-
-  it('answers user_not_found for an unknown user, and records the failed call', async () => {
-    expect(await platformError(client().users.profile.get({ user: 'UNOPE' }))).toMatchObject({
-      ok: false,
-      error: 'user_not_found',
-    });
-    expect(fake.calls.map((c) => ({ method: c.method, ok: c.ok, status: c.status }))).toEqual([
-      { method: 'users.profile.get', ok: false, status: 200 },
-    ]);
-    expect(fake.callsTo('users.profile.get')).toEqual([]);
-  });
-
-  it('without a user, answers the token’s own user: the bot', async () => {
-    const { profile } = await client().users.profile.get({});
-    expect(profile).toMatchObject({
+    expect((await client().users.profile.get({})).profile).toMatchObject({
       display_name: 'bot',
       bot_id: fake.botId,
       api_app_id: fake.appId,
@@ -91,7 +83,7 @@ describe('users.profile.get', () => {
     });
   });
 
-  it('shows a status set with setStatus, with its expiration in unix seconds', async () => {
+  it('shows a status set with setStatus (its expiration in unix seconds), in users.info too; none, or null: until changed; empty: cleared; expired: cleared (real time by default); one given with addUser; users() hands out copies; setStatus throws for an unknown user', async () => {
     fake.setStatus('U1', {
       text: 'On vacation',
       emoji: ':palm_tree:',
@@ -104,9 +96,6 @@ describe('users.profile.get', () => {
     expect(status.status_expiration).toBeLessThanOrEqual(Date.now() / 1000 + 3 * 86_400 + 1);
     // Other users keep theirs (none).
     expect(await statusOf('U2')).toEqual(CLEARED);
-  });
-
-  it('a status without an expiration (or with null) stays until changed; empty text and emoji clear it; an expired one reads as cleared (real time by default); users.info shows it too', async () => {
     fake.setStatus('U1', { text: 'In a meeting', emoji: ':spiral_calendar_pad:' });
     expect(await statusOf('U1')).toEqual({
       status_text: 'In a meeting',
@@ -132,9 +121,6 @@ describe('users.profile.get', () => {
       status_emoji: ':palm_tree:',
       status_expiration: 0,
     });
-  });
-
-  it('takes a status given with addUser, users() hands out copies, and setStatus throws for an unknown user', async () => {
     fake.addUser({
       id: 'U3',
       team_id: fake.teamId,
@@ -155,7 +141,7 @@ describe('users.profile.get', () => {
 });
 
 describe('status expiry by the fake’s clock', () => {
-  it('follows the `now` option (a test clock)', async () => {
+  it('follows the `now` option (a test clock), or fake.now set later', async () => {
     const clock = new TestClock(new Date('2026-03-02T09:00:00Z'));
     await start({ now: () => clock.now().getTime() });
     fake.setStatus('U1', { text: 'Offsite', emoji: ':tent:', expiration: new Date('2026-03-02T17:00:00Z') });
@@ -171,10 +157,7 @@ describe('status expiry by the fake’s clock', () => {
     expect(await statusOf('U1')).toEqual(CLEARED);
     const { user } = await client().users.info({ user: 'U1' });
     expect(user?.profile).toMatchObject(CLEARED);
-  });
-
-  it('may be replaced later as fake.now', async () => {
-    await start();
+    // Replaced later as fake.now.
     fake.setStatus('U1', { text: 'Offsite', emoji: ':tent:', expiration: new Date('2030-01-01T00:00:00Z') });
     expect((await statusOf('U1')).status_text).toBe('Offsite');
     fake.now = () => Date.parse('2030-01-01T00:00:01Z');
@@ -185,15 +168,7 @@ describe('status expiry by the fake’s clock', () => {
 describe('usergroups.users.list', () => {
   beforeEach(() => start());
 
-  it('lists the members of a user group added with addUserGroup; replaces a group added again, keeps its own copy, and lists an empty group', async () => {
-    fake.addUserGroup('S0EMEA', ['U1', 'U2', 'W0EXTERNAL']);
-    const res = await client().usergroups.users.list({ usergroup: 'S0EMEA' });
-    expect(res.ok).toBe(true);
-    expect(res.users).toEqual(['U1', 'U2', 'W0EXTERNAL']);
-    expect(fake.callsTo('usergroups.users.list').map((c) => c.args)).toEqual([{ usergroup: 'S0EMEA' }]);
-  });
-
-  it('answers no_such_subteam for an unknown group, and invalid_arguments without one', async () => {
+  it('lists a group’s members (its own copy, replaced when added again, empty too); refuses an unknown group or none; reset() keeps groups and statuses', async () => {
     expect((await platformError(client().usergroups.users.list({ usergroup: 'S0NOPE' }))).error).toBe(
       'no_such_subteam',
     );
@@ -204,30 +179,28 @@ describe('usergroups.users.list', () => {
       ['usergroups.users.list', false],
       ['usergroups.users.list', false],
     ]);
+    fake.addUserGroup('S0EMEA', ['U1', 'U2', 'W0EXTERNAL']);
+    const res = await client().usergroups.users.list({ usergroup: 'S0EMEA' });
+    expect(res.ok).toBe(true);
+    expect(res.users).toEqual(['U1', 'U2', 'W0EXTERNAL']);
+    expect(fake.callsTo('usergroups.users.list').map((c) => c.args)).toEqual([{ usergroup: 'S0EMEA' }]);
     const members = ['U1'];
     fake.addUserGroup('S0EMEA', members);
     members.push('U2');
     expect((await client().usergroups.users.list({ usergroup: 'S0EMEA' })).users).toEqual(['U1']);
-    expect(fake.userGroup('S0EMEA')).toEqual(['U1']);
-    fake.addUserGroup('S0EMEA', ['U2']);
-    expect((await client().usergroups.users.list({ usergroup: 'S0EMEA' })).users).toEqual(['U2']);
     fake.addUserGroup('S0EMPTY', []);
     expect((await client().usergroups.users.list({ usergroup: 'S0EMPTY' })).users).toEqual([]);
-    expect(fake.userGroup('S0NOPE')).toBeUndefined();
-  });
-
-  it('reset() forgets the calls but keeps user groups and statuses', async () => {
-    fake.addUserGroup('S0EMEA', ['U1']);
     fake.setStatus('U1', { text: 'Away', emoji: ':zzz:' });
-    await client().usergroups.users.list({ usergroup: 'S0EMEA' });
     fake.reset();
     expect(fake.calls).toEqual([]);
     expect((await client().usergroups.users.list({ usergroup: 'S0EMEA' })).users).toEqual(['U1']);
     expect((await statusOf('U1')).status_text).toBe('Away');
+    fake.addUserGroup('S0EMEA', ['U2']);
+    expect((await client().usergroups.users.list({ usergroup: 'S0EMEA' })).users).toEqual(['U2']);
   });
 });
 
-describe('injected failures and rate limits', () => {
+describe('injected failures', () => {
   it('a lost answer still reads the status (afterProcessing)', async () => {
     await start();
     fake.setStatus('U1', { text: 'Away', emoji: ':zzz:' });
@@ -239,21 +212,5 @@ describe('injected failures and rate limits', () => {
       status: 502,
       ok: false,
     });
-  });
-
-  it('counts them in Slack’s tiers: users.profile.get Tier 4, usergroups.users.list Tier 2', async () => {
-    expect(METHOD_TIERS['users.profile.get']).toBe(4);
-    expect(METHOD_TIERS['usergroups.users.list']).toBe(2);
-    await start({ rateLimits: true });
-    fake.addUserGroup('S0EMEA', ['U1']);
-    // Tier 2: 20 a minute, as a burst.
-    for (let i = 0; i < TIERS[2].burst; i += 1) await client().usergroups.users.list({ usergroup: 'S0EMEA' });
-    const refused = await client()
-      .usergroups.users.list({ usergroup: 'S0EMEA' })
-      .catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(WebAPIRateLimitedError);
-    expect((refused as WebAPIRateLimitedError).retryAfter).toBe(3);
-    // users.profile.get has its own bucket.
-    expect((await client().users.profile.get({ user: 'U1' })).ok).toBe(true);
   });
 });

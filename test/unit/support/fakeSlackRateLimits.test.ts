@@ -77,6 +77,23 @@ describe('the fake Slack with rateLimits', () => {
     expect(fake?.messages('C1').map((m) => m.text)).toEqual(['one', 'two', 'three']);
   });
 
+  it('counts each method in Slack’s tier: users.profile.get Tier 4, usergroups.users.list Tier 2, team.info Tier 3', async () => {
+    expect([
+      METHOD_TIERS['users.profile.get'],
+      METHOD_TIERS['usergroups.users.list'],
+      METHOD_TIERS['team.info'] ?? 3,
+    ]).toEqual([4, 2, 3]);
+    const client = await started(true);
+    fake?.addUserGroup('S0EMEA', ['U1']);
+    // Tier 2: 20 a minute, as a burst.
+    for (let i = 0; i < TIERS[2].burst; i += 1) await client.usergroups.users.list({ usergroup: 'S0EMEA' });
+    const refused = await client.usergroups.users.list({ usergroup: 'S0EMEA' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WebAPIRateLimitedError);
+    expect((refused as WebAPIRateLimitedError).retryAfter).toBe(3);
+    // users.profile.get has its own bucket.
+    expect((await client.users.profile.get({ user: 'U1' })).ok).toBe(true);
+  });
+
   it('is off unless asked for, and reset() refills every bucket', async () => {
     const unlimited = await FakeSlack.start();
     try {

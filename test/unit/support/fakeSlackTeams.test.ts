@@ -1,9 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
-import { WebAPIRateLimitedError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { platformError as errorData, eventsReceiver, slackClient } from '../../support/fakeClients.js';
-import { METHOD_TIERS, RateLimiter, TIERS } from '../../support/fakeSlack/rateLimits.js';
 import { type EventDelivery, FakeSlack } from '../../support/fakeSlack.js';
 import { type Harness, seedWorkspace, startHarness } from '../../support/harness.js';
 import {
@@ -23,8 +21,7 @@ const SECRET = 'teams-test-signing-secret';
 
 let fake: FakeSlack;
 
-const client = (rateLimited = false) =>
-  slackClient(fake, fake.token, { rejectRateLimitedCalls: rateLimited });
+const client = () => slackClient(fake);
 const platformError = async (call: Promise<unknown>) => (await errorData(call)).error;
 
 /** The sharing fields of conversations.info, as the app would read them. */
@@ -68,7 +65,7 @@ afterEach(async () => {
 });
 
 describe('FakeSlack: teams and team.info', () => {
-  it('answers team.info without `team` with the own team, in Slack’s shape', async () => {
+  it('answers team.info for the own team (Slack’s shape, as auth.test names it), known external teams, else team_not_found', async () => {
     const res = await client().team.info();
     expect(res.ok).toBe(true);
     expect(res.team).toEqual({
@@ -76,18 +73,11 @@ describe('FakeSlack: teams and team.info', () => {
       name: 'Acme Corp',
       domain: 'acme',
       email_domain: '',
-      icon: expect.objectContaining({ image_default: true }),
     });
-    const icon = res.team?.icon as Record<string, unknown>;
-    for (const size of [34, 44, 68, 88, 102, 132])
-      expect(icon[`image_${size}`]).toMatch(/^https:\/\/.+\.png$/);
-    // The same team, by id, and the same name and domain auth.test reports.
     expect((await client().team.info({ team: 'T0INTERNAL' })).team?.name).toBe('Acme Corp');
     const auth = await client().auth.test();
     expect([auth.team, auth.url]).toEqual(['Acme Corp', 'https://acme.slack.com/']);
-  });
-
-  it('answers for external teams the fake knows, and team_not_found for others', async () => {
+    fake.reset();
     expect(await platformError(client().team.info({ team: PARTNER_TEAM }))).toBe('team_not_found');
     fake.addTeam({ id: PARTNER_TEAM, name: PARTNER_TEAM_NAME, domain: 'meridian' });
     fake.addTeam({ id: RIVAL_TEAM, name: RIVAL_TEAM_NAME });
@@ -124,20 +114,6 @@ describe('FakeSlack: teams and team.info', () => {
     } finally {
       await other.stop();
     }
-  });
-
-  it('rate-limits team.info as Tier 3 (50 a minute)', async () => {
-    expect(METHOD_TIERS['team.info']).toBe(3);
-    const limiter = new RateLimiter();
-    for (let i = 0; i < 50; i += 1) expect(limiter.check('team.info', undefined, 0)).toBe(0);
-    expect(limiter.check('team.info', undefined, 0)).toBeGreaterThan(0);
-    expect(TIERS[3].burst).toBe(50);
-    // Enforced by the server, under its own method name.
-    await fake.stop();
-    fake = await FakeSlack.start({ rateLimits: { methods: { 'team.info': { burst: 1, perSecond: 0.01 } } } });
-    await client(true).team.info();
-    await expect(client(true).team.info()).rejects.toBeInstanceOf(WebAPIRateLimitedError);
-    await expect(client(true).users.info({ user: fake.botUserId })).resolves.toMatchObject({ ok: true });
   });
 });
 
@@ -218,9 +194,20 @@ describe('FakeSlack: sharing channels (Slack Connect)', () => {
     expect([...ts].sort((a, b) => a - b)).toEqual(ts);
     expect(new Set(ts).size).toBe(4);
     expect(fake.channels().find((c) => c.id === 'C1')).toMatchObject({ shared_team_ids: [TEAM] });
+
+    // reset() forgets the events, keeps teams, shared state and the subscription.
+    fake.subscribeEvents('http://127.0.0.1:9/never', SECRET);
+    fake.unsubscribeEvents();
+    await fake.shareChannel('C1', PARTNER_TEAM);
+    fake.subscribeEvents('http://127.0.0.1:9/kept', SECRET);
+    fake.reset();
+    expect(fake.events).toEqual([]);
+    expect(fake.eventsUrl).toBe('http://127.0.0.1:9/kept');
+    expect(fake.teams().map((t) => t.id)).toEqual([TEAM, PARTNER_TEAM, RIVAL_TEAM]);
+    expect((await sharing('C1')).shared_team_ids).toEqual([TEAM, PARTNER_TEAM]);
   });
 
-  it('keeps a channel of several partners externally shared until the last one leaves', async () => {
+  it('keeps a channel of several partners externally shared until the last one leaves; refuses what Slack could not do, changing nothing', async () => {
     fake.addChannel({ ...channels.multi, members: [fake.botUserId] });
     expect((await fake.unshareChannel(channels.multi.id, RIVAL_TEAM)).envelope.event.is_ext_shared).toBe(
       true,
@@ -239,9 +226,7 @@ describe('FakeSlack: sharing channels (Slack Connect)', () => {
     const copy = fake.channels().find((c) => c.id === channels.multi.id);
     copy?.shared_team_ids?.push('T0MUTATED');
     expect((await sharing(channels.multi.id)).shared_team_ids).toEqual([TEAM]);
-  });
-
-  it('refuses what Slack could not do, changing nothing', async () => {
+    fake.reset();
     fake.addChannel({ ...channels.partner, members: [fake.botUserId] });
     await expect(fake.shareChannel('CNOPE', PARTNER_TEAM)).rejects.toThrow(/no channel CNOPE/);
     await expect(fake.shareChannel('C1', 'T0NOBODY')).rejects.toThrow(/no team T0NOBODY/);
@@ -252,18 +237,6 @@ describe('FakeSlack: sharing channels (Slack Connect)', () => {
     expect(fake.events).toEqual([]);
     expect(await sharing('C1')).toEqual({ shared_team_ids: [TEAM], is_shared: false, is_ext_shared: false });
     expect((await sharing(channels.partner.id)).shared_team_ids).toEqual([TEAM, PARTNER_TEAM]);
-  });
-
-  it('keeps teams, shared state and the subscription over reset(), and forgets the events', async () => {
-    fake.subscribeEvents('http://127.0.0.1:9/never', SECRET);
-    fake.unsubscribeEvents();
-    await fake.shareChannel('C1', PARTNER_TEAM);
-    fake.subscribeEvents('http://127.0.0.1:9/kept', SECRET);
-    fake.reset();
-    expect(fake.events).toEqual([]);
-    expect(fake.eventsUrl).toBe('http://127.0.0.1:9/kept');
-    expect(fake.teams().map((t) => t.id)).toEqual([TEAM, PARTNER_TEAM, RIVAL_TEAM]);
-    expect((await sharing('C1')).shared_team_ids).toEqual([TEAM, PARTNER_TEAM]);
   });
 });
 
@@ -284,8 +257,9 @@ describe('FakeSlack: delivering sharing events to the app', () => {
     return s;
   };
 
-  it('POSTs the envelope as JSON, signed as Slack signs, after the state changed; resolves with the answer', async () => {
-    const app = await serve(() => ({ status: 200, body: 'acked' }));
+  it('POSTs the envelope as JSON, signed as Slack signs, after the state changed; resolves with the answer as it is', async () => {
+    let status = 200;
+    const app = await serve(() => ({ status, body: 'acked' }));
     // What the app would see if it looked the channel up on receiving the event.
     app.whileReceiving(() => sharing('C1'));
     fake.subscribeEvents(app.url, SECRET);
@@ -330,19 +304,16 @@ describe('FakeSlack: delivering sharing events to the app', () => {
     });
     expect(second?.seenSharing).toEqual({ shared_team_ids: [TEAM], is_shared: false, is_ext_shared: false });
     expect(second && signatureValid(SECRET, second.headers, second.body)).toBe(true);
-    expect(fake.events.map((d: EventDelivery) => [d.envelope.event.type, d.status])).toEqual([
-      ['channel_shared', 200],
-      ['channel_unshared', 200],
-    ]);
-  });
-
-  it('reports the app’s status as it is, e.g. a 401 or a 500', async () => {
-    let status = 401;
-    const app = await serve(() => ({ status, body: 'no' }));
-    fake.subscribeEvents(app.url, SECRET);
+    status = 401;
     expect((await fake.shareChannel('C1', PARTNER_TEAM)).status).toBe(401);
     status = 500;
     expect((await fake.shareChannel('C1', RIVAL_TEAM)).status).toBe(500);
+    expect(fake.events.map((d: EventDelivery) => [d.envelope.event.type, d.status])).toEqual([
+      ['channel_shared', 200],
+      ['channel_unshared', 200],
+      ['channel_shared', 401],
+      ['channel_shared', 500],
+    ]);
   });
 
   it('follows a new subscription (an app restarted on another port), and stops when unsubscribed', async () => {
