@@ -25,7 +25,6 @@ const repoScripts = (
   JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
 ).scripts;
 
-/** The environment without the repository's node_modules/.bin (npx and vitest put it on PATH): only the fixture's. */
 /**
  * The commands of package.json an operator runs in the container image, where only production dependencies are, and
  * the built file each runs (dist/<entry>.js).
@@ -40,6 +39,7 @@ const COMMANDS = {
 const ENTRIES = ['main', ...Object.values(COMMANDS)];
 const entrySource = (name: string) => `console.log('${name} ran', ...process.argv.slice(2))`;
 
+/** The environment without the repository's node_modules/.bin (npx and vitest put it on PATH): only the fixture's. */
 const env = {
   ...process.env,
   PATH: (process.env.PATH ?? '')
