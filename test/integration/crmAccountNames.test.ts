@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitForReview, unpasted } from '../support/attributionFlow.js';
-import { hubspotApp, salesforceApp, stopAll } from '../support/crmFlow.js';
-import type { FakeHubspot } from '../support/fakeHubspot.js';
+import { salesforceApp, stopAll } from '../support/crmFlow.js';
 import type { FakeSalesforce } from '../support/fakeSalesforce.js';
 import type { Harness } from '../support/harness.js';
 
 /**
- * The review's account lookup finds real names (issue 50 item 9): `&`, apostrophes, hyphens, dotted initials and
- * accented letters, spelled as in the CRM or otherwise, with both sides normalised; and where it finds nothing, the
- * review says what was searched in which CRM, never that no opportunity exists. Through the real app, against the
- * fake Salesforce's SOQL (LIKE ignores case, not accents, as Salesforce's) and the fake HubSpot's search.
+ * The review's account lookup finds real names: `&`, apostrophes, hyphens, dotted initials and accented letters,
+ * spelled as in the CRM or otherwise, with both sides normalised; and where it finds nothing, the review says what was
+ * searched, never that no opportunity exists. Through the real app, against the fake Salesforce's SOQL (LIKE ignores
+ * case, not accents, as Salesforce's). HubSpot's: test/unit/crm/crmAccountNames.test.ts, and what it searched in
+ * test/integration/crmAttribution.test.ts.
  */
 
-/** As stored in the CRM, and as an author types it in the packet. */
 /** As the review shows user text (Slack's mrkdwn escapes). */
 const shown = (text: string) => text.replaceAll('&', '&amp;');
 
+/** As stored in the CRM, and as an author types it in the packet. */
 const NAMES: [stored: string, typed: string][] = [
   ['Smith & Jones Dental', 'Smith & Jones Dental'],
   ['Smith & Wesson Health', 'Smith and Wesson Health'],
@@ -58,22 +58,5 @@ describe('Salesforce: account names as people write them', () => {
       ':mag: Salesforce was searched for Northwind Traders (by its name and northwind.example) and gave no opportunity open when the partner first acted on 2026-11-23 or created since. If it has one under another name, paste its link in the packet.',
     );
     expect(text).not.toContain('checked: no opportunity');
-  });
-});
-
-describe('HubSpot: what was searched', () => {
-  let hs: FakeHubspot;
-  let h: Harness;
-  beforeAll(async () => {
-    ({ hs, h } = await hubspotApp());
-  });
-  afterAll(() => stopAll(h, hs));
-
-  // The names themselves: test/unit/crm/crmAccountNames.test.ts (one connector each, within the search limit).
-  it('says what it searched in HubSpot when it finds nothing', async () => {
-    const { text } = await submitForReview(h, unpasted('Fourth Coffee', 'fourthcoffee.example'));
-    expect(text).toContain(
-      'HubSpot was searched for an account named “Fourth Coffee” or with the website fourthcoffee.example: it found no deal open when the partner first acted or created since, and the packet names none.',
-    );
   });
 });

@@ -42,7 +42,7 @@ describe('the CRM form reaches Salesforce only (issue 77)', () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   });
 
-  async function connectable() {
+  it('refuses a login URL of this network under its field before anything is fetched; calls no instance_url that is plain http or not Salesforce’s, and says one thing without its body', async () => {
     const sf = await FakeSalesforce.start();
     stops.push(() => sf.stop());
     const internal = await internalService();
@@ -54,11 +54,6 @@ describe('the CRM form reaches Salesforce only (issue 77)', () => {
     const submit = (given: Record<string, string>) =>
       submitCrmForm(app.h, people.owner, 'salesforce', { ...credentials, ...given });
     const stored = () => app.h.database.db.select().from(app.h.tables.crmConnections);
-    return { sf, internal, submit, stored };
-  }
-
-  it('refuses a login URL of this network under its field, before anything is fetched', async () => {
-    const { sf, internal, submit, stored } = await connectable();
     for (const loginUrl of [
       internal.url,
       'https://10.0.0.1',
@@ -77,10 +72,7 @@ describe('the CRM form reaches Salesforce only (issue 77)', () => {
     expect(internal.hits).toEqual([]);
     expect(sf.calls).toEqual([]);
     expect(await stored()).toEqual([]);
-  });
 
-  it('calls no instance_url that is plain http or not Salesforce’s, and says one thing without its body', async () => {
-    const { sf, internal, submit, stored } = await connectable();
     for (const named of [internal.url, 'http://acme.my.salesforce.com', 'https://169.254.169.254']) {
       sf.namedInstanceUrl = named;
       const answer = await submit({});

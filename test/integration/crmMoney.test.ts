@@ -21,6 +21,23 @@ import { blocksOf, openHome, QUIET, ROLES, revopsUser, sectionTexts } from '../s
  */
 const NOW = '2026-11-25T14:00:00Z';
 
+/** The weekly digest the app posts now (or as at `at`) to the internal channel, as text. */
+async function digestOf(h: Harness, at?: string): Promise<string> {
+  const posts = () =>
+    h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id);
+  const before = posts().length;
+  expect(await h.app.digest.post(at === undefined ? undefined : new Date(at))).toBe('posted');
+  const digest = await waitFor(
+    () =>
+      posts()
+        .slice(before)
+        .find((c) => c.status !== 0),
+    8000,
+    'the digest',
+  );
+  return JSON.stringify(digest.args.blocks);
+}
+
 describe('money read back from Salesforce, in one currency', () => {
   let sf: FakeSalesforce;
   let h: Harness;
@@ -180,19 +197,7 @@ describe('money read back from Salesforce, in one currency', () => {
   });
 
   it('puts the week in money in the weekly digest: the deal won on 2026-11-20', async () => {
-    const posts = () =>
-      h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id);
-    const before = posts().length;
-    expect(await h.app.digest.post()).toBe('posted');
-    const digest = await waitFor(
-      () =>
-        posts()
-          .slice(before)
-          .find((c) => c.status !== 0),
-      8000,
-      'the digest',
-    );
-    const text = JSON.stringify(digest.args.blocks);
+    const text = await digestOf(h);
     expect(text).toContain('closed won: $100,000 (1 deal)');
     expect(text).toContain('Source: Salesforce, read');
   });
@@ -313,29 +318,13 @@ describe('a close counted in the one week that holds its day', () => {
   });
   afterAll(() => stopAll(h, sf));
 
-  const digestOf = async (at: string) => {
-    const posts = () =>
-      h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channels.internal.id);
-    const before = posts().length;
-    expect(await h.app.digest.post(new Date(at))).toBe('posted');
-    const digest = await waitFor(
-      () =>
-        posts()
-          .slice(before)
-          .find((c) => c.status !== 0),
-      8000,
-      'the digest',
-    );
-    return JSON.stringify(digest.args.blocks);
-  };
-
   it('counts the Monday close in the week it starts, and not in the week before', async () => {
     sf.closeOpportunity(opp, { won: true });
     sf.changeOpportunity(opp, { closeDate: '2026-12-07' });
     // Monday 7 December, 08:55 in Berlin: the read-back sees the close before the digest of the week before goes out.
     h.clock.set(new Date('2026-12-07T07:55:00Z'));
     await h.app.scheduler.runNow('crm-read-back');
-    const weekBefore = await digestOf('2026-12-07T08:00:00Z');
+    const weekBefore = await digestOf(h, '2026-12-07T08:00:00Z');
     expect(weekBefore).toContain('week of 2026-11-30');
     expect(weekBefore).toContain('closed won: none');
     expect(weekBefore).not.toContain('52,174');
@@ -344,7 +333,7 @@ describe('a close counted in the one week that holds its day', () => {
     expect(weekBefore).toMatch(/Without: 1 won of 1/);
 
     h.clock.set(new Date('2026-12-14T07:55:00Z'));
-    const weekOf = await digestOf('2026-12-14T08:00:00Z');
+    const weekOf = await digestOf(h, '2026-12-14T08:00:00Z');
     expect(weekOf).toContain('week of 2026-12-07');
     expect(weekOf).toContain('closed won: $52,174 (1 deal)');
     expect(weekOf).toMatch(/With a partner: 1 won of 1/);

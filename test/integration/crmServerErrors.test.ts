@@ -1,7 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { account, crmRows, drive, hubspotApp, salesforceApp, stopAll } from '../support/crmFlow.js';
-import type { FakeHubspot } from '../support/fakeHubspot.js';
-import type { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { sendHandoff } from '../support/flow.js';
 import type { Harness } from '../support/harness.js';
 import { QUIET } from '../support/ownerFlow.js';
@@ -65,116 +63,100 @@ async function outlast(h: Harness, handoffId: number, recover: () => void): Prom
   await drive(h, () => settled(h, handoffId), 'the activity after the outage');
 }
 
-describe('Salesforce: a 5xx with Salesforce’s error body', () => {
-  const TASKS = /\/sobjects\/Task$/;
-  let sf: FakeSalesforce;
+/**
+ * Each CRM with its write path, a 5xx with its own error body answered after the write was done, and a lasting
+ * outage of the write and of the look for an earlier one.
+ */
+const CRMS = [
+  {
+    name: 'Salesforce',
+    body: '500 UNKNOWN_EXCEPTION',
+    async start() {
+      const { sf, h } = await salesforceApp({ env: COMMON });
+      const writes = () => sf.calls.filter((c) => c.method === 'POST' && /\/sobjects\/Task$/.test(c.path));
+      return {
+        h,
+        fake: sf,
+        add: (name: string) => sf.addOpportunity({ name }),
+        written: (id: string) => sf.tasks().filter((t) => t.WhatId === id).length,
+        writes,
+        failAfterWrite: () =>
+          sf.fail(
+            { method: 'POST', path: /\/sobjects\/Task$/ },
+            { status: 500, errorCode: 'UNKNOWN_EXCEPTION', message: UNEXPECTED, afterProcessing: true },
+          ),
+        // Down: the Task's creation and the query that looks for an earlier one.
+        failAll: () =>
+          sf.fail(
+            { path: /\/services\/data\/v[\d.]+\/(sobjects\/Task|query)$/ },
+            { status: 500, errorCode: 'UNKNOWN_EXCEPTION', message: UNEXPECTED, times: Infinity },
+          ),
+        answer: { status: 500, response: [{ errorCode: 'UNKNOWN_EXCEPTION', message: UNEXPECTED }] },
+        error: /^Salesforce: HTTP 500 UNKNOWN_EXCEPTION/,
+      };
+    },
+  },
+  {
+    // The status comes first: a 503 is an outage whatever category its body names.
+    name: 'HubSpot',
+    body: '503 with the category of a refusal',
+    async start() {
+      const NOTES = /^\/crm\/objects\/2026-09\/notes$/;
+      const { hs, h } = await hubspotApp({ env: COMMON });
+      return {
+        h,
+        fake: hs,
+        add: (name: string) => hs.addDeal({ name }),
+        written: (id: string) => hs.notes().filter((n) => n.dealIds.includes(id)).length,
+        writes: () => hs.calls.filter((c) => c.method === 'POST' && NOTES.test(c.path)),
+        failAfterWrite: () =>
+          hs.fail(
+            { method: 'POST', path: NOTES },
+            { status: 503, category: 'OBJECT_NOT_FOUND', afterProcessing: true },
+          ),
+        // Down: the note's creation and the search that looks for an earlier one.
+        failAll: () =>
+          hs.fail({ path: /^\/crm\/objects\/2026-09\/notes(\/search)?$/ }, { status: 503, times: Infinity }),
+        answer: { status: 503, response: expect.objectContaining({ category: 'OBJECT_NOT_FOUND' }) },
+        error: /^HubSpot: HTTP 503/,
+      };
+    },
+  },
+];
+
+describe.each(CRMS)('$name: a 5xx with its own error body', ({ body, start }) => {
+  let crm: Awaited<ReturnType<typeof start>>;
   let h: Harness;
-  const tasksOn = (id: string) => sf.tasks().filter((t) => t.WhatId === id);
 
   beforeAll(async () => {
-    ({ sf, h } = await salesforceApp({ env: COMMON }));
+    crm = await start();
+    h = crm.h;
   });
-  afterAll(() => stopAll(h, sf));
-  afterEach(() => sf.clearFailures());
+  afterAll(() => stopAll(h, crm.fake));
+  afterEach(() => crm.fake.clearFailures());
 
-  it('writes the Task once when Salesforce created it and answered 500 UNKNOWN_EXCEPTION', async () => {
-    const opp = sf.addOpportunity({ name: 'Contoso platform' });
-    sf.fail(
-      { method: 'POST', path: TASKS },
-      { status: 500, errorCode: 'UNKNOWN_EXCEPTION', message: UNEXPECTED, afterProcessing: true },
-    );
-    const { handoff } = await sendHandoff(h, { crmOpportunity: opp, ...account('Contoso') });
-    await drive(h, () => settled(h, handoff.id), 'the Task settled');
+  it(`writes the activity once when the CRM created it and answered ${body}`, async () => {
+    const record = crm.add('Contoso platform');
+    crm.failAfterWrite();
+    const { handoff } = await sendHandoff(h, { crmOpportunity: record, ...account('Contoso') });
+    await drive(h, () => settled(h, handoff.id), 'the activity settled');
     expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
-    expect(tasksOn(opp)).toHaveLength(1);
-    const writes = sf.calls.filter((c) => c.method === 'POST' && TASKS.test(c.path));
-    expect(writes[0]).toMatchObject({
-      status: 500,
-      processed: true,
-      response: [{ errorCode: 'UNKNOWN_EXCEPTION', message: UNEXPECTED }],
-    });
-    expect(writes).toHaveLength(1);
+    expect(crm.written(record)).toBe(1);
+    expect(crm.writes()).toEqual([expect.objectContaining({ ...crm.answer, processed: true })]);
     expect(foundEarlier(h, handoff.id)).toBe(true);
     expect((await retriesOf(h, handoff.id))[0]).toMatchObject({ uncertain: true });
-    expect(String((await retriesOf(h, handoff.id))[0]?.error)).toMatch(
-      /^Salesforce: HTTP 500 UNKNOWN_EXCEPTION/,
-    );
+    expect(String((await retriesOf(h, handoff.id))[0]?.error)).toMatch(crm.error);
   });
 
-  it('waits out an outage of 500 UNKNOWN_EXCEPTION longer than the attempts allowed, then writes the Task once', async () => {
-    const opp = sf.addOpportunity({ name: 'Fabrikam rollout' });
-    // Down: the Task's creation and the query that looks for an earlier one both answer 500 UNKNOWN_EXCEPTION.
-    sf.fail(
-      { path: /\/services\/data\/v[\d.]+\/(sobjects\/Task|query)$/ },
-      { status: 500, errorCode: 'UNKNOWN_EXCEPTION', message: UNEXPECTED, times: Infinity },
-    );
-    const { handoff } = await sendHandoff(h, { crmOpportunity: opp, ...account('Fabrikam') });
-    await outlast(h, handoff.id, () => sf.clearFailures());
+  it('waits out an outage longer than the attempts allowed, then writes the activity once', async () => {
+    const record = crm.add('Fabrikam rollout');
+    crm.failAll();
+    const { handoff } = await sendHandoff(h, { crmOpportunity: record, ...account('Fabrikam') });
+    await outlast(h, handoff.id, () => crm.fake.clearFailures());
     expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
     expect(await parkedOf(h, handoff.id)).toEqual([]);
-    expect(tasksOn(opp)).toHaveLength(1);
+    expect(crm.written(record)).toBe(1);
     expect((await retriesOf(h, handoff.id)).length).toBeGreaterThan(MAX_ATTEMPTS);
-    expect(String((await retriesOf(h, handoff.id))[0]?.error)).toMatch(
-      /^Salesforce: HTTP 500 UNKNOWN_EXCEPTION/,
-    );
-  });
-});
-
-describe('HubSpot: a 5xx with HubSpot’s error body', () => {
-  const NOTES = /^\/crm\/objects\/2026-09\/notes$/;
-  let hs: FakeHubspot;
-  let h: Harness;
-  const notesOn = (id: string) => hs.notes().filter((n) => n.dealIds.includes(id));
-
-  beforeAll(async () => {
-    ({ hs, h } = await hubspotApp({ env: COMMON }));
-  });
-  afterAll(() => stopAll(h, hs));
-  afterEach(() => hs.clearFailures());
-
-  it('writes the note once when HubSpot created it and answered 500 INTERNAL_ERROR', async () => {
-    const deal = hs.addDeal({ name: 'Contoso rollout' });
-    hs.fail(
-      { method: 'POST', path: NOTES },
-      { status: 500, category: 'INTERNAL_ERROR', message: 'internal error', afterProcessing: true },
-    );
-    const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Contoso') });
-    await drive(h, () => settled(h, handoff.id), 'the note settled');
-    expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
-    expect(notesOn(deal)).toHaveLength(1);
-    const writes = hs.calls.filter((c) => c.method === 'POST' && NOTES.test(c.path));
-    expect(writes[0]).toMatchObject({
-      status: 500,
-      processed: true,
-      response: { category: 'INTERNAL_ERROR' },
-    });
-    expect(writes).toHaveLength(1);
-    expect(foundEarlier(h, handoff.id)).toBe(true);
-  });
-
-  it('writes the note once when HubSpot answered 503 with the category of a refusal after creating it', async () => {
-    // The status comes first: a 503 is an outage whatever category its body names.
-    const deal = hs.addDeal({ name: 'Northwind add-on' });
-    hs.fail(
-      { method: 'POST', path: NOTES },
-      { status: 503, category: 'OBJECT_NOT_FOUND', afterProcessing: true },
-    );
-    const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Northwind') });
-    await drive(h, () => settled(h, handoff.id), 'the note settled');
-    expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
-    expect(notesOn(deal)).toHaveLength(1);
-    expect(foundEarlier(h, handoff.id)).toBe(true);
-  });
-
-  it('waits out an outage of 503s longer than the attempts allowed, then writes the note once', async () => {
-    const deal = hs.addDeal({ name: 'Adventure Works renewal' });
-    // Down: the note's creation and the search that looks for an earlier one both answer 503.
-    hs.fail({ path: /^\/crm\/objects\/2026-09\/notes(\/search)?$/ }, { status: 503, times: Infinity });
-    const { handoff } = await sendHandoff(h, { crmOpportunity: deal, ...account('Adventure Works') });
-    await outlast(h, handoff.id, () => hs.clearFailures());
-    expect((await rowsOf(h, handoff.id))[0]?.status).toBe('delivered');
-    expect(await parkedOf(h, handoff.id)).toEqual([]);
-    expect(notesOn(deal)).toHaveLength(1);
-    expect((await retriesOf(h, handoff.id)).length).toBeGreaterThan(MAX_ATTEMPTS);
+    expect(String((await retriesOf(h, handoff.id))[0]?.error)).toMatch(crm.error);
   });
 });

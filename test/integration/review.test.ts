@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
 import { findScorecard } from '../../src/db/repositories/packets.js';
+import { type PushedReview, pickOf, sentEventOf } from '../support/attributionFlow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { declineSubmission, northwind } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
@@ -91,6 +92,8 @@ describe('the review step before a handoff is sent', () => {
 
       const { draftId } = JSON.parse(review.private_metadata) as { draftId: number };
       expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
+      // A repeated Send of the draft that went gets the same closed modal, and stores nothing more.
+      expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
 
       const [handoff, ...others] = await handoffRows(h);
       expect(others).toHaveLength(0);
@@ -145,12 +148,16 @@ describe('the review step before a handoff is sent', () => {
     });
 
     it('classifies a packet with no CRM opportunity, or one created after the partner acted, as partner-sourced', async () => {
-      const { text } = await reviewPacket(h, { crmOpportunity: null, opportunityCreatedOn: null });
+      // Without a CRM, the class is said to come from the packet alone, not that no opportunity existed.
+      const { text, review } = await reviewPacket(h, { crmOpportunity: null, opportunityCreatedOn: null });
       expect(text).toContain(
         '*Attribution*: Partner-sourced\nNo CRM checked: the class comes from the packet alone, which names no existing opportunity.',
       );
+      expect(text).not.toContain('No opportunity existed');
+      expect(pickOf(review as PushedReview)).toBeUndefined();
       const handoff = await sendPacket(h, { crmOpportunity: null, opportunityCreatedOn: null });
-      expect(handoff.classification).toBe('partner_sourced');
+      expect(handoff).toMatchObject({ classification: 'partner_sourced', attribution: { basis: 'packet' } });
+      expect((await sentEventOf(h, handoff.id))?.detail).not.toHaveProperty('attribution');
       const dm = await aeDmOf(h, handoff.id);
       expect(JSON.stringify(dm.blocks)).toContain('· partner-sourced');
       // So is an opportunity created after the partner first acted.
@@ -165,7 +172,7 @@ describe('the review step before a handoff is sent', () => {
   });
 
   describe('edit and return', () => {
-    it('replaces the draft when the same packet view is submitted again, and sends the edited version once', async () => {
+    it('replaces the draft when the same packet view is submitted again, keeps nothing from an invalid one, and sends the edited version once', async () => {
       const viewId = 'V0PACKETEDIT';
       const first = await reviewPacket(h, {}, { viewId });
       expect(headerOf(first.review)).toBe('18/18 · Ready to hand off');
@@ -178,6 +185,18 @@ describe('the review step before a handoff is sent', () => {
       expect(second.text).toContain('❌ *Proof* 0/2: missing: no evidence link');
       expect(second.text).toContain('⬜ The evidence link supports the claims');
       expect(await draftRows(h)).toHaveLength(1);
+      // An invalid resubmission keeps nothing: the inline error comes back and the draft stays as it was.
+      const { answer } = await submitPacket(h, { evidenceUrl: 'not a link' }, { viewId });
+      expect(answer).toEqual({
+        response_action: 'errors',
+        errors: { [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.' },
+      });
+      expect(await draftRows(h)).toEqual([
+        expect.objectContaining({
+          id: first.draftId,
+          content: expect.objectContaining({ scorecard: expect.objectContaining({ total: 16 }) }),
+        }),
+      ]);
       await quiet(h);
       expect(await handoffRows(h)).toHaveLength(0);
       expect(messageCalls(h)).toHaveLength(0);
@@ -200,22 +219,6 @@ describe('the review step before a handoff is sent', () => {
       expect(dmJson).toContain('_No evidence link_');
       await quiet(h);
       expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
-    });
-
-    it('keeps nothing from an invalid resubmission: the inline error comes back and no draft changes', async () => {
-      const viewId = 'V0PACKETINVALID';
-      const first = await reviewPacket(h, {}, { viewId });
-      const { answer } = await submitPacket(h, { evidenceUrl: 'not a link' }, { viewId });
-      expect(answer).toEqual({
-        response_action: 'errors',
-        errors: { [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.' },
-      });
-      const [draft, ...more] = await draftRows(h);
-      expect(more).toHaveLength(0);
-      if (!draft) throw new Error('no draft kept');
-      expect(draft.id).toBe(first.draftId);
-      expect((draft.content as { scorecard: { total: number } }).scorecard.total).toBe(18);
-      expect(await handoffRows(h)).toHaveLength(0);
     });
   });
 
@@ -323,6 +326,19 @@ describe('the review step before a handoff is sent', () => {
         overrideReason: null,
       });
       expect(await handoffRows(h)).toHaveLength(2);
+    });
+
+    it('stops a send when another partner arrived on the account after the review, until the conflict is noted', async () => {
+      const { draftId } = await reviewPacket(h, { riskNote: null }, { viewId: 'V0MERIDIAN' });
+      await sendPacket(h, {
+        partnerOrg: 'Contoso Partners',
+        partnerChannelId: null, // not on Slack Connect: #ext-meridian is Meridian's
+        riskNote: 'Meridian may also be on it; credit via ops.',
+      });
+      const answer = await sendReview(h, draftId);
+      expect(answer.response_action).toBe('update');
+      expect(JSON.stringify(answer.view)).toContain('Go back and note the conflict first.');
+      expect((await handoffRows(h)).map((row) => row.partnerOrg)).toEqual(['Contoso Partners']);
     });
   });
 
@@ -492,9 +508,15 @@ describe('the review step before a handoff is sent', () => {
   });
 
   describe('classification corrections', () => {
-    it('lets RevOps correct a classification with an audit record, refuses others and bare corrections, posts nothing', async () => {
+    it('lets RevOps correct a classification with an audit record, refuses others, bare, malformed and unknown corrections, posts nothing', async () => {
       const handoff = await sendPacket(h);
       expect(handoff.classification).toBe('partner_influenced');
+      expect(await slash(h, `classify ${handoff.id} sideways because`, revopsUser)).toBe(
+        'Usage: `/handoff classify <handoff #> sourced|influenced <why>`',
+      );
+      expect(await slash(h, 'classify 999 sourced a reason', revopsUser)).toBe(
+        'There is no classified handoff #999. Nothing was changed.',
+      );
       const dmBefore = await aeDmOf(h, handoff.id);
       await quiet(h);
       const callsBefore = messageCalls(h).length;
@@ -540,45 +562,5 @@ describe('the review step before a handoff is sent', () => {
       expect(JSON.stringify(dmNow?.blocks)).toContain('partner-sourced');
       expect(JSON.stringify(dmBefore?.blocks)).toContain('partner-influenced');
     });
-
-    it('answers a malformed or unknown correction with its usage, changing nothing', async () => {
-      const handoff = await sendPacket(h);
-      expect(await slash(h, `classify ${handoff.id} sideways because`, revopsUser)).toBe(
-        'Usage: `/handoff classify <handoff #> sourced|influenced <why>`',
-      );
-      expect(await slash(h, 'classify 999 sourced a reason', revopsUser)).toBe(
-        'There is no classified handoff #999. Nothing was changed.',
-      );
-      expect(await correctionRows(h)).toHaveLength(0);
-      expect((await lastHandoff(h)).classification).toBe('partner_influenced');
-    });
-  });
-});
-
-describe('Send, checked again at the moment it is pressed', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness({ env: REVIEW_ENV });
-  });
-  afterEach(() => h.stop());
-
-  it('stops a send when another partner arrived on the account after the review, until the conflict is noted', async () => {
-    const { draftId } = await reviewPacket(h, { riskNote: null }, { viewId: 'V0MERIDIAN' });
-    await sendPacket(h, {
-      partnerOrg: 'Contoso Partners',
-      partnerChannelId: null, // not on Slack Connect: #ext-meridian is Meridian's
-      riskNote: 'Meridian may also be on it; credit via ops.',
-    });
-    const answer = await sendReview(h, draftId);
-    expect(answer.response_action).toBe('update');
-    expect(JSON.stringify(answer.view)).toContain('Go back and note the conflict first.');
-    expect((await handoffRows(h)).map((row) => row.partnerOrg)).toEqual(['Contoso Partners']);
-  });
-
-  it('answers a repeated Send of a draft that already went with the same closed modal, storing nothing more', async () => {
-    const { draftId } = await reviewPacket(h);
-    expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
-    expect(await sendReview(h, draftId)).toEqual({ response_action: 'clear' });
-    expect(await handoffRows(h)).toHaveLength(1);
   });
 });

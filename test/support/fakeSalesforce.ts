@@ -4,7 +4,7 @@
  * WHERE, ORDER BY and LIMIT the app sends, relationship fields such as Account.Name and Owner.Email, results in pages
  * of 2,000 with `nextRecordsUrl`). It records every request, answers in
  * Salesforce's shapes (error bodies are arrays of `{ errorCode, message }`), enforces the limits that matter to the
- * app (daily API requests, URI and SOQL length, field lengths) and can inject failures. Its org setup
+ * app (daily API requests, URI length, field lengths) and can inject failures. Its org setup
  * (fakeSalesforceOrg.ts) is a single-currency org by default; `multiCurrency` and `advancedCurrency` give it
  * CurrencyType, CurrencyIsoCode on Opportunity and DatedConversionRate (`fake.org.addCurrency`, `addDatedRate`).
  * `changeOpportunity` changes an amount, a stage, a close date, a currency or an owner as a person would;
@@ -64,21 +64,11 @@ export interface FakeSalesforceOptions extends FakeOrgOptions {
   /** API version served under `/services/data/v<apiVersion>/`; default '62.0'. */
   apiVersion?: string;
   /**
-   * Session timeout: a token unused for this long answers 401 (Salesforce times sessions out after inactivity).
-   * Default: tokens never expire (only `revokeTokens()` ends them).
-   */
-  tokenLifetimeMs?: number;
-  /**
    * The org's daily API request allowance: over it, API calls answer 403 REQUEST_LIMIT_EXCEEDED. Default 100,000
    * (Enterprise Edition's base allowance); usage is counted from start (or `reset()`), not over a rolling 24 h.
    */
   dailyLimit?: number;
-  /**
-   * Longest request URI accepted, in bytes; longer ones answer 414 as Salesforce's edge does. Default 16,384, the
-   * documented REST limit: a GET `query?q=` therefore tops out far below the 100,000-character SOQL limit.
-   */
-  maxUriBytes?: number;
-  /** The clock (ms since the epoch) for token expiry and timestamps; default Date.now. */
+  /** The clock (ms since the epoch) for timestamps; default Date.now. */
   now?: () => number;
 }
 
@@ -250,8 +240,11 @@ const QUERY_BATCH_SIZE = 2000;
 /** Field lengths Salesforce enforces on Task text fields (STRING_TOO_LONG beyond). */
 const TASK_MAX_LENGTH: Record<string, number> = { Subject: 255, Description: 32_000 };
 
-/** Salesforce's limit on the length of a SOQL statement. */
-const MAX_SOQL_LENGTH = 100_000;
+/**
+ * Longest request URI accepted, in bytes (the documented REST limit); longer ones answer 414 as Salesforce's edge
+ * does. A GET `query?q=` therefore tops out far below the 100,000-character SOQL limit.
+ */
+const MAX_URI_BYTES = 16_384;
 
 const sfError = (status: number, errorCode: string, message: string, fields?: string[]): Answer => ({
   status,
@@ -288,10 +281,8 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   readonly organizationId = '00D000000000001EAA';
   /** The integration user's id in token answers' identity URL. */
   readonly userId = '005000000000001AAA';
-  private readonly tokenLifetimeMs: number | undefined;
-  private readonly maxUriBytes: number;
-  /** Valid access tokens and when each was last used (for the inactivity timeout). */
-  private readonly tokens = new Map<string, number>();
+  /** Valid access tokens (they never expire: only `revokeTokens()` ends them). */
+  private readonly tokens = new Set<string>();
   /** Opportunities by the first 15 characters of their id (case-sensitive, as Salesforce ids are). */
   private readonly opportunities = new Map<string, SalesforceRecord>();
   private readonly storedTasks: FakeSalesforceTask[] = [];
@@ -322,8 +313,6 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     this.clientSecret = options.clientSecret ?? 'fake-client-secret';
     this.apiVersion = options.apiVersion ?? '62.0';
     this.dailyLimit = options.dailyLimit ?? 100_000;
-    this.tokenLifetimeMs = options.tokenLifetimeMs;
-    this.maxUriBytes = options.maxUriBytes ?? 16_384;
     this.genericLogin = options.genericLogin ?? false;
     this.org = new FakeOrg(options, this.organizationId, (prefix) => salesforceId18(this.nextId15(prefix)));
     this.addIntegrationUser();
@@ -595,7 +584,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   }
 
   protected process(request: Incoming): Answer {
-    if (Buffer.byteLength(request.rawUrl) > this.maxUriBytes) {
+    if (Buffer.byteLength(request.rawUrl) > MAX_URI_BYTES) {
       return { status: 414, body: '<html><body><h1>414 URI Too Long</h1></body></html>' };
     }
     if (request.path === '/services/oauth2/token') {
@@ -603,7 +592,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     }
     const prefix = `/services/data/v${this.apiVersion}/`;
     if (!request.path.startsWith(prefix)) return notFound();
-    if (!this.sessionValid(request.token)) {
+    if (!request.token || !this.tokens.has(request.token)) {
       return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     }
     if (this.apiUsage >= this.dailyLimit) {
@@ -619,19 +608,6 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
 
   private limitInfo(): Record<string, string> {
     return { 'sforce-limit-info': `api-usage=${this.apiUsage}/${this.dailyLimit}` };
-  }
-
-  private sessionValid(token: string | undefined): boolean {
-    if (!token) return false;
-    const lastUsed = this.tokens.get(token);
-    if (lastUsed === undefined) return false;
-    const now = this.now();
-    if (this.tokenLifetimeMs !== undefined && now - lastUsed >= this.tokenLifetimeMs) {
-      this.tokens.delete(token);
-      return false;
-    }
-    this.tokens.set(token, now);
-    return true;
   }
 
   private issueToken(request: Incoming): Answer {
@@ -666,7 +642,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     }
     const issuedAt = String(this.now());
     const accessToken = `${this.organizationId.slice(0, 15)}!${randomBytes(48).toString('base64url')}`;
-    this.tokens.set(accessToken, this.now());
+    this.tokens.add(accessToken);
     const id = this.identityUrl;
     return {
       status: 200,
@@ -868,13 +844,6 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     this.soqlReceived.push(soql ?? '');
     if (soql === null || soql.trim() === '') {
       return sfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-    }
-    if (soql.length > MAX_SOQL_LENGTH) {
-      return sfError(
-        400,
-        'MALFORMED_QUERY',
-        `query is too long: SOQL statements cannot be longer than ${MAX_SOQL_LENGTH} characters`,
-      );
     }
     try {
       return this.run(parseSoql(soql), soql);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrm } from '../../../src/crm/index.js';
 import { type AccountCandidates, type CrmConnector, CrmError } from '../../../src/crm/types.js';
 import { createLogger } from '../../../src/logger.js';
-import { hubspotOn, salesforceOn } from '../../support/crmConnectors.js';
+import { connectorsPerTest, hubspotOn, salesforceOn } from '../../support/crmConnectors.js';
 import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
@@ -22,6 +22,7 @@ let hs: FakeHubspot;
 const salesforce = (): CrmConnector => salesforceOn(sf);
 // One connector per test: each has its own share of HubSpot's searches a second (the fake's is raised here).
 const hubspot = (fake = hs): CrmConnector => hubspotOn(fake);
+const connect = connectorsPerTest();
 
 beforeAll(async () => {
   sf = await FakeSalesforce.start();
@@ -196,18 +197,13 @@ describe('HubSpot: accountsMatching', () => {
   });
 
   it('returns the company without its owner when the key lacks crm.objects.owners.read', async () => {
-    const scoped = await FakeHubspot.start({
-      scopes: ['crm.objects.deals.read', 'crm.objects.companies.read', 'crm.objects.contacts.read'],
-    });
-    try {
-      const owner = scoped.addOwner({ email: JORDAN.email, firstName: 'Jordan', lastName: 'Lee' });
-      scoped.addCompany({ name: 'Smith & Jones', domain: 'smithjones.example', ownerId: owner });
-      const found = await hubspot(scoped).accountsMatching(only(['Smith and Jones']));
-      expect(found).toMatchObject([{ name: 'Smith & Jones', domain: 'smithjones.example', owner: null }]);
-      expect(ownerReads(scoped).map((c) => c.status)).toEqual([403]);
-    } finally {
-      await scoped.stop();
-    }
+    const scopes = ['crm.objects.deals.read', 'crm.objects.companies.read', 'crm.objects.contacts.read'];
+    const { fake: scoped, crm } = await connect.hubspot({ scopes });
+    const owner = scoped.addOwner({ email: JORDAN.email, firstName: 'Jordan', lastName: 'Lee' });
+    scoped.addCompany({ name: 'Smith & Jones', domain: 'smithjones.example', ownerId: owner });
+    const found = await crm.accountsMatching(only(['Smith and Jones']));
+    expect(found).toMatchObject([{ name: 'Smith & Jones', domain: 'smithjones.example', owner: null }]);
+    expect(ownerReads(scoped).map((c) => c.status)).toEqual([403]);
   });
 });
 

@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CrmError } from '../../../src/crm/types.js';
-import { hubspotOn, salesforceOn } from '../../support/crmConnectors.js';
-import { FakeHubspot } from '../../support/fakeHubspot.js';
-import { FakeSalesforce, type FakeSalesforceOptions } from '../../support/fakeSalesforce.js';
+import { connectorsPerTest } from '../../support/crmConnectors.js';
+import type { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
  * Issue 54: `closedDeals(from, to, limit)`, the deals a CRM closed in a period whether a handoff links them or not (the
@@ -12,24 +11,9 @@ import { FakeSalesforce, type FakeSalesforceOptions } from '../../support/fakeSa
  * connector reads them all.
  */
 
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const stop of stops.splice(0)) await stop();
-});
-
-async function salesforce(options: FakeSalesforceOptions = {}) {
-  const fake = await FakeSalesforce.start(options);
-  stops.push(() => fake.stop());
-  const crm = salesforceOn(fake);
-  return { fake, crm };
-}
-
-async function hubspot() {
-  const fake = await FakeHubspot.start({ now: () => Date.parse('2026-11-23T14:00:00Z') });
-  stops.push(() => fake.stop());
-  const crm = hubspotOn(fake);
-  return { fake, crm };
-}
+const connect = connectorsPerTest();
+const salesforce = connect.salesforce;
+const hubspot = () => connect.hubspot({ now: () => Date.parse('2026-11-23T14:00:00Z') });
 
 /** A deal as closedDeals gives it. */
 const closed = (

@@ -34,110 +34,90 @@ function verdict(error: unknown): Verdict {
 
 type Row = [name: string, status: number, body: string, read: Verdict, write: Verdict];
 
-const sf = (errorCode: string, message: string, fields?: string[]) =>
-  JSON.stringify([{ errorCode, message, ...(fields ? { fields } : {}) }]);
-const hs = (category: string, message: string) =>
-  JSON.stringify({
-    status: 'error',
-    message,
-    correlationId: 'c0ffee00-0000-4000-8000-000000000000',
-    category,
-  });
 const HTML = '<html><body><h1>502 Bad Gateway</h1></body></html>';
 const OOPS =
   'An unexpected error occurred. Please include this ErrorId if you contact support: 12345-678 (-9)';
 const SF_OOPS = { errorCode: 'UNKNOWN_EXCEPTION', message: OOPS, fields: [] };
-const T = 'transient';
-const U = 'uncertain';
 
-/** Salesforce REST: a JSON array of `{ errorCode, message, fields }`; the verdict for a read, then for a write. */
-const SALESFORCE: Row[] = [
-  ['400 MALFORMED_ID', 400, sf('MALFORMED_ID', 'Id: bad'), 'not found', 'not found'],
-  [
-    '400 INVALID_CROSS_REFERENCE_KEY',
-    400,
-    sf('INVALID_CROSS_REFERENCE_KEY', 'bad id', ['WhatId']),
-    'not found',
-    'not found',
-  ],
-  [
-    '400 REQUIRED_FIELD_MISSING',
-    400,
-    sf('REQUIRED_FIELD_MISSING', 'missing: [Subject]', ['Subject']),
-    'final',
-    'final',
-  ],
-  ['400 UNABLE_TO_LOCK_ROW', 400, sf('UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access'), T, T],
-  [
-    '403 REQUEST_LIMIT_EXCEEDED',
-    403,
-    sf('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
-    'rate limited',
-    'rate limited',
-  ],
-  [
-    '403 INSUFFICIENT_ACCESS_OR_READONLY',
-    403,
-    sf('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access'),
-    'final',
-    'final',
-  ],
-  ['404 NOT_FOUND', 404, sf('NOT_FOUND', 'The requested resource does not exist'), 'not found', 'not found'],
-  ['404 ENTITY_IS_DELETED', 404, sf('ENTITY_IS_DELETED', 'entity is deleted'), 'not found', 'not found'],
-  ['409 CONFLICT', 409, sf('CONFLICT', 'conflict with the current state'), 'final', 'final'],
-  ['500 UNKNOWN_EXCEPTION', 500, sf('UNKNOWN_EXCEPTION', OOPS), T, U],
-  // jsforce calls two errors MULTIPLE_API_ERRORS.
-  ['500 with two errors', 500, JSON.stringify([SF_OOPS, SF_OOPS]), T, U],
-  ['503 SERVER_UNAVAILABLE', 503, sf('SERVER_UNAVAILABLE', 'Server is unavailable'), T, U],
-  ['503 UNKNOWN_EXCEPTION', 503, sf('UNKNOWN_EXCEPTION', OOPS), T, U],
-  ['502 an edge page', 502, HTML, T, U],
-  // Salesforce's REST API limits with 403 REQUEST_LIMIT_EXCEEDED; a 429 came from something in front of it.
-  ['429 an edge page', 429, HTML, T, U],
-];
+/**
+ * Rows of `status | code | message | verdict for a read | for a write`, each answered in the vendor's body: a code
+ * `html` is an edge page's, `OOPS` Salesforce's unexpected-error message.
+ */
+function table(text: string, body: (code: string, message: string) => string): Row[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [status = '', code = '', message = '', read = '', write = ''] = line
+        .split('|')
+        .map((c) => c.trim());
+      const answer = code === 'html' ? HTML : body(code, message === 'OOPS' ? OOPS : message);
+      const name = code === 'html' ? `${status} an edge page` : `${status} ${code}`;
+      return [name, Number(status), answer, read as Verdict, write as Verdict];
+    });
+}
 
-/** HubSpot v3: `{ status: 'error', message, correlationId, category }`. */
-const HUBSPOT: Row[] = [
-  ['400 VALIDATION_ERROR', 400, hs('VALIDATION_ERROR', 'Property values were not valid'), 'final', 'final'],
-  ['401 INVALID_AUTHENTICATION', 401, hs('INVALID_AUTHENTICATION', 'credentials not found'), 'auth', 'auth'],
-  [
-    '401 EXPIRED_AUTHENTICATION',
-    401,
-    hs('EXPIRED_AUTHENTICATION', 'The OAuth token has expired'),
-    'auth',
-    'auth',
-  ],
-  ['403 MISSING_SCOPES', 403, hs('MISSING_SCOPES', 'This app lacks a required scope'), 'final', 'final'],
-  ['404 OBJECT_NOT_FOUND', 404, hs('OBJECT_NOT_FOUND', 'Object not found'), 'not found', 'not found'],
-  ['409 CONFLICT', 409, hs('CONFLICT', 'Object already exists'), 'final', 'final'],
-  [
-    '429 RATE_LIMITS',
-    429,
-    hs('RATE_LIMITS', 'You have reached your secondly limit.'),
-    'rate limited',
-    'rate limited',
-  ],
-  [
-    '429 errorType RATE_LIMIT (the rate-limit body)',
-    429,
-    JSON.stringify({
-      status: 'error',
-      message: 'ten_secondly_rolling',
-      errorType: 'RATE_LIMIT',
-      policyName: 'X',
-    }),
-    'rate limited',
-    'rate limited',
-  ],
-  // Not HubSpot's limiter (no HubSpot body, no wait named): nothing says the write was refused before any work.
-  ['429 an edge page', 429, HTML, T, U],
-  ['500 INTERNAL_ERROR', 500, hs('INTERNAL_ERROR', 'internal error'), T, U],
-  ['502 INTERNAL_ERROR', 502, hs('INTERNAL_ERROR', 'Bad gateway'), T, U],
-  ['503 INTERNAL_ERROR', 503, hs('INTERNAL_ERROR', 'Service unavailable'), T, U],
-  ['504 INTERNAL_ERROR', 504, hs('INTERNAL_ERROR', 'Gateway timeout'), T, U],
-  // The status comes before the category: a 5xx is a 5xx whatever its body says.
-  ['503 with the category of a refusal', 503, hs('OBJECT_NOT_FOUND', 'Object not found'), T, U],
-  ['504 an edge page', 504, HTML, T, U],
-];
+/** Salesforce REST: a JSON array of `{ errorCode, message, fields }`. */
+const SF_FIELDS: Record<string, string[]> = {
+  REQUIRED_FIELD_MISSING: ['Subject'],
+  INVALID_CROSS_REFERENCE_KEY: ['WhatId'],
+};
+const SALESFORCE = table(
+  `
+  400 | MALFORMED_ID                    | Id: bad                               | not found    | not found
+  400 | INVALID_CROSS_REFERENCE_KEY     | bad id                                | not found    | not found
+  400 | REQUIRED_FIELD_MISSING          | missing: [Subject]                    | final        | final
+  400 | UNABLE_TO_LOCK_ROW              | unable to obtain exclusive access     | transient    | transient
+  403 | REQUEST_LIMIT_EXCEEDED          | TotalRequests Limit exceeded.         | rate limited | rate limited
+  403 | INSUFFICIENT_ACCESS_OR_READONLY | insufficient access                   | final        | final
+  404 | NOT_FOUND                       | The requested resource does not exist | not found    | not found
+  404 | ENTITY_IS_DELETED               | entity is deleted                     | not found    | not found
+  409 | CONFLICT                        | conflict with the current state       | final        | final
+  500 | UNKNOWN_EXCEPTION               | OOPS                                  | transient    | uncertain
+  500 | MULTIPLE_API_ERRORS             | OOPS                                  | transient    | uncertain
+  503 | SERVER_UNAVAILABLE              | Server is unavailable                 | transient    | uncertain
+  503 | UNKNOWN_EXCEPTION               | OOPS                                  | transient    | uncertain
+  502 | html                            |                                       | transient    | uncertain
+  429 | html                            |                                       | transient    | uncertain
+`,
+  // jsforce calls two errors MULTIPLE_API_ERRORS: the row of that name answers two. Salesforce's REST API limits
+  // with 403 REQUEST_LIMIT_EXCEEDED; a 429 came from something in front of it.
+  (errorCode, message) =>
+    JSON.stringify(
+      errorCode === 'MULTIPLE_API_ERRORS'
+        ? [SF_OOPS, SF_OOPS]
+        : [{ errorCode, message, ...(SF_FIELDS[errorCode] && { fields: SF_FIELDS[errorCode] }) }],
+    ),
+);
+
+/** HubSpot v3: `{ status: 'error', message, correlationId, category }`; RATE_LIMIT is the `errorType` of its 429. */
+const HUBSPOT = table(
+  `
+  400 | VALIDATION_ERROR       | Property values were not valid        | final        | final
+  401 | INVALID_AUTHENTICATION | credentials not found                 | auth         | auth
+  401 | EXPIRED_AUTHENTICATION | The OAuth token has expired           | auth         | auth
+  403 | MISSING_SCOPES         | This app lacks a required scope       | final        | final
+  404 | OBJECT_NOT_FOUND       | Object not found                      | not found    | not found
+  409 | CONFLICT               | Object already exists                 | final        | final
+  429 | RATE_LIMITS            | You have reached your secondly limit. | rate limited | rate limited
+  429 | RATE_LIMIT             | ten_secondly_rolling                  | rate limited | rate limited
+  429 | html                   |                                       | transient    | uncertain
+  500 | INTERNAL_ERROR         | internal error                        | transient    | uncertain
+  502 | INTERNAL_ERROR         | Bad gateway                           | transient    | uncertain
+  503 | INTERNAL_ERROR         | Service unavailable                   | transient    | uncertain
+  504 | INTERNAL_ERROR         | Gateway timeout                       | transient    | uncertain
+  503 | OBJECT_NOT_FOUND       | Object not found                      | transient    | uncertain
+  504 | html                   |                                       | transient    | uncertain
+`,
+  // Not HubSpot's limiter (an edge page's 429: no HubSpot body, no wait named): nothing says the write was refused
+  // before any work. The status comes before the category: a 5xx is a 5xx whatever its body says.
+  (category, message) =>
+    JSON.stringify(
+      category === 'RATE_LIMIT'
+        ? { status: 'error', message, errorType: 'RATE_LIMIT', policyName: 'X' }
+        : { status: 'error', message, correlationId: 'c0ffee00-0000-4000-8000-000000000000', category },
+    ),
+);
 
 const ACTIVITY: CrmActivity = {
   subject: 'Co-sell handoff #1 sent to Jordan Seller',
@@ -177,6 +157,14 @@ describe('Salesforce error answers, status × body', () => {
     expect(await failureOf(() => crm.findActivity(opp, ACTIVITY))).toBe(read);
     fake.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, answer);
     expect(await failureOf(() => crm.writeActivity(opp, ACTIVITY))).toBe(write);
+    expect(fake.tasks()).toHaveLength(0);
+  });
+
+  it('no answer (a dropped connection): a read passes, a write may have been done', async () => {
+    fake.fail({ method: 'GET', path: /\/query$/ }, { dropConnection: true });
+    expect(await failureOf(() => crm.findActivity(opp, ACTIVITY))).toBe('transient');
+    fake.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { dropConnection: true });
+    expect(await failureOf(() => crm.writeActivity(opp, ACTIVITY))).toBe('uncertain');
     expect(fake.tasks()).toHaveLength(0);
   });
 

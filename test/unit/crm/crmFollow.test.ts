@@ -54,31 +54,23 @@ describe('createCrmFollow', () => {
     expect(polls()).toBe(2);
   });
 
-  it('counts from the last poll, not from the last call', async () => {
-    const { clock, follow, polls } = setup({ pollSeconds: 120 });
+  it.each([
+    ['counts from the last poll, not from the last call', { pollSeconds: 120 }, [90_000, 30_000], 2],
+    [
+      'a big step of the clock polls once, not once per missed period',
+      { pollSeconds: 60 },
+      [3_600_000, 0],
+      2,
+    ],
+    ['does nothing with no CRM connected', { connected: false }, [86_400_000], 0],
+  ])('%s', async (_, opts, steps, expected) => {
+    const { clock, follow, polls } = setup(opts);
     await follow();
-    clock.advance(90_000);
-    await follow();
-    clock.advance(30_000);
-    await follow();
-    expect(polls()).toBe(2);
-  });
-
-  it('a big step of the clock polls once, not once per missed period', async () => {
-    const { clock, follow, polls } = setup({ pollSeconds: 60 });
-    await follow();
-    clock.advance(3_600_000);
-    await follow();
-    await follow();
-    expect(polls()).toBe(2);
-  });
-
-  it('does nothing with no CRM connected', async () => {
-    const { clock, follow, polls } = setup({ connected: false });
-    await follow();
-    clock.advance(86_400_000);
-    await follow();
-    expect(polls()).toBe(0);
+    for (const ms of steps) {
+      clock.advance(ms);
+      await follow();
+    }
+    expect(polls()).toBe(expected);
   });
 
   it('logs a poll that closed a handoff or could not read a CRM, and not a quiet one', async () => {

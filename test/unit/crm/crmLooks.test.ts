@@ -58,6 +58,9 @@ describe('a Salesforce Task subject cut inside an emoji (item 18)', () => {
     // An emoji with a modifier is one character to its reader: not split between the two either.
     const thumbs = { ...activityCutInEmoji('m1'), subject: `${'a'.repeat(255 - 9 - 3)}👍🏽` };
     expect(taskSubject(thumbs)).toBe(`${'a'.repeat(243)} (ref m1)`);
+    // Nor inside a family emoji: three people joined by zero-width joiners, eight units, one character.
+    const family = { ...activityCutInEmoji('m2'), subject: `${'a'.repeat(255 - 9 - 4)}👩‍👩‍👧 and team 🎉` };
+    expect(taskSubject(family)).toBe(`${'a'.repeat(242)} (ref m2)`);
   });
 
   it('is found by the look after a lost answer, so it is not written twice', async () => {

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config.js';
 import { myDomainAdvice } from '../../../src/crm/salesforceLoginUrl.js';
 import { crmCheck } from '../../../src/doctor/crm.js';
 import { loginUrlWarning } from '../../../src/doctor/salesforceLoginUrl.js';
 import type { DoctorContext, Finding } from '../../../src/doctor/types.js';
 import { createLogger } from '../../../src/logger.js';
+import { stoppedAfterEach } from '../../support/crmConnectors.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
@@ -60,15 +61,11 @@ describe('the My Domain advice', () => {
 });
 
 describe('the doctor, at a login URL that is not the My Domain', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0)) await stop();
-  });
+  const later = stoppedAfterEach();
 
   it('fails with the URL to use, and where to find it', async () => {
     // The fake's token endpoint answers as login.salesforce.com does to the client credentials flow.
-    const sf = await FakeSalesforce.start({ genericLogin: true });
-    stops.push(() => sf.stop());
+    const sf = later(await FakeSalesforce.start({ genericLogin: true }));
     const config = {
       crm: {
         salesforce: {

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { salesforceOn } from '../../support/crmConnectors.js';
-import { FakeSalesforce, type FakeSalesforceOptions } from '../../support/fakeSalesforce.js';
+import { describe, expect, it } from 'vitest';
+import { connectorsPerTest } from '../../support/crmConnectors.js';
+import type { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
  * Issue 54 item 1, Salesforce's half: the read-back reads each opportunity's amount, currency, stage, close date and
@@ -8,17 +8,7 @@ import { FakeSalesforce, type FakeSalesforceOptions } from '../../support/fakeSa
  * client against the fake Salesforce, in a single-currency org and in a multi-currency one.
  */
 
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const stop of stops.splice(0)) await stop();
-});
-
-async function org(options: FakeSalesforceOptions = {}) {
-  const fake = await FakeSalesforce.start(options);
-  stops.push(() => fake.stop());
-  const crm = salesforceOn(fake);
-  return { fake, crm };
-}
+const org = connectorsPerTest().salesforce;
 
 /** The read-back's queries (the start check's query reads no Amount). */
 const stateQueries = (fake: FakeSalesforce) =>

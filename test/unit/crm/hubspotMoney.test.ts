@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CrmError } from '../../../src/crm/types.js';
-import { hubspotOn } from '../../support/crmConnectors.js';
-import { FakeHubspot } from '../../support/fakeHubspot.js';
+import { connectorsPerTest } from '../../support/crmConnectors.js';
 import { ALL_SCOPES } from '../../support/fakeHubspotScopes.js';
 
 /**
@@ -10,17 +9,11 @@ import { ALL_SCOPES } from '../../support/fakeHubspotScopes.js';
  * the company currency and HubSpot's dated rates (settings.currencies.read), turned into units per company unit.
  */
 
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const stop of stops.splice(0)) await stop();
-});
-
-async function setUp(scopes?: readonly string[]) {
-  const hs = await FakeHubspot.start(scopes ? { scopes } : {});
-  stops.push(() => hs.stop());
-  const connector = hubspotOn(hs);
+const hubspot = connectorsPerTest().hubspot;
+const setUp = async (scopes?: readonly string[]) => {
+  const { fake: hs, crm: connector } = await hubspot(scopes ? { scopes } : {});
   return { hs, connector };
-}
+};
 
 describe('HubSpot money read-back', () => {
   it('reads amount, currency, home amount, stage label, close date and owner email in one batch', async () => {
