@@ -11,21 +11,16 @@ export default contract('chartFiles repository', ({ db, at, plus, write }) => {
     uploadedAt,
   });
 
-  it('remembers a shared chart by its key, read back to the millisecond; the first file stays when remembered twice', async () => {
+  it('remembers a shared chart by its key, read back to the millisecond, the first file staying when remembered twice; forgets one (the others stay), after which it is remembered anew', async () => {
     expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
     await remember('C0CHAN:abc', 'F0FIRST');
     expect(await findChartFile(db, 'C0CHAN:abc')).toEqual(file('F0FIRST'));
     expect(await findChartFile(db, 'C0OTHER:abc')).toBeUndefined();
     await remember('C0CHAN:abc', 'F0SECOND', plus(1));
     expect(await findChartFile(db, 'C0CHAN:abc')).toEqual(file('F0FIRST'));
-  });
-
-  it('forgets one chart (the others stay), after which it is remembered anew; forgetting a missing one does nothing', async () => {
-    await db.transaction(async (tx) => {
-      await rememberChartFile(tx, 'C0CHAN:abc', 'F0FIRST', at);
-      await rememberChartFile(tx, 'C0CHAN:def', 'F0OTHER', at);
-    });
+    await remember('C0CHAN:def', 'F0OTHER');
     await write(forgetChartFile, 'C0CHAN:abc');
+    // Forgetting a missing one does nothing.
     await write(forgetChartFile, 'C0CHAN:missing');
     expect(await findChartFile(db, 'C0CHAN:abc')).toBeUndefined();
     expect((await findChartFile(db, 'C0CHAN:def'))?.fileId).toBe('F0OTHER');

@@ -54,7 +54,7 @@ export default contract('dueTimes repository', ({ db }) => {
     expect(await nextDueAt(db, t('2026-11-24T10:00:00.000Z'))).toEqual(t('2026-11-25T14:00:00.000Z'));
   });
 
-  it('ignores the window end, reminders and deferred start of a decided handoff, but not its escalation step or stall nudge', async () => {
+  it('ignores the window end, reminders and deferred start of a decided handoff, but not its escalation step or stall nudge (accepted only)', async () => {
     await handoff('V1', {
       status: 'accepted',
       dueAt: t('2026-11-21T14:00:00.000Z'),
@@ -63,15 +63,12 @@ export default contract('dueTimes repository', ({ db }) => {
       nextEscalationAt: t('2026-11-23T14:00:00.000Z'),
       nextStallNudgeAt: t('2026-11-22T14:00:00.000Z'),
     });
+    // A stall nudge counts for accepted handoffs only.
+    await handoff('V2', { status: 'sent', nextStallNudgeAt: t('2026-11-22T13:00:00.000Z') });
+    await handoff('V3', { status: 'declined', nextStallNudgeAt: t('2026-11-22T13:30:00.000Z') });
     expect(await nextDueAt(db, sent)).toEqual(t('2026-11-22T14:00:00.000Z'));
     expect(await nextDueAt(db, t('2026-11-22T14:00:00.000Z'))).toEqual(t('2026-11-23T14:00:00.000Z'));
-    expect(await nextDueAt(db, t('2026-11-23T14:00:00.000Z'))).toBeUndefined();
-  });
-
-  it('takes a stall nudge of accepted handoffs only', async () => {
-    await handoff('V1', { status: 'sent', nextStallNudgeAt: t('2026-11-22T14:00:00.000Z') });
-    await handoff('V2', { status: 'declined', nextStallNudgeAt: t('2026-11-22T15:00:00.000Z') });
-    expect(await nextDueAt(db, sent)).toEqual(far);
+    expect(await nextDueAt(db, t('2026-11-23T14:00:00.000Z'))).toEqual(far);
   });
 
   it('is nothing for an empty database; takes the next attempt of pending outbox messages only', async () => {

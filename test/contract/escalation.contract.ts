@@ -125,30 +125,23 @@ export default contract('escalation repository', ({ db, at, plus: ms, write }) =
     expect(await repo.policyMovesOf(db, other.id + 100)).toBe(0);
   });
 
-  it("finds a pool's last pick: the newest send or reassignment naming the pool", async () => {
+  it("finds a pool's last pick (the newest send or reassignment naming it), its picks since a moment, and its newest picks", async () => {
     const h = await handoff({ partnerKey: 'meridian' });
     expect(await repo.lastPickOfPool(db, 'emea')).toBeUndefined();
-    await event(h.id, 'sent', { aeUserId: 'U0A', detail: { pool: 'emea' } });
+    await event(h.id, 'sent', { aeUserId: 'U0A', detail: { pool: 'emea' }, at: ms(-86_400_000) });
     expect(await repo.lastPickOfPool(db, 'emea')).toBe('U0A');
     await event(h.id, 'reassigned', { aeUserId: 'U0B', detail: { pool: 'emea', policyLevel: 1 } });
-    await event(h.id, 'reassigned', { aeUserId: 'U0C', detail: { pool: 'apac' } });
-    await event(h.id, 'reminded', { aeUserId: 'U0D', detail: { pool: 'emea' } });
-    await event(h.id, 'reassigned', { aeUserId: 'U0E', detail: { pool: 'EMEA' } });
-    await event(h.id, 'reassigned', { aeUserId: 'U0F' });
-    await event(h.id, 'reassigned', { aeUserId: 'U0G', detail: { poolName: 'emea' } });
+    await event(h.id, 'reassigned', { aeUserId: 'U0C', detail: { pool: 'apac' }, at: ms(1000) });
+    await event(h.id, 'reassigned', { aeUserId: 'U0B', detail: { pool: 'emea' }, at: ms(3000) });
+    // Not picks of emea: a reminder, another spelling, no pool, another key.
+    await event(h.id, 'reminded', { aeUserId: 'U0D', detail: { pool: 'emea' }, at: ms(4000) });
+    await event(h.id, 'reassigned', { aeUserId: 'U0E', detail: { pool: 'EMEA' }, at: ms(4000) });
+    await event(h.id, 'reassigned', { aeUserId: 'U0F', at: ms(4000) });
+    await event(h.id, 'reassigned', { aeUserId: 'U0G', detail: { poolName: 'emea' }, at: ms(4000) });
     expect(await repo.lastPickOfPool(db, 'emea')).toBe('U0B');
     expect(await repo.lastPickOfPool(db, 'apac')).toBe('U0C');
     expect(await repo.lastPickOfPool(db, 'EMEA')).toBe('U0E');
     expect(await repo.lastPickOfPool(db, 'amer')).toBeUndefined();
-  });
-
-  it("reads a pool's picks since a moment, and its newest picks (a fair pool's counts, a weighted turn)", async () => {
-    const h = await handoff({ partnerKey: 'meridian' });
-    await event(h.id, 'sent', { aeUserId: 'U0A', detail: { pool: 'emea' }, at: ms(-86_400_000) });
-    await event(h.id, 'reassigned', { aeUserId: 'U0B', detail: { pool: 'emea', policyLevel: 1 } });
-    await event(h.id, 'reassigned', { aeUserId: 'U0C', detail: { pool: 'apac' }, at: ms(1000) });
-    await event(h.id, 'reminded', { aeUserId: 'U0D', detail: { pool: 'emea' }, at: ms(2000) });
-    await event(h.id, 'reassigned', { aeUserId: 'U0B', detail: { pool: 'emea' }, at: ms(3000) });
     expect(await repo.poolPicksSince(db, 'emea', at)).toEqual([
       { aeUserId: 'U0B', at },
       { aeUserId: 'U0B', at: ms(3000) },

@@ -9,31 +9,27 @@ export default contract('handoffLists repository', ({ db, at, plus: ms, write })
   const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
   const ids = (rows: readonly HandoffRow[]) => rows.map((row) => row.id);
 
-  it('lists what an owner still has to act on: open, expired, and declines since the cut-off, newest first', async () => {
+  it('lists what an owner still has to act on: open, expired, taken back, and declines since the cut-off, newest first', async () => {
     const sent = await handoff({ ownerUserId: 'U0OWNER' });
     const expired = await handoff({ ownerUserId: 'U0OWNER', status: 'expired' });
     const oldDecline = await handoff({ ownerUserId: 'U0OWNER', status: 'declined', decidedAt: ms(-1) });
     const recentDecline = await handoff({ ownerUserId: 'U0OWNER', status: 'declined', decidedAt: at });
     await handoff({ ownerUserId: 'U0OWNER', status: 'accepted', decidedAt: at });
     await handoff({ ownerUserId: 'U0OTHER' });
-    const rows = await repo.findOwnedNeedingAttention(db, 'U0OWNER', 10, at);
-    expect(ids(rows)).toEqual([recentDecline.id, expired.id, sent.id]);
-    expect(ids(rows)).not.toContain(oldDecline.id);
-    expect(rows[0]?.decidedAt).toEqual(at);
-    expect(rows[2]?.partnerAgreedInWriting).toBe(true);
-    expect(ids(await repo.findOwnedNeedingAttention(db, 'U0OWNER', 2, at))).toEqual([
-      recentDecline.id,
-      expired.id,
-    ]);
-    expect(await repo.findOwnedNeedingAttention(db, 'U0NOBODY', 10, at)).toEqual([]);
-  });
-
-  it('lists a handoff taken back from its AE for its owner, who reassigns or withdraws it (issue 51)', async () => {
-    const open = await handoff({ ownerUserId: 'U0OWNER' });
+    // Taken back from its AE: its owner reassigns or withdraws it.
     const takenBack = await handoff({ ownerUserId: 'U0OWNER', status: 'taken_back', takenBackAt: at });
     await handoff({ ownerUserId: 'U0OTHER', status: 'taken_back', takenBackAt: at });
     await handoff({ ownerUserId: 'U0OWNER', status: 'withdrawn' });
-    expect(ids(await repo.findOwnedNeedingAttention(db, 'U0OWNER', 10, at))).toEqual([takenBack.id, open.id]);
+    const rows = await repo.findOwnedNeedingAttention(db, 'U0OWNER', 10, at);
+    expect(ids(rows)).toEqual([takenBack.id, recentDecline.id, expired.id, sent.id]);
+    expect(ids(rows)).not.toContain(oldDecline.id);
+    expect(rows[1]?.decidedAt).toEqual(at);
+    expect(rows[3]?.partnerAgreedInWriting).toBe(true);
+    expect(ids(await repo.findOwnedNeedingAttention(db, 'U0OWNER', 2, at))).toEqual([
+      takenBack.id,
+      recentDecline.id,
+    ]);
+    expect(await repo.findOwnedNeedingAttention(db, 'U0NOBODY', 10, at)).toEqual([]);
   });
 
   it('names the installation’s accounts, each spelling once, newest first (issue 77 item 15)', async () => {
@@ -94,18 +90,11 @@ export default contract('handoffLists repository', ({ db, at, plus: ms, write })
     expect(await repo.findOutcomes(db, h.id)).toEqual([]);
     await db.transaction(async (tx) => {
       const { outcomes } = tablesOf(tx);
-      await tx.insert(outcomes).values({
-        handoffId: h.id,
-        outcome: 'meeting_held',
-        recordedByUserId: 'U0AE',
-        recordedAt: ms(1),
-      });
-      await tx.insert(outcomes).values({
-        handoffId: other.id,
-        outcome: 'won',
-        recordedByUserId: 'U0AE',
-        recordedAt: ms(2),
-      });
+      const base = { recordedByUserId: 'U0AE' };
+      await tx
+        .insert(outcomes)
+        .values({ ...base, handoffId: h.id, outcome: 'meeting_held', recordedAt: ms(1) });
+      await tx.insert(outcomes).values({ ...base, handoffId: other.id, outcome: 'won', recordedAt: ms(2) });
       await tx.insert(outcomes).values({
         handoffId: h.id,
         outcome: 'opportunity_created',

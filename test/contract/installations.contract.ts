@@ -90,7 +90,7 @@ export default contract('installations repository', ({ db, write }) => {
     expect(await repo.installedNow(db)).toMatchObject([{ sealed: 'v1.b', uninstalledAt: null }]);
   });
 
-  it('stamps every insert of a scoped executor and its transactions with the installation, whatever was given', async () => {
+  it('stamps every insert of a scoped executor and its transactions, and what its triggers write, with the installation, whatever was given', async () => {
     const seven = scopedTo(db, 7);
     expect(installationOf(seven)).toBe(7);
     expect(installationOf(db)).toBeUndefined();
@@ -107,6 +107,17 @@ export default contract('installations repository', ({ db, write }) => {
         { handoffId: scoped, userId: 'U0TWO', notify: 'all', createdAt: at },
         { handoffId: scoped, userId: 'U0THREE', notify: 'all', createdAt: at, installationId: 3 },
       ]);
+      // The rows the touch log's triggers write get the installation of their event.
+      await tx.insert(tablesOf(tx).handoffEvents).values({
+        handoffId: scoped,
+        type: 'accepted',
+        fromStatus: 'sent',
+        toStatus: 'accepted',
+        aeUserId: 'U0AE',
+        assignment: 1,
+        cycle: 1,
+        at,
+      });
     });
     const { handoffs, handoffFollowers } = tablesOf(db);
     const owners = await db
@@ -121,6 +132,11 @@ export default contract('installations repository', ({ db, write }) => {
       .select({ installationId: handoffFollowers.installationId })
       .from(handoffFollowers);
     expect(followers.map((f) => f.installationId)).toEqual([7, 7, 7]);
+    const { firstAccepts, metricFacts } = tablesOf(db);
+    const accepts = await db.select({ installationId: firstAccepts.installationId }).from(firstAccepts);
+    expect(accepts.map((a) => a.installationId)).toEqual([7, 7, 7]);
+    const facts = await db.select({ installationId: metricFacts.installationId }).from(metricFacts);
+    expect(facts).toEqual([{ installationId: 7 }]);
   });
 
   it('keeps a scoped executor’s selects, joins, updates, deletes and prepared reads to its installation’s rows', async () => {
@@ -170,27 +186,5 @@ export default contract('installations repository', ({ db, write }) => {
       { id: mine },
       { id: theirs },
     ]);
-  });
-
-  it('gives the rows the touch log’s triggers write the installation of their event', async () => {
-    const seven = scopedTo(db, 7);
-    const handoffId = await addHandoff(seven, at);
-    await seven.transaction((tx) =>
-      tx.insert(tablesOf(tx).handoffEvents).values({
-        handoffId,
-        type: 'accepted',
-        fromStatus: 'sent',
-        toStatus: 'accepted',
-        aeUserId: 'U0AE',
-        assignment: 1,
-        cycle: 1,
-        at,
-      }),
-    );
-    const { firstAccepts, metricFacts } = tablesOf(db);
-    const accepts = await db.select({ installationId: firstAccepts.installationId }).from(firstAccepts);
-    expect(accepts.map((a) => a.installationId)).toEqual([7, 7, 7]);
-    const facts = await db.select({ installationId: metricFacts.installationId }).from(metricFacts);
-    expect(facts).toEqual([{ installationId: 7 }]);
   });
 });

@@ -11,40 +11,19 @@ export default contract('internalChannels repository', ({ db, at, plus, write })
 
   it('records the first word, a newer one, and one of the same moment; ignores an older one', async () => {
     expect(await sharingOf(db, 'C0OPS')).toBeUndefined();
-    expect(await write(recordSharing, 'C0OPS', false, at)).toEqual({
-      was: undefined,
-      now: false,
-    });
-    expect(await sharingOf(db, 'C0OPS')).toBe(false);
-    expect(await rows()).toEqual([{ installationId: 1, channelId: 'C0OPS', shared: false, checkedAt: at }]);
-
-    expect(await write(recordSharing, 'C0OPS', true, plus(1))).toEqual({
-      was: false,
-      now: true,
-    });
-    expect(await sharingOf(db, 'C0OPS')).toBe(true);
-    expect(await rows()).toEqual([
-      { installationId: 1, channelId: 'C0OPS', shared: true, checkedAt: plus(1) },
-    ]);
-
-    // An older word (by one millisecond) changes nothing, and says what holds.
-    expect(await write(recordSharing, 'C0OPS', false, at)).toEqual({
-      was: true,
-      now: true,
-    });
-    expect(await rows()).toEqual([
-      { installationId: 1, channelId: 'C0OPS', shared: true, checkedAt: plus(1) },
-    ]);
-
-    // A word of the same moment replaces it.
-    expect(await write(recordSharing, 'C0OPS', false, plus(1))).toEqual({
-      was: true,
-      now: false,
-    });
-    expect(await rows()).toEqual([
-      { installationId: 1, channelId: 'C0OPS', shared: false, checkedAt: plus(1) },
-    ]);
-    expect(await sharingOf(db, 'C0OPS')).toBe(false);
+    // Each word, what it answers, and the row after it: an older word (by one millisecond) changes nothing and says
+    // what holds; a word of the same moment replaces it.
+    const steps: [boolean, Date, boolean | undefined, boolean, Date][] = [
+      [false, at, undefined, false, at],
+      [true, plus(1), false, true, plus(1)],
+      [false, at, true, true, plus(1)],
+      [false, plus(1), true, false, plus(1)],
+    ];
+    for (const [shared, when, was, now, checkedAt] of steps) {
+      expect(await write(recordSharing, 'C0OPS', shared, when)).toEqual({ was, now });
+      expect(await sharingOf(db, 'C0OPS')).toBe(now);
+      expect(await rows()).toEqual([{ installationId: 1, channelId: 'C0OPS', shared: now, checkedAt }]);
+    }
   });
 
   it('keeps each channel’s word apart', async () => {

@@ -56,21 +56,18 @@ export default contract('outboxChannels repository', ({ db, at, plus, write }) =
       }),
     );
     expect(await write(repo.dueAfterClockStep, now)).toBe(2);
+    const pending = (nextAttemptAt: Date, scheduledAt: Date) => ({
+      nextAttemptAt,
+      scheduledAt,
+      status: 'pending',
+    });
     const [ahead, createdAhead, rescheduled, later, stampedNow, due, dead] = ids;
-    expect(await times(ahead)).toEqual({ nextAttemptAt: now, scheduledAt: now, status: 'pending' });
-    expect(await times(createdAhead)).toEqual({ nextAttemptAt: now, scheduledAt: now, status: 'pending' });
-    expect(await times(rescheduled)).toEqual({
-      nextAttemptAt: plus(120_000),
-      scheduledAt: plus(1),
-      status: 'pending',
-    });
-    expect(await times(later)).toEqual({
-      nextAttemptAt: plus(3_600_000),
-      scheduledAt: plus(10),
-      status: 'pending',
-    });
+    expect(await times(ahead)).toEqual(pending(now, now));
+    expect(await times(createdAhead)).toEqual(pending(now, now));
+    expect(await times(rescheduled)).toEqual(pending(plus(120_000), plus(1)));
+    expect(await times(later)).toEqual(pending(plus(3_600_000), plus(10)));
     expect((await times(stampedNow))?.nextAttemptAt).toEqual(plus(3_600_000));
-    expect(await times(due)).toEqual({ nextAttemptAt: now, scheduledAt: plus(70_000), status: 'pending' });
+    expect(await times(due)).toEqual(pending(now, plus(70_000)));
     expect((await times(dead))?.nextAttemptAt).toEqual(plus(3_600_000));
     // Run again: nothing left ahead.
     expect(await write(repo.dueAfterClockStep, now)).toBe(0);
@@ -140,18 +137,6 @@ export default contract('outboxChannels repository', ({ db, at, plus, write }) =
     expect(await write(repo.wakeChannel, 'C0NONE', now)).toBe(0);
   });
 
-  it('gives the channel of a pending row by its dedupe key, and nothing once it is not pending', async () => {
-    await queue(
-      outboxRow({ dedupeKey: 'k:pending', channelKey: 'C0X' }),
-      outboxRow({ dedupeKey: 'k:delivered', channelKey: 'C0Y', status: 'delivered' }),
-      outboxRow({ dedupeKey: 'k:cancelled', channelKey: 'C0Y', status: 'cancelled' }),
-    );
-    expect(await repo.pendingChannelOf(db, 'k:pending')).toBe('C0X');
-    expect(await repo.pendingChannelOf(db, 'k:delivered')).toBeUndefined();
-    expect(await repo.pendingChannelOf(db, 'k:cancelled')).toBeUndefined();
-    expect(await repo.pendingChannelOf(db, 'k:none')).toBeUndefined();
-  });
-
   it('tells whether a row waiting in the channel was last refused with one of the errors', async () => {
     await queue(
       outboxRow({ dedupeKey: '1', channelKey: 'C0X', lastError: 'not_in_channel' }),
@@ -167,17 +152,22 @@ export default contract('outboxChannels repository', ({ db, at, plus, write }) =
     expect(await repo.waitsAfter(db, 'C0NONE', ['not_in_channel'])).toBe(false);
   });
 
-  it('counts the rows waiting in a channel, as a number', async () => {
+  it('counts the rows waiting in a channel, as a number, and gives the channel of a pending row by its dedupe key', async () => {
     expect(await repo.countPendingIn(db, 'C0X')).toBe(0);
     await queue(
       outboxRow({ dedupeKey: '1', channelKey: 'C0X' }),
       outboxRow({ dedupeKey: '2', channelKey: 'C0X' }),
       outboxRow({ dedupeKey: '3', channelKey: 'C0X', status: 'delivered' }),
       outboxRow({ dedupeKey: '4', channelKey: 'C0Y' }),
+      outboxRow({ dedupeKey: '5', channelKey: 'C0Y', status: 'cancelled' }),
     );
     expect(await repo.countPendingIn(db, 'C0X')).toBe(2);
     expect(await repo.countPendingIn(db, 'C0Y')).toBe(1);
     expect(await repo.countPendingIn(db, 'C0NONE')).toBe(0);
+    expect(await repo.pendingChannelOf(db, '1')).toBe('C0X');
+    expect(await repo.pendingChannelOf(db, '4')).toBe('C0Y');
+    // Nothing once it is not pending (delivered, cancelled), nor for an unknown key.
+    for (const key of ['3', '5', 'none']) expect(await repo.pendingChannelOf(db, key), key).toBeUndefined();
   });
 
   it('sees its own writes inside the transaction, and nothing of a transaction that failed', async () => {

@@ -14,6 +14,19 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
   const handoff = (over: Partial<NewHandoffRow> = {}) => handoffRow(db, at, over);
   const sentEvent = (h: HandoffRow, when: Date) =>
     addEvent(db, { handoffId: h.id, type: 'sent', fromStatus: null, aeUserId: h.aeUserId, at: when });
+  /** An active binding, as read back, with no hold and no strangers. */
+  const binding = (channelId: string, channelName: string, partnerId: number | null) => ({
+    installationId: 1,
+    channelId,
+    channelName,
+    partnerId,
+    status: 'active',
+    heldReason: null,
+    strangerTeamIds: [],
+    strangersHeardAt: {},
+    boundByUserId: 'U0ADMIN',
+    updatedAt: at,
+  });
   const metricFacts = async () => {
     const { metricFacts } = tablesOf(db);
     return db
@@ -78,18 +91,7 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
     expect(await repo.isChannelHeld(db, 'C1')).toBe(true);
 
     await write(repo.bindChannel, { id: 'C1', name: 'ext-meridian' }, meridian.id, 'U0ADMIN', at);
-    const bound = {
-      installationId: 1,
-      channelId: 'C1',
-      channelName: 'ext-meridian',
-      partnerId: meridian.id,
-      status: 'active',
-      heldReason: null,
-      strangerTeamIds: [],
-      strangersHeardAt: {},
-      boundByUserId: 'U0ADMIN',
-      updatedAt: at,
-    };
+    const bound = binding('C1', 'ext-meridian', meridian.id);
     expect(await repo.findChannelBinding(db, 'C1')).toEqual(bound);
     expect(await repo.isChannelHeld(db, 'C1')).toBe(false);
     expect(await repo.channelBindingByName(db, '#EXT-Meridian ')).toEqual(bound);
@@ -160,18 +162,7 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
       }),
     );
     const unbound = await repo.findChannelBinding(db, 'C3');
-    expect(unbound).toEqual({
-      installationId: 1,
-      channelId: 'C3',
-      channelName: 'c',
-      partnerId: null,
-      status: 'active',
-      heldReason: null,
-      strangerTeamIds: [],
-      strangersHeardAt: {},
-      boundByUserId: 'U0ADMIN',
-      updatedAt: at,
-    });
+    expect(unbound).toEqual(binding('C3', 'c', null));
     expect(repo.holdsPartnerUpdates(unbound)).toBe(true);
     expect(repo.holdsPartnerUpdates(await repo.findChannelBinding(db, 'C1'))).toBe(false);
     expect(repo.holdsPartnerUpdates(await repo.findChannelBinding(db, 'C2'))).toBe(true);
@@ -210,34 +201,33 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
     expect(await repo.findWorkspace(db, 'T0M')).toBeUndefined();
     await write(repo.bindWorkspace, { teamId: 'T0M', teamName: 'Meridian HQ' }, meridian.id, 'U0ADMIN', at);
     await write(repo.bindWorkspace, { teamId: 'T0M2', teamName: undefined }, meridian.id, 'U0ADMIN', ms(1));
-    expect(await repo.findWorkspace(db, 'T0M')).toEqual({
+    const workspace = (
+      teamId: string,
+      teamName: string | null,
+      partnerId: number,
+      by: string,
+      boundAt: Date,
+    ) => ({
       installationId: 1,
-      teamId: 'T0M',
-      teamName: 'Meridian HQ',
-      partnerId: meridian.id,
-      boundByUserId: 'U0ADMIN',
-      boundAt: at,
+      teamId,
+      teamName,
+      partnerId,
+      boundByUserId: by,
+      boundAt,
     });
-    expect(await repo.findWorkspace(db, 'T0M2')).toEqual({
-      installationId: 1,
-      teamId: 'T0M2',
-      teamName: null,
-      partnerId: meridian.id,
-      boundByUserId: 'U0ADMIN',
-      boundAt: ms(1),
-    });
+    expect(await repo.findWorkspace(db, 'T0M')).toEqual(
+      workspace('T0M', 'Meridian HQ', meridian.id, 'U0ADMIN', at),
+    );
+    expect(await repo.findWorkspace(db, 'T0M2')).toEqual(
+      workspace('T0M2', null, meridian.id, 'U0ADMIN', ms(1)),
+    );
     const teams = async (id: number) =>
       (await repo.workspacesOf(db, id)).map((w) => w.teamId).sort((a, b) => a.localeCompare(b));
     expect(await teams(meridian.id)).toEqual(['T0M', 'T0M2']);
     await write(repo.bindWorkspace, { teamId: 'T0M', teamName: undefined }, northwind.id, 'U0OTHER', ms(2));
-    expect(await repo.findWorkspace(db, 'T0M')).toEqual({
-      installationId: 1,
-      teamId: 'T0M',
-      teamName: null,
-      partnerId: northwind.id,
-      boundByUserId: 'U0OTHER',
-      boundAt: ms(2),
-    });
+    expect(await repo.findWorkspace(db, 'T0M')).toEqual(
+      workspace('T0M', null, northwind.id, 'U0OTHER', ms(2)),
+    );
     expect(await teams(meridian.id)).toEqual(['T0M2']);
     expect(await teams(northwind.id)).toEqual(['T0M']);
   });

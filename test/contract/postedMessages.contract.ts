@@ -14,28 +14,16 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
   it('finds a posted message by its key, read back to the millisecond, and nothing for an unknown key', async () => {
     const handoffId = await handoff();
     expect(await repo.findPostedMessage(db, 'msg:1')).toBeUndefined();
+    const posted = [
+      { messageKey: 'msg:1', channelId: 'C0ONE', ts: '1700000000.000100', handoffId, postedAt: plus(1) },
+      { messageKey: 'msg:2', channelId: 'D0TWO', ts: '1700000000.000200', handoffId: null, postedAt: at },
+    ];
     await db.transaction(async (tx) => {
-      await tx.insert(tablesOf(tx).postedMessages).values([
-        { messageKey: 'msg:1', channelId: 'C0ONE', ts: '1700000000.000100', handoffId, postedAt: plus(1) },
-        { messageKey: 'msg:2', channelId: 'D0TWO', ts: '1700000000.000200', handoffId: null, postedAt: at },
-      ]);
+      await tx.insert(tablesOf(tx).postedMessages).values(posted);
     });
-    expect(await repo.findPostedMessage(db, 'msg:1')).toEqual({
-      installationId: 1,
-      messageKey: 'msg:1',
-      channelId: 'C0ONE',
-      ts: '1700000000.000100',
-      handoffId,
-      postedAt: plus(1),
-    });
-    expect(await repo.findPostedMessage(db, 'msg:2')).toEqual({
-      installationId: 1,
-      messageKey: 'msg:2',
-      channelId: 'D0TWO',
-      ts: '1700000000.000200',
-      handoffId: null,
-      postedAt: at,
-    });
+    for (const row of posted) {
+      expect(await repo.findPostedMessage(db, row.messageKey)).toEqual({ installationId: 1, ...row });
+    }
     expect(await repo.findPostedMessage(db, 'msg:3')).toBeUndefined();
     expect(await repo.findPostedMessage(db, 'MSG:1')).toBeUndefined();
   });

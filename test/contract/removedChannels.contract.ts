@@ -13,7 +13,7 @@ export default contract('removedChannels repository', ({ db, at, plus, write }) 
   const insert = (channelId: string, how: 'event' | 'held' | 'refused', since: Date) =>
     write(repo.insertRemovedChannel, { channelId, how, since });
 
-  it('records a removal once, read back to the millisecond, and tells whether it was news; deletes it (true only when one was recorded), after which it is news again', async () => {
+  it('records a removal once, read back to the millisecond, and tells whether it was news; marks the admins told; deletes it (true only when one was recorded), after which it is news again', async () => {
     expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(false);
     expect(await repo.findRemovedChannel(db, 'C0ONE')).toBeUndefined();
     expect(await insert('C0ONE', 'event', at)).toBe(true);
@@ -22,6 +22,13 @@ export default contract('removedChannels repository', ({ db, at, plus, write }) 
     expect(await repo.isChannelRemoved(db, 'C0ONE')).toBe(true);
     expect(await repo.isChannelRemoved(db, 'C0TWO')).toBe(false);
     expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'event', at));
+    // The admins told: marked only on the channel named; nothing written for a channel with no removal.
+    await insert('C0TWO', 'held', at);
+    await write(repo.markAdminsTold, 'C0ONE', plus(1));
+    await write(repo.markAdminsTold, 'C0NONE', plus(2));
+    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'event', at, plus(1)));
+    expect(await repo.findRemovedChannel(db, 'C0TWO')).toEqual(removed('C0TWO', 'held', at));
+    expect(await repo.findRemovedChannel(db, 'C0NONE')).toBeUndefined();
 
     expect(await write(repo.deleteRemovedChannel, 'C0ONE')).toBe(true);
     expect(await write(repo.deleteRemovedChannel, 'C0ONE')).toBe(false);
@@ -30,19 +37,6 @@ export default contract('removedChannels repository', ({ db, at, plus, write }) 
     // Removed again later: news again.
     expect(await insert('C0ONE', 'refused', plus(9))).toBe(true);
     expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'refused', plus(9)));
-  });
-
-  it('marks the admins told, only on the channel named', async () => {
-    await db.transaction(async (tx) => {
-      await repo.insertRemovedChannel(tx, { channelId: 'C0ONE', how: 'held', since: at });
-      await repo.insertRemovedChannel(tx, { channelId: 'C0TWO', how: 'refused', since: at });
-    });
-    await write(repo.markAdminsTold, 'C0ONE', plus(1));
-    // A channel with no removal recorded: nothing written.
-    await write(repo.markAdminsTold, 'C0NONE', plus(2));
-    expect(await repo.findRemovedChannel(db, 'C0ONE')).toEqual(removed('C0ONE', 'held', at, plus(1)));
-    expect((await repo.findRemovedChannel(db, 'C0TWO'))?.adminsToldAt).toBeNull();
-    expect(await repo.findRemovedChannel(db, 'C0NONE')).toBeUndefined();
   });
 
   it('lists the channels the longest removed first (then by id), at most limit', async () => {

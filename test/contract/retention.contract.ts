@@ -44,26 +44,20 @@ export default contract('retention repository', ({ db, at, write }) => {
     const other = await addHandoff(db, at, { status: 'declined', partnerContactName: 'Bo Other' });
     const t = tablesOf(db);
     await db.transaction(async (tx) => {
-      await tx.insert(t.decisions).values([
-        {
-          handoffId: id,
+      await tx.insert(t.decisions).values(
+        [
+          [id, 'Ada said no'],
+          [other, 'Bo said no'],
+        ].map(([handoffId, note]) => ({
+          handoffId: handoffId as number,
           decision: 'declined' as const,
           decidedByUserId: 'U0AE',
           decidedByTeamId: 'T0',
           assignment: 1,
-          note: 'Ada said no',
+          note: note as string,
           decidedAt: at,
-        },
-        {
-          handoffId: other,
-          decision: 'declined' as const,
-          decidedByUserId: 'U0AE',
-          decidedByTeamId: 'T0',
-          assignment: 1,
-          note: 'Bo said no',
-          decidedAt: at,
-        },
-      ]);
+        })),
+      );
       await tx.insert(t.handoffEvents).values({
         handoffId: id,
         type: 'accepted',

@@ -8,7 +8,7 @@ export default contract('slackRevocations repository', ({ db, write }) => {
   const mine = 'a'.repeat(64);
   const other = 'b'.repeat(64);
 
-  it('keeps the first event said of a token, to the millisecond, and tells only that token', async () => {
+  it('keeps the first event said of a token, to the millisecond, and tells only that token; forgets it when Slack accepts the token again', async () => {
     expect(await repo.revocationOf(db, mine)).toBeUndefined();
     await write(repo.recordRevocation, { tokenHash: mine, event: 'tokens_revoked', at });
     // Slack sends both events, in any order, and may retry each: the first stays.
@@ -23,10 +23,7 @@ export default contract('slackRevocations repository', ({ db, write }) => {
     expect(await db.select().from(slackRevocations)).toEqual([
       { installationId: 1, tokenHash: mine, event: 'tokens_revoked', revokedAt: at },
     ]);
-  });
-
-  it('forgets what was said of a token Slack accepts again, and only of it', async () => {
-    await write(repo.recordRevocation, { tokenHash: mine, event: 'app_uninstalled', at });
+    // Slack accepts the token again: what was said of it, and only of it, is forgotten.
     await write(repo.recordRevocation, { tokenHash: other, event: 'app_uninstalled', at });
     expect(await write(repo.forgetRevocation, mine)).toBe(1);
     expect(await write(repo.forgetRevocation, mine)).toBe(0);
