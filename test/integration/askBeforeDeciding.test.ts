@@ -249,7 +249,7 @@ describe('asking the author before deciding', () => {
     expect(partnerCalls(h)).toEqual([]);
   });
 
-  it('tells an owner who is not the author, without Answer, and keeps their copy true', async () => {
+  it('tells an owner who is not the author, without Answer, and keeps their copy true; more time given while paused waits with the clock', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     h.clock.set(THURSDAY_11);
@@ -266,9 +266,27 @@ describe('asking the author before deciding', () => {
     expect(buttonsOf(copy)).toEqual([]);
     // Olu's Home says where the handoff stands: with Jordan, paused.
     expect(json((await openHome(h, people.owner.id)).args.view)).toContain('clock *paused* since');
+
+    // More time given while the clock is paused waits with it.
+    await askMoreTime(h, handoff.id);
+    await quiet(h);
+    h.clock.set(new Date('2026-11-26T11:00:00Z'));
+    await click(h, ACTION_ID.grantMoreTime, handoff.id, ownerUser);
+    await quiet(h);
+    const given = await handoffRow(h, handoff.id);
+    expect(given).toMatchObject({ pausedAt: THURSDAY_11, nextReminderAt: null });
+    expect(given.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
+    // The AE's notice does not name a deadline while the clock is paused.
+    expect(shown(dmOf(h, people.ae.id).find((m) => shown(m).includes('gave you')))).not.toContain(
+      'Please answer by',
+    );
+
+    // Monday 10:00 Berlin: 15 business hours paused, added to the longer deadline (Monday 15:00): Wednesday 2
+    // December 14:00 Berlin.
     h.clock.set(MONDAY_10);
     await answerAE(h, question.id, 'The CFO.');
     await quiet(h);
+    expect((await handoffRow(h, handoff.id)).dueAt.toISOString()).toBe('2026-12-02T13:00:00.000Z');
     const now = reads(h, people.owner.id, copy?.ts);
     expect(now).toContain(`*<@${people.author.id}>'s answer*`);
     expect(now).toContain(`The answer started <@${people.ae.id}>'s clock again, the paused time added`);
@@ -292,16 +310,18 @@ describe('asking the author before deciding', () => {
   });
 
   // Who may ask and answer, and what anyone else reads, is the authorization matrix's.
-  it('refuses a second question, and both once decided', async () => {
+  it('refuses a second question, and once decided an answer, a question and the more time asked for', async () => {
     const h = await start();
-    const { handoff } = await sendHandoff(h);
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     const question = await askAuthor(h, handoff.id, 'Who signs?');
     await quiet(h);
     // Asked twice: refused at the button, and a second submission of the modal stores nothing.
     expect((await openQuestion(h, handoff.id)).refusal).toBe(
       `You already asked <@${people.author.id}> your question about handoff #${handoff.id} *Northwind Logistics*: one question each. Nothing was changed.`,
     );
-    // Decided: nothing left to ask, and no answer is needed.
+    await askMoreTime(h, handoff.id);
+    await quiet(h);
+    // Decided: nothing left to ask, no answer needed, no more time to give.
     await accept(h, handoff.id);
     await quiet(h);
     expect((await handoffRow(h, handoff.id)).pausedAt).toBeNull();
@@ -311,17 +331,25 @@ describe('asking the author before deciding', () => {
     expect((await openQuestion(h, handoff.id)).refusal).toContain(
       'is accepted, so there is nothing left to ask',
     );
+    expect(await clickRefused(h, ACTION_ID.grantMoreTime, handoff.id, ownerUser)).toBe(
+      `Handoff #${handoff.id} *Northwind Logistics* is accepted, so it can no longer be given more time. Nothing was changed.`,
+    );
     expect(await questionsOf(h, handoff.id)).toHaveLength(1);
     expect((await eventsOf(h, handoff.id)).map((e) => e.type)).toEqual([
       'sent',
       'question_asked',
+      'more_time_asked',
       'accepted',
     ]);
-    // The author's question says no answer is needed now, and where it stands.
+    // The author's question says no answer is needed now, and the owner's request reads as what it was; both say
+    // where it stands and offer nothing.
     const asked = dmOf(h, people.author.id).find((m) => shown(m).includes('asks you about'));
     expect(shown(asked)).toContain('No answer is needed now.');
-    expect(shown(asked)).toContain('*Now:* accepted by');
-    expect(buttonsOf(asked)).toEqual([]);
+    const request = dmOf(h, people.owner.id).find((m) => shown(m).includes('asks for'));
+    for (const message of [asked, request]) {
+      expect(shown(message)).toContain('*Now:* accepted by');
+      expect(buttonsOf(message)).toEqual([]);
+    }
   });
 });
 
@@ -455,53 +483,6 @@ describe('more time before deciding', () => {
     expect(shown(toOwner)).toContain(`now has until *${stamp('2026-12-01T14:00:00Z')}`);
     expect(buttonsOf(toOwner)).toEqual([ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]);
     expect(reads(h, people.ae.id, dm.ts)).toContain(`please answer by *${stamp('2026-12-01T14:00:00Z')}`);
-    expect(partnerCalls(h)).toEqual([]);
-  });
-
-  // Who may ask for it and give it, and what anyone else reads, is the authorization matrix's.
-  it('refuses the one click once decided', async () => {
-    const h = await start();
-    const { handoff } = await ownersHandoff(h);
-    await askMoreTime(h, handoff.id);
-    await quiet(h);
-    await accept(h, handoff.id);
-    await quiet(h);
-    expect(await clickRefused(h, ACTION_ID.grantMoreTime, handoff.id, ownerUser)).toBe(
-      `Handoff #${handoff.id} *Northwind Logistics* is accepted, so it can no longer be given more time. Nothing was changed.`,
-    );
-    // The request reads as what it was, with where the handoff stands now, and offers nothing.
-    const request = dmOf(h, people.owner.id).find((m) => shown(m).includes('asks for'));
-    expect(shown(request)).toContain('*Now:* accepted by');
-    expect(buttonsOf(request)).toEqual([]);
-    expect((await movesOf(h, handoff.id)).map((e) => e.type)).toEqual([
-      'sent',
-      'more_time_asked',
-      'accepted',
-    ]);
-  });
-
-  it('given while the clock is paused, it waits with it: the answer adds the paused time to the longer deadline', async () => {
-    const h = await start();
-    const { handoff } = await ownersHandoff(h);
-    h.clock.set(new Date('2026-11-26T10:00:00Z'));
-    const question = await askAuthor(h, handoff.id, 'Who signs?');
-    await askMoreTime(h, handoff.id);
-    await quiet(h);
-    h.clock.set(new Date('2026-11-26T11:00:00Z'));
-    await click(h, ACTION_ID.grantMoreTime, handoff.id, ownerUser);
-    await quiet(h);
-    const given = await handoffRow(h, handoff.id);
-    expect(given).toMatchObject({ pausedAt: new Date('2026-11-26T10:00:00Z'), nextReminderAt: null });
-    expect(given.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
-    // The AE's notice does not name a deadline while the clock is paused.
-    expect(shown(dmOf(h, people.ae.id).find((m) => shown(m).includes('gave you')))).not.toContain(
-      'Please answer by',
-    );
-    // Monday 10:00 Berlin: 15 business hours paused, added to Monday 15:00: Wednesday 2 December 14:00 Berlin.
-    h.clock.set(new Date('2026-11-30T09:00:00Z'));
-    await answerAE(h, question.id, 'The CFO.');
-    await quiet(h);
-    expect((await handoffRow(h, handoff.id)).dueAt.toISOString()).toBe('2026-12-02T13:00:00.000Z');
     expect(partnerCalls(h)).toEqual([]);
   });
 });

@@ -1,64 +1,64 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, DECLINE_BLOCK_ID } from '../../src/blocks/ids.js';
 import { DECLINE_REASONS } from '../../src/domain/decline.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { ackBody, type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
-import type { OpenedModal } from '../support/ownerFlow.js';
-import { blockAction, declineReasonPicked, declineSubmission } from '../support/payloads.js';
+import { ackBody, type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
+import { clickRefused, type OpenedModal } from '../support/ownerFlow.js';
+import {
+  blockAction,
+  declineReasonPicked,
+  declineSubmission,
+  packetSubmission,
+  reviewSubmission,
+} from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
 import { editsByMessage } from '../support/surfaceEdits.js';
 
+const start = harnessPerTest();
+
 // Who may accept or decline, and the words everyone else reads, is the authorization matrix's.
 describe('only the named AE can decide', () => {
-  let h: Harness;
-  afterEach(() => h.stop());
-
-  async function click(handoffId: number | string, user: { id: string; team_id?: string }) {
-    const responseUrl = h.slack.responseUrl();
-    const response = await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoffId),
-        user,
-        responseUrl,
-        triggerId: h.slack.issueTriggerId(),
-      }),
-    );
-    expect(response.status).toBe(200);
-    const reply = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'ephemeral',
-    );
-    expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    return String(reply.body.text);
-  }
-
   it('refuses the AE id from another internal workspace of the same org (the AE is one user in one workspace), and answers a forged or unknown handoff id clearly; nothing changes', async () => {
-    h = await startHarness({ env: { INTERNAL_TEAM_IDS: 'T0SISTER' } });
+    const h = await start({ env: { INTERNAL_TEAM_IDS: 'T0SISTER' } });
     const { handoff } = await sendHandoff(h);
-    expect(await click(handoff.id, { id: people.ae.id, team_id: 'T0SISTER' })).toContain(
-      `Only <@${people.ae.id}>`,
+    const sister = { id: people.ae.id, team_id: 'T0SISTER' };
+    expect(await clickRefused(h, ACTION_ID.accept, handoff.id, sister)).toContain(`Only <@${people.ae.id}>`);
+    expect(await clickRefused(h, ACTION_ID.accept, '999', aeUser)).toContain('could not find that handoff');
+    expect(await clickRefused(h, ACTION_ID.accept, '1; drop table handoffs', aeUser)).toContain(
+      'could not find',
     );
-    expect(await click('999', aeUser)).toContain('could not find that handoff');
-    expect(await click('1; drop table handoffs', aeUser)).toContain('could not find');
     expect(await h.database.db.select().from(h.tables.decisions)).toHaveLength(0);
     expect((await h.database.db.select().from(h.tables.handoffs))[0]?.status).toBe('sent');
   });
 });
 
 describe('a decision happens exactly once', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(() => h.stop());
+  it('stores one handoff for a double Send and a Slack retry; records one decision and posts once for a double click, and explains the state to the second click', async () => {
+    const h = await start();
+    // The packet modal submitted twice keeps one draft; the review's Send twice plus a retry stores one handoff.
+    const first = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
+    const again = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
+    const [a, b] = [await ackBody(first), await ackBody(again)] as { view?: { private_metadata: string } }[];
+    const draftId = JSON.parse(a?.view?.private_metadata ?? '{}').draftId as number;
+    expect(JSON.parse(b?.view?.private_metadata ?? '{}').draftId).toBe(draftId);
+    const send = reviewSubmission({ draftId });
+    const responses = await Promise.all([h.interact(send), h.interact(send)]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const retry = await h.interact(send, {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect(retry.status).toBe(200);
+    await waitFor(() => h.slack.callsTo('chat.postMessage').length >= 2, 8000, 'DMs');
+    await quiet(h);
+    const [handoff, ...more] = await h.database.db.select().from(h.tables.handoffs);
+    expect(more).toEqual([]);
+    expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
+    expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
+    if (!handoff) throw new Error('no handoff stored');
 
-  // The accept is recorded when the accept modal is submitted (issue 51): a double click opens it twice, and both
-  // are submitted at once.
-  it('records one decision and posts once for a double click, and explains the state to the second click', async () => {
-    const { handoff } = await sendHandoff(h);
+    // The accept is recorded when the accept modal is submitted: a double click opens it twice, and both are
+    // submitted at once.
     const modals: OpenedModal[] = [];
     for (const responseUrl of [h.slack.responseUrl(), h.slack.responseUrl()])
       modals.push(await openAcceptModal(h, { handoffId: handoff.id, user: aeUser, responseUrl }));
@@ -84,6 +84,7 @@ describe('a decision happens exactly once', () => {
   });
 
   it('lets accept and decline race: exactly one wins', async () => {
+    const h = await start();
     const { handoff } = await sendHandoff(h);
     // The accept races as its modal's submission (issue 51: the click only opens it).
     const modal = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser });
@@ -107,30 +108,6 @@ describe('a decision happens exactly once', () => {
     }
     // One thread: its parent and the winning decision's reply.
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
-  });
-
-  it('stores one handoff for a double Send of the same review and for a Slack retry', async () => {
-    const { packetSubmission, reviewSubmission } = await import('../support/payloads.js');
-    // The packet modal submitted twice keeps one draft; the review's Send twice plus a retry stores one handoff.
-    const first = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
-    const again = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
-    const [a, b] = [await ackBody(first), await ackBody(again)] as { view?: { private_metadata: string } }[];
-    const draftId = JSON.parse(a?.view?.private_metadata ?? '{}').draftId as number;
-    expect(JSON.parse(b?.view?.private_metadata ?? '{}').draftId).toBe(draftId);
-    const send = reviewSubmission({ draftId });
-    const responses = await Promise.all([h.interact(send), h.interact(send)]);
-    expect(responses.map((r) => r.status)).toEqual([200, 200]);
-    const retry = await h.interact(send, {
-      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
-    });
-    expect(retry.status).toBe(200);
-    await waitFor(() => h.slack.callsTo('chat.postMessage').length >= 2, 8000, 'DMs');
-    await quiet(h);
-    expect(await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).toHaveLength(
-      1,
-    );
-    expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
-    expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
   });
 });
 
@@ -168,13 +145,8 @@ const clickDecline = (h: Harness, handoffId: number, aeDm: string, ts: string) =
   );
 
 describe('the decline path, end to end', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(() => h.stop());
-
   it('opens the reason modal, records the coded reason and note, and keeps the note away from the partner', async () => {
+    const h = await start();
     const { handoff, dm, aeDm } = await sendHandoff(h, { ownerUserId: people.owner.id });
 
     expect((await clickDecline(h, handoff.id, aeDm, dm.ts)).status).toBe(200);
@@ -250,6 +222,7 @@ describe('the decline path, end to end', () => {
   });
 
   it('shows the partner’s exact words in the modal as the reason changes, offers a neutral one, and posts just that (issue 77 item 10)', async () => {
+    const h = await start();
     const { handoff, dm, aeDm } = await sendHandoff(h);
     await clickDecline(h, handoff.id, aeDm, dm.ts);
     const open = await waitFor(() => h.slack.callsTo('views.open')[0], 4000, 'decline modal');
@@ -315,6 +288,7 @@ describe('the decline path, end to end', () => {
   });
 
   it('asks for a reason inline when none is chosen, rejects an unknown reason code sent by a forged payload, and records nothing', async () => {
+    const h = await start();
     const { handoff } = await sendHandoff(h);
     const submit = await h.interact(declineSubmission({ handoffId: handoff.id, reason: null, user: aeUser }));
     expect(await submit.json()).toEqual({
