@@ -300,19 +300,17 @@ describe('Add to handoff, from an internal thread', () => {
 
 // Who may add, and what a partner person reads instead, is the authorization matrix's.
 describe('Add to handoff: who may', () => {
-  it('someone with no open handoff is told so, only them, and no modal opens', async () => {
-    const { responseUrl, triggerId } = await shortcutOnNewMessage(h, {
+  it('someone with no open handoff is told so, only them, and no modal opens; one who may not act on the handoff is refused at Add, under the select, and nothing is stored', async () => {
+    const mine = await shortcutOnNewMessage(h, {
       user: mo,
       channel: channels.internal,
       author: people.member.id,
       text: 'FYI',
     });
-    expect(await ephemeralAt(h, responseUrl)).toBe(addReplies.none());
+    expect(await ephemeralAt(h, mine.responseUrl)).toBe(addReplies.none());
     await quiet(h);
-    expect(h.slack.callsTo('views.open').some((c) => c.args.trigger_id === triggerId)).toBe(false);
-  });
+    expect(h.slack.callsTo('views.open').some((c) => c.args.trigger_id === mine.triggerId)).toBe(false);
 
-  it('a person who may not act on the handoff is refused at Add, under the select, and nothing is stored', async () => {
     const { triggerId } = await shortcutOnNewMessage(h, {
       user: pat,
       channel: channels.internal,
@@ -378,7 +376,7 @@ describe('Add to handoff: who may', () => {
 });
 
 describe('Add to handoff: which handoff the message is about (issue 77 item 5)', () => {
-  it('preselects the handoff whose partner post the message replies under, and none for a message about nothing named', async () => {
+  it('preselects the handoff whose partner post the message replies under, and none for a message about nothing named or about two', async () => {
     const { handoff: adatum } = await sendHandoff(h, { ...account('Adatum'), crmOpportunity: null });
     expect(await acceptHandoff(h, { handoffId: adatum.id })).toEqual({});
     const parent = await waitFor(
@@ -416,15 +414,14 @@ describe('Add to handoff: which handoff the message is about (issue 77 item 5)',
     const modal = await openedAddModal(h, loose.triggerId);
     expect(offered(modal).initial).toBeUndefined();
     expect(offered(modal).ids.slice(0, 4)).toEqual([coho.id, adatum.id, meridianQuiet.id, meridian.id]);
-  });
 
-  it('preselects none when the message names two of the offered accounts', async () => {
-    const { triggerId } = await shortcutOnNewMessage(h, {
+    // None either when the message names two of the offered accounts.
+    const two = await shortcutOnNewMessage(h, {
       user: pat,
       channel: channels.partner,
       author: people.partner.id,
       text: 'Northwind Logistics and Contoso both asked for the same workshop.',
     });
-    expect(offered(await openedAddModal(h, triggerId)).initial).toBeUndefined();
+    expect(offered(await openedAddModal(h, two.triggerId)).initial).toBeUndefined();
   });
 });

@@ -77,32 +77,26 @@ describe('a whole life after the Accept', () => {
     expect(handoff.reminderSchedule).toHaveLength(1);
 
     // 1. Jordan asks Pat; the clock pauses. Pat answers a business day later; it resumes with 9 paused business hours
-    // (Tuesday 10-17, Wednesday 9-11) added: Thursday 15:00 becomes Friday 16:00 Berlin.
+    // (Tuesday 10-17, Wednesday 9-11) added: Thursday 15:00 becomes Friday 16:00 Berlin. (What each reads of the
+    // question and the answer: askBeforeDeciding.test.ts.)
     h.clock.set(ASKED);
     const question = await askAuthor(h, handoff.id, 'Who signs the order at Northwind?');
     await quiet(h);
-    expect(await handoffRow(h, handoff.id)).toMatchObject({ pausedAt: ASKED, questionOpen: true });
-    expect(reads(h, people.ae.id, dm.ts)).toContain(
-      `*Paused*: waiting for <@${people.author.id}>'s answer since`,
-    );
-    const asked = theDm(h, people.author.id, 'asks you about');
-    expect(shown(asked)).toContain('>Who signs the order at Northwind?');
-    expect(buttonsOf(asked)).toEqual([ACTION_ID.answerQuestion]);
-    expect(await handoffRow(h, handoff.id)).toMatchObject({ dueAt: handoff.dueAt, nextReminderAt: null });
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
+      pausedAt: ASKED,
+      questionOpen: true,
+      dueAt: handoff.dueAt,
+      nextReminderAt: null,
+    });
     h.clock.set(ANSWERED);
     await answerAE(h, question.id, 'The ops director signs.');
     await quiet(h);
     const resumed = await handoffRow(h, handoff.id);
     expect(resumed).toMatchObject({ pausedAt: null, questionOpen: false, status: 'sent' });
     expect(resumed.dueAt.toISOString()).toBe('2026-11-27T15:00:00.000Z');
-    const answer = theDm(h, people.ae.id, 'the author answered your question');
-    expect(shown(answer)).toContain('The ops director signs.');
-    expect(shown(answer)).toContain(`answer due *<!date^${stamp('2026-11-27T15:00:00Z')}^`);
     expect(reads(h, people.ae.id, dm.ts)).toContain(
       `please answer by *<!date^${stamp('2026-11-27T15:00:00Z')}^`,
     );
-    expect(reads(h, people.author.id, asked.ts)).toContain('*Your answer*');
-    expect(buttonsOf(theDm(h, people.author.id, 'asks you about'))).toEqual([]);
     expect(partnerCalls(h)).toEqual([]);
 
     // 2. Thursday 10:00 Berlin: Jordan accepts; the step's date two business days on is Monday, across the weekend.

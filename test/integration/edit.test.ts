@@ -242,25 +242,22 @@ describe('edit while undecided', () => {
     expect(await row(handoff.id)).toMatchObject({ status: 'sent', editCount: 1 });
   });
 
-  it('refuses what an edit cannot change, and anyone who may not edit', async () => {
-    const { handoff } = await sendHandoff(h);
-    const { first } = await submitEdit(handoff.id, { aeUserId: people.otherAe.id, responseWindowDays: '5' });
-    expect(first.response_action).toBe('errors');
-    expect(first.errors?.[PACKET_BLOCK_ID.aeUserId]).toContain('use Reassign');
-    expect(first.errors?.[PACKET_BLOCK_ID.responseWindowDays]).toContain('use Extend');
-    expect((await row(handoff.id))?.editCount).toBe(0);
-
-    const member = { id: people.member.id, team_id: people.member.team_id };
-    const { responseUrl } = await clickEdit(handoff.id, member);
-    const replyText = await ephemeralAt(h, responseUrl);
-    // Someone who may not even view it is not told it exists, nor who owns it.
-    expect(replyText).toContain(`could not find handoff #${handoff.id}`);
-    expect(h.slack.callsTo('views.open')).toHaveLength(0);
-  });
-
-  it('a form opened before another edit was saved is refused; Save pressed twice is saved once; dates the form does not show are kept', async () => {
+  it('refuses what an edit cannot change, and anyone who may not edit; a form opened before another edit was saved is refused; Save pressed twice is saved once; dates the form does not show are kept', async () => {
     const { handoff } = await sendHandoff(h, { crmOpportunity: null, opportunityCreatedOn: null });
     const stored = await row(handoff.id);
+    const refused = await submitEdit(handoff.id, { aeUserId: people.otherAe.id, responseWindowDays: '5' });
+    expect(refused.first.response_action).toBe('errors');
+    expect(refused.first.errors?.[PACKET_BLOCK_ID.aeUserId]).toContain('use Reassign');
+    expect(refused.first.errors?.[PACKET_BLOCK_ID.responseWindowDays]).toContain('use Extend');
+    expect((await row(handoff.id))?.editCount).toBe(0);
+    // Someone who may not even view it is not told it exists, nor who owns it.
+    const { responseUrl } = await clickEdit(handoff.id, {
+      id: people.member.id,
+      team_id: people.member.team_id,
+    });
+    expect(await ephemeralAt(h, responseUrl)).toContain(`could not find handoff #${handoff.id}`);
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+
     // A day later, two forms were opened on version 0; the first saved wins.
     h.clock.advance(26 * 3600_000);
     // As the real form: no opportunity, so the attribution dates are not on it (null).

@@ -455,7 +455,7 @@ describe('Hand off this deal, with HubSpot', () => {
   });
   afterAll(() => stopAll(h, hs));
 
-  it('prefills the company’s owner as the AE, the name matched with its accents', async () => {
+  it('prefills the company’s owner as the AE, the name matched with its accents; asks why when the packet goes to someone else', async () => {
     const ts = h.slack.postAsPerson({
       channel: channels.partner.id,
       user: people.partner.id,
@@ -469,9 +469,8 @@ describe('Hand off this deal, with HubSpot', () => {
     expect(hintOf(view, PACKET_BLOCK_ID.aeUserId)).toMatch(
       /^From HubSpot: Sam Closer owns Clínica Saúde Integral/,
     );
-  });
 
-  it('asks why when the packet goes to someone else than the company’s owner in HubSpot', async () => {
+    // Sent to someone else than the company's owner: the review asks why.
     const values = { accountName: 'Clínica Saúde Integral', accountDomain: null, aeUserId: people.ae.id };
     const r = await review(h, packetSubmission({ values }));
     expect(r.text).toContain(

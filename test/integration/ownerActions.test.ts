@@ -92,7 +92,7 @@ async function declineAndReassign(h: Harness, handoff: { id: number }) {
 }
 
 describe('reassign after expiry', () => {
-  it('moves the handoff to a new AE with a new window in their zone, once for a double submit; the old DM says it moved; the partner hears only the acceptance', async () => {
+  it('moves the handoff to a new AE with a new window in their zone, once for a double submit; the old DM says it moved; the partner hears only the acceptance; accepted, no owner action is left', async () => {
     const h = await start();
     const { handoff, aeDm } = await sent(h);
     expect(handoff.dueAt.toISOString()).toBe(DUE);
@@ -230,6 +230,8 @@ describe('reassign after expiry', () => {
       0,
     );
 
+    // An Extend modal the owner opens before the accept, submitted after it below.
+    const extendModal = await openOwnerModal(h, 'extend', handoff.id);
     // Friday 11:00 in Los Angeles: the decision counts from the reassignment, two business hours.
     h.clock.set('2026-11-27T19:00:00Z');
     expect(
@@ -268,6 +270,25 @@ describe('reassign after expiry', () => {
     expect(postText).not.toContain('Jordan');
     expect(json(reply?.blocks)).toContain('accepted. Sam Closer is taking it forward');
     expect(reply?.thread_ts).toBe(post?.ts);
+
+    // Accepted: the owner may no longer withdraw, extend or reassign it, nor submit the Extend modal opened before.
+    const accepted = await handoffRow(h, handoff.id);
+    const opened = h.slack.callsTo('views.open').length;
+    const late = await submit(
+      h,
+      extendSubmission({ privateMetadata: extendModal.private_metadata, days: '3' }),
+    );
+    expect(late.response_action).toBe('errors');
+    expect(late.errors?.[OWNER_BLOCK_ID.days]).toContain('accepted');
+    expect(late.errors?.[OWNER_BLOCK_ID.days]).toContain('Nothing was changed');
+    for (const [action, says] of [
+      [ACTION_ID.withdraw, 'is accepted, so it can no longer be withdrawn'],
+      [ACTION_ID.extend, 'can no longer be extended'],
+      [ACTION_ID.reassign, 'can no longer be reassigned'],
+    ] as const)
+      expect(await clickRefused(h, action, handoff.id, authorUser)).toContain(says);
+    expect(h.slack.callsTo('views.open')).toHaveLength(opened);
+    expect(await handoffRow(h, handoff.id)).toEqual(accepted);
     // Accept/Decline give way to the outcome steps.
     await waitFor(
       () => !buttonsOf(dmOf(h, people.otherAe.id).find((m) => m.ts === newDm.ts)).includes(ACTION_ID.accept),
@@ -281,6 +302,7 @@ describe('reassign after expiry', () => {
     await outboxDrained(h);
     expect(partnerPosts(h)).toHaveLength(2);
     expect(h.slack.messages(aeDm)).toHaveLength(1);
+    // The new AE's packet, and no "gave you more time".
     expect(dmOf(h, people.otherAe.id)).toHaveLength(1);
 
     // A later sweep and a repeated Accept change nothing for the partner (the AE only gets a stalled-deal nudge):
@@ -459,6 +481,35 @@ describe('extend', () => {
 
     await outboxDrained(h);
     expect(partnerPosts(h)).toHaveLength(0);
+  });
+
+  it('refuses the second of two Extend modals opened on the same window (cycle check)', async () => {
+    const h = await start();
+    const { handoff } = await sent(h);
+    const first = await openOwnerModal(h, 'extend', handoff.id);
+    const second = await openOwnerModal(h, 'extend', handoff.id);
+    expect(await submit(h, extendSubmission({ privateMetadata: first.private_metadata, days: '2' }))).toEqual(
+      {},
+    );
+    const extended = await handoffRow(h, handoff.id);
+    expect(extended).toMatchObject({ status: 'sent', cycle: 2 });
+
+    const answer = await submit(h, extendSubmission({ privateMetadata: second.private_metadata, days: '2' }));
+    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('changed while you were deciding');
+    expect(await handoffRow(h, handoff.id)).toEqual(extended);
+
+    // A reassign modal opened before the extension is stale too.
+    const stale = await submit(
+      h,
+      reassignSubmission({ privateMetadata: first.private_metadata, newAeUserId: people.otherAe.id }),
+    );
+    expect(stale.errors?.[OWNER_BLOCK_ID.newAe]).toContain('changed while you were deciding');
+    expect(await handoffRow(h, handoff.id)).toEqual(extended);
+    await outboxDrained(h);
+    expect(dmOf(h, people.ae.id).filter((m) => json(m.blocks).includes('gave you more time'))).toHaveLength(
+      1,
+    );
+    expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
   });
 });
 
@@ -685,37 +736,6 @@ describe('withdraw', () => {
     expect(threadReplies(h)[0]?.text).toContain('not taken forward for now');
     expect(threadReplies(h)[1]?.text).toContain('we have closed this handoff for now');
   });
-
-  it('refuses to withdraw, extend or reassign an accepted handoff, and an Extend modal opened before', async () => {
-    const h = await start();
-    const { handoff } = await sent(h);
-    const modal = await openOwnerModal(h, 'extend', handoff.id);
-    expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser })).toEqual({});
-    await waitFor(() => partnerPosts(h).length === 2, 4000, 'accepted post and its reply');
-    const before = await handoffRow(h, handoff.id);
-    expect(before.status).toBe('accepted');
-    // The modals so far: the owner's Extend and the AE's accept modal.
-    expect(h.slack.callsTo('views.open')).toHaveLength(2);
-    const answer = await submit(h, extendSubmission({ privateMetadata: modal.private_metadata, days: '3' }));
-    expect(answer.response_action).toBe('errors');
-    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('accepted');
-    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('Nothing was changed');
-    expect(await clickRefused(h, ACTION_ID.withdraw, handoff.id, authorUser)).toContain(
-      'is accepted, so it can no longer be withdrawn',
-    );
-    expect(await clickRefused(h, ACTION_ID.extend, handoff.id, authorUser)).toContain(
-      'can no longer be extended',
-    );
-    expect(await clickRefused(h, ACTION_ID.reassign, handoff.id, authorUser)).toContain(
-      'can no longer be reassigned',
-    );
-    expect(h.slack.callsTo('views.open')).toHaveLength(2);
-    expect(await handoffRow(h, handoff.id)).toEqual(before);
-    await outboxDrained(h);
-    expect(dmOf(h, people.ae.id).some((m) => json(m.blocks).includes('gave you more time'))).toBe(false);
-    // The acceptance's parent and reply.
-    expect(partnerPosts(h)).toHaveLength(2);
-  });
 });
 
 describe('only the owner or an admin may reassign, extend or withdraw', () => {
@@ -840,37 +860,6 @@ describe('only the owner or an admin may reassign, extend or withdraw', () => {
     // Owner and author both hear of it: the owner that they did it, the author who did.
     await waitForDm(h, people.owner.id, 'You withdrew handoff', 'owner told');
     await waitForDm(h, people.author.id, `<@${people.owner.id}> withdrew handoff`, 'author told');
-  });
-});
-
-describe('a modal that no longer describes the handoff', () => {
-  it('refuses the second of two Extend modals opened on the same window (cycle check)', async () => {
-    const h = await start();
-    const { handoff } = await sent(h);
-    const first = await openOwnerModal(h, 'extend', handoff.id);
-    const second = await openOwnerModal(h, 'extend', handoff.id);
-    expect(await submit(h, extendSubmission({ privateMetadata: first.private_metadata, days: '2' }))).toEqual(
-      {},
-    );
-    const extended = await handoffRow(h, handoff.id);
-    expect(extended).toMatchObject({ status: 'sent', cycle: 2 });
-
-    const answer = await submit(h, extendSubmission({ privateMetadata: second.private_metadata, days: '2' }));
-    expect(answer.errors?.[OWNER_BLOCK_ID.days]).toContain('changed while you were deciding');
-    expect(await handoffRow(h, handoff.id)).toEqual(extended);
-
-    // A reassign modal opened before the extension is stale too.
-    const stale = await submit(
-      h,
-      reassignSubmission({ privateMetadata: first.private_metadata, newAeUserId: people.otherAe.id }),
-    );
-    expect(stale.errors?.[OWNER_BLOCK_ID.newAe]).toContain('changed while you were deciding');
-    expect(await handoffRow(h, handoff.id)).toEqual(extended);
-    await outboxDrained(h);
-    expect(dmOf(h, people.ae.id).filter((m) => json(m.blocks).includes('gave you more time'))).toHaveLength(
-      1,
-    );
-    expect(dmOf(h, people.otherAe.id)).toHaveLength(0);
   });
 });
 
