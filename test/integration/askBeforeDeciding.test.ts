@@ -15,8 +15,16 @@ import {
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
 import { openHome } from '../support/matrix.js';
-import { buttonsOf, dmOf, handoffRow, json } from '../support/ownerFlow.js';
-import { accept, partnerCalls, partnerHarnesses, shown } from '../support/partnerFlow.js';
+import { buttonsOf, clickRefused, dmOf, ephemeralAt, handoffRow, json } from '../support/ownerFlow.js';
+import {
+  accept,
+  aeSlackUser,
+  click,
+  ownerUser,
+  partnerCalls,
+  partnerHarnesses,
+  shown,
+} from '../support/partnerFlow.js';
 import { people } from '../support/people.js';
 import { csvObjects } from '../support/revopsFlow.js';
 
@@ -241,7 +249,7 @@ describe('asking the author before deciding', () => {
     expect(partnerCalls(h)).toEqual([]);
   });
 
-  it('tells an owner who is not the author, without Answer, and keeps their copy true', async () => {
+  it('tells an owner who is not the author, without Answer, and keeps their copy true; more time given while paused waits with the clock', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     h.clock.set(THURSDAY_11);
@@ -258,9 +266,27 @@ describe('asking the author before deciding', () => {
     expect(buttonsOf(copy)).toEqual([]);
     // Olu's Home says where the handoff stands: with Jordan, paused.
     expect(json((await openHome(h, people.owner.id)).args.view)).toContain('clock *paused* since');
+
+    // More time given while the clock is paused waits with it.
+    await askMoreTime(h, handoff.id);
+    await quiet(h);
+    h.clock.set(new Date('2026-11-26T11:00:00Z'));
+    await click(h, ACTION_ID.grantMoreTime, handoff.id, ownerUser);
+    await quiet(h);
+    const given = await handoffRow(h, handoff.id);
+    expect(given).toMatchObject({ pausedAt: THURSDAY_11, nextReminderAt: null });
+    expect(given.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
+    // The AE's notice does not name a deadline while the clock is paused.
+    expect(shown(dmOf(h, people.ae.id).find((m) => shown(m).includes('gave you')))).not.toContain(
+      'Please answer by',
+    );
+
+    // Monday 10:00 Berlin: 15 business hours paused, added to the longer deadline (Monday 15:00): Wednesday 2
+    // December 14:00 Berlin.
     h.clock.set(MONDAY_10);
     await answerAE(h, question.id, 'The CFO.');
     await quiet(h);
+    expect((await handoffRow(h, handoff.id)).dueAt.toISOString()).toBe('2026-12-02T13:00:00.000Z');
     const now = reads(h, people.owner.id, copy?.ts);
     expect(now).toContain(`*<@${people.author.id}>'s answer*`);
     expect(now).toContain(`The answer started <@${people.ae.id}>'s clock again, the paused time added`);
@@ -283,25 +309,19 @@ describe('asking the author before deciding', () => {
     });
   });
 
-  it('refuses a second question, a question by anyone but the AE, an answer by anyone but the author, and both once decided', async () => {
+  // Who may ask and answer, and what anyone else reads, is the authorization matrix's.
+  it('refuses a second question, and once decided an answer, a question and the more time asked for', async () => {
     const h = await start();
-    const { handoff } = await sendHandoff(h);
-    const author = { id: people.author.id, team_id: people.author.team_id };
-    // Not the AE: the author (also the owner) may not ask.
-    expect((await openQuestion(h, handoff.id, author)).refusal).toBe(
-      `Only <@${people.ae.id}>, the account executive named on handoff #${handoff.id} *Northwind Logistics*, can ask before deciding. Nothing was changed.`,
-    );
+    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     const question = await askAuthor(h, handoff.id, 'Who signs?');
     await quiet(h);
     // Asked twice: refused at the button, and a second submission of the modal stores nothing.
     expect((await openQuestion(h, handoff.id)).refusal).toBe(
       `You already asked <@${people.author.id}> your question about handoff #${handoff.id} *Northwind Logistics*: one question each. Nothing was changed.`,
     );
-    // The AE may not answer their own question.
-    expect(
-      (await openAnswer(h, question.id, { id: people.ae.id, team_id: people.ae.team_id })).refusal,
-    ).toContain(`Only <@${people.author.id}>, who wrote handoff #${handoff.id}`);
-    // Decided: nothing left to ask, and no answer is needed.
+    await askMoreTime(h, handoff.id);
+    await quiet(h);
+    // Decided: nothing left to ask, no answer needed, no more time to give.
     await accept(h, handoff.id);
     await quiet(h);
     expect((await handoffRow(h, handoff.id)).pausedAt).toBeNull();
@@ -311,16 +331,158 @@ describe('asking the author before deciding', () => {
     expect((await openQuestion(h, handoff.id)).refusal).toContain(
       'is accepted, so there is nothing left to ask',
     );
+    expect(await clickRefused(h, ACTION_ID.grantMoreTime, handoff.id, ownerUser)).toBe(
+      `Handoff #${handoff.id} *Northwind Logistics* is accepted, so it can no longer be given more time. Nothing was changed.`,
+    );
     expect(await questionsOf(h, handoff.id)).toHaveLength(1);
     expect((await eventsOf(h, handoff.id)).map((e) => e.type)).toEqual([
       'sent',
       'question_asked',
+      'more_time_asked',
       'accepted',
     ]);
-    // The author's question says no answer is needed now, and where it stands.
+    // The author's question says no answer is needed now, and the owner's request reads as what it was; both say
+    // where it stands and offer nothing.
     const asked = dmOf(h, people.author.id).find((m) => shown(m).includes('asks you about'));
     expect(shown(asked)).toContain('No answer is needed now.');
-    expect(shown(asked)).toContain('*Now:* accepted by');
-    expect(buttonsOf(asked)).toEqual([]);
+    const request = dmOf(h, people.owner.id).find((m) => shown(m).includes('asks for'));
+    for (const message of [asked, request]) {
+      expect(shown(message)).toContain('*Now:* accepted by');
+      expect(buttonsOf(message)).toEqual([]);
+    }
+  });
+});
+
+/**
+ * Issue 51 item 4: the AE may ask for more business days before deciding, once per handoff. MORE_TIME_APPROVAL says
+ * whether the owner gives them with one click (the default) or they are given at once; the owner is told either way.
+ * The partner hears nothing.
+ *
+ * Jordan (the AE, Berlin) gets the packet Monday 23 November 15:00 Berlin, due Thursday 26 November 15:00; Olu owns it,
+ * Pat wrote it.
+ */
+
+const stamp = (iso: string) => `<!date^${Date.parse(iso) / 1000}^`;
+
+const movesOf = async (h: Harness, id: number) =>
+  (await eventsOf(h, id)).map((e) => ({ type: e.type, by: e.actorUserId, detail: e.detail }));
+
+/** Jordan's "Need more time" (after Slack's confirm dialog); the ephemeral answer, if any, is at the returned URL. */
+const askMoreTime = (h: Harness, id: number, user = aeSlackUser) => click(h, ACTION_ID.askMoreTime, id, user);
+
+const ownersHandoff = (h: Harness) => sendHandoff(h, { ownerUserId: people.owner.id });
+
+describe('more time before deciding', () => {
+  it('is asked of the owner, who gives it with one click; the AE is told and the deadline moves', async () => {
+    const h = await start();
+    const { handoff, dm } = await ownersHandoff(h);
+    await quiet(h);
+    h.clock.set(new Date('2026-11-25T10:00:00Z'));
+    await askMoreTime(h, handoff.id);
+    await quiet(h);
+    expect(await handoffRow(h, handoff.id)).toMatchObject({
+      moreTime: 'asked',
+      moreTimeDays: 2,
+      dueAt: handoff.dueAt,
+      cycle: handoff.cycle,
+    });
+    // Olu is asked, their one click first among their buttons.
+    const request = dmOf(h, people.owner.id).find((m) => shown(m).includes('asks for'));
+    expect(request?.text).toBe(
+      `Handoff #${handoff.id} · Northwind Logistics (Meridian Cloud Consulting): Jordan Seller asks for 2 more business days to answer.`,
+    );
+    expect(shown(request)).toContain(
+      `<@${people.ae.id}> asks for *2 more business days* to answer handoff #${handoff.id}`,
+    );
+    expect(shown(request)).toContain('Give them with one click; until you do, they have until');
+    expect(buttonsOf(request)).toEqual([
+      ACTION_ID.grantMoreTime,
+      ACTION_ID.reassign,
+      ACTION_ID.extend,
+      ACTION_ID.withdraw,
+    ]);
+    // Jordan's packet says it waits for Olu, and no longer offers it.
+    expect(reads(h, people.ae.id, dm.ts)).toContain(
+      `You asked for 2 more business days: <@${people.owner.id}> gives them with one click; until then the deadline stands.`,
+    );
+    expect(buttonsOf(nowOf(h, people.ae.id, dm.ts))).toEqual([
+      ACTION_ID.accept,
+      ACTION_ID.decline,
+      ACTION_ID.askQuestion,
+    ]);
+    expect(json((await openHome(h, people.owner.id)).args.view)).toContain('asks for 2 more business days');
+
+    // Olu gives them: the deadline moves two business days, to Monday 30 November 15:00 Berlin.
+    h.clock.set(new Date('2026-11-25T11:00:00Z'));
+    await click(h, ACTION_ID.grantMoreTime, handoff.id, ownerUser);
+    await quiet(h);
+    const given = await handoffRow(h, handoff.id);
+    expect(given).toMatchObject({ moreTime: 'granted', cycle: handoff.cycle + 1 });
+    expect(given.dueAt.toISOString()).toBe('2026-11-30T14:00:00.000Z');
+    const told = dmOf(h, people.ae.id).find((m) => shown(m).includes('gave you'));
+    expect(shown(told)).toContain(
+      `<@${people.owner.id}> gave you *2 more business days* on handoff #${handoff.id}`,
+    );
+    expect(shown(told)).toContain(`Please answer by *${stamp('2026-11-30T14:00:00Z')}`);
+    expect(reads(h, people.ae.id, dm.ts)).toContain(`please answer by *${stamp('2026-11-30T14:00:00Z')}`);
+    expect(buttonsOf(nowOf(h, people.ae.id, dm.ts))).toEqual([
+      ACTION_ID.accept,
+      ACTION_ID.decline,
+      ACTION_ID.askQuestion,
+    ]);
+    // Olu's request, in place: who gave it and until when; their buttons stay there, without the one click.
+    const now = reads(h, people.owner.id, request?.ts);
+    expect(now).toContain('you gave them');
+    expect(now).toContain(`<@${people.ae.id}> now has until *${stamp('2026-11-30T14:00:00Z')}`);
+    expect(buttonsOf(nowOf(h, people.owner.id, request?.ts))).toEqual([
+      ACTION_ID.reassign,
+      ACTION_ID.extend,
+      ACTION_ID.withdraw,
+    ]);
+    expect(await movesOf(h, handoff.id)).toEqual([
+      expect.objectContaining({ type: 'sent' }),
+      { type: 'more_time_asked', by: people.ae.id, detail: { days: 2, approval: 'owner' } },
+      { type: 'more_time_granted', by: people.owner.id, detail: { days: 2 } },
+    ]);
+
+    // Once per handoff: a second request and a second click are refused, and change nothing.
+    expect(await ephemeralAt(h, await askMoreTime(h, handoff.id))).toBe(
+      `More time was already asked for on handoff #${handoff.id} *Northwind Logistics*: once per handoff. The owner <@${people.owner.id}> can still extend it. Nothing was changed.`,
+    );
+    expect(await clickRefused(h, ACTION_ID.grantMoreTime, handoff.id, ownerUser)).toBe(
+      `Handoff #${handoff.id} *Northwind Logistics* is already given the more time its AE asked for. Nothing was changed.`,
+    );
+    await quiet(h);
+    expect(await movesOf(h, handoff.id)).toHaveLength(3);
+    expect(partnerCalls(h)).toEqual([]);
+  });
+
+  it('with MORE_TIME_APPROVAL=auto is given at once, and the owner is told', async () => {
+    const h = await start({ MORE_TIME_APPROVAL: 'auto', MORE_TIME_DAYS: '3' });
+    const { handoff, dm } = await ownersHandoff(h);
+    await askMoreTime(h, handoff.id);
+    await quiet(h);
+    const given = await handoffRow(h, handoff.id);
+    expect(given.moreTime).toBe('granted');
+    // Three business days more: Tuesday 1 December 15:00 Berlin.
+    expect(given.dueAt.toISOString()).toBe('2026-12-01T14:00:00.000Z');
+    expect(await movesOf(h, handoff.id)).toEqual([
+      expect.objectContaining({ type: 'sent' }),
+      { type: 'more_time_asked', by: people.ae.id, detail: { days: 3, approval: 'auto' } },
+      { type: 'more_time_granted', by: null, detail: { days: 3 } },
+    ]);
+    const toAe = dmOf(h, people.ae.id).find((m) => shown(m).includes('given at once'));
+    expect(shown(toAe)).toContain(
+      `You have *3 more business days*, given at once, on handoff #${handoff.id}`,
+    );
+    const toOwner = dmOf(h, people.owner.id).find((m) => shown(m).includes('3 more business days'));
+    expect(toOwner?.text).toContain('Jordan Seller took 3 more business days to answer.');
+    expect(shown(toOwner)).toContain(
+      `<@${people.ae.id}> asked for *3 more business days* to answer handoff #${handoff.id} *Northwind Logistics* (via Meridian Cloud Consulting): given at once`,
+    );
+    expect(shown(toOwner)).toContain(`now has until *${stamp('2026-12-01T14:00:00Z')}`);
+    expect(buttonsOf(toOwner)).toEqual([ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]);
+    expect(reads(h, people.ae.id, dm.ts)).toContain(`please answer by *${stamp('2026-12-01T14:00:00Z')}`);
+    expect(partnerCalls(h)).toEqual([]);
   });
 });

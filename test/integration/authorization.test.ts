@@ -1,105 +1,64 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
+import { describe, expect, it } from 'vitest';
+import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, DECLINE_BLOCK_ID } from '../../src/blocks/ids.js';
+import { DECLINE_REASONS } from '../../src/domain/decline.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { ackBody, type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
-import type { OpenedModal } from '../support/ownerFlow.js';
-import { blockAction, declineSubmission } from '../support/payloads.js';
-import { channels, PARTNER_TEAM, people, TEAM } from '../support/people.js';
+import { ackBody, type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
+import { clickRefused, type OpenedModal } from '../support/ownerFlow.js';
+import {
+  blockAction,
+  declineReasonPicked,
+  declineSubmission,
+  packetSubmission,
+  reviewSubmission,
+} from '../support/payloads.js';
+import { channels, people } from '../support/people.js';
 import { editsByMessage } from '../support/surfaceEdits.js';
 
-describe('only the named AE can decide, and only while the handoff is open', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(() => h.stop());
+const start = harnessPerTest();
 
-  async function click(actionId: string, handoffId: number | string, user: { id: string; team_id?: string }) {
-    const responseUrl = h.slack.responseUrl();
-    const response = await h.interact(
-      blockAction({
-        actionId,
-        value: String(handoffId),
-        user,
-        responseUrl,
-        triggerId: h.slack.issueTriggerId(),
-      }),
-    );
-    expect(response.status).toBe(200);
-    const reply = await waitFor(
-      () => h.slack.responses.find((r) => r.url === responseUrl),
-      4000,
-      'ephemeral',
-    );
-    expect(reply.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    return String(reply.body.text);
-  }
-
-  async function nothingChanged(handoffId: number) {
-    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
-      0,
-    );
-    expect(
-      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
-        (x) => x.id === handoffId,
-      )?.status,
-    ).toBe('sent');
-  }
-
-  // Each refusal changes nothing: checked once at the end, after all of them.
-  it('refuses everyone but the AE, politely, changing nothing: another member, the author (no decline modal), the AE id from another workspace or none, a forged id, a decline submitted by another', async () => {
+// Who may accept or decline, and the words everyone else reads, is the authorization matrix's.
+describe('only the named AE can decide', () => {
+  it('refuses the AE id from another internal workspace of the same org (the AE is one user in one workspace), and answers a forged or unknown handoff id clearly; nothing changes', async () => {
+    const h = await start({ env: { INTERNAL_TEAM_IDS: 'T0SISTER' } });
     const { handoff } = await sendHandoff(h);
-    let text = await click(ACTION_ID.accept, handoff.id, { id: people.member.id, team_id: TEAM });
-    expect(text).toContain(`Only <@${people.ae.id}>`);
-    expect(text).toContain('Nothing was changed');
-    // Does not open the decline modal for someone other than the AE.
-    text = await click(ACTION_ID.decline, handoff.id, { id: people.author.id, team_id: TEAM });
-    expect(text).toContain('Only');
-    expect(h.slack.callsTo('views.open')).toHaveLength(0);
-    // Refuses the AE id when it comes from another workspace (same user id, foreign team).
-    text = await click(ACTION_ID.accept, handoff.id, { id: people.ae.id, team_id: PARTNER_TEAM });
-    expect(text).toContain('another organization');
-    // Refuses an external Slack Connect user and a payload without user.team_id.
-    expect(
-      await click(ACTION_ID.accept, handoff.id, { id: people.partner.id, team_id: PARTNER_TEAM }),
-    ).toContain('another organization');
-    expect(await click(ACTION_ID.accept, handoff.id, { id: people.ae.id })).toContain('another organization');
-    await nothingChanged(handoff.id);
-    // Answers a forged or unknown handoff id with a clear ephemeral.
-    expect(await click(ACTION_ID.accept, '999', aeUser)).toContain('could not find that handoff');
-    expect(await click(ACTION_ID.accept, '1; drop table handoffs', aeUser)).toContain('could not find');
-    // Refuses a decline submitted by someone other than the AE, inline in the modal.
-    const response = await h.interact(
-      declineSubmission({ handoffId: handoff.id, user: { id: people.member.id, team_id: TEAM } }),
+    const sister = { id: people.ae.id, team_id: 'T0SISTER' };
+    expect(await clickRefused(h, ACTION_ID.accept, handoff.id, sister)).toContain(`Only <@${people.ae.id}>`);
+    expect(await clickRefused(h, ACTION_ID.accept, '999', aeUser)).toContain('could not find that handoff');
+    expect(await clickRefused(h, ACTION_ID.accept, '1; drop table handoffs', aeUser)).toContain(
+      'could not find',
     );
-    const body = await ackBody(response);
-    expect(body.response_action).toBe('errors');
-    expect(Object.values(body.errors ?? {})[0]).toMatch(/Only the account executive/);
-    await nothingChanged(handoff.id);
-  });
-
-  it('refuses the AE id from another internal workspace of the same org (the AE is one user in one workspace)', async () => {
-    await h.stop();
-    h = await startHarness({ env: { INTERNAL_TEAM_IDS: 'T0SISTER' } });
-    const { handoff } = await sendHandoff(h);
-    const text = await click(ACTION_ID.accept, handoff.id, { id: people.ae.id, team_id: 'T0SISTER' });
-    expect(text).toContain(`Only <@${people.ae.id}>`);
-    await nothingChanged(handoff.id);
+    expect(await h.database.db.select().from(h.tables.decisions)).toHaveLength(0);
+    expect((await h.database.db.select().from(h.tables.handoffs))[0]?.status).toBe('sent');
   });
 });
 
 describe('a decision happens exactly once', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(() => h.stop());
+  it('stores one handoff for a double Send and a Slack retry; records one decision and posts once for a double click, and explains the state to the second click', async () => {
+    const h = await start();
+    // The packet modal submitted twice keeps one draft; the review's Send twice plus a retry stores one handoff.
+    const first = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
+    const again = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
+    const [a, b] = [await ackBody(first), await ackBody(again)] as { view?: { private_metadata: string } }[];
+    const draftId = JSON.parse(a?.view?.private_metadata ?? '{}').draftId as number;
+    expect(JSON.parse(b?.view?.private_metadata ?? '{}').draftId).toBe(draftId);
+    const send = reviewSubmission({ draftId });
+    const responses = await Promise.all([h.interact(send), h.interact(send)]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const retry = await h.interact(send, {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect(retry.status).toBe(200);
+    await waitFor(() => h.slack.callsTo('chat.postMessage').length >= 2, 8000, 'DMs');
+    await quiet(h);
+    const [handoff, ...more] = await h.database.db.select().from(h.tables.handoffs);
+    expect(more).toEqual([]);
+    expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
+    expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
+    if (!handoff) throw new Error('no handoff stored');
 
-  // The accept is recorded when the accept modal is submitted (issue 51): a double click opens it twice, and both
-  // are submitted at once.
-  it('records one decision and posts once for a double click, and explains the state to the second click', async () => {
-    const { handoff } = await sendHandoff(h);
+    // The accept is recorded when the accept modal is submitted: a double click opens it twice, and both are
+    // submitted at once.
     const modals: OpenedModal[] = [];
     for (const responseUrl of [h.slack.responseUrl(), h.slack.responseUrl()])
       modals.push(await openAcceptModal(h, { handoffId: handoff.id, user: aeUser, responseUrl }));
@@ -125,6 +84,7 @@ describe('a decision happens exactly once', () => {
   });
 
   it('lets accept and decline race: exactly one wins', async () => {
+    const h = await start();
     const { handoff } = await sendHandoff(h);
     // The accept races as its modal's submission (issue 51: the click only opens it).
     const modal = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser });
@@ -149,34 +109,105 @@ describe('a decision happens exactly once', () => {
     // One thread: its parent and the winning decision's reply.
     expect(h.slack.messages(channels.partner.id)).toHaveLength(2);
   });
+});
 
-  it('stores one handoff for a double Send of the same review and for a Slack retry', async () => {
-    const { packetSubmission, reviewSubmission } = await import('../support/payloads.js');
-    // The packet modal submitted twice keeps one draft; the review's Send twice plus a retry stores one handoff.
-    const first = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
-    const again = await h.interact(packetSubmission({ viewId: 'V0DOUBLE' }));
-    const [a, b] = [await ackBody(first), await ackBody(again)] as { view?: { private_metadata: string } }[];
-    const draftId = JSON.parse(a?.view?.private_metadata ?? '{}').draftId as number;
-    expect(JSON.parse(b?.view?.private_metadata ?? '{}').draftId).toBe(draftId);
-    const send = reviewSubmission({ draftId });
-    const responses = await Promise.all([h.interact(send), h.interact(send)]);
-    expect(responses.map((r) => r.status)).toEqual([200, 200]);
-    const retry = await h.interact(send, {
-      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
-    });
-    expect(retry.status).toBe(200);
-    await waitFor(() => h.slack.callsTo('chat.postMessage').length >= 2, 8000, 'DMs');
-    await quiet(h);
-    expect(await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).toHaveLength(
-      1,
+/** The decline modal, as the app sends it. */
+interface DeclineView {
+  private_metadata: string;
+  blocks: {
+    block_id?: string;
+    dispatch_action?: boolean;
+    text?: { text: string };
+    element?: {
+      options?: { value: string }[];
+      initial_option?: { value: string };
+      initial_value?: string;
+    };
+  }[];
+}
+
+/** The modal's preview of the partner's words (the block under the reason). */
+const previewOf = (view: DeclineView) =>
+  view.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.preview)?.text?.text;
+
+/** The AE clicks Decline on their packet DM (which opens the reason modal). */
+const clickDecline = (h: Harness, handoffId: number, aeDm: string, ts: string) =>
+  h.interact(
+    blockAction({
+      actionId: ACTION_ID.decline,
+      value: String(handoffId),
+      user: aeUser,
+      channelId: aeDm,
+      messageTs: ts,
+      triggerId: h.slack.issueTriggerId(),
+      responseUrl: h.slack.responseUrl(),
+    }),
+  );
+
+describe('the decline path, end to end', () => {
+  it('opens the reason modal, records the coded reason and note, and keeps the note away from the partner', async () => {
+    const h = await start();
+    const { handoff, dm, aeDm } = await sendHandoff(h, { ownerUserId: people.owner.id });
+
+    expect((await clickDecline(h, handoff.id, aeDm, dm.ts)).status).toBe(200);
+    const open = await waitFor(() => h.slack.callsTo('views.open')[0], 4000, 'decline modal');
+    const view = open.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string }[];
+    };
+    expect(view.callback_id).toBe(CALLBACK_ID.decline);
+    expect(JSON.parse(view.private_metadata)).toEqual({ handoffId: handoff.id });
+    expect(view.blocks.map((b) => b.block_id)).toEqual(
+      expect.arrayContaining([DECLINE_BLOCK_ID.reason, DECLINE_BLOCK_ID.note]),
     );
-    expect(h.slack.messages(h.slack.dmChannelFor(people.ae.id))).toHaveLength(1);
-    expect(h.slack.messages(h.slack.dmChannelFor(people.author.id))).toHaveLength(1);
-  });
+    // Opening the modal decides nothing yet.
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
+    );
 
-  it('explains the current state when the AE clicks Accept on an already declined handoff', async () => {
-    const { handoff } = await sendHandoff(h);
-    await h.interact(declineSubmission({ handoffId: handoff.id, user: aeUser }));
+    const note = 'Northwind is mid-renewal with <!channel> procurement; secret pricing inside.';
+    const submit = await h.interact(
+      declineSubmission({ handoffId: handoff.id, reason: 'timing', note, user: aeUser }),
+    );
+    expect(submit.status).toBe(200);
+    expect(await submit.text()).toBe('');
+
+    const [decision] = await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id);
+    expect(decision).toMatchObject({ decision: 'declined', reasonCode: 'timing', note });
+    expect(
+      (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
+    ).toBe('declined');
+
+    const partnerPost = await waitFor(() => h.slack.messages(channels.partner.id)[0], 8000, 'partner post');
+    const partnerJson = JSON.stringify(partnerPost);
+    expect(partnerJson).toContain(DECLINE_REASONS.timing.partnerSafe);
+    expect(partnerJson).not.toContain('mid-renewal');
+    expect(partnerJson).not.toContain(DECLINE_REASONS.timing.label);
+
+    const ownerDm = h.slack.dmChannelFor(people.owner.id);
+    await waitFor(() => h.slack.messages(ownerDm).length === 2, 8000, 'owner notice');
+    const ownerNotice = JSON.stringify(h.slack.messages(ownerDm)[1]);
+    expect(ownerNotice).toContain(DECLINE_REASONS.timing.label);
+    expect(ownerNotice).toContain('mid-renewal');
+    // The note's mention is escaped, never a live @channel.
+    expect(ownerNotice).toContain('&lt;!channel&gt;');
+    expect(ownerNotice).not.toContain('<!channel>');
+
+    // The author (not the owner here) is told too.
+    const authorDm = h.slack.dmChannelFor(people.author.id);
+    await waitFor(() => h.slack.messages(authorDm).length === 2, 8000, 'author notice');
+
+    await waitFor(
+      () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDm),
+      8000,
+      'DM update',
+    );
+    const updated = JSON.stringify(h.slack.messages(aeDm)[0]?.blocks);
+    expect(updated).toContain('Declined');
+    expect(updated).not.toContain(ACTION_ID.accept);
+
+    // An Accept from an older copy is told the handoff's state, and changes nothing.
     const responseUrl = h.slack.responseUrl();
     await h.interact(
       blockAction({ actionId: ACTION_ID.accept, value: String(handoff.id), user: aeUser, responseUrl }),
@@ -187,8 +218,89 @@ describe('a decision happens exactly once', () => {
       'ephemeral',
     );
     expect(String(reply.body.text)).toContain('already declined');
-    expect(
-      (await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id))[0]?.decision,
-    ).toBe('declined');
+    expect(await h.database.db.select().from(h.tables.decisions)).toEqual([decision]);
+  });
+
+  it('shows the partner’s exact words in the modal as the reason changes, offers a neutral one, and posts just that (issue 77 item 10)', async () => {
+    const h = await start();
+    const { handoff, dm, aeDm } = await sendHandoff(h);
+    await clickDecline(h, handoff.id, aeDm, dm.ts);
+    const open = await waitFor(() => h.slack.callsTo('views.open')[0], 4000, 'decline modal');
+    const opened = open.args.view as DeclineView;
+    const viewId = String((open.response as { view?: { id?: string } }).view?.id);
+    const reasonBlock = opened.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.reason);
+    // The select sends each change at once, so the preview can follow it.
+    expect(reasonBlock?.dispatch_action).toBe(true);
+    expect(reasonBlock?.element?.options?.map((o) => o.value)).toContain('neutral');
+    expect(previewOf(opened)).toBe('_Choose a reason to see what Meridian Cloud Consulting will read._');
+
+    const note = 'Keep this from Meridian: we already work this account with another partner.';
+    const pick = async (reason: string, from: number) => {
+      await h.interact(
+        declineReasonPicked({
+          view: { id: viewId, hash: h.slack.view(viewId)?.hash, private_metadata: opened.private_metadata },
+          reason,
+          note,
+          user: aeUser,
+        }),
+      );
+      const update = await waitFor(
+        () =>
+          h.slack
+            .callsTo('views.update')
+            .slice(from)
+            .find((c) => c.args.view_id === viewId),
+        4000,
+        'the modal updated with the preview',
+      );
+      return update.args.view as DeclineView;
+    };
+
+    const working = await pick('already_working', 0);
+    const thanks = 'Thank you, Dana Reyes (Meridian Cloud Consulting), for bringing it.';
+    expect(previewOf(working)).toBe(
+      `>*Northwind Logistics*: not taken forward for now. ${DECLINE_REASONS.already_working.partnerSafe} ${thanks}`,
+    );
+    // What was entered stays: the reason picked, the note typed; the handoff and its packet version too.
+    const chosen = working.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.reason)?.element;
+    expect(chosen?.initial_option?.value).toBe('already_working');
+    const typed = working.blocks.find((b) => b.block_id === DECLINE_BLOCK_ID.note)?.element;
+    expect(typed?.initial_value).toBe(note);
+    expect(working.private_metadata).toBe(opened.private_metadata);
+
+    const neutral = await pick('neutral', h.slack.callsTo('views.update').length);
+    const neutralWords = `*Northwind Logistics*: not taken forward for now. ${thanks}`;
+    expect(previewOf(neutral)).toBe(`>${neutralWords}`);
+
+    const submit = await h.interact(
+      declineSubmission({ handoffId: handoff.id, reason: 'neutral', note, user: aeUser }),
+    );
+    expect(await submit.text()).toBe('');
+    // The partner reads exactly what the modal showed, and nothing of the note.
+    const reply = await waitFor(
+      () => h.slack.messages(channels.partner.id).find((m) => m.text === neutralWords),
+      8000,
+      'the partner reply',
+    );
+    expect(JSON.stringify(reply)).not.toContain('another partner');
+    const [decision] = await h.database.db.select().from(h.tables.decisions);
+    expect(decision).toMatchObject({ decision: 'declined', reasonCode: 'neutral', note });
+  });
+
+  it('asks for a reason inline when none is chosen, rejects an unknown reason code sent by a forged payload, and records nothing', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    const submit = await h.interact(declineSubmission({ handoffId: handoff.id, reason: null, user: aeUser }));
+    expect(await submit.json()).toEqual({
+      response_action: 'errors',
+      errors: { [DECLINE_BLOCK_ID.reason]: 'Choose a reason.' },
+    });
+    const forged = await h.interact(
+      declineSubmission({ handoffId: handoff.id, reason: 'because', user: aeUser }),
+    );
+    expect((await ackBody(forged)).response_action).toBe('errors');
+    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
+      0,
+    );
   });
 });

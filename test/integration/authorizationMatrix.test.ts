@@ -1780,7 +1780,7 @@ matrix('the program', PROGRAM_ROWS, async () => {
 const ELSEWHERE: Record<string, string> = {
   'ACTION_ID.packetSuggest': 'test/integration/handOffShortcut.test.ts',
   'ACTION_ID.newStepDate': 'test/integration/afterAcceptLife.test.ts',
-  'ACTION_ID.handBack': 'test/integration/handBack.test.ts',
+  'ACTION_ID.handBack': 'test/integration/afterAcceptLife.test.ts',
   'ACTION_ID.declineReason': 'test/integration/hostile/viewSubmissions.property.test.ts',
   'ACTION_ID.view': 'test/integration/findAndView.test.ts',
   'ACTION_ID.edit': 'test/integration/ownerActions.test.ts',
@@ -1798,7 +1798,7 @@ const ELSEWHERE: Record<string, string> = {
   'CALLBACK_ID.nextMove': 'test/integration/heldBack.test.ts',
   'CALLBACK_ID.stepDate': 'test/integration/firstStepChecks.test.ts',
   'CALLBACK_ID.crmConnect': 'test/integration/twoWorkspaces.test.ts',
-  'SHORTCUT_ID.handOff': 'test/support/handOffFlow.ts',
+  'SHORTCUT_ID.handOff': 'test/integration/handOffShortcut.test.ts',
   'lifecycle decline_report': 'test/integration/lifecycle.property.test.ts',
   'lifecycle undo_outcome': 'test/integration/lifecycle.property.test.ts',
   'lifecycle name_step': 'test/unit/domain/lifecycle.test.ts',

@@ -9,11 +9,27 @@ import {
 } from '../../src/blocks/ids.js';
 import { tablesOf } from '../../src/db/engine.js';
 import { findScorecard } from '../../src/db/repositories/packets.js';
+import type { HandoffRow } from '../../src/db/schema.js';
+import {
+  EDITABLE_FIELDS,
+  type EditableField,
+  FIELD_NAMES,
+  PACKET_FIELDS,
+  type PacketField,
+} from '../../src/domain/packet.js';
+import type { InputKind } from '../../src/domain/packetRules.js';
+import { packetOf } from '../../src/packets/edits.js';
 import { acceptHandoff, openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { aeUser, editHandoff, sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, startHarness, waitFor } from '../support/harness.js';
 import { ephemeralAt, type OpenedModal } from '../support/ownerFlow.js';
-import { blockAction, type PacketValues, viewSubmission } from '../support/payloads.js';
+import {
+  blockAction,
+  confirmationsOn,
+  type PacketValues,
+  reviewSubmission,
+  viewSubmission,
+} from '../support/payloads.js';
 import { people } from '../support/people.js';
 import { signal } from '../support/signal.js';
 
@@ -226,25 +242,22 @@ describe('edit while undecided', () => {
     expect(await row(handoff.id)).toMatchObject({ status: 'sent', editCount: 1 });
   });
 
-  it('refuses what an edit cannot change, and anyone who may not edit', async () => {
-    const { handoff } = await sendHandoff(h);
-    const { first } = await submitEdit(handoff.id, { aeUserId: people.otherAe.id, responseWindowDays: '5' });
-    expect(first.response_action).toBe('errors');
-    expect(first.errors?.[PACKET_BLOCK_ID.aeUserId]).toContain('use Reassign');
-    expect(first.errors?.[PACKET_BLOCK_ID.responseWindowDays]).toContain('use Extend');
-    expect((await row(handoff.id))?.editCount).toBe(0);
-
-    const member = { id: people.member.id, team_id: people.member.team_id };
-    const { responseUrl } = await clickEdit(handoff.id, member);
-    const replyText = await ephemeralAt(h, responseUrl);
-    // Someone who may not even view it is not told it exists, nor who owns it.
-    expect(replyText).toContain(`could not find handoff #${handoff.id}`);
-    expect(h.slack.callsTo('views.open')).toHaveLength(0);
-  });
-
-  it('a form opened before another edit was saved is refused; Save pressed twice is saved once; dates the form does not show are kept', async () => {
+  it('refuses what an edit cannot change, and anyone who may not edit; a form opened before another edit was saved is refused; Save pressed twice is saved once; dates the form does not show are kept', async () => {
     const { handoff } = await sendHandoff(h, { crmOpportunity: null, opportunityCreatedOn: null });
     const stored = await row(handoff.id);
+    const refused = await submitEdit(handoff.id, { aeUserId: people.otherAe.id, responseWindowDays: '5' });
+    expect(refused.first.response_action).toBe('errors');
+    expect(refused.first.errors?.[PACKET_BLOCK_ID.aeUserId]).toContain('use Reassign');
+    expect(refused.first.errors?.[PACKET_BLOCK_ID.responseWindowDays]).toContain('use Extend');
+    expect((await row(handoff.id))?.editCount).toBe(0);
+    // Someone who may not even view it is not told it exists, nor who owns it.
+    const { responseUrl } = await clickEdit(handoff.id, {
+      id: people.member.id,
+      team_id: people.member.team_id,
+    });
+    expect(await ephemeralAt(h, responseUrl)).toContain(`could not find handoff #${handoff.id}`);
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+
     // A day later, two forms were opened on version 0; the first saved wins.
     h.clock.advance(26 * 3600_000);
     // As the real form: no opportunity, so the attribution dates are not on it (null).
@@ -281,7 +294,7 @@ describe('edit while undecided', () => {
     expect(after?.editedFields).toEqual(['Warm path']);
   });
 
-  it('after the AE answered, Edit becomes a note to the AE: a reply under their packet, in the touch log, never to the partner', async () => {
+  it('after the AE answered, Edit becomes a note to the AE: a reply under their packet, in the touch log, never to the partner; once per modal', async () => {
     const { handoff, aeDm, dm } = await sendHandoff(h);
     expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser })).toEqual({});
     // The list offers View only (it is never brought up to date); View offers Note to the AE, no Edit.
@@ -317,15 +330,16 @@ describe('edit while undecided', () => {
       'the note modal',
     );
     expect((open.args.view as { callback_id: string }).callback_id).toBe(CALLBACK_ID.note);
-    const note = 'Dana says the <!channel> ops director prefers Thursday mornings.';
-    const sent = await h.interact(
+    const noteSubmission = (viewId: string, text: string, user = author) =>
       viewSubmission({
         callbackId: CALLBACK_ID.note,
+        viewId,
         privateMetadata: JSON.stringify({ handoffId: handoff.id }),
-        values: { [NOTE_BLOCK_ID]: { [ACTION_ID.value]: { type: 'plain_text_input', value: note } } },
-        user: author,
-      }),
-    );
+        values: { [NOTE_BLOCK_ID]: { [ACTION_ID.value]: { type: 'plain_text_input', value: text } } },
+        user,
+      });
+    const note = 'Dana says the <!channel> ops director prefers Thursday mornings.';
+    const sent = await h.interact(noteSubmission('V0NOTE0', note));
     // The modal says it went, and where the AE reads it; closing it closes View under it too.
     const confirmed = (await sent.json()) as { response_action: string; view: { clear_on_close: boolean } };
     expect(confirmed.response_action).toBe('update');
@@ -339,65 +353,126 @@ describe('edit while undecided', () => {
     );
     // Escaped: the note cannot ping a channel.
     expect(reply.text).toContain('&lt;!channel&gt;');
-    const logged = await h.database.db
-      .select()
-      .from(h.tables.handoffEvents)
-      .where(eq(h.tables.handoffEvents.type, 'note_added'))
-      .orderBy(h.tables.handoffEvents.id);
-    expect(logged.map((e) => e.actorUserId)).toEqual([people.author.id]);
+    const logged = () =>
+      h.database.db
+        .select()
+        .from(h.tables.handoffEvents)
+        .where(eq(h.tables.handoffEvents.type, 'note_added'))
+        .orderBy(h.tables.handoffEvents.id);
+    expect((await logged()).map((e) => e.actorUserId)).toEqual([people.author.id]);
     expect(JSON.stringify(h.slack.messages('C0PARTNER'))).not.toContain('ops director prefers');
 
     // Someone who is not on the handoff cannot write one.
     const member = { id: people.member.id, team_id: people.member.team_id };
-    const refused = await h.interact(
-      viewSubmission({
-        callbackId: CALLBACK_ID.note,
-        privateMetadata: JSON.stringify({ handoffId: handoff.id }),
-        values: { [NOTE_BLOCK_ID]: { [ACTION_ID.value]: { type: 'plain_text_input', value: 'Hi' } } },
-        user: member,
-      }),
-    );
+    const refused = await h.interact(noteSubmission('V0NOTEMO', 'Hi', member));
     expect(JSON.stringify(await refused.json())).toContain('Only the author, the owner or an admin');
-  });
 
-  // Found on Postgres: addNote asked whether the note's reply was queued, then logged the note and queued it, and two
-  // submits at once both found none (the touch log got the note twice). It now queues first and logs only if it did.
-  it('a note is posted once for its modal: a double submit, a Slack retry and a replay of the same view change nothing', async () => {
-    const { handoff, aeDm, dm } = await sendHandoff(h);
-    expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser })).toEqual({});
-    const submit = (viewId: string, text: string) =>
-      viewSubmission({
-        callbackId: CALLBACK_ID.note,
-        viewId,
-        privateMetadata: JSON.stringify({ handoffId: handoff.id }),
-        values: { [NOTE_BLOCK_ID]: { [ACTION_ID.value]: { type: 'plain_text_input', value: text } } },
-        user: author,
-      });
-    const once = submit('V0NOTE1', 'Dana prefers Thursday mornings.');
-    // A double submit (two at once), a retry of the same delivery, and the same view replayed later.
+    // A note is posted once for its modal: a double submit (two at once), a retry of the same delivery and the same
+    // view replayed later change nothing; another modal is another note.
+    const once = noteSubmission('V0NOTE1', 'Dana prefers Thursday mornings.');
     const answers = await Promise.all([h.interact(once), h.interact(once)]);
     answers.push(
       await h.interact(once, {
         headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
       }),
     );
-    answers.push(await h.interact(submit('V0NOTE1', 'Dana prefers Thursday mornings.')));
+    answers.push(await h.interact(noteSubmission('V0NOTE1', 'Dana prefers Thursday mornings.')));
     for (const answer of answers) expect(answer.status).toBe(200);
-    // Another modal is another note.
-    await h.interact(submit('V0NOTE2', 'And she asked for the SOC 2 report.'));
+    await h.interact(noteSubmission('V0NOTE2', 'And she asked for the SOC 2 report.'));
     const notes = () =>
       h.slack.messages(aeDm).filter((m) => m.thread_ts === dm.ts && String(m.text).includes('added a note'));
-    await waitFor(() => (notes().length === 2 ? notes() : undefined), 8000, 'both notes');
+    await waitFor(() => (notes().length === 3 ? notes() : undefined), 8000, 'the notes');
     await quiet(h);
     expect(notes().map((m) => String(m.text).replace(/^.*added a note: /, ''))).toEqual([
+      'Dana says the &lt;!channel&gt; ops director prefers Thursday mornings.',
       'Dana prefers Thursday mornings.',
       'And she asked for the SOC 2 report.',
     ]);
-    const logged = await h.database.db
-      .select()
-      .from(h.tables.handoffEvents)
-      .where(eq(h.tables.handoffEvents.type, 'note_added'))
-      .orderBy(h.tables.handoffEvents.id);
-    expect(logged).toHaveLength(2);
+    expect(await logged()).toHaveLength(3);
+  });
+});
+
+/** A day later than an ISO date. */
+const dayAfter = (iso: unknown) =>
+  new Date(Date.parse(`${String(iso)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** A valid new value for each kind of editable field, from the stored one (a web domain is text of its own). */
+const REVISED: Partial<Record<InputKind, (before: unknown) => unknown>> = {
+  text: (before) => (before ? `${String(before)} (revised)` : 'Revised with the edit.'),
+  link: (before) => `${String(before ?? 'https://docs.example.com/notes')}-revised`,
+  date: dayAfter,
+  flag: (before) => !before,
+};
+const revised = (field: EditableField, before: unknown) =>
+  field === 'accountDomain' ? 'northwind-logistics.com' : REVISED[PACKET_FIELDS[field].rule.input]?.(before);
+
+/** How an input of each kind holds a value in view.state.values (each field in its own block). */
+const STATE: Record<InputKind, (value: unknown, field: PacketField) => Record<string, unknown>> = {
+  text: (value) => ({ type: 'plain_text_input', value }),
+  number: (value) => ({ type: 'number_input', value }),
+  link: (value) => ({ type: 'url_text_input', value }),
+  date: (value) => ({ type: 'datepicker', selected_date: value }),
+  user: (value) => ({ type: 'users_select', selected_user: value }),
+  channel: (value) => ({ type: 'conversations_select', selected_conversation: value }),
+  flag: (value, field) => {
+    const { form } = PACKET_FIELDS[field];
+    const option = 'option' in form ? form.option : '';
+    return {
+      type: 'checkboxes',
+      selected_options: value === true ? [{ text: { type: 'plain_text', text: option }, value: option }] : [],
+    };
+  },
+};
+
+/** The packet form's state with every field of the registry in its own block. */
+const stateOf = (values: Record<PacketField, unknown>) =>
+  Object.fromEntries(
+    FIELD_NAMES.map((field) => [
+      PACKET_FIELDS[field].blockId,
+      { [ACTION_ID.value]: STATE[PACKET_FIELDS[field].rule.input](values[field], field) },
+    ]),
+  );
+
+/**
+ * Every field the registry says is editable is saved by an edit, through the real form, review and Save: a field the
+ * form, the schema or the edit save (packets/editSave.ts) left out would be silently dropped, and fails here.
+ */
+describe('an edit of every editable packet field', () => {
+  const start = harnessPerTest();
+
+  it('stores each new value and names each field in the edited mark, in the packet order', async () => {
+    const h = await start();
+    const { handoff } = await sendHandoff(h);
+    const values: Record<string, unknown> = Object.fromEntries(
+      EDITABLE_FIELDS.map((f) => [f, revised(f, handoff[f])]),
+    );
+    const user = { id: people.author.id, team_id: people.author.team_id };
+    const submitted = await h.interact(
+      viewSubmission({
+        callbackId: CALLBACK_ID.packet,
+        privateMetadata: JSON.stringify({ editOf: handoff.id, editCount: handoff.editCount }),
+        values: stateOf({ ...packetOf(handoff), ...values }),
+        user,
+      }),
+    );
+    const review = (await submitted.json()) as {
+      response_action: string;
+      view: { private_metadata: string; blocks: unknown[] };
+    };
+    expect(review).toMatchObject({ response_action: 'push' });
+    const { draftId } = JSON.parse(review.view.private_metadata) as { draftId: number };
+    const saved = await h.interact(
+      reviewSubmission({ draftId, confirm: confirmationsOn(review.view), user }),
+    );
+    expect(JSON.stringify(await saved.json())).toContain('Changes saved');
+    const after = (
+      await h.database.db
+        .select()
+        .from(h.tables.handoffs)
+        .where(eq(h.tables.handoffs.id, handoff.id))
+        .orderBy(h.tables.handoffs.id)
+    )[0] as HandoffRow;
+    for (const field of EDITABLE_FIELDS) expect([field, after[field]]).toEqual([field, values[field]]);
+    expect(after.editedFields).toEqual(EDITABLE_FIELDS.map((f) => PACKET_FIELDS[f].label));
   });
 });

@@ -1,10 +1,20 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, STEP_DATE_BLOCK_ID } from '../../src/blocks/ids.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
-import { sweepAt } from '../support/afterAcceptFlow.js';
+import { acceptAs, jordan, sweepAt } from '../support/afterAcceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, waitFor } from '../support/harness.js';
-import { dmOf, handoffRow, json, type OpenedModal, outboxDrained, submit } from '../support/ownerFlow.js';
+import { type Harness, quiet, waitFor } from '../support/harness.js';
+import {
+  buttonsOf,
+  dmOf,
+  handoffRow,
+  json,
+  type OpenedModal,
+  outboxDrained,
+  slashReply,
+  submit,
+} from '../support/ownerFlow.js';
 import {
   click,
   clickOutcome,
@@ -57,7 +67,8 @@ async function openNewDate(h: Harness, handoffId: number): Promise<OpenedModal> 
   return view;
 }
 
-const newDate = (h: Harness, modal: OpenedModal, date: string) =>
+/** The New date modal submitted by the AE (with the step's words too when it names the first step). */
+const newDate = (h: Harness, modal: OpenedModal, date: string, text?: string) =>
   submit(
     h,
     viewSubmission({
@@ -65,6 +76,9 @@ const newDate = (h: Harness, modal: OpenedModal, date: string) =>
       callbackId: CALLBACK_ID.stepDate,
       privateMetadata: modal.private_metadata,
       values: {
+        ...(text === undefined
+          ? {}
+          : { [STEP_DATE_BLOCK_ID.text]: { [ACTION_ID.value]: { type: 'plain_text_input', value: text } } }),
         [STEP_DATE_BLOCK_ID.due]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: date } },
       },
     }),
@@ -245,5 +259,113 @@ describe('the first step, tracked after the Accept', () => {
     expect(json(messages[0]?.blocks)).toContain('Mon 30 Nov was the date of your first step');
     expect(json(messages[0]?.blocks)).not.toContain('Coming up');
     expect((await handoffRow(h, handoff.id)).stepCheck).toBe('owner');
+  });
+});
+
+/**
+ * Issue 51: deals accepted before first steps existed have none, so nothing reminds their AE and no policy takes them
+ * back (an upgrade surprises no one), until an admin turns it on for them: `/handoff steps ask` asks each AE by DM to
+ * name a first step, in the New date modal with the step's words. Then the deal is tracked like one accepted since.
+ */
+
+/** A deal accepted by Jordan as an earlier version stored it: no first step, nothing of it to check. */
+async function acceptedBeforeFirstSteps(h: Harness): Promise<number> {
+  const { handoff } = await sendHandoff(h);
+  h.clock.set(THURSDAY_10);
+  await acceptAs(h, handoff.id, jordan);
+  // Writes go through a transaction (a bare query reads on the reader connection).
+  await h.database.db.transaction((tx) =>
+    tx
+      .update(h.tables.handoffs)
+      .set({
+        firstStep: null,
+        firstStepDue: null,
+        estimatedValue: null,
+        stepCheck: null,
+        nextStepCheckAt: null,
+      })
+      .where(eq(h.tables.handoffs.id, handoff.id)),
+  );
+  return handoff.id;
+}
+
+describe('first steps for deals accepted before them', () => {
+  it('checks nothing until an admin asks; the AE names a step, which is then tracked and read by the partner', async () => {
+    const h = await start({ ADMIN_USER_IDS: people.owner.id, FIRST_STEP_BUSINESS_DAYS: '2' });
+    const id = await acceptedBeforeFirstSteps(h);
+    const stepDms = () => dmOf(h, people.ae.id).filter((m) => /first step/i.test(json(m.blocks)));
+
+    // Weeks pass: no reminder, no check-in, no take-back for it.
+    await sweepAt(h, '2026-12-14T15:00:00Z');
+    expect(stepDms()).toEqual([]);
+    expect((await handoffRow(h, id)).status).toBe('accepted');
+
+    // Only an admin may count them and ask; anyone else is refused and nothing is asked.
+    expect(await slashReply(h, people.member, 'steps ask')).toMatch(/^Only an admin can/);
+    // Refused by the subcommand's row before it ran, and logged for the admin who looks.
+    expect(h.logs.map((l) => l.msg)).toContain(
+      `/handoff steps refused for ${people.member.id}: it needs the firstSteps permission`,
+    );
+    expect(await slashReply(h, people.owner, 'steps')).toMatch(
+      /^1 accepted deal with no outcome yet has no first step: accepted before the app asked for one/,
+    );
+    expect(stepDms()).toEqual([]);
+
+    // The admin asks: Jordan's DM, with Name the first step.
+    expect(await slashReply(h, people.owner, 'steps ask')).toBe(
+      'Asked the AEs of 1 accepted deal to name a first step, each by DM with *Name the first step*.',
+    );
+    await quiet(h);
+    const asked = await waitFor(() => stepDms()[0], 4000, 'the DM asking for a first step');
+    expect(json(asked.blocks)).toContain('which you accepted, has no first step');
+    expect(buttonsOf(asked)).toEqual([ACTION_ID.newStepDate]);
+    expect(json(asked.blocks)).toContain('Name the first step');
+
+    // Jordan opens it: the step's words (the accept's default) and its date.
+    const modal = await openNewDate(h, id);
+    expect(json(modal.blocks)).toContain('Accept the introduction and bring the demo');
+
+    // Words the partner may not read are refused on their field; nothing is stored.
+    expect(await newDate(h, modal, '2026-12-17', 'tbd')).toMatchObject({
+      response_action: 'errors',
+      errors: { [STEP_DATE_BLOCK_ID.text]: expect.any(String) },
+    });
+    expect((await handoffRow(h, id)).firstStep).toBeNull();
+
+    // Named: stored, its checks planned; the DM says so without the button; the partner's parent reads it.
+    expect(await newDate(h, modal, '2026-12-17', 'Workshop with Dana on the pilot scope')).toEqual({});
+    await quiet(h);
+    expect(await handoffRow(h, id)).toMatchObject({
+      firstStep: 'Workshop with Dana on the pilot scope',
+      firstStepDue: '2026-12-17',
+      stepCheck: 'reminder',
+    });
+    await waitFor(() => buttonsOf(stepDms()[0]).length === 0, 4000, 'the ask without its button');
+    expect(json(stepDms()[0]?.blocks)).toContain(
+      'Named: *Workshop with Dana on the pilot scope* by Thu 17 Dec.',
+    );
+    await waitFor(
+      () => json(topLevel(h)[0]?.blocks).includes('Workshop with Dana on the pilot scope by Thu 17 Dec'),
+      4000,
+      'the partner parent with the step',
+    );
+    // The partner's thread has the accept's reply only: naming the step is no news of its own.
+    expect(threadReplies(h)).toHaveLength(1);
+
+    // It is tracked now: the reminder the business day before.
+    await sweepAt(h, '2026-12-16T08:00:00Z');
+    await waitFor(() => stepDms().find((m) => json(m.blocks).includes('Coming up')), 4000, 'the reminder');
+
+    // The touch log: asked by the admin, named by the AE. Asking again finds nothing to ask.
+    const events = (await h.database.db.select().from(h.tables.handoffEvents)).filter(
+      (e) => e.handoffId === id,
+    );
+    expect(events.filter((e) => e.type === 'step_asked').map((e) => e.actorUserId)).toEqual([
+      people.owner.id,
+    ]);
+    expect(events.filter((e) => e.type === 'step_named').map((e) => e.actorUserId)).toEqual([people.ae.id]);
+    expect(await slashReply(h, people.owner, 'steps ask')).toBe(
+      'Every accepted deal with no outcome yet has a first step. Nobody was asked.',
+    );
   });
 });

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_ID, PACKET_BLOCK_ID, PACKET_POOL_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import {
+  ACTION_ID,
+  PACKET_BLOCK_ID,
+  PACKET_POOL_BLOCK_ID,
+  REVIEW_BLOCK_ID,
+  SHORTCUT_ID,
+} from '../../src/blocks/ids.js';
 import { SUGGESTIONS_BLOCK_ID } from '../../src/blocks/packetSuggestions.js';
 import { handoffNamed, sentEventOf } from '../support/attributionFlow.js';
 import { account, hubspotApp, stopAll } from '../support/crmFlow.js';
@@ -10,7 +16,6 @@ import type { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import type { FakeView } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
-import { handOffFrom, hintOf, initialOf, notesOf, type PrefilledView } from '../support/handOffFlow.js';
 import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, outboxDrained, QUIET, reassignTo } from '../support/ownerFlow.js';
 import {
@@ -29,6 +34,97 @@ import { channels, PARTNER_TEAM, PARTNER_TEAM_NAME, people, TEAM } from '../supp
  * the CRM (Salesforce, HubSpot, none); the account's owner as the suggested AE, first for a pool without using a
  * turn, and asked about when passed over; the message's permalink kept as the handoff's source.
  */
+
+interface PrefilledView {
+  id?: string;
+  private_metadata?: string;
+  blocks: {
+    type: string;
+    block_id?: string;
+    hint?: { text: string };
+    elements?: { text?: string }[];
+    element?: {
+      initial_value?: string;
+      initial_user?: string;
+      initial_conversation?: string;
+      action_id?: string;
+    };
+  }[];
+}
+
+/** "Hand off this deal" on a message of `channel`, as Slack sends it, by `user` (Pat); its trigger id. */
+async function shortcutOn(
+  h: Harness,
+  channel: { id: string; name: string },
+  ts: string,
+  user: { id: string; team_id: string } = { id: people.author.id, team_id: TEAM },
+): Promise<string> {
+  const message = h.slack.messages(channel.id).find((m) => m.ts === ts);
+  const triggerId = h.slack.issueTriggerId();
+  const response = await h.interact({
+    type: 'message_action',
+    callback_id: SHORTCUT_ID.handOff,
+    trigger_id: triggerId,
+    response_url: h.slack.responseUrl(),
+    message_ts: ts,
+    message: {
+      type: 'message',
+      user: message?.user,
+      ts,
+      text: message?.text ?? '',
+      ...(message?.thread_ts ? { thread_ts: message.thread_ts } : {}),
+    },
+    channel,
+    user: { id: user.id, name: user.id.toLowerCase(), team_id: user.team_id },
+    team: { id: user.team_id, domain: 'acme' },
+    token: 'legacy-verification-token',
+    action_ts: '1795442400.000300',
+    api_app_id: 'A0APP',
+    is_enterprise_install: false,
+  });
+  expect(response.status).toBe(200);
+  return triggerId;
+}
+
+/** The shortcut by Pat; resolves with the packet view that replaced the loading one. */
+async function handOffFrom(h: Harness, opts: { channel: { id: string; name: string }; ts: string }) {
+  const updatesBefore = h.slack.callsTo('views.update').length;
+  const triggerId = await shortcutOn(h, opts.channel, opts.ts);
+  const opened = await waitFor(
+    () => h.slack.callsTo('views.open').find((c) => c.args.trigger_id === triggerId),
+    4000,
+    'the loading view',
+  );
+  const viewId = (opened.response as { view?: { id?: string } }).view?.id;
+  const update = await waitFor(
+    () =>
+      h.slack
+        .callsTo('views.update')
+        .slice(updatesBefore)
+        .find((c) => c.args.view_id === viewId),
+    6000,
+    'the prefilled packet',
+  );
+  return update.args.view as PrefilledView;
+}
+
+/** The prefilled value of a packet input (text, user or channel). */
+function initialOf(view: PrefilledView, blockId: string): string | undefined {
+  const element = view.blocks.find((b) => b.block_id === blockId)?.element;
+  return element?.initial_value ?? element?.initial_user ?? element?.initial_conversation;
+}
+
+const hintOf = (view: PrefilledView, blockId: string) =>
+  view.blocks.find((b) => b.block_id === blockId)?.hint?.text;
+
+/** The notes the prefill put under the intro (context blocks before the first header). */
+function notesOf(view: PrefilledView): string {
+  const firstHeader = view.blocks.findIndex((b) => b.type === 'header');
+  return view.blocks
+    .slice(0, firstHeader)
+    .flatMap((b) => (b.elements ?? []).map((e) => e.text ?? ''))
+    .join('\n');
+}
 
 const EMAILS = { jordan: 'jordan@acme.example', sam: 'sam@acme.example' };
 const POLICY = {
@@ -359,7 +455,7 @@ describe('Hand off this deal, with HubSpot', () => {
   });
   afterAll(() => stopAll(h, hs));
 
-  it('prefills the company’s owner as the AE, the name matched with its accents', async () => {
+  it('prefills the company’s owner as the AE, the name matched with its accents; asks why when the packet goes to someone else', async () => {
     const ts = h.slack.postAsPerson({
       channel: channels.partner.id,
       user: people.partner.id,
@@ -373,9 +469,8 @@ describe('Hand off this deal, with HubSpot', () => {
     expect(hintOf(view, PACKET_BLOCK_ID.aeUserId)).toMatch(
       /^From HubSpot: Sam Closer owns Clínica Saúde Integral/,
     );
-  });
 
-  it('asks why when the packet goes to someone else than the company’s owner in HubSpot', async () => {
+    // Sent to someone else than the company's owner: the review asks why.
     const values = { accountName: 'Clínica Saúde Integral', accountDomain: null, aeUserId: people.ae.id };
     const r = await review(h, packetSubmission({ values }));
     expect(r.text).toContain(
@@ -393,20 +488,15 @@ describe('Hand off this deal, without a CRM', () => {
   });
   afterAll(async () => h.stop());
 
-  it('prefills from the message alone, and says so', async () => {
+  it('prefills from the message alone, and says so; names the partner of a channel not yet bound as Slack names the organization it is shared with', async () => {
     const ts = danaSays(h);
     const view = await handOffFrom(h, { channel: channels.partner, ts });
     expect(initialOf(view, PACKET_BLOCK_ID.accountName)).toBe('Northwind Logistics (northwind.example)');
     expect(hintOf(view, PACKET_BLOCK_ID.accountName)).toMatch(/^From Dana Reyes's message\. Check the name/);
     expect(initialOf(view, PACKET_BLOCK_ID.aeUserId)).toBeUndefined();
     expect(initialOf(view, PACKET_BLOCK_ID.partnerContactName)).toBe('Dana Reyes, Alliances lead');
-  });
-
-  it('names the partner of a channel not yet bound as Slack names the organization it is shared with (issue 77 item 16)', async () => {
     // Nothing sent to the channel yet: the directory does not know whose it is; Slack does (conversations.info's
     // connected team, team.info's name).
-    const ts = danaSays(h);
-    const view = await handOffFrom(h, { channel: channels.partner, ts });
     expect(initialOf(view, PACKET_BLOCK_ID.partnerChannelId)).toBe(channels.partner.id);
     expect(initialOf(view, PACKET_BLOCK_ID.partnerOrg)).toBe(PARTNER_TEAM_NAME);
     expect(hintOf(view, PACKET_BLOCK_ID.partnerOrg)).toMatch(
@@ -445,21 +535,7 @@ describe('Hand off this deal, without a CRM', () => {
   it('refuses the partner’s own people clearly, with nothing opened', async () => {
     const ts = danaSays(h);
     const opens = h.slack.callsTo('views.open').length;
-    const message = h.slack.messages(channels.partner.id).find((m) => m.ts === ts);
-    const response = await h.interact({
-      type: 'message_action',
-      callback_id: 'handoff_from_message',
-      trigger_id: h.slack.issueTriggerId(),
-      response_url: h.slack.responseUrl(),
-      message_ts: ts,
-      message: { type: 'message', user: message?.user, ts, text: DANA_SAYS },
-      channel: channels.partner,
-      user: { id: people.partner.id, name: 'dana', team_id: people.partner.team_id },
-      team: { id: people.partner.team_id, domain: 'meridian' },
-      token: 'legacy-verification-token',
-      action_ts: '1795442400.000300',
-    });
-    expect(response.status).toBe(200);
+    await shortcutOn(h, channels.partner, ts, { id: people.partner.id, team_id: PARTNER_TEAM });
     await outboxDrained(h);
     expect(h.slack.callsTo('views.open').length).toBe(opens);
   });

@@ -3,7 +3,7 @@ import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from '../../src/blocks/ids
 import { nextMoveVersion } from '../../src/core/heldBack.js';
 import { handBack } from '../support/afterAcceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, quiet } from '../support/harness.js';
+import { type Harness, quiet, waitFor } from '../support/harness.js';
 import {
   authorUser,
   buttonsOf,
@@ -23,6 +23,7 @@ import {
 import {
   accept,
   click,
+  clickOutcome,
   memberUser,
   partnerHarnesses,
   shown,
@@ -56,6 +57,10 @@ async function recheck(h: Harness) {
 }
 
 const parent = (h: Harness) => shown(topLevel(h)[0]);
+/** The value of the first button of an ask (Still true's). */
+const stillTrueValue = (ask: { blocks?: unknown }) =>
+  (ask.blocks as { type: string; elements?: { value?: string }[] }[]).find((b) => b.type === 'actions')
+    ?.elements?.[0]?.value as string;
 
 describe('a partner next move naming the AE it moved from', () => {
   it('is held back, its author asked once; a stranger is refused; Edit opens the modal; Still true shows it again', async () => {
@@ -81,9 +86,7 @@ describe('a partner next move naming the AE it moved from', () => {
     await recheck(h);
     expect(asks(h)).toHaveLength(1);
 
-    const value = (ask.blocks as { type: string; elements?: { value?: string }[] }[]).find(
-      (b) => b.type === 'actions',
-    )?.elements?.[0]?.value as string;
+    const value = stillTrueValue(ask);
 
     // Someone who is not the author, the owner or an admin is refused, naming who may.
     const refused = await click(h, ACTION_ID.heldBackConfirm, value, memberUser);
@@ -122,24 +125,7 @@ describe('a partner next move naming the AE it moved from', () => {
 });
 
 describe('a partner next move whose date has passed', () => {
-  it('asks once for one passed date, also once the deal moved on to another AE (issue 77 item 19)', async () => {
-    const h = await start();
-    const { handoff } = await sendHandoff(h, { partnerNextMoveDate: '2026-11-27' });
-    await accept(h, handoff.id);
-    await outboxDrained(h);
-    h.clock.set('2026-11-30T10:00:00Z');
-    await recheck(h);
-    await waitForDm(h, pat, 'is not shown', 'the author asked');
-    // Jordan hands it back, the owner gives it to Sam, who accepts: the same move, the same passed date.
-    const { cycle } = await handoffRow(h, handoff.id);
-    expect(await handBack(h, `${handoff.id}:${cycle}`, aeUser)).toContain('Handed back');
-    await reassignTo(h, handoff.id, otherAeUser.id);
-    await accept(h, handoff.id, otherAeUser);
-    await recheck(h);
-    expect(asks(h)).toHaveLength(1);
-  });
-
-  it('is held back, its author asked once by the recheck; Still true keeps it without the date; an edit shows the new move', async () => {
+  it('is held back, its author asked once by the recheck, also once the deal moved on to another AE; Still true keeps it without the date; an edit shows the new move', async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h, { partnerNextMoveDate: '2026-11-27' });
     await accept(h, handoff.id);
@@ -154,10 +140,15 @@ describe('a partner next move whose date has passed', () => {
     expect(json(ask.blocks)).toContain('its date has passed');
     await recheck(h);
     expect(asks(h)).toHaveLength(1);
+    // Jordan hands it back, the owner gives it to Sam, who accepts: the same move, the same passed date, asked once.
+    const { cycle } = await handoffRow(h, handoff.id);
+    expect(await handBack(h, `${handoff.id}:${cycle}`, aeUser)).toContain('Handed back');
+    await reassignTo(h, handoff.id, otherAeUser.id);
+    await accept(h, handoff.id, otherAeUser);
+    await recheck(h);
+    expect(asks(h)).toHaveLength(1);
 
-    const value = (ask.blocks as { type: string; elements?: { value?: string }[] }[]).find(
-      (b) => b.type === 'actions',
-    )?.elements?.[0]?.value as string;
+    const value = stillTrueValue(ask);
     await click(h, ACTION_ID.heldBackConfirm, value, authorUser);
     await outboxDrained(h);
     await quiet(h);
@@ -210,5 +201,56 @@ describe('a partner next move whose date has passed', () => {
       'You changed it: Meridian Cloud Consulting now sees “Dana books the workshop with the ops team. By Wed 9 Dec.”.',
     );
     expect(buttonsOf(asks(h)[0])).toEqual([]);
+  });
+});
+
+/**
+ * An outcome no longer erases the partner's "Next from …" line. A move whose date reaches past the step stays; one
+ * that does not is held back and its author asked, as for a passed date (Still true, Edit).
+ */
+describe('the partner’s next move after an outcome', () => {
+  const NEXT = '*Next from Meridian Cloud Consulting:*';
+  /** Accepted with this partner next move, then the step recorded: its reply posted and the parent edited. */
+  async function steppedWith(h: Harness, move: string, date: string | null) {
+    const { handoff } = await sendHandoff(h, { partnerNextMove: move, partnerNextMoveDate: date });
+    await accept(h, handoff.id);
+    await waitFor(() => threadReplies(h).length === 1, 8000, 'the acceptance reply');
+    await settle(h);
+    expect(parent(h)).toContain(NEXT);
+    await clickOutcome(h, 'meeting_held', handoff.id);
+    await waitFor(() => threadReplies(h).length === 2, 8000, 'the step told');
+    await settle(h);
+    expect(parent(h)).toContain('Meeting held');
+  }
+  const settle = async (h: Harness) => {
+    await outboxDrained(h);
+    await quiet(h);
+  };
+
+  it('stays when its date reaches past the step', async () => {
+    const h = await start();
+    // Written for after the meeting (the harness clock is Mon 23 Nov 2026).
+    const move = 'Dana sends the security questionnaire after the meeting.';
+    await steppedWith(h, move, '2026-12-04');
+    expect(parent(h)).toContain(`${NEXT} ${move} By Fri 4 Dec.`);
+    // Nobody is asked about it.
+    expect(dmOf(h, pat).filter((m) => shown(m).includes('is not shown'))).toEqual([]);
+  });
+
+  it('is held back when nothing reaches past the step, and its author asked; Still true shows it again', async () => {
+    const h = await start();
+    const move = 'Dana shares the agenda for the first meeting.';
+    await steppedWith(h, move, null);
+    expect(parent(h)).not.toContain(move);
+
+    const ask = await waitForDm(h, pat, 'is not shown', 'the author asked');
+    expect(json(ask.blocks)).toContain('it was written before the deal reached *Meeting held*');
+    expect(buttonsOf(ask)).toEqual([ACTION_ID.heldBackConfirm, ACTION_ID.heldBackEdit]);
+    await click(h, ACTION_ID.heldBackConfirm, stillTrueValue(ask), authorUser);
+    await settle(h);
+    expect(parent(h)).toContain(`${NEXT} ${move}`);
+    expect(buttonsOf(dmOf(h, pat).find((m) => m.ts === ask.ts))).toEqual([]);
+    // Only the two events were posted in the thread.
+    expect(threadReplies(h)).toHaveLength(2);
   });
 });

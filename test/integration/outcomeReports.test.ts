@@ -108,12 +108,23 @@ describe('an outcome reported by the owner or author', () => {
     );
   });
 
-  it('records nothing when the AE says it is not right, and tells the reporter', async () => {
-    const h = await start();
+  it('refuses Confirm to anyone but the AE; records nothing when the AE says it is not right, and tells the reporter; an admin who records one tells the AE, who did not click', async () => {
+    const h = await start({ ADMIN_USER_IDS: admin.id });
     const handoff = await acceptedDeal(h);
     await homeClick(h, outcomeAction('won'), String(handoff.id), author);
     const ask = await waitForDm(h, people.ae.id, 'reports *Closed won*', 'the AE asked to confirm');
     const waiting = await waitForDm(h, author.id, 'waiting for', "the reporter's copy");
+    const url = await click(
+      h,
+      ACTION_ID.reportConfirm,
+      buttonValues(ask)[ACTION_ID.reportConfirm] ?? '',
+      author,
+    );
+    expect(await ephemeralAt(h, url)).toContain('Only the AE');
+    await quiet(h);
+    expect(await steps(h, handoff.id)).toEqual([]);
+    expect(await reports(h, handoff.id)).toEqual([expect.objectContaining({ status: 'pending' })]);
+
     await click(h, ACTION_ID.reportDecline, buttonValues(ask)[ACTION_ID.reportDecline] ?? '', aeSlackUser);
     await waitFor(
       () => shown(dmOf(h, author.id).find((m) => m.ts === waiting.ts)).includes('is not right'),
@@ -127,30 +138,7 @@ describe('an outcome reported by the owner or author', () => {
     expect(await reports(h, handoff.id)).toEqual([expect.objectContaining({ status: 'declined' })]);
     // The AE can still record it themselves: their packet offers the steps.
     expect(buttonsOf(dmOf(h, people.ae.id).find((m) => m.ts === ask.ts))).toEqual([]);
-  });
 
-  it('refuses Confirm to anyone but the AE', async () => {
-    const h = await start();
-    const handoff = await acceptedDeal(h);
-    await homeClick(h, outcomeAction('meeting_held'), String(handoff.id), author);
-    const ask = await waitForDm(h, people.ae.id, 'reports *Meeting held*', 'the AE asked to confirm');
-    const url = await click(
-      h,
-      ACTION_ID.reportConfirm,
-      buttonValues(ask)[ACTION_ID.reportConfirm] ?? '',
-      author,
-    );
-    expect(await ephemeralAt(h, url)).toContain('Only the AE');
-    await quiet(h);
-    expect(await steps(h, handoff.id)).toEqual([]);
-    expect(threadReplies(h)).toHaveLength(1);
-  });
-});
-
-describe('an outcome recorded by an admin', () => {
-  it('tells the AE, who did not click', async () => {
-    const h = await start({ ADMIN_USER_IDS: admin.id });
-    const handoff = await acceptedDeal(h);
     await clickOutcome(h, 'meeting_held', handoff.id, admin);
     await waitFor(() => threadReplies(h).length === 2, 8000, 'the partner told');
     const told = await waitForDm(h, people.ae.id, 'recorded *Meeting held*', 'the AE told');

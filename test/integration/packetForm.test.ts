@@ -1,9 +1,6 @@
-import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
-import { slackDirectory } from '../../src/core/directory.js';
-import { createLogger } from '../../src/logger.js';
-import { createPacketService } from '../../src/packets/index.js';
+import { CALLBACK_ID, PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
+import { submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import {
   confirmationsOn,
@@ -11,7 +8,7 @@ import {
   packetSubmission,
   reviewSubmission,
 } from '../support/payloads.js';
-import { channels, people, TEAM } from '../support/people.js';
+import { channels, people } from '../support/people.js';
 import { type ReviewView, sendPacket, type ViewAnswer, visibleText } from '../support/reviewFlow.js';
 
 /** Submits the packet modal in the shape it has now (packetModal.ts), as Slack sends it. */
@@ -49,7 +46,7 @@ describe('the packet modal: every error in one round', () => {
   });
   afterEach(() => h.stop());
 
-  it('returns a format error, the AE as yourself, an external owner and an unusable channel at once', async () => {
+  it('returns a format error, the AE as yourself, an external owner and an unusable channel at once; a malformed AE and a missing field with the Slack checks', async () => {
     const { answer } = await submitForm(h, {
       evidenceUrl: 'not a link',
       aeUserId: people.author.id,
@@ -70,20 +67,15 @@ describe('the packet modal: every error in one round', () => {
           'The app is not in this channel yet. Invite it first (type /invite in the channel).',
       },
     });
-    await quiet(h);
-    expect(await handoffRows(h)).toHaveLength(0);
-    expect(await h.database.db.select().from(h.tables.drafts).orderBy(h.tables.drafts.id)).toHaveLength(0);
-    expect(await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).toHaveLength(0);
-  });
 
-  it('still checks the owner and the channel with Slack when the AE is malformed, and a missing field too', async () => {
-    const { answer } = await submitForm(h, {
+    // Still checks the owner and the channel with Slack when the AE is malformed, and a missing field too.
+    const { answer: again } = await submitForm(h, {
       aeUserId: null,
       customerTrigger: '',
       ownerUserId: people.bot.id,
       partnerChannelId: 'C0UNKNOWN',
     });
-    expect(answer.errors).toEqual({
+    expect(again.errors).toEqual({
       [PACKET_BLOCK_ID.accountName]:
         'Nothing to fix here. 4 fields to fix below: Partner channel, Customer trigger, Account executive, Owner of the handoff.',
       [PACKET_BLOCK_ID.customerTrigger]: 'Please add what the customer said or did.',
@@ -92,6 +84,10 @@ describe('the packet modal: every error in one round', () => {
       [PACKET_BLOCK_ID.partnerChannelId]:
         'I cannot see this channel. Invite the app to it first (type /invite in the channel).',
     });
+    await quiet(h);
+    expect(await handoffRows(h)).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.drafts).orderBy(h.tables.drafts.id)).toHaveLength(0);
+    expect(await h.database.db.select().from(h.tables.outbox).orderBy(h.tables.outbox.id)).toHaveLength(0);
   });
 
   it('names the owner who is the AE and the channel verdict alongside the conflict that needs the risk note', async () => {
@@ -159,7 +155,16 @@ describe('the attribution details step', () => {
   });
   afterEach(() => h.stop());
 
-  it('is not asked without a CRM opportunity: partner-sourced, sent at once', async () => {
+  it('is not asked when the creation date is known (an edit that shows the dates), nor without a CRM opportunity: partner-sourced, sent at once', async () => {
+    const response = await h.interact(
+      packetSubmission({
+        values: { opportunityCreatedOn: '2026-11-10', partnerTouchOn: '2026-11-02' },
+      }),
+    );
+    const known = ((await response.json()) as ViewAnswer).view;
+    expect(inputIds(known)).not.toContain(REVIEW_BLOCK_ID.opportunityCreatedOn);
+    expect(visibleText(known)).toContain('*Attribution*: Partner-sourced');
+
     const { review, draftId } = await submitForm(h, { crmOpportunity: null });
     expect(inputIds(review)).not.toContain(REVIEW_BLOCK_ID.opportunityCreatedOn);
     expect(inputIds(review)).not.toContain(REVIEW_BLOCK_ID.partnerTouchOn);
@@ -170,17 +175,6 @@ describe('the attribution details step', () => {
       opportunityCreatedOn: null,
       partnerTouchOn: '2026-11-23',
     });
-  });
-
-  it('is not asked when the creation date is known (an edit that shows the dates)', async () => {
-    const response = await h.interact(
-      packetSubmission({
-        values: { opportunityCreatedOn: '2026-11-10', partnerTouchOn: '2026-11-02' },
-      }),
-    );
-    const answer = (await response.json()) as ViewAnswer;
-    expect(inputIds(answer.view)).not.toContain(REVIEW_BLOCK_ID.opportunityCreatedOn);
-    expect(visibleText(answer.view)).toContain('*Attribution*: Partner-sourced');
   });
 
   it('asks when an opportunity is named without its creation date (not a future one); its date decides the classification', async () => {
@@ -228,38 +222,27 @@ describe('the attribution details step', () => {
     ]);
   });
 
-  it('sends at once when the dates keep the classification, and stores them', async () => {
-    const { review, draftId } = await submitForm(h, {});
-    const answer = await sendWithDetails(
-      h,
-      draftId ?? 0,
-      { opportunityCreatedOn: '2026-10-01', partnerTouchOn: null },
-      review,
-    );
-    expect(answer).toEqual({ response_action: 'clear' });
-    expect((await handoffRows(h))[0]).toMatchObject({
-      classification: 'partner_influenced',
-      classificationReason:
-        "The opportunity existed on 2026-10-01, before or on the partner's first action on 2026-11-23.",
-      opportunityCreatedOn: '2026-10-01',
-      partnerTouchOn: '2026-11-23',
+  it('sends at once when the dates keep the classification, and stores them; as reviewed when they are left empty', async () => {
+    const kept = await submitForm(h, {});
+    const details = { opportunityCreatedOn: '2026-10-01', partnerTouchOn: null };
+    expect(await sendWithDetails(h, kept.draftId ?? 0, details, kept.review)).toEqual({
+      response_action: 'clear',
     });
-  });
-
-  it('sends as reviewed when the dates are left empty', async () => {
-    const { review, draftId } = await submitForm(h, {});
-    expect(
-      await sendWithDetails(
-        h,
-        draftId ?? 0,
-        { opportunityCreatedOn: null, partnerTouchOn: '2026-11-23' },
-        review,
-      ),
-    ).toEqual({ response_action: 'clear' });
-    expect((await handoffRows(h))[0]).toMatchObject({
-      classification: 'partner_influenced',
-      opportunityCreatedOn: null,
+    const empty = await submitForm(h, { accountName: 'Contoso Freight', accountDomain: 'contoso.com' });
+    const none = { opportunityCreatedOn: null, partnerTouchOn: '2026-11-23' };
+    expect(await sendWithDetails(h, empty.draftId ?? 0, none, empty.review)).toEqual({
+      response_action: 'clear',
     });
+    expect(await handoffRows(h)).toEqual([
+      expect.objectContaining({
+        classification: 'partner_influenced',
+        classificationReason:
+          "The opportunity existed on 2026-10-01, before or on the partner's first action on 2026-11-23.",
+        opportunityCreatedOn: '2026-10-01',
+        partnerTouchOn: '2026-11-23',
+      }),
+      expect.objectContaining({ classification: 'partner_influenced', opportunityCreatedOn: null }),
+    ]);
   });
 });
 
@@ -271,80 +254,61 @@ describe('/handoff in a channel preselects it when it is a partner channel', () 
   afterEach(() => h.stop());
 
   type OpenedView = {
-    blocks: { block_id?: string; element?: { initial_conversation?: string; initial_value?: string } }[];
+    blocks: {
+      block_id?: string;
+      element?: { initial_conversation?: string; initial_value?: string; initial_user?: string };
+    }[];
   };
-  async function openIn(channelId: string): Promise<OpenedView> {
+  /** The packet `/handoff` opens in a channel: the channel and the partner it preselects. */
+  async function openIn(channelId: string) {
     const before = h.slack.callsTo('views.open').length;
     const response = await h.command({ channel_id: channelId });
     expect(response.status).toBe(200);
     await waitFor(() => h.slack.callsTo('views.open').length > before, 8000, 'the packet modal');
-    const calls = h.slack.callsTo('views.open');
-    return calls[calls.length - 1]?.args.view as OpenedView;
+    const view = h.slack.callsTo('views.open').at(-1)?.args.view as OpenedView;
+    const element = (blockId: string) => view.blocks.find((b) => b.block_id === blockId)?.element ?? {};
+    return {
+      channel: element(PACKET_BLOCK_ID.partnerChannelId).initial_conversation,
+      partner: element(PACKET_BLOCK_ID.partnerOrg).initial_value,
+    };
   }
-  const element = (view: OpenedView, blockId: string) =>
-    view.blocks.find((b) => b.block_id === blockId)?.element ?? {};
+
+  it("opens the packet for /handoff <account>, prefilled with it; reminds the author of their last three packets' scores in the review", async () => {
+    expect((await h.command({ text: 'Northwind Logistics' })).status).toBe(200);
+    const open = await waitFor(() => h.slack.callsTo('views.open')[0], 4000, 'the packet modal');
+    const view = open.args.view as OpenedView & { callback_id: string };
+    expect(view.callback_id).toBe(CALLBACK_ID.packet);
+    const element = (blockId: string) => view.blocks.find((b) => b.block_id === blockId)?.element;
+    expect(element(PACKET_BLOCK_ID.accountName)?.initial_value).toBe('Northwind Logistics');
+    expect(element(PACKET_BLOCK_ID.ownerUserId)?.initial_user).toBe(people.author.id);
+    // Three packets sent, then a fourth reviewed: its review names their scores.
+    for (const [index, accountName] of ['Alpha Freight', 'Beta Freight', 'Gamma Freight'].entries()) {
+      await submitAndSend(
+        h,
+        { accountName, accountDomain: null, ...(index === 1 ? { evidenceUrl: null } : {}) },
+        { viewId: `V0PAST${index}` },
+      );
+    }
+    const { review } = await submitAndSend(
+      h,
+      { accountName: 'Delta Freight', accountDomain: null },
+      { viewId: 'V0NOW' },
+    );
+    expect(JSON.stringify(review.blocks)).toContain('Your last 3 packets scored 18, 16, 18.');
+  });
 
   it('preselects the Slack Connect channel, and its partner once the directory knows it', async () => {
-    const first = await openIn(channels.partner.id);
-    expect(element(first, PACKET_BLOCK_ID.partnerChannelId).initial_conversation).toBe(channels.partner.id);
     // The directory does not know whose channel it is yet.
-    expect(element(first, PACKET_BLOCK_ID.partnerOrg).initial_value).toBeUndefined();
-
+    expect(await openIn(channels.partner.id)).toEqual({ channel: channels.partner.id, partner: undefined });
     await sendPacket(h); // binds #ext-meridian and its workspace to Meridian Cloud Consulting
-    const second = await openIn(channels.partner.id);
-    expect(element(second, PACKET_BLOCK_ID.partnerChannelId).initial_conversation).toBe(channels.partner.id);
-    expect(element(second, PACKET_BLOCK_ID.partnerOrg).initial_value).toBe('Meridian Cloud Consulting');
+    expect(await openIn(channels.partner.id)).toEqual({
+      channel: channels.partner.id,
+      partner: 'Meridian Cloud Consulting',
+    });
   });
 
-  it.each([
-    ['a DM', `D${people.author.id}`],
-    ['an internal channel', channels.internal.id],
-    ['a shared channel the app is not in', channels.notJoined.id],
-    ['a channel shared with several organizations', channels.multi.id],
-  ])('preselects nothing from %s', async (_what, channelId) => {
-    const view = await openIn(channelId);
-    expect(element(view, PACKET_BLOCK_ID.partnerChannelId).initial_conversation).toBeUndefined();
-    expect(element(view, PACKET_BLOCK_ID.partnerOrg).initial_value).toBeUndefined();
-  });
-});
-
-describe('packetDefaults, the service behind the preselection', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(() => h.stop());
-
-  const service = (harness: Harness) =>
-    createPacketService({
-      db: harness.database.db,
-      clock: harness.clock,
-      logger: createLogger('error'),
-      directory: slackDirectory(
-        new WebClient(harness.slack.token, {
-          slackApiUrl: harness.slack.apiUrl,
-          retryConfig: { retries: 0 },
-        }),
-        harness.clock,
-      ),
-      // Not used by packetDefaults.
-      windows: undefined as never,
-      scoring: undefined as never,
-      conflictLookbackDays: 90,
-      onOutboxWrite: () => {},
-    });
-  const ctx = { internalTeamIds: [TEAM] };
-
-  it('offers a shared channel the app is in, with the partner the directory knows, and nothing elsewhere', async () => {
-    const packets = service(h);
-    expect(await packets.packetDefaults(channels.partner.id, ctx)).toEqual({
-      partnerChannelId: channels.partner.id,
-    });
-    await sendPacket(h);
-    expect(await packets.packetDefaults(channels.partner.id, ctx)).toEqual({
-      partnerChannelId: channels.partner.id,
-      prefill: { partnerOrg: 'Meridian Cloud Consulting' },
-    });
+  it('preselects nothing from a DM, an internal channel, a shared channel the app is not in or shared with several organizations, an unknown channel or none, nor when Slack cannot say', async () => {
+    const nothing = { channel: undefined, partner: undefined };
     for (const channelId of [
       `D${people.author.id}`,
       channels.internal.id,
@@ -352,14 +316,10 @@ describe('packetDefaults, the service behind the preselection', () => {
       channels.multi.id,
       'C0NOSUCH',
       '',
-    ]) {
-      expect(await packets.packetDefaults(channelId, ctx), channelId).toEqual({});
-    }
-  });
-
-  it('offers nothing when Slack cannot say, and never holds the modal up for long', async () => {
-    const packets = service(h);
+    ])
+      expect(await openIn(channelId), channelId).toEqual(nothing);
+    await sendPacket(h);
     h.slack.fail('conversations.info', { status: 500 });
-    expect(await packets.packetDefaults(channels.partner.id, ctx)).toEqual({});
+    expect(await openIn(channels.partner.id)).toEqual(nothing);
   });
 });

@@ -1,25 +1,33 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_ID } from '../../src/blocks/ids.js';
+import { ACTION_ID, CALLBACK_ID, COVER_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
+import { APPLIED_NOTE } from '../../src/program/program.js';
 import { account } from '../support/crmFlow.js';
 import type { StoredMessage } from '../support/fakeSlack.js';
 import { editHandoff, sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
+  authorUser,
   buttonsOf,
   dmOf,
   handoffRow,
   json,
+  openOwnerModal,
   outboxDrained,
   QUIET,
+  reassignSubmission,
+  type SlackUser,
   sweepAt,
   waitForDm,
 } from '../support/ownerFlow.js';
 import { accept } from '../support/partnerFlow.js';
-import { people } from '../support/people.js';
+import { viewSubmission } from '../support/payloads.js';
+import { people, TEAM } from '../support/people.js';
+import { declineInDm } from '../support/revopsFlow.js';
 
 const start = harnessPerTest();
 
@@ -438,5 +446,228 @@ describe('an owner who is not the author, in the same sweep', () => {
     const pats = about(h, pat, handoff.id);
     expect(pats).toHaveLength(author + 1);
     expect(json(pats.at(-1)?.blocks)).toContain(`moved from <@${ae}> to <@${sam}>`);
+  });
+});
+
+/**
+ * Moves by hand and covers: the AE who receives a handoff the owner or an admin moved is told from whom, why and what
+ * the partner has heard; the owner's notice names who moved it; a person named as cover is told, with the dates (and
+ * a cover replaced, that it ended).
+ */
+const adminUser: SlackUser = { id: mo, team_id: TEAM };
+
+function coverSubmission(cover: string, until: string, user: SlackUser) {
+  return viewSubmission({
+    callbackId: CALLBACK_ID.cover,
+    user,
+    privateMetadata: '{}',
+    values: {
+      [COVER_BLOCK_ID.cover]: { [ACTION_ID.value]: { type: 'users_select', selected_user: cover } },
+      [COVER_BLOCK_ID.until]: { [ACTION_ID.value]: { type: 'datepicker', selected_date: until } },
+    },
+  });
+}
+
+async function reassignAs(h: Harness, id: number, user: SlackUser, to: string) {
+  const modal = await openOwnerModal(h, 'reassign', id, user);
+  const response = await h.interact(
+    reassignSubmission({ privateMetadata: modal.private_metadata, newAeUserId: to, user }),
+  );
+  expect(response.status).toBe(200);
+  await outboxDrained(h);
+}
+
+describe('a move by hand', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { ...QUIET, ADMIN_USER_IDS: mo } });
+  });
+  afterAll(() => h.stop());
+
+  it('by an admin after a decline: the new AE reads who moved it, why, and that the partner heard it was not taken forward', async () => {
+    const { handoff, dm } = await sendHandoff(h, account('Declined Then Moved'));
+    await declineInDm(h, handoff, dm, 'timing');
+    await outboxDrained(h);
+    await reassignAs(h, handoff.id, adminUser, sam);
+
+    const packet = await waitForDm(h, sam, 'Moved to you', "Sam's packet");
+    const told = json(packet.blocks);
+    expect(told).toContain(`*Moved to you from* <@${ae}> by <@${mo}> (an admin): <@${ae}> declined it (`);
+    expect(told).toContain(
+      'When it moved, Meridian Cloud Consulting had last been told that it was not taken forward (no AE named)',
+    );
+    // The partner's wording is quoted whole, with its own full stop and none after the quote.
+    expect(told).toContain('(no AE named): \\"The timing is not right for this account yet.\\" They hear');
+    const notice = await waitForDm(h, pat, `moved from <@${ae}> to <@${sam}>`, 'the owner notice');
+    expect(json(notice.blocks)).toContain(`Moved by <@${mo}> (an admin): <@${ae}> declined it`);
+  });
+
+  it('by the owner while it is open: "Moved by you", and the new AE reads the owner moved it', async () => {
+    const { handoff } = await sendHandoff(h, account('Moved While Open'));
+    await reassignAs(h, handoff.id, authorUser, sam);
+    const packet = await waitFor(
+      () =>
+        dmOf(h, sam).find(
+          (m) => json(m.blocks).includes('Moved While Open') && json(m.blocks).includes('Moved to you'),
+        ),
+      8000,
+      "Sam's packet",
+    );
+    expect(json(packet.blocks)).toContain(
+      `*Moved to you from* <@${ae}> by <@${pat}> (the owner): <@${ae}> had not answered yet.`,
+    );
+    expect(json(packet.blocks)).toContain('had heard nothing of this handoff from us');
+    const notice = await waitFor(
+      () =>
+        dmOf(h, pat).find(
+          (m) => json(m.blocks).includes('Moved While Open') && json(m.blocks).includes('moved from'),
+        ),
+      8000,
+      'the owner notice',
+    );
+    expect(json(notice.blocks)).toContain(`Moved by you: <@${ae}> had not answered yet`);
+  });
+});
+
+describe('naming a cover', () => {
+  it('tells the person named, with the dates; a cover replaced is told it ended', async () => {
+    const h = await start({ env: QUIET });
+    const aeUser = { id: ae, team_id: TEAM };
+    const named = await h.interact(coverSubmission(sam, '2026-12-04', aeUser));
+    expect(named.status).toBe(200);
+    const told = await waitForDm(h, sam, 'named you to answer for them', 'the cover told');
+    expect(json(told.blocks)).toContain(
+      `<@${ae}> named you to answer for them from *2026-11-23* until *2026-12-04* (the last day)`,
+    );
+
+    const replaced = await h.interact(coverSubmission(mo, '2026-12-11', aeUser));
+    expect(replaced.status).toBe(200);
+    await waitForDm(h, mo, 'until *2026-12-11*', 'the new cover told');
+    const ended = await waitForDm(h, sam, 'you no longer cover for them', 'the old cover told');
+    expect(json(ended.blocks)).toContain(`<@${ae}> named someone else to answer for them`);
+  });
+});
+
+/**
+ * Issue 53, "Policies pinned per handoff": a handoff runs under the version of its policy in force when it was sent.
+ * An edit (here the reassignment four hours after the due time becomes a notice) applies to handoffs sent after it;
+ * "apply to open handoffs" moves the open ones to it, audited in the program's history. Each escalation the touch
+ * log records names the version that acted.
+ */
+const REASSIGNS = [
+  { at: 'due+2h', action: 'notify', to: ['channel:C0INTERNAL'] },
+  { at: 'due+4h', action: 'reassign', to: ['pool:backup'] },
+];
+const NOTIFIES = [
+  { at: 'due+2h', action: 'notify', to: ['channel:C0INTERNAL'] },
+  { at: 'due+4h', action: 'notify', to: ['channel:C0INTERNAL'] },
+];
+const POLICY = {
+  pools: { backup: { users: [people.otherAe.id, people.member.id] } },
+  policies: { strategic: REASSIGNS },
+  routes: [{ partner: 'Meridian Cloud Consulting', policy: 'strategic' }],
+};
+
+async function events(h: Harness, handoffId: number) {
+  const { handoffEvents } = h.tables;
+  return h.database.db
+    .select()
+    .from(handoffEvents)
+    .where(eq(handoffEvents.handoffId, handoffId))
+    .orderBy(asc(handoffEvents.id));
+}
+
+/** The escalations the touch log holds for a handoff: which level, what it did, and the version that acted. */
+async function escalations(h: Harness, handoffId: number) {
+  return (await events(h, handoffId))
+    .filter((e) => e.type === 'escalated')
+    .map((e) => {
+      const d = e.detail as { policyLevel: number; action: string; policyVersion?: number };
+      return { level: d.policyLevel, action: d.action, version: d.policyVersion };
+    });
+}
+
+describe('a policy edited while a handoff’s window is open', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: policyEnv(POLICY) });
+  });
+  afterAll(() => h.stop());
+
+  it('does not change that handoff; a handoff sent after it follows the edit; apply to open moves the first, audited', async () => {
+    const { program } = h.app;
+    const imported = program.policyVersion('strategic') as number;
+    expect(imported).toBeGreaterThan(0);
+    const { handoff: first } = await sendHandoff(h, account('Northwind Pinned'));
+    expect(await handoffRow(h, first.id)).toMatchObject({
+      escalationPolicy: 'strategic',
+      policyVersion: imported,
+    });
+
+    // RevOps turns the reassignment into a notice.
+    const edited = await program.edit({
+      actor: 'U0REVOPS',
+      kind: 'policy',
+      key: 'strategic',
+      body: NOTIFIES,
+    });
+    expect(edited).toMatchObject({ ok: true, changed: true });
+    const version = edited.ok ? edited.version : 0;
+    expect(program.policyVersion('strategic')).toBe(version);
+    const { handoff: second } = await sendHandoff(h, account('Contoso Pinned'));
+    const sent = await handoffRow(h, second.id);
+    expect(sent).toMatchObject({ escalationPolicy: 'strategic', policyVersion: version });
+
+    // Both are silent past their due time: each level acts as its own version says.
+    const steps = (await handoffRow(h, first.id)).escalationSteps ?? [];
+    expect(steps.map((s) => s.level)).toEqual([0, 1]);
+    expect(sent.escalationSteps?.map((s) => s.at)).toEqual(steps.map((s) => s.at));
+    await sweepAt(h, sent.dueAt);
+    await sweepAt(h, steps[0]?.at as number);
+    await sweepAt(h, steps[1]?.at as number);
+    // The first: its pinned version reassigns it to the pool.
+    const moved = await handoffRow(h, first.id);
+    expect(moved).toMatchObject({ status: 'sent', aeUserId: people.otherAe.id, policyVersion: imported });
+    expect(await escalations(h, first.id)).toEqual([{ level: 1, action: 'notify', version: imported }]);
+    expect((await events(h, first.id)).map((e) => e.type)).toEqual([
+      'sent',
+      'expired',
+      'escalated',
+      'reassigned',
+    ]);
+    // The second: the edited version tells the channel instead, and it stays with its AE.
+    expect(await handoffRow(h, second.id)).toMatchObject({ status: 'expired', aeUserId: people.ae.id });
+    expect(await escalations(h, second.id)).toEqual([
+      { level: 1, action: 'notify', version },
+      { level: 2, action: 'notify', version },
+    ]);
+
+    // "Apply to open handoffs": an explicit choice, written to the program's history.
+    const appliedIds = await program.applyToOpen('U0ADMIN', 'strategic');
+    expect(appliedIds).toContain(first.id);
+    const { programLog } = h.tables;
+    const [applied] = await h.database.db
+      .select()
+      .from(programLog)
+      .where(eq(programLog.kind, 'policy'))
+      .orderBy(asc(programLog.id))
+      .then((rows) => rows.slice(-1));
+    expect(applied).toMatchObject({ key: 'strategic', actor: 'U0ADMIN', note: APPLIED_NOTE });
+    expect(applied?.body).toEqual(NOTIFIES);
+    expect(applied?.id).toBeGreaterThan(version);
+    expect(program.policyVersion('strategic')).toBe(applied?.id);
+    expect((await handoffRow(h, first.id)).policyVersion).toBe(applied?.id);
+
+    // The first handoff's new window now runs under the applied version: a notice where it was a reassignment.
+    const again = await handoffRow(h, first.id);
+    const next = again.escalationSteps ?? [];
+    await sweepAt(h, again.dueAt);
+    await sweepAt(h, next[0]?.at as number);
+    await sweepAt(h, next[1]?.at as number);
+    expect(await handoffRow(h, first.id)).toMatchObject({ aeUserId: people.otherAe.id, status: 'expired' });
+    expect((await escalations(h, first.id)).slice(1)).toEqual([
+      { level: 1, action: 'notify', version: applied?.id },
+      { level: 2, action: 'notify', version: applied?.id },
+    ]);
   });
 });
