@@ -26,8 +26,9 @@ describe('NUL characters in what Slack sends', () => {
   let h: Harness;
   afterEach(() => h.stop());
 
-  it('a packet and a decline note typed with NUL or a lone surrogate are saved without it, and read as typed around it', async () => {
-    h = await startHarness({ env: QUIET });
+  it('a packet, a decline note, a slash command and an event typed with NUL or a lone surrogate are saved without it, and read as typed around it', async () => {
+    // Partner help on (`/handoff ask`): its channel is the internal one of the fake workspace.
+    h = await startHarness({ env: { ...QUIET, PARTNER_HELP_CHANNEL_ID: channels.internal.id } });
     const { handoff } = await sendHandoff(h, {
       ...account(`North${NUL}wind Freight${HIGH}`),
       whyPartner: `They ran the migration${NUL} last quarter${LOW}. 😀`,
@@ -54,11 +55,8 @@ describe('NUL characters in what Slack sends', () => {
       ...(await h.database.db.select().from(h.tables.outbox)),
     ];
     expect(rows.filter(holdsNul)).toEqual([]);
-  });
 
-  it('a slash command’s text and an event’s text lose their NUL (the event its lone surrogate) too', async () => {
-    // Partner help on (`/handoff ask`): its channel is the internal one of the fake workspace.
-    h = await startHarness({ env: { ...QUIET, PARTNER_HELP_CHANNEL_ID: channels.internal.id } });
+    // A slash command's text and an event's text lose their NUL (the event its lone surrogate) too.
     await sendHandoff(h, account('Status Nul'));
     await outboxDrained(h);
     // `/handoff ask` opens its modal with the account as typed around the NUL. (A form-encoded command cannot carry a

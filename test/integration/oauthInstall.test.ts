@@ -66,7 +66,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     return { slack, started, base };
   }
 
-  it('waits for its install, then serves the workspace with the installation sealed in the database', async () => {
+  it('waits for its install (refusing a forged redirect), then serves the workspace with the installation sealed in the database', async () => {
     const { slack, started, base } = await waiting();
     await waitFor(async () => (await health(base)).body.reason !== undefined, 10_000, 'waiting');
     expect(await health(base)).toEqual({
@@ -77,6 +77,16 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
         reason: 'not installed: open /slack/install on this server in a browser to install the app in Slack',
       },
     });
+
+    // A redirect whose state this browser was not given (no state cookie: another browser, or a forged link) is
+    // refused, and stores nothing.
+    const forged = slack.approveInstall(
+      (await getManual(`${base}/slack/install`)).headers.get('location') ?? '',
+    );
+    const refused = await getManual(forged);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('did not complete');
+    expect((await health(base)).status).toBe(503);
 
     const done = await installAt(slack, base);
     expect(done.status).toBe(200);
@@ -123,24 +133,6 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     expect(failures).toEqual([]);
     expect(answers).toContain(503);
     expect((await health(h.baseUrl)).status).toBe(200);
-  });
-
-  it('a deployment on SLACK_BOT_TOKEN records its workspace as its installation, and stores no token', async () => {
-    const h = await startHarness({ env: { SWEEP_SCHEDULE: '0 0 1 1 *' } });
-    stops.push(() => h.stop());
-    expect(await h.database.db.select().from(h.tables.installations)).toMatchObject([
-      { installKey: TEAM, teamId: TEAM, source: 'token', sealed: null, botUserId: h.slack.botUserId },
-    ]);
-  });
-
-  it('refuses a redirect whose state this browser was not given, and stores nothing', async () => {
-    const { slack, base } = await waiting();
-    const start = await getManual(`${base}/slack/install`);
-    const forged = slack.approveInstall(start.headers.get('location') ?? '');
-    const back = await getManual(forged); // no state cookie: another browser, or a forged link
-    expect(back.status).toBe(400);
-    expect(await back.text()).toContain('did not complete');
-    expect((await health(base)).status).toBe(503);
   });
 
   it('an uninstall deletes the tokens at once; a reinstall connects again without a restart', async () => {
