@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { account } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
-import { EventSender } from '../support/fakeSlack/events.js';
+import { eventsFrom, healthOf } from '../support/edge-helpers.js';
 import { sendHandoff } from '../support/flow.js';
 import { requestsFrom } from '../support/foreignRequests.js';
-import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { type Harness, quiet, startHarness } from '../support/harness.js';
 import { outboxDrained, QUIET } from '../support/ownerFlow.js';
 
 /**
@@ -17,19 +17,8 @@ import { outboxDrained, QUIET } from '../support/ownerFlow.js';
 
 const ELSEWHERE = 'T0ELSEWHERE';
 
-function eventsFrom(h: Harness, teamId: string): EventSender {
-  const sender = new EventSender({ teamId, botUserId: h.slack.botUserId, appId: 'A0APP' });
-  sender.subscribe(h.eventsUrl, SIGNING_SECRET);
-  return sender;
-}
-
 const ignored = (h: Harness) =>
   h.logs.filter((l) => l.msg === 'a Slack request for another installation of the app: ignored');
-
-async function health(h: Harness) {
-  const response = await fetch(`${h.baseUrl}/healthz`);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 describe('requests for another installation of the app', () => {
   let h: Harness;
@@ -77,7 +66,7 @@ describe('requests for another installation of the app', () => {
     expect(h.slack.responses).toHaveLength(before.responses);
     // Another workspace's app_uninstalled stopped nothing here: still healthy, still delivering.
     expect(h.logs.filter((l) => String(l.msg).startsWith('Slack says the app was uninstalled'))).toEqual([]);
-    expect(await health(h)).toEqual({ status: 200, body: { ok: true, database: 'ok', slack: 'ok' } });
+    expect(await healthOf(h)).toEqual({ status: 200, body: { ok: true, database: 'ok', slack: 'ok' } });
     await sendHandoff(h, account('Still Installed'));
   });
 });

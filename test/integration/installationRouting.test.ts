@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SHORTCUT_ID } from '../../src/blocks/ids.js';
 import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
 import { account } from '../support/crmFlow.js';
 import { deliveryOf } from '../support/drill.js';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, seedWorkspace, waitFor } from '../support/harness.js';
@@ -56,10 +57,7 @@ async function packetOpensIn(h: Harness, workspace: FakeWorkspace, user: { id: s
 }
 
 describe('every request reaches the installation of who acts and where', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   it('serves two workspaces of one Grid org installed one by one, then the org-wide install serves the rest', async () => {
     const slack = await FakeSlack.start({

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { account } from '../support/crmFlow.js';
-import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
+import { slackEvent } from '../support/fakeSlack/events.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
+import { deliverEvent, type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
 import { declineSubmission } from '../support/payloads.js';
-import { channels, people, TEAM } from '../support/people.js';
+import { channels, people } from '../support/people.js';
 
 /**
  * Issue 50 item 26: a NUL character (U+0000) in what a person types or Slack sends. SQLite stored it and Postgres
@@ -70,13 +70,11 @@ describe('NUL characters in what Slack sends', () => {
     );
     expect(JSON.stringify(opened.args.view)).toContain('"initial_value":"Northwind"');
     expect(holdsNul(opened.args)).toBe(false);
-    const events = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
-    events.subscribe(h.eventsUrl, SIGNING_SECRET);
     const away = slackEvent.userStatusChanged(people.ae, {
       text: `Vaca${NUL}tion${HIGH}`,
       emoji: ':palm_tree:',
     });
-    expect((await events.deliver(away)).status).toBe(200);
+    await deliverEvent(h, away);
     await waitForDm(h, people.author.id, 'is away', 'the owner told');
     const escalated = (await h.database.db.select().from(h.tables.handoffEvents)).filter(
       (e) => e.type === 'escalated',

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { type Harness, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
 import { harnessEngine } from '../support/harnessEngine.js';
 import {
@@ -19,10 +20,7 @@ const BETA = 'T0BETA';
 const betaAuthor = BETA_AUTHOR;
 
 describe.runIf(harnessEngine() === 'postgres')('an OAuth deployment on two replicas', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   it('serves at once, on the other replica, a workspace installed through one', async () => {
     const { slack, beta } = await twoCompanies();

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { acceptHandoff } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, SIGNING_SECRET, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
@@ -51,10 +52,7 @@ async function sentToSouthAe(h: Harness, south: FakeWorkspace, name: string): Pr
 }
 
 describe('an org-wide install on Enterprise Grid (one org per deployment)', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   /** The org (the harness's workspace and a second one, West), the app waiting for its install, then installed. */
   async function installedOrgWide() {

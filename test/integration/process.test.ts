@@ -17,10 +17,9 @@ import { databaseReadyMessage, readJournal } from '../../src/db/migrationsCheck.
 import { APP_VERSION } from '../../src/version.js';
 import { spawnApp } from '../support/appProcess.js';
 import { heldDelays } from '../support/fakeHttp.js';
-import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
+import { slackEvent } from '../support/fakeSlack/events.js';
 import { FakeSlack } from '../support/fakeSlack.js';
-import { harnessPerTest, SIGNING_SECRET, startHarness } from '../support/harness.js';
-import { TEAM } from '../support/people.js';
+import { deliverEvent, harnessPerTest, startHarness } from '../support/harness.js';
 
 const start = harnessPerTest();
 
@@ -159,9 +158,7 @@ describe('GET /healthz', () => {
     expect(healthyHead).toMatchObject({ status: 200, body: '' });
     expect(same(healthyHead.headers)).toEqual(same(healthyGet.headers));
 
-    const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
-    sender.subscribe(h.eventsUrl, SIGNING_SECRET);
-    expect((await sender.deliver(slackEvent.appUninstalled())).status).toBe(200);
+    await deliverEvent(h, slackEvent.appUninstalled());
     const sickGet = await raw(`${h.baseUrl}/healthz`, 'GET');
     const sickHead = await raw(`${h.baseUrl}/healthz`, 'HEAD');
     expect(sickGet.status).toBe(503);

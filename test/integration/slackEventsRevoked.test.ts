@@ -1,9 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { account } from '../support/crmFlow.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
+import { healthOf, stopsAfterEach } from '../support/edge-helpers.js';
 import { slackEvent } from '../support/fakeSlack/events.js';
 import { submitAndSend } from '../support/flow.js';
 import { deliverEvent, type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -16,11 +17,6 @@ import { channels, people } from '../support/people.js';
  * sent (every message waits), the scheduled jobs that call Slack pause, `/healthz` says so, all data stays; a restart
  * with a working token delivers what waited and the paused jobs catch up.
  */
-
-async function health(h: Harness) {
-  const response = await fetch(`${h.baseUrl}/healthz`);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 const aeDms = (h: Harness) => h.slack.messages(h.slack.dmChannelFor(people.ae.id));
 const revokedLogs = (h: Harness) =>
@@ -39,10 +35,7 @@ async function sendWhileRevoked(h: Harness, name: string) {
 }
 
 describe('the app uninstalled, or its bot token revoked', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   it('tokens_revoked of a user token changes nothing; of the bot token, or app_uninstalled: nothing more is sent, /healthz says so, data stays; a restart delivers what waited', async () => {
     const h = await startHarness({ env: QUIET });
@@ -60,14 +53,14 @@ describe('the app uninstalled, or its bot token revoked', () => {
     expect(answer).toEqual({ response_action: 'clear' });
     await waitFor(() => aeDms(h).length === 1, 8000, 'the AE DM');
     await quiet(h);
-    expect((await health(h)).status).toBe(200);
+    expect((await healthOf(h)).status).toBe(200);
     expect(revokedLogs(h)).toEqual([]);
 
     // The bot token revoked: disconnected. Slack sends app_uninstalled too (in any order), and may retry: logged once.
     await deliverEvent(h, slackEvent.tokensRevoked({ oauth: [people.owner.id], bot: [h.slack.botUserId] }));
     await deliverEvent(h, slackEvent.appUninstalled());
     await deliverEvent(h, slackEvent.appUninstalled());
-    expect(await health(h)).toEqual({
+    expect(await healthOf(h)).toEqual({
       status: 503,
       body: { ok: false, database: 'ok', slack: 'disconnected', revoked: 'tokens_revoked' },
     });
@@ -87,7 +80,7 @@ describe('the app uninstalled, or its bot token revoked', () => {
     expect(waiting.map((r) => [r.status, r.attempts])).toEqual(waiting.map(() => ['pending', 0]));
     // /healthz does not ask Slack again (no answer can bring the token back).
     const authTests = h.slack.callsTo('auth.test').length;
-    expect((await health(h)).status).toBe(503);
+    expect((await healthOf(h)).status).toBe(503);
     expect(h.slack.callsTo('auth.test')).toHaveLength(authTests);
 
     // The admin reinstalls and restarts with the (new) token: the outbox resumes and delivers what waited.
@@ -95,7 +88,7 @@ describe('the app uninstalled, or its bot token revoked', () => {
     current = await startHarness({ slack: h.slack, databasePath, env: QUIET });
     await waitFor(() => aeDms(current).length === 2, 8000, 'the AE DM after the restart');
     await outboxDrained(current);
-    expect((await health(current)).status).toBe(200);
+    expect((await healthOf(current)).status).toBe(200);
     expect(
       await current.database.db.select().from(current.tables.handoffs).orderBy(current.tables.handoffs.id),
     ).toHaveLength(2);
@@ -122,11 +115,11 @@ describe('the app uninstalled, or its bot token revoked', () => {
     await waitFor(() => aeDms(a).length > 0, 8000, 'the AE DM');
     await quiet(a);
     await quiet(b);
-    expect((await health(b)).status).toBe(200);
+    expect((await healthOf(b)).status).toBe(200);
 
     await deliverEvent(a, slackEvent.appUninstalled());
     // B heard nothing from Slack, and reads it from the database.
-    expect(await health(b)).toEqual({
+    expect(await healthOf(b)).toEqual({
       status: 503,
       body: { ok: false, database: 'ok', slack: 'disconnected', revoked: 'app_uninstalled' },
     });

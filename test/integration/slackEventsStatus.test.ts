@@ -2,24 +2,17 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { account } from '../support/crmFlow.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
-import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
+import { slackEvent } from '../support/fakeSlack/events.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, quiet, SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { deliverEvent, type Harness, quiet, startHarness } from '../support/harness.js';
 import { dmOf, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
-import { people, TEAM } from '../support/people.js';
+import { people } from '../support/people.js';
 
 /**
  * `user_status_changed`: Slack sends every status change in the workspace. An AE with a handoff waiting for them who
  * goes away is seen at once, from the status the event carries (no users.profile.get); anyone else costs nothing.
  */
 const BACK = new Date('2026-11-27T08:00:00Z');
-
-/** Delivers events to the app as Slack does: wrapped, signed, POSTed to its events URL. */
-function slackEventsTo(h: Harness): EventSender {
-  const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
-  sender.subscribe(h.eventsUrl, SIGNING_SECRET);
-  return sender;
-}
 
 const awayNotices = (h: Harness) =>
   dmOf(h, people.author.id).filter((m) => json(m.blocks).includes('is away'));
@@ -35,7 +28,6 @@ describe('user_status_changed', () => {
     await quiet(h);
     const reads = () => h.slack.callsTo('users.profile.get').length;
     const before = reads();
-    const events = slackEventsTo(h);
 
     // Someone the app does not follow (not an AE with a handoff waiting for them: a RevOps member, the handoff's
     // owner): nothing written, nothing called.
@@ -43,17 +35,19 @@ describe('user_status_changed', () => {
     const calls = h.slack.calls.length;
     for (const person of [people.member, people.author]) {
       const away = { text: 'Out of office', emoji: ':airplane:', expiration: BACK };
-      expect((await events.deliver(slackEvent.userStatusChanged(person, away))).status).toBe(200);
+      await deliverEvent(h, slackEvent.userStatusChanged(person, away));
     }
     await quiet(h);
     expect(h.slack.calls).toHaveLength(calls);
     expect(await dbSnapshot(h)).toEqual(snapshot);
 
     // Only the event says so: the fake's users.profile.get still shows no status.
-    const delivery = await events.deliver(
-      slackEvent.userStatusChanged(people.ae, { text: 'Vacation', emoji: ':palm_tree:', expiration: BACK }),
-    );
-    expect(delivery.status).toBe(200);
+    const vacation = slackEvent.userStatusChanged(people.ae, {
+      text: 'Vacation',
+      emoji: ':palm_tree:',
+      expiration: BACK,
+    });
+    await deliverEvent(h, vacation);
     const notice = await waitForDm(h, people.author.id, 'is away', 'the owner told');
     expect(json(notice.blocks)).toContain(`*<@${people.ae.id}> is away*`);
     const escalated = (
@@ -70,9 +64,7 @@ describe('user_status_changed', () => {
     // The away check (after each sweep) reads the status the event carried: no call, nobody told again.
     await h.app.scheduler.runNow('response-window-sweep');
     // A retried delivery of a status event finds the owner already told.
-    await events.deliver(
-      slackEvent.userStatusChanged(people.ae, { text: 'Vacation', emoji: ':palm_tree:', expiration: BACK }),
-    );
+    await deliverEvent(h, vacation);
     await quiet(h);
     expect(reads()).toBe(before);
     expect(awayNotices(h)).toHaveLength(1);

@@ -3,6 +3,7 @@ import { failureText } from '../../src/blocks/ephemerals.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { decisions, drafts, handoffs, outbox } from '../../src/db/schema.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
+import { healthOf } from '../support/edge-helpers.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
@@ -38,10 +39,7 @@ describe('storage faults: nothing is reported done that was not saved', () => {
   afterEach(() => h.stop());
 
   const refuseWrites = (on: boolean) => h.database.sqlite.pragma(`query_only = ${on ? 'ON' : 'OFF'}`);
-  const health = async () => {
-    const response = await fetch(`${h.baseUrl}/healthz`);
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const health = () => healthOf(h);
 
   it('an Accept, a decline or a withdraw that could not be saved says so; /healthz is 503 meanwhile; the next Accept after the fault works', async () => {
     const { handoff, dm, aeDm } = await sendHandoff(h);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { open } from '../../src/install/seal.js';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { startHarness, waitFor } from '../support/harness.js';
 import { installedTwice, OAUTH_ENV, twoCompanies } from '../support/oauthFlow.js';
 
@@ -9,10 +10,7 @@ import { installedTwice, OAUTH_ENV, twoCompanies } from '../support/oauthFlow.js
  * saying what to do; with it, every token is sealed again under the new key and nothing is lost.
  */
 describe('a changed SLACK_TOKEN_KEY', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   it('stops the start at once when no key opens the stored tokens, naming SLACK_TOKEN_KEY_PREVIOUS; with the previous key beside the new one, seals every token again and serves every installation', async () => {
     // Two workspaces installed under OAUTH_ENV's key, then the app stopped: the database to start again on.

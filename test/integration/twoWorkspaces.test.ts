@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commandReply } from '../../src/blocks/commandReplies.js';
 import { ACTION_ID, CALLBACK_ID, crmCredentialBlockId } from '../../src/blocks/ids.js';
 import { PARTNER_CHANNEL_HELD } from '../../src/blocks/notices.js';
@@ -12,19 +12,13 @@ import { noteHeadings } from '../support/afterAcceptFlow.js';
 import { account } from '../support/crmFlow.js';
 import { submitCrmForm } from '../support/crmForm.js';
 import { dbSnapshot } from '../support/dbSnapshot.js';
+import { eventsFrom, stopsAfterEach } from '../support/edge-helpers.js';
 import { FakeHubspot } from '../support/fakeHubspot.js';
 import { FakeSalesforce } from '../support/fakeSalesforce.js';
-import { EventSender } from '../support/fakeSlack/events.js';
+import type { EventSender } from '../support/fakeSlack/events.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { type ForeignRequest, requestsFrom } from '../support/foreignRequests.js';
-import {
-  type Harness,
-  quiet,
-  SIGNING_SECRET,
-  seedWorkspace,
-  startHarness,
-  waitFor,
-} from '../support/harness.js';
+import { type Harness, quiet, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
 import { openHome } from '../support/matrix.js';
 import { doctorOn, installedTwice, OAUTH_ENV } from '../support/oauthFlow.js';
 import type { OpenedModal } from '../support/ownerFlow.js';
@@ -126,8 +120,7 @@ async function openHomeInBeta(h: Harness, second: FakeWorkspace, userId: string)
   const publishes = () =>
     h.slack.calls.filter((c) => c.method === 'views.publish' && c.args.user_id === userId);
   const before = publishes().length;
-  const events = new EventSender({ teamId: BETA, botUserId: second.botUserId, appId: 'A0APP' });
-  events.subscribe(h.eventsUrl, SIGNING_SECRET);
+  const events = eventsFrom(h, BETA, second.botUserId);
   const opened = {
     type: 'app_home_opened',
     user: userId,
@@ -149,10 +142,7 @@ async function openHomeInBeta(h: Harness, second: FakeWorkspace, userId: string)
 }
 
 describe('two workspaces on one deployment', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   /** Starts the app on OAuth; Acme installs it, then Beta at the running app's own /slack/install. */
   async function bothInstalled(opts: { authorizationsToken?: boolean; env?: Record<string, string> } = {}) {
@@ -263,8 +253,7 @@ describe('two workspaces on one deployment', () => {
       partner: slack.messages(channels.partner.id),
     };
     // Every action, view, shortcut, command and event, from Beta (installed), naming Acme's handoff and people.
-    const events = new EventSender({ teamId: BETA, botUserId: second.botUserId, appId: 'A0APP' });
-    events.subscribe(h.eventsUrl, SIGNING_SECRET);
+    const events = eventsFrom(h, BETA, second.botUserId);
     const all = requestsFrom(BETA, handoff?.id as number, dm.ts);
     // Beta's own uninstall last: every other request reaches Beta's tenant, which still serves then.
     const named = (name: string) => all.find((r) => r.name === name) as ForeignRequest;
