@@ -125,7 +125,7 @@ describe('scheduled backups (BACKUP_DIR, BACKUP_KEEP, BACKUP_AT)', () => {
     await h.app.scheduler.runNow(JOB);
     const failures = h.logs.filter((line) => line.level === 50 && /backup/.test(String(line.msg)));
     expect(failures).toHaveLength(1);
-    // The folder is named as what to fix, not the database (issue 50 item 31).
+    // The folder is named as what to fix, not the database.
     const file = join(backups, 'handoff-20261124-0330.db');
     expect(failures[0]?.msg).toBe(
       `scheduled backup failed: Could not write the backup ${file}: the folder ${backups} does not exist. Check that ${backups} exists, has room and that this user may write it; the database at ${h.config.databasePath} was not touched.`,
@@ -158,7 +158,7 @@ describe('scheduled backup settings are checked at start', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads BACKUP_DIR, BACKUP_KEEP (default 7) and BACKUP_AT (default 03:30), in DEFAULT_TIMEZONE', () => {
+  it('reads BACKUP_DIR, BACKUP_KEEP (default 7) and BACKUP_AT (default 03:30), in DEFAULT_TIMEZONE; names a BACKUP_DIR that is missing or not a folder, and BACKUP_KEEP or BACKUP_AT without it', () => {
     expect(loadConfig({ ...base, BACKUP_DIR: dir, DEFAULT_TIMEZONE: 'Europe/Paris' }).backups).toEqual({
       dir,
       keep: 7,
@@ -166,9 +166,6 @@ describe('scheduled backup settings are checked at start', () => {
       timeZone: 'Europe/Paris',
     });
     expect(loadConfig(base).backups).toBeUndefined();
-  });
-
-  it('names a BACKUP_DIR that is missing or not a folder, and BACKUP_KEEP or BACKUP_AT without it', () => {
     const missing = join(dir, 'nope');
     expect(problems({ BACKUP_DIR: missing })).toEqual([
       `BACKUP_DIR ${missing} cannot be used (ENOENT): create the folder, or unset BACKUP_DIR to turn scheduled backups off`,

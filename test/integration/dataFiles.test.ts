@@ -31,8 +31,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the files holding the data are the service user’s alone, whatever the umask (issue 50 item 16)', () => {
-  it('a new database, its -wal and -shm are 0600 and its new folders 0700, with umask 000', async () => {
+describe('the files holding the data are the service user’s alone, whatever the umask', () => {
+  it('a new database (also the one npm start creates: the lock makes the file first), its -wal, -shm and a backup are 0600 and its new folders 0700, with umask 000; an existing database keeps its mode', async () => {
     const path = join(dir, 'nested', 'data', 'handoff.db');
     const database = await withUmask(0, () => openDatabase(path));
     try {
@@ -43,33 +43,20 @@ describe('the files holding the data are the service user’s alone, whatever th
     } finally {
       database.close();
     }
-  });
-
-  it('the database npm start creates (the lock makes the file first) is 0600, with umask 000', async () => {
-    const path = join(dir, 'started', 'handoff.db');
-    const lock = await withUmask(0, () => lockDatabase(path));
+    const started = join(dir, 'started', 'handoff.db');
+    const lock = await withUmask(0, () => lockDatabase(started));
     try {
-      expect(modeOf(path)).toBe('600');
+      expect(modeOf(started)).toBe('600');
       expect(modeOf(join(dir, 'started'))).toBe('700');
     } finally {
       lock.release();
     }
-  });
-
-  it('an existing database keeps the mode its owner gave it', () => {
-    const path = join(dir, 'handoff.db');
-    openDatabase(path).close();
+    const target = join(dir, 'copy.db');
+    await withUmask(0, () => backupDatabase(path, target));
+    expect(modeOf(target)).toBe('600');
     chmodSync(path, 0o640);
     openDatabase(path).close();
     expect(modeOf(path)).toBe('640');
-  });
-
-  it('a backup is 0600, with umask 000', async () => {
-    const source = join(dir, 'handoff.db');
-    openDatabase(source).close();
-    const target = join(dir, 'copy.db');
-    await withUmask(0, () => backupDatabase(source, target));
-    expect(modeOf(target)).toBe('600');
   });
 
   // `npm run export --out` writes through it: exportCsv.test.ts runs the built command with umask 000.
@@ -84,7 +71,7 @@ describe('the files holding the data are the service user’s alone, whatever th
   });
 });
 
-describe('the backup’s temporary file (issue 50 item 27)', () => {
+describe('the backup’s temporary file', () => {
   let source: string;
   beforeEach(() => {
     source = join(dir, 'live', 'handoff.db');
@@ -124,7 +111,7 @@ describe('the backup’s temporary file (issue 50 item 27)', () => {
   });
 });
 
-describe('a backup never writes over the database or one of its files (issue 50 item 28)', () => {
+describe('a backup never writes over the database or one of its files', () => {
   let source: string;
   let live: AppDatabase;
   beforeEach(() => {
@@ -146,7 +133,7 @@ describe('a backup never writes over the database or one of its files (issue 50 
     return 'written';
   };
 
-  it('refuses its -wal, -shm, -journal and lock file, by name, by a link and by a hard link, even with --force', async () => {
+  it('refuses its -wal, -shm, -journal and lock file, by name, by a link and by a hard link, even with --force (not a name that only starts like them)', async () => {
     const wal = `${source}-wal`;
     const walBefore = readFileSync(wal);
     writeFileSync(`${source}-journal`, '');
@@ -174,14 +161,12 @@ describe('a backup never writes over the database or one of its files (issue 50 
     );
     expect(readFileSync(wal).equals(walBefore)).toBe(true);
     expect(live.sqlite.prepare('select count(*) as n from probe_item28').get()).toEqual({ n: 1 });
-  });
-
-  it('still writes a file whose name only starts like the database’s', async () => {
+    // A file whose name only starts like the database's is written.
     expect(await refusal(`${source}-wal-copy.db`)).toBe('written');
   });
 });
 
-/** A backup into a folder the user may not write names that folder, not the database (issue 50 item 31). */
+/** A backup into a folder the user may not write names that folder, not the database. */
 describe.runIf(asRoot)('a backup into a folder the user cannot write', () => {
   let app: UnprivilegedApp;
   beforeAll(() => {

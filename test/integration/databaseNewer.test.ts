@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
-import { DatabaseNewerError, readJournal } from '../../src/db/migrationsCheck.js';
+import { DatabaseNewerError, databaseReadyMessage, readJournal } from '../../src/db/migrationsCheck.js';
 import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
 import { spawnApp } from '../support/appProcess.js';
 
@@ -51,14 +51,22 @@ describe('a database migrated by a newer version', () => {
     expect(app.err()).toContain('restore the backup taken before the upgrade');
   });
 
-  it('a database of this version (or an older one, migrated at start) opens as before', () => {
+  it('a database of this version opens as before: every migration applied on a new file, none when opened again, and the start says which', () => {
     const other = join(dir, 'current.db');
-    openDatabase(other).close();
+    const tags = readJournal(MIGRATIONS_FOLDER).map((entry) => entry.tag);
+    const first = openDatabase(other);
+    expect(first.migrations).toEqual({ applied: tags, known: tags.length });
+    first.close();
     const again = openDatabase(other);
+    expect(again.migrations).toEqual({ applied: [], known: tags.length });
     expect(again.sqlite.prepare('select count(*) as n from __drizzle_migrations').get()).toEqual({
-      n: readJournal(MIGRATIONS_FOLDER).length,
+      n: tags.length,
     });
     again.close();
+    // The "database ready" line of a start that applied none (the built app's, that applied them all: process.test.ts).
+    expect(databaseReadyMessage(again.migrations)).toBe(
+      `database ready: all ${tags.length} of this version's migrations were already applied`,
+    );
   });
 
   /** The migrations the database records, read past the app's checks (a refused open may add none). */

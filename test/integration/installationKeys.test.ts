@@ -66,6 +66,13 @@ describe('every row carries its installation', () => {
       ['T0EARLIER', false],
       ['T0INTERNAL', true],
     ]);
+    // A deployment on SLACK_BOT_TOKEN records its workspace as its installation, and stores no token.
+    expect(rows[1]).toMatchObject({
+      teamId: 'T0INTERNAL',
+      source: 'token',
+      sealed: null,
+      botUserId: h.slack.botUserId,
+    });
     const second = rows[1]?.id ?? 0;
     expect(second).toBeGreaterThan(1);
     const before = await owners(h, second);

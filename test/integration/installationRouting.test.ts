@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SHORTCUT_ID } from '../../src/blocks/ids.js';
 import { deliveryId } from '../../src/outbox/kinds/earlierPost.js';
 import { account } from '../support/crmFlow.js';
 import { deliveryOf } from '../support/drill.js';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, seedWorkspace, waitFor } from '../support/harness.js';
@@ -56,10 +57,7 @@ async function packetOpensIn(h: Harness, workspace: FakeWorkspace, user: { id: s
 }
 
 describe('every request reaches the installation of who acts and where', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   it('serves two workspaces of one Grid org installed one by one, then the org-wide install serves the rest', async () => {
     const slack = await FakeSlack.start({
@@ -107,11 +105,28 @@ describe('every request reaches the installation of who acts and where', () => {
     expect((await packetOpensIn(h, south, southAuthor))?.token).toBe(slack.enterprise(ORG).token);
   });
 
-  it('hands a shortcut on a message of a shared channel to the workspace of the person who used it', async () => {
+  it("hands a shortcut on a message of a shared channel to the workspace of the person who used it; makes each installer their installation's first admin, the environment's settings the first company's", async () => {
     const { slack, beta } = await twoCompanies();
     stops.push(() => slack.stop());
-    const { h, stop } = await installedTwice(slack, beta);
+    const { h, stop } = await installedTwice(slack, beta, {
+      env: { ADMIN_USER_IDS: people.owner.id, STALL_BUSINESS_DAYS: '7' },
+    });
     stops.push(() => stop());
+    // Each installation runs its own program. The first company's: what ADMIN_USER_IDS and the program settings said,
+    // read once. The second's: its installer administers it; nothing of the first company's settings.
+    const [first, second] = h.app.tenants();
+    expect(first?.wired.program.adminUserIds).toEqual([people.owner.id]);
+    expect(first?.wired.program.state().settings.stallBusinessDays).toBe(7);
+    expect(second?.wired.program.adminUserIds).toEqual([betaAuthor.id]);
+    expect(second?.wired.program.state().settings.stallBusinessDays).not.toBe(7);
+    const rows = await h.database.db.select().from(h.tables.programLog);
+    const secondId = (await h.database.db.select().from(h.tables.installations)).find(
+      (i) => i.installKey === BETA,
+    )?.id;
+    expect(rows.filter((r) => r.installationId === secondId).map((r) => [r.kind, r.actor])).toEqual([
+      ['roles', 'install'],
+    ]);
+
     // A channel of ours that Beta shares; one of our people wrote in it.
     slack.addChannel({
       ...channels.partner,
@@ -167,8 +182,8 @@ describe('every request reaches the installation of who acts and where', () => {
   });
 });
 
-describe('an OAuth deployment keys what it writes in Slack with its own secret', () => {
-  it("keys each post's delivery id with SLACK_TOKEN_KEY, which no other app in a shared channel holds", async () => {
+describe('an OAuth deployment of two installations', () => {
+  it("keys each post's delivery id with SLACK_TOKEN_KEY, which no other app in a shared channel holds; /healthz stays 200 when one workspace's token is refused, and turns 503 only when none can be served", async () => {
     const { slack, beta } = await twoCompanies();
     const { h, stop } = await installedTwice(slack, beta);
     try {
@@ -185,18 +200,7 @@ describe('an OAuth deployment keys what it writes in Slack with its own secret',
         .where(eq(h.tables.outbox.method, 'chat.postMessage'));
       if (!row) throw new Error('no post in the outbox');
       expect(deliveryOf(dm)).toBe(deliveryId(row, OAUTH_ENV.SLACK_TOKEN_KEY));
-    } finally {
-      await stop();
-      await slack.stop();
-    }
-  });
-});
 
-describe('/healthz says whether the deployment can serve', () => {
-  it("stays 200 when one workspace's token is refused, and turns 503 only when none can be served", async () => {
-    const { slack, beta } = await twoCompanies();
-    const { h, stop } = await installedTwice(slack, beta);
-    try {
       const health = async () => (await fetch(`${h.baseUrl}/healthz`)).status;
       expect(await health()).toBe(200);
       // Beta's token is revoked and this process did not hear it (another replica did): Slack refuses it here.
@@ -212,37 +216,6 @@ describe('/healthz says whether the deployment can serve', () => {
       expect(await health()).toBe(503);
     } finally {
       await stop();
-      await slack.stop();
-    }
-  });
-});
-
-describe('each installation runs its own program', () => {
-  it("makes each installer their installation's first admin; the environment's settings are the first company's", async () => {
-    const { slack, beta } = await twoCompanies();
-    try {
-      const { h, stop } = await installedTwice(slack, beta, {
-        env: { ADMIN_USER_IDS: people.owner.id, STALL_BUSINESS_DAYS: '7' },
-      });
-      try {
-        const [first, second] = h.app.tenants();
-        // The first company: what ADMIN_USER_IDS and the program settings said, read once, as before.
-        expect(first?.wired.program.adminUserIds).toEqual([people.owner.id]);
-        expect(first?.wired.program.state().settings.stallBusinessDays).toBe(7);
-        // The second: its installer administers it; nothing of the first company's settings.
-        expect(second?.wired.program.adminUserIds).toEqual([betaAuthor.id]);
-        expect(second?.wired.program.state().settings.stallBusinessDays).not.toBe(7);
-        const rows = await h.database.db.select().from(h.tables.programLog);
-        const secondId = (await h.database.db.select().from(h.tables.installations)).find(
-          (i) => i.installKey === BETA,
-        )?.id;
-        expect(rows.filter((r) => r.installationId === secondId).map((r) => [r.kind, r.actor])).toEqual([
-          ['roles', 'install'],
-        ]);
-      } finally {
-        await stop();
-      }
-    } finally {
       await slack.stop();
     }
   });

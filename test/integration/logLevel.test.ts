@@ -117,19 +117,17 @@ describe('LOG_LEVEL and the handlers’ logger (Bolt)', () => {
     expect(h.logs.some((l) => (l.level as number) >= 30)).toBe(true);
   });
 
-  it('boltLogLevel maps each LOG_LEVEL to the Bolt level the harness app gets', async () => {
-    expect(boltLogLevel('trace')).toBe(LogLevel.DEBUG);
-    expect(boltLogLevel('debug')).toBe(LogLevel.DEBUG);
-    expect(boltLogLevel('info')).toBe(LogLevel.INFO);
-    expect(boltLogLevel('warn')).toBe(LogLevel.WARN);
-    expect(boltLogLevel('error')).toBe(LogLevel.ERROR);
-    expect(boltLogLevel('fatal')).toBe(LogLevel.ERROR);
-    expect(boltLogLevel('silent')).toBe(LogLevel.ERROR);
-
-    const h = await startHarness({ env: { ...QUIET, LOG_LEVEL: 'warn' } });
-    harness = h;
-    expect(h.app.app.logger.getLevel()).toBe(boltLogLevel('warn'));
-    expect(h.app.app.logger.getLevel()).toBe(LogLevel.WARN);
+  it('boltLogLevel maps each LOG_LEVEL to a Bolt level (the app gets it: the two tests above)', () => {
+    const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+    expect(levels.map(boltLogLevel)).toEqual([
+      LogLevel.DEBUG,
+      LogLevel.DEBUG,
+      LogLevel.INFO,
+      LogLevel.WARN,
+      LogLevel.ERROR,
+      LogLevel.ERROR,
+      LogLevel.ERROR,
+    ]);
   });
 
   it('LOG_LEVEL=debug: an OAuth install and a CRM connect log their events and none of their secrets (issue 77)', async () => {

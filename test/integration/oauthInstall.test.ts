@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { account } from '../support/crmFlow.js';
+import { healthOf, stopsAfterEach } from '../support/edge-helpers.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import {
@@ -26,18 +27,8 @@ import { people, TEAM } from '../support/people.js';
 
 // The harness's handoff is sent Monday 2026-11-23 15:00 Berlin; its AE's halfway reminder is Wednesday 11:00.
 const REMINDER_DUE = '2026-11-25T10:00:00Z';
-const health = async (base: string) => {
-  const answer = await fetch(`${base}/healthz`);
-  const text = await answer.text();
-  if (!text) throw new Error(`healthz ${answer.status} empty`);
-  return { status: answer.status, body: JSON.parse(text) as Record<string, unknown> };
-};
-
 describe('the OAuth install (a deployment’s first workspace)', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   /** Starts the app in OAuth mode; it waits for its install, told its port. */
   async function waiting(opts: { rotation?: boolean; harness?: HarnessOptions } = {}) {
@@ -66,10 +57,10 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     return { slack, started, base };
   }
 
-  it('waits for its install, then serves the workspace with the installation sealed in the database', async () => {
+  it('waits for its install (refusing a forged redirect), then serves the workspace with the installation sealed in the database', async () => {
     const { slack, started, base } = await waiting();
-    await waitFor(async () => (await health(base)).body.reason !== undefined, 10_000, 'waiting');
-    expect(await health(base)).toEqual({
+    await waitFor(async () => (await healthOf(base)).body.reason !== undefined, 10_000, 'waiting');
+    expect(await healthOf(base)).toEqual({
       status: 503,
       body: {
         ok: false,
@@ -77,6 +68,16 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
         reason: 'not installed: open /slack/install on this server in a browser to install the app in Slack',
       },
     });
+
+    // A redirect whose state this browser was not given (no state cookie: another browser, or a forged link) is
+    // refused, and stores nothing.
+    const forged = slack.approveInstall(
+      (await getManual(`${base}/slack/install`)).headers.get('location') ?? '',
+    );
+    const refused = await getManual(forged);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('did not complete');
+    expect((await healthOf(base)).status).toBe(503);
 
     const done = await installAt(slack, base);
     expect(done.status).toBe(200);
@@ -88,7 +89,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     expect(row?.sealed).toMatch(/^v1\./);
     expect(row?.sealed).not.toContain(slack.token);
     expect(JSON.stringify(h.logs)).not.toContain(slack.token);
-    expect((await health(h.baseUrl)).status).toBe(200);
+    expect((await healthOf(h.baseUrl)).status).toBe(200);
 
     const { answer } = await submitAndSend(h, account('Northwind Logistics'));
     expect(answer).toEqual({ response_action: 'clear' });
@@ -122,25 +123,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     await Promise.all(loops);
     expect(failures).toEqual([]);
     expect(answers).toContain(503);
-    expect((await health(h.baseUrl)).status).toBe(200);
-  });
-
-  it('a deployment on SLACK_BOT_TOKEN records its workspace as its installation, and stores no token', async () => {
-    const h = await startHarness({ env: { SWEEP_SCHEDULE: '0 0 1 1 *' } });
-    stops.push(() => h.stop());
-    expect(await h.database.db.select().from(h.tables.installations)).toMatchObject([
-      { installKey: TEAM, teamId: TEAM, source: 'token', sealed: null, botUserId: h.slack.botUserId },
-    ]);
-  });
-
-  it('refuses a redirect whose state this browser was not given, and stores nothing', async () => {
-    const { slack, base } = await waiting();
-    const start = await getManual(`${base}/slack/install`);
-    const forged = slack.approveInstall(start.headers.get('location') ?? '');
-    const back = await getManual(forged); // no state cookie: another browser, or a forged link
-    expect(back.status).toBe(400);
-    expect(await back.text()).toContain('did not complete');
-    expect((await health(base)).status).toBe(503);
+    expect((await healthOf(h.baseUrl)).status).toBe(200);
   });
 
   it('an uninstall deletes the tokens at once; a reinstall connects again without a restart', async () => {
@@ -153,7 +136,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     await waitFor(() => aeDm().length === 1, 5000, 'the AE DM');
 
     await slack.uninstallApp();
-    await waitFor(async () => (await health(h.baseUrl)).status === 503, 5000, 'disconnected');
+    await waitFor(async () => (await healthOf(h.baseUrl)).status === 503, 5000, 'disconnected');
     const [gone] = await h.database.db.select().from(h.tables.installations);
     expect(gone).toMatchObject({ sealed: null });
     expect(gone?.uninstalledAt).toBeInstanceOf(Date);
@@ -169,7 +152,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     expect(again.status).toBe(200);
     const [back] = await h.database.db.select().from(h.tables.installations);
     expect(back).toMatchObject({ uninstalledAt: null, source: 'oauth' });
-    await waitFor(async () => (await health(h.baseUrl)).status === 200, 10_000, 'connected again');
+    await waitFor(async () => (await healthOf(h.baseUrl)).status === 200, 10_000, 'connected again');
     await waitFor(
       () => aeDm().some((m) => JSON.stringify(m.blocks).includes('*Reminder*')),
       10_000,
@@ -203,7 +186,7 @@ describe('the OAuth install (a deployment’s first workspace)', () => {
     expect(again.status).toBe(200);
     const [back] = await h.database.db.select().from(t.installations);
     expect(back).toMatchObject({ uninstalledAt: null, dataDeletedAt: null, source: 'oauth' });
-    await waitFor(async () => (await health(h.baseUrl)).status === 200, 10_000, 'connected again');
+    await waitFor(async () => (await healthOf(h.baseUrl)).status === 200, 10_000, 'connected again');
   });
 
   it('with token rotation, refreshes the bot token before it expires, on the app clock, and uses the new one', async () => {

@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
-import { acceptValues } from '../support/acceptFlow.js';
+import { describe, expect, it } from 'vitest';
+import { PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { acceptHandoff } from '../support/acceptFlow.js';
 import { account } from '../support/crmFlow.js';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { FakeSlack, type FakeWorkspace } from '../support/fakeSlack.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, SIGNING_SECRET, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
-import { doctorOn, getManual, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from '../support/oauthFlow.js';
-import type { OpenedModal } from '../support/ownerFlow.js';
-import { blockAction, packetSubmission, viewSubmission } from '../support/payloads.js';
+import { doctorOn, installAt, OAUTH_CLIENT, OAUTH_ENV, waitingForInstall } from '../support/oauthFlow.js';
+import { packetSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
 
 /**
@@ -40,21 +40,19 @@ async function southAeRefused(h: Harness): Promise<void> {
 }
 
 /** A packet naming South's AE is sent, and reaches them in South. */
-async function sentToSouthAe(h: Harness, south: FakeWorkspace): Promise<void> {
-  const { answer } = await submitAndSend(h, { ...account('Litware Robotics'), aeUserId: southAe.id });
+async function sentToSouthAe(h: Harness, south: FakeWorkspace, name: string): Promise<void> {
+  const before = south.messages(south.dmChannelFor(southAe.id)).length;
+  const { answer } = await submitAndSend(h, { ...account(name), aeUserId: southAe.id });
   expect(answer).toEqual({ response_action: 'clear' });
   await waitFor(
-    () => south.messages(south.dmChannelFor(southAe.id)).length > 0,
+    () => south.messages(south.dmChannelFor(southAe.id)).length > before,
     8000,
     "the AE's DM in South",
   );
 }
 
 describe('an org-wide install on Enterprise Grid (one org per deployment)', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   /** The org (the harness's workspace and a second one, West), the app waiting for its install, then installed. */
   async function installedOrgWide() {
@@ -82,23 +80,14 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
     );
     const base = await waitingForInstall(() => port);
     slack.oauthApp = { ...OAUTH_CLIENT, redirectUri: `${base}/slack/oauth_redirect`, orgDeploy: true };
-    const start = await getManual(`${base}/slack/install`);
-    const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const back = await getManual(
-      slack.approveInstall(start.headers.get('location') ?? '', {
-        enterprise: ORG,
-        installer: people.owner.id,
-      }),
-      cookie,
-    );
-    const page = await back.text();
+    const { status, page } = await installAt(slack, base, { enterprise: ORG, installer: people.owner.id });
     const h: Harness = await started;
-    return { slack, west, south, h, back, page };
+    return { slack, west, south, h, status, page };
   }
 
-  it('stores the org, says to add it to workspaces, and serves an author and an AE in two workspaces', async () => {
-    const { slack, west, h, back, page } = await installedOrgWide();
-    expect(back.status).toBe(200);
+  it("stores the org, says to add it to workspaces, serves an author and an AE in two workspaces, and refuses another org's uninstall", async () => {
+    const { slack, west, h, status, page } = await installedOrgWide();
+    expect(status).toBe(200);
     expect(page).toContain('installed for Acme Group');
     expect(page).toContain(`https://app.slack.com/manage/${ORG}/integrations/profile/`);
     const [row] = await h.database.db.select().from(h.tables.installations);
@@ -120,50 +109,18 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
     const [handoff] = await h.database.db.select().from(h.tables.handoffs);
     expect(handoff).toMatchObject({ aeUserId: westAe.id, status: 'sent' });
 
-    // The AE accepts in West: the click names West and the org.
-    const before = slack.callsTo('views.open').length;
-    const click = await h.interact(
-      blockAction({
-        actionId: ACTION_ID.accept,
-        value: String(handoff?.id),
-        user: { id: westAe.id, team_id: WEST },
-        triggerId: west.issueTriggerId(),
-        channelId: west.dmChannelFor(westAe.id),
-        teamId: WEST,
-      }),
-    );
-    expect(click.status).toBe(200);
-    const opened = await waitFor(
-      () => slack.callsTo('views.open').length > before && slack.callsTo('views.open'),
-      4000,
-      'the accept modal',
-    );
-    const modal = opened[opened.length - 1]?.args.view as OpenedModal;
-    expect(modal.callback_id).toBe(CALLBACK_ID.accept);
-    const submitted = await h.interact(
-      viewSubmission({
-        user: { id: westAe.id, team_id: WEST },
-        callbackId: CALLBACK_ID.accept,
-        privateMetadata: modal.private_metadata,
-        values: acceptValues(modal),
-        teamId: WEST,
-      }),
-    );
-    expect(submitted.status).toBe(200);
-    expect(await submitted.text()).toBe('');
+    // The AE accepts in West: the click and the modal's submission name West and the org.
+    const ae = { id: westAe.id, team_id: WEST };
+    const click = {
+      handoffId: handoff?.id ?? 0,
+      user: ae,
+      channelId: west.dmChannelFor(westAe.id),
+      teamId: WEST,
+    };
+    expect(await acceptHandoff(h, click)).toEqual({});
     const { handoffs } = h.tables;
-    const accepted = await waitFor(
-      async () =>
-        (
-          await h.database.db
-            .select()
-            .from(handoffs)
-            .where(eq(handoffs.id, handoff?.id ?? 0))
-        )[0]?.status === 'accepted',
-      4000,
-      'the accept',
-    );
-    expect(accepted).toBe(true);
+    const [accepted] = await h.database.db.select().from(handoffs).where(eq(handoffs.id, click.handoffId));
+    expect(accepted?.status).toBe('accepted');
     // The author hears of it in the harness's workspace, through the same org token.
     await waitFor(
       () =>
@@ -181,10 +138,8 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
       status: 'pass',
       text: expect.stringContaining(`installed org-wide on Acme Group (${ORG}), in 3 workspaces of the org`),
     });
-  });
 
-  it("refuses an uninstall from a workspace of another org, keeping the org's tokens; a partner stays outside", async () => {
-    const { slack, h } = await installedOrgWide();
+    // An uninstall from a workspace of another org is refused, keeping the org's tokens; a partner stays outside.
     slack.addEnterprise({ id: 'E0OTHER', name: 'Other Group', installer: 'W0OTHER' });
     const other = slack.addWorkspace({ id: 'T0OTHER', name: 'Other', enterpriseId: 'E0OTHER' });
     other.addUser({ id: 'W0OTHER', team_id: 'T0OTHER', name: 'kim', real_name: 'Kim Other' });
@@ -195,22 +150,22 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
       4000,
       'the refusal',
     );
-    const [row] = await h.database.db.select().from(h.tables.installations);
-    expect(row).toMatchObject({ installKey: ORG, uninstalledAt: null });
-    expect(row?.sealed).toMatch(/^v1\./);
+    const [kept] = await h.database.db.select().from(h.tables.installations);
+    expect(kept).toMatchObject({ installKey: ORG, uninstalledAt: null });
+    expect(kept?.sealed).toMatch(/^v1\./);
     expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
 
     // A Slack Connect partner is no AE of ours, org-wide install or not: the packet says so inline.
     const refused = await h.interact(
       packetSubmission({ values: { ...account('Contoso Freight'), aeUserId: people.partner.id } }),
     );
-    const answer = (await refused.json()) as { response_action?: string; errors?: Record<string, string> };
-    expect(answer.response_action).toBe('errors');
-    expect(JSON.stringify(answer.errors)).toContain('your own company');
+    const inline = (await refused.json()) as { response_action?: string; errors?: Record<string, string> };
+    expect(inline.response_action).toBe('errors');
+    expect(JSON.stringify(inline.errors)).toContain('your own company');
     expect(slack.teamId).toBe(TEAM);
   });
 
-  it('hears when an org admin takes the app out of a workspace and adds it again: its people are ours, or not', async () => {
+  it('hears when an org admin takes the app out of a workspace and adds it again (or asks Slack, having not heard it): its people are ours, or not', async () => {
     const { slack, south, h } = await installedOrgWide();
     const logged = (text: string) => waitFor(() => JSON.stringify(h.logs).includes(text), 4000, text);
 
@@ -237,11 +192,9 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
       4000,
       "the user groups' members read again",
     );
-    await sentToSouthAe(h, south);
-  });
+    await sentToSouthAe(h, south, 'Litware Robotics');
 
-  it('a process that did not hear the access events learns the workspaces from Slack within five minutes', async () => {
-    const { slack, south, h } = await installedOrgWide();
+    // A process that did not hear the access events learns the workspaces from Slack within five minutes.
     expect(h.app.scheduler.jobNames).toContain('org-workspaces-recheck');
     // Slack tells one replica; this process is not it.
     const unheard = async (change: () => Promise<unknown>) => {
@@ -267,7 +220,7 @@ describe('an org-wide install on Enterprise Grid (one org per deployment)', () =
     await unheard(() => slack.enterprise(ORG).grant(SOUTH));
     await h.app.scheduler.runNow('org-workspaces-recheck');
     expect(h.app.startup.internalTeamIds).toContain(SOUTH);
-    await sentToSouthAe(h, south);
+    await sentToSouthAe(h, south, 'Tailspin Robotics');
   });
 
   it('a workspace install ignores access events: they grow no list of ours', async () => {

@@ -214,62 +214,40 @@ describe('recordDecision (prepared accept and decline)', () => {
       });
     }));
 
-  it('a second decision on the same handoff loses (status guard): undefined, nothing changed, cycle moved once', () =>
+  it('a decision for another window loses (cycle guard, its placeholder bound as an integer), then any second one (status guard): nothing changed', () =>
     withDatabase(async (database) => {
-      const handoff = await addHandoff(database.db);
-      const first = await decide(database, decision(handoff, { nextStallNudgeAt: NUDGE }));
-      expect(first?.handoff.status).toBe('accepted');
+      // Extended twice: waiting for the AE in its third window.
+      const handoff = await addHandoff(database.db, { cycle: 3 });
+      const before = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
+      const loses = async (cycle: number, at = DECIDED) => {
+        const accept = decision(handoff, { cycle, at, nextStallNudgeAt: null });
+        expect(await decide(database, accept), `cycle ${cycle}`).toBeUndefined();
+        const decline = decision(handoff, { decision: 'declined', reasonCode: 'timing', cycle, at });
+        expect(await decide(database, decline), `cycle ${cycle}`).toBeUndefined();
+      };
+      for (const cycle of [1, 2, 4]) await loses(cycle);
+      expect(rawRow(database, 'select * from handoffs where id = ?', handoff.id)).toEqual(before);
+      expect(count(database, 'decisions')).toBe(0);
+
+      // The click on the window it is in wins, and moves it on.
+      expect((await decide(database, decision(handoff, { nextStallNudgeAt: NUDGE })))?.handoff).toMatchObject(
+        {
+          status: 'accepted',
+          cycle: 4,
+        },
+      );
       const after = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
-
-      const later = new Date(DECIDED.getTime() + 60_000);
-      // Each click both for the window it was shown (cycle 1, gone) and for the new one (cycle 2): the status
+      expect(after).toMatchObject({ status: 'accepted', cycle: 4 });
+      // Each later click both for the window it was shown (cycle 3, gone) and for the new one (cycle 4): the status
       // guard alone refuses the latter.
-      for (const cycle of [1, 2]) {
-        expect(
-          await decide(database, decision(handoff, { at: later, nextStallNudgeAt: null, cycle })),
-        ).toBeUndefined();
-        expect(
-          await decide(
-            database,
-            decision(handoff, { decision: 'declined', reasonCode: 'other', at: later, cycle }),
-          ),
-        ).toBeUndefined();
-      }
-
+      for (const cycle of [3, 4]) await loses(cycle, new Date(DECIDED.getTime() + 60_000));
       expect(rawRow(database, 'select * from handoffs where id = ?', handoff.id)).toEqual(after);
-      expect(after.cycle).toBe(2);
       expect(
         rawRows(database, 'select decision, decided_at from decisions where handoff_id = ?', handoff.id),
       ).toEqual([{ decision: 'accepted', decided_at: DECIDED.getTime() }]);
     }));
 
-  it('a decision for another window loses (cycle guard, its placeholder bound as an integer): nothing changed', () =>
-    withDatabase(async (database) => {
-      // Extended twice: waiting for the AE in its third window.
-      const handoff = await addHandoff(database.db, { cycle: 3 });
-      const before = rawRow(database, 'select * from handoffs where id = ?', handoff.id);
-      for (const cycle of [1, 2, 4]) {
-        expect(await decide(database, decision(handoff, { cycle })), `cycle ${cycle}`).toBeUndefined();
-        expect(
-          await decide(database, decision(handoff, { decision: 'declined', reasonCode: 'timing', cycle })),
-          `cycle ${cycle}`,
-        ).toBeUndefined();
-      }
-      expect(rawRow(database, 'select * from handoffs where id = ?', handoff.id)).toEqual(before);
-      expect(count(database, 'decisions')).toBe(0);
-
-      // The click on the window it is in wins, and moves it on.
-      expect((await decide(database, decision(handoff)))?.handoff).toMatchObject({
-        status: 'accepted',
-        cycle: 4,
-      });
-      expectStored(database, 'handoffs', handoff.id, {
-        status: text('accepted'),
-        cycle: int(4),
-      });
-    }));
-
-  it('decides a handoff of a later assignment, recording that assignment', () =>
+  it('decides a handoff of a later assignment, recording that assignment; findDecision reads the assignment asked', () =>
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db, { assignment: 3, cycle: 5 });
       const result = await decide(database, decision(handoff));
@@ -281,6 +259,12 @@ describe('recordDecision (prepared accept and decline)', () => {
       expect(rawRow(database, 'select assignment from decisions where id = ?', result?.decision.id)).toEqual({
         assignment: 3,
       });
+      expect(await findDecision(database.db, handoff.id, 3)).toMatchObject({
+        handoffId: handoff.id,
+        decision: 'accepted',
+        assignment: 3,
+      });
+      expect(await findDecision(database.db, handoff.id, 1)).toBeUndefined();
     }));
 });
 
@@ -415,7 +399,7 @@ const queued = (key: string, channel: string, method: string, payload: unknown) 
 });
 
 describe('enqueue (prepared outbox insert)', () => {
-  it('stores each method with its channel key, its payload JSON and the defaults', () =>
+  it('stores each method with its channel key, its payload JSON and the defaults, once per dedupe key', () =>
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db);
       const payload = {
@@ -453,9 +437,29 @@ describe('enqueue (prepared outbox insert)', () => {
             payload: { text: 'ephemeral', replace_original: false },
             handoffId: handoff.id,
           },
+          // A dedupe key already queued, in the same call or a later one: ignored.
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'post:plain',
+            channel: 'C0INTERNAL',
+            payload: { text: 'same call' },
+          },
         ],
         SENT,
       );
+      await enqueueIn(
+        database,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'post:plain',
+            channel: 'C0OTHER',
+            payload: { text: 'later' },
+          },
+        ],
+        DECIDED,
+      );
+      expect(count(database, 'outbox')).toBe(5);
 
       const partner = { audience: text('partner'), handoff_id: int(handoff.id) };
       expect(outboxRow(database, 'post:plain')).toEqual(
@@ -593,24 +597,6 @@ describe('enqueue (prepared outbox insert)', () => {
         created_at: ms(SENT),
       });
     }));
-
-  it('ignores a message whose dedupe key is already queued (in the same call or a later one)', () =>
-    withDatabase(async (database) => {
-      const message: OutboxMessage = {
-        method: 'chat.postMessage',
-        dedupeKey: 'post:once',
-        channel: 'C0INTERNAL',
-        payload: { text: 'first' },
-      };
-      await enqueueIn(database, [message, { ...message, payload: { text: 'same call' } }], SENT);
-      await enqueueIn(database, [{ ...message, channel: 'C0OTHER', payload: { text: 'later' } }], DECIDED);
-      expect(count(database, 'outbox')).toBe(1);
-      expect(outboxRow(database, 'post:once')).toMatchObject({
-        channel_key: text('C0INTERNAL'),
-        payload: text(JSON.stringify({ text: 'first', channel: 'C0INTERNAL' })),
-        next_attempt_at: ms(SENT),
-      });
-    }));
 });
 
 const post = (dedupeKey: string, channel: string, over: Partial<OutboxMessage> = {}): OutboxMessage =>
@@ -679,42 +665,63 @@ describe('dueHeads (prepared, `now` bound as epoch ms)', () => {
 describe('markDelivered and markSending (prepared)', () => {
   const NOW = new Date('2026-11-24T12:00:00.000Z');
 
-  async function queue(database: AppDatabase, handoffId: number) {
-    await enqueueIn(
-      database,
-      [
-        post('recorded', 'C0PARTNER', { recordAs: 'handoff:partner', handoffId }),
-        post('unrecorded', 'C0INTERNAL'),
-        post('recorded-unposted', 'U0AE', { recordAs: 'handoff:dm', handoffId }),
-      ],
-      SENT,
-    );
-    // Tried before: an error and an uncertainty mark that delivery clears.
-    database.sqlite
-      .prepare('update outbox set attempts = 2, last_error = ?, uncertain_since = ?')
-      .run('ratelimited', EARLIER.getTime());
-    return (key: string) =>
-      database.db.select().from(outbox).where(sql`${outbox.dedupeKey} = ${key}`).get() as OutboxRow;
-  }
-
-  it('marks delivered (epoch ms, attempts + 1, error and uncertainty cleared) and remembers a recorded post', () =>
+  it('marks delivered (epoch ms, attempts + 1, error and uncertainty cleared); remembers a recorded post only, with its answer', () =>
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db);
-      const row = await queue(database, handoff.id);
-      const recorded = row('recorded');
+      const handoffId = handoff.id;
+      await enqueueIn(
+        database,
+        [
+          post('recorded', 'C0PARTNER', { recordAs: 'handoff:partner', handoffId }),
+          post('unrecorded', 'C0INTERNAL'),
+          post('recorded-unposted', 'U0AE', { recordAs: 'handoff:dm', handoffId }),
+        ],
+        SENT,
+      );
+      // Tried before: an error and an uncertainty mark that delivery clears.
+      database.sqlite
+        .prepare('update outbox set attempts = 2, last_error = ?, uncertain_since = ?')
+        .run('ratelimited', EARLIER.getTime());
+      const row = (key: string) =>
+        database.db.select().from(outbox).where(sql`${outbox.dedupeKey} = ${key}`).get() as OutboxRow;
+      const [recorded, unrecorded, unposted] = ['recorded', 'unrecorded', 'recorded-unposted'].map(row) as [
+        OutboxRow,
+        OutboxRow,
+        OutboxRow,
+      ];
       expect(recorded.uncertainSince).toEqual(EARLIER);
-
-      await inOwnTx(database, markDelivered, recorded, NOW, {
-        channelId: 'C0PARTNER',
-        ts: '1795442400.000100',
-      });
-      expectStored(database, 'outbox', recorded.id, {
+      const delivered = {
         status: text('delivered'),
         delivered_at: ms(NOW),
         attempts: int(3),
         last_error: NULL,
         uncertain_since: NULL,
+      };
+
+      // Nothing remembered for a post without record_as, nor for a recorded message without a posted answer.
+      await inOwnTx(database, markDelivered, unrecorded, NOW, {
+        channelId: 'C0INTERNAL',
+        ts: '1795442400.000200',
       });
+      await inOwnTx(database, markDelivered, unposted, NOW);
+      for (const id of [unrecorded.id, unposted.id]) expectStored(database, 'outbox', id, delivered);
+      expect(count(database, 'posted_messages')).toBe(0);
+      // The untouched row keeps its error and mark.
+      expectStored(database, 'outbox', recorded.id, {
+        status: text('pending'),
+        delivered_at: NULL,
+        last_error: text('ratelimited'),
+        uncertain_since: ms(EARLIER),
+      });
+      // The newest row recorded under the key, delivered or not.
+      expect((await findOutboxByRecordAs(database.db, 'handoff:dm'))?.id).toBe(unposted.id);
+      expect(await findOutboxByRecordAs(database.db, 'handoff:none')).toBeUndefined();
+
+      await inOwnTx(database, markDelivered, recorded, NOW, {
+        channelId: 'C0PARTNER',
+        ts: '1795442400.000100',
+      });
+      expectStored(database, 'outbox', recorded.id, delivered);
       expect(
         rawRows(
           database,
@@ -746,41 +753,6 @@ describe('markDelivered and markSending (prepared)', () => {
         deliveredAt: NOW,
         attempts: 3,
       });
-    }));
-
-  it('remembers nothing for a post without record_as, nor for a recorded message without a posted answer', () =>
-    withDatabase(async (database) => {
-      const handoff = await addHandoff(database.db);
-      const row = await queue(database, handoff.id);
-      const unrecorded = row('unrecorded');
-      const unposted = row('recorded-unposted');
-
-      await inOwnTx(database, markDelivered, unrecorded, NOW, {
-        channelId: 'C0INTERNAL',
-        ts: '1795442400.000200',
-      });
-      await inOwnTx(database, markDelivered, unposted, NOW);
-
-      for (const id of [unrecorded.id, unposted.id]) {
-        expectStored(database, 'outbox', id, {
-          status: text('delivered'),
-          delivered_at: ms(NOW),
-          attempts: int(3),
-          last_error: NULL,
-          uncertain_since: NULL,
-        });
-      }
-      expect(count(database, 'posted_messages')).toBe(0);
-      // The untouched row keeps its error and mark.
-      expectStored(database, 'outbox', row('recorded').id, {
-        status: text('pending'),
-        delivered_at: NULL,
-        last_error: text('ratelimited'),
-        uncertain_since: ms(EARLIER),
-      });
-      // The newest row recorded under the key, delivered or not.
-      expect((await findOutboxByRecordAs(database.db, 'handoff:dm'))?.id).toBe(unposted.id);
-      expect(await findOutboxByRecordAs(database.db, 'handoff:none')).toBeUndefined();
     }));
 
   it('markSending sets uncertain_since (epoch ms) only when the row has none', () =>
@@ -848,76 +820,49 @@ const heldEdit = (handoffId: number): OutboxMessage => ({
 });
 
 describe('deferHandoffRows: what a change queued while its method waits out a 429', () => {
-  it('schedules the handoff’s waiting rows of those methods due before the wait’s end for then, and nothing else', () =>
+  it('schedules the handoff’s waiting rows of the methods listed due before the wait’s end for then, and nothing else', () =>
     withDatabase(async (database) => {
       const one = await addHandoff(database.db);
       const two = await addHandoff(database.db);
       const later = new Date(DECIDED.getTime() + 86_400_000);
+      const until = new Date(SENT.getTime() + 30_000);
       await enqueueIn(
         database,
         [
           post(`held:${one.id}:notice`, 'U0OWNER', { handoffId: one.id }),
           post(`held:${one.id}:tomorrow`, 'U0AE', { handoffId: one.id }),
+          post(`held:${one.id}:at-end`, 'U0OWNER', { handoffId: one.id }),
+          post(`held:${one.id}:delivered`, 'U0AE', { handoffId: one.id }),
           heldEdit(one.id),
           post(`held:${two.id}:notice`, 'U0OWNER', { handoffId: two.id }),
         ],
         SENT,
       );
-      database.sqlite
-        .prepare('update outbox set next_attempt_at = ? where dedupe_key = ?')
-        .run(later.getTime(), `held:${one.id}:tomorrow`);
-      const until = new Date(SENT.getTime() + 30_000);
-      await inOwnTx(database, deferHandoffRows, {
-        handoffId: one.id,
-        methods: ['chat.postMessage'],
-        until,
-        now: SENT,
-      });
-      const row = (key: string) =>
-        stored(database, 'outbox', outboxId(database, key), ['next_attempt_at', 'scheduled_at']);
-      expect(row(`held:${one.id}:notice`)).toEqual({ next_attempt_at: ms(until), scheduled_at: ms(SENT) });
-      // Due after the wait already, another method, another handoff: as they were.
-      expect(row(`held:${one.id}:tomorrow`)).toEqual({ next_attempt_at: ms(later), scheduled_at: NULL });
-      expect(row(`held:${one.id}:edit`)).toEqual({ next_attempt_at: ms(SENT), scheduled_at: NULL });
-      expect(row(`held:${two.id}:notice`)).toEqual({ next_attempt_at: ms(SENT), scheduled_at: NULL });
-    }));
-
-  it('leaves a row due exactly at the wait’s end and a row no longer waiting, and takes every method listed', () =>
-    withDatabase(async (database) => {
-      const one = await addHandoff(database.db);
-      const until = new Date(SENT.getTime() + 30_000);
-      await enqueueIn(
-        database,
-        [
-          post(`held:${one.id}:at-end`, 'U0OWNER', { handoffId: one.id }),
-          post(`held:${one.id}:delivered`, 'U0AE', { handoffId: one.id }),
-          post(`held:${one.id}:notice`, 'U0AE', { handoffId: one.id }),
-          heldEdit(one.id),
-        ],
-        SENT,
-      );
       const set = (column: string, value: unknown, key: string) =>
         database.sqlite.prepare(`update outbox set ${column} = ? where dedupe_key = ?`).run(value, key);
+      set('next_attempt_at', later.getTime(), `held:${one.id}:tomorrow`);
       set('next_attempt_at', until.getTime(), `held:${one.id}:at-end`);
       set('status', 'delivered', `held:${one.id}:delivered`);
-      await inOwnTx(database, deferHandoffRows, {
-        handoffId: one.id,
-        methods: ['chat.postMessage', 'chat.update'],
-        until,
-        now: SENT,
-      });
       const row = (key: string) =>
         stored(database, 'outbox', outboxId(database, key), ['status', 'next_attempt_at', 'scheduled_at']);
-      const deferred = { status: text('pending'), next_attempt_at: ms(until), scheduled_at: ms(SENT) };
+      const defer = (methods: OutboxMessage['method'][]) =>
+        inOwnTx(database, deferHandoffRows, { handoffId: one.id, methods, until, now: SENT });
+      const pending = text('pending');
+      const deferred = { status: pending, next_attempt_at: ms(until), scheduled_at: ms(SENT) };
+      const untouched = { status: pending, next_attempt_at: ms(SENT), scheduled_at: NULL };
+
+      await defer(['chat.postMessage']);
       expect(row(`held:${one.id}:notice`)).toEqual(deferred);
-      expect(row(`held:${one.id}:edit`)).toEqual(deferred);
-      // Due at the end already (not before it): left as it was; delivered: not touched.
+      // Due after the wait already, due exactly at its end (not before it), another method, another handoff, no
+      // longer waiting: as they were.
+      expect(row(`held:${one.id}:tomorrow`)).toEqual({ ...untouched, next_attempt_at: ms(later) });
       expect(row(`held:${one.id}:at-end`)).toEqual({ ...deferred, scheduled_at: NULL });
-      expect(row(`held:${one.id}:delivered`)).toEqual({
-        status: text('delivered'),
-        next_attempt_at: ms(SENT),
-        scheduled_at: NULL,
-      });
+      expect(row(`held:${one.id}:edit`)).toEqual(untouched);
+      expect(row(`held:${two.id}:notice`)).toEqual(untouched);
+      expect(row(`held:${one.id}:delivered`)).toEqual({ ...untouched, status: text('delivered') });
+      // Every method listed is taken.
+      await defer(['chat.postMessage', 'chat.update']);
+      expect(row(`held:${one.id}:edit`)).toEqual(deferred);
     }));
 });
 
@@ -1185,7 +1130,7 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
       key,
     );
 
-  it('surfaceShown marks it posted, keeps the highest version shown and the last hash given, and says when it is behind', () =>
+  it('surfaceShown marks it posted, keeps the highest version shown and the last hash given, and says when it is behind; surfaceAttempted', () =>
     withDatabase(async (database) => {
       const handoff = await addHandoff(database.db);
       await addSurface(database.db, handoff, 'k1', 'decision_notice');
@@ -1215,19 +1160,11 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
       expect(await inOwnTx(database, surfaceShown, 'nope', 5, 'x')).toEqual({
         behind: false,
       });
-    }));
-
-  it('surfaceAttempted stores the version as an integer', () =>
-    withDatabase(async (database) => {
-      const handoff = await addHandoff(database.db);
-      await addSurface(database.db, handoff, 'k1', 'decision_notice');
+      // surfaceAttempted stores the version as an integer.
       await inOwnTx(database, surfaceAttempted, 'k1', 3);
       expect(
         rawRow(database, 'select attempted, typeof(attempted) as t from surfaces where key = ?', 'k1'),
-      ).toEqual({
-        attempted: 3,
-        t: 'integer',
-      });
+      ).toEqual({ attempted: 3, t: 'integer' });
     }));
 
   it('newestSurfaceId finds the newest posted surface of the kinds asked, for that reader only', () =>
@@ -1253,17 +1190,5 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
       expect(await newestSurfaceId(database.db, handoff.id, OWNER, ['stall_nudge'])).toBe(ids.nudge);
       expect(await newestSurfaceId(database.db, handoff.id, 'U0SOMEONE', notices)).toBeUndefined();
       expect(await newestSurfaceId(database.db, other.id, OWNER, notices)).toBe(ids['other-notice']);
-    }));
-
-  it('findDecision reads the decision of the assignment asked', () =>
-    withDatabase(async (database) => {
-      const handoff = await addHandoff(database.db);
-      await decide(database, decision(handoff));
-      expect(await findDecision(database.db, handoff.id, 1)).toMatchObject({
-        handoffId: handoff.id,
-        decision: 'accepted',
-        assignment: 1,
-      });
-      expect(await findDecision(database.db, handoff.id, 2)).toBeUndefined();
     }));
 });

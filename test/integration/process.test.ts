@@ -1,15 +1,25 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MIGRATIONS_FOLDER } from '../../src/db/client.js';
+import { databaseReadyMessage, readJournal } from '../../src/db/migrationsCheck.js';
+import { APP_VERSION } from '../../src/version.js';
 import { spawnApp } from '../support/appProcess.js';
 import { heldDelays } from '../support/fakeHttp.js';
-import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
+import { slackEvent } from '../support/fakeSlack/events.js';
 import { FakeSlack } from '../support/fakeSlack.js';
-import { harnessPerTest, SIGNING_SECRET, startHarness } from '../support/harness.js';
-import { TEAM } from '../support/people.js';
+import { deliverEvent, harnessPerTest, startHarness } from '../support/harness.js';
 
 const start = harnessPerTest();
 
@@ -23,8 +33,17 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('refuses to start on missing or malformed settings with one readable message and exit code 1', async () => {
-    const p = run({ PORT: 'eighty', SLACK_API_URL: 'not a url' });
+  it("refuses to start on missing or malformed settings with one readable message and exit code 1, never reading a developer's .env beside the checkout", async () => {
+    // A checkout of its own (its dist/ the repository's) with a .env that would fill in the missing settings (the
+    // README says to make one): the repository's own .env, if there is one, is neither read nor touched.
+    const checkout = join(dir, 'checkout');
+    mkdirSync(checkout);
+    symlinkSync(join(import.meta.dirname, '..', '..', 'dist'), join(checkout, 'dist'));
+    writeFileSync(
+      join(checkout, '.env'),
+      'SLACK_BOT_TOKEN=xoxb-from-a-developers-env\nSLACK_SIGNING_SECRET=from-a-developers-env\nPORT=3999\n',
+    );
+    const p = run({ PORT: 'eighty', SLACK_API_URL: 'not a url' }, { checkout });
     expect(await p.exited).toBe(1);
     const message = p.err();
     expect(message).toContain('SLACK_BOT_TOKEN is missing');
@@ -32,25 +51,6 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
     expect(message).toContain('PORT must be a whole number');
     expect(message).toContain('SLACK_API_URL must be an http(s) URL');
     expect(message).not.toMatch(/\n\s+at /);
-  });
-
-  it("never reads a developer's .env beside the checkout (the README says to make one)", async () => {
-    // A checkout of its own (its dist/ the repository's) with a .env that would fill in the missing settings: the
-    // repository's own .env, if there is one, is neither read nor touched.
-    const checkout = join(dir, 'checkout');
-    rmSync(checkout, { recursive: true, force: true });
-    mkdirSync(checkout);
-    symlinkSync(join(import.meta.dirname, '..', '..', 'dist'), join(checkout, 'dist'));
-    writeFileSync(
-      join(checkout, '.env'),
-      'SLACK_BOT_TOKEN=xoxb-from-a-developers-env\nSLACK_SIGNING_SECRET=from-a-developers-env\nPORT=3999\n',
-    );
-    const p = run({ PORT: 'eighty' }, { checkout });
-    expect(await p.exited).toBe(1);
-    expect(p.err()).toContain('SLACK_BOT_TOKEN is missing');
-    expect(p.err()).toContain('SLACK_SIGNING_SECRET is missing');
-    expect(p.err()).toContain('PORT must be a whole number');
-    rmSync(checkout, { recursive: true, force: true });
   });
 
   it('stops with a clear message when Slack rejects the bot token', async () => {
@@ -71,7 +71,7 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
     }
   });
 
-  it('creates and migrates the database, answers /healthz, and stops cleanly on SIGTERM', async () => {
+  it('creates and migrates the database, logging the version and the migrations applied, answers /healthz, and stops cleanly on SIGTERM', async () => {
     const slack = await FakeSlack.start();
     const databasePath = join(dir, 'nested', 'handoff.db');
     const p = run({
@@ -94,6 +94,27 @@ describe('the production entry point (dist/main.js, as npm start runs it)', () =
         .all()
         .map((t) => (t as { name: string }).name);
       expect(tables).toEqual(expect.arrayContaining(['handoffs', 'decisions', 'outbox', 'posted_messages']));
+      // The start says which version runs and which migrations it applied: an upgrade's log says what it changed.
+      const version = (
+        JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
+      expect(APP_VERSION).toBe(version);
+      const tags = readJournal(MIGRATIONS_FOLDER).map((entry) => entry.tag);
+      const ready = p
+        .out()
+        .split('\n')
+        .find((l) => l.includes('database ready'));
+      expect(JSON.parse(ready ?? '{}')).toMatchObject({
+        version,
+        migrationsApplied: tags,
+        msg: databaseReadyMessage({ applied: tags, known: tags.length }),
+      });
+      expect(databaseReadyMessage({ applied: tags, known: tags.length })).toContain(
+        `applied ${tags.length} of this version's ${tags.length} migrations`,
+      );
+      expect(databaseReadyMessage({ applied: tags, known: tags.length })).toContain(tags.at(-1));
 
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);
@@ -126,27 +147,18 @@ function raw(url: string, method: 'GET' | 'HEAD') {
 }
 
 describe('GET /healthz', () => {
-  it('answers 200 while running and 404 for unknown paths', async () => {
-    const h = await start();
-    const response = await fetch(`${h.baseUrl}/healthz`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, database: 'ok', slack: 'ok' });
-    expect((await fetch(`${h.baseUrl}/nope`)).status).toBe(404);
-  });
-
-  it('HEAD answers as GET does, with its status and headers and no body (healthy and not)', async () => {
+  it('answers 200 while running (404 for unknown paths); HEAD answers as GET does, with its status and headers and no body (healthy and not)', async () => {
     const h = await start();
     const same = (headers: IncomingHttpHeaders) => [headers['content-type'], headers['content-length']];
     const healthyGet = await raw(`${h.baseUrl}/healthz`, 'GET');
     const healthyHead = await raw(`${h.baseUrl}/healthz`, 'HEAD');
-    expect(healthyGet.body).toBe('{"ok":true,"database":"ok","slack":"ok"}');
+    expect(healthyGet).toMatchObject({ status: 200, body: '{"ok":true,"database":"ok","slack":"ok"}' });
+    expect((await fetch(`${h.baseUrl}/nope`)).status).toBe(404);
     expect(same(healthyGet.headers)).toEqual(['application/json', String(healthyGet.body.length)]);
     expect(healthyHead).toMatchObject({ status: 200, body: '' });
     expect(same(healthyHead.headers)).toEqual(same(healthyGet.headers));
 
-    const sender = new EventSender({ teamId: TEAM, botUserId: h.slack.botUserId, appId: 'A0APP' });
-    sender.subscribe(h.eventsUrl, SIGNING_SECRET);
-    expect((await sender.deliver(slackEvent.appUninstalled())).status).toBe(200);
+    await deliverEvent(h, slackEvent.appUninstalled());
     const sickGet = await raw(`${h.baseUrl}/healthz`, 'GET');
     const sickHead = await raw(`${h.baseUrl}/healthz`, 'HEAD');
     expect(sickGet.status).toBe(503);

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import { enqueue } from '../../src/db/repositories/outbox.js';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { startHarness, waitFor } from '../support/harness.js';
 import { harnessEngine } from '../support/harnessEngine.js';
 import { QUIET } from '../support/ownerFlow.js';
@@ -16,10 +17,7 @@ import { people } from '../support/people.js';
 const SLOW_POLL = { ...QUIET, OUTBOX_POLL_INTERVAL_MS: '60000' };
 
 describe.runIf(harnessEngine() === 'postgres')('the outbox bell across replicas', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   it('delivers posts a third process queued at their commit, with both replicas polling once a minute', async () => {
     const a = await startHarness({ env: SLOW_POLL });

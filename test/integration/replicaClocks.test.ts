@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/db/repositories/outbox.js';
 import { realTimers, type Timers } from '../../src/runtime/timers.js';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { quiet, startHarness, waitFor } from '../support/harness.js';
 import { harnessEngine } from '../support/harnessEngine.js';
 import { QUIET } from '../support/ownerFlow.js';
@@ -26,10 +27,7 @@ const EACH = 40;
 const ahead: Timers = { ...realTimers, now: () => Date.now() + SKEW_MS };
 
 describe.runIf(harnessEngine() === 'postgres')('replicas whose clocks disagree', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   it('deliver each post once with their clocks 40 s apart', async () => {
     const a = await startHarness({ env: LEASE });

@@ -3,6 +3,7 @@ import { failureText } from '../../src/blocks/ephemerals.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
 import { decisions, drafts, handoffs, outbox } from '../../src/db/schema.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
+import { healthOf } from '../support/edge-helpers.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
 import {
@@ -38,12 +39,9 @@ describe('storage faults: nothing is reported done that was not saved', () => {
   afterEach(() => h.stop());
 
   const refuseWrites = (on: boolean) => h.database.sqlite.pragma(`query_only = ${on ? 'ON' : 'OFF'}`);
-  const health = async () => {
-    const response = await fetch(`${h.baseUrl}/healthz`);
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const health = () => healthOf(h);
 
-  it('an Accept that could not be saved says so; /healthz is 503 meanwhile; the next Accept after the fault works', async () => {
+  it('an Accept, a decline or a withdraw that could not be saved says so; /healthz is 503 meanwhile; the next Accept after the fault works', async () => {
     const { handoff, dm, aeDm } = await sendHandoff(h);
     expect(await health()).toEqual({ status: 200, body: { ok: true, database: 'ok', slack: 'ok' } });
 
@@ -64,8 +62,25 @@ describe('storage faults: nothing is reported done that was not saved', () => {
     expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
     expect(await health()).toEqual({ status: 503, body: { ok: false, database: 'unwritable', slack: 'ok' } });
     expect(h.logs.some((l) => String(l.msg).startsWith('the database refused a write'))).toBe(true);
+    // A decline meanwhile says so inline in its modal; an owner action (withdraw) says it did not go through.
+    const decline = await h.interact(
+      declineSubmission({ handoffId: handoff.id, reason: 'timing', note: 'Not now', user: aeUser }),
+    );
+    expect(decline.status).toBe(200);
+    const declined = (await decline.json()) as { response_action: string; errors: Record<string, string> };
+    expect(declined.response_action).toBe('errors');
+    expect(Object.values(declined.errors).join(' ')).toContain('Nothing was saved or sent');
+    const { responseUrl: withdrawUrl } = await clickOwnerButton(
+      h,
+      ACTION_ID.withdraw,
+      handoff.id,
+      authorUser,
+    );
+    expect(await ephemeralAt(h, withdrawUrl)).toContain('That did not go through');
 
     refuseWrites(false);
+    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
+    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
     expect((await health()).status).toBe(200);
     // The modal stayed open with its entries: submitted again, the accept is recorded.
     expect(await submitAccept(h, modal, { user: aeUser })).toEqual({});
@@ -95,25 +110,6 @@ describe('storage faults: nothing is reported done that was not saved', () => {
     expect(toldText).toBe(failureText.failed);
     expect(h.slack.callsTo('views.open')).toHaveLength(opened);
     h.database.sqlite.exec('ALTER TABLE handoffs_away RENAME TO handoffs');
-  });
-
-  it('a decline or a withdraw while writes fail says so (the decline inline in its modal), and stores nothing', async () => {
-    const { handoff } = await sendHandoff(h);
-    refuseWrites(true);
-    const submit = await h.interact(
-      declineSubmission({ handoffId: handoff.id, reason: 'timing', note: 'Not now', user: aeUser }),
-    );
-    expect(submit.status).toBe(200);
-    const answer = (await submit.json()) as { response_action: string; errors: Record<string, string> };
-    expect(answer.response_action).toBe('errors');
-    expect(Object.values(answer.errors).join(' ')).toContain('Nothing was saved or sent');
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
-    // An owner action (withdraw) meanwhile says it did not go through.
-    const { responseUrl } = await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    expect(await ephemeralAt(h, responseUrl)).toContain('That did not go through');
-    refuseWrites(false);
-    expect(h.database.db.select().from(handoffs).get()?.status).toBe('sent');
-    expect(h.database.db.select().from(decisions).all()).toHaveLength(0);
   });
 
   it('a packet (submit or send) while writes fail gets an inline error that nothing was sent, never "out of date"', async () => {

@@ -1,42 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { open } from '../../src/install/seal.js';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { startHarness, waitFor } from '../support/harness.js';
 import { installedTwice, OAUTH_ENV, twoCompanies } from '../support/oauthFlow.js';
 
 /**
  * SLACK_TOKEN_KEY changed on a deployment with installations: without the previous key the start stops at once,
- * saying what to do (before, it took Slack's refusal for an outage and waited ten minutes); with it, every token is
- * sealed again under the new key and nothing is lost.
+ * saying what to do; with it, every token is sealed again under the new key and nothing is lost.
  */
 describe('a changed SLACK_TOKEN_KEY', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
-  /** Two workspaces installed under OAUTH_ENV's key, then the app stopped: the database to start again on. */
-  async function installedThenStopped() {
+  it('stops the start at once when no key opens the stored tokens, naming SLACK_TOKEN_KEY_PREVIOUS; with the previous key beside the new one, seals every token again and serves every installation', async () => {
+    // Two workspaces installed under OAUTH_ENV's key, then the app stopped: the database to start again on.
     const { slack, beta } = await twoCompanies();
     stops.push(() => slack.stop());
-    const { h, stop } = await installedTwice(slack, beta);
-    const databasePath = h.databaseKey;
-    await stop({ keepDatabase: true });
-    return { slack, databasePath };
-  }
-
-  it('stops the start at once when no key opens the stored tokens, naming SLACK_TOKEN_KEY_PREVIOUS', async () => {
-    const { slack, databasePath } = await installedThenStopped();
+    const installed = await installedTwice(slack, beta);
+    const databasePath = installed.h.databaseKey;
+    await installed.stop({ keepDatabase: true });
     const start = startHarness({
       slack,
       databasePath,
       env: { ...OAUTH_ENV, SLACK_TOKEN_KEY: randomBytes(32).toString('base64') },
     });
     await expect(start).rejects.toThrow(/SLACK_TOKEN_KEY_PREVIOUS/);
-  });
 
-  it('with the previous key beside the new one, seals every token again and serves every installation', async () => {
-    const { slack, databasePath } = await installedThenStopped();
     const next = randomBytes(32);
     const rotating = {
       ...OAUTH_ENV,

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { account } from '../support/crmFlow.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
+import { stopsAfterEach } from '../support/edge-helpers.js';
 import { slackEvent } from '../support/fakeSlack/events.js';
 import { sendHandoff } from '../support/flow.js';
 import { deliverEvent, type Harness, startHarness, waitFor } from '../support/harness.js';
@@ -36,10 +37,7 @@ const deletedLogs = (h: Harness) =>
   h.logs.filter((l) => String(l.msg).startsWith("an uninstalled workspace's data deleted"));
 
 describe('what an uninstall does to the workspace’s data', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const stop of stops.splice(0).reverse()) await stop();
-  });
+  const stops = stopsAfterEach();
 
   async function start(env: Record<string, string>, restarted = false) {
     const h = await startHarness({ env: { ...QUIET, ...env } });

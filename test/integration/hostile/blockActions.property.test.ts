@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID, OUTCOME_ACTION_PREFIX } from '../../../src/blocks/ids.js';
+import {
+  ACTION_ID,
+  CALLBACK_ID,
+  HELP_BLOCK_ID,
+  OUTCOME_ACTION_PREFIX,
+  SHORTCUT_ID,
+} from '../../../src/blocks/ids.js';
 import { click, hostileWorld, stillServes, wellFormed } from '../../support/hostile.js';
 import {
   actsAs,
@@ -26,15 +32,18 @@ import { PARTNER_TEAM, people } from '../../support/people.js';
 
 /**
  * Hostile block actions through the real HTTP receiver: every action id the app registers, pressed by someone who
- * may not (test/support/mayDo.ts), one detail off, on another handoff, naming no handoff or a stale window. Every
- * request is correctly signed. The app answers 200 (400 when the body is malformed), never a 5xx, still answers
- * GET /healthz, logs no error, and leaves every table as it was: the outbox may only gain a reply to the actor
- * (an ephemeral, or a DM). See test/support/hostile.ts `exercise`.
+ * may not (test/support/mayDo.ts), one detail off, on another handoff, naming no handoff or a stale window; the period
+ * picker of RevOps' App Home with any selection or private_metadata; the "Ask for partner help" global shortcut,
+ * whoever presses it, with any trigger id and extra fields. Every request is correctly signed. The app answers 200
+ * (400 when the body is malformed), never a 5xx, still answers GET /healthz, logs no error, and leaves every table as
+ * it was: the outbox may only gain a reply to the actor (an ephemeral, or a DM). See test/support/hostile.ts
+ * `exercise`. (Unknown shortcuts and message actions, and app_home_opened events with hostile fields, are among the
+ * unrouted bodies of malformed.property.test.ts.)
  *
- * DEFECT 9 (a foreign workspace taken for ours) keeps the property that pinned it, with the payload that reproduced it.
+ * DEFECT 9 (a foreign workspace taken for ours) keeps the property that pinned it.
  */
 
-const world = hostileWorld('block actions');
+const world = hostileWorld('block actions and shortcuts');
 /** Which action ids and kinds of hostility the property exercised (asserted, so none is vacuous). */
 const covered = new Set<string>();
 
@@ -289,6 +298,56 @@ function applyNoise(n: Noise): Record<string, unknown> {
   };
 }
 
+/** The period picker of RevOps' App Home (a static select): whoever picks, whatever option and view metadata. */
+const periodPick = fc.record({
+  identity,
+  selected: fc.oneof(
+    fc.constantFrom<unknown>({ value: '7d' }, { value: '90d' }, null, undefined, {}, { value: '__proto__' }),
+    huge.map((value) => ({ value })),
+    wrongType.map((value) => ({ value })),
+  ),
+  metadata: fc.oneof(huge, wrongType, junk, fc.constant('{"period":"__proto__"}')),
+  inHome: fc.boolean(),
+});
+
+function periodPayload(
+  p: typeof periodPick extends fc.Arbitrary<infer T> ? T : never,
+): Record<string, unknown> {
+  const base = blockAction({
+    actionId: ACTION_ID.homePeriod,
+    value: 'x',
+    responseUrl: world().h.slack.responseUrl(),
+  });
+  return {
+    ...base,
+    user: p.identity.user,
+    team: p.identity.team,
+    enterprise: p.identity.enterprise,
+    actions: [
+      {
+        type: 'static_select',
+        action_id: ACTION_ID.homePeriod,
+        block_id: 'home_period',
+        selected_option: p.selected,
+        action_ts: '1700000001.000200',
+      },
+    ],
+    ...(p.inHome
+      ? {
+          view: { id: 'V0HOME', type: 'home', private_metadata: p.metadata, callback_id: '', hash: '1' },
+          container: { type: 'view', view_id: 'V0HOME' },
+        }
+      : {}),
+  };
+}
+
+/** The "Ask for partner help" global shortcut: whoever presses it, any trigger id, extra fields. */
+const shortcut = fc.record({
+  identity,
+  triggerId: fc.oneof(fc.constant('fresh'), huge, wrongType, junk),
+  callbackNoise: fc.option(fc.oneof(huge, wrongType), { nil: undefined }),
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Properties
 
@@ -325,6 +384,37 @@ describe('hostile input through the real HTTP receiver (property)', () => {
       ]),
     );
   }, 120_000);
+
+  it('the App Home period picker: any selection or metadata, 200 (400 if malformed), nothing written', async () => {
+    await fc.assert(
+      fc.asyncProperty(periodPick, async (plan) => {
+        expect(await world().exercise([interaction(ACTION_ID.homePeriod, periodPayload(plan))])).toEqual([]);
+      }),
+      propertyOpts(30),
+    );
+  }, 60_000);
+
+  it('the global shortcut: whoever and whatever trigger, 200 (400 if malformed), nothing written', async () => {
+    await fc.assert(
+      fc.asyncProperty(shortcut, async (plan) => {
+        const payload = {
+          type: 'shortcut',
+          token: 'legacy-verification-token',
+          action_ts: '1795442400.000300',
+          callback_id: SHORTCUT_ID.helpRequest,
+          trigger_id: plan.triggerId === 'fresh' ? world().h.slack.issueTriggerId() : plan.triggerId,
+          user: plan.identity.user,
+          team: plan.identity.team,
+          enterprise: plan.identity.enterprise,
+          api_app_id: 'A0APP',
+          is_enterprise_install: false,
+          ...(plan.callbackNoise !== undefined ? { x_hostile: plan.callbackNoise } : {}),
+        };
+        expect(await world().exercise([interaction('shortcut', payload)])).toEqual([]);
+      }),
+      propertyOpts(40),
+    );
+  }, 60_000);
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -332,12 +422,9 @@ describe('hostile input through the real HTTP receiver (property)', () => {
 
 describe('defects found earlier (fixed: each property asserts the fix)', () => {
   /**
-   * DEFECT 9 (fixed, authorization). Interactions took "our workspaces" from the request itself (`body.team.id`), so
-   * a request whose `team.id` and `user.team_id` were both a partner's workspace counted as internal: a partner took
-   * an open help request and filed a new one; U0AUTHOR@T0PARTNER withdrew A and recorded "meeting held" on B. The
-   * app now takes its workspaces from auth.test and config (src/handlers/context.ts). Was: payload={"type":
-   * "block_actions","team":{"id":"T0PARTNER"},"user":{"id":"U0PARTNER","team_id":"T0PARTNER"},"actions":[{
-   * "action_id":"handoff_help_claim","value":"<open request id>"}],...}.
+   * DEFECT 9 (fixed, authorization). "Our workspaces" come from auth.test and config (src/handlers/context.ts), never
+   * from the request: a request whose `team.id` and `user.team_id` both name a partner's workspace is an outsider's,
+   * who may not take or file a help request, withdraw a handoff or record its outcome.
    */
   it('requests naming a foreign workspace as their own: refused, nothing written', async () => {
     await fc.assert(

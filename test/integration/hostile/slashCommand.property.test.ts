@@ -30,8 +30,7 @@ const controlText = fc
   )
   .map((parts) => parts.join(''));
 
-/** Subcommands with arguments that cannot be valid, whoever types them. */
-/** `prefix arg` for each `;`-separated arg (an empty one: the prefix alone). */
+/** Subcommands with arguments that cannot be valid, whoever types them: `prefix arg` for each `;`-separated arg. */
 const under = (prefix: string, args: string) => args.split(';').map((a) => (a ? `${prefix} ${a}` : prefix));
 const JUNK_SUBCOMMANDS = [
   'help junk junk',
@@ -44,10 +43,10 @@ const JUNK_SUBCOMMANDS = [
   ...under('export', 'notadate;2026-13-45;2026-02-30;2026-01-01 2025-01-01;since until'),
   ...under('outbox retry', ';junk;99999999;-1;1e400;#'),
   'outbox list',
-  // Issue 53: a pause whose last day is no date, or has passed; resume with words after it.
+  // A pause whose last day is no date, or has passed; resume with words after it.
   ...under('pause', 'tomorrow;until;until 2020-01-01;until 2026-02-30;2026-13-45;until 2026-12-03 and more'),
   'resume now',
-  // Issue 77 item 12: naming nobody, someone not ours, or no handoff; follow with words that are no choice.
+  // Naming nobody, someone not ours, or no handoff; follow with words that are no choice.
   'pause @nobody until 2026-12-18',
   'pause <@U0PARTNER|dana>',
   'resume <!channel>',
@@ -142,10 +141,8 @@ const listenerFailures = (from: number) =>
 
 describe('defects found earlier (fixed: each property asserts the fix)', () => {
   /**
-   * DEFECT 7 (fixed). A slash command with no `text` field threw after the ack (`command.text.trim()`): HTTP 200,
-   * but the user got no answer. A missing text now reads as empty (the packet modal opens, or the refusal is
-   * replied); `text` given twice is refused by the receiver with 400 ('malformed: field text repeated').
-   * Was: the /handoff form body without `text=`.
+   * DEFECT 7 (fixed). A slash command with no `text` field reads as empty (the packet modal opens, or the refusal is
+   * replied), never a listener error and silence; `text` given twice is refused by the receiver with 400.
    */
   it('/handoff without text: answered, no listener error; with text twice: refused 400', async () => {
     await fc.assert(

@@ -30,6 +30,11 @@ const TRIGGER_ID = '1.2.trigger';
 describe('bodies nobody can route or parse (property)', () => {
   it("the receiver's malformed rule passes every shape Slack sends (so a 400 in the hostile-input properties is never a real request)", () => {
     const globalShortcut = () => shortcutPayload(TRIGGER_ID);
+    const user = internal(people.ae);
+    const richText = {
+      type: 'rich_text',
+      elements: [{ type: 'rich_text_section', elements: [{ type: 'text' }] }],
+    };
     const shapes: Sent[] = [
       interaction(
         'block_actions',
@@ -78,6 +83,52 @@ describe('bodies nobody can route or parse (property)', () => {
       {
         ...interaction('url_verification', {}),
         body: JSON.stringify({ type: 'url_verification', challenge: 'x', token: 'x' }),
+        contentType: 'application/json',
+      },
+      interaction('block_suggestion', {
+        type: 'block_suggestion',
+        user,
+        action_id: 'a',
+        block_id: 'b',
+        value: 'x',
+      }),
+      interaction('interactive_message', {
+        type: 'interactive_message',
+        user,
+        callback_id: 'c',
+        actions: [{ name: 'n', type: 'button', value: 'v' }],
+        channel: { id: 'C1' },
+      }),
+      interaction('dialog_submission', {
+        type: 'dialog_submission',
+        user,
+        callback_id: 'c',
+        submission: { a: '1' },
+        channel: { id: 'C1' },
+      }),
+      interaction('dialog_suggestion', {
+        type: 'dialog_suggestion',
+        user,
+        callback_id: 'c',
+        name: 'n',
+        value: 'x',
+      }),
+      // A deeply nested but real message (rich text inside an edited message) is not "too deep".
+      {
+        ...interaction('an edited message of rich text', {}),
+        body: JSON.stringify({
+          ...appHomeOpened(people.ae.id, 'Ev0DEEP'),
+          event: {
+            type: 'message',
+            subtype: 'message_changed',
+            channel: 'C1',
+            message: {
+              blocks: [richText],
+              attachments: [{ message_blocks: [{ message: { blocks: [richText] } }] }],
+            },
+            previous_message: { blocks: [richText] },
+          },
+        }),
         contentType: 'application/json',
       },
     ];

@@ -9,8 +9,8 @@ function lane(capacity: number) {
   return { budget: l, evicted, admit };
 }
 
-describe('ByteBudget: bodies being received never wait; the oldest still arriving makes room', () => {
-  it('admits bodies while they fit, and gives their bytes back once each release', () => {
+describe('ByteBudget: one budget for every size; bodies being received never wait, the oldest still arriving makes room', () => {
+  it('admits bodies while they fit (an empty one takes no room), and gives their bytes back once each release', () => {
     const { budget: l, evicted, admit } = lane(100);
     const a = admit('a', 40);
     const b = admit('b', 60);
@@ -20,7 +20,11 @@ describe('ByteBudget: bodies being received never wait; the oldest still arrivin
     expect(l.load()).toEqual({ used: 60, reading: 1 });
     b();
     expect(l.load()).toEqual({ used: 0, reading: 0 });
+    // An empty body takes no room and cuts nobody off.
+    admit('c', 100);
+    admit('empty', 0);
     expect(evicted).toEqual([]);
+    expect(l.load()).toEqual({ used: 100, reading: 2 });
   });
 
   it('a body that does not fit cuts off the oldest ones, just enough of them, oldest first', () => {
@@ -65,16 +69,6 @@ describe('ByteBudget: bodies being received never wait; the oldest still arrivin
     click();
   });
 
-  it('an empty body takes no room and cuts nobody off', () => {
-    const { budget: l, evicted, admit } = lane(10);
-    admit('a', 10);
-    admit('empty', 0);
-    expect(evicted).toEqual([]);
-    expect(l.load()).toEqual({ used: 10, reading: 2 });
-  });
-});
-
-describe('ByteBudget: one budget for every size', () => {
   it('a large body that does not fit cuts off the oldest bodies still arriving, small or large, and a click after it still gets in at once', () => {
     const { budget: l, evicted, admit } = lane(16 * 1024 * 1024);
     // Slow bodies of every size: 3 at 4 MB, then 1,000 small ones of 4 kB.
