@@ -120,20 +120,16 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     await expect(first.refresh()).resolves.toBeUndefined();
   }
 
-  it('the seed is what the tests assume: every bulk event in the 30-day period', async () => {
-    const m = await figuresAt('30d', T0);
-    expect(m.metrics.overall.sent).toBe(BULK);
-    expect(m.metrics.overall.accepted).toBe(BULK);
-    expect(m.weeks.reduce((n, w) => n + w.sent, 0)).toBe(BULK);
-  });
-
   it('without maxWaitMs computes every time: figures as of now, never from a snapshot, nothing to refresh', async () => {
     const m = metricsWith();
     const first = asFigures(await m.overview('30d'));
     expect(first).not.toHaveProperty('refresh');
     expect(first.fromSnapshot).toBe(false);
     expect(first.asOf).toEqual(T0);
+    // The seed is what the tests assume: every bulk event in the 30-day period.
     expect(first.metrics.overall.sent).toBe(BULK);
+    expect(first.metrics.overall.accepted).toBe(BULK);
+    expect(first.weeks.reduce((n, w) => n + w.sent, 0)).toBe(BULK);
 
     // One more send, and only a second later (well within the minute a snapshot would be kept): computed again.
     await sendOne(database, T0);
@@ -150,7 +146,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     await expect(m.refreshSnapshots(0)).resolves.toBe(0);
   });
 
-  it('maxWaitMs 0: the first call says "computing" (already running); its figures are then served as of that call', async () => {
+  it('maxWaitMs 0: the first call says "computing" (already running); its figures are then served as of that call, the same for a minute', async () => {
     const m = metricsWith({ maxWaitMs: 0 });
     const first = asComputing(await m.overview('30d'));
     expect(Object.keys(first).sort()).toEqual(['kind', 'refresh']);
@@ -166,6 +162,18 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(served.metrics.overall.sent).toBe(BULK);
     expect(served.metrics.to).toEqual(T0);
     expect(served.metrics.from).toEqual(periodStart('30d', T0));
+
+    // Less than a minute later: no refresh is offered and the same figures are served, new events or not.
+    await sendOne(database, new Date(T0.getTime() + 1000));
+    clock.set(new Date(T0.getTime() + 59_999));
+    const again = asFigures(await m.overview('30d'));
+    expect(again).not.toHaveProperty('refresh');
+    expect(again.fromSnapshot).toBe(true);
+    expect(again.asOf).toEqual(T0);
+    // The very same computation (not an equal one): nothing was recomputed.
+    expect(again.metrics).toBe(served.metrics);
+    expect(again.weeks).toBe(served.weeks);
+    expect(again.metrics.overall.sent).toBe(BULK);
   });
 
   it('serves exactly the figures of its time: program() and trend() as of asOf, not as of now', async () => {
@@ -196,7 +204,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(now.weeks).not.toEqual(served.weeks);
   });
 
-  it('a minute later with new events: the old figures are served with a refresh; once it is done, the new ones', async () => {
+  it('a minute later with new events: the old figures are served with a refresh, which starts only when called (after the tab is shown), as of that moment', async () => {
     const m = metricsWith({ maxWaitMs: 0 });
     await firstSnapshot(m);
     const old = asFigures(await m.overview('30d'));
@@ -210,51 +218,23 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(stale.asOf).toEqual(T0);
     expect(stale.metrics).toBe(old.metrics);
     const refresh = refreshOf(stale);
-    await expect(refresh()).resolves.toBeUndefined();
-
-    const fresh = asFigures(await m.overview('30d'));
-    expect(fresh.fromSnapshot).toBe(true);
-    expect(fresh.asOf).toEqual(new Date(T0.getTime() + 60_000));
-    expect(fresh).not.toHaveProperty('refresh');
-    expect(fresh.metrics.overall.sent).toBe(BULK + 1);
-    expect({ metrics: fresh.metrics, weeks: fresh.weeks }).toEqual(await figuresAt('30d', fresh.asOf));
-  });
-
-  it('the refresh of old figures starts only when called (after the tab is shown), as of that moment', async () => {
-    const m = metricsWith({ maxWaitMs: 0 });
-    await firstSnapshot(m);
-    clock.advance(2 * MINUTE);
-    const stale = asFigures(await m.overview('30d'));
-    const refresh = refreshOf(stale);
 
     // Not called: nothing recomputes, and the next look still gets the figures of T0 (and a refresh).
     clock.advance(10_000);
     const still = asFigures(await m.overview('30d'));
     expect(still.asOf).toEqual(T0);
-    expect(still.metrics).toBe(stale.metrics);
+    expect(still.metrics).toBe(old.metrics);
     refreshOf(still);
 
     clock.advance(5_000);
     const calledAt = clock.now();
-    await refresh();
-    expect(asFigures(await m.overview('30d')).asOf).toEqual(calledAt);
-  });
-
-  it('less than a minute later: no refresh is offered and the same figures are served, new events or not', async () => {
-    const m = metricsWith({ maxWaitMs: 0 });
-    await firstSnapshot(m);
-    const served = asFigures(await m.overview('30d'));
-
-    await sendOne(database, new Date(T0.getTime() + 1000));
-    clock.set(new Date(T0.getTime() + 59_999));
-    const again = asFigures(await m.overview('30d'));
-    expect(again).not.toHaveProperty('refresh');
-    expect(again.fromSnapshot).toBe(true);
-    expect(again.asOf).toEqual(T0);
-    // The very same computation (not an equal one): nothing was recomputed.
-    expect(again.metrics).toBe(served.metrics);
-    expect(again.weeks).toBe(served.weeks);
-    expect(again.metrics.overall.sent).toBe(BULK);
+    await expect(refresh()).resolves.toBeUndefined();
+    const fresh = asFigures(await m.overview('30d'));
+    expect(fresh.fromSnapshot).toBe(true);
+    expect(fresh.asOf).toEqual(calledAt);
+    expect(fresh).not.toHaveProperty('refresh');
+    expect(fresh.metrics.overall.sent).toBe(BULK + 1);
+    expect({ metrics: fresh.metrics, weeks: fresh.weeks }).toEqual(await figuresAt('30d', fresh.asOf));
   });
 
   it('concurrent first calls share one computation, timed at the first call', async () => {
@@ -271,7 +251,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(served).not.toHaveProperty('refresh');
   });
 
-  it('refreshes called while a recomputation runs join it, and are offered even for figures under a minute old', async () => {
+  it('refreshes called while a recomputation runs join it, are offered even for figures under a minute old, and do nothing once newer figures replaced theirs', async () => {
     const m = metricsWith({ maxWaitMs: 0 });
     await firstSnapshot(m);
 
@@ -281,7 +261,8 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     const startedAt = clock.now();
     const first = asFigures(await m.overview('30d'));
     const second = asFigures(await m.overview('30d'));
-    for (const o of [first, second]) expect(o.asOf).toEqual(T0);
+    const third = asFigures(await m.overview('30d'));
+    for (const o of [first, second, third]) expect(o.asOf).toEqual(T0);
     const firstRefresh = refreshOf(first)();
     clock.advance(10_000);
     const secondRefresh = refreshOf(second)();
@@ -299,6 +280,11 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     clock.advance(5_000);
     await expect(refreshOf(during)()).resolves.toBeUndefined();
     await expect(background).resolves.toBe(1);
+    expect(asFigures(await m.overview('30d')).asOf).toEqual(backgroundAt);
+
+    // A refresh handed out with figures newer ones have since replaced computes nothing more.
+    clock.advance(1_000);
+    await refreshOf(third)();
     expect(asFigures(await m.overview('30d')).asOf).toEqual(backgroundAt);
   });
 
@@ -351,22 +337,6 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(second).not.toHaveProperty('refresh');
     expect(second.asOf).toEqual(clock.now());
     expect(second.metrics.overall.sent).toBe(BULK + 1);
-  });
-
-  it('a refresh handed out with figures a newer computation has since replaced computes nothing more', async () => {
-    const m = metricsWith({ maxWaitMs: 0 });
-    await firstSnapshot(m);
-    clock.advance(61_000);
-    const seenByA = asFigures(await m.overview('30d'));
-    clock.advance(5_000);
-    const seenByB = asFigures(await m.overview('30d'));
-    expect(seenByB.asOf).toEqual(T0);
-    // A's refresh lands first (as of T0 + 66 s); B's, called a second later, finds newer figures than it was given.
-    await refreshOf(seenByA)();
-    clock.advance(1_000);
-    await refreshOf(seenByB)();
-    const after = asFigures(await m.overview('30d'));
-    expect(after.asOf).toEqual(new Date(T0.getTime() + 66_000));
   });
 
   it("the app's stop waits for the computation running, then starts no more (the database closes next)", async () => {
