@@ -98,10 +98,9 @@ function checkFourRows(text: string, s: Seeded) {
     [formula, s.formula],
   ] as const) {
     expect(r.sent_at).toBe(iso(s.sentAt));
+    // The packet sent is scored and classified: neither cell is empty.
     expect(r.score).toBe(String(h.score));
-    expect(r.score).toMatch(/^\d+$/);
     expect(r.classification).toBe(h.classification);
-    expect(r.classification).toMatch(/^partner_(sourced|influenced)$/);
     expect(r.evidence_url).toBe('https://docs.example.com/northwind/qbr-notes');
     expect(r.partner).toBe('Meridian Cloud Consulting');
     expect(r.author_user_id).toBe(people.author.id);
@@ -145,6 +144,14 @@ function checkFourRows(text: string, s: Seeded) {
 
 const exportCommand = (h: Harness, text: string, user: { id: string; name: string } = people.member) =>
   h.command({ user_id: user.id, user_name: user.name, text });
+
+/** Waits for a DM to `userId` that says exactly `text`. */
+const dmSaying = (h: Harness, userId: string, text: string, timeoutMs = 4000) =>
+  waitFor(
+    () => h.slack.messages(h.slack.dmChannelFor(userId)).some((m) => m.text === text),
+    timeoutMs,
+    `the DM "${text}"`,
+  );
 
 /** The ephemeral answers posted to slash command response URLs. */
 const responseTexts = (h: Harness) => h.slack.responses.map((r) => String(r.body.text ?? ''));
@@ -264,22 +271,10 @@ describe('the touch log export in Slack', () => {
 
     // The App Home button, forged by someone who never saw it: refused by DM (no response_url in the Home tab).
     await h.interact(homeClick(ACTION_ID.homeExport, '30d', { id: people.author.id, team_id: TEAM }));
-    const authorDm = h.slack.dmChannelFor(people.author.id);
-    await waitFor(
-      () => h.slack.messages(authorDm).some((m) => m.text === exportReplies.forbidden()),
-      4000,
-      'the refusal DM',
-    );
+    await dmSaying(h, people.author.id, exportReplies.forbidden());
     // RevOps' own user id, but from the partner's workspace (a Slack Connect guest): refused too.
     await h.interact(homeClick(ACTION_ID.homeExport, '30d', { id: revopsUser.id, team_id: PARTNER_TEAM }));
-    await waitFor(
-      () =>
-        h.slack
-          .messages(h.slack.dmChannelFor(revopsUser.id))
-          .some((m) => m.text === exportReplies.forbidden()),
-      4000,
-      'the refusal DM to the outsider',
-    );
+    await dmSaying(h, revopsUser.id, exportReplies.forbidden());
     await quiet(h);
     expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
     expect(allCallsTo(h, 'conversations.open')).toHaveLength(0);
@@ -377,14 +372,7 @@ describe('the touch log export in Slack', () => {
     expect(reply).toContain('50,001 handoffs, more than the 50,000');
 
     await h.interact(homeClick(ACTION_ID.homeExport, '30d', revopsUser));
-    await waitFor(
-      () =>
-        h.slack
-          .messages(h.slack.dmChannelFor(revopsUser.id))
-          .some((m) => m.text === exportReplies.tooLarge(EXPORT_MAX_ROWS + 1, EXPORT_MAX_ROWS)),
-      15_000,
-      'the DM from the App Home button',
-    );
+    await dmSaying(h, revopsUser.id, exportReplies.tooLarge(EXPORT_MAX_ROWS + 1, EXPORT_MAX_ROWS), 15_000);
     await quiet(h);
     expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
     expect(h.logs.filter((l) => l.msg === 'touch log export refused: range too large')).toHaveLength(2);
