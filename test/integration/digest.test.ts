@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
+import { handoffRow } from '../support/ownerFlow.js';
 import { channels, people } from '../support/people.js';
 import {
   acceptInDm,
@@ -29,10 +30,7 @@ const digestEnv = (channelId: string | undefined, extra: Record<string, string> 
 const postsTo = (h: Harness, channel: string) =>
   h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel);
 
-const statusOf = async (h: Harness, id: number) =>
-  (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
-    (x) => x.id === id,
-  )?.status;
+const statusOf = async (h: Harness, id: number) => (await handoffRow(h, id)).status;
 
 /**
  * The week of Monday 2026-11-23 (UTC): four handoffs sent; Alpha accepted after half an hour and gone quiet (nudged

@@ -72,44 +72,16 @@ type Classification = (typeof CLASSIFICATIONS)[number];
 const BASE = Date.UTC(2026, 10, 2);
 const SPAN = 40;
 
-interface HandoffSpec {
-  partnerKey: string;
-  partnerOrg: string;
-  author: string;
-  score: number | null;
-  classification: Classification;
-}
-interface EventSpec {
-  /** Taken modulo the number of handoffs. */
-  handoff: number;
-  type: HandoffEventType;
-  ae: string;
-  at: number;
-  businessHours: number | null;
-}
-/** A RevOps correction: the handoff's classification set to `to` just before event `before` (mod events + 1). */
-interface CorrectionSpec {
-  handoff: number;
-  before: number;
-  to: Classification;
-}
-interface History {
-  handoffs: HandoffSpec[];
-  events: EventSpec[];
-  corrections: CorrectionSpec[];
-  /** A metrics window [from, to) as offsets from BASE. */
-  window: [number, number];
-}
-
-const handoffSpec: fc.Arbitrary<HandoffSpec> = fc.record({
+const handoffSpec = fc.record({
   partnerKey: fc.constantFrom(...PARTNER_KEYS),
   partnerOrg: fc.constantFrom(...PARTNER_ORGS),
   author: fc.constantFrom(...USERS),
   score: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
   classification: fc.constantFrom(...CLASSIFICATIONS),
 });
-const eventSpec: fc.Arbitrary<EventSpec> = fc
+const eventSpec = fc
   .record({
+    /** Taken modulo the number of handoffs. */
     handoff: fc.nat(),
     type: fc.oneof(
       { arbitrary: fc.constantFrom(...METRIC_TYPES), weight: 3 },
@@ -121,17 +93,20 @@ const eventSpec: fc.Arbitrary<EventSpec> = fc
   })
   // Only answers carry business hours (from the request to the answer).
   .map((e) => (e.type === 'accepted' || e.type === 'declined' ? e : { ...e, businessHours: null }));
-const correctionSpec: fc.Arbitrary<CorrectionSpec> = fc.record({
+/** A RevOps correction: the handoff's classification set to `to` just before event `before` (mod events + 1). */
+const correctionSpec = fc.record({
   handoff: fc.nat(),
   before: fc.nat(),
   to: fc.constantFrom(...CLASSIFICATIONS),
 });
-const history: fc.Arbitrary<History> = fc.record({
+const history = fc.record({
   handoffs: fc.array(handoffSpec, { minLength: 1, maxLength: 8 }),
   events: fc.array(eventSpec, { maxLength: 40, size: 'max' }),
   corrections: fc.array(correctionSpec, { maxLength: 6 }),
+  /** A metrics window [from, to) as offsets from BASE. */
   window: fc.tuple(fc.nat(SPAN), fc.nat(SPAN)).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a])),
 });
+type History = typeof history extends fc.Arbitrary<infer T> ? T : never;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Database

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import type { AppDatabase } from '../../src/db/client.js';
 import { assignmentStartedAt, logEvent } from '../../src/db/repositories/events.js';
 import { type HandoffEventType, type HandoffRow, handoffs, helpRequests } from '../../src/db/schema.js';
 import { type BusinessCalendar, businessHoursBetween } from '../../src/domain/businessDays.js';
@@ -15,6 +12,7 @@ import { createMetrics } from '../../src/revops/metrics.js';
 import { TestClock } from '../support/clock.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { outcomeCounts, rounded, stats } from '../support/metricsFixtures.js';
+import { freshDatabase } from '../support/unitrest-freshDatabase.js';
 
 const ET = 'America/New_York';
 /** A wall-clock time in New York ("2026-11-02T09:00") as an instant. */
@@ -379,18 +377,13 @@ const BY_AUTHOR = [
 ];
 
 describe('trust metrics over a seeded, migrated SQLite file', () => {
-  let dir: string;
   let database: AppDatabase;
   let clock: TestClock;
   const metricsOf = () => createMetrics({ db: database.db, clock, timeZone: ET, trendWeeks: 4 });
   const open = () => {
-    dir = mkdtempSync(join(tmpdir(), 'metrics-seeded-'));
-    database = openDatabase(join(dir, 'metrics.db'));
+    database = freshDatabase('metrics-seeded-');
   };
-  const close = () => {
-    database.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const close = () => database.close();
   beforeEach(() => {
     clock = new TestClock(to);
   });

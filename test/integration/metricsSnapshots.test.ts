@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../src/db/client.js';
-import { logEvent } from '../../src/db/repositories/events.js';
-import { type HandoffRow, handoffs } from '../../src/db/schema.js';
+import type { AppDatabase } from '../../src/db/client.js';
 import type { PeriodKey } from '../../src/domain/periods.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics, type MetricsDeps, type Overview } from '../../src/revops/metrics.js';
 import { createBackgroundWork } from '../../src/runtime/background.js';
+import { addEvent, addHandoff } from '../contract/seed.js';
 import { seedAcceptedHandoffs } from '../support/bulkAccepted.js';
 import { TestClock } from '../support/clock.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
+import { freshDatabase } from '../support/unitrest-freshDatabase.js';
 
 /**
  * The App Home's snapshots of the metrics (`overview`, `refreshSnapshots`) over a real, migrated SQLite file.
@@ -37,35 +33,16 @@ function seedBulk(database: AppDatabase, count = BULK) {
   seedAcceptedHandoffs(database.sqlite, { count, from: T0.getTime() - 25 * DAY, spanMs: 24 * DAY });
 }
 
-let sends = 0;
-
-/** One more handoff sent at `at` (row and touch-log event in one transaction, as the send path writes them). */
-function sendOne(database: AppDatabase, at: Date): Promise<HandoffRow> {
-  sends += 1;
-  return database.db.transaction(async (tx) => {
-    const row = tx
-      .insert(handoffs)
-      .values(
-        sentHandoffRow(at, {
-          sourceViewId: `VNEW${sends}`,
-          authorUserId: 'U0NEWAUTHOR',
-          ownerUserId: 'U0NEWAUTHOR',
-          aeUserId: 'U0NEWAE',
-          aeName: 'New AE',
-          aeTimeZone: 'UTC',
-          accountName: `New account ${sends}`,
-          accountKey: `new-account-${sends}`,
-          partnerOrg: 'New Partner',
-          partnerKey: 'new-partner',
-          score: 14,
-          classification: 'partner_sourced',
-        }),
-      )
-      .returning()
-      .get();
-    await logEvent(tx, { type: 'sent', before: null, after: row, actor: { userId: 'U0NEWAUTHOR' }, at });
-    return row;
-  });
+/** One more handoff sent at `at`, by a new author to a new AE for a new partner, with its touch-log event. */
+async function sendOne(database: AppDatabase, at: Date): Promise<void> {
+  const over = {
+    authorUserId: 'U0NEWAUTHOR',
+    aeUserId: 'U0NEWAE',
+    partnerKey: 'new-partner',
+    partnerOrg: 'New Partner',
+  };
+  const handoffId = await addHandoff(database.db, at, over);
+  await addEvent(database.db, { handoffId, type: 'sent', at, aeUserId: 'U0NEWAE' });
 }
 
 type Figures = Extract<Overview, { kind: 'figures' }>;
@@ -95,7 +72,6 @@ const periodStart = (key: PeriodKey, at: Date) =>
     .toJSDate();
 
 describe('App Home metrics snapshots over a seeded, migrated SQLite file', () => {
-  let dir: string;
   let database: AppDatabase;
   let clock: TestClock;
   const metricsWith = (over: Partial<MetricsDeps> = {}) =>
@@ -104,15 +80,11 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
   const figuresAt = (key: PeriodKey, at: Date) => metricsWith().compute(key, at);
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'metrics-snapshots-'));
-    database = openDatabase(join(dir, 'metrics.db'));
+    database = freshDatabase('metrics-snapshots-');
     clock = new TestClock(T0);
     seedBulk(database);
   });
-  afterEach(() => {
-    database.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => database.close());
 
   /** With maxWaitMs 0: the first call says "computing"; resolves once its computation has landed. */
   async function firstSnapshot(m: ReturnType<typeof metricsWith>, key: PeriodKey = '30d') {

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyTransition } from '../../src/core/lifecycle.js';
-import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import type { AppDatabase } from '../../src/db/client.js';
 import { logEvent } from '../../src/db/repositories/events.js';
 import { recordDecision } from '../../src/db/repositories/handoffs.js';
 import { type HandoffRow, handoffEvents, handoffs } from '../../src/db/schema.js';
@@ -13,6 +10,7 @@ import type { Stats } from '../../src/domain/metrics.js';
 import { createMetrics } from '../../src/revops/metrics.js';
 import { TestClock } from '../support/clock.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
+import { freshDatabase } from '../support/unitrest-freshDatabase.js';
 
 /**
  * Windows that end without an answer and without expiring: by a reassignment or a withdrawal. Such a window is
@@ -43,17 +41,12 @@ const from = at(1, 0);
 const to = at(16, 0);
 const OWNER = { userId: 'U0AUTHOR', teamId: 'T0INTERNAL' };
 
-let dir: string;
 let database: AppDatabase;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'metrics-window-ends-'));
-  database = openDatabase(join(dir, 'metrics.db'));
+  database = freshDatabase('metrics-window-ends-');
 });
-afterAll(() => {
-  database.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => database.close());
 
 const current = (h: HandoffRow) =>
   database.db.select().from(handoffs).where(eq(handoffs.id, h.id)).get() as HandoffRow;

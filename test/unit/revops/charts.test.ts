@@ -180,7 +180,7 @@ describe('renderTrendChartInTurns', () => {
   });
 });
 
-describe('chart text fits (issue 21)', () => {
+describe('chart text fits', () => {
   interface Box {
     text: string;
     left: number;
