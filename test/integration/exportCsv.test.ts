@@ -6,9 +6,9 @@ import { ACTION_ID } from '../../src/blocks/ids.js';
 import { exportReplies } from '../../src/blocks/revopsReplies.js';
 import { EXPORT_USAGE, exportRequest } from '../../src/cliExport.js';
 import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
-import type { HandoffRow } from '../../src/db/schema.js';
 import { CSV_COLUMNS, touchLogCsv } from '../../src/revops/exportCsv.js';
 import { EXPORT_MAX_ROWS } from '../../src/revops/exports.js';
+import { addHandoff } from '../contract/seed.js';
 import { runBuilt, withUmask } from '../support/builtCli.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
@@ -35,20 +35,12 @@ const FORMULA_ACCOUNT = '=HYPERLINK("http://evil.example", "Delta, Inc")';
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-interface Seeded {
-  sentAt: number;
-  accepted: HandoffRow;
-  declined: HandoffRow;
-  expired: HandoffRow;
-  formula: HandoffRow;
-}
-
 /**
  * Four handoffs sent at the harness clock (a Monday 15:00 Berlin): one accepted after 45 business minutes, one
  * declined (timing) after 90, one left to expire (swept at its deadline, Thursday), and one with a formula-like
  * account name, still open.
  */
-async function seedFour(h: Harness): Promise<Seeded> {
+async function seedFour(h: Harness) {
   const sentAt = h.clock.now().getTime();
   const a = await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
   const b = await sendHandoff(h, { accountName: 'Bravo Freight', accountDomain: null });
@@ -77,6 +69,8 @@ async function seedFour(h: Harness): Promise<Seeded> {
     formula: await handoffRow(h, d.handoff.id),
   };
 }
+
+type Seeded = Awaited<ReturnType<typeof seedFour>>;
 
 /** The touch log rows of a CSV, checked against what the four seeded handoffs must say. */
 function checkFourRows(text: string, s: Seeded) {
@@ -203,22 +197,20 @@ describe('the touch log export in Slack', () => {
 
   it('limits the rows to the days asked for (sent date, in the reporting timezone)', async () => {
     const h = await start();
-    const old = { opportunityCreatedOn: '2026-09-01', partnerTouchOn: '2026-10-01', accountDomain: null };
-    h.clock.set('2026-10-30T14:00:00Z');
-    await sendHandoff(h, { ...old, accountName: 'October Freight' });
-    h.clock.set('2026-11-01T00:30:00Z');
-    const first = await sendHandoff(h, { ...old, accountName: 'November First Freight' });
-    h.clock.set('2026-11-30T23:30:00Z');
-    const last = await sendHandoff(h, { ...old, accountName: 'November Last Freight' });
-    h.clock.set('2026-12-01T00:30:00Z');
-    await sendHandoff(h, { ...old, accountName: 'December Freight' });
+    // Handoffs sent at these times (written straight to the table: the export reads their sent time alone).
+    const sent = (at: string, accountName: string) =>
+      addHandoff(h.database.db, new Date(at), { accountName });
+    await sent('2026-10-30T14:00:00Z', 'October Freight');
+    const first = await sent('2026-11-01T00:30:00Z', 'November First Freight');
+    const last = await sent('2026-11-30T23:30:00Z', 'November Last Freight');
+    await sent('2026-12-01T00:30:00Z', 'December Freight');
     h.clock.set('2026-12-02T10:00:00Z');
 
     const completion = await uploadOf(h, () => exportCommand(h, 'export 2026-11-01 2026-11-30'));
     const { rows } = csvObjects(uploadedCsv(h, completion).text);
     expect(rows.map((r) => [r.handoff_id, r.account])).toEqual([
-      [String(first.handoff.id), 'November First Freight'],
-      [String(last.handoff.id), 'November Last Freight'],
+      [String(first), 'November First Freight'],
+      [String(last), 'November Last Freight'],
     ]);
     await waitFor(() => responseTexts(h).length > 0, 4000, 'the ephemeral');
     expect(responseTexts(h)[0]).toContain('sent from 2026-11-01 to 2026-11-30');

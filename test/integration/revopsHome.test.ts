@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
 import { DECLINE_REASONS } from '../../src/domain/decline.js';
+import { addEvent, addHandoff } from '../contract/seed.js';
 import { submitAccept } from '../support/acceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
@@ -261,16 +262,10 @@ describe('App Home by role', () => {
 
   it('republishes with the period RevOps pick, and keeps it in the private metadata', async () => {
     const h = await start();
-    // One handoff 60 days ago (counts in 90 days, not in 30) and one today.
-    h.clock.set('2026-09-24T13:00:00Z');
-    await sendHandoff(h, {
-      accountName: 'Old Account Ltd',
-      accountDomain: null,
-      opportunityCreatedOn: '2026-09-01',
-      partnerTouchOn: '2026-09-20',
-      partnerNextMoveDate: '2026-10-01',
-    });
-    h.clock.set('2026-11-23T14:00:00Z');
+    // One handoff sent 60 days ago (counts in 90 days, not in 30), written straight to the tables, and one today.
+    const longAgo = new Date('2026-09-24T13:00:00Z');
+    const old = await addHandoff(h.database.db, longAgo, { accountName: 'Old Account Ltd' });
+    await addEvent(h.database.db, { handoffId: old, type: 'sent', at: longAgo });
     await sendHandoff(h, { accountName: 'New Account Ltd', accountDomain: null });
     h.clock.advance(60_000);
 

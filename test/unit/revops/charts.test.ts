@@ -15,15 +15,10 @@ import {
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-interface Chunk {
-  type: string;
-  data: Buffer;
-}
-
 /** Walks the PNG chunks, checking each CRC-free length fits, and returns them. */
-function chunks(png: Buffer): Chunk[] {
+function chunks(png: Buffer): { type: string; data: Buffer }[] {
   expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
-  const out: Chunk[] = [];
+  const out: { type: string; data: Buffer }[] = [];
   let offset = 8;
   while (offset < png.length) {
     const length = png.readUInt32BE(offset);
