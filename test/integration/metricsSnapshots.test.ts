@@ -92,31 +92,39 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     await expect(first.refresh()).resolves.toBeUndefined();
   }
 
-  it('without maxWaitMs computes every time: figures as of now, never from a snapshot, nothing to refresh', async () => {
-    const m = metricsWith();
-    const first = asFigures(await m.overview('30d'));
-    expect(first).not.toHaveProperty('refresh');
-    expect(first.fromSnapshot).toBe(false);
-    expect(first.asOf).toEqual(T0);
-    // The seed is what the tests assume: every bulk event in the 30-day period.
-    expect(first.metrics.overall.sent).toBe(BULK);
-    expect(first.metrics.overall.accepted).toBe(BULK);
-    expect(first.weeks.reduce((n, w) => n + w.sent, 0)).toBe(BULK);
+  // Without maxWaitMs, a second later (well within the minute a snapshot would be kept); with it, for a period
+  // computed within it, ten minutes later (refreshSnapshots leaves such a period alone).
+  it.each([
+    ['without maxWaitMs', {}, 1000],
+    ['with maxWaitMs, for a period computed within it', { maxWaitMs: 60_000 }, 10 * MINUTE],
+  ])(
+    '%s computes every time: figures as of now, never from a snapshot, nothing to refresh',
+    async (_what, over, later) => {
+      const m = metricsWith(over);
+      const first = asFigures(await m.overview('30d'));
+      expect(first).not.toHaveProperty('refresh');
+      expect(first.fromSnapshot).toBe(false);
+      expect(first.asOf).toEqual(T0);
+      // The seed is what the tests assume: every bulk event in the 30-day period.
+      expect(first.metrics.overall.sent).toBe(BULK);
+      expect(first.metrics.overall.accepted).toBe(BULK);
+      expect(first.weeks.reduce((n, w) => n + w.sent, 0)).toBe(BULK);
 
-    // One more send, and only a second later (well within the minute a snapshot would be kept): computed again.
-    await sendOne(database, T0);
-    clock.advance(1000);
-    const second = asFigures(await m.overview('30d'));
-    expect(second).not.toHaveProperty('refresh');
-    expect(second.fromSnapshot).toBe(false);
-    expect(second.asOf).toEqual(new Date(T0.getTime() + 1000));
-    expect(second.metrics.overall.sent).toBe(BULK + 1);
-    expect({ metrics: second.metrics, weeks: second.weeks }).toEqual(await figuresAt('30d', clock.now()));
+      // One more send, and later: computed again.
+      await sendOne(database, T0);
+      clock.advance(later);
+      const second = asFigures(await m.overview('30d'));
+      expect(second).not.toHaveProperty('refresh');
+      expect(second.fromSnapshot).toBe(false);
+      expect(second.asOf).toEqual(clock.now());
+      expect(second.metrics.overall.sent).toBe(BULK + 1);
+      expect({ metrics: second.metrics, weeks: second.weeks }).toEqual(await figuresAt('30d', clock.now()));
 
-    // No snapshots are kept without maxWaitMs: the background refresh has nothing to do.
-    clock.advance(DAY / 2);
-    await expect(m.refreshSnapshots(0)).resolves.toBe(0);
-  });
+      // No snapshot to keep fresh: the background refresh has nothing to do.
+      clock.advance(DAY / 2);
+      await expect(m.refreshSnapshots(0)).resolves.toBe(0);
+    },
+  );
 
   it('maxWaitMs 0: the first calls say "computing" and share one computation; its figures are then served as of the first call, the same for a minute', async () => {
     const m = metricsWith({ maxWaitMs: 0 });
@@ -282,23 +290,6 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     refreshOf(seven);
     // The refreshed figures are the period's figures of their time.
     expect({ metrics: thirty.metrics, weeks: thirty.weeks }).toEqual(await figuresAt('30d', refreshedAt));
-  });
-
-  it('refreshSnapshots leaves alone periods computed within maxWaitMs (computed when asked instead)', async () => {
-    const m = metricsWith({ maxWaitMs: 60_000 });
-    const first = asFigures(await m.overview('30d'));
-    expect(first.fromSnapshot).toBe(false);
-    expect(first.asOf).toEqual(T0);
-
-    clock.advance(10 * MINUTE);
-    await expect(m.refreshSnapshots(5 * MINUTE)).resolves.toBe(0);
-    // Asked again: computed now, with the event sent since.
-    await sendOne(database, new Date(T0.getTime() + MINUTE));
-    const second = asFigures(await m.overview('30d'));
-    expect(second.fromSnapshot).toBe(false);
-    expect(second).not.toHaveProperty('refresh');
-    expect(second.asOf).toEqual(clock.now());
-    expect(second.metrics.overall.sent).toBe(BULK + 1);
   });
 
   it("the app's stop waits for the computation running, then starts no more (the database closes next)", async () => {
