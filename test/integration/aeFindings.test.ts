@@ -10,7 +10,7 @@ import { people } from '../support/people.js';
 import { REVIEW_ENV, revopsUser, sendPacket, slash, weakPacket } from '../support/reviewFlow.js';
 
 /**
- * Issue 20, item 6: the AE sees what the author chose to send anyway. What the conflict and duplicate check found on
+ * The AE sees what the author chose to send anyway. What the conflict and duplicate check found on
  * the account when Send was pressed (another partner's handoff, a registered reseller, another open handoff of the
  * same partner) and the author's reason for sending a duplicate or a packet below the lowest band are stored with
  * the handoff and shown in a short section of the AE's packet DM. Internal only: no partner message carries them.

@@ -1,20 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, STEP_DATE_BLOCK_ID } from '../../src/blocks/ids.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import type { GroupStats } from '../../src/domain/metrics.js';
 import { touchLogCsv } from '../../src/revops/exportCsv.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
-import { sweepAt } from '../support/afterAcceptFlow.js';
+import { jordan, sam, sweepAt, writePolicy } from '../support/afterAcceptFlow.js';
 import { answerAE, askAuthor } from '../support/askFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
 import { handoffRow, type OpenedModal, outboxDrained, submit } from '../support/ownerFlow.js';
 import { click, clickOutcome, partnerCalls, partnerHarnesses } from '../support/partnerFlow.js';
 import { viewSubmission } from '../support/payloads.js';
-import { people, TEAM } from '../support/people.js';
+import { people } from '../support/people.js';
 import {
   blocksOf,
   csvObjects,
@@ -26,7 +23,7 @@ import {
 } from '../support/revopsFlow.js';
 
 /**
- * Issue 51 item 5, its reporting: the first steps AEs commit to when accepting, counted per AE, partner and author
+ * The reporting of the first steps AEs commit to when accepting, counted per AE, partner and author
  * (kept on time, time to first step, accepted then idle, handed back), the App Homes' "accepted: next step due",
  * "accepted: idle", "taken back" and "waiting for your answer", and the CSV's take-back columns, through the real app.
  *
@@ -44,30 +41,23 @@ import {
  */
 
 const start = partnerHarnesses();
-const dir = mkdtempSync(join(tmpdir(), 'after-accept-metrics-'));
-const policyFile = join(dir, 'policies.json');
-writeFileSync(
-  policyFile,
-  JSON.stringify({
-    pools: { backup: { name: 'Backup AEs', users: [people.otherAe.id] } },
-    policies: {
-      strategic: {
-        name: 'Strategic accounts',
-        levels: [
-          { at: '50%', action: 'remind' },
-          { at: 'commitment', action: 'check_in' },
-          { at: 'commitment+1d', action: 'notify', to: ['owner'] },
-          { at: 'commitment+2d', action: 'reassign', to: ['pool:backup'] },
-        ],
-      },
+const policy = writePolicy({
+  pools: { backup: { name: 'Backup AEs', users: [people.otherAe.id] } },
+  policies: {
+    strategic: {
+      name: 'Strategic accounts',
+      levels: [
+        { at: '50%', action: 'remind' },
+        { at: 'commitment', action: 'check_in' },
+        { at: 'commitment+1d', action: 'notify', to: ['owner'] },
+        { at: 'commitment+2d', action: 'reassign', to: ['pool:backup'] },
+      ],
     },
-    routes: [{ partner: 'Meridian Cloud Consulting', policy: 'strategic' }],
-  }),
-);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  },
+  routes: [{ partner: 'Meridian Cloud Consulting', policy: 'strategic' }],
+});
+afterAll(policy.remove);
 
-const jordan = { id: people.ae.id, team_id: TEAM };
-const sam = { id: people.otherAe.id, team_id: TEAM };
 const json = (value: unknown) => JSON.stringify(value);
 const homeText = async (h: Harness, userId: string) =>
   sectionTexts(blocksOf(await openHome(h, userId))).join('\n');
@@ -126,9 +116,9 @@ async function sendFive(h: Harness) {
 
 const byKey = (groups: readonly GroupStats[], key: string) => groups.find((g) => g.key === key);
 
-describe('after the Accept, in the figures, the App Homes and the CSV (issue 51)', () => {
+describe('after the Accept, in the figures, the App Homes and the CSV', () => {
   it('counts first steps kept, time to first step, idle and handed back per AE, partner and author', async () => {
-    const h = await start({ ...ROLES, ESCALATION_POLICY_FILE: policyFile });
+    const h = await start({ ...ROLES, ESCALATION_POLICY_FILE: policy.file });
     const { alpha, bravo, charlie, delta, echo } = await sendFive(h);
 
     // Tuesday 10:00 Berlin: Jordan asks Pat about Alpha. Pat's App Home says the question waits for them.

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LogLevel, type Logger as SlackLogger, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chartCacheKey, createSlackFiles, type SlackFiles } from '../../src/core/slackFiles.js';
-import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import type { AppDatabase } from '../../src/db/client.js';
 import { tablesOf } from '../../src/db/engine.js';
 import { createLogger } from '../../src/logger.js';
 import { TestClock } from '../support/clock.js';
 import { FakeSlack } from '../support/fakeSlack.js';
+import { freshDatabase } from '../support/unitrest-freshDatabase.js';
 
 /**
  * Chart images in Slack (core/slackFiles.ts) against the fake Slack, which refuses an image block naming a file
@@ -45,10 +43,8 @@ const opts = (channelId: string) => ({
 });
 
 let fake: FakeSlack;
-let dir: string;
 let database: AppDatabase;
 let files: SlackFiles;
-let runs = 0;
 
 const web = () =>
   new WebClient(fake.token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: silent });
@@ -62,19 +58,16 @@ const rows = async () => await database.db.select().from(tablesOf(database.db).c
 
 beforeAll(async () => {
   fake = await FakeSlack.start();
-  dir = mkdtempSync(join(tmpdir(), 'chart-files-'));
 });
 afterAll(async () => {
   await fake.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
   fake.reset();
   fake.addUser({ id: 'U1', team_id: fake.teamId, name: 'ada' });
   fake.addChannel({ id: 'C1', name: 'digest', members: [fake.botUserId, 'U1'] });
   fake.addChannel({ id: 'C3', name: 'other-digest', members: [fake.botUserId] });
-  runs += 1;
-  database = openDatabase(join(dir, `run-${runs}.db`));
+  database = freshDatabase('chart-files-');
   files = createSlackFiles({
     db: database.db,
     client: web(),

@@ -1,10 +1,10 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { HandoffRow } from '../../src/db/schema.js';
+import { describe, expect, it } from 'vitest';
 import { detailFacts, REMOVED_TEXT } from '../../src/domain/retention.js';
 import { CSV_COLUMNS } from '../../src/revops/exportCsv.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, waitFor } from '../support/harness.js';
+import { handoffRow } from '../support/ownerFlow.js';
 import { clickOutcome } from '../support/partnerFlow.js';
 import { people } from '../support/people.js';
 import {
@@ -19,7 +19,7 @@ import {
 } from '../support/revopsFlow.js';
 
 /**
- * Data retention (issue 57 item 1), through the real app on both engines: a generated history of five handoffs (won,
+ * Data retention, through the real app on both engines: a generated history of five handoffs (won,
  * declined with a note, expired, accepted and still open, waiting), RevOps's export, then the daily job run a month
  * and two months on. Closed handoffs lose their words, their touch log its detail, the exports are deleted from
  * Slack; the open ones keep everything, and the metrics and the export's counts do not move.
@@ -48,18 +48,6 @@ type Name = keyof typeof CONTACTS;
 const CLOSED: readonly Name[] = ['won', 'declined', 'expired'];
 const OPEN: readonly Name[] = ['accepted', 'waiting'];
 const DECLINE_NOTE = 'Bea Declinda told me the budget moved to next year';
-
-let current: Harness | undefined;
-afterEach(async () => {
-  await current?.stop();
-  current = undefined;
-});
-
-async function handoffRow(h: Harness, id: number): Promise<HandoffRow> {
-  const [row] = await h.database.db.select().from(h.tables.handoffs).where(eq(h.tables.handoffs.id, id));
-  if (!row) throw new Error(`handoff ${id} missing`);
-  return row as HandoffRow;
-}
 
 /** The five handoffs, each at its end state; returns their ids by name. */
 async function history(h: Harness): Promise<Record<Name, number>> {
@@ -136,9 +124,10 @@ const detailsOf = async (h: Harness, id: number) =>
   ).map((e) => ({ type: e.type, detail: e.detail }));
 
 describe('data retention, daily', () => {
+  const start = harnessPerTest({ env: ENV });
+
   it('removes closed handoffs’ words after RETAIN_PACKET_TEXT_DAYS and their detail after RETAIN_TOUCH_DETAIL_DAYS; metrics and counts stay', async () => {
-    const h = await startHarness({ env: ENV });
-    current = h;
+    const h = await start();
     expect(h.config.retention).toEqual({
       packetTextDays: 30,
       touchDetailDays: 60,

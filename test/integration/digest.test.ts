@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
+import { handoffRow } from '../support/ownerFlow.js';
 import { channels, people } from '../support/people.js';
 import {
   acceptInDm,
   type Block,
   declineInDm,
-  headlineFields,
+  expectHeadline,
   headlineFigure,
   imageBlocks,
   PNG_SIGNATURE,
@@ -29,10 +30,7 @@ const digestEnv = (channelId: string | undefined, extra: Record<string, string> 
 const postsTo = (h: Harness, channel: string) =>
   h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel);
 
-const statusOf = async (h: Harness, id: number) =>
-  (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
-    (x) => x.id === id,
-  )?.status;
+const statusOf = async (h: Harness, id: number) => (await handoffRow(h, id)).status;
 
 /**
  * The week of Monday 2026-11-23 (UTC): four handoffs sent; Alpha accepted after half an hour and gone quiet (nudged
@@ -116,23 +114,9 @@ describe('the weekly digest', () => {
     });
     // The week: handoffs sent Alpha Bravo Delta Charlie = 4; AE requests 4 (no reassignment); AE windows closed
     // W = 1 accepted (Alpha) + 1 declined (Delta) + 1 expired (Bravo) = 3 (Charlie's is still open); answers 1 + 1 =
-    // 2: acceptance 1 of 2 = 50% (was "33%", 1 of 3 counting Bravo's expiry as an answer); silence 1 of 3 windows
-    // = 33%. Decisions 0.5 h and 1.5 h: median 1.0, p90 0.5 + 0.9 × 1 = 1.4.
-    const fields = headlineFields(blocks);
-    expect(Object.keys(fields)).toEqual([
-      'Handoffs sent',
-      'AE requests',
-      'AE windows closed',
-      'Acceptance rate',
-      'Silence rate',
-      'Time to decision',
-      'Repeat use',
-      'AE requests for partner help',
-      'Average packet score',
-      'Outcomes recorded',
-    ]);
-    // Each figure says in one italic line how it is counted.
-    for (const text of Object.values(fields)) expect(text).toMatch(/\n_[^_\n]+_$/);
+    // 2 (an expiry is not an answer): acceptance 1 of 2 = 50%; silence 1 of 3 windows = 33%. Decisions 0.5 h and
+    // 1.5 h: median 1.0, p90 0.5 + 0.9 × 1 = 1.4.
+    expectHeadline(blocks);
     expect(figure(blocks, 'Handoffs sent')).toBe('4');
     expect(figure(blocks, 'AE requests')).toBe('4');
     expect(figure(blocks, 'AE windows closed')).toBe('3 = 1 accepted + 1 declined + 1 expired');
@@ -221,26 +205,16 @@ describe('the weekly digest', () => {
     expect(blocksOfPost(call)[0]).toMatchObject({ text: { text: 'Co-sell handoffs: week of 2026-11-16' } });
   });
 
-  it('posts one digest when two runs for the same week overlap', async () => {
-    const h = await start({ env: digestEnv(channels.internal.id) });
-    await sendHandoff(h);
-    h.clock.set('2026-11-30T09:00:00Z');
-    const digest = h.app.digest;
-    const results = await Promise.all([digest.post(), digest.post()]);
-    expect(results).toContain('posted');
-    await digestPost(h, channels.internal.id);
-    await quiet(h);
-    expect(postsTo(h, channels.internal.id)).toHaveLength(1);
-    // The same picture, drawn twice at once, is shared once: one chart message, one digest.
-    expect(h.slack.callsTo('files.completeUploadExternal')).toHaveLength(1);
-    expect(h.slack.messages(channels.internal.id)).toHaveLength(2);
-    expect(await digest.post()).toBe('already_posted');
-  });
-
-  it('posts the digest at start when its slot passed while the app was down, and only once across restarts', async () => {
+  it('posts at start when its slot passed while the app was down, once across restarts; not before the slot, nor on a fresh install', async () => {
     const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
-    // In use on Wednesday 25th, then down over Monday 30th 09:00, the digest's slot.
-    let h = await start({ env, now: '2026-11-25T10:00:00Z' });
+    // A fresh install on Monday 23rd after 09:00: no digest of a week before the app existed.
+    let h = await start({ env, now: '2026-11-23T10:00:00Z' });
+    await quiet(h);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(0);
+    expect(
+      h.logs.some((l) => l.msg === 'weekly digest not caught up: the app was not in use yet at its slot'),
+    ).toBe(true);
+    // In use, then down over Monday 30th 09:00, the digest's slot.
     const { slack, databasePath } = await inUseThenDown(h);
     expect(postsTo({ slack } as Harness, channels.internal.id)).toHaveLength(0);
 
@@ -258,6 +232,15 @@ describe('the weekly digest', () => {
     expect(await h.app.digest.post()).toBe('already_posted');
     await quiet(h);
     expect(postsTo(h, channels.internal.id)).toHaveLength(1);
+    await h.stop({ keepDatabase: true });
+    // The next Monday at 09:00 sharp: the slot is now, and the app was in use before it.
+    h = await start({ env, now: '2026-12-07T09:00:00Z', slack, databasePath });
+    await digestPost(h, channels.internal.id, 2);
+    await h.stop({ keepDatabase: true });
+    // The Monday after, a minute before 09:00: the latest slot is last week's, posted on time. Nothing more.
+    h = await start({ env, now: '2026-12-14T08:59:00Z', slack, databasePath });
+    await quiet(h);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(2);
     await slack.stop();
   });
 
@@ -294,30 +277,6 @@ describe('the weekly digest', () => {
     await slack.stop();
   });
 
-  it('does not post at start before the slot of the week, nor on a fresh install', async () => {
-    const env = digestEnv(channels.internal.id, { DIGEST_SCHEDULE: '0 9 * * 1', DIGEST_TIMEZONE: 'UTC' });
-    // A fresh install on Monday 23rd after 09:00: no digest of a week before the app existed.
-    let h = await start({ env, now: '2026-11-23T10:00:00Z' });
-    await quiet(h);
-    expect(postsTo(h, channels.internal.id)).toHaveLength(0);
-    expect(
-      h.logs.some((l) => l.msg === 'weekly digest not caught up: the app was not in use yet at its slot'),
-    ).toBe(true);
-    await sendHandoff(h, { accountName: 'Alpha Freight', accountDomain: null });
-    const slack = h.slack;
-    const databasePath = h.databaseKey;
-    await h.stop({ keepDatabase: true });
-    // The next Monday at 09:00 sharp: the slot is now, and the app was in use before it.
-    h = await start({ env, now: '2026-11-30T09:00:00Z', slack, databasePath });
-    await digestPost(h, channels.internal.id);
-    await h.stop({ keepDatabase: true });
-    // The Monday after, a minute before 09:00: the latest slot is last week's, posted on time. Nothing more.
-    h = await start({ env, now: '2026-12-07T08:59:00Z', slack, databasePath });
-    await quiet(h);
-    expect(postsTo(h, channels.internal.id)).toHaveLength(1);
-    await slack.stop();
-  });
-
   it.each([
     { what: 'without DIGEST_CHANNEL_ID', channel: undefined },
     { what: 'with a Slack Connect channel (refused at start, logged)', channel: channels.partner.id },
@@ -339,7 +298,7 @@ describe('the weekly digest', () => {
     expect(json(h.slack.messages(channels.partner.id))).not.toContain('Co-sell handoffs');
   });
 
-  it('still posts the numbers, with a note, when the chart cannot be uploaded', async () => {
+  it('still posts the numbers, with a note, when the chart cannot be uploaded; two runs of a week at once post one digest', async () => {
     const h = await start({ env: digestEnv(channels.internal.id) });
     await sendHandoff(h);
     h.clock.set('2026-11-30T09:00:00Z');
@@ -353,5 +312,19 @@ describe('the weekly digest', () => {
     expect(imageBlocks(blocks)).toHaveLength(0);
     expect(json(blocks)).toContain('could not be prepared');
     expect(h.logs.some((l) => l.msg === 'weekly digest queued' && l.chart === false)).toBe(true);
+
+    // The next Monday, two runs for the week overlap: one digest, and the picture drawn twice at once is shared once
+    // (one chart message, one digest).
+    h.clock.set('2026-12-07T09:00:00Z');
+    const uploads = h.slack.callsTo('files.completeUploadExternal').length;
+    const messages = h.slack.messages(channels.internal.id).length;
+    const digest = h.app.digest;
+    expect(await Promise.all([digest.post(), digest.post()])).toContain('posted');
+    await digestPost(h, channels.internal.id, 2);
+    await quiet(h);
+    expect(postsTo(h, channels.internal.id)).toHaveLength(2);
+    expect(h.slack.callsTo('files.completeUploadExternal')).toHaveLength(uploads + 1);
+    expect(h.slack.messages(channels.internal.id)).toHaveLength(messages + 2);
+    expect(await digest.post()).toBe('already_posted');
   });
 });

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { ERASED_PREFIX } from '../../src/domain/erasure.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, waitFor } from '../support/harness.js';
 import { outboxDrained } from '../support/ownerFlow.js';
 import { clickOutcome, PARTNER_ENV } from '../support/partnerFlow.js';
 import { channels, people } from '../support/people.js';
 import { acceptInDm, declineInDm, ROLES } from '../support/revopsFlow.js';
 
 /**
- * Erasing a person on request (issue 57 item 2), through `/handoff erase` in the real app on both engines: a partner
+ * Erasing a person on request, through `/handoff erase` in the real app on both engines: a partner
  * contact (by name), an AE (by Slack id, as a mention) and an author. The list comes first and changes nothing; the
  * erasure is refused while the person still holds an open deal; after it, a red-team search of every table (and, on
  * SQLite, of the database file's bytes) and of everything the fake Slack shows finds no trace of them; the metrics
@@ -20,16 +20,7 @@ import { acceptInDm, declineInDm, ROLES } from '../support/revopsFlow.js';
 const CONTACT = 'Priya Partnerova';
 const NOTE = 'Jordan Seller here: not my territory';
 
-let current: Harness | undefined;
-afterEach(async () => {
-  await current?.stop();
-  current = undefined;
-});
-
-async function start(): Promise<Harness> {
-  current = await startHarness({ env: { ...PARTNER_ENV, ...ROLES } });
-  return current;
-}
+const start = harnessPerTest({ env: { ...PARTNER_ENV, ...ROLES } });
 
 /** Two closed deals: one won with the partner contact named, one declined with the AE's note. */
 async function history(h: Harness) {
@@ -37,7 +28,7 @@ async function history(h: Harness) {
     accountName: 'Northwind Logistics',
     partnerContactName: CONTACT,
     riskNote: `${CONTACT} prefers calls`,
-    // Her first name alone, where her full name stands: her too (issue 77 item 4). Read by the partner.
+    // Her first name alone, where her full name stands: her too. Read by the partner.
     partnerNextMove: 'Priya sends the workshop dates.',
   });
   // Another Priya, in a handoff that is not about her: not her. "accepted" and "Meridian" hold no name.
@@ -121,7 +112,7 @@ describe('erasing a person on request', () => {
 
     // Only the admins may.
     expect(await erase(h, CONTACT, people.member)).toContain('Only');
-    // A word that is nobody's whole name is refused, and changes nothing (issue 77 item 4).
+    // A word that is nobody's whole name is refused, and changes nothing.
     expect(await erase(h, '--apply Ted')).toContain('“Ted” is too short to be a person');
     expect((await h.database.db.select().from(h.tables.erasures)).length).toBe(0);
     const listed = await erase(h, CONTACT);
@@ -150,7 +141,7 @@ describe('erasing a person on request', () => {
     // The partner reads their contact, not a tombstone, in the thread's parent and its replies.
     const partner = JSON.stringify(h.slack.messages(channels.partner.id));
     expect(partner).toContain('brought by your contact (');
-    // The accept's reply follows the deal: won, so its first step is no longer shown (issue 77 item 6).
+    // The accept's reply follows the deal: won, so its first step is not shown.
     expect(partner).toContain(
       'Jordan Seller is taking it forward with your contact (Meridian Cloud Consulting).',
     );

@@ -19,9 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreadableMessage } from '../../src/cliExport.js';
 import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
 import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
-import { handoffEvents, handoffs } from '../../src/db/schema.js';
+import { addEvent, addHandoff } from '../contract/seed.js';
 import { folderSnapshot, runBuilt } from '../support/builtCli.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
 import { csvObjects } from '../support/revopsFlow.js';
 // The unprivileged user for the read-only cases: root may write any file.
 import { asRoot, NOBODY, type UnprivilegedApp, unprivilegedApp } from '../support/unprivileged.js';
@@ -56,24 +55,8 @@ describe('npm run export reads the database and writes nothing', () => {
   async function addHandoffs(database: AppDatabase, accounts: string[]): Promise<void> {
     for (const [i, accountName] of accounts.entries()) {
       const at = new Date(`2026-03-0${i + 1}T10:00:00Z`);
-      await database.db.transaction((tx) => {
-        const handoff = tx
-          .insert(handoffs)
-          .values(sentHandoffRow(at, { sourceViewId: `V${accountName}`, accountName }))
-          .returning()
-          .get();
-        tx.insert(handoffEvents)
-          .values({
-            handoffId: handoff.id,
-            type: 'sent',
-            toStatus: 'sent',
-            aeUserId: handoff.aeUserId,
-            assignment: 1,
-            cycle: 1,
-            at,
-          })
-          .run();
-      });
+      const handoffId = await addHandoff(database.db, at, { sourceViewId: `V${accountName}`, accountName });
+      await addEvent(database.db, { handoffId, type: 'sent', at });
     }
   }
 
@@ -173,22 +156,7 @@ describe('npm run export reads the database and writes nothing', () => {
     }
   });
 
-  it('words a file that is not a database in one line, as the command prints it (exit code 1, below)', () => {
-    mkdirSync(join(dir, 'garbage'));
-    const path = join(dir, 'garbage', 'handoff.db');
-    writeFileSync(path, 'not a database, but long enough to have a header of one. '.repeat(20));
-    const refused = (() => {
-      try {
-        openDatabaseReadOnly(path).close();
-      } catch (error) {
-        return unreadableMessage(path, error);
-      }
-      return 'opened';
-    })();
-    expect(refused).toBe(`Could not read the database at ${path}: file is not a database (SQLITE_NOTADB).`);
-  });
-
-  it('refuses a database that needs migrating with one line and exit code 1, and leaves it as it was', () => {
+  it('refuses a database that needs migrating with one line and exit code 1, and leaves it as it was; words a file that is not a database in one line', () => {
     // A database as an older version of the app left it: the first twelve migrations (no health probe table).
     const oldMigrations = join(dir, 'old-migrations');
     cpSync(MIGRATIONS_FOLDER, oldMigrations, { recursive: true });
@@ -215,5 +183,21 @@ describe('npm run export reads the database and writes nothing', () => {
       `The database at ${path} needs migrating (${pending} migrations of this version are not applied): start the app on it once (npm start), then export again.`,
     );
     expect(folderSnapshot(join(dir, 'old'))).toEqual(before);
+
+    // A file that is not a database is worded in one line too, as the command prints it.
+    mkdirSync(join(dir, 'garbage'));
+    const garbage = join(dir, 'garbage', 'handoff.db');
+    writeFileSync(garbage, 'not a database, but long enough to have a header of one. '.repeat(20));
+    const refused = (() => {
+      try {
+        openDatabaseReadOnly(garbage).close();
+      } catch (error) {
+        return unreadableMessage(garbage, error);
+      }
+      return 'opened';
+    })();
+    expect(refused).toBe(
+      `Could not read the database at ${garbage}: file is not a database (SQLITE_NOTADB).`,
+    );
   });
 });

@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AppDatabase, openDatabase } from '../../src/db/client.js';
-import { logEvent } from '../../src/db/repositories/events.js';
-import { type HandoffRow, handoffs } from '../../src/db/schema.js';
+import type { AppDatabase } from '../../src/db/client.js';
 import type { PeriodKey } from '../../src/domain/periods.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics, type MetricsDeps, type Overview } from '../../src/revops/metrics.js';
 import { createBackgroundWork } from '../../src/runtime/background.js';
+import { addEvent, addHandoff } from '../contract/seed.js';
 import { seedAcceptedHandoffs } from '../support/bulkAccepted.js';
 import { TestClock } from '../support/clock.js';
-import { sentHandoffRow } from '../support/handoffRow.js';
+import { freshDatabase } from '../support/unitrest-freshDatabase.js';
 
 /**
  * The App Home's snapshots of the metrics (`overview`, `refreshSnapshots`) over a real, migrated SQLite file.
@@ -37,35 +33,16 @@ function seedBulk(database: AppDatabase, count = BULK) {
   seedAcceptedHandoffs(database.sqlite, { count, from: T0.getTime() - 25 * DAY, spanMs: 24 * DAY });
 }
 
-let sends = 0;
-
-/** One more handoff sent at `at` (row and touch-log event in one transaction, as the send path writes them). */
-function sendOne(database: AppDatabase, at: Date): Promise<HandoffRow> {
-  sends += 1;
-  return database.db.transaction(async (tx) => {
-    const row = tx
-      .insert(handoffs)
-      .values(
-        sentHandoffRow(at, {
-          sourceViewId: `VNEW${sends}`,
-          authorUserId: 'U0NEWAUTHOR',
-          ownerUserId: 'U0NEWAUTHOR',
-          aeUserId: 'U0NEWAE',
-          aeName: 'New AE',
-          aeTimeZone: 'UTC',
-          accountName: `New account ${sends}`,
-          accountKey: `new-account-${sends}`,
-          partnerOrg: 'New Partner',
-          partnerKey: 'new-partner',
-          score: 14,
-          classification: 'partner_sourced',
-        }),
-      )
-      .returning()
-      .get();
-    await logEvent(tx, { type: 'sent', before: null, after: row, actor: { userId: 'U0NEWAUTHOR' }, at });
-    return row;
-  });
+/** One more handoff sent at `at`, by a new author to a new AE for a new partner, with its touch-log event. */
+async function sendOne(database: AppDatabase, at: Date): Promise<void> {
+  const over = {
+    authorUserId: 'U0NEWAUTHOR',
+    aeUserId: 'U0NEWAE',
+    partnerKey: 'new-partner',
+    partnerOrg: 'New Partner',
+  };
+  const handoffId = await addHandoff(database.db, at, over);
+  await addEvent(database.db, { handoffId, type: 'sent', at, aeUserId: 'U0NEWAE' });
 }
 
 type Figures = Extract<Overview, { kind: 'figures' }>;
@@ -95,7 +72,6 @@ const periodStart = (key: PeriodKey, at: Date) =>
     .toJSDate();
 
 describe('App Home metrics snapshots over a seeded, migrated SQLite file', () => {
-  let dir: string;
   let database: AppDatabase;
   let clock: TestClock;
   const metricsWith = (over: Partial<MetricsDeps> = {}) =>
@@ -104,15 +80,11 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
   const figuresAt = (key: PeriodKey, at: Date) => metricsWith().compute(key, at);
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'metrics-snapshots-'));
-    database = openDatabase(join(dir, 'metrics.db'));
+    database = freshDatabase('metrics-snapshots-');
     clock = new TestClock(T0);
     seedBulk(database);
   });
-  afterEach(() => {
-    database.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => database.close());
 
   /** With maxWaitMs 0: the first call says "computing"; resolves once its computation has landed. */
   async function firstSnapshot(m: ReturnType<typeof metricsWith>, key: PeriodKey = '30d') {
@@ -120,43 +92,51 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     await expect(first.refresh()).resolves.toBeUndefined();
   }
 
-  it('the seed is what the tests assume: every bulk event in the 30-day period', async () => {
-    const m = await figuresAt('30d', T0);
-    expect(m.metrics.overall.sent).toBe(BULK);
-    expect(m.metrics.overall.accepted).toBe(BULK);
-    expect(m.weeks.reduce((n, w) => n + w.sent, 0)).toBe(BULK);
-  });
+  // Without maxWaitMs, a second later (well within the minute a snapshot would be kept); with it, for a period
+  // computed within it, ten minutes later (refreshSnapshots leaves such a period alone).
+  it.each([
+    ['without maxWaitMs', {}, 1000],
+    ['with maxWaitMs, for a period computed within it', { maxWaitMs: 60_000 }, 10 * MINUTE],
+  ])(
+    '%s computes every time: figures as of now, never from a snapshot, nothing to refresh',
+    async (_what, over, later) => {
+      const m = metricsWith(over);
+      const first = asFigures(await m.overview('30d'));
+      expect(first).not.toHaveProperty('refresh');
+      expect(first.fromSnapshot).toBe(false);
+      expect(first.asOf).toEqual(T0);
+      // The seed is what the tests assume: every bulk event in the 30-day period.
+      expect(first.metrics.overall.sent).toBe(BULK);
+      expect(first.metrics.overall.accepted).toBe(BULK);
+      expect(first.weeks.reduce((n, w) => n + w.sent, 0)).toBe(BULK);
 
-  it('without maxWaitMs computes every time: figures as of now, never from a snapshot, nothing to refresh', async () => {
-    const m = metricsWith();
-    const first = asFigures(await m.overview('30d'));
-    expect(first).not.toHaveProperty('refresh');
-    expect(first.fromSnapshot).toBe(false);
-    expect(first.asOf).toEqual(T0);
-    expect(first.metrics.overall.sent).toBe(BULK);
+      // One more send, and later: computed again.
+      await sendOne(database, T0);
+      clock.advance(later);
+      const second = asFigures(await m.overview('30d'));
+      expect(second).not.toHaveProperty('refresh');
+      expect(second.fromSnapshot).toBe(false);
+      expect(second.asOf).toEqual(clock.now());
+      expect(second.metrics.overall.sent).toBe(BULK + 1);
+      expect({ metrics: second.metrics, weeks: second.weeks }).toEqual(await figuresAt('30d', clock.now()));
 
-    // One more send, and only a second later (well within the minute a snapshot would be kept): computed again.
-    await sendOne(database, T0);
-    clock.advance(1000);
-    const second = asFigures(await m.overview('30d'));
-    expect(second).not.toHaveProperty('refresh');
-    expect(second.fromSnapshot).toBe(false);
-    expect(second.asOf).toEqual(new Date(T0.getTime() + 1000));
-    expect(second.metrics.overall.sent).toBe(BULK + 1);
-    expect({ metrics: second.metrics, weeks: second.weeks }).toEqual(await figuresAt('30d', clock.now()));
+      // No snapshot to keep fresh: the background refresh has nothing to do.
+      clock.advance(DAY / 2);
+      await expect(m.refreshSnapshots(0)).resolves.toBe(0);
+    },
+  );
 
-    // No snapshots are kept without maxWaitMs: the background refresh has nothing to do.
-    clock.advance(DAY / 2);
-    await expect(m.refreshSnapshots(0)).resolves.toBe(0);
-  });
-
-  it('maxWaitMs 0: the first call says "computing" (already running); its figures are then served as of that call', async () => {
+  it('maxWaitMs 0: the first calls say "computing" and share one computation; its figures are then served as of the first call, the same for a minute', async () => {
     const m = metricsWith({ maxWaitMs: 0 });
-    const first = asComputing(await m.overview('30d'));
-    expect(Object.keys(first).sort()).toEqual(['kind', 'refresh']);
-    // Joined later, the computation is still the one the call started (as of T0, not as of the join).
+    // A second call 5 s later shares the computation the first one started.
+    const firstCall = m.overview('30d');
     clock.advance(5_000);
-    await expect(first.refresh()).resolves.toBeUndefined();
+    const [first, second] = (await Promise.all([firstCall, m.overview('30d')])).map(asComputing);
+    expect(Object.keys(first ?? {}).sort()).toEqual(['kind', 'refresh']);
+    // Joined later, the computation is still the one the first call started (as of T0, not as of the second call
+    // or the join).
+    clock.advance(5_000);
+    await expect(Promise.all([first?.refresh(), second?.refresh()])).resolves.toEqual([undefined, undefined]);
 
     clock.advance(5_000);
     const served = asFigures(await m.overview('30d'));
@@ -166,6 +146,18 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(served.metrics.overall.sent).toBe(BULK);
     expect(served.metrics.to).toEqual(T0);
     expect(served.metrics.from).toEqual(periodStart('30d', T0));
+
+    // Less than a minute later: no refresh is offered and the same figures are served, new events or not.
+    await sendOne(database, new Date(T0.getTime() + 1000));
+    clock.set(new Date(T0.getTime() + 59_999));
+    const again = asFigures(await m.overview('30d'));
+    expect(again).not.toHaveProperty('refresh');
+    expect(again.fromSnapshot).toBe(true);
+    expect(again.asOf).toEqual(T0);
+    // The very same computation (not an equal one): nothing was recomputed.
+    expect(again.metrics).toBe(served.metrics);
+    expect(again.weeks).toBe(served.weeks);
+    expect(again.metrics.overall.sent).toBe(BULK);
   });
 
   it('serves exactly the figures of its time: program() and trend() as of asOf, not as of now', async () => {
@@ -196,7 +188,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(now.weeks).not.toEqual(served.weeks);
   });
 
-  it('a minute later with new events: the old figures are served with a refresh; once it is done, the new ones', async () => {
+  it('a minute later with new events: the old figures are served with a refresh, which starts only when called (after the tab is shown), as of that moment', async () => {
     const m = metricsWith({ maxWaitMs: 0 });
     await firstSnapshot(m);
     const old = asFigures(await m.overview('30d'));
@@ -210,68 +202,26 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     expect(stale.asOf).toEqual(T0);
     expect(stale.metrics).toBe(old.metrics);
     const refresh = refreshOf(stale);
-    await expect(refresh()).resolves.toBeUndefined();
-
-    const fresh = asFigures(await m.overview('30d'));
-    expect(fresh.fromSnapshot).toBe(true);
-    expect(fresh.asOf).toEqual(new Date(T0.getTime() + 60_000));
-    expect(fresh).not.toHaveProperty('refresh');
-    expect(fresh.metrics.overall.sent).toBe(BULK + 1);
-    expect({ metrics: fresh.metrics, weeks: fresh.weeks }).toEqual(await figuresAt('30d', fresh.asOf));
-  });
-
-  it('the refresh of old figures starts only when called (after the tab is shown), as of that moment', async () => {
-    const m = metricsWith({ maxWaitMs: 0 });
-    await firstSnapshot(m);
-    clock.advance(2 * MINUTE);
-    const stale = asFigures(await m.overview('30d'));
-    const refresh = refreshOf(stale);
 
     // Not called: nothing recomputes, and the next look still gets the figures of T0 (and a refresh).
     clock.advance(10_000);
     const still = asFigures(await m.overview('30d'));
     expect(still.asOf).toEqual(T0);
-    expect(still.metrics).toBe(stale.metrics);
+    expect(still.metrics).toBe(old.metrics);
     refreshOf(still);
 
     clock.advance(5_000);
     const calledAt = clock.now();
-    await refresh();
-    expect(asFigures(await m.overview('30d')).asOf).toEqual(calledAt);
+    await expect(refresh()).resolves.toBeUndefined();
+    const fresh = asFigures(await m.overview('30d'));
+    expect(fresh.fromSnapshot).toBe(true);
+    expect(fresh.asOf).toEqual(calledAt);
+    expect(fresh).not.toHaveProperty('refresh');
+    expect(fresh.metrics.overall.sent).toBe(BULK + 1);
+    expect({ metrics: fresh.metrics, weeks: fresh.weeks }).toEqual(await figuresAt('30d', fresh.asOf));
   });
 
-  it('less than a minute later: no refresh is offered and the same figures are served, new events or not', async () => {
-    const m = metricsWith({ maxWaitMs: 0 });
-    await firstSnapshot(m);
-    const served = asFigures(await m.overview('30d'));
-
-    await sendOne(database, new Date(T0.getTime() + 1000));
-    clock.set(new Date(T0.getTime() + 59_999));
-    const again = asFigures(await m.overview('30d'));
-    expect(again).not.toHaveProperty('refresh');
-    expect(again.fromSnapshot).toBe(true);
-    expect(again.asOf).toEqual(T0);
-    // The very same computation (not an equal one): nothing was recomputed.
-    expect(again.metrics).toBe(served.metrics);
-    expect(again.weeks).toBe(served.weeks);
-    expect(again.metrics.overall.sent).toBe(BULK);
-  });
-
-  it('concurrent first calls share one computation, timed at the first call', async () => {
-    const m = metricsWith({ maxWaitMs: 0 });
-    const firstCall = m.overview('30d');
-    clock.advance(5_000);
-    const secondCall = m.overview('30d');
-    const [first, second] = (await Promise.all([firstCall, secondCall])).map(asComputing);
-    await expect(Promise.all([first?.refresh(), second?.refresh()])).resolves.toEqual([undefined, undefined]);
-
-    // One computation, started at T0: a second one, started by the second call, would be as of T0 + 5 s.
-    const served = asFigures(await m.overview('30d'));
-    expect(served.asOf).toEqual(T0);
-    expect(served).not.toHaveProperty('refresh');
-  });
-
-  it('refreshes called while a recomputation runs join it, and are offered even for figures under a minute old', async () => {
+  it('refreshes called while a recomputation runs join it, are offered even for figures under a minute old, and do nothing once newer figures replaced theirs', async () => {
     const m = metricsWith({ maxWaitMs: 0 });
     await firstSnapshot(m);
 
@@ -281,7 +231,8 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     const startedAt = clock.now();
     const first = asFigures(await m.overview('30d'));
     const second = asFigures(await m.overview('30d'));
-    for (const o of [first, second]) expect(o.asOf).toEqual(T0);
+    const third = asFigures(await m.overview('30d'));
+    for (const o of [first, second, third]) expect(o.asOf).toEqual(T0);
     const firstRefresh = refreshOf(first)();
     clock.advance(10_000);
     const secondRefresh = refreshOf(second)();
@@ -299,6 +250,11 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     clock.advance(5_000);
     await expect(refreshOf(during)()).resolves.toBeUndefined();
     await expect(background).resolves.toBe(1);
+    expect(asFigures(await m.overview('30d')).asOf).toEqual(backgroundAt);
+
+    // A refresh handed out with figures newer ones have since replaced computes nothing more.
+    clock.advance(1_000);
+    await refreshOf(third)();
     expect(asFigures(await m.overview('30d')).asOf).toEqual(backgroundAt);
   });
 
@@ -334,39 +290,6 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
     refreshOf(seven);
     // The refreshed figures are the period's figures of their time.
     expect({ metrics: thirty.metrics, weeks: thirty.weeks }).toEqual(await figuresAt('30d', refreshedAt));
-  });
-
-  it('refreshSnapshots leaves alone periods computed within maxWaitMs (computed when asked instead)', async () => {
-    const m = metricsWith({ maxWaitMs: 60_000 });
-    const first = asFigures(await m.overview('30d'));
-    expect(first.fromSnapshot).toBe(false);
-    expect(first.asOf).toEqual(T0);
-
-    clock.advance(10 * MINUTE);
-    await expect(m.refreshSnapshots(5 * MINUTE)).resolves.toBe(0);
-    // Asked again: computed now, with the event sent since.
-    await sendOne(database, new Date(T0.getTime() + MINUTE));
-    const second = asFigures(await m.overview('30d'));
-    expect(second.fromSnapshot).toBe(false);
-    expect(second).not.toHaveProperty('refresh');
-    expect(second.asOf).toEqual(clock.now());
-    expect(second.metrics.overall.sent).toBe(BULK + 1);
-  });
-
-  it('a refresh handed out with figures a newer computation has since replaced computes nothing more', async () => {
-    const m = metricsWith({ maxWaitMs: 0 });
-    await firstSnapshot(m);
-    clock.advance(61_000);
-    const seenByA = asFigures(await m.overview('30d'));
-    clock.advance(5_000);
-    const seenByB = asFigures(await m.overview('30d'));
-    expect(seenByB.asOf).toEqual(T0);
-    // A's refresh lands first (as of T0 + 66 s); B's, called a second later, finds newer figures than it was given.
-    await refreshOf(seenByA)();
-    clock.advance(1_000);
-    await refreshOf(seenByB)();
-    const after = asFigures(await m.overview('30d'));
-    expect(after.asOf).toEqual(new Date(T0.getTime() + 66_000));
   });
 
   it("the app's stop waits for the computation running, then starts no more (the database closes next)", async () => {

@@ -96,9 +96,8 @@ const PATIENT = { interactiveMs: 60_000, outboxMs: 60_000, filesMs: 60_000 };
 
 let events = 0;
 
-/** RevOps opens the App Home (a signed app_home_opened); resolves with the first publish it caused. */
-async function openRevopsHome(h: Harness): Promise<RecordedCall> {
-  const before = revopsPublishes(h).length;
+/** RevOps opens the App Home: a signed app_home_opened, answered 200. */
+async function homeOpened(h: Harness): Promise<void> {
   events += 1;
   const response = await postEvent(
     h.eventsUrl,
@@ -106,6 +105,12 @@ async function openRevopsHome(h: Harness): Promise<RecordedCall> {
     appHomeOpened(revopsUser.id, `EvSnapshots${events}`),
   );
   expect(response.status).toBe(200);
+}
+
+/** RevOps opens the App Home; resolves with the first publish it caused. */
+async function openRevopsHome(h: Harness): Promise<RecordedCall> {
+  const before = revopsPublishes(h).length;
+  await homeOpened(h);
   return nthPublish(h, before, 'the RevOps App Home');
 }
 
@@ -177,7 +182,7 @@ describe('RevOps App Home with metrics snapshots', () => {
     expect(figures.args.hash).toBe(hashOf(computing));
     expect(computingSection(figures)).toBeUndefined();
     expect(programSection(figures).endsWith(asOfLine(firstAt))).toBe(true);
-    // One handoff sent and accepted: 1 window closed, 1 answer (old: Answered "1 (1 accepted, 0 declined)").
+    // One handoff sent and accepted: 1 window closed, 1 answer.
     expect(figure(blocksOf(figures), 'Handoffs sent')).toBe('1');
     expect(figure(blocksOf(figures), 'AE windows closed')).toBe('1 = 1 accepted + 0 declined + 0 expired');
     expect(figure(blocksOf(figures), 'Acceptance rate')).toBe('1 of 1 (100%) answer');
@@ -204,8 +209,7 @@ describe('RevOps App Home with metrics snapshots', () => {
     expect(fresh.ok, JSON.stringify(fresh.response)).toBe(true);
     expect(fresh.args.hash).toBe(hashOf(stale));
     expect(programSection(fresh).endsWith(asOfLine(secondAt))).toBe(true);
-    // Two handoffs, one accepted and one declined: 2 windows closed = 1 + 1 + 0, both answers: acceptance 1 of 2
-    // (old: Answered "2 (1 accepted, 1 declined)").
+    // Two handoffs, one accepted and one declined: 2 windows closed = 1 + 1 + 0, both answers: acceptance 1 of 2.
     expect(figure(blocksOf(fresh), 'Handoffs sent')).toBe('2');
     expect(figure(blocksOf(fresh), 'AE windows closed')).toBe('2 = 1 accepted + 1 declined + 0 expired');
     expect(figure(blocksOf(fresh), 'Acceptance rate')).toBe('1 of 2 (50%) answers');
@@ -232,13 +236,7 @@ describe('RevOps App Home with metrics snapshots', () => {
       answerFirst = resolve;
     });
     h.slack.fail('views.publish', { until: held, afterProcessing: true }, 1);
-    events += 1;
-    const opened = await postEvent(
-      h.eventsUrl,
-      SIGNING_SECRET,
-      appHomeOpened(revopsUser.id, `EvSnapshots${events}`),
-    );
-    expect(opened.status).toBe(200);
+    await homeOpened(h);
     const shown30 = await waitFor(() => h.slack.homeView(revopsUser.id), 8000, 'the 30-day tab in Slack');
     expect(JSON.parse(shown30.private_metadata)).toEqual({ period: '30d' });
 
@@ -290,10 +288,7 @@ describe('RevOps App Home with metrics snapshots', () => {
     const held = heldDelays();
     h.slack.delays = held.delays;
     h.slack.fail('views.publish', { delayMs: 800 }, 1);
-    events += 1;
-    expect(
-      (await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(revopsUser.id, `EvLate${events}`))).status,
-    ).toBe(200);
+    await homeOpened(h);
     await waitFor(() => held.asked.length === 1, 8000, 'the first publish, still unanswered');
     expect(revopsPublishes(h).map((c) => c.status)).toEqual([0]);
     h.clock.advance(2 * 60_000);

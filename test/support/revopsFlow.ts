@@ -4,6 +4,7 @@ import type { HandoffRow } from '../../src/db/schema.js';
 import { acceptHandoff, type StepTyped } from './acceptFlow.js';
 import type { RecordedCall, StoredMessage } from './fakeSlack.js';
 import { type Harness, SIGNING_SECRET, waitFor } from './harness.js';
+import { parseCsv } from './metrics-csv.js';
 import { appHomeOpened, blockAction, declineSubmission } from './payloads.js';
 import { people, TEAM } from './people.js';
 import { postEvent } from './signing.js';
@@ -104,6 +105,25 @@ export function headlineFields(blocks: readonly Block[]): Record<string, string>
       return [label.replace(/^\*|\*$/g, ''), rest.join('\n')];
     }),
   );
+}
+
+/** The headline's fields as RevOps read them, in order: each says in one italic line how it is counted. */
+export function expectHeadline(blocks: readonly Block[]): Record<string, string> {
+  const fields = headlineFields(blocks);
+  expect(Object.keys(fields)).toEqual([
+    'Handoffs sent',
+    'AE requests',
+    'AE windows closed',
+    'Acceptance rate',
+    'Silence rate',
+    'Time to decision',
+    'Repeat use',
+    'AE requests for partner help',
+    'Average packet score',
+    'Outcomes recorded',
+  ]);
+  for (const text of Object.values(fields)) expect(text).toMatch(/\n_[^_\n]+_$/);
+  return fields;
 }
 
 /** A headline figure without its definition (the one italic line under it). */
@@ -211,55 +231,6 @@ export async function declineInDm(
     declineSubmission({ handoffId: handoff.id, reason, user: aeUser, ...(note ? { note } : {}) }),
   );
   expect(submit.status).toBe(200);
-}
-
-/** A small RFC 4180 parser: quoted fields with doubled quotes, CRLF or LF record ends. */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += c;
-      i += 1;
-      continue;
-    }
-    if (c === '"') {
-      if (field !== '') throw new Error(`a quote inside an unquoted field at ${i}`);
-      quoted = true;
-    } else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i += 1;
-    } else if (c === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
-    i += 1;
-  }
-  if (quoted) throw new Error('unterminated quoted field');
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
 }
 
 /** CSV text to objects keyed by the header row. */

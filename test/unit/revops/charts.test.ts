@@ -15,15 +15,10 @@ import {
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-interface Chunk {
-  type: string;
-  data: Buffer;
-}
-
 /** Walks the PNG chunks, checking each CRC-free length fits, and returns them. */
-function chunks(png: Buffer): Chunk[] {
+function chunks(png: Buffer): { type: string; data: Buffer }[] {
   expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
-  const out: Chunk[] = [];
+  const out: { type: string; data: Buffer }[] = [];
   let offset = 8;
   while (offset < png.length) {
     const length = png.readUInt32BE(offset);
@@ -89,13 +84,6 @@ const busyWeeks = (n: number) =>
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('renderTrendChart', () => {
-  it('returns a PNG of CHART_SIZE', () => {
-    const png = renderTrendChart(busyWeeks(12));
-    expect(Buffer.isBuffer(png)).toBe(true);
-    expect(header(png)).toMatchObject({ width: CHART_SIZE.width, height: CHART_SIZE.height, bitDepth: 8 });
-    expect(chunks(png).at(-1)?.type).toBe('IEND');
-  });
-
   it('draws something: not a blank image, and different weeks give a different picture', () => {
     const png = renderTrendChart(busyWeeks(12));
     const pixels = pixelBytes(png);
@@ -108,30 +96,32 @@ describe('renderTrendChart', () => {
     );
   });
 
-  it('works with no weeks at all', () => {
-    const png = renderTrendChart([]);
-    expect(header(png)).toMatchObject({ width: CHART_SIZE.width, height: CHART_SIZE.height });
-  });
-
-  it('works with weeks without any answers (null rates) and with every rate null but one', () => {
-    const quiet = weeks(12);
-    expect(header(renderTrendChart(quiet))).toMatchObject(CHART_SIZE);
-    const gaps = weeks(12, (i) =>
-      i === 6 ? { sent: 3, accepted: 1, declined: 1, acceptanceRate: 0.5, medianHours: 4 } : { sent: 1 },
-    );
-    expect(header(renderTrendChart(gaps))).toMatchObject(CHART_SIZE);
-  });
-
-  it('works with 52 weeks (the longest trend allowed) and large counts', () => {
-    const year = weeks(52, (i) => ({
-      sent: 1000 + i,
-      accepted: 500 + i,
-      declined: 300,
-      expired: 200,
-      acceptanceRate: (500 + i) / (1000 + i),
-      medianHours: 12.5,
-    }));
-    expect(header(renderTrendChart(year))).toMatchObject(CHART_SIZE);
+  it.each([
+    ['busy weeks', busyWeeks(12)],
+    ['no weeks at all', []],
+    ['weeks without any answers (null rates)', weeks(12)],
+    [
+      'every rate null but one',
+      weeks(12, (i) =>
+        i === 6 ? { sent: 3, accepted: 1, declined: 1, acceptanceRate: 0.5, medianHours: 4 } : { sent: 1 },
+      ),
+    ],
+    [
+      '52 weeks (the longest trend allowed) and large counts',
+      weeks(52, (i) => ({
+        sent: 1000 + i,
+        accepted: 500 + i,
+        declined: 300,
+        expired: 200,
+        acceptanceRate: (500 + i) / (1000 + i),
+        medianHours: 12.5,
+      })),
+    ],
+  ])('returns a whole PNG of CHART_SIZE for %s', (_what, input) => {
+    const png = renderTrendChart(input);
+    expect(Buffer.isBuffer(png)).toBe(true);
+    expect(header(png)).toMatchObject({ ...CHART_SIZE, bitDepth: 8 });
+    expect(chunks(png).at(-1)?.type).toBe('IEND');
   });
 
   it('is deterministic: the same weeks give identical bytes (the upload cache keys on them)', () => {
@@ -153,7 +143,7 @@ describe('trendAltText', () => {
       week('2026-11-02', { sent: 4, accepted: 2, declined: 1, expired: 1, acceptanceRate: 0.5 }),
       week('2026-11-09', { sent: 3, accepted: 1, declined: 0, expired: 2, acceptanceRate: 1 / 3 }),
     ]);
-    // Changed on purpose (issue 21): accepted of accepted + declined (3 of 4), expiries counted as windows.
+    // Accepted of accepted + declined (3 of 4); expiries counted as windows.
     expect(text).toBe(
       'Handoffs per week over 2 weeks: 7 handoffs sent, 3 of 4 answers accepted (75%), 3 of 7 AE windows expired.',
     );
@@ -166,7 +156,6 @@ describe('trendAltText', () => {
     expect(trendAltText([])).toBe('Handoffs per week over 0 weeks: 0 handoffs sent, no answers yet.');
   });
 
-  // Changed on purpose (issue 21): an expiry is not an answer; all-expired weeks have no answers, 2 of 2 windows silent.
   it('never counts expiries as answers: all-expired weeks have no answers and every window expired', () => {
     expect(trendAltText([week('2026-11-02', { sent: 2, expired: 2 })])).toMatch(
       /: 2 handoffs sent, no answers yet, 2 of 2 AE windows expired\.$/,
@@ -186,7 +175,7 @@ describe('renderTrendChartInTurns', () => {
   });
 });
 
-describe('chart text fits (issue 21)', () => {
+describe('chart text fits', () => {
   interface Box {
     text: string;
     left: number;

@@ -1,85 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppDatabase, Tx } from '../../../src/db/client.js';
+import type { AppDatabase } from '../../../src/db/client.js';
 import {
   decisions,
   type HandoffEventType,
   type HandoffRow,
-  handoffEvents,
-  handoffs,
   type NewHandoffRow,
   outcomes,
 } from '../../../src/db/schema.js';
 import type { Outcome } from '../../../src/domain/outcomes.js';
 import { CSV_COLUMNS, safeCell, touchLogCsv } from '../../../src/revops/exportCsv.js';
 import { parseExportRange } from '../../../src/revops/exports.js';
-import { sentHandoffRow } from '../../support/handoffRow.js';
+import { addEvent, handoffRow, type NewEventRow } from '../../contract/seed.js';
+import { parseCsv } from '../../support/metrics-csv.js';
 import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /** The touch log CSV over a real migrated SQLite file, parsed back the way a spreadsheet reads it. */
 
-/** A strict RFC 4180 parser: CRLF between records, fields quoted when they hold , " CR or LF, quotes doubled. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  let fieldStart = true;
-  while (i < text.length) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i += 1;
-        const next = text[i];
-        if (next !== ',' && next !== '\r')
-          throw new Error(`characters after a closing quote at ${i}: ${JSON.stringify(next)}`);
-        continue;
-      }
-      field += ch;
-      i += 1;
-      continue;
-    }
-    if (ch === '"') {
-      if (!fieldStart) throw new Error(`a quote inside an unquoted field at ${i}`);
-      quoted = true;
-      fieldStart = false;
-      i += 1;
-    } else if (ch === ',') {
-      record.push(field);
-      field = '';
-      fieldStart = true;
-      i += 1;
-    } else if (ch === '\r') {
-      if (text[i + 1] !== '\n') throw new Error(`a bare CR at ${i}`);
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      fieldStart = true;
-      i += 2;
-    } else if (ch === '\n') {
-      throw new Error(`a bare LF outside quotes at ${i}`);
-    } else {
-      field += ch;
-      fieldStart = false;
-      i += 1;
-    }
-  }
-  if (quoted) throw new Error('unterminated quoted field');
-  if (!fieldStart || field !== '' || record.length > 0)
-    throw new Error('the last record does not end with CRLF');
-  return records;
-}
-
 /** Records as objects keyed by the header. */
 function table(csv: string): Record<string, string>[] {
-  const [header, ...records] = parseCsv(csv);
+  const [header, ...records] = parseCsv(csv, true);
   expect(header).toEqual([...CSV_COLUMNS]);
   for (const r of records) expect(r).toHaveLength(CSV_COLUMNS.length);
   return records.map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, r[i] as string])));
@@ -90,97 +29,63 @@ const since = new Date('2026-11-02T00:00:00.000Z');
 const until = new Date('2026-11-09T00:00:00.000Z');
 const at = (iso: string) => new Date(iso);
 
-function seeder(database: AppDatabase) {
-  const { db } = database;
+/** Rows written as the services write them: a handoff, touch-log events, decisions (with their event), outcomes. */
+function seeder({ db }: AppDatabase) {
   let views = 0;
-
-  function handoff(over: Partial<NewHandoffRow> & { sentAt: Date }): Promise<HandoffRow> {
+  const handoff = (over: Partial<NewHandoffRow> & { sentAt: Date }) => {
     views += 1;
-    const row = sentHandoffRow(over.sentAt, {
-      sourceViewId: `V${views}`,
-      ownerUserId: 'U0OWNER',
-      accountName: `Account ${views}`,
-      ...over,
-    });
-    return db.transaction((tx) => tx.insert(handoffs).values(row).returning().get());
-  }
-
-  type EventOptions = {
-    assignment?: number;
-    businessHours?: number | null;
-    aeUserId?: string;
-    detail?: Record<string, unknown>;
+    return handoffRow(db, over.sentAt, { ownerUserId: 'U0OWNER', accountName: `Account ${views}`, ...over });
   };
+  type EventOptions = Partial<Pick<NewEventRow, 'assignment' | 'businessHours' | 'aeUserId' | 'detail'>>;
+  const event = (h: HandoffRow, type: HandoffEventType, at: Date, over: EventOptions = {}) =>
+    addEvent(db, { handoffId: h.id, type, at, toStatus: h.status, aeUserId: h.aeUserId, ...over });
 
-  function insertEvent(tx: Tx, h: HandoffRow, type: HandoffEventType, when: Date, over: EventOptions = {}) {
-    tx.insert(handoffEvents)
-      .values({
-        handoffId: h.id,
-        type,
-        fromStatus: 'sent',
-        toStatus: h.status,
-        actorUserId: null,
-        aeUserId: over.aeUserId ?? h.aeUserId,
-        assignment: over.assignment ?? 1,
-        cycle: 1,
-        at: when,
-        businessHours: over.businessHours ?? null,
-        detail: over.detail ?? null,
-      })
-      .run();
-  }
-
-  function event(h: HandoffRow, type: HandoffEventType, when: Date, over: EventOptions = {}): Promise<void> {
-    return db.transaction((tx) => insertEvent(tx, h, type, when, over));
-  }
-
-  function decide(
+  async function decide(
     h: HandoffRow,
     decision: 'accepted' | 'declined',
-    when: Date,
-    opts: { assignment?: number; reasonCode?: string | null; businessHours: number; by?: string },
-  ): Promise<void> {
-    const assignment = opts.assignment ?? 1;
-    return db.transaction((tx) => {
-      tx.insert(decisions)
+    at: Date,
+    opts: { assignment?: number; reasonCode?: string; businessHours: number; by?: string },
+  ) {
+    const { assignment = 1, reasonCode = null, by = h.aeUserId } = opts;
+    await db.transaction((tx) =>
+      tx
+        .insert(decisions)
         .values({
           handoffId: h.id,
           assignment,
           decision,
-          reasonCode: opts.reasonCode ?? null,
-          decidedByUserId: opts.by ?? h.aeUserId,
+          reasonCode,
+          decidedByUserId: by,
           decidedByTeamId: 'T0INTERNAL',
-          decidedAt: when,
+          decidedAt: at,
         })
-        .run();
-      insertEvent(tx, h, decision, when, {
-        assignment,
-        businessHours: opts.businessHours,
-        aeUserId: opts.by ?? h.aeUserId,
-      });
-    });
+        .run(),
+    );
+    await event(h, decision, at, { assignment, businessHours: opts.businessHours, aeUserId: by });
   }
 
-  function outcome(
+  async function outcome(
     h: HandoffRow,
     step: Outcome,
-    when: Date,
+    at: Date,
     opts: { crm?: string; reasonCode?: string } = {},
-  ): Promise<void> {
-    return db.transaction((tx) => {
-      tx.insert(outcomes)
+  ) {
+    const { crm = null, reasonCode = null } = opts;
+    await db.transaction((tx) =>
+      tx
+        .insert(outcomes)
         .values({
           handoffId: h.id,
           outcome: step,
-          crmOpportunity: opts.crm ?? null,
-          reasonCode: opts.reasonCode ?? null,
+          crmOpportunity: crm,
+          reasonCode,
           note: 'internal note',
           recordedByUserId: h.aeUserId,
-          recordedAt: when,
+          recordedAt: at,
         })
-        .run();
-      insertEvent(tx, h, step, when);
-    });
+        .run(),
+    );
+    await event(h, step, at);
   }
 
   return { handoff, event, decide, outcome };
@@ -199,14 +104,11 @@ describe('touch log CSV', () => {
 
   const csvOf = (range = { since, until }) => touchLogCsv(database.db, range);
 
-  it('gives only the header row for an empty range, and for an empty database', async () => {
+  it('gives only the header row for an empty range or database, else starts with it and ends every record with CRLF', async () => {
     expect(await csvOf()).toEqual({ csv: HEADER, rows: 0 });
     await seed.handoff({ sentAt: at('2026-10-01T10:00:00Z') });
     expect(await csvOf()).toEqual({ csv: HEADER, rows: 0 });
-    expect(parseCsv(HEADER)).toEqual([[...CSV_COLUMNS]]);
-  });
-
-  it('starts with the header row and ends every record with CRLF', async () => {
+    expect(parseCsv(HEADER, true)).toEqual([[...CSV_COLUMNS]]);
     await seed.handoff({ sentAt: at('2026-11-02T10:00:00Z') });
     await seed.handoff({ sentAt: at('2026-11-03T10:00:00Z') });
     const { csv, rows } = await csvOf();
@@ -234,7 +136,7 @@ describe('touch log CSV', () => {
     ]);
   });
 
-  it('quotes commas, double quotes and line breaks per RFC 4180, and they read back unchanged', async () => {
+  it('quotes commas, double quotes, line breaks and a lone LF or CR per RFC 4180: each reads back unchanged, in its row', async () => {
     const account = 'Northwind, Inc. "East"\nDivision';
     const contact = 'Reyes, Dana\r\n(Alliances)';
     const reason = 'Sourced: "yes", reopened\nafter the intro';
@@ -246,36 +148,30 @@ describe('touch log CSV', () => {
       classificationReason: reason,
       aeName: 'Jordan "JJ" Seller',
     });
-    const { csv } = await csvOf();
-    expect(csv).toContain('"Northwind, Inc. ""East""\nDivision"');
-    expect(csv).toContain('"Jordan ""JJ"" Seller"');
-    const [row] = table(csv);
-    expect(row).toMatchObject({
-      account,
-      partner_contact: contact,
-      classification: 'partner_sourced',
-      classification_reason: reason,
-      ae_name: 'Jordan "JJ" Seller',
-    });
-  });
-
-  it('quotes a lone line feed or carriage return too: a typed line break cannot start a new row', async () => {
-    // Single-line inputs can still carry line breaks (a forged payload, a pasted value, a multi-line command).
-    const account = "Northwind\n=cmd|' /C calc'!A0";
-    const contact = 'Dana\rReyes';
+    // Single-line inputs can still carry line breaks (a forged payload, a pasted value, a multi-line command). Excel
+    // and Sheets end a row at a bare LF or CR outside quotes: the next "row" would start with a live formula.
+    const formula = "Northwind\n=cmd|' /C calc'!A0";
     await seed.handoff({
-      sentAt: at('2026-11-02T10:00:00Z'),
-      accountName: account,
-      partnerContactName: contact,
+      sentAt: at('2026-11-02T11:00:00Z'),
+      accountName: formula,
+      partnerContactName: 'Dana\rReyes',
       classificationReason: '\rreason',
     });
     const { csv } = await csvOf();
-    // Excel and Sheets end a row at a bare LF or CR outside quotes: the next "row" would start with a live formula.
-    expect(csv).toContain(`"${account}"`);
-    expect(csv).toContain(`"${contact}"`);
-    const [row, ...more] = table(csv);
-    expect(more).toEqual([]);
-    expect(row).toMatchObject({ account, partner_contact: contact, classification_reason: "'\rreason" });
+    expect(csv).toContain('"Northwind, Inc. ""East""\nDivision"');
+    expect(csv).toContain('"Jordan ""JJ"" Seller"');
+    expect(csv).toContain(`"${formula}"`);
+    expect(csv).toContain('"Dana\rReyes"');
+    expect(table(csv)).toMatchObject([
+      {
+        account,
+        partner_contact: contact,
+        classification: 'partner_sourced',
+        classification_reason: reason,
+        ae_name: 'Jordan "JJ" Seller',
+      },
+      { account: formula, partner_contact: 'Dana\rReyes', classification_reason: "'\rreason" },
+    ]);
   });
 
   it('neutralises spreadsheet formulas in typed text, and leaves ids and codes alone', async () => {
@@ -408,32 +304,12 @@ describe('touch log CSV', () => {
     });
   });
 
-  it('formats business hours with two decimals and the decline reason of a declined handoff', async () => {
-    const h = await seed.handoff({ sentAt: at('2026-11-02T10:00:00Z'), status: 'declined' });
-    await seed.decide(h, 'declined', at('2026-11-02T12:00:00Z'), {
-      reasonCode: 'duplicate',
-      businessHours: 2,
-    });
-    const zero = await seed.handoff({ sentAt: at('2026-11-02T11:00:00Z'), status: 'accepted' });
-    await seed.decide(zero, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 0 });
-    const rows = table((await csvOf()).csv);
-    expect(rows[0]).toMatchObject({
-      decision: 'declined',
-      decline_reason: 'duplicate',
-      business_hours_to_decision: '2.00',
-    });
-    expect(rows[1]).toMatchObject({
-      decision: 'accepted',
-      decline_reason: '',
-      business_hours_to_decision: '0.00',
-    });
-  });
-
-  it('gives the latest outcome with its time and CRM id, and the lost reason only when it was lost', async () => {
+  it('gives the latest outcome with its time and CRM ids, and the lost reason only when it was lost', async () => {
     const won = await seed.handoff({
       sentAt: at('2026-11-02T10:00:00Z'),
       status: 'accepted',
       outcome: 'won',
+      crmOpportunity: 'https://crm.example/OPP-1',
     });
     await seed.decide(won, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 1 });
     await seed.outcome(won, 'meeting_held', at('2026-11-03T10:00:00Z'));
@@ -459,9 +335,10 @@ describe('touch log CSV', () => {
     });
 
     const [w, l, o] = table((await csvOf()).csv);
-    // Changed on purpose (issue 21): a won deal keeps the opportunity recorded with "Opportunity created" (it was
-    // empty: the join read the won row, which has no CRM id); the formula guard still applies.
+    // A won deal carries both CRM links: the typed one, and the one recorded with "Opportunity created" (the won row
+    // has none); the formula guard still applies.
     expect(w).toMatchObject({
+      crm_opportunity: 'https://crm.example/OPP-1',
       outcome: 'won',
       outcome_at: '2026-11-06T10:00:00.000Z',
       outcome_crm_opportunity: "'=OPP-20417",
@@ -481,25 +358,7 @@ describe('touch log CSV', () => {
     expect((await csvOf()).rows).toBe(3);
   });
 
-  it('carries both CRM links of a won deal: the typed one and the one recorded with Opportunity created', async () => {
-    const won = await seed.handoff({
-      sentAt: at('2026-11-02T10:00:00Z'),
-      status: 'accepted',
-      outcome: 'won',
-      crmOpportunity: 'https://crm.example/OPP-1',
-    });
-    await seed.decide(won, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 1 });
-    await seed.outcome(won, 'opportunity_created', at('2026-11-04T10:00:00Z'), { crm: 'OPP-55120' });
-    await seed.outcome(won, 'won', at('2026-11-06T10:00:00Z'));
-    const [w] = table((await csvOf()).csv);
-    expect(w).toMatchObject({
-      crm_opportunity: 'https://crm.example/OPP-1',
-      outcome: 'won',
-      outcome_crm_opportunity: 'OPP-55120',
-    });
-  });
-
-  it('writes times as UTC ISO 8601 and empty cells for what did not happen', async () => {
+  it('writes times as UTC ISO 8601, business hours with two decimals, and empty cells for what did not happen', async () => {
     await seed.handoff({
       sentAt: at('2026-11-02T10:00:00Z'),
       dueAt: at('2026-11-05T10:00:00Z'),
@@ -510,7 +369,14 @@ describe('touch log CSV', () => {
       classification: null,
       score: null,
     });
-    const [row] = table((await csvOf()).csv);
+    const h = await seed.handoff({ sentAt: at('2026-11-02T10:30:00Z'), status: 'declined' });
+    await seed.decide(h, 'declined', at('2026-11-02T12:00:00Z'), {
+      reasonCode: 'duplicate',
+      businessHours: 2,
+    });
+    const zero = await seed.handoff({ sentAt: at('2026-11-02T11:00:00Z'), status: 'accepted' });
+    await seed.decide(zero, 'accepted', at('2026-11-02T11:00:00Z'), { businessHours: 0 });
+    const [row, declined, accepted] = table((await csvOf()).csv);
     expect(row).toMatchObject({
       sent_at: '2026-11-02T10:00:00.000Z',
       due_at: '2026-11-05T10:00:00.000Z',
@@ -526,6 +392,16 @@ describe('touch log CSV', () => {
       reminders_sent: '0',
       reassignments: '0',
       extensions: '0',
+    });
+    expect(declined).toMatchObject({
+      decision: 'declined',
+      decline_reason: 'duplicate',
+      business_hours_to_decision: '2.00',
+    });
+    expect(accepted).toMatchObject({
+      decision: 'accepted',
+      decline_reason: '',
+      business_hours_to_decision: '0.00',
     });
   });
 });
@@ -566,34 +442,18 @@ describe('parseExportRange', () => {
     return { since: range.since.toISOString(), until: range.until.toISOString(), timeZone: range.timeZone };
   };
 
-  it('defaults to everything up to now', () => {
-    expect(ok(undefined, undefined)).toEqual({
-      since: '1970-01-01T00:00:00.000Z',
-      until: now.toISOString(),
-      timeZone: NY,
-    });
-    expect(ok('2026-11-01', undefined).until).toBe(now.toISOString());
-  });
-
-  it('starts at the beginning of `since` and ends at the end of `until` (inclusive), in the timezone', () => {
-    expect(ok('2026-11-02', '2026-11-08')).toEqual({
-      since: '2026-11-02T05:00:00.000Z',
-      until: '2026-11-09T05:00:00.000Z',
-      timeZone: NY,
-    });
-    // The day the clocks go back is 25 hours long: EDT midnight to EST midnight.
-    expect(ok('2026-11-01', '2026-11-01')).toMatchObject({
-      since: '2026-11-01T04:00:00.000Z',
-      until: '2026-11-02T05:00:00.000Z',
-    });
-    expect(ok('2026-01-31', '2026-01-31', 'UTC')).toMatchObject({
-      since: '2026-01-31T00:00:00.000Z',
-      until: '2026-02-01T00:00:00.000Z',
-    });
-    expect(ok('2028-02-29', '2028-02-29', 'Europe/Berlin')).toMatchObject({
-      since: '2028-02-28T23:00:00.000Z',
-      until: '2028-02-29T23:00:00.000Z',
-    });
+  // `since` from the beginning of its day, `until` to the end of its (inclusive), in the timezone; no `since` is the
+  // beginning of time, no `until` now. The day the clocks go back in New York is 25 hours long.
+  const hour = (h: string) => (h === 'now' ? now.toISOString() : `${h}:00:00.000Z`);
+  it.each([
+    ['nothing', undefined, undefined, NY, '1970-01-01T00', 'now'],
+    ['only since', '2026-11-01', undefined, NY, '2026-11-01T04', 'now'],
+    ['a week', '2026-11-02', '2026-11-08', NY, '2026-11-02T05', '2026-11-09T05'],
+    ['the DST change day', '2026-11-01', '2026-11-01', NY, '2026-11-01T04', '2026-11-02T05'],
+    ['a day in UTC', '2026-01-31', '2026-01-31', 'UTC', '2026-01-31T00', '2026-02-01T00'],
+    ['a leap day in Berlin', '2028-02-29', '2028-02-29', 'Europe/Berlin', '2028-02-28T23', '2028-02-29T23'],
+  ])('reads %s', (_what, since, until, timeZone, from, to) => {
+    expect(ok(since, until, timeZone)).toEqual({ since: hour(from), until: hour(to), timeZone });
   });
 
   it('refuses dates that do not exist or are not YYYY-MM-DD, naming them', () => {
