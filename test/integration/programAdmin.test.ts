@@ -19,11 +19,10 @@ import type { FakeSlack } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow } from '../support/ownerFlow.js';
-import { PARTNER_TEAM, people } from '../support/people.js';
+import { people } from '../support/people.js';
 import {
   type Answer,
   buttonsIn,
-  homeButton,
   internalUser,
   modalButton,
   openPage,
@@ -53,7 +52,6 @@ const REVOPS = internalUser(people.member);
 const POOL_MANAGER = internalUser(people.author);
 const AE = internalUser(people.ae);
 const SAM = internalUser(people.otherAe);
-const PARTNER: SlackUser = { id: people.partner.id, team_id: PARTNER_TEAM };
 
 const FILE = {
   pools: { backup: { name: 'Backup AEs', users: [people.otherAe.id, people.member.id] } },
@@ -500,99 +498,26 @@ describe('who may edit what', () => {
       body: { name: 'EMEA backup', users: [people.ae.id], cap: 2, managers: [POOL_MANAGER.id] },
     });
 
-    // Another pool's Edit (a forged button), and its editor's submission: refused, nothing pushed or written.
+    // Another pool's Edit (a forged button), and its editor's submission: refused, nothing pushed or written. (A new
+    // pool, and every part a pool's manager, RevOps, an AE or the partner may not edit: authorizationMatrix.test.ts.)
     const fresh = await openPage(h, POOL_MANAGER, 'pools');
     await refusedByDm(
       POOL_MANAGER,
       () => modalButton(h, POOL_MANAGER, fresh, ACTION_ID.programEdit, 'pool:backup'),
       NOT_YOURS,
     );
+    const forged = {
+      ...editor,
+      id: 'V0FORGED',
+      private_metadata: JSON.stringify({ part: 'pool', key: 'backup' }),
+    };
     await refusedByDm(
       POOL_MANAGER,
-      () => modalButton(h, POOL_MANAGER, fresh, ACTION_ID.programEdit, 'pool:'),
-      NOT_YOURS,
+      async () =>
+        expect(await submitEditor(h, POOL_MANAGER, forged, stateOf(editor, {}), { apply: false })).toEqual(
+          {},
+        ),
+      FORBIDDEN,
     );
-    for (const key of ['backup', '']) {
-      const forged = {
-        ...editor,
-        id: `V0FORGED${key}`,
-        private_metadata: JSON.stringify({ part: 'pool', key }),
-      };
-      await refusedByDm(
-        POOL_MANAGER,
-        async () =>
-          expect(
-            await submitEditor(
-              h,
-              POOL_MANAGER,
-              forged,
-              {
-                ...stateOf(editor, {}),
-                [B.id]: { [ACTION_ID.value]: { type: 'plain_text_input', value: 'x' } },
-              },
-              { apply: false },
-            ),
-          ).toEqual({}),
-        FORBIDDEN,
-      );
-    }
-  });
-
-  it('RevOps edit policies only: roles, calendar and pools are refused, and a forged part writes nothing', async () => {
-    const page = await openPage(h, REVOPS, 'policies');
-    for (const value of ['roles:-', 'calendar:-', 'managers:-', 'pool:emea-backup', 'pool:'])
-      await refusedByDm(REVOPS, () => modalButton(h, REVOPS, page, ACTION_ID.programEdit, value), NOT_YOURS);
-    await refusedByDm(
-      REVOPS,
-      () => homeButton(h, REVOPS, `${ACTION_ID.programOpen}:roles`, 'roles'),
-      NOT_YOURS,
-    );
-
-    // Their own editor (a policy), its metadata pointing at the roles: nothing written.
-    const editor = await pushEditor(h, REVOPS, page, 'policy:emea-strategic');
-    const values = {
-      ...stateOf(editor, {}),
-      [B.admins]: { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [REVOPS.id] } },
-    };
-    for (const part of ['roles', 'calendar', 'managers', 'pool'])
-      await refusedByDm(
-        REVOPS,
-        async () =>
-          expect(
-            await submitEditor(h, REVOPS, editor, values, {
-              privateMetadata: JSON.stringify({ part, key: part === 'pool' ? 'emea-backup' : '-' }),
-              apply: false,
-            }),
-          ).toEqual({}),
-        FORBIDDEN,
-      );
-    expect(h.app.program.adminUserIds).toEqual([ADMIN.id]);
-  });
-
-  it('an AE and the partner open nothing and write nothing', async () => {
-    for (const user of [AE, PARTNER]) {
-      await refusedByDm(
-        user,
-        () => homeButton(h, user, `${ACTION_ID.programOpen}:pools`, 'pools'),
-        NOT_YOURS,
-      );
-      const page = { id: 'V0NOPAGE', type: 'modal', callback_id: '', private_metadata: '', blocks: [] };
-      await refusedByDm(user, () => modalButton(h, user, page, ACTION_ID.programEdit, 'roles:-'), NOT_YOURS);
-      const forged: ProgramView = {
-        ...page,
-        id: `V0FORGED${user.id}`,
-        callback_id: CALLBACK_ID.programPart,
-        private_metadata: JSON.stringify({ part: 'roles', key: '-' }),
-      };
-      const values = {
-        [B.admins]: { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [user.id] } },
-      };
-      await refusedByDm(
-        user,
-        async () => expect(await submitEditor(h, user, forged, values, { apply: false })).toEqual({}),
-        FORBIDDEN,
-      );
-    }
-    expect(h.app.program.adminUserIds).toEqual([ADMIN.id]);
   });
 });

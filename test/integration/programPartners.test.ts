@@ -8,12 +8,11 @@ import { type Harness, quiet, startHarness, waitFor } from '../support/harness.j
 import { dmOf } from '../support/ownerFlow.js';
 import { shown } from '../support/partnerFlow.js';
 import { declineSubmission } from '../support/payloads.js';
-import { PARTNER_TEAM, people } from '../support/people.js';
+import { people } from '../support/people.js';
 import {
   type Answer,
   buttonsIn,
   editValues,
-  homeButton,
   internalUser,
   modalButton,
   openPage,
@@ -315,20 +314,6 @@ describe('roles as Slack user groups', () => {
     const again = await pushEditor(h, ADMIN, await openPage(h, ADMIN, 'roles'), 'roles:-');
     await savedPage(h, ADMIN, again, { [B.revops]: [REVOPS.id, JORDAN.id] });
     expect(h.app.program.state().roles.revops.users).toEqual([REVOPS.id, JORDAN.id]);
-  });
-});
-
-describe('the partner’s own people', () => {
-  it('open and edit nothing of the partners', async () => {
-    const external: SlackUser = { id: DANA, team_id: PARTNER_TEAM };
-    const opens = h.slack.callsTo('views.open').length;
-    await homeButton(h, external, `${ACTION_ID.programOpen}:partners`, 'partners');
-    await waitFor(
-      () => h.slack.messages(h.slack.dmChannelFor(DANA)).some((m) => m.text?.startsWith('Only the program')),
-      6000,
-      'the refusal',
-    );
-    expect(h.slack.callsTo('views.open')).toHaveLength(opens);
   });
 });
 

@@ -58,57 +58,23 @@ describe('migration 0011: messages already sent become surfaces', () => {
       sqlite.exec('DELETE FROM surfaces');
       for (const statement of BACKFILL) sqlite.exec(statement);
 
+      // Each surface as [key, kind, viewer, channel, audience, posted, params].
       const surfaces = sqlite
         .prepare(
-          'SELECT key, kind, viewer_user_id AS viewer, channel_key AS channel, audience, posted, params FROM surfaces ORDER BY key',
+          'SELECT key, kind, viewer_user_id, channel_key, audience, posted, params FROM surfaces ORDER BY key',
         )
+        .raw()
         .all();
+      const packet = (key: string, ae: string, assignment: number) =>
+        [key, 'ae_packet', ae, ae, 'internal', 1, `{"assignment":${assignment}}`] as const;
+      const parent = (key: string, posted: number) =>
+        [key, 'partner_parent', null, 'CPARTNER', 'partner', posted, '{}'] as const;
       expect(surfaces).toEqual([
-        {
-          key: `handoff:${one}:ae_dm`,
-          kind: 'ae_packet',
-          viewer: 'UAE',
-          channel: 'UAE',
-          audience: 'internal',
-          posted: 1,
-          params: '{"assignment":1}',
-        },
-        {
-          key: `handoff:${one}:partner_parent`,
-          kind: 'partner_parent',
-          viewer: null,
-          channel: 'CPARTNER',
-          audience: 'partner',
-          posted: 1,
-          params: '{}',
-        },
-        {
-          key: `handoff:${two}:a2:ae_dm`,
-          kind: 'ae_packet',
-          viewer: 'UAE2',
-          channel: 'UAE2',
-          audience: 'internal',
-          posted: 1,
-          params: '{"assignment":2}',
-        },
-        {
-          key: `handoff:${three}:ae_dm`,
-          kind: 'ae_packet',
-          viewer: 'UAE',
-          channel: 'UAE',
-          audience: 'internal',
-          posted: 1,
-          params: '{"assignment":1}',
-        },
-        {
-          key: `handoff:${three}:partner_parent`,
-          kind: 'partner_parent',
-          viewer: null,
-          channel: 'CPARTNER',
-          audience: 'partner',
-          posted: 0,
-          params: '{}',
-        },
+        packet(`handoff:${one}:ae_dm`, 'UAE', 1),
+        parent(`handoff:${one}:partner_parent`, 1),
+        packet(`handoff:${two}:a2:ae_dm`, 'UAE2', 2),
+        packet(`handoff:${three}:ae_dm`, 'UAE', 1),
+        parent(`handoff:${three}:partner_parent`, 0),
       ]);
       // The waiting parent is now rendered when it is sent; the owner's notice is sent as it was queued.
       const rows = sqlite

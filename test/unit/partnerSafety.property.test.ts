@@ -24,13 +24,16 @@ import { partnerFacts, partnerView as viewOf } from '../../src/domain/partnerVie
 import { BAND_LABEL, COMPONENTS } from '../../src/domain/scoring.js';
 import { expiryMessages, reminderMessages } from '../../src/escalation/notices.js';
 import { validateMessage } from '../support/fakeSlack.js';
+import { stringsIn } from '../support/matrixStrings.js';
 import { noise as userNoise } from '../support/noise.js';
 import { seedOf } from '../support/seed.js';
 import { handoff } from './blocks/fixtures.js';
 
 /**
- * Partner-safe by construction (issue 5): over random packets and random event sequences, nothing but the
- * allow-list of src/domain/partnerSafe.ts reaches a partner-facing message the notification builders queue.
+ * Partner-safe by construction: over random packets and random event sequences, nothing but the allow-list of
+ * src/domain/partnerSafe.ts reaches a partner-facing message the notification builders queue. Through the real app,
+ * the same is pinned by partnerLoop.test.ts (typed mentions in every field and step, nothing internal), the partner
+ * view and isolation properties (no routing, no estimated value, no internal field in a shared channel).
  *
  * Every internal field carries a marker `INT<n>x` (unique within the run) wrapped in noise (Slack control
  * characters, mentions, emoji, very long text); the allow-listed fields carry random text that never contains a
@@ -46,12 +49,11 @@ const MANAGER = 'U0MANAGER';
 
 const noise = userNoise({ maxParts: 8, longMin: 300, longMax: 6000 });
 
-const RAW_FORBIDDEN = ['partner_sourced', 'partner_influenced', 'keep_building'];
 /** Values that must never be shown to a partner, whatever their case: band and classification wordings. */
 const FORBIDDEN_WORDS = [
   ...Object.values(BAND_LABEL),
   ...Object.values(CLASSIFICATION_LABEL),
-  ...RAW_FORBIDDEN,
+  ...['partner_sourced', 'partner_influenced', 'keep_building'],
 ];
 const MARKER = /INT\d+x/;
 
@@ -471,14 +473,6 @@ function simulate(p: Packet, steps: Step[]): Run {
 
 // ---------------------------------------------------------------------------------------------------------------
 // The property
-
-/** Every string anywhere in a value (payload text, blocks, button values, …). */
-function* stringsIn(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const item of value) yield* stringsIn(item);
-  else if (typeof value === 'object' && value !== null)
-    for (const v of Object.values(value)) yield* stringsIn(v);
-}
 
 /** Whether any element anywhere in a value is interactive (has an action_id). */
 function hasAction(value: unknown): boolean {

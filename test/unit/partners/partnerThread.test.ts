@@ -52,30 +52,22 @@ describe('partnerThread (real migrated SQLite file)', () => {
   const setStatus = (id: number, status: 'dead' | 'cancelled') =>
     database.db.transaction((tx) => tx.update(outbox).set({ status }).where(eq(outbox.id, id)).run());
 
-  it('has not started before its parent is queued', async () => {
-    expect(await partnerThread(database.db, handoff)).toEqual({ started: false, facts: [] });
-  });
-
-  it('has started once its parent is queued, and once it is posted', async () => {
-    const parent = await queueParent('parent:1');
+  it('has started once its parent is queued or posted, not before, nor when its parent was refused or cancelled', async () => {
+    const notStarted = { started: false, facts: [] };
+    expect(await partnerThread(database.db, handoff)).toEqual(notStarted);
+    // Refused for good or cancelled: the next post starts a fresh thread.
+    const refused = await queueParent('parent:1');
+    expect(await partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
+    await setStatus(refused.id, 'dead');
+    expect(await partnerThread(database.db, handoff)).toEqual(notStarted);
+    await setStatus(refused.id, 'cancelled');
+    expect(await partnerThread(database.db, handoff)).toEqual(notStarted);
+    // The newest parent is read: a fresh one queued after a refused one has started the thread, and once posted.
+    const fresh = await queueParent('parent:2');
     expect(await partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
     await database.db.transaction((tx) =>
-      markDelivered(tx, parent, at, { channelId: 'C0PARTNER', ts: '1.000100' }),
+      markDelivered(tx, fresh, at, { channelId: 'C0PARTNER', ts: '1.000100' }),
     );
-    expect(await partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
-  });
-
-  it('has not started when its parent was refused for good or cancelled: the next post starts a fresh thread', async () => {
-    const refused = await queueParent('parent:1');
-    await setStatus(refused.id, 'dead');
-    expect(await partnerThread(database.db, handoff)).toEqual({ started: false, facts: [] });
-    await setStatus(refused.id, 'cancelled');
-    expect(await partnerThread(database.db, handoff)).toEqual({ started: false, facts: [] });
-  });
-
-  it('reads the newest parent: a fresh one queued after a refused one has started the thread', async () => {
-    await setStatus((await queueParent('parent:1')).id, 'dead');
-    await queueParent('parent:2');
     expect(await partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
   });
 
