@@ -2,29 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
-import { appHomeOpened, blockAction } from '../support/payloads.js';
+import { homeClick } from '../support/matrix.js';
+import { appHomeOpened } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 import { declineInDm } from '../support/revopsFlow.js';
 import { postEvent } from '../support/signing.js';
-
-/** A click in the App Home: Slack sends the view instead of a message, and no response_url. */
-function homeClick(actionId: string, handoffId: number, user: { id: string; team_id: string }) {
-  const {
-    response_url: _none,
-    channel: _channel,
-    message: _message,
-    ...rest
-  } = blockAction({
-    actionId,
-    value: String(handoffId),
-    user,
-  });
-  return {
-    ...rest,
-    container: { type: 'view', view_id: 'V0HOME' },
-    view: { id: 'V0HOME', type: 'home', blocks: [] },
-  };
-}
 
 describe('App Home', () => {
   let h: Harness;
@@ -50,7 +32,7 @@ describe('App Home', () => {
     expect(JSON.stringify(aeHome.args.view)).toContain('Northwind Logistics');
     expect(JSON.stringify(aeHome.args.view)).not.toContain(ACTION_ID.withdraw);
     // A refused App Home click is answered with a DM, since Slack gives no response_url there.
-    await h.interact(homeClick(ACTION_ID.withdraw, handoff.id, { id: people.member.id, team_id: TEAM }));
+    await homeClick(h, ACTION_ID.withdraw, String(handoff.id), { id: people.member.id, team_id: TEAM });
     const dm = h.slack.dmChannelFor(people.member.id);
     const [reply] = await waitFor(
       () => h.slack.messages(dm).length === 1 && h.slack.messages(dm),
@@ -65,7 +47,7 @@ describe('App Home', () => {
 
   it('withdraws from the App Home and shows the new state there', async () => {
     const { handoff } = await sendHandoff(h);
-    await h.interact(homeClick(ACTION_ID.withdraw, handoff.id, { id: people.author.id, team_id: TEAM }));
+    await homeClick(h, ACTION_ID.withdraw, String(handoff.id), { id: people.author.id, team_id: TEAM });
     await waitFor(() => h.slack.callsTo('views.publish').length > 0, 4000, 'home refresh');
     expect(
       (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,

@@ -5,13 +5,13 @@ import { ACTION_ID, CALLBACK_ID, HELP_BLOCK_ID, HELP_LIMITS, SHORTCUT_ID } from 
 import { accountKey } from '../../src/domain/accountMatch.js';
 import { FakeSlack, type StoredMessage } from '../support/fakeSlack.js';
 import { ackBody, type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
+import { globalShortcut } from '../support/matrix.js';
 import {
   authorUser,
   buttonValues,
   dmOf,
   ephemeralAt,
   json,
-  otherAeUser,
   type SlackUser,
   slashReply,
 } from '../support/ownerFlow.js';
@@ -47,22 +47,6 @@ function helpSubmission(opts: {
       [HELP_BLOCK_ID.partner]: input(opts.partner ?? null),
     },
   });
-}
-
-/** The "Ask for partner help" global shortcut, as Slack sends it. */
-function globalShortcut(h: Harness, user: SlackUser) {
-  return {
-    type: 'shortcut',
-    token: 'legacy-verification-token',
-    action_ts: '1795442400.000300',
-    team: { id: TEAM, domain: 'acme' },
-    user: { id: user.id, username: user.id.toLowerCase(), team_id: user.team_id },
-    api_app_id: 'A0APP',
-    is_enterprise_install: false,
-    enterprise: null,
-    callback_id: SHORTCUT_ID.helpRequest,
-    trigger_id: h.slack.issueTriggerId(),
-  };
 }
 
 interface OpenedView {
@@ -150,7 +134,7 @@ describe('partner-help requests', () => {
       await waitFor(() => h.slack.callsTo('views.open').length === 2, 4000, 'views.open');
       const empty = lastOpenedView(h).blocks.find((b) => b.block_id === HELP_BLOCK_ID.account);
       expect(empty?.element?.initial_value).toBeUndefined();
-      expect((await h.interact(globalShortcut(h, aeUser))).status).toBe(200);
+      await globalShortcut(h, SHORTCUT_ID.helpRequest, aeUser);
       await waitFor(() => h.slack.callsTo('views.open').length === 3, 4000, 'views.open');
       const shortcut = lastOpenedView(h);
       expect(shortcut.callback_id).toBe(CALLBACK_ID.helpRequest);
@@ -414,7 +398,7 @@ describe('partner-help requests', () => {
     it('without PARTNER_HELP_CHANNEL_ID, `/handoff ask` says it is not set up and opens no modal', async () => {
       const h = await start({ env: { PARTNER_HELP_CHANNEL_ID: '' } });
       expect(h.app.program.settings.get('partnerHelpChannelId')).toBeUndefined();
-      await h.interact(globalShortcut(h, aeUser));
+      await globalShortcut(h, SHORTCUT_ID.helpRequest, aeUser);
       await waitFor(
         () => dmOf(h, people.ae.id).some((m) => m.text === helpReplies.notConfigured()),
         4000,
@@ -469,47 +453,6 @@ describe('partner-help requests', () => {
       await fake.stop();
     });
   });
-
-  describe('metrics', () => {
-    it('counts requests overall, per requesting AE, per named partner and per taker', async () => {
-      const h = await start();
-      const from = h.clock.now();
-      const first = await sendRequest(h, { account: 'Northwind Logistics', user: aeUser });
-      h.clock.advance(60_000);
-      await sendRequest(h, {
-        account: 'Contoso',
-        partner: 'Meridian Cloud Consulting',
-        user: otherAeUser,
-      });
-      h.clock.advance(60_000);
-      await clickTake(h, String(first.id), authorUser, first.post);
-      await waitFor(async () => (await rows(h)).some((r) => r.status === 'claimed'), 4000, 'claimed');
-
-      const m = await h.app.metrics.program(from, new Date(h.clock.now().getTime() + 1));
-      expect(m.overall.helpRequests).toBe(2);
-      expect(m.overall.sent).toBe(0);
-      const ae = (id: string) => m.byAe.find((g) => g.key === id);
-      expect(ae(people.ae.id)?.helpRequests).toBe(1);
-      expect(ae(people.otherAe.id)?.helpRequests).toBe(1);
-      expect(m.byPartner).toEqual([
-        expect.objectContaining({
-          key: accountKey('Meridian Cloud Consulting'),
-          label: 'Meridian Cloud Consulting',
-          helpRequests: 1,
-          sent: 0,
-        }),
-      ]);
-      expect(m.byAuthor).toEqual([
-        expect.objectContaining({ key: people.author.id, helpRequests: 1, sent: 0, lastScores: [] }),
-      ]);
-
-      // Outside the period, nothing is counted.
-      const later = await h.app.metrics.program(
-        new Date(h.clock.now().getTime() + 1),
-        new Date(h.clock.now().getTime() + 2),
-      );
-      expect(later.overall.helpRequests).toBe(0);
-      expect(later.byAe).toEqual([]);
-    });
-  });
+  // Counted in the program metrics (by requester, partner and taker, within the period): metrics.test.ts and
+  // metricsSeeded.test.ts.
 });

@@ -24,7 +24,7 @@ import { editsByMessage } from '../support/surfaceEdits.js';
 
 /**
  * Every message the app sent about a handoff is a view of it: after each change it shows the handoff as it is now
- * and offers its reader only the buttons they can still use (issue: "32 buttons, 4 of them live").
+ * and offers its reader only the buttons they can still use.
  */
 
 const HALFWAY = '2026-11-25T10:00:00Z';
@@ -37,7 +37,7 @@ const buttonsIn = (h: Harness, userId: string) => dmOf(h, userId).flatMap((m) =>
 describe('messages follow the handoff', () => {
   const start = harnessPerTest({ env: QUIET });
 
-  it("after an accept, the owner's confirmation and notices offer no Reassign, Extend or Withdraw", async () => {
+  it("after an accept, the owner's confirmation and notices offer no Reassign, Extend or Withdraw; after an outcome, the Homes are published again", async () => {
     const h = await start();
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     await quiet(h);
@@ -62,6 +62,32 @@ describe('messages follow the handoff', () => {
     expect(buttonsOf(packet)).not.toContain(ACTION_ID.accept);
     // Each message was edited once for the one change.
     expect([...editsByMessage(h.slack).values()].every((n) => n === 1)).toBe(true);
+
+    // After an outcome recorded in a modal, the other party's App Home is published again, with the hash.
+    // The AE and the author have their Home open; the owner has never opened theirs.
+    const aeHome = await openHome(h, people.ae.id);
+    const authorHome = await openHome(h, people.author.id);
+    const publishesBefore = h.slack.callsTo('views.publish').length;
+
+    // The AE records it in a modal (the owner would only report it: issue 50 item 2).
+    await recordOpportunity(h, handoff.id, 'OPP-55120', aeUser);
+    await quiet(h);
+    const republished = h.slack.callsTo('views.publish').slice(publishesBefore);
+    // Once each for the two who opened it (the owner never opened theirs, so it is not published).
+    expect(republished.map((c) => c.args.user_id).sort()).toEqual([people.ae.id, people.author.id].sort());
+    expect(republished.every((c) => c.ok)).toBe(true);
+    const byUser = new Map(republished.map((c) => [String(c.args.user_id), c]));
+    expect(byUser.get(people.ae.id)?.args.hash).toBe(
+      (aeHome.response as { view?: { hash?: string } }).view?.hash,
+    );
+    expect(byUser.get(people.author.id)?.args.hash).toBe(
+      (authorHome.response as { view?: { hash?: string } }).view?.hash,
+    );
+    expect(json(byUser.get(people.ae.id)?.args.view)).toContain('Latest outcome: *Opportunity created*');
+    // The AE's packet shows the CRM opportunity now, not "None yet".
+    const [withOpp] = dmOf(h, people.ae.id);
+    expect(json(withOpp?.blocks)).toContain('OPP-55120');
+    expect(json(withOpp?.blocks)).not.toContain('None yet');
   });
 
   it('after an expiry, and again after a withdrawal, the reminders stop asking for an answer', async () => {
@@ -142,37 +168,6 @@ describe('messages follow the handoff', () => {
       ACTION_ID.askQuestion,
       ACTION_ID.askMoreTime,
     ]);
-  });
-
-  it("after an outcome recorded in a modal, the other party's App Home is published again, with the hash", async () => {
-    const h = await start();
-    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
-    await accept(h, handoff.id);
-    await quiet(h);
-    // The AE and the author have their Home open; the owner has never opened theirs.
-    const aeHome = await openHome(h, people.ae.id);
-    const authorHome = await openHome(h, people.author.id);
-    const publishesBefore = h.slack.callsTo('views.publish').length;
-
-    // The AE records it in a modal (the owner would only report it: issue 50 item 2).
-    await recordOpportunity(h, handoff.id, 'OPP-55120', aeUser);
-    await quiet(h);
-    const republished = h.slack.callsTo('views.publish').slice(publishesBefore);
-    // Once each for the two who opened it (the owner never opened theirs, so it is not published).
-    expect(republished.map((c) => c.args.user_id).sort()).toEqual([people.ae.id, people.author.id].sort());
-    expect(republished.every((c) => c.ok)).toBe(true);
-    const byUser = new Map(republished.map((c) => [String(c.args.user_id), c]));
-    expect(byUser.get(people.ae.id)?.args.hash).toBe(
-      (aeHome.response as { view?: { hash?: string } }).view?.hash,
-    );
-    expect(byUser.get(people.author.id)?.args.hash).toBe(
-      (authorHome.response as { view?: { hash?: string } }).view?.hash,
-    );
-    expect(json(byUser.get(people.ae.id)?.args.view)).toContain('Latest outcome: *Opportunity created*');
-    // The AE's packet shows the CRM opportunity now, not "None yet".
-    const [packet] = dmOf(h, people.ae.id);
-    expect(json(packet?.blocks)).toContain('OPP-55120');
-    expect(json(packet?.blocks)).not.toContain('None yet');
   });
 
   it('a decline leaves the owner one live Reassign, on the newest message only', async () => {

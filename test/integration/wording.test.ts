@@ -23,7 +23,7 @@ import { blockAction, declineSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
 /**
- * Issue 20, item 9: every message that names a person names the right one (the AE, the owner, the author), in every
+ * Every message that names a person names the right one (the AE, the owner, the author), in every
  * state, and says "you" to the person reading it rather than their own name. Pat (people.author) sends the packet to
  * Jordan (people.ae) and, unless a test names Olu (people.owner), owns it.
  */
@@ -84,7 +84,6 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
     await quiet(h);
 
-    // Before: "withdrawn by its owner (<@Jordan>)", although Pat is the owner.
     const line = await homeLine(h, people.author.id, handoff.id);
     expect(line).toContain(': withdrawn by you');
     expect(line).not.toContain(JORDAN);
@@ -137,7 +136,6 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
     expect(shown(notice)).not.toContain('You withdrew');
     await quiet(h);
     expect((await handoffRow(h, handoff.id)).withdrawnByUserId).toBe(people.member.id);
-    // Before: "withdrawn by its owner Pat" everywhere, although Pat did nothing.
     expect(shown(h.slack.messages(aeDm)[0])).toContain(
       `*Withdrawn* by ${MO} (an admin, for its owner ${PAT}) <!date`,
     );
@@ -186,7 +184,6 @@ describe('a decline names the AE, and their note as theirs', () => {
     expect(shown(notice)).not.toContain('your note');
 
     await quiet(h);
-    // Before: "declined (<@Jordan>) (Duplicate …)".
     expect(await homeLine(h, people.author.id, handoff.id)).toContain(`: declined by ${JORDAN}: ${label}`);
     expect(shown(messageAt(h, people.author.id, confirmation.ts))).toContain(
       `*Now:* declined by ${JORDAN}: ${label}.`,
@@ -234,8 +231,9 @@ describe('an expiry names the silent AE and the owner who can act', () => {
 });
 
 describe('acceptance, extension and outcomes name who did them', () => {
-  it('the AE reads "you" on their own decision; the owner reads the AE', async () => {
-    const h = await start();
+  it('the AE reads "you" on their own decision, the owner the AE; the owner who records an outcome reads "You recorded", the author the owner', async () => {
+    // An owner who is an admin records it (an owner who is not one reports it to the AE).
+    const h = await start({ ADMIN_USER_IDS: people.owner.id });
     const { handoff, aeDm } = await sendHandoff(h, { ownerUserId: people.owner.id });
     const reminder = await remind(h);
     await accept(h, handoff.id);
@@ -246,13 +244,7 @@ describe('acceptance, extension and outcomes name who did them', () => {
     expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain('*Now:* accepted by you.');
     const assigned = await waitForDm(h, people.owner.id, 'made you the owner', 'the owner notice');
     expect(shown(messageAt(h, people.owner.id, assigned.ts))).toContain(`*Now:* accepted by ${JORDAN}.`);
-  });
 
-  it('the owner who records an outcome reads "You recorded"; the author reads the owner', async () => {
-    // An owner who is an admin records it (an owner who is not one reports it to the AE: issue 50 item 2).
-    const h = await start({ ADMIN_USER_IDS: people.owner.id });
-    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
-    await accept(h, handoff.id);
     await clickOutcome(h, 'meeting_held', handoff.id, ownerUser);
     expect(shown(await waitForDm(h, people.owner.id, 'recorded *Meeting held*', 'owner'))).toContain(
       ':bar_chart: You recorded *Meeting held*',
