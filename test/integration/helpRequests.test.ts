@@ -66,30 +66,6 @@ async function submitOk(h: Harness, payload: unknown) {
   expect(await response.text()).toBe('');
 }
 
-/** Sends a request and waits for its channel post and the requester's DM. */
-async function sendRequest(
-  h: Harness,
-  opts: Parameters<typeof helpSubmission>[0] = {},
-): Promise<{ id: number; post: StoredMessage }> {
-  const before = (await rows(h)).length;
-  await submitOk(h, helpSubmission(opts));
-  const all = await rows(h);
-  expect(all).toHaveLength(before + 1);
-  const id = all[all.length - 1]?.id as number;
-  const post = await waitFor(
-    () => channelPosts(h).find((m) => m.text?.startsWith(`Partner help request #${id}:`)),
-    8000,
-    'the channel post',
-  );
-  const requester = (opts.user ?? aeUser).id;
-  await waitFor(
-    () => dmOf(h, requester).find((m) => m.text?.includes(`went to <#${HELP_CHANNEL}>`)),
-    8000,
-    'the requester DM',
-  );
-  return { id, post };
-}
-
 /** Clicks "I'll take it" on a channel post; returns the response URL to read the ephemeral. */
 async function clickTake(h: Harness, value: string, user: SlackUser, post?: StoredMessage) {
   const responseUrl = h.slack.responseUrl();
@@ -148,8 +124,9 @@ describe('partner-help requests', () => {
     });
   });
 
-  describe('submitting a request', () => {
-    it('stores it, posts it in the internal channel with a button to take it, and DMs the requester', async () => {
+  describe('submitting and taking a request', () => {
+    // Many clicks at once make one claimer: races.test.ts.
+    it('stores it, posts it with a button to take it, DMs the requester; refuses forged and external takes; the first member takes it, later clicks change nothing', async () => {
       const h = await start();
       await submitOk(
         h,
@@ -192,6 +169,74 @@ describe('partner-help requests', () => {
       await quiet(h);
       expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
       expect(channelPosts(h)).toHaveLength(1);
+
+      // Forged values get a clean reply (no crash); an external (Slack Connect) click is refused and logged. The
+      // request stays open.
+      for (const value of [
+        'abc',
+        '999',
+        '1; drop table help_requests',
+        '99999999999999999999',
+        '-1',
+        '',
+        '1.5',
+      ]) {
+        const text = await ephemeralAt(h, await clickTake(h, value, authorUser, post));
+        expect(text, value).toBe(helpReplies.notFound());
+      }
+      expect(h.logs.some((l) => l.msg === 'unhandled error in a Slack listener')).toBe(false);
+      expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+      expect(await ephemeralAt(h, await clickTake(h, String(id), partnerUser, post))).toBe(
+        commandReply.external(),
+      );
+      // A payload without user.team_id is not ours either.
+      expect(await ephemeralAt(h, await clickTake(h, String(id), { id: people.author.id }, post))).toBe(
+        commandReply.external(),
+      );
+      const refusals = h.logs.filter((l) => l.msg === 'help claim refused: external');
+      expect(refusals).toHaveLength(2);
+      expect(refusals[0]).toMatchObject({ userId: people.partner.id, teamId: PARTNER_TEAM, requestId: id });
+      await quiet(h);
+      expect((await rows(h))[0]).toMatchObject({ status: 'open', claimedByUserId: null });
+      expect(h.slack.callsTo('chat.update')).toHaveLength(0);
+
+      // The first internal member to click takes it: row claimed, post updated without the button, requester told.
+      h.clock.advance(60 * 60_000);
+      const responseUrl = await clickTake(h, String(id), authorUser, post);
+      await waitFor(
+        () => dmOf(h, people.ae.id).some((m) => m.text?.includes('took your request')),
+        8000,
+        'the requester told',
+      );
+      expect((await rows(h))[0]).toMatchObject({
+        status: 'claimed',
+        claimedByUserId: people.author.id,
+        claimedAt: h.clock.now(),
+      });
+      const updated = await waitFor(() => channelPosts(h).find((m) => m.edited), 8000, 'the post updated');
+      expect(updated.ts).toBe(post.ts);
+      expect(channelPosts(h)).toHaveLength(1);
+      expect(json(updated.blocks)).toContain(`Taken by <@${people.author.id}>. Request #${id}.`);
+      expect(buttonValues(updated)).toEqual({});
+      expect(dmOf(h, people.ae.id).at(-1)?.text).toBe(
+        `<@${people.author.id}> from partner marketing took your request for partner help on *Northwind Logistics*.`,
+      );
+      // The taker gets no ephemeral: the updated post says it.
+      await quiet(h);
+      expect(h.slack.responses.filter((r) => r.url === responseUrl)).toHaveLength(0);
+
+      // A click by someone else, or by the taker again, hears who took it, and nothing changes.
+      const claimed = (await rows(h))[0];
+      const updates = h.slack.callsTo('chat.update').length;
+      h.clock.advance(5 * 60_000);
+      for (const user of [memberUser, authorUser])
+        expect(await ephemeralAt(h, await clickTake(h, String(id), user, post))).toBe(
+          `<@${people.author.id}> already took this request.`,
+        );
+      await quiet(h);
+      expect((await rows(h))[0]).toEqual(claimed);
+      expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
+      expect(dmOf(h, people.ae.id)).toHaveLength(2);
     });
 
     const TYPED = {
@@ -290,86 +335,6 @@ describe('partner-help requests', () => {
       await waitFor(() => channelPosts(h).length === 1, 8000, 'the channel post');
       expect(await rows(h)).toHaveLength(1);
       expect((await rows(h))[0]?.ask).toHaveLength(HELP_LIMITS.ask);
-    });
-  });
-
-  describe('taking a request', () => {
-    // Many clicks at once make one claimer: races.test.ts.
-    it('the first internal member to click takes it: row claimed, post updated without the button, requester told; a later click changes nothing', async () => {
-      const h = await start();
-      const { id, post } = await sendRequest(h, { account: 'Northwind Logistics' });
-      h.clock.advance(60 * 60_000);
-      const responseUrl = await clickTake(h, String(id), authorUser, post);
-      await waitFor(
-        () => dmOf(h, people.ae.id).some((m) => m.text?.includes('took your request')),
-        8000,
-        'the requester told',
-      );
-      expect((await rows(h))[0]).toMatchObject({
-        status: 'claimed',
-        claimedByUserId: people.author.id,
-        claimedAt: h.clock.now(),
-      });
-      const updated = await waitFor(() => channelPosts(h).find((m) => m.edited), 8000, 'the post updated');
-      expect(updated.ts).toBe(post.ts);
-      expect(channelPosts(h)).toHaveLength(1);
-      expect(json(updated.blocks)).toContain(`Taken by <@${people.author.id}>. Request #${id}.`);
-      expect(buttonValues(updated)).toEqual({});
-      expect(dmOf(h, people.ae.id).at(-1)?.text).toBe(
-        `<@${people.author.id}> from partner marketing took your request for partner help on *Northwind Logistics*.`,
-      );
-      // The taker gets no ephemeral: the updated post says it.
-      await quiet(h);
-      expect(h.slack.responses.filter((r) => r.url === responseUrl)).toHaveLength(0);
-
-      // A second click by someone else hears who took it, and nothing changes.
-      const claimed = (await rows(h))[0];
-      const updates = h.slack.callsTo('chat.update').length;
-      h.clock.advance(5 * 60_000);
-      const text = await ephemeralAt(h, await clickTake(h, String(id), memberUser, post));
-      expect(text).toBe(`<@${people.author.id}> already took this request.`);
-      // The first taker clicking again hears the same.
-      expect(await ephemeralAt(h, await clickTake(h, String(id), authorUser, post))).toBe(
-        `<@${people.author.id}> already took this request.`,
-      );
-      await quiet(h);
-      expect((await rows(h))[0]).toEqual(claimed);
-      expect(h.slack.callsTo('chat.update')).toHaveLength(updates);
-      expect(dmOf(h, people.ae.id)).toHaveLength(2);
-    });
-
-    it('refuses forged values (a clean reply, no crash) and an external (Slack Connect) click (logged); the request stays open', async () => {
-      const h = await start();
-      const { id, post } = await sendRequest(h);
-      for (const value of [
-        'abc',
-        '999',
-        '1; drop table help_requests',
-        '99999999999999999999',
-        '-1',
-        '',
-        '1.5',
-      ]) {
-        const text = await ephemeralAt(h, await clickTake(h, value, authorUser, post));
-        expect(text, value).toBe(helpReplies.notFound());
-      }
-      expect(h.logs.some((l) => l.msg === 'unhandled error in a Slack listener')).toBe(false);
-      expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
-      const text = await ephemeralAt(h, await clickTake(h, String(id), partnerUser, post));
-      expect(text).toBe(commandReply.external());
-      // A payload without user.team_id is not ours either.
-      expect(await ephemeralAt(h, await clickTake(h, String(id), { id: people.author.id }, post))).toBe(
-        commandReply.external(),
-      );
-      const refusals = h.logs.filter((l) => l.msg === 'help claim refused: external');
-      expect(refusals).toHaveLength(2);
-      expect(refusals[0]).toMatchObject({ userId: people.partner.id, teamId: PARTNER_TEAM, requestId: id });
-      await quiet(h);
-      expect((await rows(h))[0]).toMatchObject({ status: 'open', claimedByUserId: null });
-      expect(h.slack.callsTo('chat.update')).toHaveLength(0);
-      // And it can still be taken by partner marketing.
-      await clickTake(h, String(id), authorUser, post);
-      await waitFor(async () => (await rows(h))[0]?.status === 'claimed', 4000, 'claimed');
     });
   });
 

@@ -79,7 +79,7 @@ afterEach(async () => {
 });
 
 describe('channel: targets of the escalation policy file', () => {
-  it('refuses at start a policy channel shared with another organization, naming its place; the internal one still hears', async () => {
+  it('refuses at start a policy channel shared with another organization, naming its place; the internal one still hears; a channel nobody names is refused', async () => {
     dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
     // #ext-tailspin is a Slack Connect channel bound to no partner: the old guard let an internal post through.
     const file = policyFile(dir, [`channel:${channels.internal.id}`, `channel:${channels.rival.id}`]);
@@ -95,6 +95,35 @@ describe('channel: targets of the escalation policy file', () => {
     expect(json(h.slack.messages(channels.internal.id))).toContain('Silence');
     expect(h.slack.messages(channels.rival.id)).toEqual([]);
     expect((await rowsTo(h, channels.rival.id)).map((r) => r.status)).toEqual(['cancelled']);
+
+    // An internal post to a channel no setting or policy names is refused too, though it is internal and bound to
+    // nobody.
+    const other = { id: 'C0OTHER', name: 'somewhere-else', members: [h.slack.botUserId] };
+    h.slack.addChannel(other);
+    const now = h.clock.now();
+    await h.database.db.transaction((tx) =>
+      enqueue(
+        tx,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'stray:internal',
+            channel: other.id,
+            payload: { text: 'internal numbers' },
+          },
+        ],
+        now,
+      ),
+    );
+    h.app.outbox.wake();
+    await outboxDrained(h);
+    expect(h.slack.messages(other.id)).toEqual([]);
+    expect(await rowsTo(h, other.id)).toMatchObject([
+      { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
+    ]);
+    expect(
+      h.logs.findLast((l) => l.msg === 'outbox message dropped: its conversation may not receive it'),
+    ).toMatchObject({ level: 50, channel: other.id });
   });
 
   it('switches a policy channel off when it is shared at run time: nothing internal reaches it, also after a restart', async () => {
@@ -175,36 +204,5 @@ describe('the delivery guard', () => {
       8000,
       'the escalation in the channel confirmed at run time',
     );
-  });
-
-  it('refuses an internal post to a channel no setting or policy names, though it is internal and bound to nobody', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
-    h = await startHarness({ env: QUIET });
-    const other = { id: 'C0OTHER', name: 'somewhere-else', members: [h.slack.botUserId] };
-    h.slack.addChannel(other);
-    const now = h.clock.now();
-    await h.database.db.transaction((tx) =>
-      enqueue(
-        tx,
-        [
-          {
-            method: 'chat.postMessage',
-            dedupeKey: 'stray:internal',
-            channel: other.id,
-            payload: { text: 'internal numbers' },
-          },
-        ],
-        now,
-      ),
-    );
-    h.app.outbox.wake();
-    await outboxDrained(h);
-    expect(h.slack.messages(other.id)).toEqual([]);
-    expect(await rowsTo(h, other.id)).toMatchObject([
-      { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
-    ]);
-    expect(
-      h.logs.find((l) => l.msg === 'outbox message dropped: its conversation may not receive it'),
-    ).toMatchObject({ level: 50, channel: other.id });
   });
 });

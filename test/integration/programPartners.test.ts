@@ -89,12 +89,8 @@ async function refused(
 }
 
 describe('the Partners page', () => {
-  it('lists each partner with its channel and managers; admins and RevOps open it, an AE does not', async () => {
-    expect(await pageButtons(ADMIN)).toContain('partners');
-    expect(await pageButtons(REVOPS)).toEqual(expect.arrayContaining(['history', 'partners', 'policies']));
-    expect(await pageButtons(REVOPS)).not.toContain('roles');
-    expect(await pageButtons(JORDAN)).toEqual([]);
-
+  // Who sees the page in their App Home: programAdmin.test.ts; who may open it: authorizationMatrix.test.ts.
+  it('lists each partner with its channel and managers', async () => {
     const page = await openPage(h, ADMIN, 'partners');
     expect(page.title?.text).toBe('Partners');
     const text = viewText(page);
@@ -255,17 +251,6 @@ describe('roles as Slack user groups', () => {
       'S0SALES',
     ]);
     expect(group?.element?.initial_option?.value).toBe(NO_USERGROUP);
-    expect(h.slack.callsTo('usergroups.list').at(-1)?.response).toMatchObject({
-      ok: true,
-      usergroups: expect.arrayContaining([
-        expect.objectContaining({
-          id: 'S0REVOPSTEAM',
-          name: 'RevOps team',
-          is_usergroup: true,
-          date_delete: 0,
-        }),
-      ]),
-    });
 
     await savedPage(h, ADMIN, editor, { [B.revopsGroup]: 'S0REVOPSTEAM' });
     expect((await programLog(h)).at(-1)).toMatchObject({

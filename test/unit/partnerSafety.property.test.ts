@@ -143,32 +143,19 @@ const marked = (markers: Markers, where: string, noiseText: string) => {
   return `${marker} ${noiseText} ${marker}`;
 };
 
-type EventKind =
-  | 'accept'
-  | 'decline'
-  | 'reassign'
-  | 'extend'
-  | 'withdraw'
-  | 'expire'
-  | 'reminder'
-  | 'outcome'
-  | 'stall';
+/** The events each state allows (an accepted deal's none once its outcome is final). */
+const ALLOWED = {
+  sent: ['accept', 'decline', 'reassign', 'extend', 'withdraw', 'expire', 'reminder'],
+  expired: ['reassign', 'extend', 'withdraw'],
+  declined: ['reassign'],
+  accepted: ['outcome', 'stall'],
+  withdrawn: [],
+  taken_back: [],
+} as const satisfies Record<HandoffRow['status'], readonly string[]>;
+type EventKind = (typeof ALLOWED)[keyof typeof ALLOWED][number];
 
-function allowedEvents(h: HandoffRow): EventKind[] {
-  switch (h.status) {
-    case 'sent':
-      return ['accept', 'decline', 'reassign', 'extend', 'withdraw', 'expire', 'reminder'];
-    case 'expired':
-      return ['reassign', 'extend', 'withdraw'];
-    case 'declined':
-      return ['reassign'];
-    case 'accepted':
-      return isFinalOutcome(h.outcome) ? [] : ['outcome', 'stall'];
-    case 'withdrawn':
-    case 'taken_back':
-      return [];
-  }
-}
+const allowedEvents = (h: HandoffRow): readonly EventKind[] =>
+  h.status === 'accepted' && isFinalOutcome(h.outcome) ? [] : ALLOWED[h.status];
 
 interface Delivered {
   event: string;

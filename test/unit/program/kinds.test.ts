@@ -73,7 +73,7 @@ describe('partner (issue 53 item 6)', () => {
 });
 
 describe('person', () => {
-  it('takes regions (upper-cased), working days and a pause, each optional', () => {
+  it('takes regions (upper-cased), working days, hours and a pause, each optional, and names each problem with its place', () => {
     expect(personSchema.parse({})).toEqual({});
     expect(
       personSchema.parse({ regions: [' de-by '], workingDays: [1, 2, 3], paused: '2026-12-24' }),
@@ -86,9 +86,7 @@ describe('person', () => {
       regions: 'none',
       paused: 'until_resumed',
     });
-  });
-
-  it('names each problem with its place', () => {
+    // Each problem named with its place.
     expect(problems(personSchema, { regions: ['US', 'XX'], workingDays: [] })).toEqual([
       'regions.1: "XX" is not a holiday region like US, DE-BY or GB-SCT',
       'workingDays: name at least one working day',
@@ -118,7 +116,7 @@ describe('person', () => {
 });
 
 describe('roles, managers, closures, public holidays', () => {
-  it('roles: listed people and/or a user group, each role empty by default', () => {
+  it('roles: listed people and/or a user group, each role empty by default; managers, closures, holidays', () => {
     expect(rolesSchema.parse({})).toEqual({ admin: { users: [] }, revops: { users: [] } });
     expect(rolesSchema.parse({ admin: { users: ['U0ADMIN'], usergroup: 'S0ADMINS' } })).toEqual({
       admin: { users: ['U0ADMIN'], usergroup: 'S0ADMINS' },
@@ -130,24 +128,18 @@ describe('roles, managers, closures, public holidays', () => {
       'admin.users.0: must be a Slack user id like U012ABCDEF',
       'revops.usergroup: must be a Slack user group id like S012ABCDEF',
     ]);
-  });
-
-  it('managers: a user id to a user id', () => {
+    // managers: a user id to a user id.
     expect(managersSchema.parse({ U0AE: 'U0MGR' })).toEqual({ U0AE: 'U0MGR' });
     expect(problems(managersSchema, { U0AE: 'boss' })).toEqual([
       'U0AE: must be a Slack user id like U012ABCDEF',
     ]);
     expect(problems(managersSchema, { ae: 'U0MGR' })[0]).toMatch(/^ae: /);
-  });
-
-  it('closures: calendar dates', () => {
+    // closures: calendar dates.
     expect(closuresSchema.parse(['2026-12-24', '2026-12-31'])).toEqual(['2026-12-24', '2026-12-31']);
     expect(problems(closuresSchema, ['2026-12-24', '24.12.2026'])).toEqual([
       '1: must be a date like 2026-12-24',
     ]);
-  });
-
-  it('public holidays: by each one’s zone, none, or these regions', () => {
+    // public holidays: by each one’s zone, none, or these regions.
     expect(holidaysSchema.parse({ everyone: 'by_zone' })).toEqual({ everyone: 'by_zone' });
     expect(holidaysSchema.parse({ everyone: 'none' })).toEqual({ everyone: 'none' });
     expect(holidaysSchema.parse({ everyone: ['us', 'GB-SCT'] })).toEqual({ everyone: ['US', 'GB-SCT'] });

@@ -43,23 +43,20 @@ const form = (over: Partial<PolicyForm>): PolicyForm => ({
 const routesOf = (f: PolicyForm) => policyEdits(state, f, 'U0ADMIN').find((e) => e.kind === 'routes')?.body;
 
 describe('policyEdits: the routes', () => {
-  it('a partner chosen in a new policy leaves the policy it followed (spelled as routing matches it)', () => {
+  it('a partner or pool chosen in a policy leaves the policy it followed; an edit keeps them in place; removing takes them', () => {
+    // A partner chosen in a new policy leaves the policy it followed (spelled as routing matches it).
     expect(routesOf(form({ partners: ['meridian cloud consulting'] }))).toEqual([
       { aePool: 'emea', policy: 'meridian' },
       { partner: 'Tailspin Integrators', policy: 'meridian' },
       { partner: 'meridian cloud consulting', policy: 'emea-escalation' },
     ]);
-  });
-
-  it('a pool chosen leaves its policy too; partners not chosen keep theirs', () => {
+    // A pool chosen leaves its policy too; partners not chosen keep theirs.
     expect(routesOf(form({ pools: ['emea'] }))).toEqual([
       { partner: 'Meridian Cloud Consulting', policy: 'meridian' },
       { partner: 'Tailspin Integrators', policy: 'meridian' },
       { aePool: 'emea', policy: 'emea-escalation' },
     ]);
-  });
-
-  it('an edit of the policy that has them keeps them where its first route was; removing it takes them all', () => {
+    // An edit of the policy that has them keeps them where its first route was; removing it takes them all.
     const meridian = form({
       id: 'meridian',
       isNew: false,
