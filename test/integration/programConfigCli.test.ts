@@ -95,11 +95,8 @@ describe('npm run config: export and import the program', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exports an empty program as an empty object', async () => {
+  it('imports a policy file into an empty program: the diff first, nothing written without --apply, then written as config; exports it as the same file', async () => {
     expect(await config('export')).toEqual({ code: 0, stdout: '{}\n', stderr: '' });
-  });
-
-  it('imports a policy file: the diff first, nothing written without --apply, then written as config', async () => {
     const path = file('policies.json', POLICY_TEXT);
     const dry = await config('import', path);
     expect(dry.code).toBe(0);
@@ -135,9 +132,8 @@ describe('npm run config: export and import the program', () => {
       `No change: the program at ${databasePath} already says what ${path} says.\n`,
     );
     expect(programLog()).toHaveLength(6);
-  });
 
-  it('exports what it imported as the same file, to standard output or to --out', async () => {
+    // Exported as the same file, to standard output or to --out.
     expect((await config('export')).stdout).toBe(POLICY_TEXT);
     const out = join(dir, 'program.json');
     const written = await config('export', '--out', out);
@@ -188,7 +184,7 @@ describe('npm run config: export and import the program', () => {
     expect(exported.pools).toEqual(POLICY_FILE.pools);
   });
 
-  it('carries a person’s own week and hours there and back (issue 53), and refuses an end before the start', async () => {
+  it('carries a person’s own week and hours there and back, and refuses an end before the start', async () => {
     const own = { workingDays: [7, 1, 2, 3, 4], hours: { end: '16:00', start: '08:00' } };
     const path = file('week.json', JSON.stringify({ people: { U0AE2: own } }));
     const run = await config('import', path, '--apply');
