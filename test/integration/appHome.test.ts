@@ -15,8 +15,8 @@ describe('App Home', () => {
   });
   afterEach(() => h.stop());
 
-  it('shows the owner their handoffs with recovery buttons, and the AE what waits for them; a refused click is told by DM', async () => {
-    const { handoff } = await sendHandoff(h);
+  it('shows the owner their handoffs with recovery buttons, and the AE what waits for them; a refused click is told by DM; a declined one is listed 14 days', async () => {
+    const { handoff, dm: packet } = await sendHandoff(h);
     const opened = await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(people.author.id, 'Ev1'));
     expect(opened.status).toBe(200);
     const publish = await waitFor(() => h.slack.callsTo('views.publish')[0], 4000, 'home publish');
@@ -43,6 +43,25 @@ describe('App Home', () => {
     expect(
       (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0]?.status,
     ).toBe('sent');
+
+    // Declined: listed for its owner, with Reassign, for 14 days after the decline.
+    await declineInDm(h, handoff, packet, 'timing');
+    await quiet(h);
+    const open = async (event: string) => {
+      const before = h.slack.callsTo('views.publish').length;
+      await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(people.author.id, event));
+      const publish = await waitFor(() => h.slack.callsTo('views.publish')[before], 4000, 'home publish');
+      return JSON.stringify(publish.args.view);
+    };
+    const declined = await open('Ev3');
+    expect(declined).toContain('Handoffs you own that need you');
+    expect(declined).toContain(`declined by <@${people.ae.id}>: you can give it to another AE (Reassign)`);
+    expect(declined).toContain(ACTION_ID.reassign);
+
+    h.clock.advance(15 * 86_400_000);
+    const later = await open('Ev4');
+    expect(later).not.toContain('Handoffs you own that need you');
+    expect(later).not.toContain(ACTION_ID.reassign);
   });
 
   it('withdraws from the App Home and shows the new state there', async () => {
@@ -71,26 +90,5 @@ describe('App Home', () => {
     }
     // The partner had heard nothing of it, so nothing is posted there now either.
     expect(h.slack.messages(channels.partner.id)).toHaveLength(0);
-  });
-
-  it('lists a declined handoff for its owner, with Reassign, for 14 days after the decline', async () => {
-    const { handoff, dm } = await sendHandoff(h);
-    await declineInDm(h, handoff, dm, 'timing');
-    await quiet(h);
-    const open = async (event: string) => {
-      const before = h.slack.callsTo('views.publish').length;
-      await postEvent(h.eventsUrl, SIGNING_SECRET, appHomeOpened(people.author.id, event));
-      const publish = await waitFor(() => h.slack.callsTo('views.publish')[before], 4000, 'home publish');
-      return JSON.stringify(publish.args.view);
-    };
-    const home = await open('Ev1');
-    expect(home).toContain('Handoffs you own that need you');
-    expect(home).toContain(`declined by <@${people.ae.id}>: you can give it to another AE (Reassign)`);
-    expect(home).toContain(ACTION_ID.reassign);
-
-    h.clock.advance(15 * 86_400_000);
-    const later = await open('Ev2');
-    expect(later).not.toContain('Handoffs you own that need you');
-    expect(later).not.toContain(ACTION_ID.reassign);
   });
 });

@@ -56,7 +56,7 @@ function expectInert(text: string) {
 }
 
 describe('/handoff export, reseller and outbox repeat what was typed escaped, or not at all', () => {
-  it('export: escapes a bad date (start or end, &, links, here-mentions), for people who may not export too', async () => {
+  it('export escapes a bad date (start or end, &, links, here-mentions), for people who may not export too; reseller its names', async () => {
     const h = await start();
     const reply = await slash(h, 'export <!channel>', REVOPS);
     expect(reply).toBe(`"&lt;!channel&gt;" is not a date like 2026-01-31. ${EXPORT_USAGE}`);
@@ -88,10 +88,8 @@ describe('/handoff export, reseller and outbox repeat what was typed escaped, or
     }
     await quiet(h);
     expect(allCallsTo(h, 'files.getUploadURLExternal')).toHaveLength(0);
-  });
 
-  it('reseller: escapes `reseller add <!here> | x` and every later echo; repeats nothing when it refuses', async () => {
-    const h = await start();
+    // reseller: `reseller add <!here> | x` and every later echo escaped; nothing repeated when it refuses.
     // Refused (not RevOps) or with empty names: nothing typed is repeated.
     for (const [text, user] of [
       ['reseller add <!here> | x', AUTHOR],
@@ -159,7 +157,7 @@ describe('/handoff classify never repeats the typed reason raw', () => {
 });
 
 describe('plain-text surfaces show what was typed, not escapes', () => {
-  it('pre-fills the packet and help modals with the typed account as is (plain_text)', async () => {
+  it('pre-fills the packet and help modals with the typed account as is (plain_text); an inline error repeats it as is', async () => {
     const h = await start({ PARTNER_HELP_CHANNEL_ID: channels.internal.id });
     type View = { blocks: { block_id?: string; element?: { initial_value?: string } }[] };
     const lastView = () => {
@@ -176,10 +174,8 @@ describe('plain-text surfaces show what was typed, not escapes', () => {
     await h.command({ text: 'ask <!here> & co', user_id: people.ae.id });
     await waitFor(() => h.slack.callsTo('views.open').length === 2, 8000, 'the help modal');
     expect(initial(lastView(), HELP_BLOCK_ID.account)).toBe('<!here> & co');
-  });
 
-  it('escapes the account in an owner refusal ephemeral, and not in the same refusal as an inline error', async () => {
-    const h = await start();
+    // The account in an owner refusal ephemeral is escaped; in the same refusal as an inline error, it is not.
     const accountName = 'R&D <!channel>';
     const { handoff } = await sendHandoff(h, { accountName });
     const modal = await openOwnerModal(h, 'extend', handoff.id);

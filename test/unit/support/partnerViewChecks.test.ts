@@ -238,30 +238,24 @@ describe('checkSteps: the first step with its accept, and on the parent while it
   });
 });
 
-describe('checkNeverTold: no take-back, hand-back or idle deal told to the partner', () => {
-  it('fails a parent or a reply that tells it', () => {
+describe('checkNeverTold, checkDates, checkOtherPartners', () => {
+  it('fail a take-back or idle deal told to the partner, a past "by" date, and another partner’s handoff', () => {
     const taken = model({ kind: 'accepted', ae: 'Sam Closer' }, { kind: 'taken_back', at: 1 });
     expect(checkNeverTold(taken, [`${ACCOUNT}: Accepted`, ACCEPTED])).toEqual([]);
     expect(checkNeverTold(taken, [`${ACCOUNT}: Accepted · taken back from Sam Closer`])).toEqual([
       `${ACCOUNT}: tells the partner "taken back": ${ACCOUNT}: Accepted · taken back from Sam Closer`,
     ]);
     expect(checkNeverTold(taken, [`*${ACCOUNT}*: idle for 3 days`])).toHaveLength(1);
-  });
-});
 
-describe('checkDates: no next move by a date that has passed', () => {
-  it('fails a parent showing a past "by" date, not one showing today', () => {
+    // checkDates: no next move by a date that has passed (a parent showing today's passes).
     const accepted = model({ kind: 'accepted', ae: 'Sam Closer' });
     const shown = [parent('Accepted', '*Next from Meridian:* Dana sends the plan by Fri 27 Nov')];
     expect(checkDates(accepted, shown, '2026-11-27')).toEqual([]);
     expect(checkDates(accepted, shown, '2026-12-01')).toEqual([
       `${ACCOUNT}: shows a next move by 2026-11-27, before 2026-12-01`,
     ]);
-  });
-});
 
-describe('checkOtherPartners: nothing of another partner', () => {
-  it("fails one partner's handoff in another partner's channel", () => {
+    // checkOtherPartners: one partner's handoff in another partner's channel fails.
     const meridian = model();
     const tailspin = newModel('Life2x Tailspin', 'C0RIVAL');
     expect(
