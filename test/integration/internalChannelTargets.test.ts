@@ -169,40 +169,38 @@ describe('channel: targets of the escalation policy file', () => {
   });
 });
 
-describe('the delivery guard', () => {
-  it("refuses an internal post to a policy channel start could not confirm, until Slack's answer confirms it", async () => {
-    dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
-    // A private channel the app is not in: conversations.info answers channel_not_found, so nothing is confirmed.
-    const hidden = { id: 'G0HIDDEN', name: 'private-escalations', is_private: true, members: [] as string[] };
-    fake = await FakeSlack.start();
-    seedWorkspace(fake);
-    fake.addChannel(hidden);
-    const file = policyFile(dir, [`channel:${hidden.id}`]);
-    // The minutely re-check runs when the test says, not at a real minute that may fall between the invite and the
-    // first escalation's delivery (it would confirm the channel first: a Postgres CI run failed so).
-    h = await startHarness({
-      slack: fake,
-      env: { ...QUIET, ...MANAGERS, ESCALATION_POLICY_FILE: file },
-      timers: new SteppedTimers(),
-    });
-    expect(refusal(h, 'policies.meridian[1].to[1]')).toMatchObject({ level: 50, channelId: hidden.id });
-    // Someone invites the app later: the channel was still never confirmed internal.
-    fake.addChannel({ ...hidden, members: [fake.botUserId] });
-
-    await expire(h, 'Northwind Unconfirmed');
-    expect(fake.messages(hidden.id)).toEqual([]);
-    expect(await rowsTo(h, hidden.id)).toMatchObject([
-      { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
-    ]);
-
-    // The minutely re-check asks Slack again: it now shows the channel, internal, so it is used from then on.
-    await h.app.scheduler.runNow('channel-sharing-recheck');
-    await expire(h, 'Northwind Confirmed Later');
-    const slack = fake;
-    await waitFor(
-      () => slack.messages(hidden.id).find((m) => JSON.stringify(m).includes('Northwind Confirmed Later')),
-      8000,
-      'the escalation in the channel confirmed at run time',
-    );
+it("the delivery guard: refuses an internal post to a policy channel start could not confirm, until Slack's answer confirms it", async () => {
+  dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
+  // A private channel the app is not in: conversations.info answers channel_not_found, so nothing is confirmed.
+  const hidden = { id: 'G0HIDDEN', name: 'private-escalations', is_private: true, members: [] as string[] };
+  fake = await FakeSlack.start();
+  seedWorkspace(fake);
+  fake.addChannel(hidden);
+  const file = policyFile(dir, [`channel:${hidden.id}`]);
+  // The minutely re-check runs when the test says, not at a real minute that may fall between the invite and the
+  // first escalation's delivery (it would confirm the channel first: a Postgres CI run failed so).
+  h = await startHarness({
+    slack: fake,
+    env: { ...QUIET, ...MANAGERS, ESCALATION_POLICY_FILE: file },
+    timers: new SteppedTimers(),
   });
+  expect(refusal(h, 'policies.meridian[1].to[1]')).toMatchObject({ level: 50, channelId: hidden.id });
+  // Someone invites the app later: the channel was still never confirmed internal.
+  fake.addChannel({ ...hidden, members: [fake.botUserId] });
+
+  await expire(h, 'Northwind Unconfirmed');
+  expect(fake.messages(hidden.id)).toEqual([]);
+  expect(await rowsTo(h, hidden.id)).toMatchObject([
+    { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
+  ]);
+
+  // The minutely re-check asks Slack again: it now shows the channel, internal, so it is used from then on.
+  await h.app.scheduler.runNow('channel-sharing-recheck');
+  await expire(h, 'Northwind Confirmed Later');
+  const slack = fake;
+  await waitFor(
+    () => slack.messages(hidden.id).find((m) => JSON.stringify(m).includes('Northwind Confirmed Later')),
+    8000,
+    'the escalation in the channel confirmed at run time',
+  );
 });

@@ -78,7 +78,7 @@ describe('one partner, one channel', () => {
     expect(await handoffRows(h)).toHaveLength(2);
   });
 
-  it('binds the channel and its workspace at the first send, after the author confirms a different name', async () => {
+  it('binds the channel and its workspace at the first send, after the author confirms a different name; without a channel the partner hears nothing', async () => {
     h = await start();
     const { review, draftId, text } = await reviewPacket(h, { partnerOrg: 'Meridian' });
     expect(text).toContain(
@@ -116,13 +116,11 @@ describe('one partner, one channel', () => {
     const again = await reviewPacket(h, { partnerOrg: 'Meridian Cloud Consulting' });
     expect(again.text).toContain('*Duplicate*');
     expect(confirmationsOn(again.review)).toEqual([]);
-  });
 
-  it('sends without a partner channel: the review and the owner say the partner hears nothing in Slack', async () => {
-    h = await start();
-    const { text } = await reviewPacket(h, { partnerChannelId: null });
-    expect(text).toContain('No partner channel.');
-    const handoff = await sendPacket(h, { partnerChannelId: null });
+    // Sent without a partner channel: the review and the owner say the partner hears nothing in Slack.
+    const contoso = { ...tailspin, partnerOrg: 'Meridian Cloud Consulting', partnerChannelId: null };
+    expect((await reviewPacket(h, contoso)).text).toContain('No partner channel.');
+    const handoff = await sendPacket(h, contoso);
     expect(handoff.partnerChannelId).toBeNull();
     await accept(h, handoff.id);
     const notice = await waitFor(
@@ -142,41 +140,39 @@ describe('one partner, one channel', () => {
   });
 });
 
-describe('the author sees what the partner will see', () => {
-  it('shows the partner post as the partner channel will show it, and warns about internal-looking text in it', async () => {
-    h = await start();
-    const { review } = await reviewPacket(h);
-    const expected = partnerThreadParent(
-      partnerSafeUpdate(
-        {
-          accountName: 'Northwind Logistics',
-          partnerOrg: 'Meridian Cloud Consulting',
-          partnerContactName: 'Dana Reyes',
-          aeName: 'Jordan Seller',
-          partnerNextMove: 'Dana confirms the meeting and shares the review notes.',
-          partnerNextMoveDate: '2026-12-04',
-        },
-        'accepted',
-      ),
-    );
-    const blocks = JSON.stringify(review.blocks);
-    for (const block of expected.blocks) expect(blocks).toContain(JSON.stringify(block));
-    expect(visibleText(review)).toContain('will read* in <#C0PARTNER>');
+it('the author sees what the partner will see: shows the partner post as the partner channel will show it, and warns about internal-looking text in it', async () => {
+  h = await start();
+  const { review } = await reviewPacket(h);
+  const expected = partnerThreadParent(
+    partnerSafeUpdate(
+      {
+        accountName: 'Northwind Logistics',
+        partnerOrg: 'Meridian Cloud Consulting',
+        partnerContactName: 'Dana Reyes',
+        aeName: 'Jordan Seller',
+        partnerNextMove: 'Dana confirms the meeting and shares the review notes.',
+        partnerNextMoveDate: '2026-12-04',
+      },
+      'accepted',
+    ),
+  );
+  const blocks = JSON.stringify(review.blocks);
+  for (const block of expected.blocks) expect(blocks).toContain(JSON.stringify(block));
+  expect(visibleText(review)).toContain('will read* in <#C0PARTNER>');
 
-    // Internal-looking text in a partner-visible field: sent only once the author confirms it.
-    const note = '(internal: we pay Meridian a 15% referral fee on close, do not mention)';
-    const warned = await reviewPacket(h, { partnerNextMove: note });
-    const { draftId, text } = warned;
-    expect(text).toContain('This reads as internal, and the partner will read it word for word');
-    expect(text).toContain('• *Partner next move*: “internal”, “15%”, “fee”, “do not mention”');
-    const refused = await sendFromReview(draftId, warned.review, [REVIEW_BLOCK_ID.confirmPartner]);
-    expect(refused.errors?.[REVIEW_BLOCK_ID.confirmInternalText]).toMatch(
-      /The partner reads this word for word/,
-    );
-    expect(await handoffRows(h)).toHaveLength(0);
-    expect(await sendFromReview(draftId, warned.review)).toEqual({ response_action: 'clear' });
-    expect((await lastHandoff(h)).partnerNextMove).toBe(note);
-  });
+  // Internal-looking text in a partner-visible field: sent only once the author confirms it.
+  const note = '(internal: we pay Meridian a 15% referral fee on close, do not mention)';
+  const warned = await reviewPacket(h, { partnerNextMove: note });
+  const { draftId, text } = warned;
+  expect(text).toContain('This reads as internal, and the partner will read it word for word');
+  expect(text).toContain('• *Partner next move*: “internal”, “15%”, “fee”, “do not mention”');
+  const refused = await sendFromReview(draftId, warned.review, [REVIEW_BLOCK_ID.confirmPartner]);
+  expect(refused.errors?.[REVIEW_BLOCK_ID.confirmInternalText]).toMatch(
+    /The partner reads this word for word/,
+  );
+  expect(await handoffRows(h)).toHaveLength(0);
+  expect(await sendFromReview(draftId, warned.review)).toEqual({ response_action: 'clear' });
+  expect((await lastHandoff(h)).partnerNextMove).toBe(note);
 });
 
 describe('shared status changes at run time', () => {
@@ -298,42 +294,38 @@ describe('shared status changes at run time', () => {
   });
 });
 
-describe('the partner directory', () => {
-  it('lists, renames and merges for RevOps; metrics count the merged partners as one', async () => {
-    h = await start();
-    const meridian = await sendPacket(h);
-    await sendPacket(h, { ...tailspin, partnerOrg: 'Tailspin', partnerChannelId: null });
-    expect(await slash(h, 'partners')).toBe('Only RevOps or an admin can do that. Nothing was changed.');
-    const owner = { id: people.owner.id };
-    const list = await slash(h, 'partners', owner);
-    // The counts say what they count: waiting for an answer, and accepted deals still going.
-    expect(list).toContain(
-      "*Meridian Cloud Consulting* · workspace Meridian Cloud Consulting · <#C0PARTNER> · 1 waiting for an AE's answer · 0 accepted, in progress",
-    );
-    expect(list).toContain(
-      "*Tailspin* · no channel bound yet · 1 waiting for an AE's answer · 0 accepted, in progress",
-    );
-    await accept(h, meridian.id);
-    expect(await slash(h, 'partners', owner)).toContain(
-      "<#C0PARTNER> · 0 waiting for an AE's answer · 1 accepted, in progress",
-    );
-    // Expired: no AE is asked any more; its owner is.
-    const [, tailspinHandoff] = await handoffRows(h);
-    h.clock.set(new Date((tailspinHandoff?.dueAt.getTime() ?? 0) + 60_000));
-    await h.app.scheduler.runNow('response-window-sweep');
-    expect(await slash(h, 'partners', owner)).toContain(
-      "*Tailspin* · no channel bound yet · 0 waiting for an AE's answer · 1 expired, for the owner to act · 0 accepted, in progress",
-    );
-    expect(await slash(h, 'partners rename Tailspin | Tailspin Integrators <!here>', owner)).toContain(
-      'Tailspin Integrators &lt;!here&gt;',
-    );
-    expect(await slash(h, 'partners merge Tailspin | Meridian Cloud Consulting', owner)).toContain('Merged');
-    const facts = await h.database.db.select().from(h.tables.metricFacts);
-    expect(new Set(facts.map((f) => f.partnerKey))).toEqual(new Set(['meridian cloud consulting']));
-    expect(new Set((await handoffRows(h)).map((r) => r.partnerId)).size).toBe(1);
-    expect(await h.database.db.select().from(h.tables.partners).orderBy(h.tables.partners.id)).toHaveLength(
-      1,
-    );
-    expect(TEAM).toBe('T0INTERNAL');
-  });
+it('the partner directory: lists, renames and merges for RevOps; metrics count the merged partners as one', async () => {
+  h = await start();
+  const meridian = await sendPacket(h);
+  await sendPacket(h, { ...tailspin, partnerOrg: 'Tailspin', partnerChannelId: null });
+  expect(await slash(h, 'partners')).toBe('Only RevOps or an admin can do that. Nothing was changed.');
+  const owner = { id: people.owner.id };
+  const list = await slash(h, 'partners', owner);
+  // The counts say what they count: waiting for an answer, and accepted deals still going.
+  expect(list).toContain(
+    "*Meridian Cloud Consulting* · workspace Meridian Cloud Consulting · <#C0PARTNER> · 1 waiting for an AE's answer · 0 accepted, in progress",
+  );
+  expect(list).toContain(
+    "*Tailspin* · no channel bound yet · 1 waiting for an AE's answer · 0 accepted, in progress",
+  );
+  await accept(h, meridian.id);
+  expect(await slash(h, 'partners', owner)).toContain(
+    "<#C0PARTNER> · 0 waiting for an AE's answer · 1 accepted, in progress",
+  );
+  // Expired: no AE is asked any more; its owner is.
+  const [, tailspinHandoff] = await handoffRows(h);
+  h.clock.set(new Date((tailspinHandoff?.dueAt.getTime() ?? 0) + 60_000));
+  await h.app.scheduler.runNow('response-window-sweep');
+  expect(await slash(h, 'partners', owner)).toContain(
+    "*Tailspin* · no channel bound yet · 0 waiting for an AE's answer · 1 expired, for the owner to act · 0 accepted, in progress",
+  );
+  expect(await slash(h, 'partners rename Tailspin | Tailspin Integrators <!here>', owner)).toContain(
+    'Tailspin Integrators &lt;!here&gt;',
+  );
+  expect(await slash(h, 'partners merge Tailspin | Meridian Cloud Consulting', owner)).toContain('Merged');
+  const facts = await h.database.db.select().from(h.tables.metricFacts);
+  expect(new Set(facts.map((f) => f.partnerKey))).toEqual(new Set(['meridian cloud consulting']));
+  expect(new Set((await handoffRows(h)).map((r) => r.partnerId)).size).toBe(1);
+  expect(await h.database.db.select().from(h.tables.partners).orderBy(h.tables.partners.id)).toHaveLength(1);
+  expect(TEAM).toBe('T0INTERNAL');
 });

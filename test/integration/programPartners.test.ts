@@ -205,36 +205,34 @@ describe('the Partners page', () => {
   });
 });
 
-describe('people of other organizations, in every editor', () => {
-  it('are refused inline on the input they were chosen in', async () => {
-    const pools = await openPage(h, ADMIN, 'pools');
-    const pool = await pushEditor(h, ADMIN, pools, 'pool:');
-    await refused(
-      ADMIN,
-      pool,
-      { [B.id]: 'outside', [B.members]: [SAM.id, DANA], [B.managers]: [DANA] },
-      { [B.members]: OUTSIDE, [B.managers]: OUTSIDE },
-    );
-    h.slack.closeView(pool.id);
+it('people of other organizations, in every editor: are refused inline on the input they were chosen in', async () => {
+  const pools = await openPage(h, ADMIN, 'pools');
+  const pool = await pushEditor(h, ADMIN, pools, 'pool:');
+  await refused(
+    ADMIN,
+    pool,
+    { [B.id]: 'outside', [B.members]: [SAM.id, DANA], [B.managers]: [DANA] },
+    { [B.members]: OUTSIDE, [B.managers]: OUTSIDE },
+  );
+  h.slack.closeView(pool.id);
 
-    const rolesPage = await openPage(h, ADMIN, 'roles');
-    const roles = await pushEditor(h, ADMIN, rolesPage, 'roles:-');
-    await refused(
-      ADMIN,
-      roles,
-      { [B.admins]: [ADMIN.id, DANA], [B.revops]: [REVOPS.id, DANA] },
-      { [B.admins]: OUTSIDE, [B.revops]: OUTSIDE },
-    );
-    h.slack.closeView(roles.id);
+  const rolesPage = await openPage(h, ADMIN, 'roles');
+  const roles = await pushEditor(h, ADMIN, rolesPage, 'roles:-');
+  await refused(
+    ADMIN,
+    roles,
+    { [B.admins]: [ADMIN.id, DANA], [B.revops]: [REVOPS.id, DANA] },
+    { [B.admins]: OUTSIDE, [B.revops]: OUTSIDE },
+  );
+  h.slack.closeView(roles.id);
 
-    const managers = await pushEditor(h, ADMIN, rolesPage, 'managers:-');
-    await refused(
-      ADMIN,
-      managers,
-      { [managerBlockId(0, 'ae')]: DANA, [managerBlockId(0, 'manager')]: ADMIN.id },
-      { [managerBlockId(0, 'ae')]: OUTSIDE },
-    );
-  });
+  const managers = await pushEditor(h, ADMIN, rolesPage, 'managers:-');
+  await refused(
+    ADMIN,
+    managers,
+    { [managerBlockId(0, 'ae')]: DANA, [managerBlockId(0, 'manager')]: ADMIN.id },
+    { [managerBlockId(0, 'ae')]: OUTSIDE },
+  );
 });
 
 describe('roles as Slack user groups', () => {

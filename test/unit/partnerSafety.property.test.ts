@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { renderSurface, type SurfaceModel, type SurfaceParams } from '../../src/blocks/surfaces.js';
 import {
   decisionMessages,
@@ -522,60 +522,58 @@ const stats = {
 /** Fixed so CI is repeatable; set FC_SEED to explore other random packets and sequences. */
 const FC_SEED = seedOf(20261121);
 
-describe('partner safety of the notification builders (property)', () => {
-  it('never puts an internal field, score, band or classification, or a raw mention, in a partner message', () => {
-    fc.assert(
-      fc.property(packet, fc.array(step, { minLength: 0, maxLength: 10 }), (p, steps) => {
-        const run = simulate(p, steps);
-        const partner = run.messages.filter((d) => isPartnerBound(d.message));
-        const problems = partner.flatMap((d) => partnerProblems(run, d));
-        expect(problems, `events: ${run.events.join(' → ')}`).toEqual([]);
+it('partner safety of the notification builders (property): never puts an internal field, score, band or classification, or a raw mention, in a partner message', () => {
+  fc.assert(
+    fc.property(packet, fc.array(step, { minLength: 0, maxLength: 10 }), (p, steps) => {
+      const run = simulate(p, steps);
+      const partner = run.messages.filter((d) => isPartnerBound(d.message));
+      const problems = partner.flatMap((d) => partnerProblems(run, d));
+      expect(problems, `events: ${run.events.join(' → ')}`).toEqual([]);
 
-        // The converse: internal messages do carry internal content, so the markers really are detectable.
-        const internalText = run.messages
-          .filter((d) => !isPartnerBound(d.message))
-          .map((d) => [...stringsIn(d.payload)].join('\n'))
-          .join('\n');
-        const markerOf = (value: string) => value.slice(0, value.indexOf(' '));
-        for (const [name, value] of Object.entries(run.packetMarkers)) {
-          expect(internalText, `the AE's DM shows ${name}`).toContain(markerOf(value));
-        }
-        for (const marker of run.eventMarkers) {
-          expect(internalText, `${run.markers.where.get(marker)} reaches an internal message`).toContain(
-            marker,
-          );
-        }
+      // The converse: internal messages do carry internal content, so the markers really are detectable.
+      const internalText = run.messages
+        .filter((d) => !isPartnerBound(d.message))
+        .map((d) => [...stringsIn(d.payload)].join('\n'))
+        .join('\n');
+      const markerOf = (value: string) => value.slice(0, value.indexOf(' '));
+      for (const [name, value] of Object.entries(run.packetMarkers)) {
+        expect(internalText, `the AE's DM shows ${name}`).toContain(markerOf(value));
+      }
+      for (const marker of run.eventMarkers) {
+        expect(internalText, `${run.markers.where.get(marker)} reaches an internal message`).toContain(
+          marker,
+        );
+      }
 
-        stats.runs += 1;
-        stats.partnerMessages += partner.length;
-        for (const d of partner) {
-          stats.partnerEvents.add(d.event.split(':').slice(0, 2).join(':'));
-          if (surfaceOf(d.message)?.kind !== 'partner_parent') continue;
-          stats.parentsRendered += 1;
-          if (d.event.endsWith('(refresh)')) stats.parentsRefreshed += 1;
-        }
-      }),
-      { seed: FC_SEED, numRuns: 400 },
-    );
-    // The generators reach every partner-facing event (so the property is not vacuous).
-    expect(stats.partnerMessages).toBeGreaterThan(stats.runs);
-    expect(stats.parentsRendered).toBeGreaterThan(stats.runs / 2);
-    expect(stats.parentsRefreshed).toBeGreaterThan(0);
-    // A reassignment is routing: never partner-facing (domain/partnerView.ts).
-    expect([...stats.partnerEvents].filter((e) => e === 'reassign')).toEqual([]);
-    for (const event of [
-      'accept',
-      'decline',
-      'withdraw',
-      'outcome:meeting_held',
-      'outcome:opportunity_created',
-      'outcome:won',
-      'outcome:lost',
-    ]) {
-      expect(
-        [...stats.partnerEvents].some((e) => e.startsWith(event)),
-        event,
-      ).toBe(true);
-    }
-  });
+      stats.runs += 1;
+      stats.partnerMessages += partner.length;
+      for (const d of partner) {
+        stats.partnerEvents.add(d.event.split(':').slice(0, 2).join(':'));
+        if (surfaceOf(d.message)?.kind !== 'partner_parent') continue;
+        stats.parentsRendered += 1;
+        if (d.event.endsWith('(refresh)')) stats.parentsRefreshed += 1;
+      }
+    }),
+    { seed: FC_SEED, numRuns: 400 },
+  );
+  // The generators reach every partner-facing event (so the property is not vacuous).
+  expect(stats.partnerMessages).toBeGreaterThan(stats.runs);
+  expect(stats.parentsRendered).toBeGreaterThan(stats.runs / 2);
+  expect(stats.parentsRefreshed).toBeGreaterThan(0);
+  // A reassignment is routing: never partner-facing (domain/partnerView.ts).
+  expect([...stats.partnerEvents].filter((e) => e === 'reassign')).toEqual([]);
+  for (const event of [
+    'accept',
+    'decline',
+    'withdraw',
+    'outcome:meeting_held',
+    'outcome:opportunity_created',
+    'outcome:won',
+    'outcome:lost',
+  ]) {
+    expect(
+      [...stats.partnerEvents].some((e) => e.startsWith(event)),
+      event,
+    ).toBe(true);
+  }
 });

@@ -185,35 +185,30 @@ describe('program.editMany', () => {
   });
 });
 
-describe('the live views', () => {
-  it('are the same instances for the program’s life, refilled in place when it changes', async () => {
-    const { program } = open({ S0REVOPS: ['U0RO2', 'U0RO3'] });
-    await program.refresh();
-    const { adminUserIds, revopsUserIds, managers, calendar } = program;
-    expect(adminUserIds).toEqual([]);
-    await program.editMany([
-      edit('roles', undefined, {
-        admin: { users: ['U0ADMIN'] },
-        revops: { users: ['U0RO1'], usergroup: 'S0REVOPS' },
-      }),
-      edit('managers', undefined, { U0AE1: 'U0MGR' }),
-    ]);
-    expect(program.adminUserIds).toBe(adminUserIds);
-    expect(program.revopsUserIds).toBe(revopsUserIds);
-    expect(program.managers).toBe(managers);
-    expect(program.calendar).toBe(calendar);
-    expect(adminUserIds).toEqual(['U0ADMIN']);
-    // A role's user group's members too.
-    expect(revopsUserIds).toEqual(['U0RO1', 'U0RO2', 'U0RO3']);
-    expect(managers).toEqual({ U0AE1: 'U0MGR' });
-    await program.editMany([
-      edit('roles', undefined, null),
-      edit('managers', undefined, { U0AE2: 'U0MGR2' }),
-    ]);
-    expect(adminUserIds).toEqual([]);
-    expect(revopsUserIds).toEqual([]);
-    expect(managers).toEqual({ U0AE2: 'U0MGR2' });
-  });
+it('the live views: are the same instances for the program’s life, refilled in place when it changes', async () => {
+  const { program } = open({ S0REVOPS: ['U0RO2', 'U0RO3'] });
+  await program.refresh();
+  const { adminUserIds, revopsUserIds, managers, calendar } = program;
+  expect(adminUserIds).toEqual([]);
+  await program.editMany([
+    edit('roles', undefined, {
+      admin: { users: ['U0ADMIN'] },
+      revops: { users: ['U0RO1'], usergroup: 'S0REVOPS' },
+    }),
+    edit('managers', undefined, { U0AE1: 'U0MGR' }),
+  ]);
+  expect(program.adminUserIds).toBe(adminUserIds);
+  expect(program.revopsUserIds).toBe(revopsUserIds);
+  expect(program.managers).toBe(managers);
+  expect(program.calendar).toBe(calendar);
+  expect(adminUserIds).toEqual(['U0ADMIN']);
+  // A role's user group's members too.
+  expect(revopsUserIds).toEqual(['U0RO1', 'U0RO2', 'U0RO3']);
+  expect(managers).toEqual({ U0AE1: 'U0MGR' });
+  await program.editMany([edit('roles', undefined, null), edit('managers', undefined, { U0AE2: 'U0MGR2' })]);
+  expect(adminUserIds).toEqual([]);
+  expect(revopsUserIds).toEqual([]);
+  expect(managers).toEqual({ U0AE2: 'U0MGR2' });
 });
 
 describe('the calendar', () => {
@@ -351,31 +346,29 @@ describe('applyToOpen', () => {
   });
 });
 
-describe("seedProgram: where an installation's program starts", () => {
+it('seedProgram adds no installer to a program that has named its admins, even none', async () => {
   // The installer as the first admin, and the first company's admins from ADMIN_USER_IDS: installationRouting.test.ts.
-  it('adds no installer to a program that has named its admins, even none', async () => {
-    const { db, program } = open();
-    await db.transaction(async (tx) => {
-      const { programLog } = tablesOf(tx);
-      await tx.insert(programLog).values({
-        kind: 'roles',
-        key: SINGLE,
-        body: { admin: { users: [] }, revops: { users: [] } },
-        actor: 'U0SOMEONE',
-        note: null,
-        at: AT,
-      });
+  const { db, program } = open();
+  await db.transaction(async (tx) => {
+    const { programLog } = tablesOf(tx);
+    await tx.insert(programLog).values({
+      kind: 'roles',
+      key: SINGLE,
+      body: { admin: { users: [] }, revops: { users: [] } },
+      actor: 'U0SOMEONE',
+      note: null,
+      at: AT,
     });
-    const seed = { settings: false, installer: 'U0INST' };
-    await seedProgram({
-      db,
-      config: loadConfig(configEnv({})),
-      logger: createLogger('silent'),
-      now: AT,
-      seed,
-    });
-    await program.refresh();
-    expect(program.adminUserIds).toEqual([]);
-    expect(await logRows(db)).toHaveLength(1);
   });
+  const seed = { settings: false, installer: 'U0INST' };
+  await seedProgram({
+    db,
+    config: loadConfig(configEnv({})),
+    logger: createLogger('silent'),
+    now: AT,
+    seed,
+  });
+  await program.refresh();
+  expect(program.adminUserIds).toEqual([]);
+  expect(await logRows(db)).toHaveLength(1);
 });

@@ -34,50 +34,48 @@ function model(...steps: Parameters<typeof apply>[1][]): PartnerModel {
   return m;
 }
 
-describe('the oracle', () => {
-  it('hears decisions and outcomes once each, a later decline not at all, a withdrawal only once heard of, no take-back', () => {
-    expect(model({ kind: 'withdrawn' }).replies).toEqual([]);
-    expect(
-      model(
-        { kind: 'declined' },
-        { kind: 'declined' },
-        { kind: 'accepted', ae: 'Sam Closer' },
-        { kind: 'outcome', outcome: 'won' },
-      ),
-    ).toMatchObject({ replies: ['declined', 'accepted_after_decline', 'won'], acceptedBy: 'Sam Closer' });
-    expect(model({ kind: 'declined' }, { kind: 'withdrawn' }).replies).toEqual(['declined', 'withdrawn']);
-    // No take-back: the stage stays, nobody is named and no step shown until the next accept, a reply.
-    const intro = { text: 'Intro call with Dana', due: '2026-11-30' };
-    const taken = model(
-      { kind: 'accepted', ae: 'Jordan Seller', step: intro, at: 10 },
-      { kind: 'new_date', due: '2026-12-04' },
-      { kind: 'taken_back', at: 20 },
-    );
-    expect(taken).toMatchObject({
-      stage: 'accepted',
-      replies: ['accepted'],
-      acceptedBy: null,
-      step: null,
-      everAccepted: ['Jordan Seller'],
-      acceptSteps: [intro],
-      leftBy: [{ name: 'Jordan Seller', from: 20, until: null }],
-    });
-    const workshop = { text: 'Workshop with Dana', due: '2026-12-09' };
-    apply(taken, { kind: 'accepted', ae: 'Sam Closer', step: workshop, at: 30 });
-    expect(taken).toMatchObject({
-      replies: ['accepted', 'accepted'],
-      acceptedBy: 'Sam Closer',
-      step: workshop,
-      acceptSteps: [intro, workshop],
-    });
-    // Jordan accepting it again later may be named again from then on.
-    apply(taken, { kind: 'taken_back', at: 40 });
-    apply(taken, { kind: 'accepted', ae: 'Jordan Seller', step: intro, at: 50 });
-    expect(taken.leftBy).toEqual([
-      { name: 'Jordan Seller', from: 20, until: 50 },
-      { name: 'Sam Closer', from: 40, until: null },
-    ]);
+it('the oracle: hears decisions and outcomes once each, a later decline not at all, a withdrawal only once heard of, no take-back', () => {
+  expect(model({ kind: 'withdrawn' }).replies).toEqual([]);
+  expect(
+    model(
+      { kind: 'declined' },
+      { kind: 'declined' },
+      { kind: 'accepted', ae: 'Sam Closer' },
+      { kind: 'outcome', outcome: 'won' },
+    ),
+  ).toMatchObject({ replies: ['declined', 'accepted_after_decline', 'won'], acceptedBy: 'Sam Closer' });
+  expect(model({ kind: 'declined' }, { kind: 'withdrawn' }).replies).toEqual(['declined', 'withdrawn']);
+  // No take-back: the stage stays, nobody is named and no step shown until the next accept, a reply.
+  const intro = { text: 'Intro call with Dana', due: '2026-11-30' };
+  const taken = model(
+    { kind: 'accepted', ae: 'Jordan Seller', step: intro, at: 10 },
+    { kind: 'new_date', due: '2026-12-04' },
+    { kind: 'taken_back', at: 20 },
+  );
+  expect(taken).toMatchObject({
+    stage: 'accepted',
+    replies: ['accepted'],
+    acceptedBy: null,
+    step: null,
+    everAccepted: ['Jordan Seller'],
+    acceptSteps: [intro],
+    leftBy: [{ name: 'Jordan Seller', from: 20, until: null }],
   });
+  const workshop = { text: 'Workshop with Dana', due: '2026-12-09' };
+  apply(taken, { kind: 'accepted', ae: 'Sam Closer', step: workshop, at: 30 });
+  expect(taken).toMatchObject({
+    replies: ['accepted', 'accepted'],
+    acceptedBy: 'Sam Closer',
+    step: workshop,
+    acceptSteps: [intro, workshop],
+  });
+  // Jordan accepting it again later may be named again from then on.
+  apply(taken, { kind: 'taken_back', at: 40 });
+  apply(taken, { kind: 'accepted', ae: 'Jordan Seller', step: intro, at: 50 });
+  expect(taken.leftBy).toEqual([
+    { name: 'Jordan Seller', from: 20, until: 50 },
+    { name: 'Sam Closer', from: 40, until: null },
+  ]);
 });
 
 describe('checkThread: everything in the channel is true of the state now, no routing posted', () => {
@@ -238,34 +236,32 @@ describe('checkSteps: the first step with its accept, and on the parent while it
   });
 });
 
-describe('checkNeverTold, checkDates, checkOtherPartners', () => {
-  it('fail a take-back or idle deal told to the partner, a past "by" date, and another partner’s handoff', () => {
-    const taken = model({ kind: 'accepted', ae: 'Sam Closer' }, { kind: 'taken_back', at: 1 });
-    expect(checkNeverTold(taken, [`${ACCOUNT}: Accepted`, ACCEPTED])).toEqual([]);
-    expect(checkNeverTold(taken, [`${ACCOUNT}: Accepted · taken back from Sam Closer`])).toEqual([
-      `${ACCOUNT}: tells the partner "taken back": ${ACCOUNT}: Accepted · taken back from Sam Closer`,
-    ]);
-    expect(checkNeverTold(taken, [`*${ACCOUNT}*: idle for 3 days`])).toHaveLength(1);
+it('checkNeverTold, checkDates, checkOtherPartners: fail a take-back or idle deal told to the partner, a past "by" date, and another partner’s handoff', () => {
+  const taken = model({ kind: 'accepted', ae: 'Sam Closer' }, { kind: 'taken_back', at: 1 });
+  expect(checkNeverTold(taken, [`${ACCOUNT}: Accepted`, ACCEPTED])).toEqual([]);
+  expect(checkNeverTold(taken, [`${ACCOUNT}: Accepted · taken back from Sam Closer`])).toEqual([
+    `${ACCOUNT}: tells the partner "taken back": ${ACCOUNT}: Accepted · taken back from Sam Closer`,
+  ]);
+  expect(checkNeverTold(taken, [`*${ACCOUNT}*: idle for 3 days`])).toHaveLength(1);
 
-    // checkDates: no next move by a date that has passed (a parent showing today's passes).
-    const accepted = model({ kind: 'accepted', ae: 'Sam Closer' });
-    const shown = [parent('Accepted', '*Next from Meridian:* Dana sends the plan by Fri 27 Nov')];
-    expect(checkDates(accepted, shown, '2026-11-27')).toEqual([]);
-    expect(checkDates(accepted, shown, '2026-12-01')).toEqual([
-      `${ACCOUNT}: shows a next move by 2026-11-27, before 2026-12-01`,
-    ]);
+  // checkDates: no next move by a date that has passed (a parent showing today's passes).
+  const accepted = model({ kind: 'accepted', ae: 'Sam Closer' });
+  const shown = [parent('Accepted', '*Next from Meridian:* Dana sends the plan by Fri 27 Nov')];
+  expect(checkDates(accepted, shown, '2026-11-27')).toEqual([]);
+  expect(checkDates(accepted, shown, '2026-12-01')).toEqual([
+    `${ACCOUNT}: shows a next move by 2026-11-27, before 2026-12-01`,
+  ]);
 
-    // checkOtherPartners: one partner's handoff in another partner's channel fails.
-    const meridian = model();
-    const tailspin = newModel('Life2x Tailspin', 'C0RIVAL');
-    expect(
-      checkOtherPartners(
-        [meridian, tailspin],
-        [
-          { channel: 'C0PARTNER', text: `${ACCOUNT}: Accepted` },
-          { channel: 'C0PARTNER', text: 'Life2x Tailspin: Accepted' },
-        ],
-      ),
-    ).toEqual(['Life2x Tailspin (of C0RIVAL) in a call to C0PARTNER']);
-  });
+  // checkOtherPartners: one partner's handoff in another partner's channel fails.
+  const meridian = model();
+  const tailspin = newModel('Life2x Tailspin', 'C0RIVAL');
+  expect(
+    checkOtherPartners(
+      [meridian, tailspin],
+      [
+        { channel: 'C0PARTNER', text: `${ACCOUNT}: Accepted` },
+        { channel: 'C0PARTNER', text: 'Life2x Tailspin: Accepted' },
+      ],
+    ),
+  ).toEqual(['Life2x Tailspin (of C0RIVAL) in a call to C0PARTNER']);
 });
