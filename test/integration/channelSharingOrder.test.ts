@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Tenant } from '../../src/compose/tenant.js';
 import { type EventDelivery, EventSender } from '../support/fakeSlack/events.js';
 import { type Harness, quiet, SIGNING_SECRET, startHarness, waitFor } from '../support/harness.js';
@@ -44,43 +44,41 @@ const leave = () => h.slack.unshareChannel(PARTNER, RIVAL_TEAM);
 const heldNotices = () =>
   h.slack.messages(h.slack.dmChannelFor(ADMIN)).filter((m) => shown(m).includes('/handoff partners confirm'));
 
-describe('channel_shared and channel_unshared out of order', () => {
-  it('a leave heard before its join: the channel is not held, and the partner reads the next update', async () => {
-    h = await start();
-    const handoff = await sendPacket(h);
-    const [joined, left] = await heldBack(join, leave);
-    await deliver([left as EventDelivery, joined as EventDelivery]);
-    await h.app.scheduler.runNow('channel-sharing-recheck');
-    await quiet(h);
-    expect(await status()).toBe('active');
-    expect(heldNotices()).toEqual([]);
-    await accept(h, handoff.id);
-    await waitFor(() => h.slack.messages(PARTNER).length > 0, 8000, 'the partner post');
-    expect(shown(h.slack.messages(PARTNER)[0])).toContain('Accepted');
-  });
+// Channel_shared and channel_unshared out of order.
+it('a leave heard before its join: the channel is not held, and the partner reads the next update', async () => {
+  h = await start();
+  const handoff = await sendPacket(h);
+  const [joined, left] = await heldBack(join, leave);
+  await deliver([left as EventDelivery, joined as EventDelivery]);
+  await h.app.scheduler.runNow('channel-sharing-recheck');
+  await quiet(h);
+  expect(await status()).toBe('active');
+  expect(heldNotices()).toEqual([]);
+  await accept(h, handoff.id);
+  await waitFor(() => h.slack.messages(PARTNER).length > 0, 8000, 'the partner post');
+  expect(shown(h.slack.messages(PARTNER)[0])).toContain('Accepted');
+});
 
-  it('a leave heard after a later join: the channel stays held while the organization is in it', async () => {
-    h = await start();
-    // The minute's re-check asks only when a channel is held (issue 56): nothing is, so its ticks claim nothing.
-    const toRecheck = () =>
-      (h.app.tenants()[0] as Tenant).wired.services.handlers.partners.sharingToRecheck();
-    expect(await toRecheck()).toBe(false);
-    const handoff = await sendPacket(h);
-    // Tailspin joins, leaves and joins again; the app hears the second join, then the first, then the leave.
-    const [first, left, again] = await heldBack(join, leave, join);
-    h.slack.fail('conversations.info', { status: 500 });
-    await deliver([again, first, left] as EventDelivery[]);
-    await h.app.scheduler.runNow('channel-sharing-recheck');
-    await quiet(h);
-    expect(await status()).toBe('held');
-    expect(await toRecheck()).toBe(true);
-    // Slack answers again: Tailspin is in the channel, so it stays held, and nothing reached the partner.
-    h.slack.clearFailures();
-    await accept(h, handoff.id);
-    await h.app.scheduler.runNow('channel-sharing-recheck');
-    await quiet(h);
-    expect(await status()).toBe('held');
-    expect(partnerCalls(h)).toEqual([]);
-    expect(heldNotices()).toHaveLength(1);
-  });
+it('a leave heard after a later join: the channel stays held while the organization is in it', async () => {
+  h = await start();
+  // The minute's re-check asks only when a channel is held (issue 56): nothing is, so its ticks claim nothing.
+  const toRecheck = () => (h.app.tenants()[0] as Tenant).wired.services.handlers.partners.sharingToRecheck();
+  expect(await toRecheck()).toBe(false);
+  const handoff = await sendPacket(h);
+  // Tailspin joins, leaves and joins again; the app hears the second join, then the first, then the leave.
+  const [first, left, again] = await heldBack(join, leave, join);
+  h.slack.fail('conversations.info', { status: 500 });
+  await deliver([again, first, left] as EventDelivery[]);
+  await h.app.scheduler.runNow('channel-sharing-recheck');
+  await quiet(h);
+  expect(await status()).toBe('held');
+  expect(await toRecheck()).toBe(true);
+  // Slack answers again: Tailspin is in the channel, so it stays held, and nothing reached the partner.
+  h.slack.clearFailures();
+  await accept(h, handoff.id);
+  await h.app.scheduler.runNow('channel-sharing-recheck');
+  await quiet(h);
+  expect(await status()).toBe('held');
+  expect(partnerCalls(h)).toEqual([]);
+  expect(heldNotices()).toHaveLength(1);
 });

@@ -79,7 +79,7 @@ afterEach(async () => {
 });
 
 describe('channel: targets of the escalation policy file', () => {
-  it('refuses at start a policy channel shared with another organization, naming its place; the internal one still hears', async () => {
+  it('refuses at start a policy channel shared with another organization, naming its place; the internal one still hears; a channel nobody names is refused', async () => {
     dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
     // #ext-tailspin is a Slack Connect channel bound to no partner: the old guard let an internal post through.
     const file = policyFile(dir, [`channel:${channels.internal.id}`, `channel:${channels.rival.id}`]);
@@ -95,6 +95,35 @@ describe('channel: targets of the escalation policy file', () => {
     expect(json(h.slack.messages(channels.internal.id))).toContain('Silence');
     expect(h.slack.messages(channels.rival.id)).toEqual([]);
     expect((await rowsTo(h, channels.rival.id)).map((r) => r.status)).toEqual(['cancelled']);
+
+    // An internal post to a channel no setting or policy names is refused too, though it is internal and bound to
+    // nobody.
+    const other = { id: 'C0OTHER', name: 'somewhere-else', members: [h.slack.botUserId] };
+    h.slack.addChannel(other);
+    const now = h.clock.now();
+    await h.database.db.transaction((tx) =>
+      enqueue(
+        tx,
+        [
+          {
+            method: 'chat.postMessage',
+            dedupeKey: 'stray:internal',
+            channel: other.id,
+            payload: { text: 'internal numbers' },
+          },
+        ],
+        now,
+      ),
+    );
+    h.app.outbox.wake();
+    await outboxDrained(h);
+    expect(h.slack.messages(other.id)).toEqual([]);
+    expect(await rowsTo(h, other.id)).toMatchObject([
+      { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
+    ]);
+    expect(
+      h.logs.findLast((l) => l.msg === 'outbox message dropped: its conversation may not receive it'),
+    ).toMatchObject({ level: 50, channel: other.id });
   });
 
   it('switches a policy channel off when it is shared at run time: nothing internal reaches it, also after a restart', async () => {
@@ -140,71 +169,38 @@ describe('channel: targets of the escalation policy file', () => {
   });
 });
 
-describe('the delivery guard', () => {
-  it("refuses an internal post to a policy channel start could not confirm, until Slack's answer confirms it", async () => {
-    dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
-    // A private channel the app is not in: conversations.info answers channel_not_found, so nothing is confirmed.
-    const hidden = { id: 'G0HIDDEN', name: 'private-escalations', is_private: true, members: [] as string[] };
-    fake = await FakeSlack.start();
-    seedWorkspace(fake);
-    fake.addChannel(hidden);
-    const file = policyFile(dir, [`channel:${hidden.id}`]);
-    // The minutely re-check runs when the test says, not at a real minute that may fall between the invite and the
-    // first escalation's delivery (it would confirm the channel first: a Postgres CI run failed so).
-    h = await startHarness({
-      slack: fake,
-      env: { ...QUIET, ...MANAGERS, ESCALATION_POLICY_FILE: file },
-      timers: new SteppedTimers(),
-    });
-    expect(refusal(h, 'policies.meridian[1].to[1]')).toMatchObject({ level: 50, channelId: hidden.id });
-    // Someone invites the app later: the channel was still never confirmed internal.
-    fake.addChannel({ ...hidden, members: [fake.botUserId] });
-
-    await expire(h, 'Northwind Unconfirmed');
-    expect(fake.messages(hidden.id)).toEqual([]);
-    expect(await rowsTo(h, hidden.id)).toMatchObject([
-      { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
-    ]);
-
-    // The minutely re-check asks Slack again: it now shows the channel, internal, so it is used from then on.
-    await h.app.scheduler.runNow('channel-sharing-recheck');
-    await expire(h, 'Northwind Confirmed Later');
-    const slack = fake;
-    await waitFor(
-      () => slack.messages(hidden.id).find((m) => JSON.stringify(m).includes('Northwind Confirmed Later')),
-      8000,
-      'the escalation in the channel confirmed at run time',
-    );
+it("the delivery guard: refuses an internal post to a policy channel start could not confirm, until Slack's answer confirms it", async () => {
+  dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
+  // A private channel the app is not in: conversations.info answers channel_not_found, so nothing is confirmed.
+  const hidden = { id: 'G0HIDDEN', name: 'private-escalations', is_private: true, members: [] as string[] };
+  fake = await FakeSlack.start();
+  seedWorkspace(fake);
+  fake.addChannel(hidden);
+  const file = policyFile(dir, [`channel:${hidden.id}`]);
+  // The minutely re-check runs when the test says, not at a real minute that may fall between the invite and the
+  // first escalation's delivery (it would confirm the channel first: a Postgres CI run failed so).
+  h = await startHarness({
+    slack: fake,
+    env: { ...QUIET, ...MANAGERS, ESCALATION_POLICY_FILE: file },
+    timers: new SteppedTimers(),
   });
+  expect(refusal(h, 'policies.meridian[1].to[1]')).toMatchObject({ level: 50, channelId: hidden.id });
+  // Someone invites the app later: the channel was still never confirmed internal.
+  fake.addChannel({ ...hidden, members: [fake.botUserId] });
 
-  it('refuses an internal post to a channel no setting or policy names, though it is internal and bound to nobody', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'policy-channels-'));
-    h = await startHarness({ env: QUIET });
-    const other = { id: 'C0OTHER', name: 'somewhere-else', members: [h.slack.botUserId] };
-    h.slack.addChannel(other);
-    const now = h.clock.now();
-    await h.database.db.transaction((tx) =>
-      enqueue(
-        tx,
-        [
-          {
-            method: 'chat.postMessage',
-            dedupeKey: 'stray:internal',
-            channel: other.id,
-            payload: { text: 'internal numbers' },
-          },
-        ],
-        now,
-      ),
-    );
-    h.app.outbox.wake();
-    await outboxDrained(h);
-    expect(h.slack.messages(other.id)).toEqual([]);
-    expect(await rowsTo(h, other.id)).toMatchObject([
-      { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
-    ]);
-    expect(
-      h.logs.find((l) => l.msg === 'outbox message dropped: its conversation may not receive it'),
-    ).toMatchObject({ level: 50, channel: other.id });
-  });
+  await expire(h, 'Northwind Unconfirmed');
+  expect(fake.messages(hidden.id)).toEqual([]);
+  expect(await rowsTo(h, hidden.id)).toMatchObject([
+    { status: 'cancelled', lastError: expect.stringContaining('not confirmed internal') },
+  ]);
+
+  // The minutely re-check asks Slack again: it now shows the channel, internal, so it is used from then on.
+  await h.app.scheduler.runNow('channel-sharing-recheck');
+  await expire(h, 'Northwind Confirmed Later');
+  const slack = fake;
+  await waitFor(
+    () => slack.messages(hidden.id).find((m) => JSON.stringify(m).includes('Northwind Confirmed Later')),
+    8000,
+    'the escalation in the channel confirmed at run time',
+  );
 });

@@ -36,6 +36,8 @@ const tailspin: PacketValues = {
   partnerChannelId: channels.rival.id,
 };
 
+const held = async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held';
+
 /** The owner's notice of the AE's answer, as it reads now (edited in place). */
 const decisionNotice = () =>
   dmOf(h, people.author.id).find((m) => json(m.blocks).includes('*accepted* handoff'));
@@ -50,8 +52,18 @@ async function sendFromReview(draftId: number, review: { blocks?: unknown[] }, t
 }
 
 describe('one partner, one channel', () => {
-  it("refuses another partner's channel inline, naming both, once the directory knows them", async () => {
+  it("refuses an internal channel and one shared with several organizations, with a hint; another partner's channel, naming both, once the directory knows them", async () => {
     h = await start();
+    const internal = await submitPacket(h, { partnerChannelId: channels.internal.id });
+    expect(internal.answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toMatch(
+      /^#partner-marketing is not shared with any partner organization, so Meridian Cloud Consulting would never read it\. Choose the Slack Connect channel/,
+    );
+    const multi = await submitPacket(h, { partnerChannelId: channels.multi.id });
+    expect(multi.answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toMatch(
+      /^#ext-consortium is shared with several organizations \(Meridian Cloud Consulting, Tailspin Integrators\)/,
+    );
+    expect(await handoffRows(h)).toHaveLength(0);
+
     await sendPacket(h); // Meridian Cloud Consulting in #ext-meridian: binds it
     await sendPacket(h, tailspin); // Tailspin in #ext-tailspin
     const { answer } = await submitPacket(h, {
@@ -66,20 +78,7 @@ describe('one partner, one channel', () => {
     expect(await handoffRows(h)).toHaveLength(2);
   });
 
-  it('refuses an internal channel and a channel shared with several organizations, with a hint', async () => {
-    h = await start();
-    const internal = await submitPacket(h, { partnerChannelId: channels.internal.id });
-    expect(internal.answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toMatch(
-      /^#partner-marketing is not shared with any partner organization, so Meridian Cloud Consulting would never read it\. Choose the Slack Connect channel/,
-    );
-    const multi = await submitPacket(h, { partnerChannelId: channels.multi.id });
-    expect(multi.answer.errors?.[PACKET_BLOCK_ID.partnerChannelId]).toMatch(
-      /^#ext-consortium is shared with several organizations \(Meridian Cloud Consulting, Tailspin Integrators\)/,
-    );
-    expect(await handoffRows(h)).toHaveLength(0);
-  });
-
-  it('binds the channel and its workspace at the first send, after the author confirms a different name', async () => {
+  it('binds the channel and its workspace at the first send, after the author confirms a different name; without a channel the partner hears nothing', async () => {
     h = await start();
     const { review, draftId, text } = await reviewPacket(h, { partnerOrg: 'Meridian' });
     expect(text).toContain(
@@ -117,13 +116,11 @@ describe('one partner, one channel', () => {
     const again = await reviewPacket(h, { partnerOrg: 'Meridian Cloud Consulting' });
     expect(again.text).toContain('*Duplicate*');
     expect(confirmationsOn(again.review)).toEqual([]);
-  });
 
-  it('sends without a partner channel: the review and the owner say the partner hears nothing in Slack', async () => {
-    h = await start();
-    const { text } = await reviewPacket(h, { partnerChannelId: null });
-    expect(text).toContain('No partner channel.');
-    const handoff = await sendPacket(h, { partnerChannelId: null });
+    // Sent without a partner channel: the review and the owner say the partner hears nothing in Slack.
+    const contoso = { ...tailspin, partnerOrg: 'Meridian Cloud Consulting', partnerChannelId: null };
+    expect((await reviewPacket(h, contoso)).text).toContain('No partner channel.');
+    const handoff = await sendPacket(h, contoso);
     expect(handoff.partnerChannelId).toBeNull();
     await accept(h, handoff.id);
     const notice = await waitFor(
@@ -143,86 +140,46 @@ describe('one partner, one channel', () => {
   });
 });
 
-describe('the author sees what the partner will see', () => {
-  it('shows the partner post as the partner channel will show it', async () => {
-    h = await start();
-    const { review } = await reviewPacket(h);
-    const expected = partnerThreadParent(
-      partnerSafeUpdate(
-        {
-          accountName: 'Northwind Logistics',
-          partnerOrg: 'Meridian Cloud Consulting',
-          partnerContactName: 'Dana Reyes',
-          aeName: 'Jordan Seller',
-          partnerNextMove: 'Dana confirms the meeting and shares the review notes.',
-          partnerNextMoveDate: '2026-12-04',
-        },
-        'accepted',
-      ),
-    );
-    const blocks = JSON.stringify(review.blocks);
-    for (const block of expected.blocks) expect(blocks).toContain(JSON.stringify(block));
-    expect(visibleText(review)).toContain('will read* in <#C0PARTNER>');
-  });
+it('the author sees what the partner will see: shows the partner post as the partner channel will show it, and warns about internal-looking text in it', async () => {
+  h = await start();
+  const { review } = await reviewPacket(h);
+  const expected = partnerThreadParent(
+    partnerSafeUpdate(
+      {
+        accountName: 'Northwind Logistics',
+        partnerOrg: 'Meridian Cloud Consulting',
+        partnerContactName: 'Dana Reyes',
+        aeName: 'Jordan Seller',
+        partnerNextMove: 'Dana confirms the meeting and shares the review notes.',
+        partnerNextMoveDate: '2026-12-04',
+      },
+      'accepted',
+    ),
+  );
+  const blocks = JSON.stringify(review.blocks);
+  for (const block of expected.blocks) expect(blocks).toContain(JSON.stringify(block));
+  expect(visibleText(review)).toContain('will read* in <#C0PARTNER>');
 
-  it('warns about internal-looking text in a partner-visible field and sends only once the author confirms', async () => {
-    h = await start();
-    const note = '(internal: we pay Meridian a 15% referral fee on close, do not mention)';
-    const { review, draftId, text } = await reviewPacket(h, { partnerNextMove: note });
-    expect(text).toContain('This reads as internal, and the partner will read it word for word');
-    expect(text).toContain('• *Partner next move*: “internal”, “15%”, “fee”, “do not mention”');
-    const refused = await sendFromReview(draftId, review, [REVIEW_BLOCK_ID.confirmPartner]);
-    expect(refused.errors?.[REVIEW_BLOCK_ID.confirmInternalText]).toMatch(
-      /The partner reads this word for word/,
-    );
-    expect(await handoffRows(h)).toHaveLength(0);
-    expect(await sendFromReview(draftId, review)).toEqual({ response_action: 'clear' });
-    expect((await lastHandoff(h)).partnerNextMove).toBe(note);
-  });
+  // Internal-looking text in a partner-visible field: sent only once the author confirms it.
+  const note = '(internal: we pay Meridian a 15% referral fee on close, do not mention)';
+  const warned = await reviewPacket(h, { partnerNextMove: note });
+  const { draftId, text } = warned;
+  expect(text).toContain('This reads as internal, and the partner will read it word for word');
+  expect(text).toContain('• *Partner next move*: “internal”, “15%”, “fee”, “do not mention”');
+  const refused = await sendFromReview(draftId, warned.review, [REVIEW_BLOCK_ID.confirmPartner]);
+  expect(refused.errors?.[REVIEW_BLOCK_ID.confirmInternalText]).toMatch(
+    /The partner reads this word for word/,
+  );
+  expect(await handoffRows(h)).toHaveLength(0);
+  expect(await sendFromReview(draftId, warned.review)).toEqual({ response_action: 'clear' });
+  expect((await lastHandoff(h)).partnerNextMove).toBe(note);
 });
 
 describe('shared status changes at run time', () => {
-  it('holds a partner channel another organization joins, tells the owner and admins, and releases it when they leave', async () => {
-    h = await start();
-    const handoff = await sendPacket(h);
-    const shared = await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
-    expect(shared.status).toBe(200);
-    await waitFor(
-      async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
-      8000,
-      'the channel held',
-    );
-    await waitFor(
-      () =>
-        h.slack
-          .messages(h.slack.dmChannelFor(ADMIN))
-          .find((m) => shown(m).includes('/handoff partners confirm')),
-      8000,
-      'the admin told',
-    );
-    await accept(h, handoff.id);
-    await waitFor(
-      () =>
-        h.slack.messages(h.slack.dmChannelFor(people.author.id)).find((m) => shown(m).includes('is on hold')),
-      8000,
-      'the owner told the update waits',
-    );
-    expect(partnerCalls(h)).toEqual([]);
-    await h.slack.unshareChannel(channels.partner.id, RIVAL_TEAM);
-    await waitFor(
-      () => h.slack.messages(channels.partner.id).length > 0,
-      8000,
-      'the partner post after release',
-    );
-    expect(shown(h.slack.messages(channels.partner.id)[0])).toContain('Accepted');
-  });
-
   it('keeps a held channel held while Slack cannot say who is in it, and releases it only on Slack’s answer', async () => {
     h = await start();
     h.slack.addTeam({ id: 'T0FABRIKAM', name: 'Fabrikam Partners' });
     const handoff = await sendPacket(h);
-    const held = async () =>
-      (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held';
     await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
     await waitFor(held, 8000, 'held for Tailspin');
     await accept(h, handoff.id);
@@ -258,56 +215,41 @@ describe('shared status changes at run time', () => {
     expect(shown(h.slack.messages(channels.partner.id)[0])).toContain('Accepted');
   });
 
-  it('lets an admin confirm a held channel; nobody else may', async () => {
-    h = await start();
-    const handoff = await sendPacket(h);
-    await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
-    await waitFor(
-      async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
-      8000,
-      'held',
-    );
-    await accept(h, handoff.id);
-    expect(await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`)).toBe(
-      'Only an admin can do that. Nothing was changed.',
-    );
-    const confirmed = await slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`, {
-      id: ADMIN,
-    });
-    expect(confirmed).toContain("is *Meridian Cloud Consulting*'s channel now");
-    await waitFor(
-      () => h.slack.messages(channels.partner.id).length > 0,
-      8000,
-      'the held post after confirm',
-    );
-  });
-
   it.each([
     {
-      when: 'an admin confirmed the channel',
-      release: (h: Harness) =>
-        slash(h, `partners confirm <#${channels.partner.id}|ext-meridian>`, { id: ADMIN }),
+      when: 'an admin confirmed the channel (nobody else may)',
+      release: async (h: Harness) => {
+        const confirm = `partners confirm <#${channels.partner.id}|ext-meridian>`;
+        expect(await slash(h, confirm)).toBe('Only an admin can do that. Nothing was changed.');
+        expect(await slash(h, confirm, { id: ADMIN })).toContain(
+          "is *Meridian Cloud Consulting*'s channel now",
+        );
+      },
     },
     {
       when: "Slack's answer released the channel",
       release: (h: Harness) => h.slack.unshareChannel(channels.partner.id, RIVAL_TEAM),
     },
   ])(
-    "says in the owner's decision notice that the partner's update waits while the channel is held, and that the partner reads it once $when",
+    "holds a channel another organization joins, tells the admins, says in the owner's decision notice that the partner's update waits, and posts it once $when",
     async ({ release }) => {
       h = await start();
       const handoff = await sendPacket(h);
-      await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM);
+      expect((await h.slack.shareChannel(channels.partner.id, RIVAL_TEAM)).status).toBe(200);
+      await waitFor(held, 8000, 'held');
       await waitFor(
-        async () => (await h.database.db.select().from(h.tables.partnerChannels))[0]?.status === 'held',
+        () =>
+          h.slack
+            .messages(h.slack.dmChannelFor(ADMIN))
+            .find((m) => shown(m).includes('/handoff partners confirm')),
         8000,
-        'held',
+        'the admin told',
       );
       await accept(h, handoff.id);
-      const held = `The partner's partner-safe update waits: <#${channels.partner.id}> is on hold until an admin confirms who is in it.`;
-      await waitFor(() => json(decisionNotice()?.blocks).includes(held), 8000, 'the notice: it waits');
+      const waits = `The partner's partner-safe update waits: <#${channels.partner.id}> is on hold until an admin confirms who is in it.`;
+      await waitFor(() => json(decisionNotice()?.blocks).includes(waits), 8000, 'the notice: it waits');
       await quiet(h);
-      expect(json(decisionNotice()?.blocks)).toContain(held);
+      expect(json(decisionNotice()?.blocks)).toContain(waits);
       expect(json(decisionNotice()?.blocks)).not.toContain('The partner reads');
       expect(partnerCalls(h)).toEqual([]);
 
@@ -317,6 +259,7 @@ describe('shared status changes at run time', () => {
         8000,
         'the held update once released',
       );
+      expect(shown(h.slack.messages(channels.partner.id)[0])).toContain('Accepted');
       await outboxDrained(h);
       await quiet(h);
       expect(json(decisionNotice()?.blocks)).toContain(
@@ -351,42 +294,38 @@ describe('shared status changes at run time', () => {
   });
 });
 
-describe('the partner directory', () => {
-  it('lists, renames and merges for RevOps; metrics count the merged partners as one', async () => {
-    h = await start();
-    const meridian = await sendPacket(h);
-    await sendPacket(h, { ...tailspin, partnerOrg: 'Tailspin', partnerChannelId: null });
-    expect(await slash(h, 'partners')).toBe('Only RevOps or an admin can do that. Nothing was changed.');
-    const owner = { id: people.owner.id };
-    const list = await slash(h, 'partners', owner);
-    // The counts say what they count: waiting for an answer, and accepted deals still going.
-    expect(list).toContain(
-      "*Meridian Cloud Consulting* · workspace Meridian Cloud Consulting · <#C0PARTNER> · 1 waiting for an AE's answer · 0 accepted, in progress",
-    );
-    expect(list).toContain(
-      "*Tailspin* · no channel bound yet · 1 waiting for an AE's answer · 0 accepted, in progress",
-    );
-    await accept(h, meridian.id);
-    expect(await slash(h, 'partners', owner)).toContain(
-      "<#C0PARTNER> · 0 waiting for an AE's answer · 1 accepted, in progress",
-    );
-    // Expired: no AE is asked any more; its owner is.
-    const [, tailspinHandoff] = await handoffRows(h);
-    h.clock.set(new Date((tailspinHandoff?.dueAt.getTime() ?? 0) + 60_000));
-    await h.app.scheduler.runNow('response-window-sweep');
-    expect(await slash(h, 'partners', owner)).toContain(
-      "*Tailspin* · no channel bound yet · 0 waiting for an AE's answer · 1 expired, for the owner to act · 0 accepted, in progress",
-    );
-    expect(await slash(h, 'partners rename Tailspin | Tailspin Integrators <!here>', owner)).toContain(
-      'Tailspin Integrators &lt;!here&gt;',
-    );
-    expect(await slash(h, 'partners merge Tailspin | Meridian Cloud Consulting', owner)).toContain('Merged');
-    const facts = await h.database.db.select().from(h.tables.metricFacts);
-    expect(new Set(facts.map((f) => f.partnerKey))).toEqual(new Set(['meridian cloud consulting']));
-    expect(new Set((await handoffRows(h)).map((r) => r.partnerId)).size).toBe(1);
-    expect(await h.database.db.select().from(h.tables.partners).orderBy(h.tables.partners.id)).toHaveLength(
-      1,
-    );
-    expect(TEAM).toBe('T0INTERNAL');
-  });
+it('the partner directory: lists, renames and merges for RevOps; metrics count the merged partners as one', async () => {
+  h = await start();
+  const meridian = await sendPacket(h);
+  await sendPacket(h, { ...tailspin, partnerOrg: 'Tailspin', partnerChannelId: null });
+  expect(await slash(h, 'partners')).toBe('Only RevOps or an admin can do that. Nothing was changed.');
+  const owner = { id: people.owner.id };
+  const list = await slash(h, 'partners', owner);
+  // The counts say what they count: waiting for an answer, and accepted deals still going.
+  expect(list).toContain(
+    "*Meridian Cloud Consulting* · workspace Meridian Cloud Consulting · <#C0PARTNER> · 1 waiting for an AE's answer · 0 accepted, in progress",
+  );
+  expect(list).toContain(
+    "*Tailspin* · no channel bound yet · 1 waiting for an AE's answer · 0 accepted, in progress",
+  );
+  await accept(h, meridian.id);
+  expect(await slash(h, 'partners', owner)).toContain(
+    "<#C0PARTNER> · 0 waiting for an AE's answer · 1 accepted, in progress",
+  );
+  // Expired: no AE is asked any more; its owner is.
+  const [, tailspinHandoff] = await handoffRows(h);
+  h.clock.set(new Date((tailspinHandoff?.dueAt.getTime() ?? 0) + 60_000));
+  await h.app.scheduler.runNow('response-window-sweep');
+  expect(await slash(h, 'partners', owner)).toContain(
+    "*Tailspin* · no channel bound yet · 0 waiting for an AE's answer · 1 expired, for the owner to act · 0 accepted, in progress",
+  );
+  expect(await slash(h, 'partners rename Tailspin | Tailspin Integrators <!here>', owner)).toContain(
+    'Tailspin Integrators &lt;!here&gt;',
+  );
+  expect(await slash(h, 'partners merge Tailspin | Meridian Cloud Consulting', owner)).toContain('Merged');
+  const facts = await h.database.db.select().from(h.tables.metricFacts);
+  expect(new Set(facts.map((f) => f.partnerKey))).toEqual(new Set(['meridian cloud consulting']));
+  expect(new Set((await handoffRows(h)).map((r) => r.partnerId)).size).toBe(1);
+  expect(await h.database.db.select().from(h.tables.partners).orderBy(h.tables.partners.id)).toHaveLength(1);
+  expect(TEAM).toBe('T0INTERNAL');
 });

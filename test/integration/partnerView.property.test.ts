@@ -142,51 +142,23 @@ type Kind =
   | 'takeBack';
 
 /** What can happen to a handoff in each state, and how often (the channel's sharing, and time, at any state). */
-const ANY: [Kind, number][] = [
-  ['day', 1],
-  ['share', 1],
-  ['unshare', 1],
-];
-const CAN: Record<HandoffRow['status'], [Kind, number][]> = {
-  sent: [
-    ['accept', 3],
-    ['decline', 2],
-    ['edit', 1],
-    ['remind', 1],
-    ['expire', 2],
-    ['policy', 1],
-    ['extend', 1],
-    ['reassign', 2],
-    ['withdraw', 1],
-    ['away', 1],
-    ['back', 1],
-    ['cover', 1],
-  ],
-  expired: [
-    ['policy', 2],
-    ['extend', 1],
-    ['reassign', 3],
-    ['withdraw', 1],
-    ['cover', 1],
-  ],
-  declined: [['reassign', 5]],
-  accepted: [
-    ['outcome', 3],
-    ['crm', 1],
-    ['newDate', 2],
-    ['handBack', 3],
-    ['takeBack', 3],
-  ],
-  withdrawn: [],
-  taken_back: [
-    ['reassign', 3],
-    ['withdraw', 1],
-  ],
+type Weights = Partial<Record<Kind, number>>;
+const ANY: Weights = { day: 1, share: 1, unshare: 1 };
+const CAN: Record<HandoffRow['status'], Weights> = {
+  sent: {
+    ...{ accept: 3, decline: 2, edit: 1, remind: 1, expire: 2, policy: 1 },
+    ...{ extend: 1, reassign: 2, withdraw: 1, away: 1, back: 1, cover: 1 },
+  },
+  expired: { policy: 2, extend: 1, reassign: 3, withdraw: 1, cover: 1 },
+  declined: { reassign: 5 },
+  accepted: { outcome: 3, crm: 1, newDate: 2, handBack: 3, takeBack: 3 },
+  withdrawn: {},
+  taken_back: { reassign: 3, withdraw: 1 },
 };
 
 /** The step `choice` stands for in the handoff's state now. */
 function kindOf(status: HandoffRow['status'], choice: number): Kind {
-  const options = [...CAN[status], ...ANY];
+  const options = Object.entries({ ...CAN[status], ...ANY }) as [Kind, number][];
   let left = choice % options.reduce((sum, [, weight]) => sum + weight, 0);
   for (const [kind, weight] of options) {
     if (left < weight) return kind;

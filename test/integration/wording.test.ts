@@ -23,7 +23,7 @@ import { blockAction, declineSubmission } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
 /**
- * Issue 20, item 9: every message that names a person names the right one (the AE, the owner, the author), in every
+ * Every message that names a person names the right one (the AE, the owner, the author), in every
  * state, and says "you" to the person reading it rather than their own name. Pat (people.author) sends the packet to
  * Jordan (people.ae) and, unless a test names Olu (people.owner), owns it.
  */
@@ -84,7 +84,6 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
     await quiet(h);
 
-    // Before: "withdrawn by its owner (<@Jordan>)", although Pat is the owner.
     const line = await homeLine(h, people.author.id, handoff.id);
     expect(line).toContain(': withdrawn by you');
     expect(line).not.toContain(JORDAN);
@@ -117,13 +116,8 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
     const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, { id: people.owner.id, team_id: TEAM });
     await quiet(h);
+    // Their notices ("You withdrew", "<@Olu> withdrew"): ownerActions.test.ts.
     expect(await homeLine(h, people.author.id, handoff.id)).toContain(`: withdrawn by its owner ${OLU}`);
-    expect(shown(await waitForDm(h, people.owner.id, 'withdrew handoff', 'owner'))).toContain(
-      'You withdrew handoff',
-    );
-    expect(shown(await waitForDm(h, people.author.id, 'withdrew handoff', 'author'))).toContain(
-      `${OLU} withdrew handoff`,
-    );
   });
 
   it('after an admin withdrew it, every message names the admin, not the owner, as the one who did', async () => {
@@ -137,7 +131,6 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
     expect(shown(notice)).not.toContain('You withdrew');
     await quiet(h);
     expect((await handoffRow(h, handoff.id)).withdrawnByUserId).toBe(people.member.id);
-    // Before: "withdrawn by its owner Pat" everywhere, although Pat did nothing.
     expect(shown(h.slack.messages(aeDm)[0])).toContain(
       `*Withdrawn* by ${MO} (an admin, for its owner ${PAT}) <!date`,
     );
@@ -154,88 +147,84 @@ describe('a withdrawal names the owner, and "you" to the owner', () => {
   });
 });
 
-describe('a decline names the AE, and their note as theirs', () => {
-  it("the owner's notice, the author's Home and older messages; the AE's packet says \"you\"", async () => {
-    const h = await start();
-    const { handoff, aeDm } = await sendHandoff(h);
-    const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
-    // The decline modal tells Jordan who reads the note.
-    const opened = h.slack.callsTo('views.open').length;
-    await h.interact(
-      blockAction({
-        actionId: ACTION_ID.decline,
-        value: String(handoff.id),
-        user: aeUser,
-        triggerId: h.slack.issueTriggerId(),
-      }),
-    );
-    const modal = await waitFor(() => h.slack.callsTo('views.open')[opened], 4000, 'the decline modal');
-    expect(json(modal.args.view)).toContain(`your note goes to the owner, ${PAT}, and stays internal`);
+it(`a decline names the AE, and their note as theirs: the owner's notice, the author's Home and older messages; the AE's packet says "you"`, async () => {
+  const h = await start();
+  const { handoff, aeDm } = await sendHandoff(h);
+  const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
+  // The decline modal tells Jordan who reads the note.
+  const opened = h.slack.callsTo('views.open').length;
+  await h.interact(
+    blockAction({
+      actionId: ACTION_ID.decline,
+      value: String(handoff.id),
+      user: aeUser,
+      triggerId: h.slack.issueTriggerId(),
+    }),
+  );
+  const modal = await waitFor(() => h.slack.callsTo('views.open')[opened], 4000, 'the decline modal');
+  expect(json(modal.args.view)).toContain(`your note goes to the owner, ${PAT}, and stays internal`);
 
-    const note = 'Talk to the EMEA team first.';
-    await submit(h, declineSubmission({ handoffId: handoff.id, reason: 'duplicate', note }));
-    const label = DECLINE_REASONS.duplicate.label;
+  const note = 'Talk to the EMEA team first.';
+  await submit(h, declineSubmission({ handoffId: handoff.id, reason: 'duplicate', note }));
+  const label = DECLINE_REASONS.duplicate.label;
 
-    // The decline notice: the AE declined; their note is "the AE's", never "your note" (Pat wrote no note).
-    const notice = await waitForDm(h, people.author.id, '*declined* handoff', 'the decline notice');
-    expect(shown(notice)).toContain(`:x: ${JORDAN} *declined* handoff #${handoff.id} `);
-    expect(shown(notice)).toContain(`*Note from the AE (internal)*\\n${note}`);
-    expect(shown(notice)).toContain(
-      "The partner reads a partner-safe update of it, without the AE's note, in ",
-    );
-    expect(shown(notice)).not.toContain('your note');
+  // The decline notice: the AE declined; their note is "the AE's", never "your note" (Pat wrote no note).
+  const notice = await waitForDm(h, people.author.id, '*declined* handoff', 'the decline notice');
+  expect(shown(notice)).toContain(`:x: ${JORDAN} *declined* handoff #${handoff.id} `);
+  expect(shown(notice)).toContain(`*Note from the AE (internal)*\\n${note}`);
+  expect(shown(notice)).toContain(
+    "The partner reads a partner-safe update of it, without the AE's note, in ",
+  );
+  expect(shown(notice)).not.toContain('your note');
 
-    await quiet(h);
-    // Before: "declined (<@Jordan>) (Duplicate …)".
-    expect(await homeLine(h, people.author.id, handoff.id)).toContain(`: declined by ${JORDAN}: ${label}`);
-    expect(shown(messageAt(h, people.author.id, confirmation.ts))).toContain(
-      `*Now:* declined by ${JORDAN}: ${label}.`,
-    );
-    // Jordan's own packet: "by you".
-    expect(shown(h.slack.messages(aeDm)[0])).toContain('*Declined* by you <!date');
-    // Reassigning it: the modal says Jordan declined it, not that it is with Jordan.
-    const reassign = await openOwnerModal(h, 'reassign', handoff.id);
-    expect(json(reassign.blocks)).toContain(`was declined by ${JORDAN}.`);
-    expect(json(reassign.blocks)).not.toContain(`is with ${JORDAN}`);
-  });
+  await quiet(h);
+  expect(await homeLine(h, people.author.id, handoff.id)).toContain(`: declined by ${JORDAN}: ${label}`);
+  expect(shown(messageAt(h, people.author.id, confirmation.ts))).toContain(
+    `*Now:* declined by ${JORDAN}: ${label}.`,
+  );
+  // Jordan's own packet: "by you".
+  expect(shown(h.slack.messages(aeDm)[0])).toContain('*Declined* by you <!date');
+  // Reassigning it: the modal says Jordan declined it, not that it is with Jordan.
+  const reassign = await openOwnerModal(h, 'reassign', handoff.id);
+  expect(json(reassign.blocks)).toContain(`was declined by ${JORDAN}.`);
+  expect(json(reassign.blocks)).not.toContain(`is with ${JORDAN}`);
 });
 
-describe('an expiry names the silent AE and the owner who can act', () => {
-  it('"you" to the AE in their reminder, "you" to the owner on their notices and Home', async () => {
-    const h = await start({ ESCALATION_CHANNEL_ID: channels.internal.id });
-    const { handoff } = await sendHandoff(h);
-    const reminder = await remind(h);
-    const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
-    await expire(h, handoff);
-    await quiet(h);
+it('an expiry names the silent AE and the owner who can act: "you" to the AE in their reminder, "you" to the owner on their notices and Home', async () => {
+  const h = await start({ ESCALATION_CHANNEL_ID: channels.internal.id });
+  const { handoff } = await sendHandoff(h);
+  const reminder = await remind(h);
+  const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
+  await expire(h, handoff);
+  await quiet(h);
 
-    expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain(
-      `*Now:* expired without an answer from you; the owner ${PAT} can reassign, extend or withdraw it.`,
-    );
-    // Pat's Reassign, Extend and Withdraw are on her expiry notice: her confirmation says so, offering none.
-    const older = messageAt(h, people.author.id, confirmation.ts);
-    expect(shown(older)).toContain(
-      `*Now:* expired without an answer from ${JORDAN}; you can reassign, extend or withdraw it from your newest message about it.`,
-    );
-    expect(shown(older)).not.toContain(ACTION_ID.reassign);
-    expect(shown(dmOf(h, people.author.id).at(-1))).toContain(ACTION_ID.reassign);
-    // Pat's Home, in both lists: who did not answer.
-    const call = await openHome(h, people.author.id);
-    const lines = (call.args.view as { blocks: { text?: { text?: string } }[] }).blocks
-      .map((b) => b.text?.text ?? '')
-      .filter((t) => t.startsWith(`#${handoff.id} `));
-    expect(lines).toHaveLength(2);
-    for (const line of lines) expect(line).toContain(`: expired without an answer from ${JORDAN}`);
-    expect(lines.join('\n')).not.toContain('(was with');
-    // The escalation names Pat once, as owner and author.
-    const escalation = await waitFor(() => h.slack.messages(channels.internal.id)[0], 4000, 'the escalation');
-    expect(shown(escalation)).toContain(`Owner and author: ${PAT} · due was`);
-  });
+  expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain(
+    `*Now:* expired without an answer from you; the owner ${PAT} can reassign, extend or withdraw it.`,
+  );
+  // Pat's Reassign, Extend and Withdraw are on her expiry notice: her confirmation says so, offering none.
+  const older = messageAt(h, people.author.id, confirmation.ts);
+  expect(shown(older)).toContain(
+    `*Now:* expired without an answer from ${JORDAN}; you can reassign, extend or withdraw it from your newest message about it.`,
+  );
+  expect(shown(older)).not.toContain(ACTION_ID.reassign);
+  expect(shown(dmOf(h, people.author.id).at(-1))).toContain(ACTION_ID.reassign);
+  // Pat's Home, in both lists: who did not answer.
+  const call = await openHome(h, people.author.id);
+  const lines = (call.args.view as { blocks: { text?: { text?: string } }[] }).blocks
+    .map((b) => b.text?.text ?? '')
+    .filter((t) => t.startsWith(`#${handoff.id} `));
+  expect(lines).toHaveLength(2);
+  for (const line of lines) expect(line).toContain(`: expired without an answer from ${JORDAN}`);
+  expect(lines.join('\n')).not.toContain('(was with');
+  // The escalation names Pat once, as owner and author.
+  const escalation = await waitFor(() => h.slack.messages(channels.internal.id)[0], 4000, 'the escalation');
+  expect(shown(escalation)).toContain(`Owner and author: ${PAT} · due was`);
 });
 
 describe('acceptance, extension and outcomes name who did them', () => {
-  it('the AE reads "you" on their own decision; the owner reads the AE', async () => {
-    const h = await start();
+  it('the AE reads "you" on their own decision, the owner the AE; the owner who records an outcome reads "You recorded", the author the owner', async () => {
+    // An owner who is an admin records it (an owner who is not one reports it to the AE).
+    const h = await start({ ADMIN_USER_IDS: people.owner.id });
     const { handoff, aeDm } = await sendHandoff(h, { ownerUserId: people.owner.id });
     const reminder = await remind(h);
     await accept(h, handoff.id);
@@ -246,13 +235,7 @@ describe('acceptance, extension and outcomes name who did them', () => {
     expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain('*Now:* accepted by you.');
     const assigned = await waitForDm(h, people.owner.id, 'made you the owner', 'the owner notice');
     expect(shown(messageAt(h, people.owner.id, assigned.ts))).toContain(`*Now:* accepted by ${JORDAN}.`);
-  });
 
-  it('the owner who records an outcome reads "You recorded"; the author reads the owner', async () => {
-    // An owner who is an admin records it (an owner who is not one reports it to the AE: issue 50 item 2).
-    const h = await start({ ADMIN_USER_IDS: people.owner.id });
-    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
-    await accept(h, handoff.id);
     await clickOutcome(h, 'meeting_held', handoff.id, ownerUser);
     expect(shown(await waitForDm(h, people.owner.id, 'recorded *Meeting held*', 'owner'))).toContain(
       ':bar_chart: You recorded *Meeting held*',

@@ -169,6 +169,12 @@ export async function viewOpenedBy(
   return (call.response as { view: ProgramView }).view;
 }
 
+/** A button's click inside a view (the App Home or a modal), as Slack sends it: no response_url, channel or message. */
+function viewAction(opts: { actionId: string; value: string; user: SlackUser; triggerId: string }) {
+  const { response_url: _u, channel: _c, message: _m, ...rest } = blockAction(opts);
+  return rest;
+}
+
 /** A click on a button of the App Home (no response_url; a fresh trigger); resolves with the trigger id. */
 export async function homeButton(
   h: Harness,
@@ -177,15 +183,9 @@ export async function homeButton(
   value: string,
 ): Promise<string> {
   const triggerId = h.slack.issueTriggerId();
-  const {
-    response_url: _url,
-    channel: _channel,
-    message: _message,
-    ...rest
-  } = blockAction({ actionId, value, user: user, triggerId });
   const home = h.slack.homeView(user.id);
   const response = await h.interact({
-    ...rest,
+    ...viewAction({ actionId, value, user, triggerId }),
     container: { type: 'view', view_id: home?.id ?? 'V0HOME' },
     view: { id: home?.id ?? 'V0HOME', type: 'home', blocks: [], private_metadata: '' },
   });
@@ -202,15 +202,9 @@ export async function modalButton(
   value: string,
 ): Promise<string> {
   const triggerId = h.slack.issueTriggerId({ viewId: view.id });
-  const {
-    response_url: _url,
-    channel: _channel,
-    message: _message,
-    ...rest
-  } = blockAction({ actionId, value, user: user, triggerId });
   const current = h.slack.view(view.id) ?? (view as unknown as FakeView);
   const response = await h.interact({
-    ...rest,
+    ...viewAction({ actionId, value, user, triggerId }),
     container: { type: 'view', view_id: view.id },
     view: { ...current, state: { values: {} } },
   });
@@ -306,19 +300,8 @@ export function modalClick(opts: {
   viewId?: string;
 }) {
   const viewId = opts.viewId ?? 'V0PROGRAMPAGE';
-  const {
-    response_url: _url,
-    channel: _channel,
-    message: _message,
-    ...rest
-  } = blockAction({
-    actionId: opts.actionId,
-    value: opts.value,
-    user: opts.user,
-    triggerId: opts.triggerId,
-  });
   return {
-    ...rest,
+    ...viewAction(opts),
     container: { type: 'view', view_id: viewId },
     view: {
       id: viewId,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { renderSurface, type SurfaceModel, type SurfaceParams } from '../../src/blocks/surfaces.js';
 import {
   decisionMessages,
@@ -24,13 +24,16 @@ import { partnerFacts, partnerView as viewOf } from '../../src/domain/partnerVie
 import { BAND_LABEL, COMPONENTS } from '../../src/domain/scoring.js';
 import { expiryMessages, reminderMessages } from '../../src/escalation/notices.js';
 import { validateMessage } from '../support/fakeSlack.js';
+import { stringsIn } from '../support/matrixStrings.js';
 import { noise as userNoise } from '../support/noise.js';
 import { seedOf } from '../support/seed.js';
 import { handoff } from './blocks/fixtures.js';
 
 /**
- * Partner-safe by construction (issue 5): over random packets and random event sequences, nothing but the
- * allow-list of src/domain/partnerSafe.ts reaches a partner-facing message the notification builders queue.
+ * Partner-safe by construction: over random packets and random event sequences, nothing but the allow-list of
+ * src/domain/partnerSafe.ts reaches a partner-facing message the notification builders queue. Through the real app,
+ * the same is pinned by partnerLoop.test.ts (typed mentions in every field and step, nothing internal), the partner
+ * view and isolation properties (no routing, no estimated value, no internal field in a shared channel).
  *
  * Every internal field carries a marker `INT<n>x` (unique within the run) wrapped in noise (Slack control
  * characters, mentions, emoji, very long text); the allow-listed fields carry random text that never contains a
@@ -46,12 +49,11 @@ const MANAGER = 'U0MANAGER';
 
 const noise = userNoise({ maxParts: 8, longMin: 300, longMax: 6000 });
 
-const RAW_FORBIDDEN = ['partner_sourced', 'partner_influenced', 'keep_building'];
 /** Values that must never be shown to a partner, whatever their case: band and classification wordings. */
 const FORBIDDEN_WORDS = [
   ...Object.values(BAND_LABEL),
   ...Object.values(CLASSIFICATION_LABEL),
-  ...RAW_FORBIDDEN,
+  ...['partner_sourced', 'partner_influenced', 'keep_building'],
 ];
 const MARKER = /INT\d+x/;
 
@@ -141,32 +143,19 @@ const marked = (markers: Markers, where: string, noiseText: string) => {
   return `${marker} ${noiseText} ${marker}`;
 };
 
-type EventKind =
-  | 'accept'
-  | 'decline'
-  | 'reassign'
-  | 'extend'
-  | 'withdraw'
-  | 'expire'
-  | 'reminder'
-  | 'outcome'
-  | 'stall';
+/** The events each state allows (an accepted deal's none once its outcome is final). */
+const ALLOWED = {
+  sent: ['accept', 'decline', 'reassign', 'extend', 'withdraw', 'expire', 'reminder'],
+  expired: ['reassign', 'extend', 'withdraw'],
+  declined: ['reassign'],
+  accepted: ['outcome', 'stall'],
+  withdrawn: [],
+  taken_back: [],
+} as const satisfies Record<HandoffRow['status'], readonly string[]>;
+type EventKind = (typeof ALLOWED)[keyof typeof ALLOWED][number];
 
-function allowedEvents(h: HandoffRow): EventKind[] {
-  switch (h.status) {
-    case 'sent':
-      return ['accept', 'decline', 'reassign', 'extend', 'withdraw', 'expire', 'reminder'];
-    case 'expired':
-      return ['reassign', 'extend', 'withdraw'];
-    case 'declined':
-      return ['reassign'];
-    case 'accepted':
-      return isFinalOutcome(h.outcome) ? [] : ['outcome', 'stall'];
-    case 'withdrawn':
-    case 'taken_back':
-      return [];
-  }
-}
+const allowedEvents = (h: HandoffRow): readonly EventKind[] =>
+  h.status === 'accepted' && isFinalOutcome(h.outcome) ? [] : ALLOWED[h.status];
 
 interface Delivered {
   event: string;
@@ -472,14 +461,6 @@ function simulate(p: Packet, steps: Step[]): Run {
 // ---------------------------------------------------------------------------------------------------------------
 // The property
 
-/** Every string anywhere in a value (payload text, blocks, button values, …). */
-function* stringsIn(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const item of value) yield* stringsIn(item);
-  else if (typeof value === 'object' && value !== null)
-    for (const v of Object.values(value)) yield* stringsIn(v);
-}
-
 /** Whether any element anywhere in a value is interactive (has an action_id). */
 function hasAction(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasAction);
@@ -541,60 +522,58 @@ const stats = {
 /** Fixed so CI is repeatable; set FC_SEED to explore other random packets and sequences. */
 const FC_SEED = seedOf(20261121);
 
-describe('partner safety of the notification builders (property)', () => {
-  it('never puts an internal field, score, band or classification, or a raw mention, in a partner message', () => {
-    fc.assert(
-      fc.property(packet, fc.array(step, { minLength: 0, maxLength: 10 }), (p, steps) => {
-        const run = simulate(p, steps);
-        const partner = run.messages.filter((d) => isPartnerBound(d.message));
-        const problems = partner.flatMap((d) => partnerProblems(run, d));
-        expect(problems, `events: ${run.events.join(' → ')}`).toEqual([]);
+it('partner safety of the notification builders (property): never puts an internal field, score, band or classification, or a raw mention, in a partner message', () => {
+  fc.assert(
+    fc.property(packet, fc.array(step, { minLength: 0, maxLength: 10 }), (p, steps) => {
+      const run = simulate(p, steps);
+      const partner = run.messages.filter((d) => isPartnerBound(d.message));
+      const problems = partner.flatMap((d) => partnerProblems(run, d));
+      expect(problems, `events: ${run.events.join(' → ')}`).toEqual([]);
 
-        // The converse: internal messages do carry internal content, so the markers really are detectable.
-        const internalText = run.messages
-          .filter((d) => !isPartnerBound(d.message))
-          .map((d) => [...stringsIn(d.payload)].join('\n'))
-          .join('\n');
-        const markerOf = (value: string) => value.slice(0, value.indexOf(' '));
-        for (const [name, value] of Object.entries(run.packetMarkers)) {
-          expect(internalText, `the AE's DM shows ${name}`).toContain(markerOf(value));
-        }
-        for (const marker of run.eventMarkers) {
-          expect(internalText, `${run.markers.where.get(marker)} reaches an internal message`).toContain(
-            marker,
-          );
-        }
+      // The converse: internal messages do carry internal content, so the markers really are detectable.
+      const internalText = run.messages
+        .filter((d) => !isPartnerBound(d.message))
+        .map((d) => [...stringsIn(d.payload)].join('\n'))
+        .join('\n');
+      const markerOf = (value: string) => value.slice(0, value.indexOf(' '));
+      for (const [name, value] of Object.entries(run.packetMarkers)) {
+        expect(internalText, `the AE's DM shows ${name}`).toContain(markerOf(value));
+      }
+      for (const marker of run.eventMarkers) {
+        expect(internalText, `${run.markers.where.get(marker)} reaches an internal message`).toContain(
+          marker,
+        );
+      }
 
-        stats.runs += 1;
-        stats.partnerMessages += partner.length;
-        for (const d of partner) {
-          stats.partnerEvents.add(d.event.split(':').slice(0, 2).join(':'));
-          if (surfaceOf(d.message)?.kind !== 'partner_parent') continue;
-          stats.parentsRendered += 1;
-          if (d.event.endsWith('(refresh)')) stats.parentsRefreshed += 1;
-        }
-      }),
-      { seed: FC_SEED, numRuns: 400 },
-    );
-    // The generators reach every partner-facing event (so the property is not vacuous).
-    expect(stats.partnerMessages).toBeGreaterThan(stats.runs);
-    expect(stats.parentsRendered).toBeGreaterThan(stats.runs / 2);
-    expect(stats.parentsRefreshed).toBeGreaterThan(0);
-    // A reassignment is routing: never partner-facing (domain/partnerView.ts).
-    expect([...stats.partnerEvents].filter((e) => e === 'reassign')).toEqual([]);
-    for (const event of [
-      'accept',
-      'decline',
-      'withdraw',
-      'outcome:meeting_held',
-      'outcome:opportunity_created',
-      'outcome:won',
-      'outcome:lost',
-    ]) {
-      expect(
-        [...stats.partnerEvents].some((e) => e.startsWith(event)),
-        event,
-      ).toBe(true);
-    }
-  });
+      stats.runs += 1;
+      stats.partnerMessages += partner.length;
+      for (const d of partner) {
+        stats.partnerEvents.add(d.event.split(':').slice(0, 2).join(':'));
+        if (surfaceOf(d.message)?.kind !== 'partner_parent') continue;
+        stats.parentsRendered += 1;
+        if (d.event.endsWith('(refresh)')) stats.parentsRefreshed += 1;
+      }
+    }),
+    { seed: FC_SEED, numRuns: 400 },
+  );
+  // The generators reach every partner-facing event (so the property is not vacuous).
+  expect(stats.partnerMessages).toBeGreaterThan(stats.runs);
+  expect(stats.parentsRendered).toBeGreaterThan(stats.runs / 2);
+  expect(stats.parentsRefreshed).toBeGreaterThan(0);
+  // A reassignment is routing: never partner-facing (domain/partnerView.ts).
+  expect([...stats.partnerEvents].filter((e) => e === 'reassign')).toEqual([]);
+  for (const event of [
+    'accept',
+    'decline',
+    'withdraw',
+    'outcome:meeting_held',
+    'outcome:opportunity_created',
+    'outcome:won',
+    'outcome:lost',
+  ]) {
+    expect(
+      [...stats.partnerEvents].some((e) => e.startsWith(event)),
+      event,
+    ).toBe(true);
+  }
 });

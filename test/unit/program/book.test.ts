@@ -15,7 +15,7 @@ const STRATEGIC = [
 ];
 
 describe('bookJsonOf', () => {
-  it('gives the book parts as the policy file’s JSON, leaving out what an entry removed and the other kinds', () => {
+  it('gives the book parts as the policy file’s JSON, empty without book parts, leaving out what an entry removed and the other kinds', () => {
     const json = bookJsonOf([
       row('pool', 'emea', { users: ['U0AE1'] }),
       row('pool', 'gone', null),
@@ -33,14 +33,12 @@ describe('bookJsonOf', () => {
       limits: { reassignments: 2 },
     });
     expect(hasBook(json)).toBe(true);
-  });
-
-  it('is empty without book parts: the default policy alone, as without a file', () => {
-    const json = bookJsonOf([row('managers', '-', {}), row('routes', '-', null)]);
-    expect(json).toEqual({ pools: {}, policies: {}, routes: [] });
-    expect(hasBook(json)).toBe(false);
-    expect(parseBook(json, 8)).toBeUndefined();
-    expect(bookProblems(json, 8)).toEqual([]);
+    // Without book parts: the default policy alone, as without a file.
+    const none = bookJsonOf([row('managers', '-', {}), row('routes', '-', null)]);
+    expect(none).toEqual({ pools: {}, policies: {}, routes: [] });
+    expect(hasBook(none)).toBe(false);
+    expect(parseBook(none, 8)).toBeUndefined();
+    expect(bookProblems(none, 8)).toEqual([]);
   });
 
   it('reads pools before the first policy (the program is built a part at a time)', () => {
@@ -51,7 +49,7 @@ describe('bookJsonOf', () => {
 });
 
 describe('bookProblems', () => {
-  it('names each problem with the file’s place of it', () => {
+  it('names each problem with the file’s place of it, the parts read together', () => {
     const json = bookJsonOf([
       row('pool', 'emea', { users: ['U0AE1', 'dana'] }),
       row('policy', 'strategic', [
@@ -65,9 +63,7 @@ describe('bookProblems', () => {
     expect(problems.some((p) => p.startsWith('policies.strategic[0].at: "soon" must be like'))).toBe(true);
     expect(problems).toContain('policies.strategic[1].to[0]: no pool named "apac" in pools');
     expect(problems.some((p) => p.startsWith('routes[0].policy'))).toBe(true);
-  });
-
-  it('a policy naming a pool the program no longer has is a problem (the parts are read together)', () => {
+    // A policy naming a pool the program no longer has is a problem (the parts are read together).
     expect(
       bookProblems(bookJsonOf([row('pool', 'emea', null), row('policy', 'strategic', STRATEGIC)]), 8),
     ).toEqual(['policies.strategic[1].to[0]: no pool named "emea" in pools']);
@@ -94,7 +90,7 @@ describe('parsePinnedPolicy', () => {
     expect(policy?.levels[1]?.to).toEqual([{ kind: 'pool', name: 'emea', displayName: 'EMEA backup' }]);
   });
 
-  it('a pool the version names but which was removed since stands in with no member the app can reach', () => {
+  it('a pool the version names but which was removed since stands in with no member the app can reach; a version that does not read gives nothing', () => {
     const policy = parsePinnedPolicy('strategic', STRATEGIC, {}, 8);
     expect(policy?.levels[1]).toMatchObject({ action: 'reassign', to: [{ kind: 'pool', name: 'emea' }] });
     // Also in a named policy's levels and an after-accept take-back.
@@ -113,9 +109,7 @@ describe('parsePinnedPolicy', () => {
     expect(named?.displayName).toBe('Named');
     expect(named?.levels[0]?.to).toEqual([{ kind: 'pool', name: 'removed-one', displayName: 'Removed one' }]);
     expect(named?.afterAccept?.take_back?.to).toMatchObject({ kind: 'pool', name: 'removed_two' });
-  });
-
-  it('a version that does not read gives nothing (the caller follows the version in force)', () => {
+    // A version that does not read gives nothing (the caller follows the version in force).
     expect(parsePinnedPolicy('strategic', [{ at: 'soon', action: 'remind' }], {}, 8)).toBeUndefined();
     expect(parsePinnedPolicy('strategic', 'not a policy', {}, 8)).toBeUndefined();
   });

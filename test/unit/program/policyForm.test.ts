@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ProgramLogRow } from '../../../src/db/repositories/program.js';
 import { type PolicyForm, policyEdits } from '../../../src/program/policyForm.js';
 import { programStateOf } from '../../../src/program/state.js';
@@ -42,35 +42,30 @@ const form = (over: Partial<PolicyForm>): PolicyForm => ({
 });
 const routesOf = (f: PolicyForm) => policyEdits(state, f, 'U0ADMIN').find((e) => e.kind === 'routes')?.body;
 
-describe('policyEdits: the routes', () => {
-  it('a partner chosen in a new policy leaves the policy it followed (spelled as routing matches it)', () => {
-    expect(routesOf(form({ partners: ['meridian cloud consulting'] }))).toEqual([
-      { aePool: 'emea', policy: 'meridian' },
-      { partner: 'Tailspin Integrators', policy: 'meridian' },
-      { partner: 'meridian cloud consulting', policy: 'emea-escalation' },
-    ]);
+it('policyEdits’ routes: a partner or pool chosen in a policy leaves the policy it followed; an edit keeps them in place; removing takes them', () => {
+  // A partner chosen in a new policy leaves the policy it followed (spelled as routing matches it).
+  expect(routesOf(form({ partners: ['meridian cloud consulting'] }))).toEqual([
+    { aePool: 'emea', policy: 'meridian' },
+    { partner: 'Tailspin Integrators', policy: 'meridian' },
+    { partner: 'meridian cloud consulting', policy: 'emea-escalation' },
+  ]);
+  // A pool chosen leaves its policy too; partners not chosen keep theirs.
+  expect(routesOf(form({ pools: ['emea'] }))).toEqual([
+    { partner: 'Meridian Cloud Consulting', policy: 'meridian' },
+    { partner: 'Tailspin Integrators', policy: 'meridian' },
+    { aePool: 'emea', policy: 'emea-escalation' },
+  ]);
+  // An edit of the policy that has them keeps them where its first route was; removing it takes them all.
+  const meridian = form({
+    id: 'meridian',
+    isNew: false,
+    partners: ['Meridian Cloud Consulting', 'Tailspin Integrators'],
+    pools: ['emea'],
   });
-
-  it('a pool chosen leaves its policy too; partners not chosen keep theirs', () => {
-    expect(routesOf(form({ pools: ['emea'] }))).toEqual([
-      { partner: 'Meridian Cloud Consulting', policy: 'meridian' },
-      { partner: 'Tailspin Integrators', policy: 'meridian' },
-      { aePool: 'emea', policy: 'emea-escalation' },
-    ]);
-  });
-
-  it('an edit of the policy that has them keeps them where its first route was; removing it takes them all', () => {
-    const meridian = form({
-      id: 'meridian',
-      isNew: false,
-      partners: ['Meridian Cloud Consulting', 'Tailspin Integrators'],
-      pools: ['emea'],
-    });
-    expect(routesOf(meridian)).toEqual([
-      { partner: 'Meridian Cloud Consulting', policy: 'meridian' },
-      { partner: 'Tailspin Integrators', policy: 'meridian' },
-      { aePool: 'emea', policy: 'meridian' },
-    ]);
-    expect(routesOf({ ...meridian, remove: true })).toEqual([]);
-  });
+  expect(routesOf(meridian)).toEqual([
+    { partner: 'Meridian Cloud Consulting', policy: 'meridian' },
+    { partner: 'Tailspin Integrators', policy: 'meridian' },
+    { aePool: 'emea', policy: 'meridian' },
+  ]);
+  expect(routesOf({ ...meridian, remove: true })).toEqual([]);
 });

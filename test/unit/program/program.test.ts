@@ -4,7 +4,7 @@ import { loadConfig } from '../../../src/config.js';
 import { tablesOf } from '../../../src/db/engine.js';
 import type { Db } from '../../../src/db/types.js';
 import { createLogger } from '../../../src/logger.js';
-import { type ProgramSeed, seedProgram } from '../../../src/program/importOnce.js';
+import { seedProgram } from '../../../src/program/importOnce.js';
 import { SINGLE } from '../../../src/program/kinds.js';
 import { APPLIED_NOTE, createProgram, editProblems, type ProgramEdit } from '../../../src/program/program.js';
 import { programStateOf } from '../../../src/program/state.js';
@@ -185,35 +185,30 @@ describe('program.editMany', () => {
   });
 });
 
-describe('the live views', () => {
-  it('are the same instances for the program’s life, refilled in place when it changes', async () => {
-    const { program } = open({ S0REVOPS: ['U0RO2', 'U0RO3'] });
-    await program.refresh();
-    const { adminUserIds, revopsUserIds, managers, calendar } = program;
-    expect(adminUserIds).toEqual([]);
-    await program.editMany([
-      edit('roles', undefined, {
-        admin: { users: ['U0ADMIN'] },
-        revops: { users: ['U0RO1'], usergroup: 'S0REVOPS' },
-      }),
-      edit('managers', undefined, { U0AE1: 'U0MGR' }),
-    ]);
-    expect(program.adminUserIds).toBe(adminUserIds);
-    expect(program.revopsUserIds).toBe(revopsUserIds);
-    expect(program.managers).toBe(managers);
-    expect(program.calendar).toBe(calendar);
-    expect(adminUserIds).toEqual(['U0ADMIN']);
-    // A role's user group's members too.
-    expect(revopsUserIds).toEqual(['U0RO1', 'U0RO2', 'U0RO3']);
-    expect(managers).toEqual({ U0AE1: 'U0MGR' });
-    await program.editMany([
-      edit('roles', undefined, null),
-      edit('managers', undefined, { U0AE2: 'U0MGR2' }),
-    ]);
-    expect(adminUserIds).toEqual([]);
-    expect(revopsUserIds).toEqual([]);
-    expect(managers).toEqual({ U0AE2: 'U0MGR2' });
-  });
+it('the live views: are the same instances for the program’s life, refilled in place when it changes', async () => {
+  const { program } = open({ S0REVOPS: ['U0RO2', 'U0RO3'] });
+  await program.refresh();
+  const { adminUserIds, revopsUserIds, managers, calendar } = program;
+  expect(adminUserIds).toEqual([]);
+  await program.editMany([
+    edit('roles', undefined, {
+      admin: { users: ['U0ADMIN'] },
+      revops: { users: ['U0RO1'], usergroup: 'S0REVOPS' },
+    }),
+    edit('managers', undefined, { U0AE1: 'U0MGR' }),
+  ]);
+  expect(program.adminUserIds).toBe(adminUserIds);
+  expect(program.revopsUserIds).toBe(revopsUserIds);
+  expect(program.managers).toBe(managers);
+  expect(program.calendar).toBe(calendar);
+  expect(adminUserIds).toEqual(['U0ADMIN']);
+  // A role's user group's members too.
+  expect(revopsUserIds).toEqual(['U0RO1', 'U0RO2', 'U0RO3']);
+  expect(managers).toEqual({ U0AE1: 'U0MGR' });
+  await program.editMany([edit('roles', undefined, null), edit('managers', undefined, { U0AE2: 'U0MGR2' })]);
+  expect(adminUserIds).toEqual([]);
+  expect(revopsUserIds).toEqual([]);
+  expect(managers).toEqual({ U0AE2: 'U0MGR2' });
 });
 
 describe('the calendar', () => {
@@ -351,55 +346,29 @@ describe('applyToOpen', () => {
   });
 });
 
-describe("seedProgram: where an installation's program starts", () => {
-  const seeded = async (
-    env: Record<string, string>,
-    seed: ProgramSeed,
-    before?: (db: Db) => Promise<void>,
-  ) => {
-    const { db, program, logs } = open();
-    await before?.(db);
-    await seedProgram({
-      db,
-      config: loadConfig(configEnv(env)),
-      logger: createLogger('silent'),
-      now: AT,
-      seed,
+it('seedProgram adds no installer to a program that has named its admins, even none', async () => {
+  // The installer as the first admin, and the first company's admins from ADMIN_USER_IDS: installationRouting.test.ts.
+  const { db, program } = open();
+  await db.transaction(async (tx) => {
+    const { programLog } = tablesOf(tx);
+    await tx.insert(programLog).values({
+      kind: 'roles',
+      key: SINGLE,
+      body: { admin: { users: [] }, revops: { users: [] } },
+      actor: 'U0SOMEONE',
+      note: null,
+      at: AT,
     });
-    await program.refresh();
-    return { admins: [...program.adminUserIds], rows: await logRows(db), logs };
-  };
-
-  it('makes the installer the first admin of a program that names none, and reads no setting for another company', async () => {
-    const { admins, rows } = await seeded(
-      { ADMIN_USER_IDS: 'U0FIRSTCO' },
-      { settings: false, installer: 'U0INST' },
-    );
-    expect(admins).toEqual(['U0INST']);
-    expect(rows.map((r) => [r.kind, r.actor])).toEqual([['roles', 'install']]);
   });
-
-  it("leaves the first company's admins as ADMIN_USER_IDS gave them", async () => {
-    const { admins } = await seeded({ ADMIN_USER_IDS: 'U0FIRSTCO' }, { settings: true, installer: 'U0INST' });
-    expect(admins).toEqual(['U0FIRSTCO']);
+  const seed = { settings: false, installer: 'U0INST' };
+  await seedProgram({
+    db,
+    config: loadConfig(configEnv({})),
+    logger: createLogger('silent'),
+    now: AT,
+    seed,
   });
-
-  it('adds no installer to a program that has named its admins, even none', async () => {
-    const noAdmins = async (db: Db) => {
-      await db.transaction(async (tx) => {
-        const { programLog } = tablesOf(tx);
-        await tx.insert(programLog).values({
-          kind: 'roles',
-          key: SINGLE,
-          body: { admin: { users: [] }, revops: { users: [] } },
-          actor: 'U0SOMEONE',
-          note: null,
-          at: AT,
-        });
-      });
-    };
-    const { admins, rows } = await seeded({}, { settings: false, installer: 'U0INST' }, noAdmins);
-    expect(admins).toEqual([]);
-    expect(rows).toHaveLength(1);
-  });
+  await program.refresh();
+  expect(program.adminUserIds).toEqual([]);
+  expect(await logRows(db)).toHaveLength(1);
 });

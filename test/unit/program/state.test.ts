@@ -18,9 +18,9 @@ function stateOf(rows: ProgramLogRow[]) {
 }
 
 describe('programStateOf', () => {
-  it('an empty program: every part its default, no book', () => {
-    const { state, warnings } = stateOf([]);
-    expect(state).toMatchObject({
+  it('reads every part, each policy’s version its entry’s id; an empty program has every part its default', () => {
+    const empty = stateOf([]);
+    expect(empty.state).toMatchObject({
       revision: 0,
       book: undefined,
       policyVersions: {},
@@ -30,10 +30,7 @@ describe('programStateOf', () => {
       people: {},
       roles: { admin: { users: [] }, revops: { users: [] } },
     });
-    expect(warnings).toEqual([]);
-  });
-
-  it('reads every part, and each policy’s version is its entry’s id', () => {
+    expect(empty.warnings).toEqual([]);
     const pool = row('pool', 'emea', { users: ['U0AE1'] });
     const policy = row('policy', 'strategic', [{ at: '50%', action: 'remind' }]);
     const rows = [
@@ -64,7 +61,7 @@ describe('programStateOf', () => {
     expect(personRegions(state.people)).toEqual({ U0AE1: ['DE-BY'], U0AE2: [] });
   });
 
-  it('a stored value that does not read falls back to its default, with a warning naming it and its problems', () => {
+  it('a stored value or book that does not read falls back to its default, with a warning naming it and its problems', () => {
     const { state, warnings } = stateOf([
       row('managers', '-', { U0AE1: 'boss' }),
       row('closures', '-', 'christmas'),
@@ -85,16 +82,14 @@ describe('programStateOf', () => {
       expect(w.problems[0]).toBe('the stored value does not read; its default applies');
     expect(of('managers')[1]).toBe('U0AE1: must be a Slack user id like U012ABCDEF');
     expect(of('person U0AE1')[1]).toMatch(/^workingDays\.0: /);
-  });
-
-  it('a book that does not read leaves the default policy alone, with the file’s problems in the warning', () => {
-    const { state, warnings } = stateOf([
+    // A book that does not read leaves the default policy alone, with the file's problems in the warning.
+    const badBook = stateOf([
       row('pool', 'emea', { users: ['U0AE1'] }),
       row('policy', 'strategic', [{ at: 'soon', action: 'remind' }]),
     ]);
-    expect(state.book).toBeUndefined();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.what).toBe('book');
-    expect(warnings[0]?.problems[0]).toMatch(/^policies\.strategic\[0\]\.at: "soon" must be like/);
+    expect(badBook.state.book).toBeUndefined();
+    expect(badBook.warnings).toHaveLength(1);
+    expect(badBook.warnings[0]?.what).toBe('book');
+    expect(badBook.warnings[0]?.problems[0]).toMatch(/^policies\.strategic\[0\]\.at: "soon" must be like/);
   });
 });
