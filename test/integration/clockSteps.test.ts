@@ -3,9 +3,9 @@ import { realTimers } from '../../src/runtime/timers.js';
 import { DEFAULT_SLACK_TIMEOUTS } from '../../src/slackClients.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
 import { auditExactlyOnce, outboxRows, retryAfterViolations } from '../support/drill.js';
-import { FakeSlack } from '../support/fakeSlack.js';
+import type { FakeSlack } from '../support/fakeSlack.js';
 import { sendHandoff, submitAndSend } from '../support/flow.js';
-import { type Harness, quiet, seedWorkspace, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import { outboxDrained } from '../support/ownerFlow.js';
 import { people } from '../support/people.js';
 
@@ -30,39 +30,49 @@ const stepWallClock = (ms: number) => vi.spyOn(realTimers, 'now').mockImplementa
 const pending = async (h: Harness) => (await outboxRows(h)).filter((r) => r.status === 'pending');
 const dm = (slack: FakeSlack, userId: string) => slack.messages(slack.dmChannelFor(userId));
 
-describe('the clock steps back an hour across a restart', () => {
-  let h: Harness | undefined;
+describe('the clock steps across a restart', () => {
   let slack: FakeSlack | undefined;
   let databasePath: string | undefined;
   afterEach(async () => {
     vi.restoreAllMocks();
-    await h?.stop();
     await slack?.stop();
     if (databasePath) removeKeptDatabase(databasePath);
-    h = slack = databasePath = undefined;
+    slack = databasePath = undefined;
   });
+  // Registered after the clean-up above, so run before it: each app stops before its Slack and database go.
+  const start = harnessPerTest({ env: ENV });
 
-  it('messages waiting for a retry and a new handoff DM go out within a minute, once each', async () => {
-    slack = await FakeSlack.start();
-    seedWorkspace(slack);
-    // The first run's clock is an hour ahead (business and wall); NTP corrects it while the app is restarted.
-    stepWallClock(HOUR);
-    const first = await startHarness({ slack, env: ENV, now: '2026-11-23T15:00:00Z' });
+  /**
+   * A first run (its fake Slack kept for the second): a handoff whose two posts fail as `fail` says, until both wait
+   * for a retry after one attempt. Resolves with the app, still running; stopped, it keeps its database.
+   */
+  async function firstRun(fail: (slack: FakeSlack) => void, now?: string) {
+    const first = await start(now ? { now } : {});
+    slack = first.slack;
     databasePath = first.databaseKey;
-    // The AE's packet reaches Slack but its answer is lost (a 503 page); the author's confirmation does not get
-    // through at all. Both wait for a retry, scheduled on the clock that is an hour ahead.
-    // Each failure names its conversation: the outbox may reach either first (on Postgres it does, either way).
-    slack.fail(
-      'chat.postMessage',
-      { status: 503, body: PAGE, afterProcessing: true, channel: people.ae.id },
-      1,
-    );
-    slack.fail('chat.postMessage', { status: 503, body: PAGE, channel: people.author.id });
+    fail(first.slack);
     await submitAndSend(first);
     await waitFor(
       async () =>
         (await pending(first)).length === 2 && (await pending(first)).every((r) => r.attempts === 1),
     );
+    return { first, slack: first.slack };
+  }
+
+  it('back an hour: messages waiting for a retry and a new handoff DM go out within a minute, once each', async () => {
+    // The first run's clock is an hour ahead (business and wall); NTP corrects it while the app is restarted.
+    stepWallClock(HOUR);
+    // The AE's packet reaches Slack but its answer is lost (a 503 page); the author's confirmation does not get
+    // through at all. Both wait for a retry, scheduled on the clock that is an hour ahead.
+    // Each failure names its conversation: the outbox may reach either first (on Postgres it does, either way).
+    const { first, slack } = await firstRun((slack) => {
+      slack.fail(
+        'chat.postMessage',
+        { status: 503, body: PAGE, afterProcessing: true, channel: people.ae.id },
+        1,
+      );
+      slack.fail('chat.postMessage', { status: 503, body: PAGE, channel: people.author.id });
+    }, '2026-11-23T15:00:00Z');
     expect(dm(slack, people.ae.id)).toHaveLength(1);
     expect(dm(slack, people.author.id)).toHaveLength(0);
     const retryAt = Math.min(...(await pending(first)).map((r) => r.nextAttemptAt.getTime()));
@@ -70,8 +80,7 @@ describe('the clock steps back an hour across a restart', () => {
 
     slack.clearFailures();
     vi.restoreAllMocks();
-    h = await startHarness({ slack, env: ENV, databasePath, now: '2026-11-23T14:00:00Z' });
-    const app = h;
+    const app = await start({ slack, databasePath, now: '2026-11-23T14:00:00Z' });
     // The retries were scheduled an hour "ahead" of the clock as it is now.
     expect(retryAt - app.clock.now().getTime()).toBeGreaterThan(HOUR - 60_000);
     // A new handoff to the same AE: its DM waits behind the first packet in that conversation.
@@ -91,23 +100,15 @@ describe('the clock steps back an hour across a restart', () => {
     ).toMatchObject({ due: 2 });
   });
 
-  it('a step forward across a restart delivers without duplicates', async () => {
-    slack = await FakeSlack.start();
-    seedWorkspace(slack);
-    const first = await startHarness({ slack, env: ENV });
-    databasePath = first.databaseKey;
+  it('forward an hour: delivers without duplicates', async () => {
     // Both posts reach Slack; both answers are lost.
-    slack.fail('chat.postMessage', { status: 502, body: PAGE, afterProcessing: true }, 2);
-    await submitAndSend(first);
-    await waitFor(
-      async () =>
-        (await pending(first)).length === 2 && (await pending(first)).every((r) => r.attempts === 1),
+    const { first, slack } = await firstRun((slack) =>
+      slack.fail('chat.postMessage', { status: 502, body: PAGE, afterProcessing: true }, 2),
     );
     await first.stop({ keepDatabase: true });
 
     stepWallClock(HOUR);
-    h = await startHarness({ slack, env: ENV, databasePath, now: '2026-11-23T15:00:00Z' });
-    const app = h;
+    const app = await start({ slack, databasePath, now: '2026-11-23T15:00:00Z' });
     await outboxDrained(app);
     await quiet(app);
     expect(dm(slack, people.ae.id)).toHaveLength(1);
@@ -118,20 +119,17 @@ describe('the clock steps back an hour across a restart', () => {
 });
 
 describe('the clock steps while the app runs', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
+  const start = harnessPerTest({ env: ENV });
+  afterEach(() => {
     vi.restoreAllMocks();
-    await h?.stop();
-    h = undefined;
   });
 
   it('a step forward does not cut short the wait before looking for a post Slack is still working on', async () => {
     // The outbox client gives up after 0.3 s; Slack stores each post 1 s after it arrived.
-    h = await startHarness({
-      env: { ...ENV, OUTBOX_UNCERTAIN_WAIT_MS: '2500' },
+    const app = await start({
+      env: { OUTBOX_UNCERTAIN_WAIT_MS: '2500' },
       timeouts: { ...DEFAULT_SLACK_TIMEOUTS, outboxMs: 300 },
     });
-    const app = h;
     app.slack.fail('chat.postMessage', { delayMs: 1000 });
     await submitAndSend(app);
     await waitFor(
@@ -154,8 +152,7 @@ describe('the clock steps while the app runs', () => {
   });
 
   it('a 429 block ends after its real duration although the clock stepped back an hour in the middle', async () => {
-    h = await startHarness({ env: ENV });
-    const app = h;
+    const app = await start();
     app.slack.fail('chat.postMessage', { retryAfter: 2 }, 1);
     await submitAndSend(app);
     const limited = await waitFor(

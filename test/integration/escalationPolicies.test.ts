@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, PACKET_POOL_BLOCK_ID } from '../../src/blocks/ids.js';
+import { eventsOf } from '../../src/db/repositories/events.js';
 import { account } from '../support/crmFlow.js';
 import { sendHandoff } from '../support/flow.js';
-import { type Harness, harnessPerTest, startHarness, waitFor } from '../support/harness.js';
+import { type Harness, startHarness, waitFor } from '../support/harness.js';
 import {
   authorUser,
   clickOwnerButton,
@@ -17,10 +14,10 @@ import {
   sweepAt,
   waitForDm,
 } from '../support/ownerFlow.js';
+import { accept, memberUser } from '../support/partnerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
-
-const start = harnessPerTest();
+import { startWithPolicyFile } from '../support/time-policyFile.js';
 
 /**
  * An escalation policy of three levels (remind the AE at half the window, tell the manager and a channel at the due
@@ -46,24 +43,12 @@ const POLICY = {
  */
 interface Source {
   name: string;
-  start(env: Record<string, string>): Promise<{ h: Harness; done(): Promise<void> }>;
+  start(env: Record<string, string>): Promise<Harness>;
 }
 const SOURCES: Source[] = [
   {
     name: 'the policy file, imported at start',
-    async start(env) {
-      const dir = mkdtempSync(join(tmpdir(), 'policy-'));
-      const file = join(dir, 'policies.json');
-      writeFileSync(file, JSON.stringify(POLICY));
-      const h = await startHarness({ env: { ...env, ESCALATION_POLICY_FILE: file } });
-      return {
-        h,
-        async done() {
-          await h.stop();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
+    start: (env) => startWithPolicyFile(POLICY, { env }),
   },
   {
     name: 'the program, edited in Slack',
@@ -84,32 +69,19 @@ const SOURCES: Source[] = [
       // A channel the edit names is confirmed internal by the next re-check (every minute), as one named at start
       // is by the start's own check: nothing internal is posted to a channel not confirmed.
       await h.app.scheduler.runNow('channel-sharing-recheck');
-      return { h, done: () => h.stop() };
+      return h;
     },
   },
 ];
 
-async function events(h: Harness, handoffId: number) {
-  return await h.database.db
-    .select()
-    .from(h.tables.handoffEvents)
-    .where(eq(h.tables.handoffEvents.handoffId, handoffId))
-    .orderBy(asc(h.tables.handoffEvents.id));
-}
+const events = (h: Harness, handoffId: number) => eventsOf(h.database.db, handoffId);
 
 describe.each(SOURCES)('escalation policy: remind, manager, reassign to a pool ($name)', (source) => {
   let h: Harness;
-  let done: () => Promise<void>;
-
   beforeAll(async () => {
-    ({ h, done } = await source.start({
-      ...QUIET,
-      ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}`,
-    }));
+    h = await source.start({ ...QUIET, ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}` });
   });
-  afterAll(async () => {
-    await done();
-  });
+  afterAll(() => h.stop());
 
   it('follows the partner’s policy level by level, skipping the away member of the pool', async () => {
     const { handoff } = await sendHandoff(h, account('Northwind Policy'));
@@ -162,7 +134,6 @@ describe.each(SOURCES)('escalation policy: remind, manager, reassign to a pool (
     // Mo answers the first one: else its new window's levels run again as the clock moves on (the policy keeps
     // acting after a reassignment), and the pool's last pick would be that move.
     const first = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id))[0];
-    const { accept, memberUser } = await import('../support/partnerFlow.js');
     await accept(h, first?.id as number, memberUser);
     expect((await handoffRow(h, first?.id as number)).status).toBe('accepted');
     h.slack.setStatus(people.otherAe.id, { text: '', emoji: '', expiration: null });
@@ -174,152 +145,114 @@ describe.each(SOURCES)('escalation policy: remind, manager, reassign to a pool (
     expect((await handoffRow(h, handoff.id)).aeUserId).toBe(people.otherAe.id);
   });
 
-  it('an answer before the due time stops the policy: no step runs after it', async () => {
+  it('an answer or a withdrawal before the due time stops the policy: its next step is cleared and never runs', async () => {
     const { handoff } = await sendHandoff(h, account('Fabrikam Policy'));
+    const withdrawn = (await sendHandoff(h, account('Tailspin Policy'))).handoff;
     const sent = await handoffRow(h, handoff.id);
-    expect(sent.nextEscalationAt).not.toBeNull();
-    const { accept } = await import('../support/partnerFlow.js');
+    expect([sent.nextEscalationAt, withdrawn.nextEscalationAt]).not.toContain(null);
     await accept(h, handoff.id);
     // Nothing is due for it any more: the step's time is cleared with the decision (out of the sweep's index).
     expect((await handoffRow(h, handoff.id)).nextEscalationAt).toBeNull();
+    await clickOwnerButton(h, ACTION_ID.withdraw, withdrawn.id, authorUser);
+    expect(await handoffRow(h, withdrawn.id)).toMatchObject({
+      status: 'withdrawn',
+      nextReminderAt: null,
+      nextEscalationAt: null,
+    });
     await sweepAt(h, sent.dueAt);
     await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
     expect(await handoffRow(h, handoff.id)).toMatchObject({ status: 'accepted', aeUserId: people.ae.id });
     // Nothing of the policy after the answer: only the first step's own checks, which the sweep runs on accepted deals
-    // (issue 51: the reminder the business day before its date, then the check-in on it).
+    // (the reminder the business day before its date, then the check-in on it).
     expect((await events(h, handoff.id)).map((e) => e.type)).toEqual([
       'sent',
       'accepted',
       'step_reminded',
       'step_checked_in',
     ]);
+    expect((await events(h, withdrawn.id)).map((e) => e.type)).toEqual(['sent', 'withdrawn']);
   });
 
-  it('a withdrawal stops the policy too: its next step is cleared and never runs', async () => {
-    // The clock is past the fixture's partner date by now (the sweeps above): the packet carries none.
-    const { handoff } = await sendHandoff(h, { ...account('Tailspin Policy'), partnerNextMoveDate: null });
-    const sent = await handoffRow(h, handoff.id);
-    expect(sent.nextEscalationAt).not.toBeNull();
-    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    expect(await handoffRow(h, handoff.id)).toMatchObject({
-      status: 'withdrawn',
-      nextReminderAt: null,
-      nextEscalationAt: null,
-    });
-    await sweepAt(h, sent.escalationSteps?.[0]?.at as number);
-    expect((await events(h, handoff.id)).map((e) => e.type)).toEqual(['sent', 'withdrawn']);
-  });
-});
-
-describe.each(SOURCES)('a pool as the target of a handoff ($name)', (source) => {
   it('the packet may name a pool instead of an AE: the next member gets it, round robin, skipping anyone away', async () => {
-    const { h, done } = await source.start({ ...QUIET });
-    try {
-      // The /handoff form offers the pools.
-      const before = h.slack.callsTo('views.open').length;
-      await h.command({ text: '' });
-      const opened = await waitFor(() => h.slack.callsTo('views.open')[before], 4000, 'the packet form');
-      expect(JSON.stringify(opened.args.view)).toContain(PACKET_POOL_BLOCK_ID);
-      // Each pool by the name people read (the file gives none here: the id made readable), its id the value.
-      const poolBlock = (
-        opened.args.view as { blocks: { block_id?: string; element?: { options?: unknown } }[] }
-      ).blocks.find((block) => block.block_id === PACKET_POOL_BLOCK_ID);
-      expect(poolBlock?.element?.options).toEqual([
-        { text: expect.objectContaining({ type: 'plain_text', text: 'Backup' }), value: 'backup' },
-      ]);
+    // The /handoff form offers the pools.
+    const before = h.slack.callsTo('views.open').length;
+    await h.command({ text: '' });
+    const opened = await waitFor(() => h.slack.callsTo('views.open')[before], 4000, 'the packet form');
+    expect(JSON.stringify(opened.args.view)).toContain(PACKET_POOL_BLOCK_ID);
+    // Each pool by the name people read (the file gives none here: the id made readable), its id the value.
+    const poolBlock = (
+      opened.args.view as { blocks: { block_id?: string; element?: { options?: unknown } }[] }
+    ).blocks.find((block) => block.block_id === PACKET_POOL_BLOCK_ID);
+    expect(poolBlock?.element?.options).toEqual([
+      { text: expect.objectContaining({ type: 'plain_text', text: 'Backup' }), value: 'backup' },
+    ]);
 
-      const poolPacket = (name: string, extra: Record<string, unknown> = {}) => {
-        const payload = packetSubmission({ values: { ...account(name), aeUserId: null } }) as unknown as {
-          view: { state: { values: Record<string, unknown> } };
-        };
-        payload.view.state.values[PACKET_POOL_BLOCK_ID] = {
-          [ACTION_ID.value]: {
-            type: 'static_select',
-            selected_option: { value: 'backup', text: { type: 'plain_text', text: 'backup' } },
-          },
-        };
-        Object.assign(payload.view.state.values, extra);
-        return payload;
-      };
-      h.slack.setStatus(people.otherAe.id, {
-        text: 'Out sick',
-        emoji: ':face_with_thermometer:',
-        expiration: null,
-      });
-      const submitted = await h.interact(poolPacket('Pool Account One'));
-      const pushed = (await submitted.json()) as {
-        response_action: string;
-        view: { blocks: unknown[]; private_metadata: string };
-      };
-      expect(pushed.response_action).toBe('push');
-      expect(JSON.stringify(pushed.view.blocks)).toContain(
-        `Round robin: <@${people.member.id}> is the next AE of the *Backup* pool`,
-      );
-      expect(JSON.stringify(pushed.view.blocks)).toContain(`<@${people.otherAe.id}> away`);
-      const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
-      const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
-      expect(await sent.json()).toEqual({ response_action: 'clear' });
-      const first = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).at(
-        -1,
-      );
-      expect(first?.aeUserId).toBe(people.member.id);
-      expect((await events(h, first?.id as number))[0]?.detail).toMatchObject({ pool: 'backup' });
-
-      // Sam is back: the next handoff to the pool goes to Sam, after Mo.
-      h.slack.setStatus(people.otherAe.id, { text: '', emoji: '', expiration: null });
-      const second = await h.interact(poolPacket('Pool Account Two'));
-      const review2 = (await second.json()) as { view: { blocks: unknown[] } };
-      expect(JSON.stringify(review2.view.blocks)).toContain(
-        `<@${people.otherAe.id}> is the next AE of the *Backup* pool`,
-      );
-
-      // Both an AE and a pool: said on the AE's field.
-      const both = packetSubmission({ values: account('Pool Account Three') }) as unknown as {
+    const poolPacket = (name: string) => {
+      // The clock is past the fixture's partner date by now (the sweeps above): the packet carries none.
+      const values = { ...account(name), aeUserId: null, partnerNextMoveDate: null };
+      const payload = packetSubmission({ values }) as unknown as {
         view: { state: { values: Record<string, unknown> } };
       };
-      both.view.state.values[PACKET_POOL_BLOCK_ID] = poolPacket('x').view.state.values[PACKET_POOL_BLOCK_ID];
-      const refused = (await (await h.interact(both)).json()) as { errors?: Record<string, string> };
-      expect(refused.errors?.ae).toBe('Choose an account executive or a pool, not both.');
-    } finally {
-      await done();
-    }
+      payload.view.state.values[PACKET_POOL_BLOCK_ID] = {
+        [ACTION_ID.value]: {
+          type: 'static_select',
+          selected_option: { value: 'backup', text: { type: 'plain_text', text: 'backup' } },
+        },
+      };
+      return payload;
+    };
+    h.slack.setStatus(people.otherAe.id, {
+      text: 'Out sick',
+      emoji: ':face_with_thermometer:',
+      expiration: null,
+    });
+    const submitted = await h.interact(poolPacket('Pool Account One'));
+    const pushed = (await submitted.json()) as {
+      response_action: string;
+      view: { blocks: unknown[]; private_metadata: string };
+    };
+    expect(pushed.response_action).toBe('push');
+    expect(JSON.stringify(pushed.view.blocks)).toContain(
+      `Round robin: <@${people.member.id}> is the next AE of the *Backup* pool`,
+    );
+    expect(JSON.stringify(pushed.view.blocks)).toContain(`<@${people.otherAe.id}> away`);
+    const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
+    const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
+    expect(await sent.json()).toEqual({ response_action: 'clear' });
+    const first = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).at(-1);
+    expect(first?.aeUserId).toBe(people.member.id);
+    expect((await events(h, first?.id as number))[0]?.detail).toMatchObject({ pool: 'backup' });
+
+    // Sam is back: the next handoff to the pool goes to Sam, after Mo.
+    h.slack.setStatus(people.otherAe.id, { text: '', emoji: '', expiration: null });
+    const second = await h.interact(poolPacket('Pool Account Two'));
+    const review2 = (await second.json()) as { view: { blocks: unknown[] } };
+    expect(JSON.stringify(review2.view.blocks)).toContain(
+      `<@${people.otherAe.id}> is the next AE of the *Backup* pool`,
+    );
+
+    // Both an AE and a pool: said on the AE's field.
+    const both = packetSubmission({ values: account('Pool Account Three') }) as unknown as {
+      view: { state: { values: Record<string, unknown> } };
+    };
+    both.view.state.values[PACKET_POOL_BLOCK_ID] = poolPacket('x').view.state.values[PACKET_POOL_BLOCK_ID];
+    const refused = (await (await h.interact(both)).json()) as { errors?: Record<string, string> };
+    expect(refused.errors?.ae).toBe('Choose an account executive or a pool, not both.');
   });
 });
 
 describe('escalation policy file at start', () => {
   it('stops the start naming every problem and its place', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'policy-bad-'));
-    const file = join(dir, 'policies.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        policies: {
-          strategic: [
-            { at: 'soon', action: 'remind' },
-            { at: 'due+4h', action: 'reassign', to: ['pool:nobody'] },
-          ],
-        },
-      }),
+    const policy = {
+      policies: {
+        strategic: [
+          { at: 'soon', action: 'remind' },
+          { at: 'due+4h', action: 'reassign', to: ['pool:nobody'] },
+        ],
+      },
+    };
+    await expect(startWithPolicyFile(policy, { env: QUIET })).rejects.toThrow(
+      /policies\.strategic\[0\]\.at: "soon" must be like[\s\S]*policies\.strategic\[1\]\.to\[0\]: no pool named "nobody"/,
     );
-    try {
-      await expect(startHarness({ env: { ...QUIET, ESCALATION_POLICY_FILE: file } })).rejects.toThrow(
-        /policies\.strategic\[0\]\.at: "soon" must be like[\s\S]*policies\.strategic\[1\]\.to\[0\]: no pool named "nobody"/,
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('without a file, handoffs follow the default policy: the reminders and the expiry escalation as before', async () => {
-    const h = await start({
-      env: { ...QUIET, ESCALATION_MANAGERS: `${people.ae.id}=${people.owner.id}` },
-    });
-    const { handoff } = await sendHandoff(h, account('Default Policy'));
-    const sent = await handoffRow(h, handoff.id);
-    expect(sent.escalationPolicy).toBeNull();
-    expect(sent.escalationSteps).toEqual([]);
-    expect(sent.reminderSchedule).toHaveLength(2);
-    await sweepAt(h, sent.dueAt);
-    await waitForDm(h, people.owner.id, 'Silence', 'the manager told at expiry');
   });
 });

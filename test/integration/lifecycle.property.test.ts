@@ -6,6 +6,7 @@ import { acceptModal } from '../../src/blocks/acceptModal.js';
 import { decisionValue } from '../../src/blocks/handoffMessage.js';
 import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
 import { createSurfaces } from '../../src/core/surfaces.js';
+import { eventsOf as eventLog } from '../../src/db/repositories/events.js';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
 import { ESTIMATED_VALUE_MAX, FIRST_STEP_MAX_DAYS_AHEAD, stepDate } from '../../src/domain/firstStep.js';
@@ -152,22 +153,9 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 function userOf(who: Who, handoff: HandoffRow): { id: string; team_id: string } {
-  switch (who) {
-    case 'ae':
-      return { id: people.ae.id, team_id: TEAM };
-    case 'otherAe':
-      return { id: people.otherAe.id, team_id: TEAM };
-    case 'owner':
-      return { id: handoff.ownerUserId, team_id: TEAM };
-    case 'author':
-      return { id: people.author.id, team_id: TEAM };
-    case 'member':
-      return { id: people.member.id, team_id: TEAM };
-    case 'admin':
-      return { id: ADMIN.id, team_id: TEAM };
-    case 'partner':
-      return { id: people.partner.id, team_id: PARTNER_TEAM };
-  }
+  if (who === 'partner') return { id: people.partner.id, team_id: PARTNER_TEAM };
+  const id = who === 'owner' ? handoff.ownerUserId : who === 'admin' ? ADMIN.id : people[who].id;
+  return { id, team_id: TEAM };
 }
 
 const viewerOf = (user: { id: string; team_id: string }): Viewer => ({
@@ -298,33 +286,30 @@ async function act(
   }
 }
 
-const eventsOf = async (id: number) =>
-  await h.database.db
-    .select()
-    .from(h.tables.handoffEvents)
-    .where(eq(h.tables.handoffEvents.handoffId, id))
-    .orderBy(h.tables.handoffEvents.id);
+const eventsOf = (id: number) => eventLog(h.database.db, id);
 
 /** The button ids a reader may be shown, as `can` decides. */
-function actionOfButton(actionId: string): PersonAction | undefined {
-  if (actionId === ACTION_ID.accept) return 'accept';
-  if (actionId === ACTION_ID.decline) return 'decline';
-  if (actionId === ACTION_ID.reassign) return 'reassign';
-  if (actionId === ACTION_ID.extend) return 'extend';
-  if (actionId === ACTION_ID.withdraw) return 'withdraw';
-  if (actionId === ACTION_ID.edit) return 'edit';
-  if (actionId === ACTION_ID.askQuestion) return 'ask_question';
-  if (actionId === ACTION_ID.answerQuestion) return 'answer_question';
-  if (actionId === ACTION_ID.askMoreTime) return 'ask_more_time';
-  if (actionId === ACTION_ID.grantMoreTime) return 'grant_more_time';
-  if (actionId === ACTION_ID.reportDecline) return 'decline_report';
-  if (actionId === ACTION_ID.outcomeUndo) return 'undo_outcome';
-  if (actionId === ACTION_ID.newStepDate) return 'new_step_date';
-  if (actionId === ACTION_ID.handBack) return 'hand_back';
-  if (actionId.startsWith(OUTCOME_ACTION_PREFIX))
-    return actionId.slice(OUTCOME_ACTION_PREFIX.length) as PersonAction;
-  return undefined;
-}
+const BUTTONS: Record<string, PersonAction> = {
+  [ACTION_ID.accept]: 'accept',
+  [ACTION_ID.decline]: 'decline',
+  [ACTION_ID.reassign]: 'reassign',
+  [ACTION_ID.extend]: 'extend',
+  [ACTION_ID.withdraw]: 'withdraw',
+  [ACTION_ID.edit]: 'edit',
+  [ACTION_ID.askQuestion]: 'ask_question',
+  [ACTION_ID.answerQuestion]: 'answer_question',
+  [ACTION_ID.askMoreTime]: 'ask_more_time',
+  [ACTION_ID.grantMoreTime]: 'grant_more_time',
+  [ACTION_ID.reportDecline]: 'decline_report',
+  [ACTION_ID.outcomeUndo]: 'undo_outcome',
+  [ACTION_ID.newStepDate]: 'new_step_date',
+  [ACTION_ID.handBack]: 'hand_back',
+};
+const actionOfButton = (actionId: string): PersonAction | undefined =>
+  BUTTONS[actionId] ??
+  (actionId.startsWith(OUTCOME_ACTION_PREFIX)
+    ? (actionId.slice(OUTCOME_ACTION_PREFIX.length) as PersonAction)
+    : undefined);
 
 /** The outcome a report (its id, a Confirm button's value) reports. */
 async function reportedStep(reportId: string): Promise<PersonAction | undefined> {

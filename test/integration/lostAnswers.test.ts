@@ -33,6 +33,8 @@ ${'<p>the rest of the page, which no log line should carry</p>\n'.repeat(60)}</b
 const pending = async (h: Harness) => (await outboxRows(h)).filter((r) => r.status === 'pending');
 const posts = (h: Harness) => h.slack.calls.filter((c) => c.method === 'chat.postMessage');
 
+const start = harnessPerTest();
+
 /** Moves the business clock a minute at a time (past the backoffs) and wakes the worker, until nothing is pending. */
 async function driveUntilDrained(h: Harness): Promise<void> {
   for (let step = 0; step < 60 && (await pending(h)).length > 0; step += 1) {
@@ -50,16 +52,13 @@ async function accept(h: Harness, handoffId: number, dm: { ts: string }, aeDm: s
 }
 
 describe('a lost answer of any shape: every post reaches Slack exactly once', () => {
-  const start = harnessPerTest();
-
   /**
    * Sends a handoff whose two posts (the AE's packet, the author's confirmation) are processed by Slack but answered
    * with `sendShapes`, then accepts it with two of its three new posts (the decision notice, the partner thread's
    * parent and its reply) answered with `acceptShapes`; each conversation must end up with one copy of each message.
    */
   async function drill(sendShapes: Failure[], acceptShapes: Failure[]) {
-    const h = await start({ env: ENV });
-    const app = h;
+    const app = await start({ env: ENV });
     for (const shape of sendShapes)
       app.slack.fail('chat.postMessage', { ...shape, afterProcessing: true }, 1);
     expect((await submitAndSend(app)).answer).toEqual({ response_action: 'clear' });
@@ -144,12 +143,9 @@ describe('a lost answer of any shape: every post reaches Slack exactly once', ()
 });
 
 describe('an edge answering with HTML for longer than every attempt allows', () => {
-  const start = harnessPerTest();
-
   it('never parks the message: it waits, retried with backoff, and goes out once when the edge recovers; an ephemeral is not shown twice', async () => {
     // OUTBOX_MAX_ATTEMPTS is 8 (production's): a refusal would be parked after 8 attempts.
-    const h = await start({ env: ENV });
-    const app = h;
+    const app = await start({ env: ENV });
     const { handoff, dm, aeDm } = await sendHandoff(app);
     await outboxDrained(app);
     // First, an ephemeral Slack showed before its 502 page is not shown twice (it cannot be looked for).

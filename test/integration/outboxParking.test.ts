@@ -12,7 +12,7 @@ import {
 } from '../support/drill.js';
 import { EventSender, slackEvent } from '../support/fakeSlack/events.js';
 import { harnessPerTest, quiet, SIGNING_SECRET, waitFor } from '../support/harness.js';
-import { ephemeralAt } from '../support/ownerFlow.js';
+import { slashReply } from '../support/ownerFlow.js';
 import { blockAction } from '../support/payloads.js';
 import { channels, people, TEAM } from '../support/people.js';
 
@@ -25,11 +25,11 @@ const QUIET = { SWEEP_SCHEDULE: '0 0 1 1 *' };
 const user = (p: { id: string }): SlackUser => ({ id: p.id, team_id: TEAM });
 const author = user(people.author);
 
-describe('a message Slack refuses for good', () => {
-  const start = harnessPerTest();
+const start = harnessPerTest();
 
+describe('a message Slack refuses for good', () => {
   it('is tried exactly OUTBOX_MAX_ATTEMPTS times, parked, listed to an admin only, and delivered once on retry after the fix', async () => {
-    const h = await start({
+    const app = await start({
       env: {
         ...QUIET,
         OUTBOX_MAX_ATTEMPTS: '3',
@@ -37,7 +37,6 @@ describe('a message Slack refuses for good', () => {
         PARTNER_HELP_CHANNEL_ID: channels.internal.id,
       },
     });
-    const app = h;
     // Someone removes the app from the internal help channel (Slack tells it: channel_left); an AE then asks for
     // partner help. The post waits for the app to be invited back (test/integration/slackEventsChannels.test.ts).
     const events = new EventSender({ teamId: TEAM, botUserId: app.slack.botUserId, appId: 'A0APP' });
@@ -93,12 +92,7 @@ describe('a message Slack refuses for good', () => {
       app.logs.filter((l) => l.msg === 'outbox message parked after repeated refusals' && l.outboxId === id),
     ).toHaveLength(1);
 
-    async function slash(who: { id: string }, text: string) {
-      const responseUrl = app.slack.responseUrl();
-      const response = await app.command({ user_id: who.id, text, response_url: responseUrl });
-      expect(response.status).toBe(200);
-      return ephemeralAt(app, responseUrl);
-    }
+    const slash = (who: { id: string }, text: string) => slashReply(app, who, text);
 
     // A non-admin can neither see nor retry it.
     const refused = 'Only an admin can see and retry parked messages. Nothing was changed.';
@@ -152,13 +146,10 @@ describe('a message Slack refuses for good', () => {
 });
 
 describe('Retry-After while other posts are still looking for their earlier copy', () => {
-  const start = harnessPerTest();
-
   // A head that first looked for an earlier copy (after a 5xx) checks the rate limit again before posting: a 429
   // that another post got meanwhile holds it too.
   it('no post is sent while the method is rate limited, even by a head that was looking for an earlier copy', async () => {
-    const h = await start({ env: QUIET });
-    const app = h;
+    const app = await start({ env: QUIET });
     // Both posts of a new handoff (the AE's DM, the author's confirmation) fail with a 500: both are uncertain.
     app.slack.fail('chat.postMessage', { status: 500 }, 2);
     await sendAs(app, author, {}, 'V0RETRYAFTER');

@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTION_ID,
@@ -9,10 +5,10 @@ import {
   PACKET_POOL_BLOCK_ID,
   weightBlockId as W,
 } from '../../src/blocks/ids.js';
+import { eventsOf } from '../../src/db/repositories/events.js';
 import { account } from '../support/crmFlow.js';
-import type { FakeSlack } from '../support/fakeSlack.js';
-import { type Harness, startHarness, waitFor } from '../support/harness.js';
-import { ephemeralAt, QUIET } from '../support/ownerFlow.js';
+import { type Harness, waitFor } from '../support/harness.js';
+import { QUIET, slashReply } from '../support/ownerFlow.js';
 import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 import {
@@ -26,6 +22,7 @@ import {
   submitEditor,
   viewText,
 } from '../support/programFlow.js';
+import { startWithPolicyFile } from '../support/time-policyFile.js';
 
 /**
  * Issue 53 item 5, "pools fair and visible", through the real receiver: an admin gives a pool's member a weight of 2
@@ -45,22 +42,10 @@ const FILE = {
 };
 
 let h: Harness;
-let slack: FakeSlack;
-let dir: string;
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pool-fairness-'));
-  const file = join(dir, 'policies.json');
-  writeFileSync(file, JSON.stringify(FILE));
-  h = await startHarness({ env: { ...QUIET, ADMIN_USER_IDS: ADMIN.id, ESCALATION_POLICY_FILE: file } });
-  slack = h.slack;
+  h = await startWithPolicyFile(FILE, { env: { ...QUIET, ADMIN_USER_IDS: ADMIN.id } });
 }, 30_000);
-
-afterAll(async () => {
-  await h?.stop();
-  await slack?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => h?.stop());
 
 const openPools = () => openPage(h, ADMIN, 'pools');
 const editBackup = (page: ProgramView) => pushEditor(h, ADMIN, page, 'pool:backup');
@@ -87,13 +72,8 @@ async function sendToPool(name: string) {
   const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
   const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
   expect(await sent.json()).toEqual({ response_action: 'clear' });
-  const { handoffs, handoffEvents } = h.tables;
-  const row = (await h.database.db.select().from(handoffs).orderBy(handoffs.id)).at(-1);
-  const [event] = await h.database.db
-    .select()
-    .from(handoffEvents)
-    .where(eq(handoffEvents.handoffId, row?.id as number))
-    .orderBy(asc(handoffEvents.id));
+  const row = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).at(-1);
+  const [event] = await eventsOf(h.database.db, row?.id as number);
   return { ae: row?.aeUserId, detail: event?.detail as Record<string, unknown> };
 }
 
@@ -121,44 +101,26 @@ describe('a fair pool with weights', () => {
     expect(viewText(editor)).not.toContain(`\`${SAM}\``);
 
     const entries = (await programLog(h)).length;
-    expect(await save(editor, { [W(0, 'value')]: '2' })).toEqual({
-      response_action: 'errors',
-      errors: { [W(0, 'user')]: 'Choose the member this weight is for.' },
+    /** Two rows (a member and a weight each): what Slack is answered, an error on one input. */
+    const rows = (user0: string | null, user1?: string, weight1?: string) => ({
+      [W(0, 'user')]: user0,
+      [W(0, 'value')]: '2',
+      ...(user1 ? { [W(1, 'user')]: user1, [W(1, 'value')]: weight1 ?? null } : {}),
     });
-    expect(
-      await save(editor, {
-        [W(0, 'user')]: SAM,
-        [W(0, 'value')]: '2',
-        [W(1, 'user')]: MO,
-        [W(1, 'value')]: '11',
-      }),
-    ).toEqual({
-      response_action: 'errors',
-      errors: { [W(1, 'value')]: 'A weight is a whole number from 0 to 10.' },
-    });
-    expect(
-      await save(editor, {
-        [W(0, 'user')]: SAM,
-        [W(0, 'value')]: '2',
-        [W(1, 'user')]: SAM,
-        [W(1, 'value')]: '3',
-      }),
-    ).toEqual({
-      response_action: 'errors',
-      errors: { [W(1, 'user')]: 'Chosen in another row already.' },
-    });
-    expect(await save(editor, { [W(0, 'user')]: people.ae.id, [W(0, 'value')]: '2' })).toEqual({
-      response_action: 'errors',
-      errors: { [W(0, 'user')]: 'Not a member of the pool: add them to Members, or choose another.' },
-    });
-    // The picker lists the partner's people too: refused on the row by a plain name, never `<@U…>` markup.
-    expect(await save(editor, { [W(0, 'user')]: people.partner.id, [W(0, 'value')]: '2' })).toEqual({
-      response_action: 'errors',
-      errors: {
-        [W(0, 'user')]:
-          `${people.partner.real_name} is not in our workspace: choose people of our own workspaces.`,
-      },
-    });
+    const refused: [Record<string, Answer>, string, string][] = [
+      [rows(null), W(0, 'user'), 'Choose the member this weight is for.'],
+      [rows(SAM, MO, '11'), W(1, 'value'), 'A weight is a whole number from 0 to 10.'],
+      [rows(SAM, SAM, '3'), W(1, 'user'), 'Chosen in another row already.'],
+      [rows(people.ae.id), W(0, 'user'), 'Not a member of the pool: add them to Members, or choose another.'],
+      // The picker lists the partner's people too: refused on the row by a plain name, never `<@U…>` markup.
+      [
+        rows(people.partner.id),
+        W(0, 'user'),
+        `${people.partner.real_name} is not in our workspace: choose people of our own workspaces.`,
+      ],
+    ];
+    for (const [answers, block, error] of refused)
+      expect(await save(editor, answers)).toEqual({ response_action: 'errors', errors: { [block]: error } });
     expect(await programLog(h)).toHaveLength(entries);
 
     expect(await save(editor, { [W(0, 'user')]: SAM, [W(0, 'value')]: '2', [B.fairness]: 'week' })).toEqual(
@@ -244,12 +206,7 @@ describe('a fair pool with weights', () => {
   });
 
   it('an admin pauses a member of a pool with no managers: the answer says only the member was told', async () => {
-    const typed = async (text: string) => {
-      const url = slack.responseUrl();
-      const response = await h.command({ text, user_id: ADMIN.id, user_name: 'olu', response_url: url });
-      expect(response.status).toBe(200);
-      return ephemeralAt(h, url);
-    };
+    const typed = (text: string) => slashReply(h, ADMIN, text);
     expect(await typed(`pause <@${SAM}|sam> until 2099-12-18`)).toBe(
       `:pause_button: <@${SAM}> is out of *Backup AEs* until *Fri 18 Dec*, the last day: round robin passes them over. They have been told; \`/handoff resume <@${SAM}>\` puts them back.`,
     );
