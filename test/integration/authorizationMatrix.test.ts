@@ -40,18 +40,8 @@ import { addSubmission, storedMessage, useShortcut } from '../support/addToHando
 import { answerSubmission, questionSubmission } from '../support/askFlow.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { type Harness, waitFor } from '../support/harness.js';
+import type { ActorKey, Reply, SlackUser } from '../support/matrix.js';
 import * as m from '../support/matrix.js';
-import {
-  type ActorKey,
-  ADMIN,
-  dmOf,
-  REVOPS,
-  type Reply,
-  replyAt,
-  type SlackUser,
-  settled,
-  userFor,
-} from '../support/matrix.js';
 import { extendSubmission, metadataFor, reassignSubmission } from '../support/ownerFlow.js';
 import { lostSubmission, opportunitySubmission, outcomeAction } from '../support/partnerFlow.js';
 import { declineSubmission, viewSubmission } from '../support/payloads.js';
@@ -90,30 +80,27 @@ const internal = (key: ActorKey) => !FOREIGN.includes(key);
 
 /** The roles an actor has on a handoff owned by `ownerUserId` (none for anyone not of ours). */
 function handoffRoles(key: ActorKey, ownerUserId: string): Role[] {
-  const holders = {
-    ae: people.ae.id,
-    owner: ownerUserId,
-    author: people.author.id,
-    admin: ADMIN.id,
-  } as const;
-  const { id } = userFor(key);
-  return internal(key)
-    ? (Object.keys(holders) as (keyof typeof holders)[]).filter((r) => holders[r] === id)
-    : [];
+  const holders: [Role, string][] = [
+    ['ae', people.ae.id],
+    ['owner', ownerUserId],
+    ['author', people.author.id],
+    ['admin', m.ADMIN.id],
+  ];
+  return internal(key) ? holders.filter(([, id]) => id === m.userFor(key).id).map(([role]) => role) : [];
 }
 const holds = (key: ActorKey, ownerUserId: string, roles: readonly Role[]) =>
   handoffRoles(key, ownerUserId).some((r) => roles.includes(r));
 
 /** How the app knows who acts: a slash command asks users.info; a button goes by its user.team_id; the Home by id. */
 type Path = 'command' | 'interaction' | 'userId';
-const MATRIX_ROLES = { revopsUserIds: [REVOPS.id], adminUserIds: [ADMIN.id] };
+const MATRIX_ROLES = { revopsUserIds: [m.REVOPS.id], adminUserIds: [m.ADMIN.id] };
 
 /** Whom the permission table grants, read from `PERMISSIONS` (not through `may`, which the app itself calls). */
 function granted(permission: Permission, path: Path): ActorKey[] {
   const roles: readonly string[] = PERMISSIONS[permission];
   return m.OTHER_ACTORS.filter((key) => {
-    const { id } = userFor(key);
-    const held = [...(id === ADMIN.id ? ['admin'] : []), ...(id === REVOPS.id ? ['revops'] : [])];
+    const { id } = m.userFor(key);
+    const held = [...(id === m.ADMIN.id ? ['admin'] : []), ...(id === m.REVOPS.id ? ['revops'] : [])];
     // users.info answers for our members only; an interaction names its team.
     const ours = path === 'userId' || (path === 'command' ? key !== 'external' : internal(key));
     return ours && held.some((r) => roles.includes(r));
@@ -124,13 +111,7 @@ function granted(permission: Permission, path: Path): ActorKey[] {
 // One row per entry point; its cells are generated per actor.
 
 type Verdict = 'allowed' | 'reported' | 'refused' | 'ignored';
-interface Seen {
-  opens: number;
-  pushes: number;
-  uploads: number;
-  completed: number;
-  ownerDm: number;
-}
+type Seen = Record<'opens' | 'pushes' | 'uploads' | 'completed' | 'ownerDm', number>;
 
 interface Cell {
   act(seen: Seen): Promise<Reply>;
@@ -158,6 +139,11 @@ const A = (key: keyof typeof ACTION_ID) => `ACTION_ID.${key}`;
 const C = (key: keyof typeof CALLBACK_ID) => `CALLBACK_ID.${key}`;
 const count = (method: string) => h.slack.callsTo(method).length;
 const completions = () => h.slack.callsTo('files.completeUploadExternal');
+/** The CSV export uploaded to the actor's DM. */
+const uploaded = async (user: { id: string }, seen: { completed: number }) => {
+  const done = await waitFor(() => completions()[seen.completed], 8000, 'the CSV upload');
+  expect(done.args.channel_id).toBe(h.slack.dmChannelFor(user.id));
+};
 const seenNow = (): Seen => ({
   opens: count('views.open'),
   pushes: count('views.push'),
@@ -176,7 +162,7 @@ async function eachUser<T extends readonly [ActorKey, ...unknown[]]>(
 ) {
   const byUser = new Map<string, T[]>();
   for (const item of items)
-    byUser.set(userFor(item[0]).id, [...(byUser.get(userFor(item[0]).id) ?? []), item]);
+    byUser.set(m.userFor(item[0]).id, [...(byUser.get(m.userFor(item[0]).id) ?? []), item]);
   await Promise.all(
     [...byUser.values()].map(async (mine) => {
       for (const item of mine) await each(item);
@@ -188,7 +174,7 @@ async function eachUser<T extends readonly [ActorKey, ...unknown[]]>(
 async function refuseAll(row: Row, keys: readonly [ActorKey, Verdict][]): Promise<void> {
   const cells: [ActorKey, Verdict, Cell][] = [];
   for (const [key, verdict] of keys) cells.push([key, verdict, await row.cell(key, verdict)]);
-  await settled(h);
+  await m.settled(h);
   const before = await snapshot(h);
   const seen = seenNow();
   const ignored: Reply[] = [];
@@ -197,7 +183,7 @@ async function refuseAll(row: Row, keys: readonly [ActorKey, Verdict][]): Promis
     if (verdict === 'ignored') ignored.push(reply);
     else expect(await m.refusalText(h, reply), key).toBe(cell.refusal);
   });
-  await settled(h);
+  await m.settled(h);
   // A command naming no workspace of ours is another installation's: acknowledged, nobody answered.
   ignored.forEach(noAnswer);
   expect(await snapshot(h)).toEqual(before);
@@ -206,12 +192,12 @@ async function refuseAll(row: Row, keys: readonly [ActorKey, Verdict][]): Promis
 
 async function allow(row: Row, key: ActorKey, verdict: Verdict): Promise<void> {
   const cell = await row.cell(key, verdict);
-  await settled(h);
+  await m.settled(h);
   const before = cell.readOnly ? await snapshot(h) : undefined;
   const seen = seenNow();
   const reply = await cell.act(seen);
   await cell.effect(reply, seen);
-  await settled(h);
+  await m.settled(h);
   if (before) expect(await snapshot(h)).toEqual(before);
   if (cell.silentWhenAllowed) noAnswer(reply);
   m.expectNotRefused(h, reply, cell.refusal);
@@ -247,7 +233,7 @@ const eventsOf = (handoffId: number) =>
 const rowsOf = (table: 'outcomes' | 'decisions', handoffId: number) =>
   h.database.db.select().from(h.tables[table]).where(eq(h.tables[table].handoffId, handoffId));
 const dmSays = (userId: string, what: string, ...needles: string[]) =>
-  waitFor(() => dmOf(h, userId).some((msg) => needles.every((n) => m.shown(msg).includes(n))), 8000, what);
+  waitFor(() => m.dmOf(h, userId).some((msg) => needles.every((n) => m.shown(msg).includes(n))), 8000, what);
 const row = (id: number) => m.handoffRow(h, id);
 
 /** One touch-log row of `type` by `user`; then the owner hears of it by DM (or the AE, of `toldTheAe`). */
@@ -262,7 +248,7 @@ async function changed(handoff: HandoffRow, user: SlackUser, seen: Seen, type: s
   );
   expect(events).toEqual([expect.objectContaining({ actorUserId: user.id, actorTeamId: TEAM })]);
   if (toldTheAe) return void (await dmSays(people.ae.id, 'the AE told', `#${handoff.id} `, toldTheAe));
-  const told = () => dmOf(h, handoff.ownerUserId).slice(seen.ownerDm);
+  const told = () => m.dmOf(h, handoff.ownerUserId).slice(seen.ownerDm);
   await waitFor(
     () => told().some((msg) => m.shown(msg).includes(handoff.accountName)),
     8000,
@@ -604,7 +590,7 @@ const handoffRows = HANDOFF_ENTRIES.map((entry): Row => {
       const handoff = await pool.get(state, m.ownerFor(key));
       // A handoff whose AE asked before deciding still waits for them.
       expect(handoff.status).toBe(state === 'accepted' ? 'accepted' : 'sent');
-      const user = userFor(key, entry.aeOnly ? people.ae.id : ADMIN.id);
+      const user = m.userFor(key, entry.aeOnly ? people.ae.id : m.ADMIN.id);
       // The one policy says the same, for this very handoff and person: what the handler does, and whether any
       // message or App Home offers this person the button.
       expect(can(viewerOf(user), entry.policy, handoff, h.clock.now()), key).toBe(v === 'allowed');
@@ -616,7 +602,7 @@ const handoffRows = HANDOFF_ENTRIES.map((entry): Row => {
         readOnly: opens !== undefined,
         silentWhenAllowed: true,
         act(seen) {
-          seen.ownerDm = dmOf(h, handoff.ownerUserId).length;
+          seen.ownerDm = m.dmOf(h, handoff.ownerUserId).length;
           return entry.act(handoff, user);
         },
         async effect(_reply, seen) {
@@ -663,12 +649,12 @@ const followRows = (
     verdict: (key) => verdictOf(viewers('interaction', m.ownerFor(key)))(key),
     async cell(key) {
       const handoff = await pool.get('sent', m.ownerFor(key));
-      const user = userFor(key);
+      const user = m.userFor(key);
       return {
         refusal: internal(key) ? commandReply.notFound(handoff.id) : followReplies.external(),
         act: () => m.click(h, ACTION_ID[id], String(handoff.id), user),
         async effect(reply) {
-          expect(await replyAt(h, reply)).toBe(followReplies.done(handoff.id, choice));
+          expect(await m.replyAt(h, reply)).toBe(followReplies.done(handoff.id, choice));
           expect(new Map(await followersOf(handoff.id)).get(user.id) ?? null).toBe(choice);
         },
       };
@@ -693,7 +679,7 @@ const addRows: readonly Row[] = [
     verdict: (key) => verdictOf(() => holds(key, m.ownerFor(key), ['ae', 'owner', 'author', 'admin']))(key),
     async cell(key, v) {
       const handoff = await pool.get('sent', m.ownerFor(key));
-      const user = userFor(key);
+      const user = m.userFor(key);
       const text = `Matrix message for ${key}`;
       const metadata = JSON.stringify({ c: channels.partner.id, ts: partnerMessage(text).ts, x: text });
       expect(addMessageVerdict(viewerOf(user), handoff) === 'ok').toBe(v === 'allowed');
@@ -721,7 +707,7 @@ const addRows: readonly Row[] = [
         refusal: addReplies.external(),
         readOnly: true,
         async act() {
-          const used = await useShortcut(h, { user: userFor(key), channel: channels.partner, message });
+          const used = await useShortcut(h, { user: m.userFor(key), channel: channels.partner, message });
           triggerId = used.triggerId;
           return { via: 'response_url', url: used.responseUrl };
         },
@@ -753,7 +739,7 @@ const helpRows: readonly Row[] = [
     verdict: anyInternal,
     async cell(key) {
       const request = await helpPool.get();
-      const user = userFor(key);
+      const user = m.userFor(key);
       return {
         refusal: commandReply.external(),
         silentWhenAllowed: true,
@@ -766,7 +752,7 @@ const helpRows: readonly Row[] = [
           );
           expect(taken).toMatchObject({ claimedByUserId: user.id });
           const told = () =>
-            dmOf(h, people.otherAe.id).some((msg) => taken && msg.text === helpReplies.claimed(taken));
+            m.dmOf(h, people.otherAe.id).some((msg) => taken && msg.text === helpReplies.claimed(taken));
           await waitFor(told, 8000, 'the requester told');
         },
       };
@@ -780,7 +766,7 @@ const helpRows: readonly Row[] = [
     cell: async (key) => ({
       refusal: commandReply.external(),
       readOnly: true,
-      act: () => m.globalShortcut(h, SHORTCUT_ID.helpRequest, userFor(key)),
+      act: () => m.globalShortcut(h, SHORTCUT_ID.helpRequest, m.userFor(key)),
       effect: async (_reply, seen) => void (await m.openedView(h, seen.opens, CALLBACK_ID.helpRequest)),
     }),
   },
@@ -792,7 +778,7 @@ const helpRows: readonly Row[] = [
     async cell(key) {
       asked += 1;
       const account = `Asked Account ${asked}`;
-      const user = userFor(key);
+      const user = m.userFor(key);
       return {
         refusal: 'Partner-help requests are for the team that runs this app.',
         act: () => m.submitView(h, m.helpSubmission(user, account)),
@@ -840,7 +826,7 @@ type Effect = (reply: Reply, seen: Seen, user: SlackUser) => Promise<void>;
 const says =
   (expected: string | RegExp, then?: Effect): Effect =>
   async (reply, seen, user) => {
-    const text = await replyAt(h, reply);
+    const text = await m.replyAt(h, reply);
     if (typeof expected === 'string') expect(text).toBe(expected);
     else expect(text).toMatch(expected);
     await then?.(reply, seen, user);
@@ -862,10 +848,7 @@ const looks = (
   readOnly: true,
   prepare: async () => ({ text, effect: typeof expected === 'function' ? expected : says(expected) }),
 });
-const partnerEntries = async () =>
-  (await h.database.db.select().from(h.tables.programLog).orderBy(h.tables.programLog.id)).filter(
-    (e) => e.kind === 'partner',
-  );
+const partnerEntries = async () => (await programEntries()).filter((e) => e.kind === 'partner');
 const sent = () => pool.get('sent', people.author.id);
 /** The handoff's AE, owner or author (the pool's handoffs for commands are the author's own). */
 const ownHandoff = (key: ActorKey) => holds(key, people.author.id, ['ae', 'owner', 'author']);
@@ -880,10 +863,9 @@ const COMMANDS: readonly CommandEntry[] = [
     readOnly: true,
     prepare: async () => ({
       text: 'export',
-      effect: says(/^Preparing the touch log for handoffs sent from /, async (_r, seen, user) => {
-        const done = await waitFor(() => completions()[seen.completed], 8000, 'the CSV upload');
-        expect(done.args.channel_id).toBe(h.slack.dmChannelFor(user.id));
-      }),
+      effect: says(/^Preparing the touch log for handoffs sent from /, (_r, seen, user) =>
+        uploaded(user, seen),
+      ),
     }),
   },
   {
@@ -1041,11 +1023,11 @@ const COMMANDS: readonly CommandEntry[] = [
     async prepare() {
       await sent();
       const named = await m.slash(h, `partners managers ${MERIDIAN} | ${people.ae.id}`, {
-        user_id: ADMIN.id,
+        user_id: m.ADMIN.id,
         team_id: TEAM,
       });
-      expect(await replyAt(h, named)).toContain(`<@${people.ae.id}>`);
-      await settled(h);
+      expect(await m.replyAt(h, named)).toContain(`<@${people.ae.id}>`);
+      await m.settled(h);
       return {
         text: `partners notify ${MERIDIAN} | decisions`,
         effect: says(/\(told of decisions only\)/, async () => {
@@ -1139,7 +1121,7 @@ const COMMANDS: readonly CommandEntry[] = [
         // Each person is offered the commands they may use: RevOps' and admins' only to them.
         const revops = h.app.program.revopsUserIds.includes(user.id);
         const admin = h.app.program.adminUserIds.includes(user.id);
-        const text = await replyAt(h, r);
+        const text = await m.replyAt(h, r);
         expect(text).toBe(helpFor(h.app.program, user.id, h.config.slack.oauth !== undefined));
         for (const line of ['/handoff export', '*For RevOps:*', 'and the trust metrics'])
           expect(text.includes(line), line).toBe(revops || admin);
@@ -1186,7 +1168,9 @@ const COMMANDS: readonly CommandEntry[] = [
       text: 'resume',
       async effect(r, _seen, user) {
         // Paused by the row above, or never: either way, not paused now.
-        expect([myDaysReplies.resumed([], false), myDaysReplies.notPaused()]).toContain(await replyAt(h, r));
+        expect([myDaysReplies.resumed([], false), myDaysReplies.notPaused()]).toContain(
+          await m.replyAt(h, r),
+        );
         expect((await m.personEntries(h, user.id)).at(-1)?.body ?? null).toBeNull();
       },
     }),
@@ -1256,7 +1240,7 @@ const homeButton = (
   actors: m.OTHER_ACTORS,
   verdict,
   async cell(key, v) {
-    const user = userFor(key);
+    const user = m.userFor(key);
     const allowed = v === 'allowed';
     return {
       refusal,
@@ -1274,7 +1258,7 @@ const openedTitled = async (seen: Seen, title: string) => {
   expect((call.args.view as { title: { text: string } }).title.text).toBe(title);
 };
 async function submitOrDm(user: SlackUser, payload: unknown, allowed: boolean): Promise<Reply> {
-  const dms = dmOf(h, user.id).length;
+  const dms = m.dmOf(h, user.id).length;
   const reply = await m.submitView(h, payload);
   if (allowed) return reply;
   expect(reply).toEqual({ via: 'inline', body: {} });
@@ -1289,10 +1273,7 @@ const homeRows: readonly Row[] = [
     byTable('export', 'interaction'),
     exportReplies.forbidden(),
     (user) => m.homeClick(h, ACTION_ID.homeExport, '30d', user),
-    async (user, seen) => {
-      const done = await waitFor(() => completions()[seen.completed], 8000, 'the CSV upload');
-      expect(done.args.channel_id).toBe(h.slack.dmChannelFor(user.id));
-    },
+    uploaded,
   ),
   homeButton(
     'Edit my days button (App Home)',
@@ -1399,7 +1380,7 @@ const reviewRows: readonly Row[] = [
     verdict: byTable('classify', 'interaction'),
     async cell(key) {
       const id = await openItem();
-      const user = userFor(key);
+      const user = m.userFor(key);
       const note = { [ACTION_ID.value]: { type: 'plain_text_input', value: 'The rule holds here.' } };
       const submission = viewSubmission({
         callbackId: CALLBACK_ID.attributionReview,
@@ -1484,12 +1465,12 @@ describe('authorization matrix: what the App Home shows', () => {
   beforeAll(async () => void (await openItem()));
   for (const [name, shown, look, check] of SHOWN) {
     it(`${name}: shown to ${m.OTHER_ACTORS.filter(shown).join(', ')}, to nobody else; nothing changed`, async () => {
-      await settled(h);
+      await m.settled(h);
       const before = await snapshot(h);
       await eachUser(
         m.OTHER_ACTORS.map((key) => [key] as const),
         async ([key]) => {
-          const blocks = await look(userFor(key));
+          const blocks = await look(m.userFor(key));
           try {
             check(blocks, shown(key));
           } catch (error) {
@@ -1497,7 +1478,7 @@ describe('authorization matrix: what the App Home shows', () => {
           }
         },
       );
-      await settled(h);
+      await m.settled(h);
       expect(await snapshot(h)).toEqual(before);
     });
   }
@@ -1617,13 +1598,13 @@ const SUBMITS: readonly Submit[] = [
     'program',
     undefined,
     (user) =>
-      editorSubmission(user, editors.rolesEditorModal({ admins: [ADMIN.id], revops: [REVOPS.id] }), {
-        [PROGRAM_BLOCK_ID.revops]: [REVOPS.id, people.otherAe.id],
+      editorSubmission(user, editors.rolesEditorModal({ admins: [m.ADMIN.id], revops: [m.REVOPS.id] }), {
+        [PROGRAM_BLOCK_ID.revops]: [m.REVOPS.id, people.otherAe.id],
       }),
     () => ({
       kind: 'roles',
       key: '-',
-      body: { admin: { users: [ADMIN.id] }, revops: { users: [REVOPS.id, people.otherAe.id] } },
+      body: { admin: { users: [m.ADMIN.id] }, revops: { users: [m.REVOPS.id, people.otherAe.id] } },
     }),
   ],
   [
@@ -1710,7 +1691,7 @@ const PROGRAM_ROWS: readonly Row[] = [
       actors: m.OTHER_ACTORS,
       verdict: byTable(permission, 'interaction', also),
       async cell(key) {
-        const user = userFor(key);
+        const user = m.userFor(key);
         // A trigger of the page the button is on (a modal the fake does not hold: the editor starts a stack).
         const triggerId = h.slack.issueTriggerId({ viewId: 'V0PROGRAMPAGE' });
         const sent = value === 'partner:matrix' ? `partner:${partnerId}` : value;
@@ -1718,7 +1699,7 @@ const PROGRAM_ROWS: readonly Row[] = [
           refusal: PROGRAM_REFUSALS.notYours,
           readOnly: true,
           async act() {
-            const dms = dmOf(h, user.id).length;
+            const dms = m.dmOf(h, user.id).length;
             const response = await h.interact(
               modalClick({ actionId: ACTION_ID.programEdit, value: sent, user, triggerId }),
             );
@@ -1756,19 +1737,19 @@ const PROGRAM_ROWS: readonly Row[] = [
 matrix('the program', PROGRAM_ROWS, async () => {
   // The AE managed the directory's partner for the commands above: a partner manager opens the partners' page.
   const cleared = await m.slash(h, `partners managers ${MERIDIAN} | none`, {
-    user_id: ADMIN.id,
+    user_id: m.ADMIN.id,
     team_id: TEAM,
   });
-  expect(await replyAt(h, cleared)).not.toContain(people.ae.id);
+  expect(await m.replyAt(h, cleared)).not.toContain(people.ae.id);
   const partner = await h.database.db.transaction((tx) =>
     ensurePartner(tx, MATRIX_PARTNER.name, h.clock.now()),
   );
   partnerId = partner.id;
   const { managers, notify } = MATRIX_PARTNER;
   const written = await h.app.program.editMany([
-    { actor: ADMIN.id, kind: 'pool', key: 'matrix', body: MATRIX_POOL },
-    { actor: ADMIN.id, kind: 'policy', key: 'matrix', body: MATRIX_POLICY },
-    { actor: ADMIN.id, kind: 'partner', key: String(partner.id), body: { managers, notify } },
+    { actor: m.ADMIN.id, kind: 'pool', key: 'matrix', body: MATRIX_POOL },
+    { actor: m.ADMIN.id, kind: 'policy', key: 'matrix', body: MATRIX_POLICY },
+    { actor: m.ADMIN.id, kind: 'partner', key: String(partner.id), body: { managers, notify } },
   ]);
   expect(written).toMatchObject({ ok: true, changed: true });
 });
@@ -1845,7 +1826,7 @@ describe('authorization matrix: the matrix covers the app', () => {
   // The table as read here agrees with the app's own `may`, for every permission and person.
   it.each(PERMISSION_NAMES)('%s: whom the table grants is whom `may` allows', (permission) => {
     for (const key of m.OTHER_ACTORS) {
-      const { id, team_id: teamId } = userFor(key);
+      const { id, team_id: teamId } = m.userFor(key);
       const byTeam = may(
         MATRIX_ROLES,
         { actor: { userId: id, teamId }, internalTeamIds: [TEAM] },

@@ -181,9 +181,7 @@ describe('edit while undecided', () => {
     const refusal = await waitFor(() => h.slack.responses.find((r) => r.url === stale), 4000, 'the refusal');
     expect(String(refusal.body.text)).toContain('was edited a moment ago (Warm path)');
     expect(h.slack.callsTo('views.open')).toHaveLength(modalsBefore);
-    expect(await h.database.db.select().from(h.tables.decisions).orderBy(h.tables.decisions.id)).toHaveLength(
-      0,
-    );
+    expect(await h.database.db.select().from(h.tables.decisions)).toHaveLength(0);
     // From the message as it is now (version 1), the Accept is recorded.
     const current = await openAcceptFrom(`${handoff.id}:e1`, aeDm);
     expect(await submitAccept(h, current, { user: aeUser })).toEqual({});

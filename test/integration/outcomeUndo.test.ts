@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, OUTCOME_ACTION_PREFIX } from '../../src/blocks/ids.js';
+import { follow } from '../../src/db/repositories/followers.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
 import { buttonsOf, buttonValues, dmOf, ephemeralAt, handoffRow } from '../support/ownerFlow.js';
@@ -54,7 +55,7 @@ const notice = (h: Harness, id: number) =>
   );
 
 describe('the undo window of an outcome', () => {
-  it('asks for a confirmation on the one-click steps; holds the partner post, and Undo takes the step back before the partner hears it', async () => {
+  it('asks for a confirmation on the one-click steps; holds the partner post and a follower’s DM, and Undo takes the step back before either hears it', async () => {
     const h = await start(UNDO);
     const { handoff, packetTs } = await acceptedDeal(h);
     const packet = dmOf(h, people.ae.id).find((m) => m.ts === packetTs);
@@ -64,15 +65,26 @@ describe('the undo window of an outcome', () => {
     expect(button?.confirm).toMatchObject({ title: { text: 'Mark meeting held?' } });
     expect(JSON.stringify(packet?.blocks)).toContain('Mark as closed won?');
 
+    // Mo follows it: a follower's DM of the step waits with the partner's reply, and goes with the undo.
+    const mo = people.member.id;
+    await h.database.db.transaction((tx) =>
+      follow(tx, { handoffId: handoff.id, userId: mo, notify: 'all', at: h.clock.now() }),
+    );
+    const follower = () =>
+      h.database.db
+        .select()
+        .from(h.tables.outbox)
+        .where(and(eq(h.tables.outbox.handoffId, handoff.id), eq(h.tables.outbox.channelKey, mo)));
+
     const recordedAt = h.clock.now().getTime();
     await clickOutcome(h, 'meeting_held', handoff.id);
     const told = await waitFor(() => notice(h, handoff.id), 8000, "the AE's notice with Undo");
     await quiet(h);
     // Recorded, but the partner's reply waits for the window's end, on the app's clock.
     expect((await handoffRow(h, handoff.id)).outcome).toBe('meeting_held');
-    expect(await partnerRow(h, handoff.id)).toEqual([
-      expect.objectContaining({ status: 'pending', nextAttemptAt: new Date(recordedAt + 60_000) }),
-    ]);
+    const held = expect.objectContaining({ status: 'pending', nextAttemptAt: new Date(recordedAt + 60_000) });
+    expect(await partnerRow(h, handoff.id)).toEqual([held]);
+    expect(await follower()).toEqual([held]);
     expect(threadReplies(h)).toHaveLength(1);
     expect(shown(told)).toContain('You recorded *Meeting held*');
     expect(shown(told)).toContain('unless you undo it');
@@ -98,6 +110,7 @@ describe('the undo window of an outcome', () => {
     expect(reopened.stepCheck).toBe('reminder');
     expect(reopened.nextStepCheckAt?.getTime()).toBeGreaterThan(h.clock.now().getTime());
     expect(await partnerRow(h, handoff.id)).toEqual([expect.objectContaining({ status: 'cancelled' })]);
+    expect(await follower()).toEqual([expect.objectContaining({ status: 'cancelled' })]);
     const events = await h.database.db
       .select()
       .from(h.tables.handoffEvents)
@@ -116,10 +129,11 @@ describe('the undo window of an outcome', () => {
       `${OUTCOME_ACTION_PREFIX}meeting_held`,
     );
 
-    // Past the window the partner still hears nothing.
+    // Past the window the partner and the follower still hear nothing.
     h.clock.advance(120_000);
     await quiet(h);
     expect(threadReplies(h)).toHaveLength(1);
+    expect(dmOf(h, mo)).toEqual([]);
   });
 
   it('lets only the recorder (or an admin) undo it; posts when the window ends; Undo is then refused and the notice loses it', async () => {

@@ -10,11 +10,12 @@ import { accountKey } from '../../src/domain/accountMatch.js';
 import { isoDateIn } from '../../src/domain/businessDays.js';
 import { acceptHandoff, acceptValues } from './acceptFlow.js';
 import { questionSubmission } from './askFlow.js';
-import { FakeSlack, type RecordedCall, type StoredMessage } from './fakeSlack.js';
+import { FakeSlack, type RecordedCall } from './fakeSlack.js';
 import { submitAndSend } from './flow.js';
 import { type Harness, SIGNING_SECRET, seedWorkspace, waitFor } from './harness.js';
 import { installedTwice } from './oauthFlow.js';
-import type { OpenedModal } from './ownerFlow.js';
+import { dmOf, handoffRow, type OpenedModal, submit } from './ownerFlow.js';
+import { shown } from './partnerFlow.js';
 import { appHomeOpened, blockAction, slashCommand, viewSubmission } from './payloads.js';
 import { channels, PARTNER_TEAM, people, TEAM } from './people.js';
 import { postEvent, postInteraction, postSlashCommand } from './signing.js';
@@ -170,18 +171,7 @@ export function settled(h: Harness): Promise<boolean> {
   return waitFor(async () => (await pending()).length === 0, 8000, 'the outbox to settle');
 }
 
-export const dmOf = (h: Harness, userId: string): StoredMessage[] =>
-  h.slack.messages(h.slack.dmChannelFor(userId));
-
-export const shown = (m: { text?: string; blocks?: unknown } | undefined) =>
-  `${m?.text ?? ''} ${JSON.stringify(m?.blocks ?? null)}`;
-
-export async function handoffRow(h: Harness, id: number): Promise<HandoffRow> {
-  const { handoffs } = h.tables;
-  const row = await first(h.database.db.select().from(handoffs).where(eq(handoffs.id, id)));
-  if (!row) throw new Error(`handoff ${id} not found`);
-  return row;
-}
+export { dmOf, handoffRow, shown };
 
 // ---------------------------------------------------------------------------------------------------------------
 // How the actor is answered.
@@ -277,12 +267,10 @@ export async function click(
 }
 
 /** A view submission; the answer is Bolt's ack body. */
-export async function submitView(h: Harness, payload: unknown): Promise<Reply> {
-  const response = await h.interact(payload);
-  expect(response.status).toBe(200);
-  const text = await response.text();
-  return { via: 'inline', body: text === '' ? {} : (JSON.parse(text) as AckBody) };
-}
+export const submitView = async (h: Harness, payload: unknown): Promise<Reply> => ({
+  via: 'inline',
+  body: await submit(h, payload),
+});
 
 /** A block action from the App Home: Slack sends the view instead of a message, and no response_url. */
 function fromHome(h: Harness, actionId: string, value: string, user: SlackUser, actions?: unknown[]) {
