@@ -55,7 +55,7 @@ function expectInert(text: string) {
   expect(text).not.toContain('<!channel>');
 }
 
-it('/handoff export, reseller and outbox repeat what was typed escaped (for people who may not use them too), or not at all', async () => {
+it('/handoff export, reseller, outbox and classify repeat what was typed escaped (for people who may not use them too), or not at all', async () => {
   const h = await start();
   const reply = await slash(h, 'export <!channel>', REVOPS);
   expect(reply).toBe(`"&lt;!channel&gt;" is not a date like 2026-01-31. ${EXPORT_USAGE}`);
@@ -122,17 +122,15 @@ it('/handoff export, reseller and outbox repeat what was typed escaped (for peop
     '*&lt;@U123&gt;* was not registered on *&lt;!here&gt;*.',
   );
   expect(await slash(h, 'reseller remove <!here> | x', REVOPS)).toBe('Removed *x* from *&lt;!here&gt;*.');
-});
 
-it('/handoff classify never repeats the typed reason raw: corrects with a hostile reason, stores it as typed, and answers without it', async () => {
-  const h = await start();
+  // classify never repeats the typed reason raw: corrected with a hostile reason, stored as typed, answered without it.
   const { handoff } = await sendHandoff(h);
   expect(handoff.classification).not.toBeNull();
   const to = handoff.classification === 'partner_sourced' ? 'influenced' : 'sourced';
   const reason = '<!channel> <@U123> & <https://evil.example|see this>';
-  const reply = await slash(h, `classify ${handoff.id} ${to} ${reason}`, REVOPS);
-  expect(reply).toMatch(new RegExp(`^Handoff #${handoff.id} is now \\*Partner-`));
-  expectInert(reply);
+  const classifyReply = await slash(h, `classify ${handoff.id} ${to} ${reason}`, REVOPS);
+  expect(classifyReply).toMatch(new RegExp(`^Handoff #${handoff.id} is now \\*Partner-`));
+  expectInert(classifyReply);
   // Stored as typed (escaping belongs to rendering), with the correction.
   const [correction] = await h.database.db
     .select()

@@ -48,7 +48,6 @@ async function submit(h: Harness, values: Parameters<typeof packetSubmission>[0]
 const handoffCount = async (h: Harness) =>
   (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).length;
 
-// Workspace guests.
 it('guests (as users.info flags them): refused as authors (/handoff, the packet), as AE or owner, and in reassignment', async () => {
   const h = await start();
   // A guest typing /handoff is told guests cannot send one, and no form opens.

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HandoffRow } from '../../src/db/schema.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
 import type { RecordedCall } from '../support/fakeSlack.js';
@@ -308,114 +308,112 @@ beforeAll(async () => {
 
 afterAll(() => h?.stop());
 
-describe('partner isolation through the real app (property)', () => {
-  it("no packet's text reaches another partner's channel; nothing internal reaches a shared channel", async () => {
-    console.info(`partner isolation: seed ${SEED} (override with SEED=…), ${NUM_RUNS} runs`);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(packetArb, { minLength: 1, maxLength: 4 }),
-        fc.array(eventArb, { maxLength: 2 }),
-        async (packets: PacketGen[], events: EventGen[]) => {
-          run += 1;
-          const r = run;
-          const story: string[] = [];
-          const joined = new Set<string>();
-          const eventsAt = (i: number) => {
-            const due: { kind: 'join' | 'leave'; channel: string }[] = [];
-            for (const e of events) {
-              if (e.joinAfter % packets.length === i) due.push({ kind: 'join', channel: e.channel });
-              if (e.leaveAfter !== null && e.leaveAfter % packets.length === i)
-                due.push({ kind: 'leave', channel: e.channel });
-            }
-            return due;
-          };
-          for (const [i, p] of packets.entries()) {
-            const values = packetValues(p, r, i);
-            const row = await send(values, r, i);
-            const label = `${p.org} as "${values.partnerOrg}" in ${channelOf(p) ?? 'no channel'}`;
-            if (!row) {
-              story.push(`${label}: refused`);
-            } else {
-              const mk = `MK${r}_${i}x`;
-              partnerMarkers.set(mk, {
+it("partner isolation through the real app (property): no packet's text reaches another partner's channel; nothing internal reaches a shared channel", async () => {
+  console.info(`partner isolation: seed ${SEED} (override with SEED=…), ${NUM_RUNS} runs`);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(packetArb, { minLength: 1, maxLength: 4 }),
+      fc.array(eventArb, { maxLength: 2 }),
+      async (packets: PacketGen[], events: EventGen[]) => {
+        run += 1;
+        const r = run;
+        const story: string[] = [];
+        const joined = new Set<string>();
+        const eventsAt = (i: number) => {
+          const due: { kind: 'join' | 'leave'; channel: string }[] = [];
+          for (const e of events) {
+            if (e.joinAfter % packets.length === i) due.push({ kind: 'join', channel: e.channel });
+            if (e.leaveAfter !== null && e.leaveAfter % packets.length === i)
+              due.push({ kind: 'leave', channel: e.channel });
+          }
+          return due;
+        };
+        for (const [i, p] of packets.entries()) {
+          const values = packetValues(p, r, i);
+          const row = await send(values, r, i);
+          const label = `${p.org} as "${values.partnerOrg}" in ${channelOf(p) ?? 'no channel'}`;
+          if (!row) {
+            story.push(`${label}: refused`);
+          } else {
+            const mk = `MK${r}_${i}x`;
+            partnerMarkers.set(mk, {
+              partnerId: row.partnerId as number,
+              story: `run ${r} packet ${i} (${label}, partner #${row.partnerId})`,
+            });
+            // A spelling the directory knows must resolve to its own partner.
+            if (p.spelling < KNOWN_SPELLINGS[p.org].length)
+              expect(row.partnerId, label).toBe(partnerIdOf[p.org]);
+            if (p.action === 'accept') {
+              // Accepted as offered, the packet's seller next move is the AE's first step, which its own partner
+              // reads (issue 77 item 19): that marker is the packet's own text from now on, for its partner only.
+              const seller = `INT${r}_${i}_sellerNextMovex`;
+              internalMarkers.delete(seller);
+              partnerMarkers.set(seller, {
                 partnerId: row.partnerId as number,
-                story: `run ${r} packet ${i} (${label}, partner #${row.partnerId})`,
+                story: `run ${r} packet ${i} (${label}: its first step, partner #${row.partnerId})`,
               });
-              // A spelling the directory knows must resolve to its own partner.
-              if (p.spelling < KNOWN_SPELLINGS[p.org].length)
-                expect(row.partnerId, label).toBe(partnerIdOf[p.org]);
-              if (p.action === 'accept') {
-                // Accepted as offered, the packet's seller next move is the AE's first step, which its own partner
-                // reads (issue 77 item 19): that marker is the packet's own text from now on, for its partner only.
-                const seller = `INT${r}_${i}_sellerNextMovex`;
-                internalMarkers.delete(seller);
-                partnerMarkers.set(seller, {
-                  partnerId: row.partnerId as number,
-                  story: `run ${r} packet ${i} (${label}: its first step, partner #${row.partnerId})`,
-                });
-                await accept(h, row.id);
-                await waitFor(
-                  async () =>
-                    (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
-                      (x) => x.id === row.id,
-                    )?.status === 'accepted',
-                  8000,
-                  'the acceptance',
-                );
-              } else if (p.action === 'decline') {
-                const note = `Note INT${r}_${i}_declineNotex`;
-                internalMarkers.set(`INT${r}_${i}_declineNotex`, `run ${r} packet ${i}: decline note`);
-                expect(
-                  await submit(
-                    h,
-                    declineSubmission({
-                      handoffId: row.id,
-                      reason: p.declineReason,
-                      note,
-                      user: { id: people.ae.id, team_id: TEAM },
-                    }),
-                  ),
-                ).toEqual({});
-              }
-              story.push(`${label}: sent #${row.id}, ${p.action}`);
+              await accept(h, row.id);
+              await waitFor(
+                async () =>
+                  (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).find(
+                    (x) => x.id === row.id,
+                  )?.status === 'accepted',
+                8000,
+                'the acceptance',
+              );
+            } else if (p.action === 'decline') {
+              const note = `Note INT${r}_${i}_declineNotex`;
+              internalMarkers.set(`INT${r}_${i}_declineNotex`, `run ${r} packet ${i}: decline note`);
+              expect(
+                await submit(
+                  h,
+                  declineSubmission({
+                    handoffId: row.id,
+                    reason: p.declineReason,
+                    note,
+                    user: { id: people.ae.id, team_id: TEAM },
+                  }),
+                ),
+              ).toEqual({});
             }
-            for (const e of eventsAt(i)) {
-              const other = ORG_TEAM[OTHER[e.channel === channels.partner.id ? 'meridian' : 'tailspin']];
-              if (e.kind === 'join' && !joined.has(e.channel)) {
-                await join(e.channel, other);
-                joined.add(e.channel);
-                story.push(`${other} joins ${e.channel}`);
-              } else if (e.kind === 'leave' && joined.has(e.channel)) {
-                await leave(e.channel, other);
-                joined.delete(e.channel);
-                story.push(`${other} leaves ${e.channel}`);
-              }
+            story.push(`${label}: sent #${row.id}, ${p.action}`);
+          }
+          for (const e of eventsAt(i)) {
+            const other = ORG_TEAM[OTHER[e.channel === channels.partner.id ? 'meridian' : 'tailspin']];
+            if (e.kind === 'join' && !joined.has(e.channel)) {
+              await join(e.channel, other);
+              joined.add(e.channel);
+              story.push(`${other} joins ${e.channel}`);
+            } else if (e.kind === 'leave' && joined.has(e.channel)) {
+              await leave(e.channel, other);
+              joined.delete(e.channel);
+              story.push(`${other} leaves ${e.channel}`);
             }
           }
-          await outboxSettled();
-          // Whatever waited on a held channel goes out once the other organization leaves: check that too.
-          for (const channel of joined) {
-            const other = ORG_TEAM[OTHER[channel === channels.partner.id ? 'meridian' : 'tailspin']];
-            await leave(channel, other);
-            story.push(`${other} leaves ${channel} (end of run)`);
-          }
-          await outboxSettled();
-          expect(violations(), `run ${r}: ${story.join(' → ')}`).toEqual([]);
-          stats.runs += 1;
-        },
-      ),
-      { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },
-    );
-    // Not vacuous: partner posts did reach each partner's own channel.
-    stats.partnerPosts.clear();
-    expect(violations()).toEqual([]);
-    console.info(
-      'partner isolation:',
-      JSON.stringify({ ...stats, partnerPosts: Object.fromEntries(stats.partnerPosts) }),
-    );
-    expect(stats.partnerPosts.get(channels.partner.id) ?? 0).toBeGreaterThan(0);
-    expect(stats.partnerPosts.get(channels.rival.id) ?? 0).toBeGreaterThan(0);
-    // Every box the review showed was ticked: Send must then go through.
-    expect(sendFailures).toEqual([]);
-  }, 120_000);
-});
+        }
+        await outboxSettled();
+        // Whatever waited on a held channel goes out once the other organization leaves: check that too.
+        for (const channel of joined) {
+          const other = ORG_TEAM[OTHER[channel === channels.partner.id ? 'meridian' : 'tailspin']];
+          await leave(channel, other);
+          story.push(`${other} leaves ${channel} (end of run)`);
+        }
+        await outboxSettled();
+        expect(violations(), `run ${r}: ${story.join(' → ')}`).toEqual([]);
+        stats.runs += 1;
+      },
+    ),
+    { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },
+  );
+  // Not vacuous: partner posts did reach each partner's own channel.
+  stats.partnerPosts.clear();
+  expect(violations()).toEqual([]);
+  console.info(
+    'partner isolation:',
+    JSON.stringify({ ...stats, partnerPosts: Object.fromEntries(stats.partnerPosts) }),
+  );
+  expect(stats.partnerPosts.get(channels.partner.id) ?? 0).toBeGreaterThan(0);
+  expect(stats.partnerPosts.get(channels.rival.id) ?? 0).toBeGreaterThan(0);
+  // Every box the review showed was ticked: Send must then go through.
+  expect(sendFailures).toEqual([]);
+}, 120_000);

@@ -292,18 +292,9 @@ it('closed lost: the partner hears a partner-safe wording; the owner gets the re
   const { handoff } = await acceptedDeal(h);
 
   // Before it: an opportunity needs its CRM id; left blank, the modal says so.
-  const opportunity = await openOutcomeModal(h, 'opportunity_created', handoff.id);
+  const { private_metadata: privateMetadata } = await openOutcomeModal(h, 'opportunity_created', handoff.id);
   for (const crm of [null, '   '])
-    expect(
-      await submit(
-        h,
-        opportunitySubmission({
-          handoffId: handoff.id,
-          crm,
-          privateMetadata: opportunity.private_metadata,
-        }),
-      ),
-    ).toEqual({
+    expect(await submit(h, opportunitySubmission({ handoffId: handoff.id, crm, privateMetadata }))).toEqual({
       response_action: 'errors',
       errors: { [OUTCOME_BLOCK_ID.crmOpportunity]: 'Give the CRM opportunity id or link.' },
     });

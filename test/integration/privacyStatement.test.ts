@@ -13,7 +13,6 @@ import { runBuilt } from '../support/builtCli.js';
  * tests by test/globalSetup.ts), in a folder without a .env, on a real database the app made. It reads the database
  * without changing it.
  */
-// Npm run doctor -- --privacy.
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'handoff-privacy-'));
@@ -22,7 +21,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (env: Record<string, string>) => runBuilt('doctor', ['--privacy'], { cwd: dir, env });
 
-it('prints the statement of the live settings: the file, its tables, the workspaces’ own CRM, no AI', async () => {
+it('doctor --privacy prints the statement of the live settings: the file, its tables, the workspaces’ own CRM, no AI', async () => {
   const path = join(dir, 'data', 'handoff.db');
   const database = openDatabase(path);
   await database.db.transaction((tx) =>
@@ -57,7 +56,7 @@ it('prints the statement of the live settings: the file, its tables, the workspa
   expect(files()).toEqual(before);
 });
 
-it('with no database yet, says no workspace connected a CRM, and makes no file (in-process, as --privacy does)', async () => {
+it('doctor --privacy, with no database yet, says no workspace connected a CRM, and makes no file (in-process, as --privacy does)', async () => {
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-privacy',
     SLACK_SIGNING_SECRET: 'privacy-secret',
@@ -69,7 +68,7 @@ it('with no database yet, says no workspace connected a CRM, and makes no file (
   expect(readdirSync(dir)).toEqual([]);
 });
 
-it('with settings the app refuses, exits 1 saying why', () => {
+it('doctor --privacy, with settings the app refuses, exits 1 saying why', () => {
   const refused = run({ SLACK_BOT_TOKEN: 'xoxb-privacy' });
   expect(refused.status).toBe(1);
   expect(refused.stdout).toBe('');

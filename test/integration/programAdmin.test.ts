@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   ACTION_ID,
   PROGRAM_BLOCK_ID as B,
@@ -138,195 +138,191 @@ it('the program in the App Home: shows admins every page, RevOps the policies an
   expect(pages(ae)).toEqual([]);
 });
 
-describe('pools', () => {
-  it('an admin makes a pool in its editor: in force at once, in the log, still there after a restart', async () => {
-    const page = await openPage(h, ADMIN, 'pools');
-    expect(page.title?.text).toBe('Pools');
-    expect(viewText(page)).toContain('*Backup AEs*');
-    expect(buttonValues(page, ACTION_ID.programEdit)).toEqual(['pool:backup', 'pool:']);
+// Pools.
+it('an admin makes a pool in its editor: in force at once, in the log, still there after a restart; edits it again and again', async () => {
+  const page = await openPage(h, ADMIN, 'pools');
+  expect(page.title?.text).toBe('Pools');
+  expect(viewText(page)).toContain('*Backup AEs*');
+  expect(buttonValues(page, ACTION_ID.programEdit)).toEqual(['pool:backup', 'pool:']);
 
-    const editor = await pushEditor(h, ADMIN, page, 'pool:');
-    expect(editor).toMatchObject({ callback_id: CALLBACK_ID.programPart, title: { text: 'New pool' } });
-    expect(h.slack.viewStack(editor.id)).toEqual([page.id, editor.id]);
+  const editor = await pushEditor(h, ADMIN, page, 'pool:');
+  expect(editor).toMatchObject({ callback_id: CALLBACK_ID.programPart, title: { text: 'New pool' } });
+  expect(h.slack.viewStack(editor.id)).toEqual([page.id, editor.id]);
 
-    const pool = {
-      [B.id]: 'emea-backup',
-      [B.name]: 'EMEA backup',
-      [B.members]: [people.otherAe.id, people.ae.id],
-      [B.cap]: '3',
-      [B.managers]: [POOL_MANAGER.id],
-    };
-    // An id taken, and (forged: Slack requires the input) no member: inline, nothing written.
-    const before = (await programLog(h)).length;
-    expect(await save(ADMIN, editor, { ...pool, [B.id]: 'backup' })).toEqual({
-      response_action: 'errors',
-      errors: { [B.id]: 'A pool has this id already: choose another.' },
-    });
-    const noMembers = stateOf(editor, pool);
-    noMembers[B.members] = { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [] } };
-    expect(await submitEditor(h, ADMIN, editor, noMembers)).toEqual({
-      response_action: 'errors',
-      errors: { [B.members]: 'A pool has at least one member.' },
-    });
-    // An edit of a pool that is not there (removed meanwhile; here forged) makes none.
-    expect(
-      await submitEditor(h, ADMIN, editor, stateOf(editor, pool), {
-        privateMetadata: JSON.stringify({ part: 'pool', key: 'gone' }),
-      }),
-    ).toEqual({
-      response_action: 'errors',
-      errors: {
-        [B.name]: 'This was removed meanwhile: nothing was saved. Close this, and open the page again.',
-      },
-    });
-    expect(await programLog(h)).toHaveLength(before);
+  const pool = {
+    [B.id]: 'emea-backup',
+    [B.name]: 'EMEA backup',
+    [B.members]: [people.otherAe.id, people.ae.id],
+    [B.cap]: '3',
+    [B.managers]: [POOL_MANAGER.id],
+  };
+  // An id taken, and (forged: Slack requires the input) no member: inline, nothing written.
+  const before = (await programLog(h)).length;
+  expect(await save(ADMIN, editor, { ...pool, [B.id]: 'backup' })).toEqual({
+    response_action: 'errors',
+    errors: { [B.id]: 'A pool has this id already: choose another.' },
+  });
+  const noMembers = stateOf(editor, pool);
+  noMembers[B.members] = { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [] } };
+  expect(await submitEditor(h, ADMIN, editor, noMembers)).toEqual({
+    response_action: 'errors',
+    errors: { [B.members]: 'A pool has at least one member.' },
+  });
+  // An edit of a pool that is not there (removed meanwhile; here forged) makes none.
+  expect(
+    await submitEditor(h, ADMIN, editor, stateOf(editor, pool), {
+      privateMetadata: JSON.stringify({ part: 'pool', key: 'gone' }),
+    }),
+  ).toEqual({
+    response_action: 'errors',
+    errors: {
+      [B.name]: 'This was removed meanwhile: nothing was saved. Close this, and open the page again.',
+    },
+  });
+  expect(await programLog(h)).toHaveLength(before);
 
-    const shown = await savedPage(h, ADMIN, editor, pool);
-    expect(viewText(shown)).toContain('*EMEA backup*');
-    expect(viewText(shown)).toContain('At most 3 open handoffs each');
-    expect(viewText(shown)).toContain(`Managed by <@${POOL_MANAGER.id}>`);
-    expect(await lastEntry()).toMatchObject({
-      kind: 'pool',
-      key: 'emea-backup',
-      actor: ADMIN.id,
-      body: {
-        name: 'EMEA backup',
-        users: [people.otherAe.id, people.ae.id],
-        cap: 3,
-        managers: [POOL_MANAGER.id],
-      },
-    });
-    expect(h.app.program.book()?.pools['emea-backup']).toMatchObject({ cap: 3 });
-
-    // The next start reads it from the database.
-    await h.stop({ keepDatabase: true });
-    h = await startHarness({ env, slack, databasePath: h.databaseKey });
-    expect(h.app.program.state().bookJson.pools['emea-backup']).toMatchObject({
+  const shown = await savedPage(h, ADMIN, editor, pool);
+  expect(viewText(shown)).toContain('*EMEA backup*');
+  expect(viewText(shown)).toContain('At most 3 open handoffs each');
+  expect(viewText(shown)).toContain(`Managed by <@${POOL_MANAGER.id}>`);
+  expect(await lastEntry()).toMatchObject({
+    kind: 'pool',
+    key: 'emea-backup',
+    actor: ADMIN.id,
+    body: {
       name: 'EMEA backup',
       users: [people.otherAe.id, people.ae.id],
+      cap: 3,
       managers: [POOL_MANAGER.id],
-    });
-  }, 30_000);
+    },
+  });
+  expect(h.app.program.book()?.pools['emea-backup']).toMatchObject({ cap: 3 });
 
-  it('an admin edits again and again from one page: the stack stays within Slack’s three views', async () => {
-    let page = await openPage(h, ADMIN, 'pools');
-    for (const cap of ['4', '5', '3']) {
-      const editor = await pushEditor(h, ADMIN, page, 'pool:emea-backup');
-      expect(editor.title?.text).toBe('Edit pool');
-      page = await savedPage(h, ADMIN, editor, { [B.cap]: cap });
-      expect(viewText(page)).toContain(`At most ${cap} open handoffs each`);
-    }
+  // The next start reads it from the database.
+  await h.stop({ keepDatabase: true });
+  h = await startHarness({ env, slack, databasePath: h.databaseKey });
+  expect(h.app.program.state().bookJson.pools['emea-backup']).toMatchObject({
+    name: 'EMEA backup',
+    users: [people.otherAe.id, people.ae.id],
+    managers: [POOL_MANAGER.id],
+  });
+
+  // Edited again and again from one page: the stack stays within Slack’s three views.
+  let pools = await openPage(h, ADMIN, 'pools');
+  for (const cap of ['4', '5', '3']) {
+    const again = await pushEditor(h, ADMIN, pools, 'pool:emea-backup');
+    expect(again.title?.text).toBe('Edit pool');
+    pools = await savedPage(h, ADMIN, again, { [B.cap]: cap });
+    expect(viewText(pools)).toContain(`At most ${cap} open handoffs each`);
+  }
+}, 30_000);
+
+// Policies.
+it('an admin makes a policy of two levels and a route; the page says its levels in words; "Remove this level" removes one', async () => {
+  const page = await openPage(h, ADMIN, 'policies');
+  const editor = await pushEditor(h, ADMIN, page, 'policy:');
+  expect(editor.title?.text).toBe('New policy');
+
+  const valid: Record<string, Answer> = {
+    [B.id]: 'emea-strategic',
+    [B.name]: 'EMEA strategic',
+    [levelBlockId(0, 'when')]: '50%',
+    [levelBlockId(0, 'action')]: 'remind',
+    [levelBlockId(1, 'when')]: 'due+4h',
+    [levelBlockId(1, 'action')]: 'reassign',
+    [levelBlockId(1, 'to')]: ['pool:emea-backup'],
+    [B.partners]: ['Tailspin Integrators'],
+  };
+  const before = (await programLog(h)).length;
+  // A reassign to two, a notice to nobody: each on its row.
+  expect(
+    await save(ADMIN, editor, {
+      ...valid,
+      [levelBlockId(0, 'action')]: 'notify',
+      [levelBlockId(1, 'to')]: ['pool:emea-backup', 'cover'],
+    }),
+  ).toEqual({
+    response_action: 'errors',
+    errors: {
+      [levelBlockId(0, 'to')]: 'Choose whom to tell.',
+      [levelBlockId(1, 'to')]: 'Reassign to exactly one: a pool or the AE’s cover.',
+    },
+  });
+  // A check-in is on the first step's date, not at the due time.
+  expect(
+    await save(ADMIN, editor, {
+      ...valid,
+      [levelBlockId(0, 'when')]: 'due',
+      [levelBlockId(0, 'action')]: 'check_in',
+    }),
+  ).toEqual({
+    response_action: 'errors',
+    errors: { [levelBlockId(0, 'when')]: "A check-in is on the first step's date." },
+  });
+  expect(await programLog(h)).toHaveLength(before);
+
+  const shown = await savedPage(h, ADMIN, editor, valid);
+  const text = viewText(shown);
+  expect(text).toContain('*EMEA strategic*');
+  expect(text).toContain('Half the window gone: remind the AE');
+  expect(text).toContain(
+    '4 business hours after the due time: reassign to the next AE of the *EMEA backup* pool',
+  );
+  expect(text).toContain("Followed by Tailspin Integrators's handoffs.");
+  const written = (await programLog(h)).slice(before);
+  expect(written.map((e) => [e.kind, e.key, e.actor])).toEqual([
+    ['policy', 'emea-strategic', ADMIN.id],
+    ['routes', '-', ADMIN.id],
+  ]);
+  expect(h.app.program.state().bookJson.routes).toContainEqual({
+    partner: 'Tailspin Integrators',
+    policy: 'emea-strategic',
+  });
+
+  // "Remove this level" removes a level.
+  const again = await openPage(h, ADMIN, 'policies');
+  const removing = await pushEditor(h, ADMIN, again, 'policy:emea-strategic');
+  expect(removing.title?.text).toBe('Edit policy');
+  const removed = await savedPage(h, ADMIN, removing, { [levelBlockId(0, 'when')]: 'remove' });
+  const at = removed.blocks.findIndex((b) => b.text?.text === '*EMEA strategic*');
+  expect(JSON.stringify(removed.blocks[at + 1])).toContain('• 4 business hours after the due time');
+  expect(JSON.stringify(removed.blocks[at + 1])).not.toContain('Half the window gone');
+  expect(h.app.program.state().bookJson.policies['emea-strategic']).toEqual({
+    name: 'EMEA strategic',
+    levels: [{ at: 'due+4h', action: 'reassign', to: ['pool:emea-backup'] }],
   });
 });
 
-describe('policies', () => {
-  it('an admin makes a policy of two levels and a route; the page says its levels in words', async () => {
-    const page = await openPage(h, ADMIN, 'policies');
-    const editor = await pushEditor(h, ADMIN, page, 'policy:');
-    expect(editor.title?.text).toBe('New policy');
-
-    const valid: Record<string, Answer> = {
-      [B.id]: 'emea-strategic',
-      [B.name]: 'EMEA strategic',
-      [levelBlockId(0, 'when')]: '50%',
-      [levelBlockId(0, 'action')]: 'remind',
-      [levelBlockId(1, 'when')]: 'due+4h',
-      [levelBlockId(1, 'action')]: 'reassign',
-      [levelBlockId(1, 'to')]: ['pool:emea-backup'],
-      [B.partners]: ['Tailspin Integrators'],
-    };
-    const before = (await programLog(h)).length;
-    // A reassign to two, a notice to nobody: each on its row.
-    expect(
-      await save(ADMIN, editor, {
-        ...valid,
-        [levelBlockId(0, 'action')]: 'notify',
-        [levelBlockId(1, 'to')]: ['pool:emea-backup', 'cover'],
-      }),
-    ).toEqual({
-      response_action: 'errors',
-      errors: {
-        [levelBlockId(0, 'to')]: 'Choose whom to tell.',
-        [levelBlockId(1, 'to')]: 'Reassign to exactly one: a pool or the AE’s cover.',
-      },
-    });
-    // A check-in is on the first step's date, not at the due time.
-    expect(
-      await save(ADMIN, editor, {
-        ...valid,
-        [levelBlockId(0, 'when')]: 'due',
-        [levelBlockId(0, 'action')]: 'check_in',
-      }),
-    ).toEqual({
-      response_action: 'errors',
-      errors: { [levelBlockId(0, 'when')]: "A check-in is on the first step's date." },
-    });
-    expect(await programLog(h)).toHaveLength(before);
-
-    const shown = await savedPage(h, ADMIN, editor, valid);
-    const text = viewText(shown);
-    expect(text).toContain('*EMEA strategic*');
-    expect(text).toContain('Half the window gone: remind the AE');
-    expect(text).toContain(
-      '4 business hours after the due time: reassign to the next AE of the *EMEA backup* pool',
-    );
-    expect(text).toContain("Followed by Tailspin Integrators's handoffs.");
-    const written = (await programLog(h)).slice(before);
-    expect(written.map((e) => [e.kind, e.key, e.actor])).toEqual([
-      ['policy', 'emea-strategic', ADMIN.id],
-      ['routes', '-', ADMIN.id],
-    ]);
-    expect(h.app.program.state().bookJson.routes).toContainEqual({
-      partner: 'Tailspin Integrators',
-      policy: 'emea-strategic',
-    });
+it('a pool a policy sends handoffs to is not removed: said on the remove box', async () => {
+  const page = await openPage(h, ADMIN, 'pools');
+  const editor = await pushEditor(h, ADMIN, page, 'pool:emea-backup');
+  const before = (await programLog(h)).length;
+  expect(await save(ADMIN, editor, { [B.remove]: ['remove'] })).toEqual({
+    response_action: 'errors',
+    errors: { [B.remove]: 'The emea-strategic policy sends handoffs to this pool: change it first.' },
   });
+  expect(await programLog(h)).toHaveLength(before);
 
-  it('"Remove this level" removes a level', async () => {
-    const page = await openPage(h, ADMIN, 'policies');
-    const editor = await pushEditor(h, ADMIN, page, 'policy:emea-strategic');
-    expect(editor.title?.text).toBe('Edit policy');
-    const shown = await savedPage(h, ADMIN, editor, { [levelBlockId(0, 'when')]: 'remove' });
-    const at = shown.blocks.findIndex((b) => b.text?.text === '*EMEA strategic*');
-    expect(JSON.stringify(shown.blocks[at + 1])).toContain('• 4 business hours after the due time');
-    expect(JSON.stringify(shown.blocks[at + 1])).not.toContain('Half the window gone');
-    expect(h.app.program.state().bookJson.policies['emea-strategic']).toEqual({
-      name: 'EMEA strategic',
-      levels: [{ at: 'due+4h', action: 'reassign', to: ['pool:emea-backup'] }],
-    });
+  // A pool whose AEs' handoffs follow a policy (a route): the same. (The person closes this editor first.)
+  expect(h.slack.closeView(editor.id)).toMatchObject({ ok: true, closed: [editor.id] });
+  const added = await savedPage(h, ADMIN, await pushEditor(h, ADMIN, page, 'pool:'), {
+    [B.id]: 'routed',
+    [B.members]: [people.member.id],
   });
-
-  it('a pool a policy sends handoffs to is not removed: said on the remove box', async () => {
-    const page = await openPage(h, ADMIN, 'pools');
-    const editor = await pushEditor(h, ADMIN, page, 'pool:emea-backup');
-    const before = (await programLog(h)).length;
-    expect(await save(ADMIN, editor, { [B.remove]: ['remove'] })).toEqual({
-      response_action: 'errors',
-      errors: { [B.remove]: 'The emea-strategic policy sends handoffs to this pool: change it first.' },
-    });
-    expect(await programLog(h)).toHaveLength(before);
-
-    // A pool whose AEs' handoffs follow a policy (a route): the same. (The person closes this editor first.)
-    expect(h.slack.closeView(editor.id)).toMatchObject({ ok: true, closed: [editor.id] });
-    const added = await savedPage(h, ADMIN, await pushEditor(h, ADMIN, page, 'pool:'), {
-      [B.id]: 'routed',
-      [B.members]: [people.member.id],
-    });
-    const policies = await openPage(h, ADMIN, 'policies');
-    await savedPage(h, ADMIN, await pushEditor(h, ADMIN, policies, 'policy:emea-strategic'), {
-      [B.pools]: ['routed'],
-    });
-    expect(h.app.program.state().bookJson.routes).toContainEqual({
-      aePool: 'routed',
-      policy: 'emea-strategic',
-    });
-    const routed = await pushEditor(h, ADMIN, added, 'pool:routed');
-    expect(await save(ADMIN, routed, { [B.remove]: ['remove'] })).toEqual({
-      response_action: 'errors',
-      errors: {
-        [B.remove]: "A policy is followed by the handoffs to this pool's AEs: take the pool off it first.",
-      },
-    });
+  const policies = await openPage(h, ADMIN, 'policies');
+  await savedPage(h, ADMIN, await pushEditor(h, ADMIN, policies, 'policy:emea-strategic'), {
+    [B.pools]: ['routed'],
+  });
+  expect(h.app.program.state().bookJson.routes).toContainEqual({
+    aePool: 'routed',
+    policy: 'emea-strategic',
+  });
+  const routed = await pushEditor(h, ADMIN, added, 'pool:routed');
+  expect(await save(ADMIN, routed, { [B.remove]: ['remove'] })).toEqual({
+    response_action: 'errors',
+    errors: {
+      [B.remove]: "A policy is followed by the handoffs to this pool's AEs: take the pool off it first.",
+    },
   });
 });
 
@@ -394,57 +390,55 @@ it('the calendar: takes closures one per line (a bad date inline) and everyone�
   ]);
 });
 
-describe('roles and managers', () => {
-  it('the last admin cannot remove themselves; RevOps added see the metrics at once', async () => {
-    const page = await openPage(h, ADMIN, 'roles');
-    const editor = await pushEditor(h, ADMIN, page, 'roles:-');
-    expect(await save(ADMIN, editor, { [B.admins]: [SAM.id] })).toEqual({
-      response_action: 'errors',
-      errors: { [B.admins]: 'You cannot remove yourself: ask another admin to.' },
-    });
-    const roles = { adminUserIds: h.app.program.adminUserIds, revopsUserIds: h.app.program.revopsUserIds };
-    expect(may(roles, SAM.id, 'metrics')).toBe(false);
-    expect(JSON.stringify(blocksOf(await openHome(h, SAM.id)))).not.toContain('Program metrics');
+// Roles and managers.
+it('the last admin cannot remove themselves; RevOps added see the metrics at once; manager pairs added and removed', async () => {
+  const page = await openPage(h, ADMIN, 'roles');
+  const editor = await pushEditor(h, ADMIN, page, 'roles:-');
+  expect(await save(ADMIN, editor, { [B.admins]: [SAM.id] })).toEqual({
+    response_action: 'errors',
+    errors: { [B.admins]: 'You cannot remove yourself: ask another admin to.' },
+  });
+  const roles = { adminUserIds: h.app.program.adminUserIds, revopsUserIds: h.app.program.revopsUserIds };
+  expect(may(roles, SAM.id, 'metrics')).toBe(false);
+  expect(JSON.stringify(blocksOf(await openHome(h, SAM.id)))).not.toContain('Program metrics');
 
-    const shown = await savedPage(h, ADMIN, editor, { [B.revops]: [REVOPS.id, SAM.id] });
-    expect(viewText(shown)).toContain(`*RevOps*: <@${REVOPS.id}>, <@${SAM.id}>`);
-    expect(may(roles, SAM.id, 'metrics')).toBe(true);
-    expect(JSON.stringify(blocksOf(await openHome(h, SAM.id)))).toContain('*Program metrics*');
-    expect(await lastEntry()).toMatchObject({
-      kind: 'roles',
-      actor: ADMIN.id,
-      body: { admin: { users: [ADMIN.id] }, revops: { users: [REVOPS.id, SAM.id] } },
-    });
+  const shown = await savedPage(h, ADMIN, editor, { [B.revops]: [REVOPS.id, SAM.id] });
+  expect(viewText(shown)).toContain(`*RevOps*: <@${REVOPS.id}>, <@${SAM.id}>`);
+  expect(may(roles, SAM.id, 'metrics')).toBe(true);
+  expect(JSON.stringify(blocksOf(await openHome(h, SAM.id)))).toContain('*Program metrics*');
+  expect(await lastEntry()).toMatchObject({
+    kind: 'roles',
+    actor: ADMIN.id,
+    body: { admin: { users: [ADMIN.id] }, revops: { users: [REVOPS.id, SAM.id] } },
   });
 
-  it('adds a manager pair, then removes one', async () => {
-    const page = await openPage(h, ADMIN, 'roles');
-    let editor = await pushEditor(h, ADMIN, page, 'managers:-');
-    expect(await save(ADMIN, editor, { [managerBlockId(0, 'ae')]: AE.id })).toEqual({
-      response_action: 'errors',
-      errors: { [managerBlockId(0, 'manager')]: 'Choose their manager too.' },
-    });
-    let shown = await savedPage(h, ADMIN, editor, {
-      [managerBlockId(0, 'ae')]: AE.id,
-      [managerBlockId(0, 'manager')]: ADMIN.id,
-    });
-    editor = await pushEditor(h, ADMIN, shown, 'managers:-');
-    shown = await savedPage(h, ADMIN, editor, {
-      [managerBlockId(0, 'ae')]: SAM.id,
-      [managerBlockId(0, 'manager')]: ADMIN.id,
-    });
-    expect(viewText(shown)).toContain(`<@${AE.id}>: <@${ADMIN.id}>`);
-    expect({ ...h.app.program.managers }).toEqual({ [AE.id]: ADMIN.id, [SAM.id]: ADMIN.id });
+  // Manager pairs: added, then one removed.
+  const rolesPage = await openPage(h, ADMIN, 'roles');
+  let pairs = await pushEditor(h, ADMIN, rolesPage, 'managers:-');
+  expect(await save(ADMIN, pairs, { [managerBlockId(0, 'ae')]: AE.id })).toEqual({
+    response_action: 'errors',
+    errors: { [managerBlockId(0, 'manager')]: 'Choose their manager too.' },
+  });
+  let pairsShown = await savedPage(h, ADMIN, pairs, {
+    [managerBlockId(0, 'ae')]: AE.id,
+    [managerBlockId(0, 'manager')]: ADMIN.id,
+  });
+  pairs = await pushEditor(h, ADMIN, pairsShown, 'managers:-');
+  pairsShown = await savedPage(h, ADMIN, pairs, {
+    [managerBlockId(0, 'ae')]: SAM.id,
+    [managerBlockId(0, 'manager')]: ADMIN.id,
+  });
+  expect(viewText(pairsShown)).toContain(`<@${AE.id}>: <@${ADMIN.id}>`);
+  expect({ ...h.app.program.managers }).toEqual({ [AE.id]: ADMIN.id, [SAM.id]: ADMIN.id });
 
-    editor = await pushEditor(h, ADMIN, shown, 'managers:-');
-    shown = await savedPage(h, ADMIN, editor, { [B.managers]: [AE.id] });
-    expect(viewText(shown)).not.toContain(`<@${AE.id}>: `);
-    expect({ ...h.app.program.managers }).toEqual({ [SAM.id]: ADMIN.id });
-    expect(await lastEntry()).toMatchObject({
-      kind: 'managers',
-      actor: ADMIN.id,
-      body: { [SAM.id]: ADMIN.id },
-    });
+  pairs = await pushEditor(h, ADMIN, pairsShown, 'managers:-');
+  pairsShown = await savedPage(h, ADMIN, pairs, { [B.managers]: [AE.id] });
+  expect(viewText(pairsShown)).not.toContain(`<@${AE.id}>: `);
+  expect({ ...h.app.program.managers }).toEqual({ [SAM.id]: ADMIN.id });
+  expect(await lastEntry()).toMatchObject({
+    kind: 'managers',
+    actor: ADMIN.id,
+    body: { [SAM.id]: ADMIN.id },
   });
 });
 

@@ -45,7 +45,6 @@ interface Run {
   stderr: string;
 }
 
-// Npm run config: export and import the program.
 let dir: string;
 let databasePath: string;
 const env = () => ({ DATABASE_PATH: databasePath });
@@ -145,7 +144,7 @@ it('imports a policy file into an empty program: the diff first, nothing written
   expect(readFileSync(out, 'utf8')).toBe(POLICY_TEXT);
 });
 
-it('refuses a file with a problem: names its place, exits 1, writes nothing', async () => {
+it('npm run config refuses a file with a problem: names its place, exits 1, writes nothing', async () => {
   const before = programLog().length;
   // The strategic policy reassigns to a pool this file removes, and a person's region is not one.
   const path = file(
@@ -221,7 +220,7 @@ it('carries a person’s own week and hours there and back, and refuses an end b
   expect(programLog()).toHaveLength(before);
 });
 
-it('says how it is used (exit 2), and refuses a database that needs migrating (exit 1)', async () => {
+it('npm run config says how it is used (exit 2), and refuses a database that needs migrating (exit 1)', async () => {
   for (const args of [
     [],
     ['frobnicate'],

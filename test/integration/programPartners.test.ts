@@ -88,121 +88,120 @@ async function refused(
   expect(await programLog(h)).toHaveLength(before);
 }
 
-describe('the Partners page', () => {
-  // Who sees the page in their App Home: programAdmin.test.ts; who may open it: authorizationMatrix.test.ts.
-  it('lists each partner with its channel and managers', async () => {
-    const page = await openPage(h, ADMIN, 'partners');
-    expect(page.title?.text).toBe('Partners');
-    const text = viewText(page);
-    expect(text).toContain('*Meridian Cloud Consulting*');
-    expect(text).toContain('Slack Connect: <#C0PARTNER>');
-    expect(text).toContain('*Tailspin Integrators*');
-    expect(text).toContain('No Slack Connect channel yet: one is added with the first handoff sent there.');
-    expect(text).toContain('Partner managers: none named');
-    expect(editValues(page).sort()).toEqual([`partner:${meridian}`, `partner:${tailspin}`].sort());
+// The Partners page.
+// Who sees the page in their App Home: programAdmin.test.ts; who may open it: authorizationMatrix.test.ts.
+it('lists each partner with its channel and managers', async () => {
+  const page = await openPage(h, ADMIN, 'partners');
+  expect(page.title?.text).toBe('Partners');
+  const text = viewText(page);
+  expect(text).toContain('*Meridian Cloud Consulting*');
+  expect(text).toContain('Slack Connect: <#C0PARTNER>');
+  expect(text).toContain('*Tailspin Integrators*');
+  expect(text).toContain('No Slack Connect channel yet: one is added with the first handoff sent there.');
+  expect(text).toContain('Partner managers: none named');
+  expect(editValues(page).sort()).toEqual([`partner:${meridian}`, `partner:${tailspin}`].sort());
+});
+
+it('RevOps names the partner managers and what they hear; someone of another organization is refused inline', async () => {
+  const page = await openPage(h, REVOPS, 'partners');
+  const editor = await pushEditor(h, REVOPS, page, `partner:${meridian}`);
+  expect(editor).toMatchObject({ callback_id: CALLBACK_ID.programPart, title: { text: 'Partner' } });
+  expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
+    B.managers,
+    // Or everyone in a user group (the user groups below).
+    B.managersGroup,
+    B.notify,
+    B.contacts,
+  ]);
+  await refused(REVOPS, editor, { [B.managers]: [JORDAN.id, DANA] }, { [B.managers]: OUTSIDE });
+  await refused(
+    REVOPS,
+    editor,
+    { [B.managers]: [people.bot.id] },
+    { [B.managers]: `${people.bot.real_name} is a bot or an app: choose a person.` },
+  );
+  // What nobody hears is not chosen for nobody.
+  await refused(
+    REVOPS,
+    editor,
+    { [B.notify]: 'decisions' },
+    { [B.notify]: 'Name its partner managers first: this is what they hear.' },
+  );
+
+  const shown = await savedPage(h, REVOPS, editor, { [B.managers]: [JORDAN.id], [B.notify]: 'decisions' });
+  expect(viewText(shown)).toContain(`Partner managers: <@${JORDAN.id}>, told of decisions only`);
+  expect((await programLog(h)).at(-1)).toMatchObject({
+    kind: 'partner',
+    key: String(meridian),
+    actor: REVOPS.id,
+    body: { managers: [JORDAN.id], notify: 'decisions' },
+  });
+  // As the command reads it.
+  expect(h.app.program.state().partners[String(meridian)]).toEqual({
+    managers: [JORDAN.id],
+    notify: 'decisions',
+  });
+  const history = viewText(await openPage(h, REVOPS, 'history'));
+  expect(history).toContain(
+    `the partner managers of *Meridian Cloud Consulting*: +<@${JORDAN.id}>, hear decisions and outcomes → decisions only`,
+  );
+});
+
+it('a partner manager opens the page, edits what they hear of their partner only, not its managers', async () => {
+  expect(await pageButtons(JORDAN)).toEqual(['partners']);
+  const page = await openPage(h, JORDAN, 'partners');
+  expect(editValues(page)).toEqual([`partner:${meridian}`]);
+  const editor = await pushEditor(h, JORDAN, page, `partner:${meridian}`);
+  expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
+    B.notify,
+    B.contacts,
+  ]);
+  expect(viewText(editor)).toContain(`Partner managers: <@${JORDAN.id}>. Admins and RevOps name them.`);
+
+  // Their form with a managers input added (forged): the managers stay.
+  const values = {
+    ...stateOf(editor, { [B.notify]: 'off' }),
+    [B.managers]: { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [SAM.id] } },
+  };
+  await savedPage(h, JORDAN, editor, values, true);
+  expect((await programLog(h)).at(-1)).toMatchObject({
+    kind: 'partner',
+    key: String(meridian),
+    actor: JORDAN.id,
+    body: { managers: [JORDAN.id], notify: 'off' },
   });
 
-  it('RevOps names the partner managers and what they hear; someone of another organization is refused inline', async () => {
-    const page = await openPage(h, REVOPS, 'partners');
-    const editor = await pushEditor(h, REVOPS, page, `partner:${meridian}`);
-    expect(editor).toMatchObject({ callback_id: CALLBACK_ID.programPart, title: { text: 'Partner' } });
-    expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
-      B.managers,
-      // Or everyone in a user group (the user groups below).
-      B.managersGroup,
-      B.notify,
-      B.contacts,
-    ]);
-    await refused(REVOPS, editor, { [B.managers]: [JORDAN.id, DANA] }, { [B.managers]: OUTSIDE });
-    await refused(
-      REVOPS,
-      editor,
-      { [B.managers]: [people.bot.id] },
-      { [B.managers]: `${people.bot.real_name} is a bot or an app: choose a person.` },
-    );
-    // What nobody hears is not chosen for nobody.
-    await refused(
-      REVOPS,
-      editor,
-      { [B.notify]: 'decisions' },
-      { [B.notify]: 'Name its partner managers first: this is what they hear.' },
-    );
-
-    const shown = await savedPage(h, REVOPS, editor, { [B.managers]: [JORDAN.id], [B.notify]: 'decisions' });
-    expect(viewText(shown)).toContain(`Partner managers: <@${JORDAN.id}>, told of decisions only`);
-    expect((await programLog(h)).at(-1)).toMatchObject({
-      kind: 'partner',
-      key: String(meridian),
-      actor: REVOPS.id,
-      body: { managers: [JORDAN.id], notify: 'decisions' },
-    });
-    // As the command reads it.
-    expect(h.app.program.state().partners[String(meridian)]).toEqual({
+  // They keep the partner's contacts: a line each, the role after a comma; too long a name is refused inline.
+  const again = await pushEditor(h, JORDAN, await openPage(h, JORDAN, 'partners'), `partner:${meridian}`);
+  expect(
+    await submitEditor(h, JORDAN, again, stateOf(again, { [B.contacts]: `${'L'.repeat(81)}, VP` })),
+  ).toEqual({ response_action: 'errors', errors: { [B.contacts]: 'At most 80 characters.' } });
+  const withContacts = await savedPage(h, JORDAN, again, {
+    [B.contacts]: 'Lee Park, VP Alliances\n\n  Ana Ruiz  ',
+  });
+  expect(viewText(withContacts)).toContain('Contacts: Lee Park, VP Alliances; Ana Ruiz');
+  expect((await programLog(h)).at(-1)).toMatchObject({
+    actor: JORDAN.id,
+    body: {
       managers: [JORDAN.id],
-      notify: 'decisions',
-    });
-    const history = viewText(await openPage(h, REVOPS, 'history'));
-    expect(history).toContain(
-      `the partner managers of *Meridian Cloud Consulting*: +<@${JORDAN.id}>, hear decisions and outcomes → decisions only`,
-    );
+      notify: 'off',
+      contacts: [{ name: 'Lee Park', role: 'VP Alliances' }, { name: 'Ana Ruiz' }],
+    },
   });
+  expect(viewText(await openPage(h, ADMIN, 'history'))).toContain(
+    'the partner managers of *Meridian Cloud Consulting*: +contact Lee Park, VP Alliances, +contact Ana Ruiz',
+  );
 
-  it('a partner manager opens the page, edits what they hear of their partner only, not its managers', async () => {
-    expect(await pageButtons(JORDAN)).toEqual(['partners']);
-    const page = await openPage(h, JORDAN, 'partners');
-    expect(editValues(page)).toEqual([`partner:${meridian}`]);
-    const editor = await pushEditor(h, JORDAN, page, `partner:${meridian}`);
-    expect(editor.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual([
-      B.notify,
-      B.contacts,
-    ]);
-    expect(viewText(editor)).toContain(`Partner managers: <@${JORDAN.id}>. Admins and RevOps name them.`);
-
-    // Their form with a managers input added (forged): the managers stay.
-    const values = {
-      ...stateOf(editor, { [B.notify]: 'off' }),
-      [B.managers]: { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [SAM.id] } },
-    };
-    await savedPage(h, JORDAN, editor, values, true);
-    expect((await programLog(h)).at(-1)).toMatchObject({
-      kind: 'partner',
-      key: String(meridian),
-      actor: JORDAN.id,
-      body: { managers: [JORDAN.id], notify: 'off' },
-    });
-
-    // They keep the partner's contacts: a line each, the role after a comma; too long a name is refused inline.
-    const again = await pushEditor(h, JORDAN, await openPage(h, JORDAN, 'partners'), `partner:${meridian}`);
-    expect(
-      await submitEditor(h, JORDAN, again, stateOf(again, { [B.contacts]: `${'L'.repeat(81)}, VP` })),
-    ).toEqual({ response_action: 'errors', errors: { [B.contacts]: 'At most 80 characters.' } });
-    const withContacts = await savedPage(h, JORDAN, again, {
-      [B.contacts]: 'Lee Park, VP Alliances\n\n  Ana Ruiz  ',
-    });
-    expect(viewText(withContacts)).toContain('Contacts: Lee Park, VP Alliances; Ana Ruiz');
-    expect((await programLog(h)).at(-1)).toMatchObject({
-      actor: JORDAN.id,
-      body: {
-        managers: [JORDAN.id],
-        notify: 'off',
-        contacts: [{ name: 'Lee Park', role: 'VP Alliances' }, { name: 'Ana Ruiz' }],
-      },
-    });
-    expect(viewText(await openPage(h, ADMIN, 'history'))).toContain(
-      'the partner managers of *Meridian Cloud Consulting*: +contact Lee Park, VP Alliances, +contact Ana Ruiz',
-    );
-
-    // Another partner's editor: refused (by DM), nothing pushed.
-    const pushes = h.slack.callsTo('views.push').length;
-    await modalButton(h, JORDAN, page, ACTION_ID.programEdit, `partner:${tailspin}`);
-    await waitFor(
-      () =>
-        h.slack.messages(h.slack.dmChannelFor(JORDAN.id)).some((m) => m.text?.startsWith('Only the program')),
-      6000,
-      'the refusal',
-    );
-    expect(h.slack.callsTo('views.push')).toHaveLength(pushes);
-  });
+  // Another partner's editor: refused (by DM), nothing pushed.
+  const pushes = h.slack.callsTo('views.push').length;
+  await modalButton(h, JORDAN, page, ACTION_ID.programEdit, `partner:${tailspin}`);
+  await waitFor(
+    () =>
+      h.slack.messages(h.slack.dmChannelFor(JORDAN.id)).some((m) => m.text?.startsWith('Only the program')),
+    6000,
+    'the refusal',
+  );
+  expect(h.slack.callsTo('views.push')).toHaveLength(pushes);
 });
 
 it('people of other organizations, in every editor: are refused inline on the input they were chosen in', async () => {
@@ -235,69 +234,67 @@ it('people of other organizations, in every editor: are refused inline on the in
   );
 });
 
-describe('roles as Slack user groups', () => {
-  it('RevOps as a user group: its members open the policies at once', async () => {
-    expect(await pageButtons(SAM)).toEqual([]);
-    const page = await openPage(h, ADMIN, 'roles');
-    const editor = await pushEditor(h, ADMIN, page, 'roles:-');
-    const group = editor.blocks.find((b) => b.block_id === B.revopsGroup);
-    expect(group?.label?.text).toBe('Or everyone in a user group');
-    expect(group?.element?.options?.map((o) => o.value)).toEqual([
-      NO_USERGROUP,
-      'S0REVOPSTEAM',
-      'S0ADMINS',
-      'S0SALES',
-    ]);
-    expect(group?.element?.initial_option?.value).toBe(NO_USERGROUP);
+// Roles as Slack user groups.
+it('RevOps as a user group: its members open the policies at once', async () => {
+  expect(await pageButtons(SAM)).toEqual([]);
+  const page = await openPage(h, ADMIN, 'roles');
+  const editor = await pushEditor(h, ADMIN, page, 'roles:-');
+  const group = editor.blocks.find((b) => b.block_id === B.revopsGroup);
+  expect(group?.label?.text).toBe('Or everyone in a user group');
+  expect(group?.element?.options?.map((o) => o.value)).toEqual([
+    NO_USERGROUP,
+    'S0REVOPSTEAM',
+    'S0ADMINS',
+    'S0SALES',
+  ]);
+  expect(group?.element?.initial_option?.value).toBe(NO_USERGROUP);
 
-    await savedPage(h, ADMIN, editor, { [B.revopsGroup]: 'S0REVOPSTEAM' });
-    expect((await programLog(h)).at(-1)).toMatchObject({
-      kind: 'roles',
-      actor: ADMIN.id,
-      body: { admin: { users: [ADMIN.id] }, revops: { users: [REVOPS.id], usergroup: 'S0REVOPSTEAM' } },
-    });
-    expect(h.app.program.revopsUserIds).toContain(SAM.id);
-    expect(await pageButtons(SAM)).toEqual(expect.arrayContaining(['history', 'partners', 'policies']));
-    const policies = await openPage(h, SAM, 'policies');
-    expect(policies.title?.text).toBe('Escalation policies');
+  await savedPage(h, ADMIN, editor, { [B.revopsGroup]: 'S0REVOPSTEAM' });
+  expect((await programLog(h)).at(-1)).toMatchObject({
+    kind: 'roles',
+    actor: ADMIN.id,
+    body: { admin: { users: [ADMIN.id] }, revops: { users: [REVOPS.id], usergroup: 'S0REVOPSTEAM' } },
   });
+  expect(h.app.program.revopsUserIds).toContain(SAM.id);
+  expect(await pageButtons(SAM)).toEqual(expect.arrayContaining(['history', 'partners', 'policies']));
+  const policies = await openPage(h, SAM, 'policies');
+  expect(policies.title?.text).toBe('Escalation policies');
+});
 
-  it('when Slack cannot list the groups, the one in force stays the only choice, and the editor says so', async () => {
-    h.slack.fail('usergroups.list', { error: 'internal_error' }, 1);
-    const page = await openPage(h, ADMIN, 'roles');
-    const editor = await pushEditor(h, ADMIN, page, 'roles:-');
-    const group = editor.blocks.find((b) => b.block_id === B.revopsGroup);
-    expect(group?.element?.options?.map((o) => o.value)).toEqual([NO_USERGROUP, 'S0REVOPSTEAM']);
-    expect(group?.element?.initial_option?.value).toBe('S0REVOPSTEAM');
-    expect(viewText(editor)).toContain('I could not read the workspace’s user groups from Slack just now');
-  });
+it('when Slack cannot list the groups, the one in force stays the only choice, and the editor says so', async () => {
+  h.slack.fail('usergroups.list', { error: 'internal_error' }, 1);
+  const page = await openPage(h, ADMIN, 'roles');
+  const editor = await pushEditor(h, ADMIN, page, 'roles:-');
+  const group = editor.blocks.find((b) => b.block_id === B.revopsGroup);
+  expect(group?.element?.options?.map((o) => o.value)).toEqual([NO_USERGROUP, 'S0REVOPSTEAM']);
+  expect(group?.element?.initial_option?.value).toBe('S0REVOPSTEAM');
+  expect(viewText(editor)).toContain('I could not read the workspace’s user groups from Slack just now');
+});
 
-  it('the last admin leaves their own name only for an admins’ group they are in', async () => {
-    const page = await openPage(h, ADMIN, 'roles');
-    const editor = await pushEditor(h, ADMIN, page, 'roles:-');
-    await refused(
-      ADMIN,
-      editor,
-      { [B.admins]: [], [B.adminGroup]: 'S0SALES' },
-      {
-        [B.admins]:
-          'You are not in the admins’ user group: you cannot remove yourself. Ask another admin to.',
-      },
-    );
-    await refused(
-      ADMIN,
-      editor,
-      { [B.admins]: [] },
-      { [B.admins]: 'The program needs at least one admin: name someone.' },
-    );
-    await savedPage(h, ADMIN, editor, { [B.admins]: [], [B.adminGroup]: 'S0ADMINS' });
-    expect(h.app.program.state().roles.admin).toEqual({ users: [], usergroup: 'S0ADMINS' });
-    expect(h.app.program.adminUserIds).toEqual([ADMIN.id]);
-    // An admin through the group only: the page still opens, and the group may be kept without their name.
-    const again = await pushEditor(h, ADMIN, await openPage(h, ADMIN, 'roles'), 'roles:-');
-    await savedPage(h, ADMIN, again, { [B.revops]: [REVOPS.id, JORDAN.id] });
-    expect(h.app.program.state().roles.revops.users).toEqual([REVOPS.id, JORDAN.id]);
-  });
+it('the last admin leaves their own name only for an admins’ group they are in', async () => {
+  const page = await openPage(h, ADMIN, 'roles');
+  const editor = await pushEditor(h, ADMIN, page, 'roles:-');
+  await refused(
+    ADMIN,
+    editor,
+    { [B.admins]: [], [B.adminGroup]: 'S0SALES' },
+    {
+      [B.admins]: 'You are not in the admins’ user group: you cannot remove yourself. Ask another admin to.',
+    },
+  );
+  await refused(
+    ADMIN,
+    editor,
+    { [B.admins]: [] },
+    { [B.admins]: 'The program needs at least one admin: name someone.' },
+  );
+  await savedPage(h, ADMIN, editor, { [B.admins]: [], [B.adminGroup]: 'S0ADMINS' });
+  expect(h.app.program.state().roles.admin).toEqual({ users: [], usergroup: 'S0ADMINS' });
+  expect(h.app.program.adminUserIds).toEqual([ADMIN.id]);
+  // An admin through the group only: the page still opens, and the group may be kept without their name.
+  const again = await pushEditor(h, ADMIN, await openPage(h, ADMIN, 'roles'), 'roles:-');
+  await savedPage(h, ADMIN, again, { [B.revops]: [REVOPS.id, JORDAN.id] });
+  expect(h.app.program.state().roles.revops.users).toEqual([REVOPS.id, JORDAN.id]);
 });
 
 describe('managers as Slack user groups, on a harness of their own', () => {

@@ -49,7 +49,6 @@ async function editor(h: Harness, user: SlackUser, page: ProgramView, group: str
 
 const settingsEntries = async (h: Harness) => (await programLog(h)).filter((r) => r.kind === 'settings');
 
-// The program’s settings in Slack.
 it('reads the environment’s program settings in once, shows each group with who may edit it, and refuses bad values inline', async () => {
   const h = await start(ENV);
   const [imported, ...more] = await settingsEntries(h);

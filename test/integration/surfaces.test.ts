@@ -34,7 +34,6 @@ const OWNER_BUTTONS = [ACTION_ID.reassign, ACTION_ID.extend, ACTION_ID.withdraw]
 /** Every button id in every message of a DM. */
 const buttonsIn = (h: Harness, userId: string) => dmOf(h, userId).flatMap((m) => buttonsOf(m));
 
-// Messages follow the handoff.
 const start = harnessPerTest({ env: QUIET });
 
 it("after an accept, the owner's confirmation and notices offer no Reassign, Extend or Withdraw; after an outcome, the Homes are published again", async () => {

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { DECLINE_REASONS } from '../../src/domain/decline.js';
+import { account } from '../support/crmFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
 import { type Harness, harnessPerTest, quiet, waitFor } from '../support/harness.js';
 import { openHome } from '../support/matrix.js';
@@ -75,76 +76,66 @@ async function acceptOnOldPacket(h: Harness, id: number, ts: string | undefined)
 const messageAt = (h: Harness, userId: string, ts: string | undefined) =>
   dmOf(h, userId).find((m) => m.ts === ts);
 
-describe('a withdrawal names the owner, and "you" to the owner', () => {
-  it("Pat's App Home says Pat withdrew it, not the AE; the AE's messages name Pat", async () => {
-    const h = await start();
-    const { handoff, aeDm, dm } = await sendHandoff(h);
-    const reminder = await remind(h);
-    const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
-    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    await quiet(h);
+// A withdrawal names the owner, and "you" to the owner.
+it("Pat's App Home says Pat withdrew it, not the AE; the AE's messages name Pat", async () => {
+  const h = await start();
+  const { handoff, aeDm, dm } = await sendHandoff(h);
+  const reminder = await remind(h);
+  const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
+  await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+  await quiet(h);
 
-    const line = await homeLine(h, people.author.id, handoff.id);
-    expect(line).toContain(': withdrawn by you');
-    expect(line).not.toContain(JORDAN);
+  const line = await homeLine(h, people.author.id, handoff.id);
+  expect(line).toContain(': withdrawn by you');
+  expect(line).not.toContain(JORDAN);
 
-    // Jordan's reminder and packet: withdrawn by its owner, Pat.
-    expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain(
-      `*Now:* withdrawn by its owner ${PAT} <!date`,
-    );
-    expect(shown(h.slack.messages(aeDm)[0])).toContain(`*Withdrawn* by its owner ${PAT} <!date`);
-    // Pat's own confirmation does not name Pat to Pat.
-    const own = shown(messageAt(h, people.author.id, confirmation.ts));
-    expect(own).toContain('*Now:* withdrawn <!date');
-    expect(own).not.toContain(`withdrawn by its owner ${PAT}`);
-    // Pat's notice: "You withdrew", not Pat's own name.
-    const notice = await waitForDm(h, people.author.id, 'withdrew handoff', 'the owner notice');
-    expect(shown(notice)).toContain(`:no_entry_sign: You withdrew handoff #${handoff.id} `);
-    expect(shown(notice)).toContain(`${JORDAN} no longer has anything to answer`);
+  // Jordan's reminder and packet: withdrawn by its owner, Pat.
+  expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain(
+    `*Now:* withdrawn by its owner ${PAT} <!date`,
+  );
+  expect(shown(h.slack.messages(aeDm)[0])).toContain(`*Withdrawn* by its owner ${PAT} <!date`);
+  // Pat's own confirmation does not name Pat to Pat.
+  const own = shown(messageAt(h, people.author.id, confirmation.ts));
+  expect(own).toContain('*Now:* withdrawn <!date');
+  expect(own).not.toContain(`withdrawn by its owner ${PAT}`);
+  // Pat's notice: "You withdrew", not Pat's own name.
+  const notice = await waitForDm(h, people.author.id, 'withdrew handoff', 'the owner notice');
+  expect(shown(notice)).toContain(`:no_entry_sign: You withdrew handoff #${handoff.id} `);
+  expect(shown(notice)).toContain(`${JORDAN} no longer has anything to answer`);
 
-    // Jordan clicking Accept on the old packet is told who withdrew it.
-    expect(await acceptOnOldPacket(h, handoff.id, dm.ts)).toContain(
-      `is already withdrawn by its owner ${PAT}, so there is nothing left`,
-    );
-    // Pat pressing Withdraw again hears it is already done.
-    const again = await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
-    expect(await ephemeralAt(h, again.responseUrl)).toContain('is already withdrawn. Nothing was changed.');
-  });
+  // Jordan clicking Accept on the old packet is told who withdrew it.
+  expect(await acceptOnOldPacket(h, handoff.id, dm.ts)).toContain(
+    `is already withdrawn by its owner ${PAT}, so there is nothing left`,
+  );
+  // Pat pressing Withdraw again hears it is already done.
+  const again = await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);
+  expect(await ephemeralAt(h, again.responseUrl)).toContain('is already withdrawn. Nothing was changed.');
+});
 
-  it('with a separate owner: the author reads who withdrew it, the owner reads "you"', async () => {
-    const h = await start();
-    const { handoff } = await sendHandoff(h, { ownerUserId: people.owner.id });
-    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, { id: people.owner.id, team_id: TEAM });
-    await quiet(h);
-    // Their notices ("You withdrew", "<@Olu> withdrew"): ownerActions.test.ts.
-    expect(await homeLine(h, people.author.id, handoff.id)).toContain(`: withdrawn by its owner ${OLU}`);
-  });
-
-  it('after an admin withdrew it, every message names the admin, not the owner, as the one who did', async () => {
-    const h = await start({ ADMIN_USER_IDS: people.member.id });
-    const { handoff, aeDm, dm } = await sendHandoff(h);
-    const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
-    await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, adminUser);
-    // The owner's notice names the admin who stood in.
-    const notice = await waitForDm(h, people.author.id, 'withdrew handoff', 'the owner notice');
-    expect(shown(notice)).toContain(`${MO} withdrew handoff #${handoff.id} `);
-    expect(shown(notice)).not.toContain('You withdrew');
-    await quiet(h);
-    expect((await handoffRow(h, handoff.id)).withdrawnByUserId).toBe(people.member.id);
-    expect(shown(h.slack.messages(aeDm)[0])).toContain(
-      `*Withdrawn* by ${MO} (an admin, for its owner ${PAT}) <!date`,
-    );
-    expect(shown(messageAt(h, people.author.id, confirmation.ts))).toContain(
-      `*Now:* withdrawn by ${MO} (an admin, for you) <!date`,
-    );
-    expect(await homeLine(h, people.author.id, handoff.id)).toContain(
-      `: withdrawn by ${MO} (an admin, for you)`,
-    );
-    // Jordan clicking Accept on the old packet is told who withdrew it.
-    expect(await acceptOnOldPacket(h, handoff.id, dm.ts)).toContain(
-      `is already withdrawn by ${MO} (an admin, for its owner ${PAT}), so there is nothing left`,
-    );
-  });
+it('after an admin withdrew it, every message names the admin, not the owner, as the one who did', async () => {
+  const h = await start({ ADMIN_USER_IDS: people.member.id });
+  const { handoff, aeDm, dm } = await sendHandoff(h);
+  const confirmation = await waitForDm(h, people.author.id, `Handoff #${handoff.id} `, 'the confirmation');
+  await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, adminUser);
+  // The owner's notice names the admin who stood in.
+  const notice = await waitForDm(h, people.author.id, 'withdrew handoff', 'the owner notice');
+  expect(shown(notice)).toContain(`${MO} withdrew handoff #${handoff.id} `);
+  expect(shown(notice)).not.toContain('You withdrew');
+  await quiet(h);
+  expect((await handoffRow(h, handoff.id)).withdrawnByUserId).toBe(people.member.id);
+  expect(shown(h.slack.messages(aeDm)[0])).toContain(
+    `*Withdrawn* by ${MO} (an admin, for its owner ${PAT}) <!date`,
+  );
+  expect(shown(messageAt(h, people.author.id, confirmation.ts))).toContain(
+    `*Now:* withdrawn by ${MO} (an admin, for you) <!date`,
+  );
+  expect(await homeLine(h, people.author.id, handoff.id)).toContain(
+    `: withdrawn by ${MO} (an admin, for you)`,
+  );
+  // Jordan clicking Accept on the old packet is told who withdrew it.
+  expect(await acceptOnOldPacket(h, handoff.id, dm.ts)).toContain(
+    `is already withdrawn by ${MO} (an admin, for its owner ${PAT}), so there is nothing left`,
+  );
 });
 
 it(`a decline names the AE, and their note as theirs: the owner's notice, the author's Home and older messages; the AE's packet says "you"`, async () => {
@@ -221,46 +212,50 @@ it('an expiry names the silent AE and the owner who can act: "you" to the AE in 
   expect(shown(escalation)).toContain(`Owner and author: ${PAT} · due was`);
 });
 
-describe('acceptance, extension and outcomes name who did them', () => {
-  it('the AE reads "you" on their own decision, the owner the AE; the owner who records an outcome reads "You recorded", the author the owner', async () => {
-    // An owner who is an admin records it (an owner who is not one reports it to the AE).
-    const h = await start({ ADMIN_USER_IDS: people.owner.id });
-    const { handoff, aeDm } = await sendHandoff(h, { ownerUserId: people.owner.id });
-    const reminder = await remind(h);
-    await accept(h, handoff.id);
-    await quiet(h);
-    const packet = shown(h.slack.messages(aeDm)[0]);
-    expect(packet).toContain('*Accepted* by you <!date');
-    expect(packet).toContain(`The owner and <#${channels.partner.id}> have been told.`);
-    expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain('*Now:* accepted by you.');
-    const assigned = await waitForDm(h, people.owner.id, 'made you the owner', 'the owner notice');
-    expect(shown(messageAt(h, people.owner.id, assigned.ts))).toContain(`*Now:* accepted by ${JORDAN}.`);
+// Acceptance, extension and outcomes name who did them.
+it('the AE reads "you" on their own decision, the owner the AE; the owner who records an outcome reads "You recorded", the author the owner', async () => {
+  // An owner who is an admin records it (an owner who is not one reports it to the AE).
+  const h = await start({ ADMIN_USER_IDS: people.owner.id });
+  const { handoff, aeDm } = await sendHandoff(h, { ownerUserId: people.owner.id });
+  const reminder = await remind(h);
+  await accept(h, handoff.id);
+  await quiet(h);
+  const packet = shown(h.slack.messages(aeDm)[0]);
+  expect(packet).toContain('*Accepted* by you <!date');
+  expect(packet).toContain(`The owner and <#${channels.partner.id}> have been told.`);
+  expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain('*Now:* accepted by you.');
+  const assigned = await waitForDm(h, people.owner.id, 'made you the owner', 'the owner notice');
+  expect(shown(messageAt(h, people.owner.id, assigned.ts))).toContain(`*Now:* accepted by ${JORDAN}.`);
 
-    await clickOutcome(h, 'meeting_held', handoff.id, ownerUser);
-    expect(shown(await waitForDm(h, people.owner.id, 'recorded *Meeting held*', 'owner'))).toContain(
-      ':bar_chart: You recorded *Meeting held*',
-    );
-    expect(shown(await waitForDm(h, people.author.id, 'recorded *Meeting held*', 'author'))).toContain(
-      `:bar_chart: ${OLU} recorded *Meeting held*`,
-    );
-  });
+  await clickOutcome(h, 'meeting_held', handoff.id, ownerUser);
+  expect(shown(await waitForDm(h, people.owner.id, 'recorded *Meeting held*', 'owner'))).toContain(
+    ':bar_chart: You recorded *Meeting held*',
+  );
+  expect(shown(await waitForDm(h, people.author.id, 'recorded *Meeting held*', 'author'))).toContain(
+    `:bar_chart: ${OLU} recorded *Meeting held*`,
+  );
+  // Another of Olu's, withdrawn by Olu: the author's Home says who (their notices: ownerActions.test.ts).
+  const other = await sendHandoff(h, { ...account('Contoso Withdrawn'), ownerUserId: people.owner.id });
+  await clickOwnerButton(h, ACTION_ID.withdraw, other.handoff.id, { id: people.owner.id, team_id: TEAM });
+  await quiet(h);
+  expect(await homeLine(h, people.author.id, other.handoff.id)).toContain(`: withdrawn by its owner ${OLU}`);
+});
 
-  it('an extension by an admin names the admin to the AE; an older reminder says "with you"', async () => {
-    const h = await start({ ADMIN_USER_IDS: people.member.id });
-    const { handoff } = await sendHandoff(h);
-    const reminder = await remind(h);
-    const modal = await openOwnerModal(h, 'extend', handoff.id, adminUser);
-    expect(
-      await submit(
-        h,
-        extendSubmission({ privateMetadata: modal.private_metadata, days: '1', user: adminUser }),
-      ),
-    ).toEqual({});
-    expect((await handoffRow(h, handoff.id)).cycle).toBe(2);
-    const more = await waitForDm(h, people.ae.id, 'gave you more time', 'the extension notice');
-    expect(shown(more)).toContain(`:calendar: ${MO} gave you more time on handoff #${handoff.id} `);
-    expect(shown(more)).not.toContain(PAT);
-    await quiet(h);
-    expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain('*Now:* with you, answer due');
-  });
+it('an extension by an admin names the admin to the AE; an older reminder says "with you"', async () => {
+  const h = await start({ ADMIN_USER_IDS: people.member.id });
+  const { handoff } = await sendHandoff(h);
+  const reminder = await remind(h);
+  const modal = await openOwnerModal(h, 'extend', handoff.id, adminUser);
+  expect(
+    await submit(
+      h,
+      extendSubmission({ privateMetadata: modal.private_metadata, days: '1', user: adminUser }),
+    ),
+  ).toEqual({});
+  expect((await handoffRow(h, handoff.id)).cycle).toBe(2);
+  const more = await waitForDm(h, people.ae.id, 'gave you more time', 'the extension notice');
+  expect(shown(more)).toContain(`:calendar: ${MO} gave you more time on handoff #${handoff.id} `);
+  expect(shown(more)).not.toContain(PAT);
+  await quiet(h);
+  expect(shown(messageAt(h, people.ae.id, reminder.ts))).toContain('*Now:* with you, answer due');
 });

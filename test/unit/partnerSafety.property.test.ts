@@ -122,18 +122,12 @@ type Packet = typeof packet extends fc.Arbitrary<infer T> ? T : never;
 // ---------------------------------------------------------------------------------------------------------------
 // The model: a handoff moved through its lifecycle, calling the builders the services call
 
-class Markers {
-  private n = 0;
-  /** marker → which internal field or event note carries it */
-  readonly where = new Map<string, string>();
+/** Markers `INT<n>x`, each with the internal field or event note that carries it. */
+class Markers extends Map<string, string> {
   next(where: string): string {
-    const marker = `INT${this.n}x`;
-    this.n += 1;
-    this.where.set(marker, where);
+    const marker = `INT${this.size}x`;
+    this.set(marker, where);
     return marker;
-  }
-  all(): string[] {
-    return [...this.where.keys()];
   }
 }
 
@@ -485,8 +479,8 @@ function partnerProblems(run: Run, { event, message, payload }: Delivered): stri
     problems.push(`${where}: surface ${spec.kind} (reader ${spec.viewer}) in the partner channel`);
   const texts = [...stringsIn(payload)];
   const all = texts.join('\n');
-  for (const marker of run.markers.all()) {
-    if (all.includes(marker)) problems.push(`${where}: leaks ${run.markers.where.get(marker)} (${marker})`);
+  for (const [marker, what] of run.markers) {
+    if (all.includes(marker)) problems.push(`${where}: leaks ${what} (${marker})`);
   }
   const lower = all.toLowerCase();
   for (const word of FORBIDDEN_WORDS) {
@@ -540,9 +534,7 @@ it('partner safety of the notification builders (property): never puts an intern
         expect(internalText, `the AE's DM shows ${name}`).toContain(markerOf(value));
       }
       for (const marker of run.eventMarkers) {
-        expect(internalText, `${run.markers.where.get(marker)} reaches an internal message`).toContain(
-          marker,
-        );
+        expect(internalText, `${run.markers.get(marker)} reaches an internal message`).toContain(marker);
       }
 
       stats.runs += 1;

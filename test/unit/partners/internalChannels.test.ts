@@ -44,7 +44,6 @@ const channel = (id: string, isExternallyShared = false): DirectoryChannel => ({
   isExternallyShared,
 });
 
-// Internal channel sources.
 // A real migrated file: Slack's newest word on each channel is kept there for every process on it.
 let database: AppDatabase;
 const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
@@ -56,7 +55,7 @@ afterEach(() => {
 });
 const store = () => ({ db: database.db, clock });
 
-it('are the channel settings that are set, then every channel: target of the policy file with its place and policy', () => {
+it('internal channel sources: the channel settings that are set, then every channel: target of the policy file with its place and policy; checked at start once a channel, each refusal naming its place; only the confirmed ones used', async () => {
   expect(internalChannelSources(settings, book)).toEqual([
     { name: 'ESCALATION_CHANNEL_ID', channelId: 'C0ESC', kind: 'escalation' },
     { name: 'DIGEST_CHANNEL_ID', channelId: 'C0DIGEST', kind: 'digest' },
@@ -78,9 +77,6 @@ it('are the channel settings that are set, then every channel: target of the pol
     'ESCALATION_CHANNEL_ID',
     'DIGEST_CHANNEL_ID',
   ]);
-});
-
-it('are checked at start once a channel, each refusal naming its place; only the confirmed ones are used', async () => {
   const { lines, logger } = capturedLogger();
   const looked: string[] = [];
   const known: Record<string, DirectoryChannel> = {
@@ -124,7 +120,7 @@ it('are checked at start once a channel, each refusal naming its place; only the
   expect(await unnamed.isConfirmed('C0ESC')).toBe(false);
 });
 
-it('switch off when shared, every place that names the channel reported, and on again when unshared', async () => {
+it('internal channels switch off when shared, every place that names the channel reported, and on again when unshared', async () => {
   const { lines, logger } = capturedLogger();
   const sources = internalChannelSources(settings, book);
   const internal = createInternalChannels({
@@ -160,7 +156,7 @@ it('switch off when shared, every place that names the channel reported, and on 
   expect(await internal.isConfirmed('C0ELSEWHERE')).toBe(false);
 });
 
-it('two processes on one database: what one hears, the other’s guard knows at once, and the admins are told once', async () => {
+it('internal channels of two processes on one database: what one hears, the other’s guard knows at once, and the admins are told once', async () => {
   const sources = internalChannelSources(settings, book);
   const replica = (checked: { confirmed: string[]; shared: string[] }) =>
     createInternalChannels({

@@ -12,8 +12,7 @@ import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 const at = new Date('2026-11-23T14:00:00Z');
 
-/** Whether the next partner post of a handoff replies in its thread, by the state of the thread's parent post. */
-// PartnerThread (real migrated SQLite file).
+/** partnerThread on a real migrated SQLite file: whether a handoff's next partner post replies in its thread. */
 let database: AppDatabase;
 let handoff: HandoffRow;
 beforeEach(async () => {
@@ -52,7 +51,7 @@ const queueParent = async (dedupeKey: string) => {
 const setStatus = (id: number, status: 'dead' | 'cancelled') =>
   database.db.transaction((tx) => tx.update(outbox).set({ status }).where(eq(outbox.id, id)).run());
 
-it('has started once its parent is queued or posted, not before, nor when its parent was refused or cancelled', async () => {
+it('the partner thread has started once its parent is queued or posted, not before, nor when its parent was refused or cancelled', async () => {
   const notStarted = { started: false, facts: [] };
   expect(await partnerThread(database.db, handoff)).toEqual(notStarted);
   // Refused for good or cancelled: the next post starts a fresh thread.
@@ -71,7 +70,7 @@ it('has started once its parent is queued or posted, not before, nor when its pa
   expect(await partnerThread(database.db, handoff)).toEqual({ started: true, facts: [] });
 });
 
-it('reads the history the partner view is made of: the decision, then the outcome steps, in order', async () => {
+it('the partner thread reads the history the partner view is made of: the decision, then the outcome steps, in order', async () => {
   const decided = await database.db.transaction((tx) =>
     recordDecision(tx, {
       handoffId: handoff.id,

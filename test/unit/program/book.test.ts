@@ -15,7 +15,7 @@ const STRATEGIC = [
 ];
 
 describe('bookJsonOf', () => {
-  it('gives the book parts as the policy file’s JSON, empty without book parts, leaving out what an entry removed and the other kinds', () => {
+  it('gives the book parts as the policy file’s JSON (empty without any, pools read before the first policy), leaving out what an entry removed and the other kinds', () => {
     const json = bookJsonOf([
       row('pool', 'emea', { users: ['U0AE1'] }),
       row('pool', 'gone', null),
@@ -39,9 +39,6 @@ describe('bookJsonOf', () => {
     expect(hasBook(none)).toBe(false);
     expect(parseBook(none, 8)).toBeUndefined();
     expect(bookProblems(none, 8)).toEqual([]);
-  });
-
-  it('reads pools before the first policy (the program is built a part at a time)', () => {
     const book = parseBook(bookJsonOf([row('pool', 'emea', { users: ['U0AE1'], cap: 3 })]), 8);
     expect(book?.policies).toEqual({});
     expect(book?.pools.emea).toMatchObject({ kind: 'users', users: ['U0AE1'], cap: 3 });
@@ -49,7 +46,7 @@ describe('bookJsonOf', () => {
 });
 
 describe('bookProblems', () => {
-  it('names each problem with the file’s place of it, the parts read together', () => {
+  it('names each problem with the file’s place of it, the parts read together; a parse throws them named for the program', () => {
     const json = bookJsonOf([
       row('pool', 'emea', { users: ['U0AE1', 'dana'] }),
       row('policy', 'strategic', [
@@ -67,9 +64,6 @@ describe('bookProblems', () => {
     expect(
       bookProblems(bookJsonOf([row('pool', 'emea', null), row('policy', 'strategic', STRATEGIC)]), 8),
     ).toEqual(['policies.strategic[1].to[0]: no pool named "emea" in pools']);
-  });
-
-  it('throws a parse’s errors named for the program, not a file', () => {
     expect(() => parseBook(bookJsonOf([row('pool', 'emea', { users: [] })]), 8)).toThrow(
       `The escalation policy file ${PROGRAM_SOURCE} has a problem`,
     );

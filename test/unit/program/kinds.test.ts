@@ -26,7 +26,7 @@ const problems = (
     : (parsed.error?.issues ?? []).map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
 };
 
-it('the program’s kinds: has the book’s four parts read by the policy file’s rules, the others each by its schema', () => {
+it('the program’s kinds: the book’s four parts read by the policy file’s rules, the others each by its schema; a partner’s managers (at most 20) and what they are told', () => {
   expect(PROGRAM_KIND_NAMES).toEqual([
     'pool',
     'policy',
@@ -51,9 +51,6 @@ it('the program’s kinds: has the book’s four parts read by the policy file�
     'person',
     'partner',
   ]);
-});
-
-it('partner: takes its managers (Slack user ids, at most 20) and what they are told', () => {
   expect(partnerSchema.parse({ managers: ['U0SAM'] })).toEqual({ managers: ['U0SAM'] });
   expect(partnerSchema.parse({ managers: ['U0SAM'], notify: 'decisions' })).toEqual({
     managers: ['U0SAM'],

@@ -46,7 +46,6 @@ const PROGRAM = rowsOf([
   ['pool', 'gone', null],
 ]);
 
-// The program as a file.
 it('writes the parts as stored, in one order, ids sorted, and leaves out what was never set or was removed', () => {
   const file = programFileOf(PROGRAM);
   expect(Object.keys(file)).toEqual(['pools', 'policies', 'routes', 'closures', 'people']);
@@ -109,7 +108,7 @@ it('reads a policy file as a program file, and names each problem of a file with
   });
 });
 
-it('replaces each section the file has, leaves the others, and edits only what changes', () => {
+it('replaces each section the file has, leaves the others, edits only what changes, and says each in one readable line', () => {
   const file = {
     pools: { emea: { users: ['U0AE1', 'U0AE2', 'U0SAM'], cap: 8 } },
     policies: {
@@ -138,10 +137,7 @@ it('replaces each section the file has, leaves the others, and edits only what c
   expect(importChanges(PROGRAM, programFileOf(PROGRAM), WHO)).toEqual([]);
   const reordered = { pools: { emea: { cap: 10, users: ['U0AE1', 'U0AE2'] }, apac: { users: ['U0AE3'] } } };
   expect(importChanges(PROGRAM, reordered, WHO)).toEqual([]);
-});
-
-it('says each kind of change in one readable line', () => {
-  const changes = importChanges(
+  const more = importChanges(
     PROGRAM,
     {
       routes: [{ partner: 'Meridian', policy: 'strategic' }],
@@ -153,7 +149,7 @@ it('says each kind of change in one readable line', () => {
     },
     WHO,
   );
-  expect(changeLines(changes)).toEqual([
+  expect(changeLines(more)).toEqual([
     'routes: +partner "Meridian" → strategic, -pool emea → strategic',
     'managers: +U0AE1 → U0MGR',
     "holidays: everyone each person's country (from their time zone) → DE-BY+US",
