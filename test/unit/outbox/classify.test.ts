@@ -86,17 +86,20 @@ describe('classifyFailure: what an answer means for a message in the outbox', ()
     [500, true],
     [520, true],
     [408, true],
-  ])('HTTP %i with an HTML page: an edge failure that may pass by itself (transient, uncertain): %s', async (status, passes) => {
-    const { failure } = await answer({ status, body: PAGE });
-    expect(failure).toMatchObject({
-      transient: passes,
-      uncertain: passes,
-      edge: true,
-      message: `HTTP ${status}`,
-    });
-    expect(failure.answer).toMatch(/^<!DOCTYPE html> <html><head><title>502 Bad Gateway/);
-    expect(failure.answer?.length).toBeLessThanOrEqual(101);
-  });
+  ])(
+    'HTTP %i with an HTML page: an edge failure that may pass by itself (transient, uncertain): %s',
+    async (status, passes) => {
+      const { failure } = await answer({ status, body: PAGE });
+      expect(failure).toMatchObject({
+        transient: passes,
+        uncertain: passes,
+        edge: true,
+        message: `HTTP ${status}`,
+      });
+      expect(failure.answer).toMatch(/^<!DOCTYPE html> <html><head><title>502 Bad Gateway/);
+      expect(failure.answer?.length).toBeLessThanOrEqual(101);
+    },
+  );
 
   // Slack's own errors: one that may have partly succeeded is transient and uncertain; its own refusal keeps today's
   // handling, neither; a refused token is transient (every message waits for the app to be reconnected) but certain.
