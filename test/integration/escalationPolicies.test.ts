@@ -15,8 +15,9 @@ import {
   waitForDm,
 } from '../support/ownerFlow.js';
 import { accept, memberUser } from '../support/partnerFlow.js';
-import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
+import { packetSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
+import { lastHandoff, sendReview } from '../support/reviewFlow.js';
 import { startWithPolicyFile } from '../support/time-policyFile.js';
 
 /**
@@ -187,9 +188,10 @@ describe.each(SOURCES)('escalation policy: remind, manager, reassign to a pool (
       { text: expect.objectContaining({ type: 'plain_text', text: 'Backup' }), value: 'backup' },
     ]);
 
-    const poolPacket = (name: string) => {
+    /** The packet submitted to the pool (and to an AE too, if given): Slack's answer. */
+    const poolPacket = async (name: string, aeUserId: string | null = null) => {
       // The clock is past the fixture's partner date by now (the sweeps above): the packet carries none.
-      const values = { ...account(name), aeUserId: null, partnerNextMoveDate: null };
+      const values = { ...account(name), aeUserId, partnerNextMoveDate: null };
       const payload = packetSubmission({ values }) as unknown as {
         view: { state: { values: Record<string, unknown> } };
       };
@@ -199,60 +201,51 @@ describe.each(SOURCES)('escalation policy: remind, manager, reassign to a pool (
           selected_option: { value: 'backup', text: { type: 'plain_text', text: 'backup' } },
         },
       };
-      return payload;
+      return (await (await h.interact(payload)).json()) as {
+        response_action?: string;
+        view: { blocks: unknown[]; private_metadata: string };
+        errors?: Record<string, string>;
+      };
     };
     h.slack.setStatus(people.otherAe.id, {
       text: 'Out sick',
       emoji: ':face_with_thermometer:',
       expiration: null,
     });
-    const submitted = await h.interact(poolPacket('Pool Account One'));
-    const pushed = (await submitted.json()) as {
-      response_action: string;
-      view: { blocks: unknown[]; private_metadata: string };
-    };
+    const pushed = await poolPacket('Pool Account One');
     expect(pushed.response_action).toBe('push');
     expect(JSON.stringify(pushed.view.blocks)).toContain(
       `Round robin: <@${people.member.id}> is the next AE of the *Backup* pool`,
     );
     expect(JSON.stringify(pushed.view.blocks)).toContain(`<@${people.otherAe.id}> away`);
     const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
-    const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
-    expect(await sent.json()).toEqual({ response_action: 'clear' });
-    const first = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).at(-1);
-    expect(first?.aeUserId).toBe(people.member.id);
-    expect((await events(h, first?.id as number))[0]?.detail).toMatchObject({ pool: 'backup' });
+    expect(await sendReview(h, draftId, { review: pushed.view })).toEqual({ response_action: 'clear' });
+    const first = await lastHandoff(h);
+    expect(first.aeUserId).toBe(people.member.id);
+    expect((await events(h, first.id))[0]?.detail).toMatchObject({ pool: 'backup' });
 
     // Sam is back: the next handoff to the pool goes to Sam, after Mo.
     h.slack.setStatus(people.otherAe.id, { text: '', emoji: '', expiration: null });
-    const second = await h.interact(poolPacket('Pool Account Two'));
-    const review2 = (await second.json()) as { view: { blocks: unknown[] } };
-    expect(JSON.stringify(review2.view.blocks)).toContain(
+    expect(JSON.stringify((await poolPacket('Pool Account Two')).view.blocks)).toContain(
       `<@${people.otherAe.id}> is the next AE of the *Backup* pool`,
     );
-
     // Both an AE and a pool: said on the AE's field.
-    const both = packetSubmission({ values: account('Pool Account Three') }) as unknown as {
-      view: { state: { values: Record<string, unknown> } };
-    };
-    both.view.state.values[PACKET_POOL_BLOCK_ID] = poolPacket('x').view.state.values[PACKET_POOL_BLOCK_ID];
-    const refused = (await (await h.interact(both)).json()) as { errors?: Record<string, string> };
-    expect(refused.errors?.ae).toBe('Choose an account executive or a pool, not both.');
+    expect((await poolPacket('Pool Account Three', people.ae.id)).errors?.ae).toBe(
+      'Choose an account executive or a pool, not both.',
+    );
   });
 });
 
-describe('escalation policy file at start', () => {
-  it('stops the start naming every problem and its place', async () => {
-    const policy = {
-      policies: {
-        strategic: [
-          { at: 'soon', action: 'remind' },
-          { at: 'due+4h', action: 'reassign', to: ['pool:nobody'] },
-        ],
-      },
-    };
-    await expect(startWithPolicyFile(policy, { env: QUIET })).rejects.toThrow(
-      /policies\.strategic\[0\]\.at: "soon" must be like[\s\S]*policies\.strategic\[1\]\.to\[0\]: no pool named "nobody"/,
-    );
-  });
+it('a bad escalation policy file stops the start, naming every problem and its place', async () => {
+  const policy = {
+    policies: {
+      strategic: [
+        { at: 'soon', action: 'remind' },
+        { at: 'due+4h', action: 'reassign', to: ['pool:nobody'] },
+      ],
+    },
+  };
+  await expect(startWithPolicyFile(policy, { env: QUIET })).rejects.toThrow(
+    /policies\.strategic\[0\]\.at: "soon" must be like[\s\S]*policies\.strategic\[1\]\.to\[0\]: no pool named "nobody"/,
+  );
 });

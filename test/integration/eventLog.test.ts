@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACCEPT_BLOCK_ID, ACTION_ID, CALLBACK_ID } from '../../src/blocks/ids.js';
+import { ACCEPT_BLOCK_ID, ACTION_ID } from '../../src/blocks/ids.js';
 import { eventsOf, logMismatches } from '../../src/db/repositories/events.js';
 import type { HandoffEventRow } from '../../src/db/schema.js';
-import type { Tx } from '../../src/db/types.js';
 import { openAcceptModal, submitAccept } from '../support/acceptFlow.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -14,7 +13,6 @@ import {
   expire,
   extendSubmission,
   handoffRow,
-  type OpenedModal,
   openOwnerModal,
   otherAeUser,
   reassignTo,
@@ -88,8 +86,6 @@ const row = (
   }) as Shape;
 
 const events = (h: Harness, id: number) => eventsOf(h.database.db, id);
-const allEvents = async (h: Harness) =>
-  await h.database.db.select().from(h.tables.handoffEvents).orderBy(h.tables.handoffEvents.id);
 
 /*
  * Every event records the handoff as it is after the change (status, AE, assignment, cycle). A decision closes its
@@ -111,16 +107,6 @@ function expectHoursOnDecisionsOnly(log: HandoffEventRow[]) {
     if (e.type === 'accepted' || e.type === 'declined' || firstStepDone)
       expect(e.businessHours, e.type).not.toBeNull();
     else expect(e.businessHours, e.type).toBeNull();
-  }
-}
-
-/** What the database answered a write with (the error's message and its cause's), or '' when it took it. */
-async function refusal(h: Harness, write: (tx: Tx) => Promise<unknown>): Promise<string> {
-  try {
-    await h.database.db.transaction(write);
-    return '';
-  } catch (error) {
-    return `${String(error)} ${String((error as { cause?: unknown }).cause ?? '')}`;
   }
 }
 
@@ -258,10 +244,11 @@ describe('the touch log', () => {
     expect(await logMismatches(h.database.db)).toEqual([]);
   });
 
-  it('appends nothing for refused actions: the wrong user, another org, a forged id, a double click, a repeat', async () => {
+  // Who may act (each refusal changing nothing, handoff_events included): authorizationMatrix.test.ts; accepts
+  // submitted at once, one decision and one event: races.test.ts.
+  it('appends nothing for refused actions: a forged id, an owner action that no longer applies, a repeated outcome', async () => {
     const { handoff } = await sendHandoff(h);
     const id = handoff.id;
-    expect(await allEvents(h)).toHaveLength(1);
     /** Clicks and waits for the ephemeral refusal, so the click was fully handled before counting events. */
     const refused = async (actionId: string, value: number | string, user: SlackUser) => {
       const responseUrl = await click(h, actionId, value, user);
@@ -269,63 +256,16 @@ describe('the touch log', () => {
         (await waitFor(() => h.slack.responses.find((r) => r.url === responseUrl), 4000)).body.text,
       );
     };
-
-    expect(await refused(ACTION_ID.accept, id, { id: people.member.id, team_id: TEAM })).toContain('Only');
-    expect(await refused(ACTION_ID.accept, id, { id: people.ae.id, team_id: 'T0PARTNER' })).toContain(
-      'another organization',
-    );
     expect(await refused(ACTION_ID.accept, '999', aeSlackUser)).toContain('could not find');
-    expect(await refused(outcomeAction('won'), id, authorUser)).not.toBe('');
-    expect(await refused(ACTION_ID.extend, id, { id: people.member.id, team_id: TEAM })).not.toBe('');
-    expect(await allEvents(h)).toHaveLength(1);
-    // The accept modal (where an accept is recorded now) submitted by the wrong user, from another org, for a forged
-    // id: each refused inline, nothing appended.
+    // The accept modal (where an accept is recorded) for a forged id: refused inline.
     const modal = await openAcceptModal(h, { handoffId: id });
-    const refusedInline = async (
-      answer: Promise<{ response_action?: string; errors?: Record<string, string> }>,
-    ) => {
-      const { response_action, errors } = await answer;
-      expect(response_action).toBe('errors');
-      return String(errors?.[ACCEPT_BLOCK_ID.step]);
-    };
-    expect(
-      await refusedInline(submitAccept(h, modal, { user: { id: people.member.id, team_id: TEAM } })),
-    ).toContain('Only');
-    expect(
-      await refusedInline(
-        submitAccept(h, modal, { user: { id: people.ae.id, team_id: 'T0PARTNER' }, teamId: 'T0PARTNER' }),
-      ),
-    ).toContain('another organization');
-    const forged = { ...modal, private_metadata: JSON.stringify({ handoffId: 999 }) };
-    expect(await refusedInline(submitAccept(h, forged))).toContain('could not find');
-    expect(await allEvents(h)).toHaveLength(1);
+    const forged = await submitAccept(h, { ...modal, private_metadata: JSON.stringify({ handoffId: 999 }) });
+    expect(forged.response_action).toBe('errors');
+    expect(String(forged.errors?.[ACCEPT_BLOCK_ID.step])).toContain('could not find');
+    expect(await events(h, id)).toHaveLength(1);
 
-    // A double click on Accept opens two accept modals and records nothing; both submitted at once: one decision, one
-    // event; the other hears, inline, that it is already accepted.
     h.clock.advance(HOUR);
-    const opened = h.slack.callsTo('views.open').length;
-    await Promise.all([
-      click(h, ACTION_ID.accept, id, aeSlackUser),
-      click(h, ACTION_ID.accept, id, aeSlackUser),
-    ]);
-    const modals = await waitFor(
-      () =>
-        h.slack.callsTo('views.open').length === opened + 2 && h.slack.callsTo('views.open').slice(opened),
-      4000,
-      'two accept modals',
-    );
-    expect(modals.map((c) => (c.args.view as OpenedModal).callback_id)).toEqual([
-      CALLBACK_ID.accept,
-      CALLBACK_ID.accept,
-    ]);
-    expect((await events(h, id)).map((e) => e.type)).toEqual(['sent']);
-    const answers = await Promise.all(modals.map((c) => submitAccept(h, c.args.view as OpenedModal)));
-    const second = answers.find((a) => a.response_action === 'errors');
-    expect(answers.filter((a) => a.response_action === undefined)).toEqual([{}]);
-    expect(String(second?.errors?.[ACCEPT_BLOCK_ID.step])).toContain('already accepted');
-    expect((await events(h, id)).map((e) => e.type)).toEqual(['sent', 'accepted']);
-
-    // Owner actions that no longer apply, and a repeated outcome.
+    expect(await submitAccept(h, modal)).toEqual({});
     expect(await refused(ACTION_ID.withdraw, id, authorUser)).not.toBe('');
     await clickOutcome(h, 'meeting_held', id);
     await waitFor(async () => (await handoffRow(h, id)).outcome === 'meeting_held', 4000, 'meeting held');
@@ -339,7 +279,9 @@ describe('the touch log', () => {
   it('records a withdrawal by the owner; the handoff cannot be deleted from under its history', async () => {
     const { handoff } = await sendHandoff(h);
     const { handoffs } = h.tables;
-    expect(await refusal(h, (tx) => tx.delete(handoffs).where(eq(handoffs.id, handoff.id)))).not.toBe('');
+    await expect(
+      h.database.db.transaction((tx) => tx.delete(handoffs).where(eq(handoffs.id, handoff.id))),
+    ).rejects.toThrow();
     h.clock.advance(2 * HOUR);
     const withdrawnAt = h.clock.now().toISOString();
     await clickOwnerButton(h, ACTION_ID.withdraw, handoff.id, authorUser);

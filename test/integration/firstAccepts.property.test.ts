@@ -19,8 +19,7 @@ import { seedOf } from '../support/seed.js';
  * metricEvents is compared with an independent EXISTS query over the same rows.
  */
 
-// ---------------------------------------------------------------------------------------------------------------
-// Histories
+// The histories.
 
 /**
  * AE ids, author ids and partner keys share one small alphabet on purpose: a scope mix-up in first_accepts (a
@@ -67,8 +66,7 @@ const history: fc.Arbitrary<History> = fc.record({
   window: fc.tuple(fc.nat(SPAN), fc.nat(SPAN)).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a])),
 });
 
-// ---------------------------------------------------------------------------------------------------------------
-// Database
+// The database.
 
 const withDatabase = scratchDatabases('first-accepts-');
 
@@ -196,8 +194,7 @@ const firstAcceptsRows = (database: AppDatabase) =>
 const FC_SEED = seedOf(20261123);
 const opts = { seed: FC_SEED, numRuns: 100 };
 
-// ---------------------------------------------------------------------------------------------------------------
-// Properties
+// The properties.
 
 describe('repeat use from first_accepts (migration 0006)', () => {
   it('a hand-worked history: the reference query and metricEvents both give the expected flags', async () => {

@@ -28,7 +28,7 @@ const author = user(people.author);
 const start = harnessPerTest();
 
 describe('a message Slack refuses for good', () => {
-  it('is tried exactly OUTBOX_MAX_ATTEMPTS times, parked, listed to an admin only, and delivered once on retry after the fix', async () => {
+  it('is tried exactly OUTBOX_MAX_ATTEMPTS times, parked, listed to an admin (only: authorizationMatrix), and delivered once on retry after the fix', async () => {
     const app = await start({
       env: {
         ...QUIET,
@@ -93,12 +93,6 @@ describe('a message Slack refuses for good', () => {
     ).toHaveLength(1);
 
     const slash = (who: { id: string }, text: string) => slashReply(app, who, text);
-
-    // A non-admin can neither see nor retry it.
-    const refused = 'Only an admin can see and retry parked messages. Nothing was changed.';
-    expect(await slash(people.member, 'outbox')).toBe(refused);
-    expect(await slash(people.member, `outbox retry ${id}`)).toBe(refused);
-    expect((await postRow())?.status).toBe('dead');
 
     // The admin sees it, with where it was going, how often it was tried and why it failed.
     const listed = await slash(people.owner, 'outbox');

@@ -9,7 +9,7 @@ import { eventsOf } from '../../src/db/repositories/events.js';
 import { account } from '../support/crmFlow.js';
 import { type Harness, waitFor } from '../support/harness.js';
 import { QUIET, slashReply } from '../support/ownerFlow.js';
-import { confirmationsOn, packetSubmission, reviewSubmission } from '../support/payloads.js';
+import { packetSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 import {
   type Answer,
@@ -22,6 +22,7 @@ import {
   submitEditor,
   viewText,
 } from '../support/programFlow.js';
+import { lastHandoff, sendReview } from '../support/reviewFlow.js';
 import { startWithPolicyFile } from '../support/time-policyFile.js';
 
 /**
@@ -70,11 +71,10 @@ async function sendToPool(name: string) {
   };
   expect(pushed.response_action).toBe('push');
   const { draftId } = JSON.parse(pushed.view.private_metadata) as { draftId: number };
-  const sent = await h.interact(reviewSubmission({ draftId, confirm: confirmationsOn(pushed.view) }));
-  expect(await sent.json()).toEqual({ response_action: 'clear' });
-  const row = (await h.database.db.select().from(h.tables.handoffs).orderBy(h.tables.handoffs.id)).at(-1);
-  const [event] = await eventsOf(h.database.db, row?.id as number);
-  return { ae: row?.aeUserId, detail: event?.detail as Record<string, unknown> };
+  expect(await sendReview(h, draftId, { review: pushed.view })).toEqual({ response_action: 'clear' });
+  const row = await lastHandoff(h);
+  const [event] = await eventsOf(h.database.db, row.id);
+  return { ae: row.aeUserId, detail: event?.detail as Record<string, unknown> };
 }
 
 describe('a fair pool with weights', () => {

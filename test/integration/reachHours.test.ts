@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openAcceptOn, submitAccept } from '../support/acceptFlow.js';
+import { outboxRows } from '../support/drill.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
 import { dmOf, handoffRow, json, outboxDrained, QUIET, waitForDm } from '../support/ownerFlow.js';
@@ -27,14 +27,11 @@ const sweepAt = async (h: Harness, at: string | Date) => {
 const reminders = (h: Harness) =>
   dmOf(h, people.ae.id).filter((m) => json(m.blocks).includes('your first step, *'));
 
-/** The outbox rows still waiting for a person, with when they are due. */
-async function waiting(h: Harness) {
-  const { outbox } = h.tables;
-  return h.database.db
-    .select({ channelKey: outbox.channelKey, nextAttemptAt: outbox.nextAttemptAt })
-    .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), eq(outbox.method, 'chat.postMessage')));
-}
+/** The posts still waiting for a person, with when they are due. */
+const waiting = async (h: Harness) =>
+  (await outboxRows(h))
+    .filter((r) => r.status === 'pending' && r.method === 'chat.postMessage')
+    .map((r) => ({ channelKey: r.channelKey, nextAttemptAt: r.nextAttemptAt }));
 
 describe('nothing the app sends on its own reaches a person outside their working hours', () => {
   it('a reminder due at midnight, when the AE’s status clears, waits for their next working morning, past a closure day', async () => {

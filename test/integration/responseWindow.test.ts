@@ -276,32 +276,6 @@ describe('the response window', () => {
     expect((await handoffRow(h, before.handoff.id)).status).toBe('accepted');
   });
 
-  it('drops a reminder still waiting for Slack once the AE has answered', async () => {
-    const h = await start();
-    const { handoff, dm } = await sendHandoff(h);
-    h.slack.fail('chat.getPermalink', { status: 503 });
-    h.clock.set(HALFWAY);
-    expect((await h.app.sweeper.sweep()).reminded).toBe(1);
-    // The reminder tried, and waits for Slack (its permalink failed), before the AE answers.
-    const reminderRows = async () => (await outboxRows(h)).filter((r) => r.dedupeKey.includes(':reminder:'));
-    await waitFor(
-      async () => (await reminderRows()).some((r) => r.attempts > 0 && r.status === 'pending'),
-      4000,
-      'the reminder to wait for Slack',
-    );
-    expect(await acceptHandoff(h, { handoffId: handoff.id, user: aeUser, messageTs: dm.ts })).toEqual({});
-    h.slack.clearFailures();
-    h.clock.advance(10 * 60_000);
-    await waitFor(
-      () => h.slack.callsTo('chat.update').some((c) => c.args.channel === aeDmOf(h)),
-      4000,
-      'DM update',
-    );
-    await quiet(h);
-    expect((await reminderRows()).map((r) => r.status)).toEqual(['cancelled']);
-    expect(reminders(h)).toHaveLength(0);
-  });
-
   it('records the silence before an owner acts on an overdue handoff the sweep has not reached yet', async () => {
     const h = await start({ env: { ESCALATION_CHANNEL_ID: channels.internal.id } });
     const { handoff } = await sendHandoff(h);

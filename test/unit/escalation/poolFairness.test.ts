@@ -22,20 +22,13 @@ const shares = (...list: [string, number, number, number][]) =>
     list.map(([user, weight, count, days]) => [user, { user, weight, count, days }]),
   );
 
-describe('the period', () => {
-  it('a week starts on Monday, a month on its first day; the days run through today', () => {
-    // 2026-03-12 is a Thursday.
-    expect(periodStart('week', '2026-03-12')).toBe('2026-03-09');
-    expect(periodStart('month', '2026-03-12')).toBe('2026-03-01');
-    expect(periodDays('week', '2026-03-12')).toEqual([
-      '2026-03-09',
-      '2026-03-10',
-      '2026-03-11',
-      '2026-03-12',
-    ]);
-    expect(periodDays('week', '2026-03-09')).toEqual(['2026-03-09']);
-    expect(periodDays('month', '2026-03-03')).toHaveLength(3);
-  });
+it('the period: a week starts on Monday, a month on its first day; the days run through today', () => {
+  // 2026-03-12 is a Thursday.
+  expect(periodStart('week', '2026-03-12')).toBe('2026-03-09');
+  expect(periodStart('month', '2026-03-12')).toBe('2026-03-01');
+  expect(periodDays('week', '2026-03-12')).toEqual(['2026-03-09', '2026-03-10', '2026-03-11', '2026-03-12']);
+  expect(periodDays('week', '2026-03-09')).toEqual(['2026-03-09']);
+  expect(periodDays('month', '2026-03-03')).toHaveLength(3);
 });
 
 describe('weights and the fair order', () => {

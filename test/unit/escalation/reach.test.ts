@@ -67,7 +67,7 @@ describe('the messages the app sends on its own', () => {
   });
 });
 
-describe('the delivery guard for a person', () => {
+describe('the delivery guard (a person, an internal channel)', () => {
   it('lets it go inside their hours, and holds it till their next opening in their own zone otherwise', async () => {
     // Monday 30 November, 08:30 UTC: 09:30 in Berlin, 03:30 in New York.
     const guard = guardAt('2026-11-30T08:30:00Z');
@@ -94,10 +94,8 @@ describe('the delivery guard for a person', () => {
     expect(await until(guardAt('2026-11-30T06:00:00Z'), 'reach:U0NOBODY')).toBe('2026-11-30T09:00:00.000Z');
     expect(await until(guardAt('2026-11-30T06:00:00Z'), 'reach:U0MARS')).toBe('2026-11-30T09:00:00.000Z');
   });
-});
 
-describe('the delivery guard for an internal channel', () => {
-  it("follows the company calendar: the default zone's hours, closure days, and no one's own zone or days away", async () => {
+  it("for an internal channel follows the company calendar: the default zone's hours, closure days, and no one's own zone or days away", async () => {
     // Monday 30 November 08:30 UTC: before the company's 09:00 (UTC here), though Berlin's people are at work.
     expect(await until(guardAt('2026-11-30T08:30:00Z'), 'reach:C0INTERNAL')).toBe('2026-11-30T09:00:00.000Z');
     expect(await until(guardAt('2026-11-30T12:00:00Z'), 'reach:C0INTERNAL')).toBeUndefined();

@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../../src/db/client.js';
 import { inBackground } from '../../../src/db/priority.js';
@@ -271,41 +271,42 @@ describe('outbox worker on stepped time', () => {
     expect(ends()).toEqual([['cancelled', 'superseded by a later change']]);
   });
 
-  it('a message waiting for its reader (issue 77 item 11) is due again then, holds back no other, and is not an attempt', async () => {
+  it('a message waiting for its reader is due again then, holds back no other, and is not an attempt; one whose conversation is held keeps its mark of a post that may have gone out', async () => {
     slack.addUser(people.owner);
     const owner = people.owner.id;
     const later = new Date(NOW.getTime() + 3 * 3_600_000);
-    await db.db.transaction((tx) => enqueue(tx, [{ ...post(owner, 1), reach: true }, post(owner, 2)], NOW));
+    await db.db.transaction((tx) =>
+      enqueue(tx, [{ ...post(owner, 1), reach: true }, post(owner, 2), post('C0ONE', 1)], NOW),
+    );
+    const marked = new Date(NOW.getTime() - 60_000);
+    await db.db.transaction((tx) =>
+      tx.update(outbox).set({ uncertainSince: marked }).where(eq(outbox.channelKey, 'C0ONE')).run(),
+    );
     const w = start({
       guard: (row) =>
-        row.channelKey === `reach:${owner}` && clock.now() < later
-          ? { kind: 'wait', until: later, reason: 'waits for its reader’s working hours' }
-          : { kind: 'send' },
+        row.channelKey === 'C0ONE'
+          ? { kind: 'hold', reason: 'channel held', log: 'held' }
+          : row.channelKey === `reach:${owner}` && clock.now() < later
+            ? { kind: 'wait', until: later, reason: 'waits for its reader’s working hours' }
+            : { kind: 'send' },
     });
     await w.idle();
     // The DM's other message went; the one for later waits, due then, with no attempt counted.
     expect(texts(slack.dmChannelFor(owner))).toEqual([`${owner} #2`]);
-    const waiting = rows().find((r) => r.status === 'pending');
-    expect(waiting).toMatchObject({ channelKey: `reach:${owner}`, attempts: 0, nextAttemptAt: later });
+    const row = (key: string) => rows().find((r) => r.channelKey === key);
+    expect(row(`reach:${owner}`)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: later });
+    // The held one stays marked, so it is looked for when released.
+    expect(row('C0ONE')).toMatchObject({
+      status: 'pending',
+      lastError: 'channel held',
+      uncertainSince: marked,
+    });
+    expect(texts('C0ONE')).toEqual([]);
     // Its time comes: it is posted in the person's DM.
     clock.set(later);
     w.kick();
     await waitUntil(() => texts(slack.dmChannelFor(owner)).length === 2);
     expect(texts(slack.dmChannelFor(owner))).toEqual([`${owner} #2`, `${owner} #1`]);
-  });
-
-  it('a post that may have gone out stays marked while its conversation is held, so it is looked for when released', async () => {
-    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
-    const marked = new Date(NOW.getTime() - 60_000);
-    await db.db.transaction((tx) => tx.update(outbox).set({ uncertainSince: marked }).run());
-    const w = start({
-      guard: () => ({ kind: 'hold', reason: 'channel held', log: 'held' }),
-    });
-    await w.idle();
-    const [row] = rows();
-    expect(row?.lastError).toBe('channel held');
-    expect(row?.uncertainSince?.getTime()).toBe(marked.getTime());
-    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it("tags a post with a keyed delivery id, and still finds its own post of the previous version's id, never another app's", async () => {
