@@ -87,7 +87,6 @@ export const INTEGRATION_ON_POSTGRES = [
   'eventLog',
   'internalChannelTargets',
   'logLevel',
-  'lostAnswers',
   'outage',
   'outboxRetention',
   'rateLimits',
