@@ -10,7 +10,7 @@ import type { Executor } from './types.js';
  * `.run()` are SQLite's alone), and keeps to the query builder and drizzle's operators, which encode values by the
  * column's type on each engine (a Date as milliseconds on SQLite, as a timestamptz on Postgres).
  *
- * The types are SQLite's: `src/db/pg/schema.ts` declares the same tables with the same row types (checked by
+ * The types are SQLite's: `src/db/pg/schema.ts` is each SQLite table's twin with the same row types (pg/twin.ts;
  * `test/postgres/rowTypes.test.ts`), so a Postgres table passes for its SQLite twin, and a query's result has the
  * same type on both. The repositories converted so far are listed in ENGINE_NEUTRAL, and each has a contract test
  * run on both engines (`test/contract/`).

@@ -1,7 +1,7 @@
 /*
  * The SQLite schema, one file per concern under ./schema/ (the tables, each with its columns explained, and their row
- * types), read by drizzle-kit (drizzle.config.ts) and by the repositories through this one module. Its Postgres twin
- * is ./pg/schema.ts, split the same way.
+ * types), read by drizzle-kit (drizzle.config.ts) and by the repositories through this one module. Postgres's tables are
+ * made from these (./pg/twin.ts, ./pg/schema.ts): a table is declared once.
  *
  * - runtime: the installations, Slack's revocations, job claims, the health probe;
  * - partners: the partner directory, aliases, Slack Connect workspaces and channels, resellers;
