@@ -69,5 +69,32 @@ export function createSlackClients(
   const connection = new SlackConnection(logger);
   const make = (kind: SlackClientKind) =>
     new WebClient(config.slack.botToken, slackClientOptions(config, logger, kind, timeouts, connection));
-  return { interactive: make('interactive'), outbox: make('outbox'), files: make('files'), connection };
+  // The interactive client answers the start's auth.test; the others wait for their first call.
+  return {
+    interactive: make('interactive'),
+    outbox: onFirstUse(() => make('outbox')),
+    files: onFirstUse(() => make('files')),
+    connection,
+  };
+}
+
+/**
+ * A WebClient built when it is first used. Each one binds every Web API method (about 280 functions, some 26 kB of
+ * heap), and an installation that is idle never delivers or uploads: a thousand of them held about 50 MB of clients
+ * nobody called.
+ */
+function onFirstUse(make: () => WebClient): WebClient {
+  let client: WebClient | undefined;
+  const real = () => {
+    client ??= make();
+    return client;
+  };
+  return new Proxy(Object.create(WebClient.prototype) as WebClient, {
+    get(_, property) {
+      const value = Reflect.get(real(), property);
+      return typeof value === 'function' ? value.bind(real()) : value;
+    },
+    set: (_, property, value) => Reflect.set(real(), property, value),
+    has: (_, property) => Reflect.has(real(), property),
+  });
 }
