@@ -94,10 +94,7 @@ describe('FakeSlack: the own workspace in an Enterprise Grid org', () => {
     });
     fake.addUser({ id: 'W0ADA', team_id: TEAM, name: 'ada' });
     fake.addUser({ id: 'U0OWNER', team_id: TEAM, name: 'owner' });
-    fake.addChannel({ id: 'C0FIRST', name: 'deals', members: [fake.botUserId, 'W0ADA'] });
     east = fake.addWorkspace({ id: 'T0EAST', name: 'Globex East', enterpriseId: ORG });
-    east.addUser({ id: 'W0EVE', team_id: 'T0EAST', name: 'eve' });
-    east.addChannel({ id: 'C0EAST', name: 'east-deals', members: [east.botUserId, 'W0EVE'] });
   }
 
   it('makes the org first and the own workspace one of its workspaces, with the org’s bot user', async () => {
@@ -188,13 +185,6 @@ describe('FakeSlack: the own workspace in an Enterprise Grid org', () => {
     expect(await answer(o.chat.postMessage({ channel: 'C0NOWHERE', text: 'no' }))).toBe('channel_not_found');
     expect(await answer(o.usergroups.list({ team_id: TEAM }))).toBe('ok');
     expect((await o.users.info({ user: 'W0ADA' })).user?.team_id).toBe(TEAM);
-    // Channels and DMs of the own workspace, and of another workspace of the org.
-    await o.chat.postMessage({ channel: 'C0FIRST', text: 'own channel' });
-    await o.chat.postMessage({ channel: 'W0ADA', text: 'own DM' });
-    await o.chat.postMessage({ channel: 'C0EAST', text: 'east channel' });
-    expect(fake.messages('C0FIRST').map((m) => [m.text, m.user])).toEqual([['own channel', 'W0ORGBOT']]);
-    expect(fake.messages(fake.dmChannelFor('W0ADA')).map((m) => m.text)).toEqual(['own DM']);
-    expect(east.messages('C0EAST').map((m) => m.text)).toEqual(['east channel']);
     // Views of the own workspace: a Home tab, and a modal opened with one of its trigger ids.
     await o.views.publish({ user_id: 'W0ADA', view: { type: 'home', blocks: [] } });
     expect(fake.homeView('W0ADA')).toMatchObject({ type: 'home', team_id: TEAM });
