@@ -10,7 +10,7 @@ import { channels, people, TEAM } from '../support/people.js';
 import { csvObjects } from '../support/revopsFlow.js';
 
 /**
- * Issue 51 item 1: Accept opens one small modal, its defaults ready: the first step (the partner reads it), its date
+ * Accept opens one small modal, its defaults ready: the first step (the partner reads it), its date
  * (FIRST_STEP_BUSINESS_DAYS business days in the AE's calendar, default 3) and an estimated value kept internal. The
  * partner thread then reads the accept and "Next: … by …"; the owner and the author read the same line.
  *

@@ -32,13 +32,13 @@ import { partnerCalls, partnerHarnesses, shown, threadReplies, topLevel } from '
 import { people } from '../support/people.js';
 
 /**
- * Issue 51, "Done when": a whole life after the Accept through the real receiver, one escalation policy for all of it.
+ * A whole life after the Accept through the real receiver, one escalation policy for all of it.
  *
- * Jordan (the AE, Berlin) gets the Northwind packet Monday 23 November 15:00 Berlin, due Thursday 15:00. Pat (New
- * York) wrote it and owns it. The policy (support/afterAcceptFlow.ts) reminds Jordan the business day before the
- * first step, checks in on its date, tells Pat two business days later and, a business day after that, takes the deal
- * back to the next AE of the backup pool: Sam (Los Angeles), then Mo. The partner reads the accept, the next step and
- * the next AE's accept, never the life between.
+ * Jordan (the AE, Berlin) gets the Northwind packet Monday 23 November 15:00 Berlin, due Thursday 15:00. Pat (New York)
+ * wrote it and owns it. The policy (support/afterAcceptFlow.ts) reminds Jordan the business day before the first step,
+ * checks in on its date, tells Pat two business days later and, a business day after that, takes the deal back to the
+ * next AE of the backup pool: Sam (Los Angeles), then Mo. The partner reads the accept, the next step and the next AE's
+ * accept, never the life between.
  */
 
 const start = partnerHarnesses();
@@ -64,6 +64,45 @@ const TAKE_BACK = '2026-12-03T15:00:00Z';
  */
 const NUDGE = '2026-12-03T09:00:00Z';
 const stamp = (at: string | Date) => new Date(at).getTime() / 1000;
+
+/** Both CRMs, stopped after the app: the Northwind handoff on a Salesforce opportunity, Contoso on a HubSpot deal. */
+const fakes: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const fake of fakes.splice(0)) await fake.stop();
+});
+async function onBothCrms(env: Record<string, string>) {
+  const sf = await FakeSalesforce.start();
+  const hs = await FakeHubspot.start();
+  fakes.push(sf, hs);
+  const h = await start({ ...env, ...crmEnv(sf, hs) });
+  const opp = sf.addOpportunity({ name: 'Northwind expansion', stageName: 'Prospecting' });
+  const deal = hs.addDeal({ name: 'Contoso platform' });
+  const onSf = (await sendHandoff(h, { crmOpportunity: opp })).handoff;
+  const onHs = (await sendHandoff(h, { crmOpportunity: deal, ...account('Contoso') })).handoff;
+  return { h, sf, hs, opp, deal, onSf, onHs };
+}
+/** Each CRM takes its next activity and loses the answer. */
+function loseTheNextWrite({ sf, hs }: { sf: FakeSalesforce; hs: FakeHubspot }) {
+  sf.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { status: 503, afterProcessing: true });
+  hs.fail(
+    { method: 'POST', path: /^\/crm\/objects\/2026-09\/notes$/ },
+    { status: 502, afterProcessing: true },
+  );
+}
+/** Every activity delivered, the one whose answer was lost found for each handoff rather than written again. */
+async function allWrittenOnce(h: Harness, ids: number[]) {
+  await drive(
+    h,
+    async () => (await crmRows(h)).every((r) => r.status === 'delivered'),
+    'every activity written',
+  );
+  for (const id of ids) {
+    const found = h.logs.filter(
+      (l) => String(l.msg).includes('already had this activity') && l.handoffId === id,
+    );
+    expect(found, `handoff ${id}`).toHaveLength(1);
+  }
+}
 
 describe('a whole life after the Accept', () => {
   it('asks, accepts a step across a weekend, goes silent, is taken back to the pool; the partner reads only accepts', async () => {
@@ -270,69 +309,47 @@ describe('a whole life after the Accept', () => {
   });
 
   it('writes the take-back and the move to Salesforce and HubSpot once each, a lost answer looked for, not written again', async () => {
-    const sf = await FakeSalesforce.start();
-    const hs = await FakeHubspot.start();
-    try {
-      const h = await start({ ...lifeEnv(), ...crmEnv(sf, hs) });
-      const opp = sf.addOpportunity({ name: 'Northwind expansion', stageName: 'Prospecting' });
-      const deal = hs.addDeal({ name: 'Contoso platform' });
-      const onSf = (await sendHandoff(h, { crmOpportunity: opp })).handoff;
-      const onHs = (await sendHandoff(h, { crmOpportunity: deal, ...account('Contoso') })).handoff;
-      h.clock.set(ACCEPTED);
-      await acceptAs(h, onSf.id, jordan);
-      await acceptAs(h, onHs.id, jordan);
-      for (const at of [REMINDER, CHECK_IN, OWNER_TOLD, NUDGE]) await sweepAt(h, at);
-      expect(taskSubjects(sf, opp)).toHaveLength(2);
-      expect(noteHeadings(hs, deal)).toHaveLength(2);
+    const crms = await onBothCrms(lifeEnv());
+    const { h, sf, hs, opp, deal, onSf, onHs } = crms;
+    h.clock.set(ACCEPTED);
+    await acceptAs(h, onSf.id, jordan);
+    await acceptAs(h, onHs.id, jordan);
+    for (const at of [REMINDER, CHECK_IN, OWNER_TOLD, NUDGE]) await sweepAt(h, at);
+    expect(taskSubjects(sf, opp)).toHaveLength(2);
+    expect(noteHeadings(hs, deal)).toHaveLength(2);
 
-      // Both CRMs write the take-back's activity and lose the answer: each is looked for before writing again.
-      sf.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { status: 503, afterProcessing: true });
-      hs.fail(
-        { method: 'POST', path: /^\/crm\/objects\/2026-09\/notes$/ },
-        { status: 502, afterProcessing: true },
-      );
-      await sweepAt(h, TAKE_BACK);
-      expect((await handoffRow(h, onSf.id)).aeUserId).toBe(people.otherAe.id);
-      expect((await handoffRow(h, onHs.id)).aeUserId).toBe(people.member.id);
-      await drive(
-        h,
-        async () => (await crmRows(h)).every((r) => r.status === 'delivered'),
-        'every activity written',
-      );
-      const lost = (id: number) =>
-        h.logs.filter((l) => String(l.msg).includes('already had this activity') && l.handoffId === id);
-      expect(lost(onSf.id)).toHaveLength(1);
-      expect(lost(onHs.id)).toHaveLength(1);
+    // Both CRMs write the take-back's activity and lose the answer: each is looked for before writing again.
+    loseTheNextWrite(crms);
+    await sweepAt(h, TAKE_BACK);
+    expect((await handoffRow(h, onSf.id)).aeUserId).toBe(people.otherAe.id);
+    expect((await handoffRow(h, onHs.id)).aeUserId).toBe(people.member.id);
+    await allWrittenOnce(h, [onSf.id, onHs.id]);
 
-      const shape = (id: number, next: string) => [
-        `Co-sell handoff #${id} sent to Jordan Seller`,
-        `Co-sell handoff #${id} accepted by Jordan Seller`,
-        // Jordan by name, though the deal had moved on to the pool's AE by the time the activity was written.
-        `Co-sell handoff #${id} taken back from Jordan Seller: no news of the first step due 2026-11-30`,
-        `Co-sell handoff #${id} reassigned to ${next}`,
-      ];
-      expect(taskSubjects(sf, opp)).toEqual(shape(onSf.id, 'Sam Closer'));
-      expect(noteHeadings(hs, deal)).toEqual(shape(onHs.id, 'Mo Member'));
-      // The next AE's accept is one more activity each; a sweep later writes nothing again.
-      h.clock.set('2026-12-04T17:00:00Z');
-      await acceptAs(h, onSf.id, sam);
-      await drive(h, async () => taskSubjects(sf, opp).length === 5, 'the next accept written');
-      await sweepAt(h, '2026-12-04T17:05:00Z');
-      expect(taskSubjects(sf, opp).at(-1)).toBe(`Co-sell handoff #${onSf.id} accepted by Sam Closer`);
-      expect(taskSubjects(sf, opp)).toHaveLength(5);
-      expect(noteHeadings(hs, deal)).toHaveLength(4);
-    } finally {
-      await sf.stop();
-      await hs.stop();
-    }
+    const shape = (id: number, next: string) => [
+      `Co-sell handoff #${id} sent to Jordan Seller`,
+      `Co-sell handoff #${id} accepted by Jordan Seller`,
+      // Jordan by name, though the deal had moved on to the pool's AE by the time the activity was written.
+      `Co-sell handoff #${id} taken back from Jordan Seller: no news of the first step due 2026-11-30`,
+      `Co-sell handoff #${id} reassigned to ${next}`,
+    ];
+    expect(taskSubjects(sf, opp)).toEqual(shape(onSf.id, 'Sam Closer'));
+    expect(noteHeadings(hs, deal)).toEqual(shape(onHs.id, 'Mo Member'));
+    // The next AE's accept is one more activity each; a sweep later writes nothing again.
+    h.clock.set('2026-12-04T17:00:00Z');
+    await acceptAs(h, onSf.id, sam);
+    await drive(h, async () => taskSubjects(sf, opp).length === 5, 'the next accept written');
+    await sweepAt(h, '2026-12-04T17:05:00Z');
+    expect(taskSubjects(sf, opp).at(-1)).toBe(`Co-sell handoff #${onSf.id} accepted by Sam Closer`);
+    expect(taskSubjects(sf, opp)).toHaveLength(5);
+    expect(noteHeadings(hs, deal)).toHaveLength(4);
   });
 });
 
 /**
- * Issue 51: "Hand it back" from the check-in. Jordan (the AE, Berlin) accepted Thursday 26 November with a step on
- * Monday 30 November; on the check-in they hand the deal back. Pat (the author and owner) is told, with Reassign and
- * Withdraw, and gives it to Sam, who accepts with a step of their own. The partner reads the two accepts only. The
- * default policy (no take-back): only the AE's click moves the deal.
+ * "Hand it back" from the check-in. Jordan (the AE, Berlin) accepted Thursday 26 November with a step on Monday 30
+ * November; on the check-in they hand the deal back. Pat (the author and owner) is told, with Reassign and Withdraw,
+ * and gives it to Sam, who accepts with a step of their own. The partner reads the two accepts only. The default policy
+ * (no take-back): only the AE's click moves the deal.
  */
 
 const ENV = { FIRST_STEP_BUSINESS_DAYS: '2' };
@@ -525,69 +542,47 @@ describe('Hand it back', () => {
   });
 
   it('writes one activity to Salesforce and HubSpot for the hand-back: a lost answer and a Slack retry write none twice', async () => {
-    const sf = await FakeSalesforce.start();
-    const hs = await FakeHubspot.start();
-    try {
-      const h = await start({ ...ENV, ...crmEnv(sf, hs) });
-      const opp = sf.addOpportunity({ name: 'Northwind expansion', stageName: 'Prospecting' });
-      const deal = hs.addDeal({ name: 'Contoso platform' });
-      const onSf = (await sendHandoff(h, { crmOpportunity: opp })).handoff;
-      const onHs = (await sendHandoff(h, { crmOpportunity: deal, ...account('Contoso') })).handoff;
-      h.clock.set(ACCEPTED);
-      await acceptAs(h, onHs.id, jordan);
-      const sfValue = await checkedIn(h, onSf.id);
-      const hsValue = buttonValues(
-        h.slack
-          .messages(h.slack.dmChannelFor(people.ae.id))
-          .find((m) => shown(m).includes(`handoff #${onHs.id} `) && shown(m).includes('How did it go?')),
-      )[ACTION_ID.handBack];
-      expect(taskSubjects(sf, opp)).toHaveLength(2);
-      expect(noteHeadings(hs, deal)).toHaveLength(2);
+    const crms = await onBothCrms(ENV);
+    const { h, sf, hs, opp, deal, onSf, onHs } = crms;
+    h.clock.set(ACCEPTED);
+    await acceptAs(h, onHs.id, jordan);
+    const sfValue = await checkedIn(h, onSf.id);
+    const hsValue = buttonValues(
+      h.slack
+        .messages(h.slack.dmChannelFor(people.ae.id))
+        .find((m) => shown(m).includes(`handoff #${onHs.id} `) && shown(m).includes('How did it go?')),
+    )[ACTION_ID.handBack];
+    expect(taskSubjects(sf, opp)).toHaveLength(2);
+    expect(noteHeadings(hs, deal)).toHaveLength(2);
 
-      // Each CRM takes the hand-back's activity and loses the answer; Slack delivers each click twice (a retry).
-      sf.fail({ method: 'POST', path: /\/sobjects\/Task$/ }, { status: 503, afterProcessing: true });
-      hs.fail(
-        { method: 'POST', path: /^\/crm\/objects\/2026-09\/notes$/ },
-        { status: 502, afterProcessing: true },
-      );
-      h.clock.set(HANDED_BACK);
-      expect(await handBack(h, sfValue, jordan, { retry: true })).toContain('Handed back');
-      expect(await handBack(h, String(hsValue), jordan, { retry: true })).toContain('Handed back');
-      await drive(
-        h,
-        async () => (await crmRows(h)).every((r) => r.status === 'delivered'),
-        'every activity written',
-      );
-      for (const id of [onSf.id, onHs.id]) {
-        expect(await eventTypes(h, id)).toEqual([
-          'sent',
-          'accepted',
-          'step_reminded',
-          'step_checked_in',
-          'handed_back',
-        ]);
-        expect(
-          h.logs.filter((l) => String(l.msg).includes('already had this activity') && l.handoffId === id),
-        ).toHaveLength(1);
-      }
-      const shape = (id: number) => [
-        `Co-sell handoff #${id} sent to Jordan Seller`,
-        `Co-sell handoff #${id} accepted by Jordan Seller`,
-        `Co-sell handoff #${id} handed back to the owner by Jordan Seller`,
-      ];
-      expect(taskSubjects(sf, opp)).toEqual(shape(onSf.id));
-      expect(noteHeadings(hs, deal)).toEqual(shape(onHs.id));
+    // Each CRM takes the hand-back's activity and loses the answer; Slack delivers each click twice (a retry).
+    loseTheNextWrite(crms);
+    h.clock.set(HANDED_BACK);
+    expect(await handBack(h, sfValue, jordan, { retry: true })).toContain('Handed back');
+    expect(await handBack(h, String(hsValue), jordan, { retry: true })).toContain('Handed back');
+    await allWrittenOnce(h, [onSf.id, onHs.id]);
+    for (const id of [onSf.id, onHs.id])
+      expect(await eventTypes(h, id)).toEqual([
+        'sent',
+        'accepted',
+        'step_reminded',
+        'step_checked_in',
+        'handed_back',
+      ]);
+    const shape = (id: number) => [
+      `Co-sell handoff #${id} sent to Jordan Seller`,
+      `Co-sell handoff #${id} accepted by Jordan Seller`,
+      `Co-sell handoff #${id} handed back to the owner by Jordan Seller`,
+    ];
+    expect(taskSubjects(sf, opp)).toEqual(shape(onSf.id));
+    expect(noteHeadings(hs, deal)).toEqual(shape(onHs.id));
 
-      // The owner's reassignment is one more activity; a sweep later writes nothing again.
-      expect(await reassignTo(h, onSf.id, people.otherAe.id)).toEqual({});
-      await drive(h, async () => taskSubjects(sf, opp).length === 4, 'the move written');
-      await sweepAt(h, '2026-11-30T16:05:00Z');
-      expect(taskSubjects(sf, opp).at(-1)).toBe(`Co-sell handoff #${onSf.id} reassigned to Sam Closer`);
-      expect(taskSubjects(sf, opp)).toHaveLength(4);
-      expect(noteHeadings(hs, deal)).toHaveLength(3);
-    } finally {
-      await sf.stop();
-      await hs.stop();
-    }
+    // The owner's reassignment is one more activity; a sweep later writes nothing again.
+    expect(await reassignTo(h, onSf.id, people.otherAe.id)).toEqual({});
+    await drive(h, async () => taskSubjects(sf, opp).length === 4, 'the move written');
+    await sweepAt(h, '2026-11-30T16:05:00Z');
+    expect(taskSubjects(sf, opp).at(-1)).toBe(`Co-sell handoff #${onSf.id} reassigned to Sam Closer`);
+    expect(taskSubjects(sf, opp)).toHaveLength(4);
+    expect(noteHeadings(hs, deal)).toHaveLength(3);
   });
 });

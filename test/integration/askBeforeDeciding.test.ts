@@ -29,10 +29,10 @@ import { people } from '../support/people.js';
 import { csvObjects } from '../support/revopsFlow.js';
 
 /**
- * Issue 51 item 3: an AE with one question asks the author instead of declining. The question goes to the author under
- * their confirmation of the send; the AE's clock pauses (QUESTION_PAUSE_DAYS, default 2 business days) and both DMs
- * show it; the answer (a button and a modal) starts it again with the paused business time added to the deadline, in
- * the AE's calendar, across a weekend; the pause is left out of the AE's time to decision. The partner hears nothing.
+ * An AE with one question asks the author instead of declining. The question goes to the author under their
+ * confirmation of the send; the AE's clock pauses (QUESTION_PAUSE_DAYS, default 2 business days) and both DMs show it;
+ * the answer (a button and a modal) starts it again with the paused business time added to the deadline, in the AE's
+ * calendar, across a weekend; the pause is left out of the AE's time to decision. The partner hears nothing.
  *
  * Jordan (the AE, Berlin) gets the packet Monday 23 November 15:00 Berlin, due Thursday 26 November 15:00 (3 business
  * days); Pat (the author and owner, New York) wrote it.
@@ -354,9 +354,9 @@ describe('asking the author before deciding', () => {
 });
 
 /**
- * Issue 51 item 4: the AE may ask for more business days before deciding, once per handoff. MORE_TIME_APPROVAL says
- * whether the owner gives them with one click (the default) or they are given at once; the owner is told either way.
- * The partner hears nothing.
+ * The AE may ask for more business days before deciding, once per handoff. MORE_TIME_APPROVAL says whether the owner
+ * gives them with one click (the default) or they are given at once; the owner is told either way. The partner hears
+ * nothing.
  *
  * Jordan (the AE, Berlin) gets the packet Monday 23 November 15:00 Berlin, due Thursday 26 November 15:00; Olu owns it,
  * Pat wrote it.

@@ -7,10 +7,9 @@ import { channels, people, RIVAL_TEAM, TEAM } from '../support/people.js';
 import { sendPacket } from '../support/reviewFlow.js';
 
 /**
- * Slack does not promise to deliver events in order (issue 50 item 31): an organization that joins a partner channel
- * and leaves it again may reach the app as the leave, then the join. Each event carries the time it happened
- * (`event_ts`); Slack's newest word on each organization stands, and an older event that arrives after it changes
- * nothing. Before, the late join held the channel for good (nothing but an admin released it).
+ * Slack does not promise to deliver events in order: an organization that joins a partner channel and leaves it again
+ * may reach the app as the leave, then the join. Each event carries the time it happened (`event_ts`); Slack's newest
+ * word on each organization stands, and an older event that arrives after it changes nothing.
  */
 
 const ADMIN = people.member.id;

@@ -19,12 +19,11 @@ import { revopsUser, slash } from '../support/reviewFlow.js';
 import { SteppedTimers } from '../support/steppedTimers.js';
 
 /**
- * Attribution asks the CRM (issue 31, item 6): the review looks up the opportunities on the packet's account, names
- * the one that decides the class and classifies from its creation date; the author may pick another or "none of
- * these"; without a CRM the class is said to come from the packet alone; a CRM that fails or is slow leaves the
- * review working within Slack's 3 s; a record linked later corrects the class, audited. The opportunity chosen in
- * the review is linked as if pasted: its Tasks or notes are written, and its close reaches the handoff. Through the
- * real app.
+ * Attribution asks the CRM: the review looks up the opportunities on the packet's account, names the one that decides
+ * the class and classifies from its creation date; the author may pick another or "none of these"; without a CRM the
+ * class is said to come from the packet alone; a CRM that fails or is slow leaves the review working within Slack's 3
+ * s; a record linked later corrects the class, audited. The opportunity chosen in the review is linked as if pasted:
+ * its Tasks or notes are written, and its close reaches the handoff. Through the real app.
  */
 
 /** Slack's budget for answering a view submission; the review must come well within it. */

@@ -9,10 +9,10 @@ import { people } from '../support/people.js';
 import { blocksOf, openHome, ROLES, sectionTexts } from '../support/revopsFlow.js';
 
 /**
- * Issue 54 end to end: the deals the CRM closed in the period, with a partner (linked to a handoff) and without (all
- * the others it closed), on RevOps' App Home. A handoff linked to a Salesforce opportunity is accepted; Salesforce
- * closes it and three others in the period (one won, two lost), one before it, and leaves one open; the read-back
- * polls; RevOps opens the Home (the last 30 days: 2026-10-24 to 2026-11-23, the harness's today).
+ * End to end: the deals the CRM closed in the period, with a partner (linked to a handoff) and without (all the others
+ * it closed), on RevOps' App Home. A handoff linked to a Salesforce opportunity is accepted; Salesforce closes it and
+ * three others in the period (one won, two lost), one before it, and leaves one open; the read-back polls; RevOps opens
+ * the Home (the last 30 days: 2026-10-24 to 2026-11-23, the harness's today).
  */
 describe('RevOps App Home: deals closed with and without a partner (Salesforce)', () => {
   let sf: FakeSalesforce;

@@ -7,10 +7,10 @@ import { FakeSalesforce } from '../support/fakeSalesforce.js';
 import { people } from '../support/people.js';
 
 /**
- * Issue 77: the CRM form (`/handoff crm salesforce`) sends credentials to Salesforce's hosts and the hosts the
- * operator names only, and calls the token answer's `instance_url` only when it is one of them over https. An
- * address of the server's own network is refused under the field before anything is fetched; whatever does not
- * answer as Salesforce gets one answer, with nothing of what answered.
+ * The CRM form (`/handoff crm salesforce`) sends credentials to Salesforce's hosts and the hosts the operator names
+ * only, and calls the token answer's `instance_url` only when it is one of them over https. An address of the server's
+ * own network is refused under the field before anything is fetched; whatever does not answer as Salesforce gets one
+ * answer, with nothing of what answered.
  */
 
 const NOT_SALESFORCE =
@@ -36,7 +36,7 @@ async function internalService() {
   };
 }
 
-describe('the CRM form reaches Salesforce only (issue 77)', () => {
+describe('the CRM form reaches Salesforce only', () => {
   const stops: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const stop of stops.splice(0).reverse()) await stop();

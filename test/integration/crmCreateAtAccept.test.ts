@@ -12,10 +12,10 @@ import { dmOf, handoffRow, outboxDrained, QUIET } from '../support/ownerFlow.js'
 import { people } from '../support/people.js';
 
 /**
- * Issue 77 item 13: the AE creates the CRM opportunity (Salesforce) or deal (HubSpot) at the accept. The accept is
- * recorded first; the record is created after the ack, through the outbox's CRM write path (a lost answer is looked
- * for by its marker, never created twice), then linked to the handoff and shown to the AE. A refusal keeps the accept
- * and tells the AE why, in plain words.
+ * The AE creates the CRM opportunity (Salesforce) or deal (HubSpot) at the accept. The accept is recorded first; the
+ * record is created after the ack, through the outbox's CRM write path (a lost answer is looked for by its marker,
+ * never created twice), then linked to the handoff and shown to the AE. A refusal keeps the accept and tells the AE
+ * why, in plain words.
  */
 
 /** The close date the app asks for: 90 days after the accept's day in the AE's zone (the step's date is earlier). */

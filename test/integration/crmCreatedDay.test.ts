@@ -16,11 +16,11 @@ import { handoffRow, outboxDrained } from '../support/ownerFlow.js';
 import { accept, opportunitySubmission } from '../support/partnerFlow.js';
 
 /**
- * Issue 31, item 7: the CRM gives the moment an opportunity was created (Salesforce's CreatedDate, HubSpot's
- * createdate); the rule compares it, as a day, with the partner's first action, a day in the author's zone. Pat (the
- * author) is in New York and sends on Sunday 22 November 2026 at 20:35 there (01:35 UTC on Monday). An opportunity
- * created at 00:30 UTC on Monday was created at 19:30 on Sunday in New York, the day the partner acted: it existed
- * then (partner-influenced), it was not created the day after (partner-sourced, by its UTC day).
+ * The CRM gives the moment an opportunity was created (Salesforce's CreatedDate, HubSpot's createdate); the rule
+ * compares it, as a day, with the partner's first action, a day in the author's zone. Pat (the author) is in New York
+ * and sends on Sunday 22 November 2026 at 20:35 there (01:35 UTC on Monday). An opportunity created at 00:30 UTC on
+ * Monday was created at 19:30 on Sunday in New York, the day the partner acted: it existed then (partner-influenced),
+ * it was not created the day after (partner-sourced, by its UTC day).
  */
 const SUNDAY_EVENING_NY = '2026-11-23T01:35:00Z';
 const CREATED_SUNDAY_NY = '2026-11-23T00:30:00Z';
@@ -64,64 +64,63 @@ describe("an opportunity's creation day is the author's", () => {
     });
   });
 
-  it('the read-back (Salesforce): an opportunity linked after sending, created Sunday evening in New York, existed on the Sunday the partner acted', async () => {
-    ({ sf, h } = await salesforceApp({ now: SUNDAY_EVENING_NY }));
-    // Under no account the review's lookup finds: the packet decides (sourced), until the AE links the record.
-    const evening = sf.addOpportunity({ name: 'Dusk Dental suite', createdDate: CREATED_SUNDAY_NY });
-    const { view } = await submitForReview(h, unpasted('Dusk Dental', 'duskdental.example'));
-    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = await handoffNamed(h, 'Dusk Dental');
-    if (!handoff) throw new Error('not sent');
-    expect(handoff).toMatchObject({
-      classification: 'partner_sourced',
-      partnerTouchOn: '2026-11-22',
-      attribution: { zone: 'America/New_York' },
-    });
-    await accept(h, handoff.id);
-    const linked = await h.interact(
-      opportunitySubmission({ handoffId: handoff.id, crm: lightning(evening) }),
-    );
-    expect(linked.status).toBe(200);
-    h.clock.advance(301_000);
-    await h.app.scheduler.runNow('crm-read-back');
-    expect(await handoffRow(h, handoff.id)).toMatchObject({
-      classification: 'partner_influenced',
-      classificationReason:
-        "Linked after sending to Salesforce opportunity “Dusk Dental suite”, which existed on 2026-11-22, before or on the partner's first action on 2026-11-22.",
-      attribution: {
-        choice: 'link',
-        zone: 'America/New_York',
-        opportunity: { id: evening, createdOn: '2026-11-22', createdAt: CREATED_SUNDAY_NY_ISO },
+  // Under no account the review's lookup finds: the packet decides (sourced), until the AE links the record.
+  it.each([
+    {
+      crm: 'Salesforce',
+      name: 'Dusk Dental',
+      record: 'Salesforce opportunity “Dusk Dental suite”',
+      async start() {
+        ({ sf, h } = await salesforceApp({ now: SUNDAY_EVENING_NY }));
+        const id = sf.addOpportunity({ name: 'Dusk Dental suite', createdDate: CREATED_SUNDAY_NY });
+        return { id, link: lightning(id) };
       },
-    });
-    expect(await correctionsOf(h, handoff.id)).toMatchObject([
-      { fromClassification: 'partner_sourced', toClassification: 'partner_influenced' },
-    ]);
-    await outboxDrained(h);
-  });
-
-  it('the read-back (HubSpot): the same evening deal is Sunday in New York', async () => {
-    ({ hs, h } = await hubspotApp({ now: SUNDAY_EVENING_NY }));
-    const evening = hs.addDeal({ name: 'Dusk Freight deal', createdAt: CREATED_SUNDAY_NY });
-    const { view } = await submitForReview(h, unpasted('Dusk Freight', 'duskfreight.example'));
-    expect(await sendFromReview(h, view)).toEqual({ response_action: 'clear' });
-    const handoff = await handoffNamed(h, 'Dusk Freight');
-    if (!handoff) throw new Error('not sent');
-    expect(handoff.classification).toBe('partner_sourced');
-    await accept(h, handoff.id);
-    const linked = await h.interact(
-      opportunitySubmission({ handoffId: handoff.id, crm: hubspotDeal(evening) }),
-    );
-    expect(linked.status).toBe(200);
-    h.clock.advance(301_000);
-    await h.app.scheduler.runNow('crm-read-back');
-    expect(await handoffRow(h, handoff.id)).toMatchObject({
-      classification: 'partner_influenced',
-      classificationReason:
-        "Linked after sending to HubSpot deal “Dusk Freight deal”, which existed on 2026-11-22, before or on the partner's first action on 2026-11-22.",
-    });
-    await outboxDrained(h);
-  });
+    },
+    {
+      crm: 'HubSpot',
+      name: 'Dusk Freight',
+      record: 'HubSpot deal “Dusk Freight deal”',
+      async start() {
+        ({ hs, h } = await hubspotApp({ now: SUNDAY_EVENING_NY }));
+        const id = hs.addDeal({ name: 'Dusk Freight deal', createdAt: CREATED_SUNDAY_NY });
+        return { id, link: hubspotDeal(id) };
+      },
+    },
+  ])(
+    'the read-back ($crm): a record linked after sending, created Sunday evening in New York, existed on the Sunday the partner acted',
+    async ({ name, record, start }) => {
+      const evening = await start();
+      const app = h as Harness;
+      const domain = `${name.replace(' ', '').toLowerCase()}.example`;
+      const { view } = await submitForReview(app, unpasted(name, domain));
+      expect(await sendFromReview(app, view)).toEqual({ response_action: 'clear' });
+      const handoff = await handoffNamed(app, name);
+      if (!handoff) throw new Error('not sent');
+      expect(handoff).toMatchObject({
+        classification: 'partner_sourced',
+        partnerTouchOn: '2026-11-22',
+        attribution: { zone: 'America/New_York' },
+      });
+      await accept(app, handoff.id);
+      const linked = await app.interact(opportunitySubmission({ handoffId: handoff.id, crm: evening.link }));
+      expect(linked.status).toBe(200);
+      app.clock.advance(301_000);
+      await app.app.scheduler.runNow('crm-read-back');
+      expect(await handoffRow(app, handoff.id)).toMatchObject({
+        classification: 'partner_influenced',
+        classificationReason: `Linked after sending to ${record}, which existed on 2026-11-22, before or on the partner's first action on 2026-11-22.`,
+        attribution: {
+          choice: 'link',
+          zone: 'America/New_York',
+          opportunity: { id: evening.id, createdOn: '2026-11-22', createdAt: CREATED_SUNDAY_NY_ISO },
+        },
+      });
+      expect(await correctionsOf(app, handoff.id)).toMatchObject([
+        { fromClassification: 'partner_sourced', toClassification: 'partner_influenced' },
+      ]);
+      await outboxDrained(app);
+    },
+  );
 
   it('an old row (the author’s zone not kept): no correction when the creation moment is Sunday in some zones and Monday in others', async () => {
     ({ sf, h } = await salesforceApp({ now: SUNDAY_EVENING_NY }));

@@ -14,10 +14,9 @@ import { channels } from '../support/people.js';
 import { blocksOf, openHome, QUIET, ROLES, revopsUser, sectionTexts } from '../support/revopsFlow.js';
 
 /**
- * Issue 54 items 1 and 2: the read-back reads each linked opportunity's amount, currency, stage, close date and owner
- * into `crm_money` with a history, converts to one reporting currency with Salesforce's own dated rates, and RevOps
- * read the figures in the App Home, the digest and the CSV, checked here against a hand count. The partner reads none
- * of it.
+ * The read-back reads each linked opportunity's amount, currency, stage, close date and owner into `crm_money` with a
+ * history, converts to one reporting currency with Salesforce's own dated rates, and RevOps read the figures in the App
+ * Home, the digest and the CSV, checked here against a hand count. The partner reads none of it.
  */
 const NOW = '2026-11-25T14:00:00Z';
 
@@ -272,10 +271,9 @@ describe('money read back from HubSpot, in the reporting currency the program se
 });
 
 /**
- * Issue 77 item 1: a close belongs to exactly one week. Contoso closes won on Monday 7 December; the digest of the week
- * of 30 November, posted that Monday at 09:00, counts it nowhere (not in money, not in the CRM's closed deals), and
- * the digest of the week of 7 December counts it once. In Berlin, east of UTC, where a week's first midnight is the
- * Sunday before in UTC.
+ * A close belongs to exactly one week. Contoso closes won on Monday 7 December; the digest of the week of 30 November,
+ * posted that Monday at 09:00, counts it nowhere (not in money, not in the CRM's closed deals), and the digest of the
+ * week of 7 December counts it once. In Berlin, east of UTC, where a week's first midnight is the Sunday before in UTC.
  */
 describe('a close counted in the one week that holds its day', () => {
   let sf: FakeSalesforce;
@@ -342,9 +340,9 @@ describe('a close counted in the one week that holds its day', () => {
 });
 
 /**
- * Issue 77 item 13: accepted deals with no CRM deal. The AE's estimate counts as an estimate, labelled apart from the
- * CRM's pipeline; a deal won in Slack counts as won (at the estimate), beside the CRM's closed won, never "none" beside
- * "1 won" in the same view.
+ * Accepted deals with no CRM deal. The AE's estimate counts as an estimate, labelled apart from the CRM's pipeline; a
+ * deal won in Slack counts as won (at the estimate), beside the CRM's closed won, never "none" beside "1 won" in the
+ * same view.
  */
 describe('money of accepted deals with no CRM deal', () => {
   let sf: FakeSalesforce;

@@ -411,7 +411,7 @@ describe('npm run doctor', () => {
   });
 });
 
-describe('npm run doctor after the first start of a fresh install (issue 77 item 18)', () => {
+describe('npm run doctor after the first start of a fresh install', () => {
   it('says that the settings the start read in once may go, rather than warning that they are not read', async () => {
     // The README has a fresh install set ADMIN_USER_IDS; its first start reads it (and the managers) into the program.
     const settings = {

@@ -8,9 +8,9 @@ import { runDoctor } from '../../src/doctor/run.js';
 import { FakeSlack } from '../support/fakeSlack.js';
 
 /**
- * The doctor's report goes to terminals and CI logs: it never prints a secret of the settings (issue 50 item 31). A
- * password in SLACK_API_URL (a proxy's) is shown as ***, and an ESCALATION_POLICY_FILE set to the wrong file (the
- * .env itself) is placed by line and column, never quoted.
+ * The doctor's report goes to terminals and CI logs: it never prints a secret of the settings. A password in
+ * SLACK_API_URL (a proxy's) is shown as ***, and an ESCALATION_POLICY_FILE set to the wrong file (the .env itself) is
+ * placed by line and column, never quoted.
  */
 describe('the doctor prints no secret', () => {
   let dir: string;

@@ -38,9 +38,9 @@ const POLICY = {
 };
 
 /**
- * Where the program's policy comes from (issue 53, "import of today's policy file gives the same behaviour as
- * today"): the ESCALATION_POLICY_FILE imported at the first start, or the same pools, policy and routes written
- * into the program as the Admin tab writes them, with no file. Every test of a policy runs against both.
+ * Where the program's policy comes from: the ESCALATION_POLICY_FILE imported at the first start, or the same pools,
+ * policy and routes written into the program as the Admin tab writes them, with no file. Every test of a policy runs
+ * against both.
  */
 interface Source {
   name: string;

@@ -95,7 +95,7 @@ const events = (h: Harness, id: number) => eventsOf(h.database.db, id);
 
 /**
  * Business hours are kept on decisions (time to decision), and on the first outcome step after an accept with a first
- * step (time to first step, issue 51): on no other event.
+ * step (time to first step): on no other event.
  */
 function expectHoursOnDecisionsOnly(log: HandoffEventRow[]) {
   const OUTCOME_STEPS = ['meeting_held', 'opportunity_created', 'won', 'lost'];

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src/db/client.js';
-import {
-  METRIC_EVENT_TYPES,
-  type MetricEventRow,
-  metricEventBatches,
-  metricEvents,
-} from '../../src/db/repositories/metrics.js';
+import { METRIC_EVENT_TYPES, metricEvents } from '../../src/db/repositories/metrics.js';
 import { createMetrics } from '../../src/revops/metrics.js';
 import { lastStatementOf, scratchDatabases } from '../support/scratchDb.js';
 import { seedOf } from '../support/seed.js';
@@ -252,33 +247,6 @@ describe('repeat use from first_accepts (migration 0006)', () => {
           database.sqlite.exec('DELETE FROM first_accepts');
           database.sqlite.exec(BACKFILL_SQL);
           expect(firstAcceptsRows(database)).toEqual(kept);
-        }),
-      ),
-      opts,
-    );
-  });
-
-  it('reads in batches of any size every event of the window exactly once, in (at, id) order (property)', async () => {
-    // Event times fall in one second, so many share a millisecond and batches often end inside a run of ties.
-    await fc.assert(
-      fc.asyncProperty(history, fc.integer({ min: 1, max: 7 }), (h, size) =>
-        withDatabase(async (database) => {
-          insertHistory(database, h);
-          const from = new Date(BASE + h.window[0]);
-          const to = new Date(BASE + h.window[1]);
-          const batches: MetricEventRow[][] = [];
-          for await (const batch of metricEventBatches(database.db, from, to, size)) batches.push(batch);
-          const read = batches.flat().map((e) => [e.at.getTime(), e.id]);
-          const expected = (
-            database.sqlite
-              .prepare(
-                `SELECT at, id FROM handoff_events WHERE at >= ? AND at < ? AND type IN (${METRIC_EVENT_TYPES.map((t) => `'${t}'`).join(', ')}) ORDER BY at, id`,
-              )
-              .raw()
-              .all(from.getTime(), to.getTime()) as [number, number][]
-          ).map(([at, id]) => [at, id]);
-          expect(read).toEqual(expected);
-          expect(batches.every((b) => b.length >= 1 && b.length <= size)).toBe(true);
         }),
       ),
       opts,

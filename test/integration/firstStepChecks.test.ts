@@ -28,12 +28,12 @@ import { viewSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
 
 /**
- * Issue 51 item 2 (its default policy): the first step the AE committed to is tracked like the response window, in
- * their calendar. A reminder the business day before its date, a check-in on it (Meeting held, New date), and with no
- * news FIRST_STEP_GRACE_DAYS (2) business days later the owner is told. The partner reads the step, never the checks.
+ * The first step the AE committed to is tracked like the response window, in their calendar. A reminder the business
+ * day before its date, a check-in on it (Meeting held, New date), and with no news FIRST_STEP_GRACE_DAYS (2) business
+ * days later the owner is told. The partner reads the step, never the checks.
  *
- * Jordan (the AE, Berlin) accepts on Thursday 26 November at 10:00 Berlin with a step two business days on, across
- * the weekend: Monday 30 November. Pat (New York) wrote it and owns it (the author is the owner by default).
+ * Jordan (the AE, Berlin) accepts on Thursday 26 November at 10:00 Berlin with a step two business days on, across the
+ * weekend: Monday 30 November. Pat (New York) wrote it and owns it (the author is the owner by default).
  */
 
 const start = partnerHarnesses();
@@ -263,9 +263,9 @@ describe('the first step, tracked after the Accept', () => {
 });
 
 /**
- * Issue 51: deals accepted before first steps existed have none, so nothing reminds their AE and no policy takes them
- * back (an upgrade surprises no one), until an admin turns it on for them: `/handoff steps ask` asks each AE by DM to
- * name a first step, in the New date modal with the step's words. Then the deal is tracked like one accepted since.
+ * Deals accepted before first steps existed have none, so nothing reminds their AE and no policy takes them back (an
+ * upgrade surprises no one), until an admin turns it on for them: `/handoff steps ask` asks each AE by DM to name a
+ * first step, in the New date modal with the step's words. Then the deal is tracked like one accepted since.
  */
 
 /** A deal accepted by Jordan as an earlier version stored it: no first step, nothing of it to check. */

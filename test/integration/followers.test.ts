@@ -18,10 +18,10 @@ import { PARTNER_TEAM, people, TEAM } from '../support/people.js';
 import { modalButton, type ProgramView, viewOpenedBy, viewText } from '../support/programFlow.js';
 
 /**
- * Issue 53 item 6: anyone of ours who may view a handoff may Follow it from its view (all its news, or its decisions
- * only), and each partner names internal partner managers (`/handoff partners managers`). Both hear of its decisions
- * and, if they chose so, its outcomes, in a short DM of their own, queued with the change; nobody who hears of it by
- * their role (the owner, the author, the AE) is told twice, and the partner never sees who follows.
+ * Anyone of ours who may view a handoff may Follow it from its view (all its news, or its decisions only), and each
+ * partner names internal partner managers (`/handoff partners managers`). Both hear of its decisions and, if they chose
+ * so, its outcomes, in a short DM of their own, queued with the change; nobody who hears of it by their role (the
+ * owner, the author, the AE) is told twice, and the partner never sees who follows.
  */
 
 const start = partnerHarnesses();
@@ -111,7 +111,7 @@ const watcherDms = (h: Harness, userId: string, handoffId: number) =>
       ),
   );
 
-describe('following a handoff (issue 53 item 6)', () => {
+describe('following a handoff', () => {
   it('follows from the view modal; an accept then brings the follower one DM, in their own time zone, the owner who follows too one message; unfollowed, nothing more', async () => {
     const h = await start(ENV);
     const { handoff } = await sendHandoff(h);
@@ -196,7 +196,7 @@ describe('following a handoff (issue 53 item 6)', () => {
     expect(watcherDms(h, pat.id, handoff.id)).toEqual([]);
   });
 
-  it('an expiry while the AE was away reads to a follower as to everyone: not their silence (issue 77 item 14)', async () => {
+  it('an expiry while the AE was away reads to a follower as to everyone: not their silence', async () => {
     const h = await start(ENV);
     const { handoff } = await sendHandoff(h);
     const view = await openView(h, mo, handoff.id);
@@ -218,7 +218,7 @@ describe('following a handoff (issue 53 item 6)', () => {
   });
 });
 
-describe('followers named for someone else (issue 77 item 12)', () => {
+describe('followers named for someone else', () => {
   it('an admin names Sam to follow a handoff: Sam is told and hears its decisions; only admins name others', async () => {
     // Olu (the handoff's owner) is an admin here.
     const h = await start({ ...ENV, ADMIN_USER_IDS: people.owner.id });
@@ -269,7 +269,7 @@ describe('followers named for someone else (issue 77 item 12)', () => {
   });
 });
 
-describe('partner managers (issue 53 item 6)', () => {
+describe('partner managers', () => {
   it('RevOps names them; a manager gets the decline; they choose what they hear; the partner sees none of it', async () => {
     const h = await start(ENV);
     const { handoff } = await sendHandoff(h);

@@ -11,8 +11,8 @@ import { TEAM } from '../support/people.js';
 import { sendPacket, type ViewAnswer } from '../support/reviewFlow.js';
 
 /**
- * Workspace guests (issue 50 item 29): Slack's users.info says `is_restricted` (a guest) and `is_ultra_restricted` (a
- * single-channel guest). A guest neither writes a handoff nor receives one as its AE, unless an admin allows it.
+ * Workspace guests: Slack's users.info says `is_restricted` (a guest) and `is_ultra_restricted` (a single-channel
+ * guest). A guest neither writes a handoff nor receives one as its AE, unless an admin allows it.
  */
 const guest: FakeUser = {
   id: 'U0GUEST',

@@ -29,10 +29,10 @@ import {
 import { channels, PARTNER_TEAM, PARTNER_TEAM_NAME, people, TEAM } from '../support/people.js';
 
 /**
- * "Hand off this deal" (issue 52) through the real receiver: the message shortcut on a partner's message, an internal
- * message and a thread reply; the packet prefilled from the channel's partner, the author's profile, the message and
- * the CRM (Salesforce, HubSpot, none); the account's owner as the suggested AE, first for a pool without using a
- * turn, and asked about when passed over; the message's permalink kept as the handoff's source.
+ * "Hand off this deal" through the real receiver: the message shortcut on a partner's message, an internal message and
+ * a thread reply; the packet prefilled from the channel's partner, the author's profile, the message and the CRM
+ * (Salesforce, HubSpot, none); the account's owner as the suggested AE, first for a pool without using a turn, and
+ * asked about when passed over; the message's permalink kept as the handoff's source.
  */
 
 interface PrefilledView {

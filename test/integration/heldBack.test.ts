@@ -34,9 +34,9 @@ import { viewSubmission } from '../support/payloads.js';
 import { people } from '../support/people.js';
 
 /**
- * Partner text that stopped being true is held back from the partner, and its author is asked (issue 31, item 1):
- * one DM per hold reason and text version, with Still true and Edit; after either, the partner's thread shows the
- * move again and the DM shows what was done, with no buttons.
+ * Partner text that stopped being true is held back from the partner, and its author is asked: one DM per hold reason
+ * and text version, with Still true and Edit; after either, the partner's thread shows the move again and the DM shows
+ * what was done, with no buttons.
  */
 const start = partnerHarnesses();
 const pat = people.author.id;

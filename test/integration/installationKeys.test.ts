@@ -9,11 +9,10 @@ import { people } from '../support/people.js';
 import { acceptInDm, openHome } from '../support/revopsFlow.js';
 
 /**
- * Issue 55 item 2, its first part: every row the app writes carries its installation (db/installationScope.ts). The
- * deployment here is a database's second installation: its first (another workspace) was uninstalled, and this one
- * records its workspace at start. Every row written from then on, through the real receiver (a handoff sent, accepted,
- * an App Home, an edit of the program) and by the touch log's triggers, is the second installation's, none the
- * column's default (the first's).
+ * Every row the app writes carries its installation (db/installationScope.ts). The deployment here is a database's
+ * second installation: its first (another workspace) was uninstalled, and this one records its workspace at start.
+ * Every row written from then on, through the real receiver (a handoff sent, accepted, an App Home, an edit of the
+ * program) and by the touch log's triggers, is the second installation's, none the column's default (the first's).
  */
 
 type KeyedTable = Tables['handoffs'];

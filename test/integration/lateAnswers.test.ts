@@ -20,9 +20,9 @@ import { people } from '../support/people.js';
 import { lastHandoff } from '../support/reviewFlow.js';
 
 /**
- * Issue 50 item 30: a decision saved before its answer, whose answer reached Slack after its 3 s (Slack then shows the
- * person an error), is followed by a note saying it was saved. The harness's request clock makes every answer take
- * longer than Slack waits (`answersTake`), without waiting for it; a still clock answers at once.
+ * A decision saved before its answer, whose answer reached Slack after its 3 s (Slack then shows the person an error),
+ * is followed by a note saying it was saved. The harness's request clock makes every answer take longer than Slack
+ * waits (`answersTake`), without waiting for it; a still clock answers at once.
  */
 
 const LATE = SLACK_ANSWER_MS + 500;

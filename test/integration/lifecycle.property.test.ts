@@ -45,15 +45,15 @@ import { seedOf } from '../support/seed.js';
 /**
  * The lifecycle as one property, through the real receiver: random sequences of transitions (decide, remind, expire,
  * reassign, extend, withdraw, the outcome steps; before deciding, a question to the author and its answer, the pause's
- * end, more time asked and given: issue 51) by random people. After each step, a transition `can` refuses
- * changed nothing, and one it allows was recorded once. After the outbox drains, every message the app sent about the
- * handoff shows what the database says now (it is what the renderer makes of the current state) and offers each
- * reader only buttons `can` allows them.
+ * end, more time asked and given) by random people. After each step, a transition `can` refuses changed nothing, and
+ * one it allows was recorded once. After the outbox drains, every message the app sent about the handoff shows what the
+ * database says now (it is what the renderer makes of the current state) and offers each reader only buttons `can`
+ * allows them.
  *
- * Accept (issue 51 item 1) opens the accept modal for the person `can` allows, and for nobody else; its submission
- * (the modal's defaults, or a step of the AE's own and a date from today on, and now and then an estimated value)
- * records the accept. Whoever is refused the click sends the modal's submission by hand too: refused as well. The
- * partner reads the first step with the accept and only then, never the estimated value.
+ * Accept opens the accept modal for the person `can` allows, and for nobody else; its submission (the modal's defaults,
+ * or a step of the AE's own and a date from today on, and now and then an estimated value) records the accept. Whoever
+ * is refused the click sends the modal's submission by hand too: refused as well. The partner reads the first step with
+ * the accept and only then, never the estimated value.
  */
 
 const SEED = seedOf(20261122);
@@ -110,8 +110,8 @@ const OWN_STEPS = [
 /** Every first step an AE may commit to here: the accept modal's default, or one of their own. */
 const ANY_STEP = ['Accept the introduction and bring the demo', 'Intro call with Dana Reyes', ...OWN_STEPS];
 /**
- * How the AE fills the accept modal at a step (issue 51 item 1): its defaults, or a step of their own and a date from
- * today on (their calendar); an estimated value (internal) or none.
+ * How the AE fills the accept modal at a step: its defaults, or a step of their own and a date from today on (their
+ * calendar); an estimated value (internal) or none.
  */
 const commitArb = fc.record({
   own: fc.boolean(),
@@ -165,8 +165,8 @@ const viewerOf = (user: { id: string; team_id: string }): Viewer => ({
 });
 
 /**
- * An outcome step its owner or author may not record is their report of it, for the AE to confirm (issue 50 item 2):
- * the same button or modal stores a report instead of refusing.
+ * An outcome step its owner or author may not record is their report of it, for the AE to confirm: the same button or
+ * modal stores a report instead of refusing.
  */
 function reportsInstead(viewer: Viewer, action: PersonAction, h: HandoffRow, at: Date): boolean {
   const step = OUTCOMES.find((outcome) => outcome === action);
@@ -325,9 +325,9 @@ const withoutLinks = (blocks: unknown) =>
   JSON.stringify(blocks ?? null).replace(/<[^|>]*\|Open the handoff>/g, '<LINK|Open the handoff>');
 
 /**
- * The partner reads the AE's first step with the accept, and only then (issue 51 item 1): no step before (or without)
- * an accept; the accept's reply ends with it; never in another reply; never an estimated value given with it, in any
- * call the app made to the partner channel (its text and blocks).
+ * The partner reads the AE's first step with the accept, and only then: no step before (or without) an accept; the
+ * accept's reply ends with it; never in another reply; never an estimated value given with it, in any call the app made
+ * to the partner channel (its text and blocks).
  */
 function checkPartnerStep(handoff: HandoffRow, values: readonly number[], story: string[]): void {
   const where = `${handoff.accountName} after ${story.join(' → ')}`;

@@ -130,7 +130,7 @@ describe('LOG_LEVEL and the handlers’ logger (Bolt)', () => {
     ]);
   });
 
-  it('LOG_LEVEL=debug: an OAuth install and a CRM connect log their events and none of their secrets (issue 77)', async () => {
+  it('LOG_LEVEL=debug: an OAuth install and a CRM connect log their events and none of their secrets', async () => {
     const sf = await FakeSalesforce.start({
       clientId: 'own-consumer-key',
       clientSecret: 'own-consumer-secret-77',

@@ -316,9 +316,11 @@ describe('metric facts (migration 0009)', () => {
             for (const [f, t] of [windowDates([0, SPAN]), [from, to] as [Date, Date]]) {
               const expected = referenceEvents(database, f, t);
               expect(await metricEvents(database.db, f, t)).toEqual(expected);
-              const batched: MetricEventRow[] = [];
-              for await (const batch of metricEventBatches(database.db, f, t, size)) batched.push(...batch);
-              expect(batched).toEqual(expected);
+              // Every event of the window once, in (at, id) order, in batches of 1 to `size`.
+              const batches: MetricEventRow[][] = [];
+              for await (const batch of metricEventBatches(database.db, f, t, size)) batches.push(batch);
+              expect(batches.flat()).toEqual(expected);
+              expect(batches.every((b) => b.length >= 1 && b.length <= size)).toBe(true);
             }
             // Spelled out: each outcome step carries its handoff's classification as it is now.
             const current = new Map(

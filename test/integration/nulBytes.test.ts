@@ -8,11 +8,9 @@ import { declineSubmission } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
 
 /**
- * Issue 50 item 26: a NUL character (U+0000) in what a person types or Slack sends. SQLite stored it and Postgres
- * refused it ("something went wrong on our side"); a SQLite file holding one could not be moved. It is removed at the
- * edge, on both engines: from a modal submission, a slash command's text and an event. What was typed around it stays.
- * Issue 77 item 20: a lone UTF-16 surrogate (half of a character, as a cut emoji leaves) likewise: Postgres refused it
- * in JSON, SQLite stored it there (and a U+FFFD in a text column). A whole emoji (a surrogate pair) is kept.
+ * A NUL character (U+0000), or a lone UTF-16 surrogate (half of a character, as a cut emoji leaves), in what a person
+ * types or Slack sends: Postgres refuses them, so they are removed at the edge, on both engines (a modal submission, a
+ * slash command's text, an event). What was typed around them stays; a whole emoji (a surrogate pair) is kept.
  */
 
 const NUL = '\u0000';

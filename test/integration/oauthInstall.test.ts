@@ -21,8 +21,8 @@ import {
 import { people, TEAM } from '../support/people.js';
 
 /**
- * Issue 55 part 1: the OAuth install, through the real receiver and the status server, against the fake Slack's
- * authorize page and oauth.v2.access, for one workspace (test/integration/twoWorkspaces.test.ts: two).
+ * The OAuth install, through the real receiver and the status server, against the fake Slack's authorize page and
+ * oauth.v2.access, for one workspace (test/integration/twoWorkspaces.test.ts: two).
  */
 
 // The harness's handoff is sent Monday 2026-11-23 15:00 Berlin; its AE's halfway reminder is Wednesday 11:00.

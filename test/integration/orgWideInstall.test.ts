@@ -12,9 +12,9 @@ import { packetSubmission } from '../support/payloads.js';
 import { people, TEAM } from '../support/people.js';
 
 /**
- * Issue 55 item 1: an org-wide install on Enterprise Grid, through the real receiver and the status server, against
- * the fake Slack's org. One install serves every workspace of the org it was added to: the author in one workspace,
- * the AE in another. A workspace of another org is refused.
+ * An org-wide install on Enterprise Grid, through the real receiver and the status server, against the fake Slack's
+ * org. One install serves every workspace of the org it was added to: the author in one workspace, the AE in another. A
+ * workspace of another org is refused.
  */
 
 const ORG = 'E0ORG';

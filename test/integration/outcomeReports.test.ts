@@ -26,9 +26,9 @@ import {
 import { people, TEAM } from '../support/people.js';
 
 /**
- * Issue 50 item 2: what the partner reads as fact comes from the AE, the CRM or an admin. Partner marketing (the
- * author, here also the owner) reports an outcome from the App Home; the AE confirms it with one click before the
- * partner hears anything, or says it is not right. The AE is told when an admin records one.
+ * What the partner reads as fact comes from the AE, the CRM or an admin. Partner marketing (the author, here also the
+ * owner) reports an outcome from the App Home; the AE confirms it with one click before the partner hears anything, or
+ * says it is not right. The AE is told when an admin records one.
  */
 
 const start = partnerHarnesses();

@@ -17,9 +17,9 @@ import {
 import { people } from '../support/people.js';
 
 /**
- * Issue 50 item 2: every outcome that reaches the partner asks for one confirmation and can be undone for a short
- * while before it is posted. The partner's reply waits in the outbox until the undo window ends (its due time, on
- * the app's clock: the test moves the clock, it does not sleep).
+ * Every outcome that reaches the partner asks for one confirmation and can be undone for a short while before it is
+ * posted. The partner's reply waits in the outbox until the undo window ends (its due time, on the app's clock: the
+ * test moves the clock, it does not sleep).
  */
 
 const start = partnerHarnesses();

@@ -14,10 +14,10 @@ import { type Block, blocksOf, openHome } from '../support/revopsFlow.js';
 import { startWithPolicyFile } from '../support/time-policyFile.js';
 
 /**
- * Issue 53: each person's own days. The App Home says them ("Your days"), the person edits their own in a modal
- * (working days, holiday regions, a pause from their pools), and `/handoff pause` / `/handoff resume` take them out
- * of their pools and back, telling each pool's manager by DM. Round robin passes a paused member over, and a day
- * someone does not work is closed in their response window.
+ * Each person's own days. The App Home says them ("Your days"), the person edits their own in a modal (working days,
+ * holiday regions, a pause from their pools), and `/handoff pause` / `/handoff resume` take them out of their pools and
+ * back, telling each pool's manager by DM. Round robin passes a paused member over, and a day someone does not work is
+ * closed in their response window.
  */
 const POLICY = {
   pools: {
