@@ -5,37 +5,28 @@ import { contract } from './engine.js';
 import { addEvent, addHandoff } from './seed.js';
 
 export default contract('covers repository', ({ db, at, write }) => {
+  const cover = (
+    aeUserId: string,
+    coverUserId: string,
+    until: string,
+    setAt = at,
+    awayFrom: string | null = null,
+  ) => ({ aeUserId, coverUserId, until, setAt, awayFrom });
+  const saveFor = (...args: Parameters<typeof cover>) => write(saveCover, cover(...args));
+
   it('keeps one cover per AE: named, replaced, read back to the millisecond, then deleted', async () => {
     expect(await findCover(db, 'U0AE')).toBeUndefined();
-    await write(saveCover, {
-      aeUserId: 'U0AE',
-      coverUserId: 'U0COVER',
-      until: '2026-12-01',
-      setAt: at,
-      awayFrom: null,
-    });
+    await saveFor('U0AE', 'U0COVER', '2026-12-01');
     const later = new Date(at.getTime() + 1);
-    await write(saveCover, {
-      aeUserId: 'U0AE',
-      coverUserId: 'U0OTHER',
-      until: '2026-12-05',
-      setAt: later,
-      awayFrom: '2026-12-03',
-    });
-    await write(saveCover, {
-      aeUserId: 'U0AE2',
-      coverUserId: 'U0COVER',
-      until: '2026-12-02',
-      setAt: at,
-      awayFrom: null,
-    });
+    await saveFor('U0AE', 'U0OTHER', '2026-12-05', later, '2026-12-03');
+    await saveFor('U0AE2', 'U0COVER', '2026-12-02');
     expect(await findCover(db, 'U0AE')).toEqual({
       installationId: 1,
       aeUserId: 'U0AE',
       coverUserId: 'U0OTHER',
       until: '2026-12-05',
       setAt: later,
-      // The days away given with the cover (issue 50): replaced with the rest.
+      // The days away given with the cover: replaced with the rest.
       awayFrom: '2026-12-03',
     });
     expect((await findCover(db, 'U0AE2'))?.awayFrom).toBeNull();
@@ -81,13 +72,7 @@ export default contract('covers repository', ({ db, at, write }) => {
   it('reads its own write inside the transaction, and nothing of a transaction that failed', async () => {
     await expect(
       db.transaction(async (tx) => {
-        await saveCover(tx, {
-          aeUserId: 'U0AE',
-          coverUserId: 'U0COVER',
-          until: '2026-12-01',
-          setAt: at,
-          awayFrom: null,
-        });
+        await saveCover(tx, cover('U0AE', 'U0COVER', '2026-12-01'));
         expect((await findCover(tx, 'U0AE'))?.coverUserId).toBe('U0COVER');
         throw new Error('rolled back');
       }),

@@ -8,14 +8,6 @@ import { contract } from './engine.js';
 import { addEvent, addHandoff } from './seed.js';
 
 export default contract('erasure repository', ({ db, engine, at, write }) => {
-  const ae: Person = {
-    namedBy: 'slack_id',
-    ids: ['U0AE'],
-    words: ['Jordan Seller'],
-    parts: [],
-    others: [],
-  };
-  const contact: Person = { namedBy: 'name', ids: [], words: ['Ada_Lovelace%'], parts: [], others: [] };
   const named = (name: string): Person => ({
     namedBy: 'name',
     ids: [],
@@ -23,6 +15,8 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
     parts: [],
     others: [],
   });
+  const ae: Person = { ...named('Jordan Seller'), namedBy: 'slack_id', ids: ['U0AE'] };
+  const contact = named('Ada_Lovelace%');
   const handoffsOf = (found: Awaited<ReturnType<typeof repo.rowsNaming>>) =>
     found.flatMap((f) => f.rows.map((r) => [f.table, r.handoffId]));
 
@@ -79,7 +73,7 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
     );
   });
 
-  it('finds whole words only (any script, any case), and a part of a name only in the handoffs that name them (issue 77)', async () => {
+  it('finds whole words only (any script, any case), and a part of a name only in the handoffs that name them', async () => {
     const theirs = await addHandoff(db, at, {
       status: 'declined',
       partnerContactName: 'Lee Park',

@@ -22,13 +22,9 @@ export default contract('homeViews repository', ({ db, at, plus: ms, write }) =>
 
   it('records an open Home, keeps the period picked when none is given, and reads it back', async () => {
     expect(await repo.findHomeView(db, 'U0A')).toBeUndefined();
-    await write(repo.recordHomeView, {
-      userId: 'U0A',
-      hash: 'h1',
-      period: 'quarter',
-      metrics: true,
-      now: ms(1),
-    });
+    const record = (hash: string | null, period: string | null, metrics: boolean, now: Date) =>
+      write(repo.recordHomeView, { userId: 'U0A', hash, period, metrics, now });
+    await record('h1', 'quarter', true, ms(1));
     expect(await repo.findHomeView(db, 'U0A')).toEqual({
       installationId: 1,
       userId: 'U0A',
@@ -39,20 +35,14 @@ export default contract('homeViews repository', ({ db, at, plus: ms, write }) =>
       shown: 0,
       openedAt: ms(1),
     });
-    await write(repo.recordHomeView, { userId: 'U0A', hash: null, period: null, metrics: false, now: ms(2) });
+    await record(null, null, false, ms(2));
     expect(await repo.findHomeView(db, 'U0A')).toMatchObject({
       hash: null,
       period: 'quarter',
       metrics: false,
       openedAt: ms(2),
     });
-    await write(repo.recordHomeView, {
-      userId: 'U0A',
-      hash: 'h2',
-      period: 'year',
-      metrics: true,
-      now: ms(3),
-    });
+    await record('h2', 'year', true, ms(3));
     expect(await write(repo.findHomeView, 'U0A')).toMatchObject({
       hash: 'h2',
       period: 'year',

@@ -8,21 +8,13 @@ import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
 export default contract('program repository', ({ db, engine, at, write }) => {
+  /** An entry of the EMEA pool by the admin, body null, with what `e` sets on top. */
+  const entry = (e: Partial<Omit<repo.ProgramLogRow, 'id'>> = {}) =>
+    ({ kind: 'pool', key: 'emea', body: null, actor: 'U0ADMIN', note: null, at, ...e }) as const;
   /** Appends entries in one transaction each; returns their ids. */
   async function append(...entries: Partial<Omit<repo.ProgramLogRow, 'id'>>[]): Promise<number[]> {
     const ids: number[] = [];
-    for (const e of entries)
-      ids.push(
-        await write(repo.appendProgramEntry, {
-          kind: 'pool',
-          key: 'emea',
-          body: null,
-          actor: 'U0ADMIN',
-          note: null,
-          at,
-          ...e,
-        }),
-      );
+    for (const e of entries) ids.push(await write(repo.appendProgramEntry, entry(e)));
     return ids;
   }
 
@@ -177,14 +169,10 @@ export default contract('program repository', ({ db, engine, at, write }) => {
         locked();
         await held;
         order.push('a writes');
-        await repo.appendProgramEntry(tx, {
-          kind: 'closures',
-          key: '-',
-          body: ['2026-12-24'],
-          actor: 'U0A',
-          note: null,
-          at,
-        });
+        await repo.appendProgramEntry(
+          tx,
+          entry({ kind: 'closures', key: '-', body: ['2026-12-24'], actor: 'U0A' }),
+        );
       });
       await first;
       const b = db.transaction(async (tx) => {
@@ -202,14 +190,7 @@ export default contract('program repository', ({ db, engine, at, write }) => {
       await expect(
         db.transaction(async (tx) => {
           await repo.lockProgram(tx);
-          await repo.appendProgramEntry(tx, {
-            kind: 'roles',
-            key: '-',
-            body: {},
-            actor: 'U0A',
-            note: null,
-            at,
-          });
+          await repo.appendProgramEntry(tx, entry({ kind: 'roles', key: '-', body: {}, actor: 'U0A' }));
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
@@ -220,14 +201,7 @@ export default contract('program repository', ({ db, engine, at, write }) => {
     const all = unscopedOf(db);
     const appendIn = (id: number, key: string) =>
       scopedTo(all, { id }).transaction((tx) =>
-        repo.appendProgramEntry(tx, {
-          kind: 'pool',
-          key,
-          body: { users: [] },
-          actor: 'U0ADMIN',
-          note: null,
-          at,
-        }),
+        repo.appendProgramEntry(tx, entry({ key, body: { users: [] } })),
       );
     await appendIn(4, 'emea');
     await appendIn(6, 'apac');

@@ -6,9 +6,7 @@
  * are answered within Slack's 3-second deadline, /healthz keeps answering, every flood request is refused
  * (401, 408, or its connection closed), and the process's resident memory stays under the bench's target (250 MB)
  * plus the young generation this Node.js gives the app beyond Node.js 22's (RSS_TARGET_MB below).
- *
- * Before the receiver's limits (src/receiver.ts), 200 such unsigned requests took the process from 180 MB to 898 MB
- * and an Accept took 3.1 s. FLOOD_REQUESTS sets the number of each kind (default 200).
+ * FLOOD_REQUESTS sets the number of each kind (default 200).
  */
 
 import { execFileSync, spawn } from 'node:child_process';
@@ -41,10 +39,9 @@ const YOUNG_GENERATION_AT_TARGET_MB = 48;
  * V8 sizes the young generation from the machine's memory, up to a cap, whatever the old-space cap. On a 24 GiB
  * machine: 48 MB on Node.js 22, 192 MB on Node.js 24 (V8 13.6 raised the cap to 64 MB semi-spaces), which grows to it
  * while loading the app and keeps those pages. Measured there after three handoffs, before any flood, three runs each:
- * 173-182 MB on Node.js 22, 311-312 MB on Node.js 24, 188-189 MB on Node.js 24 with --max-semi-space-size=16 (at
- * 0ab2e17, before this round: 166-172 and 309-310 MB). So the target is the bench's plus the young generation this
- * Node.js allows beyond Node.js 22's: 250 MB on Node.js 22, 394 MB on Node.js 24 there (bench/README.md, "Memory on
- * Node.js 24").
+ * 173-182 MB on Node.js 22, 311-312 MB on Node.js 24, 188-189 MB on Node.js 24 with --max-semi-space-size=16. So
+ * the target is the bench's plus the young generation this Node.js allows beyond Node.js 22's: 250 MB on Node.js 22,
+ * 394 MB on Node.js 24 there (bench/README.md, "Memory on Node.js 24").
  */
 const RSS_TARGET_MB = BENCH_RSS_TARGET_MB + youngGenerationMb() - YOUNG_GENERATION_AT_TARGET_MB;
 /** The flood's own cost: the peak stays within this much of the process's memory before it. */

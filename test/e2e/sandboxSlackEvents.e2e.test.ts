@@ -48,7 +48,7 @@ const ACCEPT = 'button[data-action-id="handoff_accept"]';
 /** The start of Dana's seeded message (cast.ts). */
 const DANAS = 'Northwind (northwind.example) is moving their EU warehouses';
 
-/** Issue 52's message shortcuts, as the manifest names them. */
+/** The app's message shortcuts, as the manifest names them. */
 const ISSUE_52 = [
   {
     name: 'Hand off this deal',
@@ -100,6 +100,13 @@ const delivered = () => outboxDelivered(world.sandbox);
 /** How often the app asked Slack for Jordan's status (users.profile.get). */
 const jordanStatusReads = () =>
   world.sandbox.slack.callsTo('users.profile.get').filter((c) => c.args.user === jordan.id).length;
+/** Fills and sends a packet (as the person acting), waits for its delivery; the handoff's number. */
+async function sendPacket(account: string, crm: string, aeId: string, nextMoveDate: string): Promise<number> {
+  await fillPacket(page, { account, crm, aeId, nextMoveDate });
+  await reviewAndSend(page);
+  await delivered();
+  return latestHandoffId(world.sandbox, account);
+}
 /** The bar above a channel's messages: whether Handoff is in it. */
 const appBar = () => page.locator('.app-bar');
 
@@ -116,15 +123,7 @@ const asTheApp = () => new WebClient(world.sandbox.slack.token, { slackApiUrl: w
 
 describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => {
   it('Jordan sets an away status with the status control: Pat hears at once, without the clock moving an hour', async () => {
-    await fillPacket(page, {
-      account: 'Contoso Freight',
-      crm: 'OPP-52001',
-      aeId: jordan.id,
-      nextMoveDate: day(6),
-    });
-    await reviewAndSend(page);
-    await delivered();
-    const id = await latestHandoffId(world.sandbox, 'Contoso Freight');
+    const id = await sendPacket('Contoso Freight', 'OPP-52001', jordan.id, day(6));
     // The sweep of the next minute reads Jordan's status (not away): a poll would not read it again for an hour.
     await world.sandbox.jobs.advanceTo(new Date(world.sandbox.clock.now().getTime() + 60_000));
     expect(jordanStatusReads()).toBeGreaterThan(0);
@@ -160,15 +159,7 @@ describe('what people do in Slack, told to the app', { timeout: 60_000 }, () => 
 
   it('Remove the app from #ext-meridian, then an Accept: Pat is told the partner update waits; Invite the app: Dana reads it', async () => {
     await actAs(page, pat.id);
-    await fillPacket(page, {
-      account: 'Tailwind Traders',
-      crm: 'OPP-52002',
-      aeId: sam.id,
-      nextMoveDate: day(6),
-    });
-    await reviewAndSend(page);
-    await delivered();
-    const id = await latestHandoffId(world.sandbox, 'Tailwind Traders');
+    const id = await sendPacket('Tailwind Traders', 'OPP-52002', sam.id, day(6));
 
     await openPlace(page, PARTNER);
     await appBar().filter({ hasText: 'Handoff is in #ext-meridian.' }).waitFor();
@@ -426,16 +417,8 @@ describe('message shortcuts in the sandbox', { timeout: 90_000 }, () => {
 
   it('with an open handoff, Add to handoff on a thread reply attaches it, and the app marks the reply 📝', async () => {
     await actAs(page, pat.id);
-    await fillPacket(page, {
-      account: 'Fabrikam Retail',
-      crm: 'OPP-52006',
-      // Sam: Jordan is away since the first walk.
-      aeId: sam.id,
-      nextMoveDate: day(7),
-    });
-    await reviewAndSend(page);
-    await outboxDelivered(world.sandbox);
-    const handoffId = await latestHandoffId(world.sandbox, 'Fabrikam Retail');
+    // To Sam: Jordan is away since the first walk.
+    const handoffId = await sendPacket('Fabrikam Retail', 'OPP-52006', sam.id, day(7));
 
     // Jordan's seeded reply in the #partner-marketing thread: the payload says which thread it is in.
     await openPlace(page, INTERNAL);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CALLBACK_ID, PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
 import { submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { inlineErrors } from '../support/ib2-answers.js';
 import {
   confirmationsOn,
   type PacketValues,
@@ -55,9 +56,8 @@ describe('the packet modal: every error in one round', () => {
     });
     // One round (issue 50 item 8): the link is a plain text input the app checks, so Slack's client does not stop a
     // malformed one alone first; the first input sums up the fields to fix, in the form's order.
-    expect(answer).toEqual({
-      response_action: 'errors',
-      errors: {
+    expect(answer).toEqual(
+      inlineErrors({
         [PACKET_BLOCK_ID.accountName]:
           'Nothing to fix here. 4 fields to fix below: Partner channel, Evidence link, Account executive, Owner of the handoff.',
         [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.',
@@ -65,8 +65,8 @@ describe('the packet modal: every error in one round', () => {
         [PACKET_BLOCK_ID.ownerUserId]: 'Choose an owner from your own company, not a partner.',
         [PACKET_BLOCK_ID.partnerChannelId]:
           'The app is not in this channel yet. Invite it first (type /invite in the channel).',
-      },
-    });
+      }),
+    );
 
     // Still checks the owner and the channel with Slack when the AE is malformed, and a missing field too.
     const { answer: again } = await submitForm(h, {
@@ -194,10 +194,7 @@ describe('the attribution details step', () => {
     // A date in the future is refused inline, sending nothing.
     expect(
       await sendWithDetails(h, draftId, { opportunityCreatedOn: '2027-01-04', partnerTouchOn: null }, review),
-    ).toEqual({
-      response_action: 'errors',
-      errors: { [REVIEW_BLOCK_ID.opportunityCreatedOn]: 'This date is in the future.' },
-    });
+    ).toEqual(inlineErrors({ [REVIEW_BLOCK_ID.opportunityCreatedOn]: 'This date is in the future.' }));
     expect(await handoffRows(h)).toHaveLength(0);
 
     // Created after the partner first acted: the review is shown again, partner-sourced, before anything is sent.

@@ -4,6 +4,7 @@ import type { StepTyped } from '../support/acceptFlow.js';
 import { dbSnapshot as snapshot } from '../support/dbSnapshot.js';
 import { aeUser, sendHandoff, submitAndSend } from '../support/flow.js';
 import { type Harness, quiet, SIGNING_SECRET, waitFor } from '../support/harness.js';
+import { inlineErrors } from '../support/ib2-answers.js';
 import {
   buttonsOf,
   buttonValues,
@@ -294,10 +295,9 @@ it('closed lost: the partner hears a partner-safe wording; the owner gets the re
   // Before it: an opportunity needs its CRM id; left blank, the modal says so.
   const { private_metadata: privateMetadata } = await openOutcomeModal(h, 'opportunity_created', handoff.id);
   for (const crm of [null, '   '])
-    expect(await submit(h, opportunitySubmission({ handoffId: handoff.id, crm, privateMetadata }))).toEqual({
-      response_action: 'errors',
-      errors: { [OUTCOME_BLOCK_ID.crmOpportunity]: 'Give the CRM opportunity id or link.' },
-    });
+    expect(await submit(h, opportunitySubmission({ handoffId: handoff.id, crm, privateMetadata }))).toEqual(
+      inlineErrors({ [OUTCOME_BLOCK_ID.crmOpportunity]: 'Give the CRM opportunity id or link.' }),
+    );
 
   // A reason is required; the modal stays open with an inline error.
   const modal = await openOutcomeModal(h, 'lost', handoff.id);
@@ -550,12 +550,11 @@ it('people from another organization cannot act: refuses a Slack Connect partner
   const review = await submit(h, reviewSubmission({ draftId, user: partnerUser }));
   expect(review.response_action).toBe('update');
   const packet = await submit(h, packetSubmission({ user: partnerUser, viewId: 'V0PARTNERPACKET' }));
-  expect(packet).toEqual({
-    response_action: 'errors',
-    errors: {
+  expect(packet).toEqual(
+    inlineErrors({
       [PACKET_BLOCK_ID.accountName]: 'Only members of the team that runs this app can send handoffs.',
-    },
-  });
+    }),
+  );
   await quiet(h);
   expect(await snapshot(h)).toEqual(before);
   expect(partnerCalls(h)).toEqual([]);

@@ -18,6 +18,7 @@ import { account } from '../support/crmFlow.js';
 import type { FakeSlack } from '../support/fakeSlack.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { inlineErrors } from '../support/ib2-answers.js';
 import { dmOf, handoffRow } from '../support/ownerFlow.js';
 import { people } from '../support/people.js';
 import {
@@ -158,27 +159,24 @@ it('an admin makes a pool in its editor: in force at once, in the log, still the
   };
   // An id taken, and (forged: Slack requires the input) no member: inline, nothing written.
   const before = (await programLog(h)).length;
-  expect(await save(ADMIN, editor, { ...pool, [B.id]: 'backup' })).toEqual({
-    response_action: 'errors',
-    errors: { [B.id]: 'A pool has this id already: choose another.' },
-  });
+  expect(await save(ADMIN, editor, { ...pool, [B.id]: 'backup' })).toEqual(
+    inlineErrors({ [B.id]: 'A pool has this id already: choose another.' }),
+  );
   const noMembers = stateOf(editor, pool);
   noMembers[B.members] = { [ACTION_ID.value]: { type: 'multi_users_select', selected_users: [] } };
-  expect(await submitEditor(h, ADMIN, editor, noMembers)).toEqual({
-    response_action: 'errors',
-    errors: { [B.members]: 'A pool has at least one member.' },
-  });
+  expect(await submitEditor(h, ADMIN, editor, noMembers)).toEqual(
+    inlineErrors({ [B.members]: 'A pool has at least one member.' }),
+  );
   // An edit of a pool that is not there (removed meanwhile; here forged) makes none.
   expect(
     await submitEditor(h, ADMIN, editor, stateOf(editor, pool), {
       privateMetadata: JSON.stringify({ part: 'pool', key: 'gone' }),
     }),
-  ).toEqual({
-    response_action: 'errors',
-    errors: {
+  ).toEqual(
+    inlineErrors({
       [B.name]: 'This was removed meanwhile: nothing was saved. Close this, and open the page again.',
-    },
-  });
+    }),
+  );
   expect(await programLog(h)).toHaveLength(before);
 
   const shown = await savedPage(h, ADMIN, editor, pool);
@@ -241,13 +239,12 @@ it('an admin makes a policy of two levels and a route; the page says its levels 
       [levelBlockId(0, 'action')]: 'notify',
       [levelBlockId(1, 'to')]: ['pool:emea-backup', 'cover'],
     }),
-  ).toEqual({
-    response_action: 'errors',
-    errors: {
+  ).toEqual(
+    inlineErrors({
       [levelBlockId(0, 'to')]: 'Choose whom to tell.',
       [levelBlockId(1, 'to')]: 'Reassign to exactly one: a pool or the AEâ€™s cover.',
-    },
-  });
+    }),
+  );
   // A check-in is on the first step's date, not at the due time.
   expect(
     await save(ADMIN, editor, {
@@ -255,10 +252,7 @@ it('an admin makes a policy of two levels and a route; the page says its levels 
       [levelBlockId(0, 'when')]: 'due',
       [levelBlockId(0, 'action')]: 'check_in',
     }),
-  ).toEqual({
-    response_action: 'errors',
-    errors: { [levelBlockId(0, 'when')]: "A check-in is on the first step's date." },
-  });
+  ).toEqual(inlineErrors({ [levelBlockId(0, 'when')]: "A check-in is on the first step's date." }));
   expect(await programLog(h)).toHaveLength(before);
 
   const shown = await savedPage(h, ADMIN, editor, valid);
@@ -297,10 +291,9 @@ it('a pool a policy sends handoffs to is not removed: said on the remove box', a
   const page = await openPage(h, ADMIN, 'pools');
   const editor = await pushEditor(h, ADMIN, page, 'pool:emea-backup');
   const before = (await programLog(h)).length;
-  expect(await save(ADMIN, editor, { [B.remove]: ['remove'] })).toEqual({
-    response_action: 'errors',
-    errors: { [B.remove]: 'The emea-strategic policy sends handoffs to this pool: change it first.' },
-  });
+  expect(await save(ADMIN, editor, { [B.remove]: ['remove'] })).toEqual(
+    inlineErrors({ [B.remove]: 'The emea-strategic policy sends handoffs to this pool: change it first.' }),
+  );
   expect(await programLog(h)).toHaveLength(before);
 
   // A pool whose AEs' handoffs follow a policy (a route): the same. (The person closes this editor first.)
@@ -318,12 +311,11 @@ it('a pool a policy sends handoffs to is not removed: said on the remove box', a
     policy: 'emea-strategic',
   });
   const routed = await pushEditor(h, ADMIN, added, 'pool:routed');
-  expect(await save(ADMIN, routed, { [B.remove]: ['remove'] })).toEqual({
-    response_action: 'errors',
-    errors: {
+  expect(await save(ADMIN, routed, { [B.remove]: ['remove'] })).toEqual(
+    inlineErrors({
       [B.remove]: "A policy is followed by the handoffs to this pool's AEs: take the pool off it first.",
-    },
-  });
+    }),
+  );
 });
 
 it('apply to open handoffs: an edit leaves the open handoff on its version; ticking "Apply to the 1 open handoff" moves it, audited', async () => {
@@ -363,14 +355,12 @@ it('the calendar: takes closures one per line (a bad date inline) and everyoneâ€
   const page = await openPage(h, ADMIN, 'calendar');
   const editor = await pushEditor(h, ADMIN, page, 'calendar:-');
   const before = (await programLog(h)).length;
-  expect(await save(ADMIN, editor, { [B.closures]: '2026-12-24\n2026-13-01' })).toEqual({
-    response_action: 'errors',
-    errors: { [B.closures]: '"2026-13-01" is not a date of the calendar.' },
-  });
-  expect(await save(ADMIN, editor, { [B.holidays]: 'regions', [B.regions]: '' })).toMatchObject({
-    response_action: 'errors',
-    errors: { [B.regions]: expect.any(String) },
-  });
+  expect(await save(ADMIN, editor, { [B.closures]: '2026-12-24\n2026-13-01' })).toEqual(
+    inlineErrors({ [B.closures]: '"2026-13-01" is not a date of the calendar.' }),
+  );
+  expect(await save(ADMIN, editor, { [B.holidays]: 'regions', [B.regions]: '' })).toMatchObject(
+    inlineErrors({ [B.regions]: expect.any(String) }),
+  );
   expect(await programLog(h)).toHaveLength(before);
 
   const shown = await savedPage(h, ADMIN, editor, {
@@ -394,10 +384,9 @@ it('the calendar: takes closures one per line (a bad date inline) and everyoneâ€
 it('the last admin cannot remove themselves; RevOps added see the metrics at once; manager pairs added and removed', async () => {
   const page = await openPage(h, ADMIN, 'roles');
   const editor = await pushEditor(h, ADMIN, page, 'roles:-');
-  expect(await save(ADMIN, editor, { [B.admins]: [SAM.id] })).toEqual({
-    response_action: 'errors',
-    errors: { [B.admins]: 'You cannot remove yourself: ask another admin to.' },
-  });
+  expect(await save(ADMIN, editor, { [B.admins]: [SAM.id] })).toEqual(
+    inlineErrors({ [B.admins]: 'You cannot remove yourself: ask another admin to.' }),
+  );
   const roles = { adminUserIds: h.app.program.adminUserIds, revopsUserIds: h.app.program.revopsUserIds };
   expect(may(roles, SAM.id, 'metrics')).toBe(false);
   expect(JSON.stringify(blocksOf(await openHome(h, SAM.id)))).not.toContain('Program metrics');
@@ -415,10 +404,9 @@ it('the last admin cannot remove themselves; RevOps added see the metrics at onc
   // Manager pairs: added, then one removed.
   const rolesPage = await openPage(h, ADMIN, 'roles');
   let pairs = await pushEditor(h, ADMIN, rolesPage, 'managers:-');
-  expect(await save(ADMIN, pairs, { [managerBlockId(0, 'ae')]: AE.id })).toEqual({
-    response_action: 'errors',
-    errors: { [managerBlockId(0, 'manager')]: 'Choose their manager too.' },
-  });
+  expect(await save(ADMIN, pairs, { [managerBlockId(0, 'ae')]: AE.id })).toEqual(
+    inlineErrors({ [managerBlockId(0, 'manager')]: 'Choose their manager too.' }),
+  );
   let pairsShown = await savedPage(h, ADMIN, pairs, {
     [managerBlockId(0, 'ae')]: AE.id,
     [managerBlockId(0, 'manager')]: ADMIN.id,

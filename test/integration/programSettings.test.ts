@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { ACTION_ID, settingBlockId as S } from '../../src/blocks/ids.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, waitFor } from '../support/harness.js';
+import { inlineErrors } from '../support/ib2-answers.js';
 import { dmOf, handoffRow } from '../support/ownerFlow.js';
 import { aeSlackUser, click, partnerHarnesses } from '../support/partnerFlow.js';
 import { channels, people } from '../support/people.js';
@@ -86,10 +87,7 @@ it('reads the environment’s program settings in once, shows each group with wh
       packets,
       stateOf(packets, { [S('scoreReady')]: '10', [S('scoreFix')]: '12' }),
     ),
-  ).toEqual({
-    response_action: 'errors',
-    errors: { [S('scoreReady')]: 'Must be above "Fix below".' },
-  });
+  ).toEqual(inlineErrors({ [S('scoreReady')]: 'Must be above "Fix below".' }));
   const window = await editor(h, ADMIN, page, 'window');
   expect(
     await submitEditor(
@@ -98,13 +96,12 @@ it('reads the environment’s program settings in once, shows each group with wh
       window,
       stateOf(window, { [S('businessDayStart')]: '18:00', [S('defaultTimeZone')]: 'Mars/Olympus' }),
     ),
-  ).toEqual({
-    response_action: 'errors',
-    errors: {
+  ).toEqual(
+    inlineErrors({
       [S('defaultTimeZone')]: 'Must be a time zone like America/New_York or Europe/Paris.',
       [S('businessDayEnd')]: 'Must be after the start.',
-    },
-  });
+    }),
+  );
   expect(await programLog(h)).toHaveLength(before);
 });
 

@@ -422,8 +422,8 @@ describe('duplicates and races', () => {
   }, 40_000);
 
   // A redelivery of a click the app already handled (same payload, X-Slack-Retry-Num set) is silent: the AE clicked
-  // once and must not read three "nothing was changed" notes. The click now opens the accept modal and its submission
-  // records the accept (issue 51): redeliveries arriving while the modal is open, and one after the accept, are silent.
+  // once and must not read three "nothing was changed" notes: redeliveries while the accept modal is open, and one
+  // after its submission recorded the accept, are silent.
   it('a redelivered Accept click adds no message for the person who clicked once', async () => {
     const app = await start({ env: QUIET });
     const { handoff, dm, aeDm } = await sendHandoff(app);

@@ -385,9 +385,8 @@ describe("bodies are read within one byte budget, and within Node's request time
           })
           .catch(() => 0),
       );
-    // The Accept is two requests (issue 51): the click, which opens the accept modal, and its submission, which
-    // records the accept. Each meets a flood of its own, arriving (its signed-looking bodies hold the budget's room)
-    // before it: not a fixed wait.
+    // The Accept is two requests (the click opens the accept modal; its submission records the accept). Each meets a
+    // flood of its own, arriving (its signed-looking bodies hold the budget's room) before it: not a fixed wait.
     const flood = pour();
     await waitFor(() => load().reading > 0, 5000, 'the flood arriving');
     let started = Date.now();

@@ -8,11 +8,11 @@ import { QUIET } from '../support/ownerFlow.js';
 import { people } from '../support/people.js';
 
 /**
- * Two replicas on one Postgres database whose wall clocks are 40 s apart (issue 50 item 31): each conversation of the
- * outbox is still delivered by one of them at a time, so no post goes out twice. The leases are stamped and compared
- * on the database's clock, which both read alike; when each replica compared them with its own, the one ahead took
- * over every conversation the other held at once (17 duplicate posts of 200 in the red team's run). The lease is
- * the shortest OUTBOX_LEASE_MS (10 s), so the clocks are far more than half a lease apart.
+ * Two replicas on one Postgres database whose wall clocks are 40 s apart: each conversation of the outbox is still
+ * delivered by one of them at a time, so no post goes out twice. The leases are stamped and compared on the
+ * database's clock, which both read alike (compared on each replica's own, the one ahead would take over every
+ * conversation the other held). The lease is the shortest OUTBOX_LEASE_MS (10 s): the clocks are far more than half a
+ * lease apart.
  *
  * SQLite has no such case: its file is locked to one process, which delivers alone (no leases).
  */

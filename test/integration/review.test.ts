@@ -3,6 +3,7 @@ import { PACKET_BLOCK_ID, REVIEW_BLOCK_ID } from '../../src/blocks/ids.js';
 import { findScorecard } from '../../src/db/repositories/packets.js';
 import { type PushedReview, pickOf, sentEventOf } from '../support/attributionFlow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
+import { inlineErrors } from '../support/ib2-answers.js';
 import { declineSubmission, northwind } from '../support/payloads.js';
 import { channels, people } from '../support/people.js';
 import {
@@ -187,10 +188,9 @@ describe('the review step before a handoff is sent', () => {
       expect(await draftRows(h)).toHaveLength(1);
       // An invalid resubmission keeps nothing: the inline error comes back and the draft stays as it was.
       const { answer } = await submitPacket(h, { evidenceUrl: 'not a link' }, { viewId });
-      expect(answer).toEqual({
-        response_action: 'errors',
-        errors: { [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.' },
-      });
+      expect(answer).toEqual(
+        inlineErrors({ [PACKET_BLOCK_ID.evidenceUrl]: 'Use a full link starting with https:// or http://.' }),
+      );
       expect(await draftRows(h)).toEqual([
         expect.objectContaining({
           id: first.draftId,
@@ -226,10 +226,9 @@ describe('the review step before a handoff is sent', () => {
     it('asks why it should go anyway, refuses Send without a reason and records the reason', async () => {
       // A window over the program's longest is refused in the form, not scored weak after it (issue 77 item 19).
       const long = await submitPacket(h, { ...weakPacket, responseWindowDays: '8' });
-      expect(long.answer).toEqual({
-        response_action: 'errors',
-        errors: { [PACKET_BLOCK_ID.responseWindowDays]: 'The window is at most 5 business days.' },
-      });
+      expect(long.answer).toEqual(
+        inlineErrors({ [PACKET_BLOCK_ID.responseWindowDays]: 'The window is at most 5 business days.' }),
+      );
       const { review, draftId, text } = await reviewPacket(h, weakPacket);
       expect(headerOf(review)).toBe('7/18 · Keep building');
       for (const line of [
@@ -256,13 +255,12 @@ describe('the review step before a handoff is sent', () => {
       );
 
       // A blank reason (Slack lets spaces through a required input) is refused inline; nothing is stored.
-      expect(await sendReview(h, draftId, { overrideReason: '   ' })).toEqual({
-        response_action: 'errors',
-        errors: {
+      expect(await sendReview(h, draftId, { overrideReason: '   ' })).toEqual(
+        inlineErrors({
           [REVIEW_BLOCK_ID.override]:
             'This packet is below the lowest band. Say why it should go anyway, or go back and strengthen it.',
-        },
-      });
+        }),
+      );
       await quiet(h);
       expect(await handoffRows(h)).toHaveLength(0);
       expect(messageCalls(h)).toHaveLength(0);
@@ -302,12 +300,11 @@ describe('the review step before a handoff is sent', () => {
 
       const meridian = { accountName: 'The Northwind Logistics', accountDomain: null };
       const { answer } = await submitPacket(h, { ...meridian, riskNote: null });
-      expect(answer).toEqual({
-        response_action: 'errors',
-        errors: {
+      expect(answer).toEqual(
+        inlineErrors({
           [PACKET_BLOCK_ID.riskNote]: `Channel conflict: Contoso Partners is already on it (handoff #${other.id}). Note how the conflict and the credit are settled before sending.`,
-        },
-      });
+        }),
+      );
       expect(await draftRows(h)).toHaveLength(draftsBefore);
 
       const { review, draftId, text } = await reviewPacket(h, {
@@ -352,13 +349,12 @@ describe('the review step before a handoff is sent', () => {
       expect(hasReasonBox(review)).toBe(true);
       expect(text).toContain('This duplicates an open handoff. The reason is recorded with the handoff.');
 
-      expect(await sendReview(h, draftId, { overrideReason: ' ' })).toEqual({
-        response_action: 'errors',
-        errors: {
+      expect(await sendReview(h, draftId, { overrideReason: ' ' })).toEqual(
+        inlineErrors({
           [REVIEW_BLOCK_ID.override]:
             'This looks like a duplicate of an open handoff. Say why it should go anyway, or go back.',
-        },
-      });
+        }),
+      );
       expect(await handoffRows(h)).toHaveLength(1);
 
       const reason = 'A second buying centre: the finance team, with its own budget.';
@@ -488,13 +484,12 @@ describe('the review step before a handoff is sent', () => {
       expect(hasReasonBox(own.review)).toBe(false);
 
       const { answer } = await submitPacket(h, { riskNote: null });
-      expect(answer).toEqual({
-        response_action: 'errors',
-        errors: {
+      expect(answer).toEqual(
+        inlineErrors({
           [PACKET_BLOCK_ID.riskNote]:
             'Channel conflict: Contoso Resellers is a registered reseller. Note how the conflict and the credit are settled before sending.',
-        },
-      });
+        }),
+      );
       expect(await handoffRows(h)).toHaveLength(0);
 
       const { review, draftId, text } = await reviewPacket(h, {

@@ -21,7 +21,7 @@ export async function waitingForLocks(pool: pg.Pool): Promise<number> {
 }
 
 /** Until `done` holds, a turn of the event loop at a time (each check is a round trip; at most 5 s). */
-export async function until(done: () => Promise<boolean>): Promise<void> {
+export async function until(done: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
   expect(await done()).toBe(true);

@@ -13,9 +13,8 @@ import { gate, until, waitingForLocks } from './interleave.js';
 /**
  * The app is invited back into a channel while the outbox holds one of its posts (decided on a read from before the
  * invite): on Postgres the two transactions run side by side. The invite must leave the post due with no attempt
- * counted, whichever commits first; a hold that kept its count made the post park one refusal early
- * (integration/outboxParking.test.ts found it now and then). Here the hold has written its row and not committed when
- * the invite starts: the invite's wake waits for it, and its forgetting then sees the hold.
+ * counted, whichever commits first (a count kept would park the post one refusal early). Here the hold has written
+ * its row and not committed when the invite starts: the invite's wake waits for it, and its forgetting then sees it.
  */
 
 const AT = new Date('2026-11-23T14:00:00Z');

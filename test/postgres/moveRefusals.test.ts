@@ -187,8 +187,8 @@ describe('migrate-to-postgres refuses, and rolls back', () => {
   });
 
   it('names a row holding a NUL character and the statement that removes it; the fixed copy moves', async () => {
-    // Issue 50 item 26: SQLite stores U+0000, Postgres refuses it (22021 in text, 22P05 in JSON). An earlier version
-    // let one in: the move names the table, the row and the column, and how to fix a copy, one row at a time.
+    // SQLite stores U+0000, Postgres refuses it (22021 in text, 22P05 in JSON): the move names the table, the row and
+    // the column, and how to fix a copy, one row at a time.
     const { url, pool } = await target('move_nul');
     const path = changedSource(
       'nul.db',
@@ -233,7 +233,7 @@ describe('migrate-to-postgres refuses, and rolls back', () => {
   });
 
   it('names a row holding a lone surrogate and the statement that removes it; the fixed copy moves', async () => {
-    // Issue 77 item 20: JSON text keeps a lone UTF-16 surrogate as its escape (JSON.stringify's \ud83d), which SQLite
+    // JSON text keeps a lone UTF-16 surrogate as its escape (JSON.stringify's \ud83d), which SQLite
     // stores and Postgres's jsonb refuses; a whole emoji (its pair, as itself) beside it moves as it is.
     const { url, pool } = await target('move_surrogate');
     const path = changedSource(

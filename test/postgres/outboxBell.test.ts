@@ -8,7 +8,7 @@ import { outboxRowsAt, queueRows } from '../contract/seed.js';
 import { createDatabase } from '../support/postgres.js';
 
 /**
- * The outbox's bell (issue 56, db/pg/bell.ts and migrations-pg 0028): rows queued by one process wake the outbox of
+ * The outbox's bell (db/pg/bell.ts and migrations-pg 0028): rows queued by one process wake the outbox of
  * the installation they are for in every other process, at their commit, not at the next poll. Here the writer is a
  * pool of the test's own and the hearers are subscribers of a bell on the same database; nothing waits on a timer.
  */
@@ -207,8 +207,8 @@ describe("the outbox's bell on Postgres", () => {
   });
 
   it('notices a listening connection gone silent (no reset) by its probe, drops it and listens again', async () => {
-    // Issue 77 item 21: a link that goes quiet without a reset (a dropped route, a NAT entry forgotten) left the bell
-    // deaf for good: no error, no end. A `select 1` every PROBE.everyMs must answer within PROBE.timeoutMs.
+    // A link that goes quiet without a reset (a dropped route, a NAT entry forgotten) gives no error and no end: a
+    // `select 1` every PROBE.everyMs must answer within PROBE.timeoutMs.
     const proxy = await silentProxy(new URL(url));
     const hand = handTimers();
     const lost: Error[] = [];
@@ -302,8 +302,7 @@ describe("the outbox's bell on Postgres", () => {
   });
 
   it("gives the app's connections their setting before their first user's statement, never beside it", async () => {
-    // pg 8 warns, and pg 9 will refuse, a query sent while the client is still running another: the setting used to be
-    // sent from the pool's 'connect' event, beside the first statement of whoever asked for the connection.
+    // pg 8 warns, and pg 9 will refuse, a query sent while the client is still running another.
     type Queued = pg.Client & { _queryQueue: unknown[]; activeQuery: unknown };
     const original = pg.Client.prototype.query;
     let beside = 0;

@@ -9,6 +9,7 @@ import { FakeSlack } from '../support/fakeSlack.js';
 import { createDatabase } from '../support/postgres.js';
 import { SteppedTimers } from '../support/steppedTimers.js';
 import { testWorker } from '../support/testWorker.js';
+import { until } from './interleave.js';
 
 /**
  * The outbox on several replicas (issue 34): two or three OutboxWorkers, each with its own pool and holder, on one
@@ -38,16 +39,6 @@ interface Attempt {
 }
 
 let databases = 0;
-
-/**
- * Until `done` holds, a turn of the event loop at a time: for work that makes real round trips (Postgres, the fake
- * Slack) and cannot be awaited as a whole. Not a sleep: it ends as soon as `done` holds (or fails after 5 s).
- */
-async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
-  expect(await done()).toBe(true);
-}
 
 describe('the outbox on several replicas on one Postgres database', () => {
   let url: string;
