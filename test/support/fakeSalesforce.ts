@@ -4,7 +4,7 @@
  * WHERE, ORDER BY and LIMIT the app sends, relationship fields such as Account.Name and Owner.Email, results in pages
  * of 2,000 with `nextRecordsUrl`). It records every request, answers in
  * Salesforce's shapes (error bodies are arrays of `{ errorCode, message }`), enforces the limits that matter to the
- * app (URI length, field lengths) and can inject failures. Its org setup
+ * app (daily API requests, URI length, field lengths) and can inject failures. Its org setup
  * (fakeSalesforceOrg.ts) is a single-currency org by default; `multiCurrency` and `advancedCurrency` give it
  * CurrencyType, CurrencyIsoCode on Opportunity and DatedConversionRate (`fake.org.addCurrency`, `addDatedRate`).
  * `changeOpportunity` changes an amount, a stage, a close date, a currency or an owner as a person would;
@@ -63,6 +63,11 @@ export interface FakeSalesforceOptions extends FakeOrgOptions {
   clientSecret?: string;
   /** API version served under `/services/data/v<apiVersion>/`; default '62.0'. */
   apiVersion?: string;
+  /**
+   * The org's daily API request allowance: over it, API calls answer 403 REQUEST_LIMIT_EXCEEDED. Default 100,000
+   * (Enterprise Edition's base allowance); usage is counted from start (or `reset()`), not over a rolling 24 h.
+   */
+  dailyLimit?: number;
   /** The clock (ms since the epoch) for timestamps; default Date.now. */
   now?: () => number;
 }
@@ -271,6 +276,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly apiVersion: string;
+  readonly dailyLimit: number;
   /** The org id in token answers' identity URL. */
   readonly organizationId = '00D000000000001EAA';
   /** The integration user's id in token answers' identity URL. */
@@ -292,6 +298,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   /** Users (accounts' owners) by the first 15 characters of their id; the integration user is one. */
   private readonly users = new Map<string, SalesforceRecord>();
   private readonly soqlReceived: string[] = [];
+  private apiUsage = 0;
   private sequence = 0;
 
   private constructor(options: FakeSalesforceOptions) {
@@ -305,6 +312,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     this.clientId = options.clientId ?? 'fake-client-id';
     this.clientSecret = options.clientSecret ?? 'fake-client-secret';
     this.apiVersion = options.apiVersion ?? '62.0';
+    this.dailyLimit = options.dailyLimit ?? 100_000;
     this.genericLogin = options.genericLogin ?? false;
     this.org = new FakeOrg(options, this.organizationId, (prefix) => salesforceId18(this.nextId15(prefix)));
     this.addIntegrationUser();
@@ -340,6 +348,11 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
   /** The identity URL of token answers (`id`). */
   get identityUrl(): string {
     return `${this.origin}/id/${this.organizationId}/${this.userId}`;
+  }
+
+  /** API requests counted against the daily limit so far (what `Sforce-Limit-Info` reports). */
+  get apiRequestsUsed(): number {
+    return this.apiUsage;
   }
 
   /** Every SOQL statement received at the query endpoint, in order (refused ones included). */
@@ -545,7 +558,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     this.tokens.clear();
   }
 
-  /** Forgets calls, failures, opportunities, tasks and queries; keeps tokens and custom fields. */
+  /** Forgets calls, failures, opportunities, tasks, queries and API usage; keeps tokens and custom fields. */
   override reset(): void {
     super.reset();
     this.soqlReceived.length = 0;
@@ -555,6 +568,7 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     this.addIntegrationUser();
     this.locators.clear();
     this.storedTasks.length = 0;
+    this.apiUsage = 0;
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -581,7 +595,19 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     if (!request.token || !this.tokens.has(request.token)) {
       return sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     }
-    return this.api(request, request.path.slice(prefix.length));
+    if (this.apiUsage >= this.dailyLimit) {
+      return {
+        ...sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
+        headers: this.limitInfo(),
+      };
+    }
+    this.apiUsage += 1;
+    const answer = this.api(request, request.path.slice(prefix.length));
+    return { ...answer, headers: { ...answer.headers, ...this.limitInfo() } };
+  }
+
+  private limitInfo(): Record<string, string> {
+    return { 'sforce-limit-info': `api-usage=${this.apiUsage}/${this.dailyLimit}` };
   }
 
   private issueToken(request: Incoming): Answer {
@@ -646,8 +672,11 @@ export class FakeSalesforce extends FakeRestServer<SalesforceFailure> {
     }
     if (parts.length === 1 && parts[0] === 'limits') {
       if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET,HEAD');
-      // The org's limits: only the daily API allowance (Enterprise Edition's base), none of it spent.
-      return { status: 200, body: { DailyApiRequests: { Max: 100_000, Remaining: 100_000 } } };
+      // The org's limits; only the daily API allowance is modelled (this request already counted).
+      return {
+        status: 200,
+        body: { DailyApiRequests: { Max: this.dailyLimit, Remaining: this.dailyLimit - this.apiUsage } },
+      };
     }
     if (parts[0] !== 'sobjects') return notFound();
     const [, sobject, id] = parts;

@@ -161,12 +161,35 @@ describe('the fake Salesforce', () => {
     expect((await query(`SELECT Id FROM Opportunity WHERE Id IN (${ids(1000)})`)).status).toBe(414);
   });
 
-  it('reset() forgets records and calls but keeps tokens; the helpers refuse what Salesforce would not hold', async () => {
+  it('reports api usage in Sforce-Limit-Info, /limits and to jsforce, and refuses past dailyLimit with 403', async () => {
+    const limited = await start({ dailyLimit: 3 });
+    const id = limited.addOpportunity({ name: 'Acme' });
+    const token = await sfToken(limited);
+    const read = () => api(`/sobjects/Opportunity/${id}`, { token }, limited);
+    expect((await read()).headers.get('sforce-limit-info')).toBe('api-usage=1/3');
+    expect(await (await api('/limits', { token }, limited)).json()).toEqual({
+      DailyApiRequests: { Max: 3, Remaining: 1 },
+    });
+    expect((await read()).status).toBe(200);
+    const over = await read();
+    expect(over.status).toBe(403);
+    expect(over.headers.get('sforce-limit-info')).toBe('api-usage=3/3');
+    expect(await over.json()).toEqual([
+      { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+    ]);
+    expect(limited.apiRequestsUsed).toBe(3);
+    const conn = await sfConnect(fake);
+    await conn.request(`/sobjects/Opportunity/${fake.addOpportunity({ name: 'B' })}`);
+    expect(conn.limitInfo).toEqual({ apiUsage: { used: 1, limit: 100_000 } });
+  });
+
+  it('reset() forgets records, calls and usage but keeps tokens; the helpers refuse what Salesforce would not hold', async () => {
     fake.addOpportunity({ name: 'Acme' });
     const token = await sfToken(fake);
     await api('/limits', { token });
     fake.reset();
     expect(fake.calls).toEqual([]);
+    expect(fake.apiRequestsUsed).toBe(0);
     expect((await api('/sobjects/Opportunity/006Hs0000000001', { token })).status).toBe(404);
     expect(() => salesforceId18('006-00000000001')).toThrow();
     expect(() => fake.addAccount({ name: 'X', ownerId: '005000000000099AAA' })).toThrow(/no user/);
