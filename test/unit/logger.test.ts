@@ -15,7 +15,7 @@ function capture(env: NodeJS.ProcessEnv = {}) {
   return { logger: createLogger('debug', sink, secretsOf(env)), lines };
 }
 
-describe('no secret reaches the log, at any level (issue 77)', () => {
+describe('no secret reaches the log, at any level', () => {
   const env = {
     SLACK_CLIENT_SECRET: 'client-secret-value-1',
     SLACK_SIGNING_SECRET: 'signing-secret-value-2',

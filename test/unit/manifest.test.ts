@@ -44,17 +44,12 @@ describe('manifest.json', () => {
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: expect.stringMatching(/\/slack\/events$/),
       bot_events: [
-        'app_home_opened',
-        'member_joined_channel',
-        'channel_shared',
-        'channel_unshared',
-        'channel_left',
-        'group_left',
-        'user_status_changed',
-        'app_uninstalled',
-        'tokens_revoked',
-        'team_access_granted',
-        'team_access_revoked',
+        ...'app_home_opened member_joined_channel channel_shared channel_unshared channel_left group_left'.split(
+          ' ',
+        ),
+        ...'user_status_changed app_uninstalled tokens_revoked team_access_granted team_access_revoked'.split(
+          ' ',
+        ),
       ],
     });
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
@@ -85,7 +80,7 @@ describe('manifest.json', () => {
         'users.profile:read',
         // usergroups.users.list, usergroups.list: a pool's or a role's Slack user group, and the groups to choose from.
         'usergroups:read',
-        // users.lookupByEmail: the CRM account owner's Slack account, suggested as the AE (issue 52).
+        // users.lookupByEmail: the CRM account owner's Slack account, suggested as the AE.
         'users:read.email',
         // reactions.add: the :memo: on a message added to a handoff ("Add to handoff").
         'reactions:write',

@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeManifest } from '../../src/manifest/output.js';
 
 /**
- * `npm run manifest -- --out FILE` (issue 50 item 31): it overwrote any file (a `.env` given by mistake) without
+ * `npm run manifest -- --out FILE`: it overwrote any file (a `.env` given by mistake) without
  * --force, wrote through a symbolic link, and a missing folder ended in a stack trace.
  */
 describe('writeManifest (--out)', () => {

@@ -18,9 +18,8 @@ import type { DecisionRow, HandoffRow, OutcomeRow } from '../../src/db/schema.js
 import { CLASSIFICATION_LABEL } from '../../src/domain/attribution.js';
 import { DECLINE_REASON_CODES } from '../../src/domain/decline.js';
 import { NO_OFFER, offerFor } from '../../src/domain/lifecycle.js';
-import { isFinalOutcome, LOST_REASON_CODES, nextOutcomes } from '../../src/domain/outcomes.js';
-import type { PartnerSafeUpdate } from '../../src/domain/partnerSafe.js';
-import { partnerFacts, partnerView as viewOf } from '../../src/domain/partnerView.js';
+import { isFinalOutcome, LOST_REASON_CODES, nextOutcomes, OUTCOMES } from '../../src/domain/outcomes.js';
+import { partnerFacts, partnerView } from '../../src/domain/partnerView.js';
 import { BAND_LABEL, COMPONENTS } from '../../src/domain/scoring.js';
 import { expiryMessages, reminderMessages } from '../../src/escalation/notices.js';
 import { validateMessage } from '../support/fakeSlack.js';
@@ -28,6 +27,7 @@ import { stringsIn } from '../support/matrixStrings.js';
 import { noise as userNoise } from '../support/noise.js';
 import { seedOf } from '../support/seed.js';
 import { handoff } from './blocks/fixtures.js';
+import { viewerOf } from './blocks/offers.js';
 
 /**
  * Partner-safe by construction: over random packets and random event sequences, nothing but the allow-list of
@@ -192,18 +192,6 @@ interface QueuedSurface {
 const surfaceOf = (m: OutboxMessage): SurfaceSpec | undefined =>
   m.method === 'chat.postMessage' ? m.surface : undefined;
 
-/**
- * The partner's view of the deal in `snap`, as core/surfaces.ts renders the thread's parent from it (the domain's
- * partnerView, over the same rows): what the partner may know now (null: nothing yet).
- */
-function partnerView({ h, decisions, steps }: Snapshot): PartnerSafeUpdate | null {
-  return viewOf({
-    handoff: h,
-    facts: partnerFacts(h, [...decisions.values()], steps),
-    threadStarted: true,
-  });
-}
-
 /** A surface as core/surfaces.ts models it from `snap` (its reader offered what `can` allows them). */
 function surfaceModel({ spec }: QueuedSurface, snap: Snapshot): SurfaceModel {
   const { h } = snap;
@@ -217,17 +205,17 @@ function surfaceModel({ spec }: QueuedSurface, snap: Snapshot): SurfaceModel {
     currentDecision: snap.decisions.get(h.assignment),
     decision: snap.decisions.get(params.assignment ?? h.assignment),
     step: snap.steps.find((row) => row.outcome === params.outcome),
-    offer: viewer
-      ? offerFor(
-          {
-            actor: { userId: viewer, teamId: viewer === h.aeUserId ? h.aeTeamId : h.teamId },
-            internalTeamIds: [h.teamId, h.aeTeamId],
-            adminUserIds: [],
-          },
-          h,
-        )
-      : NO_OFFER,
-    ...(spec.kind === 'partner_parent' ? { partner: partnerView(snap) } : {}),
+    offer: viewer ? offerFor(viewerOf(viewer, h), h) : NO_OFFER,
+    // The partner's view, as core/surfaces.ts renders the thread's parent from the same rows (null: nothing yet).
+    ...(spec.kind === 'partner_parent'
+      ? {
+          partner: partnerView({
+            handoff: h,
+            facts: partnerFacts(h, [...snap.decisions.values()], snap.steps),
+            threadStarted: true,
+          }),
+        }
+      : {}),
   };
 }
 
@@ -554,18 +542,9 @@ it('partner safety of the notification builders (property): never puts an intern
   expect(stats.parentsRefreshed).toBeGreaterThan(0);
   // A reassignment is routing: never partner-facing (domain/partnerView.ts).
   expect([...stats.partnerEvents].filter((e) => e === 'reassign')).toEqual([]);
-  for (const event of [
-    'accept',
-    'decline',
-    'withdraw',
-    'outcome:meeting_held',
-    'outcome:opportunity_created',
-    'outcome:won',
-    'outcome:lost',
-  ]) {
+  for (const event of ['accept', 'decline', 'withdraw', ...OUTCOMES.map((o) => `outcome:${o}`)])
     expect(
       [...stats.partnerEvents].some((e) => e.startsWith(event)),
       event,
     ).toBe(true);
-  }
 });

@@ -4,7 +4,7 @@ import { envSchema } from '../../src/configEnv.js';
 import { SETTING_KEYS, SETTINGS, SETTINGS_ENV, type SettingRow } from '../../src/program/settings.js';
 
 /**
- * Issue 53 item 3: the environment holds the deployment's own settings, at most 15 of them in `.env.example` and the
+ * The environment holds the deployment's own settings, at most 15 of them in `.env.example` and the
  * README's table; everything about the program is in Slack. Every setting the app reads is documented; a program
  * setting that was an environment variable is read in once at the first start, and a new one is a row only.
  */

@@ -9,11 +9,11 @@ import { handoff } from './fixtures.js';
 import { homeView } from './unitdomain-views.js';
 
 /**
- * Issue 50 item 20: Slack shows a date token in its reader's own time, so the owner and the author read the AE's
+ * Slack shows a date token in its reader's own time, so the owner and the author read the AE's
  * deadline in theirs with no hint of the AE's. Wherever someone else reads it, the AE's own clock time is said too.
  */
 describe("the AE's deadline, for someone else", () => {
-  // 16:00 UTC on a December Tuesday: 17:00 in Berlin, named CET, not "CET" (issue 77 item 19).
+  // 16:00 UTC on a December Tuesday: 17:00 in Berlin, named CET, not "CET".
   const h = handoff({
     id: 9,
     status: 'sent',
@@ -66,7 +66,7 @@ describe("the AE's deadline, for someone else", () => {
     expect(plannedMoveText(expired, plan, false)).toContain('4 business hours after the due time: *<!date^');
     expect(plannedMoveText(expired, plan, false)).toContain('(11:48 CET for the AE)*.');
     expect(plannedMoveText(h, plan, true)).toContain('(11:48 CET for the AE)* (4 business hours');
-    // A level written in days is said in days, as the policy says it: one unit per interval (issue 77 item 19).
+    // A level written in days is said in days, as the policy says it: one unit per interval.
     const inDays = { ...plan, at: { kind: 'due' as const, afterBusinessHours: 9, afterBusinessDays: 1 } };
     expect(plannedMoveText(expired, inDays, false)).toContain('1 business day after the due time: *<!date^');
     expect(plannedMoveText(expired, inDays, false)).not.toContain('business hours');
@@ -93,7 +93,7 @@ describe("the AE's time beside a reader's known zone", () => {
   });
 });
 
-describe('where a deal given back stands (issue 77, the sandbox walk)', () => {
+describe('where a deal given back stands (the sandbox walk)', () => {
   it('names its owner and the AE who had it, with no brackets inside the brackets it is quoted in', () => {
     const back = handoff({ status: 'taken_back', ownerUserId: 'U0OWNER', aeUserId: 'U0AE' });
     expect(standing(back)).toBe(

@@ -9,7 +9,7 @@ import { afterAccept, stats } from '../../support/metricsFixtures.js';
 import { fill, handoff } from './fixtures.js';
 import { digestOf, homeView } from './unitdomain-views.js';
 
-/** Issue 51 item 5: the figures after the Accept (RevOps) and the App Home's lines for a deal after it. */
+/** The figures after the Accept (RevOps) and the App Home's lines for a deal after it. */
 
 type Obj = Record<string, unknown>;
 const fieldTexts = (block: KnownBlock) =>

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HOME_LIMITS } from '../../../src/blocks/appHome.js';
 import { policyEditorModal } from '../../../src/blocks/policyEditor.js';
-import type { OutcomeReportRow } from '../../../src/db/schema.js';
-import { handoff } from './fixtures.js';
+import { handoff, outcomeReport } from './fixtures.js';
 import { homeView } from './unitdomain-views.js';
 
-/** The App Home's "What you sent" as each reader meets it (issue 50 item 20). */
+/** The App Home's "What you sent" as each reader meets it. */
 const home = (lists: Parameters<typeof homeView>[0]) => JSON.stringify(homeView(lists));
 
 describe('What you sent, worded for its reader', () => {
@@ -19,7 +18,7 @@ describe('What you sent, worded for its reader', () => {
     expect(home({})).toContain('You have not sent a handoff yet. Type `/handoff` to send one.');
   });
 
-  it('says what a cut list keeps (the open and won ones) and where the rest are (issue 77 item 19)', () => {
+  it('says what a cut list keeps (the open and won ones) and where the rest are', () => {
     const sent = Array.from({ length: HOME_LIMITS.sent + 1 }, (_, i) =>
       handoff({ id: 20 - i, status: 'accepted' }),
     );
@@ -48,7 +47,7 @@ describe('What you sent, worded for its reader', () => {
   });
 });
 
-describe('a deal gone quiet reads so on the Home as in the digest (issue 77 item 14)', () => {
+describe('a deal gone quiet reads so on the Home as in the digest', () => {
   it('marks a deal nudged for news, after its first step, as gone quiet; a deal with news is not', () => {
     const now = new Date('2026-12-07T10:00:00Z');
     const nudged = handoff({
@@ -72,14 +71,7 @@ describe('every Home line speaks to its reader as "you"', () => {
   const expired = handoff({ id: 2, status: 'expired' });
   const declined = handoff({ id: 3, status: 'declined' });
   const deal = handoff({ id: 4, status: 'accepted' });
-  const report = {
-    id: 9,
-    handoffId: deal.id,
-    outcome: 'meeting_held',
-    status: 'pending',
-    reportedByUserId: 'U0AUTHOR',
-  } as OutcomeReportRow;
-  const reports = new Map([[deal.id, report]]);
+  const reports = new Map([[deal.id, outcomeReport({ id: 9, handoffId: deal.id, outcome: 'meeting_held' })]]);
   const lists = {
     sent: [open, expired, declined, deal],
     owned: [open, expired, declined],
@@ -114,7 +106,7 @@ describe('every Home line speaks to its reader as "you"', () => {
   });
 });
 
-describe('the policy editor’s level lines (issue 77 item 19)', () => {
+describe('the policy editor’s level lines', () => {
   it('render as mrkdwn with no bold inside bold, and escape a pool’s name', () => {
     const view = policyEditorModal({
       id: 'emea',

@@ -75,7 +75,7 @@ describe("the admins' warning of an internal channel the app is not in", () => {
         policy('<!channel>', 'policies.<!channel>[0].to[0]'),
       ]),
     ).toBe('escalations of the Meridian, Tailspin and &lt;!channel&gt; policies');
-    // A policy's name as the file gives it, never its id (issue 50 item 20).
+    // A policy's name as the file gives it, never its id.
     expect(
       whatIPostThere([
         {
@@ -90,18 +90,17 @@ describe("the admins' warning of an internal channel the app is not in", () => {
   });
 
   it('says who removed it when Slack named them, what Slack said otherwise, and how many posts wait', () => {
-    const text = shown;
-    expect(text(appRemovedFromChannel(C, [escalation, help], { how: 'event', by: 'U0MEMBER' }, 0))).toBe(
+    expect(shown(appRemovedFromChannel(C, [escalation, help], { how: 'event', by: 'U0MEMBER' }, 0))).toBe(
       ':warning: <@U0MEMBER> removed me from <#C0INTERNAL>, where I post escalations and partner-help requests.\nWhat would go there is kept, and goes out as soon as someone types `/invite @Handoff` in that channel.',
     );
-    expect(text(appRemovedFromChannel(C, [digest], { how: 'event' }, 3))).toBe(
+    expect(shown(appRemovedFromChannel(C, [digest], { how: 'event' }, 3))).toBe(
       ':warning: I was removed from <#C0INTERNAL>, where I post the weekly digest.\n3 posts wait there now. They go out as soon as someone types `/invite @Handoff` in that channel.',
     );
-    expect(text(appRemovedFromChannel(C, [escalation], { how: 'refused' }, 1))).toBe(
+    expect(shown(appRemovedFromChannel(C, [escalation], { how: 'refused' }, 1))).toBe(
       ':warning: I am no longer in <#C0INTERNAL> (Slack refused my post there), where I post escalations.\n1 post waits there now. It goes out as soon as someone types `/invite @Handoff` in that channel.',
     );
     // No setting name, no place in the policy file.
-    const all = text(
+    const all = shown(
       appRemovedFromChannel(
         C,
         [escalation, help, digest, policy('meridian', 'policies.meridian[1].to[1]')],

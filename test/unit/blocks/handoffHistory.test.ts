@@ -13,7 +13,7 @@ describe('historyLine', () => {
     expect(historyLine(event({}))).toContain('Expired: no answer from <@U0AE>');
   });
 
-  it('says an escalation in words, never its id "escalated" (issue 50 item 20)', () => {
+  it('says an escalation in words, never its id "escalated"', () => {
     const escalated = (detail: Record<string, unknown>) =>
       historyLine(event({ type: 'escalated', fromStatus: 'sent', toStatus: 'sent', detail }));
     expect(escalated({ policy: 'meridian', policyLevel: 2, to: ['C0INTERNAL', 'U0MANAGER'] })).toContain(

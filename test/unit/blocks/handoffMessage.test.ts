@@ -36,7 +36,7 @@ describe('handoffMessage: Block Kit limits for the largest packet', () => {
     if (pattern === '<!channel>') expectMentionsNeutralised(sent);
     const accepted = worstHandoff(pattern, { status: 'accepted' });
     const acceptedMessage = handoffMessage(accepted, { decision: decision(), offer: EVERY_BUTTON });
-    // The four outcome steps, New date and Hand it back (issue 51: every button offered, the step ahead or not).
+    // The four outcome steps, New date and Hand it back (every button offered, the step ahead or not).
     expect(actions(acceptedMessage.blocks).flatMap((b) => b.elements)).toHaveLength(6);
     expectMessageWithinLimits(acceptedMessage);
     const declined = worstHandoff(pattern, { status: 'declined' });
@@ -126,7 +126,7 @@ describe('handoffMessage: the decision buttons', () => {
     expect(block?.elements).toEqual([
       button(ACTION_ID.accept, 'Accept'),
       button(ACTION_ID.decline, 'Decline'),
-      // Before deciding (issue 51): ask the author, or ask for more time (Slack's confirm dialog first).
+      // Before deciding: ask the author, or ask for more time (Slack's confirm dialog first).
       button(ACTION_ID.askQuestion, 'Ask the author'),
       button(ACTION_ID.askMoreTime, 'Need more time', {
         confirm: expect.objectContaining({ title: expect.objectContaining({ text: 'Ask for more time?' }) }),
@@ -181,7 +181,7 @@ describe('handoffMessage: the decision buttons', () => {
       'handoff_outcome_opportunity_created',
       'handoff_outcome_won',
       'handoff_outcome_lost',
-      // Before any outcome the AE may hand the deal back to its owner (issue 51).
+      // Before any outcome the AE may hand the deal back to its owner.
       'handoff_hand_back',
     ]);
     const won = handoff({ status: 'accepted', outcome: 'won' });

@@ -22,7 +22,7 @@ import type { MoveFacts, PlannedMove, PoolRef } from '../../../src/domain/moves.
 import { handoff, handoffEvent, outcomeReport } from './fixtures.js';
 
 /**
- * Issue 50 item 20, over the message builders of src/blocks that say where a handoff stands or what happened to it:
+ * Over the message builders of src/blocks that say where a handoff stands or what happened to it:
  * people read a status and a touch-log event in words, never by their ids ("it is sent", "escalated",
  * "outcome_reported"), and an escalation policy and a pool by their names, never their ids.
  */
@@ -119,7 +119,7 @@ describe('the messages say a status and an event in words', () => {
 describe('a pool is named as people read it, never by its id', () => {
   const h: HandoffRow = handoff({ id: 7, status: 'expired', aeUserId: 'U0AE' });
   const rule = { policy: 'strategic-emea', policyName: 'EMEA strategic', level: 3 };
-  // As recorded since issue 50 item 20 (the file's name), and as an older record has it (the id alone).
+  // As recorded now (the file's name), and as an older record has it (the id alone).
   const pools: Record<string, PoolRef> = {
     named: { pool: 'account-executives', poolName: 'Inside sales' },
     older: { pool: 'account-executives' },

@@ -9,7 +9,7 @@ import { digestOf, homeView } from './unitdomain-views.js';
 
 /**
  * Every count the RevOps Home, the digest and the chart's alt text write, at 0, 1 and 2: singular for one, plural
- * otherwise (issue 50 item 20: "(1 answers)", "1 meetings", "of 1 AE windows closed", "1 more … are not counted").
+ * otherwise ("(1 answers)", "1 meetings", "of 1 AE windows closed", "1 more … are not counted").
  */
 const texts = (value: unknown): string => JSON.stringify(value).replaceAll('\\n', '\n');
 

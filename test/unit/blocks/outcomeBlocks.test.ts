@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lostModal, opportunityModal, outcomeNotice, stallNudge } from '../../../src/blocks/outcomes.js';
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import type { OutcomeReportRow, OutcomeRow } from '../../../src/db/schema.js';
+import { OUTCOMES } from '../../../src/domain/outcomes.js';
 import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 import { decision, fill, handoff, WORST_PATTERNS, worstHandoff } from './fixtures.js';
 import { expectMentionsNeutralised, expectMessageWithinLimits, expectModalWithinLimits } from './limits.js';
@@ -66,18 +67,7 @@ describe('outcome messages for the largest packet', () => {
         outcomeNotice(h, step(pattern)),
         stallNudge(h, since),
         ...surfaces.map((s) => s.message),
-        ...(
-          [
-            'accepted',
-            'declined',
-            'considering',
-            'withdrawn',
-            'meeting_held',
-            'opportunity_created',
-            'won',
-            'lost',
-          ] as const
-        ).flatMap((event) => {
+        ...(['accepted', 'declined', 'considering', 'withdrawn', ...OUTCOMES] as const).flatMap((event) => {
           const update = partnerSafeUpdate(h, event, 'timing', 'competitor');
           return [partnerUpdate(update), partnerThreadParent(update)];
         }),

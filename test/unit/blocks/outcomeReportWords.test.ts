@@ -5,7 +5,7 @@ import { handoff, outcomeReport } from './fixtures.js';
 
 /**
  * A report's message, in every state it can be in, to the AE and to the reporter: one pair of brackets, the title's
- * "(via …)", never followed by another ("(via Meridian Cloud Consulting) (reported by you)", issue 50 item 20).
+ * "(via …)", never followed by another ("(via Meridian Cloud Consulting) (reported by you)").
  */
 const deal = handoff({ status: 'accepted' });
 const report = (over: Partial<OutcomeReportRow>) =>

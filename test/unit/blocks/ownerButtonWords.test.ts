@@ -9,7 +9,7 @@ import { ownerOffer } from './offers.js';
 import { paramsOf, rendered, surfaceModel } from './surfaceModels.js';
 
 /**
- * Every message is a view of the handoff (issue 50 item 20): the owner's notices that ask for Reassign, Extend or
+ * Every message is a view of the handoff: the owner's notices that ask for Reassign, Extend or
  * Withdraw ask for a click only where the buttons are. On an older notice that lost them to the reader's newest one
  * (a policy's later notice, say), they say where the buttons are; to a reader who cannot act, they ask nothing.
  */

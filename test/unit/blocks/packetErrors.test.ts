@@ -5,7 +5,7 @@ import { packetModal } from '../../../src/blocks/packetModal.js';
 
 const b = PACKET_BLOCK_ID;
 
-describe('the summary of a refused packet (issue 50 item 8)', () => {
+describe('the summary of a refused packet', () => {
   it('is shown on the first input of every packet form, new or edit', () => {
     expect(SUMMARY_BLOCK).toBe(b.accountName);
     for (const view of [

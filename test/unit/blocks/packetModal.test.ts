@@ -28,7 +28,7 @@ const elementOf = (view: ReturnType<typeof packetModal>, blockId: string) =>
 const b = PACKET_BLOCK_ID;
 
 /**
- * The inputs a new packet shows, in order (issue 20 asked for at most 15; see docs/packet.md, "The packet modal": the
+ * The inputs a new packet shows, in order (at most 15; see docs/packet.md, "The packet modal": the
  * eleven fields are fourteen inputs with the AE, the window and the channel, and four more carry what the score,
  * the attribution rule and the conflict check read: the CRM opportunity, the partner organization, the date of the
  * partner's next move and the two confirmations).
@@ -317,7 +317,7 @@ describe('readPacketForm', () => {
 
   it('leaves every format check to the app, so all its errors come in one round (no input Slack checks itself)', () => {
     // Slack's client refuses a malformed url_text_input, email_text_input or number_input alone, before the app's
-    // own checks run (issue 50 item 8): the packet form uses none of them, new or edit.
+    // own checks run: the packet form uses none of them, new or edit.
     const views = [
       packetModal({ authorUserId: 'U0AUTHOR', pools: [{ id: 'emea', name: 'EMEA' }] }),
       packetModal({
@@ -339,7 +339,7 @@ describe('readPacketForm', () => {
     });
   });
 
-  it('asks for a window within the program’s longest, and never prefills a longer one (issue 77 item 19)', () => {
+  it('asks for a window within the program’s longest, and never prefills a longer one', () => {
     const view = packetModal({ authorUserId: 'U0AUTHOR', maxWindowDays: 2 });
     const block = inputs(view).find((x) => x.block_id === b.responseWindowDays);
     expect(block?.hint?.text).toBe("Business days in the AE's timezone, 1 to 2.");
@@ -360,7 +360,7 @@ describe('readPacketForm', () => {
   });
 });
 
-describe('suggestions that name another account (issue 77 item 15)', () => {
+describe('suggestions that name another account', () => {
   const s: PacketSuggestions = {
     handoffId: 7,
     partnerOrg: 'Meridian',

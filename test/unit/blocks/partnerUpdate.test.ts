@@ -44,7 +44,7 @@ describe('partnerUpdate', () => {
     },
   );
 
-  it('says no reason for a neutral decline, in one sentence less (issue 77 item 10)', () => {
+  it('says no reason for a neutral decline, in one sentence less', () => {
     const { text } = render(handoff(), declined({ reasonCode: 'neutral' }));
     expect(text).toMatch(/^\*[^*]+\*: not taken forward for now\. Thank you, /);
   });
@@ -59,7 +59,7 @@ describe('partnerThreadParent: the next move from the partner', () => {
       expect(parent(event)).toContain('*Next from ');
   });
 
-  it('dates theirs as ours, in one format (issue 77 item 19)', () => {
+  it('dates theirs as ours, in one format', () => {
     const update = {
       ...partnerSafeUpdate(handoff({ partnerNextMoveDate: '2026-12-02' }), 'accepted', null),
       nextStep: { text: 'Intro call', due: '2026-12-03' },
@@ -113,7 +113,7 @@ describe('partnerThreadParent and partnerUpdate: our AE is named only once they 
   });
 });
 
-describe('a person erased on request, as the partner reads them (issue 77 item 4)', () => {
+describe('a person erased on request, as the partner reads them', () => {
   const erased = handoff({
     partnerContactName: ERASED_TEXT,
     aeName: ERASED_TEXT,

@@ -4,38 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { acceptModal } from '../../../src/blocks/acceptModal.js';
 import { addReplies, addToHandoffModal, messageAddedModal } from '../../../src/blocks/addToHandoff.js';
 import { appHomeView, withExportNotice } from '../../../src/blocks/appHome.js';
-import {
-  answerButton,
-  answerModal,
-  answerSentModal,
-  packetQuestion,
-  questionMessage,
-  questionModal,
-  questionSentModal,
-} from '../../../src/blocks/asks.js';
+import * as asks from '../../../src/blocks/asks.js';
 import { reviewDecisionModal, reviewItemBlocks } from '../../../src/blocks/attributionItems.js';
-import {
-  appBackInChannel,
-  appRemovedFromChannel,
-  partnerUpdateReleased,
-} from '../../../src/blocks/channelAccess.js';
-import {
-  coverEndedMessage,
-  coverModal,
-  coverNamedMessage,
-  whileAwayMessage,
-} from '../../../src/blocks/coverModal.js';
+import * as channelAccess from '../../../src/blocks/channelAccess.js';
+import * as coverModal from '../../../src/blocks/coverModal.js';
 import { crmRecordCreated, crmRecordNotCreated } from '../../../src/blocks/crmCreated.js';
 import { crmRefusedByRules } from '../../../src/blocks/crmRefused.js';
 import { declineModal } from '../../../src/blocks/declineModal.js';
 import { followBlocks, followNamedNotice, watcherNotice } from '../../../src/blocks/following.js';
-import {
-  handoffButtons,
-  handoffList,
-  handoffViewModal,
-  noteModal,
-  noteSentModal,
-} from '../../../src/blocks/handoffList.js';
+import * as handoffList from '../../../src/blocks/handoffList.js';
 import { decisionButtons, handoffMessage } from '../../../src/blocks/handoffMessage.js';
 import { heldBackNotice, nextMoveModal } from '../../../src/blocks/heldBackNotice.js';
 import { helpRequestModal, helpRequestPost } from '../../../src/blocks/helpRequest.js';
@@ -44,21 +21,9 @@ import { moneyBlocks } from '../../../src/blocks/money.js';
 import { moreTimeMessage } from '../../../src/blocks/moreTime.js';
 import { unassignedMessage } from '../../../src/blocks/moveNotices.js';
 import { myDaysBlocks, myDaysModal, ownDaysNotice, ownPauseNotice } from '../../../src/blocks/myDays.js';
-import {
-  decisionNotice,
-  ownerAssigned,
-  partnerChannelBlocked,
-  sentConfirmation,
-} from '../../../src/blocks/notices.js';
+import * as notices from '../../../src/blocks/notices.js';
 import { outcomeReportMessage, undoBlocks, undoneNotice } from '../../../src/blocks/outcomeReports.js';
-import {
-  lostModal,
-  opportunityModal,
-  outcomeButtons,
-  outcomeNotice,
-  reportButtons,
-  stallNudge,
-} from '../../../src/blocks/outcomes.js';
+import * as outcomes from '../../../src/blocks/outcomes.js';
 import { extendModal, ownerActionButtons, reassignModal } from '../../../src/blocks/ownerActions.js';
 import { packetLoadingModal } from '../../../src/blocks/packetLoading.js';
 import { packetModal } from '../../../src/blocks/packetModal.js';
@@ -67,45 +32,14 @@ import { internalChannelShared, partnerChannelHeldAdmin } from '../../../src/blo
 import { partnerThreadParent, partnerUpdate } from '../../../src/blocks/partnerUpdate.js';
 import { BUTTON_LABEL_MAX, button } from '../../../src/blocks/parts.js';
 import { policyEditorModal } from '../../../src/blocks/policyEditor.js';
-import {
-  calendarEditorModal,
-  managersEditorModal,
-  partnerEditorModal,
-  poolEditorModal,
-  rolesEditorModal,
-} from '../../../src/blocks/programEditors.js';
-import {
-  PROGRAM_PAGES,
-  type ProgramModel,
-  programHomeBlocks,
-  programPageModal,
-} from '../../../src/blocks/programPages.js';
+import * as programEditors from '../../../src/blocks/programEditors.js';
+import type { ProgramModel } from '../../../src/blocks/programPages.js';
+import * as programPages from '../../../src/blocks/programPages.js';
 import { revopsBlocks } from '../../../src/blocks/revopsHome.js';
-import {
-  scoreCheckButton,
-  scoreCheckDigestBlocks,
-  scoreCheckModal,
-  scoreWeightsModal,
-} from '../../../src/blocks/scoreCheck.js';
+import * as scoreChecks from '../../../src/blocks/scoreCheck.js';
 import { settingsEditorModal, settingsPageBlocks } from '../../../src/blocks/settingsEditor.js';
-import {
-  stepCheckMessage,
-  stepDateModal,
-  stillWaitingNotice,
-  takenBackNotice,
-} from '../../../src/blocks/stepChecks.js';
-import {
-  awayMessage,
-  escalationMessage,
-  expiredMovedNotice,
-  expiredOwnerNotice,
-  extendedAeNotice,
-  extendedOwnerNotice,
-  reassignedOwnerNotice,
-  reminderMessage,
-  waitingMessage,
-  withdrawnOwnerNotice,
-} from '../../../src/blocks/windowNotices.js';
+import * as stepChecks from '../../../src/blocks/stepChecks.js';
+import * as windowNotices from '../../../src/blocks/windowNotices.js';
 import type {
   HandoffRow,
   HelpRequestRow,
@@ -131,7 +65,7 @@ import { everyInternalSurface } from './surfaceModels.js';
 import { digestOf, homeView } from './unitdomain-views.js';
 
 /**
- * Issue 50 item 33, over every message builder of src/blocks: every button carries an accessibility label (Slack reads
+ * Over every message builder of src/blocks: every button carries an accessibility label (Slack reads
  * it instead of the button's text) of at most 75 characters that names the handoff its message is about, no two
  * buttons of one message share a label, and every notification text (`text`, all a phone's lock screen shows since
  * 2026-07) names the handoff's number, account and partner; a partner post's names the account and nothing internal.
@@ -161,7 +95,7 @@ interface Sample {
 }
 
 const AT = new Date('2026-03-04T15:30:00Z');
-/** The program as an admin reads it (issue 53): two pools (one theirs to edit), a policy, closures, roles, history. */
+/** The program as an admin reads it: two pools (one theirs to edit), a policy, closures, roles, history. */
 const PROGRAM_LEVELS = [
   { at: '50%', action: 'remind' },
   { at: 'due', action: 'notify', to: ['manager', 'channel:C0INTERNAL'] },
@@ -247,7 +181,7 @@ const SCORE_VIEW = (() => {
 })();
 const open = handoff({ id: 4242 });
 const accepted = handoff({ id: 4243, status: 'accepted', decidedAt: AT });
-/** Accepted with a first step (issue 51), for the messages of its checks. */
+/** Accepted with a first step, for the messages of its checks. */
 const committed = handoff({
   id: 4244,
   status: 'accepted',
@@ -361,7 +295,7 @@ const answered = question({
 
 const partnerStages: PartnerStage[] = ['considering', 'accepted', 'declined', 'withdrawn', ...OUTCOMES];
 
-/** The author's last packet for the partner, as a new packet offers it (issue 52 item 3). */
+/** The author's last packet for the partner, as a new packet offers it. */
 const SUGGESTIONS = {
   handoffId: 7,
   partnerOrg: 'Meridian & Co',
@@ -373,7 +307,7 @@ const SUGGESTIONS = {
   others: { warmPath: ['Northwind & Sons'] },
 };
 
-/** What the read-back found for a "Review attribution" item (issue 54). */
+/** What the read-back found for a "Review attribution" item. */
 const REVIEW_EVIDENCE: ReviewEvidence = {
   crm: 'Salesforce',
   system: 'salesforce',
@@ -399,7 +333,7 @@ const REVIEW_ROW = (id: number, handoffId: number) => ({
 });
 
 const SAMPLES: Record<string, Sample | Sample[]> = {
-  // "Add to handoff" (issue 52 item 5): the pick, what it says once added, the note when :memo: was skipped.
+  // "Add to handoff": the pick, what it says once added, the note when :memo: was skipped.
   'addToHandoff:addToHandoffModal': [
     screen('add to handoff', () =>
       addToHandoffModal([open, accepted], {
@@ -444,16 +378,16 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
     ),
   ],
   'channelAccess:appRemovedFromChannel': [
-    other('removed', appRemovedFromChannel('C0INTERNAL', [], { how: 'refused' }, 2)),
+    other('removed', channelAccess.appRemovedFromChannel('C0INTERNAL', [], { how: 'refused' }, 2)),
   ],
-  'channelAccess:appBackInChannel': other('back', appBackInChannel('C0INTERNAL', AT, 'UTC', 2)),
+  'channelAccess:appBackInChannel': other('back', channelAccess.appBackInChannel('C0INTERNAL', AT, 'UTC', 2)),
   'channelAccess:partnerUpdateReleased': [
-    post(open, 'released', partnerUpdateReleased(open, 'C0PARTNER', AT, 'UTC', true)),
+    post(open, 'released', channelAccess.partnerUpdateReleased(open, 'C0PARTNER', AT, 'UTC', true)),
   ],
-  'coverModal:coverModal': [screen('cover modal', coverModal({}))],
+  'coverModal:coverModal': [screen('cover modal', coverModal.coverModal({}))],
   'coverModal:coverNamedMessage': [
     other('cover named', () =>
-      coverNamedMessage({
+      coverModal.coverNamedMessage({
         aeUserId: 'U0AE',
         coverUserId: 'U0COVER',
         from: '2026-03-04',
@@ -462,14 +396,14 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
     ),
   ],
   'coverModal:coverEndedMessage': [
-    other('cover ended', coverEndedMessage({ aeUserId: 'U0AE', until: '2026-03-09' })),
+    other('cover ended', coverModal.coverEndedMessage({ aeUserId: 'U0AE', until: '2026-03-09' })),
   ],
-  // Issue 77 item 9: the AE back from an absence reads of the handoffs that went to their cover, each with View.
+  // The AE back from an absence reads of the handoffs that went to their cover, each with View.
   'coverModal:whileAwayMessage': [
     sample(
       'other',
       'while you were away',
-      whileAwayMessage(
+      coverModal.whileAwayMessage(
         [
           { h: open, cover: 'U0COVER', at: AT },
           { h: accepted, cover: 'U0COVER', at: AT },
@@ -479,8 +413,8 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       [open.id, accepted.id],
     ),
   ],
-  // Issue 53: each person's own days (App Home section, modal, the pool manager's notice).
-  // RevOps in money (issue 54): a figure in two currencies, one without a rate, a partner's name with mrkdwn in it.
+  // Each person's own days (App Home section, modal, the pool manager's notice).
+  // RevOps in money: a figure in two currencies, one without a rate, a partner's name with mrkdwn in it.
   // The App Home's RevOps section while its figures are computed (the computed ones: the appHome samples).
   'revopsHome:revopsBlocks': [
     screen('revops computing', {
@@ -543,7 +477,7 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       }),
     }),
   ],
-  // "Review attribution" (issue 54 item 4): RevOps' open items, and the modal that asks why.
+  // "Review attribution": RevOps' open items, and the modal that asks why.
   'attributionItems:reviewItemBlocks': [
     screen(
       'review attribution items',
@@ -566,19 +500,19 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
     screen('keep', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'keep')),
     screen('change', reviewDecisionModal(open, { id: 1 }, REVIEW_EVIDENCE, 'change')),
   ],
-  // Issue 54: the score against outcomes (one component flagged, the others too few), its weights, its digest lines.
+  // The score against outcomes (one component flagged, the others too few), its weights, its digest lines.
   'scoreCheck:scoreCheckModal': [
-    screen('the score view', scoreCheckModal(SCORE_VIEW)),
-    screen('the score view (AE-less)', scoreCheckModal({ ...SCORE_VIEW, mayWeights: false })),
+    screen('the score view', scoreChecks.scoreCheckModal(SCORE_VIEW)),
+    screen('the score view (AE-less)', scoreChecks.scoreCheckModal({ ...SCORE_VIEW, mayWeights: false })),
   ],
   'scoreCheck:scoreWeightsModal': [
-    screen('the weights', scoreWeightsModal({ ...DEFAULT_WEIGHTS, proof: 3, owner: 0 })),
+    screen('the weights', scoreChecks.scoreWeightsModal({ ...DEFAULT_WEIGHTS, proof: 3, owner: 0 })),
   ],
   'scoreCheck:scoreCheckButton': [
-    screen('the button', { blocks: [{ type: 'actions', elements: [scoreCheckButton()] }] }),
+    screen('the button', { blocks: [{ type: 'actions', elements: [scoreChecks.scoreCheckButton()] }] }),
   ],
   'scoreCheck:scoreCheckDigestBlocks': [
-    screen('last month', { blocks: scoreCheckDigestBlocks(SCORE_VIEW.check, 'November 2026') }),
+    screen('last month', { blocks: scoreChecks.scoreCheckDigestBlocks(SCORE_VIEW.check, 'November 2026') }),
   ],
   'myDays:myDaysModal': [
     screen('your days modal', myDaysModal({ regions: ['US'], paused: 'until_resumed' }, 'until_resumed')),
@@ -593,15 +527,17 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
     other('paused', ownDaysNotice({ person: 'U0AE', pools: ['EMEA'], paused: '2026-12-03' })),
     other('back', ownDaysNotice({ person: 'U0AE', pools: ['EMEA', 'US'] })),
   ],
-  // Issue 77 item 12: to the person an admin paused or resumed.
+  // To the person an admin paused or resumed.
   'myDays:ownPauseNotice': [
     other('paused', ownPauseNotice({ by: 'U0ADMIN', pools: ['EMEA'], paused: '2026-12-18' })),
     other('back', ownPauseNotice({ by: 'U0ADMIN', pools: [] })),
   ],
-  // Issue 53: the program in Slack: the App Home's section, its pages and each part's editor.
-  'programPages:programHomeBlocks': screen('the program (admin)', { blocks: programHomeBlocks(PROGRAM) }),
-  'programPages:programPageModal': PROGRAM_PAGES.map((page) =>
-    screen(`the ${page} page`, programPageModal(page, PROGRAM)),
+  // The program in Slack: the App Home's section, its pages and each part's editor.
+  'programPages:programHomeBlocks': screen('the program (admin)', {
+    blocks: programPages.programHomeBlocks(PROGRAM),
+  }),
+  'programPages:programPageModal': programPages.PROGRAM_PAGES.map((page) =>
+    screen(`the ${page} page`, programPages.programPageModal(page, PROGRAM)),
   ),
   'settingsEditor:settingsPageBlocks': [
     screen('the settings', { blocks: settingsPageBlocks(PROGRAM.settings) }),
@@ -638,7 +574,7 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
   ],
   'programEditors:poolEditorModal': [
     screen('a pool, by an admin', () =>
-      poolEditorModal({
+      programEditors.poolEditorModal({
         id: 'backup',
         name: 'EMEA backup',
         members: ['U0AE', 'U0AE2'],
@@ -651,7 +587,7 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       }),
     ),
     screen("a user group's pool, by its manager", () =>
-      poolEditorModal({
+      programEditors.poolEditorModal({
         id: 'us',
         name: 'US',
         members: undefined,
@@ -662,18 +598,21 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       }),
     ),
     screen('a new pool', () =>
-      poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
+      programEditors.poolEditorModal({ name: '', members: [], defaultCap: 10, managers: [], admin: true }),
     ),
   ],
   'programEditors:calendarEditorModal': [
     screen('closures and regions', () =>
-      calendarEditorModal({ closures: ['2026-12-24', '2026-12-31'], holidays: ['US', 'DE-BY'] }),
+      programEditors.calendarEditorModal({
+        closures: ['2026-12-24', '2026-12-31'],
+        holidays: ['US', 'DE-BY'],
+      }),
     ),
-    screen('by time zone', calendarEditorModal({ closures: [], holidays: 'by_zone' })),
+    screen('by time zone', programEditors.calendarEditorModal({ closures: [], holidays: 'by_zone' })),
   ],
   'programEditors:rolesEditorModal': [
     screen('roles', () =>
-      rolesEditorModal({
+      programEditors.rolesEditorModal({
         admins: ['U0ADMIN'],
         revops: ['U0REVOPS'],
         adminGroup: 'S0ADMINS',
@@ -685,12 +624,12 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       }),
     ),
     screen('roles, user groups not read', () =>
-      rolesEditorModal({ admins: [], revops: [], adminGroup: 'S0ADMINS' }),
+      programEditors.rolesEditorModal({ admins: [], revops: [], adminGroup: 'S0ADMINS' }),
     ),
   ],
   'programEditors:partnerEditorModal': [
     screen('a partner, by RevOps', () =>
-      partnerEditorModal({
+      programEditors.partnerEditorModal({
         id: 7,
         name: 'Meridian <!here> Cloud',
         managers: ['U0OWNER'],
@@ -700,7 +639,7 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       }),
     ),
     screen('a partner, by its manager', () =>
-      partnerEditorModal({
+      programEditors.partnerEditorModal({
         id: 7,
         name: 'Meridian',
         managers: ['U0OWNER'],
@@ -711,8 +650,8 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
     ),
   ],
   'programEditors:managersEditorModal': [
-    screen('managers', managersEditorModal({ U0AE: 'U0OWNER' })),
-    screen('no managers', managersEditorModal({})),
+    screen('managers', programEditors.managersEditorModal({ U0AE: 'U0OWNER' })),
+    screen('no managers', programEditors.managersEditorModal({})),
   ],
   'declineModal:declineModal': [view(open, 'decline modal', declineModal(open))],
   'acceptModal:acceptModal': [
@@ -723,7 +662,7 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
   ],
   'stepChecks:stepCheckMessage': (['reminder', 'check_in', 'owner', 'moved'] as const).map((kind) =>
     post(committed, `first step (${kind})`, () =>
-      stepCheckMessage(committed, {
+      stepChecks.stepCheckMessage(committed, {
         kind,
         due: '2026-12-02',
         from: '2026-11-30',
@@ -732,11 +671,11 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       }),
     ),
   ),
-  // Issue 51: a deal handed back, or taken back by the policy (the pool had nobody), to the owner and the AE.
+  // A deal handed back, or taken back by the policy (the pool had nobody), to the owner and the AE.
   'stepChecks:takenBackNotice': ([true, false] as const).flatMap((handedBack) =>
     ['U0OWNER', committed.aeUserId].map((reader) =>
       post(committed, `taken back (${handedBack ? 'handed back' : 'silence'}, ${reader})`, () =>
-        takenBackNotice(
+        stepChecks.takenBackNotice(
           committed,
           {
             handedBack,
@@ -750,40 +689,49 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       ),
     ),
   ),
-  // Issue 77 item 7: a deal back with its owner and given to nobody, the owner's morning reminder and their manager's.
+  // A deal back with its owner and given to nobody, the owner's morning reminder and their manager's.
   'stepChecks:stillWaitingNotice': [committed.ownerUserId, 'U0MANAGER'].map((reader) =>
     post(committed, `still waits for an AE (${reader})`, () =>
-      stillWaitingNotice(committed, { since: 0, sinceDay: '2026-11-30', days: 2 }, reader),
+      stepChecks.stillWaitingNotice(committed, { since: 0, sinceDay: '2026-11-30', days: 2 }, reader),
     ),
   ),
-  'stepChecks:stepDateModal': view(committed, 'new date modal', stepDateModal(committed, '2026-12-03')),
+  'stepChecks:stepDateModal': view(
+    committed,
+    'new date modal',
+    stepChecks.stepDateModal(committed, '2026-12-03'),
+  ),
   'digest:weeklyDigest': [
     other('digest', () =>
       digestOf({ atRisk: { dueSoon: [open], unanswered: [expired], stalled: [accepted] } }),
     ),
   ],
   'handoffList:handoffButtons': [
-    view(open, 'View, Edit', handoffButtons(open, { editable: true })),
-    view(accepted, 'View, Note', handoffButtons(accepted, { editable: false, notable: true })),
+    view(open, 'View, Edit', handoffList.handoffButtons(open, { editable: true })),
+    view(accepted, 'View, Note', handoffList.handoffButtons(accepted, { editable: false, notable: true })),
   ],
-  'handoffList:noteModal': [view(accepted, 'note modal', noteModal(accepted))],
-  'handoffList:noteSentModal': [view(accepted, 'note sent', noteSentModal(accepted))],
+  'handoffList:noteModal': [view(accepted, 'note modal', handoffList.noteModal(accepted))],
+  'handoffList:noteSentModal': [view(accepted, 'note sent', handoffList.noteSentModal(accepted))],
   'handoffList:handoffList': [
     screen(
       '/handoff list',
-      handoffList([open, accepted, expired, rocket], { all: true, total: 4, now: AT, timeZone: 'UTC' }),
+      handoffList.handoffList([open, accepted, expired, rocket], {
+        all: true,
+        total: 4,
+        now: AT,
+        timeZone: 'UTC',
+      }),
       [open, accepted, expired, rocket].map((h) => h.id),
     ),
   ],
   'handoffList:handoffViewModal': [
     view(open, 'View', () =>
-      handoffViewModal(open, handoffMessage(open, { offer: NO_OFFER }), [], {
+      handoffList.handoffViewModal(open, handoffMessage(open, { offer: NO_OFFER }), [], {
         editable: true,
         notable: false,
       }),
     ),
     view(accepted, 'View, followed', () =>
-      handoffViewModal(accepted, handoffMessage(accepted, { offer: NO_OFFER }), [], {
+      handoffList.handoffViewModal(accepted, handoffMessage(accepted, { offer: NO_OFFER }), [], {
         editable: false,
         notable: true,
         following: 'all',
@@ -793,7 +741,7 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
   'following:followBlocks': ([null, 'all', 'decisions'] as const).map((following) =>
     view(open, `follow row (${following ?? 'not following'})`, followBlocks(open, following)),
   ),
-  // Issue 77 item 12: to someone an admin named to follow a handoff, or took off.
+  // To someone an admin named to follow a handoff, or took off.
   'following:followNamedNotice': (['decisions', null] as const).map((following) =>
     post(accepted, `named a follower (${following ?? 'taken off'})`, () =>
       followNamedNotice({ by: 'U0ADMIN', handoff: accepted, following }),
@@ -862,11 +810,15 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       unassignedMessage(open, { policy: 'default', level: 2, why: 'limit', limit: 2 }),
     ),
   ],
-  'notices:sentConfirmation': [post(open, 'sent', sentConfirmation(open))],
-  'notices:ownerAssigned': [post(open, 'owner', ownerAssigned(open))],
+  'notices:sentConfirmation': [post(open, 'sent', notices.sentConfirmation(open))],
+  'notices:ownerAssigned': [post(open, 'owner', notices.ownerAssigned(open))],
   'notices:decisionNotice': [
-    post(accepted, 'accepted', decisionNotice(accepted, decision({ handoffId: accepted.id }))),
-    post(open, 'declined', decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' }))),
+    post(accepted, 'accepted', notices.decisionNotice(accepted, decision({ handoffId: accepted.id }))),
+    post(
+      open,
+      'declined',
+      notices.decisionNotice(open, decision({ decision: 'declined', reasonCode: 'timing' })),
+    ),
   ],
   'crmCreated:crmRecordCreated': [
     post(accepted, 'opportunity created', () =>
@@ -900,8 +852,8 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
     ),
   ],
   'notices:partnerChannelBlocked': [
-    post(accepted, 'held', partnerChannelBlocked(accepted, 'partner_channel_held')),
-    post(accepted, 'not in', partnerChannelBlocked(accepted, 'not_in_channel')),
+    post(accepted, 'held', notices.partnerChannelBlocked(accepted, 'partner_channel_held')),
+    post(accepted, 'not in', notices.partnerChannelBlocked(accepted, 'not_in_channel')),
   ],
   'outcomeReports:outcomeReportMessage': [
     post(accepted, 'report to the AE', outcomeReportMessage(accepted, report(), accepted.aeUserId)),
@@ -909,16 +861,16 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
   ],
   'outcomeReports:undoBlocks': [view(accepted, 'Undo', undoBlocks(accepted, step(), AT, 'UTC'))],
   'outcomeReports:undoneNotice': post(accepted, 'undone', undoneNotice(accepted, 'won', 'U0AE', 'U0AE')),
-  'outcomes:outcomeButtons': [view(accepted, 'steps', outcomeButtons(accepted, OUTCOMES))],
-  'outcomes:reportButtons': [view(accepted, 'reports', reportButtons(accepted, OUTCOMES))],
-  'outcomes:opportunityModal': [view(accepted, 'opportunity', opportunityModal(accepted))],
-  'outcomes:lostModal': [view(accepted, 'lost', lostModal(accepted, 'report'))],
+  'outcomes:outcomeButtons': [view(accepted, 'steps', outcomes.outcomeButtons(accepted, OUTCOMES))],
+  'outcomes:reportButtons': [view(accepted, 'reports', outcomes.reportButtons(accepted, OUTCOMES))],
+  'outcomes:opportunityModal': [view(accepted, 'opportunity', outcomes.opportunityModal(accepted))],
+  'outcomes:lostModal': [view(accepted, 'lost', outcomes.lostModal(accepted, 'report'))],
   'outcomes:outcomeNotice': [
     post(accepted, 'outcome with Undo', () =>
-      outcomeNotice(accepted, step(), 'U0AE', { until: AT, timeZone: 'UTC' }),
+      outcomes.outcomeNotice(accepted, step(), 'U0AE', { until: AT, timeZone: 'UTC' }),
     ),
   ],
-  'outcomes:stallNudge': [post(accepted, 'nudge', stallNudge(accepted, AT))],
+  'outcomes:stallNudge': [post(accepted, 'nudge', outcomes.stallNudge(accepted, AT))],
   'ownerActions:ownerActionButtons': [
     view(expired, 'owner actions', ownerActionButtons(expired, OWNER_ACTIONS)),
     view(rocket, 'owner actions, long name', ownerActionButtons(rocket, OWNER_ACTIONS)),
@@ -986,15 +938,19 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
     view(open, 'a button', button({ text: 'View', actionId: 'x', value: '1' }, open)),
     screen('a button on no handoff', button({ text: 'Go', actionId: 'x', value: '1' }, 'Go there')),
   ],
-  'asks:questionModal': [view(paused, 'question modal', questionModal(paused, 2))],
-  'asks:questionSentModal': [view(paused, 'question sent', questionSentModal(paused))],
-  'asks:answerModal': [view(paused, 'answer modal', answerModal(paused, question()))],
-  'asks:answerSentModal': [view(paused, 'answer sent', answerSentModal(paused, answered))],
-  'asks:answerButton': [view(paused, 'Answer', answerButton(paused, question()))],
-  'asks:packetQuestion': view(paused, 'question on the packet', packetQuestion(paused, answered, 'U0AE')),
+  'asks:questionModal': [view(paused, 'question modal', asks.questionModal(paused, 2))],
+  'asks:questionSentModal': [view(paused, 'question sent', asks.questionSentModal(paused))],
+  'asks:answerModal': [view(paused, 'answer modal', asks.answerModal(paused, question()))],
+  'asks:answerSentModal': [view(paused, 'answer sent', asks.answerSentModal(paused, answered))],
+  'asks:answerButton': [view(paused, 'Answer', asks.answerButton(paused, question()))],
+  'asks:packetQuestion': view(
+    paused,
+    'question on the packet',
+    asks.packetQuestion(paused, answered, 'U0AE'),
+  ),
   'asks:questionMessage': ['U0AUTHOR', 'U0AE', 'U0OWNER'].flatMap((reader) => [
-    post(paused, `question to ${reader}`, questionMessage(paused, question(), reader, true)),
-    post(paused, `answer to ${reader}`, questionMessage(paused, answered, reader, false)),
+    post(paused, `question to ${reader}`, asks.questionMessage(paused, question(), reader, true)),
+    post(paused, `answer to ${reader}`, asks.questionMessage(paused, answered, reader, false)),
   ]),
   'moreTime:moreTimeMessage': [
     post(paused, 'more time asked', () =>
@@ -1022,28 +978,28 @@ const SAMPLES: Record<string, Sample | Sample[]> = {
       grant: { by: 'U0OWNER', at: AT },
     }).map(({ label, message }) => post(h, `${h.status} ${label}`, message)),
   ),
-  'windowNotices:reminderMessage': [post(open, 'reminder', reminderMessage(open, AT))],
+  'windowNotices:reminderMessage': [post(open, 'reminder', windowNotices.reminderMessage(open, AT))],
   'windowNotices:expiredOwnerNotice': [
-    post(expired, 'expired', expiredOwnerNotice(expired)),
-    post(expired, 'expired away', expiredOwnerNotice(expired, { status: 'Vacation' })),
+    post(expired, 'expired', windowNotices.expiredOwnerNotice(expired)),
+    post(expired, 'expired away', windowNotices.expiredOwnerNotice(expired, { status: 'Vacation' })),
   ],
   'windowNotices:expiredMovedNotice': [
     post(open, 'expired, moved', () =>
-      expiredMovedNotice(open, { ae: 'U0OLDAE', due: AT.getTime() }, move, 'U0AUTHOR'),
+      windowNotices.expiredMovedNotice(open, { ae: 'U0OLDAE', due: AT.getTime() }, move, 'U0AUTHOR'),
     ),
   ],
-  'windowNotices:escalationMessage': [post(expired, 'escalation', escalationMessage(expired))],
-  'windowNotices:waitingMessage': [post(open, 'waiting', waitingMessage(open))],
+  'windowNotices:escalationMessage': [post(expired, 'escalation', windowNotices.escalationMessage(expired))],
+  'windowNotices:waitingMessage': [post(open, 'waiting', windowNotices.waitingMessage(open))],
   'windowNotices:awayMessage': [
-    post(open, 'away', awayMessage(open, ':palm_tree: Vacation', AT.getTime(), 'U0COVER')),
+    post(open, 'away', windowNotices.awayMessage(open, ':palm_tree: Vacation', AT.getTime(), 'U0COVER')),
   ],
   'windowNotices:reassignedOwnerNotice': [
-    post(open, 'reassigned', reassignedOwnerNotice(open, 'U0OLDAE', move, 'U0AUTHOR')),
+    post(open, 'reassigned', windowNotices.reassignedOwnerNotice(open, 'U0OLDAE', move, 'U0AUTHOR')),
   ],
-  'windowNotices:extendedOwnerNotice': [post(open, 'extended', extendedOwnerNotice(open))],
-  'windowNotices:extendedAeNotice': [post(open, 'more time', extendedAeNotice(open))],
+  'windowNotices:extendedOwnerNotice': [post(open, 'extended', windowNotices.extendedOwnerNotice(open))],
+  'windowNotices:extendedAeNotice': [post(open, 'more time', windowNotices.extendedAeNotice(open))],
   'windowNotices:withdrawnOwnerNotice': [
-    post(open, 'withdrawn', withdrawnOwnerNotice(handoff({ id: 4242, status: 'withdrawn' }))),
+    post(open, 'withdrawn', windowNotices.withdrawnOwnerNotice(handoff({ id: 4242, status: 'withdrawn' }))),
   ],
 };
 
@@ -1137,7 +1093,7 @@ const samples = Object.entries(SAMPLES).flatMap(([builder, made]) =>
   [made].flat().map((s) => ({ ...s, builder, name: `${builder}: ${s.label}` })),
 );
 
-describe('every message builder is accessible and phone-ready (issue 50 item 33)', () => {
+describe('every message builder is accessible and phone-ready', () => {
   it('knows every export of src/blocks: a new builder needs a sample here', () => {
     const unknown: string[] = [];
     for (const [file, exports] of modules) {

@@ -119,7 +119,7 @@ describe('the review step', () => {
   });
 });
 
-describe('the review header agrees with the readiness checklist (issue 50 item 20)', () => {
+describe('the review header agrees with the readiness checklist', () => {
   const header = (r: Review) => (reviewModal(1, r).blocks[0] as { text: { text: string } }).text.text;
   const strong = (r: Review): Review => ({ ...r, scorecard: { ...r.scorecard, total: 18, band: 'ready' } });
 
@@ -141,7 +141,7 @@ describe('the review header agrees with the readiness checklist (issue 50 item 2
   });
 });
 
-describe('a packet that named a pool (issue 50 item 20: no pool id reaches a reader)', () => {
+describe('a packet that named a pool (no pool id reaches a reader)', () => {
   const skipped = [{ user: 'U0AWAY', why: 'away' }];
   const roundRobin = (r: Review) => JSON.stringify(reviewModal(1, r));
 

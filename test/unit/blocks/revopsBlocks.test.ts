@@ -376,7 +376,7 @@ describe('metric blocks', () => {
     const block = headline(stats());
     const fields = fieldTexts(block);
     expect(fields).toHaveLength(10);
-    // Changed on purpose (issue 21): each field carries its counts and a line saying how it is counted.
+    // each field carries its counts and a line saying how it is counted.
     const values = fields.map((f) => f.split('\n').slice(0, -1).join('\n'));
     expect(values).toContain('*Acceptance rate*\n0 of 0 answers');
     expect(values).toContain('*Silence rate*\n0 of 0 windows');

@@ -5,7 +5,7 @@ import type { HelpRequestRow, OutcomeReportRow, OutcomeRow, QuestionRow } from '
 import { handoff } from './fixtures.js';
 
 /**
- * What each listener that saves before its answer says it saved (issue 50 item 30): words for what its result saved,
+ * What each listener that saves before its answer says it saved: words for what its result saved,
  * and nothing for a result that saved nothing (a refusal, an invalid entry, a repeat), so no note is ever sent then.
  */
 

@@ -66,11 +66,11 @@ export function everyInternalSurface(
           params: paramsOf(h, {
             ...params,
             ...(current ? {} : { assignment: h.assignment - 1 }),
-            // The first step's check-in (issue 51), about a step due on the handoff's date or a day of its own.
+            // The first step's check-in, about a step due on the handoff's date or a day of its own.
             ...(kind === 'step_check'
               ? { stepCheck: 'check_in' as const, stepDue: h.firstStepDue ?? '2026-12-02' }
               : {}),
-            // A deal taken back after the Accept (issue 51), in its longest words: the pool had nobody for it.
+            // A deal taken back after the Accept, in its longest words: the pool had nobody for it.
             ...(kind === 'taken_back_notice'
               ? {
                   takenBack: {

@@ -9,11 +9,12 @@ import type { Db } from '../../../src/db/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { outboxRowsAt, queueRows } from '../../contract/seed.js';
 import { TestClock } from '../../support/clock.js';
+import { signal } from '../../support/signal.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /**
- * Issue 56 item 4: one look at the outboxes and the programs for every installation a process serves. A fake tenant
+ * One look at the outboxes and the programs for every installation a process serves. A fake tenant
  * per installation records what the looks ask of it; the rows are real, in a migrated SQLite file.
  */
 
@@ -146,10 +147,7 @@ describe('one look for every installation (compose/sharedLooks.ts)', () => {
   });
 
   it('does not start a look while the last is under way, and stops looking when stopped', async () => {
-    let release: () => void = () => undefined;
-    const slow = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { fired: slow, fire: release } = signal();
     tenants = [
       {
         ...tenantOf(1),

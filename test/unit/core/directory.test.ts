@@ -56,7 +56,7 @@ describe('slackDirectory cache', () => {
   });
 });
 
-describe('slackDirectory channels (issue 77 item 16)', () => {
+describe('slackDirectory channels', () => {
   /** conversations.info answering `channel` as given: Slack's answer for a Slack Connect channel varies by side. */
   const answering = (channel: Record<string, unknown>) =>
     slackDirectory(

@@ -6,7 +6,7 @@ import { looksLikeCrmLink, parseCrmRef } from '../../../src/domain/crmLink.js';
 import { createLogger } from '../../../src/logger.js';
 
 /**
- * The CRM connector table (issue 55 item 4): which CRMs are connected is read from the table, in its order, so a third
+ * The CRM connector table: which CRMs are connected is read from the table, in its order, so a third
  * CRM is a module and a row, not a branch in the composition root or the doctor.
  */
 const logger = createLogger('silent');

@@ -7,7 +7,7 @@ import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
- * The account a message names, and its owner (issue 52: the message shortcut's prefill), asked of both CRMs through
+ * The account a message names, and its owner (the message shortcut's prefill), asked of both CRMs through
  * the real clients against the fakes: by domain, by name however written (both sides normalised, then exact), never a
  * longer name with the same words; the owner's email and name, or none; and `matchAccount` choosing among them.
  */
@@ -16,6 +16,11 @@ const logger = createLogger('silent');
 const JORDAN = { email: 'jordan.lee@example.com', name: 'Jordan Lee' };
 const names = (found: { name: string }[]) => found.map((a) => a.name);
 const only = (names: string[], domains: string[] = []): AccountCandidates => ({ names, domains });
+/** More candidates than one query or search may carry. */
+const MANY = only(
+  Array.from({ length: 30 }, (_, i) => `Company Number ${i} of a very long list`),
+  Array.from({ length: 12 }, (_, i) => `site${i}.example`),
+);
 
 let sf: FakeSalesforce;
 let hs: FakeHubspot;
@@ -91,12 +96,8 @@ describe('Salesforce: accountsMatching', () => {
   });
 
   it('asks one query of bounded size, whatever the number of candidates', async () => {
-    const many = only(
-      Array.from({ length: 30 }, (_, i) => `Company Number ${i} of a very long list`),
-      Array.from({ length: 12 }, (_, i) => `site${i}.example`),
-    );
     const before = sf.queryCount;
-    expect(await salesforce().accountsMatching(many)).toEqual([]);
+    expect(await salesforce().accountsMatching(MANY)).toEqual([]);
     expect(sf.queryCount).toBe(before + 1);
     const soql = sf.queries().at(-1) ?? '';
     expect(soql.match(/Name LIKE/g)).toHaveLength(8);
@@ -181,11 +182,7 @@ describe('HubSpot: accountsMatching', () => {
 
   it('stays within the search limits (groups, filters) in one search, whatever the number of candidates', async () => {
     const search = searches().length;
-    const many = only(
-      Array.from({ length: 30 }, (_, i) => `Company Number ${i} of a very long list`),
-      Array.from({ length: 12 }, (_, i) => `site${i}.example`),
-    );
-    expect(await hubspot().accountsMatching(many)).toEqual([]);
+    expect(await hubspot().accountsMatching(MANY)).toEqual([]);
     expect(
       searches()
         .slice(search)

@@ -6,7 +6,7 @@ import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
- * Account names as people write them (issue 50 item 9): both sides normalised for the match, and the CRM asked so that
+ * Account names as people write them: both sides normalised for the match, and the CRM asked so that
  * it finds them. The review through the real app: test/integration/crmAccountNames.test.ts.
  */
 
@@ -67,7 +67,7 @@ describe('HubSpot: company names as people write them', () => {
 });
 
 /**
- * Issue 77 item 17: the account asked for exactly first, so look-alike accounts cannot crowd its opportunity out of the
+ * The account asked for exactly first, so look-alike accounts cannot crowd its opportunity out of the
  * rows read; and when they crowd everything out, "could not tell", not "none".
  */
 describe('Salesforce: the account among many look-alikes', () => {

@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { activityFor } from '../../../src/crm/delivery.js';
-import type { HandoffEventRow } from '../../../src/db/schema.js';
-import { handoff } from '../blocks/fixtures.js';
+import { handoff, handoffEvent } from '../blocks/fixtures.js';
 
-const expired = (detail: Record<string, unknown> | null): HandoffEventRow => ({
-  id: 7,
-  handoffId: 1,
-  type: 'expired',
-  fromStatus: 'sent',
-  toStatus: 'expired',
-  actorUserId: null,
-  actorTeamId: null,
-  aeUserId: handoff().aeUserId,
-  assignment: 1,
-  cycle: 1,
-  at: new Date('2026-11-26T17:00:00Z'),
-  businessHours: null,
-  detail,
-});
+/** The touch log's expiry of handoff 1 (event 7), with `detail`. */
+const expired = (detail: Record<string, unknown> | null) => handoffEvent({ id: 7, detail });
 
 /** The CRM activity says what Slack, `/handoff view`, the CSV and the metrics say of the same expiry. */
 describe('activityFor', () => {
@@ -32,7 +18,7 @@ describe('activityFor', () => {
     );
   });
 
-  it('writes more time given to the AE (issue 51) as a change of the deadline, with its days', () => {
+  it('writes more time given to the AE as a change of the deadline, with its days', () => {
     const h = handoff();
     const given = activityFor(
       { ...expired({ days: 2 }), type: 'more_time_granted', toStatus: 'sent', actorUserId: 'U0OWNER' },

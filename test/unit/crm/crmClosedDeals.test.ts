@@ -4,7 +4,7 @@ import { connectorsPerTest } from '../../support/crmConnectors.js';
 import type { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
- * Issue 54: `closedDeals(from, to, limit)`, the deals a CRM closed in a period whether a handoff links them or not (the
+ * `closedDeals(from, to, limit)`, the deals a CRM closed in a period whether a handoff links them or not (the
  * RevOps figures compare the two), through the real connectors against the fakes: both days included, the latest
  * closed first, the amount in its currency, paging past one page, and the limit. Which deals a handoff links is the
  * figures' business (domain/moneyFigures.ts; end to end in test/integration/crmClosedDealsHome.test.ts): the

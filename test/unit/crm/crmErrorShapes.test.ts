@@ -189,7 +189,7 @@ describe('Salesforce error answers, status × body', () => {
     expect(fake.tasks()).toHaveLength(0);
   });
 
-  it('401 INVALID_SESSION_ID: a renewal whose token answer names another instance is not followed (issue 77)', async () => {
+  it('401 INVALID_SESSION_ID: a renewal whose token answer names another instance is not followed', async () => {
     const hits: string[] = [];
     const elsewhere = http.createServer((req, res) => {
       hits.push(req.url ?? '');

@@ -16,7 +16,7 @@ import { sentHandoffRow } from '../../support/handoffRow.js';
 import { scratchDatabases } from '../../support/scratchDb.js';
 
 /**
- * The look for a write whose answer was lost (issue 50 items 18 and 19), against the fake CRMs through the real
+ * The look for a write whose answer was lost, against the fake CRMs through the real
  * clients: a Task subject cut inside an emoji is still found; a look that cannot even be asked is retried a few times
  * and parked, not forever; a HubSpot note counts only on the deal it was written for.
  */
@@ -40,7 +40,7 @@ function activityCutInEmoji(marker: string): CrmActivity {
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-describe('a Salesforce Task subject cut inside an emoji (item 18)', () => {
+describe('a Salesforce Task subject cut inside an emoji', () => {
   let fake: FakeSalesforce;
   let crm: CrmConnector;
   beforeAll(async () => {
@@ -74,7 +74,7 @@ describe('a Salesforce Task subject cut inside an emoji (item 18)', () => {
   });
 });
 
-describe('a look that cannot be asked (item 18: bounded)', () => {
+describe('a look that cannot be asked (bounded)', () => {
   const withDatabase = scratchDatabases('crm-looks-');
 
   it('is parked after the outbox’s attempts (not transient), and stays uncertain so a retry looks again', () =>
@@ -96,9 +96,7 @@ describe('a look that cannot be asked (item 18: bounded)', () => {
       const connector = {
         system: 'salesforce',
         label: 'Salesforce',
-        findActivity: async () => {
-          throw new URIError('URI malformed');
-        },
+        findActivity: () => Promise.reject(new URIError('URI malformed')),
         writeActivity: async () => {
           writes += 1;
           return '00T000000000001AAA';
@@ -110,17 +108,14 @@ describe('a look that cannot be asked (item 18: bounded)', () => {
         handoffId,
         payload: { system: 'salesforce', recordId: '006000000000001AAA', eventId },
       } as unknown as OutboxRow;
-      const failed = await delivery.write(row, { lookFirst: true }).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+      const failed = await delivery.write(row, { lookFirst: true }).catch((error: unknown) => error);
       expect(failed).toBeInstanceOf(CrmError);
       expect(classifyFailure(failed)).toMatchObject({ transient: false, uncertain: true });
       expect(writes).toBe(0);
     }));
 });
 
-describe('HubSpot’s look checks the deal (item 19)', () => {
+describe('HubSpot’s look checks the deal', () => {
   let fake: FakeHubspot;
   let crm: CrmConnector;
   beforeAll(async () => {

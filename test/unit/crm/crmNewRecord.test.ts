@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firstOpenStage } from '../../../src/crm/hubspotDeals.js';
 import { CLOSE_AFTER_DAYS, carriesMarker, closeDateOf, newRecordFor } from '../../../src/crm/newRecord.js';
 
-/** The record the AE asks for at the accept (issue 77 item 13): its name, close date, amount and marker. */
+/** The record the AE asks for at the accept: its name, close date, amount and marker. */
 describe('the record created at the accept', () => {
   const h = {
     id: 12,

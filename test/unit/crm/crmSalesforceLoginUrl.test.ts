@@ -9,7 +9,7 @@ import { stoppedAfterEach } from '../../support/crmConnectors.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
- * Issue 54 item 6: Salesforce gives client-credentials tokens only at the org's My Domain. A SALESFORCE_LOGIN_URL of
+ * Salesforce gives client-credentials tokens only at the org's My Domain. A SALESFORCE_LOGIN_URL of
  * login.salesforce.com, test.salesforce.com or a Lightning address is told which URL to use, by the doctor and in the
  * token request's error (what the start log says).
  */

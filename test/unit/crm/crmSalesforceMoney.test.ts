@@ -3,9 +3,9 @@ import { connectorsPerTest } from '../../support/crmConnectors.js';
 import type { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
- * Issue 54 item 1, Salesforce's half: the read-back reads each opportunity's amount, currency, stage, close date and
- * owner in its batched query, and the org's currencies (corporate currency, static or dated rates), through the real
- * client against the fake Salesforce, in a single-currency org and in a multi-currency one.
+ * Salesforce's half of the money read-back: each opportunity's amount, currency, stage, close date and owner in its
+ * batched query, and the org's currencies (corporate currency, static or dated rates), through the real client
+ * against the fake Salesforce, in a single-currency org and in a multi-currency one.
  */
 
 const org = connectorsPerTest().salesforce;

@@ -4,7 +4,7 @@ import { connectorsPerTest } from '../../support/crmConnectors.js';
 import { ALL_SCOPES } from '../../support/fakeHubspotScopes.js';
 
 /**
- * HubSpot's half of issue 54's money read-back, against the fake HubSpot: `states` reads each deal's amount, currency,
+ * HubSpot's half of the money read-back, against the fake HubSpot: `states` reads each deal's amount, currency,
  * amount in the company currency, stage label, close date and owner's email in the same batch read; `currency` reads
  * the company currency and HubSpot's dated rates (settings.currencies.read), turned into units per company unit.
  */

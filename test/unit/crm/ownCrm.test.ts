@@ -3,7 +3,7 @@ import type { Config } from '../../../src/config.js';
 import { withOwnCrm } from '../../../src/crm/ownCrm.js';
 import { readCrmCredentials } from '../../../src/domain/crmCredentials.js';
 
-describe("a workspace's own CRM credentials (issue 55)", () => {
+describe("a workspace's own CRM credentials", () => {
   const salesforce = {
     loginUrl: ' https://acme.my.salesforce.com/ ',
     clientId: ' 3MVG9key ',
@@ -32,7 +32,7 @@ describe("a workspace's own CRM credentials (issue 55)", () => {
     expect(readCrmCredentials('salesforce', { ...salesforce, loginUrl: 'not a url' })).toEqual({
       errors: { loginUrl: 'Give an address like https://yourcompany.my.salesforce.com.' },
     });
-    // Issue 77: an address of the server's own network, even this machine, is not Salesforce's.
+    // An address of the server's own network, even this machine, is not Salesforce's.
     for (const loginUrl of ['http://127.0.0.1:4000', 'https://10.0.0.1', 'https://169.254.169.254'])
       expect(readCrmCredentials('salesforce', { ...salesforce, loginUrl })).toEqual({
         errors: {

@@ -7,7 +7,7 @@ import { CONTRACTS } from '../../contract/index.js';
 
 // The repository contracts on SQLite (the same tests run on Postgres in npm run test:pg: test/postgres/contract.test.ts).
 for (const contract of Object.values(CONTRACTS)) contract(sqliteEngine);
-// And beside a neighbour installation on the same database (issue 55).
+// And beside a neighbour installation on the same database.
 for (const [name, contract] of Object.entries(CONTRACTS))
   if (name !== 'installations') contract(besideNeighbour(sqliteEngine));
 

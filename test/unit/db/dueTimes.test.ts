@@ -53,7 +53,7 @@ describe('nextDueAt: when a scheduled job next has something to do (real migrate
 
 describe("handoffDueBy's plan on SQLite: each due time by its own index, never the installation's rows", () => {
   it('probes the six status indexes, as a token deployment (scoped to its installation) asks each minute', async () => {
-    // Issue 56: as one OR of the due times, SQLite chose the installation's equality (handoffs_source_view_id_idx)
+    // As one OR of the due times, SQLite chose the installation's equality (handoffs_source_view_id_idx)
     // and read every handoff of the installation each minute; a million on a large token deployment.
     const database = freshDatabase('due-plan-');
     try {

@@ -4,19 +4,16 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = join(import.meta.dirname, '../../../src');
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
+const sources = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => join(dir, file));
 
 /**
  * The reads of a write's RETURNING rows in the source: a chain that ends in `.get(` (`….returning().get()`), or a
  * prepared query built with `.returning(` and then run with `.get(`. `.get()` steps the statement once and resets
  * it: on an autocommit write the commit happens in that reset, and better-sqlite3 drops its error, so a failed
- * commit looks saved (issue 30). `.all()` steps to the end and throws it.
+ * commit looks saved. `.all()` steps to the end and throws it.
  */
 function returningReadWithGet(text: string): string[] {
   const found: string[] = [];

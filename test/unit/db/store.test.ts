@@ -84,13 +84,9 @@ describe('SQLite store: transactions that can wait', () => {
   });
 
   it('refuses a write outside a transaction (the database outside one is a read-only connection)', () => {
-    let failure: unknown;
-    try {
-      database.db.run(sql`insert into partners (name, key, created_at, updated_at) values ('x', 'x', 0, 0)`);
-    } catch (error) {
-      failure = error;
-    }
-    expect((failure as { cause?: { code?: string } }).cause?.code).toBe('SQLITE_READONLY');
+    expect(() =>
+      database.db.run(sql`insert into partners (name, key, created_at, updated_at) values ('x', 'x', 0, 0)`),
+    ).toThrow(expect.objectContaining({ cause: expect.objectContaining({ code: 'SQLITE_READONLY' }) }));
     expect(names()).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { FakeHubspot } from '../../support/fakeHubspot.js';
 import { FakeSalesforce } from '../../support/fakeSalesforce.js';
 
 /**
- * The doctor's CRM check (issue 50 items 10 and 31) against the fake CRMs: a HubSpot service key is checked for each
+ * The doctor's CRM check against the fake CRMs: a HubSpot service key is checked for each
  * scope the app reads with, by one list call each, and a missing one is named with how to add it; an answer that is
  * not the CRM's API (any other HTTP 200 JSON) fails instead of passing.
  */
@@ -109,7 +109,7 @@ describe('the doctor’s HubSpot check', () => {
     );
   });
 
-  it('fails, not passes, an HTTP 200 JSON answer that is not HubSpot’s (item 31)', async () => {
+  it('fails, not passes, an HTTP 200 JSON answer that is not HubSpot’s', async () => {
     const { fake, findings } = await hubspot();
     fake.fail('*', {
       status: 200,

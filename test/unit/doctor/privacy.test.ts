@@ -12,7 +12,7 @@ afterAll(() => rmSync(backups, { recursive: true, force: true }));
 const statementOf = (env: Record<string, string>, own: Record<string, number> | undefined = {}) =>
   privacyStatement({ config: loadConfig({ ...base, ...env }), ownCrms: own });
 
-describe('the privacy statement, from the live settings (issue 57 item 4)', () => {
+describe('the privacy statement, from the live settings', () => {
   it('names the SQLite file, the tables and columns by how long they are kept, and no sub-processor but Slack', () => {
     const text = statementOf({ DATABASE_PATH: 'data/x.db', OUTBOX_RETENTION_DAYS: '14' });
     const path = resolve('data/x.db');

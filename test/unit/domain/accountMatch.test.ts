@@ -120,7 +120,7 @@ describe('accountDomain: the registrable domain', () => {
   });
 });
 
-describe('the other accounts a text names (issue 77 item 15)', () => {
+describe('the other accounts a text names', () => {
   const known = [
     'Coho Winery',
     'Blue Yonder',

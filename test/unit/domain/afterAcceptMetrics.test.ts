@@ -18,7 +18,7 @@ const done = (at: string, hours: number, onTime: boolean, newDates = 0, over: Pa
 const metrics = (events: MetricEvent[]) =>
   computeMetrics({ from, to, timeZone: 'UTC', events, helpRequests: [], lastScores: new Map() });
 
-describe('after the Accept: the figures of the first steps (issue 51)', () => {
+describe('after the Accept: the figures of the first steps', () => {
   it('keeps on time of the commitments ended (done + idle), hands-back apart, and the time to first step', () => {
     const m = metrics([
       ev('accepted', '2026-11-02T10:00:00Z', { businessHours: 2 }),
@@ -62,28 +62,16 @@ describe('after the Accept: the figures of the first steps (issue 51)', () => {
       ev('reassigned', '2026-11-04T15:00:00Z', { aeUserId: 'A3', partnerKey: 'p1', authorUserId: 'W2' }),
       ev('handed_back', '2026-11-05T15:00:00Z', { aeUserId: 'A3', partnerKey: 'p2', authorUserId: 'W2' }),
     ]);
+    const figures = ['onTime', 'commitmentsEnded', 'idle', 'handedBack'] as const;
     const of = (groups: typeof m.byAe) =>
-      Object.fromEntries(
-        groups.map((g) => [
-          g.key,
-          [
-            g.afterAccept.onTime,
-            g.afterAccept.commitmentsEnded,
-            g.afterAccept.idle,
-            g.afterAccept.handedBack,
-          ],
-        ]),
-      );
+      Object.fromEntries(groups.map((g) => [g.key, figures.map((f) => g.afterAccept[f])]));
     expect(of(m.byAe)).toEqual({ A1: [1, 1, 0, 0], A2: [0, 2, 1, 0], A3: [0, 0, 0, 1] });
     expect(of(m.byPartner)).toEqual({ p1: [1, 2, 1, 0], p2: [0, 1, 0, 1] });
     expect(of(m.byAuthor)).toEqual({ W1: [1, 2, 0, 0], W2: [0, 1, 1, 1] });
     expect(m.byAe.find((g) => g.key === 'A2')?.afterAccept).toMatchObject({ keptRate: 0, medianHours: 9 });
     expect(m.byAe.find((g) => g.key === 'A3')?.afterAccept.keptRate).toBeNull();
     // The week by week trend is the windows' only.
-    expect(m.weeks.map((w) => [w.sent, w.accepted])).toEqual([
-      [0, 0],
-      [0, 0],
-    ]);
+    expect(m.weeks.map((w) => [w.sent, w.accepted])).toEqual(Array(2).fill([0, 0]));
   });
 
   it('has nothing to say of a group with no first step (no rate, no times)', () => {

@@ -55,7 +55,7 @@ describe('attribute: the rule with the CRM asked', () => {
     );
   });
 
-  it('says the CRM could not tell, never "none", when look-alike accounts filled its search (issue 77)', () => {
+  it('says the CRM could not tell, never "none", when look-alike accounts filled its search', () => {
     const result = attribute(packet, { kind: 'unreached', crm: 'Salesforce', undecided: true });
     expect(result.reason).toBe(
       'CRM could not tell (Salesforce: more accounts named like this one than one search reads); classified from the packet, which names no existing opportunity.',

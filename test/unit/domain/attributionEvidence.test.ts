@@ -8,7 +8,7 @@ import {
 } from '../../../src/domain/attributionEvidence.js';
 
 /**
- * Issue 54 item 4: when a linked record's creation day contradicts the handoff's class (the rule: created after the
+ * When a linked record's creation day contradicts the handoff's class (the rule: created after the
  * partner's first action, partner-sourced; on or before it, partner-influenced), and what the item says.
  */
 const base: EvidenceHandoff = {

@@ -118,7 +118,7 @@ describe('isBusinessDay and isoDateIn', () => {
   });
 });
 
-describe('reachableAt: when a person may be reached (issue 77 item 11)', () => {
+describe('reachableAt: when a person may be reached', () => {
   const reach = (at: string, cal: BusinessCalendar) => reachableAt(new Date(at), cal).toISOString();
   const berlin = calendar({ timeZone: 'Europe/Berlin' });
   const newYork = calendar({ timeZone: 'America/New_York' });

@@ -5,7 +5,7 @@ import { seedOf } from '../../support/seed.js';
 import { calendarIn, SAMPLE_CALENDARS, twoYears } from './calendarFixtures.js';
 
 /**
- * A paused window's time added to its deadline (issue 51 item 3): `businessTimeAfter` adds business time the way
+ * A paused window's time added to its deadline: `businessTimeAfter` adds business time the way
  * `businessHoursBetween` counts it, and adding it to the window's start gives the same deadline (as business time) as
  * adding it to the deadline, so a resumed window can be planned again from its shifted start (escalation/pauses.ts).
  */

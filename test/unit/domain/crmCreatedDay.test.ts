@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createdOf } from '../../../src/crm/types.js';
 import { createdDay, createdDaysAnywhere, inAuthorZone } from '../../../src/domain/attribution.js';
 
-/** Issue 31, item 7: a CRM's creation moment is a day in the author's zone, not its UTC day. */
+/** a CRM's creation moment is a day in the author's zone, not its UTC day. */
 describe("an opportunity's creation day", () => {
   it("reads the CRMs' timestamps as moments (Salesforce's +0000, HubSpot's Z, epoch milliseconds)", () => {
     const moment = { createdOn: '2026-11-23', createdAt: '2026-11-23T00:30:00.000Z' };

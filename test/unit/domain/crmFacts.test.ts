@@ -64,15 +64,11 @@ describe('the CRM registry', () => {
 
 const SRC = resolve(import.meta.dirname, '../../../src');
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? filesUnder(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
+/** The .ts files under `dir`, at any depth. */
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => join(dir, file));
 
 /** Every string literal of a file whose whole text is a CRM's label, as `<file> <line>: '<label>'`. */
 function labelsIn(file: string, labels: ReadonlySet<string>): string[] {

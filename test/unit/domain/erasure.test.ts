@@ -23,7 +23,7 @@ const named = (words: string[], more: Partial<Person> = {}): Person => ({
   ...more,
 });
 
-describe('naming a person to erase (issue 57)', () => {
+describe('naming a person to erase', () => {
   it('reads a Slack id as typed or as Slack escapes a mention, an email as typed or linked, else a name', () => {
     expect(personOf('U0AE')).toEqual({
       person: { namedBy: 'slack_id', ids: ['U0AE'], words: [], parts: [], others: [] },
@@ -63,7 +63,7 @@ describe('naming a person to erase (issue 57)', () => {
   });
 });
 
-describe('a name, as the one person the app knows by it (issue 77 item 4)', () => {
+describe('a name, as the one person the app knows by it', () => {
   const known: KnownPerson[] = [
     { name: 'Lee Park', id: null, as: 'partner contact' },
     { name: 'Lee Chen', id: null, as: 'partner contact' },

@@ -240,40 +240,93 @@ describe('levelTime', () => {
   });
 });
 
-describe('levels crossing weekends', () => {
+/** Each row: sent at, 1 business day, in a calendar: the due time, the reminders and the due+4h step (level 3). */
+describe('levels crossing weekends and daylight-saving changes (local business hours are kept)', () => {
   const levels = policy(remind(share(50)), remind(lastMorning), notify(due()), notify(due(4)));
 
-  it('New York: a window due Friday afternoon escalates on Monday morning', () => {
-    // Thu 16 Apr 2026 15:00 EDT, 1 day: due Fri 17 Apr 15:00 EDT.
-    // 50% of 8 h = 4 h: 2 h Thu, 2 h Fri -> Fri 11:00. Last morning Fri 09:00 (6 h before the deadline).
+  it.each<[string, string, BusinessCalendar, string, string[], string]>([
+    // Thu 16 Apr 15:00 EDT: 50% of 8 h = 2 h Thu, 2 h Fri -> Fri 11:00; last morning Fri 09:00.
     // due+4h: 2 h Fri (15:00-17:00), the weekend, 2 h Mon -> Mon 20 Apr 11:00 EDT.
-    expect(planOf(levels, '2026-04-16T15:00:00-04:00', 1, newYork)).toEqual({
-      due: '2026-04-17T15:00:00-04:00',
-      reminders: ['2026-04-17T09:00:00-04:00', '2026-04-17T11:00:00-04:00'],
-      steps: [{ at: '2026-04-20T11:00:00-04:00', level: 3, repeat: 0 }],
-    });
+    [
+      'New York: a window due Friday afternoon escalates on Monday morning',
+      '2026-04-16T15:00:00-04:00',
+      newYork,
+      '2026-04-17T15:00:00-04:00',
+      ['2026-04-17T09:00:00-04:00', '2026-04-17T11:00:00-04:00'],
+      '2026-04-20T11:00:00-04:00',
+    ],
+    // Thu 11 Jun 14:30 IST: 50% = 2.5 h Thu, 1.5 h Fri -> Fri 10:30; due+4h: 2.5 h Fri, weekend, 1.5 h Mon.
+    [
+      'Kolkata (UTC+05:30): the same on the half hour',
+      '2026-06-11T14:30:00+05:30',
+      kolkata,
+      '2026-06-12T14:30:00+05:30',
+      ['2026-06-12T09:00:00+05:30', '2026-06-12T10:30:00+05:30'],
+      '2026-06-15T10:30:00+05:30',
+    ],
+    // Sat 7 Mar 11:00 CET starts Mon 09:00, due Tue 09:00. 50% -> Mon 13:00; the last morning is Mon 09:00 (the
+    // deadline is at the opening) = the start: dropped. due+4h: Tue 09:00 + 4 h -> Tue 13:00.
+    [
+      'a window sent on Saturday counts from Monday opening',
+      '2026-03-07T11:00:00+01:00',
+      berlin,
+      '2026-03-10T09:00:00+01:00',
+      ['2026-03-09T13:00:00+01:00'],
+      '2026-03-10T13:00:00+01:00',
+    ],
+    // Fri 30 Oct 14:00 EDT: due Mon 2 Nov 14:00 EST (same wall clock). 50% = 3 h Fri, 1 h Mon; due+4h: 3 h Mon, 1 h Tue.
+    [
+      'New York, clocks back on Sun 1 Nov 2026 (EDT -04:00 -> EST -05:00)',
+      '2026-10-30T14:00:00-04:00',
+      newYork,
+      '2026-11-02T14:00:00-05:00',
+      ['2026-11-02T09:00:00-05:00', '2026-11-02T10:00:00-05:00'],
+      '2026-11-03T10:00:00-05:00',
+    ],
+    // Fri 23 Oct 15:00 CEST: due Mon 26 Oct 15:00 CET. 50%: 2 h Fri, 2 h Mon; due+4h: 2 h Mon, 2 h Tue.
+    [
+      'Berlin, clocks back on Sun 25 Oct 2026 (CEST +02:00 -> CET +01:00)',
+      '2026-10-23T15:00:00+02:00',
+      berlin,
+      '2026-10-26T15:00:00+01:00',
+      ['2026-10-26T09:00:00+01:00', '2026-10-26T11:00:00+01:00'],
+      '2026-10-27T11:00:00+01:00',
+    ],
+    // Fri 26 Mar 15:00 CET (no holidays in this calendar: Good Friday counts): due Mon 29 Mar 15:00 CEST.
+    [
+      'Berlin, clocks forward on Sun 28 Mar 2027 (CET +01:00 -> CEST +02:00)',
+      '2027-03-26T15:00:00+01:00',
+      berlin,
+      '2027-03-29T15:00:00+02:00',
+      ['2027-03-29T09:00:00+02:00', '2027-03-29T11:00:00+02:00'],
+      '2027-03-30T11:00:00+02:00',
+    ],
+    // Fri 2 Oct 14:00 AEST: due Mon 5 Oct 14:00 AEDT. 50%: 3 h Fri, 1 h Mon; due+4h: 3 h Mon, 1 h Tue.
+    [
+      'Sydney, clocks forward on Sun 4 Oct 2026 (AEST +10:00 -> AEDT +11:00)',
+      '2026-10-02T14:00:00+10:00',
+      sydney,
+      '2026-10-05T14:00:00+11:00',
+      ['2026-10-05T09:00:00+11:00', '2026-10-05T10:00:00+11:00'],
+      '2026-10-06T10:00:00+11:00',
+    ],
+  ])('%s', (_, sent, cal, dueAt, reminders, step) => {
+    expect(planOf(levels, sent, 1, cal)).toEqual({ due: dueAt, reminders, steps: series(3, step) });
   });
 
-  it('Kolkata (UTC+05:30): the same on the half hour', () => {
-    // Thu 11 Jun 2026 14:30 IST, 1 day: due Fri 12 Jun 14:30 IST.
-    // 50% = 4 h: 2.5 h Thu, 1.5 h Fri -> Fri 10:30. Last morning Fri 09:00.
-    // due+4h: 2.5 h Fri, weekend, 1.5 h Mon -> Mon 15 Jun 10:30 IST.
-    expect(planOf(levels, '2026-06-11T14:30:00+05:30', 1, kolkata)).toEqual({
-      due: '2026-06-12T14:30:00+05:30',
-      reminders: ['2026-06-12T09:00:00+05:30', '2026-06-12T10:30:00+05:30'],
-      steps: [{ at: '2026-06-15T10:30:00+05:30', level: 3, repeat: 0 }],
-    });
+  it('a notification at the due time that repeats is a step, across the New York change', () => {
+    // Not the expiry's notice: Mon 2 Nov 14:00 EST, then 8 h later: 3 h Mon, 5 h Tue -> Tue 14:00 EST.
+    expect(planOf(policy(notify(due(), every(8, 1))), '2026-10-30T14:00:00-04:00', 1, newYork).steps).toEqual(
+      series(0, '2026-11-02T14:00:00-05:00', '2026-11-03T14:00:00-05:00'),
+    );
   });
 
-  it('a window sent on Saturday counts from Monday opening', () => {
-    // Sat 7 Mar 2026 11:00 CET, 1 day: starts Mon 09:00, due Tue 10 Mar 09:00.
-    // 50% -> Mon 13:00; last morning = Mon 09:00 (the deadline is at the opening) = the start: dropped.
-    // due+4h: Tue 09:00 + 4 h -> Tue 13:00.
-    expect(planOf(levels, '2026-03-07T11:00:00+01:00', 1, berlin)).toEqual({
-      due: '2026-03-10T09:00:00+01:00',
-      reminders: ['2026-03-09T13:00:00+01:00'],
-      steps: [{ at: '2026-03-10T13:00:00+01:00', level: 3, repeat: 0 }],
-    });
+  it('a repeating level crosses the Berlin change of 25 Oct 2026', () => {
+    // Thu 22 Oct 13:00 CEST, 1 day: due Fri 23 Oct 13:00 CEST. due+2h: Fri 15:00 CEST; +4 h: 2 h Fri, 2 h Mon
+    // -> Mon 26 Oct 11:00 CET; +4 h -> Mon 15:00 CET.
+    expect(planOf(policy(notify(due(2), every(4, 2))), '2026-10-22T13:00:00+02:00', 1, berlin).steps).toEqual(
+      series(0, '2026-10-23T15:00:00+02:00', '2026-10-26T11:00:00+01:00', '2026-10-26T15:00:00+01:00'),
+    );
   });
 });
 
@@ -323,64 +376,6 @@ describe('levels crossing holidays', () => {
       reminders: ['2027-03-30T09:00:00+02:00', '2027-03-30T11:00:00+02:00'],
       steps: series(3, '2027-03-31T11:00:00+02:00', '2027-03-31T15:00:00+02:00'),
     });
-  });
-});
-
-describe('levels crossing daylight-saving changes (local business hours are kept)', () => {
-  const levels = policy(remind(share(50)), remind(lastMorning), notify(due()), notify(due(4)));
-
-  it('America/New_York, clocks back on Sun 1 Nov 2026 (EDT -04:00 -> EST -05:00)', () => {
-    // Fri 30 Oct 14:00 EDT, 1 day: due Mon 2 Nov 14:00 EST (same wall clock, one more hour of real time).
-    // 50% = 4 h: 3 h Fri, 1 h Mon -> Mon 10:00 EST. Last morning Mon 09:00 EST.
-    // due+4h: 3 h Mon, 1 h Tue -> Tue 3 Nov 10:00 EST.
-    expect(planOf(levels, '2026-10-30T14:00:00-04:00', 1, newYork)).toEqual({
-      due: '2026-11-02T14:00:00-05:00',
-      reminders: ['2026-11-02T09:00:00-05:00', '2026-11-02T10:00:00-05:00'],
-      steps: [{ at: '2026-11-03T10:00:00-05:00', level: 3, repeat: 0 }],
-    });
-    // A notification at the due time that repeats is a step (not the expiry's notice): Mon 14:00 EST, then
-    // 8 h later: 3 h Mon, 5 h Tue -> Tue 14:00 EST.
-    expect(planOf(policy(notify(due(), every(8, 1))), '2026-10-30T14:00:00-04:00', 1, newYork).steps).toEqual(
-      series(0, '2026-11-02T14:00:00-05:00', '2026-11-03T14:00:00-05:00'),
-    );
-  });
-
-  it('Europe/Berlin, clocks back on Sun 25 Oct 2026 (CEST +02:00 -> CET +01:00)', () => {
-    // Fri 23 Oct 15:00 CEST, 1 day: due Mon 26 Oct 15:00 CET. 50%: 2 h Fri, 2 h Mon -> Mon 11:00 CET.
-    // Last morning Mon 09:00 CET. due+4h: 2 h Mon, 2 h Tue -> Tue 27 Oct 11:00 CET.
-    expect(planOf(levels, '2026-10-23T15:00:00+02:00', 1, berlin)).toEqual({
-      due: '2026-10-26T15:00:00+01:00',
-      reminders: ['2026-10-26T09:00:00+01:00', '2026-10-26T11:00:00+01:00'],
-      steps: [{ at: '2026-10-27T11:00:00+01:00', level: 3, repeat: 0 }],
-    });
-  });
-
-  it('Europe/Berlin, clocks forward on Sun 28 Mar 2027 (CET +01:00 -> CEST +02:00)', () => {
-    // Fri 26 Mar 15:00 CET, 1 day (no holidays in this calendar: Good Friday counts): due Mon 29 Mar
-    // 15:00 CEST. 50% -> Mon 11:00 CEST; last morning Mon 09:00 CEST; due+4h -> Tue 30 Mar 11:00 CEST.
-    expect(planOf(levels, '2027-03-26T15:00:00+01:00', 1, berlin)).toEqual({
-      due: '2027-03-29T15:00:00+02:00',
-      reminders: ['2027-03-29T09:00:00+02:00', '2027-03-29T11:00:00+02:00'],
-      steps: [{ at: '2027-03-30T11:00:00+02:00', level: 3, repeat: 0 }],
-    });
-  });
-
-  it('Australia/Sydney, clocks forward on Sun 4 Oct 2026 (AEST +10:00 -> AEDT +11:00)', () => {
-    // Fri 2 Oct 14:00 AEST, 1 day: due Mon 5 Oct 14:00 AEDT. 50%: 3 h Fri, 1 h Mon -> Mon 10:00 AEDT.
-    // Last morning Mon 09:00 AEDT. due+4h: 3 h Mon, 1 h Tue -> Tue 6 Oct 10:00 AEDT.
-    expect(planOf(levels, '2026-10-02T14:00:00+10:00', 1, sydney)).toEqual({
-      due: '2026-10-05T14:00:00+11:00',
-      reminders: ['2026-10-05T09:00:00+11:00', '2026-10-05T10:00:00+11:00'],
-      steps: [{ at: '2026-10-06T10:00:00+11:00', level: 3, repeat: 0 }],
-    });
-  });
-
-  it('a repeating level crosses the Berlin change of 25 Oct 2026', () => {
-    // Thu 22 Oct 13:00 CEST, 1 day: due Fri 23 Oct 13:00 CEST. due+2h: Fri 15:00 CEST; +4 h: 2 h Fri, 2 h Mon
-    // -> Mon 26 Oct 11:00 CET; +4 h -> Mon 15:00 CET.
-    expect(planOf(policy(notify(due(2), every(4, 2))), '2026-10-22T13:00:00+02:00', 1, berlin).steps).toEqual(
-      series(0, '2026-10-23T15:00:00+02:00', '2026-10-26T11:00:00+01:00', '2026-10-26T15:00:00+01:00'),
-    );
   });
 });
 

@@ -13,7 +13,7 @@ import {
 const TODAY = '2026-11-25';
 const ok = { text: 'Intro call with Dana and the CFO', due: '2026-12-02', estimatedValue: '' };
 
-describe('the first step the AE commits to when accepting (issue 51 item 1)', () => {
+describe('the first step the AE commits to when accepting', () => {
   it('takes a step the partner may read, its date and an optional whole value', () => {
     expect(checkFirstStep(ok, TODAY)).toEqual({
       ok: true,
@@ -97,7 +97,7 @@ describe('the first step the AE commits to when accepting (issue 51 item 1)', ()
   });
 });
 
-describe('a first step on a day the AE does not work (issue 77 item 11)', () => {
+describe('a first step on a day the AE does not work', () => {
   it('is refused on the date, saying why and naming their next working day', () => {
     const closed = (kind: 'closure' | 'off') => () => ({ kind, next: '2026-12-03' });
     const holiday = () => ({ kind: 'holiday' as const, name: 'Christmas Day (DE)', next: '2026-12-03' });
@@ -137,7 +137,7 @@ describe('the default first step', () => {
     expect(defaultFirstStep({ partnerContactName: 'Dana Whitfield' })).toBe('Intro call with Dana Whitfield');
   });
 
-  it("is the packet's own seller next move when the partner may read it (issue 77 item 19)", () => {
+  it("is the packet's own seller next move when the partner may read it", () => {
     const dana = { partnerContactName: 'Dana Reyes' };
     expect(defaultFirstStep({ ...dana, sellerNextMove: '  Run the  carrier demo\nwith Dana. ' })).toBe(
       'Run the carrier demo with Dana',
@@ -148,7 +148,7 @@ describe('the default first step', () => {
   });
 });
 
-describe("the first step's checks (issue 51 item 2)", () => {
+describe("the first step's checks", () => {
   const berlin = { timeZone: 'Europe/Berlin', dayStart: '09:00', dayEnd: '17:00' };
   const iso = (s: Partial<Record<string, Date>>) =>
     Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v?.toISOString()]));

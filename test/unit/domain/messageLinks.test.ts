@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyLine } from '../../../src/blocks/history.js';
 import { activityFor } from '../../../src/crm/delivery.js';
-import type { HandoffEventRow } from '../../../src/db/schema.js';
 import {
   addMessageVerdict,
   builtPermalink,
@@ -11,9 +10,9 @@ import {
   isSlackPermalink,
   messageExcerpt,
 } from '../../../src/domain/messageLinks.js';
-import { handoff } from '../blocks/fixtures.js';
+import { handoff, handoffEvent } from '../blocks/fixtures.js';
 
-/** "Add to handoff" (issue 52 item 5): the rules of what is kept of a message, and who may add one. */
+/** "Add to handoff": the rules of what is kept of a message, and who may add one. */
 
 const TEAM = 'T0INTERNAL';
 const viewer = (userId: string, teamId: string | null = TEAM) => ({
@@ -120,7 +119,7 @@ describe('the link and the order', () => {
   });
 });
 
-describe('which handoff a message is about (issue 77 item 5)', () => {
+describe('which handoff a message is about', () => {
   const rows = [
     { id: 8, accountName: 'Blue Yonder' },
     { id: 7, accountName: 'Contoso Pharma' },
@@ -155,34 +154,28 @@ describe('which handoff a message is about (issue 77 item 5)', () => {
 });
 
 describe('what the history and the CRM show of it', () => {
-  const event = (detail: Record<string, unknown>): HandoffEventRow => ({
-    id: 345,
-    handoffId: 12,
-    type: 'message_added',
-    fromStatus: 'accepted',
-    toStatus: 'accepted',
-    actorUserId: 'U0AUTHOR',
-    actorTeamId: TEAM,
-    aeUserId: 'U0AE',
-    assignment: 1,
-    cycle: 1,
-    at: new Date('2026-11-23T14:05:00Z'),
-    businessHours: null,
-    detail,
-  });
+  const event = (detail: Record<string, unknown>) =>
+    handoffEvent({
+      id: 345,
+      handoffId: 12,
+      type: 'message_added',
+      fromStatus: 'accepted',
+      toStatus: 'accepted',
+      actorUserId: 'U0AUTHOR',
+      actorTeamId: TEAM,
+      at: new Date('2026-11-23T14:05:00Z'),
+      detail,
+    });
   const detail = {
     permalink: 'https://acme.slack.com/archives/C0PARTNER/p1700000000000100',
     excerpt: 'Budget <!channel> is approved & signed',
     byName: 'Pat Marketer',
   };
 
-  it('the history line: who, the excerpt escaped, the link', () => {
+  it('the history line: who, the excerpt escaped, the link; the CRM activity: who added it, the excerpt, the link', () => {
     expect(historyLine(event(detail))).toContain(
       '<@U0AUTHOR> added a message: “Budget &lt;!channel&gt; is approved &amp; signed” (<https://acme.slack.com/archives/C0PARTNER/p1700000000000100|link>)',
     );
-  });
-
-  it('the CRM activity: who added it, the excerpt and the link', () => {
     const h = handoff({ id: 12, crmSystem: 'hubspot', crmRecordId: '99' });
     const activity = activityFor(event(detail), h, 'Meridian');
     expect(activity.subject).toBe('Co-sell handoff #12 Slack message added');

@@ -75,7 +75,7 @@ describe('computeMetrics: answers and time to decision', () => {
       ev('declined', '2026-11-05T11:00:00Z', { handoffId: 4, businessHours: 2 }),
       ev('expired', '2026-11-06T11:00:00Z', { handoffId: 5 }),
     ]);
-    // Changed on purpose (issue 21): an expiry is not an answer. answered = 3 + 1 = 4, windows closed = 4 + 1 = 5:
+    // An expiry is not an answer. answered = 3 + 1 = 4, windows closed = 4 + 1 = 5:
     // acceptance 3/4, decline 1/4, silence 1/5. One send (H1): 1 handoff sent, 1 AE request.
     // Hours of the decisions only (the expiry has none): [1,4,3,2] -> sorted [1,2,3,4]: median 2.5, p90 3.7.
     expect(rounded(m.overall)).toEqual(
@@ -118,8 +118,8 @@ describe('computeMetrics: answers and time to decision', () => {
       ev('expired', '2026-11-03T10:00:00Z', { handoffId: 2, aeUserId: 'A2' }),
       ev('expired', '2026-11-04T10:00:00Z', { handoffId: 3 }),
     ]);
-    // Changed on purpose (issue 21): 3 windows closed, all silence, and no answer: acceptance and decline are
-    // null (0 of 0 answers, not 0%), silence 3/3 = 1; no hours.
+    // 3 windows closed, all silence, and no answer: acceptance and decline are null (0 of 0 answers, not 0%),
+    // silence 3/3 = 1; no hours.
     expect(m.overall).toEqual(stats({ expired: 3, windowsClosed: 3, silenceRate: 1 }));
   });
 
@@ -198,11 +198,9 @@ describe('computeMetrics: requests per AE', () => {
     ]);
     // Overall: 3 handoffs sent (the reassignment is not a new handoff); average score (70 + 50 + 90) / 3 = 70.
     expect([m.overall.sent, m.overall.averageScore]).toEqual([3, 70]);
-    // Changed on purpose (issue 21): "sent" is handoffs sent everywhere; a reassignment is an AE request.
-    // Per AE: A1 2 sends (declined 1 of 1 answered); A2 0 sends, 1 request (the reassignment; accepted 1);
-    // A3 1 send (expired 1).
-    // The score averages the sends to that AE only: A1 (70 + 50) / 2 = 60, A2 none (a reassignment carries none),
-    // A3 90.
+    // "sent" is handoffs sent everywhere; a reassignment is an AE request. Per AE: A1 2 sends (declined 1 of 1
+    // answered); A2 0 sends, 1 request (the reassignment; accepted 1); A3 1 send (expired 1). The score averages
+    // the sends to that AE only: A1 (70 + 50) / 2 = 60, A2 none (a reassignment carries none), A3 90.
     const byAe = Object.fromEntries(
       m.byAe.map((g) => [g.key, [g.sent, g.requests, g.accepted, g.declined, g.expired, g.averageScore]]),
     );

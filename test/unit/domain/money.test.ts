@@ -20,6 +20,42 @@ const usd: Currencies = {
   ],
 };
 
+const base = {
+  system: 'salesforce' as const,
+  currency: 'USD',
+  amountCorporate: null,
+  readAt: new Date('2026-11-20T10:00:00Z'),
+  sentAt: new Date('2026-11-10T10:00:00Z'),
+  scoreBand: 'ready' as const,
+};
+/** A row of the CRM read: its handoff, record, partner, class, amount, state and close date. */
+const row = (
+  [handoffId, recordId, partner]: [number, string, string],
+  classification: MoneyRow['classification'],
+  amount: number,
+  state: 'open' | 'won' | 'lost',
+  closeDate: string | null,
+  over: Partial<MoneyRow> = {},
+): MoneyRow => ({
+  ...base,
+  ...{ handoffId, recordId, partner, classification, amount, closeDate },
+  ...{ closed: state !== 'open', won: state === 'won', ...over },
+});
+/** The figures of `rows` in USD, one Salesforce org, over `over`'s period. */
+const figuresOf = (rows: MoneyRow[], over: Partial<Parameters<typeof moneyFigures>[0]>) =>
+  moneyFigures({
+    rows,
+    currencies: new Map([['salesforce', usd]]),
+    reporting: 'USD',
+    period: { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-26T00:00:00Z') },
+    days: { first: '2026-11-01', last: '2026-11-25' },
+    today: '2026-11-26',
+    closedDeals: null,
+    afterAccept: { toMeeting: [], toOpportunity: [] },
+    systems: ['salesforce'],
+    ...over,
+  });
+
 describe('money in one reporting currency', () => {
   it('reads the dated rate covering the day, else the undated one', () => {
     expect(rateOn(usd, 'EUR', '2026-03-15')).toBe(0.8);
@@ -52,27 +88,6 @@ describe('money in one reporting currency', () => {
   });
 
   it('adds pipeline and closed-won value by class, partner and band, against a hand count', () => {
-    const base = {
-      system: 'salesforce' as const,
-      currency: 'USD',
-      amountCorporate: null,
-      readAt: new Date('2026-11-20T10:00:00Z'),
-      sentAt: new Date('2026-11-10T10:00:00Z'),
-      scoreBand: 'ready' as const,
-    };
-    /** A row of the CRM read: its handoff, record, partner, class, amount, state and close date. */
-    const row = (
-      [handoffId, recordId, partner]: [number, string, string],
-      classification: MoneyRow['classification'],
-      amount: number,
-      state: 'open' | 'won' | 'lost',
-      closeDate: string | null,
-      over: Partial<MoneyRow> = {},
-    ): MoneyRow => ({
-      ...base,
-      ...{ handoffId, recordId, partner, classification, amount, closeDate },
-      ...{ closed: state !== 'open', won: state === 'won', ...over },
-    });
     const rows: MoneyRow[] = [
       // Open, sent in the period: pipeline.
       row([1, 'a', 'Meridian'], 'partner_sourced', 100_000, 'open', '2027-01-31'),
@@ -93,13 +108,7 @@ describe('money in one reporting currency', () => {
       ...{ system: 'salesforce' as const, id, won, createdOn, closeDate, amount },
       ...{ currency: 'USD', amountCorporate: null },
     });
-    const f = moneyFigures({
-      rows,
-      currencies: new Map([['salesforce', usd]]),
-      reporting: 'USD',
-      period: { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-26T00:00:00Z') },
-      days: { first: '2026-11-01', last: '2026-11-25' },
-      today: '2026-11-26',
+    const f = figuresOf(rows, {
       closedDeals: {
         deals: [
           deal('c', true, '2026-10-01', '2026-11-15', 40_000),
@@ -111,7 +120,6 @@ describe('money in one reporting currency', () => {
         limited: false,
       },
       afterAccept: { toMeeting: [2, 4, 9], toOpportunity: [] },
-      systems: ['salesforce'],
     });
     expect(f.overall.partner_sourced.pipeline).toEqual({
       read: 1,
@@ -144,41 +152,23 @@ describe('money in one reporting currency', () => {
     expect(median([1, 2, 3, 10])).toBe(2.5);
   });
 
-  it('dates its source by the newest read behind the figures, and says both when they differ (issue 77 item 19)', () => {
-    const row = (handoffId: number, readAt: string): MoneyRow => ({
-      handoffId,
-      recordId: `r${handoffId}`,
-      system: 'salesforce',
-      partner: 'Meridian',
-      classification: 'partner_sourced',
-      amount: 10_000,
-      currency: 'USD',
-      amountCorporate: null,
-      closed: true,
-      won: true,
-      closeDate: '2026-12-07',
-      readAt: new Date(readAt),
-      sentAt: new Date('2026-11-10T10:00:00Z'),
-      scoreBand: 'ready',
-    });
+  it('dates its source by the newest read behind the figures, and says both when they differ', () => {
+    const won = (handoffId: number, readAt: string) =>
+      row([handoffId, `r${handoffId}`, 'Meridian'], 'partner_sourced', 10_000, 'won', '2026-12-07', {
+        readAt: new Date(readAt),
+      });
     const figures = (rows: MoneyRow[]) =>
-      moneyFigures({
-        rows,
-        currencies: new Map([['salesforce', usd]]),
-        reporting: 'USD',
+      figuresOf(rows, {
         period: { from: new Date('2026-11-30T00:00:00Z'), to: new Date('2026-12-08T00:00:00Z') },
         days: { first: '2026-11-30', last: '2026-12-07' },
         today: '2026-12-08',
-        closedDeals: null,
-        afterAccept: { toMeeting: [], toOpportunity: [] },
-        systems: ['salesforce'],
       });
     // Friday's read, and Monday's that holds Monday's close.
-    const f = figures([row(1, '2026-12-04T10:00:00Z'), row(2, '2026-12-07T16:00:00Z')]);
+    const f = figures([won(1, '2026-12-04T10:00:00Z'), won(2, '2026-12-07T16:00:00Z')]);
     expect(f.sources[0]?.asOf).toEqual(new Date('2026-12-07T16:00:00Z'));
     const text = JSON.stringify(moneyBlocks(f, 'Europe/Berlin'));
     expect(text).toContain('Source: Salesforce, read Fri 4 Dec, 11:00 CET to Mon 7 Dec, 17:00 CET.');
-    const one = JSON.stringify(moneyBlocks(figures([row(2, '2026-12-07T16:00:00Z')]), 'Europe/Berlin'));
+    const one = JSON.stringify(moneyBlocks(figures([won(2, '2026-12-07T16:00:00Z')]), 'Europe/Berlin'));
     expect(one).toContain('Source: Salesforce, read Mon 7 Dec, 17:00 CET.');
   });
 });

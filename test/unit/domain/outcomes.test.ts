@@ -49,7 +49,7 @@ describe('lost reasons', () => {
   });
 });
 
-describe('what the partner contact reads of a loss or a decline (issue 77 item 19)', () => {
+describe('what the partner contact reads of a loss or a decline', () => {
   it('never points them to their partner contact: they are the partner contact', () => {
     const said = [
       ...LOST_REASON_CODES.map((c) => LOST_REASONS[c].partnerSafe),

@@ -13,7 +13,7 @@ import { hoursWords, weekInOrder, workingDaysWords } from '../../../src/domain/o
 import { reminderTimes } from '../../../src/domain/reminders.js';
 
 /**
- * Issue 53: a person's own working week and business hours. A weekend day they work is a business day of their
+ * A person's own working week and business hours. A weekend day they work is a business day of their
  * response window, a weekday they do not work is not, and their window is counted in their own hours; everyone else
  * keeps Monday to Friday and the deployment's hours.
  */
@@ -119,29 +119,25 @@ describe('the window planner: a person’s own week and hours, the team’s for 
   const sent = new Date('2026-11-26T14:30:00Z'); // Thu 16:30 in Jerusalem
 
   it('counts Dana’s window in her week and hours, Lee’s in his week and the team’s hours', () => {
-    expect(windows.plan(sent, 1, { id: 'U0DANA', timeZone: ZONE }).dueAt.toISOString()).toBe(
-      '2026-11-30T06:00:00.000Z',
-    );
+    const dueOf = (id: string) => windows.plan(sent, 1, { id, timeZone: ZONE }).dueAt.toISOString();
+    expect(dueOf('U0DANA')).toBe('2026-11-30T06:00:00.000Z');
     // Lee: 16:30 is inside the team's hours; Friday and Saturday skipped.
-    expect(windows.plan(sent, 1, { id: 'U0LEE', timeZone: ZONE }).dueAt.toISOString()).toBe(
-      '2026-11-29T14:30:00.000Z',
-    );
+    expect(dueOf('U0LEE')).toBe('2026-11-29T14:30:00.000Z');
     // Anyone else, and a zone alone: Monday to Friday.
-    expect(windows.plan(sent, 1, { id: 'U0SAM', timeZone: ZONE }).dueAt.toISOString()).toBe(
-      '2026-11-27T14:30:00.000Z',
-    );
+    expect(dueOf('U0SAM')).toBe('2026-11-27T14:30:00.000Z');
     expect(windows.businessDaysAfter(sent, 1, ZONE).toISOString()).toBe('2026-11-27T14:30:00.000Z');
   });
 
   it('reads the team’s hours when it plans, not when it was built', () => {
     const thursday = new Date('2026-11-26T07:00:00Z'); // 09:00 in Jerusalem
     const friday = new Date('2026-11-27T07:00:00Z');
-    expect(windows.businessHoursBetween(thursday, friday, { id: 'U0SAM', timeZone: ZONE })).toBe(8);
+    const hoursOf = (id: string) => windows.businessHoursBetween(thursday, friday, { id, timeZone: ZONE });
+    expect(hoursOf('U0SAM')).toBe(8);
     calendar.dayEnd = '18:00';
     try {
-      expect(windows.businessHoursBetween(thursday, friday, { id: 'U0SAM', timeZone: ZONE })).toBe(9);
+      expect(hoursOf('U0SAM')).toBe(9);
       // Dana's own hours stay hers.
-      expect(windows.businessHoursBetween(thursday, friday, { id: 'U0DANA', timeZone: ZONE })).toBe(7);
+      expect(hoursOf('U0DANA')).toBe(7);
     } finally {
       calendar.dayEnd = '17:00';
     }

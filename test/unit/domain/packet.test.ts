@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HandoffRow } from '../../../src/db/schema.js';
 import {
   FIELD_LIMITS,
   isHttpUrl,
@@ -8,30 +9,19 @@ import {
   parsePacket,
   RESPONSE_WINDOW,
 } from '../../../src/domain/packet.js';
+import { handoff } from '../blocks/fixtures.js';
 
 const TODAY = '2026-03-02';
 
+/** The form's values: the text fields of the fixtures' stored handoff, its people and channel, the window as typed. */
+const FORM_FIELDS = [
+  ...Object.keys(FIELD_LIMITS),
+  ...['partnerNextMoveDate', 'partnerAgreedInWriting', 'aeUserId', 'ownerUserId', 'partnerChannelId'],
+] as (keyof PacketInput & keyof HandoffRow)[];
 const input = (overrides: Record<string, unknown> = {}): PacketInput =>
   ({
-    accountName: 'Northwind Logistics',
-    crmOpportunity: 'OPP-123, stage 2',
-    partnerOrg: 'Meridian Cloud Consulting',
-    partnerContactName: 'Dana Reyes',
-    partnerContactRole: 'Alliances lead',
-    whyPartner: 'Meridian ran the data platform migration last quarter.',
-    customerTrigger: 'The ops director asked about automating carrier invoice reconciliation.',
-    jointValue: 'We run the workflow; Meridian implements it on the platform they operate.',
-    warmPath: 'Dana meets the Northwind ops team monthly.',
-    sellerNextMove: 'Accept the introduction and bring the demo.',
-    partnerNextMove: 'Dana confirms the meeting and shares review notes.',
-    partnerNextMoveDate: '2026-03-06',
-    partnerAgreedInWriting: true,
-    riskNote: 'No reseller registered; direct deal.',
-    evidenceUrl: 'https://docs.example.com/review-notes',
-    aeUserId: 'U0AE',
-    ownerUserId: 'U0AUTHOR',
+    ...Object.fromEntries(FORM_FIELDS.map((field) => [field, handoff()[field]])),
     responseWindowDays: '3',
-    partnerChannelId: 'C0PARTNER',
     ...overrides,
   }) as PacketInput;
 
@@ -55,17 +45,10 @@ describe('parsePacket', () => {
     expect(result.packet.evidenceUrl).toBe('https://docs.example.com/review-notes');
   });
 
-  const required = [
-    'accountName',
-    'partnerOrg',
-    'partnerContactName',
-    'whyPartner',
-    'customerTrigger',
-    'jointValue',
-    'warmPath',
-    'sellerNextMove',
-    'partnerNextMove',
-  ] as const;
+  const required = (
+    'accountName partnerOrg partnerContactName whyPartner customerTrigger jointValue warmPath sellerNextMove ' +
+    'partnerNextMove'
+  ).split(' ') as PacketField[];
 
   it.each(required)('names %s when it is missing or blank', (field) => {
     expect(errorOn(field, { [field]: undefined })).toMatch(/^Please add /);
@@ -127,15 +110,12 @@ describe('parsePacket', () => {
     expect(errorOn('responseWindowDays', { responseWindowDays })).toBeDefined();
   });
 
-  it.each([
-    ['1', 1],
-    ['10', 10],
-  ])('accepts a response window of %s days', (responseWindowDays, days) => {
-    const result = parsePacket(input({ responseWindowDays }), TODAY);
+  it.each([1, 10, RESPONSE_WINDOW.default])('accepts a response window of %s days', (days) => {
+    const result = parsePacket(input({ responseWindowDays: String(days) }), TODAY);
     expect(result.ok && result.packet.responseWindowDays).toBe(days);
   });
 
-  it('holds the window to the program’s longest (SCORE_MAX_WINDOW_DAYS), the limit the score reads (issue 77 item 19)', () => {
+  it('holds the window to the program’s longest (SCORE_MAX_WINDOW_DAYS), the limit the score reads', () => {
     const seven = parsePacket(input({ responseWindowDays: '7' }), TODAY, undefined, 5);
     expect(!seven.ok && seven.errors.responseWindowDays).toBe('The window is at most 5 business days.');
     const five = parsePacket(input({ responseWindowDays: '5' }), TODAY, undefined, 5);
@@ -166,18 +146,14 @@ describe('parsePacket', () => {
     });
   });
 
-  it('accepts no partner channel (a partner not on Slack Connect)', () => {
+  it('accepts no partner channel, W… user ids and G… private channels; normalises the evidence link', () => {
+    // A partner not on Slack Connect; Enterprise Grid user ids.
     const parsed = parsePacket(input({ partnerChannelId: null }), TODAY);
     expect(parsed.ok && parsed.packet.partnerChannelId).toBeNull();
-  });
-
-  it('stores the evidence link normalised, with spaces and Slack link delimiters encoded', () => {
+    expect(parsePacket(input({ aeUserId: 'W0AE', partnerChannelId: 'G0PRIVATE' }), TODAY).ok).toBe(true);
+    // Spaces and Slack link delimiters encoded.
     const result = parsePacket(input({ evidenceUrl: 'https://docs.example.com/a b?x=<1>|2' }), TODAY);
     expect(result.ok && result.packet.evidenceUrl).toBe('https://docs.example.com/a%20b?x=%3C1%3E%7C2');
-  });
-
-  it('accepts W… user ids (Enterprise Grid) and G… private channels', () => {
-    expect(parsePacket(input({ aeUserId: 'W0AE', partnerChannelId: 'G0PRIVATE' }), TODAY).ok).toBe(true);
   });
 });
 
@@ -195,13 +171,6 @@ describe('isHttpUrl', () => {
       expect(isHttpUrl(url)).toBe(false);
     },
   );
-});
-
-describe('RESPONSE_WINDOW', () => {
-  it('defaults to a window inside its own bounds', () => {
-    expect(RESPONSE_WINDOW.default).toBeGreaterThanOrEqual(RESPONSE_WINDOW.min);
-    expect(RESPONSE_WINDOW.default).toBeLessThanOrEqual(RESPONSE_WINDOW.max);
-  });
 });
 
 describe('parsePacket: the valid fields of an invalid packet', () => {

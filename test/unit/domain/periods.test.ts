@@ -8,7 +8,7 @@ const week = (monday: string, zone: string) => {
   return { from: from.toJSDate(), to: from.plus({ weeks: 1 }).toJSDate() };
 };
 
-describe('the days a period counts (issue 77 item 1)', () => {
+describe('the days a period counts', () => {
   it('gives a week Monday to Sunday in the reporting zone, east and west of UTC', () => {
     expect(daysOf(week('2026-11-30', 'Europe/Berlin'), 'Europe/Berlin')).toEqual({
       first: '2026-11-30',

@@ -28,7 +28,7 @@ describe('plannedMove', () => {
   it('the first reassigning level still to run, with when it acts and whether it is due now', () => {
     expect(plannedMove({ ...base, now: 50 })).toEqual({
       policy: 'meridian',
-      // The name people read (issue 50 item 20): the messages never show the id.
+      // The name people read: the messages never show the id.
       policyName: 'Meridian partners',
       level: 2,
       at: { kind: 'due', afterBusinessHours: 4 },

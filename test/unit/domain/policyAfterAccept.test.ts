@@ -8,7 +8,7 @@ import {
 } from '../../../src/domain/firstStep.js';
 import { parsePolicies, policyProblems } from './unitdomain-policies.js';
 
-/** Issue 51 item 2: the policy file's levels after the Accept ("commitment" levels), and the schedule they give. */
+/** The policy file's levels after the Accept ("commitment" levels), and the schedule they give. */
 
 const POOLS = { backup: { name: 'Backup AEs', users: ['U0AE2', 'U0AE3'] } };
 const [parse, problems] = [parsePolicies, policyProblems];

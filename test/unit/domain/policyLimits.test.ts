@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { limitsWith, POLICY_LIMITS } from '../../../src/domain/escalation.js';
 import { fieldsNaming } from '../../../src/domain/moves.js';
-import { PolicyFileError, parsePolicyFile } from '../../../src/domain/policyFile.js';
+import { parsePolicies as parse, policyProblems as problems } from './unitdomain-policies.js';
 
 const POLICIES = { basic: [{ at: 'due+4h', action: 'reassign', to: ['cover'] }] };
-const parse = (json: unknown) => parsePolicyFile('policies.json', JSON.stringify(json), 8);
-function problems(json: unknown): string[] {
-  try {
-    parse(json);
-    return [];
-  } catch (error) {
-    return error instanceof PolicyFileError ? error.problems : [String(error)];
-  }
-}
 
 describe('the policy file’s limits', () => {
   it('are optional: each one left out keeps its default (2 reassignments per handoff)', () => {
@@ -27,12 +18,10 @@ describe('the policy file’s limits', () => {
   });
 
   it('names a limit out of range, not whole, or unknown, with its place', () => {
-    expect(problems({ policies: POLICIES, limits: { reassignments: 11 } })).toEqual([
-      expect.stringMatching(/^limits\.reassignments: /),
-    ]);
-    expect(problems({ policies: POLICIES, limits: { reassignments: 1.5 } })).toEqual([
-      expect.stringMatching(/^limits\.reassignments: /),
-    ]);
+    for (const reassignments of [11, 1.5])
+      expect(problems({ policies: POLICIES, limits: { reassignments } })).toEqual([
+        expect.stringMatching(/^limits\.reassignments: /),
+      ]);
     expect(problems({ policies: POLICIES, limits: { moves: 1 } })).toEqual([
       expect.stringMatching(/^limits: .*moves/),
     ]);

@@ -4,7 +4,7 @@ import { policyChannelTargets } from '../../../src/domain/policyFile.js';
 import { parsePolicies, policyProblems } from './unitdomain-policies.js';
 
 /**
- * A policy's name as people read it (issue 50 item 20): the file may give one (`{ "name": "…", "levels": [...] }`),
+ * A policy's name as people read it: the file may give one (`{ "name": "…", "levels": [...] }`),
  * else the id is made readable. Messages show this name, never the id (blocks/moveNotices.ts and the others). Pools too.
  */
 
@@ -83,7 +83,7 @@ describe('a policy’s name', () => {
   });
 });
 
-/** A pool's name as people read it, the same way (issue 50 item 20): "the next AE of the *Inside sales* pool". */
+/** A pool's name as people read it, the same way: "the next AE of the *Inside sales* pool". */
 describe('a pool’s name', () => {
   const MOVE = { at: 'due+4h', action: 'reassign', to: ['pool:account-executives'] };
   const file = (pool: Record<string, unknown>) => ({

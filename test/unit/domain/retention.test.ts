@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detailFacts, detailWithoutWords, REMOVED_TEXT } from '../../../src/domain/retention.js';
 
-describe("what retention leaves of a touch-log event's detail (issue 57)", () => {
+describe("what retention leaves of a touch-log event's detail", () => {
   const away = {
     away: 'On holiday in Crete',
     awayDays: '2026-12-01 to 2026-12-05',

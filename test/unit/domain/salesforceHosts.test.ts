@@ -5,7 +5,7 @@ import {
   salesforceAddressRefusal,
 } from '../../../src/domain/salesforceHosts.js';
 
-describe('the addresses the app may send Salesforce credentials to (issue 77)', () => {
+describe('the addresses the app may send Salesforce credentials to', () => {
   it.each([
     'https://acme.my.salesforce.com',
     'https://ACME.my.salesforce.com/',

@@ -580,7 +580,7 @@ describe('total and band', () => {
     ['four weak', 14, { ...weak, evidenceUrl: 'https://example.com/' }, team],
     ['three missing, two weak', 10, { onPriorityList: false, ...filler, evidenceUrl: null }, team],
     ['three missing, three weak', 9, { ...weak, ...filler, evidenceUrl: null }, team],
-    // Before issue 20 the owner and the window earned 2 here without any content: nothing earns points now.
+    // The owner and the window earn nothing without content either.
     [
       'as little as the rules allow: nothing',
       0,
@@ -715,7 +715,7 @@ describe('fillerKind: nothing scores without content', () => {
   });
 });
 
-describe("readiness counts the app's own conflict check (issue 77 item 8)", () => {
+describe("readiness counts the app's own conflict check", () => {
   const conflictOf = (input: Partial<ScoringInput>, findings: Parameters<typeof readiness>[1]) =>
     readiness({ ...NORTHWIND, ...input }, findings)[4] ?? { label: '', met: false };
 
@@ -741,7 +741,7 @@ describe("readiness counts the app's own conflict check (issue 77 item 8)", () =
   });
 });
 
-describe('a field about another account is not specific to this one (issue 77 item 15)', () => {
+describe('a field about another account is not specific to this one', () => {
   const known = { knownAccounts: ['Coho Winery', 'Northwind Logistics', 'Blue Yonder'] };
   const COHO = {
     jointValue: 'We automate Coho Winery bottling plans, Meridian runs the platform they operate for them.',

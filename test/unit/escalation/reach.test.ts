@@ -8,7 +8,7 @@ import { holidayCalendar } from '../../../src/domain/holidays.js';
 import { reachGuard } from '../../../src/escalation/reach.js';
 
 /**
- * Issue 77 item 11: what the app sends a person on its own waits for them, in their own calendar, at delivery.
+ * What the app sends a person on its own waits for them, in their own calendar, at delivery.
  * Pat is in New York, Jordan in Berlin; the company is closed on Tuesday 1 December 2026.
  */
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foreignRequest, type Installation } from '../../../src/handlers/installation.js';
 
-/** Which signed requests are this installation's (issue 50 item 24): the shapes Slack sends, one rule each. */
+/** Which signed requests are this installation's: the shapes Slack sends, one rule each. */
 
 const workspace: Installation = {
   workspace: { teamId: 'T0OURS', enterpriseId: 'E0ORG', appId: 'A0APP' },

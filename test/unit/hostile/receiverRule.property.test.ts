@@ -45,7 +45,7 @@ describe('bodies nobody can route or parse (property)', () => {
         channel: undefined,
       }),
       interaction('view_submission', declineSubmission({ handoffId: 1, reason: 'timing' })),
-      // The accept modal (issue 51 item 1): a datepicker, and a number input left empty (Slack sends null).
+      // The accept modal: a datepicker, and a number input left empty (Slack sends null).
       interaction(
         'accept modal submission',
         viewSubmission({

@@ -8,7 +8,7 @@ const key = { current: raw, previous: undefined };
 const another = () => ({ current: randomBytes(32), previous: undefined });
 const TOKEN = 'xoxb-1111-2222-secretpart';
 
-describe('tokens sealed at rest (issue 55)', () => {
+describe('tokens sealed at rest', () => {
   it('opens what it sealed, never shows the token, and seals the same text differently each time', () => {
     const a = seal(key, TOKEN);
     const b = seal(key, TOKEN);

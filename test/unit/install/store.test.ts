@@ -39,9 +39,7 @@ describe('the installation store (every installation of a deployment)', () => {
       db: database.db,
       clock: new TestClock(new Date('2026-11-23T14:00:00Z')),
       key: keys,
-      onStored: (key) => {
-        stored.push(key);
-      },
+      onStored: (key) => void stored.push(key),
     });
   });
   /** The installation a workspace outside any org is served by. */

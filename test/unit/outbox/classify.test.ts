@@ -77,15 +77,8 @@ describe('classifyFailure: what an answer means for a message in the outbox', ()
 
   // 403, 404, 413: a refusal that will not pass by itself (retried, then parked), certain; the rest may pass.
   it.each([
-    [403, false],
-    [404, false],
-    [413, false],
-    [502, true],
-    [503, true],
-    [504, true],
-    [500, true],
-    [520, true],
-    [408, true],
+    ...[403, 404, 413].map((s) => [s, false] as const),
+    ...[502, 503, 504, 500, 520, 408].map((s) => [s, true] as const),
   ])(
     'HTTP %i with an HTML page: an edge failure that may pass by itself (transient, uncertain): %s',
     async (status, passes) => {

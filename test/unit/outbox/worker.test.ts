@@ -13,6 +13,7 @@ import { TestClock } from '../../support/clock.js';
 import { FakeSlack } from '../../support/fakeSlack.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
 import { people } from '../../support/people.js';
+import { signal } from '../../support/signal.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { testWorker } from '../../support/testWorker.js';
 import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
@@ -37,17 +38,14 @@ async function waitUntil(done: () => boolean) {
  */
 function heldTurn(held: number) {
   let asked = 0;
-  let release: () => void = () => undefined;
-  const waiting = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const gate = signal();
   return {
     turn: () => {
       asked += 1;
-      return asked === held ? waiting : Promise.resolve();
+      return asked === held ? gate.fired : Promise.resolve();
     },
     given: () => asked,
-    release: () => release(),
+    release: gate.fire,
   };
 }
 
@@ -310,8 +308,8 @@ describe('outbox worker on stepped time', () => {
   });
 
   it("tags a post with a keyed delivery id, and still finds its own post of the previous version's id, never another app's", async () => {
-    // Issue 50 item 17: the id was sha256 of the dedupe key (which names the handoff), so anyone's app in a shared
-    // channel could compute it. Now a keyed hash; the old form is still read, from the app's own bot only.
+    // A keyed hash: an unkeyed one of the dedupe key (which names the handoff) any app in a shared channel could
+    // compute. The unkeyed form is still read, from the app's own bot only.
     const queued = [post('C0ONE', 1), post('C0TWO', 1), post('C0ONE', 2)];
     await db.db.transaction((tx) => enqueue(tx, queued, NOW));
     const [one, two] = rows();

@@ -14,11 +14,11 @@ import { scratchDatabases } from '../../support/scratchDb.js';
 import { seedOf } from '../../support/seed.js';
 
 /**
- * A held partner channel is released only on Slack's word (issue 30): over random lives of a partner channel
+ * A held partner channel is released only on Slack's word: over random lives of a partner channel
  * (organizations joining and leaving, each event met by Slack answering conversations.info, failing, answering a
  * stale state, or not showing the channel; and the scheduled re-check asking in any of those ways), the channel is
  * never active while an organization other than the partner's is in it; and once Slack answers again, the re-check
- * releases it when only the partner is left. Slack does not promise to deliver events in order (issue 50 item 31):
+ * releases it when only the partner is left. Slack does not promise to deliver events in order:
  * some events come late, after later ones; once every event has come, the same holds.
  */
 

@@ -21,7 +21,7 @@ const book = parsePolicyFile(
   'policies.json',
   JSON.stringify({
     policies: {
-      // A policy with the name people read (issue 50 item 20): its levels' places are under `levels`.
+      // A policy with the name people read: its levels' places are under `levels`.
       meridian: {
         name: 'Meridian partners',
         levels: [

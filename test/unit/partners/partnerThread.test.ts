@@ -105,7 +105,7 @@ it('the partner thread reads the history the partner view is made of: the decisi
       decision: 'accepted',
       reasonCode: null,
     },
-    // With when each step was recorded: a next move is checked against it (issue 50 item 6).
+    // With when each step was recorded: a next move is checked against it.
     { kind: 'outcome', id: met.id, outcome: 'meeting_held', reasonCode: null, at: at.getTime() },
     { kind: 'outcome', id: lost.id, outcome: 'lost', reasonCode: 'timing', at: at.getTime() },
   ]);

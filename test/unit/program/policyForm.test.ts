@@ -4,7 +4,7 @@ import { type PolicyForm, policyEdits } from '../../../src/program/policyForm.js
 import { programStateOf } from '../../../src/program/state.js';
 
 /**
- * The routes a saved policy editor writes (issue 53): a partner or a pool chosen in a policy follows that policy only.
+ * The routes a saved policy editor writes: a partner or a pool chosen in a policy follows that policy only.
  * The first route that matches a handoff decides, so a second route for the same partner would never be reached
  * while the page said "Followed by Meridian's handoffs" under both policies.
  */

@@ -11,17 +11,9 @@ import {
 import { programStateOf } from '../../../src/program/state.js';
 
 /** The program's current entries, as currentProgram returns them (one per part, null: removed). */
-function rowsOf(parts: [kind: string, key: string, body: unknown][]): ProgramLogRow[] {
-  return parts.map(([kind, key, body], i) => ({
-    id: i + 1,
-    kind,
-    key,
-    body,
-    actor: 'U0ADMIN',
-    note: null,
-    at: new Date('2026-03-02T10:00:00Z'),
-  }));
-}
+const rowsOf = (parts: [kind: string, key: string, body: unknown][]): ProgramLogRow[] =>
+  parts.map(([kind, key, body], i) => ({ id: i + 1, kind, key, body, actor: 'U0ADMIN', note: null, at: AT }));
+const AT = new Date('2026-03-02T10:00:00Z');
 
 const stateOf = (rows: ProgramLogRow[]) => programStateOf(rows.length, rows, 8, () => {});
 const WHO = { actor: 'config', note: 'imported from program.json' };

@@ -7,10 +7,11 @@ import { createLogger, slackLogger } from '../../../src/logger.js';
 import { createReceiver } from '../../../src/receiver.js';
 import { REQUEST_KEY, type SlackRequest } from '../../../src/runtime/lateAnswers.js';
 import { blockAction } from '../../support/payloads.js';
+import { signal } from '../../support/signal.js';
 import { slackSignature } from '../../support/signing.js';
 
 /**
- * The receiver's side of issue 50 item 30: each request's record (when its headers came, on the request clock) goes to
+ * The receiver's side of late answers: each request's record (when its headers came, on the request clock) goes to
  * the app in Bolt's context; and a listener that acks after Bolt's own 404 (no ack within Bolt's 3 s) is not made to
  * fail: its answer is dropped and the record says Bolt answered, so the app tells its person what was saved.
  */
@@ -27,10 +28,7 @@ async function serving(clockAt: number) {
     boltLogger: slackLogger(logger, 'bolt-receiver'),
     requestClock: () => clockAt,
   });
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { fired: released, fire: release } = signal();
   let arrived: (event: ReceiverEvent) => void = () => undefined;
   const event = new Promise<ReceiverEvent>((resolve) => {
     arrived = resolve;
@@ -40,13 +38,9 @@ async function serving(clockAt: number) {
     processEvent: async (e: ReceiverEvent) => {
       arrived(e);
       await released;
-      await (e.ack as AckFn<string>)('').then(
-        () => {
-          acked.result = 'ok';
-        },
-        (error: Error) => {
-          acked.result = error;
-        },
+      acked.result = await (e.ack as AckFn<string>)('').then(
+        () => 'ok' as const,
+        (error: Error) => error,
       );
     },
   };

@@ -10,6 +10,7 @@ import {
   trendAltText,
   trendSvg,
 } from '../../../src/revops/charts.js';
+import { week as quietWeek } from '../../support/unitdomain-weeks.js';
 
 /** The server-side trend chart: a real PNG of the documented size, the same bytes for the same weeks. */
 
@@ -46,14 +47,9 @@ function pixelBytes(png: Buffer): Buffer {
   return inflateSync(Buffer.concat(idat.map((c) => c.data)));
 }
 
+/** A quiet week (nothing sent, no rates), with `over`. */
 const week = (weekStart: string, over: Partial<WeekStats> = {}): WeekStats => ({
-  weekStart,
-  sent: 0,
-  accepted: 0,
-  declined: 0,
-  expired: 0,
-  acceptanceRate: null,
-  medianHours: null,
+  ...quietWeek(weekStart, [0, 0, 0, 0]),
   ...over,
 });
 

@@ -8,7 +8,7 @@ import {
   START_HEAP_MB,
 } from '../../../src/runtime/heapRoom.js';
 
-/** Issue 56 item 4: a deployment serving many workspaces is told when its heap is too small for them. */
+/** A deployment serving many workspaces is told when its heap is too small for them. */
 describe('the heap many installations need (runtime/heapRoom.ts)', () => {
   it('is what npm start gives up to about 170 installations, then grows by 128 MB steps; advised only when the installations outgrow the cap', () => {
     expect(heapNeededMb(1)).toBe(START_HEAP_MB);

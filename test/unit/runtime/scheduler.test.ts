@@ -3,6 +3,7 @@ import { inBackground } from '../../../src/db/priority.js';
 import { createBackgroundWork } from '../../../src/runtime/background.js';
 import { createScheduler, type JobSpec, type Scheduler } from '../../../src/runtime/scheduler.js';
 import { TestClock } from '../../support/clock.js';
+import { signal } from '../../support/signal.js';
 import { capturedLogger } from '../../support/unitrest-logs.js';
 
 /** Monday 2026-11-23, 14:00 UTC. */
@@ -24,14 +25,14 @@ function setup(now: string, jobs: (runs: { name: string; slot: Date }[]) => JobS
   return { scheduler, background, runs, lines, clock };
 }
 
-/** A weekly job on Mondays at 09:00 New York time that catches up within a week, recording its runs. */
-const mondayNineInNewYork = (runs: { name: string; slot: Date }[]): JobSpec => ({
-  name: 'weekly-digest',
-  schedule: '0 9 * * 1',
-  timeZone: 'America/New_York',
-  run: (slot) => void runs.push({ name: 'weekly-digest', slot }),
-  atStart: { catchUpWithinMs: WEEK },
-});
+/** A job that records its runs in `runs`. */
+const recorded = (
+  runs: { name: string; slot: Date }[],
+  name: string,
+  schedule: string,
+  more: Partial<JobSpec> = {},
+): JobSpec => ({ name, schedule, run: (slot) => void runs.push({ name, slot }), ...more });
+const catchUpWithinWeek = { atStart: { catchUpWithinMs: WEEK } };
 
 describe('scheduled jobs', () => {
   it('runs a job as work that can wait (on Postgres, on the background pool: db/priority.ts)', async () => {
@@ -53,7 +54,9 @@ describe('scheduled jobs', () => {
   ])(
     'started at %s, catches up on the weekly slot missed while the app was down, standing for it: %s',
     async (now, slot) => {
-      const { scheduler, runs } = setup(now, (runs) => [mondayNineInNewYork(runs)]);
+      const { scheduler, runs } = setup(now, (runs) => [
+        recorded(runs, 'weekly-digest', '0 9 * * 1', { timeZone: 'America/New_York', ...catchUpWithinWeek }),
+      ]);
       await scheduler.start();
       await scheduler.caughtUp;
       expect(runs).toEqual([{ name: 'weekly-digest', slot: new Date(slot) }]);
@@ -62,19 +65,9 @@ describe('scheduled jobs', () => {
 
   it('does not catch up on a slot older than its window, and runs an at-start job at once', async () => {
     const { scheduler, runs } = setup(MONDAY_AFTERNOON, (runs) => [
-      {
-        name: 'yearly',
-        schedule: '0 0 1 1 *',
-        run: (slot) => void runs.push({ name: 'yearly', slot }),
-        atStart: { catchUpWithinMs: WEEK },
-      },
-      {
-        name: 'sweep',
-        schedule: '* * * * *',
-        run: (slot) => void runs.push({ name: 'sweep', slot }),
-        atStart: 'run',
-      },
-      { name: 'refresh', schedule: '* * * * *', run: (slot) => void runs.push({ name: 'refresh', slot }) },
+      recorded(runs, 'yearly', '0 0 1 1 *', catchUpWithinWeek),
+      recorded(runs, 'sweep', '* * * * *', { atStart: 'run' }),
+      recorded(runs, 'refresh', '* * * * *'),
     ]);
     await scheduler.start();
     await scheduler.caughtUp;
@@ -82,7 +75,7 @@ describe('scheduled jobs', () => {
   });
 
   it('logs a failing run and goes on; stop waits for a run in progress through the background tracker', async () => {
-    let release: () => void = () => undefined;
+    const gate = signal();
     let finished = false;
     const { scheduler, background, lines } = setup(MONDAY_AFTERNOON, () => [
       {
@@ -96,9 +89,7 @@ describe('scheduled jobs', () => {
         name: 'slow',
         schedule: '0 0 1 1 *',
         run: async () => {
-          await new Promise<void>((resolve) => {
-            release = resolve;
-          });
+          await gate.fired;
           finished = true;
         },
       },
@@ -110,7 +101,7 @@ describe('scheduled jobs', () => {
     const slow = scheduler.runNow('slow');
     expect(background.size).toBe(1);
     const drained = background.drain();
-    release();
+    gate.fire();
     await drained;
     await slow;
     expect(finished).toBe(true);
@@ -130,12 +121,7 @@ describe('scheduled jobs', () => {
 
   it('starts, without a catch-up and with a warning, on a schedule node-cron accepts and cron-parser cannot read', async () => {
     const { scheduler, runs, lines } = setup(MONDAY_AFTERNOON, (runs) => [
-      {
-        name: 'weekly-digest',
-        schedule: '0 9 * * Monday',
-        run: (slot) => void runs.push({ name: 'weekly-digest', slot }),
-        atStart: { catchUpWithinMs: WEEK },
-      },
+      recorded(runs, 'weekly-digest', '0 9 * * Monday', catchUpWithinWeek),
     ]);
     await scheduler.start();
     await scheduler.caughtUp;

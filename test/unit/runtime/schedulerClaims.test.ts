@@ -11,8 +11,8 @@ import { SteppedTimers } from '../../support/steppedTimers.js';
 import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
 /**
- * Several processes on one database (issue 34: replicas on Postgres; here two schedulers on one real SQLite file, as
- * two replicas would share it): each slot of a job runs in one of them, once, and a slot whose run never finished is
+ * Several processes on one database (replicas on Postgres; here two schedulers on one real SQLite file, as two
+ * replicas would share it): each slot of a job runs in one of them, once, and a slot whose run never finished is
  * taken over by another process's catch-up once its lease has passed. Time is stepped, never waited for.
  */
 const MINUTE = 60_000;
@@ -126,7 +126,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     ]);
   });
 
-  it('after the wall clock steps back, the slots it lives again run again, even in one process (issue 50 item 25)', async () => {
+  it('after the wall clock steps back, the slots it lives again run again, even in one process', async () => {
     const { timers, clock, follow } = stepped();
     const a = replica('a', minutely, { clock, timers });
     await a.scheduler.start();
@@ -199,7 +199,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
   });
 
   it('claims and runs a tick only when its job says it has something to do; runNow and start-time runs do not ask', async () => {
-    // Issue 56: an idle job's tick costs a read, not the claim's two transactions.
+    // An idle job's tick costs a read, not the claim's two transactions.
     const { timers, clock, follow } = stepped();
     let held = false;
     let asked = 0;
@@ -229,13 +229,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     held = true;
     await step();
     expect(runs.map((r) => r.slot.slice(11, 16))).toEqual(['14:00', '14:03']);
-    expect(
-      database.db
-        .select()
-        .from(jobClaims)
-        .all()
-        .map((c) => hhmm(c.slot)),
-    ).toEqual(['14:03']);
+    expect(claimRows().map((c) => hhmm(c.slot))).toEqual(['14:03']);
     // An operator's run does not ask.
     held = false;
     await a.scheduler.runNow('recheck');
@@ -264,14 +258,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     await database.db.transaction((tx) =>
       tx.insert(jobClaims).values({ job: 'sweep', slot: old, holder: 'b', claimedAt: old, leaseUntil: old }),
     );
-    const oldest = () =>
-      Math.min(
-        ...database.db
-          .select()
-          .from(jobClaims)
-          .all()
-          .map((c) => c.slot.getTime()),
-      );
+    const oldest = () => Math.min(...claimRows().map((c) => c.slot.getTime()));
     for (let m = 1; m < 60; m += 1) await run(at + m * MINUTE);
     expect(slots()).toBe(61);
     expect(oldest()).toBe(old.getTime());

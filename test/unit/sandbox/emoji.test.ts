@@ -15,13 +15,10 @@ const SRC = join(import.meta.dirname, '../../../src');
 const NOT_EMOJI = new Set([':memory:']);
 const STANDALONE_CODE = /(?<=^|[\s'"`(])(:[a-z0-9_+-]+:)(?=[\s'"`])/gm;
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'db' && dir === SRC ? [] : sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
+const sourceFiles = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.startsWith('db/'))
+    .map((file) => join(dir, file));
 
 const appCodes = [
   ...new Set(

@@ -124,15 +124,15 @@ describe('renderModal: the real packet modal', () => {
   it('uses the right form control for each element type', () => {
     const control = (blockId: string) =>
       withAttr(html, 'data-input').find((c) => c.attrs['data-block-id'] === blockId);
-    // The account input holds the name and, in brackets, the company's domain (issue 20).
+    // The account input holds the name and, in brackets, the company's domain.
     expect(control(B.accountName)).toMatchObject({
       name: 'input',
       attrs: { type: 'text', maxlength: String(FORM_LIMITS.account) },
     });
     expect(control(B.customerTrigger)?.name).toBe('textarea');
     expect(control(B.partnerNextMoveDate)?.attrs.type).toBe('date');
-    // The link and the window are plain text the app checks itself, so every error comes in one round (issue 50
-    // item 8): no browser or Slack client check of a URL or a number range first.
+    // The link and the window are plain text the app checks itself, so every error comes in one round: no browser
+    // or Slack client check of a URL or a number range first.
     expect(control(B.evidenceUrl)?.attrs.type).toBe('text');
     expect(control(B.aeUserId)?.name).toBe('select');
     expect(control(B.partnerChannelId)?.name).toBe('select');
@@ -169,7 +169,7 @@ describe('renderModal: the real packet modal', () => {
       if (hint) expect(visible(part)).toContain(hint);
       if (block.hint?.text.includes(':eye:')) expect(visible(part)).not.toContain(':eye:');
     }
-    // The two confirmations are one checkbox group (issue 20).
+    // The two confirmations are one checkbox group.
     const checkbox = tags(blockHtml(html, PACKET_FORM_BLOCK_ID.confirmations), 'input');
     expect(checkbox).toEqual([
       expect.objectContaining({ attrs: expect.objectContaining({ type: 'checkbox' }) }),
@@ -283,7 +283,7 @@ describe('renderBlocks: real messages and App Home', () => {
     expect(link?.attrs.rel).toContain('noopener');
 
     const buttons = withAttr(html, 'data-action');
-    // What a screen reader says (issue 50 item 33): the action, the handoff and its account.
+    // What a screen reader says: the action, the handoff and its account.
     const button = (actionId: string, label: string, kind = 'bk-button') => ({
       class: kind,
       type: 'button',
@@ -297,7 +297,7 @@ describe('renderBlocks: real messages and App Home', () => {
     expect(buttons.map((t) => t.attrs)).toEqual([
       button(ACTION_ID.accept, 'Accept', 'bk-button bk-primary'),
       button(ACTION_ID.decline, 'Decline'),
-      // Before deciding (issue 51): a question to the author, and more time (after a confirm dialog).
+      // Before deciding: a question to the author, and more time (after a confirm dialog).
       button(ACTION_ID.askQuestion, 'Ask the author'),
       expect.objectContaining({
         'data-action-id': ACTION_ID.askMoreTime,
@@ -465,16 +465,10 @@ describe('renderBlocks: unsupported and invalid Block Kit stays visible', () => 
       ],
       ctx,
     );
-    for (const type of [
-      'external_select',
-      'multi_static_select',
-      'hologram',
-      'workflow_button',
-      'rich_text_input',
-      'fancy_text',
-    ]) {
+    for (const type of 'external_select multi_static_select hologram workflow_button rich_text_input fancy_text'.split(
+      ' ',
+    ))
       expect(html).toContain(notice('element', type));
-    }
     expect(withAttr(html, 'data-action')).toHaveLength(1);
     expect(visible(blockHtml(html, 'i'))).toContain('Rich');
   });

@@ -125,8 +125,9 @@ describe('the Slack status control', () => {
 });
 
 describe("the sandbox's escalation policy file", () => {
+  const book = parsePolicyFile(SANDBOX_POLICY_FILE, readFileSync(SANDBOX_POLICY_FILE, 'utf8'), 8);
+
   it('pools the two AEs of the cast and routes Meridian to remind at 50%, notify at the due time, reassign 4h later', () => {
-    const book = parsePolicyFile(SANDBOX_POLICY_FILE, readFileSync(SANDBOX_POLICY_FILE, 'utf8'), 8);
     expect(Object.values(book.pools)).toEqual([
       { kind: 'users', users: [ae.id, otherAe.id], displayName: 'Account executives' },
     ]);
@@ -150,8 +151,7 @@ describe("the sandbox's escalation policy file", () => {
   });
 
   it('gives Meridian deals the life after the Accept: reminded, checked in on, the owner told, then taken back to the pool', () => {
-    const book = parsePolicyFile(SANDBOX_POLICY_FILE, readFileSync(SANDBOX_POLICY_FILE, 'utf8'), 8);
-    // In business days from the AE's first step: the day before, on the date, a day after, two days after (issue 51).
+    // In business days from the AE's first step: the day before, on the date, a day after, two days after.
     expect(book.policies.meridian?.afterAccept).toEqual({
       reminder: { days: -1 },
       check_in: { days: 0 },
