@@ -69,8 +69,19 @@ const LONG_FUNCTIONS_ALLOWED = new Set<string>([]);
  * even a type. A feature that must hear of every change of a handoff is handed to the core by the composition root
  * (core/lifecycle.ts `Hearer`).
  */
-const FEATURES =
-  'packets escalation partners outcomes crm revops home program install retention erasure'.split(' ');
+const FEATURES = [
+  'packets',
+  'escalation',
+  'partners',
+  'outcomes',
+  'crm',
+  'revops',
+  'home',
+  'program',
+  'install',
+  'retention',
+  'erasure',
+];
 
 /** What the core stands on: the store, the rules, the renderers, and the clock and logger at the root. */
 const BELOW_CORE = ['core/', 'db/', 'domain/', 'blocks/', 'clock.ts', 'logger.ts'];

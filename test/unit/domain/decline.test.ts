@@ -9,9 +9,17 @@ import { partnerSafeUpdate } from '../../../src/domain/partnerSafe.js';
 
 describe('decline reasons', () => {
   it('covers the coded reasons of the product', () => {
-    const codes =
-      'wrong_owner already_working duplicate timing no_clear_problem no_clear_next_step partner_not_fit other';
-    expect(DECLINE_REASON_CODES).toEqual(expect.arrayContaining(codes.split(' ')));
+    const codes = [
+      'wrong_owner',
+      'already_working',
+      'duplicate',
+      'timing',
+      'no_clear_problem',
+      'no_clear_next_step',
+      'partner_not_fit',
+      'other',
+    ];
+    expect(DECLINE_REASON_CODES).toEqual(expect.arrayContaining(codes));
   });
 
   it.each(DECLINE_REASON_CODES.filter((code) => code !== 'neutral'))(
@@ -64,8 +72,15 @@ describe('partnerSafeUpdate', () => {
   };
 
   /** What any update may carry, sorted; a decline may add its reason's wording. */
-  const ALLOWED =
-    'accountName aeName event partnerContactName partnerNextMove partnerNextMoveDate partnerOrg'.split(' ');
+  const ALLOWED = [
+    'accountName',
+    'aeName',
+    'event',
+    'partnerContactName',
+    'partnerNextMove',
+    'partnerNextMoveDate',
+    'partnerOrg',
+  ];
 
   it('keeps only the allow-listed fields for an acceptance', () => {
     const update = partnerSafeUpdate(handoff, 'accepted');

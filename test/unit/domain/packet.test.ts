@@ -45,10 +45,17 @@ describe('parsePacket', () => {
     expect(result.packet.evidenceUrl).toBe('https://docs.example.com/review-notes');
   });
 
-  const required = (
-    'accountName partnerOrg partnerContactName whyPartner customerTrigger jointValue warmPath sellerNextMove ' +
-    'partnerNextMove'
-  ).split(' ') as PacketField[];
+  const required: PacketField[] = [
+    'accountName',
+    'partnerOrg',
+    'partnerContactName',
+    'whyPartner',
+    'customerTrigger',
+    'jointValue',
+    'warmPath',
+    'sellerNextMove',
+    'partnerNextMove',
+  ];
 
   it.each(required)('names %s when it is missing or blank', (field) => {
     expect(errorOn(field, { [field]: undefined })).toMatch(/^Please add /);

@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { partnerFiller } from '../../../src/domain/partnerFiller.js';
 
 describe('partnerFiller: partner-visible text that says nothing', () => {
-  it.each([...'tbd TBD n/a N/A - — ... asdf'.split(' '), 'test test test', 'Lorem ipsum dolor', 'Call them'])(
-    'refuses %j as the partner next move',
-    (move) => {
-      expect(partnerFiller('partnerNextMove', move)).toContain('tells them nothing');
-    },
-  );
+  it.each([
+    'tbd',
+    'TBD',
+    'n/a',
+    'N/A',
+    '-',
+    '—',
+    '...',
+    'asdf',
+    'test test test',
+    'Lorem ipsum dolor',
+    'Call them',
+  ])('refuses %j as the partner next move', (move) => {
+    expect(partnerFiller('partnerNextMove', move)).toContain('tells them nothing');
+  });
 
   it.each([
     'Dana introduces Ken Ito, their CFO.',

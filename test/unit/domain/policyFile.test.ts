@@ -326,16 +326,35 @@ describe('parsePolicyFile: problems, each with its place', () => {
   });
 
   it.each([
-    ...'soon 0% 100% 5.5% 50 due+0h due+4 due+4m due+1w due-4h due+ due+1000h'.split(' '),
+    'soon',
+    '0%',
+    '100%',
+    '5.5%',
+    '50',
+    'due+0h',
+    'due+4',
+    'due+4m',
+    'due+1w',
+    'due-4h',
+    'due+',
+    'due+1000h',
     'last morning',
     '',
   ])('a bad at: %j', (at) => {
     expect(problems(level(at, 'notify', ['owner']))).toEqual([`policies.p[0].at: "${at}" ${AT_HELP}`]);
   });
 
-  const BAD_TARGETS =
-    'channel:#general channel:general channel:c0esc channel:D0DIRECT channel:C channel: pool:Backup pool:';
-  it.each([...BAD_TARGETS.split(' '), 'Manager', 'user:U0AE2', 'U0AE2', ''])('a bad target: %j', (to) => {
+  const BAD_TARGETS = [
+    'channel:#general',
+    'channel:general',
+    'channel:c0esc',
+    'channel:D0DIRECT',
+    'channel:C',
+    'channel:',
+    'pool:Backup',
+    'pool:',
+  ];
+  it.each([...BAD_TARGETS, 'Manager', 'user:U0AE2', 'U0AE2', ''])('a bad target: %j', (to) => {
     expect(problems(level('due', 'notify', ['owner', to], {}, POOLS))).toEqual([
       `policies.p[0].to[1]: "${to}" ${TO_HELP}`,
     ]);

@@ -44,7 +44,17 @@ describe('parseReminderPoints', () => {
   });
 
   it.each([
-    ...'0% 100% 150% -5% 5.5% half 50 % Last-Morning 50%,half 50%;last-morning'.split(' '),
+    '0%',
+    '100%',
+    '150%',
+    '-5%',
+    '5.5%',
+    'half',
+    '50',
+    '%',
+    'Last-Morning',
+    '50%,half',
+    '50%;last-morning',
     'last morning',
   ])('rejects %j', (spec) => {
     expect(parseReminderPoints(spec)).toBeUndefined();

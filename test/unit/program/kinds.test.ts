@@ -27,9 +27,20 @@ const problems = (
 };
 
 it('the program’s kinds: the book’s four parts read by the policy file’s rules, the others each by its schema; a partner’s managers (at most 20) and what they are told', () => {
-  expect(PROGRAM_KIND_NAMES).toEqual(
-    'pool policy routes limits managers closures holidays roles person partner settings scoring'.split(' '),
-  );
+  expect(PROGRAM_KIND_NAMES).toEqual([
+    'pool',
+    'policy',
+    'routes',
+    'limits',
+    'managers',
+    'closures',
+    'holidays',
+    'roles',
+    'person',
+    'partner',
+    'settings',
+    'scoring',
+  ]);
   for (const name of PROGRAM_KIND_NAMES) {
     const kind: { book: boolean; schema?: unknown } = PROGRAM_KINDS[name];
     expect(kind.book || kind.schema !== undefined, name).toBe(true);
