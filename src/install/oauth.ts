@@ -123,10 +123,15 @@ function tokensOf(
   current: () => Promise<InstallationRow | undefined>,
 ): BotTokens {
   const oauth = deps.config.slack.oauth as NonNullable<Config['slack']['oauth']>;
-  const web = new WebClient(undefined, {
-    slackApiUrl: deps.config.slack.apiUrl,
-    logger: slackLogger(deps.logger, 'oauth-client'),
-  });
+  // Built at the first refresh: most tokens never rotate, and a WebClient binds every Web API method.
+  let web: WebClient | undefined;
+  const client = () => {
+    web ??= new WebClient(undefined, {
+      slackApiUrl: deps.config.slack.apiUrl,
+      logger: slackLogger(deps.logger, 'oauth-client'),
+    });
+    return web;
+  };
   return botTokens({
     clock: deps.clock,
     logger,
@@ -136,7 +141,7 @@ function tokensOf(
     },
     store: (installation: SlackInstallation) => store.storeRefreshed(installation),
     refresh: async (refreshToken) =>
-      (await web.oauth.v2.access({
+      (await client().oauth.v2.access({
         client_id: oauth.clientId,
         client_secret: oauth.clientSecret,
         grant_type: 'refresh_token',
