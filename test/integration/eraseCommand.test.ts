@@ -89,6 +89,76 @@ describe('npm run erase', () => {
   });
 });
 
+/**
+ * A database several installations share (an OAuth deployment): the command erases in the one `--installation`
+ * names, never guessing, and nothing of another installation is read or changed, even a person of the same name.
+ */
+describe('npm run erase on a database of two installations', () => {
+  let dir: string;
+  let path: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'handoff-erase-two-'));
+    path = join(dir, 'data', 'handoff.db');
+    const database = openDatabase(path);
+    const at = new Date('2026-11-20T10:00:00Z');
+    const { installations, handoffs } = tablesOf(database.db);
+    for (const key of ['T0ACME', 'T0BETA'])
+      await database.db.transaction((tx) =>
+        tx
+          .insert(installations)
+          .values({ installKey: key, teamId: key, source: 'oauth', installedAt: at, updatedAt: at }),
+      );
+    const row = (installationId: number) =>
+      sentHandoffRow(at, {
+        sourceViewId: `V0TWO${installationId}`,
+        status: 'declined',
+        partnerContactName: 'Ada Lovelace',
+        installationId,
+      });
+    await database.db.transaction((tx) => tx.insert(handoffs).values([row(1), row(2)]));
+    database.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (...args: string[]) =>
+    runBuilt('erase', args, {
+      cwd: dir,
+      env: { SLACK_BOT_TOKEN: 'xoxb-erase', SLACK_SIGNING_SECRET: 'erase-secret', DATABASE_PATH: path },
+    });
+  const rows = () => {
+    const database = openDatabase(path);
+    const found = database.sqlite
+      .prepare(
+        'select installation_id as i, partner_contact_name as c from handoffs order by installation_id',
+      )
+      .all();
+    const erasures = database.sqlite.prepare('select installation_id as i from erasures').all();
+    database.close();
+    return { found, erasures };
+  };
+
+  it('asks which installation, then erases in that one only', () => {
+    const guess = run('--person', 'Ada Lovelace', '--apply');
+    expect(guess.status).toBe(2);
+    expect(guess.stderr).toContain(
+      'This database serves 2 installations (T0ACME, T0BETA): name one with --installation.',
+    );
+    expect(rows().erasures).toEqual([]);
+
+    const beta = run('--person', 'Ada Lovelace', '--apply', '--installation', 'T0BETA');
+    expect(beta.stderr).toBe('');
+    expect(beta.status).toBe(0);
+    expect(beta.stdout).toContain('Erasure of a person named by a name: 1 row(s) name them.');
+    expect(rows()).toEqual({
+      found: [
+        { i: 1, c: 'Ada Lovelace' },
+        { i: 2, c: '(erased)' },
+      ],
+      erasures: [{ i: 2 }],
+    });
+  });
+});
+
 /** A wrong command line: the message, then the usage and exit code 2 (as for the name of two people above). */
 describe('npm run erase reads its command line', () => {
   it.each([
