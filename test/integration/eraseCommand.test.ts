@@ -13,6 +13,13 @@ import { sentHandoffRow } from '../support/handoffRow.js';
  * test/globalSetup.ts), in a folder without a .env, on a real SQLite database. The list changes nothing; --apply
  * erases; a person with an open deal is refused with exit 1; a wrong command line is exit 2.
  */
+/** The built `npm run erase` in `dir` (no .env there), on the SQLite database at `path`. */
+const erase = (dir: string, path: string, args: string[]) =>
+  runBuilt('erase', args, {
+    cwd: dir,
+    env: { SLACK_BOT_TOKEN: 'xoxb-erase', SLACK_SIGNING_SECRET: 'erase-secret', DATABASE_PATH: path },
+  });
+
 describe('npm run erase', () => {
   let dir: string;
   let path: string;
@@ -37,11 +44,7 @@ describe('npm run erase', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (...args: string[]) =>
-    runBuilt('erase', args, {
-      cwd: dir,
-      env: { SLACK_BOT_TOKEN: 'xoxb-erase', SLACK_SIGNING_SECRET: 'erase-secret', DATABASE_PATH: path },
-    });
+  const run = (...args: string[]) => erase(dir, path, args);
 
   const contacts = () => {
     const database = openDatabase(path);
@@ -120,11 +123,7 @@ describe('npm run erase on a database of two installations', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (...args: string[]) =>
-    runBuilt('erase', args, {
-      cwd: dir,
-      env: { SLACK_BOT_TOKEN: 'xoxb-erase', SLACK_SIGNING_SECRET: 'erase-secret', DATABASE_PATH: path },
-    });
+  const run = (...args: string[]) => erase(dir, path, args);
   const rows = () => {
     const database = openDatabase(path);
     const found = database.sqlite
