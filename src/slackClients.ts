@@ -80,10 +80,10 @@ export function createSlackClients(
 
 /**
  * A WebClient built when it is first used. Each one binds every Web API method (about 280 functions, some 26 kB of
- * heap), and an installation that is idle never delivers or uploads: a thousand of them held about 50 MB of clients
- * nobody called.
+ * heap), and an installation that is idle never delivers, uploads or refreshes its token: a thousand of them held
+ * about 50 MB of clients nobody called.
  */
-function onFirstUse(make: () => WebClient): WebClient {
+export function onFirstUse(make: () => WebClient): WebClient {
   let client: WebClient | undefined;
   const real = () => {
     client ??= make();

@@ -15,6 +15,7 @@ import { type Logger, slackLogger } from '../logger.js';
 import { OAUTH_REDIRECT_PATH } from '../manifest/deployment.js';
 import { manifestBotScopes } from '../manifest/scopes.js';
 import { realTimers, type Timers } from '../runtime/timers.js';
+import { onFirstUse } from '../slackClients.js';
 import { installPage } from './pages.js';
 import { type TokenKeys, tokenKeys } from './seal.js';
 import { createInstallationStore, storedInstallation } from './store.js';
@@ -123,15 +124,14 @@ function tokensOf(
   current: () => Promise<InstallationRow | undefined>,
 ): BotTokens {
   const oauth = deps.config.slack.oauth as NonNullable<Config['slack']['oauth']>;
-  // Built at the first refresh: most tokens never rotate, and a WebClient binds every Web API method.
-  let web: WebClient | undefined;
-  const client = () => {
-    web ??= new WebClient(undefined, {
-      slackApiUrl: deps.config.slack.apiUrl,
-      logger: slackLogger(deps.logger, 'oauth-client'),
-    });
-    return web;
-  };
+  // Most tokens never rotate: the client is built at the first refresh.
+  const web = onFirstUse(
+    () =>
+      new WebClient(undefined, {
+        slackApiUrl: deps.config.slack.apiUrl,
+        logger: slackLogger(deps.logger, 'oauth-client'),
+      }),
+  );
   return botTokens({
     clock: deps.clock,
     logger,
@@ -141,7 +141,7 @@ function tokensOf(
     },
     store: (installation: SlackInstallation) => store.storeRefreshed(installation),
     refresh: async (refreshToken) =>
-      (await client().oauth.v2.access({
+      (await web.oauth.v2.access({
         client_id: oauth.clientId,
         client_secret: oauth.clientSecret,
         grant_type: 'refresh_token',
