@@ -25,8 +25,7 @@ export type PgTwin<T extends SQLiteTable> = PgTableWithColumns<{
   schema: undefined;
   dialect: 'pg';
   columns: {
-    // biome-ignore lint/suspicious/noExplicitAny: only the column's configuration is carried over
-    [K in keyof T['_']['columns']]: T['_']['columns'][K] extends SQLiteColumn<infer C, any, any>
+    [K in keyof T['_']['columns']]: T['_']['columns'][K] extends SQLiteColumn<infer C, infer _R, infer _T>
       ? PgColumn<C>
       : never;
   };
@@ -121,8 +120,13 @@ function twinColumn(column: SQLiteColumn): PgColumnBuilderBase {
   return builder;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: each pg builder has its own generic type; they share these methods
-type AnyBuilder = any;
+/** What every Postgres column builder has, whatever its generic type. */
+type AnyBuilder = PgColumnBuilderBase & {
+  primaryKey(): unknown;
+  notNull(): unknown;
+  default(value: unknown): unknown;
+  unique(name?: string): unknown;
+};
 
 function twinType(column: SQLiteColumn): AnyBuilder {
   const { name } = column;
