@@ -150,6 +150,8 @@ function scopedBy<E extends Executor | Tx | Db>(exec: E, scope: Scope): E {
     get(target, key) {
       if (key === SCOPE) return scope;
       if (key === UNSCOPED) return target;
+      // The explicit key (db/owned.ts): what the repositories name in their queries.
+      if (key === 'installationId') return scope.id;
       if (typeof key === 'string' && key in SCOPED) return SCOPED[key]?.(target as Executor, scope);
       if (key === 'transaction' && 'transaction' in target)
         return <T>(fn: (tx: Tx) => Promise<T> | T) =>
