@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../client.js';
 import { isPostgres, type Tables } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { OutboxRow, SurfaceKind } from '../schema.js';
 import { queueHomes } from './homeViews.js';
@@ -35,13 +36,15 @@ export const CHANGE_METHOD = 'handoff.change' satisfies OutboxRow['method'];
 const { run: insertChange } = preparedQuery('changes_queue', (exec, { outbox }) =>
   exec
     .insert(outbox)
-    .values({
-      ...queuedRow(),
-      audience: 'internal',
-      method: CHANGE_METHOD,
-      handoffId: sql.placeholder('handoffId'),
-      payload: sql.placeholder('payload'),
-    })
+    .values(
+      ownRow(exec, {
+        ...queuedRow(),
+        audience: 'internal',
+        method: CHANGE_METHOD,
+        handoffId: sql.placeholder('handoffId'),
+        payload: sql.placeholder('payload'),
+      }),
+    )
     .onConflictDoNothing(),
 );
 
@@ -74,11 +77,18 @@ const pendingChangesOf = ({ outbox }: Tables) =>
 // Asked by every change and every queueing of a handoff's messages, nearly always of none: the ids alone first (a
 // select of every column costs about three times as much in SQLite even when no row matches).
 const { all: pendingChangeIds } = preparedQuery('changes_pending_ids', (exec, tables) =>
-  exec.select({ id: tables.outbox.id }).from(tables.outbox).where(pendingChangesOf(tables)),
+  exec
+    .select({ id: tables.outbox.id })
+    .from(tables.outbox)
+    .where(and(own(exec, tables.outbox), pendingChangesOf(tables))),
 );
 
 const { all: pendingChangeRows } = preparedQuery('changes_pending_of', (exec, tables) =>
-  exec.select().from(tables.outbox).where(pendingChangesOf(tables)).orderBy(tables.outbox.id),
+  exec
+    .select()
+    .from(tables.outbox)
+    .where(and(own(exec, tables.outbox), pendingChangesOf(tables)))
+    .orderBy(tables.outbox.id),
 );
 
 // One mark for both ways a change is expanded: only a change still waiting is, so whoever comes second expands nothing.
@@ -86,7 +96,7 @@ const { run: markExpanded } = preparedQuery('changes_mark_expanded', (exec, { ou
   exec
     .update(outbox)
     .set({ status: 'delivered', deliveredAt: setTo<Date>('now'), lastError: null })
-    .where(and(eq(outbox.id, sql.placeholder('id')), eq(outbox.status, 'pending'))),
+    .where(and(own(exec, outbox), eq(outbox.id, sql.placeholder('id')), eq(outbox.status, 'pending'))),
 );
 
 /**
@@ -169,7 +179,11 @@ const { all: obsoleteSurfaceKeys } = preparedQuery('surfaces_obsolete_on_change'
     .select({ key: surfaces.key })
     .from(surfaces)
     .where(
-      and(eq(surfaces.handoffId, sql.placeholder('handoffId')), inArray(surfaces.kind, OBSOLETE_ON_CHANGE)),
+      and(
+        own(exec, surfaces),
+        eq(surfaces.handoffId, sql.placeholder('handoffId')),
+        inArray(surfaces.kind, OBSOLETE_ON_CHANGE),
+      ),
     ),
 );
 
@@ -179,6 +193,7 @@ const { run: cancelPost } = preparedQuery('outbox_cancel_reminder_post', (exec, 
     .set({ status: 'cancelled', lastError: 'superseded by a later change' })
     .where(
       and(
+        own(exec, outbox),
         eq(outbox.surfaceKey, sql.placeholder('surfaceKey')),
         eq(outbox.status, 'pending'),
         // Its post only: an update of a reminder already sent must still go out (it says what is true now).

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
 import { OPEN_STATUSES } from '../../domain/lifecycleState.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { HandoffRow, ResellerRow, registeredResellers } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -23,24 +24,40 @@ export async function findSameAccount(
   return exec
     .select()
     .from(handoffs)
-    .where(and(sameAccount, or(inArray(handoffs.status, [...OPEN_STATUSES]), gte(handoffs.sentAt, since))))
+    .where(
+      and(
+        own(exec, handoffs),
+        sameAccount,
+        or(inArray(handoffs.status, [...OPEN_STATUSES]), gte(handoffs.sentAt, since)),
+      ),
+    )
     .orderBy(desc(handoffs.id))
     .limit(limit);
 }
 
 export async function findResellers(exec: Executor, accountKey: string): Promise<ResellerRow[]> {
   const { registeredResellers } = tablesOf(exec);
-  return exec.select().from(registeredResellers).where(eq(registeredResellers.accountKey, accountKey));
+  return exec
+    .select()
+    .from(registeredResellers)
+    .where(and(own(exec, registeredResellers), eq(registeredResellers.accountKey, accountKey)));
 }
 
 export async function listResellers(exec: Executor, limit: number): Promise<ResellerRow[]> {
   const { registeredResellers } = tablesOf(exec);
-  return exec.select().from(registeredResellers).orderBy(registeredResellers.accountKey).limit(limit);
+  return exec
+    .select()
+    .from(registeredResellers)
+    .where(own(exec, registeredResellers))
+    .orderBy(registeredResellers.accountKey)
+    .limit(limit);
 }
 
 export async function addReseller(exec: Tx, row: typeof registeredResellers.$inferInsert): Promise<boolean> {
   const { registeredResellers } = tablesOf(exec);
-  return changed(await exec.insert(registeredResellers).values(row).onConflictDoNothing()) === 1;
+  return (
+    changed(await exec.insert(registeredResellers).values(ownRow(exec, row)).onConflictDoNothing()) === 1
+  );
 }
 
 export async function removeReseller(exec: Tx, accountKey: string, resellerKey: string): Promise<boolean> {
@@ -51,6 +68,7 @@ export async function removeReseller(exec: Tx, accountKey: string, resellerKey: 
         .delete(registeredResellers)
         .where(
           and(
+            own(exec, registeredResellers),
             eq(registeredResellers.accountKey, accountKey),
             eq(registeredResellers.resellerKey, resellerKey),
           ),

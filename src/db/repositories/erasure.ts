@@ -26,7 +26,7 @@ import {
 import { OPEN_STATUSES } from '../../domain/lifecycleState.js';
 import type { Executor, Tx } from '../client.js';
 import { isPostgres, tablesByName, tablesOf } from '../engine.js';
-import { installationOf } from '../installationScope.js';
+import { own, ownRow } from '../owned.js';
 import { PERSONAL_DATA } from '../personalData.js';
 import * as sqliteSchema from '../schema.js';
 
@@ -106,7 +106,7 @@ async function rowsOf(
   const where = and(
     or(...personal.flatMap(([, column]) => terms.map((term) => contains(exec, column, term)))),
     inHandoffs && handoff ? inArray(handoff[1], [...inHandoffs]) : undefined,
-    ownInstallationRow(exec, name, table),
+    owned(exec, name, table),
   );
   const rows = (await exec
     .select(selection as Record<string, SQLiteColumn>)
@@ -156,13 +156,14 @@ export async function rowsNaming(exec: Executor, person: Person): Promise<Found[
 }
 
 /**
- * `installations` is the one table without an installation column: the scope cannot keep it to its installation, so
- * an installation's executor reads and rewrites its own row only (the command line, unscoped, every row).
+ * The condition keeping a query of the table `name` to the executor's installation's rows (the command line, unscoped,
+ * reads every installation's). `installations` is the one table without an installation column: an installation's
+ * executor reads and rewrites its own row only.
  */
-function ownInstallationRow(exec: Executor, name: string, table: Table): SQL | undefined {
-  const own = installationOf(exec);
-  if (name !== 'installations' || own === undefined) return undefined;
-  return eq((columnNamed(table, 'id') as [string, Column])[1], own);
+function owned(exec: Executor, name: string, table: Table): SQL | undefined {
+  const column =
+    name === 'installations' ? columnNamed(table, 'id')?.[1] : getTableColumns(table).installationId;
+  return column === undefined ? undefined : own(exec, { installationId: column });
 }
 
 /** The row's key as a condition; a row with no key could not be told from the others, so it is refused. */
@@ -191,7 +192,7 @@ export async function eraseRow(
 ): Promise<boolean> {
   const target = tablesByName(tx)[table];
   if (!target) return false;
-  const where = and(keyed(target, row.key), ownInstallationRow(tx, table, target));
+  const where = and(keyed(target, row.key), owned(tx, table, target));
   if (PERSONAL_DATA[table]?.erase === 'delete') {
     const deleted = await tx
       .delete(target as SQLiteTable)
@@ -222,6 +223,7 @@ export async function openHandoffsOf(exec: Executor, ids: readonly string[]): Pr
     .from(h)
     .where(
       and(
+        own(exec, h),
         inArray(h.status, [...OPEN_STATUSES]),
         or(
           inArray(h.aeUserId, [...ids]),
@@ -237,7 +239,11 @@ export async function openHandoffsOf(exec: Executor, ids: readonly string[]): Pr
 /** The program's parts that name the person now (the latest entry of each part): `pool emea`, `person U0AE`. */
 export async function programPartsNaming(exec: Executor, person: Person): Promise<string[]> {
   const { programLog: p } = tablesOf(exec);
-  const rows = await exec.select({ id: p.id, kind: p.kind, key: p.key, body: p.body }).from(p).orderBy(p.id);
+  const rows = await exec
+    .select({ id: p.id, kind: p.kind, key: p.key, body: p.body })
+    .from(p)
+    .where(own(exec, p))
+    .orderBy(p.id);
   const latest: Record<string, { kind: string; key: string; body: unknown }> = {};
   for (const row of rows) latest[`${row.kind}\u0000${row.key}`] = row;
   return Object.values(latest)
@@ -254,7 +260,7 @@ export async function namesOfIds(exec: Executor, ids: readonly string[]): Promis
   const rows = await exec
     .selectDistinct({ name: h.aeName })
     .from(h)
-    .where(inArray(h.aeUserId, [...ids]));
+    .where(and(own(exec, h), inArray(h.aeUserId, [...ids])));
   return rows.map((r) => r.name);
 }
 
@@ -267,10 +273,12 @@ export async function knownPersons(exec: Executor): Promise<KnownPerson[]> {
   const contacts = await exec
     .selectDistinct({ name: h.partnerContactName })
     .from(h)
+    .where(own(exec, h))
     .orderBy(h.partnerContactName);
   const aes = await exec
     .selectDistinct({ name: h.aeName, id: h.aeUserId })
     .from(h)
+    .where(own(exec, h))
     .orderBy(h.aeName, h.aeUserId);
   return [
     ...contacts.map((c) => ({ name: c.name, id: null, as: 'partner contact' })),
@@ -290,7 +298,7 @@ export async function recordErasure(
     messagesUpdated: number;
   },
 ): Promise<void> {
-  await tx.insert(tablesOf(tx).erasures).values(row);
+  await tx.insert(tablesOf(tx).erasures).values(ownRow(tx, row));
 }
 
 /** What the erasure reaches beyond its rows, for these handoffs: their CRM records, the messages the app posted. */
@@ -300,12 +308,12 @@ export async function reachOf(exec: Executor, handoffIds: readonly number[]) {
   const crm = await exec
     .select({ id: h.id, system: h.crmSystem, recordId: h.crmRecordId })
     .from(h)
-    .where(inArray(h.id, [...handoffIds]))
+    .where(and(own(exec, h), inArray(h.id, [...handoffIds])))
     .orderBy(h.id);
   const posted = await exec
     .select({ messageKey: p.messageKey, channelId: p.channelId, handoffId: p.handoffId })
     .from(p)
-    .where(inArray(p.handoffId, [...handoffIds]))
+    .where(and(own(exec, p), inArray(p.handoffId, [...handoffIds])))
     .orderBy(p.messageKey);
   return {
     crm: crm.flatMap((r) =>
@@ -333,6 +341,7 @@ export async function postedHistory(exec: Executor, outboxIds: readonly number[]
     .from(o)
     .where(
       and(
+        own(exec, o),
         inArray(o.id, [...outboxIds]),
         eq(o.method, 'chat.postMessage'),
         eq(o.status, 'delivered'),
@@ -367,13 +376,15 @@ export async function editableKey(
   const key = `outbox:${post.id}`;
   await tx
     .insert(tablesOf(tx).postedMessages)
-    .values({
-      messageKey: key,
-      channelId: post.postedChannelId,
-      ts: post.postedTs,
-      handoffId: post.handoffId,
-      postedAt: now,
-    })
+    .values(
+      ownRow(tx, {
+        messageKey: key,
+        channelId: post.postedChannelId,
+        ts: post.postedTs,
+        handoffId: post.handoffId,
+        postedAt: now,
+      }),
+    )
     .onConflictDoNothing();
   return key;
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { isPostgres, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import { preparedQuery, stored } from '../prepared.js';
 import type { HandoffEventRow, HandoffEventType, HandoffRow } from '../schema.js';
 
@@ -30,20 +31,22 @@ const jsonOrNull = (exec: Executor, name: string): SQL =>
 const insertEventQuery = preparedQuery('events_insert', (exec, { handoffEvents }) =>
   exec
     .insert(handoffEvents)
-    .values({
-      handoffId: sql.placeholder('handoffId'),
-      type: sql.placeholder('type'),
-      fromStatus: sql.placeholder('fromStatus'),
-      toStatus: sql.placeholder('toStatus'),
-      actorUserId: sql.placeholder('actorUserId'),
-      actorTeamId: sql.placeholder('actorTeamId'),
-      aeUserId: sql.placeholder('aeUserId'),
-      assignment: sql.placeholder('assignment'),
-      cycle: sql.placeholder('cycle'),
-      at: sql.placeholder('at'),
-      businessHours: sql.placeholder('businessHours'),
-      detail: jsonOrNull(exec, 'detail'),
-    })
+    .values(
+      ownRow(exec, {
+        handoffId: sql.placeholder('handoffId'),
+        type: sql.placeholder('type'),
+        fromStatus: sql.placeholder('fromStatus'),
+        toStatus: sql.placeholder('toStatus'),
+        actorUserId: sql.placeholder('actorUserId'),
+        actorTeamId: sql.placeholder('actorTeamId'),
+        aeUserId: sql.placeholder('aeUserId'),
+        assignment: sql.placeholder('assignment'),
+        cycle: sql.placeholder('cycle'),
+        at: sql.placeholder('at'),
+        businessHours: sql.placeholder('businessHours'),
+        detail: jsonOrNull(exec, 'detail'),
+      }),
+    )
     .returning({ id: handoffEvents.id }),
 );
 
@@ -74,6 +77,7 @@ const assignmentStartQuery = preparedQuery('events_assignment_start', (exec, { h
     .from(handoffEvents)
     .where(
       and(
+        own(exec, handoffEvents),
         eq(handoffEvents.handoffId, sql.placeholder('handoffId')),
         eq(handoffEvents.assignment, sql.placeholder('assignment')),
         inArray(handoffEvents.type, ['sent', 'reassigned']),
@@ -122,7 +126,11 @@ export async function coverForOf(
 /** One touch-log event, by its id (what a change's watchers read of it: packets/watchers.ts). */
 export async function eventById(exec: Executor, id: number): Promise<HandoffEventRow | undefined> {
   const { handoffEvents } = tablesOf(exec);
-  const [row] = await exec.select().from(handoffEvents).where(eq(handoffEvents.id, id)).limit(1);
+  const [row] = await exec
+    .select()
+    .from(handoffEvents)
+    .where(and(own(exec, handoffEvents), eq(handoffEvents.id, id)))
+    .limit(1);
   return row;
 }
 
@@ -132,7 +140,7 @@ export async function eventsOf(exec: Executor, handoffId: number): Promise<Hando
   return exec
     .select()
     .from(handoffEvents)
-    .where(eq(handoffEvents.handoffId, handoffId))
+    .where(and(own(exec, handoffEvents), eq(handoffEvents.handoffId, handoffId)))
     .orderBy(asc(handoffEvents.id));
 }
 
@@ -152,6 +160,6 @@ export async function logMismatches(
   return exec
     .select({ handoffId: handoffs.id, status: handoffs.status, logStatus })
     .from(handoffs)
-    .where(or(isNull(logStatus), ne(logStatus, handoffs.status)))
+    .where(and(own(exec, handoffs), or(isNull(logStatus), ne(logStatus, handoffs.status))))
     .orderBy(asc(handoffs.id));
 }

@@ -3,6 +3,7 @@ import type { CrmSystem } from '../../domain/crmFacts.js';
 import type { HandoffStatus } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { first, type Tables, tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited. The export's
 // times are epoch milliseconds on both: each is read as its column's Date, then given as a number.
@@ -99,8 +100,15 @@ async function expiriesOf(exec: Executor, since: Date, until: Date): Promise<Rec
       detail: handoffEvents.detail,
     })
     .from(handoffEvents)
-    .innerJoin(handoffs, eq(handoffs.id, handoffEvents.handoffId))
-    .where(and(eq(handoffEvents.type, 'expired'), gte(handoffs.sentAt, since), lt(handoffs.sentAt, until)))
+    .innerJoin(handoffs, and(eq(handoffs.id, handoffEvents.handoffId), own(exec, handoffs)))
+    .where(
+      and(
+        own(exec, handoffEvents),
+        eq(handoffEvents.type, 'expired'),
+        gte(handoffs.sentAt, since),
+        lt(handoffs.sentAt, until),
+      ),
+    )
     .orderBy(asc(handoffEvents.id));
   const byHandoff: Record<number, ExpiryRecord[]> = {};
   for (const r of rows) {
@@ -119,7 +127,9 @@ export async function countSent(exec: Executor, range: { since: Date; until: Dat
         exec
           .select({ n: count() })
           .from(handoffs)
-          .where(and(gte(handoffs.sentAt, range.since), lt(handoffs.sentAt, range.until))),
+          .where(
+            and(own(exec, handoffs), gte(handoffs.sentAt, range.since), lt(handoffs.sentAt, range.until)),
+          ),
       )
     )?.n ?? 0
   );
@@ -163,7 +173,7 @@ function exportColumns({ crmMoney, decisions, handoffEvents, handoffs, outcomes,
     status: handoffs.status,
     accountName: handoffs.accountName,
     crmOpportunity: handoffs.crmOpportunity,
-    partnerOrg: sql<string>`coalesce((select p.name from ${partners} p where p.id = ${handoffs.partnerId}), ${handoffs.partnerOrg})`,
+    partnerOrg: sql<string>`coalesce((select p.name from ${partners} p where p.id = ${handoffs.partnerId} and p.installation_id = ${handoffs.installationId}), ${handoffs.partnerOrg})`,
     partnerContactName: handoffs.partnerContactName,
     authorUserId: handoffs.authorUserId,
     ownerUserId: handoffs.ownerUserId,
@@ -240,11 +250,18 @@ export async function exportRows(exec: Executor, since: Date, until: Date): Prom
     .from(handoffs)
     .leftJoin(
       decisions,
-      and(eq(decisions.handoffId, handoffs.id), eq(decisions.assignment, handoffs.assignment)),
+      and(
+        eq(decisions.handoffId, handoffs.id),
+        eq(decisions.assignment, handoffs.assignment),
+        own(exec, decisions),
+      ),
     )
-    .leftJoin(outcomes, and(eq(outcomes.handoffId, handoffs.id), eq(outcomes.outcome, handoffs.outcome)))
-    .leftJoin(tables.crmMoney, eq(tables.crmMoney.handoffId, handoffs.id))
-    .where(and(gte(handoffs.sentAt, since), lt(handoffs.sentAt, until)))
+    .leftJoin(
+      outcomes,
+      and(eq(outcomes.handoffId, handoffs.id), eq(outcomes.outcome, handoffs.outcome), own(exec, outcomes)),
+    )
+    .leftJoin(tables.crmMoney, and(eq(tables.crmMoney.handoffId, handoffs.id), own(exec, tables.crmMoney)))
+    .where(and(own(exec, handoffs), gte(handoffs.sentAt, since), lt(handoffs.sentAt, until)))
     .orderBy(asc(handoffs.sentAt), asc(handoffs.id));
   const expiries = await expiriesOf(exec, since, until);
   return rows.map((row) => ({

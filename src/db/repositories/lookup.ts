@@ -2,6 +2,7 @@ import { and, count, desc, eq, inArray, isNull, notInArray, or } from 'drizzle-o
 import { OPEN_BEFORE_OUTCOMES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { first, jsonField, type Tables, tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 import type { HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -36,12 +37,20 @@ export async function listHandoffsOf(
     and(eq(handoffs.aeUserId, person.userId), eq(handoffs.aeTeamId, person.teamId)),
   );
   const where = opts.all ? mine : and(mine, openHandoff(handoffs));
-  const rows = await exec.select().from(handoffs).where(where).orderBy(desc(handoffs.id)).limit(opts.limit);
-  const total =
-    rows.length < opts.limit
-      ? rows.length
-      : ((await first(exec.select({ n: count() }).from(handoffs).where(where)))?.n ?? rows.length);
-  return { rows, total };
+  const rows = await exec
+    .select()
+    .from(handoffs)
+    .where(and(own(exec, handoffs), where))
+    .orderBy(desc(handoffs.id))
+    .limit(opts.limit);
+  if (rows.length < opts.limit) return { rows, total: rows.length };
+  const all = await first(
+    exec
+      .select({ n: count() })
+      .from(handoffs)
+      .where(and(own(exec, handoffs), where)),
+  );
+  return { rows, total: all?.n ?? rows.length };
 }
 
 /**
@@ -60,7 +69,11 @@ export async function wasAeOf(exec: Executor, handoffId: number, userId: string)
         .select({ id: handoffEvents.id })
         .from(handoffEvents)
         .where(
-          and(eq(handoffEvents.handoffId, handoffId), or(eq(handoffEvents.aeUserId, userId), coveredFor)),
+          and(
+            own(exec, handoffEvents),
+            eq(handoffEvents.handoffId, handoffId),
+            or(eq(handoffEvents.aeUserId, userId), coveredFor),
+          ),
         )
         .limit(1),
     )) !== undefined

@@ -4,6 +4,7 @@ import { PACKET_WORD_FIELDS } from '../../domain/packetFields.js';
 import { detailFacts, detailWithoutWords, REMOVED_TEXT } from '../../domain/retention.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -27,6 +28,7 @@ export async function agedOutHandoffs(
     .from(h)
     .where(
       and(
+        own(exec, h),
         isNull(markColumn),
         lt(h.updatedAt, before),
         // Its state ages (domain/lifecycleState.ts `agesOut`), or it was won or lost; its last change is what counts.
@@ -62,35 +64,35 @@ export async function removePacketText(tx: Tx, ids: readonly number[], at: Date)
       // updated_at stays what it was: retention is not a change of the deal.
       textRemovedAt: at,
     })
-    .where(inArray(h.id, [...ids]));
+    .where(and(own(tx, h), inArray(h.id, [...ids])));
   const { decisions, outcomes, outcomeReports, questions, attributionReviews, classificationCorrections } = t;
   await tx
     .update(decisions)
     .set({ note: null })
-    .where(inArray(decisions.handoffId, [...ids]));
+    .where(and(own(tx, decisions), inArray(decisions.handoffId, [...ids])));
   await tx
     .update(outcomes)
     .set({ note: null })
-    .where(inArray(outcomes.handoffId, [...ids]));
+    .where(and(own(tx, outcomes), inArray(outcomes.handoffId, [...ids])));
   await tx
     .update(outcomeReports)
     .set({ note: null })
-    .where(inArray(outcomeReports.handoffId, [...ids]));
+    .where(and(own(tx, outcomeReports), inArray(outcomeReports.handoffId, [...ids])));
   await tx
     .update(questions)
     .set({
       text: REMOVED_TEXT,
       answer: sql`case when ${questions.answer} is null then null else ${REMOVED_TEXT} end`,
     })
-    .where(inArray(questions.handoffId, [...ids]));
+    .where(and(own(tx, questions), inArray(questions.handoffId, [...ids])));
   await tx
     .update(attributionReviews)
     .set({ note: null })
-    .where(inArray(attributionReviews.handoffId, [...ids]));
+    .where(and(own(tx, attributionReviews), inArray(attributionReviews.handoffId, [...ids])));
   await tx
     .update(classificationCorrections)
     .set({ reason: REMOVED_TEXT })
-    .where(inArray(classificationCorrections.handoffId, [...ids]));
+    .where(and(own(tx, classificationCorrections), inArray(classificationCorrections.handoffId, [...ids])));
   // The packet's words the touch log copied (the first step the AE named, an AE's status when away).
   await rewriteDetail(tx, ids, detailWithoutWords);
 }
@@ -105,11 +107,14 @@ async function rewriteDetail(
   const rows = await tx
     .select({ id: e.id, detail: e.detail })
     .from(e)
-    .where(and(inArray(e.handoffId, [...ids]), isNotNull(e.detail)));
+    .where(and(own(tx, e), inArray(e.handoffId, [...ids]), isNotNull(e.detail)));
   for (const row of rows) {
     const kept = keep(row.detail ?? null);
     if (JSON.stringify(kept) !== JSON.stringify(row.detail))
-      await tx.update(e).set({ detail: kept }).where(eq(e.id, row.id));
+      await tx
+        .update(e)
+        .set({ detail: kept })
+        .where(and(own(tx, e), eq(e.id, row.id)));
   }
 }
 
@@ -124,7 +129,7 @@ export async function removeTouchDetail(tx: Tx, ids: readonly number[], at: Date
   await tx
     .update(h)
     .set({ detailRemovedAt: at })
-    .where(inArray(h.id, [...ids]));
+    .where(and(own(tx, h), inArray(h.id, [...ids])));
 }
 
 /**
@@ -133,12 +138,14 @@ export async function removeTouchDetail(tx: Tx, ids: readonly number[], at: Date
  */
 export async function removeOldDraftsAndAsks(tx: Tx, before: Date): Promise<number> {
   const { drafts, helpRequests } = tablesOf(tx);
-  const gone = changed(await tx.delete(drafts).where(lt(drafts.updatedAt, before)));
+  const gone = changed(await tx.delete(drafts).where(and(own(tx, drafts), lt(drafts.updatedAt, before))));
   const asks = changed(
     await tx
       .update(helpRequests)
       .set({ ask: REMOVED_TEXT })
-      .where(and(lt(helpRequests.createdAt, before), ne(helpRequests.ask, REMOVED_TEXT))),
+      .where(
+        and(own(tx, helpRequests), lt(helpRequests.createdAt, before), ne(helpRequests.ask, REMOVED_TEXT)),
+      ),
   );
   return gone + asks;
 }
@@ -151,7 +158,7 @@ export async function rememberExportFile(
   const { exportFiles } = tablesOf(tx);
   await tx
     .insert(exportFiles)
-    .values({ fileId: file.fileId, userId: file.userId, sharedAt: file.at })
+    .values(ownRow(tx, { fileId: file.fileId, userId: file.userId, sharedAt: file.at }))
     .onConflictDoNothing();
 }
 
@@ -161,7 +168,7 @@ export async function agedOutExports(exec: Executor, before: Date, limit: number
   const rows = await exec
     .select({ fileId: exportFiles.fileId })
     .from(exportFiles)
-    .where(lt(exportFiles.sharedAt, before))
+    .where(and(own(exec, exportFiles), lt(exportFiles.sharedAt, before)))
     .orderBy(asc(exportFiles.sharedAt))
     .limit(limit);
   return rows.map((row) => row.fileId);
@@ -170,5 +177,5 @@ export async function agedOutExports(exec: Executor, before: Date, limit: number
 /** An export deleted from Slack (or found gone): forgotten. */
 export async function forgetExportFile(tx: Tx, fileId: string): Promise<void> {
   const { exportFiles } = tablesOf(tx);
-  await tx.delete(exportFiles).where(eq(exportFiles.fileId, fileId));
+  await tx.delete(exportFiles).where(and(own(tx, exportFiles), eq(exportFiles.fileId, fileId)));
 }

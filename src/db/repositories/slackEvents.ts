@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 import type { HandoffRow } from '../schema.js';
 
 /** What Slack's events about people and channels read (src/handlers/events/, escalation/awayCheck.ts). */
@@ -16,7 +17,7 @@ export async function waitingForAe(exec: Executor, aeUserId: string, limit: numb
   return exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
+    .where(and(own(exec, handoffs), eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
     .orderBy(asc(handoffs.id))
     .limit(limit);
 }
@@ -38,6 +39,7 @@ export async function forgetAccessErrors(
       .set({ lastError: null, attempts: 0 })
       .where(
         and(
+          own(exec, outbox),
           eq(outbox.channelKey, channelKey),
           eq(outbox.status, 'pending'),
           inArray(outbox.lastError, [...errors]),

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -15,7 +16,7 @@ export async function recordRevocation(
   const { slackRevocations } = tablesOf(tx);
   await tx
     .insert(slackRevocations)
-    .values({ tokenHash: revoked.tokenHash, event: revoked.event, revokedAt: revoked.at })
+    .values(ownRow(tx, { tokenHash: revoked.tokenHash, event: revoked.event, revokedAt: revoked.at }))
     .onConflictDoNothing();
 }
 
@@ -26,7 +27,7 @@ export async function revocationOf(exec: Executor, tokenHash: string): Promise<R
     exec
       .select({ event: slackRevocations.event })
       .from(slackRevocations)
-      .where(eq(slackRevocations.tokenHash, tokenHash)),
+      .where(and(own(exec, slackRevocations), eq(slackRevocations.tokenHash, tokenHash))),
   );
   return row?.event;
 }
@@ -36,7 +37,7 @@ export async function forgetRevocation(tx: Tx, tokenHash: string): Promise<numbe
   const { slackRevocations } = tablesOf(tx);
   const gone = await tx
     .delete(slackRevocations)
-    .where(eq(slackRevocations.tokenHash, tokenHash))
+    .where(and(own(tx, slackRevocations), eq(slackRevocations.tokenHash, tokenHash)))
     .returning({ tokenHash: slackRevocations.tokenHash });
   return gone.length;
 }

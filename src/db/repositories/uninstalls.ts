@@ -1,11 +1,12 @@
 import { and, Column, eq, getTableName, is, isNotNull, isNull, lte, Table } from 'drizzle-orm';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Executor, Tx } from '../client.js';
+import type { Tx } from '../client.js';
 import { changed, tablesByName, tablesOf } from '../engine.js';
+import type { AnyInstallation } from '../owned.js';
 import * as sqliteSchema from '../schema.js';
 
-// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited. The callers
-// pass an executor that is not scoped to an installation (db/installationScope.ts): these name the installation.
+// Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited. Both work
+// across installations: the callers pass an executor of none (`AnyInstallation`), and these name the installation.
 
 /**
  * The tables that hold an installation's rows, in an order that deletes each before the tables it references (their
@@ -35,7 +36,7 @@ const DELETION_ORDER: readonly string[] = (() => {
 })();
 
 /** The installations Slack said were uninstalled at or before `before`, not installed again, their data still kept. */
-export async function uninstalledBefore(exec: Executor, before: Date): Promise<number[]> {
+export async function uninstalledBefore(exec: AnyInstallation, before: Date): Promise<number[]> {
   const { installations: i } = tablesOf(exec);
   const rows = await exec
     .select({ id: i.id })
@@ -52,7 +53,7 @@ export async function uninstalledBefore(exec: Executor, before: Date): Promise<n
  * when the installation is in force again or its data is already gone. Returns the rows deleted, by table.
  */
 export async function deleteInstallationData(
-  tx: Tx,
+  tx: Tx & AnyInstallation,
   installationId: number,
   at: Date,
 ): Promise<Record<string, number> | undefined> {
