@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, notLike } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { AttributionReviewRow, HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -10,7 +11,11 @@ import type { AttributionReviewRow, HandoffRow } from '../schema.js';
 /** Every item of a handoff, oldest first (a handoff has few). */
 export async function reviewsOf(exec: Executor, handoffId: number): Promise<AttributionReviewRow[]> {
   const { attributionReviews: r } = tablesOf(exec);
-  return exec.select().from(r).where(eq(r.handoffId, handoffId)).orderBy(asc(r.id));
+  return exec
+    .select()
+    .from(r)
+    .where(and(own(exec, r), eq(r.handoffId, handoffId)))
+    .orderBy(asc(r.id));
 }
 
 /** Opens an item; returns it. */
@@ -22,7 +27,7 @@ export async function insertReview(
   return first(
     exec
       .insert(r)
-      .values({ ...row, status: 'open' })
+      .values(ownRow(exec, { ...row, status: 'open' as const }))
       .returning(),
   );
 }
@@ -30,7 +35,12 @@ export async function insertReview(
 /** One item, by its id. */
 export async function findReview(exec: Executor, id: number): Promise<AttributionReviewRow | undefined> {
   const { attributionReviews: r } = tablesOf(exec);
-  return first(exec.select().from(r).where(eq(r.id, id)));
+  return first(
+    exec
+      .select()
+      .from(r)
+      .where(and(own(exec, r), eq(r.id, id))),
+  );
 }
 
 /** The open items with their handoffs, oldest first, at most `limit`; and how many are open in all. */
@@ -42,11 +52,16 @@ export async function openReviews(
   const rows = await exec
     .select({ review: r, handoff: handoffs })
     .from(r)
-    .innerJoin(handoffs, eq(handoffs.id, r.handoffId))
-    .where(eq(r.status, 'open'))
+    .innerJoin(handoffs, and(eq(handoffs.id, r.handoffId), own(exec, handoffs)))
+    .where(and(own(exec, r), eq(r.status, 'open')))
     .orderBy(asc(r.openedAt), asc(r.id))
     .limit(limit);
-  const total = await first(exec.select({ n: count() }).from(r).where(eq(r.status, 'open')));
+  const total = await first(
+    exec
+      .select({ n: count() })
+      .from(r)
+      .where(and(own(exec, r), eq(r.status, 'open'))),
+  );
   return { items: rows, total: Number(total?.n ?? 0) };
 }
 
@@ -61,7 +76,7 @@ export async function decideReview(
     exec
       .update(r)
       .set(decision)
-      .where(and(eq(r.id, id), eq(r.status, 'open')))
+      .where(and(own(exec, r), eq(r.id, id), eq(r.status, 'open')))
       .returning(),
   );
 }
@@ -73,7 +88,7 @@ export async function lastPersonCorrection(exec: Executor, handoffId: number): P
     exec
       .select({ by: c.correctedByUserId })
       .from(c)
-      .where(and(eq(c.handoffId, handoffId), notLike(c.correctedByUserId, 'crm:%')))
+      .where(and(own(exec, c), eq(c.handoffId, handoffId), notLike(c.correctedByUserId, 'crm:%')))
       .orderBy(desc(c.id))
       .limit(1),
   );

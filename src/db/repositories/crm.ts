@@ -3,6 +3,7 @@ import type { CrmSystem } from '../../domain/crmFacts.js';
 import type { HandoffCrmLink } from '../../domain/crmLink.js';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { CrmConnectionRow, classificationCorrections, HandoffEventRow, HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -12,7 +13,12 @@ import type { CrmConnectionRow, classificationCorrections, HandoffEventRow, Hand
 /** One touch-log event, by its id (what a `crm.activity` outbox row renders). */
 export async function findEvent(exec: Executor, eventId: number): Promise<HandoffEventRow | undefined> {
   const { handoffEvents } = tablesOf(exec);
-  return first(exec.select().from(handoffEvents).where(eq(handoffEvents.id, eventId)));
+  return first(
+    exec
+      .select()
+      .from(handoffEvents)
+      .where(and(own(exec, handoffEvents), eq(handoffEvents.id, eventId))),
+  );
 }
 
 /**
@@ -26,6 +32,7 @@ export async function findOpenLinked(exec: Executor, system: CrmSystem): Promise
     .from(handoffs)
     .where(
       and(
+        own(exec, handoffs),
         eq(handoffs.crmSystem, system),
         isNotNull(handoffs.crmRecordId),
         eq(handoffs.status, 'accepted'),
@@ -45,6 +52,7 @@ export async function findRelinked(exec: Executor, system: CrmSystem): Promise<H
     .from(handoffs)
     .where(
       and(
+        own(exec, handoffs),
         eq(handoffs.crmSystem, system),
         isNotNull(handoffs.crmRecordId),
         isNotNull(handoffs.classification),
@@ -66,6 +74,7 @@ export async function hasCorrectionByPerson(exec: Executor, handoffId: number): 
         .from(classificationCorrections)
         .where(
           and(
+            own(exec, classificationCorrections),
             eq(classificationCorrections.handoffId, handoffId),
             notLike(classificationCorrections.correctedByUserId, 'crm:%'),
           ),
@@ -81,13 +90,13 @@ export async function insertClassificationCorrection(
   row: typeof classificationCorrections.$inferInsert,
 ): Promise<void> {
   const { classificationCorrections } = tablesOf(exec);
-  await exec.insert(classificationCorrections).values(row);
+  await exec.insert(classificationCorrections).values(ownRow(exec, row));
 }
 
 /** The installation's own CRM connections (crm/ownCrm.ts), their credentials sealed. */
 export async function crmConnectionsOf(exec: Executor): Promise<CrmConnectionRow[]> {
   const { crmConnections } = tablesOf(exec);
-  return exec.select().from(crmConnections).orderBy(crmConnections.system);
+  return exec.select().from(crmConnections).where(own(exec, crmConnections)).orderBy(crmConnections.system);
 }
 
 /** Connects the installation's own CRM, replacing its earlier credentials for that CRM. */
@@ -95,7 +104,7 @@ export async function saveCrmConnection(exec: Tx, row: CrmConnectionRow): Promis
   const { crmConnections } = tablesOf(exec);
   await exec
     .insert(crmConnections)
-    .values(row)
+    .values(ownRow(exec, row))
     .onConflictDoUpdate({
       target: [crmConnections.installationId, crmConnections.system],
       set: { sealed: row.sealed, connectedBy: row.connectedBy, connectedAt: row.connectedAt },
@@ -107,7 +116,7 @@ export async function deleteCrmConnection(exec: Tx, system: CrmSystem): Promise<
   const { crmConnections } = tablesOf(exec);
   const gone = await exec
     .delete(crmConnections)
-    .where(eq(crmConnections.system, system))
+    .where(and(own(exec, crmConnections), eq(crmConnections.system, system)))
     .returning({ system: crmConnections.system });
   return gone.length > 0;
 }
@@ -129,7 +138,7 @@ export async function linkRecordIfNone(
     tx
       .update(handoffs)
       .set({ ...link, ...(opts.madeByApp ? { classifiedLink } : {}) })
-      .where(and(eq(handoffs.id, handoffId), isNull(handoffs.crmRecordId)))
+      .where(and(own(tx, handoffs), eq(handoffs.id, handoffId), isNull(handoffs.crmRecordId)))
       .returning(),
   );
 }

@@ -1,6 +1,7 @@
 import { and, eq, gt, max, notExists, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, jsonListValues, type Tables, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import { preparedQuery } from '../prepared.js';
 import { queuedRow } from './queuedRow.js';
 
@@ -16,13 +17,15 @@ export async function recordHomeView(
   const { homeViews } = tablesOf(exec);
   await exec
     .insert(homeViews)
-    .values({
-      userId: row.userId,
-      hash: row.hash,
-      period: row.period,
-      metrics: row.metrics,
-      openedAt: row.now,
-    })
+    .values(
+      ownRow(exec, {
+        userId: row.userId,
+        hash: row.hash,
+        period: row.period,
+        metrics: row.metrics,
+        openedAt: row.now,
+      }),
+    )
     .onConflictDoUpdate({
       target: [homeViews.installationId, homeViews.userId],
       set: {
@@ -40,13 +43,21 @@ export async function recordHomeView(
  */
 export async function homeOpening(exec: Tx, userId: string, metrics: boolean, now: Date): Promise<number> {
   const { homeViews } = tablesOf(exec);
-  await exec.insert(homeViews).values({ userId, hash: null, metrics, openedAt: now }).onConflictDoNothing();
+  await exec
+    .insert(homeViews)
+    .values(ownRow(exec, { userId, hash: null, metrics, openedAt: now }))
+    .onConflictDoNothing();
   return (await findHomeView(exec, userId))?.wanted ?? 0;
 }
 
 export async function findHomeView(exec: Executor, userId: string) {
   const { homeViews } = tablesOf(exec);
-  return first(exec.select().from(homeViews).where(eq(homeViews.userId, userId)));
+  return first(
+    exec
+      .select()
+      .from(homeViews)
+      .where(and(own(exec, homeViews), eq(homeViews.userId, userId))),
+  );
 }
 
 /**
@@ -67,7 +78,7 @@ export async function rememberHomeHash(
     exec
       .update(homeViews)
       .set({ hash, ...(version === undefined ? {} : { shown: highest }) })
-      .where(eq(homeViews.userId, userId))
+      .where(and(own(exec, homeViews), eq(homeViews.userId, userId)))
       .returning({ wanted: homeViews.wanted, shown: homeViews.shown }),
   );
   return { behind: version !== undefined && row !== undefined && row.wanted > row.shown };
@@ -98,7 +109,7 @@ const { run: countWanted } = preparedQuery('home_views_count_wanted', (exec, tab
   exec
     .update(tables.homeViews)
     .set({ wanted: sql`${tables.homeViews.wanted} + 1` })
-    .where(inPeople(exec, tables)),
+    .where(and(own(exec, tables.homeViews), inPeople(exec, tables))),
 );
 
 const { all: unqueuedOf } = preparedQuery('home_views_unqueued_of', (exec, tables) =>
@@ -116,7 +127,7 @@ export async function queueMetricsHomes(exec: Tx, token: string, now: Date): Pro
   await exec
     .update(homeViews)
     .set({ wanted: sql`${homeViews.wanted} + 1` })
-    .where(recent);
+    .where(and(own(exec, homeViews), recent));
   return queuePublishes(exec, recent, (userId) => `home:${userId}:metrics:${token}`, now);
 }
 
@@ -138,12 +149,13 @@ function unqueuedQuery(exec: Executor, { homeViews, outbox }: Tables, which: SQL
     .from(homeViews)
     .where(
       and(
+        own(exec, homeViews),
         which,
         notExists(
           exec
             .select({ one: sql`1` })
             .from(outbox)
-            .where(and(eq(outbox.channelKey, channel), eq(outbox.status, 'pending'))),
+            .where(and(own(exec, outbox), eq(outbox.channelKey, channel), eq(outbox.status, 'pending'))),
         ),
       ),
     );
@@ -153,12 +165,14 @@ function unqueuedQuery(exec: Executor, { homeViews, outbox }: Tables, which: SQL
 const { run: insertPublish } = preparedQuery('home_views_queue_publish', (exec, { outbox }) =>
   exec
     .insert(outbox)
-    .values({
-      ...queuedRow(),
-      payload: {},
-      audience: 'internal',
-      method: 'views.publish',
-    })
+    .values(
+      ownRow(exec, {
+        ...queuedRow(),
+        payload: {},
+        audience: 'internal' as const,
+        method: 'views.publish',
+      }),
+    )
     .onConflictDoNothing(),
 );
 
@@ -177,5 +191,11 @@ async function insertPublishes(
 /** The newest touch-log event id (0 when there is none): whether anything changed since a moment. */
 export async function latestEventId(exec: Executor): Promise<number> {
   const { handoffEvents } = tablesOf(exec);
-  return (await first(exec.select({ id: max(handoffEvents.id) }).from(handoffEvents)))?.id ?? 0;
+  const latest = await first(
+    exec
+      .select({ id: max(handoffEvents.id) })
+      .from(handoffEvents)
+      .where(own(exec, handoffEvents)),
+  );
+  return latest?.id ?? 0;
 }

@@ -15,6 +15,7 @@ import {
 import type { MetricEvent } from '../../domain/metrics.js';
 import type { Executor } from '../client.js';
 import { isPostgres, type PgExecute, type Tables, tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited. The batches of
 // metric events are built with drizzle's builder but read as the driver's plain rows (see metricEventBatches).
@@ -97,6 +98,7 @@ function batchQuery(exec: Executor, range: { afterAt: Date; afterId: number; to:
     .from(f)
     .where(
       and(
+        own(exec, f),
         gte(f.at, range.afterAt),
         lt(f.at, range.to),
         not(and(eq(f.at, range.afterAt), lte(f.eventId, range.afterId)) as SQL),
@@ -192,7 +194,7 @@ export async function helpRequestsIn(exec: Executor, from: Date, to: Date): Prom
       claimedByUserId: helpRequests.claimedByUserId,
     })
     .from(helpRequests)
-    .where(and(gte(helpRequests.createdAt, from), lt(helpRequests.createdAt, to)));
+    .where(and(own(exec, helpRequests), gte(helpRequests.createdAt, from), lt(helpRequests.createdAt, to)));
 }
 
 /** What the metrics read of a handoff whose first step was done: the step's latest date and the AE's zone. */
@@ -219,7 +221,7 @@ export async function firstStepsOf(exec: Executor, handoffIds: readonly number[]
       stepNewDates: handoffs.stepNewDates,
     })
     .from(handoffs)
-    .where(inArray(handoffs.id, [...new Set(handoffIds)]));
+    .where(and(own(exec, handoffs), inArray(handoffs.id, [...new Set(handoffIds)])));
 }
 
 /**
@@ -242,9 +244,9 @@ export async function takeBackEvents(exec: Executor, from: Date, to: Date): Prom
       authorUserId: h.authorUserId,
     })
     .from(e)
-    .innerJoin(h, eq(h.id, e.handoffId))
-    .leftJoin(p, eq(p.id, h.partnerId))
-    .where(and(inArray(e.type, ['taken_back', 'handed_back']), gte(e.at, from), lt(e.at, to)))
+    .innerJoin(h, and(eq(h.id, e.handoffId), own(exec, h)))
+    .leftJoin(p, and(eq(p.id, h.partnerId), own(exec, p)))
+    .where(and(own(exec, e), inArray(e.type, ['taken_back', 'handed_back']), gte(e.at, from), lt(e.at, to)))
     .orderBy(asc(e.at), asc(e.id));
   return rows.map((r) => ({
     ...r,

@@ -3,6 +3,7 @@ import type { CrmSystem } from '../../domain/crmFacts.js';
 import type { Currencies } from '../../domain/money.js';
 import type { Executor, Tx } from '../client.js';
 import { tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { CrmMoneyRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -49,7 +50,12 @@ export async function recordMoney(tx: Tx, reads: readonly MoneyRead[], at: Date)
     const chunk = reads.slice(i, i + CHUNK);
     const ids = chunk.map((r) => r.handoffId);
     const before: Record<number, CrmMoneyRow> = Object.fromEntries(
-      (await tx.select().from(crmMoney).where(inArray(crmMoney.handoffId, ids))).map((r) => [r.handoffId, r]),
+      (
+        await tx
+          .select()
+          .from(crmMoney)
+          .where(and(own(tx, crmMoney), inArray(crmMoney.handoffId, ids)))
+      ).map((r) => [r.handoffId, r]),
     );
     const fresh = chunk.filter((r) => changed(before[r.handoffId], r));
     const same = chunk.filter((r) => !fresh.includes(r)).map((r) => r.handoffId);
@@ -57,15 +63,19 @@ export async function recordMoney(tx: Tx, reads: readonly MoneyRead[], at: Date)
       const row = { ...read, readAt: at, changedAt: at };
       await tx
         .insert(crmMoney)
-        .values(row)
+        .values(ownRow(tx, row))
         .onConflictDoUpdate({
           target: [crmMoney.installationId, crmMoney.handoffId],
           set: { ...read, readAt: at, changedAt: at },
         });
     }
-    if (fresh.length > 0) await tx.insert(crmMoneyHistory).values(fresh.map((read) => ({ ...read, at })));
+    if (fresh.length > 0)
+      await tx.insert(crmMoneyHistory).values(fresh.map((read) => ownRow(tx, { ...read, at })));
     if (same.length > 0)
-      await tx.update(crmMoney).set({ readAt: at }).where(inArray(crmMoney.handoffId, same));
+      await tx
+        .update(crmMoney)
+        .set({ readAt: at })
+        .where(and(own(tx, crmMoney), inArray(crmMoney.handoffId, same)));
     changes += fresh.length;
   }
   return changes;
@@ -77,8 +87,15 @@ export async function findMoneyUnread(exec: Executor, system: CrmSystem, limit: 
   return exec
     .select({ id: handoffs.id, crmRecordId: handoffs.crmRecordId })
     .from(handoffs)
-    .leftJoin(crmMoney, eq(crmMoney.handoffId, handoffs.id))
-    .where(and(eq(handoffs.crmSystem, system), isNotNull(handoffs.crmRecordId), isNull(crmMoney.handoffId)))
+    .leftJoin(crmMoney, and(eq(crmMoney.handoffId, handoffs.id), own(exec, crmMoney)))
+    .where(
+      and(
+        own(exec, handoffs),
+        eq(handoffs.crmSystem, system),
+        isNotNull(handoffs.crmRecordId),
+        isNull(crmMoney.handoffId),
+      ),
+    )
     .limit(limit);
 }
 
@@ -88,7 +105,7 @@ export async function saveCurrencies(tx: Tx, system: CrmSystem, c: Currencies, a
   const row = { system, corporate: c.corporate, rates: [...c.rates], readAt: at };
   await tx
     .insert(crmCurrencies)
-    .values(row)
+    .values(ownRow(tx, row))
     .onConflictDoUpdate({
       target: [crmCurrencies.installationId, crmCurrencies.system],
       set: { corporate: c.corporate, rates: row.rates, readAt: at },
@@ -97,7 +114,7 @@ export async function saveCurrencies(tx: Tx, system: CrmSystem, c: Currencies, a
 
 export async function readCurrencies(exec: Executor): Promise<Map<CrmSystem, Currencies & { readAt: Date }>> {
   const { crmCurrencies } = tablesOf(exec);
-  const rows = await exec.select().from(crmCurrencies);
+  const rows = await exec.select().from(crmCurrencies).where(own(exec, crmCurrencies));
   return new Map(rows.map((r) => [r.system, { corporate: r.corporate, rates: r.rates, readAt: r.readAt }]));
 }
 
@@ -120,9 +137,9 @@ export async function moneyOfHandoffs(exec: Executor, fromDay: string) {
       money: crmMoney,
     })
     .from(crmMoney)
-    .innerJoin(handoffs, eq(handoffs.id, crmMoney.handoffId))
-    .leftJoin(partners, eq(partners.id, handoffs.partnerId))
-    .where(or(eq(crmMoney.closed, false), gte(crmMoney.closeDate, fromDay)));
+    .innerJoin(handoffs, and(eq(handoffs.id, crmMoney.handoffId), own(exec, handoffs)))
+    .leftJoin(partners, and(eq(partners.id, handoffs.partnerId), own(exec, partners)))
+    .where(and(own(exec, crmMoney), or(eq(crmMoney.closed, false), gte(crmMoney.closeDate, fromDay))));
 }
 
 /**
@@ -144,11 +161,15 @@ export async function estimatesOfHandoffs(exec: Executor, from: Date) {
       closedAt: outcomes.recordedAt,
     })
     .from(handoffs)
-    .leftJoin(crmMoney, eq(crmMoney.handoffId, handoffs.id))
-    .leftJoin(partners, eq(partners.id, handoffs.partnerId))
-    .leftJoin(outcomes, and(eq(outcomes.handoffId, handoffs.id), eq(outcomes.outcome, handoffs.outcome)))
+    .leftJoin(crmMoney, and(eq(crmMoney.handoffId, handoffs.id), own(exec, crmMoney)))
+    .leftJoin(partners, and(eq(partners.id, handoffs.partnerId), own(exec, partners)))
+    .leftJoin(
+      outcomes,
+      and(eq(outcomes.handoffId, handoffs.id), eq(outcomes.outcome, handoffs.outcome), own(exec, outcomes)),
+    )
     .where(
       and(
+        own(exec, handoffs),
         eq(handoffs.status, 'accepted'),
         isNull(crmMoney.handoffId),
         or(
@@ -169,7 +190,7 @@ export async function moneyHistory(exec: Executor, handoffId: number) {
   return exec
     .select()
     .from(crmMoneyHistory)
-    .where(eq(crmMoneyHistory.handoffId, handoffId))
+    .where(and(own(exec, crmMoneyHistory), eq(crmMoneyHistory.handoffId, handoffId)))
     .orderBy(crmMoneyHistory.id);
 }
 
@@ -186,7 +207,12 @@ export async function acceptToSteps(
   const steps = await exec
     .select({ handoffId: handoffEvents.handoffId, type: handoffEvents.type, at: min(handoffEvents.at) })
     .from(handoffEvents)
-    .where(inArray(handoffEvents.type, ['accepted', 'meeting_held', 'opportunity_created']))
+    .where(
+      and(
+        own(exec, handoffEvents),
+        inArray(handoffEvents.type, ['accepted', 'meeting_held', 'opportunity_created']),
+      ),
+    )
     .groupBy(handoffEvents.handoffId, handoffEvents.type)
     .having(
       inArray(
@@ -196,6 +222,7 @@ export async function acceptToSteps(
           .from(handoffEvents)
           .where(
             and(
+              own(exec, handoffEvents),
               inArray(handoffEvents.type, ['meeting_held', 'opportunity_created']),
               gte(handoffEvents.at, from),
               lt(handoffEvents.at, to),

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { HandoffRow, OutboxRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -16,7 +17,7 @@ export async function holdRow(exec: Tx, dedupeKey: string, until: Date, now: Dat
   await exec
     .update(outbox)
     .set({ nextAttemptAt: until, scheduledAt: now })
-    .where(and(eq(outbox.dedupeKey, dedupeKey), eq(outbox.status, 'pending')));
+    .where(and(own(exec, outbox), eq(outbox.dedupeKey, dedupeKey), eq(outbox.status, 'pending')));
 }
 
 /**
@@ -31,19 +32,21 @@ export async function queueHeldRefresh(
   const key = `hold:${input.key}`;
   await exec
     .insert(outbox)
-    .values({
-      dedupeKey: key,
-      channelKey: key,
-      handoffId: input.handoffId,
-      method: 'surfaces.refresh',
-      payload: {},
-      audience: 'internal',
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: input.until,
-      scheduledAt: input.now,
-      createdAt: input.now,
-    })
+    .values(
+      ownRow(exec, {
+        dedupeKey: key,
+        channelKey: key,
+        handoffId: input.handoffId,
+        method: 'surfaces.refresh',
+        payload: {},
+        audience: 'internal' as const,
+        status: 'pending' as const,
+        attempts: 0,
+        nextAttemptAt: input.until,
+        scheduledAt: input.now,
+        createdAt: input.now,
+      }),
+    )
     .onConflictDoNothing();
 }
 
@@ -57,7 +60,7 @@ export async function heldRows(
   return exec
     .select({ dedupeKey: outbox.dedupeKey, status: outbox.status, uncertainSince: outbox.uncertainSince })
     .from(outbox)
-    .where(inArray(outbox.dedupeKey, [...dedupeKeys]));
+    .where(and(own(exec, outbox), inArray(outbox.dedupeKey, [...dedupeKeys])));
 }
 
 /**
@@ -76,6 +79,7 @@ export async function cancelHeld(exec: Tx, dedupeKeys: readonly string[], reason
     })
     .where(
       and(
+        own(exec, outbox),
         inArray(outbox.dedupeKey, [...dedupeKeys]),
         eq(outbox.status, 'pending'),
         isNull(outbox.uncertainSince),
@@ -95,7 +99,13 @@ export async function outcomeEventId(
     exec
       .select({ id: handoffEvents.id })
       .from(handoffEvents)
-      .where(and(eq(handoffEvents.handoffId, handoffId), eq(handoffEvents.type, outcome)))
+      .where(
+        and(
+          own(exec, handoffEvents),
+          eq(handoffEvents.handoffId, handoffId),
+          eq(handoffEvents.type, outcome),
+        ),
+      )
       .orderBy(desc(handoffEvents.id))
       .limit(1),
   );
@@ -112,6 +122,7 @@ export async function deleteOutcomeStep(
   eventId: number | undefined,
 ): Promise<void> {
   const { outcomes, metricFacts } = tablesOf(exec);
-  await exec.delete(outcomes).where(eq(outcomes.id, stepId));
-  if (eventId !== undefined) await exec.delete(metricFacts).where(eq(metricFacts.eventId, eventId));
+  await exec.delete(outcomes).where(and(own(exec, outcomes), eq(outcomes.id, stepId)));
+  if (eventId !== undefined)
+    await exec.delete(metricFacts).where(and(own(exec, metricFacts), eq(metricFacts.eventId, eventId)));
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { OutcomeReportRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -29,19 +30,27 @@ export async function insertReport(exec: Tx, input: NewReport): Promise<OutcomeR
   await exec
     .update(outcomeReports)
     .set({ status: 'replaced', answeredAt: input.at })
-    .where(and(eq(outcomeReports.handoffId, input.handoffId), eq(outcomeReports.status, 'pending')));
+    .where(
+      and(
+        own(exec, outcomeReports),
+        eq(outcomeReports.handoffId, input.handoffId),
+        eq(outcomeReports.status, 'pending'),
+      ),
+    );
   const [row] = await exec
     .insert(outcomeReports)
-    .values({
-      handoffId: input.handoffId,
-      outcome: input.outcome,
-      crmOpportunity: input.crmOpportunity,
-      reasonCode: input.reasonCode,
-      note: input.note,
-      reportedByUserId: input.reportedByUserId,
-      reportedAt: input.at,
-      status: 'pending',
-    })
+    .values(
+      ownRow(exec, {
+        handoffId: input.handoffId,
+        outcome: input.outcome,
+        crmOpportunity: input.crmOpportunity,
+        reasonCode: input.reasonCode,
+        note: input.note,
+        reportedByUserId: input.reportedByUserId,
+        reportedAt: input.at,
+        status: 'pending' as const,
+      }),
+    )
     .returning();
   if (!row) throw new Error(`the report on handoff ${input.handoffId} returned nothing`);
   return row;
@@ -49,7 +58,12 @@ export async function insertReport(exec: Tx, input: NewReport): Promise<OutcomeR
 
 export async function findReport(exec: Executor, id: number): Promise<OutcomeReportRow | undefined> {
   const { outcomeReports } = tablesOf(exec);
-  return first(exec.select().from(outcomeReports).where(eq(outcomeReports.id, id)));
+  return first(
+    exec
+      .select()
+      .from(outcomeReports)
+      .where(and(own(exec, outcomeReports), eq(outcomeReports.id, id))),
+  );
 }
 
 /** The report still waiting for the AE on each of these handoffs (the App Home's deals). */
@@ -62,7 +76,13 @@ export async function pendingReportsOf(
   const rows = await exec
     .select()
     .from(outcomeReports)
-    .where(and(inArray(outcomeReports.handoffId, [...handoffIds]), eq(outcomeReports.status, 'pending')))
+    .where(
+      and(
+        own(exec, outcomeReports),
+        inArray(outcomeReports.handoffId, [...handoffIds]),
+        eq(outcomeReports.status, 'pending'),
+      ),
+    )
     .orderBy(desc(outcomeReports.id));
   const byHandoff = new Map<number, OutcomeReportRow>();
   for (const row of rows) if (!byHandoff.has(row.handoffId)) byHandoff.set(row.handoffId, row);
@@ -79,6 +99,6 @@ export async function answerReport(
   const result = await exec
     .update(outcomeReports)
     .set({ status: answer.status, answeredByUserId: answer.byUserId, answeredAt: answer.at })
-    .where(and(eq(outcomeReports.id, id), eq(outcomeReports.status, 'pending')));
+    .where(and(own(exec, outcomeReports), eq(outcomeReports.id, id), eq(outcomeReports.status, 'pending')));
   return changed(result) > 0;
 }

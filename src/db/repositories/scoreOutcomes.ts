@@ -2,6 +2,7 @@ import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { ScoredHandoff } from '../../domain/scoreOutcomes.js';
 import type { Executor } from '../client.js';
 import { tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -27,15 +28,18 @@ export async function scoredHandoffsSentIn(exec: Executor, from: Date, to: Date)
       components: s.components,
     })
     .from(h)
-    .leftJoin(s, eq(s.handoffId, h.id))
-    .where(sentIn)
+    .leftJoin(s, and(eq(s.handoffId, h.id), own(exec, s)))
+    .where(and(own(exec, h), sentIn))
     .orderBy(h.id);
   if (rows.length === 0) return [];
-  const sent = exec.select({ id: h.id }).from(h).where(sentIn);
+  const sent = exec
+    .select({ id: h.id })
+    .from(h)
+    .where(and(own(exec, h), sentIn));
   const tallies = await exec
     .select({ handoffId: f.handoffId, type: f.type, n: count() })
     .from(f)
-    .where(and(gte(f.at, from), inArray(f.type, [...COUNTED]), inArray(f.handoffId, sent)))
+    .where(and(own(exec, f), gte(f.at, from), inArray(f.type, [...COUNTED]), inArray(f.handoffId, sent)))
     .groupBy(f.handoffId, f.type);
   const counts: Record<number, Partial<Record<Counted, number>>> = {};
   for (const t of tallies) {
