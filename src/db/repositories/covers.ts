@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, jsonField, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { CoverRow } from '../schema.js';
 
 export type { CoverRow };
@@ -10,7 +11,12 @@ export type { CoverRow };
 /** The cover an AE named (`/handoff cover`), past its last day or not. */
 export async function findCover(exec: Executor, aeUserId: string): Promise<CoverRow | undefined> {
   const { covers } = tablesOf(exec);
-  return first(exec.select().from(covers).where(eq(covers.aeUserId, aeUserId)));
+  return first(
+    exec
+      .select()
+      .from(covers)
+      .where(and(own(exec, covers), eq(covers.aeUserId, aeUserId))),
+  );
 }
 
 /** Names the AE's cover, replacing the one named before. */
@@ -18,7 +24,7 @@ export async function saveCover(exec: Tx, row: CoverRow): Promise<void> {
   const { covers } = tablesOf(exec);
   await exec
     .insert(covers)
-    .values(row)
+    .values(ownRow(exec, row))
     .onConflictDoUpdate({
       target: [covers.installationId, covers.aeUserId],
       set: { coverUserId: row.coverUserId, until: row.until, setAt: row.setAt, awayFrom: row.awayFrom },
@@ -27,7 +33,7 @@ export async function saveCover(exec: Tx, row: CoverRow): Promise<void> {
 
 export async function deleteCover(exec: Tx, aeUserId: string): Promise<void> {
   const { covers } = tablesOf(exec);
-  await exec.delete(covers).where(eq(covers.aeUserId, aeUserId));
+  await exec.delete(covers).where(and(own(exec, covers), eq(covers.aeUserId, aeUserId)));
 }
 
 /** A handoff that went to a cover for an away AE (sent to the cover, or moved to it), as the touch log has it. */
@@ -60,6 +66,7 @@ export async function coveredNotTold(exec: Executor, since: Date): Promise<Cover
     .from(handoffEvents)
     .where(
       and(
+        own(exec, handoffEvents),
         inArray(handoffEvents.type, ['sent', 'reassigned']),
         gte(handoffEvents.at, since),
         isNotNull(coverFor),
@@ -70,7 +77,9 @@ export async function coveredNotTold(exec: Executor, since: Date): Promise<Cover
   const told = await exec
     .select({ id: handoffEvents.id, handoffId: handoffEvents.handoffId, coverFor })
     .from(handoffEvents)
-    .where(and(eq(handoffEvents.type, 'cover_returned'), gte(handoffEvents.at, since)));
+    .where(
+      and(own(exec, handoffEvents), eq(handoffEvents.type, 'cover_returned'), gte(handoffEvents.at, since)),
+    );
   // The latest telling of each handoff to each AE: a send or move after it is news again.
   const lastTold: Record<string, number> = {};
   for (const t of told) {

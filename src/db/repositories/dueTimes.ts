@@ -3,6 +3,7 @@ import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import { ESCALATING_STATUSES, REMINDED_STATUSES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { type Tables, tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 import type { HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -56,7 +57,7 @@ export async function nextDueAt(exec: Executor, after: Date): Promise<Date | und
     const [row] = await exec
       .select({ at: min(column) })
       .from(table)
-      .where(and(gt(column, after), only));
+      .where(and(own(exec, table), gt(column, after), only));
     const at = row?.at instanceof Date ? row.at.getTime() : typeof row?.at === 'number' ? row.at : undefined;
     if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
   }
@@ -79,7 +80,7 @@ export async function handoffDueBy(exec: Executor, now: Date): Promise<boolean> 
           exec
             .select({ id: handoffs.id })
             .from(handoffs)
-            .where(and(swept, lte(column, now))),
+            .where(and(own(exec, handoffs), swept, lte(column, now))),
         ]
       : [],
   );
@@ -98,7 +99,7 @@ export async function findStepChecksDue(exec: Executor, now: Date, limit: number
     exec
       .select()
       .from(handoffs)
-      .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStepCheckAt, now)))
+      .where(and(own(exec, handoffs), eq(handoffs.status, 'accepted'), lte(handoffs.nextStepCheckAt, now)))
       // Ties by id: the same order on both engines (a pool's round robin over several take-backs of one minute).
       .orderBy(asc(handoffs.nextStepCheckAt), asc(handoffs.id))
       .limit(limit)
@@ -111,7 +112,7 @@ export async function findOwnerRemindable(exec: Executor, now: Date, limit: numb
   return exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.status, 'taken_back'), lte(handoffs.nextReminderAt, now)))
+    .where(and(own(exec, handoffs), eq(handoffs.status, 'taken_back'), lte(handoffs.nextReminderAt, now)))
     .orderBy(asc(handoffs.nextReminderAt))
     .limit(limit);
 }
@@ -122,7 +123,7 @@ export async function findStalled(exec: Executor, now: Date, limit: number): Pro
   return exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.status, 'accepted'), lte(handoffs.nextStallNudgeAt, now)))
+    .where(and(own(exec, handoffs), eq(handoffs.status, 'accepted'), lte(handoffs.nextStallNudgeAt, now)))
     .orderBy(asc(handoffs.nextStallNudgeAt))
     .limit(limit);
 }
@@ -133,7 +134,14 @@ export async function findAcceptedWithoutStep(exec: Executor, limit: number): Pr
   return exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.status, 'accepted'), isNull(handoffs.firstStep), isNull(handoffs.outcome)))
+    .where(
+      and(
+        own(exec, handoffs),
+        eq(handoffs.status, 'accepted'),
+        isNull(handoffs.firstStep),
+        isNull(handoffs.outcome),
+      ),
+    )
     .orderBy(asc(handoffs.id))
     .limit(limit);
 }

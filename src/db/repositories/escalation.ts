@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, lte } from 'dri
 import { ESCALATING_STATUSES } from '../../domain/lifecycle.js';
 import type { Executor, Tx } from '../client.js';
 import { first, jsonField, tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 import type { HandoffEventType, HandoffRow } from '../schema.js';
 
 /**
@@ -24,6 +25,7 @@ export async function findEscalationsDue(
     .from(handoffs)
     .where(
       and(
+        own(exec, handoffs),
         inArray(handoffs.status, [...ESCALATING_STATUSES]),
         isNotNull(handoffs.nextEscalationAt),
         lte(handoffs.nextEscalationAt, now),
@@ -40,7 +42,7 @@ export async function findWaitingForAe(exec: Executor, limit: number): Promise<H
   return exec
     .select()
     .from(handoffs)
-    .where(eq(handoffs.status, 'sent'))
+    .where(and(own(exec, handoffs), eq(handoffs.status, 'sent')))
     .orderBy(asc(handoffs.id))
     .limit(limit);
 }
@@ -63,6 +65,7 @@ export async function cycleEvents(
     .from(handoffEvents)
     .where(
       and(
+        own(exec, handoffEvents),
         eq(handoffEvents.handoffId, h.id),
         eq(handoffEvents.cycle, h.cycle),
         inArray(handoffEvents.type, [...types]),
@@ -80,6 +83,7 @@ export async function policyMovesOf(exec: Executor, handoffId: number): Promise<
       .from(handoffEvents)
       .where(
         and(
+          own(exec, handoffEvents),
           eq(handoffEvents.handoffId, handoffId),
           eq(handoffEvents.type, 'reassigned'),
           isNotNull(jsonField(exec, handoffEvents.detail, 'policyLevel')),
@@ -98,6 +102,7 @@ export async function lastPickOfPool(exec: Executor, pool: string): Promise<stri
       .from(handoffEvents)
       .where(
         and(
+          own(exec, handoffEvents),
           inArray(handoffEvents.type, ['sent', 'reassigned']),
           eq(jsonField(exec, handoffEvents.detail, 'pool'), pool),
         ),
@@ -130,6 +135,7 @@ export async function poolHistory(
     .from(handoffEvents)
     .where(
       and(
+        own(exec, handoffEvents),
         inArray(handoffEvents.type, ['sent', 'reassigned']),
         eq(jsonField(exec, handoffEvents.detail, 'pool'), pool),
       ),
@@ -162,6 +168,7 @@ export async function poolPicksSince(
     .from(handoffEvents)
     .where(
       and(
+        own(exec, handoffEvents),
         inArray(handoffEvents.type, ['sent', 'reassigned']),
         eq(jsonField(exec, handoffEvents.detail, 'pool'), pool),
         gte(handoffEvents.at, since),
@@ -178,6 +185,7 @@ export async function recentPicksOfPool(exec: Executor, pool: string, limit: num
     .from(handoffEvents)
     .where(
       and(
+        own(exec, handoffEvents),
         inArray(handoffEvents.type, ['sent', 'reassigned']),
         eq(jsonField(exec, handoffEvents.detail, 'pool'), pool),
       ),
@@ -194,7 +202,7 @@ export async function openCountOf(exec: Executor, aeUserId: string): Promise<num
     exec
       .select({ n: count() })
       .from(handoffs)
-      .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent'))),
+      .where(and(own(exec, handoffs), eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent'))),
   );
   return row?.n ?? 0;
 }
@@ -205,7 +213,13 @@ export async function aesOf(exec: Executor, handoffId: number): Promise<string[]
   const rows = await exec
     .select({ ae: handoffEvents.aeUserId })
     .from(handoffEvents)
-    .where(and(eq(handoffEvents.handoffId, handoffId), inArray(handoffEvents.type, ['sent', 'reassigned'])));
+    .where(
+      and(
+        own(exec, handoffEvents),
+        eq(handoffEvents.handoffId, handoffId),
+        inArray(handoffEvents.type, ['sent', 'reassigned']),
+      ),
+    );
   return rows.map((r) => r.ae);
 }
 
@@ -221,6 +235,7 @@ export async function findOwnerExpiryNotice(
       .from(surfaces)
       .where(
         and(
+          own(exec, surfaces),
           eq(surfaces.handoffId, h.id),
           eq(surfaces.kind, 'expired_owner'),
           eq(surfaces.viewerUserId, h.ownerUserId),
@@ -239,5 +254,8 @@ export async function setSurfaceParams(
   params: Record<string, unknown>,
 ): Promise<void> {
   const { surfaces } = tablesOf(exec);
-  await exec.update(surfaces).set({ params }).where(eq(surfaces.id, surfaceId));
+  await exec
+    .update(surfaces)
+    .set({ params })
+    .where(and(own(exec, surfaces), eq(surfaces.id, surfaceId)));
 }

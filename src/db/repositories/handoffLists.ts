@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from
 import { OPEN_BEFORE_OUTCOMES, OPEN_STATUSES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { isPostgres, tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 import { preparedQuery } from '../prepared.js';
 import type { DecisionRow, HandoffRow, OutcomeRow } from '../schema.js';
 import type { AtRisk } from './handoffs.js';
@@ -25,6 +26,7 @@ export async function findOwnedNeedingAttention(
     .from(handoffs)
     .where(
       and(
+        own(exec, handoffs),
         eq(handoffs.ownerUserId, ownerUserId),
         or(
           // Taken back: it waits for its owner to reassign or withdraw it.
@@ -44,7 +46,7 @@ export async function findAwaitingAe(exec: Executor, aeUserId: string, limit: nu
   return exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
+    .where(and(own(exec, handoffs), eq(handoffs.aeUserId, aeUserId), eq(handoffs.status, 'sent')))
     .orderBy(asc(handoffs.dueAt))
     .limit(limit);
 }
@@ -65,6 +67,7 @@ export async function lastScores(
     .from(handoffs)
     .where(
       and(
+        own(exec, handoffs),
         eq(handoffs.authorUserId, authorUserId),
         isNotNull(handoffs.score),
         before ? lt(handoffs.sentAt, before) : undefined,
@@ -87,6 +90,7 @@ export async function findDealsInProgress(
     .from(handoffs)
     .where(
       and(
+        own(exec, handoffs),
         eq(handoffs.status, 'accepted'),
         or(isNull(handoffs.outcome), inArray(handoffs.outcome, ['meeting_held', 'opportunity_created'])),
         or(eq(handoffs.aeUserId, userId), eq(handoffs.ownerUserId, userId)),
@@ -105,7 +109,7 @@ const { all: outcomesOf } = preparedQuery('handoff_lists_outcomes_of', (exec, { 
   exec
     .select()
     .from(outcomes)
-    .where(eq(outcomes.handoffId, sql.placeholder('handoffId')))
+    .where(and(own(exec, outcomes), eq(outcomes.handoffId, sql.placeholder('handoffId'))))
     .orderBy(asc(outcomes.id)),
 );
 
@@ -116,7 +120,7 @@ export async function findDecisionsOf(exec: Executor, handoffIds: readonly numbe
   return exec
     .select()
     .from(decisions)
-    .where(inArray(decisions.handoffId, [...handoffIds]));
+    .where(and(own(exec, decisions), inArray(decisions.handoffId, [...handoffIds])));
 }
 
 /** Everything an author sent, newest first, whatever its state, for their App Home. */
@@ -136,7 +140,7 @@ export async function findSentBy(exec: Executor, authorUserId: string, limit: nu
   return exec
     .select()
     .from(handoffs)
-    .where(eq(handoffs.authorUserId, authorUserId))
+    .where(and(own(exec, handoffs), eq(handoffs.authorUserId, authorUserId)))
     .orderBy(sql`case when ${kept} then 0 else 1 end`, desc(handoffs.id))
     .limit(limit);
 }
@@ -147,7 +151,7 @@ export async function findWonBy(exec: Executor, aeUserId: string, limit: number)
   return exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.aeUserId, aeUserId), eq(handoffs.outcome, 'won')))
+    .where(and(own(exec, handoffs), eq(handoffs.aeUserId, aeUserId), eq(handoffs.outcome, 'won')))
     .orderBy(desc(handoffs.id))
     .limit(limit);
 }
@@ -166,13 +170,13 @@ export async function findAtRisk(
   const dueSoon = await exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.status, 'sent'), lt(handoffs.dueAt, dueBefore)))
+    .where(and(own(exec, handoffs), eq(handoffs.status, 'sent'), lt(handoffs.dueAt, dueBefore)))
     .orderBy(asc(handoffs.dueAt))
     .limit(limit);
   const unanswered = await exec
     .select()
     .from(handoffs)
-    .where(eq(handoffs.status, 'expired'))
+    .where(and(own(exec, handoffs), eq(handoffs.status, 'expired')))
     .orderBy(asc(handoffs.dueAt))
     .limit(limit);
   const stalled = await exec
@@ -180,6 +184,7 @@ export async function findAtRisk(
     .from(handoffs)
     .where(
       and(
+        own(exec, handoffs),
         // The few nudged deals come from the partial index handoffs_stalled_idx, in order; on SQLite, `+status` keeps
         // the planner from reading every accepted deal through the status indexes instead (Postgres has no such
         // unary plus on text, and plans by its statistics).
@@ -198,6 +203,7 @@ export async function findAtRisk(
           .from(handoffs)
           .where(
             and(
+              own(exec, handoffs),
               eq(handoffs.status, 'accepted'),
               isNull(handoffs.outcome),
               isNull(handoffs.firstStepDoneAt),
@@ -233,6 +239,7 @@ export async function knownAccountNames(exec: Executor): Promise<string[]> {
   const rows = await exec
     .select({ accountName: handoffs.accountName, newest: sql<number>`max(${handoffs.id})` })
     .from(handoffs)
+    .where(own(exec, handoffs))
     .groupBy(handoffs.accountName)
     .orderBy(desc(sql`max(${handoffs.id})`))
     .limit(KNOWN_ACCOUNTS_MAX);
@@ -270,6 +277,7 @@ export async function lastPacketFor(
     .from(handoffs)
     .where(
       and(
+        own(exec, handoffs),
         eq(handoffs.authorUserId, authorUserId),
         partner.id !== undefined ? eq(handoffs.partnerId, partner.id) : eq(handoffs.partnerKey, partner.key),
       ),

@@ -1,9 +1,11 @@
 import { and, asc, eq, gt, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Actor } from '../../domain/actor.js';
 import type { DeclineReason } from '../../domain/decline.js';
 import { type Decision, type StepCheck, sweepTimesEndedBy, TRANSITIONS } from '../../domain/lifecycle.js';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import { preparedQuery, setTo, stored } from '../prepared.js';
 import type { DecisionRow, HandoffRow, NewHandoffRow, OutcomeRow } from '../schema.js';
 
@@ -17,20 +19,24 @@ export async function insertHandoff(
   row: NewHandoffRow,
 ): Promise<{ handoff: HandoffRow; created: boolean }> {
   const { handoffs } = tablesOf(exec);
-  const [inserted] = await exec.insert(handoffs).values(row).onConflictDoNothing().returning();
+  const [inserted] = await exec.insert(handoffs).values(ownRow(exec, row)).onConflictDoNothing().returning();
   if (inserted) return { handoff: inserted, created: true };
-  const existing = await first(
-    exec.select().from(handoffs).where(eq(handoffs.sourceViewId, row.sourceViewId)),
-  );
+  const existing = await findBySourceView(exec, row.sourceViewId);
   if (!existing) throw new Error(`handoff insert for view ${row.sourceViewId} neither inserted nor found`);
   return { handoff: existing, created: false };
 }
 
-const findHandoffQuery = preparedQuery('handoffs_by_id', (exec, { handoffs }) =>
-  exec
+/** A select of the executor's installation's handoffs that meet every condition (on the executor's own tables). */
+const ownHandoffs = (exec: Executor, ...conditions: SQL[]) => {
+  const { handoffs } = tablesOf(exec);
+  return exec
     .select()
     .from(handoffs)
-    .where(eq(handoffs.id, sql.placeholder('id'))),
+    .where(and(own(exec, handoffs), ...conditions));
+};
+
+const findHandoffQuery = preparedQuery('handoffs_by_id', (exec, { handoffs }) =>
+  ownHandoffs(exec, eq(handoffs.id, sql.placeholder('id'))),
 );
 
 export async function findHandoff(exec: Executor, id: number): Promise<HandoffRow | undefined> {
@@ -67,7 +73,7 @@ const findDecisionSubjectQuery = preparedQuery('handoffs_decision_subject', (exe
       policyVersion: h.policyVersion,
     })
     .from(h)
-    .where(eq(h.id, sql.placeholder('id'))),
+    .where(and(own(exec, h), eq(h.id, sql.placeholder('id')))),
 );
 
 /** What a decision reads of the handoff before its transaction. */
@@ -94,6 +100,7 @@ const findDecisionQuery = preparedQuery('handoffs_decision_by_assignment', (exec
     .from(decisions)
     .where(
       and(
+        own(exec, decisions),
         eq(decisions.handoffId, sql.placeholder('handoffId')),
         eq(decisions.assignment, sql.placeholder('assignment')),
       ),
@@ -173,6 +180,7 @@ const decideQuery = (accepted: boolean) =>
       // The lifecycle's guard for a decision (same states, same window), as one prepared statement.
       .where(
         and(
+          own(exec, handoffs),
           eq(handoffs.id, sql.placeholder('id')),
           inArray(handoffs.status, [...TRANSITIONS[accepted ? 'accept' : 'decline'].from]),
           eq(handoffs.cycle, sql.placeholder('cycle')),
@@ -190,16 +198,18 @@ const declineQuery = decideQuery(false);
 const insertDecisionQuery = preparedQuery('handoffs_insert_decision', (exec, { decisions }) =>
   exec
     .insert(decisions)
-    .values({
-      handoffId: sql.placeholder('handoffId'),
-      assignment: sql.placeholder('assignment'),
-      decision: sql.placeholder('decision'),
-      reasonCode: sql.placeholder('reasonCode'),
-      note: sql.placeholder('note'),
-      decidedByUserId: sql.placeholder('decidedByUserId'),
-      decidedByTeamId: sql.placeholder('decidedByTeamId'),
-      decidedAt: sql.placeholder('decidedAt'),
-    })
+    .values(
+      ownRow(exec, {
+        handoffId: sql.placeholder('handoffId'),
+        assignment: sql.placeholder('assignment'),
+        decision: sql.placeholder('decision'),
+        reasonCode: sql.placeholder('reasonCode'),
+        note: sql.placeholder('note'),
+        decidedByUserId: sql.placeholder('decidedByUserId'),
+        decidedByTeamId: sql.placeholder('decidedByTeamId'),
+        decidedAt: sql.placeholder('decidedAt'),
+      }),
+    )
     .returning(),
 );
 
@@ -243,10 +253,7 @@ export async function recordDecision(exec: Tx, input: DecisionInput): Promise<Re
  */
 export async function findExpiring(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
   const { handoffs } = tablesOf(exec);
-  return exec
-    .select()
-    .from(handoffs)
-    .where(and(eq(handoffs.status, 'sent'), lte(handoffs.dueAt, now), isNull(handoffs.pausedAt)))
+  return ownHandoffs(exec, eq(handoffs.status, 'sent'), lte(handoffs.dueAt, now), isNull(handoffs.pausedAt))
     .orderBy(asc(handoffs.dueAt))
     .limit(limit);
 }
@@ -254,10 +261,12 @@ export async function findExpiring(exec: Executor, now: Date, limit: number): Pr
 /** Open handoffs with a reminder due (uses handoffs_status_next_reminder_at_idx). */
 export async function findRemindable(exec: Executor, now: Date, limit: number): Promise<HandoffRow[]> {
   const { handoffs } = tablesOf(exec);
-  return exec
-    .select()
-    .from(handoffs)
-    .where(and(eq(handoffs.status, 'sent'), lte(handoffs.nextReminderAt, now), gt(handoffs.dueAt, now)))
+  return ownHandoffs(
+    exec,
+    eq(handoffs.status, 'sent'),
+    lte(handoffs.nextReminderAt, now),
+    gt(handoffs.dueAt, now),
+  )
     .orderBy(asc(handoffs.nextReminderAt))
     .limit(limit);
 }
@@ -283,20 +292,17 @@ export interface Guard {
   moreTime?: HandoffRow['moreTime'];
 }
 
+/** `column` is `value`, or null when `value` is null: a guard's expectation of a nullable column. */
+const isOrNull = <C extends SQLiteColumn>(column: C, value: C['_']['data'] | null): SQL =>
+  value === null ? isNull(column) : eq(column, value);
+
 /** The guard's conditions on what the AE asked before deciding (a double submit of a question changes nothing). */
 function askConditions(handoffs: ReturnType<typeof tablesOf>['handoffs'], expected: Guard): SQL[] {
   const conditions: SQL[] = [];
   if (expected.questionAssignment !== undefined)
-    conditions.push(
-      expected.questionAssignment === null
-        ? isNull(handoffs.questionAssignment)
-        : eq(handoffs.questionAssignment, expected.questionAssignment),
-    );
+    conditions.push(isOrNull(handoffs.questionAssignment, expected.questionAssignment));
   if (expected.questionOpen !== undefined) conditions.push(eq(handoffs.questionOpen, expected.questionOpen));
-  if (expected.moreTime !== undefined)
-    conditions.push(
-      expected.moreTime === null ? isNull(handoffs.moreTime) : eq(handoffs.moreTime, expected.moreTime),
-    );
+  if (expected.moreTime !== undefined) conditions.push(isOrNull(handoffs.moreTime, expected.moreTime));
   return conditions;
 }
 
@@ -316,36 +322,22 @@ export async function updateIfUnchanged(
     inArray(handoffs.status, [...expected.statuses]),
     eq(handoffs.cycle, expected.cycle),
   ];
-  if (expected.nextReminderAt !== undefined) {
-    conditions.push(
-      expected.nextReminderAt === null
-        ? isNull(handoffs.nextReminderAt)
-        : eq(handoffs.nextReminderAt, expected.nextReminderAt),
-    );
-  }
-  if (expected.outcome !== undefined) {
-    conditions.push(
-      expected.outcome === null ? isNull(handoffs.outcome) : eq(handoffs.outcome, expected.outcome),
-    );
-  }
+  if (expected.nextReminderAt !== undefined)
+    conditions.push(isOrNull(handoffs.nextReminderAt, expected.nextReminderAt));
+  if (expected.outcome !== undefined) conditions.push(isOrNull(handoffs.outcome, expected.outcome));
   if (expected.nextStallNudgeAt !== undefined)
     conditions.push(eq(handoffs.nextStallNudgeAt, expected.nextStallNudgeAt));
   if (expected.nextStepCheckAt !== undefined)
     conditions.push(eq(handoffs.nextStepCheckAt, expected.nextStepCheckAt));
   if (expected.stepNewDates !== undefined) conditions.push(eq(handoffs.stepNewDates, expected.stepNewDates));
   if (expected.editCount !== undefined) conditions.push(eq(handoffs.editCount, expected.editCount));
-  if (expected.nextEscalationAt !== undefined) {
-    conditions.push(
-      expected.nextEscalationAt === null
-        ? isNull(handoffs.nextEscalationAt)
-        : eq(handoffs.nextEscalationAt, expected.nextEscalationAt),
-    );
-  }
+  if (expected.nextEscalationAt !== undefined)
+    conditions.push(isOrNull(handoffs.nextEscalationAt, expected.nextEscalationAt));
   conditions.push(...askConditions(handoffs, expected));
   const [updated] = await exec
     .update(handoffs)
     .set(changes)
-    .where(and(...conditions))
+    .where(and(own(exec, handoffs), ...conditions))
     .returning();
   return updated;
 }
@@ -355,7 +347,7 @@ export async function findBySourceView(
   sourceViewId: string,
 ): Promise<HandoffRow | undefined> {
   const { handoffs } = tablesOf(exec);
-  return first(exec.select().from(handoffs).where(eq(handoffs.sourceViewId, sourceViewId)));
+  return first(ownHandoffs(exec, eq(handoffs.sourceViewId, sourceViewId)));
 }
 
 /** Appends an outcome step to the deal's history (after the lifecycle's guarded update let it through). */
@@ -374,15 +366,17 @@ export async function insertOutcome(
   const { outcomes } = tablesOf(exec);
   const [row] = await exec
     .insert(outcomes)
-    .values({
-      handoffId: input.handoffId,
-      outcome: input.outcome,
-      crmOpportunity: input.crmOpportunity,
-      reasonCode: input.reasonCode,
-      note: input.note,
-      recordedByUserId: input.byUserId,
-      recordedAt: input.at,
-    })
+    .values(
+      ownRow(exec, {
+        handoffId: input.handoffId,
+        outcome: input.outcome,
+        crmOpportunity: input.crmOpportunity,
+        reasonCode: input.reasonCode,
+        note: input.note,
+        recordedByUserId: input.byUserId,
+        recordedAt: input.at,
+      }),
+    )
     .returning();
   if (!row) throw new Error(`outcome ${input.outcome} of handoff ${input.handoffId} returned nothing`);
   return row;

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { HelpRequestRow, helpRequests } from '../schema.js';
 
 export type { HelpRequestRow };
@@ -16,7 +17,7 @@ export async function insertHelpRequest(
   row: typeof helpRequests.$inferInsert,
 ): Promise<HelpRequestRow | undefined> {
   const { helpRequests } = tablesOf(exec);
-  return first(exec.insert(helpRequests).values(row).onConflictDoNothing().returning());
+  return first(exec.insert(helpRequests).values(ownRow(exec, row)).onConflictDoNothing().returning());
 }
 
 export async function findHelpRequestBySourceView(
@@ -24,12 +25,22 @@ export async function findHelpRequestBySourceView(
   sourceViewId: string,
 ): Promise<HelpRequestRow | undefined> {
   const { helpRequests } = tablesOf(exec);
-  return first(exec.select().from(helpRequests).where(eq(helpRequests.sourceViewId, sourceViewId)));
+  return first(
+    exec
+      .select()
+      .from(helpRequests)
+      .where(and(own(exec, helpRequests), eq(helpRequests.sourceViewId, sourceViewId))),
+  );
 }
 
 export async function findHelpRequest(exec: Executor, id: number): Promise<HelpRequestRow | undefined> {
   const { helpRequests } = tablesOf(exec);
-  return first(exec.select().from(helpRequests).where(eq(helpRequests.id, id)));
+  return first(
+    exec
+      .select()
+      .from(helpRequests)
+      .where(and(own(exec, helpRequests), eq(helpRequests.id, id))),
+  );
 }
 
 /** Takes an open request for this person; undefined when it is not open (taken already, or no such request). */
@@ -44,7 +55,7 @@ export async function claimHelpRequest(
     exec
       .update(helpRequests)
       .set({ status: 'claimed', claimedByUserId: userId, claimedAt: now })
-      .where(and(eq(helpRequests.id, id), eq(helpRequests.status, 'open')))
+      .where(and(own(exec, helpRequests), eq(helpRequests.id, id), eq(helpRequests.status, 'open')))
       .returning(),
   );
 }

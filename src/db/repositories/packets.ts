@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { ComponentResult } from '../../domain/scoring.js';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { DraftRow, drafts, HandoffScorecardRow } from '../schema.js';
 
 /**
@@ -16,7 +17,7 @@ export async function saveDraft(exec: Tx, row: typeof drafts.$inferInsert): Prom
   const { drafts } = tablesOf(exec);
   const [saved] = await exec
     .insert(drafts)
-    .values(row)
+    .values(ownRow(exec, row))
     .onConflictDoUpdate({
       target: [drafts.installationId, drafts.sourceViewId],
       set: { content: row.content, updatedAt: row.updatedAt },
@@ -28,7 +29,12 @@ export async function saveDraft(exec: Tx, row: typeof drafts.$inferInsert): Prom
 
 export async function findDraft(exec: Executor, id: number): Promise<DraftRow | undefined> {
   const { drafts } = tablesOf(exec);
-  return first(exec.select().from(drafts).where(eq(drafts.id, id)));
+  return first(
+    exec
+      .select()
+      .from(drafts)
+      .where(and(own(exec, drafts), eq(drafts.id, id))),
+  );
 }
 
 /** Whether RevOps corrected this handoff's classification (audited in classification_corrections). */
@@ -39,7 +45,7 @@ export async function hasClassificationCorrection(exec: Executor, handoffId: num
       exec
         .select({ id: classificationCorrections.id })
         .from(classificationCorrections)
-        .where(eq(classificationCorrections.handoffId, handoffId))
+        .where(and(own(exec, classificationCorrections), eq(classificationCorrections.handoffId, handoffId)))
         .limit(1),
     )) !== undefined
   );
@@ -56,7 +62,7 @@ export async function saveScorecard(
   const { handoffScorecards } = tablesOf(exec);
   await exec
     .insert(handoffScorecards)
-    .values(card)
+    .values(ownRow(exec, card))
     .onConflictDoUpdate({
       target: [handoffScorecards.installationId, handoffScorecards.handoffId],
       set: { components: card.components, scoredAt: card.scoredAt },
@@ -78,8 +84,13 @@ export async function findScorecard(
     exec
       .select({ scorecard: handoffs.scorecard, sentAt: handoffs.sentAt, editedAt: handoffs.editedAt })
       .from(handoffs)
-      .where(eq(handoffs.id, handoffId)),
+      .where(and(own(exec, handoffs), eq(handoffs.id, handoffId))),
   );
   if (row?.scorecard) return { handoffId, components: row.scorecard, scoredAt: row.editedAt ?? row.sentAt };
-  return first(exec.select().from(handoffScorecards).where(eq(handoffScorecards.handoffId, handoffId)));
+  return first(
+    exec
+      .select()
+      .from(handoffScorecards)
+      .where(and(own(exec, handoffScorecards), eq(handoffScorecards.handoffId, handoffId))),
+  );
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 import { preparedQuery } from '../prepared.js';
 import type { OutboxRow } from '../schema.js';
 
@@ -11,7 +12,7 @@ const postedMessageQuery = preparedQuery('posted_message_by_key', (exec, { poste
   exec
     .select()
     .from(postedMessages)
-    .where(eq(postedMessages.messageKey, sql.placeholder('messageKey'))),
+    .where(and(own(exec, postedMessages), eq(postedMessages.messageKey, sql.placeholder('messageKey')))),
 );
 
 export async function findPostedMessage(exec: Executor, messageKey: string) {
@@ -22,7 +23,7 @@ const outboxByRecordAsQuery = preparedQuery('outbox_by_record_as', (exec, { outb
   exec
     .select()
     .from(outbox)
-    .where(eq(outbox.recordAs, sql.placeholder('messageKey')))
+    .where(and(own(exec, outbox), eq(outbox.recordAs, sql.placeholder('messageKey'))))
     .orderBy(desc(outbox.id))
     .limit(1),
 );
@@ -39,7 +40,7 @@ const outboxStatusByRecordAsQuery = preparedQuery('outbox_status_by_record_as', 
   exec
     .select({ status: outbox.status })
     .from(outbox)
-    .where(eq(outbox.recordAs, sql.placeholder('messageKey')))
+    .where(and(own(exec, outbox), eq(outbox.recordAs, sql.placeholder('messageKey'))))
     .orderBy(desc(outbox.id))
     .limit(1),
 );
@@ -70,10 +71,17 @@ export async function handoffsPostedAt(
   const posted = await exec
     .selectDistinct({ handoffId: p.handoffId })
     .from(p)
-    .where(and(eq(p.channelId, channelId), inArray(p.ts, [...tss]), isNotNull(p.handoffId)));
+    .where(and(own(exec, p), eq(p.channelId, channelId), inArray(p.ts, [...tss]), isNotNull(p.handoffId)));
   const replies = await exec
     .selectDistinct({ handoffId: o.handoffId })
     .from(o)
-    .where(and(eq(o.postedChannelId, channelId), inArray(o.postedTs, [...tss]), isNotNull(o.handoffId)));
+    .where(
+      and(
+        own(exec, o),
+        eq(o.postedChannelId, channelId),
+        inArray(o.postedTs, [...tss]),
+        isNotNull(o.handoffId),
+      ),
+    );
   return [...new Set([...posted, ...replies].flatMap((r) => (r.handoffId === null ? [] : [r.handoffId])))];
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { HandoffRow, QuestionRow } from '../schema.js';
 import { findOutboxByRecordAs, findPostedMessage } from './postedMessages.js';
 
@@ -29,14 +30,16 @@ export async function insertQuestion(exec: Tx, input: NewQuestion): Promise<Ques
   const { questions } = tablesOf(exec);
   const [row] = await exec
     .insert(questions)
-    .values({
-      handoffId: input.handoffId,
-      assignment: input.assignment,
-      askedByUserId: input.askedByUserId,
-      askedAt: input.at,
-      text: input.text,
-      pausedAt: input.pausedAt,
-    })
+    .values(
+      ownRow(exec, {
+        handoffId: input.handoffId,
+        assignment: input.assignment,
+        askedByUserId: input.askedByUserId,
+        askedAt: input.at,
+        text: input.text,
+        pausedAt: input.pausedAt,
+      }),
+    )
     .onConflictDoNothing()
     .returning();
   return row;
@@ -44,7 +47,12 @@ export async function insertQuestion(exec: Tx, input: NewQuestion): Promise<Ques
 
 export async function findQuestion(exec: Executor, id: number): Promise<QuestionRow | undefined> {
   const { questions } = tablesOf(exec);
-  return first(exec.select().from(questions).where(eq(questions.id, id)));
+  return first(
+    exec
+      .select()
+      .from(questions)
+      .where(and(own(exec, questions), eq(questions.id, id))),
+  );
 }
 
 /** The question the AE of this assignment asked, if any. */
@@ -58,7 +66,9 @@ export async function questionOf(
     exec
       .select()
       .from(questions)
-      .where(and(eq(questions.handoffId, handoffId), eq(questions.assignment, assignment))),
+      .where(
+        and(own(exec, questions), eq(questions.handoffId, handoffId), eq(questions.assignment, assignment)),
+      ),
   );
 }
 
@@ -72,7 +82,7 @@ export async function answerQuestion(
   const answered = await exec
     .update(questions)
     .set({ answer: answer.text, answeredByUserId: answer.byUserId, answeredAt: answer.at })
-    .where(and(eq(questions.id, id), isNull(questions.answeredAt)))
+    .where(and(own(exec, questions), eq(questions.id, id), isNull(questions.answeredAt)))
     .returning({ id: questions.id });
   return answered.length > 0;
 }
@@ -87,7 +97,12 @@ export async function endPause(exec: Tx, handoffId: number, at: Date): Promise<Q
     .update(questions)
     .set({ pauseEndedAt: at })
     .where(
-      and(eq(questions.handoffId, handoffId), isNotNull(questions.pausedAt), isNull(questions.pauseEndedAt)),
+      and(
+        own(exec, questions),
+        eq(questions.handoffId, handoffId),
+        isNotNull(questions.pausedAt),
+        isNull(questions.pauseEndedAt),
+      ),
     )
     .returning();
   return row;
@@ -105,10 +120,15 @@ export async function questionsWaitingFor(
     .from(handoffs)
     .innerJoin(
       questions,
-      and(eq(questions.handoffId, handoffs.id), eq(questions.assignment, handoffs.questionAssignment)),
+      and(
+        eq(questions.handoffId, handoffs.id),
+        eq(questions.assignment, handoffs.questionAssignment),
+        own(exec, questions),
+      ),
     )
     .where(
       and(
+        own(exec, handoffs),
         eq(handoffs.authorUserId, authorUserId),
         eq(handoffs.status, 'sent'),
         eq(handoffs.questionOpen, true),
@@ -132,9 +152,12 @@ export async function currentQuestionsOf(
     .select()
     .from(questions)
     .where(
-      inArray(
-        questions.handoffId,
-        asked.map((h) => h.id),
+      and(
+        own(exec, questions),
+        inArray(
+          questions.handoffId,
+          asked.map((h) => h.id),
+        ),
       ),
     );
   const byHandoff = new Map<number, QuestionRow>();
@@ -151,7 +174,7 @@ export async function findPauseEnded(exec: Executor, now: Date, limit: number): 
   return exec
     .select()
     .from(handoffs)
-    .where(and(eq(handoffs.status, 'sent'), lte(handoffs.pauseEndsAt, now)))
+    .where(and(own(exec, handoffs), eq(handoffs.status, 'sent'), lte(handoffs.pauseEndsAt, now)))
     .orderBy(asc(handoffs.pauseEndsAt))
     .limit(limit);
 }
@@ -166,7 +189,13 @@ export async function moreTimeGrant(
     exec
       .select({ by: handoffEvents.actorUserId, at: handoffEvents.at })
       .from(handoffEvents)
-      .where(and(eq(handoffEvents.handoffId, handoffId), eq(handoffEvents.type, 'more_time_granted')))
+      .where(
+        and(
+          own(exec, handoffEvents),
+          eq(handoffEvents.handoffId, handoffId),
+          eq(handoffEvents.type, 'more_time_granted'),
+        ),
+      )
       .orderBy(desc(handoffEvents.id))
       .limit(1),
   );
