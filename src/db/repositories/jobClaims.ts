@@ -1,6 +1,7 @@
 import { and, eq, gt, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
 import type { Tx } from '../client.js';
 import { tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -28,19 +29,21 @@ export async function claimSlot(
       await tx
         .select({ slot: jobClaims.slot })
         .from(jobClaims)
-        .where(and(eq(jobClaims.job, claim.job), gt(jobClaims.slot, claim.slot)))
+        .where(and(own(tx, jobClaims), eq(jobClaims.job, claim.job), gt(jobClaims.slot, claim.slot)))
         .limit(1)
     ).length > 0;
   const over = lte(jobClaims.leaseUntil, row.claimedAt);
   const taken = await tx
     .insert(jobClaims)
-    .values({
-      job: row.job,
-      slot: row.slot,
-      holder: row.holder,
-      claimedAt: row.claimedAt,
-      leaseUntil: row.leaseUntil,
-    })
+    .values(
+      ownRow(tx, {
+        job: row.job,
+        slot: row.slot,
+        holder: row.holder,
+        claimedAt: row.claimedAt,
+        leaseUntil: row.leaseUntil,
+      }),
+    )
     .onConflictDoUpdate({
       target: [jobClaims.installationId, jobClaims.job, jobClaims.slot],
       set: { holder: row.holder, claimedAt: row.claimedAt, leaseUntil: row.leaseUntil, doneAt: null },
@@ -61,7 +64,12 @@ export async function finishSlot(
     .update(jobClaims)
     .set({ doneAt: done.now })
     .where(
-      and(eq(jobClaims.job, done.job), eq(jobClaims.slot, done.slot), eq(jobClaims.holder, done.holder)),
+      and(
+        own(tx, jobClaims),
+        eq(jobClaims.job, done.job),
+        eq(jobClaims.slot, done.slot),
+        eq(jobClaims.holder, done.holder),
+      ),
     );
 }
 
@@ -70,5 +78,7 @@ export async function pruneSlots(tx: Tx, job: string, now: Date): Promise<void> 
   const { jobClaims } = tablesOf(tx);
   await tx
     .delete(jobClaims)
-    .where(and(eq(jobClaims.job, job), lt(jobClaims.slot, new Date(now.getTime() - KEPT_MS))));
+    .where(
+      and(own(tx, jobClaims), eq(jobClaims.job, job), lt(jobClaims.slot, new Date(now.getTime() - KEPT_MS))),
+    );
 }

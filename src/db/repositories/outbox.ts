@@ -1,6 +1,7 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { forUpdate, isPostgres, jsonListValues, type Tables } from '../engine.js';
+import { own } from '../owned.js';
 import { preparedQuery } from '../prepared.js';
 import type { OutboxRow } from '../schema.js';
 import { CHANGE_METHOD, expandPendingChanges } from './changes.js';
@@ -42,6 +43,7 @@ function dueHeadsQuery(exec: Executor, { outbox }: Tables) {
     .from(outbox)
     .where(
       and(
+        own(exec, outbox),
         eq(outbox.status, 'pending'),
         lte(outbox.nextAttemptAt, sql.placeholder('now')),
         sql`${outbox.channelKey} not in ${jsonListValues('skip', isPostgres(exec))}`,
@@ -109,7 +111,7 @@ const queuedQuery = preparedQuery('outbox_queued_by_dedupe_key', (exec, { outbox
   exec
     .select({ id: outbox.id })
     .from(outbox)
-    .where(eq(outbox.dedupeKey, sql.placeholder('dedupeKey'))),
+    .where(and(own(exec, outbox), eq(outbox.dedupeKey, sql.placeholder('dedupeKey')))),
 );
 
 /**

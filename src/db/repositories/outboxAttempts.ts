@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, forUpdate, isPostgres, jsonListValues, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { OutboxRow } from '../schema.js';
 
@@ -24,7 +25,7 @@ const { run: markDeliveredRow } = preparedQuery('outbox_mark_delivered', (exec, 
       postedChannelId: setTo<string | null>('postedChannelId'),
       postedTs: setTo<string | null>('postedTs'),
     })
-    .where(eq(outbox.id, sql.placeholder('id'))),
+    .where(and(own(exec, outbox), eq(outbox.id, sql.placeholder('id')))),
 );
 
 /** A coalesced update sent, with a newer change already waiting for it: due again now instead of delivered. */
@@ -33,19 +34,21 @@ export async function rearm(exec: Tx, row: OutboxRow, now: Date): Promise<void> 
   await exec
     .update(outbox)
     .set({ nextAttemptAt: now, scheduledAt: now, attempts: 0, lastError: null, uncertainSince: null })
-    .where(eq(outbox.id, row.id));
+    .where(and(own(exec, outbox), eq(outbox.id, row.id)));
 }
 
 const { run: rememberPost } = preparedQuery('outbox_remember_post', (exec, { postedMessages }) =>
   exec
     .insert(postedMessages)
-    .values({
-      messageKey: sql.placeholder('messageKey'),
-      channelId: sql.placeholder('channelId'),
-      ts: sql.placeholder('ts'),
-      handoffId: sql.placeholder('handoffId'),
-      postedAt: sql.placeholder('now'),
-    })
+    .values(
+      ownRow(exec, {
+        messageKey: sql.placeholder('messageKey'),
+        channelId: sql.placeholder('channelId'),
+        ts: sql.placeholder('ts'),
+        handoffId: sql.placeholder('handoffId'),
+        postedAt: sql.placeholder('now'),
+      }),
+    )
     .onConflictDoNothing(),
 );
 
@@ -110,11 +113,19 @@ const { run: deferRows } = preparedQuery('outbox_defer_method', (exec, { outbox 
     lt(outbox.nextAttemptAt, sql.placeholder('untilStored')),
     eq(outbox.method, sql.placeholder('method')),
   );
-  const free = forUpdate(exec, exec.select({ id: outbox.id }).from(outbox).where(due), 'no key update', true);
+  const free = forUpdate(
+    exec,
+    exec
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(own(exec, outbox), due)),
+    'no key update',
+    true,
+  );
   return exec
     .update(outbox)
     .set({ nextAttemptAt: setTo<Date>('until'), scheduledAt: setTo<Date>('now') })
-    .where(isPostgres(exec) ? inArray(outbox.id, free) : due);
+    .where(and(own(exec, outbox), isPostgres(exec) ? inArray(outbox.id, free) : due));
 });
 
 /**
@@ -141,6 +152,7 @@ const { run: deferHandoffRowsQuery } = preparedQuery('outbox_defer_handoff_rows'
     .set({ nextAttemptAt: setTo<Date>('until'), scheduledAt: setTo<Date>('now') })
     .where(
       and(
+        own(exec, outbox),
         eq(outbox.handoffId, sql.placeholder('handoffId')),
         eq(outbox.status, 'pending'),
         // Not an index's range on SQLite (a unary + disqualifies the term): its planner would otherwise walk every
@@ -190,14 +202,17 @@ export async function markRetry(
         : null,
     })
     .where(
-      retry.unlessWoken
-        ? and(
-            eq(outbox.id, row.id),
-            // A wake sets both to its now: a fresh row (never scheduled) or a held one (due later) shows it.
-            eq(outbox.nextAttemptAt, row.nextAttemptAt),
-            row.scheduledAt === null ? isNull(outbox.scheduledAt) : eq(outbox.scheduledAt, row.scheduledAt),
-          )
-        : eq(outbox.id, row.id),
+      and(
+        own(exec, outbox),
+        retry.unlessWoken
+          ? and(
+              eq(outbox.id, row.id),
+              // A wake sets both to its now: a fresh row (never scheduled) or a held one (due later) shows it.
+              eq(outbox.nextAttemptAt, row.nextAttemptAt),
+              row.scheduledAt === null ? isNull(outbox.scheduledAt) : eq(outbox.scheduledAt, row.scheduledAt),
+            )
+          : eq(outbox.id, row.id),
+      ),
     );
   return changed(result);
 }
@@ -207,7 +222,7 @@ const { run: markSendingRow } = preparedQuery('outbox_mark_sending', (exec, { ou
   exec
     .update(outbox)
     .set({ uncertainSince: setTo<Date>('now') })
-    .where(eq(outbox.id, sql.placeholder('id'))),
+    .where(and(own(exec, outbox), eq(outbox.id, sql.placeholder('id')))),
 );
 
 export async function markSending(exec: Tx, row: OutboxRow, now: Date): Promise<void> {
@@ -219,7 +234,7 @@ const statusQuery = preparedQuery('outbox_status_by_id', (exec, { outbox }) =>
   exec
     .select({ status: outbox.status })
     .from(outbox)
-    .where(eq(outbox.id, sql.placeholder('id'))),
+    .where(and(own(exec, outbox), eq(outbox.id, sql.placeholder('id')))),
 );
 
 /** Whether a row is still waiting to be sent (a change may have cancelled it since the worker read it). */
@@ -233,5 +248,5 @@ export async function markCancelled(exec: Tx, row: OutboxRow, reason: string): P
   await exec
     .update(outbox)
     .set({ status: 'cancelled', lastError: reason, uncertainSince: null })
-    .where(eq(outbox.id, row.id));
+    .where(and(own(exec, outbox), eq(outbox.id, row.id)));
 }

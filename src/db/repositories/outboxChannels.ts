@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, tablesOf } from '../engine.js';
+import { type AnyInstallation, own } from '../owned.js';
 import { reachKey } from './outboxRows.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -22,6 +23,7 @@ export async function dueAfterClockStep(exec: Tx, now: Date): Promise<number> {
       .set({ nextAttemptAt: now, scheduledAt: now })
       .where(
         and(
+          own(exec, outbox),
           eq(outbox.status, 'pending'),
           gt(outbox.nextAttemptAt, now),
           // The stamp: scheduled_at, or created_at when never rescheduled (coalesce, through the column encoders).
@@ -37,12 +39,12 @@ export async function dueAfterClockStep(exec: Tx, now: Date): Promise<number> {
  * second. Through an unscoped executor it sees every installation; through a scoped one, its own. Reads the status
  * index's due range once, whatever the number of installations.
  */
-export async function installationsDue(exec: Executor, now: Date): Promise<number[]> {
+export async function installationsDue(exec: AnyInstallation, now: Date): Promise<number[]> {
   const { outbox } = tablesOf(exec);
   const rows = await exec
     .selectDistinct({ installationId: outbox.installationId })
     .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)));
+    .where(and(own(exec, outbox), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)));
   return rows.map((row) => row.installationId).sort((a, b) => a - b);
 }
 
@@ -52,7 +54,7 @@ export async function nextPendingAt(exec: Executor): Promise<Date | undefined> {
     exec
       .select({ at: outbox.nextAttemptAt })
       .from(outbox)
-      .where(eq(outbox.status, 'pending'))
+      .where(and(own(exec, outbox), eq(outbox.status, 'pending')))
       .orderBy(asc(outbox.nextAttemptAt))
       .limit(1),
   );
@@ -66,7 +68,12 @@ export async function handoffsWaitingIn(exec: Executor, channelKey: string, limi
     .selectDistinct({ handoffId: outbox.handoffId })
     .from(outbox)
     .where(
-      and(eq(outbox.channelKey, channelKey), eq(outbox.status, 'pending'), eq(outbox.audience, 'partner')),
+      and(
+        own(exec, outbox),
+        eq(outbox.channelKey, channelKey),
+        eq(outbox.status, 'pending'),
+        eq(outbox.audience, 'partner'),
+      ),
     )
     .limit(limit);
   return rows.map((row) => row.handoffId).filter((id): id is number => id !== null);
@@ -85,7 +92,9 @@ export async function wakeChannel(exec: Tx, channelKey: string, now: Date): Prom
     await exec
       .update(outbox)
       .set({ nextAttemptAt: now, scheduledAt: now })
-      .where(and(inArray(outbox.channelKey, keysOf(channelKey)), eq(outbox.status, 'pending'))),
+      .where(
+        and(own(exec, outbox), inArray(outbox.channelKey, keysOf(channelKey)), eq(outbox.status, 'pending')),
+      ),
   );
 }
 
@@ -97,7 +106,7 @@ export async function pendingChannelOf(exec: Executor, dedupeKey: string): Promi
       exec
         .select({ channelKey: outbox.channelKey })
         .from(outbox)
-        .where(and(eq(outbox.dedupeKey, dedupeKey), eq(outbox.status, 'pending'))),
+        .where(and(own(exec, outbox), eq(outbox.dedupeKey, dedupeKey), eq(outbox.status, 'pending'))),
     )
   )?.channelKey;
 }
@@ -115,6 +124,7 @@ export async function waitsAfter(
       .from(outbox)
       .where(
         and(
+          own(exec, outbox),
           inArray(outbox.channelKey, keysOf(channelKey)),
           eq(outbox.status, 'pending'),
           inArray(outbox.lastError, [...errors]),
@@ -134,7 +144,13 @@ export async function countPendingIn(exec: Executor, channelKey: string): Promis
         exec
           .select({ n: count() })
           .from(outbox)
-          .where(and(inArray(outbox.channelKey, keysOf(channelKey)), eq(outbox.status, 'pending'))),
+          .where(
+            and(
+              own(exec, outbox),
+              inArray(outbox.channelKey, keysOf(channelKey)),
+              eq(outbox.status, 'pending'),
+            ),
+          ),
       )
     )?.n ?? 0
   );

@@ -1,6 +1,7 @@
-import { asc, inArray, sql } from 'drizzle-orm';
+import { and, asc, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../client.js';
 import { forUpdate, isPostgres, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import { preparedQuery } from '../prepared.js';
 import { type OutboxMessage, rowOf } from './outboxRows.js';
 import { holdRow } from './outcomeHolds.js';
@@ -14,17 +15,19 @@ import { insertSurface } from './surfaces.js';
 const { run: insertOutboxRow } = preparedQuery('outbox_enqueue', (exec, { outbox }) =>
   exec
     .insert(outbox)
-    .values({
-      ...queuedRow(),
-      handoffId: sql.placeholder('handoffId'),
-      method: sql.placeholder('method'),
-      payload: sql.placeholder('payload'),
-      recordAs: sql.placeholder('recordAs'),
-      targetMessageKey: sql.placeholder('targetMessageKey'),
-      threadOf: sql.placeholder('threadOf'),
-      audience: sql.placeholder('audience'),
-      surfaceKey: sql.placeholder('surfaceKey'),
-    })
+    .values(
+      ownRow(exec, {
+        ...queuedRow(),
+        handoffId: sql.placeholder('handoffId'),
+        method: sql.placeholder('method'),
+        payload: sql.placeholder('payload'),
+        recordAs: sql.placeholder('recordAs'),
+        targetMessageKey: sql.placeholder('targetMessageKey'),
+        threadOf: sql.placeholder('threadOf'),
+        audience: sql.placeholder('audience'),
+        surfaceKey: sql.placeholder('surfaceKey'),
+      }),
+    )
     .onConflictDoNothing(),
 );
 
@@ -48,7 +51,7 @@ export async function lockHandoffs(
     exec
       .select({ id: handoffs.id })
       .from(handoffs)
-      .where(inArray(handoffs.id, ids))
+      .where(and(own(exec, handoffs), inArray(handoffs.id, ids)))
       .orderBy(asc(handoffs.id)),
     'no key update',
   );

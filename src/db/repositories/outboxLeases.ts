@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, isPostgres, tablesOf } from '../engine.js';
-import { ownRows } from '../installationScope.js';
+import { own, ownRow } from '../owned.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -32,7 +32,7 @@ export async function claimConversations(
   const { outboxLeases } = tablesOf(tx);
   const held = await tx
     .insert(outboxLeases)
-    .values(sorted.map((channelKey) => ({ channelKey, holder, leaseUntil: until })))
+    .values(sorted.map((channelKey) => ownRow(tx, { channelKey, holder, leaseUntil: until })))
     .onConflictDoUpdate({
       target: [outboxLeases.installationId, outboxLeases.channelKey],
       set: { holder, leaseUntil: until },
@@ -50,7 +50,7 @@ export async function conversationLeases(exec: Executor, keys: readonly string[]
   return exec
     .select()
     .from(outboxLeases)
-    .where(inArray(outboxLeases.channelKey, [...new Set(keys)]))
+    .where(and(own(exec, outboxLeases), inArray(outboxLeases.channelKey, [...new Set(keys)])))
     .orderBy(outboxLeases.channelKey);
 }
 
@@ -67,7 +67,11 @@ export async function releaseConversations(
   const mine = eq(outboxLeases.holder, holder);
   if (keys && keys.length === 0) return 0;
   return changed(
-    await tx.delete(outboxLeases).where(keys ? and(mine, inArray(outboxLeases.channelKey, [...keys])) : mine),
+    await tx
+      .delete(outboxLeases)
+      .where(
+        and(own(tx, outboxLeases), keys ? and(mine, inArray(outboxLeases.channelKey, [...keys])) : mine),
+      ),
   );
 }
 
@@ -80,8 +84,9 @@ export async function releaseConversations(
 export async function dropPassedLeases(tx: Tx, before: Date): Promise<number> {
   const { outboxLeases } = tablesOf(tx);
   const passed = lt(outboxLeases.leaseUntil, before);
-  if (!isPostgres(tx)) return changed(await tx.delete(outboxLeases).where(passed));
+  if (!isPostgres(tx))
+    return changed(await tx.delete(outboxLeases).where(and(own(tx, outboxLeases), passed)));
   const unlocked = sql`${outboxLeases.channelKey} in (select ${outboxLeases.channelKey} from ${outboxLeases}
-    where ${passed} and ${ownRows(tx, outboxLeases.installationId)} for update skip locked)`;
-  return changed(await tx.delete(outboxLeases).where(unlocked));
+    where ${and(own(tx, outboxLeases), passed)} for update skip locked)`;
+  return changed(await tx.delete(outboxLeases).where(and(own(tx, outboxLeases), unlocked)));
 }

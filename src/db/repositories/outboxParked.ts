@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, lt, notIlike, notLike, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, forUpdate, isPostgres, tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 import type { OutboxRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -28,6 +29,7 @@ export async function pruneFinished(exec: Tx, before: Date, limit: number): Prom
     .from(outbox)
     .where(
       and(
+        own(exec, outbox),
         inArray(outbox.status, ['delivered', 'cancelled']),
         lt(outbox.nextAttemptAt, before),
         ...KEPT_FOR_DEDUPE.map((pattern) => notMatching(outbox.dedupeKey, pattern)),
@@ -35,18 +37,32 @@ export async function pruneFinished(exec: Tx, before: Date, limit: number): Prom
     )
     .orderBy(asc(outbox.nextAttemptAt))
     .limit(limit);
-  return changed(await exec.delete(outbox).where(inArray(outbox.id, oldest)));
+  return changed(await exec.delete(outbox).where(and(own(exec, outbox), inArray(outbox.id, oldest))));
 }
 
 /** Parked messages, newest first, for admins. */
 export async function findDead(exec: Executor, limit: number): Promise<OutboxRow[]> {
   const { outbox } = tablesOf(exec);
-  return exec.select().from(outbox).where(eq(outbox.status, 'dead')).orderBy(desc(outbox.id)).limit(limit);
+  return exec
+    .select()
+    .from(outbox)
+    .where(and(own(exec, outbox), eq(outbox.status, 'dead')))
+    .orderBy(desc(outbox.id))
+    .limit(limit);
 }
 
 export async function countDead(exec: Executor): Promise<number> {
   const { outbox } = tablesOf(exec);
-  return (await first(exec.select({ n: count() }).from(outbox).where(eq(outbox.status, 'dead'))))?.n ?? 0;
+  return (
+    (
+      await first(
+        exec
+          .select({ n: count() })
+          .from(outbox)
+          .where(and(own(exec, outbox), eq(outbox.status, 'dead'))),
+      )
+    )?.n ?? 0
+  );
 }
 
 /** Puts parked messages back in the queue (all of them, or one by id), due now, with a fresh attempt count. */
@@ -57,7 +73,10 @@ export async function requeueDead(exec: Tx, now: Date, id?: number): Promise<num
       .update(outbox)
       .set({ status: 'pending', attempts: 0, nextAttemptAt: now, scheduledAt: now })
       .where(
-        id === undefined ? eq(outbox.status, 'dead') : and(eq(outbox.status, 'dead'), eq(outbox.id, id)),
+        and(
+          own(exec, outbox),
+          id === undefined ? eq(outbox.status, 'dead') : and(eq(outbox.status, 'dead'), eq(outbox.id, id)),
+        ),
       ),
   );
 }
@@ -67,7 +86,7 @@ export async function markDead(exec: Tx, row: OutboxRow, error: string): Promise
   await exec
     .update(outbox)
     .set({ status: 'dead', attempts: sql`${outbox.attempts} + 1`, lastError: error })
-    .where(eq(outbox.id, row.id));
+    .where(and(own(exec, outbox), eq(outbox.id, row.id)));
 }
 
 /**
@@ -83,7 +102,7 @@ export async function attemptsMade(exec: Tx, id: number): Promise<number | undef
       exec
         .select({ attempts: outbox.attempts })
         .from(outbox)
-        .where(and(eq(outbox.id, id), eq(outbox.status, 'pending'))),
+        .where(and(own(exec, outbox), eq(outbox.id, id), eq(outbox.status, 'pending'))),
       'no key update',
     ),
   );

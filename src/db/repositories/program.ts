@@ -2,6 +2,7 @@ import { and, count, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm
 import { OPEN_STATUSES as OPEN } from '../../domain/lifecycleState.js';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, type PgExecute, tablesOf } from '../engine.js';
+import { type AnyInstallation, own, ownRow } from '../owned.js';
 import type { ProgramLogRow } from '../schema.js';
 
 export type { ProgramLogRow };
@@ -15,7 +16,12 @@ export type { ProgramLogRow };
  */
 export async function programRevision(exec: Executor): Promise<{ newest: number; entries: number }> {
   const { programLog } = tablesOf(exec);
-  const row = await first(exec.select({ id: max(programLog.id), entries: count() }).from(programLog));
+  const row = await first(
+    exec
+      .select({ id: max(programLog.id), entries: count() })
+      .from(programLog)
+      .where(own(exec, programLog)),
+  );
   return { newest: Number(row?.id ?? 0), entries: Number(row?.entries ?? 0) };
 }
 
@@ -24,11 +30,12 @@ export async function programRevision(exec: Executor): Promise<{ newest: number;
  * serving many installations asks every few seconds instead of each installation asking for its own
  * (compose/sharedLooks.ts). An installation that never wrote its program has no entry (its revision is `0:0`).
  */
-export async function programRevisions(exec: Executor): Promise<Map<number, string>> {
+export async function programRevisions(exec: AnyInstallation): Promise<Map<number, string>> {
   const { programLog } = tablesOf(exec);
   const rows = await exec
     .select({ installationId: programLog.installationId, id: max(programLog.id), entries: count() })
     .from(programLog)
+    .where(own(exec, programLog))
     .groupBy(programLog.installationId);
   return new Map(rows.map((row) => [row.installationId, `${Number(row.id ?? 0)}:${Number(row.entries)}`]));
 }
@@ -52,8 +59,13 @@ export async function currentProgram(exec: Executor): Promise<ProgramLogRow[]> {
   const newest = exec
     .select({ id: max(programLog.id) })
     .from(programLog)
+    .where(own(exec, programLog))
     .groupBy(programLog.kind, programLog.key);
-  return exec.select().from(programLog).where(inArray(programLog.id, newest)).orderBy(programLog.id);
+  return exec
+    .select()
+    .from(programLog)
+    .where(and(own(exec, programLog), inArray(programLog.id, newest)))
+    .orderBy(programLog.id);
 }
 
 /** One part's history, newest first. */
@@ -67,7 +79,7 @@ export async function programHistory(
   return exec
     .select()
     .from(programLog)
-    .where(and(eq(programLog.kind, kind), eq(programLog.key, key)))
+    .where(and(own(exec, programLog), eq(programLog.kind, kind), eq(programLog.key, key)))
     .orderBy(desc(programLog.id))
     .limit(limit);
 }
@@ -75,19 +87,28 @@ export async function programHistory(
 /** The newest edits of the whole program, newest first (the Admin tab's history). */
 export async function recentProgramEdits(exec: Executor, limit = 20): Promise<ProgramLogRow[]> {
   const { programLog } = tablesOf(exec);
-  return exec.select().from(programLog).orderBy(desc(programLog.id)).limit(limit);
+  return exec
+    .select()
+    .from(programLog)
+    .where(own(exec, programLog))
+    .orderBy(desc(programLog.id))
+    .limit(limit);
 }
 
 /** Every version of a kind's parts, oldest first (the policies' versions, which handoffs stay pinned to). */
 export async function programVersions(exec: Executor, kind: string): Promise<ProgramLogRow[]> {
   const { programLog } = tablesOf(exec);
-  return exec.select().from(programLog).where(eq(programLog.kind, kind)).orderBy(programLog.id);
+  return exec
+    .select()
+    .from(programLog)
+    .where(and(own(exec, programLog), eq(programLog.kind, kind)))
+    .orderBy(programLog.id);
 }
 
 /** Appends an edit; its id is the part's new version. */
 export async function appendProgramEntry(exec: Tx, row: Omit<ProgramLogRow, 'id'>): Promise<number> {
   const { programLog } = tablesOf(exec);
-  const [inserted] = await exec.insert(programLog).values(row).returning({ id: programLog.id });
+  const [inserted] = await exec.insert(programLog).values(ownRow(exec, row)).returning({ id: programLog.id });
   if (!inserted) throw new Error('program_log insert returned no id');
   return inserted.id;
 }
@@ -118,6 +139,7 @@ export async function repinOpenHandoffs(
     .set({ policyVersion: version })
     .where(
       and(
+        own(exec, handoffs),
         underPolicy(exec, policy),
         inArray(handoffs.status, [...openStatuses] as never[]),
         sql`coalesce(${handoffs.policyVersion}, 0) <> ${version}`,
@@ -134,7 +156,9 @@ export async function openUnderPolicy(exec: Executor, policy: string): Promise<n
     exec
       .select({ n: sql<number>`count(*)` })
       .from(handoffs)
-      .where(and(underPolicy(exec, policy), inArray(handoffs.status, [...OPEN] as never[]))),
+      .where(
+        and(own(exec, handoffs), underPolicy(exec, policy), inArray(handoffs.status, [...OPEN] as never[])),
+      ),
   );
   return Number(row?.n ?? 0);
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, max, notExists, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { isPostgres, type Tables, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import { preparedQuery, setTo } from '../prepared.js';
 import type { SurfaceKind, SurfaceRow } from '../schema.js';
 import { queuedRow } from './queuedRow.js';
@@ -20,16 +21,18 @@ export interface SurfaceSpec {
 const { run: insertSurfaceRow } = preparedQuery('surfaces_insert', (exec, { surfaces }) =>
   exec
     .insert(surfaces)
-    .values({
-      key: sql.placeholder('key'),
-      handoffId: sql.placeholder('handoffId'),
-      kind: sql.placeholder('kind'),
-      viewerUserId: sql.placeholder('viewer'),
-      channelKey: sql.placeholder('channelKey'),
-      audience: sql.placeholder('audience'),
-      params: sql.placeholder('params'),
-      createdAt: sql.placeholder('now'),
-    })
+    .values(
+      ownRow(exec, {
+        key: sql.placeholder('key'),
+        handoffId: sql.placeholder('handoffId'),
+        kind: sql.placeholder('kind'),
+        viewerUserId: sql.placeholder('viewer'),
+        channelKey: sql.placeholder('channelKey'),
+        audience: sql.placeholder('audience'),
+        params: sql.placeholder('params'),
+        createdAt: sql.placeholder('now'),
+      }),
+    )
     .onConflictDoNothing(),
 );
 
@@ -61,7 +64,7 @@ const findSurfaceQuery = preparedQuery('surfaces_by_key', (exec, { surfaces }) =
   exec
     .select()
     .from(surfaces)
-    .where(eq(surfaces.key, sql.placeholder('key'))),
+    .where(and(own(exec, surfaces), eq(surfaces.key, sql.placeholder('key')))),
 );
 
 export async function findSurface(exec: Executor, key: string): Promise<SurfaceRow | undefined> {
@@ -70,7 +73,11 @@ export async function findSurface(exec: Executor, key: string): Promise<SurfaceR
 
 export async function surfacesOf(exec: Executor, handoffId: number): Promise<SurfaceRow[]> {
   const { surfaces } = tablesOf(exec);
-  return exec.select().from(surfaces).where(eq(surfaces.handoffId, handoffId)).orderBy(surfaces.id);
+  return exec
+    .select()
+    .from(surfaces)
+    .where(and(own(exec, surfaces), eq(surfaces.handoffId, handoffId)))
+    .orderBy(surfaces.id);
 }
 
 /**
@@ -98,7 +105,7 @@ const { run: countChange } = preparedQuery('surfaces_count_change', (exec, { sur
   exec
     .update(surfaces)
     .set({ wanted: sql`${surfaces.wanted} + 1` })
-    .where(eq(surfaces.handoffId, sql.placeholder('handoffId'))),
+    .where(and(own(exec, surfaces), eq(surfaces.handoffId, sql.placeholder('handoffId')))),
 );
 
 // The next row id and whether an intent already waits on the handoff's channel: read once, prepared.
@@ -113,7 +120,8 @@ const refreshStateQuery = preparedQuery('surfaces_refresh_state', (exec, { outbo
           Number,
         ),
     })
-    .from(outbox),
+    .from(outbox)
+    .where(own(exec, outbox)),
 );
 
 // The dedupe key only has to be unique (the next row id makes it so); an intent already waiting coalesces this one. On
@@ -135,13 +143,15 @@ async function queueRefresh(exec: Tx, handoffId: number, now: Date): Promise<voi
 const { run: insertRefresh } = preparedQuery('surfaces_queue_refresh', (exec, { outbox }) =>
   exec
     .insert(outbox)
-    .values({
-      ...queuedRow(),
-      payload: {},
-      audience: 'internal',
-      method: 'surfaces.refresh',
-      handoffId: sql.placeholder('handoffId'),
-    })
+    .values(
+      ownRow(exec, {
+        ...queuedRow(),
+        payload: {},
+        audience: 'internal',
+        method: 'surfaces.refresh',
+        handoffId: sql.placeholder('handoffId'),
+      }),
+    )
     .onConflictDoNothing(),
 );
 
@@ -166,13 +176,14 @@ function behindQuery(exec: Executor, { outbox, surfaces }: Tables, which: SQL) {
     .from(surfaces)
     .where(
       and(
+        own(exec, surfaces),
         which,
         eq(surfaces.posted, true),
         notExists(
           exec
             .select({ one: sql`1` })
             .from(outbox)
-            .where(and(eq(outbox.surfaceKey, surfaces.key), eq(outbox.status, 'pending'))),
+            .where(and(own(exec, outbox), eq(outbox.surfaceKey, surfaces.key), eq(outbox.status, 'pending'))),
         ),
       ),
     );
@@ -191,15 +202,17 @@ const BEHIND = {
 const { run: insertUpdate } = preparedQuery('surfaces_queue_update', (exec, { outbox }) =>
   exec
     .insert(outbox)
-    .values({
-      ...queuedRow(),
-      payload: {},
-      method: 'chat.update',
-      targetMessageKey: sql.placeholder('surfaceKey'),
-      audience: sql.placeholder('audience'),
-      handoffId: sql.placeholder('handoffId'),
-      surfaceKey: sql.placeholder('surfaceKey'),
-    })
+    .values(
+      ownRow(exec, {
+        ...queuedRow(),
+        payload: {},
+        method: 'chat.update',
+        targetMessageKey: sql.placeholder('surfaceKey'),
+        audience: sql.placeholder('audience'),
+        handoffId: sql.placeholder('handoffId'),
+        surfaceKey: sql.placeholder('surfaceKey'),
+      }),
+    )
     .onConflictDoNothing(),
 );
 
@@ -247,7 +260,7 @@ const surfaceShownQuery = preparedQuery('surfaces_shown', (exec, { surfaces }) =
       // No hash given (a post whose answer was lost and found again): the one remembered stays.
       renderedHash: sql`coalesce(${sql.placeholder('renderedHash')}, ${surfaces.renderedHash})`,
     })
-    .where(eq(surfaces.key, sql.placeholder('key')))
+    .where(and(own(exec, surfaces), eq(surfaces.key, sql.placeholder('key'))))
     .returning({ wanted: surfaces.wanted, shown: surfaces.shown }),
 );
 
@@ -260,7 +273,7 @@ const { run: markAttempted } = preparedQuery('surfaces_attempted', (exec, { surf
   exec
     .update(surfaces)
     .set({ attempted: setTo('version') })
-    .where(eq(surfaces.key, sql.placeholder('key'))),
+    .where(and(own(exec, surfaces), eq(surfaces.key, sql.placeholder('key')))),
 );
 
 /** The change count a surface's last post attempt showed (0: unknown). */
@@ -290,6 +303,7 @@ const newestSurfaceQuery = preparedQuery('surfaces_newest_of_kinds', (exec, { su
     .from(surfaces)
     .where(
       and(
+        own(exec, surfaces),
         eq(surfaces.handoffId, sql.placeholder('handoffId')),
         eq(surfaces.viewerUserId, sql.placeholder('viewer')),
         isPostgres(exec)
