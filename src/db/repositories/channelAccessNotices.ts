@@ -1,6 +1,7 @@
-import { asc, eq, min } from 'drizzle-orm';
+import { and, asc, eq, min } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { ChannelAccessNoticeRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -21,7 +22,7 @@ export async function insertChannelAccessNotice(
   row: Pick<ChannelAccessNoticeRow, 'messageKey' | 'channelId' | 'readerUserId' | 'handoffId' | 'toldAt'>,
 ): Promise<boolean> {
   const { channelAccessNotices } = tablesOf(exec);
-  return changed(await exec.insert(channelAccessNotices).values(row).onConflictDoNothing()) > 0;
+  return changed(await exec.insert(channelAccessNotices).values(ownRow(exec, row)).onConflictDoNothing()) > 0;
 }
 
 /** The notices of a channel, oldest first. */
@@ -33,7 +34,7 @@ export async function channelAccessNoticesIn(
   return exec
     .select()
     .from(channelAccessNotices)
-    .where(eq(channelAccessNotices.channelId, channelId))
+    .where(and(own(exec, channelAccessNotices), eq(channelAccessNotices.channelId, channelId)))
     .orderBy(asc(channelAccessNotices.toldAt), asc(channelAccessNotices.messageKey));
 }
 
@@ -41,7 +42,9 @@ export async function channelAccessNoticesIn(
 export async function deleteChannelAccessNotices(exec: Tx, channelId: string): Promise<number> {
   const { channelAccessNotices } = tablesOf(exec);
   return changed(
-    await exec.delete(channelAccessNotices).where(eq(channelAccessNotices.channelId, channelId)),
+    await exec
+      .delete(channelAccessNotices)
+      .where(and(own(exec, channelAccessNotices), eq(channelAccessNotices.channelId, channelId))),
   );
 }
 
@@ -51,6 +54,7 @@ export async function channelsWithAccessNotices(exec: Executor, limit: number): 
   const rows = await exec
     .select({ channelId: channelAccessNotices.channelId })
     .from(channelAccessNotices)
+    .where(own(exec, channelAccessNotices))
     .groupBy(channelAccessNotices.channelId)
     .orderBy(asc(min(channelAccessNotices.toldAt)), asc(channelAccessNotices.channelId))
     .limit(limit);

@@ -2,6 +2,7 @@ import { and, eq, inArray, like, max, ne, sql } from 'drizzle-orm';
 import type { FollowChoice } from '../../domain/following.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import { preparedQuery } from '../prepared.js';
 import type { HandoffFollowerRow } from '../schema.js';
 
@@ -20,7 +21,7 @@ export async function followOf(
     exec
       .select()
       .from(f)
-      .where(and(eq(f.handoffId, handoffId), eq(f.userId, userId))),
+      .where(and(own(exec, f), eq(f.handoffId, handoffId), eq(f.userId, userId))),
   );
 }
 
@@ -63,7 +64,13 @@ const { all: watchersRows } = preparedQuery(
     const newest = exec
       .select({ id: max(programLog.id) })
       .from(programLog)
-      .where(and(eq(programLog.kind, 'partner'), eq(programLog.key, sql.placeholder('partnerKey'))));
+      .where(
+        and(
+          own(exec, programLog),
+          eq(programLog.kind, 'partner'),
+          eq(programLog.key, sql.placeholder('partnerKey')),
+        ),
+      );
     return exec
       .select({
         userId: sql<string | null>`null`,
@@ -72,12 +79,12 @@ const { all: watchersRows } = preparedQuery(
         body: programLog.body,
       })
       .from(programLog)
-      .where(inArray(programLog.id, newest))
+      .where(and(own(exec, programLog), inArray(programLog.id, newest)))
       .unionAll(
         exec
           .select({ userId: f.userId, notify: f.notify, createdAt: f.createdAt, body: sql<unknown>`null` })
           .from(f)
-          .where(eq(f.handoffId, sql.placeholder('handoffId'))),
+          .where(and(own(exec, f), eq(f.handoffId, sql.placeholder('handoffId')))),
       );
   },
 );
@@ -90,14 +97,19 @@ export async function follow(
   const { handoffFollowers: f } = tablesOf(exec);
   await exec
     .insert(f)
-    .values({ handoffId: row.handoffId, userId: row.userId, notify: row.notify, createdAt: row.at })
+    .values(
+      ownRow(exec, { handoffId: row.handoffId, userId: row.userId, notify: row.notify, createdAt: row.at }),
+    )
     .onConflictDoUpdate({ target: [f.installationId, f.handoffId, f.userId], set: { notify: row.notify } });
 }
 
 /** Stops following; whether they followed it. */
 export async function unfollow(exec: Tx, handoffId: number, userId: string): Promise<boolean> {
   const { handoffFollowers: f } = tablesOf(exec);
-  return changed(await exec.delete(f).where(and(eq(f.handoffId, handoffId), eq(f.userId, userId)))) > 0;
+  const deleted = await exec
+    .delete(f)
+    .where(and(own(exec, f), eq(f.handoffId, handoffId), eq(f.userId, userId)));
+  return changed(deleted) > 0;
 }
 
 /**
@@ -120,6 +132,7 @@ async function watcherKeys(
     .from(outbox)
     .where(
       and(
+        own(exec, outbox),
         eq(outbox.handoffId, handoffId),
         like(outbox.dedupeKey, `${prefix}%`),
         // A DM cancelled by an undo in time was never read.

@@ -1,6 +1,7 @@
-import { eq, lte } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
 
@@ -16,12 +17,15 @@ export async function recordSharing(
 ): Promise<{ was: boolean | undefined; now: boolean }> {
   const { internalChannelSharing } = tablesOf(tx);
   const before = await first(
-    tx.select().from(internalChannelSharing).where(eq(internalChannelSharing.channelId, channelId)),
+    tx
+      .select()
+      .from(internalChannelSharing)
+      .where(and(own(tx, internalChannelSharing), eq(internalChannelSharing.channelId, channelId))),
   );
   if (before && before.checkedAt.getTime() > at.getTime()) return { was: before.shared, now: before.shared };
   await tx
     .insert(internalChannelSharing)
-    .values({ channelId, shared, checkedAt: at })
+    .values(ownRow(tx, { channelId, shared, checkedAt: at }))
     .onConflictDoUpdate({
       target: [internalChannelSharing.installationId, internalChannelSharing.channelId],
       set: { shared, checkedAt: at },
@@ -39,7 +43,7 @@ export async function sharingOf(exec: Executor, channelId: string): Promise<bool
       exec
         .select({ shared: internalChannelSharing.shared })
         .from(internalChannelSharing)
-        .where(eq(internalChannelSharing.channelId, channelId)),
+        .where(and(own(exec, internalChannelSharing), eq(internalChannelSharing.channelId, channelId))),
     )
   )?.shared;
 }

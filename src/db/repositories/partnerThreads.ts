@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { first, isPostgres, jsonField, tablesOf } from '../engine.js';
+import { own } from '../owned.js';
 import { preparedQuery } from '../prepared.js';
 import type { DecisionRow, HandoffRow, OutboxRow, OutcomeRow } from '../schema.js';
 
@@ -96,7 +97,7 @@ const { all: partnerThreadRows } = preparedQuery(
         ),
       })
       .from(decisions)
-      .where(eq(decisions.handoffId, handoffId))
+      .where(and(own(exec, decisions), eq(decisions.handoffId, handoffId)))
       .unionAll(
         exec
           .select({
@@ -108,7 +109,7 @@ const { all: partnerThreadRows } = preparedQuery(
             at: sql<Date | null>`${outcomes.recordedAt}`,
           })
           .from(outcomes)
-          .where(eq(outcomes.handoffId, handoffId)),
+          .where(and(own(exec, outcomes), eq(outcomes.handoffId, handoffId))),
       )
       .unionAll(
         exec
@@ -121,7 +122,7 @@ const { all: partnerThreadRows } = preparedQuery(
             at: none,
           })
           .from(postedMessages)
-          .where(eq(postedMessages.messageKey, parentKey)),
+          .where(and(own(exec, postedMessages), eq(postedMessages.messageKey, parentKey))),
       )
       .unionAll(
         exec
@@ -135,12 +136,15 @@ const { all: partnerThreadRows } = preparedQuery(
           })
           .from(outbox)
           .where(
-            inArray(
-              outbox.id,
-              exec
-                .select({ id: max(outbox.id) })
-                .from(outbox)
-                .where(eq(outbox.recordAs, parentKey)),
+            and(
+              own(exec, outbox),
+              inArray(
+                outbox.id,
+                exec
+                  .select({ id: max(outbox.id) })
+                  .from(outbox)
+                  .where(and(own(exec, outbox), eq(outbox.recordAs, parentKey))),
+              ),
             ),
           ),
       );
@@ -157,7 +161,7 @@ export async function movedFromNames(exec: Executor, handoffId: number): Promise
   const rows = await exec
     .select({ name: fromName })
     .from(surfaces)
-    .where(and(eq(surfaces.handoffId, handoffId), eq(surfaces.kind, 'ae_packet')));
+    .where(and(own(exec, surfaces), eq(surfaces.handoffId, handoffId), eq(surfaces.kind, 'ae_packet')));
   return rows.map((r) => r.name);
 }
 
@@ -167,7 +171,13 @@ export async function formerAeIds(exec: Executor, handoffId: number, currentAe: 
   const rows = await exec
     .selectDistinct({ ae: handoffEvents.aeUserId })
     .from(handoffEvents)
-    .where(and(eq(handoffEvents.handoffId, handoffId), ne(handoffEvents.aeUserId, currentAe)));
+    .where(
+      and(
+        own(exec, handoffEvents),
+        eq(handoffEvents.handoffId, handoffId),
+        ne(handoffEvents.aeUserId, currentAe),
+      ),
+    );
   return rows.map((r) => r.ae);
 }
 
@@ -179,7 +189,7 @@ export async function latestAeName(exec: Executor, aeUserId: string): Promise<st
       exec
         .select({ name: handoffs.aeName })
         .from(handoffs)
-        .where(eq(handoffs.aeUserId, aeUserId))
+        .where(and(own(exec, handoffs), eq(handoffs.aeUserId, aeUserId)))
         .orderBy(desc(handoffs.id))
         .limit(1),
     )
@@ -198,6 +208,7 @@ async function lastHeldBackAnswer(
       .from(handoffEvents)
       .where(
         and(
+          own(exec, handoffEvents),
           eq(handoffEvents.handoffId, handoffId),
           eq(handoffEvents.type, 'edited'),
           isNotNull(jsonField(exec, handoffEvents.detail, 'heldBack')),
@@ -235,7 +246,7 @@ export async function savePartnerNextMove(
       partnerNextMoveConfirmed: next.move,
       updatedAt: now,
     })
-    .where(eq(handoffs.id, handoffId))
+    .where(and(own(exec, handoffs), eq(handoffs.id, handoffId)))
     .returning();
   return rows[0];
 }
@@ -256,6 +267,7 @@ export async function findPartnerTextToRecheck(
     .from(handoffs)
     .where(
       and(
+        own(exec, handoffs),
         // The next move shows only while the deal is accepted and not closed (a step keeps a move reaching past it),
         // or taken back since: the partner still reads "Accepted" until the next AE accepts.
         or(

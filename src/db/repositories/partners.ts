@@ -1,9 +1,11 @@
-import { and, asc, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
+import { and, asc, type Column, eq, inArray, isNull, like, ne, or, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { accountKey } from '../../domain/accountMatch.js';
 import { HANDOFF_STATUSES, type HandoffStatus } from '../../domain/lifecycle.js';
 import type { PartnerRef } from '../../domain/partnerChannel.js';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, forUpdate, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import type { PartnerChannelRow, PartnerRow, PartnerWorkspaceRow } from '../schema.js';
 
 export type { PartnerChannelRow, PartnerRow, PartnerWorkspaceRow };
@@ -12,9 +14,20 @@ export type { PartnerChannelRow, PartnerRow, PartnerWorkspaceRow };
 
 const ref = (p: PartnerRow): PartnerRef => ({ id: p.id, name: p.name });
 
+/** A select of the executor's installation's rows of the directory's `table` where `condition` holds (none: all). */
+const rowsOf = <T extends SQLiteTable & { installationId: Column }>(
+  exec: Executor,
+  table: T,
+  condition?: SQL,
+) =>
+  exec
+    .select()
+    .from(table)
+    .where(and(own(exec, table), condition));
+
 export async function findPartner(exec: Executor, id: number): Promise<PartnerRow | undefined> {
   const { partners } = tablesOf(exec);
-  return first(exec.select().from(partners).where(eq(partners.id, id)));
+  return first(rowsOf(exec, partners, eq(partners.id, id)));
 }
 
 /** The partner a name resolves to: its own name or any alias, compared by match key. */
@@ -26,8 +39,8 @@ export async function partnerByName(exec: Executor, name: string): Promise<Partn
     exec
       .select({ partner: partners })
       .from(partnerAliases)
-      .innerJoin(partners, eq(partners.id, partnerAliases.partnerId))
-      .where(eq(partnerAliases.aliasKey, key)),
+      .innerJoin(partners, and(eq(partners.id, partnerAliases.partnerId), own(exec, partners)))
+      .where(and(own(exec, partnerAliases), eq(partnerAliases.aliasKey, key))),
   );
   return row?.partner;
 }
@@ -42,7 +55,7 @@ export async function aliasKeysOf(exec: Executor, partnerId: number): Promise<st
   const rows = await exec
     .select({ key: partnerAliases.aliasKey })
     .from(partnerAliases)
-    .where(eq(partnerAliases.partnerId, partnerId));
+    .where(and(own(exec, partnerAliases), eq(partnerAliases.partnerId, partnerId)));
   return rows.map((r) => r.key);
 }
 
@@ -51,7 +64,7 @@ export async function aliasesOf(exec: Executor, partnerId: number): Promise<stri
   const rows = await exec
     .select({ alias: partnerAliases.alias })
     .from(partnerAliases)
-    .where(eq(partnerAliases.partnerId, partnerId))
+    .where(and(own(exec, partnerAliases), eq(partnerAliases.partnerId, partnerId)))
     .orderBy(asc(partnerAliases.alias));
   return rows.map((r) => r.alias);
 }
@@ -63,9 +76,9 @@ export async function addAlias(exec: Tx, partnerId: number, alias: string): Prom
   const { partnerAliases } = tablesOf(exec);
   await exec
     .insert(partnerAliases)
-    .values({ aliasKey: key, alias: alias.trim(), partnerId })
+    .values(ownRow(exec, { aliasKey: key, alias: alias.trim(), partnerId }))
     .onConflictDoNothing();
-  const row = await first(exec.select().from(partnerAliases).where(eq(partnerAliases.aliasKey, key)));
+  const row = await first(rowsOf(exec, partnerAliases, eq(partnerAliases.aliasKey, key)));
   return row?.partnerId === partnerId;
 }
 
@@ -83,10 +96,10 @@ export async function ensurePartner(exec: Tx, name: string, at: Date): Promise<P
     (await first(
       exec
         .insert(partners)
-        .values({ name: name.trim(), key, domain: null, createdAt: at, updatedAt: at })
+        .values(ownRow(exec, { name: name.trim(), key, domain: null, createdAt: at, updatedAt: at }))
         .onConflictDoNothing()
         .returning(),
-    )) ?? (await first(exec.select().from(partners).where(eq(partners.key, key))));
+    )) ?? (await first(rowsOf(exec, partners, eq(partners.key, key))));
   if (!created) throw new Error(`partner ${name} not stored`);
   await addAlias(exec, created.id, name);
   return created;
@@ -99,7 +112,7 @@ export async function findChannelBinding(
   opts: { lock?: boolean } = {},
 ): Promise<PartnerChannelRow | undefined> {
   const { partnerChannels } = tablesOf(exec);
-  const query = exec.select().from(partnerChannels).where(eq(partnerChannels.channelId, channelId));
+  const query = rowsOf(exec, partnerChannels, eq(partnerChannels.channelId, channelId));
   return first(opts.lock ? forUpdate(exec, query, 'update') : query);
 }
 
@@ -122,17 +135,17 @@ export async function findWorkspace(
   teamId: string,
 ): Promise<PartnerWorkspaceRow | undefined> {
   const { partnerWorkspaces } = tablesOf(exec);
-  return first(exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.teamId, teamId)));
+  return first(rowsOf(exec, partnerWorkspaces, eq(partnerWorkspaces.teamId, teamId)));
 }
 
 export async function workspacesOf(exec: Executor, partnerId: number): Promise<PartnerWorkspaceRow[]> {
   const { partnerWorkspaces } = tablesOf(exec);
-  return exec.select().from(partnerWorkspaces).where(eq(partnerWorkspaces.partnerId, partnerId));
+  return rowsOf(exec, partnerWorkspaces, eq(partnerWorkspaces.partnerId, partnerId));
 }
 
 export async function channelsOf(exec: Executor, partnerId: number): Promise<PartnerChannelRow[]> {
   const { partnerChannels } = tablesOf(exec);
-  return exec.select().from(partnerChannels).where(eq(partnerChannels.partnerId, partnerId));
+  return rowsOf(exec, partnerChannels, eq(partnerChannels.partnerId, partnerId));
 }
 
 /** Binds a channel to a partner (active), replacing any earlier binding. */
@@ -155,7 +168,7 @@ export async function bindChannel(
   const { partnerChannels } = tablesOf(exec);
   await exec
     .insert(partnerChannels)
-    .values({ channelId: channel.id, channelName: channel.name ?? null, ...set })
+    .values(ownRow(exec, { channelId: channel.id, channelName: channel.name ?? null, ...set }))
     .onConflictDoUpdate({ target: [partnerChannels.installationId, partnerChannels.channelId], set });
 }
 
@@ -166,21 +179,16 @@ export async function channelBindingByName(
 ): Promise<PartnerChannelRow | undefined> {
   const bare = name.trim().replace(/^#/, '').toLowerCase();
   const { partnerChannels } = tablesOf(exec);
-  return first(
-    exec
-      .select()
-      .from(partnerChannels)
-      .where(eq(sql`lower(${partnerChannels.channelName})`, bare))
-      .limit(1),
-  );
+  return first(rowsOf(exec, partnerChannels, eq(sql`lower(${partnerChannels.channelName})`, bare)).limit(1));
 }
 
 export async function heldOrUnboundChannels(exec: Executor): Promise<PartnerChannelRow[]> {
   const { partnerChannels } = tablesOf(exec);
-  return exec
-    .select()
-    .from(partnerChannels)
-    .where(or(eq(partnerChannels.status, 'held'), isNull(partnerChannels.partnerId)));
+  return rowsOf(
+    exec,
+    partnerChannels,
+    or(eq(partnerChannels.status, 'held'), isNull(partnerChannels.partnerId)),
+  );
 }
 
 export async function holdChannel(exec: Tx, channelId: string, reason: string, at: Date): Promise<void> {
@@ -188,7 +196,7 @@ export async function holdChannel(exec: Tx, channelId: string, reason: string, a
   await exec
     .update(partnerChannels)
     .set({ status: 'held', heldReason: reason, updatedAt: at })
-    .where(eq(partnerChannels.channelId, channelId));
+    .where(and(own(exec, partnerChannels), eq(partnerChannels.channelId, channelId)));
 }
 
 /**
@@ -209,31 +217,28 @@ export async function setStrangers(
       strangersHeardAt: { ...strangers.heardAt },
       updatedAt: at,
     })
-    .where(eq(partnerChannels.channelId, channelId));
+    .where(and(own(exec, partnerChannels), eq(partnerChannels.channelId, channelId)));
 }
 
 /** Partner channels held because another organization is in them: asked about again until Slack's answer frees them. */
 export async function channelsHeldForSharing(exec: Executor, limit: number): Promise<PartnerChannelRow[]> {
   const { partnerChannels } = tablesOf(exec);
-  return (
-    exec
-      .select()
-      .from(partnerChannels)
-      // lower(): SQLite's LIKE ignores ASCII case, Postgres's does not.
-      .where(
-        and(
-          eq(partnerChannels.status, 'held'),
-          like(sql`lower(${partnerChannels.heldReason})`, 'shared with%'),
-        ),
-      )
-      .orderBy(asc(partnerChannels.updatedAt))
-      .limit(limit)
-  );
+  return rowsOf(
+    exec,
+    partnerChannels,
+    // lower(): SQLite's LIKE ignores ASCII case, Postgres's does not.
+    and(eq(partnerChannels.status, 'held'), like(sql`lower(${partnerChannels.heldReason})`, 'shared with%')),
+  )
+    .orderBy(asc(partnerChannels.updatedAt))
+    .limit(limit);
 }
 
 export async function unbindChannel(exec: Tx, channelId: string): Promise<boolean> {
   const { partnerChannels } = tablesOf(exec);
-  return changed(await exec.delete(partnerChannels).where(eq(partnerChannels.channelId, channelId))) > 0;
+  const deleted = await exec
+    .delete(partnerChannels)
+    .where(and(own(exec, partnerChannels), eq(partnerChannels.channelId, channelId)));
+  return changed(deleted) > 0;
 }
 
 /** Binds a Slack Connect workspace to a partner, replacing any earlier binding. */
@@ -245,27 +250,19 @@ export async function bindWorkspace(
   at: Date,
 ): Promise<void> {
   const { partnerWorkspaces } = tablesOf(exec);
+  const teamName = ws.teamName ?? null;
   await exec
     .insert(partnerWorkspaces)
-    .values({
-      teamId: ws.teamId,
-      teamName: ws.teamName ?? null,
-      partnerId,
-      boundByUserId: byUserId,
-      boundAt: at,
-    })
+    .values(ownRow(exec, { teamId: ws.teamId, teamName, partnerId, boundByUserId: byUserId, boundAt: at }))
     .onConflictDoUpdate({
       target: [partnerWorkspaces.installationId, partnerWorkspaces.teamId],
-      set: { partnerId, teamName: ws.teamName ?? null, boundByUserId: byUserId, boundAt: at },
+      set: { partnerId, teamName, boundByUserId: byUserId, boundAt: at },
     });
 }
 
 export async function listPartners(exec: Executor): Promise<PartnerRow[]> {
   const { partners } = tablesOf(exec);
-  return exec
-    .select()
-    .from(partners)
-    .orderBy(asc(sql`lower(${partners.name})`));
+  return rowsOf(exec, partners).orderBy(asc(sql`lower(${partners.name})`));
 }
 
 /** Open handoffs per partner (sent, accepted or expired), for the directory listing. */
@@ -303,7 +300,7 @@ export async function openCounts(exec: Executor): Promise<Map<number, OpenCounts
       inProgress: sql<number>`sum(case when ${inArray(handoffs.status, countedIn('inProgress'))} and coalesce(${handoffs.outcome}, '') not in ('won', 'lost') then 1 else 0 end)`,
     })
     .from(handoffs)
-    .where(inArray(handoffs.status, COUNTED))
+    .where(and(own(exec, handoffs), inArray(handoffs.status, COUNTED)))
     .groupBy(handoffs.partnerId);
   return new Map(
     rows
@@ -317,10 +314,17 @@ export async function openCounts(exec: Executor): Promise<Map<number, OpenCounts
 
 export async function renamePartner(exec: Tx, partnerId: number, name: string, at: Date): Promise<void> {
   const { partners, metricFacts } = tablesOf(exec);
-  await exec.update(partners).set({ name: name.trim(), updatedAt: at }).where(eq(partners.id, partnerId));
+  await exec
+    .update(partners)
+    .set({ name: name.trim(), updatedAt: at })
+    .where(and(own(exec, partners), eq(partners.id, partnerId)));
   await addAlias(exec, partnerId, name);
   const p = await findPartner(exec, partnerId);
-  if (p) await exec.update(metricFacts).set({ partnerOrg: p.name }).where(eq(metricFacts.partnerKey, p.key));
+  if (p)
+    await exec
+      .update(metricFacts)
+      .set({ partnerOrg: p.name })
+      .where(and(own(exec, metricFacts), eq(metricFacts.partnerKey, p.key)));
 }
 
 export async function setPartnerDomain(
@@ -330,7 +334,10 @@ export async function setPartnerDomain(
   at: Date,
 ): Promise<void> {
   const { partners } = tablesOf(exec);
-  await exec.update(partners).set({ domain, updatedAt: at }).where(eq(partners.id, partnerId));
+  await exec
+    .update(partners)
+    .set({ domain, updatedAt: at })
+    .where(and(own(exec, partners), eq(partners.id, partnerId)));
 }
 
 /**
@@ -338,33 +345,37 @@ export async function setPartnerDomain(
  * as one partner from now on (the metric rows are rewritten; the touch log itself is append-only and untouched).
  */
 export async function mergePartners(exec: Tx, from: PartnerRow, into: PartnerRow, at: Date): Promise<void> {
-  const {
-    partners,
-    partnerAliases,
-    partnerWorkspaces,
-    partnerChannels,
-    handoffs,
-    metricFacts,
-    helpRequests,
-  } = tablesOf(exec);
-  await exec.update(partnerAliases).set({ partnerId: into.id }).where(eq(partnerAliases.partnerId, from.id));
+  const { partners, partnerAliases, partnerWorkspaces, partnerChannels } = tablesOf(exec);
+  const { handoffs, metricFacts, helpRequests } = tablesOf(exec);
+  await exec
+    .update(partnerAliases)
+    .set({ partnerId: into.id })
+    .where(and(own(exec, partnerAliases), eq(partnerAliases.partnerId, from.id)));
   await exec
     .update(partnerWorkspaces)
     .set({ partnerId: into.id })
-    .where(eq(partnerWorkspaces.partnerId, from.id));
+    .where(and(own(exec, partnerWorkspaces), eq(partnerWorkspaces.partnerId, from.id)));
   await exec
     .update(partnerChannels)
     .set({ partnerId: into.id, updatedAt: at })
-    .where(eq(partnerChannels.partnerId, from.id));
+    .where(and(own(exec, partnerChannels), eq(partnerChannels.partnerId, from.id)));
   await exec
     .update(handoffs)
     .set({ partnerId: into.id, partnerKey: into.key })
-    .where(eq(handoffs.partnerId, from.id));
+    .where(and(own(exec, handoffs), eq(handoffs.partnerId, from.id)));
   await exec
     .update(metricFacts)
     .set({ partnerKey: into.key, partnerOrg: into.name })
-    .where(eq(metricFacts.partnerKey, from.key));
-  await exec.update(helpRequests).set({ partnerKey: into.key }).where(eq(helpRequests.partnerKey, from.key));
-  await exec.delete(partners).where(and(eq(partners.id, from.id), ne(partners.id, into.id)));
-  await exec.update(partners).set({ updatedAt: at }).where(eq(partners.id, into.id));
+    .where(and(own(exec, metricFacts), eq(metricFacts.partnerKey, from.key)));
+  await exec
+    .update(helpRequests)
+    .set({ partnerKey: into.key })
+    .where(and(own(exec, helpRequests), eq(helpRequests.partnerKey, from.key)));
+  await exec
+    .delete(partners)
+    .where(and(own(exec, partners), eq(partners.id, from.id), ne(partners.id, into.id)));
+  await exec
+    .update(partners)
+    .set({ updatedAt: at })
+    .where(and(own(exec, partners), eq(partners.id, into.id)));
 }

@@ -1,6 +1,7 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../client.js';
 import { changed, first, tablesOf } from '../engine.js';
+import { own, ownRow } from '../owned.js';
 import { preparedQuery } from '../prepared.js';
 import type { RemovedChannelRow } from '../schema.js';
 
@@ -18,7 +19,7 @@ const isRemovedQuery = preparedQuery('removed_channel_is_removed', (exec, { remo
   exec
     .select({ channelId: removedChannels.channelId })
     .from(removedChannels)
-    .where(eq(removedChannels.channelId, sql.placeholder('channelId'))),
+    .where(and(own(exec, removedChannels), eq(removedChannels.channelId, sql.placeholder('channelId')))),
 );
 
 /** Whether the app was removed from the channel and not yet invited back. */
@@ -31,7 +32,12 @@ export async function findRemovedChannel(
   channelId: string,
 ): Promise<RemovedChannelRow | undefined> {
   const { removedChannels } = tablesOf(exec);
-  return first(exec.select().from(removedChannels).where(eq(removedChannels.channelId, channelId)));
+  return first(
+    exec
+      .select()
+      .from(removedChannels)
+      .where(and(own(exec, removedChannels), eq(removedChannels.channelId, channelId))),
+  );
 }
 
 /** Records a removal unless one is recorded already: true when it is news (this call wrote it). */
@@ -40,7 +46,7 @@ export async function insertRemovedChannel(
   row: Pick<RemovedChannelRow, 'channelId' | 'how' | 'since'>,
 ): Promise<boolean> {
   const { removedChannels } = tablesOf(exec);
-  return changed(await exec.insert(removedChannels).values(row).onConflictDoNothing()) > 0;
+  return changed(await exec.insert(removedChannels).values(ownRow(exec, row)).onConflictDoNothing()) > 0;
 }
 
 /** The admins were told of the removal (written in the transaction that queued their DMs). */
@@ -49,13 +55,16 @@ export async function markAdminsTold(exec: Tx, channelId: string, at: Date): Pro
   await exec
     .update(removedChannels)
     .set({ adminsToldAt: at })
-    .where(eq(removedChannels.channelId, channelId));
+    .where(and(own(exec, removedChannels), eq(removedChannels.channelId, channelId)));
 }
 
 /** The app is in the channel again: true when a removal was recorded. */
 export async function deleteRemovedChannel(exec: Tx, channelId: string): Promise<boolean> {
   const { removedChannels } = tablesOf(exec);
-  return changed(await exec.delete(removedChannels).where(eq(removedChannels.channelId, channelId))) > 0;
+  const deleted = await exec
+    .delete(removedChannels)
+    .where(and(own(exec, removedChannels), eq(removedChannels.channelId, channelId)));
+  return changed(deleted) > 0;
 }
 
 /** The channels to ask Slack about, the longest removed first, at most `limit`. */
@@ -64,6 +73,7 @@ export async function removedChannelIds(exec: Executor, limit: number): Promise<
   const rows = await exec
     .select({ channelId: removedChannels.channelId })
     .from(removedChannels)
+    .where(own(exec, removedChannels))
     .orderBy(asc(removedChannels.since), asc(removedChannels.channelId))
     .limit(limit);
   return rows.map((row) => row.channelId);

@@ -84,12 +84,7 @@ function unnamed(path: string, text = readFileSync(path, 'utf8')): string[] {
 
 /** Files whose queries still rely on the executor's scope (db/installationScope.ts) rather than naming the key. */
 const NOT_YET = new Set<string>([
-  'repositories/partners.ts',
-  'repositories/partnerThreads.ts',
-  'repositories/removedChannels.ts',
-  'repositories/internalChannels.ts',
-  'repositories/channelAccessNotices.ts',
-  'repositories/followers.ts',
+
 ]);
 
 describe('every query names its installation', () => {
