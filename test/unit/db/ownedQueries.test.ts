@@ -83,9 +83,7 @@ function unnamed(path: string, text = readFileSync(path, 'utf8')): string[] {
 }
 
 /** Files whose queries still rely on the executor's scope (db/installationScope.ts) rather than naming the key. */
-const NOT_YET = new Set<string>([
-
-]);
+const NOT_YET = new Set<string>([]);
 
 describe('every query names its installation', () => {
   it('in the repositories and the database modules', () => {
