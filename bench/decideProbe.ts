@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { and, eq } from 'drizzle-orm';
+import type { AnyDb, Db } from '../src/db/types.js';
 import { TestClock } from '../test/support/clock.js';
 import { sqliteProbe } from './lib/probe.js';
 import { walPages } from './lib/walPages.js';
@@ -38,6 +39,14 @@ async function built<T>(file: string, names: string[]): Promise<T> {
       `${path} has no export ${missing.join(', ')} (this checkout's decideProbe.ts calls it)`,
     );
   return module as T;
+}
+
+/** The database as its first installation sees it; a reference commit from before db/owned.ts takes it as opened. */
+async function firstInstallationOf(db: AnyDb): Promise<Db> {
+  const owned = await built<typeof import('../src/db/owned.js')>('db/owned.js', [
+    'firstInstallationOf',
+  ]).catch(() => undefined);
+  return owned?.firstInstallationOf(db) ?? (db as Db);
 }
 
 export interface DecideProbeResult {
@@ -94,7 +103,7 @@ async function probe(): Promise<DecideProbeResult> {
   // Not a literal: a reference commit's wire() takes the SQLite connection as `sqlite`, this one `storage`.
   const options = {
     config,
-    db: database.db,
+    db: await firstInstallationOf(database.db),
     sqlite: database.sqlite,
     storage: sqliteProbe(database.sqlite),
     clock: new TestClock(new Date()),
@@ -205,8 +214,9 @@ async function expandAll(
   wal.start();
   const cpu = process.cpuUsage();
   const now = new Date();
+  const own = await firstInstallationOf(database.db);
   for (let i = 0; i < handoffIds.length; i += group)
-    await database.db.transaction(async (tx) => {
+    await own.transaction(async (tx) => {
       if (deliver) for (const row of deliver.rows.slice(i, i + group)) await deliver.one(tx, row, now);
       else for (const id of handoffIds.slice(i, i + group)) await changes.expandPendingChanges(tx, [id], now);
     });

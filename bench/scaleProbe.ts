@@ -23,6 +23,9 @@ const { openDatabase } = (await import(
   '../dist/db/client.js' as string
 )) as typeof import('../src/db/client.js');
 const { createLogger } = (await import('../dist/logger.js' as string)) as typeof import('../src/logger.js');
+const { firstInstallationOf } = (await import(
+  '../dist/db/owned.js' as string
+)) as typeof import('../src/db/owned.js');
 const { PERIODS } = (await import(
   '../dist/domain/periods.js' as string
 )) as typeof import('../src/domain/periods.js');
@@ -63,7 +66,7 @@ const checkpointer = startCheckpointer(database.sqlite, logger);
 // The real services as the app wires them, with a workspace given instead of asked of Slack (there is none here).
 const { services: running, program } = await wire({
   config,
-  db: database.db,
+  db: firstInstallationOf(database.db),
   storage: sqliteProbe(database.sqlite),
   clock,
   logger,

@@ -20,6 +20,7 @@ import { awayOf } from '../src/compose/types.js';
 import { type RunningApp, startHandoffApp } from '../src/compose.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type AppDatabase, openDatabase } from '../src/db/client.js';
+import { firstInstallationOf } from '../src/db/owned.js';
 import { nextDueAt } from '../src/db/repositories/dueTimes.js';
 import { bindWorkspace, ensurePartner } from '../src/db/repositories/partners.js';
 import { handoffs } from '../src/db/schema.js';
@@ -271,7 +272,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // node-cron fires the jobs on real time; the sandbox fires them on its own clock instead (clockJobs.ts).
   await app.scheduler.stop();
   const jobs = new ClockJobs(app.scheduler, clock, {
-    nextDue: (after) => nextDueAt(database.db, after),
+    nextDue: (after) => nextDueAt(firstInstallationOf(database.db), after),
     // Until nothing is due, not one look: posts due at one moment go out before the clock moves on.
     settle: () => settleOutbox(app.outbox),
   });
@@ -327,7 +328,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   /** The next moment something is due (to the minute the sweep runs at), within NEXT_DUE_WITHIN_DAYS; else undefined. */
   async function nextDue(): Promise<Date | undefined> {
     const now = clock.now().getTime();
-    const due = await nextDueAt(database.db, new Date(now + NEXT_DUE_AFTER_MS));
+    const due = await nextDueAt(firstInstallationOf(database.db), new Date(now + NEXT_DUE_AFTER_MS));
     if (!due || due.getTime() > now + NEXT_DUE_WITHIN_DAYS * 86_400_000) return undefined;
     return new Date(Math.ceil(due.getTime() / 60_000) * 60_000);
   }
@@ -1160,7 +1161,7 @@ function salesforceOwners(salesforce: FakeSalesforce): (role: Role) => string {
  * walkthrough shows, instead of asking whether Tailspin is Meridian.
  */
 async function seedPartnerDirectory(database: AppDatabase, at: Date): Promise<void> {
-  await database.db.transaction(async (tx) => {
+  await firstInstallationOf(database.db).transaction(async (tx) => {
     for (const team of sandboxTeams.filter((t) => t.id !== TEAM)) {
       const partner = await ensurePartner(tx, team.name, at);
       await bindWorkspace(tx, { teamId: team.id, teamName: team.name }, partner.id, 'U0SANDBOX', at);

@@ -2,7 +2,8 @@ import { appReceiver, buildApp, healthRoute } from './app.js';
 import { buildTenant, type RunningApp, runningOf } from './compose/tenant.js';
 import { startInstalls } from './compose/tenants.js';
 import type { StartOptions } from './compose/types.js';
-import { type InstallationScope, scopedTo } from './db/installationScope.js';
+import { FIRST_INSTALLATION } from './db/columns.js';
+import { type InstallationScope, ownedBy } from './db/owned.js';
 import { RECEIVER_SERVER_OPTIONS } from './receiver.js';
 import { createUninstalls } from './retention/uninstall.js';
 import { processHolder } from './runtime/jobClaims.js';
@@ -53,10 +54,10 @@ async function startWithStatus(given: StartOptions, status: StatusServer): Promi
   // so a deletion due while the app served none (or cut short) is not left waiting for a daily run.
   await deleteDueUninstalls(given);
   if (given.config.slack.oauth) return startInstalls(given, status);
-  // Every row the app writes is its installation's (db/installationScope.ts): a token deployment's once its start has
-  // recorded its workspace (compose/wire.ts).
+  // Every row the app writes is its installation's (db/owned.ts): a token deployment's once its start has recorded its
+  // workspace (compose/wire.ts); the first installation's until then.
   const scope: InstallationScope = { id: undefined };
-  const opts = { ...given, db: scopedTo(given.db, scope), scope };
+  const opts = { ...given, db: ownedBy(given.db, () => scope.id ?? FIRST_INSTALLATION), scope };
   const { config, logger } = opts;
   // One holder for this process's slots and outbox conversations, so an operator reads one name in both tables.
   const holder = opts.holder ?? processHolder();

@@ -14,7 +14,7 @@ import { exitFailed, exitWithUsage } from './cliExit.js';
 import { EXPORT_USAGE, exportRequest, unreadableMessage } from './cliExport.js';
 import { oneInstallation } from './cliInstallation.js';
 import { systemClock } from './clock.js';
-import type { AppDatabase, Executor } from './db/client.js';
+import type { AnyExecutor, AppDatabase } from './db/client.js';
 import { openPostgresReadOnly, readSnapshot } from './db/pg/readOnly.js';
 import { writePrivateFile } from './db/privateFiles.js';
 import { openDatabaseReadOnly } from './db/readOnly.js';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 type TouchLog = { mismatches: Awaited<ReturnType<typeof logMismatches>>; csv: string; rows: number };
 
 const readBoth = async (
-  db: Executor,
+  db: AnyExecutor,
   range: { since: Date; until: Date },
   installKey: string | undefined,
 ): Promise<TouchLog> => {

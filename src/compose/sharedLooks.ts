@@ -1,9 +1,9 @@
 import type { Clock } from '../clock.js';
-import { installationOf } from '../db/installationScope.js';
+
 import { asBackground } from '../db/priority.js';
 import { installationsDue } from '../db/repositories/outboxChannels.js';
 import { programRevisions } from '../db/repositories/program.js';
-import type { Db } from '../db/types.js';
+import type { AnyDb } from '../db/types.js';
 import type { Logger } from '../logger.js';
 import type { TimerHandle, Timers } from '../runtime/timers.js';
 import type { Tenant } from './tenant.js';
@@ -25,7 +25,7 @@ const NEVER_WRITTEN = '0:0';
  */
 export function createSharedLooks(deps: {
   /** Unscoped: it sees every installation's rows. */
-  db: Db;
+  db: AnyDb;
   clock: Clock;
   timers: Timers;
   logger: Logger;
@@ -37,8 +37,7 @@ export function createSharedLooks(deps: {
   const byInstallation = () => {
     const served = new Map<number, Tenant>();
     for (const tenant of deps.tenants()) {
-      const id = installationOf(tenant.db);
-      if (id !== undefined) served.set(id, tenant);
+      served.set(tenant.db.installationId, tenant);
     }
     return served;
   };

@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { Served } from '../app.js';
-import { scopedTo } from '../db/installationScope.js';
+import { ownedBy } from '../db/owned.js';
 import { firstInstallation, installationByKey } from '../db/repositories/installations.js';
+import type { Db } from '../db/types.js';
 import { listenersFor } from '../handlers/index.js';
 import type { Installation } from '../install/oauth.js';
 import type { TokenKeys } from '../install/seal.js';
@@ -18,7 +19,7 @@ import { realTimers } from '../runtime/timers.js';
 import type { Startup } from '../startup.js';
 import { scheduledJobs } from './jobs.js';
 import { tenantCrm } from './tenantCrm.js';
-import type { Services, StartOptions } from './types.js';
+import type { InstallationOptions, Services, StartOptions } from './types.js';
 import { wire } from './wire.js';
 
 export interface RunningApp
@@ -40,7 +41,7 @@ export interface RunningApp
 }
 
 /** What the installation brings to each of its requests through the one app (app.ts). */
-function servedOf(opts: StartOptions, wired: Wired): Served {
+function servedOf(opts: InstallationOptions, wired: Wired): Served {
   return {
     config: wired.config,
     startup: wired.startup,
@@ -67,7 +68,7 @@ export type Wired = Awaited<ReturnType<typeof wire>>;
  */
 export interface Tenant {
   /** Its installation's rows (the executor scoped to it). */
-  db: StartOptions['db'];
+  db: Db;
   wired: Wired;
   /** What it brings to each of its requests through the one app. */
   served: Served;
@@ -80,7 +81,7 @@ export interface Tenant {
 
 /** One installation's tenant, built, not started (`opts.db` scoped to it). */
 export async function buildTenant(
-  opts: StartOptions,
+  opts: InstallationOptions,
   extra: {
     holder: string;
     status: StatusServer;
@@ -190,7 +191,7 @@ export async function makeTenant(
   const row = await installationByKey(given.db, installKey);
   if (!row) throw new Error(`no installation ${installKey}`);
   const scope = { id: row.id };
-  const db = scopedTo(given.db, scope);
+  const db = ownedBy(given.db, row.id);
   const logger = given.logger.child({ installation: installKey });
   const first = (await firstInstallation(given.db))?.id === row.id;
   const crm = await tenantCrm(given, { ...row, first }, { db, key: parts.key, logger }, parts.crmChanged);

@@ -8,8 +8,8 @@ import type { Surfaces } from '../core/surfaces.js';
 import type { Crm } from '../crm/index.js';
 import type { OwnCrm } from '../crm/ownCrm.js';
 import type { CrmReadBack } from '../crm/readBack.js';
-import type { Db } from '../db/client.js';
-import type { InstallationScope } from '../db/installationScope.js';
+import type { AnyDb, Db } from '../db/client.js';
+import type { InstallationScope } from '../db/owned.js';
 import type { OutboxBell } from '../db/pg/bell.js';
 import type { AwayRules } from '../domain/absence.js';
 import type { GuestPolicy } from '../domain/guests.js';
@@ -60,7 +60,9 @@ export interface Base {
   outboxTimers?: Timers;
 }
 
-export interface StartOptions extends Base {
+export interface StartOptions extends Omit<Base, 'db'> {
+  /** The database across installations: each installation's parts get their own view of it (db/owned.ts). */
+  db: AnyDb;
   /** The health check's real write, on whichever engine `db` is (db/storage.ts `AppStorage`). */
   storage: StorageProbe;
   /**
@@ -90,7 +92,7 @@ export interface StartOptions extends Base {
   /** The installation this start serves, of an OAuth install: its token for every call. */
   installs?: Installation;
   /**
-   * The installation `db` writes for (db/installationScope.ts): set by the start once it is known, a token
+   * The installation `db` writes for (db/owned.ts): set by the start once it is known, a token
    * deployment's once its workspace is recorded.
    */
   scope?: InstallationScope;
@@ -190,3 +192,6 @@ export const reportingZone = (config: Config, settings: Settings): string =>
 
 /** A logger for one component. */
 export const componentLog = (logger: Logger) => (component: string) => logger.child({ component });
+
+/** What builds one installation's parts: the start's options, with the database as that installation sees it. */
+export type InstallationOptions = Omit<StartOptions, 'db'> & { db: Db };

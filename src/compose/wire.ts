@@ -30,7 +30,7 @@ import { createSlackClients, type SlackClients } from '../slackClients.js';
 import type { Startup } from '../startup.js';
 import { resolveStartupPatiently } from '../startupRetry.js';
 import { createServices } from './services.js';
-import type { Services, StartOptions } from './types.js';
+import type { InstallationOptions, Services } from './types.js';
 
 /** The window planner, reading the program's calendar and settings as they are at each use. */
 function planner(program: Program): WindowPlanner {
@@ -56,7 +56,7 @@ function planner(program: Program): WindowPlanner {
 }
 
 /** The program, with what the environment held of it read in once (a part it holds is never overwritten). */
-async function programOf(opts: StartOptions, directory: Directory): Promise<Program> {
+async function programOf(opts: InstallationOptions, directory: Directory): Promise<Program> {
   const { db, clock, logger } = opts;
   const program = createProgram({
     db,
@@ -77,7 +77,7 @@ async function programOf(opts: StartOptions, directory: Directory): Promise<Prog
 }
 
 /** The escalation policies, as the program says them now, in the version each handoff was sent under. */
-function policiesOf(program: Program, directory: Directory, logger: StartOptions['logger']) {
+function policiesOf(program: Program, directory: Directory, logger: InstallationOptions['logger']) {
   const { settings } = program;
   return createPolicies({
     book: program.book,
@@ -98,7 +98,7 @@ function policiesOf(program: Program, directory: Directory, logger: StartOptions
 }
 
 /** What start learns from Slack, retried with backoff while Slack cannot be reached (startupRetry.ts); or given. */
-function startupFor(opts: StartOptions, clients: SlackClients, program: Program): Promise<Startup> {
+function startupFor(opts: InstallationOptions, clients: SlackClients, program: Program): Promise<Startup> {
   if (opts.startup) return Promise.resolve(opts.startup);
   return resolveStartupPatiently({
     book: program.book(),
@@ -129,7 +129,11 @@ function uninstalling(record: RevocationRecord, installs: Installation): Revocat
  * its installation uninstalled, as an OAuth install's is, so the deletion knows since when; a start with a new token
  * records it installed again. Unset, the installation stays as it was (nothing is deleted, nothing needs the time).
  */
-function tokenUninstalling(record: RevocationRecord, opts: StartOptions, startup: Startup): RevocationRecord {
+function tokenUninstalling(
+  record: RevocationRecord,
+  opts: InstallationOptions,
+  startup: Startup,
+): RevocationRecord {
   if (opts.config.retention.uninstallDeleteAfterDays === undefined) return record;
   return {
     read: () => record.read(),
@@ -152,7 +156,7 @@ function tokenInstallation(startup: Startup) {
   return { isEnterpriseInstall, installKey: installKeyOf({ ...workspace, isEnterpriseInstall }) };
 }
 
-async function recordTokenInstall(opts: StartOptions, startup: Startup) {
+async function recordTokenInstall(opts: InstallationOptions, startup: Startup) {
   const { db, clock, scope } = opts;
   const { workspace } = startup;
   const { isEnterpriseInstall, installKey } = tokenInstallation(startup);
@@ -171,7 +175,7 @@ async function recordTokenInstall(opts: StartOptions, startup: Startup) {
       clock.now(),
     ),
   );
-  // From here on, what the app writes is this installation's (db/installationScope.ts).
+  // From here on, what the app writes is this installation's (db/owned.ts).
   if (scope && scope.id === undefined) scope.id = (await installationByKey(db, installKey))?.id;
 }
 
@@ -180,7 +184,12 @@ async function recordTokenInstall(opts: StartOptions, startup: Startup) {
  * took the token forgets what was said of it. An OAuth install is keyed by its installation (its
  * token rotates), and a reinstall connects again; a single-token deployment records its installation.
  */
-async function keepRevocations(opts: StartOptions, config: Config, clients: SlackClients, startup: Startup) {
+async function keepRevocations(
+  opts: InstallationOptions,
+  config: Config,
+  clients: SlackClients,
+  startup: Startup,
+) {
   const { db, clock, installs } = opts;
   const revocations = revocationRecord({
     db,
@@ -231,7 +240,7 @@ function followOrgAccess(
  * (Postgres: db/pg/bell.ts), rung after the commit, outside its transaction. `ringBell` alone: the outbox's own
  * writes (it looks again anyway).
  */
-function outboxWakes(opts: StartOptions, outbox: () => OutboxWorker | undefined) {
+function outboxWakes(opts: InstallationOptions, outbox: () => OutboxWorker | undefined) {
   const ringBell = () => opts.bell?.ring(opts.scope?.id);
   const onOutboxWrite = () => {
     outbox()?.wake();
@@ -241,7 +250,7 @@ function outboxWakes(opts: StartOptions, outbox: () => OutboxWorker | undefined)
 }
 
 /** Who answers for an AE while they are away; someone Slack gives no zone is in the program's default zone. */
-function coversOf(opts: StartOptions, program: Program, directory: Directory) {
+function coversOf(opts: InstallationOptions, program: Program, directory: Directory) {
   return createCovers({
     db: opts.db,
     clock: opts.clock,
@@ -254,7 +263,7 @@ function coversOf(opts: StartOptions, program: Program, directory: Directory) {
 }
 
 /** The clients, the start-time answers and the services, without starting anything. */
-export async function wire(opts: StartOptions): Promise<{
+export async function wire(opts: InstallationOptions): Promise<{
   /** The deployment's settings (the installation's are its program's: `program.settings`). */
   config: Config;
   program: Program;

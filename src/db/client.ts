@@ -15,12 +15,12 @@ import { createPrivateFileIfMissing, makePrivateFolder } from './privateFiles.js
 import * as schema from './schema.js';
 import { isStorageOutage, probeSqlite, sqliteErrorOf } from './storageErrors.js';
 import { sqliteStore } from './store.js';
-import type { Db } from './types.js';
+import type { AnyDb } from './types.js';
 
-export type { Db, Executor, Tx } from './types.js';
+export type { AnyDb, AnyExecutor, AnyTx, Db, Executor, Tx } from './types.js';
 
 export interface AppDatabase {
-  db: Db;
+  db: AnyDb;
   /** The writing connection (migrations, checkpoints, backups, the health probe). */
   sqlite: Database.Database;
   /** The migrations this open applied (their tags, oldest first; none when the file was current), of `known`. */

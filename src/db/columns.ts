@@ -18,16 +18,16 @@ export const optionalChannelId = customType<{ data: string | null; driverData: s
 });
 
 /**
- * A row as the app passes it around: without its installation, which is the executor's to write
- * (db/installationScope.ts), so no caller builds or carries it.
+ * A row as the app passes it around: without its installation, which the repository writes from its executor
+ * (db/owned.ts `ownRow`), so no caller builds or carries it.
  */
 export type Stored<Row> = Omit<Row, 'installationId'>;
 
-/** A deployment's first installation: what a database from before the keys, and an unscoped write, belong to. */
+/** A deployment's first installation: what a database from before the keys belongs to. */
 export const FIRST_INSTALLATION = 1;
 
 /**
- * The installation a row belongs to (installations.id): stamped by the executor's scope
- * (db/installationScope.ts); FIRST_INSTALLATION for a row written unscoped or before the keys.
+ * The installation a row belongs to (installations.id), named by every query of its table (db/owned.ts);
+ * FIRST_INSTALLATION for a row from before the keys.
  */
 export const installationId = () => integer('installation_id').notNull().default(FIRST_INSTALLATION);

@@ -2,7 +2,7 @@ import { getTableName, is, type SQL, type SQLWrapper, sql, Table } from 'drizzle
 import { PgDialect } from 'drizzle-orm/pg-core';
 import * as pgSchema from './pg/schema.js';
 import * as sqliteSchema from './schema.js';
-import type { Executor } from './types.js';
+import type { AnyExecutor } from './types.js';
 
 /**
  * One repository for both engines. A repository written this way takes its tables from the executor
@@ -18,17 +18,17 @@ import type { Executor } from './types.js';
 export type Tables = typeof sqliteSchema;
 
 /** Whether the executor is a Postgres database or transaction (drizzle's node-postgres driver). */
-export function isPostgres(exec: Executor): boolean {
+export function isPostgres(exec: AnyExecutor): boolean {
   return (exec as unknown as { dialect?: unknown }).dialect instanceof PgDialect;
 }
 
 /** The executor's engine's tables, typed as SQLite's (see above). */
-export function tablesOf(exec: Executor): Tables {
+export function tablesOf(exec: AnyExecutor): Tables {
   return isPostgres(exec) ? (pgSchema as unknown as Tables) : sqliteSchema;
 }
 
 /** The executor's engine's tables by SQL name (a repository that walks the inventory or every table). */
-export function tablesByName(exec: Executor): Record<string, Table> {
+export function tablesByName(exec: AnyExecutor): Record<string, Table> {
   const byName: Record<string, Table> = {};
   for (const value of Object.values(tablesOf(exec)) as unknown[])
     if (is(value, Table)) byName[getTableName(value)] = value;
@@ -46,7 +46,7 @@ export interface PgExecute {
  * of scheduled slots; issue 50 item 31: replicas whose clocks were 40 s apart both delivered in one conversation).
  * None on SQLite: its file is locked to one process, whose own clock is the only one.
  */
-export async function databaseNow(exec: Executor): Promise<Date | undefined> {
+export async function databaseNow(exec: AnyExecutor): Promise<Date | undefined> {
   if (!isPostgres(exec)) return undefined;
   const { rows } = await (exec as unknown as PgExecute).execute(
     sql`select floor(extract(epoch from clock_timestamp()) * 1000)::float8 as ms`,
@@ -120,7 +120,7 @@ export const ENGINE_NEUTRAL = [
  * Postgres's `->>` (text), cast to a number when `as` says so, so that comparisons mean the same on both.
  */
 export function jsonField(
-  exec: Executor,
+  exec: AnyExecutor,
   column: SQLWrapper,
   key: string,
   as: 'text' | 'number' = 'text',
@@ -135,7 +135,7 @@ export function jsonField(
  * SQLite's (db/engine.ts), which has no row locks: on Postgres it is the Postgres builder, which has `for`.
  */
 export function forUpdate<Q>(
-  exec: Executor,
+  exec: AnyExecutor,
   query: Q,
   strength: 'update' | 'no key update',
   skipLocked = false,

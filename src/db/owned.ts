@@ -1,37 +1,81 @@
-import { type Column, eq, type Placeholder, type SQL } from 'drizzle-orm';
-import type { Executor } from './types.js';
+import { type Column, eq, type SQL } from 'drizzle-orm';
+import { FIRST_INSTALLATION } from './columns.js';
+import type { AnyDb, AnyExecutor, AnyTx, Db, Executor, Tx } from './types.js';
 
 /**
- * The installation is an explicit key: every repository query names it. `own(exec, table)` is the condition that keeps
- * a select, update, delete or join to the executor's installation's rows; `ownRow(exec, row)` is a row as that
- * installation writes it. A query over every installation (the outbox's and programs' shared looks, the install
- * router, the command-line tools) takes an `AnyInstallation` executor and says so in its signature.
+ * The installation is an explicit key: an executor of one installation (`ownedBy`) carries its `installationId`, and
+ * every repository query names it: `own(exec, table)` is the condition that keeps a select, update, delete or join to
+ * that installation's rows, `ownRow(exec, row)` a row as it writes it (test/unit/db/ownedQueries.test.ts reads the
+ * source for a query that names none). A query over every installation (the shared looks, the install router, the
+ * command-line tools' choice of installation) takes an `AnyInstallation` executor and says so in its signature.
  */
 
-/** The installation an executor stands for: its id, or the placeholder a prepared statement binds per run. */
-export type InstallationKey = number | Placeholder;
-
-/** An executor that reads and writes across installations (its queries name none). */
-export type AnyInstallation = Executor;
+/** An executor that reads and writes across installations: its queries name none. */
+export type AnyInstallation = AnyExecutor;
 
 /** A table whose rows carry their installation. */
 interface Keyed {
   installationId: Column;
 }
 
-/** The executor's installation; undefined for one that stands for none (an `AnyInstallation` executor). */
-export function installationKeyOf(exec: Executor): InstallationKey | undefined {
-  return (exec as unknown as { installationId?: InstallationKey }).installationId;
+const ANY = Symbol('every installation');
+
+/**
+ * The installation a token deployment writes for, once it is known: set once its start has recorded its workspace
+ * (compose/wire.ts).
+ */
+export interface InstallationScope {
+  id: number | undefined;
+}
+
+/** The installation an executor stands for: a number, the placeholder of a prepared statement, or read at each use. */
+type Key = number | (() => number);
+
+/**
+ * `exec` as one installation sees it: the same database or transaction (drizzle's own methods, inherited), with its
+ * `installationId`, and transactions that are that installation's too. Nothing of drizzle's is rewritten: a query
+ * names the installation itself (`own`, `ownRow`). `key` as a function: a token deployment learns its installation at
+ * start (compose.ts), and writes as the first until then.
+ */
+export function ownedBy(exec: AnyDb, key: Key): Db;
+export function ownedBy(exec: AnyTx, key: Key): Tx;
+export function ownedBy(exec: AnyExecutor, key: Key): Executor;
+export function ownedBy(exec: AnyExecutor, key: Key): Executor {
+  const any = anyInstallationOf(exec);
+  const own = Object.create(any) as Record<PropertyKey, unknown>;
+  Object.defineProperty(own, 'installationId', typeof key === 'function' ? { get: key } : { value: key });
+  Object.defineProperty(own, ANY, { value: any });
+  // Looked up at each call, as an inherited method would be.
+  if (typeof (any as Partial<AnyDb>).transaction === 'function')
+    own.transaction = <T>(fn: (tx: Tx) => Promise<T> | T) =>
+      (any as AnyDb).transaction((tx) => fn(ownedBy(tx, key)));
+  return own as unknown as Executor;
+}
+
+/** The executor across installations that `exec` is one installation's view of (itself, when it is not one). */
+export function anyInstallationOf(exec: AnyDb): AnyDb;
+export function anyInstallationOf(exec: AnyTx): AnyTx;
+export function anyInstallationOf(exec: AnyExecutor): AnyExecutor;
+export function anyInstallationOf(exec: AnyExecutor): AnyExecutor {
+  return (exec as unknown as Record<symbol, AnyExecutor | undefined>)[ANY] ?? exec;
+}
+
+/** The installation an executor stands for; FIRST_INSTALLATION for one across installations. */
+export function installationKeyOf(exec: AnyExecutor): number {
+  return (exec as Partial<Executor>).installationId ?? FIRST_INSTALLATION;
 }
 
 /** The condition keeping a query of `table` to the executor's installation's rows. */
-export function own(exec: Executor, table: Keyed): SQL | undefined {
-  const key = installationKeyOf(exec);
-  return key === undefined ? undefined : eq(table.installationId, key);
+export function own(exec: Executor, table: Keyed): SQL {
+  return eq(table.installationId, exec.installationId);
 }
 
 /** `row` as the executor's installation writes it. */
-export function ownRow<R extends object>(exec: Executor, row: R): R & { installationId?: InstallationKey } {
-  const key = installationKeyOf(exec);
-  return key === undefined ? row : { ...row, installationId: key };
+export function ownRow<R extends object>(exec: Executor, row: R): R & { installationId: number } {
+  return { ...row, installationId: exec.installationId };
+}
+
+/** A database's first installation (a token deployment's, the sandbox's, a bench's): `ownedBy` it. */
+export function firstInstallationOf(db: AnyDb): Db {
+  return ownedBy(db, FIRST_INSTALLATION);
 }

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from './client.js';
-import { FIRST_INSTALLATION } from './columns.js';
+import type { AnyExecutor, Executor } from './client.js';
 import { changed, isPostgres, type Tables, tablesOf } from './engine.js';
-import { installationOf, scopedForPrepared, unscopedOf } from './installationScope.js';
+import { anyInstallationOf, ownedBy } from './owned.js';
 import { idleWriterOf } from './store.js';
 
 /**
@@ -20,15 +19,18 @@ export const setTo = <T>(name: string): T => sql.placeholder(name) as unknown as
 export const stored = (name: string) => sql`${sql.placeholder(name)}`;
 
 /**
- * A prepared statement is built once and run by every installation's executor: it is built on an executor scoped to
- * the placeholder `installationId` (db/installationScope.ts `scopedForPrepared`: its inserts stamped, its reads and
- * writes kept to that installation), which every run fills with its executor's installation (1, the first, for an
- * unscoped one).
+ * A prepared statement is built once and run by every installation's executor: it is built on an executor whose
+ * `installationId` is the placeholder `installationId` (what `own` and `ownRow` name, db/owned.ts), which every run
+ * binds to its executor's installation.
  */
 const withInstallation = (exec: Executor, params: Record<string, unknown>) => ({
-  installationId: installationOf(exec) ?? FIRST_INSTALLATION,
+  installationId: exec.installationId,
   ...params,
 });
+
+/** `exec` across installations, as one installation whose key is the placeholder each run binds. */
+const forEveryInstallation = (exec: AnyExecutor): Executor =>
+  ownedBy(anyInstallationOf(exec), sql.placeholder('installationId') as unknown as number);
 
 /** A query builder that can be prepared (drizzle's, on either engine). */
 interface Preparable {
@@ -66,16 +68,14 @@ function onClient(template: PreparedOnEither, client: unknown): PreparedOnEither
 export function preparedQuery<Q extends Preparable>(name: string, build: (exec: Executor, t: Tables) => Q) {
   const bySession = new WeakMap<object, PreparedOnEither>();
   let pgTemplate: PreparedOnEither | undefined;
-  const preparedOn = (exec: Executor): PreparedOnEither => {
+  const preparedOn = (exec: AnyExecutor): PreparedOnEither => {
     const session = (exec as unknown as { session: { client?: unknown } }).session;
     let query = bySession.get(session);
     if (query === undefined) {
       if (isPostgres(exec)) {
-        pgTemplate ??= build(scopedForPrepared(unscopedOf(exec)), tablesOf(exec)).prepare(
-          name,
-        ) as PreparedOnEither;
+        pgTemplate ??= build(forEveryInstallation(exec), tablesOf(exec)).prepare(name) as PreparedOnEither;
         query = onClient(pgTemplate, session.client);
-      } else query = build(scopedForPrepared(unscopedOf(exec)), tablesOf(exec)).prepare() as PreparedOnEither;
+      } else query = build(forEveryInstallation(exec), tablesOf(exec)).prepare() as PreparedOnEither;
       bySession.set(session, query);
     }
     return query;
@@ -85,7 +85,7 @@ export function preparedQuery<Q extends Preparable>(name: string, build: (exec: 
   // writes (a `returning`) stays where it was asked, so a write outside a transaction still fails there. `stmt` is
   // drizzle's better-sqlite3 statement (internal, not in its types): without it, reads stay on the read-only connection.
   const readOn = (exec: Executor): PreparedOnEither => {
-    const idle = idleWriterOf(exec) as Executor | undefined;
+    const idle = idleWriterOf(exec) as AnyExecutor | undefined;
     if (idle !== undefined) {
       const query = preparedOn(idle) as PreparedOnEither & { stmt?: { readonly?: boolean } };
       if (query.stmt?.readonly === true) return query;

@@ -5,7 +5,7 @@ import type { OutboxBell } from './pg/bell.js';
 import { PostgresNewerError } from './pg/moveErrors.js';
 import { openPostgresDatabase } from './pg/store.js';
 import { PG_PROBE_SQL, probeSqlite, type StorageProbe } from './storageErrors.js';
-import type { Db } from './types.js';
+import type { AnyDb } from './types.js';
 
 /**
  * The database the app runs on, whichever engine: SQLite's file by default, Postgres when DATABASE_URL is
@@ -14,7 +14,7 @@ import type { Db } from './types.js';
  */
 export interface AppStorage extends StorageProbe {
   engine: 'sqlite' | 'postgres';
-  db: Db;
+  db: AnyDb;
   /** Where the data is, for logs and messages: the file, or the server and database (never the password). */
   where: string;
   /** The migrations opening it applied (logged at start). */

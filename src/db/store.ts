@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type * as schema from './schema.js';
-import type { Db, Tx } from './types.js';
+import type { AnyDb, AnyTx } from './types.js';
 
 /**
  * Transactions that can wait: the repositories are asynchronous so that a Postgres pool can stand behind
@@ -68,13 +68,13 @@ const strict = process.env.VITEST !== undefined;
 type Drizzle = BetterSQLite3Database<typeof schema> & { $client: import('better-sqlite3').Database };
 
 /** The SQLite database: `reader` for reads outside a transaction, `writer` inside `transaction`, one at a time. */
-export function sqliteStore(writer: Drizzle, reader: Drizzle): Db {
+export function sqliteStore(writer: Drizzle, reader: Drizzle): AnyDb {
   let tail: Promise<void> = Promise.resolve();
   const connection = writer.$client;
   const begin = connection.prepare('BEGIN IMMEDIATE');
   const commit = connection.prepare('COMMIT');
   const rollback = connection.prepare('ROLLBACK');
-  async function transaction<T>(fn: (tx: Tx) => Promise<T> | T): Promise<T> {
+  async function transaction<T>(fn: (tx: AnyTx) => Promise<T> | T): Promise<T> {
     outsideTransaction('A transaction');
     const before = tail;
     let release!: () => void;
@@ -86,7 +86,7 @@ export function sqliteStore(writer: Drizzle, reader: Drizzle): Db {
     try {
       begin.run();
       try {
-        const result = await open.run(scope, () => fn(writer as unknown as Tx));
+        const result = await open.run(scope, () => fn(writer as unknown as AnyTx));
         commit.run();
         return result;
       } catch (error) {
@@ -128,11 +128,11 @@ export function sqliteStore(writer: Drizzle, reader: Drizzle): Db {
         },
       })
     : reader;
-  return Object.assign(guarded as unknown as Db, { transaction });
+  return Object.assign(guarded as unknown as AnyDb, { transaction });
 }
 
 /** A database opened for reading only (`npm run export`, the doctor): it has no transaction to give. */
-export function readOnlyStore(reader: Drizzle): Db {
+export function readOnlyStore(reader: Drizzle): AnyDb {
   const transaction = () => Promise.reject(new Error('This database was opened for reading only.'));
-  return Object.assign(reader as unknown as Db, { transaction });
+  return Object.assign(reader as unknown as AnyDb, { transaction });
 }

@@ -2,7 +2,7 @@ import { crmFromConfig, crmServes } from '../crm/connectors.js';
 import { crmRefusal, type OwnCrmConnection, ownCrmOf } from '../crm/ownCrm.js';
 import { createSalesforce, type SalesforceConnector } from '../crm/salesforce.js';
 import { type CrmConnector, CrmError, type CrmRead } from '../crm/types.js';
-import { scopedTo } from '../db/installationScope.js';
+import { ownedBy } from '../db/owned.js';
 import { firstInstallation, installedNow } from '../db/repositories/installations.js';
 import { CRMS } from '../domain/crmFacts.js';
 import { tokenKeys } from '../install/seal.js';
@@ -130,7 +130,7 @@ async function servedFindings(ctx: DoctorContext): Promise<Finding[]> {
   const rows = await installedNow(db);
   const own = new Map<string, OwnCrmConnection[]>();
   for (const row of rows) {
-    const connected = await ownCrmOf(scopedTo(db, { id: row.id }), tokenKeys(oauth), ctx.logger);
+    const connected = await ownCrmOf(ownedBy(db, row.id), tokenKeys(oauth), ctx.logger);
     if (connected.length > 0) own.set(row.installKey, connected);
   }
   const settingsRows = rows.filter((row) => !own.has(row.installKey));

@@ -6,7 +6,7 @@ import { type HolidayRegions, holidayCalendar, type PersonHolidayRegions } from 
 import type { PersonBody } from '../program/kinds.js';
 import { personRegions } from '../program/state.js';
 import { settingInForce } from './inForce.js';
-import type { Check, DoctorContext, Finding } from './types.js';
+import { type Check, type DoctorContext, type Finding, installationDb } from './types.js';
 
 /** How far ahead holidays are listed, and how many per region. */
 const AHEAD_DAYS = 366;
@@ -87,7 +87,7 @@ async function zonesOf(ctx: DoctorContext, inForce: CalendarInForce): Promise<Ma
   for (const person of ctx.found.people.values()) {
     if (!Object.hasOwn(own, person.id)) add(person.timeZone, `${person.name}`);
   }
-  const db = ctx.database?.db;
+  const db = await installationDb(ctx);
   const directory = ctx.slack?.directory;
   if (db && directory) {
     const now = ctx.clock.now();

@@ -9,7 +9,7 @@ import {
 } from '../db/repositories/partners.js';
 import { strangersIn } from './internalChannels.js';
 import { lookupFailure } from './lookups.js';
-import { type Check, type DoctorContext, type Finding, noteFound } from './types.js';
+import { type Check, type DoctorContext, type Finding, installationDb, noteFound } from './types.js';
 
 interface Entry {
   row: PartnerChannelRow;
@@ -18,7 +18,7 @@ interface Entry {
 
 /** Every channel of the partner directory, with its partner (none: bound to nobody). */
 async function directoryChannels(ctx: DoctorContext): Promise<Entry[]> {
-  const db = ctx.database?.db;
+  const db = await installationDb(ctx);
   if (!db) return [];
   const entries = new Map<string, Entry>();
   for (const partner of await listPartners(db)) {
@@ -58,7 +58,7 @@ async function slackProblem(
   label: string,
 ): Promise<Finding> {
   const slack = ctx.slack;
-  const db = ctx.database?.db;
+  const db = await installationDb(ctx);
   if (!slack || !db) return { status: 'skip', text: label };
   if (!channel.isMember) {
     return {

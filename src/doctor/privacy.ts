@@ -5,7 +5,7 @@ import { crmAddress } from '../crm/connectors.js';
 import { type Ageing, type Keeping, PERSONAL_DATA } from '../db/personalData.js';
 import { openPostgresReadOnly } from '../db/pg/readOnly.js';
 import { openDatabaseReadOnly } from '../db/readOnly.js';
-import { crmConnectionsOf } from '../db/repositories/crm.js';
+import { crmConnectionCounts } from '../db/repositories/installations.js';
 import { CRM_SYSTEMS, CRMS } from '../domain/crmFacts.js';
 import { uninstallLine } from '../retention/ageOut.js';
 
@@ -182,10 +182,7 @@ export async function readOwnCrms(config: Config): Promise<{ ownCrms: OwnCrms; u
         : undefined;
     if (!database) return { ownCrms: {} };
     try {
-      const counts: Record<string, number> = {};
-      for (const row of await crmConnectionsOf(database.db))
-        counts[row.system] = (counts[row.system] ?? 0) + 1;
-      return { ownCrms: counts };
+      return { ownCrms: await crmConnectionCounts(database.db) };
     } finally {
       await database.close();
     }

@@ -3,7 +3,7 @@ import { asImported, programHolds, settingsParts } from '../program/importOnce.j
 import { SINGLE } from '../program/kinds.js';
 import { envDayHours } from '../program/settings.js';
 import { programStateOf } from '../program/state.js';
-import type { Check, DoctorContext, Finding } from './types.js';
+import { type Check, type DoctorContext, type Finding, installationDb } from './types.js';
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -62,7 +62,7 @@ function settingFindings(
  * are what the checks after it look at (the channels and people they name).
  */
 async function checkProgram(ctx: DoctorContext): Promise<Finding[]> {
-  const db = ctx.database?.db;
+  const db = await installationDb(ctx);
   const config = ctx.config;
   if (!db || !config) return [];
   const [revision, rows] = await Promise.all([programRevision(db), currentProgram(db)]);

@@ -1,7 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Directory } from '../core/directory.js';
-import type { Db } from '../db/client.js';
+import type { AnyDb, Db } from '../db/client.js';
+import { FIRST_INSTALLATION } from '../db/columns.js';
+import { ownedBy } from '../db/owned.js';
+import { firstInstallation } from '../db/repositories/installations.js';
 import type { PolicyBook } from '../domain/policyFile.js';
 import type { Logger } from '../logger.js';
 import type { ProgramKindName } from '../program/kinds.js';
@@ -71,7 +74,7 @@ export interface DoctorContext {
   config?: Config;
   slack?: { directory: Directory; identity: SlackIdentity };
   /** The database opened to read (SQLite's file read-only, or Postgres's read-only connections). */
-  database?: { db: Db; close(): void | Promise<void> };
+  database?: { db: AnyDb; close(): void | Promise<void> };
   book?: PolicyBook;
   /** Unset: the program holds nothing yet (a fresh install): the settings are what the next start reads in. */
   program?: ProgramRead;
@@ -92,3 +95,13 @@ export const HOW_TO_FIND = {
     'In Slack, open the channel, click its name, and copy the Channel ID at the bottom of the About tab (C…, or G… for an old private channel).',
   person: "In Slack, open the person's profile, click ⋮ (More) and Copy member ID (U… or W…).",
 } as const;
+
+/**
+ * The installation whose program, partner channels and people the doctor reads: the database's first (a token
+ * deployment's only one). Undefined without a database.
+ */
+export async function installationDb(ctx: DoctorContext): Promise<Db | undefined> {
+  const db = ctx.database?.db;
+  if (!db) return undefined;
+  return ownedBy(db, (await firstInstallation(db))?.id ?? FIRST_INSTALLATION);
+}

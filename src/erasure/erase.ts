@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { unscopedOf } from '../db/installationScope.js';
+import { anyInstallationOf } from '../db/owned.js';
 import {
   editableKey,
   eraseRow,
@@ -134,7 +134,7 @@ export function createErasure(deps: ErasureDeps) {
       });
       deps.onOutboxWrite?.();
       // SQLite: no earlier version of a rewritten row stays readable in the file's free space.
-      await compactFile(unscopedOf(db));
+      await compactFile(anyInstallationOf(db));
       // Logged without the erased data: how they were named (the kind), never who.
       logger.info(
         { requestedBy, namedBy: plan.person.namedBy, pseudonym, ...result },

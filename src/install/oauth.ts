@@ -8,7 +8,7 @@ import {
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { AnyDb } from '../db/client.js';
 import { installationByKey, installedNow } from '../db/repositories/installations.js';
 import type { InstallationRow } from '../db/schema.js';
 import { type Logger, slackLogger } from '../logger.js';
@@ -152,7 +152,7 @@ function tokensOf(
 
 export interface InstallsDeps {
   config: Config;
-  db: Db;
+  db: AnyDb;
   clock: Clock;
   logger: Logger;
   /** How often a process that did not serve the callback looks for the installation another one stored. */

@@ -1,6 +1,6 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
+import type { AnyDb } from '../db/client.js';
 import {
   type InstallationIds,
   installationByKey,
@@ -14,7 +14,7 @@ import { open, opened, seal, type TokenKeys } from './seal.js';
 /**
  * Bolt's installation store (@slack/oauth's `InstallationStore`), in the app's own database (both engines): the ids in
  * the clear, the installation with its tokens sealed (seal.ts). A deployment serves every installation in force, each
- * on its own rows (db/installationScope.ts) and its own tenant (compose.ts).
+ * on its own rows (db/owned.ts) and its own tenant (compose.ts).
  */
 
 /** The key of an installation: the org's id for an org-wide install, else its workspace's. */
@@ -48,7 +48,7 @@ function idsOf(installation: Installation): InstallationIds {
 }
 
 export interface InstallationStoreDeps {
-  db: Db;
+  db: AnyDb;
   clock: Clock;
   key: TokenKeys;
   /** Told after an installation is stored: a new install, a reinstall or new scopes (not a rotated token). */
@@ -122,7 +122,7 @@ export function createInstallationStore(deps: InstallationStoreDeps): Installati
  * sealed is sealed again under the new one, in one transaction, so the previous key can then be dropped. A value
  * neither key opens stops the start with the SealError that says so.
  */
-export async function resealUnderNewKey(db: Db, keys: TokenKeys, logger: Logger): Promise<number> {
+export async function resealUnderNewKey(db: AnyDb, keys: TokenKeys, logger: Logger): Promise<number> {
   if (!keys.previous) return 0;
   const count = await db.transaction((tx) =>
     resealStored(tx, (sealed) => {

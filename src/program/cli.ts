@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { oneInstallation } from '../cliInstallation.js';
 import { type Clock, systemClock } from '../clock.js';
 import { envSchema } from '../configEnv.js';
+import type { Db } from '../db/types.js';
 import { createLogger } from '../logger.js';
 import { type ConfigDatabase, ConfigDatabaseRefusal, openConfigDatabase } from './configDatabase.js';
 import { createProgram, type Program } from './program.js';
@@ -220,7 +221,7 @@ export async function runConfigCli(argv: readonly string[], io: ConfigCliIo): Pr
   }
   try {
     // Several companies' programs in one database: the one named, never a guess (cliInstallation.ts).
-    let db: ConfigDatabase['db'];
+    let db: Db;
     try {
       db = await oneInstallation(database.db, command.installation, (message) => {
         throw new WrongInstallation(message);

@@ -7,7 +7,7 @@ import { openPostgresReadOnly } from '../db/pg/readOnly.js';
 import { openPostgresDatabase } from '../db/pg/store.js';
 import { DatabaseNeedsMigrationError, openDatabaseReadOnly } from '../db/readOnly.js';
 import { redactedUrl } from '../db/storage.js';
-import type { Db } from '../db/types.js';
+import type { AnyDb } from '../db/types.js';
 
 /**
  * The database `npm run config` reads and writes, opened as the other commands open it (`npm run export`): the SQLite
@@ -17,7 +17,7 @@ import type { Db } from '../db/types.js';
  * within seconds of an import.
  */
 export interface ConfigDatabase {
-  db: Db;
+  db: AnyDb;
   /** Where the program is, for the messages: the file, or the server and database (never the password). */
   where: string;
   close(): Promise<void>;

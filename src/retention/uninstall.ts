@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/client.js';
-import { unscopedOf } from '../db/installationScope.js';
+import type { AnyDb } from '../db/client.js';
+import { anyInstallationOf } from '../db/owned.js';
 import { deleteInstallationData, uninstalledBefore } from '../db/repositories/uninstalls.js';
 import type { Logger } from '../logger.js';
 
@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js';
 
 export interface UninstallDeps {
   /** Any executor: the deletion names the installation and runs unscoped. */
-  db: Db;
+  db: AnyDb;
   clock: Clock;
   logger: Logger;
   /** UNINSTALL_DELETE_AFTER_DAYS; undefined: keep everything. */
@@ -25,7 +25,7 @@ export interface UninstallDeps {
 const DAY_MS = 86_400_000;
 
 export function createUninstalls(deps: UninstallDeps) {
-  const db = unscopedOf(deps.db);
+  const db = anyInstallationOf(deps.db);
   const { clock, logger, days } = deps;
 
   async function purge(installationId: number): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/crm.js';
 import type { NewHandoffEventRow, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -39,7 +40,7 @@ export default contract('crm repository', ({ db, at, write }) => {
       await db.transaction((tx) =>
         tx
           .insert(tablesOf(tx).handoffEvents)
-          .values([full, bare as NewHandoffEventRow])
+          .values([ownRow(tx, full), ownRow(tx, bare as NewHandoffEventRow)])
           .returning({ id: tablesOf(tx).handoffEvents.id }),
       )
     ).map((e) => e.id);
@@ -124,7 +125,11 @@ export default contract('crm repository', ({ db, at, write }) => {
     expect(await repo.hasCorrectionByPerson(db, 999_999)).toBe(false);
 
     const { classificationCorrections } = tablesOf(db);
-    const rows = await db.select().from(classificationCorrections).orderBy(classificationCorrections.id);
+    const rows = await db
+      .select()
+      .from(classificationCorrections)
+      .where(own(db, classificationCorrections))
+      .orderBy(classificationCorrections.id);
     expect(rows).toEqual([
       { installationId: 1, id: expect.any(Number), ...correction },
       { installationId: 1, id: expect.any(Number), ...correction, correctedByUserId: 'crm:hubspot' },
@@ -145,7 +150,9 @@ export default contract('crm repository', ({ db, at, write }) => {
         correctedByUserId: 'U0REVOPS',
       }),
     ).rejects.toThrow();
-    expect(await db.select().from(classificationCorrections)).toHaveLength(3);
+    expect(
+      await db.select().from(classificationCorrections).where(own(db, classificationCorrections)),
+    ).toHaveLength(3);
     expect(await repo.hasCorrectionByPerson(db, 999_999)).toBe(false);
   });
 

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { ownRow } from '../../src/db/owned.js';
 import { inUseBefore } from '../../src/db/repositories/digest.js';
 import { contract } from './engine.js';
 import { addEvent, addHandoff } from './seed.js';
@@ -25,16 +26,18 @@ export default contract('digest repository', ({ db, at }) => {
 
   it('is in use strictly after the first help request, to the millisecond', async () => {
     await db.transaction(async (tx) => {
-      await tx.insert(tablesOf(tx).helpRequests).values({
-        sourceViewId: 'V0HELP',
-        requestedByUserId: 'U0AE',
-        requestedByTeamId: 'T0INTERNAL',
-        accountName: 'Northwind Logistics',
-        accountKey: 'northwind logistics',
-        ask: 'An intro, please.',
-        status: 'open',
-        createdAt: at,
-      });
+      await tx.insert(tablesOf(tx).helpRequests).values(
+        ownRow(tx, {
+          sourceViewId: 'V0HELP',
+          requestedByUserId: 'U0AE',
+          requestedByTeamId: 'T0INTERNAL',
+          accountName: 'Northwind Logistics',
+          accountKey: 'northwind logistics',
+          ask: 'An intro, please.',
+          status: 'open',
+          createdAt: at,
+        }),
+      );
     });
     expect(await inUseBefore(db, at)).toBe(false);
     expect(await inUseBefore(db, justAfter)).toBe(true);

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import { handoffDueBy, nextDueAt } from '../../src/db/repositories/dueTimes.js';
 import type { NewHandoffRow, OutboxRow } from '../../src/db/schema.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
@@ -15,20 +16,22 @@ export default contract('dueTimes repository', ({ db }) => {
     db.transaction(async (tx) => {
       await tx
         .insert(tablesOf(tx).handoffs)
-        .values({ ...sentHandoffRow(sent, { sourceViewId }), dueAt: far, ...over });
+        .values(ownRow(tx, { ...sentHandoffRow(sent, { sourceViewId }), dueAt: far, ...over }));
     });
   const message = (dedupeKey: string, status: OutboxRow['status'], nextAttemptAt: Date) =>
     db.transaction(async (tx) => {
-      await tx.insert(tablesOf(tx).outbox).values({
-        dedupeKey,
-        channelKey: 'C0CHAN',
-        method: 'chat.postMessage',
-        payload: { text: 'hello' },
-        status,
-        attempts: 0,
-        nextAttemptAt,
-        createdAt: sent,
-      });
+      await tx.insert(tablesOf(tx).outbox).values(
+        ownRow(tx, {
+          dedupeKey,
+          channelKey: 'C0CHAN',
+          method: 'chat.postMessage',
+          payload: { text: 'hello' },
+          status,
+          attempts: 0,
+          nextAttemptAt,
+          createdAt: sent,
+        }),
+      );
     });
 
   it('is the earliest of an undecided window end, reminder, escalation step and deferred start, strictly after the time asked, to the millisecond', async () => {
@@ -105,9 +108,10 @@ export default contract('dueTimes repository', ({ db }) => {
       expect(await handoffDueBy(db, t('2026-11-22T00:00:00.000Z')), `${status} ${Object.keys(over)}`).toBe(
         true,
       );
-      await db.transaction((tx) =>
-        tx.delete(tablesOf(tx).handoffs).where(eq(tablesOf(tx).handoffs.sourceViewId, `K${k}`)),
-      );
+      await db.transaction((tx) => {
+        const { handoffs } = tablesOf(tx);
+        return tx.delete(handoffs).where(and(own(tx, handoffs), eq(handoffs.sourceViewId, `K${k}`)));
+      });
     }
   });
 

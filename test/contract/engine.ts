@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { FIRST_INSTALLATION } from '../../src/db/columns.js';
-import { scopedTo } from '../../src/db/installationScope.js';
+import { firstInstallationOf, ownedBy } from '../../src/db/owned.js';
 import type { Db, Tx } from '../../src/db/types.js';
 import { migratedCopy } from '../support/scratchDb.js';
 
@@ -27,7 +27,7 @@ export const sqliteEngine: Engine = {
     const dir = mkdtempSync(join(tmpdir(), 'contract-'));
     const database = openDatabase(migratedCopy(join(dir, 'handoff.db')));
     return {
-      db: database.db,
+      db: firstInstallationOf(database.db),
       close: async () => {
         database.close();
         rmSync(dir, { recursive: true, force: true });
@@ -95,7 +95,7 @@ export function contract(title: string, body: (c: ContractContext) => void): Con
 
 /**
  * The engine with a neighbour on the same database (issue 55): each test's database is the first installation's
- * (`scopedTo(db, 1)`, as the app's would be), and every transaction the test runs is run first for a second
+ * (`ownedBy(db, 1)`, as the app's would be), and every transaction the test runs is run first for a second
  * installation, committed, with the same keys (channels, partners, people). So each contract's reads and writes are
  * tried with another installation's twin rows beside them: a query that is not kept to its installation reads or
  * changes the neighbour's and fails the contract. The neighbour's run may fail where the body expects its own rows
@@ -107,8 +107,8 @@ export function besideNeighbour(engine: Engine): Engine {
     neighbour: true,
     async open() {
       const { db, close } = await engine.open();
-      const own = scopedTo(db, FIRST_INSTALLATION);
-      const neighbour = scopedTo(db, NEIGHBOUR);
+      const own = ownedBy(db, FIRST_INSTALLATION);
+      const neighbour = ownedBy(db, NEIGHBOUR);
       const transaction = async <T>(fn: (tx: Tx) => Promise<T> | T): Promise<T> => {
         await neighbour.transaction(fn).catch(() => undefined);
         return own.transaction(fn);

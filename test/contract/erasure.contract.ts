@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { scopedTo, unscopedOf } from '../../src/db/installationScope.js';
+import { anyInstallationOf, own, ownedBy, ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/erasure.js';
 import { ERASED_TEXT, inHandoff, type Person, withNames } from '../../src/domain/erasure.js';
 import { contract } from './engine.js';
@@ -53,20 +53,25 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
     });
     const t = tablesOf(db);
     await db.transaction((tx) =>
-      tx.insert(t.handoffFollowers).values({ handoffId: id, userId: 'U0AE', notify: 'all', createdAt: at }),
+      tx
+        .insert(t.handoffFollowers)
+        .values(ownRow(tx, { handoffId: id, userId: 'U0AE', notify: 'all', createdAt: at })),
     );
     const found = await repo.rowsNaming(db, contact);
     const [row] = found.find((f) => f.table === 'handoffs')?.rows ?? [];
     expect(row).toBeDefined();
     expect(await write(repo.eraseRow, 'handoffs', row as never, contact, 'ERASED00000001')).toBe(true);
-    const [after] = await db.select().from(t.handoffs).where(eq(t.handoffs.id, id));
+    const [after] = await db
+      .select()
+      .from(t.handoffs)
+      .where(and(own(db, t.handoffs), eq(t.handoffs.id, id)));
     expect(after).toMatchObject({
       partnerContactName: ERASED_TEXT,
       riskNote: `${ERASED_TEXT} moves to Acme`,
     });
     const [follow] = (await repo.rowsNaming(db, ae)).find((f) => f.table === 'handoff_followers')?.rows ?? [];
     expect(await write(repo.eraseRow, 'handoff_followers', follow as never, ae, 'ERASED00000001')).toBe(true);
-    expect(await db.select().from(t.handoffFollowers)).toEqual([]);
+    expect(await db.select().from(t.handoffFollowers).where(own(db, t.handoffFollowers))).toEqual([]);
     // The follow is gone: deleting it again is not counted as an erased row.
     expect(await write(repo.eraseRow, 'handoff_followers', follow as never, ae, 'ERASED00000001')).toBe(
       false,
@@ -102,6 +107,7 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
     const rows = await db
       .select({ id: t.handoffs.id, contact: t.handoffs.partnerContactName, risk: t.handoffs.riskNote })
       .from(t.handoffs)
+      .where(own(db, t.handoffs))
       .orderBy(t.handoffs.id);
     expect(rows).toEqual([
       { id: theirs, contact: ERASED_TEXT, risk: `${ERASED_TEXT} sends workshop dates` },
@@ -121,11 +127,13 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
     expect(await repo.openHandoffsOf(db, ['U0AE'])).toEqual([open]);
     const { programLog } = tablesOf(db);
     await db.transaction((tx) =>
-      tx.insert(programLog).values([
-        { kind: 'pool', key: 'emea', body: { users: ['U0AE'] }, actor: 'U0ADMIN', at },
-        { kind: 'pool', key: 'apac', body: { users: ['U0AE'] }, actor: 'U0ADMIN', at },
-        { kind: 'pool', key: 'apac', body: { users: ['U0OTHER'] }, actor: 'U0ADMIN', at },
-      ]),
+      tx.insert(programLog).values(
+        [
+          { kind: 'pool', key: 'emea', body: { users: ['U0AE'] }, actor: 'U0ADMIN', at },
+          { kind: 'pool', key: 'apac', body: { users: ['U0AE'] }, actor: 'U0ADMIN', at },
+          { kind: 'pool', key: 'apac', body: { users: ['U0OTHER'] }, actor: 'U0ADMIN', at },
+        ].map((row) => ownRow(tx, row)),
+      ),
     );
     expect(await repo.programPartsNaming(db, ae)).toEqual(['pool emea']);
     await write(repo.recordErasure, {
@@ -136,7 +144,8 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
       rowsChanged: 3,
       messagesUpdated: 1,
     });
-    expect(await db.select().from(tablesOf(db).erasures)).toMatchObject([
+    const { erasures } = tablesOf(db);
+    expect(await db.select().from(erasures).where(own(db, erasures))).toMatchObject([
       { requestedBy: 'cli', rowsChanged: 3 },
     ]);
   });
@@ -144,7 +153,7 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
   it.skipIf(engine.neighbour)(
     "keeps an installation to its own installations row: another's installer is neither found nor rewritten",
     async () => {
-      const base = unscopedOf(db);
+      const base = anyInstallationOf(db);
       const installer: Person = { namedBy: 'slack_id', ids: ['U0INST'], words: [], parts: [], others: [] };
       const { installations } = tablesOf(base);
       const row = (key: string) => ({
@@ -162,12 +171,12 @@ export default contract('erasure repository', ({ db, engine, at, write }) => {
         return [a?.id as number, b?.id as number];
       });
       const [alpha, beta] = ids as [number, number];
-      const own = scopedTo(base, alpha);
-      const found = (await repo.rowsNaming(own, installer)).find((f) => f.table === 'installations');
+      const alphas = ownedBy(base, alpha);
+      const found = (await repo.rowsNaming(alphas, installer)).find((f) => f.table === 'installations');
       expect(found?.rows.map((r) => r.key)).toEqual([{ id: alpha }]);
       // Beta's row, named by its key from Alpha's side: nothing changes.
       const forged = { key: { id: beta }, values: { installer_user_id: 'U0INST' }, handoffId: null };
-      await own.transaction((tx) => repo.eraseRow(tx, 'installations', forged, installer, 'P0X'));
+      await alphas.transaction((tx) => repo.eraseRow(tx, 'installations', forged, installer, 'P0X'));
       const after = await base.select().from(installations);
       expect(after.map((r) => [r.installKey, r.installerUserId])).toEqual([
         ['T0ALPHA', 'U0INST'],

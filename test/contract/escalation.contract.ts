@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/escalation.js';
 import type { HandoffEventType, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -22,15 +23,17 @@ export default contract('escalation repository', ({ db, at, plus: ms, write }) =
     const rows = await db.transaction((tx) =>
       tx
         .insert(tablesOf(tx).surfaces)
-        .values({
-          key: over.key,
-          handoffId,
-          kind: over.kind ?? 'expired_owner',
-          viewerUserId: over.viewerUserId === undefined ? 'U0AUTHOR' : over.viewerUserId,
-          channelKey: 'dm:U0AUTHOR',
-          params,
-          createdAt: at,
-        })
+        .values(
+          ownRow(tx, {
+            key: over.key,
+            handoffId,
+            kind: over.kind ?? 'expired_owner',
+            viewerUserId: over.viewerUserId === undefined ? 'U0AUTHOR' : over.viewerUserId,
+            channelKey: 'dm:U0AUTHOR',
+            params,
+            createdAt: at,
+          }),
+        )
         .returning(),
     );
     return (rows[0] as { id: number }).id;

@@ -1,6 +1,7 @@
-import { isNull } from 'drizzle-orm';
+import { and, isNull } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/events.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -33,7 +34,10 @@ export default contract('events repository', ({ db, at, plus: ms, write }) => {
     // A missing detail is stored as SQL null, not as JSON null.
     const nulls = await db.transaction((tx) => {
       const { handoffEvents } = tablesOf(tx);
-      return tx.select({ id: handoffEvents.id }).from(handoffEvents).where(isNull(handoffEvents.detail));
+      return tx
+        .select({ id: handoffEvents.id })
+        .from(handoffEvents)
+        .where(and(own(tx, handoffEvents), isNull(handoffEvents.detail)));
     });
     expect(nulls.map((r) => r.id).sort((a, b) => a - b)).toEqual([second, third]);
 

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { ownRow } from '../../src/db/owned.js';
 import { countSent, type ExportRow, exportRows } from '../../src/db/repositories/exportRows.js';
 import type { decisions, handoffEvents, NewHandoffRow, outcomes } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -17,7 +18,7 @@ export default contract('exportRows repository', ({ db, at, plus }) => {
     const [inserted] = await db.transaction((tx) =>
       tx
         .insert(tablesOf(tx).partners)
-        .values({ name, key: name.toLowerCase(), domain: null, createdAt: at, updatedAt: at })
+        .values(ownRow(tx, { name, key: name.toLowerCase(), domain: null, createdAt: at, updatedAt: at }))
         .returning({ id: tablesOf(tx).partners.id }),
     );
     if (!inserted) throw new Error('no partner inserted');
@@ -67,9 +68,10 @@ export default contract('exportRows repository', ({ db, at, plus }) => {
   async function write(rows: { events?: NewEvent[]; decisions?: NewDecision[]; outcomes?: NewOutcome[] }) {
     await db.transaction(async (tx) => {
       const t = tablesOf(tx);
-      if (rows.events?.length) await tx.insert(t.handoffEvents).values(rows.events);
-      if (rows.decisions?.length) await tx.insert(t.decisions).values(rows.decisions);
-      if (rows.outcomes?.length) await tx.insert(t.outcomes).values(rows.outcomes);
+      const owned = <R extends object>(list: R[]) => list.map((row) => ownRow(tx, row));
+      if (rows.events?.length) await tx.insert(t.handoffEvents).values(owned(rows.events));
+      if (rows.decisions?.length) await tx.insert(t.decisions).values(owned(rows.decisions));
+      if (rows.outcomes?.length) await tx.insert(t.outcomes).values(owned(rows.outcomes));
     });
   }
 

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/handoffLists.js';
 import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -93,16 +94,20 @@ export default contract('handoffLists repository', ({ db, at, plus: ms, write })
       const base = { recordedByUserId: 'U0AE' };
       await tx
         .insert(outcomes)
-        .values({ ...base, handoffId: h.id, outcome: 'meeting_held', recordedAt: ms(1) });
-      await tx.insert(outcomes).values({ ...base, handoffId: other.id, outcome: 'won', recordedAt: ms(2) });
-      await tx.insert(outcomes).values({
-        handoffId: h.id,
-        outcome: 'opportunity_created',
-        crmOpportunity: 'OPP-1',
-        note: 'internal',
-        recordedByUserId: 'U0OWNER',
-        recordedAt: ms(3),
-      });
+        .values(ownRow(tx, { ...base, handoffId: h.id, outcome: 'meeting_held', recordedAt: ms(1) }));
+      await tx
+        .insert(outcomes)
+        .values(ownRow(tx, { ...base, handoffId: other.id, outcome: 'won', recordedAt: ms(2) }));
+      await tx.insert(outcomes).values(
+        ownRow(tx, {
+          handoffId: h.id,
+          outcome: 'opportunity_created',
+          crmOpportunity: 'OPP-1',
+          note: 'internal',
+          recordedByUserId: 'U0OWNER',
+          recordedAt: ms(3),
+        }),
+      );
     });
     const rows = await repo.findOutcomes(db, h.id);
     expect(rows.map((row) => row.outcome)).toEqual(['meeting_held', 'opportunity_created']);
@@ -125,20 +130,28 @@ export default contract('handoffLists repository', ({ db, at, plus: ms, write })
     await db.transaction(async (tx) => {
       const { decisions } = tablesOf(tx);
       const base = { decidedByUserId: 'U0AE', decidedByTeamId: 'T0INTERNAL' };
-      await tx.insert(decisions).values({
-        ...base,
-        handoffId: a.id,
-        assignment: 1,
-        decision: 'declined',
-        reasonCode: 'no_clear_problem',
-        note: 'why',
-        decidedAt: ms(1),
-      });
+      await tx.insert(decisions).values(
+        ownRow(tx, {
+          ...base,
+          handoffId: a.id,
+          assignment: 1,
+          decision: 'declined',
+          reasonCode: 'no_clear_problem',
+          note: 'why',
+          decidedAt: ms(1),
+        }),
+      );
       await tx
         .insert(decisions)
-        .values({ ...base, handoffId: a.id, assignment: 2, decision: 'accepted', decidedAt: ms(2) });
-      await tx.insert(decisions).values({ ...base, handoffId: b.id, decision: 'accepted', decidedAt: ms(3) });
-      await tx.insert(decisions).values({ ...base, handoffId: c.id, decision: 'declined', decidedAt: ms(4) });
+        .values(
+          ownRow(tx, { ...base, handoffId: a.id, assignment: 2, decision: 'accepted', decidedAt: ms(2) }),
+        );
+      await tx
+        .insert(decisions)
+        .values(ownRow(tx, { ...base, handoffId: b.id, decision: 'accepted', decidedAt: ms(3) }));
+      await tx
+        .insert(decisions)
+        .values(ownRow(tx, { ...base, handoffId: c.id, decision: 'declined', decidedAt: ms(4) }));
     });
     expect(await repo.findDecisionsOf(db, [])).toEqual([]);
     const rows = await repo.findDecisionsOf(db, [a.id, b.id]);

@@ -1,6 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/homeViews.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -11,13 +12,14 @@ export default contract('homeViews repository', ({ db, at, plus: ms, write }) =>
 
   const outboxRows = async (): Promise<OutboxRow[]> => {
     const { outbox } = tablesOf(db);
-    return db.select().from(outbox).orderBy(asc(outbox.id));
+    return db.select().from(outbox).where(own(db, outbox)).orderBy(asc(outbox.id));
   };
   const open = (userId: string, metrics: boolean, when: Date, hash: string | null = null) =>
     write(repo.recordHomeView, { userId, hash, period: null, metrics, now: when });
   const deliverAll = () =>
     db.transaction(async (tx) => {
-      await tx.update(tablesOf(tx).outbox).set({ status: 'delivered' });
+      const { outbox } = tablesOf(tx);
+      await tx.update(outbox).set({ status: 'delivered' }).where(own(tx, outbox));
     });
 
   it('records an open Home, keeps the period picked when none is given, and reads it back', async () => {

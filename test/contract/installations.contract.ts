@@ -1,9 +1,15 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { FIRST_INSTALLATION } from '../../src/db/columns.js';
 import { tablesOf } from '../../src/db/engine.js';
-import { installationOf, scopedTo } from '../../src/db/installationScope.js';
-import { findHandoff } from '../../src/db/repositories/handoffs.js';
+import { anyInstallationOf, installationKeyOf, ownedBy, ownRow } from '../../src/db/owned.js';
+import { logEvent } from '../../src/db/repositories/events.js';
+import { follow, followOf, unfollow } from '../../src/db/repositories/followers.js';
+import { findHandoff, insertHandoff } from '../../src/db/repositories/handoffs.js';
 import * as repo from '../../src/db/repositories/installations.js';
+import { ensurePartner, partnerByName } from '../../src/db/repositories/partners.js';
+import type { AnyDb } from '../../src/db/types.js';
+import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract } from './engine.js';
 import { addHandoff } from './seed.js';
 
@@ -90,99 +96,97 @@ export default contract('installations repository', ({ db, write }) => {
     expect(await repo.installedNow(db)).toMatchObject([{ sealed: 'v1.b', uninstalledAt: null }]);
   });
 
-  it('stamps every insert of a scoped executor and its transactions, and what its triggers write, with the installation, whatever was given', async () => {
-    const seven = scopedTo(db, 7);
-    expect(installationOf(seven)).toBe(7);
-    expect(installationOf(db)).toBeUndefined();
-    const unscoped = await addHandoff(db, at);
-    const scoped = await addHandoff(seven, at);
-    await seven.transaction(async (tx) => {
-      expect(installationOf(tx)).toBe(7);
-      const { handoffFollowers } = tablesOf(tx);
-      // One row, several rows, and a row naming another installation: all this executor's.
-      await tx
-        .insert(handoffFollowers)
-        .values({ handoffId: scoped, userId: 'U0ONE', notify: 'all', createdAt: at });
-      await tx.insert(handoffFollowers).values([
-        { handoffId: scoped, userId: 'U0TWO', notify: 'all', createdAt: at },
-        { handoffId: scoped, userId: 'U0THREE', notify: 'all', createdAt: at, installationId: 3 },
-      ]);
-      // The rows the touch log's triggers write get the installation of their event.
-      await tx.insert(tablesOf(tx).handoffEvents).values({
-        handoffId: scoped,
+  it('writes a repository’s rows, its prepared inserts’ and what the touch log’s triggers write as its executor’s installation; an insert naming none is the first’s', async () => {
+    const all: AnyDb = anyInstallationOf(db);
+    const seven = ownedBy(all, 7);
+    expect(installationKeyOf(seven)).toBe(7);
+    expect(installationKeyOf(all)).toBe(FIRST_INSTALLATION);
+    const { handoffs, handoffFollowers, firstAccepts, metricFacts } = tablesOf(all);
+    // Across installations, a row that names none is the first installation's (the column's default).
+    const [unkeyed] = await all.transaction((tx) =>
+      tx
+        .insert(handoffs)
+        .values(sentHandoffRow(at, { sourceViewId: 'V0ANY' }))
+        .returning({ id: handoffs.id }),
+    );
+    const keyed = await seven.transaction(async (tx) => {
+      expect(installationKeyOf(tx)).toBe(7);
+      const { handoff } = await insertHandoff(tx, sentHandoffRow(at, { sourceViewId: 'V0SEVEN' }));
+      await follow(tx, { handoffId: handoff.id, userId: 'U0ONE', notify: 'all', at });
+      await follow(tx, { handoffId: handoff.id, userId: 'U0TWO', notify: 'all', at });
+      // A row written by hand as the executor's: its installation, whatever the row said.
+      await tx.insert(handoffFollowers).values(
+        ownRow(tx, {
+          handoffId: handoff.id,
+          userId: 'U0THREE',
+          notify: 'all',
+          createdAt: at,
+          installationId: 3,
+        }),
+      );
+      // The touch log's prepared insert, and the rows its triggers write: the installation of the event.
+      await logEvent(tx, {
         type: 'accepted',
-        fromStatus: 'sent',
-        toStatus: 'accepted',
-        aeUserId: 'U0AE',
-        assignment: 1,
-        cycle: 1,
+        before: { status: 'sent' },
+        after: { ...handoff, status: 'accepted' },
+        actor: { userId: 'U0AE' },
         at,
       });
+      return handoff.id;
     });
-    const { handoffs, handoffFollowers } = tablesOf(db);
-    const owners = await db
+    const owners = await all
       .select({ id: handoffs.id, installationId: handoffs.installationId })
       .from(handoffs)
       .orderBy(asc(handoffs.id));
     expect(owners).toEqual([
-      { id: unscoped, installationId: 1 },
-      { id: scoped, installationId: 7 },
+      { id: unkeyed?.id, installationId: 1 },
+      { id: keyed, installationId: 7 },
     ]);
-    const followers = await db
+    const followers = await all
       .select({ installationId: handoffFollowers.installationId })
       .from(handoffFollowers);
     expect(followers.map((f) => f.installationId)).toEqual([7, 7, 7]);
-    const { firstAccepts, metricFacts } = tablesOf(db);
-    const accepts = await db.select({ installationId: firstAccepts.installationId }).from(firstAccepts);
+    const accepts = await all.select({ installationId: firstAccepts.installationId }).from(firstAccepts);
     expect(accepts.map((a) => a.installationId)).toEqual([7, 7, 7]);
-    const facts = await db.select({ installationId: metricFacts.installationId }).from(metricFacts);
+    const facts = await all.select({ installationId: metricFacts.installationId }).from(metricFacts);
     expect(facts).toEqual([{ installationId: 7 }]);
   });
 
-  it('keeps a scoped executor’s selects, joins, updates, deletes and prepared reads to its installation’s rows', async () => {
-    const [one, two] = [scopedTo(db, 1), scopedTo(db, 2)];
-    // Twin rows: the same follower of a handoff in each installation.
+  it('keeps an installation’s repository reads, joins, updates, deletes and prepared reads to its rows, beside twins', async () => {
+    const all: AnyDb = anyInstallationOf(db);
+    const [one, two] = [ownedBy(all, 1), ownedBy(all, 2)];
+    // Twin rows: the same follower of a handoff, and the same partner, in each installation.
     const ids: number[] = [];
+    const partnerIds: number[] = [];
     for (const exec of [one, two]) {
-      const handoffId = await addHandoff(exec, at, { accountName: `Account of ${installationOf(exec)}` });
+      const handoffId = await addHandoff(exec, at, { accountName: `Account of ${installationKeyOf(exec)}` });
       ids.push(handoffId);
-      await exec.transaction((tx) =>
-        tx
-          .insert(tablesOf(tx).handoffFollowers)
-          .values({ handoffId, userId: 'U0SAME', notify: 'all', createdAt: at }),
-      );
+      await exec.transaction((tx) => follow(tx, { handoffId, userId: 'U0SAME', notify: 'all', at }));
+      partnerIds.push((await exec.transaction((tx) => ensurePartner(tx, 'Meridian', at))).id);
     }
     const [mine, theirs] = ids as [number, number];
-    const { handoffs, handoffFollowers: f } = tablesOf(db);
-    expect((await one.select({ id: handoffs.id }).from(handoffs)).map((r) => r.id)).toEqual([mine]);
-    // A where the caller gives is joined to the scope's, also in drizzle's function form.
-    expect(await one.select({ id: handoffs.id }).from(handoffs).where(eq(handoffs.id, theirs))).toEqual([]);
+    // A select: the other installation's follow is not found, even by its own handoff's id.
+    expect(await followOf(one, theirs, 'U0SAME')).toBeUndefined();
+    expect(await followOf(two, theirs, 'U0SAME')).toMatchObject({ installationId: 2, handoffId: theirs });
+    expect(await followOf(one, mine, 'U0SAME')).toMatchObject({ installationId: 1, handoffId: mine });
+    // A join (a partner by an alias): the installation's own partner.
+    expect(partnerIds[0]).not.toBe(partnerIds[1]);
+    expect((await partnerByName(one, 'Meridian'))?.id).toBe(partnerIds[0]);
+    expect((await partnerByName(two, 'Meridian'))?.id).toBe(partnerIds[1]);
+    // An update and a delete change the installation's rows only, even named by the other's handoff.
+    await one.transaction((tx) => follow(tx, { handoffId: mine, userId: 'U0SAME', notify: 'decisions', at }));
+    expect(await one.transaction((tx) => unfollow(tx, theirs, 'U0SAME'))).toBe(false);
+    expect(await two.transaction((tx) => unfollow(tx, theirs, 'U0SAME'))).toBe(true);
+    const { handoffs, handoffFollowers: f } = tablesOf(all);
     expect(
-      await two
-        .select({ id: handoffs.id })
-        .from(handoffs)
-        .where(() => eq(handoffs.id, theirs)),
-    ).toEqual([{ id: theirs }]);
-    // A joined table: only its rows of the installation, and a left join still gives its row of nulls.
-    const joined = await one
-      .select({ id: handoffs.id, follower: f.userId, of: f.installationId })
-      .from(handoffs)
-      .leftJoin(f, eq(f.userId, 'U0SAME'));
-    expect(joined).toEqual([{ id: mine, follower: 'U0SAME', of: 1 }]);
-    // Updates and deletes change the installation's rows only.
-    await one.transaction((tx) =>
-      tx.update(tablesOf(tx).handoffFollowers).set({ notify: 'decisions' }).where(eq(f.userId, 'U0SAME')),
-    );
-    await two.transaction((tx) => tx.delete(tablesOf(tx).handoffFollowers));
-    expect(
-      await db.select({ of: f.installationId, notify: f.notify }).from(f).orderBy(asc(f.installationId)),
+      await all.select({ of: f.installationId, notify: f.notify }).from(f).orderBy(asc(f.installationId)),
     ).toEqual([{ of: 1, notify: 'decisions' }]);
     // A prepared query, built once and run by both: each reads its own.
     expect((await findHandoff(one, theirs))?.id).toBeUndefined();
     expect((await findHandoff(two, theirs))?.accountName).toBe('Account of 2');
     expect((await findHandoff(one, mine))?.accountName).toBe('Account of 1');
-    // Unscoped (the command-line tools): every installation's.
-    expect(await db.select({ id: handoffs.id }).from(handoffs).orderBy(asc(handoffs.id))).toEqual([
+    // Across installations (the command-line tools): every installation's.
+    expect(await all.select({ id: handoffs.id }).from(handoffs).orderBy(asc(handoffs.id))).toEqual([
       { id: mine },
       { id: theirs },
     ]);

@@ -1,12 +1,17 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own } from '../../src/db/owned.js';
 import { recordSharing, sharingOf } from '../../src/db/repositories/internalChannels.js';
 import { contract } from './engine.js';
 
 export default contract('internalChannels repository', ({ db, at, plus, write }) => {
   async function rows() {
     const { internalChannelSharing } = tablesOf(db);
-    return db.select().from(internalChannelSharing).orderBy(internalChannelSharing.channelId);
+    return db
+      .select()
+      .from(internalChannelSharing)
+      .where(own(db, internalChannelSharing))
+      .orderBy(internalChannelSharing.channelId);
   }
 
   it('records the first word, a newer one, and one of the same moment; ignores an older one', async () => {

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own } from '../../src/db/owned.js';
 import { claimSlot, finishSlot, pruneSlots } from '../../src/db/repositories/jobClaims.js';
 import { contract } from './engine.js';
 
@@ -11,7 +12,7 @@ export default contract('jobClaims repository', ({ db, write }) => {
 
   async function claims() {
     const { jobClaims } = tablesOf(db);
-    return db.select().from(jobClaims).orderBy(jobClaims.job, jobClaims.slot);
+    return db.select().from(jobClaims).where(own(db, jobClaims)).orderBy(jobClaims.job, jobClaims.slot);
   }
 
   /** The one claim held, as read back: A's of the sweep's slot, from `at` for a minute, unless `over` says otherwise. */

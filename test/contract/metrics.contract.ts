@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/metrics.js';
 import type { HandoffEventType, NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -108,11 +109,14 @@ export default contract('metrics repository', ({ db }) => {
     // A RevOps correction after the step: the step is read with the handoff's classification now.
     await db.transaction(async (tx) => {
       const { handoffs } = tablesOf(tx);
-      await tx.update(handoffs).set({ classification: 'partner_sourced' }).where(eq(handoffs.id, classified));
+      await tx
+        .update(handoffs)
+        .set({ classification: 'partner_sourced' })
+        .where(and(own(tx, handoffs), eq(handoffs.id, classified)));
       await tx
         .update(handoffs)
         .set({ classification: 'partner_influenced' })
-        .where(eq(handoffs.id, unclassified));
+        .where(and(own(tx, handoffs), eq(handoffs.id, unclassified)));
     });
     expect(await classifications()).toEqual(['partner_sourced', 'partner_influenced']);
   });
@@ -164,7 +168,15 @@ export default contract('metrics repository', ({ db }) => {
     const [partner] = await db.transaction((tx) =>
       tx
         .insert(tablesOf(tx).partners)
-        .values({ name: 'Meridian Partners', key: 'meridian', domain: null, createdAt: t0, updatedAt: t0 })
+        .values(
+          ownRow(tx, {
+            name: 'Meridian Partners',
+            key: 'meridian',
+            domain: null,
+            createdAt: t0,
+            updatedAt: t0,
+          }),
+        )
         .returning({ id: tablesOf(tx).partners.id }),
     );
     const listed = await handoff({ partnerId: partner?.id ?? null, authorUserId: 'U0A2' });
@@ -293,16 +305,18 @@ export default contract('metrics repository', ({ db }) => {
       createdAt,
     });
     await db.transaction((tx) =>
-      tx.insert(tablesOf(tx).helpRequests).values([
-        request('BEFORE', ms(-1)),
-        {
-          ...request('FROM', t0, { claimedByUserId: 'U0PAM' }),
-          partnerKey: 'meridian',
-          partnerOrg: 'Meridian',
-        },
-        request('INSIDE', ms(5)),
-        request('TO', ms(10)),
-      ]),
+      tx.insert(tablesOf(tx).helpRequests).values(
+        [
+          request('BEFORE', ms(-1)),
+          {
+            ...request('FROM', t0, { claimedByUserId: 'U0PAM' }),
+            partnerKey: 'meridian',
+            partnerOrg: 'Meridian',
+          },
+          request('INSIDE', ms(5)),
+          request('TO', ms(10)),
+        ].map((row) => ownRow(tx, row)),
+      ),
     );
     const found = await repo.helpRequestsIn(db, t0, ms(10));
     expect([...found].sort((a, b) => a.requestedByUserId.localeCompare(b.requestedByUserId))).toEqual([

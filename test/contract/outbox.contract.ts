@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/outbox.js';
 import { markCancelled } from '../../src/db/repositories/outboxAttempts.js';
 import type { OutboxRow } from '../../src/db/schema.js';
@@ -144,7 +145,7 @@ export default contract('outbox repository', ({ db, at, write }) => {
       ['reminder:1', 'reminder:1', { channel: 'U0AE' }, 'internal'],
     ]);
     const { surfaces } = tablesOf(db);
-    const stored = await db.select().from(surfaces);
+    const stored = await db.select().from(surfaces).where(own(db, surfaces));
     expect(stored.map((r) => [r.key, r.handoffId, r.kind, r.viewerUserId, r.params, r.createdAt])).toEqual([
       ['reminder:1', handoffId, 'reminder', 'U0AE', { n: 1 }, at],
     ]);
@@ -222,12 +223,14 @@ export default contract('outbox repository', ({ db, at, write }) => {
       });
       await tx
         .insert(tablesOf(tx).surfaces)
-        .values([
-          surface('reminder-1', handoffId, 'reminder'),
-          surface('nudge-1', handoffId, 'stall_nudge'),
-          surface('packet-1', handoffId, 'ae_packet'),
-          surface('reminder-other', other, 'reminder'),
-        ]);
+        .values(
+          [
+            surface('reminder-1', handoffId, 'reminder'),
+            surface('nudge-1', handoffId, 'stall_nudge'),
+            surface('packet-1', handoffId, 'ae_packet'),
+            surface('reminder-other', other, 'reminder'),
+          ].map((row) => ownRow(tx, row)),
+        );
     });
     const [reminder, nudge, packet, update, sent, elsewhere, noSurface] = await queue(
       outboxRow({ dedupeKey: 'reminder', handoffId, surfaceKey: 'reminder-1' }),

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own } from '../../src/db/owned.js';
 import { isQueued } from '../../src/db/repositories/outbox.js';
 import * as repo from '../../src/db/repositories/outboxAttempts.js';
 import { contract } from './engine.js';
@@ -50,7 +51,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at, write })
       postedTs: null,
     });
     const { postedMessages } = tablesOf(db);
-    expect(await db.select().from(postedMessages)).toEqual([
+    expect(await db.select().from(postedMessages).where(own(db, postedMessages))).toEqual([
       {
         installationId: 1,
         messageKey: 'posted-key',
@@ -113,7 +114,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at, write })
           await tx
             .update(outbox)
             .set({ lastError: 'held' })
-            .where(eq(outbox.id, locked as number));
+            .where(and(own(tx, outbox), eq(outbox.id, locked as number)));
           holding();
           await held;
         })
@@ -178,7 +179,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at, write })
       await tx
         .update(outbox)
         .set({ nextAttemptAt: wokenAt, scheduledAt: wokenAt })
-        .where(eq(outbox.id, woken as number));
+        .where(and(own(tx, outbox), eq(outbox.id, woken as number)));
     });
     const hold = {
       now: plus(10),
@@ -204,7 +205,7 @@ export default contract('outboxAttempts repository', ({ db, engine, at, write })
       await tx
         .update(outbox)
         .set({ attempts: 0 })
-        .where(eq(outbox.id, id as number));
+        .where(and(own(tx, outbox), eq(outbox.id, id as number)));
     });
     const retry = { now: plus(10), nextAttemptAt: plus(2_000), error: 'restricted_action' };
     expect(await write(repo.markRetry, read, retry)).toBe(1);

@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { first, tablesOf } from '../../src/db/engine.js';
-import { scopedTo, unscopedOf } from '../../src/db/installationScope.js';
+import { anyInstallationOf, own, ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/outboxChannels.js';
+import type { AnyDb } from '../../src/db/types.js';
 import { contract } from './engine.js';
 import { type NewOutboxRow, outboxRowsAt, queueRows, addHandoff as seedHandoff } from './seed.js';
 
@@ -23,7 +24,7 @@ export default contract('outboxChannels repository', ({ db, at, plus, write }) =
           status: table.status,
         })
         .from(table)
-        .where(eq(table.id, id ?? -1)),
+        .where(and(own(db, table), eq(table.id, id ?? -1))),
     );
   }
 
@@ -174,7 +175,9 @@ export default contract('outboxChannels repository', ({ db, at, plus, write }) =
     await queue(outboxRow({ dedupeKey: 'a', channelKey: 'C0X', nextAttemptAt: plus(50_000) }));
     await expect(
       db.transaction(async (tx) => {
-        await tx.insert(tablesOf(tx).outbox).values(outboxRow({ dedupeKey: 'b', channelKey: 'C0X' }));
+        await tx
+          .insert(tablesOf(tx).outbox)
+          .values(ownRow(tx, outboxRow({ dedupeKey: 'b', channelKey: 'C0X' })));
         expect(await repo.countPendingIn(tx, 'C0X')).toBe(2);
         expect(await repo.wakeChannel(tx, 'C0X', plus(5))).toBe(2);
         expect(await repo.nextPendingAt(tx)).toEqual(plus(5));
@@ -184,22 +187,25 @@ export default contract('outboxChannels repository', ({ db, at, plus, write }) =
     expect(await repo.countPendingIn(db, 'C0X')).toBe(1);
     expect(await repo.nextPendingAt(db)).toEqual(plus(50_000));
   });
-  it('names the installations with a message due, each once; a scoped executor sees its own only', async () => {
-    const all = unscopedOf(db);
+  it('names the installations with a message due, each once', async () => {
+    // Across installations: the rows are written as given, each naming its installation.
+    const all: AnyDb = anyInstallationOf(db);
     const of = (installationId: number, over: Partial<NewOutboxRow> & Pick<NewOutboxRow, 'dedupeKey'>) => ({
       ...outboxRow(over),
       installationId,
     });
-    await queueRows(all, [
-      of(7, { dedupeKey: 'seven-a' }),
-      of(7, { dedupeKey: 'seven-b', channelKey: 'C0OTHER' }),
-      of(5, { dedupeKey: 'five-later', nextAttemptAt: plus(1_000) }),
-      of(9, { dedupeKey: 'nine-delivered', status: 'delivered' }),
-      of(9, { dedupeKey: 'nine-dead', status: 'dead' }),
-    ]);
+    await all.transaction((tx) =>
+      tx
+        .insert(tablesOf(tx).outbox)
+        .values([
+          of(7, { dedupeKey: 'seven-a' }),
+          of(7, { dedupeKey: 'seven-b', channelKey: 'C0OTHER' }),
+          of(5, { dedupeKey: 'five-later', nextAttemptAt: plus(1_000) }),
+          of(9, { dedupeKey: 'nine-delivered', status: 'delivered' }),
+          of(9, { dedupeKey: 'nine-dead', status: 'dead' }),
+        ]),
+    );
     expect(await repo.installationsDue(all, at)).toEqual([7]);
     expect(await repo.installationsDue(all, plus(1_000))).toEqual([5, 7]);
-    expect(await repo.installationsDue(scopedTo(all, { id: 5 }), plus(1_000))).toEqual([5]);
-    expect(await repo.installationsDue(scopedTo(all, { id: 9 }), plus(1_000))).toEqual([]);
   });
 });

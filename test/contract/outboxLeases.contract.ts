@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/outboxLeases.js';
 import { contract } from './engine.js';
 
@@ -11,11 +12,12 @@ export default contract('outboxLeases repository', ({ db, at, plus, write }) => 
 
   async function leases() {
     const { outboxLeases } = tablesOf(db);
-    return (await db.select().from(outboxLeases).orderBy(outboxLeases.channelKey)).map((l) => [
-      l.channelKey,
-      l.holder,
-      l.leaseUntil,
-    ]);
+    const rows = await db
+      .select()
+      .from(outboxLeases)
+      .where(own(db, outboxLeases))
+      .orderBy(outboxLeases.channelKey);
+    return rows.map((l) => [l.channelKey, l.holder, l.leaseUntil]);
   }
 
   it('takes conversations no one holds, each once, and records the lease to the millisecond; renews the holder’s own', async () => {

@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/outboxParked.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -13,7 +14,7 @@ export default contract('outboxParked repository', ({ db, at, plus, write }) => 
 
   async function all(): Promise<OutboxRow[]> {
     const { outbox: table } = tablesOf(db);
-    return db.select().from(table).orderBy(asc(table.id));
+    return db.select().from(table).where(own(db, table)).orderBy(asc(table.id));
   }
 
   it('prunes delivered and cancelled rows queued before the time, oldest first, at most limit', async () => {
@@ -192,7 +193,10 @@ export default contract('outboxParked repository', ({ db, at, plus, write }) => 
     // The app is invited back after the read: the hold's count starts again (slackEvents.ts forgetAccessErrors).
     await db.transaction(async (tx) => {
       const { outbox } = tablesOf(tx);
-      await tx.update(outbox).set({ attempts: 0 }).where(eq(outbox.id, read.id));
+      await tx
+        .update(outbox)
+        .set({ attempts: 0 })
+        .where(and(own(tx, outbox), eq(outbox.id, read.id)));
     });
     await write(repo.markDead, read, 'restricted_action');
     expect((await all()).find((r) => r.id === id)).toMatchObject({ status: 'dead', attempts: 1 });

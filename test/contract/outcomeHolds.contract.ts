@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import { insertOutcome } from '../../src/db/repositories/handoffs.js';
 import * as repo from '../../src/db/repositories/outcomeHolds.js';
 import { contract } from './engine.js';
@@ -9,7 +10,7 @@ import { addHandoff, outboxRowsAt, queueRows } from './seed.js';
 export default contract('outcomeHolds repository', ({ db, at, plus, write }) => {
   const rowsOf = async () => {
     const { outbox } = tablesOf(db);
-    return db.select().from(outbox).orderBy(asc(outbox.id));
+    return db.select().from(outbox).where(own(db, outbox)).orderBy(asc(outbox.id));
   };
 
   it('holds a waiting row until a time, and queues a held refresh in a conversation of its own', async () => {
@@ -67,23 +68,28 @@ export default contract('outcomeHolds repository', ({ db, at, plus, write }) => 
   it('finds the event of a step, and takes the step and its metric fact back', async () => {
     const handoffId = await addHandoff(db, at);
     const { handoffs, handoffEvents, outcomes, metricFacts } = tablesOf(db);
-    const [h] = await db.select().from(handoffs).where(eq(handoffs.id, handoffId));
+    const [h] = await db
+      .select()
+      .from(handoffs)
+      .where(and(own(db, handoffs), eq(handoffs.id, handoffId)));
     if (!h) throw new Error('no handoff');
     const eventIds = await db.transaction(async (tx) => {
       const ids: number[] = [];
       for (const type of ['accepted', 'meeting_held'] as const) {
         const [e] = await tx
           .insert(handoffEvents)
-          .values({
-            handoffId,
-            type,
-            fromStatus: 'accepted',
-            toStatus: 'accepted',
-            aeUserId: h.aeUserId,
-            assignment: 1,
-            cycle: 1,
-            at,
-          })
+          .values(
+            ownRow(tx, {
+              handoffId,
+              type,
+              fromStatus: 'accepted',
+              toStatus: 'accepted',
+              aeUserId: h.aeUserId,
+              assignment: 1,
+              cycle: 1,
+              at,
+            }),
+          )
           .returning({ id: handoffEvents.id });
         ids.push(e?.id ?? 0);
       }
@@ -102,10 +108,20 @@ export default contract('outcomeHolds repository', ({ db, at, plus, write }) => 
     expect(eventId).toBe(eventIds[1]);
     expect(await repo.outcomeEventId(db, handoffId, 'won')).toBeUndefined();
     const factsOf = async () =>
-      (await db.select().from(metricFacts).where(eq(metricFacts.handoffId, handoffId))).map((f) => f.type);
+      (
+        await db
+          .select()
+          .from(metricFacts)
+          .where(and(own(db, metricFacts), eq(metricFacts.handoffId, handoffId)))
+      ).map((f) => f.type);
     expect((await factsOf()).sort()).toEqual(['accepted', 'meeting_held']);
     await write(repo.deleteOutcomeStep, step.id, eventId);
-    expect(await db.select().from(outcomes).where(eq(outcomes.handoffId, handoffId))).toEqual([]);
+    expect(
+      await db
+        .select()
+        .from(outcomes)
+        .where(and(own(db, outcomes), eq(outcomes.handoffId, handoffId))),
+    ).toEqual([]);
     expect(await factsOf()).toEqual(['accepted']);
   });
 });

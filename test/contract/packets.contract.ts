@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import { insertHandoff } from '../../src/db/repositories/handoffs.js';
 import * as repo from '../../src/db/repositories/packets.js';
 import type { Tx } from '../../src/db/types.js';
@@ -59,14 +60,16 @@ export default contract('packets repository', ({ db, at, write }) => {
 
   it('tells whether RevOps corrected a handoff’s classification', async () => {
     const correct = (tx: Tx, handoffId: number, to: string) =>
-      tx.insert(tablesOf(tx).classificationCorrections).values({
-        handoffId,
-        fromClassification: 'sourced',
-        toClassification: to,
-        reason: 'The partner found it.',
-        correctedByUserId: 'U0REVOPS',
-        correctedAt: at,
-      });
+      tx.insert(tablesOf(tx).classificationCorrections).values(
+        ownRow(tx, {
+          handoffId,
+          fromClassification: 'sourced',
+          toClassification: to,
+          reason: 'The partner found it.',
+          correctedByUserId: 'U0REVOPS',
+          correctedAt: at,
+        }),
+      );
     const [corrected, twice, untouched] = [
       await addHandoff(db, at),
       await addHandoff(db, at),
@@ -148,7 +151,7 @@ export default contract('packets repository', ({ db, at, write }) => {
       tx
         .update(handoffs)
         .set({ scorecard: card(0), editedAt: later })
-        .where(eq(handoffs.id, id)),
+        .where(and(own(tx, handoffs), eq(handoffs.id, id))),
     );
     expect(await repo.findScorecard(db, id)).toEqual({ handoffId: id, components: card(0), scoredAt: later });
   });

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/partnerThreads.js';
 import type { NewHandoffRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -49,30 +50,34 @@ export default contract('partnerThreads repository', ({ db, at, plus, write }) =
       const { decisions, outcomes } = tablesOf(tx);
       await tx
         .insert(decisions)
-        .values([
-          { ...decided(id, 1, 'declined'), reasonCode: 'wrong_owner', note: 'busy' },
-          decided(other, 1, 'accepted'),
-          decided(id, 2, 'accepted', 'U0AE2'),
-        ]);
-      await tx.insert(outcomes).values([
-        { handoffId: id, outcome: 'meeting_held', recordedByUserId: 'U0AE2', recordedAt: plus(2) },
-        {
-          handoffId: other,
-          outcome: 'lost',
-          reasonCode: 'no_budget',
-          recordedByUserId: 'U0AE',
-          recordedAt: at,
-        },
-        {
-          handoffId: id,
-          outcome: 'lost',
-          reasonCode: 'no_budget',
-          note: 'internal',
-          crmOpportunity: '006X',
-          recordedByUserId: 'U0AE2',
-          recordedAt: plus(3),
-        },
-      ]);
+        .values(
+          [
+            { ...decided(id, 1, 'declined'), reasonCode: 'wrong_owner', note: 'busy' },
+            decided(other, 1, 'accepted'),
+            decided(id, 2, 'accepted', 'U0AE2'),
+          ].map((r) => ownRow(tx, r)),
+        );
+      await tx.insert(outcomes).values(
+        [
+          { handoffId: id, outcome: 'meeting_held' as const, recordedByUserId: 'U0AE2', recordedAt: plus(2) },
+          {
+            handoffId: other,
+            outcome: 'lost' as const,
+            reasonCode: 'no_budget',
+            recordedByUserId: 'U0AE',
+            recordedAt: at,
+          },
+          {
+            handoffId: id,
+            outcome: 'lost' as const,
+            reasonCode: 'no_budget',
+            note: 'internal',
+            crmOpportunity: '006X',
+            recordedByUserId: 'U0AE2',
+            recordedAt: plus(3),
+          },
+        ].map((r) => ownRow(tx, r)),
+      );
     });
     const record = await repo.partnerThreadRecord(db, id, parentKey);
     expect(record).toEqual({
@@ -107,20 +112,29 @@ export default contract('partnerThreads repository', ({ db, at, plus, write }) =
       scheduledAt: at,
       createdAt: at,
     });
-    await db.transaction((tx) => tx.insert(tablesOf(tx).outbox).values(row('p:1', 'pending')));
+    await db.transaction((tx) => tx.insert(tablesOf(tx).outbox).values(ownRow(tx, row('p:1', 'pending'))));
     expect((await repo.partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('pending');
     await db.transaction(async (tx) => {
       const { outbox } = tablesOf(tx);
-      await tx.update(outbox).set({ status: 'dead' }).where(eq(outbox.dedupeKey, 'p:1'));
+      await tx
+        .update(outbox)
+        .set({ status: 'dead' })
+        .where(and(own(tx, outbox), eq(outbox.dedupeKey, 'p:1')));
     });
     expect((await repo.partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('dead');
-    await db.transaction((tx) => tx.insert(tablesOf(tx).outbox).values(row('p:2', 'pending')));
+    await db.transaction((tx) => tx.insert(tablesOf(tx).outbox).values(ownRow(tx, row('p:2', 'pending'))));
     expect((await repo.partnerThreadRecord(db, id, parentKey)).parentStatus).toBe('pending');
     expect((await repo.partnerThreadRecord(db, id, 'handoff:elsewhere')).parentStatus).toBeUndefined();
     await db.transaction((tx) =>
-      tx
-        .insert(tablesOf(tx).postedMessages)
-        .values({ messageKey: parentKey, channelId: 'C0PARTNER', ts: '1.1', handoffId: id, postedAt: at }),
+      tx.insert(tablesOf(tx).postedMessages).values(
+        ownRow(tx, {
+          messageKey: parentKey,
+          channelId: 'C0PARTNER',
+          ts: '1.1',
+          handoffId: id,
+          postedAt: at,
+        }),
+      ),
     );
     expect(await repo.partnerThreadRecord(db, id, parentKey)).toMatchObject({
       posted: true,
@@ -149,12 +163,14 @@ export default contract('partnerThreads repository', ({ db, at, plus, write }) =
       });
       await tx
         .insert(tablesOf(tx).surfaces)
-        .values([
-          surface('packet-1', 'ae_packet', {}),
-          surface('packet-2', 'ae_packet', { move: { fromName: 'Jordan Seller', fromUserId: 'U0OLD' } }),
-          surface('packet-3', 'ae_packet', { move: { fromUserId: 'U0OLD' } }),
-          surface('reminder-1', 'reminder', { move: { fromName: 'Not A Packet' } }),
-        ]);
+        .values(
+          [
+            surface('packet-1', 'ae_packet', {}),
+            surface('packet-2', 'ae_packet', { move: { fromName: 'Jordan Seller', fromUserId: 'U0OLD' } }),
+            surface('packet-3', 'ae_packet', { move: { fromUserId: 'U0OLD' } }),
+            surface('reminder-1', 'reminder', { move: { fromName: 'Not A Packet' } }),
+          ].map((r) => ownRow(tx, r)),
+        );
     });
     expect((await repo.movedFromNames(db, id)).sort()).toEqual(['Jordan Seller', null, null].sort());
   });
@@ -222,7 +238,7 @@ export default contract('partnerThreads repository', ({ db, at, plus, write }) =
     expect(cleared?.partnerNextMoveDate).toBeNull();
     expect(cleared?.updatedAt).toEqual(plus(60_001));
     const { handoffs } = tablesOf(db);
-    const [stored] = await db.select().from(handoffs);
+    const [stored] = await db.select().from(handoffs).where(own(db, handoffs));
     expect(stored).toEqual(cleared);
     expect(await write(repo.savePartnerNextMove, id + 100, { move: 'x', date: null }, at)).toBeUndefined();
   });

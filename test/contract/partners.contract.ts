@@ -1,6 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import { insertHelpRequest } from '../../src/db/repositories/helpRequests.js';
 import * as repo from '../../src/db/repositories/partners.js';
 import type { HandoffRow, NewHandoffRow } from '../../src/db/schema.js';
@@ -36,6 +37,7 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
         partnerOrg: metricFacts.partnerOrg,
       })
       .from(metricFacts)
+      .where(own(db, metricFacts))
       .orderBy(asc(metricFacts.eventId));
   };
 
@@ -152,14 +154,16 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
     await write(repo.bindChannel, { id: 'C2', name: 'b' }, meridian.id, 'U0ADMIN', at);
     await write(repo.holdChannel, 'C2', 'used by several partners', at);
     await db.transaction((tx) =>
-      tx.insert(tablesOf(tx).partnerChannels).values({
-        channelId: 'C3',
-        channelName: 'c',
-        partnerId: null,
-        status: 'active',
-        boundByUserId: 'U0ADMIN',
-        updatedAt: at,
-      }),
+      tx.insert(tablesOf(tx).partnerChannels).values(
+        ownRow(tx, {
+          channelId: 'C3',
+          channelName: 'c',
+          partnerId: null,
+          status: 'active',
+          boundByUserId: 'U0ADMIN',
+          updatedAt: at,
+        }),
+      ),
     );
     const unbound = await repo.findChannelBinding(db, 'C3');
     expect(unbound).toEqual(binding('C3', 'c', null));
@@ -356,6 +360,7 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
     const stored = await db
       .select({ id: handoffs.id, partnerId: handoffs.partnerId, partnerKey: handoffs.partnerKey })
       .from(handoffs)
+      .where(own(db, handoffs))
       .orderBy(asc(handoffs.id));
     expect(stored).toEqual([
       { id: h.id, partnerId: into.id, partnerKey: 'northwind' },
@@ -368,6 +373,7 @@ export default contract('partners repository', ({ db, at, plus: ms, write }) => 
     const requests = await db
       .select({ id: helpRequests.id, partnerKey: helpRequests.partnerKey })
       .from(helpRequests)
+      .where(own(db, helpRequests))
       .orderBy(asc(helpRequests.id));
     expect(requests).toEqual([
       { id: helpFrom?.id, partnerKey: 'northwind' },

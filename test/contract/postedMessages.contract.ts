@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/postedMessages.js';
 import { contract } from './engine.js';
 import { type NewOutboxRow, outboxRowsAt, queueRows, addHandoff as seedHandoff } from './seed.js';
@@ -19,7 +20,7 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
       { messageKey: 'msg:2', channelId: 'D0TWO', ts: '1700000000.000200', handoffId: null, postedAt: at },
     ];
     await db.transaction(async (tx) => {
-      await tx.insert(tablesOf(tx).postedMessages).values(posted);
+      await tx.insert(tablesOf(tx).postedMessages).values(posted.map((row) => ownRow(tx, row)));
     });
     for (const row of posted) {
       expect(await repo.findPostedMessage(db, row.messageKey)).toEqual({ installationId: 1, ...row });
@@ -31,11 +32,19 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
   it('reads its own write inside a transaction, and nothing of one that failed', async () => {
     await expect(
       db.transaction(async (tx) => {
-        await tx
-          .insert(tablesOf(tx).postedMessages)
-          .values({ messageKey: 'msg:tx', channelId: 'C0ONE', ts: '1.2', handoffId: null, postedAt: at });
+        await tx.insert(tablesOf(tx).postedMessages).values(
+          ownRow(tx, {
+            messageKey: 'msg:tx',
+            channelId: 'C0ONE',
+            ts: '1.2',
+            handoffId: null,
+            postedAt: at,
+          }),
+        );
         expect((await repo.findPostedMessage(tx, 'msg:tx'))?.ts).toBe('1.2');
-        await tx.insert(tablesOf(tx).outbox).values(outboxRow({ dedupeKey: 'd:tx', recordAs: 'msg:tx' }));
+        await tx
+          .insert(tablesOf(tx).outbox)
+          .values(ownRow(tx, outboxRow({ dedupeKey: 'd:tx', recordAs: 'msg:tx' })));
         expect(await repo.outboxStatusByRecordAs(tx, 'msg:tx')).toBe('pending');
         expect((await repo.findOutboxByRecordAs(tx, 'msg:tx'))?.dedupeKey).toBe('d:tx');
         throw new Error('rolled back');
@@ -99,11 +108,13 @@ export default contract('postedMessages repository', ({ db, at, plus }) => {
   it('names the handoffs the app posted about at these messages of one conversation, posts and thread replies', async () => {
     const [one, two] = [await handoff(), await handoff()];
     await db.transaction(async (tx) => {
-      await tx.insert(tablesOf(tx).postedMessages).values([
-        { messageKey: 'p:1', channelId: 'C0HERE', ts: '1700000000.000100', handoffId: one, postedAt: at },
-        { messageKey: 'p:2', channelId: 'C0ELSE', ts: '1700000000.000200', handoffId: two, postedAt: at },
-        { messageKey: 'p:3', channelId: 'C0HERE', ts: '1700000000.000300', handoffId: null, postedAt: at },
-      ]);
+      await tx.insert(tablesOf(tx).postedMessages).values(
+        [
+          { messageKey: 'p:1', channelId: 'C0HERE', ts: '1700000000.000100', handoffId: one, postedAt: at },
+          { messageKey: 'p:2', channelId: 'C0ELSE', ts: '1700000000.000200', handoffId: two, postedAt: at },
+          { messageKey: 'p:3', channelId: 'C0HERE', ts: '1700000000.000300', handoffId: null, postedAt: at },
+        ].map((row) => ownRow(tx, row)),
+      );
     });
     await queue(
       outboxRow({

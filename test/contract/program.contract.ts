@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { scopedTo, unscopedOf } from '../../src/db/installationScope.js';
+import { anyInstallationOf, own, ownedBy, ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/program.js';
 import { OPEN_STATUSES } from '../../src/domain/lifecycleState.js';
 import { contract } from './engine.js';
@@ -45,7 +45,7 @@ export default contract('program repository', ({ db, engine, at, write }) => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(await repo.programRevision(db)).toEqual({ newest: ids.at(-1), entries: 6 });
     const { programLog } = tablesOf(db);
-    const rows = await db.select().from(programLog).orderBy(asc(programLog.id));
+    const rows = await db.select().from(programLog).where(own(db, programLog)).orderBy(asc(programLog.id));
     expect(rows.map((r) => r.id)).toEqual(ids);
     expect(rows[0]?.body).toEqual({ users: ['U0AE1', 'U0AE2'], cap: 3, name: 'EMEA – Ünïcode “quoted”' });
     expect(rows[1]).toEqual({
@@ -107,13 +107,17 @@ export default contract('program repository', ({ db, engine, at, write }) => {
       await db.transaction((tx) =>
         tx
           .insert(programLog)
-          .values({ id: 10, kind: 'roles', key: '-', body: {}, actor: 'U0ADMIN', note: null, at }),
+          .values(
+            ownRow(tx, { id: 10, kind: 'roles', key: '-', body: {}, actor: 'U0ADMIN', note: null, at }),
+          ),
       );
       expect(await repo.programRevision(db)).toEqual({ newest: 10, entries: 1 });
       await db.transaction((tx) =>
         tx
           .insert(programLog)
-          .values({ id: 4, kind: 'managers', key: '-', body: {}, actor: 'U0ADMIN', note: null, at }),
+          .values(
+            ownRow(tx, { id: 4, kind: 'managers', key: '-', body: {}, actor: 'U0ADMIN', note: null, at }),
+          ),
       );
       expect(await repo.programRevision(db)).toEqual({ newest: 10, entries: 2 });
       expect((await repo.currentProgram(db)).map((r) => r.id)).toEqual([4, 10]);
@@ -136,7 +140,9 @@ export default contract('program repository', ({ db, engine, at, write }) => {
     expect(moved.sort((a, b) => a - b)).toEqual([sent, expired, accepted]);
     const { handoffs } = tablesOf(db);
     const versionOf = async () =>
-      Object.fromEntries((await db.select().from(handoffs)).map((h) => [h.id, h.policyVersion]));
+      Object.fromEntries(
+        (await db.select().from(handoffs).where(own(db, handoffs))).map((h) => [h.id, h.policyVersion]),
+      );
     expect(await versionOf()).toEqual({
       [sent]: 7,
       [expired]: 7,
@@ -198,26 +204,20 @@ export default contract('program repository', ({ db, engine, at, write }) => {
     },
   );
   it("gives every installation's revision in one query, each as its own query says it", async () => {
-    const all = unscopedOf(db);
+    const all = anyInstallationOf(db);
     const appendIn = (id: number, key: string) =>
-      scopedTo(all, { id }).transaction((tx) =>
-        repo.appendProgramEntry(tx, entry({ key, body: { users: [] } })),
-      );
+      ownedBy(all, id).transaction((tx) => repo.appendProgramEntry(tx, entry({ key, body: { users: [] } })));
     await appendIn(4, 'emea');
     await appendIn(6, 'apac');
     await appendIn(4, 'amer');
-    const own = async (id: number) => {
-      const r = await repo.programRevision(scopedTo(all, { id }));
+    const revisionOf = async (id: number) => {
+      const r = await repo.programRevision(ownedBy(all, id));
       return `${r.newest}:${r.entries}`;
     };
     const revisions = await repo.programRevisions(all);
     expect([...revisions.keys()].sort()).toEqual([4, 6]);
-    expect(revisions.get(4)).toBe(await own(4));
-    expect(revisions.get(6)).toBe(await own(6));
+    expect(revisions.get(4)).toBe(await revisionOf(4));
+    expect(revisions.get(6)).toBe(await revisionOf(6));
     expect(revisions.get(4)?.endsWith(':2')).toBe(true);
-    // A scoped executor: its own installation's only.
-    expect([...(await repo.programRevisions(scopedTo(all, { id: 6 }))).entries()]).toEqual([
-      [6, await own(6)],
-    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { ownRow } from '../../src/db/owned.js';
 import { logEvent } from '../../src/db/repositories/events.js';
 import { findHandoff } from '../../src/db/repositories/handoffs.js';
 import * as repo from '../../src/db/repositories/questions.js';
@@ -107,7 +108,9 @@ export default contract('questions repository', ({ db, at, plus, write }) => {
     await db.transaction((tx) =>
       tx
         .insert(tablesOf(tx).postedMessages)
-        .values({ messageKey: 'handoff:2:sent:author', channelId: 'D0AUTHOR', ts: '1.2', postedAt: at }),
+        .values(
+          ownRow(tx, { messageKey: 'handoff:2:sent:author', channelId: 'D0AUTHOR', ts: '1.2', postedAt: at }),
+        ),
     );
     expect(await repo.canThreadUnder(db, 'handoff:2:sent:author')).toBe(true);
   });

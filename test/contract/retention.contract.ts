@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/retention.js';
 import { REMOVED_TEXT } from '../../src/domain/retention.js';
 import { contract } from './engine.js';
@@ -9,13 +10,15 @@ import { addHandoff } from './seed.js';
 export default contract('retention repository', ({ db, at, write }) => {
   const DAY = 86_400_000;
   const later = (days: number) => new Date(at.getTime() + days * DAY);
-  const handoff = async (id: number) =>
-    (
+  const handoff = async (id: number) => {
+    const { handoffs } = tablesOf(db);
+    return (
       await db
         .select()
-        .from(tablesOf(db).handoffs)
-        .where(eq(tablesOf(db).handoffs.id, id))
+        .from(handoffs)
+        .where(and(own(db, handoffs), eq(handoffs.id, id)))
     )[0];
+  };
 
   it('finds the closed handoffs last changed before the cut-off, oldest first, not yet marked; never an open one', async () => {
     const declined = await addHandoff(db, at, { status: 'declined', updatedAt: later(1) });
@@ -48,26 +51,30 @@ export default contract('retention repository', ({ db, at, write }) => {
         [
           [id, 'Ada said no'],
           [other, 'Bo said no'],
-        ].map(([handoffId, note]) => ({
-          handoffId: handoffId as number,
-          decision: 'declined' as const,
-          decidedByUserId: 'U0AE',
-          decidedByTeamId: 'T0',
-          assignment: 1,
-          note: note as string,
-          decidedAt: at,
-        })),
+        ].map(([handoffId, note]) =>
+          ownRow(tx, {
+            handoffId: handoffId as number,
+            decision: 'declined' as const,
+            decidedByUserId: 'U0AE',
+            decidedByTeamId: 'T0',
+            assignment: 1,
+            note: note as string,
+            decidedAt: at,
+          }),
+        ),
       );
-      await tx.insert(t.handoffEvents).values({
-        handoffId: id,
-        type: 'accepted',
-        toStatus: 'accepted',
-        aeUserId: 'U0AE',
-        assignment: 1,
-        cycle: 1,
-        at,
-        detail: { firstStep: 'Call Ada', firstStepDue: '2026-11-30', score: 3 },
-      });
+      await tx.insert(t.handoffEvents).values(
+        ownRow(tx, {
+          handoffId: id,
+          type: 'accepted',
+          toStatus: 'accepted',
+          aeUserId: 'U0AE',
+          assignment: 1,
+          cycle: 1,
+          at,
+          detail: { firstStep: 'Call Ada', firstStepDue: '2026-11-30', score: 3 },
+        }),
+      );
     });
     const before = await handoff(id);
     await write(repo.removePacketText, [id], later(40));
@@ -89,12 +96,16 @@ export default contract('retention repository', ({ db, at, write }) => {
     expect(after?.updatedAt).toEqual(later(1));
     const notes = await db
       .select({ handoffId: t.decisions.handoffId, note: t.decisions.note })
-      .from(t.decisions);
+      .from(t.decisions)
+      .where(own(db, t.decisions));
     expect(notes.sort((a, b) => a.handoffId - b.handoffId)).toEqual([
       { handoffId: id, note: null },
       { handoffId: other, note: 'Bo said no' },
     ]);
-    const [event] = await db.select().from(t.handoffEvents).where(eq(t.handoffEvents.handoffId, id));
+    const [event] = await db
+      .select()
+      .from(t.handoffEvents)
+      .where(and(own(db, t.handoffEvents), eq(t.handoffEvents.handoffId, id)));
     expect(event?.detail).toEqual({ firstStepDue: '2026-11-30', score: 3 });
     expect((await handoff(other))?.partnerContactName).toBe('Bo Other');
   });
@@ -115,17 +126,19 @@ export default contract('retention repository', ({ db, at, write }) => {
     await db.transaction((tx) =>
       tx
         .insert(t.handoffEvents)
-        .values([
-          event({ away: 'On holiday in Crete', previousAeUserId: 'U0PREV', days: 2, reasonCode: 'timing' }),
-          event(null),
-          event({ to: ['U0OWNER'], policyName: 'Default' }),
-        ]),
+        .values(
+          [
+            event({ away: 'On holiday in Crete', previousAeUserId: 'U0PREV', days: 2, reasonCode: 'timing' }),
+            event(null),
+            event({ to: ['U0OWNER'], policyName: 'Default' }),
+          ].map((row) => ownRow(tx, row)),
+        ),
     );
     await write(repo.removeTouchDetail, [id], later(60));
     const rows = await db
       .select({ detail: t.handoffEvents.detail, aeUserId: t.handoffEvents.aeUserId })
       .from(t.handoffEvents)
-      .where(eq(t.handoffEvents.handoffId, id))
+      .where(and(own(db, t.handoffEvents), eq(t.handoffEvents.handoffId, id)))
       .orderBy(asc(t.handoffEvents.id));
     expect(rows).toEqual([
       { detail: { away: REMOVED_TEXT, days: 2, reasonCode: 'timing' }, aeUserId: 'U0AE' },
@@ -138,38 +151,46 @@ export default contract('retention repository', ({ db, at, write }) => {
   it('deletes unsent packets saved before the cut-off and removes old help requests’ asks', async () => {
     const t = tablesOf(db);
     await db.transaction(async (tx) => {
-      await tx.insert(t.drafts).values([
-        {
-          sourceViewId: 'V0OLD',
-          teamId: 'T0',
-          authorUserId: 'U0OLD',
-          content: { why: 'old' },
+      await tx.insert(t.drafts).values(
+        [
+          {
+            sourceViewId: 'V0OLD',
+            teamId: 'T0',
+            authorUserId: 'U0OLD',
+            content: { why: 'old' },
+            createdAt: at,
+            updatedAt: at,
+          },
+          {
+            sourceViewId: 'V0NEW',
+            teamId: 'T0',
+            authorUserId: 'U0NEW',
+            content: { why: 'new' },
+            createdAt: at,
+            updatedAt: later(20),
+          },
+        ].map((row) => ownRow(tx, row)),
+      );
+      await tx.insert(t.helpRequests).values(
+        ownRow(tx, {
+          sourceViewId: 'V0HELP',
+          requestedByUserId: 'U0AE',
+          requestedByTeamId: 'T0',
+          accountName: 'Acme',
+          accountKey: 'acme',
+          ask: 'Who knows Ada at Acme?',
+          status: 'open',
           createdAt: at,
-          updatedAt: at,
-        },
-        {
-          sourceViewId: 'V0NEW',
-          teamId: 'T0',
-          authorUserId: 'U0NEW',
-          content: { why: 'new' },
-          createdAt: at,
-          updatedAt: later(20),
-        },
-      ]);
-      await tx.insert(t.helpRequests).values({
-        sourceViewId: 'V0HELP',
-        requestedByUserId: 'U0AE',
-        requestedByTeamId: 'T0',
-        accountName: 'Acme',
-        accountKey: 'acme',
-        ask: 'Who knows Ada at Acme?',
-        status: 'open',
-        createdAt: at,
-      });
+        }),
+      );
     });
     expect(await write(repo.removeOldDraftsAndAsks, later(10))).toBe(2);
-    expect((await db.select().from(t.drafts)).map((d) => d.authorUserId)).toEqual(['U0NEW']);
-    expect((await db.select().from(t.helpRequests)).map((r) => r.ask)).toEqual([REMOVED_TEXT]);
+    expect((await db.select().from(t.drafts).where(own(db, t.drafts))).map((d) => d.authorUserId)).toEqual([
+      'U0NEW',
+    ]);
+    expect((await db.select().from(t.helpRequests).where(own(db, t.helpRequests))).map((r) => r.ask)).toEqual(
+      [REMOVED_TEXT],
+    );
     // Nothing left to do: a second run changes nothing.
     expect(await write(repo.removeOldDraftsAndAsks, later(10))).toBe(0);
   });

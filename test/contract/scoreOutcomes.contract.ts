@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own } from '../../src/db/owned.js';
 import { scoredHandoffsSentIn } from '../../src/db/repositories/scoreOutcomes.js';
 import { scoreCheck } from '../../src/domain/scoreOutcomes.js';
 import { seedScoreHistory } from '../support/scoreHistory.js';
@@ -41,8 +42,12 @@ export default contract('score against outcomes repository', ({ db }) => {
     if (id === undefined) throw new Error('no handoff');
     await db.transaction(async (tx) => {
       const { metricFacts: f } = tablesOf(tx);
-      const won = (await tx.select().from(f).where(eq(f.handoffId, id))).find((r) => r.type === 'won');
-      if (won) await tx.delete(f).where(eq(f.eventId, won.eventId));
+      const facts = await tx
+        .select()
+        .from(f)
+        .where(and(own(tx, f), eq(f.handoffId, id)));
+      const won = facts.find((r) => r.type === 'won');
+      if (won) await tx.delete(f).where(and(own(tx, f), eq(f.eventId, won.eventId)));
     });
     const [read] = await scoredHandoffsSentIn(db, t0, new Date(t0.getTime() + 86_400_000));
     expect(read).toMatchObject({ handoffId: id, meeting: true, won: false });

@@ -1,10 +1,14 @@
 import { asc } from 'drizzle-orm';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import type { HandoffRow, handoffEvents, NewHandoffRow, OutboxRow, outbox } from '../../src/db/schema.js';
 import type { Db, Tx } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 
-/** Rows the contracts need besides the ones their repository writes, on either engine. */
+/**
+ * Rows the contracts need besides the ones their repository writes, on either engine: each written as the rows of the
+ * executor's installation (`ownRow`), and read back from its rows only (`own`), as a repository would.
+ */
 
 export type NewOutboxRow = typeof outbox.$inferInsert;
 
@@ -16,7 +20,7 @@ export async function handoffRow(db: Db, at: Date, over: Partial<NewHandoffRow> 
   const [row] = await db.transaction((tx) =>
     tx
       .insert(tablesOf(tx).handoffs)
-      .values(sentHandoffRow(at, { sourceViewId: `VSEED${views}`, ...over }))
+      .values(ownRow(tx, sentHandoffRow(at, { sourceViewId: `VSEED${views}`, ...over })))
       .returning(),
   );
   if (!row) throw new Error('no handoff inserted');
@@ -37,7 +41,16 @@ export async function addEvent(
   const [inserted] = await db.transaction((tx) =>
     tx
       .insert(tablesOf(tx).handoffEvents)
-      .values({ fromStatus: 'sent', toStatus: 'sent', aeUserId: 'U0AE', assignment: 1, cycle: 1, ...row })
+      .values(
+        ownRow(tx, {
+          fromStatus: 'sent',
+          toStatus: 'sent',
+          aeUserId: 'U0AE',
+          assignment: 1,
+          cycle: 1,
+          ...row,
+        }),
+      )
       .returning({ id: tablesOf(tx).handoffEvents.id }),
   );
   if (!inserted) throw new Error('no event inserted');
@@ -58,12 +71,12 @@ export const outboxRowsAt =
     ...over,
   });
 
-/** Writes outbox rows as given, in one transaction; returns their ids in order. */
+/** Writes outbox rows as given, as the installation's, in one transaction; returns their ids in order. */
 export async function queueRows(db: Db, rows: NewOutboxRow[]): Promise<number[]> {
   const inserted = await db.transaction((tx) =>
     tx
       .insert(tablesOf(tx).outbox)
-      .values(rows)
+      .values(rows.map((row) => ownRow(tx, row)))
       .returning({ id: tablesOf(tx).outbox.id }),
   );
   return inserted.map((row) => row.id);
@@ -71,13 +84,13 @@ export async function queueRows(db: Db, rows: NewOutboxRow[]): Promise<number[]>
 
 /**
  * What the outbox contracts share, on the database `db()` gives (opened per test), at `at`: times after it, a handoff,
- * rows to queue and queueing them, and the outbox read back (every row in id order, one row by id, or a row read and
- * then written with in a transaction of its own, as the worker does).
+ * rows to queue and queueing them, and the outbox read back (every row of the installation in id order, one row by id,
+ * or a row read and then written with in a transaction of its own, as the worker does).
  */
 export function outboxFixtures(db: () => Db, at: Date) {
   async function rows(): Promise<OutboxRow[]> {
     const { outbox: table } = tablesOf(db());
-    return db().select().from(table).orderBy(asc(table.id));
+    return db().select().from(table).where(own(db(), table)).orderBy(asc(table.id));
   }
   async function row(id: number): Promise<OutboxRow> {
     const found = (await rows()).find((r) => r.id === id);

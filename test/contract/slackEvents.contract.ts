@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import { forgetAccessErrors, waitingForAe } from '../../src/db/repositories/slackEvents.js';
 import type { HandoffRow, NewHandoffRow, OutboxRow } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -34,25 +35,27 @@ export default contract('slackEvents repository', ({ db, at, write }) => {
     db.transaction(async (tx) => {
       const [row] = await tx
         .insert(tablesOf(tx).outbox)
-        .values({
-          dedupeKey,
-          channelKey: 'C0PARTNER',
-          method: 'chat.postMessage',
-          payload: { text: dedupeKey },
-          status: 'pending',
-          attempts: 3,
-          nextAttemptAt: at,
-          lastError: 'not_in_channel',
-          createdAt: at,
-          ...over,
-        })
+        .values(
+          ownRow(tx, {
+            dedupeKey,
+            channelKey: 'C0PARTNER',
+            method: 'chat.postMessage',
+            payload: { text: dedupeKey },
+            status: 'pending',
+            attempts: 3,
+            nextAttemptAt: at,
+            lastError: 'not_in_channel',
+            createdAt: at,
+            ...over,
+          }),
+        )
         .returning();
       if (!row) throw new Error('no message');
       return row;
     });
   const messages = async () => {
     const { outbox } = tablesOf(db);
-    const rows = await db.select().from(outbox);
+    const rows = await db.select().from(outbox).where(own(db, outbox));
     return new Map(rows.map((row) => [row.dedupeKey, row]));
   };
 

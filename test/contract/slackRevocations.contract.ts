@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/slackRevocations.js';
 import { contract } from './engine.js';
 
@@ -20,7 +21,7 @@ export default contract('slackRevocations repository', ({ db, write }) => {
     expect(await repo.revocationOf(db, mine)).toBe('tokens_revoked');
     expect(await repo.revocationOf(db, other)).toBeUndefined();
     const { slackRevocations } = tablesOf(db);
-    expect(await db.select().from(slackRevocations)).toEqual([
+    expect(await db.select().from(slackRevocations).where(own(db, slackRevocations))).toEqual([
       { installationId: 1, tokenHash: mine, event: 'tokens_revoked', revokedAt: at },
     ]);
     // Slack accepts the token again: what was said of it, and only of it, is forgotten.

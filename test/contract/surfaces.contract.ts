@@ -1,6 +1,7 @@
-import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { own, ownRow } from '../../src/db/owned.js';
 import * as repo from '../../src/db/repositories/surfaces.js';
 import type { OutboxRow, SurfaceKind } from '../../src/db/schema.js';
 import { contract } from './engine.js';
@@ -35,29 +36,34 @@ export default contract('surfaces repository', ({ db, engine, at, plus: ms, writ
 
   const outboxRows = async (): Promise<OutboxRow[]> => {
     const { outbox } = tablesOf(db);
-    return db.select().from(outbox).orderBy(asc(outbox.id));
+    return db.select().from(outbox).where(own(db, outbox)).orderBy(asc(outbox.id));
   };
 
   const queuedFor = async (surfaceKey: string, status: OutboxRow['status']) =>
     db.transaction(async (tx) => {
       const { outbox } = tablesOf(tx);
-      await tx.insert(outbox).values({
-        dedupeKey: `post:${surfaceKey}:${status}`,
-        channelKey: `dm:${surfaceKey}`,
-        method: 'chat.postMessage',
-        payload: {},
-        status,
-        attempts: 0,
-        nextAttemptAt: at,
-        surfaceKey,
-        createdAt: at,
-      });
+      await tx.insert(outbox).values(
+        ownRow(tx, {
+          dedupeKey: `post:${surfaceKey}:${status}`,
+          channelKey: `dm:${surfaceKey}`,
+          method: 'chat.postMessage',
+          payload: {},
+          status,
+          attempts: 0,
+          nextAttemptAt: at,
+          surfaceKey,
+          createdAt: at,
+        }),
+      );
     });
 
   const setStatus = (id: number, status: OutboxRow['status']) =>
     db.transaction(async (tx) => {
       const { outbox } = tablesOf(tx);
-      await tx.update(outbox).set({ status }).where(eq(outbox.id, id));
+      await tx
+        .update(outbox)
+        .set({ status })
+        .where(and(own(tx, outbox), eq(outbox.id, id)));
     });
 
   it('records a surface once (a second insert of its key changes nothing) and reads it back', async () => {

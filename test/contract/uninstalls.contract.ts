@@ -2,15 +2,16 @@ import { count, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { FIRST_INSTALLATION } from '../../src/db/columns.js';
 import { tablesOf } from '../../src/db/engine.js';
-import { unscopedOf } from '../../src/db/installationScope.js';
+import { anyInstallationOf, ownRow } from '../../src/db/owned.js';
 import { deleteInstallationData, uninstalledBefore } from '../../src/db/repositories/uninstalls.js';
+import type { AnyDb } from '../../src/db/types.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
 import { contract, NEIGHBOUR } from './engine.js';
 import { addEvent, addHandoff } from './seed.js';
 
 export default contract('uninstalls repository', ({ db, at }) => {
   /** The whole database, as the deletion reads it (it names the installation itself). */
-  const all = () => unscopedOf(db);
+  const all = (): AnyDb => anyInstallationOf(db);
   const DAY = 86_400_000;
   const later = (days: number) => new Date(at.getTime() + days * DAY);
   const OTHER = NEIGHBOUR + 1;
@@ -61,26 +62,30 @@ export default contract('uninstalls repository', ({ db, at }) => {
     await db.transaction(async (tx) => {
       const [handoff] = await tx
         .insert(t.handoffs)
-        .values(sentHandoffRow(at, { sourceViewId: 'V0UNINSTALL', status: 'declined' }))
+        .values(ownRow(tx, sentHandoffRow(at, { sourceViewId: 'V0UNINSTALL', status: 'declined' })))
         .returning({ id: t.handoffs.id });
       const handoffId = handoff?.id ?? 0;
-      await tx.insert(t.decisions).values({
-        handoffId,
-        decision: 'declined',
-        decidedByUserId: 'U0AE',
-        decidedByTeamId: 'T0',
-        note: 'no',
-        decidedAt: at,
-      });
-      await tx.insert(t.handoffEvents).values({
-        handoffId,
-        type: 'sent',
-        toStatus: 'sent',
-        aeUserId: 'U0AE',
-        assignment: 1,
-        cycle: 1,
-        at,
-      });
+      await tx.insert(t.decisions).values(
+        ownRow(tx, {
+          handoffId,
+          decision: 'declined',
+          decidedByUserId: 'U0AE',
+          decidedByTeamId: 'T0',
+          note: 'no',
+          decidedAt: at,
+        }),
+      );
+      await tx.insert(t.handoffEvents).values(
+        ownRow(tx, {
+          handoffId,
+          type: 'sent',
+          toStatus: 'sent',
+          aeUserId: 'U0AE',
+          assignment: 1,
+          cycle: 1,
+          at,
+        }),
+      );
     });
     const before = {
       handoffs: await rowsByInstallation('handoffs'),

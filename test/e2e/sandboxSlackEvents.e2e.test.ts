@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { PARTNER_TEAM, sandboxChannels, sandboxUsers, TEAM } from '../../sandbox/cast.js';
 import { MANIFEST_FILE, readMessageShortcuts } from '../../sandbox/messageActions.js';
 import { ADD_TO_HANDOFF_BLOCK_ID, CALLBACK_ID, PACKET_BLOCK_ID } from '../../src/blocks/ids.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { nextDueAt } from '../../src/db/repositories/dueTimes.js';
 import { waitFor } from '../support/harness.js';
 import {
@@ -503,7 +504,7 @@ describe('Manage apps, last: after it Slack tells the app nothing', { timeout: 6
       page.waitForResponse((r) => r.url().endsWith('/api/clock'), { timeout: 30_000 }),
       page.click('[data-advance="3"]'),
     ]);
-    expect((await nextDueAt(world.sandbox.database.db, from))?.getTime()).toBeLessThan(
+    expect((await nextDueAt(firstInstallationOf(world.sandbox.database.db), from))?.getTime()).toBeLessThan(
       world.sandbox.clock.now().getTime(),
     );
     expect(dms()).toEqual(before);

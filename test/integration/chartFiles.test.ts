@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { chartCacheKey, createSlackFiles, type SlackFiles } from '../../src/core/slackFiles.js';
 import type { AppDatabase } from '../../src/db/client.js';
 import { tablesOf } from '../../src/db/engine.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { createLogger } from '../../src/logger.js';
 import { TestClock } from '../support/clock.js';
 import { FakeSlack } from '../support/fakeSlack.js';
@@ -69,7 +70,7 @@ beforeEach(() => {
   fake.addChannel({ id: 'C3', name: 'other-digest', members: [fake.botUserId] });
   database = freshDatabase('chart-files-');
   files = createSlackFiles({
-    db: database.db,
+    db: firstInstallationOf(database.db),
     client: web(),
     clock: new TestClock(new Date('2026-11-30T09:00:00Z')),
     logger: createLogger('silent'),

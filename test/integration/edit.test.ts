@@ -205,7 +205,10 @@ describe('edit while undecided', () => {
     const { handoff, aeDm } = await sendHandoff(h);
     // The AE opened the accept modal on version 0 (the click only reads); the race is its submit.
     const modal = await openAcceptModal(h, { handoffId: handoff.id, user: aeUser, channelId: aeDm });
-    const db = h.database.db;
+    // The app's own database (its installation's view, which its services write through): the one to watch.
+    const [tenant] = h.app.tenants();
+    if (!tenant) throw new Error('the app serves no installation');
+    const { db } = tenant;
     const transaction = db.transaction.bind(db);
     // Another transaction edits the packet and holds on before committing: on SQLite it holds the turn, on Postgres
     // the row. The Accept's check reads what is committed (version 0) and passes; its decision asks for the next

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID } from '../../src/blocks/ids.js';
 import { exportReplies } from '../../src/blocks/revopsReplies.js';
 import { EXPORT_USAGE, exportRequest } from '../../src/cliExport.js';
+import { oneInstallation } from '../../src/cliInstallation.js';
 import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
 import { CSV_COLUMNS, touchLogCsv } from '../../src/revops/exportCsv.js';
 import { EXPORT_MAX_ROWS } from '../../src/revops/exports.js';
@@ -469,7 +470,10 @@ describe('npm run export (dist/export.js)', () => {
     if (request.kind !== 'run') throw new Error(`${argv.join(' ')}: ${JSON.stringify(request)}`);
     const database = openDatabaseReadOnly(databasePath);
     try {
-      return (await touchLogCsv(database.db, request.range)).csv;
+      const own = await oneInstallation(database.db, request.installation, (message) => {
+        throw new Error(message);
+      });
+      return (await touchLogCsv(own, request.range)).csv;
     } finally {
       database.close();
     }

@@ -18,6 +18,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unreadableMessage } from '../../src/cliExport.js';
 import { type AppDatabase, MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { openDatabaseReadOnly } from '../../src/db/readOnly.js';
 import { addEvent, addHandoff } from '../contract/seed.js';
 import { folderSnapshot, runBuilt } from '../support/builtCli.js';
@@ -53,10 +54,11 @@ describe('npm run export reads the database and writes nothing', () => {
 
   /** Handoffs sent on 2026-03-0n, each with its `sent` event, in an open database (migrated). */
   async function addHandoffs(database: AppDatabase, accounts: string[]): Promise<void> {
+    const db = firstInstallationOf(database.db);
     for (const [i, accountName] of accounts.entries()) {
       const at = new Date(`2026-03-0${i + 1}T10:00:00Z`);
-      const handoffId = await addHandoff(database.db, at, { sourceViewId: `V${accountName}`, accountName });
-      await addEvent(database.db, { handoffId, type: 'sent', at });
+      const handoffId = await addHandoff(db, at, { sourceViewId: `V${accountName}`, accountName });
+      await addEvent(db, { handoffId, type: 'sent', at });
     }
   }
 

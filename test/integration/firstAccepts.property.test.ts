@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src/db/client.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { METRIC_EVENT_TYPES, metricEvents } from '../../src/db/repositories/metrics.js';
 import { createMetrics } from '../../src/revops/metrics.js';
 import { lastStatementOf, scratchDatabases } from '../support/scratchDb.js';
@@ -162,7 +163,7 @@ function reference(database: AppDatabase, from: Date, to: Date): Flags[] {
 }
 
 async function actual(database: AppDatabase, from: Date, to: Date): Promise<Flags[]> {
-  return [...(await metricEvents(database.db, from, to))]
+  return [...(await metricEvents(firstInstallationOf(database.db), from, to))]
     .map((e) => ({
       id: e.id,
       type: e.type,
@@ -266,7 +267,12 @@ describe('repeat use from first_accepts (migration 0006)', () => {
         events,
       });
       const clock = { now: () => new Date(BASE + SPAN) };
-      const metrics = createMetrics({ db: database.db, clock, timeZone: 'UTC', trendWeeks: 4 });
+      const metrics = createMetrics({
+        db: firstInstallationOf(database.db),
+        clock,
+        timeZone: 'UTC',
+        trendWeeks: 4,
+      });
       let ticks = 0;
       let done = false;
       const tick = () => {

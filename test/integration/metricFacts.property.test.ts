@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src/db/client.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import {
   METRIC_EVENT_TYPES,
   type MetricEventRow,
@@ -302,6 +303,7 @@ describe('metric facts (migration 0009)', () => {
         fc.integer({ min: 1, max: 7 }),
         (h, lateCorrections, size) =>
           withDatabase(async (database) => {
+            const db = firstInstallationOf(database.db);
             const handoffIds = insertHistory(database, h);
             const [from, to] = windowDates(h.window);
             const before = referenceEvents(database, from, to);
@@ -315,10 +317,10 @@ describe('metric facts (migration 0009)', () => {
 
             for (const [f, t] of [windowDates([0, SPAN]), [from, to] as [Date, Date]]) {
               const expected = referenceEvents(database, f, t);
-              expect(await metricEvents(database.db, f, t)).toEqual(expected);
+              expect(await metricEvents(db, f, t)).toEqual(expected);
               // Every event of the window once, in (at, id) order, in batches of 1 to `size`.
               const batches: MetricEventRow[][] = [];
-              for await (const batch of metricEventBatches(database.db, f, t, size)) batches.push(batch);
+              for await (const batch of metricEventBatches(db, f, t, size)) batches.push(batch);
               expect(batches.flat()).toEqual(expected);
               expect(batches.every((b) => b.length >= 1 && b.length <= size)).toBe(true);
             }
@@ -331,7 +333,7 @@ describe('metric facts (migration 0009)', () => {
                 }[]
               ).map((r) => [r.id, r.classification]),
             );
-            for (const e of await metricEvents(database.db, from, to)) {
+            for (const e of await metricEvents(db, from, to)) {
               const outcome = (OUTCOME_TYPES as readonly string[]).includes(e.type);
               expect(e.classification).toBe(outcome ? current.get(e.handoffId) : null);
             }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src/db/client.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { assignmentStartedAt, logEvent } from '../../src/db/repositories/events.js';
 import { type HandoffEventType, type HandoffRow, handoffs, helpRequests } from '../../src/db/schema.js';
 import { type BusinessCalendar, businessHoursBetween } from '../../src/domain/businessDays.js';
@@ -61,7 +62,7 @@ const week = (
  * transaction, so the touch log and the state agree. Steps must be called in time order (as the app would).
  */
 function seeder(database: AppDatabase) {
-  const { db } = database;
+  const db = firstInstallationOf(database.db);
   let views = 0;
   const current = (h: HandoffRow) =>
     db.select().from(handoffs).where(eq(handoffs.id, h.id)).get() as HandoffRow;
@@ -379,7 +380,9 @@ const BY_AUTHOR = [
 describe('trust metrics over a seeded, migrated SQLite file', () => {
   let database: AppDatabase;
   let clock: TestClock;
-  const metricsOf = () => createMetrics({ db: database.db, clock, timeZone: ET, trendWeeks: 4 });
+  /** The seed's one installation, which the metrics read. */
+  const db = () => firstInstallationOf(database.db);
+  const metricsOf = () => createMetrics({ db: db(), clock, timeZone: ET, trendWeeks: 4 });
   const open = () => {
     database = freshDatabase('metrics-seeded-');
   };
@@ -494,9 +497,7 @@ describe('trust metrics over a seeded, migrated SQLite file', () => {
       expect(midWeek[3]).toMatchObject({ sent: 2, accepted: 1, medianHours: 9 });
       // One millisecond into a week already counts it.
       expect((await metrics.trend(new Date(to.getTime() + 1))).map((w) => w.weekStart)).toEqual(withThisWeek);
-      expect(
-        await createMetrics({ db: database.db, clock, timeZone: ET, trendWeeks: 12 }).trend(),
-      ).toHaveLength(12);
+      expect(await createMetrics({ db: db(), clock, timeZone: ET, trendWeeks: 12 }).trend()).toHaveLength(12);
     });
 
     it('atRisk() lists due-soon, expired and stalled handoffs', async () => {

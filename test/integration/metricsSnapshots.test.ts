@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../src/db/client.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import type { PeriodKey } from '../../src/domain/periods.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics, type MetricsDeps, type Overview } from '../../src/revops/metrics.js';
@@ -41,8 +42,9 @@ async function sendOne(database: AppDatabase, at: Date): Promise<void> {
     partnerKey: 'new-partner',
     partnerOrg: 'New Partner',
   };
-  const handoffId = await addHandoff(database.db, at, over);
-  await addEvent(database.db, { handoffId, type: 'sent', at, aeUserId: 'U0NEWAE' });
+  const db = firstInstallationOf(database.db);
+  const handoffId = await addHandoff(db, at, over);
+  await addEvent(db, { handoffId, type: 'sent', at, aeUserId: 'U0NEWAE' });
 }
 
 type Figures = Extract<Overview, { kind: 'figures' }>;
@@ -75,7 +77,7 @@ describe('App Home metrics snapshots over a seeded, migrated SQLite file', () =>
   let database: AppDatabase;
   let clock: TestClock;
   const metricsWith = (over: Partial<MetricsDeps> = {}) =>
-    createMetrics({ db: database.db, clock, timeZone: ZONE, trendWeeks: 12, ...over });
+    createMetrics({ db: firstInstallationOf(database.db), clock, timeZone: ZONE, trendWeeks: 12, ...over });
   /** The period's figures as the digest computes them, at `at`. */
   const figuresAt = (key: PeriodKey, at: Date) => metricsWith().compute(key, at);
 

@@ -2,9 +2,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyTransition } from '../../src/core/lifecycle.js';
 import type { AppDatabase } from '../../src/db/client.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { logEvent } from '../../src/db/repositories/events.js';
 import { recordDecision } from '../../src/db/repositories/handoffs.js';
 import { type HandoffRow, handoffEvents, handoffs } from '../../src/db/schema.js';
+import type { Db } from '../../src/db/types.js';
 import type { LifecycleEvent } from '../../src/domain/lifecycle.js';
 import type { Stats } from '../../src/domain/metrics.js';
 import { createMetrics } from '../../src/revops/metrics.js';
@@ -42,17 +44,20 @@ const to = at(16, 0);
 const OWNER = { userId: 'U0AUTHOR', teamId: 'T0INTERNAL' };
 
 let database: AppDatabase;
+/** The database as its one installation sees it. */
+let db: Db;
 
 beforeAll(() => {
   database = freshDatabase('metrics-window-ends-');
+  db = firstInstallationOf(database.db);
 });
 afterAll(() => database.close());
 
 const current = (h: HandoffRow) =>
-  database.db.select().from(handoffs).where(eq(handoffs.id, h.id)).get() as HandoffRow;
+  db.select().from(handoffs).where(eq(handoffs.id, h.id)).get() as HandoffRow;
 
 function send(ae: string, sentAt: Date, view: string): Promise<HandoffRow> {
-  return database.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const row = tx
       .insert(handoffs)
       .values(
@@ -75,7 +80,7 @@ function apply(
   when: Date,
   change: Partial<HandoffRow> = {},
 ): Promise<HandoffRow | undefined> {
-  return database.db.transaction(
+  return db.transaction(
     async (tx) =>
       (
         await applyTransition(
@@ -116,7 +121,7 @@ const extend = (before: HandoffRow, when: Date) =>
 
 /** The AE accepts, as core/handoffs.ts records it (the decision's own guarded statement). */
 function accept(before: HandoffRow, when: Date, hours: number): Promise<HandoffRow | undefined> {
-  return database.db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const actor = { userId: before.aeUserId, teamId: 'T0INTERNAL' };
     return (
       await applyTransition(
@@ -183,7 +188,7 @@ describe('windows ended by a reassignment or a withdrawal before an answer', () 
   it('are in the touch log, but count as requests only: W, answers and silence as computed by hand', async () => {
     const { h1, h2, h3, h4 } = await seed();
     const typesOf = (id: number) =>
-      database.db
+      db
         .select({ type: handoffEvents.type })
         .from(handoffEvents)
         .where(eq(handoffEvents.handoffId, id))
@@ -195,7 +200,7 @@ describe('windows ended by a reassignment or a withdrawal before an answer', () 
     expect(typesOf(h4.id)).toEqual(['sent', 'reassigned', 'reassigned', 'withdrawn']);
 
     const metrics = createMetrics({
-      db: database.db,
+      db,
       clock: new TestClock(to),
       timeZone: 'UTC',
       trendWeeks: 12,

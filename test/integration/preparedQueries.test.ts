@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase, Db, Tx } from '../../src/db/client.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { assignmentStartedAt, logEvent } from '../../src/db/repositories/events.js';
 import {
   type DecisionInput,
@@ -36,7 +37,11 @@ import { scratchDatabases } from '../support/scratchDb.js';
  * column's encoder (a Date as an ISO string, null as the text 'null', JSON twice encoded) would show here.
  */
 
-const withDatabase = scratchDatabases('prepared-queries-');
+/** A scratch database as its first installation sees it: `db` is what the repositories take (`sqlite` reads it raw). */
+type Scratch = Omit<AppDatabase, 'db'> & { db: Db };
+const scratch = scratchDatabases('prepared-queries-');
+const withDatabase = <T>(fn: (database: Scratch) => T): T =>
+  scratch((database) => fn({ ...database, db: firstInstallationOf(database.db) }));
 
 const SENT = new Date('2026-11-23T14:00:00.000Z');
 const DECIDED = new Date('2026-11-24T09:30:00.000Z');
@@ -60,14 +65,13 @@ function newHandoff(over: Partial<NewHandoffRow> = {}): NewHandoffRow {
 
 /** Each write in a transaction of its own. */
 const inOwnTx = <A extends unknown[], T>(
-  database: AppDatabase,
+  database: Scratch,
   write: (tx: Tx, ...args: A) => Promise<T> | T,
   ...args: A
 ) => database.db.transaction((tx) => write(tx, ...args));
-const decide = (database: AppDatabase, input: DecisionInput) => inOwnTx(database, recordDecision, input);
-const log = (database: AppDatabase, event: Parameters<typeof logEvent>[1]) =>
-  inOwnTx(database, logEvent, event);
-const enqueueIn = (database: AppDatabase, messages: OutboxMessage[], at: Date) =>
+const decide = (database: Scratch, input: DecisionInput) => inOwnTx(database, recordDecision, input);
+const log = (database: Scratch, event: Parameters<typeof logEvent>[1]) => inOwnTx(database, logEvent, event);
+const enqueueIn = (database: Scratch, messages: OutboxMessage[], at: Date) =>
   inOwnTx(database, enqueue, messages, at);
 
 /** A handoff inserted in its own transaction. */
@@ -75,20 +79,20 @@ const addHandoff = async (db: Db, over: Partial<NewHandoffRow> = {}): Promise<Ha
   (await db.transaction((tx) => insertHandoff(tx, newHandoff(over)))).handoff;
 
 /** One row as SQLite stores it, by plain SQL. */
-function rawRow(database: AppDatabase, query: string, ...params: unknown[]): Record<string, unknown> {
+function rawRow(database: Scratch, query: string, ...params: unknown[]): Record<string, unknown> {
   const row = database.sqlite.prepare(query).get(...params) as Record<string, unknown> | undefined;
   if (!row) throw new Error(`no row for ${query} (${params.join(', ')})`);
   return row;
 }
 
-const rawRows = (database: AppDatabase, query: string, ...params: unknown[]) =>
+const rawRows = (database: Scratch, query: string, ...params: unknown[]) =>
   database.sqlite.prepare(query).all(...params) as Record<string, unknown>[];
 
-const count = (database: AppDatabase, table: string): number =>
+const count = (database: Scratch, table: string): number =>
   (database.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
 /** Each column's value and SQLite storage class (`typeof`), so 'null' the text and NULL differ. */
-function stored(database: AppDatabase, table: string, id: number, columns: string[]) {
+function stored(database: Scratch, table: string, id: number, columns: string[]) {
   const select = columns.map((c) => `${c}, typeof(${c}) as ${c}__type`).join(', ');
   const row = rawRow(database, `select ${select} from ${table} where id = ?`, id);
   return Object.fromEntries(columns.map((c) => [c, { value: row[c], type: row[`${c}__type`] }]));
@@ -96,7 +100,7 @@ function stored(database: AppDatabase, table: string, id: number, columns: strin
 
 /** Asserts one row's stored columns, those `expected` names: each one's value and storage class. */
 const expectStored = (
-  database: AppDatabase,
+  database: Scratch,
   table: string,
   id: number,
   expected: Record<string, { value: unknown; type: string }>,
@@ -367,10 +371,10 @@ const OUTBOX_COLUMNS = (
   'attempts next_attempt_at created_at last_error uncertain_since delivered_at'
 ).split(' ');
 
-const outboxId = (database: AppDatabase, dedupeKey: string): number =>
+const outboxId = (database: Scratch, dedupeKey: string): number =>
   rawRow(database, 'select id from outbox where dedupe_key = ?', dedupeKey).id as number;
 
-const outboxRow = (database: AppDatabase, dedupeKey: string) =>
+const outboxRow = (database: Scratch, dedupeKey: string) =>
   stored(database, 'outbox', outboxId(database, dedupeKey), OUTBOX_COLUMNS);
 
 /** A row as enqueue leaves it: pending, never tried, due at once, with no record, target, thread or handoff. */
@@ -1123,7 +1127,7 @@ describe('the outbox’s surface queries (prepared: run at every delivery)', () 
         now: SENT,
       }),
     );
-  const surfaceRow = (database: AppDatabase, key: string) =>
+  const surfaceRow = (database: Scratch, key: string) =>
     rawRow(
       database,
       'select posted, shown, wanted, attempted, rendered_hash from surfaces where key = ?',

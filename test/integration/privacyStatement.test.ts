@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { saveCrmConnection } from '../../src/db/repositories/crm.js';
 import { privacyStatement, readOwnCrms } from '../../src/doctor/privacy.js';
 import { runBuilt } from '../support/builtCli.js';
@@ -24,7 +25,7 @@ const run = (env: Record<string, string>) => runBuilt('doctor', ['--privacy'], {
 it('doctor --privacy prints the statement of the live settings: the file, its tables, the workspaces’ own CRM, no AI', async () => {
   const path = join(dir, 'data', 'handoff.db');
   const database = openDatabase(path);
-  await database.db.transaction((tx) =>
+  await firstInstallationOf(database.db).transaction((tx) =>
     saveCrmConnection(tx, {
       system: 'salesforce',
       sealed: 'sealed-credentials',

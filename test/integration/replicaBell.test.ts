@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ownedBy } from '../../src/db/owned.js';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import { enqueue } from '../../src/db/repositories/outbox.js';
 import { stopsAfterEach } from '../support/edge-helpers.js';
@@ -34,7 +35,7 @@ describe.runIf(harnessEngine() === 'postgres')('the outbox bell across replicas'
     const tool = await openPostgresDatabase(a.databaseKey, { max: 1 });
     stops.push(() => tool.close());
     for (const n of [1, 2, 3]) {
-      await tool.db.transaction((tx) =>
+      await ownedBy(tool.db, a.database.db.installationId).transaction((tx) =>
         enqueue(
           tx,
           [

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { insertHandoff } from '../../src/db/repositories/handoffs.js';
 import type { ComponentResult, ComponentScore } from '../../src/domain/scoring.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
@@ -28,7 +29,7 @@ describe('migration 0033: the scorecards move to their own table', () => {
         sentHandoffRow(at, { sourceViewId: 'V2', scorecard: card(1), score: 1, editedAt: edited }),
         sentHandoffRow(at, { sourceViewId: 'V3', scorecard: null }),
       ])
-        await database.db.transaction((tx) => insertHandoff(tx, row));
+        await firstInstallationOf(database.db).transaction((tx) => insertHandoff(tx, row));
       const sqlite = database.sqlite;
       sqlite.exec(MOVE ?? '');
       sqlite.exec(CLEAR ?? '');

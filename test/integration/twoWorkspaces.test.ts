@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { commandReply } from '../../src/blocks/commandReplies.js';
 import { ACTION_ID, CALLBACK_ID, crmCredentialBlockId } from '../../src/blocks/ids.js';
 import { PARTNER_CHANNEL_HELD } from '../../src/blocks/notices.js';
-import { scopedTo } from '../../src/db/installationScope.js';
+import { ownedBy } from '../../src/db/owned.js';
 import { acceptHandoff, acceptValues } from '../support/acceptFlow.js';
 import { noteHeadings } from '../support/afterAcceptFlow.js';
 import { account } from '../support/crmFlow.js';
@@ -244,7 +244,7 @@ describe('two workspaces on one deployment', () => {
     const dm = acmeDm()[0] as { ts: string };
     await quiet(h);
     // Acme's rows, read as Acme's tenant reads them, and what Acme's people and channels were shown.
-    const acme = { database: { db: scopedTo(h.database.db, acmeId) } };
+    const acme = { database: { db: ownedBy(h.database.db, acmeId) } };
     const shown = () =>
       [people.author, people.ae, people.owner].map((p) => slack.messages(slack.dmChannelFor(p.id)).length);
     const before = {

@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import type { Engine } from '../contract/engine.js';
 import { runContracts } from '../contract/index.js';
@@ -14,7 +15,7 @@ const postgresEngine: Engine = {
     databases += 1;
     const url = await migratedDatabaseOn(inject('postgresUrl'), `contract_${databases}`);
     const { db, close } = await openPostgresDatabase(url, { max: 4 });
-    return { db, close };
+    return { db: firstInstallationOf(db), close };
   },
 };
 

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APP_REMOVED, createChannelAccess } from '../../src/core/channelAccess.js';
 import { tablesOf } from '../../src/db/engine.js';
+import { firstInstallationOf, ownRow } from '../../src/db/owned.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { markRetry } from '../../src/db/repositories/outboxAttempts.js';
 import { insertRemovedChannel } from '../../src/db/repositories/removedChannels.js';
@@ -36,21 +37,23 @@ describe('the invite racing a hold on Postgres', () => {
   });
 
   it('leaves the post due now with no attempt counted when the hold commits while the invite waits for it', async () => {
-    const { db } = database;
+    const db = firstInstallationOf(database.db);
     const clock = new TestClock(AT);
     const { outbox } = tablesOf(db);
     await db.transaction(async (tx) => {
       await insertRemovedChannel(tx, { channelId: CHANNEL, how: 'event', since: AT });
-      await tx.insert(tablesOf(tx).outbox).values({
-        dedupeKey: 'help:1:post',
-        channelKey: CHANNEL,
-        method: 'chat.postMessage',
-        payload: { channel: CHANNEL, text: 'help' },
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: AT,
-        createdAt: AT,
-      });
+      await tx.insert(tablesOf(tx).outbox).values(
+        ownRow(tx, {
+          dedupeKey: 'help:1:post',
+          channelKey: CHANNEL,
+          method: 'chat.postMessage',
+          payload: { channel: CHANNEL, text: 'help' },
+          status: 'pending' as const,
+          attempts: 0,
+          nextAttemptAt: AT,
+          createdAt: AT,
+        }),
+      );
     });
     // The worker read the post before the invite, and decided to hold it (the app was not in the channel).
     const [read] = await db.select().from(outbox);

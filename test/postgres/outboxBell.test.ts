@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
 import { BELL_CHANNEL, type OutboxBell, outboxBell, PROBE, RING_EVERY_MS } from '../../src/db/pg/bell.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
-import { outboxRowsAt, queueRows } from '../contract/seed.js';
+import type { AnyDb } from '../../src/db/types.js';
+import { type NewOutboxRow, outboxRowsAt } from '../contract/seed.js';
 import { createDatabase } from '../support/postgres.js';
 
 /**
@@ -16,6 +17,11 @@ import { createDatabase } from '../support/postgres.js';
 const AT = new Date('2026-11-23T14:00:00Z');
 
 let databases = 0;
+
+/** Writes outbox rows in one statement, each for the installation it names: a tool's write across installations. */
+async function queueAcross(db: AnyDb, rows: NewOutboxRow[]): Promise<void> {
+  await db.transaction((tx) => tx.insert(tablesOf(tx).outbox).values(rows));
+}
 
 /** Until `done` holds, a turn of the event loop at a time (fails after 5 s): the ring is a round trip away. */
 async function until(done: () => boolean): Promise<void> {
@@ -156,7 +162,7 @@ describe("the outbox's bell on Postgres", () => {
         throw new Error('rolled back');
       })
       .catch(() => undefined);
-    await queueRows(writer.db, [row({ dedupeKey: 'one:a', installationId: 1 })]);
+    await queueAcross(writer.db, [row({ dedupeKey: 'one:a', installationId: 1 })]);
     await until(() => woken.length === 2);
     expect(woken).toEqual(['second', 'first']);
   });
@@ -171,7 +177,7 @@ describe("the outbox's bell on Postgres", () => {
       },
     );
     await listening(1);
-    await queueRows(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'any', installationId: 7 })]);
+    await queueAcross(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'any', installationId: 7 })]);
     await until(() => woken === 1);
   });
 
@@ -198,7 +204,7 @@ describe("the outbox's bell on Postgres", () => {
     // Back: what was queued meanwhile was not heard, so every subscriber looks once.
     await until(() => woken.length === 1);
     expect(await listeners()).toBe(1);
-    await queueRows(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'after', installationId: 1 })]);
+    await queueAcross(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'after', installationId: 1 })]);
     await until(() => woken.length === 2);
     await bell.close();
     bell = undefined;
@@ -243,7 +249,7 @@ describe("the outbox's bell on Postgres", () => {
       // A new session listens (the silent one, still open on the server until its keepalive ends it, last ran the
       // probe that was answered).
       await listening(1);
-      await queueRows(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'after silence', installationId: 1 })]);
+      await queueAcross(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'after silence', installationId: 1 })]);
       await until(() => woken.length === 2);
     } finally {
       await bell.close();
@@ -271,11 +277,11 @@ describe("the outbox's bell on Postgres", () => {
       // The app's own connections queue rows without a ring (its trigger stays quiet for them); a tool's rings.
       const own = await openPostgresDatabase(url, { max: 1, app: true });
       try {
-        await queueRows(own.db, [outboxRowsAt(AT)({ dedupeKey: 'quiet', installationId: 9 })]);
+        await queueAcross(own.db, [outboxRowsAt(AT)({ dedupeKey: 'quiet', installationId: 9 })]);
       } finally {
         await own.close();
       }
-      await queueRows(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'loud', installationId: 11 })]);
+      await queueAcross(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'loud', installationId: 11 })]);
       await until(() => heard.length === 1);
       expect(heard).toEqual(['11']);
       // The app rings after its commits: the first at once, the next two folded into one RING_EVERY_MS later.
@@ -334,7 +340,7 @@ describe("the outbox's bell on Postgres", () => {
     const heard: string[] = [];
     client.on('notification', (message) => heard.push(`${message.channel}:${message.payload}`));
     await client.query(`LISTEN ${BELL_CHANNEL}`);
-    await queueRows(writer.db, [
+    await queueAcross(writer.db, [
       outboxRowsAt(AT)({ dedupeKey: 'x:1', installationId: 3 }),
       outboxRowsAt(AT)({ dedupeKey: 'x:2', installationId: 3 }),
       outboxRowsAt(AT)({ dedupeKey: 'x:3', installationId: 4 }),

@@ -1,6 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { dueHeads, enqueue, type OutboxMessage } from '../../src/db/repositories/outbox.js';
 import { addHandoff } from '../contract/seed.js';
@@ -46,7 +47,7 @@ describe('one handoff’s outbox rows on Postgres', () => {
   }
 
   it('a second transaction queueing for the same handoff waits for the first, so its rows get higher ids and commit after', async () => {
-    const { db } = database;
+    const db = firstInstallationOf(database.db);
     const handoff = await addHandoff(db, AT);
     const other = await addHandoff(db, AT);
     const committed: string[] = [];

@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { enqueue } from '../../src/db/repositories/outbox.js';
 import type { OutboxWorker } from '../../src/outbox/worker.js';
@@ -78,7 +79,7 @@ describe('the outbox on several replicas on one Postgres database', () => {
     const database = await openPostgresDatabase(url, { max: 4 });
     const worker = testWorker(
       slack,
-      { db: database.db, clock, timers, clientTimeoutMs },
+      { db: firstInstallationOf(database.db), clock, timers, clientTimeoutMs },
       {
         holder: `replica-${name}`,
         leaseMs: LEASE_MS,
@@ -114,7 +115,9 @@ describe('the outbox on several replicas on one Postgres database', () => {
     for (let n = from; n <= to; n += 1)
       for (const channel of CHANNELS) {
         const message = { dedupeKey: `${channel}:${n}`, channel, payload: { text: `${channel} #${n}` } };
-        await own.db.transaction((tx) => enqueue(tx, [{ method: 'chat.postMessage', ...message }], NOW));
+        await firstInstallationOf(own.db).transaction((tx) =>
+          enqueue(tx, [{ method: 'chat.postMessage', ...message }], NOW),
+        );
       }
   }
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scopedTo } from '../../src/db/installationScope.js';
+import { firstInstallationOf, ownedBy } from '../../src/db/owned.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { expandPendingChanges } from '../../src/db/repositories/changes.js';
 import { handoffDueBy } from '../../src/db/repositories/dueTimes.js';
@@ -10,6 +10,7 @@ import { deferMethod } from '../../src/db/repositories/outboxAttempts.js';
 import { installationsDue } from '../../src/db/repositories/outboxChannels.js';
 import { partnerThreadRecord } from '../../src/db/repositories/partnerThreads.js';
 import { programRevision } from '../../src/db/repositories/program.js';
+import type { Db } from '../../src/db/types.js';
 import { createDatabase } from '../support/postgres.js';
 import { SWEEP_DUE_INDEXES } from '../support/sweepIndexes.js';
 
@@ -42,6 +43,8 @@ interface PlanNode {
 const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 let database: PostgresDatabase;
+/** The first installation's view of it, as the app's repositories are called. */
+let db: Db;
 let explainer: pg.Client;
 const sent: Sent[] = [];
 const realQuery = pg.Client.prototype.query;
@@ -49,6 +52,7 @@ const realQuery = pg.Client.prototype.query;
 beforeAll(async () => {
   const url = await createDatabase('plans');
   database = await openPostgresDatabase(url, { max: 2 });
+  db = firstInstallationOf(database.db);
   explainer = new pg.Client({ connectionString: url });
   await explainer.connect();
   // The history the retention keeps: 60,000 posts delivered over 2,000 conversations, and 20,000 changes expanded
@@ -187,7 +191,7 @@ async function seedHandoffs(): Promise<void> {
 
 describe("the outbox's hot queries on Postgres, and the program's revision, by their plans", () => {
   it("the worker's look for due messages: by when they are due, each conversation's earlier rows by its index", async () => {
-    const plan = await planOf(() => dueHeads(database.db, NOW, 20), /from "outbox"/);
+    const plan = await planOf(() => dueHeads(db, NOW, 20), /from "outbox"/);
     expectIndexed(plan, ['outbox_status_next_attempt_at_idx', 'outbox_channel_key_status_id_idx']);
     expectIndexed(await plan.generic(), [
       'outbox_status_next_attempt_at_idx',
@@ -197,7 +201,7 @@ describe("the outbox's hot queries on Postgres, and the program's revision, by t
 
   it('the claim (the same look, its rows locked, skipping those locked)', async () => {
     const plan = await planOf(
-      () => database.db.transaction((tx) => lockDueHeads(tx, NOW, 20)),
+      () => db.transaction((tx) => lockDueHeads(tx, NOW, 20)),
       /for update skip locked/,
     );
     expectIndexed(plan, ['outbox_status_next_attempt_at_idx', 'outbox_channel_key_status_id_idx']);
@@ -210,17 +214,14 @@ describe("the outbox's hot queries on Postgres, and the program's revision, by t
 
   it("a 429's deferral of its method: the waiting rows due before its end, not the delivered history", async () => {
     const plan = await planOf(
-      () =>
-        database.db.transaction((tx) =>
-          deferMethod(tx, 'chat.update', new Date(NOW.getTime() + 30_000), NOW),
-        ),
+      () => db.transaction((tx) => deferMethod(tx, 'chat.update', new Date(NOW.getTime() + 30_000), NOW)),
       /^update "outbox"/,
     );
     expectIndexed(plan, ['outbox_status_next_attempt_at_idx']);
   });
 
   it("the dedupe lookup of a queued message: by the installation's key", async () => {
-    const plan = await planOf(() => isQueued(database.db, 'done:12345'), /"dedupe_key" = /);
+    const plan = await planOf(() => isQueued(db, 'done:12345'), /"dedupe_key" = /);
     expectIndexed(plan, ['outbox_dedupe_key_idx']);
   });
 
@@ -228,7 +229,7 @@ describe("the outbox's hot queries on Postgres, and the program's revision, by t
     // Asked by every decision (lifecycle.ts). With the statistics of a moment when nothing waited, Postgres read it
     // through the status index, every waiting row (1.2 ms with this backlog, 47% of the server's time per Accept).
     const plan = await planOf(
-      () => database.db.transaction((tx) => expandPendingChanges(tx, [10_123], NOW)),
+      () => db.transaction((tx) => expandPendingChanges(tx, [10_123], NOW)),
       /^select "id" from "outbox"/,
     );
     expectIndexed(plan, ['outbox_channel_key_status_id_idx']);
@@ -244,15 +245,15 @@ describe("the outbox's hot queries on Postgres, and the program's revision, by t
       [NOW],
     );
     await explainer.query('analyze program_log');
-    const plan = await planOf(() => programRevision(scopedTo(database.db, { id: 7 })), /from "program_log"/);
+    const plan = await planOf(() => programRevision(ownedBy(database.db, 7)), /from "program_log"/);
     expectIndexed(plan, ['program_log_part'], null);
   });
 
   it("a minute's sweep asking whether anything is due (each minute, in each installation): each due time by its index", async () => {
     await seedHandoffs();
-    const plan = await planOf(() => handoffDueBy(scopedTo(database.db, { id: 1 }), NOW), /from "handoffs"/);
+    const plan = await planOf(() => handoffDueBy(ownedBy(database.db, 1), NOW), /from "handoffs"/);
     expectIndexed(plan, SWEEP_DUE_INDEXES, null);
-    expect(await handoffDueBy(scopedTo(database.db, { id: 1 }), NOW)).toBe(false);
+    expect(await handoffDueBy(ownedBy(database.db, 1), NOW)).toBe(false);
   });
 
   it("a decision's reads of its partner thread and its watchers (every decision and outcome): each source by its index", async () => {
@@ -279,7 +280,7 @@ describe("the outbox's hot queries on Postgres, and the program's revision, by t
         `'${NOW.toISOString()}'::timestamptz`,
       ),
     );
-    const scoped = scopedTo(database.db, { id: 1 });
+    const scoped = ownedBy(database.db, 1);
     const thread = await planOf(
       () => scoped.transaction((tx) => partnerThreadRecord(tx, 29_000, 'handoff:29000:partner')),
       /from "decisions"/,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { asBackground } from '../../src/db/priority.js';
-import type { Executor } from '../../src/db/types.js';
+import type { AnyExecutor } from '../../src/db/types.js';
 import { createDatabase } from '../support/postgres.js';
 
 /**
@@ -12,7 +12,7 @@ import { createDatabase } from '../support/postgres.js';
  */
 
 /** The server process of the connection a statement ran on (Postgres's executor runs raw SQL by `execute`). */
-const pidOf = async (exec: Executor) => {
+const pidOf = async (exec: AnyExecutor) => {
   const pg = exec as unknown as { execute(q: unknown): Promise<{ rows: { pid: number }[] }> };
   return (await pg.execute(sql`select pg_backend_pid() as pid`)).rows[0]?.pid;
 };

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
+import { firstInstallationOf, ownRow } from '../../src/db/owned.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { preparedQuery } from '../../src/db/prepared.js';
 import { outboxRowsAt, queueRows } from '../contract/seed.js';
@@ -34,7 +35,7 @@ describe('a prepared query on Postgres', () => {
   });
 
   it('runs on the transaction it is given, and on the pool outside one', async () => {
-    const { db } = database;
+    const db = firstInstallationOf(database.db);
     const row = outboxRowsAt(AT);
     await queueRows(db, [row({ dedupeKey: 'committed' })]);
     expect(await statusOf.all(db, { key: 'committed' })).toEqual([{ status: 'pending' }]);
@@ -49,7 +50,7 @@ describe('a prepared query on Postgres', () => {
     });
     // Transaction A writes a row and waits, uncommitted; B and the pool must not see it, A must.
     const a = db.transaction(async (tx) => {
-      await tx.insert(tablesOf(tx).outbox).values(row({ dedupeKey: 'uncommitted' }));
+      await tx.insert(tablesOf(tx).outbox).values(ownRow(tx, row({ dedupeKey: 'uncommitted' })));
       expect(await statusOf.all(tx, { key: 'uncommitted' })).toEqual([{ status: 'pending' }]);
       wrote();
       await held;

@@ -93,7 +93,7 @@ describe('a handoff row through drizzle on both engines', () => {
       editCount: 0,
       questionOpen: false,
       stepNewDates: 0,
-      // The first installation's (db/installationScope.ts): a write not scoped to one.
+      // The column's default, the first installation's (db/columns.ts): a write that names none.
       installationId: 1,
     };
     expect(fromSqlite).toEqual({ ...nulls, ...defaults, ...handoff, partnerChannelId: null });

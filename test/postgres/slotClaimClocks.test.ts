@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseNow, tablesOf } from '../../src/db/engine.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { openPostgresDatabase, type PostgresDatabase } from '../../src/db/pg/store.js';
 import { createSlotClaims } from '../../src/runtime/jobClaims.js';
 import type { JobSpec } from '../../src/runtime/scheduler.js';
@@ -33,7 +34,7 @@ describe('slot claims on the database’s clock', () => {
   afterEach(() => database.close());
 
   it('leaves a running slot to its holder when the other replica’s clock is past the lease', async () => {
-    const { db } = database;
+    const db = firstInstallationOf(database.db);
     const a = createSlotClaims({ db, clock: new TestClock(SLOT), holder: 'a' });
     // b's clock is 20 minutes ahead of a's: past a's 15-minute lease at once, on its own reading.
     const b = createSlotClaims({
@@ -52,7 +53,7 @@ describe('slot claims on the database’s clock', () => {
   });
 
   it('still takes over a slot whose lease has passed on the database’s clock', async () => {
-    const { db } = database;
+    const db = firstInstallationOf(database.db);
     const a = createSlotClaims({ db, clock: new TestClock(SLOT), holder: 'a' });
     // b's clock is behind a's: on its own reading the lease has not begun, on the database's it has passed.
     const b = createSlotClaims({

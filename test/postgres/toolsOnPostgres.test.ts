@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { openPostgresReadOnly } from '../../src/db/pg/readOnly.js';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
 import { saveCrmConnection } from '../../src/db/repositories/crm.js';
@@ -70,7 +71,7 @@ describe('export, doctor and backup on Postgres', () => {
   it('npm run doctor -- --privacy names the server and database without credentials, and the workspaces’ own CRMs', async () => {
     const database = await openPostgresDatabase(url, { max: 1 });
     try {
-      await database.db.transaction((tx) =>
+      await firstInstallationOf(database.db).transaction((tx) =>
         saveCrmConnection(tx, {
           system: 'hubspot',
           sealed: 'sealed-credentials',

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Db, openDatabase } from '../../src/db/client.js';
+import { firstInstallationOf } from '../../src/db/owned.js';
 import { openPostgresDatabase } from '../../src/db/pg/store.js';
 
 /** What a harness's `databaseKey` names: a Postgres database (its URL) or a SQLite file. */
@@ -11,9 +12,12 @@ const isPostgresUrl = (databaseKey: string) => /^postgres(ql)?:\/\//.test(databa
  * what a restart finds, as a crash would have left it.
  */
 export async function openKeptDatabase(databaseKey: string): Promise<{ db: Db; close(): Promise<void> }> {
-  if (isPostgresUrl(databaseKey)) return openPostgresDatabase(databaseKey, { max: 1 });
+  if (isPostgresUrl(databaseKey)) {
+    const database = await openPostgresDatabase(databaseKey, { max: 1 });
+    return { db: firstInstallationOf(database.db), close: database.close };
+  }
   const database = openDatabase(databaseKey);
-  return { db: database.db, close: async () => database.close() };
+  return { db: firstInstallationOf(database.db), close: async () => database.close() };
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterEach, expect } from 'vitest';
 import { type RunningApp, startHandoffApp } from '../../src/compose.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type AppDatabase, openDatabase } from '../../src/db/client.js';
+import { FIRST_INSTALLATION } from '../../src/db/columns.js';
 import { type Tables, tablesOf } from '../../src/db/engine.js';
 import { dueHeads, type OutboxRow } from '../../src/db/repositories/outbox.js';
 import { type AppStorage, postgresStorage, sqliteStorage } from '../../src/db/storage.js';
@@ -17,7 +18,12 @@ import { createSlackClients, type SlackClientTimeouts } from '../../src/slackCli
 import { TestClock } from './clock.js';
 import { EventSender, type FakeEvent } from './fakeSlack/events.js';
 import { FakeSlack } from './fakeSlack.js';
-import { harnessDatabase, harnessEngine, newPostgresDatabase } from './harnessEngine.js';
+import {
+  type HarnessDatabase,
+  harnessDatabase,
+  harnessEngine,
+  newPostgresDatabase,
+} from './harnessEngine.js';
 import { slashCommand } from './payloads.js';
 import { channels, people, rivalPeople, TEAM, teams } from './people.js';
 import { RequestClock } from './requestClock.js';
@@ -33,7 +39,7 @@ export interface Harness {
    * The app's database. On Postgres (the `integration-pg` project) `sqlite` is not there: a test that reads SQLite's
    * connection runs on SQLite only.
    */
-  database: AppDatabase;
+  database: HarnessDatabase;
   /** What `databasePath` takes to start again on the same data: the SQLite file, or the Postgres database's URL. */
   databaseKey: string;
   engine: 'sqlite' | 'postgres';
@@ -145,7 +151,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     : // A new database is a copy of one migrated once per test process (test/support/scratchDb.ts): the same file
       // the app's start would make, for a tenth of the time. A restart opens the file it was given.
       sqliteStorage(openDatabase(opts.databasePath ? databasePath : migratedCopy(databasePath)));
-  const database = harnessDatabase(storage);
+  // The app's installation, once it has started (a token deployment's is known then); the first until then.
+  let running: RunningApp | undefined;
+  const database = harnessDatabase(
+    storage,
+    () => running?.tenants()[0]?.db.installationId ?? FIRST_INSTALLATION,
+  );
   const clients = opts.timeouts ? createSlackClients(config, logger, opts.timeouts) : undefined;
   const requestClock = new RequestClock();
   const app = await startHandoffApp({
@@ -161,6 +172,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(opts.timers ? { timers: opts.timers } : {}),
     ...(opts.onStatusPort ? { onStatusPort: opts.onStatusPort } : {}),
   });
+  running = app;
   const { port } = app;
   const baseUrl = `http://127.0.0.1:${port}`;
   const eventsUrl = `${baseUrl}/slack/events`;

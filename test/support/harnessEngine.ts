@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { AppDatabase } from '../../src/db/client.js';
+import type { AppDatabase, Db } from '../../src/db/client.js';
+import { ownedBy } from '../../src/db/owned.js';
 import type { AppStorage } from '../../src/db/storage.js';
 import { migratedDatabaseOn } from './postgres.js';
 
@@ -24,17 +25,26 @@ export function newPostgresDatabase(): Promise<string> {
   return migratedDatabaseOn(inject('postgresUrl'), `h_${randomUUID().replaceAll('-', '').slice(0, 20)}`);
 }
 
+/** The app's database as the harness's installation sees it (its SQLite connection too, on SQLite). */
+export type HarnessDatabase = Omit<AppDatabase, 'db'> & { db: Db };
+
 /**
  * The harness's `database` on either engine: on Postgres there is no SQLite connection, and a test that reaches for
  * it is told it runs on SQLite only (rather than failing on `undefined` somewhere later).
  */
-export function harnessDatabase(storage: AppStorage & { database?: AppDatabase }): AppDatabase {
-  if (storage.engine === 'sqlite' && storage.database) return storage.database;
+export function harnessDatabase(
+  storage: AppStorage & { database?: AppDatabase },
+  installation: () => number,
+): HarnessDatabase {
+  // Its installation's view (db/owned.ts): the repositories a test calls name it; a query the test writes itself
+  // still reads every installation's rows.
+  const db = ownedBy(storage.db, installation);
+  if (storage.engine === 'sqlite' && storage.database) return { ...storage.database, db };
   const refuse = () => {
     throw new Error('this test reads SQLite itself: it runs on SQLite only (leave it out of integration-pg)');
   };
   return {
-    db: storage.db,
+    db,
     get sqlite(): never {
       return refuse();
     },

@@ -1,4 +1,5 @@
 import { tablesOf } from '../../src/db/engine.js';
+import { ownRow } from '../../src/db/owned.js';
 import type { HandoffEventType } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/types.js';
 import { COMPONENTS, type ComponentId } from '../../src/domain/scoringModel.js';
@@ -9,7 +10,8 @@ import { sentHandoffRow } from './handoffRow.js';
  * cells, Proof strong or weaker crossed with Partner context strong or weaker, every other component strong (their
  * weaker side is empty: too few to tell). Outcomes follow Proof alone: its strong packets are accepted 4 in 5 and won
  * 3 in 10, its weaker ones accepted 2 in 5 and won 1 in 15. Partner context's two sides get the same outcomes: it
- * does not separate them. Written straight to the tables (the touch log's trigger fills metric_facts).
+ * does not separate them. Written straight to the tables, as the executor's installation's rows (the touch log's
+ * trigger fills metric_facts).
  */
 export const PREDICTS: ComponentId = 'proof';
 export const DOES_NOT: ComponentId = 'partner_context';
@@ -67,28 +69,35 @@ export async function seedScoreHistory(db: Db, from: Date, perCell = 15): Promis
         const [row] = await tx
           .insert(handoffs)
           .values(
-            sentHandoffRow(at, {
-              sourceViewId: `VSCORE${views}`,
-              score: total,
-              scoreBand: total >= 16 ? 'ready' : 'fix',
-            }),
+            ownRow(
+              tx,
+              sentHandoffRow(at, {
+                sourceViewId: `VSCORE${views}`,
+                score: total,
+                scoreBand: total >= 16 ? 'ready' : 'fix',
+              }),
+            ),
           )
           .returning({ id: handoffs.id });
         if (!row) throw new Error('no handoff inserted');
         ids.push(row.id);
-        await tx.insert(handoffScorecards).values({ handoffId: row.id, components, scoredAt: at });
+        await tx
+          .insert(handoffScorecards)
+          .values(ownRow(tx, { handoffId: row.id, components, scoredAt: at }));
         const events = eventsOf(i, cell);
         await tx.insert(handoffEvents).values(
-          events.map((type, k) => ({
-            handoffId: row.id,
-            type,
-            fromStatus: 'sent' as const,
-            toStatus: 'sent' as const,
-            aeUserId: 'U0AE',
-            assignment: 1,
-            cycle: 1,
-            at: new Date(at.getTime() + k * 1000),
-          })),
+          events.map((type, k) =>
+            ownRow(tx, {
+              handoffId: row.id,
+              type,
+              fromStatus: 'sent' as const,
+              toStatus: 'sent' as const,
+              aeUserId: 'U0AE',
+              assignment: 1,
+              cycle: 1,
+              at: new Date(at.getTime() + k * 1000),
+            }),
+          ),
         );
       }
     }

@@ -1,13 +1,13 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
-import type { Db, Executor } from '../types.js';
+import type { AnyDb, AnyExecutor } from '../types.js';
 import { migrationState } from './migrations.js';
 import * as pgSchema from './schema.js';
 import { appPool } from './store.js';
 
 /** A Postgres database for reading only (`npm run doctor`, `npm run export`): never migrated, and unable to write. */
 export interface PostgresReadOnly {
-  db: Db;
+  db: AnyDb;
   pool: pg.Pool;
   /** This version's migrations the database has not had, and whether a newer version migrated it. */
   migrations: { pending: number; newer: boolean; known: number };
@@ -30,7 +30,7 @@ export async function openPostgresReadOnly(url: string): Promise<PostgresReadOnl
     const migrations = await migrationState(pool);
     // Typed as SQLite's, as in pg/store.ts (db/engine.ts says why); no transaction to give.
     const transaction = () => Promise.reject(new Error('This database was opened for reading only.'));
-    const db = Object.assign(drizzle(pool, { schema: pgSchema }) as unknown as Db, { transaction });
+    const db = Object.assign(drizzle(pool, { schema: pgSchema }) as unknown as AnyDb, { transaction });
     return { db, pool, migrations, close: () => pool.end() };
   } catch (error) {
     await pool.end();
@@ -44,13 +44,13 @@ export async function openPostgresReadOnly(url: string): Promise<PostgresReadOnl
  */
 export async function readSnapshot<T>(
   opened: PostgresReadOnly,
-  read: (db: Executor) => Promise<T>,
+  read: (db: AnyExecutor) => Promise<T>,
 ): Promise<T> {
   const client = await opened.pool.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
     try {
-      return await read(drizzle(client, { schema: pgSchema }) as unknown as Executor);
+      return await read(drizzle(client, { schema: pgSchema }) as unknown as AnyExecutor);
     } finally {
       await client.query('commit');
     }

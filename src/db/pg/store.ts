@@ -5,14 +5,14 @@ import type { MigrationsApplied } from '../migrationsCheck.js';
 import { inBackground } from '../priority.js';
 import { storageRefusalOf } from '../storageErrors.js';
 import { asTransactionBody, outsideTransaction } from '../store.js';
-import type { Db, Tx } from '../types.js';
+import type { AnyDb, AnyTx } from '../types.js';
 import { type OutboxBell, outboxBell } from './bell.js';
 import { applyPostgresMigrations } from './migrations.js';
 import * as pgSchema from './schema.js';
 
 export interface PostgresDatabase {
   /** Reads on the pool, and `transaction` on a client of it (the repositories written for both engines). */
-  db: Db;
+  db: AnyDb;
   pool: pg.Pool;
   /** The migrations this open applied (their tags; none when the database was current or another replica did). */
   migrations: MigrationsApplied;
@@ -162,11 +162,11 @@ export async function openPostgresDatabase(
   const postgres = drizzle(pool, { schema: pgSchema });
   // drizzle's own, kept before `transaction` below takes its name on the same object.
   const begin = postgres.transaction.bind(postgres);
-  const transaction = async <T>(fn: (tx: Tx) => Promise<T> | T): Promise<T> => {
+  const transaction = async <T>(fn: (tx: AnyTx) => Promise<T> | T): Promise<T> => {
     outsideTransaction('A transaction');
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await begin((tx) => asTransactionBody(() => fn(tx as unknown as Tx)));
+        return await begin((tx) => asTransactionBody(() => fn(tx as unknown as AnyTx)));
       } catch (error) {
         if (attempt >= RETRIES || !retryable(error)) throw error;
         // Postgres rolled it back whole: run it again, a little later, so the two do not meet the same way.
@@ -175,7 +175,7 @@ export async function openPostgresDatabase(
     }
   };
   // The type is SQLite's (db/engine.ts explains why a Postgres table passes for its twin); `$client` is the pool.
-  const db = Object.assign(postgres as unknown as Db, { transaction });
+  const db = Object.assign(postgres as unknown as AnyDb, { transaction });
   const bell = outboxBell(url, opts.onConnectionError ? { onLost: opts.onConnectionError } : {});
   const close = async () => {
     await bell.close();

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
-import type { Executor, Tx } from '../client.js';
+import type { AnyExecutor, AnyTx } from '../client.js';
 import { first, tablesOf } from '../engine.js';
 import type { InstallationRow } from '../schema.js';
 
@@ -17,19 +17,22 @@ export interface InstallationIds {
 }
 
 /** The installation this key names (installed or not). */
-export function installationByKey(exec: Executor, installKey: string): Promise<InstallationRow | undefined> {
+export function installationByKey(
+  exec: AnyExecutor,
+  installKey: string,
+): Promise<InstallationRow | undefined> {
   const { installations } = tablesOf(exec);
   return first(exec.select().from(installations).where(eq(installations.installKey, installKey)));
 }
 
 /** The deployment's first installation (the oldest row, in force or not), or undefined before any. */
-export function firstInstallation(exec: Executor): Promise<InstallationRow | undefined> {
+export function firstInstallation(exec: AnyExecutor): Promise<InstallationRow | undefined> {
   const { installations } = tablesOf(exec);
   return first(exec.select().from(installations).orderBy(installations.id).limit(1));
 }
 
 /** The installations in force (not uninstalled), the oldest first. */
-export function installedNow(exec: Executor): Promise<InstallationRow[]> {
+export function installedNow(exec: AnyExecutor): Promise<InstallationRow[]> {
   const { installations } = tablesOf(exec);
   return exec
     .select()
@@ -44,7 +47,7 @@ export function installedNow(exec: Executor): Promise<InstallationRow[]> {
  * serves yet.
  */
 export function installedFor(
-  exec: Executor,
+  exec: AnyExecutor,
   ids: { teamId: string | undefined; enterpriseId: string | undefined },
 ): Promise<InstallationRow[]> {
   const { installations } = tablesOf(exec);
@@ -62,7 +65,7 @@ export function installedFor(
  * updated (a reinstall, new scopes, a rotated token), installed again if it was uninstalled.
  */
 export async function saveInstallation(
-  tx: Tx,
+  tx: AnyTx,
   row: InstallationIds & {
     source: 'token' | 'oauth';
     sealed: string | null;
@@ -87,7 +90,7 @@ export async function saveInstallation(
  * The identity of a single-token deployment (SLACK_BOT_TOKEN), as auth.test gave it: its database becomes the first
  * installation of a multi-workspace one. No token is stored; an OAuth row of the same key keeps its sealed tokens.
  */
-export async function recordTokenInstallation(tx: Tx, ids: InstallationIds, at: Date): Promise<void> {
+export async function recordTokenInstallation(tx: AnyTx, ids: InstallationIds, at: Date): Promise<void> {
   const { installations } = tablesOf(tx);
   await tx
     .insert(installations)
@@ -102,7 +105,7 @@ export async function recordTokenInstallation(tx: Tx, ids: InstallationIds, at: 
  * Slack said the app was uninstalled (or its bot token revoked): the tokens go at once, the Slack ones and the CRM
  * credentials the workspace connected itself (crm/ownCrm.ts); the row stays.
  */
-export async function markUninstalled(tx: Tx, installKey: string, at: Date): Promise<number> {
+export async function markUninstalled(tx: AnyTx, installKey: string, at: Date): Promise<number> {
   const { installations, crmConnections } = tablesOf(tx);
   const gone = await tx
     .update(installations)
@@ -117,7 +120,10 @@ export async function markUninstalled(tx: Tx, installKey: string, at: Date): Pro
  * Every value sealed at rest: the installations' tokens and the CRM connections' credentials. `again` gives a value
  * sealed anew, or undefined to leave it as it is. Returns how many were sealed again.
  */
-export async function resealStored(tx: Tx, again: (sealed: string) => string | undefined): Promise<number> {
+export async function resealStored(
+  tx: AnyTx,
+  again: (sealed: string) => string | undefined,
+): Promise<number> {
   const { installations, crmConnections } = tablesOf(tx);
   let count = 0;
   const tokens = await tx
@@ -149,4 +155,13 @@ export async function resealStored(tx: Tx, again: (sealed: string) => string | u
     count += 1;
   }
   return count;
+}
+
+/** How many installations connected their own CRM, by system (the doctor's privacy report). */
+export async function crmConnectionCounts(exec: AnyExecutor): Promise<Record<string, number>> {
+  const { crmConnections } = tablesOf(exec);
+  const counts: Record<string, number> = {};
+  for (const row of await exec.select({ system: crmConnections.system }).from(crmConnections))
+    counts[row.system] = (counts[row.system] ?? 0) + 1;
+  return counts;
 }

@@ -53,7 +53,7 @@ function dueHeadsQuery(exec: Executor, { outbox }: Tables) {
         // A handoff's messages wait while a change of it is not expanded yet (changes.ts): they render its state,
         // which that change's new messages and surfaces are part of. Its own conversation (the changes) goes on.
         sql`not exists (select 1 from ${outbox} as change where change.channel_key = ${sql.raw(`'${REFRESH_PREFIX}'`)} || ${outbox.handoffId}
-              and change.status = 'pending' and change.method = ${CHANGE_METHOD}
+              and change.installation_id = ${outbox.installationId} and change.status = 'pending' and change.method = ${CHANGE_METHOD}
               and ${outbox.channelKey} <> change.channel_key)`,
       ),
     )

@@ -36,15 +36,14 @@ export async function dueAfterClockStep(exec: Tx, now: Date): Promise<number> {
 /**
  * The installations with a message due now: the one look of a process serving many installations
  * (compose/sharedLooks.ts), which wakes only their outboxes, instead of each installation's outbox looking every
- * second. Through an unscoped executor it sees every installation; through a scoped one, its own. Reads the status
- * index's due range once, whatever the number of installations.
+ * second. Reads the status index's due range once, whatever the number of installations.
  */
 export async function installationsDue(exec: AnyInstallation, now: Date): Promise<number[]> {
   const { outbox } = tablesOf(exec);
   const rows = await exec
     .selectDistinct({ installationId: outbox.installationId })
     .from(outbox)
-    .where(and(own(exec, outbox), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)));
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)));
   return rows.map((row) => row.installationId).sort((a, b) => a - b);
 }
 

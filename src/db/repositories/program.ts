@@ -35,7 +35,6 @@ export async function programRevisions(exec: AnyInstallation): Promise<Map<numbe
   const rows = await exec
     .select({ installationId: programLog.installationId, id: max(programLog.id), entries: count() })
     .from(programLog)
-    .where(own(exec, programLog))
     .groupBy(programLog.installationId);
   return new Map(rows.map((row) => [row.installationId, `${Number(row.id ?? 0)}:${Number(row.entries)}`]));
 }

@@ -1,6 +1,6 @@
 import { and, Column, eq, getTableName, is, isNotNull, isNull, lte, Table } from 'drizzle-orm';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Tx } from '../client.js';
+import type { AnyTx } from '../client.js';
 import { changed, tablesByName, tablesOf } from '../engine.js';
 import type { AnyInstallation } from '../owned.js';
 import * as sqliteSchema from '../schema.js';
@@ -53,7 +53,7 @@ export async function uninstalledBefore(exec: AnyInstallation, before: Date): Pr
  * when the installation is in force again or its data is already gone. Returns the rows deleted, by table.
  */
 export async function deleteInstallationData(
-  tx: Tx & AnyInstallation,
+  tx: AnyTx,
   installationId: number,
   at: Date,
 ): Promise<Record<string, number> | undefined> {

@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSharedLooks } from '../../../src/compose/sharedLooks.js';
 import type { Tenant } from '../../../src/compose/tenant.js';
 import type { openDatabase } from '../../../src/db/client.js';
-import { scopedTo } from '../../../src/db/installationScope.js';
+import { ownedBy } from '../../../src/db/owned.js';
 import { programRevision } from '../../../src/db/repositories/program.js';
 import { programLog } from '../../../src/db/schema.js';
-import type { Db } from '../../../src/db/types.js';
+import type { AnyDb } from '../../../src/db/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { outboxRowsAt, queueRows } from '../../contract/seed.js';
 import { TestClock } from '../../support/clock.js';
@@ -27,7 +27,7 @@ const settle = async () => {
 
 describe('one look for every installation (compose/sharedLooks.ts)', () => {
   let database: ReturnType<typeof openDatabase>;
-  let db: Db;
+  let db: AnyDb;
   const clock = new TestClock(at);
   let timers: SteppedTimers;
   let kicked: number[];
@@ -37,7 +37,7 @@ describe('one look for every installation (compose/sharedLooks.ts)', () => {
 
   const tenantOf = (id: number) =>
     ({
-      db: scopedTo(db, { id }),
+      db: ownedBy(db, id),
       wired: {
         services: { outbox: { kick: () => kicked.push(id) } },
         program: {
@@ -73,15 +73,15 @@ describe('one look for every installation (compose/sharedLooks.ts)', () => {
   });
 
   const row = outboxRowsAt(at);
-  /** Queued as another process would (the command line): unscoped, for `installationId`. */
+  /** Queued as another process would (the command line): installation `installationId`'s row. */
   const queueFor = (installationId: number, key: string, nextAttemptAt: Date) =>
-    queueRows(db, [{ ...row({ dedupeKey: key, nextAttemptAt }), installationId }]);
+    queueRows(ownedBy(db, installationId), [{ ...row({ dedupeKey: key, nextAttemptAt }), installationId }]);
 
   it('kicks only the outboxes of installations with a message due, once a look, and each again when one falls due', async () => {
     await queueFor(2, 'due-now', at);
     await queueFor(3, 'due-later', new Date(at.getTime() + 2500));
     // Delivered already, and given up on: nothing due.
-    await queueRows(db, [
+    await queueRows(ownedBy(db, 1), [
       { ...row({ dedupeKey: 'sent', nextAttemptAt: at, status: 'delivered' }), installationId: 1 },
       { ...row({ dedupeKey: 'dead', nextAttemptAt: at, status: 'dead' }), installationId: 1 },
     ]);
@@ -128,7 +128,7 @@ describe('one look for every installation (compose/sharedLooks.ts)', () => {
       ]),
     );
     const revision = async (id: number) => {
-      const r = await programRevision(scopedTo(db, { id }));
+      const r = await programRevision(ownedBy(db, id));
       return `${r.newest}:${r.entries}`;
     };
     looks.start();

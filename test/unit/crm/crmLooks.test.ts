@@ -4,6 +4,7 @@ import { createCrmDelivery } from '../../../src/crm/delivery.js';
 import type { Crm } from '../../../src/crm/index.js';
 import { taskSubject } from '../../../src/crm/salesforce.js';
 import { type CrmActivity, type CrmConnector, CrmError } from '../../../src/crm/types.js';
+import { firstInstallationOf } from '../../../src/db/owned.js';
 import { logEvent } from '../../../src/db/repositories/events.js';
 import { insertHandoff } from '../../../src/db/repositories/handoffs.js';
 import type { OutboxRow } from '../../../src/db/schema.js';
@@ -78,7 +79,8 @@ describe('a look that cannot be asked (bounded)', () => {
   const withDatabase = scratchDatabases('crm-looks-');
 
   it('is parked after the outbox’s attempts (not transient), and stays uncertain so a retry looks again', () =>
-    withDatabase(async ({ db }) => {
+    withDatabase(async (database) => {
+      const db = firstInstallationOf(database.db);
       const at = new Date('2026-11-23T14:05:00Z');
       const { eventId, handoffId } = await db.transaction(async (tx) => {
         const { handoff } = await insertHandoff(

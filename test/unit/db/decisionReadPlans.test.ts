@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../../src/db/client.js';
-import { scopedTo } from '../../../src/db/installationScope.js';
+import { ownedBy } from '../../../src/db/owned.js';
 import { watchersRecord } from '../../../src/db/repositories/followers.js';
 import { partnerThreadRecord } from '../../../src/db/repositories/partnerThreads.js';
 import { freshDatabase, queryPlans } from '../../support/unitrest-freshDatabase.js';
 
 /**
  * The two reads every decision and outcome makes in its transaction, each one statement of one arm per source (issue
- * 56): SQLite's plan of each, as an installation's scoped executor runs it, probes every table by an index (a SEARCH),
- * never reads one whole (a SCAN). Taken from the statement the app prepared (`EXPLAIN QUERY PLAN`), on a real
+ * 56): SQLite's plan of each, as an installation's executor (`ownedBy`) runs it, probes every table by an index (a
+ * SEARCH), never reads one whole (a SCAN). Taken from the statement the app prepared (`EXPLAIN QUERY PLAN`), on a real
  * migrated file.
  */
 
@@ -27,7 +27,7 @@ describe('the decision’s reads of the partner thread and the watchers, by thei
   });
 
   it('the partner thread (the decisions, the outcomes, the parent posted and queued) and the watchers (the followers, the partner’s newest part), each by its index', async () => {
-    await scopedTo(database.db, 1).transaction((tx) => partnerThreadRecord(tx, 7, 'handoff:7:partner'));
+    await ownedBy(database.db, 1).transaction((tx) => partnerThreadRecord(tx, 7, 'handoff:7:partner'));
     expect(plans).toHaveLength(1);
     const plan = plans[0] ?? '';
     for (const index of [
@@ -38,7 +38,7 @@ describe('the decision’s reads of the partner thread and the watchers, by thei
     ])
       expect(plan).toContain(index);
     expect(plan).not.toMatch(/\bSCAN (decisions|outcomes|posted_messages|outbox)\b/);
-    await scopedTo(database.db, 1).transaction((tx) => watchersRecord(tx, 7, '3'));
+    await ownedBy(database.db, 1).transaction((tx) => watchersRecord(tx, 7, '3'));
     expect(plans).toHaveLength(2);
     const watchers = plans[1] ?? '';
     for (const index of ['program_log_part', 'sqlite_autoindex_handoff_followers_1'])

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../../src/db/client.js';
+import { firstInstallationOf, ownRow } from '../../../src/db/owned.js';
 import { findHandoff, insertHandoff, recordDecision } from '../../../src/db/repositories/handoffs.js';
 import { decisions } from '../../../src/db/schema.js';
+import type { Db } from '../../../src/db/types.js';
 import { sentHandoffRow } from '../../support/handoffRow.js';
 import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
 
@@ -13,23 +15,24 @@ function newHandoff(sourceViewId: string) {
 
 describe('handoff repository (real migrated SQLite file)', () => {
   let database: AppDatabase;
+  let db: Db;
   beforeEach(() => {
     database = freshDatabase('handoff-repo-');
+    db = firstInstallationOf(database.db);
   });
   afterEach(() => {
     database.close();
   });
 
   const actor = { userId: 'U0AE', teamId: 'T0INTERNAL' };
-  const insert = (row: ReturnType<typeof newHandoff>) =>
-    database.db.transaction((tx) => insertHandoff(tx, row));
+  const insert = (row: ReturnType<typeof newHandoff>) => db.transaction((tx) => insertHandoff(tx, row));
   /** A click on `handoff`'s window (`cycle`: the one the person saw, default the current one). */
   const decide = (
     handoff: { id: number; cycle: number },
     decision: 'accepted' | 'declined',
     over: { cycle?: number; reasonCode?: 'timing' } = {},
   ) =>
-    database.db.transaction((tx) =>
+    db.transaction((tx) =>
       recordDecision(tx, {
         handoffId: handoff.id,
         reasonCode: null,
@@ -41,7 +44,7 @@ describe('handoff repository (real migrated SQLite file)', () => {
         ...over,
       }),
     );
-  const decisionRows = () => database.db.select().from(decisions).all();
+  const decisionRows = () => db.select().from(decisions).all();
 
   it('stores one handoff per modal view, returning the first on a repeat', async () => {
     const first = await insert(newHandoff('V1'));
@@ -73,7 +76,7 @@ describe('handoff repository (real migrated SQLite file)', () => {
     const { handoff } = await insert({ ...newHandoff('V4'), cycle: 2 });
     expect(await decide(handoff, 'accepted', { cycle: 1 })).toBeUndefined();
     expect(await decide(handoff, 'declined', { cycle: 3 })).toBeUndefined();
-    expect(await findHandoff(database.db, handoff.id)).toEqual(handoff);
+    expect(await findHandoff(db, handoff.id)).toEqual(handoff);
     expect(decisionRows()).toEqual([]);
     // The click on the current window is recorded.
     expect((await decide(handoff, 'accepted'))?.handoff).toMatchObject({ status: 'accepted', cycle: 3 });
@@ -84,7 +87,7 @@ describe('handoff repository (real migrated SQLite file)', () => {
       const { handoff } = await insert({ ...newHandoff(`V5${status}`), status });
       expect(await decide(handoff, 'accepted'), status).toBeUndefined();
       expect(await decide(handoff, 'declined'), status).toBeUndefined();
-      expect(await findHandoff(database.db, handoff.id), status).toEqual(handoff);
+      expect(await findHandoff(db, handoff.id), status).toEqual(handoff);
     }
     expect(decisionRows()).toEqual([]);
   });
@@ -98,8 +101,8 @@ describe('handoff repository (real migrated SQLite file)', () => {
       decidedByTeamId: 'T0INTERNAL',
       decidedAt: at,
     };
-    await database.db.transaction((tx) => tx.insert(decisions).values(row).run());
-    await expect(database.db.transaction((tx) => tx.insert(decisions).values(row).run())).rejects.toThrow(
+    await db.transaction((tx) => tx.insert(decisions).values(ownRow(tx, row)).run());
+    await expect(db.transaction((tx) => tx.insert(decisions).values(ownRow(tx, row)).run())).rejects.toThrow(
       /UNIQUE/,
     );
   });

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tablesOf } from '../../../src/db/engine.js';
+import { firstInstallationOf } from '../../../src/db/owned.js';
 import { columnOfField, HANDOFF_WORDS, PERSONAL_DATA } from '../../../src/db/personalData.js';
 import { removePacketText } from '../../../src/db/repositories/retention.js';
 import { PACKET_FIELDS, PACKET_WORD_FIELDS } from '../../../src/domain/packetFields.js';
@@ -31,12 +32,13 @@ describe("the packet's words, from the field registry", () => {
     closers.push(() => {
       database.close();
     });
+    const db = firstInstallationOf(database.db);
     const at = new Date('2026-11-23T14:00:00Z');
     const written = Object.fromEntries(PACKET_WORD_FIELDS.map((f) => [f.name, `${f.name} by Ada Lovelace`]));
-    const id = await addHandoff(database.db, at, { status: 'declined', ...written });
-    await database.db.transaction((tx) => removePacketText(tx, [id], at));
-    const tables = tablesOf(database.db);
-    const [row] = await database.db.select().from(tables.handoffs).where(eq(tables.handoffs.id, id));
+    const id = await addHandoff(db, at, { status: 'declined', ...written });
+    await db.transaction((tx) => removePacketText(tx, [id], at));
+    const tables = tablesOf(db);
+    const [row] = await db.select().from(tables.handoffs).where(eq(tables.handoffs.id, id));
     for (const field of PACKET_WORD_FIELDS)
       expect(row?.[field.name], field.name).toBe(field.words === 'removed' ? REMOVED_TEXT : null);
     // A field without words (the account the metrics keep) is as it was.

@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppDatabase, Tx } from '../../../src/db/client.js';
+import type { AnyTx, AppDatabase } from '../../../src/db/client.js';
+import { firstInstallationOf } from '../../../src/db/owned.js';
 import { preparedQuery } from '../../../src/db/prepared.js';
 import { partners } from '../../../src/db/schema.js';
 import { signal } from '../../support/signal.js';
@@ -103,7 +104,7 @@ describe('SQLite store: transactions that can wait', () => {
         .values({ name: sql.placeholder('name'), key: sql.placeholder('name'), createdAt: at, updatedAt: at })
         .returning({ id: p.id }),
     );
-    const read = async () => (await partnerNames.all(database.db)).map((r) => r.name);
+    const read = async () => (await partnerNames.all(firstInstallationOf(database.db))).map((r) => r.name);
 
     it('run on the writing connection while it has no transaction open', async () => {
       await addPartner('Meridian');
@@ -113,7 +114,7 @@ describe('SQLite store: transactions that can wait', () => {
 
     it('run on the read-only connection while a transaction is open, so they never see its writes before it commits', async () => {
       // A transaction that waits with its write made, while another request (this test) reads.
-      const openWith = (write: (tx: Tx) => void) => {
+      const openWith = (write: (tx: AnyTx) => void) => {
         const gate = signal();
         const opened = signal();
         const done = database.db.transaction(async (tx) => {
@@ -147,7 +148,9 @@ describe('SQLite store: transactions that can wait', () => {
 
     it('a prepared write outside a transaction still fails on the read-only connection, idle writer or not', async () => {
       expect(database.sqlite.inTransaction).toBe(false);
-      await expect(addReturning.all(database.db, { name: 'Sneaky' })).rejects.toThrow(/readonly/i);
+      await expect(addReturning.all(firstInstallationOf(database.db), { name: 'Sneaky' })).rejects.toThrow(
+        /readonly/i,
+      );
       expect(await read()).toEqual([]);
     });
   });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_ID, PACKET_FORM_BLOCK_ID } from '../../../src/blocks/ids.js';
 import { packetModal } from '../../../src/blocks/packetModal.js';
 import { type AppDatabase, openDatabase } from '../../../src/db/client.js';
+import { firstInstallationOf, ownRow } from '../../../src/db/owned.js';
 import { type HandoffRow, handoffs } from '../../../src/db/schema.js';
 import { findInternalText } from '../../../src/domain/internalText.js';
 import {
@@ -149,11 +150,12 @@ describe('the packet field registry', () => {
       database = openDatabase(':memory:');
       // Plain values (no comma, quote or formula sign), so each cell is the stored text as it is.
       const { id: _id, ...row } = handoff({ partnerId: null, crmOpportunity: 'OPP-123 stage 2' });
-      const stored: HandoffRow = await database.db.transaction((tx) =>
-        tx.insert(handoffs).values(row).returning().get(),
+      const db = firstInstallationOf(database.db);
+      const stored: HandoffRow = await db.transaction((tx) =>
+        tx.insert(handoffs).values(ownRow(tx, row)).returning().get(),
       );
       const range = { since: new Date('2026-03-01T00:00:00Z'), until: new Date('2026-03-03T00:00:00Z') };
-      const [header, line] = (await touchLogCsv(database.db, range)).csv.split('\r\n');
+      const [header, line] = (await touchLogCsv(db, range)).csv.split('\r\n');
       expect(header?.split(',')).toEqual([...CSV_COLUMNS]);
       // One column per name: a field placed twice (by hand and from the registry) would hide one of them.
       expect(new Set(CSV_COLUMNS).size).toBe(CSV_COLUMNS.length);

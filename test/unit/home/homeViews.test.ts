@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../../src/db/client.js';
+import { firstInstallationOf } from '../../../src/db/owned.js';
 import { queueHomes } from '../../../src/db/repositories/homeViews.js';
 import type { HomeTab } from '../../../src/home/home.js';
 import { createHomeViews } from '../../../src/home/homeViews.js';
@@ -20,8 +21,9 @@ function setup(database: AppDatabase, tab: () => HomeTab = () => ({ view })) {
     createLogger('warn', new Writable({ write: (_c, _e, done) => done() })),
   );
   let wakes = 0;
+  const db = firstInstallationOf(database.db);
   const views = createHomeViews({
-    db: database.db,
+    db,
     clock,
     viewFor: async () => tab(),
     seesMetrics: (userId) => userId === 'URO',
@@ -34,17 +36,17 @@ function setup(database: AppDatabase, tab: () => HomeTab = () => ({ view })) {
     (
       database.sqlite.prepare('select dedupe_key as key from outbox order by id').all() as { key: string }[]
     ).map((row) => row.key);
-  return { clock, background, views, queued, wakes: () => wakes };
+  return { db, clock, background, views, queued, wakes: () => wakes };
 }
 
 describe('createHomeViews', () => {
   it('publishes again at once when a change came in while the tab was rendered, keyed by the app clock', () =>
     withDatabase(async (database) => {
-      const { clock, views, queued, wakes } = setup(database);
+      const { db, clock, views, queued, wakes } = setup(database);
       const asked = await views.asked('UAE');
       expect(asked).toBe(0);
       // A handoff of theirs changed between the read and the publish.
-      await database.db.transaction((tx) => queueHomes(tx, ['UAE'], 'change-1', clock.now()));
+      await db.transaction((tx) => queueHomes(tx, ['UAE'], 'change-1', clock.now()));
       // That republish went out before this publish (it showed the tab as it was then).
       database.sqlite.prepare(`update outbox set status = 'delivered'`).run();
       const before = queued().length;

@@ -1,6 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppDatabase } from '../../../src/db/client.js';
+import type { AppDatabase, Db } from '../../../src/db/client.js';
+import { firstInstallationOf } from '../../../src/db/owned.js';
 import { inBackground } from '../../../src/db/priority.js';
 import { queueChange } from '../../../src/db/repositories/changes.js';
 import { enqueue, type OutboxMessage } from '../../../src/db/repositories/outbox.js';
@@ -53,11 +54,13 @@ describe('outbox worker on stepped time', () => {
   let slack: FakeSlack;
   let worker: OutboxWorker | undefined;
   /** A fresh migrated SQLite file per test. */
-  let db: AppDatabase;
+  let database: AppDatabase;
+  let db: Db;
   let timers: SteppedTimers;
   let clock: TestClock;
   beforeEach(async () => {
-    db = freshDatabase('outbox-worker-');
+    database = freshDatabase('outbox-worker-');
+    db = firstInstallationOf(database.db);
     timers = new SteppedTimers();
     clock = new TestClock(NOW);
     slack = await FakeSlack.start();
@@ -67,12 +70,12 @@ describe('outbox worker on stepped time', () => {
   afterEach(async () => {
     await worker?.stop();
     worker = undefined;
-    db.close();
+    database.close();
     await slack.stop();
   });
 
   function start(more: Partial<ConstructorParameters<typeof OutboxWorker>[0]> = {}) {
-    worker = testWorker(slack, { db: db.db, clock, timers }, more);
+    worker = testWorker(slack, { db, clock, timers }, more);
     worker.start();
     return worker;
   }
@@ -86,13 +89,13 @@ describe('outbox worker on stepped time', () => {
   const texts = (channel: string) => slack.messages(channel).map((m) => m.text);
   /** Every call of `method`, answered or not (`callsTo` counts only the ones answered ok). */
   const callsOf = (method: string) => slack.calls.filter((c) => c.method === method);
-  const rows = () => db.db.select().from(outbox).orderBy(outbox.id).all();
+  const rows = () => db.select().from(outbox).orderBy(outbox.id).all();
   const outboxStatuses = () => rows().map((r) => r.status);
   /** Each row's status and last error. */
   const ends = () => rows().map((r) => [r.status, r.lastError]);
 
   it('paces posts to one channel a second apart, in order, by elapsed time, without holding up another channel; as work that can wait', async () => {
-    await db.db.transaction((tx) =>
+    await db.transaction((tx) =>
       enqueue(tx, [post('C0ONE', 1), post('C0ONE', 2), post('C0ONE', 3), post('C0TWO', 1)], NOW),
     );
     // On Postgres its transactions take the background pool (db/priority.ts).
@@ -125,9 +128,7 @@ describe('outbox worker on stepped time', () => {
     slack.addChannel({ id: 'C0THREE', name: 'three', members: [slack.botUserId] });
     // Slack limits chat.postMessage for the first three posts and the first try after the wait.
     slack.fail('chat.postMessage', { retryAfter: 1 }, 4);
-    await db.db.transaction((tx) =>
-      enqueue(tx, [post('C0ONE', 1), post('C0TWO', 1), post('C0THREE', 1)], NOW),
-    );
+    await db.transaction((tx) => enqueue(tx, [post('C0ONE', 1), post('C0TWO', 1), post('C0THREE', 1)], NOW));
     const w = start();
     await w.idle();
     const statuses = () => callsOf('chat.postMessage').map((c) => c.status);
@@ -151,14 +152,14 @@ describe('outbox worker on stepped time', () => {
 
   it('while one method waits out a rate limit, a backlog of it does not hide another method’s messages', async () => {
     slack.fail('chat.postMessage', { retryAfter: 60 });
-    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
+    await db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
     const w = start();
     await w.idle();
     // More posts than the worker looks at in one go, each in its own conversation and due before the reply below.
     const backlog = Array.from({ length: 25 }, (_, i) => post(`C0BACK${i}`, 1));
-    await db.db.transaction((tx) => enqueue(tx, backlog, new Date(NOW.getTime() - 1_000)));
+    await db.transaction((tx) => enqueue(tx, backlog, new Date(NOW.getTime() - 1_000)));
     const responseUrl = slack.responseUrl({ channel: 'C0TWO' });
-    await db.db.transaction((tx) =>
+    await db.transaction((tx) =>
       enqueue(
         tx,
         [{ method: 'response_url', dedupeKey: 'test:reply', responseUrl, payload: { text: 'your reply' } }],
@@ -178,7 +179,7 @@ describe('outbox worker on stepped time', () => {
     await w.idle();
     // The look at start found nothing: the next wake-up waits 40 ms.
     const commit = async (row: ReturnType<typeof post>) => {
-      await db.db.transaction((tx) => enqueue(tx, [row], NOW));
+      await db.transaction((tx) => enqueue(tx, [row], NOW));
       w.wake();
     };
     await commit(post('C0ONE', 1));
@@ -208,7 +209,7 @@ describe('outbox worker on stepped time', () => {
     // A long longest wait: this test is about the hold, not about the late turn.
     const activity = new RequestActivity(60_000);
     const end = activity.begin();
-    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1), post('C0TWO', 1)], NOW));
+    await db.transaction((tx) => enqueue(tx, [post('C0ONE', 1), post('C0TWO', 1)], NOW));
     const w = start({ turn: () => activity.turn() });
     for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
@@ -221,7 +222,7 @@ describe('outbox worker on stepped time', () => {
   it('asks the delivery guard again after waiting for its turn: a conversation that changed hands meanwhile gets nothing', async () => {
     // A Home republish renders after a turn of its own; while it waits, a request is answered that makes the guard
     // refuse (as a channel_shared event holds a partner channel).
-    await db.db.transaction((tx) =>
+    await db.transaction((tx) =>
       tx
         .insert(outbox)
         .values({
@@ -256,11 +257,11 @@ describe('outbox worker on stepped time', () => {
   });
 
   it('a message cancelled while it waited for its turn (a reminder, once answered) is not sent', async () => {
-    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
+    await db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
     const turns = heldTurn(1);
     const w = start({ turn: turns.turn });
     await waitUntil(() => turns.given() === 1);
-    await db.db.transaction((tx) =>
+    await db.transaction((tx) =>
       tx.update(outbox).set({ status: 'cancelled', lastError: 'superseded by a later change' }).run(),
     );
     turns.release();
@@ -273,11 +274,11 @@ describe('outbox worker on stepped time', () => {
     slack.addUser(people.owner);
     const owner = people.owner.id;
     const later = new Date(NOW.getTime() + 3 * 3_600_000);
-    await db.db.transaction((tx) =>
+    await db.transaction((tx) =>
       enqueue(tx, [{ ...post(owner, 1), reach: true }, post(owner, 2), post('C0ONE', 1)], NOW),
     );
     const marked = new Date(NOW.getTime() - 60_000);
-    await db.db.transaction((tx) =>
+    await db.transaction((tx) =>
       tx.update(outbox).set({ uncertainSince: marked }).where(eq(outbox.channelKey, 'C0ONE')).run(),
     );
     const w = start({
@@ -311,11 +312,11 @@ describe('outbox worker on stepped time', () => {
     // A keyed hash: an unkeyed one of the dedupe key (which names the handoff) any app in a shared channel could
     // compute. The unkeyed form is still read, from the app's own bot only.
     const queued = [post('C0ONE', 1), post('C0TWO', 1), post('C0ONE', 2)];
-    await db.db.transaction((tx) => enqueue(tx, queued, NOW));
+    await db.transaction((tx) => enqueue(tx, queued, NOW));
     const [one, two] = rows();
     // The first two were posted by the previous version, whose answers were lost: marked uncertain.
     const marked = new Date(timers.now());
-    await db.db.transaction((tx) =>
+    await db.transaction((tx) =>
       tx
         .update(outbox)
         .set({ uncertainSince: marked })
@@ -360,7 +361,7 @@ describe('outbox worker on stepped time', () => {
     // Slack takes the post, then the connection breaks before its answer (a reset, which the outbox takes like a
     // client timeout): the worker cannot know it landed. No client timeout races Slack's work here.
     slack.fail('chat.postMessage', { afterProcessing: true, dropConnection: true }, 1);
-    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
+    await db.transaction((tx) => enqueue(tx, [post('C0ONE', 1)], NOW));
     const w = start();
     await w.idle();
     expect(rows()[0]).toMatchObject({
@@ -392,7 +393,7 @@ describe('outbox worker on stepped time', () => {
   it('expands the changes one look finds together, and one that fails on its own, the others delivered', async () => {
     // The third change owes a message with no dedupe key (a payload written by hand): its insert fails.
     const broken = { method: 'chat.postMessage', channel: 'C0ONE', payload: { text: 'no key' } };
-    await db.db.transaction(async (tx) => {
+    await db.transaction(async (tx) => {
       for (const i of [0, 1, 2, 3, 4]) {
         const [row] = await tx
           .insert(handoffs)
@@ -434,7 +435,7 @@ describe('outbox worker on stepped time', () => {
     function startLeased(opts: { alone?: boolean } = {}): OutboxWorker {
       worker = testWorker(
         slack,
-        { db: db.db, clock: new TestClock(NOW), timers },
+        { db, clock: new TestClock(NOW), timers },
         { ...opts, holder: 'me', leaseMs: LEASE_MS },
       );
       worker.start();
@@ -442,9 +443,9 @@ describe('outbox worker on stepped time', () => {
     }
 
     const queue = (channel: string, n: number) =>
-      db.db.transaction((tx) => enqueue(tx, [post(channel, n)], NOW));
+      db.transaction((tx) => enqueue(tx, [post(channel, n)], NOW));
     const leases = () =>
-      db.db
+      db
         .select()
         .from(outboxLeases)
         .orderBy(outboxLeases.channelKey)
@@ -452,13 +453,13 @@ describe('outbox worker on stepped time', () => {
         .map((l) => [l.channelKey, l.holder, l.leaseUntil.getTime() - start0]);
     /** Another process holds the conversation until `ms` after the start. */
     const heldByOther = (channelKey: string, ms: number) =>
-      db.db.transaction(async (tx) => {
+      db.transaction(async (tx) => {
         await tx
           .insert(outboxLeases)
           .values({ channelKey, holder: 'other', leaseUntil: new Date(start0 + ms) });
       });
     /** Rows changed on the writing connection so far (every write of the app goes through it). */
-    const writes = () => db.sqlite.prepare('select total_changes() as n').get() as { n: number };
+    const writes = () => database.sqlite.prepare('select total_changes() as n').get() as { n: number };
 
     it('claims a conversation when it delivers there, renews it only once less than half is left, and writes nothing while idle', async () => {
       await queue('C0ONE', 1);
@@ -530,7 +531,7 @@ describe('outbox worker on stepped time', () => {
     };
     slack.fail('chat.postMessage', { retryAfter: 1 }, 10);
     slack.fail('chat.postMessage', { status: 503 }, 1);
-    await db.db.transaction((tx) => enqueue(tx, [post('C0ONE', 1), post('C0ONE', 2)], NOW));
+    await db.transaction((tx) => enqueue(tx, [post('C0ONE', 1), post('C0ONE', 2)], NOW));
     const w = start();
     await w.idle();
     for (let i = 0; i < 10; i += 1) await pass(1_000);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { type DirectoryChannel, DirectoryUnavailableError } from '../../../src/core/directory.js';
+import { firstInstallationOf } from '../../../src/db/owned.js';
 import {
   bindChannel,
   bindWorkspace,
@@ -60,7 +61,7 @@ const run = scratchDatabases('held-channels-');
  */
 async function live(steps: Step[], check: (held: boolean, inChannel: Set<string>, at: string) => void) {
   return run(async (database) => {
-    const { db } = database;
+    const db = firstInstallationOf(database.db);
     const clock = new TestClock(new Date('2026-11-23T15:00:00Z'));
     const now = clock.now();
     const meridian = await db.transaction((tx) => ensurePartner(tx, 'Meridian Cloud Consulting', now));

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { DirectoryChannel } from '../../../src/core/directory.js';
 import type { AppDatabase } from '../../../src/db/client.js';
+import { firstInstallationOf } from '../../../src/db/owned.js';
 import { parsePolicyFile } from '../../../src/domain/policyFile.js';
 import {
   checkInternalChannels,
@@ -53,7 +54,7 @@ beforeEach(() => {
 afterEach(() => {
   database.close();
 });
-const store = () => ({ db: database.db, clock });
+const store = () => ({ db: firstInstallationOf(database.db), clock });
 
 it('internal channel sources: the channel settings that are set, then every channel: target of the policy file with its place and policy; checked at start once a channel, each refusal naming its place; only the confirmed ones used', async () => {
   expect(internalChannelSources(settings, book)).toEqual([

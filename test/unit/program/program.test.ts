@@ -2,6 +2,7 @@ import { asc } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { tablesOf } from '../../../src/db/engine.js';
+import { firstInstallationOf, ownRow } from '../../../src/db/owned.js';
 import type { Db } from '../../../src/db/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { seedProgram } from '../../../src/program/importOnce.js';
@@ -30,17 +31,18 @@ afterEach(() => {
 function open(usergroups: Record<string, string[]> = {}) {
   const database = freshDatabase('program-');
   closers.push(() => database.close());
+  const db = firstInstallationOf(database.db);
   const { logger, lines: logs } = capturedLogger();
   const clock = new TestClock(AT);
   const make = () =>
     createProgram({
-      db: database.db,
+      db,
       clock,
       logger,
       dayHours: 8,
       usergroupMembers: async (id) => usergroups[id] ?? [],
     });
-  return { db: database.db, program: make(), second: make, logs, clock };
+  return { db, program: make(), second: make, logs, clock };
 }
 
 async function logRows(db: Db) {
@@ -291,7 +293,7 @@ describe('policy versions', () => {
     const { programLog } = tablesOf(db);
     const entry = (id: number, kind: string, key: string, body: unknown) =>
       db.transaction((tx) =>
-        tx.insert(programLog).values({ id, kind, key, body, actor: admin, note: null, at: AT }),
+        tx.insert(programLog).values(ownRow(tx, { id, kind, key, body, actor: admin, note: null, at: AT })),
       );
     await entry(10, 'person', 'U0AE1', { workingDays: [1] });
     await program.refresh();
@@ -349,14 +351,16 @@ it('seedProgram adds no installer to a program that has named its admins, even n
   const { db, program } = open();
   await db.transaction(async (tx) => {
     const { programLog } = tablesOf(tx);
-    await tx.insert(programLog).values({
-      kind: 'roles',
-      key: SINGLE,
-      body: { admin: { users: [] }, revops: { users: [] } },
-      actor: 'U0SOMEONE',
-      note: null,
-      at: AT,
-    });
+    await tx.insert(programLog).values(
+      ownRow(tx, {
+        kind: 'roles',
+        key: SINGLE,
+        body: { admin: { users: [] }, revops: { users: [] } },
+        actor: 'U0SOMEONE',
+        note: null,
+        at: AT,
+      }),
+    );
   });
   const seed = { settings: false, installer: 'U0INST' };
   await seedProgram({ db, config: loadConfig(configEnv({})), logger: createLogger('silent'), now: AT, seed });

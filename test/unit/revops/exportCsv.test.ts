@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppDatabase } from '../../../src/db/client.js';
+import type { AppDatabase, Db } from '../../../src/db/client.js';
+import { firstInstallationOf, ownRow } from '../../../src/db/owned.js';
 import {
   decisions,
   type HandoffEventType,
@@ -30,7 +31,7 @@ const until = new Date('2026-11-09T00:00:00.000Z');
 const at = (iso: string) => new Date(iso);
 
 /** Rows written as the services write them: a handoff, touch-log events, decisions (with their event), outcomes. */
-function seeder({ db }: AppDatabase) {
+function seeder(db: Db) {
   let views = 0;
   const handoff = (over: Partial<NewHandoffRow> & { sentAt: Date }) => {
     views += 1;
@@ -50,15 +51,17 @@ function seeder({ db }: AppDatabase) {
     await db.transaction((tx) =>
       tx
         .insert(decisions)
-        .values({
-          handoffId: h.id,
-          assignment,
-          decision,
-          reasonCode,
-          decidedByUserId: by,
-          decidedByTeamId: 'T0INTERNAL',
-          decidedAt: at,
-        })
+        .values(
+          ownRow(tx, {
+            handoffId: h.id,
+            assignment,
+            decision,
+            reasonCode,
+            decidedByUserId: by,
+            decidedByTeamId: 'T0INTERNAL',
+            decidedAt: at,
+          }),
+        )
         .run(),
     );
     await event(h, decision, at, { assignment, businessHours: opts.businessHours, aeUserId: by });
@@ -74,15 +77,17 @@ function seeder({ db }: AppDatabase) {
     await db.transaction((tx) =>
       tx
         .insert(outcomes)
-        .values({
-          handoffId: h.id,
-          outcome: step,
-          crmOpportunity: crm,
-          reasonCode,
-          note: 'internal note',
-          recordedByUserId: h.aeUserId,
-          recordedAt: at,
-        })
+        .values(
+          ownRow(tx, {
+            handoffId: h.id,
+            outcome: step,
+            crmOpportunity: crm,
+            reasonCode,
+            note: 'internal note',
+            recordedByUserId: h.aeUserId,
+            recordedAt: at,
+          }),
+        )
         .run(),
     );
     await event(h, step, at);
@@ -93,16 +98,18 @@ function seeder({ db }: AppDatabase) {
 
 describe('touch log CSV', () => {
   let database: AppDatabase;
+  let db: Db;
   let seed: ReturnType<typeof seeder>;
   beforeEach(() => {
     database = freshDatabase('handoff-export-');
-    seed = seeder(database);
+    db = firstInstallationOf(database.db);
+    seed = seeder(db);
   });
   afterEach(() => {
     database.close();
   });
 
-  const csvOf = (range = { since, until }) => touchLogCsv(database.db, range);
+  const csvOf = (range = { since, until }) => touchLogCsv(db, range);
 
   it('gives only the header row for an empty range or database, else starts with it and ends every record with CRLF', async () => {
     expect(await csvOf()).toEqual({ csv: HEADER, rows: 0 });

@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppDatabase } from '../../../src/db/client.js';
+import { firstInstallationOf, ownRow } from '../../../src/db/owned.js';
 import { jobClaims } from '../../../src/db/schema.js';
+import type { Db } from '../../../src/db/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { type BackgroundWork, createBackgroundWork } from '../../../src/runtime/background.js';
 import { createSlotClaims } from '../../../src/runtime/jobClaims.js';
@@ -26,11 +28,13 @@ interface Run {
 
 describe('scheduled slots claimed across processes sharing one database', () => {
   let database: AppDatabase;
+  let db: Db;
   const started: { scheduler: Scheduler; background: BackgroundWork }[] = [];
   let runs: Run[] = [];
   beforeEach(() => {
     runs = [];
     database = freshDatabase('claims-');
+    db = firstInstallationOf(database.db);
   });
   afterEach(async () => {
     for (const { scheduler, background } of started.splice(0)) {
@@ -54,7 +58,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
       logger,
       background,
       ...(opts.timers ? { timers: opts.timers } : {}),
-      claims: createSlotClaims({ db: database.db, clock: opts.clock, holder: name }),
+      claims: createSlotClaims({ db: db, clock: opts.clock, holder: name }),
     });
     started.push({ scheduler, background });
     return { scheduler, background };
@@ -64,7 +68,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
   const minutely = (record: Recorder): JobSpec[] => [
     { name: 'sweep', schedule: '* * * * *', timeZone: 'UTC', run: record('sweep') },
   ];
-  const claimRows = () => database.db.select().from(jobClaims).all();
+  const claimRows = () => db.select().from(jobClaims).all();
   const hhmm = (d: Date) => d.toISOString().slice(11, 16);
   /**
    * Stepped time from 14:00:30; the app's clock is the timers' wall clock, as the system clock is in production (the
@@ -241,7 +245,7 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     const day = 86_400_000;
     const at = Date.parse('2026-11-23T14:00:00Z');
     const clock = new TestClock(new Date(at));
-    const claims = createSlotClaims({ db: database.db, clock, holder: 'a' });
+    const claims = createSlotClaims({ db: db, clock, holder: 'a' });
     const job: JobSpec = { name: 'sweep', schedule: '* * * * *', run: () => undefined };
     const run = async (slot: number) => {
       clock.set(new Date(slot));
@@ -255,8 +259,10 @@ describe('scheduled slots claimed across processes sharing one database', () => 
     expect(slots()).toBe(1);
     // Another old claim (another process's, say): the next 59 minutes' runs leave it; the 60th's end prunes it.
     const old = new Date(at - 40 * day);
-    await database.db.transaction((tx) =>
-      tx.insert(jobClaims).values({ job: 'sweep', slot: old, holder: 'b', claimedAt: old, leaseUntil: old }),
+    await db.transaction((tx) =>
+      tx
+        .insert(jobClaims)
+        .values(ownRow(tx, { job: 'sweep', slot: old, holder: 'b', claimedAt: old, leaseUntil: old })),
     );
     const oldest = () => Math.min(...claimRows().map((c) => c.slot.getTime()));
     for (let m = 1; m < 60; m += 1) await run(at + m * MINUTE);
