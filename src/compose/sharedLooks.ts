@@ -24,7 +24,7 @@ const NEVER_WRITTEN = '0:0';
  * A look still under way when the next is due is not doubled. The looks run as work that can wait (db/priority.ts).
  */
 export function createSharedLooks(deps: {
-  /** Unscoped: it sees every installation's rows. */
+  /** Across installations: it sees every installation's rows. */
   db: AnyDb;
   clock: Clock;
   timers: Timers;

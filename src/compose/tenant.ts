@@ -67,7 +67,7 @@ export type Wired = Awaited<ReturnType<typeof wire>>;
  * on its rows.
  */
 export interface Tenant {
-  /** Its installation's rows (the executor scoped to it). */
+  /** Its installation's view of the database (db/owned.ts). */
   db: Db;
   wired: Wired;
   /** What it brings to each of its requests through the one app. */
@@ -79,7 +79,7 @@ export interface Tenant {
   stop(): Promise<void>;
 }
 
-/** One installation's tenant, built, not started (`opts.db` scoped to it). */
+/** One installation's tenant, built, not started (`opts.db` is that installation's view). */
 export async function buildTenant(
   opts: InstallationOptions,
   extra: {

@@ -26,7 +26,7 @@ import type { StartOptions } from './types.js';
 /**
  * An OAuth install serves every installation in force through one Bolt app and one receiver: /slack/events checks each
  * request's signature, and the app finds the installation it is for (install/routing.ts) and hands it to that
- * installation's tenant (tenant.ts): its rows (its executor is scoped to it), its bot token, its clients (so its pacing
+ * installation's tenant (tenant.ts): its rows (its own view of the database, db/owned.ts), its bot token, its clients (so its pacing
  * and its 429 holds are its token's), its start-time answers, its program, its listeners, its outbox and its jobs. A
  * request no installation in force claims is ignored and logged. An install while the app runs starts its tenant; an
  * uninstall stops its tenant, and the others go on.

@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
  */
 
 export interface UninstallDeps {
-  /** Any executor: the deletion names the installation and runs unscoped. */
+  /** Any installation's view: the deletion names its installation and runs across installations. */
   db: AnyDb;
   clock: Clock;
   logger: Logger;

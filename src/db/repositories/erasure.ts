@@ -156,9 +156,8 @@ export async function rowsNaming(exec: Executor, person: Person): Promise<Found[
 }
 
 /**
- * The condition keeping a query of the table `name` to the executor's installation's rows (the command line, unscoped,
- * reads every installation's). `installations` is the one table without an installation column: an installation's
- * executor reads and rewrites its own row only.
+ * The condition keeping a query of the table `name` to the executor's installation's rows. `installations` is the one
+ * table without an installation column: an installation's executor reads and rewrites its own row only.
  */
 function owned(exec: Executor, name: string, table: Table): SQL | undefined {
   const column =
