@@ -132,6 +132,13 @@ export interface HolidayCalendar {
   readonly regions: HolidayRegions;
 }
 
+/**
+ * The region of each time zone's country, when the data set knows it (empty: none), for every calendar of the
+ * process: asking the data set whether a country is known builds its whole list of countries, which each
+ * installation's first decision paid again for each zone.
+ */
+const zoneRegions = new Map<string, readonly string[]>();
+
 /** The public holidays of each region by year, for every calendar of the process: the data set is the same for all. */
 const publicHolidayYears = new Map<string, Map<number, Map<string, string>>>();
 const holidaySources = new Map<string, HolidaysClass>();
@@ -174,7 +181,6 @@ export function holidayCalendar(
   people: PersonHolidayRegions = {},
 ): HolidayCalendar {
   const closures = new Set(closureDates);
-  const zoneRegions = new Map<string, readonly string[]>();
 
   const own = (person: string | undefined) =>
     person !== undefined && Object.hasOwn(people, person) ? people[person] : undefined;

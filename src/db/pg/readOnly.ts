@@ -2,7 +2,6 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import type { AnyDb, AnyExecutor } from '../types.js';
 import { migrationState } from './migrations.js';
-import * as pgSchema from './schema.js';
 import { appPool } from './store.js';
 
 /** A Postgres database for reading only (`npm run doctor`, `npm run export`): never migrated, and unable to write. */
@@ -30,7 +29,7 @@ export async function openPostgresReadOnly(url: string): Promise<PostgresReadOnl
     const migrations = await migrationState(pool);
     // Typed as SQLite's, as in pg/store.ts (db/engine.ts says why); no transaction to give.
     const transaction = () => Promise.reject(new Error('This database was opened for reading only.'));
-    const db = Object.assign(drizzle(pool, { schema: pgSchema }) as unknown as AnyDb, { transaction });
+    const db = Object.assign(drizzle(pool) as unknown as AnyDb, { transaction });
     return { db, pool, migrations, close: () => pool.end() };
   } catch (error) {
     await pool.end();
@@ -50,7 +49,7 @@ export async function readSnapshot<T>(
   try {
     await client.query('begin isolation level repeatable read read only');
     try {
-      return await read(drizzle(client, { schema: pgSchema }) as unknown as AnyExecutor);
+      return await read(drizzle(client) as unknown as AnyExecutor);
     } finally {
       await client.query('commit');
     }

@@ -8,7 +8,6 @@ import { asTransactionBody, outsideTransaction } from '../store.js';
 import type { AnyDb, AnyTx } from '../types.js';
 import { type OutboxBell, outboxBell } from './bell.js';
 import { applyPostgresMigrations } from './migrations.js';
-import * as pgSchema from './schema.js';
 
 export interface PostgresDatabase {
   /** Reads on the pool, and `transaction` on a client of it (the repositories written for both engines). */
@@ -159,7 +158,9 @@ export async function openPostgresDatabase(
     await pool.end();
     throw error;
   }
-  const postgres = drizzle(pool, { schema: pgSchema });
+  // Without the schema: drizzle builds a relational query builder for every table in each transaction it opens, and
+  // the app uses none (its queries name their tables).
+  const postgres = drizzle(pool);
   // drizzle's own, kept before `transaction` below takes its name on the same object.
   const begin = postgres.transaction.bind(postgres);
   const transaction = async <T>(fn: (tx: AnyTx) => Promise<T> | T): Promise<T> => {
