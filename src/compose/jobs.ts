@@ -98,6 +98,8 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       schedule: '*/5 * * * *',
       callsSlack: true,
       run: () => services.channelAccess.recheck(),
+      // Most installations have no channel out: a read says so, and the slot is not claimed.
+      due: () => services.channelAccess.recheckDue(),
     },
     {
       name: 'escalation-pools',

@@ -119,6 +119,16 @@ export function createChannelAccess(deps: ChannelAccessDeps) {
       }
       return released;
     },
+
+    /**
+     * Whether the re-check has a channel to ask about: two reads, so that a run with none claims no slot (most
+     * installations, most of the time).
+     */
+    async recheckDue(): Promise<boolean> {
+      return (
+        (await removedChannelIds(db, 1)).length > 0 || (await channelsWithAccessNotices(db, 1)).length > 0
+      );
+    },
   };
 }
 

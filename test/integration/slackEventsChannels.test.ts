@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Tenant } from '../../src/compose/tenant.js';
 import { conversationOf } from '../../src/db/repositories/outboxRows.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { removeKeptDatabase } from '../support/databaseKey.js';
@@ -416,6 +417,9 @@ describe('the app removed from an internal channel', () => {
 
   it('not_in_channel without an event: the same, seen late; the re-check finds the invite', async () => {
     const h = await startApp({ env: ENV });
+    // The re-check's tick claims its slot only while a channel is out.
+    const recheckDue = () => (h.app.tenants()[0] as Tenant).wired.services.channelAccess.recheckDue();
+    expect(await recheckDue()).toBe(false);
     const expire = await expireOne(h);
     await removeApp(h, channels.internal, { event: false });
     await expire();
@@ -437,12 +441,14 @@ describe('the app removed from an internal channel', () => {
     expect(await removals(h)).toMatchObject([
       { channelId: channels.internal.id, how: 'refused', adminsToldAt: expect.any(Date) },
     ]);
+    expect(await recheckDue()).toBe(true);
 
     // Invited back, and the event lost: the re-check asks Slack and sends what waited.
     await inviteApp(h, channels.internal, { event: false });
     await h.app.scheduler.runNow('channel-access-recheck');
     await waitFor(() => h.slack.messages(channels.internal.id).length === 1, 8000, 'the escalation');
     await outboxDrained(h);
+    expect(await recheckDue()).toBe(false);
   });
 });
 
