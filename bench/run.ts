@@ -22,8 +22,9 @@
  * 6. storm: 2,000 Accepts at a steady 200/s while the fake Slack answers every delivery 429, on SQLite and on
  *    Postgres, and again with a CPU burner beside the app: each acked within 3 s, and the backlog's drain
  *    (lib/stormSection.ts).
- * 7. tenants: one app serving 1, 10, 100 and 1,000 installations (up to --tenants) on one Postgres: its start, idle
- *    cost, a minute's sweep across them, and each busy installation's p99 under an uneven load (lib/tenantsSection.ts).
+ * 7. tenants: one app serving 1, 10, 100 and 1,000 installations (up to --tenants; --tenants-only: that many alone) on
+ *    one Postgres: its start, idle cost, a minute's sweep across them, and each busy installation's p99 under an uneven
+ *    load (lib/tenantsSection.ts).
  *
  * --reference <commit>: the ack section also measures that commit's app, built from a clean checkout
  * (lib/reference.ts), with this checkout's load and probes, after this checkout's, and adds a side-by-side table.
@@ -809,6 +810,7 @@ try {
       duration: DURATION,
       add,
       tenants: args.tenants,
+      tenantsOnly: args.tenantsOnly,
       ...(args.cpuProf ? { cpuProf: resolve(args.cpuProf, 'tenants') } : {}),
     });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`;

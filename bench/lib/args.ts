@@ -12,6 +12,8 @@ export interface BenchArgs {
   rows: number;
   /** The most installations the tenants section serves (it measures 1, 10, 100, 1,000 up to it; `--tenants N`). */
   tenants: number;
+  /** The tenants section measures `tenants` installations alone, not the smaller counts (`--tenants-only`). */
+  tenantsOnly: boolean;
   out: string;
   keep: boolean;
   /** A commit whose app the ack section also measures, from a clean checkout (`--reference <commit>`). */
@@ -56,6 +58,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       handoffs: { type: 'string', default: '10000' },
       rows: { type: 'string', default: '1000000' },
       tenants: { type: 'string', default: '1000' },
+      'tenants-only': { type: 'boolean', default: false },
       duration: { type: 'string', default: '10' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -90,6 +93,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     handoffs: positive('handoffs', values.handoffs),
     rows: positive('rows', values.rows),
     tenants: positive('tenants', values.tenants),
+    tenantsOnly: values['tenants-only'],
     out: values.out ?? (reference ? REFERENCE_OUT : 'bench/results.md'),
     keep: values.keep,
     ...(reference ? { reference } : {}),

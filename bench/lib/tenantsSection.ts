@@ -513,7 +513,9 @@ async function sweptSlot(client: pg.Client, n: number, step: (what: string) => v
   }
 }
 
-export async function tenantsSection(ctx: SectionContext & { tenants: number }): Promise<TenantsFigures> {
+export async function tenantsSection(
+  ctx: SectionContext & { tenants: number; tenantsOnly?: boolean },
+): Promise<TenantsFigures> {
   console.log(`\n7. Tenants: one app serving up to ${fmt(ctx.tenants, 0)} installations on one Postgres`);
   const began = performance.now();
   const step = (what: string) =>
@@ -521,7 +523,7 @@ export async function tenantsSection(ctx: SectionContext & { tenants: number }):
   const server = await startBenchPostgres();
   const runs: TenantsRun[] = [];
   try {
-    for (const n of tenantCounts(ctx.tenants))
+    for (const n of ctx.tenantsOnly ? [ctx.tenants] : tenantCounts(ctx.tenants))
       runs.push(await measureCount(idleSecondsOf(ctx.duration), ctx.cpuProf, n, server, step));
   } finally {
     server.stop();

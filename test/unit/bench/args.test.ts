@@ -7,6 +7,11 @@ describe('npm run bench: its command line', () => {
     expect([...args.sections]).toEqual(['ack', 'e2e', 'scale', 'cold', 'postgres', 'storm', 'tenants']);
     expect(args).toMatchObject({ duration: 10, handoffs: 10_000, rows: 1_000_000, out: 'bench/results.md' });
     expect(args.reference).toBeUndefined();
+    expect(args).toMatchObject({ tenants: 1000, tenantsOnly: false });
+    expect(parseBenchArgs(['--tenants=3000', '--tenants-only'])).toMatchObject({
+      tenants: 3000,
+      tenantsOnly: true,
+    });
   });
 
   it('reads --reference <commit> in both spellings, and writes to its own file unless --out says otherwise', () => {
