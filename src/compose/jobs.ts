@@ -91,14 +91,14 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       callsSlack: false,
       // A partner next move whose date has passed is held back from the partner: its thread's parent is updated.
       run: () => services.partnerText.recheck(),
+      due: () => services.partnerText.due(),
     },
     {
-      // Channels the app was removed from, asked about again: an invite whose event was lost releases them too.
+      // Channels the app was removed from, asked about again (when any): an invite whose event was lost releases them.
       name: 'channel-access-recheck',
       schedule: '*/5 * * * *',
       callsSlack: true,
       run: () => services.channelAccess.recheck(),
-      // Most installations have no channel out: a read says so, and the slot is not claimed.
       due: () => services.channelAccess.recheckDue(),
     },
     {
@@ -107,9 +107,8 @@ function everyInstall(config: Config, services: Services, logger: Logger): Sched
       callsSlack: true,
       // User-group pools' members, for routing handoffs by the AE's pool; and the members of the user groups that hold
       // a role (admins, RevOps, a pool's or a partner's managers), read by the program.
-      run: async () => {
-        await Promise.all([services.policies.refreshGroups(), services.program.refreshGroups()]);
-      },
+      run: () => Promise.all([services.policies.refreshGroups(), services.program.refreshGroups()]),
+      due: async () => services.policies.hasGroups() || services.program.hasGroups(),
     },
     {
       name: 'channel-sharing-recheck',

@@ -154,6 +154,8 @@ export function createPolicies(opts: PoliciesOptions) {
     },
     members,
     refreshGroups,
+    /** Whether a pool is a user group (the pools job has something to read again). */
+    hasGroups: () => Object.values(book()?.pools ?? {}).some((pool) => pool.kind === 'usergroup'),
     /** The name stored with a handoff (null: the default). */
     nameOf: (policy: Policy) => (isFallback(policy) ? null : policy.name),
     /** The version a new handoff under this policy is pinned to (null: the built-in default, never edited). */

@@ -88,7 +88,13 @@ export function createPartnerText(deps: {
     return refreshed;
   }
 
-  return { recheck };
+  /** Whether a run has a handoff to look at: one read, so that a run with none claims no slot. */
+  async function due(): Promise<boolean> {
+    const latestToday = dayIn(clock.now(), 'Pacific/Kiritimati');
+    return (await findPartnerTextToRecheck(db, latestToday, 0, 1)).length > 0;
+  }
+
+  return { recheck, due };
 }
 
 export type PartnerText = ReturnType<typeof createPartnerText>;

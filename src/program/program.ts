@@ -200,6 +200,8 @@ export function createProgram(deps: ProgramDeps) {
     /** A role's user group's members as last read (program/groups.ts), and a reread of them (the pools job). */
     groupMembers: groups.members,
     refreshGroups: () => groups.reread(() => read.state),
+    /** Whether a role names a user group (the pools job has something to read again). */
+    hasGroups: () => roleGroupsOf(read.state).length > 0,
     /** The live views: the same instances for the app's life, refilled when the program changes. */
     adminUserIds: adminUserIds as readonly string[],
     revopsUserIds: revopsUserIds as readonly string[],

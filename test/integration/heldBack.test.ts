@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_ID, CALLBACK_ID, NEXT_MOVE_BLOCK_ID } from '../../src/blocks/ids.js';
+import type { Tenant } from '../../src/compose/tenant.js';
 import { nextMoveVersion } from '../../src/core/heldBack.js';
 import { handBack } from '../support/afterAcceptFlow.js';
 import { aeUser, sendHandoff } from '../support/flow.js';
@@ -65,6 +66,9 @@ const stillTrueValue = (ask: { blocks?: unknown }) =>
 describe('a partner next move naming the AE it moved from', () => {
   it('is held back, its author asked once; a stranger is refused; Edit opens the modal; Still true shows it again', async () => {
     const h = await start();
+    // The re-check's tick claims its slot only while an accepted deal's partner text may have changed.
+    const recheckDue = () => (h.app.tenants()[0] as Tenant).wired.services.partnerText.due();
+    expect(await recheckDue()).toBe(false);
     const move = 'Dana introduces Jordan to Ken Ito, their CFO.';
     const { handoff } = await sendHandoff(h, { partnerNextMove: move, partnerNextMoveDate: '2026-12-04' });
     const modal = await openOwnerModal(h, 'reassign', handoff.id, authorUser);
@@ -76,6 +80,7 @@ describe('a partner next move naming the AE it moved from', () => {
     await outboxDrained(h);
     expect(topLevel(h)).toHaveLength(1);
     expect(parent(h)).not.toContain('Ken Ito');
+    expect(await recheckDue()).toBe(true);
 
     const ask = await waitForDm(h, pat, 'is not shown', 'the author asked');
     expect(json(ask.blocks)).toContain('Dana introduces Jordan to Ken Ito, their CFO. By Fri 4 Dec.');

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_ID, PROGRAM_BLOCK_ID as B, CALLBACK_ID, managerBlockId } from '../../src/blocks/ids.js';
 import { NO_USERGROUP } from '../../src/blocks/programEditors.js';
+import type { Tenant } from '../../src/compose/tenant.js';
 import { ensurePartner, partnerByName } from '../../src/db/repositories/partners.js';
 import { sendHandoff } from '../support/flow.js';
 import { type Harness, quiet, startHarness, waitFor } from '../support/harness.js';
@@ -341,10 +342,14 @@ describe('managers as Slack user groups, on a harness of their own', () => {
 
   describe("a pool's managers as a user group", () => {
     it('an admin chooses the group; its member edits that pool, not another, and leaves with the group', async () => {
+      // No group named yet: the pools job has nothing to read again, and claims no slot.
+      const policies = (h.app.tenants()[0] as Tenant).wired.services.policies;
+      expect([h.app.program.hasGroups(), policies.hasGroups()]).toEqual([false, false]);
       const page = await openPage(h, ADMIN, 'pools');
       const editor = await pushEditor(h, ADMIN, page, 'pool:backup');
       expect(groupOptions(editor)).toEqual([NO_USERGROUP, LEADS, ALLIANCES]);
       await saved(ADMIN, editor, { [B.managersGroup]: LEADS });
+      expect([h.app.program.hasGroups(), policies.hasGroups()]).toEqual([true, false]);
       expect((await programLog(h)).at(-1)).toMatchObject({
         kind: 'pool',
         key: 'backup',
@@ -371,6 +376,11 @@ describe('managers as Slack user groups, on a harness of their own', () => {
       expect(own.blocks.some((b) => b.block_id === B.managersGroup)).toBe(false);
       expect(viewText(own)).toContain(`Managed by <!subteam^${LEADS}>`);
       expect(h.slack.callsTo('usergroups.users.list')).toHaveLength(reads);
+      // A pool whose members are a user group: the escalation policies have one to read again too.
+      expect(
+        await h.app.program.edit({ actor: ADMIN.id, kind: 'pool', key: 'leads', body: { usergroup: LEADS } }),
+      ).toMatchObject({ ok: true });
+      expect(policies.hasGroups()).toBe(true);
       // Their form with a group forged in: the group is kept as it is.
       await submitEditor(h, MO, own, {
         ...stateOf(own, { [B.cap]: '2' }),
