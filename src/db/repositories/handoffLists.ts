@@ -123,10 +123,9 @@ export async function findDecisionsOf(exec: Executor, handoffIds: readonly numbe
     .where(and(own(exec, decisions), inArray(decisions.handoffId, [...handoffIds])));
 }
 
-/** Everything an author sent, newest first, whatever its state, for their App Home. */
 /**
- * What an author sent, up to `limit`: the open ones and the won ones first (a cut list keeps them: issue 77 item 19),
- * then the others (lost, declined, withdrawn, expired), newest first within each.
+ * What an author sent, up to `limit`, for their App Home: the open ones and the won ones first (a cut list keeps
+ * them), then the others (lost, declined, withdrawn, expired), newest first within each.
  */
 export async function findSentBy(exec: Executor, authorUserId: string, limit: number): Promise<HandoffRow[]> {
   const { handoffs } = tablesOf(exec);
@@ -223,10 +222,6 @@ export async function findAtRisk(
 /** When a deal last moved: its last activity, or its decision. */
 const activeAt = (h: HandoffRow) => (h.lastActivityAt ?? h.decidedAt ?? h.sentAt).getTime();
 
-/**
- * The author's latest handoff for a partner (its directory record, else the name's key): what a new packet for that
- * partner may offer as one-click suggestions. By the author's index, newest first.
- */
 /** Most account names read to spot text about another account: the newest ones (an installation has far fewer). */
 const KNOWN_ACCOUNTS_MAX = 2000;
 
@@ -246,6 +241,10 @@ export async function knownAccountNames(exec: Executor): Promise<string[]> {
   return rows.map((r) => r.accountName);
 }
 
+/**
+ * The author's latest handoff for a partner (its directory record, else the name's key): what a new packet for that
+ * partner may offer as one-click suggestions. By the author's index, newest first.
+ */
 export async function lastPacketFor(
   exec: Executor,
   authorUserId: string,

@@ -143,11 +143,6 @@ const timeOrNull = (exec: Executor, name: string): SQL =>
 const timeOrNullValue = (exec: Executor, at: Date | null | undefined): number | string | null =>
   at == null ? null : isPostgres(exec) ? at.toISOString() : at.getTime();
 
-/**
- * Records the AE's decision if the handoff is still waiting for one. The status check and the write are one
- * statement, so of two concurrent clicks exactly one wins. Returns the updated handoff and the decision, or
- * undefined if it lost.
- */
 /** The decision's update of the handoff, in two shapes: an accept also starts the deal's activity clock. */
 const decideQuery = (accepted: boolean) =>
   preparedQuery(accepted ? 'handoffs_accept' : 'handoffs_decline', (exec, { handoffs }) =>
@@ -213,6 +208,11 @@ const insertDecisionQuery = preparedQuery('handoffs_insert_decision', (exec, { d
     .returning(),
 );
 
+/**
+ * Records the AE's decision if the handoff is still waiting for one. The status check and the write are one
+ * statement, so of two concurrent clicks exactly one wins. Returns the updated handoff and the decision, or
+ * undefined if it lost.
+ */
 export async function recordDecision(exec: Tx, input: DecisionInput): Promise<RecordedDecision | undefined> {
   const accepted = input.decision === 'accepted';
   const updated = await (accepted ? acceptQuery : declineQuery).first(exec, {
