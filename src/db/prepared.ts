@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AnyExecutor, Executor } from './client.js';
 import { changed, isPostgres, type Tables, tablesOf } from './engine.js';
-import { anyInstallationOf, ownedBy } from './owned.js';
+import { ownedBy } from './owned.js';
 import { idleWriterOf } from './store.js';
 
 /**
@@ -30,7 +30,7 @@ const withInstallation = (exec: Executor, params: Record<string, unknown>) => ({
 
 /** `exec` across installations, as one installation whose key is the placeholder each run binds. */
 const forEveryInstallation = (exec: AnyExecutor): Executor =>
-  ownedBy(anyInstallationOf(exec), sql.placeholder('installationId') as unknown as number);
+  ownedBy(exec, sql.placeholder('installationId') as unknown as number);
 
 /** A query builder that can be prepared (drizzle's, on either engine). */
 interface Preparable {
