@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import type { AnyDb, Db } from '../src/db/types.js';
 import { TestClock } from '../test/support/clock.js';
-import { sqliteProbe } from './lib/probe.js';
+import { probeInstallation, sqliteProbe } from './lib/probe.js';
 import { walPages } from './lib/walPages.js';
 
 const dist = process.env.BENCH_DIST ?? join(import.meta.dirname, '..', 'dist');
@@ -109,6 +109,7 @@ async function probe(): Promise<DecideProbeResult> {
     clock: new TestClock(new Date()),
     logger,
     startup: startupOf({ teamId: team, enterpriseId: undefined }, config),
+    installs: probeInstallation(config.slack.botToken, team),
   };
   const { services } = await wire(options);
   const decide = services.handlers?.handoffs?.decide;

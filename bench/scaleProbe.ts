@@ -9,7 +9,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { PeriodKey } from '../src/domain/periods.js';
 import { TestClock } from '../test/support/clock.js';
-import { sqliteProbe } from './lib/probe.js';
+import { probeInstallation, sqliteProbe } from './lib/probe.js';
 import { peakRssMb } from './lib/proc.js';
 
 // The built app (dist/, as `npm start` runs it), not the TypeScript sources: same code, same memory.
@@ -71,6 +71,7 @@ const { services: running, program } = await wire({
   clock,
   logger,
   startup: startupOf({ teamId: env.BENCH_TEAM ?? 'T0BENCH', enterpriseId: undefined }, config),
+  installs: probeInstallation(config.slack.botToken, env.BENCH_TEAM ?? 'T0BENCH'),
 });
 
 // Metrics read in batches and let other requests run in between: how long could an Accept be kept waiting?

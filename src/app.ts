@@ -29,8 +29,8 @@ export interface Served {
   replies: Pick<Replies, 'ephemeral'>;
   /** Listeners still working after their ack are tracked here, so a stop waits for them. */
   background: BackgroundWork;
-  /** The installation of an OAuth install: its bot token for every request. */
-  installs?: Installation;
+  /** The installation: its bot token for every request. */
+  installs: Installation;
   /** Whether the database accepts writes and Slack accepts the token (what people are told). */
   health: {
     storage: Pick<StorageHealth, 'writable' | 'fault'>;
@@ -186,7 +186,7 @@ async function authorizeAs(served: Served | undefined) {
   if (!served) throw new Error('no installation served here is this request’s');
   const { workspace } = served.startup;
   return {
-    botToken: served.installs ? await served.installs.tokens.current() : served.config.slack.botToken,
+    botToken: await served.installs.tokens.current(),
     botId: workspace.botId,
     botUserId: workspace.botUserId,
     teamId: workspace.teamId,
@@ -203,7 +203,12 @@ export function buildApp(deps: AppDeps): App {
     // since Bolt's Socket Mode server listens on every interface whatever HOST says.
     ...(deps.receiver
       ? { receiver: deps.receiver }
-      : { socketMode: true, appToken: config.slack.appToken ?? '' }),
+      : {
+          socketMode: true,
+          appToken: config.slack.appToken ?? '',
+          // Its apps.connections.open goes to SLACK_API_URL's Slack (GovSlack's, a test's), not always slack.com.
+          installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
+        }),
     // The identity auth.test gave at start (startup.ts): Bolt never calls auth.test itself, nor caches a failure.
     // An OAuth install's token is the installation's, refreshed when it rotates (install/tokens.ts).
     authorize: (_source, body) => authorizeAs(servedBy.get(body as object)),

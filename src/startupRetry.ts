@@ -65,27 +65,26 @@ const sleep = (timers: Timers, ms: number) =>
     timers.setTimeout(resolve, ms);
   });
 
+/** How a start check waits while Slack cannot be reached. */
+export interface Patience {
+  config: Config;
+  logger: Logger;
+  timers: Timers;
+  onWaiting?: ((reason: string) => void) | undefined;
+}
+
 /**
- * resolveStartup (auth.test, the internal channels), retried while Slack cannot be reached: after 1 s, then 2, 4 …
- * up to every 30 s, for at most STARTUP_WAIT_SECONDS (`config.startupWaitMs`) of `timers`' time. Each wait is logged
+ * A start check (auth.test, the internal channels), retried while Slack cannot be reached: after 1 s, then 2, 4 … up
+ * to every 30 s, for at most STARTUP_WAIT_SECONDS (`config.startupWaitMs`) of `timers`' time. Each wait is logged
  * and told to `onWaiting` (the status server's /healthz says it). A refusal no retry can fix (a token Slack rejects,
  * a bad policy file) is thrown at once; running out of time throws StartupGaveUpError, saying what to check.
  */
-export async function resolveStartupPatiently(deps: {
-  config: Config;
-  settings: Settings;
-  client: WebClient;
-  clock: Clock;
-  logger: Logger;
-  timers: Timers;
-  onWaiting?: (reason: string) => void;
-  book?: PolicyBook | undefined;
-}): Promise<Startup> {
+export async function patiently<T>(deps: Patience, check: () => Promise<T>): Promise<T> {
   const { config, logger, timers } = deps;
   const began = timers.monotonic();
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await resolveStartup({ ...deps, authAttempts: 1 });
+      return await check();
     } catch (error) {
       const why = passingReason(error);
       if (why === undefined) throw error;
@@ -99,4 +98,16 @@ export async function resolveStartupPatiently(deps: {
       await sleep(timers, delayMs);
     }
   }
+}
+
+/** resolveStartup, retried while Slack cannot be reached (`patiently`). */
+export function resolveStartupPatiently(
+  deps: Patience & {
+    settings: Settings;
+    client: WebClient;
+    clock: Clock;
+    book?: PolicyBook | undefined;
+  },
+): Promise<Startup> {
+  return patiently(deps, () => resolveStartup({ ...deps, authAttempts: 1 }));
 }

@@ -15,3 +15,18 @@ export function sqliteProbe(sqlite: Database.Database) {
     busy: () => sqlite.inTransaction,
   };
 }
+
+/**
+ * The bench's one installation, as a token deployment's (src/install/token.ts) is served: the environment's token,
+ * never installed again. Written here for the same reason as the probe.
+ */
+export function probeInstallation(token: string | undefined, installKey: string) {
+  const nothing = () => {};
+  return {
+    tokens: { current: () => Promise.resolve(token ?? ''), forget: nothing },
+    reinstallable: false,
+    installed: () => Promise.resolve(installKey),
+    uninstalled: () => Promise.resolve(),
+    onStored: nothing,
+  };
+}

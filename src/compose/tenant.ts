@@ -50,7 +50,7 @@ function servedOf(opts: InstallationOptions, wired: Wired): Served {
     logger: slackLogger(opts.logger, 'bolt'),
     replies: wired.services.handlers.replies,
     background: wired.background,
-    ...(opts.installs ? { installs: opts.installs } : {}),
+    installs: opts.installs,
     health: {
       storage: new StorageHealth(opts.storage, opts.logger, { now: () => opts.clock.now() }),
       slack: wired.clients.connection,
@@ -62,7 +62,7 @@ function servedOf(opts: InstallationOptions, wired: Wired): Served {
 export type Wired = Awaited<ReturnType<typeof wire>>;
 
 /**
- * What serves one installation (a token deployment's one; each of an OAuth install's, compose/tenants.ts): its
+ * What serves one installation (each of an OAuth install's, or a token deployment's one: compose/tenants.ts): its
  * clients and services, its listeners (served to the deployment's one Bolt app), its outbox and its scheduled jobs,
  * on its rows.
  */
@@ -108,7 +108,7 @@ export async function buildTenant(
       ...opts,
       background,
       // Many installations' minutely jobs spread over the minute, each installation at its own second.
-      lagMs: installationLagMs(opts.scope?.id),
+      lagMs: installationLagMs(opts.db.installationId),
       // Slack uninstalled the app or revoked its token: the jobs that call Slack wait for a restart with a new token.
       slackCutOff: () => wired.clients.connection.revoked,
       // Told to another process on the database: read again right before each run of a job that calls Slack.
@@ -131,7 +131,7 @@ export async function buildTenant(
       services.outbox.start({ poll: !extra.shared });
       // Rows another process queued for this installation (a replica's, the CLI's) are delivered as they commit.
       unsubscribe = opts.bell?.subscribe(
-        () => opts.scope?.id,
+        () => opts.db.installationId,
         () => services.outbox.wake(),
       );
       // An edit made through another process on the database applies here within PROGRAM_FOLLOW_MS.
@@ -190,7 +190,6 @@ export async function makeTenant(
 ): Promise<Tenant> {
   const row = await installationByKey(given.db, installKey);
   if (!row) throw new Error(`no installation ${installKey}`);
-  const scope = { id: row.id };
   const db = ownedBy(given.db, row.id);
   const logger = given.logger.child({ installation: installKey });
   const first = (await firstInstallation(given.db))?.id === row.id;
@@ -201,17 +200,16 @@ export async function makeTenant(
       ...crm,
       ...(parts.startup ? { startup: parts.startup } : {}),
       db,
-      scope,
       logger,
       activity: parts.activity,
       // The environment's program settings are the first company's; each installation's installer is its admin.
       programSeed: { settings: first, installer: row.installerUserId ?? undefined },
       installs: {
         ...installation,
-        // Slack said the app was uninstalled there: its tokens go, and its tenant stops.
+        // Slack said the app was uninstalled there: its tokens go, and its tenant stops until a reinstall.
         async uninstalled() {
           await installation.uninstalled();
-          parts.uninstalled();
+          if (installation.reinstallable) parts.uninstalled();
         },
       },
     },

@@ -82,8 +82,10 @@ export function servingOf(
         logger.error({ err: error, ...namedIds(body) }, 'an installation could not be served');
         return undefined;
       }));
-    // Uninstalled, or its token revoked, as another replica may have heard it: read at each request (one row).
-    const revoked = tenant && (await tenant.wired.clients.connection.revokedNow());
+    // Uninstalled, or its token revoked, as another replica may have heard it: read at each request (one row). A
+    // token deployment's installation is served still (what it stores waits for a restart with a new token).
+    const revoked =
+      tenant?.served.installs.reinstallable && (await tenant.wired.clients.connection.revokedNow());
     if (tenant && !revoked) return tenant;
     logger.warn(
       { ...namedIds(body), why: revoked ? 'uninstalled or its token revoked' : 'no installation in force' },

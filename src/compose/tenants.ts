@@ -10,6 +10,7 @@ import {
 import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
 import { tokenKeys } from '../install/seal.js';
 import { resealUnderNewKey } from '../install/store.js';
+import { createTokenInstalls } from '../install/token.js';
 import { PROGRAM_FOLLOW_MS } from '../program/program.js';
 import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
 import { createTickHub } from '../runtime/cronTicks.js';
@@ -24,23 +25,37 @@ import { adopterOf, servingOf, TenantMap, tenantRouter } from './tenantRouting.j
 import type { StartOptions } from './types.js';
 
 /**
- * An OAuth install serves every installation in force through one Bolt app and one receiver: /slack/events checks each
- * request's signature, and the app finds the installation it is for (install/routing.ts) and hands it to that
- * installation's tenant (tenant.ts): its rows (its own view of the database, db/owned.ts), its bot token, its clients (so its pacing
- * and its 429 holds are its token's), its start-time answers, its program, its listeners, its outbox and its jobs. A
- * request no installation in force claims is ignored and logged. An install while the app runs starts its tenant; an
- * uninstall stops its tenant, and the others go on.
+ * Every installation in force is served through one Bolt app and one receiver (or Socket Mode): /slack/events checks
+ * each request's signature, and the app finds the installation it is for (install/routing.ts) and hands it to that
+ * installation's tenant (tenant.ts): its rows (its own view of the database, db/owned.ts), its bot token, its clients
+ * (so its pacing and its 429 holds are its token's), its start-time answers, its program, its listeners, its outbox and
+ * its jobs. A request no installation in force claims is ignored and logged. An OAuth install's installations are those
+ * stored by /slack/oauth_redirect (install/oauth.ts): an install while the app runs starts its tenant, an uninstall
+ * stops it, and the others go on. A token deployment is one installation seeded from SLACK_BOT_TOKEN (install/token.ts).
  */
-/** Waits, serving /slack/install and its redirect on the status server, until the app is installed somewhere. */
-async function firstInstall(opts: StartOptions, status: StatusServer): Promise<Installs> {
-  const installs = createInstalls(opts);
-  status.route(INSTALL_PATH, installs.routes.install);
-  status.route(OAUTH_REDIRECT_PATH, installs.routes.callback);
-  const reason = `not installed: open ${INSTALL_PATH} on this server in a browser to install the app in Slack`;
-  status.waiting(reason);
-  opts.onWaiting?.(reason);
+function installsOf(given: StartOptions, status: StatusServer) {
+  const onWaiting = (reason: string) => {
+    status.waiting(reason);
+    given.onWaiting?.(reason);
+  };
+  const installs = given.config.slack.oauth
+    ? createInstalls(given)
+    : createTokenInstalls({ ...given, onWaiting });
+  return { installs, onWaiting };
+}
+
+/**
+ * Waits until the app is installed somewhere: an OAuth install serves /slack/install and its redirect on the status
+ * server meanwhile; a token deployment records the workspace its token names.
+ */
+async function firstInstall(installs: Installs, status: StatusServer, onWaiting: (reason: string) => void) {
+  const { routes } = installs;
+  if (routes) {
+    status.route(INSTALL_PATH, routes.install);
+    status.route(OAUTH_REDIRECT_PATH, routes.callback);
+    onWaiting(`not installed: open ${INSTALL_PATH} on this server in a browser to install the app in Slack`);
+  }
   await installs.installed();
-  return installs;
 }
 
 /** The tenants of an install, by installation key: started when installed, stopped when uninstalled. */
@@ -146,6 +161,7 @@ async function startEach(
     }
   };
   const [head, ...rest] = installKeys;
+  if (head !== undefined && rest.length === 0) return start(head);
   if (head !== undefined) await startOne(head);
   let next = 0;
   const worker = async () => {
@@ -159,7 +175,8 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
   const { config, logger } = given;
   // A key rotation: what the previous key sealed is sealed again under the new one before anything opens it.
   if (config.slack.oauth) await resealUnderNewKey(given.db, tokenKeys(config.slack.oauth), logger);
-  const installs = await firstInstall(given, status);
+  const { installs, onWaiting } = installsOf(given, status);
+  await firstInstall(installs, status, onWaiting);
   const registry = tenantRegistry(given, installs, given.holder ?? processHolder(), status);
   const { tenants, lifecycle } = registry;
   // One look at the outboxes and the programs for every installation, not one per installation: from the first one
@@ -184,41 +201,32 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     activity: registry.activity,
     ...(given.requestClock ? { requestClock: given.requestClock } : {}),
   };
-  const receiver = appReceiver(front, [frontHealth(tenants), ...installRoutes(installs.routes)]);
-  const tenantOf = new WeakMap<object, Tenant>();
-  // An event handed on to another installation that sees it (sharedEvents) is served by that one's tenant.
-  const handedTo = new WeakMap<object, Tenant>();
-  // The one app for every installation: each request is served by the tenant of the installation it is for.
-  const app = buildApp({
-    ...front,
-    receiver,
-    serve: async (body) => {
-      const tenant = handedTo.get(body as object) ?? (await registry.serving(body));
-      if (tenant) tenantOf.set(body as object, tenant);
-      return tenant?.served;
-    },
-  });
-  const processEvent = app.processEvent.bind(app);
-  const shared = sharedEvents(given, registry, lifecycle, (tenant, event) => {
-    handedTo.set(event.body, tenant);
-    return processEvent(event);
-  });
-  app.processEvent = async (event) => {
-    await processEvent(event);
-    const tenant = tenantOf.get(event.body);
-    if (tenant) shared.handOn(event.body, tenant);
-  };
+  const health = frontHealth(tenants);
+  // Socket Mode (SLACK_APP_TOKEN): Bolt's own connection, and the status server keeps serving /healthz on HOST:PORT.
+  const socketMode = Boolean(config.slack.appToken);
+  const receiver = socketMode ? undefined : appReceiver(front, [health, ...installRoutes(installs.routes)]);
+  const app = oneApp(given, registry, front, receiver);
   // The app takes the status server over: the port never stops answering (the first install's redirect included).
-  status.handOver(receiver.handle);
+  if (receiver) status.handOver(receiver.handle);
+  else {
+    const { handler } = health;
+    status.serve((req, res) => handler(req as Parameters<typeof handler>[0], res));
+    await app.start();
+  }
   const { port } = status;
-  logger.info({ port, host: config.host ?? 'every interface', mode: 'http' }, 'handoff app listening');
+  logger.info(
+    { port, host: config.host ?? 'every interface', mode: socketMode ? 'socket' : 'http' },
+    'handoff app listening',
+  );
   const first = [...tenants.values()][0] as Tenant;
   // Once: a second stop (a caller's cleanup after its own) waits for the first.
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
+      // No new requests, no new ticks; then every listener still working, every upload, computation and job run.
       lifecycle.close();
       looks.stop();
+      if (socketMode) await app.stop();
       await status.close();
       await lifecycle.drain();
       for (const tenant of tenants.values()) await tenant.stop();
@@ -227,6 +235,41 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     return stopped;
   };
   return runningOf(app, first, port, stop, () => [...tenants.values()]);
+}
+
+/**
+ * The one app for every installation: each request is served by the tenant of the installation it is for, and an event
+ * in a channel several installations see is then handed on to the others (`sharedEvents`).
+ */
+function oneApp(
+  given: StartOptions,
+  registry: ReturnType<typeof tenantRegistry>,
+  front: Parameters<typeof appReceiver>[0],
+  receiver: ReturnType<typeof appReceiver> | undefined,
+): App {
+  const tenantOf = new WeakMap<object, Tenant>();
+  // An event handed on to another installation that sees it (sharedEvents) is served by that one's tenant.
+  const handedTo = new WeakMap<object, Tenant>();
+  const app = buildApp({
+    ...front,
+    ...(receiver ? { receiver } : {}),
+    serve: async (body) => {
+      const tenant = handedTo.get(body as object) ?? (await registry.serving(body));
+      if (tenant) tenantOf.set(body as object, tenant);
+      return tenant?.served;
+    },
+  });
+  const processEvent = app.processEvent.bind(app);
+  const shared = sharedEvents(given, registry, registry.lifecycle, (tenant, event) => {
+    handedTo.set(event.body, tenant);
+    return processEvent(event);
+  });
+  app.processEvent = async (event) => {
+    await processEvent(event);
+    const tenant = tenantOf.get(event.body);
+    if (tenant) shared.handOn(event.body, tenant);
+  };
+  return app;
 }
 
 /**
@@ -328,7 +371,11 @@ function frontHealth(tenants: Map<string, Tenant>) {
           const reasons = connections().map((c) => c.rejected);
           return reasons.every((r) => r !== undefined) ? reasons[0] : undefined;
         },
-        revoked: undefined,
+        // Every installation's token refused: the first's event, when Slack said why.
+        get revoked() {
+          const all = connections();
+          return all.every((c) => c.rejected !== undefined) ? all[0]?.revoked : undefined;
+        },
         revokedNow: async () => {
           await Promise.all(connections().map((c) => c.revokedNow()));
         },

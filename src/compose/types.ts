@@ -9,7 +9,6 @@ import type { Crm } from '../crm/index.js';
 import type { OwnCrm } from '../crm/ownCrm.js';
 import type { CrmReadBack } from '../crm/readBack.js';
 import type { AnyDb, Db } from '../db/client.js';
-import type { InstallationScope } from '../db/owned.js';
 import type { OutboxBell } from '../db/pg/bell.js';
 import type { AwayRules } from '../domain/absence.js';
 import type { GuestPolicy } from '../domain/guests.js';
@@ -89,15 +88,6 @@ export interface StartOptions extends Omit<Base, 'db'> {
   onStatusPort?: (port: number) => void;
   /** The requests being answered, when several installations' outboxes share them (compose/tenants.ts). */
   activity?: RequestActivity;
-  /** The installation this start serves, of an OAuth install: its token for every call. */
-  installs?: Installation;
-  /**
-   * The installation `db` writes for (db/owned.ts): set by the start once it is known, a token
-   * deployment's once its workspace is recorded.
-   */
-  scope?: InstallationScope;
-  /** What the installation's program starts from (program/importOnce.ts): a token deployment's, by default. */
-  programSeed?: ProgramSeed;
 }
 
 export interface Services {
@@ -194,4 +184,10 @@ export const reportingZone = (config: Config, settings: Settings): string =>
 export const componentLog = (logger: Logger) => (component: string) => logger.child({ component });
 
 /** What builds one installation's parts: the start's options, with the database as that installation sees it. */
-export type InstallationOptions = Omit<StartOptions, 'db'> & { db: Db };
+export type InstallationOptions = Omit<StartOptions, 'db'> & {
+  db: Db;
+  /** The installation: its token for every call, its uninstall. */
+  installs: Installation;
+  /** What the installation's program starts from (program/importOnce.ts): the first installation's, by default. */
+  programSeed?: ProgramSeed;
+};

@@ -5,15 +5,9 @@ import { createWindowPlanner, type WindowPlanner } from '../core/responseWindow.
 import { createSurfaces } from '../core/surfaces.js';
 import { crmActivityHearer } from '../crm/activities.js';
 import { crmFromConfig, verifyCrm } from '../crm/connectors.js';
-import {
-  installationByKey,
-  markUninstalled,
-  recordTokenInstallation,
-} from '../db/repositories/installations.js';
 import { createCovers } from '../escalation/covers.js';
 import { createPolicies } from '../escalation/policies.js';
 import type { Installation } from '../install/oauth.js';
-import { installKeyOf } from '../install/store.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import { watchersHearer } from '../packets/watchers.js';
 import { createInternalChannels, internalChannelSources } from '../partners/internalChannels.js';
@@ -113,7 +107,7 @@ function startupFor(opts: InstallationOptions, clients: SlackClients, program: P
   });
 }
 
-/** With an OAuth install, Slack's word of an uninstall also deletes the installation's tokens (install/store.ts). */
+/** Slack's word of an uninstall is also the installation's: an OAuth install's tokens are deleted (install/store.ts). */
 function uninstalling(record: RevocationRecord, installs: Installation): RevocationRecord {
   return {
     read: () => record.read(),
@@ -125,76 +119,16 @@ function uninstalling(record: RevocationRecord, installs: Installation): Revocat
 }
 
 /**
- * A deployment on SLACK_BOT_TOKEN whose data an uninstall deletes (UNINSTALL_DELETE_AFTER_DAYS set): Slack's word marks
- * its installation uninstalled, as an OAuth install's is, so the deletion knows since when; a start with a new token
- * records it installed again. Unset, the installation stays as it was (nothing is deleted, nothing needs the time).
- */
-function tokenUninstalling(
-  record: RevocationRecord,
-  opts: InstallationOptions,
-  startup: Startup,
-): RevocationRecord {
-  if (opts.config.retention.uninstallDeleteAfterDays === undefined) return record;
-  return {
-    read: () => record.read(),
-    write: async (by) => {
-      await record.write(by);
-      const { installKey } = tokenInstallation(startup);
-      await opts.db.transaction((tx) => markUninstalled(tx, installKey, opts.clock.now()));
-    },
-  };
-}
-
-/**
- * A deployment on SLACK_BOT_TOKEN: its workspace, as auth.test gave it, is recorded as its installation,
- * so its database is the first installation of a multi-workspace one.
- */
-function tokenInstallation(startup: Startup) {
-  const { workspace } = startup;
-  const isEnterpriseInstall =
-    workspace.isEnterpriseInstall === true || (!workspace.teamId && Boolean(workspace.enterpriseId));
-  return { isEnterpriseInstall, installKey: installKeyOf({ ...workspace, isEnterpriseInstall }) };
-}
-
-async function recordTokenInstall(opts: InstallationOptions, startup: Startup) {
-  const { db, clock, scope } = opts;
-  const { workspace } = startup;
-  const { isEnterpriseInstall, installKey } = tokenInstallation(startup);
-  await db.transaction((tx) =>
-    recordTokenInstallation(
-      tx,
-      {
-        installKey,
-        teamId: workspace.teamId ?? null,
-        enterpriseId: workspace.enterpriseId ?? null,
-        isEnterpriseInstall,
-        appId: workspace.appId ?? null,
-        botUserId: workspace.botUserId ?? null,
-        botId: workspace.botId ?? null,
-      },
-      clock.now(),
-    ),
-  );
-  // From here on, what the app writes is this installation's (db/owned.ts).
-  if (scope && scope.id === undefined) scope.id = (await installationByKey(db, installKey))?.id;
-}
-
-/**
  * Slack's word of an uninstall or a revoked token, kept for every process on the database; a start whose auth.test
  * took the token forgets what was said of it. An OAuth install is keyed by its installation (its
  * token rotates), and a reinstall connects again; a single-token deployment records its installation.
  */
-async function keepRevocations(
-  opts: InstallationOptions,
-  config: Config,
-  clients: SlackClients,
-  startup: Startup,
-) {
+async function keepRevocations(opts: InstallationOptions, config: Config, clients: SlackClients) {
   const { db, clock, installs } = opts;
   const revocations = revocationRecord({
     db,
     clock,
-    token: config.slack.botToken ?? `installation:${await installs?.installed()}`,
+    token: config.slack.botToken ?? `installation:${await installs.installed()}`,
   });
   const uninstalls = createUninstalls({
     db,
@@ -202,21 +136,20 @@ async function keepRevocations(
     logger: opts.logger.child({ component: 'uninstall' }),
     days: config.retention.uninstallDeleteAfterDays,
   });
-  const kept = installs ? uninstalling(revocations, installs) : tokenUninstalling(revocations, opts, startup);
+  const kept = uninstalling(revocations, installs);
   clients.connection.keepIn({
     read: () => kept.read(),
     write: async (by) => {
       await kept.write(by);
       // UNINSTALL_DELETE_AFTER_DAYS=0: the workspace's data goes now, after the answer to Slack (it may take a while).
-      void uninstalls.uninstalled(opts.scope?.id);
+      void uninstalls.uninstalled(db.installationId);
     },
   });
   if (!opts.startup) await revocations.forget();
   // A reinstall of this installation (its tenant's own: another workspace's install is another tenant).
-  installs?.onStored(() => {
+  installs.onStored(() => {
     void revocations.forget().then(() => clients.connection.reinstated());
   });
-  if (!installs && !opts.startup) await recordTokenInstall(opts, startup);
 }
 
 /**
@@ -241,7 +174,7 @@ function followOrgAccess(
  * writes (it looks again anyway).
  */
 function outboxWakes(opts: InstallationOptions, outbox: () => OutboxWorker | undefined) {
-  const ringBell = () => opts.bell?.ring(opts.scope?.id);
+  const ringBell = () => opts.bell?.ring(opts.db.installationId);
   const onOutboxWrite = () => {
     outbox()?.wake();
     ringBell();
@@ -276,12 +209,14 @@ export async function wire(opts: InstallationOptions): Promise<{
   const { db, clock, logger } = opts;
   const clients = opts.clients ?? createSlackClients(opts.config, logger);
   const { installs } = opts;
-  if (installs) clients.connection.useTokens(() => installs.tokens.current(), installs.tokens.forget);
+  // An OAuth installation's token is read at each call (it rotates, and a reinstall brings a new one).
+  if (installs.reinstallable)
+    clients.connection.useTokens(() => installs.tokens.current(), installs.tokens.forget);
   const directory = slackDirectory(clients.interactive, clock);
   const { config } = opts;
   const program = await programOf(opts, directory);
   const startup = await startupFor(opts, clients, program);
-  await keepRevocations(opts, config, clients, startup);
+  await keepRevocations(opts, config, clients);
   const crm = opts.crm ?? crmFromConfig(config, logger, {}, opts.timers);
   // A CRM that refuses the credentials stops the start here, as a refused Slack token does.
   // An installation's own CRM refusing its credentials stops nothing: its admin is told when they look (/handoff crm).

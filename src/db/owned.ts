@@ -21,29 +21,17 @@ interface Keyed {
 const ANY = Symbol('every installation');
 
 /**
- * The installation a token deployment writes for, once it is known: set once its start has recorded its workspace
- * (compose/wire.ts).
- */
-export interface InstallationScope {
-  id: number | undefined;
-}
-
-/** The installation an executor stands for: a number, the placeholder of a prepared statement, or read at each use. */
-type Key = number | (() => number);
-
-/**
  * `exec` as one installation sees it: the same database or transaction (drizzle's own methods, inherited), with its
  * `installationId`, and transactions that are that installation's too. Nothing of drizzle's is rewritten: a query
- * names the installation itself (`own`, `ownRow`). `key` as a function: a token deployment learns its installation at
- * start (compose.ts), and writes as the first until then.
+ * names the installation itself (`own`, `ownRow`). `key` may be a prepared statement's placeholder (db/prepared.ts).
  */
-export function ownedBy(exec: AnyDb, key: Key): Db;
-export function ownedBy(exec: AnyTx, key: Key): Tx;
-export function ownedBy(exec: AnyExecutor, key: Key): Executor;
-export function ownedBy(exec: AnyExecutor, key: Key): Executor {
+export function ownedBy(exec: AnyDb, key: number): Db;
+export function ownedBy(exec: AnyTx, key: number): Tx;
+export function ownedBy(exec: AnyExecutor, key: number): Executor;
+export function ownedBy(exec: AnyExecutor, key: number): Executor {
   const any = anyInstallationOf(exec);
   const own = Object.create(any) as Record<PropertyKey, unknown>;
-  Object.defineProperty(own, 'installationId', typeof key === 'function' ? { get: key } : { value: key });
+  Object.defineProperty(own, 'installationId', { value: key });
   Object.defineProperty(own, ANY, { value: any });
   // Looked up at each call, as an inherited method would be.
   if (typeof (any as Partial<AnyDb>).transaction === 'function')

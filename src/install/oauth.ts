@@ -35,10 +35,12 @@ export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise
  * authorize page, with a signed `state` in a cookie) and `/slack/oauth_redirect` (the state checked, the code
  * exchanged with oauth.v2.access, the installation stored, sealed, in the app's database). A deployment serves every
  * installation in force (compose/tenants.ts builds one tenant each); `of(installKey)` is one installation's view: its bot
- * token (refreshed when it rotates, tokens.ts), its uninstall, its reinstalls.
+ * token (refreshed when it rotates, tokens.ts), its uninstall, its reinstalls. A deployment on SLACK_BOT_TOKEN is
+ * one installation seeded from its token (token.ts), with no install pages.
  */
 export interface Installs {
-  readonly routes: { install: HttpHandler; callback: HttpHandler };
+  /** /slack/install and its redirect (none on SLACK_BOT_TOKEN). */
+  readonly routes?: { install: HttpHandler; callback: HttpHandler };
   /** The first installation's key, once there is one (resolves at once when the app was installed before). */
   installed(): Promise<string>;
   /** Told when an installation is stored in this process: a first install, a reinstall, another workspace's. */
@@ -49,9 +51,14 @@ export interface Installs {
   of(installKey: string): Installation;
 }
 
-/** One installation of the OAuth install, as the tenant that serves it reads it (compose.ts). */
+/** One installation (of an OAuth install, or a token deployment's), as the tenant that serves it reads it. */
 export interface Installation {
   readonly tokens: BotTokens;
+  /**
+   * Installed by OAuth, it can be installed again while the app runs: its token is read at each call, an uninstall
+   * stops its tenant, and a reinstall starts a new one. A token deployment's stays served until a restart.
+   */
+  readonly reinstallable: boolean;
   /** Its key. */
   installed(): Promise<string>;
   /** Slack said the app was uninstalled there or its bot token revoked: its tokens are deleted. */
@@ -234,6 +241,7 @@ export function createInstalls(deps: InstallsDeps): Installs {
     inForce: async () => (await inForce()).map((row) => row.installKey),
     of: (installKey) => ({
       tokens: tokensFor(installKey),
+      reinstallable: true,
       installed: () => Promise.resolve(installKey),
       async uninstalled() {
         await store.uninstalled(installKey);

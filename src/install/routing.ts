@@ -8,6 +8,8 @@
  *   `user.team_id` when Slack leaves the team out (an org-wide install).
  * - `is_enterprise_install` sends the request to the org-wide install of its `enterprise_id`.
  * - A workspace with no installation of its own is served by its org's org-wide install, if there is one.
+ * - Someone of a workspace with no installation, acting on the app's message or view in a Slack Connect channel (a
+ *   partner), is served by the installation whose message or view it is (`message.team`, `view.team_id`).
  */
 
 /** Who acts and where, as a request says it. */
@@ -15,6 +17,8 @@ export interface RequestSource {
   teamId: string | undefined;
   enterpriseId: string | undefined;
   isEnterpriseInstall: boolean;
+  /** The workspace whose message or view an interaction acts on, when the actor's has no installation. */
+  onBehalfOf?: string[];
 }
 
 /** An installation the process serves, as the router needs it. */
@@ -57,6 +61,9 @@ export function requestSource(body: unknown): RequestSource {
       text(object(b.user)?.team_id),
     enterpriseId: text(object(b.enterprise)?.id) ?? text(team?.enterprise_id) ?? text(b.enterprise_id),
     isEnterpriseInstall: yes(b.is_enterprise_install),
+    onBehalfOf: [text(object(b.message)?.team), text(object(b.view)?.team_id)].filter(
+      (id): id is string => id !== undefined,
+    ),
   };
 }
 
@@ -76,7 +83,13 @@ export function routeIndex<T extends RoutedInstallation>(served: Iterable<T>) {
         if (org) return org;
       }
       const own = source.teamId ? workspaces.get(source.teamId) : undefined;
-      return own ?? orgWide(source.enterpriseId);
+      const found = own ?? orgWide(source.enterpriseId);
+      if (found) return found;
+      for (const teamId of source.onBehalfOf ?? []) {
+        const theirs = workspaces.get(teamId);
+        if (theirs) return theirs;
+      }
+      return undefined;
     },
   };
 }

@@ -45,10 +45,12 @@ describe('requests for another installation of the app', () => {
       expect(response.status, request.name).toBe(200);
     }
     await quiet(h);
-    // Each one logged at warn, as another workspace's (a command, a click, an event …); none reached a listener.
+    // Each one logged at warn, as for no installation here (a command, a click, an event …); none reached a listener.
     expect(ignored(h)).toHaveLength(requests.length);
     expect(
-      ignored(h).every((l) => l.why === 'another workspace' && l.teamId === ELSEWHERE && l.level === 40),
+      ignored(h).every(
+        (l) => l.why === 'no installation in force' && l.teamId === ELSEWHERE && l.level === 40,
+      ),
     ).toBe(true);
     expect(new Set(ignored(h).map((l) => l.type))).toEqual(
       new Set([

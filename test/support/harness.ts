@@ -98,6 +98,23 @@ export function seedWorkspace(slack: FakeSlack): void {
   slack.addChannel({ ...channels.multi, members: [slack.botUserId] });
 }
 
+/** The SQLite files the apps of this test process have open, each with its writing connections. */
+const openFiles = new Map<string, Set<AppDatabase['sqlite']>>();
+
+/**
+ * Opens a SQLite file for an app, once every other app of this process that has it open (a replica, the app before a
+ * restart) is between transactions. Separate processes each wait in SQLite's busy handler; in one process, the open's
+ * synchronous wait would block the event loop the other app's transaction needs to finish (SQLITE_BUSY after 5 s).
+ */
+async function openShared(path: string): Promise<AppDatabase> {
+  const writers = openFiles.get(path) ?? new Set();
+  openFiles.set(path, writers);
+  while ([...writers].some((w) => w.open && w.inTransaction)) await new Promise((r) => setImmediate(r));
+  const database = openDatabase(path);
+  writers.add(database.sqlite);
+  return database;
+}
+
 /**
  * Starts the real app as `npm start` does (startHandoffApp: Bolt's HTTP receiver on a free port, a real migrated
  * SQLite file) against a fake Slack Web API server.
@@ -150,7 +167,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ? await postgresStorage(databasePath, logger, { max: 4, background: 2 })
     : // A new database is a copy of one migrated once per test process (test/support/scratchDb.ts): the same file
       // the app's start would make, for a tenth of the time. A restart opens the file it was given.
-      sqliteStorage(openDatabase(opts.databasePath ? databasePath : migratedCopy(databasePath)));
+      sqliteStorage(await openShared(opts.databasePath ? databasePath : migratedCopy(databasePath)));
   // The app's installation, once it has started (a token deployment's is known then); the first until then.
   let running: RunningApp | undefined;
   const database = harnessDatabase(

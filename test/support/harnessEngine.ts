@@ -36,15 +36,32 @@ export function harnessDatabase(
   storage: AppStorage & { database?: AppDatabase },
   installation: () => number,
 ): HarnessDatabase {
-  // Its installation's view (db/owned.ts): the repositories a test calls name it; a query the test writes itself
-  // still reads every installation's rows.
-  const db = ownedBy(storage.db, installation);
-  if (storage.engine === 'sqlite' && storage.database) return { ...storage.database, db };
+  // Its installation's view (db/owned.ts), as it is at each use: the repositories a test calls name it; a query the
+  // test writes itself still reads every installation's rows.
+  const view = { db: ownedBy(storage.db, installation()) };
+  const db = () => {
+    const id = installation();
+    if (view.db.installationId !== id) view.db = ownedBy(storage.db, id);
+    return view.db;
+  };
+  if (storage.engine === 'sqlite' && storage.database) {
+    const { database } = storage;
+    return {
+      sqlite: database.sqlite,
+      migrations: database.migrations,
+      close: () => database.close(),
+      get db() {
+        return db();
+      },
+    };
+  }
   const refuse = () => {
     throw new Error('this test reads SQLite itself: it runs on SQLite only (leave it out of integration-pg)');
   };
   return {
-    db,
+    get db() {
+      return db();
+    },
     get sqlite(): never {
       return refuse();
     },

@@ -43,15 +43,17 @@ export function installedNow(exec: AnyExecutor): Promise<InstallationRow[]> {
 
 /**
  * The installations in force a request naming these ids may be for (install/routing.ts chooses among them): the
- * workspace's own, and its org's. An index lookup, not a read of every installation, for a request no tenant here
+ * workspace's own, its org's, and the one whose message a partner acts on. An index lookup, not a read of every installation, for a request no tenant here
  * serves yet.
  */
 export function installedFor(
   exec: AnyExecutor,
-  ids: { teamId: string | undefined; enterpriseId: string | undefined },
+  ids: { teamId: string | undefined; enterpriseId: string | undefined; onBehalfOf?: string[] | undefined },
 ): Promise<InstallationRow[]> {
   const { installations } = tablesOf(exec);
-  const keys = [ids.teamId, ids.enterpriseId].filter((id): id is string => id !== undefined);
+  const keys = [ids.teamId, ids.enterpriseId, ...(ids.onBehalfOf ?? [])].filter(
+    (id): id is string => id !== undefined,
+  );
   if (keys.length === 0) return Promise.resolve([]);
   return exec
     .select()

@@ -35,6 +35,8 @@ export const METHOD_TIERS: Record<string, keyof typeof TIERS> = {
   'files.info': 4,
   // Slack lists "Special" limits for it; an install is rare, so Tier 4 keeps it out of the way.
   'oauth.v2.access': 4,
+  // Socket Mode's link: Tier 1 (a reconnect storm is what it limits).
+  'apps.connections.open': 1,
 };
 
 /** chat.postMessage: about one per second per channel, short bursts allowed. */

@@ -2,7 +2,7 @@
  * HTTP side of the fake Slack Web API: routing, body parsing, auth, injected failures, recording, response
  * URLs and file upload URLs. The workspace state and the Web API methods live in workspace.ts.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
 import { FakeEnterprise, FakeWorkspace, withWorkspaceMethods } from './fakeWorkspace.js';
 import { basicCredentials, maskOAuthArgs, type OAuthRegistration } from './oauth.js';
 import { RateLimiter } from './rateLimits.js';
+import { SOCKET_PATH, SocketModeLink } from './socketMode.js';
 import {
   type EnterpriseSpec,
   orgBot,
@@ -133,7 +134,7 @@ const answersInstead = (failure: Failure): boolean =>
 const copyDelivery = <E extends EventDelivery>(delivery: E): E => structuredClone(delivery);
 
 /** The methods only an app-level token (xapp-…) may call. */
-const APP_LEVEL_METHODS = new Set(['apps.event.authorizations.list']);
+const APP_LEVEL_METHODS = new Set(['apps.event.authorizations.list', 'apps.connections.open']);
 
 export class FakeSlack extends withWorkspaceMethods(FakeHttpServer) {
   /** Starts a fake Slack Web API on 127.0.0.1 and a free port. */
@@ -234,6 +235,7 @@ export class FakeSlack extends withWorkspaceMethods(FakeHttpServer) {
     );
     if (opts.oauthApp) this.registration.app = { ...opts.oauthApp };
     this.workspace = own.workspace;
+    this.socketMode.attach(this.server);
   }
 
   /** The fake's own workspace (see withWorkspaceMethods). */
@@ -252,6 +254,9 @@ export class FakeSlack extends withWorkspaceMethods(FakeHttpServer) {
    * method, is answered `not_allowed_token_type`.
    */
   readonly appLevelToken = `xapp-1-${this.appId}-1-fakeappleveltoken`;
+
+  /** The Socket Mode link the app opens with `appLevelToken` (SLACK_APP_TOKEN): envelopes to it, its acks. */
+  readonly socketMode = new SocketModeLink(this.appId);
 
   /** The app registered for OAuth installs (FakeOAuthApp), or undefined (oauth.v2.access: invalid_client_id). */
   get oauthApp(): FakeOAuthApp | undefined {
@@ -740,6 +745,8 @@ export class FakeSlack extends withWorkspaceMethods(FakeHttpServer) {
     if (!token.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
     if (token !== this.appLevelToken) return { ok: false, error: 'invalid_auth' };
     if (!APP_LEVEL_METHODS.has(method)) return { ok: false, error: 'not_allowed_token_type' };
+    if (method === 'apps.connections.open')
+      return { ok: true, url: `${this.origin.replace(/^http/, 'ws')}${SOCKET_PATH}?ticket=${randomUUID()}` };
     return this.eventSender.authorizationsList(args) as ApiResult;
   }
 

@@ -59,6 +59,22 @@ describe('installationFor(requestSource(request))', () => {
     expect(route(shortcut)).toBe('beta');
   });
 
+  it("sends a partner's click on the app's message in a Slack Connect channel to the installation whose message it is", () => {
+    const partner = (messageTeam: string) =>
+      action('T0PARTNER', 'T0PARTNER', {
+        enterprise: null,
+        team: { id: 'T0PARTNER' },
+        message: { team: messageTeam, user: 'U0BOT', ts: '1.2' },
+        channel: { id: 'C0SHARED' },
+      });
+    expect(route(partner('T0ALPHA'))).toBe('alpha');
+    expect(route(partner('T0OTHER'))).toBe('other');
+    // A message of a workspace no installation serves: nobody's.
+    expect(route(partner('T0NOBODY'))).toBeUndefined();
+    // Someone of an installed workspace clicking there is their own installation's, whoever wrote the message.
+    expect(route(action('T0BETA', 'T0BETA', { message: { team: 'T0ALPHA', ts: '1.2' } }))).toBe('beta');
+  });
+
   it("reads a view's own installation first: the one that opened it", () => {
     const submission = {
       type: 'view_submission',
