@@ -145,6 +145,7 @@ export class AppProcess {
       this.partial = lines.pop() ?? '';
       for (const line of lines) {
         if (/"level":[4-6]\d/.test(line)) this.warnings = [...this.warnings.slice(-19), line.slice(0, 1500)];
+        for (const watch of this.watches) watch(line);
       }
     };
     this.child.stdout?.on('data', keep);
@@ -153,6 +154,21 @@ export class AppProcess {
 
   /** The last 20 lines logged at warn or above. */
   warnings: string[] = [];
+
+  private watches: ((line: string) => void)[] = [];
+
+  /** Milliseconds from spawn to the first line logged with this message, from now on. */
+  logged(msg: string): Promise<number> {
+    const needle = `"msg":${JSON.stringify(msg)}`;
+    return new Promise((resolve) => {
+      const watch = (line: string) => {
+        if (!line.includes(needle)) return;
+        this.watches = this.watches.filter((w) => w !== watch);
+        resolve(performance.now() - this.startedAt);
+      };
+      this.watches.push(watch);
+    });
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;

@@ -1,7 +1,7 @@
 /**
  * 7. tenants (issue 56 item 4): one app serving many installations (the OAuth mode of issue 55) on one Postgres
  * database, at 1, 10, 100 and up to `--tenants` installations (default 1,000), each a workspace of the fake Slack with
- * its own bot token and people. Per count: the start (process start to /healthz 200, every tenant started), the
+ * its own bot token and people. Per count: the start (process start to /healthz 200; to every tenant started), the
  * resident memory, what the idle app costs (its CPU, the server's, the statements it sends, per second, and by
  * statement per installation and minute), the requests of a steady load spread unevenly over the installations (a few
  * large, many small; some of them decisions, see below) with each busy installation's p99 against the median one's,
@@ -61,7 +61,10 @@ export interface TenantsRun {
   heapMb: number;
   /** The handoffs written in all the installations before the start, and how many of them are open. */
   seeded: { handoffs: number; open: number };
+  /** Process start to /healthz 200: serving, from the first installation started (the others start meanwhile). */
   startSeconds: number;
+  /** Process start to every installation started ("every installation started" logged; the start, for one). */
+  allStartedSeconds?: number;
   rssMb: number;
   idle?: {
     appCpuPerSecond: number;
@@ -244,8 +247,16 @@ async function measureCount(
         ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProf, `tenants-${n}`)}`] : []),
       ],
     );
+    const everyOne = n > 1 ? app.logged('every installation started') : undefined;
     await startedAll(app, 60_000 + n * 1_000);
     const startSeconds = (performance.now() - started) / 1000;
+    // The idle figures are of every installation started.
+    const allStartedSeconds = everyOne
+      ? await Promise.race([
+          everyOne.then((ms) => ms / 1000),
+          new Promise<undefined>((resolve) => setTimeout(resolve, 60_000 + n * 1_000)),
+        ])
+      : startSeconds;
     const pid = app.child.pid ?? 0;
     const diedStarting = app.exited();
     if (diedStarting) {
@@ -300,6 +311,7 @@ async function measureCount(
       heapMb,
       seeded,
       startSeconds,
+      ...(allStartedSeconds === undefined ? {} : { allStartedSeconds }),
       rssMb: died ? rss : peakRssMb(pid),
       ...(died ? { died } : {}),
       idle,
@@ -554,7 +566,7 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
       });
     if (r.died && !r.idle) {
       row(
-        'start, process to /healthz 200 (every installation served)',
+        'start, process to /healthz 200 (serving)',
         `not served: the app ended after ${fmt(r.startSeconds)} s`,
       );
       row('why the app ended', why(r.died));
@@ -564,7 +576,12 @@ export function tenantsRows(f: TenantsFigures, add: SectionContext['add']): void
       `the installations' handoffs (${AES_PER_INSTALLATION} AEs each; 400 in the largest 1%, 40 in the next 9%, 4 in the rest): written; open`,
       `${fmt(r.seeded.handoffs, 0)}; ${fmt(r.seeded.open, 0)}`,
     );
-    row('start, process to /healthz 200 (every installation served)', `${fmt(r.startSeconds)} s`);
+    row(
+      'start, process to /healthz 200 (serving every installation: the first started, the others on their first request or in the background); to every installation started',
+      `${fmt(r.startSeconds)} s; ${r.allStartedSeconds === undefined ? 'not within the wait' : `${fmt(r.allStartedSeconds)} s`}`,
+      'serving within 5 s',
+      r.startSeconds <= 5,
+    );
     if (r.died)
       row('the app ended before the measures did', r.died.split('\n').slice(0, 4).join(' ').slice(0, 400));
     if (r.idle)

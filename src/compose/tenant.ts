@@ -36,6 +36,11 @@ export interface RunningApp
   port: number;
   /** Every installation's tenant this process serves (one on SLACK_BOT_TOKEN). */
   tenants(): Tenant[];
+  /**
+   * Settles once every installation in force at start has started (or failed to): the app serves from the first, and
+   * starts the others while it serves (compose/tenants.ts `startEach`).
+   */
+  started: Promise<void>;
   /** Stops taking requests, finishes all background work, stops the outbox. The caller closes the database. */
   stop(): Promise<void>;
 }
@@ -155,9 +160,7 @@ export async function buildTenant(
 export function runningOf(
   app: App,
   tenant: Tenant,
-  port: number,
-  stop: () => Promise<void>,
-  tenants: () => Tenant[] = () => [tenant],
+  running: Pick<RunningApp, 'port' | 'stop' | 'started' | 'tenants'>,
 ): RunningApp {
   const { outbox, sweeper, metrics, digest, home, crmReadBack, escalations } = tenant.wired.services;
   return {
@@ -167,9 +170,7 @@ export function runningOf(
     program: tenant.wired.program,
     scheduler: tenant.scheduler,
     background: tenant.wired.background,
-    port,
-    tenants,
-    stop,
+    ...running,
   };
 }
 

@@ -43,7 +43,8 @@ export class TenantMap extends Map<string, Tenant> {
 
 /**
  * A request no tenant here serves may be for an installation another replica stored since this one started (an
- * install, a reinstall): read from the database, its tenant started here, then it serves the request.
+ * install, a reinstall), or one whose start here is still to come (compose/tenants.ts `startEach`): read from the
+ * database, its tenant started here (or its start in flight joined), then it serves the request.
  */
 export function adopterOf(
   given: StartOptions,
@@ -64,7 +65,10 @@ export function adopterOf(
     const found = installationFor(source, served);
     if (!found) return undefined;
     await start(found.installKey);
-    given.logger.info({ installation: found.installKey }, 'serving an installation another process stored');
+    given.logger.info(
+      { installation: found.installKey },
+      'serving an installation at its first request here',
+    );
     return tenants.get(found.installKey);
   };
 }

@@ -1,24 +1,18 @@
 import type { App } from '@slack/bolt';
 import { appReceiver, buildApp, healthRoute, installRoutes } from '../app.js';
-import { findChannelBinding } from '../db/repositories/partners.js';
-import { namedIds } from '../handlers/installation.js';
-import {
-  createEventAuthorizations,
-  type EventAuthorization,
-  sharedEventContext,
-} from '../install/eventAuthorizations.js';
 import { createInstalls, INSTALL_PATH, type Installs, OAUTH_REDIRECT_PATH } from '../install/oauth.js';
 import { tokenKeys } from '../install/seal.js';
 import { resealUnderNewKey } from '../install/store.js';
 import { createTokenInstalls } from '../install/token.js';
 import { PROGRAM_FOLLOW_MS } from '../program/program.js';
-import { type BackgroundWork, createBackgroundWork } from '../runtime/background.js';
+import { createBackgroundWork } from '../runtime/background.js';
 import { createTickHub } from '../runtime/cronTicks.js';
 import { heapWatch } from '../runtime/heapRoom.js';
 import { processHolder } from '../runtime/jobClaims.js';
 import { RequestActivity } from '../runtime/requestActivity.js';
 import type { StatusServer } from '../runtime/statusServer.js';
 import { realTimers } from '../runtime/timers.js';
+import { sharedEvents } from './sharedEvents.js';
 import { createSharedLooks } from './sharedLooks.js';
 import { makeTenant, type RunningApp, runningOf, type Tenant } from './tenant.js';
 import { adopterOf, servingOf, TenantMap, tenantRouter } from './tenantRouting.js';
@@ -136,39 +130,46 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
 const STARTS_AT_ONCE = 16;
 
 /**
- * Starts every installation's tenant: the first alone (it is the process's first tenant), then the others
- * `STARTS_AT_ONCE` at a time. One that cannot start (Slack refuses its token: it was revoked while the app was down,
- * so Slack's word never reached it) is logged and left out, and the others are served; a reinstall starts it. When
- * none can start, the start fails as a single installation's does.
+ * Starts the installations' tenants. The app serves as soon as one has started (a process that can serve none fails
+ * its start, as a single installation's does); the others start after it, `STARTS_AT_ONCE` at a time, while it serves:
+ * a request for one not started yet starts it first (tenantRouting.ts `adopterOf`). One that cannot start (Slack
+ * refuses its token: it was revoked while the app was down, so Slack's word never reached it) is logged and left out;
+ * a reinstall starts it. Returns the start of the others, which settles once each was tried (or the app stops).
  */
 async function startEach(
   installKeys: string[],
   start: (installKey: string) => Promise<void>,
   logger: StartOptions['logger'],
-): Promise<void> {
-  let first: unknown;
-  let started = 0;
+  stopping: () => boolean,
+): Promise<{ others: Promise<void> }> {
   const startOne = async (installKey: string) => {
     try {
       await start(installKey);
-      started += 1;
+      return undefined;
     } catch (error) {
-      first ??= error;
-      logger.error(
-        { err: error, installation: installKey },
-        'an installation could not be served: the others are; installing the app there again serves it',
-      );
+      if (installKeys.length > 1)
+        logger.error(
+          { err: error, installation: installKey },
+          'an installation could not be served: the others are; installing the app there again serves it',
+        );
+      return { error };
     }
   };
-  const [head, ...rest] = installKeys;
-  if (head !== undefined && rest.length === 0) return start(head);
-  if (head !== undefined) await startOne(head);
+  // One first, in order: the app serves once one has started.
   let next = 0;
+  let first: { error: unknown } | undefined;
+  let serving = false;
+  while (!serving && next < installKeys.length) {
+    const failed = await startOne(installKeys[next++] as string);
+    first ??= failed;
+    serving = failed === undefined;
+  }
+  if (!serving && first) throw first.error;
   const worker = async () => {
-    while (next < rest.length) await startOne(rest[next++] as string);
+    while (next < installKeys.length && !stopping()) await startOne(installKeys[next++] as string);
   };
-  await Promise.all(Array.from({ length: Math.min(STARTS_AT_ONCE, rest.length) }, worker));
-  if (started === 0 && first !== undefined) throw first;
+  const workers = Math.min(STARTS_AT_ONCE, installKeys.length - next);
+  return { others: Promise.all(Array.from({ length: workers }, worker)).then(() => undefined) };
 }
 
 export async function startInstalls(given: StartOptions, status: StatusServer): Promise<RunningApp> {
@@ -191,10 +192,24 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     programMs: PROGRAM_FOLLOW_MS,
   });
   looks.start();
-  await startEach(await installs.inForce(), registry.start, logger).catch((error: unknown) => {
-    looks.stop();
-    throw error;
-  });
+  const inForce = await installs.inForce();
+  const startedAt = given.clock.now().getTime();
+  const { others } = await startEach(inForce, registry.start, logger, () => lifecycle.stopping).catch(
+    (error: unknown) => {
+      looks.stop();
+      throw error;
+    },
+  );
+  // Tracked, so a stop waits for the starts in flight (and starts no more).
+  const started = lifecycle.track(
+    others.then(() => {
+      if (inForce.length > 1)
+        logger.info(
+          { installations: tenants.size, of: inForce.length, ms: given.clock.now().getTime() - startedAt },
+          'every installation started',
+        );
+    }),
+  );
   const front = {
     config,
     logger,
@@ -234,7 +249,7 @@ export async function startInstalls(given: StartOptions, status: StatusServer): 
     })();
     return stopped;
   };
-  return runningOf(app, first, port, stop, () => [...tenants.values()]);
+  return runningOf(app, first, { port, stop, started, tenants: () => [...tenants.values()] });
 }
 
 /**
@@ -270,77 +285,6 @@ function oneApp(
     if (tenant) shared.handOn(event.body, tenant);
   };
   return app;
-}
-
-/**
- * An event in a channel several installations see (a Slack Connect channel between two workspaces that installed the
- * app) reaches the app once, naming one installation: the tenant it names has it first (and acknowledges it); then
- * each other tenant that sees it gets it too, naming its own installation, after the acknowledgement:
- * - with SLACK_AUTHORIZATIONS_TOKEN, those Slack lists for the event (install/eventAuthorizations.ts);
- * - without it, those whose rows bind the event's channel to a partner, so a partner channel another organization
- *   joined is held on every side (fail closed); a warning names the setting.
- */
-function sharedEvents(
-  given: StartOptions,
-  { tenants, router }: Pick<ReturnType<typeof tenantRegistry>, 'tenants' | 'router'>,
-  lifecycle: BackgroundWork,
-  handTo: (tenant: Tenant, event: Parameters<App['processEvent']>[0]) => Promise<void>,
-) {
-  const { logger } = given;
-  const authorizations = createEventAuthorizations(given.config, logger);
-  const ownAuthorization = (tenant: Tenant): EventAuthorization => {
-    const { workspace } = tenant.wired.startup;
-    return {
-      team_id: workspace.isEnterpriseInstall ? null : (workspace.teamId ?? null),
-      ...(workspace.enterpriseId ? { enterprise_id: workspace.enterpriseId } : {}),
-      is_enterprise_install: workspace.isEnterpriseInstall === true,
-      ...(workspace.botUserId ? { user_id: workspace.botUserId } : {}),
-      is_bot: true,
-    };
-  };
-  /** The other tenants that see the event, each with the authorization that names it. */
-  const othersOf = async (body: Record<string, unknown>, first: Tenant, eventContext: string) => {
-    const others = new Map<Tenant, EventAuthorization>();
-    if (authorizations) {
-      for (const authorization of await authorizations.list(eventContext)) {
-        const claim = {
-          type: 'event_callback',
-          api_app_id: body.api_app_id,
-          authorizations: [authorization],
-        };
-        const tenant = router.tenantFor(claim);
-        if (tenant && tenant !== first && !others.has(tenant)) others.set(tenant, authorization);
-      }
-      return others;
-    }
-    const channel = (body.event as { channel?: unknown } | undefined)?.channel;
-    if (typeof channel !== 'string') return others;
-    for (const tenant of tenants.values())
-      if (tenant !== first && (await findChannelBinding(tenant.db, channel)))
-        others.set(tenant, ownAuthorization(tenant));
-    if (others.size > 0)
-      logger.warn(
-        { ...namedIds(body), why: 'SLACK_AUTHORIZATIONS_TOKEN is not set' },
-        'an event in a shared channel: handed to the installations whose partner channel it is; any other that sees the channel was not told',
-      );
-    return others;
-  };
-  const handOn = async (body: Record<string, unknown>, first: Tenant, eventContext: string) => {
-    for (const [tenant, authorization] of await othersOf(body, first, eventContext))
-      await handTo(tenant, {
-        body: { ...body, authorizations: [authorization] },
-        ack: async () => {},
-      });
-  };
-  return {
-    handOn(body: unknown, first: Tenant): void {
-      const eventContext = sharedEventContext(body);
-      if (eventContext === undefined || tenants.size < 2) return;
-      lifecycle.run('an event in a shared channel handed to the other installations that see it', () =>
-        handOn(body as Record<string, unknown>, first, eventContext),
-      );
-    },
-  };
 }
 
 /**

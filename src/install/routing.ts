@@ -30,8 +30,9 @@ export interface RoutedInstallation {
 
 type Body = Record<string, unknown>;
 
+/** A Slack id (T…, E…: upper-case letters and digits); anything else names no installation (and never reaches a query). */
 const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.length > 0 ? value : undefined;
+  typeof value === 'string' && /^[A-Z0-9]{1,64}$/.test(value) ? value : undefined;
 const object = (value: unknown): Body | undefined =>
   typeof value === 'object' && value !== null ? (value as Body) : undefined;
 const yes = (value: unknown) => value === true || value === 'true';

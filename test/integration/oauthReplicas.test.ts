@@ -70,7 +70,10 @@ describe.runIf(harnessEngine() === 'postgres')('an OAuth deployment on two repli
     expect(opened.token).toBe(beta.token);
     expect(b.app.tenants()).toHaveLength(2);
     expect(b.logs).toContainEqual(
-      expect.objectContaining({ installation: BETA, msg: 'serving an installation another process stored' }),
+      expect.objectContaining({
+        installation: BETA,
+        msg: 'serving an installation at its first request here',
+      }),
     );
 
     // Beta uninstalls, and only A hears it (Slack sends each event to one replica): B reads it from the database at

@@ -80,6 +80,8 @@ export interface HarnessOptions {
   timers?: Timers;
   /** Told the app's port while its start waits (an OAuth install waits for /slack/install). */
   onStatusPort?: (port: number) => void;
+  /** false: the harness is ready once the app serves, while its other installations still start (default: all). */
+  everyInstallation?: boolean;
 }
 
 /**
@@ -189,6 +191,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(opts.timers ? { timers: opts.timers } : {}),
     ...(opts.onStatusPort ? { onStatusPort: opts.onStatusPort } : {}),
   });
+  // The app serves from its first installation and starts the others meanwhile: a test starts from all of them.
+  if (opts.everyInstallation !== false) await app.started;
   running = app;
   const { port } = app;
   const baseUrl = `http://127.0.0.1:${port}`;
