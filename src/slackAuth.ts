@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
-import type { Logger } from './logger.js';
 
 /** Slack's answers that say "not now" rather than "no": a retry can get past them. */
 export const SLACK_NOT_NOW = new Set([
@@ -42,39 +40,26 @@ export interface InstalledWorkspace {
 }
 
 /**
- * Verifies the bot token (auth.test) before taking requests, so a wrong token stops the start with a clear
- * message, and a Slack hiccup at boot is retried. Bolt is then given this identity (its `authorize`), so it never
- * caches a failed auth.test of its own.
+ * Verifies the bot token (auth.test) before taking requests, so a wrong token stops the start with a clear message (a
+ * Slack hiccup is retried by the start: startupRetry.ts `patiently`). Bolt is then given this identity (its
+ * `authorize`), so it never caches a failed auth.test of its own.
  */
-export async function verifySlackAuth(
-  client: WebClient,
-  logger: Logger,
-  attempts = 6,
-): Promise<InstalledWorkspace> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const identity = await client.auth.test();
-      // An org-wide token names its org, not a workspace: its team is whichever workspace a request comes from.
-      const orgWide = identity.is_enterprise_install === true && Boolean(identity.enterprise_id);
-      return {
-        teamId: orgWide ? undefined : identity.team_id,
-        ...(orgWide ? { isEnterpriseInstall: true } : {}),
-        enterpriseId: identity.enterprise_id,
-        botUserId: identity.user_id,
-        botId: identity.bot_id,
-        ...(identity.app_id ? { appId: identity.app_id } : {}),
-      };
-    } catch (error) {
-      if (error instanceof WebAPIPlatformError && FATAL_AUTH_ERRORS.has(error.data.error)) {
-        throw new SlackAuthError(error.data.error);
-      }
-      if (attempt >= attempts) throw error;
-      const delayMs = 500 * 2 ** (attempt - 1);
-      logger.warn(
-        { attempt, retryInMs: delayMs, error: String(error) },
-        'Slack auth.test failed at start; retrying',
-      );
-      await sleep(delayMs);
-    }
+export async function verifySlackAuth(client: WebClient): Promise<InstalledWorkspace> {
+  try {
+    const identity = await client.auth.test();
+    // An org-wide token names its org, not a workspace: its team is whichever workspace a request comes from.
+    const orgWide = identity.is_enterprise_install === true && Boolean(identity.enterprise_id);
+    return {
+      teamId: orgWide ? undefined : identity.team_id,
+      ...(orgWide ? { isEnterpriseInstall: true } : {}),
+      enterpriseId: identity.enterprise_id,
+      botUserId: identity.user_id,
+      botId: identity.bot_id,
+      ...(identity.app_id ? { appId: identity.app_id } : {}),
+    };
+  } catch (error) {
+    if (error instanceof WebAPIPlatformError && FATAL_AUTH_ERRORS.has(error.data.error))
+      throw new SlackAuthError(error.data.error);
+    throw error;
   }
 }

@@ -99,7 +99,7 @@ export function startupOf(
 }
 
 /**
- * Checks the token (auth.test, retried through a hiccup) and every internal channel (the settings' and the policy
+ * Checks the token (auth.test) and every internal channel (the settings' and the policy
  * file's), then freezes the answers.
  */
 export async function resolveStartup(deps: {
@@ -109,12 +109,10 @@ export async function resolveStartup(deps: {
   client: WebClient;
   clock: Clock;
   logger: Logger;
-  /** auth.test's own tries (startupRetry.ts retries the whole check with backoff instead). */
-  authAttempts?: number;
   /** The program's pools and policies (their `channel:` targets are internal channels too). */
   book?: PolicyBook | undefined;
 }): Promise<Startup> {
-  const workspace = await verifySlackAuth(deps.client, deps.logger, deps.authAttempts);
+  const workspace = await verifySlackAuth(deps.client);
   const internalChannels = await checkInternalChannels({
     configured: internalChannelSources(deps.settings, deps.book),
     directory: slackDirectory(deps.client, deps.clock),

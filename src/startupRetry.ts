@@ -109,5 +109,5 @@ export function resolveStartupPatiently(
     book?: PolicyBook | undefined;
   },
 ): Promise<Startup> {
-  return patiently(deps, () => resolveStartup({ ...deps, authAttempts: 1 }));
+  return patiently(deps, () => resolveStartup(deps));
 }

@@ -35,7 +35,7 @@ export function createTokenInstalls(deps: {
     const client =
       deps.clients?.interactive ?? new WebClient(token, slackClientOptions(config, logger, 'interactive'));
     const patience = { config, logger, timers: deps.timers ?? realTimers, onWaiting: deps.onWaiting };
-    const workspace = await patiently(patience, () => verifySlackAuth(client, logger, 1));
+    const workspace = await patiently(patience, () => verifySlackAuth(client));
     const isEnterpriseInstall =
       workspace.isEnterpriseInstall === true || (!workspace.teamId && Boolean(workspace.enterpriseId));
     const installKey = installKeyOf({ ...workspace, isEnterpriseInstall });
