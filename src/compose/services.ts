@@ -114,10 +114,19 @@ function windowServices(s: Shared): {
   const statuses = new KnownStatuses(clock);
   const directory = statuses.over(s.directory);
   const away = awayOf(program.settings);
+  const { sweepLook } = s;
   const sweeper = createSweeper({
     db,
     clock,
     logger: log('sweep'),
+    ...(sweepLook
+      ? {
+          look: {
+            due: () => sweepLook.due(db.installationId),
+            swept: () => sweepLook.swept(db.installationId),
+          },
+        }
+      : {}),
     escalation: {
       get channelId() {
         return s.internalChannels.channelId('escalation');

@@ -187,6 +187,8 @@ export async function makeTenant(
     uninstalled: () => void;
     /** Built again: what its start found in Slack, which has not changed (and asking again could wait on Slack). */
     startup?: Tenant['wired']['startup'];
+    /** The process's one look at every installation's due handoffs. */
+    sweepLook: NonNullable<InstallationOptions['sweepLook']>;
   },
 ): Promise<Tenant> {
   const row = await installationByKey(given.db, installKey);
@@ -203,6 +205,7 @@ export async function makeTenant(
       db,
       logger,
       activity: parts.activity,
+      sweepLook: parts.sweepLook,
       // The environment's program settings are the first company's; each installation's installer is its admin.
       programSeed: { settings: first, installer: row.installerUserId ?? undefined },
       installs: {

@@ -14,6 +14,7 @@ import type { StatusServer } from '../runtime/statusServer.js';
 import { realTimers } from '../runtime/timers.js';
 import { sharedEvents } from './sharedEvents.js';
 import { createSharedLooks } from './sharedLooks.js';
+import { createSweepLook } from './sweepLook.js';
 import { makeTenant, type RunningApp, runningOf, type Tenant } from './tenant.js';
 import { adopterOf, servingOf, TenantMap, tenantRouter } from './tenantRouting.js';
 import type { StartOptions } from './types.js';
@@ -59,6 +60,8 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
   const activity = new RequestActivity();
   // Every installation's jobs tick on one heartbeat, one wait per schedule and second of the minute.
   const ticks = createTickHub({ timers: given.timers ?? realTimers, logger });
+  // Every installation's sweep tick reads one look a minute at which installations have a handoff due.
+  const sweepLook = createSweepLook({ db: given.db, clock: given.clock });
   const tenants = new TenantMap();
   const router = tenantRouter(tenants);
   const starting = new Map<string, Promise<void>>();
@@ -83,6 +86,7 @@ function tenantRegistry(given: StartOptions, installs: Installs, holder: string,
       ...(startup ? { startup } : {}),
       key,
       activity,
+      sweepLook,
       made: { holder, status, shared: true, ticks },
       crmChanged: crmChanged(installKey),
       // Slack said the app was uninstalled there: its tenant stops once this request is done.

@@ -37,6 +37,7 @@ import type { StorageProbe } from '../runtime/storageHealth.js';
 import type { Timers } from '../runtime/timers.js';
 import type { SlackClients } from '../slackClients.js';
 import type { Startup } from '../startup.js';
+import type { SweepLook } from './sweepLook.js';
 
 /** What `main.ts` (or a test, the sandbox, the bench) hands the composition root. */
 export interface Base {
@@ -123,7 +124,7 @@ export interface Services {
 }
 
 /** The pieces most services share. */
-export interface Shared extends Base {
+export interface Shared extends Base, Pick<InstallationOptions, 'sweepLook'> {
   startup: Startup;
   clients: SlackClients;
   background: BackgroundWork;
@@ -190,4 +191,6 @@ export type InstallationOptions = Omit<StartOptions, 'db'> & {
   installs: Installation;
   /** What the installation's program starts from (program/importOnce.ts): the first installation's, by default. */
   programSeed?: ProgramSeed;
+  /** The process's one look at every installation's due handoffs (compose/sweepLook.ts). */
+  sweepLook?: SweepLook;
 };

@@ -34,6 +34,11 @@ export interface SweepDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /**
+   * The process's one look at every installation's due handoffs, as this installation reads it
+   * (compose/sweepLook.ts); its own read (`handoffDueBy`) when absent or when it says to.
+   */
+  look?: { due(): Promise<boolean | undefined>; swept(): void };
   escalation: EscalationTargets;
   lifecycle: Lifecycle;
   /** The nudge after this one for a stalled deal (a period later), or null to stop. */
@@ -81,6 +86,7 @@ export function createSweeper(deps: SweepDeps) {
   return {
     sweep: (): Promise<SweepResult> => {
       swept = deps.clock.now().getTime();
+      deps.look?.swept();
       return sweep(deps);
     },
     /**
@@ -93,7 +99,7 @@ export function createSweeper(deps: SweepDeps) {
       const now = deps.clock.now();
       const since = swept === undefined ? undefined : now.getTime() - swept;
       if (since === undefined || since < 0 || since >= FULL_SWEEP_EVERY_MS) return true;
-      return handoffDueBy(deps.db, now);
+      return (await deps.look?.due()) ?? handoffDueBy(deps.db, now);
     },
     expireIfDue: (handoff: HandoffRow, now: Date): Promise<HandoffRow> => expireIfDue(deps, handoff, now),
   };

@@ -1,13 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { tablesOf } from '../../src/db/engine.js';
-import { own, ownRow } from '../../src/db/owned.js';
-import { handoffDueBy, nextDueAt } from '../../src/db/repositories/dueTimes.js';
+import { anyInstallationOf, own, ownedBy, ownRow } from '../../src/db/owned.js';
+import { handoffDueBy, installationsDueBy, nextDueAt } from '../../src/db/repositories/dueTimes.js';
 import type { NewHandoffRow, OutboxRow } from '../../src/db/schema.js';
 import { sentHandoffRow } from '../support/handoffRow.js';
-import { contract } from './engine.js';
+import { contract, NEIGHBOUR } from './engine.js';
 
-export default contract('dueTimes repository', ({ db }) => {
+export default contract('dueTimes repository', ({ db, engine }) => {
   const sent = new Date('2026-11-20T14:00:00.123Z');
   const t = (iso: string) => new Date(iso);
   const far = t('2027-01-01T00:00:00.000Z');
@@ -128,5 +128,44 @@ export default contract('dueTimes repository', ({ db }) => {
     });
     await message('m1', 'pending', t('2026-11-21T00:00:00.000Z'));
     expect(await handoffDueBy(db, t('2026-11-22T00:00:00.000Z'))).toBe(false);
+  });
+
+  it('names every installation with a handoff due by a time, in one read across installations', async () => {
+    const all = anyInstallationOf(db);
+    const due = async (by: string) =>
+      [...(await installationsDueBy(all, t(by))).keys()].sort((a, b) => a - b);
+    expect(await due('2027-06-01T00:00:00.000Z')).toEqual([]);
+    await handoff('V1', { nextReminderAt: t('2026-11-24T14:00:00.003Z') });
+    // Another installation's, due a day later; and one whose handoff waits for nothing the sweep does.
+    const other = ownedBy(all, 77);
+    await other.transaction((tx) =>
+      tx.insert(tablesOf(tx).handoffs).values(
+        ownRow(tx, {
+          ...sentHandoffRow(sent, { sourceViewId: 'V1' }),
+          dueAt: t('2026-11-25T14:00:00.003Z'),
+        }),
+      ),
+    );
+    await ownedBy(all, 78).transaction((tx) =>
+      tx.insert(tablesOf(tx).handoffs).values(
+        ownRow(tx, {
+          ...sentHandoffRow(sent, { sourceViewId: 'V1' }),
+          status: 'declined',
+          dueAt: t('2026-11-21T14:00:00.000Z'),
+        }),
+      ),
+    );
+    // The neighbour installation of the contract's second run holds a twin of each of this one's rows.
+    const mine = engine.neighbour ? [db.installationId, NEIGHBOUR] : [db.installationId];
+    expect(await due('2026-11-24T14:00:00.002Z')).toEqual([]);
+    expect(await due('2026-11-24T14:00:00.003Z')).toEqual(mine);
+    expect(await due('2026-11-25T14:00:00.003Z')).toEqual([...mine, 77]);
+    // With each one's earliest time due.
+    const earliest = await installationsDueBy(all, t('2026-11-26T00:00:00.000Z'));
+    expect(earliest.get(db.installationId)).toBe(t('2026-11-24T14:00:00.003Z').getTime());
+    expect(earliest.get(77)).toBe(t('2026-11-25T14:00:00.003Z').getTime());
+    // What each installation's own read says, the same.
+    expect(await handoffDueBy(other, t('2026-11-25T14:00:00.002Z'))).toBe(false);
+    expect(await handoffDueBy(other, t('2026-11-25T14:00:00.003Z'))).toBe(true);
   });
 });

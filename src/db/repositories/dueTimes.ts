@@ -3,7 +3,7 @@ import type { SQLiteColumn, SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import { ESCALATING_STATUSES, REMINDED_STATUSES } from '../../domain/lifecycle.js';
 import type { Executor } from '../client.js';
 import { type Tables, tablesOf } from '../engine.js';
-import { own } from '../owned.js';
+import { type AnyInstallation, own } from '../owned.js';
 import type { HandoffRow } from '../schema.js';
 
 // Written for both engines (db/engine.ts): the tables come from the executor, and queries are awaited.
@@ -64,6 +64,12 @@ export async function nextDueAt(exec: Executor, after: Date): Promise<Date | und
   return earliest === undefined ? undefined : new Date(earliest);
 }
 
+/** The sweep's due times: each handoff time the sweep acts on, with the rows it acts on at that time. */
+const sweptTimes = (tables: Tables) =>
+  dueTimes(tables).flatMap(({ table, column, only, swept = only }) =>
+    table === tables.handoffs && swept !== false ? [{ column, swept }] : [],
+  );
+
 /**
  * Whether a handoff has something due at or before `now` (a window's end, a reminder, an escalation step, a nudge, a
  * first step's check, a deferred start, a pause's longest): one read, which the sweep's tick asks before it claims its
@@ -74,15 +80,11 @@ export async function handoffDueBy(exec: Executor, now: Date): Promise<boolean> 
   const { handoffs } = tables;
   // One select per due time, joined by UNION ALL: each one probes its own index (status, time). As one OR of them,
   // an installation's rows were scanned instead (SQLite chose the installation's equality over the OR).
-  const [firstArm, ...others] = dueTimes(tables).flatMap(({ table, column, only, swept = only }) =>
-    table === handoffs && swept !== false
-      ? [
-          exec
-            .select({ id: handoffs.id })
-            .from(handoffs)
-            .where(and(own(exec, handoffs), swept, lte(column, now))),
-        ]
-      : [],
+  const [firstArm, ...others] = sweptTimes(tables).map(({ column, swept }) =>
+    exec
+      .select({ id: handoffs.id })
+      .from(handoffs)
+      .where(and(own(exec, handoffs), swept, lte(column, now))),
   );
   if (!firstArm) return false;
   const union = others.reduce<SQLiteSelect>(
@@ -90,6 +92,35 @@ export async function handoffDueBy(exec: Executor, now: Date): Promise<boolean> 
     firstArm.$dynamic(),
   );
   return (await union.limit(1)).length > 0;
+}
+
+/**
+ * Each installation's earliest handoff time due at or before `by` (what `handoffDueBy` asks, for every installation at
+ * once): one read a minute for the whole process, which each installation's sweep tick reads (compose/sweepLook.ts).
+ */
+export async function installationsDueBy(exec: AnyInstallation, by: Date): Promise<Map<number, number>> {
+  const tables = tablesOf(exec);
+  const { handoffs } = tables;
+  const [firstArm, ...others] = sweptTimes(tables).map(({ column, swept }) =>
+    exec
+      .select({ installationId: handoffs.installationId, at: min(column) })
+      .from(handoffs)
+      .where(and(swept, lte(column, by)))
+      .groupBy(handoffs.installationId),
+  );
+  if (!firstArm) return new Map();
+  const union = others.reduce<SQLiteSelect>(
+    (all, arm) => all.unionAll(arm) as SQLiteSelect,
+    firstArm.$dynamic(),
+  );
+  const times = ((await union) as { installationId: number; at: unknown }[]).flatMap(
+    ({ installationId, at }) => {
+      const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : undefined;
+      return ms === undefined ? [] : [[installationId, ms] as const];
+    },
+  );
+  // Latest first: each installation's earliest is the last set.
+  return new Map(times.sort((a, b) => b[1] - a[1]));
 }
 
 /** Accepted handoffs with a first step's check due (uses handoffs_status_next_step_check_at_idx), oldest first. */

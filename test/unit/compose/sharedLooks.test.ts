@@ -1,14 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSharedLooks } from '../../../src/compose/sharedLooks.js';
+import { createSweepLook } from '../../../src/compose/sweepLook.js';
 import type { Tenant } from '../../../src/compose/tenant.js';
 import type { openDatabase } from '../../../src/db/client.js';
-import { ownedBy } from '../../../src/db/owned.js';
+import { tablesOf } from '../../../src/db/engine.js';
+import { ownedBy, ownRow } from '../../../src/db/owned.js';
 import { programRevision } from '../../../src/db/repositories/program.js';
 import { programLog } from '../../../src/db/schema.js';
 import type { AnyDb } from '../../../src/db/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { outboxRowsAt, queueRows } from '../../contract/seed.js';
 import { TestClock } from '../../support/clock.js';
+import { sentHandoffRow } from '../../support/handoffRow.js';
 import { signal } from '../../support/signal.js';
 import { SteppedTimers } from '../../support/steppedTimers.js';
 import { freshDatabase } from '../../support/unitrest-freshDatabase.js';
@@ -168,5 +171,58 @@ describe('one look for every installation (compose/sharedLooks.ts)', () => {
     expect(caughtUp).toHaveLength(2);
     looks.stop();
     expect(timers.scheduled()).toEqual([]);
+  });
+});
+
+describe("the sweep's one look a minute for every installation (createSweepLook)", () => {
+  let database: ReturnType<typeof openDatabase>;
+  const clock = new TestClock(at);
+  beforeEach(() => {
+    database = freshDatabase('sweep-look-');
+    clock.set(at);
+  });
+  afterEach(() => database.close());
+
+  /** A sent handoff of `installation` whose reminder is due at `due`. */
+  const dueIn = (installation: number, due: Date, view: string) =>
+    ownedBy(database.db, installation).transaction((tx) =>
+      tx
+        .insert(tablesOf(tx).handoffs)
+        .values(ownRow(tx, { ...sentHandoffRow(at, { sourceViewId: view }), nextReminderAt: due })),
+    );
+
+  it("answers each installation's tick from one read, kept over the minute's spread of ticks, then read again", async () => {
+    const look = createSweepLook({ db: database.db, clock });
+    const due = (id: number) => look.due(id);
+    // Installation 2's reminder falls due 20 s into the minute: its tick then (its second of the minute) sweeps.
+    await dueIn(2, new Date(at.getTime() + 20_000), 'V1');
+    expect([await due(1), await due(2), await due(3)]).toEqual([false, false, false]);
+    clock.set(new Date(at.getTime() + 20_000));
+    expect(await due(2)).toBe(true);
+    // Written after the look: the ticks of this minute read the look as it was.
+    await dueIn(3, at, 'V2');
+    clock.set(new Date(at.getTime() + 29_000));
+    expect(await due(3)).toBe(false);
+    // Swept since the look: its times moved, so it asks its own read until the next look.
+    look.swept(2);
+    expect(await due(2)).toBeUndefined();
+    // The next minute's first tick reads again.
+    clock.set(new Date(at.getTime() + 60_000));
+    expect([await due(1), await due(2), await due(3)]).toEqual([false, true, true]);
+    // A clock stepped back past the look reads again too.
+    await dueIn(1, at, 'V3');
+    clock.set(new Date(at.getTime() + 10_000));
+    expect(await due(1)).toBe(true);
+  });
+
+  it('asks again after a failed read', async () => {
+    const look = createSweepLook({ db: database.db, clock });
+    const due = (id: number) => look.due(id);
+    await dueIn(1, at, 'V1');
+    // The table out of reach for one read (as a database that refused it): the tick is told, the look not kept.
+    database.sqlite.exec('alter table handoffs rename to handoffs_away');
+    await expect(due(1)).rejects.toThrow();
+    database.sqlite.exec('alter table handoffs_away rename to handoffs');
+    expect(await due(1)).toBe(true);
   });
 });
