@@ -191,7 +191,7 @@ describe("the sweep's one look a minute for every installation (createSweepLook)
         .values(ownRow(tx, { ...sentHandoffRow(at, { sourceViewId: view }), nextReminderAt: due })),
     );
 
-  it("answers each installation's tick from one read, kept over the minute's spread of ticks, then read again", async () => {
+  it("answers each installation's tick from one read, kept through the minute, then read again", async () => {
     const look = createSweepLook({ db: database.db, clock });
     const due = (id: number) => look.due(id);
     // Installation 2's reminder falls due 20 s into the minute: its tick then (its second of the minute) sweeps.
