@@ -77,6 +77,12 @@ export const dayIn = (at: Date, zone: string): string =>
     ? (DateTime.fromJSDate(at, { zone }).toISODate() ?? '')
     : isoDateIn(at, zone);
 
+/**
+ * The latest "today" anywhere at `at` (UTC+14): a date has passed once it is before today somewhere, so a date before
+ * this one has passed everywhere a reader may be.
+ */
+export const latestTodayAt = (at: Date): string => dayIn(at, 'Pacific/Kiritimati');
+
 /** What makes the partner's next move no longer true (it is then held back from them). */
 export interface NextMoveCheck {
   /** Today where the date is read (YYYY-MM-DD): a "by" date before it has passed. */

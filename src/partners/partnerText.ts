@@ -9,7 +9,7 @@ import { findPartnerTextToRecheck } from '../db/repositories/partnerThreads.js';
 import { findPostedMessage } from '../db/repositories/postedMessages.js';
 import { requestRefresh, surfacesOf } from '../db/repositories/surfaces.js';
 import type { HandoffRow } from '../db/schema.js';
-import { dayIn } from '../domain/partnerView.js';
+import { latestTodayAt } from '../domain/partnerView.js';
 import type { Logger } from '../logger.js';
 
 /** Deals looked at per run, oldest first. */
@@ -65,8 +65,7 @@ export function createPartnerText(deps: {
   /** Brings up to date the parents (and decisions' replies) whose partner next move's date has passed since they were rendered. */
   async function recheck(): Promise<number> {
     const now = clock.now();
-    // A date has passed once it is before "today" somewhere: the earliest today is in UTC-12, the latest in UTC+14.
-    const latestToday = dayIn(now, 'Pacific/Kiritimati');
+    const latestToday = latestTodayAt(now);
     let refreshed = 0;
     let asked = 0;
     let afterId = 0;
@@ -90,8 +89,7 @@ export function createPartnerText(deps: {
 
   /** Whether a run has a handoff to look at: one read, so that a run with none claims no slot. */
   async function due(): Promise<boolean> {
-    const latestToday = dayIn(clock.now(), 'Pacific/Kiritimati');
-    return (await findPartnerTextToRecheck(db, latestToday, 0, 1)).length > 0;
+    return (await findPartnerTextToRecheck(db, latestTodayAt(clock.now()), 0, 1)).length > 0;
   }
 
   return { recheck, due };

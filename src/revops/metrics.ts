@@ -18,7 +18,7 @@ import {
   weekStartOf,
 } from '../domain/metrics.js';
 import { OUTCOMES } from '../domain/outcomes.js';
-import { dayIn } from '../domain/partnerView.js';
+import { latestTodayAt } from '../domain/partnerView.js';
 import { type PeriodKey, periodOf } from '../domain/periods.js';
 import { goneQuiet } from '../domain/stepState.js';
 import { createSnapshots, type SnapshotDeps } from './metricsSnapshots.js';
@@ -58,12 +58,7 @@ export function createMetrics(deps: MetricsDeps) {
      * (domain/stepState.ts `goneQuiet`; a step's date passed once it is before today somewhere, UTC+14 the latest).
      */
     async atRisk(now = clock.now(), limit = 10): Promise<AtRisk> {
-      const risk = await findAtRisk(
-        db,
-        new Date(now.getTime() + 24 * 3_600_000),
-        limit,
-        dayIn(now, 'Pacific/Kiritimati'),
-      );
+      const risk = await findAtRisk(db, new Date(now.getTime() + 24 * 3_600_000), limit, latestTodayAt(now));
       return { ...risk, stalled: risk.stalled.filter((h) => goneQuiet(h, now)) };
     },
   };
