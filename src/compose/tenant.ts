@@ -135,10 +135,7 @@ export async function buildTenant(
       ran = true;
       services.outbox.start({ poll: !extra.shared });
       // Rows another process queued for this installation (a replica's, the CLI's) are delivered as they commit.
-      unsubscribe = opts.bell?.subscribe(
-        () => opts.db.installationId,
-        () => services.outbox.wake(),
-      );
+      unsubscribe = opts.bell?.subscribe(opts.db.installationId, () => services.outbox.wake());
       // An edit made through another process on the database applies here within PROGRAM_FOLLOW_MS.
       if (!extra.shared) wired.program.follow(timers, PROGRAM_FOLLOW_MS);
       await scheduler.start();

@@ -138,14 +138,8 @@ describe("the outbox's bell on Postgres", () => {
   it("wakes the outbox of the installation whose rows were queued, at their commit, and no other's", async () => {
     bell = outboxBell(url);
     const woken: string[] = [];
-    bell.subscribe(
-      () => 1,
-      () => woken.push('first'),
-    );
-    bell.subscribe(
-      () => 2,
-      () => woken.push('second'),
-    );
+    bell.subscribe(1, () => woken.push('first'));
+    bell.subscribe(2, () => woken.push('second'));
     await listening(1);
     const row = outboxRowsAt(AT);
     // Two statements in one transaction for installation 2: one ring at the commit.
@@ -170,12 +164,9 @@ describe("the outbox's bell on Postgres", () => {
   it('wakes an outbox whose installation is not known yet (a token deployment before its start) for any', async () => {
     bell = outboxBell(url);
     let woken = 0;
-    bell.subscribe(
-      () => undefined,
-      () => {
-        woken += 1;
-      },
-    );
+    bell.subscribe(undefined, () => {
+      woken += 1;
+    });
     await listening(1);
     await queueAcross(writer.db, [outboxRowsAt(AT)({ dedupeKey: 'any', installationId: 7 })]);
     await until(() => woken === 1);
@@ -186,10 +177,7 @@ describe("the outbox's bell on Postgres", () => {
     const lost: Error[] = [];
     bell = outboxBell(url, { timers: hand.timers, onLost: (error) => lost.push(error) });
     const woken: number[] = [];
-    bell.subscribe(
-      () => 1,
-      () => woken.push(1),
-    );
+    bell.subscribe(1, () => woken.push(1));
     await listening(1);
     // The server ends the bell's session (a restart, a failover): the bell waits a second, then listens again.
     await writer.pool.query(
@@ -220,10 +208,7 @@ describe("the outbox's bell on Postgres", () => {
     const lost: Error[] = [];
     bell = outboxBell(proxy.url, { timers: hand.timers, onLost: (error) => lost.push(error) });
     const woken: number[] = [];
-    bell.subscribe(
-      () => 1,
-      () => woken.push(1),
-    );
+    bell.subscribe(1, () => woken.push(1));
     try {
       await listening(1);
       // A probe answered: the next one is planned, and nothing is lost.
@@ -269,10 +254,7 @@ describe("the outbox's bell on Postgres", () => {
     raw.on('notification', (message) => heard.push(message.payload ?? ''));
     await raw.query(`LISTEN ${BELL_CHANNEL}`);
     try {
-      app.subscribe(
-        () => 9,
-        () => undefined,
-      );
+      app.subscribe(9, () => undefined);
       await listening(2);
       // The app's own connections queue rows without a ring (its trigger stays quiet for them); a tool's rings.
       const own = await openPostgresDatabase(url, { max: 1, app: true });

@@ -24,10 +24,10 @@ import pg from 'pg';
  */
 export interface OutboxBell {
   /**
-   * Calls `wake` when another process queues rows for the installation `installation()` names (for any, while it is
-   * unknown), and once after each reconnect. Returns the function that unsubscribes.
+   * Calls `wake` when another process queues rows for `installation` (for any, when undefined), and once after each
+   * reconnect. Returns the function that unsubscribes.
    */
-  subscribe(installation: () => number | undefined, wake: () => void): () => void;
+  subscribe(installation: number | undefined, wake: () => void): () => void;
   /**
    * Tells every process that this one queued rows for `installation` (undefined: not known yet, so any): at once, then
    * at most once more per RING_EVERY_MS for the rings asked meanwhile. Nothing while the connection is lost.
@@ -63,11 +63,6 @@ const processTimers: BellTimers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
 };
 
-interface Subscriber {
-  installation: () => number | undefined;
-  wake: () => void;
-}
-
 /** The bell for the database at `url`. */
 export function outboxBell(
   url: string,
@@ -77,7 +72,8 @@ export function outboxBell(
 }
 
 class ListeningBell implements OutboxBell {
-  private readonly subscribers = new Set<Subscriber>();
+  /** Who to wake, by installation (undefined: every installation's rows): one lookup a ring, however many there are. */
+  private readonly subscribers = new Map<number | undefined, Set<() => void>>();
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
   private retry: unknown;
@@ -94,11 +90,14 @@ class ListeningBell implements OutboxBell {
     private readonly timers: BellTimers,
   ) {}
 
-  subscribe(installation: () => number | undefined, wake: () => void): () => void {
-    const subscriber = { installation, wake };
-    this.subscribers.add(subscriber);
+  subscribe(installation: number | undefined, wake: () => void): () => void {
+    const own = this.subscribers.get(installation) ?? new Set();
+    this.subscribers.set(installation, own.add(wake));
     void this.connect();
-    return () => this.subscribers.delete(subscriber);
+    return () => {
+      own.delete(wake);
+      if (own.size === 0 && this.subscribers.get(installation) === own) this.subscribers.delete(installation);
+    };
   }
 
   ring(installation: number | undefined): void {
@@ -131,12 +130,13 @@ class ListeningBell implements OutboxBell {
     await last?.end().catch(() => undefined);
   }
 
-  /** Wakes the subscribers of `installation`, those whose installation is not known yet, or (undefined) all. */
+  /** Wakes the subscribers of `installation` and those of every installation; or (undefined) all. */
   private wakeFor(installation: number | undefined): void {
-    for (const s of this.subscribers) {
-      const own = s.installation();
-      if (installation === undefined || own === undefined || own === installation) s.wake();
-    }
+    const woken =
+      installation === undefined
+        ? [...this.subscribers.values()]
+        : [this.subscribers.get(installation), this.subscribers.get(undefined)];
+    for (const wakes of woken) for (const wake of wakes ?? []) wake();
   }
 
   private readonly heard = (message: pg.Notification) => {
