@@ -181,12 +181,16 @@ function serveRequests(app: App, deps: AppDeps, servedBy: WeakMap<object, Served
  * The Bolt app: its transport, one middleware and the handlers. Everything else (clients, services, jobs) is built
  * by the composition root (compose.ts).
  */
-/** Bolt's authorize: the installation's token and identity, as its start found them. */
+/**
+ * Bolt's authorize: the installation's identity, as its start found them, once its token can be read. The token stays
+ * out of Bolt's context: given one, Bolt keeps a client of its own per workspace for good, which nothing here uses
+ * (every listener is given its installation's client: slackClients.ts), at about 40 kB an installation.
+ */
 async function authorizeAs(served: Served | undefined) {
   if (!served) throw new Error('no installation served here is this request’s');
   const { workspace } = served.startup;
+  await served.installs.tokens.current();
   return {
-    botToken: await served.installs.tokens.current(),
     botId: workspace.botId,
     botUserId: workspace.botUserId,
     teamId: workspace.teamId,
@@ -255,7 +259,8 @@ export function buildApp(deps: AppDeps): App {
         { err: error, failure: kind, answered: answered.has(args.body) },
         'a Slack listener failed',
       );
-      await answerFailure(args, kind, answered.has(args.body), logger);
+      // Through the installation's own client: Bolt's holds no token (authorizeAs).
+      await answerFailure({ ...args, client: served.client }, kind, answered.has(args.body), logger);
     }
   });
 

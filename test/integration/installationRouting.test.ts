@@ -103,6 +103,8 @@ describe('every request reaches the installation of who acts and where', () => {
     await waitForTenants(h, 3);
     // Slack now marks the org's requests as the org-wide install's: South is served through it.
     expect((await packetOpensIn(h, south, southAuthor))?.token).toBe(slack.enterprise(ORG).token);
+    // Each request used its installation's own client: Bolt kept none of its own for any of the four workspaces.
+    expect(Object.keys((h.app.app as unknown as { clients: Record<string, unknown> }).clients)).toEqual([]);
   });
 
   it("hands a shortcut on a message of a shared channel to the workspace of the person who used it; makes each installer their installation's first admin, the environment's settings the first company's", async () => {
