@@ -60,4 +60,4 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # As `npm start` runs it, without npm in between (npm would take the signal, not the app).
-CMD ["node", "--enable-source-maps", "--max-old-space-size=384", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-old-space-size=384", "--max-semi-space-size=32", "dist/main.js"]

@@ -84,7 +84,9 @@ describe.each(UNITS)('the systemd unit %s', (file) => {
     expect(nodesOf(pre[0] as string)).toEqual(nodesOf(start[0] as string));
     expect(nodesOf(start[0] as string)).toHaveLength(1);
     // SIGTERM reaches the app: no npm in between.
-    expect(start[0]).toMatch(/\/node --enable-source-maps --max-old-space-size=384 dist\/main\.js$/);
+    expect(start[0]).toMatch(
+      /\/node --enable-source-maps --max-old-space-size=384 --max-semi-space-size=32 dist\/main\.js$/,
+    );
     expect(start[0]).not.toMatch(/\bnpm\b/);
   });
 });
@@ -187,7 +189,7 @@ describe('SIGTERM stops the app, however it was started', () => {
   it('the image runs node on dist/main.js itself, and has the version check its scripts run', () => {
     const dockerfile = read('Dockerfile');
     expect(dockerfile).toContain(
-      'CMD ["node", "--enable-source-maps", "--max-old-space-size=384", "dist/main.js"]',
+      'CMD ["node", "--enable-source-maps", "--max-old-space-size=384", "--max-semi-space-size=32", "dist/main.js"]',
     );
     expect(dockerfile).toMatch(/^COPY scripts\/build-if-needed\.mjs scripts\/node-version\.mjs scripts\/$/m);
   });
