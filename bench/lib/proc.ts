@@ -14,6 +14,12 @@ export function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** Resident set size (VmRSS) of a live process now, in MB, from /proc (Linux). */
+export function rssNowMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
 /**
  * CPU time (user and system) a live process has used so far, in milliseconds, from /proc (Linux). Steadier than
  * requests per second on a shared machine: what a request costs, not how much of the CPU the process was given.
