@@ -86,32 +86,6 @@ export function createLogger(
   );
 }
 
-const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
-const silent = () => {};
-
-/**
- * `parent.child(bindings)`, made at its first line: a pino child costs about 0.7 kB (its level methods, bound), and
- * most of an installation's components never log. It reads, writes and logs as the child it stands for; a line below
- * the parent's level makes nothing.
- */
-export function childLogger(parent: Logger, bindings: Record<string, unknown>): Logger {
-  let child: Logger | undefined;
-  const made = () => {
-    child ??= parent.child(bindings);
-    return child;
-  };
-  return new Proxy(parent, {
-    get: (_, key) => {
-      if (!child && typeof key === 'string' && LEVELS.has(key) && !parent.isLevelEnabled(key)) return silent;
-      const real = made();
-      const value: unknown = Reflect.get(real, key, real);
-      return typeof value === 'function' ? value.bind(real) : value;
-    },
-    set: (_, key, value) => Reflect.set(made(), key, value),
-    has: (_, key) => Reflect.has(made(), key),
-  });
-}
-
 const toPino: Record<LogLevel, string> = {
   [LogLevel.DEBUG]: 'debug',
   [LogLevel.INFO]: 'info',
@@ -132,7 +106,7 @@ export function boltLogLevel(level: string): LogLevel {
 
 /** Adapts our structured logger to the Logger interface Bolt and the Web API client expect. */
 export function slackLogger(logger: Logger, name = 'slack'): SlackLogger {
-  let child = childLogger(logger, { component: name });
+  let child = logger.child({ component: name });
   return {
     debug: (...msg) => child.debug(msg.map(String).join(' ')),
     info: (...msg) => child.info(msg.map(String).join(' ')),
@@ -144,7 +118,7 @@ export function slackLogger(logger: Logger, name = 'slack'): SlackLogger {
     getLevel: () =>
       (Object.entries(toPino).find(([, v]) => v === child.level)?.[0] as LogLevel) ?? LogLevel.INFO,
     setName: (newName) => {
-      child = childLogger(logger, { component: newName });
+      child = logger.child({ component: newName });
     },
   };
 }

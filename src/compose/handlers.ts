@@ -295,7 +295,7 @@ export function handlerDeps(s: Shared, p: HandlerParts): Services['handlers'] {
     erasure: createErasure({
       db: s.db,
       clock,
-      logger: componentLog(s.logger)('erasure'),
+      logger: s.logger.child({ component: 'erasure' }),
       config,
       onOutboxWrite: s.onOutboxWrite,
     }),

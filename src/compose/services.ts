@@ -38,7 +38,7 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
   return new OutboxWorker({
     db,
     clock,
-    logger: componentLog(logger)('outbox'),
+    logger: logger.child({ component: 'outbox' }),
     client: s.clients.outbox,
     pollIntervalMs: config.outbox.pollIntervalMs,
     channelIntervalMs: config.outbox.channelIntervalMs,
@@ -69,7 +69,7 @@ function outboxFor(s: Shared, homes: HomeRenderer, access: ChannelAccess): Outbo
             db,
             crm: s.crm,
             clock,
-            logger: componentLog(logger)('crm'),
+            logger: logger.child({ component: 'crm' }),
             onOutboxWrite: s.onOutboxWrite,
           }),
         }
@@ -241,7 +241,7 @@ function firstStepServices(
 /** CRM read-back and its following of the app's clock. */
 function crmServices(s: Shared) {
   const { config, db, clock } = s;
-  const logger = componentLog(s.logger)('crm');
+  const logger = s.logger.child({ component: 'crm' });
   const crmReadBack = createCrmReadBack({ db, clock, logger, crm: s.crm, lifecycle: s.lifecycle });
   const followCrm = createCrmFollow({
     clock,

@@ -6,7 +6,7 @@ import type { Db } from '../db/types.js';
 import { listenersFor } from '../handlers/index.js';
 import type { Installation } from '../install/oauth.js';
 import type { TokenKeys } from '../install/seal.js';
-import { childLogger, slackLogger } from '../logger.js';
+import { slackLogger } from '../logger.js';
 import { PROGRAM_FOLLOW_MS, type Program } from '../program/program.js';
 import type { BackgroundWork } from '../runtime/background.js';
 import type { TickHub } from '../runtime/cronTicks.js';
@@ -191,7 +191,7 @@ export async function makeTenant(
   const row = await installationByKey(given.db, installKey);
   if (!row) throw new Error(`no installation ${installKey}`);
   const db = ownedBy(given.db, row.id);
-  const logger = childLogger(given.logger, { installation: installKey });
+  const logger = given.logger.child({ installation: installKey });
   const first = (await firstInstallation(given.db))?.id === row.id;
   const crm = await tenantCrm(given, { ...row, first }, { db, key: parts.key, logger }, parts.crmChanged);
   return buildTenant(

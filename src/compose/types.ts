@@ -20,7 +20,7 @@ import type { Sweeper } from '../escalation/sweep.js';
 import type { HandlerDeps } from '../handlers/index.js';
 import type { Home } from '../home/home.js';
 import type { Installation } from '../install/oauth.js';
-import { childLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import type { InternalChannels } from '../partners/internalChannels.js';
 import type { PartnerText } from '../partners/partnerText.js';
@@ -182,7 +182,7 @@ export const reportingZone = (config: Config, settings: Settings): string =>
   config.revopsReporting.digestTimeZone ?? settings.get('defaultTimeZone');
 
 /** A logger for one component. */
-export const componentLog = (logger: Logger) => (component: string) => childLogger(logger, { component });
+export const componentLog = (logger: Logger) => (component: string) => logger.child({ component });
 
 /** What builds one installation's parts: the start's options, with the database as that installation sees it. */
 export type InstallationOptions = Omit<StartOptions, 'db'> & {

@@ -24,7 +24,7 @@ import { createSlackClients, type SlackClients } from '../slackClients.js';
 import type { Startup } from '../startup.js';
 import { resolveStartupPatiently } from '../startupRetry.js';
 import { createServices } from './services.js';
-import { componentLog, type InstallationOptions, type Services } from './types.js';
+import type { InstallationOptions, Services } from './types.js';
 
 /** The window planner, reading the program's calendar and settings as they are at each use. */
 function planner(program: Program): WindowPlanner {
@@ -55,7 +55,7 @@ async function programOf(opts: InstallationOptions, directory: Directory): Promi
   const program = createProgram({
     db,
     clock,
-    logger: componentLog(logger)('program'),
+    logger: logger.child({ component: 'program' }),
     dayHours: envDayHours(opts.config.programSettings),
     usergroupMembers: (id) => directory.usergroupMembers?.(id) ?? Promise.resolve([]),
   });
@@ -84,7 +84,7 @@ function policiesOf(program: Program, directory: Directory, logger: Installation
       return settings.get('escalationChannelId');
     },
     directory,
-    logger: componentLog(logger)('escalation'),
+    logger: logger.child({ component: 'escalation' }),
     get firstStepGraceDays() {
       return settings.get('firstStepGraceDays');
     },
@@ -133,7 +133,7 @@ async function keepRevocations(opts: InstallationOptions, config: Config, client
   const uninstalls = createUninstalls({
     db,
     clock,
-    logger: componentLog(opts.logger)('uninstall'),
+    logger: opts.logger.child({ component: 'uninstall' }),
     days: config.retention.uninstallDeleteAfterDays,
   });
   const kept = uninstalling(revocations, installs);
@@ -187,7 +187,7 @@ function coversOf(opts: InstallationOptions, program: Program, directory: Direct
   return createCovers({
     db: opts.db,
     clock: opts.clock,
-    logger: componentLog(opts.logger)('covers'),
+    logger: opts.logger.child({ component: 'covers' }),
     directory,
     get defaultTimeZone() {
       return program.settings.get('defaultTimeZone');

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { CRM_SYSTEMS, CRMS, type CrmSystem } from '../domain/crmFacts.js';
-import { childLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { createHubspot } from './hubspot.js';
 import { type Crm, type CrmFieldMap, createCrm } from './index.js';
 import { createSalesforce } from './salesforce.js';
@@ -96,7 +96,7 @@ export function connectorFor<S extends CrmSystem>(
 ): CrmConnector {
   const create =
     (build[system] as CrmModule<S>['create'] | undefined) ?? (CRM_MODULES[system] as CrmModule<S>).create;
-  return create(settings, childLogger(logger, { component: system }), timers);
+  return create(settings, logger.child({ component: system }), timers);
 }
 
 /** One CRM's connector and field map, when its settings are set. */

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { childLogger, createLogger, slackLogger } from '../../src/logger.js';
+import { createLogger, slackLogger } from '../../src/logger.js';
 import { secretsOf } from '../../src/secrets.js';
 
 /** A logger at debug whose lines are kept, with the settings' secrets of `env`. */
@@ -73,58 +73,5 @@ describe('no secret reaches the log, at any level', () => {
     expect(text).toContain('installed');
     logger.warn({ err: { code: 'ECONNREFUSED' } }, 'could not connect');
     expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ err: { code: 'ECONNREFUSED' } });
-  });
-});
-
-describe('a component logger is made at its first line', () => {
-  /** A parent at `level` that counts the children made of it. */
-  function counted(level: string) {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split('\n').filter(Boolean));
-        done();
-      },
-    });
-    const parent = createLogger(level, sink);
-    let made = 0;
-    // A pino child inherits its parent's methods: each child's own children are counted too, each made of its own.
-    const child = parent.child;
-    parent.child = function (this: typeof parent, ...args: Parameters<typeof child>) {
-      made += 1;
-      return child.apply(this, args);
-    } as typeof parent.child;
-    return { parent, lines, made: () => made };
-  }
-
-  it('makes no child until a line at a level the parent writes, then writes as that child', async () => {
-    const { parent, lines, made } = counted('info');
-    const log = childLogger(parent, { component: 'outbox' });
-    expect(made()).toBe(0);
-    log.debug('below the level');
-    expect(made()).toBe(0);
-    log.info({ n: 1 }, 'posted');
-    log.warn('held');
-    expect(made()).toBe(1);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ component: 'outbox', n: 1, msg: 'posted', level: 30 }),
-      expect.objectContaining({ component: 'outbox', msg: 'held', level: 40 }),
-    ]);
-  });
-
-  it("takes a level of its own, the parent's unchanged; a grandchild carries both bindings", async () => {
-    const { parent, lines, made } = counted('info');
-    const log = childLogger(parent, { installation: 'T1' });
-    log.level = 'debug';
-    expect(log.level).toBe('debug');
-    expect(parent.level).toBe('info');
-    childLogger(log, { component: 'crm' }).debug('asked');
-    parent.debug('not written');
-    expect(made()).toBe(2);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ installation: 'T1', component: 'crm', msg: 'asked', level: 20 }),
-    ]);
   });
 });
