@@ -2,6 +2,13 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import { type Logger, slackLogger } from './logger.js';
 import { SlackConnection } from './runtime/health.js';
+import { realTimers, type TimerHandle, type Timers } from './runtime/timers.js';
+
+/**
+ * How long a client nobody called is kept. Making one again costs well under a millisecond; an idle installation's
+ * jobs call Slack an hour apart at the most.
+ */
+export const CLIENT_KEPT_MS = 60_000;
 
 /**
  * The three ways the app calls Slack, each with the timeout and retries its caller can afford:
@@ -18,9 +25,11 @@ export interface SlackClients {
   files: WebClient;
   /** Whether Slack still accepts the token, as the answers to these clients' calls (and Bolt's) say. */
   connection: SlackConnection;
+  /** A client as `interactive` for the start's own calls (auth.test, the channel checks), not kept after them. */
+  forStart?: () => WebClient;
 }
 
-export type SlackClientKind = Exclude<keyof SlackClients, 'connection'>;
+export type SlackClientKind = Exclude<keyof SlackClients, 'connection' | 'forStart'>;
 
 export interface SlackClientTimeouts {
   interactiveMs: number;
@@ -69,30 +78,49 @@ export function createSlackClients(
   const connection = new SlackConnection(logger);
   const make = (kind: SlackClientKind) =>
     new WebClient(config.slack.botToken, slackClientOptions(config, logger, kind, timeouts, connection));
-  // The interactive client answers the start's auth.test; the others wait for their first call.
+  // Each waits for its first call; the start's calls go through a client of their own, dropped after them.
   return {
-    interactive: make('interactive'),
+    interactive: onFirstUse(() => make('interactive')),
     outbox: onFirstUse(() => make('outbox')),
     files: onFirstUse(() => make('files')),
     connection,
+    forStart: () => make('interactive'),
   };
 }
 
 /**
- * A WebClient built when it is first used. Each one binds every Web API method (about 280 functions, some 26 kB of
- * heap), and an installation that is idle never delivers, uploads or refreshes its token: a thousand of them held
- * about 50 MB of clients nobody called.
+ * A WebClient built when it is first used, and let go once nobody called it for `keptMs`. Each one binds every Web API
+ * method (about 280 functions, some 26 kB of heap), and an idle installation's only calls are its jobs' (an AE's
+ * status once an hour while a window is open): a thousand of them held 26 MB of clients between those calls. A call
+ * in flight keeps its own reference; pacing and rate-limit holds are the outbox's, not the client's.
  */
-export function onFirstUse(make: () => WebClient): WebClient {
+export function onFirstUse(
+  make: () => WebClient,
+  keep: { keptMs: number; timers: Timers } = { keptMs: CLIENT_KEPT_MS, timers: realTimers },
+): WebClient {
   let client: WebClient | undefined;
+  let lastUsed = 0;
+  let release: TimerHandle | undefined;
+  const letGo = () => {
+    const idle = keep.timers.monotonic() - lastUsed;
+    release = idle >= keep.keptMs ? undefined : keep.timers.setTimeout(letGo, keep.keptMs - idle);
+    release?.unref?.();
+    if (!release) client = undefined;
+  };
   const real = () => {
     client ??= make();
+    lastUsed = keep.timers.monotonic();
+    if (!release) {
+      release = keep.timers.setTimeout(letGo, keep.keptMs);
+      release.unref?.();
+    }
     return client;
   };
   return new Proxy(Object.create(WebClient.prototype) as WebClient, {
     get(_, property) {
-      const value = Reflect.get(real(), property);
-      return typeof value === 'function' ? value.bind(real()) : value;
+      const target = real();
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
     set: (_, property, value) => Reflect.set(real(), property, value),
     has: (_, property) => Reflect.has(real(), property),
