@@ -140,12 +140,15 @@ const STARTS_AT_ONCE = 16;
  * refuses its token: it was revoked while the app was down, so Slack's word never reached it) is logged and left out;
  * a reinstall starts it. Returns the start of the others, which settles once each was tried (or the app stops).
  */
-async function startEach(
+export async function startEach(
   installKeys: string[],
   start: (installKey: string) => Promise<void>,
   logger: StartOptions['logger'],
   stopping: () => boolean,
 ): Promise<{ others: Promise<void> }> {
+  // Uninstalled between the wait for an install and this read: nothing to serve, and the next start waits again.
+  if (installKeys.length === 0)
+    throw new Error('no installation is in force: the app was uninstalled while it started; start it again');
   const startOne = async (installKey: string) => {
     try {
       await start(installKey);
