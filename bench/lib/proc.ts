@@ -78,6 +78,12 @@ export class Helper {
         reject(new Error(`${file} exited (${code}) before reporting:\n${this.output}`)),
       );
     });
+    // A helper that ends fails what it was asked, with its last output: the bench stops saying why, not waiting.
+    this.child.on('exit', (code, signal) => {
+      const why = new Error(`${file} exited (${code ?? signal}) while asked:\n${this.output}`);
+      for (const waiter of this.pending.values()) waiter.reject(why);
+      this.pending.clear();
+    });
     this.child.on('message', (raw) => {
       const m = raw as { id?: number; result?: unknown; error?: string };
       if (m.id === undefined) return;
