@@ -25,11 +25,9 @@ export interface SlackClients {
   files: WebClient;
   /** Whether Slack still accepts the token, as the answers to these clients' calls (and Bolt's) say. */
   connection: SlackConnection;
-  /** A client as `interactive` for the start's own calls (auth.test, the channel checks), not kept after them. */
-  forStart?: () => WebClient;
 }
 
-export type SlackClientKind = Exclude<keyof SlackClients, 'connection' | 'forStart'>;
+export type SlackClientKind = Exclude<keyof SlackClients, 'connection'>;
 
 export interface SlackClientTimeouts {
   interactiveMs: number;
@@ -78,13 +76,12 @@ export function createSlackClients(
   const connection = new SlackConnection(logger);
   const make = (kind: SlackClientKind) =>
     new WebClient(config.slack.botToken, slackClientOptions(config, logger, kind, timeouts, connection));
-  // Each waits for its first call; the start's calls go through a client of their own, dropped after them.
+  // Each waits for its first call, and goes once nobody called it for a minute (the start's too).
   return {
     interactive: onFirstUse(() => make('interactive')),
     outbox: onFirstUse(() => make('outbox')),
     files: onFirstUse(() => make('files')),
     connection,
-    forStart: () => make('interactive'),
   };
 }
 

@@ -99,7 +99,7 @@ function startupFor(opts: InstallationOptions, clients: SlackClients, program: P
     config: opts.config,
     // The program's channels (its settings, as they are now), checked with Slack as at every start.
     settings: program.settings,
-    client: clients.forStart?.() ?? clients.interactive,
+    client: clients.interactive,
     clock: opts.clock,
     logger: opts.logger,
     timers: opts.timers ?? realTimers,
